@@ -76,6 +76,7 @@ LAYERS[-1].add("cli_train")  # `trajlm train`'s body, shared with TrajLM.fit (fi
 LAYERS[-1].add("api_fit")  # TrajLM.fit: a frame in, a trained run out (fit26)
 LAYERS[-1].add("api_model_times")  # a model at asked times, TrajLM passed in (irreg27)
 LAYERS[-1].add("api_evaluate")  # TrajLM.evaluate: `trajlm eval`'s table as a DataFrame (apieval28)
+LAYERS[-1].add("api_similar")  # TrajLM.similar over TrajLM.embed (newuser31)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

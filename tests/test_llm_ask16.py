@@ -121,8 +121,9 @@ def test_the_set_is_40_questions_36_to_answer(outcomes):
     answerable = sum(r["expected"] is not None for r in outcomes.values())
     assert (len(outcomes), answerable) in (
         (40, 36),
-        (37, 33),
-    )  # 3 of them on the shared Liverpool slice
+        (37, 34),
+    )  # 3 of them on the shared Liverpool slice: 2 to answer, 1 to refuse (was (37, 33): never
+    # reached, the list failed before it without the slice; newuser31)
 
 
 def test_every_question_to_refuse_is_refused(outcomes):

@@ -181,10 +181,16 @@ def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | 
     return origin
 
 
+_TIME_FILES = (".txt", ".csv", ".lst", ".dat", ".tsv")
+
+
 def parse_at_times(text: str) -> list[int]:
     """``trajlm predict --at-times``: Unix seconds of times given comma-separated or in a file
     (one a line), each ISO 8601 with a zone or Unix seconds (as --time-origin reads one)."""
     path = Path(text)
+    if path.suffix.lower() in _TIME_FILES and not path.is_file():  # badin31: was "not a time"
+        raise UserError(f"--at-times {text!r}: no such file; give the times comma-separated or "
+                        "a file with one a line")  # fmt: skip
     if path.suffix and path.is_file():
         items, where = path.read_text().splitlines(), f" ({path}, line {{}})"
     else:

@@ -71,6 +71,7 @@ from trajlm.api_rollout import (
     predict_chunked,
     thin_history,
 )
+from trajlm.api_similar import SimilarSearch  # TrajLM.similar (newuser31)
 from trajlm.api_subsec import exact_history, steps_at_times
 from trajlm.api_verdict import check_flags
 from trajlm.api_verdict_asked import verdict_asked
@@ -99,7 +100,7 @@ PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fal
                     *COLUMN_KEYWORDS)  # fmt: skip
 
 
-class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks):
+class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSearch):
     """A trained trajlm checkpoint with one method per task (see the module docstring).
 
     Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded

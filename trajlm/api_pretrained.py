@@ -12,7 +12,7 @@ from typing import Self
 from trajlm.errors import MissingFileError, OutputExistsError, TrajlmInputError, UserError
 from trajlm.model import TrajectoryModel
 from trajlm.model.quantize import QUANTIZE_MODES, is_int8, quantize_int8
-from trajlm.model.weights import SHIPPED_DIR, resolve_weights
+from trajlm.model.weights import SHIPPED_DIR, atomic_write, resolve_weights
 from trajlm.tasks.classify import ModelClassifier
 
 SAVE_DTYPES = ("float32", "int8")
@@ -230,7 +230,8 @@ class Pretrained:
             # the stamp named the loaded file's weights; an int8 save writes others, and an
             # unstamped file is read as shipped (as radii.json: save_radii_bins writes none)
             copy = {k: v for k, v in self.recover_spread.items() if k != "weights_sha1"}
-            (d / RECOVER_RADII_FILE).write_text(json.dumps(copy, indent=1) + "\n")
+            text = json.dumps(copy, indent=1) + "\n"
+            atomic_write(d / RECOVER_RADII_FILE, lambda tmp: Path(tmp).write_text(text))
         elif (d / RECOVER_RADII_FILE).is_file():
             (d / RECOVER_RADII_FILE).unlink()
         from trajlm.eval.val_verdict import VerdictWarning, carry_verdict

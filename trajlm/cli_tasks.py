@@ -29,7 +29,16 @@ MODEL_HELP = (
 # travel-time input columns: each role and the names it is found under (first match wins)
 OD_NAMES = {
     "o_lat": ("o_lat", "origin_lat", "orig_lat", "start_lat", "from_lat"),
-    "o_lon": ("o_lon", "o_lng", "origin_lon", "origin_lng", "orig_lon", "start_lon", "from_lon"),
+    "o_lon": (
+        "o_lon",
+        "o_lng",
+        "origin_lon",
+        "origin_lng",
+        "orig_lon",
+        "start_lon",
+        "start_lng",
+        "from_lon",
+    ),  # Divvy / Citi Bike trip logs: start_lng, end_lng, started_at (newuser31)
     "d_lat": ("d_lat", "dest_lat", "destination_lat", "end_lat", "to_lat"),
     "d_lon": (
         "d_lon",
@@ -38,9 +47,19 @@ OD_NAMES = {
         "destination_lon",
         "destination_lng",
         "end_lon",
+        "end_lng",
         "to_lon",
     ),  # fmt: skip
-    "depart": ("depart", "departure", "depart_time", "t_start", "start_time", "t"),
+    "depart": (
+        "depart",
+        "departure",
+        "depart_time",
+        "t_start",
+        "start_time",
+        "started_at",
+        "starttime",
+        "t",
+    ),
 }
 
 

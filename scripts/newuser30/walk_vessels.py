@@ -12,40 +12,19 @@ a loaded 2-core box). The CLI steps: scripts/newuser30/walk_cli.sh.
 """
 
 import datetime as dt
-import http.client
-import json
 import os
 import shutil
-import subprocess
 import sys
-import time
-import warnings
 from pathlib import Path
 
 import polars as pl
 
 import trajlm
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newuser_walk import post_each, start_server, step  # noqa: E402
+
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER30_OUT", "/tmp/newuser30"))
-
-
-def step(name, f):
-    """Run one cell: its time, its warnings and the head of its answer."""
-    t = time.time()
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        try:
-            r = f()
-        except Exception as e:  # a refusal is a finding, not the end of the notebook
-            print(f"== {name}: {type(e).__name__}: {e}")
-            r = None
-    print(f"== {name} ({time.time() - t:.1f}s)")
-    for x in w:
-        print(f"   WARN {x.category.__name__} {Path(x.filename).name}:{x.lineno}: {x.message}")
-    if r is not None:
-        print(r.head(6) if hasattr(r, "head") else r)
-        print(getattr(r, "shape", None))
-    return r
 
 
 def notebook() -> str:
@@ -98,31 +77,15 @@ def notebook() -> str:
     return str(run)
 
 
-def call(port: int, method: str, path: str, body=None) -> tuple[int, str]:
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    c.request(method, path, None if body is None else json.dumps(body),
-              {"content-type": "application/json"})  # fmt: skip
-    r = c.getresponse()
-    return r.status, r.read().decode()
-
-
 def serve(run: str, port: int = 8765) -> None:
-    log = open(OUT / "serve.log", "w")
-    srv = subprocess.Popen([sys.executable, "-m", "trajlm.cli", "serve", "--model", run, "--port",
-                            str(port), "--threads", "1"], stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    srv = start_server(run, port, OUT / "serve.log")
     try:
-        for _ in range(120):
-            try:
-                print("health", *call(port, "GET", "/health"))
-                break
-            except OSError:
-                time.sleep(1)
         df = pl.read_parquet(OUT / "ais.parquet")
         two = df.filter(pl.col("MMSI").is_in(df["MMSI"].unique().sort().head(2).implode()))
         two = two.sort("MMSI", "BaseDateTime").group_by("MMSI", maintain_order=True).tail(20)
         rows = two.with_columns(pl.col("BaseDateTime").dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_dicts()
         holes = [dict(r, LAT=None, LON=None) if i % 5 == 2 else r for i, r in enumerate(rows)]
-        for path, body in [
+        requests = [
             ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
             (
                 "/predict",
@@ -144,10 +107,8 @@ def serve(run: str, port: int = 8765) -> None:
                     "depart": "2026-06-02T09:00:00Z",
                 },
             ),  # fmt: skip
-        ]:
-            t = time.time()
-            status, text = call(port, "POST", path, body)
-            print(f"== {path} {sorted(body)}: {status} ({time.time() - t:.1f}s) {text[:600]}")
+        ]
+        post_each(port, requests, 600)
     finally:
         srv.terminate()
         srv.wait()

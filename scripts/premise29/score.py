@@ -148,12 +148,12 @@ def arg_parser(doc: str) -> argparse.ArgumentParser:
     return ap
 
 
-def main(argv: list[str] | None = None) -> None:
-    import torch
-
-    ap = arg_parser(__doc__)
-    args = ap.parse_args(argv)
-    torch.set_num_threads(1)
+def fine_tunes(
+    ap: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[list[str], dict[str, list[str]]]:
+    """(the scratch runs, {NAME: its pretrained runs}) from --scratch / --pretrained NAME=PREFIX
+    / --seeds (PREFIX_sS/best each); ``ap.error`` on a bad NAME or a missing fine-tune. Shared
+    with scripts/premise30/score.py (leftover31: it was an exact copy there)."""
     pre = {}
     for item in args.pretrained:
         name, sep, prefix = item.partition("=")
@@ -161,11 +161,20 @@ def main(argv: list[str] | None = None) -> None:
             ap.error(f"--pretrained {item!r}: expected NAME=PREFIX with a new NAME")
         pre[name] = [f"{prefix}_s{s}/best" for s in args.seeds]
     scratch = [f"{args.scratch}_s{s}/best" for s in args.seeds]
-    missing = [
-        w for w in [*scratch, *sum(pre.values(), [])] if not Path(w, "model.safetensors").exists()
-    ]
+    runs = [*scratch, *sum(pre.values(), [])]
+    missing = [w for w in runs if not Path(w, "model.safetensors").exists()]
     if missing:
         ap.error(f"missing fine-tunes: {', '.join(missing)}")
+    return scratch, pre
+
+
+def main(argv: list[str] | None = None) -> None:
+    import torch
+
+    ap = arg_parser(__doc__)
+    args = ap.parse_args(argv)
+    torch.set_num_threads(1)
+    scratch, pre = fine_tunes(ap, args)
     df, train = read_store(args.data, split=args.split), read_store(args.data, split="train")
     recs = [score_setting(s, df, train, scratch, pre) for s in args.settings]
     args.out.mkdir(parents=True, exist_ok=True)

@@ -105,17 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = p29.arg_parser(__doc__)
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    pre = {}
-    for item in args.pretrained:
-        name, sep, prefix = item.partition("=")
-        if not sep or not name or name in ("scratch", "pooled", "linear", "akima"):
-            ap.error(f"--pretrained {item!r}: expected NAME=PREFIX with a new NAME")
-        pre[name] = [f"{prefix}_s{s}/best" for s in args.seeds]
-    scratch = [f"{args.scratch}_s{s}/best" for s in args.seeds]
-    runs = [*scratch, *sum(pre.values(), [])]
-    missing = [w for w in runs if not Path(w, "model.safetensors").exists()]
-    if missing:
-        ap.error(f"missing fine-tunes: {', '.join(missing)}")
+    scratch, pre = p29.fine_tunes(ap, args)
     if (args.out / "scores.json").exists():
         ap.error(f"{args.out}/scores.json exists: each split is scored once, into a new --out")
     df, train = read_store(args.data, split=args.split), read_store(args.data, split="train")

@@ -63,6 +63,7 @@ from trajlm.data.column_names import LAT, LON, TIME, TRAJ
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
+from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._scaled_degrees import named_scale, whole_if_scaled
 from trajlm.data.readers._time_columns import (
     date_partner,
@@ -166,6 +167,11 @@ def coerce(
             f"{e.args[0]}; the index holds {levels}: call df.reset_index() first so they are "
             "columns"
         ) from e
+    if lat_col is None and lon_col is None and crs is None and (grid := named_grid(cols)):
+        lat_col, lon_col, crs = grid["lat"], grid["lon"], grid["crs"]  # `x_rd` / `y_rd`
+        layout_crs = crs  # answers back in the frame's grid, as for crs= (heldout31)
+        warn_at_caller(f"{lon_col!r} / {lat_col!r} read as {crs} eastings / northings (their "
+                       "names say the grid; crs= to give another)")  # fmt: skip
     lat = pick_column("lat", lat_col, cols, LAT, "lat_col")
     lon = pick_column("lon", lon_col, cols, LON, "lon_col")
     if geo.is_wgs84(crs):  # DMS text, N/S E/W columns: as ingest reads them (predict18's finding)

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.coerce_pieces import NO_ID
-from trajlm.data.column_names import closest, find_columns
+from trajlm.data.column_names import closest, find_columns, trip_log_words
 from trajlm.data.schema import LINE, TrajlmInputError
 
 
@@ -42,7 +42,8 @@ def pick_column(
     found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
     if len(found) > 1:
         raise TrajlmInputError(
-            f"several columns could be {what}: {found}; the columns are {cols}",
+            f"several columns could be {what}: {found}; the columns are {cols}"
+            + trip_log_words(found),  # a bike-share log's start / end (newuser31)
             field=what,
             hint=f"choose one with {hint}=...",
         )
@@ -53,10 +54,14 @@ def pick_column(
     ):
         return found_by_values
     names = [n for tier in tiers for n in tier]
+    # newuser31: the whole list (~200 id names) made a 3,000-character line; a few common ones
+    # say what is meant, docs/data.md has the rest
+    shown = ", ".join(names[:6]) + (f", ... ({len(names)} names, docs/data.md)"
+                                    if len(names) > 6 else "")  # fmt: skip
     near = closest(what, what, [str(c) for c in cols])  # suggestions only, as the CLI's
     maybe = f"; closest: {' or '.join(map(repr, near))}" if near else ""
     raise TrajlmInputError(
-        f"no {what} column: none of {names} among the columns {cols}{maybe}",
+        f"no {what} column: none of the recognised names ({shown}) among the columns {cols}{maybe}",
         field=what,
         hint=f"name it with {hint}=...",
     )

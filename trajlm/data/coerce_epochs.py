@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.coerce_shapes import from_pandas
-from trajlm.data.column_names import TIME, candidates
+from trajlm.data.column_names import TIME, candidates, trip_log_words
 from trajlm.data.schema import TrajlmInputError
 
 
@@ -39,7 +39,8 @@ def time_column(df: pl.DataFrame, time_col: str | None) -> str | None:
             return found[0]
         if found:
             raise TrajlmInputError(
-                f"several columns could be t ({what}): {found}; the columns are {cols}",
+                f"several columns could be t ({what}): {found}; the columns are {cols}"
+                + trip_log_words(found),  # a bike-share log's started_at / ended_at (newuser31)
                 field="t",
                 hint="choose one with time_col=...",
             )

@@ -82,14 +82,14 @@ def is_row_key(df: pl.DataFrame, column: str) -> bool:
 
 
 def past_row_key(df: pl.DataFrame, traj: str | None) -> str | None:
-    """The id column a frame is read by: ``traj``, unless it differs on every one of at least
-    ROW_KEY_MIN_ROWS rows and a lower tier of id names has a column (Traccar's `id` beside
-    `deviceid`), as files are read (readers/layouts.row_key_fallback). heldout30: a
-    `tc_positions` frame was read by `id`, 2,157 movers of one point each, with warnings only."""
+    """The id column a frame is read by: ``traj``, unless it differs on every row and a lower
+    tier of id names has a column that repeats (Traccar's `id` beside `deviceid`), as files are
+    read (readers/layouts.row_key_fallback). heldout30: a `tc_positions` frame was read by `id`,
+    2,157 movers of one point each, with warnings only; leftover31: any length, not 100+ rows
+    only (a lower id that repeats is a mover with several fixes, however short the frame)."""
     from trajlm.data.column_names import TRAJ, candidates, tier_of
-    from trajlm.data.readers.layouts import ROW_KEY_MIN_ROWS
 
-    if traj is None or len(df) < ROW_KEY_MIN_ROWS or not is_row_key(df, traj):
+    if traj is None or len(df) < 2 or not is_row_key(df, traj):
         return traj
     tier = tier_of(TRAJ, traj)
     others = [c for c in df.columns if isinstance(c, str) and c != traj]

@@ -17,8 +17,15 @@ from trajlm.data.zone_names import header_zone, strip_zone
 
 TRAJ = (
     ("traj_id",),
-    ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj"),
-    ("id", "track", "trip", "individual_local_identifier"),  # Movebank: the animal
+    ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj",
+     # session 31 (newuser31): SIRI-VM / BODS AVL downloads as CSV: a journey is one run of a
+     # line (a trip), beside the bus's `VehicleRef` (kept as the owner)
+     "dated_vehicle_journey_ref", "vehicle_journey_ref", "journey_ref", "journey_id"),
+    # a rental's ride beside the vehicle's id (newuser31: `ride_id` + `vehicle_id` was read by
+    # the vehicle, its rides one track); below trip_id (`trip_id` beside `ride_id` stays)
+    ("ride_id", "rental_id"),
+    ("id", "track", "trip", "individual_local_identifier",  # Movebank: the animal
+     "rit", "rit_id", "ritnummer"),  # Dutch trips (heldout31: `rit` beside `deelnemer`)
     ("uid", "user_id", "mmsi", "vehicle_id", "object_id", "individual_id", "vehicle", "device_id",
      "imei", "taxi_id", "vessel_id", "animal_id", "tag_id", "icao24", "tag_local_identifier",
      "deviceid",  # Traccar's tc_positions: `id` is the row key, `deviceid` the tracker
@@ -30,7 +37,8 @@ TRAJ = (
      "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
      "vehicle_reg", "registration", "conductor", "driver_id",
      "objectno", "object_no", "flight_id", "fa_flight_id",  # Webfleet, AeroAPI (session 19)
-     "full_name"),  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
+     "full_name",  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
+     "vehicle_ref"),  # SIRI-VM's `VehicleRef` (a bus; newuser31)
     # a tier below the MMSI (a ship's IMO number beside it is the same ship), regattas, and
     # Latin-American fleet exports (`movil`, `unidad`: heldout24's Santiago taxis were one track)
     ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad",
@@ -51,7 +59,10 @@ TRAJ = (
      # session 30 (heldout30): a cattle portal's `Collar`, a harvester's `Machine`, a running
      # club's `runner`
      # (`car` stays no id name: `cab_id` beside `car_id` asks, test_heldout23 / test_detect)
-     "collar", "collar_no", "collar_nr", "machine", "machine_id", "runner", "runner_id"),
+     "collar", "collar_no", "collar_nr", "machine", "machine_id", "runner", "runner_id",
+     # session 31 (heldout31): ICES / VMStools tacsat's vessel `VE_REF`, a Dutch study's
+     # participant `deelnemer`, a Russian fleet portal's `Объект` (Wialon's unit)
+     "ve_ref", "deelnemer", "deelnemer_id", "объект", "объект_мониторинга"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
@@ -72,14 +83,17 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
          "recorded_at_time", "position_time", "gps_timestamp"),
         ("sample_date",),  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)
-        ("at",))  # race trackers' moments (heldout27's yacht race: files and frames)  # fmt: skip
+        ("at",),  # race trackers' moments (heldout27's yacht race: files and frames)
+        # session 31 (heldout31): ICES tacsat's `SI_TIME` (beside `SI_DATE`), Russian `Время`
+        ("si_time", "время", "дата_и_время", "дата/время", "дата_время"))  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
        # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
        ("latitude_deg", "lat_deg", "latitude_mdeg", "lat_mdeg", "latitude_e6", "lat_e6",
         "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"),
-       ("position_lat", "lat_semicircles"))  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
+       ("position_lat", "lat_semicircles"),
+       ("si_lati", "широта"))  # ICES tacsat; Russian (heldout31)  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
        ("x",),
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
@@ -88,7 +102,8 @@ LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
         "longitude_e7", "lon_e7", "lng_mdeg", "lng_e6", "lng_e7", "long_e6", "long_e7",
         "longitude_e/w", "longitude_ew"),
-       ("position_long", "lon_semicircles", "long_semicircles"))  # fmt: skip
+       ("position_long", "lon_semicircles", "long_semicircles"),
+       ("si_long", "долгота"))  # ICES tacsat; Russian (heldout31)  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 
 
@@ -339,3 +354,21 @@ def mmsi_placeholder(field: str | None):  # -> pl.Expr | None (polars imported l
 
     v = pl.col("traj_id").cast(pl.Utf8).str.strip_chars().str.strip_chars_start("0")
     return v.is_in(list(MMSI_PLACEHOLDERS)).fill_null(False)
+
+
+# newuser31: a bike-share trip log (Divvy's `start_lat` / `end_lat`) is one row per trip, no
+# path: ingest asked which latitude to read, as if one column were the track
+_TRIP_ENDS = (("start", "end"), ("started", "ended"), ("origin", "destination"), ("from", "to"),
+              ("pickup", "dropoff"))  # fmt: skip
+
+
+def trip_log_words(found: list[str]) -> str:
+    """Words for a choice between a trip's start and end columns ('' for any other pair)."""
+    first = {normalised(c).split("_")[0] for c in found}
+    if len(found) != 2 or not any(set(pair) == first for pair in _TRIP_ENDS):
+        return ""
+    return (
+        " (a trip log: one row per trip, its start and end, no path between: `trajlm "
+        "travel-time --input FILE --model M` (Python: model.travel_time(origins, destinations, "
+        "depart=...)) times such rows; tracks need one row per fix)"
+    )

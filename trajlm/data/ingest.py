@@ -22,6 +22,7 @@ from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
+from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
@@ -260,6 +261,7 @@ def _ingest(
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
     n_kept, n_fast, v_fast, n_labelled, seen = 0, 0, 0.0, 0, set()
+    stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -282,6 +284,9 @@ def _ingest(
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
                 n_labelled += _labelled(cleaned["label"])
+            if cfg.stop_min_s is None:  # a ship's berth inside a trip (leftover31)
+                held, trips, most = trips_with_long_stays(cleaned)
+                stays = (stays[0] + held, stays[1] + trips, max(stays[2], most))
             n, v = fast_points(cleaned)  # kept, but said: a swapped lat/lon row, a bad fix
             n_fast, v_fast = n_fast + n, max(v_fast, v)
             bar.update(task, rows=f"{report.rows_in:,}")
@@ -294,7 +299,9 @@ def _ingest(
                     if report.first_problem
                     else ""
                 ),  # fmt: skip
-                hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None),
+                hint=_nothing_left_hint(report, cfg, columns.time_format if columns else None)
+                if not (key := one_trip_per_row(report, paths, format, columns))
+                else key,
             )
         if label is not None and n_labelled == 0:  # taken by its name, but nothing in it
             reading.pop("label_column", None)
@@ -306,6 +313,10 @@ def _ingest(
             )
         for line in unused_filters(clean_overrides or {}, seen):  # --max-hdop, no HDOP column
             warn_at_caller(line)
+        if stays[0]:
+            reading["long_stays"] = {"trips": stays[0], "of": stays[1],
+                                     "longest_s": round(stays[2])}  # fmt: skip
+            warn_at_caller(long_stays_line(*stays))
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
@@ -314,6 +325,23 @@ def _ingest(
         manifest = writer.close(report, reading)
     manifest["clean_config"] = dataclasses.asdict(cfg)
     return manifest
+
+
+def one_trip_per_row(
+    report: DropReport, paths: list[Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """The hint when every trajectory had one point because its id differs on every row (a
+    row key read as the trip id; leftover31), else None."""
+    from trajlm.data.readers.layouts import row_key_read_as_id
+
+    top = report.dropped.most_common(1)[0][0] if report.dropped else None
+    if top != "short_trajectory" or (col := row_key_read_as_id(paths, format, columns)) is None:
+        return None
+    return (
+        f"column {col!r} (read as the trajectory id) differs on every row: a row key, so every "
+        "fix was its own trip; name the column of the mover (device, vehicle, ...) with "
+        "--traj-col (Python: columns=ColumnMap(traj_id=...))"
+    )
 
 
 def _nothing_left_hint(

@@ -17,6 +17,7 @@ but it is derived from its tracks: a map built from licensed data is kept out of
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 
 import numpy as np
@@ -29,9 +30,12 @@ class MoveMap:
 
     def __init__(self, cell_m: float = 20.0, n_dirs: int = 8, step_m: float = 10.0,
                  side: float = 0.5, still_m: float = 2.0) -> None:  # fmt: skip
-        if cell_m <= 0 or step_m <= 0 or n_dirs < 1 or side < 0 or still_m < 0:
+        finite = all(np.isfinite(x) for x in (cell_m, step_m, side, still_m))
+        whole = float(n_dirs) == int(n_dirs)  # 8.7 headings is no grid (badin31: read as 8)
+        if not finite or not whole or cell_m <= 0 or step_m <= 0 or n_dirs < 1 or side < 0 or still_m < 0:  # fmt: skip
             raise ValueError(
-                f"MoveMap needs cell_m > 0, step_m > 0, n_dirs >= 1, side >= 0, still_m >= 0; got "
+                f"MoveMap needs finite cell_m > 0, step_m > 0, side >= 0, still_m >= 0 and a whole "
+                f"n_dirs >= 1; got "
                 f"cell_m={cell_m}, step_m={step_m}, n_dirs={n_dirs}, side={side}, still_m={still_m}"
             )
         self.cell_m, self.n_dirs, self.step_m = float(cell_m), int(n_dirs), float(step_m)
@@ -54,11 +58,18 @@ class MoveMap:
     def fit(self, tracks: Iterable[tuple[np.ndarray, np.ndarray]], max_gap_s: float,
             max_step_m: float) -> MoveMap:  # fmt: skip
         """Count ``tracks``: (xy (n, 2) metres, t (n,) seconds) in time order, each a trip."""
-        cells, dirs = [], []
-        for xy, t in tracks:
+        if not (max_gap_s > 0 and max_step_m > 0):  # NaN too: every pair would be dropped
+            raise ValueError(f"MoveMap.fit needs max_gap_s > 0 and max_step_m > 0 (inf: no limit); "
+                             f"got max_gap_s={max_gap_s}, max_step_m={max_step_m}")  # fmt: skip
+        cells, dirs, pairs = [], [], 0
+        for i, (xy, t) in enumerate(tracks):
             xy, t = np.asarray(xy, np.float64), np.asarray(t, np.float64)
+            if xy.ndim != 2 or xy.shape[1] != 2 or t.shape != (len(xy),):
+                raise ValueError(f"MoveMap.fit: track {i} has xy of shape {xy.shape} and t of shape "
+                                 f"{t.shape}; give xy (n, 2) in metres and t (n,) in seconds")  # fmt: skip
             if len(xy) < 2:
                 continue
+            pairs += len(xy) - 1
             d = np.diff(xy, axis=0)
             length = np.hypot(d[:, 0], d[:, 1])
             ok = (np.diff(t) <= max_gap_s) & (length <= max_step_m) & (length >= 1.0)
@@ -71,6 +82,10 @@ class MoveMap:
             cells.append(self._cells(a[pair] + frac[:, None] * d[pair]))
             dirs.append(self.heading_bin(d)[pair])
         if not cells:
+            if pairs:  # e.g. degrees given for metres: every step under 1 m (badin31)
+                warnings.warn(f"MoveMap.fit counted none of {pairs} pairs of fixes: each was under "
+                              f"1 m, over max_step_m={max_step_m} m or max_gap_s={max_gap_s} s apart "
+                              "(xy must be metres, t seconds); the map is empty", stacklevel=2)  # fmt: skip
             return self
         cell, hd = np.concatenate(cells), np.concatenate(dirs)
         self.n_samples_ = len(cell)
@@ -88,13 +103,15 @@ class MoveMap:
     # -------------------------------------------------------------------------- reading
     def counts(self, xy: np.ndarray) -> np.ndarray:
         """(..., n_dirs) smoothed counts at points xy (..., 2); zeros off the map."""
-        key = self._cells(xy)
+        xy = np.asarray(xy, np.float64)
+        key = self._cells(np.nan_to_num(xy, nan=0.0, posinf=0.0, neginf=0.0))
         flat = key.reshape(-1)
         pos = np.clip(np.searchsorted(self.keys_, flat), 0, max(len(self.keys_) - 1, 0))
         out = np.zeros((len(flat), self.n_dirs))
         if len(self.keys_):
             hit = self.keys_[pos] == flat
             out[hit] = self.counts_[pos[hit]]
+        out[~np.isfinite(xy).all(-1).reshape(-1)] = 0.0  # a NaN point is off the map (badin31)
         return out.reshape(*key.shape, self.n_dirs)
 
     def point_score(self, xy: np.ndarray, step: np.ndarray) -> np.ndarray:

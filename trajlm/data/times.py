@@ -122,6 +122,8 @@ def _time_to_seconds(
             return read, "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
+        if (read := _day_first_by_name(s, col, text, sample[0])) is not None:
+            return read, "string", "UTC"
         from trajlm.data.readers._zone_suffix import pandas_offsets, strip_zone_word
 
         plain, zoned = strip_zone_word(sample[0]), ""  # '7:05:10 AM' keeps its AM
@@ -326,3 +328,26 @@ def _month_first(sample: str) -> str:
         return ""
     day = _day_first(sample)
     return f" (day first) or format='{day.replace('%d', '%D').replace('%m', '%d').replace('%D', '%m')}' (US)"
+
+
+def _day_first_by_name(s: pl.Series, col: str, text: str, sample: str) -> pl.Series | None:
+    """Unix seconds of `s` read day first where the time's column (or the date column joined to
+    it, named in `text`) is a day-first word (`SI_DATE`: ICES tacsat; `Datum`, `Fecha`), as ingest
+    reads such files (`_time_columns.day_first_by_language`; heldout31: the API refused a tacsat
+    frame ingest read); None where no name says so or a value does not parse so."""
+    import re
+    import warnings
+
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._time_columns import _DAY_FIRST_WORDS
+
+    names = [col, *re.findall(r"df\['([^']+)'\]", text)]
+    word = next((n for n in names if normalised(n) in _DAY_FIRST_WORDS), None)
+    if word is None:
+        return None
+    read = s.str.strip_chars().str.to_datetime(_day_first(sample.strip()), strict=False)
+    if read.null_count() != s.null_count():
+        return None
+    warnings.warn(f"dates such as {sample!r} read day first: {word!r} names a day-first "
+                  "column (parse them first to read them another way)", stacklevel=4)  # fmt: skip
+    return read.dt.replace_time_zone("UTC").dt.epoch("s")

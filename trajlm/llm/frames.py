@@ -100,6 +100,8 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
     if not {"vehicle_id", "user_id"} & (set(have) | set(rename.values())):
         if col := next((free[n] for n in OWNER_NAMES if n in free), None):
             rename[col] = "user_id" if normalised(col) in USER_NAMES else "vehicle_id"
+            if "traj_col" not in given:  # the trips as ingest reads them, before the rename
+                given.update(_trips_beside(have, col))
     if kind and not {"vehicle_id", "user_id"} & set(have):
         frame, owner = _kind_owner(frame, free, given.get("traj_col"), rename)
         if (
@@ -107,6 +109,20 @@ def own_columns(frame: Any, columns: dict | None) -> tuple[Any, dict[str, str]]:
         ):  # the MMSI is the trip id, as before; its copy the vehicle
             given["traj_col"] = owner
     return _rename(frame, rename), given
+
+
+def _trips_beside(have: list[str], owner: str) -> dict[str, str]:
+    """{"traj_col": the trip column} where the frame's names give one beside ``owner``.
+    newuser31: a SIRI-VM frame's `VehicleRef` renamed `vehicle_id` matched the id names
+    exactly, so it beat `DatedVehicleJourneyRef` (matched only without underscores): ask read
+    each bus as one trip (a median trip of 347 min, not 37), where ingest reads journeys."""
+    from trajlm.data.column_names import TRAJ, find_columns, normalised
+
+    trip = find_columns("traj_id", [c for c in have if isinstance(c, str)])
+    names = {n.replace("_", "") for n in (*TRAJ[0], *TRAJ[1])}  # trip names, never a row key
+    if len(trip) != 1 or trip[0] == owner or normalised(trip[0]).replace("_", "") not in names:
+        return {}
+    return {"traj_col": trip[0]}
 
 
 def _kind_owner(

@@ -56,4 +56,68 @@ def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
         )
 
 
-__all__ = ["refuse_kind_not_in_ids"]
+# a vehicle-like id in a question: letters and a number ("T3", "VAN-99", "van 99")
+_ID = re.compile(r"(?<![\w\-/.#'])([a-z]+)([-_ ]?)(\d+)(?![\w.:/\-])", re.I)
+# a mover noun the data does not know: "which gritter drove", "did the gritters make"
+_MOVER_NOUN = re.compile(
+    r"\b(?:which|what|the|each|every|any|a|an)\s+([a-z]+?)(?:e?s)?\s+(?:drove|drive|drives|made|"
+    r"make|makes|did|do|does|went|go|goes|was|were|travel\w*|cover\w*|spent|spend)\b",
+    re.I,
+)
+
+
+def _looks_like(words: DataWords) -> str:
+    some = sorted(words.vehicles.values(), key=str)
+    return ", ".join(some[:4]) + (" ..." if len(some) > 4 else "")
+
+
+def refuse_unknown_vehicle_id(question: str, words: DataWords) -> None:
+    """CannotAnswer "no vehicle 'T3' in this data (vehicles look like T1, T2, ...)" where the
+    question names an id of the letters of the data's vehicle ids (T1, T2; VAN-07) that no
+    vehicle and no trip has (leftover31: "Did T3 mow?" was "did not understand 'T3'", "Was
+    VAN-99 out?" was "no trip 'VAN-99' (trip ids look like J1 ...)"). "van 7" is VAN-07."""
+    kinds = id_kinds(words.vehicles)
+    if not kinds:
+        return
+    have = {(m.group(1), int(m.group(2))) for v in words.vehicles
+            if (m := re.fullmatch(r"([a-z]+)[-_ ]?(\d+)", v))}  # fmt: skip
+    trips = {t.lower() for t in words.trips}
+    for m in _ID.finditer(question):
+        letters, sep, number = m.group(1).lower(), m.group(2), int(m.group(3))
+        said = m.group(0)
+        if letters not in kinds or (letters, number) in have or said.lower() in trips:
+            continue
+        if sep == " " and len(letters) < 2:  # "t 3": too loose to be an id
+            continue
+        before = question[: m.start()].lower()
+        if re.search(r"\b(?:trip|trips|job|jobs|journey|ride|track)\s*$", before):
+            continue  # "trip T3": a trip id, refused as one
+        raise CannotAnswer(
+            f"no vehicle {said!r} in this data (vehicles look like {_looks_like(words)})"
+        )
+
+
+def unknown_mover_noun(question: str, words: DataWords, unknown: str) -> str | None:
+    """The refusal for a mover noun the data has neither as a label nor as its ids' letters
+    ("which gritter drove the furthest" on a T / ATV / VAN fleet; leftover31: was "did not
+    understand 'gritter'"), where the planner's leftover word is that noun; else None."""
+    if not words.vehicles and not words.labels:
+        return None
+    for m in _MOVER_NOUN.finditer(question):
+        noun = m.group(1).lower()
+        if unknown.lower().rstrip("s") not in (
+            noun,
+            noun.rstrip("s"),
+        ) and not unknown.lower().startswith(noun):
+            continue
+        kinds = ", ".join(sorted(p.upper() for p in id_kinds(words.vehicles))) or None
+        have = f"vehicles look like {_looks_like(words)}" if words.vehicles else ""
+        if kinds and len(id_kinds(words.vehicles)) > 1:
+            have += f"; the ids' letters name {kinds}"
+        if words.labels:
+            have += ("; " if have else "") + f"labels: {', '.join(words.labels[:5])}"
+        return f"no {unknown!r} in this data ({have})"
+    return None
+
+
+__all__ = ["refuse_kind_not_in_ids", "refuse_unknown_vehicle_id", "unknown_mover_noun"]

@@ -35,7 +35,11 @@ from trajlm.llm.endpoints import (
 from trajlm.llm.fleet_words import fleet_words, vehicle_group
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import read_hours
-from trajlm.llm.id_kinds import refuse_kind_not_in_ids
+from trajlm.llm.id_kinds import (
+    refuse_kind_not_in_ids,
+    refuse_unknown_vehicle_id,
+    unknown_mover_noun,
+)
 from trajlm.llm.inside import plan_far
 from trajlm.llm.kinds import label_words
 from trajlm.llm.label_rank import plan_label_rank
@@ -130,12 +134,20 @@ class RulePlanner:
         question = patrol_words(question, self.words)
         question, prefix = kind_in_two_words(question, self.words)
         refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
+        refuse_unknown_vehicle_id(question, self.words)  # "did T3 mow" on T1 / T2 (leftover31)
         if prefix is None:
             question, prefix = vehicle_group(question, self.words, VOCAB)
         question, call = call_type_words(
             question, self.words
         )  # "street hails" on Porto (call_types.py, set 31)
-        plan = self._plan(question if prefix is None else together(question))
+        try:
+            plan = self._plan(question if prefix is None else together(question))
+        except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
+            said = re.match(r"did not understand '([^' ]+)'", e.reason)
+            line = said and unknown_mover_noun(question, self.words, said.group(1))
+            if not line:
+                raise
+            raise CannotAnswer(line) from None
         extra = {"vehicle_prefix": prefix} if prefix is not None else {}
         extra |= {"call_type": call} if call is not None else {}
         return replan(plan, **extra) if extra else plan

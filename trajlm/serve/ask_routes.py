@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.examples import EXAMPLES
@@ -41,8 +41,12 @@ class AskRequest(BaseModel):
     data: str | None = Field(
         None, description="A store directory, relative to the server's --ask-root."
     )
+    # `trajectories` as every other endpoint names the rows (newuser31: a dashboard posting the
+    # /predict body's rows to /ask got "field trajectories: Extra inputs are not permitted")
     rows: list[dict[str, Any]] | None = Field(
-        None, description="The points: t, lat, lon (traj_id, vehicle_id, label)."
+        None,
+        description="The points: t, lat, lon (traj_id, vehicle_id, label); also as `trajectories`.",
+        validation_alias=AliasChoices("rows", "trajectories"),
     )
     tz: str | None = Field(
         None, description="Read hours, weekdays and dates in this zone (IANA or +02:00)."

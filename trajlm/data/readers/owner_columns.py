@@ -45,6 +45,7 @@ USER_NAMES = ("user_id", "uid", "user", *_PEOPLE)
 OWNER_NAMES = ("vehicle_id", *USER_NAMES[:3], "driver_id", "taxi_id", "device_id", "vessel_id",
                "mmsi", "imei", "individual_id", "animal_id", "vehicle_no", "vehicle",
                "driver_uuid", "vehicle_uuid", "device_uuid", "taxi_uuid", "vessel_uuid",
+               "vehicle_ref", "vehicleref",  # SIRI-VM's `VehicleRef` beside a journey (newuser31)
                *VEHICLE_IDS, *_PEOPLE)  # fmt: skip
 
 

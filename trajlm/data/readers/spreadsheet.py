@@ -22,6 +22,7 @@ from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.readers._units_row import fold_units_row
 from trajlm.data.readers.aligned_text import aligned_table_as_csv, is_aligned_table
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
+from trajlm.data.readers.device_logs import as_csv, log_files
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
@@ -139,8 +140,9 @@ def sheets_as_csv(
             p
         )  # space-aligned (aligned_text.py)
         wide = format in ("auto", "csv") and is_wide_pairs(p)  # lat_<id> / lon_<id> (wide_pairs.py)
+        logs = log_files(p) if format in ("auto", "csv") else None  # .srt / .pos / XML 2003
         if not (book or table or gis or sbs or siri or ardu or fitcsv or lines or html or aligned
-                or wide or signalk):  # fmt: skip
+                or wide or signalk or logs):  # fmt: skip
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -153,6 +155,11 @@ def sheets_as_csv(
                     name = f"{g.stem}{'' if len(gis) == 1 else f'_{k}'}.parquet"
                     gis_as_parquet(g, into / name, layer)
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
+                continue
+            if logs:  # a folder of clips / days: a folder of CSVs, each file its trajectory
+                for f in logs[1]:
+                    as_csv(logs[0], f, into / f"{f.stem}.csv")
+                out.append(into if p.is_dir() else into / f"{p.stem}.csv")
                 continue
             if html:
                 html_table_as_csv(p, into / f"{p.stem}.csv")

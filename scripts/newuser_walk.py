@@ -1,0 +1,64 @@
+"""What every new-user walk script needs (newuser30's vessels, newuser31's transit): run one
+notebook cell and print its time, warnings and answer; call a local `trajlm serve`; start one.
+Made one in session 31 (the duplicates check found newuser31's copies of newuser30's)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+
+def step(name: str, f: Any) -> Any:
+    """Run one cell: its time, its warnings and the head of its answer."""
+    t = time.time()
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        try:
+            r = f()
+        except Exception as e:  # a refusal is a finding, not the end of the notebook
+            print(f"== {name}: {type(e).__name__}: {e}")
+            r = None
+    print(f"== {name} ({time.time() - t:.1f}s)")
+    for x in w:
+        print(f"   WARN {x.category.__name__} {Path(x.filename).name}:{x.lineno}: {x.message}")
+    if r is not None:
+        print(r.head(6) if hasattr(r, "head") else r)
+        print(getattr(r, "shape", None))
+    return r
+
+
+def call(port: int, method: str, path: str, body: Any = None) -> tuple[int, str]:
+    """One HTTP request to the local server: (status, body text)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    c.request(method, path, None if body is None else json.dumps(body),
+              {"content-type": "application/json"})  # fmt: skip
+    r = c.getresponse()
+    return r.status, r.read().decode()
+
+
+def start_server(run: str, port: int, log_path: Path) -> subprocess.Popen:
+    """`trajlm serve --model run` on `port` (its output in log_path), once /health answers."""
+    log = open(log_path, "w")
+    srv = subprocess.Popen([sys.executable, "-m", "trajlm.cli", "serve", "--model", run, "--port",
+                            str(port), "--threads", "1"], stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    for _ in range(120):
+        try:
+            print("health", *call(port, "GET", "/health"))
+            break
+        except OSError:
+            time.sleep(1)
+    return srv
+
+
+def post_each(port: int, requests: list[tuple[str, Any]], width: int = 600) -> None:
+    """POST each (path, body) and print its status, time and the head of its answer."""
+    for path, body in requests:
+        t = time.time()
+        status, text = call(port, "POST", path, body)
+        print(f"== {path} {sorted(body)}: {status} ({time.time() - t:.1f}s) {text[:width]}")

@@ -1,0 +1,76 @@
+"""`TrajLM.similar`: the most similar trajectories from a notebook (session 31, newuser31).
+
+`trajlm similar` (CLI) and HTTP `/similar` searched embeddings; from Python there was only
+`trajlm.tasks.embed.similar` on canonical Polars tables (a pandas frame was an
+`AttributeError`), so a transit analyst's "which journeys ran like this one" had no call. This
+one embeds through `TrajLM.embed` (the caller's frames, column keywords and kind) and searches
+exactly, in float64, as the CLI's search does (nearest first, ties in database order)."""
+
+from __future__ import annotations
+
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+
+from trajlm.data.schema import TrajlmInputError
+
+
+def _split(emb: Any) -> tuple[Any, list[str], np.ndarray]:
+    """(the id columns of an embed answer as a frame of its kind, their names, the vectors)."""
+    cols = [str(c) for c in emb.columns]
+    vec = [c for c in cols if c.startswith("emb_")]
+    keys = [c for c in cols if c not in vec]
+    return emb[keys], keys, emb[vec].to_numpy().astype(np.float64)
+
+
+class SimilarSearch:
+    """Mixin of `TrajLM`: `similar` over `embed`."""
+
+    def similar(
+        self,
+        data: Any,
+        database: Any = None,
+        *,
+        k: int = 5,
+        n_points: int | None = None,
+        **columns: Any,
+    ) -> Any:
+        """The ``k`` trajectories of ``database`` nearest to each trajectory of ``data`` (L2
+        between ``embed`` vectors, exact, nearest first): one row per (query, rank) with the
+        query's id column(s), ``rank`` (1..k), ``match`` (the database trajectory's id;
+        ``match_piece`` too where pieces were cut) and ``distance``, in ``data``'s kind.
+        ``database=None`` searches ``data`` itself and skips each query's own row, as
+        `trajlm similar --exclude-self` does. Column keywords apply to both frames."""
+        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+            raise TrajlmInputError(f"k must be an integer >= 1, got {k!r}", field="k")
+        query = self.embed(data, n_points=n_points, **columns)  # type: ignore[attr-defined]
+        same = database is None
+        base = query if same else self.embed(database, n_points=n_points, **columns)  # type: ignore[attr-defined]
+        q_ids, keys, q = _split(query)
+        d_ids, d_keys, d = _split(base)
+        n_db = len(d) - (1 if same else 0)
+        if k > n_db:
+            raise TrajlmInputError(
+                f"k={k} is more than the {n_db} trajectories to search"
+                + (" (the frame itself, each query's own row left out)" if same else ""),
+                field="k",
+            )
+        dist = np.sqrt(((q[:, None, :] - d[None, :, :]) ** 2).sum(-1))
+        if same:
+            np.fill_diagonal(dist, np.inf)
+        order = np.argsort(dist, axis=1, kind="stable")[:, :k]
+        rows_q = np.repeat(np.arange(len(q)), k)
+        rows_d = order.reshape(-1)
+        out = q_ids.iloc[rows_q].reset_index(drop=True) if hasattr(q_ids, "iloc") else q_ids[rows_q]
+        extra = {"rank": np.tile(np.arange(1, k + 1), len(q))}
+        matched = d_ids.iloc[rows_d] if hasattr(d_ids, "iloc") else d_ids[rows_d]
+        extra["match"] = np.asarray(matched[d_keys[0]])
+        for key in d_keys[1:]:
+            extra[f"match_{key}"] = np.asarray(matched[key])
+        extra["distance"] = dist[rows_q, rows_d]
+        if hasattr(out, "assign"):  # pandas
+            return out.assign(**extra)
+        import polars as pl
+
+        return out.with_columns(pl.Series(name, v) for name, v in extra.items())

@@ -1,0 +1,243 @@
+"""Three text layouts written as CSV before the read (`spreadsheet.sheets_as_csv`), each refused
+with no way on before heldout31 (docs/data.md "Session 31 (heldout31)"):
+
+- **XML Spreadsheet 2003** (`.xls` / `.xml` holding `urn:schemas-microsoft-com:office:spreadsheet`:
+  legacy fleet portals' "Excel" button): its largest worksheet, one line per `<Row>` (`ss:Index`
+  gaps kept), so a title row above the header is skipped like any title line. `pd.read_excel`
+  cannot read it, which the "spreadsheet workbook" refusal advised.
+- **DJI drone video telemetry** (`.srt` subtitles, a cue per frame): the cue's clock line
+  (`2026-05-09 14:03:21.345`, the drone's local clock) and `[latitude: ..] [longitude: ..]`
+  (older firmware: `[longtitude : ..]`, or `GPS(lon, lat, alt)`), `rel_alt` / `abs_alt` kept
+  as columns; one clip = one file = one trajectory (named after the clip).
+- **RTKLIB solutions** (`.pos`, `rnx2rtkp` / RTKPOST / RTKNAVI): `%` header lines, then
+  `GPST` (or `UTC`) date + time, or GPS week + seconds of week, latitude, longitude, height, Q
+  and the standard deviations. GPS time runs ahead of UTC by the leap seconds since 1980 (18 s
+  since 2017): written as UTC, said. ECEF / ENU solutions and degree-minute-second output are
+  refused in one line naming the RTKLIB option that writes degrees.
+
+A folder of `.srt` / `.pos` files (a drone's card, a survey's days) is written as a folder of
+CSVs, one per file."""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from datetime import datetime, timedelta
+from pathlib import Path
+from xml.etree.ElementTree import iterparse
+
+from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
+from trajlm.data.schema import TrajlmInputError
+
+_SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+
+
+def _head(path: Path, n: int = 4096) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""
+
+
+def _members(path: Path, suffix: str) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == suffix)
+    return [path] if path.is_file() and path.suffix.lower() == suffix else []
+
+
+def log_files(path: Path) -> tuple[str, list[Path]] | None:
+    """("xml2003" | "lorawan" | "srt" | "pos", the files) when `path` is such a file or a folder holding
+    such files (and no other track file that trajlm reads is needed: the converter takes only
+    those); None otherwise."""
+    if (
+        path.is_file()
+        and path.suffix.lower() in (".xls", ".xml")
+        and b"urn:schemas-microsoft-com:office:spreadsheet" in _head(path)
+    ):
+        return "xml2003", [path]
+    if is_lorawan(path):
+        return "lorawan", [path]
+    srt = [p for p in _members(path, ".srt") if _is_dji_srt(p)]
+    if srt:
+        return "srt", srt
+    pos = [p for p in _members(path, ".pos") if _is_rtklib(p)]
+    return ("pos", pos) if pos else None
+
+
+# -- XML Spreadsheet 2003 -------------------------------------------------------------------
+
+
+def xml2003_as_csv(path: Path, out: Path) -> None:
+    """The largest worksheet of an XML Spreadsheet 2003 file as a CSV at `out`."""
+    sheets: list[list[list[str]]] = []
+    rows: list[list[str]] = []
+    try:
+        for event, el in iterparse(path, events=("start", "end")):
+            if event == "start" and el.tag == f"{_SS}Worksheet":
+                rows = []
+            elif event == "end" and el.tag == f"{_SS}Row":
+                rows.append(_row_cells(el))
+                el.clear()
+            elif event == "end" and el.tag == f"{_SS}Worksheet":
+                sheets.append(rows)
+    except Exception as e:  # ParseError: the file cut short or not XML after all
+        raise TrajlmInputError(
+            f"an XML Spreadsheet 2003 file that does not parse ({e})",
+            path=path,
+            hint="export the report again, or as CSV if the portal offers it",
+        ) from None
+    best = max(sheets + [rows], key=len)
+    if not any(best):
+        raise TrajlmInputError("an XML Spreadsheet 2003 file with no rows", path=path)
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        csv.writer(dst, lineterminator="\n").writerows(r for r in best if any(r))
+
+
+def _row_cells(row) -> list[str]:  # noqa: ANN001 (an ElementTree element)
+    cells: list[str] = []
+    for cell in row.findall(f"{_SS}Cell"):
+        if (at := cell.get(f"{_SS}Index")) and at.isdigit():
+            cells += [""] * (int(at) - 1 - len(cells))  # `ss:Index`: empty cells left out
+        data = cell.find(f"{_SS}Data")
+        cells.append("".join(data.itertext()).strip() if data is not None else "")
+    return cells
+
+
+# -- DJI .SRT -------------------------------------------------------------------------------
+
+_SRT_CLOCK = re.compile(r"^(\d{4})[-.](\d{2})[-.](\d{2})[ T](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)")
+_SRT_LAT = re.compile(r"\[latitude\s*:\s*(-?[\d.]+)\]")
+_SRT_LON = re.compile(r"\[longt?itude\s*:\s*(-?[\d.]+)\]")
+_SRT_GPS = re.compile(r"GPS\s*\(\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,")
+_SRT_ALT = re.compile(r"\b(rel_alt|abs_alt|altitude)\s*:\s*(-?[\d.]+)")
+
+
+def _is_dji_srt(path: Path) -> bool:
+    text = _head(path, 2048).decode("utf-8", errors="replace")
+    return "-->" in text and bool(_SRT_LAT.search(text) or _SRT_GPS.search(text))
+
+
+def srt_as_csv(path: Path, out: Path) -> None:
+    """A DJI `.SRT` file's cues as `time,lat,lon,rel_alt,abs_alt` rows at `out`."""
+    rows, clock, alts = [], None, ("rel_alt", "abs_alt")
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip().removeprefix('<font size="28">')
+            if m := _SRT_CLOCK.match(line):
+                clock = f"{m[1]}-{m[2]}-{m[3]} {m[4].replace(',', '.')}"
+            lat, lon = _SRT_LAT.search(line), _SRT_LON.search(line)
+            if gps := _SRT_GPS.search(line):  # Phantom 4: GPS(lon, lat, satellites)
+                lon, lat = gps[1], gps[2]
+            else:
+                lat, lon = lat and lat[1], lon and lon[1]
+            if lat and lon and clock:
+                alt = dict(_SRT_ALT.findall(line))
+                alt.setdefault("abs_alt", alt.get("altitude", ""))
+                rows.append([clock, lat, lon, *(alt.get(a, "") for a in alts)])
+                clock = None  # one fix per cue
+    if not rows:
+        raise TrajlmInputError(
+            "a DJI .SRT file with no cue holding a clock line and a latitude / longitude",
+            path=path,
+            hint="turn on the video caption (subtitles) in the DJI app, or export the flight "
+            "record (.txt) as CSV (airdata / phantomhelp)",
+        )
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        w = csv.writer(dst, lineterminator="\n")
+        w.writerow(["time", "lat", "lon", *alts])
+        w.writerows(rows)
+
+
+# -- RTKLIB .pos ----------------------------------------------------------------------------
+
+# GPS - UTC (leap seconds since 1980-01-06), from the date each step took effect
+_LEAPS = ((datetime(2017, 1, 1), 18), (datetime(2015, 7, 1), 17), (datetime(2012, 7, 1), 16),
+          (datetime(2009, 1, 1), 15), (datetime(2006, 1, 1), 14), (datetime(1999, 1, 1), 13))  # fmt: skip
+_GPS_EPOCH = datetime(1980, 1, 6)
+
+
+def _is_rtklib(path: Path) -> bool:
+    head = _head(path).decode("utf-8", errors="replace")
+    return head.startswith("%") and (
+        "RTKLIB" in head or re.search(r"^%\s+(GPST|UTC)\s", head, re.M) is not None
+    )
+
+
+def _gps_to_utc(t: datetime) -> datetime:
+    return t - timedelta(seconds=next((s for d, s in _LEAPS if t >= d), 13))
+
+
+def pos_as_csv(path: Path, out: Path) -> None:
+    """An RTKLIB `.pos` solution as `time,lat,lon,height,q,ns,sdn,sde` rows (UTC) at `out`."""
+    names, scale, n_gpst = None, None, 0
+    rows = []
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for k, line in enumerate(f, 1):
+            if line.startswith("%"):
+                if re.match(r"^%\s+(GPST|UTC|JST)\s", line):
+                    names = line[1:].split()
+                    scale = names[0]
+                    _check_columns(path, k, names)
+                continue
+            if not line.strip():
+                continue
+            if names is None:
+                raise TrajlmInputError(
+                    "an RTKLIB .pos file without its `%  GPST  latitude(deg) ...` header line",
+                    path=path,
+                    line=k,
+                )
+            f_ = line.split()
+            if re.fullmatch(r"\d{4}", f_[0]) and "/" not in f_[0]:  # GPS week, seconds of week
+                t = _GPS_EPOCH + timedelta(weeks=int(f_[0]), seconds=float(f_[1]))
+            else:
+                t = datetime.strptime(f"{f_[0]} {f_[1]}", "%Y/%m/%d %H:%M:%S.%f")
+            if scale == "GPST":
+                t, n_gpst = _gps_to_utc(t), n_gpst + 1
+            elif scale == "JST":
+                t -= timedelta(hours=9)
+            rows.append([t.isoformat(timespec="milliseconds") + "Z", *f_[2:9]])
+    if n_gpst:
+        warnings.warn(
+            f"{path.name}: times in GPS time (GPST) read as UTC, {(rows and _leap(rows)) or 18} s "
+            "earlier (the leap seconds GPS time does not have)",
+            stacklevel=2,
+        )
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        w = csv.writer(dst, lineterminator="\n")
+        w.writerow(["time", "lat", "lon", "height", "q", "ns", "sdn", "sde"])
+        w.writerows(rows)
+
+
+def _leap(rows: list) -> int:
+    return next((s for d, s in _LEAPS if datetime.fromisoformat(rows[0][0][:-1]) >= d), 13)
+
+
+def _check_columns(path: Path, line: int, names: list[str]) -> None:
+    if any(n.startswith("latitude(d'") for n in names):  # `47 22 36.1234`: three fields
+        raise TrajlmInputError(
+            "an RTKLIB .pos file with latitude / longitude in degrees, minutes, seconds",
+            path=path,
+            line=line,
+            hint="write degrees as ddd.ddddddd (RTKPOST: Options > Output > Latitude / "
+            "Longitude Format; rnx2rtkp without -g)",
+        )
+    if any(n.startswith("latitude") for n in names):
+        return
+    what = "ECEF x / y / z" if any("ecef" in n for n in names) else "east / north / up baselines"
+    raise TrajlmInputError(
+        f"an RTKLIB .pos file of {what}, not latitude / longitude",
+        path=path,
+        line=line,
+        hint="write the solution as lat / lon / height (RTKPOST: Options > Output > Solution "
+        "Format 'Lat/Lon/Height', degrees as ddd.ddddddd; rnx2rtkp without -e / -a)",
+    )
+
+
+def as_csv(kind: str, path: Path, out: Path) -> None:
+    """Write `path` (a file of `kind`, see `log_files`) as a CSV at `out`."""
+    convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
+               "lorawan": lorawan_as_csv}  # fmt: skip
+    convert[kind](path, out)

@@ -1,0 +1,102 @@
+"""LoRaWAN network servers' uplink messages as JSON Lines (a webhook's or MQTT log's records;
+heldout31: cargo-bike trackers from The Things Stack v3 were refused "missing traj_id, t, lat,
+lon", and `--lat-col uplink_message.decoded_payload.latitude` was "missing column"): written
+as a CSV before the read (`spreadsheet.sheets_as_csv`), one row per uplink.
+
+- The Things Stack v3 (TTN): `end_device_ids.device_id`, `received_at` (the network server's
+  time: the tracker's payload rarely carries one), the position from
+  `uplink_message.decoded_payload` (the application's decoder).
+- ChirpStack v4: `deviceInfo.deviceName`, `time`, the position from `object`.
+
+The position is the decoder's `latitude` / `longitude` (any name trajlm reads as one, also one
+level down: `gps: {lat, lng}`). The receiving gateways' own `location` in `rx_metadata[]` is
+never read: it is where the gateway stands, kilometres from the tracker. An uplink whose
+decoder wrote no position (a heartbeat, a status frame) has empty coordinates (`no_fix`); 0 / 0
+(no GPS lock) is dropped as every reader drops it (`null_island`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+_SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".txt")
+
+
+def _first_record(path: Path) -> dict | None:
+    if not path.is_file() or path.suffix.lower() not in _SUFFIXES:
+        return None
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            line = f.readline(1 << 20).strip()
+        rec = json.loads(line)
+    except (OSError, ValueError):
+        return None
+    return rec if isinstance(rec, dict) else None
+
+
+def is_lorawan(path: Path) -> bool:
+    """A JSON Lines file whose first record is a TTN v3 or ChirpStack v4 uplink."""
+    rec = _first_record(path)
+    return rec is not None and (
+        ("end_device_ids" in rec and "uplink_message" in rec)
+        or ("deviceInfo" in rec and "object" in rec)
+    )
+
+
+def _point(decoded: Any) -> tuple[str, str, dict] | None:
+    """(lat, lon, the other scalar fields) of a decoded payload, or None (no position)."""
+    from trajlm.data.column_names import LAT, LON, candidates
+
+    if not isinstance(decoded, dict):
+        return None
+    for d in (decoded, *(v for v in decoded.values() if isinstance(v, dict))):
+        names = list(d)
+        la, lo = candidates(LAT, names), candidates(LON, names)
+        if len(la) == 1 and len(lo) == 1:
+            rest = {k: v for k, v in d.items() if k not in (la[0], lo[0]) and _scalar(v)}
+            return d[la[0]], d[lo[0]], rest
+    return None
+
+
+def _scalar(v: Any) -> bool:
+    return isinstance(v, int | float | str | bool) or v is None
+
+
+def lorawan_as_csv(path: Path, out: Path) -> None:
+    """The uplinks of `path` as `device_id,time,lat,lon,...` rows at `out` (see the module)."""
+    rows: list[dict] = []
+    extra: dict[str, None] = {}
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                rec = None
+            if not isinstance(rec, dict):
+                continue
+            if "uplink_message" in rec:  # The Things Stack v3
+                up = rec.get("uplink_message") or {}
+                dev = (rec.get("end_device_ids") or {}).get("device_id")
+                when = rec.get("received_at") or up.get("received_at")
+                decoded = up.get("decoded_payload")
+            else:  # ChirpStack v4
+                info = rec.get("deviceInfo") or {}
+                dev = info.get("deviceName") or info.get("devEui")
+                when, decoded = rec.get("time"), rec.get("object")
+            got = _point(decoded)
+            lat, lon, rest = got if got else ("", "", {})
+            extra.update(dict.fromkeys(rest))
+            rows.append({"device_id": dev, "time": when, "lat": lat, "lon": lon, **rest})
+    head = [
+        "device_id",
+        "time",
+        "lat",
+        "lon",
+        *(k for k in extra if k not in ("device_id", "time")),
+    ]
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        w = csv.DictWriter(dst, head, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
