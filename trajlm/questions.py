@@ -130,6 +130,7 @@ class Asker:
                 words.vehicles,
                 words.trips - {i.lower() for i in self._long},
                 words.numbers,
+                call_types=words.call_types,
             )
         read_as = _read_as(data) or ""
         one_kind = ONE_KIND.get(read_as) if "mode" not in self.trips.columns else None
@@ -138,7 +139,7 @@ class Asker:
                           activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
                           nights=(start - timedelta(hours=12)).dt.date().n_unique(),
                           dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()),
-                          night_dates=_night_dates(start))  # fmt: skip
+                          night_dates=_night_dates(start), call_types=words.call_types)  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )

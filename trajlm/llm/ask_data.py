@@ -28,7 +28,8 @@ from trajlm.llm.frames import (
     with_mover,
 )
 
-POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id"]
+POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id",
+                 "call_type"]  # fmt: skip
 
 
 def read_as(data: Any) -> str | None:

@@ -74,6 +74,8 @@ class DataWords:
     dates: tuple[date, ...] = ()
     # the local dates its nights (noon to noon) start on ("Sunday night": set 29)
     night_dates: tuple[date, ...] = ()
+    # the call types its trips carry (Porto's A / B / C: llm/call_types.py; set 31), empty where there is no column
+    call_types: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -92,7 +94,8 @@ class DataWords:
                 elif re.fullmatch(r"\d+[-/]\d+", v):
                     vehicles[v.lower()] = v  # a lifeboat's "17-21" (set 27): an id, read where said
         ids = frozenset(str(x).lower() for x in trips["traj_id"].to_list())
-        return cls(labels, vehicles, ids, frozenset(numbers))
+        calls = frozenset(trips["call_type"].drop_nulls().cast(pl.Utf8).unique().to_list()) if "call_type" in trips.columns else frozenset()  # fmt: skip
+        return cls(labels, vehicles, ids, frozenset(numbers), call_types=calls)
 
     def spelling(self, mode: str, words: str) -> str:
         """The data's label for one of the planner's modes (``words``: its pattern): the mode

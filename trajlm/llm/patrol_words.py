@@ -103,6 +103,15 @@ def patrol_words(question: str, words: DataWords) -> str:
         question,
         flags=re.I,
     )
+    # "which van was at the scene the longest": time at the scenes is all of it (its stopped time in total;
+    # vehicles.plan_grouped), not one stop; "which trip ..." or a stop asked of one trip stay as they were
+    question = re.sub(
+        r"^(\s*which\s+(?:(?!trips?\b|stops?\b)[\w-]+\s+){1,3}?(?:was|were|has\s+been|spent)\s+)(?:at|on)\s+(?:the\s+)?"
+        r"scenes?\s+(the\s+(?:longest|shortest))\b(?!\s+(?:in\s+total|altogether|combined|in\s+all)\b)",
+        r"\1stopped \2 in total",
+        question,
+        flags=re.I,
+    )
     question = re.sub(r"\b(?:at|on)\s+(?:the\s+)?scenes?\b", "stopped", question, flags=re.I)
     ids = "|".join(re.escape(v) for v in sorted(words.vehicles, key=len, reverse=True))
     question = re.sub(  # "officer CEO-07", "walker Anna": the vehicle

@@ -69,6 +69,9 @@ class QueryPlan(BaseModel):
     # the vehicles whose id starts so: a kind of vehicle named by its ids ("the porters": POR-14, POR-22; set 29)
     vehicle_prefix: str | None = None
     mode: str | None = None
+    # a store column the trips carry beside their points (STORE_FIELDS): Porto's call type, A dispatched from the
+    # central, B taxi stand, C on the street ("street hails": C; set 31); Porto's "taxi trips" stay every trip
+    call_type: Literal["A", "B", "C"] | None = None
     # trips with any of two or more labels ("which truck or van had the most tours"; session 20)
     modes: list[str] | None = Field(None, min_length=2)
     weekdays: list[Weekday] | None = None

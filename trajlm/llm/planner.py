@@ -68,6 +68,7 @@ ENUMS = {
     "metric": list(Metric.__args__),
     "weekdays": list(WEEKDAYS),
     "place": list(PLACES),
+    "call_type": ["A", "B", "C"],
     "mode": ["walk", "bike", "bus", "car", "taxi", "train", "subway", "airplane", "boat"],
 }
 

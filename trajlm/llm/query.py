@@ -36,7 +36,13 @@ from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
 from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
-from trajlm.llm.trips import GLITCH_FLOOR_MPS, TRIP_COLUMNS, plausible_speed_mps, trip_table
+from trajlm.llm.trips import (
+    GLITCH_FLOOR_MPS,
+    STORE_FIELDS,
+    TRIP_COLUMNS,
+    plausible_speed_mps,
+    trip_table,
+)
 from trajlm.llm.vehicles import per_vehicle
 
 __all__ = ["GLITCH_FLOOR_MPS", "METRIC_UNITS", "TRIP_COLUMNS", "Answer", "plausible_speed_mps",
@@ -68,6 +74,12 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         # the letters and a number: "t" is T1, T2, never TRI-3 (set 30)
         kind = rf"^{re.escape(plan.vehicle_prefix.lower())}[-_ ]?\d+$"
         cond &= pl.col("vehicle").str.to_lowercase().str.contains(kind)
+    for column in STORE_FIELDS:  # "street hails" on Porto: call_type C (set 31)
+        if (value := getattr(plan, column)) is not None:
+            if column not in trips.columns:
+                raise CannotAnswer(f"this data has no {column} column, so {column}={value} cannot be filtered "
+                                   "(Porto's taxi trips carry one: A dispatched, B taxi stand, C street)")  # fmt: skip
+            cond &= pl.col(column) == value
     for mode in plan.modes or ([plan.mode] if plan.mode is not None else []):
         if "mode" not in trips.columns:  # "taxi trips" on Porto: every trip is one (set 15)
             raise CannotAnswer(f"this data has no labels, so {mode!r} cannot be filtered: leave the "

@@ -104,6 +104,30 @@ NOT_IN_TABLE = (
 )
 
 
+# what people beside the tracks did, or what a vehicle is, which no column of a store holds (set 31: "how long did
+# members wait for a patrol to arrive" was "'how long': in total or on average?", "which car models broke down most
+# often" was "of which measure?"): the refusal names what is missing. A vehicle's own wait ("how long did V3 wait at
+# the depot") is its stopped time, read elsewhere
+NOT_RECORDED = (
+    (r"\b(?:members?|customers?|clients?|callers?|patients?|passengers?|owners?|motorists?|people|users?)\s+"
+     r"(?:had\s+to\s+|have\s+to\s+|did\s+)?wait(?:ed|ing|s)?\b"
+     r"|\bwait(?:ed|ing)?\s+for\s+(?:a|an|the|their|its)\s+[\w-]+\s+to\s+(?:arrive|come|turn\s+up|show\s+up)\b",
+     "how long people waited"),
+    (r"\b(?:car|vehicle|van|truck|bike|cab|taxi)\s+(?:models?|makes?|brands?)\b|\bmakes?\s+(?:and|or)\s+models?\b",
+     "what model or make a vehicle is"),
+)  # fmt: skip
+
+
+def refuse_not_recorded(low: str) -> None:
+    """Refuse (one line) a question (its own words, lower-cased: before any rewriting, which reads set 27's "the
+    crew haul" as "vehicle make") about what no store column holds (``NOT_RECORDED``), naming it."""
+    for pattern, what in NOT_RECORDED:
+        if m := re.search(pattern, low):
+            raise CannotAnswer(f"{what} ({m.group(0)!r}) is not in the data: a store holds the trips' times and "
+                               "positions (with their ids and labels), and what follows from them (duration, "
+                               "distance, speed, stops)")  # fmt: skip
+
+
 def guard(question: str) -> None:
     """Refuse, before any planner, what no plan should come from: empty or very long
     questions, requests to change data or run code, and relative dates (the data's "today" is

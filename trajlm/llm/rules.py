@@ -23,6 +23,7 @@ from trajlm.llm.actions import (
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import check_per, read_per, week_of
+from trajlm.llm.call_types import call_type_words
 from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
@@ -67,6 +68,7 @@ from trajlm.llm.refusals import (
     guard,
     refuse_before_reading,
     refuse_group_total,
+    refuse_not_recorded,
 )
 from trajlm.llm.replan import replan
 from trajlm.llm.rule_words import (
@@ -124,6 +126,7 @@ class RulePlanner:
         """The query plan of ``question`` read by rules against the data's words (CannotAnswer
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
+        refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "the porters": POR-* (race_words.py, set 29)
         # "spray jobs", "the ATV", "parked", "who was driving X" (work_words.py, set 30)
         question = work_words(question, self.words, VOCAB)
@@ -134,6 +137,9 @@ class RulePlanner:
         refuse_unknown_vehicle_id(question, self.words)  # "did T3 mow" on T1 / T2 (leftover31)
         if prefix is None:
             question, prefix = vehicle_group(question, self.words, VOCAB)
+        question, call = call_type_words(
+            question, self.words
+        )  # "street hails" on Porto (call_types.py, set 31)
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
@@ -142,7 +148,9 @@ class RulePlanner:
             if not line:
                 raise
             raise CannotAnswer(line) from None
-        return plan if prefix is None else replan(plan, vehicle_prefix=prefix)
+        extra = {"vehicle_prefix": prefix} if prefix is not None else {}
+        extra |= {"call_type": call} if call is not None else {}
+        return replan(plan, **extra) if extra else plan
 
     def _plan(self, question: str) -> QueryPlan:
         guard(question)

@@ -10,6 +10,9 @@ from trajlm.data.clean_common import GLITCH_SPEED_FACTOR
 from trajlm.data.geometry import haversine_m
 from trajlm.llm.text import STOP_SPEED_MPS
 
+# store columns that hold one value a trip, each a plan field of the same name filtering on it (set 31: Porto's
+# call_type A / B / C: "street hails" are C)
+STORE_FIELDS = ("call_type",)
 TRIP_COLUMNS = [
     "traj_id",
     "start",
@@ -117,6 +120,8 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
     ]
     if "label" in points.columns:
         aggs.append(pl.col("label").drop_nulls().mode().sort().first().alias("mode"))
+    # a store's per-trip columns (Porto's call_type: one value a trip), kept for the plan's filters (STORE_FIELDS)
+    aggs += [pl.col(c).first().alias(c) for c in STORE_FIELDS if c in points.columns]
     vehicle = next((c for c in ("vehicle_id", "user_id") if c in points.columns), None)
     if vehicle is not None:
         aggs.append(pl.col(vehicle).first().alias("vehicle"))
@@ -135,5 +140,5 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         .alias("pace_s_km"),
     )
     trips = trips.join(_copies(points).select("traj_id", "copy_of"), on="traj_id", how="left")
-    extra = [c for c in ("mode", "vehicle") if c in trips.columns]
+    extra = [c for c in ("mode", "vehicle", *STORE_FIELDS) if c in trips.columns]
     return trips.select(TRIP_COLUMNS + extra + ["copy_of", "jump_m"]).sort("traj_id")

@@ -42,6 +42,8 @@ _MOST = re.compile(r"\b(?:the\s+)?(most|least|fewest|highest|lowest|greatest|lar
 # ("the longest run overall" is one run: "overall" is not read here)
 _EXTREME = re.compile(r"\b(?:the\s+)?(longest|shortest|fastest|slowest|furthest|farthest)\b", re.I)
 _OVER = re.compile(r"\b(?:average|mean|avg|median|in\s+total|altogether|combined|in\s+all)\b", re.I)
+_TOTAL = re.compile(r"\b(?:in\s+total|altogether|combined|in\s+all)\b", re.I)
+_STOPPED_LONGEST = re.compile(r"\b(?:stopped|stationary|standing\s+still|stood\s+still)\s*$", re.I)
 _DOING = re.compile(r"\b(?:driving|travell?ing|riding|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
                     r"|distance\b)", re.I)  # fmt: skip
 
@@ -198,6 +200,16 @@ def plan_grouped(
         lead = re.match(rf"\s*((?:[\w-]+\s+){{0,2}}?){_TRIPS}\b", after, re.I)
         counted = lead is not None and not re.search(rf"\b(?:{_MEASURES})\b", lead.group(1), re.I)
         averaged = re.search(r"\b(?:average|mean|avg|median|typical)\b", rest, re.I) is not None
+        if (
+            word in ("longest", "shortest")
+            and _STOPPED_LONGEST.search(rest[: sup.start()])
+            and _TOTAL.search(rest)
+        ):
+            # "which van was stopped the longest in total" / "at the scene the longest" (set 31): its stopped time
+            # added up, as "which vehicle spent the most time stopped"; without "in total" one stop or all is asked
+            word, said_time = ("most" if word == "longest" else "least"), True
+        else:
+            said_time = False
         extreme = word in ("longest", "shortest", "fastest", "slowest", "furthest", "farthest")
         far = word in ("furthest", "farthest")
         if extreme and (counted or not (averaged or far)):
@@ -206,6 +218,7 @@ def plan_grouped(
         head = "" if averaged else ("how many " if counted else "total ")
         # "the fastest on average": its mean speed; "the furthest in total": the distance
         said = " speed " if word in ("fastest", "slowest") else " distance " if far else " "
+        said = " time " if said_time else said
         moved = _MOVED.search(rest[: sup.start()]) and not re.search(
             rf"\b(?:{_MEASURES}|{_TRIPS})\b", after, re.I
         )
