@@ -112,14 +112,13 @@ def test_sub_second_recover_with_known_ends_is_not_refused(trajlm_small, known):
     assert np.abs(out["lat"].to_numpy() - truth[known[0] : known[-1] + 1]).max() * 111_000 < 25
 
 
-def test_sub_second_recover_still_refuses_a_missing_end(trajlm_small):
+def test_sub_second_recover_still_leaves_a_missing_end(trajlm_small):
     """The control: a known fix early in the last second and a missing one after it is still a
-    track that ends with a missing position."""
+    track that ends with a missing position: those rows are left empty (fix31), not filled."""
     df, _ = _sub_second((0, 15))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(TrajlmInputError, match="starts or ends with a missing position"):
-            trajlm_small.recover(df)
+    with pytest.warns(UserWarning, match="4 rows before the first or after the last known"):
+        out = trajlm_small.recover(df)
+    assert out["lat"][16:].null_count() == 4 and not out["recovered"][16:].any()
 
 
 def test_a_frame_of_seconds_and_milliseconds_names_both_rows():

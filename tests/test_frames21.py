@@ -122,8 +122,10 @@ def test_recover_keeps_every_row_and_does_not_fill_across_the_night(trajlm_small
     first_of_day2 = night.index[night.ts >= T0 + pd.Timedelta("20h")][0]  # VAN-01, day 2
     night.loc[first_of_day2, ["lat", "lon"]] = np.nan
     # before: filled from yesterday evening's last fix, 13 h before, without a word
-    with pytest.raises(TrajlmInputError, match="VAN-01_2.*starts or ends with a missing"):
-        trajlm_small.recover(night)
+    # fix31: left empty with one line naming the piece, not refused
+    with pytest.warns(UserWarning, match=r"1 row before the first .*'VAN-01_2'"):
+        out = trajlm_small.recover(night)
+    assert np.isnan(out.loc[first_of_day2, "lat"]) and not out.loc[first_of_day2, "recovered"]
 
 
 def test_a_frame_without_an_id_is_one_mover(trajlm_small):

@@ -79,7 +79,7 @@ from trajlm.data.coerce import Layout, coerce
 
 # The task implementations this wraps (the lead may re-point these when tasks/ moves).
 from trajlm.data.coerce_out import from_canonical
-from trajlm.data.coerce_pieces import latest_pieces
+from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.features import NormStats
 from trajlm.data.schema import TrajlmInputError
@@ -242,6 +242,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             df, layout = coerce(data, repeats="drop", **split(columns))
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
+        owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
         verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)
@@ -259,7 +260,8 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             base, df = baseline_rows(self, verdict, df, int(steps or 5))
             base = engine_spread(self, verdict, base, asked_of, radii)
             if df.height == 0:
-                return from_canonical(with_engine(self, base, None, order), layout=layout)
+                return from_canonical(with_owners(with_engine(self, base, None, order), owners),
+                                      layout=layout)  # fmt: skip
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
@@ -287,7 +289,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             out = with_radii_asked(out, radii, self.radii_bins, df, self)
             if verdict is not None:
                 out = with_engine(self, out, base, order)
-            return from_canonical(out, layout=layout)
+            return from_canonical(with_owners(out, owners), layout=layout)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -307,12 +309,13 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         if verdict is not None:
             base = engine_spread(self, verdict, base, full, radii)
         if share is None:
-            return from_canonical(with_engine(self, base, None, order), layout=layout)
+            return from_canonical(with_owners(with_engine(self, base, None, order), owners),
+                                  layout=layout)  # fmt: skip
         out = predict_asked(self, *share, layout)
         out = with_radii_asked(out, radii, self.radii_bins, share[0], self)
         if verdict is not None:
             out = with_engine(self, out, base, order)
-        return from_canonical(out, layout=layout)
+        return from_canonical(with_owners(out, owners), layout=layout)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session

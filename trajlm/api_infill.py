@@ -38,7 +38,7 @@ from trajlm.api_verdict import (
 )
 from trajlm.data.caller_index import index_back, tag_positions
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
-from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
+from trajlm.data.coerce_tasks import recovery_input_edges, trajectory_numbers
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.eval.recover_spread import RECOVER_RADII_FILE, with_recover_spread
 from trajlm.eval.spread_radii import radii_levels
@@ -47,6 +47,8 @@ from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.recover_subsec import anchor_on_dropped
 from trajlm.tasks.travel_time import ModelTravelTime
+
+EDGE_ORDER = "__edge_order"  # the rows' order while the edge rows wait beside the filled ones
 
 
 class InfillTasks:
@@ -74,8 +76,9 @@ class InfillTasks:
     ) -> Any:
         """Fill the points whose lat/lon are missing (null / NaN / empty geometry).
 
-        Their timestamps are given; every trajectory must start and end with a known point
-        (use ``predict`` for points after the last one). Returns the input's rows with the
+        Their timestamps are given. Rows before a trajectory's first known point or after its
+        last are left empty (``recovered`` False), said in one warning naming how many rows
+        and which trajectories: never extrapolated (use ``predict`` after the last one; fix31). Returns the input's rows with the
         positions filled and a boolean ``recovered`` column marking the filled ones.
         ``mode="span"`` decodes each gap autoregressively instead of in one pass.
         ``every`` (seconds, a timedelta or text: "1h", "30min") first adds an empty row at each
@@ -126,17 +129,32 @@ class InfillTasks:
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
         data, caller_index = tag_positions(data)  # results on the caller's index (newuser26)
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout, known = recovery_input(data, every=every, **split(columns))
+            df, layout, known, edge = recovery_input_edges(data, every=every, **split(columns))
         df = drop_labels(df)
         naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known))
         replaced_column_warning(df)
-        out = df.with_columns(recovered=pl.Series(~known))
         self.last_engine, self.last_held_gaps = "model", 0
+        if edge.any():  # the rows outside the known ends stay empty, the rest is filled (fix31)
+            df = df.with_row_index(EDGE_ORDER)
+            inner = self._fill(df.filter(pl.Series(~edge)), known[~edge], layout, spread,
+                               levels, infill, mode, fallback, gap_rule, engine)  # fmt: skip
+            left = df.filter(pl.Series(edge)).with_columns(recovered=pl.lit(False))
+            out = pl.concat([inner, left], how="diagonal_relaxed").sort(EDGE_ORDER)
+            out = out.drop(EDGE_ORDER)
+        else:
+            out = self._fill(df, known, layout, spread, levels, infill, mode, fallback,
+                             gap_rule, engine)  # fmt: skip
+        return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
+
+    def _fill(self, df: pl.DataFrame, known: np.ndarray, layout: Any, spread: Any,
+              levels: list[int], infill: bool, mode: str, fallback: bool, gap_rule: Any,
+              engine: bool) -> pl.DataFrame:  # fmt: skip
+        """``recover``'s canonical answer for rows whose gaps all lie between known points."""
+        out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
-            out = with_recover_spread(out, known, spread, levels, 3) if levels else out
-            out = engine_column(out, "model") if engine else out
-            return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
+            out = with_recover_spread(out, known, spread, levels, 4) if levels else out
+            return engine_column(out, "model") if engine else out
         task = SimpleNamespace(
             groups=trajectory_numbers(df),
             t=df["t"].to_numpy(),
@@ -154,9 +172,8 @@ class InfillTasks:
         # fixes under a second apart: fills moved onto the known ones dropped with their second
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
-        out = with_recover_spread(out, known, spread, levels, 3) if levels else out
-        out = engine_column(out, self.last_engine) if engine else out
-        return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
+        out = with_recover_spread(out, known, spread, levels, 4) if levels else out
+        return engine_column(out, self.last_engine) if engine else out
 
     # ------------------------------------------------------------------------ travel time
     @torch.inference_mode()

@@ -126,7 +126,7 @@ def predict(
     from trajlm._arguments import with_gap_rule
     from trajlm._cli_points import parse_at_times, parse_time_origin, read_points
     from trajlm.data import geo
-    from trajlm.data.coerce_pieces import latest_pieces
+    from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
     from trajlm.tasks.predict import write_points
 
     io.choice(split, (*SPLIT_NAMES, "all"), "--split")
@@ -175,6 +175,7 @@ def predict(
         io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)
         df = latest_pieces(df, layout)
+    owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -223,6 +224,7 @@ def predict(
     from trajlm.data.coerce_pieces import pieces_back
     from trajlm.data.coerce_shapes import point_for_file
 
+    pred = with_owners(pred, owners)
     shown = pred  # the plot draws pieces over the input's pieces
     pred = with_source_ids(exact_times(pred, layout), df)  # the user's own ids beside traj_id
     pred = pieces_back(pred, layout)  # a vehicle's pieces: its own id, then `piece` (as the API)

@@ -319,13 +319,17 @@ def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     both = pl.concat([out.with_row_index("__at").with_columns(pl.col("__at").cast(pl.Float64)),
                       back], how="diagonal_relaxed")  # fmt: skip
     both = both.sort("__at", "t", maintain_order=True).drop("__at")
-    return _fill_along_track(both).select(out.columns)
+    both = _fill_along_track(both)  # rows outside the known ends stay empty, not recovered
+    return both.with_columns(recovered=pl.col("recovered") & pl.col("lat").is_not_null()).select(
+        out.columns
+    )
 
 
 def _fill_along_track(df: pl.DataFrame) -> pl.DataFrame:
     """Null lat / lon of each trajectory (rows in time order) linear in time between the
-    nearest rows with a position; before the first / after the last such row, theirs.
-    Longitudes across the antimeridian are interpolated the short way round."""
+    nearest rows with a position; before the first / after the last such row left empty
+    (recover's edge rows: never extrapolated; fix31). Longitudes across the antimeridian are
+    interpolated the short way round."""
     if not (df["lat"].is_null() | df["lon"].is_null()).any():
         return df
     lon0 = pl.col("lon").drop_nulls().first().over("traj_id")
@@ -336,7 +340,7 @@ def _fill_along_track(df: pl.DataFrame) -> pl.DataFrame:
         __rel=pl.when(gap).then(None).otherwise(rel),
         __lon0=lon0,
     ).with_columns(
-        pl.col(c).interpolate_by("t").forward_fill().backward_fill().over("traj_id")
+        pl.col(c).interpolate_by("t").over("traj_id")
         for c in ("__lat", "__rel")
     )  # fmt: skip
     return filled.with_columns(

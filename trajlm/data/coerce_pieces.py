@@ -376,3 +376,24 @@ def latest_trips(df: pl.DataFrame) -> pl.DataFrame:
     ends = df.group_by("traj_id").agg(pl.col(mover).first(), pl.col("t").max())
     last = ends.sort("t").group_by(mover, maintain_order=True).last()["traj_id"]
     return df.filter(pl.col("traj_id").is_in(last.implode()))
+
+
+def mover_owners(df: pl.DataFrame) -> pl.DataFrame | None:
+    """(traj_id, the mover column) of a canonical table with a mover column beside its trip id
+    (``mover_column``: a bus's ``VehicleRef`` beside its journey), None without one: the
+    owner ``predict(latest=True)`` answers keep (fix31; newuser31 #12: a dashboard joined it
+    back by hand)."""
+    mover = mover_column(df.columns)
+    if mover is None or df.height == 0:
+        return None
+    return df.group_by("traj_id", maintain_order=True).agg(pl.col(mover).first())
+
+
+def with_owners(out: pl.DataFrame, owners: pl.DataFrame | None) -> pl.DataFrame:
+    """``out`` (canonical answer keyed by ``traj_id``) with ``owners``' mover column next to
+    ``traj_id``; unchanged without owners or where ``out`` already holds that column."""
+    if owners is None or owners.columns[1] in out.columns or "traj_id" not in out.columns:
+        return out
+    joined = out.join(owners, on="traj_id", how="left", maintain_order="left")
+    at = out.columns.index("traj_id") + 1
+    return joined.select([*out.columns[:at], owners.columns[1], *out.columns[at:]])

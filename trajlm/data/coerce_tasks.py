@@ -19,14 +19,24 @@ from trajlm.errors import TrajlmInputError, warn_at_caller
 
 
 def recovery_input(data: Any, source: str = "recover input", every: Any = None, **cols: Any):
-    """(canonical table, Layout, known (P,) bool) for gap filling: rows whose lat or lon is
-    missing are the points to fill, and so are rows marked as outliers (Movebank's `visible`
-    false, `*-marked-outlier` true: outlier_flags.py, said in one warning). ``every`` (seconds,
+    """(canonical table, Layout, known (P,) bool) for gap filling; every trajectory must start
+    and end with a known point (``recovery_input_edges`` leaves the rows outside them)."""
+    df, layout, known, _ = recovery_input_edges(data, source, every, edges="refuse", **cols)
+    return df, layout, known
+
+
+def recovery_input_edges(data: Any, source: str = "recover input", every: Any = None,
+                         edges: str = "leave", **cols: Any):  # fmt: skip
+    """(canonical table, Layout, known (P,) bool, edge (P,) bool) for gap filling: rows whose
+    lat or lon is missing are the points to fill, and so are rows marked as outliers
+    (Movebank's `visible` false, `*-marked-outlier` true: outlier_flags.py, one warning). ``every`` (seconds,
     a timedelta or text such as "1h") adds empty rows at that interval inside the gaps
     (recover_grid.py). Validated like model input (missing positions aside); every trajectory
-    must start and end with a known point. Receivers' exact repeats (same time, same position)
-    are dropped and counted in one warning, as ``predict`` drops them (newuser28: a fleet
-    export that ``predict`` read was refused here for them)."""
+    must start and end with a known point, or (``edges="leave"``, the default) the rows
+    before its first known fix or after its last are the ``edge`` rows, said in one warning
+    and left empty by the caller (never extrapolated; fix31). Receivers' exact repeats (same
+    time, same position) are dropped and counted in one warning, as ``predict`` drops them
+    (newuser28: a fleet export that ``predict`` read was refused here for them)."""
     df, layout = coerce(data, validate=False, repeats="drop", **cols)
     say_repeats(layout)
     df = _outliers_as_gaps(df, source)
@@ -41,11 +51,15 @@ def recovery_input(data: Any, source: str = "recover input", every: Any = None, 
     dated = MIN_T if layout.time_kind == "epoch" and layout.kind != "movingpandas" else MIN_T_DATED
     with relabel(layout):  # errors name the caller's columns and ids (errnames18)
         # the gaps stand in at a known position of their own trip (a (0, 0) stand-in would be
-        # refused as a missing-fix marker; a trip with no known fix is refused just below)
+        # refused as a missing-fix marker; a trip with no known fix is all edge rows, below)
         gaps = pl.col("lat", "lon").forward_fill().backward_fill().over("traj_id").fill_null(1.0)
         check_model_input(df.with_columns(gaps), source, dated)
-        _check_ends(df, layout, known)
-    return df, layout, known
+        edge, outside = _edge_rows(df, layout, known)
+        if edges == "leave":
+            _say_edges(outside, source)
+        else:
+            _check_ends(outside)
+    return df, layout, known, edge
 
 
 def _outliers_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:
@@ -64,27 +78,39 @@ def _outliers_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:
     )
 
 
-def _check_ends(df: pl.DataFrame, layout: Any, known: np.ndarray) -> None:
-    """Every trajectory starts and ends with a known point (a TrajlmInputError naming the
-    first that does not)."""
-    rows = df.select("traj_id", "t", k=pl.Series(known))
+def _edge_rows(df: pl.DataFrame, layout: Any, known: np.ndarray) -> tuple[np.ndarray, pl.Series]:
+    """((P,) bool: the rows to fill with no known fix before them or none after them in their
+    trajectory, the trajectory id of every such row, the fixes dropped within a second too;
+    those count as known, at their exact time)."""
+    rows = df.select("traj_id", "t", k=pl.Series(known)).with_row_index("__i")
     if layout.frac is not None and FRAC in layout.frac.columns:  # each fix at its exact time
         rows = rows.join(layout.frac.select("traj_id", "t", FRAC), on=["traj_id", "t"],
                          how="left", maintain_order="left")  # fmt: skip
     rows = rows.with_columns(pl.col("t").cast(pl.Float64) + _frac(rows))
+    rows = rows.select("__i", "traj_id", "t", "k")
     sub = layout.sub_second_rows
     if sub is not None and len(sub) and FRAC in sub.columns:  # fixes dropped within a second
-        dropped = sub.select("traj_id", pl.col("t").cast(pl.Float64) + _frac(sub),
+        dropped = sub.select(pl.lit(None, dtype=pl.UInt32).alias("__i"), "traj_id",
+                             pl.col("t").cast(pl.Float64) + _frac(sub),
                              k=pl.col("lat").is_not_null() & pl.col("lon").is_not_null())  # fmt: skip
-        rows = pl.concat([rows.select("traj_id", "t", "k"), dropped], how="vertical_relaxed")
-    ends = (
-        rows.with_row_index("__i")
-        .sort("traj_id", "t", "__i", maintain_order=True)
-        .group_by("traj_id", maintain_order=True)
-        .agg(pl.col("k").first() & pl.col("k").last(), pl.col("__i").min())
-        .sort("__i")
+        rows = pl.concat([rows, dropped], how="vertical_relaxed")
+    k = pl.col("k").cast(pl.Int8)
+    marked = (
+        rows.sort("traj_id", "t", "__i", maintain_order=True, nulls_last=False)
+        .with_columns(
+            before=k.cum_max().over("traj_id"), after=k.cum_max(reverse=True).over("traj_id")
+        )  # fmt: skip
+        .filter((pl.col("before") == 0) | (pl.col("after") == 0))
     )
-    bad = ends.filter(~pl.col("k"))["traj_id"].to_list()
+    edge = np.zeros(len(known), bool)
+    edge[marked["__i"].drop_nulls().to_numpy()] = True
+    return edge, marked.sort("__i", nulls_last=True, maintain_order=True)["traj_id"]
+
+
+def _check_ends(outside: pl.Series) -> None:
+    """Every trajectory starts and ends with a known point (a TrajlmInputError naming the
+    first that does not; ``outside``: the trajectory id of each row outside its known ends)."""
+    bad = outside.unique(maintain_order=True).to_list()
     if bad:
         more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""  # not "(and 0 more)"
         error = TrajlmInputError(
@@ -95,6 +121,23 @@ def _check_ends(df: pl.DataFrame, layout: Any, known: np.ndarray) -> None:
         )
         error.traj_id = bad[0]
         raise error
+
+
+def _say_edges(outside: pl.Series, source: str) -> None:
+    """One warning naming how many rows lie before a trajectory's first known fix or after its
+    last (left empty: never extrapolated) and which trajectories (the first three)."""
+    if not len(outside):
+        return
+    trips = outside.unique(maintain_order=True).to_list()
+    names = ", ".join(repr(t) for t in trips[:3]) + (f" (and {len(trips) - 3} more)"
+                                                     if len(trips) > 3 else "")  # fmt: skip
+    n = len(outside)
+    warn_at_caller(
+        f"{source}: {n:,} row{'s' if n != 1 else ''} before the first or after the last known "
+        f"position of {len(trips):,} trajector{'ies' if len(trips) != 1 else 'y'} ({names}) "
+        "left empty (recovered=False): recovery fills gaps between known points; predict "
+        "answers after the last one"
+    )
 
 
 def _frac(rows: pl.DataFrame) -> pl.Expr:
