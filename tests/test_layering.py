@@ -77,6 +77,7 @@ LAYERS[-1].add("api_fit")  # TrajLM.fit: a frame in, a trained run out (fit26)
 LAYERS[-1].add("api_model_times")  # a model at asked times, TrajLM passed in (irreg27)
 LAYERS[-1].add("api_evaluate")  # TrajLM.evaluate: `trajlm eval`'s table as a DataFrame (apieval28)
 LAYERS[-1].add("api_similar")  # TrajLM.similar over TrajLM.embed (newuser31)
+LAYERS[-1].add("api_reach")  # TrajLM.reach over TrajLM.predict(seconds_ahead=) (eta31)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

@@ -64,6 +64,7 @@ from trajlm.api_predict_verdict import (
     with_engine,
 )
 from trajlm.api_pretrained import Pretrained
+from trajlm.api_reach import ReachSearch  # TrajLM.reach: when a point is reached (eta31)
 from trajlm.api_rollout import (
     DR_WEIGHT,
     exact_times,
@@ -100,7 +101,7 @@ PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fal
                     *COLUMN_KEYWORDS)  # fmt: skip
 
 
-class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSearch):
+class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSearch, ReachSearch):
     """A trained trajlm checkpoint with one method per task (see the module docstring).
 
     Build it with ``TrajLM.from_pretrained(path)`` or ``TrajLM(model)`` around a loaded
