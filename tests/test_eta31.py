@@ -83,7 +83,7 @@ def test_points_behind_or_off_track_are_not_reached(small):
     assert out["eta_s"].isna().all() and out["reach_time"].isna().all()
     # moving away: the closest point is the last fix, 300 m; passing 2 km to the east: 2 km
     assert out["closest_m"].iloc[0] == pytest.approx(300, abs=1)
-    assert out["closest_m"].iloc[1] == pytest.approx(2000, rel=0.05)
+    assert out["closest_m"].iloc[1] == pytest.approx(2000, rel=0.1)  # a drift of 200 m in 10 min
 
 
 def test_the_horizon_is_respected(small):

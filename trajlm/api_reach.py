@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
 from trajlm.api_rollout import MAX_STEPS, history_interval
@@ -164,8 +165,6 @@ class ReachSearch:
         fix; 0 when the last fix is already inside; NaN when not reached), ``reach_time`` (in
         the input's time kind; null when not reached), ``closest_m`` (closest approach of the
         path within the horizon) and ``engine`` (who answered the deciding position)."""
-        from trajlm._arguments import check_keywords
-
         check_keywords("TrajLM.reach", columns, COLUMN_KEYWORDS)
         radius = _number(radius_m, "radius_m")
         horizon = _number(horizon_s, "horizon_s")
