@@ -118,8 +118,8 @@ def record(path: Path = REFERENCE) -> None:
 
 
 def _cpu_model() -> str:
-    """The CPU's model name: AVX512 on an Intel Xeon and on an AMD EPYC round float32 matmuls
-    differently (session 31: a few ulps on EPYC against a reference recorded on Xeon)."""
+    """The CPU's model name: two AVX512 CPUs of different vendors round float32 matmuls
+    differently (session 31: a few ulps on an AMD EPYC against the recorded reference)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):

@@ -47,8 +47,8 @@ def test_clean_straight_car_has_a_small_std_at_short_horizons(small, monkeypatch
     assert ahead["std_m"][0] < ahead["std_m"][1]  # it grows with the horizon
     monkeypatch.setattr(api_rollout, "CALIBRATE_STD", False)  # the model's own std_m
     raw = _quiet(lambda: small.predict(df, seconds_ahead=[1, 5]))
-    # the model's own std_m is several times the calibrated one (166-178 m in session 20 on an
-    # Intel Xeon; 98.9 m on an AMD EPYC with the same weights in session 31)
+    # the model's own std_m is several times the calibrated one (166-178 m in session 20 on another
+    # CPU; 98.9 m on an AMD EPYC with the same weights in session 31)
     assert raw["std_m"][1] > max(60.0, 3 * ahead["std_m"][1]), (raw, ahead)
 
 
