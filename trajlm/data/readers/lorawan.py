@@ -31,7 +31,7 @@ def _first_record(path: Path) -> dict | None:
         with path.open(encoding="utf-8", errors="replace") as f:
             line = f.readline(1 << 20).strip()
         rec = json.loads(line)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a 100,000-deep array is not an uplink
         return None
     return rec if isinstance(rec, dict) else None
 
@@ -72,7 +72,7 @@ def lorawan_as_csv(path: Path, out: Path) -> None:
         for line in f:
             try:
                 rec = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):
                 rec = None
             if not isinstance(rec, dict):
                 continue
