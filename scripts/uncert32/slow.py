@@ -17,7 +17,12 @@ Subcommands:
              for base and the pick (the cross-check)
     rows:    STORE:SPLIT ... --out ROWS -> shipped-path rows (trajlm-small, four settings, the
              features read as answers read them: max_step_s = the file's max_gap_s)
-    heldout: ROWS --pick NAME -> base vs the pick fitted on all val rows, read on held-out rows
+    fit:     VAL_ROWS --pick NAME --dir DIR -> DIR/recover_radii.json: trajlm-small's file (its
+             top-level pooled / bins kept as they are) with the pick's regimes, fitted on all val
+             rows
+    heldout: ROWS --pick NAME [--before DIR0 --dir DIR] -> base vs the pick fitted on all val
+             rows, read on held-out rows; with --dir also the files themselves as
+             recover(radii=) answers with them (trajlm-small's file vs the refit)
 
 RULE (written before `choose` was run): per candidate and half, per store the mean |share -
 level| at 50 / 90 / 95 over its setting cells and its scale cells (speed x gap cut at 20 / 50 /
@@ -44,6 +49,7 @@ Output: tables on stdout; rows Parquet under $UNCERT32 (/tmp/uncert32).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import warnings
@@ -175,7 +181,7 @@ def loto(d: pl.DataFrame, names: list[str]) -> None:
         h = pl.concat(parts)
         for (src,), g in h.group_by("source", maintain_order=True):
             s = g.filter(pl.col("scale") <= 50)
-            sl = " / ".join(f"{s[f'in{lv}'].mean():.1f}" for lv in LEVELS)
+            sl = " / ".join(f"{s[f'in{lv}'].mean() or np.nan:.1f}" for lv in LEVELS)
             c = cells(g, "setting")
             print(f"| {name} | {src} | {sl} | {float((c['in90'] - 90).abs().mean()):.2f} |",
                   flush=True)  # fmt: skip
@@ -273,15 +279,71 @@ def heldout(val: pl.DataFrame, test: pl.DataFrame, pick: str) -> None:
         )
 
 
+def write_file(d: pl.DataFrame, pick: str, before: str, directory: str) -> None:
+    from trajlm.eval.recover_spread import RECOVER_RADII_FILE, load_recover_spread
+
+    cuts, metres = CANDIDATES[pick]
+    assert cuts and not metres, "only a regime candidate is a file field"
+    doc = dict(load_recover_spread(before))
+    doc["note"] += (f"; session 32 (uncert32): regimes of speed x gap at {list(cuts)} m fitted "
+                    "apart (scripts/uncert32/slow.py fit)")  # fmt: skip
+    doc["regime_edges_m"] = list(cuts)
+    doc["regimes"] = [{"pooled": s["pooled"], "bins": s["bins"]} for s in fit(d, pick)]
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, RECOVER_RADII_FILE)
+    with open(path, "w") as fh:
+        fh.write(json.dumps(doc, indent=1) + "\n")
+    assert load_recover_spread(directory) is not None
+    print("wrote", path, [r["pooled"]["factors"] for r in doc["regimes"]])
+
+
+def files(test: pl.DataFrame, before: str, after: str) -> None:
+    from trajlm.eval.recover_spread import load_recover_spread
+
+    err = test["err"].to_numpy()
+    f = {k: test[k].to_numpy() for k in ("gap_s", "position", "scale", "jitter")}
+    out = {}
+    for name, directory in (("file before", before), ("file after", after)):
+        cols = spread_columns(load_recover_spread(directory), f, list(LEVELS))
+        out[name] = test.with_columns(**{f"in{lv}": pl.Series(err <= cols[f"r{lv}_m"]).cast(float)
+                                         * 100 for lv in LEVELS})  # fmt: skip
+    print(
+        "\n| store | setting | points | trajlm-small's file 50 / 90 / 95 | refit |\n|---|---|---|---|---|"
+    )
+    c = {n: cells(h, "setting", least=50).sort("source", "setting") for n, h in out.items()}
+    for rb, rp in zip(c["file before"].iter_rows(named=True), c["file after"].iter_rows(named=True),
+                      strict=True):  # fmt: skip
+        print(
+            f"| {rb['source']} | {rb['setting']} | {rb['len']} | "
+            + " / ".join(f"{rb[f'in{lv}']:.1f}" for lv in LEVELS)
+            + " | "
+            + " / ".join(f"{rp[f'in{lv}']:.1f}" for lv in LEVELS)
+            + " |"
+        )
+    for n, x in c.items():
+        v = np.mean([(x[f"in{lv}"] - lv).abs().mean() for lv in LEVELS])
+        g = out[n].filter(pl.col("scale") <= 50)
+        print(
+            f"{n}: mean abs(share - level) {v:.2f}; slow points ({g.height}) "
+            + " / ".join(f"{g[f'in{lv}'].mean() or np.nan:.1f}" for lv in LEVELS)
+        )
+    b, p = c["file before"], c["file after"]
+    fine = (b["in90"] >= 85) & (b["in90"] <= 95)
+    print(f"files: cells within 5 of 90 under before: {int(fine.sum())}; > 2 points worse at 90 "
+          f"after: {int((fine & (p['in90'] < b['in90'] - 2)).sum())}")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("limit", "choose", "rows", "heldout"))
+    ap.add_argument("what", choices=("limit", "choose", "rows", "fit", "heldout"))
     ap.add_argument("args", nargs="+")
     ap.add_argument("--trips", type=int, default=120)
     ap.add_argument("--max-gap-s", type=float, default=2014.0)  # trajlm-small's file
     ap.add_argument("--out")
     ap.add_argument("--pick", default="reg50")
     ap.add_argument("--val", default="/tmp/uncert31/ship_val.parquet")
+    ap.add_argument("--before", default="trajlm/checkpoints/trajlm-small")
+    ap.add_argument("--dir")
     a = ap.parse_args()
     shipped = (pl.col("err").is_finite() & pl.col("scale").is_finite()
                & (pl.col("engine") == "shipped"))  # fmt: skip
@@ -293,10 +355,15 @@ def main() -> None:
         d = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
         pick = choose(d)
         loto(d, ["base"] + ([pick] if pick != "base" else []))
+    elif a.what == "fit":
+        d = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
+        write_file(d, a.pick, a.before, a.dir)
     else:
         val = pl.read_parquet(a.val).filter(shipped)
         test = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
         heldout(val, test, a.pick)
+        if a.dir:
+            files(test, a.before, a.dir)
 
 
 if __name__ == "__main__":
