@@ -20,6 +20,10 @@ Subcommands:
     fit:     VAL_ROWS --pick NAME --dir DIR -> DIR/recover_radii.json: trajlm-small's file (its
              top-level pooled / bins kept as they are) with the pick's regimes, fitted on all val
              rows
+    trips:   VAL_ROWS -> a run's own fit (eval/run_recover_radii.py's form: pooled over its
+             settings, no regimes) on N random val trips of one store, read on that store's
+             other val trips: share inside 50 / 90 at N = 3 ... 80 (40 draws each): how many
+             val trips a run's fit needs before its 90 % circle holds on other trips
     heldout: ROWS --pick NAME [--before DIR0 --dir DIR] -> base vs the pick fitted on all val
              rows, read on held-out rows; with --dir also the files themselves as
              recover(radii=) answers with them (trajlm-small's file vs the refit)
@@ -279,6 +283,40 @@ def heldout(val: pl.DataFrame, test: pl.DataFrame, pick: str) -> None:
         )
 
 
+def trips_needed(d: pl.DataFrame, draws: int = 40) -> None:
+    print("| store | val trips fitted | draws | inside 50 %: median (10th-90th pct) | inside 90 %: "
+          "median (10th-90th pct) | draws under 85 % at 90 |\n|---|---|---|---|---|---|")  # fmt: skip
+    rng = np.random.default_rng(0)
+    for (src,), g in d.group_by("source", maintain_order=True):
+        names = np.array(sorted(set(g["traj"].to_list())))
+        for n in (3, 5, 10, 20, 40, 80):
+            if n >= len(names) - 10:
+                continue
+            got = {50: [], 90: []}
+            for _ in range(draws):
+                m = g["traj"].is_in(rng.choice(names, n, replace=False).tolist()).to_numpy()
+                f, r = g.filter(m), g.filter(~m)
+                w = (1.0 / f.select(pl.len().over("setting")).to_series()).to_numpy()
+                s = fit_recover_spread(f["err"].to_numpy(), _feats(f, 0.0), w, f["traj"].to_numpy(),
+                                       position_edges=EDGES, noise_floor=K)  # fmt: skip
+                cols = spread_columns(s, _feats(r, 0.0), [50, 90])
+                for lv in got:  # the read trips' settings weigh the same, as in the fit
+                    inside = r["err"].to_numpy() <= cols[f"r{lv}_m"]
+                    sh = (
+                        r.with_columns(i=pl.Series(inside))
+                        .group_by("setting")
+                        .agg(pl.col("i").mean())
+                    )
+                    got[lv].append(float(sh["i"].mean()) * 100)
+            q = {lv: np.percentile(v, [50, 10, 90]) for lv, v in got.items()}
+            under = int((np.array(got[90]) < 85).sum())
+            print(
+                f"| {src} | {n} | {draws} | {q[50][0]:.1f} ({q[50][1]:.1f}-{q[50][2]:.1f}) | "
+                f"{q[90][0]:.1f} ({q[90][1]:.1f}-{q[90][2]:.1f}) | {under} |",
+                flush=True,
+            )
+
+
 def write_file(d: pl.DataFrame, pick: str, before: str, directory: str) -> None:
     from trajlm.eval.recover_spread import RECOVER_RADII_FILE, load_recover_spread
 
@@ -335,7 +373,7 @@ def files(test: pl.DataFrame, before: str, after: str) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("limit", "choose", "rows", "fit", "heldout"))
+    ap.add_argument("what", choices=("limit", "choose", "rows", "fit", "trips", "heldout"))
     ap.add_argument("args", nargs="+")
     ap.add_argument("--trips", type=int, default=120)
     ap.add_argument("--max-gap-s", type=float, default=2014.0)  # trajlm-small's file
@@ -355,6 +393,8 @@ def main() -> None:
         d = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
         pick = choose(d)
         loto(d, ["base"] + ([pick] if pick != "base" else []))
+    elif a.what == "trips":
+        trips_needed(pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped))
     elif a.what == "fit":
         d = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
         write_file(d, a.pick, a.before, a.dir)
