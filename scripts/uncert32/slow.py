@@ -335,6 +335,31 @@ def write_file(d: pl.DataFrame, pick: str, before: str, directory: str) -> None:
     print("wrote", path, [r["pooled"]["factors"] for r in doc["regimes"]])
 
 
+def paired(before: pl.DataFrame, after: pl.DataFrame, reps: int = 2000) -> None:
+    """After - before share inside the 90 % circle per store and on the slow points, with a
+    paired bootstrap 95 % CI over trips (settings weigh as their points)."""
+    print(
+        "\n| points | n | trips | 90 %: before -> after | after - before (95 % CI, trips) |\n|---|---|---|---|---|"
+    )
+    rng = np.random.default_rng(0)
+    d = before.select("source", "traj", "scale", b="in90").with_columns(a=after["in90"])
+    groups = [(f"{src}", pl.col("source") == src) for src in sorted(set(d["source"]))]
+    for name, m in groups + [("slow (<= 50 m), all stores", pl.col("scale") <= 50)]:
+        g = d.filter(m)
+        if not g.height:
+            continue
+        t = g.group_by("source", "traj").agg(pl.len(), pl.col("b").sum(), pl.col("a").sum())
+        n, bs, as_ = (t[k].to_numpy().astype(float) for k in ("len", "b", "a"))
+        i = rng.integers(0, len(t), (reps, len(t)))
+        diff = (as_[i].sum(1) - bs[i].sum(1)) / n[i].sum(1)
+        lo, hi = np.percentile(diff, [2.5, 97.5])
+        print(
+            f"| {name} | {g.height} | {len(t)} | {bs.sum() / n.sum():.1f} -> "
+            f"{as_.sum() / n.sum():.1f} | {(as_.sum() - bs.sum()) / n.sum():+.1f} "
+            f"({lo:+.1f}..{hi:+.1f}) |"
+        )
+
+
 def files(test: pl.DataFrame, before: str, after: str) -> None:
     from trajlm.eval.recover_spread import load_recover_spread
 
@@ -365,6 +390,7 @@ def files(test: pl.DataFrame, before: str, after: str) -> None:
             f"{n}: mean abs(share - level) {v:.2f}; slow points ({g.height}) "
             + " / ".join(f"{g[f'in{lv}'].mean() or np.nan:.1f}" for lv in LEVELS)
         )
+    paired(out["file before"], out["file after"])
     b, p = c["file before"], c["file after"]
     fine = (b["in90"] >= 85) & (b["in90"] <= 95)
     print(f"files: cells within 5 of 90 under before: {int(fine.sum())}; > 2 points worse at 90 "
