@@ -17,16 +17,12 @@ Subcommands:
              for base and the pick (the cross-check)
     rows:    STORE:SPLIT ... --out ROWS -> shipped-path rows (trajlm-small, four settings, the
              features read as answers read them: max_step_s = the file's max_gap_s)
-    fit:     VAL_ROWS --pick NAME --dir DIR -> DIR/recover_radii.json: trajlm-small's file (its
-             top-level pooled / bins kept as they are) with the pick's regimes, fitted on all val
-             rows
     trips:   VAL_ROWS -> a run's own fit (eval/run_recover_radii.py's form: pooled over its
              settings, no regimes) on N random val trips of one store, read on that store's
              other val trips: share inside 50 / 90 at N = 3 ... 80 (40 draws each): how many
              val trips a run's fit needs before its 90 % circle holds on other trips
-    heldout: ROWS --pick NAME [--before DIR0 --dir DIR] -> base vs the pick fitted on all val
-             rows, read on held-out rows; with --dir also the files themselves as
-             recover(radii=) answers with them (trajlm-small's file vs the refit)
+    heldout: ROWS --pick NAME -> base vs the pick fitted on all val rows, read on held-out rows
+             (per store and setting; the slow points; a paired bootstrap over trips at 90)
 
 RULE (written before `choose` was run): per candidate and half, per store the mean |share -
 level| at 50 / 90 / 95 over its setting cells and its scale cells (speed x gap cut at 20 / 50 /
@@ -53,7 +49,6 @@ Output: tables on stdout; rows Parquet under $UNCERT32 (/tmp/uncert32).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import warnings
@@ -250,6 +245,30 @@ def rows(specs: list[str], trips: int, out: str) -> None:
     print("wrote", out)
 
 
+def paired(before: pl.DataFrame, after: pl.DataFrame, reps: int = 2000) -> None:
+    """After - before share inside the 90 % circle per store and on the slow points, with a
+    paired bootstrap 95 % CI over trips (settings weigh as their points)."""
+    print("\n| points | n | trips | 90 %: before -> after | after - before (95 % CI, trips) |\n"
+          "|---|---|---|---|---|")  # fmt: skip
+    rng = np.random.default_rng(0)
+    d = before.select("source", "traj", "scale", b="in90").with_columns(a=after["in90"])
+    groups = [(f"{src}", pl.col("source") == src) for src in sorted(set(d["source"]))]
+    for name, m in groups + [("slow (<= 50 m), all stores", pl.col("scale") <= 50)]:
+        g = d.filter(m)
+        if not g.height:
+            continue
+        t = g.group_by("source", "traj").agg(pl.len(), pl.col("b").sum(), pl.col("a").sum())
+        n, bs, as_ = (t[k].to_numpy().astype(float) for k in ("len", "b", "a"))
+        i = rng.integers(0, len(t), (reps, len(t)))
+        diff = (as_[i].sum(1) - bs[i].sum(1)) / n[i].sum(1)
+        lo, hi = np.percentile(diff, [2.5, 97.5])
+        print(
+            f"| {name} | {g.height} | {len(t)} | {bs.sum() / n.sum():.1f} -> "
+            f"{as_.sum() / n.sum():.1f} | {(as_.sum() - bs.sum()) / n.sum():+.1f} "
+            f"({lo:+.1f}..{hi:+.1f}) |"
+        )
+
+
 def heldout(val: pl.DataFrame, test: pl.DataFrame, pick: str) -> None:
     print(
         "| store | setting | points | base 50 / 90 / 95 | pick 50 / 90 / 95 |\n|---|---|---|---|---|"
@@ -275,7 +294,9 @@ def heldout(val: pl.DataFrame, test: pl.DataFrame, pick: str) -> None:
     worse = fine & (p["in90"] < b["in90"] - 2)
     print(f"cells within 5 of 90 under base: {int(fine.sum())}; of them > 2 points worse at 90 "
           f"under {pick}: {int(worse.sum())}")  # fmt: skip
-    h = {n: hits(test, n, fit(val, n)).filter(pl.col("scale") <= 50) for n in ("base", pick)}
+    full = {n: hits(test, n, fit(val, n)) for n in ("base", pick)}
+    paired(full["base"], full[pick])
+    h = {n: g.filter(pl.col("scale") <= 50) for n, g in full.items()}
     for n, g in h.items():
         print(
             f"{n}: held-out slow points (<= 50 m, {g.height}): "
@@ -317,97 +338,15 @@ def trips_needed(d: pl.DataFrame, draws: int = 40) -> None:
             )
 
 
-def write_file(d: pl.DataFrame, pick: str, before: str, directory: str) -> None:
-    from trajlm.eval.recover_spread import RECOVER_RADII_FILE, load_recover_spread
-
-    cuts, metres = CANDIDATES[pick]
-    assert cuts and not metres, "only a regime candidate is a file field"
-    doc = dict(load_recover_spread(before))
-    doc["note"] += (f"; session 32 (uncert32): regimes of speed x gap at {list(cuts)} m fitted "
-                    "apart (scripts/uncert32/slow.py fit)")  # fmt: skip
-    doc["regime_edges_m"] = list(cuts)
-    doc["regimes"] = [{"pooled": s["pooled"], "bins": s["bins"]} for s in fit(d, pick)]
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, RECOVER_RADII_FILE)
-    with open(path, "w") as fh:
-        fh.write(json.dumps(doc, indent=1) + "\n")
-    assert load_recover_spread(directory) is not None
-    print("wrote", path, [r["pooled"]["factors"] for r in doc["regimes"]])
-
-
-def paired(before: pl.DataFrame, after: pl.DataFrame, reps: int = 2000) -> None:
-    """After - before share inside the 90 % circle per store and on the slow points, with a
-    paired bootstrap 95 % CI over trips (settings weigh as their points)."""
-    print(
-        "\n| points | n | trips | 90 %: before -> after | after - before (95 % CI, trips) |\n|---|---|---|---|---|"
-    )
-    rng = np.random.default_rng(0)
-    d = before.select("source", "traj", "scale", b="in90").with_columns(a=after["in90"])
-    groups = [(f"{src}", pl.col("source") == src) for src in sorted(set(d["source"]))]
-    for name, m in groups + [("slow (<= 50 m), all stores", pl.col("scale") <= 50)]:
-        g = d.filter(m)
-        if not g.height:
-            continue
-        t = g.group_by("source", "traj").agg(pl.len(), pl.col("b").sum(), pl.col("a").sum())
-        n, bs, as_ = (t[k].to_numpy().astype(float) for k in ("len", "b", "a"))
-        i = rng.integers(0, len(t), (reps, len(t)))
-        diff = (as_[i].sum(1) - bs[i].sum(1)) / n[i].sum(1)
-        lo, hi = np.percentile(diff, [2.5, 97.5])
-        print(
-            f"| {name} | {g.height} | {len(t)} | {bs.sum() / n.sum():.1f} -> "
-            f"{as_.sum() / n.sum():.1f} | {(as_.sum() - bs.sum()) / n.sum():+.1f} "
-            f"({lo:+.1f}..{hi:+.1f}) |"
-        )
-
-
-def files(test: pl.DataFrame, before: str, after: str) -> None:
-    from trajlm.eval.recover_spread import load_recover_spread
-
-    err = test["err"].to_numpy()
-    f = {k: test[k].to_numpy() for k in ("gap_s", "position", "scale", "jitter")}
-    out = {}
-    for name, directory in (("file before", before), ("file after", after)):
-        cols = spread_columns(load_recover_spread(directory), f, list(LEVELS))
-        out[name] = test.with_columns(**{f"in{lv}": pl.Series(err <= cols[f"r{lv}_m"]).cast(float)
-                                         * 100 for lv in LEVELS})  # fmt: skip
-    print(
-        "\n| store | setting | points | trajlm-small's file 50 / 90 / 95 | refit |\n|---|---|---|---|---|"
-    )
-    c = {n: cells(h, "setting", least=50).sort("source", "setting") for n, h in out.items()}
-    for rb, rp in zip(c["file before"].iter_rows(named=True), c["file after"].iter_rows(named=True),
-                      strict=True):  # fmt: skip
-        print(
-            f"| {rb['source']} | {rb['setting']} | {rb['len']} | "
-            + " / ".join(f"{rb[f'in{lv}']:.1f}" for lv in LEVELS)
-            + " | "
-            + " / ".join(f"{rp[f'in{lv}']:.1f}" for lv in LEVELS)
-            + " |"
-        )
-    for n, x in c.items():
-        v = np.mean([(x[f"in{lv}"] - lv).abs().mean() for lv in LEVELS])
-        g = out[n].filter(pl.col("scale") <= 50)
-        print(
-            f"{n}: mean abs(share - level) {v:.2f}; slow points ({g.height}) "
-            + " / ".join(f"{g[f'in{lv}'].mean() or np.nan:.1f}" for lv in LEVELS)
-        )
-    paired(out["file before"], out["file after"])
-    b, p = c["file before"], c["file after"]
-    fine = (b["in90"] >= 85) & (b["in90"] <= 95)
-    print(f"files: cells within 5 of 90 under before: {int(fine.sum())}; > 2 points worse at 90 "
-          f"after: {int((fine & (p['in90'] < b['in90'] - 2)).sum())}")  # fmt: skip
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("limit", "choose", "rows", "fit", "trips", "heldout"))
+    ap.add_argument("what", choices=("limit", "choose", "rows", "trips", "heldout"))
     ap.add_argument("args", nargs="+")
     ap.add_argument("--trips", type=int, default=120)
     ap.add_argument("--max-gap-s", type=float, default=2014.0)  # trajlm-small's file
     ap.add_argument("--out")
     ap.add_argument("--pick", default="reg50")
     ap.add_argument("--val", default="/tmp/uncert31/ship_val.parquet")
-    ap.add_argument("--before", default="trajlm/checkpoints/trajlm-small")
-    ap.add_argument("--dir")
     a = ap.parse_args()
     shipped = (pl.col("err").is_finite() & pl.col("scale").is_finite()
                & (pl.col("engine") == "shipped"))  # fmt: skip
@@ -421,15 +360,10 @@ def main() -> None:
         loto(d, ["base"] + ([pick] if pick != "base" else []))
     elif a.what == "trips":
         trips_needed(pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped))
-    elif a.what == "fit":
-        d = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
-        write_file(d, a.pick, a.before, a.dir)
     else:
         val = pl.read_parquet(a.val).filter(shipped)
         test = pl.concat([pl.read_parquet(p) for p in a.args]).filter(shipped)
         heldout(val, test, a.pick)
-        if a.dir:
-            files(test, a.before, a.dir)
 
 
 if __name__ == "__main__":

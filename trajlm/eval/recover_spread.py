@@ -44,15 +44,6 @@ at fit time and at answer time: ``step_limit_s`` (the calibrated gap, ``calibrat
 scored hidden points, which the fit keeps as ``max_gap_s``). The run fit read every step while
 answers left out those past ``max_gap_s`` (review31), so a long known step without hidden points
 in it moved the fitted speed and not the answered one.
-
-Session 32 (uncert32): regimes of speed x gap. GeoLife's slow recovered points (speed x gap
-<= 50 m) held 53-58 % inside the 90 % circle on val (the floor widened them ~10 %): one set of
-err / scale factors cannot serve a 10-m and a 1-km scale, since GPS noise is a larger share of
-the slow one. A file with ``regime_edges_m`` (increasing metres of speed x gap, the unfloored
-scale) holds ``regimes``: one {pooled, bins} per regime (null: the file's own pooled / bins),
-chosen per point by its speed x gap; the file's top-level pooled / bins stay the all-points fit,
-so an older trajlm reading the file answers as before. scripts/uncert32/slow.py chose the edges
-(20, 50 m) on val and read them on held-out stores.
 """
 
 from __future__ import annotations
@@ -211,25 +202,14 @@ def beyond_calibration(spread: dict, gap_s: np.ndarray) -> np.ndarray:
     return np.isfinite(gap_s) & (gap_s > float(limit))
 
 
-def _entries(spread: dict, feats: dict[str, np.ndarray]) -> list[dict]:
-    """Per row the factors' entry: its regime's (session 32; a null regime and files without
-    regimes: the file's own) bin, else that table's pooled one."""
-    edges = tuple(spread.get("position_edges", POSITION_EDGES))
-    b = _bin(feats["gap_s"], feats["position"], edges)
-    own = ({e["bin"]: e for e in spread["bins"]}, spread["pooled"])
-    if not spread.get("regimes"):
-        return [own[0].get(int(i), own[1]) for i in b]
-    tables = [({e["bin"]: e for e in x["bins"]}, x["pooled"]) if x else own
-              for x in spread["regimes"]]  # fmt: skip
-    # NaN scales (known rows) sort past the last edge: their answer is NaN all the same
-    reg = np.searchsorted(spread["regime_edges_m"], feats["scale"], side="left")
-    return [tables[r][0].get(int(i), tables[r][1]) for i, r in zip(b, reg, strict=True)]
-
-
 def spread_columns(spread: dict, feats: dict[str, np.ndarray],
                    levels: list[int] | None = None) -> dict[str, np.ndarray]:  # fmt: skip
     """{"std_m": ..., "r{level}_m": ...} per row (NaN where ``feats`` are)."""
-    entries = _entries(spread, feats)
+    edges = tuple(spread.get("position_edges", POSITION_EDGES))
+    b = _bin(feats["gap_s"], feats["position"], edges)
+    by_bin = {e["bin"]: e for e in spread["bins"]}
+    pooled = spread["pooled"]
+    entries = [by_bin.get(int(i), pooled) for i in b]
     scale = floored_scale(spread, feats)
     out = {"std_m": np.array([e["sigma"] for e in entries], np.float64) * scale}
     for lv in levels or []:
@@ -291,39 +271,6 @@ def _positive(v: Any) -> bool:
     return not isinstance(v, bool) and isinstance(v, int | float) and bool(np.isfinite(v)) and v > 0
 
 
-def _check_table(d: dict, where: str, nbins: int, need: str) -> None:
-    """A table's pooled entry and bins (the file's own, or one regime's), else one line."""
-    if not _entry_ok(d.get("pooled")):
-        raise TrajlmInputError(f"{where}pooled: {need}")
-    seen: set[int] = set()
-    for k, e in enumerate(d.get("bins") if isinstance(d.get("bins"), list) else [None]):
-        b = e.get("bin") if isinstance(e, dict) else None
-        if not _entry_ok(e) or isinstance(b, bool) or not isinstance(b, int) or not 0 <= b < nbins:
-            raise TrajlmInputError(f"{where}bins[{k}]: a bin in [0, {nbins}) with {need}")
-        if b in seen:  # the later entry would answer silently (badin28)
-            raise TrajlmInputError(f"{where}bins[{k}]: bin {b} given twice")
-        seen.add(b)
-
-
-def _check_regimes(d: dict, p: Path, nbins: int, need: str) -> None:
-    """Session 32's speed x gap regimes (module doc): both fields or neither."""
-    edges, regimes = d.get("regime_edges_m"), d.get("regimes")
-    if edges is None and regimes is None:
-        return
-    if not (isinstance(edges, list) and 0 < len(edges) <= 5 and all(_positive(v) for v in edges)
-            and edges == sorted(set(edges))):  # fmt: skip
-        raise TrajlmInputError(f"{p}: regime_edges_m: increasing metres of speed x gap (> 0), "
-                               f"1 to 5 of them, got {edges!r}")  # fmt: skip
-    if not (isinstance(regimes, list) and len(regimes) == len(edges) + 1):
-        raise TrajlmInputError(f"{p}: regimes: one table (or null) per regime, "
-                               f"{len(edges) + 1} for {len(edges)} edge(s)")  # fmt: skip
-    for i, x in enumerate(regimes):
-        if x is not None:
-            if not isinstance(x, dict):
-                raise TrajlmInputError(f"{p}: regimes[{i}]: a table (pooled, bins) or null")
-            _check_table(x, f"{p}: regimes[{i}].", nbins, need)
-
-
 def load_recover_spread(directory: str | Path | None) -> dict | None:
     """The spread saved beside a checkpoint (None: it has none), or one TrajlmInputError line
     naming the file and the field."""
@@ -356,9 +303,17 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
                                f"(jitter multiples in the scale), got {k!r}")  # fmt: skip
     need = (f"factors 50 / 90 / 95 growing in (0, {MAX_FACTOR:g}] and a sigma with 2 sigma "
             "between the 50 and 95 factors")  # fmt: skip
+    if not _entry_ok(d.get("pooled")):
+        raise TrajlmInputError(f"{p}: pooled: {need}")
     nbins = (len(GAP_EDGES_S) + 1) * (len(pe) + 1)
-    _check_table(d, f"{p}: ", nbins, need)
-    _check_regimes(d, p, nbins, need)
+    seen: set[int] = set()
+    for k, e in enumerate(d.get("bins") if isinstance(d.get("bins"), list) else [None]):
+        b = e.get("bin") if isinstance(e, dict) else None
+        if not _entry_ok(e) or isinstance(b, bool) or not isinstance(b, int) or not 0 <= b < nbins:
+            raise TrajlmInputError(f"{p}: bins[{k}]: a bin in [0, {nbins}) with {need}")
+        if b in seen:  # the later entry would answer silently (badin28)
+            raise TrajlmInputError(f"{p}: bins[{k}]: bin {b} given twice")
+        seen.add(b)
     from trajlm.eval.weights_stamp import stamped_for_other_weights
 
     # a run's fit (eval/run_recover_radii.py) of weights no longer beside it
