@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from helpers_uncert32 import Linear, parked_trip
+from helpers import LinearRecover as Linear
+from helpers import parked_trip
 
 import trajlm.eval.run_recover_radii as rrr
 from trajlm.data.protocol_tasks import make_recovery_task
