@@ -54,13 +54,16 @@ LABELS = {
 
 
 def augmented_copies(train: pl.DataFrame, seed: int, n_views: int = N_VIEWS,
-                     max_sigma_m: float = MAX_SIGMA_M) -> list[pl.DataFrame]:  # fmt: skip
+                     max_sigma_m: float = MAX_SIGMA_M,
+                     augment: SegmentAugment | None = None) -> list[pl.DataFrame]:  # fmt: skip
     """``n_views`` random views of every train segment: SegmentAugment's crop + thinning (view k
-    = epoch k), then every point moved by Gaussian noise of a per-segment sigma ~ U(0,
-    max_sigma_m) metres. Deterministic per seed; labels and ids kept."""
+    = epoch k; ``augment`` defaults to ``SegmentAugment()``), then every point moved by Gaussian
+    noise of a per-segment sigma ~ U(0, max_sigma_m) metres. Deterministic per seed; labels and
+    ids kept."""
+    augment = SegmentAugment() if augment is None else augment
     out = []
     for k in range(n_views):
-        v = SegmentAugment().view(train, seed=seed, epoch=k)
+        v = augment.view(train, seed=seed, epoch=k)
         rng = np.random.default_rng([seed, k, 0x6E5])
         ids = v["traj_id"].to_numpy()
         _, seg = np.unique(ids, return_inverse=True)
