@@ -94,3 +94,15 @@ def test_rule_takes_the_best_arm_whose_user_interval_is_above_zero() -> None:
            "b1": r(90, 0.1)}  # fmt: skip
     assert arms.rule(res) == "c1"  # a: lower end 0 is not > 0; b1 is not a rule arm
     assert arms.rule({"GB": {"acc": [80]}, "a": r(85, -0.01)}) is None
+
+
+def test_oof_weight_follows_the_better_member_of_the_vote() -> None:
+    segs = pl.concat([_track(f"s{i:02d}", (3.0 if i % 2 else 12.0) + 0.1 * i, user=f"u{i % 3}",
+                             label=("bus", "bike")[i % 2]) for i in range(30)])  # fmt: skip
+    parts = {"train": segs}
+    y = segment_labels(segs)
+    classes = np.unique(y)
+    sure = (classes[None, :] == y[:, None]).astype(float)  # a hybrid right with certainty
+    assert arms.oof_weight(parts, sure, classes) == 0.0
+    blind = np.full((len(y), 2), 0.5)  # a hybrid that knows nothing: GB alone
+    assert arms.oof_weight(parts, blind, classes) == 1.0
