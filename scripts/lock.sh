@@ -32,7 +32,10 @@ fi
     "$venv/bin/pip" freeze --all --exclude-editable | grep -v -E '^(#|-e )' \
         | sed -E 's/\+[A-Za-z0-9.]+$//' | LC_ALL=C sort -f
 } > "$work/new.txt"
-pins() { grep -v '^#' "$1" | tr 'A-Z_.' 'a-z--' | sed 's/==/ /' | LC_ALL=C sort; }
+pins() {  # "name version" lines, names normalised (PEP 503) so that Jinja2 and jinja2 meet
+    grep -v '^#' "$1" | awk -F'==' '{n = tolower($1); gsub(/[-_.]+/, "-", n); print n, $2}' \
+        | LC_ALL=C sort
+}
 if [ -f "$LOCK" ]; then
     moved=$(LC_ALL=C join -a1 -a2 -e '(none)' -o 0,1.2,2.2 <(pins "$LOCK") <(pins "$work/new.txt") \
         | awk '$2 != $3 {print "  " $1 ": " $2 " -> " $3}')

