@@ -28,7 +28,9 @@ def step(name: str, f: Any) -> Any:
     for x in w:
         print(f"   WARN {x.category.__name__} {Path(x.filename).name}:{x.lineno}: {x.message}")
     if r is not None:
-        print(r.head(6) if hasattr(r, "head") else r)
+        print(
+            r.head(6) if callable(getattr(r, "head", None)) else r
+        )  # (a classifier's .head is a str)
         print(getattr(r, "shape", None))
     return r
 
