@@ -150,3 +150,24 @@ def test_ask_takes_column_keywords_as_trajlm_does() -> None:
         trajlm.ask("how many trips are there?", trips, trajcol="trip")
     with pytest.raises(TrajlmInputError, match="give one"):
         trajlm.ask("how many trips?", trips, traj_col="trip", columns={"traj_id": "x"})
+
+
+def test_cli_predict_holds_a_stay_and_leaves_out_a_cell_tower_fix(tmp_path: Path) -> None:
+    """`trajlm predict` of a plain checkpoint (its own rollout path, not TrajLM.predict)."""
+    from reliability_helpers import invoke
+
+    home = _day("P01", 8).iloc[:24].reset_index(drop=True)
+    home.loc[len(home) - 1, ["latitude", "accuracy"]] = [home["latitude"].iloc[-1] + 0.0135,
+                                                        1500.0]  # fmt: skip
+    home.to_csv(tmp_path / "gps.csv", index=False)
+    model = _model(tmp_path / "m")
+    r = invoke("predict", "--model", model, "--input", tmp_path / "gps.csv", "--steps", "2",
+               "--out", tmp_path / "p.csv")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "end in a stay" in text and "accuracy column says over 200 m" in text
+    p = pd.read_csv(tmp_path / "p.csv")
+    stay = home.iloc[:-1]
+    d = np.hypot((p["latitude"] - stay["latitude"].median()) * 111_320,
+                 (p["longitude"] - stay["longitude"].median()) * M_LON)  # fmt: skip
+    assert (d < 1.0).all(), p

@@ -231,10 +231,8 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         the verdict (eval/engine_spread.py); a verdict saved without it gives ``std_m`` NaN
         (said once) and leaves radii to the model.
 
-        A history that ends in a stay (within 100 m, each fix allowed its stated accuracy, for
-        10+ min: a phone at home) is answered at the stay's median, ``std_m`` its spread, said
-        in one warning (``hold_stays=False``: the rollout); fixes whose accuracy column says
-        over 200 m are left out of the history (session 32, trajlm/api_stays.py).
+        A history ending in a stay (a phone at home) is held there, said once
+        (``hold_stays=False``: the rollout); cell-tower fixes are left out (api_stays.py).
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
         check_flags(fallback=fallback, latest=latest, hold_stays=hold_stays)
@@ -256,8 +254,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         history = df
 
         def answer(out: pl.DataFrame) -> Any:  # a stay's mover held there (newuser32)
-            if hold_stays:
-                out = stays_held(out, history, id_said(layout))
+            out = stays_held(out, history, id_said(layout)) if hold_stays else out
             return from_canonical(with_owners(out, owners), layout=layout)
 
         verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
