@@ -146,6 +146,9 @@ def test_ask_takes_column_keywords_as_trajlm_does() -> None:
     trips = df.assign(trip=df["participant_id"] + "-1", mode="walk")
     a = trajlm.ask("how many trips are there?", trips, traj_col="trip", label_col="mode")
     assert a.value == 2
+    bikes = trips.assign(mode=np.where(trips["participant_id"] == "P01", "bike", "walk"))
+    cycled = trajlm.ask("how many trips did P01 cycle?", bikes, traj_col="trip", label_col="mode")
+    assert cycled.value == 1  # "cycle" is the bike mode ("did not understand 'cycle'" before)
     with pytest.raises(ArgumentError, match="did you mean traj_col="):
         trajlm.ask("how many trips are there?", trips, trajcol="trip")
     with pytest.raises(TrajlmInputError, match="give one"):
