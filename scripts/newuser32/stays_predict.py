@@ -7,7 +7,6 @@ Command: PYTHONPATH=. python scripts/newuser32/stays_predict.py [OUT] (after gen
 default OUT $NEWUSER32_OUT or /tmp/newuser32). Prints MAE (m) per method over the 5 steps.
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -16,14 +15,11 @@ import pandas as pd
 
 import trajlm
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER32_OUT", "/tmp/newuser32"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newuser_walk import metres, walk_out  # noqa: E402, F401 (metres: privacy_predict's too)
+
+OUT = walk_out("newuser32")
 HIST, AHEAD = 20, 5
-
-
-def metres(lat1, lon1, lat2, lon2):
-    k = np.pi / 180
-    x = (lon2 - lon1) * k * np.cos((lat1 + lat2) * k / 2)
-    return 6_371_000 * np.hypot(x, (lat2 - lat1) * k)
 
 
 def stay_windows(gps: pd.DataFrame, truth: pd.DataFrame, per_person: int = 3):

@@ -23,22 +23,11 @@ import pandas as pd
 import trajlm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newuser_walk import post_each, start_server  # noqa: E402
-from newuser_walk import step as run_cell  # noqa: E402
+from newuser_walk import cells, metres, post_each, start_server, walk_out  # noqa: E402
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER32_OUT", "/tmp/newuser32"))
+OUT = walk_out("newuser32")
 ONLY = set(os.environ.get("NEWUSER32_CELLS", "").split(",")) - {""}
-
-
-def step(name, f):
-    """One cell (scripts/newuser_walk.py), skipped unless $NEWUSER32_CELLS names its start."""
-    return None if ONLY and not any(name.startswith(o) for o in ONLY) else run_cell(name, f)
-
-
-def metres(lat1, lon1, lat2, lon2):
-    k = np.pi / 180
-    x = (lon2 - lon1) * k * np.cos((lat1 + lat2) * k / 2)
-    return 6_371_000 * np.hypot(x, (lat2 - lat1) * k)
+step = cells("newuser32")  # one cell, skipped unless $NEWUSER32_CELLS names its start
 
 
 def label_fixes(gps: pd.DataFrame, diary: pd.DataFrame) -> pd.DataFrame:
