@@ -92,3 +92,14 @@ def metres(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
     k = np.pi / 180
     x = (lon2 - lon1) * k * np.cos((lat1 + lat2) * k / 2)
     return 6_371_000 * np.hypot(x, (lat2 - lat1) * k)
+
+
+def serve_and_post(run: str, port: int, log_path: Path, requests: list[tuple[str, Any]],
+                   width: int = 600) -> None:  # fmt: skip
+    """`trajlm serve --model run`, each request POSTed (`post_each`), the server stopped."""
+    srv = start_server(run, port, log_path)
+    try:
+        post_each(port, requests, width)
+    finally:
+        srv.terminate()
+        srv.wait()

@@ -23,7 +23,7 @@ import pandas as pd
 import trajlm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newuser_walk import cells, metres, post_each, start_server, walk_out  # noqa: E402
+from newuser_walk import cells, metres, serve_and_post, walk_out  # noqa: E402
 
 OUT = walk_out("newuser32")
 ONLY = set(os.environ.get("NEWUSER32_CELLS", "").split(",")) - {""}
@@ -105,21 +105,16 @@ def notebook() -> None:
 
 
 def serve(port: int = 8767) -> None:
-    srv = start_server("trajlm-small", port, OUT / "serve.log")
-    try:
-        gps = pd.read_csv(OUT / "gps.csv")
-        rows = gps[gps["participant_id"].isin(["P05", "P07"])].groupby("participant_id").tail(20)
-        rows = rows.to_dict("records")
-        requests = [
-            ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
-            ("/predict", {"steps": 3, "latest": True, "output": "table", "trajectories": rows}),
-            ("/embed", {"trajectories": rows}),
-            ("/ask", {"question": "how many km did P07 travel?", "trajectories": rows}),
-        ]
-        post_each(port, requests, 500)
-    finally:
-        srv.terminate()
-        srv.wait()
+    gps = pd.read_csv(OUT / "gps.csv")
+    rows = gps[gps["participant_id"].isin(["P05", "P07"])].groupby("participant_id").tail(20)
+    rows = rows.to_dict("records")
+    requests = [
+        ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
+        ("/predict", {"steps": 3, "latest": True, "output": "table", "trajectories": rows}),
+        ("/embed", {"trajectories": rows}),
+        ("/ask", {"question": "how many km did P07 travel?", "trajectories": rows}),
+    ]
+    serve_and_post("trajlm-small", port, OUT / "serve.log", requests, 500)
 
 
 if __name__ == "__main__":
