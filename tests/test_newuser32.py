@@ -89,8 +89,10 @@ def test_predict_holds_a_phone_at_its_stay(tmp_path: Path) -> None:
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         held = model.predict(home, steps=3, traj_col="participant_id", radii=[50, 90])
-    said = [str(x.message) for x in w if "end in a stay" in str(x.message)]
-    assert len(said) == 1 and "'P01'" in said[0] and "hold_stays=False" in said[0]
+    said = [x for x in w if "end in a stay" in str(x.message)]
+    assert len(said) == 1 and "'P01'" in str(said[0].message)
+    assert "hold_stays=False" in str(said[0].message)
+    assert said[0].filename == __file__  # the caller's line, not trajlm's
     lat, lon = home["latitude"].median(), home["longitude"].median()
     d = np.hypot((held["latitude"] - lat) * 111_320, (held["longitude"] - lon) * M_LON)
     assert (d < 1.0).all()  # at the stay's median

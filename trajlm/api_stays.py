@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +31,7 @@ import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
+from trajlm.errors import warn_at_caller
 
 STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
 _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
@@ -42,11 +42,10 @@ def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
     their count said in one warning."""
     out, report = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(df)
     if n := report.dropped.get("low_accuracy", 0):
-        warnings.warn(
+        warn_at_caller(
             f"{said}: {n:,} fix(es) whose accuracy column says over "
             f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out of the history (cell-tower fixes, as "
-            "`trajlm data ingest` and trajlm.clean drop them)",
-            stacklevel=3,
+            "`trajlm data ingest` and trajlm.clean drop them)"
         )
     return out
 
@@ -105,12 +104,11 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     ids = stays["traj_id"].to_list()
     shown = "; ".join(str(said(i)) for i in ids[:3])
     shown += f" and {len(ids) - 3} more" if len(ids) > 3 else ""
-    warnings.warn(
+    warn_at_caller(
         f"predict: {len(ids)} trajectory(ies) end in a stay ({shown}: within {STOP_RADIUS_M:.0f} m, "
         f"each fix allowed its stated accuracy, for {STOP_MIN_S / 60:.0f}+ min, as `trajlm data "
         "ingest --split-at-stops` finds stops): held at the stay's median position, std_m its "
-        "fixes' spread; TrajLM.predict(hold_stays=False) gives the rollout",
-        stacklevel=3,
+        "fixes' spread; TrajLM.predict(hold_stays=False) gives the rollout"
     )
     return j.select(out.columns)
 
