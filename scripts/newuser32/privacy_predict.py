@@ -5,7 +5,7 @@ Histories: the first 20 fixes of up to 120 diary trips of gen_study.py (moving, 
 truth: the next 5 real fixes. The shifted answer is shifted back before scoring.
 
 Command: PYTHONPATH=. python scripts/newuser32/privacy_predict.py [OUT] (after gen_study.py).
-Prints MAE (m) per input, its ratio to the raw input's with a paired bootstrap 95 % CI over
+Prints (and writes OUT/privacy_predict.json) MAE (m) per input, its ratio to the raw input's with a paired bootstrap 95 % CI over
 trips, and the same for embeddings (cosine similarity of each trip's embedding to its raw one).
 """
 
@@ -72,6 +72,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     idx = rng.integers(0, len(raw), (2000, len(raw)))
     print(f"{len(raw)} moving trips, 20 fixes in, 5 out; MAE (m), ratio to raw [95 % CI]:")
+    record = {}
     for name, v in per.items():
         v = v.to_numpy()
         r = v[idx].mean(1) / raw[idx].mean(1)
@@ -80,6 +81,12 @@ def main() -> None:
         print(f"  {name:13s} {v.mean():7.1f}  {v.mean() / raw.mean():.3f} "
               f"[{np.quantile(r, 0.025):.3f}, {np.quantile(r, 0.975):.3f}]  "
               f"embedding cosine to raw: median {np.median(cos):.4f}, min {cos.min():.4f}")  # fmt: skip
+        record[name] = {"mae_m": float(v.mean()), "ratio": float(v.mean() / raw.mean()),
+                        "ci": [float(np.quantile(r, 0.025)), float(np.quantile(r, 0.975))],
+                        "cosine_median": float(np.median(cos))}  # fmt: skip
+    import json
+
+    (OUT / "privacy_predict.json").write_text(json.dumps(record, indent=1))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ last fix and holding the history's median. Windows: 20 fixes in, the next 5 out,
 stay of gen_study.py's truth (no trip, no gap over 10 min), up to 3 per participant.
 
 Command: PYTHONPATH=. python scripts/newuser32/stays_predict.py [OUT] (after gen_study.py;
-default OUT $NEWUSER32_OUT or /tmp/newuser32). Prints MAE (m) per method over the 5 steps.
+default OUT $NEWUSER32_OUT or /tmp/newuser32). Prints (and writes OUT/stays_predict.json)
+MAE (m) per method over the 5 steps.
 """
 
 import sys
@@ -95,6 +96,11 @@ def main() -> None:
         f"  held / rollout: {per[:, 0].mean() / per[:, 1].mean():.3f} "
         f"(paired bootstrap 95 % CI {np.quantile(ratio, 0.025):.3f}-{np.quantile(ratio, 0.975):.3f})"
     )
+    import json
+
+    rows["held_over_rollout"] = [float(per[:, 0].mean() / per[:, 1].mean()),
+                                 float(np.quantile(ratio, 0.025)), float(np.quantile(ratio, 0.975))]  # fmt: skip
+    (OUT / "stays_predict.json").write_text(json.dumps(rows, indent=1, default=float))
 
     mv = moving_windows(gps, truth)
     with warnings.catch_warnings(record=True) as w:
