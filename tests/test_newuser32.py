@@ -176,3 +176,19 @@ def test_cli_predict_holds_a_stay_and_leaves_out_a_cell_tower_fix(tmp_path: Path
     d = np.hypot((p["latitude"] - stay["latitude"].median()) * 111_320,
                  (p["longitude"] - stay["longitude"].median()) * M_LON)  # fmt: skip
     assert (d < 1.0).all(), p
+
+
+def test_ask_says_a_still_phones_jitter_counts_as_distance(tmp_path: Path) -> None:
+    """A store of phone fixes (an accuracy column) not cut at stops: distance answers say so."""
+    from reliability_helpers import invoke
+
+    _day("P01", 9).to_csv(tmp_path / "gps.csv", index=False)
+    for store, extra in (("plain", ()), ("trips", ("--split-at-stops",))):
+        r = invoke("data", "ingest", tmp_path / "gps.csv", "--out", tmp_path / store, *extra)
+        assert r.exit_code == 0, r.output
+    km = trajlm.ask("how many km did P01 travel?", str(tmp_path / "plain"))
+    assert any("jitter counts as distance" in n for n in km.notes)
+    count = trajlm.ask("how many trips are there?", str(tmp_path / "plain"))
+    assert not any("jitter" in n for n in count.notes)  # a count is no distance
+    cut = trajlm.ask("how many km did P01 travel?", str(tmp_path / "trips"))
+    assert not any("jitter" in n for n in cut.notes)

@@ -33,6 +33,7 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     POINT_COLUMNS,
     data_zone,
     ingest_note,
+    jitter_note,
     load_points,
     points_and_notes,
     points_notes_zone,
@@ -148,6 +149,7 @@ class Asker:
         self._model = model
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
+        self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -202,6 +204,8 @@ class Asker:
             self._subsecond_note and plan.action != "count"
         ):  # a count of trips is the same at any rate
             answer.notes.append(self._subsecond_note)
+        if self._jitter_note and plan.metric == "length_m":
+            answer.notes.append(self._jitter_note)
         answer.notes.extend(self.notes)
         return answer
 
