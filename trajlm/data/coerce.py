@@ -28,12 +28,12 @@ import polars as pl
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
 from trajlm.data.coerce_columns import coordinate_column, pick_column
-from trajlm.data.coerce_path import is_path, read_path
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
+from trajlm.data.coerce_path import is_path, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
