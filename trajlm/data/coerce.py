@@ -126,6 +126,8 @@ def coerce(
                 "lon_col": lon_col, "crs": crs, "tz": tz}  # fmt: skip
         obj = read_path(obj, cols)
         traj_col = time_col = lat_col = lon_col = crs = tz = None  # read: canonical now
+        # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule
+        split_gaps = True if split_gaps == "auto" else split_gaps
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype

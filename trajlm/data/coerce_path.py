@@ -1,8 +1,9 @@
 """A file or folder given to the Python API (`TrajLM(...).predict("trips.csv")`,
 `trajlm.to_canonical(path)`) is read as `trajlm data ingest` reads it (`readers.read`: the same
-format and column detection, the same drop rules and ingest's default cleaning), then taken as the canonical Polars table it
-gives (heldout32: a path was refused "cannot read a str as trajectories" with no file route
-named). Column names given beside a path name the file's columns, as ingest's --traj-col ... do.
+format and column detection, the same drop rules), then taken as the canonical Polars table it
+gives; the API's methods cut its tracks at ingest's gap rule (`coerce`'s split_gaps), whether its
+ids are movers or trips, as ingest does (heldout32: a path was refused "cannot read a str as
+trajectories" with no file route named). Column names given beside a path name the file's columns, as ingest's --traj-col ... do.
 Rows the read dropped are said in one warning, as ingest's drop report counts them."""
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> Any:  # -> pl.Dat
             "format `trajlm data ingest` reads) or a Polars / pandas DataFrame, a GeoDataFrame, "
             "or a MovingPandas Trajectory(Collection)"
         )
-    from trajlm.data.clean import PRESETS, clean
     from trajlm.data.readers import read
     from trajlm.data.readers._column_map import ColumnMap
 
@@ -41,16 +41,11 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> Any:  # -> pl.Dat
     if cols.get("tz"):
         given["tz"] = cols["tz"]
     table, report = read(path, columns=ColumnMap(**given) if given else None)
-    # ingest's cleaning too (bad and repeated fixes dropped, tracks cut at its gap rule), so a
-    # path gives the trajectories its store would hold
-    table, cleaned = clean(table, PRESETS["default"], return_report=True)
-    dropped = {r: n for r, n in (report.dropped + cleaned.dropped).items() if n}
-    cuts = cleaned.repaired.get("gap_splits", 0)
-    if dropped or cuts:
+    dropped = {r: n for r, n in report.dropped.items() if n}
+    if dropped:
         warnings.warn(
             f"{path.name}: read as `trajlm data ingest` reads it: {report.rows_in:,} rows, "
-            + ", ".join([f"{n:,} dropped as {r}" for r, n in sorted(dropped.items())]
-                        + ([f"{cuts:,} cut(s) at gaps"] if cuts else [])),
+            + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items())),
             stacklevel=3,
-        )  # fmt: skip
+        )
     return table

@@ -152,6 +152,15 @@ def _pick(variables: dict, axis: str) -> str | None:
     return None
 
 
+def _floats(var):  # noqa: ANN001, ANN202 (a scipy netcdf_variable -> a flat float array)
+    """Values as floats, fill values (the variable's, or NetCDF's default 9.97e36) as NaN."""
+    import numpy as np
+
+    vals = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(var[:], dtype="f8")), np.nan).ravel()
+    vals[np.abs(vals) > 9e36] = np.nan  # NetCDF's default fill where no _FillValue is set
+    return vals
+
+
 def _iso_times(var) -> list[str]:  # noqa: ANN001
     import numpy as np
 
@@ -169,7 +178,7 @@ def _iso_times(var) -> list[str]:  # noqa: ANN001
             "/ hours / days",
             field="units",
         )
-    vals = np.ma.filled(np.ma.masked_invalid(np.asarray(var[:], dtype="f8")), np.nan).ravel()
+    vals = _floats(var)
     out = []
     for v in vals:
         out.append(
@@ -230,8 +239,7 @@ def netcdf_as_csv(path: Path, out: Path) -> None:
         times = _iso_times(v[t])
         if len(times) != n:  # time on its own axis (obs) beside 2-D positions: broadcast
             times = (times * (n // max(len(times), 1) + 1))[:n]
-        cols = [np.ma.filled(np.ma.asarray(v[k][:], dtype="f8"), np.nan).ravel()
-                for k in (lat, lon, *extra)]  # fmt: skip
+        cols = [_floats(v[k]) for k in (lat, lon, *extra)]
 
         def rows():
             for i in range(n):
