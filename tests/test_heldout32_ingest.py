@@ -66,7 +66,7 @@ def test_a_ubx_log_without_nav_pvt_is_refused_naming_the_message(tmp_path: Path)
 def test_wialon_wln_files_read_longitude_first_one_unit_a_file(tmp_path: Path) -> None:
     for unit, lat0 in (("MAZ 1", 53.90), ("MAZ 2", 53.95)):
         lines = [f"REG;{1775458800 + 30 * i};27.5{i}0000;{lat0 + i / 1000:.6f};42;118;"
-                 f"ALT:210.0,SATS:11.0,hdop:0.8;in1:0.0;;pwr_ext:12.9;" for i in range(5)]  # fmt: skip
+                 f"ALT:210.0,pwr_ext:12.9;in1:0,,SATS:11,gsm:4;;;;" for i in range(5)]  # fmt: skip
         (tmp_path / f"{unit}.wln").write_text("\r\n".join(lines) + "\r\n")
     df, _ = read(tmp_path)
     assert sorted(df["traj_id"].unique()) == ["MAZ 1", "MAZ 2"]

@@ -93,11 +93,13 @@ def aware_phones(rng, out: Path) -> None:
 
 def wialon_wln(rng, out: Path) -> None:
     """Wialon message exports (`.wln`, one file a unit, named after the unit): no header, one
-    `REG;unix_s;lon;lat;speed_kmh;course;ALT:..,SATS:..,hdop:..;in1:..;;pwr_ext:..;` line a
+    `REG;unix_s;lon;lat;speed_kmh;course;ALT:..,pwr_ext:..,hdop:..;in1:..,,SATS:..;;;;` line a
     message (longitude BEFORE latitude), every 15-45 s while moving; 8 trucks around Minsk, two
     days of runs each."""
     d = out / "wialon_wln"
     d.mkdir(exist_ok=True)
+    for old in d.glob("*.wln"):  # a unit's name comes from the seed: no file of another run kept
+        old.unlink()
     for k in range(8):
         lines = []
         t = pd.Timestamp("2026-04-06 05:00", tz="UTC") + pd.Timedelta(
@@ -111,8 +113,8 @@ def wialon_wln(rng, out: Path) -> None:
                 lines.append(
                     f"REG;{t.value // 10**9};{lo:.6f};{la:.6f};{v * 3.6:.0f};"
                     f"{math.degrees(head) % 360:.0f};ALT:{rng.uniform(200, 260):.1f},"
-                    f"SATS:{int(rng.integers(7, 15))}.0,hdop:{rng.uniform(0.6, 1.6):.1f};"
-                    f"in1:0.0,in2:1.0;;pwr_ext:{rng.uniform(12.1, 13.9):.2f};"
+                    f"pwr_ext:{rng.uniform(12.1, 13.9):.3f},hdop:{rng.uniform(0.6, 1.6):.1f};"
+                    f"in1:0,,SATS:{int(rng.integers(7, 15))},gsm:4;;;;"
                 )
             t += pd.Timedelta(hours=float(rng.uniform(1, 6)))
         name = f"MAZ-{5340 + k} {int(rng.integers(1000, 9999))} AX-7"

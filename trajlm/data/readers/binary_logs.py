@@ -10,7 +10,7 @@ through `device_logs.log_files`), each refused with no way on before heldout32 (
   other UBX messages between them are skipped. A log with no NAV-PVT is refused in one line
   naming the message to enable.
 - **Wialon WLN** (`.wln`, the Wialon fleet server's message export; no header): one
-  `REG;unix_s;LON;LAT;speed;course;ALT:..,SATS:..,hdop:..;...` line a message. Longitude comes
+  `REG;unix_s;LON;LAT;speed;course;ALT:..,hdop:..;in1:..,,SATS:..;;;;` line a message. Longitude comes
   BEFORE latitude (the format's order, read as such: a user renaming columns would swap them).
 
 One file = one device = one trajectory named after the file (a folder of them is a fleet)."""
@@ -136,7 +136,7 @@ def wln_as_csv(path: Path, out: Path) -> None:
                 continue  # other message kinds (`SMS`, `CMD`), blank lines: not positions
             unix_s, lon, lat = parts[1], parts[2], parts[3]
             params = dict.fromkeys(_WLN_PARAMS.values(), "")
-            for kv in parts[6].split(",") if len(parts) > 6 else []:
+            for kv in ",".join(parts[6:]).split(","):  # `ALT:..` / `SATS:..` in any group
                 key, _, value = kv.partition(":")
                 if key.strip().lower() in _WLN_PARAMS:
                     params[_WLN_PARAMS[key.strip().lower()]] = value.strip()
