@@ -3,15 +3,9 @@
 # (heldout32)"). usage: scripts/heldout32/ingest.sh TAG [SET ...]   (TAG names the logs: 0 = first read)
 # raw $HELDOUT32/raw/FILE -> store $HELDOUT32/stores/SET (replaced), log $HELDOUT32/logs/SET_ingestTAG.log
 TAG=${1:?give a log tag}; shift
-H=${HELDOUT32:-/tmp/heldout32}; REPO=${TRAJLM_REPO:-$(cd "$(dirname "$0")/../.." && pwd)}  # TRAJLM_REPO: the code to read with
 declare -A F=([aware_phones]=aware_phones.db [wialon_wln]=wialon_wln [ublox_ubx]=ublox_ubx
   [fleet_calc]=fleet_calc.ods [saildrone_nccf]=saildrone_ncCF.nc [tracker_de]=tracker_de.tsv
   [opentracks]=opentracks.kmz [scooters]=scooters.parquet)
 SETS=${*:-aware_phones wialon_wln ublox_ubx fleet_calc saildrone_nccf tracker_de opentracks scooters}
-mkdir -p "$H/stores" "$H/logs"
-for s in $SETS; do
-  rm -rf "$H/stores/$s"
-  env PYTHONPATH="$REPO" OMP_NUM_THREADS=1 nice -n 10 "$REPO/.venv/bin/trajlm" data ingest \
-    "$H/raw/${F[$s]}" --out "$H/stores/$s" > "$H/logs/${s}_ingest$TAG.log" 2>&1
-  echo "$s rc=$?: $(grep -v '^ ' "$H/logs/${s}_ingest$TAG.log" | tail -1 | cut -c1-250)"
-done
+PAIRS=(); for s in $SETS; do PAIRS+=("$s=${F[$s]}"); done
+HELDOUT=${HELDOUT32:-/tmp/heldout32} exec "$(dirname "$0")/../heldout_ingest.sh" "$TAG" "${PAIRS[@]}"

@@ -17,11 +17,11 @@ One file = one device = one trajectory named after the file (a folder of them is
 
 from __future__ import annotations
 
-import csv
 import struct
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from trajlm.data.readers.data_files import head, write_csv
 from trajlm.data.schema import TrajlmInputError
 
 _SYNC = b"\xb5\x62"
@@ -30,20 +30,12 @@ _PVT_HEADER = ("t", "lat", "lon", "height_m", "speed_mps", "heading_deg", "fix_t
                "satellites", "accuracy_m")  # fmt: skip
 
 
-def _head(path: Path, n: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as f:
-            return f.read(n)
-    except OSError:
-        return b""
-
-
 def is_ubx(path: Path) -> bool:
     """A `.ubx` file, or any file starting with a checksummed UBX message."""
     if path.suffix.lower() == ".ubx":
         return True
-    head = _head(path, 512)
-    return head.startswith(_SYNC) and _message_at(head, 0) is not None
+    start = head(path, 512)
+    return start.startswith(_SYNC) and _message_at(start, 0) is not None
 
 
 def _message_at(buf: bytes, i: int) -> tuple[int, int, bytes] | None:
@@ -104,10 +96,7 @@ def ubx_as_csv(path: Path, out: Path) -> None:
             hint="enable UBX-NAV-PVT on the receiver (u-center: Messages > UBX > NAV > PVT) "
             "and log again, or export the NMEA sentences (u-center: File > Export) and read those",
         )
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(_PVT_HEADER)
-        w.writerows(rows)
+    write_csv(out, list(_PVT_HEADER), rows)
 
 
 # -- Wialon WLN -----------------------------------------------------------------------------
@@ -120,7 +109,7 @@ def is_wln(path: Path) -> bool:
     """A `.wln` file, or a text file whose first line is a Wialon `REG;<unix s>;...` message."""
     if path.suffix.lower() == ".wln":
         return True
-    line = _head(path, 256).split(b"\n", 1)[0]
+    line = head(path, 256).split(b"\n", 1)[0]
     parts = line.split(b";")
     return len(parts) >= 4 and parts[0] == b"REG" and parts[1].strip().isdigit()
 
@@ -149,7 +138,4 @@ def wln_as_csv(path: Path, out: Path) -> None:
             path=path,
             hint="export the unit's messages again with positions (Wialon: Messages > Data messages)",
         )
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(_WLN_HEADER)
-        w.writerows(rows)
+    write_csv(out, _WLN_HEADER, rows)

@@ -36,7 +36,8 @@ SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
 
 
-def _head(path: Path, n: int = 16) -> bytes:
+def head(path: Path, n: int = 4096) -> bytes:
+    """The first `n` bytes of `path` (b"" when it cannot be read: the callers sniff)."""
     try:
         with path.open("rb") as f:
             return f.read(n)
@@ -48,11 +49,11 @@ def data_file_kind(path: Path) -> str | None:
     """ "sqlite" | "netcdf" | "ods" when `path` is such a file, else None."""
     if not path.is_file() or path.suffix.lower() == ".gpkg":
         return None
-    head, suffix = _head(path), path.suffix.lower()
-    if head.startswith(b"SQLite format 3\0"):
+    start, suffix = head(path, 16), path.suffix.lower()
+    if start.startswith(b"SQLite format 3\0"):
         return "sqlite"
-    if head[:4] in (b"CDF\x01", b"CDF\x02", b"CDF\x05") or (
-        suffix in NETCDF_SUFFIXES and head.startswith(b"\x89HDF")
+    if start[:4] in (b"CDF\x01", b"CDF\x02", b"CDF\x05") or (
+        suffix in NETCDF_SUFFIXES and start.startswith(b"\x89HDF")
     ):
         return "netcdf"
     if suffix == ".ods":
@@ -60,7 +61,7 @@ def data_file_kind(path: Path) -> str | None:
     return None
 
 
-def _write(out: Path, header: list[str], rows) -> None:  # noqa: ANN001 (an iterable of rows)
+def write_csv(out: Path, header: list[str], rows) -> None:  # noqa: ANN001 (an iterable of rows)
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(header)
@@ -106,7 +107,7 @@ def sqlite_as_csv(path: Path, out: Path) -> None:
                 stacklevel=2,
             )
         rows = db.execute(f'SELECT * FROM "{name}"')
-        _write(out, cols, ([_cell(v) for v in r] for r in rows))
+        write_csv(out, cols, ([_cell(v) for v in r] for r in rows))
     except sqlite3.Error as e:
         raise TrajlmInputError(f"an SQLite database that does not read ({e})", path=path) from None
     finally:
@@ -192,7 +193,7 @@ def netcdf_as_csv(path: Path, out: Path) -> None:
     import numpy as np
     from scipy.io import netcdf_file
 
-    if _head(path).startswith(b"\x89HDF"):
+    if head(path, 16).startswith(b"\x89HDF"):
         raise TrajlmInputError(
             "a NetCDF-4 (HDF5) file; trajlm reads NetCDF 3 (classic) files",
             path=path,
@@ -250,7 +251,7 @@ def netcdf_as_csv(path: Path, out: Path) -> None:
                        "" if np.isnan(lo) else repr(float(lo)),
                        *("" if np.isnan(c[i]) else repr(float(c[i])) for c in cols[2:])]  # fmt: skip
 
-        _write(out, ["traj_id", "t", "lat", "lon", *extra], rows())
+        write_csv(out, ["traj_id", "t", "lat", "lon", *extra], rows())
 
 
 # -- OpenDocument spreadsheets --------------------------------------------------------------

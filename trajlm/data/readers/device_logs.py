@@ -28,19 +28,12 @@ from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from trajlm.data.readers.binary_logs import is_ubx, is_wln, ubx_as_csv, wln_as_csv
-from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind
+from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind, write_csv
+from trajlm.data.readers.data_files import head as _head
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 
 _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
-
-
-def _head(path: Path, n: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as f:
-            return f.read(n)
-    except OSError:
-        return b""
 
 
 def _members(path: Path, suffix: str) -> list[Path]:
@@ -156,10 +149,7 @@ def srt_as_csv(path: Path, out: Path) -> None:
             hint="turn on the video caption (subtitles) in the DJI app, or export the flight "
             "record (.txt) as CSV (airdata / phantomhelp)",
         )
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(["time", "lat", "lon", *alts])
-        w.writerows(rows)
+    write_csv(out, ["time", "lat", "lon", *alts], rows)
 
 
 # -- RTKLIB .pos ----------------------------------------------------------------------------
