@@ -18,18 +18,10 @@ import numpy as np
 import pytest
 
 from trajlm.data.readers import read
+from trajlm.data.readers.binary_logs import ubx_message
 from trajlm.errors import TrajlmInputError
 
 # -- u-blox UBX -----------------------------------------------------------------------------
-
-
-def _ubx(cls: int, mid: int, payload: bytes) -> bytes:
-    body = bytes([cls, mid]) + struct.pack("<H", len(payload)) + payload
-    a = b = 0
-    for x in body:
-        a = (a + x) & 0xFF
-        b = (b + a) & 0xFF
-    return b"\xb5\x62" + body + bytes([a, b])
 
 
 def _pvt(sec: int, lat: float, lon: float, fix: int) -> bytes:
@@ -37,14 +29,14 @@ def _pvt(sec: int, lat: float, lon: float, fix: int) -> bytes:
                     0x07 if fix else 0, 30, 0, fix, 1 if fix else 0, 0, 12,
                     round(lon * 1e7), round(lat * 1e7), 430000, 410000, 2500, 3500,
                     0, 0, 0, 8000, 9000000, 400, 800000, 150)  # fmt: skip
-    return _ubx(0x01, 0x07, p + bytes(92 - len(p)))
+    return ubx_message(0x01, 0x07, p + bytes(92 - len(p)))
 
 
 def test_a_ubx_log_reads_its_nav_pvt_epochs_and_counts_those_without_a_fix(tmp_path: Path) -> None:
     buf = b"".join(_pvt(s, 0.0, 0.0, 0) for s in range(3))  # cold start: no fix yet
     for s in range(3, 9):
         buf += _pvt(s, 47.37 + s * 1e-4, 8.54, 3) + b"$GNRMC,071003.00,A,4722.2,N,00832.4,E*00\r\n"
-    buf += _ubx(0x01, 0x35, bytes(20))[:-1] + b"\x00"  # a NAV-SAT with a bad checksum
+    buf += ubx_message(0x01, 0x35, bytes(20))[:-1] + b"\x00"  # a NAV-SAT with a bad checksum
     (tmp_path / "drive_01.ubx").write_bytes(buf)
     df, report = read(tmp_path)  # was: "no file trajlm reads under the folder"
     assert df.height == 6 and report.dropped["no_fix"] == 3
@@ -55,7 +47,7 @@ def test_a_ubx_log_reads_its_nav_pvt_epochs_and_counts_those_without_a_fix(tmp_p
 
 def test_a_ubx_log_without_nav_pvt_is_refused_naming_the_message(tmp_path: Path) -> None:
     p = tmp_path / "raw.ubx"
-    p.write_bytes(_ubx(0x02, 0x15, bytes(16)) * 5)  # RXM-RAWX only
+    p.write_bytes(ubx_message(0x02, 0x15, bytes(16)) * 5)  # RXM-RAWX only
     with pytest.raises(TrajlmInputError, match="NAV-PVT"):
         read(p)
 

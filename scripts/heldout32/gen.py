@@ -23,6 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heldout_common import legs as _legs  # noqa: E402
 from heldout_common import noisy, write_sets  # noqa: E402
 
+from trajlm.data.readers.binary_logs import ubx_message  # noqa: E402
+
 
 def aware_phones(rng, out: Path) -> None:
     """A smartphone mobility study's AWARE framework database (SQLite, as the client stores it):
@@ -105,15 +107,6 @@ def wialon_wln(rng, out: Path) -> None:
         (d / f"{name}.wln").write_text("\r\n".join(lines) + "\r\n")
 
 
-def _ubx(cls: int, mid: int, payload: bytes) -> bytes:
-    body = bytes([cls, mid]) + struct.pack("<H", len(payload)) + payload
-    a = b = 0
-    for x in body:
-        a = (a + x) & 0xFF
-        b = (b + a) & 0xFF
-    return b"\xb5\x62" + body + bytes([a, b])
-
-
 def _nav_pvt(t: pd.Timestamp, lat, lon, h, v, head, fix: int, nsv: int) -> bytes:
     itow = int(((t.day_of_week + 1) % 7 * 86400 + t.hour * 3600 + t.minute * 60 + t.second) * 1000
                + t.microsecond // 1000 + 18000)  # fmt: skip
@@ -126,7 +119,7 @@ def _nav_pvt(t: pd.Timestamp, lat, lon, h, v, head, fix: int, nsv: int) -> bytes
         round(v * math.cos(head) * 1000), round(v * math.sin(head) * 1000), 0, round(v * 1000),
         round(math.degrees(head) % 360 * 1e5), 400, 800000, 150, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     )  # fmt: skip
-    return _ubx(0x01, 0x07, p)
+    return ubx_message(0x01, 0x07, p)
 
 
 def _nmea(body: str) -> bytes:
@@ -168,7 +161,7 @@ def ublox_ubx(rng, out: Path) -> None:
                 buf += _nmea(f"GNGGA,{t:%H%M%S}.00,{dm_lat},{ns},{dm_lon},{ew},1,14,0.78,430.0,M,"
                              f"47.4,M,,")  # fmt: skip
             if i % 10 == 0:  # NAV-SAT: 8 + 12 a satellite
-                buf += _ubx(0x01, 0x35, bytes(8 + 12 * 20))
+                buf += ubx_message(0x01, 0x35, bytes(8 + 12 * 20))
         (d / f"drive_{k + 1:02d}_{t:%Y%m%d}.ubx").write_bytes(bytes(buf))
 
 

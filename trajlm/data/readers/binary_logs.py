@@ -46,13 +46,24 @@ def _message_at(buf: bytes, i: int) -> tuple[int, int, bytes] | None:
     end = i + 6 + n
     if end + 2 > len(buf):
         return None
-    a = b = 0
-    for x in buf[i + 2 : end]:
-        a = (a + x) & 0xFF
-        b = (b + a) & 0xFF
-    if buf[end] != a or buf[end + 1] != b:
+    if buf[end : end + 2] != ubx_checksum(buf[i + 2 : end]):
         return None
     return buf[i + 2], buf[i + 3], buf[i + 6 : end]
+
+
+def ubx_checksum(body: bytes) -> bytes:
+    """The two 8-bit Fletcher sums closing a UBX message over its class, id, length and payload."""
+    a = b = 0
+    for x in body:
+        a = (a + x) & 0xFF
+        b = (b + a) & 0xFF
+    return bytes([a, b])
+
+
+def ubx_message(cls: int, mid: int, payload: bytes) -> bytes:
+    """A UBX message as a receiver writes it (the reader's inverse: test and study fixtures)."""
+    body = bytes([cls, mid]) + len(payload).to_bytes(2, "little") + payload
+    return _SYNC + body + ubx_checksum(body)
 
 
 def _pvt_row(p: bytes) -> list[str]:
