@@ -15,7 +15,6 @@ Writes OUT/run and its store OUT/store (and OUT/feed for transit's generator out
 
 import argparse
 import math
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +23,8 @@ import numpy as np
 import polars as pl
 import torch
 
-import trajlm
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gate31"))
+from fit_vessels import fit  # noqa: E402  (gate31's: a run as a user fits it)
 
 DEPOT = (52.37, 4.90)  # lat, lon of the vans' depot (a generated city)
 M_LAT = 111_320.0
@@ -93,11 +93,7 @@ def main() -> None:
     torch.set_num_threads(1)
     df = transit(a.out / "feed") if a.feed == "transit" else vans()
     print(f"{a.feed}: {df['traj_id'].n_unique()} trajectories, {len(df)} points")
-    run, store = a.out / "run", a.out / "store"
-    shutil.rmtree(run, ignore_errors=True)
-    shutil.rmtree(store, ignore_errors=True)
-    trajlm.TrajLM.fit(df, run, max_steps=a.steps, seed=0, threads=1, store=store)
-    print(f"wrote {run} (store {store})")
+    fit(df, a.out, a.steps)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,6 @@ history max_len - 5, 5 out). Printed and written to $GATE32_OUT (default runs/ga
 """
 # ruff: noqa: E402
 
-import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -27,12 +25,8 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "gate31"))
-from measure_gate import ade, bootstrap, predict, windows  # noqa: I001  (gate31's harness)
+from measure_gate import K, bootstrap, load, parser, score, write  # noqa: I001  (gate31's harness)
 
-from trajlm import TrajLM
-from trajlm.data.features import NormStats
-from trajlm.data.store import iter_store_batches
-from trajlm.model.coverage_gate import gate_table
 
 RULES = ("A", "B", "C", "G", "none", "cv")
 GATED = ("A", "B", "C")
@@ -77,38 +71,11 @@ def _differ(r: pl.DataFrame, mask: pl.Expr, new: str, old: str) -> dict:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("name"), ap.add_argument("store"), ap.add_argument("model")
-    ap.add_argument("--n", type=int, default=600, help="val trajectories (a seeded sample)")
-    ap.add_argument("--seeds", type=int, default=3)
-    ap.add_argument("--split", default="val")
-    a = ap.parse_args()
-    m = TrajLM.from_pretrained(a.model, threads=1)
-    cfg = m.model.config
-    cov = dict(cfg.coverage)
-    if not cov.get("window_speed_mps"):
-        raise SystemExit(f"{a.model}: its coverage record has no window_speed_mps (rebuild it)")
+    a = parser().parse_args()
+    m, cov, df = load(a)
     recs = records(cov)
-    cols = ["traj_id", "t", "lat", "lon"]
-    df = pl.concat(list(iter_store_batches(a.store, a.split, columns=cols)))
-    ids = df["traj_id"].unique().sort()
-    df = df.filter(pl.col("traj_id").is_in(ids.sample(min(a.n, len(ids)), seed=0).implode()))
-    history = cfg.max_len - 5
-    proj = NormStats.from_dict(cfg.stats).projection
-    step_limit = float(cfg.max_step_norm) * float(cfg.stats["dxy_scale"])
-    rows = []
-    for seed in range(a.seeds):
-        hist, truth = windows(df, history, seed)
-        r = hist.select("traj_id").unique()
-        for rule in RULES:
-            p = predict(m, hist, rule, recs, cov)
-            r = r.join(ade(p, truth).rename({"d": rule}), on="traj_id")
-            if rule in GATED:
-                g = gate_table(recs[rule], hist, proj, step_limit, history)
-                r = r.join(g.select("traj_id", pl.col("g_speed_mps").alias(f"g_{rule}")),
-                           on="traj_id")  # fmt: skip
-        rows.append(r.with_columns(seed=pl.lit(seed)))
-    r = pl.concat(rows)
+    history = m.model.config.max_len - K
+    r = score(m, cov, df, recs, RULES, GATED, a.seeds)
     out = {"store": str(a.store), "split": a.split, "model": a.model, "n_windows": len(r),
            "seeds": a.seeds, "history": history,
            "ranges": {k: [recs[k]["traj_speed_mps"][p] for p in ("p5", "p95")] for k in GATED},
@@ -119,11 +86,7 @@ def main() -> None:
     out["B_vs_A"]["all_ci95"] = bootstrap(r["B"].to_numpy(), r["A"].to_numpy())
     out["C_vs_A"] = _differ(r, (pl.col("g_C") - pl.col("g_A")).abs() > 1e-9, "C", "A")
     out["G_vs_B"] = _differ(r, (pl.col("G") - pl.col("B")).abs() > 1e-6, "G", "B")
-    dest = Path(os.environ.get("GATE32_OUT", "runs/gate32"))
-    dest.mkdir(parents=True, exist_ok=True)
-    (dest / f"{a.name}.json").write_text(json.dumps(out, indent=2) + "\n")
-    r.write_csv(dest / f"{a.name}_windows.csv")
-    print(json.dumps(out, indent=2))
+    write(Path(os.environ.get("GATE32_OUT", "runs/gate32")), a.name, out, r)
 
 
 if __name__ == "__main__":
