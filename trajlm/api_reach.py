@@ -21,6 +21,7 @@ import polars as pl
 from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
+from trajlm.api_reach_route import RouteMemory, route_answers, with_route
 from trajlm.api_rollout import MAX_STEPS, history_interval
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
@@ -149,6 +150,8 @@ class ReachSearch:
         radius_m: float = 50.0,
         horizon_s: float = 1800.0,
         step_s: float | None = None,
+        route: bool = True,
+        memory: Any = None,
         **columns: Any,
     ) -> Any:
         """When each trajectory's predicted path first comes within ``radius_m`` of each point
@@ -164,7 +167,14 @@ class ReachSearch:
         ``to``), ``target_lat``, ``target_lon``, ``reached``, ``eta_s`` (seconds after the last
         fix; 0 when the last fix is already inside; NaN when not reached), ``reach_time`` (in
         the input's time kind; null when not reached), ``closest_m`` (closest approach of the
-        path within the horizon) and ``engine`` (who answered the deciding position)."""
+        path within the horizon) and ``engine`` (who answered the deciding position).
+
+        ``route`` (default on; session 32): where ``MIN_PATHS`` or more past paths went this
+        way (other trips of ``data``, the mover's own earlier trips, and the trips of
+        ``memory``: any frame ``data`` could be, read with the same column keywords), they
+        answer instead (engine ``"route"``, trajlm/api_reach_route.py): reached when at least
+        half of them reached the target within the horizon, ``eta_s`` the median of their
+        times from here; ``paths`` says how many answered (0: the rollout did)."""
         check_keywords("TrajLM.reach", columns, COLUMN_KEYWORDS)
         radius = _number(radius_m, "radius_m")
         horizon = _number(horizon_s, "horizon_s")
@@ -185,12 +195,35 @@ class ReachSearch:
         hist = drop_labels(latest_pieces(df, layout))
         owners = mover_owners(hist)
         hist = hist.drop(SOURCE_ID, PIECE, T_NS, strict=False)
+        past = _memory(df, memory, columns) if route else None
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
+        table = _reach_table(hist, pred, targets, grid, radius, self)
+        if past is not None:
+            answers = route_answers(RouteMemory(past), hist, targets, radius, horizon)
+            last_t = dict(hist.group_by("traj_id").agg(pl.col("t").last().cast(pl.Float64)).iter_rows())
+            table = with_route(table, answers, last_t)
+        else:
+            table = table.with_columns(paths=pl.lit(0, dtype=pl.Int64))
         return from_canonical(
-            with_owners(_reach_table(hist, pred, targets, grid, radius, self), owners),
+            with_owners(table, owners),
             layout=layout,
             times=("reach_time",),
         )
+
+
+def _memory(df: pl.DataFrame, memory: Any, columns: dict) -> pl.DataFrame:
+    """The past fixes route-aware reach reads: every trajectory of the input (the mover's own
+    latest one is skipped per query) and ``memory``'s, whose ids are kept apart."""
+    keep = ("traj_id", "t", "lat", "lon")
+    past = df.select(pl.col("traj_id").cast(pl.String), *[pl.col(c) for c in keep[1:]])
+    if memory is None:
+        return past.with_columns(pl.col("t").cast(pl.Float64))
+    with index_labels(memory) as memory:
+        mem, _ = coerce(memory, repeats="drop", **split(columns))
+    mem = mem.select(("memory:" + pl.col("traj_id").cast(pl.String)).alias("traj_id"),
+                     *[pl.col(c) for c in keep[1:]])  # fmt: skip
+    cast = [pl.col("t").cast(pl.Float64), pl.col("lat").cast(pl.Float64), pl.col("lon").cast(pl.Float64)]
+    return pl.concat([past.with_columns(cast), mem.with_columns(cast)])
 
 
 def _reach_table(
