@@ -200,7 +200,9 @@ class ReachSearch:
         table = _reach_table(hist, pred, targets, grid, radius, self)
         if past is not None:
             answers = route_answers(RouteMemory(past), hist, targets, radius, horizon)
-            last_t = dict(hist.group_by("traj_id").agg(pl.col("t").last().cast(pl.Float64)).iter_rows())
+            last_t = dict(
+                hist.group_by("traj_id").agg(pl.col("t").last().cast(pl.Float64)).iter_rows()
+            )
             table = with_route(table, answers, last_t)
         else:
             table = table.with_columns(paths=pl.lit(0, dtype=pl.Int64))
@@ -222,7 +224,11 @@ def _memory(df: pl.DataFrame, memory: Any, columns: dict) -> pl.DataFrame:
         mem, _ = coerce(memory, repeats="drop", **split(columns))
     mem = mem.select(("memory:" + pl.col("traj_id").cast(pl.String)).alias("traj_id"),
                      *[pl.col(c) for c in keep[1:]])  # fmt: skip
-    cast = [pl.col("t").cast(pl.Float64), pl.col("lat").cast(pl.Float64), pl.col("lon").cast(pl.Float64)]
+    cast = [
+        pl.col("t").cast(pl.Float64),
+        pl.col("lat").cast(pl.Float64),
+        pl.col("lon").cast(pl.Float64),
+    ]
     return pl.concat([past.with_columns(cast), mem.with_columns(cast)])
 
 

@@ -157,8 +157,9 @@ def route_answers(memory: RouteMemory, hist: pl.DataFrame, targets: np.ndarray,
         paths = memory.passes((lat[i], lon[i], t[i]), (lat[-1], lon[-1], t[-1]), skip=tid)
         if len(paths) < MIN_PATHS:
             continue
-        etas, closest = zip(*(memory.ahead(p, j, targets, radius_m, horizon_s) for p, j in paths))
-        etas, closest = np.stack(etas), np.stack(closest)  # (paths, targets)
+        each = [memory.ahead(p, j, targets, radius_m, horizon_s) for p, j in paths]
+        etas = np.stack([e for e, _ in each])  # (paths, targets)
+        closest = np.stack([c for _, c in each])
         share = np.isfinite(etas).mean(0)
         reached = share >= AGREE
         with warnings.catch_warnings():  # a target no path reached: its median is NaN

@@ -73,7 +73,9 @@ def score_seed(model, seed: int) -> pd.DataFrame:
     to = stops[["stop_lat", "stop_lon"]]
     day = avl["RecordedAtTime"].dt.normalize().iloc[0]
     rows, spent = [], {"route": 0.0, "rollout": 0.0}
-    for cut in pd.date_range(day + pd.Timedelta(hours=7), day + pd.Timedelta(hours=11), freq="20min"):
+    for cut in pd.date_range(
+        day + pd.Timedelta(hours=7), day + pd.Timedelta(hours=11), freq="20min"
+    ):
         hist = avl[avl["RecordedAtTime"] <= cut]
         got = {}
         for name, flag in (("route", True), ("rollout", False)):
@@ -123,7 +125,9 @@ def bootstrap(units: pd.DataFrame, n: int = 2000, seed: int = 0) -> dict[str, tu
         k = rng.integers(0, len(units), len(units))
         tr, no = arr["truly"][k].sum(), arr["not"][k].sum()
         for b in ENGINES[1:]:
-            draws.setdefault(f"hit route-{b}", []).append((arr["route_hit"][k].sum() - arr[f"{b}_hit"][k].sum()) / tr)
+            draws.setdefault(f"hit route-{b}", []).append(
+                (arr["route_hit"][k].sum() - arr[f"{b}_hit"][k].sum()) / tr
+            )
             draws.setdefault(f"false route-{b}", []).append((arr["route_false"][k].sum() - arr[f"{b}_false"][k].sum()) / no)  # fmt: skip
     return {k: tuple(np.percentile(v, [2.5, 97.5])) for k, v in draws.items()}
 
