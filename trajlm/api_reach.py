@@ -43,9 +43,10 @@ def _number(value: Any, field: str, *, positive: bool = True) -> float:
     return float(value)
 
 
-def _frame_targets(to: Any) -> np.ndarray:
-    """A frame's (lat, lon) columns: the one column whose name holds "lat" and the one holding
-    "lon" / "lng" (GTFS stops.txt's stop_lat / stop_lon, lat / lon, Latitude / Longitude)."""
+def latlon_columns(to: Any) -> tuple[str, str]:
+    """A frame's (lat, lon) column names: the one column whose name holds "lat" and the one
+    holding "lon" / "lng" (GTFS stops.txt's stop_lat / stop_lon, lat / lon, Latitude /
+    Longitude)."""
     cols = [str(c) for c in to.columns]
     lat = [c for c in cols if "lat" in c.lower()]
     lon = [c for c in cols if "lon" in c.lower() or "lng" in c.lower()]
@@ -55,7 +56,13 @@ def _frame_targets(to: Any) -> np.ndarray:
             f"stop_lon), got columns {cols[:8]}",
             field="to",
         )
-    return np.column_stack([np.asarray(to[lat[0]]), np.asarray(to[lon[0]])])
+    return lat[0], lon[0]
+
+
+def _frame_targets(to: Any) -> np.ndarray:
+    """A frame's (lat, lon) columns as an (n, 2) array."""
+    lat, lon = latlon_columns(to)
+    return np.column_stack([np.asarray(to[lat]), np.asarray(to[lon])])
 
 
 def read_targets(to: Any) -> np.ndarray:
@@ -206,11 +213,32 @@ class ReachSearch:
             table = with_route(table, answers, last_t)
         else:
             table = table.with_columns(paths=pl.lit(0, dtype=pl.Int64))
+        table = with_target_columns(table, to)
         return from_canonical(
             with_owners(table, owners),
             layout=layout,
             times=("reach_time",),
         )
+
+
+def with_target_columns(table: pl.DataFrame, to: Any) -> pl.DataFrame:
+    """``table`` with a target frame's own other columns (GTFS stops.txt's stop_id,
+    stop_name, ...) beside each row's ``target``; a name the answer has already is written
+    ``target_NAME``, as is one the caller's time / position columns could be read as
+    (session 32: only the target's position in ``to`` came back)."""
+    if not hasattr(to, "columns"):
+        return table
+    lat, lon = latlon_columns(to)
+    frame = to if isinstance(to, pl.DataFrame) else pl.from_pandas(to.reset_index(drop=True))
+    frame = frame.drop(lat, lon)
+    if not frame.width:
+        return table
+    taken = {*table.columns, "t", "time", "timestamp", "lat", "lon", "geometry", "piece"}
+    frame = frame.rename({c: f"target_{c}" for c in frame.columns if c in taken})
+    extra = frame.with_row_index("target").with_columns(pl.col("target").cast(pl.Int64))
+    return table.with_columns(pl.col("target").cast(pl.Int64)).join(
+        extra, on="target", how="left", maintain_order="left"
+    )
 
 
 def _memory(df: pl.DataFrame, memory: Any, columns: dict) -> pl.DataFrame:
