@@ -53,6 +53,7 @@ LAYERS[-1].add("cli_finetune")  # `trajlm finetune` (split out of cli.py)
 LAYERS[-1].add("cli_finetune_classify")  # `trajlm finetune --task classify` (classify21)
 LAYERS[-1].add("api_inputs")  # the API's times and origin/destination points (out of api.py)
 LAYERS[-1].add("cli_tasks")  # `trajlm recover`, `trajlm travel-time` on a user's file
+LAYERS[-1].add("cli_reach")  # `trajlm reach` on a user's file (reach32)
 LAYERS[-1].add("api_rollout")  # positions at asked times from a rollout (out of api.py)
 LAYERS[-1].add("api_glitch")  # a glitched last fix judged and dropped (out of api_rollout.py)
 LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of api.py)

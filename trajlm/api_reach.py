@@ -21,13 +21,18 @@ import polars as pl
 from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
-from trajlm.api_reach_route import RouteMemory, route_answers, with_route
+from trajlm.api_reach_route import (  # noqa: F401 (first_crossing, _flat: importable here)
+    RouteMemory,
+    _flat,
+    first_crossing,
+    route_answers,
+    with_route,
+)
 from trajlm.api_rollout import MAX_STEPS, history_interval
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_subsec import T_NS
-from trajlm.data.geometry import EARTH_RADIUS_M
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 
 GRID_MAX = 256  # at most this many asked times per call (a default step_s is widened to fit)
@@ -105,45 +110,6 @@ def time_grid(horizon_s: float, step_s: float | None, train_step_s: float) -> np
             field="step_s",
         )
     return np.minimum(step_s * np.arange(1, n + 1), horizon_s)
-
-
-def first_crossing(
-    east: np.ndarray, north: np.ndarray, secs: np.ndarray, radius_m: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For tracks of positions (metres from a target, shape (..., n); position 0 the last fix)
-    at ``secs`` (n,): (the time of the first entry into the circle, NaN where none; the index
-    of the segment's end point that decided it; the closest approach in metres). Positions
-    are joined by straight segments; NaN positions (past an engine's reach) end the track."""
-    ax, ay, bx, by = east[..., :-1], north[..., :-1], east[..., 1:], north[..., 1:]
-    dx, dy = bx - ax, by - ay
-    dd = dx * dx + dy * dy
-    ad = ax * dx + ay * dy
-    aa = ax * ax + ay * ay
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s_near = np.where(dd > 0, np.clip(-ad / dd, 0.0, 1.0), 0.0)
-        near = np.hypot(ax + s_near * dx, ay + s_near * dy)
-        disc = ad * ad - dd * (aa - radius_m**2)
-        s_in = np.where(aa <= radius_m**2, 0.0, (-ad - np.sqrt(disc)) / dd)
-    hit = (aa <= radius_m**2) | ((dd > 0) & (disc >= 0) & (s_in >= 0) & (s_in <= 1))
-    hit &= np.isfinite(near)
-    seg = np.argmax(hit, axis=-1)
-    any_hit = hit.any(axis=-1)
-    s = np.take_along_axis(s_in, seg[..., None], -1)[..., 0]
-    t0, t1 = secs[:-1][seg], secs[1:][seg]
-    eta = np.where(any_hit, t0 + s * (t1 - t0), np.nan)
-    closest = np.nanmin(np.where(np.isfinite(near), near, np.inf), axis=-1)
-    closest = np.where(np.isfinite(closest), closest, np.nan)
-    decider = np.where(
-        any_hit, seg + 1, np.argmin(np.where(np.isfinite(near), near, np.inf), -1) + 1
-    )
-    return eta, decider, closest
-
-
-def _flat(lat: np.ndarray, lon: np.ndarray, lat0: np.ndarray, lon0: np.ndarray):
-    """(east, north) metres of (lat, lon) from (lat0, lon0) on the local tangent plane."""
-    k = np.pi / 180.0
-    east = (lon - lon0) * k * EARTH_RADIUS_M * np.cos(lat0 * k)
-    return east, (lat - lat0) * k * EARTH_RADIUS_M
 
 
 class ReachSearch:

@@ -38,6 +38,38 @@ def _flat(lat, lon, lat0, lon0):
     return east, (np.asarray(lat) - lat0) * _DEG * EARTH_RADIUS_M
 
 
+def first_crossing(
+    east: np.ndarray, north: np.ndarray, secs: np.ndarray, radius_m: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For tracks of positions (metres from a target, shape (..., n); position 0 the last fix)
+    at ``secs`` (n,): (the time of the first entry into the circle, NaN where none; the index
+    of the segment's end point that decided it; the closest approach in metres). Positions
+    are joined by straight segments; NaN positions (past an engine's reach) end the track."""
+    ax, ay, bx, by = east[..., :-1], north[..., :-1], east[..., 1:], north[..., 1:]
+    dx, dy = bx - ax, by - ay
+    dd = dx * dx + dy * dy
+    ad = ax * dx + ay * dy
+    aa = ax * ax + ay * ay
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s_near = np.where(dd > 0, np.clip(-ad / dd, 0.0, 1.0), 0.0)
+        near = np.hypot(ax + s_near * dx, ay + s_near * dy)
+        disc = ad * ad - dd * (aa - radius_m**2)
+        s_in = np.where(aa <= radius_m**2, 0.0, (-ad - np.sqrt(disc)) / dd)
+    hit = (aa <= radius_m**2) | ((dd > 0) & (disc >= 0) & (s_in >= 0) & (s_in <= 1))
+    hit &= np.isfinite(near)
+    seg = np.argmax(hit, axis=-1)
+    any_hit = hit.any(axis=-1)
+    s = np.take_along_axis(s_in, seg[..., None], -1)[..., 0]
+    t0, t1 = secs[:-1][seg], secs[1:][seg]
+    eta = np.where(any_hit, t0 + s * (t1 - t0), np.nan)
+    closest = np.nanmin(np.where(np.isfinite(near), near, np.inf), axis=-1)
+    closest = np.where(np.isfinite(closest), closest, np.nan)
+    decider = np.where(
+        any_hit, seg + 1, np.argmin(np.where(np.isfinite(near), near, np.inf), -1) + 1
+    )
+    return eta, decider, closest
+
+
 class RouteMemory:
     """Past fixes (canonical: traj_id, t, lat, lon; any order) on a lat band / lon cell grid of
     about ``MATCH_M`` metres, to find the paths that passed near a point."""
@@ -118,8 +150,6 @@ class RouteMemory:
               horizon_s: float) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
         """From fix ``j`` of ``trip`` on (up to the horizon): per target, the seconds to the
         first entry into its circle (NaN where none) and the closest approach (m)."""
-        from trajlm.api_reach import first_crossing  # the same crossing rule as the rollout
-
         end = int(self.trip_end[trip])
         secs = self.t[j:end] - self.t[j]
         stop = int(np.searchsorted(secs, horizon_s, side="right"))
