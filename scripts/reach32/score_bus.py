@@ -14,7 +14,7 @@ reached & not truly / truly not), |ETA error| median / mean among hits; paired b
 CI (2,000 resamples of the (seed, cut, bus) units) of route-aware minus each baseline.
 
 Command: OMP_NUM_THREADS=1 PYTHONPATH=. python -W ignore scripts/reach32/score_bus.py [SEEDS]
-(default "1,2,3"; "0" for the tuning seed). Outputs: $REACH32_OUT (default /tmp/reach32)/bus/
+(default "1,2,3"; "0" for the tuning seed). Outputs: $REACH32_OUT (default runs/reach32)/bus/
 queries_seedN.csv and summary_SEEDS.csv.
 """
 
@@ -34,7 +34,7 @@ from trajlm.api_reach import _flat, first_crossing, time_grid
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "newuser31"))
 from gen_transit import generate  # noqa: E402
 
-OUT = Path(os.environ.get("REACH32_OUT", "/tmp/reach32")) / "bus"
+OUT = Path(os.environ.get("REACH32_OUT", "runs/reach32")) / "bus"
 RADIUS, HORIZON = 60.0, 900.0
 ENGINES = ("route", "rollout", "const_velocity")
 

@@ -19,7 +19,7 @@ each baseline. 3 seeds (the cut and target draws).
 
 Command: OMP_NUM_THREADS=1 PYTHONPATH=. python -W ignore scripts/reach32/score_store.py STORE
 NAME [SEEDS] (e.g. /tmp/stores/porto porto 0,1,2). Outputs: $REACH32_OUT (default
-/tmp/reach32)/NAME/queries.csv and summary.csv. REACH32_SPLIT=val: a dry run on val (memory:
+runs/reach32)/NAME/queries.csv and summary.csv. REACH32_SPLIT=val: a dry run on val (memory:
 train), written to NAME_val/.
 """
 
@@ -166,7 +166,7 @@ def main() -> None:
     memory = pl.concat([read_store(store, s).select("traj_id", "t", "lat", "lon")
                         for s in ("train", "val")[: 2 if split == "test" else 1]])  # fmt: skip
     name = name if split == "test" else f"{name}_{split}"
-    out = Path(os.environ.get("REACH32_OUT", "/tmp/reach32")) / name
+    out = Path(os.environ.get("REACH32_OUT", "runs/reach32")) / name
     out.mkdir(parents=True, exist_ok=True)
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
     tab = pd.concat([run_seed(model, test, memory, s) for s in seeds], ignore_index=True)

@@ -21,6 +21,7 @@ from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of
+from trajlm.serve.routes import check_pairs
 
 ReachBody = Annotated[s.ReachRequest, Body(openapi_examples=EXAMPLES["/reach"])]
 ERRORS = {code: {"model": s.ErrorResponse} for code in (400, 413, 422, 503)}
@@ -44,6 +45,7 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
         pairs = np.asarray([(t.lat, t.lon) if isinstance(t, s.ReachTarget) else t for t in req.to],
                            dtype=np.float64)  # fmt: skip
         ids = [t.id for t in given] if given else None
+        check_pairs(pairs, "to")  # [95, 0]: a 422 naming to[0], before any model call
         opt = dict(radius_m=float(req.radius_m), horizon_s=float(req.horizon_s),
                    step_s=None if req.step_s is None else float(req.step_s), route=req.route)  # fmt: skip
         out, lines = await worker.call(_warned, lambda: model.reach(mdf, to=pairs, **opt, **cut))
