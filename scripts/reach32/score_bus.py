@@ -29,37 +29,15 @@ import numpy as np
 import pandas as pd
 
 import trajlm
-from trajlm.api_reach import _flat, first_crossing, time_grid
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "newuser31"))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "newuser31")]
+from eta31_reach_backtest import const_velocity_eta, truth_eta  # noqa: E402  (same rules)
 from gen_transit import generate  # noqa: E402
+from score_store import bootstrap, summarise  # noqa: E402
 
 OUT = Path(os.environ.get("REACH32_OUT", "runs/reach32")) / "bus"
-RADIUS, HORIZON = 60.0, 900.0
-ENGINES = ("route", "rollout", "const_velocity")
-
-
-def truth_eta(bus: pd.DataFrame, t_last: pd.Timestamp, stop: tuple[float, float]) -> float:
-    """Seconds after ``t_last`` of the bus's first fix (from its last one on) within RADIUS."""
-    ahead = bus[(bus["RecordedAtTime"] >= t_last)
-                & (bus["RecordedAtTime"] <= t_last + pd.Timedelta(seconds=HORIZON))]  # fmt: skip
-    e, n = _flat(ahead["Latitude"].to_numpy(), ahead["Longitude"].to_numpy(), stop[0], stop[1])
-    inside = np.hypot(e, n) <= RADIUS
-    if not inside.any():
-        return np.nan
-    return (ahead["RecordedAtTime"].iloc[int(np.argmax(inside))] - t_last).total_seconds()
-
-
-def const_velocity_eta(hist: pd.DataFrame, stop: tuple[float, float]) -> float:
-    """Constant velocity from the last two fixes through the same grid and crossing rule."""
-    a, b = hist.iloc[-2], hist.iloc[-1]
-    dt = (b["RecordedAtTime"] - a["RecordedAtTime"]).total_seconds()
-    e0, n0 = _flat(np.array(b["Latitude"]), np.array(b["Longitude"]), stop[0], stop[1])
-    ea, na = _flat(np.array(a["Latitude"]), np.array(a["Longitude"]), stop[0], stop[1])
-    secs = np.concatenate([[0.0], time_grid(HORIZON, None, 15.0)])
-    ve, vn = (e0 - ea) / dt, (n0 - na) / dt
-    eta, _, _ = first_crossing((e0 + ve * secs)[None], (n0 + vn * secs)[None], secs, RADIUS)
-    return float(eta[0])
+RADIUS, HORIZON = 60.0, 900.0  # as eta31's backtest (its truth and constant-velocity rules)
 
 
 def score_seed(model, seed: int) -> pd.DataFrame:
@@ -103,56 +81,18 @@ def score_seed(model, seed: int) -> pd.DataFrame:
     return tab
 
 
-def unit_sums(tab: pd.DataFrame) -> pd.DataFrame:
-    """Per (seed, cut, bus) unit: counts of truly reached / not and per engine hits / false."""
-    truly = tab["truth"].notna()
-    parts = {"truly": truly, "not": ~truly}
-    for e in ENGINES:
-        said = tab[e].notna()
-        parts[f"{e}_hit"] = said & truly
-        parts[f"{e}_false"] = said & ~truly
-    frame = pd.DataFrame(parts).astype(float)
-    frame["unit"] = tab["seed"].astype(str) + tab["cut"].astype(str) + tab["bus"].astype(str)
-    return frame.groupby("unit").sum()
-
-
-def bootstrap(units: pd.DataFrame, n: int = 2000, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """95 % CIs of route minus each baseline in hit rate and false-reach rate (paired units)."""
-    rng = np.random.default_rng(seed)
-    arr = {c: units[c].to_numpy() for c in units.columns}
-    draws = {}
-    for _ in range(n):
-        k = rng.integers(0, len(units), len(units))
-        tr, no = arr["truly"][k].sum(), arr["not"][k].sum()
-        for b in ENGINES[1:]:
-            draws.setdefault(f"hit route-{b}", []).append(
-                (arr["route_hit"][k].sum() - arr[f"{b}_hit"][k].sum()) / tr
-            )
-            draws.setdefault(f"false route-{b}", []).append((arr["route_false"][k].sum() - arr[f"{b}_false"][k].sum()) / no)  # fmt: skip
-    return {k: tuple(np.percentile(v, [2.5, 97.5])) for k, v in draws.items()}
-
-
 def main() -> None:
     seeds = [int(s) for s in (sys.argv[1] if len(sys.argv) > 1 else "1,2,3").split(",")]
     model = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
     tab = pd.concat([score_seed(model, s) for s in seeds], ignore_index=True)
     tab = tab[tab["truth"] != 0]  # the bus is at the stop now: nothing to predict
     truly = tab["truth"].notna()
-    lines = []
-    for e in ENGINES:
-        said = tab[e].notna()
-        hit = said & truly
-        err = (tab.loc[hit, e] - tab.loc[hit, "truth"]).abs()
-        lines.append({"engine": e, "queries": len(tab), "truly_reached": int(truly.sum()),
-                      "hits": int(hit.sum()), "hit_rate": hit.sum() / truly.sum(),
-                      "false": int((said & ~truly).sum()),
-                      "false_rate": (said & ~truly).sum() / (~truly).sum(),
-                      "eta_err_median_s": err.median(), "eta_err_mean_s": err.mean()})  # fmt: skip
-    summary = pd.DataFrame(lines)
+    summary = summarise(tab)
     name = "_".join(map(str, seeds))
     summary.to_csv(OUT / f"summary_{name}.csv", index=False)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    for k, (lo, hi) in bootstrap(unit_sums(tab)).items():
+    units = tab.assign(trip=tab["cut"].astype(str) + " " + tab["bus"].astype(str))
+    for k, (lo, hi) in bootstrap(units).items():  # paired over (seed, cut, bus)
         print(f"  {k}: 95% CI [{lo:+.3f}, {hi:+.3f}]")
     hit = tab["route"].notna() & truly
     print("route answered by past paths: "

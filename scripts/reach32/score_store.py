@@ -137,7 +137,8 @@ def summarise(tab: pd.DataFrame) -> pd.DataFrame:
 
 
 def bootstrap(tab: pd.DataFrame, n: int = 2000) -> dict[str, tuple[float, float]]:
-    """Paired 95 % CIs over (seed, trip) units of route minus each baseline."""
+    """Paired 95 % CIs over (seed, trip) units of route minus each baseline (score_bus.py:
+    its (cut, bus) units as `trip`)."""
     truly = tab["truth"].notna()
     parts = {"truly": truly, "not": ~truly}
     for e in ENGINES:
