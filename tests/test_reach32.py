@@ -126,6 +126,8 @@ def test_a_target_frames_own_columns_come_back(small):
     assert now["stop_id"].to_list() == ["0045", "0046"]
     assert now["stop_name"].to_list() == ["Corner", "Field"]
     assert now["reached"].to_list() == [True, False]
+    indexed = small.reach(scene(), to=stops.set_index("stop_id"), radius_m=RADIUS, horizon_s=300)
+    assert indexed.loc[indexed["trip_id"] == "now", "stop_id"].tolist() == ["0045", "0046"]
 
 
 def test_memory_index_finds_points_within_the_match_radius_only():

@@ -189,13 +189,17 @@ class ReachSearch:
 
 def with_target_columns(table: pl.DataFrame, to: Any) -> pl.DataFrame:
     """``table`` with a target frame's own other columns (GTFS stops.txt's stop_id,
-    stop_name, ...) beside each row's ``target``; a name the answer has already is written
-    ``target_NAME``, as is one the caller's time / position columns could be read as
-    (session 32: only the target's position in ``to`` came back)."""
+    stop_name, ...; a pandas frame's named index too) beside each row's ``target``; a name
+    the answer has already is written ``target_NAME``, as is one the caller's time /
+    position columns could be read as (session 32: only the target's position came back)."""
     if not hasattr(to, "columns"):
         return table
     lat, lon = latlon_columns(to)
-    frame = to if isinstance(to, pl.DataFrame) else pl.from_pandas(to.reset_index(drop=True))
+    if isinstance(to, pl.DataFrame):
+        frame = to
+    else:  # a named index (stops.set_index("stop_id")) comes back as a column too
+        names = [n for n in getattr(to.index, "names", [None]) if n is not None]
+        frame = pl.from_pandas(to.reset_index(drop=not names))
     frame = frame.drop(lat, lon)
     if not frame.width:
         return table
