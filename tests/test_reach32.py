@@ -116,6 +116,10 @@ def test_one_past_path_is_not_enough_and_memory_adds_paths(small):
                       memory=more.rename(columns={"run": "trip_id"}))  # fmt: skip
     now = out[out["trip_id"] == "now"].iloc[0]
     assert now["engine"] == "route" and now["paths"] == 2 and abs(now["eta_s"] - ETA) <= TOL
+    # a memory read once answers as the frame does (a dashboard asking every 30 s)
+    kept = RouteMemory.read(more.rename(columns={"run": "trip_id"}))
+    again = small.reach(df, to=[TARGET], radius_m=RADIUS, horizon_s=300, memory=kept)
+    pd.testing.assert_frame_equal(again, out)
 
 
 def test_a_target_frames_own_columns_come_back(small):

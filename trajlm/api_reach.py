@@ -144,7 +144,8 @@ class ReachSearch:
 
         ``route`` (default on; session 32): where ``MIN_PATHS`` or more past paths went this
         way (other trips of ``data``, the mover's own earlier trips, and the trips of
-        ``memory``: any frame ``data`` could be, read with the same column keywords), they
+        ``memory``: any frame ``data`` could be, read with the same column keywords, or a
+        ``RouteMemory.read(frame)`` read once for many calls), they
         answer instead (engine ``"route"``, trajlm/api_reach_route.py): reached when at least
         half of them reached the target within the horizon, ``eta_s`` the median of their
         times from here; ``paths`` says how many answered (0: the rollout did)."""
@@ -168,11 +169,11 @@ class ReachSearch:
         hist = drop_labels(latest_pieces(df, layout))
         owners = mover_owners(hist)
         hist = hist.drop(SOURCE_ID, PIECE, T_NS, strict=False)
-        past = _memory(df, memory, columns) if route else None
+        past = _memories(df, memory, columns) if route else None
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
         table = _reach_table(hist, pred, targets, grid, radius, self)
         if past is not None:
-            answers = route_answers(RouteMemory(past), hist, targets, radius, horizon)
+            answers = route_answers(past, hist, targets, radius, horizon)
             last_t = dict(
                 hist.group_by("traj_id").agg(pl.col("t").last().cast(pl.Float64)).iter_rows()
             )
@@ -211,23 +212,17 @@ def with_target_columns(table: pl.DataFrame, to: Any) -> pl.DataFrame:
     )
 
 
-def _memory(df: pl.DataFrame, memory: Any, columns: dict) -> pl.DataFrame:
+def _memories(df: pl.DataFrame, memory: Any, columns: dict) -> list[tuple[RouteMemory, bool]]:
     """The past fixes route-aware reach reads: every trajectory of the input (the mover's own
-    latest one is skipped per query) and ``memory``'s, whose ids are kept apart."""
-    keep = ("traj_id", "t", "lat", "lon")
-    past = df.select(pl.col("traj_id").cast(pl.String), *[pl.col(c) for c in keep[1:]])
-    if memory is None:
-        return past.with_columns(pl.col("t").cast(pl.Float64))
-    with index_labels(memory) as memory:
-        mem, _ = coerce(memory, repeats="drop", **split(columns))
-    mem = mem.select(("memory:" + pl.col("traj_id").cast(pl.String)).alias("traj_id"),
-                     *[pl.col(c) for c in keep[1:]])  # fmt: skip
-    cast = [
-        pl.col("t").cast(pl.Float64),
-        pl.col("lat").cast(pl.Float64),
-        pl.col("lon").cast(pl.Float64),
-    ]
-    return pl.concat([past.with_columns(cast), mem.with_columns(cast)])
+    latest one is skipped per query: True) and ``memory``'s (a frame, or a RouteMemory read
+    once)."""
+    own = df.select(pl.col("traj_id").cast(pl.String), pl.col("t").cast(pl.Float64), "lat", "lon")
+    memories = [(RouteMemory(own), True)]
+    if memory is not None:
+        if not isinstance(memory, RouteMemory):
+            memory = RouteMemory.read(memory, **columns)
+        memories.append((memory, False))
+    return memories
 
 
 def _reach_table(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -94,6 +95,19 @@ class RouteMemory:
         self.order = np.argsort(self.key, kind="stable")
         self.sorted_key = self.key[self.order]
 
+    @classmethod
+    def read(cls, data: Any, **columns: Any) -> RouteMemory:
+        """Past trips for ``TrajLM.reach(memory=...)``, read once (any frame ``reach`` takes,
+        with its column keywords) and kept: a caller asking again and again (a dashboard
+        polling every 30 s) skips reading the memory each time."""
+        from trajlm.api_checks import split
+        from trajlm.api_inputs import index_labels
+        from trajlm.data.coerce import coerce
+
+        with index_labels(data) as data:
+            df, _ = coerce(data, repeats="drop", **split(columns))
+        return cls(df.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon"))
+
     def _lon_width(self, band: np.ndarray | int) -> np.ndarray:
         """A lon cell's width (degrees) in lat band ``band``: at least MATCH_M metres wide."""
         lat = np.minimum(np.abs(np.asarray(band, dtype=np.float64)) + 1, 90 / self.band_deg)
@@ -118,8 +132,8 @@ class RouteMemory:
                skip: object) -> list[tuple[int, int]]:  # fmt: skip
         """(trip, index of its closest fix to ``now``) of the past paths that passed near
         ``back`` then near ``now`` ((lat, lon, t) each) within SLOWER x the mover's time +
-        SLACK_S, the trip named ``skip`` (the mover's own, whose path is the history) left
-        out; the latest MAX_PATHS by their time at ``now``."""
+        SLACK_S, the trip named ``skip`` (the mover's own, whose path is the history; None:
+        none) left out; the latest MAX_PATHS by their time at ``now``."""
         near_now, near_back = self.near(now[0], now[1]), self.near(back[0], back[1])
         if not len(near_now) or not len(near_back):
             return []
@@ -128,7 +142,7 @@ class RouteMemory:
         dist_now = np.hypot(e, n)
         found = []
         for trip in np.intersect1d(self.trip[near_now], self.trip[near_back]):
-            if self.trip_name[trip] == str(skip):
+            if skip is not None and self.trip_name[trip] == str(skip):
                 continue
             backs = near_back[self.trip[near_back] == trip]
             mine = self.trip[near_now] == trip
@@ -172,10 +186,13 @@ def back_fix(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> int | None:
     return int(far[-1]) if len(far) else None
 
 
-def route_answers(memory: RouteMemory, hist: pl.DataFrame, targets: np.ndarray,
-                  radius_m: float, horizon_s: float) -> dict[object, dict[str, np.ndarray]]:  # fmt: skip
+def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
+                  targets: np.ndarray, radius_m: float,
+                  horizon_s: float) -> dict[object, dict[str, np.ndarray]]:  # fmt: skip
     """Per trajectory of ``hist`` (canonical, sorted by traj_id, t) that MIN_PATHS or more
-    past paths answer: {"reached", "eta_s", "closest_m", "paths"} arrays over ``targets``."""
+    past paths answer: {"reached", "eta_s", "closest_m", "paths"} arrays over ``targets``.
+    ``memories``: (memory, whether it holds ``hist``'s own trajectories, each skipped for
+    itself); the latest MAX_PATHS paths of them all answer."""
     out = {}
     for (tid,), g in hist.group_by("traj_id", maintain_order=True):
         lat = g["lat"].to_numpy().astype(np.float64)
@@ -184,10 +201,13 @@ def route_answers(memory: RouteMemory, hist: pl.DataFrame, targets: np.ndarray,
         i = back_fix(lat, lon, t)
         if i is None:
             continue
-        paths = memory.passes((lat[i], lon[i], t[i]), (lat[-1], lon[-1], t[-1]), skip=tid)
+        back, now = (lat[i], lon[i], t[i]), (lat[-1], lon[-1], t[-1])
+        found = [(mem, p, j) for mem, own in memories
+                 for p, j in mem.passes(back, now, skip=tid if own else None)]  # fmt: skip
+        paths = sorted(found, key=lambda f: -f[0].t[f[2]])[:MAX_PATHS]
         if len(paths) < MIN_PATHS:
             continue
-        each = [memory.ahead(p, j, targets, radius_m, horizon_s) for p, j in paths]
+        each = [mem.ahead(p, j, targets, radius_m, horizon_s) for mem, p, j in paths]
         etas = np.stack([e for e, _ in each])  # (paths, targets)
         closest = np.stack([c for _, c in each])
         share = np.isfinite(etas).mean(0)
