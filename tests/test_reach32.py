@@ -120,6 +120,10 @@ def test_one_past_path_is_not_enough_and_memory_adds_paths(small):
     kept = RouteMemory.read(more.rename(columns={"run": "trip_id"}))
     again = small.reach(df, to=[TARGET], radius_m=RADIUS, horizon_s=300, memory=kept)
     pd.testing.assert_frame_equal(again, out)
+    # a memory holding the live trips too: the trip now is no past path of its own
+    live = small.reach(df, to=[TARGET], radius_m=RADIUS, horizon_s=300,
+                       memory=pd.concat([df, more.rename(columns={"run": "trip_id"})]))  # fmt: skip
+    assert live.loc[live["trip_id"] == "now", "paths"].iloc[0] == 2  # lap-0 once, old
 
 
 def test_a_target_frames_own_columns_come_back(small):
@@ -190,6 +194,7 @@ def test_cli_reach_to_points_and_no_route(files):
         (["--to-file", "xy.csv"], "one latitude and one longitude column"),
         (["--to-file", "nope.csv"], "--to-file"),
         (["--to", "41.1,-8.6", "--out", "avl.csv"], "would overwrite"),
+        (["--to", "41.1,-8.6", "--memory", "xy.csv"], "--memory"),
     ],
 )
 def test_cli_reach_bad_options_are_one_line(files, args, says):

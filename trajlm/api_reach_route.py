@@ -129,11 +129,11 @@ class RouteMemory:
         return np.sort(idx[np.hypot(e, n) <= radius_m])
 
     def passes(self, back: tuple[float, float, float], now: tuple[float, float, float],
-               skip: object) -> list[tuple[int, int]]:  # fmt: skip
+               skip: object, before: float | None = None) -> list[tuple[int, int]]:  # fmt: skip
         """(trip, index of its closest fix to ``now``) of the past paths that passed near
         ``back`` then near ``now`` ((lat, lon, t) each) within SLOWER x the mover's time +
         SLACK_S, the trip named ``skip`` (the mover's own, whose path is the history; None:
-        none) left out; the latest MAX_PATHS by their time at ``now``."""
+        none) left out, and (``before``) any that passed ``now`` at or after that time; the latest MAX_PATHS by their time at ``now``."""
         near_now, near_back = self.near(now[0], now[1]), self.near(back[0], back[1])
         if not len(near_now) or not len(near_back):
             return []
@@ -156,6 +156,8 @@ class RouteMemory:
                 continue
             run = j0 + int(np.argmax(np.diff(np.append(nows[j0:], -1)) != 1))  # consecutive
             j = j0 + int(np.argmin(dnow[j0 : run + 1]))
+            if before is not None and self.t[nows[j]] >= before:
+                continue
             found.append((int(trip), int(nows[j])))
         found.sort(key=lambda p: -self.t[p[1]])
         return found[:MAX_PATHS]
@@ -192,7 +194,9 @@ def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
     """Per trajectory of ``hist`` (canonical, sorted by traj_id, t) that MIN_PATHS or more
     past paths answer: {"reached", "eta_s", "closest_m", "paths"} arrays over ``targets``.
     ``memories``: (memory, whether it holds ``hist``'s own trajectories, each skipped for
-    itself); the latest MAX_PATHS paths of them all answer."""
+    itself; another memory's paths count where they passed here before the mover's last fix,
+    so a memory holding the live feed too does not answer a trip by itself); the latest
+    MAX_PATHS paths of them all answer."""
     out = {}
     for (tid,), g in hist.group_by("traj_id", maintain_order=True):
         lat = g["lat"].to_numpy().astype(np.float64)
@@ -203,8 +207,12 @@ def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
             continue
         back, now = (lat[i], lon[i], t[i]), (lat[-1], lon[-1], t[-1])
         found = [(mem, p, j) for mem, own in memories
-                 for p, j in mem.passes(back, now, skip=tid if own else None)]  # fmt: skip
-        paths = sorted(found, key=lambda f: -f[0].t[f[2]])[:MAX_PATHS]
+                 for p, j in mem.passes(back, now, skip=tid if own else None,
+                                        before=None if own else now[2])]  # fmt: skip
+        seen = {}  # a trip in the input and the memory too is one path (its name, its time here)
+        for f in found:
+            seen.setdefault((f[0].trip_name[f[1]], f[0].t[f[2]]), f)
+        paths = sorted(seen.values(), key=lambda f: -f[0].t[f[2]])[:MAX_PATHS]
         if len(paths) < MIN_PATHS:
             continue
         each = [mem.ahead(p, j, targets, radius_m, horizon_s) for mem, p, j in paths]

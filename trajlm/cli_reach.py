@@ -132,7 +132,13 @@ def reach(
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols)
-    past = None if memory is None else read_frame(memory, "--memory", None, cols)
+    past = None
+    if memory is not None and route:  # read here: its faults are --memory's, not --input's
+        from trajlm.api_reach_route import RouteMemory
+
+        frame = read_frame(memory, "--memory", None, cols)
+        with input_errors(memory, "--memory"):
+            past = RouteMemory.read(frame, **cols)
     m = _model(model, "predict", threads)
     source = f"--to-file {to_file}" if to_file is not None else "--to"
     try:
