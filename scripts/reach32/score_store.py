@@ -5,7 +5,9 @@ Protocol (written before the test split was read; nothing tuned on it: the route
 trajlm/api_reach_route.py were fixed on the bus feed's seed 0): each test trip with at least
 8 fixes before and 4 after a cut is cut once at a seeded random fix (at least 8 fixes in, 4
 before its end). Its fixes up to the cut are the history; the store's train + val trips (the
-past: the stores are split by time) are the memory route-aware reach reads. Targets per trip:
+past: the stores are split by time) are the memory route-aware reach reads, cut at each
+query's cut time (Porto's time split is by trip start: val trips still running when a test
+trip is cut must not answer with their later fixes). Targets per trip:
 up to 4 fixes the trip truly has later (the first ones at least 60 s, 180 s, 420 s and 840 s
 after the cut, if > 2 radii from the last fix) and 4 memory fixes drawn at random 300 m - 3 km
 from the last fix (false alarms: most are not passed). Truth for every target: the trip's own
@@ -102,11 +104,12 @@ def run_seed(model, test, memory, seed: int) -> pd.DataFrame:
         if not len(targets):
             continue
         hist = hist.select("traj_id", "t", "lat", "lon")
+        known = mem.filter(pl.col("t") <= hist["t"].max())  # what was known at the cut
         got = {}
         for name, flag in (("route", True), ("rollout", False)):
             start = time.perf_counter()
             got[name] = model.reach(hist, to=targets, radius_m=RADIUS, horizon_s=HORIZON,
-                                    route=flag, memory=mem if flag else None)  # fmt: skip
+                                    route=flag, memory=known if flag else None)  # fmt: skip
             spent[name] += time.perf_counter() - start
         lat, lon = hist["lat"].to_numpy(), hist["lon"].to_numpy()
         cv = cv_eta(lat, lon, hist["t"].cast(pl.Float64).to_numpy(), targets)
