@@ -15,7 +15,7 @@ from ask_helpers import fleet_truths
 from test_ask30 import asker, fleet, table  # noqa: F401 (fixtures)
 
 from trajlm.llm.call_types import call_type_words
-from trajlm.llm.club_words import label_singulars, rider_words
+from trajlm.llm.club_words import label_singulars, outing_words, rider_words
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.spoken_ids import spoken_vehicle_ids
@@ -144,3 +144,23 @@ def test_first_leave_is_the_first_start(asker, table) -> None:  # noqa: F811
     assert str(a.value).startswith(first.strftime("%Y-%m-%dT%H:%M"))
     with pytest.raises(CannotAnswer, match="first left or last got back"):
         asker("When did T1 last leave on Tuesday?")
+
+
+def test_go_out_use_the_tram_and_any_van(asker, table) -> None:  # noqa: F811
+    """set 32's paraphrases: "Did VAN-07 go out on Monday?" was "did not understand 'out'", "Did P05 use the
+    tram" "did not understand 'use'"; "Did any van drive on Tuesday?" listed every vehicle's trips that day (7, of
+    which 2 are the vans': a wrong list under a right "yes")."""
+    day = _local(table).dt.weekday
+    a = asker("Did VAN-07 go out on Monday?")
+    assert a.plan.vehicle == "VAN-07" and a.n_total == int(
+        ((table.veh == "VAN-07") & (day == 0)).sum()
+    )
+    vans = int((table.veh.str.startswith("VAN") & (day == 1)).sum())
+    assert vans < int((day == 1).sum())  # the test can fail
+    a = asker("Did any van drive on Tuesday?")
+    assert a.n_total == vans and str(a).startswith(f"yes: {vans} trips")
+    words = DataWords(labels=("bus", "tram"), vehicles={"p05": "P05"})
+    assert outing_words("Did P05 use the tram on Saturday?", words.labels) == (
+        "Did P05 take the tram on Saturday?"
+    )
+    assert outing_words("Did P05 use the app?", words.labels) == "Did P05 use the app?"

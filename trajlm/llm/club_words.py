@@ -5,7 +5,9 @@
   on GeoLife-like data a cyclist stays a bike trip's person (a mode), and a label "rider" is the data's own word;
 - a label said in the singular before a trip's noun is the label: "grocery rounds" on ``groceries``, "return
   trips" on ``returns``; only before the noun ("what time did VAN-07 return" keeps its verb), and not where the
-  singular is itself a label.
+  singular is itself a label;
+- "did VAN-07 go out on Monday" is "was VAN-07 out" (its trips that day), "did P05 use / catch the tram" is "take
+  the tram" where the tram is a label (data with vehicles only).
 """
 
 from __future__ import annotations
@@ -60,9 +62,26 @@ def label_singulars(question: str, labels: tuple[str, ...]) -> str:
     return question
 
 
+def outing_words(question: str, labels: tuple[str, ...]) -> str:
+    """ "did VAN-07 go out (on Monday)" is "did VAN-07 work" (was it out: work_words.py); "did P05 use / catch the
+    tram" is "take the tram" where ``tram`` is a label of the data."""
+    question = re.sub(
+        r"\b(did|does|do)\s+([\w\-]+)\s+go\s+out\b(?!\s+(?:of|to|with|for)\b)",
+        r"\1 \2 work",
+        question,
+        flags=re.I,
+    )
+    if labels:
+        labs = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
+        question = re.sub(rf"\b(?:use|catch|ride)\s+(?:the\s+|a\s+)?(?=(?:{labs})\b)", "take the ",
+                          question, flags=re.I)  # fmt: skip
+    return question
+
+
 def club_words(question: str, words: DataWords) -> str:
     """The question with set 32's words written in the planner's (see the module's doc)."""
+    question = outing_words(question, words.labels) if words.vehicles else question
     return label_singulars(rider_words(question, words), words.labels)
 
 
-__all__ = ["club_words", "label_singulars", "rider_words"]
+__all__ = ["club_words", "label_singulars", "outing_words", "rider_words"]
