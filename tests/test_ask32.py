@@ -164,3 +164,6 @@ def test_go_out_use_the_tram_and_any_van(asker, table) -> None:  # noqa: F811
         "Did P05 take the tram on Saturday?"
     )
     assert outing_words("Did P05 use the app?", words.labels) == "Did P05 use the app?"
+    assert (
+        outing_words("What time did M8A go out?", ()) == "What time did M8A go out?"
+    )  # set 28's B9

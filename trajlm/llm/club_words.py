@@ -16,6 +16,7 @@ import re
 
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.patrol_words import _modes_labelled
+from trajlm.llm.yes_no import is_yes_no
 
 # a trip's nouns after a label ("grocery rounds", "parcel runs"); the planner reads them as trips
 _TRIP = r"(?:trips?|rounds?|runs?|jobs?|journeys?|rides?|movements?|call[\s-]?outs?|patrols?|walks?|tours?|shifts?)"
@@ -63,14 +64,17 @@ def label_singulars(question: str, labels: tuple[str, ...]) -> str:
 
 
 def outing_words(question: str, labels: tuple[str, ...]) -> str:
-    """ "did VAN-07 go out (on Monday)" is "did VAN-07 work" (was it out: work_words.py); "did P05 use / catch the
+    """ "did VAN-07 go out (on Monday)?" is "did VAN-07 work" (was it out: work_words.py; yes / no questions only); "did P05 use / catch the
     tram" is "take the tram" where ``tram`` is a label of the data."""
-    question = re.sub(
-        r"\b(did|does|do)\s+([\w\-]+)\s+go\s+out\b(?!\s+(?:of|to|with|for)\b)",
-        r"\1 \2 work",
-        question,
-        flags=re.I,
-    )
+    if is_yes_no(
+        question
+    ):  # "what time did M8A go out" is a departure (set 28): left to departures.py
+        question = re.sub(
+            r"^(\s*(?:did|does|do)\s+[\w\-]+)\s+go\s+out\b(?!\s+(?:of|to|with|for)\b)",
+            r"\1 work",
+            question,
+            flags=re.I,
+        )
     if labels:
         labs = "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
         question = re.sub(rf"\b(?:use|catch|ride)\s+(?:the\s+|a\s+)?(?=(?:{labs})\b)", "take the ",
