@@ -78,6 +78,7 @@ LAYERS[-1].add("api_model_times")  # a model at asked times, TrajLM passed in (i
 LAYERS[-1].add("api_evaluate")  # TrajLM.evaluate: `trajlm eval`'s table as a DataFrame (apieval28)
 LAYERS[-1].add("api_similar")  # TrajLM.similar over TrajLM.embed (newuser31)
 LAYERS[-1].add("api_reach")  # TrajLM.reach over TrajLM.predict(seconds_ahead=) (eta31)
+LAYERS[-1].add("api_stays")  # a stay held by TrajLM.predict (newuser32)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

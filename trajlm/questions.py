@@ -33,6 +33,7 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     POINT_COLUMNS,
     data_zone,
     ingest_note,
+    jitter_note,
     load_points,
     points_and_notes,
     points_notes_zone,
@@ -95,7 +96,9 @@ class Asker:
         tz: str | None = None,
         columns: dict | None = None,
         time_format: str | None = None,
+        **column_keywords: str,
     ):
+        columns = keyword_columns(columns, column_keywords)  # traj_col=... as TrajLM takes it
         self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
@@ -151,6 +154,7 @@ class Asker:
         self._model = model
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
+        self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -209,6 +213,8 @@ class Asker:
             self._subsecond_note and plan.action != "count"
         ):  # a count of trips is the same at any rate
             answer.notes.append(self._subsecond_note)
+        if self._jitter_note and plan.metric == "length_m":
+            answer.notes.append(self._jitter_note)
         answer.notes.extend(self.notes)
         return answer
 
@@ -289,10 +295,13 @@ def ask(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    **column_keywords: str,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
-    column names). For many questions build an ``Asker`` once."""
+    column names, or as keywords the way ``TrajLM`` takes them: ``traj_col=``, ``time_col=``,
+    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``). For many questions build an
+    ``Asker`` once."""
     return Asker(
         data,
         planner=planner,
@@ -301,4 +310,32 @@ def ask(
         tz=tz,
         columns=columns,
         time_format=time_format,
+        **column_keywords,
     )(question)
+
+
+# TrajLM's (and ingest's --traj-col ...) column keywords -> ``columns``' keys (session 32:
+# ``trajlm.ask(q, trips, traj_col="trip")`` was "TypeError: ask() got an unexpected keyword")
+COLUMN_KEYS = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
+               "label_col": "label", "vehicle_col": "vehicle_id"}  # fmt: skip
+
+
+def keyword_columns(columns: dict | None, keywords: dict[str, Any]) -> dict | None:
+    """``columns`` with the column keywords added (each a column name), one line for a
+    keyword that is none of them or a key given both ways."""
+    if not keywords:
+        return columns
+    from trajlm._arguments import check_keywords
+
+    check_keywords("trajlm.ask", keywords, COLUMN_KEYS)
+    out = dict(columns or {})
+    for k, v in keywords.items():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            raise TrajlmInputError(f"{k} must be a column name, got {v!r}", field=k)
+        if COLUMN_KEYS[k] in out and out[COLUMN_KEYS[k]] != v:
+            raise TrajlmInputError(f"{k}={v!r} and columns['{COLUMN_KEYS[k]}']="
+                                   f"{out[COLUMN_KEYS[k]]!r}: give one", field=k)  # fmt: skip
+        out[COLUMN_KEYS[k]] = v
+    return out
