@@ -47,6 +47,7 @@ from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
+from trajlm.llm.yes_no import is_yes_no
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
@@ -65,6 +66,10 @@ def _night_dates(start: pl.Series) -> tuple:
     night" is a night shift only on data that work at night (set 29; a day shift's "Monday night" stays hours)."""
     night = start.filter((start.dt.hour() >= 18) | (start.dt.hour() < 6))
     return tuple((night - timedelta(hours=12)).dt.date().drop_nulls().unique().sort().to_list())
+
+
+# the fields that name when a trip started (the "no trip that day" note of a yes / no answer)
+_WHEN_FIELDS = ("weekdays", "hour_from", "hour_to", "date_from", "date_to", "night_of")
 
 
 class Asker:
@@ -196,6 +201,10 @@ class Asker:
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
+        if asked is plan and plan.action == "list" and is_yes_no(question):
+            answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
+            if answer.n_total == 0 and (gone := self._no_trip_that_day(plan, trips)):
+                answer.notes.append(gone)
         if (
             plan.vehicle is not None and self._ingest_note
         ):  # a vehicle's total is of the pieces kept (set 15)
@@ -214,6 +223,23 @@ class Asker:
         answer = self.run(self.plan(question))
         answer.seconds = time.perf_counter() - t0
         return answer
+
+    def _no_trip_that_day(self, plan: QueryPlan, trips: pl.DataFrame) -> str | None:
+        """The note under a "no" where the days / hours asked hold no trip of any vehicle at all
+        ("was TRI-3 out on Sunday" on data of Monday to Wednesday): absent from the data, not
+        stayed in (set 32); None where other trips match those days, or no day was asked."""
+        from trajlm.llm.query import select_trips
+
+        keep = {k: getattr(plan, k) for k in _WHEN_FIELDS if getattr(plan, k) is not None}
+        if not keep:
+            return None
+        only = QueryPlan(action="count", **keep)
+        only._zone = plan._zone
+        if len(select_trips(only, self.points, trips)) > 0:
+            return None
+        first, last = trips["start"].min(), trips["start"].max()
+        return (f"no trip of any vehicle matches that time: the data's trips start from "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")  # fmt: skip
 
     def _started_there(self, plan: QueryPlan) -> str:
         """A place filter matches any point of a trip; a question about where trips started
