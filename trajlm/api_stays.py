@@ -34,6 +34,7 @@ from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
 from trajlm.errors import warn_at_caller
 
 STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
+M_PER_DEG = 111_320.0  # metres per degree of latitude (eval/recover_spread.py's)
 _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
 
 
@@ -67,8 +68,8 @@ def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     lat, lon = h["lat"].to_numpy(), h["lon"].to_numpy()
     for a, b in zip(lo[at_end], hi[at_end], strict=True):
         la, lo_ = float(np.median(lat[a : b + 1])), float(np.median(lon[a : b + 1]))
-        dy = (lat[a : b + 1] - la) * 111_320.0
-        dx = (lon[a : b + 1] - lo_) * 111_320.0 * math.cos(math.radians(la))
+        dy = (lat[a : b + 1] - la) * M_PER_DEG
+        dx = (lon[a : b + 1] - lo_) * M_PER_DEG * math.cos(math.radians(la))
         std = max(float(np.sqrt(np.mean(dx**2 + dy**2) / 2)), STD_FLOOR_M)
         rows.append((h["traj_id"][int(b)], la, lo_, std))
     if not rows:
@@ -85,6 +86,8 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     if stays.height == 0 or out.height == 0:
         return out
     stays = stays.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
+    # only the stays answered are held and said (a history's mover without an answer row is not)
+    stays = stays.filter(pl.col("traj_id").is_in(out["traj_id"].implode()))
     held = out["traj_id"].is_in(stays["traj_id"].implode())
     if not held.any():
         return out

@@ -96,7 +96,7 @@ class Asker:
         tz: str | None = None,
         columns: dict | None = None,
         time_format: str | None = None,
-        **column_keywords: str,
+        **column_keywords: str | None,
     ):
         columns = keyword_columns(columns, column_keywords)  # traj_col=... as TrajLM takes it
         self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
@@ -295,7 +295,7 @@ def ask(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
-    **column_keywords: str,
+    **column_keywords: str | None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own

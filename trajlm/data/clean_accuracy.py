@@ -50,7 +50,7 @@ def _say_unread(df: pl.DataFrame, col: str, name: str) -> None:
         warnings.warn(line(col, bad.height, bad[col][0]), stacklevel=2)
 
 
-def _estimate(df: pl.DataFrame, col: str, name: str) -> pl.Expr:
+def estimate_expr(df: pl.DataFrame, col: str, name: str) -> pl.Expr:
     """`col` as Float64: an accuracy read with its unit ('1500 m', '0.8 km'), HDOP a number."""
     from trajlm.data.readers._estimate_units import hdop_number
     from trajlm.data.readers._sensors import accuracy_metres
@@ -68,7 +68,7 @@ def estimates_as_numbers(df: pl.DataFrame) -> pl.DataFrame:
     for name in ("hdop", "accuracy_m"):
         if name in df.columns and df.schema[name] == pl.Utf8:
             _say_unread(df, name, name)
-            df = df.with_columns(_estimate(df, name, name).alias(name))
+            df = df.with_columns(estimate_expr(df, name, name).alias(name))
     return df
 
 
@@ -95,7 +95,7 @@ class DropInaccurate:
             if col is None or (limit is None and name == "accuracy_m"):
                 continue
             # NaN is no estimate, as null is (polars orders NaN above every number: badin26)
-            value = _estimate(df, col, name).fill_nan(None)
+            value = estimate_expr(df, col, name).fill_nan(None)
             # a negative estimate is no error radius (iOS writes a negative horizontalAccuracy
             # for a fix whose coordinates are invalid; a DOP is never negative): dropped and
             # counted, whatever the limit (badin28: -30 ft and "-3 (bad)" were kept silently)
@@ -103,7 +103,7 @@ class DropInaccurate:
             if n := int(df.select(negative.sum()).item()):
                 df = df.filter(~negative)
                 report.drop(NEGATIVE_REASONS[name], n)
-                value = _estimate(df, col, name).fill_nan(None)
+                value = estimate_expr(df, col, name).fill_nan(None)
             if limit is None:
                 continue
             _say_unread(df, col, name)

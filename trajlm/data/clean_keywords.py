@@ -48,6 +48,7 @@ def config_from_keywords(config: Any, columns: dict[str, Any], default: Any
     if stops is not None and not isinstance(stops, bool):
         raise TrajlmInputError(f"split_at_stops must be True or False, got {stops!r}",
                                field="split_at_stops")  # fmt: skip
+    _one_of_each(given, stops)
     minutes = given.pop("stop_minutes", None)
     if minutes is not None:
         out = dataclasses.replace(out, stop_min_s=_number("stop_minutes", minutes) * 60)
@@ -65,6 +66,22 @@ def config_from_keywords(config: Any, columns: dict[str, Any], default: Any
         if (v := getattr(out, name)) is not None:
             _number(name, v)
     return out, rest, True
+
+
+def _one_of_each(given: dict[str, Any], stops: bool | None) -> None:
+    """One line where two keywords set one field (`stop_minutes` and `stop_min_s`,
+    `min_interval` and `min_interval_s`, `split_at_stops=False` and a stop duration): before,
+    one of them silently won."""
+    for word, field in CLI_WORDS.items():
+        if word != "split_at_stops" and given.get(word) is not None \
+                and given.get(field) is not None:  # fmt: skip
+            raise TrajlmInputError(f"trajlm.clean: {word}={given[word]!r} and "
+                                   f"{field}={given[field]!r} set one thing: give one", field=word)  # fmt: skip
+    if stops is False:
+        for word in ("stop_minutes", "stop_min_s"):
+            if given.get(word) is not None:
+                raise TrajlmInputError(f"trajlm.clean: split_at_stops=False and {word}="
+                                       f"{given[word]!r}: give one", field=word)  # fmt: skip
 
 
 def _number(name: str, value: Any) -> float:

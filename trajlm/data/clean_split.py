@@ -75,12 +75,12 @@ def fix_error_m(df: pl.DataFrame) -> np.ndarray | float:
     stay at home or at work was cut into "trips" of jitter (a smartphone study's 40 people x
     2 weeks: 3,425 trips of which 2,167 inside stays, for 1,320 true trips). A fix that says
     it is 60 m off is no evidence of a 60-m move."""
-    from trajlm.data.clean_accuracy import _estimate, estimate_column
+    from trajlm.data.clean_accuracy import estimate_column, estimate_expr
 
     col = estimate_column(df.columns, "accuracy_m")
     if col is None:
         return 0.0
-    value = df.select(_estimate(df, col, "accuracy_m").cast(pl.Float64)).to_series()
+    value = df.select(estimate_expr(df, col, "accuracy_m").cast(pl.Float64)).to_series()
     value = value.fill_nan(None).fill_null(0.0).to_numpy()
     return np.where(value > 0, value, 0.0)
 

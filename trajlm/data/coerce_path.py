@@ -3,24 +3,29 @@
 format and column detection, the same drop rules), then taken as the canonical Polars table it
 gives; the API's methods cut its tracks at ingest's gap rule (`coerce`'s split_gaps), whether its
 ids are movers or trips, as ingest does (heldout32: a path was refused "cannot read a str as
-trajectories" with no file route named). Column names given beside a path name the file's columns, as ingest's --traj-col ... do.
-Rows the read dropped are said in one warning, as ingest's drop report counts them."""
+trajectories" with no file route named). Column names given beside a path name the file's
+columns, as ingest's --traj-col ... do. Rows the read dropped are said in one warning, as
+ingest's drop report counts them, pointed at the caller's line."""
 
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trajlm.data.schema import TrajlmInputError
+from trajlm.errors import warn_at_caller
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 def is_path(obj: Any) -> bool:
+    """Whether `obj` names a file or folder (a str or a path-like) rather than holding data."""
     return isinstance(obj, (str, os.PathLike))
 
 
-def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> Any:  # -> pl.DataFrame
+def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
     """The canonical table of the file / folder at `obj`; `cols` (traj_col, time_col, lat_col,
     lon_col, crs, tz: the caller's options) name the file's own columns."""
     path = Path(obj).expanduser()
@@ -43,9 +48,10 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> Any:  # -> pl.Dat
     table, report = read(path, columns=ColumnMap(**given) if given else None)
     dropped = {r: n for r, n in report.dropped.items() if n}
     if dropped:
-        warnings.warn(
+        # the caller's line, however deep the API method that read the path (stacklevel=3
+        # named trajlm/data/coerce.py when TrajLM.predict or to_canonical read it)
+        warn_at_caller(
             f"{path.name}: read as `trajlm data ingest` reads it: {report.rows_in:,} rows, "
-            + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items())),
-            stacklevel=3,
+            + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
         )
     return table

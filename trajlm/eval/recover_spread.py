@@ -323,5 +323,6 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
 
 
 __all__ = ["GAP_FEATURES", "NOISE_FLOOR", "RECOVER_RADII_FILE", "beyond_calibration", "beyond_line",
-           "calibrated_gap_s", "fit_recover_spread", "floored_scale", "gap_features", "jitter_m", "load_recover_spread", "spread_columns", "step_limit_s",
+           "calibrated_gap_s", "fit_recover_spread", "floored_scale", "gap_features", "jitter_m",
+           "load_recover_spread", "spread_columns", "step_limit_s",
            "with_recover_spread"]  # fmt: skip

@@ -23,8 +23,8 @@ the same answers: 96-100 %): a quantile of 2-3 val trips does not carry to other
 circle that looks calibrated but is not is worse than a refusal (uncert29's rule).
 docs/generalization.md "Session 31 (uncert31)"; scripts/uncert31/run_cover.py. Session 32
 (uncert32, scripts/uncert32/slow.py trips): within one store's val trips a fit needs about 40
-trips before its 90 % circle holds on the others in 9 draws of 10 (3 trips: 76-80 % median). A user who
-wants it calls it on their run's kept folder:
+trips before its 90 % circle holds on the others in 9 draws of 10 (3 trips: 76-80 % median).
+A user who wants it calls it on their run's kept folder:
 
     from trajlm.eval.run_recover_radii import fit_run_recover_radii
     fit_run_recover_radii(TrajLM.from_pretrained(RUN), val_frame, RUN / "best")

@@ -52,15 +52,23 @@ ONE_KIND = {"porto": "taxi", "tdrive": "taxi", "liverpool_bus": "bus"}
 ACTIVITY_FORMATS = frozenset({"gpx", "tcx", "fit", "tracks", "igc", "kml", "sml"})
 
 
+def _manifest(data: Any) -> dict | None:
+    """A store's manifest.json, or None where ``data`` is not a store folder or its manifest cannot
+    be read (a frame, a raw file: no note)."""
+    if not isinstance(data, (str, Path)):
+        return None
+    try:
+        manifest = json.loads((Path(data) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
 def _drop_report(data: Any) -> dict | None:
     """A store's manifest ``drop_report`` ({} where it has none), or None where ``data`` is not a store
     folder or its manifest cannot be read (a frame, a raw file: no note)."""
-    if not isinstance(data, (str, Path)) or not (Path(data) / "manifest.json").is_file():
-        return None
-    try:
-        return json.loads((Path(data) / "manifest.json").read_text()).get("drop_report") or {}
-    except (OSError, ValueError):
-        return None
+    manifest = _manifest(data)
+    return None if manifest is None else manifest.get("drop_report") or {}
 
 
 def ingest_note(data: Any) -> str | None:
@@ -93,11 +101,8 @@ def jitter_note(data: Any) -> str | None:
     trips; 186.1 km on the store ingested with --split-at-stops). Stores only: the manifest's
     columns and drop report ("stopped" counted: cut at stops). A frame's trips may be the
     caller's own (a diary's), which a note would wrongly doubt."""
-    if not isinstance(data, (str, Path)):
-        return None
-    try:
-        manifest = json.loads((Path(data) / "manifest.json").read_text())
-    except (OSError, ValueError):
+    manifest = _manifest(data)
+    if manifest is None:
         return None
     stopped = ((manifest.get("drop_report") or {}).get("dropped") or {}).get("stopped", 0)
     if stopped or "accuracy_m" not in (manifest.get("columns") or {}):

@@ -24,13 +24,14 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
-import warnings
 import zipfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from trajlm.data.column_names import find_columns
 from trajlm.data.schema import TrajlmInputError
+from trajlm.errors import warn_at_caller
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
@@ -61,7 +62,8 @@ def data_file_kind(path: Path) -> str | None:
     return None
 
 
-def write_csv(out: Path, header: list[str], rows) -> None:  # noqa: ANN001 (an iterable of rows)
+def write_csv(out: Path, header: list[str], rows: Iterable[Sequence[object]]) -> None:
+    """`header` then `rows` as a CSV at `out` (the converters' one way to write what they read)."""
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(header)
@@ -77,6 +79,11 @@ def _cell(v: object) -> object:
     return "" if v is None else v
 
 
+def _quoted(name: str) -> str:
+    """An SQLite identifier in double quotes, a quote inside it doubled (a table named `a"b`)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def sqlite_as_csv(path: Path, out: Path) -> None:
     """The position table of an SQLite database as a CSV at `out`."""
     try:
@@ -87,9 +94,9 @@ def sqlite_as_csv(path: Path, out: Path) -> None:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         fits = []
         for name in tables:
-            cols = [r[1] for r in db.execute(f'PRAGMA table_info("{name}")')]
+            cols = [r[1] for r in db.execute(f"PRAGMA table_info({_quoted(name)})")]
             if find_columns("lat", cols) and find_columns("lon", cols):
-                n = db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+                n = db.execute(f"SELECT COUNT(*) FROM {_quoted(name)}").fetchone()[0]
                 fits.append((n, name, cols))
         if not fits:
             raise TrajlmInputError(
@@ -101,12 +108,11 @@ def sqlite_as_csv(path: Path, out: Path) -> None:
             )
         n, name, cols = max(fits)
         if len(fits) > 1:
-            warnings.warn(
+            warn_at_caller(  # the caller's line (stacklevel=2 named device_logs.py)
                 f"{path.name}: read table '{name}' ({n:,} rows), the largest of "
-                f"{len(fits)} with positions ({', '.join(f[1] for f in fits)})",
-                stacklevel=2,
+                f"{len(fits)} with positions ({', '.join(f[1] for f in fits)})"
             )
-        rows = db.execute(f'SELECT * FROM "{name}"')
+        rows = db.execute(f"SELECT * FROM {_quoted(name)}")
         write_csv(out, cols, ([_cell(v) for v in r] for r in rows))
     except sqlite3.Error as e:
         raise TrajlmInputError(f"an SQLite database that does not read ({e})", path=path) from None
