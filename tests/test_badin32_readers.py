@@ -51,3 +51,25 @@ def test_rtklib_bad_lines_are_named(tmp_path: Path, bad: str, said: str) -> None
     p.write_text(UTC_HEAD + "2016/12/31 23:59:59.000   47.37430   8.54356   410.0   1  18\n" + bad)
     with pytest.raises(TrajlmInputError, match=said):  # was: an IndexError traceback
         read(p)
+
+
+def _uplinks(path: Path, payload: object, cut: bool = False) -> Path:
+    import json
+
+    recs = [{"end_device_ids": {"device_id": "bike-1"},
+             "received_at": f"2026-04-13T07:0{i}:03Z",
+             "uplink_message": {"decoded_payload": payload or {"latitude": 50.85 + i * 1e-3,
+                                                               "longitude": 4.35},
+                                "rx_metadata": [{"location": {"latitude": 51.5, "longitude": 3.0}}]}}
+            for i in range(6)]  # fmt: skip
+    text = "".join(json.dumps(r) + "\n" for r in recs)
+    path.write_text(text[:-40] if cut else text)
+    return path
+
+
+def test_uplinks_without_a_decoded_position_are_refused_as_such(tmp_path: Path) -> None:
+    with pytest.raises(TrajlmInputError, match="none of the 6 uplinks carries a position"):
+        read(_uplinks(tmp_path / "up.jsonl", {"battery": 3.6}))  # was: "line 2 ... lat missing"
+    with pytest.warns(UserWarning, match="1 line.* not uplink records .*line 6"):
+        df, _ = read(_uplinks(tmp_path / "cut.jsonl", None, cut=True))  # was: dropped silently
+    assert len(df) == 5
