@@ -58,3 +58,21 @@ def test_http_ask_with_rows_and_trajectories_says_both(trajlm_small) -> None:
         empty = [{**p, "lat": None, "lon": None} for p in rows]
         r = c.post("/recover", json={"trajectories": empty})
         assert r.status_code == 422 and "no row has a known position" in r.json()["error"]  # 500
+
+
+def test_reach_says_a_target_given_as_lon_lat(trajlm_small) -> None:
+    import pandas as pd
+
+    car = pl.DataFrame({"traj_id": ["a"] * 8, "t": [T0 + 15 * k for k in range(8)],
+                        "lat": [41.15] * 8, "lon": [-8.61 + 0.0015 * k for k in range(8)]})  # fmt: skip
+    with pytest.warns(
+        UserWarning, match=r"target 0 \[-8.592, 41.15\]\): give them as \(lat, lon\)"
+    ):
+        out = trajlm_small.reach(car, (-8.592, 41.15))  # was: "not reached, 7,765 km" unsaid
+    assert not out["reached"][0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trajlm_small.reach(car, [(41.15, -8.592), (0.0, 10.0)])  # far, but not swapped: quiet
+    assert not any("(lon, lat)" in str(w.message) for w in caught)
+    with pytest.raises(TrajlmInputError, match="hold '41,15', not a number"):  # was: its header
+        trajlm_small.reach(car, pd.DataFrame({"stop_lat": ["41,15"], "stop_lon": ["-8,592"]}))
