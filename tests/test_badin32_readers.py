@@ -73,3 +73,20 @@ def test_uplinks_without_a_decoded_position_are_refused_as_such(tmp_path: Path) 
     with pytest.warns(UserWarning, match="1 line.* not uplink records .*line 6"):
         df, _ = read(_uplinks(tmp_path / "cut.jsonl", None, cut=True))  # was: dropped silently
     assert len(df) == 5
+
+
+def test_persian_digits_read_in_coordinates_and_jalali_times(tmp_path: Path) -> None:
+    from trajlm.data.readers._column_map import ColumnMap
+
+    fa = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    p = tmp_path / "run.csv"
+    p.write_text("id,time,lat,lon\n" + "".join(
+        f"v,{f'1405/09/02 06:5{i}:01,35.7{i},51.4'.translate(fa)}\n" for i in range(6)))  # fmt: skip
+    df, _ = read(p, columns=ColumnMap(traj_id="id", t="time", time_format="jalali"))
+    assert df["t"].min() == 1795416601  # was: polars' InvalidOperationError (a traceback)
+    assert df["lat"].max() == pytest.approx(35.75) and df["lon"].min() == pytest.approx(51.4)
+    q = tmp_path / "deva.csv"  # other scripts' digits: the row check's one line, no traceback
+    q.write_text("id,time,lat,lon\n" + "".join(
+        f"v,2026-03-01T10:0{i}:00Z,३५.७{i},51.4\n" for i in range(6)))  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="line 2 field lat"):
+        read(q)
