@@ -76,3 +76,12 @@ def test_reach_says_a_target_given_as_lon_lat(trajlm_small) -> None:
     assert not any("(lon, lat)" in str(w.message) for w in caught)
     with pytest.raises(TrajlmInputError, match="hold '41,15', not a number"):  # was: its header
         trajlm_small.reach(car, pd.DataFrame({"stop_lat": ["41,15"], "stop_lon": ["-8,592"]}))
+
+
+@pytest.mark.parametrize("name", ["match", "rank", "distance"])
+def test_similar_refuses_an_id_named_as_its_answer_columns(trajlm_small, name) -> None:
+    trips = pl.DataFrame([{name: f"t{i}", "t": T0 + 15 * k, "lat": 41.15 + 1e-3 * i,
+                           "lon": -8.61 + 1e-3 * k * (1 + 0.1 * i)}
+                          for i in range(4) for k in range(10)])  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=f"id column '{name}' has the name of a column"):
+        trajlm_small.similar(trips, k=1, traj_col=name)  # was: the query's ids overwritten
