@@ -66,14 +66,16 @@ def test_reach_says_a_target_given_as_lon_lat(trajlm_small) -> None:
     car = pl.DataFrame({"traj_id": ["a"] * 8, "t": [T0 + 15 * k for k in range(8)],
                         "lat": [41.15] * 8, "lon": [-8.61 + 0.0015 * k for k in range(8)]})  # fmt: skip
     with pytest.warns(
-        UserWarning, match=r"target 0 \[-8.592, 41.15\]\): give them as \(lat, lon\)"
+        UserWarning, match=r"target 0 \[-8.592, 41.15\]\): latitude and longitude swapped"
     ):
         out = trajlm_small.reach(car, (-8.592, 41.15))  # was: "not reached, 7,765 km" unsaid
     assert not out["reached"][0]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         trajlm_small.reach(car, [(41.15, -8.592), (0.0, 10.0)])  # far, but not swapped: quiet
-    assert not any("(lon, lat)" in str(w.message) for w in caught)
+    assert not any("swapped" in str(w.message) for w in caught)
+    with pytest.warns(UserWarning, match="swapped, in `to` .* or in the data's columns"):
+        trajlm_small.reach(car.rename({"lat": "lon", "lon": "lat"}), (41.15, -8.592))
     with pytest.raises(TrajlmInputError, match="hold '41,15', not a number"):  # was: its header
         trajlm_small.reach(car, pd.DataFrame({"stop_lat": ["41,15"], "stop_lon": ["-8,592"]}))
 

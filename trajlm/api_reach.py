@@ -225,7 +225,8 @@ class ReachSearch:
             warn_at_caller(
                 f"to: {len(swapped)} target(s) lie over {FAR_M / 1000:,.0f} km from every "
                 f"trajectory but within {NEAR_M / 1000:,.0f} km read the other way round (e.g. "
-                f"target {i} {targets[i].tolist()}): give them as (lat, lon), not (lon, lat)"
+                f"target {i} {targets[i].tolist()}): latitude and longitude swapped, in `to` "
+                "(give (lat, lon)) or in the data's columns?"
             )
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
         return from_canonical(
