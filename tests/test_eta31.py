@@ -56,7 +56,7 @@ def test_straight_track_reaches_a_point_ahead_when_physics_says(small):
     target = ahead(df, 3000.0)
     out = small.reach(df, to=target, radius_m=50, horizon_s=600)
     assert list(out.columns) == ["traj_id", "target", "target_lat", "target_lon", "reached",
-                                 "eta_s", "reach_time", "closest_m", "engine"]  # fmt: skip
+                                 "eta_s", "reach_time", "closest_m", "engine", "paths"]  # fmt: skip
     row = out.iloc[0]
     physics = (3000.0 - 50.0) / SPEED  # the circle's edge, at constant speed: 295 s
     # tolerance: the model's own 2-sigma position spread at that time, in seconds of travel

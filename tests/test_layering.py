@@ -53,6 +53,7 @@ LAYERS[-1].add("cli_finetune")  # `trajlm finetune` (split out of cli.py)
 LAYERS[-1].add("cli_finetune_classify")  # `trajlm finetune --task classify` (classify21)
 LAYERS[-1].add("api_inputs")  # the API's times and origin/destination points (out of api.py)
 LAYERS[-1].add("cli_tasks")  # `trajlm recover`, `trajlm travel-time` on a user's file
+LAYERS[-1].add("cli_reach")  # `trajlm reach` on a user's file (reach32)
 LAYERS[-1].add("api_rollout")  # positions at asked times from a rollout (out of api.py)
 LAYERS[-1].add("api_glitch")  # a glitched last fix judged and dropped (out of api_rollout.py)
 LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of api.py)
@@ -78,6 +79,8 @@ LAYERS[-1].add("api_model_times")  # a model at asked times, TrajLM passed in (i
 LAYERS[-1].add("api_evaluate")  # TrajLM.evaluate: `trajlm eval`'s table as a DataFrame (apieval28)
 LAYERS[-1].add("api_similar")  # TrajLM.similar over TrajLM.embed (newuser31)
 LAYERS[-1].add("api_reach")  # TrajLM.reach over TrajLM.predict(seconds_ahead=) (eta31)
+LAYERS[-1].add("api_stays")  # a stay held by TrajLM.predict (newuser32)
+LAYERS[-1].add("api_reach_route")  # route-aware reach: past paths that went this way (reach32)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

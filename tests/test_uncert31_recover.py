@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 import pytest
+from helpers import LinearRecover as Linear
 
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.recover_spread import (
@@ -32,21 +33,6 @@ from trajlm.eval.run_recover_radii import (
 from trajlm.eval.val_verdict import VerdictWarning
 
 M = 111_320.0
-
-
-class Linear:
-    """A stand-in recoverer: time-linear interpolation of each trajectory's known fixes (the
-    fit's code path without a model)."""
-
-    def recover(self, df: pl.DataFrame) -> pl.DataFrame:
-        parts = []
-        for (_,), g in df.group_by("traj_id", maintain_order=True):
-            t = g["t"].cast(pl.Float64).to_numpy()
-            lat, lon = g["lat"].to_numpy().astype(float), g["lon"].to_numpy().astype(float)
-            k = np.isfinite(lat)
-            parts.append(g.with_columns(lat=pl.Series(np.interp(t, t[k], lat[k])),
-                                        lon=pl.Series(np.interp(t, t[k], lon[k]))))  # fmt: skip
-        return pl.concat(parts)
 
 
 def track(trip: str, n: int, speed: float, noise_m: float = 0.0, every: int = 5,

@@ -73,6 +73,8 @@ from trajlm.api_rollout import (
     thin_history,
 )
 from trajlm.api_similar import SimilarSearch  # TrajLM.similar (newuser31)
+from trajlm.api_stays import drop_poor_fixes
+from trajlm.api_stays import hold_stays as stays_held  # a stay's mover held there (newuser32)
 from trajlm.api_subsec import exact_history, steps_at_times
 from trajlm.api_verdict import check_flags
 from trajlm.api_verdict_asked import verdict_asked
@@ -98,7 +100,7 @@ from trajlm.tasks.recover_bridge import BridgeRecoverer as BridgeRecoverer
 from trajlm.tasks.travel_time import ModelTravelTime as ModelTravelTime
 
 PREDICT_KEYWORDS = ("steps", "at_times", "seconds_ahead", "draft", "radii", "fallback", "latest",
-                    *COLUMN_KEYWORDS)  # fmt: skip
+                    "hold_stays", *COLUMN_KEYWORDS)  # fmt: skip
 
 
 class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSearch, ReachSearch):
@@ -165,6 +167,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         radii: Any = None,
         fallback: bool = True,
         latest: bool = False,
+        hold_stays: bool = True,
         **columns: Any,
     ) -> Any:
         """Future positions of every trajectory in `data` (all of it is history).
@@ -227,9 +230,12 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         ``std_m`` and answer ``radii`` from that engine's own error spread on val, saved with
         the verdict (eval/engine_spread.py); a verdict saved without it gives ``std_m`` NaN
         (said once) and leaves radii to the model.
+
+        A history ending in a stay (a phone at home) is held there, said once
+        (``hold_stays=False``: the rollout); cell-tower fixes are left out (api_stays.py).
         """
         check_keywords("TrajLM.predict", columns, PREDICT_KEYWORDS)
-        check_flags(fallback=fallback, latest=latest)
+        check_flags(fallback=fallback, latest=latest, hold_stays=hold_stays)
         verdict = predict_verdict(self, fallback)
         if verdict is None:
             self.last_engine = "model"  # (was left from an earlier call, or never set)
@@ -243,7 +249,14 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             df, layout = coerce(data, repeats="drop", **split(columns))
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
+        df = drop_poor_fixes(df)  # cell-tower fixes, as ingest drops them (api_stays.py)
         owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+        history = df
+
+        def answer(out: pl.DataFrame) -> Any:  # a stay's mover held there (newuser32)
+            out = stays_held(out, history, id_said(layout)) if hold_stays else out
+            return from_canonical(with_owners(out, owners), layout=layout)
+
         verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)
@@ -261,8 +274,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             base, df = baseline_rows(self, verdict, df, int(steps or 5))
             base = engine_spread(self, verdict, base, asked_of, radii)
             if df.height == 0:
-                return from_canonical(with_owners(with_engine(self, base, None, order), owners),
-                                      layout=layout)  # fmt: skip
+                return answer(with_engine(self, base, None, order))
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
@@ -290,7 +302,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             out = with_radii_asked(out, radii, self.radii_bins, df, self)
             if verdict is not None:
                 out = with_engine(self, out, base, order)
-            return from_canonical(with_owners(out, owners), layout=layout)
+            return answer(out)
         if draft is not None:
             raise ValueError("draft= speeds up steps= rollouts; at_times / seconds_ahead run "
                              "without it")  # fmt: skip
@@ -310,13 +322,12 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         if verdict is not None:
             base = engine_spread(self, verdict, base, full, radii)
         if share is None:
-            return from_canonical(with_owners(with_engine(self, base, None, order), owners),
-                                  layout=layout)  # fmt: skip
+            return answer(with_engine(self, base, None, order))
         out = predict_asked(self, *share, layout)
         out = with_radii_asked(out, radii, self.radii_bins, share[0], self)
         if verdict is not None:
             out = with_engine(self, out, base, order)
-        return from_canonical(with_owners(out, owners), layout=layout)
+        return answer(out)
 
     def _history(self, df: pl.DataFrame) -> pl.DataFrame:
         """The history a rollout to asked times reads: thinned to the training step (session

@@ -21,12 +21,18 @@ import polars as pl
 from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
+from trajlm.api_reach_route import (  # noqa: F401 (first_crossing, _flat: importable here)
+    RouteMemory,
+    _flat,
+    first_crossing,
+    route_answers,
+    with_route,
+)
 from trajlm.api_rollout import MAX_STEPS, history_interval
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_subsec import T_NS
-from trajlm.data.geometry import EARTH_RADIUS_M
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -43,9 +49,10 @@ def _number(value: Any, field: str, *, positive: bool = True) -> float:
     return float(value)
 
 
-def _frame_targets(to: Any) -> np.ndarray:
-    """A frame's (lat, lon) columns: the one column whose name holds "lat" and the one holding
-    "lon" / "lng" (GTFS stops.txt's stop_lat / stop_lon, lat / lon, Latitude / Longitude)."""
+def latlon_columns(to: Any) -> tuple[str, str]:
+    """A frame's (lat, lon) column names: the one column whose name holds "lat" and the one
+    holding "lon" / "lng" (GTFS stops.txt's stop_lat / stop_lon, lat / lon, Latitude /
+    Longitude)."""
     cols = [str(c) for c in to.columns]
     lat = [c for c in cols if "lat" in c.lower()]
     lon = [c for c in cols if "lon" in c.lower() or "lng" in c.lower()]
@@ -55,7 +62,13 @@ def _frame_targets(to: Any) -> np.ndarray:
             f"stop_lon), got columns {cols[:8]}",
             field="to",
         )
-    return np.column_stack([np.asarray(to[lat[0]]), np.asarray(to[lon[0]])])
+    return lat[0], lon[0]
+
+
+def _frame_targets(to: Any) -> np.ndarray:
+    """A frame's (lat, lon) columns as an (n, 2) array."""
+    lat, lon = latlon_columns(to)
+    return np.column_stack([np.asarray(to[lat]), np.asarray(to[lon])])
 
 
 def _is_number(v: Any) -> bool:
@@ -133,45 +146,6 @@ def time_grid(horizon_s: float, step_s: float | None, train_step_s: float) -> np
     return np.minimum(step_s * np.arange(1, n + 1), horizon_s)
 
 
-def first_crossing(
-    east: np.ndarray, north: np.ndarray, secs: np.ndarray, radius_m: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For tracks of positions (metres from a target, shape (..., n); position 0 the last fix)
-    at ``secs`` (n,): (the time of the first entry into the circle, NaN where none; the index
-    of the segment's end point that decided it; the closest approach in metres). Positions
-    are joined by straight segments; NaN positions (past an engine's reach) end the track."""
-    ax, ay, bx, by = east[..., :-1], north[..., :-1], east[..., 1:], north[..., 1:]
-    dx, dy = bx - ax, by - ay
-    dd = dx * dx + dy * dy
-    ad = ax * dx + ay * dy
-    aa = ax * ax + ay * ay
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s_near = np.where(dd > 0, np.clip(-ad / dd, 0.0, 1.0), 0.0)
-        near = np.hypot(ax + s_near * dx, ay + s_near * dy)
-        disc = ad * ad - dd * (aa - radius_m**2)
-        s_in = np.where(aa <= radius_m**2, 0.0, (-ad - np.sqrt(disc)) / dd)
-    hit = (aa <= radius_m**2) | ((dd > 0) & (disc >= 0) & (s_in >= 0) & (s_in <= 1))
-    hit &= np.isfinite(near)
-    seg = np.argmax(hit, axis=-1)
-    any_hit = hit.any(axis=-1)
-    s = np.take_along_axis(s_in, seg[..., None], -1)[..., 0]
-    t0, t1 = secs[:-1][seg], secs[1:][seg]
-    eta = np.where(any_hit, t0 + s * (t1 - t0), np.nan)
-    closest = np.nanmin(np.where(np.isfinite(near), near, np.inf), axis=-1)
-    closest = np.where(np.isfinite(closest), closest, np.nan)
-    decider = np.where(
-        any_hit, seg + 1, np.argmin(np.where(np.isfinite(near), near, np.inf), -1) + 1
-    )
-    return eta, decider, closest
-
-
-def _flat(lat: np.ndarray, lon: np.ndarray, lat0: np.ndarray, lon0: np.ndarray):
-    """(east, north) metres of (lat, lon) from (lat0, lon0) on the local tangent plane."""
-    k = np.pi / 180.0
-    east = (lon - lon0) * k * EARTH_RADIUS_M * np.cos(lat0 * k)
-    return east, (lat - lat0) * k * EARTH_RADIUS_M
-
-
 class ReachSearch:
     """Mixin of `TrajLM`: `reach` over `predict(seconds_ahead=...)`."""
 
@@ -183,6 +157,8 @@ class ReachSearch:
         radius_m: float = 50.0,
         horizon_s: float = 1800.0,
         step_s: float | None = None,
+        route: bool = True,
+        memory: Any = None,
         **columns: Any,
     ) -> Any:
         """When each trajectory's predicted path first comes within ``radius_m`` of each point
@@ -198,7 +174,15 @@ class ReachSearch:
         ``to``), ``target_lat``, ``target_lon``, ``reached``, ``eta_s`` (seconds after the last
         fix; 0 when the last fix is already inside; NaN when not reached), ``reach_time`` (in
         the input's time kind; null when not reached), ``closest_m`` (closest approach of the
-        path within the horizon) and ``engine`` (who answered the deciding position)."""
+        path within the horizon) and ``engine`` (who answered the deciding position).
+
+        ``route`` (default on; session 32): where ``MIN_PATHS`` or more past paths went this
+        way (other trips of ``data``, the mover's own earlier trips, and the trips of
+        ``memory``: any frame ``data`` could be, read with the same column keywords, or a
+        ``RouteMemory.read(frame)`` read once for many calls), they
+        answer instead (engine ``"route"``, trajlm/api_reach_route.py): reached when at least
+        half of them reached the target within the horizon, ``eta_s`` the median of their
+        times from here; ``paths`` says how many answered (0: the rollout did)."""
         check_keywords("TrajLM.reach", columns, COLUMN_KEYWORDS)
         radius = _number(radius_m, "radius_m")
         horizon = _number(horizon_s, "horizon_s")
@@ -228,12 +212,60 @@ class ReachSearch:
                 f"target {i} {targets[i].tolist()}): latitude and longitude swapped, in `to` "
                 "(give (lat, lon)) or in the data's columns?"
             )
+        past = _memories(df, memory, columns) if route else None
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
+        table = _reach_table(hist, pred, targets, grid, radius, self)
+        if past is not None:
+            answers = route_answers(past, hist, targets, radius, horizon)
+            last_t = dict(
+                hist.group_by("traj_id").agg(pl.col("t").last().cast(pl.Float64)).iter_rows()
+            )
+            table = with_route(table, answers, last_t)
+        else:
+            table = table.with_columns(paths=pl.lit(0, dtype=pl.Int64))
+        table = with_target_columns(table, to)
         return from_canonical(
-            with_owners(_reach_table(hist, pred, targets, grid, radius, self), owners),
+            with_owners(table, owners),
             layout=layout,
             times=("reach_time",),
         )
+
+
+def with_target_columns(table: pl.DataFrame, to: Any) -> pl.DataFrame:
+    """``table`` with a target frame's own other columns (GTFS stops.txt's stop_id,
+    stop_name, ...; a pandas frame's named index too) beside each row's ``target``; a name
+    the answer has already is written ``target_NAME``, as is one the caller's time /
+    position columns could be read as (session 32: only the target's position came back)."""
+    if not hasattr(to, "columns"):
+        return table
+    lat, lon = latlon_columns(to)
+    if isinstance(to, pl.DataFrame):
+        frame = to
+    else:  # a named index (stops.set_index("stop_id")) comes back as a column too
+        names = [n for n in getattr(to.index, "names", [None]) if n is not None]
+        frame = pl.from_pandas(to.reset_index(drop=not names))
+    frame = frame.drop(lat, lon)
+    if not frame.width:
+        return table
+    taken = {*table.columns, "t", "time", "timestamp", "lat", "lon", "geometry", "piece"}
+    frame = frame.rename({c: f"target_{c}" for c in frame.columns if c in taken})
+    extra = frame.with_row_index("target").with_columns(pl.col("target").cast(pl.Int64))
+    return table.with_columns(pl.col("target").cast(pl.Int64)).join(
+        extra, on="target", how="left", maintain_order="left"
+    )
+
+
+def _memories(df: pl.DataFrame, memory: Any, columns: dict) -> list[tuple[RouteMemory, bool]]:
+    """The past fixes route-aware reach reads: every trajectory of the input (the mover's own
+    latest one is skipped per query: True) and ``memory``'s (a frame, or a RouteMemory read
+    once)."""
+    own = df.select(pl.col("traj_id").cast(pl.String), pl.col("t").cast(pl.Float64), "lat", "lon")
+    memories = [(RouteMemory(own), True)]
+    if memory is not None:
+        if not isinstance(memory, RouteMemory):
+            memory = RouteMemory.read(memory, **columns)
+        memories.append((memory, False))
+    return memories
 
 
 def _reach_table(

@@ -20,6 +20,7 @@ from trajlm import (
     cli_evaluate,
     cli_finetune,
     cli_predict,
+    cli_reach,
     cli_recovery,
     cli_route,
     cli_selector,
@@ -290,6 +291,7 @@ app.command("anomalies")(cli_anomalies.anomalies)  # trajlm/cli_anomalies.py
 app.command("train-selector")(cli_selector.train_selector)  # trajlm/cli_selector.py
 app.command("train-recovery")(cli_recovery.train_recovery)  # trajlm/cli_recovery.py
 app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover on a file
+app.command("reach")(cli_reach.reach)  # trajlm/cli_reach.py: TrajLM.reach on a file (reach32)
 app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 

@@ -333,8 +333,12 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         if line := single_point_line(df):  # as the API and the server say (badin17 F1)
             io.warn(line, source)
         from trajlm.api_rollout import with_calibrated_std
+        from trajlm.api_stays import drop_poor_fixes, hold_stays
 
-        return with_calibrated_std(predict_table(m, df, steps), df)  # as the API (session 20)
+        # cell-tower fixes left out, a phone at its stay held there: as the API (newuser32)
+        df = _said(lambda: drop_poor_fixes(df), None)
+        out = with_calibrated_std(predict_table(m, df, steps), df)  # as the API (session 20)
+        return _said(lambda: hold_stays(out, df), None)
     from trajlm.api import TrajLM
     from trajlm.model.coverage import load_coverage
 

@@ -33,6 +33,7 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     POINT_COLUMNS,
     data_zone,
     ingest_note,
+    jitter_note,
     load_points,
     points_and_notes,
     points_notes_zone,
@@ -46,6 +47,7 @@ from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
+from trajlm.llm.yes_no import is_yes_no
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
@@ -64,6 +66,10 @@ def _night_dates(start: pl.Series) -> tuple:
     night" is a night shift only on data that work at night (set 29; a day shift's "Monday night" stays hours)."""
     night = start.filter((start.dt.hour() >= 18) | (start.dt.hour() < 6))
     return tuple((night - timedelta(hours=12)).dt.date().drop_nulls().unique().sort().to_list())
+
+
+# the fields that name when a trip started (the "no trip that day" note of a yes / no answer)
+_WHEN_FIELDS = ("weekdays", "hour_from", "hour_to", "date_from", "date_to", "night_of")
 
 
 class Asker:
@@ -90,7 +96,9 @@ class Asker:
         tz: str | None = None,
         columns: dict | None = None,
         time_format: str | None = None,
+        **column_keywords: str,
     ):
+        columns = keyword_columns(columns, column_keywords)  # traj_col=... as TrajLM takes it
         self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
@@ -146,6 +154,7 @@ class Asker:
         self._model = model
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
+        self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -192,6 +201,10 @@ class Asker:
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
+        if asked is plan and plan.action == "list" and is_yes_no(question):
+            answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
+            if answer.n_total == 0 and (gone := self._no_trip_that_day(plan, trips)):
+                answer.notes.append(gone)
         if (
             plan.vehicle is not None and self._ingest_note
         ):  # a vehicle's total is of the pieces kept (set 15)
@@ -200,6 +213,8 @@ class Asker:
             self._subsecond_note and plan.action != "count"
         ):  # a count of trips is the same at any rate
             answer.notes.append(self._subsecond_note)
+        if self._jitter_note and plan.metric == "length_m":
+            answer.notes.append(self._jitter_note)
         answer.notes.extend(self.notes)
         return answer
 
@@ -208,6 +223,23 @@ class Asker:
         answer = self.run(self.plan(question))
         answer.seconds = time.perf_counter() - t0
         return answer
+
+    def _no_trip_that_day(self, plan: QueryPlan, trips: pl.DataFrame) -> str | None:
+        """The note under a "no" where the days / hours asked hold no trip of any vehicle at all
+        ("was TRI-3 out on Sunday" on data of Monday to Wednesday): absent from the data, not
+        stayed in (set 32); None where other trips match those days, or no day was asked."""
+        from trajlm.llm.query import select_trips
+
+        keep = {k: getattr(plan, k) for k in _WHEN_FIELDS if getattr(plan, k) is not None}
+        if not keep:
+            return None
+        only = QueryPlan(action="count", **keep)
+        only._zone = plan._zone
+        if len(select_trips(only, self.points, trips)) > 0:
+            return None
+        first, last = trips["start"].min(), trips["start"].max()
+        return (f"no trip of any vehicle matches that time: the data's trips start from "
+                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")  # fmt: skip
 
     def _started_there(self, plan: QueryPlan) -> str:
         """A place filter matches any point of a trip; a question about where trips started
@@ -263,10 +295,13 @@ def ask(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    **column_keywords: str,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
-    column names). For many questions build an ``Asker`` once."""
+    column names, or as keywords the way ``TrajLM`` takes them: ``traj_col=``, ``time_col=``,
+    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``). For many questions build an
+    ``Asker`` once."""
     return Asker(
         data,
         planner=planner,
@@ -275,4 +310,32 @@ def ask(
         tz=tz,
         columns=columns,
         time_format=time_format,
+        **column_keywords,
     )(question)
+
+
+# TrajLM's (and ingest's --traj-col ...) column keywords -> ``columns``' keys (session 32:
+# ``trajlm.ask(q, trips, traj_col="trip")`` was "TypeError: ask() got an unexpected keyword")
+COLUMN_KEYS = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
+               "label_col": "label", "vehicle_col": "vehicle_id"}  # fmt: skip
+
+
+def keyword_columns(columns: dict | None, keywords: dict[str, Any]) -> dict | None:
+    """``columns`` with the column keywords added (each a column name), one line for a
+    keyword that is none of them or a key given both ways."""
+    if not keywords:
+        return columns
+    from trajlm._arguments import check_keywords
+
+    check_keywords("trajlm.ask", keywords, COLUMN_KEYS)
+    out = dict(columns or {})
+    for k, v in keywords.items():
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            raise TrajlmInputError(f"{k} must be a column name, got {v!r}", field=k)
+        if COLUMN_KEYS[k] in out and out[COLUMN_KEYS[k]] != v:
+            raise TrajlmInputError(f"{k}={v!r} and columns['{COLUMN_KEYS[k]}']="
+                                   f"{out[COLUMN_KEYS[k]]!r}: give one", field=k)  # fmt: skip
+        out[COLUMN_KEYS[k]] = v
+    return out

@@ -20,6 +20,16 @@ import torch
 import trajlm
 
 
+def fit(df: pl.DataFrame, out: Path, steps: int) -> None:
+    """``TrajLM.fit`` as a user would (seed 0, one thread) into OUT/run, its store OUT/store
+    (both replaced: they are this script's own outputs)."""
+    run, store = out / "run", out / "store"
+    shutil.rmtree(run, ignore_errors=True)
+    shutil.rmtree(store, ignore_errors=True)
+    trajlm.TrajLM.fit(df, run, max_steps=steps, seed=0, threads=1, store=store)
+    print(f"wrote {run} (store {store})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path)
@@ -34,11 +44,7 @@ def main() -> None:
         lat=pl.col("latitude"),
         lon=pl.col("longitude"),
     ).with_columns(t=pl.col("t").dt.epoch("s"))
-    run, store = a.out / "run", a.out / "store"
-    shutil.rmtree(run, ignore_errors=True)
-    shutil.rmtree(store, ignore_errors=True)
-    trajlm.TrajLM.fit(df, run, max_steps=a.steps, seed=0, threads=1, store=store)
-    print(f"wrote {run} (store {store})")
+    fit(df, a.out, a.steps)
 
 
 if __name__ == "__main__":

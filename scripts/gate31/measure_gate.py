@@ -90,39 +90,67 @@ def bootstrap(a: np.ndarray, b: np.ndarray, seed: int = 0) -> list[float]:
     return [float(np.percentile(r, 2.5)), float(np.percentile(r, 97.5))]
 
 
-def main() -> None:
+def parser() -> argparse.ArgumentParser:
+    """NAME STORE MODEL [--n] [--seeds] [--split]: this script's and gate32's measure.py's."""
     ap = argparse.ArgumentParser()
     ap.add_argument("name"), ap.add_argument("store"), ap.add_argument("model")
     ap.add_argument("--n", type=int, default=600, help="val trajectories (a seeded sample)")
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--split", default="val", help="val; train: a run's own trajectories")
-    a = ap.parse_args()
+    return ap
+
+
+def load(a: argparse.Namespace) -> tuple[TrajLM, dict, pl.DataFrame]:
+    """The model (one thread), its coverage record (it must hold the windows') and a seeded
+    sample of ``a.n`` trajectories of the store's ``a.split``."""
     m = TrajLM.from_pretrained(a.model, threads=1)
-    cfg = m.model.config
-    cov = dict(cfg.coverage)
+    cov = dict(m.model.config.coverage)
     if not cov.get("window_speed_mps"):
         raise SystemExit(f"{a.model}: its coverage record has no window_speed_mps (rebuild it)")
-    recs = records(cov)
     cols = ["traj_id", "t", "lat", "lon"]
     df = pl.concat(list(iter_store_batches(a.store, a.split, columns=cols)))
     ids = df["traj_id"].unique().sort()
     df = df.filter(pl.col("traj_id").is_in(ids.sample(min(a.n, len(ids)), seed=0).implode()))
+    return m, cov, df
+
+
+def score(m: TrajLM, cov: dict, df: pl.DataFrame, recs: dict, rules: tuple[str, ...],
+          gated: tuple[str, ...], seeds: int) -> pl.DataFrame:  # fmt: skip
+    """Per seed and window: each rule's ADE (column named as the rule) and, for the ``gated``
+    rules, the gate's speed factor (g_RULE)."""
+    cfg = m.model.config
     history = cfg.max_len - K
     proj = NormStats.from_dict(cfg.stats).projection
     step_limit = float(cfg.max_step_norm) * float(cfg.stats["dxy_scale"])
     rows = []
-    for seed in range(a.seeds):
+    for seed in range(seeds):
         hist, truth = windows(df, history, seed)
         r = hist.select("traj_id").unique()
-        for rule in RULES:
+        for rule in rules:
             r = r.join(ade(predict(m, hist, rule, recs, cov), truth).rename({"d": rule}),
                        on="traj_id")  # fmt: skip
-            if rule in ("old", "new", "windows"):
+            if rule in gated:
                 g = gate_table(recs[rule], hist, proj, step_limit, history)
                 r = r.join(g.select("traj_id", pl.col("g_speed_mps").alias(f"g_{rule}")),
                            on="traj_id")  # fmt: skip
         rows.append(r.with_columns(seed=pl.lit(seed)))
-    r = pl.concat(rows)
+    return pl.concat(rows).sort("seed", "traj_id")  # a fixed order: the bootstrap is seeded
+
+
+def write(dest: Path, name: str, out: dict, r: pl.DataFrame) -> None:
+    """DEST/NAME.json (the summary, also printed) and DEST/NAME_windows.csv (every window)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / f"{name}.json").write_text(json.dumps(out, indent=2) + "\n")
+    r.write_csv(dest / f"{name}_windows.csv")
+    print(json.dumps(out, indent=2))
+
+
+def main() -> None:
+    a = parser().parse_args()
+    m, cov, df = load(a)
+    recs = records(cov)
+    history = m.model.config.max_len - K
+    r = score(m, cov, df, recs, RULES, ("old", "new", "windows"), a.seeds)
     out = {"store": str(a.store), "split": a.split, "model": a.model, "n_windows": len(r), "seeds": a.seeds,
            "history": history, "k": K,
            "ranges": {k: [recs[k]["traj_speed_mps"][p] for p in ("p5", "p95")]
@@ -146,11 +174,7 @@ def main() -> None:
     if len(diff) > 1:
         out["differ"]["new_over_old_ci95"] = bootstrap(diff["new"].to_numpy(),
                                                        diff["old"].to_numpy())  # fmt: skip
-    dest = Path(os.environ.get("GATE31_OUT", "runs/gate31"))
-    dest.mkdir(parents=True, exist_ok=True)
-    (dest / f"{a.name}.json").write_text(json.dumps(out, indent=2) + "\n")
-    r.write_csv(dest / f"{a.name}_windows.csv")
-    print(json.dumps(out, indent=2))
+    write(Path(os.environ.get("GATE31_OUT", "runs/gate31")), a.name, out, r)
 
 
 if __name__ == "__main__":

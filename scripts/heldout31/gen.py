@@ -18,26 +18,10 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from heldout_common import legs as _legs  # noqa: E402
 from heldout_common import noisy, step, write_sets  # noqa: E402
 
 GPS_UTC_S = 18  # GPS time runs 18 s ahead of UTC since 2017
-
-
-def _legs(rng, lat, lon, t, n, dt, speed, turn_sd, stop_p=0.0, stop_n=(3, 12)):
-    """n fixes every ~dt s of a mover at speed() m/s turning turn_sd rad a step, stopping now and
-    then (stop_p a step, for stop_n steps); yields (t, lat, lon, v, heading)."""
-    head = rng.uniform(0, 2 * math.pi)
-    stopped = 0
-    for _ in range(n):
-        if stopped == 0 and rng.random() < stop_p:
-            stopped = int(rng.integers(*stop_n))
-        v = 0.0 if stopped else max(0.0, speed())
-        stopped = max(0, stopped - 1)
-        head += rng.normal(0, turn_sd)
-        d = dt * (1 + rng.uniform(-0.1, 0.1))
-        lat, lon = step(lat, lon, head, v * d)
-        t = t + pd.Timedelta(seconds=round(d, 3))
-        yield t, lat, lon, v, head
 
 
 def vms_tacsat(rng, out: Path) -> None:

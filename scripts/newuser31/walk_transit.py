@@ -24,7 +24,7 @@ import pandas as pd
 import trajlm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from newuser_walk import post_each, start_server  # noqa: E402
+from newuser_walk import serve_and_post  # noqa: E402
 from newuser_walk import step as run_cell  # noqa: E402
 
 OUT = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER31_OUT", "/tmp/newuser31"))
@@ -127,26 +127,21 @@ AHEAD = {"seconds_ahead": [60, 300], "radii": [50, 90]}  # a dashboard's next 1 
 
 
 def serve(run: str, port: int = 8766) -> None:
-    srv = start_server(run, port, OUT / "serve.log")
-    try:
-        avl = pd.read_csv(OUT / "avl.csv")
-        buses = avl[avl["VehicleRef"].isin(sorted(avl["VehicleRef"].unique())[:2])]
-        rows = buses.groupby("VehicleRef").tail(15).to_dict("records")
-        holes = [dict(r, Latitude=None, Longitude=None) if i % 4 == 2 else r
-                 for i, r in enumerate(rows)]  # fmt: skip
-        requests = [
-            ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
-            ("/predict", {"steps": 3, "latest": True, "output": "table", "trajectories": rows}),
-            ("/predict", {**AHEAD, "output": "table", "trajectories": rows}),
-            ("/recover", {"output": "table", "trajectories": holes}),
-            ("/embed", {"trajectories": rows}),
-            ("/similar", {"k": 2, "trajectories": rows}),
-            ("/ask", {"question": "how many buses are there?", "trajectories": rows}),
-        ]
-        post_each(port, requests, 500)
-    finally:
-        srv.terminate()
-        srv.wait()
+    avl = pd.read_csv(OUT / "avl.csv")
+    buses = avl[avl["VehicleRef"].isin(sorted(avl["VehicleRef"].unique())[:2])]
+    rows = buses.groupby("VehicleRef").tail(15).to_dict("records")
+    holes = [dict(r, Latitude=None, Longitude=None) if i % 4 == 2 else r
+             for i, r in enumerate(rows)]  # fmt: skip
+    requests = [
+        ("/predict", {"steps": 3, "output": "table", "trajectories": rows}),
+        ("/predict", {"steps": 3, "latest": True, "output": "table", "trajectories": rows}),
+        ("/predict", {**AHEAD, "output": "table", "trajectories": rows}),
+        ("/recover", {"output": "table", "trajectories": holes}),
+        ("/embed", {"trajectories": rows}),
+        ("/similar", {"k": 2, "trajectories": rows}),
+        ("/ask", {"question": "how many buses are there?", "trajectories": rows}),
+    ]
+    serve_and_post(run, port, OUT / "serve.log", requests, 500)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Session 30 (vessel30): newuser30's maritime frictions 1-3 on its generated feed, after the fixes.
 
 What it measures: (1) the coverage warnings a run fitted on the feed gives on its own 40 vessels
-(predict's history: max_len - 5 points), with the speed record read over windows of max_len
-points (this branch) and, for comparison, over whole tracks (the record's ``traj_speed_mps``,
-as before); (2) trajlm-small's interval line on the feed; (3) the run's val verdict's small-val
+(predict's history: max_len - 5 points), with the run's record as the warning reads it
+(coverage_gate.speed_reference: tracks, the high end the windows' of max_len points where the
+tracks' misses them; session 31) and, for comparison, over whole tracks only (the record's
+``traj_speed_mps``, before session 31); (2) trajlm-small's interval line on the feed; (3) the run's val verdict's small-val
 line (which baseline the 20 windows of the 4 val trips pick, and the runner-up).
 Command: PYTHONPATH=. python scripts/vessel30/check_frictions.py [OUT]
 (OUT default $VESSEL30_OUT or /tmp/vessel30: the feed from scripts/newuser30/gen_vessels.py,
@@ -41,7 +42,9 @@ def main() -> None:
     history = card["max_len"] - 5
     print("training speeds (m/s): whole tracks", cov["traj_speed_mps"])
     print("training speeds (m/s): windows of", card["max_len"], cov.get("window_speed_mps"))
-    print("(1) own 40 vessels, windows:", coverage_warnings(card, canon, history) or "no line")
+    print(
+        "(1) own 40 vessels, record as read:", coverage_warnings(card, canon, history) or "no line"
+    )
     before = {**card, "coverage": {k: v for k, v in cov.items() if k != "window_speed_mps"}}
     print("(1) own 40 vessels, whole tracks (before):", coverage_warnings(before, canon, history))
     small = Path(__file__).resolve().parents[2] / "trajlm" / "checkpoints" / "trajlm-small"

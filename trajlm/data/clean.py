@@ -34,6 +34,8 @@ from trajlm.data.clean_common import (  # noqa: F401  (re-exported: one import f
     _step_speed_mps,
     fast_points,
 )
+from trajlm.data.clean_keywords import as_pieces as keyed_pieces
+from trajlm.data.clean_keywords import config_from_keywords
 from trajlm.data.clean_sampling import AddSpeed, Resampler, Thinner, thin_mask  # noqa: F401
 from trajlm.data.clean_speed import SpeedFilter, speed_filter_mask  # noqa: F401
 from trajlm.data.clean_split import (  # noqa: F401
@@ -212,7 +214,9 @@ def clean(df: Any, config: CleanConfig | None = None, *, return_report: bool | N
         return_report = bool(return_report)
     if return_report is not None and not isinstance(return_report, bool):
         raise TrajlmInputError(f"return_report must be True or False, got {return_report!r}")
-    out, report = _clean(df, config, **columns)
+    # split_at_stops=True, stop_minutes=..., any CleanConfig field (session 32, newuser32)
+    config, columns, said = config_from_keywords(config, columns, PRESETS["default"])
+    out, report = _clean(df, config, as_pieces=said, **columns)
     if return_report is None:
         from trajlm.errors import warn_once_at_caller
 
@@ -229,8 +233,10 @@ def clean(df: Any, config: CleanConfig | None = None, *, return_report: bool | N
     return out, report
 
 
-def _clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[Any, DropReport]:
-    """``clean``'s work: (the cleaned table, its DropReport)."""
+def _clean(df: Any, config: CleanConfig | None = None, *, as_pieces: bool = False,
+           **columns: Any) -> tuple[Any, DropReport]:  # fmt: skip
+    """``clean``'s work: (the cleaned table, its DropReport); ``as_pieces``: a frame cut by
+    the config's own rule comes back keyed by the caller's id and ``piece`` (clean_keywords)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
     if not canonical or columns:
         from dataclasses import replace
@@ -278,6 +284,8 @@ def _clean(df: Any, config: CleanConfig | None = None, **columns: Any) -> tuple[
             report.drop("placeholder_mmsi", n_mmsi)
         if (pieces := layout.pieces) is not None:  # the cuts coerce made, counted as ingest's
             report.repair("gap_splits", len(pieces) - pieces[SOURCE_ID].n_unique())
+        if as_pieces:  # the caller's id and `piece` (clean_keywords.py)
+            out = keyed_pieces(out, layout)
         return index_back(
             from_canonical(out, layout=layout, caller_order=True), caller_index
         ), report

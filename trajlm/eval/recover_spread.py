@@ -38,6 +38,12 @@ fix from the time-linear interpolation of the known fixes either side (a straigh
 gives 0; GPS scatter gives about its size). A file with ``noise_floor`` k > 0 reads the scale as
 hypot(speed x gap, k x jitter): a jittery slow track's circle widens, a clean one is left alone,
 a fast mover's barely moves. Files without the field (sessions 28-30) answer as before.
+
+Session 32 (uncert32): one rule for the longest known step the mean speed and the jitter read,
+at fit time and at answer time: ``step_limit_s`` (the calibrated gap, ``calibrated_gap_s`` of the
+scored hidden points, which the fit keeps as ``max_gap_s``). The run fit read every step while
+answers left out those past ``max_gap_s`` (review31), so a long known step without hidden points
+in it moved the fitted speed and not the answered one.
 """
 
 from __future__ import annotations
@@ -86,6 +92,20 @@ def jitter_m(t: np.ndarray, x: np.ndarray, y: np.ndarray, max_step_s: float | No
     w = np.where(ok, d1 / np.where(span > 0, span, 1.0), 0.0)
     px, py = x[:-2] + w * (x[2:] - x[:-2]), y[:-2] + w * (y[2:] - y[:-2])
     return float(np.median(np.hypot(x[1:-1] - px, y[1:-1] - py)[ok]))
+
+
+def calibrated_gap_s(gap_s: Any) -> float:
+    """The longest gap among scored hidden points: a fit keeps it as ``max_gap_s`` (points in
+    longer gaps get no circle) and reads the scale with it as ``step_limit_s``."""
+    g = np.asarray(gap_s, np.float64)
+    return float(np.max(g[np.isfinite(g)]))
+
+
+def step_limit_s(spread: dict) -> float | None:
+    """The longest known step the scale's mean speed and jitter read, for a fit's rows and for
+    the answers alike: the file's calibrated gap (None for session 28's files: every step)."""
+    limit = spread.get("max_gap_s")
+    return None if limit is None else float(limit)
 
 
 def floored_scale(spread: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
@@ -170,7 +190,7 @@ def fit_recover_spread(err: Any, feats: dict[str, np.ndarray], w: Any, groups: A
             bins.append({"bin": i, **_entry(r[m], w[m])})
     return {"kind": "trajlm-recover-radii", "version": 1, "note": note,
             "gap_edges_s": list(GAP_EDGES_S), "position_edges": list(position_edges), **floor,
-            "max_gap_s": float(np.max(feats["gap_s"][use])),  # past it: NaN (module doc)
+            "max_gap_s": calibrated_gap_s(feats["gap_s"][use]),  # past it: NaN (module doc)
             "pooled": _entry(r[use], w[use]), "bins": bins}  # fmt: skip
 
 
@@ -228,7 +248,7 @@ def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int],
     from trajlm.eval.radii_bins import seconds
 
     f = gap_features(seconds(out["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
-                     known, trajectory_numbers(out), spread.get("max_gap_s"))  # fmt: skip
+                     known, trajectory_numbers(out), step_limit_s(spread))  # fmt: skip
     cols = spread_columns(spread, f, levels)
     if line := beyond_line(spread, f["gap_s"]):
         warnings.warn(line, stacklevel=stacklevel + 1)
@@ -302,6 +322,6 @@ def load_recover_spread(directory: str | Path | None) -> dict | None:
     return d
 
 
-__all__ = ["GAP_FEATURES", "NOISE_FLOOR", "RECOVER_RADII_FILE", "beyond_calibration", "beyond_line", "fit_recover_spread",
-           "floored_scale", "gap_features", "jitter_m", "load_recover_spread", "spread_columns",
+__all__ = ["GAP_FEATURES", "NOISE_FLOOR", "RECOVER_RADII_FILE", "beyond_calibration", "beyond_line",
+           "calibrated_gap_s", "fit_recover_spread", "floored_scale", "gap_features", "jitter_m", "load_recover_spread", "spread_columns", "step_limit_s",
            "with_recover_spread"]  # fmt: skip

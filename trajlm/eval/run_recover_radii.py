@@ -21,7 +21,9 @@ stale file is removed).
 but held only 60-75 % inside the 90 % circle on three of the four (trajlm-small's file read on
 the same answers: 96-100 %): a quantile of 2-3 val trips does not carry to other trips, and a
 circle that looks calibrated but is not is worse than a refusal (uncert29's rule).
-docs/generalization.md "Session 31 (uncert31)"; scripts/uncert31/run_cover.py. A user who
+docs/generalization.md "Session 31 (uncert31)"; scripts/uncert31/run_cover.py. Session 32
+(uncert32, scripts/uncert32/slow.py trips): within one store's val trips a fit needs about 40
+trips before its 90 % circle holds on the others in 9 draws of 10 (3 trips: 76-80 % median). A user who
 wants it calls it on their run's kept folder:
 
     from trajlm.eval.run_recover_radii import fit_run_recover_radii
@@ -50,6 +52,7 @@ from trajlm.eval.recover_spread import (
     MIN_N,
     NOISE_FLOOR,
     RECOVER_RADII_FILE,
+    calibrated_gap_s,
     fit_recover_spread,
     gap_features,
 )
@@ -68,18 +71,20 @@ FEATURES = GAP_FEATURES  # the columns recover_answers keeps per hidden point
 
 def recover_answers(lm: Any, val: pl.DataFrame, trips: int = TRIPS) -> pl.DataFrame:
     """One row per hidden val point of each setting (module doc): trip, setting, err (m) of
-    ``lm.recover``'s answer, and the point's ``gap_features``."""
+    ``lm.recover``'s answer, and the point's ``gap_features`` read as the answers will read them
+    (steps past the calibrated gap left out: ``recover_spread.step_limit_s``). A setting whose
+    answer has another row count than its input is left out with one warning naming it."""
     df = val.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon").sort("traj_id", "t")
     n = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") >= 3)
     df = df.filter(pl.col("traj_id").is_in(n["traj_id"][:trips].implode()))
     schema = {"trip": pl.String, "setting": pl.String, "err": pl.Float64,
               **dict.fromkeys(FEATURES, pl.Float64)}  # fmt: skip
-    parts = [pl.DataFrame(schema=schema)]
     if not df.height:
-        return parts[0]
+        return pl.DataFrame(schema=schema)
     t = seconds(df["t"]).to_numpy()
     ll = df.select("lat", "lon").to_numpy().astype(np.float64)
     groups = df["traj_id"].rank("dense").to_numpy()
+    answered = []
     for name, kw in SETTINGS:
         known = make_recovery_task(df, **kw).known
         if known.all():
@@ -91,11 +96,20 @@ def recover_answers(lm: Any, val: pl.DataFrame, trips: int = TRIPS) -> pl.DataFr
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             out = lm.recover(inp)
-        if out.height != df.height:
+        if out.height != df.height:  # no row-by-row error to score (review31: it was silent)
+            warnings.warn(f"recovery radii fit: setting {name!r} left out: recover answered "
+                          f"{out.height} rows for {df.height}", stacklevel=2)  # fmt: skip
             continue
         err = haversine(out["lat"].to_numpy(), out["lon"].to_numpy(), ll[:, 0], ll[:, 1])
-        f = gap_features(t, ll, known, groups)
-        h = ~known
+        answered.append((name, known, err, gap_features(t, ll, known, groups)["gap_s"]))
+    scored = [g[~k & np.isfinite(e) & np.isfinite(g)] for _, k, e, g in answered]
+    if not sum(len(g) for g in scored):
+        return pl.DataFrame(schema=schema)
+    # the fit keeps this as max_gap_s; answers then leave out known steps past it: so do its rows
+    limit = calibrated_gap_s(np.concatenate(scored))
+    parts = []
+    for name, known, err, _ in answered:
+        f, h = gap_features(t, ll, known, groups, limit), ~known
         parts.append(pl.DataFrame({"trip": df["traj_id"].to_numpy()[h], "setting": name,
                                    "err": err[h], **{k: f[k][h] for k in FEATURES}},
                                   schema=schema))  # fmt: skip

@@ -10,6 +10,7 @@ import polars as pl
 
 from trajlm.llm.calendar import clock
 from trajlm.llm.plan import QueryPlan
+from trajlm.llm.yes_no import head as yes_no_head
 
 # the unit each metric's values are in (printed with a mean / median / sum)
 METRIC_UNITS = {"duration_s": "s", "stop_s": "s", "moving_s": "s", "stopped_s": "s", "inside_s": "s", "above_s": "s", "reach_m": "m", "away_m": "m", "length_m": "m", "speed_kmh": "km/h",
@@ -28,6 +29,9 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # said under the answer (copies left out)
     n_match: int | None = None  # share: the trips that meet the condition (of n_total)
     text: str | None = None  # printed instead of the value (peak: "07:00-08:00 (13 of 139 trips)")
+    yes_no: bool = (
+        False  # a yes / no question: the list's first line says yes or no (yes_no.py, set 32)
+    )
 
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
@@ -68,6 +72,8 @@ class Answer:
                 head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
                 if self.plan.action == "top":
                     head = f"top {len(t)} of {n} trips"
+                elif self.yes_no:
+                    head = yes_no_head(n) + (f" (first {len(t)} shown)" if n > len(t) else "")
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float) and self.plan.action == "share":
             return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"

@@ -86,6 +86,27 @@ def ingest_note(data: Any) -> str | None:
     return f"at ingest this store {' and '.join(said)}: trips are the pieces kept (drop_report in manifest.json)"
 
 
+def jitter_note(data: Any) -> str | None:
+    """Said under a distance answer where the fixes carry a stated accuracy (a phone's) and the
+    trips were not cut at stops: a still phone's fixes tens of metres apart every few minutes add
+    up to distance (session 32, newuser32: P07's two weeks 275.9 km, 157.9 km of it inside
+    trips; 186.1 km on the store ingested with --split-at-stops). Stores only: the manifest's
+    columns and drop report ("stopped" counted: cut at stops). A frame's trips may be the
+    caller's own (a diary's), which a note would wrongly doubt."""
+    if not isinstance(data, (str, Path)):
+        return None
+    try:
+        manifest = json.loads((Path(data) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    stopped = ((manifest.get("drop_report") or {}).get("dropped") or {}).get("stopped", 0)
+    if stopped or "accuracy_m" not in (manifest.get("columns") or {}):
+        return None
+    return ("these fixes carry an accuracy column and the trips were not cut at stops: a still "
+            "phone's jitter counts as distance (`trajlm data ingest --split-at-stops`, Python "
+            "trajlm.clean(df, split_at_stops=True), keeps the trips between stays)")  # fmt: skip
+
+
 def subsecond_note(data: Any) -> str | None:
     """What a store's ingest thinned (a 10 Hz vest kept at one fix a second: ``sub_second_fix`` in its drop_report),
     said under every answer: speeds, time above a speed and stops are read from 1-s steps (set 27)."""

@@ -16,7 +16,7 @@ from trajlm.llm.plan import CannotAnswer
 _TRIPS = r"(?:trips?|rides?|journeys?|fares?|jobs?|pick-?ups?)"
 # each phrase with the call type it names; a phrase is blanked out of the question where it is read
 _PHRASES = (
-    (r"\(?\s*(?:with\s+|of\s+)?call[\s_-]*type\s*(?:=|:|is|was|of)?\s*['\"]?(?P<letter>[abc])\b['\"]?\s*\)?", None),
+    (r"\(?\s*(?:with\s+|of\s+)?call[\s_-]*type\s*(?:=|:|is|was|of)?\s*['\"]?(?P<letter>[a-z])\b['\"]?\s*\)?", None),
     (rf"\bstreet[\s-]+(?:hails?|hailed|pick-?ups?|{_TRIPS})\b", "C"),
     (r"\b(?:hailed|flagged(?:\s+down)?|picked\s+up)\s+(?:on|in|from)\s+the\s+streets?\b", "C"),
     (r"\bhails?\b(?=\s+(?:on|in)\s+the\s+street\b)(?:\s+(?:on|in)\s+the\s+street)?", "C"),

@@ -22,7 +22,8 @@ _BACK = r"(?P<back>get\s+back|come\s+back|return|arrive\s+back|finish|end\s+the\
 # "the depot", "home", "its nest": where tours begin and end, named without coordinates
 _BASE = r"(?:(?:the|its|his|her|their|our)\s+)?(?:depot|home|base|yard|warehouse|hub|garage|office|port|harbou?r|nest|roost|colony|dock|pier)"
 WHEN = re.compile(
-    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+(?P<who>\S+(?:\s+\S+)?)\s+(?:{_LEFT}|{_BACK})\b"
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+(?P<who>\S+(?:\s+(?!(?:first|last|finally)\s)\S+)?)\s+"
+    rf"(?:(?P<adverb>first|last|finally)\s+)?(?:{_LEFT}|{_BACK})\b"
     rf"(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",
     re.I,
 )
@@ -64,6 +65,12 @@ def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
     if m is None:
         return None
     rest = m.group("rest").strip().rstrip("?")
+    # "what time did TUG-22 first leave" (set 32): its first start; "finally get back" its last end
+    if m.group("adverb") and (m.group("adverb").lower() == "first") != (
+        m.group("left") is not None
+    ):
+        raise CannotAnswer("the start of the last trip or the end of the first is not read: ask when it "
+                           "first left or last got back")  # fmt: skip
     # "what time did taxi X start its first trip", "... finish its last run" (set 25): the trip the action reads
     ordinal = re.match(r"^(?:its|his|her|their|the)\s+(?:(first)|last|final)\s+(?:trip|run|tour|journey|ride|job|shift)\b",
                        rest, re.I)  # fmt: skip

@@ -137,7 +137,7 @@ def vehicle_group(
     ):
         return question, None  # one vehicle named: "the fuel uplift of FUEL-2" is no group (set 27)
     for m in re.finditer(
-        r"\b(the|which|each|every|per|all(?:\s+the)?|of\s+the)\s+([a-z]{3,})\b(?![\w\-])",
+        r"\b(the|which|each|every|per|any|all(?:\s+the)?|of\s+the)\s+([a-z]{3,})\b(?![\w\-])",
         question,
         re.I,
     ):
@@ -158,7 +158,8 @@ def vehicle_group(
             or {one, noun} & vocab
         ):
             continue  # the planner's own words ("which yacht": sailing trips, set 19; "bikes")
-        if one == noun and not re.match(r"which|each|every|per", m.group(1), re.I):
+        # "did any van drive": a van of the VAN ids (set 32: was every vehicle's trips)
+        if one == noun and not re.match(r"which|each|every|per|any", m.group(1), re.I):
             continue  # a singular after "the" is a word of another noun ("the fuel uplift"): "which porter" is one
         hits = _kind_of(one, kinds)
         if len(hits) == 1:

@@ -3,7 +3,7 @@ mode only as nouns; split out of rules.py (session 19, which added "walked")."""
 
 MODES = {
     "walk": r"walk|walking|walks|walked|on foot|pedestrians?|walkers?",
-    "bike": r"bike|bikes|biking|bicycles?|cycling|cycled|cyclists?",
+    "bike": r"bike|bikes|biking|bicycles?|cycling|cycled|cycle|cyclists?",  # "did P07 cycle" (newuser32)
     "bus": r"(?:school\s+)?(?:bus|buses)",
     "car": r"car|cars|driving",
     "taxi": r"taxi",

@@ -24,6 +24,7 @@ from trajlm.llm.actions import (
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import check_per, read_per, week_of
 from trajlm.llm.call_types import call_type_words
+from trajlm.llm.club_words import club_words
 from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
@@ -88,6 +89,7 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.space import read_space
 from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend
+from trajlm.llm.spoken_ids import spoken_vehicle_ids
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
@@ -127,11 +129,17 @@ class RulePlanner:
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
+        question = spoken_vehicle_ids(
+            question, self.words
+        )  # "van 7": VAN-07 (spoken_ids.py, set 32)
         # "the porters": POR-* (race_words.py, set 29)
         # "spray jobs", "the ATV", "parked", "who was driving X" (work_words.py, set 30)
         question = work_words(question, self.words, VOCAB)
         # "patrols", walks as the trips, "at the scene", "the tow trucks" (patrol_words.py, set 31)
         question = patrol_words(question, self.words)
+        question = club_words(
+            question, self.words
+        )  # "which rider", "grocery rounds" (club_words.py, set 32)
         question, prefix = kind_in_two_words(question, self.words)
         refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
         refuse_unknown_vehicle_id(question, self.words)  # "did T3 mow" on T1 / T2 (leftover31)

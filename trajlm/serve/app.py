@@ -28,6 +28,7 @@ from trajlm.serve.convert import SEP, predict_batch
 from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
+from trajlm.serve.reach_routes import reach_routes
 from trajlm.serve.routes import STATIC, info_routes, task_routes, validity_routes
 from trajlm.serve.selector_routes import selector_info_routes, selector_routes
 from trajlm.serve.transport import Transport
@@ -98,6 +99,7 @@ def create_app(
         app.include_router(selector_info_routes(model, cfg, worker, batcher))
     else:
         app.include_router(task_routes(model, cfg, worker, batcher, index))
+        app.include_router(reach_routes(model, cfg, worker))  # POST /reach (reach32)
         app.include_router(validity_routes(cfg))
         app.include_router(info_routes(model, cfg, worker, batcher, index))
     app.include_router(

@@ -62,6 +62,20 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "/embed": {"table": _ex("one vector per trajectory", {"trajectories": TRIP})},
     "/classify": {"table": _ex("a class per trajectory", {"trajectories": TRIP})},
     "/similar": {"table": _ex("the 3 nearest indexed trips", {"trajectories": TRIP, "k": 3})},
+    "/reach": {
+        "stops": _ex(
+            "when the trip reaches two points (ids carried back)",
+            {
+                "trajectories": TRIP,
+                "to": [
+                    {"lat": 41.1530, "lon": -8.6060, "id": "stop-7"},
+                    {"lat": 41.1400, "lon": -8.6300, "id": "stop-9"},
+                ],
+                "radius_m": 60,
+                "horizon_s": 600,
+            },
+        )
+    },  # fmt: skip
     "/validity": {"car": _ex("a car's limits", {"trajectories": TRIP, "mode": "car"})},
     # POST /ask (ask24) had none: /docs filled "data": "string" and "rows": [{}] at once (badin24)
     "/ask": {

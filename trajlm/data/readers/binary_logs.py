@@ -1,0 +1,152 @@
+"""Two receiver / fleet-server logs written as CSV before the read (`spreadsheet.sheets_as_csv`
+through `device_logs.log_files`), each refused with no way on before heldout32 (docs/data.md
+"Session 32 (heldout32)"):
+
+- **u-blox UBX** (`.ubx`, u-center / `ubxtool` logs; binary): every checksummed UBX-NAV-PVT
+  message (class 0x01, id 0x07; 84 or 92 bytes) is a row: its UTC date + time (+ `nano`), lat /
+  lon (1e-7 degrees), height, ground speed, motion heading, fix type, satellites and horizontal
+  accuracy (`accuracy_m`, so the accuracy rule applies). Epochs without a fix (fixType 0 / 1 or
+  `gnssFixOK` clear) keep their time with empty coordinates: `no_fix`, counted. NMEA text and
+  other UBX messages between them are skipped. A log with no NAV-PVT is refused in one line
+  naming the message to enable.
+- **Wialon WLN** (`.wln`, the Wialon fleet server's message export; no header): one
+  `REG;unix_s;LON;LAT;speed;course;ALT:..,hdop:..;in1:..,,SATS:..;;;;` line a message. Longitude comes
+  BEFORE latitude (the format's order, read as such: a user renaming columns would swap them).
+
+One file = one device = one trajectory named after the file (a folder of them is a fleet)."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from trajlm.data.readers.data_files import head, write_csv
+from trajlm.data.schema import TrajlmInputError
+
+_SYNC = b"\xb5\x62"
+_PVT = struct.Struct("<IHBBBBBBIiBBBBiiiiIIiiiiiIIH")  # the first 78 bytes of NAV-PVT
+_PVT_HEADER = ("t", "lat", "lon", "height_m", "speed_mps", "heading_deg", "fix_type",
+               "satellites", "accuracy_m")  # fmt: skip
+
+
+def is_ubx(path: Path) -> bool:
+    """A `.ubx` file, or any file starting with a checksummed UBX message."""
+    if path.suffix.lower() == ".ubx":
+        return True
+    start = head(path, 512)
+    return start.startswith(_SYNC) and _message_at(start, 0) is not None
+
+
+def _message_at(buf: bytes, i: int) -> tuple[int, int, bytes] | None:
+    """(class, id, payload) of the checksummed UBX message starting at `buf[i]`, else None."""
+    if i + 8 > len(buf):
+        return None
+    n = int.from_bytes(buf[i + 4 : i + 6], "little")
+    end = i + 6 + n
+    if end + 2 > len(buf):
+        return None
+    if buf[end : end + 2] != ubx_checksum(buf[i + 2 : end]):
+        return None
+    return buf[i + 2], buf[i + 3], buf[i + 6 : end]
+
+
+def ubx_checksum(body: bytes) -> bytes:
+    """The two 8-bit Fletcher sums closing a UBX message over its class, id, length and payload."""
+    a = b = 0
+    for x in body:
+        a = (a + x) & 0xFF
+        b = (b + a) & 0xFF
+    return bytes([a, b])
+
+
+def ubx_message(cls: int, mid: int, payload: bytes) -> bytes:
+    """A UBX message as a receiver writes it (the reader's inverse: test and study fixtures)."""
+    body = bytes([cls, mid]) + len(payload).to_bytes(2, "little") + payload
+    return _SYNC + body + ubx_checksum(body)
+
+
+def _pvt_row(p: bytes) -> list[str]:
+    f = _PVT.unpack_from(p)
+    (_itow, year, month, day, hour, minute, sec, valid, _tacc, nano, fix, flags, _f2, nsv,
+     lon, lat, height, _hmsl, hacc, _vacc, _vn, _ve, _vd, gspeed, head_mot, *_rest) = f  # fmt: skip
+    try:
+        t = datetime(year, month, day, hour, minute, min(sec, 59), tzinfo=UTC)
+        t += timedelta(seconds=sec - min(sec, 59), microseconds=nano / 1000)
+        when = t.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    except ValueError:  # no date yet (cold start): the row stays, to be counted as no fix
+        when = ""
+    if valid & 0x03 != 0x03 or fix < 2 or not flags & 0x01:
+        # the time not yet valid (validDate / validTime), no fix / dead reckoning only, or
+        # gnssFixOK clear: kept without a position, so the read counts it as `no_fix`
+        return [when, "", "", "", "", "", str(fix), str(nsv), ""]
+    return [when, f"{lat / 1e7:.7f}", f"{lon / 1e7:.7f}", f"{height / 1000:.3f}",
+            f"{gspeed / 1000:.3f}", f"{head_mot / 1e5:.2f}", str(fix), str(nsv),
+            f"{hacc / 1000:.3f}"]  # fmt: skip
+
+
+def ubx_as_csv(path: Path, out: Path) -> None:
+    """A u-blox UBX log's NAV-PVT epochs as `t,lat,lon,...` rows at `out`."""
+    buf = path.read_bytes()
+    rows, i, pvt = [], buf.find(_SYNC), 0
+    while i >= 0:
+        msg = _message_at(buf, i)
+        if msg is None:  # NMEA text, a cut message or a stray 0xB5: look further
+            i = buf.find(_SYNC, i + 1)
+            continue
+        cls, mid, payload = msg
+        if (cls, mid) == (0x01, 0x07) and len(payload) >= _PVT.size:
+            pvt += 1
+            rows.append(_pvt_row(payload))
+        i = buf.find(_SYNC, i + 8 + len(payload))
+    if not pvt:
+        raise TrajlmInputError(
+            "a u-blox UBX log with no UBX-NAV-PVT message (the one trajlm reads positions and "
+            "times from)",
+            path=path,
+            hint="enable UBX-NAV-PVT on the receiver (u-center: Messages > UBX > NAV > PVT) "
+            "and log again, or export the NMEA sentences (u-center: File > Export) and read those",
+        )
+    write_csv(out, list(_PVT_HEADER), rows)
+
+
+# -- Wialon WLN -----------------------------------------------------------------------------
+
+_WLN_HEADER = ["t", "lat", "lon", "speed_kmh", "course", "alt_m", "satellites", "hdop"]
+_WLN_PARAMS = {"alt": "alt_m", "sats": "satellites", "hdop": "hdop"}
+
+
+def is_wln(path: Path) -> bool:
+    """A `.wln` file, or a text file whose first line is a Wialon `REG;<unix s>;...` message."""
+    if path.suffix.lower() == ".wln":
+        return True
+    line = head(path, 256).split(b"\n", 1)[0]
+    parts = line.split(b";")
+    return len(parts) >= 4 and parts[0] == b"REG" and parts[1].strip().isdigit()
+
+
+def wln_as_csv(path: Path, out: Path) -> None:
+    """A Wialon `.wln` file's `REG` messages as `t,lat,lon,...` rows at `out` (the file's
+    longitude-first order turned round)."""
+    rows = []
+    with path.open(encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.strip().split(";")
+            if len(parts) < 4 or parts[0] != "REG":
+                continue  # other message kinds (`SMS`, `CMD`), blank lines: not positions
+            unix_s, lon, lat = parts[1], parts[2], parts[3]
+            params = dict.fromkeys(_WLN_PARAMS.values(), "")
+            for kv in ",".join(parts[6:]).split(","):  # `ALT:..` / `SATS:..` in any group
+                key, _, value = kv.partition(":")
+                if key.strip().lower() in _WLN_PARAMS:
+                    params[_WLN_PARAMS[key.strip().lower()]] = value.strip()
+            speed = parts[4] if len(parts) > 4 else ""
+            course = parts[5] if len(parts) > 5 else ""
+            rows.append([unix_s, lat, lon, speed, course, *params.values()])
+    if not rows:
+        raise TrajlmInputError(
+            "a Wialon .wln file with no REG (position) message",
+            path=path,
+            hint="export the unit's messages again with positions (Wialon: Messages > Data messages)",
+        )
+    write_csv(out, _WLN_HEADER, rows)

@@ -1,0 +1,316 @@
+"""Three data-file kinds written as CSV before the read (`spreadsheet.sheets_as_csv` through
+`device_logs.log_files`), each refused with no way on before heldout32 (docs/data.md "Session 32
+(heldout32)"), all with the standard library or scipy (a core dependency):
+
+- **SQLite databases** (`.db`, `.sqlite`, `.sqlite3`, `.db3`, or any file starting `SQLite
+  format 3`; GeoPackages stay with gis_files.py): the table whose columns name a latitude and a
+  longitude (the same names as any CSV header), the one with most rows when several do, written
+  whole (its other columns too, so the usual detection picks the id and time). The database is
+  opened read-only. Phone-study apps (AWARE's `locations`), loggers and trackers keep positions
+  this way.
+- **NetCDF 3** (`.nc`, `.cdf`, `.nc3`; the `CDF\\x01` / `CDF\\x02` header): CF discrete sampling
+  geometry (`featureType` trajectory): contiguous ragged arrays (`rowSize` with
+  `sample_dimension`), indexed ragged arrays (`instance_dimension`), `(trajectory, obs)` 2-D
+  arrays, or one flat table (ERDDAP's `.nc`). Time from the variable whose `units` read
+  "UNIT since DATE", latitude / longitude by `standard_name` / `units` (`degrees_north`) / name,
+  the id from the `cf_role = trajectory_id` variable; fill values dropped. NetCDF-4 (HDF5) is
+  refused in one line naming `nccopy -k classic` and ERDDAP's `.ncCF` / `.csv`.
+- **OpenDocument spreadsheets** (`.ods`, LibreOffice Calc): the largest sheet, typed dates as
+  ISO text, repeated rows / cells (`number-rows-repeated`) written out except the empty ones
+  LibreOffice pads to the sheet's end with."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+import warnings
+import zipfile
+from pathlib import Path
+from xml.etree.ElementTree import iterparse
+
+from trajlm.data.column_names import find_columns
+from trajlm.data.schema import TrajlmInputError
+
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
+NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
+
+
+def head(path: Path, n: int = 4096) -> bytes:
+    """The first `n` bytes of `path` (b"" when it cannot be read: the callers sniff)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""
+
+
+def data_file_kind(path: Path) -> str | None:
+    """ "sqlite" | "netcdf" | "ods" when `path` is such a file, else None."""
+    if not path.is_file() or path.suffix.lower() == ".gpkg":
+        return None
+    start, suffix = head(path, 16), path.suffix.lower()
+    if start.startswith(b"SQLite format 3\0"):
+        return "sqlite"
+    if start[:4] in (b"CDF\x01", b"CDF\x02", b"CDF\x05") or (
+        suffix in NETCDF_SUFFIXES and start.startswith(b"\x89HDF")
+    ):
+        return "netcdf"
+    if suffix == ".ods":
+        return "ods"
+    return None
+
+
+def write_csv(out: Path, header: list[str], rows) -> None:  # noqa: ANN001 (an iterable of rows)
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        w = csv.writer(dst, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+# -- SQLite ---------------------------------------------------------------------------------
+
+
+def _cell(v: object) -> object:
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e18:
+        return int(v)  # AWARE's `timestamp` REAL 1767600000000.0: milliseconds, not a fraction
+    return "" if v is None else v
+
+
+def sqlite_as_csv(path: Path, out: Path) -> None:
+    """The position table of an SQLite database as a CSV at `out`."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise TrajlmInputError(f"an SQLite database that does not open ({e})", path=path) from None
+    try:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        fits = []
+        for name in tables:
+            cols = [r[1] for r in db.execute(f'PRAGMA table_info("{name}")')]
+            if find_columns("lat", cols) and find_columns("lon", cols):
+                n = db.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0]
+                fits.append((n, name, cols))
+        if not fits:
+            raise TrajlmInputError(
+                f"an SQLite database with no table of latitudes and longitudes (tables: "
+                f"{', '.join(tables[:12]) or 'none'})",
+                path=path,
+                hint="export the positions table as CSV (sqlite3 DB -csv -header 'SELECT * "
+                "FROM TABLE' > out.csv) and name its columns with --lat-col / --lon-col",
+            )
+        n, name, cols = max(fits)
+        if len(fits) > 1:
+            warnings.warn(
+                f"{path.name}: read table '{name}' ({n:,} rows), the largest of "
+                f"{len(fits)} with positions ({', '.join(f[1] for f in fits)})",
+                stacklevel=2,
+            )
+        rows = db.execute(f'SELECT * FROM "{name}"')
+        write_csv(out, cols, ([_cell(v) for v in r] for r in rows))
+    except sqlite3.Error as e:
+        raise TrajlmInputError(f"an SQLite database that does not read ({e})", path=path) from None
+    finally:
+        db.close()
+
+
+# -- NetCDF 3 (CF discrete sampling geometries) ---------------------------------------------
+
+_SINCE = re.compile(r"^\s*(\w+)\s+since\s+(.+?)\s*$", re.IGNORECASE)
+_UNIT_S = {"second": 1, "seconds": 1, "sec": 1, "secs": 1, "s": 1, "minute": 60, "minutes": 60,
+           "min": 60, "mins": 60, "hour": 3600, "hours": 3600, "hr": 3600, "hrs": 3600, "h": 3600,
+           "day": 86400, "days": 86400, "d": 86400}  # fmt: skip
+
+
+def _attr(var, key: str) -> str:  # noqa: ANN001 (a scipy netcdf_variable)
+    v = getattr(var, key, b"")
+    return (v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)).strip()
+
+
+def _strings(a) -> list[str]:  # noqa: ANN001 (a numpy array: char (n, strlen) or numbers)
+    import numpy as np
+
+    if a.dtype.kind == "S" and a.ndim == 2:
+        return [b"".join(r).decode("utf-8", "replace").strip("\0 ") for r in a]
+    return [str(x) for x in np.asarray(a).ravel()]
+
+
+def _pick(variables: dict, axis: str) -> str | None:
+    """The latitude / longitude / time variable, by standard_name, units, axis, then name."""
+    names = {"lat": ("latitude", "degrees_north", "Y"), "lon": ("longitude", "degrees_east", "X")}
+    if axis == "t":
+        found = [k for k, v in variables.items() if _SINCE.match(_attr(v, "units"))]
+        return next((k for k in found if _attr(variables[k], "standard_name") == "time"),
+                    found[0] if found else None)  # fmt: skip
+    std, units, ax = names[axis]
+    for test in (lambda v, k: _attr(v, "standard_name") == std,
+                 lambda v, k: _attr(v, "units").lower() in (units, units.replace("s_", "_")),
+                 lambda v, k: _attr(v, "axis") == ax,
+                 lambda v, k: bool(find_columns(axis, [k]))):  # fmt: skip
+        found = [k for k, v in variables.items() if test(v, k)]
+        if found:
+            return found[0]
+    return None
+
+
+def _floats(var):  # noqa: ANN001, ANN202 (a scipy netcdf_variable -> a flat float array)
+    """Values as floats, fill values (the variable's, or NetCDF's default 9.97e36) as NaN."""
+    import numpy as np
+
+    vals = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(var[:], dtype="f8")), np.nan).ravel()
+    vals[np.abs(vals) > 9e36] = np.nan  # NetCDF's default fill where no _FillValue is set
+    return vals
+
+
+def _iso_times(var) -> list[str]:  # noqa: ANN001
+    import numpy as np
+
+    m = _SINCE.match(_attr(var, "units"))
+    unit = _UNIT_S.get(m[1].lower()) if m else None
+    ref = m[2].replace("T", " ").rstrip("Zz").strip() if m else ""
+    ref = re.sub(r"\s*(UTC|GMT|[+-]00:?00)$", "", ref)
+    try:
+        origin = np.datetime64(ref.replace(" ", "T"), "ms")
+    except ValueError:
+        origin = None
+    if unit is None or origin is None:
+        raise TrajlmInputError(
+            f"time units {_attr(var, 'units')!r} are not 'UNIT since DATE' in seconds / minutes "
+            "/ hours / days",
+            field="units",
+        )
+    vals = _floats(var)
+    out = []
+    for v in vals:
+        out.append(
+            "" if np.isnan(v) else str(origin + np.timedelta64(round(v * unit * 1000), "ms")) + "Z"
+        )
+    return out
+
+
+def netcdf_as_csv(path: Path, out: Path) -> None:
+    """A NetCDF 3 file's trajectories as `traj_id,t,lat,lon,...` rows at `out`."""
+    import numpy as np
+    from scipy.io import netcdf_file
+
+    if head(path, 16).startswith(b"\x89HDF"):
+        raise TrajlmInputError(
+            "a NetCDF-4 (HDF5) file; trajlm reads NetCDF 3 (classic) files",
+            path=path,
+            hint="convert it: nccopy -k classic IN.nc OUT.nc (netCDF tools), or download "
+            "ERDDAP's .ncCF / .csv instead of .nc4",
+        )
+    try:
+        nc = netcdf_file(path, "r", mmap=False, maskandscale=True)
+    except Exception as e:  # TypeError / ValueError: not NetCDF 3 after all, or cut short
+        raise TrajlmInputError(f"a NetCDF file that does not read ({e})", path=path) from None
+    with nc:
+        v = nc.variables
+        t, lat, lon = _pick(v, "t"), _pick(v, "lat"), _pick(v, "lon")
+        if not (t and lat and lon):
+            raise TrajlmInputError(
+                f"a NetCDF file without {'a time' if not t else 'a latitude / longitude'} "
+                f"variable (variables: {', '.join(list(v)[:15])})",
+                path=path,
+                hint="a time needs units 'seconds since 1970-01-01'; positions standard_name "
+                "latitude / longitude (CF conventions)",
+            )
+        obs_dims = v[lat].dimensions
+        n = int(np.prod(v[lat].shape))
+        ids = [""] * n
+        role = next((k for k, x in v.items() if _attr(x, "cf_role") == "trajectory_id"), None)
+        if role is not None:
+            names = _strings(np.asarray(v[role][:]))
+            size = next((x for x in v.values() if _attr(x, "sample_dimension")), None)
+            index = next((x for x in v.values() if _attr(x, "instance_dimension")), None)
+            if v[role].dimensions[:1] == obs_dims[:1] and len(obs_dims) == 1:  # a flat table
+                ids = names
+            elif size is not None:  # contiguous ragged: rowSize per trajectory
+                ids = [nm for nm, k in zip(names, np.asarray(size[:]).ravel(), strict=False)
+                       for _ in range(int(k))][:n]  # fmt: skip
+            elif index is not None:  # indexed ragged: the trajectory of each observation
+                ids = [
+                    names[int(k)] if 0 <= k < len(names) else ""
+                    for k in np.asarray(index[:]).ravel()
+                ]
+            elif len(obs_dims) == 2 and obs_dims[0] == v[role].dimensions[0]:  # (traj, obs)
+                ids = [nm for nm in names for _ in range(v[lat].shape[1])]
+        extra = [k for k, x in v.items() if x.dimensions == obs_dims and k not in (t, lat, lon, role)
+                 and np.asarray(x[:]).dtype.kind in "fiu"][:8]  # fmt: skip
+        times = _iso_times(v[t])
+        if len(times) != n:  # time on its own axis (obs) beside 2-D positions: broadcast
+            times = (times * (n // max(len(times), 1) + 1))[:n]
+        cols = [_floats(v[k]) for k in (lat, lon, *extra)]
+
+        def rows():
+            for i in range(n):
+                la, lo = cols[0][i], cols[1][i]
+                if not times[i] and np.isnan(la):
+                    continue  # the padding of a (trajectory, obs) array: no observation
+                yield [ids[i], times[i], "" if np.isnan(la) else repr(float(la)),
+                       "" if np.isnan(lo) else repr(float(lo)),
+                       *("" if np.isnan(c[i]) else repr(float(c[i])) for c in cols[2:])]  # fmt: skip
+
+        write_csv(out, ["traj_id", "t", "lat", "lon", *extra], rows())
+
+
+# -- OpenDocument spreadsheets --------------------------------------------------------------
+
+_T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_O = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_REPEAT_LIMIT = 10_000  # more copies of a non-empty row / cell than a real sheet holds
+
+
+def _ods_value(cell) -> str:  # noqa: ANN001 (an ElementTree element)
+    kind = cell.get(f"{_O}value-type")
+    if kind == "date":
+        return (cell.get(f"{_O}date-value") or "").replace("T", " ")
+    if kind in ("float", "percentage", "currency"):
+        return cell.get(f"{_O}value") or ""
+    if kind == "time":  # PT08H15M03S
+        m = re.match(r"PT(\d+)H(\d+)M(\d+(?:\.\d+)?)S", cell.get(f"{_O}time-value") or "")
+        return f"{int(m[1]):02d}:{int(m[2]):02d}:{m[3]}" if m else ""
+    return "\n".join("".join(p.itertext()) for p in cell if p.tag.endswith("}p")).strip()
+
+
+def ods_as_csv(path: Path, out: Path) -> None:
+    """The largest sheet of an OpenDocument spreadsheet as a CSV at `out`."""
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+            sheets: list[list[list[str]]] = []
+            rows: list[list[str]] = []
+            for event, el in iterparse(f, events=("start", "end")):
+                if event == "start" and el.tag == f"{_T}table":
+                    rows = []
+                elif event == "end" and el.tag == f"{_T}table-row":
+                    cells: list[str] = []
+                    for c in el:
+                        if c.tag in (f"{_T}table-cell", f"{_T}covered-table-cell"):
+                            k = int(c.get(f"{_T}number-columns-repeated") or 1)
+                            value = _ods_value(c)
+                            cells += [value] * (
+                                min(k, _REPEAT_LIMIT) if value else k if k < 1024 else 0
+                            )
+                    while cells and not cells[-1]:
+                        cells.pop()
+                    k = int(el.get(f"{_T}number-rows-repeated") or 1)
+                    rows += [cells] * (min(k, _REPEAT_LIMIT) if cells else min(k, 1))
+                    el.clear()
+                elif event == "end" and el.tag == f"{_T}table":
+                    while rows and not rows[-1]:
+                        rows.pop()
+                    sheets.append(rows)
+    except (zipfile.BadZipFile, KeyError, SyntaxError) as e:  # ParseError is a SyntaxError
+        raise TrajlmInputError(
+            f"an OpenDocument spreadsheet that does not read ({e})",
+            path=path,
+            hint="save the sheet again in LibreOffice, or as CSV (File > Save As > Text CSV)",
+        ) from None
+    best = max(sheets, key=lambda s: sum(1 for r in s if any(r)), default=[])
+    with out.open("w", newline="", encoding="utf-8") as dst:
+        csv.writer(dst, lineterminator="\n").writerows(r for r in best if any(r))
+
+
+def data_file_as_csv(kind: str, path: Path, out: Path) -> None:
+    """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`."""
+    {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv}[kind](path, out)

@@ -1,0 +1,79 @@
+"""POST /reach (session 32, reach32): ``TrajLM.reach`` over HTTP, "when will each trajectory
+come within radius_m of each point of `to`?" The trajectories sent are also the past paths the
+route-aware answer reads (the other trips, each mover's earlier ones); the server keeps no
+memory of its own. Refusals are the API's, as 422s naming the field."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import numpy as np
+from fastapi import APIRouter, Body
+from fastapi.responses import JSONResponse
+
+from trajlm.api import TrajLM
+from trajlm.serve import schemas as s
+from trajlm.serve.batching import ModelWorker
+from trajlm.serve.convert import _warn, _warned
+from trajlm.serve.echo import id_out
+from trajlm.serve.examples import EXAMPLES
+from trajlm.serve.formats import parse_trajectories
+from trajlm.serve.limits import ServeSettings
+from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of
+from trajlm.serve.routes import check_pairs
+
+ReachBody = Annotated[s.ReachRequest, Body(openapi_examples=EXAMPLES["/reach"])]
+ERRORS = {code: {"model": s.ErrorResponse} for code in (400, 413, 422, 503)}
+
+
+def _number(v: Any) -> float | None:
+    return float(v) if v is not None and math.isfinite(v) else None
+
+
+def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/reach", response_model=s.ReachResponse, responses=ERRORS)
+    async def reach(req: ReachBody) -> JSONResponse:
+        """When each trajectory first comes within `radius_m` of each point of `to` within
+        `horizon_s` (TrajLM.reach): past paths of the trajectories sent that went this way
+        answer where 2 or more did (engine `route`), the model's rollout elsewhere."""
+        df, _ = parse_trajectories(req.trajectories, cfg.limits)
+        mdf, cut = for_model(df, req.split_gaps)
+        given = [t for t in req.to if isinstance(t, s.ReachTarget)]
+        pairs = np.asarray([(t.lat, t.lon) if isinstance(t, s.ReachTarget) else t for t in req.to],
+                           dtype=np.float64)  # fmt: skip
+        ids = [t.id for t in given] if given else None
+        check_pairs(pairs, "to")  # [95, 0]: a 422 naming to[0], before any model call
+        opt = dict(radius_m=float(req.radius_m), horizon_s=float(req.horizon_s),
+                   step_s=None if req.step_s is None else float(req.step_s), route=req.route)  # fmt: skip
+        out, lines = await worker.call(_warned, lambda: model.reach(mdf, to=pairs, **opt, **cut))
+        out, lines = as_sent(out, cut), http_words(lines)
+        pieces = piece_of(out)
+        results = []
+        for r in out.iter_rows(named=True):
+            when = r["reach_time"]
+            results.append(
+                {"traj_id": id_out(r["traj_id"])} | {p: r[p] for p in pieces}
+                | {"target": r["target"], "target_id": None if ids is None else ids[r["target"]],
+                   "target_lat": r["target_lat"], "target_lon": r["target_lon"],
+                   "reached": bool(r["reached"]), "eta_s": _number(r["eta_s"]),
+                   "reach_time": None if when is None else _iso(when),
+                   "closest_m": _number(r["closest_m"]), "engine": r["engine"],
+                   "paths": int(r["paths"])}
+            )  # fmt: skip
+        return JSONResponse(_warn({"results": results}, lines))
+
+    return router
+
+
+def _iso(when: Any) -> str:
+    """A reach time (datetime, or Unix seconds) as ISO 8601 UTC with milliseconds."""
+    import datetime as dt
+
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime.fromtimestamp(float(when), tz=dt.UTC)
+    elif when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
