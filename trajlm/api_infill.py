@@ -8,6 +8,7 @@ methods stay at the caller's stack depth, so every warning still names the calle
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -114,9 +115,15 @@ class InfillTasks:
         levels = radii_levels(radii)  # one line for a level not measured, before the work
         spread = getattr(self, "recover_spread", None)
         if levels and spread is None:
-            raise TrajlmInputError(f"radii: {self.path or 'this checkpoint'} has no "
-                                   f"{RECOVER_RADII_FILE} (the val spread of its recovered "
-                                   "points); leave radii out", field="radii")  # fmt: skip
+            stale = self.path is not None and (Path(self.path) / RECOVER_RADII_FILE).is_file()
+            has = (
+                f"'s {RECOVER_RADII_FILE} was fitted for other weights (ignored: "
+                "model.safetensors changed since; train again to refit it)"
+                if stale
+                else f" has no {RECOVER_RADII_FILE}"
+            )  # badin32: it said "has no" of a stale one
+            raise TrajlmInputError(f"radii: {self.path or 'this checkpoint'}{has} (the val spread of "
+                                   "its recovered points); leave radii out", field="radii")  # fmt: skip
         infill = getattr(self.model, "infill_head", None) is not None
         if mode not in RECOVER_MODES:
             raise TrajlmInputError(
@@ -131,6 +138,12 @@ class InfillTasks:
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout, known, edge = recovery_input_edges(data, every=every, **split(columns))
         df = drop_labels(df)
+        if len(known) and not known.any():  # badin32: a TypeError (HTTP 500) in the coverage check
+            raise TrajlmInputError(
+                "recover input: no row has a known position (every lat / lon is empty): recovery "
+                "fills the gaps between a trajectory's known points; give its known fixes too",
+                field="lat",
+            )
         naive_time_note(self.model, layout)
         self._check_coverage(coverage_view(df, known))
         replaced_column_warning(df)

@@ -34,6 +34,7 @@ from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_subsec import T_NS
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
+from trajlm.errors import warn_at_caller
 
 GRID_MAX = 256  # at most this many asked times per call (a default step_s is widened to fit)
 DEFAULT_STEP_S = 15.0  # the grid step for a checkpoint without a recorded training step
@@ -70,6 +71,32 @@ def _frame_targets(to: Any) -> np.ndarray:
     return np.column_stack([np.asarray(to[lat]), np.asarray(to[lon])])
 
 
+def _is_number(v: Any) -> bool:
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+FAR_M, NEAR_M = 1_000_000.0, 100_000.0  # a target this far off, whose swap is this near
+
+
+def swapped_targets(targets: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> list[int]:
+    """Targets (rows of (lat, lon)) over FAR_M from every last fix (``lat``, ``lon``) that lie
+    within NEAR_M of one read as (lon, lat): given the other way round (badin32: answered
+    "not reached, closest 7,765 km" without a word)."""
+    from trajlm.data.geometry import haversine
+
+    out = []
+    for i, (a, b) in enumerate(targets):
+        if abs(b) > 90 or haversine(lat, lon, a, b).min(initial=np.inf) <= FAR_M:
+            continue
+        if haversine(lat, lon, b, a).min(initial=np.inf) <= NEAR_M:
+            out.append(i)
+    return out
+
+
 def read_targets(to: Any) -> np.ndarray:
     """``to`` as an (n, 2) float array of (lat, lon) in degrees: one (lat, lon) pair, a list of
     pairs, an (n, 2) array or a frame with latitude / longitude columns."""
@@ -77,6 +104,13 @@ def read_targets(to: Any) -> np.ndarray:
     try:
         arr = np.asarray(raw, dtype=np.float64)
     except (TypeError, ValueError):
+        if hasattr(to, "columns"):  # badin32: the frame's repr showed its header, not the value
+            bad = next((v for v in np.asarray(raw).ravel() if not _is_number(v)), None)
+            raise TrajlmInputError(
+                f"to: the frame's latitude / longitude hold {bad!r}, not a number in degrees "
+                "(decimal point, not comma)",
+                field="to",
+            ) from None
         raise TrajlmInputError(
             f"to: give (lat, lon) numbers, a list of them or a frame of points, got {to!r:.80}",
             field="to",
@@ -169,6 +203,15 @@ class ReachSearch:
         hist = drop_labels(latest_pieces(df, layout))
         owners = mover_owners(hist)
         hist = hist.drop(SOURCE_ID, PIECE, T_NS, strict=False)
+        ends = hist.group_by("traj_id").agg(pl.col("lat", "lon").sort_by("t").last())
+        if swapped := swapped_targets(targets, ends["lat"].to_numpy(), ends["lon"].to_numpy()):
+            i = swapped[0]
+            warn_at_caller(
+                f"to: {len(swapped)} target(s) lie over {FAR_M / 1000:,.0f} km from every "
+                f"trajectory but within {NEAR_M / 1000:,.0f} km read the other way round (e.g. "
+                f"target {i} {targets[i].tolist()}): latitude and longitude swapped, in `to` "
+                "(give (lat, lon)) or in the data's columns?"
+            )
         past = _memories(df, memory, columns) if route else None
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
         table = _reach_table(hist, pred, targets, grid, radius, self)

@@ -49,6 +49,13 @@ class SimilarSearch:
         base = query if same else self.embed(database, n_points=n_points, **columns)  # type: ignore[attr-defined]
         q_ids, keys, q = _split(query)
         d_ids, d_keys, d = _split(base)
+        answer = {"rank", "match", "distance", *(f"match_{k}" for k in d_keys[1:])}
+        if clash := sorted(answer & set(keys)):  # badin32: the query's ids were overwritten
+            raise TrajlmInputError(
+                f"the id column {clash[0]!r} has the name of a column of the answer (rank, match, "
+                "distance): rename it before the call",
+                field=clash[0],
+            )
         n_db = len(d) - (1 if same else 0)
         if k > n_db:
             raise TrajlmInputError(

@@ -23,6 +23,7 @@ from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported
 from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
+from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
@@ -262,6 +263,8 @@ def _ingest(
     )  # fmt: skip
     n_kept, n_fast, v_fast, n_labelled, seen = 0, 0, 0.0, 0, set()
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
+    names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
+    radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -274,6 +277,7 @@ def _ingest(
             keep_copies=keep_copies,
         )
         for chunk, read_report in chunks:
+            radians.add(chunk)  # a reported speed that says radians: refused before writing
             if vessels:  # 80 -> "tanker", the code kept as vessel_type_code
                 chunk = name_vessel_types(chunk)
             cleaned, clean_report = clean(chunk, cfg, return_report=True)
@@ -317,6 +321,9 @@ def _ingest(
             reading["long_stays"] = {"trips": stays[0], "of": stays[1],
                                      "longest_s": round(stays[2])}  # fmt: skip
             warn_at_caller(long_stays_line(*stays))
+        if line := radians.line():
+            reading["radians_suspected"] = True
+            warn_at_caller(line)
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

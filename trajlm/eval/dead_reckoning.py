@@ -205,7 +205,8 @@ class DeadReckoning(BaseEstimator):
         if self.n_fallback_:
             warn_at_caller(
                 f"{self.n_fallback_} of {len(has)} trajectories have no reported speed and "
-                "course: constant velocity in time (last two fixes) for them"
+                "course that dead reckoning uses (none, or not matching their positions): "
+                "constant velocity in time (last two fixes) for them"
             )
         B, m = ahead.shape
         t = last["t"].to_numpy()[:, None] + np.rint(ahead).astype(np.int64)

@@ -15,6 +15,7 @@ import polars as pl
 from trajlm.data.geometry import haversine
 from trajlm.data.motion_columns import motion_columns, reported_motion
 from trajlm.errors import TrajlmInputError, warn_at_caller
+from trajlm.eval.dead_reckoning_course import course_in_radians
 
 R_EARTH = 6371008.8  # metres (mean radius, as eval.metrics.haversine)
 
@@ -58,12 +59,17 @@ def has_motion(df: pl.DataFrame) -> bool:
 UNIT_RATIO_MAX = 1.5  # median reported / implied speed outside [1/1.5, 1.5]: not trusted
 MIN_JUDGED_M = 20.0  # steps whose reports imply at least this many metres (beyond GPS noise)
 MIN_JUDGED_STEPS = 3
+# badin32: a slow ship's m/s under a knots name (1.85 "kn" for 1.85 m/s) was never judged (its
+# reports, read as 0.95 m/s, stay under 1 m/s); a step whose fixes move this far is judged too
+MIN_MOVED_M = 50.0
+MIN_MOVING_MPS = 0.25  # ... where the reports say it moves (not a ship swinging at anchor)
 
 
 def report_ratio(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
     """Per trajectory (in ``df``'s order): the median over its steps of the reported speed (the
-    mean of both ends, >= 1 m/s) over the speed between the two fixes, on steps of at most
-    300 s whose reports imply >= MIN_JUDGED_M; NaN with fewer than MIN_JUDGED_STEPS such steps.
+    mean of both ends) over the speed between the two fixes, on steps of at most 300 s whose
+    reports imply >= MIN_JUDGED_M at >= 1 m/s or whose fixes move >= MIN_MOVED_M while the
+    reports say >= MIN_MOVING_MPS; NaN with fewer than MIN_JUDGED_STEPS such steps.
     About 1 for a receiver that agrees with its positions."""
     lat, lon, t = (df[c].to_numpy().astype(np.float64) for c in ("lat", "lon", "t"))
     g = df.select(pl.col("traj_id").rle_id())["traj_id"].to_numpy()
@@ -75,7 +81,9 @@ def report_ratio(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
     rep = 0.5 * (sog[1:] + sog[:-1])
     d = haversine(lat[:-1], lon[:-1], lat[1:], lon[1:])
     with np.errstate(invalid="ignore", divide="ignore"):
-        ok = same & (dt > 0) & (dt <= 300) & (rep >= 1.0) & (rep * dt >= MIN_JUDGED_M)
+        fast = (rep >= 1.0) & (rep * dt >= MIN_JUDGED_M)
+        moved = (d >= MIN_MOVED_M) & (rep >= MIN_MOVING_MPS)
+        ok = same & (dt > 0) & (dt <= 300) & (fast | moved)
         ratio = rep * dt / np.maximum(d, 1e-3)
     by = pl.DataFrame({"g": g[1:][ok], "r": ratio[ok]}).group_by("g").agg(
         pl.col("r").median(), pl.len().alias("n")
@@ -87,10 +95,21 @@ def report_ratio(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
 
 def _mistrusted(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
     """Per trajectory: whether its reports disagree with its positions (``report_ratio``
-    outside [1/UNIT_RATIO_MAX, UNIT_RATIO_MAX]); warns once with the count and the ratio."""
+    outside [1/UNIT_RATIO_MAX, UNIT_RATIO_MAX]; every one where the course column reads like
+    radians, ``course_in_radians``); warns once with the count and the ratio."""
     ratio = report_ratio(df, sog)
     with np.errstate(invalid="ignore"):
         bad = (ratio > UNIT_RATIO_MAX) | (ratio < 1.0 / UNIT_RATIO_MAX)
+    got = reported_motion(df)
+    if got is not None and (off := course_in_radians(df, got[1])) is not None:
+        name = (motion_columns(df.columns) or ("", 0.0, "the course"))[2]
+        warn_at_caller(
+            f"the course column {name!r} reads like radians, not degrees (every value within "
+            f"0-6.283; the bearings between the fixes are {off[1]:.0f} degrees off it read as "
+            f"radians, {off[0]:.0f} as degrees): dead reckoning does not use the reports; "
+            "convert it to degrees (x 57.2958)"
+        )
+        return np.ones_like(bad, dtype=bool)
     if bad.any():
         ids = df["traj_id"].unique(maintain_order=True).to_list()
         name = (motion_columns(df.columns) or ("the speed",))[0]

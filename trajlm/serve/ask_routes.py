@@ -25,7 +25,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.examples import EXAMPLES
@@ -52,6 +52,14 @@ class AskRequest(BaseModel):
         None, description="Read hours, weekdays and dates in this zone (IANA or +02:00)."
     )
     split: str | None = Field(None, description="Only this split of a store (train, val, test).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_named_once(cls, body: Any) -> Any:
+        """badin32: both names were "field trajectories: Extra inputs are not permitted"."""
+        if isinstance(body, dict) and "rows" in body and "trajectories" in body:
+            raise ValueError("give the points as rows or as trajectories, not both")
+        return body
 
 
 def _store(root: str | None, data: str) -> Path:

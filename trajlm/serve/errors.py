@@ -113,6 +113,8 @@ def _handlers(app: FastAPI) -> None:
             return _error(422, 'body is a JSON array; send it as the "trajectories" field of an '
                           'object: {"trajectories": [{"traj_id": ..., "t": ..., "lat": ..., '
                           '"lon": ...}, ...], "steps": 5}', "body")  # fmt: skip
+        if loc == "body" and first.get("type") == "value_error":  # a body-wide check's own line
+            return _error(422, str(msg).removeprefix("Value error, "), "body")
         if loc == "body":
             return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
         return _error(422, f"field {loc}: {msg}", loc)

@@ -18,6 +18,10 @@ from trajlm.data.readers._common import parse_float
 from trajlm.data.readers._coord_forms import _AXIS, PATTERN  # noqa: F401
 from trajlm.data.readers._coord_forms import why_not as why_not  # re-exported
 
+_EASTERN_DIGITS = list("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
+_ASCII = list("0123456789") * 2
+_EASTERN = "[۰-۹٠-٩]"
+
 
 def coord_from_text(col: str, axis: str) -> pl.Expr:
     """Degrees (float, null when the text is none of the forms) from a text column."""
@@ -26,7 +30,9 @@ def coord_from_text(col: str, axis: str) -> pl.Expr:
     h1, h2 = g.struct.field("h1").str.to_uppercase(), g.struct.field("h2").str.to_uppercase()
     hemi = pl.coalesce(h1, h2)
     d, m, s = (
-        g.struct.field(k).str.replace(",", ".", literal=True).cast(pl.Float64)
+        # not strict: PATTERN's \d takes any script's digits (badin32: `35.7۰` raised polars'
+        # InvalidOperationError, a traceback from `trajlm data ingest`)
+        g.struct.field(k).str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
         for k in ("d", "m", "s")
     )
     value = d + m.fill_null(0) / 60 + s.fill_null(0) / 3600
@@ -118,6 +124,11 @@ def parse_coords(
     redo = [
         c for c in axes if df[f"_num_{c}"].null_count() > df[c].null_count()
     ]  # some text is not a plain number
+    eastern = [c for c in redo if df[c].dtype == pl.String and df[c].str.contains(_EASTERN).any()]
+    if eastern:  # Persian / Arabic-Indic digits (an Iranian export: `۳۵.۷۰`) read as ASCII
+        df = df.with_columns(pl.col(c).str.replace_many(_EASTERN_DIGITS, _ASCII) for c in eastern)
+        df = df.with_columns(parse_float(c).alias(f"_num_{c}") for c in eastern)
+        redo = [c for c in redo if df[f"_num_{c}"].null_count() > df[c].null_count()]
     out = [
         (
             pl.coalesce(f"_num_{c}", coord_from_text(c, a)) if c in redo else pl.col(f"_num_{c}")

@@ -52,7 +52,13 @@ def gregorian_dates(s: pl.Expr) -> pl.Expr:
 _DATE = re.compile(HIJRI_YEAR)
 
 
+# Persian / Arabic-Indic digits (an Iranian app's own export, `۱۴۰۵/۰۹/۰۲ ۰۶:۵۳:۰۱`): the date
+# matched, its time part stayed unread (badin32)
+_ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
+
+
 def _gregorian_text(text: str | None) -> str | None:
+    text = text.translate(_ASCII_DIGITS) if text is not None else None
     m = _DATE.match(text) if text is not None else None
     if m is None or int(m.group(1)) not in _STARTS:
         return text

@@ -112,7 +112,12 @@ def _row_cells(row) -> list[str]:  # noqa: ANN001 (an ElementTree element)
 
 # -- DJI .SRT -------------------------------------------------------------------------------
 
-_SRT_CLOCK = re.compile(r"^(\d{4})[-.](\d{2})[-.](\d{2})[ T](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)")
+# the clock opens its line, or follows Phantom 4's `HOME(lon,lat) ` (badin32: every real
+# Phantom 4 clip was refused "no cue holding a clock line"); a 12-hour clock's AM / PM read
+_SRT_CLOCK = re.compile(
+    r"^(?:HOME\([^)]*\)\s*)?(\d{4})[-.](\d{2})[-.](\d{2})[ T](\d{2}:\d{2}:\d{2}(?:[.,]\d+)?)"
+    r"(?:\s*([AaPp][Mm])\b)?"
+)
 _SRT_LAT = re.compile(r"\[latitude\s*:\s*(-?[\d.]+)\]")
 _SRT_LON = re.compile(r"\[longt?itude\s*:\s*(-?[\d.]+)\]")
 _SRT_GPS = re.compile(r"GPS\s*\(\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,")
@@ -124,6 +129,14 @@ def _is_dji_srt(path: Path) -> bool:
     return "-->" in text and bool(_SRT_LAT.search(text) or _SRT_GPS.search(text))
 
 
+def _hours24(clock: str, half: str | None) -> str:
+    """``hh:mm:ss[.f]`` on a 24-hour clock from a 12-hour one (``half`` AM / PM, or None)."""
+    if not half:
+        return clock
+    h = int(clock[:2]) % 12 + (12 if half.lower() == "pm" else 0)
+    return f"{h:02d}{clock[2:]}"
+
+
 def srt_as_csv(path: Path, out: Path) -> None:
     """A DJI `.SRT` file's cues as `time,lat,lon,rel_alt,abs_alt` rows at `out`."""
     rows, clock, alts = [], None, ("rel_alt", "abs_alt")
@@ -131,7 +144,7 @@ def srt_as_csv(path: Path, out: Path) -> None:
         for line in f:
             line = line.strip().removeprefix('<font size="28">')
             if m := _SRT_CLOCK.match(line):
-                clock = f"{m[1]}-{m[2]}-{m[3]} {m[4].replace(',', '.')}"
+                clock = f"{m[1]}-{m[2]}-{m[3]} {_hours24(m[4].replace(',', '.'), m[5])}"
             lat, lon = _SRT_LAT.search(line), _SRT_LON.search(line)
             if gps := _SRT_GPS.search(line):  # Phantom 4: GPS(lon, lat, satellites)
                 lon, lat = gps[1], gps[2]
@@ -192,15 +205,15 @@ def pos_as_csv(path: Path, out: Path) -> None:
                     line=k,
                 )
             f_ = line.split()
-            if re.fullmatch(r"\d{4}", f_[0]) and "/" not in f_[0]:  # GPS week, seconds of week
-                t = _GPS_EPOCH + timedelta(weeks=int(f_[0]), seconds=float(f_[1]))
-            else:
-                t = datetime.strptime(f"{f_[0]} {f_[1]}", "%Y/%m/%d %H:%M:%S.%f")
+            t = _pos_time(path, k, f_)
             if scale == "GPST":
                 t, n_gpst = _gps_to_utc(t), n_gpst + 1
             elif scale == "JST":
                 t -= timedelta(hours=9)
-            rows.append([t.isoformat(timespec="milliseconds") + "Z", *f_[2:9]])
+            vals = f_[2:9]  # a solution without the standard deviations: empty cells
+            rows.append(
+                [t.isoformat(timespec="milliseconds") + "Z", *vals, *[""] * (7 - len(vals))]
+            )
     if n_gpst:
         warnings.warn(
             f"{path.name}: times in GPS time (GPST) read as UTC, {(rows and _leap(rows)) or 18} s "
@@ -211,6 +224,40 @@ def pos_as_csv(path: Path, out: Path) -> None:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(["time", "lat", "lon", "height", "q", "ns", "sdn", "sde"])
         w.writerows(rows)
+
+
+_POS_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_POS_CLOCK = re.compile(r"(\d{1,2}):(\d{2}):(\d{2}(?:\.\d*)?)")
+
+
+def _pos_time(path: Path, line: int, fields: list[str]) -> datetime:
+    """A solution line's time: ``yyyy/mm/dd hh:mm:ss[.sss]`` (a UTC leap second's :60 read as
+    the next second) or GPS week + seconds of week; one TrajlmInputError naming the line
+    else (badin32: a time without its fraction was strptime's bare ValueError, a line of one
+    field an IndexError)."""
+    if len(fields) < 4:
+        raise TrajlmInputError(
+            f"an RTKLIB .pos line of {len(fields)} field(s); expected a time, latitude, longitude "
+            "and height",
+            path=path,
+            line=line,
+        )
+    week = re.fullmatch(r"\d{1,4}", fields[0]) and re.fullmatch(r"\d+(\.\d*)?", fields[1])
+    if week:  # GPS week, seconds of week
+        return _GPS_EPOCH + timedelta(weeks=int(fields[0]), seconds=float(fields[1]))
+    d, c = _POS_DATE.fullmatch(fields[0]), _POS_CLOCK.fullmatch(fields[1])
+    try:
+        if not (d and c):
+            raise ValueError
+        day = datetime(int(d[1]), int(d[2]), int(d[3]), int(c[1]), int(c[2]))
+        return day + timedelta(seconds=float(c[3]))
+    except ValueError:
+        raise TrajlmInputError(
+            f"time {fields[0]} {fields[1]!r} is not RTKLIB's yyyy/mm/dd hh:mm:ss.sss nor a GPS "
+            "week and seconds of week",
+            path=path,
+            line=line,
+        ) from None
 
 
 def _leap(rows: list) -> int:

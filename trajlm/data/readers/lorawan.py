@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from pathlib import Path
 from typing import Any
+
+from trajlm.data.schema import TrajlmInputError
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".log", ".txt")
 
@@ -68,13 +71,16 @@ def lorawan_as_csv(path: Path, out: Path) -> None:
     """The uplinks of `path` as `device_id,time,lat,lon,...` rows at `out` (see the module)."""
     rows: list[dict] = []
     extra: dict[str, None] = {}
+    skipped: list[int] = []  # lines that are no record (a cut last line): said, not silent
     with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
+        for k, line in enumerate(f, 1):
             try:
                 rec = json.loads(line)
             except (ValueError, RecursionError):
                 rec = None
             if not isinstance(rec, dict):
+                if line.strip():
+                    skipped.append(k)
                 continue
             if "uplink_message" in rec:  # The Things Stack v3
                 up = rec.get("uplink_message") or {}
@@ -89,6 +95,21 @@ def lorawan_as_csv(path: Path, out: Path) -> None:
             lat, lon, rest = got if got else ("", "", {})
             extra.update(dict.fromkeys(rest))
             rows.append({"device_id": dev, "time": when, "lat": lat, "lon": lon, **rest})
+    if rows and not any(r["lat"] != "" for r in rows):
+        raise TrajlmInputError(
+            f"none of the {len(rows)} uplinks carries a position in its decoded payload "
+            "(TTN `uplink_message.decoded_payload`, ChirpStack `object`: no latitude / longitude)",
+            path=path,
+            hint="add a payload decoder that writes latitude / longitude; the gateways' "
+            "locations (rx_metadata / rxInfo) are where the gateways stand, never read as the "
+            "tracker's",
+        )
+    if skipped:
+        warnings.warn(
+            f"{path.name}: {len(skipped)} line(s) are not uplink records (not JSON objects; "
+            f"first: line {skipped[0]}): skipped",
+            stacklevel=2,
+        )
     head = [
         "device_id",
         "time",
