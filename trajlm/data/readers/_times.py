@@ -55,52 +55,41 @@ def parse_time(
     or, without one, `utc_offset_s` ahead of UTC (`ambiguous`: how a time of a repeated hour is
     read, "earliest" or "latest").
 
-    The column is read in stages (`_read_times`, on all its values at once, as one expression
+    The column is read in stages (`read` below, on all its values at once, as one expression
     would: `_slashed` tells day from month by the whole column). Written as one expression, each
     of the ~20 formats repeated the cleaning of the text before it (a 645,000-character tree) and
     polars took ~0.5 CPU s to plan it for every read, even of a 3-row file (session 32).
     """
     src = pl.col(col) if isinstance(col, str) else col
+    numeric = origin_s is not None or time_format in ("unix", "excel", *EPOCH_DIVISORS)
+    scale = 1000 if unit == "ms" else 1
 
-    def read(values: pl.Series) -> pl.Series:
-        return _read_times(values, time_format, utc_offset_s, unit=unit, tz=tz,
-                           ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip
+    def read(values: pl.Series) -> pl.Series:  # each stage's text is a column the next names
+        frame = values.to_frame("_s").select(pl.col("_s").str.strip_chars())
+        if numeric or (time_format and "%" in time_format and "z" in time_format.lower()):
+            out = _parse_text(frame, "_s", time_format, utc_offset_s, unit=unit, tz=tz,
+                              ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip
+            return out.cast(pl.Int64).alias(values.name)
+        # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset
+        frame = frame.with_columns(
+            _off=suffix_offset(pl.col("_s")), _bare=without_suffix(pl.col("_s"))
+        )
+        local = _parse_text(frame, "_bare", time_format, utc_offset_s, unit=unit, tz=tz,
+                            ambiguous=ambiguous)  # fmt: skip
+        # read at UTC, then the row's own offset (without --tz the naive read is local + the offset)
+        at_utc = (
+            _parse_text(frame, "_bare", time_format, unit=unit)
+            if tz
+            else local + utc_offset_s * scale
+        )
+        out = frame.with_columns(_local=local, _at_utc=at_utc).select(
+            pl.when(pl.col("_off").is_null())
+            .then(pl.col("_local"))
+            .otherwise(pl.col("_at_utc") - pl.col("_off") * scale)
+        )
+        return out.to_series().cast(pl.Int64).alias(values.name)
 
     return src.map_batches(read, return_dtype=pl.Int64)
-
-
-def _read_times(
-    values: pl.Series,
-    time_format: str | None,
-    utc_offset_s: int,
-    *,
-    unit: str,
-    tz: str | None,
-    ambiguous: str,
-    origin_s: int | None,
-) -> pl.Series:
-    """parse_time on the values: each stage's text is a column the next stage names."""
-    frame = values.to_frame("_s").select(pl.col("_s").str.strip_chars())
-    numeric = origin_s is not None or time_format in ("unix", "excel", *EPOCH_DIVISORS)
-    if numeric or (time_format and "%" in time_format and "z" in time_format.lower()):
-        out = _parse_text(frame, "_s", time_format, utc_offset_s, unit=unit, tz=tz,
-                          ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip
-        return out.cast(pl.Int64).alias(values.name)
-    # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset
-    frame = frame.with_columns(_off=suffix_offset(pl.col("_s")), _bare=without_suffix(pl.col("_s")))
-    scale = 1000 if unit == "ms" else 1
-    local = _parse_text(frame, "_bare", time_format, utc_offset_s, unit=unit, tz=tz,
-                        ambiguous=ambiguous)  # fmt: skip
-    # read at UTC, then the row's own offset (without --tz the naive read is local + the offset)
-    at_utc = (
-        _parse_text(frame, "_bare", time_format, unit=unit) if tz else local + utc_offset_s * scale
-    )
-    out = frame.with_columns(_local=local, _at_utc=at_utc).select(
-        pl.when(pl.col("_off").is_null())
-        .then(pl.col("_local"))
-        .otherwise(pl.col("_at_utc") - pl.col("_off") * scale)
-    )
-    return out.to_series().cast(pl.Int64).alias(values.name)
 
 
 def _parse_text(
