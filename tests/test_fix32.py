@@ -1,0 +1,67 @@
+"""Session 32 (fix32): newuser32's leftovers on a phone study's data.
+
+Before: `--classes auto` read PROTOCOL's 4 GeoLife classes for any store whose labels were
+GeoLife's mode names, so a travel diary's walk / bike / bus / car / train (read from a CSV)
+lost walk; ..."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from reliability_helpers import invoke
+
+MODES = {"walk": 1.4, "bike": 4.5, "bus": 8.0, "car": 12.0, "train": 20.0}  # m/s
+
+
+def _diary(path: Path, per_mode: int = 4) -> Path:
+    """A diary-labelled phone export: one trip per row group, 24 fixes 15 s apart."""
+    rows = ["participant_id,trip,timestamp,latitude,longitude,mode"]
+    k = 0
+    for mode, speed in MODES.items():
+        for j in range(per_mode):
+            t0 = 1773640800 + 3600 * k
+            step = speed * 15 / 111_000 * (1 + 0.1 * j)
+            rows += [f"P{j:02d},{mode}{j},{t0 + 15 * i},{52.35 + step * i:.6f},"
+                     f"{4.88 + 0.3 * step * (i % 3):.6f},{mode}" for i in range(24)]  # fmt: skip
+            k += 1
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_classes_auto_keeps_a_csv_diarys_walk(tmp_path: Path) -> None:
+    """(23) A diary's walk / bike / bus / car / train, ingested from a CSV: `auto` keeps every
+    label (walk was dropped: GeoLife's names alone read as PROTOCOL's 4 classes)."""
+    from trajlm.eval.classify_notes import resolved_classes, source_format
+
+    r = invoke("data", "ingest", _diary(tmp_path / "d.csv"), "--traj-col", "trip",
+               "--label-col", "mode", "--out", tmp_path / "s")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert source_format(tmp_path / "s") == "csv"
+    labels = pl.DataFrame({"label": list(MODES)})
+    classes, said = resolved_classes("auto", labels, source_format(tmp_path / "s"))
+    assert classes == "store" and "read from csv files" in (said or "")
+    r = invoke("eval", "--task", "classify", "--data", tmp_path / "s", "--split-by", "source",
+               "--out", tmp_path / "e.json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "read from csv files" in text and "dropped classes: walk" not in text
+
+
+def test_classes_auto_keeps_protocols_classes_for_geolife_and_unsaid_stores(
+    tmp_path: Path,
+) -> None:
+    """A store read from GeoLife's own files keeps PROTOCOL's 4 classes; a store that does not
+    say what it was read from (Python's write_store) is decided by the labels, as before."""
+    from trajlm.eval.classify_notes import resolved_classes, source_format
+
+    store = tmp_path / "g"
+    store.mkdir()
+    (store / "manifest.json").write_text(json.dumps({"reading": {"format": "geolife"}}))
+    labels = pl.DataFrame({"label": list(MODES)})
+    assert source_format(store) == "geolife"
+    assert resolved_classes("auto", labels, source_format(store)) == ("modes", None)
+    assert source_format(tmp_path / "nothing") is None
+    assert resolved_classes("auto", labels, None) == ("modes", None)
+    assert resolved_classes("store", labels, "geolife") == ("store", None)  # given: kept
