@@ -65,3 +65,66 @@ def test_classes_auto_keeps_protocols_classes_for_geolife_and_unsaid_stores(
     assert source_format(tmp_path / "nothing") is None
     assert resolved_classes("auto", labels, None) == ("modes", None)
     assert resolved_classes("store", labels, "geolife") == ("store", None)  # given: kept
+
+
+# ------------------------------------------------------------------ (3b) cell-tower fixes
+
+
+def _phones(bad: bool = True) -> pl.DataFrame:
+    """Two phones walking/cycling, 30 fixes 15 s apart, accuracy 8 m; P01's 12th fix is a
+    cell-tower fix 1.5 km off (accuracy 1,500 m) where ``bad``."""
+    rows = []
+    for p, speed in (("P01", 4.0), ("P02", 1.4)):
+        for i in range(30):
+            step = speed * 15 / 111_000
+            rows.append({"participant_id": p, "timestamp": 1773640800 + 15 * i,
+                         "latitude": 52.35 + step * i, "longitude": 4.88 + 0.5 * step * i,
+                         "accuracy": 8.0})  # fmt: skip
+    df = pl.DataFrame(rows)
+    poor = (pl.col("participant_id") == "P01") & (pl.col("timestamp") == 1773640800 + 15 * 11)
+    if bad:
+        df = df.with_columns(
+            pl.when(poor).then(pl.col("latitude") + 0.0135).otherwise("latitude").alias("latitude"),
+            pl.when(poor).then(1500.0).otherwise("accuracy").alias("accuracy"),
+        )
+    return df
+
+
+def test_embed_and_similar_leave_cell_tower_fixes_out(trajlm_small) -> None:
+    """(3b) embed read a fix 1.5 km off as the phone's; now it is left out as predict leaves
+    it out: the embedding equals that of the frame without the row, said in one warning."""
+    import numpy as np
+    import pytest
+
+    df = _phones()
+    with pytest.warns(UserWarning, match=r"embed: 1 fix\(es\) whose accuracy column says over"):
+        got = trajlm_small.embed(df)
+    without = df.filter(pl.col("accuracy") < 1000)
+    want = trajlm_small.embed(without)
+    emb = [c for c in got.columns if c.startswith("emb_")]
+    assert np.allclose(got.select(emb).to_numpy(), want.select(emb).to_numpy(), atol=1e-5)
+    with pytest.warns(UserWarning, match="cell-tower fixes") as said:
+        near = trajlm_small.similar(df, k=1)
+    assert len(near) == 2 and sum("cell-tower" in str(w.message) for w in said) == 1
+
+
+def test_recover_reads_a_cell_tower_fix_as_a_gap(trajlm_small) -> None:
+    """(3b) recover kept a fix 1.5 km off as a known anchor of the fill; now its row is read
+    as a gap and recovered on the track (the caller's rows all come back)."""
+    import pytest
+
+    df = _phones()
+    hidden = (pl.col("participant_id") == "P01") & pl.col("timestamp").is_between(
+        1773640800 + 15 * 13, 1773640800 + 15 * 16
+    )
+    df = df.with_columns(pl.when(hidden).then(None).otherwise(pl.col(c)).alias(c)
+                         for c in ("latitude", "longitude"))  # fmt: skip
+    with pytest.warns(UserWarning, match=r"1 fix\(es\) marked as poor .*low_accuracy"):
+        out = trajlm_small.recover(df)
+    assert len(out) == len(df)
+    row = out.filter(pl.col("accuracy") > 1000)
+    truth = _phones(bad=False).filter(
+        (pl.col("participant_id") == "P01") & (pl.col("timestamp") == 1773640800 + 15 * 11)
+    )
+    assert row["recovered"].item() is True
+    assert abs(row["latitude"].item() - truth["latitude"].item()) * 111_000 < 100  # was 1.5 km
