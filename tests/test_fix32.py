@@ -128,3 +128,50 @@ def test_recover_reads_a_cell_tower_fix_as_a_gap(trajlm_small) -> None:
     )
     assert row["recovered"].item() is True
     assert abs(row["latitude"].item() - truth["latitude"].item()) * 111_000 < 100  # was 1.5 km
+
+
+# ------------------------------------------------------------------ (11) daylight saving
+
+
+def _dst_phone() -> pl.DataFrame:
+    """P05 in New York across the 2026 change (07:00Z: -05:00, then -04:00), a fix a minute;
+    P07 in Amsterdam on +01:00."""
+    import datetime as dt
+
+    t0 = dt.datetime(2026, 3, 8, 6, 0, tzinfo=dt.UTC)
+    rows = []
+    for who, n, hours in (("P05", 120, None), ("P07", 30, 1)):
+        for i in range(n):
+            t = t0 + dt.timedelta(minutes=i)
+            h = hours if hours is not None else (-5 if t.hour < 7 else -4)
+            rows.append({"participant_id": who,
+                         "timestamp": t.astimezone(dt.timezone(dt.timedelta(hours=h))).isoformat(),
+                         "latitude": 40.7 + 0.0003 * i, "longitude": -74.0 + 0.0002 * i})  # fmt: skip
+    return pl.DataFrame(rows)
+
+
+def test_text_times_across_a_dst_change_keep_each_rows_offset() -> None:
+    """(11) Every row came back on the last fix's offset (-04:00): 60 of P05's 120 rows had
+    other text than the input, so a join on the text column missed them."""
+    import trajlm
+
+    df = _dst_phone()
+    out = trajlm.clean(df, return_report=False)
+    assert len(out) == len(df)
+    assert len(out.join(df, on=["participant_id", "timestamp"])) == len(df)
+    assert out["timestamp"][59] == "2026-03-08T01:59:00-05:00"
+
+
+def test_times_as_text_writes_each_row_on_the_offset_of_its_time() -> None:
+    """Rows between fixes take the offset of the fix before them, rows before the first fix
+    the first fix's, rows after the last the last fix's (predict's answers)."""
+    from trajlm.data.times import text_style, times_as_text
+
+    text = pl.Series(["2026-03-08T01:58:00-05:00", "2026-03-08T03:00:00-04:00"])
+    t = pl.Series([1772953080, 1772953200])  # 06:58Z, 07:00Z
+    style = text_style(text, pl.Series(["P05", "P05"]), t)
+    asked = pl.Series([1772953000, 1772953080, 1772953140, 1772953200, 1772960000])
+    got = times_as_text(asked, pl.Series(["P05"] * 5), style).to_list()
+    assert got == ["2026-03-08T01:56:40-05:00", "2026-03-08T01:58:00-05:00",
+                   "2026-03-08T01:59:00-05:00", "2026-03-08T03:00:00-04:00",
+                   "2026-03-08T04:53:20-04:00"]  # fmt: skip
