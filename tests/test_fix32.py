@@ -175,3 +175,85 @@ def test_times_as_text_writes_each_row_on_the_offset_of_its_time() -> None:
     assert got == ["2026-03-08T01:56:40-05:00", "2026-03-08T01:58:00-05:00",
                    "2026-03-08T01:59:00-05:00", "2026-03-08T03:00:00-04:00",
                    "2026-03-08T04:53:20-04:00"]  # fmt: skip
+
+
+# ------------------------------------------------------------------ (12, 13, 22) HTTP
+
+
+def _two_phones(tower: bool = False) -> list[dict]:
+    """P05 (-04:00) and P07 (+01:00) as a research app exports them, 20 fixes 15 s apart;
+    ``tower``: P07's last fix a cell-tower fix 1.5 km off (accuracy 1,500 m)."""
+    import datetime as dt
+
+    t0 = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
+    rows = []
+    for who, h, lat, lon in (("P05", -4, 40.7, -74.0), ("P07", 1, 52.35, 4.88)):
+        zone = dt.timezone(dt.timedelta(hours=h))
+        for i in range(20):
+            t = (t0 + dt.timedelta(seconds=15 * i)).astimezone(zone)
+            rows.append({"participant_id": who, "timestamp": t.isoformat(),
+                         "latitude": lat + 5e-5 * i, "longitude": lon + 5e-5 * i,
+                         "accuracy": 8.0})  # fmt: skip
+    if tower:
+        rows[-1] = rows[-1] | {"latitude": rows[-1]["latitude"] + 0.0135, "accuracy": 1500.0}
+    return rows
+
+
+def test_http_answers_each_phone_on_its_own_offset(trajlm_small) -> None:
+    """(12) mixed offsets in one request (P05 on -04:00, P07 on +01:00) came back as Z."""
+    import pytest
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(trajlm_small)) as client:
+        r = client.post("/predict", json={"trajectories": _two_phones(), "steps": 2})
+        assert r.status_code == 200, r.text
+        times = {(p["traj_id"], p["time"][-6:]) for p in r.json()["points"]}
+        assert times == {("P05", "-04:00"), ("P07", "+01:00")}
+        assert not any("accuracy" in w for w in r.json().get("warnings") or [])
+
+
+def test_http_predict_reads_a_rows_accuracy(trajlm_small) -> None:
+    """(22) `accuracy` rode along unread ("keys the server does not read"): a cell-tower last
+    fix was the rollout's origin; now it is left out, said, as the Python API leaves it out."""
+    import pytest
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(trajlm_small)) as client:
+        r = client.post("/predict", json={"trajectories": _two_phones(True), "steps": 2})
+        assert r.status_code == 200, r.text
+        ans = r.json()
+        assert any("1 fix(es) whose accuracy column says over 200 m" in w
+                   for w in ans["warnings"])  # fmt: skip
+        p07 = [p["lat"] for p in ans["points"] if p["traj_id"] == "P07"]
+        assert all(abs(lat - (52.35 + 5e-5 * 19)) * 111_000 < 200 for lat in p07)  # not 1.5 km
+
+
+def test_http_ask_reads_participant_id_as_the_mover(trajlm_small) -> None:
+    """(13) /ask over posted rows: "did not understand 'P07'" (each participant's rows were one
+    trip named P07, and P07 was both a trip and the participant); Python's frame the same."""
+    import pytest
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    import trajlm
+    from trajlm.serve import create_app
+
+    rows = _two_phones()
+    with TestClient(create_app(trajlm_small)) as client:
+        r = client.post("/ask", json={"question": "how many km did P07 travel?", "rows": rows})
+    assert r.status_code == 200, r.text
+    assert r.json()["plan_fields"]["vehicle"] == "P07"
+    want = trajlm.ask("how many km did P07 travel?", pl.DataFrame(rows))
+    assert r.json()["value"] == pytest.approx(want.value, rel=1e-6)

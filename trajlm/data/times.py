@@ -294,7 +294,7 @@ def _offset_runs(off: pl.DataFrame) -> dict | None:
             "off": starts["off"].to_list()}  # fmt: skip
 
 
-def _row_offsets(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
+def row_offsets(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
     """Each row's UTC offset (s): its trajectory's offset at its time where the offset changed
     within the trajectory (the run it falls in; before the first fix, the first fix's), else
     the trajectory's one offset."""
@@ -323,7 +323,7 @@ def _row_offsets(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
 def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
     """Unix seconds `t` as ISO text written like the input (``text_style``): each row's
     local time at its trajectory's offset at that time, with the input's separator and zone suffix."""
-    off = _row_offsets(t, traj, style)
+    off = row_offsets(t, traj, style)
     frac = t.dtype.is_float() and bool((t.cast(pl.Float64) % 1 != 0).any())
     if frac:  # sub-second times (data/coerce.py keeps them): written to the millisecond
         local = pl.from_epoch(((t + off) * 1e6).round().cast(pl.Int64), time_unit="us")
