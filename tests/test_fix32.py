@@ -257,3 +257,23 @@ def test_http_ask_reads_participant_id_as_the_mover(trajlm_small) -> None:
     assert r.json()["plan_fields"]["vehicle"] == "P07"
     want = trajlm.ask("how many km did P07 travel?", pl.DataFrame(rows))
     assert r.json()["value"] == pytest.approx(want.value, rel=1e-6)
+
+
+# ------------------------------------------------------------------ (10) the diary recipe
+
+
+def test_the_diary_recipe_in_docs_api_puts_trips_on_fixes() -> None:
+    """(10) docs/api.md "Session 32 (fix32)": the recipe runs as pasted; the fixes inside the
+    trip get its id and mode, the ones before departure and after arrival none."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text()
+    section = text.split("## Session 32 (fix32)", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    ns: dict = {}
+    exec(compile(block, "<docs/api.md fix32>", "exec"), ns)  # noqa: S102 - the docs' own code
+    got = ns["labelled_fixes"]
+    assert got["timestamp"].tolist() == ["2026-03-02T08:01:00+01:00",
+                                         "2026-03-02T08:14:30+01:00",
+                                         "2026-03-02T08:29:00+01:00"]  # fmt: skip
+    assert set(got["trip"]) == {"P07-1"} and set(got["mode"]) == {"bike"}
