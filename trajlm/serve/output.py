@@ -7,9 +7,10 @@ Before session 14 every answer's ``time`` was UTC (``...Z``) whatever the reques
 so a dashboard sending ``2026-11-05T08:01:38+11:00`` got ``2026-11-04T21:01:48Z`` back (the
 Python API answers in the caller's zone). Now, when every ISO time of a request's trajectories
 carries one and the same UTC offset (``+11:00``, ``-05:00``), the answer's times carry it too:
-the same instants, on the caller's clock. ``Z``, naive ISO times, Unix seconds, mixed offsets
-(a request spanning a daylight-saving change) and MF-JSON milliseconds answer in UTC, as
-before. ``t`` stays Unix seconds.
+the same instants, on the caller's clock. Since session 32 (fix32), a request whose times all
+carry a zone but not one offset (two phones on -04:00 and +01:00, a daylight-saving change)
+answers each trajectory on its own offset at the answer's time. ``Z``, naive ISO times, Unix
+seconds and MF-JSON milliseconds answer in UTC, as before. ``t`` stays Unix seconds.
 """
 
 from __future__ import annotations
