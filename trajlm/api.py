@@ -366,7 +366,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
                 f"classify: {self.path} is not a classifier; load the directory written by "
                 "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
-        df, layout = self._input(data, columns)
+        df, layout = self._input(data, columns, said="classify")
         single_point_warning(df, "label", layout)  # as embed warns (serve18 item 7)
         proba = self.classifier.predict_proba(df)
         classes = list(self.classifier.classes_)

@@ -38,7 +38,12 @@ from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, su
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.info import STATIC, identity, info_routes  # re-exported (out of routes.py)
 from trajlm.serve.limits import ServeSettings
-from trajlm.serve.motion import dr_verdict, no_motion_lines, with_reported_motion
+from trajlm.serve.motion import (
+    dr_verdict,
+    no_motion_lines,
+    with_reported_accuracy,
+    with_reported_motion,
+)
 from trajlm.serve.output import floats
 from trajlm.serve.pieces import (
     as_sent,
@@ -106,7 +111,8 @@ def task_routes(
         at_times, at_unit = (None, None) if req.at_times is None else \
             check_times(req.at_times, "at_times")  # fmt: skip
         dr = dr_verdict(model, req.fallback)  # dead reckoning reads the rows' speed / course
-        df, fmt = parse(req, keep_extra=dr is not None)
+        df, fmt = parse(req, keep_extra=True)  # a phone's accuracy key is read (fix32)
+        df = with_reported_accuracy(df, keep_extra=dr is not None)
         if dr is not None:
             df = with_reported_motion(df)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
@@ -131,7 +137,8 @@ def task_routes(
                 # model's radii around kNN's points (badin24)
                 ask = {"radii": req.radii, **cut}
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
-            elif dr is not None:  # the API's own call: the shared pass holds positions only
+            elif dr is not None or "accuracy_m" in df.columns:  # the API's own call: the
+                # shared pass holds positions only (speed / course; a phone's accuracy)
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
