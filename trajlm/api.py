@@ -243,7 +243,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
             df, layout = coerce(data, repeats="drop", **split(columns))
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
-        owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+        owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)
         verdict = dr_route(self, verdict, df)  # dead reckoning needs the query's speed / course
         naive_time_note(self.model, layout)
         self._check_patch(df, layout)

@@ -175,7 +175,7 @@ def predict(
         io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)
         df = latest_pieces(df, layout)
-    owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+    owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))

@@ -1,0 +1,100 @@
+"""leftover32: session 31's leftovers a user meets (docs/api.md "Session 32 (leftover32)").
+
+1. ``predict`` without ``latest`` answered without the owner column (``VehicleRef`` beside a
+   journey id) that ``predict(latest=True)`` keeps since fix31: every predict answer keeps it
+   (Python, `trajlm predict`, a candidate selector), and HTTP /predict reads a row's
+   ``VehicleRef`` (it said "ignored"): ``"latest": true`` answers per bus, and each answer row
+   carries the bus after the answer's own keys.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pandas as pd
+import polars as pl
+import pytest
+from helpers import invoke_cli
+from test_api_selector import saved  # noqa: F401 (a module-scoped fixture)
+from test_fix31 import _avl
+
+import trajlm
+
+
+def _quiet(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn()
+
+
+@pytest.mark.parametrize("asked", [{"steps": 2}, {"seconds_ahead": [30, 60]}])
+def test_predict_keeps_the_vehicle_column_without_latest(trajlm_small, asked):
+    out = _quiet(lambda: trajlm_small.predict(_avl(), **asked))
+    assert "VehicleRef" in out.columns, out.columns.tolist()  # before: journey only
+    assert dict(zip(out["DatedVehicleJourneyRef"], out["VehicleRef"], strict=True)) == {
+        "j1": "bus1", "j2": "bus1", "j3": "bus2"}  # fmt: skip
+    cols = out.columns.tolist()
+    assert cols.index("VehicleRef") == cols.index("DatedVehicleJourneyRef") + 1
+    plain = _quiet(lambda: trajlm_small.predict(_avl().drop(columns="VehicleRef"), **asked))
+    assert "VehicleRef" not in plain.columns and len(plain) == len(out)  # no owner: as before
+
+
+def test_cli_predict_keeps_the_vehicle_column_without_latest(tmp_path):
+    _avl().to_csv(tmp_path / "avl.csv", index=False)
+    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", tmp_path / "avl.csv",
+                    "--steps", "2", "--out", tmp_path / "p.csv", "--threads", "1"])  # fmt: skip
+    if r.exit_code != 0 and "weights" in r.output:
+        pytest.skip("trajlm-small weights missing")
+    assert r.exit_code == 0, r.output[-2000:]
+    out = pd.read_csv(tmp_path / "p.csv")
+    assert list(out.columns[:2]) == ["DatedVehicleJourneyRef", "VehicleRef"]  # before: no bus
+    assert out.groupby("DatedVehicleJourneyRef")["VehicleRef"].first().to_dict() == {
+        "j1": "bus1", "j2": "bus1", "j3": "bus2"}  # fmt: skip
+
+
+def _rows(extra: dict | None = None) -> list[dict]:
+    df = _avl()
+    df["RecordedAtTime"] = df["RecordedAtTime"].map(lambda t: t.isoformat())
+    return [{**r, **(extra or {})} for r in df.to_dict("records")]
+
+
+@pytest.mark.parametrize("asked", [{"steps": 2}, {"seconds_ahead": [30]}])
+def test_http_predict_reads_the_vehicle_of_each_row(trajlm_small, asked):
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(trajlm_small)) as c:
+        every = c.post("/predict", json={"trajectories": _rows({"note": "x"}), **asked})
+        latest = c.post("/predict", json={"trajectories": _rows(), "latest": True, **asked})
+    assert every.status_code == 200 and latest.status_code == 200, (every.text, latest.text)
+    pts = every.json()["points"]
+    assert {(p["traj_id"], p["VehicleRef"]) for p in pts} == {
+        ("j1", "bus1"), ("j2", "bus1"), ("j3", "bus2")}  # fmt: skip
+    assert list(pts[0])[:5] == ["traj_id", "t", "time", "lat", "lon"]  # the schema's keys first
+    said = " ".join(every.json().get("warnings") or [])
+    assert "ignored: note" in said and "VehicleRef" not in said  # before: VehicleRef ignored
+    # before: per journey (j1, j2, j3); now each bus's last journey, as Python's latest=True
+    got = {(p["traj_id"], p["VehicleRef"]) for p in latest.json()["points"]}
+    assert got == {("j2", "bus1"), ("j3", "bus2")} and latest.json()["n_trajectories"] == 2
+    py = _quiet(lambda: trajlm_small.predict(_avl(), latest=True, **asked))
+    assert len(py) == len(latest.json()["points"])
+
+
+@pytest.mark.slow  # fits a 1-epoch candidate selector (test_api_selector's fixture)
+def test_a_selector_keeps_the_vehicle_column(saved) -> None:  # noqa: F811
+    _, test, _, folder = saved
+    model = trajlm.TrajLM.from_pretrained(folder)
+    ids = test["traj_id"].unique(maintain_order=True).head(3).to_list()
+    trips = test.filter(pl.col("traj_id").is_in(ids)).drop("user_id", strict=False)
+    trips = trips.with_columns(
+        pl.col("traj_id").replace_strict(dict(zip(ids, ["v1", "v1", "v2"], strict=True)))
+        .alias("VehicleRef")
+    )  # fmt: skip
+    every = _quiet(lambda: model.predict(trips, steps=2))
+    latest = _quiet(lambda: model.predict(trips, steps=2, latest=True))
+    assert every.columns[:2] == ["traj_id", "VehicleRef"]  # before: no VehicleRef
+    assert every["traj_id"].n_unique() == 3
+    assert latest.columns[:2] == ["traj_id", "VehicleRef"]
+    assert sorted(latest["VehicleRef"].unique().to_list()) == ["v1", "v2"]
+    assert latest["traj_id"].n_unique() == 2
