@@ -5,18 +5,23 @@
    (Python, `trajlm predict`, a candidate selector), and HTTP /predict reads a row's
    ``VehicleRef`` (it said "ignored"): ``"latest": true`` answers per bus, and each answer row
    carries the bus after the answer's own keys.
+2. Route-recovery models (``RecoveryTrajLM.recover``, `trajlm recover` with a
+   `trajlm train-recovery` folder) refused a trajectory starting or ending on a hidden row: they
+   follow fix31's rule (inner gaps filled, edge rows left empty, one warning).
 """
 
 from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
 from helpers import invoke_cli
 from test_api_selector import saved  # noqa: F401 (a module-scoped fixture)
 from test_fix31 import _avl
+from test_route_recovery_predictor import fitted  # noqa: F401 (a module-scoped fixture)
 
 import trajlm
 
@@ -98,3 +103,44 @@ def test_a_selector_keeps_the_vehicle_column(saved) -> None:  # noqa: F811
     assert latest.columns[:2] == ["traj_id", "VehicleRef"]
     assert sorted(latest["VehicleRef"].unique().to_list()) == ["v1", "v2"]
     assert latest["traj_id"].n_unique() == 2
+
+
+# ------------------------------------------------- 2. route-recovery models and edge rows
+def _hidden_ends(test: pl.DataFrame) -> tuple[pd.DataFrame, list[int], list[int]]:
+    """Two test trips: the first starts on two hidden rows, the second ends on one; each has
+    one hidden row inside."""
+    ids = test["traj_id"].unique(maintain_order=True).head(2).to_list()
+    df = test.filter(pl.col("traj_id").is_in(ids)).select("traj_id", "t", "lat", "lon")
+    df = df.sort("traj_id", "t").to_pandas()
+    first = df.index[df["traj_id"] == ids[0]]
+    second = df.index[df["traj_id"] == ids[1]]
+    edges, inner = [first[0], first[1], second[-1]], [first[4], second[3]]
+    df.loc[edges + inner, ["lat", "lon"]] = np.nan
+    return df, edges, inner
+
+
+def test_route_recovery_fills_inner_gaps_and_leaves_edge_rows_empty(fitted, tmp_path):  # noqa: F811
+    from trajlm.api_recovery import RecoveryTrajLM
+
+    _, parts, rec = fitted
+    df, edges, inner = _hidden_ends(parts["test"])
+    inside = df.drop(index=edges).reset_index(drop=True)
+    want = _quiet(lambda: rec.recover(inside))  # the same gaps with the edge rows not sent
+    for model in (RecoveryTrajLM(rec, threads=1), rec):  # TrajLM.from_pretrained's, and its own
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = model.recover(df)  # before: TrajlmInputError "starts or ends with a missing"
+        said = [str(w.message) for w in caught if "left empty" in str(w.message)]
+        assert len(said) == 1 and "3 rows before the first or after the last" in said[0], said
+        assert len(out) == len(df) and out.loc[edges, ["lat", "lon"]].isna().all().all()
+        assert not out.loc[edges, "recovered"].any() and out.loc[inner, "recovered"].all()
+        kept = out.drop(index=edges).reset_index(drop=True)
+        np.testing.assert_allclose(kept[["lat", "lon"]].to_numpy(), want[["lat", "lon"]].to_numpy())
+    rec.save(tmp_path / "rec")
+    df.to_csv(tmp_path / "in.csv", index=False)
+    r = invoke_cli(["recover", "--model", tmp_path / "rec", "--input", tmp_path / "in.csv",
+                    "--out", tmp_path / "out.csv", "--threads", "1"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-2000:]  # before: exit 2, nothing written
+    assert sum("left empty" in x for x in r.output.splitlines()) == 1, r.output
+    got = pd.read_csv(tmp_path / "out.csv")
+    assert got.loc[edges, "lat"].isna().all() and got.loc[inner, "lat"].notna().all()
