@@ -144,3 +144,74 @@ def test_route_recovery_fills_inner_gaps_and_leaves_edge_rows_empty(fitted, tmp_
     assert sum("left empty" in x for x in r.output.splitlines()) == 1, r.output
     got = pd.read_csv(tmp_path / "out.csv")
     assert got.loc[edges, "lat"].isna().all() and got.loc[inner, "lat"].notna().all()
+
+
+# ------------------------------------------------------ 3. a folder's local times are said
+def _folder(root, stamp: str) -> None:
+    root.mkdir()
+    for k in range(3):
+        rows = [f"v{k},2026-05-09 16:{i:02d}:00{stamp},46.6{i:02d},8.0{i:02d}" for i in range(30)]
+        (root / f"v{k}.csv").write_text("\n".join(["id,time,lat,lon", *rows]) + "\n")
+
+
+def test_ingest_of_a_folder_says_its_times_have_no_zone(tmp_path):
+    _folder(tmp_path / "naive", "")
+    _folder(tmp_path / "zoned", "Z")
+    said = {}
+    for kind in ("naive", "zoned"):
+        r = invoke_cli(["data", "ingest", tmp_path / kind, "--out", tmp_path / f"s_{kind}"])
+        assert r.exit_code == 0, r.output[-2000:]
+        said[kind] = " ".join(r.output.split())
+    assert "times in 'time' have no zone; read as UTC" in said["naive"]  # before: no note
+    assert "have no zone" not in said["zoned"]
+
+
+# ---------------------------- 3. trajlm.read: the files only ingest's converters read
+def test_trajlm_read_reads_srt_pos_and_xml2003_as_ingest(tmp_path, trajlm_small):
+    from test_heldout31_ingest import POS_HEAD, _srt, _xml2003
+
+    d = tmp_path / "card"
+    d.mkdir()
+    (d / "DJI_0001.SRT").write_text(_srt(46.63))
+    (d / "DJI_0002.SRT").write_text(_srt(46.64, old=True))
+    with pytest.warns(UserWarning, match="have no zone; read as UTC"):  # the drone's clock
+        clips = trajlm.read(d)  # before: no reader in the API (pandas reads no .SRT)
+    assert isinstance(clips, pl.DataFrame) and clips["traj_id"].n_unique() == 2
+    assert clips["t"].min() == 1778335380 and clips["lat"].max() == pytest.approx(46.6405)
+    one = trajlm.read(d / "DJI_0001.SRT")
+    assert one["traj_id"].unique().to_list() == ["DJI_0001"]
+    pos = tmp_path / "rover.pos"
+    rows = [f"2026/03/02 07:30:{10 + i:02d}.000   47.3743{i}   8.54356   410.0   1  18   0.0080"
+            "   0.0072" for i in range(6)]  # fmt: skip
+    pos.write_text(POS_HEAD + "\n".join(rows) + "\n")
+    with pytest.warns(UserWarning, match="GPS time"):
+        rover = trajlm.read(pos)
+    assert rover["t"].min() == 1772436610 - 18  # GPST moved to UTC, as ingest moves it
+    book = tmp_path / "report.xls"  # XML Spreadsheet 2003 (pd.read_excel fails on it)
+    cells = [["Position history report"], ["Vehicle", "Date/Time", "Latitude", "Longitude"]]
+    cells += [[f"AB-{k}", f"2026-05-04T08:0{i}:00.000", f"45.7{i}{k}", f"4.8{i}"]
+              for k in (1, 2) for i in range(5)]  # fmt: skip
+    book.write_text(_xml2003(cells))
+    fleet = _quiet(lambda: trajlm.read(book))
+    assert fleet.columns[0] == "vehicle_id" and "traj_id" not in fleet.columns  # a mover: cut
+    assert sorted(fleet["vehicle_id"].unique()) == ["AB-1", "AB-2"] and len(fleet) == 10
+    pred = _quiet(lambda: trajlm_small.predict(fleet, steps=1, latest=True))
+    assert sorted(pred["vehicle_id"]) == ["AB-1", "AB-2"]
+    with pytest.raises(trajlm.TrajlmInputError, match=r"trajlm.read\("):
+        trajlm_small.predict(str(book))  # the model calls take frames: the line names read
+
+
+def test_cli_predict_reads_a_dji_srt_clip(tmp_path):
+    from test_heldout31_ingest import _srt
+
+    (tmp_path / "DJI_0001.SRT").write_text(_srt(46.63))
+    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", tmp_path / "DJI_0001.SRT",
+                    "--steps", "2", "--out", tmp_path / "p.csv", "--threads", "1"])  # fmt: skip
+    if r.exit_code != 0 and "weights" in r.output:
+        pytest.skip("trajlm-small weights missing")
+    assert r.exit_code == 0, r.output[-2000:]  # before: "expected a store directory, .csv ..."
+    assert pd.read_csv(tmp_path / "p.csv")["traj_id"].unique().tolist() == ["DJI_0001"]
+    (tmp_path / "blob").write_bytes(b"\x00\x01hello")  # no reader knows it: one line, as before
+    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", tmp_path / "blob",
+                    "--out", tmp_path / "q.csv"])  # fmt: skip
+    assert r.exit_code == 2 and "expected a store directory" in r.output, r.output
