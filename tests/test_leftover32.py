@@ -215,3 +215,32 @@ def test_cli_predict_reads_a_dji_srt_clip(tmp_path):
     r = invoke_cli(["predict", "--model", "trajlm-small", "--input", tmp_path / "blob",
                     "--out", tmp_path / "q.csv"])  # fmt: skip
     assert r.exit_code == 2 and "expected a store directory" in r.output, r.output
+
+
+# ------------------------------------- 4. LoRaWAN lines the reader skips are counted and said
+def test_lorawan_reader_counts_the_lines_it_skips(tmp_path):
+    import json
+
+    from trajlm.data.readers import read
+
+    recs = [json.dumps({"end_device_ids": {"device_id": "bike-1"},
+                        "received_at": f"2026-04-13T07:0{i}:03Z",
+                        "uplink_message": {"decoded_payload": {"latitude": 50.85 + i * 1e-3,
+                                                               "longitude": 4.35}}})
+            for i in range(6)]  # fmt: skip
+    join = json.dumps({"end_device_ids": {"device_id": "bike-1"}, "join_accept": {}})
+    lines = [*recs[:2], '{"end_device_ids": {"device_id": "bi', *recs[2:4], join, "", *recs[4:]]
+    p = tmp_path / "uplinks.jsonl"
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.warns(UserWarning) as seen:
+        df, _ = read(p)  # before: the cut line and the join-accept skipped without a word
+    said = [str(w.message) for w in seen if "skipped" in str(w.message)]
+    assert len(said) == 1, [str(w.message) for w in seen]
+    assert said[0].startswith("uplinks.jsonl: 2 of 8 lines skipped: 1 not a JSON object "
+                              "(e.g. line 3); 1 record(s) of another kind"), said  # fmt: skip
+    assert "(e.g. line 6" in said[0] and "6 uplinks read" in said[0]
+    assert len(df) == 6
+    p.write_text("\n".join(recs) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a clean file: no line
+        assert len(read(p)[0]) == 6
