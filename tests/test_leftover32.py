@@ -244,3 +244,24 @@ def test_lorawan_reader_counts_the_lines_it_skips(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a clean file: no line
         assert len(read(p)[0]) == 6
+
+
+# ------------------------------------------- 5. newuser31 #19: one readable verdict line
+def test_predict_verdict_line_is_short_and_names_where_the_rest_is() -> None:
+    from trajlm.eval.predict_verdict import short_verdict_line, verdict_line
+
+    v = {"engine": "kNN continuation", "best_baseline": "kNN continuation", "n_val_trips": 9,
+         "model_over_best": {"ratio": 1.34, "lo": 0.936, "hi": 2.39},
+         "small_val": "val has 9 trips (under 10): kNN continuation at its default settings, "
+                      "kNN continuation (place-aware) at its default settings; the best "
+                      "baseline read on 45 windows of the 9 val trips (up to 5 each)",
+         "val_ade_m": {"model": 150.6, "linear-3": 134.4, "constant velocity [time]": 130.2,
+                       "linear-3 [time, fit]": 107.2, "kNN continuation": 112.0,
+                       "kNN continuation (place-aware)": 113.6},
+         "scaled_check": {"skipped": "train has 72 trips, under the 100 its time-ordered "
+                                     "folds need"}}  # fmt: skip
+    full = verdict_line(v)
+    line = short_verdict_line(v, "runs/best/val_verdict.json")
+    assert len(full) > 600 and len(line) < 220, (len(full), line)  # before: the full line
+    assert line.startswith("predict: kNN continuation answers: the model was 1.34x")
+    assert "CI 0.936-2.39" in line and line.endswith("runs/best/val_verdict.json")
