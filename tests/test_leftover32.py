@@ -265,3 +265,33 @@ def test_predict_verdict_line_is_short_and_names_where_the_rest_is() -> None:
     assert len(full) > 600 and len(line) < 220, (len(full), line)  # before: the full line
     assert line.startswith("predict: kNN continuation answers: the model was 1.34x")
     assert "CI 0.936-2.39" in line and line.endswith("runs/best/val_verdict.json")
+
+
+# ------------------------------- 5. newuser31 #16: evaluate's coverage line names the trip
+def test_evaluate_coverage_warning_names_the_callers_trip(trajlm_small) -> None:
+    from trajlm.model.coverage import CoverageWarning
+
+    rows = []
+    for k in range(12):  # a fix a minute: outside trajlm-small's 2-30 s training intervals
+        for i in range(40):
+            rows.append({"trip": f"bus-{k:02d}", "t": 1_700_000_000 + 86_400 * k + 60 * i,
+                         "lat": 41.15 + 0.004 * i + 0.01 * k, "lon": -8.61 + 0.003 * i})  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trajlm_small.evaluate(pd.DataFrame(rows), traj_col="trip")
+    said = [str(w.message) for w in caught if issubclass(w.category, CoverageWarning)]
+    lines = [s for s in said if "sampling interval" in s]
+    assert lines, said
+    assert "(trajectory 'bus-" in lines[0] and "_0'" not in lines[0], lines[0]  # before: 'bus-NN_0'
+
+
+def test_source_names_writes_pieces_of_a_cut_trip() -> None:
+    from trajlm.cli_eval_notes import source_names
+
+    df = pl.DataFrame({"traj_id": ["a_0", "a_1", "b_0", "c"],
+                       "source_traj_id": ["a", "a", "b", "c"]})  # fmt: skip
+    line = "(trajectory 'a_1'; ...) by trajectory: 'b_0' (10%), 'c' (20%), 'x_0' (5%)"
+    assert source_names(line, df) == (
+        "(trajectory 'a' piece 1; ...) by trajectory: 'b' (10%), 'c' (20%), 'x_0' (5%)"
+    )
+    assert source_names(line, df.drop("source_traj_id")) == line
