@@ -44,17 +44,7 @@ def test_predict_keeps_the_vehicle_column_without_latest(trajlm_small, asked):
     assert "VehicleRef" not in plain.columns and len(plain) == len(out)  # no owner: as before
 
 
-def test_cli_predict_keeps_the_vehicle_column_without_latest(tmp_path):
-    _avl().to_csv(tmp_path / "avl.csv", index=False)
-    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", tmp_path / "avl.csv",
-                    "--steps", "2", "--out", tmp_path / "p.csv", "--threads", "1"])  # fmt: skip
-    if r.exit_code != 0 and "weights" in r.output:
-        pytest.skip("trajlm-small weights missing")
-    assert r.exit_code == 0, r.output[-2000:]
-    out = pd.read_csv(tmp_path / "p.csv")
-    assert list(out.columns[:2]) == ["DatedVehicleJourneyRef", "VehicleRef"]  # before: no bus
-    assert out.groupby("DatedVehicleJourneyRef")["VehicleRef"].first().to_dict() == {
-        "j1": "bus1", "j2": "bus1", "j3": "bus2"}  # fmt: skip
+# `trajlm predict` without --latest: test_fix31.test_cli_predict_latest_keeps_the_vehicle_column
 
 
 def _rows(extra: dict | None = None) -> list[dict]:
