@@ -93,6 +93,17 @@ def test_a_selector_keeps_the_vehicle_column(saved) -> None:  # noqa: F811
     assert latest.columns[:2] == ["traj_id", "VehicleRef"]
     assert sorted(latest["VehicleRef"].unique().to_list()) == ["v1", "v2"]
     assert latest["traj_id"].n_unique() == 2
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    rows = trips.select("traj_id", "t", "lat", "lon", "VehicleRef").to_dicts()
+    with TestClient(create_app(model)) as c:  # a selector's HTTP /predict too
+        r = c.post("/predict", json={"trajectories": rows, "steps": 2, "latest": True})
+    assert r.status_code == 200, r.text
+    pts = r.json()["points"]
+    assert sorted({(p["traj_id"], p["VehicleRef"]) for p in pts}) == sorted(
+        set(zip(latest["traj_id"], latest["VehicleRef"], strict=True)))  # fmt: skip
 
 
 # ------------------------------------------------- 2. route-recovery models and edge rows
