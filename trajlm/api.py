@@ -250,7 +250,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
         df = drop_poor_fixes(df)  # cell-tower fixes, as ingest drops them (api_stays.py)
-        owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+        owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)
         history = df
 
         def answer(out: pl.DataFrame) -> Any:  # a stay's mover held there (newuser32)

@@ -29,6 +29,7 @@ from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
@@ -123,9 +124,8 @@ class SelectorTrajLM:
         df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))  # checked inside
         say_repeats(layout)  # receivers' repeats dropped and counted, as TrajLM.predict
         if latest:  # each vehicle's latest piece only, as TrajLM.predict (newuser27)
-            from trajlm.data.coerce_pieces import latest_pieces
-
             df = latest_pieces(df, layout)
+        owners = mover_owners(df)  # each answer names its bus, as TrajLM.predict (leftover32)
         self._check_place(df)
         levels = radii_levels(radii)  # one line for a level not measured, before predicting
         spread = spread_of(self.selector, self.engine)
@@ -133,7 +133,8 @@ class SelectorTrajLM:
             raise UserError(f"radii: {self.no_spread_line()}", hint="leave radii out")
         pred = self.selector._frame_answer(df, k, {})  # canonical Polars in -> canonical out
         pred = self.with_spread(pred, df, levels)
-        return from_canonical(pred.with_columns(engine=pl.lit(self.engine)), layout=layout)
+        pred = with_owners(pred.with_columns(engine=pl.lit(self.engine)), owners)
+        return from_canonical(pred, layout=layout)
 
     def no_spread_line(self) -> str:
         """Why this selector's answers have no std_m / radii (a folder from before session 27)."""

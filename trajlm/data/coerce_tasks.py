@@ -3,6 +3,7 @@ missing positions are the points to fill) and trajectory numbers over a sorted t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -88,6 +89,27 @@ def _poor_fixes_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:
     return df.with_columns(
         pl.when(poor).then(None).otherwise(pl.col(c)).alias(c) for c in ("lat", "lon")
     )
+
+
+EDGE_ORDER = "__edge_order"  # the rows' order while the edge rows wait beside the filled ones
+
+
+def fill_inside_edges(
+    df: pl.DataFrame,
+    known: np.ndarray,
+    edge: np.ndarray,
+    fill: Callable[[pl.DataFrame, np.ndarray], pl.DataFrame],
+) -> pl.DataFrame:
+    """``fill(rows, known)`` (a canonical answer with a ``recovered`` column) on the rows inside
+    each trajectory's known ends, and the ``edge`` rows of ``recovery_input_edges`` put back in
+    order, empty and ``recovered`` False (fix31; every recovering model: leftover32)."""
+    if not edge.any():
+        return fill(df, known)
+    df = df.with_row_index(EDGE_ORDER)
+    inner = fill(df.filter(pl.Series(~edge)), known[~edge])
+    left = df.filter(pl.Series(edge)).with_columns(recovered=pl.lit(False))
+    out = pl.concat([inner, left], how="diagonal_relaxed").sort(EDGE_ORDER)
+    return out.drop(EDGE_ORDER)
 
 
 def _outliers_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:

@@ -45,6 +45,7 @@ from trajlm.serve.motion import (
     with_reported_motion,
 )
 from trajlm.serve.output import floats
+from trajlm.serve.owners import latest_frame, owner_of, with_mover
 from trajlm.serve.pieces import (
     as_sent,
     cut_rows,
@@ -112,6 +113,7 @@ def task_routes(
             check_times(req.at_times, "at_times")  # fmt: skip
         dr = dr_verdict(model, req.fallback)  # dead reckoning reads the rows' speed / course
         df, fmt = parse(req, keep_extra=True)  # a phone's accuracy key is read (fix32)
+        df, owners = with_mover(df)  # a bus's VehicleRef beside its journey (leftover32)
         df = with_reported_accuracy(df, keep_extra=dr is not None)
         if dr is not None:
             df = with_reported_motion(df)
@@ -124,7 +126,8 @@ def task_routes(
                 ask = {**cut, "latest": True, **({} if req.fallback else {"fallback": False})}
                 if req.radii is not None and req.fallback and predict_verdict(model, True):
                     ask["radii"] = req.radii  # the model's radii, as below (badin24)
-                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
+                bus = latest_frame(mdf, owners, cut)  # each bus's last journey, as Python's call
+                out, lines = await worker.call(_warned, lambda: model.predict(bus, steps=k, **ask))
             elif not req.fallback:  # the model alone (session 24): the API's own call
                 out, lines = await worker.call(
                     _warned, lambda: model.predict(mdf, steps=k, fallback=False, **cut)
@@ -171,9 +174,11 @@ def task_routes(
                 cut_fb = {**cut_fb, "radii": req.radii}
             if req.latest:  # each vehicle's latest piece (newuser30)
                 cut_fb = {**cut_fb, "latest": True}
+            mdf = latest_frame(mdf, owners, cut) if req.latest else mdf  # per bus (leftover32)
             out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
         out, lines = as_sent(out, cut), http_words(no_motion_lines(dr, df, lines))
+        out, owner = owner_of(out, owners)  # the bus after the answer's keys (leftover32)
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
             done = bool(req.radii) and f"r{req.radii[0]}_m" in out.columns  # a shared pass's
@@ -184,9 +189,9 @@ def task_routes(
                 )
             extra += tuple(f"r{lv}_m" for lv in req.radii)
         if "engine" not in out.columns:  # no prediction verdict saved: as before
-            return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
+            return JSONResponse(_warn(_points(out, req.output or fmt, (*extra, *owner)), lines))
         engines = out["engine"].unique(maintain_order=True).to_list()  # session 24
-        body = _warn(_points(out, req.output or fmt, (*extra, "engine")), lines)
+        body = _warn(_points(out, req.output or fmt, (*extra, "engine", *owner)), lines)
         return JSONResponse(body | {"engine": engines[0] if len(engines) == 1 else
                                     "mixed: " + ", ".join(engines)})  # fmt: skip
 
