@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 
 import trajlm
@@ -104,3 +105,20 @@ def test_every_sheet_of_an_ods_with_the_header_is_read(tmp_path: Path) -> None:
     assert df.height == 20
     one = _ods(tmp_path / "one.ods", {"Van A": van("Van A", 8, 55.70), "Notes": [["x", "y"]]})
     assert read(one)[0]["traj_id"].unique().to_list() == ["one"]  # one sheet: the book's name
+
+
+def test_a_headerless_wialon_frame_is_not_offered_its_parameters_as_the_id() -> None:
+    rows = [["REG", T0 + 30 * i, 27.60 - 1e-4 * i, 53.85, 25, 263,
+             f"ALT:211.5,pwr_ext:12.7,hdop:1.{i % 3}", f"in1:0,,SATS:{10 + i % 3},gsm:4"]
+            for i in range(60)]  # fmt: skip
+    df = pd.DataFrame(rows)  # pd.read_csv("x.wln", sep=";", header=None): columns 0..7
+    with pytest.raises(trajlm.TrajlmInputError) as e:
+        trajlm.to_canonical(df, split_gaps="auto")
+    # was: "no column is named as the trajectory, and '7' holds 3 values" (the parameters)
+    assert "holds" not in str(e.value) and "time_col" in str(e.value)
+    assert "header=None" in e.value.hint and "path" in e.value.hint
+    params = pd.DataFrame({"io": ["io239:1,io240:0", "io239:0,io240:0"] * 30, "unit": ["A"] * 60})
+    from trajlm.data.coerce_pieces import _id_like
+
+    assert not _id_like(pl.from_pandas(params), "io")  # Teltonika's IO list: no mover either
+    assert _id_like(pl.from_pandas(params.assign(unit=["A", "B"] * 30)), "unit")
