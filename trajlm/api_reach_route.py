@@ -33,10 +33,13 @@ SLACK_S = 120.0  # ... from the fix BACK_M back to the last one: loops are not "
 HEAD_M = 30.0  # a heading is read over at least this many metres of track (GPS noise ~6 m)
 # a past path's heading where it passes the mover's last fix must be within this angle of the
 # mover's own (session 32, reachfix32: a lap that passed the back fix, looped and crossed
-# "here" another way counted). Chosen on the bus generator's seed 0 only; 180: no check.
+# "here" another way counted). 180: no check. The bus generator's seed 0 (the only data it
+# was chosen on) answers the same for 45-180; 90: a path crossing at a right angle or more
+# is not going this way (docs/api.md "Session 32 (reachfix32)").
 HEADING_DEG = 90.0
 # the paths' times scaled by (the mover's time / the path's time) from the back fix to here,
-# clipped to this range; None: not scaled (reachfix32: see docs/api.md)
+# clipped to this range; None: not scaled (reachfix32: every clip tried on bus seed 0 gave
+# more false reaches and a worse ETA; docs/api.md "Session 32 (reachfix32)")
 SPEED_CLIP: tuple[float, float] | None = None
 _DEG = math.pi / 180.0
 

@@ -12,6 +12,11 @@ Rule for `tune`, written before the run: HEADING_DEG = the angle with the fewest
 among those whose hit rate is within 0.005 of the best; ties: the widest. A SPEED_CLIP is
 adopted only if its median |ETA error| is lower than unscaled here AND on Porto val
 (score_val.py) with no fewer hits; else None (a negative result).
+What happened (session 32): seed 0 answered identically for every angle from 45 to 180 (30:
+one ETA moved), so the rule's tie-break picked 180, i.e. no check, which keeps the loop false
+reach tests/test_reachfix32.py shows. HEADING_DEG = 90 was set instead, by geometry (a path
+crossing here at a right angle or more is not going this way), at no cost on seed 0; seeds 1-3
+and Porto val measure it. No clip passed (every clip: more false reaches, worse ETA, fewer hits).
 Outputs: $REACHFIX32_OUT (default runs/reachfix32)/bus/tune_seed0.csv or summary_SEEDS.csv,
 ci_SEEDS.csv, queries_SEEDS.csv.
 """
