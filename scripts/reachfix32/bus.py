@@ -31,13 +31,18 @@ import numpy as np
 import pandas as pd
 
 import trajlm
-import trajlm.api_reach_route as route_mod
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent), str(HERE.parent / "newuser31")]
-from common import bootstrap, settings, summarise  # noqa: E402
+sys.path[:0] = [
+    str(HERE),
+    str(HERE.parent),
+    str(HERE.parent / "newuser31"),
+    str(HERE.parent / "reach32"),
+]
+from common import bootstrap, reach_each, settings  # noqa: E402
 from eta31_reach_backtest import const_velocity_eta, truth_eta  # noqa: E402  (same rules)
 from gen_transit import generate  # noqa: E402
+from score_store import summarise  # noqa: E402  (reach32's, per engine)
 
 OUT = Path(os.environ.get("REACHFIX32_OUT", "runs/reachfix32")) / "bus"
 RADIUS, HORIZON = 60.0, 900.0
@@ -62,21 +67,7 @@ def answers(model, seed: int, named: dict[str, tuple[float, object]]) -> pd.Data
     rows = []
     for cut in cuts:
         hist = avl[avl["RecordedAtTime"] <= cut]
-        pred, first = model.predict, {}
-
-        def cached(*a, _pred=pred, _first=first, **k):  # the rollout once per cut
-            if "p" not in _first:
-                _first["p"] = _pred(*a, **k)
-            return _first["p"]
-
-        model.predict = cached
-        got = {}
-        try:
-            for name, (heading, clip) in named.items():
-                route_mod.HEADING_DEG, route_mod.SPEED_CLIP = heading, clip
-                got[name] = model.reach(hist, to=to, radius_m=RADIUS, horizon_s=HORIZON)
-        finally:
-            model.predict = pred
+        got = reach_each(model, named, hist, to=to, radius_m=RADIUS, horizon_s=HORIZON)
         keyed = {n: t.set_index(["DatedVehicleJourneyRef", "target"]) for n, t in got.items()}
         for r in next(iter(got.values())).itertuples(index=False):
             own = hist[hist["DatedVehicleJourneyRef"] == r.DatedVehicleJourneyRef]

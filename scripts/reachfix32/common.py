@@ -1,4 +1,5 @@
-"""Shared by scripts/reachfix32/: per-engine summary and paired bootstrap CIs over units.
+"""Shared by scripts/reachfix32/: settings, reach under each, paired bootstrap CIs over units
+(the per-engine summary is reach32's, scripts/reach32/score_store.py).
 
 A table has one row per query: `seed`, `trip` (the unit: a trip cut, or a (cut, bus)), `truth`
 (seconds to the first entry, NaN: not reached) and one column of said ETAs (NaN: not reached)
@@ -6,8 +7,12 @@ per engine."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
+
+import trajlm.api_reach_route as route_mod
 
 CLIPS = ((0.8, 1.25), (0.67, 1.5), (0.5, 2.0))  # SPEED_CLIP ranges tried (bus seed 0, val)
 
@@ -21,20 +26,29 @@ def settings(heading: float, before: bool = True) -> dict[str, tuple[float, obje
     return named
 
 
-def summarise(tab: pd.DataFrame, engines: list[str]) -> pd.DataFrame:
-    """Hit rate, false-reach rate, |ETA error| median / mean among hits, per engine."""
-    truly = tab["truth"].notna()
-    lines = []
-    for e in engines:
-        said = tab[e].notna()
-        hit = said & truly
-        err = (tab.loc[hit, e] - tab.loc[hit, "truth"]).abs()
-        lines.append({"engine": e, "queries": len(tab), "truly_reached": int(truly.sum()),
-                      "hits": int(hit.sum()), "hit_rate": hit.sum() / truly.sum(),
-                      "false": int((said & ~truly).sum()),
-                      "false_rate": (said & ~truly).sum() / (~truly).sum(),
-                      "eta_err_median_s": err.median(), "eta_err_mean_s": err.mean()})  # fmt: skip
-    return pd.DataFrame(lines)
+def reach_each(model: Any, named: dict[str, tuple[float, object]], hist: Any,
+               **kwargs: Any) -> dict[str, Any]:  # fmt: skip
+    """``model.reach(hist, **kwargs)`` under each named (HEADING_DEG, SPEED_CLIP) setting, the
+    rollout run once and reused (only which rows past paths answer changes); the module's
+    settings are put back after."""
+    pred, kept = model.predict, (route_mod.HEADING_DEG, route_mod.SPEED_CLIP)
+    first: dict[str, Any] = {}
+
+    def cached(*a: Any, **k: Any) -> Any:
+        if "p" not in first:
+            first["p"] = pred(*a, **k)
+        return first["p"]
+
+    model.predict = cached
+    try:
+        got = {}
+        for name, (heading, clip) in named.items():
+            route_mod.HEADING_DEG, route_mod.SPEED_CLIP = heading, clip
+            got[name] = model.reach(hist, **kwargs)
+        return got
+    finally:
+        model.predict = pred
+        route_mod.HEADING_DEG, route_mod.SPEED_CLIP = kept
 
 
 def bootstrap(tab: pd.DataFrame, pairs: list[tuple[str, str]], n: int = 2000) -> pd.DataFrame:

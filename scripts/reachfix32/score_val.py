@@ -30,8 +30,8 @@ from trajlm.data.store import read_store
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "reach32")]
-from common import bootstrap, settings, summarise  # noqa: E402
-from score_store import HORIZON, RADIUS, cv_eta, queries  # noqa: E402
+from common import bootstrap, reach_each, settings  # noqa: E402
+from score_store import HORIZON, RADIUS, cv_eta, queries, summarise  # noqa: E402
 
 
 def run_seed(model, val, memory, seed: int, named: dict) -> list[dict]:
@@ -42,22 +42,9 @@ def run_seed(model, val, memory, seed: int, named: dict) -> list[dict]:
             continue
         hist = hist.select("traj_id", "t", "lat", "lon")
         known = route_mod.RouteMemory(mem.filter(pl.col("t") <= hist["t"].max()))
-        pred, first = model.predict, {}
-
-        def cached(*a, _pred=pred, _first=first, **k):
-            if "p" not in _first:
-                _first["p"] = _pred(*a, **k)
-            return _first["p"]
-
-        model.predict = cached
-        got = {}
-        try:
-            for name, (heading, clip) in named.items():
-                route_mod.HEADING_DEG, route_mod.SPEED_CLIP = heading, clip
-                got[name] = model.reach(hist, to=targets, radius_m=RADIUS, horizon_s=HORIZON,
-                                        memory=known).sort("target")  # fmt: skip
-        finally:
-            model.predict = pred
+        got = reach_each(model, named, hist, to=targets, radius_m=RADIUS, horizon_s=HORIZON,
+                         memory=known)  # fmt: skip
+        got = {n: t.sort("target") for n, t in got.items()}
         cv = cv_eta(hist["lat"].to_numpy(), hist["lon"].to_numpy(),
                     hist["t"].cast(pl.Float64).to_numpy(), targets)  # fmt: skip
         for i in range(len(targets)):
