@@ -16,16 +16,10 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.readers import detect_format, resolve_columns
-from trajlm.data.readers import read as read_raw
-from trajlm.data.readers.archives import member_error
-from trajlm.data.readers.detect import keep_owner_column, naive_times
-from trajlm.data.readers.spreadsheet import sheets_as_csv
+from trajlm.data.coerce_path import UnknownFormat, read_kept
 from trajlm.data.schema import TrajlmInputError
 
-
-class UnknownFormat(TrajlmInputError):
-    """No reader (nor converter) knows the file: the CLI names its own options here."""
+__all__ = ["UnknownFormat", "read", "read_file"]
 
 
 def read_file(path: str | Path, *, on_error: str = "raise") -> pl.DataFrame:
@@ -42,30 +36,12 @@ def read_file(path: str | Path, *, on_error: str = "raise") -> pl.DataFrame:
     path = Path(path)
     if not path.exists():
         raise TrajlmInputError("no such file or folder", path=path)
-    paths, sheets = sheets_as_csv([path], "auto", None)  # .SRT / .pos / XML 2003 / .xlsx ...
-    try:
-        try:
-            fmt = detect_format(paths)
-        except TrajlmInputError as e:
-            if sheets is None:  # nothing converted, and no reader knows the file
-                raise UnknownFormat(str(e)) from None
-            raise
-        columns, _ = resolve_columns(paths, fmt, None)
-        columns, owner = keep_owner_column(paths, fmt, columns)
-        if naive := naive_times(paths, fmt, columns):
-            warnings.warn(f"times in {naive!r} have no zone; read as UTC", UserWarning,
-                          stacklevel=2)  # fmt: skip
-        df, report = read_raw(paths, fmt, on_error=on_error, columns=columns)
-    except TrajlmInputError as e:
-        raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
-    finally:
-        if sheets is not None:
-            sheets.cleanup()
+    df, report = read_kept(path, on_error=on_error, say_naive=True)
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
                       "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip
     mover = next((c for c in ("vehicle_id", "user_id") if c in df.columns), None)
-    if owner is not None and mover is not None and df["traj_id"].equals(df[mover]):
+    if mover is not None and df["traj_id"].equals(df[mover]):
         # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model
         # call cuts its days at the gap rule as ingest cuts them, not as one trajectory
         df = df.drop("traj_id").select(mover, pl.exclude(mover))
