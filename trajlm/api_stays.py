@@ -86,20 +86,19 @@ def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=empty.schema, orient="row")
 
 
-def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], str] = repr,
-               off: str = OFF_SWITCH) -> pl.DataFrame:  # fmt: skip
-    """``out`` (predict's canonical answer) with every trajectory whose history ends in a stay
-    answered at the stay (module doc), said in one warning (``said``: how an id is written,
-    api_checks.id_said; ``off``: the switch that gives the rollout on the caller's surface)."""
+def held_at_stays(out: pl.DataFrame, history: pl.DataFrame) -> tuple[pl.DataFrame, list]:
+    """``out`` (a canonical answer: traj_id, lat, lon[, std_m, r{level}_m, engine]) with every
+    trajectory whose ``history`` ends in a stay answered at the stay (module doc), and the ids
+    so held, without a word: ``hold_stays`` says them; the server says them per request."""
     stays = stays_at_end(history).with_columns(std_m=pl.col("spread_m") * STD_SCALE)
     if stays.height == 0 or out.height == 0:
-        return out
+        return out, []
     stays = stays.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
     # only the stays answered are held and said (a history's mover without an answer row is not)
     stays = stays.filter(pl.col("traj_id").is_in(out["traj_id"].implode()))
     held = out["traj_id"].is_in(stays["traj_id"].implode())
     if not held.any():
-        return out
+        return out, []
     j = out.join(stays, on="traj_id", how="left", suffix="_stay", maintain_order="left")
     new = {
         c: pl.when(held).then(pl.col(f"{c}_stay")).otherwise(pl.col(c))
@@ -113,16 +112,41 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     if "engine" in out.columns:
         new["engine"] = pl.when(held).then(pl.lit("stay")).otherwise(pl.col("engine"))
     j = j.with_columns(**{c: e.cast(out.schema[c]) for c, e in new.items()})
-    ids = stays["traj_id"].to_list()
+    return j.select(out.columns), stays["traj_id"].to_list()
+
+
+def stay_line(ids: list, said: Callable[[Any], str] = repr, off: str = OFF_SWITCH) -> str:
+    """The one line saying that the trajectories ``ids`` were held at their stays; ``off``: the
+    switch that gives the rollout on the caller's surface (the API's keyword, the CLI's option,
+    the HTTP field)."""
     shown = "; ".join(str(said(i)) for i in ids[:3])
     shown += f" and {len(ids) - 3} more" if len(ids) > 3 else ""
-    warn_at_caller(
+    return (
         f"predict: {len(ids)} trajectory(ies) end in a stay ({shown}: within {STOP_RADIUS_M:.0f} m, "
         f"each fix allowed its stated accuracy, for {STOP_MIN_S / 60:.0f}+ min, as `trajlm data "
         "ingest --split-at-stops` finds stops): held at the stay's median position, std_m and "
         f"radii from its fixes' spread; {off} gives the rollout"
     )
-    return j.select(out.columns)
 
 
-__all__ = ["OFF_SWITCH", "STAY_RADIUS_FACTORS", "drop_poor_fixes", "hold_stays", "stays_at_end"]
+def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], str] = repr,
+               off: str = OFF_SWITCH) -> pl.DataFrame:  # fmt: skip
+    """``out`` with every trajectory whose history ends in a stay held there
+    (``held_at_stays``), said in one warning (``stay_line``; ``said``: how an id is written,
+    api_checks.id_said). TrajLM.predict, SelectorTrajLM.predict and `trajlm predict`'s plain
+    checkpoint path all answer through it."""
+    out, ids = held_at_stays(out, history)
+    if ids:
+        warn_at_caller(stay_line(ids, said, off))
+    return out
+
+
+__all__ = [
+    "OFF_SWITCH",
+    "STAY_RADIUS_FACTORS",
+    "drop_poor_fixes",
+    "held_at_stays",
+    "hold_stays",
+    "stay_line",
+    "stays_at_end",
+]
