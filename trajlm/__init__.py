@@ -28,6 +28,7 @@ _EXPORTS = {
     "to_geopandas": "trajlm.data.geo",
     "write_geoparquet": "trajlm.data.geo",
     "ingest": "trajlm.data.ingest",
+    "read": "trajlm.data.read_file",  # any file ingest reads, as a frame (leftover32)
     "clean": "trajlm.data.clean",
     "passages": "trajlm.data.passages",  # passage times between two places (fitstore27)
     "read_store": "trajlm.data.store",

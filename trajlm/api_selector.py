@@ -33,6 +33,7 @@ from trajlm.api_verdict import check_flags
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
@@ -131,10 +132,9 @@ class SelectorTrajLM:
         df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))  # checked inside
         say_repeats(layout)  # receivers' repeats dropped and counted, as TrajLM.predict
         if latest:  # each vehicle's latest piece only, as TrajLM.predict (newuser27)
-            from trajlm.data.coerce_pieces import latest_pieces
-
             df = latest_pieces(df, layout)
         df = drop_poor_fixes(df)  # cell-tower fixes, as TrajLM.predict (stays32)
+        owners = mover_owners(df)  # each answer names its bus, as TrajLM.predict (leftover32)
         self._check_place(df)
         levels = radii_levels(radii)  # one line for a level not measured, before predicting
         spread = spread_of(self.selector, self.engine)
@@ -144,6 +144,7 @@ class SelectorTrajLM:
         pred = self.with_spread(pred, df, levels).with_columns(engine=pl.lit(self.engine))
         if hold_stays:  # a phone at its stay held there, engine "stay" (stays32, as TrajLM)
             pred = held(pred, df, id_said(layout))
+        pred = with_owners(pred, owners)
         return from_canonical(pred, layout=layout)
 
     def no_spread_line(self) -> str:

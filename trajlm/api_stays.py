@@ -53,7 +53,7 @@ def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
     if n := report.dropped.get("low_accuracy", 0):
         warn_at_caller(
             f"{said}: {n:,} fix(es) whose accuracy column says over "
-            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out of the history (cell-tower fixes, as "
+            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out (cell-tower fixes, as "
             "`trajlm data ingest` and trajlm.clean drop them)"
         )
     return out

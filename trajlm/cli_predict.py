@@ -182,7 +182,7 @@ def predict(
         io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)
         df = latest_pieces(df, layout)
-    owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+    owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -308,9 +308,12 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
     df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is
     if fallback and (v := _predict_verdict(model)) is not None:
         from trajlm.api import TrajLM  # the run's val winner answers (session 24, pverdict24)
-        from trajlm.eval.predict_verdict import verdict_line
+        from trajlm.eval.predict_verdict import short_verdict_line
+        from trajlm.eval.saved_kind import VERDICT_NAME
+        from trajlm.model.weights import resolve_weights
 
-        io.say(verdict_line(v))
+        # one readable line on every call (newuser31 #19: ~900 characters); the rest is saved
+        io.say(short_verdict_line(v, str(resolve_weights(model, log=False) / VERDICT_NAME)))
         # --int8 too (irreg28: the verdict was skipped without a word; the model int8 where
         # it answers)
         quantize = "int8" if int8 else None

@@ -12,7 +12,9 @@ The position is the decoder's `latitude` / `longitude` (any name trajlm reads as
 level down: `gps: {lat, lng}`). The receiving gateways' own `location` in `rx_metadata[]` is
 never read: it is where the gateway stands, kilometres from the tracker. An uplink whose
 decoder wrote no position (a heartbeat, a status frame) has empty coordinates (`no_fix`); 0 / 0
-(no GPS lock) is dropped as every reader drops it (`null_island`)."""
+(no GPS lock) is dropped as every reader drops it (`null_island`). Lines that are no JSON
+object and records that are no uplink (a join-accept) are skipped and counted in one warning
+(session 32, leftover32: they were skipped without a word)."""
 
 from __future__ import annotations
 
@@ -71,16 +73,21 @@ def lorawan_as_csv(path: Path, out: Path) -> None:
     """The uplinks of `path` as `device_id,time,lat,lon,...` rows at `out` (see the module)."""
     rows: list[dict] = []
     extra: dict[str, None] = {}
-    skipped: list[int] = []  # lines that are no record (a cut last line): said, not silent
+    bad: list[int] = []  # lines that are no JSON object (cut, damaged): said, not silent
+    other: list[int] = []  # records of another kind (TTN join-accepts, ChirpStack status)
     with path.open(encoding="utf-8", errors="replace") as f:
-        for k, line in enumerate(f, 1):
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
             try:
                 rec = json.loads(line)
             except (ValueError, RecursionError):
                 rec = None
             if not isinstance(rec, dict):
-                if line.strip():
-                    skipped.append(k)
+                bad.append(n)
+                continue
+            if not ("uplink_message" in rec or "deviceInfo" in rec):
+                other.append(n)
                 continue
             if "uplink_message" in rec:  # The Things Stack v3
                 up = rec.get("uplink_message") or {}
@@ -104,12 +111,7 @@ def lorawan_as_csv(path: Path, out: Path) -> None:
             "locations (rx_metadata / rxInfo) are where the gateways stand, never read as the "
             "tracker's",
         )
-    if skipped:
-        warnings.warn(
-            f"{path.name}: {len(skipped)} line(s) are not uplink records (not JSON objects; "
-            f"first: line {skipped[0]}): skipped",
-            stacklevel=2,
-        )
+    _say_skipped(path, bad, other, len(rows))
     head = [
         "device_id",
         "time",
@@ -121,3 +123,16 @@ def lorawan_as_csv(path: Path, out: Path) -> None:
         w = csv.DictWriter(dst, head, lineterminator="\n", extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
+
+
+def _say_skipped(path: Path, bad: list[int], other: list[int], kept: int) -> None:
+    """One warning counting the lines skipped (leftover32: they were skipped without a word),
+    with the first line number of each kind."""
+    parts = [f"{len(bad):,} not a JSON object (e.g. line {bad[0]})"] if bad else []
+    if other:
+        parts.append(f"{len(other):,} record(s) of another kind than a TTN v3 / ChirpStack v4 "
+                     f"uplink (e.g. line {other[0]}: join-accepts, status events)")  # fmt: skip
+    if parts:
+        total = kept + len(bad) + len(other)
+        warnings.warn(f"{path.name}: {len(bad) + len(other):,} of {total:,} lines skipped: "
+                      f"{'; '.join(parts)}; {kept:,} uplinks read", stacklevel=3)  # fmt: skip

@@ -159,7 +159,8 @@ def sheets_as_csv(
             if logs:  # a folder of clips / days: a folder of CSVs, each file its trajectory
                 for f in logs[1]:
                     as_csv(logs[0], f, into / f"{f.stem}.csv")
-                out.append(into if p.is_dir() else into / f"{p.stem}.csv")
+                several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
+                out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
             if html:
                 html_table_as_csv(p, into / f"{p.stem}.csv")
