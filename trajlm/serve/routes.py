@@ -56,6 +56,7 @@ from trajlm.serve.pieces import (
     row_id,
 )
 from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
+from trajlm.serve.stays import said_stays
 
 # the request bodies with their /docs examples (trajlm/serve/examples.py)
 PredictBody = Annotated[s.PredictRequest, Body(openapi_examples=EXAMPLES["/predict"])]
@@ -118,20 +119,23 @@ def task_routes(
         if dr is not None:
             df = with_reported_motion(df)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
+        pieces = bool(cut)  # the API's call holds a piece's stay (its own history): said there
+        keep = {} if req.hold_stays else {"hold_stays": False}  # the rollout (stays32)
         if cut and req.radii is not None:  # each piece's own regime, read by the API (radii22)
             cut = {**cut, "radii": req.radii}
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
             if req.latest:  # each vehicle's latest piece: the API's own call (newuser30)
-                ask = {**cut, "latest": True, **({} if req.fallback else {"fallback": False})}
+                ask = {**cut, "latest": True, **keep,
+                       **({} if req.fallback else {"fallback": False})}  # fmt: skip
                 if req.radii is not None and req.fallback and predict_verdict(model, True):
                     ask["radii"] = req.radii  # the model's radii, as below (badin24)
                 bus = latest_frame(mdf, owners, cut)  # each bus's last journey, as Python's call
                 out, lines = await worker.call(_warned, lambda: model.predict(bus, steps=k, **ask))
-            elif not req.fallback:  # the model alone (session 24): the API's own call
-                out, lines = await worker.call(
-                    _warned, lambda: model.predict(mdf, steps=k, fallback=False, **cut)
-                )
+            elif not req.fallback or keep:  # the model alone (session 24), or the rollout of
+                # a stay (stays32): the API's own call
+                ask = {**cut, **keep, **({} if req.fallback else {"fallback": False})}
+                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
             elif cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif req.radii is not None and predict_verdict(model, True):  # the API's own call:
@@ -152,6 +156,7 @@ def task_routes(
                     out = with_radii(
                         out, req.radii, field="radii", bins=bins, history=table, predictor=model
                     )
+                out, lines = said_stays(out, table, lines)  # said per request (stays32)
                 out = pieces_answer(out, layout)
                 lines += _coverage_lines(model, table, model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(table)] if ln]
@@ -174,6 +179,7 @@ def task_routes(
                 cut_fb = {**cut_fb, "radii": req.radii}
             if req.latest:  # each vehicle's latest piece (newuser30)
                 cut_fb = {**cut_fb, "latest": True}
+            cut_fb = {**cut_fb, **keep}
             mdf = latest_frame(mdf, owners, cut) if req.latest else mdf  # per bus (leftover32)
             out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
@@ -188,6 +194,9 @@ def task_routes(
                     out, req.radii, field="radii", bins=bins, history=df, predictor=model
                 )
             extra += tuple(f"r{lv}_m" for lv in req.radii)
+        if req.hold_stays and not pieces and not req.latest:  # the shared pass's stays said;
+            # radii added above are the stay's own (stays32)
+            out, lines = said_stays(out, df, lines)
         if "engine" not in out.columns:  # no prediction verdict saved: as before
             return JSONResponse(_warn(_points(out, req.output or fmt, (*extra, *owner)), lines))
         engines = out["engine"].unique(maintain_order=True).to_list()  # session 24
