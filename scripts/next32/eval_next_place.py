@@ -21,7 +21,9 @@ no choice was made on the data).
 GeoLife smoke (``--geolife``): /tmp/stores/geolife (all splits, users as movers, Asia/Shanghai
 clock), each user's last 20 % of moves held out; reported, not tuned on.
 
-Command: PYTHONPATH=. python scripts/next32/eval_next_place.py [--geolife]
+``--select``: B and the time level chosen on validation days, tested on fresh seeds (select()).
+
+Command: PYTHONPATH=. python scripts/next32/eval_next_place.py [--geolife] [--select]
 Outputs under $NEXT32_OUT (default runs/next32): results.json, table.md.
 """
 
@@ -57,8 +59,11 @@ def _frequent(arrived: dict, n: int, current: int) -> np.ndarray:
     return ranked(p, 3)
 
 
-def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None = None) -> dict:
-    """Per-method top-1 / top-3 hits of one mover's held-out moves (module doc)."""
+def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None = None,
+                variants: dict | None = None, end: int | None = None) -> dict:  # fmt: skip
+    """Per-method top-1 / top-3 hits of one mover's held-out moves (module doc); ``variants``:
+    more models, name -> (pseudo_count, use_slots); ``end``: moves arriving from then on are
+    not scored (the validation days end where the test days begin)."""
     train = rows.filter(pl.col("arrive") < cut)
     if train.height == 0:
         return {}
@@ -70,10 +75,12 @@ def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None =
     first_test = int(np.searchsorted(arrive, cut)) if cut_share is None else \
         max(1, int(np.ceil(len(place) * (1 - cut_share))))  # fmt: skip
     models = {"markov+time": NextPlaceModel(n), "markov": NextPlaceModel(n, use_slots=False)}
+    for name, (b, use) in (variants or {}).items():
+        models[name] = NextPlaceModel(n, b, use_slots=use)
     hits = {m: [] for m in METHODS}
     for i in range(len(place) - 1):
         cur, nxt = int(place[i]), int(place[i + 1])
-        if i + 1 >= first_test:
+        if i + 1 >= first_test and (end is None or arrive[i + 1] < end):
             lists = {m: ranked(models[m].probabilities(cur, int(s[i])), 3) for m in models}
             freq = _frequent(models["markov"].arrived, n, cur)
             lists["most frequent"] = freq
@@ -118,20 +125,57 @@ def compare(tab: pd.DataFrame) -> dict:
     return res
 
 
+def _day(d: int) -> int:
+    return int((gen_study.DAY0 + pd.Timedelta(days=d)).timestamp())
+
+
+def _study_table(seed: int) -> pl.DataFrame:
+    data = OUT / f"study_seed{seed}"
+    if not (data / "gps.csv").exists():
+        gen_study.main(data, 40, 14, seed)
+    return coerce(pd.read_csv(data / "gps.csv"), validate=False, traj_col="participant_id",
+                  split_gaps=False)[0]  # fmt: skip
+
+
 def study() -> dict:
-    cut = int((gen_study.DAY0 + pd.Timedelta(days=CUT_DAY)).timestamp())
+    cut = _day(CUT_DAY)
     tabs, results = [], {}
     for seed in SEEDS:
-        data = OUT / f"study_seed{seed}"
-        if not (data / "gps.csv").exists():
-            gen_study.main(data, 40, 14, seed)
-        table, _ = coerce(pd.read_csv(data / "gps.csv"), validate=False,
-                          traj_col="participant_id", split_gaps=False)  # fmt: skip
+        table = _study_table(seed)
         tab = score_frame(table, lambda rows: cut, "Europe/Amsterdam").assign(seed=seed)
         tabs.append(tab)
         results[f"seed {seed}"] = compare(tab)
     results["pooled"] = compare(pd.concat(tabs))
     return results
+
+
+# The second read (``--select``), written down before it ran: on seeds 32-34, places and counts
+# from days 0-6, validation moves arriving on days 7-9 (the test days 10-13 not read); the
+# variant (pseudo-count B in VAL_B, time-of-day level on / off) with the best pooled val top-1
+# (ties: larger B, then no time level: the simpler) is then scored ONCE on fresh seeds 35-37,
+# days 10-13, beside the two baselines.
+VAL_B = (1.0, 3.0, 10.0, 30.0)
+FRESH_SEEDS = (35, 36, 37)
+
+
+def select() -> dict:
+    variants = {
+        f"B={b:g}{' +time' if use else ''}": (b, use) for b in VAL_B for use in (True, False)
+    }
+    tabs = [score_frame(_study_table(s), lambda rows: _day(7), "Europe/Amsterdam",
+                        variants=variants, end=_day(CUT_DAY)) for s in SEEDS]  # fmt: skip
+    val = pd.concat(tabs)
+    scores = {v: float(val[f"{v} top1"].mean()) for v in variants}
+    scores |= {m: float(val[f"{m} top1"].mean()) for m in ("most frequent", "yesterday")}
+    best = max(variants, key=lambda v: (scores[v], variants[v][0], not variants[v][1]))
+    chosen = {"variant": best, "val top1": scores, "val moves": int(val["n_moves"].sum())}
+    names = (best, "most frequent", "yesterday")
+    tabs = [score_frame(_study_table(s), lambda rows: _day(CUT_DAY), "Europe/Amsterdam",
+                        variants={best: variants[best]}).assign(seed=s) for s in FRESH_SEEDS]  # fmt: skip
+    chosen["test, seeds 35-37"] = compare(pd.concat(tabs), main=best, methods=names)
+    for s, tab in zip(FRESH_SEEDS, tabs, strict=True):
+        chosen[f"test, seed {s}"] = compare(tab, main=best, methods=names)
+    return chosen
 
 
 def geolife() -> dict:
@@ -170,6 +214,9 @@ def main() -> None:
     results = study()
     if "--geolife" in sys.argv[1:]:
         results["geolife"] = geolife()
+    if "--select" in sys.argv[1:]:
+        results["select"] = select()
+        print(json.dumps(results["select"], indent=1))
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     (OUT / "table.md").write_text(table_md(results))
     print(table_md(results))
