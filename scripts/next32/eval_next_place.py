@@ -95,14 +95,13 @@ def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None =
     return {m: np.array(h, bool).reshape(-1, 2) for m, h in hits.items() if h}
 
 
-def score_frame(
-    table: pl.DataFrame, cut_of, tz: str, cut_share: float | None = None
-) -> pd.DataFrame:
+def score_frame(table: pl.DataFrame, cut_of, tz: str, cut_share: float | None = None,
+                variants: dict | None = None, end: int | None = None) -> pd.DataFrame:  # fmt: skip
     """One row per mover: n held-out moves, places, and each method's top-1 / top-3 accuracy."""
     found = stays(table)
     out = []
     for (mover,), rows in found.group_by("traj_id", maintain_order=True):
-        res = score_mover(rows, cut_of(rows), tz, cut_share)
+        res = score_mover(rows, cut_of(rows), tz, cut_share, variants, end)
         if not res:
             continue
         row = {"mover": mover, "n_moves": len(res["markov"])}
