@@ -79,6 +79,15 @@ def test_next_place_from_work_is_home_then_gym():
     assert nxt["left_at"].iloc[0] == MON + 4 * 86_400 + 16 * 3600 - 300  # its last fix at work
 
 
+def test_own_counts_with_the_time_level():
+    # B = 1 and the slot level: Friday afternoon out of work, home every time but Wednesday
+    nxt = trajlm.next_place(_week(), traj_col="person", time_col="ts", k=2, pseudo_count=1,
+                            time_of_day=True, local_tz="Europe/Amsterdam")  # fmt: skip
+    assert nxt["place"].tolist() == [1, 2]
+    default = trajlm.next_place(_week(), traj_col="person", time_col="ts", k=2)
+    assert nxt["probability"].iloc[0] > default["probability"].iloc[0]  # own counts trusted sooner
+
+
 def test_next_place_is_deterministic_and_keeps_polars():
     two = pl.from_pandas(pd.concat([_week("A"), _week("B", seed=1)]))
     a = trajlm.next_place(two, traj_col="person", time_col="ts")
@@ -88,7 +97,7 @@ def test_next_place_is_deterministic_and_keeps_polars():
 
 
 def test_model_leaves_the_current_place_out():
-    m = NextPlaceModel(3)
+    m = NextPlaceModel(3, 1.0, use_slots=True)
     for _ in range(4):
         m.update(0, 4, 1)
     m.update(0, 4, 2)
@@ -113,7 +122,9 @@ def test_no_stay_is_one_line():
 @pytest.mark.parametrize(
     ("kw", "said"),
     [({"k": 0}, "k must be"), ({"radius_m": -5}, "radius_m must be"),
-     ({"local_tz": "Mars/Base"}, "local_tz must be"), ({"trajcol": "x"}, "trajcol")],
+     ({"local_tz": "Mars/Base"}, "local_tz must be"), ({"trajcol": "x"}, "trajcol"),
+     ({"pseudo_count": 0}, "pseudo_count must be a positive number, got 0"),
+     ({"time_of_day": "yes"}, "time_of_day must be True or False")],
 )  # fmt: skip
 def test_bad_arguments_are_one_line(kw, said):
     with pytest.raises(TrajlmInputError, match=said):

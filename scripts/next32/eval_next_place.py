@@ -8,8 +8,9 @@ slot, then counted (online, as a phone app would keep learning; all methods see 
 A move to a stay that is no training place counts as a miss for every method.
 
 Methods (ranked lists of places, the place being left never in them):
-- markov+time: trajlm.data.next_place.NextPlaceModel (back-off counts, B = 1, fixed beforehand);
-- markov: the same without the time-of-day level;
+- markov+time: trajlm.data.next_place.NextPlaceModel (back-off counts, B = 1, fixed beforehand
+  for this first read);
+- markov: the same without the time-of-day level (B = 1);
 - most frequent: the mover's places by arrivals so far;
 - yesterday: the first place (not the current) reached after this time yesterday, then most
   frequent.
@@ -74,10 +75,13 @@ def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None =
     n = places.height
     first_test = int(np.searchsorted(arrive, cut)) if cut_share is None else \
         max(1, int(np.ceil(len(place) * (1 - cut_share))))  # fmt: skip
-    models = {"markov+time": NextPlaceModel(n), "markov": NextPlaceModel(n, use_slots=False)}
+    models = {
+        "markov+time": NextPlaceModel(n, 1.0),
+        "markov": NextPlaceModel(n, 1.0, use_slots=False),
+    }
     for name, (b, use) in (variants or {}).items():
         models[name] = NextPlaceModel(n, b, use_slots=use)
-    hits = {m: [] for m in METHODS}
+    hits = {m: [] for m in (*METHODS, *(variants or {}))}
     for i in range(len(place) - 1):
         cur, nxt = int(place[i]), int(place[i + 1])
         if i + 1 >= first_test and (end is None or arrive[i + 1] < end):
@@ -111,15 +115,13 @@ def score_frame(table: pl.DataFrame, cut_of, tz: str, cut_share: float | None = 
     return pd.DataFrame(out)
 
 
-def compare(tab: pd.DataFrame) -> dict:
-    """Means and paired CIs of markov+time against each other method, top-1 and top-3."""
-    res = {f"{m} {k}": float(tab[f"{m} {k}"].mean()) for m in METHODS for k in ("top1", "top3")}
-    for other in METHODS[1:]:
+def compare(tab: pd.DataFrame, main: str = "markov+time", methods=METHODS) -> dict:
+    """Means and paired CIs of ``main`` against each other method, top-1 and top-3."""
+    res = {f"{m} {k}": float(tab[f"{m} {k}"].mean()) for m in methods for k in ("top1", "top3")}
+    for other in (m for m in methods if m != main):
         for k in ("top1", "top3"):
-            ci = paired_bootstrap_ci(
-                tab[f"markov+time {k}"].to_numpy(), tab[f"{other} {k}"].to_numpy()
-            )
-            res[f"markov+time - {other} {k}"] = {c: ci[c] for c in ("diff", "lo", "hi", "n")}
+            ci = paired_bootstrap_ci(tab[f"{main} {k}"].to_numpy(), tab[f"{other} {k}"].to_numpy())
+            res[f"{main} - {other} {k}"] = {c: ci[c] for c in ("diff", "lo", "hi", "n")}
     res["movers"], res["moves"] = len(tab), int(tab["n_moves"].sum())
     return res
 

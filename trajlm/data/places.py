@@ -41,7 +41,8 @@ def check_radius(value: Any, name: str = "radius_m") -> float:
     """A positive finite number of metres, or one line naming the argument."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real) or not value > 0 \
             or not math.isfinite(value):  # fmt: skip
-        raise TrajlmInputError(f"{name} must be a positive number of metres, got {value!r}",
+        unit = " of metres" if name.endswith("_m") else ""
+        raise TrajlmInputError(f"{name} must be a positive number{unit}, got {value!r}",
                                field=name)  # fmt: skip
     return float(value)
 
