@@ -60,7 +60,7 @@ def _frequent(arrived: dict, n: int, current: int) -> np.ndarray:
     return ranked(p, 3)
 
 
-def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None = None,
+def score_mover(rows: pl.DataFrame, cut: int, tz: str,
                 variants: dict | None = None, end: int | None = None) -> dict:  # fmt: skip
     """Per-method top-1 / top-3 hits of one mover's held-out moves (module doc); ``variants``:
     more models, name -> (pseudo_count, use_slots); ``end``: moves arriving from then on are
@@ -73,8 +73,7 @@ def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None =
     place, arrive, leave = (vis[c].to_numpy() for c in ("place", "arrive", "leave"))
     s = slots(leave, tz)
     n = places.height
-    first_test = int(np.searchsorted(arrive, cut)) if cut_share is None else \
-        max(1, int(np.ceil(len(place) * (1 - cut_share))))  # fmt: skip
+    first_test = int(np.searchsorted(arrive, cut))
     models = {
         "markov+time": NextPlaceModel(n, 1.0),
         "markov": NextPlaceModel(n, 1.0, use_slots=False),
@@ -92,6 +91,7 @@ def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None =
                                    & (place != cur) & (place >= 0))  # fmt: skip
             y = [int(place[since[0]])] if len(since) else []
             lists["yesterday"] = np.array(y + [int(x) for x in freq if x not in y][: 3 - len(y)])
+            hits.setdefault("new place", []).append((nxt < 0, nxt < 0))
             for m, lst in lists.items():
                 hits[m].append((nxt >= 0 and len(lst) > 0 and lst[0] == nxt, nxt in lst[:3]))
         for model in models.values():
@@ -99,13 +99,13 @@ def score_mover(rows: pl.DataFrame, cut: int, tz: str, cut_share: float | None =
     return {m: np.array(h, bool).reshape(-1, 2) for m, h in hits.items() if h}
 
 
-def score_frame(table: pl.DataFrame, cut_of, tz: str, cut_share: float | None = None,
+def score_frame(table: pl.DataFrame, cut_of, tz: str,
                 variants: dict | None = None, end: int | None = None) -> pd.DataFrame:  # fmt: skip
     """One row per mover: n held-out moves, places, and each method's top-1 / top-3 accuracy."""
     found = stays(table)
     out = []
     for (mover,), rows in found.group_by("traj_id", maintain_order=True):
-        res = score_mover(rows, cut_of(rows), tz, cut_share, variants, end)
+        res = score_mover(rows, cut_of(rows), tz, variants, end)
         if not res:
             continue
         row = {"mover": mover, "n_moves": len(res["markov"])}
@@ -123,6 +123,8 @@ def compare(tab: pd.DataFrame, main: str = "markov+time", methods=METHODS) -> di
             ci = paired_bootstrap_ci(tab[f"{main} {k}"].to_numpy(), tab[f"{other} {k}"].to_numpy())
             res[f"{main} - {other} {k}"] = {c: ci[c] for c in ("diff", "lo", "hi", "n")}
     res["movers"], res["moves"] = len(tab), int(tab["n_moves"].sum())
+    # the share of held-out moves to a stay that is no training place (a miss for every method)
+    res["to a new place"] = float((tab["new place top1"] * tab["n_moves"]).sum() / res["moves"])
     return res
 
 
@@ -187,7 +189,10 @@ def geolife() -> dict:
     table = pts.select(pl.col("user_id").alias("traj_id"), "t", "lat", "lon")
     found = stays(table)
     per_user = found.group_by("traj_id").len()
-    tab = score_frame(table, lambda rows: int(rows["arrive"].max()) + 1, "Asia/Shanghai", 0.2)
+    # each user's stays from the one at 80 % of them on are held out (places from the rest)
+    tab = score_frame(
+        table, lambda rows: int(rows["arrive"][int(0.8 * rows.height)]), "Asia/Shanghai"
+    )
     res = {"fixes": table.height, "users": table["traj_id"].n_unique(), "stays": found.height,
            "users with stays": per_user.height}  # fmt: skip
     if len(tab):
