@@ -138,3 +138,25 @@ def test_a_mover_with_one_place_is_left_out_and_said():
     with pytest.warns(UserWarning, match="1 mover\\(s\\) left out \\(S\\)"):
         nxt = trajlm.next_place(pd.concat([one, still]), traj_col="person", time_col="ts")
     assert set(nxt["person"]) == {"A"}
+
+
+def test_cli_places_and_next_place(tmp_path):
+    from helpers import invoke_cli, run_cli
+
+    src = tmp_path / "week.csv"
+    _week().to_csv(src, index=False)
+    cols = ["--traj-col", "person", "--time-col", "ts"]
+    run_cli(["places", "--input", src, "--out", tmp_path / "p.csv", *cols])
+    assert pd.read_csv(tmp_path / "p.csv")["visits"].tolist() == [5, 5, 1]
+    run_cli(["next-place", "--input", src, "--out", tmp_path / "n.csv", "--k", "2", *cols])
+    assert pd.read_csv(tmp_path / "n.csv")["place"].tolist() == [1, 2]
+    r = invoke_cli(["next-place", "--input", src, "--out", tmp_path / "n.csv", *cols])
+    assert r.exit_code == 2 and "exists" in r.output  # never overwritten
+    moving = tmp_path / "moving.csv"
+    ts = np.arange(0, 3600, 30)
+    pd.DataFrame({"person": "A", "ts": ts, "latitude": 52 + ts * 1e-5, "longitude": 4.9}).to_csv(
+        moving, index=False
+    )
+    r = invoke_cli(["places", "--input", moving, "--out", tmp_path / "q.csv", *cols])
+    assert r.exit_code == 2 and "no stay in the 120 fixes" in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "q.csv").exists()
