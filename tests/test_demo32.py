@@ -43,3 +43,25 @@ def test_column_keywords_beside_a_store_are_one_line(tmp_path: Path) -> None:
     store = _store(tmp_path)
     with pytest.raises(TrajlmInputError, match=r"column keywords \(traj_col=\).*is a trajlm store"):
         trajlm.to_canonical(store, traj_col="vehicle_id")
+
+
+def test_cli_predict_no_hold_stays_gives_the_rollout(tmp_path: Path) -> None:
+    """The stay warning pointed CLI users at TrajLM.predict(hold_stays=False) only."""
+    import numpy as np
+    import pandas as pd
+    from reliability_helpers import invoke
+    from test_newuser24_fleet import _model
+    from test_newuser32 import M_LON, _day
+
+    _day("P01", 8).iloc[:24].to_csv(tmp_path / "gps.csv", index=False)  # 2 h at home
+    model = _model(tmp_path / "m")
+    args = ["predict", "--model", model, "--input", tmp_path / "gps.csv", "--steps", "3"]
+    held = invoke(*args, "--out", tmp_path / "held.csv")
+    assert held.exit_code == 0 and "--no-hold-stays" in " ".join(held.output.split())
+    roll = invoke(*args, "--no-hold-stays", "--out", tmp_path / "roll.csv")
+    assert roll.exit_code == 0, roll.output
+    assert "end in a stay" not in roll.output
+    a, b = pd.read_csv(tmp_path / "held.csv"), pd.read_csv(tmp_path / "roll.csv")
+    moved = np.hypot((a["latitude"] - b["latitude"]) * 111_320,
+                     (a["longitude"] - b["longitude"]) * M_LON)  # fmt: skip
+    assert moved.max() > 5  # the rollout's own answer, not the stay's median

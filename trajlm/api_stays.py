@@ -111,7 +111,8 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
         f"predict: {len(ids)} trajectory(ies) end in a stay ({shown}: within {STOP_RADIUS_M:.0f} m, "
         f"each fix allowed its stated accuracy, for {STOP_MIN_S / 60:.0f}+ min, as `trajlm data "
         "ingest --split-at-stops` finds stops): held at the stay's median position, std_m its "
-        "fixes' spread; TrajLM.predict(hold_stays=False) gives the rollout"
+        "fixes' spread; TrajLM.predict(hold_stays=False) (`trajlm predict --no-hold-stays`) "
+        "gives the rollout"
     )
     return j.select(out.columns)
 

@@ -112,6 +112,12 @@ def predict(
         "and --seconds-ahead, named in an `engine` column. "
         "--no-fallback: the model alone.",
     ),
+    hold_stays: bool = typer.Option(
+        True,
+        "--hold-stays/--no-hold-stays",
+        help="A history ending in a stay (10+ min within 100 m) is answered at the stay "
+        "(engine `stay`); --no-hold-stays: the engine's rollout (TrajLM.predict(hold_stays=)).",
+    ),
     time_origin: str = typer.Option(
         None,
         "--time-origin",
@@ -207,6 +213,7 @@ def predict(
         fixes,
         fallback=fallback and (levels is None or own),
         radii=levels if own else None,
+        hold=hold_stays,
     )
     if levels is not None and not own:  # session 21 (tails21): radii that held a share on val
         from trajlm.api_rollout import exact_times as fix_times
@@ -266,14 +273,14 @@ def every_fix(df, layout):
 
 
 def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None,
-             fixes=None, fallback: bool = False, radii=None):  # fmt: skip
+             fixes=None, fallback: bool = False, radii=None, hold: bool = True):  # fmt: skip
     """Predictions in trajlm's names from a model, a candidate selector or (``ahead``:
     {"seconds_ahead" | "at_times": [...]}, --seconds-ahead / --at-times) the API's positions-at-times, with the coverage warnings each reads its history for;
     ``fallback``: a run's saved prediction verdict answers (TrajLM.predict, session 24).
     ``frac``: the input's sub-second parts (Layout.frac), read by a model as the API reads them
     (a 1.6 s interval is not 1 or 2 s; session 17). ``fixes``: every fix at its exact time
     (``every_fix``) where some shared a second: predicted by TrajLM.predict, as the API and
-    the server predict them."""
+    the server predict them. ``hold``: a stay's mover held there (--no-hold-stays: False)."""
     from trajlm._threads import apply_threads
     from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
     from trajlm.tasks.predict import predict_table
@@ -305,11 +312,11 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads, quantize=quantize),
                    source)  # fmt: skip
         if ahead is None:
-            return _said(lambda: lm.predict(df, steps=steps, radii=radii), source)
+            return _said(lambda: lm.predict(df, steps=steps, radii=radii, hold_stays=hold), source)
         if v["engine"] == "model":  # the model's own notes (reported motion), as below
             motion_note(df)
         try:  # --seconds-ahead follows the verdict too (smallval25), the engine named
-            return _said(lambda: lm.predict(df, **ahead, radii=radii), source)
+            return _said(lambda: lm.predict(df, **ahead, radii=radii, hold_stays=hold), source)
         except ValueError as e:
             io.fail(f"{_option(ahead)}: {e}")
     m = io.load_model(model)
@@ -329,7 +336,9 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         if fixes is not None or glitched_last(df).any():
             from trajlm.api import TrajLM
 
-            return _said(lambda: TrajLM(m, threads=threads).predict(df, steps=steps), source)
+            return _said(
+                lambda: TrajLM(m, threads=threads).predict(df, steps=steps, hold_stays=hold), source
+            )
         if line := single_point_line(df):  # as the API and the server say (badin17 F1)
             io.warn(line, source)
         from trajlm.api_rollout import with_calibrated_std
@@ -338,7 +347,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         # cell-tower fixes left out, a phone at its stay held there: as the API (newuser32)
         df = _said(lambda: drop_poor_fixes(df), None)
         out = with_calibrated_std(predict_table(m, df, steps), df)  # as the API (session 20)
-        return _said(lambda: hold_stays(out, df), None)
+        return _said(lambda: hold_stays(out, df), None) if hold else out
     from trajlm.api import TrajLM
     from trajlm.model.coverage import load_coverage
 
@@ -346,7 +355,9 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         io.coverage_note(m, df, source)
     motion_note(df)
     try:
-        return _said(lambda: TrajLM(m, threads=threads).predict(df, **ahead), source)
+        return _said(
+            lambda: TrajLM(m, threads=threads).predict(df, **ahead, hold_stays=hold), source
+        )
     except ValueError as e:
         io.fail(f"{_option(ahead)}: {e}")
 
