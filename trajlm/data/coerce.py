@@ -33,7 +33,7 @@ from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
-from trajlm.data.coerce_path import is_path, read_path
+from trajlm.data.coerce_path import is_path, is_store_path, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
@@ -124,10 +124,12 @@ def coerce(
     if is_path(obj):
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz}  # fmt: skip
+        store = is_store_path(obj)
         obj = read_path(obj, cols)
         traj_col = time_col = lat_col = lon_col = crs = tz = None  # read: canonical now
-        # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule
-        split_gaps = True if split_gaps == "auto" else split_gaps
+        # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
+        # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
+        split_gaps = (not store) if split_gaps == "auto" else split_gaps
     kind = kind_of(obj)
     if kind == "movingpandas":
         from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype

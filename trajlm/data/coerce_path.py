@@ -25,9 +25,18 @@ def is_path(obj: Any) -> bool:
     return isinstance(obj, (str, os.PathLike))
 
 
+def is_store_path(obj: Any) -> bool:
+    """Whether `obj` names a store folder written by `trajlm data ingest`."""
+    from trajlm.data.store import _is_store
+
+    return is_path(obj) and _is_store(Path(obj).expanduser())
+
+
 def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
     """The canonical table of the file / folder at `obj`; `cols` (traj_col, time_col, lat_col,
-    lon_col, crs, tz: the caller's options) name the file's own columns."""
+    lon_col, crs, tz: the caller's options) name the file's own columns. A store folder is read
+    whole (every split: its trips as ingest cut them), as `trajlm predict --input STORE --split
+    all` reads it (demo32: `predict("stores/porto")` was refused naming its index.parquet)."""
     path = Path(obj).expanduser()
     if not path.exists():
         raise TrajlmInputError(
@@ -35,6 +44,8 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             "format `trajlm data ingest` reads) or a Polars / pandas DataFrame, a GeoDataFrame, "
             "or a MovingPandas Trajectory(Collection)"
         )
+    if is_store_path(path):
+        return _read_store_path(path, cols)
     from trajlm.data.readers._column_map import ColumnMap
 
     named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
@@ -103,3 +114,18 @@ def read_kept(
     finally:
         if sheets is not None:
             sheets.cleanup()
+
+
+def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:
+    """Every split of the store at `path`, canonical, without the `split` column."""
+    from trajlm.data.store import read_store
+
+    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz")
+             if cols.get(k)]  # fmt: skip
+    if named:
+        raise TrajlmInputError(
+            f"column keywords ({', '.join(named)}) name a file's columns; "
+            f"{str(path)[:200]!r} is a trajlm store, "
+            "already canonical (traj_id, t, lat, lon): drop them, or give the original file"
+        )
+    return read_store(path).drop("split")
