@@ -409,7 +409,7 @@ def _csv_file(
         if point and named_cm is not None:  # which of lat / lon the pairs write first
             point, named_cm = point_exprs(raw, point_col, named_cm, path), None
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
-        if units:  # degrees west / south, radians: as degrees north / east
+        if units:  # degrees west / south: as degrees north / east
             raw = raw.with_columns(pl.col(f"_{k}") * f for k, (_, f) in units.items())
         say_unread_estimates(raw, cm.extra, ctx)  # accuracy / HDOP text left unread
         say_unread_speeds(raw, cm.extra, ctx)  # a speed cell that is no speed ("fast")
