@@ -90,6 +90,9 @@ def test_pos_and_xml2003_errors_name_the_source_line_and_row(tmp_path: Path) -> 
                    f'<Worksheet ss:Name="Positions"><Table>\n{body}</Table></Worksheet></Workbook>\n')  # fmt: skip
     with pytest.raises(TrajlmInputError, match=r"report.xls worksheet 'Positions' row 7 field"):
         read(xml)  # was: `report.xls!report.csv line 5`
+    xml.write_text(xml.read_text().split("</Row>")[0] + "</Row></Table></Worksheet></Workbook>")
+    with pytest.raises(TrajlmInputError, match=r"report.xls: file has a header but no data rows"):
+        read(xml)  # was: `report.xls!report.csv: file has ...`
 
 
 def test_a_utf16_dji_srt_reads(tmp_path: Path) -> None:

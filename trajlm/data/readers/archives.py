@@ -120,11 +120,12 @@ def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -
         return e
     archive, member = found
     old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
-    if e.line and (src := getattr(tmp, "sources", {}).get(Path(str(e.path)))):
+    if src := getattr(tmp, "sources", {}).get(Path(str(e.path))):
         log, lines = src  # a converted log (device_logs.as_csv): its own line, not the CSV's
-        if e.line <= len(lines):
-            at = lines[e.line - 1]
-            where = "/".join(log.parts[-2:]) + (f" line {at}" if isinstance(at, int) else f" {at}")
+        if not e.line or e.line <= len(lines):
+            at = lines[e.line - 1] if e.line else None
+            where = "/".join(log.parts[-2:])
+            where += "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
             where += f" field {e.field}" if e.field else ""
             err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
             err.path, err.field = str(log), e.field
