@@ -47,6 +47,7 @@ def test_from_pretrained_predicts_pandas_and_polars_as_the_selector(saved):
     got = model.predict(test, steps=3)  # Polars in -> Polars out
     assert isinstance(got, pl.DataFrame)
     cols = ["traj_id", "step", "t", "lat", "lon", "std_m", "source_traj_id", "engine"]  # select22
+    cols.insert(1, "user_id")  # the store's owner beside each trip (leftover32)
     assert got.columns == cols and len(got) == 3 * n
     assert np.allclose(got.select("lat", "lon").to_numpy(), ref.select("lat", "lon").to_numpy())
     assert (got["std_m"] > 0).any() and got["step"].to_list()[:3] == [1, 2, 3]  # uncert27

@@ -17,7 +17,6 @@ import pytest
 import trajlm
 from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
-from trajlm.errors import TrajlmInputError
 from trajlm.eval.candidate_selector import SelectorConfig
 from trajlm.eval.protocol import _split
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
@@ -116,8 +115,9 @@ def test_route_recovery_fills_each_piece_as_its_trip(models):
 
 
 def test_route_recovery_does_not_fill_across_a_night(models):
-    """A van's first fix of the morning hidden: one line naming the piece (as TrajLM.recover),
-    not a fill from the evening before; split_gaps=False still fills across the night."""
+    """A van's first fix of the morning hidden: left empty with one line naming the piece (as
+    TrajLM.recover; leftover32: it refused the call), not a fill from the evening before;
+    split_gaps=False still fills across the night."""
     _, vans, rec_dir, _ = models
     model = trajlm.TrajLM.from_pretrained(rec_dir)
     hv = vans.copy()
@@ -125,8 +125,10 @@ def test_route_recovery_does_not_fill_across_a_night(models):
     hv.loc[first_b, ["lat", "lon"]] = np.nan
     for rec in (model, RouteRecoveryPredictor.load(rec_dir)):
         with pytest.warns(UserWarning, match="read as movers"):
-            with pytest.raises(TrajlmInputError, match="'VAN-A_1' starts or ends with a missing"):
-                rec.recover(hv)
+            with pytest.warns(UserWarning, match=r"1 row .* of 1 trajectory \('VAN-A_1'\) left em"):
+                out = rec.recover(hv)
+        assert np.isnan(out.loc[first_b, "lat"]) and not out.loc[first_b, "recovered"]
+        assert not out["recovered"].any()  # nothing else was hidden
     whole = model.recover(hv, split_gaps=False)
     assert bool(whole.loc[first_b, "recovered"]) and "piece" not in whole.columns
 

@@ -267,19 +267,22 @@ def test_mfjson_files_with_the_same_stem(tmp_path):
 
 
 # --- chunk boundaries never split or merge a trajectory --------------------------------------
-def interleaved_feed(tmp_path: Path, name: str = "feed.csv") -> Path:
-    """A time-ordered feed: 3 vehicles interleaved, each with a 2 h silence in the middle."""
+def interleaved_feed(tmp_path: Path, name: str = "feed.csv", points: int = 40) -> Path:
+    """A time-ordered feed: 3 vehicles interleaved, `points` fixes each, with a 2 h silence in
+    the middle."""
     rows = []
-    for k in range(40):
+    for k in range(points):
         for v in ("bus1", "bus2", "bus3"):
-            t = 1_600_000_000 + 30 * k + (7200 if k >= 20 else 0)
+            t = 1_600_000_000 + 30 * k + (7200 if k >= points // 2 else 0)
             rows.append(f"{v},{t},{41.1 + 1e-4 * k},{-8.6 - 1e-4 * k}")
     return write(tmp_path, name, HEADER + "\n".join(rows) + "\n")
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 7, 50])
 def test_iter_read_chunks_hold_whole_trajectories(tmp_path, chunk_rows):
-    p = interleaved_feed(tmp_path)
+    # chunk_rows=1: every row ends a chunk; 8 fixes a vehicle keep every kind of boundary (inside
+    # one vehicle's run, between vehicles, at the 2 h gap) at a fifth of the 40-fix feed's reads
+    p = interleaved_feed(tmp_path, points=8 if chunk_rows == 1 else 40)
     whole, rep_whole = read(p, "csv")
     pairs = list(iter_read(p, "csv", chunk_rows=chunk_rows))
     ids = [c["traj_id"].unique().to_list() for c, _ in pairs if len(c)]

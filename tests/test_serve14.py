@@ -180,11 +180,16 @@ def test_utc_answers_where_the_request_has_no_one_offset(client):
     for rows in (
         _local(walk(), "Z"),
         walk(),  # Z, Unix seconds
-        _local(walk(n=3), "+01:00") + _local(walk(n=6), "+02:00")[3:],
-    ):  # mixed
+    ):
         r = client.post("/predict", json={"trajectories": rows, "steps": 1})
         assert r.status_code == 200, r.text
         assert r.json()["points"][0]["time"].endswith("Z")
+    # mixed (a daylight-saving change): the offset at the answer's time, the last fix's (fix32;
+    # was Z)
+    rows = _local(walk(n=3), "+01:00") + _local(walk(n=6), "+02:00")[3:]
+    r = client.post("/predict", json={"trajectories": rows, "steps": 1})
+    assert r.status_code == 200, r.text
+    assert r.json()["points"][0]["time"].endswith("+02:00")
 
 
 def test_request_size_refusal_says_what_was_sent_and_what_fits(model):

@@ -28,8 +28,11 @@ _EXPORTS = {
     "to_geopandas": "trajlm.data.geo",
     "write_geoparquet": "trajlm.data.geo",
     "ingest": "trajlm.data.ingest",
+    "read": "trajlm.data.read_file",  # any file ingest reads, as a frame (leftover32)
     "clean": "trajlm.data.clean",
     "passages": "trajlm.data.passages",  # passage times between two places (fitstore27)
+    "places": "trajlm.data.places",  # a mover's stay places (next32)
+    "next_place": "trajlm.data.next_place",  # its probable next places (next32)
     "read_store": "trajlm.data.store",
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",

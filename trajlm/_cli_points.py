@@ -115,15 +115,29 @@ def read_frame(
             try:
                 fmt = detect_format(path)
             except TrajlmInputError:
-                raise UserError(
-                    f"{option} {path}: expected a store directory, .csv, .parquet or a file "
-                    "trajlm reads (.gpx, .plt, .json)"
-                ) from None
+                fmt = None
+            if fmt is None:  # a file ingest converts first (.SRT, .pos, XML 2003, .xlsx ...):
+                return _converted(path, option, on_error)  # read as trajlm.read reads it
             df, report = read(path, fmt, on_error=on_error or "raise")
             if report.total:
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df
+
+
+def _converted(path: Path, option: str, on_error: str | None):
+    """A file only ingest's converters read (DJI .SRT, RTKLIB .pos, XML Spreadsheet 2003,
+    workbooks: leftover32; the model commands refused them), read as ``trajlm.read`` reads it;
+    one line where no reader knows the file."""
+    from trajlm.data.read_file import UnknownFormat, read_file
+
+    try:
+        return read_file(path, on_error=on_error or "raise")
+    except UnknownFormat:
+        raise UserError(
+            f"{option} {path}: expected a store directory, .csv, .parquet or a file "
+            "trajlm reads (.gpx, .plt, .json, .srt, .pos, .xlsx, ...)"
+        ) from None
 
 
 def _skip_bad_rows(df, path: Path, option: str, columns: dict):

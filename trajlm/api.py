@@ -250,7 +250,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
         df = drop_poor_fixes(df)  # cell-tower fixes, as ingest drops them (api_stays.py)
-        owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+        owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)
         history = df
 
         def answer(out: pl.DataFrame) -> Any:  # a stay's mover held there (newuser32)
@@ -366,7 +366,7 @@ class TrajLM(Pretrained, Fitting, Evaluation, InfillTasks, TaskChecks, SimilarSe
                 f"classify: {self.path} is not a classifier; load the directory written by "
                 "ModelClassifier.save (or `trajlm finetune --task classify`), which holds classifier.json"
             )
-        df, layout = self._input(data, columns)
+        df, layout = self._input(data, columns, said="classify")
         single_point_warning(df, "label", layout)  # as embed warns (serve18 item 7)
         proba = self.classifier.predict_proba(df)
         classes = list(self.classifier.classes_)

@@ -15,6 +15,7 @@ from trajlm._arguments import COLUMN_KEYWORDS as _COLUMNS
 from trajlm._threads import apply_threads
 from trajlm.api_inputs import _warn_nan, drop_labels, index_labels
 from trajlm.api_rollout import interpolate_at
+from trajlm.api_stays import drop_poor_fixes
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_names import id_text
@@ -69,11 +70,12 @@ class TaskChecks:
     """Input checks and task dispatch of ``TrajLM`` (trajlm/api.py)."""
 
     # ------------------------------------------------------------------------------- input
-    def _input(self, data: Any, columns: dict, validate: bool = True):
+    def _input(self, data: Any, columns: dict, validate: bool = True, said: str = "embed"):
         with index_labels(data) as data:  # pandas: errors name index labels
             df, layout = coerce(data, validate=validate, repeats="drop", **split(columns))
         say_repeats(layout)  # as the CLI drops them (newuser27)
         df = drop_labels(df)
+        df = drop_poor_fixes(df, said)  # cell-tower fixes, as predict leaves them out (fix32)
         self._check_coverage(df, predicts=False)  # embed / classify: no rollout
         return df, layout
 

@@ -39,7 +39,7 @@ from trajlm.api_verdict import (
 )
 from trajlm.data.caller_index import index_back, tag_positions
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
-from trajlm.data.coerce_tasks import recovery_input_edges, trajectory_numbers
+from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges, trajectory_numbers
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.eval.recover_spread import RECOVER_RADII_FILE, with_recover_spread
 from trajlm.eval.spread_radii import radii_levels
@@ -48,8 +48,6 @@ from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.recover_subsec import anchor_on_dropped
 from trajlm.tasks.travel_time import ModelTravelTime
-
-EDGE_ORDER = "__edge_order"  # the rows' order while the edge rows wait beside the filled ones
 
 
 class InfillTasks:
@@ -148,16 +146,9 @@ class InfillTasks:
         self._check_coverage(coverage_view(df, known))
         replaced_column_warning(df)
         self.last_engine, self.last_held_gaps = "model", 0
-        if edge.any():  # the rows outside the known ends stay empty, the rest is filled (fix31)
-            df = df.with_row_index(EDGE_ORDER)
-            inner = self._fill(df.filter(pl.Series(~edge)), known[~edge], layout, spread,
-                               levels, infill, mode, fallback, gap_rule, engine)  # fmt: skip
-            left = df.filter(pl.Series(edge)).with_columns(recovered=pl.lit(False))
-            out = pl.concat([inner, left], how="diagonal_relaxed").sort(EDGE_ORDER)
-            out = out.drop(EDGE_ORDER)
-        else:
-            out = self._fill(df, known, layout, spread, levels, infill, mode, fallback,
-                             gap_rule, engine)  # fmt: skip
+        # the rows outside the known ends stay empty, the rest is filled (fix31)
+        out = fill_inside_edges(df, known, edge, lambda rows, kn: self._fill(
+            rows, kn, layout, spread, levels, infill, mode, fallback, gap_rule, engine))  # fmt: skip
         return index_back(from_canonical(out, layout=layout, caller_order=True), caller_index)
 
     def _fill(self, df: pl.DataFrame, known: np.ndarray, layout: Any, spread: Any,

@@ -30,6 +30,17 @@ AGREE = 0.5  # share of those paths that must reach a target for "reached"
 MAX_PATHS = 64  # the latest this many past paths (by their time here) answer
 SLOWER = 3.0  # a past path may take at most this many times the mover's time (+ SLACK_S)
 SLACK_S = 120.0  # ... from the fix BACK_M back to the last one: loops are not "this way"
+HEAD_M = 30.0  # a heading is read over at least this many metres of track (GPS noise ~6 m)
+# a past path's heading where it passes the mover's last fix must be within this angle of the
+# mover's own (session 32, reachfix32: a lap that passed the back fix, looped and crossed
+# "here" another way counted). 180: no check. The bus generator's seed 0 (the only data it
+# was chosen on) answers the same for 45-180; 90: a path crossing at a right angle or more
+# is not going this way (docs/api.md "Session 32 (reachfix32)").
+HEADING_DEG = 90.0
+# the paths' times scaled by (the mover's time / the path's time) from the back fix to here,
+# clipped to this range; None: not scaled (reachfix32: every clip tried on bus seed 0 gave
+# more false reaches and a worse ETA; docs/api.md "Session 32 (reachfix32)")
+SPEED_CLIP: tuple[float, float] | None = None
 _DEG = math.pi / 180.0
 
 
@@ -128,12 +139,28 @@ class RouteMemory:
         e, n = _flat(self.lat[idx], self.lon[idx], lat, lon)
         return np.sort(idx[np.hypot(e, n) <= radius_m])
 
+    def heading(self, trip: int, k: int) -> tuple[float, float] | None:
+        """The (east, north) direction of travel of ``trip`` at its fix ``k``: from its latest
+        fix at least HEAD_M before, else towards its first one HEAD_M on; None if neither."""
+        lo, hi = int(self.trip_start[trip]), int(self.trip_end[trip])
+        for idx in (np.arange(k - 1, max(lo, k - 32) - 1, -1), np.arange(k + 1, min(hi, k + 32))):
+            e, n = _flat(self.lat[idx], self.lon[idx], self.lat[k], self.lon[k])
+            far = np.flatnonzero(np.hypot(e, n) >= HEAD_M)
+            if len(far):
+                sign = -1.0 if idx[0] < k else 1.0  # before k: from it to k
+                return sign * float(e[far[0]]), sign * float(n[far[0]])
+        return None
+
     def passes(self, back: tuple[float, float, float], now: tuple[float, float, float],
-               skip: object, before: float | None = None) -> list[tuple[int, int]]:  # fmt: skip
-        """(trip, index of its closest fix to ``now``) of the past paths that passed near
-        ``back`` then near ``now`` ((lat, lon, t) each) within SLOWER x the mover's time +
-        SLACK_S, the trip named ``skip`` (the mover's own, whose path is the history; None:
-        none) left out, and (``before``) any that passed ``now`` at or after that time; the latest MAX_PATHS by their time at ``now``."""
+               skip: object, before: float | None = None,
+               heading: tuple[float, float] | None = None) -> list[tuple[int, int, float]]:  # fmt: skip
+        """(trip, index of its closest fix to ``now``, its seconds from ``back`` to there) of
+        the past paths that passed near ``back`` then near ``now`` ((lat, lon, t) each)
+        within SLOWER x the mover's time + SLACK_S, heading (where both are known) within
+        HEADING_DEG of the mover's ``heading`` (east, north) there, the trip named ``skip``
+        (the mover's own, whose path is the history; None: none) left out, and (``before``)
+        any that passed ``now`` at or after that time; the latest MAX_PATHS by their time at
+        ``now``."""
         near_now, near_back = self.near(now[0], now[1]), self.near(back[0], back[1])
         if not len(near_now) or not len(near_back):
             return []
@@ -158,7 +185,9 @@ class RouteMemory:
             j = j0 + int(np.argmin(dnow[j0 : run + 1]))
             if before is not None and self.t[nows[j]] >= before:
                 continue
-            found.append((int(trip), int(nows[j])))
+            if heading is not None and not _same_way(heading, self.heading(trip, int(nows[j]))):
+                continue
+            found.append((int(trip), int(nows[j]), float(self.t[nows[j]] - self.t[i])))
         found.sort(key=lambda p: -self.t[p[1]])
         return found[:MAX_PATHS]
 
@@ -179,6 +208,30 @@ class RouteMemory:
         east, north = _flat(lat[None, :], lon[None, :], targets[:, :1], targets[:, 1:])
         eta, _, closest = first_crossing(east, north, secs, radius_m)
         return np.where(eta <= horizon_s, eta, np.nan), closest
+
+
+def _same_way(a: tuple[float, float], b: tuple[float, float] | None) -> bool:
+    """Whether directions ``a`` and ``b`` (east, north) are within HEADING_DEG (b None: yes)."""
+    if b is None or HEADING_DEG >= 180:
+        return True
+    norm = math.hypot(*a) * math.hypot(*b)
+    return norm == 0 or (a[0] * b[0] + a[1] * b[1]) / norm >= math.cos(HEADING_DEG * _DEG)
+
+
+def mover_heading(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float] | None:
+    """The mover's (east, north) direction into its last fix: from its latest fix at least
+    HEAD_M away; None if none is."""
+    e, n = _flat(lat, lon, lat[-1], lon[-1])
+    far = np.flatnonzero(np.hypot(e, n) >= HEAD_M)
+    return (-float(e[far[-1]]), -float(n[far[-1]])) if len(far) else None
+
+
+def speed_factor(mover_s: float, path_s: float) -> float:
+    """How much faster than the path the mover goes (its time / the path's from the back fix
+    to here), clipped to SPEED_CLIP; 1 when not scaling."""
+    if SPEED_CLIP is None or mover_s <= 0 or path_s <= 0:
+        return 1.0
+    return float(np.clip(path_s / mover_s, *SPEED_CLIP))
 
 
 def back_fix(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> int | None:
@@ -206,17 +259,20 @@ def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
         if i is None:
             continue
         back, now = (lat[i], lon[i], t[i]), (lat[-1], lon[-1], t[-1])
-        found = [(mem, p, j) for mem, own in memories
-                 for p, j in mem.passes(back, now, skip=tid if own else None,
-                                        before=None if own else now[2])]  # fmt: skip
+        way = mover_heading(lat, lon)
+        found = [(mem, p, j, dt) for mem, own in memories
+                 for p, j, dt in mem.passes(back, now, skip=tid if own else None,
+                                            before=None if own else now[2], heading=way)]  # fmt: skip
         seen = {}  # a trip in the input and the memory too is one path (its name, its time here)
         for f in found:
             seen.setdefault((f[0].trip_name[f[1]], f[0].t[f[2]]), f)
         paths = sorted(seen.values(), key=lambda f: -f[0].t[f[2]])[:MAX_PATHS]
         if len(paths) < MIN_PATHS:
             continue
-        each = [mem.ahead(p, j, targets, radius_m, horizon_s) for mem, p, j in paths]
-        etas = np.stack([e for e, _ in each])  # (paths, targets)
+        scale = [speed_factor(now[2] - back[2], dt) for *_, dt in paths]
+        each = [mem.ahead(p, j, targets, radius_m, horizon_s * k)  # the path's time / k
+                for (mem, p, j, _), k in zip(paths, scale, strict=True)]  # fmt: skip
+        etas = np.stack([e / k for (e, _), k in zip(each, scale, strict=True)])  # (paths, targets)
         closest = np.stack([c for _, c in each])
         share = np.isfinite(etas).mean(0)
         reached = share >= AGREE

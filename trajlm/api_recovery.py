@@ -20,7 +20,7 @@ from trajlm._arguments import with_gap_rule
 from trajlm._threads import apply_threads
 from trajlm.data import geo
 from trajlm.data.coerce_out import from_canonical
-from trajlm.data.coerce_tasks import recovery_input
+from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges
 from trajlm.errors import TrajlmInputError, UserError
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
 
@@ -57,8 +57,9 @@ class RecoveryTrajLM:
         self, data: Any, *, mode: str = "inplace", every: Any = None, radii: Any = None,
         gap_rule: Any = None, **columns: Any,
     ) -> Any:  # fmt: skip
-        """Fill the points whose lat/lon are missing (null / NaN); every trajectory must start
-        and end with a known point. Returns the input's rows with the positions filled and a
+        """Fill the points whose lat/lon are missing (null / NaN) between known points; rows
+        before a trajectory's first known point or after its last stay empty (``recovered``
+        False), said in one warning (session 32: it refused the call). Returns the input's rows with the positions filled and a
         boolean ``recovered`` column, in the caller's kind (as ``TrajLM.recover``). ``mode`` is
         accepted for TrajLM's signature; the retrieval fills each gap in one pass. ``radii``
         is refused in one line: no val spread is measured for this model (session 28); so is
@@ -74,11 +75,13 @@ class RecoveryTrajLM:
                                    "model, which fills each gap by retrieval with no "
                                    "interpolation fallback to pick; leave gap_rule out",
                                    field="gap_rule")  # fmt: skip
-        df, layout, known = recovery_input(data, every=every, **with_gap_rule(columns))
+        df, layout, known, edge = recovery_input_edges(data, every=every,
+                                                       **with_gap_rule(columns))  # fmt: skip
         p = self.model.projection_
         geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,
                          what="the input (from the model's training centre)")  # fmt: skip
-        out = self.model.recover_canonical(df, known)
+        # rows outside a trajectory's known ends stay empty, said once (fix31's rule; it refused)
+        out = fill_inside_edges(df, known, edge, self.model.recover_canonical)
         return from_canonical(out, layout=layout, caller_order=True)
 
     def predict(self, *_: Any, **__: Any) -> Any:

@@ -26,9 +26,14 @@ import polars as pl
 
 from trajlm._arguments import with_gap_rule
 from trajlm._threads import apply_threads
+from trajlm.api_checks import id_said
+from trajlm.api_stays import drop_poor_fixes
+from trajlm.api_stays import hold_stays as held
+from trajlm.api_verdict import check_flags
 from trajlm.data import geo
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
+from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.errors import UserError
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
@@ -101,6 +106,7 @@ class SelectorTrajLM:
         seconds_ahead: Any = None,
         latest: bool = False,
         radii: Any = None,
+        hold_stays: bool = True,
         **columns: Any,
     ) -> Any:
         """The next ``steps`` (default 5, at most the selector's horizon) points of every
@@ -109,7 +115,10 @@ class SelectorTrajLM:
         knn or place_knn, the val check's winner), in the caller's kind. ``std_m``: the sigma of
         a 2-D Gaussian holding the share of truths the engine held within 2 sigma on val;
         ``radii`` (True: 50 and 90; a level or a list of 50 / 90 / 95) adds ``r{level}_m``,
-        radii that held that share of the engine's val truths (session 27, uncert27)."""
+        radii that held that share of the engine's val truths (session 27, uncert27). A history
+        ending in a stay (a phone at home) is held there and cell-tower fixes are left out, as
+        ``TrajLM.predict`` does (``hold_stays=False``: the engine's answer; api_stays.py)."""
+        check_flags(hold_stays=hold_stays)
         if at_times is not None or seconds_ahead is not None:
             raise self._only_predicts("at_times/seconds_ahead")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
@@ -123,17 +132,20 @@ class SelectorTrajLM:
         df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))  # checked inside
         say_repeats(layout)  # receivers' repeats dropped and counted, as TrajLM.predict
         if latest:  # each vehicle's latest piece only, as TrajLM.predict (newuser27)
-            from trajlm.data.coerce_pieces import latest_pieces
-
             df = latest_pieces(df, layout)
+        df = drop_poor_fixes(df)  # cell-tower fixes, as TrajLM.predict (stays32)
+        owners = mover_owners(df)  # each answer names its bus, as TrajLM.predict (leftover32)
         self._check_place(df)
         levels = radii_levels(radii)  # one line for a level not measured, before predicting
         spread = spread_of(self.selector, self.engine)
         if levels and spread is None:
             raise UserError(f"radii: {self.no_spread_line()}", hint="leave radii out")
         pred = self.selector._frame_answer(df, k, {})  # canonical Polars in -> canonical out
-        pred = self.with_spread(pred, df, levels)
-        return from_canonical(pred.with_columns(engine=pl.lit(self.engine)), layout=layout)
+        pred = self.with_spread(pred, df, levels).with_columns(engine=pl.lit(self.engine))
+        if hold_stays:  # a phone at its stay held there, engine "stay" (stays32, as TrajLM)
+            pred = held(pred, df, id_said(layout))
+        pred = with_owners(pred, owners)
+        return from_canonical(pred, layout=layout)
 
     def no_spread_line(self) -> str:
         """Why this selector's answers have no std_m / radii (a folder from before session 27)."""

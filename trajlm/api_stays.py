@@ -34,6 +34,14 @@ from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
 from trajlm.errors import warn_at_caller
 
 STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
+# radius / the stay's spread (its fixes' per-axis RMS about the median) that held 50 / 90 / 95 %
+# of the next 5 fixes, and std_m = spread x STD_SCALE (a Gaussian sigma matched at 2 std_m, as
+# every engine's): measured on seed 33 of newuser32's study, checked on 34 / 35 (stays32,
+# scripts/stays32/stay_radii.py). The Gaussian's 1.18 / 2.15 / 2.45 held 58 / 85 / 89-90 %: the
+# median's own error and the jitter's heavy tail (10-80 m fixes) beside a stay's spread.
+STAY_RADIUS_FACTORS = {50: 1.01, 90: 2.54, 95: 3.15}
+STD_SCALE = 1.14
+OFF_SWITCH = "TrajLM.predict(hold_stays=False)"  # the way off, as the API's user writes it
 M_PER_DEG = 111_320.0  # metres per degree of latitude (eval/recover_spread.py's)
 _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
 
@@ -45,7 +53,7 @@ def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
     if n := report.dropped.get("low_accuracy", 0):
         warn_at_caller(
             f"{said}: {n:,} fix(es) whose accuracy column says over "
-            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out of the history (cell-tower fixes, as "
+            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out (cell-tower fixes, as "
             "`trajlm data ingest` and trajlm.clean drop them)"
         )
     return out
@@ -53,9 +61,10 @@ def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
 
 def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     """One row per trajectory of ``history`` (traj_id, t, lat, lon[, accuracy]) whose last fixes
-    are a stay: traj_id, lat, lon (the stay's median), std_m (its fixes' spread, per axis)."""
+    are a stay: traj_id, lat, lon (the stay's median), spread_m (its fixes' RMS spread about
+    the median, per axis, at least ``STD_FLOOR_M``)."""
     empty = pl.DataFrame(schema={"traj_id": history.schema.get("traj_id", pl.Utf8),
-                                 "lat": pl.Float64, "lon": pl.Float64, "std_m": pl.Float64})  # fmt: skip
+                                 "lat": pl.Float64, "lon": pl.Float64, "spread_m": pl.Float64})  # fmt: skip
     if history.height < 2:
         return empty
     h = history.sort("traj_id", "t", maintain_order=True).unique(
@@ -77,43 +86,67 @@ def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=empty.schema, orient="row")
 
 
-def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], str] = repr
-               ) -> pl.DataFrame:  # fmt: skip
-    """``out`` (predict's canonical answer) with every trajectory whose history ends in a stay
-    answered at the stay (module doc), said in one warning (``said``: how an id is written,
-    api_checks.id_said)."""
-    stays = stays_at_end(history)
+def held_at_stays(out: pl.DataFrame, history: pl.DataFrame) -> tuple[pl.DataFrame, list]:
+    """``out`` (a canonical answer: traj_id, lat, lon[, std_m, r{level}_m, engine]) with every
+    trajectory whose ``history`` ends in a stay answered at the stay (module doc), and the ids
+    so held, without a word: ``hold_stays`` says them; the server says them per request."""
+    stays = stays_at_end(history).with_columns(std_m=pl.col("spread_m") * STD_SCALE)
     if stays.height == 0 or out.height == 0:
-        return out
+        return out, []
     stays = stays.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
     # only the stays answered are held and said (a history's mover without an answer row is not)
     stays = stays.filter(pl.col("traj_id").is_in(out["traj_id"].implode()))
     held = out["traj_id"].is_in(stays["traj_id"].implode())
     if not held.any():
-        return out
+        return out, []
     j = out.join(stays, on="traj_id", how="left", suffix="_stay", maintain_order="left")
     new = {
         c: pl.when(held).then(pl.col(f"{c}_stay")).otherwise(pl.col(c))
         for c in ("lat", "lon", "std_m")
         if c in out.columns
     }
-    for c in out.columns:  # radii: the circle that holds that share of a 2-D Gaussian
+    for c in out.columns:  # radii: the circles that held that share of stays' next fixes
         if m := _RADIUS.match(c):
-            k = math.sqrt(-2 * math.log(1 - float(m.group(1)) / 100))
-            new[c] = pl.when(held).then(pl.col("std_m_stay") * k).otherwise(pl.col(c))
+            k = STAY_RADIUS_FACTORS[int(float(m.group(1)))]
+            new[c] = pl.when(held).then(pl.col("spread_m") * k).otherwise(pl.col(c))
     if "engine" in out.columns:
         new["engine"] = pl.when(held).then(pl.lit("stay")).otherwise(pl.col("engine"))
     j = j.with_columns(**{c: e.cast(out.schema[c]) for c, e in new.items()})
-    ids = stays["traj_id"].to_list()
+    return j.select(out.columns), stays["traj_id"].to_list()
+
+
+def stay_line(ids: list, said: Callable[[Any], str] = repr, off: str = OFF_SWITCH) -> str:
+    """The one line saying that the trajectories ``ids`` were held at their stays; ``off``: the
+    switch that gives the rollout on the caller's surface (the API's keyword, the CLI's option,
+    the HTTP field)."""
     shown = "; ".join(str(said(i)) for i in ids[:3])
     shown += f" and {len(ids) - 3} more" if len(ids) > 3 else ""
-    warn_at_caller(
+    return (
         f"predict: {len(ids)} trajectory(ies) end in a stay ({shown}: within {STOP_RADIUS_M:.0f} m, "
         f"each fix allowed its stated accuracy, for {STOP_MIN_S / 60:.0f}+ min, as `trajlm data "
-        "ingest --split-at-stops` finds stops): held at the stay's median position, std_m its "
-        "fixes' spread; TrajLM.predict(hold_stays=False) gives the rollout"
+        "ingest --split-at-stops` finds stops): held at the stay's median position, std_m and "
+        f"radii from its fixes' spread; {off} gives the rollout"
     )
-    return j.select(out.columns)
 
 
-__all__ = ["drop_poor_fixes", "hold_stays", "stays_at_end"]
+def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], str] = repr,
+               off: str = OFF_SWITCH) -> pl.DataFrame:  # fmt: skip
+    """``out`` with every trajectory whose history ends in a stay held there
+    (``held_at_stays``), said in one warning (``stay_line``; ``said``: how an id is written,
+    api_checks.id_said). TrajLM.predict, SelectorTrajLM.predict and `trajlm predict`'s plain
+    checkpoint path all answer through it."""
+    out, ids = held_at_stays(out, history)
+    if ids:
+        warn_at_caller(stay_line(ids, said, off))
+    return out
+
+
+__all__ = [
+    "OFF_SWITCH",
+    "STAY_RADIUS_FACTORS",
+    "drop_poor_fixes",
+    "held_at_stays",
+    "hold_stays",
+    "stay_line",
+    "stays_at_end",
+]

@@ -19,6 +19,7 @@ from trajlm import (
     cli_anomalies,
     cli_evaluate,
     cli_finetune,
+    cli_places,
     cli_predict,
     cli_reach,
     cli_recovery,
@@ -292,6 +293,8 @@ app.command("train-selector")(cli_selector.train_selector)  # trajlm/cli_selecto
 app.command("train-recovery")(cli_recovery.train_recovery)  # trajlm/cli_recovery.py
 app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover on a file
 app.command("reach")(cli_reach.reach)  # trajlm/cli_reach.py: TrajLM.reach on a file (reach32)
+app.command("places")(cli_places.places)  # trajlm/cli_places.py: trajlm.places (next32)
+app.command("next-place")(cli_places.next_place)  # trajlm.next_place on a file (next32)
 app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 

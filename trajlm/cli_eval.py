@@ -42,7 +42,13 @@ from trajlm.cli_eval_notes import (
     worse_than_cv,
 )
 from trajlm.errors import EvalNoteWarning, WorseThanBaselineWarning
-from trajlm.eval.classify_notes import CLASSES, class_map_for, resolved_classes, too_few_classes
+from trajlm.eval.classify_notes import (
+    CLASSES,
+    class_map_for,
+    resolved_classes,
+    source_format,
+    too_few_classes,
+)
 from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.predict_windows import windows_definition
@@ -247,7 +253,7 @@ def run_eval_command(
     if task == "classify":  # one class left is no task: refuse, saying what to do
         from trajlm.eval.classify import make_mode_segments
 
-        classes, said = resolved_classes(classes, df)
+        classes, said = resolved_classes(classes, df, source_format(data))
         if said:
             console.print(said)
         class_map = class_map_for(classes, df)

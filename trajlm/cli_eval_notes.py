@@ -88,8 +88,37 @@ def warn_coverage(predictors, df, split_by: str, console: Console) -> None:
                  f"evaluation uses {split_by!r}: its test trips may have been in training "
                  f"(train on `trajlm data resplit --by {split_by}`)", EvalNoteWarning, console)  # fmt: skip
         for line in coverage_warnings(model, test):  # the model: its gate is said too
-            tell(f"warning: {p.name}: outside training coverage: {line}", CoverageWarning,
-                 console)  # fmt: skip
+            tell(f"warning: {p.name}: outside training coverage: {source_names(line, test)}",
+                 CoverageWarning, console)  # fmt: skip
+
+
+def source_names(line: str, df: Any) -> str:
+    """``line`` with each quoted store trip id (``'16-0-09_0'``: ingest's piece of a source
+    trip) written as the caller's own id (``'16-0-09'``; ``'16-0-09' piece 1`` where the source
+    trip has several pieces here): newuser31 #16, `TrajLM.evaluate(frame)` named ids the user
+    never wrote (its store is a temporary one). Unchanged without ``source_traj_id``."""
+    import re
+
+    import polars as pl
+
+    if "source_traj_id" not in df.columns:
+        return line
+    pairs = df.select("traj_id", "source_traj_id").unique().drop_nulls()
+    src = dict(zip(pairs["traj_id"].cast(pl.Utf8), pairs["source_traj_id"].cast(pl.Utf8),
+                   strict=True))  # fmt: skip
+    pieces = pairs.group_by("source_traj_id").len()
+    several = set(pieces.filter(pl.col("len") > 1)["source_traj_id"].cast(pl.Utf8))
+
+    def named(m: re.Match) -> str:
+        tid = m[1]
+        own, k = src[tid], tid.rsplit("_", 1)[-1]
+        return f"'{own}' piece {k}" if own in several and tid == f"{own}_{k}" else f"'{own}'"
+
+    # only the ids themselves: "model's" in the line is no quote
+    ids = sorted((t for t in src if src[t] != t and f"'{t}'" in line), key=len, reverse=True)
+    if not ids:
+        return line
+    return re.sub("'(" + "|".join(map(re.escape, ids)) + ")'", named, line)
 
 
 # the README's and the Python API's names for the tasks -> the CLI's

@@ -243,6 +243,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             dropped_classes,
             dropped_line,
             resolved_classes,
+            source_format,
             too_few_classes,
             user_split_problem,
         )
@@ -256,7 +257,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
         ):
             _fail(problem)
         opts = opts or {}
-        classes, said = resolved_classes(opts.get("classes") or "auto", df)
+        classes, said = resolved_classes(opts.get("classes") or "auto", df, source_format(data))
         if said:
             console.print(said)
         class_map = class_map_for(classes, df)

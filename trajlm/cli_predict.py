@@ -118,6 +118,13 @@ def predict(
         help="--input table: times are seconds elapsed since this instant (2020-01-01T00:00Z, "
         "as `trajlm data ingest --time-origin`); predicted times are written the same way.",
     ),
+    hold_stays: bool = typer.Option(
+        True,
+        "--hold-stays/--no-hold-stays",
+        help="A history ending in a stay (10+ min within 100 m plus each fix's stated accuracy: "
+        "a phone at home) is answered at the stay's median, engine 'stay', said once; "
+        "--no-hold-stays: the model's (or engine's) own rollout.",
+    ),
 ) -> None:
     """Predict the next K points of each input trajectory (with uncertainty). The output keeps
     the input's id / time (and lat / lon) column names; see --out."""
@@ -175,7 +182,7 @@ def predict(
         io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)
         df = latest_pieces(df, layout)
-    owners = mover_owners(df) if latest else None  # each answer names its bus (fix31)
+    owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)
     if limit:
         keep = df["traj_id"].unique(maintain_order=True).head(limit)
         df = df.filter(pl.col("traj_id").is_in(keep.implode()))
@@ -207,6 +214,7 @@ def predict(
         fixes,
         fallback=fallback and (levels is None or own),
         radii=levels if own else None,
+        hold=hold_stays,
     )
     if levels is not None and not own:  # session 21 (tails21): radii that held a share on val
         from trajlm.api_rollout import exact_times as fix_times
@@ -220,6 +228,10 @@ def predict(
 
             backtester = TrajLM(io.load_model(model), threads=threads)
         pred = with_radii(pred, levels, bins=bins, history=hist, predictor=backtester)
+        if hold_stays:  # a held stay's radii are its own (stays32), not the model's
+            from trajlm.api_stays import drop_poor_fixes, held_at_stays
+
+            pred = held_at_stays(pred, _said(lambda: drop_poor_fixes(hist), None))[0]
     from trajlm.data.coerce_out import exact_times, with_source_ids  # leftovers15 items 1, 3
     from trajlm.data.coerce_pieces import pieces_back
     from trajlm.data.coerce_shapes import point_for_file
@@ -266,14 +278,14 @@ def every_fix(df, layout):
 
 
 def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: str, frac=None,
-             fixes=None, fallback: bool = False, radii=None):  # fmt: skip
+             fixes=None, fallback: bool = False, radii=None, hold: bool = True):  # fmt: skip
     """Predictions in trajlm's names from a model, a candidate selector or (``ahead``:
     {"seconds_ahead" | "at_times": [...]}, --seconds-ahead / --at-times) the API's positions-at-times, with the coverage warnings each reads its history for;
     ``fallback``: a run's saved prediction verdict answers (TrajLM.predict, session 24).
     ``frac``: the input's sub-second parts (Layout.frac), read by a model as the API reads them
     (a 1.6 s interval is not 1 or 2 s; session 17). ``fixes``: every fix at its exact time
     (``every_fix``) where some shared a second: predicted by TrajLM.predict, as the API and
-    the server predict them."""
+    the server predict them. ``hold``: --hold-stays (a phone at its stay held there)."""
     from trajlm._threads import apply_threads
     from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
     from trajlm.tasks.predict import predict_table
@@ -290,26 +302,29 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         sel = _said(lambda: SelectorTrajLM.from_pretrained(model, threads=threads), source)
         if sel.selector.verdict_:  # who answers (session 22); a folder from before: its warning
             io.say(sel.engine_line())
-        return _said(lambda: sel.predict(df, steps=steps, radii=radii), source)
+        return _said(lambda: sel.predict(df, steps=steps, radii=radii, hold_stays=hold), source)
     from trajlm.api_rollout import exact_times
 
     df = exact_times(df, frac) if fixes is None else fixes  # whole-second input: df as it is
     if fallback and (v := _predict_verdict(model)) is not None:
         from trajlm.api import TrajLM  # the run's val winner answers (session 24, pverdict24)
-        from trajlm.eval.predict_verdict import verdict_line
+        from trajlm.eval.predict_verdict import short_verdict_line
+        from trajlm.eval.saved_kind import VERDICT_NAME
+        from trajlm.model.weights import resolve_weights
 
-        io.say(verdict_line(v))
+        # one readable line on every call (newuser31 #19: ~900 characters); the rest is saved
+        io.say(short_verdict_line(v, str(resolve_weights(model, log=False) / VERDICT_NAME)))
         # --int8 too (irreg28: the verdict was skipped without a word; the model int8 where
         # it answers)
         quantize = "int8" if int8 else None
         lm = _said(lambda: TrajLM.from_pretrained(model, threads=threads, quantize=quantize),
                    source)  # fmt: skip
         if ahead is None:
-            return _said(lambda: lm.predict(df, steps=steps, radii=radii), source)
+            return _said(lambda: lm.predict(df, steps=steps, radii=radii, hold_stays=hold), source)
         if v["engine"] == "model":  # the model's own notes (reported motion), as below
             motion_note(df)
         try:  # --seconds-ahead follows the verdict too (smallval25), the engine named
-            return _said(lambda: lm.predict(df, **ahead, radii=radii), source)
+            return _said(lambda: lm.predict(df, **ahead, radii=radii, hold_stays=hold), source)
         except ValueError as e:
             io.fail(f"{_option(ahead)}: {e}")
     m = io.load_model(model)
@@ -329,7 +344,8 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         if fixes is not None or glitched_last(df).any():
             from trajlm.api import TrajLM
 
-            return _said(lambda: TrajLM(m, threads=threads).predict(df, steps=steps), source)
+            lm = TrajLM(m, threads=threads)
+            return _said(lambda: lm.predict(df, steps=steps, hold_stays=hold), source)
         if line := single_point_line(df):  # as the API and the server say (badin17 F1)
             io.warn(line, source)
         from trajlm.api_rollout import with_calibrated_std
@@ -338,7 +354,7 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         # cell-tower fixes left out, a phone at its stay held there: as the API (newuser32)
         df = _said(lambda: drop_poor_fixes(df), None)
         out = with_calibrated_std(predict_table(m, df, steps), df)  # as the API (session 20)
-        return _said(lambda: hold_stays(out, df), None)
+        return _said(lambda: hold_stays(out, df) if hold else out, None)
     from trajlm.api import TrajLM
     from trajlm.model.coverage import load_coverage
 
@@ -346,7 +362,8 @@ def _predict(model: Path, df, steps: int, ahead, int8: bool, threads, source: st
         io.coverage_note(m, df, source)
     motion_note(df)
     try:
-        return _said(lambda: TrajLM(m, threads=threads).predict(df, **ahead), source)
+        return _said(lambda: TrajLM(m, threads=threads).predict(df, **ahead, hold_stays=hold),
+                     source)  # fmt: skip
     except ValueError as e:
         io.fail(f"{_option(ahead)}: {e}")
 

@@ -60,12 +60,14 @@ def mix_said(df: pl.DataFrame, weight: float) -> str:
 
 def said(call: Callable[[], T], source: str | None) -> T:
     """call(), its warnings shown as `warning:` lines (once each), coverage lines naming the
-    input (`source`)."""
+    input (`source`); a held stay's way off is the CLI's option (stays32)."""
+    from trajlm.api_stays import OFF_SWITCH
     from trajlm.model.coverage import CoverageWarning
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = call()
     for w in caught:
-        io.warn(str(w.message), source if issubclass(w.category, CoverageWarning) else None)
+        line = str(w.message).replace(OFF_SWITCH, "`trajlm predict --no-hold-stays`")
+        io.warn(line, source if issubclass(w.category, CoverageWarning) else None)
     return out

@@ -132,11 +132,13 @@ class Asker:
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
         words = DataWords.of(self.trips)  # its labels and vehicle ids ("VAN-02", "lion")
-        if self._long:  # a track's id is its mover's ("W01"), read as the vehicle (tracks.py)
+        # a track's id is its mover's ("W01"), read as the vehicle (tracks.py); so is a mover's
+        # one trip ("P07": a participant's rows with no gap to cut, fix32: "did not understand")
+        if own := {i.lower() for i in self._long} | _own_trips(self.trips):
             words = DataWords(
                 words.labels,
                 words.vehicles,
-                words.trips - {i.lower() for i in self._long},
+                words.trips - own,
                 words.numbers,
                 call_types=words.call_types,
             )
@@ -283,6 +285,15 @@ class Asker:
         return Answer(
             plan, table=pl.DataFrame(pred) if not isinstance(pred, pl.DataFrame) else pred
         )
+
+
+def _own_trips(trips: pl.DataFrame) -> set[str]:
+    """The trip ids (lower-case) that are their own mover's id: a mover column with no gap to
+    cut keeps each mover as one trip of its id (llm/frames.with_mover)."""
+    if "vehicle" not in trips.columns:
+        return set()
+    own = trips.filter(pl.col("traj_id").cast(pl.Utf8) == pl.col("vehicle").cast(pl.Utf8))
+    return {str(i).lower() for i in own["traj_id"].to_list()}
 
 
 def ask(

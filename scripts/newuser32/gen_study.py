@@ -14,8 +14,8 @@ What it writes (seeded, no real data):
   Europe/Amsterdam, rounded to 5 min as people recall), arrive, stated mode (a few wrong).
 - `participants.csv`: participant_id, home_lat, home_lon, work_lat, work_lon (the private table).
 
-Command: PYTHONPATH=. python scripts/newuser32/gen_study.py [OUT] [N_PARTICIPANTS] [DAYS]
-(default OUT $NEWUSER32_OUT or /tmp/newuser32, 40 participants, 14 days).
+Command: PYTHONPATH=. python scripts/newuser32/gen_study.py [OUT] [N_PARTICIPANTS] [DAYS] [SEED]
+(default OUT $NEWUSER32_OUT or /tmp/newuser32, 40 participants, 14 days, seed 32).
 """
 
 from __future__ import annotations
@@ -219,4 +219,5 @@ if __name__ == "__main__":
         Path(a[0] if a else os.environ.get("NEWUSER32_OUT", "/tmp/newuser32")),
         int(a[1]) if len(a) > 1 else 40,
         int(a[2]) if len(a) > 2 else 14,
+        int(a[3]) if len(a) > 3 else 32,  # stays32: a fresh seed
     )

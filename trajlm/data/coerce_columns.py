@@ -60,11 +60,16 @@ def pick_column(
                                     if len(names) > 6 else "")  # fmt: skip
     near = closest(what, what, [str(c) for c in cols])  # suggestions only, as the CLI's
     maybe = f"; closest: {' or '.join(map(repr, near))}" if near else ""
+    numbered = bool(cols) and all(str(c).isdigit() for c in cols)
     raise TrajlmInputError(
         f"no {what} column: none of the recognised names ({shown}) among the columns {cols}{maybe}",
         field=what,
-        hint=f"name it with {hint}=...",
-    )
+        hint=f"name it with {hint}=..."
+        # apipath32: a headerless `.wln` read with pandas' header=None; the path is read right
+        + (" (the columns are numbered, as pandas names a file read with header=None: name "
+           "each one, or give the file's path, which is read as `trajlm data ingest` reads it)"
+           if numbered else ""),
+    )  # fmt: skip
 
 
 def coordinate_column(df: pl.DataFrame, col: str) -> pl.Series:

@@ -3,6 +3,7 @@ back with) and which kind of frame it is (split from coerce.py, session 27)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,4 +78,8 @@ def kind_of(obj: Any) -> str:
         return "geopandas"
     if mod == "pandas" and hasattr(obj, "columns"):
         return "pandas"
+    if isinstance(obj, str | os.PathLike):  # a file's name: read it first (leftover32)
+        raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}; "
+                               f"a file or folder: trajlm.read({str(obj)!r}) reads any file "
+                               "`trajlm data ingest` reads into a frame")  # fmt: skip
     raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}")

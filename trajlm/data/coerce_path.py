@@ -35,7 +35,6 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             "format `trajlm data ingest` reads) or a Polars / pandas DataFrame, a GeoDataFrame, "
             "or a MovingPandas Trajectory(Collection)"
         )
-    from trajlm.data.readers import read
     from trajlm.data.readers._column_map import ColumnMap
 
     named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
@@ -45,7 +44,7 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         given["crs"] = str(cols["crs"])
     if cols.get("tz"):
         given["tz"] = cols["tz"]
-    table, report = read(path, columns=ColumnMap(**given) if given else None)
+    table, report = read_kept(path, ColumnMap(**given) if given else None)
     dropped = {r: n for r, n in report.dropped.items() if n}
     if dropped:
         # the caller's line, however deep the API method that read the path (stacklevel=3
@@ -55,3 +54,52 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
         )
     return table
+
+
+class UnknownFormat(TrajlmInputError):
+    """No reader (nor converter) knows the file: the CLI names its own options here."""
+
+
+def read_kept(
+    path: Path, columns: Any = None, *, on_error: str = "raise", say_naive: bool = False
+) -> tuple[Any, Any]:  # -> (pl.DataFrame, DropReport)
+    """`readers.read` of `path` keeping the columns ingest keeps beside the position: the fix's
+    accuracy / HDOP, a reported speed and course, the owner (vehicle / user), sensors, an
+    Argos class, a label. apipath32: the path route kept traj_id / t / lat / lon only, so the
+    API's 200 m accuracy rule never saw AWARE's 149 cell-tower fixes that ingest drops, and a
+    path answered otherwise than the same rows given as a frame. Workbooks, device logs and
+    databases are converted first (`sheets_as_csv`, as ingest does) so their headers are read.
+    One read for both routes into a frame: a path given to a model call and `trajlm.read`
+    (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it."""
+    from trajlm.data.ingest_columns import keep_label_column, keep_sensor_columns
+    from trajlm.data.readers import detect_format, read, resolve_columns
+    from trajlm.data.readers._argos import keep_argos_column
+    from trajlm.data.readers.ais import keep_motion_columns
+    from trajlm.data.readers.archives import member_error
+    from trajlm.data.readers.detect import naive_times
+    from trajlm.data.readers.owner_columns import keep_owner_column
+    from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+
+    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns))
+    try:
+        try:
+            fmt = detect_format(paths)
+        except TrajlmInputError as e:
+            if sheets is None:  # nothing converted, and no reader knows the file
+                raise UnknownFormat(str(e)) from None
+            raise
+        columns, _ = resolve_columns(paths, fmt, columns)
+        columns, _ = keep_owner_column(paths, fmt, columns)
+        columns, _ = keep_label_column(paths, fmt, columns)
+        columns, _ = keep_motion_columns(paths, fmt, columns)
+        for accuracy in (False, True):  # sensors, then the fix's error estimate
+            columns, _ = keep_sensor_columns(paths, fmt, columns, accuracy=accuracy)
+        columns, _ = keep_argos_column(paths, fmt, columns)
+        if say_naive and (naive := naive_times(paths, fmt, columns)):
+            warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
+        return read(paths, fmt, columns=columns, on_error=on_error)
+    except TrajlmInputError as e:
+        raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
+    finally:
+        if sheets is not None:
+            sheets.cleanup()

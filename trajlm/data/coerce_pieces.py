@@ -134,7 +134,22 @@ def _id_like(df: pl.DataFrame, c: str) -> bool:
     text = df[c].dtype in (pl.Utf8, pl.Categorical, pl.Enum)
     if not (text or (df[c].dtype.is_integer() and _ID_NAME.search(c))):
         return False
-    return 2 <= df[c].n_unique() <= max(2, len(df) // 10)
+    if not 2 <= df[c].n_unique() <= max(2, len(df) // 10):
+        return False
+    return not (text and _is_parameters(df[c]))
+
+
+# a list of two or more `name:value` pairs: a tracker's parameters (Wialon's `in1:0,,SATS:12`,
+# Teltonika's `io239:1,io240:0`), no mover's name
+_PARAMETERS = re.compile(r"^[^,]*\b[A-Za-z_]\w*[:=][^,]*,.*\b[A-Za-z_]\w*[:=]")
+
+
+def _is_parameters(values: pl.Series) -> bool:
+    """Whether every value of a text column is a list of `name:value` pairs (apipath32: a
+    Wialon `.wln` read with pandas' header=None was refused offering its parameters' column
+    '7', `in1:0,,SATS:12,gsm:4`, as the trajectory)."""
+    text = values.cast(pl.Utf8).drop_nulls()
+    return text.len() > 0 and bool(text.str.contains(_PARAMETERS.pattern).all())
 
 
 def cut_pieces(table: pl.DataFrame, layout: Any, split_gaps: Any, source: str) -> pl.DataFrame:

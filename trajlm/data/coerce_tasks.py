@@ -3,6 +3,7 @@ missing positions are the points to fill) and trajectory numbers over a sorted t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ def recovery_input_edges(data: Any, source: str = "recover input", every: Any = 
     (newuser28: a fleet export that ``predict`` read was refused here for them)."""
     df, layout = coerce(data, validate=False, repeats="drop", **cols)
     say_repeats(layout)
-    df = _outliers_as_gaps(df, source)
+    df = _poor_fixes_as_gaps(_outliers_as_gaps(df, source), source)
     if every is not None:
         df, added = with_grid_rows(df, every_seconds(every))
         if added and layout.frac is not None:  # the added rows sit on whole seconds
@@ -60,6 +61,55 @@ def recovery_input_edges(data: Any, source: str = "recover input", every: Any = 
         else:
             _check_ends(outside)
     return df, layout, known, edge
+
+
+def _poor_fixes_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:
+    """``df`` with the positions of fixes whose own estimate marks them as poor emptied (filled
+    as gaps), by the rule ingest, trajlm.clean and ``predict`` drop them by (an accuracy over
+    200 m: a cell-tower fix; clean_accuracy.DropInaccurate), said in one warning; the caller's
+    rows stay (fix32: they were anchors of the fill)."""
+    from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
+
+    row = "__poor_fix_row"
+    numbered = df.with_row_index(row)
+    kept, report = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(numbered)
+    if len(kept) == len(df):
+        return df
+    known = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
+    poor = ~numbered[row].is_in(kept[row]) & numbered.select(known).to_series()
+    if not (n := int(poor.sum())):
+        return df
+    reasons = ", ".join(sorted(report.dropped))
+    warn_at_caller(
+        f"{source}: {n} fix(es) marked as poor by their own estimate ({reasons}; low_accuracy: "
+        f"an accuracy over {DEFAULT_MAX_ACCURACY_M:.0f} m, a cell-tower fix) are read as gaps: "
+        "their positions are recovered (recovered=True), as `trajlm data ingest` and "
+        "trajlm.clean drop them"
+    )
+    return df.with_columns(
+        pl.when(poor).then(None).otherwise(pl.col(c)).alias(c) for c in ("lat", "lon")
+    )
+
+
+EDGE_ORDER = "__edge_order"  # the rows' order while the edge rows wait beside the filled ones
+
+
+def fill_inside_edges(
+    df: pl.DataFrame,
+    known: np.ndarray,
+    edge: np.ndarray,
+    fill: Callable[[pl.DataFrame, np.ndarray], pl.DataFrame],
+) -> pl.DataFrame:
+    """``fill(rows, known)`` (a canonical answer with a ``recovered`` column) on the rows inside
+    each trajectory's known ends, and the ``edge`` rows of ``recovery_input_edges`` put back in
+    order, empty and ``recovered`` False (fix31; every recovering model: leftover32)."""
+    if not edge.any():
+        return fill(df, known)
+    df = df.with_row_index(EDGE_ORDER)
+    inner = fill(df.filter(pl.Series(~edge)), known[~edge])
+    left = df.filter(pl.Series(edge)).with_columns(recovered=pl.lit(False))
+    out = pl.concat([inner, left], how="diagonal_relaxed").sort(EDGE_ORDER)
+    return out.drop(EDGE_ORDER)
 
 
 def _outliers_as_gaps(df: pl.DataFrame, source: str) -> pl.DataFrame:

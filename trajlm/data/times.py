@@ -254,8 +254,9 @@ _ZONE = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(Z|[+-]\d{2}:?\d{2})$"
 def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
     """How ISO text times `s` were written, so results can be written the same way
     (``times_as_text``): the date/time separator, the zone suffix ("Z", "offset" +HH:MM or
-    "none") and each trajectory's UTC offset (s) at its last point (daylight saving changes
-    within a trajectory: its last point's)."""
+    "none"), each trajectory's UTC offset (s) at its last point and, for a trajectory whose
+    offset changes (daylight saving), where each offset starts ("runs": each row is written
+    on the offset of its time, fix32)."""
     s = s.cast(pl.Utf8).str.strip_chars()
     first = s.drop_nulls().head(1).to_list()
     sep = " " if first and len(first[0]) > 10 and first[0][10] == " " else "T"
@@ -270,13 +271,59 @@ def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
                            + pl.col("d").str.slice(2, 2).cast(pl.Int64, strict=False) * 60))
         .fill_null(0))  # fmt: skip
     last = off.sort("t").group_by("traj").agg(pl.col("off").last())
-    return {"sep": sep, "zone": kind, "offsets": dict(zip(last["traj"], last["off"], strict=True))}
+    style = {"sep": sep, "zone": kind, "offsets": dict(zip(last["traj"], last["off"], strict=True))}
+    if runs := _offset_runs(off):
+        style["runs"] = runs
+    return style
+
+
+def _offset_runs(off: pl.DataFrame) -> dict | None:
+    """Where a trajectory's offset changes (a phone across a daylight-saving change: -05:00,
+    then -04:00): the first time of each offset run of such trajectories ({"traj", "t", "off"}
+    lists), so each result row is written on the offset of its time (fix32: every row came back
+    on the last fix's offset, and a join on the text column missed). None where none changes."""
+    off = off.filter(pl.col("t").is_not_null()).sort("traj", "t")
+    starts = off.filter(
+        (pl.col("off") != pl.col("off").shift(1).over("traj")).fill_null(True)
+    )  # the first row of each run
+    changing = starts.group_by("traj").len().filter(pl.col("len") > 1)["traj"]
+    if changing.is_empty():
+        return None
+    starts = starts.filter(pl.col("traj").is_in(changing))
+    return {"traj": starts["traj"].to_list(), "t": starts["t"].cast(pl.Float64).to_list(),
+            "off": starts["off"].to_list()}  # fmt: skip
+
+
+def row_offsets(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
+    """Each row's UTC offset (s): its trajectory's offset at its time where the offset changed
+    within the trajectory (the run it falls in; before the first fix, the first fix's), else
+    the trajectory's one offset."""
+    off = traj.cast(pl.Utf8).replace_strict(style["offsets"], default=0, return_dtype=pl.Int64)
+    if not (runs := style.get("runs")):
+        return off
+    table = pl.DataFrame(runs, schema={"traj": pl.Utf8, "t": pl.Float64, "off": pl.Int64})
+    table = table.sort("t")
+    at = t.cast(pl.Float64).fill_null(float("-inf"))  # no time: the trajectory's first offset
+    rows = pl.DataFrame({"traj": traj.cast(pl.Utf8), "t": at, "last": off})
+    rows = rows.with_row_index("row").sort("t")  # join_asof wants t sorted (nulls first)
+    got = (
+        rows.join_asof(table, on="t", by="traj", strategy="backward", check_sortedness=False)
+        .join_asof(
+            table.rename({"off": "first"}),
+            on="t",
+            by="traj",
+            strategy="forward",
+            check_sortedness=False,
+        )  # both sorted by t above
+        .sort("row")
+    )
+    return got.select(pl.coalesce("off", "first", "last"))["off"]
 
 
 def times_as_text(t: pl.Series, traj: pl.Series, style: dict) -> pl.Series:
-    """Unix seconds `t` as ISO text written like the input (``text_style``): each
-    trajectory's local time at its own offset, with the input's separator and zone suffix."""
-    off = traj.cast(pl.Utf8).replace_strict(style["offsets"], default=0, return_dtype=pl.Int64)
+    """Unix seconds `t` as ISO text written like the input (``text_style``): each row's
+    local time at its trajectory's offset at that time, with the input's separator and zone suffix."""
+    off = row_offsets(t, traj, style)
     frac = t.dtype.is_float() and bool((t.cast(pl.Float64) % 1 != 0).any())
     if frac:  # sub-second times (data/coerce.py keeps them): written to the millisecond
         local = pl.from_epoch(((t + off) * 1e6).round().cast(pl.Int64), time_unit="us")

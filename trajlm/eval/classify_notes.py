@@ -3,7 +3,10 @@ classes of the data that no model sees (not in the class map, or every segment t
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import polars as pl
 
@@ -47,19 +50,45 @@ def dropped_line(drops: Mapping[str, str]) -> str | None:
 CLASSES = ("auto", "modes", "store")  # the CLI's --classes (session 14, cliuser item 2)
 
 
-def resolved_classes(classes: str, df: pl.DataFrame) -> tuple[str, str | None]:
-    """``--classes auto`` (the default since newuser24) -> "modes" when a store label is one of
-    GeoLife's transport modes (``segments.CLASS_MAP``), else "store" with the line to say: a
-    fleet's own labels (van / cargo_bike) were refused as "0 classes" under the old "modes"
-    default. Other values are returned as given."""
+def source_format(data: str | os.PathLike | None) -> str | None:
+    """The format a store's points were read from (its manifest's ``reading.format``: "geolife",
+    "csv", ...), or None where the store does not say (written by ``write_store`` from Python,
+    a corpus, a store re-ingested, or not a store at all)."""
+    if data is None:
+        return None
+    try:
+        manifest = json.loads((Path(data) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    fmt = (manifest.get("reading") or {}).get("format") if isinstance(manifest, dict) else None
+    return fmt if isinstance(fmt, str) and fmt not in ("auto", "store") else None
+
+
+def resolved_classes(
+    classes: str, df: pl.DataFrame, source: str | None = None
+) -> tuple[str, str | None]:
+    """``--classes auto`` (the default since newuser24) -> "modes" (PROTOCOL's 4 classes) for a
+    store read from GeoLife's own files (``source``: its manifest's format, `source_format`),
+    else "store" with the line to say: a travel diary's walk / bike / bus / car / train, read
+    from a CSV, keeps walk (fix32: GeoLife's mode names alone dropped it). Where the store does
+    not say what it was read from (``source`` None), GeoLife's mode names among the labels
+    decide, as before: a fleet's own labels (van / cargo_bike) were refused as "0 classes"
+    under the old "modes" default. Other values are returned as given."""
     from trajlm.data.segments import CLASS_MAP
 
     if classes != "auto":
         return classes, None
     labels = df["label"].drop_nulls().cast(pl.Utf8).unique().sort().to_list()
+    shown = f"{labels[:8]}{' ...' if len(labels) > 8 else ''}"
+    if source == "geolife":
+        return "modes", None
+    if source is not None:
+        return "store", (f"--classes auto: the store was read from {source} files, not GeoLife's, "
+                         f"so each of its labels {shown} is its own class (--classes store; "
+                         "--classes modes keeps PROTOCOL's bike / bus / car / rail only)")  # fmt: skip
     if any(x.strip().lower() in CLASS_MAP for x in labels):
         return "modes", None
-    return "store", (f"--classes auto: the labels {labels[:8]}{' ...' if len(labels) > 8 else ''}"
+    return "store", (f"--classes auto: the labels {shown}"
                      " are not GeoLife's transport modes, so each is its own class (--classes "
                      "store; --classes modes keeps bike / bus / car / rail only)")  # fmt: skip
 

@@ -357,6 +357,18 @@ def verdict_line(v: dict) -> str:
             f"is under 1; val 5-step ADE{scored_at_words(v)} by engine, m: {mae}){scaled_words(v)}")  # fmt: skip
 
 
+def short_verdict_line(v: dict, details: str) -> str:
+    """One readable line for every `trajlm predict` call (newuser31 #19: ``verdict_line`` ran
+    to ~900 characters, every engine's val ADE, on each call): who answers and the one number
+    that chose it; ``details`` names where the rest is (the run's saved verdict)."""
+    if v.get("unchecked"):
+        return unchecked_line(v)
+    r, engine = v["model_over_best"], v["engine"]
+    ci = f"{v['n_val_trips']} val trips, CI {_num(r['lo'])}-{_num(r['hi'])}"
+    why = f"the model was {_num(r['ratio'])}x {v['best_baseline']}'s error on val ({ci})"
+    return f"predict: {engine} answers: {why}; the rule and every engine's val error: {details}"
+
+
 def scaled_words(v: dict) -> str:
     """What the scaled engine's check showed (scaleengine27), or why it was not fitted."""
     sc = v.get("scaled_check")
@@ -379,4 +391,4 @@ def unchecked_line(v: dict[str, Any]) -> str:
 
 __all__ = ["DR", "ENGINES", "KNN_FAMILY", "SCALED", "load_index", "check_saved_table", "FAR_KM", "KNN", "KNN_NAME", "PLACE_KNN", "REACHING", "RULE", "TIME_AWARE", "reach_engine", "ValCheckedPredictor", "VerdictBaseline", "baseline_xy",
            "check_predict_fields", "decide", "knn_params", "knn_table", "load_knn", "saved_knn_words",
-           "unchecked_line", "val_words", "verdict_line"]  # fmt: skip
+           "short_verdict_line", "unchecked_line", "val_words", "verdict_line"]  # fmt: skip

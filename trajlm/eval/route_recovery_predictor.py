@@ -37,7 +37,7 @@ from trajlm._safety import (
     reading,
 )
 from trajlm.data.coerce_out import from_canonical
-from trajlm.data.coerce_tasks import recovery_input, trajectory_numbers
+from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges, trajectory_numbers
 from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import RecoveryTask, make_recovery_task
 from trajlm.data.route_retrieval import RouteLibrary
@@ -193,8 +193,9 @@ class RouteRecoveryPredictor(BaseEstimator):
         return out
 
     def _recover_frame(self, data: Any, columns: dict) -> Any:
-        df, layout, known = recovery_input(data, **with_gap_rule(columns))
-        return from_canonical(self.recover_canonical(df, known), layout=layout, caller_order=True)
+        df, layout, known, edge = recovery_input_edges(data, **with_gap_rule(columns))
+        out = fill_inside_edges(df, known, edge, self.recover_canonical)  # edges empty (fix31)
+        return from_canonical(out, layout=layout, caller_order=True)
 
     def recover_canonical(self, df: pl.DataFrame, known: np.ndarray) -> pl.DataFrame:
         """A canonical table sorted by (traj_id, t) (``recovery_input``'s) -> the same rows

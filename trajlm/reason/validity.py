@@ -177,7 +177,8 @@ def check_validity(
     **cols: Any,
 ) -> Any:
     """Check a frame of trajectories (Polars, pandas, GeoPandas, MovingPandas; columns
-    detected like ``TrajLM.predict``) and return, in the caller's kind, one row per point
+    detected like ``TrajLM.predict``), or a file's path (read as ``trajlm data ingest`` reads
+    it: a Polars frame back, in the reader's order), and return, in the caller's kind, one row per point
     (``per="point"``: valid, reason_code, reason, score, speed_mps) or per trajectory
     (``per="trajectory"``: n_points, n_invalid, valid, score, valid_frac, reason_code, reason).
 
@@ -188,6 +189,7 @@ def check_validity(
     from trajlm.data.coerce import coerce, kind_of
     from trajlm.data.coerce_names import relabel
     from trajlm.data.coerce_out import from_canonical
+    from trajlm.data.coerce_path import is_path
 
     if per not in ("point", "trajectory"):
         raise UserError(f"per must be 'point' or 'trajectory', got {per!r}")
@@ -197,7 +199,8 @@ def check_validity(
     if limits:
         cfg = replace(cfg, limits={**cfg.limits, **limits})
     cfg.table()  # bad limits: one line now, not only where a point reaches them
-    kind = kind_of(data)
+    # a file's path is read as ingest reads it, by coerce (apipath32: it was refused here)
+    kind = "path" if is_path(data) else kind_of(data)
     tagged = data
     if kind == "polars":
         tagged = (data.collect() if isinstance(data, pl.LazyFrame) else data).with_row_index(ROW)

@@ -45,6 +45,10 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "JavaScript Date.now() times (Unix ms, read by size; t answered in ms)",
             {"trajectories": [p | {"t": p["t"] * 1000} for p in TRIP], "steps": 2},
         ),  # fmt: skip
+        "hold_stays": _ex(
+            "the rollout even where rows end in a stay (a phone at home is held there otherwise)",
+            {"trajectories": TRIP, "steps": 3, "hold_stays": False},
+        ),  # fmt: skip
     },
     "/recover": {
         "gaps": _ex("two missing positions (null) filled", {"trajectories": GAPPY})

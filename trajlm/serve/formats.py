@@ -155,6 +155,8 @@ class _Tracks:
         if strings is not None:
             secs = _seconds(strings)
             exact = secs.astype(np.float64)
+            if self.dated:  # each trajectory's own offsets where they differ (fix32)
+                set_offset(strings, np.repeat(self.ids, self.lengths), secs)
             if self.dated:  # sub-second ISO times (".4Z"): the exact instant, for the order
                 try:
                     us = strings.str.to_datetime(time_zone="UTC").dt.epoch("us").to_numpy()

@@ -48,6 +48,34 @@ def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
     return df.drop(EXTRA).with_columns(cols)
 
 
+def with_reported_accuracy(df: pl.DataFrame, keep_extra: bool) -> pl.DataFrame:
+    """``df`` (parsed with its rows' extra keys) with a phone's accuracy key (``accuracy``,
+    ``horizontalAccuracy``: the names ``trajlm.clean`` reads, clean_accuracy.estimate_column)
+    as an ``accuracy_m`` Float64 column, so ``TrajLM.predict`` leaves out cell-tower fixes and
+    allows each fix its accuracy in the stay rule, as for a frame (fix32: the key rode along
+    unread). The other keys stay as extras where ``keep_extra``, else they are dropped and
+    said as ignored (rows.ignored_line), as a parse without extras says them."""
+    from trajlm.data.clean_accuracy import estimate_column
+    from trajlm.serve.rows import extras_json
+
+    if EXTRA not in df.columns:
+        return df
+    rows = [json.loads(x) if x else {} for x in df[EXTRA].to_list()]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    key = estimate_column(keys, "accuracy_m") if "accuracy_m" not in df.columns else None
+    if key is not None:
+        df = df.with_columns(
+            pl.Series("accuracy_m", [_number(r.get(key)) for r in rows], dtype=pl.Float64)
+        )
+        rows = [{k: v for k, v in r.items() if k != key} for r in rows]
+    if keep_extra:
+        return df.with_columns(
+            pl.Series(EXTRA, [extras_json(r) if r else None for r in rows], dtype=pl.Utf8)
+        )
+    IGNORED.set(tuple(sorted(str(k) for k in keys if k != key)))
+    return df.drop(EXTRA)
+
+
 def _number(v: Any) -> float | None:
     """A row's speed / course value as the Python API casts a column: numbers and numeric text
     ("12", as a CSV export sends them; badin26: HTTP fell back where Python answered), else None

@@ -7,9 +7,10 @@ Before session 14 every answer's ``time`` was UTC (``...Z``) whatever the reques
 so a dashboard sending ``2026-11-05T08:01:38+11:00`` got ``2026-11-04T21:01:48Z`` back (the
 Python API answers in the caller's zone). Now, when every ISO time of a request's trajectories
 carries one and the same UTC offset (``+11:00``, ``-05:00``), the answer's times carry it too:
-the same instants, on the caller's clock. ``Z``, naive ISO times, Unix seconds, mixed offsets
-(a request spanning a daylight-saving change) and MF-JSON milliseconds answer in UTC, as
-before. ``t`` stays Unix seconds.
+the same instants, on the caller's clock. Since session 32 (fix32), a request whose times all
+carry a zone but not one offset (two phones on -04:00 and +01:00, a daylight-saving change)
+answers each trajectory on its own offset at the answer's time. ``Z``, naive ISO times, Unix
+seconds and MF-JSON milliseconds answer in UTC, as before. ``t`` stays Unix seconds.
 """
 
 from __future__ import annotations
@@ -48,15 +49,41 @@ def common_offset(strings: pl.Series) -> int | None:
     return secs or None
 
 
-def set_offset(strings: pl.Series | None) -> None:
-    """Record the request's offset (None: numbers, or no common offset)."""
-    OFFSET.set(None if strings is None else common_offset(strings))
+def set_offset(strings: pl.Series | None, ids: Any = None, secs: np.ndarray | None = None) -> None:
+    """Record the request's offset (None: numbers, or no common offset). With each time's
+    trajectory ``ids`` and Unix ``secs``, times that all carry a zone but not one offset (P05
+    on -04:00 and P07 on +01:00 in one request, or a daylight-saving change) record each
+    trajectory's offsets (``times.text_style``): each answer row is written on its own
+    trajectory's offset at its time, as the Python API writes them (fix32; they were UTC)."""
+    off = None if strings is None else common_offset(strings)
+    if off is None and strings is not None and ids is not None and secs is not None:
+        from trajlm.data.times import text_style
+
+        zoned = strings.str.strip_chars().str.contains(r"(Z|[+-]\d{2}:?\d{2})$")
+        if len(strings) and zoned.all():
+            style = text_style(strings, pl.Series(ids, dtype=pl.Utf8), pl.Series(secs))
+            off = style if any(style["offsets"].values()) or "runs" in style else None
+    OFFSET.set(off)
 
 
-def iso(t: float, ms: bool = False) -> str | None:
-    """Unix seconds as ISO 8601 on the request's clock (``Z`` for UTC); ``ms``: with
-    milliseconds (``t`` rounded to the millisecond), else the whole second ``t`` is in."""
+def answer_offsets(traj: pl.Series, t: list[float]) -> list[Any]:
+    """Each answer row's UTC offset (s; None: UTC) on the request's clock: the request's one
+    offset, or its trajectory's offset at the row's time where offsets differ (set_offset)."""
     off = OFFSET.get()
+    if not isinstance(off, dict):
+        return [off] * len(t)
+    from trajlm.data.times import row_offsets
+
+    secs = pl.Series(t, dtype=pl.Float64)
+    return [o or None for o in row_offsets(secs, traj.cast(pl.Utf8), off).to_list()]
+
+
+def iso(t: float, ms: bool = False, off: Any = "request") -> str | None:
+    """Unix seconds as ISO 8601 on the request's clock (``Z`` for UTC), or on ``off`` (seconds
+    east of UTC, None: UTC; ``answer_offsets``); ``ms``: with milliseconds (``t`` rounded to
+    the millisecond), else the whole second ``t`` is in."""
+    off = OFFSET.get() if off == "request" else off
+    off = None if isinstance(off, dict) else off
     try:
         if t is None or not math.isfinite(t):
             return None
@@ -107,7 +134,8 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
         cols["traj_id"] = ids_out(cols["traj_id"])  # integers sent: integers back
         lat, lon = floats(df["lat"]), floats(df["lon"])
         fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
-        rows = [{"traj_id": cols["traj_id"][i], "t": whole[i], "time": iso(exact[i], ms),
+        offs = answer_offsets(df["traj_id"], exact)
+        rows = [{"traj_id": cols["traj_id"][i], "t": whole[i], "time": iso(exact[i], ms, offs[i]),
                  "lat": lat[i], "lon": lon[i],
                  **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
                 for i in range(len(df))]  # fmt: skip
@@ -125,7 +153,8 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
     keys = ["traj_id", "piece"] if piece else ["traj_id"]
     for key, g in df.group_by(keys, maintain_order=True):
         coords = [list(p) for p in zip(floats(g["lon"]), floats(g["lat"]), strict=True)]
-        times = [iso(t, ms) for t in g["__exact"].to_list()]
+        at = g["__exact"].to_list()
+        times = [iso(t, ms, o) for t, o in zip(at, answer_offsets(g["traj_id"], at), strict=True)]
         vals = {c: floats(g[c]) if g[c].dtype.is_float() else g[c].to_list() for c in extra
                 if c != "piece"}  # fmt: skip
         props = {"traj_id": id_out(key[0]), **({"piece": key[1]} if piece else {}), **vals}

@@ -20,6 +20,7 @@ import polars as pl
 from trajlm.data.coerce_pieces import PIECE, is_mover
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.rows import ID_KEY, NO_ID
+from trajlm.serve.stays import http_stay_words
 
 
 def for_model(df: pl.DataFrame, split_gaps: bool | float | None) -> tuple[pl.DataFrame, dict]:
@@ -98,6 +99,7 @@ def http_words(lines: list[str]) -> list[str]:
         # the API's `predict(latest=True)` is no field of a request (newuser28: the HTTP answer
         # named it); the latest piece is each id's highest `piece`
         out[-1] = _LATEST.sub(r"each \1's latest piece is its highest piece", out[-1])
+        out[-1] = http_stay_words(out[-1])  # a held stay's way off: the request field (stays32)
     return out
 
 

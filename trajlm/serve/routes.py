@@ -38,8 +38,14 @@ from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, su
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.info import STATIC, identity, info_routes  # re-exported (out of routes.py)
 from trajlm.serve.limits import ServeSettings
-from trajlm.serve.motion import dr_verdict, no_motion_lines, with_reported_motion
+from trajlm.serve.motion import (
+    dr_verdict,
+    no_motion_lines,
+    with_reported_accuracy,
+    with_reported_motion,
+)
 from trajlm.serve.output import floats
+from trajlm.serve.owners import latest_frame, owner_of, with_mover
 from trajlm.serve.pieces import (
     as_sent,
     cut_rows,
@@ -50,6 +56,7 @@ from trajlm.serve.pieces import (
     row_id,
 )
 from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
+from trajlm.serve.stays import said_stays
 
 # the request bodies with their /docs examples (trajlm/serve/examples.py)
 PredictBody = Annotated[s.PredictRequest, Body(openapi_examples=EXAMPLES["/predict"])]
@@ -106,23 +113,29 @@ def task_routes(
         at_times, at_unit = (None, None) if req.at_times is None else \
             check_times(req.at_times, "at_times")  # fmt: skip
         dr = dr_verdict(model, req.fallback)  # dead reckoning reads the rows' speed / course
-        df, fmt = parse(req, keep_extra=dr is not None)
+        df, fmt = parse(req, keep_extra=True)  # a phone's accuracy key is read (fix32)
+        df, owners = with_mover(df)  # a bus's VehicleRef beside its journey (leftover32)
+        df = with_reported_accuracy(df, keep_extra=dr is not None)
         if dr is not None:
             df = with_reported_motion(df)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
+        pieces = bool(cut)  # the API's call holds a piece's stay (its own history): said there
+        keep = {} if req.hold_stays else {"hold_stays": False}  # the rollout (stays32)
         if cut and req.radii is not None:  # each piece's own regime, read by the API (radii22)
             cut = {**cut, "radii": req.radii}
         if req.at_times is None and req.seconds_ahead is None:
             k = req.steps or 5  # shared passes: this request's own lines, as predict checks
             if req.latest:  # each vehicle's latest piece: the API's own call (newuser30)
-                ask = {**cut, "latest": True, **({} if req.fallback else {"fallback": False})}
+                ask = {**cut, "latest": True, **keep,
+                       **({} if req.fallback else {"fallback": False})}  # fmt: skip
                 if req.radii is not None and req.fallback and predict_verdict(model, True):
                     ask["radii"] = req.radii  # the model's radii, as below (badin24)
+                bus = latest_frame(mdf, owners, cut)  # each bus's last journey, as Python's call
+                out, lines = await worker.call(_warned, lambda: model.predict(bus, steps=k, **ask))
+            elif not req.fallback or keep:  # the model alone (session 24), or the rollout of
+                # a stay (stays32): the API's own call
+                ask = {**cut, **keep, **({} if req.fallback else {"fallback": False})}
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
-            elif not req.fallback:  # the model alone (session 24): the API's own call
-                out, lines = await worker.call(
-                    _warned, lambda: model.predict(mdf, steps=k, fallback=False, **cut)
-                )
             elif cut and sub_second(df):  # the API's own call
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif req.radii is not None and predict_verdict(model, True):  # the API's own call:
@@ -131,7 +144,8 @@ def task_routes(
                 # model's radii around kNN's points (badin24)
                 ask = {"radii": req.radii, **cut}
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
-            elif dr is not None:  # the API's own call: the shared pass holds positions only
+            elif dr is not None or "accuracy_m" in df.columns:  # the API's own call: the
+                # shared pass holds positions only (speed / course; a phone's accuracy)
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
@@ -142,6 +156,7 @@ def task_routes(
                     out = with_radii(
                         out, req.radii, field="radii", bins=bins, history=table, predictor=model
                     )
+                out, lines = said_stays(out, table, lines)  # said per request (stays32)
                 out = pieces_answer(out, layout)
                 lines += _coverage_lines(model, table, model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(table)] if ln]
@@ -164,9 +179,12 @@ def task_routes(
                 cut_fb = {**cut_fb, "radii": req.radii}
             if req.latest:  # each vehicle's latest piece (newuser30)
                 cut_fb = {**cut_fb, "latest": True}
+            cut_fb = {**cut_fb, **keep}
+            mdf = latest_frame(mdf, owners, cut) if req.latest else mdf  # per bus (leftover32)
             out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
         out, lines = as_sent(out, cut), http_words(no_motion_lines(dr, df, lines))
+        out, owner = owner_of(out, owners)  # the bus after the answer's keys (leftover32)
         extra: tuple[str, ...] = (*piece_of(out), "step", "std_m")
         if req.radii is not None:  # session 21 (tails21)
             done = bool(req.radii) and f"r{req.radii[0]}_m" in out.columns  # a shared pass's
@@ -176,10 +194,13 @@ def task_routes(
                     out, req.radii, field="radii", bins=bins, history=df, predictor=model
                 )
             extra += tuple(f"r{lv}_m" for lv in req.radii)
+        if req.hold_stays and not pieces and not req.latest:  # the shared pass's stays said;
+            # radii added above are the stay's own (stays32)
+            out, lines = said_stays(out, df, lines)
         if "engine" not in out.columns:  # no prediction verdict saved: as before
-            return JSONResponse(_warn(_points(out, req.output or fmt, extra), lines))
+            return JSONResponse(_warn(_points(out, req.output or fmt, (*extra, *owner)), lines))
         engines = out["engine"].unique(maintain_order=True).to_list()  # session 24
-        body = _warn(_points(out, req.output or fmt, (*extra, "engine")), lines)
+        body = _warn(_points(out, req.output or fmt, (*extra, "engine", *owner)), lines)
         return JSONResponse(body | {"engine": engines[0] if len(engines) == 1 else
                                     "mixed: " + ", ".join(engines)})  # fmt: skip
 

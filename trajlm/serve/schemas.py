@@ -80,6 +80,13 @@ class PredictRequest(TrajectoriesRequest):
     )
     fallback: bool = Field(True, description="false: the model's answer, never the baseline "
                            "(kNN continuation, linear-3, ...) its run's val verdict chose (session 24)")  # fmt: skip
+    # session 32 (stays32): Python's predict(hold_stays=False), `trajlm predict --no-hold-stays`
+    hold_stays: StrictBool = Field(
+        True,
+        description="A trajectory whose rows end in a stay (10+ min within 100 m: a phone at "
+        "home) is answered at the stay's median, std_m and radii from its own jitter, engine "
+        "\"stay\", said in warnings; false: the model's (or engine's) own rollout.",
+    )
 
 
 class RecoverRequest(TrajectoriesRequest):

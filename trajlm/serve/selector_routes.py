@@ -33,7 +33,9 @@ from trajlm.serve.errors import NotAvailable
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories, sub_second
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.owners import latest_frame, owner_of, with_mover, without_extras
 from trajlm.serve.pieces import as_sent, cut_rows, for_model, http_words, piece_of, pieces_answer
+from trajlm.serve.stays import said_stays
 
 STATIC = Path(__file__).parent / "static"
 PredictBody = Annotated[s.PredictRequest, Body(openapi_examples=EXAMPLES["/predict"])]
@@ -93,23 +95,29 @@ def selector_routes(
         if req.steps is not None and req.steps > k_max:
             raise TrajlmInputError(f"{req.steps} is more than this candidate selector's "
                                    f"horizon: ask for steps <= {k_max}", field="steps")  # fmt: skip
-        df, fmt = parse_trajectories(req.trajectories, cfg.limits)
+        df, fmt = parse_trajectories(req.trajectories, cfg.limits, keep_extra=True)
+        df, owners = with_mover(df)  # a bus's VehicleRef beside its journey (leftover32)
+        df = without_extras(df)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         k = req.steps or 5
-        if req.radii is not None or req.latest or (cut and sub_second(df)):  # the API's own
-            # call (uncert27: radii read each trajectory's own history; exact times, as
-            # routes.predict; latest: each vehicle's latest piece, newuser30)
-            ask = {**cut, "radii": req.radii, "latest": req.latest}
-            out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
+        if req.radii is not None or req.latest or (cut and sub_second(df)) or not req.hold_stays:
+            # the API's own call (uncert27: radii read each trajectory's own history; exact
+            # times, as routes.predict; latest: each vehicle's latest piece, newuser30; the
+            # engine's answer for a stay, stays32)
+            ask = {**cut, "radii": req.radii, "latest": req.latest, "hold_stays": req.hold_stays}
+            bus = latest_frame(mdf, owners, cut) if req.latest else mdf  # per bus, as Python
+            out, lines = await worker.call(_warned, lambda: model.predict(bus, steps=k, **ask))
         else:  # a pass shared with other requests (tidy23): a vehicle's pieces as trips
             table, layout, lines = await worker.call(cut_rows, mdf, cut) if cut else (df, None, [])
             out = await batcher.submit(("steps", k, str(table["t"].dtype)), table)
             lines += model.request_lines(table)  # this request's own, as predict says them
+            out, lines = said_stays(out, table, lines)  # its stays held there (stays32)
             if layout is not None:
                 out, cut = pieces_answer(out, layout), {}  # answered as sent already
         out, lines = as_sent(out, cut), http_words(lines)
+        out, owner = owner_of(out, owners)  # the bus after the answer's keys (leftover32)
         extra = (*piece_of(out), "step", "std_m", *(f"r{lv}_m" for lv in req.radii or []),
-                 "engine")  # fmt: skip
+                 "engine", *owner)  # fmt: skip
         body = _warn(_points(out, req.output or fmt, extra), lines)
         return JSONResponse(body | {"engine": model.engine})
 

@@ -18,6 +18,8 @@ from trajlm.data.zone_names import named_utc
 # Bytes of a CSV's head sampled for its time values (22 lines of real data: under 1 kB, or
 # ~250 kB of Porto POLYLINE rows).
 SAMPLE_BYTES = 1 << 20
+# Files of a folder input sampled for the note (each costs one bounded head read).
+FOLDER_FILES = 8
 # a clock time, `10:00`, `10:00:00`, `10:00:00.5`: an offset follows one (not a date's year)
 _CLOCK = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?"
 # a zone after the time: Z / UTC / GMT, or an offset right after a clock time (`10:00:00+01:00`;
@@ -44,16 +46,30 @@ def naive_times(
         return None
     if cm.t_parts:
         return "+".join(cm.t_parts.values())
+    for path in _sampled_files(paths, format):
+        values = _time_sample(path, format, cm)
+        if values is None or values is False:
+            continue
+        if values is True:
+            return cm.t
+        values = [v.strip() for v in values if v and v.strip()]
+        if not values or (tf is None and all(_is_number(v) for v in values)):
+            continue
+        if any(not _ZONE.search(v) and not _zone_word(v) for v in values):
+            return cm.t
+    return None
+
+
+def _sampled_files(paths: str | Path | Sequence[str | Path], format: str) -> list[Path]:
+    """The files whose heads are sampled: the first input, or where that is a folder, the first
+    FOLDER_FILES files of its kind under it (leftover32: a folder of local-time files, DJI clips
+    among them, was read as UTC without the note, since the sample read single files only)."""
+    from trajlm.data.readers._sources import rglob_follow
+
     first = Path(paths if isinstance(paths, str | Path) else paths[0])
-    values = _time_sample(first, format, cm)
-    if values is None:
-        return None
-    if isinstance(values, bool):
-        return cm.t if values else None
-    values = [v.strip() for v in values if v and v.strip()]
-    if not values or (tf is None and all(_is_number(v) for v in values)):
-        return None
-    return cm.t if any(not _ZONE.search(v) and not _zone_word(v) for v in values) else None
+    if not first.is_dir():
+        return [first]
+    return rglob_follow(first, "*.parquet" if format == "parquet" else "*.csv")[:FOLDER_FILES]
 
 
 def _zone_word(text: str) -> bool:

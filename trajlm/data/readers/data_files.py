@@ -15,7 +15,8 @@
   "UNIT since DATE", latitude / longitude by `standard_name` / `units` (`degrees_north`) / name,
   the id from the `cf_role = trajectory_id` variable; fill values dropped. NetCDF-4 (HDF5) is
   refused in one line naming `nccopy -k classic` and ERDDAP's `.ncCF` / `.csv`.
-- **OpenDocument spreadsheets** (`.ods`, LibreOffice Calc): the largest sheet, typed dates as
+- **OpenDocument spreadsheets** (`.ods`, LibreOffice Calc): the largest sheet and every other
+  with its header (a sheet per vehicle, as `.xlsx`), typed dates as
   ISO text, repeated rows / cells (`number-rows-repeated`) written out except the empty ones
   LibreOffice pads to the sheet's end with."""
 
@@ -280,10 +281,34 @@ def _ods_value(cell) -> str:  # noqa: ANN001 (an ElementTree element)
 
 
 def ods_as_csv(path: Path, out: Path) -> None:
-    """The largest sheet of an OpenDocument spreadsheet as a CSV at `out`."""
+    """The sheets of one table in an OpenDocument spreadsheet as CSVs: the largest sheet and
+    every other with its header (`_ods_header`), as `.xlsx` reads a sheet per vehicle
+    (spreadsheet._same_header_sheets); one sheet at `out`, several as `<sheet name>.csv`
+    beside it, so a sheet without an id column is the trajectory of its name (apipath32: only
+    the largest sheet was read, the other vehicles dropped without a word)."""
+    sheets = _ods_sheets(path)
+    best = max(sheets, key=lambda s: sum(1 for r in s[1] if any(r)), default=("", []))
+    head = _ods_header(best[1])
+    same = [s for s in sheets if s is best or (head and _ods_header(s[1]) == head)]
+    for name, rows in same:
+        into = (
+            out if len(same) == 1 else out.with_name(f"{name.strip().lstrip('.') or 'sheet'}.csv")
+        )
+        with into.open("w", newline="", encoding="utf-8") as dst:
+            csv.writer(dst, lineterminator="\n").writerows(r for r in rows if any(r))
+
+
+def _ods_header(rows: list[list[str]]) -> list[str]:
+    """A sheet's first row of two or more cells: its header below a one-cell title row."""
+    return next((r for r in rows if sum(1 for c in r if c) >= 2), [])
+
+
+def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """(name, rows) of each sheet of an OpenDocument spreadsheet, typed cells as text,
+    repeated cells and rows written out (empty padding not)."""
     try:
         with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
-            sheets: list[list[list[str]]] = []
+            sheets: list[tuple[str, list[list[str]]]] = []
             rows: list[list[str]] = []
             for event, el in iterparse(f, events=("start", "end")):
                 if event == "start" and el.tag == f"{_T}table":
@@ -305,16 +330,14 @@ def ods_as_csv(path: Path, out: Path) -> None:
                 elif event == "end" and el.tag == f"{_T}table":
                     while rows and not rows[-1]:
                         rows.pop()
-                    sheets.append(rows)
+                    sheets.append((el.get(f"{_T}name") or f"sheet{len(sheets) + 1}", rows))
     except (zipfile.BadZipFile, KeyError, SyntaxError) as e:  # ParseError is a SyntaxError
         raise TrajlmInputError(
             f"an OpenDocument spreadsheet that does not read ({e})",
             path=path,
             hint="save the sheet again in LibreOffice, or as CSV (File > Save As > Text CSV)",
         ) from None
-    best = max(sheets, key=lambda s: sum(1 for r in s if any(r)), default=[])
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        csv.writer(dst, lineterminator="\n").writerows(r for r in best if any(r))
+    return sheets
 
 
 def data_file_as_csv(kind: str, path: Path, out: Path) -> None:

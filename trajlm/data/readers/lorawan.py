@@ -12,7 +12,9 @@ The position is the decoder's `latitude` / `longitude` (any name trajlm reads as
 level down: `gps: {lat, lng}`). The receiving gateways' own `location` in `rx_metadata[]` is
 never read: it is where the gateway stands, kilometres from the tracker. An uplink whose
 decoder wrote no position (a heartbeat, a status frame) has empty coordinates (`no_fix`); 0 / 0
-(no GPS lock) is dropped as every reader drops it (`null_island`)."""
+(no GPS lock) is dropped as every reader drops it (`null_island`). Lines that are no JSON
+object and records that are no uplink (a join-accept) are skipped and counted in one warning
+(session 32, leftover32: they were skipped without a word)."""
 
 from __future__ import annotations
 
@@ -114,10 +116,14 @@ def lorawan_as_csv(path: Path, out: Path) -> list[str | int]:
     rows: list[dict] = []
     where: list[str | int] = [1]
     extra: dict[str, None] = {}
-    skipped: list[str | int] = []  # lines that are no record (a cut last line): said, not silent
+    bad: list[str | int] = []  # lines that are no JSON object (cut, damaged): said, not silent
+    other: list[str | int] = []  # records of another kind (TTN join-accepts, ChirpStack status)
     for k, rec in _records(path):
         if not isinstance(rec, dict):
-            skipped.append(k)
+            bad.append(k)
+            continue
+        if not ("uplink_message" in rec or "deviceInfo" in rec):
+            other.append(k)
             continue
         if "uplink_message" in rec:  # The Things Stack v3
             up = rec.get("uplink_message") or {}
@@ -142,12 +148,7 @@ def lorawan_as_csv(path: Path, out: Path) -> list[str | int]:
             "locations (rx_metadata / rxInfo) are where the gateways stand, never read as the "
             "tracker's",
         )
-    if skipped:
-        warnings.warn(
-            f"{path.name}: {len(skipped)} line(s) are not uplink records (not JSON objects; "
-            f"first: {'line ' if isinstance(skipped[0], int) else ''}{skipped[0]}): skipped",
-            stacklevel=2,
-        )
+    _say_skipped(path, bad, other, len(rows))
     head = [
         "device_id",
         "time",
@@ -160,3 +161,20 @@ def lorawan_as_csv(path: Path, out: Path) -> list[str | int]:
         w.writeheader()
         w.writerows(rows)
     return where
+
+
+def _say_skipped(path: Path, bad: list, other: list, kept: int) -> None:
+    """One warning counting the lines skipped (leftover32: they were skipped without a word),
+    with the first line number (an array's: `record N`) of each kind."""
+
+    def at(k: str | int) -> str:
+        return f"line {k}" if isinstance(k, int) else str(k)
+
+    parts = [f"{len(bad):,} not a JSON object (e.g. {at(bad[0])})"] if bad else []
+    if other:
+        parts.append(f"{len(other):,} record(s) of another kind than a TTN v3 / ChirpStack v4 "
+                     f"uplink (e.g. {at(other[0])}: join-accepts, status events)")  # fmt: skip
+    if parts:
+        total = kept + len(bad) + len(other)
+        warnings.warn(f"{path.name}: {len(bad) + len(other):,} of {total:,} lines skipped: "
+                      f"{'; '.join(parts)}; {kept:,} uplinks read", stacklevel=3)  # fmt: skip

@@ -161,7 +161,8 @@ def sheets_as_csv(
                 for f in logs[1]:
                     if (at := as_csv(logs[0], f, into / f"{f.stem}.csv")) is not None:
                         tmp.sources = {**getattr(tmp, "sources", {}), into / f"{f.stem}.csv": (f, at)}  # type: ignore[attr-defined]  # fmt: skip
-                out.append(into if p.is_dir() else into / f"{p.stem}.csv")
+                several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
+                out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
             if html:
                 html_table_as_csv(p, into / f"{p.stem}.csv")

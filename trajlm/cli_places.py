@@ -1,0 +1,114 @@
+"""`trajlm places` and `trajlm next-place`: a mover's stay places and its probable next places,
+``trajlm.places`` / ``trajlm.next_place`` on a user's own file (session 32, next32).
+
+    trajlm places --input gps.csv --traj-col participant_id --out places.csv
+    trajlm next-place --input gps.csv --traj-col participant_id --k 3 --out next.csv
+
+No model: both are read off the fixes (trajlm/data/places.py, trajlm/data/next_place.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from trajlm import _cli_io as io
+from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option
+
+INPUT_HELP = "Each mover's fixes: store dir, CSV, Parquet, GPX, PLT or MF-JSON."
+RADIUS_HELP = "Stays within this many metres of one another are one place."
+
+
+def _run(call, input: Path, out: Path, split: str, overwrite: bool, cols: dict, **kw):
+    """Read --input, answer with ``call`` (a TrajlmInputError as one line naming the option),
+    write --out; the answer."""
+    from trajlm._cli_points import input_errors, read_frame
+    from trajlm.cli_tasks import _write
+
+    io.choice(split, SPLIT_NAMES, "--split")
+    io.positive(kw.get("radius_m"), "--radius-m")
+    io.positive(kw.get("pseudo_count"), "--pseudo-count")
+    if kw.get("local_tz") is not None:
+        from trajlm.data.next_place import check_tz
+        from trajlm.errors import TrajlmInputError
+
+        try:
+            check_tz(kw["local_tz"])
+        except TrajlmInputError:
+            io.fail(
+                f"--local-tz {kw['local_tz']!r}: give a time-zone name such as Europe/Amsterdam"
+            )
+    io.suffix(out, (".csv", ".parquet"), "--out")
+    io.outputs({"--out": out}, [input], overwrite)
+    cols = {k: v for k, v in cols.items() if v is not None}
+    df = read_frame(input, "--input", split, cols)
+    with input_errors(input, "--input"):
+        answer = call(df, **kw, **cols)
+    _write(answer, out)
+    return answer
+
+
+def places(
+    input: Path = typer.Option(..., "--input", help=INPUT_HELP),
+    out: Path = typer.Option(
+        Path("places.csv"),
+        "--out",
+        help=".csv / .parquet: one row per "
+        "(mover, place): id, place, lat, lon, visits, stay_s, "
+        "first_arrival, last_departure.",
+    ),  # fmt: skip
+    radius_m: float = typer.Option(250.0, "--radius-m", help=RADIUS_HELP),
+    split: str = typer.Option("test", help="Split to read when --input is a store."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    traj_col: str = column_option("traj_col"),
+    time_col: str = column_option("time_col"),
+    lat_col: str = column_option("lat_col"),
+    lon_col: str = column_option("lon_col"),
+) -> None:
+    """Each mover's places: its stays (10+ min within 100 m) clustered within --radius-m,
+    numbered by time there (0: most)."""
+    import trajlm
+
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    answer = _run(trajlm.places, input, out, split, overwrite, cols, radius_m=radius_m)
+    io.say(f"wrote {len(answer):,} places to {out}")
+
+
+def next_place(
+    input: Path = typer.Option(..., "--input", help=INPUT_HELP),
+    out: Path = typer.Option(
+        Path("next_place.csv"),
+        "--out",
+        help=".csv / .parquet: one row "
+        "per (mover, rank): id, rank, place, lat, lon, probability, "
+        "from_place, left_at.",
+    ),  # fmt: skip
+    k: int = typer.Option(3, "--k", min=1, help="How many places per mover, most probable first."),
+    radius_m: float = typer.Option(250.0, "--radius-m", help=RADIUS_HELP),
+    pseudo_count: float = typer.Option(
+        30.0,
+        "--pseudo-count",
+        help="How many moves of the mover's own count as much as its place frequencies.",
+    ),  # fmt: skip
+    time_of_day: bool = typer.Option(
+        False,
+        "--time-of-day/--no-time-of-day",
+        help="Count moves per weekday/weekend x 4-h slot too.",
+    ),  # fmt: skip
+    local_tz: str = typer.Option(None, "--local-tz", help="The clock of the slots (default UTC)."),
+    split: str = typer.Option("test", help="Split to read when --input is a store."),
+    overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
+    traj_col: str = column_option("traj_col"),
+    time_col: str = column_option("time_col"),
+    lat_col: str = column_option("lat_col"),
+    lon_col: str = column_option("lon_col"),
+) -> None:
+    """Where each mover goes next after its last stay: its places ranked by a per-mover Markov
+    chain backed off to its place frequencies (trajlm.next_place)."""
+    import trajlm
+
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    answer = _run(trajlm.next_place, input, out, split, overwrite, cols, k=k, radius_m=radius_m,
+                  pseudo_count=pseudo_count, time_of_day=time_of_day, local_tz=local_tz)  # fmt: skip
+    io.say(f"wrote {len(answer):,} rows to {out}")

@@ -1,0 +1,187 @@
+"""A mover's places: where it stays, clustered (session 32, next32).
+
+    pl_ = trajlm.places(gps, traj_col="participant_id")   # one row per (mover, place)
+
+"Where does P07 go" is asked of places (home, work, the gym; a van's depot and customers; a
+vessel's berths), not of positions. A *stay* is what ``trajlm data ingest --split-at-stops``
+cuts at (data/clean_split.py: within ``STOP_RADIUS_M`` for ``STOP_MIN_S`` or more, each fix
+allowed its own stated accuracy); a *place* is a mover's stays within ``radius_m`` of one another:
+leader clustering, longest stays first (each stay joins the first place whose seed stay lies
+within ``radius_m``, else it seeds a new one), so the same fixes give the same places. A place's
+centre is its stays' time-weighted mean position; places are numbered 0, 1, ... per mover by
+total time there, most first (place 0 is usually home, or a van's depot). A *visit* is a run of
+consecutive stays at one place: a phone asleep overnight or an app killed for an hour cuts a
+stay in two, and is not a trip.
+
+Fixes whose stated accuracy is over 200 m (cell-tower fixes) are left out, as ingest leaves
+them out. Everything here is read off the fixes: no model.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
+from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
+from trajlm.data.geometry import haversine
+from trajlm.errors import TrajlmInputError
+
+PLACE_RADIUS_M = 250.0  # a home's / an office's stays: indoor fixes 10-80 m off, medians nearer
+PLACE_COLUMNS = ("place", "lat", "lon", "visits", "stay_s", "first_arrival", "last_departure")
+STAY_SCHEMA = {"traj_id": pl.Utf8, "arrive": pl.Int64, "leave": pl.Int64,
+               "lat": pl.Float64, "lon": pl.Float64}  # fmt: skip
+
+
+def check_radius(value: Any, name: str = "radius_m") -> float:
+    """A positive finite number of metres, or one line naming the argument."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real) or not value > 0 \
+            or not math.isfinite(value):  # fmt: skip
+        unit = " of metres" if name.endswith("_m") else ""
+        raise TrajlmInputError(f"{name} must be a positive number{unit}, got {value!r}",
+                               field=name)  # fmt: skip
+    return float(value)
+
+
+def stays(table: pl.DataFrame) -> pl.DataFrame:
+    """Each stay of a canonical table (traj_id, t, lat, lon[, accuracy_m]): traj_id, arrive and
+    leave (its first and last fix, Unix s), lat, lon (its fixes' median), in (traj_id, arrive)
+    order. A stay at the start or end of a mover's fixes counts (a mover at home now is)."""
+    h = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0]
+    h = h.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
+    h = h.sort("traj_id", "t").unique(["traj_id", "t"], keep="first", maintain_order=True)
+    schema = {**STAY_SCHEMA, "traj_id": h.schema["traj_id"]}
+    lo, hi = stop_rows(h, STOP_RADIUS_M, STOP_MIN_S, drift_mps=None)
+    if len(lo) == 0:
+        return pl.DataFrame(schema=schema)
+    lat, lon, t = (h[c].to_numpy() for c in ("lat", "lon", "t"))
+    rows = {
+        "traj_id": h["traj_id"].gather(pl.Series(lo)),
+        "arrive": t[lo].astype(np.int64),
+        "leave": t[hi].astype(np.int64),
+        "lat": [float(np.median(lat[a : b + 1])) for a, b in zip(lo, hi, strict=True)],
+        "lon": [float(np.median(lon[a : b + 1])) for a, b in zip(lo, hi, strict=True)],
+    }
+    return pl.DataFrame(rows, schema=schema).sort("traj_id", "arrive")
+
+
+def cluster(stay_rows: pl.DataFrame, radius_m: float) -> pl.DataFrame:
+    """One mover's stays -> its places: place (0 = most time), lat, lon (seed stay's position,
+    for assigning), c_lat, c_lon (the time-weighted centre); leader clustering, longest first."""
+    dur = (stay_rows["leave"] - stay_rows["arrive"]).to_numpy().astype(np.float64)
+    lat, lon = stay_rows["lat"].to_numpy(), stay_rows["lon"].to_numpy()
+    order = np.lexsort((stay_rows["arrive"].to_numpy(), -dur))
+    seeds: list[int] = []
+    label = np.full(len(dur), -1)
+    for i in order:
+        if seeds:
+            d = haversine(lat[seeds], lon[seeds], lat[i], lon[i])
+            j = int(np.argmin(d))
+            if d[j] <= radius_m:
+                label[i] = j
+                continue
+        label[i] = len(seeds)
+        seeds.append(int(i))
+    w = np.maximum(dur, 1.0)
+    total = np.bincount(label, w)
+    first = np.array([stay_rows["arrive"].to_numpy()[label == j].min() for j in range(len(seeds))])
+    rank = np.lexsort((first, -total))  # most time first, then first seen
+    out = pl.DataFrame({
+        "place": np.argsort(rank).astype(np.int64),
+        "lat": lat[seeds], "lon": lon[seeds],
+        "c_lat": np.bincount(label, w * lat) / total,
+        "c_lon": np.bincount(label, w * lon) / total,
+    })  # fmt: skip
+    return out.sort("place")
+
+
+def assign(stay_rows: pl.DataFrame, places: pl.DataFrame, radius_m: float) -> np.ndarray:
+    """Each stay's place (the nearest place seed within ``radius_m``), -1 for none."""
+    if places.height == 0 or stay_rows.height == 0:
+        return np.full(stay_rows.height, -1, np.int64)
+    d = haversine(places["lat"].to_numpy()[None, :], places["lon"].to_numpy()[None, :],
+                  stay_rows["lat"].to_numpy()[:, None], stay_rows["lon"].to_numpy()[:, None])  # fmt: skip
+    j = np.argmin(d, axis=1)
+    ok = d[np.arange(len(j)), j] <= radius_m
+    return np.where(ok, places["place"].to_numpy()[j], -1)
+
+
+def visits(stay_rows: pl.DataFrame, place: np.ndarray) -> pl.DataFrame:
+    """One mover's stays (arrive order) and their places -> visits (place, arrive, leave,
+    stays, stay_s: the stays' own time, a night without fixes between two not counted):
+    consecutive stays at one place are one visit."""
+    new = np.r_[True, place[1:] != place[:-1]] if len(place) else np.zeros(0, bool)
+    group = np.cumsum(new) - 1
+    frame = stay_rows.select("arrive", "leave").with_columns(
+        pl.Series("place", place, pl.Int64), pl.Series("g", group, pl.Int64)
+    )
+    return frame.group_by("g", maintain_order=True).agg(
+        pl.col("place").first(), pl.col("arrive").first(), pl.col("leave").last(),
+        pl.len().cast(pl.Int64).alias("stays"),
+        (pl.col("leave") - pl.col("arrive")).sum().cast(pl.Float64).alias("stay_s"),
+    ).drop("g")  # fmt: skip
+
+
+def mover_places(
+    table: pl.DataFrame, radius_m: float
+) -> dict[Any, tuple[pl.DataFrame, pl.DataFrame]]:
+    """{mover: (its places, its visits)} for each mover of a canonical table with a stay."""
+    found = stays(table)
+    out = {}
+    for (mover,), rows in found.group_by("traj_id", maintain_order=True):
+        places = cluster(rows, radius_m)
+        out[mover] = (places, visits(rows, assign(rows, places, radius_m)))
+    return out
+
+
+def no_stays_error(table: pl.DataFrame, said: str) -> TrajlmInputError:
+    """The one line for fixes holding no stay."""
+    return TrajlmInputError(
+        f"{said}: no stay in the {table.height:,} fixes of {table['traj_id'].n_unique():,} "
+        f"mover(s) (a stay: {STOP_MIN_S / 60:.0f}+ min within {STOP_RADIUS_M:.0f} m, each fix "
+        "allowed its stated accuracy, as `trajlm data ingest --split-at-stops` finds them)",
+        field="data",
+        hint="give each mover's whole track (traj_col= names the mover, not a trip), fixes at "
+        "least every few minutes while it stands still",
+    )
+
+
+def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, **columns: Any) -> Any:
+    """Each mover's places (module doc): one row per (mover, place) in the caller's kind, with
+    the caller's id column, ``place`` (0 = most time there), ``lat``, ``lon`` (time-weighted
+    centre of its stays), ``visits``, ``stay_s`` (total time from each stay's first to last
+    fix: a night without fixes between two stays is not counted), ``first_arrival``, ``last_departure`` (times as the caller's time column has them).
+    ``radius_m``: how near two stays must be to be one place. ``columns``: the column keywords
+    ``trajlm.clean`` takes. No stay at all: one line (``TrajlmInputError``)."""
+    from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+    from trajlm.data.coerce import coerce
+    from trajlm.data.coerce_out import from_canonical
+
+    check_keywords("trajlm.places", columns, COLUMN_KEYWORDS)
+    radius = check_radius(radius_m)
+    table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
+    found = mover_places(table, radius)
+    if not found:
+        raise no_stays_error(table, "trajlm.places")
+    parts = []
+    for mover, (pl_, vis) in found.items():
+        per = vis.group_by("place").agg(
+            pl.len().cast(pl.Int64).alias("visits"),
+            pl.col("stay_s").sum(),
+            pl.col("arrive").min().alias("first_arrival"),
+            pl.col("leave").max().alias("last_departure"),
+        )
+        one = pl_.select("place", pl.col("c_lat").alias("lat"), pl.col("c_lon").alias("lon"))
+        one = one.join(per, on="place", how="left").sort("place")
+        parts.append(
+            one.select(pl.lit(mover, table.schema["traj_id"]).alias("traj_id"), *PLACE_COLUMNS)
+        )
+    out = pl.concat(parts)
+    return from_canonical(out, layout=layout, times=("first_arrival", "last_departure"))
+
+
+__all__ = ["PLACE_RADIUS_M", "assign", "cluster", "mover_places", "places", "stays", "visits"]

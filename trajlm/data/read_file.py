@@ -1,0 +1,51 @@
+"""``trajlm.read(path)``: a file's points as `trajlm data ingest` reads them, for the Python API.
+
+Session 32 (leftover32; heldout31's leftover): ingest reads DJI ``.SRT`` subtitles, RTKLIB
+``.pos`` solutions and XML Spreadsheet 2003 "Excel" downloads by converting them to CSV first
+(readers/device_logs.py via spreadsheet.sheets_as_csv), but a notebook had no way in:
+``pd.read_excel`` fails on XML 2003, pandas reads neither ``.SRT`` nor ``.pos``, and the model
+methods take frames. This reads any file or folder ingest reads, with the same conversions,
+column guesses and owner column, and returns the points uncleaned and unsplit (no store is
+written): hand the frame to ``TrajLM.predict`` / ``recover`` / ... as any other frame.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import polars as pl
+
+from trajlm.data.coerce_path import UnknownFormat, read_kept
+from trajlm.data.schema import TrajlmInputError
+
+__all__ = ["UnknownFormat", "read", "read_file"]
+
+
+def read_file(path: str | Path, *, on_error: str = "raise") -> pl.DataFrame:
+    """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
+    Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
+    ``t`` (Unix seconds; times without a zone read as UTC, said in one warning as ingest says
+    it), ``lat``, ``lon``, plus an owner column (``vehicle_id`` / ``user_id``) and the
+    motion / sensor columns ingest keeps; where the id is the owner's (a fleet export keyed by
+    plate) only ``vehicle_id`` / ``user_id``, which the model calls cut at gaps as ingest does. Records a reader cannot use are refused in one line
+    naming file and line (``on_error="skip"``: dropped and counted in one warning). Nothing is
+    cleaned or split: that is ingest's (or the model call's gap rule)."""
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    path = Path(path)
+    if not path.exists():
+        raise TrajlmInputError("no such file or folder", path=path)
+    df, report = read_kept(path, on_error=on_error, say_naive=True)
+    if report.total:
+        warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
+                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip
+    mover = next((c for c in ("vehicle_id", "user_id") if c in df.columns), None)
+    if mover is not None and df["traj_id"].equals(df[mover]):
+        # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model
+        # call cuts its days at the gap rule as ingest cuts them, not as one trajectory
+        df = df.drop("traj_id").select(mover, pl.exclude(mover))
+    return df
+
+
+read = read_file  # trajlm.read (trajlm/__init__.py)
