@@ -401,6 +401,9 @@ def mover_owners(df: pl.DataFrame) -> pl.DataFrame | None:
     mover = mover_column(df.columns)
     if mover is None or df.height == 0:
         return None
+    from trajlm.data.owner_mix import say_mixed_owners
+
+    say_mixed_owners(df, mover)  # a journey naming two VehicleRefs: said (badfix32)
     return df.group_by("traj_id", maintain_order=True).agg(pl.col(mover).first())
 
 

@@ -56,9 +56,13 @@ class AskRequest(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _rows_named_once(cls, body: Any) -> Any:
-        """badin32: both names were "field trajectories: Extra inputs are not permitted"."""
+        """badin32: both names were "field trajectories: Extra inputs are not permitted"; a
+        store posted as `store` was "field store: Extra inputs are not permitted" (badfix32)."""
         if isinstance(body, dict) and "rows" in body and "trajectories" in body:
             raise ValueError("give the points as rows or as trajectories, not both")
+        if isinstance(body, dict) and "store" in body and "data" not in body:  # badfix32
+            raise ValueError("field store: /ask names a store as `data` (a store folder under "
+                             "the server's --ask-root), not `store`")  # fmt: skip
         return body
 
 

@@ -114,7 +114,9 @@ def _handlers(app: FastAPI) -> None:
                           'object: {"trajectories": [{"traj_id": ..., "t": ..., "lat": ..., '
                           '"lon": ...}, ...], "steps": 5}', "body")  # fmt: skip
         if loc == "body" and first.get("type") == "value_error":  # a body-wide check's own line
-            return _error(422, str(msg).removeprefix("Value error, "), "body")
+            text = str(msg).removeprefix("Value error, ")
+            named = re.match(r"field (\w+): ", text)  # a check about one field names it
+            return _error(422, text, named[1] if named else "body")
         if loc == "body":
             return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
         return _error(422, f"field {loc}: {msg}", loc)

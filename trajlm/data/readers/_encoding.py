@@ -70,7 +70,8 @@ CJK_CODECS = (("cp932", "shift_jis"), ("euc_jp", "euc_jp"), ("cp949", "euc_kr"),
               ("gb18030", "gb2312"), ("big5", "big5"))  # fmt: skip
 CJK_NAMES = {"cp932": "Shift-JIS (cp932, Japanese)", "gb18030": "GBK / GB18030 (Chinese)",
              "cp949": "EUC-KR (cp949, Korean)", "big5": "Big5 (Traditional Chinese)",
-             "euc_jp": "EUC-JP (Japanese)", "cp1251": "Windows-1251 (Cyrillic)"}  # fmt: skip
+             "euc_jp": "EUC-JP (Japanese)", "cp1251": "Windows-1251 (Cyrillic)",
+             "koi8_r": "KOI8-R (Cyrillic)"}  # fmt: skip
 # EUC-JP, EUC-KR and GB 2312 share their byte ranges: Japanese EUC-JP decodes cleanly as Korean
 # or Chinese (badin27: `配達員ID` read as `핼찾곳ID`). Japanese is told by its kana (rows 0xA4 /
 # 0xA5 hold hiragana / katakana in EUC-JP; Hangul or Chinese text read as EUC-JP gives hardly
@@ -129,7 +130,7 @@ def legacy_cjk(head: bytes) -> str | None:
     except UnicodeDecodeError:
         western = False
     if _cyrillic(head):
-        return "cp1251"
+        return "koi8_r" if _koi8(head) else "cp1251"
     for codec, strict in CJK_CODECS:  # the first clean reading, in CJK_CODECS' order
         if (read := _nearly_clean(head, codec)) is None:
             continue
@@ -165,6 +166,37 @@ def _cyrillic(head: bytes) -> bool:
     wide = [c for c in text if ord(c) > 0x7F]
     cyr = sum(0x400 <= ord(c) <= 0x45F or c == "\u2116" for c in wide)  # letters, `№`
     return len(wide) >= 4 and cyr >= _CYRILLIC_SHARE * len(wide)
+
+
+# badin32: KOI8-R text was read as cp1251 (`Объект` as `пВЯЕЛФ`): both code pages put Cyrillic
+# letters at 0xC0-0xFF, in other orders, so both readings are letters. The right one reads as
+# Russian: its letters' mean log-frequency (Russian text, case folded) is higher. On headers and
+# rows of Russian, Ukrainian and Bulgarian fleet exports the right reading won by 0.3-1.2 per
+# letter from 13 letters up (scripts/badfix32/koi8.py); KOI8-R is taken only by 0.2 and more,
+# on 12+ letters, else cp1251 (the commoner one) as before.
+_RU_FREQ = dict(zip("оеаинтсрвлкмдпуяызьбгчйхжшюцщэфъё", (
+    10.97, 8.45, 8.01, 7.35, 6.70, 6.26, 5.47, 4.73, 4.54, 4.40, 3.49, 3.21, 2.98, 2.81, 2.62,
+    2.01, 1.90, 1.65, 1.74, 1.59, 1.70, 1.44, 1.21, 0.97, 0.94, 0.73, 0.64, 0.48, 0.36, 0.32,
+    0.26, 0.04, 0.04), strict=True))  # fmt: skip
+_KOI8_MARGIN, _KOI8_LETTERS = 0.2, 12
+
+
+def russian_score(text: str) -> tuple[float, int]:
+    """(the mean natural log of Russian letter frequencies over `text`'s Cyrillic letters,
+    how many there are): higher reads more like Russian."""
+    import math
+
+    letters = [c for c in text.lower() if c in _RU_FREQ]
+    if not letters:
+        return -math.inf, 0
+    return sum(math.log(_RU_FREQ[c] / 100) for c in letters) / len(letters), len(letters)
+
+
+def _koi8(head: bytes) -> bool:
+    """Whether Cyrillic bytes (`_cyrillic`) are KOI8-R rather than cp1251 (see above)."""
+    koi, n = russian_score(head.decode("koi8_r", errors="replace"))
+    win, _ = russian_score(head.decode("cp1251", errors="replace"))
+    return n >= _KOI8_LETTERS and koi - win >= _KOI8_MARGIN
 
 
 # Lines of a head that may hold bytes a code page cannot read (a character cut short where a

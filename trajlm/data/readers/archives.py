@@ -120,6 +120,17 @@ def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -
         return e
     archive, member = found
     old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
+    if src := getattr(tmp, "sources", {}).get(Path(str(e.path))):
+        log, lines = src  # a converted log (device_logs.as_csv): its own line, not the CSV's
+        if not e.line or e.line <= len(lines):
+            at = lines[e.line - 1] if e.line else None
+            where = "/".join(log.parts[-2:])
+            where += "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
+            where += f" field {e.field}" if e.field else ""
+            err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
+            err.path, err.field = str(log), e.field
+            err.line = at if isinstance(at, int) else None
+            return err
     where = "/".join(archive.parts[-2:]) + "!" + member  # the whole member path
     where += "".join(f" {k} {v}" for k, v in (("line", e.line), ("field", e.field)) if v)
     err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")

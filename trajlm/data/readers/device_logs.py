@@ -34,6 +34,7 @@ from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 
 _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
+Where = list[int] | list[str]  # a converted CSV's lines in its source: line numbers or names
 
 
 def _members(path: Path, suffix: str) -> list[Path]:
@@ -74,30 +75,41 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
 # -- XML Spreadsheet 2003 -------------------------------------------------------------------
 
 
-def xml2003_as_csv(path: Path, out: Path) -> None:
-    """The largest worksheet of an XML Spreadsheet 2003 file as a CSV at `out`."""
-    sheets: list[list[list[str]]] = []
+def xml2003_as_csv(path: Path, out: Path) -> list[str] | None:
+    """The largest worksheet of an XML Spreadsheet 2003 file as a CSV at `out`; each CSV line's
+    worksheet row (`worksheet 'Positions' row 4`, for errors: `Where`), or None where a cell
+    holds a line break (the CSV's lines are then not the rows)."""
+    sheets: list[tuple[list[list[str]], list[str]]] = []
     rows: list[list[str]] = []
+    where: list[str] = []
+    name, n = "", 0
     try:
         for event, el in iterparse(path, events=("start", "end")):
             if event == "start" and el.tag == f"{_SS}Worksheet":
-                rows = []
+                rows, where, name, n = [], [], el.get(f"{_SS}Name", ""), 0
+            elif event == "start" and el.tag == f"{_SS}Row":
+                at = el.get(f"{_SS}Index") or ""
+                n = int(at) if at.isdigit() else n + 1  # `ss:Index`: empty rows left out
             elif event == "end" and el.tag == f"{_SS}Row":
                 rows.append(_row_cells(el))
+                where.append(f"worksheet {name!r} row {n}" if name else f"row {n}")
                 el.clear()
             elif event == "end" and el.tag == f"{_SS}Worksheet":
-                sheets.append(rows)
+                sheets.append((rows, where))
     except Exception as e:  # ParseError: the file cut short or not XML after all
         raise TrajlmInputError(
             f"an XML Spreadsheet 2003 file that does not parse ({e})",
             path=path,
             hint="export the report again, or as CSV if the portal offers it",
         ) from None
-    best = max(sheets + [rows], key=len)
+    best, at = max(sheets + [(rows, where)], key=lambda s: len(s[0]))
     if not any(best):
         raise TrajlmInputError("an XML Spreadsheet 2003 file with no rows", path=path)
+    kept = [k for k, r in enumerate(best) if any(r)]
     with out.open("w", newline="", encoding="utf-8") as dst:
-        csv.writer(dst, lineterminator="\n").writerows(r for r in best if any(r))
+        csv.writer(dst, lineterminator="\n").writerows(best[k] for k in kept)
+    broken = any("\n" in c or "\r" in c for k in kept for c in best[k])
+    return None if broken else [at[k] for k in kept]
 
 
 def _row_cells(row) -> list[str]:  # noqa: ANN001 (an ElementTree element)
@@ -124,8 +136,15 @@ _SRT_GPS = re.compile(r"GPS\s*\(\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*,")
 _SRT_ALT = re.compile(r"\b(rel_alt|abs_alt|altitude)\s*:\s*(-?[\d.]+)")
 
 
+def _text_codec(path: Path) -> str:
+    """A clip's text encoding: UTF-16 behind its byte-order mark (a caption re-saved on Windows,
+    badin32: "cannot tell the format"), else UTF-8."""
+    head = _head(path, 4)
+    return "utf-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+
+
 def _is_dji_srt(path: Path) -> bool:
-    text = _head(path, 2048).decode("utf-8", errors="replace")
+    text = _head(path, 2048).decode(_text_codec(path), errors="replace")
     return "-->" in text and bool(_SRT_LAT.search(text) or _SRT_GPS.search(text))
 
 
@@ -137,11 +156,12 @@ def _hours24(clock: str, half: str | None) -> str:
     return f"{h:02d}{clock[2:]}"
 
 
-def srt_as_csv(path: Path, out: Path) -> None:
-    """A DJI `.SRT` file's cues as `time,lat,lon,rel_alt,abs_alt` rows at `out`."""
-    rows, clock, alts = [], None, ("rel_alt", "abs_alt")
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
+def srt_as_csv(path: Path, out: Path) -> list[int]:
+    """A DJI `.SRT` file's cues as `time,lat,lon,rel_alt,abs_alt` rows at `out`; each CSV
+    line's line in the clip (for errors)."""
+    rows, clock, alts, lines = [], None, ("rel_alt", "abs_alt"), [1]
+    with path.open(encoding=_text_codec(path), errors="replace") as f:
+        for k, line in enumerate(f, 1):
             line = line.strip().removeprefix('<font size="28">')
             if m := _SRT_CLOCK.match(line):
                 clock = f"{m[1]}-{m[2]}-{m[3]} {_hours24(m[4].replace(',', '.'), m[5])}"
@@ -154,6 +174,7 @@ def srt_as_csv(path: Path, out: Path) -> None:
                 alt = dict(_SRT_ALT.findall(line))
                 alt.setdefault("abs_alt", alt.get("altitude", ""))
                 rows.append([clock, lat, lon, *(alt.get(a, "") for a in alts)])
+                lines.append(k)
                 clock = None  # one fix per cue
     if not rows:
         raise TrajlmInputError(
@@ -163,6 +184,7 @@ def srt_as_csv(path: Path, out: Path) -> None:
             "record (.txt) as CSV (airdata / phantomhelp)",
         )
     write_csv(out, ["time", "lat", "lon", *alts], rows)
+    return lines
 
 
 # -- RTKLIB .pos ----------------------------------------------------------------------------
@@ -184,16 +206,17 @@ def _gps_to_utc(t: datetime) -> datetime:
     return t - timedelta(seconds=next((s for d, s in _LEAPS if t >= d), 13))
 
 
-def pos_as_csv(path: Path, out: Path) -> None:
-    """An RTKLIB `.pos` solution as `time,lat,lon,height,q,ns,sdn,sde` rows (UTC) at `out`."""
+def pos_as_csv(path: Path, out: Path) -> list[int]:
+    """An RTKLIB `.pos` solution as `time,lat,lon,height,q,ns,sdn,sde` rows (UTC) at `out`;
+    each CSV line's line in the file (for errors)."""
     names, scale, n_gpst = None, None, 0
-    rows = []
+    rows, lines = [], [1]
     with path.open(encoding="utf-8", errors="replace") as f:
         for k, line in enumerate(f, 1):
             if line.startswith("%"):
                 if re.match(r"^%\s+(GPST|UTC|JST)\s", line):
                     names = line[1:].split()
-                    scale = names[0]
+                    scale, lines[0] = names[0], k
                     _check_columns(path, k, names)
                 continue
             if not line.strip():
@@ -214,6 +237,7 @@ def pos_as_csv(path: Path, out: Path) -> None:
             rows.append(
                 [t.isoformat(timespec="milliseconds") + "Z", *vals, *[""] * (7 - len(vals))]
             )
+            lines.append(k)
     if n_gpst:
         warnings.warn(
             f"{path.name}: times in GPS time (GPST) read as UTC, {(rows and _leap(rows)) or 18} s "
@@ -224,6 +248,7 @@ def pos_as_csv(path: Path, out: Path) -> None:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(["time", "lat", "lon", "height", "q", "ns", "sdn", "sde"])
         w.writerows(rows)
+    return lines
 
 
 _POS_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
@@ -285,11 +310,16 @@ def _check_columns(path: Path, line: int, names: list[str]) -> None:
     )
 
 
-def as_csv(kind: str, path: Path, out: Path) -> None:
-    """Write `path` (a file of `kind`, see `log_files`) as a CSV at `out`."""
+def as_csv(kind: str, path: Path, out: Path) -> Where | None:
+    """Write `path` (a file of `kind`, see `log_files`) as a CSV at `out`; where each CSV line
+    comes from in `path` (a line number, or a record's name), where the converter knows it
+    (errors name the source's line, not the CSV's: badfix32), else None."""
     convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
-               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv}  # fmt: skip
+               "lorawan": lorawan_as_csv}  # fmt: skip
     if kind in convert:
-        convert[kind](path, out)
+        return convert[kind](path, out)
+    if kind in ("ubx", "wln"):
+        (ubx_as_csv if kind == "ubx" else wln_as_csv)(path, out)
     else:
         data_file_as_csv(kind, path, out)
+    return None

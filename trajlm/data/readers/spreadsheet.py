@@ -120,7 +120,8 @@ def sheets_as_csv(
     so a sheet without an id column is one trajectory named after the workbook; Arrow IPC and
     JSON Lines tables likewise as `<stem>.parquet`, _arrow_tables.py), and the
     temporary folder to remove after the read (None: no workbook). The folder's `archives`
-    maps each CSV's folder to its workbook, for error messages. `layer`: the layer of a
+    maps each CSV's folder to its workbook, and its `sources` a converted log's CSV to (the
+    log, where each CSV line comes from in it), for error messages. `layer`: the layer of a
     multi-layer GIS file to read (ColumnMap.layer)."""
     tmp, out = None, []
     for p in map(Path, paths):
@@ -158,7 +159,8 @@ def sheets_as_csv(
                 continue
             if logs:  # a folder of clips / days: a folder of CSVs, each file its trajectory
                 for f in logs[1]:
-                    as_csv(logs[0], f, into / f"{f.stem}.csv")
+                    if (at := as_csv(logs[0], f, into / f"{f.stem}.csv")) is not None:
+                        tmp.sources = {**getattr(tmp, "sources", {}), into / f"{f.stem}.csv": (f, at)}  # type: ignore[attr-defined]  # fmt: skip
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue

@@ -48,6 +48,7 @@ import polars as pl
 from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
+from trajlm.data.readers._cf_units import cf_units_row, say_units
 from trajlm.data.readers._clock_change import local_time_columns, resolve_local
 from trajlm.data.readers._common import (
     NO_DATE,
@@ -383,6 +384,10 @@ def _csv_file(
     except TrajlmInputError:  # a header of random bytes that happens to parse
         _refuse_binary(path, opener)
         raise
+    units = cf_units_row(opener, skip, names, cm.sep, cm.lat, cm.lon)  # ERDDAP (_cf_units.py)
+    if units:
+        skip += 1
+        say_units(path, units, {"lat": cm.lat, "lon": cm.lon})
     point_col, named_cm = cm.lat, cm
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     axes = _coord_axes(cm, names)
@@ -404,6 +409,8 @@ def _csv_file(
         if point and named_cm is not None:  # which of lat / lon the pairs write first
             point, named_cm = point_exprs(raw, point_col, named_cm, path), None
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
+        if units:  # degrees west / south: as degrees north / east
+            raw = raw.with_columns(pl.col(f"_{k}") * f for k, (_, f) in units.items())
         say_unread_estimates(raw, cm.extra, ctx)  # accuracy / HDOP text left unread
         say_unread_speeds(raw, cm.extra, ctx)  # a speed cell that is no speed ("fast")
         pts = _to_points(raw, cm, path.stem, t_ms, local)
