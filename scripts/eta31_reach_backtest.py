@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 import trajlm
-from trajlm.api_reach import _flat, first_crossing, time_grid
+from trajlm.api_reach import first_crossing, tangent_metres, time_grid
 
 FEED = Path(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("NEWUSER31_OUT", "/tmp/newuser31"))
 OUT = Path(sys.argv[2] if len(sys.argv) > 2 else os.environ.get("ETA31_OUT", "/tmp/eta31"))
@@ -36,7 +36,9 @@ def truth_eta(bus: pd.DataFrame, t_last: pd.Timestamp, stop: tuple[float, float]
     """Seconds after `t_last` of the bus's first fix (from its last one on) within RADIUS."""
     ahead = bus[(bus["RecordedAtTime"] >= t_last)
                 & (bus["RecordedAtTime"] <= t_last + pd.Timedelta(seconds=HORIZON))]  # fmt: skip
-    e, n = _flat(ahead["Latitude"].to_numpy(), ahead["Longitude"].to_numpy(), stop[0], stop[1])
+    e, n = tangent_metres(
+        ahead["Latitude"].to_numpy(), ahead["Longitude"].to_numpy(), stop[0], stop[1]
+    )
     inside = np.hypot(e, n) <= RADIUS
     if not inside.any():
         return np.nan
@@ -47,8 +49,8 @@ def const_velocity_eta(hist: pd.DataFrame, stop: tuple[float, float]) -> float:
     """ETA of constant velocity from the last two fixes on the same grid and crossing rule."""
     a, b = hist.iloc[-2], hist.iloc[-1]
     dt = (b["RecordedAtTime"] - a["RecordedAtTime"]).total_seconds()
-    e0, n0 = _flat(np.array(b["Latitude"]), np.array(b["Longitude"]), stop[0], stop[1])
-    ea, na = _flat(np.array(a["Latitude"]), np.array(a["Longitude"]), stop[0], stop[1])
+    e0, n0 = tangent_metres(np.array(b["Latitude"]), np.array(b["Longitude"]), stop[0], stop[1])
+    ea, na = tangent_metres(np.array(a["Latitude"]), np.array(a["Longitude"]), stop[0], stop[1])
     secs = np.concatenate([[0.0], time_grid(HORIZON, None, 15.0)])
     ve, vn = (e0 - ea) / dt, (n0 - na) / dt
     eta, _, _ = first_crossing((e0 + ve * secs)[None], (n0 + vn * secs)[None], secs, RADIUS)

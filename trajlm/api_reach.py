@@ -21,11 +21,11 @@ import polars as pl
 from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
-from trajlm.api_reach_route import (  # noqa: F401 (first_crossing, _flat: importable here)
+from trajlm.api_reach_route import (  # noqa: F401 (first_crossing: importable here)
     RouteMemory,
-    _flat,
     first_crossing,
     route_answers,
+    tangent_metres,
     with_route,
 )
 from trajlm.api_rollout import MAX_STEPS, history_interval
@@ -291,7 +291,7 @@ def _reach_table(
         eng[r, c] = pred["engine"].to_numpy()
         eng[:, 0] = eng[:, 1]
     secs = np.concatenate([[0.0], grid])
-    east, north = _flat(lat[:, None, :], lon[:, None, :],
+    east, north = tangent_metres(lat[:, None, :], lon[:, None, :],
                         targets[None, :, 0, None], targets[None, :, 1, None])  # fmt: skip
     eta, decider, closest = first_crossing(east, north, secs, radius)
     reached = np.isfinite(eta)

@@ -44,7 +44,7 @@ SPEED_CLIP: tuple[float, float] | None = None
 _DEG = math.pi / 180.0
 
 
-def _flat(lat, lon, lat0, lon0):
+def tangent_metres(lat: Any, lon: Any, lat0: Any, lon0: Any) -> tuple[np.ndarray, np.ndarray]:
     """(east, north) metres of (lat, lon) from (lat0, lon0) on the local tangent plane."""
     east = (np.asarray(lon) - lon0) * _DEG * EARTH_RADIUS_M * np.cos(lat0 * _DEG)
     return east, (np.asarray(lat) - lat0) * _DEG * EARTH_RADIUS_M
@@ -136,7 +136,7 @@ class RouteMemory:
                 lo, hi = np.searchsorted(self.sorted_key, [k, k + 1])
                 found.append(self.order[lo:hi])
         idx = np.concatenate(found) if found else np.zeros(0, np.int64)
-        e, n = _flat(self.lat[idx], self.lon[idx], lat, lon)
+        e, n = tangent_metres(self.lat[idx], self.lon[idx], lat, lon)
         return np.sort(idx[np.hypot(e, n) <= radius_m])
 
     def heading(self, trip: int, k: int) -> tuple[float, float] | None:
@@ -144,7 +144,7 @@ class RouteMemory:
         fix at least HEAD_M before, else towards its first one HEAD_M on; None if neither."""
         lo, hi = int(self.trip_start[trip]), int(self.trip_end[trip])
         for idx in (np.arange(k - 1, max(lo, k - 32) - 1, -1), np.arange(k + 1, min(hi, k + 32))):
-            e, n = _flat(self.lat[idx], self.lon[idx], self.lat[k], self.lon[k])
+            e, n = tangent_metres(self.lat[idx], self.lon[idx], self.lat[k], self.lon[k])
             far = np.flatnonzero(np.hypot(e, n) >= HEAD_M)
             if len(far):
                 sign = -1.0 if idx[0] < k else 1.0  # before k: from it to k
@@ -165,7 +165,7 @@ class RouteMemory:
         if not len(near_now) or not len(near_back):
             return []
         span = SLOWER * max(now[2] - back[2], 0.0) + SLACK_S
-        e, n = _flat(self.lat[near_now], self.lon[near_now], now[0], now[1])
+        e, n = tangent_metres(self.lat[near_now], self.lon[near_now], now[0], now[1])
         dist_now = np.hypot(e, n)
         found = []
         for trip in np.intersect1d(self.trip[near_now], self.trip[near_back]):
@@ -205,7 +205,7 @@ class RouteMemory:
             lat, lon = np.repeat(self.lat[j], 2), np.repeat(self.lon[j], 2)
         else:
             lat, lon = self.lat[j : j + n], self.lon[j : j + n]
-        east, north = _flat(lat[None, :], lon[None, :], targets[:, :1], targets[:, 1:])
+        east, north = tangent_metres(lat[None, :], lon[None, :], targets[:, :1], targets[:, 1:])
         eta, _, closest = first_crossing(east, north, secs, radius_m)
         return np.where(eta <= horizon_s, eta, np.nan), closest
 
@@ -221,7 +221,7 @@ def _same_way(a: tuple[float, float], b: tuple[float, float] | None) -> bool:
 def mover_heading(lat: np.ndarray, lon: np.ndarray) -> tuple[float, float] | None:
     """The mover's (east, north) direction into its last fix: from its latest fix at least
     HEAD_M away; None if none is."""
-    e, n = _flat(lat, lon, lat[-1], lon[-1])
+    e, n = tangent_metres(lat, lon, lat[-1], lon[-1])
     far = np.flatnonzero(np.hypot(e, n) >= HEAD_M)
     return (-float(e[far[-1]]), -float(n[far[-1]])) if len(far) else None
 
@@ -236,7 +236,7 @@ def speed_factor(mover_s: float, path_s: float) -> float:
 
 def back_fix(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> int | None:
     """Index of the latest fix at least BACK_M metres from the last one, or None."""
-    e, n = _flat(lat, lon, lat[-1], lon[-1])
+    e, n = tangent_metres(lat, lon, lat[-1], lon[-1])
     far = np.flatnonzero(np.hypot(e, n) >= BACK_M)
     return int(far[-1]) if len(far) else None
 

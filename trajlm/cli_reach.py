@@ -15,12 +15,16 @@ other columns (stop_id, stop_name, ...).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from trajlm import _cli_io as io
 from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, column_option
 from trajlm._safety import UserError
+
+if TYPE_CHECKING:  # `import trajlm.cli` loads no polars (tests/test_lazy_imports.py)
+    import polars as pl
 
 OUT_HELP = (
     ".csv / .parquet: one row per (trajectory, target): the input's id column(s), target "
@@ -39,7 +43,7 @@ def parse_targets(text: str) -> list[tuple[float, float]]:
     return [parse_latlon(p.strip(), "--to") for p in pairs]
 
 
-def read_targets_file(path: Path):
+def read_targets_file(path: Path) -> pl.DataFrame:
     """--to-file: a CSV (GTFS stops.txt too) or Parquet with one latitude and one longitude
     column; its other columns come back beside each answer."""
     import polars as pl

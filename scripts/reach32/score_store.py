@@ -38,7 +38,7 @@ import pandas as pd
 import polars as pl
 
 import trajlm
-from trajlm.api_reach import _flat, first_crossing, time_grid
+from trajlm.api_reach import first_crossing, tangent_metres, time_grid
 from trajlm.data.store import read_store
 
 RADIUS, HORIZON = 60.0, 900.0
@@ -49,7 +49,7 @@ ENGINES = ("route", "rollout", "const_velocity")
 
 def crossing(lat, lon, secs, targets) -> np.ndarray:
     """First entry (s) of the track into each target's RADIUS circle within HORIZON."""
-    east, north = _flat(lat[None, :], lon[None, :], targets[:, :1], targets[:, 1:])
+    east, north = tangent_metres(lat[None, :], lon[None, :], targets[:, :1], targets[:, 1:])
     eta, _, _ = first_crossing(east, north, secs, RADIUS)
     return np.where(eta <= HORIZON, eta, np.nan)
 
@@ -58,8 +58,8 @@ def cv_eta(lat, lon, t, targets) -> np.ndarray:
     """Constant velocity from the last two fixes, on the same grid and crossing rule."""
     secs = np.concatenate([[0.0], time_grid(HORIZON, None, 15.0)])
     dt = max(t[-1] - t[-2], 1.0)
-    e0, n0 = _flat(lat[-1], lon[-1], targets[:, :1], targets[:, 1:])
-    ea, na = _flat(lat[-2], lon[-2], targets[:, :1], targets[:, 1:])
+    e0, n0 = tangent_metres(lat[-1], lon[-1], targets[:, :1], targets[:, 1:])
+    ea, na = tangent_metres(lat[-2], lon[-2], targets[:, :1], targets[:, 1:])
     east, north = e0 + (e0 - ea) / dt * secs, n0 + (n0 - na) / dt * secs
     eta, _, _ = first_crossing(east, north, secs, RADIUS)
     return np.where(eta <= HORIZON, eta, np.nan)
@@ -81,11 +81,11 @@ def queries(test: pl.DataFrame, memory: pl.DataFrame, seed: int):
             k = np.flatnonzero(secs >= ahead)
             if len(k):
                 p = cut - 1 + int(k[0])
-                e, n = _flat(lat[p], lon[p], lat[cut - 1], lon[cut - 1])
+                e, n = tangent_metres(lat[p], lon[p], lat[cut - 1], lon[cut - 1])
                 if np.hypot(e, n) > 2 * RADIUS:
                     targets.append((lat[p], lon[p]))
                     kinds.append(f"passed_{int(ahead)}s")
-        e, n = _flat(mem_lat, mem_lon, lat[cut - 1], lon[cut - 1])
+        e, n = tangent_metres(mem_lat, mem_lon, lat[cut - 1], lon[cut - 1])
         ring = np.flatnonzero((np.hypot(e, n) >= RING[0]) & (np.hypot(e, n) <= RING[1]))
         for p in rng.choice(ring, min(N_FALSE, len(ring)), replace=False) if len(ring) else []:
             targets.append((mem_lat[p], mem_lon[p]))

@@ -154,7 +154,8 @@ def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, **columns: Any) -> Any:
     """Each mover's places (module doc): one row per (mover, place) in the caller's kind, with
     the caller's id column, ``place`` (0 = most time there), ``lat``, ``lon`` (time-weighted
     centre of its stays), ``visits``, ``stay_s`` (total time from each stay's first to last
-    fix: a night without fixes between two stays is not counted), ``first_arrival``, ``last_departure`` (times as the caller's time column has them).
+    fix: a night without fixes between two stays is not counted), ``first_arrival``,
+    ``last_departure`` (times as the caller's time column has them).
     ``radius_m``: how near two stays must be to be one place. ``columns``: the column keywords
     ``trajlm.clean`` takes. No stay at all: one line (``TrajlmInputError``)."""
     from trajlm._arguments import COLUMN_KEYWORDS, check_keywords

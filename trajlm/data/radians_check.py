@@ -25,7 +25,7 @@ from trajlm.data.clean_split import reported_speed
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import TrajlmInputError
 
-RAD_PER_DEG_FACTOR = 180.0 / math.pi  # 57.2958
+DEG_PER_RAD = 180.0 / math.pi  # 57.2958 degrees in a radian
 MAX_RADIAN_MPS = 100.0  # no ground vehicle, vessel or walker moves faster (median speed)
 RATIO_SLACK = 1.5  # as dead reckoning's unit check (UNIT_RATIO_MAX)
 MIN_STEPS = 3
@@ -100,7 +100,7 @@ class RadiansCheck:
             f"speed between the fixes read as degrees ({r[1]:.2f}x read as radians)",
             path=self.path,  # type: ignore[arg-type]
             field=lat,
-            hint=f"convert both columns to degrees (x {RAD_PER_DEG_FACTOR:.4f}) and read again",
+            hint=f"convert both columns to degrees (x {DEG_PER_RAD:.4f}) and read again",
         )
 
     def line(self) -> str | None:
@@ -119,6 +119,6 @@ class RadiansCheck:
         return (
             f"every position lies within +-{math.pi / 2:.3f} latitude / +-{math.pi:.3f} "
             f"longitude (median speed {median:.2g} m/s if they were radians): if {lat!r} / {lon!r} "
-            f"hold radians, convert them to degrees (x {RAD_PER_DEG_FACTOR:.4f}) and read again; "
+            f"hold radians, convert them to degrees (x {DEG_PER_RAD:.4f}) and read again; "
             "read as degrees (near 0 N 0 E, the Gulf of Guinea)"
         )

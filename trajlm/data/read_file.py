@@ -28,11 +28,13 @@ def read_file(path: str | Path, *, on_error: str = "raise") -> pl.DataFrame:
     ``t`` (Unix seconds; times without a zone read as UTC, said in one warning as ingest says
     it), ``lat``, ``lon``, plus an owner column (``vehicle_id`` / ``user_id``) and the
     motion / sensor columns ingest keeps; where the id is the owner's (a fleet export keyed by
-    plate) only ``vehicle_id`` / ``user_id``, which the model calls cut at gaps as ingest does. Records a reader cannot use are refused in one line
-    naming file and line (``on_error="skip"``: dropped and counted in one warning). Nothing is
-    cleaned or split: that is ingest's (or the model call's gap rule)."""
-    if on_error not in ("raise", "skip"):
-        raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+    plate) only ``vehicle_id`` / ``user_id``, which the model calls cut at gaps as ingest does.
+    Records a reader cannot use are refused in one line naming file and line
+    (``on_error="skip"``: dropped and counted in one warning). Nothing is cleaned or split: that
+    is ingest's (or the model call's gap rule)."""
+    if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
+        raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
+                               field="on_error")  # fmt: skip
     path = Path(path)
     if not path.exists():
         raise TrajlmInputError("no such file or folder", path=path)

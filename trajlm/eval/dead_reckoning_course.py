@@ -33,6 +33,7 @@ def bearing(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarr
 
 
 def _off(a: np.ndarray, b: np.ndarray) -> float:
+    """Median absolute angle (degrees) between bearings ``a`` and ``b``, across north."""
     return float(np.median(np.abs((a - b + 180.0) % 360.0 - 180.0)))
 
 

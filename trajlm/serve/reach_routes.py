@@ -28,10 +28,12 @@ ERRORS = {code: {"model": s.ErrorResponse} for code in (400, 413, 422, 503)}
 
 
 def _number(v: Any) -> float | None:
+    """A float, or None for a missing or NaN value (JSON has no NaN)."""
     return float(v) if v is not None and math.isfinite(v) else None
 
 
 def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
+    """The /reach route of the app serving ``model`` (its calls through ``worker``)."""
     router = APIRouter()
 
     @router.post("/reach", response_model=s.ReachResponse, responses=ERRORS)
