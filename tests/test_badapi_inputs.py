@@ -62,7 +62,9 @@ def test_to_text_takes_the_frames_the_rest_of_the_api_takes():
     assert to_text(renamed, "delta", traj_col="car")["text"].to_list() == want
     with pytest.raises(TypeError, match=r"to_text\(\) .* 'trajcol'; did you mean traj_col="):
         to_text(renamed, "delta", trajcol="car")
-    for junk in ("abc", None, [1, 2]):
+    with pytest.raises(TrajlmInputError, match="no file or folder 'abc'"):  # a str is a path
+        to_text("abc")
+    for junk in (None, [1, 2]):
         with pytest.raises(TrajlmInputError, match="cannot read"):
             to_text(junk)
 

@@ -75,7 +75,7 @@ def test_the_warning_names_the_callers_line_and_only_far_points_are_nan():
     df, known = _month_gap()
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
-        out = with_recover_spread(df, known, _spread(), [90], stacklevel=1)
+        out = with_recover_spread(df, known, _spread(), [90])
     assert len(w) == 1 and w[0].filename == __file__
     assert "longer than the longest the val calibration saw (10.0 min" in str(w[0].message)
     r90 = out["r90_m"].to_numpy()

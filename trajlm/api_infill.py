@@ -157,7 +157,7 @@ class InfillTasks:
         """``recover``'s canonical answer for rows whose gaps all lie between known points."""
         out = df.with_columns(recovered=pl.Series(~known))
         if known.all():
-            out = with_recover_spread(out, known, spread, levels, 4) if levels else out
+            out = with_recover_spread(out, known, spread, levels) if levels else out
             return engine_column(out, "model") if engine else out
         task = SimpleNamespace(
             groups=trajectory_numbers(df),
@@ -176,7 +176,7 @@ class InfillTasks:
         # fixes under a second apart: fills moved onto the known ones dropped with their second
         ll = anchor_on_dropped(df, ll, known, layout.frac, layout.sub_second_rows)
         out = out.with_columns(lat=pl.Series(ll[:, 0]), lon=pl.Series(ll[:, 1]))
-        out = with_recover_spread(out, known, spread, levels, 4) if levels else out
+        out = with_recover_spread(out, known, spread, levels) if levels else out
         return engine_column(out, self.last_engine) if engine else out
 
     # ------------------------------------------------------------------------ travel time

@@ -49,13 +49,12 @@ in it moved the fitted speed and not the answered one.
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.eval.radii_bins import conformal_quantile
 
 RECOVER_RADII_FILE = "recover_radii.json"
@@ -237,11 +236,11 @@ def beyond_line(spread: dict, gap_s: np.ndarray) -> str | None:
             "not measured that far")  # fmt: skip
 
 
-def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int],
-                        stacklevel: int = 2) -> Any:  # fmt: skip
+def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int]) -> Any:
     """A canonical recover answer (traj_id, t, lat, lon, ... in time order per trajectory)
     with ``std_m`` and ``r{level}_m`` per recovered row (NaN on the known ones, and past the
-    calibrated gap, said in one warning at ``stacklevel``)."""
+    calibrated gap, said in one warning pointed at the caller's line: a fixed stacklevel broke
+    when session 32 put the edge-row split between recover and its fill)."""
     import polars as pl
 
     from trajlm.data.coerce_tasks import trajectory_numbers
@@ -251,7 +250,7 @@ def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int],
                      known, trajectory_numbers(out), step_limit_s(spread))  # fmt: skip
     cols = spread_columns(spread, f, levels)
     if line := beyond_line(spread, f["gap_s"]):
-        warnings.warn(line, stacklevel=stacklevel + 1)
+        warn_at_caller(line)
     return out.with_columns(pl.Series(k, v, dtype=pl.Float64) for k, v in cols.items())
 
 
