@@ -85,10 +85,11 @@ def _pvt_row(p: bytes) -> list[str]:
             f"{hacc / 1000:.3f}"]  # fmt: skip
 
 
-def ubx_as_csv(path: Path, out: Path) -> None:
-    """A u-blox UBX log's NAV-PVT epochs as `t,lat,lon,...` rows at `out`."""
+def ubx_as_csv(path: Path, out: Path) -> list[str]:
+    """A u-blox UBX log's NAV-PVT epochs as `t,lat,lon,...` rows at `out`; each CSV line's
+    message in the log (`NAV-PVT message 3 (byte 412)`, for errors: device_logs.Where)."""
     buf = path.read_bytes()
-    rows, i, pvt = [], buf.find(_SYNC), 0
+    rows, i, pvt, where = [], buf.find(_SYNC), 0, ["byte 0"]
     while i >= 0:
         msg = _message_at(buf, i)
         if msg is None:  # NMEA text, a cut message or a stray 0xB5: look further
@@ -98,6 +99,7 @@ def ubx_as_csv(path: Path, out: Path) -> None:
         if (cls, mid) == (0x01, 0x07) and len(payload) >= _PVT.size:
             pvt += 1
             rows.append(_pvt_row(payload))
+            where.append(f"NAV-PVT message {pvt} (byte {i})")
         i = buf.find(_SYNC, i + 8 + len(payload))
     if not pvt:
         raise TrajlmInputError(
@@ -108,6 +110,7 @@ def ubx_as_csv(path: Path, out: Path) -> None:
             "and log again, or export the NMEA sentences (u-center: File > Export) and read those",
         )
     write_csv(out, list(_PVT_HEADER), rows)
+    return where
 
 
 # -- Wialon WLN -----------------------------------------------------------------------------
@@ -125,12 +128,12 @@ def is_wln(path: Path) -> bool:
     return len(parts) >= 4 and parts[0] == b"REG" and parts[1].strip().isdigit()
 
 
-def wln_as_csv(path: Path, out: Path) -> None:
+def wln_as_csv(path: Path, out: Path) -> list[int]:
     """A Wialon `.wln` file's `REG` messages as `t,lat,lon,...` rows at `out` (the file's
-    longitude-first order turned round)."""
-    rows = []
+    longitude-first order turned round); each CSV line's line in the file (for errors)."""
+    rows, lines = [], [1]
     with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
+        for k, line in enumerate(f, 1):
             parts = line.strip().split(";")
             if len(parts) < 4 or parts[0] != "REG":
                 continue  # other message kinds (`SMS`, `CMD`), blank lines: not positions
@@ -143,6 +146,7 @@ def wln_as_csv(path: Path, out: Path) -> None:
             speed = parts[4] if len(parts) > 4 else ""
             course = parts[5] if len(parts) > 5 else ""
             rows.append([unix_s, lat, lon, speed, course, *params.values()])
+            lines.append(k)
     if not rows:
         raise TrajlmInputError(
             "a Wialon .wln file with no REG (position) message",
@@ -150,3 +154,4 @@ def wln_as_csv(path: Path, out: Path) -> None:
             hint="export the unit's messages again with positions (Wialon: Messages > Data messages)",
         )
     write_csv(out, _WLN_HEADER, rows)
+    return lines

@@ -85,8 +85,9 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def sqlite_as_csv(path: Path, out: Path) -> None:
-    """The position table of an SQLite database as a CSV at `out`."""
+def sqlite_as_csv(path: Path, out: Path) -> list[str]:
+    """The position table of an SQLite database as a CSV at `out`; each CSV line's row of the
+    table (`table 'fixes' row 7`, for errors: device_logs.Where)."""
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
@@ -115,6 +116,7 @@ def sqlite_as_csv(path: Path, out: Path) -> None:
             )
         rows = db.execute(f"SELECT * FROM {_quoted(name)}")
         write_csv(out, cols, ([_cell(v) for v in r] for r in rows))
+        return [f"table {name!r} columns"] + [f"table {name!r} row {k}" for k in range(1, n + 1)]
     except sqlite3.Error as e:
         raise TrajlmInputError(f"an SQLite database that does not read ({e})", path=path) from None
     finally:
@@ -195,8 +197,9 @@ def _iso_times(var) -> list[str]:  # noqa: ANN001
     return out
 
 
-def netcdf_as_csv(path: Path, out: Path) -> None:
-    """A NetCDF 3 file's trajectories as `traj_id,t,lat,lon,...` rows at `out`."""
+def netcdf_as_csv(path: Path, out: Path) -> list[str]:
+    """A NetCDF 3 file's trajectories as `traj_id,t,lat,lon,...` rows at `out`; each CSV line's
+    observation as ncdump indexes it (`lat[17]`, `lat[2, 5]`; for errors: device_logs.Where)."""
     import numpy as np
     from scipy.io import netcdf_file
 
@@ -249,16 +252,21 @@ def netcdf_as_csv(path: Path, out: Path) -> None:
             times = (times * (n // max(len(times), 1) + 1))[:n]
         cols = [_floats(v[k]) for k in (lat, lon, *extra)]
 
+        width = v[lat].shape[1] if len(obs_dims) == 2 else 0
+        where = ["variables"]
+
         def rows():
             for i in range(n):
                 la, lo = cols[0][i], cols[1][i]
                 if not times[i] and np.isnan(la):
                     continue  # the padding of a (trajectory, obs) array: no observation
+                where.append(f"{lat}[{i // width}, {i % width}]" if width else f"{lat}[{i}]")
                 yield [ids[i], times[i], "" if np.isnan(la) else repr(float(la)),
                        "" if np.isnan(lo) else repr(float(lo)),
                        *("" if np.isnan(c[i]) else repr(float(c[i])) for c in cols[2:])]  # fmt: skip
 
         write_csv(out, ["traj_id", "t", "lat", "lon", *extra], rows())
+    return where
 
 
 # -- OpenDocument spreadsheets --------------------------------------------------------------
@@ -280,22 +288,38 @@ def _ods_value(cell) -> str:  # noqa: ANN001 (an ElementTree element)
     return "\n".join("".join(p.itertext()) for p in cell if p.tag.endswith("}p")).strip()
 
 
-def ods_as_csv(path: Path, out: Path) -> None:
+def ods_as_csv(path: Path, out: Path) -> dict[Path, list[str]]:
     """The sheets of one table in an OpenDocument spreadsheet as CSVs: the largest sheet and
     every other with its header (`_ods_header`), as `.xlsx` reads a sheet per vehicle
     (spreadsheet._same_header_sheets); one sheet at `out`, several as `<sheet name>.csv`
     beside it, so a sheet without an id column is the trajectory of its name (apipath32: only
-    the largest sheet was read, the other vehicles dropped without a word)."""
+    the largest sheet was read, the other vehicles dropped without a word). Returns each
+    CSV's lines' sheet rows (`sheet 'Fleet' row 7`, for errors: device_logs.Where)."""
     sheets = _ods_sheets(path)
-    best = max(sheets, key=lambda s: sum(1 for r in s[1] if any(r)), default=("", []))
+    best = max(sheets, key=lambda s: sum(1 for r in s[1] if any(r)), default=("", [], []))
     head = _ods_header(best[1])
     same = [s for s in sheets if s is best or (head and _ods_header(s[1]) == head)]
-    for name, rows in same:
+    where: dict[Path, list[str]] = {}
+    for name, rows, numbers in same:
         into = (
             out if len(same) == 1 else out.with_name(f"{name.strip().lstrip('.') or 'sheet'}.csv")
         )
+        kept = [k for k, r in enumerate(rows) if any(r)]
         with into.open("w", newline="", encoding="utf-8") as dst:
-            csv.writer(dst, lineterminator="\n").writerows(r for r in rows if any(r))
+            csv.writer(dst, lineterminator="\n").writerows(pad_to_header([rows[k] for k in kept]))
+        broken = any("\n" in c or "\r" in c for k in kept for c in rows[k])  # lines are not rows
+        where[into] = [] if broken else [f"sheet {name!r} row {numbers[k]}" for k in kept]
+    return where
+
+
+def pad_to_header(rows: list[list[str]]) -> list[list[str]]:
+    """`rows` with those under the header (the first row of two or more cells) padded with
+    empty cells to its width: a sheet leaves a row's trailing empty cells out (.ods, XML 2003),
+    which the CSV reader would refuse as too few fields (a CF units row with no unit under the
+    last column: readfix32), while a one-cell title row above the header stays one cell."""
+    at = next((k for k, r in enumerate(rows) if sum(1 for c in r if c) >= 2), len(rows))
+    width = len(rows[at]) if at < len(rows) else 0
+    return rows[: at + 1] + [r + [""] * (width - len(r)) for r in rows[at + 1 :]]
 
 
 def _ods_header(rows: list[list[str]]) -> list[str]:
@@ -303,16 +327,17 @@ def _ods_header(rows: list[list[str]]) -> list[str]:
     return next((r for r in rows if sum(1 for c in r if c) >= 2), [])
 
 
-def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
-    """(name, rows) of each sheet of an OpenDocument spreadsheet, typed cells as text,
-    repeated cells and rows written out (empty padding not)."""
+def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]], list[int]]]:
+    """(name, rows, each row's number in the sheet) of each sheet of an OpenDocument
+    spreadsheet, typed cells as text, repeated cells and rows written out (empty padding not)."""
     try:
         with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
-            sheets: list[tuple[str, list[list[str]]]] = []
+            sheets: list[tuple[str, list[list[str]], list[int]]] = []
             rows: list[list[str]] = []
+            numbers: list[int] = []
             for event, el in iterparse(f, events=("start", "end")):
                 if event == "start" and el.tag == f"{_T}table":
-                    rows = []
+                    rows, numbers, n = [], [], 1
                 elif event == "end" and el.tag == f"{_T}table-row":
                     cells: list[str] = []
                     for c in el:
@@ -325,12 +350,16 @@ def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
                     while cells and not cells[-1]:
                         cells.pop()
                     k = int(el.get(f"{_T}number-rows-repeated") or 1)
-                    rows += [cells] * (min(k, _REPEAT_LIMIT) if cells else min(k, 1))
+                    copies = min(k, _REPEAT_LIMIT) if cells else min(k, 1)
+                    rows += [cells] * copies
+                    numbers += range(n, n + copies)
+                    n += k  # the sheet's row numbers: empty repeated rows count
                     el.clear()
                 elif event == "end" and el.tag == f"{_T}table":
                     while rows and not rows[-1]:
                         rows.pop()
-                    sheets.append((el.get(f"{_T}name") or f"sheet{len(sheets) + 1}", rows))
+                    name = el.get(f"{_T}name") or f"sheet{len(sheets) + 1}"
+                    sheets.append((name, rows, numbers[: len(rows)]))
     except (zipfile.BadZipFile, KeyError, SyntaxError) as e:  # ParseError is a SyntaxError
         raise TrajlmInputError(
             f"an OpenDocument spreadsheet that does not read ({e})",
@@ -340,6 +369,7 @@ def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
     return sheets
 
 
-def data_file_as_csv(kind: str, path: Path, out: Path) -> None:
-    """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`."""
-    {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv}[kind](path, out)
+def data_file_as_csv(kind: str, path: Path, out: Path) -> list[str] | dict[Path, list[str]]:
+    """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`; where its lines
+    come from (an .ods: for each sheet's CSV)."""
+    return {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv}[kind](path, out)

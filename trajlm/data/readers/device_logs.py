@@ -28,7 +28,12 @@ from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from trajlm.data.readers.binary_logs import is_ubx, is_wln, ubx_as_csv, wln_as_csv
-from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind, write_csv
+from trajlm.data.readers.data_files import (
+    data_file_as_csv,
+    data_file_kind,
+    pad_to_header,
+    write_csv,
+)
 from trajlm.data.readers.data_files import head as _head
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
@@ -107,7 +112,7 @@ def xml2003_as_csv(path: Path, out: Path) -> list[str] | None:
         raise TrajlmInputError("an XML Spreadsheet 2003 file with no rows", path=path)
     kept = [k for k, r in enumerate(best) if any(r)]
     with out.open("w", newline="", encoding="utf-8") as dst:
-        csv.writer(dst, lineterminator="\n").writerows(best[k] for k in kept)
+        csv.writer(dst, lineterminator="\n").writerows(pad_to_header([best[k] for k in kept]))
     broken = any("\n" in c or "\r" in c for k in kept for c in best[k])
     return None if broken else [at[k] for k in kept]
 
@@ -310,16 +315,15 @@ def _check_columns(path: Path, line: int, names: list[str]) -> None:
     )
 
 
-def as_csv(kind: str, path: Path, out: Path) -> Where | None:
-    """Write `path` (a file of `kind`, see `log_files`) as a CSV at `out`; where each CSV line
-    comes from in `path` (a line number, or a record's name), where the converter knows it
-    (errors name the source's line, not the CSV's: badfix32), else None."""
+def as_csv(kind: str, path: Path, out: Path) -> dict[Path, Where]:
+    """Write `path` (a file of `kind`, see `log_files`) as a CSV at `out` (an .ods's sheet per
+    vehicle: a CSV per sheet beside it); for each CSV, where each of its lines comes from in
+    `path` (a line number, or a record's name; errors name the source's line, not the CSV's:
+    badfix32, readfix32). A converter that cannot tell (a cell holding a line break) says []."""
     convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
-               "lorawan": lorawan_as_csv}  # fmt: skip
+               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv}  # fmt: skip
     if kind in convert:
-        return convert[kind](path, out)
-    if kind in ("ubx", "wln"):
-        (ubx_as_csv if kind == "ubx" else wln_as_csv)(path, out)
-    else:
-        data_file_as_csv(kind, path, out)
-    return None
+        where = convert[kind](path, out)
+        return {out: where or []}
+    where = data_file_as_csv(kind, path, out)
+    return where if isinstance(where, dict) else {out: where}

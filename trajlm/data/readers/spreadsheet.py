@@ -158,9 +158,9 @@ def sheets_as_csv(
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
             if logs:  # a folder of clips / days: a folder of CSVs, each file its trajectory
-                for f in logs[1]:
-                    if (at := as_csv(logs[0], f, into / f"{f.stem}.csv")) is not None:
-                        tmp.sources = {**getattr(tmp, "sources", {}), into / f"{f.stem}.csv": (f, at)}  # type: ignore[attr-defined]  # fmt: skip
+                for f in logs[1]:  # where each CSV line comes from in f, for errors
+                    at = as_csv(logs[0], f, into / f"{f.stem}.csv").items()
+                    tmp.sources = {**getattr(tmp, "sources", {}), **{c: (f, w) for c, w in at}}  # type: ignore[attr-defined]  # fmt: skip
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
