@@ -100,7 +100,7 @@ def _db(p: Path) -> None:
     db.close()
 
 
-def _nc(p: Path) -> None:
+def _nc(p: Path, ids: bool = True) -> None:
     from scipy.io import netcdf_file
 
     f = netcdf_file(p, "w", version=2)
@@ -111,9 +111,10 @@ def _nc(p: Path) -> None:
         v = f.createVariable(name, "d", ("obs",))
         v[:] = np.asarray(values, dtype="f8")
         v.units = units
-    ids = f.createVariable("trajectory", "i", ("obs",))
-    ids[:] = np.full(5, 1031, dtype="i4")
-    ids.cf_role = b"trajectory_id"
+    if ids:
+        role = f.createVariable("trajectory", "i", ("obs",))
+        role[:] = np.full(5, 1031, dtype="i4")
+        role.cf_role = b"trajectory_id"
     f.close()
 
 
@@ -138,3 +139,12 @@ def test_converted_files_errors_name_the_source(
     with pytest.raises(TrajlmInputError, match=said) as e:  # was: `drive.ubx!drive.csv line 4`
         read(p)
     assert ".csv" not in str(e.value)
+
+
+def test_a_flat_netcdf_without_a_trajectory_id_is_one_trajectory_named_after_it(
+    tmp_path: Path,
+) -> None:
+    p = tmp_path / "glider_07.nc"
+    _nc(p, ids=False)
+    df, _ = read(p, on_error="skip")  # was: "lat[0] field traj_id: missing trajectory id"
+    assert df["traj_id"].unique().to_list() == ["glider_07"] and df.height == 4

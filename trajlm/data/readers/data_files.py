@@ -227,7 +227,9 @@ def netcdf_as_csv(path: Path, out: Path) -> list[str]:
             )
         obs_dims = v[lat].dimensions
         n = int(np.prod(v[lat].shape))
-        ids = [""] * n
+        # no trajectory_id variable: a flat file is one trajectory named after it, as a CSV
+        # without an id column is (readfix32; was: "missing trajectory id" on its first row)
+        ids = [path.stem if len(obs_dims) == 1 else ""] * n
         role = next((k for k, x in v.items() if _attr(x, "cf_role") == "trajectory_id"), None)
         if role is not None:
             names = _strings(np.asarray(v[role][:]))
