@@ -89,3 +89,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         )
     },
 }
+
+# POST /ask's answer as /docs shows it (ask32b): a yes / no question's ``yes`` is true / false, any other's null
+ANSWER_EXAMPLE = {
+    "question": "was VAN-07 out on Monday?",
+    "plan": "list trips where vehicle = VAN-07, on Mon",
+    "plan_fields": {"action": "list", "vehicle": "VAN-07", "weekdays": ["mon"]},
+    "value": None,
+    "table": [
+        {
+            "traj_id": "J4",
+            "vehicle_id": "VAN-07",
+            "start": "2026-11-30 09:03:00",
+            "length_m": 6740.2,
+        }
+    ],
+    "answer": "yes: 1 trip\n...",
+    "yes": True,
+    "notes": [],
+}
