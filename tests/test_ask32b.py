@@ -60,3 +60,30 @@ def test_a_yes_no_answer_says_yes(asker) -> None:  # noqa: F811
     assert asker("Was VAN-07 out on Monday?").yes is True
     assert asker("Did T1 mow?").yes is False  # T1 sprays
     assert asker("List the trips of T1 on Tuesday").yes is None
+
+
+def test_cargo_bikes_on_ids_of_other_letters_are_refused_naming_the_kinds() -> None:
+    """set 32's A4: "How many km did the cargo bikes ride?" on VAN-* / EB-* ids with parcel labels was "no trip is
+    labelled 'bike'": now the refusal names the kinds the ids have (no rule ties "bikes" to EB safely)."""
+    from trajlm.llm.id_kinds import refuse_kind_not_in_ids
+
+    words = DataWords(
+        vehicles={"van-03": "VAN-03", "van-07": "VAN-07", "eb-1": "EB-1", "eb-2": "EB-2"},
+        labels=("groceries", "parcels", "returns"),
+    )
+    with pytest.raises(
+        CannotAnswer, match=r"no vehicle here reads as 'bikes': the ids' letters name EB, VAN"
+    ):
+        refuse_kind_not_in_ids("How many km did the cargo bikes ride?", words)
+    for q in (
+        "How far did EB-1 ride?",
+        "Which rider biked the most?",
+        "How many km did the vans drive?",
+    ):
+        refuse_kind_not_in_ids(
+            q, words
+        )  # one vehicle named, a verb, a kind the ids name: not refused
+    bikes = DataWords(vehicles=words.vehicles, labels=("bike", "walk"))
+    refuse_kind_not_in_ids(
+        "How many km did the bikes ride?", bikes
+    )  # a label of the data: its trips
