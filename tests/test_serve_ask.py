@@ -120,3 +120,24 @@ def test_a_refusal_is_the_clis_line(client, root):
         Asker(root / "stores" / "vans")(q)
     r = client.post("/ask", json={"question": q, "data": "vans"})
     assert r.status_code == 422 and r.json() == {"error": str(e.value), "field": "question"}
+
+
+def test_a_yes_no_question_has_a_yes_field(client):
+    """ask32b: /ask said yes / no only in its ``answer`` text; ``yes`` is true / false, null for other questions,
+    and /docs shows it."""
+    from trajlm.serve.examples import ANSWER_EXAMPLE
+
+    got = {}
+    for q in (
+        "did V3 drive on 20 October?",
+        "did V3 drive on 25 October?",
+        "how many trips did V3 make?",
+    ):
+        r = client.post("/ask", json={"question": q, "data": "vans"})
+        assert r.status_code == 200, r.text
+        got[q] = r.json()
+    assert [g["yes"] for g in got.values()] == [True, False, None]
+    assert got["did V3 drive on 20 October?"]["answer"].startswith("yes:")
+    assert set(ANSWER_EXAMPLE) == set(got["how many trips did V3 make?"])
+    docs = client.get("/openapi.json").json()["paths"]["/ask"]["post"]["responses"]["200"]
+    assert docs["content"]["application/json"]["example"]["yes"] is True

@@ -33,6 +33,18 @@ class Answer:
         False  # a yes / no question: the list's first line says yes or no (yes_no.py, set 32)
     )
 
+    @property
+    def yes(self) -> bool | None:
+        """A yes / no question's answer (True: some trip matches), None for any other question (ask32b)."""
+        if not self.yes_no:
+            return None
+        n = (
+            self.n_total
+            if self.n_total is not None
+            else (0 if self.table is None else len(self.table))
+        )
+        return n > 0
+
     def result(self) -> Any:
         """What the evaluation compares: the number, the text, the trips' ids in order, or the
         predicted positions (rounded to 1e-5 degrees)."""

@@ -17,9 +17,10 @@ from trajlm.llm.fleet_words import id_kinds
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer
 
-# the words synonyms.py rewrites into "vehicle(s)"; one before an id ("truck 12") is no kind
+# the words synonyms.py rewrites into "vehicle(s)"; one before an id ("truck 12") is no kind; "bikes" too (a mode
+# elsewhere: "the cargo bikes" on VAN / EB ids with parcel labels was "no trip is labelled 'bike'", ask32b)
 _KIND = re.compile(
-    r"(?<![\w\-/.'#])(vans?|trucks?|lorry|lorries|boats?|ships?|vessels?|yachts?)"
+    r"(?<![\w\-/.'#])(vans?|trucks?|lorry|lorries|boats?|ships?|vessels?|yachts?|bikes?|bicycles?)"
     r"(?![\w\-/#]|\s*[-_#]?\d)",
     re.I,
 )

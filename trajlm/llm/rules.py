@@ -94,6 +94,7 @@ from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 from trajlm.llm.work_words import work_words
+from trajlm.llm.yes_no import is_yes_no
 
 # "driven by the (whole) fleet", "of the entire fleet": every trip, as if unsaid (set 23: "answers per group ('by the
 # fleet')"); "per fleet" / "each fleet" are left to the group refusal
@@ -151,11 +152,15 @@ class RulePlanner:
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
-            said = re.match(r"did not understand '([^' ]+)'", e.reason)
-            line = said and unknown_mover_noun(question, self.words, said.group(1))
-            if not line:
-                raise
-            raise CannotAnswer(line) from None
+            if not (prefix and is_yes_no(question) and e.reason.startswith("no question about")):
+                said = re.match(r"did not understand '([^' ]+)'", e.reason)
+                line = said and unknown_mover_noun(question, self.words, said.group(1))
+                if not line:
+                    raise
+                raise CannotAnswer(line) from None
+            plan = QueryPlan(
+                action="list"
+            )  # "did any van drive?": the kind's trips, yes or no (ask32b)
         extra = {"vehicle_prefix": prefix} if prefix is not None else {}
         extra |= {"call_type": call} if call is not None else {}
         return replan(plan, **extra) if extra else plan

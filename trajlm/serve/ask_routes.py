@@ -7,7 +7,8 @@ The body names the question and the data: ``data``, a store directory under the 
 client may name only there: the server reads no other folder), or ``rows``, the points as a JSON table (``t``, ``lat``,
 ``lon``, and ``traj_id`` / ``vehicle_id`` / ``label`` where they have them; read as ``trajlm.ask`` reads a frame).
 ``tz`` and ``split`` are the CLI's options. The answer: the plan line the CLI prints, the plan's fields, the value
-(a number or a text) or the table's rows, the printed answer and its notes. A question no plan can express is one
+(a number or a text) or the table's rows, the printed answer, ``yes`` (true / false for a yes / no question such as
+"was VAN-07 out on Monday?", null for any other) and its notes. A question no plan can express is one
 422 line (the CLI's "can't answer that: ..." and exit 2), as is bad input. A prediction is POST /predict's (the
 server's model runs on its one model thread): asked here, it is one 422 line saying so. A store's ``Asker`` is kept
 for the next question (the last few stores, keyed by path, zone and split: planning then takes milliseconds).
@@ -28,7 +29,7 @@ from fastapi.responses import JSONResponse
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from trajlm.errors import TrajlmInputError
-from trajlm.serve.examples import EXAMPLES
+from trajlm.serve.examples import ANSWER_EXAMPLE, EXAMPLES
 from trajlm.serve.limits import ServeSettings
 
 KEEP_ASKERS = 4  # stores whose trip tables stay loaded between questions
@@ -130,7 +131,7 @@ def _answer_json(question: str, plan: Any, answer: Any) -> dict:
     value = answer.value
     value = _json(value) if isinstance(value, int | float | str) or value is None else str(value)
     return {"question": question, "plan": plan.describe(), "plan_fields": plan.key(), "value": value,
-            "table": table, "answer": str(answer).split("\nnote: ")[0], "notes": list(answer.notes)}  # fmt: skip
+            "table": table, "answer": str(answer).split("\nnote: ")[0], "yes": answer.yes, "notes": list(answer.notes)}  # fmt: skip
 
 
 def ask_routes(cfg: ServeSettings) -> APIRouter:
@@ -204,7 +205,9 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
         except CannotAnswer as e:  # the CLI's line as it prints it ("can't answer that: ...")
             return e
 
-    @router.post("/ask")
+    @router.post(
+        "/ask", responses={200: {"content": {"application/json": {"example": ANSWER_EXAMPLE}}}}
+    )
     async def ask(
         req: Annotated[AskRequest, Body(openapi_examples=EXAMPLES["/ask"])],
     ) -> JSONResponse:

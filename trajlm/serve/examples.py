@@ -89,3 +89,25 @@ EXAMPLES: dict[str, dict[str, Any]] = {
         )
     },
 }
+
+# POST /ask's answer as /docs shows it (ask32b): a yes / no question's ``yes`` is true / false, any other's null
+ANSWER_EXAMPLE = {
+    "question": "was VAN-07 out on Monday?",
+    "plan": "list trips (at most 20) | vehicle=VAN-07 | weekdays=['mon'] | days of the trip's start, "
+    "America/Los_Angeles",
+    "plan_fields": {"action": "list", "vehicle": "VAN-07", "weekdays": ["mon"]},
+    "value": None,
+    "table": [
+        {
+            "traj_id": "J4",
+            "start": "2026-11-30 09:03:00-08:00",
+            "duration_s": 1800.0,
+            "length_m": 8400.0,
+            "speed_kmh": 16.8,
+            "vehicle": "VAN-07",
+        }
+    ],  # fmt: skip
+    "answer": "yes: 1 trip\n(the table, printed)",
+    "yes": True,
+    "notes": [],
+}
