@@ -49,6 +49,7 @@ LAYERS[-1].add("_cli_points")  # the commands' point inputs (split out of _cli_i
 LAYERS[-1].add("cli_predict")  # `trajlm predict` (split out of cli.py)
 LAYERS[-1].add("cli_predict_output")  # `trajlm predict`: the input's names and times (tidy26)
 LAYERS[-1].add("cli_predict_words")  # `trajlm predict`: its warnings and notes as lines (tidy28)
+LAYERS[-1].add("cli_predict_answer")  # `trajlm predict`: its answers by path (split32)
 LAYERS[-1].add("cli_finetune")  # `trajlm finetune` (split out of cli.py)
 LAYERS[-1].add("cli_finetune_classify")  # `trajlm finetune --task classify` (classify21)
 LAYERS[-1].add("api_inputs")  # the API's times and origin/destination points (out of api.py)
