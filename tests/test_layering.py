@@ -49,6 +49,7 @@ LAYERS[-1].add("_cli_points")  # the commands' point inputs (split out of _cli_i
 LAYERS[-1].add("cli_predict")  # `trajlm predict` (split out of cli.py)
 LAYERS[-1].add("cli_predict_output")  # `trajlm predict`: the input's names and times (tidy26)
 LAYERS[-1].add("cli_predict_words")  # `trajlm predict`: its warnings and notes as lines (tidy28)
+LAYERS[-1].add("cli_predict_answer")  # `trajlm predict`: its answers by path (split32)
 LAYERS[-1].add("cli_finetune")  # `trajlm finetune` (split out of cli.py)
 LAYERS[-1].add("cli_finetune_classify")  # `trajlm finetune --task classify` (classify21)
 LAYERS[-1].add("api_inputs")  # the API's times and origin/destination points (out of api.py)
@@ -82,6 +83,7 @@ LAYERS[-1].add("cli_places")  # `trajlm places`, `trajlm next-place` (next32)
 LAYERS[-1].add("api_reach")  # TrajLM.reach over TrajLM.predict(seconds_ahead=) (eta31)
 LAYERS[-1].add("api_stays")  # a stay held by TrajLM.predict (newuser32)
 LAYERS[-1].add("api_reach_route")  # route-aware reach: past paths that went this way (reach32)
+LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
