@@ -21,7 +21,7 @@ import torch  # noqa: E402
 from subsec18_measure import err_m, truth  # noqa: E402
 
 import trajlm  # noqa: E402
-import trajlm.api as A  # noqa: E402
+import trajlm.api_at_times as A  # noqa: E402  (where predict's asked times read history_by_horizon)
 
 AHEAD = [0.5, 1.0, 2.0, 5.0, 10.0]
 
