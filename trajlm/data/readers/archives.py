@@ -16,8 +16,10 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from trajlm.data.readers._common import ReadLimits
@@ -104,7 +106,13 @@ def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> 
     """Yield `chunks`, then remove the extracted members. An error about an extracted member
     names it as `archive.zip!member` (session 17), not by its temporary path."""
     try:
-        yield from chunks
+        it, end = iter(chunks), object()
+        while True:
+            with warnings_name_sources(tmp):  # a chunk's warnings name `s.xlsx`, not `s.csv`
+                chunk = next(it, end)
+            if chunk is end:
+                return
+            yield chunk
     except TrajlmInputError as e:
         raise member_error(e, tmp) from None
     finally:
@@ -149,3 +157,44 @@ def _in_archive(path: object, archives: dict[Path, Path]) -> tuple[Path, str] | 
             continue
         return archive, member.as_posix()
     return None
+
+
+@contextmanager
+def warnings_name_sources(tmp: tempfile.TemporaryDirectory | None) -> Iterator[None]:
+    """Warnings inside the block that name a converted file's CSV (`s.csv: units row ...`) name
+    the user's file instead (`s.xlsx: ...`; a sheet or member of its own: `s.ods!P2.csv`),
+    re-emitted when the block ends. `tmp`: sheets_as_csv's folder (its `converted` set)."""
+    if tmp is None or not getattr(tmp, "converted", False):
+        yield
+        return
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")  # every one caught; the caller's filters act below
+        try:
+            yield
+        finally:
+            shown = _source_names(tmp)
+    for w in got:
+        said = str(w.message)
+        for csv, source in shown.items():
+            said = said.replace(f"{csv}:", f"{source}:")
+        warnings.warn_explicit(said, w.category, w.filename, w.lineno)
+
+
+def _source_names(tmp: tempfile.TemporaryDirectory) -> dict[str, str]:
+    """{converted file's name: the user's file it came from}, for warnings (file names only, as
+    warnings say them)."""
+    if (known := getattr(tmp, "shown", None)) is not None:
+        return known
+    shown: dict[str, str] = {}
+    for into, source in getattr(tmp, "archives", {}).items():
+        for f in sorted(into.rglob("*") if into.is_dir() else []):
+            if f.name in shown or not f.is_file():
+                continue
+            if log := getattr(tmp, "sources", {}).get(f):
+                shown[f.name] = log[0].name  # a converted log: the log, not its folder
+            else:
+                member = f.relative_to(into).as_posix()
+                one = f.stem == source.stem and f.parent == into  # the one file it converts to
+                shown[f.name] = source.name if one else f"{source.name}!{member}"
+    tmp.shown = shown  # type: ignore[attr-defined]
+    return shown

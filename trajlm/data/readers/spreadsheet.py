@@ -147,6 +147,7 @@ def sheets_as_csv(
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
+        tmp.converted = True  # type: ignore[attr-defined]  # warnings name p (archives.py)
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
