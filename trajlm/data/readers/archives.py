@@ -122,28 +122,42 @@ def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> 
 
 def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -> TrajlmInputError:
     """`e` itself, or for an error about a file extracted into `tmp` (its `archives`: folder ->
-    archive or workbook) the same error naming it `archive.zip!member`."""
+    archive or workbook) the same error naming it `archive.zip!member`; for a converted file
+    (sheets_as_csv) the user's file, with its own line where the conversion kept a map."""
     found = _in_archive(e.path, getattr(tmp, "archives", {}))
     if found is None:
         return e
     archive, member = found
-    old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
     if src := getattr(tmp, "sources", {}).get(Path(str(e.path))):
         log, lines = src  # a converted log (device_logs.as_csv): its own line, not the CSV's
         if not e.line or e.line <= len(lines):
             at = lines[e.line - 1] if e.line else None
-            where = "/".join(log.parts[-2:])
-            where += "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
-            where += f" field {e.field}" if e.field else ""
-            err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
-            err.path, err.field = str(log), e.field
-            err.line = at if isinstance(at, int) else None
-            return err
-    where = "/".join(archive.parts[-2:]) + "!" + member  # the whole member path
-    where += "".join(f" {k} {v}" for k, v in (("line", e.line), ("field", e.field)) if v)
+            said = "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
+            return _renamed(e, log, said, str(log), at if isinstance(at, int) else None)
+    if getattr(tmp, "converted", False) and _one_conversion(archive, member):
+        # SBS-1, SIRI, ArduPilot, Signal K, wide pairs, WKT lines: no line map kept; the
+        # user's file, and the line of it as converted (never the temporary CSV's name)
+        said = f" (as CSV) line {e.line}" if e.line else ""
+        return _renamed(e, archive, said, str(archive), None)
+    said = f"!{member}" + (f" line {e.line}" if e.line else "")  # the whole member path
+    return _renamed(e, archive, said, f"{archive}!{member}", e.line)
+
+
+def _renamed(
+    e: TrajlmInputError, file: Path, said: str, path: str, line: int | None
+) -> TrajlmInputError:
+    """`e` naming `parent/file{said}` (and its field) in place of the temporary file."""
+    old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
+    where = "/".join(file.parts[-2:]) + said + (f" field {e.field}" if e.field else "")
     err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
-    err.path, err.line, err.field = f"{archive}!{member}", e.line, e.field
+    err.path, err.line, err.field = path, line, e.field
     return err
+
+
+def _one_conversion(source: Path, member: str) -> bool:
+    """Whether `member` is the one CSV a non-workbook file was converted to (a workbook's sheet
+    keeps `book.xlsx!book.csv`, its sheet named)."""
+    return member == f"{source.stem}.csv" and source.suffix.lower() not in (".xlsx", ".xlsm")
 
 
 def _in_archive(path: object, archives: dict[Path, Path]) -> tuple[Path, str] | None:

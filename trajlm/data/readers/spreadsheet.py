@@ -165,10 +165,10 @@ def sheets_as_csv(
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
-            if html:
-                html_table_as_csv(p, into / f"{p.stem}.csv")
-            elif aligned:
-                aligned_table_as_csv(p, into / f"{p.stem}.csv")
+            if html or aligned:  # errors name the page's row / the text's line (archives.py)
+                csv_at = into / f"{p.stem}.csv"
+                at = (html_table_as_csv if html else aligned_table_as_csv)(p, csv_at)
+                tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
             elif wide:
                 wide_pairs_as_csv(p, into / f"{p.stem}.csv")
             elif signalk:
