@@ -101,3 +101,16 @@ def test_a_wide_tables_error_names_the_users_file_not_the_csv(tmp_path: Path) ->
     e = _error(p)
     assert str(e).startswith(f"{tmp_path.name}/stage.csv"), str(e)
     assert "!stage.csv" not in str(e) and "trajlm-xlsx" not in str(e) and e.path == str(p)
+
+
+def test_an_sbs1_logs_error_names_its_own_line(tmp_path: Path) -> None:
+    def msg(k: int, lat: str) -> str:
+        h = f"10:00:{k:02d}.000"
+        return f"MSG,3,1,1,4CA2D6,1,2026/03/18,{h},2026/03/18,{h},,35000,,,{lat},-6.2,,,0,0,0,0"
+
+    lines = ["MSG,8,1,1,4CA2D6,1,2026/03/18,10:00:00.000,2026/03/18,10:00:00.000,,,,,,,,,,,,0"] * 2
+    lines += [msg(k, f"{53.3 + k / 100:.5f}") for k in range(4)] + [msg(5, "north")]
+    (p := tmp_path / "feed.sbs").write_text("\n".join(lines) + "\n")
+    e = _error(p)  # was: `feed.sbs!feed.csv line 6` (the CSV: a header, no MSG,8)
+    assert str(e).startswith(f"{tmp_path.name}/feed.sbs line 7 field lat"), str(e)
+    assert (e.path, e.line) == (str(p), 7)

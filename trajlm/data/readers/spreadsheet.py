@@ -177,12 +177,12 @@ def sheets_as_csv(
                 wkt_lines_as_csv(p, into / f"{p.stem}.csv")
             elif fitcsv:
                 fit_csv_as_csv(p, into / f"{p.stem}.csv")
-            elif ardu:
-                ardupilot_as_csv(p, into / f"{p.stem}.csv")
+            elif ardu or sbs:  # errors name the log's own line (archives.py)
+                csv_at = into / f"{p.stem}.csv"
+                at = (ardupilot_as_csv if ardu else sbs1_as_csv)(p, csv_at)
+                tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
             elif siri:
                 siri_as_csv(siri, into / f"{p.stem}.csv")
-            elif sbs:
-                sbs1_as_csv(p, into / f"{p.stem}.csv")
             elif book:
                 if _write_csv(p, into / f"{p.stem}.csv") > 1:
                     out.append(
