@@ -86,29 +86,30 @@ def read_kept(
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
     from trajlm.data.readers.ais import keep_motion_columns
-    from trajlm.data.readers.archives import member_error
+    from trajlm.data.readers.archives import member_error, warnings_name_sources
     from trajlm.data.readers.detect import naive_times
     from trajlm.data.readers.owner_columns import keep_owner_column
     from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 
     paths, sheets = sheets_as_csv([path], "auto", layer_of(columns))
     try:
-        try:
-            fmt = detect_format(paths)
-        except TrajlmInputError as e:
-            if sheets is None:  # nothing converted, and no reader knows the file
-                raise UnknownFormat(str(e)) from None
-            raise
-        columns, _ = resolve_columns(paths, fmt, columns)
-        columns, _ = keep_owner_column(paths, fmt, columns)
-        columns, _ = keep_label_column(paths, fmt, columns)
-        columns, _ = keep_motion_columns(paths, fmt, columns)
-        for accuracy in (False, True):  # sensors, then the fix's error estimate
-            columns, _ = keep_sensor_columns(paths, fmt, columns, accuracy=accuracy)
-        columns, _ = keep_argos_column(paths, fmt, columns)
-        if say_naive and (naive := naive_times(paths, fmt, columns)):
-            warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
-        return read(paths, fmt, columns=columns, on_error=on_error)
+        with warnings_name_sources(sheets):  # `s.xlsx: ...`, not the sheet's CSV
+            try:
+                fmt = detect_format(paths)
+            except TrajlmInputError as e:
+                if sheets is None:  # nothing converted, and no reader knows the file
+                    raise UnknownFormat(str(e)) from None
+                raise
+            columns, _ = resolve_columns(paths, fmt, columns)
+            columns, _ = keep_owner_column(paths, fmt, columns)
+            columns, _ = keep_label_column(paths, fmt, columns)
+            columns, _ = keep_motion_columns(paths, fmt, columns)
+            for accuracy in (False, True):  # sensors, then the fix's error estimate
+                columns, _ = keep_sensor_columns(paths, fmt, columns, accuracy=accuracy)
+            columns, _ = keep_argos_column(paths, fmt, columns)
+            if say_naive and (naive := naive_times(paths, fmt, columns)):
+                warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
+            return read(paths, fmt, columns=columns, on_error=on_error)
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:

@@ -31,7 +31,7 @@ from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers._naive_times import text_offset_s
 from trajlm.data.readers.ais import keep_motion_columns
-from trajlm.data.readers.archives import member_error
+from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
 from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
@@ -131,11 +131,12 @@ def ingest(
     sources = [str(Path(p)) for p in paths]
     paths, sheets = sheets_as_csv(list(map(Path, paths)), format, layer_of(column_map))  # .xlsx
     try:
-        return _ingest(paths, format, out, preset=preset, on_error=on_error,
-                       clean_overrides=clean_overrides, column_map=column_map,
-                       column_preset=column_preset, progress=progress, overwrite=overwrite,
-                       chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
-                       sources=sources, keep_copies=keep_copies)  # fmt: skip
+        with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
+            return _ingest(paths, format, out, preset=preset, on_error=on_error,
+                           clean_overrides=clean_overrides, column_map=column_map,
+                           column_preset=column_preset, progress=progress, overwrite=overwrite,
+                           chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
+                           sources=sources, keep_copies=keep_copies)  # fmt: skip
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:

@@ -31,7 +31,12 @@ from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers._sources import byte_copies
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
-from trajlm.data.readers.archives import cleanup_after, member_error, unpack
+from trajlm.data.readers.archives import (
+    cleanup_after,
+    member_error,
+    unpack,
+    warnings_name_sources,
+)
 from trajlm.data.readers.detect import (
     TRACK_FORMATS as TRACK_FORMATS,
 )
@@ -118,7 +123,10 @@ def _open(
         layer_of(columns),
     )
     try:
-        ctx, chunks = _open_read(paths, format, on_error, columns, chunk_rows, limits, keep_copies)
+        with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
+            ctx, chunks = _open_read(
+                paths, format, on_error, columns, chunk_rows, limits, keep_copies
+            )
     except TrajlmInputError as e:
         if sheets is not None:
             sheets.cleanup()

@@ -38,13 +38,17 @@ def is_aligned_table(path: Path) -> bool:
     return len(widths) == 1 and widths.pop() >= 3
 
 
-def aligned_table_as_csv(path: Path, out: Path) -> None:
-    """Write the whitespace-aligned table `path` (comments and blank lines left out) as a CSV."""
+def aligned_table_as_csv(path: Path, out: Path) -> list[int]:
+    """Write the whitespace-aligned table `path` (comments and blank lines left out) as a CSV;
+    the line of `path` each CSV line comes from (errors name the user's line, archives.py)."""
+    at = []
     with (
         path.open(encoding="utf-8-sig", errors="replace") as src,
         out.open("w", newline="", encoding="utf-8") as dst,
     ):
         w = csv.writer(dst, lineterminator="\n")
-        for line in src:
+        for n, line in enumerate(src, 1):
             if line.strip() and not line.lstrip().startswith(_COMMENT):
                 w.writerow(line.split())
+                at.append(n)
+    return at

@@ -16,8 +16,10 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from trajlm.data.readers._common import ReadLimits
@@ -104,7 +106,13 @@ def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> 
     """Yield `chunks`, then remove the extracted members. An error about an extracted member
     names it as `archive.zip!member` (session 17), not by its temporary path."""
     try:
-        yield from chunks
+        it, end = iter(chunks), object()
+        while True:
+            with warnings_name_sources(tmp):  # a chunk's warnings name `s.xlsx`, not `s.csv`
+                chunk = next(it, end)
+            if chunk is end:
+                return
+            yield chunk
     except TrajlmInputError as e:
         raise member_error(e, tmp) from None
     finally:
@@ -114,28 +122,42 @@ def cleanup_after(chunks: Iterator, tmp: tempfile.TemporaryDirectory | None) -> 
 
 def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -> TrajlmInputError:
     """`e` itself, or for an error about a file extracted into `tmp` (its `archives`: folder ->
-    archive or workbook) the same error naming it `archive.zip!member`."""
+    archive or workbook) the same error naming it `archive.zip!member`; for a converted file
+    (sheets_as_csv) the user's file, with its own line where the conversion kept a map."""
     found = _in_archive(e.path, getattr(tmp, "archives", {}))
     if found is None:
         return e
     archive, member = found
-    old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
     if src := getattr(tmp, "sources", {}).get(Path(str(e.path))):
         log, lines = src  # a converted log (device_logs.as_csv): its own line, not the CSV's
         if not e.line or e.line <= len(lines):
             at = lines[e.line - 1] if e.line else None
-            where = "/".join(log.parts[-2:])
-            where += "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
-            where += f" field {e.field}" if e.field else ""
-            err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
-            err.path, err.field = str(log), e.field
-            err.line = at if isinstance(at, int) else None
-            return err
-    where = "/".join(archive.parts[-2:]) + "!" + member  # the whole member path
-    where += "".join(f" {k} {v}" for k, v in (("line", e.line), ("field", e.field)) if v)
+            said = "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
+            return _renamed(e, log, said, str(log), at if isinstance(at, int) else None)
+    if getattr(tmp, "converted", False) and _one_conversion(archive, member):
+        # SBS-1, SIRI, ArduPilot, Signal K, wide pairs, WKT lines: no line map kept; the
+        # user's file, and the line of it as converted (never the temporary CSV's name)
+        said = f" (as CSV) line {e.line}" if e.line else ""
+        return _renamed(e, archive, said, str(archive), None)
+    said = f"!{member}" + (f" line {e.line}" if e.line else "")  # the whole member path
+    return _renamed(e, archive, said, f"{archive}!{member}", e.line)
+
+
+def _renamed(
+    e: TrajlmInputError, file: Path, said: str, path: str, line: int | None
+) -> TrajlmInputError:
+    """`e` naming `parent/file{said}` (and its field) in place of the temporary file."""
+    old = TrajlmInputError("", path=e.path, line=e.line, field=e.field)
+    where = "/".join(file.parts[-2:]) + said + (f" field {e.field}" if e.field else "")
     err = TrajlmInputError(f"{where}: {str(e)[len(str(old)) :]}")
-    err.path, err.line, err.field = f"{archive}!{member}", e.line, e.field
+    err.path, err.line, err.field = path, line, e.field
     return err
+
+
+def _one_conversion(source: Path, member: str) -> bool:
+    """Whether `member` is the one CSV a non-workbook file was converted to (a workbook's sheet
+    keeps `book.xlsx!book.csv`, its sheet named)."""
+    return member == f"{source.stem}.csv" and source.suffix.lower() not in (".xlsx", ".xlsm")
 
 
 def _in_archive(path: object, archives: dict[Path, Path]) -> tuple[Path, str] | None:
@@ -149,3 +171,44 @@ def _in_archive(path: object, archives: dict[Path, Path]) -> tuple[Path, str] | 
             continue
         return archive, member.as_posix()
     return None
+
+
+@contextmanager
+def warnings_name_sources(tmp: tempfile.TemporaryDirectory | None) -> Iterator[None]:
+    """Warnings inside the block that name a converted file's CSV (`s.csv: units row ...`) name
+    the user's file instead (`s.xlsx: ...`; a sheet or member of its own: `s.ods!P2.csv`),
+    re-emitted when the block ends. `tmp`: sheets_as_csv's folder (its `converted` set)."""
+    if tmp is None or not getattr(tmp, "converted", False):
+        yield
+        return
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")  # every one caught; the caller's filters act below
+        try:
+            yield
+        finally:
+            shown = _source_names(tmp)
+    for w in got:
+        said = str(w.message)
+        for csv, source in shown.items():
+            said = said.replace(f"{csv}:", f"{source}:")
+        warnings.warn_explicit(said, w.category, w.filename, w.lineno)
+
+
+def _source_names(tmp: tempfile.TemporaryDirectory) -> dict[str, str]:
+    """{converted file's name: the user's file it came from}, for warnings (file names only, as
+    warnings say them)."""
+    if (known := getattr(tmp, "shown", None)) is not None:
+        return known
+    shown: dict[str, str] = {}
+    for into, source in getattr(tmp, "archives", {}).items():
+        for f in sorted(into.rglob("*") if into.is_dir() else []):
+            if f.name in shown or not f.is_file():
+                continue
+            if log := getattr(tmp, "sources", {}).get(f):
+                shown[f.name] = log[0].name  # a converted log: the log, not its folder
+            else:
+                member = f.relative_to(into).as_posix()
+                one = f.stem == source.stem and f.parent == into  # the one file it converts to
+                shown[f.name] = source.name if one else f"{source.name}!{member}"
+    tmp.shown = shown  # type: ignore[attr-defined]
+    return shown

@@ -40,9 +40,11 @@ def _utc(week: float, ms: float) -> str:
     return datetime.fromtimestamp(gps - leap, UTC).isoformat(timespec="milliseconds")
 
 
-def ardupilot_as_csv(path: Path, out: Path) -> None:
-    """Write the GPS fixes of the text DataFlash log `path` as a CSV at `out`."""
+def ardupilot_as_csv(path: Path, out: Path) -> list[int | None]:
+    """Write the GPS fixes of the text DataFlash log `path` as a CSV at `out`; the line of
+    `path` each CSV line comes from (None: the header; errors name it, archives.py)."""
     cols: list[str] | None = None
+    at: list[int | None] = [None]
     n = 0
     with (
         path.open(encoding="utf-8", errors="replace", newline="") as src,
@@ -72,6 +74,7 @@ def ardupilot_as_csv(path: Path, out: Path) -> None:
                 continue  # no GPS time yet (before the first fix): not a point in time
             w.writerow([when, row["Lat"] if fix else "", row["Lng"] if fix else "",
                         row.get("Alt", ""), row.get("NSats", "")])  # fmt: skip
+            at.append(k)
             n += 1
     if n == 0:
         raise TrajlmInputError(
@@ -79,3 +82,4 @@ def ardupilot_as_csv(path: Path, out: Path) -> None:
             "or a log of another vehicle's sensors only)",
             path=path,
         )
+    return at

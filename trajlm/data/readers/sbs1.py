@@ -36,16 +36,18 @@ def is_sbs1(path: Path) -> bool:
     return False
 
 
-def sbs1_as_csv(path: Path, out: Path) -> None:
-    """Write the position messages of the BaseStation file `path` as a CSV at `out`."""
+def sbs1_as_csv(path: Path, out: Path) -> list[int | None]:
+    """Write the position messages of the BaseStation file `path` as a CSV at `out`; the line
+    of `path` each CSV line comes from (None: the header; errors name it, archives.py)."""
     n = cut = 0
+    at: list[int | None] = [None]
     with (
         path.open(encoding="utf-8", errors="replace", newline="") as src,
         out.open("w", newline="", encoding="utf-8") as dst,
     ):
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(HEADER)
-        for f in csv.reader(src):
+        for f in (r := csv.reader(src)):
             if f and f[0] == "MSG" and len(f) < 16:  # a line cut short (a dropped connection)
                 cut += 1
                 continue
@@ -56,6 +58,7 @@ def sbs1_as_csv(path: Path, out: Path) -> None:
             when = f"{f[6].strip().replace('/', '-')}T{f[7].strip()}"
             w.writerow([f[4].strip().upper(), when, f[14].strip(), f[15].strip(), f[11].strip(),
                         f[10].strip(), f[1].strip()])  # fmt: skip
+            at.append(r.line_num)
             n += 1
     if cut:  # was skipped without a word (badin20)
         warnings.warn(
@@ -68,3 +71,4 @@ def sbs1_as_csv(path: Path, out: Path) -> None:
             "and longitude): no trajectory to read",
             path=path,
         )
+    return at

@@ -147,6 +147,7 @@ def sheets_as_csv(
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
+        tmp.converted = True  # type: ignore[attr-defined]  # warnings name p (archives.py)
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
@@ -164,10 +165,10 @@ def sheets_as_csv(
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
-            if html:
-                html_table_as_csv(p, into / f"{p.stem}.csv")
-            elif aligned:
-                aligned_table_as_csv(p, into / f"{p.stem}.csv")
+            if html or aligned:  # errors name the page's row / the text's line (archives.py)
+                csv_at = into / f"{p.stem}.csv"
+                at = (html_table_as_csv if html else aligned_table_as_csv)(p, csv_at)
+                tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
             elif wide:
                 wide_pairs_as_csv(p, into / f"{p.stem}.csv")
             elif signalk:
@@ -176,12 +177,12 @@ def sheets_as_csv(
                 wkt_lines_as_csv(p, into / f"{p.stem}.csv")
             elif fitcsv:
                 fit_csv_as_csv(p, into / f"{p.stem}.csv")
-            elif ardu:
-                ardupilot_as_csv(p, into / f"{p.stem}.csv")
+            elif ardu or sbs:  # errors name the log's own line (archives.py)
+                csv_at = into / f"{p.stem}.csv"
+                at = (ardupilot_as_csv if ardu else sbs1_as_csv)(p, csv_at)
+                tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
             elif siri:
                 siri_as_csv(siri, into / f"{p.stem}.csv")
-            elif sbs:
-                sbs1_as_csv(p, into / f"{p.stem}.csv")
             elif book:
                 if _write_csv(p, into / f"{p.stem}.csv") > 1:
                     out.append(
