@@ -40,6 +40,7 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     subsecond_note,
 )
 from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
+from trajlm.llm.every_vehicle import is_every
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
@@ -205,6 +206,8 @@ class Asker:
             answer.notes.append(self._started_there(plan))
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
+            if is_every(question) and plan.vehicle is None and "vehicle" in trips.columns:
+                answer.every = self._every(plan, trips)  # "were all the vans out" (set 33)
             if answer.n_total == 0 and (gone := self._no_trip_that_day(plan, trips)):
                 answer.notes.append(gone)
         if (
@@ -225,6 +228,16 @@ class Asker:
         answer = self.run(self.plan(question))
         answer.seconds = time.perf_counter() - t0
         return answer
+
+    def _every(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:
+        """The vehicles of the plan's group (its ``vehicle_prefix``, else every vehicle) with no trip the plan
+        matches, and how many the group has ("were all the vans out on Tuesday": VAN-03 had none; set 33)."""
+        from trajlm.llm.query import select_trips
+
+        group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
+        expected = set(select_trips(group, self.points, trips)["vehicle"].drop_nulls().to_list())
+        found = set(select_trips(plan, self.points, trips)["vehicle"].drop_nulls().to_list())
+        return sorted(expected - found), len(expected)
 
     def _no_trip_that_day(self, plan: QueryPlan, trips: pl.DataFrame) -> str | None:
         """The note under a "no" where the days / hours asked hold no trip of any vehicle at all
