@@ -100,6 +100,12 @@ def test_were_all_the_vans_out_checks_every_van(fleet, fleet_asker) -> None:
     a = fleet_asker("Were all the vans out on Monday?")
     assert a.yes is True and str(a).startswith("yes: all 3 vehicles have trips")
     assert fleet_asker("Did all the e-bikes ride on Tuesday?").yes is True
+    for q in (
+        "Did every van go out on Tuesday?",
+        "Did each of the vans drive on Tuesday?",
+    ):  # the paraphrases' words
+        assert fleet_asker(q).yes is False, q
+    assert fleet_asker("Did any van go out on Tuesday?").yes is True
     assert fleet_asker("Were any vans out on Tuesday?").yes is True  # one van is enough: unchanged
     # "all the runs" asks of each run, not of each vehicle: no per-vehicle check
     assert fleet_asker("Were all the van runs longer than 1 km?").every is None

@@ -12,12 +12,13 @@ import re
 
 from trajlm.llm.yes_no import YES_NO
 
-# "were all the vans ...", "did all of the ferries ...", "were all our e-bikes ...", "were all vans ..."; never
+# "were all the vans ...", "did all of the ferries ...", "were all our e-bikes ...", "did every van ..."; never
 # about trips ("were all the bus trips longer than 5 km" asks of each trip, not of each vehicle: left as it was)
 _TRIP_WORDS = (r"trips?|runs?|journeys?|rides?|voyages?|crossings?|rounds?|deliver(?:y|ies)|stays?|tracks?|flights?"
                r"|walks?|jobs?|tasks?|movements?|sessions?|tours?|shifts?|stops?|days?|times?")  # fmt: skip
+_EVERY = r"(?:all\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?|every\s+|each\s+(?:of\s+(?:the|our|my)\s+)?)"
 _ALL = re.compile(
-    YES_NO.pattern + r"all\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?(?=[a-z])"
+    YES_NO.pattern + _EVERY + r"(?=[a-z])"
     rf"(?!(?:[\w\-']+\s+){{0,2}}(?:{_TRIP_WORDS})\b)",
     re.I,
 )
@@ -35,7 +36,7 @@ def as_any(question: str) -> str:
 
 
 def _any(m: re.Match) -> str:
-    return re.sub(r"all\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?$", "any ", m.group(0), flags=re.I)
+    return re.sub(_EVERY + "$", "any ", m.group(0), flags=re.I)
 
 
 def every_head(missing: list[str], expected: int, n_trips: int) -> str:
