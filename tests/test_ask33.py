@@ -43,16 +43,21 @@ def _track(unit: str, trip: str, t0: pd.Timestamp, mps: float, n: int, stop: int
     return rows
 
 
-def _hav(a: pd.DataFrame) -> pd.Series:
-    """Each trip's length in m (fix-to-fix great circles), with pandas."""
-    a = a.sort_values(["traj_id", "t"])
+def _to_next_m(a: pd.DataFrame) -> pd.Series:
+    """Each fix's great-circle metres to the next fix of its trip (NaN at a trip's last fix), with pandas;
+    ``a`` sorted by trip and time."""
     la, lo = np.radians(a.lat), np.radians(a.lon)
     d = (
         np.sin((la.shift(-1) - la) / 2) ** 2
         + np.cos(la) * np.cos(la.shift(-1)) * np.sin((lo.shift(-1) - lo) / 2) ** 2
     )
-    m = 2 * 6_371_008.8 * np.arcsin(np.sqrt(d))
-    return m.where(a.traj_id.eq(a.traj_id.shift(-1)), 0.0).groupby(a.traj_id).sum()
+    return (2 * 6_371_008.8 * np.arcsin(np.sqrt(d))).where(a.traj_id.eq(a.traj_id.shift(-1)))
+
+
+def _hav(a: pd.DataFrame) -> pd.Series:
+    """Each trip's length in m (fix-to-fix great circles), with pandas."""
+    a = a.sort_values(["traj_id", "t"])
+    return _to_next_m(a).fillna(0.0).groupby(a.traj_id).sum()
 
 
 @pytest.fixture(scope="module")
@@ -153,14 +158,7 @@ def test_runs_that_did_not_stop(fleet, fleet_asker) -> None:
 
 def _steps(f: pd.DataFrame) -> pd.Series:
     """Each fix's speed to the next in m/s (NaN at a trip's last fix), with pandas."""
-    la, lo = np.radians(f.lat), np.radians(f.lon)
-    d = (
-        np.sin((la.shift(-1) - la) / 2) ** 2
-        + np.cos(la) * np.cos(la.shift(-1)) * np.sin((lo.shift(-1) - lo) / 2) ** 2
-    )
-    m = 2 * 6_371_008.8 * np.arcsin(np.sqrt(d))
-    v = m / (f.t.shift(-1) - f.t).dt.total_seconds()
-    return v.where(f.traj_id.eq(f.traj_id.shift(-1)))
+    return _to_next_m(f) / (f.t.shift(-1) - f.t).dt.total_seconds()
 
 
 def test_shift_labels_and_how_many(fleet, fleet_asker) -> None:
