@@ -214,6 +214,32 @@ def test_crossings_are_the_crossing_label(ferries) -> None:
     assert asker("Were all the ferries out on Monday?").yes is True
 
 
+def test_were_all_the_crossings_asks_of_each_trip(ferries) -> None:
+    """ "Were all the crossings longer than X?" was "yes" where any one crossing was: now of each crossing."""
+    asker = Asker(ferries)
+    f = ferries.sort_values(["traj_id", "t"])
+    crossing = f.groupby("traj_id").label.first() == "crossing"
+    km = _hav(f)[crossing] / 1000
+    cut = round(float(np.median(km)), 3)  # about half the crossings are longer: some, not all
+    short = sorted(km.index[km <= cut])
+    assert 0 < len(short) < len(km)
+    a = asker(f"Were all the crossings longer than {cut} km?")
+    assert a.yes is False and str(a).startswith(
+        f"no: {len(short)} of {len(km)} trips do not ({', '.join(short[:5])}"
+    )
+    a = asker(f"Were all the crossings longer than {round(km.min() * 0.9, 3)} km?")
+    assert a.yes is True and str(a).startswith(f"yes: all {len(km)} trips do")
+    a = asker(
+        "Were all the charters faster than 100 km/h?"
+    )  # a label's noun: its trips, not the vehicles
+    assert a.yes is False and a.every is None and a.all_trips is not None
+    with pytest.raises(CannotAnswer, match="'all the trips' asks of each trip"):
+        asker("Were all the crossings on Monday?")
+    assert (
+        asker(f"Were any crossings longer than {cut} km?").yes is True
+    )  # one is enough: unchanged
+
+
 def _phone() -> pd.DataFrame:
     """A phone app's export: participants P01 / P02, segments stay / walk / bike / stay / bus / stay on Mon 30 Nov
     (a stay's fixes 5 min apart, 10 m of jitter), keyed by ``participant_id`` and ``segment_id``."""

@@ -145,9 +145,8 @@ class RulePlanner:
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
-        question = as_any(
-            question
-        )  # "were all the vans out": their trips, checked per van (every_vehicle.py)
+        # "were all the vans out": their trips, checked per van (every_vehicle.py)
+        question = as_any(question, self.words.labels)
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
