@@ -128,11 +128,15 @@ def test_a_runs_own_recover_radii_are_written_loaded_and_used(run):
         load_recover_spread,
         spread_columns,
     )
-    from trajlm.eval.run_recover_radii import fit_run_recover_radii
+    from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS, fit_run_recover_radii
 
     best = run["dir"] / "run" / "best"
-    assert not (best / RECOVER_RADII_FILE).exists()  # `trajlm train` writes none (session 31)
-    got = fit_run_recover_radii(run["model"], run["val"], best)
+    # ~16 val trips, under the floor: `trajlm train` writes none and says why (uncert33)
+    assert not (best / RECOVER_RADII_FILE).exists()
+    summary = json.loads((run["dir"] / "run" / "train_summary.json").read_text())
+    assert summary["recover_radii"].startswith("none fitted")
+    assert f"fewer than the {MIN_VAL_TRIPS}" in summary["recover_radii"]
+    got = fit_run_recover_radii(run["model"], run["val"], best, min_trips=0)
     assert got["recover_radii"].startswith("fitted on") and got["recover_radii_s"] < 60
     doc = json.loads((best / RECOVER_RADII_FILE).read_text())
     assert len(doc["weights_sha1"]) == 40 and doc["noise_floor"] == NOISE_FLOOR

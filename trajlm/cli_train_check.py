@@ -233,3 +233,38 @@ def radii_summary(run: Path, data: Path, summary: dict, lm_class: type | None,
     if path.exists():
         path.write_text(json.dumps({**json.loads(path.read_text()), **got}, indent=2))
     return {**summary, **got}
+
+
+def recover_radii_summary(run: Path, data: Path, summary: dict, lm_class: type | None,
+                          threads: int | None = None) -> dict:  # fmt: skip
+    """Fit the kept model's recover_radii.json on the store's val split where val has at least
+    ``MIN_VAL_TRIPS`` trips (eval/run_recover_radii.py, uncert33), after the val verdict is
+    saved: the model is loaded as ``TrajLM.from_pretrained(RUN)`` loads it, so the fit's answers
+    are a user's call's (the saved verdict read). One line either way, added to ``summary`` and
+    RUN/train_summary.json; a corpus or a store without val: nothing (nothing was measured); a
+    failure is one warning line."""
+    if lm_class is None:
+        return summary
+    from trajlm.data.corpus import is_corpus
+
+    if is_corpus(data):
+        return summary
+    try:
+        from trajlm.data.store import read_store
+        from trajlm.eval.run_recover_radii import fit_run_recover_radii
+        from trajlm.model.weights import resolve_weights
+
+        val = read_store(data, split="val").drop("split", strict=False)
+        if not val.height:
+            return summary
+        lm = lm_class.from_pretrained(run, threads=threads)
+        got = fit_run_recover_radii(lm, val, resolve_weights(run, log=False))
+    except Exception as e:  # the run is trained and saved: the fit's failure is said
+        io.warn(f"recovery radii (recover radii=) were not fitted on val, none answer: {e}")
+        return summary
+    io.tell(f"recovery radii: {got['recover_radii']} ({got['recover_radii_s']} s)",
+            VerdictNoteWarning)  # fmt: skip
+    path = run / "train_summary.json"
+    if path.exists():
+        path.write_text(json.dumps({**json.loads(path.read_text()), **got}, indent=2))
+    return {**summary, **got}

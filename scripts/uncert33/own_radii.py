@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import warnings
 from pathlib import Path
 
@@ -298,8 +299,25 @@ def floor(pairs: list[str], draws: int = 20, sizes: tuple[int, ...] = (10, 20, 4
                   f"{int((g < 85).sum())} |", flush=True)  # fmt: skip
 
 
-def fit(pairs: list[str]) -> None:
-    """Copies of RUN=STORE's runs under OUT/fits, fitted as `trajlm train` would fit them."""
+def fit(pairs: list[str], loaded: bool = False) -> None:
+    """Copies of RUN=STORE's runs under OUT/fits, fitted as `trajlm train` would fit them.
+    ``loaded`` (OUT/fits_loaded): the model as ``TrajLM.from_pretrained(copy)`` loads it, so
+    its recover path reads the run's saved verdict as a user's call does (the default, as
+    uncert31's run_cover.py: the kept weights alone, no verdict: the bridge's call check)."""
+    if loaded:
+        from trajlm import TrajLM
+        from trajlm.data.store import read_store
+        from trajlm.eval.run_recover_radii import fit_run_recover_radii
+
+        for pair in pairs:
+            run, store = pair.split("=")
+            copy = OUT / "fits_loaded" / Path(run).name
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(run, copy)
+            val = read_store(store, split="val").drop("split", strict=False)
+            got = fit_run_recover_radii(TrajLM.from_pretrained(copy, threads=1), val, copy / "best")
+            print(f"{copy.name}: {got['recover_radii']} ({got['recover_radii_s']} s)", flush=True)
+        return
     import sys
 
     import torch
@@ -321,6 +339,7 @@ def main() -> None:
     ap.add_argument("--trips", type=int, default=10**6)
     ap.add_argument("--out", help="answers: the Parquet file to write")
     ap.add_argument("--drop-near", help="answers: leave out trips `overlap` finds near this store")
+    ap.add_argument("--loaded", action="store_true", help="fit: through from_pretrained")
     ap.add_argument("--before", default="trajlm/checkpoints/trajlm-small",
                     help="read: the folder whose recover_radii.json is 'shipped'")  # fmt: skip
     a = ap.parse_args()
@@ -331,7 +350,7 @@ def main() -> None:
     elif a.what == "answers":
         answers(a.args[0], a.args[1], a.trips, Path(a.out), a.drop_near)
     elif a.what == "fit":
-        fit(a.args)
+        fit(a.args, a.loaded)
     elif a.what == "read":
         read(a.args, a.before)
     else:
