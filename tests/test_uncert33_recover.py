@@ -6,22 +6,16 @@ written beside the kept weights and `recover(radii=)` answers with its factors."
 from __future__ import annotations
 
 import json
-import warnings
 
 import numpy as np
 import polars as pl
 import pytest
 from helpers import LinearRecover as Linear
-from reliability_helpers import TINY
+from helpers import assert_recover_answers_with, tiny_fit_run
 
-import trajlm
-from trajlm.data.ingest import synth_store
-from trajlm.data.store import read_store
 from trajlm.eval.recover_spread import (
     RECOVER_RADII_FILE,
-    gap_features,
     load_recover_spread,
-    spread_columns,
 )
 from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS, fit_run_recover_radii, val_trips
 
@@ -75,22 +69,13 @@ def test_the_floor_counts_trips_of_three_fixes_and_fits_from_it(tmp_path):
 def run(tmp_path_factory) -> dict:
     """A 2-step tiny `TrajLM.fit` (`trajlm train`'s body) on a synthetic store whose val split
     has at least MIN_VAL_TRIPS trips."""
-    d = tmp_path_factory.mktemp("uncert33")
-    synth_store(d / "s", n_trajectories=240, seed=2, overwrite=False)
-    (d / "tiny.toml").write_text(TINY)
-    with warnings.catch_warnings(record=True) as said:
-        warnings.simplefilter("always")
-        model = trajlm.TrajLM.fit(d / "s", d / "run", config=d / "tiny.toml", max_steps=2,
-                                  seed=0, threads=1)  # fmt: skip
-    val = read_store(d / "s", split="val").drop("split")
-    return {"dir": d, "model": model, "val": val, "said": [str(w.message) for w in said]}
+    return tiny_fit_run(tmp_path_factory.mktemp("uncert33"), 240, 2)
 
 
 @pytest.mark.slow  # trains a tiny run and fits its recovery radii (~40 s on 2 shared cores)
 @pytest.mark.filterwarnings("ignore::trajlm.model.coverage.CoverageWarning")
 @pytest.mark.filterwarnings("ignore::trajlm.tasks.fallback_recover.FallbackWarning")
 def test_train_writes_the_runs_recover_radii_and_recover_answers_with_them(run):
-    from trajlm.eval.radii_bins import seconds
 
     assert val_trips(run["val"]) >= MIN_VAL_TRIPS
     best = run["dir"] / "run" / "best"
@@ -99,18 +84,4 @@ def test_train_writes_the_runs_recover_radii_and_recover_answers_with_them(run):
     summary = json.loads((run["dir"] / "run" / "train_summary.json").read_text())
     assert summary["recover_radii"].startswith("fitted on") and summary["recover_radii_s"] < 120
     assert any(s.startswith("recovery radii: fitted on") for s in run["said"])  # one line
-    model = trajlm.TrajLM.from_pretrained(run["dir"] / "run", threads=1)
-    assert model.recover_spread is not None and model.recover_spread["pooled"] == doc["pooled"]
-    query = run["val"].filter(pl.col("traj_id") == run["val"]["traj_id"][0]).head(30).sort("t")
-    hide = (np.arange(query.height) % 2 == 1) & (np.arange(query.height) < query.height - 1)
-    gaps = query.with_columns(lat=pl.when(pl.Series(hide)).then(None).otherwise(pl.col("lat")),
-                              lon=pl.when(pl.Series(hide)).then(None).otherwise(pl.col("lon")))  # fmt: skip
-    out = model.recover(gaps, radii=[90])
-    f = gap_features(seconds(query["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
-                     ~hide, np.zeros(query.height), doc["max_gap_s"])  # fmt: skip
-    own = spread_columns(doc, f, [90])["r90_m"]
-    small = spread_columns(load_recover_spread("trajlm/checkpoints/trajlm-small"), f, [90])["r90_m"]
-    got = out["r90_m"].to_numpy()
-    assert np.isfinite(got[hide]).all()
-    assert np.allclose(got[hide], own[hide], rtol=1e-9)  # the run's own factors answer
-    assert not np.allclose(got[hide], small[hide])  # not trajlm-small's
+    assert_recover_answers_with(run["dir"] / "run", run["val"], doc)

@@ -55,7 +55,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -127,32 +126,15 @@ def answers(run: str, spec: str, trips: int, out: Path, drop_near: str | None = 
     the first ``trips`` trips (of >= 3 fixes): one row per point and setting, with its known
     flag and the error (m) of its answer."""
     from trajlm import TrajLM
-    from trajlm.data.protocol_tasks import make_recovery_task
-    from trajlm.eval.metrics import haversine
-    from trajlm.eval.run_recover_radii import SETTINGS
+    from trajlm.eval.run_recover_radii import first_trips, setting_answers
 
     lm = TrajLM.from_pretrained(run, threads=1)
     df = frame(spec)
     if drop_near:  # the RULE: a held-out trip near a store point is not read
         df = df.filter(~pl.col("traj_id").is_in(overlap(spec, drop_near)))
-    n = df.group_by("traj_id", maintain_order=True).len().filter(pl.col("len") >= 3)
-    df = df.filter(pl.col("traj_id").is_in(n["traj_id"][:trips].implode()))
-    ll = df.select("lat", "lon").to_numpy().astype(np.float64)
+    df = first_trips(df, trips)
     parts = []
-    for name, kw in SETTINGS:
-        known = make_recovery_task(df, **kw).known
-        if known.all():
-            continue
-        hidden = pl.Series(~known)
-        inp = df.with_columns(lat=pl.when(hidden).then(None).otherwise(pl.col("lat")),
-                              lon=pl.when(hidden).then(None).otherwise(pl.col("lon")))  # fmt: skip
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            got = lm.recover(inp)
-        if got.height != df.height:
-            print(f"{spec}: setting {name!r} left out: {got.height} rows for {df.height}")
-            continue
-        err = haversine(got["lat"].to_numpy(), got["lon"].to_numpy(), ll[:, 0], ll[:, 1])
+    for name, known, err in setting_answers(lm, df):
         parts.append(df.with_columns(setting=pl.lit(name), known=pl.Series(known),
                                      err=pl.Series(err)))  # fmt: skip
         print(f"{spec}: {name}: {int((~known).sum())} hidden points", flush=True)
