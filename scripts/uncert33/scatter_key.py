@@ -64,7 +64,7 @@ def drop_near_porto(d: pl.DataFrame) -> pl.DataFrame:
     sys.path.insert(0, HERE)
     from own_radii import overlap
 
-    near = overlap(os.path.join(slow.OUT.replace("uncert32", "uncert33"), "stores", "porto_mm"),
+    near = overlap(os.path.join(os.environ.get("UNCERT33", "/tmp/uncert33"), "stores", "porto_mm"),
                    "/tmp/stores/porto")  # fmt: skip
     return d.filter(~(pl.col("source").str.starts_with("porto_mm") & pl.col("traj").is_in(near)))
 
