@@ -65,7 +65,7 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
     trainer = Trainer(data, out, model_cfg, train_cfg)
     summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
-        from trajlm.cli_train_check import knn_summary, radii_summary
+        from trajlm.cli_train_check import knn_summary, radii_summary, recover_radii_summary
 
         if val_check:  # beside kNN on val (heldout23)
             summary = knn_summary(trainer, data, out, summary, lm_class)
@@ -74,6 +74,8 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
         console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
         if val_check:  # the val verdict saved with the weights (verdict23)
             val_check_run(out, data, say)
+            # read through the saved verdict, as a user's recover call reads it (uncert33)
+            summary = recover_radii_summary(out, data, summary, lm_class, train_cfg.cpu_threads)
     return summary
 
 
