@@ -55,7 +55,7 @@ def test_a_siri_folders_error_names_the_poll_and_its_line(tmp_path: Path) -> Non
     _siri(d / "p1.xml", ["51.45", "51.46"])
     bad = _siri(d / "p2.xml", ["51.47", "north"])
     e = _error(d)
-    assert str(e).startswith(f"polls/p2.xml line 9 field lat"), str(e)
+    assert str(e).startswith("polls/p2.xml line 9 field lat"), str(e)
     assert (e.path, e.line) == (str(bad), 9)
 
 
