@@ -150,3 +150,42 @@ def test_an_xlsx_error_on_a_sheet_per_van_names_the_sheet(tmp_path: Path) -> Non
     p = _book(tmp_path / "fleet.xlsx", {"Van A": _fixes(41.1), "Van B": _fixes(41.2, bad=4)})
     e = _error(p)
     assert str(e).startswith(f"{tmp_path.name}/fleet.xlsx sheet 'Van B' row 6 field lat"), str(e)
+
+
+def _db(path: Path) -> Path:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE locations (device_id TEXT, timestamp INTEGER, "
+                   "double_latitude REAL, double_longitude REAL)")  # fmt: skip
+        db.executemany("INSERT INTO locations VALUES (?, ?, ?, ?)",
+                       [("p1", 1767600000 + 60 * i, 41.1 + i / 1000, -8.6) for i in range(8)])  # fmt: skip
+    db.close()
+    return path
+
+
+def test_ingest_says_the_kind_of_file_it_converted(tmp_path: Path) -> None:
+    from reliability_helpers import invoke
+
+    r = invoke("data", "ingest", _db(tmp_path / "app.db"), "--out", tmp_path / "st")
+    assert r.exit_code == 0, r.output
+    assert "format: sqlite (converted to CSV; detected)" in r.output, r.output  # was: csv
+    manifest = json.loads((tmp_path / "st" / "manifest.json").read_text())
+    assert manifest["reading"]["format"] == "csv"  # what the store was read as, as before
+    assert manifest["reading"]["converted_from"] == ["sqlite"]
+
+
+def test_ingest_of_a_csv_beside_a_workbook_says_both(tmp_path: Path) -> None:
+    from reliability_helpers import invoke
+
+    book = _book(tmp_path / "van.xlsx", {"Fixes": _fixes(41.1)})
+    rows = ["time,lat,lon"] + [f"2026-02-01T09:0{i}:00Z,41.2{i},-8.6" for i in range(6)]
+    (plain := tmp_path / "car.csv").write_text("\n".join(rows) + "\n")
+    r = invoke("data", "ingest", plain, book, "--out", tmp_path / "st")
+    assert r.exit_code == 0, r.output
+    assert (
+        "format: csv (detected; --format to choose another; xlsx converted to CSV first)"
+        in r.output
+    )
+    r = invoke("data", "ingest", plain, "--out", tmp_path / "st2")
+    assert "format: csv (detected; --format to choose another)\n" in r.output, r.output

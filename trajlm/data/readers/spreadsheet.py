@@ -151,8 +151,9 @@ def sheets_as_csv(
     JSON Lines tables likewise as `<stem>.parquet`, _arrow_tables.py), and the
     temporary folder to remove after the read (None: no workbook). The folder's `archives`
     maps each CSV's folder to its workbook, and its `sources` a converted log's CSV to (the
-    log, where each CSV line comes from in it), for error messages. `layer`: the layer of a
-    multi-layer GIS file to read (ColumnMap.layer)."""
+    log, where each CSV line comes from in it), for error messages; its `kinds` each converted
+    path to the kind of file read (`sqlite`, `ubx`, `xlsx`, `sbs1`, ...: ingest says it).
+    `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer)."""
     tmp, out = None, []
     for p in map(Path, paths):
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
@@ -171,6 +172,9 @@ def sheets_as_csv(
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
+        said = logs[0] if logs else kind or ("siri-vm" if siri else None)  # what was read
+        said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
+        tmp.kinds = {**getattr(tmp, "kinds", {}), str(p): said}  # type: ignore[attr-defined]
         try:
             if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
                 for k, g in enumerate(gis):
