@@ -147,3 +147,14 @@ def parked_trip(trip: str, seed: int, speed: float = 1.4) -> pl.DataFrame:
     lon = 116.4 + east / (M_PER_DEG * np.cos(0.696))
     return pl.DataFrame({"traj_id": trip, "t": 1_700_000_000 + t.astype(np.int64),
                          "lat": 39.9 + north / M_PER_DEG, "lon": lon})  # fmt: skip
+
+
+def tiny_model(path: Path) -> Path:
+    """A one-layer, 16-wide trajectory model (seed 0) saved at `path`: for calls that need a
+    model, not its skill (test_newuser24_fleet's, moved here: leftover33)."""
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS)
+    TrajectoryModel(cfg).save_pretrained(path)
+    return path
