@@ -311,7 +311,6 @@ def data_ingest(
         _say(empty)
 
 
-@data_app.command("inspect")
 def format_line(reading: dict) -> str:
     """`format: ...` for a detected format: the kind of file read where it was converted first
     (`sqlite (converted to CSV)`; review32: `app.db` was said as "csv")."""
@@ -325,6 +324,7 @@ def format_line(reading: dict) -> str:
     return f"format: {fmt} (detected; --format to choose another; {first})"
 
 
+@data_app.command("inspect")
 def data_inspect(store: Path = typer.Argument(..., help="Store directory.")) -> None:
     """Counts, sampling-interval percentiles, bbox and time span of a store."""
     from trajlm.data.store import inspect_store
