@@ -114,3 +114,22 @@ def test_time_units_ending_in_a_zone_word_are_read(tmp_path: Path, zone: str) ->
     p = _indexed(tmp_path / "ix.nc", f"hours since 2026-07-01 00:00:00{sep}{zone}".encode())
     netcdf_as_csv(p, tmp_path / "ix.csv")
     assert (tmp_path / "ix.csv").read_text() == INDEXED
+
+
+def test_the_study_generator_keeps_a_home_stay_until_the_morning_trip() -> None:
+    """next32's finding: scripts/newuser32/gen_study.py ended every stay at home at midnight
+    (the day's own "home" visit skipped as no move), so no fix from midnight to the morning
+    trip; session32=True keeps that data (newuser32's / stays32's numbers were measured on it)."""
+    from helpers import load_script
+
+    gen = load_script("newuser32", "gen_study.py")
+
+    def local_hours(session32: bool) -> np.ndarray:
+        fixes, diary, _ = gen.participant("P01", 3, np.random.default_rng(5), session32)
+        first_trip = min(row[2] for row in diary)  # the first departure (UTC seconds)
+        at_home = fixes[fixes["t"] < first_trip]["t"].to_numpy()
+        return ((at_home - gen.DAY0.timestamp()) % 86_400) / 3600
+
+    morning = local_hours(False)
+    assert ((morning > 6.5) & (morning < 7.2)).sum() >= 5  # awake at home before leaving
+    assert len(local_hours(True)) == 0  # session 32's data: nothing before the first trip
