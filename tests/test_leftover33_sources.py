@@ -6,22 +6,10 @@ line N`), the sheet named when several are read."""
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import openpyxl
-import pytest
-
-from trajlm.data.readers import read
-from trajlm.errors import TrajlmInputError
-
-
-def _error(p: Path) -> TrajlmInputError:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(TrajlmInputError) as e:
-            read(p)
-    return e.value
+from helpers import read_error, wide_table
 
 
 def _activity(k: int, lat: str) -> str:
@@ -45,7 +33,7 @@ def _siri(path: Path, lats: list[str]) -> Path:
 
 def test_a_siri_files_error_names_the_activitys_line(tmp_path: Path) -> None:
     p = _siri(tmp_path / "poll.xml", ["51.45", "51.46", "north", "51.47"])
-    e = _error(p)  # each activity is 6 lines from line 3: the third starts at line 15
+    e = read_error(p)  # each activity is 6 lines from line 3: the third starts at line 15
     assert str(e).startswith(f"{tmp_path.name}/poll.xml line 15 field lat"), str(e)
     assert (e.path, e.line) == (str(p), 15)
 
@@ -54,7 +42,7 @@ def test_a_siri_folders_error_names_the_poll_and_its_line(tmp_path: Path) -> Non
     (d := tmp_path / "polls").mkdir()
     _siri(d / "p1.xml", ["51.45", "51.46"])
     bad = _siri(d / "p2.xml", ["51.47", "north"])
-    e = _error(d)
+    e = read_error(d)
     assert str(e).startswith("polls/p2.xml line 9 field lat"), str(e)
     assert (e.path, e.line) == (str(bad), 9)
 
@@ -68,18 +56,14 @@ def test_a_signalk_logs_error_names_the_deltas_line(tmp_path: Path) -> None:
 
     lines = [delta(0, 53.1), "", delta(1, 53.2), delta(2, 53.3), "not json", delta(3, "north")]
     (p := tmp_path / "ctv.log").write_text("\n".join(lines) + "\n")
-    e = _error(p)
+    e = read_error(p)
     assert str(e).startswith(f"{tmp_path.name}/ctv.log line 6 field latitude"), str(e)
     assert (e.path, e.line) == (str(p), 6)
 
 
 def test_a_wide_tables_error_names_the_ticks_line(tmp_path: Path) -> None:
-    head = "time_utc," + ",".join(f"lat_{c},lon_{c}" for c in (201, 202, 203))
-    rows = [f"2026-01-08 07:3{i}:00," + ",".join(f"23.{c}{i},45.9{i}" for c in (201, 202, 203))
-            for i in range(5)]  # fmt: skip
-    rows[3] = "not a time" + rows[3][19:]
-    (p := tmp_path / "stage.csv").write_text(head + "\n" + "\n".join(rows) + "\n")
-    e = _error(p)  # the CSV's line 11 (three movers a tick); the file's line 5
+    p = wide_table(tmp_path / "stage.csv", bad_row=3)
+    e = read_error(p)  # the CSV's line 11 (three movers a tick); the file's line 5
     assert str(e).startswith(f"{tmp_path.name}/stage.csv line 5 field time_utc"), str(e)
     assert (e.path, e.line) == (str(p), 5)
 
@@ -91,7 +75,7 @@ def test_a_wkt_files_error_names_the_rows_line(tmp_path: Path) -> None:
     rows = ["id,geom", f"a,{line(1767600000, '41.1')}", f"b,{line(1767601000, '41.2')}",
             f"c,{line(1767602000, '41.3')}", f"d,{line(1767603000, 'x')}"]  # fmt: skip
     (p := tmp_path / "tracks.csv").write_text("\n".join(rows) + "\n")
-    e = _error(p)  # the CSV's line 11 (three vertices a row); the file's line 5
+    e = read_error(p)  # the CSV's line 11 (three vertices a row); the file's line 5
     assert str(e).startswith(f"{tmp_path.name}/tracks.csv line 5 field lat"), str(e)
     assert (e.path, e.line) == (str(p), 5)
 
@@ -108,7 +92,7 @@ def test_a_fitcsvtool_files_error_names_the_records_line(tmp_path: Path) -> None
              rec(1_100_000_000, 41.1), "Data,1,event,timestamp,1100000001,s", rec(1_100_000_001, 41.1),
              rec(1_100_000_002, 41.1), rec(1_100_000_003, 95.0)]  # fmt: skip
     (p := tmp_path / "ride.csv").write_text("\n".join(lines) + "\n")
-    e = _error(p)
+    e = read_error(p)
     assert str(e).startswith(f"{tmp_path.name}/ride.csv line 7 field lat"), str(e)
     assert (e.path, e.line) == (str(p), 7)
 
@@ -134,7 +118,7 @@ def _fixes(lat0: float, bad: int | None = None) -> list[list[object]]:
 
 def test_an_xlsx_error_names_the_sheet_row(tmp_path: Path) -> None:
     p = _book(tmp_path / "book.xlsx", {"Fixes": _fixes(41.1, bad=3)})
-    e = _error(p)  # was: `book.xlsx!book.csv line 5`
+    e = read_error(p)  # was: `book.xlsx!book.csv line 5`
     assert str(e).startswith(f"{tmp_path.name}/book.xlsx row 5 field lat"), str(e)
     assert (e.path, e.line) == (str(p), None)
 
@@ -142,13 +126,13 @@ def test_an_xlsx_error_names_the_sheet_row(tmp_path: Path) -> None:
 def test_an_xlsx_error_under_a_units_row_names_the_sheet_row(tmp_path: Path) -> None:
     rows = _fixes(41.1, bad=3)
     rows.insert(1, ["UTC", "degrees_north", "degrees_east"])  # folded into the header
-    e = _error(_book(tmp_path / "book.xlsx", {"Fixes": rows}))
+    e = read_error(_book(tmp_path / "book.xlsx", {"Fixes": rows}))
     assert str(e).startswith(f"{tmp_path.name}/book.xlsx row 6 field lat"), str(e)
 
 
 def test_an_xlsx_error_on_a_sheet_per_van_names_the_sheet(tmp_path: Path) -> None:
     p = _book(tmp_path / "fleet.xlsx", {"Van A": _fixes(41.1), "Van B": _fixes(41.2, bad=4)})
-    e = _error(p)
+    e = read_error(p)
     assert str(e).startswith(f"{tmp_path.name}/fleet.xlsx sheet 'Van B' row 6 field lat"), str(e)
 
 
