@@ -7,11 +7,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trajlm import _cli_io as io
 from trajlm._cli_io import console
 from trajlm._cli_io import fail as _fail
 from trajlm.cli_verdict import say_plain, val_check_run
+
+if TYPE_CHECKING:
+    from trajlm.train.config import TrainConfig
 
 
 def _approx_params(cfg) -> int:
@@ -19,7 +23,7 @@ def _approx_params(cfg) -> int:
     return 12 * cfg.d_model * cfg.d_model * cfg.n_layers
 
 
-def warn_long_warmup(cfg) -> None:  # noqa: ANN001 (a TrainConfig)
+def warn_long_warmup(cfg: TrainConfig) -> None:
     """One line when a run never leaves warmup (warmup_steps >= max_steps: the learning rate
     climbs for the whole run and the cosine decay never starts). Said, not changed: the
     schedule is the caller's (leftover32: shortening warmup would change every short run)."""
