@@ -193,3 +193,39 @@ def tiny_fit_run(d: Path, n_trajectories: int, seed: int) -> dict:
                                   seed=0, threads=1)  # fmt: skip
     val = read_store(d / "s", split="val").drop("split")
     return {"dir": d, "model": model, "val": val, "said": [str(w.message) for w in said]}
+
+
+def tiny_model(path: Path) -> Path:
+    """A one-layer, 16-wide trajectory model (seed 0) saved at `path`: for calls that need a
+    model, not its skill (test_newuser24_fleet's, moved here: leftover33)."""
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS)
+    TrajectoryModel(cfg).save_pretrained(path)
+    return path
+
+
+def read_error(path: Path) -> Exception:
+    """The TrajlmInputError `readers.read(path)` raises (its warnings silenced)."""
+    import warnings
+
+    from trajlm.data.readers import read
+    from trajlm.errors import TrajlmInputError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(TrajlmInputError) as e:
+            read(path)
+    return e.value
+
+
+def wide_table(path: Path, bad_row: int) -> Path:
+    """A rally's wide table (heldout30): `time_utc` and lat_<car> / lon_<car> for cars 201-203,
+    five 1-minute ticks, the time of tick `bad_row` (0-based) not a time."""
+    head = "time_utc," + ",".join(f"lat_{c},lon_{c}" for c in (201, 202, 203))
+    rows = [f"2026-01-08 07:3{i}:00," + ",".join(f"23.{c}{i},45.9{i}" for c in (201, 202, 203))
+            for i in range(5)]  # fmt: skip
+    rows[bad_row] = "not a time" + rows[bad_row][19:]
+    path.write_text(head + "\n" + "\n".join(rows) + "\n")
+    return path
