@@ -53,7 +53,7 @@ def test_the_check_catches_what_the_fence_checks_miss(tmp_path):
         "and `trajlm data ingets f.csv --out s` and `trajlm train --data STORE --max-steps 2k`.\n\n"
         "```python no-run: a `df` of yours\nx = 1\n```\n\n"  # backticks in the info string
         "```bash\ntrajlm data inspect s1 s2\nmake demo && make nosuch\n"
-        "python scripts/real.py && python scripts/gone.py\n```\n\n"
+        "python scripts/real.py && python scripts/gone.py\npython -m trajlm.nosuch x\n```\n\n"
         '```console\n$ trajlm ask "how many trips?" --data s\n4 trips, can\'t say more\n```\n\n'
         "## Session 9 (x9)\n\n```\n$ trajlm data synth --out /tmp/x9/s --bogus\n```\n"
     )
@@ -62,13 +62,13 @@ def test_the_check_catches_what_the_fence_checks_miss(tmp_path):
     assert 'trajlm ask "how many trips?" --data s' in texts  # the prompt's command, not its output
     assert not any("can't" in t for t in texts)
     synth = next(c for c in commands if "synth" in c.text)
-    assert synth.session and synth.klass == "research-only" and synth.line == 25
+    assert synth.session and synth.klass == "research-only" and synth.line == 26
     assert next(c for c in commands if "--latest" in c.text).klass == "mention"
     assert next(c for c in commands if "STORE" in c.text).template  # placeholders: not parsed
     refused = sorted(line.split("\n")[0] for line in extract.check(commands))
     assert refused == [
         "docs/x.md:12: trajlm data inspect s1 s2",
-        "docs/x.md:25: trajlm data synth --out /tmp/x9/s --bogus",
+        "docs/x.md:26: trajlm data synth --out /tmp/x9/s --bogus",
         "docs/x.md:3: trajlm --model trajlm-small",
         "docs/x.md:4: trajlm eval --holdout x",
         "docs/x.md:5: trajlm data ingets f.csv --out s",
@@ -76,6 +76,7 @@ def test_the_check_catches_what_the_fence_checks_miss(tmp_path):
     assert extract.check_paths(commands, tmp_path) == [
         "docs/x.md:13: make nosuch: no such target",
         "docs/x.md:14: scripts/gone.py: no such file",
+        "docs/x.md:15: python -m trajlm.nosuch: no such module",
     ]
 
 

@@ -47,7 +47,7 @@ INLINE_START = re.compile(
 )
 # a template: `...`, `[--optional x]`, a shell variable, a one-letter or all-caps placeholder
 TEMPLATE = re.compile(
-    r"\.\.\.|…|\[--|(?<![\w$])\$\{?[A-Za-z_]|(?<!\S)[A-Z](?!\S)|<[a-z_ -]+>|\\\||"
+    r"\.\.\.|…|\[--|(?<![\w$])\$\{?[A-Za-z_]|(?<!\S)[A-Z](?!\S)|<[a-z_ -]+>|\\\||(?<=\w) / (?=\w)|"
     r"(?<!\S)[A-Z][A-Z_]+\d?(?=\s|$|/)|\s\d+/\d+(?:/\d+)+(?!\S)"
 )
 ENDS = {";", ";;", "&&", "||", "|", "&", ">", ">>", "<", "2>", ")", "("}
@@ -65,6 +65,7 @@ class Command:
     text: str
     klass: str = ""
     reason: str = ""
+    shown: tuple[str, ...] = ()  # the output a `$ ` block shows under the command
 
     @property
     def session(self) -> bool:
@@ -76,14 +77,16 @@ class Command:
 
 
 def headings(lines: list[str]) -> list[str]:
-    """The heading in force at each line (index 0 = line 1), fences skipped."""
-    out, current, fenced = [], "", False
+    """The heading chain in force at each line ("Session 24 (ask24) > The set"; index 0 = line
+    1), fences skipped: a session's `###` subsections stay the session's."""
+    out, chain, fenced = [], {}, False
     for line in lines:
         if line.lstrip().startswith("```"):
             fenced = not fenced
-        elif not fenced and line.startswith("#"):
-            current = line.lstrip("#").strip()
-        out.append(current)
+        elif not fenced and (m := re.match(r"(#+)\s+(.*)", line)):
+            level = len(m.group(1))
+            chain = {k: v for k, v in chain.items() if k < level} | {level: m.group(2).strip()}
+        out.append(" > ".join(chain[k] for k in sorted(chain)))
     return out
 
 
@@ -117,8 +120,14 @@ def fence_commands(doc: str, text: str, heads: list[str]) -> list[Command]:
         info = block.group(1).strip()
         body = block.group(2)
         prompted = re.search(r"^\$ ", body, re.M) is not None
-        if prompted:  # a session shown: `$ ` lines are commands, the rest their output
-            body = "\n".join(x[2:] if x.startswith("$ ") else "" for x in body.split("\n"))
+        shown = shown_output(body) if prompted else {}
+        if prompted:  # a session shown: `$ ` lines (and their `\\` continuations) are commands
+            kept, going = [], False
+            for x in body.split("\n"):
+                command = x.startswith("$ ") or going
+                kept.append((x[2:] if x.startswith("$ ") else x) if command else "")
+                going = command and x.rstrip().endswith("\\")
+            body = "\n".join(kept)
         first_word = body.lstrip().split(maxsplit=1)[0] if body.strip() else ""
         bare_shell = info == "" and (prompted or first_word.startswith(COMMAND_WORDS))
         if info not in SHELL_FENCES and not bare_shell:
@@ -129,8 +138,22 @@ def fence_commands(doc: str, text: str, heads: list[str]) -> list[Command]:
                 continue
             if bare_shell and not prompted and not line.startswith(COMMAND_WORDS):
                 continue  # a bare fence's output lines
-            n = first + body[:start].count("\n")
-            out.append(Command(doc, n, "fence", heads[n - 1], line))
+            index = body[:start].count("\n")
+            out.append(Command(doc, first + index, "fence", heads[first + index - 1], line,
+                               shown=shown.get(index, ())))  # fmt: skip
+    return out
+
+
+def shown_output(body: str) -> dict[int, tuple[str, ...]]:
+    """{line index of a `$ ` line: the output lines under it}, `...` and blank lines left out."""
+    out, current, going = {}, None, False
+    for index, raw in enumerate(body.split("\n")):
+        if raw.startswith("$ "):
+            current = index
+            out[current] = ()
+        elif current is not None and not going and raw.strip() not in {"", "...", "…"}:
+            out[current] += (raw.rstrip(),)
+        going = (raw.startswith("$ ") or going) and raw.rstrip().endswith("\\")
     return out
 
 
@@ -149,7 +172,7 @@ def inline_commands(doc: str, text: str, heads: list[str]) -> list[Command]:
 
 def classify(cmd: Command) -> tuple[str, str]:
     t = cmd.text
-    research = re.search(r"/tmp/|\bscripts/[a-z]+\d+[a-z]?/|\bbench/|scripts/\w+_(?:results|"
+    research = re.search(r"/tmp/|\bscripts/[a-z]+\d+[a-z]?[/_]|\bbench/|scripts/\w+_(?:results|"
                          r"measure|table|tables|summary)\b|scripts/(?:regress_small|ci_local)",
                          t)  # fmt: skip
     if research:
@@ -160,7 +183,7 @@ def classify(cmd: Command) -> tuple[str, str]:
         return "long", "an install (network)"
     if re.search(r"\btorchrun\b|\bsbatch\b|\bsrun\b|scripts/\w+\.sh", t):
         return "long", "a pipeline / multi-process run"
-    if re.search(r"\btrajlm serve\b", t):
+    if re.search(r"\btrajlm serve\b|\buvicorn\b", t):
         return "long", "a server: runs until stopped"
     steps = re.search(r"--max-steps[ =](\d+)", t)
     if re.search(r"\btrajlm (?:train|finetune|train-selector|train-recovery)\b", t):
@@ -292,8 +315,8 @@ def check(commands: list[Command]) -> list[str]:
 
 
 def check_paths(commands: list[Command], root: Path = ROOT) -> list[str]:
-    """`make X` targets the Makefile lacks and repo files (scripts/, bench/, configs/) that do
-    not exist, named by non-template commands: 'doc:line: what'."""
+    """`make X` targets the Makefile lacks, and repo files (scripts/, bench/, configs/, the
+    modules of `python -m trajlm.X`) that do not exist, named by non-template commands."""
     targets = set(re.findall(r"^([\w-]+):", (root / "Makefile").read_text(), re.M))
     bad = []
     for cmd in commands:
@@ -303,6 +326,9 @@ def check_paths(commands: list[Command], root: Path = ROOT) -> list[str]:
                     if t not in targets]  # fmt: skip
         if cmd.template:
             continue
+        for module in re.findall(r"(?:^|\s)-m (trajlm(?:\.\w+)*)", text):
+            if not (root / (module.replace(".", "/") + ".py")).is_file():
+                bad.append(f"{cmd.doc}:{cmd.line}: python -m {module}: no such module")
         for path in re.findall(r"(?<![\w/.-])((?:scripts|bench|configs)/[\w./-]*\w)", text):
             if not (root / path).exists():
                 bad.append(f"{cmd.doc}:{cmd.line}: {path}: no such file")
