@@ -173,7 +173,7 @@ def inline_commands(doc: str, text: str, heads: list[str]) -> list[Command]:
 def classify(cmd: Command) -> tuple[str, str]:
     t = cmd.text
     research = re.search(r"/tmp/|\bscripts/[a-z]+\d+[a-z]?[/_]|\bbench/|scripts/\w+_(?:results|"
-                         r"measure|table|tables|summary)\b|scripts/(?:regress_small|ci_local)",
+                         r"measure|table|tables|summary)\b|scripts/(?:regress_small|ci_local|probe_\w+)",
                          t)  # fmt: skip
     if research:
         return "research-only", f"reproduces a measurement ({research.group(0)})"
