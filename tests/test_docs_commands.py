@@ -20,6 +20,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -63,27 +64,9 @@ def trajlm_calls(text: str) -> list[list[str]]:
     return calls
 
 
-def parse(args: list[str]) -> str | None:
-    """None when `trajlm ARGS` parses, else the parser's message. Runs nothing."""
-    import typer
-
-    from trajlm.cli import app
-
-    command, name, parent = typer.main.get_command(app), "trajlm", None
-    try:
-        while True:
-            ctx = command.make_context(name, list(args), parent=parent)
-            if not hasattr(command, "resolve_command"):
-                return None
-            rest = [*ctx._protected_args, *ctx.args]
-            if not rest:
-                return None  # `trajlm data` alone prints its help
-            name, command, _ = command.resolve_command(ctx, rest)
-            args, parent = rest[1:], ctx
-    except typer.Exit:
-        return None  # --help
-    except typer.BadParameter.__mro__[2] as error:  # click's ClickException, as typer ships it
-        return error.format_message()
+# `trajlm ARGS` through the CLI's own parser (None, or its message; runs nothing): one copy, in
+# scripts/docscheck33/extract.py, which also reads the docs' inline spans (tests/test_docscheck33.py)
+parse = load_script("docscheck33", "extract.py").parse
 
 
 def doc_calls(docs: list[Path], root: Path) -> list[tuple[str, list[str]]]:
