@@ -154,9 +154,8 @@ class Asker:
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
-        self._labels = (
-            words.labels
-        )  # "were all the charters ...": trips, not vehicles (every_vehicle.py)
+        # "were all the charters ...": trips, not vehicles (every_vehicle.py)
+        self._labels = words.labels
         self._model = model
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
@@ -182,9 +181,8 @@ class Asker:
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
             plan = self._segment(plan)
         if plan.action == "list" and is_yes_no(question) and is_all_trips(question, self._labels):
-            if not any(
-                getattr(plan, k) is not None for k in BOUNDS
-            ):  # "were all the crossings on Monday?"
+            # "were all the crossings on Monday?": nothing for each trip to meet
+            if not any(getattr(plan, k) is not None for k in BOUNDS):
                 raise CannotAnswer("'all the trips' asks of each trip: give what each must meet (a length, a "
                                    "duration, a speed, a stop: 'were all the crossings longer than 5 km'), or ask "
                                    "how many trips ...")  # fmt: skip
@@ -222,9 +220,8 @@ class Asker:
                 and "vehicle" in trips.columns
             ):
                 answer.every = self._every(plan, trips)  # "were all the vans out" (set 33)
-            elif is_all_trips(
-                question, self._labels
-            ):  # "were all the crossings longer than 5 km" (set 33)
+            # "were all the crossings longer than 5 km" (set 33)
+            elif is_all_trips(question, self._labels):
                 answer.all_trips = self._all_trips(plan, trips)
             if answer.n_total == 0 and (gone := self._no_trip_that_day(plan, trips)):
                 answer.notes.append(gone)

@@ -45,9 +45,8 @@ class Answer:
             return None
         if self.every is not None:  # every vehicle of the group has a trip (every_vehicle.py)
             return not self.every[0]
-        if (
-            self.all_trips is not None
-        ):  # every trip asked about meets the condition (every_vehicle.py)
+        # every trip asked about meets the condition (every_vehicle.py)
+        if self.all_trips is not None:
             return not self.all_trips[0] and self.all_trips[1] > 0
         n = (
             self.n_total

@@ -189,9 +189,8 @@ def points_notes_zone(
         with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
             df, layout = coerce(data, warn_naive=not tz, **with_gap_rule(given))
         df = with_mover(df, layout)
-        df, added = cut_at_label_changes(
-            df, layout
-        )  # a phone app's walk / stay / bus rows (set 33)
+        # a phone app's walk / stay / bus rows (set 33)
+        df, added = cut_at_label_changes(df, layout)
         if added:
             notes.append(f"each mover's fixes were cut where their label changes: {added:,} more trips, one "
                          "label each (the trips' own ids as traj_id, or traj_col= in Python, keep them)")  # fmt: skip

@@ -17,12 +17,16 @@ from collections.abc import Sequence
 
 from trajlm.llm.yes_no import YES_NO
 
+# a trip's plural nouns ("did all the vans run" is a verb): "were all the crossings longer than 5 km?" asks of
+# each trip (the trips that fail the condition named), not "any"
+_TRIP_NOUNS = (
+    r"trips|runs|journeys|rides|voyages|crossings|rounds|deliveries|stays|tracks|flights|walks|jobs"
+    r"|tasks|movements|sessions|tours"
+)  # fmt: skip
 # "were all the vans ...", "did all of the ferries ...", "were all our e-bikes ...", "did every van ..."; never
-# about trips ("were all the bus trips longer than 5 km" asks of each trip, not of each vehicle: left as it was)
-_TRIP_WORDS = (
-    r"trips|runs|journeys|rides|voyages|crossings|rounds|deliveries|stays|tracks|flights|walks|jobs|tasks"
-    r"|movements|sessions|tours|shifts|stops|days|times"
-)  # fmt: skip (plural: "did all the e-bikes ride")
+# about trips ("were all the bus trips longer than 5 km" asks of each trip, not of each vehicle: left as it was):
+# the trip nouns and the words of a vehicle's time out (plural: "did all the e-bikes ride")
+_TRIP_WORDS = _TRIP_NOUNS + r"|shifts|stops|days|times"
 _EVERY = r"(?:all\s+(?:of\s+)?(?:the\s+|our\s+|my\s+)?|every\s+|each\s+(?:of\s+(?:the|our|my)\s+)?)"
 _HEAD = re.compile(YES_NO.pattern + _EVERY, re.I)
 _ALL = re.compile(
@@ -30,13 +34,6 @@ _ALL = re.compile(
     rf"(?!(?:[\w\-']+\s+){{0,2}}(?:{_TRIP_WORDS})\b)",
     re.I,
 )
-
-
-# "were all the crossings longer than 5 km?": of each trip (the trips that fail the condition named), not "any"
-_TRIP_NOUNS = (
-    r"trips|runs|journeys|rides|voyages|crossings|rounds|deliveries|stays|tracks|flights|walks|jobs"
-    r"|tasks|movements|sessions|tours"
-)  # fmt: skip (plural nouns: "did all the vans run" is a verb)
 _ALL_TRIPS = re.compile(
     YES_NO.pattern + _EVERY + rf"(?:[\w\-']+\s+){{0,2}}(?:{_TRIP_NOUNS})\b", re.I
 )

@@ -161,9 +161,7 @@ def read_data_words(
     spans: list[tuple[int, int]] = []
     for lab in sorted(own, key=len, reverse=True):
         word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
-        if (
-            lab in TRIP_NOUN_LABELS
-        ):  # "the crossings" on a ferry's crossing / charter labels (set 33)
+        if lab in TRIP_NOUN_LABELS:  # "the crossings" on crossing / charter labels (set 33)
             word = TRIP_NOUN_LABELS[lab]
         elif re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"

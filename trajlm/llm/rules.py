@@ -181,16 +181,14 @@ class RulePlanner:
         extra = {"vehicle_prefix": prefix} if prefix is not None else {}
         extra |= {"call_type": call} if call is not None else {}
         plan = replan(plan, **extra) if extra else plan
-        return stay_plan(
-            question, plan, self.words.labels
-        )  # a study's trips are its moves (stay_words.py, set 33)
+        # a study's trips are its moves (stay_words.py, set 33)
+        return stay_plan(question, plan, self.words.labels)
 
     def _plan(self, question: str) -> QueryPlan:
         guard(question)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
-        question = and_how_many(
-            question
-        )  # "the most nautical miles ..., and how many?" (phrases.py, set 33)
+        # "the most nautical miles ..., and how many?" (phrases.py, set 33)
+        question = and_how_many(question)
         question = trip_nouns(question)  # an ambulance's "jobs", "call-outs" (synonyms.py, set 26)
         # set 27: "last Tuesday", "the 3rd" (datewords.py); "tug tasks", "on the road" (fleet_words.py)
         # "bib 2003", "runners", "finish time" (race_words.py, set 29)

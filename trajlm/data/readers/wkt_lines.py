@@ -70,13 +70,13 @@ def wkt_lines_as_csv(path: Path, out: Path) -> list[int | None]:
         with out.open("w", newline="", encoding="utf-8") as o:
             w = csv.writer(o, lineterminator="\n")
             w.writerow(["traj_id", "t", "lat", "lon", *(header[k] for k in keep)])
-            for k, row in enumerate(rows, start=1):
+            for number, row in enumerate(rows, start=1):
                 if not row:
                     continue
                 line = rows.line_num  # a quoted field may hold line breaks: the file's line
                 text = row[g] if len(row) > g else ""
                 m = _HEAD.match(text)
-                tid = row[idk] if idk is not None else f"{path.stem}/{k}"
+                tid = row[idk] if idk is not None else f"{path.stem}/{number}"
                 rest = [row[k] if k < len(row) else "" for k in keep]
                 if not text.strip() or (m is not None and m.group(3) != "("):  # no position
                     w.writerow([tid, "", "", "", *rest])
