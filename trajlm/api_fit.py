@@ -114,10 +114,11 @@ class Fitting:
         (default: ``trajlm train``'s recipe); ``max_steps``, ``seed``, ``device`` override it;
         ``threads``: torch CPU threads (default as the CLI: the threads policy,
         trajlm/_threads.py). ``out`` existing and not empty is refused unless
-        ``overwrite=True``. ``val_check=False`` skips the end's check against kNN and the
-        val verdict. ``store``: a folder where a frame's store is kept (new or empty, or
-        replaced with ``overwrite=True``) for ``trajlm eval --data`` and ``trajlm train
-        --resume``; without it the store is temporary and the run records ``<frame>``."""
+        ``overwrite=True``. ``val_check=False`` skips the end's check against kNN, the
+        val verdict and the run's own radii fits (radii.json, recover_radii.json).
+        ``store``: a folder where a frame's store is kept (new or empty, or replaced with
+        ``overwrite=True``) for ``trajlm eval --data`` and ``trajlm train --resume``; without
+        it the store is temporary and the run records ``<frame>``."""
         from trajlm.cli_train import run_train
 
         check_keywords("TrajLM.fit", columns, COLUMN_KEYWORDS)

@@ -34,10 +34,11 @@ NO_VAL_CHECK_HELP = (
     "answers unchecked (trajlm eval --save-verdict saves a verdict later)."
 )
 TRAIN_VAL_CHECK_HELP = (
-    "End with the val checks (seconds): the kept model beside kNN continuation, and the engine "
+    "End with the val checks (seconds): the kept model beside kNN continuation, the engine "
     "that answers travel time / recovery (the model, or the baseline better on val) saved with "
-    "the weights; --no-val-check: neither, the model answers unchecked (trajlm eval "
-    "--save-verdict saves a verdict later)."
+    "the weights, and the run's own radii fitted on val (radii.json; recover_radii.json where "
+    "val has 20 or more trips); --no-val-check: none of these, the model answers unchecked "
+    "(trajlm eval --save-verdict saves a verdict later)."
 )
 
 

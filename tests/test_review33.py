@@ -1,0 +1,15 @@
+"""review33's checks on session 33's merges: what `--no-val-check` skips is said where the
+user reads it, with uncert33's floor as the code has it."""
+
+from __future__ import annotations
+
+from trajlm.cli_verdict import TRAIN_VAL_CHECK_HELP
+from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS
+
+
+def test_train_help_says_no_val_check_skips_the_radii_fits_at_the_codes_floor():
+    # `trajlm train` fits recover_radii.json at the run's end (uncert33, 6-55 s); the only way
+    # to skip it is --no-val-check, so its help names it, with the floor the fit uses
+    assert "radii.json" in TRAIN_VAL_CHECK_HELP and "recover_radii.json" in TRAIN_VAL_CHECK_HELP
+    assert f"val has {MIN_VAL_TRIPS} or more trips" in TRAIN_VAL_CHECK_HELP
+    assert "--no-val-check: none of these" in TRAIN_VAL_CHECK_HELP
