@@ -4,6 +4,7 @@ heldout23; the check itself is trajlm/eval/knn_check.py)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -202,8 +203,8 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | No
         io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")
 
 
-def _val_fit(run: Path, data: Path, summary: dict, fit: Any, key: str, label: str,
-             failed: str) -> dict:  # fmt: skip
+def _val_fit(run: Path, data: Path, summary: dict, fit: Callable[[Any, Path], dict], key: str,
+             label: str, failed: str) -> dict:  # fmt: skip
     """``fit(val, weights_dir)`` -> {key: one line, key_s: seconds} on the store's val split,
     said as ``label: line`` and added to ``summary`` and RUN/train_summary.json; a corpus or a
     store without val: nothing (nothing was measured); a failure is one warning ``failed``."""
