@@ -35,6 +35,14 @@ from trajlm.data.readers.data_files import (
     write_csv,
 )
 from trajlm.data.readers.data_files import head as _head
+from trajlm.data.readers.flight_logs import (
+    acmi_as_csv,
+    czml_as_csv,
+    is_acmi,
+    is_czml,
+    is_tlog,
+    tlog_as_csv,
+)
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 
@@ -49,10 +57,12 @@ def _members(path: Path, suffix: str) -> list[Path]:
 
 
 def log_files(path: Path) -> tuple[str, list[Path]] | None:
-    """("xml2003" | "lorawan" | "srt" | "pos" | "ubx" | "wln" | "sqlite" | "netcdf" | "ods", the
+    """("xml2003" | "lorawan" | "srt" | "pos" | "ubx" | "wln" | "tlog" | "acmi" | "czml" |
+    "sqlite" | "netcdf" | "ods", the
     files) when `path` is such a file or a folder holding such files (and no other track file
     that trajlm reads is needed: the converter takes only those); None otherwise. (UBX / WLN:
-    binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py, heldout32.)"""
+    binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py, heldout32; MAVLink .tlog, Tacview
+    .acmi, CZML: flight_logs.py, heldout33.)"""
     if (
         path.is_file()
         and path.suffix.lower() in (".xls", ".xml")
@@ -69,7 +79,9 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
         return "pos", pos
     if kind := data_file_kind(path):
         return kind, [path]
-    for kind, suffix, test in (("ubx", ".ubx", is_ubx), ("wln", ".wln", is_wln)):
+    for kind, suffix, test in (("ubx", ".ubx", is_ubx), ("wln", ".wln", is_wln),
+                               ("tlog", ".tlog", is_tlog), ("acmi", ".acmi", is_acmi),
+                               ("czml", ".czml", is_czml)):  # fmt: skip
         if path.is_file() and test(path):
             return kind, [path]
         if path.is_dir() and (found := _members(path, suffix)):
@@ -321,7 +333,8 @@ def as_csv(kind: str, path: Path, out: Path) -> dict[Path, Where]:
     `path` (a line number, or a record's name; errors name the source's line, not the CSV's:
     badfix32, readfix32). A converter that cannot tell (a cell holding a line break) says []."""
     convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
-               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv}  # fmt: skip
+               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv,
+               "tlog": tlog_as_csv, "acmi": acmi_as_csv, "czml": czml_as_csv}  # fmt: skip
     if kind in convert:
         where = convert[kind](path, out)
         return {out: where or []}
