@@ -43,6 +43,7 @@ from trajlm.data.readers.flight_logs import (
     is_tlog,
     tlog_as_csv,
 )
+from trajlm.data.readers.gpsd_json import gpsd_as_csv, is_gpsd_json
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 
@@ -57,7 +58,7 @@ def _members(path: Path, suffix: str) -> list[Path]:
 
 
 def log_files(path: Path) -> tuple[str, list[Path]] | None:
-    """("xml2003" | "lorawan" | "srt" | "pos" | "ubx" | "wln" | "tlog" | "acmi" | "czml" |
+    """("xml2003" | "lorawan" | "gpsd" | "srt" | "pos" | "ubx" | "wln" | "tlog" | "acmi" | "czml" |
     "sqlite" | "netcdf" | "ods", the
     files) when `path` is such a file or a folder holding such files (and no other track file
     that trajlm reads is needed: the converter takes only those); None otherwise. (UBX / WLN:
@@ -71,6 +72,8 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
         return "xml2003", [path]
     if is_lorawan(path):
         return "lorawan", [path]
+    if is_gpsd_json(path):
+        return "gpsd", [path]
     srt = [p for p in _members(path, ".srt") if _is_dji_srt(p)]
     if srt:
         return "srt", srt
@@ -334,7 +337,7 @@ def as_csv(kind: str, path: Path, out: Path) -> dict[Path, Where]:
     badfix32, readfix32). A converter that cannot tell (a cell holding a line break) says []."""
     convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
                "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv,
-               "tlog": tlog_as_csv, "acmi": acmi_as_csv, "czml": czml_as_csv}  # fmt: skip
+               "gpsd": gpsd_as_csv, "tlog": tlog_as_csv, "acmi": acmi_as_csv, "czml": czml_as_csv}  # fmt: skip
     if kind in convert:
         where = convert[kind](path, out)
         return {out: where or []}

@@ -25,6 +25,7 @@ from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
 from trajlm.data.readers.device_logs import as_csv, log_files
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
+from trajlm.data.readers.gz import UNPACKED, unpack
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
@@ -125,6 +126,17 @@ def sheets_as_csv(
     multi-layer GIS file to read (ColumnMap.layer)."""
     tmp, out = None, []
     for p in map(Path, paths):
+        user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
+        if p.is_file() and p.suffix.lower() in UNPACKED:
+            tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
+            packed = Path(tmp.name) / f"{len(out)}.unpacked"
+            packed.mkdir(parents=True)
+            tmp.archives = {**getattr(tmp, "archives", {}), packed: user}  # type: ignore[attr-defined]
+            try:
+                p = unpack(p, packed)
+            except BaseException:
+                tmp.cleanup()
+                raise
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         signalk = format == "auto" and is_signalk(p)  # Signal K deltas (signalk.py)
         table = format in ("auto", "parquet") and converts(p) and not signalk  # not with mfjson
@@ -150,7 +162,7 @@ def sheets_as_csv(
         tmp.converted = True  # type: ignore[attr-defined]  # warnings name p (archives.py)
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
-        tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
+        tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
         try:
             if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
                 for k, g in enumerate(gis):
