@@ -27,6 +27,12 @@ from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.readers.gz import UNPACKED, unpack
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
+from trajlm.data.readers.long_tables import (
+    geohash_as_csv,
+    is_geohash_table,
+    is_long_table,
+    long_table_as_csv,
+)
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -154,8 +160,10 @@ def sheets_as_csv(
         )  # space-aligned (aligned_text.py)
         wide = format in ("auto", "csv") and is_wide_pairs(p)  # lat_<id> / lon_<id> (wide_pairs.py)
         logs = log_files(p) if format in ("auto", "csv") else None  # .srt / .pos / XML 2003
+        geohash = format in ("auto", "csv") and is_geohash_table(p)  # (long_tables.py)
+        long = format in ("auto", "csv") and not geohash and is_long_table(p)  # InfluxDB
         if not (book or table or gis or sbs or siri or ardu or fitcsv or lines or html or aligned
-                or wide or signalk or logs):  # fmt: skip
+                or wide or signalk or logs or geohash or long):  # fmt: skip
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -177,12 +185,15 @@ def sheets_as_csv(
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
-            if html or aligned:  # errors name the page's row / the text's line (archives.py)
+            if html or aligned or geohash:  # errors name the page's row / the text's line
                 csv_at = into / f"{p.stem}.csv"
-                at = (html_table_as_csv if html else aligned_table_as_csv)(p, csv_at)
+                convert = html_table_as_csv if html else geohash_as_csv if geohash else None
+                at = (convert or aligned_table_as_csv)(p, csv_at)
                 tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
             elif wide:
                 wide_pairs_as_csv(p, into / f"{p.stem}.csv")
+            elif long:
+                long_table_as_csv(p, into / f"{p.stem}.csv")
             elif signalk:
                 signalk_as_csv(p, into / f"{p.stem}.csv")
             elif lines:
