@@ -153,6 +153,7 @@ def _text_times(
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
         date = ymd.str.to_datetime("%Y-%m-%d", strict=False)
+        named = _java_js_dates(s)  # `Mon Mar 02 07:40:02 GMT+01:00 2026` (heldout33)
         compact = pl.coalesce(  # exactEarth `20260304_080000`, basic ISO `20260304T080000` (19)
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%d_%H%M%S", strict=False),
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%dT%H%M%S", strict=False),
@@ -175,6 +176,7 @@ def _text_times(
             aware.dt.epoch(unit),
             _local(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
+            named.dt.epoch(unit),
             _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
             _local(date, unit, utc_offset_s, tz, ambiguous),
             _local(dotted, unit, utc_offset_s, tz, ambiguous),
@@ -191,6 +193,29 @@ def _text_times(
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
         return parsed.dt.epoch(unit)
     return _local(parsed, unit, utc_offset_s, tz, ambiguous)
+
+
+# Java's Date.toString() (`Mon Mar 02 07:40:02 GMT+01:00 2026`: Android apps' logs, Torque Pro's
+# `GPS Time`; heldout33: refused as not parseable, so Torque's naive `Device Time` was read as
+# UTC, an hour off) and JavaScript's (`Mon Mar 02 2026 07:40:02 GMT+0100 (Central European
+# Standard Time)`): the weekday optional, the offset after GMT / UTC (none: +00:00). Another
+# zone word in its place (`CET`) is left unparsed, so the error names the value.
+JAVA_DATE = (r"^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}:\d\d:\d\d)\s+"
+              r"(?:GMT|UTC)([+-]\d\d:?\d\d)?\s+(\d{4})$")  # fmt: skip
+JS_DATE = (r"^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}:\d\d:\d\d)\s+"
+            r"(?:GMT|UTC)([+-]\d\d:?\d\d)?(?:\s+\(.*\))?$")  # fmt: skip
+
+
+def _java_js_dates(s: pl.Expr) -> pl.Expr:
+    """Java / JavaScript Date text as aware datetimes; null for other text."""
+    text = pl.coalesce(
+        pl.when(s.str.contains(JAVA_DATE)).then(
+            s.str.replace(JAVA_DATE, "${5}-${1}-${2} ${3} ${4}")
+        ),
+        pl.when(s.str.contains(JS_DATE)).then(s.str.replace(JS_DATE, "${3}-${1}-${2} ${4} ${5}")),
+    ).str.strip_chars()
+    text = pl.when(text.str.contains(r"[+-]\d\d:?\d\d$")).then(text).otherwise(text + " +00:00")
+    return text.str.to_datetime("%Y-%b-%d %H:%M:%S %#z", strict=False)
 
 
 def with_offset(time_col: str, offset_col: str) -> pl.Expr:
