@@ -37,6 +37,7 @@ from trajlm.data.coerce_path import is_path, is_store_path, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
+    fractional,
     is_mover,
     is_row_key,
     no_id_frame,
@@ -73,6 +74,7 @@ from trajlm.data.readers._time_columns import (
     local_time_note,
     lone_local_time,
 )
+from trajlm.data.readers.long_tables import reshaped_frame
 from trajlm.data.schema import (
     MIN_T,
     MIN_T_DATED,
@@ -151,6 +153,7 @@ def coerce(
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
+    df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
@@ -167,7 +170,10 @@ def coerce(
         time_col = local_time_column(df, TIME)
     local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
     try:
-        traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
+        id_cols = cols if traj_col is not None else [c for c in cols if not fractional(df, c)]
+        traj = pick_column(
+            "traj_id", traj_col, id_cols, TRAJ, "traj_col", lambda c: is_row_key(df, c)
+        )
         traj = traj if traj_col is not None else past_row_key(df, traj)  # Traccar's `id`
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col",
                            fallback=lambda have: dated_frame_column(df, have))  # fmt: skip

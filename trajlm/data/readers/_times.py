@@ -153,7 +153,7 @@ def _text_times(
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
         date = ymd.str.to_datetime("%Y-%m-%d", strict=False)
-        named = _java_js_dates(s)  # `Mon Mar 02 07:40:02 GMT+01:00 2026` (heldout33)
+        named = java_js_dates(s)  # `Mon Mar 02 07:40:02 GMT+01:00 2026` (heldout33)
         compact = pl.coalesce(  # exactEarth `20260304_080000`, basic ISO `20260304T080000` (19)
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%d_%H%M%S", strict=False),
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%dT%H%M%S", strict=False),
@@ -206,7 +206,7 @@ JS_DATE = (r"^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2
             r"(?:GMT|UTC)([+-]\d\d:?\d\d)?(?:\s+\(.*\))?$")  # fmt: skip
 
 
-def _java_js_dates(s: pl.Expr) -> pl.Expr:
+def java_js_dates(s: pl.Expr) -> pl.Expr:
     """Java / JavaScript Date text as aware datetimes; null for other text."""
     text = pl.coalesce(
         pl.when(s.str.contains(JAVA_DATE)).then(

@@ -11,6 +11,9 @@ each refused with no way on before heldout33 (docs/data.md "Session 33 (heldout3
   latitude and one longitude (`lat`, `latitude`, `lon`, `lng`, `longitude`): pivoted to a row
   per (time, series tags) with one column per field. Rows whose time and tags have a latitude
   but no longitude (or the reverse) are left out and counted in one warning.
+
+Frames of either shape given to the Python API are read the same way (`reshaped_frame`, from
+coerce.py), unless the caller names the latitude / longitude columns.
 """
 
 from __future__ import annotations
@@ -20,9 +23,12 @@ import re
 import warnings
 from pathlib import Path
 
+import polars as pl
+
 from trajlm.data.column_names import find_columns, normalised
 from trajlm.data.readers._fields import sniff_sep
 from trajlm.data.schema import TrajlmInputError
+from trajlm.errors import warn_at_caller
 
 _B32 = "0123456789bcdefghjkmnpqrstuvwxyz"
 _GEOHASH = re.compile(r"(?i)^[0-9b-hjkmnp-z]{5,12}$")
@@ -199,3 +205,76 @@ def long_table_as_csv(path: Path, out: Path) -> None:
         for key, vals in sorted(points.items(), key=lambda kv: (kv[0][1:], kv[0][0])):
             if (lat in vals) == (lon in vals):
                 w.writerow([*key, *(vals.get(f, "") for f in fields)])
+
+
+# -- the same two shapes as frames (the Python API: coerce.py) --------------------------------
+
+
+def reshaped_frame(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) -> pl.DataFrame:
+    """A frame of geohashes with `lat` / `lon` added, or a field / value frame pivoted, as the
+    files are read (heldout33: both were "no lat column"); others unchanged, and any frame
+    whose latitude / longitude the caller named."""
+    if lat_col is not None or lon_col is not None:
+        return df
+    cols = list(df.columns)
+    k = geohash_column(cols)
+    if k is not None and df.schema[cols[k]] == pl.Utf8:
+        return _geohash_frame(df, cols[k])
+    if (lc := _long_columns(cols)) is not None and not find_columns("lat", cols):
+        return _pivot_frame(df, cols[lc[0]], cols[lc[1]])
+    return df
+
+
+def _geohash_frame(df: pl.DataFrame, col: str) -> pl.DataFrame:
+    codes = df[col].str.strip_chars()
+    bad = codes.drop_nulls().filter(~codes.drop_nulls().str.contains(_GEOHASH.pattern))
+    if len(bad):
+        raise TrajlmInputError(
+            f"{bad[0][:40]!r} is not a geohash (5-12 of 0-9, b-h, j, k, m, n, p-z)", field=col
+        )
+    centres = [geohash_centre(c)[:2] if c else (None, None) for c in codes.to_list()]
+    if n := codes.drop_nulls().str.len_chars().min():
+        dlat, dlon = geohash_centre("s" * int(n))[2:]
+        warn_at_caller(
+            f"positions are the centres of the {col!r} geohash cells ({n}+ characters: up to "
+            f"{dlat * 111_320:,.0f} m north-south, {dlon * 111_320:,.0f} m east-west at the "
+            "equator)"
+        )
+    return df.with_columns(
+        pl.Series("lat", [c[0] for c in centres], pl.Float64),
+        pl.Series("lon", [c[1] for c in centres], pl.Float64),
+    )
+
+
+def _pivot_frame(df: pl.DataFrame, fcol: str, vcol: str) -> pl.DataFrame:
+    fields = df[fcol].cast(pl.Utf8).drop_nulls().unique(maintain_order=True).to_list()
+    lat = next((f for f in fields if f.lower() in _LAT_FIELDS), None)
+    lon = next((f for f in fields if f.lower() in _LON_FIELDS), None)
+    if lat is None or lon is None:
+        return df
+    names = [c for c in df.columns if c not in (fcol, vcol)]
+    tcol = next((c for c in names if normalised(c) in ("_time", "time")), None)
+    if tcol is None and len(found := find_columns("t", names)) == 1:
+        tcol = found[0]
+    if tcol is None:
+        raise TrajlmInputError(
+            f"a field / value frame ({fcol!r} / {vcol!r}) with no time column", field=fcol
+        )
+    # series tags: not Influx's bookkeeping, pandas' `Unnamed: 0` (the blank first column), nor
+    # a row's own number (the frame's `_file_line`): each differs between a time's fields
+    tags = [c for c in names if c != tcol and normalised(c) not in _INFLUX_META
+            and not c.startswith(("Unnamed:", "_file_line")) and df[c].null_count() < len(df)]  # fmt: skip
+    wide = df.select(tcol, *tags, pl.col(fcol).cast(pl.Utf8), vcol).pivot(
+        on=fcol, index=[tcol, *tags], values=vcol, aggregate_function="first"
+    )
+    both = pl.col(lat).is_not_null() & pl.col(lon).is_not_null()
+    half = wide.filter(pl.col(lat).is_null() != pl.col(lon).is_null()).height
+    if half:
+        warn_at_caller(
+            f"{half:,} time(s) with a {lat!r} but no {lon!r} value (or the reverse) left out"
+        )
+    warn_at_caller(
+        f"a field / value frame: {fcol!r} values pivoted to columns ({', '.join(fields[:6])}) "
+        f"per {tcol!r}" + (f" and {tags}" if tags else "")
+    )
+    return wide.filter(both).sort([*tags, tcol])
