@@ -175,6 +175,28 @@ def cell(r: dict) -> str:
     return f"{b['ratio']:.3f} ({lo:.2f}-{hi:.2f}) {v}"
 
 
+def small_vs_best_table(h: str, sets: list[str], tag: str = "") -> None:
+    """Print one markdown row per set from ``h/evals/SET_predict{tag}.json``: trajlm-small's
+    next-5-points MAE against the strongest baseline on the store's test split (the rows of
+    scripts/heldout32/rows.py and heldout33/rows.py)."""
+    print(
+        "| set | test trips | trajlm-small MAE (m) | strongest baseline, MAE (m) | small / best (95 % CI) |"
+    )
+    print("|---|---|---|---|---|")
+    for n in sets:
+        p = f"{h}/evals/{n}_predict{tag}.json"
+        if not os.path.exists(p):
+            print(f"| {n} | - | - | - | - |")
+            continue
+        rows = {r["method"]: r for r in json.load(open(p))["results"]}
+        small = rows["trajlm:trajlm-small"]
+        best = small["ratio_to_best_baseline"]["baseline"]
+        print(
+            f"| {n} | {small['n_trajectories']} | {small['metrics']['mae_m']:.1f} | {best}, "
+            f"{rows[best]['metrics']['mae_m']:.1f} | {cell(small)} |"
+        )
+
+
 def predict_row(h: str, n: str) -> str:
     p = f"{h}/evals/{n}_predict.json"
     if not os.path.exists(p):
