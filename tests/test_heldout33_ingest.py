@@ -94,9 +94,19 @@ def test_czml_samples_read_longitude_first_with_epoch_seconds_and_iso_times(tmp_
                                                              10, 8.502, 47.302, 452]}},
            {"id": "d2", "position": {"cartographicDegrees": [
                "2026-06-02T08:00:00Z", 8.6, 47.4, 450, "2026-06-02T08:00:05Z", 8.601, 47.401, 450]}}]  # fmt: skip
+    doc.append(
+        {
+            "id": "d3",
+            "position": {
+                "epoch": "2026-06-02T08:00:00Z",
+                "cartesian": [0, 4331297.0, 567555.0, 4633977.0],
+            },
+        }
+    )
     p = tmp_path / "drones.czml"
     p.write_text(json.dumps(doc))
-    df, report = read(p)  # was: "keys name no latitude and no longitude"
+    with pytest.warns(UserWarning, match=r"1 packet\(s\) with positions as cartesian"):
+        df, report = read(p)  # was: "keys name no latitude and no longitude"
     assert sorted(df["traj_id"].unique()) == ["d1", "d2"]
     d1 = df.filter(df["traj_id"] == "d1")
     assert d1["lat"].max() == pytest.approx(47.302) and d1["lon"].max() == pytest.approx(8.502)

@@ -308,7 +308,7 @@ def czml_as_csv(path: Path, out: Path) -> list[str]:
     if isinstance(packets, dict):
         packets = [packets]
     rows: list[list[object]] = []
-    where = ["header"]
+    where, other = ["header"], []
     for packet in packets if isinstance(packets, list) else []:
         pos = packet.get("position") if isinstance(packet, dict) else None
         if not isinstance(pos, dict):
@@ -318,6 +318,8 @@ def czml_as_csv(path: Path, out: Path) -> list[str]:
         key = "cartographicDegrees" if "cartographicDegrees" in pos else "cartographicRadians"
         values = pos.get(key)
         if not isinstance(values, list) or not values:
+            if any(k in pos for k in ("cartesian", "cartographicRadians", "cartographicDegrees")):
+                other.append(pid)  # ECEF metres (or an empty list): not read, said below
             continue
         scale = 1.0 if key == "cartographicDegrees" else 180 / math.pi
         if len(values) == 3:  # one fixed position (a station): a point, no time
@@ -348,6 +350,12 @@ def czml_as_csv(path: Path, out: Path) -> list[str]:
             "a CZML file with no packet holding time-tagged cartographicDegrees samples",
             path=path,
             hint="positions as cartesian (ECEF) are not read: write cartographicDegrees",
+        )
+    if other:
+        warnings.warn(
+            f"{path.name}: {len(other)} packet(s) with positions as cartesian (ECEF) metres "
+            f"left out (e.g. {other[0]!r}): write cartographicDegrees",
+            stacklevel=2,
         )
     write_csv(out, ["time", "object_id", "name", "lat", "lon", "height_m"], rows)
     return where
