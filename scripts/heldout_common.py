@@ -102,6 +102,34 @@ def movers(df: pd.DataFrame, idcol: str | None) -> pd.DataFrame:
     return df[df[idcol].isin(keep)]
 
 
+def path_then_frames(files: dict[str, str], frames: dict, raw: str) -> None:
+    """The API path of scripts/heldout32/ and heldout33/api_path.py: for each set of ``files``
+    named on the command line (all when none), trajlm-small's predict on the raw file's path,
+    then predict / predict(seconds_ahead=) on 3 movers of the frame pandas reads (``frames``:
+    set -> (reader, the column a user would group movers by)); one line per call."""
+    from trajlm import TrajLM
+
+    m = TrajLM.from_pretrained("trajlm-small", threads=1)
+    want = set(sys.argv[1:])
+    for name, file in files.items():
+        if want and name not in want:
+            continue
+        print(f"== {name}", flush=True)
+        call("path predict", m.predict, raw + file)
+        if name not in frames:
+            print("frame: no pandas reader a user would reach for", flush=True)
+            continue
+        read, idcol = frames[name]
+        try:
+            df = read()
+        except Exception as e:  # pandas' own refusal (a reader's missing engine)
+            print(f"frame: pandas cannot read it: {type(e).__name__}: {str(e)[:200]}", flush=True)
+            continue
+        sub = movers(df, idcol)
+        call("frame predict", m.predict, sub)
+        call("frame at_times", m.predict, sub, seconds_ahead=[60, 300])
+
+
 def recover_and_time(
     tag: str, m, s: pd.DataFrame, idcol: str | None, lat: str, lon: str, **opts
 ) -> None:
