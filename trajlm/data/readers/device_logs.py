@@ -51,10 +51,14 @@ _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 Where = list[int] | list[str]  # a converted CSV's lines in its source: line numbers or names
 
 
-def _members(path: Path, suffix: str) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == suffix)
-    return [path] if path.is_file() and path.suffix.lower() == suffix else []
+def _by_suffix(path: Path) -> dict[str, list[Path]]:
+    """The files under `path` (or `path` itself) by lower-cased suffix, from one walk of a
+    folder (each converter's suffix looked up in it, not a walk each: heldout33 added three)."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    out: dict[str, list[Path]] = {}
+    for p in files if path.exists() else []:
+        out.setdefault(p.suffix.lower(), []).append(p)
+    return out
 
 
 def log_files(path: Path) -> tuple[str, list[Path]] | None:
@@ -74,10 +78,11 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
         return "lorawan", [path]
     if is_gpsd_json(path):
         return "gpsd", [path]
-    srt = [p for p in _members(path, ".srt") if _is_dji_srt(p)]
+    members = _by_suffix(path)
+    srt = [p for p in members.get(".srt", []) if _is_dji_srt(p)]
     if srt:
         return "srt", srt
-    pos = [p for p in _members(path, ".pos") if _is_rtklib(p)]
+    pos = [p for p in members.get(".pos", []) if _is_rtklib(p)]
     if pos:
         return "pos", pos
     if kind := data_file_kind(path):
@@ -87,7 +92,7 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
                                ("czml", ".czml", is_czml)):  # fmt: skip
         if path.is_file() and test(path):
             return kind, [path]
-        if path.is_dir() and (found := _members(path, suffix)):
+        if path.is_dir() and (found := members.get(suffix)):
             return kind, found
     return None
 
