@@ -221,9 +221,12 @@ def test_java_and_javascript_date_text_is_read_with_its_offset() -> None:
 
     df = pl.DataFrame({"t": ["Mon Mar 02 07:40:02 GMT+01:00 2026",
                              "Mon Mar 02 2026 07:40:02 GMT+0100 (Central European Standard Time)",
-                             "Tue Mar 3 23:01:00 UTC 2026"]})  # fmt: skip
+                             "Tue Mar 3 23:01:00 UTC 2026",
+                             "Mon Mar 02 07:40:02 CET 2026",  # Java's zone words: their offset
+                             "Sun Jul 05 07:40:02 PDT 2026",
+                             "Mon Mar 02 07:40:02 CST 2026"]})  # ambiguous: unparsed  # fmt: skip
     got = df.select(parse_time("t", None)).to_series().to_list()
-    assert got == [1772433602, 1772433602, 1772578860]
+    assert got == [1772433602, 1772433602, 1772578860, 1772433602, 1783262402, None]
 
 
 def test_a_course_under_an_id_name_is_no_trajectory_id(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 import polars as pl
 
-from trajlm.data.readers._times import JAVA_DATE, JS_DATE, java_js_dates
+from trajlm.data.readers._times import JAVA_DATE, JS_DATE, java_js_dates, java_js_offsets
 from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -291,7 +291,7 @@ def _java_js_as_offsets(s: pl.Series) -> pl.Series:
     named = s.str.contains(JAVA_DATE) | s.str.contains(JS_DATE)
     if not named.any():
         return s
-    offset = pl.coalesce(s.str.extract(JAVA_DATE, 4), s.str.extract(JS_DATE, 5)).fill_null("Z")
+    offset = java_js_offsets(pl.lit(s)).fill_null("Z")
     return pl.select(
         pl.when(named).then(pl.lit("2000-01-01 00:00:00") + offset).otherwise(s)
     ).to_series()
