@@ -235,3 +235,22 @@ def test_a_course_under_an_id_name_is_no_trajectory_id(tmp_path: Path) -> None:
         f"2026-05-11T05:30:{10 * i:02d}Z,45.76{i},4.84{i},{12.5 + i / 4},3.1\n" for i in range(5)))  # fmt: skip
     df, _ = read(p)  # was: 'track' (degrees) read as the id, every fix its own trip: refused
     assert df.height == 5 and df["traj_id"].unique().to_list() == ["nmea_export"]
+
+
+def test_a_folder_of_bz2_days_reads_as_a_folder_of_csvs(tmp_path: Path) -> None:
+    days = tmp_path / "days"
+    (days / "old").mkdir(parents=True)
+    for d, name in ((0, "pings-0.csv.bz2"), (1, "pings-1.csv.xz"), (2, "old/pings-2.csv")):
+        text = "taxi_id,timestamp,latitude,longitude\n" + "".join(
+            f"T1,2026-01-1{d}T06:0{i}:00Z,1.3{i},103.8\n" for i in range(5))  # fmt: skip
+        data = text.encode()
+        pack = (
+            bz2.compress
+            if name.endswith(".bz2")
+            else lzma.compress
+            if name.endswith(".xz")
+            else bytes
+        )
+        (days / name).write_bytes(pack(data))
+    df, _ = read(days)  # was: 5 rows, the two packed days left out without a word
+    assert df.height == 15 and df["t"].min() == 1768024800  # 2026-01-10 06:00, the .bz2 day

@@ -162,3 +162,27 @@ def unpack(path: Path, into: Path, limits: ReadLimits | None = None) -> Path:
             hint="download it again",
         ) from None
     return out
+
+
+def has_packed(folder: Path) -> bool:
+    """Whether a file under `folder` ends in `.bz2` / `.xz` / `.lzma` (one walk)."""
+    return folder.is_dir() and any(
+        p.suffix.lower() in UNPACKED and p.is_file() for p in folder.rglob("*")
+    )
+
+
+def unpack_folder(folder: Path, into: Path, limits: ReadLimits | None = None) -> Path:
+    """`folder` mirrored at `into/<folder name>` (the path returned): each `.bz2` / `.xz` file
+    unpacked beside its relatives, every other file linked, so a portal's folder of daily
+    `pings-2026-01-19.csv.bz2` reads as a folder of CSVs."""
+    root = into / folder.name
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file():
+            continue
+        at = root / p.relative_to(folder).parent
+        at.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() in UNPACKED:
+            unpack(p, at, limits)
+        else:
+            (at / p.name).symlink_to(p.resolve())
+    return root

@@ -25,7 +25,7 @@ from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
 from trajlm.data.readers.device_logs import as_csv, log_files
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
-from trajlm.data.readers.gz import UNPACKED, unpack
+from trajlm.data.readers.gz import UNPACKED, has_packed, unpack, unpack_folder
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
 from trajlm.data.readers.long_tables import (
     geohash_as_csv,
@@ -120,6 +120,20 @@ def layer_of(columns: object) -> str | None:
     return columns.get("layer") if isinstance(columns, dict) else getattr(columns, "layer", None)
 
 
+def _unpacked(p: Path, folder: bool, tmp: tempfile.TemporaryDirectory, n: int) -> Path:
+    """A `.bz2` / `.xz` file (or a folder holding them: mirrored) unpacked into `tmp` (gz.py);
+    errors then name the user's file (`pings.csv.bz2!pings.csv`) or folder (`days!day1.csv`)."""
+    packed = Path(tmp.name) / f"{n}.unpacked"
+    packed.mkdir(parents=True)
+    try:
+        got = unpack_folder(p, packed) if folder else unpack(p, packed)
+    except BaseException:  # the folder removed now, not left to the garbage collector
+        tmp.cleanup()
+        raise
+    tmp.archives = {**getattr(tmp, "archives", {}), (got if folder else packed): p}  # type: ignore[attr-defined]
+    return got
+
+
 def sheets_as_csv(
     paths: list[Path], format: str = "auto", layer: str | None = None
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
@@ -133,16 +147,10 @@ def sheets_as_csv(
     tmp, out = None, []
     for p in map(Path, paths):
         user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
-        if p.is_file() and p.suffix.lower() in UNPACKED:
+        folder = p.is_dir() and has_packed(p)  # a folder of them: mirrored, unpacked
+        if (p.is_file() and p.suffix.lower() in UNPACKED) or folder:
             tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
-            packed = Path(tmp.name) / f"{len(out)}.unpacked"
-            packed.mkdir(parents=True)
-            tmp.archives = {**getattr(tmp, "archives", {}), packed: user}  # type: ignore[attr-defined]
-            try:
-                p = unpack(p, packed)
-            except BaseException:
-                tmp.cleanup()
-                raise
+            p = _unpacked(p, folder, tmp, len(out))
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         signalk = format == "auto" and is_signalk(p)  # Signal K deltas (signalk.py)
         table = format in ("auto", "parquet") and converts(p) and not signalk  # not with mfjson
