@@ -77,12 +77,16 @@ def write_sets(
 # -- the Python API path (scripts/heldoutNN/api_path.py) --------------------------------------
 
 
-def call(tag: str, f, *args, **kwargs) -> None:
+def call(tag: str, f, *args, **kwargs) -> bool:
+    """Print one line for ``f(*args, **kwargs)`` (ok / the error's first line, each warning's
+    first line); whether it answered."""
     t0 = time.time()
+    ok = False
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         try:
             out = f(*args, **kwargs)
+            ok = True
             res = f"ok {type(out).__name__} {getattr(out, 'shape', '')}"
             eng = out.attrs.get("engine") if hasattr(out, "attrs") else None
             res += f" engine={eng}" if eng else ""
@@ -93,6 +97,7 @@ def call(tag: str, f, *args, **kwargs) -> None:
         f"{tag}: {res} ({time.time() - t0:.0f}s)" + "".join(f"\n    warn: {m}" for m in ws),
         flush=True,
     )
+    return ok
 
 
 def movers(df: pd.DataFrame, idcol: str | None) -> pd.DataFrame:
@@ -106,7 +111,8 @@ def path_then_frames(files: dict[str, str], frames: dict, raw: str) -> None:
     """The API path of scripts/heldout32/ and heldout33/api_path.py: for each set of ``files``
     named on the command line (all when none), trajlm-small's predict on the raw file's path,
     then predict / predict(seconds_ahead=) on 3 movers of the frame pandas reads (``frames``:
-    set -> (reader, the column a user would group movers by)); one line per call."""
+    set -> (reader, the column a user would group movers by)); one line per call, and the
+    engine that answered (``TrajLM.last_engine``)."""
     from trajlm import TrajLM
 
     m = TrajLM.from_pretrained("trajlm-small", threads=1)
@@ -115,7 +121,8 @@ def path_then_frames(files: dict[str, str], frames: dict, raw: str) -> None:
         if want and name not in want:
             continue
         print(f"== {name}", flush=True)
-        call("path predict", m.predict, raw + file)
+        if call("path predict", m.predict, raw + file):
+            print(f"    engine: {m.last_engine}", flush=True)  # who answered
         if name not in frames:
             print("frame: no pandas reader a user would reach for", flush=True)
             continue
@@ -126,7 +133,8 @@ def path_then_frames(files: dict[str, str], frames: dict, raw: str) -> None:
             print(f"frame: pandas cannot read it: {type(e).__name__}: {str(e)[:200]}", flush=True)
             continue
         sub = movers(df, idcol)
-        call("frame predict", m.predict, sub)
+        if call("frame predict", m.predict, sub):
+            print(f"    engine: {m.last_engine}", flush=True)
         call("frame at_times", m.predict, sub, seconds_ahead=[60, 300])
 
 
