@@ -54,5 +54,6 @@ def test_a_course_is_no_trajectory_id_in_a_frame() -> None:
                        "time": [f"2026-05-11T05:30:0{s}.000Z" for s in range(5)],
                        "lat": [45.76 + s / 1e4 for s in range(5)], "lon": [4.84] * 5,
                        "track": [12.5, 12.5, 13.25, 13.25, 12.5]})  # fmt: skip
-    out = trajlm.to_canonical(df)  # was: 'track' the id, the fixes grouped by their course
+    with pytest.warns(UserWarning, match="traj_col= track reads it as one"):
+        out = trajlm.to_canonical(df)  # was: 'track' the id, the fixes grouped by their course
     assert out["traj_id"].unique().to_list() == ["/dev/ttyACM0"]

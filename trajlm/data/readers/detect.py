@@ -26,6 +26,7 @@ from trajlm.data.column_names import (
     by_ending,
     candidates,
     find_columns,
+    fraction_note,
     fractional_numbers,
     normalised,
     trip_log_words,
@@ -200,6 +201,7 @@ def resolve_columns(
             # a course / bearing under an id name (gpsd's `track`: 12.5, 13.25 degrees; heldout33)
             found = find_columns(name, [c for c in have if c not in angles],
                                  lambda c: _row_key(first, format, cm.sep, c))  # fmt: skip
+            warnings.warn(fraction_note(first.name, angles, "--traj-col"), stacklevel=2)
         if name == "t" and not found and (dated := dated_time_column(first, format, cm.sep, have)):
             found = [dated]  # `Date` holding `00:28:07 23-Sep-2026` (Argos; session 29)
         if name == "t" and len(found) == 1 and SERVER_WORDS & set(_words(found[0])):
