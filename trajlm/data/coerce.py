@@ -27,7 +27,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
-from trajlm.data.coerce_columns import coordinate_column, pick_column
+from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
@@ -37,7 +37,6 @@ from trajlm.data.coerce_path import is_path, is_store_path, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
-    fractional,
     is_mover,
     is_row_key,
     no_id_frame,

@@ -81,23 +81,6 @@ def is_row_key(df: pl.DataFrame, column: str) -> bool:
     return df[column].n_unique() == len(df)
 
 
-def fractional(df: pl.DataFrame, column: str) -> bool:
-    """Whether a column holds numbers with a fraction (a course in degrees: gpsd's `track`),
-    no mover's id, as files are read (column_names.fractional_numbers; heldout33)."""
-    if column not in df.columns:
-        return False
-    s = df[column]
-    if s.dtype.is_float():
-        s = s.drop_nulls().drop_nans()
-        return len(s) > 0 and bool((s != s.floor()).any())
-    if s.dtype == pl.Utf8:
-        from trajlm.data.column_names import fractional_numbers
-
-        values = [v.strip() for v in s.drop_nulls().head(10_000).to_list() if v.strip()]
-        return bool(values) and fractional_numbers(values)
-    return False
-
-
 def past_row_key(df: pl.DataFrame, traj: str | None) -> str | None:
     """The id column a frame is read by: ``traj``, unless it differs on every row and a lower
     tier of id names has a column that repeats (Traccar's `id` beside `deviceid`), as files are

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 
 import polars as pl
 
-from trajlm.data.readers._times import JAVA_DATE, JS_DATE
+from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
 from trajlm.errors import TrajlmInputError
 
 BACK_MAX_S = 3 * 3600  # a step back of up to this (DST shifts are 30 min to 2 h) looks like one

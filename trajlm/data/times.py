@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 import polars as pl
 
-from trajlm.data.readers._times import JAVA_DATE, JS_DATE, java_js_dates, java_js_offsets
+from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE, java_js_as_offsets, java_js_dates
 from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -264,7 +264,7 @@ def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
     "none"), each trajectory's UTC offset (s) at its last point and, for a trajectory whose
     offset changes (daylight saving), where each offset starts ("runs": each row is written
     on the offset of its time, fix32)."""
-    s = _java_js_as_offsets(s.cast(pl.Utf8).str.strip_chars())
+    s = java_js_as_offsets(s.cast(pl.Utf8).str.strip_chars())
     first = s.drop_nulls().head(1).to_list()
     sep = " " if first and len(first[0]) > 10 and first[0][10] == " " else "T"
     suf = s.str.extract(_ZONE, 1)
@@ -282,19 +282,6 @@ def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
     if runs := _offset_runs(off):
         style["runs"] = runs
     return style
-
-
-def _java_js_as_offsets(s: pl.Series) -> pl.Series:
-    """Java / JavaScript Date text (`Mon Mar 02 07:40:02 GMT+01:00 2026`) as ISO-like text of
-    its offset, so results come back on it (heldout33: written in UTC while the CLI said the
-    input's offsets were kept); the date part is a placeholder: only the style is read here."""
-    named = s.str.contains(JAVA_DATE) | s.str.contains(JS_DATE)
-    if not named.any():
-        return s
-    offset = java_js_offsets(pl.lit(s)).fill_null("Z")
-    return pl.select(
-        pl.when(named).then(pl.lit("2000-01-01 00:00:00") + offset).otherwise(s)
-    ).to_series()
 
 
 def _offset_runs(off: pl.DataFrame) -> dict | None:

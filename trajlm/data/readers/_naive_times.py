@@ -11,7 +11,8 @@ from pathlib import Path
 
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._encoding import legacy_cjk
-from trajlm.data.readers._times import DATE_TIME_DIGITS, JAVA_DATE, JS_DATE
+from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
+from trajlm.data.readers._times import DATE_TIME_DIGITS
 from trajlm.data.readers._zone_suffix import OFFSETS, SUFFIX
 from trajlm.data.zone_names import named_utc
 
