@@ -77,12 +77,16 @@ def write_sets(
 # -- the Python API path (scripts/heldoutNN/api_path.py) --------------------------------------
 
 
-def call(tag: str, f, *args, **kwargs) -> None:
+def call(tag: str, f, *args, **kwargs) -> bool:
+    """Print one line for ``f(*args, **kwargs)`` (ok / the error's first line, each warning's
+    first line); whether it answered."""
     t0 = time.time()
+    ok = False
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
         try:
             out = f(*args, **kwargs)
+            ok = True
             res = f"ok {type(out).__name__} {getattr(out, 'shape', '')}"
             eng = out.attrs.get("engine") if hasattr(out, "attrs") else None
             res += f" engine={eng}" if eng else ""
@@ -93,6 +97,7 @@ def call(tag: str, f, *args, **kwargs) -> None:
         f"{tag}: {res} ({time.time() - t0:.0f}s)" + "".join(f"\n    warn: {m}" for m in ws),
         flush=True,
     )
+    return ok
 
 
 def movers(df: pd.DataFrame, idcol: str | None) -> pd.DataFrame:
@@ -100,6 +105,37 @@ def movers(df: pd.DataFrame, idcol: str | None) -> pd.DataFrame:
         return df.tail(900)
     keep = df[idcol].dropna().unique()[-3:]
     return df[df[idcol].isin(keep)]
+
+
+def path_then_frames(files: dict[str, str], frames: dict, raw: str) -> None:
+    """The API path of scripts/heldout32/ and heldout33/api_path.py: for each set of ``files``
+    named on the command line (all when none), trajlm-small's predict on the raw file's path,
+    then predict / predict(seconds_ahead=) on 3 movers of the frame pandas reads (``frames``:
+    set -> (reader, the column a user would group movers by)); one line per call, and the
+    engine that answered (``TrajLM.last_engine``)."""
+    from trajlm import TrajLM
+
+    m = TrajLM.from_pretrained("trajlm-small", threads=1)
+    want = set(sys.argv[1:])
+    for name, file in files.items():
+        if want and name not in want:
+            continue
+        print(f"== {name}", flush=True)
+        if call("path predict", m.predict, raw + file):
+            print(f"    engine: {m.last_engine}", flush=True)  # who answered
+        if name not in frames:
+            print("frame: no pandas reader a user would reach for", flush=True)
+            continue
+        read, idcol = frames[name]
+        try:
+            df = read()
+        except Exception as e:  # pandas' own refusal (a reader's missing engine)
+            print(f"frame: pandas cannot read it: {type(e).__name__}: {str(e)[:200]}", flush=True)
+            continue
+        sub = movers(df, idcol)
+        if call("frame predict", m.predict, sub):
+            print(f"    engine: {m.last_engine}", flush=True)
+        call("frame at_times", m.predict, sub, seconds_ahead=[60, 300])
 
 
 def recover_and_time(
@@ -173,6 +209,28 @@ def cell(r: dict) -> str:
     lo, hi = b["ci95"]
     v = "worse" if lo > 1 else "better" if hi < 1 else "level"
     return f"{b['ratio']:.3f} ({lo:.2f}-{hi:.2f}) {v}"
+
+
+def small_vs_best_table(h: str, sets: list[str], tag: str = "") -> None:
+    """Print one markdown row per set from ``h/evals/SET_predict{tag}.json``: trajlm-small's
+    next-5-points MAE against the strongest baseline on the store's test split (the rows of
+    scripts/heldout32/rows.py and heldout33/rows.py)."""
+    print(
+        "| set | test trips | trajlm-small MAE (m) | strongest baseline, MAE (m) | small / best (95 % CI) |"
+    )
+    print("|---|---|---|---|---|")
+    for n in sets:
+        p = f"{h}/evals/{n}_predict{tag}.json"
+        if not os.path.exists(p):
+            print(f"| {n} | - | - | - | - |")
+            continue
+        rows = {r["method"]: r for r in json.load(open(p))["results"]}
+        small = rows["trajlm:trajlm-small"]
+        best = small["ratio_to_best_baseline"]["baseline"]
+        print(
+            f"| {n} | {small['n_trajectories']} | {small['metrics']['mae_m']:.1f} | {best}, "
+            f"{rows[best]['metrics']['mae_m']:.1f} | {cell(small)} |"
+        )
 
 
 def predict_row(h: str, n: str) -> str:

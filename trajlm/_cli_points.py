@@ -116,8 +116,12 @@ def read_frame(
                 fmt = detect_format(path)
             except TrajlmInputError:
                 fmt = None
-            if fmt is None:  # a file ingest converts first (.SRT, .pos, XML 2003, .xlsx ...):
-                return _converted(path, option, on_error)  # read as trajlm.read reads it
+            from trajlm.data.readers.device_logs import log_files
+
+            # a file ingest converts first (.SRT, .pos, XML 2003, .xlsx ...; heldout33: a gpsd
+            # capture or CZML named .json was read as GeoJSON by its name): as trajlm.read reads it
+            if fmt is None or log_files(path) is not None:
+                return _converted(path, option, on_error)
             df, report = read(path, fmt, on_error=on_error or "raise")
             if report.total:
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
@@ -177,9 +181,11 @@ def _log_as_csv(path: Path) -> bool:
     missing columns)."""
     from trajlm.data.readers.ardupilot import is_ardupilot_text
     from trajlm.data.readers.fit_csv import is_fit_csv
+    from trajlm.data.readers.long_tables import is_long_table
     from trajlm.data.readers.sbs1 import is_sbs1
 
-    return is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path)
+    # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33)
+    return is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
 
 
 def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from heldout_common import call, movers  # noqa: E402
+from heldout_common import path_then_frames  # noqa: E402
 
 H = os.environ.get("HELDOUT32", "/tmp/heldout32")
 RAW = f"{H}/raw/"
@@ -43,29 +43,5 @@ FRAMES = {  # set -> (reader, the column a user would group movers by)
 }
 
 
-def main() -> None:
-    from trajlm import TrajLM
-
-    m = TrajLM.from_pretrained("trajlm-small", threads=1)
-    want = set(sys.argv[1:])
-    for name, file in FILES.items():
-        if want and name not in want:
-            continue
-        print(f"== {name}", flush=True)
-        call("path predict", m.predict, RAW + file)
-        if name not in FRAMES:
-            print("frame: no pandas reader a user would reach for", flush=True)
-            continue
-        read, idcol = FRAMES[name]
-        try:
-            df = read()
-        except Exception as e:  # pandas' own refusal (a reader's missing engine)
-            print(f"frame: pandas cannot read it: {type(e).__name__}: {str(e)[:200]}", flush=True)
-            continue
-        sub = movers(df, idcol)
-        call("frame predict", m.predict, sub)
-        call("frame at_times", m.predict, sub, seconds_ahead=[60, 300])
-
-
 if __name__ == "__main__":
-    main()
+    path_then_frames(FILES, FRAMES, RAW)

@@ -4,32 +4,16 @@ the store's test split, paired bootstrap 95 % CI (docs/data.md "Session 32 (held
     python scripts/heldout32/rows.py
 """
 
-import json
 import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from heldout_common import cell  # noqa: E402
+from heldout_common import small_vs_best_table  # noqa: E402
 
 H = os.environ.get("HELDOUT32", "/tmp/heldout32")
 SETS = ["aware_phones", "wialon_wln", "ublox_ubx", "fleet_calc", "saildrone_nccf", "tracker_de",
         "opentracks", "scooters"]  # fmt: skip
 
 if __name__ == "__main__":
-    print(
-        "| set | test trips | trajlm-small MAE (m) | strongest baseline, MAE (m) | small / best (95 % CI) |"
-    )
-    print("|---|---|---|---|---|")
-    for n in SETS:
-        p = f"{H}/evals/{n}_predict.json"
-        if not os.path.exists(p):
-            print(f"| {n} | - | - | - | - |")
-            continue
-        rows = {r["method"]: r for r in json.load(open(p))["results"]}
-        small = rows["trajlm:trajlm-small"]
-        best = small["ratio_to_best_baseline"]["baseline"]
-        print(
-            f"| {n} | {small['n_trajectories']} | {small['metrics']['mae_m']:.1f} | {best}, "
-            f"{rows[best]['metrics']['mae_m']:.1f} | {cell(small)} |"
-        )
+    small_vs_best_table(H, SETS)

@@ -27,7 +27,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
-from trajlm.data.coerce_columns import coordinate_column, pick_column
+from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
@@ -61,7 +61,7 @@ from trajlm.data.coerce_tz import (
     row_zone_times,
     zoned_text,
 )
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, _from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
@@ -74,6 +74,7 @@ from trajlm.data.readers._time_columns import (
     local_time_note,
     lone_local_time,
 )
+from trajlm.data.readers.long_tables import reshaped_frame
 from trajlm.data.schema import (
     MIN_T,
     MIN_T_DATED,
@@ -152,6 +153,7 @@ def coerce(
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
+    df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     if (numbered := numbered_refusal(df, time_col, lat_col, lon_col)) is not None:
         raise numbered  # header=None: what the numbered columns hold, said (leftover33)
@@ -170,7 +172,13 @@ def coerce(
         time_col = local_time_column(df, TIME)
     local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
     try:
-        traj = pick_column("traj_id", traj_col, cols, TRAJ, "traj_col", lambda c: is_row_key(df, c))
+        id_cols = cols
+        if traj_col is None and (angles := [c for c in find_columns("traj_id", [c for c in cols if isinstance(c, str)]) if fractional(df, c)]):  # fmt: skip
+            id_cols = [c for c in cols if c not in angles]  # gpsd's `track` course (heldout33)
+            warn_at_caller(fraction_note(source, angles, "traj_col="))
+        traj = pick_column(
+            "traj_id", traj_col, id_cols, TRAJ, "traj_col", lambda c: is_row_key(df, c)
+        )
         traj = traj if traj_col is not None else past_row_key(df, traj)  # Traccar's `id`
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col",
                            fallback=lambda have: dated_frame_column(df, have))  # fmt: skip

@@ -97,3 +97,20 @@ def coordinate_column(df: pl.DataFrame, col: str) -> pl.Series:
             hint="coordinates must be decimal numbers",
         )
     return out.fill_nan(None)
+
+
+def fractional(df: pl.DataFrame, column: str) -> bool:
+    """Whether a column holds numbers with a fraction (a course in degrees: gpsd's `track`),
+    no mover's id, as files are read (column_names.fractional_numbers; heldout33)."""
+    if column not in df.columns:
+        return False
+    s = df[column]
+    if s.dtype.is_float():
+        s = s.drop_nulls().drop_nans()
+        return len(s) > 0 and bool((s != s.floor()).any())
+    if s.dtype == pl.Utf8:
+        from trajlm.data.column_names import fractional_numbers
+
+        values = [v.strip() for v in s.drop_nulls().head(10_000).to_list() if v.strip()]
+        return bool(values) and fractional_numbers(values)
+    return False

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import polars as pl
 
+from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
 from trajlm.errors import TrajlmInputError
 
 BACK_MAX_S = 3 * 3600  # a step back of up to this (DST shifts are 30 min to 2 h) looks like one
@@ -214,7 +215,12 @@ def zoned_text(s: pl.Series) -> bool:
     """True when any time text names its zone (``Z``, ``+02:00``, ``-0500``, ``UTC``): naive
     text (``2026-11-01 01:30:00``) is a wall clock that ``tz=`` places (session 27, newuser27:
     it was refused as "these times already say their instant")."""
-    return bool(s.cast(pl.Utf8).str.contains(r"(?i)(Z|[+-]\d\d:?\d\d|UTC|GMT)\s*$").any())
+    text = s.cast(pl.Utf8)
+    return bool(
+        text.str.contains(r"(?i)(Z|[+-]\d\d:?\d\d|UTC|GMT)\s*$").any()
+        or text.str.contains(JAVA_DATE).any()  # `Mon Mar 02 07:40:02 GMT+01:00 2026`
+        or text.str.contains(JS_DATE).any()
+    )
 
 
 def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind: str,

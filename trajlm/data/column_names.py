@@ -66,7 +66,9 @@ TRAJ = (
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
-        ("fixtime", "fix_time"),  # Traccar: the GPS fix time, before the tracker's clock
+        # Traccar: the GPS fix time, before the tracker's clock; Torque Pro's `GPS Time` before
+        # its `Device Time` (the phone's clock, naive; heldout33: read as UTC, an hour off)
+        ("fixtime", "fix_time", "gps_time"),
         ("devicetime", "device_time"),  # (Traccar's servertime, when it arrived, is not read)
         ("zeit", "zeitstempel", "datum_uhrzeit", "datum/uhrzeit", "fecha_hora", "horodatage",
          "data_ora", "tijdstip",  # European spreadsheets (session 17)
@@ -78,7 +80,7 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
          "timestamp_s", "epoch_seconds", "unix_seconds",  # Unix seconds by name (session 18)
          "t_unix", "t_epoch", "time_unix", "timestamp_unix", "ts_unix"),  # (heldout23)
         # (session 18; "local_time" is left out: its zone is unknown, so it is named by hand)
-        ("gps_time", "gps_utc", "utc", "utc_time", "date/time", "gps_date/time", "gps_datetime",
+        ("gps_utc", "utc", "utc_time", "date/time", "gps_date/time", "gps_datetime",
          "gps_date_time"),
         # session 19: Webfleet's `pos_time`, Lotek's `Date & Time [GMT]`, Field Maps'
         # `location_timestamp`, AeroAPI / SIRI names
@@ -373,4 +375,22 @@ def trip_log_words(found: list[str]) -> str:
         " (a trip log: one row per trip, its start and end, no path between: `trajlm "
         "travel-time --input FILE --model M` (Python: model.travel_time(origins, destinations, "
         "depart=...)) times such rows; tracks need one row per fix)"
+    )
+
+
+def fractional_numbers(values: list[str]) -> bool:
+    """Whether every value is a number and one has a fraction (`12.5`): a course or a
+    measurement, no mover's id (text or a whole number, `12.0` included; heldout33: gpsd's
+    `track`, its course in degrees, was read as the trajectory id)."""
+    number = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
+    if not all(number.fullmatch(v) for v in values):
+        return False
+    return any(float(v) != int(float(v)) for v in values)
+
+
+def fraction_note(where: str, columns: list[str], option: str) -> str:
+    """The line that says id-named columns of fractional numbers were not read as the id."""
+    return (
+        f"{where}: {columns} named like an id but holding numbers with a fraction (a course in "
+        f"degrees?) not read as the trajectory id; {option} {columns[0]} reads it as one"
     )

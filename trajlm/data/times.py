@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 import polars as pl
 
+from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE, java_js_as_offsets, java_js_dates
 from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -120,6 +121,12 @@ def _time_to_seconds(
         read = s.to_frame("x").select(parse_time("x", None)).to_series()
         if read.null_count() == s.null_count():
             return read, "string", "UTC"
+    if dt == pl.Utf8 and (s.str.contains(JAVA_DATE) | s.str.contains(JS_DATE)).all():
+        # `Mon Mar 02 07:40:02 GMT+01:00 2026` (Java / JavaScript Date text, Torque Pro's `GPS
+        # Time`): its offset read, as ingest reads it (heldout33: refused "not ISO")
+        read = s.to_frame("x").select(java_js_dates(pl.col("x").str.strip_chars())).to_series()
+        if read.null_count() == s.null_count():
+            return read.dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(slash).any():
         sample = df[col].filter(s.str.contains(slash)).head(1).to_list()  # the caller's text
         if (read := _day_first_by_name(s, col, text, sample[0])) is not None:
@@ -257,7 +264,7 @@ def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
     "none"), each trajectory's UTC offset (s) at its last point and, for a trajectory whose
     offset changes (daylight saving), where each offset starts ("runs": each row is written
     on the offset of its time, fix32)."""
-    s = s.cast(pl.Utf8).str.strip_chars()
+    s = java_js_as_offsets(s.cast(pl.Utf8).str.strip_chars())
     first = s.drop_nulls().head(1).to_list()
     sep = " " if first and len(first[0]) > 10 and first[0][10] == " " else "T"
     suf = s.str.extract(_ZONE, 1)

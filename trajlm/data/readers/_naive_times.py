@@ -11,6 +11,7 @@ from pathlib import Path
 
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._encoding import legacy_cjk
+from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
 from trajlm.data.readers._times import DATE_TIME_DIGITS
 from trajlm.data.readers._zone_suffix import OFFSETS, SUFFIX
 from trajlm.data.zone_names import named_utc
@@ -55,7 +56,7 @@ def naive_times(
         values = [v.strip() for v in values if v and v.strip()]
         if not values or (tf is None and all(_is_number(v) for v in values)):
             continue
-        if any(not _ZONE.search(v) and not _zone_word(v) for v in values):
+        if any(not _ZONE.search(v) and not _zone_word(v) and not _java_js(v) for v in values):
             return cm.t
     return None
 
@@ -70,6 +71,11 @@ def _sampled_files(paths: str | Path | Sequence[str | Path], format: str) -> lis
     if not first.is_dir():
         return [first]
     return rglob_follow(first, "*.parquet" if format == "parquet" else "*.csv")[:FOLDER_FILES]
+
+
+def _java_js(text: str) -> bool:
+    """`Mon Mar 02 07:40:02 GMT+01:00 2026` (Java / JavaScript Date text: _times.JAVA_DATE)."""
+    return bool(re.match(JAVA_DATE, text) or re.match(JS_DATE, text))
 
 
 def _zone_word(text: str) -> bool:

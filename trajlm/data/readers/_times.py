@@ -11,6 +11,7 @@ import re
 import polars as pl
 
 from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
+from trajlm.data.readers._java_dates import java_js_dates
 from trajlm.data.readers._month_names import english_months
 from trajlm.data.readers._solar_hijri import JALALI, gregorian_dates
 from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
@@ -153,6 +154,7 @@ def _text_times(
         aware_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M%#z", strict=False)
         naive_hm = iso.str.to_datetime("%Y-%m-%dT%H:%M", strict=False)
         date = ymd.str.to_datetime("%Y-%m-%d", strict=False)
+        named = java_js_dates(s)  # `Mon Mar 02 07:40:02 GMT+01:00 2026` (heldout33)
         compact = pl.coalesce(  # exactEarth `20260304_080000`, basic ISO `20260304T080000` (19)
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%d_%H%M%S", strict=False),
             s.str.replace(r"[Zz]$", "").str.to_datetime("%Y%m%dT%H%M%S", strict=False),
@@ -175,6 +177,7 @@ def _text_times(
             aware.dt.epoch(unit),
             _local(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
+            named.dt.epoch(unit),
             _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
             _local(date, unit, utc_offset_s, tz, ambiguous),
             _local(dotted, unit, utc_offset_s, tz, ambiguous),

@@ -26,6 +26,8 @@ from trajlm.data.column_names import (
     by_ending,
     candidates,
     find_columns,
+    fraction_note,
+    fractional_numbers,
     normalised,
     trip_log_words,
 )
@@ -193,6 +195,13 @@ def resolve_columns(
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
         found = find_columns(name, have, lambda c: _row_key(first, format, cm.sep, c))
+        if name == "traj_id" and (
+            angles := [c for c in found if _fractional(first, format, cm.sep, c)]
+        ):
+            # a course / bearing under an id name (gpsd's `track`: 12.5, 13.25 degrees; heldout33)
+            found = find_columns(name, [c for c in have if c not in angles],
+                                 lambda c: _row_key(first, format, cm.sep, c))  # fmt: skip
+            warnings.warn(fraction_note(first.name, angles, "--traj-col"), stacklevel=2)
         if name == "t" and not found and (dated := dated_time_column(first, format, cm.sep, have)):
             found = [dated]  # `Date` holding `00:28:07 23-Sep-2026` (Argos; session 29)
         if name == "t" and len(found) == 1 and SERVER_WORDS & set(_words(found[0])):
@@ -360,6 +369,14 @@ def _row_key(path: Path, format: str, sep: str, column: str) -> bool:
     a row key, no trajectory (column_names.find_columns)."""
     values = _id_sample(path, format, sep, column) or []
     return len(set(values)) == len(values)
+
+
+def _fractional(path: Path, format: str, sep: str, column: str) -> bool:
+    """Whether an id-named column holds numbers with a fraction on the sampled rows (a
+    course in degrees, a measurement): no mover's id, which is text or a whole number."""
+    values = [str(v).strip() for v in _id_sample(path, format, sep, column) or [] if v is not None]
+    values = [v for v in values if v]
+    return bool(values) and fractional_numbers(values)
 
 
 def _other_ids(path: Path, chosen: str, have: list[str]) -> None:

@@ -31,6 +31,15 @@ from trajlm.data.readers._file_io import head as _head
 from trajlm.data.readers._file_io import write_csv
 from trajlm.data.readers.binary_logs import is_ubx, is_wln, ubx_as_csv, wln_as_csv
 from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind, pad_to_header
+from trajlm.data.readers.flight_logs import (
+    acmi_as_csv,
+    czml_as_csv,
+    is_acmi,
+    is_czml,
+    is_tlog,
+    tlog_as_csv,
+)
+from trajlm.data.readers.gpsd_json import gpsd_as_csv, is_gpsd_json
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 
@@ -38,17 +47,23 @@ _SS = "{urn:schemas-microsoft-com:office:spreadsheet}"
 Where = list[int] | list[str]  # a converted CSV's lines in its source: line numbers or names
 
 
-def _members(path: Path, suffix: str) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == suffix)
-    return [path] if path.is_file() and path.suffix.lower() == suffix else []
+def _by_suffix(path: Path) -> dict[str, list[Path]]:
+    """The files under `path` (or `path` itself) by lower-cased suffix, from one walk of a
+    folder (each converter's suffix looked up in it, not a walk each: heldout33 added three)."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    out: dict[str, list[Path]] = {}
+    for p in files if path.exists() else []:
+        out.setdefault(p.suffix.lower(), []).append(p)
+    return out
 
 
 def log_files(path: Path) -> tuple[str, list[Path]] | None:
-    """("xml2003" | "lorawan" | "srt" | "pos" | "ubx" | "wln" | "sqlite" | "netcdf" | "ods", the
+    """("xml2003" | "lorawan" | "gpsd" | "srt" | "pos" | "ubx" | "wln" | "tlog" | "acmi" | "czml" |
+    "sqlite" | "netcdf" | "ods", the
     files) when `path` is such a file or a folder holding such files (and no other track file
     that trajlm reads is needed: the converter takes only those); None otherwise. (UBX / WLN:
-    binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py, heldout32.)"""
+    binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py, heldout32; MAVLink .tlog, Tacview
+    .acmi, CZML: flight_logs.py, heldout33.)"""
     if (
         path.is_file()
         and path.suffix.lower() in (".xls", ".xml")
@@ -57,18 +72,23 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
         return "xml2003", [path]
     if is_lorawan(path):
         return "lorawan", [path]
-    srt = [p for p in _members(path, ".srt") if _is_dji_srt(p)]
+    if is_gpsd_json(path):
+        return "gpsd", [path]
+    members = _by_suffix(path)
+    srt = [p for p in members.get(".srt", []) if _is_dji_srt(p)]
     if srt:
         return "srt", srt
-    pos = [p for p in _members(path, ".pos") if _is_rtklib(p)]
+    pos = [p for p in members.get(".pos", []) if _is_rtklib(p)]
     if pos:
         return "pos", pos
     if kind := data_file_kind(path):
         return kind, [path]
-    for kind, suffix, test in (("ubx", ".ubx", is_ubx), ("wln", ".wln", is_wln)):
+    for kind, suffix, test in (("ubx", ".ubx", is_ubx), ("wln", ".wln", is_wln),
+                               ("tlog", ".tlog", is_tlog), ("acmi", ".acmi", is_acmi),
+                               ("czml", ".czml", is_czml)):  # fmt: skip
         if path.is_file() and test(path):
             return kind, [path]
-        if path.is_dir() and (found := _members(path, suffix)):
+        if path.is_dir() and (found := members.get(suffix)):
             return kind, found
     return None
 
@@ -317,7 +337,8 @@ def as_csv(kind: str, path: Path, out: Path) -> dict[Path, Where]:
     `path` (a line number, or a record's name; errors name the source's line, not the CSV's:
     badfix32, readfix32). A converter that cannot tell (a cell holding a line break) says []."""
     convert = {"xml2003": xml2003_as_csv, "srt": srt_as_csv, "pos": pos_as_csv,
-               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv}  # fmt: skip
+               "lorawan": lorawan_as_csv, "ubx": ubx_as_csv, "wln": wln_as_csv,
+               "gpsd": gpsd_as_csv, "tlog": tlog_as_csv, "acmi": acmi_as_csv, "czml": czml_as_csv}  # fmt: skip
     if kind in convert:
         where = convert[kind](path, out)
         return {out: where or []}

@@ -123,3 +123,66 @@ def activity_types(files: list[Path]) -> dict[str, str]:
         except csv.Error:
             continue
     return out
+
+
+# bzip2 / xz / lzma files of any format (heldout33: a portal's `taxi_pings.csv.bz2` was "cannot
+# tell the format"): unpacked whole into the read's temporary folder (spreadsheet.sheets_as_csv),
+# capped like a gzip, then read by the name without the suffix
+UNPACKED = (".bz2", ".xz", ".lzma")
+
+
+def unpack(path: Path, into: Path, limits: ReadLimits | None = None) -> Path:
+    """`a/pings.csv.bz2` decompressed to `into/pings.csv` (the path returned); a damaged file or
+    one past `max_zip_member_bytes` is one TrajlmInputError naming `path`."""
+    import bz2
+    import lzma
+
+    cap = (limits or ReadLimits.from_env()).max_zip_member_bytes
+    out = into / path.with_suffix("").name
+    codec = "bzip2" if path.suffix.lower() == ".bz2" else "xz"
+    n = 0
+    try:
+        with (
+            (bz2.open if codec == "bzip2" else lzma.open)(path, "rb") as src,
+            out.open("wb") as dst,
+        ):
+            while block := src.read(1 << 20):
+                n += len(block)
+                if n > cap:
+                    raise TrajlmInputError(
+                        f"{codec} file expands to more than {cap:,} bytes (max_zip_member_bytes)",
+                        path=path,
+                        hint="if the file is genuine, raise the limit: TRAJLM_MAX_ZIP_MEMBER_BYTES",
+                    )
+                dst.write(block)
+    except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
+        raise TrajlmInputError(
+            f"damaged or truncated {codec} file ({e or type(e).__name__})",
+            path=path,
+            hint="download it again",
+        ) from None
+    return out
+
+
+def has_packed(folder: Path) -> bool:
+    """Whether a file under `folder` ends in `.bz2` / `.xz` / `.lzma` (one walk)."""
+    return folder.is_dir() and any(
+        p.suffix.lower() in UNPACKED and p.is_file() for p in folder.rglob("*")
+    )
+
+
+def unpack_folder(folder: Path, into: Path, limits: ReadLimits | None = None) -> Path:
+    """`folder` mirrored at `into/<folder name>` (the path returned): each `.bz2` / `.xz` file
+    unpacked beside its relatives, every other file linked, so a portal's folder of daily
+    `pings-2026-01-19.csv.bz2` reads as a folder of CSVs."""
+    root = into / folder.name
+    for p in sorted(folder.rglob("*")):
+        if not p.is_file():
+            continue
+        at = root / p.relative_to(folder).parent
+        at.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() in UNPACKED:
+            unpack(p, at, limits)
+        else:
+            (at / p.name).symlink_to(p.resolve())
+    return root

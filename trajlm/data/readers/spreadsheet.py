@@ -26,7 +26,14 @@ from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
 from trajlm.data.readers.device_logs import as_csv, log_files
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
+from trajlm.data.readers.gz import UNPACKED, has_packed, unpack, unpack_folder
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
+from trajlm.data.readers.long_tables import (
+    geohash_as_csv,
+    is_geohash_table,
+    is_long_table,
+    long_table_as_csv,
+)
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -143,6 +150,20 @@ def layer_of(columns: object) -> str | None:
     return columns.get("layer") if isinstance(columns, dict) else getattr(columns, "layer", None)
 
 
+def _unpacked(p: Path, folder: bool, tmp: tempfile.TemporaryDirectory, n: int) -> Path:
+    """A `.bz2` / `.xz` file (or a folder holding them: mirrored) unpacked into `tmp` (gz.py);
+    errors then name the user's file (`pings.csv.bz2!pings.csv`) or folder (`days!day1.csv`)."""
+    packed = Path(tmp.name) / f"{n}.unpacked"
+    packed.mkdir(parents=True)
+    try:
+        got = unpack_folder(p, packed) if folder else unpack(p, packed)
+    except BaseException:  # the folder removed now, not left to the garbage collector
+        tmp.cleanup()
+        raise
+    tmp.archives = {**getattr(tmp, "archives", {}), (got if folder else packed): p}  # type: ignore[attr-defined]
+    return got
+
+
 def sheets_as_csv(
     paths: list[Path], format: str = "auto", layer: str | None = None
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
@@ -156,6 +177,11 @@ def sheets_as_csv(
     `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer)."""
     tmp, out = None, []
     for p in map(Path, paths):
+        user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
+        folder = p.is_dir() and has_packed(p)  # a folder of them: mirrored, unpacked
+        if (p.is_file() and p.suffix.lower() in UNPACKED) or folder:
+            tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
+            p = _unpacked(p, folder, tmp, len(out))
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         signalk = format == "auto" and is_signalk(p)  # Signal K deltas (signalk.py)
         table = format in ("auto", "parquet") and converts(p) and not signalk  # not with mfjson
@@ -171,10 +197,10 @@ def sheets_as_csv(
         tmp.converted = True  # type: ignore[attr-defined]  # warnings name p (archives.py)
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
-        tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
+        tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
         said = logs[0] if logs else kind or ("siri-vm" if siri else None)  # what was read
         said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
-        tmp.kinds = {**getattr(tmp, "kinds", {}), str(p): said}  # type: ignore[attr-defined]
+        tmp.kinds = {**getattr(tmp, "kinds", {}), str(user): said}  # type: ignore[attr-defined]
         try:
             if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
                 for k, g in enumerate(gis):
@@ -211,7 +237,9 @@ def sheets_as_csv(
 _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "html-table": html_table_as_csv,  # a portal's HTML `.xls` (html_table.py)
     "aligned-text": aligned_table_as_csv,  # space-aligned columns (aligned_text.py)
+    "geohash": geohash_as_csv,  # geohash cells' centres (long_tables.py)
     "wide-pairs": wide_pairs_as_csv,  # lat_<id> / lon_<id> per mover (wide_pairs.py)
+    "long-table": long_table_as_csv,  # a row per field, InfluxDB's annotated CSV (long_tables.py)
     "signalk": signalk_as_csv,  # Signal K deltas (signalk.py)
     "wkt-lines": wkt_lines_as_csv,  # LINESTRING M rows (wkt_lines.py)
     "fitcsvtool": fit_csv_as_csv,  # FitCSVTool (fit_csv.py)
@@ -219,7 +247,8 @@ _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
 }
 _IS_TEXT = {"html-table": is_html_table, "aligned-text": is_aligned_table,
-            "wide-pairs": is_wide_pairs, "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
+            "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
+            "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1}  # fmt: skip
 
 
