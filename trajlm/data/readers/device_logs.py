@@ -59,11 +59,10 @@ def _by_suffix(path: Path) -> dict[str, list[Path]]:
 
 def log_files(path: Path) -> tuple[str, list[Path]] | None:
     """("xml2003" | "lorawan" | "gpsd" | "srt" | "pos" | "ubx" | "wln" | "tlog" | "acmi" | "czml" |
-    "sqlite" | "netcdf" | "ods", the
-    files) when `path` is such a file or a folder holding such files (and no other track file
-    that trajlm reads is needed: the converter takes only those); None otherwise. (UBX / WLN:
-    binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py, heldout32; MAVLink .tlog, Tacview
-    .acmi, CZML: flight_logs.py, heldout33.)"""
+    "sqlite" | "netcdf" | "ods", the files) when `path` is such a file or a folder holding such
+    files (and no other track file that trajlm reads is needed: the converter takes only those);
+    None otherwise. (UBX / WLN: binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py,
+    heldout32; MAVLink .tlog, Tacview .acmi, CZML: flight_logs.py, heldout33.)"""
     if (
         path.is_file()
         and path.suffix.lower() in (".xls", ".xml")
