@@ -264,10 +264,7 @@ def pos_as_csv(path: Path, out: Path) -> list[int]:
             "earlier (the leap seconds GPS time does not have)",
             stacklevel=2,
         )
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(["time", "lat", "lon", "height", "q", "ns", "sdn", "sde"])
-        w.writerows(rows)
+    write_csv(out, ["time", "lat", "lon", "height", "q", "ns", "sdn", "sde"], rows)
     return lines
 
 

@@ -27,6 +27,7 @@ import polars as pl
 
 from trajlm.data.column_names import find_columns, normalised
 from trajlm.data.readers._fields import sniff_sep
+from trajlm.data.readers._file_io import write_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -199,12 +200,10 @@ def long_table_as_csv(path: Path, out: Path) -> list[int]:
             "reverse) left out",
             stacklevel=2,
         )
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow([names[tcol], *(names[k] for k in tags), *fields])
-        for key, vals in sorted(points.items(), key=lambda kv: (kv[0][1:], kv[0][0])):
-            if (lat in vals) == (lon in vals):
-                w.writerow([*key, *(vals.get(f, "") for f in fields)])
+    rows = ([*key, *(vals.get(f, "") for f in fields)]
+            for key, vals in sorted(points.items(), key=lambda kv: (kv[0][1:], kv[0][0]))
+            if (lat in vals) == (lon in vals))  # fmt: skip
+    write_csv(out, [names[tcol], *(names[k] for k in tags), *fields], rows)
     return []
 
 
