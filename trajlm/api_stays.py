@@ -31,7 +31,7 @@ import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
-from trajlm.errors import warn_at_caller
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
 # radius / the stay's spread (its fixes' per-axis RMS about the median) that held 50 / 90 / 95 %
@@ -47,13 +47,26 @@ _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
 
 
 def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
-    """``df`` without the fixes whose stated accuracy is over 200 m (none without such a column),
-    their count said in one warning."""
+    """``df`` without the fixes whose stated accuracy is over 200 m or negative (none without such
+    a column), their count said in one warning; every fix so left out: one line (badin33: a
+    ValueError "no input points to predict from", an HTTP 500)."""
     out, report = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(df)
-    if n := report.dropped.get("low_accuracy", 0):
+    over, negative = (report.dropped.get(k, 0) for k in ("low_accuracy", "negative_accuracy"))
+    parts = [f"{over:,} fix(es) whose accuracy column says over {DEFAULT_MAX_ACCURACY_M:.0f} m"
+             ] if over else []  # fmt: skip
+    if negative:  # a negative accuracy marks an invalid fix (iOS): left out, as ingest does
+        parts.append(f"{negative:,} fix(es) with a negative accuracy (an invalid fix)")
+    if parts and out.height == 0:
+        raise TrajlmInputError(
+            f"{said}: every fix was left out: {' and '.join(parts)} (cell-tower or invalid "
+            "fixes, as `trajlm data ingest` and trajlm.clean drop them); nothing is left to "
+            "answer from",
+            field="accuracy",
+            hint="drop or rename the accuracy column if its values are not metres of error",
+        )
+    if parts:
         warn_at_caller(
-            f"{said}: {n:,} fix(es) whose accuracy column says over "
-            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out (cell-tower fixes, as "
+            f"{said}: {' and '.join(parts)} left out (cell-tower fixes, as "
             "`trajlm data ingest` and trajlm.clean drop them)"
         )
     return out

@@ -31,6 +31,7 @@ from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from trajlm.data.column_names import find_columns
+from trajlm.data.readers.data_file_checks import check_sqlite_length, ragged_ids
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -88,6 +89,7 @@ def _quoted(name: str) -> str:
 def sqlite_as_csv(path: Path, out: Path) -> list[str]:
     """The position table of an SQLite database as a CSV at `out`; each CSV line's row of the
     table (`table 'fixes' row 7`, for errors: device_logs.Where)."""
+    check_sqlite_length(path)
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
@@ -171,7 +173,7 @@ def _floats(var):  # noqa: ANN001, ANN202 (a scipy netcdf_variable -> a flat flo
     return vals
 
 
-def _iso_times(var) -> list[str]:  # noqa: ANN001
+def _iso_times(var, path: Path | None = None) -> list[str]:  # noqa: ANN001
     import numpy as np
 
     m = _SINCE.match(_attr(var, "units"))
@@ -186,7 +188,8 @@ def _iso_times(var) -> list[str]:  # noqa: ANN001
         raise TrajlmInputError(
             f"time units {_attr(var, 'units')!r} are not 'UNIT since DATE' in seconds / minutes "
             "/ hours / days",
-            field="units",
+            path=path,  # badin33: the line named no file
+            field=f"{getattr(var, 'name', 'time')}:units",
         )
     vals = _floats(var)
     out = []
@@ -238,8 +241,7 @@ def netcdf_as_csv(path: Path, out: Path) -> list[str]:
             if v[role].dimensions[:1] == obs_dims[:1] and len(obs_dims) == 1:  # a flat table
                 ids = names
             elif size is not None:  # contiguous ragged: rowSize per trajectory
-                ids = [nm for nm, k in zip(names, np.asarray(size[:]).ravel(), strict=False)
-                       for _ in range(int(k))][:n]  # fmt: skip
+                ids = ragged_ids(names, np.asarray(size[:]).ravel(), n, path)
             elif index is not None:  # indexed ragged: the trajectory of each observation
                 ids = [
                     names[int(k)] if 0 <= k < len(names) else ""
@@ -249,7 +251,7 @@ def netcdf_as_csv(path: Path, out: Path) -> list[str]:
                 ids = [nm for nm in names for _ in range(v[lat].shape[1])]
         extra = [k for k, x in v.items() if x.dimensions == obs_dims and k not in (t, lat, lon, role)
                  and np.asarray(x[:]).dtype.kind in "fiu"][:8]  # fmt: skip
-        times = _iso_times(v[t])
+        times = _iso_times(v[t], path)
         if len(times) != n:  # time on its own axis (obs) beside 2-D positions: broadcast
             times = (times * (n // max(len(times), 1) + 1))[:n]
         cols = [_floats(v[k]) for k in (lat, lon, *extra)]
@@ -298,6 +300,13 @@ def ods_as_csv(path: Path, out: Path) -> dict[Path, list[str]]:
     the largest sheet was read, the other vehicles dropped without a word). Returns each
     CSV's lines' sheet rows (`sheet 'Fleet' row 7`, for errors: device_logs.Where)."""
     sheets = _ods_sheets(path)
+    if not any(any(r) for _, rows, _ in sheets for r in rows):  # badin33: "no such file"
+        raise TrajlmInputError(
+            f"an OpenDocument spreadsheet with no table rows ({len(sheets)} sheet(s), none "
+            "holding a cell)",
+            path=path,
+            hint="save the sheet with the positions again in LibreOffice, or as CSV",
+        )
     best = max(sheets, key=lambda s: sum(1 for r in s[1] if any(r)), default=("", [], []))
     head = _ods_header(best[1])
     same = [s for s in sheets if s is best or (head and _ods_header(s[1]) == head)]

@@ -97,6 +97,9 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError(
                 "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT
             )
+        if fmt is None and p.is_file() and p.stat().st_size == 0:  # badin33: "from the name"
+            raise TrajlmInputError("the file is empty (0 bytes)", path=p,
+                                   hint="was it copied or downloaded whole?")  # fmt: skip
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
                     ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()
