@@ -444,6 +444,11 @@ say("places with a trip column and user_id (mover by user)", PLC(week.with_colum
 say("next_place two movers, one with no stay", NXT(pl.concat([week, car.rename({"traj_id": "user_id"}).with_columns(user_id=pl.lit("P2"))], how="diagonal")))  # fmt: skip
 say("places t in ms", PLC(week.with_columns(t=pl.col("t") * 1000)))
 say("places typo keyword radius=100", PLC(week, radius=100))
+study = week.with_columns(trip_id=pl.format("P1-d{}", ((pl.col("t") - 1772323200) // 86400))).rename({"user_id": "participant_id"})  # fmt: skip
+say("places a study keyed by trip_id beside participant_id", PLC(study))
+say("next_place a study keyed by trip_id beside participant_id", NXT(study))
+say("places a store-like frame: traj_id pieces + user_id", PLC(study.rename({"trip_id": "traj_id", "participant_id": "user_id"})))  # fmt: skip
+say("next_place every fix accuracy 5000 m", NXT(week.with_columns(accuracy=pl.lit(5000.0))))
 
 # ---- predict(hold_stays=...): a stay at the end, odd accuracies
 stay = pl.DataFrame({"traj_id": ["p"] * 20, "t": [T0 + 60 * k for k in range(20)], "lat": [52.37 + (1e-3 * k if k < 6 else 6e-3) for k in range(20)], "lon": [4.89] * 20})  # fmt: skip
@@ -502,7 +507,7 @@ def cli(*args: str):
         lines = [ln.strip() for ln in res.output.splitlines() if ln.strip()]
         exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
                else f" EXC {type(res.exception).__name__}: {str(res.exception)[:120]}")  # fmt: skip
-        return f"exit={res.exit_code}{exc} :: " + " / ".join(ln for ln in lines if "rror" in ln or "arn" in ln or "wrote" in ln or "stay" in ln)[:300]  # fmt: skip
+        return f"exit={res.exit_code}{exc} :: " + " / ".join(ln for ln in lines if "rror" in ln or "arn" in ln or "wrote" in ln or "stay" in ln)[:700]  # fmt: skip
 
     return run
 
