@@ -264,3 +264,18 @@ def test_an_sqlite_database_cut_short_says_so(tmp_path: Path) -> None:
     p.write_bytes(p.read_bytes()[:6000])
     with pytest.raises(TrajlmInputError, match="SQLite database cut short.*holds 6,000"):
         read(p)  # was: "table 'locations' row 1 field device_id: missing trajectory id"
+
+
+def test_a_text_file_named_db_says_it_is_no_sqlite_database(tmp_path: Path) -> None:
+    p = tmp_path / "export.db"
+    p.write_text("id,time,lat,lon\na,2026-03-01T10:00:00Z,41.15,-8.61\n")
+    with pytest.raises(TrajlmInputError, match="named as an SQLite file but it is not one"):
+        read(p)  # was: "cannot tell the format from the name"
+
+
+def test_a_netcdf_file_cut_short_says_so(tmp_path: Path) -> None:
+    p = tmp_path / "usv.nc"
+    _nc(p, (3, 4))
+    p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2])
+    with pytest.raises(TrajlmInputError, match="does not read: cut short or damaged"):
+        read(p)  # was: "a NetCDF file that does not read (cannot reshape array of size 0 ...)"

@@ -216,7 +216,8 @@ def netcdf_as_csv(path: Path, out: Path) -> list[str]:
     try:
         nc = netcdf_file(path, "r", mmap=False, maskandscale=True)
     except Exception as e:  # TypeError / ValueError: not NetCDF 3 after all, or cut short
-        raise TrajlmInputError(f"a NetCDF file that does not read ({e})", path=path) from None
+        raise TrajlmInputError(f"a NetCDF file that does not read: cut short or damaged ({e})",
+                               path=path, hint="download or copy it again whole") from None  # fmt: skip
     with nc:
         v = nc.variables
         t, lat, lon = _pick(v, "t"), _pick(v, "lat"), _pick(v, "lon")
