@@ -279,3 +279,32 @@ def test_a_netcdf_file_cut_short_says_so(tmp_path: Path) -> None:
     p.write_bytes(p.read_bytes()[: len(p.read_bytes()) // 2])
     with pytest.raises(TrajlmInputError, match="does not read: cut short or damaged"):
         read(p)  # was: "a NetCDF file that does not read (cannot reshape array of size 0 ...)"
+
+
+def test_files_a_folder_read_leaves_unread_are_said(tmp_path: Path) -> None:
+    _csv(tmp_path / "a.csv")
+    (tmp_path / "b.jsonl").write_text(
+        '{"id":"b","ts":"2026-03-01T12:00:00Z","lat":41.1,"lon":-8.6}\n'
+    )
+    with pytest.warns(UserWarning, match="reading its csv files only; it also holds 1 .jsonl"):
+        read(tmp_path)  # was: b.jsonl left out without a word
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "drive.ubx").write_bytes(b"".join(_pvt(s) for s in range(6)))
+    _csv(logs / "phone.csv")
+    with pytest.warns(UserWarning, match="reading its ubx files only; it also holds 1 .csv"):
+        df, _ = read(logs)  # was: phone.csv left out without a word
+    assert df["traj_id"].unique().to_list() == ["drive"]
+
+
+def test_http_accuracy_text_is_read_as_the_api_reads_it(lm: trajlm.TrajLM) -> None:
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve.app import create_app
+
+    rows = [{"vehicle_id": "P", "t": T0 + 60 * k, "lat": 52.37 + 1e-4 * k, "lon": 4.89} for k in range(6)]  # fmt: skip
+    with TestClient(create_app(lm), raise_server_exceptions=False) as client:
+        said = client.post("/predict", json={"trajectories": [{**r, "accuracy": "good"} for r in rows], "steps": 1})  # fmt: skip
+        far = client.post("/predict", json={"trajectories": [{**r, "accuracy": "300 m"} for r in rows], "steps": 1})  # fmt: skip
+    assert any("not a number of metres" in w for w in said.json()["warnings"])  # was: unsaid
+    assert far.status_code == 422 and "over 200 m" in far.json()["error"]  # was: read as none

@@ -38,6 +38,11 @@ _DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"
 _READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS, "gz", "geolife")}
 
 
+# Read as single files only (named on the command line), never inside a folder read as a format.
+_NEVER_IN_FOLDERS = ("*.tsv", "*.jsonl", "*.geojsonl", "*.ods", "*.xlsx", "*.xls", "*.db",
+                     "*.sqlite", "*.nc", "*.feather", "*.arrow")  # fmt: skip
+
+
 def _not_read(folder: Path, fmt: str) -> None:
     """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
     Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
@@ -48,6 +53,9 @@ def _not_read(folder: Path, fmt: str) -> None:
             continue
         if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
             continue
+        if n := len(rglob_follow(folder, pattern)):
+            other[pattern[1:]] = n
+    for pattern in _NEVER_IN_FOLDERS:  # badin33: a .jsonl / .ods beside CSVs, unread unsaid
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
     if other:

@@ -22,7 +22,7 @@ from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.readers._units_row import fold_units_row
 from trajlm.data.readers.aligned_text import aligned_table_as_csv, is_aligned_table
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
-from trajlm.data.readers.device_logs import as_csv, log_files
+from trajlm.data.readers.device_logs import as_csv, log_files, say_unread_beside_logs
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
@@ -159,6 +159,8 @@ def sheets_as_csv(
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
             if logs:  # a folder of clips / days: a folder of CSVs, each file its trajectory
+                if p.is_dir():
+                    say_unread_beside_logs(p, logs[0], logs[1])
                 for f in logs[1]:  # where each CSV line comes from in f, for errors
                     at = as_csv(logs[0], f, into / f"{f.stem}.csv").items()
                     tmp.sources = {**getattr(tmp, "sources", {}), **{c: (f, w) for c, w in at}}  # type: ignore[attr-defined]  # fmt: skip
