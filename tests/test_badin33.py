@@ -214,8 +214,8 @@ def test_an_empty_file_is_said_empty(tmp_path: Path, name: str) -> None:
         read(tmp_path / name)  # was: "cannot tell the format from the name"
 
 
-def test_an_aware_database_still_reads(tmp_path: Path) -> None:  # the quiet neighbour
-    p = tmp_path / "aware.db"
+def _aware(p: Path) -> Path:
+    """An AWARE-like database: six fixes of one device in `locations`."""
     db = sqlite3.connect(p)
     db.execute("CREATE TABLE locations (timestamp REAL, device_id TEXT, double_latitude REAL, "
                "double_longitude REAL)")  # fmt: skip
@@ -223,6 +223,11 @@ def test_an_aware_database_still_reads(tmp_path: Path) -> None:  # the quiet nei
                    [(1767600000000.0 + 60000 * i, 60.17 + i / 1000) for i in range(6)])  # fmt: skip
     db.commit()
     db.close()
+    return p
+
+
+def test_an_aware_database_still_reads(tmp_path: Path) -> None:  # the quiet neighbour
+    p = _aware(tmp_path / "aware.db")
     assert read(p)[0].height == 6
 
 
@@ -253,14 +258,7 @@ def test_utc_offset_rows_beside_zoneless_rows_are_refused(tmp_path: Path) -> Non
 
 
 def test_an_sqlite_database_cut_short_says_so(tmp_path: Path) -> None:
-    p = tmp_path / "aware.db"
-    db = sqlite3.connect(p)
-    db.execute("CREATE TABLE locations (timestamp REAL, device_id TEXT, double_latitude REAL, "
-               "double_longitude REAL)")  # fmt: skip
-    db.executemany("INSERT INTO locations VALUES (?, 'a', ?, 24.94)",
-                   [(1767600000000.0 + 60000 * i, 60.17 + i / 1000) for i in range(6)])  # fmt: skip
-    db.commit()
-    db.close()
+    p = _aware(tmp_path / "aware.db")
     p.write_bytes(p.read_bytes()[:6000])
     with pytest.raises(TrajlmInputError, match="SQLite database cut short.*holds 6,000"):
         read(p)  # was: "table 'locations' row 1 field device_id: missing trajectory id"

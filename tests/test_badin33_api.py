@@ -80,3 +80,15 @@ def test_reach_memory_faults_name_memory(lm: trajlm.TrajLM) -> None:
 def test_reach_with_a_memory_of_other_names_still_answers(lm: trajlm.TrajLM) -> None:
     got = lm.reach(CAR, AHEAD, memory=CAR.rename({"traj_id": "VehicleRef"}))
     assert got["reached"].to_list() == [True]
+
+
+def test_a_stay_held_hours_ahead_says_its_circle_was_measured_nearer(lm: trajlm.TrajLM) -> None:
+    stay = pl.DataFrame({"traj_id": ["p"] * 20, "t": [T0 + 60 * k for k in range(20)],
+                         "lat": [52.37 + (1e-3 * k if k < 6 else 6e-3) for k in range(20)],
+                         "lon": [4.89] * 20})  # fmt: skip
+    with pytest.warns(UserWarning, match="a stay held 2.0 h after the last fix"):
+        lm.predict(stay, at_times=[T0 + 19 * 60 + 7200])  # was: the 5.7-m circle, unsaid
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lm.predict(stay, steps=3)  # three minutes ahead: inside what was measured
+    assert not any("h after the last fix" in str(w.message) for w in caught)

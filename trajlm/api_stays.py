@@ -41,6 +41,7 @@ STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
 # median's own error and the jitter's heavy tail (10-80 m fixes) beside a stay's spread.
 STAY_RADIUS_FACTORS = {50: 1.01, 90: 2.54, 95: 3.15}
 STD_SCALE = 1.14
+STAY_MEASURED_S = 25 * 60  # those circles' truth: the next 5 fixes at 5 min (stays32)
 OFF_SWITCH = "TrajLM.predict(hold_stays=False)"  # the way off, as the API's user writes it
 M_PER_DEG = 111_320.0  # metres per degree of latitude (eval/recover_spread.py's)
 _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
@@ -151,7 +152,27 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     out, ids = held_at_stays(out, history)
     if ids:
         warn_at_caller(stay_line(ids, said, off))
+        if (ahead := _held_ahead_s(out, history, ids)) > STAY_MEASURED_S:
+            warn_at_caller(  # badin33: 2 h ahead answered with the 5.7-m circle, unsaid
+                f"predict: a stay held {ahead / 3600:.1f} h after the last fix; its std_m and "
+                f"radii were measured on the next {STAY_MEASURED_S / 60:.0f} min of movers "
+                "still staying (stays32): further ahead the mover may have left, and they "
+                f"understate the error; {off} gives the engine's own answer"
+            )
     return out
+
+
+def _held_ahead_s(out: pl.DataFrame, history: pl.DataFrame, ids: list) -> float:
+    """The furthest time ahead of its last fix at which a held trajectory is answered (s)."""
+    if "t" not in out.columns or "t" not in history.columns:
+        return 0.0
+    last = history.group_by("traj_id").agg(pl.col("t").max().alias("_last"))
+    last = last.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
+    held = out.filter(
+        pl.col("traj_id").is_in(pl.Series(ids, dtype=out.schema["traj_id"]).implode())
+    )
+    ahead = held.join(last, on="traj_id").select((pl.col("t") - pl.col("_last")).max()).item()
+    return float(ahead or 0.0)
 
 
 __all__ = [

@@ -150,12 +150,10 @@ def nc(*, n_obs: int = 7, units: bytes | None = b"minutes since 2026-07-01T00:00
     p = OUT / "tmp.nc"
     f = netcdf_file(p, "w", version=2)
     f.featureType = b"trajectory"
-    f.createDimension("trajectory", 2)
-    f.createDimension("strlen", 4)
+    for dim, n in (("trajectory", 2), ("strlen", 4), ("obs", n_obs)):
+        f.createDimension(dim, n)
     ids = f.createVariable("trajectory", "c", ("trajectory", "strlen"))
-    ids[:] = np.array([list("1031"), list("1038")], dtype="S1")
-    ids.cf_role = b"trajectory_id"
-    f.createDimension("obs", n_obs)
+    ids[:], ids.cf_role = np.array([list("1031"), list("1038")], dtype="S1"), b"trajectory_id"
     size = f.createVariable("rowSize", "i", ("trajectory",))
     size[:] = np.array(rowsize, dtype="i4")
     size.sample_dimension = b"obs"
