@@ -1,7 +1,8 @@
 """badin33: the class of every hostile case of scripts/badin33/probe.py on its first read and
 after this branch's fixes (R answered right, C one clear line, U an unclear line, S silently
 wrong, T a traceback / a 500 / a hang), classified by hand from the probe's outputs. First
-read: main d0a61639 (PYTHONPATH=/work/main); after: branch badin33. Prints
+read: main as it stood at 03:42 UTC on 7 Dec 2026 (591103fb: d0a61639 plus ask33's first
+commits, trajlm/llm only; PYTHONPATH=/work/main); after: branch badin33 (on d0a61639). Prints
 docs/reliability.md's table.
 Run: python scripts/badin33/classes.py
 """
