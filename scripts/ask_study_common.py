@@ -88,7 +88,29 @@ def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False
         if said is None:
             return "partial"
         return "right" if said == ("yes" if truth else "no") else "WRONG"
+    if kind == "idnum":  # set 33: "which van ..., and how far?": the id first, its number said
+        named = str(truth[0]).lower() in (text.splitlines() or [""])[0].lower()
+        return "right" if named and _says(text, truth[1]) else "WRONG?"
+    if kind == "ids":  # set 33: "the 3 longest runs": every expected trip id in the answer
+        return "right" if all(str(i) in text for i in truth) else "WRONG?"
+    if kind == "pergroup":  # set 33: a line naming each group holds its number
+        lines = text.splitlines()
+        ok = all(
+            any(
+                re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", ln) and _says(ln, v)
+                for ln in lines
+            )
+            for k, v in truth.items()
+        )
+        return "right" if ok else "WRONG?"
     return "judge"
+
+
+def _says(text: str, number: float) -> bool:
+    """Whether ``text`` writes a number within 2 % (at least 0.051) of ``number``."""
+    tol = max(0.02 * abs(number), 0.051)
+    found = re.findall(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?", text)
+    return any(abs(float(x.replace(",", "")) - number) <= tol for x in found)
 
 
 def read_set(

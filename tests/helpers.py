@@ -147,3 +147,85 @@ def parked_trip(trip: str, seed: int, speed: float = 1.4) -> pl.DataFrame:
     lon = 116.4 + east / (M_PER_DEG * np.cos(0.696))
     return pl.DataFrame({"traj_id": trip, "t": 1_700_000_000 + t.astype(np.int64),
                          "lat": 39.9 + north / M_PER_DEG, "lon": lon})  # fmt: skip
+
+
+def assert_recover_answers_with(run_dir: Path, val: pl.DataFrame, doc: dict) -> None:
+    """``TrajLM.from_pretrained(run_dir).recover(radii=[90])`` on every other fix of val's first
+    trip hidden answers with ``doc``'s factors (the run's own recover_radii.json), not
+    trajlm-small's, NaN on known rows (uncert31's and uncert33's tests)."""
+    import trajlm
+    from trajlm.eval.radii_bins import seconds
+    from trajlm.eval.recover_spread import gap_features, load_recover_spread, spread_columns
+
+    model = trajlm.TrajLM.from_pretrained(run_dir, threads=1)
+    assert model.recover_spread is not None and model.recover_spread["pooled"] == doc["pooled"]
+    query = val.filter(pl.col("traj_id") == val["traj_id"][0]).head(30).sort("t")
+    hide = (np.arange(query.height) % 2 == 1) & (np.arange(query.height) < query.height - 1)
+    gaps = query.with_columns(lat=pl.when(pl.Series(hide)).then(None).otherwise(pl.col("lat")),
+                              lon=pl.when(pl.Series(hide)).then(None).otherwise(pl.col("lon")))  # fmt: skip
+    out = model.recover(gaps, radii=[90])
+    f = gap_features(seconds(query["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
+                     ~hide, np.zeros(query.height), doc["max_gap_s"])  # fmt: skip
+    own = spread_columns(doc, f, [90])["r90_m"]
+    small = spread_columns(load_recover_spread("trajlm/checkpoints/trajlm-small"), f, [90])["r90_m"]
+    got = out["r90_m"].to_numpy()
+    assert np.isfinite(got[hide]).all() and np.isnan(got[~hide]).all()
+    assert np.allclose(got[hide], own[hide], rtol=1e-9)  # the run's own factors answer
+    assert not np.allclose(got[hide], small[hide])  # not trajlm-small's
+
+
+def tiny_fit_run(d: Path, n_trajectories: int, seed: int) -> dict:
+    """A synthetic store of ``n_trajectories`` under ``d`` and a 2-step tiny ``TrajLM.fit``
+    (`trajlm train`'s body) on it: {"dir", "model", "val", "said": the warnings' lines}."""
+    import warnings
+
+    from reliability_helpers import TINY
+
+    import trajlm
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.store import read_store
+
+    synth_store(d / "s", n_trajectories=n_trajectories, seed=seed, overwrite=False)
+    (d / "tiny.toml").write_text(TINY)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        model = trajlm.TrajLM.fit(d / "s", d / "run", config=d / "tiny.toml", max_steps=2,
+                                  seed=0, threads=1)  # fmt: skip
+    val = read_store(d / "s", split="val").drop("split")
+    return {"dir": d, "model": model, "val": val, "said": [str(w.message) for w in said]}
+
+
+def tiny_model(path: Path) -> Path:
+    """A one-layer, 16-wide trajectory model (seed 0) saved at `path`: for calls that need a
+    model, not its skill (test_newuser24_fleet's, moved here: leftover33)."""
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS)
+    TrajectoryModel(cfg).save_pretrained(path)
+    return path
+
+
+def read_error(path: Path) -> Exception:
+    """The TrajlmInputError `readers.read(path)` raises (its warnings silenced)."""
+    import warnings
+
+    from trajlm.data.readers import read
+    from trajlm.errors import TrajlmInputError
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(TrajlmInputError) as e:
+            read(path)
+    return e.value
+
+
+def wide_table(path: Path, bad_row: int) -> Path:
+    """A rally's wide table (heldout30): `time_utc` and lat_<car> / lon_<car> for cars 201-203,
+    five 1-minute ticks, the time of tick `bad_row` (0-based) not a time."""
+    head = "time_utc," + ",".join(f"lat_{c},lon_{c}" for c in (201, 202, 203))
+    rows = [f"2026-01-08 07:3{i}:00," + ",".join(f"23.{c}{i},45.9{i}" for c in (201, 202, 203))
+            for i in range(5)]  # fmt: skip
+    rows[bad_row] = "not a time" + rows[bad_row][19:]
+    path.write_text(head + "\n" + "\n".join(rows) + "\n")
+    return path

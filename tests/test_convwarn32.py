@@ -8,10 +8,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import read_error, wide_table
 
 from trajlm.data.ingest import ingest
 from trajlm.data.readers import read
-from trajlm.errors import TrajlmInputError
 
 ROWS = [
     ["time", "latitude", "longitude", "platform_id"],
@@ -65,19 +65,11 @@ def test_a_csv_keeps_its_own_name(tmp_path: Path) -> None:
     assert said and all(m.startswith("s.csv: units row") for m in said), said
 
 
-def _error(p: Path) -> TrajlmInputError:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with pytest.raises(TrajlmInputError) as e:
-            read(p)
-    return e.value
-
-
 def test_an_aligned_texts_error_names_its_own_line(tmp_path: Path) -> None:
     rows = [f"2026-01-01T00:0{i}:00Z 10.{i} 20.{i} a" for i in range(5)]
     text = ["# sounding", "", "time lat lon id", *rows, "# note", "2026-01-01T00:05:00Z 1 2 a x"]
     (p := tmp_path / "s.dat").write_text("\n".join(text) + "\n")
-    e = _error(p)  # was: `s.dat!s.csv line 8` (the CSV leaves comments and blank lines out)
+    e = read_error(p)  # was: `s.dat!s.csv line 8` (the CSV leaves comments and blank lines out)
     assert str(e).startswith(f"{tmp_path.name}/s.dat line 10: expected 4 fields"), str(e)
     assert (e.path, e.line) == (str(p), 10)
 
@@ -89,16 +81,12 @@ def test_an_html_reports_error_names_its_table_row(tmp_path: Path) -> None:
     rows = [tr("Report"), tr("time", "lat", "lon"), tr("2026-01-01T00:00:00Z", "10", "20"),
             tr("2026-01-01T00:01:00Z", "10.1", "20.1"), tr("2026-01-01T00:02:00Z", "1", "2", "x")]  # fmt: skip
     (p := tmp_path / "r.xls").write_text(f"<html><table>{''.join(rows)}</table></html>")
-    assert str(_error(p)).startswith(f"{tmp_path.name}/r.xls table row 5: expected 3 fields")
+    assert str(read_error(p)).startswith(f"{tmp_path.name}/r.xls table row 5: expected 3 fields")
 
 
 def test_a_wide_tables_error_names_the_users_file_not_the_csv(tmp_path: Path) -> None:
-    head = "time_utc," + ",".join(f"lat_{c},lon_{c}" for c in (201, 202, 203))
-    rows = [f"2026-01-08 07:3{i}:00," + ",".join(f"23.{c}{i},45.9{i}" for c in (201, 202, 203))
-            for i in range(5)]  # fmt: skip
-    rows[2] = "not a time" + rows[2][19:]
-    (p := tmp_path / "stage.csv").write_text(head + "\n" + "\n".join(rows) + "\n")
-    e = _error(p)
+    p = wide_table(tmp_path / "stage.csv", bad_row=2)
+    e = read_error(p)
     assert str(e).startswith(f"{tmp_path.name}/stage.csv"), str(e)
     assert "!stage.csv" not in str(e) and "trajlm-xlsx" not in str(e) and e.path == str(p)
 
@@ -111,6 +99,6 @@ def test_an_sbs1_logs_error_names_its_own_line(tmp_path: Path) -> None:
     lines = ["MSG,8,1,1,4CA2D6,1,2026/03/18,10:00:00.000,2026/03/18,10:00:00.000,,,,,,,,,,,,0"] * 2
     lines += [msg(k, f"{53.3 + k / 100:.5f}") for k in range(4)] + [msg(5, "north")]
     (p := tmp_path / "feed.sbs").write_text("\n".join(lines) + "\n")
-    e = _error(p)  # was: `feed.sbs!feed.csv line 6` (the CSV: a header, no MSG,8)
+    e = read_error(p)  # was: `feed.sbs!feed.csv line 6` (the CSV: a header, no MSG,8)
     assert str(e).startswith(f"{tmp_path.name}/feed.sbs line 7 field lat"), str(e)
     assert (e.path, e.line) == (str(p), 7)

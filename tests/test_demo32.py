@@ -49,12 +49,12 @@ def test_cli_predict_no_hold_stays_gives_the_rollout(tmp_path: Path) -> None:
     """The stay warning pointed CLI users at TrajLM.predict(hold_stays=False) only."""
     import numpy as np
     import pandas as pd
+    from helpers import tiny_model
     from reliability_helpers import invoke
-    from test_newuser24_fleet import _model
     from test_newuser32 import M_LON, _day
 
     _day("P01", 8).iloc[:24].to_csv(tmp_path / "gps.csv", index=False)  # 2 h at home
-    model = _model(tmp_path / "m")
+    model = tiny_model(tmp_path / "m")
     args = ["predict", "--model", model, "--input", tmp_path / "gps.csv", "--steps", "3"]
     held = invoke(*args, "--out", tmp_path / "held.csv")
     assert held.exit_code == 0 and "--no-hold-stays" in " ".join(held.output.split())

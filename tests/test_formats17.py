@@ -167,7 +167,8 @@ def test_an_xlsx_workbook_is_read_through_its_first_sheet(tmp_path):
     ws.append(["tt1", "not a time", 59.5, 24.8])
     wb.save(tmp_path / "bad.xlsx")
     r = invoke("data", "ingest", tmp_path / "bad.xlsx", "--out", tmp_path / "st2")
-    assert "bad.xlsx!bad.csv line 14 field timestamp" in r.output and "trajlm-xlsx" not in r.output
+    # the sheet's row (leftover33; was `bad.xlsx!bad.csv line 14`)
+    assert "bad.xlsx row 14 field timestamp" in r.output and "trajlm-xlsx" not in r.output
 
 
 def test_an_xlsx_without_openpyxl_is_one_line(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import tiny_model
 from reliability_helpers import invoke
 
 from trajlm.data.store import read_store
@@ -57,18 +58,6 @@ def test_a_column_not_kept_names_the_cli_option(tmp_path: Path) -> None:
     assert "--label-col NAME" in r.output
 
 
-def _model(path: Path) -> Path:
-    import torch
-    from helpers import STATS
-
-    from trajlm.model import ModelConfig, TrajectoryModel
-
-    torch.manual_seed(0)
-    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS)
-    TrajectoryModel(cfg).save_pretrained(path)
-    return path
-
-
 def _export(path: Path) -> Path:
     """Two vans' fixes in local time with an offset; one empty lat, one (0, 0), one repeat."""
     rows = ["van_id,timestamp,lat,lon"]
@@ -83,7 +72,7 @@ def _export(path: Path) -> Path:
 
 
 def test_predict_on_error_skip_cleans_a_table_and_keeps_its_times(tmp_path: Path) -> None:
-    model, csv = _model(tmp_path / "m"), _export(tmp_path / "today.csv")
+    model, csv = tiny_model(tmp_path / "m"), _export(tmp_path / "today.csv")
     r = invoke("predict", "--model", model, "--input", csv, "--out", tmp_path / "p.csv", "-k", "2")
     assert r.exit_code == 2
     assert "--on-error skip drops and counts such rows" in r.output
@@ -152,7 +141,7 @@ def test_from_pretrained_of_a_transformer_run_does_not_import_sklearn(tmp_path: 
     import subprocess
     import sys
 
-    model = _model(tmp_path / "m")
+    model = tiny_model(tmp_path / "m")
     code = ("import sys, trajlm; m = trajlm.TrajLM.from_pretrained(sys.argv[1]); "
             "print('sklearn' in sys.modules, 'trajlm.eval.selector_predictor' in sys.modules)")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code, str(model)], capture_output=True,

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pytest
+from helpers import tiny_model
 from reliability_helpers import invoke
-from test_newuser24_fleet import _model
 
 import trajlm
 from trajlm.errors import TrajlmInputError
@@ -24,7 +24,7 @@ from trajlm.errors import TrajlmInputError
 
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> trajlm.TrajLM:
-    return trajlm.TrajLM.from_pretrained(_model(tmp_path_factory.mktemp("nu25") / "m"))
+    return trajlm.TrajLM.from_pretrained(tiny_model(tmp_path_factory.mktemp("nu25") / "m"))
 
 
 def _trips(times: dict[str, str], n: int = 10) -> pd.DataFrame:
@@ -85,7 +85,7 @@ def test_cli_predict_gives_a_wkt_point_column_back(tmp_path: Path) -> None:
     rows += [f'T0,2026-05-04T08:{k:02d}:00+02:00,"POINT ({-8.61 + 2e-4 * k:.6f} {41.15 + 1e-4 * k:.6f})"'
              for k in range(10)]  # fmt: skip
     (tmp_path / "w.csv").write_text("\n".join(rows) + "\n")
-    r = invoke("predict", "--model", _model(tmp_path / "m"), "--input", tmp_path / "w.csv",
+    r = invoke("predict", "--model", tiny_model(tmp_path / "m"), "--input", tmp_path / "w.csv",
                "--out", tmp_path / "p.csv", "-k", "2")  # fmt: skip
     assert r.exit_code == 0, r.output
     out = pl.read_csv(tmp_path / "p.csv")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from test_newuser24_fleet import _model
+from helpers import M_PER_DEG, tiny_model
 
 import trajlm
 from trajlm.api_stays import STAY_RADIUS_FACTORS, STD_SCALE
@@ -29,7 +29,7 @@ from trajlm.errors import ArgumentError, TrajlmInputError
 
 T0 = pd.Timestamp("2026-03-02T07:00:00Z")
 HOME = (52.37, 4.89)
-M_LON = 111_320 * math.cos(math.radians(HOME[0]))
+M_LON = M_PER_DEG * math.cos(math.radians(HOME[0]))
 
 
 def _day(pid: str = "P01", seed: int = 0, walk_min: int = 20) -> pd.DataFrame:
@@ -41,7 +41,7 @@ def _day(pid: str = "P01", seed: int = 0, walk_min: int = 20) -> pd.DataFrame:
     t = T0
 
     def fix(x: float, y: float, acc: float, sd: float) -> None:
-        lat = HOME[0] + (y + rng.normal(0, sd)) / 111_320
+        lat = HOME[0] + (y + rng.normal(0, sd)) / M_PER_DEG
         lon = HOME[1] + (x + rng.normal(0, sd)) / M_LON
         text = (t + pd.Timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S+01:00")
         rows.append({"participant_id": pid, "timestamp": text, "latitude": lat,
@@ -78,13 +78,13 @@ def test_stop_split_reads_each_fixes_stated_accuracy() -> None:
     t = np.arange(0, 3600, 60)
     x = np.where(t < 1200, 0.0, np.where(t < 2400, (t - 1200) * 2.0, 2400.0))
     plain = pl.DataFrame({"traj_id": ["a"] * len(t), "t": t, "lat": 52.0 + 0 * x,
-                          "lon": 4.0 + x / (111_320 * math.cos(math.radians(52.0)))})  # fmt: skip
+                          "lon": 4.0 + x / (M_PER_DEG * math.cos(math.radians(52.0)))})  # fmt: skip
     lo, hi = stop_rows(plain)
     assert lo.tolist() == [0, 40] and hi.tolist() == [20, 59]
 
 
 def test_predict_holds_a_phone_at_its_stay(tmp_path: Path) -> None:
-    model = trajlm.TrajLM.from_pretrained(_model(tmp_path / "m"), threads=1)
+    model = trajlm.TrajLM.from_pretrained(tiny_model(tmp_path / "m"), threads=1)
     day = _day("P01", 2)
     home = day.iloc[:24]  # 2 h at home: the history ends in a stay
     with warnings.catch_warnings(record=True) as w:
@@ -95,14 +95,14 @@ def test_predict_holds_a_phone_at_its_stay(tmp_path: Path) -> None:
     assert "hold_stays=False" in str(said[0].message)
     assert said[0].filename == __file__  # the caller's line, not trajlm's
     lat, lon = home["latitude"].median(), home["longitude"].median()
-    d = np.hypot((held["latitude"] - lat) * 111_320, (held["longitude"] - lon) * M_LON)
+    d = np.hypot((held["latitude"] - lat) * M_PER_DEG, (held["longitude"] - lon) * M_LON)
     assert (d < 1.0).all()  # at the stay's median
     assert held["std_m"].between(15, 60).all()  # the fixes' own spread (sd 32 m per axis)
     assert (held["r90_m"] > held["r50_m"]).all()
     # stays32: the radii factors measured on the study's stays, not a Gaussian's 1.18
     assert np.allclose(held["r50_m"] / held["std_m"], STAY_RADIUS_FACTORS[50] / STD_SCALE)
     roll = model.predict(home, steps=3, traj_col="participant_id", hold_stays=False)
-    moved = np.hypot((roll["latitude"] - held["latitude"]) * 111_320,
+    moved = np.hypot((roll["latitude"] - held["latitude"]) * M_PER_DEG,
                      (roll["longitude"] - held["longitude"]) * M_LON)  # fmt: skip
     assert moved.max() > 5  # the rollout's own answer
     # a history ending in the walk is not a stay: the same answer either way
@@ -115,7 +115,7 @@ def test_predict_holds_a_phone_at_its_stay(tmp_path: Path) -> None:
 
 
 def test_predict_leaves_out_a_cell_tower_fix(tmp_path: Path) -> None:
-    model = trajlm.TrajLM.from_pretrained(_model(tmp_path / "m"), threads=1)
+    model = trajlm.TrajLM.from_pretrained(tiny_model(tmp_path / "m"), threads=1)
     walk = _day("P01", 3).iloc[24:60].reset_index(drop=True)
     tower = walk.copy()
     tower.loc[len(tower) - 1, ["latitude", "accuracy"]] = [walk["latitude"].iloc[-1] + 0.0135,
@@ -124,7 +124,7 @@ def test_predict_leaves_out_a_cell_tower_fix(tmp_path: Path) -> None:
         warnings.simplefilter("always")
         p = model.predict(tower, steps=1, traj_col="participant_id")
     assert any("accuracy column says over 200 m" in str(x.message) for x in w)
-    north = (p["latitude"].iloc[0] - walk["latitude"].iloc[-2]) * 111_320
+    north = (p["latitude"].iloc[0] - walk["latitude"].iloc[-2]) * M_PER_DEG
     assert abs(north) < 200  # from the walk, not from the cell tower 1.5 km north
 
 
@@ -167,7 +167,7 @@ def test_cli_predict_holds_a_stay_and_leaves_out_a_cell_tower_fix(tmp_path: Path
     home.loc[len(home) - 1, ["latitude", "accuracy"]] = [home["latitude"].iloc[-1] + 0.0135,
                                                         1500.0]  # fmt: skip
     home.to_csv(tmp_path / "gps.csv", index=False)
-    model = _model(tmp_path / "m")
+    model = tiny_model(tmp_path / "m")
     r = invoke("predict", "--model", model, "--input", tmp_path / "gps.csv", "--steps", "2",
                "--out", tmp_path / "p.csv")  # fmt: skip
     assert r.exit_code == 0, r.output
@@ -175,7 +175,7 @@ def test_cli_predict_holds_a_stay_and_leaves_out_a_cell_tower_fix(tmp_path: Path
     assert "end in a stay" in text and "accuracy column says over 200 m" in text
     p = pd.read_csv(tmp_path / "p.csv")
     stay = home.iloc[:-1]
-    d = np.hypot((p["latitude"] - stay["latitude"].median()) * 111_320,
+    d = np.hypot((p["latitude"] - stay["latitude"].median()) * M_PER_DEG,
                  (p["longitude"] - stay["longitude"].median()) * M_LON)  # fmt: skip
     assert (d < 1.0).all(), p
 

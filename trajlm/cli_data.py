@@ -251,7 +251,7 @@ def data_ingest(
         _say(f"label: {reading['label_column']!r} kept as the store's label (the classes "
              "`trajlm finetune --task classify` learns; --label-col NAME to take another)")  # fmt: skip
     if reading.get("format_detected"):
-        _say(f"format: {reading['format']} (detected; --format to choose another)")
+        _say(format_line(reading))
     guessed = dict(reading.get("columns_guessed") or {})
     if layout := guessed.pop("columns", None):  # the header is a known data set's
         _say(f"columns: laid out like {layout!r}, read as with --columns {layout}")
@@ -309,6 +309,19 @@ def data_ingest(
     )
     if empty := empty_splits(manifest):
         _say(empty)
+
+
+def format_line(reading: dict) -> str:
+    """`format: ...` for a detected format: the kind of file read where it was converted first
+    (`sqlite (converted to CSV)`; review32: `app.db` was said as "csv")."""
+    kinds, fmt = reading.get("converted_from") or [], reading["format"]
+    if not kinds:
+        return f"format: {fmt} (detected; --format to choose another)"
+    into = "CSV" if fmt == "csv" else fmt.capitalize()  # Parquet: Arrow / JSON Lines / GIS
+    if reading.get("converted_all"):
+        return f"format: {', '.join(kinds)} (converted to {into}; detected)"
+    first = f"{', '.join(kinds)} converted to {into} first"
+    return f"format: {fmt} (detected; --format to choose another; {first})"
 
 
 @data_app.command("inspect")

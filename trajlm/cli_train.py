@@ -7,16 +7,31 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trajlm import _cli_io as io
 from trajlm._cli_io import console
 from trajlm._cli_io import fail as _fail
 from trajlm.cli_verdict import say_plain, val_check_run
 
+if TYPE_CHECKING:
+    from trajlm.train.config import TrainConfig
+
 
 def _approx_params(cfg) -> int:
     """Transformer parameters from the config (12 d^2 per layer), for the threads policy."""
     return 12 * cfg.d_model * cfg.d_model * cfg.n_layers
+
+
+def warn_long_warmup(cfg: TrainConfig) -> None:
+    """One line when a run never leaves warmup (warmup_steps >= max_steps: the learning rate
+    climbs for the whole run and the cosine decay never starts). Said, not changed: the
+    schedule is the caller's (leftover32: shortening warmup would change every short run)."""
+    if cfg.max_steps > 0 and cfg.warmup_steps >= cfg.max_steps:
+        io.warn(f"train.warmup_steps {cfg.warmup_steps} >= max_steps {cfg.max_steps}: the run "
+                f"never leaves warmup (the learning rate climbs to {cfg.max_steps / cfg.warmup_steps:.0%} "
+                f"of train.lr {cfg.lr:g} at the last step; no cosine decay); set [train] "
+                "warmup_steps below max_steps in the config (TrajLM.fit: config=)")  # fmt: skip
 
 
 def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None, resume: bool,
@@ -53,19 +68,17 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
     given = cfg.get("train", {})  # a config's max_steps (not a saved run's budget) or --max-steps
     if max_steps is not None or ("max_steps" in given and not given.get("step_budget")):
         train_cfg.auto_steps, train_cfg.step_budget = False, None  # the user chose: no budget
-    if train_cfg.warmup_steps > train_cfg.max_steps:
-        io.warn(f"train.warmup_steps {train_cfg.warmup_steps} > max_steps "
-                f"{train_cfg.max_steps}: the learning rate never reaches train.lr "
-                f"{train_cfg.lr:g} (set warmup_steps below max_steps)")  # fmt: skip
     if not train_cfg.init_from:  # a fine-tune's model config is its base run's, not [model]'s
         _warn_store_frame_on_corpus(data, model_cfg)
     train_cfg.progress = sys.stderr.isatty() or train_cfg.progress
     train_cfg.cpu_threads = apply_threads(threads or train_cfg.cpu_threads or None,
                                           _approx_params(model_cfg))  # fmt: skip
     trainer = Trainer(data, out, model_cfg, train_cfg)
+    if trainer.rank == 0:  # the steps as the trainer runs them (a step budget set them)
+        warn_long_warmup(trainer.cfg)
     summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
-        from trajlm.cli_train_check import knn_summary, radii_summary
+        from trajlm.cli_train_check import knn_summary, radii_summary, recover_radii_summary
 
         if val_check:  # beside kNN on val (heldout23)
             summary = knn_summary(trainer, data, out, summary, lm_class)
@@ -74,6 +87,8 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
         console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
         if val_check:  # the val verdict saved with the weights (verdict23)
             val_check_run(out, data, say)
+            # read through the saved verdict, as a user's recover call reads it (uncert33)
+            summary = recover_radii_summary(out, data, summary, lm_class, train_cfg.cpu_threads)
     return summary
 
 

@@ -202,6 +202,33 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | No
         io.warn(f"the prediction verdict (the model beside the baselines on val) was skipped: {e}")
 
 
+def _val_fit(run: Path, data: Path, summary: dict, fit: Any, key: str, label: str,
+             failed: str) -> dict:  # fmt: skip
+    """``fit(val, weights_dir)`` -> {key: one line, key_s: seconds} on the store's val split,
+    said as ``label: line`` and added to ``summary`` and RUN/train_summary.json; a corpus or a
+    store without val: nothing (nothing was measured); a failure is one warning ``failed``."""
+    from trajlm.data.corpus import is_corpus
+
+    if is_corpus(data):
+        return summary
+    try:
+        from trajlm.data.store import read_store
+        from trajlm.model.weights import resolve_weights
+
+        val = read_store(data, split="val").drop("split", strict=False)
+        if not val.height:
+            return summary
+        got = fit(val, resolve_weights(run, log=False))
+    except Exception as e:  # the run is trained and saved: the fit's failure is said
+        io.warn(f"{failed}: {e}")
+        return summary
+    io.tell(f"{label}: {got[key]} ({got[key + '_s']} s)", VerdictNoteWarning)
+    path = run / "train_summary.json"
+    if path.exists():
+        path.write_text(json.dumps({**json.loads(path.read_text()), **got}, indent=2))
+    return {**summary, **got}
+
+
 def radii_summary(run: Path, data: Path, summary: dict, lm_class: type | None,
                   threads: int | None = None) -> dict:  # fmt: skip
     """Fit the kept model's radii.json on the store's val split (eval/run_radii.py,
@@ -211,25 +238,29 @@ def radii_summary(run: Path, data: Path, summary: dict, lm_class: type | None,
     the run did not select on val (as ``TrajLM.from_pretrained(RUN)`` loads them)."""
     if lm_class is None:
         return summary
-    from trajlm.data.corpus import is_corpus
 
-    if is_corpus(data):
-        return summary
-    try:
-        from trajlm.data.store import read_store
+    def fit(val: Any, weights: Path) -> dict:
         from trajlm.eval.run_radii import fit_run_radii
-        from trajlm.model.weights import resolve_weights
 
-        val = read_store(data, split="val").drop("split", strict=False)
-        if not val.height:
-            return summary
-        got = fit_run_radii(lm_class(kept_model(run, threads)), val,
-                            resolve_weights(run, log=False))  # fmt: skip
-    except Exception as e:  # the run is trained and saved: the fit's failure is said
-        io.warn(f"radii (predict radii=) were not fitted on val, the pooled factors answer: {e}")
+        return fit_run_radii(lm_class(kept_model(run, threads)), val, weights)
+
+    return _val_fit(run, data, summary, fit, "radii", "radii",
+                    "radii (predict radii=) were not fitted on val, the pooled factors answer")  # fmt: skip
+
+
+def recover_radii_summary(run: Path, data: Path, summary: dict, lm_class: type | None,
+                          threads: int | None = None) -> dict:  # fmt: skip
+    """Fit the kept model's recover_radii.json on the store's val split where val has at least
+    ``MIN_VAL_TRIPS`` trips (eval/run_recover_radii.py, uncert33), after the val verdict is
+    saved: the model is loaded as ``TrajLM.from_pretrained(RUN)`` loads it, so the fit's answers
+    are a user's call's (the saved verdict read). One line either way (as ``radii_summary``)."""
+    if lm_class is None:
         return summary
-    io.tell(f"radii: {got['radii']} ({got['radii_s']} s)", VerdictNoteWarning)
-    path = run / "train_summary.json"
-    if path.exists():
-        path.write_text(json.dumps({**json.loads(path.read_text()), **got}, indent=2))
-    return {**summary, **got}
+
+    def fit(val: Any, weights: Path) -> dict:
+        from trajlm.eval.run_recover_radii import fit_run_recover_radii
+
+        return fit_run_recover_radii(lm_class.from_pretrained(run, threads=threads), val, weights)
+
+    return _val_fit(run, data, summary, fit, "recover_radii", "recovery radii",
+                    "recovery radii (recover radii=) were not fitted on val, none answer")  # fmt: skip

@@ -40,9 +40,10 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     subsecond_note,
 )
 from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
+from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.kinds import refuse_other_kind
-from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
@@ -153,6 +154,9 @@ class Asker:
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
+        self._labels = (
+            words.labels
+        )  # "were all the charters ...": trips, not vehicles (every_vehicle.py)
         self._model = model
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
@@ -177,6 +181,13 @@ class Asker:
             plan = plan.model_copy(update={"mode": None})
         if plan.trip is not None and plan.trip not in set(self.trips["traj_id"].to_list()):
             plan = self._segment(plan)
+        if plan.action == "list" and is_yes_no(question) and is_all_trips(question, self._labels):
+            if not any(
+                getattr(plan, k) is not None for k in BOUNDS
+            ):  # "were all the crossings on Monday?"
+                raise CannotAnswer("'all the trips' asks of each trip: give what each must meet (a length, a "
+                                   "duration, a speed, a stop: 'were all the crossings longer than 5 km'), or ask "
+                                   "how many trips ...")  # fmt: skip
         self._asked = (plan, question)  # run() adds the notes the question needs (the CLI too)
         return plan
 
@@ -205,6 +216,16 @@ class Asker:
             answer.notes.append(self._started_there(plan))
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
+            if (
+                is_every(question, self._labels)
+                and plan.vehicle is None
+                and "vehicle" in trips.columns
+            ):
+                answer.every = self._every(plan, trips)  # "were all the vans out" (set 33)
+            elif is_all_trips(
+                question, self._labels
+            ):  # "were all the crossings longer than 5 km" (set 33)
+                answer.all_trips = self._all_trips(plan, trips)
             if answer.n_total == 0 and (gone := self._no_trip_that_day(plan, trips)):
                 answer.notes.append(gone)
         if (
@@ -225,6 +246,30 @@ class Asker:
         answer = self.run(self.plan(question))
         answer.seconds = time.perf_counter() - t0
         return answer
+
+    def _every(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:
+        """The vehicles of the plan's group (its ``vehicle_prefix``, else every vehicle) with no trip the plan
+        matches, and how many the group has ("were all the vans out on Tuesday": VAN-03 had none; set 33)."""
+        from trajlm.llm.query import select_trips
+
+        group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
+        expected = set(select_trips(group, self.points, trips)["vehicle"].drop_nulls().to_list())
+        found = set(select_trips(plan, self.points, trips)["vehicle"].drop_nulls().to_list())
+        return sorted(expected - found), len(expected)
+
+    def _all_trips(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:
+        """The trips the plan names without its bounds ("the crossings") that fail its bounds ("longer than 5 km"),
+        and how many it names (set 33)."""
+        from trajlm.llm.query import select_trips
+
+        scope = {k: v for k, v in plan.key().items() if k not in (*BOUNDS, "k")} | {
+            "action": "count"
+        }
+        asked = validate_plan(scope)
+        asked._zone = plan._zone
+        named = select_trips(asked, self.points, trips)["traj_id"].to_list()
+        kept = set(select_trips(plan, self.points, trips)["traj_id"].to_list())
+        return [str(t) for t in named if t not in kept], len(named)
 
     def _no_trip_that_day(self, plan: QueryPlan, trips: pl.DataFrame) -> str | None:
         """The note under a "no" where the days / hours asked hold no trip of any vehicle at all

@@ -15,7 +15,10 @@ What it writes (seeded, no real data):
 - `participants.csv`: participant_id, home_lat, home_lon, work_lat, work_lon (the private table).
 
 Command: PYTHONPATH=. python scripts/newuser32/gen_study.py [OUT] [N_PARTICIPANTS] [DAYS] [SEED]
-(default OUT $NEWUSER32_OUT or /tmp/newuser32, 40 participants, 14 days, seed 32).
+[--session32] (default OUT $NEWUSER32_OUT or /tmp/newuser32, 40 participants, 14 days, seed 32).
+`--session32` writes session 32's data, whose stays at home ended at midnight (no fix from
+midnight to the morning trip: next32's finding, fixed in leftover33); newuser32's and stays32's
+numbers were measured on it.
 """
 
 from __future__ import annotations
@@ -82,8 +85,17 @@ def _path(rng, a: np.ndarray, b: np.ndarray, mode: str, t0: float) -> tuple[list
     return ts, xs, ys
 
 
-def participant(pid: str, days: int, rng: np.random.Generator):
-    """(fixes frame in UTC seconds + local metres, diary rows, private row) for one person."""
+def _next_move(visits: list, i: int, place: np.ndarray) -> float | None:
+    """When the stay at `place` reached by visit `i` ends: the next visit elsewhere (a day's
+    midnight "home" visit is no move), None after the last."""
+    return next((t for t, p in visits[i + 1 :] if not np.allclose(p, place)), None)
+
+
+def participant(pid: str, days: int, rng: np.random.Generator, session32: bool = False):
+    """(fixes frame in UTC seconds + local metres, diary rows, private row) for one person.
+    ``session32``: session 32's data (next32's finding: a stay at home ended at midnight, the
+    day's own "home" visit being skipped as no move, so no fix from midnight to the morning
+    trip and the day's first stay unseen; leftover33 fixed it)."""
     home = rng.normal(0, 3_500, 2)
     work = home + rng.normal(0, 5_000, 2) if rng.random() < 0.8 else rng.normal(0, 12_000, 2)
     places = [home + rng.normal(0, 2_500, 2) for _ in range(3)]
@@ -114,6 +126,12 @@ def participant(pid: str, days: int, rng: np.random.Generator):
     trip_no = 0
     for i, (t_leave, dest) in enumerate(visits):
         if np.allclose(dest, here):
+            if i == 0 and not session32:  # at home from the first midnight to the first trip
+                still = np.arange(t_leave, _next_move(visits, i, here) or t_leave + 3600, 60.0)
+                rows_t.extend(still)
+                rows_x.extend([here[0]] * len(still))
+                rows_y.extend([here[1]] * len(still))
+                moving.extend([False] * len(still))
             continue
         d = float(np.hypot(*(dest - here)))
         mode = _mode_for(d, rng)
@@ -129,6 +147,8 @@ def participant(pid: str, days: int, rng: np.random.Generator):
         moving.extend([True] * len(ts))
         # still at the destination until the next trip (1 s grid only at the sample times)
         t_end = visits[i + 1][0] if i + 1 < len(visits) else ts[-1] + 3600
+        if not session32:  # the stay lasts until the next trip, past midnight
+            t_end = _next_move(visits, i, dest) or ts[-1] + 3600
         still = np.arange(ts[-1] + 60, t_end, 60.0)
         rows_t.extend(still)
         rows_x.extend([dest[0]] * len(still))
@@ -181,13 +201,13 @@ def _phone_text(t: pd.Series, zone: str) -> pd.Series:
     return text.str.replace("+00:00", "Z", regex=False)
 
 
-def main(out: Path, n: int = 40, days: int = 14, seed: int = 32) -> None:
+def main(out: Path, n: int = 40, days: int = 14, seed: int = 32, session32: bool = False) -> None:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     frames, diary, private = [], [], []
     for i in range(1, n + 1):
         pid = f"P{i:02d}"
-        f, d, p = participant(pid, days, rng)
+        f, d, p = participant(pid, days, rng, session32)
         f["timestamp"] = _phone_text(f["t"], OTHER_ZONES.get(pid, "Europe/Amsterdam"))
         frames.append(f.drop(columns="t"))
         diary.extend(d)
@@ -214,10 +234,11 @@ def main(out: Path, n: int = 40, days: int = 14, seed: int = 32) -> None:
 
 
 if __name__ == "__main__":
-    a = sys.argv[1:]
+    a = [x for x in sys.argv[1:] if x != "--session32"]
     main(
         Path(a[0] if a else os.environ.get("NEWUSER32_OUT", "/tmp/newuser32")),
         int(a[1]) if len(a) > 1 else 40,
         int(a[2]) if len(a) > 2 else 14,
         int(a[3]) if len(a) > 3 else 32,  # stays32: a fresh seed
+        "--session32" in sys.argv,  # session 32's data, as newuser32 / stays32 measured it
     )

@@ -94,18 +94,19 @@ def _number(name: str, value: Any) -> float:
 def as_pieces(out: pl.DataFrame, layout: Any) -> pl.DataFrame:
     """``out`` (canonical, cut by the config's own rule: ids ``P01_12`` beside SOURCE_ID) with
     ``layout.pieces`` set, so ``from_canonical`` gives the caller's id and ``piece`` back, and
-    the text times each mover's own UTC offset (coerce_out keys them by the caller's id)."""
+    the text times each mover's own UTC offset (coerce_out keys them by the caller's id).
+    Pieces are numbered in time order, by each piece's first fix (review32: the order was read
+    from the `_12` suffix the split gives an id, a naming convention used as data)."""
     from trajlm.data.coerce_pieces import PIECE
 
     if SOURCE_ID not in out.columns or getattr(layout, "pieces", None) is not None:
         return out
     pieces = (
-        out.select("traj_id", SOURCE_ID)
-        .unique("traj_id", maintain_order=True)
-        .with_columns(pl.col("traj_id").str.extract(r"_(\d+)$").cast(pl.Int64).alias("__k"))
-        .sort(SOURCE_ID, "__k", maintain_order=True)
+        out.group_by("traj_id", maintain_order=True)
+        .agg(pl.col(SOURCE_ID).first(), pl.col("t").min().alias("__first"))
+        .sort(SOURCE_ID, "__first", maintain_order=True)
         .with_columns(pl.int_range(pl.len()).over(SOURCE_ID).cast(pl.Int64).alias(PIECE))
-        .drop("__k")
+        .drop("__first")
     )
     layout.pieces = pieces
     return out.drop(SOURCE_ID)

@@ -33,6 +33,7 @@ from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
+from trajlm.data.coerce_numbered import numbered_refusal
 from trajlm.data.coerce_path import is_path, is_store_path, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
@@ -152,6 +153,8 @@ def coerce(
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
+    if (numbered := numbered_refusal(df, time_col, lat_col, lon_col)) is not None:
+        raise numbered  # header=None: what the numbered columns hold, said (leftover33)
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
     if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)

@@ -136,7 +136,8 @@ def ingest(
                            clean_overrides=clean_overrides, column_map=column_map,
                            column_preset=column_preset, progress=progress, overwrite=overwrite,
                            chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
-                           sources=sources, keep_copies=keep_copies)  # fmt: skip
+                           sources=sources, keep_copies=keep_copies,
+                           converted=getattr(sheets, "kinds", {}))  # fmt: skip
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
@@ -149,6 +150,7 @@ def _ingest(
     clean_overrides: dict | None, column_map: dict | None, column_preset: str | None,
     progress: bool, overwrite: bool, chunk_rows: int, limits: ReadLimits | None,
     vehicle_col: str | None, sources: list[str], keep_copies: bool = False,
+    converted: dict[str, str] | None = None,
 ) -> dict:  # fmt: skip
     if on_error not in ("raise", "skip"):
         raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
@@ -158,6 +160,9 @@ def _ingest(
     if format == "auto":
         format = reading["format"] = detect_format(paths)
         reading["format_detected"] = True
+    if converted:  # `app.db` read as the CSV it was written to: the kind read said too
+        reading["converted_from"] = sorted(set(converted.values()))
+        reading["converted_all"] = len(converted) == len(sources)
     columns = None
     if column_preset or column_map:
         from trajlm.data.readers import PRESETS as COLUMN_PRESETS

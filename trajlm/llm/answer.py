@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.llm.calendar import clock
+from trajlm.llm.every_vehicle import all_trips_head, every_head
 from trajlm.llm.plan import QueryPlan
 from trajlm.llm.yes_no import head as yes_no_head
 
@@ -32,12 +33,22 @@ class Answer:
     yes_no: bool = (
         False  # a yes / no question: the list's first line says yes or no (yes_no.py, set 32)
     )
+    # "were all the vans out": (the vehicles of the group with no matching trip, how many the group has); set 33
+    every: tuple[list[str], int] | None = None
+    # "were all the crossings longer than 5 km": (the trips asked about that fail it, how many were asked about)
+    all_trips: tuple[list[str], int] | None = None
 
     @property
     def yes(self) -> bool | None:
         """A yes / no question's answer (True: some trip matches), None for any other question (ask32b)."""
         if not self.yes_no:
             return None
+        if self.every is not None:  # every vehicle of the group has a trip (every_vehicle.py)
+            return not self.every[0]
+        if (
+            self.all_trips is not None
+        ):  # every trip asked about meets the condition (every_vehicle.py)
+            return not self.all_trips[0] and self.all_trips[1] > 0
         n = (
             self.n_total
             if self.n_total is not None
@@ -84,6 +95,13 @@ class Answer:
                 head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
                 if self.plan.action == "top":
                     head = f"top {len(t)} of {n} trips"
+                elif self.yes_no and self.all_trips is not None:
+                    that_do = f"; the {n} that do:" if self.all_trips[0] and n else ""
+                    head = all_trips_head(*self.all_trips) + that_do
+                elif self.yes_no and self.every is not None:
+                    head = every_head(*self.every, n) + (
+                        f" (first {len(t)} shown)" if n > len(t) else ""
+                    )
                 elif self.yes_no:
                     head = yes_no_head(n) + (f" (first {len(t)} shown)" if n > len(t) else "")
                 return f"{head}\n{t}" if "start" in t.columns else str(t)

@@ -21,6 +21,7 @@ from trajlm.data.coerce_pieces import retold_at_caller
 from trajlm.data.store import store_zone as data_zone  # noqa: F401 (moved: newuser28)
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.llm.frames import (
+    cut_at_label_changes,
     nonexistent_note,
     own_columns,
     read_time_format,
@@ -188,6 +189,12 @@ def points_notes_zone(
         with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
             df, layout = coerce(data, warn_naive=not tz, **with_gap_rule(given))
         df = with_mover(df, layout)
+        df, added = cut_at_label_changes(
+            df, layout
+        )  # a phone app's walk / stay / bus rows (set 33)
+        if added:
+            notes.append(f"each mover's fixes were cut where their label changes: {added:,} more trips, one "
+                         "label each (the trips' own ids as traj_id, or traj_col= in Python, keep them)")  # fmt: skip
     except TrajlmInputError as e:  # coerce says traj_col=...: ask takes columns= (session 16)
         if "day/month order" in str(e) or "pd.to_datetime" in str(
             e

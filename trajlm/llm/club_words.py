@@ -70,7 +70,8 @@ def outing_words(question: str, labels: tuple[str, ...]) -> str:
         question
     ):  # "what time did M8A go out" is a departure (set 28): left to departures.py
         question = re.sub(
-            r"^(\s*(?:did|does|do)\s+[\w\-]+)\s+go\s+out\b(?!\s+(?:of|to|with|for)\b)",
+            # "did any van go out" / "did every van go out" (every_vehicle.py: "any" by then; set 33)
+            r"^(\s*(?:did|does|do)\s+(?:(?:any|the)\s+)?[\w\-]+)\s+go\s+out\b(?!\s+(?:of|to|with|for)\b)",
             r"\1 work",
             question,
             flags=re.I,

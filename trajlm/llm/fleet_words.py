@@ -73,6 +73,10 @@ def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) 
         if re.fullmatch(r"[a-z]{3,}", lab):  # "on matchday", "on race day": the label's trips
             question = re.sub(rf"\b(?:on\s+)?(?:the\s+)?{re.escape(lab)}[\s-]?days?\b", f"on {lab}", question,
                               flags=re.I)  # fmt: skip
+            # "late shift runs", "the early-shift trips" on shift labels early / late (set 33: "late" is a time word
+            # the planner keeps, so the label was not read); "the night shift of 3 December" stays a night (nights.py)
+            question = re.sub(rf"\b(?:the\s+|an?\s+)?{re.escape(lab)}[\s-]shifts?\b(?!\s+(?:of|on)\b)",
+                              f"labelled {lab}", question, flags=re.I)  # fmt: skip
     road = [x for x in labels if x in _ROAD]
     field = [x for x in labels if x in _FIELD]
     if len(road) == 1:
@@ -165,7 +169,22 @@ def vehicle_group(
         if len(hits) == 1:
             said = "vehicles" if one != noun else "vehicle"
             return question[: m.start(2)] + said + question[m.end(2) :], hits[0].upper()
+    # "the 3 longest van runs" on VAN-* and EB-* ids: the ids' own word before a trip's noun (set 33: was every
+    # run's top 3); only the ids' word, never a label or one of the planner's nouns ("bus trips")
+    for m in re.finditer(rf"\b([a-z]{{3,}})(?=\s+{_TRIP_NOUN}\b)", question, re.I):
+        one = m.group(1).lower()
+        if (
+            one in kinds
+            and len(kinds[one]) >= 2
+            and one not in words.labels
+            and one not in _LABEL_NOUNS
+        ):
+            if len(hits := _kind_of(one, kinds)) == 1:
+                return question[: m.start(1)] + "vehicle" + question[m.end(1) :], hits[0].upper()
     return question, None
+
+
+_TRIP_NOUN = r"(?:trips|runs|journeys|rides|rounds|voyages|deliveries|tours|shifts)"
 
 
 def _abbreviates(letters: str, noun: str) -> bool:

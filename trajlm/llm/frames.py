@@ -226,3 +226,36 @@ def with_mover(points: Any, layout: Any) -> Any:
     name = "user_id" if normalised(str(layout.traj_col)) in USER_NAMES else "vehicle_id"
     owner = pieces.select("traj_id", pl.col(SOURCE_ID).cast(pl.Utf8).alias(name))
     return points.join(owner, on="traj_id", how="left", maintain_order="left")
+
+
+def cut_at_label_changes(points: Any, layout: Any) -> tuple[Any, int]:
+    """A frame keyed by its movers (``participant_id``, a vehicle's id; ``layout.pieces``: cut at gaps) whose
+    label changes along a mover's fixes is cut where it changes: each run of one label is one trip, the mover
+    kept (set 33: a phone app's rows, ``participant_id`` / ``activity`` walk, stay, bus, ..., posted to HTTP
+    /ask were one trip a participant with its most common label: "how many km did P03 walk" was 0.0 km, "how
+    many trips did P01 make" 1). A frame with a trip column keeps its trips (a trip's mode is its most common
+    label). Returns the points and how many trips were added (0: unchanged)."""
+    import polars as pl
+
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers.owner_columns import OWNER_NAMES
+
+    movers = {"vehicle_id", "user_id"} & set(points.columns)
+    keyed = (
+        getattr(layout, "pieces", None) is not None
+        or normalised(str(layout.traj_col)) in OWNER_NAMES
+    )
+    if "label" not in points.columns or not movers or not keyed:
+        return points, 0
+    label = pl.col("label").cast(pl.Utf8).fill_null("")
+    change = (label != label.shift(1).over("traj_id")).fill_null(False)
+    run = change.cast(pl.Int32).cum_sum().over("traj_id")
+    cut = points.with_columns(run.alias("_run"))
+    added = (
+        int(cut.select(pl.struct("traj_id", "_run").n_unique()).item())
+        - points["traj_id"].n_unique()
+    )
+    if added == 0:
+        return points, 0
+    name = pl.col("traj_id").cast(pl.Utf8) + "_" + pl.col("_run").cast(pl.Utf8)
+    return cut.with_columns(name.alias("traj_id")).drop("_run"), added

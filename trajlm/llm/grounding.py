@@ -50,6 +50,12 @@ JOURNEY_LABELS = re.compile(
     r"(?:hikes?|hiking|treks?|trekking|walks?|runs?|rides?|voyages?|flights?"
     r"|journeys?|trips?|tours?|excursions?|outings?|commutes?|crossings?)"
 )
+# set 33: a label that is one of the planner's words for every trip (synonyms.py: "crossings", "voyages" are
+# trips) is that label where the data has it beside others ("the average speed of the crossings" on a ferry's
+# crossing / charter / positioning voyages was every voyage's); its plural only ("trips crossing the bridge" is
+# a verb; "crossings of the river" a place)
+TRIP_NOUN_LABELS = {"crossing": r"crossings(?!\s+of\b)", "voyage": "voyages", "activity": "activities",
+                    "delivery": "deliveries"}  # fmt: skip
 _TOKEN = re.compile(r"(?<![\w\-/.'])([A-Za-z0-9][\w\-/.]*[A-Za-z0-9]|[A-Za-z0-9])")
 
 
@@ -149,13 +155,17 @@ def read_data_words(
     own = [
         lab for lab in words.labels
         if re.fullmatch(r"(?:[a-z][a-z\-]{2,}|\d+[a-z]{1,2})(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15), "10k" (set 29)
-        and (lab not in vocab or lab == "ride")  # Strava's "Ride" (set 21): its rides, not every trip
+        and (lab not in vocab or lab == "ride" or lab in TRIP_NOUN_LABELS)  # Strava's "Ride" (set 21): its rides
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip
     spans: list[tuple[int, int]] = []
     for lab in sorted(own, key=len, reverse=True):
         word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
-        if re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
+        if (
+            lab in TRIP_NOUN_LABELS
+        ):  # "the crossings" on a ferry's crossing / charter labels (set 33)
+            word = TRIP_NOUN_LABELS[lab]
+        elif re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
             word = f"(?:{re.escape(lab)}s?|{re.escape(lab[:-1])}ies)"
         # "specimen runs", "a meal delivery" on labels specimens, meals (set 29)
         elif re.fullmatch(r"[a-z]{3,}[^s]s", lab):

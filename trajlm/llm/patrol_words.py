@@ -78,8 +78,11 @@ def kind_in_two_words(question: str, words: DataWords) -> tuple[str, str | None]
         re.search(rf"(?<![\w\-]){re.escape(v)}(?![\w\-])", question, re.I) for v in words.vehicles
     ):
         return question, None  # one vehicle named: no group (as fleet_words.vehicle_group)
-    for m in re.finditer(rf"\b([a-z]{{2,}})\s+({_KIND_NOUN})\b(?![\w\-])", question, re.I):
-        first, noun = m.group(1).lower(), m.group(2).lower()
+    # "e-bikes" on EB-1 / EB-2: a one-letter prefix and its noun, the ids' letters (set 33: "did not understand 'e-'")
+    for m in re.finditer(
+        rf"\b(?:([a-z]{{2,}})\s+|([a-z])-)({_KIND_NOUN})\b(?![\w\-])", question, re.I
+    ):
+        first, noun = (m.group(1) or m.group(2)).lower(), m.group(3).lower()
         hits = [
             p
             for p, ids in kinds.items()

@@ -56,6 +56,20 @@ def unit_said_twice(question: str) -> str:
     return _UNIT_AGAIN.sub(r"\1\2\3", question, count=1)
 
 
+# set 33: "which ferry sailed the most nautical miles on Wednesday, and how many?": the ranking names the leader
+# with its amount, so the trailing "and how many / much" asks nothing more (it was read as a count of trips)
+_AND_HOW_MANY = re.compile(
+    rf"^(\s*(?:which|what|who)\b.*?\b(?:most|least|fewest)\s+(?:{UNIT})(?![\w/]).*?)[,;]?\s+and\s+how\s+(?:many|much)"
+    r"(?:\s+(?:of\s+them|in\s+total))?\s*(\??)\s*$",
+    re.I,
+)
+
+
+def and_how_many(question: str) -> str:
+    """The question without a trailing "and how many?" after "which ... the most <unit>" (the answer says it)."""
+    return _AND_HOW_MANY.sub(r"\1\2", question, count=1)
+
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")  # fmt: skip
 _MONTH = "(" + "|".join([*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept"]) + r")\.?"

@@ -95,6 +95,8 @@ class QueryPlan(BaseModel):
     min_length_m: float | None = Field(None, ge=0)
     max_length_m: float | None = Field(None, gt=0)
     min_stop_s: float | None = Field(None, gt=0)
+    # the trip's longest stop at most this: 0 for "trips that did not stop" (no step slower than 1 m/s; set 33)
+    max_stop_s: float | None = Field(None, ge=0)
     above_kmh: float | None = Field(
         None, gt=0
     )  # metric above_s: the speed a step must beat (session 24)

@@ -125,6 +125,7 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         ("min_length_m", "length_m", "ge"),
         ("max_length_m", "length_m", "le"),
         ("min_stop_s", "stop_s", "ge"),
+        ("max_stop_s", "stop_s", "le"),
     ):
         if (v := getattr(plan, name)) is not None:
             if name in plan._strict:  # "longer than": the bound itself excluded

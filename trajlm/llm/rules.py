@@ -33,6 +33,7 @@ from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
 )
+from trajlm.llm.every_vehicle import as_any
 from trajlm.llm.fleet_words import fleet_words, vehicle_group
 from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
 from trajlm.llm.hours import read_hours
@@ -57,6 +58,7 @@ from trajlm.llm.phrases import (
     TIME_UNITS,
     UNIT,
     QuestionText,
+    and_how_many,
     num,
     read_dates,
     read_days,
@@ -90,6 +92,7 @@ from trajlm.llm.space import read_space
 from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend
 from trajlm.llm.spoken_ids import spoken_vehicle_ids
+from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
@@ -101,6 +104,18 @@ from trajlm.llm.yes_no import is_yes_no
 _FLEET = re.compile(
     r"\b(?:by|of|for|across)\s+(?:the|our|my)\s+(?:whole\s+|entire\s+)?fleet\b", re.I
 )
+
+
+# "did not stop", "didn't stop (at all)", "never stopped", "without stopping", "with no stop(s)", "non-stop": no step
+# slower than 1 m/s (a trip's longest stop 0 s; set 33: "how many van runs did not stop at all" was refused on 'not')
+NO_STOP = (
+    (
+        r"(?:\b(?:(?:did\s+not|didn'?t|does\s+not|doesn'?t|do\s+not|don'?t)\s+stop|never\s+stopp(?:ed|ing)"
+        r"|without\s+(?:a\s+|any\s+)?(?:stopping|stops?)|(?:with|had|made|having)\s+no\s+stops?)\b(?:\s+at\s+all\b)?"
+        r"|\bnon-?stop\b)"
+    )
+    + r"(?!\s+(?:for|longer|more|over|at\s+least|under|less|than|\d))"
+)  # "didn't stop for 5 min": not read
 
 
 class RulePlanner:
@@ -130,6 +145,8 @@ class RulePlanner:
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
+        # "were all the vans out": their trips, checked per van (every_vehicle.py)
+        question = as_any(question, self.words.labels)
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
@@ -163,11 +180,17 @@ class RulePlanner:
             )  # "did any van drive?": the kind's trips, yes or no (ask32b)
         extra = {"vehicle_prefix": prefix} if prefix is not None else {}
         extra |= {"call_type": call} if call is not None else {}
-        return replan(plan, **extra) if extra else plan
+        plan = replan(plan, **extra) if extra else plan
+        return stay_plan(
+            question, plan, self.words.labels
+        )  # a study's trips are its moves (stay_words.py, set 33)
 
     def _plan(self, question: str) -> QueryPlan:
         guard(question)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
+        question = and_how_many(
+            question
+        )  # "the most nautical miles ..., and how many?" (phrases.py, set 33)
         question = trip_nouns(question)  # an ambulance's "jobs", "call-outs" (synonyms.py, set 26)
         # set 27: "last Tuesday", "the 3rd" (datewords.py); "tug tasks", "on the road" (fleet_words.py)
         # "bib 2003", "runners", "finish time" (race_words.py, set 29)
@@ -255,6 +278,8 @@ class RulePlanner:
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
+        if s.take(NO_STOP):  # "runs that did not stop (at all)": the longest stop 0 s (set 33)
+            f["max_stop_s"] = 0.0
         read_boxes(s, f)  # "from box A to box B", "ended in box B" (set 15)
         read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
         read_space(s, f, self.area)  # boxes, points, radii, places (space.py)

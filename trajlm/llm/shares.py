@@ -29,7 +29,7 @@ BREAK = re.compile(
 # filter fields (everything a plan selects trips by); the rest of a plan says what to compute
 FILTERS = ("trip", "vehicle", "mode", "weekdays", "hour_from", "hour_to", "date_from", "date_to", "place",
            "lat", "lon", "radius_m", "bbox", "min_speed_kmh", "max_speed_kmh", "min_duration_s",
-           "max_duration_s", "min_length_m", "max_length_m", "min_stop_s")  # fmt: skip
+           "max_duration_s", "min_length_m", "max_length_m", "min_stop_s", "max_stop_s")  # fmt: skip
 
 
 def is_share(question: str) -> bool:

@@ -64,7 +64,8 @@ SYNONYMS: list[tuple[str, str]] = [
     ),
     (r"deliveries", "trips"),
     (r"delivery", "trip"),
-    (r"vessels|ships|boats|yachts|vans|trucks|lorries", "vehicles"),
+    # "were all the ferries out" on a ferry operator's vessels by name (set 33); a ferry label is read before this
+    (r"vessels|ships|boats|yachts|vans|trucks|lorries|ferries", "vehicles"),
     (r"vessel|ship|boat|yacht|van|truck|lorry", "vehicle"),
     # a tagged bird's (set 24): it flew its daily tracks; "birds" are the movers as "vessels" are
     (r"birds", "vehicles"),

@@ -132,11 +132,13 @@ def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -
         log, lines = src  # a converted log (device_logs.as_csv): its own line, not the CSV's
         if not e.line or e.line <= len(lines):
             at = lines[e.line - 1] if e.line else None
+            if isinstance(at, tuple):  # (file, line): one of a folder's files (SIRI-VM polls)
+                log, at = at
             said = "" if at is None else f" line {at}" if isinstance(at, int) else f" {at}"
             return _renamed(e, log, said, str(log), at if isinstance(at, int) else None)
     if getattr(tmp, "converted", False) and _one_conversion(archive, member):
-        # SBS-1, SIRI, ArduPilot, Signal K, wide pairs, WKT lines: no line map kept; the
-        # user's file, and the line of it as converted (never the temporary CSV's name)
+        # a converter that kept no line map (a cell holding a line break): the user's file,
+        # and the line of it as converted (never the temporary CSV's name)
         said = f" (as CSV) line {e.line}" if e.line else ""
         return _renamed(e, archive, said, str(archive), None)
     said = f"!{member}" + (f" line {e.line}" if e.line else "")  # the whole member path

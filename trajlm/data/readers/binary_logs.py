@@ -22,7 +22,7 @@ import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from trajlm.data.readers.data_files import head, write_csv
+from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.schema import TrajlmInputError
 
 _SYNC = b"\xb5\x62"

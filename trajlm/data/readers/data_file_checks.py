@@ -31,7 +31,7 @@ def check_sqlite_length(path: Path) -> None:
         )
 
 
-def ragged_ids(names: list[str], sizes, n: int, path: Path) -> list[str]:  # noqa: ANN001
+def ragged_ids(names, sizes, n: int, path: Path):  # noqa: ANN001, ANN201 (arrays)
     """Each observation's trajectory of a contiguous ragged array; a `rowSize` that does not
     count the observations (negative, or summing to another number) refused in one line
     (badin33: observations were given to the wrong trajectory, or dropped, silently)."""
@@ -45,7 +45,9 @@ def ragged_ids(names: list[str], sizes, n: int, path: Path) -> list[str]:  # noq
             field="rowSize",
             hint="write the file again (ERDDAP .ncCF), or download it as .csv",
         )
-    return [nm for nm, k in zip(names, sizes, strict=True) for _ in range(int(k))]
+    import numpy as np
+
+    return np.repeat(np.asarray(names, dtype=object), sizes)
 
 
 __all__ = ["check_sqlite_length", "ragged_ids"]

@@ -26,26 +26,18 @@ import csv
 import re
 import sqlite3
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from trajlm.data.column_names import find_columns
+from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length, ragged_ids
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3", ".db3")
 NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
-
-
-def head(path: Path, n: int = 4096) -> bytes:
-    """The first `n` bytes of `path` (b"" when it cannot be read: the callers sniff)."""
-    try:
-        with path.open("rb") as f:
-            return f.read(n)
-    except OSError:
-        return b""
 
 
 def data_file_kind(path: Path) -> str | None:
@@ -62,14 +54,6 @@ def data_file_kind(path: Path) -> str | None:
     if suffix == ".ods":
         return "ods"
     return None
-
-
-def write_csv(out: Path, header: list[str], rows: Iterable[Sequence[object]]) -> None:
-    """`header` then `rows` as a CSV at `out` (the converters' one way to write what they read)."""
-    with out.open("w", newline="", encoding="utf-8") as dst:
-        w = csv.writer(dst, lineterminator="\n")
-        w.writerow(header)
-        w.writerows(rows)
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -173,13 +157,15 @@ def _floats(var):  # noqa: ANN001, ANN202 (a scipy netcdf_variable -> a flat flo
     return vals
 
 
-def _iso_times(var, path: Path | None = None) -> list[str]:  # noqa: ANN001
+def _iso_times(var, path: Path | None = None):  # noqa: ANN001, ANN202 (-> ISO text, "" missing)
+    """The time variable as ISO text to the millisecond, all at once (review32: a Python loop
+    per observation); units that do not read are refused naming ``path`` (badin33)."""
     import numpy as np
 
     m = _SINCE.match(_attr(var, "units"))
     unit = _UNIT_S.get(m[1].lower()) if m else None
-    ref = m[2].replace("T", " ").rstrip("Zz").strip() if m else ""
-    ref = re.sub(r"\s*(UTC|GMT|[+-]00:?00)$", "", ref)
+    ref = m[2].rstrip("Zz").strip() if m else ""  # the zone word off before T -> " ": "UTC"
+    ref = re.sub(r"\s*(UTC|GMT|[+-]00:?00)$", "", ref).replace("T", " ")  # was read "U C"
     try:
         origin = np.datetime64(ref.replace(" ", "T"), "ms")
     except ValueError:
@@ -192,15 +178,45 @@ def _iso_times(var, path: Path | None = None) -> list[str]:  # noqa: ANN001
             field=f"{getattr(var, 'name', 'time')}:units",
         )
     vals = _floats(var)
-    out = []
-    for v in vals:
-        out.append(
-            "" if np.isnan(v) else str(origin + np.timedelta64(round(v * unit * 1000), "ms")) + "Z"
+    missing = np.isnan(vals)
+    ms = np.round(np.where(missing, 0, vals) * unit * 1000).astype("i8")  # as round() did
+    text = np.char.add(np.datetime_as_string(origin + ms.astype("m8[ms]"), unit="ms"), "Z")
+    return np.where(missing, "", text).astype(object)
+
+
+def _numbers(a):  # noqa: ANN001, ANN202 (a float array -> its values as repr text, "" for NaN)
+    import numpy as np
+
+    return np.where(np.isnan(a), "", a.astype(str)).astype(object)
+
+
+class _Observations(Sequence[str]):
+    """CSV line k + 1 -> the observation it holds as ncdump indexes it (`lat[17]`, `lat[2, 5]`;
+    line 1: "variables"), without a string per row."""
+
+    def __init__(self, name: str, kept, width: int) -> None:  # noqa: ANN001 (an index array)
+        self.name, self.kept, self.width = name, kept, width
+
+    def __len__(self) -> int:
+        return len(self.kept) + 1
+
+    def __getitem__(self, k):  # noqa: ANN001, ANN204 (Sequence's index or slice)
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not -len(self) <= k < len(self):
+            raise IndexError(k)
+        k %= len(self)
+        if k == 0:
+            return "variables"
+        i = int(self.kept[k - 1])
+        return (
+            f"{self.name}[{i // self.width}, {i % self.width}]"
+            if self.width
+            else f"{self.name}[{i}]"
         )
-    return out
 
 
-def netcdf_as_csv(path: Path, out: Path) -> list[str]:
+def netcdf_as_csv(path: Path, out: Path) -> Sequence[str]:
     """A NetCDF 3 file's trajectories as `traj_id,t,lat,lon,...` rows at `out`; each CSV line's
     observation as ncdump indexes it (`lat[17]`, `lat[2, 5]`; for errors: device_logs.Where)."""
     import numpy as np
@@ -233,44 +249,34 @@ def netcdf_as_csv(path: Path, out: Path) -> list[str]:
         n = int(np.prod(v[lat].shape))
         # no trajectory_id variable: a flat file is one trajectory named after it, as a CSV
         # without an id column is (readfix32; was: "missing trajectory id" on its first row)
-        ids = [path.stem if len(obs_dims) == 1 else ""] * n
+        ids = np.full(n, path.stem if len(obs_dims) == 1 else "", dtype=object)
         role = next((k for k, x in v.items() if _attr(x, "cf_role") == "trajectory_id"), None)
         if role is not None:
-            names = _strings(np.asarray(v[role][:]))
+            names = np.array(_strings(np.asarray(v[role][:])), dtype=object)
             size = next((x for x in v.values() if _attr(x, "sample_dimension")), None)
             index = next((x for x in v.values() if _attr(x, "instance_dimension")), None)
             if v[role].dimensions[:1] == obs_dims[:1] and len(obs_dims) == 1:  # a flat table
                 ids = names
             elif size is not None:  # contiguous ragged: rowSize per trajectory
-                ids = ragged_ids(names, np.asarray(size[:]).ravel(), n, path)
+                ids = ragged_ids(names, np.asarray(size[:]).ravel().astype("i8"), n, path)
             elif index is not None:  # indexed ragged: the trajectory of each observation
-                ids = [
-                    names[int(k)] if 0 <= k < len(names) else ""
-                    for k in np.asarray(index[:]).ravel()
-                ]
+                k = np.asarray(index[:]).ravel().astype("i8")
+                inside = (k >= 0) & (k < len(names))
+                ids = np.where(inside, names[np.where(inside, k, 0)] if len(names) else "", "")
             elif len(obs_dims) == 2 and obs_dims[0] == v[role].dimensions[0]:  # (traj, obs)
-                ids = [nm for nm in names for _ in range(v[lat].shape[1])]
+                ids = np.repeat(names, v[lat].shape[1])
         extra = [k for k, x in v.items() if x.dimensions == obs_dims and k not in (t, lat, lon, role)
                  and np.asarray(x[:]).dtype.kind in "fiu"][:8]  # fmt: skip
         times = _iso_times(v[t], path)
         if len(times) != n:  # time on its own axis (obs) beside 2-D positions: broadcast
-            times = (times * (n // max(len(times), 1) + 1))[:n]
+            times = np.resize(times, n)
         cols = [_floats(v[k]) for k in (lat, lon, *extra)]
-
+        # the padding of a (trajectory, obs) array: no time and no latitude, no observation
+        kept = np.flatnonzero((times != "") | ~np.isnan(cols[0]))
         width = v[lat].shape[1] if len(obs_dims) == 2 else 0
-        where = ["variables"]
-
-        def rows():
-            for i in range(n):
-                la, lo = cols[0][i], cols[1][i]
-                if not times[i] and np.isnan(la):
-                    continue  # the padding of a (trajectory, obs) array: no observation
-                where.append(f"{lat}[{i // width}, {i % width}]" if width else f"{lat}[{i}]")
-                yield [ids[i], times[i], "" if np.isnan(la) else repr(float(la)),
-                       "" if np.isnan(lo) else repr(float(lo)),
-                       *("" if np.isnan(c[i]) else repr(float(c[i])) for c in cols[2:])]  # fmt: skip
-
-        write_csv(out, ["traj_id", "t", "lat", "lon", *extra], rows())
+        table = [ids[kept], times[kept], *(_numbers(c[kept]) for c in cols)]
+        write_csv(out, ["traj_id", "t", "lat", "lon", *extra], zip(*table, strict=True))
+        where = _Observations(lat, kept, width)
     return where
 
 

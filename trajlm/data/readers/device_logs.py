@@ -27,14 +27,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
+from trajlm.data.readers._file_io import head as _head
+from trajlm.data.readers._file_io import write_csv
 from trajlm.data.readers.binary_logs import is_ubx, is_wln, ubx_as_csv, wln_as_csv
-from trajlm.data.readers.data_files import (
-    data_file_as_csv,
-    data_file_kind,
-    pad_to_header,
-    write_csv,
-)
-from trajlm.data.readers.data_files import head as _head
+from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind, pad_to_header
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
 

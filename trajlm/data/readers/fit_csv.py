@@ -54,23 +54,25 @@ def _num(v: str) -> float | None:
         return None
 
 
-def _records(path: Path):  # noqa: ANN202 (iterator of {field: value})
+def _records(path: Path):  # noqa: ANN202 (iterator of (line, {field: value}))
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as src:
-        for f in csv.reader(src):
+        for f in (r := csv.reader(src)):
             if len(f) >= 6 and f[0] == "Data" and f[2] == "record":
-                yield {f[i]: f[i + 1] for i in range(3, len(f) - 1, 3) if f[i]}
+                yield r.line_num, {f[i]: f[i + 1] for i in range(3, len(f) - 1, 3) if f[i]}
 
 
-def fit_csv_as_csv(path: Path, out: Path) -> None:
+def fit_csv_as_csv(path: Path, out: Path) -> list[int | None]:
     """Write the `record` messages of the FitCSVTool file `path` as a CSV at `out` (two passes:
-    the first finds the sensor fields the file has, so no empty column is stored)."""
-    have = {_KEEP[k] for vals in _records(path) for k in vals if k in _KEEP}
+    the first finds the sensor fields the file has, so no empty column is stored); the line of
+    `path` each CSV line comes from (None: the header), for errors (archives.member_error)."""
+    have = {_KEEP[k] for _, vals in _records(path) for k in vals if k in _KEEP}
+    at: list[int | None] = [None]
     header = [c for c in HEADER if c in ("time", "lat", "lon") or c in have]
     n = fixed = 0
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(header)
-        for vals in _records(path):
+        for line, vals in _records(path):
             ts = _num(vals.get("timestamp", ""))
             if ts is None:
                 continue  # a record without a time: not a point in time
@@ -83,6 +85,7 @@ def fit_csv_as_csv(path: Path, out: Path) -> None:
                 if col not in row and _num(vals.get(k, "")) is not None:
                     row[col] = vals[k]
             w.writerow([row.get(c, "") for c in header])
+            at.append(line)
             n += 1
     if n == 0:
         raise TrajlmInputError(
@@ -96,3 +99,4 @@ def fit_csv_as_csv(path: Path, out: Path) -> None:
             "position_long: no GPS positions (an indoor or treadmill activity?)",
             path=path,
         )
+    return at

@@ -120,7 +120,7 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError("the file is empty (0 bytes)", path=p,
                                    hint="was it copied or downloaded whole?")  # fmt: skip
         if fmt is None and (kind := _binary_named(p)):  # badin33: "from the name" of a .db
-            from trajlm.data.readers.data_files import head
+            from trajlm.data.readers._file_io import head
 
             raise TrajlmInputError(f"named as {kind} file but it is not one (it starts "
                                    f"{head(p, 24)!r})", path=p,

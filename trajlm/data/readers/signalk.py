@@ -44,16 +44,19 @@ def _vessel(context: object) -> str:
     return name
 
 
-def signalk_as_csv(path: Path, out: Path) -> None:
-    """Write the `navigation.position` fixes of the Signal K delta log `path` as a CSV at `out`."""
+def signalk_as_csv(path: Path, out: Path) -> list[int | None]:
+    """Write the `navigation.position` fixes of the Signal K delta log `path` as a CSV at `out`;
+    the line of `path` each CSV line comes from (None: the header; a delta's several fixes
+    share its line), for errors (archives.member_error)."""
     bad = 0
+    at: list[int | None] = [None]
     with (
         path.open(encoding="utf-8-sig", errors="replace") as src,
         out.open("w", newline="", encoding="utf-8") as dst,
     ):
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(["vessel", "timestamp", "latitude", "longitude"])
-        for line in src:
+        for number, line in enumerate(src, start=1):
             if not line.strip():
                 continue
             try:
@@ -70,7 +73,9 @@ def signalk_as_csv(path: Path, out: Path) -> None:
                     if v.get("path") == "navigation.position" and isinstance(pos, dict):
                         w.writerow([vessel, upd.get("timestamp", ""), pos.get("latitude", ""),
                                     pos.get("longitude", "")])  # fmt: skip
+                        at.append(number)
     if bad:
         warnings.warn(
             f"{path.name}: {bad} line(s) that are not Signal K deltas skipped", stacklevel=2
         )
+    return at

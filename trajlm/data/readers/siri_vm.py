@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -46,10 +47,13 @@ def _no_entities(*_a: object) -> None:
 
 
 class _Activities:
-    """expat handlers collecting each VehicleActivity's fields into CSV rows of `w`."""
+    """expat handlers collecting each VehicleActivity's fields into CSV rows of `w`; `line`
+    says the parser's line, kept in `at` for each row written (the VehicleActivity's first)."""
 
-    def __init__(self, w: Any) -> None:  # a csv writer
-        self.w, self.n, self.partial = w, 0, 0
+    def __init__(self, w: Any, line: Callable[[], int]) -> None:  # a csv writer
+        self.w, self.n, self.partial, self.line = w, 0, 0, line
+        self.at: list[int] = []
+        self.start_line = 0
         self.rec: dict[str, str] | None = None
         self.stack: list[str] = []
         self.text: list[str] = []
@@ -59,7 +63,7 @@ class _Activities:
         self.stack.append(local)
         self.text.clear()
         if local == "VehicleActivity":
-            self.rec = {}
+            self.rec, self.start_line = {}, self.line()
 
     def end(self, _name: str) -> None:
         local, rec = self.stack.pop(), self.rec
@@ -68,6 +72,7 @@ class _Activities:
         if local == "VehicleActivity" and rec is not None:
             if all(rec.get(k) for k in ("vehicle_id", "recorded_at_time", "lat", "lon")):
                 self.w.writerow([rec.get(k, "") for k in HEADER])
+                self.at.append(self.start_line)
                 self.n += 1
             else:  # no position (a vehicle at the depot) or no ref / time: said below
                 self.partial += 1
@@ -75,15 +80,18 @@ class _Activities:
         self.text.clear()
 
 
-def siri_as_csv(files: list[Path], out: Path) -> None:
-    """Write the vehicle activities of the SIRI-VM `files` as one CSV at `out`."""
+def siri_as_csv(files: list[Path], out: Path) -> list[int | tuple[Path, int] | None]:
+    """Write the vehicle activities of the SIRI-VM `files` as one CSV at `out`; where each CSV
+    line comes from (None: the header; one file: its line; several: (file, line)), for errors
+    (archives.member_error: `poll.xml line 40 field lat`, not the CSV's line)."""
     n = partial = 0
+    at: list[int | tuple[Path, int] | None] = [None]
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(HEADER)
         for path in files:
-            acts = _Activities(w)
             parser = expat.ParserCreate(namespace_separator=" ")
+            acts = _Activities(w, lambda p=parser: p.CurrentLineNumber)
             parser.StartElementHandler, parser.EndElementHandler = acts.start, acts.end
             parser.CharacterDataHandler = acts.text.append
             parser.EntityDeclHandler = _no_entities
@@ -96,6 +104,7 @@ def siri_as_csv(files: list[Path], out: Path) -> None:
                 raise TrajlmInputError(f"not readable SIRI-VM XML ({e})", path=path) from None
             n += acts.n
             partial += acts.partial
+            at += acts.at if len(files) == 1 else [(path, k) for k in acts.at]
     if n and partial:  # was skipped without a word (badin20)
         warnings.warn(
             f"{files[0].name}: {partial} VehicleActivity element(s) without a VehicleRef, "
@@ -108,3 +117,4 @@ def siri_as_csv(files: list[Path], out: Path) -> None:
             "VehicleLocation: no vehicle positions to read",
             path=files[0],
         )
+    return at

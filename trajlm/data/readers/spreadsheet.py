@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -48,8 +49,10 @@ def _cell(v: object) -> str:
     return str(v)
 
 
-def _write_csv(book: Path, out: Path) -> int:
-    """The workbook's sheets of one table as CSVs (_same_header_sheets); how many."""
+def _write_csv(book: Path, out: Path) -> dict[Path, Sequence[str]]:
+    """The workbook's sheets of one table as CSVs (_same_header_sheets); for each CSV, the
+    sheet row each of its lines is (`row 7`; several sheets: `sheet 'Van B' row 7`), or []
+    where a cell holds a line break (CSV lines are not rows there)."""
     from trajlm.data.readers.file_format import SPREADSHEET_HINT
 
     try:
@@ -65,6 +68,7 @@ def _write_csv(book: Path, out: Path) -> int:
         raise TrajlmInputError(
             f"not a readable Excel workbook ({e})", path=book, hint=SPREADSHEET_HINT
         ) from None
+    where: dict[Path, Sequence[str]] = {}
     try:
         sheets = _same_header_sheets(wb.worksheets)
         for ws in sheets:  # one sheet: <stem>.csv; several: <sheet name>.csv each, beside it
@@ -80,10 +84,36 @@ def _write_csv(book: Path, out: Path) -> int:
                 w.writerow(folded or header)  # a units row under it folded in (_units_row)
                 if second is not None and folded is None:
                     w.writerow(second)
-                w.writerows(rows)
+                n, broken = 0, False  # iter_rows starts at row 1: CSV line k is row k
+                for row in rows:
+                    w.writerow(row)
+                    n += 1
+                    broken = broken or any("\n" in c or "\r" in c for c in row)
+            sheet = f"sheet {ws.title!r} " if len(sheets) > 1 else ""
+            lines = n + 1 + (second is not None and folded is None)
+            where[into] = [] if broken else _SheetRows(sheet, lines, folded is not None)
     finally:
         wb.close()
-    return len(sheets)
+    return where
+
+
+class _SheetRows(Sequence[str]):
+    """CSV line k + 1 -> `row R` of a sheet (R = k + 1, one more past a folded units row),
+    without a list as long as the sheet."""
+
+    def __init__(self, sheet: str, lines: int, folded: bool) -> None:
+        self.sheet, self.lines, self.folded = sheet, lines, folded
+
+    def __len__(self) -> int:
+        return self.lines
+
+    def __getitem__(self, k):  # noqa: ANN001, ANN204 (Sequence's index or slice)
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self.lines))]
+        if not -self.lines <= k < self.lines:
+            raise IndexError(k)
+        k %= self.lines
+        return f"{self.sheet}row {k + 1 + (self.folded and k >= 1)}"
 
 
 def _header(ws: object) -> list[str]:
@@ -121,29 +151,20 @@ def sheets_as_csv(
     JSON Lines tables likewise as `<stem>.parquet`, _arrow_tables.py), and the
     temporary folder to remove after the read (None: no workbook). The folder's `archives`
     maps each CSV's folder to its workbook, and its `sources` a converted log's CSV to (the
-    log, where each CSV line comes from in it), for error messages. `layer`: the layer of a
-    multi-layer GIS file to read (ColumnMap.layer)."""
+    log, where each CSV line comes from in it), for error messages; its `kinds` each converted
+    path to the kind of file read (`sqlite`, `ubx`, `xlsx`, `sbs1`, ...: ingest says it).
+    `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer)."""
     tmp, out = None, []
     for p in map(Path, paths):
         book = p.is_file() and p.suffix.lower() in WORKBOOKS
         signalk = format == "auto" and is_signalk(p)  # Signal K deltas (signalk.py)
         table = format in ("auto", "parquet") and converts(p) and not signalk  # not with mfjson
         gis = gis_members(p) if format in ("auto", "parquet") else []  # (gis_files.py)
-        sbs = format in ("auto", "csv") and is_sbs1(p)  # dump1090 port 30003 (sbs1.py)
-        siri = siri_files(p) if format in ("auto", "csv") else []  # SIRI-VM XML (siri_vm.py)
-        ardu = format in ("auto", "csv") and is_ardupilot_text(p)  # DataFlash text (ardupilot.py)
-        fitcsv = format in ("auto", "csv") and is_fit_csv(p)  # FitCSVTool (fit_csv.py)
-        lines = format in ("auto", "csv") and is_wkt_lines(p)  # LINESTRING M rows (wkt_lines.py)
-        html = format in ("auto", "csv") and is_html_table(
-            p
-        )  # a portal's HTML `.xls` (html_table.py)
-        aligned = format in ("auto", "csv") and is_aligned_table(
-            p
-        )  # space-aligned (aligned_text.py)
-        wide = format in ("auto", "csv") and is_wide_pairs(p)  # lat_<id> / lon_<id> (wide_pairs.py)
-        logs = log_files(p) if format in ("auto", "csv") else None  # .srt / .pos / XML 2003
-        if not (book or table or gis or sbs or siri or ardu or fitcsv or lines or html or aligned
-                or wide or signalk or logs):  # fmt: skip
+        text = format in ("auto", "csv")
+        logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
+        kind = None if gis or logs or not text else _text_kind(p, signalk)
+        siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
+        if not (book or table or gis or siri or kind or logs):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -151,6 +172,9 @@ def sheets_as_csv(
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: p}  # type: ignore[attr-defined]
+        said = logs[0] if logs else kind or ("siri-vm" if siri else None)  # what was read
+        said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
+        tmp.kinds = {**getattr(tmp, "kinds", {}), str(p): said}  # type: ignore[attr-defined]
         try:
             if gis:  # GeoPackage / shapefile / FlatGeobuf: the point layer as Parquet
                 for k, g in enumerate(gis):
@@ -162,34 +186,18 @@ def sheets_as_csv(
                 if p.is_dir():
                     say_unread_beside_logs(p, logs[0], logs[1])
                 for f in logs[1]:  # where each CSV line comes from in f, for errors
-                    at = as_csv(logs[0], f, into / f"{f.stem}.csv").items()
-                    tmp.sources = {**getattr(tmp, "sources", {}), **{c: (f, w) for c, w in at}}  # type: ignore[attr-defined]  # fmt: skip
+                    _sources(tmp, f, as_csv(logs[0], f, into / f"{f.stem}.csv"))
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
-            if html or aligned:  # errors name the page's row / the text's line (archives.py)
-                csv_at = into / f"{p.stem}.csv"
-                at = (html_table_as_csv if html else aligned_table_as_csv)(p, csv_at)
-                tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
-            elif wide:
-                wide_pairs_as_csv(p, into / f"{p.stem}.csv")
-            elif signalk:
-                signalk_as_csv(p, into / f"{p.stem}.csv")
-            elif lines:
-                wkt_lines_as_csv(p, into / f"{p.stem}.csv")
-            elif fitcsv:
-                fit_csv_as_csv(p, into / f"{p.stem}.csv")
-            elif ardu or sbs:  # errors name the log's own line (archives.py)
-                csv_at = into / f"{p.stem}.csv"
-                at = (ardupilot_as_csv if ardu else sbs1_as_csv)(p, csv_at)
-                tmp.sources = {**getattr(tmp, "sources", {}), csv_at: (p, at)}  # type: ignore[attr-defined]  # fmt: skip
-            elif siri:
-                siri_as_csv(siri, into / f"{p.stem}.csv")
-            elif book:
-                if _write_csv(p, into / f"{p.stem}.csv") > 1:
-                    out.append(
-                        into
-                    )  # a sheet per mover: a folder of CSVs, each sheet's name its id
+            csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
+            if kind or siri:
+                converted = _TEXT[kind](p, csv_at) if kind else siri_as_csv(siri, csv_at)
+                _sources(tmp, p, {csv_at: converted})
+            elif book:  # errors name the sheet's row: `book.xlsx row 7`
+                _sources(tmp, p, where := _write_csv(p, csv_at))
+                if len(where) > 1:  # a sheet per mover: a folder of CSVs, each sheet's name its id
+                    out.append(into)
                     continue
             else:  # Arrow IPC / JSON Lines: as Parquet (_arrow_tables.py)
                 as_parquet(p, into / f"{p.stem}.parquet")
@@ -198,3 +206,30 @@ def sheets_as_csv(
             raise
         out.append(into / f"{p.stem}.{'parquet' if table or gis else 'csv'}")
     return out, tmp
+
+
+# Text files written as a CSV before the read, in the order they are told apart; each converter
+# returns where each CSV line comes from in the file (archives.member_error names it).
+_TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
+    "html-table": html_table_as_csv,  # a portal's HTML `.xls` (html_table.py)
+    "aligned-text": aligned_table_as_csv,  # space-aligned columns (aligned_text.py)
+    "wide-pairs": wide_pairs_as_csv,  # lat_<id> / lon_<id> per mover (wide_pairs.py)
+    "signalk": signalk_as_csv,  # Signal K deltas (signalk.py)
+    "wkt-lines": wkt_lines_as_csv,  # LINESTRING M rows (wkt_lines.py)
+    "fitcsvtool": fit_csv_as_csv,  # FitCSVTool (fit_csv.py)
+    "ardupilot": ardupilot_as_csv,  # DataFlash text (ardupilot.py)
+    "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
+}
+_IS_TEXT = {"html-table": is_html_table, "aligned-text": is_aligned_table,
+            "wide-pairs": is_wide_pairs, "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
+            "ardupilot": is_ardupilot_text, "sbs1": is_sbs1}  # fmt: skip
+
+
+def _text_kind(p: Path, signalk: bool) -> str | None:
+    """The first of `_TEXT`'s kinds that `p` is (Signal K: told apart by the caller)."""
+    return next((k for k in _TEXT if (signalk if k == "signalk" else _IS_TEXT[k](p))), None)
+
+
+def _sources(tmp: tempfile.TemporaryDirectory, source: Path, where: dict) -> None:
+    """Keep, for errors, where each converted CSV's lines come from in `source`."""
+    tmp.sources = {**getattr(tmp, "sources", {}), **{c: (source, w) for c, w in where.items()}}  # type: ignore[attr-defined]  # fmt: skip

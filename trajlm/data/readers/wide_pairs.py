@@ -69,8 +69,11 @@ def is_wide_pairs(path: Path) -> bool:
     return got is not None and bool(wide_pairs(got[1]))
 
 
-def wide_pairs_as_csv(path: Path, out: Path) -> None:
-    """Write the wide table `path` long at `out`: traj_id, the other columns, lat, lon."""
+def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
+    """Write the wide table `path` long at `out`: traj_id, the other columns, lat, lon; the
+    line of `path` each CSV line comes from (None: the header; a tick's movers share its
+    line), for errors (archives.member_error)."""
+    at: list[int | None] = [None]
     sep, header = _sep(path)  # type: ignore[misc]
     pairs = wide_pairs(header)
     lone = unpaired_columns(header)
@@ -93,6 +96,7 @@ def wide_pairs_as_csv(path: Path, out: Path) -> None:
                 )
                 if la and lo:
                     w.writerow([mover, *keep, la, lo])
+                    at.append(rows.line_num)
     warnings.warn(
         f"{path.name}: a wide table: {len(pairs)} latitude / longitude column pairs read as one "
         f"mover each ({', '.join(list(pairs)[:3])}, ...), empty cells left out",
@@ -105,3 +109,4 @@ def wide_pairs_as_csv(path: Path, out: Path) -> None:
             "(lat_<id> / lon_<id>) to read that mover",
             stacklevel=2,
         )
+    return at

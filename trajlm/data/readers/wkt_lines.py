@@ -49,10 +49,13 @@ def is_wkt_lines(path: Path) -> bool:
     return len(row) > k and bool(_HEAD.match(row[k]))
 
 
-def wkt_lines_as_csv(path: Path, out: Path) -> None:
-    """Write the vertices of every row's LINESTRING M / ZM of `path` as a point CSV at `out`."""
+def wkt_lines_as_csv(path: Path, out: Path) -> list[int | None]:
+    """Write the vertices of every row's LINESTRING M / ZM of `path` as a point CSV at `out`;
+    the line of `path` each CSV line comes from (None: the header; a row's vertices share its
+    line), for errors (archives.member_error)."""
     from trajlm.data.column_names import TIERS, candidates
 
+    at: list[int | None] = [None]
     csv.field_size_limit(_MAX_FIELD)
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
         sep = max(",;\t", key=f.readline().count)
@@ -67,15 +70,17 @@ def wkt_lines_as_csv(path: Path, out: Path) -> None:
         with out.open("w", newline="", encoding="utf-8") as o:
             w = csv.writer(o, lineterminator="\n")
             w.writerow(["traj_id", "t", "lat", "lon", *(header[k] for k in keep)])
-            for line, row in enumerate(rows, start=2):
+            for k, row in enumerate(rows, start=1):
                 if not row:
                     continue
+                line = rows.line_num  # a quoted field may hold line breaks: the file's line
                 text = row[g] if len(row) > g else ""
                 m = _HEAD.match(text)
-                tid = row[idk] if idk is not None else f"{path.stem}/{line - 1}"
+                tid = row[idk] if idk is not None else f"{path.stem}/{k}"
                 rest = [row[k] if k < len(row) else "" for k in keep]
                 if not text.strip() or (m is not None and m.group(3) != "("):  # no position
                     w.writerow([tid, "", "", "", *rest])
+                    at.append(line)
                     continue
                 if m is None:
                     raise TrajlmInputError(
@@ -102,6 +107,8 @@ def wkt_lines_as_csv(path: Path, out: Path) -> None:
                         )  # fmt: skip
                     x, y = (v[0], v[1]) if to_wgs84 is None else to_wgs84(v[0], v[1])
                     w.writerow([tid, v[width - 1], y, x, *rest])
+                    at.append(line)
+    return at
 
 
 def _transform(srid: str | None, path: Path, line: int, field: str):  # noqa: ANN202
