@@ -91,6 +91,9 @@ def outputs(files: dict[str, Path | None], inputs, overwrite: bool) -> None:
 # ----------------------------------------------------------------------------- reading
 def must_exist(path: Path, option: str) -> Path:
     if not path.exists():
+        if path.is_symlink():  # badin33: a loop or a dangling link was "no such file"
+            raise UserError(f"{option} {path}: a symlink to nothing readable (a loop, or its "
+                            "target is gone)")  # fmt: skip
         raise UserError(f"{option} {path}: no such file or folder")
     return path
 

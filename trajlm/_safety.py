@@ -162,9 +162,18 @@ def remove_owned(directory: Path, names: Iterable[str]) -> None:
             p.unlink()
 
 
+def _resolved(p: Path) -> Path:
+    """``p.resolve()``, or its absolute name where it is a symlink loop (pathlib raises
+    RuntimeError: badin33, `trajlm reach --input LOOP` was a traceback, not the input's line)."""
+    try:
+        return p.resolve()
+    except (OSError, RuntimeError):
+        return p.absolute()
+
+
 def _same(a: Path, b: Path) -> bool:
     try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+        return _resolved(a) == _resolved(b) or (a.exists() and b.exists() and a.samefile(b))
     except OSError:
         return False
 
@@ -183,7 +192,7 @@ def check_output_files(
             continue
         out = Path(out)
         for src in ins:
-            if _same(out, src) or (src.is_dir() and src.resolve() in out.resolve().parents):
+            if _same(out, src) or (src.is_dir() and _resolved(src) in _resolved(out).parents):
                 raise OutputExistsError(
                     f"{option} {out} would overwrite (or write into) the input {src}",
                     hint=f"choose another {option}",

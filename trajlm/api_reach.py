@@ -29,6 +29,7 @@ from trajlm.api_reach_route import (  # noqa: F401 (first_crossing: importable h
     with_route,
 )
 from trajlm.api_rollout import MAX_STEPS, history_interval
+from trajlm.api_verdict import check_flags
 from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
@@ -184,6 +185,7 @@ class ReachSearch:
         half of them reached the target within the horizon, ``eta_s`` the median of their
         times from here; ``paths`` says how many answered (0: the rollout did)."""
         check_keywords("TrajLM.reach", columns, COLUMN_KEYWORDS)
+        check_flags(route=route)  # badin33: route="no" was truthy, the route engine stayed on
         radius = _number(radius_m, "radius_m")
         horizon = _number(horizon_s, "horizon_s")
         step = None if step_s is None else _number(step_s, "step_s")
@@ -263,7 +265,10 @@ def _memories(df: pl.DataFrame, memory: Any, columns: dict) -> list[tuple[RouteM
     memories = [(RouteMemory(own), True)]
     if memory is not None:
         if not isinstance(memory, RouteMemory):
-            memory = RouteMemory.read(memory, **columns)
+            try:
+                memory = RouteMemory.read(memory, **columns)
+            except TrajlmInputError as e:  # badin33: "input: no points" named the data
+                raise TrajlmInputError(f"memory: {e}", field="memory") from None
         memories.append((memory, False))
     return memories
 

@@ -31,7 +31,7 @@ import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
-from trajlm.errors import warn_at_caller
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
 # radius / the stay's spread (its fixes' per-axis RMS about the median) that held 50 / 90 / 95 %
@@ -41,19 +41,33 @@ STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
 # median's own error and the jitter's heavy tail (10-80 m fixes) beside a stay's spread.
 STAY_RADIUS_FACTORS = {50: 1.01, 90: 2.54, 95: 3.15}
 STD_SCALE = 1.14
+STAY_MEASURED_S = 25 * 60  # those circles' truth: the next 5 fixes at 5 min (stays32)
 OFF_SWITCH = "TrajLM.predict(hold_stays=False)"  # the way off, as the API's user writes it
 M_PER_DEG = 111_320.0  # metres per degree of latitude (eval/recover_spread.py's)
 _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
 
 
 def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
-    """``df`` without the fixes whose stated accuracy is over 200 m (none without such a column),
-    their count said in one warning."""
+    """``df`` without the fixes whose stated accuracy is over 200 m or negative (none without such
+    a column), their count said in one warning; every fix so left out: one line (badin33: a
+    ValueError "no input points to predict from", an HTTP 500)."""
     out, report = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(df)
-    if n := report.dropped.get("low_accuracy", 0):
+    over, negative = (report.dropped.get(k, 0) for k in ("low_accuracy", "negative_accuracy"))
+    parts = [f"{over:,} fix(es) whose accuracy column says over {DEFAULT_MAX_ACCURACY_M:.0f} m"
+             ] if over else []  # fmt: skip
+    if negative:  # a negative accuracy marks an invalid fix (iOS): left out, as ingest does
+        parts.append(f"{negative:,} fix(es) with a negative accuracy (an invalid fix)")
+    if parts and out.height == 0:
+        raise TrajlmInputError(
+            f"{said}: every fix was left out: {' and '.join(parts)} (cell-tower or invalid "
+            "fixes, as `trajlm data ingest` and trajlm.clean drop them); nothing is left to "
+            "answer from",
+            field="accuracy",
+            hint="drop or rename the accuracy column if its values are not metres of error",
+        )
+    if parts:
         warn_at_caller(
-            f"{said}: {n:,} fix(es) whose accuracy column says over "
-            f"{DEFAULT_MAX_ACCURACY_M:.0f} m left out (cell-tower fixes, as "
+            f"{said}: {' and '.join(parts)} left out (cell-tower fixes, as "
             "`trajlm data ingest` and trajlm.clean drop them)"
         )
     return out
@@ -138,7 +152,27 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     out, ids = held_at_stays(out, history)
     if ids:
         warn_at_caller(stay_line(ids, said, off))
+        if (ahead := _held_ahead_s(out, history, ids)) > STAY_MEASURED_S:
+            warn_at_caller(  # badin33: 2 h ahead answered with the 5.7-m circle, unsaid
+                f"predict: a stay held {ahead / 3600:.1f} h after the last fix; its std_m and "
+                f"radii were measured on the next {STAY_MEASURED_S / 60:.0f} min of movers "
+                "still staying (stays32): further ahead the mover may have left, and they "
+                f"understate the error; {off} gives the engine's own answer"
+            )
     return out
+
+
+def _held_ahead_s(out: pl.DataFrame, history: pl.DataFrame, ids: list) -> float:
+    """The furthest time ahead of its last fix at which a held trajectory is answered (s)."""
+    if "t" not in out.columns or "t" not in history.columns:
+        return 0.0
+    last = history.group_by("traj_id").agg(pl.col("t").max().alias("_last"))
+    last = last.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
+    held = out.filter(
+        pl.col("traj_id").is_in(pl.Series(ids, dtype=out.schema["traj_id"]).implode())
+    )
+    ahead = held.join(last, on="traj_id").select((pl.col("t") - pl.col("_last")).max()).item()
+    return float(ahead or 0.0)
 
 
 __all__ = [

@@ -32,17 +32,37 @@ def is_store_path(obj: Any) -> bool:
     return is_path(obj) and _is_store(Path(obj).expanduser())
 
 
+def path_problem(obj: str | os.PathLike) -> str | None:
+    """Why ``obj`` names nothing to read (None: it exists): an empty name (``Path("")`` is the
+    working folder: badin33, `trajlm.read("")` read the repository), a symlink loop or a link to
+    nothing (both were "no such file"; a loop was a RuntimeError in the CLI), or no such path."""
+    shown = str(obj)[:200]
+    if not str(obj).strip():
+        return "an empty path ''"
+    path = Path(obj).expanduser()
+    if path.is_symlink() and not path.exists():
+        try:
+            path.resolve(strict=True)
+        except RuntimeError:
+            return f"{shown!r} is a symlink loop (it links back to itself)"
+        except OSError as e:
+            if e.errno == 40:  # ELOOP
+                return f"{shown!r} is a symlink loop (it links back to itself)"
+        return f"{shown!r} is a symlink to {os.readlink(path)!r}, which does not exist"
+    return None if path.exists() else f"no file or folder {shown!r}"
+
+
 def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
     """The canonical table of the file / folder at `obj`; `cols` (traj_col, time_col, lat_col,
     lon_col, crs, tz: the caller's options) name the file's own columns. A store folder is read
     whole (every split: its trips as ingest cut them), as `trajlm predict --input STORE --split
     all` reads it (demo32: `predict("stores/porto")` was refused naming its index.parquet)."""
     path = Path(obj).expanduser()
-    if not path.exists():
+    if problem := path_problem(obj):
         raise TrajlmInputError(
-            f"no file or folder {str(obj)[:200]!r}; give a path to a trajectory file (any "
-            "format `trajlm data ingest` reads) or a Polars / pandas DataFrame, a GeoDataFrame, "
-            "or a MovingPandas Trajectory(Collection)"
+            f"{problem}; give a path to a trajectory file (any format `trajlm data ingest` "
+            "reads) or a Polars / pandas DataFrame, a GeoDataFrame, or a MovingPandas "
+            "Trajectory(Collection)"
         )
     if is_store_path(path):
         return _read_store_path(path, cols)

@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import polars as pl
 
-from trajlm.data.places import PLACE_RADIUS_M, check_radius, mover_places, no_stays_error
+from trajlm.data.places import PLACE_RADIUS_M, by_mover, check_radius, mover_places, no_stays_error
 from trajlm.errors import TrajlmInputError
 
 PSEUDO_COUNT = 30.0  # B above: chosen on validation days (module doc)
@@ -131,12 +131,15 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
         raise TrajlmInputError(f"time_of_day must be True or False, got {time_of_day!r}",
                                field="time_of_day")  # fmt: skip
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
+    table, layout = by_mover(table, layout, columns, "trajlm.next_place")
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")
     zone = check_tz(zone)
     found = mover_places(table, radius)
     if not found:
         raise no_stays_error(table, "trajlm.next_place")
-    rows, skipped = [], []
+    rows = []
+    # a mover with no stay at all is left out as one with a single place is (badin33: silently)
+    skipped = [m for m in table["traj_id"].unique(maintain_order=True).to_list() if m not in found]
     for mover, (places, vis) in found.items():
         place, leave = vis["place"].to_numpy(), vis["leave"].to_numpy()
         if places.height < 2 or len(place) < 2:

@@ -138,10 +138,40 @@ def mover_places(
     return out
 
 
+def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: str
+             ) -> tuple[pl.DataFrame, Any]:  # fmt: skip
+    """``table`` keyed by its mover where its ids are trips of an owner column (a phone
+    study's ``trip_id`` beside its ``participant_id``, a van's trips beside its ``vehicle_id``:
+    the owner names ingest keeps), said in one warning;
+    as given where the caller named ``traj_col`` or no owner groups the trips (badin33: places
+    and next places were each day's, the participant's user_id dropped, without a word)."""
+    from dataclasses import replace
+
+    from trajlm.data.coerce_pieces import mover_column
+    from trajlm.errors import warn_at_caller
+
+    if columns.get("traj_col"):
+        return table, layout
+    owner = mover_column(table.columns)  # the names ingest keeps as the owner
+    if owner is None or table[owner].null_count() or \
+            table[owner].n_unique() >= table["traj_id"].n_unique():  # fmt: skip
+        return table, layout
+    n_trips, n_movers = table["traj_id"].n_unique(), table[owner].n_unique()
+    warn_at_caller(f"{said}: the {n_trips:,} trips of {layout.traj_col!r} are read as the "
+                   f"{n_movers:,} movers of {owner!r} (a mover's places span its trips); "
+                   f"traj_col={layout.traj_col!r} gives each trip's own")  # fmt: skip
+    table = table.with_columns(pl.col(owner).alias("traj_id")).drop(owner)
+    return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"])
+
+
 def no_stays_error(table: pl.DataFrame, said: str) -> TrajlmInputError:
-    """The one line for fixes holding no stay."""
+    """The one line for fixes holding no stay (and how many fixes the accuracy rule left out
+    first: badin33, "no stay in the 1,275 fixes" of a table whose every fix it dropped)."""
+    left = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0].height
+    out = (f" ({table.height - left:,} left out first for an accuracy over "
+           f"{DEFAULT_MAX_ACCURACY_M:.0f} m or below 0)" if left < table.height else "")  # fmt: skip
     return TrajlmInputError(
-        f"{said}: no stay in the {table.height:,} fixes of {table['traj_id'].n_unique():,} "
+        f"{said}: no stay in the {table.height:,} fixes{out} of {table['traj_id'].n_unique():,} "
         f"mover(s) (a stay: {STOP_MIN_S / 60:.0f}+ min within {STOP_RADIUS_M:.0f} m, each fix "
         "allowed its stated accuracy, as `trajlm data ingest --split-at-stops` finds them)",
         field="data",
@@ -165,6 +195,7 @@ def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, **columns: Any) -> Any:
     check_keywords("trajlm.places", columns, COLUMN_KEYWORDS)
     radius = check_radius(radius_m)
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
+    table, layout = by_mover(table, layout, columns, "trajlm.places")
     found = mover_places(table, radius)
     if not found:
         raise no_stays_error(table, "trajlm.places")

@@ -11,18 +11,19 @@ written): hand the frame to ``TrajLM.predict`` / ``recover`` / ... as any other 
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.coerce_path import UnknownFormat, read_kept
+from trajlm.data.coerce_path import UnknownFormat, is_store_path, path_problem, read_kept, read_path
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
 
 
-def read_file(path: str | Path, *, on_error: str = "raise") -> pl.DataFrame:
+def read_file(path: str | os.PathLike | bytes, *, on_error: str = "raise") -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
     ``t`` (Unix seconds; times without a zone read as UTC, said in one warning as ingest says
@@ -35,9 +36,16 @@ def read_file(path: str | Path, *, on_error: str = "raise") -> pl.DataFrame:
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
-    path = Path(path)
-    if not path.exists():
-        raise TrajlmInputError("no such file or folder", path=path)
+    if isinstance(path, bytes):  # an os.fsencode'd name (os.listdir(b".")): read as its text
+        path = os.fsdecode(path)
+    if not isinstance(path, str | os.PathLike):
+        raise TrajlmInputError(f"trajlm.read takes a file or folder's path, got "
+                               f"{type(path).__name__}", field="path")  # fmt: skip
+    if problem := path_problem(path):
+        raise TrajlmInputError(problem, field="path")
+    path = Path(path).expanduser()
+    if is_store_path(path):  # a store folder whole, as a model call given its path reads it
+        return read_path(path, {})
     df, report = read_kept(path, on_error=on_error, say_naive=True)
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "

@@ -73,7 +73,15 @@ def resolved_classes(
     from a CSV, keeps walk (fix32: GeoLife's mode names alone dropped it). Where the store does
     not say what it was read from (``source`` None), GeoLife's mode names among the labels
     decide, as before: a fleet's own labels (van / cargo_bike) were refused as "0 classes"
-    under the old "modes" default. Other values are returned as given."""
+    under the old "modes" default. Other values are returned as given; labels written more
+    than one way (case, spaces) or blank are said with "store" (`variants_line`)."""
+    chosen, said = _resolved(classes, df, source)
+    if chosen == "store" and (variants := variants_line(df)):
+        said = f"{said}\n{variants}" if said else variants
+    return chosen, said
+
+
+def _resolved(classes: str, df: pl.DataFrame, source: str | None) -> tuple[str, str | None]:
     from trajlm.data.segments import CLASS_MAP
 
     if classes != "auto":
@@ -86,23 +94,61 @@ def resolved_classes(
         return "store", (f"--classes auto: the store was read from {source} files, not GeoLife's, "
                          f"so each of its labels {shown} is its own class (--classes store; "
                          "--classes modes keeps PROTOCOL's bike / bus / car / rail only)")  # fmt: skip
-    if any(x.strip().lower() in CLASS_MAP for x in labels):
+    if any(label_key(x) in CLASS_MAP for x in labels):
         return "modes", None
     return "store", (f"--classes auto: the labels {shown}"
                      " are not GeoLife's transport modes, so each is its own class (--classes "
                      "store; --classes modes keeps bike / bus / car / rail only)")  # fmt: skip
 
 
+def label_key(label: object) -> str:
+    """A label as a class: spaces collapsed and case folded ("Walk", "walk ", "WALK" are one)."""
+    return " ".join(str(label).split()).casefold()
+
+
+def _label_counts(df: pl.DataFrame) -> dict[str, int]:
+    lab = df.filter(pl.col("label").is_not_null()).select(pl.col("label").cast(pl.Utf8))
+    return dict(lab.group_by("label").len().sort("label").iter_rows())
+
+
+def variants_line(df: pl.DataFrame) -> str | None:
+    """One line naming the labels written more than one way (merged into one class) and the
+    blank ones (no class), or None (badin33: "Walk", "walk " and "WALK" were three classes, a
+    label of spaces a class, silently)."""
+    groups: dict[str, list[str]] = {}
+    for raw in _label_counts(df):
+        groups.setdefault(label_key(raw), []).append(raw)
+    merged = [sorted(v) for k, v in sorted(groups.items()) if k and len(v) > 1]
+    blank = groups.get("", [])
+    said = []
+    if merged:
+        shown = "; ".join(" = ".join(repr(x) for x in v) for v in merged[:4])
+        said.append(f"labels written more than one way are one class each ({shown}): case and "
+                    "spaces are not read as a difference")  # fmt: skip
+    if blank:
+        said.append(f"blank labels ({', '.join(map(repr, blank))}) are no class: their points "
+                    "are left out as unlabelled")  # fmt: skip
+    return "--classes: " + "; ".join(said) if said else None
+
+
 def class_map_for(classes: str, df: pl.DataFrame) -> dict[str, str]:
     """The class map of ``--classes``: "modes" = CLASS_MAP (GeoLife's transport modes: taxi
-    -> car, subway / train -> rail, the rest dropped); "store" = every label of ``df`` is its
-    own class, as written (a user's taxi / ship, or walk)."""
+    -> car, subway / train -> rail, the rest dropped; "Taxi " as taxi); "store" = every label
+    of ``df`` is its own class, as written, but for case and spaces (`variants_line`: the
+    variant with most points names the class); blank labels are no class."""
     from trajlm.data.segments import CLASS_MAP
 
+    counts = _label_counts(df)
     if classes == "store":
-        labels = df["label"].drop_nulls().cast(pl.Utf8).unique().sort().to_list()
-        return {str(x): str(x) for x in labels}
-    return dict(CLASS_MAP)
+        best: dict[str, tuple[int, str]] = {}
+        for raw, n in counts.items():
+            k = label_key(raw)
+            if k and (k not in best or n > best[k][0]):
+                best[k] = (n, " ".join(raw.split()))
+        return {raw: best[label_key(raw)][1] for raw in counts if label_key(raw)}
+    out = dict(CLASS_MAP)
+    out.update({raw: CLASS_MAP[label_key(raw)] for raw in counts if label_key(raw) in CLASS_MAP})
+    return out
 
 
 def too_few_classes(

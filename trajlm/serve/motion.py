@@ -64,9 +64,13 @@ def with_reported_accuracy(df: pl.DataFrame, keep_extra: bool) -> pl.DataFrame:
     keys = list(dict.fromkeys(k for r in rows for k in r))
     key = estimate_column(keys, "accuracy_m") if "accuracy_m" not in df.columns else None
     if key is not None:
-        df = df.with_columns(
-            pl.Series("accuracy_m", [_number(r.get(key)) for r in rows], dtype=pl.Float64)
-        )
+        vals = [r.get(key) for r in rows]
+        if any(isinstance(v, str) for v in vals):  # text read by the API's rule: "5 m" in metres,
+            # "good" said as unread (badin33: over HTTP such values were dropped without a word)
+            col = pl.Series("accuracy_m", [None if v is None else str(v) for v in vals], pl.Utf8)
+        else:
+            col = pl.Series("accuracy_m", [_number(v) for v in vals], dtype=pl.Float64)
+        df = df.with_columns(col)
         rows = [{k: v for k, v in r.items() if k != key} for r in rows]
     if keep_extra:
         return df.with_columns(

@@ -23,9 +23,15 @@ if TYPE_CHECKING:
 _ZONED = r"(?:[Zz]|UTC|GMT|\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?[+-]\d\d(?::?\d\d)?)$"
 
 
+# an ISO time's UTC offset other than zero (`2026-10-25T02:40:00+02:00`)
+_OFFSET = (
+    r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?[+-](?:0[1-9]|1\d|2[0-3]|00:?(?:[1-5]\d|0[1-9]))(?::?\d\d)?$"
+)
+
+
 def refuse_zone_mix(raw: pl.DataFrame, cm: ColumnMap, path: Path) -> None:
     """Raise when ``raw``'s time column (text, with ``_line``) holds rows ending in a zone
-    abbreviation and rows with no zone, and the mapping names no clock for the latter."""
+    abbreviation (or, with none, a UTC offset other than zero) and rows with no zone, and the mapping names no clock for the latter."""
     if (cm.tz or cm.utc_offset_s or cm.t_offset or cm.t_zone or cm.t_parts or cm.t is None
             or cm.t not in raw.columns or raw.schema[cm.t] != pl.Utf8):  # fmt: skip
         return
@@ -39,11 +45,17 @@ def refuse_zone_mix(raw: pl.DataFrame, cm: ColumnMap, path: Path) -> None:
         naive=suffix_offset(text).is_null() & ~text.str.contains(_ZONED) & (text != ""),
     )
     worded, naive = kinds.filter("worded"), kinds.filter("naive")
+    what = "a zone's abbreviation"
+    if worded.height == 0 and naive.height:  # badin33: `+02:00` rows beside `02:20:00` rows
+        worded, what = (
+            kinds.filter(pl.col("text").str.contains(_OFFSET)),
+            "a UTC offset other than +00:00",
+        )
     if worded.height == 0 or naive.height == 0:
         return
     w, n = worded.row(0, named=True), naive.row(0, named=True)
     raise TrajlmInputError(
-        f"{worded.height:,} time(s) end in a zone's abbreviation (first: line {w['_line']} "
+        f"{worded.height:,} time(s) end in {what} (first: line {w['_line']} "
         f"{w['text']!r}) and {naive.height:,} carry no zone (first: line {n['_line']} "
         f"{n['text']!r}): the ones without would be read as UTC, hours from the others",
         path=path,

@@ -18,6 +18,7 @@ One file = one device = one trajectory named after the file (a folder of them is
 from __future__ import annotations
 
 import struct
+import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -90,9 +91,15 @@ def ubx_as_csv(path: Path, out: Path) -> list[str]:
     message in the log (`NAV-PVT message 3 (byte 412)`, for errors: device_logs.Where)."""
     buf = path.read_bytes()
     rows, i, pvt, where = [], buf.find(_SYNC), 0, ["byte 0"]
+    damaged: list[str] = []  # NAV-PVT headers whose message is cut or fails its checksum
     while i >= 0:
         msg = _message_at(buf, i)
         if msg is None:  # NMEA text, a cut message or a stray 0xB5: look further
+            if buf[i + 2 : i + 4] == b"\x01\x07" and len(buf) >= i + 6:
+                n = int.from_bytes(buf[i + 4 : i + 6], "little")
+                if n in (84, 92):  # NAV-PVT's own lengths: a damaged epoch, not a stray 0xB5
+                    damaged.append("cut short at the end of the file" if i + 8 + n > len(buf)
+                                   else f"failing its checksum at byte {i}")  # fmt: skip
             i = buf.find(_SYNC, i + 1)
             continue
         cls, mid, payload = msg
@@ -101,6 +108,16 @@ def ubx_as_csv(path: Path, out: Path) -> list[str]:
             rows.append(_pvt_row(payload))
             where.append(f"NAV-PVT message {pvt} (byte {i})")
         i = buf.find(_SYNC, i + 8 + len(payload))
+    if not pvt and damaged:  # badin33: was "no UBX-NAV-PVT message" of a damaged log
+        raise TrajlmInputError(
+            f"a u-blox UBX log whose {len(damaged):,} UBX-NAV-PVT message(s) are all damaged "
+            f"(first: {damaged[0]}): the file is corrupt or was cut in transfer",
+            path=path,
+            hint="copy the log from the receiver again",
+        )
+    if damaged:  # badin33: a cut last epoch was dropped without a word
+        warnings.warn(f"{path.name}: {len(damaged):,} UBX-NAV-PVT message(s) skipped, damaged "
+                      f"(first: {damaged[0]}); {pvt:,} read", UserWarning, stacklevel=2)  # fmt: skip
     if not pvt:
         raise TrajlmInputError(
             "a u-blox UBX log with no UBX-NAV-PVT message (the one trajlm reads positions and "
@@ -108,6 +125,13 @@ def ubx_as_csv(path: Path, out: Path) -> list[str]:
             path=path,
             hint="enable UBX-NAV-PVT on the receiver (u-center: Messages > UBX > NAV > PVT) "
             "and log again, or export the NMEA sentences (u-center: File > Export) and read those",
+        )
+    if not any(r[1] for r in rows):  # badin33: was "message 1 field lat: latitude is missing"
+        raise TrajlmInputError(
+            f"a u-blox UBX log whose {pvt:,} UBX-NAV-PVT epoch(s) all have no position fix "
+            "(fixType 0 / 1 or gnssFixOK clear: the receiver never locked on)",
+            path=path,
+            hint="log again with a sky view until the receiver reports a 3D fix",
         )
     write_csv(out, list(_PVT_HEADER), rows)
     return where
@@ -135,6 +159,12 @@ def wln_as_csv(path: Path, out: Path) -> list[int]:
     with path.open(encoding="utf-8", errors="replace") as f:
         for k, line in enumerate(f, 1):
             parts = line.strip().split(";")
+            if parts[0] == "REG" and not line.endswith("\n") and len(parts) < 6:
+                # badin33: a last line cut in the export was dropped (or read) without a word
+                warnings.warn(f"{path.name} line {k}: a REG message cut short at the end of "
+                              f"the file ({line.strip()[:60]!r}), skipped", UserWarning,
+                              stacklevel=2)  # fmt: skip
+                continue
             if len(parts) < 4 or parts[0] != "REG":
                 continue  # other message kinds (`SMS`, `CMD`), blank lines: not positions
             unix_s, lon, lat = parts[1], parts[2], parts[3]

@@ -32,6 +32,7 @@ from xml.etree.ElementTree import iterparse
 
 from trajlm.data.column_names import find_columns
 from trajlm.data.readers._file_io import head, write_csv
+from trajlm.data.readers.data_file_checks import check_sqlite_length, ragged_ids
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -72,6 +73,7 @@ def _quoted(name: str) -> str:
 def sqlite_as_csv(path: Path, out: Path) -> list[str]:
     """The position table of an SQLite database as a CSV at `out`; each CSV line's row of the
     table (`table 'fixes' row 7`, for errors: device_logs.Where)."""
+    check_sqlite_length(path)
     try:
         db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as e:
@@ -155,9 +157,9 @@ def _floats(var):  # noqa: ANN001, ANN202 (a scipy netcdf_variable -> a flat flo
     return vals
 
 
-def _iso_times(var):  # noqa: ANN001, ANN202 (-> an array of ISO text, "" where missing)
+def _iso_times(var, path: Path | None = None):  # noqa: ANN001, ANN202 (-> ISO text, "" missing)
     """The time variable as ISO text to the millisecond, all at once (review32: a Python loop
-    per observation)."""
+    per observation); units that do not read are refused naming ``path`` (badin33)."""
     import numpy as np
 
     m = _SINCE.match(_attr(var, "units"))
@@ -172,7 +174,8 @@ def _iso_times(var):  # noqa: ANN001, ANN202 (-> an array of ISO text, "" where 
         raise TrajlmInputError(
             f"time units {_attr(var, 'units')!r} are not 'UNIT since DATE' in seconds / minutes "
             "/ hours / days",
-            field="units",
+            path=path,  # badin33: the line named no file
+            field=f"{getattr(var, 'name', 'time')}:units",
         )
     vals = _floats(var)
     missing = np.isnan(vals)
@@ -229,7 +232,8 @@ def netcdf_as_csv(path: Path, out: Path) -> Sequence[str]:
     try:
         nc = netcdf_file(path, "r", mmap=False, maskandscale=True)
     except Exception as e:  # TypeError / ValueError: not NetCDF 3 after all, or cut short
-        raise TrajlmInputError(f"a NetCDF file that does not read ({e})", path=path) from None
+        raise TrajlmInputError(f"a NetCDF file that does not read: cut short or damaged ({e})",
+                               path=path, hint="download or copy it again whole") from None  # fmt: skip
     with nc:
         v = nc.variables
         t, lat, lon = _pick(v, "t"), _pick(v, "lat"), _pick(v, "lon")
@@ -254,8 +258,7 @@ def netcdf_as_csv(path: Path, out: Path) -> Sequence[str]:
             if v[role].dimensions[:1] == obs_dims[:1] and len(obs_dims) == 1:  # a flat table
                 ids = names
             elif size is not None:  # contiguous ragged: rowSize per trajectory
-                counts = np.asarray(size[:]).ravel().astype("i8")[: len(names)]
-                ids = np.repeat(names[: len(counts)], counts)[:n]
+                ids = ragged_ids(names, np.asarray(size[:]).ravel().astype("i8"), n, path)
             elif index is not None:  # indexed ragged: the trajectory of each observation
                 k = np.asarray(index[:]).ravel().astype("i8")
                 inside = (k >= 0) & (k < len(names))
@@ -264,7 +267,7 @@ def netcdf_as_csv(path: Path, out: Path) -> Sequence[str]:
                 ids = np.repeat(names, v[lat].shape[1])
         extra = [k for k, x in v.items() if x.dimensions == obs_dims and k not in (t, lat, lon, role)
                  and np.asarray(x[:]).dtype.kind in "fiu"][:8]  # fmt: skip
-        times = _iso_times(v[t])
+        times = _iso_times(v[t], path)
         if len(times) != n:  # time on its own axis (obs) beside 2-D positions: broadcast
             times = np.resize(times, n)
         cols = [_floats(v[k]) for k in (lat, lon, *extra)]
@@ -304,6 +307,13 @@ def ods_as_csv(path: Path, out: Path) -> dict[Path, list[str]]:
     the largest sheet was read, the other vehicles dropped without a word). Returns each
     CSV's lines' sheet rows (`sheet 'Fleet' row 7`, for errors: device_logs.Where)."""
     sheets = _ods_sheets(path)
+    if not any(any(r) for _, rows, _ in sheets for r in rows):  # badin33: "no such file"
+        raise TrajlmInputError(
+            f"an OpenDocument spreadsheet with no table rows ({len(sheets)} sheet(s), none "
+            "holding a cell)",
+            path=path,
+            hint="save the sheet with the positions again in LibreOffice, or as CSV",
+        )
     best = max(sheets, key=lambda s: sum(1 for r in s[1] if any(r)), default=("", [], []))
     head = _ods_header(best[1])
     same = [s for s in sheets if s is best or (head and _ods_header(s[1]) == head)]

@@ -92,6 +92,29 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
     return None
 
 
+# files a reader knows by their name: in a folder of logs, said when not read (below)
+_TRACK_SUFFIXES = (".csv", ".tsv", ".txt", ".gpx", ".json", ".jsonl", ".geojson", ".kml", ".kmz",
+                   ".plt", ".parquet", ".fit", ".tcx", ".nmea", ".igc", ".srt", ".pos", ".ubx",
+                   ".wln", ".db", ".sqlite", ".nc", ".ods", ".xlsx", ".xls", ".gz", ".zip")  # fmt: skip
+
+
+def say_unread_beside_logs(folder: Path, kind: str, read: list[Path]) -> None:
+    """One warning naming the track files of ``folder`` a folder of ``kind`` logs leaves unread
+    (badin33: a folder of .ubx logs beside CSV / .wln exports read the .ubx only, silently), in
+    the words `format_detect._not_read` uses for other folders."""
+    done = {f.resolve() for f in read}
+    other: dict[str, int] = {}
+    for f in sorted(folder.rglob("*")):
+        ext = f.suffix.lower()
+        if f.is_file() and ext in _TRACK_SUFFIXES and f.resolve() not in done:
+            other[ext] = other.get(ext, 0) + 1
+    if other:
+        files = ", ".join(f"{n} {ext}" for ext, n in other.items())
+        warnings.warn(f"{folder}: reading its {kind} files only; it also holds {files} file(s) "
+                      "that are not read (ingest each format on its own: --format, or a "
+                      "subfolder)", UserWarning, stacklevel=3)  # fmt: skip
+
+
 # -- XML Spreadsheet 2003 -------------------------------------------------------------------
 
 

@@ -38,6 +38,11 @@ _DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"
 _READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS, "gz", "geolife")}
 
 
+# Read as single files only (named on the command line), never inside a folder read as a format.
+_NEVER_IN_FOLDERS = ("*.tsv", "*.jsonl", "*.geojsonl", "*.ods", "*.xlsx", "*.xls", "*.db",
+                     "*.sqlite", "*.nc", "*.feather", "*.arrow")  # fmt: skip
+
+
 def _not_read(folder: Path, fmt: str) -> None:
     """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
     Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
@@ -48,6 +53,9 @@ def _not_read(folder: Path, fmt: str) -> None:
             continue
         if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
             continue
+        if n := len(rglob_follow(folder, pattern)):
+            other[pattern[1:]] = n
+    for pattern in _NEVER_IN_FOLDERS:  # badin33: a .jsonl / .ods beside CSVs, unread unsaid
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
     if other:
@@ -82,6 +90,17 @@ def _dir_format(path: Path) -> str | None:
     return _csv_format(first) if first is not None else None
 
 
+def _binary_named(p: Path) -> str | None:
+    """ "an SQLite" / "a NetCDF" where ``p``'s name says so (its header did not)."""
+    from trajlm.data.readers.data_files import NETCDF_SUFFIXES, SQLITE_SUFFIXES
+
+    suffix = p.suffix.lower()
+    if not p.is_file():
+        return None
+    return ("an SQLite" if suffix in SQLITE_SUFFIXES
+            else "a NetCDF" if suffix in NETCDF_SUFFIXES else None)  # fmt: skip
+
+
 def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
     """The reader format of `paths` (files or folders), from names and CSV headers."""
     if isinstance(paths, str | Path):
@@ -97,6 +116,15 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError(
                 "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT
             )
+        if fmt is None and p.is_file() and p.stat().st_size == 0:  # badin33: "from the name"
+            raise TrajlmInputError("the file is empty (0 bytes)", path=p,
+                                   hint="was it copied or downloaded whole?")  # fmt: skip
+        if fmt is None and (kind := _binary_named(p)):  # badin33: "from the name" of a .db
+            from trajlm.data.readers._file_io import head
+
+            raise TrajlmInputError(f"named as {kind} file but it is not one (it starts "
+                                   f"{head(p, 24)!r})", path=p,
+                                   hint="if it is text, rename it (.csv) or pass --format csv")  # fmt: skip
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
                     ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()

@@ -23,7 +23,7 @@ from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.readers._units_row import fold_units_row
 from trajlm.data.readers.aligned_text import aligned_table_as_csv, is_aligned_table
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
-from trajlm.data.readers.device_logs import as_csv, log_files
+from trajlm.data.readers.device_logs import as_csv, log_files, say_unread_beside_logs
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
 from trajlm.data.readers.gz import UNPACKED, has_packed, unpack, unpack_folder
@@ -209,6 +209,8 @@ def sheets_as_csv(
                 out.append(into if p.is_dir() else into / f"{gis[0].stem}.parquet")
                 continue
             if logs:  # a folder of clips / days: a folder of CSVs, each file its trajectory
+                if p.is_dir():
+                    say_unread_beside_logs(p, logs[0], logs[1])
                 for f in logs[1]:  # where each CSV line comes from in f, for errors
                     _sources(tmp, f, as_csv(logs[0], f, into / f"{f.stem}.csv"))
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
