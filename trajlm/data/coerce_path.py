@@ -9,6 +9,7 @@ ingest's drop report counts them, pointed at the caller's line."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,7 @@ def path_problem(obj: str | os.PathLike) -> str | None:
         except RuntimeError:
             return f"{shown!r} is a symlink loop (it links back to itself)"
         except OSError as e:
-            if e.errno == 40:  # ELOOP
+            if e.errno == errno.ELOOP:  # 40 on Linux, 62 on macOS
                 return f"{shown!r} is a symlink loop (it links back to itself)"
         return f"{shown!r} is a symlink to {os.readlink(path)!r}, which does not exist"
     return None if path.exists() else f"no file or folder {shown!r}"

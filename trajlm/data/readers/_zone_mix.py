@@ -31,7 +31,8 @@ _OFFSET = (
 
 def refuse_zone_mix(raw: pl.DataFrame, cm: ColumnMap, path: Path) -> None:
     """Raise when ``raw``'s time column (text, with ``_line``) holds rows ending in a zone
-    abbreviation (or, with none, a UTC offset other than zero) and rows with no zone, and the mapping names no clock for the latter."""
+    abbreviation (or, with none, a UTC offset other than zero) and rows with no zone, and the
+    mapping names no clock for the latter."""
     if (cm.tz or cm.utc_offset_s or cm.t_offset or cm.t_zone or cm.t_parts or cm.t is None
             or cm.t not in raw.columns or raw.schema[cm.t] != pl.Utf8):  # fmt: skip
         return

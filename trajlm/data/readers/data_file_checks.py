@@ -6,8 +6,12 @@ trajectories. Each is refused in one line naming the file."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trajlm.data.schema import TrajlmInputError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def check_sqlite_length(path: Path) -> None:
@@ -31,7 +35,7 @@ def check_sqlite_length(path: Path) -> None:
         )
 
 
-def ragged_ids(names, sizes, n: int, path: Path):  # noqa: ANN001, ANN201 (arrays)
+def ragged_ids(names: np.ndarray, sizes: np.ndarray, n: int, path: Path) -> np.ndarray:
     """Each observation's trajectory of a contiguous ragged array; a `rowSize` that does not
     count the observations (negative, or summing to another number) refused in one line
     (badin33: observations were given to the wrong trajectory, or dropped, silently)."""
