@@ -1,6 +1,6 @@
-"""The converters' two small file helpers (review32: binary_logs.py and device_logs.py took them
-from their sibling data_files.py): a file's first bytes, to sniff its kind, and one way to write
-what was read as a CSV."""
+"""The converters' small file helpers (review32: binary_logs.py and device_logs.py took them
+from their sibling data_files.py): a file's first bytes, to sniff its kind, one way to write
+what was read as a CSV, and a map of where its lines come from worked out per line."""
 
 from __future__ import annotations
 
@@ -24,3 +24,19 @@ def write_csv(out: Path, header: list[str], rows: Iterable[Sequence[object]]) ->
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(header)
         w.writerows(rows)
+
+
+class LineMap(Sequence[str]):
+    """Where each line of a converted CSV comes from in its source (`lat[2, 5]`, `row 7`), worked
+    out per line when an error asks (`archives.member_error`), not kept as a list as long as the
+    file; a subclass gives ``__len__`` and ``at(k)`` for CSV line k + 1, 0 <= k < len."""
+
+    def at(self, k: int) -> str:
+        raise NotImplementedError
+
+    def __getitem__(self, k):  # noqa: ANN001, ANN204 (Sequence's index or slice)
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if not -len(self) <= k < len(self):
+            raise IndexError(k)
+        return self.at(k % len(self))

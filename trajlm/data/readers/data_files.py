@@ -31,7 +31,7 @@ from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
 from trajlm.data.column_names import find_columns
-from trajlm.data.readers._file_io import head, write_csv
+from trajlm.data.readers._file_io import LineMap, head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length, ragged_ids
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
@@ -190,7 +190,7 @@ def _numbers(a):  # noqa: ANN001, ANN202 (a float array -> its values as repr te
     return np.where(np.isnan(a), "", a.astype(str)).astype(object)
 
 
-class _Observations(Sequence[str]):
+class _Observations(LineMap):
     """CSV line k + 1 -> the observation it holds as ncdump indexes it (`lat[17]`, `lat[2, 5]`;
     line 1: "variables"), without a string per row."""
 
@@ -200,12 +200,7 @@ class _Observations(Sequence[str]):
     def __len__(self) -> int:
         return len(self.kept) + 1
 
-    def __getitem__(self, k):  # noqa: ANN001, ANN204 (Sequence's index or slice)
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(len(self)))]
-        if not -len(self) <= k < len(self):
-            raise IndexError(k)
-        k %= len(self)
+    def at(self, k: int) -> str:
         if k == 0:
             return "variables"
         i = int(self.kept[k - 1])

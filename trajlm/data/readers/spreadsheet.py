@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from trajlm.data.readers._arrow_tables import as_parquet, converts
+from trajlm.data.readers._file_io import LineMap
 from trajlm.data.readers._units_row import fold_units_row
 from trajlm.data.readers.aligned_text import aligned_table_as_csv, is_aligned_table
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
@@ -104,7 +105,7 @@ def _write_csv(book: Path, out: Path) -> dict[Path, Sequence[str]]:
     return where
 
 
-class _SheetRows(Sequence[str]):
+class _SheetRows(LineMap):
     """CSV line k + 1 -> `row R` of a sheet (R = k + 1, one more past a folded units row),
     without a list as long as the sheet."""
 
@@ -114,12 +115,7 @@ class _SheetRows(Sequence[str]):
     def __len__(self) -> int:
         return self.lines
 
-    def __getitem__(self, k):  # noqa: ANN001, ANN204 (Sequence's index or slice)
-        if isinstance(k, slice):
-            return [self[i] for i in range(*k.indices(self.lines))]
-        if not -self.lines <= k < self.lines:
-            raise IndexError(k)
-        k %= self.lines
+    def at(self, k: int) -> str:
         return f"{self.sheet}row {k + 1 + (self.folded and k >= 1)}"
 
 
