@@ -102,3 +102,49 @@ def test_http_reach_targets_name_their_van(client):
     assert got == [("van01", "A1"), ("van01", "A2"), ("van02", "A1"), ("van02", "B1"),
                    ("van02", "B2")]  # fmt: skip
     assert np.isfinite([x["eta_s"] for x in r.json()["results"] if x["target_id"] != "A1"]).all()
+
+
+def corner_trip(name: str, day: int, n: int) -> pd.DataFrame:
+    """East 3 km along the van's street, then north: n fixes 15 s apart at 10 m/s."""
+    s = 150.0 * np.arange(n)
+    x, y = np.minimum(s, 3000.0), np.maximum(s - 3000.0, 0.0)
+    return pd.DataFrame({"van_id": "van01", "trip_id": name,
+                         "timestamp": [T0 - pd.Timedelta(days=day) + pd.Timedelta(seconds=15 * i)
+                                       for i in range(n)],
+                         "lat": LAT0 + y / M_PER_DEG, "lon": LON0 + x / M_LON})  # fmt: skip
+
+
+def test_http_reach_reads_the_servers_reach_memory(trajlm_small):
+    """The posted rows are today's only (the van 300 m before its corner); the stop is 600 m
+    up the side street. Last week's trips, read once by the server, turn the corner."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.api_reach_route import RouteMemory
+    from trajlm.serve import ServeSettings, create_app
+
+    past = pd.concat([corner_trip(f"d{d}", d, 45) for d in (1, 2, 3)])
+    now = corner_trip("today", 0, 19)  # last fix at 2,700 m: 300 m before the corner
+    rows = [{"vehicle_id": "van01", "t": r.timestamp.isoformat(), "lat": r.lat, "lon": r.lon}
+            for r in now.itertuples()]  # fmt: skip
+    stop = {"lat": LAT0 + 600 / M_PER_DEG, "lon": LON0 + 3000 / M_LON, "id": "S1"}
+    body = {"trajectories": rows, "to": [stop], "radius_m": 50, "horizon_s": 600}
+    answers = {}
+    for name, memory in (("none", None), ("served", RouteMemory.read(past))):
+        with TestClient(create_app(trajlm_small, ServeSettings(reach_memory=memory))) as c:
+            r = c.post("/reach", json=body)
+        assert r.status_code == 200, r.text
+        answers[name] = r.json()["results"][0]
+    assert answers["none"]["engine"] != "route" and not answers["none"]["reached"]
+    got = answers["served"]
+    assert got["engine"] == "route" and got["paths"] == 3 and got["reached"]
+    assert abs(got["eta_s"] - (300 + 600 - 50) / 10) <= 15  # one fix interval
+
+
+def test_serve_reach_memory_that_is_missing_is_one_line(tmp_path):
+    from helpers import invoke_cli
+
+    r = invoke_cli(["serve", "--model", "trajlm-small", "--reach-memory", tmp_path / "nope.csv"])
+    assert r.exit_code == 2 and "--reach-memory" in r.output and "nope.csv" in r.output
+    assert "No such option" not in r.output and "Traceback" not in r.output

@@ -51,7 +51,9 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
         opt = dict(radius_m=float(req.radius_m), horizon_s=float(req.horizon_s),
                    step_s=None if req.step_s is None else float(req.step_s), route=req.route)  # fmt: skip
         to = _keyed(pairs, given, cut.get("traj_col", "traj_id")) if given else pairs
-        out, lines = await worker.call(_warned, lambda: model.reach(mdf, to=to, **opt, **cut))
+        out, lines = await worker.call(
+            _warned, lambda: model.reach(mdf, to=to, memory=cfg.reach_memory, **opt, **cut)
+        )
         out, lines = as_sent(out, cut), http_words(lines)
         pieces = piece_of(out)
         results = []
