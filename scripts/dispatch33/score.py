@@ -103,8 +103,10 @@ def seed_queries(model, seed: int) -> pd.DataFrame:
             if true == 0:
                 continue
             said = {e: got[e].loc[(r.van_id, r.stop_id), "eta_s"] for e in ("route", "rollout")}
+            back = g[(g["t"] >= t_last - 30) & (g["t"] <= t_last)]  # parked: still for 30 s
+            parked = bool(np.ptp(back["lat"].to_numpy()) + np.ptp(back["lon"].to_numpy()) == 0)
             rows.append({"seed": seed, "cut": cut, "van": r.van_id, "stop": r.stop_id,
-                         "rank": r.rank, "truth": true, **said, "const_velocity": cv_s(hist, (r.lat, r.lon)),
+                         "rank": r.rank, "parked": parked, "truth": true, **said, "const_velocity": cv_s(hist, (r.lat, r.lon)),
                          "route_engine": got["route"].loc[(r.van_id, r.stop_id), "engine"],
                          "window_left_s": r.window_end.timestamp() - t_last})  # fmt: skip
     print(f"seed {seed}: {len(rows)} queries")
@@ -171,6 +173,11 @@ def main() -> None:
                 e,
                 "|ETA err| median by stop rank (s):",
                 err.groupby(tab["rank"]).median().round(0).to_dict(),
+            )
+            print(
+                e,
+                "|ETA err| median parked / moving (s):",
+                err.groupby(tab["parked"]).median().round(0).to_dict(),
             )
         print("route engines:", tab["route_engine"].value_counts().to_dict())
 

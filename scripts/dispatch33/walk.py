@@ -37,9 +37,25 @@ def truth_at(van: str, t: pd.Timestamp) -> tuple[float, float]:
 
 
 def where_in_10():
+    """The model's 10-minute answer against the truth, beside holding the last fix and
+    constant velocity, for vans parked at the cut (still for 30 s) and moving ones."""
     p = model.predict(live, seconds_ahead=[600], latest=True)
-    err = [metres(r.lat, r.lon, *truth_at(r.van_id, r.timestamp)) for r in p.itertuples()]
-    print("10-min error m: median", np.nanmedian(err), "mean", np.nanmean(err))
+    ends = live.groupby("van_id").tail(2).groupby("van_id")
+    rows = []
+    for r in p.itertuples():
+        a, b = ends.get_group(r.van_id).iloc[0], ends.get_group(r.van_id).iloc[1]
+        dt = (b.timestamp - a.timestamp).total_seconds()
+        k = (r.timestamp - b.timestamp).total_seconds() / dt
+        cv = (b.lat + k * (b.lat - a.lat), b.lon + k * (b.lon - a.lon))
+        true = truth_at(r.van_id, r.timestamp)
+        parked = truth_at(r.van_id, b.timestamp) == truth_at(
+            r.van_id, b.timestamp - pd.Timedelta(seconds=30)
+        )
+        rows.append({"van": r.van_id, "parked": parked, "model": metres(r.lat, r.lon, *true),
+                     "hold_last": metres(b.lat, b.lon, *true), "const_velocity": metres(*cv, *true)})  # fmt: skip
+    tab = pd.DataFrame(rows)
+    print("10-min error (m), median by parked:")
+    print(tab.groupby("parked")[["model", "hold_last", "const_velocity"]].median().round(0))
     return p
 
 
@@ -69,6 +85,10 @@ def per_van_loop():
 
 step("2b reach per van, loop, memory=history", per_van_loop)
 step(
+    "2d reach without the van_id column: every van x every stop",
+    lambda: model.reach(live, to=next3[["stop_id", "lat", "lon"]], radius_m=50, horizon_s=1800),
+)
+step(
     "2c reach with memory, one call",
     lambda: model.reach(
         live, to=next3[["van_id", "stop_id", "lat", "lon"]], memory=history, horizon_s=1800
@@ -87,8 +107,16 @@ step(
 step("4b trajlm.places van12", lambda: trajlm.places(live[live["van_id"] == "van12"]))
 step("4c any call that says 'parked now'?", lambda: trajlm.stays(live))
 v7 = live[live["van_id"] == "van07"]
-step("5a recover van07's gap (no empty rows: every=)",
-     lambda: model.recover(v7, every="30s").query("recovered"))  # fmt: skip
+
+
+def fill_gap():
+    got = model.recover(v7, every="30s").query("recovered")
+    err = [metres(r.lat, r.lon, *truth_at("van07", r.timestamp)) for r in got.itertuples()]
+    print("recovered", len(got), "error m median", np.median(err), "max", np.max(err))
+    return got
+
+
+step("5a recover van07's gap (no empty rows: every=)", fill_gap)
 v3 = pending[pending["van_id"] == "van03"]
 pos = last.loc["van03"]
 step(
@@ -100,3 +128,22 @@ step(
     ),
 )
 step("7 next_place van03", lambda: trajlm.next_place(history[history["van_id"] == "van03"]))
+
+
+def behind():
+    """Each van's last delivered stop (behind it now): said reached vs truly reached again."""
+    done_stops = stops[np.array(done)].groupby("van_id").tail(1)
+    got = model.reach(live, to=done_stops[["van_id", "stop_id", "lat", "lon"]],
+                      memory=history, radius_m=50, horizon_s=1800)  # fmt: skip
+    again = []
+    for r in got.itertuples():
+        g = truth[(truth["van_id"] == r.van_id) & (truth["t"] > NOW.timestamp() + 60)
+                  & (truth["t"] <= NOW.timestamp() + 1800)]  # fmt: skip
+        again.append(bool((metres(g["lat"], g["lon"], r.target_lat, r.target_lon) < 50).any()))
+    got = got.assign(truly_again=again)
+    print("said reached (eta > 60 s):", int((got["reached"] & (got["eta_s"] > 60)).sum()),
+          "truly passed again:", int(got["truly_again"].sum()), "of", len(got))  # fmt: skip
+    return got[["van_id", "stop_id", "reached", "eta_s", "engine", "truly_again"]]
+
+
+step("2e the stop behind each van", behind)
