@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from serve_helpers import app_client
 
 M_PER_DEG = 6_371_008.8 * math.pi / 180
 LAT0, LON0 = 45.76, 4.84
@@ -79,13 +80,7 @@ def test_a_to_column_named_as_the_data_s_time_column_is_kept_apart(trajlm_small)
 
 @pytest.fixture(scope="module")
 def client(trajlm_small):
-    pytest.importorskip("fastapi")
-    pytest.importorskip("httpx")
-    from fastapi.testclient import TestClient
-
-    from trajlm.serve import create_app
-
-    with TestClient(create_app(trajlm_small)) as c:
+    with app_client(trajlm_small) as c:
         yield c
 
 
@@ -117,12 +112,8 @@ def corner_trip(name: str, day: int, n: int) -> pd.DataFrame:
 def test_http_reach_reads_the_servers_reach_memory(trajlm_small):
     """The posted rows are today's only (the van 300 m before its corner); the stop is 600 m
     up the side street. Last week's trips, read once by the server, turn the corner."""
-    pytest.importorskip("fastapi")
-    pytest.importorskip("httpx")
-    from fastapi.testclient import TestClient
-
     from trajlm.api_reach_route import RouteMemory
-    from trajlm.serve import ServeSettings, create_app
+    from trajlm.serve import ServeSettings
 
     past = pd.concat([corner_trip(f"d{d}", d, 45) for d in (1, 2, 3)])
     now = corner_trip("today", 0, 19)  # last fix at 2,700 m: 300 m before the corner
@@ -132,7 +123,7 @@ def test_http_reach_reads_the_servers_reach_memory(trajlm_small):
     body = {"trajectories": rows, "to": [stop], "radius_m": 50, "horizon_s": 600}
     answers = {}
     for name, memory in (("none", None), ("served", RouteMemory.read(past))):
-        with TestClient(create_app(trajlm_small, ServeSettings(reach_memory=memory))) as c:
+        with app_client(trajlm_small, ServeSettings(reach_memory=memory)) as c:
             r = c.post("/reach", json=body)
         assert r.status_code == 200, r.text
         answers[name] = r.json()["results"][0]
