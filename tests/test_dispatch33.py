@@ -139,3 +139,51 @@ def test_serve_reach_memory_that_is_missing_is_one_line(tmp_path):
     r = invoke_cli(["serve", "--model", "trajlm-small", "--reach-memory", tmp_path / "nope.csv"])
     assert r.exit_code == 2 and "--reach-memory" in r.output and "nope.csv" in r.output
     assert "No such option" not in r.output and "Traceback" not in r.output
+
+
+def delivery_days(days: int = 3) -> pd.DataFrame:
+    """One van, each day: depot -> A -> B -> C (600 m apart east), 5 min parked at each, a fix
+    every 15 s, 10 m/s between them."""
+    rows = []
+    for d in range(days):
+        t = T0 - pd.Timedelta(days=d + 1)
+        for k in range(4):
+            for _ in range(20 if k else 0):  # parked 5 min (the depot: none)
+                rows.append((t, LAT0, LON0 + 600 * k / M_LON))
+                t += pd.Timedelta(seconds=15)
+            for i in range(4):  # 600 m at 10 m/s: a fix every 150 m
+                rows.append((t, LAT0, LON0 + (600 * k + 150 * i) / M_LON))
+                t += pd.Timedelta(seconds=15)
+    return pd.DataFrame(rows, columns=["timestamp", "lat", "lon"]).assign(van_id="van01")
+
+
+def test_a_vans_five_minute_deliveries_are_places_with_stop_minutes():
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    df = delivery_days()
+    with pytest.raises(TrajlmInputError, match=r"no stay .*10\+ min.*stop_minutes=2"):
+        trajlm.places(df)
+    got = trajlm.places(df, stop_minutes=2, radius_m=100)
+    assert len(got) == 3 and (got["visits"] == 3).all()
+    assert sorted(got["lon"].round(4)) == sorted(
+        round(LON0 + 600 * k / M_LON, 4) for k in (1, 2, 3)
+    )
+    nxt = trajlm.next_place(df, stop_minutes=2, radius_m=100, k=1)
+    assert len(nxt) == 1  # from C (the last stay) to the most frequent other place
+    with pytest.raises(TrajlmInputError, match="stop_minutes must be a positive number"):
+        trajlm.places(df, stop_minutes=0)
+
+
+def test_cli_places_stop_minutes(tmp_path):
+    from helpers import invoke_cli
+
+    delivery_days().to_csv(tmp_path / "vans.csv", index=False)
+    out = tmp_path / "places.csv"
+    r = invoke_cli(["places", "--input", tmp_path / "vans.csv", "--stop-minutes", "2",
+                    "--radius-m", "100", "--out", out])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert len(pd.read_csv(out)) == 3
+    bad = invoke_cli(["places", "--input", tmp_path / "vans.csv", "--stop-minutes", "-1",
+                      "--out", tmp_path / "p2.csv"])  # fmt: skip
+    assert bad.exit_code == 2 and "--stop-minutes" in bad.output and "Traceback" not in bad.output

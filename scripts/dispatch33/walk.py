@@ -105,6 +105,10 @@ step(
     ),
 )
 step("4b trajlm.places van12", lambda: trajlm.places(live[live["van_id"] == "van12"]))
+step(
+    "4b' ... with stop_minutes=2 (a delivery is 2-8 min)",
+    lambda: trajlm.places(live[live["van_id"] == "van12"], stop_minutes=2, radius_m=40),
+)
 step("4c any call that says 'parked now'?", lambda: trajlm.stays(live))
 v7 = live[live["van_id"] == "van07"]
 
@@ -128,6 +132,12 @@ step(
     ),
 )
 step("7 next_place van03", lambda: trajlm.next_place(history[history["van_id"] == "van03"]))
+step(
+    "7' next_place van03, stop_minutes=2, radius_m=40",
+    lambda: trajlm.next_place(
+        history[history["van_id"] == "van03"], stop_minutes=2, radius_m=40, traj_col="van_id"
+    ),
+)
 
 
 def behind():
