@@ -91,3 +91,19 @@ def live_server(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def app_client(model, settings=None) -> Iterator:
+    """A FastAPI TestClient of ``create_app(model, settings)`` (skipped without the serve
+    extra): the reach tests' client (reach32, dispatch33)."""
+    import pytest
+
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve import create_app
+
+    with TestClient(create_app(model, settings)) as c:
+        yield c

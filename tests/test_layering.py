@@ -83,6 +83,7 @@ LAYERS[-1].add("cli_places")  # `trajlm places`, `trajlm next-place` (next32)
 LAYERS[-1].add("api_reach")  # TrajLM.reach over TrajLM.predict(seconds_ahead=) (eta31)
 LAYERS[-1].add("api_stays")  # a stay held by TrajLM.predict (newuser32)
 LAYERS[-1].add("api_reach_route")  # route-aware reach: past paths that went this way (reach32)
+LAYERS[-1].add("api_reach_keys")  # reach targets keyed to their van (dispatch33)
 LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

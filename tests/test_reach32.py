@@ -14,6 +14,7 @@ import pandas as pd
 import polars as pl
 import pytest
 from helpers import invoke_cli
+from serve_helpers import app_client
 
 from trajlm.api_reach_route import MATCH_M, RouteMemory, back_fix
 
@@ -208,13 +209,7 @@ def test_cli_reach_bad_options_are_one_line(files, args, says):
 # ----------------------------------------------------------------------------- HTTP
 @pytest.fixture(scope="module")
 def client(trajlm_small):
-    pytest.importorskip("fastapi")
-    pytest.importorskip("httpx")
-    from fastapi.testclient import TestClient
-
-    from trajlm.serve import create_app
-
-    with TestClient(create_app(trajlm_small)) as c:
+    with app_client(trajlm_small) as c:
         yield c
 
 

@@ -21,6 +21,7 @@ import polars as pl
 from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
+from trajlm.api_reach_keys import ids_of, keep_own_targets, target_keys
 from trajlm.api_reach_route import (  # noqa: F401 (first_crossing: importable here)
     RouteMemory,
     first_crossing,
@@ -183,7 +184,11 @@ class ReachSearch:
         ``RouteMemory.read(frame)`` read once for many calls), they
         answer instead (engine ``"route"``, trajlm/api_reach_route.py): reached when at least
         half of them reached the target within the horizon, ``eta_s`` the median of their
-        times from here; ``paths`` says how many answered (0: the rollout did)."""
+        times from here; ``paths`` says how many answered (0: the rollout did).
+
+        A ``to`` frame with a column named as the data's trajectory id column or its mover
+        column (``van_id``: each van's next stops; session 33) asks each target of that
+        trajectory / mover only (trajlm/api_reach_keys.py); an empty id: of every one."""
         check_keywords("TrajLM.reach", columns, COLUMN_KEYWORDS)
         check_flags(route=route)  # badin33: route="no" was truthy, the route engine stayed on
         radius = _number(radius_m, "radius_m")
@@ -204,6 +209,8 @@ class ReachSearch:
             df, layout = coerce(data, repeats="drop", **split(columns))
         hist = drop_labels(latest_pieces(df, layout))
         owners = mover_owners(hist)
+        keys = target_keys(to, layout.traj_col, hist)  # each van's own stops (dispatch33)
+        ids = ids_of(hist) if keys else {}
         hist = hist.drop(SOURCE_ID, PIECE, T_NS, strict=False)
         ends = hist.group_by("traj_id").agg(pl.col("lat", "lon").sort_by("t").last())
         if swapped := swapped_targets(targets, ends["lat"].to_numpy(), ends["lon"].to_numpy()):
@@ -225,7 +232,9 @@ class ReachSearch:
             table = with_route(table, answers, last_t)
         else:
             table = table.with_columns(paths=pl.lit(0, dtype=pl.Int64))
-        table = with_target_columns(table, to)
+        if keys:
+            table = keep_own_targets(table, keys, ids)
+        table = with_target_columns(table, to, _caller_names(layout, owners, keys))
         return from_canonical(
             with_owners(table, owners),
             layout=layout,
@@ -233,11 +242,23 @@ class ReachSearch:
         )
 
 
-def with_target_columns(table: pl.DataFrame, to: Any) -> pl.DataFrame:
+def _caller_names(layout: Any, owners: pl.DataFrame | None, keys: Any) -> tuple[set, str | None]:
+    """(the names the answer takes in the caller's kind: a target column of that name is
+    written ``target_NAME``; dispatch33: a ``van_id`` in `to` and in the data was Polars'
+    "column 'van_id' is duplicate"), the `to` column that named each target's van (dropped:
+    the row's own id says it)."""
+    names = {layout.traj_col, layout.time_col, layout.lat_col, layout.lon_col}
+    return names | ({owners.columns[1]} if owners is not None else set()), keys and keys[0]
+
+
+def with_target_columns(table: pl.DataFrame, to: Any,
+                        caller: tuple[set, str | None] = (set(), None)) -> pl.DataFrame:  # fmt: skip
     """``table`` with a target frame's own other columns (GTFS stops.txt's stop_id,
     stop_name, ...; a pandas frame's named index too) beside each row's ``target``; a name
     the answer has already is written ``target_NAME``, as is one the caller's time /
-    position columns could be read as (session 32: only the target's position came back)."""
+    position columns could be read as (session 32: only the target's position came back).
+    ``caller``: the answer's names in the caller's kind and the column keying each target to
+    its trajectory (not repeated)."""
     if not hasattr(to, "columns"):
         return table
     lat, lon = latlon_columns(to)
@@ -246,10 +267,11 @@ def with_target_columns(table: pl.DataFrame, to: Any) -> pl.DataFrame:
     else:  # a named index (stops.set_index("stop_id")) comes back as a column too
         names = [n for n in getattr(to.index, "names", [None]) if n is not None]
         frame = pl.from_pandas(to.reset_index(drop=not names))
-    frame = frame.drop(lat, lon)
+    frame = frame.drop(lat, lon, *([caller[1]] if caller[1] else []))
     if not frame.width:
         return table
-    taken = {*table.columns, "t", "time", "timestamp", "lat", "lon", "geometry", "piece"}
+    taken = {*table.columns, *caller[0], "t", "time", "timestamp", "lat", "lon", "geometry",
+             "piece"}  # fmt: skip
     frame = frame.rename({c: f"target_{c}" for c in frame.columns if c in taken})
     extra = frame.with_row_index("target").with_columns(pl.col("target").cast(pl.Int64))
     return table.with_columns(pl.col("target").cast(pl.Int64)).join(

@@ -11,6 +11,7 @@ import trajlm._early_signals  # noqa: F401  first: `trajlm train` notes a signal
 
 # isort: split
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -246,6 +247,12 @@ def serve(
         "--ask-root",
         help="POST /ask may name stores under this folder by path (default: none; rows only).",
     ),
+    reach_memory: Path = typer.Option(
+        None,
+        "--reach-memory",
+        help="Past trips (store dir, CSV, Parquet, ...) read once: POST /reach's route-aware "
+        "answer reads their paths too, as `trajlm reach --memory` does.",
+    ),
 ) -> None:
     """Serve the model over HTTP: the API (/docs) and a map page (/). docs/serve.md."""
     try:
@@ -274,7 +281,8 @@ def serve(
         _say(f"indexed {len(idx):,} trajectories of {index}")
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
                         timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None,
-                        ask_root=str(ask_root) if ask_root is not None else None)  # fmt: skip
+                        ask_root=str(ask_root) if ask_root is not None else None,
+                        reach_memory=_reach_memory(reach_memory))  # fmt: skip
     if ask_root is not None:
         io.must_exist(ask_root, "--ask-root")
         _say(f"POST /ask: stores under {ask_root}")
@@ -285,6 +293,22 @@ def serve(
     _say(f"serving {m.path} ({', '.join(m.tasks)}) on http://{host}:{port}/ (API: /docs)")
     uvicorn.run(create_app(m, cfg, idx), host=host, port=port, access_log=access_log,
                 log_level="info" if access_log else "warning")  # fmt: skip
+
+
+def _reach_memory(path: Path | None) -> Any:  # a RouteMemory (its import is heavy)
+    """``--reach-memory``'s trips read once as a RouteMemory (dispatch33: a dispatch tool's
+    /reach had to post last week's tracks with every call to get route-aware answers)."""
+    if path is None:
+        return None
+    from trajlm._cli_points import input_errors, read_frame
+    from trajlm.api_reach_route import RouteMemory
+
+    with input_errors(path, "--reach-memory"):
+        memory = RouteMemory.read(read_frame(path, "--reach-memory"))
+    _say(
+        f"POST /reach: route-aware answers also read the {len(memory.trip_start):,} trips of {path}"
+    )
+    return memory
 
 
 app.command("route")(cli_route.route)  # trajlm/cli_route.py

@@ -18,6 +18,7 @@ from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option
 
 INPUT_HELP = "Each mover's fixes: store dir, CSV, Parquet, GPX, PLT or MF-JSON."
 RADIUS_HELP = "Stays within this many metres of one another are one place."
+STOP_HELP = "A stay lasts at least this many minutes (a van's deliveries: 2)."
 
 
 def _run(call, input: Path, out: Path, split: str, overwrite: bool, cols: dict, **kw):
@@ -29,6 +30,7 @@ def _run(call, input: Path, out: Path, split: str, overwrite: bool, cols: dict, 
     io.choice(split, SPLIT_NAMES, "--split")
     io.positive(kw.get("radius_m"), "--radius-m")
     io.positive(kw.get("pseudo_count"), "--pseudo-count")
+    io.positive(kw.get("stop_minutes"), "--stop-minutes")
     if kw.get("local_tz") is not None:
         from trajlm.data.next_place import check_tz
         from trajlm.errors import TrajlmInputError
@@ -59,6 +61,7 @@ def places(
         "first_arrival, last_departure.",
     ),  # fmt: skip
     radius_m: float = typer.Option(250.0, "--radius-m", help=RADIUS_HELP),
+    stop_minutes: float = typer.Option(10.0, "--stop-minutes", help=STOP_HELP),
     split: str = typer.Option("test", help="Split to read when --input is a store."),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     traj_col: str = column_option("traj_col"),
@@ -71,7 +74,8 @@ def places(
     import trajlm
 
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
-    answer = _run(trajlm.places, input, out, split, overwrite, cols, radius_m=radius_m)
+    answer = _run(trajlm.places, input, out, split, overwrite, cols, radius_m=radius_m,
+                  stop_minutes=stop_minutes)  # fmt: skip
     io.say(f"wrote {len(answer):,} places to {out}")
 
 
@@ -97,6 +101,7 @@ def next_place(
         help="Count moves per weekday/weekend x 4-h slot too.",
     ),  # fmt: skip
     local_tz: str = typer.Option(None, "--local-tz", help="The clock of the slots (default UTC)."),
+    stop_minutes: float = typer.Option(10.0, "--stop-minutes", help=STOP_HELP),
     split: str = typer.Option("test", help="Split to read when --input is a store."),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     traj_col: str = column_option("traj_col"),
@@ -110,5 +115,6 @@ def next_place(
 
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
     answer = _run(trajlm.next_place, input, out, split, overwrite, cols, k=k, radius_m=radius_m,
-                  pseudo_count=pseudo_count, time_of_day=time_of_day, local_tz=local_tz)  # fmt: skip
+                  pseudo_count=pseudo_count, time_of_day=time_of_day, local_tz=local_tz,
+                  stop_minutes=stop_minutes)  # fmt: skip
     io.say(f"wrote {len(answer):,} rows to {out}")

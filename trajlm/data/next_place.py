@@ -38,7 +38,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import polars as pl
 
-from trajlm.data.places import PLACE_RADIUS_M, by_mover, check_radius, mover_places, no_stays_error
+from trajlm.data.places import (
+    PLACE_RADIUS_M,
+    by_mover,
+    check_radius,
+    check_stop_minutes,
+    mover_places,
+    no_stays_error,
+)
 from trajlm.errors import TrajlmInputError
 
 PSEUDO_COUNT = 30.0  # B above: chosen on validation days (module doc)
@@ -108,7 +115,8 @@ def check_tz(value: Any) -> str:
 
 def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
                local_tz: str | None = None, pseudo_count: float = PSEUDO_COUNT,
-               time_of_day: bool = False, **columns: Any) -> Any:  # fmt: skip
+               time_of_day: bool = False, stop_minutes: float = 10.0,
+               **columns: Any) -> Any:  # fmt: skip
     """The ``k`` most probable next places of each mover of ``df`` after its last visit (module
     doc): one row per (mover, rank), in the caller's kind, with the caller's id column, ``rank``
     (1..k), ``place`` (``trajlm.places``' number), ``lat``, ``lon``, ``probability``,
@@ -125,7 +133,7 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
     check_keywords("trajlm.next_place", columns, COLUMN_KEYWORDS)
     if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
         raise TrajlmInputError(f"k must be an integer >= 1, got {k!r}", field="k")
-    radius = check_radius(radius_m)
+    radius, min_s = check_radius(radius_m), check_stop_minutes(stop_minutes)
     b = check_radius(pseudo_count, "pseudo_count")  # a positive finite number, as a radius is
     if not isinstance(time_of_day, bool | np.bool_):
         raise TrajlmInputError(f"time_of_day must be True or False, got {time_of_day!r}",
@@ -134,9 +142,9 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
     table, layout = by_mover(table, layout, columns, "trajlm.next_place")
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")
     zone = check_tz(zone)
-    found = mover_places(table, radius)
+    found = mover_places(table, radius, min_s)
     if not found:
-        raise no_stays_error(table, "trajlm.next_place")
+        raise no_stays_error(table, "trajlm.next_place", min_s)
     rows = []
     # a mover with no stay at all is left out as one with a single place is (badin33: silently)
     skipped = [m for m in table["traj_id"].unique(maintain_order=True).to_list() if m not in found]

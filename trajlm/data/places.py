@@ -47,15 +47,16 @@ def check_radius(value: Any, name: str = "radius_m") -> float:
     return float(value)
 
 
-def stays(table: pl.DataFrame) -> pl.DataFrame:
+def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
     """Each stay of a canonical table (traj_id, t, lat, lon[, accuracy_m]): traj_id, arrive and
     leave (its first and last fix, Unix s), lat, lon (its fixes' median), in (traj_id, arrive)
-    order. A stay at the start or end of a mover's fixes counts (a mover at home now is)."""
+    order. A stay at the start or end of a mover's fixes counts (a mover at home now is).
+    ``min_s``: how long a stay lasts at least (a van's 2-8 min deliveries: 120; dispatch33)."""
     h = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0]
     h = h.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     h = h.sort("traj_id", "t").unique(["traj_id", "t"], keep="first", maintain_order=True)
     schema = {**STAY_SCHEMA, "traj_id": h.schema["traj_id"]}
-    lo, hi = stop_rows(h, STOP_RADIUS_M, STOP_MIN_S, drift_mps=None)
+    lo, hi = stop_rows(h, STOP_RADIUS_M, min_s, drift_mps=None)
     if len(lo) == 0:
         return pl.DataFrame(schema=schema)
     lat, lon, t = (h[c].to_numpy() for c in ("lat", "lon", "t"))
@@ -127,10 +128,11 @@ def visits(stay_rows: pl.DataFrame, place: np.ndarray) -> pl.DataFrame:
 
 
 def mover_places(
-    table: pl.DataFrame, radius_m: float
+    table: pl.DataFrame, radius_m: float, min_s: float = STOP_MIN_S
 ) -> dict[Any, tuple[pl.DataFrame, pl.DataFrame]]:
-    """{mover: (its places, its visits)} for each mover of a canonical table with a stay."""
-    found = stays(table)
+    """{mover: (its places, its visits)} for each mover of a canonical table with a stay (of
+    ``min_s`` seconds or more)."""
+    found = stays(table, min_s)
     out = {}
     for (mover,), rows in found.group_by("traj_id", maintain_order=True):
         places = cluster(rows, radius_m)
@@ -164,7 +166,7 @@ def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: st
     return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"])
 
 
-def no_stays_error(table: pl.DataFrame, said: str) -> TrajlmInputError:
+def no_stays_error(table: pl.DataFrame, said: str, min_s: float = STOP_MIN_S) -> TrajlmInputError:
     """The one line for fixes holding no stay (and how many fixes the accuracy rule left out
     first: badin33, "no stay in the 1,275 fixes" of a table whose every fix it dropped)."""
     left = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0].height
@@ -172,33 +174,46 @@ def no_stays_error(table: pl.DataFrame, said: str) -> TrajlmInputError:
            f"{DEFAULT_MAX_ACCURACY_M:.0f} m or below 0)" if left < table.height else "")  # fmt: skip
     return TrajlmInputError(
         f"{said}: no stay in the {table.height:,} fixes{out} of {table['traj_id'].n_unique():,} "
-        f"mover(s) (a stay: {STOP_MIN_S / 60:.0f}+ min within {STOP_RADIUS_M:.0f} m, each fix "
+        f"mover(s) (a stay: {min_s / 60:g}+ min within {STOP_RADIUS_M:.0f} m, each fix "
         "allowed its stated accuracy, as `trajlm data ingest --split-at-stops` finds them)",
         field="data",
         hint="give each mover's whole track (traj_col= names the mover, not a trip), fixes at "
-        "least every few minutes while it stands still",
+        "least every few minutes while it stands still; shorter stops (a van's deliveries): "
+        "stop_minutes=2",
     )
 
 
-def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, **columns: Any) -> Any:
+def check_stop_minutes(value: Any) -> float:
+    """``stop_minutes`` as seconds (a positive finite number of minutes), or one line."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real) or not value > 0 \
+            or not math.isfinite(value):  # fmt: skip
+        raise TrajlmInputError(f"stop_minutes must be a positive number of minutes, got "
+                               f"{value!r}", field="stop_minutes")  # fmt: skip
+    return float(value) * 60.0
+
+
+def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = 10.0,
+           **columns: Any) -> Any:  # fmt: skip
     """Each mover's places (module doc): one row per (mover, place) in the caller's kind, with
     the caller's id column, ``place`` (0 = most time there), ``lat``, ``lon`` (time-weighted
     centre of its stays), ``visits``, ``stay_s`` (total time from each stay's first to last
     fix: a night without fixes between two stays is not counted), ``first_arrival``,
     ``last_departure`` (times as the caller's time column has them).
-    ``radius_m``: how near two stays must be to be one place. ``columns``: the column keywords
-    ``trajlm.clean`` takes. No stay at all: one line (``TrajlmInputError``)."""
+    ``radius_m``: how near two stays must be to be one place. ``stop_minutes``: how long a
+    stay lasts at least (10, as ingest's ``--split-at-stops``; a van's deliveries: 2).
+    ``columns``: the column keywords ``trajlm.clean`` takes. No stay at all: one line
+    (``TrajlmInputError``)."""
     from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
     from trajlm.data.coerce import coerce
     from trajlm.data.coerce_out import from_canonical
 
     check_keywords("trajlm.places", columns, COLUMN_KEYWORDS)
-    radius = check_radius(radius_m)
+    radius, min_s = check_radius(radius_m), check_stop_minutes(stop_minutes)
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
     table, layout = by_mover(table, layout, columns, "trajlm.places")
-    found = mover_places(table, radius)
+    found = mover_places(table, radius, min_s)
     if not found:
-        raise no_stays_error(table, "trajlm.places")
+        raise no_stays_error(table, "trajlm.places", min_s)
     parts = []
     for mover, (pl_, vis) in found.items():
         per = vis.group_by("place").agg(

@@ -84,6 +84,9 @@ class ServeSettings:
     cors_origins: tuple[str, ...] | None = None
     # POST /ask may name stores under this folder by path (session 24); None: rows only
     ask_root: str | None = None
+    # POST /reach's route-aware answer also reads these past paths (a RouteMemory, `trajlm
+    # serve --reach-memory`; session 33, dispatch33); None: the posted rows only
+    reach_memory: Any = None
 
     def cors(self) -> list[str]:
         """The allowed origins: the field, else $TRAJLM_CORS_ORIGINS, else none."""

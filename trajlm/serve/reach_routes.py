@@ -50,7 +50,10 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
         check_pairs(pairs, "to")  # [95, 0]: a 422 naming to[0], before any model call
         opt = dict(radius_m=float(req.radius_m), horizon_s=float(req.horizon_s),
                    step_s=None if req.step_s is None else float(req.step_s), route=req.route)  # fmt: skip
-        out, lines = await worker.call(_warned, lambda: model.reach(mdf, to=pairs, **opt, **cut))
+        to = _keyed(pairs, given, cut.get("traj_col", "traj_id")) if given else pairs
+        out, lines = await worker.call(
+            _warned, lambda: model.reach(mdf, to=to, memory=cfg.reach_memory, **opt, **cut)
+        )
         out, lines = as_sent(out, cut), http_words(lines)
         pieces = piece_of(out)
         results = []
@@ -68,6 +71,20 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
         return JSONResponse(_warn({"results": results}, lines))
 
     return router
+
+
+def _keyed(pairs: np.ndarray, given: list, key: str) -> Any:
+    """The targets as a frame whose ``key`` column (the rows' id name) holds each target's
+    ``traj_id`` (dispatch33: a van asked about its own stops only), or the pairs where none
+    names one."""
+    import polars as pl
+
+    if all(t.traj_id is None for t in given):
+        return pairs
+    ids = [None if t.traj_id is None else str(t.traj_id) for t in given]
+    return pl.DataFrame(
+        {"lat": pairs[:, 0], "lon": pairs[:, 1], key: pl.Series(ids, dtype=pl.String)}
+    )
 
 
 def _iso(when: Any) -> str:

@@ -159,6 +159,9 @@ class ReachTarget(Strict):
     lon: float = Field(..., ge=-180, le=180)
     id: str | int | None = Field(None, description="The target's own id (a GTFS stop_id), "
                                  "answered beside it as target_id.")  # fmt: skip
+    traj_id: str | int | None = Field(None, description="Ask only this trajectory (or "
+                                      "vehicle) about the target (a van's own next stops); "
+                                      "null: every one.")  # fmt: skip
 
 
 class ReachRequest(TrajectoriesRequest):
