@@ -13,3 +13,20 @@ def test_train_help_says_no_val_check_skips_the_radii_fits_at_the_codes_floor():
     assert "radii.json" in TRAIN_VAL_CHECK_HELP and "recover_radii.json" in TRAIN_VAL_CHECK_HELP
     assert f"val has {MIN_VAL_TRIPS} or more trips" in TRAIN_VAL_CHECK_HELP
     assert "--no-val-check: none of these" in TRAIN_VAL_CHECK_HELP
+
+
+def test_stop_minutes_defaults_are_ingests_stay_length_everywhere():
+    # dispatch33 wrote 10.0 in three signatures beside clean_split.STOP_MIN_S; the CLI keeps its
+    # literal (trajlm.cli loads no polars), so it is tied here
+    import inspect
+
+    from trajlm import cli_places
+    from trajlm.data.clean_split import STOP_MIN_S
+    from trajlm.data.next_place import next_place
+    from trajlm.data.places import places
+
+    for call in (places, next_place):
+        assert inspect.signature(call).parameters["stop_minutes"].default * 60 == STOP_MIN_S
+    for command in (cli_places.places, cli_places.next_place):
+        option = inspect.signature(command).parameters["stop_minutes"].default
+        assert option.default * 60 == STOP_MIN_S

@@ -40,6 +40,7 @@ import polars as pl
 
 from trajlm.data.places import (
     PLACE_RADIUS_M,
+    STOP_MINUTES,
     by_mover,
     check_radius,
     check_stop_minutes,
@@ -115,7 +116,7 @@ def check_tz(value: Any) -> str:
 
 def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
                local_tz: str | None = None, pseudo_count: float = PSEUDO_COUNT,
-               time_of_day: bool = False, stop_minutes: float = 10.0,
+               time_of_day: bool = False, stop_minutes: float = STOP_MINUTES,
                **columns: Any) -> Any:  # fmt: skip
     """The ``k`` most probable next places of each mover of ``df`` after its last visit (module
     doc): one row per (mover, rank), in the caller's kind, with the caller's id column, ``rank``

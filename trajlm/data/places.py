@@ -35,6 +35,8 @@ PLACE_RADIUS_M = 250.0  # a home's / an office's stays: indoor fixes 10-80 m off
 PLACE_COLUMNS = ("place", "lat", "lon", "visits", "stay_s", "first_arrival", "last_departure")
 STAY_SCHEMA = {"traj_id": pl.Utf8, "arrive": pl.Int64, "leave": pl.Int64,
                "lat": pl.Float64, "lon": pl.Float64}  # fmt: skip
+# places / next_place's stop_minutes default: ingest's stay length, in the keyword's unit
+STOP_MINUTES = STOP_MIN_S / 60
 
 
 def check_radius(value: Any, name: str = "radius_m") -> float:
@@ -192,7 +194,7 @@ def check_stop_minutes(value: Any) -> float:
     return float(value) * 60.0
 
 
-def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = 10.0,
+def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = STOP_MINUTES,
            **columns: Any) -> Any:  # fmt: skip
     """Each mover's places (module doc): one row per (mover, place) in the caller's kind, with
     the caller's id column, ``place`` (0 = most time there), ``lat``, ``lon`` (time-weighted
