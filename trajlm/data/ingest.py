@@ -129,7 +129,11 @@ def ingest(
         if not Path(p).exists():
             raise TrajlmInputError("no such file or folder", path=p)
     sources = [str(Path(p)) for p in paths]
-    paths, sheets = sheets_as_csv(list(map(Path, paths)), format, layer_of(column_map))  # .xlsx
+    from trajlm.data.readers._partitions import stores_column_map
+
+    # a store given as input: its points (a night's store into the month's; newuser33)
+    paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
+    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map))  # .xlsx
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             return _ingest(paths, format, out, preset=preset, on_error=on_error,

@@ -1,0 +1,87 @@
+"""Session 33 (newuser33): a fleet data engineer's month of day files in a data lake
+(docs/data.md "Session 33 (newuser33)").
+
+- Day files under Hive-style `region=north/` / `region=south/` folders, vans numbered per
+  region: `V0001` of the north and of the south were read as one mover, sorted into a track
+  zigzagging between the cities (warned as fast steps, kept), and their fixes at the same
+  second dropped as `duplicate_timestamp`.
+- The vendor renamed `vehicle_id` to `unit_id` (and added `accuracy`) mid-month: a folder of
+  the month was refused at the first new file ("missing column(s) ['vehicle_id']").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from trajlm.data.readers import read
+
+T0 = 1_793_520_000  # 2026-11-01T06:40Z
+
+
+def _van(lat0: float, lon0: float, n: int = 30, t0: int = T0) -> dict:
+    k = np.arange(n)
+    return {"t": t0 + 60 * k, "lat": lat0 + 0.004 * k, "lon": lon0 + 0.002 * k}
+
+
+def _day_file(path: Path, lat0: float, lon0: float, id_col: str = "vehicle_id", **extra) -> None:
+    rows = []
+    for v in ("V0001", "V0002"):
+        van = _van(lat0 + (0.05 if v == "V0002" else 0.0), lon0)
+        ts = [f"{np.datetime64(int(t), 's')}Z" for t in van["t"]]
+        rows.append(pl.DataFrame({id_col: v, "ts": ts, "lat": van["lat"], "lon": van["lon"]}))
+    df = pl.concat(rows).with_columns(**{k: pl.lit(v) for k, v in extra.items()})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".parquet":
+        df.write_parquet(path)
+    else:
+        df.write_csv(path)
+
+
+def test_reused_ids_across_region_partitions_are_two_movers(tmp_path: Path) -> None:
+    north = tmp_path / "raw" / "region=north" / "date=2026-11-01.csv"
+    south = tmp_path / "raw" / "region=south" / "date=2026-11-01.csv"
+    _day_file(north, 53.22, 6.57)
+    _day_file(south, 51.44, 5.48)  # 200 km away, the same ids at the same seconds
+    with pytest.warns(UserWarning, match="ids read per partition"):
+        df, report = read(tmp_path / "raw")
+    assert report.dropped.get("duplicate_timestamp", 0) == 0
+    assert len(df) == 120
+    assert sorted(df["traj_id"].unique()) == [
+        "north/V0001", "north/V0002", "south/V0001", "south/V0002"
+    ]  # fmt: skip
+    steps = df.sort("traj_id", "t").group_by("traj_id").agg(pl.col("lat").diff().abs().max())
+    assert steps["lat"].max() < 0.01  # no jump between the cities inside a track
+
+
+def test_time_partitions_and_one_region_keep_ids(tmp_path: Path) -> None:
+    from trajlm.data.readers._partitions import partition_of, qualifying_keys
+
+    for day, t0 in (("2026-11-01", 0), ("2026-11-02", 1)):
+        path = tmp_path / "raw" / "region=north" / f"date={day}" / "fixes.csv"
+        _day_file(path, 53.22 + t0, 6.57)
+    df, _ = read(tmp_path / "raw")
+    assert set(df["traj_id"].str.replace(r"_\d+$", "").unique()) <= {"V0001", "V0002"}
+    assert partition_of(Path("raw/region=north/date=2026-11-01/x.csv")) == (("region", "north"),)
+    assert partition_of(Path("lake/year=2026/month=11/day=01/depot=7/f.csv")) == (("depot", "7"),)
+    assert qualifying_keys([Path("dt=2026-11-01/a.csv"), Path("dt=2026-11-02/a.csv")]) == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_vendor_renamed_id_column_mid_month(tmp_path: Path, suffix: str) -> None:
+    _day_file(tmp_path / "raw" / f"d15{suffix}", 53.22, 6.57)
+    day16 = tmp_path / "raw" / f"d16{suffix}"
+    _day_file(day16, 53.22, 6.57, id_col="unit_id", accuracy=5.0)
+    shifted = pl.read_csv(day16) if suffix == ".csv" else pl.read_parquet(day16)
+    shifted = shifted.with_columns(  # the next day
+        pl.col("ts").str.replace("2026-11-01", "2026-11-02")
+    )
+    shifted.write_csv(day16) if suffix == ".csv" else shifted.write_parquet(day16)
+    with pytest.warns(UserWarning, match="read 'unit_id' as 'vehicle_id'"):
+        df, report = read(tmp_path / "raw")
+    assert report.rows_in == 120 and len(df) == 120
+    days = df.with_columns(day=(pl.col("t") // 86_400)).group_by("day").len()
+    assert sorted(days["len"]) == [60, 60]
