@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -85,3 +86,38 @@ def test_vendor_renamed_id_column_mid_month(tmp_path: Path, suffix: str) -> None
     assert report.rows_in == 120 and len(df) == 120
     days = df.with_columns(day=(pl.col("t") // 86_400)).group_by("day").len()
     assert sorted(days["len"]) == [60, 60]
+
+
+def _points(store: Path) -> pl.DataFrame:
+    return pl.read_parquet(store / "points" / "**" / "*.parquet", hive_partitioning=True).sort(
+        "traj_id", "t"
+    )
+
+
+def test_month_from_nightly_stores_equals_month_from_raw_files(tmp_path: Path) -> None:
+    from trajlm.data.ingest import ingest
+
+    raw, nights = tmp_path / "raw", []
+    for day in (1, 2, 3):
+        for region, (lat, lon) in {"north": (53.22, 6.57), "south": (51.44, 5.48)}.items():
+            f = raw / f"region={region}" / f"date=2026-11-0{day}.csv"
+            v2 = {"id_col": "unit_id", "accuracy": 4.0} if day == 3 else {}  # the new schema
+            _day_file(f, lat + 0.01 * day, lon, **v2)
+            shifted = pl.read_csv(f).with_columns(
+                pl.col("ts").str.replace("2026-11-01", f"2026-11-0{day}")
+            )
+            shifted.write_csv(f)
+        night = sorted(raw.glob(f"region=*/date=2026-11-0{day}.csv"))
+        with warnings.catch_warnings():  # ids per partition, said
+            warnings.simplefilter("ignore")
+            ingest(night, "auto", tmp_path / f"n{day}")
+        nights.append(tmp_path / f"n{day}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ingest(raw, "auto", tmp_path / "direct")
+        ingest(nights, "auto", tmp_path / "merged")  # a store given to ingest: its points
+    cols = ["traj_id", "t", "lat", "lon", "vehicle_id", "split"]
+    direct, merged = _points(tmp_path / "direct"), _points(tmp_path / "merged")
+    assert len(direct) == 360
+    assert direct.select(cols).equals(merged.select(cols))
+    assert merged["vehicle_id"].null_count() == 0  # `unit_id` nights keep their owner too

@@ -2,11 +2,12 @@
 engineer reads any Parquet data set (Polars with Hive partitions, PyArrow datasets), with no
 trajlm import: store layout in docs/data.md "Store".
 
-Checks, written as JSON to OUT: rows per split; the same month ingested twice gives the same
-rows (idempotent); reused van ids kept apart per region (owners per region prefix vs
-gen_fleet.py's truth.json); the re-sent day counted once; the truncated row counted.
+Checks, written as JSON to OUT: rows per split (Polars and PyArrow); the month built from its
+nights' stores holds the same trips, ids, points and splits as the month read from the raw files
+(OTHER); reused van ids kept apart per region (owners per region prefix); the drop report (the
+re-sent day counted once, the truncated row counted) beside the fixes gen_fleet.py wrote.
 
-Command: python scripts/newuser33/glue.py STORE [STORE_AGAIN] OUT.json
+Command: python scripts/newuser33/glue.py STORE [OTHER_STORE] OUT.json
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ def main() -> None:
             res["truth_fixes_written"] = json.loads((up / "truth.json").read_text())["fixes"]
             break
     if again:
-        key = ["traj_id", "t"]
-        a = pts.select(key).sort(key).collect()
-        b = pl.scan_parquet(f"{again[0]}/points/**/*.parquet").select(key).sort(key).collect()
-        res["idempotent_same_rows"] = a.equals(b)
+        key = ["traj_id", "t", "lat", "lon", "split"]
+        a = pts.select(key).sort(key[:2]).collect()
+        other = pl.scan_parquet(f"{again[0]}/points/**/*.parquet", hive_partitioning=True)
+        res["same_as_other_store"] = a.equals(other.select(key).sort(key[:2]).collect())
     Path(out).write_text(json.dumps(res, indent=1))
     print(json.dumps(res))
 

@@ -123,11 +123,14 @@ def store_points(paths: list[Path]) -> list[Path]:
     Parquet files (newuser33: a nightly job ingests each night's files into a store of its own and
     builds the month from those stores, reading Parquet, not re-parsing a month of CSV; a store
     given to ingest was read as its index.parquet and refused)."""
+    import pyarrow.parquet as pq
+
     out: list[Path] = []
     for p in paths:
         if p.is_dir() and (p / "manifest.json").is_file() and (p / "points").is_dir():
             parts = sorted((p / "points").glob("split=*/*.parquet"))
-            out.extend(parts or [p])
+            rows = [q for q in parts if pq.ParquetFile(q).metadata.num_rows]  # an empty split
+            out.extend(rows or parts or [p])
         else:
             out.append(p)
     return out
