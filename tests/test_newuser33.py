@@ -121,3 +121,15 @@ def test_month_from_nightly_stores_equals_month_from_raw_files(tmp_path: Path) -
     assert len(direct) == 360
     assert direct.select(cols).equals(merged.select(cols))
     assert merged["vehicle_id"].null_count() == 0  # `unit_id` nights keep their owner too
+
+
+def test_ingest_off_a_terminal_logs_plain_progress(tmp_path: Path, monkeypatch, capsys) -> None:
+    import trajlm.data.ingest_progress as prog
+    from trajlm.data.ingest import ingest
+
+    _day_file(tmp_path / "day.csv", 53.22, 6.57)
+    monkeypatch.setattr(prog, "EVERY_S", 0.0)  # a line at every chunk
+    monkeypatch.setattr(prog.sys.stderr, "isatty", lambda: False, raising=False)
+    ingest(tmp_path / "day.csv", "auto", tmp_path / "s", progress=True, chunk_rows=50)
+    lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("ingest: ")]
+    assert len(lines) >= 2 and all(" rows read, " in x and " kept (" in x for x in lines)
