@@ -133,3 +133,10 @@ def test_ingest_off_a_terminal_logs_plain_progress(tmp_path: Path, monkeypatch, 
     ingest(tmp_path / "day.csv", "auto", tmp_path / "s", progress=True, chunk_rows=50)
     lines = [x for x in capsys.readouterr().err.splitlines() if x.startswith("ingest: ")]
     assert len(lines) >= 2 and all(" rows read, " in x and " kept (" in x for x in lines)
+
+
+def test_cli_console_prints_run_names_not_emoji(capsys) -> None:
+    from trajlm._cli_boundary import console
+
+    console.print("warning: trajlm:car: outside training coverage")  # a run named `car`
+    assert "trajlm:car: outside" in capsys.readouterr().out

@@ -27,17 +27,23 @@ step() {  # step NAME CMD...: run, time, keep rc and stderr
     return $rc
 }
 
-# 1. night 2: the first night's files (day 1, three regions) into a store of its own
-night1=$(awk -F, 'NR > 1 && $1 == 2 {print $2}' "$RAW/../arrivals.csv" | sed "s|^|$RAW/|")
-step ingest_night1 trajlm data ingest $night1 --out "$OUT/stores/night1"
-# 2. the same night again (a retried task): refused, the store untouched (exit 2)
-step ingest_night1_again trajlm data ingest $night1 --out "$OUT/stores/night1"
-# 3. the whole month so far (no append: each night re-reads every file; --on-error skip for the
-#    file cut mid-row, counted as truncated_last_row)
-step ingest_month trajlm data ingest "$RAW" --out "$OUT/stores/month" --on-error skip
-step ingest_month_again trajlm data ingest "$RAW" --out "$OUT/stores/month2" --on-error skip
-# 4. the store from Polars / PyArrow / DuckDB-style scans, with no trajlm import: glue.py
-step glue python "$HERE/glue.py" "$OUT/stores/month" "$OUT/stores/month2" "$OUT/glue.json"
+# 1. each night: that night's files (arrivals.csv: a late day comes on a later night, the
+#    re-sent day on its own night) into a store of its own; a night already done is skipped
+#    (the guard a retried task needs: ingest refuses an existing store with exit 2)
+nights=$(awk -F, 'NR > 1 {print $1}' "$RAW/../arrivals.csv" | sort -n | uniq)
+for n in $nights; do
+    files=$(awk -F, -v n="$n" 'NR > 1 && $1 == n {print $2}' "$RAW/../arrivals.csv" | sed "s|^|$RAW/|")
+    [ -d "$OUT/nights/n$n" ] || step "night$n" trajlm data ingest $files --out "$OUT/nights/n$n" --on-error skip
+done
+# 2. a retried night: refused (exit 2), the store untouched
+first=$(echo $nights | cut -d' ' -f1)
+files=$(awk -F, -v n="$first" 'NR > 1 && $1 == n {print $2}' "$RAW/../arrivals.csv" | sed "s|^|$RAW/|")
+step night_again trajlm data ingest $files --out "$OUT/nights/n$first"
+# 3. the month from the nights' stores (Parquet, no CSV re-parsed) and from the raw files
+step month_from_nights trajlm data ingest "$OUT"/nights/n* --out "$OUT/stores/month"
+step month_from_raw trajlm data ingest "$RAW" --out "$OUT/stores/month_raw" --on-error skip
+# 4. the store from Polars / PyArrow with no trajlm import; the two months compared: glue.py
+step glue python "$HERE/glue.py" "$OUT/stores/month" "$OUT/stores/month_raw" "$OUT/glue.json"
 step inspect trajlm data inspect "$OUT/stores/month"
 [ "${SKIP_TRAIN:-0}" = 1 ] && { cat "$OUT/times.tsv"; exit 0; }
 # 5. train (streamed), killed after 40 s, resumed to the same step count
