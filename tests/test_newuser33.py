@@ -140,3 +140,13 @@ def test_cli_console_prints_run_names_not_emoji(capsys) -> None:
 
     console.print("warning: trajlm:car: outside training coverage")  # a run named `car`
     assert "trajlm:car: outside" in capsys.readouterr().out
+
+
+def test_latest_reads_a_trip_without_owner_as_its_own_mover() -> None:
+    from trajlm.data.coerce_pieces import latest_trips
+
+    rows = [("a_0", 0, "V1", "a"), ("a_1", 100, "V1", "a"), ("b_0", 50, None, "b"),
+            ("c_0", 60, None, "c"), ("c_1", 200, None, "c")]  # fmt: skip
+    df = pl.DataFrame(rows, schema=["traj_id", "t", "vehicle_id", "source_traj_id"], orient="row")
+    df = df.with_columns(lat=pl.lit(52.0), lon=pl.lit(6.0))
+    assert sorted(latest_trips(df)["traj_id"]) == ["a_1", "b_0", "c_1"]  # was ["a_1", "c_1"]
