@@ -150,3 +150,24 @@ def test_latest_reads_a_trip_without_owner_as_its_own_mover() -> None:
     df = pl.DataFrame(rows, schema=["traj_id", "t", "vehicle_id", "source_traj_id"], orient="row")
     df = df.with_columns(lat=pl.lit(52.0), lon=pl.lit(6.0))
     assert sorted(latest_trips(df)["traj_id"]) == ["a_1", "b_0", "c_1"]  # was ["a_1", "c_1"]
+
+
+def test_inspect_reads_a_part_file_at_a_time_with_the_same_figures(tmp_path: Path) -> None:
+    from trajlm.data.store import read_store, write_store
+    from trajlm.data.store_inspect import intervals_and_labels
+
+    rng = np.random.default_rng(0)
+    rows = []
+    for k in range(40):
+        n = int(rng.integers(5, 30))
+        t = T0 + 1000 * k + np.cumsum(rng.integers(1, 90, n))
+        rows.append(pl.DataFrame({"traj_id": f"v{k:02d}", "t": t, "lat": 52.0 + 0.001 * np.arange(n),
+                                  "lon": 6.0, "label": ["car", "bus", None][k % 3]}))  # fmt: skip
+    write_store(pl.concat(rows), tmp_path / "s", rows_per_file=100)  # several part files a split
+    assert len(list((tmp_path / "s" / "points" / "split=train").glob("*.parquet"))) > 1
+    whole = read_store(tmp_path / "s", columns=["traj_id", "t", "label"])  # the old way
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    old = whole.select(pl.when(same).then(pl.col("t").diff()).alias("dt"))["dt"].drop_nulls()
+    dt, labels = intervals_and_labels(tmp_path / "s", has_label=True)
+    assert sorted(dt.to_list()) == sorted(old.to_list())
+    assert labels == dict(whole["label"].fill_null("(none)").value_counts().iter_rows())
