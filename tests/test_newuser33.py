@@ -171,3 +171,18 @@ def test_inspect_reads_a_part_file_at_a_time_with_the_same_figures(tmp_path: Pat
     dt, labels = intervals_and_labels(tmp_path / "s", has_label=True)
     assert sorted(dt.to_list()) == sorted(old.to_list())
     assert labels == dict(whole["label"].fill_null("(none)").value_counts().iter_rows())
+
+
+def test_val_check_reads_a_fixed_sample_of_whole_train_trips(tmp_path: Path) -> None:
+    from trajlm.data.store import read_store, write_store
+    from trajlm.data.store_sample import train_for_check
+
+    rows = [pl.DataFrame({"traj_id": f"v{k:02d}", "t": T0 + 3600 * k + 60 * np.arange(20),
+                          "lat": 52.0 + 0.001 * np.arange(20), "lon": 6.0}) for k in range(50)]  # fmt: skip
+    write_store(pl.concat(rows), tmp_path / "s", rows_per_file=200)
+    whole, said = train_for_check(tmp_path / "s")
+    assert said is None and whole.equals(read_store(tmp_path / "s", split="train").drop("split"))
+    part, said = train_for_check(tmp_path / "s", max_points=300)
+    again, _ = train_for_check(tmp_path / "s", max_points=300)
+    assert said is not None and "15 of 40 train trips" in said and part.equals(again)
+    assert part.group_by("traj_id").len()["len"].to_list() == [20] * 15  # whole trips only
