@@ -361,7 +361,8 @@ def inspect_store(path: str | os.PathLike) -> dict:
     has_label = "label" in manifest.get("columns", {})
     from trajlm.data.store_inspect import intervals_and_labels  # a part file at a time
 
-    dt, labels = intervals_and_labels(store, has_label)
+    files = [f for split in SPLITS for f in _part_files(store, split)]
+    dt, labels = intervals_and_labels(files, _read_part, has_label)
     qs = (0.05, 0.5, 0.95)
     info = {
         "n_points": manifest["n_points"],

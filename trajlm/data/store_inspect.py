@@ -6,26 +6,26 @@ the intervals inside each file are the store's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
 
-def intervals_and_labels(store: Path, has_label: bool) -> tuple[pl.Series, dict | None]:
-    """(seconds between consecutive fixes of a trajectory, label -> rows or None), as the whole
-    store read at once gives them, holding one part file and the intervals (8 B a fix)."""
-    from trajlm.data.splits import SPLITS
-    from trajlm.data.store import _part_files, _read_part
-
+def intervals_and_labels(
+    files: list[Path], read_part: Callable[[Path, list[str]], pl.DataFrame], has_label: bool
+) -> tuple[pl.Series, dict | None]:
+    """(seconds between consecutive fixes of a trajectory, label -> rows or None) of a store's
+    part files ``files`` (``read_part(file, columns)`` reads one), as the whole store read at once
+    gives them, holding one part file and the intervals (8 B a fix)."""
     cols = ["traj_id", "t", *(["label"] if has_label else [])]
     dts, counts = [], []
-    for split in SPLITS:
-        for f in _part_files(store, split):
-            part = _read_part(f, cols).sort(["traj_id", "t"], maintain_order=True)
-            same = pl.col("traj_id") == pl.col("traj_id").shift(1)
-            dts.append(part.select(pl.when(same).then(pl.col("t").diff()).alias("dt"))["dt"])
-            if has_label:
-                counts.append(part["label"].fill_null("(none)").value_counts())
+    for f in files:
+        part = read_part(f, cols).sort(["traj_id", "t"], maintain_order=True)
+        same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+        dts.append(part.select(pl.when(same).then(pl.col("t").diff()).alias("dt"))["dt"])
+        if has_label:
+            counts.append(part["label"].fill_null("(none)").value_counts())
     dt = pl.concat(dts).drop_nulls() if dts else pl.Series("dt", [], dtype=pl.Int64)
     if not has_label:
         return dt, None
