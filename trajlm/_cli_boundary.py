@@ -25,7 +25,7 @@ from typer.core import TyperGroup
 from trajlm._safety import UserError
 from trajlm.errors import TrajlmInputError  # not data.schema: it imports polars (tidy30)
 
-console = Console()
+console = Console(emoji=False)  # a run named `m` or `car`: `trajlm:car:` is no emoji (newuser33)
 
 
 def fail(message: str) -> None:

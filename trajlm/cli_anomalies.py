@@ -92,7 +92,7 @@ def anomalies(
         table.write_csv(out)
     else:
         table.write_parquet(out)
-    console = Console()
+    console = Console(emoji=False)
     n_flag = int(table["is_anomaly"].sum())
     console.print(f"scored {len(table):,} trajectories of {data}: {n_flag:,} with p < {alpha:g}; "
                   f"wrote {out}", markup=False, highlight=False, soft_wrap=True)  # fmt: skip

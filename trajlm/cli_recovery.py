@@ -66,7 +66,7 @@ def train_recovery(
     from trajlm._threads import apply_threads
     from trajlm.eval.route_recovery_predictor import MARKER_KIND, RouteRecoveryPredictor
 
-    console = Console(stderr=False)
+    console = Console(stderr=False, emoji=False)
     io.fit_output(data, out, MARKER_KIND, overwrite)
     params = recovery_params(config, max_epochs)
     apply_threads(threads, None)

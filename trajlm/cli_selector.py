@@ -69,7 +69,7 @@ def train_selector(
     from trajlm.eval.selector_predictor import MARKER_KIND, CandidateSelectorPredictor
     from trajlm.eval.selector_verdict import verdict_line
 
-    console = Console(stderr=False)
+    console = Console(stderr=False, emoji=False)
     io.fit_output(data, out, MARKER_KIND, overwrite)
     params = selector_params(config, max_epochs) | {"val_check": val_check}
     apply_threads(threads, None)

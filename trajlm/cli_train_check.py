@@ -36,12 +36,15 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
 def _check(trainer: Any, data: Path, out: Path, summary: dict,
            lm_class: type | None = None) -> dict:  # fmt: skip
     from trajlm.data.store import read_store
+    from trajlm.data.store_sample import train_for_check
     from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
 
     task = getattr(trainer, "_val_task", None)
     if task is None:
         task = val_task_of(data, trainer.cfg.select_max_traj)
-    train = read_store(data, split="train").drop("split", strict=False)
+    train, sampled = train_for_check(data)  # a big store: a sample of its trips (newuser33)
+    if sampled:
+        io.tell(sampled, VerdictNoteWarning)
     model = kept_model(out, trainer.cfg.cpu_threads)
     fitted: dict = {}
     spread_from = read_store(data, split="val").drop("split", strict=False)  # uncert26

@@ -384,12 +384,18 @@ def mover_column(columns: list[str]) -> str | None:
 
 def latest_trips(df: pl.DataFrame) -> pl.DataFrame:
     """``df`` (canonical, one trajectory per trip) with only the trip of each mover (its
-    ``mover_column``) that ends last; unchanged without a mover column."""
+    ``mover_column``; a trip without one: its source id, else itself) that ends last; unchanged
+    without a mover column."""
     mover = mover_column(df.columns)
     if mover is None:
         return df
-    ends = df.group_by("traj_id").agg(pl.col(mover).first(), pl.col("t").max())
-    last = ends.sort("t").group_by(mover, maintain_order=True).last()["traj_id"]
+    # a trip without an owner is its own mover (newuser33: a store whose later days had none
+    # answered one trip for all of them: the null owners were read as one vehicle)
+    own = [pl.col(mover).cast(pl.Utf8)]
+    own += [pl.col(SOURCE_ID).cast(pl.Utf8)] if SOURCE_ID in df.columns else []
+    key = pl.coalesce(*own, pl.col("traj_id").cast(pl.Utf8)).alias("_mover")
+    ends = df.group_by("traj_id").agg(key.first(), pl.col("t").max())
+    last = ends.sort("t").group_by("_mover", maintain_order=True).last()["traj_id"]
     return df.filter(pl.col("traj_id").is_in(last.implode()))
 
 

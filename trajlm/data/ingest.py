@@ -21,6 +21,7 @@ from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean,
 from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
+from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
 from trajlm.data.radians_check import RadiansCheck
@@ -129,7 +130,11 @@ def ingest(
         if not Path(p).exists():
             raise TrajlmInputError("no such file or folder", path=p)
     sources = [str(Path(p)) for p in paths]
-    paths, sheets = sheets_as_csv(list(map(Path, paths)), format, layer_of(column_map))  # .xlsx
+    from trajlm.data.readers._partitions import stores_column_map
+
+    # a store given as input: its points (a night's store into the month's; newuser33)
+    paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
+    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map))  # .xlsx
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             return _ingest(paths, format, out, preset=preset, on_error=on_error,
@@ -268,6 +273,7 @@ def _ingest(
         TimeElapsedColumn(), disable=not progress, transient=True,
     )  # fmt: skip
     n_kept, n_fast, v_fast, n_labelled, seen = 0, 0, 0.0, 0, set()
+    plain = PlainProgress(progress)
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
@@ -300,6 +306,7 @@ def _ingest(
             n, v = fast_points(cleaned)  # kept, but said: a swapped lat/lon row, a bad fix
             n_fast, v_fast = n_fast + n, max(v_fast, v)
             bar.update(task, rows=f"{report.rows_in:,}")
+            plain.update(report.rows_in, n_kept)  # a log file: a line every 30 s (newuser33)
         if n_kept == 0:
             raise TrajlmInputError(
                 f"no points left after reading and cleaning {len(paths)} input(s): "

@@ -359,12 +359,10 @@ def inspect_store(path: str | os.PathLike) -> dict:
     manifest = load_manifest(store)
     index = load_index(store)
     has_label = "label" in manifest.get("columns", {})
-    df = read_store(store, columns=["traj_id", "t", *(["label"] if has_label else [])])
-    dt = df.select(
-        pl.when(pl.col("traj_id") == pl.col("traj_id").shift(1))
-        .then(pl.col("t").diff())
-        .alias("dt")
-    )["dt"].drop_nulls()
+    from trajlm.data.store_inspect import intervals_and_labels  # a part file at a time
+
+    files = [f for split in SPLITS for f in _part_files(store, split)]
+    dt, labels = intervals_and_labels(files, _read_part, has_label)
     qs = (0.05, 0.5, 0.95)
     info = {
         "n_points": manifest["n_points"],
@@ -377,9 +375,8 @@ def inspect_store(path: str | os.PathLike) -> dict:
         "drop_report": manifest.get("drop_report"),
         "sources": manifest.get("sources", []),
     }
-    if has_label:
-        counts = df["label"].fill_null("(none)").value_counts(sort=True)
-        info["labels"] = dict(counts.iter_rows())
+    if labels is not None:
+        info["labels"] = labels
     return info
 
 

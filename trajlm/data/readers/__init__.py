@@ -27,6 +27,7 @@ import polars as pl
 
 from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
 from trajlm.data.readers._lines import expand_paths, header_names, rglob_follow, sniff_sep
+from trajlm.data.readers._partitions import read_by_partition, store_points
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers._sources import byte_copies
 from trajlm.data.readers.ais import iter_ais
@@ -118,7 +119,7 @@ def _open(
 ) -> tuple[Ctx, Iterator[pl.DataFrame]]:
     check_keep_copies(keep_copies)
     paths, sheets = sheets_as_csv(
-        [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)],
+        store_points([Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]),
         format,
         layer_of(columns),
     )
@@ -183,7 +184,8 @@ def _open_read(
     copies: list[Path] = []
     if format not in _WHOLE and not keep_copies:  # GeoLife compares its points itself
         files, copies = byte_copies(files)
-    chunks = _reader(files, format, ctx, columns, chunk_rows)
+    # region=north/, region=south/: an id read inside its partition (session 33, _partitions.py)
+    chunks = read_by_partition(files, lambda fs: _reader(fs, format, ctx, columns, chunk_rows))
     if format not in _WHOLE:
         chunks = regroup(chunks, ctx, chunk_rows)
     if copies:

@@ -90,3 +90,60 @@ def _header_line(path: Path | None) -> int:
     from trajlm.data.readers._lines import header_line  # (_lines imports this module)
 
     return header_line(path)
+
+
+def renamed_columns(
+    cm: ColumnMap, have: list[str], path: Path, said_before: set | None = None
+) -> list[str]:
+    """`have` with a core column the vendor renamed between files read under the map's name
+    (session 33, newuser33: a month of day files whose `vehicle_id` became `unit_id` on day 16
+    was refused at day 16). Only where both names are ones the column rules recognise for that
+    field (traj_id, t, lat, lon) and exactly one column of this file is; said at the first file
+    of each rename (`said_before`: the read's Ctx.said)."""
+    from trajlm.data.column_names import find_columns
+
+    out, said = list(have), []
+    for field in ("traj_id", "t", "lat", "lon"):
+        mapped = getattr(cm, field)
+        if not mapped or mapped in have or find_columns(field, [mapped]) != [mapped]:
+            continue
+        free = [c for c in out if c not in _needed(cm, out)]
+        found = find_columns(field, free)
+        if len(found) == 1:
+            out[out.index(found[0])] = mapped
+            said.append(f"{found[0]!r} as {mapped!r}")
+    key = ("renamed", *said)
+    if said and key not in (said_before if said_before is not None else set()):
+        import warnings
+
+        if said_before is not None:
+            said_before.add(key)
+        warnings.warn(
+            f"{path.name}: read {', '.join(said)} (the column the other files name so; the "
+            "vendor renamed it; later files renamed alike are read so too)",
+            stacklevel=4,
+        )
+    return out
+
+
+def dropped_extras(
+    cm: ColumnMap, have: list[str], path: Path, file: int, said_before: set
+) -> list[str]:
+    """The kept columns (owner, accuracy, sensors, label: ``cm.extra``) that a later file of a
+    read lacks, read as empty for its rows (session 33, newuser33: the month's first stores had
+    `vehicle_id`, the vendor's new files `unit_id` only; a night's store without a column the
+    others kept refused the month). The first file (whose header chose the columns) still
+    refuses; said once per column."""
+    if file == 0:
+        return []
+    gone = [c for c in dict.fromkeys(cm.extra.values()) if c not in have]
+    if new := [c for c in gone if ("empty", c) not in said_before]:
+        import warnings
+
+        said_before.update(("empty", c) for c in new)
+        warnings.warn(
+            f"{path.name}: no column {', '.join(map(repr, new))}, which the first file has and "
+            "the store keeps: empty for this file's rows (and any later file without it)",
+            stacklevel=4,
+        )
+    return gone

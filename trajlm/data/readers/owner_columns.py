@@ -35,7 +35,9 @@ VEHICLE_IDS = (
     "lorry_id",
     "asset_id",
     "tracker_id",
-)  # fmt: skip (van_id ... newuser24's fleet)
+    "unit_id",
+    "unit_uuid",
+)  # fmt: skip (van_id ... newuser24's fleet; unit_id: a telematics unit, newuser33)
 _PEOPLE = ("user_uuid", "rider_id", "rider_uuid", "courier_id", "courier_uuid",
            # travel surveys and studies (newuser28: newuser27's `person_id` beside `trip_id`
            # was "not kept in the store", so `eval --holdout-by user` could not hold people out)

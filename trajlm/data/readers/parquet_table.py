@@ -25,6 +25,7 @@ from trajlm.data.readers._parquet_time import parquet_time as parquet_time  # re
 from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._speed_text import say_unread_speeds
+from trajlm.data.readers._table_columns import dropped_extras, renamed_columns
 from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.tabular import (
     _check_columns,
@@ -61,7 +62,9 @@ def iter_parquet(
             pf = pq.ParquetFile(path)
         except Exception as e:  # pyarrow raises several types for a broken file
             raise TrajlmInputError(f"not a readable Parquet file ({e})", path=path) from None
-        have = pf.schema_arrow.names
+        have = renamed_columns(cm, read_as := pf.schema_arrow.names, path, ctx.said)  # newuser33
+        renamed = {o: n for o, n in zip(read_as, have, strict=True) if o != n}
+        back = {n: o for o, n in renamed.items()}
         fcm, geom = cm, None
         if (cm.lat not in have and cm.lon not in have or cm.lat == cm.lon) and not cm.coord_sources:
             found = geometry_source(pf.schema_arrow, path)  # GeoParquet: points, with a CRS
@@ -72,16 +75,20 @@ def iter_parquet(
                 fcm = dataclasses.replace(cm, lat=GEO_Y, lon=GEO_X, crs=found[1])
                 if fcm.refusal():
                     check_mapping(fcm, [path])
-        _check_columns(fcm, [*have, GEO_X, GEO_Y] if geom else have, path)
+        empty = dropped_extras(fcm, have, path, file, ctx.said)  # gone in a later file
+        _check_columns(fcm, [*have, *empty, GEO_X, GEO_Y] if geom else [*have, *empty], path)
         if pf.metadata.num_rows == 0:
             _empty(ctx, file, "Parquet file has no rows")
             continue
         carry, row0 = None, 1
-        cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y)] + ([geom] if geom else [])
+        cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y, *empty)]
+        cols += [geom] if geom else []
         cols += [c for c in flag_columns(have).values() if c not in cols]  # Movebank's flags
-        for batch in pf.iter_batches(batch_size=chunk_rows, columns=cols):
+        for batch in pf.iter_batches(batch_size=chunk_rows, columns=[back.get(c, c) for c in cols]):
             raw = pl.from_arrow(batch)
             assert isinstance(raw, pl.DataFrame)
+            raw = raw.rename(renamed, strict=False)
+            raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in empty)
             if geom:
                 raw = point_xy(raw, geom)
             n = len(raw)

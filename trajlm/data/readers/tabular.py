@@ -98,6 +98,8 @@ from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table i
     _present_sources,
     _suggest,
     check_mapping,
+    dropped_extras,
+    renamed_columns,
 )
 from trajlm.data.readers._times import date_and_time, with_offset
 from trajlm.data.readers._zone_mix import refuse_zone_mix
@@ -379,8 +381,10 @@ def _csv_file(
             hint="convert it first: iconv -f cp1252 -t utf-8 IN.csv > OUT.csv (Python: "
             "pd.read_csv(path, encoding='cp1252')), or save it from Excel as 'CSV UTF-8'",
         ) from None
+    names = renamed_columns(cm, names, path, ctx.said)  # `unit_id` for `vehicle_id` (newuser33)
+    empty = dropped_extras(cm, names, path, file, ctx.said)  # a kept column gone in a later file
     try:
-        _check_columns(cm, names, path, line=skip)
+        _check_columns(cm, names + empty, path, line=skip)
     except TrajlmInputError:  # a header of random bytes that happens to parse
         _refuse_binary(path, opener)
         raise
@@ -398,6 +402,7 @@ def _csv_file(
     )
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
+        raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in empty)
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
             raw = raw.with_columns(date_and_time(cm.t_date, cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
