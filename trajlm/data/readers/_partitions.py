@@ -25,37 +25,10 @@ import polars as pl
 from trajlm.data.schema import SOURCE_ID
 
 OWNER_COLUMNS = ("traj_id", "vehicle_id", "user_id")
-_TIME_KEYS = {
-    "date",
-    "day",
-    "dt",
-    "ds",
-    "year",
-    "yyyy",
-    "yy",
-    "y",
-    "month",
-    "mm",
-    "m",
-    "d",
-    "dd",
-    "hour",
-    "hh",
-    "h",
-    "minute",
-    "week",
-    "ymd",
-    "time",
-    "timestamp",
-    "ts",
-    "period",
-    "batch",
-    "run",
-    "load",
-    "ingest",
-    "version",
-    "split",
-}  # fmt: skip  (split=train|val|test: a trajlm store's own folders)
+# time partitions never qualify an id (split=train|val|test: a trajlm store's own folders)
+_TIME_KEYS = {"date", "day", "dt", "ds", "year", "yyyy", "yy", "y", "month", "mm", "m", "d",
+              "dd", "hour", "hh", "h", "minute", "week", "ymd", "time", "timestamp", "ts",
+              "period", "batch", "run", "load", "ingest", "version", "split"}  # fmt: skip
 _DATE_VALUE = re.compile(r"^\d{4}([-_/]?\d{2}){0,2}([T ]\d{2}(:?\d{2}){0,2})?Z?$")
 
 
