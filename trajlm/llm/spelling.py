@@ -53,6 +53,18 @@ def vocabulary(words: Iterable[str], patterns: Iterable[str]) -> frozenset[str]:
     return frozenset(w for w in out if len(w) >= 2)
 
 
+# real English words one slip away from a planner's word, found by ``typo_audit`` over the docs (session 33,
+# ask33b): "exits" is no "exist", "form" no "from"; each is refused as not understood, named as the asker wrote it
+REAL_WORDS = frozenset("exits files form plans summaries".split())
+
+
+def _inflected(word: str, vocab: frozenset[str]) -> bool:
+    """``word`` is a known word with an ending ("plans": plan + s), so a real word, not a slip ("planes")."""
+    return any(
+        word.endswith(end) and word[: -len(end)] in vocab for end in ("s", "es", "ed", "ing")
+    )
+
+
 def _swapped(word: str) -> Iterable[str]:
     for i in range(1, len(word) - 1):  # the first letter is seldom the slip
         if word[i] != word[i + 1]:
@@ -77,10 +89,13 @@ def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozense
         {word[:i] + word[i + 1 :] for i in range(1, len(word))
          if word[i] == word[i - 1] and word[i] not in "aeiou" and len(word) >= 5},  # not moon, off
         set(_swapped(word)),
-        {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}
+        {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"
+         if word[i - 1] not in "aeiou" and word[i] not in "aeiou"}  # between two consonants only
         if len(word) >= 5 or (len(word) == 4 and not set(word) & set("aeiouy"))
         else set(),  # "trps": 4 letters without a vowel are no English word ("plan" is)
     ]  # fmt: skip
+    if word in REAL_WORDS or _inflected(word, vocab):
+        return None
     for options in fixes:
         options = {w for w in options & vocab if len(w) > 3 or w in short}
         if (got := _one(options)) is not None:
