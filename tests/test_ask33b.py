@@ -34,10 +34,11 @@ def test_real_words_are_not_mended_into_other_words() -> None:
         ("distnce", "distance"),
         ("trps", "trips"),
         ("minuts", "minutes"),
+        ("duraton", "duration"),  # a vowel beside a vowel: in a word of 6+ letters
+        ("betwen", "between"),
+        ("whats", "what's"),  # "what" + s, but an apostrophe's slip first
     ):
-        assert (
-            mend_word(typo, MEND_INTO, frozenset(KNOWN)) == word
-        )  # a vowel dropped between consonants
+        assert mend_word(typo, MEND_INTO, frozenset(KNOWN)) == word
     with pytest.raises(CannotAnswer, match="'trans'"):
         _plan("how many trans on Monday?")
 
