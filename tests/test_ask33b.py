@@ -111,3 +111,21 @@ def test_did_not_stop_for_more_than_is_the_longest_stop() -> None:
         ask(
             "How many trips didn't stop for 5 minutes?"
         )  # at most 5 min, or not 5 min at once: refused
+
+
+def test_on_the_late_shift_on_a_day_is_the_label() -> None:
+    """ "How many runs were on the late shift on Thursday?" (a fresh paraphrase; tuned on it) was refused: "the X
+    shift on" was kept for "the night shift on 3 December" on every label; now only on a night's."""
+    frame = _frame(["early", "late", "early", "late", "late", "early"])
+    late = frame.groupby("traj_id").label.first().eq("late").sum()  # the truth, with pandas
+    ask = Asker(frame)
+    for q in (
+        "How many runs were on the late shift on Monday?",
+        "How many runs during the late shift?",
+    ):
+        a = ask(q)
+        assert a.plan.mode == "late" and a.value == late, q
+    assert (
+        ask("How many runs on the early shift on 30 November?").value
+        == len(frame.traj_id.unique()) - late
+    )
