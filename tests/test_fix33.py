@@ -26,3 +26,18 @@ def test_reach_reads_a_geodataframe_of_stops_in_its_own_crs(small) -> None:
     assert list(got["stop_id"]) == ["A", "B"] and "geometry" not in got.columns
     np.testing.assert_allclose(got["target_lat"], stops["lat"], atol=1e-7)
     assert list(got["reached"]) == list(want["reached"])
+
+
+def test_the_format_hint_names_a_keyword_python_takes(tmp_path) -> None:
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    odd = tmp_path / "trips.dat"  # a CSV under a name that tells nothing
+    odd.write_text("id,time,lat,lon\n" + "".join(f"a,{1772323200 + 10 * i},41.15,{-8.61 + 1e-4 * i}\n" for i in range(5)))  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=r"trajlm\.read\(path, format=\.\.\.\)") as e:
+        trajlm.read(odd)
+    assert "format= in Python" not in str(e.value)  # was: a keyword nothing took
+    got = trajlm.read(odd, format="csv")  # the hint's keyword, taken
+    assert got.height == 5 and got["lat"][0] == pytest.approx(41.15)
+    with pytest.raises(TrajlmInputError, match="unknown format 'cvs'; give one of porto"):
+        trajlm.read(odd, format="cvs")
