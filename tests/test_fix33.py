@@ -41,3 +41,38 @@ def test_the_format_hint_names_a_keyword_python_takes(tmp_path) -> None:
     assert got.height == 5 and got["lat"][0] == pytest.approx(41.15)
     with pytest.raises(TrajlmInputError, match="unknown format 'cvs'; give one of porto"):
         trajlm.read(odd, format="cvs")
+
+
+STAY_T0 = 1772323200
+STAY = pd.DataFrame({"traj_id": "p", "t": [STAY_T0 + 60 * k for k in range(20)],
+                     "lat": [52.37 + (1e-3 * k if k < 6 else 6e-3) for k in range(20)],
+                     "lon": 4.89})  # fmt: skip
+
+
+@pytest.mark.parametrize("iso", [False, True])
+def test_the_servers_shared_pass_says_a_stay_held_an_hour_ahead(small, iso: bool) -> None:
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve.app import create_app
+
+    rows = STAY.assign(t=pd.to_datetime(STAY["t"], unit="s", utc=True).map(pd.Timestamp.isoformat)) if iso else STAY  # fmt: skip
+    with TestClient(create_app(small)) as c:
+        for steps, said in ((60, True), (3, False)):  # 60 one-minute steps: an hour ahead
+            j = c.post("/predict", json={"trajectories": rows.to_dict("records"), "steps": steps}).json()  # fmt: skip
+            ahead = [w for w in j.get("warnings", []) if "h after the last fix" in w]
+            assert len(ahead) == int(said), j.get("warnings")  # was: the stay line alone
+            # ISO times: the pass held the stay but said nothing of it (the rule read no minutes)
+            assert [" end in a stay (" in w for w in j["warnings"]].count(True) == 1
+            assert not said or (
+                "a stay held 1.0 h" in ahead[0] and '"hold_stays": false' in ahead[0]
+            )
+
+
+def test_the_cli_says_a_stay_held_an_hour_ahead(tmp_path) -> None:
+    from reliability_helpers import invoke
+
+    STAY.to_csv(tmp_path / "stay.csv", index=False)
+    r = invoke("predict", "--model", "trajlm-small", "--input", tmp_path / "stay.csv",
+               "--out", tmp_path / "o.csv", "--steps", "60", "--radii", "50,90")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "a stay held 1.0 h after the last fix" in r.output and "--no-hold-stays" in r.output
