@@ -76,3 +76,39 @@ def test_the_cli_says_a_stay_held_an_hour_ahead(tmp_path) -> None:
                "--out", tmp_path / "o.csv", "--steps", "60", "--radii", "50,90")  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "a stay held 1.0 h after the last fix" in r.output and "--no-hold-stays" in r.output
+
+
+def test_predict_input_reads_a_folder_ingest_reads(tmp_path) -> None:
+    import struct
+
+    import polars as pl
+    from helpers import invoke_cli
+
+    from trajlm.data.readers.flight_logs import mavlink_packet
+
+    def position(s: int) -> bytes:
+        p = struct.pack("<IiiiihhhH", 1000, round((-34.93 + s * 1e-4) * 1e7), round(138.6 * 1e7),
+                        60000, 40000, 300, 400, 0, 9000)  # fmt: skip
+        return struct.pack(">Q", (STAY_T0 + 2 * s) * 10**6) + mavlink_packet(33, p, s % 256)
+
+    logs = tmp_path / "flights"
+    logs.mkdir()
+    (logs / "f1.tlog").write_bytes(b"".join(position(s) for s in range(12)))
+    out = tmp_path / "out.csv"
+    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", logs, "--out", out,
+                    "--threads", "1"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-800:]  # was: "not a trajlm store"
+    assert pl.read_csv(out)["lat"].min() > -34.93 + 11e-4 - 1e-6
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("hello\n")
+    r = invoke_cli(
+        ["predict", "--model", "trajlm-small", "--input", empty, "--out", tmp_path / "o2.csv"]
+    )
+    assert r.exit_code == 2 and "not a trajlm store" in r.output and "ingest` reads" in r.output
+    half = tmp_path / "store"  # a damaged store is still said as a store
+    (half / "points").mkdir(parents=True)
+    r = invoke_cli(
+        ["predict", "--model", "trajlm-small", "--input", half, "--out", tmp_path / "o3.csv"]
+    )
+    assert r.exit_code == 2 and "not a trajlm store (no manifest.json" in r.output
