@@ -112,3 +112,41 @@ def test_predict_input_reads_a_folder_ingest_reads(tmp_path) -> None:
         ["predict", "--model", "trajlm-small", "--input", half, "--out", tmp_path / "o3.csv"]
     )
     assert r.exit_code == 2 and "not a trajlm store (no manifest.json" in r.output
+
+
+def _pings(bad: bool = True) -> str:
+    rows = "".join(f"a,{STAY_T0 + 10 * i},41.15,{-8.61 + 1e-4 * i}\n" for i in range(5))
+    return "id,time,lat,lon\n" + rows + ("a,1772323300,91x,-8.6\n" if bad else "")
+
+
+def test_errors_inside_a_packed_folder_name_the_packed_file(tmp_path) -> None:
+    import bz2
+    import lzma
+
+    from trajlm.data.readers import read
+    from trajlm.errors import TrajlmInputError
+
+    days = tmp_path / "days"
+    days.mkdir()
+    (days / "day0.csv.xz").write_bytes(lzma.compress(_pings(bad=False).encode()))
+    (days / "day1.csv.bz2").write_bytes(bz2.compress(_pings().encode()))
+    with pytest.raises(TrajlmInputError, match=r"^days/day1\.csv\.bz2 line 7 field lat") as e:
+        read(days)  # was: "days!day1.csv line 7" (a member of no archive)
+    assert e.value.path == str(days / "day1.csv.bz2") and e.value.line == 7
+    with pytest.raises(TrajlmInputError, match=r"/day1\.csv\.bz2 line 7 field lat"):
+        read(days / "day1.csv.bz2")  # was: "day1.csv.bz2!day1.csv line 7"
+
+
+def test_a_repeated_header_line_is_named_not_counted_as_a_lost_fix(tmp_path) -> None:
+    from trajlm.data.readers import read
+
+    head = "GPS Time, Device Time, Longitude, Latitude,GPS Speed (Meters/second)"
+    rows = [head]
+    for i in range(12):  # Torque Pro: logging restarted into the same file writes its header
+        rows.append(f"Mon Mar 02 07:41:{10 + i:02d} GMT+01:00 2026,02-Mar-2026 07:41:{10 + i:02d}"
+                    f".000,{11.58 + i * 1e-4:.7f},48.14,5.0")  # fmt: skip
+        rows += [head] if i == 5 else []
+    p = tmp_path / "trackLog-2026-Mar-02_07-41-10.csv"
+    p.write_text("\n".join(rows) + "\n")
+    df, report = read(p)
+    assert df.height == 12 and dict(report.dropped) == {"repeated_header": 1}  # was: no_fix 1
