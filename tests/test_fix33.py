@@ -150,3 +150,30 @@ def test_a_repeated_header_line_is_named_not_counted_as_a_lost_fix(tmp_path) -> 
     p.write_text("\n".join(rows) + "\n")
     df, report = read(p)
     assert df.height == 12 and dict(report.dropped) == {"repeated_header": 1}  # was: no_fix 1
+
+
+def _pvt(sec: int, lat_raw: int, lon_raw: int = 85_400_000) -> bytes:
+    import struct
+
+    from trajlm.data.readers.binary_logs import ubx_message
+
+    p = struct.pack("<IHBBBBBBIiBBBBiiiiIIiiiiiIIH", 0, 2026, 6, 15, 7, 10, sec, 0x07, 30, 0, 3,
+                    1, 0, 12, lon_raw, lat_raw, 430000, 410000, 2500, 3500, 0, 0, 0, 8000,
+                    9000000, 400, 800000, 150)  # fmt: skip
+    return ubx_message(0x01, 0x07, p + bytes(92 - len(p)))
+
+
+def test_a_ubx_latitude_out_of_range_is_said_as_such_not_projected(tmp_path) -> None:
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    bad = tmp_path / "bad.ubx"
+    bad.write_bytes(b"".join(_pvt(s, 2**31 - 1) for s in range(6)))  # 214.7 degrees
+    with pytest.raises(TrajlmInputError, match=r"6 of 6 UBX-NAV-PVT epochs hold a position out of range .*NAV-PVT message 1 \(byte 0\): lat 214\.7483647") as e:  # fmt: skip
+        trajlm.read(bad)
+    assert "projected" not in str(e.value) and "CRS" not in str(e.value)  # was: "look projected"
+    good = [_pvt(s, 473_700_000 + 1000 * s) for s in range(8)]
+    (tmp_path / "one.ubx").write_bytes(b"".join(good) + _pvt(9, 2**31 - 1))  # one damaged epoch
+    with pytest.raises(TrajlmInputError, match=r"NAV-PVT message 9 \(byte 800\) field lat: latitude outside"):  # fmt: skip
+        trajlm.read(tmp_path / "one.ubx")  # left to the rows' own check, as before
+    assert trajlm.read(tmp_path / "one.ubx", on_error="skip").height == 8
