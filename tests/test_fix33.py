@@ -1,5 +1,6 @@
 """Session 33 (fix33): badin33's and heldout33's leftovers, each a small general fix
-(docs/reliability.md "Session 33 (fix33)"). Each test failed on main 6a10fe1e."""
+(docs/reliability.md "Session 33 (fix33)"). Each test failed on main 6a10fe1e but the CLI's
+held-ahead one (a guard: the CLI said it already, through TrajLM.predict)."""
 
 from __future__ import annotations
 
