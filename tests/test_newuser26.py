@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from helpers import tiny_model as _model
 from reliability_helpers import invoke
-from test_newuser24_fleet import _model
 from test_pverdict24 import _hist, judged  # noqa: F401 (a module-scoped fixture)
 
 import trajlm

@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from helpers import tiny_model as _model
 from reliability_helpers import invoke
 from test_api_selector import saved  # noqa: F401 (a module-scoped fixture)
-from test_newuser24_fleet import _model
 
 import trajlm
 from trajlm.errors import TrajlmInputError

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pytest
-from test_newuser24_fleet import _model
+from helpers import tiny_model as _model
 
 import trajlm
 from trajlm.data.coerce_pieces import latest_pieces, mover_column

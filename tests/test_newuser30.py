@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from helpers import tiny_model as _model
 from test_httppieces21 import van
-from test_newuser24_fleet import _model
 from test_sogcog import _ship
 
 import trajlm

@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
+from helpers import tiny_model as _model
 from reliability_helpers import invoke
-from test_newuser24_fleet import _model
 
 import trajlm
 from trajlm.data.coerce_pieces import mover_column

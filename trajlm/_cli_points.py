@@ -37,7 +37,7 @@ def read_points(
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.schema import LINE
 
-    if path.is_dir():
+    if path.is_dir() and _store_like(path):
         must_exist(path, option)
         df = read_store_checked(path, option, split).drop("split", strict=False)
         return (df, Layout("polars")) if with_layout else df
@@ -74,8 +74,11 @@ def read_frame(
     import polars as pl
 
     must_exist(path, option)
-    if path.is_dir():
+    if path.is_dir() and _store_like(path):
         return read_store_checked(path, option, split).drop("split", strict=False)
+    if path.is_dir():  # a folder ingest reads (heldout33: .tlog flights were "not a store")
+        with input_errors(path, option, on_error):
+            return _converted(path, option, on_error)
     todo = "give a table with columns traj_id, t (unix seconds), lat, lon"
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
     if on_error == "skip" and path.suffix.lower() in (".parquet", ".csv"):
@@ -129,6 +132,14 @@ def read_frame(
     return df
 
 
+def _store_like(path: Path) -> bool:
+    """Whether the folder is (or was meant as) a trajlm store: one whole, or holding a store's
+    own files (then a damaged store is said as one, not read as a folder of files)."""
+    from trajlm.data.store import STORE_FILES
+
+    return any((path / name).exists() for name in STORE_FILES)
+
+
 def _converted(path: Path, option: str, on_error: str | None):
     """A file only ingest's converters read (DJI .SRT, RTKLIB .pos, XML Spreadsheet 2003,
     workbooks: leftover32; the model commands refused them), read as ``trajlm.read`` reads it;
@@ -138,6 +149,13 @@ def _converted(path: Path, option: str, on_error: str | None):
     try:
         return read_file(path, on_error=on_error or "raise")
     except UnknownFormat:
+        if path.is_dir():
+            raise UserError(
+                f"{option} {path}: not a trajlm store (no manifest.json / points/) and no file "
+                "under it that `trajlm data ingest` reads",
+                hint="create a store with `trajlm data ingest` or `trajlm data synth`, or give "
+                "a folder of track files (.gpx, .plt, .csv, .tlog, ...)",
+            ) from None
         raise UserError(
             f"{option} {path}: expected a store directory, .csv, .parquet or a file "
             "trajlm reads (.gpx, .plt, .json, .srt, .pos, .xlsx, ...)"

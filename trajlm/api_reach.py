@@ -99,6 +99,23 @@ def swapped_targets(targets: np.ndarray, lat: np.ndarray, lon: np.ndarray) -> li
     return out
 
 
+def target_points(to: Any) -> Any:
+    """``to`` as given, but a GeoDataFrame of stops as the frame every model call reads it as
+    (data/geoframes.py: Points in its own CRS, reprojected to lat / lon; fix33: it was refused
+    for lacking lat / lon columns), its other columns kept for the answer."""
+    if not hasattr(to, "geometry") or not hasattr(to, "crs") or not hasattr(to, "columns"):
+        return to
+    from trajlm.data.geoframes import CARRIED, _from_geodataframe
+
+    try:
+        points, _ = _from_geodataframe(to, None, None)
+    except TrajlmInputError as e:
+        raise TrajlmInputError(f"to: {e}", field="to") from None
+    if "lat" not in points.columns:  # LineStrings: vertices, not stops
+        raise TrajlmInputError("to: give the stops as Points, one a row", field="to")
+    return points.drop(columns=[c for c in CARRIED if c in points.columns])
+
+
 def read_targets(to: Any) -> np.ndarray:
     """``to`` as an (n, 2) float array of (lat, lon) in degrees: one (lat, lon) pair, a list of
     pairs, an (n, 2) array or a frame with latitude / longitude columns."""
@@ -165,7 +182,7 @@ class ReachSearch:
     ) -> Any:
         """When each trajectory's predicted path first comes within ``radius_m`` of each point
         of ``to`` (a (lat, lon) pair, a list of pairs or a frame with latitude / longitude
-        columns, e.g. GTFS stops.txt), within ``horizon_s`` seconds of its last fix.
+        columns, e.g. GTFS stops.txt, or a GeoDataFrame of Points in any CRS), within ``horizon_s`` seconds of its last fix.
 
         Reads each mover's latest history as ``predict(latest=True)`` does and asks
         ``predict(seconds_ahead=...)`` every ``step_s`` seconds (default the model's training
@@ -194,6 +211,7 @@ class ReachSearch:
         radius = _number(radius_m, "radius_m")
         horizon = _number(horizon_s, "horizon_s")
         step = None if step_s is None else _number(step_s, "step_s")
+        to = target_points(to)
         targets = read_targets(to)
         train_step = history_interval(self.model)  # type: ignore[attr-defined]
         if not getattr(self.config, "time_query", False) and train_step > 0:  # type: ignore[attr-defined]

@@ -73,6 +73,12 @@ def drop_poor_fixes(df: pl.DataFrame, said: str = "predict") -> pl.DataFrame:
     return out
 
 
+def _seconds(t: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Times as Unix seconds: the server's shared pass holds ISO times as datetimes (fix33:
+    its stays were held by the pass but never said, the stay rule read no minutes in them)."""
+    return t.dt.epoch("us") / 1e6 if dtype.is_temporal() else t.cast(pl.Float64)
+
+
 def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     """One row per trajectory of ``history`` (traj_id, t, lat, lon[, accuracy]) whose last fixes
     are a stay: traj_id, lat, lon (the stay's median), spread_m (its fixes' RMS spread about
@@ -81,6 +87,8 @@ def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
                                  "lat": pl.Float64, "lon": pl.Float64, "spread_m": pl.Float64})  # fmt: skip
     if history.height < 2:
         return empty
+    if "t" in history.columns and history.schema["t"].is_temporal():
+        history = history.with_columns(_seconds(pl.col("t"), history.schema["t"]))
     h = history.sort("traj_id", "t", maintain_order=True).unique(
         ["traj_id", "t"], keep="first", maintain_order=True
     )
@@ -150,22 +158,39 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     api_checks.id_said). TrajLM.predict, SelectorTrajLM.predict and `trajlm predict`'s plain
     checkpoint path all answer through it."""
     out, ids = held_at_stays(out, history)
-    if ids:
-        warn_at_caller(stay_line(ids, said, off))
-        if (ahead := _held_ahead_s(out, history, ids)) > STAY_MEASURED_S:
-            warn_at_caller(  # badin33: 2 h ahead answered with the 5.7-m circle, unsaid
-                f"predict: a stay held {ahead / 3600:.1f} h after the last fix; its std_m and "
-                f"radii were measured on the next {STAY_MEASURED_S / 60:.0f} min of movers "
-                "still staying (stays32): further ahead the mover may have left, and they "
-                f"understate the error; {off} gives the engine's own answer"
-            )
+    for line in stay_lines(out, history, ids, said, off):
+        warn_at_caller(line)
     return out
+
+
+HELD_AHEAD = " after the last fix; its std_m and radii were measured"  # the ahead line's mark
+
+
+def stay_lines(out: pl.DataFrame, history: pl.DataFrame, ids: list,
+               said: Callable[[Any], str] = repr, off: str = OFF_SWITCH) -> list[str]:  # fmt: skip
+    """What every surface says of the trajectories ``ids`` held in ``out``: the stay line, and
+    where one is answered further ahead than a stay's circles were measured, that line too
+    (badin33: 2 h ahead answered with the 5.7-m circle, unsaid; fix33: said by TrajLM.predict
+    only, not by the server's shared pass)."""
+    if not ids:
+        return []
+    lines = [stay_line(ids, said, off)]
+    if (ahead := _held_ahead_s(out, history, ids)) > STAY_MEASURED_S:
+        lines.append(
+            f"predict: a stay held {ahead / 3600:.1f} h{HELD_AHEAD} on the next "
+            f"{STAY_MEASURED_S / 60:.0f} min of movers still staying (stays32): further ahead "
+            f"the mover may have left, and they understate the error; {off} gives the engine's "
+            "own answer"
+        )
+    return lines
 
 
 def _held_ahead_s(out: pl.DataFrame, history: pl.DataFrame, ids: list) -> float:
     """The furthest time ahead of its last fix at which a held trajectory is answered (s)."""
     if "t" not in out.columns or "t" not in history.columns:
         return 0.0
+    out = out.with_columns(_seconds(pl.col("t"), out.schema["t"]))
+    history = history.with_columns(_seconds(pl.col("t"), history.schema["t"]))
     last = history.group_by("traj_id").agg(pl.col("t").max().alias("_last"))
     last = last.with_columns(pl.col("traj_id").cast(out.schema["traj_id"]))
     held = out.filter(
@@ -182,5 +207,6 @@ __all__ = [
     "held_at_stays",
     "hold_stays",
     "stay_line",
+    "stay_lines",
     "stays_at_end",
 ]

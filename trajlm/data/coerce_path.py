@@ -93,7 +93,12 @@ class UnknownFormat(TrajlmInputError):
 
 
 def read_kept(
-    path: Path, columns: Any = None, *, on_error: str = "raise", say_naive: bool = False
+    path: Path,
+    columns: Any = None,
+    *,
+    on_error: str = "raise",
+    say_naive: bool = False,
+    fmt: str | None = None,
 ) -> tuple[Any, Any]:  # -> (pl.DataFrame, DropReport)
     """`readers.read` of `path` keeping the columns ingest keeps beside the position: the fix's
     accuracy / HDOP, a reported speed and course, the owner (vehicle / user), sensors, an
@@ -102,7 +107,8 @@ def read_kept(
     path answered otherwise than the same rows given as a frame. Workbooks, device logs and
     databases are converted first (`sheets_as_csv`, as ingest does) so their headers are read.
     One read for both routes into a frame: a path given to a model call and `trajlm.read`
-    (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it."""
+    (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it;
+    ``fmt``: a reader's name, as ingest's --format (fix33: the hint named a format= nothing took)."""
     from trajlm.data.ingest_columns import keep_label_column, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
@@ -116,7 +122,7 @@ def read_kept(
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: ...`, not the sheet's CSV
             try:
-                fmt = detect_format(paths)
+                fmt = detect_format(paths) if fmt is None else known_format(fmt)
             except TrajlmInputError as e:
                 if sheets is None:  # nothing converted, and no reader knows the file
                     raise UnknownFormat(str(e)) from None
@@ -136,6 +142,17 @@ def read_kept(
     finally:
         if sheets is not None:
             sheets.cleanup()
+
+
+def known_format(fmt: Any) -> str:
+    """``fmt`` if a reader has that name, else one line naming the names (readers.read's
+    ValueError was a traceback)."""
+    from trajlm.data.readers import FORMATS
+
+    if fmt not in FORMATS:
+        raise TrajlmInputError(f"unknown format {fmt!r}; give one of {', '.join(FORMATS)}",
+                               field="format")  # fmt: skip
+    return fmt
 
 
 def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:

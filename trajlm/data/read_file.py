@@ -23,7 +23,9 @@ from trajlm.data.schema import TrajlmInputError
 __all__ = ["UnknownFormat", "read", "read_file"]
 
 
-def read_file(path: str | os.PathLike | bytes, *, on_error: str = "raise") -> pl.DataFrame:
+def read_file(
+    path: str | os.PathLike | bytes, *, format: str | None = None, on_error: str = "raise"
+) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
     ``t`` (Unix seconds; times without a zone read as UTC, said in one warning as ingest says
@@ -32,7 +34,8 @@ def read_file(path: str | os.PathLike | bytes, *, on_error: str = "raise") -> pl
     plate) only ``vehicle_id`` / ``user_id``, which the model calls cut at gaps as ingest does.
     Records a reader cannot use are refused in one line naming file and line
     (``on_error="skip"``: dropped and counted in one warning). Nothing is cleaned or split: that
-    is ingest's (or the model call's gap rule)."""
+    is ingest's (or the model call's gap rule). ``format``: a reader's name where the file's
+    name and content do not tell it (as ingest's --format: ``"csv"``, ``"gpx"``, ...)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -46,7 +49,7 @@ def read_file(path: str | os.PathLike | bytes, *, on_error: str = "raise") -> pl
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
-    df, report = read_kept(path, on_error=on_error, say_naive=True)
+    df, report = read_kept(path, on_error=on_error, say_naive=True, fmt=format)
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
                       "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.llm.calendar import clock
-from trajlm.llm.every_vehicle import all_trips_head, every_head
+from trajlm.llm.every_vehicle import BOUNDS, all_trips_head, every_head
 from trajlm.llm.plan import QueryPlan
 from trajlm.llm.yes_no import head as yes_no_head
 
@@ -98,7 +98,8 @@ class Answer:
                     that_do = f"; the {n} that do:" if self.all_trips[0] and n else ""
                     head = all_trips_head(*self.all_trips) + that_do
                 elif self.yes_no and self.every is not None:
-                    head = every_head(*self.every, n) + (
+                    bounded = any(getattr(self.plan, b) is not None for b in BOUNDS)
+                    head = every_head(*self.every, n, bounded) + (
                         f" (first {len(t)} shown)" if n > len(t) else ""
                     )
                 elif self.yes_no:

@@ -85,12 +85,12 @@ def _any(m: re.Match) -> str:
     return re.sub(_EVERY + "$", "any ", m.group(0), flags=re.I)
 
 
-def every_head(missing: list[str], expected: int, n_trips: int) -> str:
-    """The first line of the answer: yes where none of the ``expected`` vehicles is ``missing``."""
+def every_head(missing: list[str], expected: int, n_trips: int, bounded: bool = False) -> str:
+    """The first line of the answer: yes where none of the ``expected`` vehicles is ``missing``; ``bounded``: the
+    trips asked for meet a bound ("did every van stop": a trip that stopped), so "no such trip"."""
+    such = " such" if bounded else ""
     if not missing:
-        return (
-            f"yes: all {expected} vehicles have trips ({n_trips} trip{'s' if n_trips != 1 else ''})"
-        )
+        return f"yes: all {expected} vehicles have{such} trips ({n_trips} trip{'s' if n_trips != 1 else ''})"
     had = expected - len(missing)
     names = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
-    return f"no: {names} {'has' if len(missing) == 1 else 'have'} no trip ({had} of {expected} vehicles have)"
+    return f"no: {names} {'has' if len(missing) == 1 else 'have'} no{such} trip ({had} of {expected} vehicles have)"

@@ -75,7 +75,9 @@ def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) 
                               flags=re.I)  # fmt: skip
             # "late shift runs", "the early-shift trips" on shift labels early / late (set 33: "late" is a time word
             # the planner keeps, so the label was not read); "the night shift of 3 December" stays a night (nights.py)
-            question = re.sub(rf"\b(?:the\s+|an?\s+)?{re.escape(lab)}[\s-]shifts?\b(?!\s+(?:of|on)\b)",
+            # "on the late shift on Thursday" too (ask33b): only a night's shift "of" / "on" a day is nights.py's
+            night = r"(?!\s+(?:of|on)\b)" if "night" in lab else ""
+            question = re.sub(rf"\b(?:(?:on|in|during)\s+)?(?:the\s+|an?\s+)?{re.escape(lab)}[\s-]shifts?\b{night}",
                               f"labelled {lab}", question, flags=re.I)  # fmt: skip
     road = [x for x in labels if x in _ROAD]
     field = [x for x in labels if x in _FIELD]

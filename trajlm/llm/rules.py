@@ -118,6 +118,23 @@ NO_STOP = (
 )  # "didn't stop for 5 min": not read
 
 
+# "didn't stop for more than 5 minutes", "never stopped longer than 2 min": no stop longer than that (the trip's
+# longest stop at most 5 min; ask33b). "didn't stop for 5 minutes" (no "more than") stays refused: two readings
+_NOT = r"(?:did\s+not|didn'?t|does\s+not|doesn'?t|do\s+not|don'?t|never)"
+NO_STOP_OVER = (
+    rf"\b{_NOT}\s+stop(?:ped|s)?\s+(?:for\s+)?(?:more\s+than|longer\s+than|over)\s+(\d+(?:\.\d+)?)\s*"
+    r"(hours?|hrs|h|minutes?|mins?|seconds?|secs?|s)\b"
+)
+# "did every van stop?", "did VAN-03 stop on Tuesday?": a yes / no question whose verb is "stop" asks for a stop of
+# any length, the complement of "did not stop" (the trip's longest stop > 0 s; fixes are 1 s apart at least)
+_DID_STOP = re.compile(
+    r"^\s*(?:did|does|do|has|have)\b(?!.*\b(?:not|never|n't)\b).*\bstop(?:ped)?\s*\??\s*$"
+    r"|^\s*(?:did|does|do|has|have)\b(?!.*\b(?:not|never|n't)\b).*\bstop(?:ped)?\s+"
+    r"(?:on|at|in|during|between|before|after)\b(?!.*\b(?:for|longer|more|over|than)\b)",
+    re.I,
+)
+
+
 class RulePlanner:
     """``RulePlanner().plan(question)`` -> ``QueryPlan``, or ``CannotAnswer``.
 
@@ -276,8 +293,16 @@ class RulePlanner:
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
+        if m := s.take(
+            NO_STOP_OVER
+        ):  # "didn't stop for more than 5 minutes": the longest stop <= 5 min
+            f["max_stop_s"] = float(m.group(1)) * TIME_UNITS[m.group(2).lower()]
         if s.take(NO_STOP):  # "runs that did not stop (at all)": the longest stop 0 s (set 33)
             f["max_stop_s"] = 0.0
+        elif _DID_STOP.match(asked) and s.take(
+            r"\bstop(?:ped)?\b"
+        ):  # "did every van stop?": a stop at all
+            f["min_stop_s"] = 1.0
         read_boxes(s, f)  # "from box A to box B", "ended in box B" (set 15)
         read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
         read_space(s, f, self.area)  # boxes, points, radii, places (space.py)

@@ -3,7 +3,9 @@
 A word the planner does not know is replaced by the one known word it is a typo of, for the
 typos that seldom spell another English word (``mend_word``): a missing apostrophe ("whats"),
 a doubled consonant ("tripps"), two neighbouring letters swapped ("hwo"), a dropped vowel
-("avrage"). Two candidates: left as it is (the planner then refuses it as unknown). A wrong
+("avrage"; beside another vowel only in a word of 6+ letters: "lunch" is no "launch"). Two candidates: left as it
+is (the planner then refuses it as unknown). A real English word is never mended into another: the audit's
+(``REAL_WORDS``: "form" is no "from") and a known word with an ending ("plans"). A wrong
 letter is never guessed: "short" is not "sort", "waking" not "walking" (``difflib`` at a
 0.85 ratio guesses 160 of the 3,653 words of the other docs pages into another word, these
 classes 4; ``trajlm/llm/typo_audit.py``). Numbers, ids and words joined to digits or dashes
@@ -53,6 +55,18 @@ def vocabulary(words: Iterable[str], patterns: Iterable[str]) -> frozenset[str]:
     return frozenset(w for w in out if len(w) >= 2)
 
 
+# real English words one slip away from a planner's word, found by ``typo_audit`` over the docs (session 33,
+# ask33b): "exits" is no "exist", "form" no "from"; each is refused as not understood, named as the asker wrote it
+REAL_WORDS = frozenset("exits files form plans summaries".split())
+
+
+def _inflected(word: str, vocab: frozenset[str]) -> bool:
+    """``word`` is a known word with an ending ("plans": plan + s), so a real word, not a slip ("planes")."""
+    return any(
+        word.endswith(end) and word[: -len(end)] in vocab for end in ("s", "es", "ed", "ing")
+    )
+
+
 def _swapped(word: str) -> Iterable[str]:
     for i in range(1, len(word) - 1):  # the first letter is seldom the slip
         if word[i] != word[i + 1]:
@@ -69,18 +83,25 @@ def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozense
     Only the typos that rarely make another English word are mended: a missing apostrophe
     ("whats"), a doubled consonant in a word of 5+ letters ("tripps"; not "moon", "off"), two neighbouring
     letters swapped, not the first ("hwo"), a
-    dropped vowel in a word of 5+ letters ("avrage") or of 4 without any vowel ("trps"); into a word of 3 letters or fewer only
+    dropped vowel in a word of 5+ letters ("avrage"; beside another vowel only in 6+: "duraton", not "lunch" /
+    launch) or of 4 without any vowel ("trps"); into a word of 3 letters or fewer only
     when it is in ``short`` ("how", not "mon" or "sat"). A wrong letter ("short" / "sort",
-    "waking" / "walking") is never guessed."""
+    "waking" / "walking") is never guessed, nor a real word: one of ``REAL_WORDS`` or a known word with an
+    ending ("plans" is no "planes")."""
     fixes = [
         {word[:i] + "'" + word[i:] for i in range(1, len(word))},
         {word[:i] + word[i + 1 :] for i in range(1, len(word))
          if word[i] == word[i - 1] and word[i] not in "aeiou" and len(word) >= 5},  # not moon, off
         set(_swapped(word)),
-        {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"}
+        {word[:i] + v + word[i:] for i in range(1, len(word)) for v in "aeiou"
+         if len(word) >= 6 or (word[i - 1] not in "aeiou" and word[i] not in "aeiou")}
         if len(word) >= 5 or (len(word) == 4 and not set(word) & set("aeiouy"))
         else set(),  # "trps": 4 letters without a vowel are no English word ("plan" is)
     ]  # fmt: skip
+    # a short word with one vowel of a pair dropped is mostly a word itself ("lunch" / launch, "trans" / trains,
+    # "plan" / plain): a vowel beside a vowel is guessed in a word of 6+ letters only ("duraton", "betwen")
+    if not fixes[0] & vocab and (word in REAL_WORDS or _inflected(word, vocab)):
+        return None  # "plans" (plan + s) is no slip of planes; "whats" is still what's
     for options in fixes:
         options = {w for w in options & vocab if len(w) > 3 or w in short}
         if (got := _one(options)) is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from trajlm.api_stays import OFF_SWITCH, held_at_stays, stay_line
+from trajlm.api_stays import HELD_AHEAD, OFF_SWITCH, held_at_stays, stay_lines
 
 HTTP_OFF = '"hold_stays": false'  # the request field that gives the rollout
 
@@ -20,10 +20,12 @@ def said_stays(out: pl.DataFrame, history: pl.DataFrame, lines: list[str]
                ) -> tuple[pl.DataFrame, list[str]]:  # fmt: skip
     """``out`` (canonical rows of one request) with its stays held (again: positions and std_m
     as the model call held them; radii added since, the stay's own) and ``lines`` with the stay
-    line where the call's own lines lack it."""
+    lines (api_stays.stay_lines) where the call's own lines lack them."""
     out, ids = held_at_stays(out, history)
-    if ids and not any(" end in a stay (" in line for line in lines):
-        lines = [*lines, stay_line(ids, off=HTTP_OFF)]
+    for line in stay_lines(out, history, ids, off=HTTP_OFF):  # fix33: the ahead line too
+        mark = HELD_AHEAD if HELD_AHEAD in line else " end in a stay ("
+        if not any(mark in said for said in lines):
+            lines = [*lines, line]
     return out, lines
 
 

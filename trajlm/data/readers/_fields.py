@@ -129,7 +129,27 @@ def split_fields(
             line=int(raw["_line"][0]),
         )
     parsed = parsed.with_columns(raw["_file"], raw["_line"], raw["_open"])
-    return check_open_line(parsed, names[-1], ctx, whole_files).drop("_open")
+    return check_open_line(_without_headers(parsed, names, ctx), names[-1], ctx,
+                           whole_files).drop("_open")  # fmt: skip
+
+
+REPEATED_HEADER = "repeated_header"
+
+
+def _without_headers(parsed: pl.DataFrame, names: list[str], ctx: Ctx) -> pl.DataFrame:
+    """``parsed`` without the lines that repeat the header (a logger restarted into the same
+    file: Torque Pro; concatenated exports), counted as ``repeated_header`` in both modes
+    (fix33: they were counted as dropped ``no_fix`` rows, as if a fix had been lost)."""
+    same = [pl.col(n).str.strip_chars() == n.strip() for n in names if n.strip()]
+    if not same or len(parsed) == 0:
+        return parsed
+    header = pl.all_horizontal(same).fill_null(False)
+    n = int(parsed.select(header.sum()).item())
+    if n:
+        ctx.report.rows_in += n
+        ctx.report.drop(REPEATED_HEADER, n)
+        parsed = parsed.filter(~header)
+    return parsed
 
 
 csv.field_size_limit(sys.maxsize)  # a 10 MB POLYLINE is one legitimate field

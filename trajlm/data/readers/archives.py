@@ -128,6 +128,9 @@ def member_error(e: TrajlmInputError, tmp: tempfile.TemporaryDirectory | None) -
     if found is None:
         return e
     archive, member = found
+    if packed := getattr(tmp, "packed", {}).get(Path(str(e.path))):  # a .bz2 / .xz unpacked
+        said = f" line {e.line}" if e.line else ""  # the packed file's own text line
+        return _renamed(e, packed, said, str(packed), e.line)
     if src := getattr(tmp, "sources", {}).get(Path(str(e.path))):
         log, lines = src  # a converted log (device_logs.as_csv): its own line, not the CSV's
         if not e.line or e.line <= len(lines):
@@ -208,6 +211,8 @@ def _source_names(tmp: tempfile.TemporaryDirectory) -> dict[str, str]:
                 continue
             if log := getattr(tmp, "sources", {}).get(f):
                 shown[f.name] = log[0].name  # a converted log: the log, not its folder
+            elif packed := getattr(tmp, "packed", {}).get(f):
+                shown[f.name] = packed.name  # a .bz2 / .xz: the packed file (fix33)
             else:
                 member = f.relative_to(into).as_posix()
                 one = f.stem == source.stem and f.parent == into  # the one file it converts to

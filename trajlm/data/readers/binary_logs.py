@@ -133,8 +133,28 @@ def ubx_as_csv(path: Path, out: Path) -> list[str]:
             path=path,
             hint="log again with a sky view until the receiver reports a 3D fix",
         )
+    _degrees_in_range(rows, where, path)
     write_csv(out, list(_PVT_HEADER), rows)
     return where
+
+
+def _degrees_in_range(rows: list[list[str]], where: list[str], path: Path) -> None:
+    """Refuse a log whose NAV-PVT positions are mostly beyond +-90 / +-180 degrees: fields of
+    1e-7 degrees by definition, so damaged records or another message under NAV-PVT's id, never
+    projected metres (fix33: the CSV check said "they look projected", and to name a CRS).
+    A few such epochs among good ones are left to the rows' own range check (one line each)."""
+    fixes = [(k, float(r[1]), float(r[2])) for k, r in enumerate(rows) if r[1]]
+    out = [(k, la, lo) for k, la, lo in fixes if abs(la) > 90 or abs(lo) > 180]
+    if fixes and len(out) > len(fixes) / 2:
+        k, la, lo = out[0]
+        raise TrajlmInputError(
+            f"{len(out):,} of {len(fixes):,} UBX-NAV-PVT epochs hold a position out of range "
+            f"for NAV-PVT's 1e-7-degree fields (first: {where[k + 1]}: lat {la:.7f}, lon "
+            f"{lo:.7f}; latitude is within +-90, longitude +-180): the records are damaged or "
+            "not NAV-PVT",
+            path=path,
+            hint="copy the log from the receiver again; check its firmware's UBX protocol",
+        )
 
 
 # -- Wialon WLN -----------------------------------------------------------------------------

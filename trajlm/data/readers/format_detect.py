@@ -132,8 +132,8 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError(
                 what,
                 path=p,
-                hint="pass --format (format= in Python): porto, geolife, ais, gpx, tdrive, csv, "
-                "parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
+                hint="pass --format (in Python: trajlm.read(path, format=...), then give its "
+                "frame): porto, geolife, ais, gpx, tdrive, csv, parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
                 "tcx, sml (Suunto), nmea, fit, igc, ozi, aivdm (raw AIS), queclink (@Track "
                 "+RESP reports) or gtfs_rt (GTFS-realtime "
                 ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow; others: "

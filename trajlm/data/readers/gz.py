@@ -171,10 +171,13 @@ def has_packed(folder: Path) -> bool:
     )
 
 
-def unpack_folder(folder: Path, into: Path, limits: ReadLimits | None = None) -> Path:
+def unpack_folder(
+    folder: Path, into: Path, limits: ReadLimits | None = None, unpacked: dict | None = None
+) -> Path:
     """`folder` mirrored at `into/<folder name>` (the path returned): each `.bz2` / `.xz` file
     unpacked beside its relatives, every other file linked, so a portal's folder of daily
-    `pings-2026-01-19.csv.bz2` reads as a folder of CSVs."""
+    `pings-2026-01-19.csv.bz2` reads as a folder of CSVs. `unpacked`: filled with {unpacked
+    file: the packed file}, so errors name the user's file."""
     root = into / folder.name
     for p in sorted(folder.rglob("*")):
         if not p.is_file():
@@ -182,7 +185,9 @@ def unpack_folder(folder: Path, into: Path, limits: ReadLimits | None = None) ->
         at = root / p.relative_to(folder).parent
         at.mkdir(parents=True, exist_ok=True)
         if p.suffix.lower() in UNPACKED:
-            unpack(p, at, limits)
+            out = unpack(p, at, limits)
+            if unpacked is not None:
+                unpacked[out] = p
         else:
             (at / p.name).symlink_to(p.resolve())
     return root

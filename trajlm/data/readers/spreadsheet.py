@@ -148,14 +148,18 @@ def layer_of(columns: object) -> str | None:
 
 def _unpacked(p: Path, folder: bool, tmp: tempfile.TemporaryDirectory, n: int) -> Path:
     """A `.bz2` / `.xz` file (or a folder holding them: mirrored) unpacked into `tmp` (gz.py);
-    errors then name the user's file (`pings.csv.bz2!pings.csv`) or folder (`days!day1.csv`)."""
+    errors then name the user's packed file (`days/day1.csv.bz2 line 7`; fix33: they named
+    `days!day1.csv`, a member of no archive), through `tmp.packed` (archives.member_error)."""
     packed = Path(tmp.name) / f"{n}.unpacked"
     packed.mkdir(parents=True)
+    names: dict[Path, Path] = {}
     try:
-        got = unpack_folder(p, packed) if folder else unpack(p, packed)
+        got = unpack_folder(p, packed, unpacked=names) if folder else unpack(p, packed)
     except BaseException:  # the folder removed now, not left to the garbage collector
         tmp.cleanup()
         raise
+    names = names if folder else {got: p}
+    tmp.packed = {**getattr(tmp, "packed", {}), **names}  # type: ignore[attr-defined]
     tmp.archives = {**getattr(tmp, "archives", {}), (got if folder else packed): p}  # type: ignore[attr-defined]
     return got
 
