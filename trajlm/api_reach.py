@@ -182,7 +182,8 @@ class ReachSearch:
     ) -> Any:
         """When each trajectory's predicted path first comes within ``radius_m`` of each point
         of ``to`` (a (lat, lon) pair, a list of pairs or a frame with latitude / longitude
-        columns, e.g. GTFS stops.txt, or a GeoDataFrame of Points in any CRS), within ``horizon_s`` seconds of its last fix.
+        columns, e.g. GTFS stops.txt, or a GeoDataFrame of Points in any CRS), within
+        ``horizon_s`` seconds of its last fix.
 
         Reads each mover's latest history as ``predict(latest=True)`` does and asks
         ``predict(seconds_ahead=...)`` every ``step_s`` seconds (default the model's training

@@ -293,15 +293,13 @@ class RulePlanner:
         while s.take(ONLY):  # "only" before a filter: read as nothing
             pass
         self._ids(s, f)
-        if m := s.take(
-            NO_STOP_OVER
-        ):  # "didn't stop for more than 5 minutes": the longest stop <= 5 min
+        # "didn't stop for more than 5 minutes": the longest stop <= 5 min (ask33b)
+        if m := s.take(NO_STOP_OVER):
             f["max_stop_s"] = float(m.group(1)) * TIME_UNITS[m.group(2).lower()]
         if s.take(NO_STOP):  # "runs that did not stop (at all)": the longest stop 0 s (set 33)
             f["max_stop_s"] = 0.0
-        elif _DID_STOP.match(asked) and s.take(
-            r"\bstop(?:ped)?\b"
-        ):  # "did every van stop?": a stop at all
+        # "did every van stop?": a stop at all (ask33b)
+        elif _DID_STOP.match(asked) and s.take(r"\bstop(?:ped)?\b"):
             f["min_stop_s"] = 1.0
         read_boxes(s, f)  # "from box A to box B", "ended in box B" (set 15)
         read_endpoints(s, f, lambda text: place_key(text, self.area))  # "started near X" (set 14)
