@@ -20,7 +20,7 @@ CORPUS=${CORPUS:-$O/corpus}
 PORTO=${PORTO:-/tmp/stores/porto}
 STEPS=${STEPS:-1200}
 FT_SEEDS=${FT_SEEDS:-0 1 2}
-RECIPE=scripts/premise33/pretrain_model_akima.toml
+RECIPE=${RECIPE:-scripts/premise33/pretrain_model_akima.toml}  # pretrain_model_auto.toml: the post-hoc look
 mkdir -p "$O"
 
 finetune() {  # finetune INIT OUT SEED REFIT: one random-50 % recovery fine-tune (skipped when done)
