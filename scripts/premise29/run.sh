@@ -23,6 +23,7 @@ LR=${LR:-5e-4}
 FT_SEEDS=${FT_SEEDS:-0 1 2}
 PRE_SEEDS=${*:-1 2}
 mkdir -p "$O"
+source scripts/premise29/shared_scratch.sh
 
 finetune() {  # finetune INIT OUT SEED REFIT: one recovery fine-tune (skipped when it exists)
     [ -f "$2/best/model.safetensors" ] && return 0
@@ -39,10 +40,7 @@ for k in $PRE_SEEDS; do
             > "$O/pre_seed$k.log" 2>&1
         echo "pretraining seed $k done $(date -u +%H:%M:%S)"
     fi
-    ref=$O/scratch_config.json  # the architecture the shared scratch arm was built from
-    [ -f "$ref" ] || jq -S 'del(.trajlm_version)' "$PRE/best/config.json" > "$ref"
-    cmp <(jq -S 'del(.trajlm_version)' "$PRE/best/config.json") "$ref" \
-        || { echo "seed $k: config.json differs from the scratch arm's; not sharing it"; exit 1; }
+    check_shared_scratch "$PRE/best" "$O" "$k"
     for s in $FT_SEEDS; do
         init=$O/init_porto_s$s  # a random init of the architecture, Porto's scales
         [ -e "$init/model.safetensors" ] \
