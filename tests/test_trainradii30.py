@@ -68,6 +68,7 @@ def test_a_tiny_val_keeps_the_pooled_factors_and_says_so(tmp_path):
     best = tmp_path / "best"
     best.mkdir()
     (best / RADII_FILE).write_text("{}")  # a stale fit: removed, not left to answer
+    (tmp_path / ".trajlm").write_text("")  # a run's folder (its marker): its stale fit goes
     got = fit_run_radii(LastFix(), track("a", 40), best)  # 4 windows x 5 steps: 20 answers
     assert got["radii"].startswith("kept the pooled factors") and f"{MIN_N} answers" in got["radii"]
     assert "20 scored answer(s) on 1 trip(s)" in got["radii"]

@@ -129,6 +129,7 @@ def test_a_tiny_val_writes_none_says_why_and_removes_a_stale_file(tmp_path):
     best = tmp_path / "best"
     best.mkdir()
     (best / RECOVER_RADII_FILE).write_text("{}")  # a stale fit: removed, not left to answer
+    (tmp_path / ".trajlm").write_text("")  # a run's folder (its marker): its stale fit goes
     got = fit_run_recover_radii(Linear(), track("a", 12, 1.0), best, min_trips=0)  # MIN_N's line
     assert (
         got["recover_radii"].startswith("none fitted") and f"{MIN_N} points" in got["recover_radii"]

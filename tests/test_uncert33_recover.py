@@ -46,6 +46,7 @@ def test_the_floor_counts_trips_of_three_fixes_and_fits_from_it(tmp_path):
     best.mkdir()
     (best / "model.safetensors").write_bytes(b"weights")
     (best / RECOVER_RADII_FILE).write_text("{}")  # a stale fit: removed, not left to answer
+    (tmp_path / ".trajlm").write_text("")  # a run's folder (its marker): its stale fit goes
     got = fit_run_recover_radii(Linear(), below, best)
     line = got["recover_radii"]
     assert line.startswith("none fitted") and "\n" not in line

@@ -45,6 +45,7 @@ from trajlm.eval.radii_bins import (
     seconds,
 )
 from trajlm.eval.spread_radii import RADIUS_FACTORS
+from trajlm.eval.weights_stamp import remove_stamped
 
 LEVELS = (50, 90, 95)
 NOTE = "fitted on the run's own val split at the end of trajlm train (eval/run_radii.py)"
@@ -124,7 +125,7 @@ def fit_run_radii(lm: Any, val: pl.DataFrame, directory: str | Path) -> dict[str
     start = time.perf_counter()
     bins, why = fit_from_answers(val_answers(lm, val))
     if bins is None:
-        (Path(directory) / RADII_FILE).unlink(missing_ok=True)
+        remove_stamped(Path(directory) / RADII_FILE)
         f = RADIUS_FACTORS
         line = f"kept the pooled factors (r50 = {f[50]}, r90 = {f[90]} x std_m): {why}"
     else:

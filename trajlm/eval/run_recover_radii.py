@@ -59,6 +59,7 @@ from trajlm.eval.recover_spread import (
     fit_recover_spread,
     gap_features,
 )
+from trajlm.eval.weights_stamp import remove_stamped
 
 TRIPS = 40  # val trips read: trajlm-small's first file read 40 a store (uncert28)
 # val trips (of >= 3 fixes) a run needs before `trajlm train` fits its own file (uncert33: the
@@ -179,14 +180,14 @@ def fit_run_recover_radii(lm: Any, val: pl.DataFrame, directory: str | Path,
     start = time.perf_counter()
     n = val_trips(val)
     if n < min_trips:
-        (Path(directory) / RECOVER_RADII_FILE).unlink(missing_ok=True)
+        remove_stamped(Path(directory) / RECOVER_RADII_FILE)
         line = (f"none fitted, recover(radii=) is refused for this run: val has {n} trip(s) of 3 "
                 f"or more fixes, fewer than the {min_trips} a run's own recovery radii need to "
                 "hold on other trips (session 33)")  # fmt: skip
         return {"recover_radii": line, "recover_radii_s": round(time.perf_counter() - start, 1)}
     spread, why = fit_from_recover_answers(recover_answers(lm, val))
     if spread is None:
-        (Path(directory) / RECOVER_RADII_FILE).unlink(missing_ok=True)
+        remove_stamped(Path(directory) / RECOVER_RADII_FILE)
         line = f"none fitted, recover(radii=) is refused for this run: {why}"
     else:
         path = save_run_recover_radii(spread, directory)

@@ -16,10 +16,43 @@ from pathlib import Path
 from typing import Any
 
 
+def check_replaceable(path: Path) -> None:
+    """A fit may replace or remove ``path`` only where it is a run's: absent, inside a `trajlm
+    train` run (its marker in the folder or, for RUN/best, its parent) or stamped by an earlier
+    fit. An unstamped file elsewhere is shipped (a copied trajlm-small's) or hand-made: refused,
+    nothing changed (review33: a fit on a copied checkpoint with too few val trips removed the
+    shipped recover_radii.json)."""
+    from trajlm._safety import MARKER
+    from trajlm.errors import OutputExistsError
+
+    if not path.exists() or any((d / MARKER).exists() for d in (path.parent, path.parent.parent)):
+        return
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError):
+        doc = None
+    if isinstance(doc, dict) and "weights_sha1" in doc:
+        return
+    raise OutputExistsError(
+        f"{path} holds radii no run fitted (no weights stamp: shipped or written by hand): "
+        "not replaced or removed",
+        hint="fit into a `trajlm train` run folder, or a copy of the checkpoint without that file",
+    )
+
+
+def remove_stamped(path: Path) -> None:
+    """Remove a run fit's stale ``path`` (``check_replaceable``'s rule: never a shipped file)."""
+    check_replaceable(path)
+    path.unlink(missing_ok=True)
+
+
 def save_stamped(doc: dict, path: Path) -> Path:
-    """``doc`` as JSON at ``path`` (atomically), stamped with the SHA-1 of the weights beside it."""
+    """``doc`` as JSON at ``path`` (atomically), stamped with the SHA-1 of the weights beside it;
+    an unstamped file outside a run is refused (``check_replaceable``)."""
     from trajlm.eval.val_verdict import weights_sha1
     from trajlm.model.weights import atomic_write
+
+    check_replaceable(path)
 
     text = json.dumps({**doc, "weights_sha1": weights_sha1(path.parent)}, indent=1) + "\n"
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
@@ -43,4 +76,4 @@ def stamped_for_other_weights(doc: Any, path: Path, then: str, stacklevel: int) 
     return True
 
 
-__all__ = ["save_stamped", "stamped_for_other_weights"]
+__all__ = ["check_replaceable", "remove_stamped", "save_stamped", "stamped_for_other_weights"]

@@ -1,0 +1,44 @@
+"""The lead's session-33 fix (review33's finding): a run's radii fit never removes or replaces a
+radii file it did not write, outside a run folder (a copied trajlm-small's shipped file)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from trajlm._safety import MARKER
+from trajlm.errors import OutputExistsError
+from trajlm.eval.run_recover_radii import RECOVER_RADII_FILE, fit_run_recover_radii
+
+SHIPPED = Path("trajlm/checkpoints/trajlm-small") / RECOVER_RADII_FILE
+
+
+def _val(n_trips: int) -> pl.DataFrame:  # too few trips for a fit: the removal path
+    return pl.DataFrame({"traj_id": [f"t{k // 4}" for k in range(4 * n_trips)],
+                         "lat": [41.0] * (4 * n_trips), "lon": [-8.0] * (4 * n_trips)})  # fmt: skip
+
+
+def test_a_copied_checkpoints_shipped_file_is_kept(tmp_path: Path) -> None:
+    shutil.copy(SHIPPED, tmp_path / RECOVER_RADII_FILE)
+    before = (tmp_path / RECOVER_RADII_FILE).read_bytes()
+    with pytest.raises(OutputExistsError, match="no run fitted"):
+        fit_run_recover_radii(None, _val(3), tmp_path)
+    assert (tmp_path / RECOVER_RADII_FILE).read_bytes() == before
+
+
+@pytest.mark.parametrize("where", ["run", "best", "stamped"])
+def test_a_runs_stale_file_is_still_removed(tmp_path: Path, where: str) -> None:
+    d = tmp_path / "best" if where == "best" else tmp_path
+    d.mkdir(exist_ok=True)
+    doc = json.loads(SHIPPED.read_text())
+    if where == "stamped":
+        doc["weights_sha1"] = "0" * 40  # an earlier fit's file
+    else:
+        (tmp_path / MARKER).write_text("")
+    (d / RECOVER_RADII_FILE).write_text(json.dumps(doc))
+    got = fit_run_recover_radii(None, _val(3), d)
+    assert "none fitted" in got["recover_radii"] and not (d / RECOVER_RADII_FILE).exists()
