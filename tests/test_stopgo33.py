@@ -1,19 +1,12 @@
 """scripts/stopgo33/measure.py: the cut rule and the two baselines it scores the model against."""
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts/stopgo33/measure.py"
+from helpers import load_script
 
 
 def _measure():
-    spec = importlib.util.spec_from_file_location("stopgo33_measure", SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("stopgo33", "measure.py")
 
 
 def test_cuts_start_after_history_leave_the_longest_horizon_and_are_capped():
