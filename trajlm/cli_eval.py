@@ -189,6 +189,7 @@ def run_eval_command(
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
     from trajlm.data.store import load_manifest, store_zone
+    from trajlm.eval.eval_progress import say
 
     task = canonical_task(task)  # travel_time -> tte, modes -> classify (the README's names)
     io.choice(task, ALL_TASKS, "--task")
@@ -241,6 +242,7 @@ def run_eval_command(
         graph = network_from_spec(spec)
         roads = [ShortestPathRecovery(graph)]
     predictors = build_predictors(task, models, context, graph, fallback=fallback)
+    say(f"reading --data {data}")
     df = io.read_store_checked(data, "--data")
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
@@ -322,6 +324,7 @@ def run_eval_command(
         if task == "tte" and fallback:  # session 22: "MODEL (val-checked: ENGINE)" rows
             scored = [*scored, *val_checked_rows(predictors, df, store_zone(data))]
         if task == "predict" and fallback:  # session 24: the run's saved prediction verdict
+            say("the models' val-checked rows (each run's saved prediction verdict)")
             one = df.filter(df["split"] == "test") if n_windows == 1 else None
             scored = [*scored, *val_checked_predict_rows(predictors, models, one,
                                                          bool(horizons or at_report_times),

@@ -108,14 +108,17 @@ def evaluate(
     if seeds is not None and seeds > 1 and task in ("predict", "tte"):
         io.warn(f"--seeds {seeds} has no effect on --task {task} (deterministic: one row per "
                 "--model); repeat --model with runs of several training seeds for a spread")  # fmt: skip
+    from trajlm.eval.eval_progress import plain_lines
+
     seeds = 3 if seeds is None else seeds
-    run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
-                     overwrite=overwrite, threads=threads, shifts=shift,
-                     holdout_by=holdout_by, context=context, network=network,
-                     score_on=score_on, classes=classes, horizon_s=horizon_s,
-                     max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
-                     save_verdict=save_verdict, at_report_times=at_report_times,
-                     windows=windows, lm_class=TrajLM)  # fmt: skip
+    with plain_lines():  # off a terminal: `eval: STEP (T s)` lines (scale33)
+        run_eval_command(task, data, model, seeds, out, console, split_by=split_by,
+                         overwrite=overwrite, threads=threads, shifts=shift,
+                         holdout_by=holdout_by, context=context, network=network,
+                         score_on=score_on, classes=classes, horizon_s=horizon_s,
+                         max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
+                         save_verdict=save_verdict, at_report_times=at_report_times,
+                         windows=windows, lm_class=TrajLM)  # fmt: skip
 
 
 __all__ = ["evaluate"]

@@ -54,6 +54,7 @@ from trajlm.data.store import (
 )
 
 STATS_MAX_POINTS = 1_000_000  # train points NormStats is fit on (all of them below this)
+STATS_COLUMNS = ("traj_id", "t", "lat", "lon")  # what NormStats.fit reads
 
 
 class StoreStreamWriter:
@@ -221,8 +222,12 @@ class StoreStreamWriter:
                 pq.write_table(part.to_arrow(), folder / name, compression="zstd",
                                row_group_size=ROW_GROUP_ROWS)  # fmt: skip
                 files[s].append(name)
-                if s == "train":
-                    sample.append(part.filter(pl.col("traj_id").is_in(sample_ids)))
+                if s == "train":  # the columns NormStats.fit reads only (scale33: all of
+                    # them held ~1 M rows of every column, the peak of a wide fleet's ingest)
+                    sample.append(
+                        part.select(STATS_COLUMNS).filter(pl.col("traj_id").is_in(sample_ids))
+                    )
+                del part  # not alive while the next part file is read and sorted (scale33)
                 shutil.rmtree(buckets / f"{s}-{k:06d}", ignore_errors=True)
             if s == "train":
                 if sizes[s]["n_points"] == 0:

@@ -26,6 +26,7 @@ from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.eval_models import as_task_models, check_run_args
+from trajlm.eval.eval_progress import say
 from trajlm.eval.few_scored import warn_few_scored
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.predict_windows import parse_windows
@@ -163,6 +164,7 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
     """Score every method on every task variant (one per seed); rows of mean and std."""
     rows = []
     for m in methods:
+        say(f"scoring {m.name}, {setting}")  # off a terminal, when the CLI asks (scale33)
         runs, times = zip(*(_timed(score, m, tk) for tk in tasks), strict=True)
         per = [r.pop("_per_traj") for r in runs if "_per_traj" in r]
         counts = [r.pop("_traj_n") for r in runs if "_traj_n" in r]
@@ -290,6 +292,8 @@ def run_eval(
                 ]
             )
         else:
+            say(f"tuning the kNN baselines on val ({len(val_task.lengths):,} trajectories; "
+                f"train: {len(train):,} points)")  # fmt: skip
             (knn, scores), fits[B.KNNContinuation.name] = _timed(tune_knn, train, val_task, proj)
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
                                 "n_windows": knn.n_windows_, "val_ade_m": scores,
@@ -297,6 +301,7 @@ def run_eval(
             ests.append(knn)
             # the place-aware kNN (docs/candidates.md): where the road at this place decides the
             # next move it can beat plain kNN, so it is a baseline a model must face too
+            say("tuning the place-aware kNN on val")
             (place, pscores), fits[PlaceKNNContinuation.name] = _timed(
                 tune_place_knn, train, val_task, proj, knn.history
             )
@@ -365,6 +370,7 @@ def run_eval(
         ests = [B.DistanceOverMeanSpeed(), B.LinearRegressionTTE(tz=tz),
                 B.GradientBoostingTTE(tz=tz)]  # fmt: skip
         for e in ests:
+            say(f"fitting {e.name} on train ({len(train):,} points)")
             fits[e.name] = _timed(e.fit, train)[1]
         params[ests[0].name] = {"speed_mps": ests[0].speed_mps_}
         methods = [_Projected(e, proj) for e in ests]
