@@ -1,0 +1,66 @@
+"""Session 33 (fix33b): session 33's silent leftovers (newuser33, fix33, dispatch33), each a
+small general fix. docs/reliability.md "Session 33 (fix33b)"."""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+M_PER_DEG = 6_371_008.8 * math.pi / 180
+LAT0, LON0 = 45.76, 4.84
+M_LON = M_PER_DEG * math.cos(math.radians(LAT0))
+T0 = pd.Timestamp("2026-12-07 09:00", tz="UTC")
+VANS, STOPS_EACH = 30, 3
+
+
+def van_rows(van: int, name: str, start: pd.Timestamp, n: int) -> pd.DataFrame:
+    """Van ``van`` east along its own street (1 km north of the last van's) at 10 m/s."""
+    return pd.DataFrame({"van_id": name, "timestamp": [start + pd.Timedelta(seconds=15 * i)
+                                                       for i in range(n)],
+                         "lat": LAT0 + van * 1000 / M_PER_DEG,
+                         "lon": LON0 + 150 * np.arange(n) / M_LON})  # fmt: skip
+
+
+def fleet() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(today's feed: 30 vans, 20 fixes each; last week: 3 days of each van's whole street;
+    the stops: 3 per van on its own street ahead of it, keyed by van_id)."""
+    feed = pd.concat([van_rows(v, f"van{v:02d}", T0, 20) for v in range(VANS)])
+    past = pd.concat([van_rows(v, f"van{v:02d}-d{d}", T0 - pd.Timedelta(days=d), 60)
+                      for v in range(VANS) for d in (1, 2, 3)])  # fmt: skip
+    end = LON0 + 150 * 19 / M_LON
+    stops = pd.DataFrame([{"van_id": f"van{v:02d}", "stop_id": f"S{v:02d}-{k}",
+                           "lat": LAT0 + v * 1000 / M_PER_DEG, "lon": end + 600 * (k + 1) / M_LON}
+                          for v in range(VANS) for k in range(STOPS_EACH)])  # fmt: skip
+    return feed, past, stops
+
+
+def test_keyed_reach_searches_each_vans_own_stops_only(trajlm_small, monkeypatch):
+    """dispatch33 left: keyed targets were searched for every (van, stop) pair (30 x 90 per
+    past path) and then filtered. Now only each van's own 3 are; the answers are the same as
+    the unkeyed call's own-van rows."""
+    from trajlm.api_reach_route import RouteMemory
+
+    feed, past, stops = fleet()
+    memory = RouteMemory.read(past)
+    searched = []
+    ahead = RouteMemory.ahead
+
+    def counting(self, trip, j, targets, *a, **k):
+        searched.append(len(targets))
+        return ahead(self, trip, j, targets, *a, **k)
+
+    monkeypatch.setattr(RouteMemory, "ahead", counting)
+    keyed = trajlm_small.reach(feed, to=stops, memory=memory, radius_m=50, horizon_s=600)
+    pairs, calls = sum(searched), len(searched)
+    assert calls >= VANS and (keyed["engine"] == "route").all()
+    assert pairs == calls * STOPS_EACH  # main: calls * 90 (every van x every stop)
+    searched.clear()
+    every = trajlm_small.reach(
+        feed, to=stops.drop(columns="van_id"), memory=memory, radius_m=50, horizon_s=600
+    )
+    assert sum(searched) == len(searched) * VANS * STOPS_EACH
+    own = every[every["van_id"] == every["stop_id"].str[1:3].radd("van")]
+    cols = ["van_id", "stop_id", "reached", "eta_s", "closest_m", "engine", "paths"]
+    pd.testing.assert_frame_equal(
+        keyed[cols].reset_index(drop=True), own[cols].reset_index(drop=True)
+    )
