@@ -64,3 +64,23 @@ def test_keyed_reach_searches_each_vans_own_stops_only(trajlm_small, monkeypatch
     pd.testing.assert_frame_equal(
         keyed[cols].reset_index(drop=True), own[cols].reset_index(drop=True)
     )
+
+
+def test_http_accuracy_text_warning_names_the_key_the_client_sent(trajlm_small):
+    """fix33 left: over HTTP an "accuracy": "good" was said as 'accuracy_m' (the API's column),
+    a name the client never sent. Now each key is named as sent; "300 m" is still read."""
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve.app import create_app
+
+    rows = [{"vehicle_id": "P", "t": 1_700_000_000 + 60 * k, "lat": 52.37 + 1e-4 * k,
+             "lon": 4.89} for k in range(6)]  # fmt: skip
+    with TestClient(create_app(trajlm_small)) as client:
+        for key in ("accuracy", "horizontalAccuracy"):
+            body = {"trajectories": [{**r, key: "good"} for r in rows], "steps": 1}
+            said = client.post("/predict", json=body).json()["warnings"]
+            line = next(w for w in said if "not a number of metres" in w)
+            assert line.startswith(f"'{key}': 6 value(s)"), line  # main: 'accuracy_m'
+        body = {"trajectories": [{**r, "accuracy": "300 m"} for r in rows], "steps": 1}
+        far = client.post("/predict", json=body)
+    assert far.status_code == 422 and "over 200 m" in far.json()["error"]
