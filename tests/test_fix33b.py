@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
+from helpers import invoke_cli
 
 M_PER_DEG = 6_371_008.8 * math.pi / 180
 LAT0, LON0 = 45.76, 4.84
@@ -84,3 +86,28 @@ def test_http_accuracy_text_warning_names_the_key_the_client_sent(trajlm_small):
         body = {"trajectories": [{**r, "accuracy": "300 m"} for r in rows], "steps": 1}
         far = client.post("/predict", json=body)
     assert far.status_code == 422 and "over 200 m" in far.json()["error"]
+
+
+def _day_files(folder) -> None:
+    folder.mkdir()
+    for d in (1, 2):
+        rows = van_rows(0, "V1", T0 - pd.Timedelta(days=d), 20)
+        rows.assign(t=[int(x.timestamp()) for x in rows.pop("timestamp")]).to_csv(
+            folder / f"day{d}.csv", index=False
+        )
+
+
+@pytest.mark.parametrize("as_file", [False, True])
+def test_a_typed_split_with_files_for_input_is_refused_naming_the_option(tmp_path, as_file):
+    """fix33 left: `--split val` with a folder of day files (or one file) was ignored without
+    a word: every trajectory was read. Files have no split until ingest gives them one, so
+    a typed --split is refused (exit 2); the default (test) still reads every trajectory."""
+    _day_files(tmp_path / "days")
+    given = tmp_path / "days" / "day1.csv" if as_file else tmp_path / "days"
+    base = ["predict", "--model", "trajlm-small", "--input", str(given), "--steps", "2"]
+    r = invoke_cli([*base, "--out", str(tmp_path / "a.csv"), "--split", "val"])
+    assert r.exit_code == 2, r.output  # main: 0, every trajectory predicted
+    assert "--split val" in r.output and "not a trajlm store" in r.output
+    assert not (tmp_path / "a.csv").exists()
+    r = invoke_cli([*base, "--out", str(tmp_path / "b.csv")])
+    assert r.exit_code in (0, 1) and "--split" not in r.output, r.output  # 1: no weights
