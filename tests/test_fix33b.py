@@ -111,3 +111,27 @@ def test_a_typed_split_with_files_for_input_is_refused_naming_the_option(tmp_pat
     assert not (tmp_path / "a.csv").exists()
     r = invoke_cli([*base, "--out", str(tmp_path / "b.csv")])
     assert r.exit_code in (0, 1) and "--split" not in r.output, r.output  # 1: no weights
+
+
+def test_a_column_only_later_files_have_is_kept_and_its_accuracy_rule_applied(tmp_path):
+    """newuser33 left: from day 16 the vendor added `accuracy`; the first file's header chose
+    the columns, so it was dropped without a word (its 500 m fixes kept). Now it is kept as
+    accuracy_m, empty for the earlier days (said once, as a kept column missing from later
+    files is), and the accuracy rule drops the later days' fixes over 200 m."""
+    import polars as pl
+
+    folder = tmp_path / "days"
+    folder.mkdir()
+    for d in (1, 2, 3):
+        rows = van_rows(0, "V1", T0 - pd.Timedelta(days=10 - d), 30)
+        rows["t"] = [int(x.timestamp()) for x in rows.pop("timestamp")]
+        if d >= 2:
+            rows["accuracy"] = [500.0 if i % 10 == 0 else 5.0 for i in range(30)]
+        rows.to_csv(folder / f"day{d}.csv", index=False)
+    r = invoke_cli(["data", "ingest", str(folder), "--out", str(tmp_path / "store")])
+    assert r.exit_code == 0, r.output
+    assert "day1.csv: no column 'accuracy', which a later file has" in r.output
+    pts = pl.read_parquet(tmp_path / "store" / "points")
+    assert "accuracy_m" in pts.columns  # main: not kept
+    assert pts.height == 90 - 6  # main: 90 (the six 500 m fixes kept)
+    assert pts["accuracy_m"].null_count() == 30 and pts["accuracy_m"].max() == 5.0
