@@ -135,3 +135,28 @@ def test_a_column_only_later_files_have_is_kept_and_its_accuracy_rule_applied(tm
     assert "accuracy_m" in pts.columns  # main: not kept
     assert pts.height == 90 - 6  # main: 90 (the six 500 m fixes kept)
     assert pts["accuracy_m"].null_count() == 30 and pts["accuracy_m"].max() == 5.0
+
+
+def test_a_month_built_from_nights_stores_says_no_traj_id_lost(tmp_path):
+    """newuser33 left: `trajlm data ingest NIGHT1 NIGHT2` printed `columns not kept in the
+    store: ['traj_id']`: the nights' trip pieces, read again from `source_traj_id` and cut
+    anew, not a column of the user's lost. A column that is lost is still said."""
+    nights = []
+    for d in (1, 2):
+        folder = tmp_path / f"raw{d}"
+        folder.mkdir()
+        rows = van_rows(0, "V1", T0 - pd.Timedelta(days=10 - d), 30)
+        rows["t"] = [int(x.timestamp()) for x in rows.pop("timestamp")]
+        rows.to_csv(folder / "day.csv", index=False)
+        nights.append(str(tmp_path / f"night{d}"))
+        assert invoke_cli(["data", "ingest", str(folder), "--out", nights[-1]]).exit_code == 0
+    r = invoke_cli(["data", "ingest", *nights, "--out", str(tmp_path / "month")])
+    assert r.exit_code == 0, r.output
+    assert "not kept" not in r.output  # main: columns not kept in the store: ['traj_id']
+    extra = tmp_path / "raw3"
+    extra.mkdir()
+    rows = van_rows(0, "V1", T0 - pd.Timedelta(days=5), 30)
+    rows["t"] = [int(x.timestamp()) for x in rows.pop("timestamp")]
+    rows.assign(speed_note="x").to_csv(extra / "day.csv", index=False)
+    r = invoke_cli(["data", "ingest", str(extra), "--out", str(tmp_path / "other")])
+    assert "columns not kept in the store: ['speed_note']" in r.output
