@@ -23,6 +23,12 @@ def van_rows(van: int, name: str, start: pd.Timestamp, n: int) -> pd.DataFrame:
                          "lon": LON0 + 150 * np.arange(n) / M_LON})  # fmt: skip
 
 
+def unix_rows(days_ago: int, n: int) -> pd.DataFrame:
+    """Van V1's street, ``n`` fixes from T0 ``days_ago`` days back, t in Unix seconds."""
+    rows = van_rows(0, "V1", T0 - pd.Timedelta(days=days_ago), n)
+    return rows.assign(t=[int(x.timestamp()) for x in rows.pop("timestamp")])
+
+
 def fleet() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(today's feed: 30 vans, 20 fixes each; last week: 3 days of each van's whole street;
     the stops: 3 per van on its own street ahead of it, keyed by van_id)."""
@@ -91,10 +97,7 @@ def test_http_accuracy_text_warning_names_the_key_the_client_sent(trajlm_small):
 def _day_files(folder) -> None:
     folder.mkdir()
     for d in (1, 2):
-        rows = van_rows(0, "V1", T0 - pd.Timedelta(days=d), 20)
-        rows.assign(t=[int(x.timestamp()) for x in rows.pop("timestamp")]).to_csv(
-            folder / f"day{d}.csv", index=False
-        )
+        unix_rows(d, 20).to_csv(folder / f"day{d}.csv", index=False)
 
 
 @pytest.mark.parametrize("as_file", [False, True])
@@ -123,8 +126,7 @@ def test_a_column_only_later_files_have_is_kept_and_its_accuracy_rule_applied(tm
     folder = tmp_path / "days"
     folder.mkdir()
     for d in (1, 2, 3):
-        rows = van_rows(0, "V1", T0 - pd.Timedelta(days=10 - d), 30)
-        rows["t"] = [int(x.timestamp()) for x in rows.pop("timestamp")]
+        rows = unix_rows(10 - d, 30)
         if d >= 2:
             rows["accuracy"] = [500.0 if i % 10 == 0 else 5.0 for i in range(30)]
         rows.to_csv(folder / f"day{d}.csv", index=False)
@@ -145,8 +147,7 @@ def test_a_month_built_from_nights_stores_says_no_traj_id_lost(tmp_path):
     for d in (1, 2):
         folder = tmp_path / f"raw{d}"
         folder.mkdir()
-        rows = van_rows(0, "V1", T0 - pd.Timedelta(days=10 - d), 30)
-        rows["t"] = [int(x.timestamp()) for x in rows.pop("timestamp")]
+        rows = unix_rows(10 - d, 30)
         rows.to_csv(folder / "day.csv", index=False)
         nights.append(str(tmp_path / f"night{d}"))
         assert invoke_cli(["data", "ingest", str(folder), "--out", nights[-1]]).exit_code == 0
@@ -155,8 +156,6 @@ def test_a_month_built_from_nights_stores_says_no_traj_id_lost(tmp_path):
     assert "not kept" not in r.output  # main: columns not kept in the store: ['traj_id']
     extra = tmp_path / "raw3"
     extra.mkdir()
-    rows = van_rows(0, "V1", T0 - pd.Timedelta(days=5), 30)
-    rows["t"] = [int(x.timestamp()) for x in rows.pop("timestamp")]
-    rows.assign(speed_note="x").to_csv(extra / "day.csv", index=False)
+    unix_rows(5, 30).assign(speed_note="x").to_csv(extra / "day.csv", index=False)
     r = invoke_cli(["data", "ingest", str(extra), "--out", str(tmp_path / "other")])
     assert "columns not kept in the store: ['speed_note']" in r.output
