@@ -59,6 +59,15 @@ def in_command() -> bool:
     return bool(_in_command)
 
 
+_typed: list[str] = []  # the running command's line as typed (BoundaryGroup.resolve_command)
+
+
+def typed(flag: str) -> bool:
+    """Whether ``flag`` (``--split``) was typed on the running command's line, not left at its
+    default (fix33b: a default "test" must not be refused where a typed --split is)."""
+    return any(a == flag or a.startswith(f"{flag}=") for a in _typed)
+
+
 def warn(text: str, source: str | None = None, category: type[Warning] | None = None) -> None:
     """Print `warning: [SOURCE: ]TEXT` on stderr unless this command already said TEXT; a
     coverage line (the API's "input outside the training coverage: ...", or "SOURCE: outside
@@ -134,6 +143,7 @@ class BoundaryGroup(TyperGroup):
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         ctx.meta.setdefault("trajlm_args", list(args))  # the command line, for own_flags
+        _typed[:] = ctx.meta["trajlm_args"]
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):

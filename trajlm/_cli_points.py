@@ -76,6 +76,7 @@ def read_frame(
     must_exist(path, option)
     if path.is_dir() and _store_like(path):
         return read_store_checked(path, option, split).drop("split", strict=False)
+    _split_unused(path, option, split)
     if path.is_dir():  # a folder ingest reads (heldout33: .tlog flights were "not a store")
         with input_errors(path, option, on_error):
             return _converted(path, option, on_error)
@@ -130,6 +131,22 @@ def read_frame(
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df
+
+
+def _split_unused(path: Path, option: str, split: str | None) -> None:
+    """Refuse a --split typed on the command line for an input that is no store (fix33b: a
+    folder of files or a file read whole, the split silently ignored). Its files have no
+    split until `trajlm data ingest` gives them one (PROTOCOL's rule, over the whole store),
+    so the option cannot be applied to them; its default ("test") stays unsaid. Only the
+    command's main input (``--input`` / ``--data``): --split is about it."""
+    from trajlm._cli_boundary import typed
+
+    if split is None or option not in ("--input", "--data") or not typed("--split"):
+        return
+    kind = "a folder of files" if path.is_dir() else "a file"
+    raise UserError(f"--split {split}: {option} {path} is {kind}, not a trajlm store, and has "
+                    "no splits: leave out --split (every trajectory is read), or give the "
+                    "store `trajlm data ingest` writes from it")  # fmt: skip
 
 
 def _store_like(path: Path) -> bool:

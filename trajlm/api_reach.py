@@ -21,7 +21,7 @@ import polars as pl
 from trajlm._arguments import check_keywords
 from trajlm.api_checks import COLUMN_KEYWORDS, split
 from trajlm.api_inputs import drop_labels, index_labels
-from trajlm.api_reach_keys import ids_of, keep_own_targets, target_keys
+from trajlm.api_reach_keys import asked_targets, ids_of, keep_own_targets, target_keys
 from trajlm.api_reach_route import (  # noqa: F401 (first_crossing: importable here)
     RouteMemory,
     first_crossing,
@@ -244,7 +244,9 @@ class ReachSearch:
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
         table = _reach_table(hist, pred, targets, grid, radius, self)
         if past is not None:
-            answers = route_answers(past, hist, targets, radius, horizon)
+            answers = route_answers(
+                past, hist, targets, radius, horizon, asked_targets(keys, ids) if keys else None
+            )
             last_t = dict(
                 hist.group_by("traj_id").agg(pl.col("t").last().cast(pl.Float64)).iter_rows()
             )

@@ -243,15 +243,22 @@ def back_fix(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> int | None:
 
 def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
                   targets: np.ndarray, radius_m: float,
-                  horizon_s: float) -> dict[object, dict[str, np.ndarray]]:  # fmt: skip
+                  horizon_s: float,
+                  asked: dict[object, np.ndarray] | None = None) -> dict[object, dict[str, np.ndarray]]:  # fmt: skip
     """Per trajectory of ``hist`` (canonical, sorted by traj_id, t) that MIN_PATHS or more
     past paths answer: {"reached", "eta_s", "closest_m", "paths"} arrays over ``targets``.
+    ``asked``: per trajectory, the indices of the targets asked of it (keyed targets; the
+    others are not searched: not reached, NaN); None: every target of every trajectory.
     ``memories``: (memory, whether it holds ``hist``'s own trajectories, each skipped for
     itself; another memory's paths count where they passed here before the mover's last fix,
     so a memory holding the live feed too does not answer a trip by itself); the latest
     MAX_PATHS paths of them all answer."""
     out = {}
+    every = np.arange(len(targets))
     for (tid,), g in hist.group_by("traj_id", maintain_order=True):
+        cols = every if asked is None else asked.get(tid, every[:0])
+        if len(cols) == 0:  # none of the targets is this mover's (fix33b): nothing to search
+            continue
         lat = g["lat"].to_numpy().astype(np.float64)
         lon = g["lon"].to_numpy().astype(np.float64)
         t = g["t"].cast(pl.Float64).to_numpy()
@@ -270,7 +277,7 @@ def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
         if len(paths) < MIN_PATHS:
             continue
         scale = [speed_factor(now[2] - back[2], dt) for *_, dt in paths]
-        each = [mem.ahead(p, j, targets, radius_m, horizon_s * k)  # the path's time / k
+        each = [mem.ahead(p, j, targets[cols], radius_m, horizon_s * k)  # the path's time / k
                 for (mem, p, j, _), k in zip(paths, scale, strict=True)]  # fmt: skip
         etas = np.stack([e / k for (e, _), k in zip(each, scale, strict=True)])  # (paths, targets)
         closest = np.stack([c for _, c in each])
@@ -280,8 +287,19 @@ def route_answers(memories: list[tuple[RouteMemory, bool]], hist: pl.DataFrame,
             warnings.simplefilter("ignore", RuntimeWarning)
             eta = np.where(reached, np.nanmedian(etas, 0), np.nan)
             near = np.nanmedian(closest, 0)
-        out[tid] = {"reached": reached, "eta_s": eta, "closest_m": near,
+        out[tid] = {"reached": _spread(reached, cols, len(targets), False),
+                    "eta_s": _spread(eta, cols, len(targets), np.nan),
+                    "closest_m": _spread(near, cols, len(targets), np.nan),
                     "paths": np.full(len(targets), len(paths))}  # fmt: skip
+    return out
+
+
+def _spread(values: np.ndarray, cols: np.ndarray, n: int, empty: float | bool) -> np.ndarray:
+    """``values`` (over the targets ``cols``) as an array over all ``n`` targets."""
+    if len(cols) == n:
+        return values
+    out = np.full(n, empty, dtype=values.dtype)
+    out[cols] = values
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -45,9 +46,30 @@ def keep_sensor_columns(
     pick = table_accuracy if accuracy else table_sensors  # accuracy: the fix's error estimate
     found = pick(_header(first, format, cm.sep) or [], used)
     found = {k: v for k, v in found.items() if k not in cm.extra}
-    if not found:
+    later = _later_columns(paths, format, cm, first, pick, used, {*cm.extra, *found})
+    if not found and not later:
         return columns, {}
-    return dataclasses.replace(cm, extra={**cm.extra, **found}), found
+    cm = dataclasses.replace(cm, later_extras=(*cm.later_extras, *later))
+    return dataclasses.replace(cm, extra={**cm.extra, **found, **later}), {**found, **later}
+
+
+def _later_columns(paths: str | Path | Sequence[str | Path], format: str, cm: ColumnMap,
+                   first: Path, pick: Any, used: set, kept: set) -> dict[str, str]:  # fmt: skip
+    """{name: column} that files after the first have and the first lacks (fix33b: a vendor
+    added `accuracy` on day 16; it was dropped without a word, its 500 m fixes kept). Each
+    later file's header is read (a line each); the first file to name a column wins."""
+    from trajlm.data.readers.detect import _header, rglob_follow
+
+    given = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    files = [f for p in given for f in (rglob_follow(p, f"*.{format}") if p.is_dir() else [p])]
+    out: dict[str, str] = {}
+    for f in files:
+        if f == first or not f.is_file() or f.suffix.lower() == ".zip":
+            continue
+        for k, v in pick(_header(f, format, cm.sep) or [], used).items():
+            if k not in kept and k not in out:
+                out[k] = v
+    return out
 
 
 def keep_label_column(

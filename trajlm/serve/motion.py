@@ -48,10 +48,17 @@ def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
     return df.drop(EXTRA).with_columns(cols)
 
 
+def reported_accuracy(columns: list[str]) -> str | None:
+    """The column holding a phone's accuracy (``accuracy_m``, ``accuracy``, ...), or None."""
+    from trajlm.data.clean_accuracy import estimate_column
+
+    return estimate_column(columns, "accuracy_m")
+
+
 def with_reported_accuracy(df: pl.DataFrame, keep_extra: bool) -> pl.DataFrame:
     """``df`` (parsed with its rows' extra keys) with a phone's accuracy key (``accuracy``,
     ``horizontalAccuracy``: the names ``trajlm.clean`` reads, clean_accuracy.estimate_column)
-    as an ``accuracy_m`` Float64 column, so ``TrajLM.predict`` leaves out cell-tower fixes and
+    as a Float64 column under its own key, so ``TrajLM.predict`` leaves out cell-tower fixes and
     allows each fix its accuracy in the stay rule, as for a frame (fix32: the key rode along
     unread). The other keys stay as extras where ``keep_extra``, else they are dropped and
     said as ignored (rows.ignored_line), as a parse without extras says them."""
@@ -62,14 +69,16 @@ def with_reported_accuracy(df: pl.DataFrame, keep_extra: bool) -> pl.DataFrame:
         return df
     rows = [json.loads(x) if x else {} for x in df[EXTRA].to_list()]
     keys = list(dict.fromkeys(k for r in rows for k in r))
-    key = estimate_column(keys, "accuracy_m") if "accuracy_m" not in df.columns else None
+    key = estimate_column(keys, "accuracy_m") if not reported_accuracy(df.columns) else None
     if key is not None:
         vals = [r.get(key) for r in rows]
+        # the column keeps the client's key, so a warning names what they sent (fix33b: an
+        # "accuracy": "good" was said as 'accuracy_m'); the API reads it as it reads a frame's
         if any(isinstance(v, str) for v in vals):  # text read by the API's rule: "5 m" in metres,
             # "good" said as unread (badin33: over HTTP such values were dropped without a word)
-            col = pl.Series("accuracy_m", [None if v is None else str(v) for v in vals], pl.Utf8)
+            col = pl.Series(str(key), [None if v is None else str(v) for v in vals], pl.Utf8)
         else:
-            col = pl.Series("accuracy_m", [_number(v) for v in vals], dtype=pl.Float64)
+            col = pl.Series(str(key), [_number(v) for v in vals], dtype=pl.Float64)
         df = df.with_columns(col)
         rows = [{k: v for k, v in r.items() if k != key} for r in rows]
     if keep_extra:

@@ -41,6 +41,7 @@ from trajlm.serve.limits import ServeSettings
 from trajlm.serve.motion import (
     dr_verdict,
     no_motion_lines,
+    reported_accuracy,
     with_reported_accuracy,
     with_reported_motion,
 )
@@ -144,7 +145,7 @@ def task_routes(
                 # model's radii around kNN's points (badin24)
                 ask = {"radii": req.radii, **cut}
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
-            elif dr is not None or "accuracy_m" in df.columns:  # the API's own call: the
+            elif dr is not None or reported_accuracy(df.columns):  # the API's own call: the
                 # shared pass holds positions only (speed / course; a phone's accuracy)
                 out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)

@@ -76,6 +76,10 @@ class ColumnMap:
     # The layer of a GeoPackage / multi-layer GIS file to read (formats21; None: the one point
     # layer with times, several are one line naming them). CLI --layer.
     layer: str | None = None
+    # Kept columns (``extra``'s output names) that the first file lacks and a later file of
+    # the read has (fix33b: an `accuracy` column from day 16 on): the files without one read
+    # it as empty, said once, not refused (readers._table_columns.dropped_extras).
+    later_extras: tuple[str, ...] = ()
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""

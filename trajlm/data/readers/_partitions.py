@@ -109,6 +109,13 @@ def store_points(paths: list[Path]) -> list[Path]:
     return out
 
 
+def is_store_part(path: Path) -> bool:
+    """Whether ``path`` is a trajlm store's points file (STORE/points/split=NAME/x.parquet)."""
+    store = path.parent.parent.parent
+    return (path.parent.name.startswith("split=") and path.parent.parent.name == "points"
+            and (store / "manifest.json").is_file())  # fmt: skip
+
+
 def stores_column_map(paths: list[Path], column_map: dict | None) -> tuple[list[Path], dict | None]:
     """Ingest's inputs with stores given as their points (store_points), and, where one is a
     store whose trips carry the id before the gap split (`source_traj_id`), that id read as the

@@ -133,11 +133,23 @@ def dropped_extras(
     read lacks, read as empty for its rows (session 33, newuser33: the month's first stores had
     `vehicle_id`, the vendor's new files `unit_id` only; a night's store without a column the
     others kept refused the month). The first file (whose header chose the columns) still
-    refuses; said once per column."""
-    if file == 0:
-        return []
+    refuses, unless the column is one only later files have (``cm.later_extras``, fix33b:
+    then the first files' rows are empty, said once); said once per column."""
+    later = {cm.extra[k] for k in cm.later_extras if k in cm.extra}
     gone = [c for c in dict.fromkeys(cm.extra.values()) if c not in have]
-    if new := [c for c in gone if ("empty", c) not in said_before]:
+    notyet = [c for c in gone if c in later]
+    if new := [c for c in notyet if ("later", c) not in said_before]:
+        import warnings
+
+        said_before.update(("later", c) for c in new)
+        warnings.warn(
+            f"{path.name}: no column {', '.join(map(repr, new))}, which a later file has and "
+            "the store keeps: empty for the rows of every file without it",
+            stacklevel=4,
+        )
+    if file == 0:
+        return notyet
+    if new := [c for c in gone if c not in later and ("empty", c) not in said_before]:
         import warnings
 
         said_before.update(("empty", c) for c in new)

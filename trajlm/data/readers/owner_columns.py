@@ -11,7 +11,8 @@ from pathlib import Path
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import rglob_follow
-from trajlm.data.schema import TrajlmInputError
+from trajlm.data.readers._partitions import is_store_part
+from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 
 # Column names kept as the owner of each trajectory (resplit --by user holds owners out);
 # normalised as in column_names (case, spaces, dashes and dots ignored).
@@ -93,6 +94,8 @@ def unused_columns(
     if isinstance(paths, str | Path):
         paths = [paths]
     first = Path(paths[0])
+    if first.is_dir():  # a folder's first file, as the kept columns are chosen (fix33b: a
+        first = next(iter(rglob_follow(first, f"*.{format}")), first)  # folder said none)
     if not first.is_file() or first.suffix.lower() == ".zip":
         return []
     cm = columns or ColumnMap()
@@ -101,4 +104,6 @@ def unused_columns(
     used |= {c for pair in cm.coord_sources.values() for c in pair}
     if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
         used.add(geom[0])
+    if cm.traj_id == SOURCE_ID and is_store_part(first):  # a store read as its trips (newuser33):
+        used.add("traj_id")  # its pieces' ids are cut again here, not a column lost (fix33b)
     return [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
