@@ -97,3 +97,19 @@ def test_an_influx_export_with_one_position_field_names_the_missing_one(tmp_path
     p.write_text("\n".join(head + rows) + "\n")
     with pytest.raises(TrajlmInputError, match="hold no longitude field"):
         read(p)  # was: "column name(s) ['false', 'true'] appear more than once"
+
+
+def test_an_empty_tlog_is_said_as_empty(tmp_path: Path) -> None:
+    (tmp_path / "e.tlog").write_bytes(b"")
+    with pytest.raises(TrajlmInputError, match=r"the file is empty \(0 bytes\)"):
+        read(tmp_path / "e.tlog")  # was: "no GLOBAL_POSITION_INT or GPS_RAW_INT message"
+
+
+def test_a_to_frame_keyed_by_traj_id_asks_each_van_its_own_stops(trajlm_small) -> None:
+    live = pl.DataFrame([(v, T0 + 15 * k, 41.15, -8.61 + 0.0015 * k + (0.01 if v == "V2" else 0))
+                         for v in ("V1", "V2") for k in range(8)],
+                        schema=["van_id", "t", "lat", "lon"], orient="row")  # fmt: skip
+    to = pl.DataFrame({"traj_id": ["V1", "V2"], "stop_id": ["s1", "s2"],
+                       "lat": [41.15, 41.15], "lon": [-8.592, -8.582]})  # fmt: skip
+    got = trajlm_small.reach(live, to=to, route=False)  # was: 4 rows, every van x every stop
+    assert sorted(zip(got["van_id"], got["stop_id"], strict=True)) == [("V1", "s1"), ("V2", "s2")]

@@ -222,7 +222,7 @@ for p in broken.rglob("*.parquet"):
         p.write_bytes(p.read_bytes()[:50])
         break
 ingest("ingest a store with a cut part file", [broken])
-ingest("ingest a store into itself", [s1], "--out-ignored")
+ingest("ingest a store with --on-error skip", [s1], "--on-error", "skip")
 say("ingest --out the input store", cli("data", "ingest", s1, "--out", s1))
 ingest("ingest a store with --split-at-stops", [s1], "--split-at-stops")
 

@@ -115,7 +115,11 @@ def _resync(buf: bytes, i: int) -> int:
 def tlog_as_csv(path: Path, out: Path) -> list[str]:
     """A `.tlog`'s positions as `time,vehicle_id,lat,lon,...` rows at `out`; each CSV line's
     record in the log (`GLOBAL_POSITION_INT record 12`, for errors: device_logs.Where)."""
-    packets, bad = _packets(path.read_bytes())
+    buf = path.read_bytes()
+    if not buf:  # badin33b: was "no GLOBAL_POSITION_INT or GPS_RAW_INT message"
+        raise TrajlmInputError("the file is empty (0 bytes); was it copied or downloaded whole?",
+                               path=path)  # fmt: skip
+    packets, bad = _packets(buf)
     msg = _GLOBAL_POSITION_INT
     if not any(m == msg for _, _, m, _ in packets):
         msg = _GPS_RAW_INT
