@@ -72,3 +72,11 @@ def print_class_table(scripts: dict[str, dict[int, str]], sizes: dict[str, int])
         print(f"| {name} | {len(cls)} | " + " | ".join(row) + " |")
     n = sum(sizes.values())
     print(f"| **all** | {n} | " + " | ".join(f"**{a} -> {b}**" for a, b in tot.values()) + " |")
+
+
+def print_section_table(sections: dict[str, range], cls: dict[int, str]) -> None:
+    """print_class_table of one probe whose cases are numbered through its sections (one row
+    per section: scripts/badin33/, scripts/badin33b/)."""
+    sizes = {name: len(cases) for name, cases in sections.items()}
+    parts = {name: {i - cases.start + 1: cls[i] for i in cases} for name, cases in sections.items()}
+    print_class_table(parts, sizes)

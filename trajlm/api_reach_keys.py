@@ -42,7 +42,9 @@ def target_keys(to: Any, id_col: str, hist: pl.DataFrame) -> tuple[str, list[str
     if not hasattr(to, "columns"):
         return None
     cols = [str(c) for c in target_frame(to).columns]
-    names = [id_col, *([m] if (m := mover_column(hist.columns)) else [])]
+    # "traj_id": the key's name in POST /reach and trajlm's own; a `to` keyed so over data
+    # whose id column is `van_id` asked every van about every stop, unsaid (badin33b)
+    names = [id_col, *([m] if (m := mover_column(hist.columns)) else []), "traj_id"]
     key = next((n for n in names if n in cols), None)
     if key is None:
         return None

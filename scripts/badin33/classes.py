@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from badin_cases import classes as _cls  # noqa: E402
-from badin_cases import print_class_table  # noqa: E402
+from badin_cases import print_section_table  # noqa: E402
 
 SECTIONS = {  # probe.py's case numbers by surface (docs/reliability.md's table rows)
     "readers (.ubx, .wln, SQLite, .ods, NetCDF 3, Zeitpunkt, DST)": range(1, 64),
@@ -55,8 +55,4 @@ PROBE = _cls(
 )  # fmt: skip
 
 if __name__ == "__main__":
-    sizes = {name: len(cases) for name, cases in SECTIONS.items()}
-    parts = {
-        name: {i - cases.start + 1: PROBE[i] for i in cases} for name, cases in SECTIONS.items()
-    }
-    print_class_table(parts, sizes)
+    print_section_table(SECTIONS, PROBE)

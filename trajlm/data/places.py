@@ -58,7 +58,7 @@ def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
     h = h.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     h = h.sort("traj_id", "t").unique(["traj_id", "t"], keep="first", maintain_order=True)
     schema = {**STAY_SCHEMA, "traj_id": h.schema["traj_id"]}
-    lo, hi = stop_rows(h, STOP_RADIUS_M, min_s, drift_mps=None)
+    lo, hi = stop_rows(h, STOP_RADIUS_M, window_s(h, min_s), drift_mps=None)
     if len(lo) == 0:
         return pl.DataFrame(schema=schema)
     lat, lon, t = (h[c].to_numpy() for c in ("lat", "lon", "t"))
@@ -70,6 +70,21 @@ def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
         "lon": [float(np.median(lon[a : b + 1])) for a, b in zip(lo, hi, strict=True)],
     }
     return pl.DataFrame(rows, schema=schema).sort("traj_id", "arrive")
+
+
+def window_s(table: pl.DataFrame, min_s: float) -> float:
+    """The stay rule's window: ``min_s``, or the fixes' median spacing where that is longer.
+    A window holding one fix settles nothing: badin33b, ``stop_minutes=0.01`` on fixes a minute
+    apart found "no stay" in hours of standing still (a stay of two fixes lasts one spacing)."""
+    same = table["traj_id"] == table["traj_id"].shift(1)
+    step = table["t"].diff().filter(same.fill_null(False)).cast(pl.Float64).median()
+    if step is None or step <= min_s:
+        return min_s
+    from trajlm.errors import warn_at_caller
+
+    warn_at_caller(f"stop_minutes={min_s / 60:g} is shorter than the fixes' median spacing "
+                   f"({step:g} s): stays are read as {step / 60:g}+ min (two fixes)")  # fmt: skip
+    return float(step)
 
 
 def cluster(stay_rows: pl.DataFrame, radius_m: float) -> pl.DataFrame:

@@ -98,11 +98,25 @@ def store_points(paths: list[Path]) -> list[Path]:
     given to ingest was read as its index.parquet and refused)."""
     import pyarrow.parquet as pq
 
+    from trajlm._safety import reading
+    from trajlm.errors import TrajlmInputError
+
     out: list[Path] = []
     for p in paths:
+        if p.is_dir() and (p / "points").is_dir() and not (p / "manifest.json").is_file() \
+                and (p / "index.parquet").is_file():  # fmt: skip
+            # badin33b: read as a folder of Parquet, refused as "index.parquet: missing column(s)"
+            raise TrajlmInputError(
+                f"{p}: a trajlm store without its manifest.json: still being written, or its "
+                "ingest stopped; wait for it to finish (or ingest it again with --overwrite)"
+            )
         if p.is_dir() and (p / "manifest.json").is_file() and (p / "points").is_dir():
             parts = sorted((p / "points").glob("split=*/*.parquet"))
-            rows = [q for q in parts if pq.ParquetFile(q).metadata.num_rows]  # an empty split
+            rows = []
+            for q in parts:  # a cut part file: one line naming it (badin33b: ArrowInvalid)
+                with reading(q, "write the store again (trajlm data ingest ... --overwrite)"):
+                    if pq.ParquetFile(q).metadata.num_rows:  # an empty split is left out
+                        rows.append(q)
             out.extend(rows or parts or [p])
         else:
             out.append(p)

@@ -115,7 +115,11 @@ def _resync(buf: bytes, i: int) -> int:
 def tlog_as_csv(path: Path, out: Path) -> list[str]:
     """A `.tlog`'s positions as `time,vehicle_id,lat,lon,...` rows at `out`; each CSV line's
     record in the log (`GLOBAL_POSITION_INT record 12`, for errors: device_logs.Where)."""
-    packets, bad = _packets(path.read_bytes())
+    buf = path.read_bytes()
+    if not buf:  # badin33b: was "no GLOBAL_POSITION_INT or GPS_RAW_INT message"
+        raise TrajlmInputError("the file is empty (0 bytes); was it copied or downloaded whole?",
+                               path=path)  # fmt: skip
+    packets, bad = _packets(buf)
     msg = _GLOBAL_POSITION_INT
     if not any(m == msg for _, _, m, _ in packets):
         msg = _GPS_RAW_INT
@@ -146,7 +150,15 @@ def tlog_as_csv(path: Path, out: Path) -> list[str]:
         where.append(f"{'GLOBAL_POSITION_INT' if m == msg == 33 else 'GPS_RAW_INT'} record {k + 1}")
     if not rows:
         raise TrajlmInputError(
-            "a MAVLink telemetry log (.tlog) with no GLOBAL_POSITION_INT or GPS_RAW_INT message",
+            "a MAVLink telemetry log (.tlog) with no GLOBAL_POSITION_INT or GPS_RAW_INT message"
+            # badin33b: records timed in 1970 were skipped unsaid behind this line
+            + (
+                f" ({bad:,} stretch(es) skipped: a checksum that fails, a record cut short, or "
+                "bytes that are no record: a tlog record starts with its time in microseconds "
+                "(2000-2100), big-endian)"
+                if bad
+                else ""
+            ),
             path=path,
             hint="the ground station logs what the vehicle streams: enable the POSITION stream "
             "(ArduPilot SRx_POSITION, PX4 mavlink stream), or export the flight's DataFlash / "
@@ -246,6 +258,13 @@ def acmi_as_csv(path: Path, out: Path) -> list[int]:
         if "T" not in values:
             continue
         parts = values["T"].split("|")
+        if len(parts) < 3:  # badin33b: a line cut inside T= was an IndexError
+            raise TrajlmInputError(
+                f"Tacview position T={values['T']!r} holds {len(parts)} field(s), not "
+                "lon|lat|alt (a line cut short?)",
+                path=path,
+                line=at,
+            )
         prev = last.get(oid, ["", "", ""])
         pos = [v if v != "" else prev[j] for j, v in enumerate(parts[:3])]
         last[oid] = pos
@@ -333,6 +352,12 @@ def czml_as_csv(path: Path, out: Path) -> list[str]:
         epoch = _iso(path, None, pos["epoch"]) if pos.get("epoch") else None
         for j in range(0, len(values), 4):
             when, lon, lat, h = values[j : j + 4]
+            if not all(isinstance(v, int | float) for v in (lon, lat)):  # was a TypeError
+                raise TrajlmInputError(
+                    f"CZML packet {pid!r} sample {j // 4 + 1}: {key} holds {lon!r}, {lat!r} "
+                    "where numbers (lon, lat) belong",
+                    path=path,
+                )
             if isinstance(when, str):
                 t = _iso(path, None, when)
             elif epoch is None:

@@ -27,7 +27,7 @@ import polars as pl
 
 from trajlm.data.column_names import find_columns, normalised
 from trajlm.data.readers._fields import sniff_sep
-from trajlm.data.readers._file_io import write_csv
+from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -156,7 +156,13 @@ def is_long_table(path: Path) -> bool:
                 break
             if row and not row[0].startswith("#") and len(row) > cols[0]:
                 fields.add(row[cols[0]].strip().lower())
-    return bool(fields & _LAT_FIELDS) and bool(fields & _LON_FIELDS)
+    if bool(fields & _LAT_FIELDS) and bool(fields & _LON_FIELDS):
+        return True
+    # badin33b: an Influx export without both position fields (or of no rows) was read as a
+    # plain CSV and refused as "column name(s) ['false', 'true'] appear more than once"; read
+    # here, it gets its own line (long_table_as_csv). A wide table's lat / lon columns win.
+    wide = {normalised(h.strip()) for h in got[1]} & (_LAT_FIELDS | _LON_FIELDS)
+    return not wide and head(path, 16).startswith((b"#group", b"#datatype", b"\xef\xbb\xbf#"))
 
 
 def long_table_as_csv(path: Path, out: Path) -> list[int]:
@@ -191,8 +197,15 @@ def long_table_as_csv(path: Path, out: Path) -> list[int]:
             if field not in fields:
                 fields.append(field)
             points.setdefault(key, {})[field] = cells[vcol]
-    lat = next(f for f in fields if f.lower() in _LAT_FIELDS)
-    lon = next(f for f in fields if f.lower() in _LON_FIELDS)
+    lat = next((f for f in fields if f.lower() in _LAT_FIELDS), None)
+    lon = next((f for f in fields if f.lower() in _LON_FIELDS), None)
+    if lat is None or lon is None:
+        raise TrajlmInputError(
+            f"a field / value table ('{names[fcol]}' / '{names[vcol]}') whose fields {fields[:8]} "
+            "hold no " + ("latitude" if lat is None else "longitude") + " field (lat, latitude / "
+            "lon, lng, longitude): query both position fields",
+            path=path,
+        )
     half = sum((lat in p) != (lon in p) for p in points.values())
     if half:
         warnings.warn(
