@@ -1,0 +1,69 @@
+"""Session 33 (heldout33b): held-out files the readers refused with no way on.
+
+Before: an Arrow IPC stream (`.arrows`) was "cannot tell the format from the name", and one saved
+as `.arrow` was not an IPC file to Polars; a `position` struct of `lat` / `lon` doubles
+(flattened to `position.lat`) was taken for FIT's semicircle field `position_lat` and refused
+"not a whole number"; a logbook's degrees and decimal minutes with no minute mark
+(`41 07.909N`, `008 42.218W`) were "not a number, nor degrees / minutes / seconds text".
+docs/data.md "Session 33 (heldout33b)"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trajlm.data.readers import read
+from trajlm.errors import TrajlmInputError
+
+T0 = 1772437200  # 2026-03-02 07:40:00 UTC
+
+
+def _stream(path: Path) -> None:
+    import pyarrow as pa
+
+    n = 6
+    table = pa.table({
+        "vehicle": ["VAN-01"] * n + ["VAN-02"] * n,
+        "ts": pa.array([(T0 + 15 * i) * 10**6 for i in range(n)] * 2,
+                       type=pa.timestamp("us", tz="Europe/Madrid")),
+        "position": pa.array([{"lat": 40.42 + 1e-4 * i + 0.01 * k, "lon": -3.70 + 1e-4 * i}
+                              for k in range(2) for i in range(n)],
+                             type=pa.struct([("lat", pa.float64()), ("lon", pa.float64())])),
+    })  # fmt: skip
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_stream(sink, table.schema) as w:
+        for batch in table.to_batches(max_chunksize=4):
+            w.write_batch(batch)
+
+
+@pytest.mark.parametrize("name", ["vans.arrows", "vans.arrow"])
+def test_an_arrow_stream_with_a_position_struct_is_read(tmp_path: Path, name: str) -> None:
+    _stream(tmp_path / name)
+    df, _ = read(tmp_path / name)  # was: "cannot tell the format" / semicircles refused
+    assert df.height == 12 and df["traj_id"].n_unique() == 2
+    assert df["t"].min() == T0  # a zoned timestamp: the instant kept (not read as Madrid's 08:40)
+    assert df["lat"].min() == pytest.approx(40.42) and df["lon"].min() == pytest.approx(-3.70)
+
+
+def test_fit_names_still_say_semicircles(tmp_path: Path) -> None:
+    p = tmp_path / "ride.csv"
+    p.write_text("timestamp,position_lat,position_long\n2026-03-02T07:40:00Z,40.42,-3.7\n")
+    with pytest.raises(TrajlmInputError, match="semicircles"):
+        read(p)
+
+
+def test_degrees_and_unmarked_decimal_minutes_with_a_letter_are_read(tmp_path: Path) -> None:
+    p = tmp_path / "logbook.csv"
+    rows = [f"2026-03-02T07:{40 + i}:00Z,Boat 1,41 07.{900 + i}N,008 42.218W" for i in range(4)]
+    p.write_text("time,boat,lat,lon\n" + "\n".join(rows) + "\n")
+    df, _ = read(p)  # was: "not a number, nor degrees / minutes / seconds text"
+    assert df["lat"][0] == pytest.approx(41 + 7.9 / 60) and df["lon"][0] == pytest.approx(
+        -(8 + 42.218 / 60)
+    )
+
+
+def test_unmarked_minutes_without_a_letter_stay_unread(tmp_path: Path) -> None:
+    p = tmp_path / "logbook.csv"
+    p.write_text("time,boat,lat,lon\n2026-03-02T07:40:00Z,Boat 1,41 07.900,-8.7\n")
+    with pytest.raises(TrajlmInputError, match="hemisphere letter"):
+        read(p)
