@@ -67,3 +67,15 @@ def test_unmarked_minutes_without_a_letter_stay_unread(tmp_path: Path) -> None:
     p.write_text("time,boat,lat,lon\n2026-03-02T07:40:00Z,Boat 1,41 07.900,-8.7\n")
     with pytest.raises(TrajlmInputError, match="hemisphere letter"):
         read(p)
+
+
+def test_a_frame_with_a_position_column_of_dicts_is_read() -> None:
+    import pandas as pd
+
+    import trajlm
+
+    df = pd.DataFrame({"vehicle": ["VAN-01"] * 4,
+                       "ts": pd.to_datetime([T0 + 15 * i for i in range(4)], unit="s", utc=True),
+                       "position": [{"lat": 40.42 + 1e-4 * i, "lon": -3.70} for i in range(4)]})  # fmt: skip
+    out = trajlm.to_canonical(df)  # was: "position.lat ... not a whole number ... semicircles"
+    assert out.height == 4 and out["lat"].max() == pytest.approx(40.4203)
