@@ -79,3 +79,15 @@ def test_a_frame_with_a_position_column_of_dicts_is_read() -> None:
                        "position": [{"lat": 40.42 + 1e-4 * i, "lon": -3.70} for i in range(4)]})  # fmt: skip
     out = trajlm.to_canonical(df)  # was: "position.lat ... not a whole number ... semicircles"
     assert out.height == 4 and out["lat"].max() == pytest.approx(40.4203)
+
+
+def test_predict_on_ambiguous_dates_names_the_cli_way(tmp_path: Path) -> None:
+    from helpers import invoke_cli
+
+    p = tmp_path / "logbook.csv"
+    rows = [f"02/03/2026 08:{40 + i},Boat 1,41.13,-8.70" for i in range(6)]
+    p.write_text("time,boat,lat,lon\n" + "\n".join(rows) + "\n")
+    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", p,
+                    "--out", tmp_path / "o.csv", "--threads", "1"])  # fmt: skip
+    assert r.exit_code == 2 and "day/month order" in r.output  # told, as before
+    assert "--time-format dmy" in r.output  # was: only "parse them first, e.g. pd.to_datetime"
