@@ -91,3 +91,17 @@ def test_predict_on_ambiguous_dates_names_the_cli_way(tmp_path: Path) -> None:
                     "--out", tmp_path / "o.csv", "--threads", "1"])  # fmt: skip
     assert r.exit_code == 2 and "day/month order" in r.output  # told, as before
     assert "--time-format dmy" in r.output  # was: only "parse them first, e.g. pd.to_datetime"
+
+
+@pytest.mark.parametrize("name", ["trace_full_4ca002.json", "trace_full_4ca002.json.gz"])
+def test_a_gzipped_adsb_trace_is_read(tmp_path: Path, name: str) -> None:
+    import gzip
+    import json
+
+    rows = [[5.0 * i, 53.42 + 1e-3 * i, -6.27, "ground" if i < 2 else 1000, 300, 90, 0]
+            for i in range(8)]  # fmt: skip
+    doc = {"icao": "4ca002", "timestamp": float(T0), "trace": rows}
+    (tmp_path / name).write_bytes(gzip.compress(json.dumps(doc).encode()))  # as readsb writes
+    df, _ = read(tmp_path / name)  # was: "not valid JSON ('utf-8' codec can't decode byte 0x8b"
+    assert df.height == 8 and df["t"].min() == T0 and df["t"].max() == T0 + 35
+    assert df["lat"].max() == pytest.approx(53.427)

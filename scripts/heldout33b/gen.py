@@ -1,8 +1,9 @@
 """heldout33b: four held-out exports no session had used, seeded (docs/data.md "Session 33
 (heldout33b)"). Synthetic movers only; no shared data is copied.
     python scripts/heldout33b/gen.py [OUT]   # default $HELDOUT33B/raw, else /tmp/heldout33b/raw
-- adsbx_traces: ADS-B Exchange `trace_full_<icao>.json` files (a folder): `timestamp` (Unix s)
-  + `trace` rows [seconds after timestamp, lat, lon, alt ("ground" on the ground), gs, track, ...]
+- adsbx_traces: ADS-B Exchange / readsb `trace_full_<icao>.json` files (a folder; two of four
+  gzipped under the .json name, as readsb writes them): `timestamp` (Unix s) + `trace` rows
+  [seconds after timestamp, lat, lon, alt ("ground" on the ground), gs, track, ...]
 - fr24_flights.csv: Flightradar24 flight CSVs joined: Timestamp (Unix s), UTC (ISO Z), Callsign,
   Position ("lat,lon" quoted), Altitude, Speed, Direction
 - vans.arrows: an Arrow IPC stream: vehicle, ts timestamp[us, tz=Europe/Madrid], position
@@ -11,6 +12,7 @@
   Boat, Lat "41 08.123N", Lon "008 36.456W" (degrees and decimal minutes with hemisphere)
 """
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -39,7 +41,11 @@ def adsbx_traces(rng, out: Path) -> None:
                          round(float(h * 57.29578) % 360, 1), 0, None, None, "adsb_icao"])  # fmt: skip
         doc = {"icao": icao, "r": f"EI-D{k}A", "t": "B738", "dbFlags": 0,
                "timestamp": t0.timestamp(), "trace": rows}  # fmt: skip
-        (folder / f"trace_full_{icao}.json").write_text(json.dumps(doc))
+        text = json.dumps(doc).encode()
+        # readsb / tar1090 write these gzipped; a copy off the receiver keeps the .json name
+        # (the last two), one a browser saved is plain (the first two)
+        data = gzip.compress(text, mtime=0) if k >= 2 else text
+        (folder / f"trace_full_{icao}.json").write_bytes(data)
 
 
 def fr24_flights(rng, out: Path) -> None:
