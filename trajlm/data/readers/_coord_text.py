@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from trajlm.data.readers._common import parse_float
-from trajlm.data.readers._coord_forms import _AXIS, PATTERN  # noqa: F401
+from trajlm.data.readers._coord_forms import _AXIS, PATTERN, UNMARKED_SEP  # noqa: F401
 from trajlm.data.readers._coord_forms import why_not as why_not  # re-exported
 
 _EASTERN_DIGITS = list("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
@@ -42,6 +42,11 @@ def coord_from_text(col: str, axis: str) -> pl.Expr:
         & (hemi.is_null() | g.struct.field("sign").is_null())  # a sign or a letter
         & (hemi.is_not_null() | m.is_not_null())  # something a number is not
         & (m.is_null() | (d == d.floor()))
+        & (  # minutes with no ' mark: `41 08.123N` only (_coord_forms.UNMARKED_SEP)
+            m.is_null()
+            | g.struct.field("mk").is_not_null()
+            | (hemi.is_not_null() & pl.col(col).str.strip_chars().str.contains(UNMARKED_SEP))
+        )
         & (m.fill_null(0) < 60)
         & (s.is_null() | ((m == m.floor()) & (s < 60)))
     )

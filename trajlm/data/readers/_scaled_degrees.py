@@ -30,6 +30,10 @@ _NAMED = re.compile(
 # 606,664,131 was read as degrees x 1e7, 60.67 N for 50.85 N, 1,100 km off)
 SEMICIRCLE = 2**31 / 180
 _SEMICIRCLES = re.compile(r"(position_lat|position_long|.*semicircles?)")
+# ... but a struct's field path (`position.lat`: an Arrow / Parquet `position` struct of
+# `lat` / `lon` doubles, flattened) is no FIT field name (heldout33b: refused as "not a whole
+# number ... semicircles" with no way on, since a struct's fields cannot be renamed in a CSV way)
+_FIT_NAMES = ("position_lat", "position_long")
 
 
 def named_scale(column: str | None) -> float | None:
@@ -37,8 +41,9 @@ def named_scale(column: str | None) -> float | None:
     are scaled, else None."""
     from trajlm.data.column_names import normalised
 
-    if column and _SEMICIRCLES.fullmatch(normalised(column)):
-        return SEMICIRCLE
+    if column and _SEMICIRCLES.fullmatch(name := normalised(column)):
+        if not ("." in column and name in _FIT_NAMES):
+            return SEMICIRCLE
     m = _NAMED.fullmatch(normalised(column)) if column else None
     return None if m is None else 10**6 if m["micro"] else 10**7
 

@@ -40,7 +40,7 @@ _READ_TOO = {"ozi": ("geolife",), "aivdm": ("nmea",), "tracks": (*TRACK_FORMATS,
 
 # Read as single files only (named on the command line), never inside a folder read as a format.
 _NEVER_IN_FOLDERS = ("*.tsv", "*.jsonl", "*.geojsonl", "*.ods", "*.xlsx", "*.xls", "*.db",
-                     "*.sqlite", "*.nc", "*.feather", "*.arrow")  # fmt: skip
+                     "*.sqlite", "*.nc", "*.feather", "*.arrow", "*.arrows")  # fmt: skip
 
 
 def _not_read(folder: Path, fmt: str) -> None:
@@ -136,7 +136,7 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
                 "frame): porto, geolife, ais, gpx, tdrive, csv, parquet, porto_mapmatched, mfjson (also GeoJSON, Google location history), kml, "
                 "tcx, sml (Suunto), nmea, fit, igc, ozi, aivdm (raw AIS), queclink (@Track "
                 "+RESP reports) or gtfs_rt (GTFS-realtime "
-                ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow; others: "
+                ".pb); also read by name: .jsonl, .geojsonl, .feather / .arrow / .arrows; others: "
                 "convert to CSV or GPX first (gpsbabel)",
             )
         if p.is_dir():

@@ -59,6 +59,7 @@ from trajlm.data.readers._json_tracks import (
     split_multilines,
     tracks,
 )
+from trajlm.data.readers.gz import read_packed_or_plain
 from trajlm.data.schema import TrajlmInputError, conform
 
 _NOT_READ = (
@@ -253,7 +254,7 @@ def iter_mfjson(
     for path in paths:
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
-        raw = path.read_bytes()
+        raw = read_packed_or_plain(path)  # `trace_full_*.json` gzipped by readsb, `.json.gz`
         if not raw.strip():
             _empty(ctx, file, "file is empty (no JSON document in it)")
             continue
