@@ -58,3 +58,18 @@ def test_recover_radii_without_the_file_names_the_val_trip_floor(tmp_path):
     line = str(e.value)
     assert f"has no {RECOVER_RADII_FILE}" in line and f"at least {MIN_VAL_TRIPS} trips" in line
     assert "leave radii out" in line and "\n" not in line
+
+
+@pytest.mark.parametrize("kind", ["dangling", "loop"])
+def test_a_broken_link_is_said_in_one_wording_by_the_cli_and_the_api(tmp_path, kind):
+    from trajlm._cli_io import must_exist
+    from trajlm._safety import UserError
+    from trajlm.data.coerce_path import path_problem
+
+    link = tmp_path / kind
+    link.symlink_to(tmp_path / ("gone" if kind == "dangling" else kind))
+    with pytest.raises(UserError) as e:
+        must_exist(link, "--model")
+    cli = str(e.value).split(": ", 1)[1]  # was "a symlink to nothing readable (a loop, or ...)"
+    api = path_problem(link).split(" is ", 1)[1]
+    assert cli == api and ("loop" in cli) == (kind == "loop"), (cli, api)
