@@ -73,3 +73,14 @@ def test_a_broken_link_is_said_in_one_wording_by_the_cli_and_the_api(tmp_path, k
     cli = str(e.value).split(": ", 1)[1]  # was "a symlink to nothing readable (a loop, or ...)"
     api = path_problem(link).split(" is ", 1)[1]
     assert cli == api and ("loop" in cli) == (kind == "loop"), (cli, api)
+
+
+def test_a_folder_of_logs_names_every_unread_file_a_folder_of_formats_would(tmp_path):
+    from trajlm.data.readers.device_logs import say_unread_beside_logs
+
+    for name in ("drive.ubx", "phone.csv", "more.geojsonl", "notes.md"):
+        (tmp_path / name).write_text("x")
+    with pytest.warns(UserWarning) as said:
+        say_unread_beside_logs(tmp_path, "ubx", [tmp_path / "drive.ubx"])
+    line = str(said[0].message)  # .geojsonl is format_detect's (it was left out unsaid here)
+    assert "reading its ubx files only; it also holds 1 .geojsonl, 1 .csv file(s)" in line, line
