@@ -168,10 +168,10 @@ def test_inspect_reads_a_part_file_at_a_time_with_the_same_figures(tmp_path: Pat
     whole = read_store(tmp_path / "s", columns=["traj_id", "t", "label"])  # the old way
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
     old = whole.select(pl.when(same).then(pl.col("t").diff()).alias("dt"))["dt"].drop_nulls()
-    from trajlm.data.store import _part_files, _read_part
+    from trajlm.data.store import part_files, read_part
 
-    files = [f for s in ("train", "val", "test") for f in _part_files(tmp_path / "s", s)]
-    dt, labels = intervals_and_labels(files, _read_part, has_label=True)
+    files = [f for s in ("train", "val", "test") for f in part_files(tmp_path / "s", s)]
+    dt, labels = intervals_and_labels(files, read_part, has_label=True)
     assert sorted(dt.to_list()) == sorted(old.to_list())
     assert labels == dict(whole["label"].fill_null("(none)").value_counts().iter_rows())
 

@@ -22,7 +22,7 @@ from trajlm._cli_boundary import report_table as report_table
 from trajlm._cli_boundary import say as say
 from trajlm._cli_boundary import tell as tell
 from trajlm._cli_boundary import warn as warn
-from trajlm._safety import UserError, check_output_files, reading
+from trajlm._safety import UserError, broken_link, check_output_files, reading
 
 SPLIT_NAMES = ("train", "val", "test")
 THREADS_HELP = "Torch CPU threads (default: 1 for small models or <= 2 cores, else the cores)."
@@ -91,9 +91,8 @@ def outputs(files: dict[str, Path | None], inputs, overwrite: bool) -> None:
 # ----------------------------------------------------------------------------- reading
 def must_exist(path: Path, option: str) -> Path:
     if not path.exists():
-        if path.is_symlink():  # badin33: a loop or a dangling link was "no such file"
-            raise UserError(f"{option} {path}: a symlink to nothing readable (a loop, or its "
-                            "target is gone)")  # fmt: skip
+        if link := broken_link(path):  # badin33: a loop or a dangling link was "no such file"
+            raise UserError(f"{option} {path}: {link}")
         raise UserError(f"{option} {path}: no such file or folder")
     return path
 

@@ -14,6 +14,7 @@ Imports only the stdlib and schema.py: every layer (store, trainer, model) can u
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -160,6 +161,22 @@ def remove_owned(directory: Path, names: Iterable[str]) -> None:
             shutil.rmtree(p)
         elif p.exists() or p.is_symlink():
             p.unlink()
+
+
+def broken_link(path: Path) -> str | None:
+    """What a symlink that names nothing is: a loop or a link to a target that is gone (None:
+    not a broken link). One wording for the CLI's options (_cli_io.must_exist) and the API's
+    paths (data/coerce_path.path_problem); both said only "no such file" before badin33."""
+    if not path.is_symlink() or path.exists():
+        return None
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:
+        return "a symlink loop (it links back to itself)"
+    except OSError as e:
+        if e.errno == errno.ELOOP:  # 40 on Linux, 62 on macOS
+            return "a symlink loop (it links back to itself)"
+    return f"a symlink to {os.readlink(path)!r}, which does not exist"
 
 
 def _resolved(p: Path) -> Path:

@@ -42,6 +42,7 @@ from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges, trajectory_numbers
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.eval.recover_spread import RECOVER_RADII_FILE, with_recover_spread
+from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS
 from trajlm.eval.spread_radii import radii_levels
 from trajlm.model.coverage import CoverageWarning, travel_time_warning, trip_warnings
 from trajlm.tasks.recover import ModelRecoverer
@@ -114,14 +115,16 @@ class InfillTasks:
         spread = getattr(self, "recover_spread", None)
         if levels and spread is None:
             stale = self.path is not None and (Path(self.path) / RECOVER_RADII_FILE).is_file()
+            what = "the val spread of its recovered points"
             has = (
                 f"'s {RECOVER_RADII_FILE} was fitted for other weights (ignored: "
-                "model.safetensors changed since; train again to refit it)"
-                if stale
-                else f" has no {RECOVER_RADII_FILE}"
-            )  # badin32: it said "has no" of a stale one
-            raise TrajlmInputError(f"radii: {self.path or 'this checkpoint'}{has} (the val spread of "
-                                   "its recovered points); leave radii out", field="radii")  # fmt: skip
+                f"model.safetensors changed since; train again to refit it) ({what})"
+                if stale  # badin32: it said "has no" of a stale one
+                else f" has no {RECOVER_RADII_FILE} ({what}; a run writes one where val has at "
+                f"least {MIN_VAL_TRIPS} trips of 3 or more fixes)"  # the floor (tidy33)
+            )
+            raise TrajlmInputError(f"radii: {self.path or 'this checkpoint'}{has}; leave radii out",
+                                   field="radii")  # fmt: skip
         infill = getattr(self.model, "infill_head", None) is not None
         if mode not in RECOVER_MODES:
             raise TrajlmInputError(

@@ -105,10 +105,10 @@ def target_points(to: Any) -> Any:
     for lacking lat / lon columns), its other columns kept for the answer."""
     if not hasattr(to, "geometry") or not hasattr(to, "crs") or not hasattr(to, "columns"):
         return to
-    from trajlm.data.geoframes import CARRIED, _from_geodataframe
+    from trajlm.data.geoframes import CARRIED, from_geodataframe
 
     try:
-        points, _ = _from_geodataframe(to, None, None)
+        points, _ = from_geodataframe(to, None, None)
     except TrajlmInputError as e:
         raise TrajlmInputError(f"to: {e}", field="to") from None
     if "lat" not in points.columns:  # LineStrings: vertices, not stops

@@ -62,7 +62,7 @@ from trajlm.data.coerce_tz import (
     zoned_text,
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
-from trajlm.data.geoframes import CARRIED, _from_geodataframe
+from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._grid_names import named_grid
@@ -147,7 +147,7 @@ def coerce(
     layout_crs = crs
     geometry = obj.geometry.name if kind == "geopandas" else None
     if kind == "geopandas":
-        obj, layout_crs = _from_geodataframe(obj, time_col, crs)
+        obj, layout_crs = from_geodataframe(obj, time_col, crs)
         lat_col, lon_col, crs = "lat", "lon", None  # already WGS84
     given = obj  # pandas: its own id / time dtypes are given back (Layout)
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point

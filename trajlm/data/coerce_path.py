@@ -9,11 +9,11 @@ ingest's drop report counts them, pointed at the caller's line."""
 
 from __future__ import annotations
 
-import errno
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trajlm._safety import broken_link
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -41,15 +41,8 @@ def path_problem(obj: str | os.PathLike) -> str | None:
     if not str(obj).strip():
         return "an empty path ''"
     path = Path(obj).expanduser()
-    if path.is_symlink() and not path.exists():
-        try:
-            path.resolve(strict=True)
-        except RuntimeError:
-            return f"{shown!r} is a symlink loop (it links back to itself)"
-        except OSError as e:
-            if e.errno == errno.ELOOP:  # 40 on Linux, 62 on macOS
-                return f"{shown!r} is a symlink loop (it links back to itself)"
-        return f"{shown!r} is a symlink to {os.readlink(path)!r}, which does not exist"
+    if link := broken_link(path):
+        return f"{shown!r} is {link}"
     return None if path.exists() else f"no file or folder {shown!r}"
 
 

@@ -20,7 +20,7 @@ ATTR = {"lat": "_attr_lat", "lon": "_attr_lon"}
 CARRIED = [X_COL, Y_COL, Z_COL, *ATTR.values()]
 
 
-def _from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
+def from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, Any]:
     """GeoDataFrame (Points, or one LineString per row) -> (pandas frame with lat/lon, CRS)."""
     import pandas as pd
 

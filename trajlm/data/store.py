@@ -248,13 +248,15 @@ def _open(path: str | os.PathLike) -> Path:
     return path
 
 
-def _part_files(store: Path, split: str) -> list[Path]:
+def part_files(store: Path, split: str) -> list[Path]:
+    """The parquet part files of one split of ``store``, in order (a split's rows are theirs)."""
     if split not in SPLITS:
         raise TrajlmInputError(f"split must be one of {SPLITS}, got {split!r}", field="split")
     return sorted((store / "points" / f"split={split}").glob("part-*.parquet"))
 
 
-def _read_part(f: Path, columns: list[str] | None) -> pl.DataFrame:
+def read_part(f: Path, columns: list[str] | None) -> pl.DataFrame:
+    """One part file (``columns`` of it, or all); a file cut short says how to rebuild the store."""
     with reading(f, _REBUILD):
         return pl.read_parquet(f, columns=columns, glob=False)
 
@@ -268,10 +270,10 @@ def read_store(
     cols = list(columns) if columns is not None else None
     frames = []
     for s in SPLITS if split is None else (split,):
-        files = _part_files(store, s)
+        files = part_files(store, s)
         if not files:
             raise DamagedFileError(store / "points" / f"split={s}", "no part files", _REBUILD)
-        part = pl.concat([_read_part(f, cols) for f in files])
+        part = pl.concat([read_part(f, cols) for f in files])
         frames.append(part.with_columns(pl.lit(s).alias("split")))
     df = pl.concat(frames)
     if split is None and {"traj_id", "t"} <= set(df.columns):
@@ -286,7 +288,7 @@ def iter_store_batches(
     in (traj_id, t) order. A trajectory may continue into the next batch (never the next file)."""
     store = _open(path)
     cols = list(columns) if columns is not None else None
-    for f in _part_files(store, split):
+    for f in part_files(store, split):
         with reading(f, _REBUILD):
             pf = pq.ParquetFile(f)
         for i in range(pf.num_row_groups):
@@ -338,7 +340,7 @@ def verify_store(path: str | os.PathLike) -> dict:
     load_index(store)
     n = 0
     for s in SPLITS:
-        files = _part_files(store, s)
+        files = part_files(store, s)
         if not files:
             raise DamagedFileError(store / "points" / f"split={s}", "no part files", _REBUILD)
         for f in files:
@@ -361,8 +363,8 @@ def inspect_store(path: str | os.PathLike) -> dict:
     has_label = "label" in manifest.get("columns", {})
     from trajlm.data.store_inspect import intervals_and_labels  # a part file at a time
 
-    files = [f for split in SPLITS for f in _part_files(store, split)]
-    dt, labels = intervals_and_labels(files, _read_part, has_label)
+    files = [f for split in SPLITS for f in part_files(store, split)]
+    dt, labels = intervals_and_labels(files, read_part, has_label)
     qs = (0.05, 0.5, 0.95)
     info = {
         "n_points": manifest["n_points"],

@@ -22,7 +22,7 @@ def train_for_check(
 ) -> tuple[pl.DataFrame, str | None]:
     """(the train split, or a sample of its whole trips of at most ``max_points`` fixes ordered
     by a CRC-32 of their ids: the same trips on every run; the line saying so, None if whole)."""
-    from trajlm.data.store import _part_files, _read_part, load_index, load_manifest, read_store
+    from trajlm.data.store import load_index, load_manifest, part_files, read_part, read_store
 
     store = Path(path)
     n = int(load_manifest(store)["splits"]["train"]["n_points"])
@@ -33,8 +33,8 @@ def train_for_check(
     idx = idx.with_columns(_h=pl.Series(order, dtype=pl.UInt32)).sort("_h", "traj_id")
     keep = idx.filter(pl.col("n_points").cast(pl.Int64).cum_sum() <= max_points)
     ids = keep["traj_id"].implode()
-    parts = [_read_part(f, None).filter(pl.col("traj_id").is_in(ids))
-             for f in _part_files(store, "train")]  # fmt: skip
+    parts = [read_part(f, None).filter(pl.col("traj_id").is_in(ids))
+             for f in part_files(store, "train")]  # fmt: skip
     df = pl.concat(parts).sort(["traj_id", "t"], maintain_order=True)
     line = (f"val check: the baselines fitted on {keep.height:,} of {idx.height:,} train trips "
             f"({df.height:,} of {n:,} fixes: a fixed sample of whole trips; the check reads at "

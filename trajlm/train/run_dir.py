@@ -25,9 +25,14 @@ from trajlm.train.checkpoint import (
 )
 
 BEST_TRAINABLE = "best_trainable.safetensors"  # the best weights of a PEFT / task model
+# The radii files a run's val check stamps beside its weights (eval/radii_bins.RADII_FILE,
+# eval/recover_spread.RECOVER_RADII_FILE; train cannot import eval, tests/test_tidy33.py ties them):
+# `--overwrite` removes them too, else a new run kept the old weights' radii (review33).
+RUN_RADII_FILES = ("radii.json", "recover_radii.json")
 # What a run directory holds (everything else in it is the user's and is never touched).
 RUN_FILES = ("model.safetensors", "config.json", "train_config.json", STATE_DIR, OLD_STATE_DIR,
-             "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER)  # fmt: skip
+             "metrics.jsonl", "train_summary.json", "best", BEST_TRAINABLE, "adapter", MARKER,
+             *RUN_RADII_FILES)  # fmt: skip
 
 
 # [train] fields a resume may change freely, and those its optimizer checkpoint fixes.

@@ -92,27 +92,26 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
     return None
 
 
-# files a reader knows by their name: in a folder of logs, said when not read (below)
-_TRACK_SUFFIXES = (".csv", ".tsv", ".txt", ".gpx", ".json", ".jsonl", ".geojson", ".kml", ".kmz",
-                   ".plt", ".parquet", ".fit", ".tcx", ".nmea", ".igc", ".srt", ".pos", ".ubx",
-                   ".wln", ".db", ".sqlite", ".nc", ".ods", ".xlsx", ".xls", ".gz", ".zip")  # fmt: skip
+# files read by their name as logs (beside format_detect.NAMED_SUFFIXES: a folder's formats), said
+# when a folder of logs leaves them unread (below)
+_LOG_SUFFIXES = frozenset((".txt", ".srt", ".pos", ".ubx", ".wln", ".zip"))
 
 
 def say_unread_beside_logs(folder: Path, kind: str, read: list[Path]) -> None:
     """One warning naming the track files of ``folder`` a folder of ``kind`` logs leaves unread
     (badin33: a folder of .ubx logs beside CSV / .wln exports read the .ubx only, silently), in
     the words `format_detect._not_read` uses for other folders."""
+    from trajlm.data.readers.format_detect import NAMED_SUFFIXES, not_read_line
+
+    named = NAMED_SUFFIXES | _LOG_SUFFIXES
     done = {f.resolve() for f in read}
     other: dict[str, int] = {}
     for f in sorted(folder.rglob("*")):
         ext = f.suffix.lower()
-        if f.is_file() and ext in _TRACK_SUFFIXES and f.resolve() not in done:
+        if f.is_file() and ext in named and f.resolve() not in done:
             other[ext] = other.get(ext, 0) + 1
     if other:
-        files = ", ".join(f"{n} {ext}" for ext, n in other.items())
-        warnings.warn(f"{folder}: reading its {kind} files only; it also holds {files} file(s) "
-                      "that are not read (ingest each format on its own: --format, or a "
-                      "subfolder)", UserWarning, stacklevel=3)  # fmt: skip
+        warnings.warn(not_read_line(folder, kind, other), UserWarning, stacklevel=3)
 
 
 # -- XML Spreadsheet 2003 -------------------------------------------------------------------

@@ -43,6 +43,18 @@ _NEVER_IN_FOLDERS = ("*.tsv", "*.jsonl", "*.geojsonl", "*.ods", "*.xlsx", "*.xls
                      "*.sqlite", "*.nc", "*.feather", "*.arrow", "*.arrows")  # fmt: skip
 
 
+# Every suffix a folder's files are read by (above): device_logs adds its logs' own to say the
+# files a folder of logs leaves unread (one list since tidy33, session 33).
+NAMED_SUFFIXES = frozenset(p[1:] for p, _ in _DIR_PATTERNS) | {p[1:] for p in _NEVER_IN_FOLDERS}
+
+
+def not_read_line(folder: Path, kind: str, other: dict[str, int]) -> str:
+    """The warning for a folder read as ``kind`` that also holds ``other`` ({suffix: files})."""
+    files = ", ".join(f"{n} {ext}" for ext, n in other.items())
+    return (f"{folder}: reading its {kind} files only; it also holds {files} file(s) that are "
+            "not read (ingest each format on its own: --format, or a subfolder)")  # fmt: skip
+
+
 def _not_read(folder: Path, fmt: str) -> None:
     """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
     Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
@@ -59,12 +71,7 @@ def _not_read(folder: Path, fmt: str) -> None:
         if n := len(rglob_follow(folder, pattern)):
             other[pattern[1:]] = n
     if other:
-        files = ", ".join(f"{n} {ext}" for ext, n in other.items())
-        warnings.warn(
-            f"{folder}: reading its {fmt} files only; it also holds {files} file(s) that are "
-            "not read (ingest each format on its own: --format, or a subfolder)",
-            stacklevel=3,
-        )
+        warnings.warn(not_read_line(folder, fmt, other), stacklevel=3)
 
 
 def _dir_format(path: Path) -> str | None:
