@@ -42,3 +42,20 @@ def test_a_runs_stale_file_is_still_removed(tmp_path: Path, where: str) -> None:
     (d / RECOVER_RADII_FILE).write_text(json.dumps(doc))
     got = fit_run_recover_radii(None, _val(3), d)
     assert "none fitted" in got["recover_radii"] and not (d / RECOVER_RADII_FILE).exists()
+
+
+def test_a_java_date_whose_weekday_contradicts_it_is_not_read(tmp_path: Path) -> None:
+    """badin33b's silent wrong: `Tue Mar 02 ... 2026` (a Monday) was read by its date."""
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    rows = ["device_id,time,lat,lon"] + [
+        f"A,{day} Mar 02 07:40:{10 * k:02d} GMT+01:00 2026,41.{1000 + k},-8.6"
+        for k, day in enumerate(["Mon", "Mon", "Tue", "Mon"])
+    ]
+    (tmp_path / "j.csv").write_text("\n".join(rows) + "\n")
+    with pytest.raises(TrajlmInputError, match=r"line 4 field time.*'Tue Mar 02 07:40:20"):
+        trajlm.read(tmp_path / "j.csv")
+    (tmp_path / "ok.csv").write_text("\n".join(rows).replace("Tue", "Mon") + "\n")
+    got = trajlm.read(tmp_path / "ok.csv")
+    assert got.height == 4  # right weekdays (and none) still read

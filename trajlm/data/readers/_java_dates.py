@@ -36,14 +36,26 @@ def java_js_offsets(s: pl.Expr) -> pl.Expr:
             .when(s.str.contains(JS_DATE)).then(pl.coalesce(s.str.extract(JS_DATE, 5), pl.lit("+00:00"))))  # fmt: skip
 
 
+# the weekday a Date text opens with ("Tue Mar 02 ..."), where one does: a month word follows it
+_WEEKDAY = r"^([A-Za-z]{3}),?\s+[A-Za-z]{3}\s"
+_WEEKDAYS = {d: k + 1 for k, d in enumerate(["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"])}
+
+
 def java_js_dates(s: pl.Expr) -> pl.Expr:
-    """Java / JavaScript Date text as aware datetimes; null for other text."""
-    text = pl.coalesce(
+    """Java / JavaScript Date text as aware datetimes; null for other text, and for text whose
+    weekday contradicts its date (badin33b: `Tue Mar 02 ... 2026`, a Monday, was read by the date
+    without a word; Date.toString() never writes that, so the text was edited or damaged: left
+    unparsed, the error names the value)."""
+    local = pl.coalesce(
         pl.when(s.str.contains(JAVA_DATE)).then(s.str.replace(JAVA_DATE, "${6}-${1}-${2} ${3}")),
         pl.when(s.str.contains(JS_DATE)).then(s.str.replace(JS_DATE, "${3}-${1}-${2} ${4}")),
     )
-    text = pl.concat_str(text, pl.lit(" "), java_js_offsets(s))  # null offset: null
-    return text.str.to_datetime("%Y-%b-%d %H:%M:%S %#z", strict=False)
+    said = (s.str.extract(_WEEKDAY, 1).str.to_uppercase()
+            .replace_strict(_WEEKDAYS, default=None, return_dtype=pl.Int8))  # fmt: skip
+    day = local.str.to_datetime("%Y-%b-%d %H:%M:%S", strict=False).dt.weekday()
+    text = pl.concat_str(local, pl.lit(" "), java_js_offsets(s))  # null offset: null
+    parsed = text.str.to_datetime("%Y-%b-%d %H:%M:%S %#z", strict=False)
+    return pl.when(said.is_null() | (said == day)).then(parsed)
 
 
 def java_js_as_offsets(s: pl.Series) -> pl.Series:
