@@ -69,7 +69,7 @@ def places(
     lat_col: str = column_option("lat_col"),
     lon_col: str = column_option("lon_col"),
 ) -> None:
-    """Each mover's places: its stays (10+ min within 100 m) clustered within --radius-m,
+    """Each mover's places: its stays (--stop-minutes, default 10, within 100 m) clustered within --radius-m,
     numbered by time there (0: most)."""
     import trajlm
 
