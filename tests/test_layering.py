@@ -80,10 +80,12 @@ LAYERS[-1].add("api_model_times")  # a model at asked times, TrajLM passed in (i
 LAYERS[-1].add("api_evaluate")  # TrajLM.evaluate: `trajlm eval`'s table as a DataFrame (apieval28)
 LAYERS[-1].add("api_similar")  # TrajLM.similar over TrajLM.embed (newuser31)
 LAYERS[-1].add("cli_places")  # `trajlm places`, `trajlm next-place` (next32)
+LAYERS[-1].add("cli_dispatch")  # `trajlm parked`, `trajlm divert` (dispatch34)
 LAYERS[-1].add("api_reach")  # TrajLM.reach over TrajLM.predict(seconds_ahead=) (eta31)
 LAYERS[-1].add("api_stays")  # a stay held by TrajLM.predict (newuser32)
 LAYERS[-1].add("api_reach_route")  # route-aware reach: past paths that went this way (reach32)
 LAYERS[-1].add("api_reach_keys")  # reach targets keyed to their van (dispatch33)
+LAYERS[-1].add("api_divert")  # each van's time to divert to an urgent order (dispatch34)
 LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -33,6 +33,8 @@ _EXPORTS = {
     "passages": "trajlm.data.passages",  # passage times between two places (fitstore27)
     "places": "trajlm.data.places",  # a mover's stay places (next32)
     "next_place": "trajlm.data.next_place",  # its probable next places (next32)
+    "divert": "trajlm.api_divert",  # each van's time to divert to an order (dispatch34)
+    "parked": "trajlm.data.parked",  # is each mover parked now, since when (dispatch34)
     "read_store": "trajlm.data.store",
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",

@@ -18,6 +18,7 @@ import typer
 from trajlm import _cli_io as io
 from trajlm import (
     cli_anomalies,
+    cli_dispatch,
     cli_evaluate,
     cli_finetune,
     cli_places,
@@ -319,6 +320,8 @@ app.command("recover")(cli_tasks.recover)  # trajlm/cli_tasks.py: TrajLM.recover
 app.command("reach")(cli_reach.reach)  # trajlm/cli_reach.py: TrajLM.reach on a file (reach32)
 app.command("places")(cli_places.places)  # trajlm/cli_places.py: trajlm.places (next32)
 app.command("next-place")(cli_places.next_place)  # trajlm.next_place on a file (next32)
+app.command("parked")(cli_dispatch.parked)  # trajlm/cli_dispatch.py: trajlm.parked (dispatch34)
+app.command("divert")(cli_dispatch.divert)  # trajlm.divert on a file (dispatch34)
 app.command("travel-time")(cli_tasks.travel_time)  # TrajLM.travel_time on a file of trips
 
 

@@ -25,6 +25,7 @@ from trajlm.api import TrajLM
 from trajlm.serve.ask_routes import ask_routes
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import SEP, predict_batch
+from trajlm.serve.dispatch_routes import dispatch_routes
 from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
@@ -100,6 +101,7 @@ def create_app(
     else:
         app.include_router(task_routes(model, cfg, worker, batcher, index))
         app.include_router(reach_routes(model, cfg, worker))  # POST /reach (reach32)
+        app.include_router(dispatch_routes(cfg, worker))  # POST /parked, /divert (dispatch34)
         app.include_router(validity_routes(cfg))
         app.include_router(info_routes(model, cfg, worker, batcher, index))
     app.include_router(

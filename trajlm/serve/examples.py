@@ -80,6 +80,13 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             },
         )
     },  # fmt: skip
+    "/parked": {"now": _ex("is the trip parked at its last point?", {"trajectories": TRIP})},
+    "/divert": {
+        "order": _ex(
+            "each trajectory's time to an urgent order, ranked",
+            {"trajectories": TRIP, "order": [[41.1530, -8.6060]]},
+        )
+    },  # fmt: skip
     "/validity": {"car": _ex("a car's limits", {"trajectories": TRIP, "mode": "car"})},
     # POST /ask (ask24) had none: /docs filled "data": "string" and "rows": [{}] at once (badin24)
     "/ask": {

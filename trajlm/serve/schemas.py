@@ -205,6 +205,84 @@ class ReachResponse(BaseModel):
     warnings: list[str] | None = None
 
 
+class ParkedRequest(TrajectoriesRequest):
+    # session 34 (dispatch34): trajlm.parked over HTTP
+    at: Time | None = Field(None, description="Answer as of this time (ISO 8601 or Unix s); "
+                            "default: each mover's last fix.")  # fmt: skip
+    stop_minutes: Annotated[float, Field(gt=0, le=1440, strict=True)] | StrictInt = Field(
+        2.0, description="Parked: still for at least this many minutes."
+    )
+    radius_m: Annotated[float, Field(gt=0, le=100_000, strict=True)] | StrictInt = Field(
+        50.0, description="... within a box this many metres across."
+    )
+    stale_minutes: Annotated[float, Field(gt=0, strict=True)] | StrictInt = Field(
+        5.0, description="A last fix older than this (before `at` or the newest fix) is stale."
+    )
+
+
+class Parked(BaseModel):
+    traj_id: str | int | None
+    parked: bool
+    since: str | None = Field(description="ISO 8601 (UTC): the still stretch's first fix; null: "
+                              "not parked.")  # fmt: skip
+    still_s: float
+    lat: float = Field(description="Parked: the still fixes' median; else the last fix.")
+    lon: float
+    spread_m: float | None
+    fixes: int
+    max_gap_s: float | None
+    speed_mps: float | None = Field(description="From the last two fixes.")
+    last_fix: str
+    age_s: float
+    stale: bool
+
+
+class ParkedResponse(BaseModel):
+    results: list[Parked]
+    warnings: list[str] | None = None
+
+
+class DivertStop(Strict):
+    lat: float = Field(..., ge=-90, le=90)
+    lon: float = Field(..., ge=-180, le=180)
+    traj_id: str | int = Field(..., description="The van whose next planned stop this is.")
+    id: str | int | None = Field(None, description="The stop's own id, answered as next_id.")
+
+
+class DivertRequest(TrajectoriesRequest):
+    # session 34 (dispatch34): trajlm.divert over HTTP
+    order: Annotated[list[LatLon], Field(min_length=1, max_length=100)] = Field(
+        ..., description="The urgent order(s): [lat, lon] pairs."
+    )
+    to: Annotated[list[DivertStop], Field(max_length=10_000)] | None = Field(
+        None, description="Each van's next planned stop ({lat, lon, traj_id}): the delay a "
+        "diversion adds to it.")  # fmt: skip
+    service_s: Annotated[float, Field(ge=0, le=86_400, strict=True)] | StrictInt = Field(
+        0.0, description="Seconds spent at the order (in the delay)."
+    )
+
+
+class Divert(BaseModel):
+    traj_id: str | int | None
+    order: int
+    order_lat: float
+    order_lon: float
+    eta_s: float | None = Field(description="Seconds after the van's last point.")
+    arrive_time: str | None
+    straight_m: float
+    engine: str = Field(description="route (its past paths pass the order), legs (its own "
+                        "past legs' pace), legs (fleet), straight.")  # fmt: skip
+    pace_s_per_km: float | None
+    rank: int = Field(description="1: the soonest van for this order.")
+    next_id: str | int | None = None
+    delay_s: float | None = Field(None, description="Added to its next planned stop.")
+
+
+class DivertResponse(BaseModel):
+    results: list[Divert]
+    warnings: list[str] | None = None
+
+
 class PointsResponse(BaseModel):
     format: Format
     n_trajectories: int
