@@ -214,3 +214,34 @@ def test_http_parked_and_divert(trajlm_small):
         assert res[0]["engine"] == "legs (fleet)"  # the served memory's trips keep no van
         assert res[0]["next_id"] == "N1" and res[0]["delay_s"] > 0 and res[1]["delay_s"] is None
         assert 100 <= res[0]["eta_s"] <= 125
+
+
+def test_keyed_reach_crosses_only_each_vans_own_stops(trajlm_small, monkeypatch):
+    """dispatch33's "next step": a keyed `to` was crossed with every van's rollout (vans x
+    stops rows) and filtered after; now only each van's own pairs are computed, same answers."""
+    import trajlm.api_reach as api_reach
+
+    live = today()
+    stops = pd.DataFrame({"van_id": ["van01", "van01", "van02", None],
+                          "stop_id": ["A1", "A2", "B1", "U"],
+                          "lat": [at(300, 0)[0], at(600, 0)[0], at(300, 3000)[0], at(450, 0)[0]],
+                          "lon": [at(300, 0)[1], at(600, 0)[1], at(300, 3000)[1], at(450, 0)[1]]})  # fmt: skip
+    every = trajlm_small.reach(live, to=stops.drop(columns="van_id"), radius_m=50,
+                               horizon_s=300, route=False)  # fmt: skip
+    shapes = []
+    real = api_reach.first_crossing
+
+    def counting(east, north, secs, radius):
+        shapes.append(east.shape[:-1])
+        return real(east, north, secs, radius)
+
+    monkeypatch.setattr(api_reach, "first_crossing", counting)
+    keyed = trajlm_small.reach(live, to=stops, radius_m=50, horizon_s=300, route=False)
+    assert shapes == [(5,)]  # 2 + 1 own stops and the urgent one asked of both; main: (2, 4)
+    assert sorted(map(tuple, keyed[["van_id", "stop_id"]].values.tolist())) == [
+        ("van01", "A1"), ("van01", "A2"), ("van01", "U"), ("van02", "B1"), ("van02", "U")]  # fmt: skip
+    cols = ["reached", "eta_s", "closest_m", "engine"]
+    same = every.merge(keyed[["van_id", "stop_id"]], on=["van_id", "stop_id"])
+    pd.testing.assert_frame_equal(same.sort_values(["van_id", "stop_id"])[cols].reset_index(drop=True),
+                                  keyed.sort_values(["van_id", "stop_id"])[cols].reset_index(drop=True))  # fmt: skip
+    assert keyed.set_index(["van_id", "stop_id"]).loc[("van01", "A1"), "reached"]

@@ -305,7 +305,7 @@ def _spread(values: np.ndarray, cols: np.ndarray, n: int, empty: float | bool) -
 
 def with_route(table: pl.DataFrame, answers: dict[object, dict[str, np.ndarray]],
                last_t: dict[object, float]) -> pl.DataFrame:  # fmt: skip
-    """``table`` (api_reach._reach_table's rows: trajectory-major, targets in order) with the
+    """``table`` (api_reach._reach_table's rows: one per (trajectory, target) asked) with the
     rows of the trajectories ``answers`` holds answered by their past paths (engine "route")
     and a ``paths`` column (how many past paths answered; 0 where the rollout did)."""
     n = len(table)
@@ -315,13 +315,15 @@ def with_route(table: pl.DataFrame, answers: dict[object, dict[str, np.ndarray]]
     engine = table["engine"].to_numpy().astype(object).copy()
     paths = np.zeros(n, dtype=np.int64)
     ids = table["traj_id"].to_list()
-    start = {}
+    target = table["target"].to_numpy().astype(np.int64)
+    rows_of: dict[object, list[int]] = {}
     for k, tid in enumerate(ids):
-        start.setdefault(tid, k)
+        rows_of.setdefault(tid, []).append(k)
     for tid, ans in answers.items():
-        rows = slice(start[tid], start[tid] + len(ans["reached"]))
-        reached[rows], eta[rows] = ans["reached"], ans["eta_s"]
-        closest[rows], paths[rows], engine[rows] = ans["closest_m"], ans["paths"], "route"
+        rows = np.asarray(rows_of.get(tid, []), dtype=np.int64)
+        j = target[rows]  # keyed targets: only the trajectory's own rows (dispatch34)
+        reached[rows], eta[rows] = ans["reached"][j], ans["eta_s"][j]
+        closest[rows], paths[rows], engine[rows] = ans["closest_m"][j], ans["paths"][j], "route"
     t_last = np.array([last_t[tid] for tid in ids], dtype=np.float64)
     return table.with_columns(
         reached=pl.Series(reached, dtype=pl.Boolean),
