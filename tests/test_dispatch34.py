@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 from serve_helpers import app_client
 
@@ -164,9 +165,12 @@ def test_divert_says_the_delay_to_each_vans_next_stop():
     assert one["next_stop_id"] == "N1"  # its first row: the next stop
     pace = one["pace_s_per_km"] / 1000
     assert one["delay_s"] == pytest.approx(one["eta_s"] + 60 + pace * (STRAIGHT - 1200), abs=0.05)
+    bare = nxt[nxt["van_id"] == "van01"].drop(columns="stop_id")  # no other column: fine
+    assert "next_stop_id" not in trajlm.divert(today(), ORDER, to=pl.from_pandas(bare)).columns
     for kw, text in (({"order": (95, 4)}, "order: target 0"), ({"service_s": -1}, "service_s"),
+                     ({"radius_m": 0}, "radius_m must be a finite number > 0"),
                      ({"to": nxt.drop(columns="van_id")}, "to: give each van's planned stops"),
-                     ({"to": nxt.assign(van_id="van99")}, "to: no van_id of `to` is in the data")):  # fmt: skip
+                     ({"to": nxt.assign(van_id="van99")}, "to: no van_id of `to` names a van of the data")):  # fmt: skip
         args = {"order": ORDER, **kw}
         with pytest.raises(TrajlmInputError, match=text):
             trajlm.divert(today(), args.pop("order"), **args)

@@ -48,11 +48,12 @@ DIVERT_COLUMNS = ("order", "order_lat", "order_lon", "eta_s", "arrive_time", "st
                   "engine", "pace_s_per_km", "rank")  # fmt: skip
 
 
-def _number(value: Any, field: str, low: float = 0.0) -> float:
+def _number(value: Any, field: str, positive: bool = False) -> float:
+    """``value`` as a finite float >= 0 (``positive``: > 0), else one line naming ``field``."""
     if isinstance(value, bool | np.bool_) or not isinstance(value, Real) \
-            or not math.isfinite(value) or value < low:  # fmt: skip
-        raise TrajlmInputError(f"{field} must be a finite number >= {low:g}, got {value!r}",
-                               field=field)  # fmt: skip
+            or not math.isfinite(value) or value < 0 or (positive and value == 0):  # fmt: skip
+        raise TrajlmInputError(f"{field} must be a finite number {'>' if positive else '>='} 0, "
+                               f"got {value!r}", field=field)  # fmt: skip
     return float(value)
 
 
@@ -198,8 +199,8 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
 
     check_keywords("trajlm.divert", columns, COLUMN_KEYWORDS)
     service = _number(service_s, "service_s")
-    radius = _number(radius_m, "radius_m", 1e-9)
-    horizon = _number(horizon_s, "horizon_s", 1e-9)
+    radius = _number(radius_m, "radius_m", positive=True)
+    horizon = _number(horizon_s, "horizon_s", positive=True)
     try:
         orders = read_targets(target_points(order))
     except TrajlmInputError as e:  # reach's words name its `to`: here it is the order
@@ -297,15 +298,20 @@ def _next_stops(to: Any, id_col: str, hist: pl.DataFrame, mover_of: dict) -> dic
     lat, lon = latlon_columns(frame)
     other = [c for c in frame.columns if c not in (lat, lon, keys[0])]
     out: dict[str, tuple] = {}
-    records = frame.select(other).to_dicts() if isinstance(frame, pl.DataFrame) else \
-        frame[other].to_dict("records")  # fmt: skip
+    if not other:  # only the van and the position: nothing else to carry
+        records: list[dict] = [{} for _ in keys[1]]
+    elif isinstance(frame, pl.DataFrame):
+        records = frame.select(other).to_dicts()
+    else:
+        records = frame[other].to_dict("records")
     for i, key in enumerate(keys[1]):
         if key is not None and key not in out:
             out[key] = (tuple(points[i]), records[i])
     known = set(mover_of.values()) | {str(k) for k in mover_of}
     if not (set(out) & known):
-        raise TrajlmInputError(f"to: no {keys[0]} of `to` is in the data (e.g. "
-                               f"{next(iter(out), None)!r})", field="to")  # fmt: skip
+        some = f" (e.g. {next(iter(out))!r})" if out else " (every row's is empty)"
+        raise TrajlmInputError(f"to: no {keys[0]} of `to` names a van of the data{some}: give "
+                               "each van's next stop on a row naming it", field="to")  # fmt: skip
     return out
 
 
