@@ -215,7 +215,7 @@ def test_http_parked_and_divert(trajlm_small):
         assert r.status_code == 200, r.text
         res = r.json()["results"]
         assert [x["traj_id"] for x in res] == ["van01", "van02"]
-        assert res[0]["engine"] == "legs (fleet)"  # the served memory's trips keep no van
+        assert res[0]["engine"] == "legs"  # the served memory's trips keep their van
         assert res[0]["next_id"] == "N1" and res[0]["delay_s"] > 0 and res[1]["delay_s"] is None
         assert 100 <= res[0]["eta_s"] <= 125
 

@@ -149,12 +149,16 @@ def _mover_keyed(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_past(memory: Any, columns: dict) -> pl.DataFrame | None:
+    """``memory`` as canonical fixes (a RouteMemory's trips named by their van where its
+    ``read`` kept one, so a van's days give its own pace), None without one."""
     from trajlm.api_reach_route import RouteMemory
 
     if memory is None:
         return None
     if isinstance(memory, RouteMemory):  # `trajlm serve --reach-memory`'s trips, read once
-        names = np.asarray(memory.trip_name, dtype=object)[memory.trip]
+        names = np.asarray([memory.movers.get(n, n) for n in memory.trip_name], dtype=object)[
+            memory.trip
+        ]  # its van's name where read() kept it
         return pl.DataFrame({"traj_id": pl.Series(names.tolist(), dtype=pl.String),
                              "t": memory.t, "lat": memory.lat, "lon": memory.lon})  # fmt: skip
     from trajlm.api_checks import split
@@ -218,7 +222,9 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
     today = moving_speed(_mover_keyed(df))
     memories = [(RouteMemory(df.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon")),
                  True)]  # fmt: skip
-    if past is not None:
+    if isinstance(memory, RouteMemory):  # its trips as read (past: keyed by van, for legs)
+        memories.append((memory, False))
+    elif past is not None:
         memories.append((RouteMemory(past.select(pl.col("traj_id").cast(pl.String), "t", "lat",
                                                  "lon")), False))  # fmt: skip
     route = route_answers(memories, hist, orders, radius, horizon)

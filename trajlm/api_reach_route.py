@@ -105,6 +105,7 @@ class RouteMemory:
         self.key = band * (1 << 32) + cell
         self.order = np.argsort(self.key, kind="stable")
         self.sorted_key = self.key[self.order]
+        self.movers: dict[str, str] = {}  # trip name -> its mover (read() fills it; dispatch34)
 
     @classmethod
     def read(cls, data: Any, **columns: Any) -> RouteMemory:
@@ -114,10 +115,16 @@ class RouteMemory:
         from trajlm.api_checks import split
         from trajlm.api_inputs import index_labels
         from trajlm.data.coerce import coerce
+        from trajlm.data.coerce_pieces import mover_column
 
         with index_labels(data) as data:
             df, _ = coerce(data, repeats="drop", **split(columns))
-        return cls(df.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon"))
+        memory = cls(df.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon"))
+        owner = mover_column(df.columns)  # a van's days keyed by trip: the van, for divert
+        if owner is not None and df[owner].null_count() == 0:
+            pairs = df.select(pl.col("traj_id").cast(pl.String), pl.col(owner).cast(pl.String))
+            memory.movers = dict(pairs.unique("traj_id").iter_rows())
+        return memory
 
     def _lon_width(self, band: np.ndarray | int) -> np.ndarray:
         """A lon cell's width (degrees) in lat band ``band``: at least MATCH_M metres wide."""
