@@ -214,11 +214,15 @@ class Asker:
             answer.notes.append(self._started_there(plan))
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
+            every = is_every(question, self._labels) and plan.vehicle is None
             if (
-                is_every(question, self._labels)
-                and plan.vehicle is None
-                and "vehicle" in trips.columns
-            ):
+                every and "vehicle" not in trips.columns
+            ):  # "did every van stop?" said "yes: 1 trip" (set 34)
+                raise CannotAnswer(
+                    "this data has no vehicle column, so 'every' vehicle cannot be checked one by one: name it "
+                    "(data ingest --vehicle-col, columns={'vehicle_id': ...}) or ask about the trips"
+                )
+            if every:
                 answer.every = self._every(plan, trips)  # "were all the vans out" (set 33)
             # "were all the crossings longer than 5 km" (set 33)
             elif is_all_trips(question, self._labels):

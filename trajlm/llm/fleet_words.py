@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.vehicles import every_label_at_sea
 
 # a label that names the road part of a working day, or the field part (a farm's, a council's, a builder's)
 _ROAD = {
@@ -60,10 +61,16 @@ def _plural(word: str) -> str:
 
 def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) -> str:
     """The question with the data's short words for its labels and vehicles written out (see the module's doc)."""
+    at_sea = every_label_at_sea(labels)
     for lab in labels:
         parts = lab.split()
         heads = [x for x in labels if x.split()[-1] == parts[-1]]
-        if len(parts) == 2 and len(heads) == 1 and parts[0] != parts[1]:  # "tug" of "pushback tug"
+        # "ship" of "container ship" where every label is a vessel (container ship / tanker / bulk carrier: set 34)
+        # is every vessel, as "vessel" is: "was any ship at anchor" asked of the container ships only
+        every_mover = at_sea and re.fullmatch(r"boat|ship|vessel", parts[-1])
+        if (
+            len(parts) == 2 and len(heads) == 1 and parts[0] != parts[1] and not every_mover
+        ):  # "pushback tug"
             question = re.sub(
                 rf"(?<![\w\-/.'])(?<!{re.escape(parts[0])} )(?={_plural(parts[-1])}(?![\w\-/]))",
                 f"{parts[0]} ",

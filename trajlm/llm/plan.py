@@ -341,7 +341,8 @@ class QueryPlan(BaseModel):
 def dated_total(plan: QueryPlan) -> bool:
     """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
     those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
-    dated = plan.date_from is not None or plan.date_to is not None
+    # "nm ATLANTIC DAWN sailed on Monday" too (set 34): a weekday's parts, as a date's
+    dated = plan.date_from is not None or plan.date_to is not None or bool(plan.weekdays)
     plain = (
         plan.group in (None, "vehicle")
         and plan.per is None

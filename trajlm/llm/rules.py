@@ -35,7 +35,7 @@ from trajlm.llm.endpoints import (
 )
 from trajlm.llm.every_vehicle import as_any
 from trajlm.llm.fleet_words import fleet_words, vehicle_group
-from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
+from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
     refuse_kind_not_in_ids,
@@ -162,6 +162,9 @@ class RulePlanner:
 
     def _plan(self, question: str) -> QueryPlan:
         guard(question)
+        question = join_spaced_ids(
+            question, self.words
+        )  # "SCHELDE STAR" read as one id (grounding.py, set 34)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         # "the most nautical miles ..., and how many?" (phrases.py, set 33)
         question = and_how_many(question)
