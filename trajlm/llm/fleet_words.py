@@ -221,3 +221,30 @@ def _kind_of(one: str, kinds: dict[str, list[str]]) -> list[str]:
         if hits:
             return hits
     return []
+
+
+def used_words(question: str) -> str:
+    """ "Was bike 4017 used on Sunday?", "was Baraka tracked on 11 June?": was it out (it has trips then); "which
+    bike was used the most / most often": the most trips (set 34: a bike share's, a collar study's words)."""
+    question = re.sub(r"^(\s*(?:was|were)\s+(?!(?:there|any|it)\b)\S+(?:\s+\S+)?)\s+(?:used|in\s+use|tracked|active"
+                      r"|recorded|logged)\b(?!\s+(?:for|by|as|more|less|longer)\b)", r"\1 out", question, flags=re.I)  # fmt: skip
+    return re.sub(r"\b((?:which|what)\s+\S+\s+(?:was|were|got|is))\s+(?:used|ridden|taken|hired|rented)\s+"
+                  r"(?:the\s+)?most(?:\s+often)?\s*(?=\?|$)", r"\1 made the most trips", question, flags=re.I)  # fmt: skip
+
+
+_PERSON_VERBS = (
+    r"walked|cycled|biked|ran|jogged|hiked|commuted|travell?ed|moved|went|roamed|wandered"
+)
+_FLEET = r"vans|trucks|lorries|ships|vessels|boats|bikes|cars|vehicles|ferries|taxis|buses|units"
+
+
+def who_and_across(question: str) -> str:
+    """ "Who walked the furthest?" asks which mover did (a study's participants, a collar study's animals: "who" was
+    not read); "average mph across the vans" is over all the vans' trips, one number, not one per van (set 34:
+    ask33b's leftovers). "Who drove X" stays refused (work_words.who_drove: the data name no drivers)."""
+    question = re.sub(
+        rf"^(\s*)who\s+(?=(?:{_PERSON_VERBS})\b)", r"\1which vehicle ", question, flags=re.I
+    )
+    return re.sub(
+        rf"\bacross\s+(?:the\s+)?(?=(?:{_FLEET})\b)", "across all the ", question, flags=re.I
+    )

@@ -34,7 +34,7 @@ from trajlm.llm.endpoints import (
     read_endpoints,
 )
 from trajlm.llm.every_vehicle import as_any
-from trajlm.llm.fleet_words import fleet_words, vehicle_group
+from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
 from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
@@ -123,6 +123,12 @@ class RulePlanner:
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
+        question = used_words(
+            question
+        )  # "was bike 4017 used on Sunday": was it out (fleet_words.py, set 34)
+        question = who_and_across(
+            question
+        )  # "who walked the furthest", "across the vans" (fleet_words.py)
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
