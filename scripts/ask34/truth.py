@@ -172,6 +172,11 @@ def truth() -> dict:
     T["F1"] = bool({f"VAN-0{i}" for i in range(1, 5)} <= set(f.unit))
     T["F2"] = t33["A11"]
     T["P1"] = t33["B5"]
+    # a paraphrase's (scripts/ask34/para.py): the participant with the most km of bike trips on set 33's phone study
+    b = pd.read_csv(OUT33 / "phone.csv")
+    b["t"] = local(pd.to_datetime(b.recorded_at, utc=True), "Europe/Copenhagen")
+    P, _ = trips(b, "segment_id", "t", "lat", "lon", "activity", "participant_id")
+    T["_para_P_bike"] = P[P.label == "bike"].groupby("veh").m.sum().idxmax()
     return T
 
 
