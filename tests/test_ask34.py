@@ -144,3 +144,34 @@ def test_who_walked_the_furthest_and_across_the_vans() -> None:
     b = Asker(vans, tz="UTC", columns={"traj_id": "voyage", "vehicle_id": "vessel"})
     pooled = b("What was the average speed of the vans in mph?").value
     assert b("Average mph across the vans?").value == pytest.approx(pooled)
+
+
+def test_which_ships_anchored_longer_than_names_every_one() -> None:
+    a, df = _ship_asker(), _ships()
+    ans = a("Which ships anchored for longer than 2 hours?")  # was refused: "answers per group"
+    waited = {"SCHELDE STAR", "KESTREL"}  # 3 h and 13 h still; the others never stop
+    assert set(ans.value) == waited and str(ans).startswith(f"2 of {df.vessel.nunique()} vehicles")
+    assert set(a("Which vessels waited more than 10 hours?").value) == {"KESTREL"}
+    with pytest.raises(
+        CannotAnswer
+    ):  # a voyage's 50 km, or in total? (two readings): still refused
+        a("Which ships sailed more than 50 km?")
+    with pytest.raises(CannotAnswer):  # any voyage, or never?
+        a("Which ships did not stop?")
+
+
+def test_furthest_per_day_is_each_movers_daily_mean() -> None:
+    """Kito walks 10 km on one day and 1 km on two more (a daily mean of 4, a best day of 10); Zawadi 6 km on each
+    of three days (a mean of 6): "furthest per day" is Zawadi, "the furthest in one day" Kito."""
+    rows = []
+    for who, kms in (("Kito", (10, 1, 1)), ("Zawadi", (6, 6, 6))):
+        for d, km in enumerate(kms):
+            t0 = pd.Timestamp(f"2026-06-0{d + 1} 06:00")
+            lon = 37.0 + 0.1 * d + (0.05 if who == "Kito" else 0.0)
+            rows += [
+                (who, t, la, lo) for t, la, lo in _track(t0, -2.6, 11, km / 10 / 111.195, lon=lon)
+            ]
+    df = pd.DataFrame(rows, columns=["animal", "t", "lat", "lon"])
+    a = Asker(df, tz="UTC", columns={"traj_id": "animal", "vehicle_id": "animal"})
+    assert "Zawadi" in str(a("Which animal travelled furthest per day?")).splitlines()[0]
+    assert "Kito" in str(a("Which animal travelled the furthest in one day?")).splitlines()[0]

@@ -84,6 +84,7 @@ from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
+from trajlm.llm.which_movers import which_movers
 from trajlm.llm.work_words import work_words
 from trajlm.llm.yes_no import is_yes_no
 
@@ -123,12 +124,9 @@ class RulePlanner:
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
-        question = used_words(
-            question
-        )  # "was bike 4017 used on Sunday": was it out (fleet_words.py, set 34)
-        question = who_and_across(
-            question
-        )  # "who walked the furthest", "across the vans" (fleet_words.py)
+        # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
+        # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
+        question = which_movers(who_and_across(used_words(question)))
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
