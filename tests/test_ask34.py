@@ -175,3 +175,19 @@ def test_furthest_per_day_is_each_movers_daily_mean() -> None:
     a = Asker(df, tz="UTC", columns={"traj_id": "animal", "vehicle_id": "animal"})
     assert "Zawadi" in str(a("Which animal travelled furthest per day?")).splitlines()[0]
     assert "Kito" in str(a("Which animal travelled the furthest in one day?")).splitlines()[0]
+
+
+def test_home_range_is_the_minimum_convex_polygon() -> None:
+    """A square walk 2 km a side (corners and an inside point): 4 km², whatever the fixes inside it."""
+    side = 2.0 / 111.195  # degrees of latitude in 2 km
+    lon_side = side / math.cos(math.radians(-2.6))
+    corners = [(0, 0), (side, 0), (side, lon_side), (0, lon_side), (side / 2, lon_side / 3), (0, 0)]
+    t0 = pd.Timestamp("2026-06-01 06:00")
+    rows = [
+        ("Kito", t0 + pd.Timedelta(hours=i), -2.6 + a, 37.0 + b) for i, (a, b) in enumerate(corners)
+    ]
+    df = pd.DataFrame(rows, columns=["animal", "t", "lat", "lon"])
+    a = Asker(df, tz="UTC", columns={"traj_id": "animal", "vehicle_id": "animal"})
+    ans = a("What was the home range of Kito, in square km?")  # was refused: 'home range square'
+    assert ans.value == pytest.approx(4.0, rel=0.01) and "minimum convex polygon" in str(ans)
+    assert a("Kito's home range in hectares?").value == pytest.approx(400.0, rel=0.01)

@@ -148,6 +148,7 @@ class QueryPlan(BaseModel):
                 a == "top" and self.k == 1
             )  # the longest stop's value, in the unit asked (session 17)
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
+            allowed = ("km2", "ha") if a == "home_range" else allowed  # set 34
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
@@ -264,6 +265,7 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
+            "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"

@@ -36,6 +36,7 @@ from trajlm.llm.endpoints import (
 from trajlm.llm.every_vehicle import as_any
 from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
 from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
+from trajlm.llm.home_range import plan_home_range
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
     refuse_kind_not_in_ids,
@@ -200,6 +201,8 @@ class RulePlanner:
             days := plan_days(question, self.plan)
         ) is not None:  # "how many days of data for WS-03" (days.py)
             return days
+        if (area := plan_home_range(question, self.plan)) is not None:
+            return area  # "the home range of Kito" (home_range.py, set 34)
         if (
             above := plan_above(question, self.plan)
         ) is not None:  # "how long was V3 above 50 km/h" (speeds.py)
