@@ -191,3 +191,34 @@ def test_home_range_is_the_minimum_convex_polygon() -> None:
     ans = a("What was the home range of Kito, in square km?")  # was refused: 'home range square'
     assert ans.value == pytest.approx(4.0, rel=0.01) and "minimum convex polygon" in str(ans)
     assert a("Kito's home range in hectares?").value == pytest.approx(400.0, rel=0.01)
+
+
+def test_were_all_the_vans_out_where_every_vehicle_is_a_van() -> None:
+    """badin33b's probe: VAN-07 / VAN-08 only (no kind to filter by), "were all the vans out?" with no day was refused
+    ("no question about the trips found"); VAN-08 has no trip on the second day."""
+    t0 = pd.Timestamp("2026-02-09 08:00")
+    rows = [("VAN-07", f"R{d}", t, la, lo) for d in range(2)
+            for t, la, lo in _track(t0 + pd.Timedelta(days=d), 41.1, 30, 0.001, lon=-8.6 + 0.01 * d)]  # fmt: skip
+    rows += [("VAN-08", "R9", t, la, lo) for t, la, lo in _track(t0, 41.1, 30, 0.001, lon=-8.5)]
+    df = pd.DataFrame(rows, columns=["vehicle_id", "traj_id", "t", "lat", "lon"])
+    a = Asker(df, tz="UTC")
+    assert str(a("Were all the vans out?")).startswith("yes: all 2 vehicles")
+    assert str(a("Were all the vans out on Tuesday?")).startswith("no: VAN-08")
+    with pytest.raises(CannotAnswer, match="pothole"):  # words it cannot read are still refused
+        a("Did any van hit a pothole?")
+
+
+def test_paraphrase_words_at_anchor_get_used_collar_recording() -> None:
+    """ask34's paraphrases (a fix tuned on them): "was X at anchor on D" is "did X stop on D", "did bike 4017 get
+    used" and "was Baraka's collar recording" are "was X out"."""
+    a = _ship_asker()
+    assert str(a("Was SCHELDE STAR at anchor on Monday?")).startswith("yes")
+    assert str(a("Was NORDIC ORION at anchor?")).startswith("no")
+    b = Asker(
+        _rides(),
+        tz="UTC",
+        columns={"traj_id": "ride_id", "vehicle_id": "bike_id", "label": "bike_type"},
+    )
+    assert str(b("Did bike 4003 get used on Sunday?")).startswith("yes")
+    assert str(b("Did bike 4002 get used on Sunday?")).startswith("no")
+    assert str(b("Was bike 4002's tracker recording on Sunday?")).startswith("no")

@@ -226,6 +226,15 @@ def _kind_of(one: str, kinds: dict[str, list[str]]) -> list[str]:
 def used_words(question: str) -> str:
     """ "Was bike 4017 used on Sunday?", "was Baraka tracked on 11 June?": was it out (it has trips then); "which
     bike was used the most / most often": the most trips (set 34: a bike share's, a collar study's words)."""
+    # "did bike 4017 get used", "was Baraka's collar recording" (ask34's paraphrases): the same question
+    question = re.sub(
+        r"^(\s*)(?:did|does)\s+(\S+(?:\s+\d\S*)?)\s+get\s+used\b",
+        r"\1was \2 used",
+        question,
+        flags=re.I,
+    )
+    question = re.sub(r"^(\s*(?:was|were)\s+\S+?(?:\s+\d[\w\-]*?)?)(?:'s)?\s+(?:collar|tag|tracker|gps|device|transmitter|logger)s?\s+"
+                      r"(?:recording|transmitting|reporting|working|logging|on)\b", r"\1 out", question, flags=re.I)  # fmt: skip
     question = re.sub(r"^(\s*(?:was|were)\s+(?!(?:there|any|it)\b)\S+(?:\s+\S+)?)\s+(?:used|in\s+use|tracked|active"
                       r"|recorded|logged)\b(?!\s+(?:for|by|as|more|less|longer)\b)", r"\1 out", question, flags=re.I)  # fmt: skip
     return re.sub(r"\b((?:which|what)\s+\S+\s+(?:was|were|got|is))\s+(?:used|ridden|taken|hired|rented)\s+"

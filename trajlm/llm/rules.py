@@ -150,7 +150,11 @@ class RulePlanner:
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
-            if not (prefix and is_yes_no(question) and e.reason.startswith("no question about")):
+            # "were all the vans out?" where every vehicle is a van (no prefix to filter by; set 34): every trip
+            anyone = prefix or re.match(
+                r"\s*(?:did|do|does|were|was|has|have)\s+any\s+[a-z]+\b", question, re.I
+            )
+            if not (anyone and is_yes_no(question) and e.reason.startswith("no question about")):
                 said = re.match(r"did not understand '([^' ]+)'", e.reason)
                 line = said and unknown_mover_noun(question, self.words, said.group(1))
                 if not line:
