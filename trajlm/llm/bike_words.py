@@ -1,6 +1,6 @@
 """A bike share's words for its own labels (set 34, ask34): where every label is a kind of bike ("classic" /
-"electric", as a bike-share export's ``bike_type`` / ``rideable_type`` says it, "classic_bike" read as "classic
-bike"), the riders' words are read against them:
+"electric", as a bike-share export's ``bike_type`` says it; labels that say "bike" themselves, set 22's
+``classic_bike`` / ``electric_bike``, are read as they are), the riders' words are read against them:
 
 - "e-bikes", "ebike rides", "electric bikes" are the electric label's trips; "classic bikes", "regular bikes",
   "pedal bikes", "mechanical bikes" the classic one's (where the data has that label);
@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_ELECTRIC = r"electric|e-?bike|ebike|electric\s+bike|pedelec|e-?assist"
-_CLASSIC = r"classic|classic\s+bike|regular|standard|pedal|mechanical|acoustic|normal"
+# the labels' own words, without "bike": "classic bike" / "electric bike" (set 22's classic_bike) are read as they are
+_ELECTRIC = r"electric|pedelec|e-?assist"
+_CLASSIC = r"classic|regular|standard|pedal|mechanical|acoustic|normal"
 _BIKE = r"(?:bikes?|bicycles?|cycles?)"
 
 
@@ -26,9 +27,7 @@ def every_label_a_bike(labels: Sequence[str]) -> bool:
     kinds = [lab for lab in labels if lab.strip()]
     return (
         len(kinds) >= 2
-        and all(
-            re.fullmatch(rf"(?:{_ELECTRIC}|{_CLASSIC}|cargo(?:\s+bike)?)", lab) for lab in kinds
-        )
+        and all(re.fullmatch(rf"(?:{_ELECTRIC}|{_CLASSIC}|cargo)", lab) for lab in kinds)
         and any(re.fullmatch(rf"(?:{_ELECTRIC})", lab) for lab in kinds)
     )
 
