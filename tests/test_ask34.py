@@ -165,16 +165,22 @@ def test_furthest_per_day_is_each_movers_daily_mean() -> None:
     of three days (a mean of 6): "furthest per day" is Zawadi, "the furthest in one day" Kito."""
     rows = []
     for who, kms in (("Kito", (10, 1, 1)), ("Zawadi", (6, 6, 6))):
-        for d, km in enumerate(kms):
-            t0 = pd.Timestamp(f"2026-06-0{d + 1} 06:00")
-            lon = 37.0 + 0.1 * d + (0.05 if who == "Kito" else 0.0)
-            rows += [
-                (who, t, la, lo) for t, la, lo in _track(t0, -2.6, 11, km / 10 / 111.195, lon=lon)
-            ]
-    df = pd.DataFrame(rows, columns=["animal", "t", "lat", "lon"])
-    a = Asker(df, tz="UTC", columns={"traj_id": "animal", "vehicle_id": "animal"})
-    assert "Zawadi" in str(a("Which animal travelled furthest per day?")).splitlines()[0]
-    assert "Kito" in str(a("Which animal travelled the furthest in one day?")).splitlines()[0]
+        lat, lon = -2.6, 37.0 if who == "Kito" else 37.2
+        for d, km in enumerate(kms):  # each day on from where the last ended (no jump overnight)
+            day = _track(
+                pd.Timestamp(f"2026-06-0{d + 1} 06:00"), lat, 11, km / 10 / 111.195, lon=lon
+            )
+            rows += [(who, "elephant", t, la, lo) for t, la, lo in day]
+            lat = day[-1][1]
+    df = pd.DataFrame(rows, columns=["animal", "species", "t", "lat", "lon"])
+    a = Asker(
+        df, tz="UTC", columns={"traj_id": "animal", "vehicle_id": "animal", "label": "species"}
+    )
+    rate = a("Which animal travelled furthest per day?")  # was Kito's best day, "next: Zawadi"
+    assert "(vehicle Zawadi of 2" in str(rate).splitlines()[0] and rate.value == pytest.approx(
+        6000, rel=0.01
+    )
+    assert str(a("Which animal travelled the furthest in one day?")).startswith("Kito")
 
 
 def test_home_range_is_the_minimum_convex_polygon() -> None:
