@@ -103,6 +103,19 @@ def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False
             for k, v in truth.items()
         )
         return "right" if ok else "WRONG?"
+    if kind == "idset":  # set 34: {"yes": ids the answer names, "no": ids it must not name}
+        named = lambda i: re.search(rf"(?<![\w-]){re.escape(str(i))}(?![\w-])", text, re.I)  # noqa: E731
+        ok = all(named(i) for i in truth["yes"]) and not any(named(i) for i in truth["no"])
+        return "right" if ok else "WRONG?"
+    if kind == "hour":  # set 34: "the busiest hour": HH:00 on the first line
+        return "right" if f"{int(truth):02d}:00" in text.splitlines()[0] else "WRONG?"
+    if kind == "share":  # set 34: a fraction, said as one or as a percentage
+        try:
+            g = float(value)
+        except (TypeError, ValueError):
+            return "judge"
+        near = lambda x, t: abs(x - t) <= max(0.02 * abs(t), 1e-9)  # noqa: E731
+        return "right" if near(g, truth) or near(g, 100 * truth) else "WRONG"
     return "judge"
 
 

@@ -67,7 +67,8 @@ def _read_printed(returncode: int, stdout: str, stderr: str):
     value = None
     # a number with its unit ("22.0 min", "4.66 % (21 of 451 trips)", "52.7/week (...)", "1.75 min (trip ...)"),
     # not a list's "54 trips (first 20 shown)"
-    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/]+)?\s*(\(|$)", rest[0])
+    # "113.6 km²": a home range (session 34)
+    m = re.match(r"^\s*(-?[\d,]*\.?\d+)\s*(%|[a-z/²]+)?\s*(\(|$)", rest[0])
     if m and (
         not re.match(r"\s*[\d,]+ trips\b", rest[0]) or "(vehicle " in rest[0]
     ):  # per vehicle: a count

@@ -209,6 +209,18 @@ def hav(la1, lo1, la2, lo2):
     return 2 * R * np.arcsin(np.sqrt(h))
 
 
+def mcp_km2(pts: pd.DataFrame) -> float:
+    """The area (km²) of the convex hull of the fixes, projected flat around their mean (scipy: not trajlm's)."""
+    from scipy.spatial import ConvexHull
+
+    la0, lo0 = pts.lat.mean(), pts.lon.mean()
+    xy = np.c_[
+        np.radians(pts.lon - lo0) * 6371.0088 * np.cos(np.radians(la0)),
+        np.radians(pts.lat - la0) * 6371.0088,
+    ]
+    return float(ConvexHull(xy).volume)  # a 2-d hull's "volume" is its area
+
+
 def load(path, which):
     if which == "mtl":
         df = pd.read_csv(path)
@@ -573,8 +585,14 @@ def questions(paths: dict) -> list:
             "how many runs started before 7 in the morning?",
             int((runs.h < 7).sum()),
         ),
+        # to refuse until session 34 (ask34): a home range, the 100 % minimum convex polygon (scipy's hull)
+        (
+            "wildlife",
+            "bav",
+            "what is the home range area of DEER-03 in square km?",
+            mcp_km2(db[db.veh == "DEER-03"]),
+        ),
         # to refuse
-        ("wildlife", "bav", "what is the home range area of DEER-03 in square km?", None),
         ("running", "bav", "what was the total elevation gain of RUN-dev's runs?", None),
         ("ridehail", "mtl", "how much did the rideshare fares add up to?", None),
         ("ridehail", "mtl", "which driver earned the most money?", None),

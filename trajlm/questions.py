@@ -48,6 +48,7 @@ from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
+from trajlm.llm.which_movers import is_which_movers
 from trajlm.llm.yes_no import is_yes_no
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -212,13 +213,24 @@ class Asker:
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
+        if (
+            asked is plan
+            and plan.action == "list"
+            and "vehicle" in trips.columns
+            and is_which_movers(question)
+        ):
+            answer.text, answer.value = self._which_movers(plan, points, trips)  # set 34
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
+            every = is_every(question, self._labels) and plan.vehicle is None
             if (
-                is_every(question, self._labels)
-                and plan.vehicle is None
-                and "vehicle" in trips.columns
-            ):
+                every and "vehicle" not in trips.columns
+            ):  # "did every van stop?" said "yes: 1 trip" (set 34)
+                raise CannotAnswer(
+                    "this data has no vehicle column, so 'every' vehicle cannot be checked one by one: name it "
+                    "(data ingest --vehicle-col, columns={'vehicle_id': ...}) or ask about the trips"
+                )
+            if every:
                 answer.every = self._every(plan, trips)  # "were all the vans out" (set 33)
             # "were all the crossings longer than 5 km" (set 33)
             elif is_all_trips(question, self._labels):
@@ -253,6 +265,22 @@ class Asker:
         expected = set(select_trips(group, self.points, trips)["vehicle"].drop_nulls().to_list())
         found = set(select_trips(plan, self.points, trips)["vehicle"].drop_nulls().to_list())
         return sorted(expected - found), len(expected)
+
+    def _which_movers(
+        self, plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame
+    ) -> tuple[str, list[str]]:
+        """("k of n vehicles: A, B, ...", [A, B, ...]): the vehicles with a trip the plan matches, of the plan's group
+        ("which ships anchored for longer than 6 hours"; which_movers.py, set 34)."""
+        from trajlm.llm.query import select_trips
+
+        group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
+        n = select_trips(group, points, trips)["vehicle"].drop_nulls().n_unique()
+        found = sorted(
+            {str(v) for v in select_trips(plan, points, trips)["vehicle"].drop_nulls().to_list()}
+        )
+        if not found:
+            return f"none of the {n} vehicles has such a trip", found
+        return f"{len(found)} of {n} vehicles: {', '.join(found)}", found
 
     def _all_trips(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:
         """The trips the plan names without its bounds ("the crossings") that fail its bounds ("longer than 5 km"),

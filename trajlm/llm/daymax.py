@@ -33,6 +33,13 @@ _PERIOD = re.compile(
     r"|\b(daily|weekly|nightly)\b",
     re.I,
 )
+# "which animal travelled (the) furthest per day" (set 34): "per day" is a rate, each mover's mean over its days (as
+# "the average daily distance per animal"); "in a day", "in one day", "on a single day" stay its best day
+_FURTHEST_PER_DAY = re.compile(
+    r"^\s*(?:which|what)\s+([a-z]+)\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:furthest|farthest|most\s+(km|kilomet\w*|miles|mi"
+    r"|nautical\s+miles|nm|distance))(?:\s+on\s+average)?\s+(?:per|a)\s+day(?:\s+on\s+average)?(?:\s*,?\s*in\s+(\w+))?$",
+    re.I,
+)
 # "which day did the fleet cover the most km", "on what date did the birds fly the furthest"
 _WHICH = re.compile(
     r"^\s*(?:(?:on|in|during)\s+)?(?:which|what)\s+(?:calendar\s+)?(day|date|week|night)\b(?:[\s-]?shift)?(?:\s+of\s+the\s+week)?",
@@ -76,6 +83,14 @@ def _pick(word: str) -> str:
 def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a most-in-one-day question, or None when the question does not ask one."""
     q = question.strip().rstrip("?").strip()
+    if rate := _FURTHEST_PER_DAY.match(
+        q
+    ):  # "which animal travelled furthest per day" (set 34): a daily mean
+        unit = next((u for u in rate.groups()[2:0:-1] if u and u.lower() != "distance"), None)
+        return plan_one(
+            f"what was the average daily distance per {rate.group(1)}"
+            + (f", in {unit}" if unit else "")
+        )
     if m := _ON_BUSIEST.search(
         q
     ):  # "how many trips were made on the busiest day", "the km on its longest day"

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.vehicles import every_label_at_sea
 
 # a label that names the road part of a working day, or the field part (a farm's, a council's, a builder's)
 _ROAD = {
@@ -60,10 +61,16 @@ def _plural(word: str) -> str:
 
 def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) -> str:
     """The question with the data's short words for its labels and vehicles written out (see the module's doc)."""
+    at_sea = every_label_at_sea(labels)
     for lab in labels:
         parts = lab.split()
         heads = [x for x in labels if x.split()[-1] == parts[-1]]
-        if len(parts) == 2 and len(heads) == 1 and parts[0] != parts[1]:  # "tug" of "pushback tug"
+        # "ship" of "container ship" where every label is a vessel (container ship / tanker / bulk carrier: set 34)
+        # is every vessel, as "vessel" is: "was any ship at anchor" asked of the container ships only
+        every_mover = at_sea and re.fullmatch(r"boat|ship|vessel", parts[-1])
+        if (
+            len(parts) == 2 and len(heads) == 1 and parts[0] != parts[1] and not every_mover
+        ):  # "pushback tug"
             question = re.sub(
                 rf"(?<![\w\-/.'])(?<!{re.escape(parts[0])} )(?={_plural(parts[-1])}(?![\w\-/]))",
                 f"{parts[0]} ",
@@ -214,3 +221,39 @@ def _kind_of(one: str, kinds: dict[str, list[str]]) -> list[str]:
         if hits:
             return hits
     return []
+
+
+def used_words(question: str) -> str:
+    """ "Was bike 4017 used on Sunday?", "was Baraka tracked on 11 June?": was it out (it has trips then); "which
+    bike was used the most / most often": the most trips (set 34: a bike share's, a collar study's words)."""
+    # "did bike 4017 get used", "was Baraka's collar recording" (ask34's paraphrases): the same question
+    question = re.sub(
+        r"^(\s*)(?:did|does)\s+(\S+(?:\s+\d\S*)?)\s+get\s+used\b",
+        r"\1was \2 used",
+        question,
+        flags=re.I,
+    )
+    question = re.sub(r"^(\s*(?:was|were)\s+\S+?(?:\s+\d[\w\-]*?)?)(?:'s)?\s+(?:collar|tag|tracker|gps|device|transmitter|logger)s?\s+"
+                      r"(?:recording|transmitting|reporting|working|logging|on)\b", r"\1 out", question, flags=re.I)  # fmt: skip
+    question = re.sub(r"^(\s*(?:was|were)\s+(?!(?:there|any|it)\b)\S+(?:\s+\S+)?)\s+(?:used|in\s+use|tracked|active"
+                      r"|recorded|logged)\b(?!\s+(?:for|by|as|more|less|longer)\b)", r"\1 out", question, flags=re.I)  # fmt: skip
+    return re.sub(r"\b((?:which|what)\s+\S+\s+(?:was|were|got|is))\s+(?:used|ridden|taken|hired|rented)\s+"
+                  r"(?:the\s+)?most(?:\s+often)?\s*(?=\?|$)", r"\1 made the most trips", question, flags=re.I)  # fmt: skip
+
+
+_PERSON_VERBS = (
+    r"walked|cycled|biked|ran|jogged|hiked|commuted|travell?ed|moved|went|roamed|wandered"
+)
+_FLEET = r"vans|trucks|lorries|ships|vessels|boats|bikes|cars|vehicles|ferries|taxis|buses|units"
+
+
+def who_and_across(question: str) -> str:
+    """ "Who walked the furthest?" asks which mover did (a study's participants, a collar study's animals: "who" was
+    not read); "average mph across the vans" is over all the vans' trips, one number, not one per van (set 34:
+    ask33b's leftovers). "Who drove X" stays refused (work_words.who_drove: the data name no drivers)."""
+    question = re.sub(
+        rf"^(\s*)who\s+(?=(?:{_PERSON_VERBS})\b)", r"\1which vehicle ", question, flags=re.I
+    )
+    return re.sub(
+        rf"\bacross\s+(?:the\s+)?(?=(?:{_FLEET})\b)", "across all the ", question, flags=re.I
+    )

@@ -56,6 +56,8 @@ JOURNEY_LABELS = re.compile(
 # a verb; "crossings of the river" a place)
 TRIP_NOUN_LABELS = {"crossing": r"crossings(?!\s+of\b)", "voyage": "voyages", "activity": "activities",
                     "delivery": "deliveries"}  # fmt: skip
+# an id of two or three words of letters and digits (a ship's name: "SCHELDE STAR", "CMA CGM 2")
+_SPACED_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*(?: [A-Za-z0-9]+){1,2}")
 _TOKEN = re.compile(r"(?<![\w\-/.'])([A-Za-z0-9][\w\-/.]*[A-Za-z0-9]|[A-Za-z0-9])")
 
 
@@ -95,6 +97,8 @@ class DataWords:
             for v in trips["vehicle"].drop_nulls().cast(pl.Utf8).unique().to_list():
                 if re.search(r"[A-Za-z]", v) and _TOKEN.fullmatch(v):
                     vehicles[v.lower()] = v
+                elif _SPACED_ID.fullmatch(v):  # a ship's name, "SCHELDE STAR" (set 34): read joined
+                    vehicles[re.sub(r"\s+", "_", v.lower())] = v
                 elif v.isdigit():
                     numbers.add(v)
                 elif re.fullmatch(r"\d+[-/]\d+", v):
@@ -110,6 +114,18 @@ class DataWords:
             return mode
         named = [lab for lab in self.labels if re.fullmatch(rf"(?:{words})", lab)]
         return named[0] if len(named) == 1 else mode
+
+
+def join_spaced_ids(question: str, words: DataWords) -> str:
+    """The question with the data's ids of several words ("SCHELDE STAR", "Atlantic Dawn": ships' names; set 34)
+    written as one token ("SCHELDE_STAR"), so every reading of an id reads them (``DataWords.of`` keeps them so)."""
+    spaced = sorted((v for v in words.vehicles.values() if " " in v), key=len, reverse=True)
+    for v in spaced:
+        rx = r"\s+".join(re.escape(w) for w in v.split())
+        question = re.sub(
+            rf"(?<![\w\-/.']){rx}(?![\w\-/])", v.replace(" ", "_"), question, flags=re.I
+        )
+    return question
 
 
 def _blank(text: str, a: int, b: int) -> str:
@@ -144,7 +160,10 @@ def read_data_words(
         if "vehicle" in f and f["vehicle"].lower() != tok:
             raise CannotAnswer(f"two vehicles ({f['vehicle']!r}, {question[m.start(1):m.end(1)]!r}): "
                                "ask about one at a time")  # fmt: skip
-        f["vehicle"] = question[m.start(1) : m.end(1)]
+        said = question[m.start(1) : m.end(1)]
+        f["vehicle"] = (
+            words.vehicles[tok] if " " in words.vehicles[tok] else said
+        )  # "SCHELDE_STAR" (set 34)
         question, low = _blank(question, a, b), _blank(low, a, b)
     # "labelled transport": the label, even where it is one of the planner's words (fleet_words.py; set 27)
     for lab in words.labels:

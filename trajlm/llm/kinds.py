@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.data.kind_columns import COMMON_NAMES
+from trajlm.llm.bike_words import bike_words
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_at_sea, every_label_is
 
@@ -149,6 +150,9 @@ def routes_as_trips(question: str, labels: Sequence[str]) -> str:
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
+    question = bike_words(
+        question, labels
+    )  # "e-bike rides", "classic bikes" on classic / electric (set 34)
     for (
         lab
     ) in labels:  # "cargo ships", "tanker vessels": the label's trips (AIS ship types, labels22)

@@ -148,6 +148,7 @@ class QueryPlan(BaseModel):
                 a == "top" and self.k == 1
             )  # the longest stop's value, in the unit asked (session 17)
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
+            allowed = ("km2", "ha") if a == "home_range" else allowed  # set 34
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
@@ -264,6 +265,7 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
+            "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"
@@ -341,7 +343,8 @@ class QueryPlan(BaseModel):
 def dated_total(plan: QueryPlan) -> bool:
     """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
     those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
-    dated = plan.date_from is not None or plan.date_to is not None
+    # "nm ATLANTIC DAWN sailed on Monday" too (set 34): a weekday's parts, as a date's
+    dated = plan.date_from is not None or plan.date_to is not None or bool(plan.weekdays)
     plain = (
         plan.group in (None, "vehicle")
         and plan.per is None

@@ -23,6 +23,7 @@ Action = Literal[
     "vehicles",  # how many vehicles (people, animals) the chosen trips are of (session 20)
     "when",  # the first trip's start (ascending) or the last trip's end (session 24, llm/departures.py)
     "days",  # how many calendar days the chosen trips have fixes on (session 24, llm/days.py)
+    "home_range",  # the minimum convex polygon of the chosen trips' fixes (set 34, llm/home_range.py)
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric
 Metric = Literal[

@@ -45,6 +45,10 @@ NO_STOP_OVER = (
 # any length, the complement of "did not stop" (the trip's longest stop > 0 s; fixes are 1 s apart at least)
 _DID_STOP = re.compile(
     r"^\s*(?:did|does|do|has|have)\b(?!.*\b(?:not|never|n't)\b).*\bstop(?:ped)?\s*\??\s*$"
+    # "was MERIDIAN at anchor on Wednesday?" (ask34's paraphrases: "at anchor" is "stopped", synonyms.py)
+    r"|^\s*(?:was|were)\b(?!.*\b(?:not|never|n't)\b).*\bstopped\s*\??\s*$"
+    r"|^\s*(?:was|were)\b(?!.*\b(?:not|never|n't)\b).*\bstopped\s+"
+    r"(?:on|at|in|during|between|before|after)\b(?!.*\b(?:for|longer|more|over|than)\b)"
     r"|^\s*(?:did|does|do|has|have)\b(?!.*\b(?:not|never|n't)\b).*\bstop(?:ped)?\s+"
     r"(?:on|at|in|during|between|before|after)\b(?!.*\b(?:for|longer|more|over|than)\b)",
     re.I,

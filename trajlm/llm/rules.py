@@ -34,8 +34,9 @@ from trajlm.llm.endpoints import (
     read_endpoints,
 )
 from trajlm.llm.every_vehicle import as_any
-from trajlm.llm.fleet_words import fleet_words, vehicle_group
-from trajlm.llm.grounding import DataWords, data_verbs, read_data_words
+from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
+from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
+from trajlm.llm.home_range import plan_home_range
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
     refuse_kind_not_in_ids,
@@ -84,6 +85,7 @@ from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
+from trajlm.llm.which_movers import which_movers
 from trajlm.llm.work_words import work_words
 from trajlm.llm.yes_no import is_yes_no
 
@@ -123,6 +125,9 @@ class RulePlanner:
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
+        # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
+        # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
+        question = which_movers(who_and_across(used_words(question)))
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
@@ -145,7 +150,11 @@ class RulePlanner:
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
-            if not (prefix and is_yes_no(question) and e.reason.startswith("no question about")):
+            # "were all the vans out?" where every vehicle is a van (no prefix to filter by; set 34): every trip
+            anyone = prefix or re.match(
+                r"\s*(?:did|do|does|were|was|has|have)\s+any\s+[a-z]+\b", question, re.I
+            )
+            if not (anyone and is_yes_no(question) and e.reason.startswith("no question about")):
                 said = re.match(r"did not understand '([^' ]+)'", e.reason)
                 line = said and unknown_mover_noun(question, self.words, said.group(1))
                 if not line:
@@ -162,6 +171,9 @@ class RulePlanner:
 
     def _plan(self, question: str) -> QueryPlan:
         guard(question)
+        question = join_spaced_ids(
+            question, self.words
+        )  # "SCHELDE STAR" read as one id (grounding.py, set 34)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         # "the most nautical miles ..., and how many?" (phrases.py, set 33)
         question = and_how_many(question)
@@ -193,6 +205,8 @@ class RulePlanner:
             days := plan_days(question, self.plan)
         ) is not None:  # "how many days of data for WS-03" (days.py)
             return days
+        if (area := plan_home_range(question, self.plan)) is not None:
+            return area  # "the home range of Kito" (home_range.py, set 34)
         if (
             above := plan_above(question, self.plan)
         ) is not None:  # "how long was V3 above 50 km/h" (speeds.py)

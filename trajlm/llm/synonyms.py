@@ -106,6 +106,8 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"pause|layover|dwell", "stop"),
     (r"paused|idle|idling|idled", "stopped"),
     (r"at\s+anchor|anchored|moored|berthed|at\s+berth|docked", "stopped"),
+    (r"anchors|moors", "stops"),  # the verb: "did MERIDIAN anchor on Wednesday" (set 34)
+    (r"anchor|moor", "stop"),
     (r"waited|waiting", "stopped"),
     # "the longest stay (at one place)": the longest stop (set 15); "stay" alone stays unread
     (

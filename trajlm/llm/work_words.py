@@ -181,9 +181,10 @@ def work_words(question: str, words: DataWords, known: Collection[str] = ()) -> 
     )
     question = re.sub(r"\b(?:sitting|sat)\s+still\b", "standing still", question, flags=re.I)
     question = re.sub(r"\bparked\b", "stopped", question, flags=re.I)
-    # "how many hours was the ATV out": its trips' time; "were any vans out" (session 32b: after "any" / "the")
+    # "how many hours was the ATV out": its trips' time; "were any vans out" (session 32b: after "any" / "the");
+    # "was bike 4017 out" (set 34: a word and a number)
     question = re.sub(
-        r"\b(?:was|were)\s+((?:any|the)\s+)?([\w\-]+)\s+out(?:\s+working|\s+on\s+the\s+road)?\b(?=\s*[?.,!]|\s*$|\s+(?:on\s+"
+        r"\b(?:was|were)\s+((?:any|the)\s+)?([\w\-]+(?:\s+\d[\w\-]*)?)\s+out(?:\s+working|\s+on\s+the\s+road)?\b(?=\s*[?.,!]|\s*$|\s+(?:on\s+"
         r"(?!the\s+(?:water|river|lake|sea)\b)|in\s+total|during|over|for|between|last|that|altogether|overall)\b)",
         r"did \1\2 work",
         question,

@@ -1,0 +1,85 @@
+"""A mover's home range (set 34, ask34): "what was the home range of Kito, in square km?", "Kito's home range in
+June", "how big was Neema's home range (hectares)". An ecologist's first number for a collared animal: the area of
+the 100 % minimum convex polygon (MCP) around every fix of the trips the rest of the question names (a mover,
+dates), the fixes projected flat around their mean (equirectangular; a few tens of km: well under 1 % off). The
+plan is those trips with the action ``home_range``; it is asked of one mover ("the home range of the elephants"
+pools several animals' fixes into one polygon, which no ecologist means: refused, naming one to ask). Before, "home
+range" was not understood (a refusal). Kernel ranges (95 % KDE) are not computed: the answer says it is the MCP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import polars as pl
+
+from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.replan import is_plain_count, replan
+
+HOME_RANGE = re.compile(
+    r"\bhome[\s-]+ranges?(?:\s+(?:size|area))?\b|\bminimum\s+convex\s+polygon\b|\bmcp\b", re.I
+)
+_UNIT = re.compile(
+    r",?\s*(?:\b(?:in|as)\s+)?\(?\s*\b(?:square\s+(?:km|kilomet\w+)|sq\.?\s*km|km2|km²|hectares?|ha)(?![\w²])\s*\)?",
+    re.I,
+)
+_HEAD = re.compile(r"^\s*(?:what|how\s+(?:big|large))\s+(?:was|is|were|are)\s+(?:the\s+)?", re.I)
+_R = 6371008.8
+
+
+def plan_home_range(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
+    """The plan of a home-range question, or None when the question does not ask one."""
+    if not HOME_RANGE.search(question):
+        return None
+    rest = _UNIT.sub(" ", HOME_RANGE.sub(" ", question.strip().rstrip("?")))
+    rest = _HEAD.sub(" ", rest)
+    rest = re.sub(r"(?<=\w)'s\b|\b(?:of|for)\b", " ", rest, flags=re.I)
+    rest = " ".join(rest.split())
+    plan = plan_count(f"how many trips did {rest} make?" if rest else "how many trips?")
+    if not is_plain_count(plan) or plan.vehicle is None:
+        raise CannotAnswer("a home range is one mover's (the minimum convex polygon of its fixes): name it, e.g. "
+                           "'what was the home range of Kito'")  # fmt: skip
+    return replan(
+        plan,
+        action="home_range",
+        unit="km2" if not re.search(r"hectare|\bha\b", question, re.I) else "ha",
+    )
+
+
+def hull_area_m2(lat: np.ndarray, lon: np.ndarray) -> float:
+    """The area of the convex hull of the fixes (m²), projected flat around their mean."""
+    la0, lo0 = float(np.mean(lat)), float(np.mean(lon))
+    x = np.radians(lon - lo0) * _R * np.cos(np.radians(la0))
+    y = np.radians(lat - la0) * _R
+    pts = sorted(set(zip(x.tolist(), y.tolist(), strict=True)))
+    if len(pts) < 3:
+        return 0.0
+
+    def turn(o: tuple, a: tuple, b: tuple) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    hull: list = []
+    for seq in (pts, pts[::-1]):  # the lower, then the upper chain (Andrew's monotone chain)
+        chain: list = []
+        for p in seq:
+            while len(chain) >= 2 and turn(chain[-2], chain[-1], p) <= 0:
+                chain.pop()
+            chain.append(p)
+        hull += chain[:-1]
+    hx, hy = np.array([p[0] for p in hull]), np.array([p[1] for p in hull])
+    return float(0.5 * abs(np.dot(hx, np.roll(hy, 1)) - np.dot(hy, np.roll(hx, 1))))
+
+
+def home_range(plan: QueryPlan, points: pl.DataFrame, chosen: pl.DataFrame) -> tuple[float, str]:
+    """(the area in the plan's unit, the answer's line) over the chosen trips' fixes."""
+    pts = points.filter(pl.col("traj_id").is_in(chosen["traj_id"].implode()))
+    if len(pts) < 3:
+        raise CannotAnswer(
+            f"{plan.vehicle} has {len(pts)} fixes here: a home range needs 3 or more"
+        )
+    m2 = hull_area_m2(pts["lat"].to_numpy(), pts["lon"].to_numpy())
+    value, unit = (m2 / 1e4, "ha") if plan.unit == "ha" else (m2 / 1e6, "km²")
+    return value, (f"{value:,.1f} {unit} (the 100 % minimum convex polygon of {plan.vehicle}'s {len(pts):,} fixes, "
+                   f"{len(chosen)} trip{'s' * (len(chosen) != 1)})")  # fmt: skip
