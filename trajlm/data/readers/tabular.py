@@ -78,7 +78,7 @@ from trajlm.data.readers._lines import (
     split_fields,
 )
 from trajlm.data.readers._parquet_time import parquet_time
-from trajlm.data.readers._point_text import one_column, point_exprs
+from trajlm.data.readers._point_text import hex_points_as_wkt, one_column, point_exprs
 from trajlm.data.readers._reused_ids import split_reused_ids
 from trajlm.data.readers._row_zones import zoned_times
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
@@ -411,6 +411,8 @@ def _csv_file(
         t_ms, local = _time_expr(cm), _local_times(cm)
         if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
             raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
+        if point:  # PostGIS' hex EWKB points as WKT text (_point_text.py)
+            raw = hex_points_as_wkt(raw, point_col, cm.crs, path)
         if point and named_cm is not None:  # which of lat / lon the pairs write first
             point, named_cm = point_exprs(raw, point_col, named_cm, path), None
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
