@@ -70,6 +70,33 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def unprefixed(cols: list[str]) -> tuple[list[str], str]:
+    """(`cols` without the prefix every one of them shares, the prefix; `cols` and "" where
+    they share none of 2+ letters): an app's table whose columns all start with the table's own
+    word, glued on (heldout34: OruxMaps' `trackpoints` holds `trkptlat`, `trkptlon`,
+    `trkpttime`, `trkptseg`: "no table of latitudes and longitudes"). Columns starting with `_`
+    (Android's `_id`) are not asked; every name must keep 2+ characters."""
+    import os
+
+    asked = [c for c in cols if not c.startswith("_")]
+    if len(asked) < 3:
+        return cols, ""
+    pre = os.path.commonprefix([c.lower() for c in asked])
+    if len(pre) < 2 or any(len(c) - len(pre) < 2 for c in asked):
+        return cols, ""
+    return [c if c.startswith("_") else c[len(pre) :] for c in cols], asked[0][: len(pre)]
+
+
+def _rowid_alias(info: list[tuple]) -> int | None:
+    """The position of a table's `INTEGER PRIMARY KEY` column (SQLite's rowid: Android's `_id`,
+    numbered 1, 2, 3 as rows are inserted), else None: a row key, not data. heldout34: OruxMaps'
+    `trackpoints._id` was guessed as the trajectory id and the read refused."""
+    pk = [r for r in info if r[5]]
+    if len(pk) == 1 and str(pk[0][2]).upper() == "INTEGER":
+        return int(pk[0][0])
+    return None
+
+
 def sqlite_as_csv(path: Path, out: Path) -> list[str]:
     """The position table of an SQLite database as a CSV at `out`; each CSV line's row of the
     table (`table 'fixes' row 7`, for errors: device_logs.Where)."""
@@ -80,9 +107,15 @@ def sqlite_as_csv(path: Path, out: Path) -> list[str]:
         raise TrajlmInputError(f"an SQLite database that does not open ({e})", path=path) from None
     try:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        fits = []
+        fits, said, keys = [], {}, {}
         for name in tables:
-            cols = [r[1] for r in db.execute(f"PRAGMA table_info({_quoted(name)})")]
+            info = list(db.execute(f"PRAGMA table_info({_quoted(name)})"))
+            cols = [r[1] for r in info]
+            keys[name] = _rowid_alias(info)
+            if not (find_columns("lat", cols) and find_columns("lon", cols)):
+                cols, pre = unprefixed(cols)  # `trkptlat`, `trkptlon`: `lat`, `lon`
+                if pre and find_columns("lat", cols) and find_columns("lon", cols):
+                    said[name] = pre
             if find_columns("lat", cols) and find_columns("lon", cols):
                 n = db.execute(f"SELECT COUNT(*) FROM {_quoted(name)}").fetchone()[0]
                 fits.append((n, name, cols))
@@ -100,7 +133,15 @@ def sqlite_as_csv(path: Path, out: Path) -> list[str]:
                 f"{path.name}: read table '{name}' ({n:,} rows), the largest of "
                 f"{len(fits)} with positions ({', '.join(f[1] for f in fits)})"
             )
+        if name in said:
+            warn_at_caller(
+                f"{path.name}: table '{name}' read without the prefix its columns share "
+                f"('{said[name]}': {', '.join(cols[:6])})"
+            )
         rows = db.execute(f"SELECT * FROM {_quoted(name)}")
+        if (key := keys[name]) is not None:  # the rowid alias: a row key, never a trip id
+            cols = cols[:key] + cols[key + 1 :]
+            rows = (r[:key] + r[key + 1 :] for r in rows)
         write_csv(out, cols, ([_cell(v) for v in r] for r in rows))
         return [f"table {name!r} columns"] + [f"table {name!r} row {k}" for k in range(1, n + 1)]
     except sqlite3.Error as e:

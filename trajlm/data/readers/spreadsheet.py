@@ -35,6 +35,7 @@ from trajlm.data.readers.long_tables import (
     is_long_table,
     long_table_as_csv,
 )
+from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -252,6 +253,7 @@ def sheets_as_csv(
 # Text files written as a CSV before the read, in the order they are told apart; each converter
 # returns where each CSV line comes from in the file (archives.member_error names it).
 _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
+    "mf-csv": mf_csv_as_csv,  # OGC Moving Features CSV (mf_csv.py)
     "html-table": html_table_as_csv,  # a portal's HTML `.xls` (html_table.py)
     "aligned-text": aligned_table_as_csv,  # space-aligned columns (aligned_text.py)
     "geohash": geohash_as_csv,  # geohash cells' centres (long_tables.py)
@@ -263,7 +265,7 @@ _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "ardupilot": ardupilot_as_csv,  # DataFlash text (ardupilot.py)
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
 }
-_IS_TEXT = {"html-table": is_html_table, "aligned-text": is_aligned_table,
+_IS_TEXT = {"mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1}  # fmt: skip
