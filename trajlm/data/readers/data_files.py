@@ -33,6 +33,7 @@ from xml.etree.ElementTree import iterparse
 from trajlm.data.column_names import find_columns
 from trajlm.data.readers._file_io import LineMap, head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length, ragged_ids
+from trajlm.data.readers.stata import is_stata, stata_as_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -41,7 +42,7 @@ NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
 
 
 def data_file_kind(path: Path) -> str | None:
-    """ "sqlite" | "netcdf" | "ods" when `path` is such a file, else None."""
+    """ "sqlite" | "netcdf" | "ods" | "stata" when `path` is such a file, else None."""
     if not path.is_file() or path.suffix.lower() == ".gpkg":
         return None
     start, suffix = head(path, 16), path.suffix.lower()
@@ -53,6 +54,8 @@ def data_file_kind(path: Path) -> str | None:
         return "netcdf"
     if suffix == ".ods":
         return "ods"
+    if is_stata(path):
+        return "stata"
     return None
 
 
@@ -426,4 +429,6 @@ def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]], list[int]]]:
 def data_file_as_csv(kind: str, path: Path, out: Path) -> list[str] | dict[Path, list[str]]:
     """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`; where its lines
     come from (an .ods: for each sheet's CSV)."""
-    return {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv}[kind](path, out)
+    convert = {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv,
+               "stata": stata_as_csv}  # fmt: skip
+    return convert[kind](path, out)

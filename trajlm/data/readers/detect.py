@@ -91,6 +91,7 @@ from trajlm.data.readers.layouts import (
     epoch_unit_column,
     lone_local_time,
     matching_preset,
+    nested_id,
     offset_column_for,
     row_key_fallback,
     several_tracks,
@@ -319,6 +320,20 @@ def resolve_columns(
         if ids := several_tracks(
             first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt
         ):
+            if nested := nested_id(first, ids, have, guessed.get("t", cm.t)):
+                p, c = nested  # `persid` 1, 2, 3 in every `hhid`: the mover is the pair
+                raise TrajlmInputError(
+                    "no column is recognised as the trajectory id, and the times go back in "
+                    f"file order: the file holds several trajectories; {c!r} numbers them "
+                    f"again inside each {p!r} (its values recur under other {p!r} values), so "
+                    f"the mover is the pair ({p!r}, {c!r}): --traj-col {c!r} alone would read "
+                    "several movers as one",
+                    path=first,
+                    line=header_line(first),
+                    hint=f"write one id column of the two (pandas: df['mover'] = "
+                    f"df[{p!r}].astype(str) + '/' + df[{c!r}].astype(str)), then --traj-col "
+                    "mover (Python: give that frame)",
+                )
             raise TrajlmInputError(
                 "no column is recognised as the trajectory id, and the times go back in file "
                 "order: the file holds several trajectories, which would be read as one; "

@@ -255,6 +255,45 @@ def several_tracks(
     return out or blocks
 
 
+def nested_id(path: Path, ids: list[str], have: list[str], tcol: str) -> tuple[str, str] | None:
+    """(parent, id) where `several_tracks`' first column `ids[0]` gives one value to several
+    movers, numbered again inside another column (heldout34: a travel survey's `persid` 1, 2, 3
+    inside every `hhid`; `--traj-col persid`, as the refusal advised, read every household's
+    person 1 as one mover jumping across the city): its values recur in separate runs of rows,
+    and with a parent column each (parent, id) pair is one run whose times keep in order.
+    None otherwise. CSV files (the sampled rows)."""
+    import polars as pl
+
+    from trajlm.data.readers._times import parse_time
+
+    if not ids or path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    c = ids[0]
+    try:
+        df = pl.read_csv(path, n_rows=ROW_KEY_SAMPLE, infer_schema=False, encoding="utf8-lossy",
+                         truncate_ragged_lines=True)  # fmt: skip
+    except Exception:  # the reader says what is wrong with the file
+        return None
+    if c not in df.columns or tcol not in df.columns:
+        return None
+    df = df.with_columns(_t=parse_time(pl.col(tcol), None, unit="ms"))
+    runs = (df[c] != df[c].shift(1)).fill_null(True)
+    if int(runs.sum()) <= df[c].n_unique():
+        return None  # each value one run: not numbered again
+    for p in have:
+        if p in (c, tcol) or p not in df.columns or df[p].null_count():
+            continue
+        n = df[p].n_unique()
+        if not 2 <= n < len(df) // MIN_BLOCK_ROWS:
+            continue
+        pair = pl.concat_str(pl.col(p), pl.col(c), separator="\0")
+        one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()
+        ordered = df.group_by(p, c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))
+        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():
+            return p, c
+    return None
+
+
 # Rows a value runs on average (or more) for a column to be read as the ids of blocks of rows:
 # a speed or a heading changes on most rows and also changes wherever the time goes back.
 MIN_BLOCK_ROWS = 5
