@@ -7,7 +7,7 @@ psql `\\copy` CSV of hex EWKB points "latitude is missing or not a number"; Orux
 GeoPackage of LineString M "lines ... have no time per vertex" (GDAL drops the M); a Stata
 `.dta` "cannot tell the format"; a survey numbering people 1, 2, 3 inside each household was
 refused with the advice `--traj-col persid`, which read every household's person 1 as one
-mover. docs/data.md "Session 34 (heldout34)"."""
+mover (now the pair `hhid/persid` is the id, said). docs/data.md "Session 34 (heldout34)"."""
 
 from __future__ import annotations
 
@@ -240,8 +240,21 @@ def test_a_stata_file_reads_its_tc_times(tmp_path: Path) -> None:
     assert df["t"].min() == T0 and df["t"].max() == T0 + 140  # %tc (ms since 1960) as times
 
 
-def test_an_id_numbered_again_inside_another_column_names_the_pair(tmp_path: Path) -> None:
+def test_an_id_numbered_again_inside_another_column_reads_the_pair(tmp_path: Path) -> None:
     p = tmp_path / "survey.dta"
     _survey(p, nested=True)
-    with pytest.raises(TrajlmInputError, match=r"the mover is the pair \('hhid', 'persid'\)"):
-        read(p)  # was: advised --traj-col 'persid', which read 3 people as one
+    with pytest.warns(UserWarning, match=r"each \(hhid, persid\) pair read as one trajectory"):
+        df, report = read(p)  # was: refused, advising --traj-col 'persid' (3 people as one)
+    assert sorted(df["traj_id"].unique()) == [
+        f"{h}/{k}" for h in (1000, 1001, 1002) for k in (1, 2)
+    ]
+    assert df.height == 48 and not report.dropped  # no duplicate times dropped, nothing merged
+
+
+def test_a_given_id_column_is_not_paired(tmp_path: Path) -> None:
+    from trajlm.data.readers import ColumnMap
+
+    p = tmp_path / "survey.dta"
+    _survey(p, nested=True)
+    df, _ = read(p, columns=ColumnMap(traj_id="hhid", t="fixtime"))  # the user's choice stands
+    assert sorted(df["traj_id"].unique()) == ["1000", "1001", "1002"]

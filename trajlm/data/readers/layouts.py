@@ -255,13 +255,21 @@ def several_tracks(
     return out or blocks
 
 
-def nested_id(path: Path, ids: list[str], have: list[str], tcol: str) -> tuple[str, str] | None:
+def _runs(s: object) -> int:
+    """The runs of one value in a column, in row order."""
+    return int((s != s.shift(1)).fill_null(True).sum())  # type: ignore[attr-defined]
+
+
+def nested_id(
+    path: Path, ids: list[str], have: list[str], tcol: str, used: set[str]
+) -> tuple[str, str] | None:
     """(parent, id) where `several_tracks`' first column `ids[0]` gives one value to several
     movers, numbered again inside another column (heldout34: a travel survey's `persid` 1, 2, 3
     inside every `hhid`; `--traj-col persid`, as the refusal advised, read every household's
     person 1 as one mover jumping across the city): its values recur in separate runs of rows,
-    and with a parent column each (parent, id) pair is one run whose times keep in order.
-    None otherwise. CSV files (the sampled rows)."""
+    and with a parent column (not a time / position column; each of its values one block of
+    rows) each (parent, id) pair is one run whose times keep in order. None otherwise. CSV
+    files (the sampled rows)."""
     import polars as pl
 
     from trajlm.data.readers._times import parse_time
@@ -277,15 +285,14 @@ def nested_id(path: Path, ids: list[str], have: list[str], tcol: str) -> tuple[s
     if c not in df.columns or tcol not in df.columns:
         return None
     df = df.with_columns(_t=parse_time(pl.col(tcol), None, unit="ms"))
-    runs = (df[c] != df[c].shift(1)).fill_null(True)
-    if int(runs.sum()) <= df[c].n_unique():
+    if _runs(df[c]) <= df[c].n_unique():
         return None  # each value one run: not numbered again
     for p in have:
-        if p in (c, tcol) or p not in df.columns or df[p].null_count():
-            continue
+        if p in (c, tcol) or p in used or p not in df.columns or df[p].null_count():
+            continue  # a position / time column is no parent (heldout24's AVL: `lon`)
         n = df[p].n_unique()
-        if not 2 <= n < len(df) // MIN_BLOCK_ROWS:
-            continue
+        if not 2 <= n < len(df) // MIN_BLOCK_ROWS or n != _runs(df[p]):
+            continue  # a parent's values each one block of rows (households one after another)
         pair = pl.concat_str(pl.col(p), pl.col(c), separator="\0")
         one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()
         ordered = df.group_by(p, c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))

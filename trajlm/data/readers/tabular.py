@@ -403,6 +403,9 @@ def _csv_file(
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in empty)
+        if cm.traj_parent:  # `persid` numbered again in each `hhid`: the pair (detect.py)
+            pair = pl.concat_str([pl.col(cm.traj_parent), pl.col(cm.traj_id)], separator="/")
+            raw = raw.with_columns(pair.alias(cm.traj_id))
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
             raw = raw.with_columns(date_and_time(cm.t_date, cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
