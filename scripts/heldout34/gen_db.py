@@ -8,7 +8,7 @@ docs/data.md "Session 34 (heldout34)".
 Outputs (under OUTDIR): travel_survey.dta (Stata 118, `%tc` times, a person id that restarts in
 every household), oruxmapstracks.db (OruxMaps' SQLite), trips_m.gpkg (a QGIS GeoPackage of
 LineString M, M = Unix seconds), ferries_mpd.gpkg (MovingPandas `to_line_gdf()` written with
-`to_file`). Same seed, same bytes except the SQLite / GeoPackage page headers.
+`to_file`). Same seed, same rows (the GeoPackages' GDAL timestamps differ).
 """
 
 import sqlite3

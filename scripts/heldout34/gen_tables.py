@@ -10,6 +10,7 @@ Outputs (under OUTDIR): ais_2024_01_05.csv.zst (MarineCadastre daily AIS, zstd),
 (psql `\\copy ... CSV HEADER` with hex EWKB points and `+01` offsets). Same seed, same bytes.
 """
 
+import gzip
 import io
 import math
 import struct
@@ -82,7 +83,8 @@ def scooter_tgz(rng, out: Path) -> None:
                     lines.append(f"{sid},{t.strftime('%Y-%m-%dT%H:%M:%SZ')},{la:.6f},{lo:.6f},"
                                  f"{batt:.0f},{ride}")  # fmt: skip
                 t += pd.Timedelta(hours=float(rng.uniform(1, 4)))
-    with tarfile.open(out / "scooter_dump.tgz", "w:gz", format=tarfile.PAX_FORMAT) as tar:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
 
         def add(name: str, data: bytes) -> None:
             info = tarfile.TarInfo(name)
@@ -94,6 +96,8 @@ def scooter_tgz(rng, out: Path) -> None:
             lines.sort(key=lambda s: s.split(",")[1])
             text = "scooter_id,ts,lat,lng,battery_pct,ride_id\n" + "\n".join(lines) + "\n"
             add(f"export/{day}/pings.csv", text.encode())
+    with gzip.GzipFile(out / "scooter_dump.tgz", "wb", mtime=0) as gz:  # same seed, same bytes
+        gz.write(buf.getvalue())
 
 
 def walkers_mf(rng, out: Path) -> None:

@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heldout_common import small_vs_best_table  # noqa: E402
 
 H = os.environ.get("HELDOUT34", "/tmp/heldout34")
-SETS = ["ais_zst", "scooter_tgz", "walkers_mf", "pings_postgis", "oruxmaps", "trips_m"]
+SETS = ["ais_zst", "scooter_tgz", "walkers_mf", "pings_postgis", "travel_survey", "oruxmaps",
+        "trips_m"]  # fmt: skip
 
 if __name__ == "__main__":
     print("each test trip's first window:\n")
