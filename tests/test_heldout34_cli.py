@@ -11,16 +11,7 @@ import io
 import tarfile
 from pathlib import Path
 
-import polars as pl
-from helpers import invoke_cli
-
-
-def _predict(tmp_path: Path, src: Path) -> pl.DataFrame:
-    out = tmp_path / "out.csv"
-    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", src, "--out", out,
-                    "--threads", "1", "--overwrite"])  # fmt: skip
-    assert r.exit_code == 0, r.output[-1500:]
-    return pl.read_csv(out, infer_schema=False)
+from helpers import predict_small_csv
 
 
 def test_a_moving_features_csv_is_predicted(tmp_path: Path) -> None:
@@ -30,7 +21,7 @@ def test_a_moving_features_csv_is_predicted(tmp_path: Path) -> None:
     p.write_text("@stboundedby,urn:ogc:def:crs:EPSG::4326,2D,35.6 139.7,35.7 139.8,"
                  "2026-05-20T00:30:00Z,2026-05-20T00:31:00Z,sec\n"
                  "@columns,mfidref,trajectory,state,xsd:token\n" + "\n".join(rows) + "\n")  # fmt: skip
-    out = _predict(tmp_path, p)  # was: "--traj-col '@stboundedby'"
+    out = predict_small_csv(tmp_path, p)  # was: "--traj-col '@stboundedby'"
     assert out.height == 5 and out["traj_id"].unique().to_list() == ["p1"]
     assert float(out["lat"][0]) > 35.6801
 
@@ -44,5 +35,5 @@ def test_a_tgz_of_csvs_is_predicted(tmp_path: Path) -> None:
         info = tarfile.TarInfo("export/2026-04-03/pings.csv")
         info.size = len(text)
         tar.addfile(info, io.BytesIO(text.encode()))
-    out = _predict(tmp_path, p)  # was: "cannot tell the format from the name"
+    out = predict_small_csv(tmp_path, p)  # was: "cannot tell the format from the name"
     assert out.height == 10 and sorted(out[out.columns[0]].unique()) == ["SC-0", "SC-1"]
