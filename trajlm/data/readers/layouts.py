@@ -285,19 +285,28 @@ def nested_id(
     if c not in df.columns or tcol not in df.columns:
         return None
     df = df.with_columns(_t=parse_time(pl.col(tcol), None, unit="ms"))
-    if _runs(df[c]) <= df[c].n_unique():
+    p = nested_parent(df, c, [p for p in have if p != tcol and p not in used], "_t")
+    return None if p is None else (p, c)
+
+
+def nested_parent(df: object, c: str, parents: list[str], t: str) -> str | None:
+    """The column of `parents` that id column `c` of frame `df` is numbered again inside (see
+    `nested_id`; time column `t`, any type that orders), else None. Files and frames."""
+    import polars as pl
+
+    if c not in df.columns or _runs(df[c]) <= df[c].n_unique():  # type: ignore[attr-defined,index]
         return None  # each value one run: not numbered again
-    for p in have:
-        if p in (c, tcol) or p in used or p not in df.columns or df[p].null_count():
+    for p in parents:
+        if p == c or p not in df.columns or df[p].null_count():  # type: ignore[attr-defined,index]
             continue  # a position / time column is no parent (heldout24's AVL: `lon`)
-        n = df[p].n_unique()
-        if not 2 <= n < len(df) // MIN_BLOCK_ROWS or n != _runs(df[p]):
+        n = df[p].n_unique()  # type: ignore[index]
+        if not 2 <= n < len(df) // MIN_BLOCK_ROWS or n != _runs(df[p]):  # type: ignore[arg-type,index]
             continue  # a parent's values each one block of rows (households one after another)
-        pair = pl.concat_str(pl.col(p), pl.col(c), separator="\0")
-        one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()
-        ordered = df.group_by(p, c).agg((pl.col("_t").diff().drop_nulls() >= 0).all().alias("ok"))
-        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():
-            return p, c
+        pair = pl.concat_str(pl.col(p).cast(pl.Utf8), pl.col(c).cast(pl.Utf8), separator="\0")
+        one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()  # type: ignore[attr-defined]
+        ordered = df.group_by(p, c).agg((pl.col(t).diff().drop_nulls() >= 0).all().alias("ok"))  # type: ignore[attr-defined]
+        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():  # type: ignore[attr-defined]
+            return p
     return None
 
 
