@@ -255,9 +255,9 @@ def several_tracks(
     return out or blocks
 
 
-def _runs(s: object) -> int:
-    """The runs of one value in a column, in row order."""
-    return int((s != s.shift(1)).fill_null(True).sum())  # type: ignore[attr-defined]
+def _runs(s: Any) -> int:
+    """The runs of one value in a column (a polars Series), in row order."""
+    return int((s != s.shift(1)).fill_null(True).sum())
 
 
 def nested_id(
@@ -289,23 +289,23 @@ def nested_id(
     return None if p is None else (p, c)
 
 
-def nested_parent(df: object, c: str, parents: list[str], t: str) -> str | None:
+def nested_parent(df: Any, c: str, parents: list[str], t: str) -> str | None:
     """The column of `parents` that id column `c` of frame `df` is numbered again inside (see
     `nested_id`; time column `t`, any type that orders), else None. Files and frames."""
     import polars as pl
 
-    if c not in df.columns or _runs(df[c]) <= df[c].n_unique():  # type: ignore[attr-defined,index]
+    if c not in df.columns or _runs(df[c]) <= df[c].n_unique():
         return None  # each value one run: not numbered again
     for p in parents:
-        if p == c or p not in df.columns or df[p].null_count():  # type: ignore[attr-defined,index]
-            continue  # a position / time column is no parent (heldout24's AVL: `lon`)
-        n = df[p].n_unique()  # type: ignore[index]
-        if not 2 <= n < len(df) // MIN_BLOCK_ROWS or n != _runs(df[p]):  # type: ignore[arg-type,index]
+        if p == c or p not in df.columns or df[p].null_count():
+            continue  # (callers leave time / position columns out: heldout24's AVL `lon`)
+        n = df[p].n_unique()
+        if not 2 <= n < len(df) // MIN_BLOCK_ROWS or n != _runs(df[p]):
             continue  # a parent's values each one block of rows (households one after another)
         pair = pl.concat_str(pl.col(p).cast(pl.Utf8), pl.col(c).cast(pl.Utf8), separator="\0")
-        one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()  # type: ignore[attr-defined]
-        ordered = df.group_by(p, c).agg((pl.col(t).diff().drop_nulls() >= 0).all().alias("ok"))  # type: ignore[attr-defined]
-        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():  # type: ignore[attr-defined]
+        one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()
+        ordered = df.group_by(p, c).agg((pl.col(t).diff().drop_nulls() >= 0).all().alias("ok"))
+        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():
             return p
     return None
 
