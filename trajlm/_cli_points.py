@@ -217,10 +217,13 @@ def _log_as_csv(path: Path) -> bool:
     from trajlm.data.readers.ardupilot import is_ardupilot_text
     from trajlm.data.readers.fit_csv import is_fit_csv
     from trajlm.data.readers.long_tables import is_long_table
+    from trajlm.data.readers.mf_csv import is_mf_csv
     from trajlm.data.readers.sbs1 import is_sbs1
 
-    # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33)
-    return is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
+    # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33); an
+    # OGC Moving Features CSV's segments as points (heldout34)
+    return (is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
+            or is_mf_csv(path))  # fmt: skip
 
 
 def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | None:
