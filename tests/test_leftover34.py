@@ -4,16 +4,19 @@
 - Hive partition folders read as PyArrow / Polars read them: an empty `region=` value beside
   `region=x`, and `a=b=c` beside `a=b=d`, were not partitions, so one id across them was one
   mover (badin33b).
+- CZML positions as Earth-centred `cartesian` metres were left out (heldout33): read.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from test_newuser33 import _day_file
 
 from trajlm.data.readers import read
+from trajlm.errors import TrajlmInputError
 
 
 @pytest.mark.parametrize(
@@ -42,3 +45,57 @@ def test_partition_values_split_at_the_first_equals_sign() -> None:
     assert partition_of(Path("lake/a=b=c/f.csv")) == (("a", "b=c"),)
     assert partition_of(Path("lake/region=/f.csv")) == (("region", ""),)
     assert partition_of(Path("lake/date=/f.csv")) == ()  # a time key, empty or not
+
+
+# -- CZML positions as ECEF `cartesian` metres (heldout33 left them out) ----------------------
+
+
+def _czml(tmp_path: Path, position: dict) -> Path:
+    doc = [{"id": "document", "version": "1.0"}, {"id": "sat", "position": position}]
+    p = tmp_path / "drones.czml"
+    p.write_text(json.dumps(doc))
+    return p
+
+
+def test_czml_cartesian_positions_are_read_as_wgs84_degrees(tmp_path: Path) -> None:
+    pyproj = pytest.importorskip("pyproj")
+    to_ecef = pyproj.Transformer.from_crs(4979, 4978, always_xy=True)
+    track = [(47.30 + 1e-3 * k, 8.50 + 2e-3 * k, 450.0 + k) for k in range(5)]
+    values: list[float] = []
+    for k, (lat, lon, h) in enumerate(track):
+        values += [5 * k, *to_ecef.transform(lon, lat, h)]
+    p = _czml(tmp_path, {"epoch": "2026-06-02T08:00:00Z", "cartesian": values})
+    df, _ = read(p)  # was: "no packet holding time-tagged cartographicDegrees samples"
+    assert df["t"].to_list() == [1780387200 + 5 * k for k in range(5)]
+    assert df["lat"].to_list() == pytest.approx([la for la, _, _ in track], abs=1e-8)
+    assert df["lon"].to_list() == pytest.approx([lo for _, lo, _ in track], abs=1e-8)
+
+
+def test_czml_ecef_conversion_matches_pyproj_from_the_ground_to_orbit() -> None:
+    pyproj = pytest.importorskip("pyproj")
+    from trajlm.data.readers.czml import ecef_to_geodetic
+
+    to_ecef = pyproj.Transformer.from_crs(4979, 4978, always_xy=True)
+    for lat, lon, h in [(0, 0, 0), (89.9999, 12, 30), (-45.5, -179.9, -400), (51.5, -0.1, 4e5)]:
+        got = ecef_to_geodetic(*to_ecef.transform(lon, lat, h))
+        assert got == pytest.approx((lat, lon, h), abs=1e-6)
+
+
+def test_czml_cartesian_that_is_not_earth_centred_or_inertial_is_said(tmp_path: Path) -> None:
+    local = _czml(
+        tmp_path, {"epoch": "2026-06-02T08:00:00Z", "cartesian": [0, 10, 20, 3, 5, 11, 21, 3]}
+    )
+    with pytest.raises(TrajlmInputError, match=r"packet 'sat' sample 1: .* under the ground"):
+        read(local)
+    frame = {"epoch": "2026-06-02T08:00:00Z", "referenceFrame": "INERTIAL",
+             "cartesian": [0, 4331297.0, 567555.0, 4633977.0, 5, 4331298.0, 567555.0, 4633977.0]}  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="1 packet.* INERTIAL frame left out.* FIXED frame"):
+        read(_czml(tmp_path, frame))
+    doc = json.loads(local.read_text()) + [
+        {"id": "ok", "position": {"cartographicDegrees": ["2026-06-02T08:00:00Z", 8.5, 47.3, 0,
+                                                          "2026-06-02T08:00:05Z", 8.6, 47.3, 0]}}]  # fmt: skip
+    doc[1]["position"] = frame
+    local.write_text(json.dumps(doc))
+    with pytest.warns(UserWarning, match="1 packet.* INERTIAL frame left out"):
+        df, _ = read(local)
+    assert df["traj_id"].unique().to_list() == ["ok"]
