@@ -5,6 +5,9 @@
   `region=x`, and `a=b=c` beside `a=b=d`, were not partitions, so one id across them was one
   mover (badin33b).
 - CZML positions as Earth-centred `cartesian` metres were left out (heldout33): read.
+- A zone word naming several zones (`CST`, `IST`) was refused with no way on but editing the
+  file (heldout33): `--tz NAME` of a zone that writes the word, or `--utc-offset HOURS` of one of
+  its meanings, reads it; without either the refusal names both.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_newuser33 import _day_file
 
-from trajlm.data.readers import read
+from trajlm.data.readers import ColumnMap, read
 from trajlm.errors import TrajlmInputError
 
 
@@ -99,3 +102,50 @@ def test_czml_cartesian_that_is_not_earth_centred_or_inertial_is_said(tmp_path: 
     with pytest.warns(UserWarning, match="1 packet.* INERTIAL frame left out"):
         df, _ = read(local)
     assert df["traj_id"].unique().to_list() == ["ok"]
+
+
+# -- ambiguous zone words in time text (heldout33: CST / IST refused with no way on) ---------
+
+
+def _zoned_csv(tmp_path: Path, times: list[str]) -> Path:
+    p = tmp_path / "z.csv"
+    rows = [f"v1,{t},{41.1 + 1e-3 * k},{-87.6 + 1e-3 * k}" for k, t in enumerate(times)]
+    p.write_text("id,time,lat,lon\n" + "\n".join(rows) + "\n")
+    return p
+
+
+JAVA_CST = [f"Mon Mar 02 07:4{k}:02 CST 2026" for k in range(5)]
+ISO_IST = [f"2026-07-02 07:4{k}:02 IST" for k in range(5)]
+
+
+@pytest.mark.parametrize(
+    ("times", "cm", "utc_first"),
+    [
+        (JAVA_CST, {"tz": "America/Chicago"}, "2026-03-02T13:40:02"),  # CST = -06:00
+        (JAVA_CST, {"tz": "Asia/Shanghai"}, "2026-03-01T23:40:02"),  # CST = +08:00
+        (JAVA_CST, {"utc_offset_s": -6 * 3600}, "2026-03-02T13:40:02"),
+        (ISO_IST, {"tz": "Asia/Kolkata"}, "2026-07-02T02:10:02"),  # IST = +05:30
+        (ISO_IST, {"tz": "Europe/Dublin"}, "2026-07-02T06:40:02"),  # Irish summer time +01:00
+        (ISO_IST, {"utc_offset_s": 7200}, "2026-07-02T05:40:02"),  # Israel +02:00
+    ],
+)
+def test_an_ambiguous_zone_word_is_read_in_the_zone_the_user_names(
+    tmp_path: Path, times: list[str], cm: dict, utc_first: str
+) -> None:
+    from datetime import UTC, datetime
+
+    cols = ColumnMap(traj_id="id", t="time", lat="lat", lon="lon", **cm)
+    df, _ = read(_zoned_csv(tmp_path, times), columns=cols)
+    first = datetime.fromtimestamp(df["t"][0], UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    assert first == utc_first
+    assert df["t"].diff().drop_nulls().to_list() == [60] * 4
+
+
+@pytest.mark.parametrize("times", [JAVA_CST, ISO_IST])
+@pytest.mark.parametrize("cm", [{}, {"tz": "Europe/Berlin"}, {"utc_offset_s": 3 * 3600}])
+def test_an_unresolved_zone_word_is_refused_naming_the_options(
+    tmp_path: Path, times: list[str], cm: dict
+) -> None:
+    cols = ColumnMap(traj_id="id", t="time", lat="lat", lon="lon", **cm)
+    with pytest.raises(TrajlmInputError, match=r"names several zones.*--tz NAME.*--utc-offset"):
+        read(_zoned_csv(tmp_path, times), columns=cols)

@@ -11,10 +11,10 @@ import re
 import polars as pl
 
 from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
-from trajlm.data.readers._java_dates import java_js_dates
+from trajlm.data.readers._java_dates import java_js_dates, with_resolved_words
 from trajlm.data.readers._month_names import english_months
 from trajlm.data.readers._solar_hijri import JALALI, gregorian_dates
-from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
+from trajlm.data.readers._zone_suffix import resolved_words, suffix_offset, without_suffix
 from trajlm.data.schema import DropReport
 
 # An AVL / SCADA date-time written as 14 digits, yyyymmddHHMMSS (`20260912221503`; heldout29's
@@ -71,9 +71,13 @@ def parse_time(
             out = _parse_text(frame, "_s", time_format, utc_offset_s, unit=unit, tz=tz,
                               ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip
             return out.cast(pl.Int64).alias(values.name)
-        # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset
+        # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset; `CST` where --tz /
+        # --utc-offset says which zone it is (leftover34, _zone_suffix.resolved_words)
+        words = resolved_words(tz, utc_offset_s)
+        if words:
+            frame = frame.with_columns(_s=with_resolved_words(pl.col("_s"), words))
         frame = frame.with_columns(
-            _off=suffix_offset(pl.col("_s")), _bare=without_suffix(pl.col("_s"))
+            _off=suffix_offset(pl.col("_s"), words), _bare=without_suffix(pl.col("_s"), words)
         )
         local = _parse_text(frame, "_bare", time_format, utc_offset_s, unit=unit, tz=tz,
                             ambiguous=ambiguous)  # fmt: skip
