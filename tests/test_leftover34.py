@@ -8,6 +8,9 @@
 - A zone word naming several zones (`CST`, `IST`) was refused with no way on but editing the
   file (heldout33): `--tz NAME` of a zone that writes the word, or `--utc-offset HOURS` of one of
   its meanings, reads it; without either the refusal names both.
+- ADS-B traces' sub-second times (`4.56` s after `timestamp`) came back from `trajlm predict
+  --input` / a model call given the path at whole seconds, while a CSV's fractions come back
+  (heldout33b): raw formats' exact times now reach the answers too; stores keep whole seconds.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import invoke_cli, tiny_model
 from test_newuser33 import _day_file
 
 from trajlm.data.readers import ColumnMap, read
@@ -149,3 +153,48 @@ def test_an_unresolved_zone_word_is_refused_naming_the_options(
     cols = ColumnMap(traj_id="id", t="time", lat="lat", lon="lon", **cm)
     with pytest.raises(TrajlmInputError, match=r"names several zones.*--tz NAME.*--utc-offset"):
         read(_zoned_csv(tmp_path, times), columns=cols)
+
+
+# -- sub-second times of raw formats on the way out (heldout33b: ADS-B traces) ----------------
+
+
+def _adsb_trace(path: Path, step_s: float = 4.56) -> Path:
+    rows = [[round(step_s * k, 2), 53.4 + 1e-3 * k, -6.25 + 2e-3 * k, "ground", 20.0, 107.0]
+            for k in range(1, 13)]  # fmt: skip
+    path.write_text(json.dumps({"icao": "4ca000", "timestamp": 1772439180.0, "trace": rows}))
+    return path
+
+
+def test_an_adsb_trace_keeps_its_fractions_for_a_model_call_and_whole_seconds_in_a_store(
+    tmp_path: Path,
+) -> None:
+    p = _adsb_trace(tmp_path / "trace_full_4ca000.json")
+    exact, _ = read(p, exact_times=True)
+    assert exact["t"].to_list()[:2] == pytest.approx([1772439184.56, 1772439189.12])
+    stored, _ = read(p)  # ingest's read: whole seconds, as before
+    assert stored["t"].dtype.is_integer() and stored["t"][0] == 1772439184
+    whole, _ = read(_adsb_trace(tmp_path / "trace_full_4ca001.json", step_s=5), exact_times=True)
+    assert whole["t"].dtype.is_integer()  # whole-second input: Int64, bit for bit
+
+
+def test_predict_on_an_adsb_trace_answers_as_on_the_same_points_given_as_a_csv(
+    tmp_path: Path,
+) -> None:
+    import polars as pl
+
+    model = tiny_model(tmp_path / "m")
+    trace = _adsb_trace(tmp_path / "trace_full_4ca000.json")
+    table = tmp_path / "same.csv"
+    rows = json.loads(trace.read_text())["trace"]  # t as float seconds: the frame route
+    pl.DataFrame({"traj_id": "trace_full_4ca000", "t": [1772439180.0 + r[0] for r in rows],
+                  "lat": [r[1] for r in rows], "lon": [r[2] for r in rows]}).write_csv(table)  # fmt: skip
+
+    def predict(src: Path, out: Path) -> pl.DataFrame:
+        r = invoke_cli(["predict", "--model", model, "--input", src, "--out", out,
+                        "--threads", "1"])  # fmt: skip
+        assert r.exit_code == 0, r.output[-1500:]
+        return pl.read_csv(out)
+
+    got, want = predict(trace, tmp_path / "a.csv"), predict(table, tmp_path / "b.csv")
+    assert got["t"].to_list() == want["t"].to_list()  # was: whole seconds (1772439241, ...)
+    assert all(t % 1 > 1e-3 for t in got["t"])  # the fixes' fractions carried to the answers

@@ -126,7 +126,8 @@ def read_frame(
             # capture or CZML named .json was read as GeoJSON by its name): as trajlm.read reads it
             if fmt is None or log_files(path) is not None:
                 return _converted(path, option, on_error)
-            df, report = read(path, fmt, on_error=on_error or "raise")
+            # exact_times: fractions of a second come back on the answers, as a CSV's do
+            df, report = read(path, fmt, on_error=on_error or "raise", exact_times=True)
             if report.total:
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
@@ -164,7 +165,7 @@ def _converted(path: Path, option: str, on_error: str | None):
     from trajlm.data.read_file import UnknownFormat, read_file
 
     try:
-        return read_file(path, on_error=on_error or "raise")
+        return read_file(path, on_error=on_error or "raise", exact_times=True)
     except UnknownFormat:
         if path.is_dir():
             raise UserError(

@@ -139,6 +139,9 @@ class Ctx:
     keep_copies: bool = False
     said: set = field(default_factory=set)  # lines said once a read (_sensors: accuracy text)
     zone_column: str | None = None  # ColumnMap.t_zone: its own hint (_times.unread_zone_hint)
+    # Keep each fix's exact milliseconds beside whole-second `t` (read(exact_times=True): a model
+    # call given a path puts the fractions back on its answers, as it does for a frame; leftover34)
+    exact_times: bool = False
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -220,7 +223,8 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
     exactly (0, 0) are dropped and counted as `null_island` in both modes (a missing-fix marker).
     """
     out = _check_rows(df, ctx, fields)
-    return drop_sub_second(out, ctx.report).drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
+    out = drop_sub_second(out, ctx.report, keep_exact=ctx.exact_times)
+    return out.drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
 
 
 def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl.DataFrame:
