@@ -11,6 +11,7 @@
 - ADS-B traces' sub-second times (`4.56` s after `timestamp`) came back from `trajlm predict
   --input` / a model call given the path at whole seconds, while a CSV's fractions come back
   (heldout33b): raw formats' exact times now reach the answers too; stores keep whole seconds.
+- `trajlm predict` had no `--time-format` (ingest has it): dd/mm dates needed ingest and a store.
 """
 
 from __future__ import annotations
@@ -198,3 +199,43 @@ def test_predict_on_an_adsb_trace_answers_as_on_the_same_points_given_as_a_csv(
     got, want = predict(trace, tmp_path / "a.csv"), predict(table, tmp_path / "b.csv")
     assert got["t"].to_list() == want["t"].to_list()  # was: whole seconds (1772439241, ...)
     assert all(t % 1 > 1e-3 for t in got["t"])  # the fixes' fractions carried to the answers
+
+
+# -- trajlm predict --time-format (ingest's meaning) -----------------------------------------
+
+
+def _dated_csv(path: Path, style: str) -> Path:
+    from datetime import UTC, datetime
+
+    rows = []
+    for v in ("b1", "b2"):
+        for k in range(12):
+            at = datetime.fromtimestamp(1772438400 + 30 * k, UTC)  # 2026-03-02: day 2, month 3
+            when = at.strftime("%d/%m/%Y %H:%M:%S") if style == "dmy" else at.isoformat()
+            rows.append(f"{v},{when},{41.1 + 1e-4 * k + (v == 'b2')},{-8.6 + 2e-4 * k}")
+    path.write_text("boat,time,lat,lon\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_predict_reads_a_time_format_as_ingest_does(tmp_path: Path) -> None:
+    import polars as pl
+
+    model = tiny_model(tmp_path / "m")
+    dmy, iso = _dated_csv(tmp_path / "dmy.csv", "dmy"), _dated_csv(tmp_path / "iso.csv", "iso")
+
+    def predict(src: Path, out: Path, *more: str):
+        return invoke_cli(["predict", "--model", model, "--input", src, "--out", out,
+                           "--threads", "1", *more])  # fmt: skip
+
+    r = predict(dmy, tmp_path / "a.csv")
+    assert r.exit_code == 2 and "--time-format dmy" in r.output  # was: ingest first, then a store
+    assert "trajlm data ingest" not in r.output
+    r = predict(dmy, tmp_path / "a.csv", "--time-format", "dmy")
+    assert r.exit_code == 0, r.output[-1500:]
+    assert predict(iso, tmp_path / "b.csv").exit_code == 0
+    got, want = pl.read_csv(tmp_path / "a.csv"), pl.read_csv(tmp_path / "b.csv")
+    assert got["lat"].to_list() == want["lat"].to_list()
+    start = 1772438400 + 30 * 11  # the last fix, 2 March (not 3 February, mdy's reading)
+    assert got["t"].min() > start and got["t"].max() < start + 3600
+    r = predict(dmy, tmp_path / "c.csv", "--time-format", "dd/mm")
+    assert r.exit_code == 2 and "'dd/mm' is not a time format" in r.output

@@ -96,12 +96,7 @@ def data_ingest(
         help="csv/parquet: class column (e.g. a transport mode), kept as the store's label "
         "(what `trajlm finetune --task classify` learns).",
     ),
-    time_format: str = typer.Option(
-        None,
-        help="csv/parquet: iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since "
-        "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | a strptime pattern such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or "
-        "Unix seconds).",
-    ),
+    time_format: str = typer.Option(None, help=io.TIME_FORMAT_HELP),
     utc_offset: float = typer.Option(
         None,
         "--utc-offset",
