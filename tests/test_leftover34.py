@@ -12,6 +12,7 @@
   --input` / a model call given the path at whole seconds, while a CSV's fractions come back
   (heldout33b): raw formats' exact times now reach the answers too; stores keep whole seconds.
 - `trajlm predict` had no `--time-format` (ingest has it): dd/mm dates needed ingest and a store.
+- `trajlm data ingest` had no machine-readable summary (newuser33): `--json`.
 """
 
 from __future__ import annotations
@@ -239,3 +240,31 @@ def test_predict_reads_a_time_format_as_ingest_does(tmp_path: Path) -> None:
     assert got["t"].min() > start and got["t"].max() < start + 3600
     r = predict(dmy, tmp_path / "c.csv", "--time-format", "dd/mm")
     assert r.exit_code == 2 and "'dd/mm' is not a time format" in r.output
+
+
+# -- trajlm data ingest --json (newuser33) ---------------------------------------------------
+
+
+def test_ingest_json_prints_one_object_on_stdout_and_its_lines_on_stderr(tmp_path: Path) -> None:
+    rows = [f"v{v},{1772438400 + 30 * k},{41.1 + 1e-4 * k + v},{-8.6 + 2e-4 * k}"
+            for v in range(3) for k in range(20)]  # fmt: skip
+    rows[5] = "v0,1772438550,,-8.6"  # an empty latitude
+    rows[6] = "v0,1772438580,0,0"  # a (0, 0) missing-fix marker
+    src = tmp_path / "fleet.csv"
+    src.write_text("vehicle,t,lat,lon\n" + "\n".join(rows) + "\n")
+    store = tmp_path / "store"
+    r = invoke_cli(["data", "ingest", src, "--out", store, "--on-error", "skip", "--json"])
+    assert r.exit_code == 0, r.output[-1500:]
+    summary = json.loads(r.stdout)  # the whole of stdout is the object (was: lines + a table)
+    assert "drop report" in r.stderr and "wrote" in r.stderr
+    assert summary["store"] == str(store.resolve())
+    assert summary["rows_read"] == 60
+    assert summary["rows_kept"] + summary["rows_dropped"] == 60
+    assert summary["dropped"] and all(n > 0 for n in summary["dropped"].values())
+    assert summary["rows_dropped"] == sum(summary["dropped"].values())
+    manifest = json.loads((store / "manifest.json").read_text())
+    assert summary["trips"] == manifest["n_trajectories"]
+    assert summary["splits"] == manifest["splits"]
+    # the next command prints on stdout again
+    assert "rows in" in invoke_cli(["data", "ingest", src, "--out", tmp_path / "s2",
+                                    "--on-error", "skip"]).stdout  # fmt: skip
