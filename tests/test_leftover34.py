@@ -13,6 +13,7 @@
   (heldout33b): raw formats' exact times now reach the answers too; stores keep whole seconds.
 - `trajlm predict` had no `--time-format` (ingest has it): dd/mm dates needed ingest and a store.
 - `trajlm data ingest` had no machine-readable summary (newuser33): `--json`.
+- serve/stays.py told the model call's own stay lines by their wording (review33): by class.
 """
 
 from __future__ import annotations
@@ -268,3 +269,38 @@ def test_ingest_json_prints_one_object_on_stdout_and_its_lines_on_stderr(tmp_pat
     # the next command prints on stdout again
     assert "rows in" in invoke_cli(["data", "ingest", src, "--out", tmp_path / "s2",
                                     "--on-error", "skip"]).stdout  # fmt: skip
+
+
+# -- a held stay's lines told by their warning class, not their words (review33) -------------
+
+
+def test_stay_lines_are_told_by_their_class_not_their_wording() -> None:
+    import polars as pl
+    from test_stays32 import _stay
+
+    from trajlm.errors import StayAheadWarning, StayWarning
+    from trajlm.serve.stays import SaidLine, said_stays
+
+    history = pl.from_pandas(_stay())
+    last = int(history["t"].max())
+    out = pl.DataFrame({"traj_id": ["P01", "P01"], "t": [last + 60, last + 3 * 3600],
+                        "lat": [52.0, 52.0], "lon": [4.0, 4.0]})  # fmt: skip
+    # the call said both (reworded for the request): nothing said twice
+    said = [SaidLine("a stay, in other words", StayWarning),
+            SaidLine("held far ahead, in other words", StayAheadWarning)]  # fmt: skip
+    held, lines = said_stays(out, history, said)
+    assert lines == said and held["lat"][0] == pytest.approx(52.37, abs=1e-3)
+    # a line that only reads like one (another warning quoting the words) is no stay line
+    _, lines = said_stays(out, history, ["note: 2 trajectory(ies) end in a stay (P9: ..."])
+    assert [getattr(ln, "category", None) for ln in lines[1:]] == [StayWarning, StayAheadWarning]
+
+
+def test_predict_warns_a_held_stay_with_its_class(tmp_path: Path) -> None:
+    from test_stays32 import _stay
+
+    import trajlm
+    from trajlm.errors import StayWarning
+
+    model = trajlm.TrajLM.from_pretrained(tiny_model(tmp_path / "m"), threads=1)
+    with pytest.warns(StayWarning, match="end in a stay"):
+        model.predict(_stay(), steps=2)
