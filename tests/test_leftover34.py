@@ -14,6 +14,7 @@
 - `trajlm predict` had no `--time-format` (ingest has it): dd/mm dates needed ingest and a store.
 - `trajlm data ingest` had no machine-readable summary (newuser33): `--json`.
 - serve/stays.py told the model call's own stay lines by their wording (review33): by class.
+- scripts/premise27/run.sh called `jq`, which `make setup` does not install (review33).
 """
 
 from __future__ import annotations
@@ -304,3 +305,28 @@ def test_predict_warns_a_held_stay_with_its_class(tmp_path: Path) -> None:
     model = trajlm.TrajLM.from_pretrained(tiny_model(tmp_path / "m"), threads=1)
     with pytest.warns(StayWarning, match="end in a stay"):
         model.predict(_stay(), steps=2)
+
+
+# -- no script calls jq (review33: premise27's run.sh did; `make setup` does not install it) ---
+
+
+def test_no_script_calls_jq_and_configs_compare_by_value(tmp_path: Path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    call = re.compile(r"(?:^|[|;&(`]|\$\(|<\()\s*jq\b")
+    for script in sorted((root / "scripts").rglob("*.sh")):
+        for n, line in enumerate(script.read_text().splitlines(), 1):
+            code = line.split("#", 1)[0]
+            assert not call.search(code), f"{script.relative_to(root)}:{n} calls jq: {line}"
+    a, b, c = (tmp_path / f"{k}.json" for k in "abc")
+    a.write_text('{"d_model": 64, "trajlm_version": "0.1.0"}')
+    b.write_text('{"trajlm_version": "0.2.0", "d_model": 64}')
+    c.write_text('{"d_model": 128}')
+    shell = "source scripts/premise29/shared_scratch.sh; same_config $1 $2"
+    codes = [subprocess.run(["bash", "-c", shell, "-", str(x), str(y)], cwd=root,
+                            env={"PY": sys.executable, "PATH": "/usr/bin:/bin"}).returncode
+             for x, y in ((a, b), (a, c))]  # fmt: skip
+    assert codes == [0, 1]
