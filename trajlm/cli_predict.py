@@ -139,7 +139,8 @@ def predict(
     import polars as pl
 
     from trajlm._arguments import with_gap_rule
-    from trajlm._cli_points import parse_at_times, parse_time_origin, read_points
+    from trajlm._cli_points import read_points
+    from trajlm._cli_times import parse_at_times, parse_time_origin
     from trajlm.data import geo
     from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
     from trajlm.tasks.predict import write_points
