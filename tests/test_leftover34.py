@@ -149,6 +149,23 @@ def test_an_ambiguous_zone_word_is_read_in_the_zone_the_user_names(
     assert df["t"].diff().drop_nulls().to_list() == [60] * 4
 
 
+def test_a_frame_of_ambiguous_zone_words_is_told_how_to_write_them() -> None:
+    import re
+
+    import pandas as pd
+
+    import trajlm
+
+    frame = pd.DataFrame({"traj_id": "a", "time": ISO_IST, "lat": [28.6 + 1e-3 * k for k in range(5)],
+                          "lon": 77.2})  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="IST names several zones") as e:
+        trajlm.clean(frame, return_report=False)  # was: "not ISO dates", the word unnamed
+    pattern, offset = re.search(r"replace\(r'(.+?)', '(.+?)'", str(e.value)).groups()
+    frame["time"] = frame["time"].str.replace(pattern, offset, regex=True)  # as the hint says
+    assert len(trajlm.clean(frame, return_report=False)) == 5  # read now
+    assert pd.to_datetime(frame["time"]).iloc[0] == pd.Timestamp("2026-07-02T02:10:02Z")
+
+
 @pytest.mark.parametrize("times", [JAVA_CST, ISO_IST])
 @pytest.mark.parametrize("cm", [{}, {"tz": "Europe/Berlin"}, {"utc_offset_s": 3 * 3600}])
 def test_an_unresolved_zone_word_is_refused_naming_the_options(

@@ -98,3 +98,17 @@ def pandas_offsets(values: list[str], limit: int = 4) -> dict[str, str]:
             sign, mins = ("-" if OFFSETS[z] < 0 else "+"), abs(OFFSETS[z]) // 60
             out[m[1]] = f"{sign}{mins // 60:02d}:{mins % 60:02d}"
     return out
+
+
+def frame_zone_hint(s: pl.Series, text: str) -> str | None:
+    """How to give text times that end in a zone word naming several zones (`... IST`), where
+    they do (leftover34: a frame's were "not ISO dates" with no word on the zone); None else."""
+    words = s.drop_nulls().str.extract(SUFFIX, 1).str.to_uppercase().drop_nulls().unique()
+    word = next((w for w in words.sort() if w in AMBIGUOUS), None)
+    if word is None:
+        return None
+    secs = meanings_s(word)[0]
+    sign, mins = ("-" if secs < 0 else "+"), abs(secs) // 60
+    return (f"{word} names several zones ({AMBIGUOUS[word]}): write the offset you mean in the "
+            f"text, e.g. {text}.str.replace(r'\\s*{word}$', '{sign}{mins // 60:02d}:{mins % 60:02d}', "
+            "regex=True) (pandas), or read the file with `trajlm data ingest --tz NAME`")  # fmt: skip
