@@ -180,6 +180,7 @@ class BoundaryGroup(TyperGroup):
             ctx.exit(2)
         finally:
             _in_command.pop()
+            console.stderr = False  # `ingest --json` sent its lines there: this command only
 
 
 # ----------------------------------------------------------------------------- tables

@@ -31,6 +31,12 @@ OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an in
 CLASSES_HELP = ("classify: auto (modes when a label is a GeoLife mode, else store), modes "
                 "(GeoLife's bike / bus / car / rail; taxi -> car) or store (the store's own "
                 "labels, as written).")  # fmt: skip
+# `trajlm data ingest` and `trajlm predict` --time-format: one meaning (leftover34)
+TIME_FORMAT_HELP = (
+    "csv/parquet: iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since "
+    "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | a strptime pattern "
+    "such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or Unix seconds)."
+)
 ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."
 ON_ERROR_TABLE_HELP = (
     "raise | skip: drop and count bad records (GPX / PLT / MF-JSON; CSV / Parquet rows with "
