@@ -106,7 +106,7 @@ def limited(cfg_path: Path):
         cmd = [sys.executable, "-m", "trajlm.cli", "train", "--data", str(STORE), "--out", str(F / f"r_{cfg_path.stem}"),
                "--config", str(cfg_path), "--max-steps", "2", "--threads", "1", "--no-val-check"]
         try:
-            res = subprocess.run(cmd, capture_output=True, text=True, timeout=180, preexec_fn=lim)
+            res = subprocess.run(cmd, capture_output=True, text=True, timeout=180, preexec_fn=lim, cwd=OUT)  # not the repo: -m puts the cwd first on sys.path
         except subprocess.TimeoutExpired:
             return "hang: no answer in 180 s"
         lines = [ln.strip(" │╭╰─") for ln in (res.stdout + res.stderr).splitlines() if ln.strip(" │╭╰─")]
@@ -298,6 +298,7 @@ def P(d, **kw):  # noqa: N802
     def run():
         o = lm.predict(d, **{"steps": 1, **kw})
         o = pl.from_pandas(o.reset_index(drop=True)) if isinstance(o, pd.DataFrame) else o
+        o = o.collect() if isinstance(o, pl.LazyFrame) else o  # type in = type out
         return f"{o.shape} {o.select(o.columns[:4]).head(2).rows()}"
     return run
 

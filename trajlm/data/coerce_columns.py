@@ -114,3 +114,20 @@ def fractional(df: pl.DataFrame, column: str) -> bool:
         values = [v.strip() for v in s.drop_nulls().head(10_000).to_list() if v.strip()]
         return bool(values) and fractional_numbers(values)
     return False
+
+
+def refuse_same_dates(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series) -> None:
+    """A Date time column (no time of day) whose trajectory has two fixes on one date: one
+    line saying so (badin34: it read as "duplicate timestamp within trajectory"). Daily data,
+    one fix a day (icebergs), passes."""
+    day = pl.DataFrame({"traj": df[traj], "t": t}).with_row_index("row")
+    twice = day.filter(pl.struct("traj", "t").is_duplicated())
+    if twice.height:
+        first = twice.row(0, named=True)
+        raise TrajlmInputError(
+            f"{tcol!r} holds dates without a time of day ({df[tcol].dtype}): trajectory "
+            f"{first['traj']!r} has {twice.filter(pl.col('traj') == first['traj']).height} fixes "
+            f"on {df[tcol][first['row']]} (row {first['row']}), which give no order",
+            field=tcol,
+            hint="give each fix its time (a datetime column, or the date and time columns)",
+        )

@@ -132,6 +132,9 @@ def _handlers(app: FastAPI) -> None:
         if detail == "There was an error parsing the body":  # Starlette's words for bytes that
             detail = ("body could not be read as JSON text (not UTF-8?); send a JSON object "
                       "encoded as UTF-8 with content-type application/json")  # fmt: skip
+            if isinstance(e.__cause__, RecursionError):  # badin34: said "not UTF-8?"
+                detail = ("body nests JSON arrays / objects too deeply to read; send a JSON "
+                          'object of rows, e.g. {"trajectories": [{...}, ...]}')  # fmt: skip
         return _error(e.status_code, detail, field, getattr(e, "headers", None))
 
     @app.exception_handler(NotAvailable)
