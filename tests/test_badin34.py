@@ -226,3 +226,18 @@ def test_http_json_nested_too_deep_is_said_as_such(lm) -> None:
         )
         r = client.post("/predict", content=b'{"x": "\xff"}', headers={"content-type": "application/json"})  # fmt: skip
         assert r.status_code == 400 and "not UTF-8?" in r.json()["error"]  # unchanged
+
+
+def test_http_nan_in_a_number_or_time_field_is_said_as_such(lm) -> None:
+    from fastapi.testclient import TestClient
+
+    from trajlm.serve.app import create_app
+
+    rows = [{"traj_id": "V1", "t": T0 + 15 * k, "lat": 41.15, "lon": -8.61 + 0.0015 * k} for k in range(8)]  # fmt: skip
+    body = json.dumps({"trajectories": rows, "steps": 2}).replace('"steps": 2', '"steps": NaN')
+    with TestClient(create_app(lm), raise_server_exceptions=False) as client:
+        r = client.post("/predict", content=body, headers={"content-type": "application/json"})
+        assert r.status_code == 422 and r.json()["error"].startswith("field steps: nan (NaN / Infinity in the JSON)")  # fmt: skip
+        r = client.post("/travel-time", content=json.dumps({"origins": [[41.15, -8.61]], "destinations": [[41.17, -8.58]], "depart": [float("nan")]}),
+                        headers={"content-type": "application/json"})  # fmt: skip
+        assert r.status_code == 422 and "depart.0: nan" in r.json()["error"]  # was "a valid string"

@@ -564,6 +564,7 @@ body = {"trajectories": rows, "steps": 2}
 raw = lambda path, data, ctype="application/json": lambda: client.post(path, content=data, headers={"content-type": ctype})  # noqa: E731
 web("/predict (fine)", lambda: client.post("/predict", json=body))
 web("/predict 60 MB body", raw("/predict", b'{"trajectories": [' + b",".join([json.dumps(rows[0]).encode()] * 650_000) + b'], "steps": 1}'))
+web("/predict gzip bomb (100 MB of zeros in 100 kB)", lambda: client.post("/predict", content=__import__("gzip").compress(b" " * 100_000_000), headers={"content-type": "application/json", "content-encoding": "gzip"}))
 web("/predict text/plain with a JSON body", raw("/predict", json.dumps(body), "text/plain"))
 web("/predict form-encoded", raw("/predict", "steps=2&trajectories=x", "application/x-www-form-urlencoded"))
 web("/predict no content type", lambda: client.post("/predict", content=json.dumps(body)))
