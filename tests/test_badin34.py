@@ -241,3 +241,16 @@ def test_http_nan_in_a_number_or_time_field_is_said_as_such(lm) -> None:
         r = client.post("/travel-time", content=json.dumps({"origins": [[41.15, -8.61]], "destinations": [[41.17, -8.58]], "depart": [float("nan")]}),
                         headers={"content-type": "application/json"})  # fmt: skip
         assert r.status_code == 422 and "depart.0: nan" in r.json()["error"]  # was "a valid string"
+
+
+def test_multiindex_columns_and_internal_names_are_not_shown_as_the_users(lm) -> None:
+    import pandas as pd
+
+    pdb = BASE.to_pandas()
+    flat = pdb.set_axis(pd.MultiIndex.from_tuples([("a", c) for c in pdb.columns]), axis=1)
+    with pytest.raises(TrajlmInputError, match="the columns are a MultiIndex of 2 levels"):
+        lm.predict(flat, steps=1)  # was: traj_col="('a', 'traj_id')", a name no call reads
+    gaps = BASE.with_columns(lat=pl.when(pl.int_range(pl.len()) == 4).then(None).otherwise(pl.col("lat")))  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=r"among the columns \['lat', 'lon'\];") as e:
+        lm.recover(gaps.to_pandas().set_index(["traj_id", "t"]))
+    assert "__trajlm" not in str(e.value)  # was '__trajlm_caller_position' among them

@@ -397,24 +397,29 @@ say("recover every=-60", RC(gaps, every=-60))
 say("recover 1-row trips with a gap row", RC(pl.DataFrame({"traj_id": ["a"], "t": [T0], "lat": [None], "lon": [None]}, schema={"traj_id": pl.String, "t": pl.Int64, "lat": pl.Float64, "lon": pl.Float64})))
 say("recover pandas MultiIndex", RC(gaps.to_pandas().set_index(["traj_id", "t"])))
 
-# travel_time
-ORIG = np.array([[41.15, -8.61], [41.16, -8.60]])
-D = np.array([[41.17, -8.58], [41.15, -8.62]])
-TT = lambda o, d, dep, **kw: lambda: str(np.round(np.asarray(lm.travel_time(o, d, dep, **kw), dtype=float), 1))  # noqa: E731
-say("travel_time 2 pairs (fine)", TT(ORIG, D, T0))
-say("travel_time NaN origin", TT(np.array([[np.nan, -8.61], [41.16, -8.60]]), D, T0))
-say("travel_time origins (N, 3)", TT(np.c_[ORIG, [0, 0]], D, T0))
-say("travel_time 2 origins, 3 destinations", TT(ORIG, np.r_[D, D[:1]], T0))
-say("travel_time depart a list of 3 for 2 pairs", TT(ORIG, D, [T0, T0, T0]))
-say("travel_time depart naive datetime", TT(ORIG, D, dt.datetime(2026, 3, 1, 10)))
+# travel_time: a tiny run with infilling heads (5 steps on the synthetic Turin store)
+MT = F / "mt.toml"
+MT.write_text(TINY.replace('head = "gaussian"', 'head = "gaussian"\ninfill_heads = true\ninfill_anchor_inputs = true') + "\n[train.objectives]\ncausal = 1.0\npoints = 1.0\nod = 1.0\n")
+assert CliRunner().invoke(app, ["train", "--data", str(STORE), "--out", str(F / "mt"), "--config", str(MT), "--max-steps", "5", "--threads", "1", "--no-val-check"]).exit_code == 0
+mt = trajlm.TrajLM.from_pretrained(F / "mt", threads=1)
+ORIG = np.array([[45.070, 7.680], [45.072, 7.690]])
+D = np.array([[45.075, 7.695], [45.068, 7.684]])
+T1 = 1710099497
+TT = lambda o, d, dep, **kw: lambda: str(np.round(np.asarray(mt.travel_time(o, d, dep, **kw), dtype=float), 1))  # noqa: E731
+say("travel_time on trajlm-small (no infilling heads)", lambda: lm.travel_time(ORIG, D, T1))
+say("travel_time 2 pairs (fine)", TT(ORIG, D, T1))
+say("travel_time NaN origin", TT(np.array([[np.nan, 7.68], [45.072, 7.69]]), D, T1))
+say("travel_time origins (N, 3)", TT(np.c_[ORIG, [0, 0]], D, T1))
+say("travel_time 2 origins, 3 destinations", TT(ORIG, np.r_[D, D[:1]], T1))
+say("travel_time depart a list of 3 for 2 pairs", TT(ORIG, D, [T1, T1, T1]))
+say("travel_time depart naive datetime", TT(ORIG, D, dt.datetime(2024, 3, 10, 19, 38)))
 say("travel_time depart 'tomorrow'", TT(ORIG, D, "tomorrow"))
 say("travel_time depart NaT", TT(ORIG, D, pd.NaT))
-say("travel_time origin = destination", TT(ORIG, ORIG, T0))
-say("travel_time swapped lon/lat (-8.61, 41.15)", TT(ORIG[:, ::-1], D[:, ::-1], T0))
-say("travel_time lat 91", TT(np.array([[91.0, -8.61], [41.16, -8.60]]), D, T0))
-say("travel_time origins as a list of tuples", TT([(41.15, -8.61)], [(41.17, -8.58)], T0))
-say("travel_time empty arrays", TT(np.zeros((0, 2)), np.zeros((0, 2)), T0))
-say("travel_time origins text '41.15'", TT(np.array([["41.15", "-8.61"]]), D[:1], T0))
+say("travel_time origin = destination", TT(ORIG, ORIG, T1))
+say("travel_time swapped lon/lat (7.68, 45.07)", TT(ORIG[:, ::-1], D[:, ::-1], T1))
+say("travel_time lat 91", TT(np.array([[91.0, 7.68], [45.072, 7.69]]), D, T1))
+say("travel_time empty arrays", TT(np.zeros((0, 2)), np.zeros((0, 2)), T1))
+say("travel_time origins text '45.07'", TT(np.array([["45.07", "7.68"]]), D[:1], T1))
 
 # embed / classify / similar
 E = lambda d, **kw: lambda: (lambda o: f"{o.shape}")(lm.embed(d, **kw))  # noqa: E731

@@ -30,7 +30,7 @@ def pick_column(
     `fallback(cols)` (a `Date` of date-times for t: readers._dated_column; session 29)."""
     # bookkeeping columns (a file's line, check_validity's row number) are not the user's
     named = [c for c in cols if c != LINE]
-    cols = [c for c in named if not str(c).startswith("__validity") and c != NO_ID]
+    cols = [c for c in named if not str(c).startswith(("__validity", "__trajlm")) and c != NO_ID]
     if given is not None:
         if given not in named:
             raise TrajlmInputError(
