@@ -254,3 +254,25 @@ def test_multiindex_columns_and_internal_names_are_not_shown_as_the_users(lm) ->
     with pytest.raises(TrajlmInputError, match=r"among the columns \['lat', 'lon'\];") as e:
         lm.recover(gaps.to_pandas().set_index(["traj_id", "t"]))
     assert "__trajlm" not in str(e.value)  # was '__trajlm_caller_position' among them
+
+
+def test_travel_time_nan_pairs_missing_departures_and_no_pairs_are_said(tmp_path) -> None:
+    import numpy as np
+    import pandas as pd
+    from helpers import STATS
+
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS, infill_heads=True)  # fmt: skip
+    TrajectoryModel(cfg).save_pretrained(tmp_path / "m")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mt = trajlm.TrajLM.from_pretrained(tmp_path / "m", threads=1)
+    o, d = np.array([[45.07, 7.68], [45.072, 7.69]]), np.array([[45.075, 7.695], [45.068, 7.684]])
+    with pytest.raises(TrajlmInputError, match=r"origins: row 0 \(nan, 7.68\) is not a position"):
+        mt.travel_time(np.array([[np.nan, 7.68], [45.072, 7.69]]), d, T0)  # was traj_id '0'
+    with pytest.raises(TrajlmInputError, match=r"depart\[1\] is a missing time \(NaT\)"):
+        mt.travel_time(o, d, [T0, pd.NaT])  # was "times of mixed kinds"
+    with pytest.raises(TrajlmInputError, match="origins: none given"):
+        mt.travel_time(np.zeros((0, 2)), np.zeros((0, 2)), T0)  # was "2 points per trajectory"
