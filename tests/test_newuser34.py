@@ -4,9 +4,14 @@ evaluates and fine-tunes (docs/pretraining.md "Session 34 (newuser34)")."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
+import pytest
+from helpers import invoke_cli
+
 from trajlm.data.corpus import build_corpus, load_corpus_spec
+from trajlm.errors import TrajlmInputError
 
 
 def _local_times_csv(path: Path, n_trips: int = 12) -> Path:
@@ -56,3 +61,88 @@ def test_corpus_source_with_a_zone_reads_local_times_and_says_nothing(tmp_path):
 
     t0 = read_store(tmp_path / "corpus")["t"].min()
     assert t0 == 1773090000  # 2026-03-10 08:00 AEDT (UTC+11) = 2026-03-09 21:00 UTC
+
+
+TINY_EVAL = """
+[model]
+d_model = 16
+n_layers = 1
+n_heads = 2
+max_len = 24
+[train]
+batch_size = 4
+max_len = 16
+shuffle_buffer = 8
+warmup_steps = 1
+eval_every = 2
+eval_batches = 1
+save_every = 2
+max_steps = 2
+progress = false
+"""
+
+
+@pytest.fixture(scope="module")
+def pretrained(tmp_path_factory):
+    """A tiny run pretrained on a two-city synthetic corpus (as `make pretrain` trains one)."""
+    import trajlm
+
+    d = tmp_path_factory.mktemp("pre")
+    (d / "spec.toml").write_text(
+        '[corpus]\nname = "two"\nval_trips_per_source = 4\n\n'
+        '[[source]]\nname = "a"\nformat = "synthetic"\ncity = { n_trajectories = 30, seed = 0 }\n\n'
+        '[[source]]\nname = "b"\nformat = "synthetic"\n'
+        "city = { n_trajectories = 30, seed = 1, center_lat = -37.81, center_lon = 144.96 }\n"
+    )
+    build_corpus(load_corpus_spec(d / "spec.toml", data_root=str(d)), d / "corpus",
+                 log=lambda _m: None)  # fmt: skip
+    (d / "tiny.toml").write_text(TINY_EVAL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = trajlm.TrajLM.fit(d / "corpus", d / "run", config=d / "tiny.toml", seed=0,
+                                  threads=1)  # fmt: skip
+    from trajlm.data.ingest import synth_store
+
+    synth_store(d / "mine", n_trajectories=30, seed=5, overwrite=False)
+    return {"dir": d, "model": model}
+
+
+def test_a_pretraining_runs_predict_says_nothing_checked_it(pretrained):
+    """A `make pretrain` run answered a user's own store unchecked (1.34x kNN there), unsaid."""
+    import trajlm
+    from trajlm.data.store import read_store
+
+    d = pretrained["dir"]
+    summary = json.loads((d / "run" / "train_summary.json").read_text())
+    assert "pretraining corpus" in summary["val_check_skipped"]
+    mine = read_store(d / "mine", split="test").drop("split")
+    lm = trajlm.TrajLM.from_pretrained(d / "run")
+    with pytest.warns(UserWarning, match="not checked against the prediction baselines") as said:
+        lm.predict(mine, steps=2)
+    line = next(str(w.message) for w in said if "pretraining corpus" in str(w.message))
+    assert f"trajlm finetune --model {d / 'run'} --data STORE" in line
+    r = invoke_cli(["predict", "--model", d / "run", "--input", d / "mine", "--split", "test",
+                    "--steps", "2", "--out", d / "pred.csv"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "note:" in r.output and "pretraining corpus" in r.output
+
+
+def test_fit_init_from_fine_tunes_a_pretraining_run(pretrained, tmp_path):
+    """From Python a pretraining run could be fine-tuned on a frame only through a TOML with
+    [train] init_from (found by reading the code); TrajLM.fit(init_from=) now takes it."""
+    import trajlm
+    from trajlm.data.store import read_store
+
+    d = pretrained["dir"]
+    frame = read_store(d / "mine").drop("split")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ft = trajlm.TrajLM.fit(frame, tmp_path / "ft", config=d / "tiny.toml", seed=0, threads=1,
+                               init_from=d / "run")  # fmt: skip
+    saved = json.loads((tmp_path / "ft" / "train_config.json").read_text())
+    assert saved["init_from"] == str(d / "run")
+    assert ft.model.config.d_model == 16
+    with pytest.raises(TrajlmInputError, match="init_from 'nowhere/run': no model weights"):
+        trajlm.TrajLM.fit(frame, tmp_path / "ft2", config=d / "tiny.toml", init_from="nowhere/run")
+    with pytest.raises(TrajlmInputError, match="init_from must be a run folder"):
+        trajlm.TrajLM.fit(frame, tmp_path / "ft3", config=d / "tiny.toml", init_from=3)
