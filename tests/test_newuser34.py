@@ -146,3 +146,12 @@ def test_fit_init_from_fine_tunes_a_pretraining_run(pretrained, tmp_path):
         trajlm.TrajLM.fit(frame, tmp_path / "ft2", config=d / "tiny.toml", init_from="nowhere/run")
     with pytest.raises(TrajlmInputError, match="init_from must be a run folder"):
         trajlm.TrajLM.fit(frame, tmp_path / "ft3", config=d / "tiny.toml", init_from=3)
+
+
+def test_eval_names_a_runs_best_folder_by_its_run(pretrained):
+    """`TrajLM.evaluate` (which passes RUN/best) named every run "trajlm:best"."""
+    from trajlm.cli_eval_models import build_predictors
+
+    d = pretrained["dir"]
+    got = build_predictors("predict", [d / "run" / "best"], None, None)
+    assert [p.name for p in got] == ["trajlm:run"]
