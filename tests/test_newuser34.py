@@ -155,3 +155,17 @@ def test_eval_names_a_runs_best_folder_by_its_run(pretrained):
     d = pretrained["dir"]
     got = build_predictors("predict", [d / "run" / "best"], None, None)
     assert [p.name for p in got] == ["trajlm:run"]
+
+
+def test_by_hour_title_gives_the_test_trips_local_hours_where_the_store_has_a_zone():
+    """Melbourne's `--holdout-by hour` test ("22:00-23:59 UTC") was its morning, said in UTC only."""
+    import polars as pl
+
+    from trajlm.cli_eval_notes import split_description
+
+    # 22:00 UTC on 3 April (09:00 AEDT) and on 4 April (08:00 AEST: daylight time ended)
+    df = pl.DataFrame({"traj_id": ["a", "a", "b", "c"], "split": ["test", "test", "test", "train"],
+                       "t": [1775340000, 1775340060, 1775253600, 1775430000]})  # fmt: skip
+    said = split_description(df, "hour=22", "Australia/Melbourne")
+    assert "22:00-23:59 UTC (local start hours 08-09 in Australia/Melbourne" in said
+    assert "(local" not in split_description(df, "hour=22")
