@@ -8,6 +8,7 @@ at some lights, and report with GPS noise and the odd multipath outlier.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 
@@ -119,3 +120,12 @@ def gps_noise(
     dx[out] += r * np.cos(ang)
     dy[out] += r * np.sin(ang)
     return dx, dy
+
+
+def write_rows(out: str, header: str, rows: list[tuple[str, ...]]) -> None:
+    """The rows as a CSV file (the folder made), as the operator's export would be."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w") as f:
+        f.write(header + "\n")
+        for r in rows:
+            f.write(",".join(r) + "\n")

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _streets import Grid, drive, gps_noise, to_latlon  # noqa: E402
+from _streets import Grid, drive, gps_noise, to_latlon, write_rows  # noqa: E402
 
 LAT0, LON0 = -37.8136, 144.9631
 MELBOURNE = zoneinfo.ZoneInfo("Australia/Melbourne")
@@ -86,11 +86,7 @@ def main() -> None:
                 t = (start + dt.timedelta(seconds=float(st[k]))).astimezone(MELBOURNE)
                 rows.append((f"T{trip:05d}", bike, label, t.strftime("%Y-%m-%d %H:%M:%S"),
                              f"{lat[k]:.6f}", f"{lon[k]:.6f}"))  # fmt: skip
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    with open(a.out, "w") as f:
-        f.write("trip_id,bike_id,vehicle_type,recorded_at,lat,lng\n")
-        for r in rows:
-            f.write(",".join(r) + "\n")
+    write_rows(a.out, "trip_id,bike_id,vehicle_type,recorded_at,lat,lng", rows)
     print(f"{a.out}: {trip} trips, {len(rows)} fixes")
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _streets import Grid, drive, gps_noise, to_latlon  # noqa: E402
+from _streets import Grid, drive, gps_noise, to_latlon, write_rows  # noqa: E402
 
 LAT0, LON0 = -33.9249, 18.4241
 SAST = dt.timezone(dt.timedelta(hours=2))
@@ -102,11 +102,7 @@ def main() -> None:
                     rows.append((tid, tk.isoformat(timespec="seconds"), f"{lat[k]:.6f}",
                                  f"{lon[k]:.6f}", "", "0"))  # fmt: skip
     rows.sort(key=lambda r: (r[1], r[0]))  # the feed arrives in time order, taxis interleaved
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    with open(a.out, "w") as f:
-        f.write("taxi_id,timestamp,latitude,longitude,speed_kmh,occupied\n")
-        for r in rows:
-            f.write(",".join(r) + "\n")
+    write_rows(a.out, "taxi_id,timestamp,latitude,longitude,speed_kmh,occupied", rows)
     print(f"{a.out}: {a.taxis} taxis, {len(rows)} fixes")
 
 
