@@ -45,6 +45,16 @@ $T finetune --model "$PRE" --data "$OUT/stores/bikes" --out "$OUT/ft_bikes" --st
 $T train --data "$OUT/stores/bikes" --out "$OUT/scratch_bikes" --max-steps 400 --seed 0 --overwrite
 $T eval --task predict --data "$OUT/stores/bikes" --model "$OUT/scratch_bikes" --model "$OUT/ft_bikes" \
     --model "$PRE" --model trajlm-small --shift clock=+8h --out "$OUT/eval/bikes_all4.json" --overwrite
+# seeds 1-2 of both arms (no val check: only the test table below reads them)
+for s in 1 2; do
+  $T train --data "$OUT/stores/bikes" --out "$OUT/scratch_bikes_s$s" --max-steps 400 --seed $s \
+      --no-val-check --overwrite
+  $T finetune --model "$PRE" --data "$OUT/stores/bikes" --out "$OUT/ft_bikes_s$s" --steps 400 \
+      --seed $s --no-val-check --overwrite
+done
+$PY $D/seed_pairs.py "$OUT/stores/bikes" --out "$OUT/eval/bikes_seeds.json" \
+    --a "$OUT/ft_bikes" "$OUT/ft_bikes_s1" "$OUT/ft_bikes_s2" \
+    --b "$OUT/scratch_bikes" "$OUT/scratch_bikes_s1" "$OUT/scratch_bikes_s2"
 $T eval --task predict --data "$OUT/stores/bikes" --model "$PRE" --model trajlm-small \
     --holdout-by hour --out "$OUT/eval/bikes_hour2.json" --overwrite
 $T eval --task predict --data "$OUT/stores/taxis" --model "$PRE" --model trajlm-small \
