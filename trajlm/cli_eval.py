@@ -271,7 +271,8 @@ def run_eval_command(
         check_classes_seen(predictors, models or [], parts[score_on], where)
     if holdout_by:
         df = _resplit(df, holdout_by)
-    rule = split_description(df, holdout_by or load_manifest(data).get("split_by"))
+    rule = split_description(df, holdout_by or load_manifest(data).get("split_by"),
+                             store_zone(data))  # fmt: skip
     if not whole:  # an empty one named by its option
         check_scored_split(df, holdout_by, score_on, data)
     if (
