@@ -1,0 +1,104 @@
+"""Your own model's answers in `trajlm eval` (session 34, byo34): `trajlm data queries` writes the
+windows eval scores, `trajlm eval --predictions FILE` scores a method's answers to them beside the
+baselines (the answers' checks and playback: trajlm/eval/own_answers.py). These hooks keep
+trajlm/cli_eval.py's run to a few lines: the options checked before any work, the answer rows
+built from the scored split, several files' mean row after the table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from trajlm._safety import UserError
+
+ANSWERS_OPTION = "--predictions"
+
+
+def scored_split_task(df: Any, split: str, windows: int) -> Any:
+    """The prediction windows `trajlm eval` scores on ``split`` of the store table ``df``
+    (run_eval's own split and window code)."""
+    from trajlm.eval.own_answers import scored_task
+    from trajlm.eval.protocol import _split
+
+    return scored_task(_split(df)[split], windows=windows)
+
+
+def query_tables(store: Path, split: str, windows: str, option: str = "STORE") -> tuple:
+    """(inputs, asks) Polars frames of the windows `trajlm eval --task predict [--score-on val]
+    [--windows W]` scores on ``store``; one line when the split holds no window."""
+    from trajlm import _cli_io as io
+    from trajlm.cli_eval_notes import check_windows
+    from trajlm.eval.own_answers import prediction_queries
+
+    io.choice(split, ("test", "val"), "--split")
+    n_windows = check_windows(windows, "predict", None)
+    io.store(store, option)
+    task = scored_split_task(io.read_store_checked(store, option), split, n_windows)
+    if len(task.lengths) == 0:
+        raise UserError(f"{option} {store}: the {split} split has no trajectory of 7+ points, so "
+                        "there is no window to ask")  # fmt: skip
+    return prediction_queries(task)
+
+
+def check_answer_options(
+    sources: list[Any] | None, name: str | None, task: str, asked: dict[str, Any]
+) -> None:
+    """--predictions with what it can be scored with (before any reading); --predictions-name
+    needs --predictions."""
+    if name is not None and not sources:
+        raise UserError("--predictions-name names --predictions rows; give --predictions FILE")
+    if not sources:
+        return
+    if task != "predict":
+        raise UserError(f"{ANSWERS_OPTION} is implemented for --task predict, not {task!r}")
+    for option, value in asked.items():  # windows these answers were not written for
+        if value:
+            raise UserError(
+                f"{ANSWERS_OPTION} with {option}: answers are scored on the k-step windows "
+                f"`trajlm data queries` writes (the store's own split); leave {option} out"
+            )
+    if name is not None and not name.strip():
+        raise UserError("--predictions-name: give a name for the rows")
+    from trajlm.eval.own_answers import ANSWER_SUFFIXES
+
+    for source in sources:
+        if isinstance(source, str | Path):
+            path = Path(source)
+            if path.suffix.lower() not in ANSWER_SUFFIXES:
+                raise UserError(f"{ANSWERS_OPTION} {path}: expected a .csv or .parquet file of "
+                                "query_id, k, lat, lon")  # fmt: skip
+            if not path.is_file():
+                raise UserError(f"{ANSWERS_OPTION} {path}: no such file")
+
+
+def answer_models(sources: list[Any], name: str | None, df: Any, windows: int) -> list:
+    """One ``AnswerModel`` per answer source, each checked whole against the windows of the
+    scored split (``df``'s "test" rows, val already swapped in for --score-on val)."""
+    from trajlm.eval.own_answers import (
+        AnswerModel,
+        answer_names,
+        match_answers,
+        read_answers,
+        window_ids,
+    )
+
+    task = scored_split_task(df, "test", windows)
+    ids, k = window_ids(task), task.target_t.shape[1]
+    models = []
+    for i, (source, row) in enumerate(zip(sources, answer_names(sources, name), strict=True)):
+        label = (f"{ANSWERS_OPTION} {source}" if isinstance(source, str | Path)
+                 else f"answers[{i}]")  # fmt: skip
+        answers = read_answers(source, label)
+        match_answers(answers, ids, k, label)  # refused whole before the baselines are fitted
+        models.append(AnswerModel(answers, row, label))
+    return models
+
+
+def add_answer_rows(result: Any, models: list, name: str | None) -> None:
+    """Several answer files (a method's seeds): one "NAME (mean ± std over N files)" row."""
+    from trajlm.eval.report import aggregate_runs
+
+    if len(models) > 1:
+        label = f"{name or 'answers'} (mean ± std over {len(models)} files)"
+        aggregate_runs(result, [m.name for m in models], label)

@@ -1,0 +1,240 @@
+"""Your own model's answers scored by the PROTOCOL harness (session 34, byo34).
+
+A method that is not a trajlm model class (an LSTM, a Kalman filter, a published method) is
+benchmarked in two steps: ``prediction_queries`` writes out the windows `trajlm eval --task
+predict` scores (the inputs, and what must be answered: query id, k = 1..K, the target time;
+the truth is never written), and ``AnswerModel`` plays the method's answers back to the harness,
+so they are scored by the same metric code, beside every baseline, with the same paired CI.
+
+The windows are ``make_prediction_task``'s on the scored split, exactly as ``run_eval`` builds
+them (one per trajectory, or ``--windows``). A window's id is ``TRAJ@T``: its trajectory and the
+Unix second of its last input fix (ties, from repeated timestamps, get ``#2``, ``#3``...), so
+answers are matched by key, never by row order. Answers are refused whole, with one line naming
+the file, row and field, when they miss a query, name one not asked, repeat one, hold a NaN or
+a k outside 1..K: a partial file is never scored silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
+from trajlm.errors import TrajlmInputError
+
+ANSWER_COLUMNS = ("query_id", "k", "lat", "lon")
+INPUT_COLUMNS = ("query_id", "traj_id", "step", "t", "lat", "lon")
+ASK_COLUMNS = ("query_id", "traj_id", "k", "t")
+ANSWER_SUFFIXES = (".csv", ".parquet")
+
+
+def window_ids(task: PredictionTask) -> list[str]:
+    """One id per window (row of ``task``): ``TRAJ@T``, T its last input fix's Unix second."""
+    rows = np.arange(len(task.lengths))
+    last = task.hist_t[rows, task.lengths - 1] if len(rows) else np.zeros(0, np.int64)
+    ids, seen = [], {}
+    for traj, t in zip(task.traj_ids, last.tolist(), strict=True):
+        key = f"{traj}@{int(t)}"
+        seen[key] = seen.get(key, 0) + 1
+        ids.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return ids
+
+
+def scored_task(split_table: pl.DataFrame, k: int = 5, windows: int = 1) -> PredictionTask:
+    """The windows the harness scores on ``split_table`` (run_eval's own call)."""
+    return make_prediction_task(split_table, k=k, windows=windows)
+
+
+def prediction_queries(task: PredictionTask) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(inputs, asks) of ``task``: one input row per history fix (query_id, traj_id, step, t,
+    lat, lon) and one ask per answer wanted (query_id, traj_id, k = 1..K, t: the time the
+    k-th answer is for, which the protocol's "[time]" baselines read). No truth position."""
+    ids = window_ids(task)
+    n, width = task.hist_t.shape if len(ids) else (0, 0)
+    real = np.arange(width)[None, :] < task.lengths[:, None] if n else np.zeros((0, 0), bool)
+    row = np.nonzero(real)
+    owner = np.asarray(task.traj_ids, dtype=object)
+    inputs = pl.DataFrame(
+        {
+            "query_id": pl.Series(np.asarray(ids, dtype=object)[row[0]], dtype=pl.String),
+            "traj_id": pl.Series(owner[row[0]], dtype=pl.String),
+            "step": pl.Series(row[1], dtype=pl.Int64),
+            "t": pl.Series(task.hist_t[row], dtype=pl.Int64),
+            "lat": pl.Series(task.hist_latlon[row][:, 0], dtype=pl.Float64),
+            "lon": pl.Series(task.hist_latlon[row][:, 1], dtype=pl.Float64),
+        }
+    )
+    k = task.target_t.shape[1] if n else 0
+    asks = pl.DataFrame(
+        {
+            "query_id": pl.Series(np.repeat(np.asarray(ids, dtype=object), k), dtype=pl.String),
+            "traj_id": pl.Series(np.repeat(owner, k), dtype=pl.String),
+            "k": pl.Series(np.tile(np.arange(1, k + 1), n), dtype=pl.Int64),
+            "t": pl.Series(task.target_t.reshape(-1), dtype=pl.Int64),
+        }
+    )
+    return inputs, asks
+
+
+def asks_path(out: Path) -> Path:
+    """Where ``trajlm data queries --out X.csv`` writes the asks: ``X.asks.csv``."""
+    return out.with_name(f"{out.stem}.asks{out.suffix}")
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    """CSV or Parquet by the suffix (checked by the caller)."""
+    if path.suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
+
+
+# -------------------------------------------------------------------------------- answers
+
+
+def _where(path: str, i: int, parquet: bool) -> str:
+    """How a row is named: a CSV's line (the header is line 1), a table's row (from 1)."""
+    return f"{path} row {i + 1}" if parquet else f"{path} line {i + 2}"
+
+
+def read_answers(source: Any, label: str) -> pl.DataFrame:
+    """An answer table (a CSV / Parquet path, or a pandas / Polars frame) with query_id (text),
+    k (integer), lat, lon (float) and ``_row`` (its row number); one line naming ``label``
+    and the column when a column is missing or not of its kind."""
+    parquet = False
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.suffix.lower() not in ANSWER_SUFFIXES:
+            raise TrajlmInputError(
+                f"{label} {path}: expected a .csv or .parquet file of query_id, k, lat, lon"
+            )
+        if not path.is_file():
+            raise TrajlmInputError(f"{label} {path}: no such file")
+        parquet = path.suffix.lower() == ".parquet"
+        try:
+            frame = (
+                pl.read_parquet(path)
+                if parquet
+                else pl.read_csv(path, infer_schema=False)  # all text: checked column by column
+            )
+        except Exception as e:  # a file that is not CSV / Parquet: one line, not a traceback
+            raise TrajlmInputError(f"{label} {path}: cannot be read ({type(e).__name__}: "
+                                   f"{str(e).splitlines()[0] if str(e) else ''})") from None  # fmt: skip
+    else:
+        frame, parquet = _frame(source, label), True
+    missing = [c for c in ANSWER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise TrajlmInputError(
+            f"{label}: no column {', '.join(missing)} (has {', '.join(frame.columns) or 'none'})",
+            hint="an answer file holds query_id, k (1..K), lat, lon: one row per ask of "
+            "`trajlm data queries`",
+        )
+    frame = frame.select(ANSWER_COLUMNS).with_row_index("_row")
+    out = frame.with_columns(
+        pl.col("query_id").cast(pl.String),
+        pl.col("k").cast(pl.String).str.strip_chars().cast(pl.Int64, strict=False),
+        *(pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
+          for c in ("lat", "lon")),
+    )  # fmt: skip
+    for column in ("query_id", "k", "lat", "lon"):
+        bad = pl.col(column).is_null()
+        if column in ("lat", "lon"):
+            bad = bad | ~pl.col(column).is_finite()
+        bad = out.filter(bad)
+        if len(bad):
+            i = int(bad["_row"][0])
+            raw = frame["query_id" if column == "query_id" else column][i]
+            what = {"query_id": "an id", "k": "an integer"}.get(column, "a finite number")
+            raise TrajlmInputError(
+                f"{_where(label, i, parquet)} field {column}: {raw!r} is not {what} "
+                f"({len(bad)} such row{'s' if len(bad) > 1 else ''})",
+                hint="every ask needs a finite answer; a method that cannot answer a window "
+                "must say where it would be (e.g. its last fix), never leave it blank",
+            )
+    return out.with_columns(pl.lit(parquet).alias("_parquet"))
+
+
+def _frame(source: Any, label: str) -> pl.DataFrame:
+    """A pandas or Polars frame as Polars; anything else refused naming ``label``."""
+    if isinstance(source, pl.DataFrame):
+        return source
+    if type(source).__module__.split(".")[0] in ("pandas", "geopandas"):
+        return pl.from_pandas(source.reset_index(drop=True))
+    raise TrajlmInputError(
+        f"{label}: expected a .csv / .parquet path or a pandas / Polars frame of query_id, k, "
+        f"lat, lon, got {type(source).__name__}"
+    )
+
+
+def match_answers(answers: pl.DataFrame, ids: list[str], k: int, label: str) -> np.ndarray:
+    """(N, k, 2) lat/lon of ``answers`` for the windows ``ids`` (in their order); one line
+    naming the first bad row when a row repeats an ask, names a query not asked, has k outside
+    1..K or a lat/lon off the globe, or when an ask has no answer."""
+    parquet = bool(answers["_parquet"][0]) if len(answers) else False
+    where = lambda i: _where(label, int(i), parquet)  # noqa: E731
+    off = answers.filter((pl.col("k") < 1) | (pl.col("k") > k))
+    if len(off):
+        raise TrajlmInputError(f"{where(off['_row'][0])} field k: {off['k'][0]} is outside 1..{k} "
+                               f"(the windows ask k = 1..{k})")  # fmt: skip
+    globe = answers.filter((pl.col("lat").abs() > 90) | (pl.col("lon").abs() > 180))
+    if len(globe):
+        r = globe.row(0, named=True)
+        raise TrajlmInputError(f"{where(r['_row'])} field lat/lon: ({r['lat']}, {r['lon']}) is not "
+                               "a position (lat in -90..90, lon in -180..180 degrees)")  # fmt: skip
+    twice = answers.filter(pl.struct("query_id", "k").is_duplicated())
+    if len(twice):
+        r = twice.row(0, named=True)
+        raise TrajlmInputError(f"{where(twice['_row'][1])} field query_id: query {r['query_id']!r} "
+                               f"k={r['k']} is answered twice ({len(twice)} rows repeat an ask)")  # fmt: skip
+    index = {q: i for i, q in enumerate(ids)}
+    foreign = answers.filter(~pl.col("query_id").is_in(list(index)))
+    if len(foreign):
+        raise TrajlmInputError(
+            f"{where(foreign['_row'][0])} field query_id: {foreign['query_id'][0]!r} is no window "
+            f"of this split ({foreign['query_id'].n_unique()} such ids)",
+            hint="answer the queries `trajlm data queries` wrote for the same store, --split "
+            "and --windows",
+        )
+    want = len(ids) * k
+    if len(answers) < want:
+        got = set(zip(answers["query_id"].to_list(), answers["k"].to_list(), strict=True))
+        gaps = [(q, j) for q in ids for j in range(1, k + 1) if (q, j) not in got]
+        q, j = gaps[0]
+        raise TrajlmInputError(
+            f"{label}: {len(gaps)} of {want} asks have no answer (first: query {q!r} k={j}); "
+            "a partial file is not scored",
+            hint="answer every ask of the queries (a method without an answer may repeat its "
+            "last fix), so every method is scored on the same windows",
+        )
+    out = np.empty((len(ids), k, 2))
+    rows = np.array([index[q] for q in answers["query_id"].to_list()], dtype=np.int64)
+    out[rows, answers["k"].to_numpy() - 1, 0] = answers["lat"].to_numpy()
+    out[rows, answers["k"].to_numpy() - 1, 1] = answers["lon"].to_numpy()
+    return out
+
+
+class AnswerModel:
+    """A ``TaskModel`` whose ``predict_next`` plays back an answer table (checked against the
+    windows it is asked: the same ids, every ask answered once)."""
+
+    def __init__(self, answers: pl.DataFrame, name: str, label: str) -> None:
+        self.answers, self.name, self.label = answers, name, label
+
+    def predict_next(self, task: PredictionTask) -> np.ndarray:
+        return match_answers(self.answers, window_ids(task), task.target_t.shape[1], self.label)
+
+
+def answer_names(sources: list[Any], name: str | None) -> list[str]:
+    """The table's row name per answer source: NAME (one source), else "NAME: FILE" (the
+    file's stem; default NAME "answers"); frames are numbered."""
+    base = name or "answers"
+    if len(sources) == 1 and name:
+        return [name]
+    stems = [Path(s).stem if isinstance(s, str | Path) else f"frame {i + 1}"
+             for i, s in enumerate(sources)]  # fmt: skip
+    if len(set(stems)) < len(stems):  # the same stem twice (two folders): numbered instead
+        stems = [f"{i + 1}" for i in range(len(sources))]
+    return [f"{base}: {s}" for s in stems]
