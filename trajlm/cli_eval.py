@@ -177,7 +177,7 @@ def run_eval_command(
     windows: str = "one",
     lm_class: type | None = None,
     predictions: list | None = None,
-    predictions_name: str | None = None,
+    predictions_name: str | list[str] | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 

@@ -41,12 +41,18 @@ def query_tables(store: Path, split: str, windows: str, option: str = "STORE") -
     return prediction_queries(task)
 
 
+def row_names(names: str | list[str] | None) -> list[str]:
+    """--predictions-name as a list (none, one for every file, or one per file)."""
+    return [names] if isinstance(names, str) else list(names or [])
+
+
 def check_answer_options(
-    sources: list[Any] | None, name: str | None, task: str, asked: dict[str, Any]
+    sources: list[Any] | None, names: str | list[str] | None, task: str, asked: dict[str, Any]
 ) -> None:
     """--predictions with what it can be scored with (before any reading); --predictions-name
-    needs --predictions."""
-    if name is not None and not sources:
+    needs --predictions, and is given once (every file: one method's runs) or once per file."""
+    names = row_names(names)
+    if names and not sources:
         raise UserError("--predictions-name names --predictions rows; give --predictions FILE")
     if not sources:
         return
@@ -58,8 +64,15 @@ def check_answer_options(
                 f"{ANSWERS_OPTION} with {option}: answers are scored on the k-step windows "
                 f"`trajlm data queries` writes (the store's own split); leave {option} out"
             )
-    if name is not None and not name.strip():
+    if any(not isinstance(n, str) or not n.strip() for n in names):
         raise UserError("--predictions-name: give a name for the rows")
+    if len(names) > 1 and len(names) != len(sources):
+        raise UserError(f"--predictions-name given {len(names)} times for {len(sources)} "
+                        "--predictions files: give it once (the files are one method's runs) or "
+                        "once per file, in their order")  # fmt: skip
+    if len(set(names)) < len(names):
+        raise UserError("--predictions-name: each file's name must differ (one name for all "
+                        "files makes them one method's runs, with a mean ± std row)")  # fmt: skip
     from trajlm.eval.own_answers import ANSWER_SUFFIXES
 
     for source in sources:
@@ -72,7 +85,7 @@ def check_answer_options(
                 raise UserError(f"{ANSWERS_OPTION} {path}: no such file")
 
 
-def answer_models(sources: list[Any], name: str | None, df: Any, windows: int) -> list:
+def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, windows: int) -> list:
     """One ``AnswerModel`` per answer source, each checked whole against the windows of the
     scored split (``df``'s "test" rows, val already swapped in for --score-on val)."""
     from trajlm.eval.own_answers import (
@@ -86,7 +99,9 @@ def answer_models(sources: list[Any], name: str | None, df: Any, windows: int) -
     task = scored_split_task(df, "test", windows)
     ids, k = window_ids(task), task.target_t.shape[1]
     models = []
-    for i, (source, row) in enumerate(zip(sources, answer_names(sources, name), strict=True)):
+    for i, (source, row) in enumerate(
+        zip(sources, answer_names(sources, row_names(names)), strict=True)
+    ):
         label = (f"{ANSWERS_OPTION} {source}" if isinstance(source, str | Path)
                  else f"answers[{i}]")  # fmt: skip
         answers = read_answers(source, label)
@@ -95,10 +110,12 @@ def answer_models(sources: list[Any], name: str | None, df: Any, windows: int) -
     return models
 
 
-def add_answer_rows(result: Any, models: list, name: str | None) -> None:
-    """Several answer files (a method's seeds): one "NAME (mean ± std over N files)" row."""
+def add_answer_rows(result: Any, models: list, names: str | list[str] | None) -> None:
+    """Several answer files under one name (a method's seeds): one "NAME (mean ± std over N
+    files)" row; files named one each are different methods, a row each."""
     from trajlm.eval.report import aggregate_runs
 
-    if len(models) > 1:
-        label = f"{name or 'answers'} (mean ± std over {len(models)} files)"
+    names = row_names(names)
+    if len(models) > 1 and len(names) <= 1:
+        label = f"{names[0] if names else 'answers'} (mean ± std over {len(models)} files)"
         aggregate_runs(result, [m.name for m in models], label)

@@ -96,8 +96,11 @@ def evaluate(
         "windows `trajlm data queries` wrote, scored beside the baselines (repeat for several "
         "seeds' files: a mean ± std row too; docs/protocol.md, session 34).",
     ),
-    predictions_name: str = typer.Option(
-        None, "--predictions-name", help="The --predictions rows' name (default: answers)."
+    predictions_name: list[str] = typer.Option(
+        None,
+        "--predictions-name",
+        help="The --predictions rows' name: once (the files are one method's runs: a row each "
+        "and their mean ± std) or once per file (different methods; default: answers).",
     ),
     save_verdict: bool = typer.Option(
         False,

@@ -133,12 +133,21 @@ def read_answers(source: Any, label: str) -> pl.DataFrame:
             "`trajlm data queries`",
         )
     frame = frame.select(ANSWER_COLUMNS).with_row_index("_row")
+
+    def number(column: str, kind: Any) -> pl.Expr:  # text parsed, numbers cast (no round trip)
+        text = frame.schema[column] == pl.String
+        got = pl.col(column).str.strip_chars() if text else pl.col(column)
+        return got.cast(kind, strict=False)
+
     out = frame.with_columns(
         pl.col("query_id").cast(pl.String),
-        pl.col("k").cast(pl.String).str.strip_chars().cast(pl.Int64, strict=False),
-        *(pl.col(c).cast(pl.String).str.strip_chars().cast(pl.Float64, strict=False)
-          for c in ("lat", "lon")),
-    )  # fmt: skip
+        pl.when(number("k", pl.Float64) == number("k", pl.Float64).floor())  # 1.5 is no k
+        .then(number("k", pl.Float64))
+        .cast(pl.Int64, strict=False)
+        .alias("k"),
+        number("lat", pl.Float64),
+        number("lon", pl.Float64),
+    )
     for column in ("query_id", "k", "lat", "lon"):
         bad = pl.col(column).is_null()
         if column in ("lat", "lon"):
@@ -146,12 +155,14 @@ def read_answers(source: Any, label: str) -> pl.DataFrame:
         bad = out.filter(bad)
         if len(bad):
             i = int(bad["_row"][0])
-            raw = frame["query_id" if column == "query_id" else column][i]
+            raw = frame[column][i]
             what = {"query_id": "an id", "k": "an integer"}.get(column, "a finite number")
             raise TrajlmInputError(
                 f"{_where(label, i, parquet)} field {column}: {raw!r} is not {what} "
                 f"({len(bad)} such row{'s' if len(bad) > 1 else ''})",
-                hint="every ask needs a finite answer; a method that cannot answer a window "
+                hint=None
+                if column in ("query_id", "k")
+                else "every ask needs a finite answer; a method that cannot answer a window "
                 "must say where it would be (e.g. its last fix), never leave it blank",
             )
     return out.with_columns(pl.lit(parquet).alias("_parquet"))
@@ -227,12 +238,12 @@ class AnswerModel:
         return match_answers(self.answers, window_ids(task), task.target_t.shape[1], self.label)
 
 
-def answer_names(sources: list[Any], name: str | None) -> list[str]:
-    """The table's row name per answer source: NAME (one source), else "NAME: FILE" (the
-    file's stem; default NAME "answers"); frames are numbered."""
-    base = name or "answers"
-    if len(sources) == 1 and name:
-        return [name]
+def answer_names(sources: list[Any], names: list[str]) -> list[str]:
+    """The table's row name per answer source: its own name (one per source, or one source),
+    else "NAME: FILE" (the file's stem; default NAME "answers"; frames are numbered)."""
+    if len(names) == len(sources):
+        return list(names)
+    base = names[0] if names else "answers"
     stems = [Path(s).stem if isinstance(s, str | Path) else f"frame {i + 1}"
              for i, s in enumerate(sources)]  # fmt: skip
     if len(set(stems)) < len(stems):  # the same stem twice (two folders): numbered instead
