@@ -156,7 +156,7 @@ def test_bad_answer_file_is_exit_2_before_any_fitting(city, exported, tmp_path):
 @pytest.mark.parametrize(
     "args, said",
     [
-        (["--task", "recover", "--predictions", "A"], "implemented for --task predict"),
+        (["--task", "tte", "--predictions", "A"], "implemented for --task predict and recover"),
         (["--task", "predict", "--predictions-name", "x"], "give --predictions FILE"),
         (["--task", "predict", "--predictions", "A", "--horizon-s", "60"], "with --horizon-s"),
         (["--task", "predict", "--predictions", "missing.csv"], "no such file"),
@@ -228,3 +228,43 @@ def test_docs_worked_example_runs(city, tmp_path, monkeypatch):
     assert by.loc["my constant velocity", "mae_m"] == pytest.approx(
         by.loc["constant velocity", "mae_m"]
     )
+
+
+def linear_interpolation(inputs: pd.DataFrame, asks: pd.DataFrame) -> pd.DataFrame:
+    """The user's own lines for recovery: each hidden point interpolated in time between the
+    known fixes of its query."""
+    parts = []
+    for qid, ask in asks.groupby("query_id", sort=False):
+        known = inputs[inputs.query_id == qid]
+        parts.append(pd.DataFrame({"query_id": qid, "k": ask.k,
+                                   "lat": np.interp(ask.t, known.t, known.lat),
+                                   "lon": np.interp(ask.t, known.t, known.lon)}))  # fmt: skip
+    return pd.concat(parts)
+
+
+def test_recover_answers_reproduce_linear_interpolation(city, tmp_path):
+    out = tmp_path / "r.csv"
+    run_cli(["data", "queries", city, "--task", "recover", "--seeds", "2", "--out", out])
+    inputs, asks = _read(out), _read(tmp_path / "r.asks.csv")
+    assert "lat" not in asks.columns and set(asks.query_id) <= set(inputs.query_id)
+    assert not set(zip(asks.query_id, asks.t, strict=True)) & set(
+        zip(inputs.query_id, inputs.t, strict=True)
+    )
+    answers = tmp_path / "li.csv"
+    linear_interpolation(inputs, asks).to_csv(answers, index=False)
+    js = tmp_path / "eval.json"
+    run_cli(["eval", "--task", "recover", "--data", city, "--seeds", "2", "--out", js,
+             "--predictions", answers, "--predictions-name", "mine"])  # fmt: skip
+    got = json.loads(js.read_text())["results"]
+    settings = {r["setting"] for r in got}
+    assert {"random 50%", "every 60 s", "every 120 s", "every 240 s"} <= settings
+    for setting in settings:
+        rows = {r["method"]: r for r in got if r["setting"] == setting}
+        for metric in ("mae_m", "rmse_m"):
+            assert rows["mine"]["metrics"][metric] == pytest.approx(
+                rows["linear interp."]["metrics"][metric], rel=1e-9
+            ), (setting, metric)
+        assert rows["mine"]["std"] == pytest.approx(rows["linear interp."]["std"])
+    r = invoke_cli(["eval", "--task", "recover", "--data", city, "--seeds", "1",
+                    "--predictions", answers])  # fmt: skip  # seed 1's masks were not asked
+    assert r.exit_code == 2 and "'random-seed1|" in r.output and "no gap query" in r.output

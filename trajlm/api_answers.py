@@ -28,9 +28,9 @@ _KEYWORDS = (
 
 
 def _check(task: Any, split: Any) -> None:
-    if task != "predict":
+    if task not in ("predict", "recover"):
         raise TrajlmInputError(f"task: {task!r} is not implemented; queries and answers are "
-                               "the k-step prediction windows (task='predict')")  # fmt: skip
+                               "'predict' (the k-step windows) or 'recover' (the gaps)")  # fmt: skip
     if split not in ("test", "val"):
         raise TrajlmInputError(f"split must be 'test' or 'val', got {split!r}")
 
@@ -44,18 +44,25 @@ def _store(store: Any) -> Path:
 
 
 def queries(
-    store: str | Path, task: str = "predict", *, split: str = "test", windows: int | str = "one"
+    store: str | Path,
+    task: str = "predict",
+    *,
+    split: str = "test",
+    windows: int | str = "one",
+    seeds: int = 3,
 ) -> tuple[Any, Any]:
     """The windows `trajlm eval --task predict` scores on ``store``'s ``split`` (``"val"``:
     what ``--score-on val`` scores; ``windows`` as ``--windows``), as two pandas frames:
     ``inputs`` (query_id, traj_id, step, t, lat, lon: each window's history, t in Unix
     seconds) and ``asks`` (query_id, traj_id, k = 1..K, t: the time each answer is for).
     The truth is never in them. Answer every ask with query_id, k, lat, lon and hand the
-    answers to ``score``."""
+    answers to ``score``. ``task="recover"``: the known fixes of each trajectory with a gap, per
+    mask (random 50 % for seeds 0..``seeds``-1, then every 60 / 120 / 240 s: query_id
+    "random-seed0|TRAJ", "every-60s|TRAJ"), and one ask per hidden point (k in time order, its step and t)."""
     from trajlm.cli_eval_answers import query_tables
 
     _check(task, split)
-    inputs, asks = query_tables(_store(store), split, str(windows), "store")
+    inputs, asks = query_tables(_store(store), split, str(windows), "store", task, seeds)
     return inputs.to_pandas(), asks.to_pandas()
 
 
@@ -67,6 +74,7 @@ def score(
     name: str | Sequence[str] | None = None,
     split: str = "test",
     windows: int | str = "one",
+    seeds: int = 3,
 ) -> Any:
     """``answers`` (a CSV / Parquet path or a pandas / Polars frame of query_id, k, lat, lon;
     or a list of them, e.g. one per training seed) scored on the windows ``queries`` gave,
@@ -89,8 +97,10 @@ def score(
         raise TrajlmInputError(f"name must be text or a list of text, got {name!r}")
     names = [n for n in names if n is not None]
     quiet = Console(file=io.StringIO())  # the table is the frame (and attrs["markdown"])
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise TrajlmInputError(f"seeds must be an integer >= 1, got {seeds!r}")
     try:
-        result = run_eval_command(task, _store(store), None, 1, None, quiet, score_on=split,
+        result = run_eval_command(task, _store(store), None, seeds, None, quiet, score_on=split,
                                   windows=str(windows), predictions=sources,
                                   predictions_name=names)  # fmt: skip
     except TrajlmInputError as e:  # the CLI's refusal, said with this function's keywords

@@ -20,7 +20,13 @@ def register(data_app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", "-o",
                                  help="The inputs (.csv or .parquet); the asks go beside it as "
                                       "NAME.asks.csv / .parquet."),
-        task: str = typer.Option("predict", "--task", help="predict (the k-step windows)."),
+        task: str = typer.Option("predict", "--task",
+                                 help="predict (the k-step windows) or recover (the hidden "
+                                      "points of each mask: random 50 % per seed, then every "
+                                      "60 / 120 / 240 s)."),
+        seeds: int = typer.Option(3, "--seeds", min=1,
+                                  help="recover: the random masks' seeds 0..N-1 (as `trajlm "
+                                       "eval --seeds`)."),
         split: str = typer.Option("test", "--split",
                                   help="test, or val (what `trajlm eval --score-on val` scores)."),
         windows: str = typer.Option("one", "--windows", help=WINDOWS_HELP),
@@ -32,12 +38,11 @@ def register(data_app: typer.Typer) -> None:
         from trajlm.cli_eval_answers import query_tables
         from trajlm.eval.own_answers import asks_path, write_table
 
-        io.choice(task, ("predict",), "--task")
         io.suffix(out, (".csv", ".parquet"), "--out")
         asks = asks_path(out)
         io.outputs({"--out": out, "--out (asks beside it)": asks}, [store], overwrite)
-        inputs, wanted = query_tables(store, split, windows)
+        inputs, wanted = query_tables(store, split, windows, task=task, seeds=seeds)
         write_table(inputs, out)
         write_table(wanted, asks)
-        io.say(f"wrote {out} ({inputs['query_id'].n_unique():,} windows, {len(inputs):,} input "
+        io.say(f"wrote {out} ({inputs['query_id'].n_unique():,} queries, {len(inputs):,} input "
                f"fixes) and {asks} ({len(wanted):,} asks: query_id, k, t)")  # fmt: skip

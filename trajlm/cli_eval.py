@@ -290,7 +290,8 @@ def run_eval_command(
 
         swap = {"val": "test", "test": "val"}
         df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
-    answers = answer_models(predictions, predictions_name, df, n_windows) if predictions else []
+    answers = (answer_models(predictions, predictions_name, df, n_windows, task,
+                             tuple(range(seeds))) if predictions else [])  # fmt: skip
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)

@@ -13,6 +13,7 @@ from typing import Any
 from trajlm._safety import UserError
 
 ANSWERS_OPTION = "--predictions"
+ANSWER_TASKS = ("predict", "recover")
 
 
 def scored_split_task(df: Any, split: str, windows: int) -> Any:
@@ -24,17 +25,29 @@ def scored_split_task(df: Any, split: str, windows: int) -> Any:
     return scored_task(_split(df)[split], windows=windows)
 
 
-def query_tables(store: Path, split: str, windows: str, option: str = "STORE") -> tuple:
-    """(inputs, asks) Polars frames of the windows `trajlm eval --task predict [--score-on val]
-    [--windows W]` scores on ``store``; one line when the split holds no window."""
+def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
+                 task: str = "predict", seeds: int = 3) -> tuple:  # fmt: skip
+    """(inputs, asks) Polars frames of what `trajlm eval --task predict|recover [--score-on val]
+    [--windows W] [--seeds N]` scores on ``store``; one line when the split holds nothing."""
     from trajlm import _cli_io as io
     from trajlm.cli_eval_notes import check_windows
-    from trajlm.eval.own_answers import prediction_queries
+    from trajlm.eval.own_answers import prediction_queries, recovery_queries, recovery_variants
+    from trajlm.eval.protocol import _split
 
+    io.choice(task, ANSWER_TASKS, "--task")
     io.choice(split, ("test", "val"), "--split")
-    n_windows = check_windows(windows, "predict", None)
+    n_windows = check_windows(windows, task, None)
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise UserError(f"--seeds must be >= 1, got {seeds!r}")
     io.store(store, option)
-    task = scored_split_task(io.read_store_checked(store, option), split, n_windows)
+    df = io.read_store_checked(store, option)
+    if task == "recover":
+        inputs, asks = recovery_queries(*recovery_variants(_split(df)[split], tuple(range(seeds))))
+        if len(asks) == 0:
+            raise UserError(f"{option} {store}: the {split} split has no trajectory of 3+ points, "
+                            "so there is no gap to ask")  # fmt: skip
+        return inputs, asks
+    task = scored_split_task(df, split, n_windows)
     if len(task.lengths) == 0:
         raise UserError(f"{option} {store}: the {split} split has no trajectory of 7+ points, so "
                         "there is no window to ask")  # fmt: skip
@@ -56,8 +69,9 @@ def check_answer_options(
         raise UserError("--predictions-name names --predictions rows; give --predictions FILE")
     if not sources:
         return
-    if task != "predict":
-        raise UserError(f"{ANSWERS_OPTION} is implemented for --task predict, not {task!r}")
+    if task not in ANSWER_TASKS:
+        raise UserError(f"{ANSWERS_OPTION} is implemented for --task predict and recover, not "
+                        f"{task!r}")  # fmt: skip
     for option, value in asked.items():  # windows these answers were not written for
         if value:
             raise UserError(
@@ -85,19 +99,34 @@ def check_answer_options(
                 raise UserError(f"{ANSWERS_OPTION} {path}: no such file")
 
 
-def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, windows: int) -> list:
-    """One ``AnswerModel`` per answer source, each checked whole against the windows of the
-    scored split (``df``'s "test" rows, val already swapped in for --score-on val)."""
+def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, windows: int,
+                  task: str = "predict", seeds: tuple[int, ...] = (0, 1, 2)) -> list:  # fmt: skip
+    """One answer model per answer source, each checked whole against the windows (recover:
+    the gaps of every mask) of the scored split (``df``'s "test" rows, val already swapped in
+    for --score-on val)."""
+    import numpy as np
+
     from trajlm.eval.own_answers import (
         AnswerModel,
+        RecoveryAnswerModel,
         answer_names,
+        gap_ids,
         match_answers,
         read_answers,
+        recovery_variants,
         window_ids,
     )
+    from trajlm.eval.protocol import _split
 
-    task = scored_split_task(df, "test", windows)
-    ids, k = window_ids(task), task.target_t.shape[1]
+    recovery = None
+    if task == "recover":
+        recovery = recovery_variants(_split(df)["test"], seeds)
+        both = [gap_ids(n, t, recovery[0]) for n, t in recovery[1]]
+        ids = [q for got, _ in both for q in got]
+        k = np.concatenate([n for _, n in both]) if both else np.zeros(0, np.int64)
+    else:
+        prediction = scored_split_task(df, "test", windows)
+        ids, k = window_ids(prediction), prediction.target_t.shape[1]
     models = []
     for i, (source, row) in enumerate(
         zip(sources, answer_names(sources, row_names(names)), strict=True)
@@ -105,8 +134,10 @@ def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, wi
         label = (f"{ANSWERS_OPTION} {source}" if isinstance(source, str | Path)
                  else f"answers[{i}]")  # fmt: skip
         answers = read_answers(source, label)
-        match_answers(answers, ids, k, label)  # refused whole before the baselines are fitted
-        models.append(AnswerModel(answers, row, label))
+        what = "window" if recovery is None else "gap query"
+        match_answers(answers, ids, k, label, what)  # refused whole before any fitting
+        models.append(AnswerModel(answers, row, label) if recovery is None
+                      else RecoveryAnswerModel(answers, row, label, recovery))  # fmt: skip
     return models
 
 

@@ -22,7 +22,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
+from trajlm.data.protocol_tasks import (
+    PredictionTask,
+    RecoveryTask,
+    make_prediction_task,
+    make_recovery_task,
+)
 from trajlm.errors import TrajlmInputError
 
 ANSWER_COLUMNS = ("query_id", "k", "lat", "lon")
@@ -77,6 +82,65 @@ def prediction_queries(task: PredictionTask) -> tuple[pl.DataFrame, pl.DataFrame
         }
     )
     return inputs, asks
+
+
+def recovery_variants(
+    split_table: pl.DataFrame, seeds: tuple[int, ...]
+) -> tuple[list[str], list[tuple[str, RecoveryTask]]]:
+    """run_eval's recovery tasks on ``split_table`` (the random mask per seed, then each
+    downsampling interval, with run_eval's own defaults), named "random-seedS" / "every-60s";
+    and the trajectory id of each task group (trips of 3+ fixes, sorted)."""
+    import inspect
+
+    from trajlm.eval.protocol import run_eval
+
+    intervals = inspect.signature(run_eval).parameters["intervals_s"].default
+    tasks = [make_recovery_task(split_table, "random", seed=s) for s in seeds]
+    named = [(f"random-seed{s}", t) for s, t in zip(seeds, tasks, strict=True)]
+    for interval in intervals:
+        named.append((f"every-{interval:g}s",
+                      make_recovery_task(split_table, "downsample", interval_s=interval)))  # fmt: skip
+    table = split_table.sort(["traj_id", "t"])
+    n = table.group_by("traj_id", maintain_order=True).len()
+    return n.filter(pl.col("len") >= 3)["traj_id"].to_list(), named
+
+
+def gap_ids(name: str, task: RecoveryTask, trajs: list[str]) -> tuple[list[str], np.ndarray]:
+    """The queries of one recovery task: one per trajectory with a hidden point ("VARIANT|TRAJ")
+    and how many points each asks (k = 1..n, in time order)."""
+    hidden = np.bincount(task.groups[~task.known], minlength=len(trajs))
+    keep = np.flatnonzero(hidden)
+    return [f"{name}|{trajs[g]}" for g in keep], hidden[keep]
+
+
+def recovery_queries(
+    trajs: list[str], variants: list[tuple[str, RecoveryTask]]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(inputs, asks) of the recovery tasks: the known fixes (query_id, traj_id, step, t, lat,
+    lon) of each trajectory with a gap, and each hidden point's ask (query_id, traj_id, k, step,
+    t). No hidden position."""
+    inputs, asks = [], []
+    for name, task in variants:
+        ids, _ = gap_ids(name, task, trajs)
+        has_gap = np.bincount(task.groups[~task.known], minlength=len(trajs)) > 0
+        first = np.r_[0, np.flatnonzero(np.diff(task.groups)) + 1]
+        step = np.arange(len(task.t)) - np.repeat(first, np.bincount(task.groups))
+        query = {g: q for g, q in zip(np.flatnonzero(has_gap).tolist(), ids, strict=True)}
+        for known, out in ((True, inputs), (False, asks)):
+            rows = np.flatnonzero((task.known == known) & has_gap[task.groups])
+            frame = {"query_id": [query[g] for g in task.groups[rows].tolist()],
+                     "traj_id": [trajs[g] for g in task.groups[rows].tolist()]}  # fmt: skip
+            if known:
+                frame |= {"step": step[rows], "t": task.t[rows], "lat": task.latlon[rows, 0],
+                          "lon": task.latlon[rows, 1]}  # fmt: skip
+            else:
+                grp = task.groups[rows]
+                starts = np.r_[0, np.flatnonzero(np.diff(grp)) + 1] if len(grp) else grp
+                k = np.arange(len(grp)) - np.repeat(starts, np.diff(np.r_[starts, len(grp)]))
+                frame |= {"k": k + 1, "step": step[rows], "t": task.t[rows]}
+            out.append(pl.DataFrame(frame, schema_overrides={"query_id": pl.String,
+                                                             "traj_id": pl.String}))  # fmt: skip
+    return pl.concat(inputs), pl.concat(asks)
 
 
 def asks_path(out: Path) -> Path:
@@ -180,16 +244,16 @@ def _frame(source: Any, label: str) -> pl.DataFrame:
     )
 
 
-def match_answers(answers: pl.DataFrame, ids: list[str], k: int, label: str) -> np.ndarray:
-    """(N, k, 2) lat/lon of ``answers`` for the windows ``ids`` (in their order); one line
-    naming the first bad row when a row repeats an ask, names a query not asked, has k outside
-    1..K or a lat/lon off the globe, or when an ask has no answer."""
+def match_answers(
+    answers: pl.DataFrame, ids: list[str], ks: int | np.ndarray, label: str, what: str = "window"
+) -> np.ndarray:
+    """(sum of ks, 2) lat/lon of ``answers`` for the queries ``ids`` (in their order, each
+    asking k = 1..its ks; an int: every query the same), flat; one line naming the first bad
+    row when a row repeats an ask, names a query not asked, has a k the query does not ask or a
+    lat/lon off the globe, or when an ask has no answer."""
     parquet = bool(answers["_parquet"][0]) if len(answers) else False
     where = lambda i: _where(label, int(i), parquet)  # noqa: E731
-    off = answers.filter((pl.col("k") < 1) | (pl.col("k") > k))
-    if len(off):
-        raise TrajlmInputError(f"{where(off['_row'][0])} field k: {off['k'][0]} is outside 1..{k} "
-                               f"(the windows ask k = 1..{k})")  # fmt: skip
+    ks = np.broadcast_to(np.asarray(ks, np.int64), (len(ids),))
     globe = answers.filter((pl.col("lat").abs() > 90) | (pl.col("lon").abs() > 180))
     if len(globe):
         r = globe.row(0, named=True)
@@ -200,30 +264,37 @@ def match_answers(answers: pl.DataFrame, ids: list[str], k: int, label: str) -> 
         r = twice.row(0, named=True)
         raise TrajlmInputError(f"{where(twice['_row'][1])} field query_id: query {r['query_id']!r} "
                                f"k={r['k']} is answered twice ({len(twice)} rows repeat an ask)")  # fmt: skip
-    index = {q: i for i, q in enumerate(ids)}
-    foreign = answers.filter(~pl.col("query_id").is_in(list(index)))
+    asked = pl.DataFrame({"query_id": pl.Series(ids, dtype=pl.String), "_n": ks,
+                          "_first": np.cumsum(ks) - ks})  # fmt: skip
+    got = answers.join(asked, on="query_id", how="left")
+    foreign = got.filter(pl.col("_n").is_null())
     if len(foreign):
         raise TrajlmInputError(
-            f"{where(foreign['_row'][0])} field query_id: {foreign['query_id'][0]!r} is no window "
+            f"{where(foreign['_row'][0])} field query_id: {foreign['query_id'][0]!r} is no {what} "
             f"of this split ({foreign['query_id'].n_unique()} such ids)",
-            hint="answer the queries `trajlm data queries` wrote for the same store, --split "
-            "and --windows",
+            hint="answer the queries `trajlm data queries` wrote for the same store, --task, "
+            "--split, --windows and --seeds",
         )
-    want = len(ids) * k
-    if len(answers) < want:
-        got = set(zip(answers["query_id"].to_list(), answers["k"].to_list(), strict=True))
-        gaps = [(q, j) for q in ids for j in range(1, k + 1) if (q, j) not in got]
+    off = got.filter((pl.col("k") < 1) | (pl.col("k") > pl.col("_n")))
+    if len(off):
+        r = off.row(0, named=True)
+        raise TrajlmInputError(f"{where(r['_row'])} field k: {r['k']} is outside 1..{r['_n']} "
+                               f"(query {r['query_id']!r} asks k = 1..{r['_n']})")  # fmt: skip
+    want = int(ks.sum())
+    if len(got) < want:
+        have = set(zip(got["query_id"].to_list(), got["k"].to_list(), strict=True))
+        gaps = [(q, j) for q, n in zip(ids, ks.tolist(), strict=True)
+                for j in range(1, n + 1) if (q, j) not in have]  # fmt: skip
         q, j = gaps[0]
         raise TrajlmInputError(
             f"{label}: {len(gaps)} of {want} asks have no answer (first: query {q!r} k={j}); "
             "a partial file is not scored",
             hint="answer every ask of the queries (a method without an answer may repeat its "
-            "last fix), so every method is scored on the same windows",
+            f"last fix), so every method is scored on the same {what}s",
         )
-    out = np.empty((len(ids), k, 2))
-    rows = np.array([index[q] for q in answers["query_id"].to_list()], dtype=np.int64)
-    out[rows, answers["k"].to_numpy() - 1, 0] = answers["lat"].to_numpy()
-    out[rows, answers["k"].to_numpy() - 1, 1] = answers["lon"].to_numpy()
+    out = np.empty((want, 2))
+    at = (got["_first"] + got["k"] - 1).to_numpy()
+    out[at, 0], out[at, 1] = got["lat"].to_numpy(), got["lon"].to_numpy()
     return out
 
 
@@ -235,7 +306,31 @@ class AnswerModel:
         self.answers, self.name, self.label = answers, name, label
 
     def predict_next(self, task: PredictionTask) -> np.ndarray:
-        return match_answers(self.answers, window_ids(task), task.target_t.shape[1], self.label)
+        k = task.target_t.shape[1]
+        got = match_answers(self.answers, window_ids(task), k, self.label)
+        return got.reshape(-1, k, 2)
+
+
+class RecoveryAnswerModel:
+    """A ``TaskModel`` whose ``recover`` plays back an answer table: the hidden points of the
+    task it is asked (found among ``recovery``: the trajectory ids and named tasks of
+    ``recovery_variants``) filled from the answers, the known ones kept."""
+
+    def __init__(self, answers: pl.DataFrame, name: str, label: str, recovery: tuple) -> None:
+        self.answers, self.name, self.label, self.recovery = answers, name, label, recovery
+
+    def recover(self, task: RecoveryTask) -> np.ndarray:
+        trajs, variants = self.recovery
+        name = next((n for n, v in variants if v.setting == task.setting and
+                     np.array_equal(v.known, task.known)), None)  # fmt: skip
+        if name is None:
+            raise TrajlmInputError(f"{self.label}: the harness asked a recovery task that "
+                                   "`trajlm data queries --task recover` did not write")  # fmt: skip
+        ids, ks = gap_ids(name, task, trajs)
+        mine = self.answers.filter(pl.col("query_id").is_in(ids))
+        out = task.latlon.copy()
+        out[~task.known] = match_answers(mine, ids, ks, self.label, "gap query")
+        return out
 
 
 def answer_names(sources: list[Any], names: list[str]) -> list[str]:
