@@ -95,6 +95,8 @@ def test_own_constant_velocity_reproduces_eval_rows(city, exported, tmp_path):
         assert best["baseline"] == rows[theirs]["ratio_to_best_baseline"]["baseline"]
         assert best["ratio"] == pytest.approx(rows[theirs]["ratio_to_best_baseline"]["ratio"])
     assert "mine (mean ± std over 2 files)" in rows  # a method's several files: one more row
+    record = json.loads(js.read_text())["predictions"]  # which rows are answers, from where
+    assert record["mine: cv_step"] == str(files[0])
     said = json.loads(js.read_text())["verdict"]
     assert [v["method"] for v in said] == ["mine (mean ± std over 2 files)"]
 

@@ -146,7 +146,13 @@ def add_answer_rows(result: Any, models: list, names: str | list[str] | None) ->
     files)" row; files named one each are different methods, a row each."""
     from trajlm.eval.report import aggregate_runs
 
+    if not models:
+        return
     names = row_names(names)
+    # which rows are answers, and from where (the JSON's record; the notes' wording)
+    result.meta["predictions"] = {m.name: m.label.removeprefix(f"{ANSWERS_OPTION} ")
+                                  for m in models}  # fmt: skip
     if len(models) > 1 and len(names) <= 1:
         label = f"{names[0] if names else 'answers'} (mean ± std over {len(models)} files)"
         aggregate_runs(result, [m.name for m in models], label)
+        result.meta["predictions"][label] = "their mean"
