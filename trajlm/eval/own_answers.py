@@ -12,6 +12,10 @@ Unix second of its last input fix (ties, from repeated timestamps, get ``#2``, `
 answers are matched by key, never by row order. Answers are refused whole, with one line naming
 the file, row and field, when they miss a query, name one not asked, repeat one, hold a NaN or
 a k outside 1..K: a partial file is never scored silently.
+
+Recovery (``recovery_queries`` / ``RecoveryAnswerModel``) is the same with run_eval's masks: a
+query per (mask, trajectory with a hidden point), ``MASK|TRAJ`` (``random-seed0``, ...,
+``every-60s``, ...), its known fixes as inputs and one ask per hidden point.
 """
 
 from __future__ import annotations
@@ -31,8 +35,6 @@ from trajlm.data.protocol_tasks import (
 from trajlm.errors import TrajlmInputError
 
 ANSWER_COLUMNS = ("query_id", "k", "lat", "lon")
-INPUT_COLUMNS = ("query_id", "traj_id", "step", "t", "lat", "lon")
-ASK_COLUMNS = ("query_id", "traj_id", "k", "t")
 ANSWER_SUFFIXES = (".csv", ".parquet")
 
 
@@ -119,8 +121,14 @@ def recovery_queries(
     """(inputs, asks) of the recovery tasks: the known fixes (query_id, traj_id, step, t, lat,
     lon) of each trajectory with a gap, and each hidden point's ask (query_id, traj_id, k, step,
     t). No hidden position."""
-    inputs, asks = [], []
+    inputs = [pl.DataFrame(schema={"query_id": pl.String, "traj_id": pl.String,
+                                   "step": pl.Int64, "t": pl.Int64, "lat": pl.Float64,
+                                   "lon": pl.Float64})]  # fmt: skip
+    asks = [pl.DataFrame(schema={"query_id": pl.String, "traj_id": pl.String, "k": pl.Int64,
+                                 "step": pl.Int64, "t": pl.Int64})]  # fmt: skip
     for name, task in variants:
+        if len(task.t) == 0:  # no trajectory of 3+ fixes: nothing to ask
+            continue
         ids, _ = gap_ids(name, task, trajs)
         has_gap = np.bincount(task.groups[~task.known], minlength=len(trajs)) > 0
         first = np.r_[0, np.flatnonzero(np.diff(task.groups)) + 1]
@@ -138,8 +146,7 @@ def recovery_queries(
                 starts = np.r_[0, np.flatnonzero(np.diff(grp)) + 1] if len(grp) else grp
                 k = np.arange(len(grp)) - np.repeat(starts, np.diff(np.r_[starts, len(grp)]))
                 frame |= {"k": k + 1, "step": step[rows], "t": task.t[rows]}
-            out.append(pl.DataFrame(frame, schema_overrides={"query_id": pl.String,
-                                                             "traj_id": pl.String}))  # fmt: skip
+            out.append(pl.DataFrame(frame).cast(out[0].schema))
     return pl.concat(inputs), pl.concat(asks)
 
 
