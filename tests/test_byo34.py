@@ -270,3 +270,20 @@ def test_recover_answers_reproduce_linear_interpolation(city, tmp_path):
     r = invoke_cli(["eval", "--task", "recover", "--data", city, "--seeds", "1",
                     "--predictions", answers])  # fmt: skip  # seed 1's masks were not asked
     assert r.exit_code == 2 and "'random-seed1|" in r.output and "no gap query" in r.output
+
+
+def test_answers_stand_beside_a_trajlm_model(city, exported, tmp_path, trajlm_small):
+    inputs, asks = map(_read, exported)
+    answers = tmp_path / "cv.csv"
+    constant_velocity(inputs, asks, use_time=False).to_csv(answers, index=False)
+    js = tmp_path / "eval.json"
+    run_cli(["eval", "--task", "predict", "--data", city, "--windows", "all", "--out", js,
+             "--model", "trajlm-small", "--no-fallback", "--predictions", answers,
+             "--predictions-name", "mine"])  # fmt: skip
+    rows = _rows(js)
+    assert "mine" in rows and any(m.startswith("trajlm") for m in rows)
+    judged = {v["method"] for v in json.loads(js.read_text())["verdict"]}
+    assert "mine" in judged and any(m.startswith("trajlm") for m in judged)
+    assert rows["mine"]["metrics"]["mae_m"] == pytest.approx(
+        rows["constant velocity"]["metrics"]["mae_m"]
+    )
