@@ -236,6 +236,8 @@ def worse_than_cv(result: Any) -> list[str]:
                    if r["method"].startswith("candidate selector")
                    else "read the coverage warnings above, or fine-tune it on this store "
                    "(trajlm finetune)")  # fmt: skip
+            if r["method"] in result.meta.get("predictions", {}):  # a user's own answers (byo34)
+                fix = "answers of --predictions, scored on the same windows as the baselines"
             lines.append(
                 f"{r['method']} ({r['setting']}) is worse than constant velocity here: "
                 f"{cv['ratio']:.2f}x its MAE (95 % CI {lo:.2f}-{hi:.2f}); {fix}"
