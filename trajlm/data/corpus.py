@@ -68,6 +68,14 @@ class CorpusSource:
             raise ValueError(f"name must be lowercase letters, digits and _, got {self.name!r}")
         if not (math.isfinite(self.weight) and self.weight >= 0):
             raise ValueError(f"weight must be >= 0, got {self.weight}")
+        from trajlm.data.readers import FORMATS
+
+        if self.format not in (*FORMATS, "auto", *SYNTHETIC_FORMATS):  # badin34: a traceback
+            from trajlm._config import did_you_mean
+
+            known = (*FORMATS, "auto", *SYNTHETIC_FORMATS)
+            raise ValueError(f"format must be a reader format, got {self.format!r}"
+                             f"{did_you_mean(self.format, known)}")  # fmt: skip
         if self.format not in SYNTHETIC_FORMATS and not self.path:
             raise ValueError(f"source {self.name!r} needs a path")
         if isinstance(self.columns, dict):
@@ -126,6 +134,12 @@ def load_corpus_spec(path: str | Path, data_root: str | None = None) -> CorpusSp
     if len(set(names)) != len(names) or not names:
         raise ConfigError(f"{path}: source names must be unique and at least one, got {names}")
     spec = build(CorpusSpec, head, f"{path}: corpus")
+    if spec.val_trips_per_source < 1:  # badin34: -1 was taken (no val trips, unsaid)
+        raise ConfigError(f"{path}: corpus.val_trips_per_source must be >= 1 (val trips kept per "
+                          f"source for model selection), got {spec.val_trips_per_source}")  # fmt: skip
+    if all(s.weight == 0 for s in sources):  # badin34: a corpus nothing is sampled from
+        raise ConfigError(f"{path}: every source has weight 0, so pretraining would sample no "
+                          "window; give at least one source a weight > 0")  # fmt: skip
     spec.sources = sources
     if data_root is not None:
         spec.data_root = data_root
@@ -181,7 +195,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     machine with only some of the data still builds a corpus; with ``spec.discover`` renamed
     files and new data sets under the root are taken too (corpus_discover.py, each printed).
     Returns the corpus record."""
-    from trajlm.data.corpus_discover import resolve_sources, source_notes
+    from trajlm.data.corpus_discover import resolve_sources, source_notes, source_time_note
     from trajlm.data.store import _write_split, load_stats, read_store
 
     out = Path(out)
@@ -210,6 +224,8 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                 continue
             log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
                 f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip
+            if zone_note := source_time_note(src.name, manifest):
+                log(zone_note)
             kept.append((src, manifest))
             stats.append(load_stats(tmp / "sources" / src.name))
         if not kept:
@@ -250,13 +266,16 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                         pl.len().cast(pl.Int64).alias("n_points"),
                     ).with_columns(pl.lit(s).alias("split"))
                 )  # fmt: skip
-            record["sources"].append({
+            entry = {
                 "name": src.name, "format": src.format, "weight": src.weight,
                 "licence": src.licence, "redistributable": src.redistributable,
                 "files": files, "lat0": st.lat0, "lon0": st.lon0,
                 "n_trajectories": manifest["n_trajectories"], "n_points": manifest["n_points"],
                 "splits": manifest["splits"], "stats": st.to_dict(),
-            })  # fmt: skip
+            }  # fmt: skip
+            if naive := (manifest.get("reading") or {}).get("times_naive"):
+                entry["times_read_as_utc"] = naive  # said as it was built (source_time_note)
+            record["sources"].append(entry)
         mixed = corpus_stats(stats, weights)
         mixed.save(tmp / "stats.json")
         pl.concat(index_parts).write_parquet(tmp / "index.parquet")
