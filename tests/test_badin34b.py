@@ -168,3 +168,36 @@ def test_mf_csv_3d_positions_are_read_as_triples(tmp_path: Path) -> None:
     p.write_text(head + rows.replace(" 30.0", "", 1))  # 5 numbers under 3D: one line
     with pytest.raises(TrajlmInputError, match=r"not 2\+ positions of 3 \(@stboundedby says 3D\)"):
         read(p)
+
+
+@pytest.fixture(scope="module")
+def small_store(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("byo")
+    rows = [f"trip{k},{T0 + 3600 * k + 15 * s},{41.14 + 5e-4 * k + 1e-4 * s * (1 + k % 3)},{-8.62 + 3e-4 * k + 1.5e-4 * s}"
+            for k in range(60) for s in range(40)]  # fmt: skip
+    (root / "raw.csv").write_text("traj_id,t,lat,lon\n" + "\n".join(rows) + "\n")
+    assert (
+        CliRunner()
+        .invoke(app, ["data", "ingest", str(root / "raw.csv"), "--out", str(root / "s")])
+        .exit_code
+        == 0
+    )
+    return root / "s"
+
+
+def test_queries_windows_refusal_names_the_keyword(small_store: Path) -> None:
+    with pytest.raises(TrajlmInputError, match=r"^windows 0: must be one, all or a number"):
+        trajlm.queries(small_store, windows=0)  # was "--windows 0" from Python
+
+
+def test_scored_answers_far_from_their_windows_are_said(small_store: Path) -> None:
+    inputs, asks = trajlm.queries(small_store)
+    last = inputs.groupby("query_id").tail(1).set_index("query_id")
+    good = asks.assign(lat=asks["query_id"].map(last["lat"]), lon=asks["query_id"].map(last["lon"]))
+    swapped = good.assign(lat=good["lon"], lon=good["lat"])[["query_id", "k", "lat", "lon"]]
+    with pytest.warns(UserWarning, match=r"a median 7,5\d\d km from their windows' last input fix"):
+        trajlm.score(small_store, swapped, name="mine")  # was scored unsaid
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trajlm.score(small_store, good[["query_id", "k", "lat", "lon"]], name="mine")
+    assert not [w for w in caught if "last input fix" in str(w.message)]
