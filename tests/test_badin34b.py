@@ -201,3 +201,15 @@ def test_scored_answers_far_from_their_windows_are_said(small_store: Path) -> No
         warnings.simplefilter("always")
         trajlm.score(small_store, good[["query_id", "k", "lat", "lon"]], name="mine")
     assert not [w for w in caught if "last input fix" in str(w.message)]
+
+
+def test_ingest_json_that_fails_leaves_stdout_empty(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    p = tmp_path / "bad.csv"
+    p.write_text("traj_id,t,lat,lon\na,x,41,-8\n")
+    run = subprocess.run([sys.executable, "-c", "from trajlm.cli import app; app()", "data", "ingest", str(p),
+                          "--out", str(tmp_path / "s"), "--json"], capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
+    assert run.returncode == 2 and "field t" in run.stderr
+    assert run.stdout == ""  # was "\n" (the progress bar's stop): no JSON, yet not empty

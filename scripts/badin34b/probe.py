@@ -535,7 +535,7 @@ for label, extra in (("dmy (fine)", ["--time-format", "dmy"]), ("none (dd/mm ref
 
 def ingest_json(*args) -> str:
     r = subprocess.run([str(ROOT / ".venv/bin/trajlm"), "data", "ingest", *map(str, args), "--json"],
-                       capture_output=True, text=True, env=__import__("os").environ)  # fmt: skip
+                       capture_output=True, text=True, env=__import__("os").environ, cwd=OUT)  # fmt: skip
     try:
         j = json.loads(r.stdout)
         valid = f"json keys={list(j)[:6]}"
