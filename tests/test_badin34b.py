@@ -213,3 +213,16 @@ def test_ingest_json_that_fails_leaves_stdout_empty(tmp_path: Path) -> None:
                           "--out", str(tmp_path / "s"), "--json"], capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
     assert run.returncode == 2 and "field t" in run.stderr
     assert run.stdout == ""  # was "\n" (the progress bar's stop): no JSON, yet not empty
+
+
+def test_czml_cartesian_past_the_moon_is_one_line(tmp_path: Path) -> None:
+    import json
+
+    doc = [{"id": "document", "version": "1.0"},
+           {"id": "sat", "position": {"epoch": "2026-06-02T08:00:00Z", "cartesian": [0, 1e12, 0, 0, 5, 1e12, 1, 0]}}]  # fmt: skip
+    p = tmp_path / "far.czml"
+    p.write_text(json.dumps(doc))
+    with pytest.raises(
+        TrajlmInputError, match=r"'sat' sample 1: .* km above the ground, past the Moon"
+    ):
+        read(p)  # was "no points left after reading and cleaning ... null_island"

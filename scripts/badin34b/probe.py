@@ -24,10 +24,9 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 import pyarrow as pa
-from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import Cases  # noqa: E402
+from badin_cases import Cases, cli_line, write_file  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -45,15 +44,8 @@ WORDS = ("rror", "arn", "drop", "wrote", "read", "column", "store", "line", "par
          "give", "must", "not ", "no ")  # fmt: skip
 
 
-def cli(*args: str):
-    def run() -> str:
-        res = CliRunner().invoke(app, [str(a) for a in args])
-        lines = [ln.strip() for ln in res.output.splitlines() if ln.strip()]
-        exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
-               else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")  # fmt: skip
-        return f"exit={res.exit_code}{exc} :: " + " / ".join(ln for ln in lines if any(w in ln for w in WORDS))[:500]  # fmt: skip
-
-    return run
+def cli(*args):
+    return lambda: cli_line(app, args, lambda ln: any(w in ln for w in WORDS))
 
 
 def held(store: Path) -> str:
@@ -73,10 +65,7 @@ def ingest(name: str, inputs: list, *opts: str) -> None:
 
 
 def write(name: str, data: str | bytes) -> Path:
-    p = OUT / "files" / name
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_bytes(data if isinstance(data, bytes) else data.encode())
-    return p
+    return write_file(OUT, name, data)
 
 
 def tab(o) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import Cases  # noqa: E402
+from badin_cases import Cases, cli_line  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -30,15 +30,8 @@ T0 = 1772359200
 
 
 def cli(*args):
-    def run() -> str:
-        res = CliRunner().invoke(app, [str(a) for a in args])
-        lines = [ln.strip() for ln in res.output.splitlines() if ln.strip()]
-        exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
-               else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")  # fmt: skip
-        keep = [ln for ln in lines if any(w in ln.lower() for w in ("error", "warn", "wrote", "mine", "answers", "refus"))]  # fmt: skip
-        return f"exit={res.exit_code}{exc} :: " + " / ".join(keep)[:500]
-
-    return run
+    words = ("error", "warn", "wrote", "mine", "answers", "refus")
+    return lambda: cli_line(app, args, lambda ln: any(w in ln.lower() for w in words))
 
 
 rows = []
