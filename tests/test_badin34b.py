@@ -226,3 +226,42 @@ def test_czml_cartesian_past_the_moon_is_one_line(tmp_path: Path) -> None:
         TrajlmInputError, match=r"'sat' sample 1: .* km above the ground, past the Moon"
     ):
         read(p)  # was "no points left after reading and cleaning ... null_island"
+
+
+def test_mf_csv_segment_ending_before_it_starts_is_one_line(tmp_path: Path) -> None:
+    head = ("@stboundedby,urn:x-ogc:def:crs:EPSG:6.6:4326,2D,35.6 139.7,35.7 139.8,"
+            "2026-05-20T00:30:00Z,2026-05-20T01:00:00Z,sec\n@columns,mfidref,trajectory,state,xsd:token\n")  # fmt: skip
+    rows = [f"p1,{10 * k},{10 * k + 10},35.68 {139.76 + 1e-4 * k} 35.68 {139.76 + 1e-4 * (k + 1)},walking"
+            for k in range(6)]  # fmt: skip
+    rows[2] = rows[2].replace("p1,20,30,", "p1,30,20,")
+    p = tmp_path / "w.csv"
+    p.write_text(head + "\n".join(rows) + "\n")
+    with pytest.raises(
+        TrajlmInputError, match=r"line 5 field end: the segment ends \(20\) before it starts \(30\)"
+    ):
+        read(p)  # was read with its times reversed and one point dropped as a duplicate time
+
+
+def _day(vid: str, lat: float) -> str:
+    return "vehicle_id,ts,lat,lon\n" + "".join(
+        f"{vid},{T0 + 10 * k},{lat},{-8.61 + 1e-4 * k}\n" for k in range(6)
+    )
+
+
+def test_partition_folders_with_no_key_of_two_values_are_said(tmp_path: Path) -> None:
+    for rel, lat in (("region=n/d.csv", 41.1), ("depot=n/d.csv", 38.7)):
+        (tmp_path / rel).parent.mkdir(parents=True)
+        (tmp_path / rel).write_text(_day("V1", lat))
+    with pytest.warns(
+        UserWarning, match=r"different partition folders \(depot=n, region=n\) .*read as written"
+    ):
+        read(
+            tmp_path
+        )  # was: one mover V1 across both, its second file's rows dropped as repeats, unsaid
+    one = tmp_path / "one"
+    (one / "region=n").mkdir(parents=True)
+    (one / "region=n/d.csv").write_text(_day("V1", 41.1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        read(one)
+    assert not [w for w in caught if "partition" in str(w.message)]

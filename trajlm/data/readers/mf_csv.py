@@ -130,6 +130,11 @@ def mf_csv_as_csv(path: Path, out: Path) -> list[int | None]:
                     "positions", path=path, line=line,
                 )  # fmt: skip
             t1, t2 = _time(row[1], t0, unit, path, line), _time(row[2], t0, unit, path, line)
+            if t2 < t1:  # read with its times reversed and a point dropped, unsaid (badin34b)
+                raise TrajlmInputError(
+                    f"the segment ends ({row[2].strip()}) before it starts ({row[1].strip()})",
+                    path=path, line=line, field="end",
+                )  # fmt: skip
             try:
                 nums = [float(v) for v in row[3].split()]
             except ValueError:
