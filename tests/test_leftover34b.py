@@ -62,3 +62,77 @@ def test_no_lines_on_a_terminal(monkeypatch, capsys) -> None:
     with plain_lines("val check"):
         say("a stage")
     assert re.fullmatch(r"val check: a stage \(\d+ s\)\n", capsys.readouterr().err)
+
+
+# --- 2. badin34: zone-less asked times are read as UTC, said as predict says a frame's ------
+
+
+@pytest.fixture(scope="module")
+def infill_model():
+    import torch
+    from helpers import STATS
+
+    import trajlm
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
+                      infill_heads=True)  # fmt: skip
+    return trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+
+
+def _zone_notes(call) -> list[str]:
+    import warnings
+
+    from trajlm.errors import NoteWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    return [str(w.message) for w in caught
+            if issubclass(w.category, NoteWarning) and "no time zone" in str(w.message)]  # fmt: skip
+
+
+def _frame(zone: str | None):
+    import pandas as pd
+
+    t0 = pd.Timestamp("2025-03-18 08:00", tz="UTC")
+    t = [t0 + pd.Timedelta(seconds=15 * i) for i in range(12)]
+    df = pd.DataFrame({"traj_id": "a", "t": t, "lat": [41.15 + 1e-4 * i for i in range(12)],
+                       "lon": [-8.61 + 1e-4 * i for i in range(12)]})  # fmt: skip
+    df["t"] = df["t"].dt.tz_localize(None) if zone is None else df["t"].dt.tz_convert(zone)
+    return df
+
+
+@pytest.mark.parametrize(
+    "depart, noted",
+    [("naive", True), ("2025-03-18T08:00:00", True), ("2025-03-18T08:00:00Z", False),
+     ("aware", False), (1742284800, False)],
+)  # fmt: skip
+def test_travel_time_notes_a_zoneless_departure(infill_model, depart, noted) -> None:
+    import datetime as dt
+
+    if depart == "naive":
+        depart = dt.datetime(2025, 3, 18, 8, 0)
+    elif depart == "aware":
+        depart = dt.datetime(2025, 3, 18, 8, 0, tzinfo=dt.UTC)
+    said = _zone_notes(lambda: infill_model.travel_time([(41.15, -8.61)], [(41.16, -8.60)],
+                                                        depart=depart))  # fmt: skip
+    assert len(said) == int(noted), said
+    if noted:
+        assert said[0].startswith("the times in 'depart' have no time zone: read as UTC")
+        assert "pd.Timestamp('2025-03-18 08:00', tz='Europe/Lisbon')" in said[0]
+
+
+def test_at_times_without_a_zone_are_noted_once(infill_model) -> None:
+    import datetime as dt
+
+    m, berlin = infill_model, _frame("Europe/Berlin")
+    said = _zone_notes(lambda: m.predict(berlin, at_times=["2025-03-18T08:03:30"]))
+    assert len(said) == 1 and "'at_times'" in said[0], said
+    said = _zone_notes(lambda: m.predict(berlin, at_times={"a": ["2025-03-18T08:03:30"]}))
+    assert len(said) == 1 and "'at_times'" in said[0], said  # per trajectory too
+    assert _zone_notes(lambda: m.predict(berlin, at_times=["2025-03-18T09:03:30+01:00"])) == []
+    naive = _frame(None)  # the frame's own note says it; the asked times are on its clock
+    said = _zone_notes(lambda: m.predict(naive, at_times=[dt.datetime(2025, 3, 18, 8, 3, 30)]))
+    assert len(said) == 1 and "'t'" in said[0], said

@@ -91,7 +91,7 @@ from trajlm.data.times import (
     text_style,
     warn_future,
 )
-from trajlm.errors import warn_at_caller
+from trajlm.errors import NoteWarning, warn_at_caller
 
 _pick = pick_column  # the name api_inputs.py imports (before session 24 it lived here)
 
@@ -352,16 +352,25 @@ def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:
     return out
 
 
-def naive_time_warning(col: str) -> None:
-    """One warning that the datetimes in ``col`` have no zone and are read as UTC, and how to
-    give the zone (aware datetimes); numbers, ISO text and aware datetimes say nothing."""
-    warn_at_caller(
-        f"the times in {col!r} have no time zone: read as UTC (results come back naive, on the "
-        "same clock; a model that reads the hour of day reads local times off by their UTC "
-        f"offset). Give the zone to silence this: df[{col!r}].dt.tz_localize('Europe/Lisbon') "
-        f"(pandas) or pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
-        "tz_localize('UTC') if they are UTC"
-    )
+def naive_time_warning(col: str, asked: bool = False) -> None:
+    """One note (a NoteWarning) that the datetimes in ``col`` have no zone and are read as UTC,
+    and how to give the zone (aware datetimes); numbers, ISO text and aware datetimes say
+    nothing. ``asked``: ``col`` is a call's argument (``depart``, ``at_times``: datetimes or
+    zone-less ISO text, api_time_checks.zoneless_note; leftover34b), not a frame's column."""
+    if asked:
+        how = ("(a model that reads the hour of day reads local times off by their UTC offset). "
+               "Give the zone to silence this: aware datetimes, e.g. pd.Timestamp("
+               "'2025-03-18 08:00', tz='Europe/Lisbon'), or ISO text with its offset "
+               "('2025-03-18T08:00:00+00:00', or 'Z' if they are UTC)")  # fmt: skip
+    else:
+        how = (
+            "(results come back naive, on the same clock; a model that reads the hour of day "
+            "reads local times off by their UTC offset). Give the zone to silence this: "
+            f"df[{col!r}].dt.tz_localize('Europe/Lisbon') (pandas) or "
+            f"pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
+            "tz_localize('UTC') if they are UTC"
+        )
+    warn_at_caller(f"the times in {col!r} have no time zone: read as UTC {how}", NoteWarning)
 
 
 def to_canonical(
