@@ -136,3 +136,49 @@ def test_at_times_without_a_zone_are_noted_once(infill_model) -> None:
     naive = _frame(None)  # the frame's own note says it; the asked times are on its clock
     said = _zone_notes(lambda: m.predict(naive, at_times=[dt.datetime(2025, 3, 18, 8, 3, 30)]))
     assert len(said) == 1 and "'t'" in said[0], said
+
+
+# --- 3. badin34: --horizon-s '60,,300' and --windows ALL were taken leniently ---------------
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    from trajlm.data.ingest import synth_store
+
+    d = tmp_path_factory.mktemp("store") / "s"
+    synth_store(d, n_trajectories=30, seed=1, overwrite=False)
+    return d
+
+
+def _one_line(r, *names: str) -> str:
+    lines = [x for x in r.output.strip().splitlines() if x.startswith("error:")]
+    assert r.exit_code == 2 and len(lines) == 1 and "Traceback" not in r.output, r.output
+    assert all(n in lines[0] for n in names), lines
+    return lines[0]
+
+
+@pytest.mark.parametrize("spec, item", [("60,,300", 2), ("60,300,", 3), (",60", 1)])
+def test_an_empty_horizon_item_is_refused(store, spec, item) -> None:
+    r = invoke_cli(["eval", "--data", store, "--task", "predict", "--horizon-s", spec])
+    _one_line(r, "--horizon-s", f"item {item} is empty")
+
+
+@pytest.mark.parametrize("spec", ["ALL", "All", " all", "One"])
+def test_windows_words_are_exact_as_every_other_choice(store, spec, tmp_path) -> None:
+    """Case-sensitive, as --task / --split / --score-on (`--task PREDICT` is refused too)."""
+    meant = spec.strip().lower()
+    r = invoke_cli(["eval", "--data", store, "--task", "predict", "--windows", spec])
+    _one_line(r, "--windows", f"did you mean {meant}?")
+    r = invoke_cli(["data", "queries", store, "--out", tmp_path / "q.csv", "--windows", spec])
+    _one_line(r, "--windows", f"did you mean {meant}?")
+    assert not (tmp_path / "q.csv").exists()
+    r = invoke_cli(["eval", "--data", store, "--task", "PREDICT"])  # the rule it follows
+    _one_line(r, "--task", "did you mean predict?")
+
+
+def test_the_exact_words_and_numbers_still_read() -> None:
+    from trajlm.eval.horizon import horizon_seconds
+    from trajlm.eval.predict_windows import WINDOWS_CAP, parse_windows
+
+    assert horizon_seconds("60,300,600") == horizon_seconds(" 60, 300 ,600") == (60, 300, 600)
+    assert [parse_windows(s) for s in ("one", "all", "7", 7)] == [1, WINDOWS_CAP, 7, 7]
