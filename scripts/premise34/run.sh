@@ -17,7 +17,9 @@ export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONPATH=${PYTHONPATH:-$PWD}
 PY=${PY:-nice -n 10 .venv/bin/python}
 P34=${PREMISE34:-/tmp/premise34}
 P33=${PREMISE33:-/tmp/premise33}
-arm=${1:?usage: run.sh a|b [PRETRAINING_SEED ...]}
+[ $# -ge 1 ] || { echo "usage: run.sh a|b [PRETRAINING_SEED ...]" >&2; exit 2; }
+arm=$1
+case $arm in a | b) ;; *) echo "run.sh: arm must be a or b, got '$arm'" >&2; exit 2 ;; esac
 shift
 CORPUS=${CORPUS:-$P33/corpus}
 if [ ! -f "$CORPUS/manifest.json" ]; then
@@ -35,5 +37,4 @@ case $arm in
                 || ln -s "$P33/pre_akima_seed$k" "$P34/b/pre_akima_seed$k"
         done
         PREMISE33=$P34/b FT_STEPS=600 bash scripts/premise33/run.sh ${*:-1} ;;
-    *) echo "run.sh: arm must be a or b, got '$arm'" >&2; exit 2 ;;
 esac
