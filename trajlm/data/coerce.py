@@ -89,6 +89,7 @@ from trajlm.data.times import (
     _time_to_seconds,
     sub_seconds,
     text_style,
+    time_decimals,
     warn_future,
 )
 from trajlm.errors import warn_at_caller
@@ -303,6 +304,8 @@ def coerce(
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
     if tcol in pandas_cols:
         layout.pandas_time = given[tcol].dtype
+    if sub is not None:  # results' times carry the input's decimals, not float noise
+        layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
     layout.geometry = None if geometry is None else str(geometry)
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
