@@ -137,3 +137,61 @@ def _api_predict_ahead(df: pl.DataFrame, ahead: list[float]) -> list[float]:
         warnings.simplefilter("ignore")
         m = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
         return m.predict(df, seconds_ahead=ahead)["t"].to_list()
+
+
+# 3. Zone words after an ISO date in a frame: read as the file route reads them (main: every
+# one refused "not ISO dates"; tz= did not resolve CST / IST there as --tz does).
+def _worded(times: list[str]):
+    import pandas as pd
+
+    return pd.DataFrame({"traj_id": "a", "time": times, "lat": [41.1 + 1e-3 * k for k in range(6)],
+                         "lon": -87.6})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("word", "kw", "utc_first"),
+    [
+        ("AKST", {}, "2026-03-02T16:40:02"),  # one zone: -09:00, no option needed
+        ("CST", {"tz": "America/Chicago"}, "2026-03-02T13:40:02"),  # -06:00
+        ("CST", {"tz": "Asia/Shanghai"}, "2026-03-01T23:40:02"),  # +08:00
+        ("IST", {"tz": "Asia/Kolkata"}, "2026-03-02T02:10:02"),  # +05:30
+        ("UTC", {}, "2026-03-02T07:40:02"),
+    ],
+)
+def test_a_frames_zone_word_is_read_as_the_file_route_reads_it(word, kw, utc_first) -> None:
+    from datetime import UTC, datetime
+
+    import trajlm
+
+    frame = _worded([f"2026-03-02 07:4{k}:02 {word}" for k in range(6)])
+    t = trajlm.to_canonical(frame, **kw)["t"]
+    assert datetime.fromtimestamp(t[0], UTC).strftime("%Y-%m-%dT%H:%M:%S") == utc_first
+    assert t.diff().drop_nulls().to_list() == [60] * 5
+
+
+@pytest.mark.parametrize("kw", [{}, {"tz": "Europe/Berlin"}])
+def test_an_unresolved_zone_word_in_a_frame_is_refused_naming_tz(kw) -> None:
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    frame = _worded([f"2026-07-02 07:4{k}:02 IST" for k in range(6)])
+    with pytest.raises(TrajlmInputError, match=r"IST names several zones.*tz="):
+        trajlm.to_canonical(frame, **kw)
+
+
+def test_a_frames_zone_word_answers_with_its_offset() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"traj_id": "a", "time": [f"2026-03-02 08:4{k}:11 AKST" for k in range(8)],
+                          "lat": [61.2 + 1e-4 * k for k in range(8)], "lon": -149.9})  # fmt: skip
+    got = _api_predict_ahead_frame(frame)
+    assert got[0] == "2026-03-02 08:48:11-09:00"  # the input's clock, its offset written
+
+
+def _api_predict_ahead_frame(frame) -> list:
+    import trajlm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
+        return m.predict(frame, steps=2)["time"].tolist()

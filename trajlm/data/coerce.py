@@ -74,6 +74,7 @@ from trajlm.data.readers._time_columns import (
     local_time_note,
     lone_local_time,
 )
+from trajlm.data.readers._zone_suffix import words_as_offsets
 from trajlm.data.readers.long_tables import reshaped_frame
 from trajlm.data.schema import (
     MIN_T,
@@ -207,6 +208,8 @@ def coerce(
     elif tz is not None and (note := frame_zone_note(df, tcol, tz)):
         warn_at_caller(note)  # tz= beside a `Time Zone` column: tz= is used, said (readers27)
     time_dtype = df[tcol].dtype
+    if time_dtype == pl.Utf8 and (worded := words_as_offsets(df[tcol], tz)) is not None:
+        df, tz = df.with_columns(worded), None  # `... AKST`: its offset, as the file reads it
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol, text)
     t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)
