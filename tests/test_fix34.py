@@ -195,3 +195,25 @@ def _api_predict_ahead_frame(frame) -> list:
         warnings.simplefilter("ignore")
         m = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
         return m.predict(frame, steps=2)["time"].tolist()
+
+
+# 4. A frame numbering people again inside each household: read as the pair, as the file is
+# (main: refused, "the mover is the pair ... df['mover'] = ...").
+def test_a_nested_id_frame_reads_as_its_file_does(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import trajlm
+
+    rows = [(hh, person, f"2026-09-14T06:{k // 3:02d}:{20 * (k % 3):02d}Z",
+             47.37 + hh % 10 / 100 + person / 1000 + k * 1e-4, 8.54)
+            for hh in (1000, 1001, 1002) for person in (1, 2) for k in range(8)]  # fmt: skip
+    df = pd.DataFrame(rows, columns=["hhid", "persid", "fixtime", "lat", "lon"])
+    src = tmp_path / "survey.csv"
+    df.to_csv(src, index=False)
+    with pytest.warns(UserWarning, match=r"read as ids like '1000/1' in column 'hhid/persid'"):
+        frame = trajlm.to_canonical(df.assign(fixtime=pd.to_datetime(df["fixtime"])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        path = trajlm.to_canonical(str(src))
+    assert frame.sort("traj_id", "t").select("traj_id", "t").equals(
+        path.sort("traj_id", "t").select("traj_id", "t"))  # fmt: skip
