@@ -217,3 +217,22 @@ def test_a_nested_id_frame_reads_as_its_file_does(tmp_path: Path) -> None:
         path = trajlm.to_canonical(str(src))
     assert frame.sort("traj_id", "t").select("traj_id", "t").equals(
         path.sort("traj_id", "t").select("traj_id", "t"))  # fmt: skip
+
+
+# 5. OruxMaps' points read with pd.read_sql: the columns' glued prefix (`trkptlat`,
+# `trkpttime`) taken off as the file route takes it (main: "no t column").
+def test_an_oruxmaps_frame_reads_as_its_database_file_does(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import trajlm
+
+    src = _oruxmaps(tmp_path)
+    with sqlite3.connect(src) as con:
+        frame = pd.read_sql("SELECT * FROM trackpoints", con)
+    with pytest.warns(UserWarning, match="without the prefix they share: 'trkpttime'"):
+        trajlm.to_canonical(frame, split_gaps=True)
+    got, want = _api_predict(frame), _api_predict(str(src))
+    assert got["piece"].nunique() == want["piece"].n_unique() == 2
+    assert list(got["trkptlat"]) == pytest.approx(want["lat"].to_list(), abs=1e-6)
+    with pytest.raises(trajlm.TrajlmInputError, match="split_gaps=True"):
+        trajlm.to_canonical(frame)  # one line, not `_id` (a row number) read as 12 movers

@@ -27,7 +27,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
-from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column
+from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column, prefixed_names
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
@@ -159,6 +159,19 @@ def coerce(
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     if (numbered := numbered_refusal(df, time_col, lat_col, lon_col)) is not None:
         raise numbered  # header=None: what the numbered columns hold, said (leftover33)
+    if glued := prefixed_names(df, {"traj_col": traj_col, "time_col": time_col,
+                                    "lat_col": lat_col, "lon_col": lon_col}):  # fmt: skip
+        time_col, lat_col, lon_col = glued["time_col"], glued["lat_col"], glued["lon_col"]
+        if (traj_col := glued.get("traj_col")) is None:  # `_id`: the rows' key, no mover
+            if not split_gaps:
+                raise TrajlmInputError("no column names the trajectory (the columns share a "
+                                       "prefix; `_id` and the like number rows)", field="traj_col",
+                                       hint="traj_col=NAME, or split_gaps=True to read the rows "
+                                       "as one mover's fixes cut at gaps")  # fmt: skip
+            df, traj_col = df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+        warn_at_caller(f"columns read without the prefix they share: {time_col!r} as the time, "
+                       f"{lat_col!r} / {lon_col!r} as latitude / longitude (as `trajlm data "
+                       "ingest` reads such a table)")  # fmt: skip
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
     if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
