@@ -76,21 +76,35 @@ def test_the_kept_place_knn_and_every_val_score_are_the_old_loops(parts, history
     )
 
 
-def test_a_tie_at_a_count_s_boundary_is_searched_again(parts):
+@pytest.mark.parametrize("method", ["kd_tree", "brute"])
+def test_a_tie_at_a_count_s_boundary_is_searched_again(parts, method):
     """The windows of a trip and of its copy are at the same distance from every query: a
-    count that falls between them is not read off the front of a larger search."""
-    proj = LocalProjection.fit(parts["train"])
-    index = RetrievalIndex(history=5, horizon=5).fit(*table_points(parts["train"], proj))
-    q = index.features_[:300]  # library windows as queries: each ties with its copy's
+    count that falls between them is not read off the front of a larger search. A tree asks
+    again for the tied rows only; a brute-force search (blockwise distances) for every row."""
+    train = parts["train"]
+    ids = train["traj_id"].unique().sort()
+    copied = ids.filter(~ids.str.ends_with("_copy")).head(10)  # 10 trips keep their copy
+    train = train.filter(~pl.col("traj_id").str.ends_with("_copy") | pl.col("traj_id").is_in(
+        copied + "_copy"))  # fmt: skip
+    proj = LocalProjection.fit(train)
+    index = RetrievalIndex(history=5, horizon=5).fit(*table_points(train, proj))
+    index.nn_ = type(index.nn_)(algorithm=method).fit(index.features_)
+    q = index.features_[::3]  # library windows: those of a copied trip tie with the copy's
     calls = []
 
     class Spy:
+        _fit_method = index.nn_._fit_method
+
         def kneighbors(self, feats, n_neighbors, return_distance=True):
-            calls.append(n_neighbors)
+            calls.append((n_neighbors, len(feats)))
             return index.nn_.kneighbors(feats, n_neighbors, return_distance)
 
     sets = nearest_sets(Spy(), q, [1, 2, 3])
-    assert calls[0] == 3 and 1 in calls  # 1 nearest of 2 tied: asked for again
+    assert calls[0] == (3, len(q))
+    again = dict(calls[1:])
+    assert 1 in again and again[1] == (len(q) if method == "brute" else again[1])
+    if method == "kd_tree":
+        assert 0 < again[1] < len(q)  # the tied rows only
     for n, nb in sets.items():
         want = index.nn_.kneighbors(q, n_neighbors=n, return_distance=False)
         assert (np.sort(nb, 1) == np.sort(want, 1)).all()

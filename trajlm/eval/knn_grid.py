@@ -7,8 +7,10 @@ windows are the first ``n`` of the ``N`` nearest, as long as the ``n``-th and th
 ``(n+1)``-th are not at the same distance. ``predict_grid`` asks once for the largest count
 and reads each smaller count's neighbours off the front of that answer; where a row has a tie
 at a smaller count's boundary (two windows at exactly the same distance, e.g. identical
-windows of a parked vehicle), which of them the search keeps depends on the count asked for,
-so that count is asked for as before, for every row. The median vote does not depend on the
+windows of a parked vehicle, or a GPS fix repeated), which of them the search keeps depends on
+the count asked for, so that count is asked for as before: for the tied rows (a KD-tree or
+ball tree answers each row on its own), or for every row (a brute-force search, sklearn's
+for more than 15 features, computes distances block by block). The median vote does not depend on the
 order of the neighbours, so every cell's answer is the one a search of its own gives, to
 the bit (tests/test_scale34.py; scripts/scale34/same_eval.py compares whole eval tables).
 """
@@ -29,14 +31,18 @@ def nearest_sets(nn, feats: np.ndarray, counts: Sequence[int]) -> dict[int, np.n
     the largest count, a search of its own for a count whose boundary a row ties at."""
     top = max(counts)
     dist, idx = nn.kneighbors(feats, n_neighbors=top)
+    # a tree answers each row on its own (its distances are the pair's, whatever else is
+    # asked); a brute-force search computes distances block by block, so it is asked again
+    # for every row, as the grid search asked it
+    by_row = getattr(nn, "_fit_method", "brute") in ("kd_tree", "ball_tree")
     sets = {}
     for n in counts:
-        if n == top:
-            sets[n] = idx
-        elif np.any(dist[:, n - 1] == dist[:, n]):  # which tied window is kept: the search's
-            sets[n] = nn.kneighbors(feats, n_neighbors=n, return_distance=False)
-        else:
-            sets[n] = idx[:, :n]
+        sets[n] = idx[:, :n] if n < top else idx
+        tied = np.flatnonzero(dist[:, n - 1] == dist[:, n]) if n < top else []
+        if len(tied):  # which tied window is kept: the search's own
+            rows = tied if by_row else slice(None)
+            sets[n] = sets[n].copy()
+            sets[n][rows] = nn.kneighbors(feats[rows], n_neighbors=n, return_distance=False)
     return sets
 
 
