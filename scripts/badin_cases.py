@@ -64,6 +64,29 @@ def write_file(root: Path, name: str, data: str | bytes) -> Path:
     return p
 
 
+def store_summary(store: Path) -> str:
+    """A written store's points, trajectories and first ids (what an ingest case kept)."""
+    import trajlm
+
+    df = trajlm.read(store)
+    ids = sorted(map(str, df["traj_id"].unique().to_list()))
+    return f"n={df.height} trajs={len(ids)} ids={ids[:4]}{'...' if len(ids) > 4 else ''}"
+
+
+def ingest_case(say: Cases, cli: Callable[..., Callable[[], str]], root: Path, name: str,
+                inputs: list, *opts: str) -> None:  # fmt: skip
+    """A `trajlm data ingest INPUTS --out root/stNNN OPTS` case; what it stored when it wrote."""
+    out = root / f"st{say.n + 1:03d}"
+
+    def run() -> str:
+        got = cli("data", "ingest", *inputs, "--out", out, *opts)()
+        return got + (
+            " || " + store_summary(out) if got.startswith("exit=0") and out.exists() else ""
+        )
+
+    say(name, run)
+
+
 # --- hand classification tables (scripts/badin28/classes.py, scripts/badin29/classes.py) ---
 CLASS_NAMES = {"R": "answered right", "C": "one clear line", "U": "unclear line",
                "S": "silent wrong", "T": "traceback / 500 / hang"}  # fmt: skip

@@ -26,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import Cases, cli_line, write_file  # noqa: E402
+from badin_cases import Cases, cli_line, ingest_case, write_file  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -48,20 +48,8 @@ def cli(*args):
     return lambda: cli_line(app, args, lambda ln: any(w in ln for w in WORDS))
 
 
-def held(store: Path) -> str:
-    df = trajlm.read(store)
-    ids = sorted(map(str, df["traj_id"].unique().to_list()))
-    return f"n={df.height} trajs={len(ids)} ids={ids[:4]}{'...' if len(ids) > 4 else ''}"
-
-
 def ingest(name: str, inputs: list, *opts: str) -> None:
-    out = OUT / f"st{say.n + 1:03d}"
-
-    def run() -> str:
-        got = cli("data", "ingest", *inputs, "--out", out, *opts)()
-        return got + (" || " + held(out) if got.startswith("exit=0") and out.exists() else "")
-
-    say(name, run)
+    ingest_case(say, cli, OUT, name, inputs, *opts)
 
 
 def write(name: str, data: str | bytes) -> Path:
