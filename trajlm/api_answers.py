@@ -26,6 +26,10 @@ _KEYWORDS = (
     ("--windows", "windows"),
     ("--score-on", "split"),
 )  # the CLI's options in its messages -> these keywords
+PYTHON_FOREIGN_ID_HINT = (
+    "answer the queries trajlm.queries(store, task, split=S, windows=W, seeds=N) gave, and "
+    "score them with the same task, split=S, windows=W and seeds=N"
+)
 
 
 def _check(task: Any, split: Any) -> None:
@@ -115,7 +119,10 @@ def _in_keywords() -> Iterator[None]:
     try:
         yield
     except TrajlmInputError as e:
+        from trajlm.eval.own_answers import FOREIGN_ID_HINT
+
         text = str(e.args[0]) if e.args else ""
+        text = text.replace(FOREIGN_ID_HINT, PYTHON_FOREIGN_ID_HINT)
         for option, keyword in _KEYWORDS:
             text = text.replace(option, keyword)
         e.args = (text,)

@@ -251,6 +251,14 @@ def _frame(source: Any, label: str) -> pl.DataFrame:
     )
 
 
+# eval's own options: the split is --score-on here (it was said "--split", data queries'
+# option; badin34b); trajlm.score rewords it with its keywords (api_answers._KEYWORDS)
+FOREIGN_ID_HINT = (
+    "answer the queries `trajlm data queries --split S` wrote for this store with the same "
+    "--task, --windows and --seeds, and score them with --score-on S"
+)
+
+
 def match_answers(
     answers: pl.DataFrame, ids: list[str], ks: int | np.ndarray, label: str, what: str = "window"
 ) -> np.ndarray:
@@ -279,8 +287,7 @@ def match_answers(
         raise TrajlmInputError(
             f"{where(foreign['_row'][0])} field query_id: {foreign['query_id'][0]!r} is no {what} "
             f"of this split ({foreign['query_id'].n_unique()} such ids)",
-            hint="answer the queries `trajlm data queries` wrote for the same store, --task, "
-            "--split, --windows and --seeds",
+            hint=FOREIGN_ID_HINT,
         )
     off = got.filter((pl.col("k") < 1) | (pl.col("k") > pl.col("_n")))
     if len(off):
