@@ -267,6 +267,11 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
 FAR_ORDER_KM = 300.0  # an urgent order no van of the feed is within a day's drive of
 
 
+# the way on of the no-pace warning; POST /divert says the server's own option instead
+# (serve/dispatch_routes.py: memory= is no field there; fix34b)
+NO_PACE_WAY = "give past trips with memory= (CLI --memory)"
+
+
 def _say_unanswered(rows: list[tuple], orders: np.ndarray) -> None:
     """One warning for the vans given no time (no moving legs to take a pace from: their
     eta_s was empty, unsaid) and one for orders far from every van (lat / lon exchanged gave
@@ -279,8 +284,8 @@ def _say_unanswered(rows: list[tuple], orders: np.ndarray) -> None:
             f" and {len(no_pace) - 3} more" if len(no_pace) > 3 else ""
         )
         warn_at_caller(f"trajlm.divert: {len(no_pace):,} van(s) ({shown}) have no moving legs, "
-                       "nor has the fleet, to take a pace from: their eta_s is empty; give past "
-                       "trips with memory= (CLI --memory)")  # fmt: skip
+                       "nor has the fleet, to take a pace from: their eta_s is empty; "
+                       + NO_PACE_WAY)  # fmt: skip
     nearest: dict[int, float] = {}
     for r in rows:
         nearest[r[1]] = min(nearest.get(r[1], math.inf), r[6])

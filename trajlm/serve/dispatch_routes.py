@@ -22,9 +22,13 @@ from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.reach_routes import _iso
 from trajlm.serve.routes import check_pairs
+from trajlm.serve.stays import reworded
 
 ParkedBody = Annotated[s.ParkedRequest, Body(openapi_examples=EXAMPLES["/parked"])]
 DivertBody = Annotated[s.DivertRequest, Body(openapi_examples=EXAMPLES["/divert"])]
+# the no-pace warning's way on over HTTP: the server's past trips (not the API's memory=)
+HTTP_NO_PACE_WAY = ("past trips are the server's: `trajlm serve --reach-memory PAST.csv` (no "
+                    "field of POST /divert takes them)")
 ERRORS = {code: {"model": s.ErrorResponse} for code in (400, 413, 422, 503)}
 
 
@@ -66,6 +70,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
         (trajlm.divert)."""
         import polars as pl
 
+        from trajlm.api_divert import NO_PACE_WAY
         from trajlm.api_divert import divert as divert_to
 
         df, _ = parse_trajectories(req.trajectories, cfg.limits)
@@ -82,6 +87,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
             _warned, lambda: divert_to(df, orders, to=to, memory=cfg.reach_memory,
                                        service_s=float(req.service_s), traj_col="traj_id"),
         )  # fmt: skip
+        lines = [reworded(line, line.replace(NO_PACE_WAY, HTTP_NO_PACE_WAY)) for line in lines]
         results = []
         for r in out.iter_rows(named=True):
             when = r["arrive_time"]
