@@ -26,7 +26,8 @@ _TIME_FILES = (".txt", ".csv", ".lst", ".dat", ".tsv")
 
 def parse_at_times(text: str) -> list[int]:
     """``trajlm predict --at-times``: Unix seconds of times given comma-separated or in a file
-    (one a line), each ISO 8601 with a zone or Unix seconds (as --time-origin reads one)."""
+    (one a line), each ISO 8601 with a zone or Unix seconds (as --time-origin reads one); an
+    empty comma-separated item is refused (a file's blank lines are not items)."""
     path = Path(text)
     if path.suffix.lower() in _TIME_FILES and not path.is_file():  # badin31: was "not a time"
         raise UserError(f"--at-times {text!r}: no such file; give the times comma-separated or "
@@ -35,6 +36,10 @@ def parse_at_times(text: str) -> list[int]:
         items, where = path.read_text().splitlines(), f" ({path}, line {{}})"
     else:
         items, where = text.split(","), ""
+        blank = [i for i, item in enumerate(items, 1) if not item.strip()]
+        if blank and len(blank) < len(items):  # fix34b: was skipped unsaid (as --horizon-s was)
+            raise UserError(f"--at-times {text!r}: item {blank[0]} is empty; expected times "
+                            "like 2026-06-03T11:30Z,2026-06-03T12:00Z")  # fmt: skip
     out = []
     for i, item in enumerate(items, 1):
         if item.strip():
