@@ -55,7 +55,14 @@ from trajlm.data.coerce_rows import (
     refuse_not_available,
     warn_placeholders,
 )
-from trajlm.data.coerce_shapes import explode_lists, index_levels, pandas_frame, split_point
+from trajlm.data.coerce_shapes import (
+    explode_lists,
+    index_levels,
+    komoot_start,
+    one_item_points,
+    pandas_frame,
+    split_point,
+)
 from trajlm.data.coerce_subsec import FRAC as _FRAC
 from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
 from trajlm.data.coerce_tz import (
@@ -162,6 +169,7 @@ def coerce(
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
     df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
+    df = one_item_points(df, lat_col, lon_col)  # SensorThings' `Locations` (fix34b)
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     if (numbered := numbered_refusal(df, time_col, lat_col, lon_col)) is not None:
         raise numbered  # header=None: what the numbered columns hold, said (leftover33)
@@ -352,7 +360,7 @@ def coerce(
     if validate:
         warn_placeholders(out, traj)
     out = estimates_as_numbers(out)  # text `hdop` "2.1 (good)" read, not a cast error
-    with relabel(layout):  # errors name the caller's columns and ids (errnames18)
+    with relabel(layout), komoot_start(cols, tcol, lon):  # the caller's columns (errnames18)
         table = check_model_input(out, source, min_t) if validate else conform(out)
     if split_gaps is not False and (
         split_gaps != "auto" or is_mover(traj, traj_col not in (None, NO_ID))

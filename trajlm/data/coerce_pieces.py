@@ -103,7 +103,10 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
     mover's fixes. A text column that looks like an id (2+ values, each on many rows) is named
     in a refusal instead: several movers read as one would zig-zag between them."""
     names = [c for c in df.columns if isinstance(c, str) and c != LINE]
-    if NO_ID in df.columns or find_columns("traj_id", names, lambda c: is_row_key(df, c)):
+    # an OData / JSON-LD annotation (SensorThings' `@iot.id`) on every row: the record's own
+    # key, no mover (as the JSON reader skips it: _json_records._id_key; fix34b)
+    ids = [c for c in names if not (c.startswith("@") and is_row_key(df, c))]
+    if NO_ID in df.columns or find_columns("traj_id", ids, lambda c: is_row_key(df, c)):
         return df, None  # an id column by its name: files' rule (leftovers21)
     if split_gaps is False or split_gaps is None:  # the refusal, unless the id is a pair
         pair = _nested_pair(df, [c for c in names if _id_like(df, c)])
