@@ -27,8 +27,10 @@ from trajlm.serve.stays import reworded
 ParkedBody = Annotated[s.ParkedRequest, Body(openapi_examples=EXAMPLES["/parked"])]
 DivertBody = Annotated[s.DivertRequest, Body(openapi_examples=EXAMPLES["/divert"])]
 # the no-pace warning's way on over HTTP: the server's past trips (not the API's memory=)
-HTTP_NO_PACE_WAY = ("past trips are the server's: `trajlm serve --reach-memory PAST.csv` (no "
-                    "field of POST /divert takes them)")
+HTTP_NO_PACE_WAY = (
+    "past trips are the server's: `trajlm serve --reach-memory PAST.csv` (no "
+    "field of POST /divert takes them)"
+)
 ERRORS = {code: {"model": s.ErrorResponse} for code in (400, 413, 422, 503)}
 
 
