@@ -19,6 +19,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.store import write_store
 from trajlm.data.synthetic import generate_city
 from trajlm.errors import TrajlmInputError
+from trajlm.llm.plan import CannotAnswer
 
 T0 = 1772359200
 
@@ -139,3 +140,23 @@ def test_sensorthings_list_of_two_points_is_not_flattened():
     frame["Locations"] = frame["Locations"].map(lambda x: x * 2)
     with pytest.raises(TrajlmInputError, match="no lat column"):
         _read(frame)
+
+
+def _animals() -> pl.DataFrame:
+    sq = [(-2.6, 37.2), (-2.6, 37.22), (-2.62, 37.22), (-2.62, 37.2), (-2.61, 37.21)] * 3
+    return pl.concat([pl.DataFrame({"animal_id": [n] * len(sq),
+                                    "t": [T0 + 3600 * i + 60 * j for i in range(len(sq))],
+                                    "lat": [p[0] + 0.1 * j for p in sq],
+                                    "lon": [p[1] for p in sq]})
+                      for j, n in enumerate(("Kito", "Amani"))])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "question", ["What was the home range of Zuri?", "How far did Zuri travel?"]
+)
+def test_ask_an_animal_not_in_the_data_is_said(question):
+    with pytest.raises(CannotAnswer, match=r"no 'Zuri' among this data's movers \(they "
+                       r"look like Amani, Kito\)"):  # fmt: skip
+        trajlm.ask(question, _animals(), planner="rules")
+    said = str(trajlm.ask(question.replace("Zuri", "Kito"), _animals(), planner="rules"))
+    assert "Kito" in said or " m" in said  # the animal in the data is answered

@@ -121,4 +121,22 @@ def unknown_mover_noun(question: str, words: DataWords, unknown: str) -> str | N
     return None
 
 
-__all__ = ["refuse_kind_not_in_ids", "refuse_unknown_vehicle_id", "unknown_mover_noun"]
+def unknown_mover_name(question: str, words: DataWords, unknown: str) -> str | None:
+    """The refusal for a name the planner left over where the question names a mover by it
+    ("the home range of Zuri", "did Zuri travel": written capitalised after of / did / was /
+    is / has / for) and the data has named movers but not that one (badin34b: was "did not
+    understand 'zuri'"); else None. A place ("in Lisbon") is no such word."""
+    if not words.vehicles or unknown.lower() in words.vehicles:
+        return None
+    m = re.search(rf"\b(?:of|did|was|is|has|for)\s+({re.escape(unknown)})\b", question, re.I)
+    if m is None or not m.group(1)[:1].isupper():
+        return None
+    return f"no {m.group(1)!r} among this data's movers (they look like {_looks_like(words)})"
+
+
+__all__ = [
+    "refuse_kind_not_in_ids",
+    "refuse_unknown_vehicle_id",
+    "unknown_mover_name",
+    "unknown_mover_noun",
+]

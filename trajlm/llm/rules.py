@@ -41,6 +41,7 @@ from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
     refuse_kind_not_in_ids,
     refuse_unknown_vehicle_id,
+    unknown_mover_name,
     unknown_mover_noun,
 )
 from trajlm.llm.inside import plan_far
@@ -156,7 +157,10 @@ class RulePlanner:
             )
             if not (anyone and is_yes_no(question) and e.reason.startswith("no question about")):
                 said = re.match(r"did not understand '([^' ]+)'", e.reason)
-                line = said and unknown_mover_noun(question, self.words, said.group(1))
+                line = said and (
+                    unknown_mover_noun(question, self.words, said.group(1))
+                    or unknown_mover_name(question, self.words, said.group(1))
+                )
                 if not line:
                     raise
                 raise CannotAnswer(line) from None
