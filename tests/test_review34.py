@@ -59,3 +59,24 @@ def test_cli_divert_names_the_option_once(tmp_path):
     line = " ".join(r.output.split())
     assert "stops.csv: give each van's planned stops" in line, line
     assert "csv: to: " not in line and "Traceback" not in r.output
+
+
+def test_http_integer_options_keep_their_bounds(trajlm_small):
+    """`float (bounded) | StrictInt` let an integer skip the float's bounds: /parked answered
+    stop_minutes 1000000000 (and refused 1000000000.5), /reach radius_m 10000000."""
+    from serve_helpers import app_client
+
+    fixes = [{"traj_id": "a", "t": 1772323200 + 15 * k, "lat": 41.15, "lon": -8.61 + 0.0015 * k}
+             for k in range(8)]  # fmt: skip
+    with app_client(trajlm_small) as c:
+        for route, extra in (("/parked", {"stop_minutes": 10**9}), ("/parked", {"radius_m": 10**7}),
+                             ("/divert", {"order": [[41.15, -8.6]], "service_s": 10**9}),
+                             ("/reach", {"to": [[41.15, -8.6]], "radius_m": 10**7})):  # fmt: skip
+            r = c.post(route, json={"trajectories": fixes, **extra})
+            assert r.status_code == 422 and "less than or equal" in r.json()["error"], r.text
+        whole = c.post("/parked", json={"trajectories": fixes, "stop_minutes": 2})
+        assert whole.status_code == 200, whole.text
+        assert (
+            whole.json()
+            == c.post("/parked", json={"trajectories": fixes, "stop_minutes": 2.0}).json()
+        )

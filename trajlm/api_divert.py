@@ -161,9 +161,9 @@ def _read_past(memory: Any, columns: dict) -> pl.DataFrame | None:
     if memory is None:
         return None
     if isinstance(memory, RouteMemory):  # `trajlm serve --reach-memory`'s trips, read once
-        names = np.asarray([memory.movers.get(n, n) for n in memory.trip_name], dtype=object)[
-            memory.trip
-        ]  # its van's name where read() kept it
+        # each fix's trip named by its van where read() kept one
+        van_of_trip = [memory.movers.get(n, n) for n in memory.trip_name]
+        names = np.asarray(van_of_trip, dtype=object)[memory.trip]
         return pl.DataFrame({"traj_id": pl.Series(names.tolist(), dtype=pl.String),
                              "t": memory.t, "lat": memory.lat, "lon": memory.lon})  # fmt: skip
     from trajlm.api_checks import split
