@@ -42,6 +42,16 @@ def invoke_cli(args: list[str]):
     return r
 
 
+def predict_small_csv(tmp_path: Path, src: Path) -> pl.DataFrame:
+    """`trajlm predict --model trajlm-small --input SRC` written to a CSV under `tmp_path`, read
+    back as text (the held-out kinds' CLI tests: heldout33, heldout34)."""
+    out = tmp_path / "out.csv"
+    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", src, "--out", out,
+                    "--threads", "1", "--overwrite"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    return pl.read_csv(out, infer_schema=False)
+
+
 def run_cli(args: list[str]) -> None:
     """`trajlm ARGS` in this process (invoke_cli), which must succeed."""
     r = invoke_cli(args)

@@ -56,7 +56,7 @@ def test_move_map_refuses_what_it_cannot_count() -> None:
 def test_at_times_names_a_missing_file(tmp_path) -> None:
     import pytest
 
-    from trajlm._cli_points import parse_at_times
+    from trajlm._cli_times import parse_at_times
     from trajlm._safety import UserError
 
     with pytest.raises(UserError, match="'times.txt': no such file"):

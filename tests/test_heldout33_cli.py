@@ -11,16 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import polars as pl
-from helpers import invoke_cli
-
-
-def _predict(tmp_path: Path, src: Path) -> pl.DataFrame:
-    out = tmp_path / "out.csv"
-    r = invoke_cli(["predict", "--model", "trajlm-small", "--input", src, "--out", out,
-                    "--threads", "1", "--overwrite"])  # fmt: skip
-    assert r.exit_code == 0, r.output[-1500:]
-    return pl.read_csv(out, infer_schema=False)
+from helpers import predict_small_csv
 
 
 def test_a_gpsd_capture_named_json_is_predicted(tmp_path: Path) -> None:
@@ -30,7 +21,7 @@ def test_a_gpsd_capture_named_json_is_predicted(tmp_path: Path) -> None:
         for s in range(12)]  # fmt: skip
     p = tmp_path / "bus.json"
     p.write_text("\n".join(map(json.dumps, lines)) + "\n")
-    out = _predict(tmp_path, p)  # was: "not valid JSON (Extra data: line 2 ...)"
+    out = predict_small_csv(tmp_path, p)  # was: "not valid JSON (Extra data: line 2 ...)"
     assert out.height == 5 and float(out["lat"][0]) > 45.761
 
 
@@ -40,7 +31,7 @@ def test_a_czml_document_is_predicted(tmp_path: Path) -> None:
            {"id": "d1", "position": {"epoch": "2026-06-02T08:00:00Z", "cartographicDegrees": samples}}]  # fmt: skip
     p = tmp_path / "drones.czml"
     p.write_text(json.dumps(doc))
-    out = _predict(tmp_path, p)  # was: "keys name no latitude and no longitude"
+    out = predict_small_csv(tmp_path, p)  # was: "keys name no latitude and no longitude"
     assert out.height == 5 and float(out["lat"][0]) > 47.301
 
 
@@ -49,7 +40,7 @@ def test_torque_gps_time_answers_come_back_on_its_offset(tmp_path: Path) -> None
     p.write_text("GPS Time, Device Time, Longitude, Latitude\n" + "".join(
         f"Mon Mar 02 07:40:{2 * s:02d} GMT+01:00 2026,02-Mar-2026 07:40:{2 * s:02d}.512,"
         f"{11.62 + s * 1e-4:.4f},{48.16 + s * 1e-4:.4f}\n" for s in range(12)))  # fmt: skip
-    out = _predict(tmp_path, p)
+    out = predict_small_csv(tmp_path, p)
     assert out["GPS Time"][0].startswith("2026-03-02 07:40:2") and out["GPS Time"][0].endswith(
         "+01:00"
     )

@@ -46,6 +46,7 @@ LAYERS[-1].add("api_selector")  # TrajLM.from_pretrained(SELECTOR_DIR) (docs/api
 LAYERS[-1].add("cli_recovery")  # `trajlm train-recovery` (issue 15, docs/recovery-retrieval.md)
 LAYERS[-1].add("api_recovery")  # TrajLM.from_pretrained(ROUTE_RECOVERY_DIR)
 LAYERS[-1].add("_cli_points")  # the commands' point inputs (split out of _cli_io.py)
+LAYERS[-1].add("_cli_times")  # the commands' time options (split out of _cli_points.py)
 LAYERS[-1].add("cli_predict")  # `trajlm predict` (split out of cli.py)
 LAYERS[-1].add("cli_predict_output")  # `trajlm predict`: the input's names and times (tidy26)
 LAYERS[-1].add("cli_predict_words")  # `trajlm predict`: its warnings and notes as lines (tidy28)

@@ -147,7 +147,7 @@ def test_cli_predict_at_times_answers_as_python(tmp_path):
     last = int(df["time"].max())
     iso = dt.datetime.fromtimestamp(last + 60, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     (tmp_path / "times.txt").write_text(f"{iso}\n\n{last + 120}\n")
-    from trajlm._cli_points import parse_at_times
+    from trajlm._cli_times import parse_at_times
 
     assert parse_at_times(str(tmp_path / "times.txt")) == [last + 60, last + 120]  # a file
     want = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1).predict(

@@ -59,3 +59,17 @@ def check_steps(steps: Any, method: str, max_steps: int = MAX_BASELINE_STEPS) ->
             hint="predict fewer steps (errors grow with each step)",
         )
     return int(steps)
+
+
+def as_keywords(e: Any, table: tuple[tuple[str, str], ...]) -> Any:
+    """A CLI command's refusal (a TrajlmInputError, in place: its class and fields kept) said
+    with a Python method's keywords, ``table`` (option, keyword) longest first: "--horizon-s
+    '0': ..." -> "horizon_s '0': ..."; not inside a quoted value (badin29: horizon_s='--task'
+    was 'task')."""
+    import re
+
+    parts = re.split(r"('[^']*')", str(e.args[0]) if e.args else "")
+    for option, keyword in table:
+        parts = [p if k % 2 else p.replace(option, keyword) for k, p in enumerate(parts)]
+    e.args = ("".join(parts),)
+    return e

@@ -119,14 +119,31 @@ _USER_ERRNOS = {errno.ENOENT, errno.EACCES, errno.EPERM, errno.EISDIR, errno.ENO
                 errno.EDQUOT}  # fmt: skip
 
 
+def out_of_memory(e: BaseException) -> bool:
+    """A MemoryError, or torch's allocator refusing (CPU "can't allocate memory", CUDA "out of
+    memory"): what was asked for does not fit this machine, not a bug (badin34: a config with
+    d_model = 1e9 ended in a RuntimeError traceback)."""
+    text = str(e)
+    return isinstance(e, MemoryError) or (
+        isinstance(e, RuntimeError) and ("can't allocate memory" in text or "out of memory" in text)
+    )
+
+
 def is_user_error(e: BaseException) -> bool:
-    if isinstance(e, TrajlmInputError):
+    if isinstance(e, TrajlmInputError) or out_of_memory(e):
         return True
     return isinstance(e, OSError) and e.errno in _USER_ERRNOS
 
 
 def one_line(e: BaseException) -> str:
     """The message of a user error on one line (OSError: 'strerror: filename')."""
+    if out_of_memory(e):
+        import re
+
+        asked = re.search(r"allocate (\d+) bytes", str(e))
+        size = f" ({int(asked.group(1)) / 2**30:,.1f} GiB asked at once)" if asked else ""
+        return (f"out of memory{size}: this machine cannot hold what was asked; ask for less "
+                "(a smaller [model] d_model / n_layers, [train] batch_size / max_len, or less input)")  # fmt: skip
     if isinstance(e, OSError) and e.strerror and not isinstance(e, TrajlmInputError):
         text = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
         if e.filename2:
@@ -180,6 +197,7 @@ class BoundaryGroup(TyperGroup):
             ctx.exit(2)
         finally:
             _in_command.pop()
+            console.stderr = False  # `ingest --json` sent its lines there: this command only
 
 
 # ----------------------------------------------------------------------------- tables

@@ -31,6 +31,12 @@ OVERWRITE_HELP = "Replace existing outputs (only files trajlm wrote; never an in
 CLASSES_HELP = ("classify: auto (modes when a label is a GeoLife mode, else store), modes "
                 "(GeoLife's bike / bus / car / rail; taxi -> car) or store (the store's own "
                 "labels, as written).")  # fmt: skip
+# `trajlm data ingest` and `trajlm predict` --time-format: one meaning (leftover34)
+TIME_FORMAT_HELP = (
+    "csv/parquet: iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since "
+    "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | a strptime pattern "
+    "such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or Unix seconds)."
+)
 ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."
 ON_ERROR_TABLE_HELP = (
     "raise | skip: drop and count bad records (GPX / PLT / MF-JSON; CSV / Parquet rows with "
@@ -108,17 +114,26 @@ def load_config(path: Path) -> dict:
         text = path.read_text()
     except UnicodeDecodeError as e:
         raise UserError(f"--config {path}: not a text file ({e.reason})") from e
-    try:
-        if path.suffix == ".toml":
-            import tomllib
+    import tomllib
 
-            cfg = tomllib.loads(text)
-        else:
-            cfg = json.loads(text)
-    except ValueError as e:  # TOMLDecodeError and JSONDecodeError say the line and column
-        kind = "TOML" if path.suffix == ".toml" else "JSON"
-        raise UserError(f"--config {path}: invalid {kind} ({one_line(e)})") from e
-    return check_sections(cfg, ("model", "train"), source=f"--config {path}")
+    kinds = {".toml": ("TOML",), ".json": ("JSON",)}.get(path.suffix.lower(), ("TOML", "JSON"))
+    errors = []
+    for kind in kinds:
+        try:
+            cfg = tomllib.loads(text) if kind == "TOML" else json.loads(text)
+            break
+        except ValueError as e:  # TOMLDecodeError and JSONDecodeError say the line and column
+            errors.append(f"{kind}: {one_line(e)}")
+    else:
+        if len(kinds) == 1:
+            raise UserError(f"--config {path}: invalid {kinds[0]} ({errors[0].split(': ', 1)[1]})")
+        raise UserError(f"--config {path}: neither TOML nor JSON ({'; '.join(errors)}); give a "
+                        ".toml or .json file (YAML is not read)")  # fmt: skip
+    cfg = check_sections(cfg, ("model", "train"), source=f"--config {path}")
+    if not any(cfg.values()):  # badin34: an empty file trained ModelConfig's bare defaults
+        raise UserError(f"--config {path}: holds no [model] or [train] keys; leave --config out "
+                        "for the default recipe (configs/default.toml)")  # fmt: skip
+    return cfg
 
 
 def toml_section(path: Path | None, section: str, what: str) -> dict:

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from trajlm._cli_io import must_exist, read_store_checked, say
+from trajlm._cli_times import with_time_origin
 from trajlm._safety import UserError, reading
 from trajlm.errors import TrajlmInputError
 
@@ -26,6 +27,8 @@ def read_points(
     on_error: str | None = None,
     with_layout: bool = False,
     time_origin: int | None = None,
+    time_format: str | None = None,
+    time_format_option: bool = False,
 ):
     """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
     MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
@@ -33,22 +36,31 @@ def read_points(
     --time-col / --lat-col / --lon-col names (traj_col=..., as coerce takes them). `on_error`:
     the command's --on-error for raw formats ("skip" drops and counts bad records, said in one
     line); None when the command has no such option (hints then name `trajlm data ingest`).
-    `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names."""
+    `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names.
+    `time_format`: --time-format, the table read as ingest reads it (by_time_format);
+    `time_format_option`: the command has --time-format (its errors name it)."""
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.schema import LINE
 
-    if path.is_dir() and _store_like(path):
+    if time_format is not None and time_origin is not None:
+        raise UserError("--time-origin and --time-format: give one (a time origin counts "
+                        "elapsed seconds; --time-format reads dates)")  # fmt: skip
+    columns = {k: v for k, v in (columns or {}).items() if v is not None}
+    if time_format is not None:  # before the store's own read: refused there, in one line
+        df, columns = by_time_format(path, option, split, columns, on_error, time_format)
+        on_error = "raise"  # the readers dropped and counted (skip) already
+    elif path.is_dir() and _store_like(path):
         must_exist(path, option)
         df = read_store_checked(path, option, split).drop("split", strict=False)
         return (df, Layout("polars")) if with_layout else df
-    columns = {k: v for k, v in (columns or {}).items() if v is not None}
-    table = path.suffix.lower() in (".parquet", ".csv")
-    df = read_frame(path, option, split, columns, "raise" if table and on_error else on_error)
+    table = path.suffix.lower() in (".parquet", ".csv") and time_format is None
+    if time_format is None:
+        df = read_frame(path, option, split, columns, "raise" if table and on_error else on_error)
     if time_origin is not None:
         df = with_time_origin(df, time_origin, columns.get("time_col"), path)
     if table and on_error == "skip":
         df = _skip_bad_rows(df, path, option, columns)
-    with input_errors(path, option, on_error, table_skip=table):
+    with input_errors(path, option, on_error, table_skip=table, dates=time_format_option):
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
         df, layout = coerce(df, source=str(path), repeats="drop", **columns)
@@ -126,11 +138,43 @@ def read_frame(
             # capture or CZML named .json was read as GeoJSON by its name): as trajlm.read reads it
             if fmt is None or log_files(path) is not None:
                 return _converted(path, option, on_error)
-            df, report = read(path, fmt, on_error=on_error or "raise")
+            # exact_times: fractions of a second come back on the answers, as a CSV's do
+            df, report = read(path, fmt, on_error=on_error or "raise", exact_times=True)
             if report.total:
                 say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} "
                     f"records{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df
+
+
+def by_time_format(
+    path: Path, option: str, split: str | None, columns: dict, on_error: str | None, fmt: str
+):
+    """--time-format on `trajlm predict` (leftover34; heldout33b: a skipper's dd/mm logbook
+    needed `trajlm data ingest --time-format dmy` and a store first): the table read by ingest's
+    readers with that format, so the option means what ingest's does (dmy / mdy, unix_ms,
+    excel, a strptime pattern; naive times said as ingest says them), exact to the millisecond.
+    Returns the canonical frame and the column options left for coerce (the names are trajlm's
+    now)."""
+    from trajlm.data.coerce_path import read_kept
+    from trajlm.data.readers._column_map import ColumnMap
+
+    must_exist(path, option)
+    if path.is_dir() and _store_like(path):
+        raise UserError(f"--time-format {fmt}: {option} {path} is a trajlm store, whose times "
+                        "are Unix seconds already: leave out --time-format")  # fmt: skip
+    _split_unused(path, option, split)
+    names = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
+             "crs": "crs"}  # fmt: skip
+    mapping = ColumnMap(time_format=fmt, **{names[k]: v for k, v in columns.items() if k in names})
+    if why := mapping.option_error():
+        raise UserError(f"--time-format {fmt}: {why}")
+    with input_errors(path, option, on_error):
+        df, report = read_kept(path, mapping, on_error=on_error or "raise", say_naive=True,
+                               exact_times=True)  # fmt: skip
+    if report.total:
+        say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} records"
+            f"{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
+    return df, {k: v for k, v in columns.items() if k not in names}
 
 
 def _split_unused(path: Path, option: str, split: str | None) -> None:
@@ -164,7 +208,7 @@ def _converted(path: Path, option: str, on_error: str | None):
     from trajlm.data.read_file import UnknownFormat, read_file
 
     try:
-        return read_file(path, on_error=on_error or "raise")
+        return read_file(path, on_error=on_error or "raise", exact_times=True)
     except UnknownFormat:
         if path.is_dir():
             raise UserError(
@@ -217,75 +261,29 @@ def _log_as_csv(path: Path) -> bool:
     from trajlm.data.readers.ardupilot import is_ardupilot_text
     from trajlm.data.readers.fit_csv import is_fit_csv
     from trajlm.data.readers.long_tables import is_long_table
+    from trajlm.data.readers.mf_csv import is_mf_csv
     from trajlm.data.readers.sbs1 import is_sbs1
 
-    # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33)
-    return is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
-
-
-def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | None:
-    """--time-origin as Unix seconds (ISO 8601 with a zone, or a number); None when not given."""
-    if text is None:
-        return None
-    from trajlm.data.readers._times import origin_seconds
-
-    origin = origin_seconds(text)
-    if origin is None:
-        raise UserError(f"{option} {text!r} is not a time: give ISO 8601 with a zone "
-                        "(2020-01-01T00:00Z) or Unix seconds")  # fmt: skip
-    return origin
-
-
-_TIME_FILES = (".txt", ".csv", ".lst", ".dat", ".tsv")
-
-
-def parse_at_times(text: str) -> list[int]:
-    """``trajlm predict --at-times``: Unix seconds of times given comma-separated or in a file
-    (one a line), each ISO 8601 with a zone or Unix seconds (as --time-origin reads one)."""
-    path = Path(text)
-    if path.suffix.lower() in _TIME_FILES and not path.is_file():  # badin31: was "not a time"
-        raise UserError(f"--at-times {text!r}: no such file; give the times comma-separated or "
-                        "a file with one a line")  # fmt: skip
-    if path.suffix and path.is_file():
-        items, where = path.read_text().splitlines(), f" ({path}, line {{}})"
-    else:
-        items, where = text.split(","), ""
-    out = []
-    for i, item in enumerate(items, 1):
-        if item.strip():
-            out.append(parse_time_origin(item.strip(), "--at-times" + where.format(i)))
-    if not out:
-        raise UserError(f"--at-times {text!r}: name the times, e.g. --at-times "
-                        "2026-06-03T11:30Z,2026-06-03T12:00Z or a file with one a line")  # fmt: skip
-    return out
-
-
-def with_time_origin(df, origin: int, time_col: str | None, path: Path):
-    """A table whose time column counts seconds elapsed (since each trip's start, or any
-    origin) -> Unix seconds: + origin (`trajlm data ingest --time-origin` does the same)."""
-    import polars as pl
-
-    from trajlm.data.column_names import TIME, candidates
-
-    found = [time_col] if time_col else candidates(TIME, df.columns)
-    if len(found) != 1 or found[0] not in df.columns:
-        raise UserError(f"--time-origin: which column of {path} holds the elapsed seconds? "
-                        f"(found {found or 'none'} among {df.columns}); name it with --time-col")  # fmt: skip
-    col = found[0]
-    if not df[col].dtype.is_numeric():
-        raise UserError(f"--time-origin: column {col!r} of {path} is {df[col].dtype}, not "
-                        "numbers of elapsed seconds; leave --time-origin out for dates")  # fmt: skip
-    t = pl.col(col) if df[col].dtype.is_integer() else pl.col(col).cast(pl.Float64)
-    return df.with_columns(t + origin)
+    # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33); an
+    # OGC Moving Features CSV's segments as points (heldout34)
+    return (is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
+            or is_mf_csv(path))  # fmt: skip
 
 
 @contextmanager
-def input_errors(path: Path, option: str, on_error: str | None = None, table_skip: bool = False):
+def input_errors(
+    path: Path,
+    option: str,
+    on_error: str | None = None,
+    table_skip: bool = False,
+    dates: bool = False,
+):
     """A TrajlmInputError about the input -> a UserError in the CLI's words: the column
     arguments as their options (traj_col= -> --traj-col), the file named, and (a command
     without --on-error) the skip hint pointing at `trajlm data ingest`. ``table_skip``: the
     command cleans a table with --on-error skip (read_points), said instead of the Python
-    ``trajlm.clean`` hint."""
+    ``trajlm.clean`` hint. ``dates``: the command has --time-format (a day/month guess names
+    it, not ingest)."""
     from trajlm.data.readers._common import HINT_SKIP
     from trajlm.data.schema import HINT_CLEAN
 
@@ -307,8 +305,12 @@ def input_errors(path: Path, option: str, on_error: str | None = None, table_ski
         named = str(path) in text  # before the hint below names it too
         if "leave the day/month order to a guess" in text:  # the CLI's way, not pandas'
             # (heldout33b: `predict --input logbook.csv` of dd/mm dates advised pd.to_datetime)
-            text += (f"; on the command line: `trajlm data ingest {path} --time-format dmy "
-                     f"--out STORE` (mdy: month first), then {option} STORE")  # fmt: skip
+            text += (
+                "; on the command line: --time-format dmy (mdy: month first)"
+                if dates  # the command reads dates itself (leftover34: predict)
+                else f"; on the command line: `trajlm data ingest {path} --time-format dmy "
+                f"--out STORE` (mdy: month first), then {option} STORE"
+            )
         raise UserError(text if named else f"{option} {path}: {text}") from None
 
 

@@ -111,6 +111,9 @@ def check_sections(cfg: Any, allowed: Iterable[str], source: str = "config") -> 
         raise ConfigError(f"{source}: expected a table of sections, got {type(cfg).__name__}")
     allowed = tuple(allowed)
     for name, value in cfg.items():
+        if name not in allowed and not isinstance(value, dict | list):  # badin34: `d_model = 16`
+            raise ConfigError(f"{source}: the key {shown(name)} = {value!r} sits outside any "
+                              f"section; keys go under a {' or '.join(f'[{a}]' for a in allowed)} line")  # fmt: skip
         if name not in allowed:
             near = closest(str(name), allowed)
             hint = f"; did you mean [{near}]?" if near is not None else f"; valid: {list(allowed)}"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import numbers
-import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm._arguments import COLUMN_KEYWORDS, as_keywords, check_keywords
 from trajlm.errors import TrajlmInputError
 
 EVALUATE_TASKS = ("predict", "recover", "tte")
@@ -70,15 +69,9 @@ def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str 
 
 
 def _as_keywords(e: TrajlmInputError) -> TrajlmInputError:
-    """The CLI's refusal said with this method's keywords (in place: its class and fields
-    kept): "--horizon-s '0': expected seconds > 0" -> "horizon_s '0': ..."."""
-    parts = re.split(r"('[^']*')", str(e.args[0]) if e.args else "")
-    for option, keyword in _KEYWORDS:  # not inside a quoted value (badin29: horizon_s='--task'
-        parts = [
-            p if k % 2 else p.replace(option, keyword) for k, p in enumerate(parts)
-        ]  # was 'task')
-    e.args = ("".join(parts),)
-    return e
+    """The CLI's refusal said with this method's keywords: "--horizon-s '0': ..." ->
+    "horizon_s '0': ..." (as_keywords)."""
+    return as_keywords(e, _KEYWORDS)
 
 
 def _check_arguments(task: Any, split: Any, seeds: Any, fallback: Any, holdout_by: Any) -> str:

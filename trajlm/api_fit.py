@@ -17,8 +17,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
+from trajlm._arguments import COLUMN_KEYWORDS, as_keywords, check_keywords
 from trajlm.errors import OutputExistsError, TrajlmInputError
+
+# the CLI's option names in run_train's messages -> TrajLM.fit's keywords, longest first
+_FIT_KEYWORDS = (("--max-steps", "max_steps"), ("--overwrite", "overwrite=True"),
+                 ("--config", "config"), ("--device", "device"), ("--threads", "threads"),
+                 ("--seed", "seed"), ("--out", "out"))  # fmt: skip
 
 
 def frame_store(data: Any, store: Path, columns: dict, *, temporary: bool = False,
@@ -141,6 +146,9 @@ class Fitting:
             data_dir = Path(data) if is_path else kept or Path(tmp) / "store"
             if not is_path:
                 frame_store(data, data_dir, columns, temporary=kept is None, overwrite=overwrite)
-            run_train(data_dir, out, config, max_steps, False, overwrite, seed, False, device,
-                      threads, val_check, lm_class=cls)  # fmt: skip
+            try:
+                run_train(data_dir, out, config, max_steps, False, overwrite, seed, False,
+                          device, threads, val_check, lm_class=cls)  # fmt: skip
+            except TrajlmInputError as e:  # badin34: "--config X: ...", "--device: ..."
+                raise as_keywords(e, _FIT_KEYWORDS) from None
         return cls.from_pretrained(out, threads=threads)

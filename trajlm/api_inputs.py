@@ -82,6 +82,12 @@ def _degrees(a: np.ndarray, what: str) -> np.ndarray:
     """``a`` unless a pair lies outside degree ranges: then one line saying how projected
     points are given (newuser29: EPSG:25832 metres as (northing, easting) tuples were "field lat:
     out of range ... clean the input first: trajlm.clean(df)", which would drop them)."""
+    if len(a) == 0:  # badin34: "no points; give at least 2 points per trajectory"
+        raise TrajlmInputError("none given; give at least one (lat, lon) pair", field=what)
+    if not np.isfinite(a).all():  # badin34: "field lat: NaN ... (traj_id '0'); trajlm.clean(df)"
+        i = int(np.flatnonzero(~np.isfinite(a).all(axis=1))[0])
+        raise TrajlmInputError(f"row {i} ({a[i, 0]:g}, {a[i, 1]:g}) is not a position; "
+                               "give finite (lat, lon) degrees, or leave the pair out", field=what)  # fmt: skip
     bad = (np.abs(a[:, 0]) > 90) | (np.abs(a[:, 1]) > 180)
     if not bad.any():
         return a

@@ -31,7 +31,7 @@ import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
-from trajlm.errors import TrajlmInputError, warn_at_caller
+from trajlm.errors import StayAheadWarning, StayWarning, TrajlmInputError, warn_at_caller
 
 STD_FLOOR_M = 5.0  # a stay's spread is never taken below a good GPS fix's error
 # radius / the stay's spread (its fixes' per-axis RMS about the median) that held 50 / 90 / 95 %
@@ -158,30 +158,34 @@ def hold_stays(out: pl.DataFrame, history: pl.DataFrame, said: Callable[[Any], s
     api_checks.id_said). TrajLM.predict, SelectorTrajLM.predict and `trajlm predict`'s plain
     checkpoint path all answer through it."""
     out, ids = held_at_stays(out, history)
-    for line in stay_lines(out, history, ids, said, off):
-        warn_at_caller(line)
+    for category, line in stay_lines(out, history, ids, said, off):
+        warn_at_caller(line, category)
     return out
 
 
-HELD_AHEAD = " after the last fix; its std_m and radii were measured"  # the ahead line's mark
-
-
-def stay_lines(out: pl.DataFrame, history: pl.DataFrame, ids: list,
-               said: Callable[[Any], str] = repr, off: str = OFF_SWITCH) -> list[str]:  # fmt: skip
-    """What every surface says of the trajectories ``ids`` held in ``out``: the stay line, and
-    where one is answered further ahead than a stay's circles were measured, that line too
-    (badin33: 2 h ahead answered with the 5.7-m circle, unsaid; fix33: said by TrajLM.predict
-    only, not by the server's shared pass)."""
+def stay_lines(
+    out: pl.DataFrame,
+    history: pl.DataFrame,
+    ids: list,
+    said: Callable[[Any], str] = repr,
+    off: str = OFF_SWITCH,
+) -> list[tuple[type[StayWarning], str]]:
+    """What every surface says of the trajectories ``ids`` held in ``out``, each line with its
+    warning class: the stay line (StayWarning), and where one is answered further ahead than a
+    stay's circles were measured, that line too (StayAheadWarning; badin33: 2 h ahead answered
+    with the 5.7-m circle, unsaid; fix33: said by TrajLM.predict only, not by the server's
+    shared pass). The server tells the lines apart by their class (serve/stays.py)."""
     if not ids:
         return []
-    lines = [stay_line(ids, said, off)]
+    lines: list[tuple[type[StayWarning], str]] = [(StayWarning, stay_line(ids, said, off))]
     if (ahead := _held_ahead_s(out, history, ids)) > STAY_MEASURED_S:
-        lines.append(
-            f"predict: a stay held {ahead / 3600:.1f} h{HELD_AHEAD} on the next "
-            f"{STAY_MEASURED_S / 60:.0f} min of movers still staying (stays32): further ahead "
-            f"the mover may have left, and they understate the error; {off} gives the engine's "
-            "own answer"
+        ahead_line = (
+            f"predict: a stay held {ahead / 3600:.1f} h after the last fix; its std_m and radii "
+            f"were measured on the next {STAY_MEASURED_S / 60:.0f} min of movers still staying "
+            "(stays32): further ahead the mover may have left, and they understate the error; "
+            f"{off} gives the engine's own answer"
         )
+        lines.append((StayAheadWarning, ahead_line))
     return lines
 
 

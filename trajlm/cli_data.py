@@ -96,12 +96,7 @@ def data_ingest(
         help="csv/parquet: class column (e.g. a transport mode), kept as the store's label "
         "(what `trajlm finetune --task classify` learns).",
     ),
-    time_format: str = typer.Option(
-        None,
-        help="csv/parquet: iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since "
-        "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | a strptime pattern such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or "
-        "Unix seconds).",
-    ),
+    time_format: str = typer.Option(None, help=io.TIME_FORMAT_HELP),
     utc_offset: float = typer.Option(
         None,
         "--utc-offset",
@@ -152,6 +147,12 @@ def data_ingest(
         "--time-origin",
         help="csv/parquet: times are seconds elapsed since this instant (2020-01-01T00:00Z; with --time-format elapsed_h: hours).",
     ),
+    json_summary: bool = typer.Option(
+        False,
+        "--json",
+        help="Print one JSON object on stdout (store, rows read / kept / dropped by reason, "
+        "trips, points, splits, time span); every other line goes to stderr.",
+    ),
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
     from trajlm._safety import check_output_dir
@@ -163,6 +164,8 @@ def data_ingest(
     from trajlm.data.readers._time_columns import is_local_time_name, local_time_note
     from trajlm.data.store import _legacy_store
 
+    if json_summary:
+        _lines_on_stderr()
     io.choice(format, ("auto", *FORMATS), "--format")
     io.choice(preset, ("auto", *PRESETS), "--preset")
     io.choice(on_error, ("raise", "skip"), "--on-error")
@@ -309,6 +312,38 @@ def data_ingest(
     )
     if empty := empty_splits(manifest):
         _say(empty)
+    if json_summary:
+        typer.echo(json.dumps(ingest_summary(out, manifest)))
+
+
+def _lines_on_stderr() -> None:
+    """--json (newuser33: a pipeline parsed the printed table): every line the command says
+    goes to stderr, so stdout holds the one JSON object (BoundaryGroup.invoke puts the console
+    back on stdout when the command ends)."""
+    console.stderr = True
+
+
+def ingest_summary(out: Path, manifest: dict) -> dict:
+    """`trajlm data ingest --json`'s object, from the store's manifest (the same numbers as the
+    lines and the drop table): keys documented in docs/cli.md."""
+    drops = manifest.get("drop_report", {})
+    dropped = {k: int(v) for k, v in sorted(drops.get("dropped", {}).items()) if v}
+    return {
+        "store": str(out.resolve()),
+        "manifest": str((out / "manifest.json").resolve()),
+        "sources": manifest.get("sources", []),
+        "format": manifest.get("reading", {}).get("format"),
+        "rows_read": drops.get("rows_in", 0),
+        "rows_kept": drops.get("rows_kept", 0),
+        "rows_dropped": sum(dropped.values()),
+        "dropped": dropped,
+        "repaired": {k: int(v) for k, v in sorted(drops.get("repaired", {}).items()) if v},
+        "trips": manifest.get("n_trajectories", 0),
+        "points": manifest.get("n_points", 0),
+        "splits": manifest.get("splits", {}),
+        "time_span": {k: manifest.get("time_span", {}).get(k) for k in ("start_iso", "end_iso")},
+        "reading": manifest.get("reading", {}),
+    }
 
 
 def format_line(reading: dict) -> str:

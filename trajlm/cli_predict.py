@@ -113,6 +113,13 @@ def predict(
         "and --seconds-ahead, named in an `engine` column. "
         "--no-fallback: the model alone.",
     ),
+    time_format: str = typer.Option(
+        None,
+        "--time-format",
+        help=io.TIME_FORMAT_HELP.replace("csv/parquet:", "--input table:", 1)
+        + " The table is read as `trajlm data ingest --time-format` reads it; predictions "
+        "come back in trajlm's names, t in Unix seconds.",
+    ),
     time_origin: str = typer.Option(
         None,
         "--time-origin",
@@ -132,7 +139,8 @@ def predict(
     import polars as pl
 
     from trajlm._arguments import with_gap_rule
-    from trajlm._cli_points import parse_at_times, parse_time_origin, read_points
+    from trajlm._cli_points import read_points
+    from trajlm._cli_times import parse_at_times, parse_time_origin
     from trajlm.data import geo
     from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
     from trajlm.tasks.predict import write_points
@@ -178,7 +186,8 @@ def predict(
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True,
-                                 time_origin=origin)  # fmt: skip
+                                 time_origin=origin, time_format=time_format,
+                                 time_format_option=True)  # fmt: skip
     for w in said:  # the cut's line names the CLI's option, not the API's keywords
         io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)

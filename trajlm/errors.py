@@ -176,3 +176,13 @@ class WorseThanBaselineWarning(NoteWarning):
 class VerdictNoteWarning(NoteWarning):
     """Which engine answers ``TrajLM.predict`` after `trajlm train`'s val check (the model, or
     a baseline it chose; ``TrajLM.fit``): the verdict's line."""
+
+
+class StayWarning(UserWarning):
+    """A history ending in a stay, answered at the stay (``TrajLM.predict``'s ``hold_stays``,
+    trajlm/api_stays.py). The server tells a model call's own stay lines from the others by
+    this class, not by their wording (leftover34; review33 found serve/stays.py matching text)."""
+
+
+class StayAheadWarning(StayWarning):
+    """A held stay answered further ahead than a stay's circles were measured (badin33)."""

@@ -14,6 +14,7 @@
 set -euo pipefail
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONPATH=${PYTHONPATH:-$PWD}
 PY=${PY:-nice -n 5 .venv/bin/python}
+source scripts/premise29/shared_scratch.sh  # same_config
 seed=${1:?usage: run.sh PRETRAINING_SEED}
 O=${PREMISE27:-/tmp/premise27}
 CORPUS=${CORPUS:-/tmp/premise24/corpus}
@@ -28,8 +29,8 @@ fi
 FT=$O/ft_seed$seed
 if [ -n "${SCRATCH_FROM:-}" ]; then
     src_run=$(dirname "$SCRATCH_FROM")  # .../ft_seedK/porto/models -> its checkpoint's config
-    cmp <(jq -S 'del(.trajlm_version)' $PRE/best/config.json) \
-        <(jq -S 'del(.trajlm_version)' ${SCRATCH_CONFIG:?SCRATCH_CONFIG=RUN/best/config.json}) \
+    # by value, trajlm_version aside: Python's json, not jq (not installed by `make setup`)
+    same_config $PRE/best/config.json ${SCRATCH_CONFIG:?SCRATCH_CONFIG=RUN/best/config.json} \
         || { echo "configs differ: the scratch arm must be trained again"; exit 1; }
     mkdir -p $FT/porto/models
     for f in "$SCRATCH_FROM"/random_*; do ln -sf "$f" $FT/porto/models/; done

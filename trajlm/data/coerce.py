@@ -27,7 +27,7 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
-from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column
+from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column, refuse_same_dates
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
@@ -208,6 +208,8 @@ def coerce(
     time_dtype = df[tcol].dtype
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol, text)
+    if time_dtype == pl.Date:  # badin34: was "duplicate timestamp" with no word of the dates
+        refuse_same_dates(df, traj, tcol, t)
     t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)
     if tz is not None or (time_kind == "datetime" and zone is None) or (
         time_kind == "string" and not zoned and not zoned_text(df[tcol])  # wall-clock text
@@ -256,6 +258,13 @@ def coerce(
     used = {traj, tcol, lat, lon}
     rest = [c for c in cols if c not in used]
     clash = [c for c in rest if c in ("traj_id", "t", "lat", "lon")]
+    if "traj_id" in clash and df["traj_id"].n_unique() == df.height:  # badin34: 1-fix trips
+        raise TrajlmInputError(
+            f"'traj_id' holds another value on every row, so it reads as a row number and the "
+            f"trajectories were taken from {traj!r}; if 'traj_id' names trips, each has one fix",
+            field="traj_id",
+            hint="give 2+ fixes per trajectory, or traj_col='traj_id' to read it as the trips",
+        )
     if clash:
         raise TrajlmInputError(
             f"column(s) {clash} would clash with the canonical names (the positions/times come "
@@ -271,7 +280,8 @@ def coerce(
             field=traj,
             hint="give one id a row, e.g. df[col].map(str) or a column per part",
         )
-    canonical = [df[traj].cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
+    ids = df[traj].fill_nan(None) if df[traj].dtype.is_float() else df[traj]  # NaN: no id
+    canonical = [ids.cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     if geo.is_wgs84(crs):

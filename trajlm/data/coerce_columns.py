@@ -30,7 +30,7 @@ def pick_column(
     `fallback(cols)` (a `Date` of date-times for t: readers._dated_column; session 29)."""
     # bookkeeping columns (a file's line, check_validity's row number) are not the user's
     named = [c for c in cols if c != LINE]
-    cols = [c for c in named if not str(c).startswith("__validity") and c != NO_ID]
+    cols = [c for c in named if not str(c).startswith(("__validity", "__trajlm")) and c != NO_ID]
     if given is not None:
         if given not in named:
             raise TrajlmInputError(
@@ -114,3 +114,20 @@ def fractional(df: pl.DataFrame, column: str) -> bool:
         values = [v.strip() for v in s.drop_nulls().head(10_000).to_list() if v.strip()]
         return bool(values) and fractional_numbers(values)
     return False
+
+
+def refuse_same_dates(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series) -> None:
+    """A Date time column (no time of day) whose trajectory has two fixes on one date: one
+    line saying so (badin34: it read as "duplicate timestamp within trajectory"). Daily data,
+    one fix a day (icebergs), passes."""
+    day = pl.DataFrame({"traj": df[traj], "t": t}).with_row_index("row")
+    twice = day.filter(pl.struct("traj", "t").is_duplicated())
+    if twice.height:
+        first = twice.row(0, named=True)
+        raise TrajlmInputError(
+            f"{tcol!r} holds dates without a time of day ({df[tcol].dtype}): trajectory "
+            f"{first['traj']!r} has {twice.filter(pl.col('traj') == first['traj']).height} fixes "
+            f"on {df[tcol][first['row']]} (row {first['row']}), which give no order",
+            field=tcol,
+            hint="give each fix its time (a datetime column, or the date and time columns)",
+        )

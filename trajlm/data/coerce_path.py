@@ -69,7 +69,9 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         given["crs"] = str(cols["crs"])
     if cols.get("tz"):
         given["tz"] = cols["tz"]
-    table, report = read_kept(path, ColumnMap(**given) if given else None)
+    # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
+    # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
+    table, report = read_kept(path, ColumnMap(**given) if given else None, exact_times=True)
     dropped = {r: n for r, n in report.dropped.items() if n}
     if dropped:
         # the caller's line, however deep the API method that read the path (stacklevel=3
@@ -92,6 +94,7 @@ def read_kept(
     on_error: str = "raise",
     say_naive: bool = False,
     fmt: str | None = None,
+    exact_times: bool = False,
 ) -> tuple[Any, Any]:  # -> (pl.DataFrame, DropReport)
     """`readers.read` of `path` keeping the columns ingest keeps beside the position: the fix's
     accuracy / HDOP, a reported speed and course, the owner (vehicle / user), sensors, an
@@ -101,7 +104,8 @@ def read_kept(
     databases are converted first (`sheets_as_csv`, as ingest does) so their headers are read.
     One read for both routes into a frame: a path given to a model call and `trajlm.read`
     (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it;
-    ``fmt``: a reader's name, as ingest's --format (fix33: the hint named a format= nothing took)."""
+    ``fmt``: a reader's name, as ingest's --format (fix33: the hint named a format= nothing took);
+    ``exact_times``: `t` as float seconds where fixes have fractions (readers.read)."""
     from trajlm.data.ingest_columns import keep_label_column, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
@@ -129,7 +133,7 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
-            return read(paths, fmt, columns=columns, on_error=on_error)
+            return read(paths, fmt, columns=columns, on_error=on_error, exact_times=exact_times)
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:

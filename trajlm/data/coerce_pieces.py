@@ -111,6 +111,16 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
         return df, PIECE  # (heldout26: cut again, `recover` failed "column 'piece' is duplicate")
     found = [c for c in names if _id_like(df, c)]
     found.sort(key=lambda c: not _ID_NAME.search(c))  # `Unit #`, `Truck No.` first (heldout25)
+    if found and (pair := _nested_pair(df, found)):
+        p, c = pair  # `persid` 1, 2, 3 again in every `hhid` (heldout34): neither alone
+        raise TrajlmInputError(
+            f"no column is named as the trajectory, and {c!r} numbers the movers again inside "
+            f"each {p!r} (its values recur under other {p!r} values): the mover is the pair, "
+            f"traj_col={c!r} or {p!r} alone would read several movers as one",
+            field="traj_col",
+            hint=f"df['mover'] = df[{p!r}].astype(str) + '/' + df[{c!r}].astype(str), then "
+            "traj_col='mover'",
+        )
     if found:
         c, n = found[0], df[found[0]].n_unique()
         also = f" (or {', '.join(map(repr, found[1:3]))})" if len(found) > 1 else ""
@@ -121,6 +131,20 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
             hint=f"if it names trips or vehicles: traj_col={c!r}{also}",
         )
     return df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+
+
+def _nested_pair(df: pl.DataFrame, found: list[str]) -> tuple[str, str] | None:
+    """(parent, id) of two id-like columns where one numbers movers again inside the other,
+    by the frame's only datetime column (readers/layouts.nested_parent, as files are read)."""
+    from trajlm.data.readers.layouts import nested_parent
+
+    dated = [c for c, d in df.schema.items() if isinstance(d, pl.Datetime)]
+    if len(dated) != 1:
+        return None
+    for c in found:
+        if (p := nested_parent(df, c, [q for q in found if q != c], dated[0])) is not None:
+            return p, c
+    return None
 
 
 # a name that says "number of" / "id" at its end: `Unit #`, `Vehicle No.`, `Truck Nr`, `TagID`

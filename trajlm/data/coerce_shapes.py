@@ -47,6 +47,15 @@ def index_levels(obj: Any) -> list[str]:
 def from_pandas(obj: Any) -> pl.DataFrame:
     """pl.from_pandas, with a column Arrow cannot type (numbers and text mixed in an object
     column) named in one line instead of pyarrow's ArrowInvalid."""
+    import pandas as pd
+
+    if isinstance(obj.columns, pd.MultiIndex):  # badin34: was 'traj_col="(\'a\', \'traj_id\')"'
+        raise TrajlmInputError(
+            f"the columns are a MultiIndex of {obj.columns.nlevels} levels (e.g. "
+            f"{obj.columns[0]!r}); trajlm reads one name a column",
+            hint="flatten them first: df.columns = df.columns.get_level_values(-1), or "
+            "['_'.join(map(str, c)) for c in df.columns]",
+        )
     dup = obj.columns[obj.columns.duplicated()]
     if len(dup):  # else "mixes value types" below: obj[[col]] is then two columns
         raise TrajlmInputError(

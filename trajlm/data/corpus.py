@@ -68,6 +68,14 @@ class CorpusSource:
             raise ValueError(f"name must be lowercase letters, digits and _, got {self.name!r}")
         if not (math.isfinite(self.weight) and self.weight >= 0):
             raise ValueError(f"weight must be >= 0, got {self.weight}")
+        from trajlm.data.readers import FORMATS
+
+        if self.format not in (*FORMATS, "auto", *SYNTHETIC_FORMATS):  # badin34: a traceback
+            from trajlm._config import did_you_mean
+
+            known = (*FORMATS, "auto", *SYNTHETIC_FORMATS)
+            raise ValueError(f"format must be a reader format, got {self.format!r}"
+                             f"{did_you_mean(self.format, known)}")  # fmt: skip
         if self.format not in SYNTHETIC_FORMATS and not self.path:
             raise ValueError(f"source {self.name!r} needs a path")
         if isinstance(self.columns, dict):
@@ -126,6 +134,12 @@ def load_corpus_spec(path: str | Path, data_root: str | None = None) -> CorpusSp
     if len(set(names)) != len(names) or not names:
         raise ConfigError(f"{path}: source names must be unique and at least one, got {names}")
     spec = build(CorpusSpec, head, f"{path}: corpus")
+    if spec.val_trips_per_source < 1:  # badin34: -1 was taken (no val trips, unsaid)
+        raise ConfigError(f"{path}: corpus.val_trips_per_source must be >= 1 (val trips kept per "
+                          f"source for model selection), got {spec.val_trips_per_source}")  # fmt: skip
+    if all(s.weight == 0 for s in sources):  # badin34: a corpus nothing is sampled from
+        raise ConfigError(f"{path}: every source has weight 0, so pretraining would sample no "
+                          "window; give at least one source a weight > 0")  # fmt: skip
     spec.sources = sources
     if data_root is not None:
         spec.data_root = data_root

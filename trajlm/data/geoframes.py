@@ -62,6 +62,11 @@ def from_geodataframe(gdf: Any, time_col: str | None, crs: Any) -> tuple[Any, An
         if tcol is None and not lists and _all_have_m(geom):  # LINESTRING M: M = Unix seconds
             tcol = "t" if "t" not in rest.columns else "t_m"
             rest[tcol] = [list(shapely.get_coordinates(x, include_m=True)[:, 2]) for x in geom]
+        if tcol is None and not lists:  # 2-vertex steps with start / end times (heldout34)
+            from trajlm.data.segment_lines import end_time_columns, segment_points
+
+            if ends := end_time_columns(rest, [len(c) for c in coords]):
+                return segment_points(rest, np.concatenate(coords), *ends), src_crs
         if tcol is None:
             raise TrajlmInputError(
                 f"LineStrings need their times in a list column (one per vertex); found list "

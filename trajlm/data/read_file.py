@@ -24,7 +24,11 @@ __all__ = ["UnknownFormat", "read", "read_file"]
 
 
 def read_file(
-    path: str | os.PathLike | bytes, *, format: str | None = None, on_error: str = "raise"
+    path: str | os.PathLike | bytes,
+    *,
+    format: str | None = None,
+    on_error: str = "raise",
+    exact_times: bool = False,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -35,7 +39,10 @@ def read_file(
     Records a reader cannot use are refused in one line naming file and line
     (``on_error="skip"``: dropped and counted in one warning). Nothing is cleaned or split: that
     is ingest's (or the model call's gap rule). ``format``: a reader's name where the file's
-    name and content do not tell it (as ingest's --format: ``"csv"``, ``"gpx"``, ...)."""
+    name and content do not tell it (as ingest's --format: ``"csv"``, ``"gpx"``, ...).
+    ``exact_times=True``: ``t`` as float seconds where the file's fixes have fractions of a
+    second (an ADS-B trace's ``4.56``, a GPX's ``.250Z``), which a model call puts back on its
+    answers; by default whole seconds, as ingest stores them."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -49,7 +56,9 @@ def read_file(
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
-    df, report = read_kept(path, on_error=on_error, say_naive=True, fmt=format)
+    df, report = read_kept(
+        path, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+    )
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
                       "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip

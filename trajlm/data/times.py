@@ -14,6 +14,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE, java_js_as_offsets, java_js_dates
+from trajlm.data.readers._zone_suffix import frame_zone_hint
 from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -154,7 +155,7 @@ def _time_to_seconds(
             raise TrajlmInputError(
                 f"times are strings that do not parse as ISO dates ({_unparsed(df, s)})",
                 field=col,
-                hint="give datetimes, Unix seconds or ISO 8601 strings",
+                hint=frame_zone_hint(s, text) or "give datetimes, Unix seconds or ISO 8601 strings",
             ) from e
         return parsed.dt.epoch("s"), "string", "UTC"
     if dt.is_numeric():
@@ -296,7 +297,9 @@ def _offset_runs(off: pl.DataFrame) -> dict | None:
     changing = starts.group_by("traj").len().filter(pl.col("len") > 1)["traj"]
     if changing.is_empty():
         return None
-    starts = starts.filter(pl.col("traj").is_in(changing))
+    starts = starts.filter(
+        pl.col("traj").is_in(changing.implode())
+    )  # Series: deprecated, said to users (badin34)
     return {"traj": starts["traj"].to_list(), "t": starts["t"].cast(pl.Float64).to_list(),
             "off": starts["off"].to_list()}  # fmt: skip
 

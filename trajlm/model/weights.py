@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from trajlm.errors import MissingFileError
+
 _log = logging.getLogger("trajlm.model.transformer")
 WEIGHTS_NAME = "model.safetensors"
 CONFIG_NAME = "config.json"
@@ -52,7 +54,7 @@ def resolve_weights(directory: str | Path, weights: str = "best", log: bool = Tr
         # a named checkpoint ("trajlm-small"): its card and config.json come with the package,
         # its weights are built locally (the repository holds no weight files)
         if not (shipped / WEIGHTS_NAME).is_file():
-            raise FileNotFoundError(
+            raise MissingFileError(
                 f"{directory}: its weights are not built in this install; build them offline "
                 f"with `bash scripts/build_{str(directory).replace('-', '_')}.sh` (needs "
                 f"../shared/data/porto, a few minutes on one core; see {shipped / 'MODEL_CARD.md'})"
@@ -78,14 +80,14 @@ def resolve_weights(directory: str | Path, weights: str = "best", log: bool = Tr
             return merged
         if (d / "train" / CONFIG_NAME).exists():  # a full fine-tune keeps its final step there
             return resolve_weights(d / "train", "last", log)
-        raise FileNotFoundError(
+        raise MissingFileError(  # a user error, one line under the CLI (badin34)
             f"{d}: weights='last' is not available for this fine-tune: its final step was "
             "not saved as a model (a LoRA / selective fine-tune keeps only the val-selected "
             f"weights, in {merged}); load weights='best' (finetune_summary.json says which "
             "step was kept and why)"
         )
     if not (d / CONFIG_NAME).exists():
-        raise FileNotFoundError(
+        raise MissingFileError(  # a user error, one line under the CLI (badin34)
             f"{d}: no {CONFIG_NAME} here: not a trajlm weights or run directory "
             "(give the --out folder of trajlm train, or a folder written by save_pretrained)"
         )

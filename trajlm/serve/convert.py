@@ -17,6 +17,7 @@ from trajlm.model.coverage import coverage_warnings
 from trajlm.serve.echo import notes
 from trajlm.serve.formats import ignored_line
 from trajlm.serve.output import render_points
+from trajlm.serve.stays import SaidLine
 
 log = logging.getLogger("trajlm.serve")
 
@@ -78,7 +79,9 @@ def _warned(fn, *args) -> tuple[Any, list[str]]:
     with _RECORDING, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = fn(*args)
-    lines = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    # each line keeps its warning's class (a held stay's: serve/stays.py tells them so)
+    lines = [SaidLine(str(w.message), w.category) for w in caught
+             if issubclass(w.category, UserWarning)]  # fmt: skip
     for w in caught:
         if not issubclass(w.category, UserWarning):  # library noise: the log, as before
             log.warning("%s: %s", w.category.__name__, w.message)

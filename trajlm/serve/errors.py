@@ -102,6 +102,12 @@ def _handlers(app: FastAPI) -> None:
         loc = ".".join(str(p) for p in first.get("loc", ()) if p != "body" and not (
             isinstance(p, str) and _UNION_TAG.fullmatch(p))) or "body"  # fmt: skip
         msg = first.get("msg", "invalid request")
+        bad = first.get("input")
+        if isinstance(bad, float) and bad != bad or bad in (float("inf"), float("-inf")):
+            # badin34: a NaN / Infinity token (Python's JSON reads it) under a time or a number
+            # said "Input should be a valid string" (the union's last member)
+            return _error(422, f"field {loc}: {bad} (NaN / Infinity in the JSON) is no value "
+                          "here; give a finite one", loc)  # fmt: skip
         if first.get("type") == "json_invalid":
             return _error(400, f"body is not valid JSON ({first.get('ctx', {}).get('error')})",
                           "body")  # fmt: skip
@@ -132,6 +138,9 @@ def _handlers(app: FastAPI) -> None:
         if detail == "There was an error parsing the body":  # Starlette's words for bytes that
             detail = ("body could not be read as JSON text (not UTF-8?); send a JSON object "
                       "encoded as UTF-8 with content-type application/json")  # fmt: skip
+            if isinstance(e.__cause__, RecursionError):  # badin34: said "not UTF-8?"
+                detail = ("body nests JSON arrays / objects too deeply to read; send a JSON "
+                          'object of rows, e.g. {"trajectories": [{...}, ...]}')  # fmt: skip
         return _error(e.status_code, detail, field, getattr(e, "headers", None))
 
     @app.exception_handler(NotAvailable)

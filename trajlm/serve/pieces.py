@@ -20,7 +20,7 @@ import polars as pl
 from trajlm.data.coerce_pieces import PIECE, is_mover
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.rows import ID_KEY, NO_ID
-from trajlm.serve.stays import http_stay_words
+from trajlm.serve.stays import http_stay_words, reworded
 
 
 def for_model(df: pl.DataFrame, split_gaps: bool | float | None) -> tuple[pl.DataFrame, dict]:
@@ -79,14 +79,14 @@ def http_words(lines: list[str]) -> list[str]:
     with a ``piece`` field, and ``"split_gaps": false`` keeps each id whole; rows naming no
     trajectory come back with ``traj_id`` null and their ``piece``."""
     out = []
-    for line in lines:
+    for said in lines:
         line = _TAIL.sub(
             lambda m: (
                 f"answers carry each {m[1]} as sent in traj_id and a piece field (0, 1, "
                 f"... in time order within each {m[1]}): join on (traj_id, piece). "
                 f'"split_gaps": false reads each {m[1]} as one trajectory'
             ),
-            line,
+            said,
         )
         line = line.replace(_ONE_HEAD, "no row names its trajectory (traj_id, vehicle_id, ...): "
                             "the rows are read as one mover's fixes")  # fmt: skip
@@ -100,6 +100,7 @@ def http_words(lines: list[str]) -> list[str]:
         # named it); the latest piece is each id's highest `piece`
         out[-1] = _LATEST.sub(r"each \1's latest piece is its highest piece", out[-1])
         out[-1] = http_stay_words(out[-1])  # a held stay's way off: the request field (stays32)
+        out[-1] = reworded(said, out[-1])  # its warning class kept (said_stays reads it)
     return out
 
 

@@ -11,21 +11,38 @@ from __future__ import annotations
 
 import polars as pl
 
-from trajlm.api_stays import HELD_AHEAD, OFF_SWITCH, held_at_stays, stay_lines
+from trajlm.api_stays import OFF_SWITCH, held_at_stays, stay_lines
 
 HTTP_OFF = '"hold_stays": false'  # the request field that gives the rollout
+
+
+class SaidLine(str):
+    """An answer's line that keeps the class of the Python warning it was (convert._warned), so
+    a line is told by its class, not its wording (leftover34: said_stays matched words)."""
+
+    category: type[Warning]
+
+    def __new__(cls, text: str, category: type[Warning]) -> SaidLine:
+        line = super().__new__(cls, text)
+        line.category = category
+        return line
+
+
+def reworded(old: str, new: str) -> str:
+    """``new``, the rewording of ``old`` for the answer, keeping ``old``'s warning class."""
+    return SaidLine(new, old.category) if isinstance(old, SaidLine) else new
 
 
 def said_stays(out: pl.DataFrame, history: pl.DataFrame, lines: list[str]
                ) -> tuple[pl.DataFrame, list[str]]:  # fmt: skip
     """``out`` (canonical rows of one request) with its stays held (again: positions and std_m
     as the model call held them; radii added since, the stay's own) and ``lines`` with the stay
-    lines (api_stays.stay_lines) where the call's own lines lack them."""
+    lines (api_stays.stay_lines) whose class the call's own lines lack."""
     out, ids = held_at_stays(out, history)
-    for line in stay_lines(out, history, ids, off=HTTP_OFF):  # fix33: the ahead line too
-        mark = HELD_AHEAD if HELD_AHEAD in line else " end in a stay ("
-        if not any(mark in said for said in lines):
-            lines = [*lines, line]
+    said = {getattr(line, "category", None) for line in lines}
+    for category, line in stay_lines(out, history, ids, off=HTTP_OFF):  # fix33: ahead too
+        if category not in said:
+            lines = [*lines, SaidLine(line, category)]
     return out, lines
 
 
@@ -34,4 +51,4 @@ def http_stay_words(line: str) -> str:
     return line.replace(OFF_SWITCH, HTTP_OFF)
 
 
-__all__ = ["HTTP_OFF", "http_stay_words", "said_stays"]
+__all__ = ["HTTP_OFF", "SaidLine", "http_stay_words", "reworded", "said_stays"]

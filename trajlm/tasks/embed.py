@@ -14,6 +14,7 @@ brute force, L2).
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -48,8 +49,10 @@ def segment_windows(df: pl.DataFrame, model: Any, max_len: int) -> tuple[dict, n
 def thin_points(df: pl.DataFrame, n_points: int) -> pl.DataFrame:
     """Keep at most ``n_points`` evenly spaced points (by index, first and last kept) of every
     trajectory; shorter trajectories are unchanged. ``df`` sorted by (traj_id, t)."""
-    if n_points < 2:
-        raise TrajlmInputError(f"n_points must be >= 2, got {n_points}", field="n_points")
+    if isinstance(n_points, bool) or not isinstance(n_points, Integral) or n_points < 2:
+        raise TrajlmInputError(
+            f"n_points must be an integer >= 2, got {n_points!r}", field="n_points"
+        )
     if len(df) == 0:
         return df
     ids = df["traj_id"]

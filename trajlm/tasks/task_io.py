@@ -92,19 +92,23 @@ def save_backbone(backbone: Any, mode: str, directory: str | Path, base: dict | 
 def load_backbone(directory: str | Path) -> Any:
     """The backbone written by ``save_backbone``: base + adapter (a PeftModel for LoRA), or the
     stored full copy."""
+    from trajlm._safety import reading
+    from trajlm.errors import MissingFileError, UserError
+
     d = Path(directory)
-    meta = json.loads((d / BACKBONE_JSON).read_text())
+    with reading(d / BACKBONE_JSON, "restore the task model's folder, or fit it again"):
+        meta = json.loads((d / BACKBONE_JSON).read_text())  # badin34: a cut file: a traceback
     if meta["base"] is None:  # stored here: the trained backbone, or LoRA's frozen base
         model = TrajectoryModel.from_pretrained(d / "backbone")
         return load_adapter(model, d / "adapter") if meta["mode"] == "lora" else model
     base = Path(meta["base"]["path"])
     if not (base / WEIGHTS_NAME).exists():
-        raise FileNotFoundError(
+        raise MissingFileError(  # one line under the CLI too (badin34: exit 1, a traceback)
             f"{d / BACKBONE_JSON}: its base checkpoint {base} is gone; restore it (the task "
             "model stores only what fine-tuning changed)"
         )
     if sha256_of(base / WEIGHTS_NAME) != meta["base"]["sha256"]:
-        raise ValueError(
+        raise UserError(
             f"{d / BACKBONE_JSON}: the base checkpoint {base} changed since this task model was "
             "saved (sha256 differs); restore the original base or fit the task model again"
         )

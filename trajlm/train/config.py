@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from trajlm._config import check_choice
 from trajlm.train.objectives import ObjectiveMix
 
+MAX_BATCH = 1 << 20  # windows per micro-batch: far above any batch that fits a GPU
+
 
 @dataclass
 class TrainConfig:
@@ -106,6 +108,9 @@ class TrainConfig:
                      "shuffle_buffer"):  # fmt: skip
             need(getattr(self, name) >= 0, f"{name} must be >= 0, got {getattr(self, name)}")
         need(self.max_len >= 2, f"max_len must be >= 2 (points per window), got {self.max_len}")
+        # badin34: the loader lists batch_size slots before it fills one (1e9: 8 GB, then OOM)
+        need(self.batch_size <= MAX_BATCH, f"batch_size must be <= {MAX_BATCH:,} windows per "
+             f"step, got {self.batch_size:,}")  # fmt: skip
         need(self.stride is None or self.stride >= 1, f"stride must be >= 1, got {self.stride}")
         need(math.isfinite(self.lr) and self.lr > 0, f"lr must be > 0 and finite, got {self.lr}")
         need(

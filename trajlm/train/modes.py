@@ -83,8 +83,11 @@ def apply_mode(
 def _selective(model: nn.Module, n_last: int, train_modules: Sequence[str] | None) -> nn.Module:
     if train_modules is None:
         n_layers = len(model.blocks)
-        if not 0 <= n_last <= n_layers:
-            raise ValueError(f"n_last must be in [0, {n_layers}], got {n_last}")
+        if not 0 <= n_last <= n_layers:  # badin34: was a ValueError traceback under the CLI
+            from trajlm.errors import TrajlmInputError
+
+            raise TrajlmInputError(f"n_last (--n-last) must be in [0, {n_layers}]: the model has "
+                                   f"{n_layers} block(s), got {n_last}", field="n_last")  # fmt: skip
         train_modules = [f"blocks.{i}." for i in range(n_layers - n_last, n_layers)]
         train_modules += [f"{m}." for m in HEAD_MODULES]
     prefixes = tuple(m if m.endswith(".") else m + "." for m in train_modules)
@@ -162,7 +165,10 @@ def load_adapter(model: nn.Module, directory: str | Path, is_trainable: bool = F
             raise ValueError(f"{d}: adapter parameters do not fit the model ({bad[:5]})")
         model.load_state_dict(sd, strict=False)
         return model
-    raise FileNotFoundError(f"{d}: no adapter_config.json or selective.safetensors")
+    from trajlm.errors import MissingFileError  # a user error: one line under the CLI (badin34)
+
+    raise MissingFileError(f"{d}: no adapter_config.json or selective.safetensors (the task "
+                           "model's adapter is gone: restore the folder, or fit it again)")  # fmt: skip
 
 
 def merge_adapter(model: nn.Module) -> nn.Module:

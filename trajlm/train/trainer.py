@@ -42,6 +42,7 @@ from typing import Any
 import torch
 
 from trajlm._safety import UserError, drop_failed_marker, remove_owned, write_marker
+from trajlm.errors import TrajlmInputError
 from trajlm.model import ModelConfig
 from trajlm.train.build import build_model, check_model_fits, default_objective, objective_mix
 from trajlm.train.checkpoint import clean_stale_tmp
@@ -76,9 +77,12 @@ def _dist_info() -> tuple[int, int, int]:
 def _device(cfg: TrainConfig, local_rank: int) -> torch.device:
     if cfg.device == "cpu" or (cfg.device == "auto" and not torch.cuda.is_available()):
         return torch.device("cpu")
-    if cfg.device.startswith("cuda:"):
-        return torch.device(cfg.device)
-    return torch.device("cuda", local_rank)
+    index = int(cfg.device.split(":")[1]) if cfg.device.startswith("cuda:") else local_rank
+    if not torch.cuda.is_available() or index >= torch.cuda.device_count():  # badin34: assert
+        seen = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        raise TrajlmInputError(f"device {cfg.device!r} (--device, train.device): torch sees "
+                               f"{seen} CUDA GPU(s) here; use --device cpu or auto", field="device")  # fmt: skip
+    return torch.device("cuda", index)
 
 
 class Trainer(BatchFeed, RunDirectory, ValidationScores, RunSummary):
@@ -262,6 +266,16 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores, RunSummary):
         if self.run is not None:
             self.run.mkdir(parents=True, exist_ok=True)
         resumed = self.resume() if resume else False
+        weights = [p for p in (self.run / "model.safetensors", self.run / "best" / "model.safetensors")
+                   if p.exists()] if self.run is not None else []  # fmt: skip
+        if resume and not resumed and weights:  # badin34: it trained again from step 0 over them
+            raise TrajlmInputError(
+                f"{self.run} holds a trained run's weights ({weights[0].relative_to(self.run)}) "
+                "but no trainer_state/ to continue from (deleted, or the run was copied without "
+                "it), so --resume cannot go on from it",
+                hint="--overwrite starts that run again (its weights are replaced), or train into "
+                "another --out",
+            )
         if resume and not resumed:
             warnings.warn(f"{self.run}: no checkpoint saved yet, so training starts at step 0 "
                           f"(one is written every {self.cfg.save_every} steps and on Ctrl-C)",

@@ -30,6 +30,7 @@ from trajlm.data.readers._lines import expand_paths, header_names, rglob_follow,
 from trajlm.data.readers._partitions import read_by_partition, store_points
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers._sources import byte_copies
+from trajlm.data.readers._times import exact_seconds
 from trajlm.data.readers.ais import iter_ais
 from trajlm.data.readers.aivdm import iter_aivdm
 from trajlm.data.readers.archives import (
@@ -349,11 +350,16 @@ def read(
     chunk_rows: int = 500_000,
     limits: ReadLimits | None = None,
     keep_copies: bool = False,
+    exact_times: bool = False,
 ) -> tuple[pl.DataFrame, DropReport]:
     """Read whole files into one canonical table sorted by (traj_id, t), plus the DropReport
-    (keep_copies: as iter_read)."""
+    (keep_copies: as iter_read). exact_times: `t` as float seconds where a fix has a fraction of
+    a second (ADS-B traces' `4.56`, GPX's `.250Z`), for a model call that puts the fractions back
+    on its answers (leftover34); a store keeps whole seconds (the default)."""
     ctx, chunks = _open(paths, format, on_error, columns, chunk_rows, limits, keep_copies)
+    ctx.exact_times = exact_times  # read lazily: set before the first chunk is read
     parts = [c for c in chunks if len(c)]
     if not parts:
         return empty_table(), ctx.report
-    return conform(pl.concat(parts, how="diagonal_relaxed")), ctx.report
+    df = conform(pl.concat(parts, how="diagonal_relaxed"))
+    return (exact_seconds(df) if exact_times else df), ctx.report

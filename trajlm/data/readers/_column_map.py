@@ -80,6 +80,9 @@ class ColumnMap:
     # the read has (fix33b: an `accuracy` column from day 16 on): the files without one read
     # it as empty, said once, not refused (readers._table_columns.dropped_extras).
     later_extras: tuple[str, ...] = ()
+    # A column the id is numbered again inside (heldout34: a survey's `persid` 1, 2, 3 in every
+    # `hhid`): the trajectory id is "<traj_parent>/<traj_id>". Set by detection (CSV), said.
+    traj_parent: str | None = None
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""

@@ -139,6 +139,9 @@ class Ctx:
     keep_copies: bool = False
     said: set = field(default_factory=set)  # lines said once a read (_sensors: accuracy text)
     zone_column: str | None = None  # ColumnMap.t_zone: its own hint (_times.unread_zone_hint)
+    # Keep each fix's exact milliseconds beside whole-second `t` (read(exact_times=True): a model
+    # call given a path puts the fractions back on its answers, as it does for a frame; leftover34)
+    exact_times: bool = False
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -164,16 +167,28 @@ def _ambiguous_zone_word(value: str) -> str | None:
     (heldout29 reads the words that name one zone, `_zone_suffix`), or None."""
     import re
 
+    from trajlm.data.readers._java_dates import JAVA_DATE
+    from trajlm.data.readers._zone_suffix import meanings_s
     from trajlm.data.zone_names import AMBIGUOUS
 
     m = re.search(r"\s\(?([A-Za-z]{2,5})\)?$", value.strip())
-    word = m.group(1).upper() if m else None
+    java = re.match(JAVA_DATE, value.strip())  # `Mon Mar 02 07:40:02 CST 2026` (heldout33)
+    word = (java.group(5) if java and java.group(5) else m.group(1) if m else "").upper()
     if word not in AMBIGUOUS:
         return None
+    hours = ", ".join(f"{s / 3600:g}" for s in meanings_s(word))
     return (
-        f"{word} names several zones ({AMBIGUOUS[word]}); write the offset in the time "
-        "(+08:00), or take the word off and give --utc-offset HOURS or --tz NAME"
+        f"{word} names several zones ({AMBIGUOUS[word]}); say which: --tz NAME (a zone that "
+        f"writes {word} itself, e.g. {_EXAMPLE_ZONE.get(word, 'Asia/Kolkata')}) or --utc-offset "
+        f"HOURS ({hours}) reads the word as that zone (Python: ColumnMap(tz=...)), or write the "
+        "offset in the time (+08:00)"
     )
+
+
+# a zone that writes each ambiguous word, for the refusal's example
+_EXAMPLE_ZONE = {"IST": "Asia/Kolkata", "CST": "America/Chicago", "BST": "Europe/London",
+                 "AST": "America/Halifax", "GST": "Asia/Dubai", "SST": "Pacific/Pago_Pago",
+                 "ECT": "America/Guayaquil"}  # fmt: skip
 
 
 def _ms_hint(df: pl.DataFrame, value: float) -> str:
@@ -208,7 +223,8 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
     exactly (0, 0) are dropped and counted as `null_island` in both modes (a missing-fix marker).
     """
     out = _check_rows(df, ctx, fields)
-    return drop_sub_second(out, ctx.report).drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
+    out = drop_sub_second(out, ctx.report, keep_exact=ctx.exact_times)
+    return out.drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
 
 
 def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl.DataFrame:

@@ -20,6 +20,21 @@ JS_DATE = (r"^(?:[A-Za-z]{3},?\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2
             r"(?:GMT|UTC)([+-]\d\d:?\d\d)?(?:\s+\(.*\))?$")  # fmt: skip
 
 
+def with_resolved_words(s: pl.Expr, words: dict[str, int]) -> pl.Expr:
+    """Java Date text whose zone word is one of `words` (an ambiguous word --tz / --utc-offset
+    resolved: _zone_suffix.resolved_words) with that offset written as `GMT+05:30` instead."""
+    word = s.str.extract(JAVA_DATE, 5).str.to_uppercase()
+    for w, secs in words.items():
+        sign, mins = ("-" if secs < 0 else "+"), abs(secs) // 60
+        gmt = f"GMT{sign}{mins // 60:02d}:{mins % 60:02d}"
+        s = (
+            pl.when(word == w)
+            .then(s.str.replace(r"\s[A-Za-z]{2,5}(\s+\d{4})$", f" {gmt}$1"))
+            .otherwise(s)
+        )
+    return s
+
+
 def java_js_offsets(s: pl.Expr) -> pl.Expr:
     """The UTC offset (`+01:00`) Java / JavaScript Date text `s` names: after GMT / UTC (none:
     +00:00) or a zone word of _zone_suffix's table (`CET`, `PDT`); null for other text and for

@@ -126,6 +126,57 @@ def pair_order(raw: pl.DataFrame, column: str, path: Path | None = None) -> tupl
     )
 
 
+# PostGIS' text output of a geometry (`psql \\copy ... CSV`, `COPY TO`): hex (E)WKB, as frames
+# read it (coerce_shapes._is_hex_wkb; heldout34: a CSV's `geom` of `0101000020E6100000...` was
+# "latitude is missing or not a number" where the same column in a frame was read)
+_HEX_WKB = r"^0[01](?:[0-9A-Fa-f]{2}){20,}$"
+
+
+def hex_points_as_wkt(raw: pl.DataFrame, column: str, crs: str, path: Path) -> pl.DataFrame:
+    """`raw` with a point column of hex WKB / EWKB points written as WKT `POINT (x y)` text (the
+    usual splitting reads it); unchanged where no value is hex WKB. An EWKB SRID other than
+    4326 with the read's CRS left at WGS84 is refused in one line naming it (the numbers are
+    no degrees), as a value that is not a point is."""
+    text = pl.col(column).cast(pl.Utf8).str.strip_chars()
+    hexed = raw.select(text.str.contains(_HEX_WKB).fill_null(False)).to_series()
+    if not hexed.any():
+        return raw
+    import shapely
+    from shapely.errors import GEOSException
+
+    from trajlm.data.geo import is_wgs84
+
+    values = raw[column].cast(pl.Utf8).str.strip_chars()
+    at = hexed.arg_true().to_numpy()
+    try:
+        geoms = shapely.from_wkb(values.gather(at).to_numpy())
+    except (GEOSException, ValueError) as e:
+        raise TrajlmInputError(
+            f"column {column!r} holds hex text that is no WKB point ({e})", path=path, field=column
+        ) from None
+    kinds = shapely.get_type_id(geoms)
+    srids = shapely.get_srid(geoms)
+    if bad := [int(i) for i in at[kinds != 0][:1]]:
+        raise TrajlmInputError(
+            f"column {column!r} holds a {geoms[kinds != 0][0].geom_type} (value "
+            f"{values[bad[0]][:40]!r}), not one point a row",
+            path=path, field=column,
+            hint="export the points: SELECT ST_AsText(geom) or ST_Y(geom) AS lat, ST_X(geom) AS lon",
+        )  # fmt: skip
+    other = sorted({int(v) for v in srids} - {0, 4326})
+    if other and is_wgs84(crs):
+        raise TrajlmInputError(
+            f"column {column!r} holds EWKB points with SRID {other[0]}, not degrees (SRID 4326)",
+            path=path, field=column,
+            hint=f"--crs EPSG:{other[0]} (Python: ColumnMap(crs='EPSG:{other[0]}')), or export "
+            "ST_Transform(geom, 4326)",
+        )  # fmt: skip
+    x, y = shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist()
+    wkt = pl.Series([f"POINT ({a!r} {b!r})" for a, b in zip(x, y, strict=True)], dtype=pl.Utf8)
+    full = values.scatter(at, wkt)
+    return raw.with_columns(full.alias(column))
+
+
 def point_exprs(raw: pl.DataFrame, column: str, cm: ColumnMap, path: Path) -> list[pl.Expr]:
     """The expressions splitting a point column, in the order its first chunk's values read
     (`pair_order`); the other order than its name's is said once (session 28)."""

@@ -11,10 +11,10 @@ import re
 import polars as pl
 
 from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, common_era  # noqa: F401
-from trajlm.data.readers._java_dates import java_js_dates
+from trajlm.data.readers._java_dates import java_js_dates, with_resolved_words
 from trajlm.data.readers._month_names import english_months
 from trajlm.data.readers._solar_hijri import JALALI, gregorian_dates
-from trajlm.data.readers._zone_suffix import suffix_offset, without_suffix
+from trajlm.data.readers._zone_suffix import resolved_words, suffix_offset, without_suffix
 from trajlm.data.schema import DropReport
 
 # An AVL / SCADA date-time written as 14 digits, yyyymmddHHMMSS (`20260912221503`; heldout29's
@@ -71,9 +71,13 @@ def parse_time(
             out = _parse_text(frame, "_s", time_format, utc_offset_s, unit=unit, tz=tz,
                               ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip
             return out.cast(pl.Int64).alias(values.name)
-        # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset
+        # `03/08/2026 01:50 AKST` (heldout29): the abbreviation's offset; `CST` where --tz /
+        # --utc-offset says which zone it is (leftover34, _zone_suffix.resolved_words)
+        words = resolved_words(tz, utc_offset_s)
+        if words:
+            frame = frame.with_columns(_s=with_resolved_words(pl.col("_s"), words))
         frame = frame.with_columns(
-            _off=suffix_offset(pl.col("_s")), _bare=without_suffix(pl.col("_s"))
+            _off=suffix_offset(pl.col("_s"), words), _bare=without_suffix(pl.col("_s"), words)
         )
         local = _parse_text(frame, "_bare", time_format, utc_offset_s, unit=unit, tz=tz,
                             ambiguous=ambiguous)  # fmt: skip
@@ -291,6 +295,7 @@ DAY_MONTH = ("dmy", "mdy")
 # Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
+EXACT_MS = "_t_exact_ms"  # the exact milliseconds kept past the row check (read(exact_times=))
 TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel", "dmy", "mdy", "jalali")
 EXCEL_EPOCH_DAY = 25_569  # 1970-01-01 as an Excel serial date (days since 1899-12-30)
 EPOCH_DIVISORS = {"unix_ms": 1000, "unix_us": 1_000_000, "unix_ns": 1_000_000_000}  # per second
@@ -306,12 +311,13 @@ def exact_time(t_ms: pl.Expr) -> list[pl.Expr]:
     return [(t_ms // 1000).alias("t"), t_ms.alias(T_MS)]
 
 
-def drop_sub_second(df: pl.DataFrame, report: DropReport) -> pl.DataFrame:
+def drop_sub_second(df: pl.DataFrame, report: DropReport, keep_exact: bool = False) -> pl.DataFrame:
     """Canonical t is whole seconds: of the fixes of one trajectory that fall in one second but
     differ below it (1-10 Hz loggers, epoch milliseconds), keep the earliest and drop the others
     as `sub_second_fix` (both modes; a repair of the resolution, not an error). Exact repeats of
     the kept fix stay for cleaning's `duplicate_timestamp`. Works within a chunk: a second split
-    across two chunks of one trajectory leaves its later fixes to `duplicate_timestamp`."""
+    across two chunks of one trajectory leaves its later fixes to `duplicate_timestamp`.
+    keep_exact: the kept fixes' exact milliseconds stay, as column EXACT_MS (exact_seconds)."""
     if T_MS not in df.columns:
         return df
     later = (pl.col(T_MS) != pl.col(T_MS).min().over("traj_id", "t")).fill_null(False)
@@ -319,7 +325,21 @@ def drop_sub_second(df: pl.DataFrame, report: DropReport) -> pl.DataFrame:
     if n:
         report.drop("sub_second_fix", n)
         df = df.filter(~later)
-    return df.drop(T_MS)
+    return df.rename({T_MS: EXACT_MS}) if keep_exact else df.drop(T_MS)
+
+
+def exact_seconds(df: pl.DataFrame) -> pl.DataFrame:
+    """`df` with `t` as float Unix seconds from its EXACT_MS column where any fix has a fraction
+    of a second (the frame route's form: coerce records the fractions and the answers carry
+    them); whole-second times stay Int64, bit for bit. EXACT_MS is dropped either way."""
+    if EXACT_MS not in df.columns:
+        return df
+    ms = pl.col(EXACT_MS)
+    if not df.select(((ms % 1000) != 0).fill_null(False).any()).item():
+        return df.drop(EXACT_MS)
+    return df.with_columns(pl.coalesce(ms / 1000, pl.col("t").cast(pl.Float64)).alias("t")).drop(
+        EXACT_MS
+    )
 
 
 def parse_time_parts(

@@ -33,6 +33,7 @@ from xml.etree.ElementTree import iterparse
 from trajlm.data.column_names import find_columns
 from trajlm.data.readers._file_io import LineMap, head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length, ragged_ids
+from trajlm.data.readers.stata import is_stata, stata_as_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -41,7 +42,7 @@ NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
 
 
 def data_file_kind(path: Path) -> str | None:
-    """ "sqlite" | "netcdf" | "ods" when `path` is such a file, else None."""
+    """ "sqlite" | "netcdf" | "ods" | "stata" when `path` is such a file, else None."""
     if not path.is_file() or path.suffix.lower() == ".gpkg":
         return None
     start, suffix = head(path, 16), path.suffix.lower()
@@ -53,6 +54,8 @@ def data_file_kind(path: Path) -> str | None:
         return "netcdf"
     if suffix == ".ods":
         return "ods"
+    if is_stata(path):
+        return "stata"
     return None
 
 
@@ -70,6 +73,33 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def unprefixed(cols: list[str]) -> tuple[list[str], str]:
+    """(`cols` without the prefix every one of them shares, the prefix; `cols` and "" where
+    they share none of 2+ letters): an app's table whose columns all start with the table's own
+    word, glued on (heldout34: OruxMaps' `trackpoints` holds `trkptlat`, `trkptlon`,
+    `trkpttime`, `trkptseg`: "no table of latitudes and longitudes"). Columns starting with `_`
+    (Android's `_id`) are not asked; every name must keep 2+ characters."""
+    import os
+
+    asked = [c for c in cols if not c.startswith("_")]
+    if len(asked) < 3:
+        return cols, ""
+    pre = os.path.commonprefix([c.lower() for c in asked])
+    if len(pre) < 2 or any(len(c) - len(pre) < 2 for c in asked):
+        return cols, ""
+    return [c if c.startswith("_") else c[len(pre) :] for c in cols], asked[0][: len(pre)]
+
+
+def _rowid_alias(info: list[tuple]) -> int | None:
+    """The position of a table's `INTEGER PRIMARY KEY` column (SQLite's rowid: Android's `_id`,
+    numbered 1, 2, 3 as rows are inserted), else None: a row key, not data. heldout34: OruxMaps'
+    `trackpoints._id` was guessed as the trajectory id and the read refused."""
+    pk = [r for r in info if r[5]]
+    if len(pk) == 1 and str(pk[0][2]).upper() == "INTEGER":
+        return int(pk[0][0])
+    return None
+
+
 def sqlite_as_csv(path: Path, out: Path) -> list[str]:
     """The position table of an SQLite database as a CSV at `out`; each CSV line's row of the
     table (`table 'fixes' row 7`, for errors: device_logs.Where)."""
@@ -80,9 +110,15 @@ def sqlite_as_csv(path: Path, out: Path) -> list[str]:
         raise TrajlmInputError(f"an SQLite database that does not open ({e})", path=path) from None
     try:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        fits = []
+        fits, said, keys = [], {}, {}
         for name in tables:
-            cols = [r[1] for r in db.execute(f"PRAGMA table_info({_quoted(name)})")]
+            info = list(db.execute(f"PRAGMA table_info({_quoted(name)})"))
+            cols = [r[1] for r in info]
+            keys[name] = _rowid_alias(info)
+            if not (find_columns("lat", cols) and find_columns("lon", cols)):
+                cols, pre = unprefixed(cols)  # `trkptlat`, `trkptlon`: `lat`, `lon`
+                if pre and find_columns("lat", cols) and find_columns("lon", cols):
+                    said[name] = pre
             if find_columns("lat", cols) and find_columns("lon", cols):
                 n = db.execute(f"SELECT COUNT(*) FROM {_quoted(name)}").fetchone()[0]
                 fits.append((n, name, cols))
@@ -100,7 +136,15 @@ def sqlite_as_csv(path: Path, out: Path) -> list[str]:
                 f"{path.name}: read table '{name}' ({n:,} rows), the largest of "
                 f"{len(fits)} with positions ({', '.join(f[1] for f in fits)})"
             )
+        if name in said:
+            warn_at_caller(
+                f"{path.name}: table '{name}' read without the prefix its columns share "
+                f"('{said[name]}': {', '.join(cols[:6])})"
+            )
         rows = db.execute(f"SELECT * FROM {_quoted(name)}")
+        if (key := keys[name]) is not None:  # the rowid alias: a row key, never a trip id
+            cols = cols[:key] + cols[key + 1 :]
+            rows = (r[:key] + r[key + 1 :] for r in rows)
         write_csv(out, cols, ([_cell(v) for v in r] for r in rows))
         return [f"table {name!r} columns"] + [f"table {name!r} row {k}" for k in range(1, n + 1)]
     except sqlite3.Error as e:
@@ -385,4 +429,6 @@ def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]], list[int]]]:
 def data_file_as_csv(kind: str, path: Path, out: Path) -> list[str] | dict[Path, list[str]]:
     """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`; where its lines
     come from (an .ods: for each sheet's CSV)."""
-    return {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv}[kind](path, out)
+    convert = {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv,
+               "stata": stata_as_csv}  # fmt: skip
+    return convert[kind](path, out)

@@ -91,6 +91,7 @@ from trajlm.data.readers.layouts import (
     epoch_unit_column,
     lone_local_time,
     matching_preset,
+    nested_id,
     offset_column_for,
     row_key_fallback,
     several_tracks,
@@ -319,6 +320,17 @@ def resolve_columns(
         if ids := several_tracks(
             first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt
         ):
+            if nested := nested_id(first, ids, have, guessed.get("t", cm.t), used):
+                p, c = nested  # `persid` 1, 2, 3 in every `hhid`: the mover is the pair
+                warnings.warn(
+                    f"{first.name}: {c!r} numbers the movers again inside each {p!r} (its "
+                    f"values recur under other {p!r} values): each ({p}, {c}) pair read as "
+                    f"one trajectory, '<{p}>/<{c}>' (--traj-col {c!r} alone would read "
+                    "several movers as one)",
+                    stacklevel=2,
+                )
+                guessed["traj_id"], guessed["traj_parent"] = c, p
+        if "traj_id" not in guessed and ids:
             raise TrajlmInputError(
                 "no column is recognised as the trajectory id, and the times go back in file "
                 "order: the file holds several trajectories, which would be read as one; "
@@ -329,7 +341,8 @@ def resolve_columns(
                 hint=f"name the id column: --traj-col {ids[0]!r} (Python: "
                 f"ColumnMap(traj_id={ids[0]!r}))",
             )
-        guessed["traj_id"] = NO_ID_COLUMN  # one track per file (GPSLogger, DJI Airdata)
+        if "traj_id" not in guessed:
+            guessed["traj_id"] = NO_ID_COLUMN  # one track per file (GPSLogger, DJI Airdata)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = _geometry(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)

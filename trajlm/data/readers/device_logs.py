@@ -30,15 +30,9 @@ from xml.etree.ElementTree import iterparse
 from trajlm.data.readers._file_io import head as _head
 from trajlm.data.readers._file_io import write_csv
 from trajlm.data.readers.binary_logs import is_ubx, is_wln, ubx_as_csv, wln_as_csv
+from trajlm.data.readers.czml import czml_as_csv, is_czml
 from trajlm.data.readers.data_files import data_file_as_csv, data_file_kind, pad_to_header
-from trajlm.data.readers.flight_logs import (
-    acmi_as_csv,
-    czml_as_csv,
-    is_acmi,
-    is_czml,
-    is_tlog,
-    tlog_as_csv,
-)
+from trajlm.data.readers.flight_logs import acmi_as_csv, is_acmi, is_tlog, tlog_as_csv
 from trajlm.data.readers.gpsd_json import gpsd_as_csv, is_gpsd_json
 from trajlm.data.readers.lorawan import is_lorawan, lorawan_as_csv
 from trajlm.data.schema import TrajlmInputError
@@ -62,7 +56,7 @@ def log_files(path: Path) -> tuple[str, list[Path]] | None:
     "sqlite" | "netcdf" | "ods", the files) when `path` is such a file or a folder holding such
     files (and no other track file that trajlm reads is needed: the converter takes only those);
     None otherwise. (UBX / WLN: binary_logs.py; SQLite / NetCDF 3 / ODS: data_files.py,
-    heldout32; MAVLink .tlog, Tacview .acmi, CZML: flight_logs.py, heldout33.)"""
+    heldout32; MAVLink .tlog, Tacview .acmi: flight_logs.py; CZML: czml.py, heldout33.)"""
     if (
         path.is_file()
         and path.suffix.lower() in (".xls", ".xml")

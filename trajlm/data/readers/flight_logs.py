@@ -1,4 +1,4 @@
-"""Three flight telemetry files written as CSV before the read (`spreadsheet.sheets_as_csv`
+"""Flight telemetry files written as CSV before the read (`spreadsheet.sheets_as_csv`
 through `device_logs.log_files`), each refused with no way on before heldout33 (docs/data.md
 "Session 33 (heldout33)"):
 
@@ -13,16 +13,12 @@ through `device_logs.log_files`), each refused with no way on before heldout33 (
   `ReferenceTime`, object lines `id,T=lon|lat|alt|...` whose lon / lat are OFFSETS from
   `ReferenceLongitude` / `ReferenceLatitude` and whose empty fields keep the last value; one
   mover per object (`object_id`, `name` from Pilot / Name), `-id` ends it.
-- **CZML** (`.czml`, Cesium): each packet's `position.cartographicDegrees` samples [time, lon,
-  lat, height, ...] (LONGITUDE first; times as seconds after `position.epoch` or ISO dates);
-  `cartographicRadians` converted; a packet of one fixed position is a point, not a mover
-  (counted as a trajectory under 2 points).
+- **CZML** (`.czml`, Cesium): czml.py (moved out by leftover34, which reads its ECEF positions).
 """
 
 from __future__ import annotations
 
 import io
-import json
 import math
 import struct
 import warnings
@@ -249,7 +245,7 @@ def acmi_as_csv(path: Path, out: Path) -> list[int]:
         values = dict(p.split("=", 1) for p in props if "=" in p)
         if oid == "0":
             if "ReferenceTime" in values:
-                ref_t = _iso(path, at, values["ReferenceTime"])
+                ref_t = iso_datetime(path, at, values["ReferenceTime"])
             ref_lon = float(values.get("ReferenceLongitude", ref_lon))
             ref_lat = float(values.get("ReferenceLatitude", ref_lat))
             continue
@@ -294,7 +290,9 @@ def acmi_as_csv(path: Path, out: Path) -> list[int]:
     return where
 
 
-def _iso(path: Path, line: int | None, text: str) -> datetime:
+def iso_datetime(path: Path, line: int | None, text: str) -> datetime:
+    """An ISO 8601 date-time (UTC where it names no zone); one line naming `path` / `line` if not
+    one (Tacview's ReferenceTime, CZML's epochs and sample times)."""
     try:
         t = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -302,85 +300,3 @@ def _iso(path: Path, line: int | None, text: str) -> datetime:
             f"time {text!r} is not an ISO 8601 date-time", path=path, line=line
         ) from None
     return t if t.tzinfo else t.replace(tzinfo=UTC)
-
-
-# -- CZML ------------------------------------------------------------------------------------
-
-
-def is_czml(path: Path) -> bool:
-    """A `.czml` file, or a JSON array whose first packet is CZML's `document` packet."""
-    if not path.is_file():
-        return False
-    if path.suffix.lower() == ".czml":
-        return True
-    start = head(path, 512).decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
-    return start.startswith("[") and '"id"' in start and '"document"' in start[:200]
-
-
-def czml_as_csv(path: Path, out: Path) -> list[str]:
-    """Each CZML packet's position samples as `time,object_id,name,lat,lon,height_m` rows at
-    `out`; each CSV line's packet and sample (`packet 'drone-1' sample 3`, for errors)."""
-    try:
-        packets = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise TrajlmInputError(f"a CZML file that is not valid JSON ({e})", path=path) from None
-    if isinstance(packets, dict):
-        packets = [packets]
-    rows: list[list[object]] = []
-    where, other = ["header"], []
-    for packet in packets if isinstance(packets, list) else []:
-        pos = packet.get("position") if isinstance(packet, dict) else None
-        if not isinstance(pos, dict):
-            continue
-        pid = str(packet.get("id", ""))
-        name = packet.get("name", "")
-        key = "cartographicDegrees" if "cartographicDegrees" in pos else "cartographicRadians"
-        values = pos.get(key)
-        if not isinstance(values, list) or not values:
-            if any(k in pos for k in ("cartesian", "cartographicRadians", "cartographicDegrees")):
-                other.append(pid)  # ECEF metres (or an empty list): not read, said below
-            continue
-        scale = 1.0 if key == "cartographicDegrees" else 180 / math.pi
-        if len(values) == 3:  # one fixed position (a station): a point, no time
-            continue
-        if len(values) % 4:
-            raise TrajlmInputError(
-                f"CZML packet {pid!r}: {key} holds {len(values)} values, not [time, lon, lat, "
-                "height] groups of 4",
-                path=path,
-            )
-        epoch = _iso(path, None, pos["epoch"]) if pos.get("epoch") else None
-        for j in range(0, len(values), 4):
-            when, lon, lat, h = values[j : j + 4]
-            if not all(isinstance(v, int | float) for v in (lon, lat)):  # was a TypeError
-                raise TrajlmInputError(
-                    f"CZML packet {pid!r} sample {j // 4 + 1}: {key} holds {lon!r}, {lat!r} "
-                    "where numbers (lon, lat) belong",
-                    path=path,
-                )
-            if isinstance(when, str):
-                t = _iso(path, None, when)
-            elif epoch is None:
-                raise TrajlmInputError(
-                    f"CZML packet {pid!r}: sample times in seconds without position.epoch",
-                    path=path,
-                )
-            else:
-                t = epoch + timedelta(seconds=float(when))
-            rows.append([t.isoformat(timespec="milliseconds").replace("+00:00", "Z"), pid, name,
-                         lat * scale, lon * scale, h])  # fmt: skip
-            where.append(f"packet {pid!r} sample {j // 4 + 1}")
-    if not rows:
-        raise TrajlmInputError(
-            "a CZML file with no packet holding time-tagged cartographicDegrees samples",
-            path=path,
-            hint="positions as cartesian (ECEF) are not read: write cartographicDegrees",
-        )
-    if other:
-        warnings.warn(
-            f"{path.name}: {len(other)} packet(s) with positions as cartesian (ECEF) metres "
-            f"left out (e.g. {other[0]!r}): write cartographicDegrees",
-            stacklevel=2,
-        )
-    write_csv(out, ["time", "object_id", "name", "lat", "lon", "height_m"], rows)
-    return where

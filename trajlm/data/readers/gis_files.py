@@ -102,7 +102,9 @@ def _layers(path: Path) -> list[tuple[str, str]]:
     import pyogrio
 
     try:
-        return [(str(n), str(g)) for n, g in pyogrio.list_layers(_source(path))]
+        with warnings.catch_warnings():  # "Measured (M) geometry types are not supported":
+            warnings.simplefilter("ignore")  # M lines are read from the file (_gis_lines.py)
+            return [(str(n), str(g)) for n, g in pyogrio.list_layers(_source(path))]
     except Exception as e:  # GDAL errors of a damaged or foreign file
         raise TrajlmInputError(f"not a readable GIS file ({str(e)[:200]})", path=path) from None
 
@@ -238,6 +240,11 @@ def _to_wgs84(df: Any, path: Path, say: bool = True) -> Any:
 def _frames(path: Path, layer: str | None = None) -> Any:
     """The point layer of `path` as pandas frames (one per batch) with `lat` / `lon` (WGS 84)
     and its fields; the fields kept and the time fields are those of the first batch."""
+    from trajlm.data.readers._gis_lines import line_layer, line_points
+
+    if (lines := line_layer(path, _layers(path), layer)) is not None:  # no point layer
+        yield line_points(path, _source(path), lines)  # LineString M, 2-vertex steps
+        return
     plan: dict[str, Any] = {}
     for k, df in enumerate(_batches(path, layer)):
         yield _frame(df, path, plan, first=k == 0)

@@ -255,6 +255,61 @@ def several_tracks(
     return out or blocks
 
 
+def _runs(s: Any) -> int:
+    """The runs of one value in a column (a polars Series), in row order."""
+    return int((s != s.shift(1)).fill_null(True).sum())
+
+
+def nested_id(
+    path: Path, ids: list[str], have: list[str], tcol: str, used: set[str]
+) -> tuple[str, str] | None:
+    """(parent, id) where `several_tracks`' first column `ids[0]` gives one value to several
+    movers, numbered again inside another column (heldout34: a travel survey's `persid` 1, 2, 3
+    inside every `hhid`; `--traj-col persid`, as the refusal advised, read every household's
+    person 1 as one mover jumping across the city): its values recur in separate runs of rows,
+    and with a parent column (not a time / position column; each of its values one block of
+    rows) each (parent, id) pair is one run whose times keep in order. None otherwise. CSV
+    files (the sampled rows)."""
+    import polars as pl
+
+    from trajlm.data.readers._times import parse_time
+
+    if not ids or path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    c = ids[0]
+    try:
+        df = pl.read_csv(path, n_rows=ROW_KEY_SAMPLE, infer_schema=False, encoding="utf8-lossy",
+                         truncate_ragged_lines=True)  # fmt: skip
+    except Exception:  # the reader says what is wrong with the file
+        return None
+    if c not in df.columns or tcol not in df.columns:
+        return None
+    df = df.with_columns(_t=parse_time(pl.col(tcol), None, unit="ms"))
+    p = nested_parent(df, c, [p for p in have if p != tcol and p not in used], "_t")
+    return None if p is None else (p, c)
+
+
+def nested_parent(df: Any, c: str, parents: list[str], t: str) -> str | None:
+    """The column of `parents` that id column `c` of frame `df` is numbered again inside (see
+    `nested_id`; time column `t`, any type that orders), else None. Files and frames."""
+    import polars as pl
+
+    if c not in df.columns or _runs(df[c]) <= df[c].n_unique():
+        return None  # each value one run: not numbered again
+    for p in parents:
+        if p == c or p not in df.columns or df[p].null_count():
+            continue  # (callers leave time / position columns out: heldout24's AVL `lon`)
+        n = df[p].n_unique()
+        if not 2 <= n < len(df) // MIN_BLOCK_ROWS or n != _runs(df[p]):
+            continue  # a parent's values each one block of rows (households one after another)
+        pair = pl.concat_str(pl.col(p).cast(pl.Utf8), pl.col(c).cast(pl.Utf8), separator="\0")
+        one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()
+        ordered = df.group_by(p, c).agg((pl.col(t).diff().drop_nulls() >= 0).all().alias("ok"))
+        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():
+            return p
+    return None
+
+
 # Rows a value runs on average (or more) for a column to be read as the ids of blocks of rows:
 # a speed or a heading changes on most rows and also changes wherever the time goes back.
 MIN_BLOCK_ROWS = 5

@@ -27,7 +27,7 @@ from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
 from trajlm.data.readers.device_logs import as_csv, log_files, say_unread_beside_logs
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
-from trajlm.data.readers.gz import UNPACKED, has_packed, unpack, unpack_folder
+from trajlm.data.readers.gz import UNPACKED, has_packed, is_tar, unpack, unpack_folder, untar
 from trajlm.data.readers.html_table import html_table_as_csv, is_html_table
 from trajlm.data.readers.long_tables import (
     geohash_as_csv,
@@ -35,6 +35,7 @@ from trajlm.data.readers.long_tables import (
     is_long_table,
     long_table_as_csv,
 )
+from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -164,6 +165,18 @@ def _unpacked(p: Path, folder: bool, tmp: tempfile.TemporaryDirectory, n: int) -
     return got
 
 
+def _untarred(p: Path, tmp: tempfile.TemporaryDirectory, n: int) -> Path:
+    """A tar archive's files extracted into `tmp` (gz.untar), the folder returned; errors about
+    a member name it `dump.tgz!export/day/pings.csv line 7` (through `tmp.archives`)."""
+    try:
+        got = untar(p, Path(tmp.name) / f"{n}.untarred")
+    except BaseException:  # the folder removed now, not left to the garbage collector
+        tmp.cleanup()
+        raise
+    tmp.archives = {**getattr(tmp, "archives", {}), got: p}  # type: ignore[attr-defined]
+    return got
+
+
 def sheets_as_csv(
     paths: list[Path], format: str = "auto", layer: str | None = None
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
@@ -178,6 +191,9 @@ def sheets_as_csv(
     tmp, out = None, []
     for p in map(Path, paths):
         user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
+        if is_tar(p):  # a tar archive: the folder it unpacks to (gz.untar); errors `a.tgz!member`
+            tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
+            p = _untarred(p, tmp, len(out))
         folder = p.is_dir() and has_packed(p)  # a folder of them: mirrored, unpacked
         if (p.is_file() and p.suffix.lower() in UNPACKED) or folder:
             tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -237,6 +253,7 @@ def sheets_as_csv(
 # Text files written as a CSV before the read, in the order they are told apart; each converter
 # returns where each CSV line comes from in the file (archives.member_error names it).
 _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
+    "mf-csv": mf_csv_as_csv,  # OGC Moving Features CSV (mf_csv.py)
     "html-table": html_table_as_csv,  # a portal's HTML `.xls` (html_table.py)
     "aligned-text": aligned_table_as_csv,  # space-aligned columns (aligned_text.py)
     "geohash": geohash_as_csv,  # geohash cells' centres (long_tables.py)
@@ -248,7 +265,7 @@ _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "ardupilot": ardupilot_as_csv,  # DataFlash text (ardupilot.py)
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
 }
-_IS_TEXT = {"html-table": is_html_table, "aligned-text": is_aligned_table,
+_IS_TEXT = {"mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1}  # fmt: skip

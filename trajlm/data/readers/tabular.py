@@ -78,7 +78,7 @@ from trajlm.data.readers._lines import (
     split_fields,
 )
 from trajlm.data.readers._parquet_time import parquet_time
-from trajlm.data.readers._point_text import one_column, point_exprs
+from trajlm.data.readers._point_text import hex_points_as_wkt, one_column, point_exprs
 from trajlm.data.readers._reused_ids import split_reused_ids
 from trajlm.data.readers._row_zones import zoned_times
 from trajlm.data.readers._scaled_degrees import e7_degrees, scaled_whole
@@ -403,6 +403,9 @@ def _csv_file(
     for data, line0 in blocks:
         raw = split_fields(lines_frame([(file, data, line0)], ctx), names, cm.sep, ctx)
         raw = raw.with_columns(pl.lit(None, dtype=pl.Utf8).alias(c) for c in empty)
+        if cm.traj_parent:  # `persid` numbered again in each `hhid`: the pair (detect.py)
+            pair = pl.concat_str([pl.col(cm.traj_parent), pl.col(cm.traj_id)], separator="/")
+            raw = raw.with_columns(pair.alias(cm.traj_id))
         if cm.t_date:  # Date + Time in two columns: one text, parsed as one time
             raw = raw.with_columns(date_and_time(cm.t_date, cm.t).alias(cm.t))
         if cm.t_offset:  # each row's UTC offset in a column of its own
@@ -411,6 +414,8 @@ def _csv_file(
         t_ms, local = _time_expr(cm), _local_times(cm)
         if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
             raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
+        if point:  # PostGIS' hex EWKB points as WKT text (_point_text.py)
+            raw = hex_points_as_wkt(raw, point_col, cm.crs, path)
         if point and named_cm is not None:  # which of lat / lon the pairs write first
             point, named_cm = point_exprs(raw, point_col, named_cm, path), None
         raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
