@@ -80,3 +80,14 @@ def test_http_integer_options_keep_their_bounds(trajlm_small):
             whole.json()
             == c.post("/parked", json={"trajectories": fixes, "stop_minutes": 2.0}).json()
         )
+
+
+@pytest.mark.parametrize("device", ["cuda:x", "cuda:", "cuda:1x"])
+def test_train_device_cuda_takes_a_number(device):
+    """`[train] device = "cuda:x"` passed TrainConfig (any "cuda:" prefix) and ended in int()'s
+    ValueError inside Trainer._device (badin34's device check)."""
+    from trajlm.train.config import TrainConfig
+
+    with pytest.raises(ValueError, match="device must be one of"):
+        TrainConfig(device=device)
+    assert TrainConfig(device="cuda:0").device == "cuda:0"
