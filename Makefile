@@ -64,7 +64,9 @@ bench: setup
 
 # the pretraining corpus (every shared data set present) + the pretrained checkpoint in
 # runs/pretrain/run; within 60 minutes on 2 cores (docs/pretraining.md)
-# PRETRAIN_STEPS=N or STEPS=N (STEPS's 2000 default is the demo's: only a STEPS you give counts)
+# PRETRAIN_STEPS=N or STEPS=N (STEPS's 2000 default is the demo's: only a STEPS you give counts);
+# your own data too: SPEC=mine.toml (configs/pretrain.toml plus your [[source]] tables),
+# OUT=runs/mine, THREADS=1 (docs/pretraining.md "Session 34 (newuser34)")
 PRETRAIN_STEPS ?= 20000
 PRETRAIN_N = $(if $(filter file,$(origin PRETRAIN_STEPS)),$(if $(filter-out file default undefined,$(origin STEPS)),$(STEPS),$(PRETRAIN_STEPS)),$(PRETRAIN_STEPS))
 pretrain: setup

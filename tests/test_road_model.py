@@ -235,7 +235,7 @@ def test_tiny_train_step_with_road_features(city_store, tmp_path):
     assert r.exit_code == 2 and "give --network" in r.output
     r = CliRunner().invoke(app, [*args, "--network", str(tmp_path / "net.geojson")])
     assert r.exit_code == 0, r.output
-    assert "trajlm:best" in r.output and "shortest path" in r.output
+    assert "trajlm:run" in r.output and "shortest path" in r.output  # RUN/best named RUN
 
 
 @pytest.mark.slow

@@ -35,6 +35,8 @@ _EXPORTS = {
     "next_place": "trajlm.data.next_place",  # its probable next places (next32)
     "divert": "trajlm.api_divert",  # each van's time to divert to an order (dispatch34)
     "parked": "trajlm.data.parked",  # is each mover parked now, since when (dispatch34)
+    "queries": "trajlm.api_answers",  # the windows eval scores, to answer (byo34)
+    "score": "trajlm.api_answers",  # your own answers scored beside the baselines (byo34)
     "read_store": "trajlm.data.store",
     "write_store": "trajlm.data.store",
     "check_model_input": "trajlm.data.schema",

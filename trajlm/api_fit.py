@@ -107,6 +107,7 @@ class Fitting:
         overwrite: bool = False,
         val_check: bool = True,
         store: str | Path | None = None,
+        init_from: str | Path | None = None,
         **columns: Any,
     ) -> Any:
         """Train a model on ``data`` into the run directory ``out`` and return it loaded (its
@@ -123,7 +124,11 @@ class Fitting:
         val verdict and the run's own radii fits (radii.json, recover_radii.json).
         ``store``: a folder where a frame's store is kept (new or empty, or replaced with
         ``overwrite=True``) for ``trajlm eval --data`` and ``trajlm train --resume``; without
-        it the store is temporary and the run records ``<frame>``."""
+        it the store is temporary and the run records ``<frame>``. ``init_from``: a run folder
+        (your own pretraining run, e.g. ``make pretrain``'s ``runs/pretrain/run``) or a named
+        checkpoint (``"trajlm-small"``) whose weights and model config this run starts from
+        (a fine-tune, as a config's ``[train] init_from``; ``trajlm finetune --task predict``
+        on the CLI), with the same val check and verdict as a run from scratch."""
         from trajlm.cli_train import run_train
 
         check_keywords("TrajLM.fit", columns, COLUMN_KEYWORDS)
@@ -141,6 +146,7 @@ class Fitting:
         if is_path and columns:
             raise TrajlmInputError("column keywords apply to a frame, not to a store path",
                                    hint="name the columns when the store is ingested")  # fmt: skip
+        base = _check_init_from(init_from)
         kept = _check_store(store, out, is_path, overwrite)
         with tempfile.TemporaryDirectory(prefix="trajlm-fit-") as tmp:
             data_dir = Path(data) if is_path else kept or Path(tmp) / "store"
@@ -148,7 +154,25 @@ class Fitting:
                 frame_store(data, data_dir, columns, temporary=kept is None, overwrite=overwrite)
             try:
                 run_train(data_dir, out, config, max_steps, False, overwrite, seed, False,
-                          device, threads, val_check, lm_class=cls)  # fmt: skip
+                          device, threads, val_check, lm_class=cls, init_from=base)  # fmt: skip
             except TrajlmInputError as e:  # badin34: "--config X: ...", "--device: ..."
                 raise as_keywords(e, _FIT_KEYWORDS) from None
         return cls.from_pretrained(out, threads=threads)
+
+
+def _check_init_from(init_from: Any) -> str | None:
+    """``init_from`` as the Trainer takes it, or one line naming what is wrong with it."""
+    if init_from is None:
+        return None
+    if not isinstance(init_from, str | Path) or not str(init_from):
+        raise TrajlmInputError(f"init_from must be a run folder or a checkpoint name, got "
+                               f"{init_from!r}")  # fmt: skip
+    from trajlm.model.weights import resolve_weights
+
+    try:
+        resolve_weights(init_from, log=False)
+    except (OSError, ValueError) as e:
+        raise TrajlmInputError(f"init_from {str(init_from)!r}: no model weights there ({e})",
+                               hint="give a run folder (RUN or RUN/best) or a checkpoint name "
+                               "such as 'trajlm-small'") from None  # fmt: skip
+    return str(init_from)

@@ -32,10 +32,15 @@ def knn_note(lm: Any) -> str | None:
         return None
     s = _summary(Path(path))
     if s and isinstance(why := s.get("val_check_skipped"), str):  # (heldout25)
+        run = Path(path).parent if Path(path).name == "best" else Path(path)
+        tune = (f"; `trajlm finetune --model {run} --data STORE --out FT` fine-tunes it on your "
+                "store and checks it there (Python: TrajLM.fit(df, OUT, init_from=RUN))"
+                if "pretraining corpus" in why else "")  # fmt: skip
         return (
             f"{path}: this model was not checked against the prediction baselines on its "
             f"store's val split ({why}; train_summary.json): kNN continuation or linear-3 may "
             "predict better here; `trajlm eval --task predict --model RUN` scores it beside them"
+            f"{tune}"
         )
     if not s or s.get("val_vs_best_baseline") not in ("worse", "level"):
         return None

@@ -18,6 +18,7 @@ from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
 from trajlm.cli_data_derived import data_match, data_resplit  # noqa: F401 (importable as before)
 from trajlm.cli_data_derived import register as register_derived
+from trajlm.cli_data_queries import register as register_queries
 from trajlm.cli_data_splits import empty_splits, short_splits  # noqa: F401 (importable here)
 
 STOP_DRIFT_MAX_KN = 2.0  # --stop-drift-kn: a ship reporting more is under way, not drifting
@@ -407,3 +408,4 @@ def data_plot(
 
 
 register_derived(data_app)  # `trajlm data match | resplit` (trajlm/cli_data_derived.py)
+register_queries(data_app)  # `trajlm data queries` (trajlm/cli_data_queries.py, byo34)

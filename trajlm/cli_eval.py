@@ -176,6 +176,8 @@ def run_eval_command(
     at_report_times: bool = False,
     windows: str = "one",
     lm_class: type | None = None,
+    predictions: list | None = None,
+    predictions_name: str | list[str] | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -184,10 +186,13 @@ def run_eval_command(
     set's own test store) or ``split_by="source"`` score whole source trajectories
     (cli_eval_classify.py, session 21). ``lm_class``: trajlm.api.TrajLM (its callers pass it:
     TrajLM.evaluate runs this, so importing trajlm.api here would be a cycle), for the models
-    answering at asked times (--horizon-s, --at-report-times)."""
+    answering at asked times (--horizon-s, --at-report-times). ``predictions``: answer files
+    (or frames) of your own method to `trajlm data queries`' windows, a row each (named
+    ``predictions_name``; cli_eval_answers.py, session 34)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
+    from trajlm.cli_eval_answers import add_answer_rows, answer_models, check_answer_options
     from trajlm.data.store import load_manifest, store_zone
     from trajlm.eval.eval_progress import say
 
@@ -205,6 +210,9 @@ def run_eval_command(
                          at_report_times=at_report_times)  # fmt: skip
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
+    check_answer_options(predictions, predictions_name, task,
+                         {"--horizon-s": horizon_s, "--shift": shifts, "--holdout-by": holdout_by,
+                          "--at-report-times": at_report_times})  # fmt: skip
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
     check_horizons(horizon_s)
@@ -233,7 +241,8 @@ def run_eval_command(
         files = {"--out": js, "--out (markdown beside it)": js.with_suffix(".md")}
         road_file = [Path(spec)] if spec and not spec.startswith("synthetic:") else []
         tests = [Path(test_data)] if test_data is not None else []
-        io.outputs(files, [data, *(models or []), *road_file, *tests], overwrite)
+        answer_files = [Path(p) for p in predictions or [] if isinstance(p, str | Path)]
+        io.outputs(files, [data, *(models or []), *road_file, *tests, *answer_files], overwrite)
     roads, graph = [], None  # the shortest-path baseline, when a road network is given
     if spec is not None:
         from trajlm.roads import ShortestPathRecovery
@@ -271,7 +280,8 @@ def run_eval_command(
         check_classes_seen(predictors, models or [], parts[score_on], where)
     if holdout_by:
         df = _resplit(df, holdout_by)
-    rule = split_description(df, holdout_by or load_manifest(data).get("split_by"))
+    rule = split_description(df, holdout_by or load_manifest(data).get("split_by"),
+                             store_zone(data))  # fmt: skip
     if not whole:  # an empty one named by its option
         check_scored_split(df, holdout_by, score_on, data)
     if (
@@ -281,6 +291,8 @@ def run_eval_command(
 
         swap = {"val": "test", "test": "val"}
         df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
+    answers = (answer_models(predictions, predictions_name, df, n_windows, task,
+                             tuple(range(seeds))) if predictions else [])  # fmt: skip
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
@@ -331,7 +343,7 @@ def run_eval_command(
                                                          lm_class)]  # fmt: skip
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
-            result = run_eval(df, task, models=(*scored, *roads), seeds=tuple(range(seeds)),
+            result = run_eval(df, task, models=(*scored, *answers, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
                               max_gap_s=max_gap_s, at_report_times=at_report_times,
                               windows=n_windows, tz=store_zone(data))  # fmt: skip
@@ -343,6 +355,7 @@ def run_eval_command(
     if task not in ("classify", "similarity"):
         warn_selector_library(predictors, df, console)
     add_seed_rows(result, models or [], predictors, console)
+    add_answer_rows(result, answers, predictions_name)  # several files: their mean row
     if task == "predict" and _n_sources(data) > 1:  # a corpus: each source's rows too
         from trajlm.eval.by_source import add_source_rows
 
@@ -362,7 +375,7 @@ def run_eval_command(
     if n_windows > 1:  # --windows: every window of a trip, not PROTOCOL's one
         result.meta["task_definition"] = windows_definition(n_windows, 5)
     result.meta["models"] = [str(p) for p in models or []]
-    judged = [p.name for p in predictors]  # the models (not --network's shortest path)
+    judged = [p.name for p in predictors] + [a.name for a in answers]  # not --network's
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so

@@ -127,10 +127,12 @@ def build_predictors(task: str, models: list[Path] | None, context: str | None, 
     if models and task in ("classify", "similarity"):
         predictors = [_downstream_model(task, path) for path in models]
     elif models:
+        from trajlm.eval.eval_models import run_folder_name
         from trajlm.eval.saved_kind import is_route_recovery_dir, is_selector_dir  # no sklearn
         from trajlm.tasks.adapter import needs_network, task_model
 
-        names = [p.name for p in models]
+        # RUN/best is named RUN (newuser34: TrajLM.evaluate of two runs gave two "trajlm:best")
+        names = [run_folder_name(p) for p in models]
         if len(set(names)) < len(names):
             names = [str(p) for p in models]
         for path, name in zip(models, names, strict=True):

@@ -182,9 +182,11 @@ def check_unused_options(
         )
 
 
-def split_description(df: Any, rule: str | None) -> str | None:
+def split_description(df: Any, rule: str | None, zone: str | None = None) -> str | None:
     """The split in words for the table's title, e.g. "held out by hour: test = trips starting
-    21:00-23:59 UTC"; None for the default chronological split."""
+    21:00-23:59 UTC"; None for the default chronological split. ``zone``: the store's own zone
+    (`--tz` / `--utc-offset` at ingest, store.store_zone): the test trips' local start hours are
+    said beside the UTC rule (newuser34: Melbourne's "22:00-23:59 UTC" test was its morning)."""
     import polars as pl
 
     if not rule or rule in ("time", "per-source") or "split" not in df.columns:
@@ -195,8 +197,15 @@ def split_description(df: Any, rule: str | None) -> str | None:
         if len(test) == 0:
             return f"held out by {rule}"
         h = int(rule.split("=", 1)[1]) if "=" in rule else int(((test["t0"] % 86400) // 3600).min())
+        local = ""
+        if zone:
+            from trajlm.data.splits import hour_ranges
+
+            hours = pl.from_epoch(test["t0"], time_unit="s").dt.convert_time_zone(zone).dt.hour()
+            local = (f" (local start hours {hour_ranges(sorted(set(hours.to_list())))} in {zone}, "
+                     "the store's zone: hour=H counts UTC hours)")  # fmt: skip
         return (
-            f"held out by {rule}: test = trips starting {h:02d}:00-23:59 UTC, train and val "
+            f"held out by {rule}: test = trips starting {h:02d}:00-23:59 UTC{local}, train and val "
             "the earlier hours"
         )
     if rule == "user":
@@ -227,6 +236,8 @@ def worse_than_cv(result: Any) -> list[str]:
                    if r["method"].startswith("candidate selector")
                    else "read the coverage warnings above, or fine-tune it on this store "
                    "(trajlm finetune)")  # fmt: skip
+            if r["method"] in result.meta.get("predictions", {}):  # a user's own answers (byo34)
+                fix = "answers of --predictions, scored on the same windows as the baselines"
             lines.append(
                 f"{r['method']} ({r['setting']}) is worse than constant velocity here: "
                 f"{cv['ratio']:.2f}x its MAE (95 % CI {lo:.2f}-{hi:.2f}); {fix}"

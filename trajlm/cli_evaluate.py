@@ -89,6 +89,19 @@ def evaluate(
         "its val winner's row (session 24). --no-fallback: the models alone.",
     ),
     windows: str = typer.Option("one", "--windows", help=WINDOWS_HELP),
+    predictions: list[Path] = typer.Option(
+        None,
+        "--predictions",
+        help="predict: your own method's answers (CSV / Parquet: query_id, k, lat, lon) to the "
+        "windows `trajlm data queries` wrote, scored beside the baselines (repeat for several "
+        "seeds' files: a mean ± std row too; docs/protocol.md, session 34).",
+    ),
+    predictions_name: list[str] = typer.Option(
+        None,
+        "--predictions-name",
+        help="The --predictions rows' name: once (the files are one method's runs: a row each "
+        "and their mean ± std) or once per file (different methods; default: answers).",
+    ),
     save_verdict: bool = typer.Option(
         False,
         "--save-verdict",
@@ -118,7 +131,8 @@ def evaluate(
                          score_on=score_on, classes=classes, horizon_s=horizon_s,
                          max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
                          save_verdict=save_verdict, at_report_times=at_report_times,
-                         windows=windows, lm_class=TrajLM)  # fmt: skip
+                         windows=windows, lm_class=TrajLM, predictions=predictions,
+                         predictions_name=predictions_name)  # fmt: skip
 
 
 __all__ = ["evaluate"]

@@ -91,6 +91,8 @@ def answer_points(model: Path, df: pl.DataFrame, steps: int, ahead: dict | None,
         except ValueError as e:
             io.fail(f"{_option(ahead)}: {e}")
     m = io.load_model(model)
+    if fallback:  # a run never checked against the baselines says so, as TrajLM.predict does
+        _unchecked_note(model)
     if ahead is None:  # the gate reads the last max_len - steps points of each trajectory
         io.coverage_note(m, df, source, history=m.config.max_len - steps)
     apply_threads(threads, m.num_params())
@@ -129,6 +131,23 @@ def answer_points(model: Path, df: pl.DataFrame, steps: int, ahead: dict | None,
                      source)  # fmt: skip
     except ValueError as e:
         io.fail(f"{_option(ahead)}: {e}")
+
+
+def _unchecked_note(model: Path) -> None:
+    """TrajLM.predict's once-per-run line (api_knn_note.knn_note) on the CLI: a run pretrained on
+    a corpus (`make pretrain`) answered a user's store with no word that nothing checked it
+    there (newuser34)."""
+    from types import SimpleNamespace
+
+    from trajlm.api_knn_note import knn_note
+    from trajlm.model.weights import resolve_weights
+
+    try:
+        wdir = resolve_weights(model, log=False)
+    except (OSError, ValueError):
+        return
+    if (line := knn_note(SimpleNamespace(path=wdir))) is not None:
+        io.say(f"note: {line}")
 
 
 def _option(ahead: dict) -> str:

@@ -37,12 +37,14 @@ def warn_long_warmup(cfg: TrainConfig) -> None:
 def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None, resume: bool,
               overwrite: bool, seed: int | None, other_data: bool, device: str | None,
               threads: int | None, val_check: bool = True,
-              say: Callable[[str], None] = say_plain, lm_class: type | None = None) -> dict:  # fmt: skip
+              say: Callable[[str], None] = say_plain, lm_class: type | None = None,
+              init_from: str | None = None) -> dict:  # fmt: skip
     """Train a run at `out` on the store `data` as `trajlm train` does (its options, its
     messages); returns the summary printed at the end (train_summary.json's, with the val
     check's numbers). `say` prints the val verdict's lines. `lm_class`: trajlm.api.TrajLM
     (its callers pass it: no import cycle), through which the val check asks the model at
-    report times on irregular stores (irreg27)."""
+    report times on irregular stores (irreg27). ``init_from``: start from that run's weights
+    (TrajLM.fit(init_from=); a config's [train] init_from otherwise)."""
     from trajlm._safety import check_output_dir
     from trajlm._threads import apply_threads
     from trajlm.train.defaults import default_recipe
@@ -65,6 +67,8 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
                "model": io.model_dict(out / "config.json")}  # fmt: skip
     overrides = {"max_steps": max_steps, "seed": seed, "device": device}
     model_cfg, train_cfg = io.configs_from(cfg, f"--config {config}" if config else "", overrides)
+    if init_from is not None:  # TrajLM.fit(init_from=RUN): fine-tune that run (newuser34)
+        train_cfg.init_from = init_from
     given = cfg.get("train", {})  # a config's max_steps (not a saved run's budget) or --max-steps
     if max_steps is not None or ("max_steps" in given and not given.get("step_budget")):
         train_cfg.auto_steps, train_cfg.step_budget = False, None  # the user chose: no budget

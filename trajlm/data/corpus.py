@@ -195,7 +195,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     machine with only some of the data still builds a corpus; with ``spec.discover`` renamed
     files and new data sets under the root are taken too (corpus_discover.py, each printed).
     Returns the corpus record."""
-    from trajlm.data.corpus_discover import resolve_sources, source_notes
+    from trajlm.data.corpus_discover import resolve_sources, source_notes, source_time_note
     from trajlm.data.store import _write_split, load_stats, read_store
 
     out = Path(out)
@@ -224,6 +224,8 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                 continue
             log(f"corpus: {src.name}: {manifest['n_trajectories']} trajectories, "
                 f"{manifest['n_points']} points{source_notes(manifest)}")  # fmt: skip
+            if zone_note := source_time_note(src.name, manifest):
+                log(zone_note)
             kept.append((src, manifest))
             stats.append(load_stats(tmp / "sources" / src.name))
         if not kept:
@@ -264,13 +266,16 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                         pl.len().cast(pl.Int64).alias("n_points"),
                     ).with_columns(pl.lit(s).alias("split"))
                 )  # fmt: skip
-            record["sources"].append({
+            entry = {
                 "name": src.name, "format": src.format, "weight": src.weight,
                 "licence": src.licence, "redistributable": src.redistributable,
                 "files": files, "lat0": st.lat0, "lon0": st.lon0,
                 "n_trajectories": manifest["n_trajectories"], "n_points": manifest["n_points"],
                 "splits": manifest["splits"], "stats": st.to_dict(),
-            })  # fmt: skip
+            }  # fmt: skip
+            if naive := (manifest.get("reading") or {}).get("times_naive"):
+                entry["times_read_as_utc"] = naive  # said as it was built (source_time_note)
+            record["sources"].append(entry)
         mixed = corpus_stats(stats, weights)
         mixed.save(tmp / "stats.json")
         pl.concat(index_parts).write_parquet(tmp / "index.parquet")

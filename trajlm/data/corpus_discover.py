@@ -160,3 +160,24 @@ def source_notes(manifest: dict) -> str:
         return note
     what = ", ".join(f"{k} {v:,}" for k, v in sorted(bad.items()))
     return f"{note}; {sum(bad.values()):,} unreadable row(s) skipped ({what})"
+
+
+def source_time_note(name: str, manifest: dict) -> str | None:
+    """The line a corpus build says where a source's times carry no zone and were read as UTC,
+    naming the spec keys that give the zone; None where the times had a zone.
+
+    `trajlm data ingest` says this; a corpus said nothing, so a week of Melbourne bike trips in
+    local wall-clock text went into the corpus 10-11 hours off (newuser34)."""
+    naive = (manifest.get("reading") or {}).get("times_naive")
+    if not naive:
+        return None
+    line = (
+        f"corpus: {name}: times in {naive!r} have no zone; read as UTC (hours of day are off by "
+        f"the zone's offset where they are local times: give the source "
+        f'columns = {{tz = "Area/City"}} or {{utc_offset_s = SECONDS}})'
+    )
+    repaired = (manifest.get("drop_report") or {}).get("repaired") or {}
+    if back := repaired.get("sorted_by_time"):
+        line += (f"; {back:,} row(s) went back in time within their trajectory and were "
+                 "re-sorted (local times go back an hour where daylight time ends)")  # fmt: skip
+    return line

@@ -28,7 +28,8 @@ _WHAT = {
 }
 
 
-def _folder_name(path: Any) -> str:
+def run_folder_name(path: Any) -> str:
+    """A model folder's name in tables: its run's for RUN/best, RUN/merged, RUN/train."""
     p = Path(str(path))
     return p.parent.name if p.name in ("best", "merged", "train") and p.parent.name else p.name
 
@@ -65,7 +66,7 @@ def as_task_model(model: Any, task: str, horizons: bool = False) -> Any:
         inner = model.model
         if name is None:
             path = getattr(model, "path", None)
-            name = f"trajlm:{_folder_name(path)}" if path is not None else "trajlm"
+            name = f"trajlm:{run_folder_name(path)}" if path is not None else "trajlm"
     label = name or type(model).__name__
     if inner is None:
         if any(hasattr(model, m) for m in (*NEEDS.values(), "predict_at")):

@@ -1,0 +1,353 @@
+"""Your own model's answers scored by the PROTOCOL harness (session 34, byo34).
+
+A method that is not a trajlm model class (an LSTM, a Kalman filter, a published method) is
+benchmarked in two steps: ``prediction_queries`` writes out the windows `trajlm eval --task
+predict` scores (the inputs, and what must be answered: query id, k = 1..K, the target time;
+the truth is never written), and ``AnswerModel`` plays the method's answers back to the harness,
+so they are scored by the same metric code, beside every baseline, with the same paired CI.
+
+The windows are ``make_prediction_task``'s on the scored split, exactly as ``run_eval`` builds
+them (one per trajectory, or ``--windows``). A window's id is ``TRAJ@T``: its trajectory and the
+Unix second of its last input fix (ties, from repeated timestamps, get ``#2``, ``#3``...), so
+answers are matched by key, never by row order. Answers are refused whole, with one line naming
+the file, row and field, when they miss a query, name one not asked, repeat one, hold a NaN or
+a k outside 1..K: a partial file is never scored silently.
+
+Recovery (``recovery_queries`` / ``RecoveryAnswerModel``) is the same with run_eval's masks: a
+query per (mask, trajectory with a hidden point), ``MASK|TRAJ`` (``random-seed0``, ...,
+``every-60s``, ...), its known fixes as inputs and one ask per hidden point.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.protocol_tasks import (
+    PredictionTask,
+    RecoveryTask,
+    make_prediction_task,
+    make_recovery_task,
+)
+from trajlm.errors import TrajlmInputError
+
+ANSWER_COLUMNS = ("query_id", "k", "lat", "lon")
+ANSWER_SUFFIXES = (".csv", ".parquet")
+
+
+def window_ids(task: PredictionTask) -> list[str]:
+    """One id per window (row of ``task``): ``TRAJ@T``, T its last input fix's Unix second."""
+    rows = np.arange(len(task.lengths))
+    last = task.hist_t[rows, task.lengths - 1] if len(rows) else np.zeros(0, np.int64)
+    ids, seen = [], {}
+    for traj, t in zip(task.traj_ids, last.tolist(), strict=True):
+        key = f"{traj}@{int(t)}"
+        seen[key] = seen.get(key, 0) + 1
+        ids.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return ids
+
+
+def scored_task(split_table: pl.DataFrame, k: int = 5, windows: int = 1) -> PredictionTask:
+    """The windows the harness scores on ``split_table`` (run_eval's own call)."""
+    return make_prediction_task(split_table, k=k, windows=windows)
+
+
+def prediction_queries(task: PredictionTask) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(inputs, asks) of ``task``: one input row per history fix (query_id, traj_id, step, t,
+    lat, lon) and one ask per answer wanted (query_id, traj_id, k = 1..K, t: the time the
+    k-th answer is for, which the protocol's "[time]" baselines read). No truth position."""
+    ids = window_ids(task)
+    n, width = task.hist_t.shape if len(ids) else (0, 0)
+    real = np.arange(width)[None, :] < task.lengths[:, None] if n else np.zeros((0, 0), bool)
+    row = np.nonzero(real)
+    owner = np.asarray(task.traj_ids, dtype=object)
+    inputs = pl.DataFrame(
+        {
+            "query_id": pl.Series(np.asarray(ids, dtype=object)[row[0]], dtype=pl.String),
+            "traj_id": pl.Series(owner[row[0]], dtype=pl.String),
+            "step": pl.Series(row[1], dtype=pl.Int64),
+            "t": pl.Series(task.hist_t[row], dtype=pl.Int64),
+            "lat": pl.Series(task.hist_latlon[row][:, 0], dtype=pl.Float64),
+            "lon": pl.Series(task.hist_latlon[row][:, 1], dtype=pl.Float64),
+        }
+    )
+    k = task.target_t.shape[1] if n else 0
+    asks = pl.DataFrame(
+        {
+            "query_id": pl.Series(np.repeat(np.asarray(ids, dtype=object), k), dtype=pl.String),
+            "traj_id": pl.Series(np.repeat(owner, k), dtype=pl.String),
+            "k": pl.Series(np.tile(np.arange(1, k + 1), n), dtype=pl.Int64),
+            "t": pl.Series(task.target_t.reshape(-1), dtype=pl.Int64),
+        }
+    )
+    return inputs, asks
+
+
+def recovery_variants(
+    split_table: pl.DataFrame, seeds: tuple[int, ...]
+) -> tuple[list[str], list[tuple[str, RecoveryTask]]]:
+    """run_eval's recovery tasks on ``split_table`` (the random mask per seed, then each
+    downsampling interval, with run_eval's own defaults), named "random-seedS" / "every-60s";
+    and the trajectory id of each task group (trips of 3+ fixes, sorted)."""
+    import inspect
+
+    from trajlm.eval.protocol import run_eval
+
+    intervals = inspect.signature(run_eval).parameters["intervals_s"].default
+    tasks = [make_recovery_task(split_table, "random", seed=s) for s in seeds]
+    named = [(f"random-seed{s}", t) for s, t in zip(seeds, tasks, strict=True)]
+    for interval in intervals:
+        named.append((f"every-{interval:g}s",
+                      make_recovery_task(split_table, "downsample", interval_s=interval)))  # fmt: skip
+    table = split_table.sort(["traj_id", "t"])
+    n = table.group_by("traj_id", maintain_order=True).len()
+    return n.filter(pl.col("len") >= 3)["traj_id"].to_list(), named
+
+
+def gap_ids(name: str, task: RecoveryTask, trajs: list[str]) -> tuple[list[str], np.ndarray]:
+    """The queries of one recovery task: one per trajectory with a hidden point ("VARIANT|TRAJ")
+    and how many points each asks (k = 1..n, in time order)."""
+    hidden = np.bincount(task.groups[~task.known], minlength=len(trajs))
+    keep = np.flatnonzero(hidden)
+    return [f"{name}|{trajs[g]}" for g in keep], hidden[keep]
+
+
+def recovery_queries(
+    trajs: list[str], variants: list[tuple[str, RecoveryTask]]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(inputs, asks) of the recovery tasks: the known fixes (query_id, traj_id, step, t, lat,
+    lon) of each trajectory with a gap, and each hidden point's ask (query_id, traj_id, k, step,
+    t). No hidden position."""
+    inputs = [pl.DataFrame(schema={"query_id": pl.String, "traj_id": pl.String,
+                                   "step": pl.Int64, "t": pl.Int64, "lat": pl.Float64,
+                                   "lon": pl.Float64})]  # fmt: skip
+    asks = [pl.DataFrame(schema={"query_id": pl.String, "traj_id": pl.String, "k": pl.Int64,
+                                 "step": pl.Int64, "t": pl.Int64})]  # fmt: skip
+    for name, task in variants:
+        if len(task.t) == 0:  # no trajectory of 3+ fixes: nothing to ask
+            continue
+        ids, _ = gap_ids(name, task, trajs)
+        has_gap = np.bincount(task.groups[~task.known], minlength=len(trajs)) > 0
+        first = np.r_[0, np.flatnonzero(np.diff(task.groups)) + 1]
+        step = np.arange(len(task.t)) - np.repeat(first, np.bincount(task.groups))
+        query = {g: q for g, q in zip(np.flatnonzero(has_gap).tolist(), ids, strict=True)}
+        for known, out in ((True, inputs), (False, asks)):
+            rows = np.flatnonzero((task.known == known) & has_gap[task.groups])
+            frame = {"query_id": [query[g] for g in task.groups[rows].tolist()],
+                     "traj_id": [trajs[g] for g in task.groups[rows].tolist()]}  # fmt: skip
+            if known:
+                frame |= {"step": step[rows], "t": task.t[rows], "lat": task.latlon[rows, 0],
+                          "lon": task.latlon[rows, 1]}  # fmt: skip
+            else:
+                grp = task.groups[rows]
+                starts = np.r_[0, np.flatnonzero(np.diff(grp)) + 1] if len(grp) else grp
+                k = np.arange(len(grp)) - np.repeat(starts, np.diff(np.r_[starts, len(grp)]))
+                frame |= {"k": k + 1, "step": step[rows], "t": task.t[rows]}
+            out.append(pl.DataFrame(frame).cast(out[0].schema))
+    return pl.concat(inputs), pl.concat(asks)
+
+
+def asks_path(out: Path) -> Path:
+    """Where ``trajlm data queries --out X.csv`` writes the asks: ``X.asks.csv``."""
+    return out.with_name(f"{out.stem}.asks{out.suffix}")
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    """CSV or Parquet by the suffix (checked by the caller)."""
+    if path.suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
+
+
+# -------------------------------------------------------------------------------- answers
+
+
+def _where(path: str, i: int, parquet: bool) -> str:
+    """How a row is named: a CSV's line (the header is line 1), a table's row (from 1)."""
+    return f"{path} row {i + 1}" if parquet else f"{path} line {i + 2}"
+
+
+def read_answers(source: Any, label: str) -> pl.DataFrame:
+    """An answer table (a CSV / Parquet path, or a pandas / Polars frame) with query_id (text),
+    k (integer), lat, lon (float) and ``_row`` (its row number); one line naming ``label``
+    and the column when a column is missing or not of its kind."""
+    parquet = False
+    if isinstance(source, str | Path):
+        path = Path(source)
+        if path.suffix.lower() not in ANSWER_SUFFIXES:
+            raise TrajlmInputError(
+                f"{label} {path}: expected a .csv or .parquet file of query_id, k, lat, lon"
+            )
+        if not path.is_file():
+            raise TrajlmInputError(f"{label} {path}: no such file")
+        parquet = path.suffix.lower() == ".parquet"
+        try:
+            frame = (
+                pl.read_parquet(path)
+                if parquet
+                else pl.read_csv(path, infer_schema=False)  # all text: checked column by column
+            )
+        except Exception as e:  # a file that is not CSV / Parquet: one line, not a traceback
+            raise TrajlmInputError(f"{label} {path}: cannot be read ({type(e).__name__}: "
+                                   f"{str(e).splitlines()[0] if str(e) else ''})") from None  # fmt: skip
+    else:
+        frame, parquet = _frame(source, label), True
+    missing = [c for c in ANSWER_COLUMNS if c not in frame.columns]
+    if missing:
+        raise TrajlmInputError(
+            f"{label}: no column {', '.join(missing)} (has {', '.join(frame.columns) or 'none'})",
+            hint="an answer file holds query_id, k (1..K), lat, lon: one row per ask of "
+            "`trajlm data queries`",
+        )
+    frame = frame.select(ANSWER_COLUMNS).with_row_index("_row")
+
+    def number(column: str, kind: Any) -> pl.Expr:  # text parsed, numbers cast (no round trip)
+        text = frame.schema[column] == pl.String
+        got = pl.col(column).str.strip_chars() if text else pl.col(column)
+        return got.cast(kind, strict=False)
+
+    out = frame.with_columns(
+        pl.col("query_id").cast(pl.String),
+        pl.when(number("k", pl.Float64) == number("k", pl.Float64).floor())  # 1.5 is no k
+        .then(number("k", pl.Float64))
+        .cast(pl.Int64, strict=False)
+        .alias("k"),
+        number("lat", pl.Float64),
+        number("lon", pl.Float64),
+    )
+    for column in ("query_id", "k", "lat", "lon"):
+        bad = pl.col(column).is_null()
+        if column in ("lat", "lon"):
+            bad = bad | ~pl.col(column).is_finite()
+        bad = out.filter(bad)
+        if len(bad):
+            i = int(bad["_row"][0])
+            raw = frame[column][i]
+            what = {"query_id": "an id", "k": "an integer"}.get(column, "a finite number")
+            raise TrajlmInputError(
+                f"{_where(label, i, parquet)} field {column}: {raw!r} is not {what} "
+                f"({len(bad)} such row{'s' if len(bad) > 1 else ''})",
+                hint=None
+                if column in ("query_id", "k")
+                else "every ask needs a finite answer; a method that cannot answer a window "
+                "must say where it would be (e.g. its last fix), never leave it blank",
+            )
+    return out.with_columns(pl.lit(parquet).alias("_parquet"))
+
+
+def _frame(source: Any, label: str) -> pl.DataFrame:
+    """A pandas or Polars frame as Polars; anything else refused naming ``label``."""
+    if isinstance(source, pl.DataFrame):
+        return source
+    if type(source).__module__.split(".")[0] in ("pandas", "geopandas"):
+        return pl.from_pandas(source.reset_index(drop=True))
+    raise TrajlmInputError(
+        f"{label}: expected a .csv / .parquet path or a pandas / Polars frame of query_id, k, "
+        f"lat, lon, got {type(source).__name__}"
+    )
+
+
+def match_answers(
+    answers: pl.DataFrame, ids: list[str], ks: int | np.ndarray, label: str, what: str = "window"
+) -> np.ndarray:
+    """(sum of ks, 2) lat/lon of ``answers`` for the queries ``ids`` (in their order, each
+    asking k = 1..its ks; an int: every query the same), flat; one line naming the first bad
+    row when a row repeats an ask, names a query not asked, has a k the query does not ask or a
+    lat/lon off the globe, or when an ask has no answer."""
+    parquet = bool(answers["_parquet"][0]) if len(answers) else False
+    where = lambda i: _where(label, int(i), parquet)  # noqa: E731
+    ks = np.broadcast_to(np.asarray(ks, np.int64), (len(ids),))
+    globe = answers.filter((pl.col("lat").abs() > 90) | (pl.col("lon").abs() > 180))
+    if len(globe):
+        r = globe.row(0, named=True)
+        raise TrajlmInputError(f"{where(r['_row'])} field lat/lon: ({r['lat']}, {r['lon']}) is not "
+                               "a position (lat in -90..90, lon in -180..180 degrees)")  # fmt: skip
+    twice = answers.filter(pl.struct("query_id", "k").is_duplicated())
+    if len(twice):
+        r = twice.row(0, named=True)
+        raise TrajlmInputError(f"{where(twice['_row'][1])} field query_id: query {r['query_id']!r} "
+                               f"k={r['k']} is answered twice ({len(twice)} rows repeat an ask)")  # fmt: skip
+    asked = pl.DataFrame({"query_id": pl.Series(ids, dtype=pl.String), "_n": ks,
+                          "_first": np.cumsum(ks) - ks})  # fmt: skip
+    got = answers.join(asked, on="query_id", how="left")
+    foreign = got.filter(pl.col("_n").is_null())
+    if len(foreign):
+        raise TrajlmInputError(
+            f"{where(foreign['_row'][0])} field query_id: {foreign['query_id'][0]!r} is no {what} "
+            f"of this split ({foreign['query_id'].n_unique()} such ids)",
+            hint="answer the queries `trajlm data queries` wrote for the same store, --task, "
+            "--split, --windows and --seeds",
+        )
+    off = got.filter((pl.col("k") < 1) | (pl.col("k") > pl.col("_n")))
+    if len(off):
+        r = off.row(0, named=True)
+        raise TrajlmInputError(f"{where(r['_row'])} field k: {r['k']} is outside 1..{r['_n']} "
+                               f"(query {r['query_id']!r} asks k = 1..{r['_n']})")  # fmt: skip
+    want = int(ks.sum())
+    if len(got) < want:
+        have = set(zip(got["query_id"].to_list(), got["k"].to_list(), strict=True))
+        gaps = [(q, j) for q, n in zip(ids, ks.tolist(), strict=True)
+                for j in range(1, n + 1) if (q, j) not in have]  # fmt: skip
+        q, j = gaps[0]
+        raise TrajlmInputError(
+            f"{label}: {len(gaps)} of {want} asks have no answer (first: query {q!r} k={j}); "
+            "a partial file is not scored",
+            hint="answer every ask of the queries (a method without an answer may repeat its "
+            f"last fix), so every method is scored on the same {what}s",
+        )
+    out = np.empty((want, 2))
+    at = (got["_first"] + got["k"] - 1).to_numpy()
+    out[at, 0], out[at, 1] = got["lat"].to_numpy(), got["lon"].to_numpy()
+    return out
+
+
+class AnswerModel:
+    """A ``TaskModel`` whose ``predict_next`` plays back an answer table (checked against the
+    windows it is asked: the same ids, every ask answered once)."""
+
+    def __init__(self, answers: pl.DataFrame, name: str, label: str) -> None:
+        self.answers, self.name, self.label = answers, name, label
+
+    def predict_next(self, task: PredictionTask) -> np.ndarray:
+        k = task.target_t.shape[1]
+        got = match_answers(self.answers, window_ids(task), k, self.label)
+        return got.reshape(-1, k, 2)
+
+
+class RecoveryAnswerModel:
+    """A ``TaskModel`` whose ``recover`` plays back an answer table: the hidden points of the
+    task it is asked (found among ``recovery``: the trajectory ids and named tasks of
+    ``recovery_variants``) filled from the answers, the known ones kept."""
+
+    def __init__(self, answers: pl.DataFrame, name: str, label: str, recovery: tuple) -> None:
+        self.answers, self.name, self.label, self.recovery = answers, name, label, recovery
+
+    def recover(self, task: RecoveryTask) -> np.ndarray:
+        trajs, variants = self.recovery
+        name = next((n for n, v in variants if v.setting == task.setting and
+                     np.array_equal(v.known, task.known)), None)  # fmt: skip
+        if name is None:
+            raise TrajlmInputError(f"{self.label}: the harness asked a recovery task that "
+                                   "`trajlm data queries --task recover` did not write")  # fmt: skip
+        ids, ks = gap_ids(name, task, trajs)
+        mine = self.answers.filter(pl.col("query_id").is_in(ids))
+        out = task.latlon.copy()
+        out[~task.known] = match_answers(mine, ids, ks, self.label, "gap query")
+        return out
+
+
+def answer_names(sources: list[Any], names: list[str]) -> list[str]:
+    """The table's row name per answer source: its own name (one per source, or one source),
+    else "NAME: FILE" (the file's stem; default NAME "answers"; frames are numbered)."""
+    if len(names) == len(sources):
+        return list(names)
+    base = names[0] if names else "answers"
+    stems = [Path(s).stem if isinstance(s, str | Path) else f"frame {i + 1}"
+             for i, s in enumerate(sources)]  # fmt: skip
+    if len(set(stems)) < len(stems):  # the same stem twice (two folders): numbered instead
+        stems = [f"{i + 1}" for i in range(len(sources))]
+    return [f"{base}: {s}" for s in stems]
