@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from trajlm._arguments import as_keywords
 from trajlm.errors import TrajlmInputError
 
 _KEYWORDS = (
@@ -104,11 +105,7 @@ def score(
                                   windows=str(windows), predictions=sources,
                                   predictions_name=names)  # fmt: skip
     except TrajlmInputError as e:  # the CLI's refusal, said with this function's keywords
-        text = str(e.args[0]) if e.args else ""
-        for option, keyword in _KEYWORDS:
-            text = text.replace(option, keyword)
-        e.args = (text,)
-        raise
+        raise as_keywords(e, _KEYWORDS) from None
     return result_frame(result)
 
 
