@@ -9,6 +9,7 @@
 #   bash scripts/premise33/run.sh [PRETRAINING_SEED ...]   # default: 1 0 2; outputs under ${PREMISE33:-/tmp/premise33}
 # Corpus (once): python scripts/similarity_pretrain.py corpus --stores /tmp/stores/porto \
 #   /tmp/stores/geolife --out /tmp/premise33/corpus
+# RECIPE / CORPUS / FT_STEPS / FT_SEEDS: env overrides (premise34/run.sh uses them).
 # Scoring: scripts/premise30/score.py --scratch $O/r50_scratch_porto --pretrained seedK=$O/r50_pre_akima_seedK
 # The scratch arm depends only on config.json (architecture) and Porto's scales: trained once,
 # shared by every pretraining seed, refused if the config.json files differ.
@@ -20,13 +21,15 @@ CORPUS=${CORPUS:-$O/corpus}
 PORTO=${PORTO:-/tmp/stores/porto}
 STEPS=${STEPS:-1200}
 FT_SEEDS=${FT_SEEDS:-0 1 2}
+FT_STEPS=${FT_STEPS:-300}  # recipe (a); premise34 arm B: 600
 RECIPE=${RECIPE:-scripts/premise33/pretrain_model_akima.toml}  # pretrain_model_auto.toml: the post-hoc look
 mkdir -p "$O"
 source scripts/premise29/shared_scratch.sh
 
 finetune() {  # finetune INIT OUT SEED REFIT: one random-50 % recovery fine-tune (skipped when done)
     [ -f "$2/best/model.safetensors" ] && return 0
-    $PY scripts/premise30/finetune_r50.py "$PORTO" "$1" "$2" --seed "$3" --refit "$4" > "$2.log" 2>&1
+    $PY scripts/premise30/finetune_r50.py "$PORTO" "$1" "$2" --seed "$3" --refit "$4" \
+        --steps "$FT_STEPS" > "$2.log" 2>&1
     echo "$2 done $(date -u +%H:%M:%S)"
 }
 
