@@ -86,14 +86,15 @@ def test_predict_on_a_zstd_file_path(tmp_path: Path) -> None:
     assert len(out) == 4 and m.last_engine
 
 
-def test_a_frame_numbering_people_again_in_each_household_names_the_pair() -> None:
+def test_a_frame_numbering_people_again_in_each_household_is_read_as_the_pair() -> None:
     rows = [(hh, person, pd.Timestamp("2026-09-14 06:00", tz="UTC") + pd.Timedelta(seconds=20 * k),
              47.37 + hh % 10 / 100 + person / 1000 + k * 1e-4, 8.54)
             for hh in (1000, 1001, 1002) for person in (1, 2) for k in range(8)]  # fmt: skip
     df = pd.DataFrame(rows, columns=["hhid", "persid", "fixtime", "lat", "lon"])
     m = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1)
-    with pytest.raises(trajlm.TrajlmInputError, match=r"'persid' numbers the movers again inside"):
-        m.predict(df)  # was: "traj_col='hhid' (or 'persid')": either reads movers as one
+    with pytest.warns(UserWarning, match=r"'persid' numbers the movers again inside"):
+        said = m.predict(df, steps=1)  # was: "traj_col='hhid' (or 'persid')", then refused
+    assert sorted(said["hhid/persid"]) == [f"{h}/{k}" for h in (1000, 1001, 1002) for k in (1, 2)]
     df["mover"] = df["hhid"].astype(str) + "/" + df["persid"].astype(str)  # as the hint says
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

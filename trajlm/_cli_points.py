@@ -50,6 +50,12 @@ def read_points(
         raise UserError("--time-origin and --time-format: give one (a time origin counts "
                         "elapsed seconds; --time-format reads dates)")  # fmt: skip
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
+    if (columns.get("split_gaps") == "auto" and "traj_col" not in columns
+            and not (path.is_dir() and _store_like(path))):  # fmt: skip
+        # a file's ids are movers or trips, ingest cannot tell: cut at its gap rule, as
+        # TrajLM.predict(path) cuts them (fix34: OruxMaps 1 answer here vs 7 there, CSV too);
+        # --traj-col NAME still reads each NAME as one trajectory (the CLI's way to say so)
+        columns["split_gaps"] = True
     if time_format is not None:  # before the store's own read: refused there, in one line
         df, columns = by_time_format(path, option, split, columns, on_error, time_format)
         on_error = "raise"  # the readers dropped and counted (skip) already

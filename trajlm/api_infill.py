@@ -29,7 +29,7 @@ from trajlm.api_inputs import (
     naive_time_note,
     same_place_warning,
 )
-from trajlm.api_time_checks import missing_time
+from trajlm.api_time_checks import missing_time, zoneless_note
 from trajlm.api_verdict import (
     check_flags,
     check_gap_rule,
@@ -206,6 +206,7 @@ class InfillTasks:
             raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
         missing_time(depart, "depart")  # badin34: NaT was "times of mixed kinds"
         t, kind = _seconds_kind(depart, "depart")  # dates from 1900, numbers from 1990 (ux7)
+        zoneless_note(depart, "depart")  # read as UTC: said, as predict's frames (leftover34b)
         t = np.broadcast_to(t, len(o)) if t.size == 1 else t
         if len(t) != len(o):
             raise TrajlmInputError(f"{len(o)} trips but {len(t)} departure times", field="depart")

@@ -218,6 +218,18 @@ def asked_ahead(
     name, or the input's ``Layout``: then sub-second times (the input's fixes, the times
     asked) are kept: ``req`` from each trajectory's exact last fix, and the exact times asked
     recorded in ``layout.at_exact`` for the result (coerce.exact_times)."""
+    asked = _asked_ahead(at_times, seconds_ahead, last, traj_col)
+    if at_times is not None:  # zone-less times read as UTC: said, as a frame's (leftover34b)
+        from trajlm.api_time_checks import zoneless_note
+
+        zoneless_note(at_times, "at_times", None if isinstance(traj_col, str) else traj_col)
+    return asked
+
+
+def _asked_ahead(
+    at_times: Any, seconds_ahead: Any, last: pl.DataFrame, traj_col: Any
+) -> tuple[np.ndarray, np.ndarray | None, list[str] | None]:
+    """``asked_ahead`` (see there), the times read."""
     layout = None if isinstance(traj_col, str) else traj_col
     traj_col = traj_col if layout is None else layout.traj_col
     if at_times is not None and layout is not None:

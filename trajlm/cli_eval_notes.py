@@ -248,16 +248,10 @@ def worse_than_cv(result: Any) -> list[str]:
 def check_horizons(spec: str | None) -> None:
     """--horizon-s's own values, before parse_horizons (whose line also names --max-gap-s,
     an option the user may not have given: badin17 F9)."""
-    from trajlm._safety import UserError
+    from trajlm.eval.horizon import horizon_seconds
 
-    if spec is None:
-        return
-    try:
-        values = [float(x) for x in spec.split(",") if x.strip()]
-    except ValueError:
-        values = []
-    if not values or not all(0 < v < float("inf") for v in values):
-        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
+    if spec is not None:
+        horizon_seconds(spec)
 
 
 def check_windows(spec: str, task: str, horizon_s: str | None) -> int:

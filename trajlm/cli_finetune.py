@@ -202,14 +202,17 @@ def finetune(
                 drop_failed_marker(out, created)
             raise
     console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
-    if val_check and task == "predict":  # session 24: who answers TrajLM.predict
-        from trajlm.api import TrajLM
-        from trajlm.cli_train_check import finetune_predict_verdict
+    from trajlm.eval.eval_progress import plain_lines
 
-        finetune_predict_verdict(out, data, df, TrajLM)  # TrajLM: irregular stores (irreg27)
-    if val_check and task in ("predict", "recover", "tte"):  # session 23: saved with the weights
-        val_check_run(out, data, say_plain, df)
-    elif not val_check and task not in ("predict", "recover", "tte"):
+    with plain_lines("val check"):  # off a terminal: a line as each check starts (leftover34b)
+        if val_check and task == "predict":  # session 24: who answers TrajLM.predict
+            from trajlm.api import TrajLM
+            from trajlm.cli_train_check import finetune_predict_verdict
+
+            finetune_predict_verdict(out, data, df, TrajLM)  # TrajLM: irregular stores (irreg27)
+        if val_check and task in ("predict", "recover", "tte"):  # session 23: with the weights
+            val_check_run(out, data, say_plain, df)
+    if not val_check and task not in ("predict", "recover", "tte"):
         io.warn(f"--no-val-check: --task {task} has no val verdict to skip (predict, recover, tte)")
 
 

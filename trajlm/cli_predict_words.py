@@ -33,7 +33,7 @@ def cli_words(line: str) -> str:
     options: ``--traj-col NAME`` reads each id as one trajectory (as ``traj_col=`` does)."""
     import re
 
-    line = re.sub(r"split_gaps=False reads each (\S+) as one trajectory; traj_col='[^']*' too",
+    line = re.sub(r"split_gaps=False reads each (\S+) as one trajectory(; traj_col='[^']*' too)?",
                   r"--traj-col \1 reads each \1 as one trajectory", line)  # fmt: skip
     line = line.replace("predict(latest=True)", "`trajlm predict --latest`")
     return line.replace(

@@ -82,17 +82,28 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
         warn_long_warmup(trainer.cfg)
     summary = trainer.fit(resume=resume, overwrite=overwrite, other_data=other_data)
     if trainer.rank == 0:
-        from trajlm.cli_train_check import knn_summary, radii_summary, recover_radii_summary
+        from trajlm.eval.eval_progress import plain_lines
 
-        if val_check:  # beside kNN on val (heldout23)
-            summary = knn_summary(trainer, data, out, summary, lm_class)
-            summary = radii_summary(out, data, summary, lm_class, train_cfg.cpu_threads)
-        shown = {k: v for k, v in summary.items() if k != "val_spread"}  # 40 lines of JSON in
-        console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
-        if val_check:  # the val verdict saved with the weights (verdict23)
-            val_check_run(out, data, say)
-            # read through the saved verdict, as a user's recover call reads it (uncert33)
-            summary = recover_radii_summary(out, data, summary, lm_class, train_cfg.cpu_threads)
+        with plain_lines("val check"):  # off a terminal: a line as each check starts (leftover34b)
+            summary = _checks(trainer, data, out, summary, val_check, say, lm_class)
+    return summary
+
+
+def _checks(trainer, data: Path, out: Path, summary: dict, val_check: bool,
+            say: Callable[[str], None], lm_class: type | None) -> dict:  # fmt: skip
+    """The end of a run: the val checks around the summary's table (each says its start)."""
+    from trajlm.cli_train_check import knn_summary, radii_summary, recover_radii_summary
+
+    threads = trainer.cfg.cpu_threads
+    if val_check:  # beside kNN on val (heldout23)
+        summary = knn_summary(trainer, data, out, summary, lm_class)
+        summary = radii_summary(out, data, summary, lm_class, threads)
+    shown = {k: v for k, v in summary.items() if k != "val_spread"}  # 40 lines of JSON in
+    console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
+    if val_check:  # the val verdict saved with the weights (verdict23)
+        val_check_run(out, data, say)
+        # read through the saved verdict, as a user's recover call reads it (uncert33)
+        summary = recover_radii_summary(out, data, summary, lm_class, threads)
     return summary
 
 

@@ -55,8 +55,10 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict,
            lm_class: type | None = None) -> dict:  # fmt: skip
     from trajlm.data.store import read_store
     from trajlm.data.store_sample import train_for_check
+    from trajlm.eval.eval_progress import say
     from trajlm.eval.knn_check import knn_check, knn_line, val_task_of
 
+    say("the kept model beside the prediction baselines (kNN continuation and others) on val")
     task = getattr(trainer, "_val_task", None)
     if task is None:
         task = val_task_of(data, trainer.cfg.select_max_traj)
@@ -207,10 +209,12 @@ def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | No
 
     from trajlm.data.corpus import is_corpus
     from trajlm.data.store import read_store
+    from trajlm.eval.eval_progress import say
     from trajlm.eval.knn_check import knn_check, val_task_of
 
     if is_corpus(data):
         return
+    say("the fine-tuned model beside the prediction baselines (kNN continuation and others) on val")
     try:
         train = df.filter(pl.col("split") == "train").drop("split") if "split" in df.columns else df
         model = kept_model(out)
@@ -240,6 +244,9 @@ def _val_fit(run: Path, data: Path, summary: dict, fit: Callable[[Any, Path], di
         val = read_store(data, split="val").drop("split", strict=False)
         if not val.height:
             return summary
+        from trajlm.eval.eval_progress import say
+
+        say(f"fitting the {label} on val")
         got = fit(val, resolve_weights(run, log=False))
     except Exception as e:  # the run is trained and saved: the fit's failure is said
         io.warn(f"{failed}: {e}")

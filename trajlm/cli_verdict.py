@@ -113,7 +113,10 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
         say(f"val check: {named(data, '--data')} has no val split: no verdict saved (the "
             "model answers unchecked; a store of `trajlm data ingest` has one)")  # fmt: skip
         return {"val_check": "skipped: no val split"}
+    from trajlm.eval.eval_progress import say as stage
+
     for task in verdict_tasks(model):
+        stage(f"the {task.replace('_', ' ')} verdict (the model beside the baselines) on val")
         t0, c0 = time.perf_counter(), time.process_time()
         try:
             if task == "travel_time":

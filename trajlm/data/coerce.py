@@ -27,7 +27,13 @@ import polars as pl
 
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
-from trajlm.data.coerce_columns import coordinate_column, fractional, pick_column, refuse_same_dates
+from trajlm.data.coerce_columns import (
+    coordinate_column,
+    fractional,
+    pick_column,
+    prefixed_names,
+    refuse_same_dates,
+)
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import epoch_unit, time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
@@ -74,6 +80,7 @@ from trajlm.data.readers._time_columns import (
     local_time_note,
     lone_local_time,
 )
+from trajlm.data.readers._zone_suffix import words_as_offsets
 from trajlm.data.readers.long_tables import reshaped_frame
 from trajlm.data.schema import (
     MIN_T,
@@ -89,9 +96,10 @@ from trajlm.data.times import (
     _time_to_seconds,
     sub_seconds,
     text_style,
+    time_decimals,
     warn_future,
 )
-from trajlm.errors import warn_at_caller
+from trajlm.errors import NoteWarning, warn_at_caller
 
 _pick = pick_column  # the name api_inputs.py imports (before session 24 it lived here)
 
@@ -157,6 +165,19 @@ def coerce(
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
     if (numbered := numbered_refusal(df, time_col, lat_col, lon_col)) is not None:
         raise numbered  # header=None: what the numbered columns hold, said (leftover33)
+    if glued := prefixed_names(df, {"traj_col": traj_col, "time_col": time_col,
+                                    "lat_col": lat_col, "lon_col": lon_col}):  # fmt: skip
+        time_col, lat_col, lon_col = glued["time_col"], glued["lat_col"], glued["lon_col"]
+        if (traj_col := glued.get("traj_col")) is None:  # `_id`: the rows' key, no mover
+            if not split_gaps:
+                raise TrajlmInputError("no column names the trajectory (the columns share a "
+                                       "prefix; `_id` and the like number rows)", field="traj_col",
+                                       hint="traj_col=NAME, or split_gaps=True to read the rows "
+                                       "as one mover's fixes cut at gaps")  # fmt: skip
+            df, traj_col = df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+        warn_at_caller(f"columns read without the prefix they share: {time_col!r} as the time, "
+                       f"{lat_col!r} / {lon_col!r} as latitude / longitude (as `trajlm data "
+                       "ingest` reads such a table)")  # fmt: skip
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
     if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
@@ -206,6 +227,8 @@ def coerce(
     elif tz is not None and (note := frame_zone_note(df, tcol, tz)):
         warn_at_caller(note)  # tz= beside a `Time Zone` column: tz= is used, said (readers27)
     time_dtype = df[tcol].dtype
+    if time_dtype == pl.Utf8 and (worded := words_as_offsets(df[tcol], tz)) is not None:
+        df, tz = df.with_columns(worded), None  # `... AKST`: its offset, as the file reads it
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
     t, time_kind, zone = _time_to_seconds(df, tcol, text)
     if time_dtype == pl.Date:  # badin34: was "duplicate timestamp" with no word of the dates
@@ -313,6 +336,8 @@ def coerce(
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
     if tcol in pandas_cols:
         layout.pandas_time = given[tcol].dtype
+    if sub is not None:  # results' times carry the input's decimals, not float noise
+        layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
     layout.geometry = None if geometry is None else str(geometry)
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
@@ -352,16 +377,25 @@ def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:
     return out
 
 
-def naive_time_warning(col: str) -> None:
-    """One warning that the datetimes in ``col`` have no zone and are read as UTC, and how to
-    give the zone (aware datetimes); numbers, ISO text and aware datetimes say nothing."""
-    warn_at_caller(
-        f"the times in {col!r} have no time zone: read as UTC (results come back naive, on the "
-        "same clock; a model that reads the hour of day reads local times off by their UTC "
-        f"offset). Give the zone to silence this: df[{col!r}].dt.tz_localize('Europe/Lisbon') "
-        f"(pandas) or pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
-        "tz_localize('UTC') if they are UTC"
-    )
+def naive_time_warning(col: str, asked: bool = False) -> None:
+    """One note (a NoteWarning) that the datetimes in ``col`` have no zone and are read as UTC,
+    and how to give the zone (aware datetimes); numbers, ISO text and aware datetimes say
+    nothing. ``asked``: ``col`` is a call's argument (``depart``, ``at_times``: datetimes or
+    zone-less ISO text, api_time_checks.zoneless_note; leftover34b), not a frame's column."""
+    if asked:
+        how = ("(a model that reads the hour of day reads local times off by their UTC offset). "
+               "Give the zone to silence this: aware datetimes, e.g. pd.Timestamp("
+               "'2025-03-18 08:00', tz='Europe/Lisbon'), or ISO text with its offset "
+               "('2025-03-18T08:00:00+00:00', or 'Z' if they are UTC)")  # fmt: skip
+    else:
+        how = (
+            "(results come back naive, on the same clock; a model that reads the hour of day "
+            "reads local times off by their UTC offset). Give the zone to silence this: "
+            f"df[{col!r}].dt.tz_localize('Europe/Lisbon') (pandas) or "
+            f"pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
+            "tz_localize('UTC') if they are UTC"
+        )
+    warn_at_caller(f"the times in {col!r} have no time zone: read as UTC {how}", NoteWarning)
 
 
 def to_canonical(

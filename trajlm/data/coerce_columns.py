@@ -131,3 +131,29 @@ def refuse_same_dates(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series) -> N
             field=tcol,
             hint="give each fix its time (a datetime column, or the date and time columns)",
         )
+
+
+def prefixed_names(df: pl.DataFrame, given: dict[str, Any]) -> dict[str, str]:
+    """{keyword: column} for the time / position columns a frame names under one glued prefix
+    its columns share (OruxMaps' `trkptlat`, `trkptlon`, `trkpttime` read by `pd.read_sql`), as
+    a database file's table is read (readers/data_files.unprefixed; fix34: the frame was told
+    "no t column"). Only where the names alone find no time or position and the caller named
+    none of them (``given``: traj_col=, time_col=, ...); {} otherwise."""
+    from trajlm.data.readers.data_files import unprefixed
+
+    names = [c for c in df.columns if isinstance(c, str) and c != LINE]
+    fields = {"time_col": "t", "lat_col": "lat", "lon_col": "lon"}
+    if any(given.get(k) for k in (*fields, "traj_col")):
+        return {}
+    if all(find_columns(f, names) for f in fields.values()):
+        return {}
+    bare, pre = unprefixed(names)
+    if not pre:
+        return {}
+    back = dict(zip(bare, names, strict=True))
+    found = {k: find_columns(f, bare) for k, f in fields.items()}
+    if not all(len(v) == 1 for v in found.values()):
+        return {}
+    out = {k: back[v[0]] for k, v in found.items()}
+    ids = find_columns("traj_id", [c for c in bare if not c.startswith("_")])
+    return out | ({"traj_col": back[ids[0]]} if len(ids) == 1 else {})

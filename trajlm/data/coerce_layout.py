@@ -58,6 +58,9 @@ class Layout:
     geometry: str | None = None  # a GeoDataFrame's geometry column (errors name it: errnames18)
     # A mover's fixes cut at gaps (coerce_pieces.py): (traj_id, source_traj_id, piece)
     pieces: pl.DataFrame | None = None
+    # Sub-second input: the decimals its times are written to (0-6; times.time_decimals),
+    # which results' times are rounded to (fix34: 1772441228.4099982 for an input's .41)
+    time_decimals: int | None = None
 
 
 def kind_of(obj: Any) -> str:

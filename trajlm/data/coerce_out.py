@@ -68,10 +68,15 @@ def exact_times(df: pl.DataFrame, layout: Layout, ns: bool = False) -> pl.DataFr
             )  # fmt: skip
             .drop(*own, *[c + "_l" for c in own])
         )
+    if layout.time_decimals is not None and df.schema["t"].is_float():
+        # the input's own decimals: a step the model predicted in float32 showed its noise
+        # (1772441228.4099982 after fixes written to the hundredth; fix34)
+        df = df.with_columns(pl.col("t").round(layout.time_decimals))
     if layout.at_exact is not None and "step" in df.columns:
+        # the times asked, to the microsecond (a sum of floats, not its last bits)
+        at = layout.at_exact.select("traj_id", "step", pl.col("t").round(6).alias("__at"))
         df = (
-            df.join(layout.at_exact.rename({"t": "__at"}), on=["traj_id", "step"], how="left",
-                    maintain_order="left")
+            df.join(at, on=["traj_id", "step"], how="left", maintain_order="left")
             .with_columns(t=pl.coalesce("__at", pl.col("t").cast(pl.Float64)))
             .drop("__at")
         )  # fmt: skip

@@ -103,24 +103,17 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
     mover's fixes. A text column that looks like an id (2+ values, each on many rows) is named
     in a refusal instead: several movers read as one would zig-zag between them."""
     names = [c for c in df.columns if isinstance(c, str) and c != LINE]
-    if split_gaps is False or split_gaps is None or NO_ID in df.columns:
-        return df, None
-    if find_columns("traj_id", names, lambda c: is_row_key(df, c)):  # files' rule (leftovers21)
-        return df, None
+    if NO_ID in df.columns or find_columns("traj_id", names, lambda c: is_row_key(df, c)):
+        return df, None  # an id column by its name: files' rule (leftovers21)
+    if split_gaps is False or split_gaps is None:  # the refusal, unless the id is a pair
+        pair = _nested_pair(df, [c for c in names if _id_like(df, c)])
+        return _pair_column(df, *pair) if pair else (df, None)
     if PIECE in names:  # one mover's pieces as trajlm.clean / a result gave them back: the id
         return df, PIECE  # (heldout26: cut again, `recover` failed "column 'piece' is duplicate")
     found = [c for c in names if _id_like(df, c)]
     found.sort(key=lambda c: not _ID_NAME.search(c))  # `Unit #`, `Truck No.` first (heldout25)
     if found and (pair := _nested_pair(df, found)):
-        p, c = pair  # `persid` 1, 2, 3 again in every `hhid` (heldout34): neither alone
-        raise TrajlmInputError(
-            f"no column is named as the trajectory, and {c!r} numbers the movers again inside "
-            f"each {p!r} (its values recur under other {p!r} values): the mover is the pair, "
-            f"traj_col={c!r} or {p!r} alone would read several movers as one",
-            field="traj_col",
-            hint=f"df['mover'] = df[{p!r}].astype(str) + '/' + df[{c!r}].astype(str), then "
-            "traj_col='mover'",
-        )
+        return _pair_column(df, *pair)
     if found:
         c, n = found[0], df[found[0]].n_unique()
         also = f" (or {', '.join(map(repr, found[1:3]))})" if len(found) > 1 else ""
@@ -131,6 +124,22 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
             hint=f"if it names trips or vehicles: traj_col={c!r}{also}",
         )
     return df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+
+
+def _pair_column(df: pl.DataFrame, p: str, c: str) -> tuple[pl.DataFrame, str]:
+    """``df`` with the mover as the pair: column ``'p/c'`` of ids ``'1000/1'``, as a file with
+    the same columns is read (readers/layouts.nested_id; fix34: a frame was told the pair, the
+    file read as it), said in one line. `persid` 1, 2, 3 again in every `hhid`: neither alone
+    is a mover (either would read several people as one)."""
+    name = f"{p}/{c}"
+    pair = pl.concat_str(pl.col(p).cast(pl.Utf8), pl.col(c).cast(pl.Utf8), separator="/")
+    warn_at_caller(
+        f"no column is named as the trajectory, and {c!r} numbers the movers again inside each "
+        f"{p!r} (its values recur under other {p!r} values): the mover is the pair, read as "
+        f"ids like {df.select(pair.first()).item()!r} in column {name!r} (as `trajlm data "
+        f"ingest` reads a file with these columns); traj_col= names another"
+    )
+    return df.with_columns(pair.alias(name)), name
 
 
 def _nested_pair(df: pl.DataFrame, found: list[str]) -> tuple[str, str] | None:

@@ -213,6 +213,18 @@ def sub_seconds(df: pl.DataFrame, col: str) -> pl.Series | None:
     return frac if bool((frac != 0).any()) else None
 
 
+def time_decimals(frac: pl.Series) -> int:
+    """The fewest decimals (0-6) that write every fraction of ``frac`` (``sub_seconds``) to
+    within half a microsecond: 2 for ``1772441171.24`` (whose Float64 fraction is
+    0.24000000953...), 3 for milliseconds; 6 (the microsecond) at most. Results' times are
+    rounded to it, so an answer never shows digits the input had not (fix34)."""
+    f = frac.cast(pl.Float64).fill_null(0.0).fill_nan(0.0)
+    for d in range(6):
+        if bool(((f - f.round(d)).abs() < 5e-7).all()):
+            return d
+    return 6
+
+
 def epoch_datetimes(t: pl.Expr, float_t: bool) -> pl.Expr:
     """Unix seconds -> UTC datetimes (naive, us): whole seconds as ``pl.from_epoch(t, "s")``
     does; fractional ones (``float_t``: sub-second times kept, data/coerce.py) to the us."""

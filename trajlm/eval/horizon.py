@@ -174,6 +174,25 @@ def evaluate_horizons(methods: list, task: HorizonTask, timed) -> list[dict]:
     return rows
 
 
+def horizon_seconds(spec: str) -> tuple[float, ...]:
+    """--horizon-s "60,300,600" -> (60.0, 300.0, 600.0): every item a number of seconds > 0;
+    an empty item (``60,,300``, ``60,300,``) is refused, not dropped (badin34: read as
+    60,300 unsaid), as are text and 0 / negative / infinite seconds: one line naming the option."""
+    from trajlm._safety import UserError
+
+    items = [x.strip() for x in spec.split(",")]
+    if "" in items and any(items):
+        raise UserError(f"--horizon-s {spec!r}: item {items.index('') + 1} is empty; expected "
+                        "seconds > 0 like 60,300,600")  # fmt: skip
+    try:
+        out = tuple(float(x) for x in items if x)
+    except ValueError:
+        out = ()
+    if not out or not all(0 < v < float("inf") for v in out):
+        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
+    return out
+
+
 def parse_horizons(spec: str | None, task: str, shifts, max_gap_s: float) -> tuple[float, ...]:
     """--horizon-s "60,300,600" -> (60.0, 300.0, 600.0); () when not given."""
     from trajlm._safety import UserError
@@ -184,13 +203,7 @@ def parse_horizons(spec: str | None, task: str, shifts, max_gap_s: float) -> tup
         raise UserError(
             f"--horizon-s is implemented for --task predict without --shift, not {task!r}"
         )
-    try:
-        out = tuple(float(x) for x in spec.split(",") if x.strip())
-    except ValueError:
-        out = ()
     if not max_gap_s > 0:  # the option at fault named (badin18: --horizon-s was blamed)
         raise UserError(f"--max-gap-s {max_gap_s}: expected seconds > 0 (the longest gap a "
                         "horizon window may span)")  # fmt: skip
-    if not out or min(out) <= 0:
-        raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
-    return out
+    return horizon_seconds(spec)

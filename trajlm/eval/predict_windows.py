@@ -24,14 +24,19 @@ WINDOWS_HELP = (
 
 def parse_windows(spec: int | str) -> int:
     """``"one"`` -> 1, ``"all"`` -> ``WINDOWS_CAP``, ``"N"`` / N -> N (1..WINDOWS_CAP);
-    anything else is a ValueError naming the choices."""
+    anything else is a ValueError naming the choices. The words are exact, as every other
+    choice of the CLI and the API (``--task PREDICT``, ``--split TEST`` are refused): ``ALL``
+    or `` all`` is refused with the word meant (badin34: read as all unsaid; leftover34b)."""
     if isinstance(spec, str):
-        word = spec.strip().lower()
-        if word in ("one", "all"):
-            return 1 if word == "one" else WINDOWS_CAP
-        if not word.isdigit():
-            raise ValueError(f"windows must be one, all or a number 1-{WINDOWS_CAP}, got {spec!r}")
-        spec = int(word)
+        if spec in ("one", "all"):
+            return 1 if spec == "one" else WINDOWS_CAP
+        if not (spec.isascii() and spec.isdigit()):
+            near = spec.strip().lower()
+            meant = f"; did you mean {near}?" if near in ("one", "all") else ""
+            raise ValueError(
+                f"windows must be one, all or a number 1-{WINDOWS_CAP}, got {spec!r}{meant}"
+            )
+        spec = int(spec)
     if isinstance(spec, bool) or not isinstance(spec, int) or not 1 <= spec <= WINDOWS_CAP:
         raise ValueError(f"windows must be one, all or a number 1-{WINDOWS_CAP}, got {spec!r}")
     return spec

@@ -100,6 +100,30 @@ def pandas_offsets(values: list[str], limit: int = 4) -> dict[str, str]:
     return out
 
 
+_ISO_DATE = r"^\s*\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?\s+\(?[A-Za-z]{2,5}\)?\s*$"
+
+
+def words_as_offsets(s: pl.Series, tz: str | None = None) -> pl.Series | None:
+    """A frame's ISO text times ending in a zone word (`2026-03-02 08:46:11 AKST`), each word
+    written as its offset (`+HH:MM`), where every time ends in one the file route reads:
+    ZONE_HOURS' words, UTC / GMT, and an ambiguous one `tz` writes itself (`CST` under
+    America/Chicago; resolved_words). None otherwise (the text is left to the refusals, which
+    name the word). Session 34 (fix34): a frame's were refused "not ISO dates" while the same
+    file was read, and tz= did not resolve CST / IST as --tz does."""
+    text = s.cast(pl.Utf8).str.strip_chars()
+    if text.drop_nulls().is_empty() or not text.drop_nulls().str.contains(_ISO_DATE).all():
+        return None
+    words = {"UTC": 0, "GMT": 0, **(resolved_words(tz) if tz else {})}
+    off = pl.DataFrame({"x": text}).select(suffix_offset(pl.col("x"), words)).to_series()
+    if (off.is_null() & text.is_not_null()).any():
+        return None
+    sign = pl.when(off < 0).then(pl.lit("-")).otherwise(pl.lit("+"))
+    mins = off.abs() // 60
+    hhmm = (mins // 60).cast(pl.Utf8).str.zfill(2) + ":" + (mins % 60).cast(pl.Utf8).str.zfill(2)
+    bare = text.str.replace(SUFFIX, "").str.strip_chars()
+    return pl.select(bare + sign + hhmm).to_series().alias(s.name)
+
+
 def frame_zone_hint(s: pl.Series, text: str) -> str | None:
     """How to give text times that end in a zone word naming several zones (`... IST`), where
     they do (leftover34: a frame's were "not ISO dates" with no word on the zone); None else."""
@@ -111,4 +135,5 @@ def frame_zone_hint(s: pl.Series, text: str) -> str | None:
     sign, mins = ("-" if secs < 0 else "+"), abs(secs) // 60
     return (f"{word} names several zones ({AMBIGUOUS[word]}): write the offset you mean in the "
             f"text, e.g. {text}.str.replace(r'\\s*{word}$', '{sign}{mins // 60:02d}:{mins % 60:02d}', "
-            "regex=True) (pandas), or read the file with `trajlm data ingest --tz NAME`")  # fmt: skip
+            "regex=True) (pandas), or tz= naming the zone that writes it (tz='Area/City'), as "
+            "`trajlm data ingest --tz NAME` reads the file")  # fmt: skip
