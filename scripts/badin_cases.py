@@ -8,6 +8,7 @@ from __future__ import annotations
 import traceback
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 USER_ERRORS = ("TrajlmInputError", "ValueError")
@@ -41,6 +42,49 @@ class Cases:
                 print(f"{self.n:03d} {name} | {kind} {type(e).__name__} | "
                       f"{str(e).splitlines()[0][: self.error]} @ {tb[-3][: self.where]}",
                       flush=self.flush)  # fmt: skip
+
+
+def cli_line(app: Any, args: tuple, keep: Callable[[str], bool], limit: int = 500) -> str:
+    """One CLI run in-process as a case's summary: its exit status, an exception other than
+    SystemExit (a traceback the user would see), and the output lines ``keep`` picks."""
+    from typer.testing import CliRunner
+
+    res = CliRunner().invoke(app, [str(a) for a in args])
+    lines = [ln.strip() for ln in res.output.splitlines() if ln.strip()]
+    exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
+           else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")  # fmt: skip
+    return f"exit={res.exit_code}{exc} :: " + " / ".join(ln for ln in lines if keep(ln))[:limit]
+
+
+def write_file(root: Path, name: str, data: str | bytes) -> Path:
+    """``data`` written at ``root/files/name`` (a case's input file)."""
+    p = root / "files" / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return p
+
+
+def store_summary(store: Path) -> str:
+    """A written store's points, trajectories and first ids (what an ingest case kept)."""
+    import trajlm
+
+    df = trajlm.read(store)
+    ids = sorted(map(str, df["traj_id"].unique().to_list()))
+    return f"n={df.height} trajs={len(ids)} ids={ids[:4]}{'...' if len(ids) > 4 else ''}"
+
+
+def ingest_case(say: Cases, cli: Callable[..., Callable[[], str]], root: Path, name: str,
+                inputs: list, *opts: str) -> None:  # fmt: skip
+    """A `trajlm data ingest INPUTS --out root/stNNN OPTS` case; what it stored when it wrote."""
+    out = root / f"st{say.n + 1:03d}"
+
+    def run() -> str:
+        got = cli("data", "ingest", *inputs, "--out", out, *opts)()
+        return got + (
+            " || " + store_summary(out) if got.startswith("exit=0") and out.exists() else ""
+        )
+
+    say(name, run)
 
 
 # --- hand classification tables (scripts/badin28/classes.py, scripts/badin29/classes.py) ---

@@ -65,10 +65,14 @@ def test_time_format_reads_a_frames_day_first_text(data):
     fmt = "%d/%m/%Y %H:%M:%S"
     assert Asker(m, **MADRID, time_format=fmt)(q).value == want
     assert Asker(pl.from_pandas(m), **MADRID, time_format=fmt)(q).value == want
+    # a day past 12 (26/03) tells the order: read as ingest reads it (heldout34b; was refused)
+    assert Asker(m, **MADRID)(q).value == want
+    amb = m.copy()  # every day written 03: nothing decides the order, the refusal names the option
+    amb["local_time"] = amb["local_time"].str.replace(r"^\d\d/", "03/", regex=True)
     with pytest.raises(
         TrajlmInputError, match="time_format="
     ):  # the error names the option ask has
-        Asker(m, **MADRID)
+        Asker(amb, **MADRID)
     with pytest.raises(
         TrajlmInputError, match=r"time_format='%Y-%m-%d' does not read '\d\d/03/2026"
     ):

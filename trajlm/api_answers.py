@@ -13,7 +13,8 @@ per method, metrics, ratios with their paired 95 % CI, ``attrs["markdown"]`` / `
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,8 @@ def queries(
     from trajlm.cli_eval_answers import query_tables
 
     _check(task, split)
-    inputs, asks = query_tables(_store(store), split, str(windows), "store", task, seeds)
+    with _in_keywords():
+        inputs, asks = query_tables(_store(store), split, str(windows), "store", task, seeds)
     return inputs.to_pandas(), asks.to_pandas()
 
 
@@ -100,13 +102,21 @@ def score(
     quiet = Console(file=io.StringIO())  # the table is the frame (and attrs["markdown"])
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise TrajlmInputError(f"seeds must be an integer >= 1, got {seeds!r}")
-    try:
+    with _in_keywords():
         result = run_eval_command(task, _store(store), None, seeds, None, quiet, score_on=split,
                                   windows=str(windows), predictions=sources,
                                   predictions_name=names)  # fmt: skip
-    except TrajlmInputError as e:  # the CLI's refusal, said with this function's keywords
-        raise as_keywords(e, _KEYWORDS) from None
     return result_frame(result)
+
+
+@contextmanager
+def _in_keywords() -> Iterator[None]:
+    """The CLI's refusal said with these functions' keywords (queries(windows=0) was told
+    "--windows 0"; badin34b)."""
+    try:
+        yield
+    except TrajlmInputError as e:  # _arguments.as_keywords: quoted values left as given
+        raise as_keywords(e, _KEYWORDS) from None
 
 
 __all__: Sequence[str] = ("queries", "score")

@@ -254,6 +254,7 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
                 delay = max(eta + service + pace * (back - direct), 0.0)
             rows.append((tid, j, float(orders[j, 0]), float(orders[j, 1]), eta, t_last + eta,
                          float(d), eng, None if pace is None else pace * 1000.0, delay))  # fmt: skip
+    _say_unanswered(rows, orders)
     out = pl.DataFrame(rows, orient="row", schema={
         "traj_id": hist.schema["traj_id"], "order": pl.Int64, "order_lat": pl.Float64,
         "order_lon": pl.Float64, "eta_s": pl.Float64, "arrive_time": pl.Float64,
@@ -266,6 +267,35 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
     out = _with_next(out, nxt, mover_of) if nxt else out.drop("delay_s")
     return from_canonical(with_owners(out, owners), layout=layout, times=("arrive_time",),
                           ranked=True)  # fmt: skip
+
+
+FAR_ORDER_KM = 300.0  # an urgent order no van of the feed is within a day's drive of
+
+
+def _say_unanswered(rows: list[tuple], orders: np.ndarray) -> None:
+    """One warning for the vans given no time (no moving legs to take a pace from: their
+    eta_s was empty, unsaid) and one for orders far from every van (lat / lon exchanged gave
+    (-8.59, 41.17) answered as a drive of weeks); badin34b."""
+    from trajlm.errors import warn_at_caller
+
+    no_pace = list(dict.fromkeys(str(r[0]) for r in rows if r[8] is None and r[7] != "route"))
+    if no_pace:
+        shown = ", ".join(no_pace[:3]) + (
+            f" and {len(no_pace) - 3} more" if len(no_pace) > 3 else ""
+        )
+        warn_at_caller(f"trajlm.divert: {len(no_pace):,} van(s) ({shown}) have no moving legs, "
+                       "nor has the fleet, to take a pace from: their eta_s is empty; give past "
+                       "trips with memory= (CLI --memory)")  # fmt: skip
+    nearest: dict[int, float] = {}
+    for r in rows:
+        nearest[r[1]] = min(nearest.get(r[1], math.inf), r[6])
+    far = [j for j, d in nearest.items() if d > FAR_ORDER_KM * 1000.0]
+    if far:
+        j = far[0]
+        warn_at_caller(f"trajlm.divert: order {j} ({orders[j, 0]:g}, {orders[j, 1]:g}) is "
+                       f"{nearest[j] / 1000:,.0f} km from the nearest van"
+                       + (f" ({len(far)} such orders)" if len(far) > 1 else "")
+                       + ": is it (latitude, longitude), in the vans' region?")  # fmt: skip
 
 
 def _bare(e: TrajlmInputError) -> str:

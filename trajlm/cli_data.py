@@ -188,6 +188,8 @@ def data_ingest(
         _fail("--stop-radius-m / --stop-minutes / --stop-drift-kn need --split-at-stops")
     if sep is not None and len(sep) != 1:
         _fail(f"--sep must be one character, got {sep!r}")
+    if utc_offset is not None and not math.isfinite(utc_offset):  # NaN: int(round()) raised
+        _fail(f"--utc-offset must be a number of hours ahead of UTC (2, -5, 5.5), got {utc_offset}")
     for p in paths:
         io.must_exist(p, "input")
         if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents:

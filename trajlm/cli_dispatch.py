@@ -130,8 +130,8 @@ def divert(
     io.choice(split, SPLIT_NAMES, "--split")
     if order is None or not [p for p in order.split(";") if p.strip()]:
         io.fail('give the urgent order with --order LAT,LON (several: "LAT,LON;LAT,LON")')
-    if service_s < 0:
-        io.fail(f"--service-s must be >= 0, got {service_s:g}")
+    if not service_s >= 0 or service_s == float("inf"):  # NaN was said as --input's fault
+        io.fail(f"--service-s must be a number of seconds >= 0, got {service_s:g}")
     orders = [parse_latlon(p.strip(), "--order") for p in order.split(";") if p.strip()]
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input] + [p for p in (to_file, memory) if p is not None],

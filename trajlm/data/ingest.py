@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
@@ -271,6 +272,7 @@ def _ingest(
     bar = Progress(
         TextColumn(f"[bold]ingest {format}"), BarColumn(), TextColumn("{task.fields[rows]} rows"),
         TimeElapsedColumn(), disable=not progress, transient=True,
+        console=Console(stderr=True),  # stdout is --json's object alone (its stop wrote "\n")
     )  # fmt: skip
     n_kept, n_fast, v_fast, n_labelled, seen = 0, 0, 0.0, 0, set()
     plain = PlainProgress(progress)

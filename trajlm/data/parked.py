@@ -50,6 +50,7 @@ PARKED_RADIUS_M = 50.0  # box diagonal: 4-15 m GPS noise, a van moving 2 m/s lea
 STALE_MINUTES = 5.0  # a feed reporting every 10-30 s: 10+ reports missed
 PARKED_COLUMNS = ("parked", "since", "still_s", "lat", "lon", "spread_m", "fixes", "max_gap_s",
                   "speed_mps", "last_fix", "age_s", "stale")  # fmt: skip
+MAX_UNIX_S = 95_617_584_000  # 5000-01-01: a larger number is milliseconds (or worse)
 
 
 def at_seconds(at: Any, field: str = "at") -> float | None:
@@ -62,6 +63,12 @@ def at_seconds(at: Any, field: str = "at") -> float | None:
     if isinstance(at, Real):
         if not math.isfinite(at):
             raise TrajlmInputError(f"give a finite time, got {at!r}", field=field)
+        if abs(at) > MAX_UNIX_S:  # milliseconds: year 58133 (its ISO line raised ValueError)
+            raise TrajlmInputError(
+                f"{at!r} is no Unix seconds (past the year 5000); milliseconds? give "
+                f"{at / 1000:.0f}",
+                field=field,
+            )  # fmt: skip
         return float(at)
     import pandas as pd
 
@@ -126,7 +133,11 @@ def parked_table(table: pl.DataFrame, at_s: float | None, stop_s: float, radius_
         still_s = float(t[-1] - t[k])
         parked = b - a - k >= 2 and still_s >= stop_s
         if parked:
-            c_lat, c_lon = float(np.median(lat[k:])), float(np.median(lon[k:]))
+            # the median of the longitudes around the last fix's: across 180 deg a plain median
+            # of 179.9999 and -179.9999 was 0 (a position half the earth away)
+            c_lat = float(np.median(lat[k:]))
+            c_lon = float((lon[-1] + np.median((lon[k:] - lon[-1] + 180.0) % 360.0 - 180.0)
+                           + 180.0) % 360.0 - 180.0)  # fmt: skip
             spread = float(haversine(lat[k:], lon[k:], c_lat, c_lon).max())
             gap = float(np.diff(t[k:]).max())
         else:
@@ -178,7 +189,8 @@ def parked(df: Any, *, at: Any = None, stop_minutes: float = PARKED_MINUTES,
         raise TrajlmInputError(
             f"trajlm.parked: no fix at or before at={at!r} (the data's first fix is "
             f"{_iso(float(table['t'].min()))})" if at_s is not None and table.height
-            else "trajlm.parked: no fix with a position to answer from",
+            else "trajlm.parked: no fix with a position to answer from"
+            + _inaccurate_note(table),
             field="at" if at_s is not None else "data",
         )  # fmt: skip
     if at_s is not None and (n := table["traj_id"].n_unique() - out.height):
@@ -197,6 +209,15 @@ def stale_line(stale: pl.DataFrame, stale_s: float, at_s: float | None) -> str:
     when = f"at {_iso(at_s)}" if at_s is not None else "the feed's newest fix"
     return (f"trajlm.parked: {stale.height:,} mover(s) last reported over {stale_s / 60:g} min "
             f"before {when} ({shown}{more}): their answer is as of that fix (stale)")  # fmt: skip
+
+
+def _inaccurate_note(table: pl.DataFrame) -> str:
+    """Why no fix was left where the accuracy filter took every one (the line said only
+    "no fix with a position"; badin34b)."""
+    if table.height == 0 or DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0].height:
+        return ""
+    return (f": every fix's stated accuracy is over {DEFAULT_MAX_ACCURACY_M:g} m (its accuracy "
+            "column), and such fixes are not read")  # fmt: skip
 
 
 def _iso(s: float) -> str:

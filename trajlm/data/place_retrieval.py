@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trajlm.data.retrieval import RetrievalIndex, last_point
+from trajlm.data.retrieval import RetrievalIndex, TrainWindows, last_point
 
 
 class PlaceRetrievalIndex(RetrievalIndex):
@@ -48,6 +48,13 @@ class PlaceRetrievalIndex(RetrievalIndex):
         place = self.w_place * last_point(hist, np.asarray(lengths))  # (N, 2) metres
         head = self.w_heading * np.stack([c, s], axis=1)  # (N, 2)
         return np.concatenate([shape, place, head], axis=1), c, s
+
+    def _window_features(self, windows: TrainWindows) -> np.ndarray:
+        """``features`` of cut windows: the same numbers, without cutting them again (one cut
+        serves every weight pair of a grid search, scale34)."""
+        place = self.w_place * windows.origins  # the history's last point, (M, 2) metres
+        head = self.w_heading * np.stack([windows.c, windows.s], axis=1)
+        return np.concatenate([windows.shape, place, head], axis=1)
 
     def save(self, path: str | Path) -> None:
         raise NotImplementedError("PlaceRetrievalIndex is not saved; rebuild it from the store")

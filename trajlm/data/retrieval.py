@@ -108,6 +108,33 @@ class Retrieved:
     found: np.ndarray
 
 
+def table_points(df, projection) -> tuple[np.ndarray, np.ndarray]:
+    """A canonical table's points as ``RetrievalIndex.fit`` reads them: xy (n, 2) metres in
+    ``projection`` and trajectory keys (n,), rows sorted by (trajectory, time). A grid search
+    computes them once for all its indexes (scale34)."""
+    from trajlm.data.features import add_local_xy
+
+    f = add_local_xy(df.sort(["traj_id", "t"]), projection)
+    xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
+    return xy, traj_keys(f["traj_id"].to_numpy())
+
+
+@dataclass
+class TrainWindows:
+    """A library's windows, cut and normalised (``RetrievalIndex.train_windows``): params
+    (history, horizon, max_windows, random_state) they were cut for; shape (M, 2 * (history
+    - 1)) the own-frame histories; c, s (M,) their last heading; origins (M, 2) where each
+    history ends; conts (M, horizon, 2) the continuations in the window's frame; keys (M,)."""
+
+    params: tuple[int, int, int, int]
+    shape: np.ndarray
+    c: np.ndarray
+    s: np.ndarray
+    origins: np.ndarray
+    conts: np.ndarray
+    keys: np.ndarray
+
+
 class RetrievalIndex:
     """Nearest train windows by normalised history; see the module docstring."""
 
@@ -132,9 +159,30 @@ class RetrievalIndex:
 
     # -- building ------------------------------------------------------------------------------
 
-    def fit(self, xy: np.ndarray, keys: np.ndarray) -> RetrievalIndex:
+    def fit(
+        self, xy: np.ndarray, keys: np.ndarray, windows: TrainWindows | None = None
+    ) -> RetrievalIndex:
         """Library from per-point xy (n, 2) metres and trajectory keys (n,), rows sorted by
-        (trajectory, time)."""
+        (trajectory, time). ``windows``: the same points' ``train_windows`` already cut (a grid
+        search over feature weights cuts them once: scale34); None cuts them here."""
+        if windows is None:
+            windows = self.train_windows(xy, keys)
+        elif windows.params != self._window_params():
+            raise ValueError(
+                f"windows cut for {windows.params}, this index needs {self._window_params()}"
+            )
+        self._set(self._window_features(windows), windows.conts, windows.keys)
+        # where each window's history ends and which way it heads (absolute frame): read by
+        # place-aware candidates (trajlm.eval.candidates); not saved, unused by queries
+        self.origins_, self.headings_ = windows.origins, np.stack([windows.c, windows.s], axis=1)
+        return self
+
+    def _window_params(self) -> tuple[int, int, int, int]:
+        return self.history, self.horizon, self.max_windows, self.random_state
+
+    def train_windows(self, xy: np.ndarray, keys: np.ndarray) -> TrainWindows:
+        """The library's windows of per-point xy and keys (``fit``'s arguments), cut and
+        normalised: everything ``fit`` needs but the feature weights and the search tree."""
         keys = np.asarray(keys, np.int64)
         n, w = len(keys), self.history + self.horizon
         # a window may start at i when its trajectory's last point index is >= i + w - 1
@@ -152,23 +200,20 @@ class RetrievalIndex:
             rng = np.random.default_rng(self.random_state)
             starts = np.sort(rng.choice(starts, self.max_windows, replace=False))
         win = np.asarray(xy, np.float64)[starts[:, None] + np.arange(w)]  # (M, w, 2)
-        feats, c, s = self.features(win[:, : self.history], np.full(len(win), self.history))
+        shape, c, s = RetrievalIndex.features(self, win[:, : self.history],
+                                              np.full(len(win), self.history))  # fmt: skip
         origin = win[:, self.history - 1 : self.history]
         conts = rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
-        self._set(feats, conts, keys[starts])
-        # where each window's history ends and which way it heads (absolute frame): read by
-        # place-aware candidates (trajlm.eval.candidates); not saved, unused by queries
-        self.origins_, self.headings_ = origin[:, 0], np.stack([c, s], axis=1)  # (M, 2) each
-        return self
+        return TrainWindows(self._window_params(), shape, c, s, origin[:, 0], conts, keys[starts])
+
+    def _window_features(self, windows: TrainWindows) -> np.ndarray:
+        """``features`` of the windows' histories, from their cut (a subclass adds its own)."""
+        return windows.shape
 
     @classmethod
     def from_table(cls, df, projection, **params) -> RetrievalIndex:
         """Library of a canonical table (traj_id, t, lat, lon): pass the TRAIN split only."""
-        from trajlm.data.features import add_local_xy
-
-        f = add_local_xy(df.sort(["traj_id", "t"]), projection)
-        xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
-        return cls(**params).fit(xy, traj_keys(f["traj_id"].to_numpy()))
+        return cls(**params).fit(*table_points(df, projection))
 
     def _set(self, feats, conts, keys) -> RetrievalIndex:
         from sklearn.neighbors import NearestNeighbors

@@ -90,7 +90,9 @@ def _time_to_seconds(
     # 02/12/2026, 02.12.2026, and 02-12-2026 (badin24: polars read dashes day-first, so a frame's
     # 09-10-2026 was 9 October with no word, where ingest refuses the guess)
     slash = r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
-    if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}-\d{1,2}-\d{4}([ T]|$)").all():
+    # slashes too (heldout34b: a Field Maps frame's `3/14/2024 3:11:13 PM` was refused as a guess
+    # that its 14 decides, where ingest reads the same file): a value past 12 tells the order
+    if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}(/\d{1,2}/|-\d{1,2}-)\d{4}([ T]|$)").all():
         from trajlm.data.readers._times import _slashed  # as ingest reads them: by the values
 
         read = pl.DataFrame({col: s.str.strip_chars()}).select(_slashed(pl.col(col))).to_series()

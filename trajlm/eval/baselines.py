@@ -31,7 +31,7 @@ from sklearn.base import BaseEstimator
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, check_steps, with_gap_rule
 from trajlm.data.coerce import to_canonical
 from trajlm.data.features import LocalProjection
-from trajlm.data.retrieval import RetrievalIndex, last_point
+from trajlm.data.retrieval import RetrievalIndex, TrainWindows, last_point, table_points
 from trajlm.errors import ArgumentError, NotFittedError, TrajlmInputError
 from trajlm.eval.dead_reckoning import DeadReckoning  # noqa: F401  (session 16)
 from trajlm.eval.frames import _PredictsFrames
@@ -241,14 +241,30 @@ class KNNContinuation(PredictionBaseline):
         """Index the train windows; ``columns`` name the frame's columns as for ``predict``
         (traj_col=, time_col=, lat_col=, lon_col=, crs=)."""
         train_df = _table(train_df, **columns)
-        self.projection_ = projection or LocalProjection.fit(train_df)
-        self.index_ = RetrievalIndex.from_table(
-            train_df, self.projection_, history=self.history, horizon=self.horizon,
-            n_neighbors=self.n_neighbors, aggregate=self.aggregate,
-            max_windows=self.max_windows, random_state=self.random_state,
-        )  # fmt: skip
+        projection = projection or LocalProjection.fit(train_df)
+        return self.fit_points(*table_points(train_df, projection), projection)
+
+    def fit_points(
+        self,
+        xy: np.ndarray,
+        keys: np.ndarray,
+        projection: LocalProjection,
+        windows: TrainWindows | None = None,
+    ) -> KNNContinuation:
+        """``fit`` from the train points already projected (``retrieval.table_points``) and,
+        optionally, their windows already cut (``train_windows``): a grid search on val
+        prepares them once for all its cells (scale34); the index is the same."""
+        self.projection_ = projection
+        self.index_ = self._new_index().fit(xy, keys, windows)
         self.n_windows_ = self.index_.n_windows_
         return self
+
+    def _new_index(self) -> RetrievalIndex:
+        return RetrievalIndex(
+            history=self.history, horizon=self.horizon, n_neighbors=self.n_neighbors,
+            aggregate=self.aggregate, max_windows=self.max_windows,
+            random_state=self.random_state,
+        )  # fmt: skip
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "index_"):

@@ -314,8 +314,27 @@ class AnswerModel:
 
     def predict_next(self, task: PredictionTask) -> np.ndarray:
         k = task.target_t.shape[1]
-        got = match_answers(self.answers, window_ids(task), k, self.label)
-        return got.reshape(-1, k, 2)
+        got = match_answers(self.answers, window_ids(task), k, self.label).reshape(-1, k, 2)
+        _say_far(got, task, self.label)
+        return got
+
+
+FAR_ANSWER_KM = 1000.0  # no k-step answer of a window lies this far from its last input fix
+
+
+def _say_far(got: np.ndarray, task: PredictionTask, label: str) -> None:
+    """One warning when the answers lie a median FAR_ANSWER_KM+ from their windows' last input
+    fixes (lat / lon exchanged was scored as a 7,509 km MAE, unsaid; badin34b)."""
+    import warnings
+
+    from trajlm.data.geometry import haversine
+
+    last = task.hist_latlon[np.arange(len(got)), np.asarray(task.lengths) - 1]
+    off = haversine(got[..., 0], got[..., 1], last[:, None, 0], last[:, None, 1])
+    if len(got) and float(np.median(off)) > FAR_ANSWER_KM * 1000.0:
+        warnings.warn(f"{label}: the answers lie a median {np.median(off) / 1000:,.0f} km from "
+                      "their windows' last input fix: latitude and longitude exchanged, or "
+                      "answers to another store's queries?", stacklevel=2)  # fmt: skip
 
 
 class RecoveryAnswerModel:

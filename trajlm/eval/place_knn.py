@@ -17,7 +17,9 @@ import polars as pl
 from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask
+from trajlm.data.retrieval import table_points
 from trajlm.eval.baselines import KNNContinuation, _table
+from trajlm.eval.knn_grid import predict_grid
 from trajlm.eval.tuning_rule import RULE, choose, default_key
 
 GRID = {"w_place": (0.03, 0.1, 0.3, 1.0), "w_heading": (0.0, 30.0, 100.0, 300.0),
@@ -47,15 +49,14 @@ class PlaceKNNContinuation(KNNContinuation):
         self.w_heading = w_heading
 
     def fit(self, train_df: Any, projection: LocalProjection | None = None) -> PlaceKNNContinuation:
-        train_df = _table(train_df)
-        self.projection_ = projection or LocalProjection.fit(train_df)
-        self.index_ = PlaceRetrievalIndex.from_table(
-            train_df, self.projection_, history=self.history, horizon=self.horizon,
-            n_neighbors=self.n_neighbors, aggregate=self.aggregate, max_windows=self.max_windows,
+        return super().fit(_table(train_df), projection)
+
+    def _new_index(self) -> PlaceRetrievalIndex:
+        return PlaceRetrievalIndex(
+            history=self.history, horizon=self.horizon, n_neighbors=self.n_neighbors,
+            aggregate=self.aggregate, max_windows=self.max_windows,
             random_state=self.random_state, w_place=self.w_place, w_heading=self.w_heading,
         )  # fmt: skip
-        self.n_windows_ = self.index_.n_windows_
-        return self
 
 
 def tune_place_knn(
@@ -77,18 +78,25 @@ def tune_place_knn(
     k = val_task.target_t.shape[1]
     scores, errors, cells = {}, {}, {}
     xy = val_task.xy(proj)
+    # the train points projected and their windows cut once: a weight pair only reweighs the
+    # windows' features (scale34); the same library as a fit of each cell's own
+    points = table_points(_table(train), proj)
+    windows = PlaceKNNContinuation(1, history, k)._new_index().train_windows(*points)
     for wp in grid["w_place"]:
         for wh in grid["w_heading"]:
-            est = PlaceKNNContinuation(1, history, k, w_place=wp, w_heading=wh).fit(train, proj)
+            est = PlaceKNNContinuation(1, history, k, w_place=wp, w_heading=wh)
+            est.fit_points(*points, proj, windows)
+            # one library per weight pair, one search for all its neighbour counts
+            preds = predict_grid(est, xy, val_task.lengths, k, grid["n_neighbors"])
             for nb in grid["n_neighbors"]:
-                est.n_neighbors = nb  # read at predict time: one library per weight pair
-                pred = est.predict(xy, val_task.lengths, k)  # (N, k, 2) metres
+                pred = preds[nb]  # (N, k, 2) metres
                 ll = np.stack(proj.inverse(pred[..., 0], pred[..., 1]), axis=-1)
                 key = f"w_place={wp},w_heading={wh},n_neighbors={nb}"
                 errors[key] = M.point_errors(ll, val_task.target_latlon).mean(1)
                 scores[key] = M.ade(ll, val_task.target_latlon)
                 cells[key] = dict(n_neighbors=nb, w_place=wp, w_heading=wh)
     choice = choose(errors, default_key(cells, DEFAULT), rule, scores, val_task.owners()[1])
-    est = PlaceKNNContinuation(history=history, horizon=k, **cells[choice.key]).fit(train, proj)
+    est = PlaceKNNContinuation(history=history, horizon=k, **cells[choice.key])
+    est.fit_points(*points, proj, windows)
     est.tuning_ = choice
     return est, scores

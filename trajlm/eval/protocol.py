@@ -21,6 +21,7 @@ from trajlm.data.protocol_tasks import (  # noqa: F401
     make_prediction_task,
     make_recovery_task,
 )
+from trajlm.data.retrieval import table_points
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
@@ -28,6 +29,7 @@ from trajlm.eval import metrics as M
 from trajlm.eval.eval_models import as_task_models, check_run_args
 from trajlm.eval.eval_progress import say
 from trajlm.eval.few_scored import warn_few_scored
+from trajlm.eval.knn_grid import predict_grid
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
@@ -111,11 +113,15 @@ def tune_knn(
     errors: dict[str, np.ndarray] = {}
     cells: dict[str, dict[str, int]] = {}
     agg = {} if aggregate is None else {"aggregate": aggregate}
+    # the train points projected and keyed once for every library (scale34)
+    points = table_points(B._table(train), proj)
+    xy = val_task.xy(proj)
     for h in history:
-        knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit(train, proj)
+        knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit_points(*points, proj)
+        # one library per history length, one search for all its neighbour counts
+        preds = predict_grid(knn, xy, val_task.lengths, k, n_neighbors)
         for nb in n_neighbors:
-            knn.n_neighbors = nb  # read at predict time: one library per history length
-            pred = _Projected(knn, proj).predict_next(val_task)
+            pred = np.stack(proj.inverse(preds[nb][..., 0], preds[nb][..., 1]), axis=-1)
             key = f"history={h},n_neighbors={nb}"
             errors[key] = M.point_errors(pred, val_task.target_latlon).mean(1)
             scores[key] = M.ade(pred, val_task.target_latlon)
@@ -126,7 +132,7 @@ def tune_knn(
     kept = cells[choice.key]
     knn = B.KNNContinuation(
         kept["n_neighbors"], kept["history"], k, random_state=random_state, **agg
-    ).fit(train, proj)
+    ).fit_points(*points, proj)
     knn.tuning_ = choice
     return knn, scores
 

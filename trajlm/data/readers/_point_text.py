@@ -141,6 +141,7 @@ def hex_points_as_wkt(raw: pl.DataFrame, column: str, crs: str, path: Path) -> p
     hexed = raw.select(text.str.contains(_HEX_WKB).fill_null(False)).to_series()
     if not hexed.any():
         return raw
+    import numpy as np
     import shapely
     from shapely.errors import GEOSException
 
@@ -171,8 +172,13 @@ def hex_points_as_wkt(raw: pl.DataFrame, column: str, crs: str, path: Path) -> p
             hint=f"--crs EPSG:{other[0]} (Python: ColumnMap(crs='EPSG:{other[0]}')), or export "
             "ST_Transform(geom, 4326)",
         )  # fmt: skip
-    x, y = shapely.get_x(geoms).tolist(), shapely.get_y(geoms).tolist()
-    wkt = pl.Series([f"POINT ({a!r} {b!r})" for a, b in zip(x, y, strict=True)], dtype=pl.Utf8)
+    # POINT EMPTY (WKB's NaN NaN, what PostGIS writes for an empty point) is a row with no
+    # position, as an empty cell is (no_fix), not a GEOS error (shapely.get_x raised on it)
+    empty = shapely.is_empty(geoms)
+    x = np.where(empty, np.nan, shapely.get_x(np.where(empty, None, geoms))).tolist()
+    y = np.where(empty, np.nan, shapely.get_y(np.where(empty, None, geoms))).tolist()
+    wkt = pl.Series([None if e else f"POINT ({a!r} {b!r})" for a, b, e in zip(x, y, empty, strict=True)],
+                    dtype=pl.Utf8)  # fmt: skip
     full = values.scatter(at, wkt)
     return raw.with_columns(full.alias(column))
 

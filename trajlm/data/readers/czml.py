@@ -34,6 +34,9 @@ _E2 = _F * (2 - _F)
 _EP2 = _E2 / (1 - _E2)
 # an ECEF point further under the ellipsoid than this is not Earth-centred metres
 _DEEPEST_M = -20_000.0
+_HIGHEST_M = (
+    1e9  # past the Moon: millimetres or another unit (1e12 m ended as 'null_island'; badin34b)
+)
 _POSITION_KEYS = ("cartographicDegrees", "cartographicRadians", "cartesian")
 
 
@@ -158,5 +161,12 @@ def _samples(
                 hint="CZML's cartesian positions are metres from the Earth's centre (WGS84); "
                 "write local positions as cartographicDegrees",
             )
+        if key == "cartesian" and h > _HIGHEST_M:
+            raise TrajlmInputError(
+                f"CZML packet {pid!r} sample {n}: cartesian [{a}, {b}, {c}] lies "
+                f"{h / 1000:,.0f} km above the ground, past the Moon: not Earth-centred (ECEF) "
+                "metres", path=path,
+                hint="CZML's cartesian positions are metres from the Earth's centre (WGS84)",
+            )  # fmt: skip
         out.append((n, t, lat, lon, h))
     return out

@@ -105,7 +105,8 @@ def _binary_named(p: Path) -> str | None:
     if not p.is_file():
         return None
     return ("an SQLite" if suffix in SQLITE_SUFFIXES
-            else "a NetCDF" if suffix in NETCDF_SUFFIXES else None)  # fmt: skip
+            else "a NetCDF" if suffix in NETCDF_SUFFIXES
+            else "a Stata (.dta)" if suffix == ".dta" else None)  # fmt: skip  # badin34b
 
 
 def detect_format(paths: str | Path | Sequence[str | Path]) -> str:

@@ -214,6 +214,10 @@ def untar(path: Path, into: Path, limits: ReadLimits | None = None) -> Path:
     root.mkdir(parents=True)
     total = 0
     low = path.name.lower()
+    skipped: list[str] = []  # links, absolute paths, '..' members: not extracted
+    nested: list[str] = []  # archives inside: not unpacked again
+    twice: list[str] = []  # a name stored twice: the last copy wins, as `tar xf` does
+    seen: set[str] = set()
     try:
         if low.endswith(".tar.zst"):
             stream, mode = _packed_reader(path, "zstd"), "r|"
@@ -223,7 +227,14 @@ def untar(path: Path, into: Path, limits: ReadLimits | None = None) -> Path:
             for m in tar:
                 parts = Path(m.name).parts
                 if not m.isfile() or m.name.startswith("/") or ".." in parts:
+                    if not m.isdir():  # a user's data file under ../ was dropped unsaid
+                        skipped.append(m.name)
                     continue
+                if m.name.lower().endswith(TARS):
+                    nested.append(m.name)
+                if m.name in seen:
+                    twice.append(m.name)
+                seen.add(m.name)
                 total += m.size
                 if total > lim.max_zip_member_bytes:
                     raise TrajlmInputError(
@@ -246,7 +257,29 @@ def untar(path: Path, into: Path, limits: ReadLimits | None = None) -> Path:
             path=path,
             hint="download it again, or unpack it (tar xf) and give the folder",
         ) from None
+    _say_members(path, skipped, nested, twice)
     return root
+
+
+def _say_members(path: Path, skipped: list[str], nested: list[str], twice: list[str]) -> None:
+    """One warning per kind of member untar read otherwise than `tar xf` would (badin34b:
+    each was left out unsaid)."""
+    import warnings
+
+    def some(names: list[str]) -> str:
+        return ", ".join(map(repr, names[:3])) + (
+            f" and {len(names) - 3} more" if len(names) > 3 else ""
+        )
+
+    if skipped:
+        warnings.warn(f"{path.name}: {len(skipped)} member(s) not read: links, and paths outside "
+                      f"the archive (absolute or with '..'): {some(skipped)}", stacklevel=3)  # fmt: skip
+    if nested:
+        warnings.warn(f"{path.name}: {len(nested)} archive(s) inside the archive not unpacked: "
+                      f"{some(nested)}; unpack them (tar xf) and give the folder", stacklevel=3)  # fmt: skip
+    if twice:
+        warnings.warn(f"{path.name}: {len(twice)} member name(s) stored twice, the last copy "
+                      f"read (as tar xf keeps): {some(twice)}", stacklevel=3)  # fmt: skip
 
 
 def has_packed(folder: Path) -> bool:

@@ -109,7 +109,9 @@ def mf_csv_as_csv(path: Path, out: Path) -> list[int | None]:
     at: list[int | None] = [None]
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
         rows = csv.reader(f)
-        lat_first, t0, unit = _header(path, next(rows))
+        first = next(rows)
+        lat_first, t0, unit = _header(path, first)
+        dim = first[2].strip().upper() if len(first) > 2 else ""  # "2D" / "3D"
         names: list[str] = []
         parsed: list[tuple[int, str, list[tuple[float, float, float]], list[str]]] = []
         swapped = 0
@@ -128,6 +130,11 @@ def mf_csv_as_csv(path: Path, out: Path) -> list[int | None]:
                     "positions", path=path, line=line,
                 )  # fmt: skip
             t1, t2 = _time(row[1], t0, unit, path, line), _time(row[2], t0, unit, path, line)
+            if t2 < t1:  # read with its times reversed and a point dropped, unsaid (badin34b)
+                raise TrajlmInputError(
+                    f"the segment ends ({row[2].strip()}) before it starts ({row[1].strip()})",
+                    path=path, line=line, field="end",
+                )  # fmt: skip
             try:
                 nums = [float(v) for v in row[3].split()]
             except ValueError:
@@ -135,10 +142,15 @@ def mf_csv_as_csv(path: Path, out: Path) -> list[int | None]:
                     f"positions {row[3][:40]!r} are not numbers", path=path, line=line,
                     field="trajectory",
                 ) from None  # fmt: skip
-            width = 3 if len(nums) % 2 and len(nums) % 3 == 0 else 2
+            # the header's dimension, else a guess: a 3D file's 2 positions are 6 numbers,
+            # read as 3 positions of 2 by the count alone (badin34b)
+            width = {"2D": 2, "3D": 3}.get(dim) or (
+                3 if len(nums) % 2 and len(nums) % 3 == 0 else 2
+            )
             if len(nums) < 2 * width or len(nums) % width:
                 raise TrajlmInputError(
-                    f"{len(nums)} numbers are not 2+ positions of {width}", path=path,
+                    f"{len(nums)} numbers are not 2+ positions of {width}"
+                    + (f" (@stboundedby says {dim})" if dim in ("2D", "3D") else ""), path=path,
                     line=line, field="trajectory",
                 )  # fmt: skip
             pts = [(nums[k], nums[k + 1]) for k in range(0, len(nums), width)]

@@ -69,7 +69,8 @@ _NOT_READ = (
 _WHOLE_FILE = (
     "not a trajectory JSON trajlm reads: MF-JSON, GeoJSON LineStrings with per-vertex times or "
     "Point features with a time property, Google location history (Records.json, Timeline), "
-    "Overland, OwnTracks, ADS-B Exchange traces, Arc, Moves, Polar Flow sessions; skipping "
+    "Overland, OwnTracks, ADS-B Exchange traces, Arc, Moves, Polar Flow sessions, Garmin Connect "
+    "details, Komoot tours, OGC SensorThings locations; skipping "
     "cannot help (it is the whole document): convert it to CSV / GPX"
 )
 

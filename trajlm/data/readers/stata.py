@@ -8,6 +8,7 @@ unless a label repeats (then the numbers). Each CSV line is the dataset's row, f
 
 from __future__ import annotations
 
+import struct
 import warnings
 from pathlib import Path
 
@@ -22,6 +23,8 @@ def is_stata(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() != ".dta":
         return False
     start = head(path, 16)
+    if len(start) < 2:  # b"" is "in" any bytes: an empty .dta passed as Stata (struct.error)
+        return False
     return start.startswith(b"<stata_dta>") or (
         start[:1] in b"\x71\x72\x73" and start[1:2] in b"\x01\x02"
     )
@@ -53,6 +56,6 @@ def stata_as_csv(path: Path, out: Path) -> list[str]:
             part.to_csv(out, mode="w" if first else "a", header=first, index=False)
             where += [f"row {len(where) + k}" for k in range(len(part))]
             first = False
-    except (ValueError, OSError, EOFError) as e:
+    except (ValueError, OSError, EOFError, struct.error) as e:  # struct: a cut header
         raise TrajlmInputError(f"a Stata file that does not read ({e})", path=path) from None
     return where
