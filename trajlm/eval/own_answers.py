@@ -280,7 +280,7 @@ def match_answers(
             f"{where(foreign['_row'][0])} field query_id: {foreign['query_id'][0]!r} is no {what} "
             f"of this split ({foreign['query_id'].n_unique()} such ids)",
             hint="answer the queries `trajlm data queries` wrote for the same store, --task, "
-            "--split, --windows and --seeds",
+            "--windows and --seeds, and split (trajlm data queries --split val for --score-on val)",
         )
     off = got.filter((pl.col("k") < 1) | (pl.col("k") > pl.col("_n")))
     if len(off):
