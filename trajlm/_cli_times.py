@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trajlm._safety import UserError
+
+if TYPE_CHECKING:  # annotations only: importing the CLI loads no polars
+    import polars as pl
 
 
 def parse_time_origin(text: str | None, option: str = "--time-origin") -> int | None:
@@ -50,7 +54,9 @@ def parse_at_times(text: str) -> list[int]:
     return out
 
 
-def with_time_origin(df, origin: int, time_col: str | None, path: Path):
+def with_time_origin(
+    df: pl.DataFrame, origin: int, time_col: str | None, path: Path
+) -> pl.DataFrame:
     """A table whose time column counts seconds elapsed (since each trip's start, or any
     origin) -> Unix seconds: + origin (`trajlm data ingest --time-origin` does the same)."""
     import polars as pl

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from trajlm._arguments import as_keywords
 from trajlm.errors import TrajlmInputError
 
 _KEYWORDS = (
@@ -118,15 +119,12 @@ def _in_keywords() -> Iterator[None]:
     "--windows 0"; badin34b)."""
     try:
         yield
-    except TrajlmInputError as e:
+    except TrajlmInputError as e:  # _arguments.as_keywords: quoted values left as given
         from trajlm.eval.own_answers import FOREIGN_ID_HINT
 
-        text = str(e.args[0]) if e.args else ""
-        text = text.replace(FOREIGN_ID_HINT, PYTHON_FOREIGN_ID_HINT)
-        for option, keyword in _KEYWORDS:
-            text = text.replace(option, keyword)
-        e.args = (text,)
-        raise
+        if e.args:  # the CLI's way on (data queries --split, eval --score-on) in keywords
+            e.args = (str(e.args[0]).replace(FOREIGN_ID_HINT, PYTHON_FOREIGN_ID_HINT),)
+        raise as_keywords(e, _KEYWORDS) from None
 
 
 __all__: Sequence[str] = ("queries", "score")

@@ -60,7 +60,7 @@ def latlon_columns(to: Any) -> tuple[str, str]:
     lon = [c for c in cols if "lon" in c.lower() or "lng" in c.lower()]
     if len(lat) != 1 or len(lon) != 1:
         raise TrajlmInputError(
-            f"to: give a frame with one latitude and one longitude column (e.g. stop_lat, "
+            f"give a frame with one latitude and one longitude column (e.g. stop_lat, "
             f"stop_lon), got columns {cols[:8]}",
             field="to",
         )
@@ -110,9 +110,9 @@ def target_points(to: Any) -> Any:
     try:
         points, _ = from_geodataframe(to, None, None)
     except TrajlmInputError as e:
-        raise TrajlmInputError(f"to: {e}", field="to") from None
+        raise TrajlmInputError(str(e), field="to") from None
     if "lat" not in points.columns:  # LineStrings: vertices, not stops
-        raise TrajlmInputError("to: give the stops as Points, one a row", field="to")
+        raise TrajlmInputError("give the stops as Points, one a row", field="to")
     return points.drop(columns=[c for c in CARRIED if c in points.columns])
 
 
@@ -126,24 +126,24 @@ def read_targets(to: Any) -> np.ndarray:
         if hasattr(to, "columns"):  # badin32: the frame's repr showed its header, not the value
             bad = next((v for v in np.asarray(raw).ravel() if not _is_number(v)), None)
             raise TrajlmInputError(
-                f"to: the frame's latitude / longitude hold {bad!r}, not a number in degrees "
+                f"the frame's latitude / longitude hold {bad!r}, not a number in degrees "
                 "(decimal point, not comma)",
                 field="to",
             ) from None
         raise TrajlmInputError(
-            f"to: give (lat, lon) numbers, a list of them or a frame of points, got {to!r:.80}",
+            f"give (lat, lon) numbers, a list of them or a frame of points, got {to!r:.80}",
             field="to",
         ) from None
     arr = arr.reshape(1, -1) if arr.ndim == 1 else arr
     if arr.ndim != 2 or arr.shape[1] != 2 or arr.shape[0] == 0:
         raise TrajlmInputError(
-            f"to: give (lat, lon) pairs, got an array of shape {np.shape(raw)}", field="to"
+            f"give (lat, lon) pairs, got an array of shape {np.shape(raw)}", field="to"
         )
     bad = ~np.isfinite(arr).all(1) | (np.abs(arr[:, 0]) > 90) | (np.abs(arr[:, 1]) > 180)
     if bad.any():
         i = int(np.argmax(bad))
         raise TrajlmInputError(
-            f"to: target {i} {arr[i].tolist()} is not a (lat, lon) in degrees "
+            f"target {i} {arr[i].tolist()} is not a (lat, lon) in degrees "
             "(lat within +-90, lon within +-180)",
             field="to",
         )
@@ -310,7 +310,7 @@ def _memories(df: pl.DataFrame, memory: Any, columns: dict) -> list[tuple[RouteM
             try:
                 memory = RouteMemory.read(memory, **columns)
             except TrajlmInputError as e:  # badin33: "input: no points" named the data
-                raise TrajlmInputError(f"memory: {e}", field="memory") from None
+                raise TrajlmInputError(str(e), field="memory") from None
         memories.append((memory, False))
     return memories
 

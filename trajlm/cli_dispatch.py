@@ -148,9 +148,9 @@ def divert(
             answer = trajlm.divert(df, orders, to=stops, memory=past, service_s=service_s, **cols)
     except UserError as e:  # a fault of the stops or the memory is that option's
         text = str(e)
-        for field, option in ((" to: ", f"--to-file {to_file}"), (" memory: ", f"--memory {memory}")):  # fmt: skip
-            if field in f" {text}":
-                io.fail(f"{option}: {text.split(field.strip() + ' ', 1)[1]}")
+        for field, option in (("to", f"--to-file {to_file}"), ("memory", f"--memory {memory}")):
+            if f"field {field}: " in text:  # TrajlmInputError(field=...) leads with it
+                io.fail(f"{option}: {text.split(f'field {field}: ', 1)[1]}")
         raise
     from trajlm.data.schema import LINE
 

@@ -152,8 +152,8 @@ def reach(
                            f"--input {input}")  # fmt: skip
     except UserError as e:  # a target's fault is the target option's, not the input's
         text = str(e)
-        if ": to: " in text or text.startswith("to: "):
-            io.fail(f"{source}: {text.split('to: ', 1)[1]}")
+        if "field to: " in text:  # TrajlmInputError(field="to") leads with it
+            io.fail(f"{source}: {text.split('field to: ', 1)[1]}")
         for field in ("radius_m", "horizon_s", "step_s"):
             text = text.replace(f"{field}=", f"--{field.replace('_', '-')} ").replace(
                 f"{field} ", f"--{field.replace('_', '-')} "

@@ -223,9 +223,8 @@ class Asker:
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
             every = is_every(question, self._labels) and plan.vehicle is None
-            if (
-                every and "vehicle" not in trips.columns
-            ):  # "did every van stop?" said "yes: 1 trip" (set 34)
+            # "did every van stop?" on data without a vehicle column said "yes: 1 trip" (set 34)
+            if every and "vehicle" not in trips.columns:
                 raise CannotAnswer(
                     "this data has no vehicle column, so 'every' vehicle cannot be checked one by one: name it "
                     "(data ingest --vehicle-col, columns={'vehicle_id': ...}) or ask about the trips"

@@ -20,6 +20,14 @@ than a van's 40), ``max_gap_s`` (the longest silence inside the still stretch: i
 and come back), ``spread_m`` (its fixes' farthest from the centre), ``age_s`` and ``stale``
 (the last fix is over ``stale_minutes`` before ``at``, or before the feed's newest fix: the
 answer is as of a fix that old). Fixes over 200 m stated accuracy are left out, as ingest does.
+
+As a detector of "stays put" the rule lost to the plain speed of the last two fixes (under
+1 m/s) on recall on every feed scored (Athens buses and trucks 0.28 vs 0.71; the generator's
+vans 0.44 vs 0.82, precision worse too): a negative result (docs/api.md "Session 34
+(dispatch34)", scripts/dispatch34/parked_score.py). It says nothing for a stay's first
+``stop_minutes`` by construction; on the one large real road feed it was the more precise
+(0.45 vs 0.34: lights and queues read as stops by the speed). ``speed_mps`` is in every row
+for "standing this moment".
 """
 
 from __future__ import annotations
@@ -33,7 +41,7 @@ import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_split import fix_error_m
-from trajlm.data.geometry import haversine
+from trajlm.data.geometry import EARTH_RADIUS_M, haversine
 from trajlm.data.places import by_mover, check_radius, check_stop_minutes
 from trajlm.errors import TrajlmInputError, warn_at_caller
 
@@ -42,7 +50,6 @@ PARKED_RADIUS_M = 50.0  # box diagonal: 4-15 m GPS noise, a van moving 2 m/s lea
 STALE_MINUTES = 5.0  # a feed reporting every 10-30 s: 10+ reports missed
 PARKED_COLUMNS = ("parked", "since", "still_s", "lat", "lon", "spread_m", "fixes", "max_gap_s",
                   "speed_mps", "last_fix", "age_s", "stale")  # fmt: skip
-EARTH_M = 6_371_008.8
 MAX_UNIX_S = 95_617_584_000  # 5000-01-01: a larger number is milliseconds (or worse)
 
 
@@ -52,13 +59,13 @@ def at_seconds(at: Any, field: str = "at") -> float | None:
     if at is None:
         return None
     if isinstance(at, bool | np.bool_):
-        raise TrajlmInputError(f"{field}: give a time, got {at!r}", field=field)
+        raise TrajlmInputError(f"give a time, got {at!r}", field=field)
     if isinstance(at, Real):
         if not math.isfinite(at):
-            raise TrajlmInputError(f"{field}: give a finite time, got {at!r}", field=field)
+            raise TrajlmInputError(f"give a finite time, got {at!r}", field=field)
         if abs(at) > MAX_UNIX_S:  # milliseconds: year 58133 (its ISO line raised ValueError)
             raise TrajlmInputError(
-                f"{field}: {at!r} is no Unix seconds (past the year 5000); milliseconds? give "
+                f"{at!r} is no Unix seconds (past the year 5000); milliseconds? give "
                 f"{at / 1000:.0f}",
                 field=field,
             )  # fmt: skip
@@ -71,7 +78,7 @@ def at_seconds(at: Any, field: str = "at") -> float | None:
         ts = None
     if ts is None or ts is pd.NaT:
         raise TrajlmInputError(
-            f"{field}: {at!r} is not a time (give ISO text such as 2026-12-07T09:30:00Z, a "
+            f"{at!r} is not a time (give ISO text such as 2026-12-07T09:30:00Z, a "
             "datetime or Unix seconds)",
             field=field,
         )
@@ -119,8 +126,8 @@ def parked_table(table: pl.DataFrame, at_s: float | None, stop_s: float, radius_
     t_all, lat_all, lon_all = (h[c].to_numpy().astype(np.float64) for c in ("t", "lat", "lon"))
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         t, lat, lon, acc = t_all[a:b], lat_all[a:b], lon_all[a:b], acc_all[a:b]
-        y = np.radians(lat - lat[-1]) * EARTH_M
-        x = np.radians((lon - lon[-1] + 180.0) % 360.0 - 180.0) * EARTH_M
+        y = np.radians(lat - lat[-1]) * EARTH_RADIUS_M
+        x = np.radians((lon - lon[-1] + 180.0) % 360.0 - 180.0) * EARTH_RADIUS_M
         x = x * math.cos(math.radians(lat[-1]))
         k = _still_start(x, y, acc, radius_m)
         still_s = float(t[-1] - t[k])
@@ -160,7 +167,8 @@ def parked(df: Any, *, at: Any = None, stop_minutes: float = PARKED_MINUTES,
     ``fixes`` (in the still stretch), ``max_gap_s`` (its longest silence), ``speed_mps`` (from
     its last two fixes: "standing this moment", before ``stop_minutes`` have passed), ``last_fix``,
     ``age_s`` (``at``, or the feed's newest fix, minus the last fix) and ``stale`` (age over
-    ``stale_minutes``; said in one warning).
+    ``stale_minutes``; said in one warning). Lower recall than the last two fixes' speed on
+    every feed scored (module doc): read ``speed_mps`` beside it.
 
     ``at``: answer as of this time (fixes after it unread; ISO text, a datetime or Unix s).
     ``stop_minutes`` (default 2): how long it must have stood; ``radius_m`` (default 50): the

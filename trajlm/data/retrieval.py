@@ -24,10 +24,16 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from trajlm.errors import TrajlmInputError
+
+if TYPE_CHECKING:  # annotations only (polars and the features are imported where used)
+    import polars as pl
+
+    from trajlm.data.features import LocalProjection
 
 AGGREGATES = ("median", "mean", "geomedian")  # appended only: saved indexes store the position
 
@@ -108,7 +114,7 @@ class Retrieved:
     found: np.ndarray
 
 
-def table_points(df, projection) -> tuple[np.ndarray, np.ndarray]:
+def table_points(df: pl.DataFrame, projection: LocalProjection) -> tuple[np.ndarray, np.ndarray]:
     """A canonical table's points as ``RetrievalIndex.fit`` reads them: xy (n, 2) metres in
     ``projection`` and trajectory keys (n,), rows sorted by (trajectory, time). A grid search
     computes them once for all its indexes (scale34)."""

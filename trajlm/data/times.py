@@ -311,9 +311,8 @@ def _offset_runs(off: pl.DataFrame) -> dict | None:
     changing = starts.group_by("traj").len().filter(pl.col("len") > 1)["traj"]
     if changing.is_empty():
         return None
-    starts = starts.filter(
-        pl.col("traj").is_in(changing.implode())
-    )  # Series: deprecated, said to users (badin34)
+    # is_in(Series) is deprecated in polars, a warning said to users (badin34)
+    starts = starts.filter(pl.col("traj").is_in(changing.implode()))
     return {"traj": starts["traj"].to_list(), "t": starts["t"].cast(pl.Float64).to_list(),
             "off": starts["off"].to_list()}  # fmt: skip
 

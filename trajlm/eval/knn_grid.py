@@ -18,6 +18,7 @@ the bit (tests/test_scale34.py; scripts/scale34/same_eval.py compares whole eval
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from trajlm.data.retrieval import aggregate_continuations, last_point, rotate
 from trajlm.eval.baselines import ConstantVelocity, KNNContinuation
 
 
-def nearest_sets(nn, feats: np.ndarray, counts: Sequence[int]) -> dict[int, np.ndarray]:
+def nearest_sets(nn: Any, feats: np.ndarray, counts: Sequence[int]) -> dict[int, np.ndarray]:
     """Library indices (Q, count) of each row's ``count`` nearest windows, per count, as
     ``nn.kneighbors(feats, n_neighbors=count)`` gives them up to their order: one search at
     the largest count, a search of its own for a count whose boundary a row ties at."""

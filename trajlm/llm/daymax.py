@@ -83,9 +83,8 @@ def _pick(word: str) -> str:
 def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a most-in-one-day question, or None when the question does not ask one."""
     q = question.strip().rstrip("?").strip()
-    if rate := _FURTHEST_PER_DAY.match(
-        q
-    ):  # "which animal travelled furthest per day" (set 34): a daily mean
+    # "which animal travelled furthest per day" (set 34): a daily mean
+    if rate := _FURTHEST_PER_DAY.match(q):
         unit = next((u for u in rate.groups()[2:0:-1] if u and u.lower() != "distance"), None)
         return plan_one(
             f"what was the average daily distance per {rate.group(1)}"

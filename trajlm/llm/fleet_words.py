@@ -68,9 +68,8 @@ def fleet_words(question: str, labels: Sequence[str], vehicles: dict[str, str]) 
         # "ship" of "container ship" where every label is a vessel (container ship / tanker / bulk carrier: set 34)
         # is every vessel, as "vessel" is: "was any ship at anchor" asked of the container ships only
         every_mover = at_sea and re.fullmatch(r"boat|ship|vessel", parts[-1])
-        if (
-            len(parts) == 2 and len(heads) == 1 and parts[0] != parts[1] and not every_mover
-        ):  # "pushback tug"
+        # "tug" of "pushback tug"
+        if len(parts) == 2 and len(heads) == 1 and parts[0] != parts[1] and not every_mover:
             question = re.sub(
                 rf"(?<![\w\-/.'])(?<!{re.escape(parts[0])} )(?={_plural(parts[-1])}(?![\w\-/]))",
                 f"{parts[0]} ",

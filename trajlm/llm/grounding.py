@@ -161,9 +161,8 @@ def read_data_words(
             raise CannotAnswer(f"two vehicles ({f['vehicle']!r}, {question[m.start(1):m.end(1)]!r}): "
                                "ask about one at a time")  # fmt: skip
         said = question[m.start(1) : m.end(1)]
-        f["vehicle"] = (
-            words.vehicles[tok] if " " in words.vehicles[tok] else said
-        )  # "SCHELDE_STAR" (set 34)
+        # "SCHELDE_STAR" (set 34): the data's id of several words, as the data spells it
+        f["vehicle"] = words.vehicles[tok] if " " in words.vehicles[tok] else said
         question, low = _blank(question, a, b), _blank(low, a, b)
     # "labelled transport": the label, even where it is one of the planner's words (fleet_words.py; set 27)
     for lab in words.labels:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
+from trajlm.data.geometry import EARTH_RADIUS_M
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 
@@ -26,7 +27,6 @@ _UNIT = re.compile(
     re.I,
 )
 _HEAD = re.compile(r"^\s*(?:what|how\s+(?:big|large))\s+(?:was|is|were|are)\s+(?:the\s+)?", re.I)
-_R = 6371008.8
 
 
 def plan_home_range(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
@@ -54,8 +54,8 @@ def hull_area_m2(lat: np.ndarray, lon: np.ndarray) -> float:
     # 179.99 and -179.99 half a world apart (87,663 km² for a 5 km² range; badin34b)
     lon = lon[0] + (lon - lon[0] + 180.0) % 360.0 - 180.0
     la0, lo0 = float(np.mean(lat)), float(np.mean(lon))
-    x = np.radians(lon - lo0) * _R * np.cos(np.radians(la0))
-    y = np.radians(lat - la0) * _R
+    x = np.radians(lon - lo0) * EARTH_RADIUS_M * np.cos(np.radians(la0))
+    y = np.radians(lat - la0) * EARTH_RADIUS_M
     pts = sorted(set(zip(x.tolist(), y.tolist(), strict=True)))
     if len(pts) < 3:
         return 0.0

@@ -150,9 +150,8 @@ def routes_as_trips(question: str, labels: Sequence[str]) -> str:
 def label_words(question: str, labels: Sequence[str]) -> str:
     """The question with other names of the data's labels written as the labels; a kind the labels lack refused."""
     labels = [lab for lab in labels if lab.strip()]
-    question = bike_words(
-        question, labels
-    )  # "e-bike rides", "classic bikes" on classic / electric (set 34)
+    # "e-bike rides", "classic bikes" on classic / electric (set 34)
+    question = bike_words(question, labels)
     for (
         lab
     ) in labels:  # "cargo ships", "tanker vessels": the label's trips (AIS ship types, labels22)

@@ -175,9 +175,8 @@ class RulePlanner:
 
     def _plan(self, question: str) -> QueryPlan:
         guard(question)
-        question = join_spaced_ids(
-            question, self.words
-        )  # "SCHELDE STAR" read as one id (grounding.py, set 34)
+        # "SCHELDE STAR" read as one id (grounding.py, set 34)
+        question = join_spaced_ids(question, self.words)
         question = unit_said_twice(question)  # "the most km ..., in km" (phrases.py)
         # "the most nautical miles ..., and how many?" (phrases.py, set 33)
         question = and_how_many(question)

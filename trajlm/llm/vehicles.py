@@ -135,12 +135,9 @@ _AIS_TYPES = (
 
 def every_label_at_sea(labels: Sequence[str]) -> bool:
     """Whether every label is a kind of vessel: the sea labels, and AIS's other type names beside at least one."""
-    sea = [
-        lab
-        for lab in labels
-        if re.fullmatch(rf"(?:{_SEA_LABELS})", lab, re.I)
-        or re.search(r"\b(?:boats?|ships?|vessels?|carriers?)$", lab, re.I)
-    ]  # fmt: skip (bulk carrier: set 34)
+    # "carriers": AIS's "bulk carrier" (set 34)
+    sea = [lab for lab in labels if re.fullmatch(rf"(?:{_SEA_LABELS})", lab, re.I) or
+           re.search(r"\b(?:boats?|ships?|vessels?|carriers?)$", lab, re.I)]  # fmt: skip
     return bool(sea) and all(
         lab in sea or re.fullmatch(rf"(?:{_AIS_TYPES})", lab, re.I) for lab in labels
     )

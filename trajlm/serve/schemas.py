@@ -169,14 +169,15 @@ class ReachRequest(TrajectoriesRequest):
     to: Annotated[list[LatLon] | list[ReachTarget], Field(min_length=1, max_length=10_000)] = Field(
         ..., description="The points: [lat, lon] pairs, or {lat, lon, id} objects."
     )
-    radius_m: Annotated[float, Field(gt=0, le=100_000, strict=True)] | StrictInt = Field(
+    # a strict float takes a JSON integer too; `| StrictInt` beside it took 10**9 past `le` (review34)
+    radius_m: Annotated[float, Field(gt=0, le=100_000, strict=True)] = Field(
         50.0, description="Reached within this many metres."
     )
-    horizon_s: Annotated[float, Field(gt=0, le=MAX_AHEAD_S, strict=True)] | StrictInt = Field(
+    horizon_s: Annotated[float, Field(gt=0, le=MAX_AHEAD_S, strict=True)] = Field(
         1800.0, description="Seconds past each trajectory's last point (at most the model's "
         "rollout: 3,840 s for trajlm-small)."
     )  # fmt: skip
-    step_s: Annotated[float, Field(gt=0, strict=True)] | StrictInt | None = Field(
+    step_s: Annotated[float, Field(gt=0, strict=True)] | None = Field(
         None, description="The rollout's time grid (default: the model's training step)."
     )
     route: StrictBool = Field(True, description="Past paths of the trajectories sent that went "
@@ -209,13 +210,13 @@ class ParkedRequest(TrajectoriesRequest):
     # session 34 (dispatch34): trajlm.parked over HTTP
     at: Time | None = Field(None, description="Answer as of this time (ISO 8601 or Unix s); "
                             "default: each mover's last fix.")  # fmt: skip
-    stop_minutes: Annotated[float, Field(gt=0, le=1440, strict=True)] | StrictInt = Field(
+    stop_minutes: Annotated[float, Field(gt=0, le=1440, strict=True)] = Field(
         2.0, description="Parked: still for at least this many minutes."
     )
-    radius_m: Annotated[float, Field(gt=0, le=100_000, strict=True)] | StrictInt = Field(
+    radius_m: Annotated[float, Field(gt=0, le=100_000, strict=True)] = Field(
         50.0, description="... within a box this many metres across."
     )
-    stale_minutes: Annotated[float, Field(gt=0, strict=True)] | StrictInt = Field(
+    stale_minutes: Annotated[float, Field(gt=0, strict=True)] = Field(
         5.0, description="A last fix older than this (before `at` or the newest fix) is stale."
     )
 
@@ -257,7 +258,7 @@ class DivertRequest(TrajectoriesRequest):
     to: Annotated[list[DivertStop], Field(max_length=10_000)] | None = Field(
         None, description="Each van's next planned stop ({lat, lon, traj_id}): the delay a "
         "diversion adds to it.")  # fmt: skip
-    service_s: Annotated[float, Field(ge=0, le=86_400, strict=True)] | StrictInt = Field(
+    service_s: Annotated[float, Field(ge=0, le=86_400, strict=True)] = Field(
         0.0, description="Seconds spent at the order (in the delay)."
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from trajlm._config import check_choice
@@ -122,7 +123,9 @@ class TrainConfig:
                 0 <= getattr(self, name) < 1, f"{name} must be in [0, 1), got {getattr(self, name)}"
             )
         need(self.grad_clip > 0, f"grad_clip must be > 0, got {self.grad_clip}")
-        one_of("device", ("auto", "cpu", "cuda"), ok=str(self.device).startswith("cuda:"))
+        # cuda:N only: "cuda:x" passed here and ended in int()'s ValueError at _device (review34)
+        cuda_n = re.fullmatch(r"cuda:\d+", str(self.device)) is not None
+        one_of("device", ("auto", "cpu", "cuda"), ok=cuda_n)
         one_of("select_on", ("val_ade_m", "val_loss"))
         need(
             0.0 <= self.clock_shift_prob <= 1.0,

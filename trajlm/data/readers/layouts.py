@@ -305,7 +305,10 @@ def nested_parent(df: Any, c: str, parents: list[str], t: str) -> str | None:
         pair = pl.concat_str(pl.col(p).cast(pl.Utf8), pl.col(c).cast(pl.Utf8), separator="\0")
         one_run = df.select(((pair != pair.shift(1)).fill_null(True)).sum()).item()
         ordered = df.group_by(p, c).agg((pl.col(t).diff().drop_nulls() >= 0).all().alias("ok"))
-        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all():
+        # a parent holding only one value of `c` each makes `c` its attribute (a trip's driver,
+        # who drives other trips too), not a numbering inside it: `p` alone is the mover there
+        inside = df.group_by(p).agg(pl.col(c).n_unique().alias("n"))["n"].max()
+        if one_run == df.select(pair.n_unique()).item() and ordered["ok"].all() and inside > 1:
             return p
     return None
 
