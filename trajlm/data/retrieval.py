@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -206,8 +207,14 @@ class RetrievalIndex:
             rng = np.random.default_rng(self.random_state)
             starts = np.sort(rng.choice(starts, self.max_windows, replace=False))
         win = np.asarray(xy, np.float64)[starts[:, None] + np.arange(w)]  # (M, w, 2)
-        shape, c, s = RetrievalIndex.features(self, win[:, : self.history],
-                                              np.full(len(win), self.history))  # fmt: skip
+        # the weight-free shape features, shared by a grid's indexes (scale34); a subclass
+        # that overrides only ``features`` (scripts/geolife_memory_knn.py's speed key) gets its
+        # own features here, as ``fit`` gave it before: its queries read them too
+        own = type(self).features is not RetrievalIndex.features and (
+            type(self)._window_features is RetrievalIndex._window_features
+        )
+        featurize = self.features if own else partial(RetrievalIndex.features, self)
+        shape, c, s = featurize(win[:, : self.history], np.full(len(win), self.history))
         origin = win[:, self.history - 1 : self.history]
         conts = rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
         return TrainWindows(self._window_params(), shape, c, s, origin[:, 0], conts, keys[starts])
