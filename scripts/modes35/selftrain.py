@@ -7,11 +7,11 @@ segments (issue 15, session 35, helper modes35). Arms and the test rule: scripts
     sk  per class the k most confident pieces, k = the class's labelled train count
 
     PYTHONPATH=. python scripts/modes35/selftrain.py --data /tmp/stores/geolife --out OUT \
-        [--read-test ARM] [--explore]
+        [--read-test ARM]
 
 Only unlabelled points of each user's train period are read (before the user's first val or
 test segment). Writes OUT/selftrain.json and OUT/selftrain.md (val; with --read-test:
-OUT/selftrain_test.*); --explore adds the post-rule threshold / weight grid (val only).
+OUT/selftrain_test.*). The post-rule exploration (val only) is scripts/modes35/explore.py.
 """
 
 from __future__ import annotations
