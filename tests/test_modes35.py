@@ -67,3 +67,27 @@ def test_self_training_without_kept_pieces_is_plain_gb() -> None:
     mask, yu, fit_score = st.self_train(X, y, Xu, 0, classes, tau=0.5)
     assert mask.all() and set(yu) <= set(classes)
     assert not np.allclose(fit_score(Xq), st._proba(X, y, Xq, 0, classes))
+
+
+def test_nearest_labelled_lines_up_with_the_piece_table_and_respects_the_gap() -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "scripts" / "modes35"))
+    explore = load_script("modes35", "explore.py")
+    # trip a: a bike leg then 20 unlabelled points right after it (gap 15 s);
+    # trip b: 20 unlabelled points, then a 400 s pause, then a bus leg (gap > 300 s: no label);
+    # trip c: a car leg, then unlabelled points
+    a = _points("a", ["bike"] * 12 + [None] * 20)
+    b = pl.concat([_points("b", [None] * 20), _points("b", ["bus"] * 12, t0=15 * 19 + 400)])
+    c = _points("c", ["car"] * 12 + [None] * 15)
+    store = pl.concat([c, b, a])  # shuffled trips: the output must follow the piece table
+    pieces = st.unlabelled_pieces(store, pl.DataFrame(schema={"user_id": pl.Utf8,
+                                                             "cutoff": pl.Int64}))  # fmt: skip
+    table = st.piece_table(pieces)
+    train = store.filter(pl.col("label").is_not_null()).with_columns(
+        pl.concat_str("traj_id", pl.lit("#1")).alias("traj_id")
+    )
+    near = explore.nearest_labelled(table, pieces, train)
+    by_trip = dict(zip(table["trip"].to_list(), near.tolist(), strict=True))
+    assert by_trip == {"raw_a": "bike", "raw_b": None, "raw_c": "car"}

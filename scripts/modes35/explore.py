@@ -17,12 +17,12 @@ Writes OUT/explore.json and OUT/explore.md (OUT/forward.md).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+import selftrain as ST  # scripts/modes35, the script's own folder
 
 from trajlm.data.motion_features import segment_features
 from trajlm.data.segments import make_mode_segments, segment_labels, split_segments
@@ -33,22 +33,11 @@ from trajlm.eval.grouped_cv import forward_folds, segment_users
 TAUS, WEIGHTS, NEAR_GAP_S = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99), (1.0, 0.5, 0.25), 300
 
 
-def _load(name: str):
-    path = Path(__file__).resolve().parent / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"modes35_{name}", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-ST = _load("selftrain")
-
-
 def nearest_labelled(table: pl.DataFrame, pieces: pl.DataFrame, train: pl.DataFrame) -> np.ndarray:
     """Per piece (``table`` order): the mode of the labelled train segment of the same trip with
     the smallest time gap between the two, if that gap is <= NEAR_GAP_S; else None."""
     span = pieces.group_by("traj_id").agg(pl.col("t").max().alias("t1"))
-    p = table.join(span, on="traj_id").select("traj_id", "trip", "t0", "t1")
+    p = table.join(span, on="traj_id", maintain_order="left").select("traj_id", "trip", "t0", "t1")
     seg = train.group_by("traj_id").agg(
         pl.col("source_traj_id").first().alias("trip"),
         pl.col("label").first().alias("lab"),
@@ -57,8 +46,10 @@ def nearest_labelled(table: pl.DataFrame, pieces: pl.DataFrame, train: pl.DataFr
     )
     gap = pl.max_horizontal(pl.col("s0") - pl.col("t1"), pl.col("t0") - pl.col("s1"), pl.lit(0))
     j = p.join(seg.drop("traj_id"), on="trip").with_columns(gap.alias("gap"))
-    j = j.filter(pl.col("gap") <= NEAR_GAP_S).sort(["traj_id", "gap"]).group_by("traj_id").first()
-    return table.join(j.select("traj_id", "lab"), on="traj_id", how="left")["lab"].to_numpy()
+    j = j.filter(pl.col("gap") <= NEAR_GAP_S).sort(["traj_id", "gap", "s0"])  # ties: earlier
+    j = j.group_by("traj_id", maintain_order=True).first().select("traj_id", "lab")
+    # a join's row order is only kept when asked: the labels must line up with ``table``
+    return table.join(j, on="traj_id", how="left", maintain_order="left")["lab"].to_numpy()
 
 
 def main(argv: list[str] | None = None) -> Path:
@@ -76,12 +67,7 @@ def main(argv: list[str] | None = None) -> Path:
     classes = np.unique(segment_labels(tr))
     X, names = segment_features(tr)
     y = segment_labels(tr)
-    pieces = ST.unlabelled_pieces(store, ST.train_period_cutoff(parts))
-    table = ST.piece_table(pieces)
-    Xu = segment_features(pieces)[0]
-    p50 = names.index("speed_mps_p50")
-    fast = Xu[:, p50] >= np.percentile(X[:, p50], ST.SLOW_PCT)
-    Xu, table = Xu[fast], table.filter(pl.Series(fast))
+    table, Xu, pieces = ST.kept_pieces(store, ST.train_period_cutoff(parts), X, names)
     Xq, yq, users = segment_features(va)[0], segment_labels(va), segment_users(va)[1]
     seed = 0  # every arm here is deterministic (HistGB without a feature share)
     p_gb = ST._proba(X, y, Xq, seed, classes)
@@ -133,15 +119,6 @@ def main(argv: list[str] | None = None) -> Path:
     return path
 
 
-def _kept_pieces(store, cutoff, X, names):
-    """(piece table, features) after the in-distribution filter of PREREG."""
-    pieces = ST.unlabelled_pieces(store, cutoff)
-    table, Xu = ST.piece_table(pieces), segment_features(pieces)[0]
-    p50 = names.index("speed_mps_p50")
-    fast = Xu[:, p50] >= np.percentile(X[:, p50], ST.SLOW_PCT)
-    return table.filter(pl.Series(fast)), Xu[fast], pieces
-
-
 FORWARD_ARMS = ("s1 as registered (tau 0.9, weight 1)", "s1, tau 0.9, weight 0.25 (grid's best)",
                 "n1: nearest labelled segment's mode")  # fmt: skip
 
@@ -157,7 +134,7 @@ def forward(store: pl.DataFrame, parts: dict, out: Path) -> Path:
     for fit, _, sc in forward_folds(pool):
         later = pool.filter(~pl.col("traj_id").is_in(ids[fit].tolist()))
         cutoff = ST.train_period_cutoff({"val": later, "test": parts["test"]})
-        table, Xu, pieces = _kept_pieces(store, cutoff, X[fit], names)
+        table, Xu, pieces = ST.kept_pieces(store, cutoff, X[fit], names)
         fit_df = pool.filter(pl.col("traj_id").is_in(ids[fit].tolist()))
         near = nearest_labelled(table, pieces, fit_df)
         has = np.array([v is not None for v in near])

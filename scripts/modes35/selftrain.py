@@ -71,8 +71,12 @@ def unlabelled_pieces(store: pl.DataFrame, cutoff: pl.DataFrame) -> pl.DataFrame
         null != null.shift(1)
     )
     s = s.with_columns(new_run.cast(pl.Int64).cum_sum().alias("_run"))
-    s = s.with_columns(pl.col("user_id").cast(pl.Utf8)).join(cutoff, on="user_id", how="left")
-    s = s.filter(null & (pl.col("cutoff").is_null() | (pl.col("t") < pl.col("cutoff"))))
+    s = s.with_columns(pl.col("user_id").cast(pl.Utf8)).join(
+        cutoff, on="user_id", how="left", maintain_order="left"
+    )  # polars does not keep a join's row order unless asked; the ranks below need it
+    s = s.sort(["_run", "t"], maintain_order=True).filter(
+        null & (pl.col("cutoff").is_null() | (pl.col("t") < pl.col("cutoff")))
+    )
     n = pl.len().over("_run")
     s = s.filter(n >= MIN_PIECE).with_columns(
         pl.int_range(pl.len()).over("_run").alias("_r"), n.alias("_n")
@@ -95,6 +99,17 @@ def piece_table(pieces: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("traj_id")
     )
+
+
+def kept_pieces(store: pl.DataFrame, cutoff: pl.DataFrame, X: np.ndarray,
+                names: list[str]) -> tuple[pl.DataFrame, np.ndarray, pl.DataFrame]:  # fmt: skip
+    """(piece table, piece features, piece points) after PREREG's in-distribution filter: a
+    piece slower (speed p50) than the SLOW_PCT percentile of the labelled rows ``X`` is dropped."""
+    pieces = unlabelled_pieces(store, cutoff)
+    table, Xu = piece_table(pieces), segment_features(pieces)[0]
+    p50 = names.index("speed_mps_p50")
+    fast = Xu[:, p50] >= np.percentile(X[:, p50], SLOW_PCT)
+    return table.filter(pl.Series(fast)), Xu[fast], pieces
 
 
 def _proba(X, y, Xq, seed, classes, w=None) -> np.ndarray:
@@ -190,9 +205,9 @@ def consistency(train: pl.DataFrame, table: pl.DataFrame, mask, yu) -> dict[str,
     lab_prev, n_lab = same_as_prev(seg)
     ps_prev, n_ps = same_as_prev(kept)
     near = kept.join(seg.select("trip", pl.col("label").alias("lab"), pl.col("tmid").alias("tl")),
-                     on="trip", how="inner")  # fmt: skip
-    near = near.with_columns((pl.col("tmid") - pl.col("tl")).abs().alias("gap")).sort("gap")
-    near = near.group_by("traj_id").first()
+                     on="trip", how="inner", maintain_order="left")  # fmt: skip
+    near = near.with_columns((pl.col("tmid") - pl.col("tl")).abs().alias("gap"))
+    near = near.sort(["traj_id", "gap", "tl"]).group_by("traj_id", maintain_order=True).first()
     return {"train_same_as_prev": lab_prev, "train_pairs": n_lab,
             "pseudo_same_as_prev": ps_prev, "pseudo_pairs": n_ps,
             "pseudo_same_as_nearest_labelled": 100 * float((near["label"] == near["lab"]).mean()),
@@ -212,15 +227,11 @@ def main(argv: list[str] | None = None) -> Path:
     classes = np.unique(segment_labels(tr))
     X, names = segment_features(tr)
     y = segment_labels(tr)
-    pieces = unlabelled_pieces(store, train_period_cutoff(parts))
-    table = piece_table(pieces)
-    Xu = segment_features(pieces)[0]
-    p50 = names.index("speed_mps_p50")
-    fast = Xu[:, p50] >= np.percentile(X[:, p50], SLOW_PCT)
-    Xu, table = Xu[fast], table.filter(pl.Series(fast))
+    table, Xu, pieces = kept_pieces(store, train_period_cutoff(parts), X, names)
     trips = table["trip"].to_numpy().astype(str)
-    print(f"pieces: {len(fast)} of >= {MIN_PIECE} points, {int(fast.sum())} kept after the "
-          f"speed filter, {table['user_id'].n_unique()} users", flush=True)  # fmt: skip
+    n_all = pieces["traj_id"].n_unique()
+    print(f"pieces: {n_all} of >= {MIN_PIECE} points, {len(Xu)} kept after the speed filter, "
+          f"{table['user_id'].n_unique()} users", flush=True)  # fmt: skip
     q = "test" if args.read_test else "val"
     Xq, yq = segment_features(parts[q])[0], segment_labels(parts[q])
     users = segment_users(parts[q])[1]
