@@ -19,8 +19,8 @@ length), in min:s; "negative split" = the second half of the run's distance took
 "pace" = duration / length per run, the mean of the runs'; a run "in the week of 7 September" = starting
 7-13 Sep. Leftovers: "which vans had a run that did not stop" = vans with a run with no stopped step;
 "which vans never stopped" = vans none of whose runs has a stopped step; the bare "which vans did not stop?"
-reads two ways (refuse or ask back); "which ships sailed more than 50 nm in total" = vessels whose voyages
-add to > 50 nm; "on a single voyage" = a voyage over the amount; the bare form two ways (refuse); "95 %
+reads two ways (refuse or ask back); "which ships sailed more than 320 nm in total" = vessels whose voyages
+add to > 320 nm; "on a single voyage" = a voyage over the amount; the bare form two ways (refuse); "95 %
 kernel home range" = the area (km²) inside the 95 % isopleth of a Gaussian kernel density of the fixes
 (projected flat around their mean) with the reference bandwidth h = sqrt((sx² + sy²) / 2) n^(-1/6), on a
 grid of 200 x 200 over the fixes' extent plus 3 h each side (within 5 %: kind num at 2 % is kept, the
@@ -81,11 +81,11 @@ Q = [
     ("F1", "Which vans had a run that did not stop?", "idset"),
     ("F2", "Which vans never stopped?", "idset"),
     ("FR1", "Which vans did not stop?", "refuse"),
-    ("L1", "Which ships sailed more than 50 nm in total?", "idset"),
-    ("L2", "Which ships sailed more than 60 nm on a single voyage?", "idset"),
-    ("LR1", "Which ships sailed more than 50 nm?", "refuse"),
+    ("L1", "Which ships sailed more than 320 nm in total?", "idset"),
+    ("L2", "Which ships sailed more than 62 nm on a single voyage?", "idset"),
+    ("LR1", "Which ships sailed more than 60 nm?", "refuse"),
     ("K1", "What was Kito's 95% kernel home range, in square km?", "num"),
     ("V1", "Was SCHELDE STAR at anchor on Wednesday?", "yesno"),
-    ("V2", "Was KESTREL at anchor on Sunday?", "yesno"),
+    ("V2", "Was KESTREL at anchor on Wednesday?", "yesno"),
     ("V3", "How many nautical miles did KESTREL sail in total?", "num"),
 ]
