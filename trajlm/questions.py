@@ -48,7 +48,7 @@ from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
-from trajlm.llm.which_movers import is_which_movers
+from trajlm.llm.which_movers import is_which_movers, reading, total_threshold
 from trajlm.llm.yes_no import is_yes_no
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -274,9 +274,34 @@ class Asker:
 
         group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
         n = select_trips(group, points, trips)["vehicle"].drop_nulls().n_unique()
-        found = sorted(
-            {str(v) for v in select_trips(plan, points, trips)["vehicle"].drop_nulls().to_list()}
-        )
+        kept = select_trips(plan, points, trips)
+        found = sorted({str(v) for v in kept["vehicle"].drop_nulls().to_list()})
+        read = reading(getattr(self, "_asked", (None, ""))[1])
+        if (
+            read is not None and read[0] == "every"
+        ):  # "which vans never stopped": all their trips (set 35)
+            scope = {k: v for k, v in plan.key().items() if k not in (*BOUNDS, "k")}
+            every = validate_plan(scope | {"action": "count"})
+            every._zone = plan._zone
+            named = select_trips(every, points, trips)
+            ids = set(kept["traj_id"].to_list())
+            failed = {
+                str(v)
+                for v, t in zip(named["vehicle"], named["traj_id"], strict=True)
+                if t not in ids
+            }
+            found = [v for v in found if v not in failed]
+        elif (
+            read is not None and read[0] == "total"
+        ):  # "which ships sailed more than 320 nm in total" (set 35)
+            col, side, amount = total_threshold(getattr(self, "_asked", (None, ""))[1]) or (
+                "",
+                "",
+                0.0,
+            )
+            sums = kept.group_by("vehicle").agg(pl.col(col).sum()) if col else kept.head(0)
+            over = sums[col] > amount if side == "more" else sums[col] < amount
+            found = sorted(str(v) for v in sums.filter(over)["vehicle"].drop_nulls().to_list())
         if not found:
             return f"none of the {n} vehicles has such a trip", found
         return f"{len(found)} of {n} vehicles: {', '.join(found)}", found
