@@ -302,6 +302,8 @@ class Asker:
             sums = kept.group_by("vehicle").agg(pl.col(col).sum()) if col else kept.head(0)
             over = sums[col] > amount if side == "more" else sums[col] < amount
             found = sorted(str(v) for v in sums.filter(over)["vehicle"].drop_nulls().to_list())
+        if not found and read is not None and read[0] == "every":
+            return f"none of the {n} vehicles: each has a trip that does not match", found
         if not found:
             return f"none of the {n} vehicles has such a trip", found
         return f"{len(found)} of {n} vehicles: {', '.join(found)}", found
