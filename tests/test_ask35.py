@@ -186,3 +186,44 @@ def test_first_van_leave_and_idle_hours() -> None:
     moved = g.groupby("trip").lat.diff().abs() > 1e-9
     stopped_h = (~moved & g.trip.eq(g.trip.shift())).sum() / 60
     assert abs(a("How many idle hours did VAN-03 have?").value - stopped_h) < 1e-6
+
+
+def _kde_km2(lat, lon, level: float) -> float:
+    """The level % isopleth's area (km²) of a Gaussian kernel density with h_ref, summed fix by fix on a 200 x 200
+    grid over the extent plus 3 h (flat km around the mean, 111.32 km a degree)."""
+    import numpy as np
+
+    x = (lon - lon.mean()) * 111.32 * np.cos(np.radians(lat.mean()))
+    y = (lat - lat.mean()) * 111.32
+    h = np.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2) * len(x) ** (-1 / 6)
+    gx = np.linspace(x.min() - 3 * h, x.max() + 3 * h, 200)
+    gy = np.linspace(y.min() - 3 * h, y.max() + 3 * h, 200)
+    X, Y = np.meshgrid(gx, gy)
+    d = sum(np.exp(-((X - a) ** 2 + (Y - b) ** 2) / (2 * h * h)) for a, b in zip(x, y, strict=True))
+    p = np.sort(d.ravel())[::-1]
+    return (
+        (np.searchsorted(np.cumsum(p) / p.sum(), level / 100) + 1)
+        * (gx[1] - gx[0])
+        * (gy[1] - gy[0])
+    )
+
+
+def test_kernel_home_range() -> None:
+    """ "Kito's 95% kernel home range" is the 95 % isopleth's area (was "did not understand '95% kernel'"); "50%
+    KDE" the core; the plain home range stays the 100 % MCP."""
+    import numpy as np
+
+    rng = np.random.default_rng(35)
+    n = 80
+    lat = -2.65 + np.concatenate([rng.normal(0, 0.01, n // 2), rng.normal(0.05, 0.02, n // 2)])
+    lon = 37.26 + np.concatenate([rng.normal(0, 0.01, n // 2), rng.normal(0.03, 0.02, n // 2)])
+    t = pd.date_range("2026-06-01", periods=n, freq="h")
+    df = pd.DataFrame({"animal": "Kito", "t": t, "lat": lat, "lon": lon})
+    a = Asker(df, tz="UTC", columns={"traj_id": "animal", "vehicle_id": "animal"})
+    for q, level in (("What was Kito's 95% kernel home range, in square km?", 95),
+                     ("What was the 50% KDE home range of Kito?", 50)):  # fmt: skip
+        want = _kde_km2(lat, lon, level)
+        assert abs(a(q).value - want) < 0.01 * want
+    assert "minimum convex polygon" in str(a("What was Kito's home range?"))
+    with pytest.raises(CannotAnswer):
+        a("What was Kito's 100% kernel home range?")
