@@ -227,3 +227,21 @@ def test_kernel_home_range() -> None:
     assert "minimum convex polygon" in str(a("What was Kito's home range?"))
     with pytest.raises(CannotAnswer):
         a("What was Kito's 100% kernel home range?")
+
+
+def test_headway_on_a_route() -> None:
+    """ "the average headway on route 14" is the mean gap between consecutive starts of route 14's trips on the same
+    date (was "did not understand 'headway'"); over every route, or its longest, it is refused in one line."""
+    df = _buses()
+    s = _stats(df)
+    r14 = s[s.label == "14"].sort_values("start")
+    gaps = r14.groupby(r14.start.dt.date).start.diff().dt.total_seconds().dropna() / 60
+    a = _bus_asker()
+    assert (
+        abs(a("What was the average headway on route 14, in minutes?").value - gaps.mean()) < 1e-6
+    )
+    mon = r14[r14.start.dt.day == 14].start.diff().dt.total_seconds().dropna() / 60
+    assert abs(a("What was the headway on route 14 on Monday?").value - mon.mean()) < 1e-6
+    for q in ("What was the average headway?", "What was the longest headway on route 14?"):
+        with pytest.raises(CannotAnswer, match="headway"):
+            a(q)

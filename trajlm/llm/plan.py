@@ -266,6 +266,7 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
+            "headway": "the mean headway (minutes between consecutive trip starts on a date)",
             "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
             if self.percentile is None
             else f"the home range ({self.percentile:g} % kernel density isopleth of the trips' fixes, h_ref)",
