@@ -245,3 +245,22 @@ def test_headway_on_a_route() -> None:
     for q in ("What was the average headway?", "What was the longest headway on route 14?"):
         with pytest.raises(CannotAnswer, match="headway"):
             a(q)
+
+
+def test_paraphrase_words() -> None:
+    """Set 35's paraphrases (a fix tuned on them): "what's the mean headway", "the first route 14 trip leave",
+    "which vans never had a stop"."""
+    df = _buses()
+    s = _stats(df)
+    a = _bus_asker()
+    r14 = s[s.label == "14"].sort_values("start")
+    gaps = r14.groupby(r14.start.dt.date).start.diff().dt.total_seconds().dropna() / 60
+    assert abs(a("What's the mean headway for route 14 in minutes?").value - gaps.mean()) < 1e-6
+    first = r14[r14.start.dt.day == 15].start.min().strftime("%H:%M")
+    assert first in str(a("When did the first route 14 trip leave on Tuesday?"))
+    v = Asker(_vans(), tz="UTC", columns={"traj_id": "trip", "vehicle_id": "van"})
+    assert (
+        v("Which vans never had a stop?").value
+        == v("Which vans never stopped?").value
+        == ["VAN-02"]
+    )

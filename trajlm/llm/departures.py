@@ -33,7 +33,7 @@ _MOVER = r"vans?|trucks?|lorry|lorries|bus|buses|vehicles?|ships?|vessels?|boats
 # "what time did the first sortie take off on Monday" (set 28): the fleet's first start (last end) on the trips the rest
 # names, with no vehicle: "the first trip" is one trip, unlike "what time did the fleet leave"
 FIRST_OF_ALL = re.compile(
-    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?:(?P<kind>(?!trip\b)[\w\-]+)\s+)?trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?:(?P<kind>(?!trip\b)[\w\-]+(?:\s+(?!trip\b)[\w\-]+)?)\s+)?trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
     # "what time did the first van leave on Tuesday" (set 35): the fleet's first start, as "the first trip"'s
     rf"|(?P<mover>{_MOVER}))"
     rf"\s+(?:{_LEFT}|{_BACK})\b(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",

@@ -21,7 +21,7 @@ from trajlm.llm.replan import is_plain_count, replan
 HEADWAY = re.compile(r"\bheadways?\b|\bbus(?:es)?\s+bunch\w*|\bbunch(?:ing|ed)\b", re.I)
 _OTHER = re.compile(r"\b(?:median|longest|shortest|max(?:imum)?|min(?:imum)?|biggest|largest|smallest|worst|best"
                     r"|bunch\w*)\b", re.I)  # fmt: skip
-_HEAD = re.compile(r"^\s*(?:what|how\s+long)\s+(?:was|is|were|are)\s+(?:the\s+)?(?:(?:average|mean|typical)\s+)?",
+_HEAD = re.compile(r"^\s*(?:what|how\s+long)(?:\s+(?:was|is|were|are)|'s|’s)\s+(?:the\s+)?(?:(?:average|mean|typical)\s+)?",
                    re.I)  # fmt: skip
 _UNIT = re.compile(r",?\s*\b(?:in\s+)?(?:minutes|mins?)\b", re.I)
 

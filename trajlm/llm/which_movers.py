@@ -66,6 +66,10 @@ Reading = Literal["any", "every", "total"]
 def _verb(word: str) -> str:
     """ "stopped" -> "stop", "anchored" -> "anchor", "moved" -> "move": the verb after "did not"."""
     low = word.lower()
+    irregular = {"had": "have", "has": "have", "made": "make", "went": "go", "took": "take", "ran": "run",
+                 "did": "do", "got": "get", "came": "come", "left": "leave", "drove": "drive", "rode": "ride"}  # fmt: skip
+    if low in irregular:
+        return irregular[low]
     if re.search(r"([^aeiou])\1ed$", low):
         return low[:-3]
     if re.search(r"(?:ov|at|iz|yc|ak|ar|in)ed$", low):
@@ -88,6 +92,9 @@ def reading(question: str) -> tuple[Reading, str] | None:
         return None
     if n := _ANY_TRIP.match(rest):
         return "any", rest[n.end() :]
+    # "never had / made a stop", "never took any breaks": never stopped
+    rest = re.sub(r"\bnever\s+(?:had|made|took|make|have|take)\s+(?:a|any|one)\s+(?:stops?|pauses?|breaks?)\b",
+                  "never stopped", rest, flags=re.I)  # fmt: skip
     if n := _NEVER.search(rest):
         return "every", rest[: n.start()] + f"did not {_verb(n.group(1))}" + rest[n.end() :]
     amount = _AMOUNT.search(rest) and not _STOP.search(rest)
