@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.trip_words import TRIP_NOUNS
 from trajlm.llm.vehicles import every_label_at_sea
 
 # a label that names the road part of a working day, or the field part (a farm's, a council's, a builder's)
@@ -192,7 +193,7 @@ def vehicle_group(
     return question, None
 
 
-_TRIP_NOUN = r"(?:trips|runs|journeys|rides|rounds|voyages|deliveries|tours|shifts)"
+_TRIP_NOUN = f"(?:{TRIP_NOUNS})"  # llm/trip_words.py (session 35: one list for three readers)
 
 
 def _abbreviates(letters: str, noun: str) -> bool:

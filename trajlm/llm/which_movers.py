@@ -17,6 +17,7 @@ import re
 from typing import Literal
 
 from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.trip_words import TRIP_NOUN, TRIP_NOUNS
 
 _MOVERS = (r"vehicles?|ships?|vessels?|boats?|vans?|trucks?|lorry|lorries|bikes?|bicycles?|cars?|taxis?|buses"
            r"|ferry|ferries|units?|animals?|birds?")  # fmt: skip
@@ -37,9 +38,7 @@ _STOP = re.compile(
 _SINGULAR = {"lorries": "lorry", "ferries": "ferry", "buses": "bus"}
 
 
-_TRIP_NOUN = (
-    r"(?:runs?|trips?|voyages?|tours?|rides?|journeys?|shifts?|passages?|routes?|crossings?)"
-)
+_TRIP_NOUN = f"(?:{TRIP_NOUNS}|{TRIP_NOUN}|routes?)"  # llm/trip_words.py; a van's "route" too
 # "had a run that did not stop", "with a voyage that ...": one trip is enough
 _ANY_TRIP = re.compile(rf"^(?:had|have|has|made|did|with)\s+(?:a|an|one|any|at\s+least\s+one)\s+(?:single\s+)?"
                        rf"{_TRIP_NOUN}\s+(?:that|which|where|in\s+which)?\s*", re.I)  # fmt: skip
