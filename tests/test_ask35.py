@@ -264,3 +264,21 @@ def test_paraphrase_words() -> None:
         == v("Which vans never stopped?").value
         == ["VAN-02"]
     )
+
+
+def test_one_trip_noun_list_and_a_labels_head_noun() -> None:
+    """The three readers' trip nouns are one list (llm/trip_words.py); with "tasks" now among fleet_words' nouns,
+    "tug tasks" on TUG-* ids labelled "pushback tug" stays the label's (set 27's A10 read the ids' word once)."""
+    from trajlm.llm import every_vehicle, fleet_words, trip_words
+
+    assert every_vehicle._TRIP_NOUNS == trip_words.TRIP_NOUNS
+    assert trip_words.TRIP_NOUNS in fleet_words._TRIP_NOUN
+    rows = []
+    for k, (veh, kind) in enumerate(
+        [("TUG-01", "pushback tug"), ("TUG-02", "pushback tug"), ("BT-01", "tractor")]
+    ):
+        rows += _trip(f"K{k}", veh, kind, T0 + pd.Timedelta(hours=k), 30, 0.002, 4.0 + 0.01 * k)
+    df = pd.DataFrame(rows, columns=["task", "unit", "kind", "t", "lat", "lon"])
+    a = Asker(df, tz="UTC", columns={"traj_id": "task", "vehicle_id": "unit", "label": "kind"})
+    ans = a("How many tug tasks were there?")
+    assert ans.plan.mode == "pushback tug" and ans.value == 2

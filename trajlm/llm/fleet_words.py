@@ -187,6 +187,8 @@ def vehicle_group(
             and len(kinds[one]) >= 2
             and one not in words.labels
             and one not in _LABEL_NOUNS
+            # a label's head noun stays the label's ("tug tasks" on pushback tug: set 27, since the merged list)
+            and not any(lab.endswith(f" {one}") for lab in words.labels)
         ):
             if len(hits := _kind_of(one, kinds)) == 1:
                 return question[: m.start(1)] + "vehicle" + question[m.end(1) :], hits[0].upper()
