@@ -282,3 +282,21 @@ def test_one_trip_noun_list_and_a_labels_head_noun() -> None:
     a = Asker(df, tz="UTC", columns={"traj_id": "task", "vehicle_id": "unit", "label": "kind"})
     ans = a("How many tug tasks were there?")
     assert ans.plan.mode == "pushback tug" and ans.value == 2
+
+
+def test_which_vans_were_not_out() -> None:
+    """ "which vans were not out on Tuesday" / "had no runs on Tuesday" are the vans with no trip that day (one
+    reading: was "answers per group are not supported"); "which vans were not at anchor" stays two-way."""
+    df = _vans()
+    df["t"] = df.t + pd.to_timedelta(
+        (df.van == "VAN-02") * 24, unit="h"
+    )  # VAN-02's runs on Tuesday
+    a = Asker(df, tz="UTC", columns={"traj_id": "trip", "vehicle_id": "van"})
+    starts = df.groupby("trip").agg(van=("van", "first"), t=("t", "min"))
+    out_tue = set(starts[starts.t.dt.day == 15].van)
+    assert out_tue == {"VAN-02"}
+    want = sorted(set(df.van) - out_tue)
+    assert a("Which vans were not out on Tuesday?").value == want
+    assert a("Which vans had no runs on Tuesday?").value == want
+    with pytest.raises(CannotAnswer, match="reads two ways"):
+        a("Which vans were not at anchor?")

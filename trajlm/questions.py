@@ -276,36 +276,32 @@ class Asker:
         n = select_trips(group, points, trips)["vehicle"].drop_nulls().n_unique()
         kept = select_trips(plan, points, trips)
         found = sorted({str(v) for v in kept["vehicle"].drop_nulls().to_list()})
-        read = reading(getattr(self, "_asked", (None, ""))[1])
-        if (
-            read is not None and read[0] == "every"
-        ):  # "which vans never stopped": all their trips (set 35)
+        asked = getattr(self, "_asked", (None, ""))[1]
+        how = (reading(asked) or ("any", ""))[0]  # set 35: "never", "in total", "were not out"
+        if how == "every":  # "which vans never stopped": every one of their trips matches
             scope = {k: v for k, v in plan.key().items() if k not in (*BOUNDS, "k")}
             every = validate_plan(scope | {"action": "count"})
             every._zone = plan._zone
-            named = select_trips(every, points, trips)
-            ids = set(kept["traj_id"].to_list())
+            named, ids = select_trips(every, points, trips), set(kept["traj_id"].to_list())
             failed = {
                 str(v)
                 for v, t in zip(named["vehicle"], named["traj_id"], strict=True)
                 if t not in ids
             }
             found = [v for v in found if v not in failed]
-        elif (
-            read is not None and read[0] == "total"
-        ):  # "which ships sailed more than 320 nm in total" (set 35)
-            col, side, amount = total_threshold(getattr(self, "_asked", (None, ""))[1]) or (
-                "",
-                "",
-                0.0,
-            )
-            sums = kept.group_by("vehicle").agg(pl.col(col).sum()) if col else kept.head(0)
+        elif how == "none":  # "which vans were not out on Monday": no trip matches
+            every_id = select_trips(group, points, trips)["vehicle"].drop_nulls().to_list()
+            found = sorted({str(v) for v in every_id} - set(found))
+        elif how == "total" and (said := total_threshold(asked)):  # "more than 320 nm in total"
+            col, side, amount = said
+            sums = kept.group_by("vehicle").agg(pl.col(col).sum())
             over = sums[col] > amount if side == "more" else sums[col] < amount
             found = sorted(str(v) for v in sums.filter(over)["vehicle"].drop_nulls().to_list())
-        if not found and read is not None and read[0] == "every":
-            return f"none of the {n} vehicles: each has a trip that does not match", found
         if not found:
-            return f"none of the {n} vehicles has such a trip", found
+            why = {"every": "each has a trip that does not match", "none": "each has such a trip"}
+            return f"none of the {n} vehicles" + (
+                f": {why[how]}" if how in why else " has such a trip"
+            ), found
         return f"{len(found)} of {n} vehicles: {', '.join(found)}", found
 
     def _all_trips(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:

@@ -59,7 +59,14 @@ _UNIT = {"km": ("length_m", 1000.0), "mi": ("length_m", 1609.344), "mile": ("len
          "metre": ("length_m", 1.0), "meter": ("length_m", 1.0), "hour": ("duration_s", 3600.0),
          "h": ("duration_s", 3600.0), "hrs": ("duration_s", 3600.0), "minute": ("duration_s", 60.0),
          "min": ("duration_s", 60.0)}  # fmt: skip
-Reading = Literal["any", "every", "total"]
+# "which vans were not out on Monday", "had no trips on Sunday", "did not go out": the movers with no trip the rest
+# names (one reading: absent), unlike "did not stop" (a trip's condition, two readings)
+_ABSENT = re.compile(
+    rf"^(?:(?:were|was)\s+(?:not|n't|never)\s+(?:out|used|working|on\s+the\s+(?:road|water))"
+    rf"|(?:did\s+not|didn't|never)\s+(?:go|went|get|got)\s+(?:out|used)|(?:had|made|did)\s+no\s+(?:{_TRIP_NOUN}))\b\s*",
+    re.I,
+)
+Reading = Literal["any", "every", "total", "none"]
 
 
 def _verb(word: str) -> str:
@@ -79,7 +86,8 @@ def _verb(word: str) -> str:
 def reading(question: str) -> tuple[Reading, str] | None:
     """How a "which <movers> ..." question reads its trips, and the rest to plan as a list of trips: "any" (a mover
     with one matching trip), "every" (a mover all of whose trips match: "never stopped" is every run "did not
-    stop"), "total" (the movers' matching trips added up: "in total"); None where no "which <movers>" question.
+    stop"), "total" (the movers' matching trips added up: "in total"), "none" (a mover with no matching trip: "were
+    not out on Monday"); None where no "which <movers>" question.
     Raises CannotAnswer where it reads two ways and says neither."""
     m = _WHICH.match(question)
     if m is None:
@@ -91,6 +99,8 @@ def reading(question: str) -> tuple[Reading, str] | None:
         return None
     if n := _ANY_TRIP.match(rest):
         return "any", rest[n.end() :]
+    if n := _ABSENT.match(rest):
+        return "none", rest[n.end() :]
     # "never had / made a stop", "never took any breaks": never stopped
     rest = re.sub(r"\bnever\s+(?:had|made|took|make|have|take)\s+(?:a|any|one)\s+(?:stops?|pauses?|breaks?)\b",
                   "never stopped", rest, flags=re.I)  # fmt: skip
@@ -143,7 +153,7 @@ def is_which_movers(question: str) -> bool:
         return False
     # "which vans did not stop" (any run, or never?) and "which ships sailed more than 50 nm" (a voyage, or in
     # total?) read two ways: left to the refusal; a stop's length is one stop's ("anchored for longer than 6 h")
-    if _ANY_TRIP.match(rest) or _NEVER.search(rest):
+    if _ANY_TRIP.match(rest) or _ABSENT.match(rest) or _NEVER.search(rest):
         return True  # said which way (set 35)
     if _AMOUNT.search(rest) and (
         _ONE_TRIP.search(rest) or (_TOTAL.search(rest) and _THRESHOLD.search(rest))
