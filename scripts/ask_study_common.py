@@ -80,6 +80,15 @@ def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False
         return "right" if abs(g - truth) <= tol else "WRONG"
     if kind == "id":
         return "right" if str(truth).lower() in text.splitlines()[0].lower() else "WRONG?"
+    if (
+        kind == "idword"
+    ):  # set 35: the id as a whole word on the first line (route "7" is not the 7 of "16.7")
+        first = text.splitlines()[0] if text else ""
+        return (
+            "right"
+            if re.search(rf"(?<![\w.]){re.escape(str(truth))}(?![\w.])", first, re.I)
+            else "WRONG?"
+        )
     if kind == "time":
         return "right" if truth in text else "WRONG?"
     if kind == "yesno":  # set 32: the first line says yes / no; a bare list of trips is partial

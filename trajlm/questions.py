@@ -48,7 +48,7 @@ from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
-from trajlm.llm.which_movers import is_which_movers
+from trajlm.llm.which_movers import is_which_movers, reading, total_threshold
 from trajlm.llm.yes_no import is_yes_no
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -274,11 +274,34 @@ class Asker:
 
         group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
         n = select_trips(group, points, trips)["vehicle"].drop_nulls().n_unique()
-        found = sorted(
-            {str(v) for v in select_trips(plan, points, trips)["vehicle"].drop_nulls().to_list()}
-        )
+        kept = select_trips(plan, points, trips)
+        found = sorted({str(v) for v in kept["vehicle"].drop_nulls().to_list()})
+        asked = getattr(self, "_asked", (None, ""))[1]
+        how = (reading(asked) or ("any", ""))[0]  # set 35: "never", "in total", "were not out"
+        if how == "every":  # "which vans never stopped": every one of their trips matches
+            scope = {k: v for k, v in plan.key().items() if k not in (*BOUNDS, "k")}
+            every = validate_plan(scope | {"action": "count"})
+            every._zone = plan._zone
+            named, ids = select_trips(every, points, trips), set(kept["traj_id"].to_list())
+            failed = {
+                str(v)
+                for v, t in zip(named["vehicle"], named["traj_id"], strict=True)
+                if t not in ids
+            }
+            found = [v for v in found if v not in failed]
+        elif how == "none":  # "which vans were not out on Monday": no trip matches
+            every_id = select_trips(group, points, trips)["vehicle"].drop_nulls().to_list()
+            found = sorted({str(v) for v in every_id} - set(found))
+        elif how == "total" and (said := total_threshold(asked)):  # "more than 320 nm in total"
+            col, side, amount = said
+            sums = kept.group_by("vehicle").agg(pl.col(col).sum())
+            over = sums[col] > amount if side == "more" else sums[col] < amount
+            found = sorted(str(v) for v in sums.filter(over)["vehicle"].drop_nulls().to_list())
         if not found:
-            return f"none of the {n} vehicles has such a trip", found
+            why = {"every": "each has a trip that does not match", "none": "each has such a trip"}
+            return f"none of the {n} vehicles" + (
+                f": {why[how]}" if how in why else " has such a trip"
+            ), found
         return f"{len(found)} of {n} vehicles: {', '.join(found)}", found
 
     def _all_trips(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:

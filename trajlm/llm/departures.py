@@ -29,10 +29,13 @@ WHEN = re.compile(
 )
 
 
+_MOVER = r"vans?|trucks?|lorry|lorries|bus|buses|vehicles?|ships?|vessels?|boats?|bikes?|cars?|taxis?|couriers?|drivers?"
 # "what time did the first sortie take off on Monday" (set 28): the fleet's first start (last end) on the trips the rest
 # names, with no vehicle: "the first trip" is one trip, unlike "what time did the fleet leave"
 FIRST_OF_ALL = re.compile(
-    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?P<kind>(?!trip\b)[\w\-]+)\s+)?trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?:(?P<kind>(?!trip\b)[\w\-]+(?:\s+(?!trip\b)[\w\-]+)?)\s+)?trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
+    # "what time did the first van leave on Tuesday" (set 35): the fleet's first start, as "the first trip"'s
+    rf"|(?P<mover>{_MOVER}))"
     rf"\s+(?:{_LEFT}|{_BACK})\b(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",
     re.I,
 )
@@ -49,6 +52,14 @@ def _first_of_all(m: re.Match, plan_count: Callable[[str], QueryPlan]) -> QueryP
     kind = (
         f"{m.group('kind')} " if m.group("kind") else ""
     )  # "the last marathon runner" (set 29): its label's
+    if mover := m.group(
+        "mover"
+    ):  # "the first van" (set 35): a van trip, every trip where every vehicle is one
+        kind = (
+            re.sub(r"(?:e?s)$", "", mover) + " "
+            if not re.fullmatch(r"bus|vehicles?", mover, re.I)
+            else ""
+        )
     plan = plan_count(f"how many {kind}trips {on}{m.group('rest').strip().rstrip('?')}?")
     if not is_plain_count(plan):
         raise CannotAnswer(

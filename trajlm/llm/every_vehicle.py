@@ -15,14 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from trajlm.llm.trip_words import TRIP_NOUNS
 from trajlm.llm.yes_no import YES_NO
 
 # a trip's plural nouns ("did all the vans run" is a verb): "were all the crossings longer than 5 km?" asks of
 # each trip (the trips that fail the condition named), not "any"
-_TRIP_NOUNS = (
-    r"trips|runs|journeys|rides|voyages|crossings|rounds|deliveries|stays|tracks|flights|walks|jobs"
-    r"|tasks|movements|sessions|tours"
-)  # fmt: skip
+_TRIP_NOUNS = TRIP_NOUNS  # llm/trip_words.py (session 35: one list for three readers)
 # "were all the vans ...", "did all of the ferries ...", "were all our e-bikes ...", "did every van ..."; never
 # about trips ("were all the bus trips longer than 5 km" asks of each trip, not of each vehicle: left as it was):
 # the trip nouns and the words of a vehicle's time out (plural: "did all the e-bikes ride")

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from trajlm.llm.grounding import DataWords
+from trajlm.llm.trip_words import TRIP_NOUNS
 from trajlm.llm.vehicles import every_label_at_sea
 
 # a label that names the road part of a working day, or the field part (a farm's, a council's, a builder's)
@@ -186,13 +187,15 @@ def vehicle_group(
             and len(kinds[one]) >= 2
             and one not in words.labels
             and one not in _LABEL_NOUNS
+            # a label's head noun stays the label's ("tug tasks" on pushback tug: set 27, since the merged list)
+            and not any(lab.endswith(f" {one}") for lab in words.labels)
         ):
             if len(hits := _kind_of(one, kinds)) == 1:
                 return question[: m.start(1)] + "vehicle" + question[m.end(1) :], hits[0].upper()
     return question, None
 
 
-_TRIP_NOUN = r"(?:trips|runs|journeys|rides|rounds|voyages|deliveries|tours|shifts)"
+_TRIP_NOUN = f"(?:{TRIP_NOUNS})"  # llm/trip_words.py (session 35: one list for three readers)
 
 
 def _abbreviates(letters: str, noun: str) -> bool:

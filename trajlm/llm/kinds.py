@@ -136,8 +136,31 @@ _ROUTES = (r"(?:delivery\s+)?routes(?!\s+(?:of|through|along|via|past|to|from)\b
 _TRANSIT = r"bus(?:es)?|trams?|trolley\s*bus(?:es)?|trains?|metro|subway|ferry|ferries|coach(?:es)?|shuttles?|lines?"
 
 
+# a bus feed's route numbers as its labels (set 35's AVL `route_id`: 14, 7, 22; "N5", "10A")
+_ROUTE_NUMBER = r"[a-z]{0,2}\d{1,4}[a-z]?"
+
+
+def route_number_labels(question: str, labels: Sequence[str]) -> str | None:
+    """Where every label is a route number (a transit feed's route id as its label, two routes or more): "route 14" /
+    "line 14" is the label 14 ("labelled 14"), "route(s)" elsewhere the labels ("which route had the slowest
+    average speed" compares them) and "bus(es)" / "tram(s)" the vehicles ("bus 8104", "which bus"). Before (set 35) "route 14" was not understood and "which route ..." read "route"
+    as "trip": the mean over every trip, with no word of the routes. None where the labels are no route numbers."""
+    if len(labels) < 2 or not all(re.fullmatch(_ROUTE_NUMBER, lab) for lab in labels):
+        return None
+    own = "|".join(re.escape(lab) for lab in sorted(labels, key=len, reverse=True))
+    question = re.sub(rf"{_W}(?:bus\s+)?(?:routes?|lines?)\s+(?:no\.?\s*|number\s+|#\s*)?({own}){_E}",
+                      r"labelled \1", question, flags=re.I)  # fmt: skip
+    question = re.sub(rf"{_W}(?:bus\s+)?(route|line)(s?){_E}", r"label\2", question, flags=re.I)
+    # the feed's vehicles are its buses / trams: "bus 8104", "how many different buses" (the ids stay as said)
+    return re.sub(r"(?<![\w\-/.'#])(?:bus|tram|trolley\s*bus|coach)(es|s)?(?![\w\-/#])(?!\s+(?:stops?|stations?))",
+                  lambda m: "vehicles" if m.group(1) else "vehicle", question, flags=re.I)  # fmt: skip
+
+
 def routes_as_trips(question: str, labels: Sequence[str]) -> str:
-    """Delivery routes are trips; a public-transport route (a line) is refused in one line."""
+    """Delivery routes are trips; a public-transport route (a line) is refused in one line; a bus feed's route numbers
+    (``route_number_labels``) are its labels."""
+    if (as_labels := route_number_labels(question, labels)) is not None:
+        return as_labels
     if not re.search(rf"{_W}(?:{_ROUTES}){_E}", question, re.I):
         return question
     if any(re.fullmatch(_TRANSIT, lab) for lab in labels):

@@ -173,7 +173,8 @@ class QueryPlan(BaseModel):
             raise ValueError("away_m is the distance from a place: give a place or lat/lon")
         if self.group == "mode" and not self.modes:
             raise ValueError("group 'mode' compares the labels named in modes")
-        if (a == "percentile") != (self.percentile is not None):
+        # a home range's percentile: the isopleth of a kernel density ("95% kernel home range"; set 35)
+        if (a == "percentile") != (self.percentile is not None) and a != "home_range":
             raise ValueError("action 'percentile' and percentile go together")
         if self.pick is not None and (
             self.per is None or a not in ("count", "sum") or self.group not in (None, "vehicle")
@@ -265,7 +266,10 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
-            "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)",
+            "headway": "the mean headway (minutes between consecutive trip starts on a date)",
+            "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
+            if self.percentile is None
+            else f"the home range ({self.percentile:g} % kernel density isopleth of the trips' fixes, h_ref)",
         }[self.action]
         if self.unit is not None:
             what += f" in {self.unit}"

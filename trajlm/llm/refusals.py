@@ -118,9 +118,21 @@ NOT_RECORDED = (
 )  # fmt: skip
 
 
+# a part of one run: a km's split, a half's (set 35: "Amara's fastest km on 13 September" listed her whole run, as
+# "the fastest trip"; "did Jonas run a negative split" was "did not understand")
+SPLITS = (
+    r"\b(?:fastest|slowest|quickest|best|worst)\s+(?:single\s+)?(?:km|kilomet(?:re|er)|mile|lap|split|half)\b(?!\s*/|\s+(?:per|an?)\s)"
+    r"|\b(?:negative|positive|even)\s+splits?\b|\b(?:km|kilomet(?:re|er)|mile|lap)\s+splits?\b|\bsplit\s+times?\b"
+)
+
+
 def refuse_not_recorded(low: str) -> None:
     """Refuse (one line) a question (its own words, lower-cased: before any rewriting, which reads set 27's "the
-    crew haul" as "vehicle make") about what no store column holds (``NOT_RECORDED``), naming it."""
+    crew haul" as "vehicle make") about what no store column holds (``NOT_RECORDED``), naming it; and one about
+    a part of a run (``SPLITS``), which no answer computes."""
+    if m := re.search(SPLITS, low):
+        raise CannotAnswer(f"splits ({m.group(0)!r}: the time of one km, mile or half within a run) are not "
+                           "computed: ask about a whole trip's duration, pace or speed")  # fmt: skip
     for pattern, what in NOT_RECORDED:
         if m := re.search(pattern, low):
             raise CannotAnswer(f"{what} ({m.group(0)!r}) is not in the data: a store holds the trips' times and "

@@ -36,6 +36,7 @@ from trajlm.llm.endpoints import (
 from trajlm.llm.every_vehicle import as_any
 from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
 from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
+from trajlm.llm.headways import plan_headway
 from trajlm.llm.home_range import plan_home_range
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
@@ -210,6 +211,8 @@ class RulePlanner:
             return days
         if (area := plan_home_range(question, self.plan)) is not None:
             return area  # "the home range of Kito" (home_range.py, set 34)
+        if (gap := plan_headway(question, self.plan)) is not None:
+            return gap  # "the average headway on route 14" (headways.py, set 35)
         if (
             above := plan_above(question, self.plan)
         ) is not None:  # "how long was V3 above 50 km/h" (speeds.py)

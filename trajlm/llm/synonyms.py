@@ -104,6 +104,9 @@ SYNONYMS: list[tuple[str, str]] = [
     (r"sails|sail", "travel"),
     (r"pauses|layovers|dwells", "stops"),  # a bus's layover, its dwell at a stop (set 16)
     (r"pause|layover|dwell", "stop"),
+    # "how many idle hours did LV21 KXP have" (set 35): its hours stopped, as "how many hours was it idle"
+    (r"(?:idle|idling|stopped|stationary)\s+hours", "hours stopped"),
+    (r"(?:idle|idling|stopped|stationary)\s+(?:minutes|mins)", "minutes stopped"),
     (r"paused|idle|idling|idled", "stopped"),
     (r"at\s+anchor|anchored|moored|berthed|at\s+berth|docked", "stopped"),
     (r"anchors|moors", "stops"),  # the verb: "did MERIDIAN anchor on Wednesday" (set 34)
