@@ -3,12 +3,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+from helpers import load_script
 
 from trajlm.data.retrieval import RetrievalIndex, rotate
 from trajlm.eval.mode_knn import (
@@ -25,8 +22,6 @@ from trajlm.eval.mode_knn import (
     window_ends,
 )
 from trajlm.eval.walkers import neighbour_continuations
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _track(speed: float, n: int, dt: float = 15.0, turn: float = 0.0, seed: int = 0):
@@ -108,17 +103,21 @@ def test_window_ends_and_neighbour_windows_match_the_index():
     conts, found = neighbour_continuations(index, q, np.array([20, 3]), 6)
     assert found.tolist() == [True, False] and (nb[1] == -1).all()
     _, c, s = index.features(q[:1], np.array([20]))
-    mine = rotate(index.continuations_[nb[0]].reshape(-1, 2), c.repeat(30), s.repeat(30))
+    mine = rotate(index.continuations_[nb[0]].reshape(1, -1, 2), c, s)
     assert np.allclose(mine.reshape(6, 5, 2), conts[0])
 
 
-@pytest.mark.parametrize("extra", [["--stage", "test"], ["--overwrite", "--data", "/nope"]])
-def test_script_refuses_before_work(tmp_path, extra):
+def test_scripts_refuse_before_work(tmp_path, capsys):
+    arms, bound = load_script("geo35", "mode_arms.py"), load_script("geo35", "mode_bound.py")
     (tmp_path / "val.md").write_text("keep")
-    cmd = [sys.executable, str(ROOT / "scripts/geo35/mode_arms.py"), "--out", str(tmp_path), *extra]
-    got = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert got.returncode == 2 and "Traceback" not in got.stderr
-    assert ("--arm" in got.stderr) if "test" in extra else ("not found" in got.stderr)
-    plain = subprocess.run(cmd[:4], capture_output=True, text=True, cwd=ROOT, timeout=120)
-    assert plain.returncode == 2 and "exists" in plain.stderr
-    assert (tmp_path / "val.md").read_text() == "keep"
+    (tmp_path / "bound.md").write_text("keep")
+    for script, argv, said in (
+        (arms, ["--out", str(tmp_path)], "exists"),  # an existing output, no --overwrite
+        (arms, ["--out", str(tmp_path), "--stage", "test"], "--arm"),  # test with no arm
+        (arms, ["--out", str(tmp_path), "--overwrite", "--data", "/nope"], "not found"),
+        (bound, ["--out", str(tmp_path)], "exists"),
+    ):
+        with pytest.raises(SystemExit) as e:
+            script.main(argv)
+        assert e.value.code == 2 and said in capsys.readouterr().err
+    assert (tmp_path / "val.md").read_text() == "keep" == (tmp_path / "bound.md").read_text()

@@ -84,6 +84,50 @@ def neighbours_of(index, ends: np.ndarray, q: dict, task_xy: np.ndarray, lengths
     return np.where(nb >= 0, ends[np.maximum(nb, 0)], -1)
 
 
+def train_pieces(train_df: pl.DataFrame, folds: list[dict], proj) -> dict:
+    """Per train point (sorted by (traj_id, t)): its time block, class (-1: not fitted) and
+    motion features; per fold: every window's motion features, the first windows' heading frame,
+    rows and neighbours (as train point indices) and the train point of each first window's
+    last history fix."""
+    train = time_blocks(train_df, BLOCKS).sort(["traj_id", "t"])
+    xy_pts, keys_pts = split_xy(train.drop("_b"), proj)  # the same (traj_id, t) order
+    block_pts = train["_b"].to_numpy()
+    labelled_users = train.filter(pl.col("label").is_not_null())["user_id"].unique().implode()
+    cls = np.where(train["user_id"].is_in(labelled_users).to_numpy(),
+                   mode_class(train["label"].to_list()), -1)  # fmt: skip
+    f_pts = motion_features(*point_windows(xy_pts, train["t"].to_numpy(), keys_pts))
+    print(f"train points {len(cls)}, fitting rows {(cls >= 0).sum()}: "
+          f"{ {c: int((cls == i).sum()) for i, c in enumerate(MODE_CLASSES)} }", flush=True)  # fmt: skip
+
+    # the folds' queries (every window) and their first windows' neighbours, per fold block
+    fold_q = []
+    for i, b in enumerate(range(BLOCKS - FOLDS, BLOCKS)):
+        part = train.filter(pl.col("_b") == b).drop("_b")
+        feats, frame = query_features(part, proj, WINDOWS)
+        task = make_prediction_task(part, windows=WINDOWS)
+        first = folds[i]["first"]
+        index, ends = library(train.filter(pl.col("_b") < b).drop("_b"), proj)
+        q = {k: v[first] for k, v in folds[i].items()}
+        nb = neighbours_of(index, ends, q, task.xy(proj)[first], task.lengths[first])
+        lib_pts = np.flatnonzero(block_pts < b)  # library point -> train point
+        at = point_of(
+            train, task.traj_ids, task.hist_t[np.arange(len(task.lengths)), task.lengths - 1]
+        )
+        fold_q.append({"feats": feats, "frame": frame[first], "nb": np.where(nb >= 0, lib_pts[np.maximum(nb, 0)], -1), "q": q, "at": at[first], "at_all": at})  # fmt: skip
+        print(f"fold block {b}: {len(feats)} windows, {q['found'].sum()} first windows answered", flush=True)  # fmt: skip
+    return {"train": train, "cls": cls, "block": block_pts, "feats": f_pts, "fold_q": fold_q}
+
+
+def point_of(train: pl.DataFrame, traj_ids, t) -> np.ndarray:
+    """(N,) the row of ``train`` holding each (traj_id, t)."""
+    key = pl.DataFrame({"traj_id": np.asarray(traj_ids).astype(str), "t": np.asarray(t, np.int64)})
+    rows = train.select("traj_id", "t").with_row_index("_row")
+    got = key.join(rows, on=["traj_id", "t"], how="left", maintain_order="left")["_row"]
+    if got.null_count():
+        raise SystemExit("a fold query's last fix is not in the train split")
+    return got.to_numpy().astype(np.int64)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("/tmp/stores/geolife"))
@@ -105,29 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     folds, ev, proj = build(argparse.Namespace(data=args.data, stage=args.stage, blocks=BLOCKS,
                                                cache=args.cache))  # fmt: skip
     parts = _split(read_store(args.data))
-    train = time_blocks(parts["train"], BLOCKS).sort(["traj_id", "t"])
-    xy_pts, keys_pts = split_xy(train.drop("_b"), proj)  # the same (traj_id, t) order
-    block_pts = train["_b"].to_numpy()
-    labelled_users = train.filter(pl.col("label").is_not_null())["user_id"].unique().implode()
-    cls = np.where(train["user_id"].is_in(labelled_users).to_numpy(),
-                   mode_class(train["label"].to_list()), -1)  # fmt: skip
-    f_pts = motion_features(*point_windows(xy_pts, train["t"].to_numpy(), keys_pts))
-    print(f"train points {len(cls)}, fitting rows {(cls >= 0).sum()}: "
-          f"{ {c: int((cls == i).sum()) for i, c in enumerate(MODE_CLASSES)} }", flush=True)  # fmt: skip
-
-    # the folds' queries (every window) and their first windows' neighbours, per fold block
-    fold_q = []
-    for i, b in enumerate(range(BLOCKS - FOLDS, BLOCKS)):
-        part = train.filter(pl.col("_b") == b).drop("_b")
-        feats, frame = query_features(part, proj, WINDOWS)
-        task = make_prediction_task(part, windows=WINDOWS)
-        first = folds[i]["first"]
-        index, ends = library(train.filter(pl.col("_b") < b).drop("_b"), proj)
-        q = {k: v[first] for k, v in folds[i].items()}
-        nb = neighbours_of(index, ends, q, task.xy(proj)[first], task.lengths[first])
-        lib_pts = np.flatnonzero(block_pts < b)  # library point -> train point
-        fold_q.append({"feats": feats, "frame": frame[first], "nb": np.where(nb >= 0, lib_pts[np.maximum(nb, 0)], -1), "q": q})  # fmt: skip
-        print(f"fold block {b}: {len(feats)} windows, {q['found'].sum()} first windows answered", flush=True)  # fmt: skip
+    tp = train_pieces(parts["train"], folds, proj)
+    train, cls, block_pts, f_pts, fold_q = (tp[k] for k in ("train", "cls", "block", "feats", "fold_q"))  # fmt: skip
     st = parts[args.stage]
     ev_feats, ev_frame = query_features(st, proj, 1)
     st_task = make_prediction_task(st, windows=1)
