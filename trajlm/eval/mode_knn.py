@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from trajlm.eval.stop_head import _params
+from trajlm.eval.stop_head import _params, mean_turn
 from trajlm.eval.walkers import _steps
 
 MODE_CLASSES = ("none", "bike", "bus", "car", "rail")
@@ -82,11 +82,7 @@ def motion_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> np.nd
     apct = np.nan_to_num(np.nanpercentile(np.where(both.any(1)[:, None], acc, 0.0), [50, 90], 1))
     stop = ((np.nan_to_num(speed, nan=np.inf) < V_STOP) & real).sum(1) / np.maximum(real.sum(1), 1)
     d = np.diff(xy, axis=1)
-    moving = real & (np.linalg.norm(d, axis=-1) > 1.0)
-    head = np.arctan2(d[..., 1], d[..., 0])
-    turn = np.abs(np.angle(np.exp(1j * np.diff(head, axis=1))))
-    mv = moving[:, 1:] & moving[:, :-1]
-    turn_mean = np.where(mv.any(1), (turn * mv).sum(1) / np.maximum(mv.sum(1), 1), 0.0)
+    turn_mean = mean_turn(xy, real)
     dt = np.where(real, np.diff(t, axis=1), np.nan)
     interval = np.nan_to_num(np.nanmedian(np.where(any_step[:, None], dt, 1.0), 1), nan=1.0)
     path = (np.linalg.norm(d, axis=-1) * real).sum(1)
