@@ -36,6 +36,17 @@ FEATURES = (
 )  # fmt: skip
 
 
+def mean_turn(xy: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """(N,) mean |heading change| (rad) between consecutive moving steps of each history (real
+    steps over 1 m: GPS jitter has no heading); 0 when fewer than two steps move."""
+    d = np.diff(xy, axis=1)
+    moving = real & (np.linalg.norm(d, axis=-1) > 1.0)
+    head = np.arctan2(d[..., 1], d[..., 0])
+    turn = np.abs(np.angle(np.exp(1j * np.diff(head, axis=1))))
+    both = moving[:, 1:] & moving[:, :-1]
+    return np.where(both.any(1), (turn * both).sum(1) / np.maximum(both.sum(1), 1), 0.0)
+
+
 def history_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray, asked_t: np.ndarray,
                      knn: np.ndarray) -> np.ndarray:  # fmt: skip
     """(N, len(FEATURES)) from the history, the asked times and kNN's answer (N, k, 2) alone:
@@ -52,13 +63,8 @@ def history_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray, asked_t
     recent = np.linalg.norm(recent_velocity(xy, t, lengths, 4), axis=-1)
     slow = (np.nan_to_num(speed, nan=np.inf) < V_STOP) & real
     dwell = slow.sum(1) / np.maximum(real.sum(1), 1)
-    # heading change between consecutive moving steps (> 1 m: GPS jitter has no heading)
     d = np.diff(xy, axis=1)
-    moving = real & (np.linalg.norm(d, axis=-1) > 1.0)
-    head = np.arctan2(d[..., 1], d[..., 0])
-    turn = np.abs(np.angle(np.exp(1j * np.diff(head, axis=1))))
-    both = moving[:, 1:] & moving[:, :-1]
-    turn_mean = np.where(both.any(1), (turn * both).sum(1) / np.maximum(both.sum(1), 1), 0.0)
+    turn_mean = mean_turn(xy, real)
     # seconds since the end of the last slow step (the whole history's span when none)
     t_last, t_first = t[rows, last_idx], t[:, 0]
     step_end = np.where(slow, t[:, 1:], -np.inf).max(1)
