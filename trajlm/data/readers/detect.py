@@ -317,8 +317,9 @@ def resolve_columns(
         tdate = guessed.get("t_date", cm.t_date)
         tfmt = guessed.get("time_format", cm.time_format)
         tfmt = tfmt if isinstance(tfmt, str) else None
+        pos = (guessed.get("lat", cm.lat), guessed.get("lon", cm.lon))
         if ids := several_tracks(
-            first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt
+            first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt, pos
         ):
             if nested := nested_id(first, ids, have, guessed.get("t", cm.t), used):
                 p, c = nested  # `persid` 1, 2, 3 in every `hhid`: the mover is the pair
@@ -333,7 +334,8 @@ def resolve_columns(
         if "traj_id" not in guessed and ids:
             raise TrajlmInputError(
                 "no column is recognised as the trajectory id, and the times go back in file "
-                "order: the file holds several trajectories, which would be read as one; "
+                "order (or the positions jump between movers): the file holds several "
+                "trajectories, which would be read as one; "
                 f"the column(s) {ids} keep times in order within each value (or each run of "
                 "rows with one value, or never repeat a time within one)",
                 path=first,
