@@ -210,3 +210,64 @@ def test_motive_located_at_and_a_simulators_stamp_agent(tmp_path: Path) -> None:
         for k in range(5) for j in range(2)))  # fmt: skip
     out, _ = read(q)  # was: "missing column(s) ['traj_id', 't']"
     assert sorted(out["traj_id"].unique()) == ["robot-0", "robot-1"] and out["t"].min() == T0
+
+
+# -- a report's title line naming its zone ---------------------------------------------------------
+
+
+def _report(zone: str) -> str:
+    head = ("Location History Report\nAccount: Gulf Coast Plumbing LLC\n"
+            f"Date Range: 11/02/2026 12:00 AM - 11/03/2026 11:59 PM ({zone})\n\n"
+            "Vehicle Name,Date,Time,Latitude,Longitude\n")  # fmt: skip
+    return head + "".join(
+        f"Truck 11,11/02/2026,07:{10 + k:02d}:00 AM,{29.76 + k * 1e-3},-95.37\n" for k in range(6)
+    )
+
+
+def test_a_title_line_naming_an_ambiguous_zone_asks_for_it(tmp_path: Path) -> None:
+    p = tmp_path / "location_history.csv"
+    p.write_text(_report("CST"))
+    with pytest.raises(TrajlmInputError, match="title line .* names the zone 'CST'"):
+        read(p, columns=ColumnMap(time_format="mdy"))  # was: read as UTC, 6 h off
+    out, _ = read(p, columns=ColumnMap(time_format="mdy", tz="America/Chicago"))
+    assert out["t"].min() == pd.Timestamp("2026-11-02 13:10:00Z").value // 10**9
+
+
+def test_a_title_line_naming_a_zone_places_the_times(tmp_path: Path) -> None:
+    p = tmp_path / "location_history.csv"
+    p.write_text(_report("UTC-6"))
+    out, _ = read(p, columns=ColumnMap(time_format="mdy"))  # was: read as UTC
+    assert out["t"].min() == pd.Timestamp("2026-11-02 13:10:00Z").value // 10**9
+
+
+# -- ingest cuts record tables in a folder at gaps, as the API path does -------------------------------
+
+
+def test_ingest_cuts_a_folder_of_fit_points_at_gaps(tmp_path: Path) -> None:
+    from trajlm.data.ingest import ingest
+
+    d = tmp_path / "All Data"
+    d.mkdir()
+    pts = [_fit_point(k) for k in range(10)]
+    late = [_fit_point(k) for k in range(10)]
+    for p in late:  # the same walk again three hours later
+        p["startTimeNanos"] += 3 * 3600 * 10**9
+    (d / "derived_com.google.location.sample_merge.json").write_text(
+        json.dumps({"Data Source": "derived:com.google.location.sample", "Data Points": pts + late})
+    )
+    (d / "derived_com.google.heart_rate.bpm.json").write_text(
+        json.dumps(
+            {
+                "Data Source": "x",
+                "Data Points": [
+                    {
+                        "dataTypeName": "com.google.heart_rate.bpm",
+                        "fitValue": [],
+                        "startTimeNanos": 1,
+                    }
+                ],
+            }
+        )  # fmt: skip
+    )
+    summary = ingest([d], "mfjson", tmp_path / "store")
+    assert summary["n_trajectories"] == 2  # was 1: a folder's JSON was never cut at gaps

@@ -1,5 +1,5 @@
 # ruff: noqa: B020  (each mover's walk goes on from where its last leg ended)
-"""Seeded held-out sets for heldout35, tables and API dumps: four kinds no earlier session read
+"""Seeded held-out sets for heldout35, tables and API dumps: five kinds no earlier session read
 (docs/data.md "Session 35 (heldout35)").
 
 Measures nothing itself: writes the raw files a new user would have.
@@ -8,13 +8,16 @@ Outputs (under OUTDIR): strava_streams/ (Strava API streams, `key_by_type=true`,
 activity beside the athlete's `activities.json`), agents_rad.csv (a simulator's log: float Unix
 seconds, `heading_rad`, `speed_mps`), motive/ (Motive's `vehicle_locations` API, one file per
 vehicle, each record wrapped in `{"vehicle_location": {...}}`), pings_frame.json (a notebook's
-`df.to_json("pings_frame.json")`: pandas' default `orient="columns"`, epoch milliseconds).
+`df.to_json("pings_frame.json")`: pandas' default `orient="columns"`, epoch milliseconds),
+location_history.csv (Verizon Connect Reveal's Location History report: title lines, Date +
+AM/PM Time in US Central, compass-point headings, ignition status).
 Same seed, same bytes.
 """
 
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -48,7 +51,8 @@ def strava_streams(rng, out: Path) -> None:
                                          stop_p=0.003):  # fmt: skip
             la, lo = noisy(rng, lat, lon, 3)
             ll.append([round(la, 6), round(lo, 6)])
-            tt.append(int(round((t - start).total_seconds())))
+            # Strava's time stream: whole seconds, strictly increasing
+            tt.append(max(int(round((t - start).total_seconds())), tt[-1] + 1 if tt else 0))
             alt.append(round(1650 + float(rng.uniform(0, 40)), 1))
             vel.append(round(v, 1))
             hr.append(int(rng.integers(100, 170)))
@@ -159,11 +163,62 @@ def pings_frame(rng, out: Path) -> None:
             t += pd.Timedelta(minutes=float(rng.uniform(20, 120)))
     df = pd.DataFrame(recs).sort_values("ts")
     df = df[df["battery"] > 12]  # the notebook's filter: the row labels keep their gaps
-    df.to_json(out / "pings_frame.json", date_format="epoch")  # the default until pandas 4
+    with warnings.catch_warnings():  # pandas 3 warns that its default will change
+        warnings.simplefilter("ignore")
+        df.to_json(out / "pings_frame.json")  # the default a notebook gets
+
+
+_POINTS = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"]
+
+
+def verizon_history(rng, out: Path) -> None:
+    """Verizon Connect Reveal's "Location History" report saved as CSV: three title lines and
+    a blank one above the header (the account, the date range "(CST)"), then `Vehicle Name`,
+    `Vehicle #`, `Driver Name`, `Date` (mm/dd/yyyy), `Time` (hh:mm:ss AM/PM, the account's
+    zone: US Central, CST in November), `Status` (Ignition On / Moving / Idle / Stop / Ignition
+    Off), `Speed (mph)`, `Heading` (compass points N, NE, ...), `Address`, `Latitude`,
+    `Longitude`, `Odometer (mi)`, `Engine Hours`; 10 service trucks around Houston over two
+    days, a row every 30 s - 2 min while moving, rows grouped by vehicle."""
+    lines = ["Location History Report", "Account: Gulf Coast Plumbing LLC",
+             "Date Range: 11/02/2026 12:00 AM - 11/03/2026 11:59 PM (CST)", "",
+             "Vehicle Name,Vehicle #,Driver Name,Date,Time,Status,Speed (mph),Heading,Address,"
+             "Latitude,Longitude,Odometer (mi),Engine Hours"]  # fmt: skip
+    for k in range(10):
+        name, driver = f"Truck {k + 11}", ["Mike Davis", "Luis Ortega", "Tanya Reed", "Omar Said",
+                                            "Kim Tran", "Bo Jones", "Ada Park", "Raul Vega",
+                                            "Jen Lutz", "Ty Webb"][k]  # fmt: skip
+        odo, hours = float(rng.uniform(20000, 90000)), float(rng.uniform(900, 4000))
+        t = pd.Timestamp("2026-11-02 13:00", tz="UTC") + pd.Timedelta(
+            minutes=int(rng.integers(0, 60))
+        )
+        for _day in range(2):
+            for _job in range(int(rng.integers(2, 5))):
+                lat, lon = 29.76 + rng.uniform(-0.15, 0.15), -95.37 + rng.uniform(-0.2, 0.2)
+                trip = list(_legs(rng, lat, lon, t, int(rng.integers(15, 60)),
+                                  float(rng.choice([30.0, 60.0, 120.0])),
+                                  lambda: rng.uniform(8, 25), 0.1, stop_p=0.04))  # fmt: skip
+                for j, (t, lat, lon, v, hd) in enumerate(trip):
+                    la, lo = noisy(rng, lat, lon, 6)
+                    odo += v * 60 / 1609.344
+                    hours += 1 / 60
+                    status = ("Ignition On" if j == 0 else "Ignition Off" if j == len(trip) - 1
+                              else "Moving" if v > 0 else "Idle")  # fmt: skip
+                    loc = t.tz_convert("America/Chicago")
+                    point = _POINTS[int(((math.degrees(hd) % 360) + 22.5) // 45) % 8]
+                    lines.append(f'{name},{k + 11},{driver},{loc.strftime("%m/%d/%Y")},'
+                                 f'{loc.strftime("%I:%M:%S %p")},{status},{v / 0.44704:.0f},'
+                                 f'{point},"{int(rng.integers(100, 9999))} Main St, Houston, TX",'
+                                 f"{la:.6f},{lo:.6f},{odo:.1f},{hours:.1f}")  # fmt: skip
+                t += pd.Timedelta(minutes=float(rng.uniform(20, 90)))
+            t = t.normalize() + pd.Timedelta(days=1, hours=13, minutes=int(rng.integers(0, 60)))
+    (out / "location_history.csv").write_text("\n".join(lines) + "\n")
 
 
 FILES = {"strava_streams": "strava_streams/", "agents_rad": "agents_rad.csv",
-         "motive": "motive/", "pings_frame": "pings_frame.json"}  # fmt: skip
+         "motive": "motive/", "pings_frame": "pings_frame.json",
+         "verizon_history": "location_history.csv"}  # fmt: skip
 
 if __name__ == "__main__":
-    write_sets([strava_streams, agents_rad, motive, pings_frame], "HELDOUT35", 3510, FILES)
+    write_sets(
+        [strava_streams, agents_rad, motive, pings_frame, verizon_history], "HELDOUT35", 3510, FILES
+    )
