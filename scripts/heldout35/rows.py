@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heldout_common import small_vs_best_table  # noqa: E402
 
 H = os.environ.get("HELDOUT35", "/tmp/heldout35")
-SETS = ["sumo_fcd", "esri_tracks", "garmin_details", "strava_streams", "agents_rad", "motive",
-        "pings_frame"]  # fmt: skip
+SETS = ["sumo_fcd", "esri_tracks", "google_fit", "garmin_details", "strava_streams", "agents_rad", "motive",
+        "pings_frame", "verizon_history"]  # fmt: skip
 
 if __name__ == "__main__":
     small_vs_best_table(H, SETS)

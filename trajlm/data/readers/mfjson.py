@@ -77,7 +77,8 @@ _WHOLE_FILE = (
     "not a trajectory JSON trajlm reads: MF-JSON, GeoJSON LineStrings with per-vertex times or "
     "Point features with a time property, Google location history (Records.json, Timeline), "
     "Overland, OwnTracks, ADS-B Exchange traces, Arc, Moves, Polar Flow sessions, Garmin Connect "
-    "details, Komoot tours, OGC SensorThings locations; skipping "
+    "details, Komoot tours, OGC SensorThings locations, Strava streams beside activities.json, "
+    "Google Fit location samples, Esri JSON point FeatureSets, pandas DataFrame.to_json; skipping "
     "cannot help (it is the whole document): convert it to CSV / GPX"
 )
 
