@@ -24,6 +24,7 @@ import csv
 from pathlib import Path
 from xml.parsers import expat
 
+from trajlm.data.readers._file_io import head, parse_xml
 from trajlm.data.schema import TrajlmInputError
 
 HEADER = ["id", "time", "lat", "lon", "speed_mps", "course_deg", "type"]
@@ -34,16 +35,7 @@ def is_sumo_fcd(path: Path) -> bool:
     """An `.xml` whose root element is SUMO's `<fcd-export>`."""
     if not (path.is_file() and path.suffix.lower() == ".xml"):
         return False
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    return b"<fcd-export" in head
-
-
-def _no_entities(*_a: object) -> None:
-    raise ValueError("an entity declaration (entity expansion is not read)")
+    return b"<fcd-export" in head(path)
 
 
 def sumo_fcd_as_csv(path: Path, out: Path) -> list[int | None]:
@@ -72,14 +64,7 @@ def sumo_fcd_as_csv(path: Path, out: Path) -> list[int | None]:
                 at.append(parser.CurrentLineNumber)
 
         parser.StartElementHandler = start
-        parser.EntityDeclHandler = _no_entities
-        try:
-            with path.open("rb") as f:
-                while block := f.read(1 << 20):
-                    parser.Parse(block, False)
-                parser.Parse(b"", True)
-        except (expat.ExpatError, ValueError) as e:
-            raise TrajlmInputError(f"not readable SUMO FCD XML ({e})", path=path) from None
+        parse_xml(parser, path, "SUMO FCD")
     if state["first"] is not None:
         line, x, y = state["first"]
         raise TrajlmInputError(
