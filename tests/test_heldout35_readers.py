@@ -186,6 +186,19 @@ def test_sumo_fcd_asks_for_the_day_and_reads_with_it(tmp_path: Path) -> None:
     assert abs(out["lon"][0] - 11.34) < 1e-9 and abs(out["lat"][0] - 44.49) < 1e-9
 
 
+def test_trajlm_read_takes_the_time_origin_its_refusal_names(tmp_path: Path) -> None:
+    import trajlm
+
+    p = tmp_path / "fcd.xml"
+    p.write_text(_fcd(geo=True))
+    with pytest.raises(TrajlmInputError, match="time_origin= in Python"):
+        trajlm.read(p)
+    df = trajlm.read(p, time_origin="2026-11-30T00:00:00Z")  # was: no such keyword
+    assert df["t"].min() == pd.Timestamp("2026-11-30T06:00:00Z").value // 10**9
+    with pytest.raises(TrajlmInputError, match="time_origin"):
+        trajlm.read(p, time_origin="yesterday")
+
+
 def test_sumo_fcd_in_network_metres_is_one_line(tmp_path: Path) -> None:
     p = tmp_path / "fcd.xml"
     p.write_text(_fcd(geo=False))
@@ -231,6 +244,17 @@ def test_a_title_line_naming_an_ambiguous_zone_asks_for_it(tmp_path: Path) -> No
         read(p, columns=ColumnMap(time_format="mdy"))  # was: read as UTC, 6 h off
     out, _ = read(p, columns=ColumnMap(time_format="mdy", tz="America/Chicago"))
     assert out["t"].min() == pd.Timestamp("2026-11-02 13:10:00Z").value // 10**9
+
+
+def test_trajlm_read_takes_the_options_the_refusals_name(tmp_path: Path) -> None:
+    import trajlm
+
+    p = tmp_path / "location_history.csv"
+    p.write_text(_report("CST"))
+    df = trajlm.read(p, time_format="mdy", tz="America/Chicago")  # was: no such keywords
+    assert df["t"].min() == pd.Timestamp("2026-11-02 13:10:00Z").value // 10**9
+    with pytest.raises(TrajlmInputError, match="Mars/Base"):
+        trajlm.read(p, time_format="mdy", tz="Mars/Base")
 
 
 def test_a_title_line_naming_a_zone_places_the_times(tmp_path: Path) -> None:
