@@ -8,6 +8,7 @@ column names), which ``trajlm predict`` writes its output with (trajlm/cli_predi
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,15 +57,20 @@ def read_points(
         # TrajLM.predict(path) cuts them (fix34: OruxMaps 1 answer here vs 7 there, CSV too);
         # --traj-col NAME still reads each NAME as one trajectory (the CLI's way to say so)
         columns["split_gaps"] = True
-    if time_format is not None:  # before the store's own read: refused there, in one line
-        df, columns = by_time_format(path, option, split, columns, on_error, time_format)
-        on_error = "raise"  # the readers dropped and counted (skip) already
+    raw = not (path.suffix.lower() in (".parquet", ".csv") or (path.is_dir() and _store_like(path)))
+    by_readers = time_format is not None or (time_origin is not None and raw)
+    if by_readers:
+        # before the store's own read: refused there, in one line; a raw format's elapsed
+        # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the
+        # reader refused them "before 1990 ... --time-origin" with --time-origin given)
+        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin)  # fmt: skip
+        on_error, time_origin = "raise", None  # the readers dropped and counted (skip) already
     elif path.is_dir() and _store_like(path):
         must_exist(path, option)
         df = read_store_checked(path, option, split).drop("split", strict=False)
         return (df, Layout("polars")) if with_layout else df
     table = path.suffix.lower() in (".parquet", ".csv") and time_format is None
-    if time_format is None:
+    if not by_readers:
         df = read_frame(path, option, split, columns, "raise" if table and on_error else on_error)
     if time_origin is not None:
         df = with_time_origin(df, time_origin, columns.get("time_col"), path)
@@ -114,7 +120,7 @@ def read_frame(
                 df = pl.read_parquet(path, glob=False)
             if not {"lat", "lon", columns.get("lat_col"), columns.get("lon_col")} & set(df.columns):
                 df = _geoparquet(path, df)
-        elif path.suffix.lower() == ".csv" and not _log_as_csv(path):
+        elif path.suffix.lower() == ".csv" and not _log_as_csv(path) and not _titled(path):
             from trajlm.data.readers import header_names, sniff_sep
             from trajlm.data.readers._encoding import is_binary
 
@@ -157,12 +163,19 @@ def read_frame(
 
 
 def by_time_format(
-    path: Path, option: str, split: str | None, columns: dict, on_error: str | None, fmt: str
+    path: Path,
+    option: str,
+    split: str | None,
+    columns: dict,
+    on_error: str | None,
+    fmt: str | None,
+    origin: int | None = None,
 ) -> tuple[pl.DataFrame, dict]:
     """--time-format on `trajlm predict` (leftover34; heldout33b: a skipper's dd/mm logbook
     needed `trajlm data ingest --time-format dmy` and a store first): the table read by ingest's
     readers with that format, so the option means what ingest's does (dmy / mdy, unix_ms,
     excel, a strptime pattern; naive times said as ingest says them), exact to the millisecond.
+    `origin`: --time-origin (Unix seconds) for a raw format whose times are elapsed seconds.
     Returns the canonical frame and the column options left for coerce (the names are trajlm's
     now)."""
     from trajlm.data.coerce_path import read_kept
@@ -175,9 +188,12 @@ def by_time_format(
     _split_unused(path, option, split)
     names = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
              "crs": "crs"}  # fmt: skip
-    mapping = ColumnMap(time_format=fmt, **{names[k]: v for k, v in columns.items() if k in names})
+    said = f"--time-format {fmt}" if fmt is not None else "--time-origin"
+    at = None if origin is None else datetime.fromtimestamp(origin, UTC).isoformat()
+    mapping = ColumnMap(time_format=fmt, time_origin=at,
+                        **{names[k]: v for k, v in columns.items() if k in names})  # fmt: skip
     if why := mapping.option_error():
-        raise UserError(f"--time-format {fmt}: {why}")
+        raise UserError(f"{said}: {why}")
     with input_errors(path, option, on_error):
         df, report = read_kept(path, mapping, on_error=on_error or "raise", say_naive=True,
                                exact_times=True)  # fmt: skip
@@ -278,6 +294,17 @@ def _log_as_csv(path: Path) -> bool:
     # OGC Moving Features CSV's segments as points (heldout34)
     return (is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
             or is_mf_csv(path))  # fmt: skip
+
+
+def _titled(path: Path) -> bool:
+    """A CSV with title lines above its header (a fleet portal's report: its name, account and
+    date range; heldout35): read by the readers, which find the header, as ingest reads it (a
+    plain read took the title for the header: "damaged file (found more fields ...)")."""
+    from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
+
+    with path.open("rb") as f:
+        lines = [f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)]
+    return comment_lines(lines) > 0
 
 
 @contextmanager
@@ -415,7 +442,7 @@ def columns_present(path: Path, columns: dict) -> dict:
     suffix = path.suffix.lower()
     if path.is_dir() or suffix not in (".csv", ".parquet") or not path.is_file():
         return {}
-    if suffix == ".csv" and _log_as_csv(path):  # converted by the readers: columns fixed
+    if suffix == ".csv" and (_log_as_csv(path) or _titled(path)):  # read by the readers
         return {}
     if suffix == ".parquet":
         import pyarrow.parquet as pq
