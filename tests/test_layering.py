@@ -90,6 +90,10 @@ LAYERS[-1].add("api_stays")  # a stay held by TrajLM.predict (newuser32)
 LAYERS[-1].add("api_reach_route")  # route-aware reach: past paths that went this way (reach32)
 LAYERS[-1].add("api_reach_keys")  # reach targets keyed to their van (dispatch33)
 LAYERS[-1].add("api_divert")  # each van's time to divert to an urgent order (dispatch34)
+LAYERS[-1].add(
+    "api_targets"
+)  # the points reach / divert are asked about (out of api_reach, review35)
+LAYERS[-1].add("api_labels")  # a pandas index carried into errors (out of api_inputs, review35)
 LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

@@ -86,3 +86,36 @@ def test_predict_without_a_verdict_loads_no_sklearn(tmp_path: Path) -> None:
     for stage in ("trajlm predict", "TrajLM.predict"):
         assert "torch" in seen[stage]  # it did predict
         assert not {"sklearn", "scipy", "pandas"} & set(seen[stage]), f"{stage}: {seen[stage]}"
+
+
+# `trajlm divert` then `trajlm.divert` in one fresh process: divert runs no model (review35)
+_DIVERT = """
+import json, sys
+import trajlm.cli
+csv, out = sys.argv[1], sys.argv[2]
+try:
+    trajlm.cli.app(["divert", "--input", csv, "--order", "41.151,-8.607", "--out", out],
+                   prog_name="trajlm")
+except SystemExit as e:
+    assert not e.code, e.code
+seen = {"trajlm divert": [m for m in json.loads(sys.argv[3]) if m in sys.modules]}
+import polars as pl, trajlm
+ranked = trajlm.divert(pl.read_csv(csv), (41.151, -8.607))
+seen["trajlm.divert"] = [m for m in json.loads(sys.argv[3]) if m in sys.modules]
+print(json.dumps({"rows": ranked.height, **seen}))
+"""
+
+
+def test_divert_loads_no_torch(tmp_path: Path) -> None:
+    """`trajlm divert` / `trajlm.divert` read fixes and orders, no model: torch (2.7 s to
+    import) was loaded through api_checks, api_inputs and api_reach (review34's finding)."""
+    csv, out = _points(tmp_path), tmp_path / "divert.csv"
+    run = subprocess.run(
+        [sys.executable, "-c", _DIVERT, str(csv), str(out), json.dumps(HEAVY)],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    seen = json.loads(run.stdout.splitlines()[-1])
+    assert seen["rows"] == 3 and pl.read_csv(out).height == 3  # three taxis ranked
+    for stage in ("trajlm divert", "trajlm.divert"):
+        assert not {"torch", "sklearn", "scipy"} & set(seen[stage]), f"{stage}: {seen[stage]}"

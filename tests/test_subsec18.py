@@ -191,7 +191,7 @@ def test_warnings_recorded_on_two_threads_at_once_are_not_lost():
     timeout still running) swapped the process-global warnings state under each other's
     catch_warnings and an answer lost its 'beyond the rollout' line."""
     pytest.importorskip("fastapi")
-    from trajlm.serve.convert import _warned
+    from trajlm.serve.convert import warned
 
     started = threading.Event()
     got: dict = {}
@@ -206,10 +206,10 @@ def test_warnings_recorded_on_two_threads_at_once_are_not_lost():
         warnings.warn("beyond the rollout", UserWarning, stacklevel=1)
         return 2
 
-    a = threading.Thread(target=lambda: got.update(a=_warned(first)))
+    a = threading.Thread(target=lambda: got.update(a=warned(first)))
     a.start()
     started.wait()
-    b = threading.Thread(target=lambda: got.update(b=_warned(second)))
+    b = threading.Thread(target=lambda: got.update(b=warned(second)))
     b.start()
     a.join()
     b.join()

@@ -73,3 +73,12 @@ def as_keywords(e: Any, table: tuple[tuple[str, str], ...]) -> Any:
         parts = [p if k % 2 else p.replace(option, keyword) for k, p in enumerate(parts)]
     e.args = ("".join(parts),)
     return e
+
+
+def is_number(value: Any) -> bool:
+    """Whether ``float(value)`` reads ``value`` (a CLI option's text, a frame's cell)."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True

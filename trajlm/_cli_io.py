@@ -234,9 +234,9 @@ def fit_output(data: Path, out: Path, kind: str, overwrite: bool) -> None:
 def fit_splits(data: Path, what: str) -> dict:
     """The store's train / val / test tables; `what` (e.g. "the selector") tunes on val, so an
     empty val split is one clear line."""
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
-    parts = _split(read_store_checked(data, "--data"))
+    parts = split_tables(read_store_checked(data, "--data"))
     if len(parts["val"]) == 0:
         raise UserError(f"--data {data}: the val split is empty; {what} tunes on val")
     return parts

@@ -27,17 +27,15 @@ import numpy as np
 import polars as pl
 import torch
 
-from trajlm._arguments import check_keywords
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
+from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
+from trajlm.api_checks import RECOVER_MODES as RECOVER_MODES
 from trajlm.api_checks import (
-    COLUMN_KEYWORDS,
     TaskChecks,
     _choose_threads,
     check_network,
     single_point_warning,
-    split,
 )
-from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (before the split)
-from trajlm.api_checks import RECOVER_MODES as RECOVER_MODES
 from trajlm.api_evaluate import Evaluation  # TrajLM.evaluate: `trajlm eval`'s table (apieval28)
 from trajlm.api_fit import Fitting  # TrajLM.fit through `trajlm train`'s engine (fit26)
 from trajlm.api_infill import InfillTasks  # recover / travel_time (out of api.py, session 22)
@@ -185,7 +183,9 @@ class TrajLM(
         )
         check_network(network)
         hmm = {k: options.pop(k) for k in list(options) if k in MatchConfig.__dataclass_fields__}
-        df, layout = coerce(data, **split(options))  # a vehicle's trips, as the other methods
+        df, layout = coerce(
+            data, **with_gap_rule(options)
+        )  # a vehicle's trips, as the other methods
         graph = network if isinstance(network, RoadGraph) else read_network(network)
         return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
 

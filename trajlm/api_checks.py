@@ -11,9 +11,10 @@ import numpy as np
 import polars as pl
 import torch
 
-from trajlm._arguments import COLUMN_KEYWORDS as _COLUMNS
+from trajlm._arguments import COLUMN_KEYWORDS, with_gap_rule
 from trajlm._threads import apply_threads
-from trajlm.api_inputs import _warn_nan, drop_labels, index_labels
+from trajlm.api_inputs import _warn_nan
+from trajlm.api_labels import drop_labels, index_labels
 from trajlm.api_rollout import interpolate_at
 from trajlm.api_stays import drop_poor_fixes
 from trajlm.data import geo
@@ -25,16 +26,6 @@ from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.errors import UserError, warn_at_caller
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 from trajlm.tasks.predict import predict_at_table
-
-COLUMN_KEYWORDS = (*_COLUMNS, "split_gaps")  # TrajLM's methods: also how a vehicle is cut
-
-
-def split(columns: dict) -> dict:
-    """The column options of a TrajLM method: a vehicle's / user's fixes cut at ingest's gap
-    rule unless the caller said ``split_gaps=`` (data/coerce_pieces.py, session 21): "auto"
-    cuts a column named as a mover; True / seconds also a column given with ``traj_col=``."""
-    return {"split_gaps": "auto", **columns}
-
 
 RECOVER_MODES = ("inplace", "span", "bridge")
 
@@ -72,7 +63,7 @@ class TaskChecks:
     # ------------------------------------------------------------------------------- input
     def _input(self, data: Any, columns: dict, validate: bool = True, said: str = "embed"):
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, validate=validate, repeats="drop", **split(columns))
+            df, layout = coerce(data, validate=validate, repeats="drop", **with_gap_rule(columns))
         say_repeats(layout)  # as the CLI drops them (newuser27)
         df = drop_labels(df)
         df = drop_poor_fixes(df, said)  # cell-tower fixes, as predict leaves them out (fix32)
@@ -95,7 +86,7 @@ class TaskChecks:
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, **split(columns))
+            df, layout = coerce(data, **with_gap_rule(columns))
         df = drop_labels(df)
         history = max(self.config.max_len - steps, 1)
         return from_canonical(gate_effects(self.model, df, history), layout=layout)

@@ -166,13 +166,13 @@ def _read_past(memory: Any, columns: dict) -> pl.DataFrame | None:
         names = np.asarray(van_of_trip, dtype=object)[memory.trip]
         return pl.DataFrame({"traj_id": pl.Series(names.tolist(), dtype=pl.String),
                              "t": memory.t, "lat": memory.lat, "lon": memory.lon})  # fmt: skip
-    from trajlm.api_checks import split
-    from trajlm.api_inputs import index_labels
+    from trajlm._arguments import with_gap_rule
+    from trajlm.api_labels import index_labels
     from trajlm.data.coerce import coerce
 
     try:
         with index_labels(memory) as memory:
-            df, _ = coerce(memory, repeats="drop", **split(columns))
+            df, _ = coerce(memory, repeats="drop", **with_gap_rule(columns))
     except TrajlmInputError as e:
         raise TrajlmInputError(_bare(e), field="memory") from None
     return df
@@ -194,11 +194,10 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
     ``memory``: past trips (any frame the data could be); their legs give each van's pace and
     their paths the route answer. ``service_s``: time spent at the order (in the delay).
     ``radius_m`` / ``horizon_s``: the route answer's circle and look-ahead."""
-    from trajlm._arguments import check_keywords
-    from trajlm.api_checks import COLUMN_KEYWORDS, split
-    from trajlm.api_inputs import drop_labels, index_labels
-    from trajlm.api_reach import read_targets, target_points
+    from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
+    from trajlm.api_labels import drop_labels, index_labels
     from trajlm.api_reach_route import RouteMemory, route_answers
+    from trajlm.api_targets import read_targets, target_points
     from trajlm.data.coerce import coerce
     from trajlm.data.coerce_out import from_canonical
     from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
@@ -215,7 +214,7 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
     except TrajlmInputError as e:  # reach's error names its field `to`: here it is the order
         raise TrajlmInputError(_bare(e), field="order") from None
     with index_labels(data) as data:
-        df, layout = coerce(data, repeats="drop", **split(columns))
+        df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))
     hist = drop_labels(latest_pieces(df, layout))
     owners = mover_owners(hist)
     mover_of = _movers(hist)
@@ -324,8 +323,8 @@ def _movers(hist: pl.DataFrame) -> dict[Any, str]:
 def _next_stops(to: Any, id_col: str, hist: pl.DataFrame, mover_of: dict) -> dict[str, tuple]:
     """{mover: ((lat, lon) of its next planned stop, {other column: value})} from ``to``'s
     first row per van; {} without ``to``; one line when ``to`` names no van."""
-    from trajlm.api_reach import latlon_columns, read_targets
     from trajlm.api_reach_keys import target_frame, target_keys
+    from trajlm.api_targets import latlon_columns, read_targets
 
     if to is None:
         return {}

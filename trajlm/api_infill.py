@@ -16,8 +16,8 @@ import numpy as np
 import polars as pl
 import torch
 
-from trajlm._arguments import check_keywords
-from trajlm.api_checks import COLUMN_KEYWORDS, RECOVER_MODES, split
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
+from trajlm.api_checks import RECOVER_MODES
 from trajlm.api_inputs import (
     _latlon,
     _od_points,
@@ -138,7 +138,9 @@ class InfillTasks:
                              "recovers with the bridge of its forward rollouts")  # fmt: skip
         data, caller_index = tag_positions(data)  # results on the caller's index (newuser26)
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout, known, edge = recovery_input_edges(data, every=every, **split(columns))
+            df, layout, known, edge = recovery_input_edges(
+                data, every=every, **with_gap_rule(columns)
+            )
         df = drop_labels(df)
         if len(known) and not known.any():  # badin32: a TypeError (HTTP 500) in the coverage check
             raise TrajlmInputError(

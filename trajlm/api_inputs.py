@@ -5,22 +5,20 @@ outside a rollout (trajlm/api.py)."""
 
 from __future__ import annotations
 
-import re
-import sys
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import polars as pl
 
+from trajlm.api_labels import drop_labels, index_labels  # noqa: F401 (importable here, as before)
 from trajlm.api_subsec import exact_last
 from trajlm.data import geo
 from trajlm.data.coerce import LAT, LON, _pick
 from trajlm.data.coerce_epochs import unit_values
 from trajlm.data.geometry import haversine
-from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
+from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.data.times import _time_to_seconds
 
 
@@ -159,38 +157,6 @@ def single_point_line(df: pl.DataFrame, say: Callable[[Any], str] = repr) -> str
     return (f"{len(one)} of {len(n)} trajectories have a single point (e.g. {say(one['traj_id'][0])}):"
             " no motion to continue, so the prediction stays near that point; give 2+ points "
             "per trajectory for a velocity")  # fmt: skip
-
-
-@contextmanager
-def index_labels(data: Any) -> Iterator[Any]:
-    """A pandas frame whose index is not just its row positions (filtered, or set by the user)
-    -> a copy carrying each row's integer index label in column LINE, so that the validation's
-    errors name it ("first at index label 532", not the position 517); a position ("at row
-    N") in an error about the caller's rows gets its label too. Other inputs pass unchanged."""
-    pd = sys.modules.get("pandas")  # a pandas frame has loaded pandas; else no import (0.3 s)
-    if pd is None or not isinstance(data, pd.DataFrame) or LINE in data.columns or (
-        isinstance(data.index, pd.RangeIndex) and data.index.start == 0 and data.index.step == 1
-    ):  # fmt: skip
-        yield data
-        return
-    index = data.index
-    labelled = pd.api.types.is_integer_dtype(index) and not isinstance(index, pd.MultiIndex)
-    try:
-        yield data.assign(**{LINE: index.to_numpy()}) if labelled else data
-    except TrajlmInputError as e:
-        text = str(e).replace("first at file line ", "first at index label ")
-
-        def label(m: re.Match) -> str:
-            i = int(m.group(1))
-            return f"{m.group(0)} (index label {index[i]!r})" if i < len(index) else m.group(0)
-
-        e.args = (re.sub(r"\bat row (\d+)", label, text),)
-        raise
-
-
-def drop_labels(df: pl.DataFrame) -> pl.DataFrame:
-    """The table without index_labels' column (results that carry the input's rows)."""
-    return df.drop(LINE, strict=False)
 
 
 def coverage_view(df: pl.DataFrame, known: np.ndarray) -> pl.DataFrame:

@@ -13,9 +13,9 @@ import polars as pl
 import torch
 
 from trajlm import api_rollout
-from trajlm._arguments import check_keywords
+from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
 from trajlm.api_at_times import predict_asked
-from trajlm.api_checks import COLUMN_KEYWORDS, id_said, split
+from trajlm.api_checks import id_said
 from trajlm.api_inputs import (
     asked_ahead,
     drop_labels,
@@ -145,7 +145,7 @@ class Prediction:
                                   or steps < 1):  # fmt: skip
             raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
         with index_labels(data) as data:  # pandas: errors name index labels
-            df, layout = coerce(data, repeats="drop", **split(columns))
+            df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
         df = drop_poor_fixes(df)  # cell-tower fixes, as ingest drops them (api_stays.py)

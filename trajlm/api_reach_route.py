@@ -112,13 +112,13 @@ class RouteMemory:
         """Past trips for ``TrajLM.reach(memory=...)``, read once (any frame ``reach`` takes,
         with its column keywords) and kept: a caller asking again and again (a dashboard
         polling every 30 s) skips reading the memory each time."""
-        from trajlm.api_checks import split
-        from trajlm.api_inputs import index_labels
+        from trajlm._arguments import with_gap_rule
+        from trajlm.api_labels import index_labels
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_pieces import mover_column
 
         with index_labels(data) as data:
-            df, _ = coerce(data, repeats="drop", **split(columns))
+            df, _ = coerce(data, repeats="drop", **with_gap_rule(columns))
         memory = cls(df.select(pl.col("traj_id").cast(pl.String), "t", "lat", "lon"))
         owner = mover_column(df.columns)  # a van's days keyed by trip: the van, for divert
         if owner is not None and df[owner].null_count() == 0:

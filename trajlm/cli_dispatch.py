@@ -17,6 +17,7 @@ from pathlib import Path
 import typer
 
 from trajlm import _cli_io as io
+from trajlm._arguments import is_number
 from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option
 from trajlm._safety import UserError
 from trajlm.cli_places import INPUT_HELP, _run
@@ -59,35 +60,26 @@ def parked(
     """Is each mover parked at its last fix (still for --stop-minutes within --radius-m), since
     when, where, and how old is that fix (trajlm.parked)?"""
     import trajlm
-    from trajlm.data.parked import at_seconds
+    from trajlm.data.parked import BeforeEveryFix, at_seconds
     from trajlm.errors import TrajlmInputError
 
     io.positive(stale_minutes, "--stale-minutes")
     if at is not None:
         try:
-            at_seconds(float(at) if _is_number(at) else at)
+            at_seconds(float(at) if is_number(at) else at)
         except TrajlmInputError:
             io.fail(f"--at {at!r}: give ISO 8601 (2026-12-07T09:30:00Z) or Unix seconds")
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
     try:
         answer = _run(trajlm.parked, input, out, split, overwrite, cols,
-                      at=float(at) if at is not None and _is_number(at) else at,
+                      at=float(at) if at is not None and is_number(at) else at,
                       stop_minutes=stop_minutes, radius_m=radius_m, stale_minutes=stale_minutes)  # fmt: skip
     except UserError as e:  # a time before every fix is --at's fault, not the input's
-        if "no fix at or before" not in str(e):
+        if not isinstance(e.__cause__, BeforeEveryFix):
             raise
-        first = str(e).rsplit("(the data's first fix is ", 1)[-1].rstrip(")")
-        io.fail(f"--at {at}: before every fix of --input {input} (its first: {first})")
+        io.fail(f"--at {at}: before every fix of --input {input} (its first: {e.__cause__.first})")
     n = int(answer["parked"].sum())
     io.say(f"wrote {len(answer):,} movers to {out}: {n:,} parked")
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def divert(

@@ -156,6 +156,17 @@ def parked_table(table: pl.DataFrame, at_s: float | None, stop_s: float, radius_
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+class BeforeEveryFix(TrajlmInputError):
+    """``at`` earlier than every fix: the caller's time is at fault, not the data (`trajlm
+    parked` says it as --at's). ``first``: the data's first fix, ISO 8601 (review35: the CLI
+    cut it out of the message's text)."""
+
+    def __init__(self, at: Any, first: str) -> None:
+        super().__init__(f"trajlm.parked: no fix at or before at={at!r} (the data's first fix "
+                         f"is {first})", field="at")  # fmt: skip
+        self.first = first
+
+
 def parked(df: Any, *, at: Any = None, stop_minutes: float = PARKED_MINUTES,
            radius_m: float = PARKED_RADIUS_M, stale_minutes: float = STALE_MINUTES,
            **columns: Any) -> Any:  # fmt: skip
@@ -185,14 +196,13 @@ def parked(df: Any, *, at: Any = None, stop_minutes: float = PARKED_MINUTES,
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
     table, layout = by_mover(table, layout, columns, "trajlm.parked")
     out = parked_table(table, at_s, stop_s, radius, stale_s)
+    if out.height == 0 and at_s is not None and table.height:
+        raise BeforeEveryFix(at, _iso(float(table["t"].min())))
     if out.height == 0:
         raise TrajlmInputError(
-            f"trajlm.parked: no fix at or before at={at!r} (the data's first fix is "
-            f"{_iso(float(table['t'].min()))})" if at_s is not None and table.height
-            else "trajlm.parked: no fix with a position to answer from"
-            + _inaccurate_note(table),
+            "trajlm.parked: no fix with a position to answer from" + _inaccurate_note(table),
             field="at" if at_s is not None else "data",
-        )  # fmt: skip
+        )
     if at_s is not None and (n := table["traj_id"].n_unique() - out.height):
         warn_at_caller(f"trajlm.parked: {n:,} mover(s) have no fix at or before {_iso(at_s)}: "
                        "they get no row")  # fmt: skip

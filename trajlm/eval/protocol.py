@@ -137,7 +137,7 @@ def tune_knn(
     return knn, scores
 
 
-def _split(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def split_tables(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Train/val/test tables; a table without a ``split`` column is split chronologically."""
     if "split" not in df.columns:
         idx = assign_splits(trajectory_index(df)).select("traj_id", "split")
@@ -155,6 +155,9 @@ def _split(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "time, hour or user)",
         )
     return parts
+
+
+_split = split_tables  # its earlier name: scripts and tests of past sessions import it
 
 
 def _need_trips(n: int, split: str, what: str) -> None:
@@ -235,7 +238,7 @@ def run_eval(
         raise ValueError("at_report_times is implemented for the k-step --task predict")
     if at_report_times and windows > 1:  # report_times.py asks one window's report times
         raise ValueError("at_report_times scores one window per trajectory: use windows=1")
-    parts = _split(df)
+    parts = split_tables(df)
     extra: dict = {}
     report_extra: list = []  # dead reckoning [time] asked at the report times
     if at_report_times:  # before as_task_models: a model answering at times keeps predict_at

@@ -42,7 +42,7 @@ def predict_batch(model: TrajLM):
         tags = np.repeat([f"{i:06d}{SEP}" for i in range(len(frames))], [len(f) for f in frames])
         merged = merged.with_columns(traj_id=pl.Series(tags.astype(object) + merged["traj_id"]
                                                        .to_numpy().astype(object)))  # fmt: skip
-        out, lines = _warned(lambda: model.predict(merged, steps=steps))
+        out, lines = warned(lambda: model.predict(merged, steps=steps))
         # the log, with the callers' ids (each answer has its own lines: routes.predict)
         for line in dict.fromkeys(lines):
             log.warning("%s", TAG.sub("", line))
@@ -55,7 +55,7 @@ def predict_batch(model: TrajLM):
     return run
 
 
-def _predict_at(
+def predict_at_times(
     model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead, columns: dict | None = None
 ) -> pl.DataFrame:
     import warnings
@@ -64,12 +64,12 @@ def _predict_at(
         warnings.simplefilter("always")
         out = model.predict(df, at_times=at_times, seconds_ahead=seconds_ahead, **(columns or {}))
     for w in caught:  # coverage lines and why a position is null (before the history, beyond
-        if issubclass(w.category, UserWarning):  # the rollout) go on to the answer (_warned)
+        if issubclass(w.category, UserWarning):  # the rollout) go on to the answer (warned)
             warnings.warn(w.message, w.category, stacklevel=2)
     return out
 
 
-def _warned(fn, *args) -> tuple[Any, list[str]]:
+def warned(fn, *args) -> tuple[Any, list[str]]:
     """fn(*args) on the model thread, with the warnings it raised (coverage, NaN times, ...)
     as lines for the answer's ``warnings`` (user test ux6 item 8): the Python API's warnings,
     not only the server log's. Every model call runs on the app's one model thread, and a
@@ -88,14 +88,14 @@ def _warned(fn, *args) -> tuple[Any, list[str]]:
     return out, lines
 
 
-def _coverage_lines(model: TrajLM, df: pl.DataFrame, history: int | None) -> list[str]:
+def coverage_lines(model: TrajLM, df: pl.DataFrame, history: int | None) -> list[str]:
     """The coverage lines ``predict`` warns for one request of a shared /predict pass."""
     core = getattr(model, "model", model)
     return [f"input outside the training coverage: {ln}"
             for ln in coverage_warnings(core, df, history)]  # fmt: skip
 
 
-def _warn(body: dict, lines: list[str]) -> dict:
+def with_warnings(body: dict, lines: list[str]) -> dict:
     """The answer with ``warnings`` (distinct lines, in order) when there are any; with the
     line about table-row keys this request's parse ignored."""
     lines = [*notes(), *ignored_line(), *lines]  # notes: how numeric times were read (echo)
@@ -104,7 +104,7 @@ def _warn(body: dict, lines: list[str]) -> dict:
     return body
 
 
-def _points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
+def points_body(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:
     """The answer's points: ``t`` whole Unix seconds, ``time`` the exact instant (ms where the
     times have a part below the second; output.whole_and_ms)."""
     keys = ["traj_id", *(["piece"] if "piece" in extra else [])]  # a vehicle's pieces

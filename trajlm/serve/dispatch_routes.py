@@ -15,12 +15,12 @@ from fastapi.responses import JSONResponse
 
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import ModelWorker
-from trajlm.serve.convert import _warn, _warned
+from trajlm.serve.convert import warned, with_warnings
 from trajlm.serve.echo import id_out
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
-from trajlm.serve.reach_routes import _iso
+from trajlm.serve.reach_routes import iso_utc
 from trajlm.serve.routes import check_pairs
 from trajlm.serve.stays import reworded
 
@@ -52,18 +52,18 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
         df, _ = parse_trajectories(req.trajectories, cfg.limits)
         opt = dict(at=req.at, stop_minutes=float(req.stop_minutes), radius_m=float(req.radius_m),
                    stale_minutes=float(req.stale_minutes))  # fmt: skip
-        out, lines = await worker.call(_warned, lambda: parked_now(df, traj_col="traj_id", **opt))
+        out, lines = await worker.call(warned, lambda: parked_now(df, traj_col="traj_id", **opt))
         results = []
         for r in out.iter_rows(named=True):
             results.append(
                 {"traj_id": id_out(r["traj_id"]), "parked": bool(r["parked"]),
-                 "since": None if r["since"] is None else _iso(r["since"]),
+                 "since": None if r["since"] is None else iso_utc(r["since"]),
                  "still_s": r["still_s"], "lat": r["lat"], "lon": r["lon"],
                  "spread_m": _number(r["spread_m"]), "fixes": int(r["fixes"]),
                  "max_gap_s": _number(r["max_gap_s"]), "speed_mps": _number(r["speed_mps"]),
-                 "last_fix": _iso(r["last_fix"]), "age_s": r["age_s"], "stale": bool(r["stale"])}
+                 "last_fix": iso_utc(r["last_fix"]), "age_s": r["age_s"], "stale": bool(r["stale"])}
             )  # fmt: skip
-        return JSONResponse(_warn({"results": results}, lines))
+        return JSONResponse(with_warnings({"results": results}, lines))
 
     @router.post("/divert", response_model=s.DivertResponse, responses=ERRORS)
     async def divert(req: DivertBody) -> JSONResponse:
@@ -86,7 +86,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
                                "id": [None if t.id is None else str(t.id) for t in req.to]},
                               schema_overrides={"id": pl.String})  # fmt: skip
         out, lines = await worker.call(
-            _warned, lambda: divert_to(df, orders, to=to, memory=cfg.reach_memory,
+            warned, lambda: divert_to(df, orders, to=to, memory=cfg.reach_memory,
                                        service_s=float(req.service_s), traj_col="traj_id"),
         )  # fmt: skip
         lines = [reworded(line, line.replace(NO_PACE_WAY, HTTP_NO_PACE_WAY)) for line in lines]
@@ -96,11 +96,11 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
             results.append(
                 {"traj_id": id_out(r["traj_id"]), "order": r["order"],
                  "order_lat": r["order_lat"], "order_lon": r["order_lon"],
-                 "eta_s": _number(r["eta_s"]), "arrive_time": None if when is None else _iso(when),
+                 "eta_s": _number(r["eta_s"]), "arrive_time": None if when is None else iso_utc(when),
                  "straight_m": r["straight_m"], "engine": r["engine"],
                  "pace_s_per_km": _number(r["pace_s_per_km"]), "rank": int(r["rank"]),
                  "next_id": r.get("next_id"), "delay_s": _number(r.get("delay_s"))}
             )  # fmt: skip
-        return JSONResponse(_warn({"results": results}, lines))
+        return JSONResponse(with_warnings({"results": results}, lines))
 
     return router

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from trajlm.api import TrajLM
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import ModelWorker
-from trajlm.serve.convert import _warn, _warned
+from trajlm.serve.convert import warned, with_warnings
 from trajlm.serve.echo import id_out
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
@@ -52,7 +52,8 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
                    step_s=None if req.step_s is None else float(req.step_s), route=req.route)  # fmt: skip
         to = _keyed(pairs, given, cut.get("traj_col", "traj_id")) if given else pairs
         out, lines = await worker.call(
-            _warned, lambda: model.reach(mdf, to=to, memory=cfg.reach_memory, **opt, **cut)
+            warned,
+            lambda: model.reach(mdf, to=to, memory=cfg.reach_memory, **opt, **cut),
         )
         out, lines = as_sent(out, cut), http_words(lines)
         pieces = piece_of(out)
@@ -64,11 +65,11 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
                 | {"target": r["target"], "target_id": None if ids is None else ids[r["target"]],
                    "target_lat": r["target_lat"], "target_lon": r["target_lon"],
                    "reached": bool(r["reached"]), "eta_s": _number(r["eta_s"]),
-                   "reach_time": None if when is None else _iso(when),
+                   "reach_time": None if when is None else iso_utc(when),
                    "closest_m": _number(r["closest_m"]), "engine": r["engine"],
                    "paths": int(r["paths"])}
             )  # fmt: skip
-        return JSONResponse(_warn({"results": results}, lines))
+        return JSONResponse(with_warnings({"results": results}, lines))
 
     return router
 
@@ -87,7 +88,7 @@ def _keyed(pairs: np.ndarray, given: list, key: str) -> Any:
     )
 
 
-def _iso(when: Any) -> str:
+def iso_utc(when: Any) -> str:
     """A reach time (datetime, or Unix seconds) as ISO 8601 UTC with milliseconds."""
     import datetime as dt
 

@@ -23,13 +23,13 @@ from trajlm.model.coverage import travel_time_warning
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import (
-    _coverage_lines,
-    _points,
-    _predict_at,
-    _warn,
-    _warned,
+    coverage_lines,
+    points_body,
+    predict_at_times,
     predict_sub_second,
     seconds_ahead_exact,
+    warned,
+    with_warnings,
 )
 from trajlm.serve.echo import id_out, unit_line
 from trajlm.serve.errors import NotAvailable, _need
@@ -132,22 +132,22 @@ def task_routes(
                 if req.radii is not None and req.fallback and predict_verdict(model, True):
                     ask["radii"] = req.radii  # the model's radii, as below (badin24)
                 bus = latest_frame(mdf, owners, cut)  # each bus's last journey, as Python's call
-                out, lines = await worker.call(_warned, lambda: model.predict(bus, steps=k, **ask))
+                out, lines = await worker.call(warned, lambda: model.predict(bus, steps=k, **ask))
             elif not req.fallback or keep:  # the model alone (session 24), or the rollout of
                 # a stay (stays32): the API's own call
                 ask = {**cut, **keep, **({} if req.fallback else {"fallback": False})}
-                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
+                out, lines = await worker.call(warned, lambda: model.predict(mdf, steps=k, **ask))
             elif cut and sub_second(df):  # the API's own call
-                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+                out, lines = await worker.call(warned, lambda: model.predict(mdf, steps=k, **cut))
             elif req.radii is not None and predict_verdict(model, True):  # the API's own call:
                 # radii are the model's (its val-calibrated spread), so the model answers, as
                 # in Python; the shared pass answered with the verdict's kNN and put the
                 # model's radii around kNN's points (badin24)
                 ask = {"radii": req.radii, **cut}
-                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **ask))
+                out, lines = await worker.call(warned, lambda: model.predict(mdf, steps=k, **ask))
             elif dr is not None or reported_accuracy(df.columns):  # the API's own call: the
                 # shared pass holds positions only (speed / course; a phone's accuracy)
-                out, lines = await worker.call(_warned, lambda: model.predict(mdf, steps=k, **cut))
+                out, lines = await worker.call(warned, lambda: model.predict(mdf, steps=k, **cut))
             elif cut:  # a vehicle's pieces share the pass as trajectories (pieces22)
                 options = {o: v for o, v in cut.items() if o != "radii"}
                 table, layout, lines = await worker.call(cut_rows, mdf, options)
@@ -159,14 +159,14 @@ def task_routes(
                     )
                 out, lines = said_stays(out, table, lines)  # said per request (stays32)
                 out = pieces_answer(out, layout)
-                lines += _coverage_lines(model, table, model.config.max_len - k)
+                lines += coverage_lines(model, table, model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(table)] if ln]
                 cut = {}  # answered as sent already
             elif sub_second(df):  # sub-second times: exact; fixes under 1 s apart at their cadence
-                out, lines = await worker.call(_warned, predict_sub_second, model, df, k)
+                out, lines = await worker.call(warned, predict_sub_second, model, df, k)
             else:  # dated and numeric times never share a pass (one time column per call)
                 out = await batcher.submit(("steps", k, df["t"].dtype.is_temporal()), df)
-                lines = _coverage_lines(model, as_seconds(df), model.config.max_len - k)
+                lines = coverage_lines(model, as_seconds(df), model.config.max_len - k)
                 lines += [ln for ln in [single_point_line(df)] if ln]  # as predict warns
         else:
             at, ahead = (at_times, req.seconds_ahead) if req.at_times is not None else \
@@ -182,7 +182,7 @@ def task_routes(
                 cut_fb = {**cut_fb, "latest": True}
             cut_fb = {**cut_fb, **keep}
             mdf = latest_frame(mdf, owners, cut) if req.latest else mdf  # per bus (leftover32)
-            out, lines = await worker.call(_warned, _predict_at, model, mdf, at, ahead, cut_fb)
+            out, lines = await worker.call(warned, predict_at_times, model, mdf, at, ahead, cut_fb)
             lines = [*unit_line(at_unit, "at_times"), *lines]
         out, lines = as_sent(out, cut), http_words(no_motion_lines(dr, df, lines))
         out, owner = owner_of(out, owners)  # the bus after the answer's keys (leftover32)
@@ -199,9 +199,11 @@ def task_routes(
             # radii added above are the stay's own (stays32)
             out, lines = said_stays(out, df, lines)
         if "engine" not in out.columns:  # no prediction verdict saved: as before
-            return JSONResponse(_warn(_points(out, req.output or fmt, (*extra, *owner)), lines))
+            return JSONResponse(
+                with_warnings(points_body(out, req.output or fmt, (*extra, *owner)), lines)
+            )
         engines = out["engine"].unique(maintain_order=True).to_list()  # session 24
-        body = _warn(_points(out, req.output or fmt, (*extra, "engine", *owner)), lines)
+        body = with_warnings(points_body(out, req.output or fmt, (*extra, "engine", *owner)), lines)
         return JSONResponse(body | {"engine": engines[0] if len(engines) == 1 else
                                     "mixed: " + ", ".join(engines)})  # fmt: skip
 
@@ -223,12 +225,12 @@ def task_routes(
             return model.recover(mdf, mode=req.mode, **opt, **cut), getattr(
                 model, "last_engine", "model")  # fmt: skip
 
-        (out, engine), lines = await worker.call(_warned, recover_said)
+        (out, engine), lines = await worker.call(warned, recover_said)
         out, lines = as_sent(out, cut), http_words(lines)
         extra = (*piece_of(out), "recovered")
         if req.radii:  # session 28: the recovered points' val spread ([]: none, as in Python)
             extra += ("std_m", *(f"r{lv}_m" for lv in req.radii))
-        body = _warn(_points(out, req.output or fmt, extra), lines)
+        body = with_warnings(points_body(out, req.output or fmt, extra), lines)
         return JSONResponse(body | {"engine": engine})
 
     @router.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
@@ -243,22 +245,22 @@ def task_routes(
         check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
         check_pairs(d, "destinations")
         opt = {} if req.fallback else {"fallback": False}
-        secs, lines = await worker.call(_warned, lambda: model.travel_time(o, d, depart, **opt))
+        secs, lines = await worker.call(warned, lambda: model.travel_time(o, d, depart, **opt))
         line = travel_time_warning(getattr(model, "model", model), o, d, secs)  # implausible
         lines = [*unit_line(unit, "depart"), *lines, *([line] if line else [])]
         engine = getattr(secs, "engine", "model")  # session 22: what answered
-        return JSONResponse(_warn({"seconds": floats(secs), "engine": engine}, lines))
+        return JSONResponse(with_warnings({"seconds": floats(secs), "engine": engine}, lines))
 
     @router.post("/embed", response_model=s.EmbedResponse, responses=errors)
     async def embed(req: EmbedBody) -> JSONResponse:
         """One vector per trajectory (mean-pooled final hidden state)."""
         df, _ = parse(req)
         mdf, cut = for_model(df, req.split_gaps)
-        emb, lines = await worker.call(_warned, lambda: model.embed(mdf, **cut))
+        emb, lines = await worker.call(warned, lambda: model.embed(mdf, **cut))
         emb, lines = as_sent(emb, cut), http_words(lines)
         keys = ["traj_id", *piece_of(emb)]
         Z = emb.select(pl.exclude(keys)).to_numpy()
-        return JSONResponse(_warn({"dim": Z.shape[1], "embeddings": [row_id(r, id_out) | {"embedding":
+        return JSONResponse(with_warnings({"dim": Z.shape[1], "embeddings": [row_id(r, id_out) | {"embedding":
                 z.tolist()} for r, z in zip(emb.select(keys).iter_rows(named=True), Z, strict=True)]},
                 lines))  # fmt: skip
 
@@ -268,7 +270,7 @@ def task_routes(
         _need(model, "classify")
         df, _ = parse(req)
         mdf, cut = for_model(df, req.split_gaps)
-        out, lines = await worker.call(_warned, lambda: model.classify(mdf, **cut))
+        out, lines = await worker.call(warned, lambda: model.classify(mdf, **cut))
         out, lines = as_sent(out, cut), http_words(lines)
         classes = [c[2:] for c in out.columns if c.startswith("p_")]
         rows = [
@@ -280,7 +282,9 @@ def task_routes(
             for r in out.iter_rows(named=True)
         ]
         engine = out["engine"][0] if "engine" in out.columns and len(out) else None
-        return JSONResponse(_warn({"classes": classes, "engine": engine, "results": rows}, lines))
+        return JSONResponse(
+            with_warnings({"classes": classes, "engine": engine, "results": rows}, lines)
+        )
 
     @router.post("/similar", response_model=s.SimilarResponse, responses=errors)
     async def similar(req: SimilarBody) -> JSONResponse:
@@ -290,7 +294,7 @@ def task_routes(
         df, _ = parse(req)
         mdf, cut = for_model(df, req.split_gaps)
         emb, lines = await worker.call(
-            _warned, lambda: model.embed(mdf, n_points=index.n_points, **cut)
+            warned, lambda: model.embed(mdf, n_points=index.n_points, **cut)
         )
         emb, lines = as_sent(emb, cut), http_words(lines)
         keys = ["traj_id", *piece_of(emb)]
@@ -308,7 +312,7 @@ def task_routes(
                 matches.append({"rank": r + 1, "traj_id": tid, "distance": float(dd),
                                 "track": track})  # fmt: skip
             results.append(row_id(q, id_out) | {"matches": matches})
-        return JSONResponse(_warn({"results": results}, lines))
+        return JSONResponse(with_warnings({"results": results}, lines))
 
     return router
 
@@ -341,7 +345,7 @@ def validity_routes(cfg: ServeSettings) -> APIRouter:
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
         said: list[str] = []
         if cut:  # the API's lines about the cut go to the answer
-            checked, said = _warned(lambda: check_validity(
+            checked, said = warned(lambda: check_validity(
                 with_reported_speed(mdf).with_row_index(ROW), mode=req.mode, **cut))  # fmt: skip
             checked, said = as_sent(checked, cut), http_words(said)
         else:
@@ -349,18 +353,18 @@ def validity_routes(cfg: ServeSettings) -> APIRouter:
         pts, lines = with_unchecked(df, checked)  # fixes the check left out (under 1 s apart)
         lines = [*said, *lines]
         if piece_of(checked):  # one summary per piece, as check_validity(per="trajectory")
-            per, _ = _warned(lambda: check_validity(  # its lines: said above
+            per, _ = warned(lambda: check_validity(  # its lines: said above
                 with_reported_speed(mdf), mode=req.mode, per="trajectory", **cut))  # fmt: skip
             per = as_sent(per, cut).with_columns(pl.col("traj_id").cast(pl.Utf8))
         else:
             per = summarize(checked.drop(ROW)).with_columns(pl.col("traj_id").cast(pl.Utf8))
         extra = (*piece_of(pts), "valid", "reason_code", "reason", "score")
-        body = _points(pts, req.output or fmt, extra)
+        body = points_body(pts, req.output or fmt, extra)
         body["n_invalid_points"] = int((~pts["valid"]).sum())
         body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
                                  for k, v in r.items()} | {"traj_id": id_out(r["traj_id"])}
                                 for r in per.iter_rows(named=True)]  # fmt: skip
-        return JSONResponse(_warn(body, lines))
+        return JSONResponse(with_warnings(body, lines))
 
     return router
 

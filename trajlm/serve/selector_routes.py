@@ -28,7 +28,7 @@ from trajlm.errors import TrajlmInputError
 from trajlm.eval.selector_spread import spread_of
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
-from trajlm.serve.convert import _points, _warn, _warned
+from trajlm.serve.convert import points_body, warned, with_warnings
 from trajlm.serve.errors import NotAvailable
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories, sub_second
@@ -106,7 +106,7 @@ def selector_routes(
             # engine's answer for a stay, stays32)
             ask = {**cut, "radii": req.radii, "latest": req.latest, "hold_stays": req.hold_stays}
             bus = latest_frame(mdf, owners, cut) if req.latest else mdf  # per bus, as Python
-            out, lines = await worker.call(_warned, lambda: model.predict(bus, steps=k, **ask))
+            out, lines = await worker.call(warned, lambda: model.predict(bus, steps=k, **ask))
         else:  # a pass shared with other requests (tidy23): a vehicle's pieces as trips
             table, layout, lines = await worker.call(cut_rows, mdf, cut) if cut else (df, None, [])
             out = await batcher.submit(("steps", k, str(table["t"].dtype)), table)
@@ -118,7 +118,7 @@ def selector_routes(
         out, owner = owner_of(out, owners)  # the bus after the answer's keys (leftover32)
         extra = (*piece_of(out), "step", "std_m", *(f"r{lv}_m" for lv in req.radii or []),
                  "engine", *owner)  # fmt: skip
-        body = _warn(_points(out, req.output or fmt, extra), lines)
+        body = with_warnings(points_body(out, req.output or fmt, extra), lines)
         return JSONResponse(body | {"engine": model.engine})
 
     def refuse(path: str) -> None:

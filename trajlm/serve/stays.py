@@ -17,7 +17,7 @@ HTTP_OFF = '"hold_stays": false'  # the request field that gives the rollout
 
 
 class SaidLine(str):
-    """An answer's line that keeps the class of the Python warning it was (convert._warned), so
+    """An answer's line that keeps the class of the Python warning it was (convert.warned), so
     a line is told by its class, not its wording (leftover34: said_stays matched words)."""
 
     category: type[Warning]
