@@ -12,6 +12,15 @@ from typing import Any
 
 from trajlm.errors import warn_at_caller
 
+# why a run pretrained on a corpus has no val check (train_summary.json `val_check_skipped`,
+# written by cli_train_check) and the key that says it as data: the note below branches on the
+# key, not on the wording (review35; runs saved before the key carry this exact text)
+CORPUS_UNCHECKED = (
+    "trained on a pretraining corpus: no one store's train split to fit the baselines on, so "
+    "nothing checked it on the data it answers"
+)
+CORPUS_KEY = "pretrained_on_corpus"
+
 
 def _summary(path: Path) -> dict | None:
     for f in (path / "train_summary.json", path.parent / "train_summary.json"):
@@ -35,7 +44,7 @@ def knn_note(lm: Any) -> str | None:
         run = Path(path).parent if Path(path).name == "best" else Path(path)
         tune = (f"; `trajlm finetune --model {run} --data STORE --out FT` fine-tunes it on your "
                 "store and checks it there (Python: TrajLM.fit(df, OUT, init_from=RUN))"
-                if "pretraining corpus" in why else "")  # fmt: skip
+                if s.get(CORPUS_KEY) is True or why == CORPUS_UNCHECKED else "")  # fmt: skip
         return (
             f"{path}: this model was not checked against the prediction baselines on its "
             f"store's val split ({why}; train_summary.json): kNN continuation or linear-3 may "

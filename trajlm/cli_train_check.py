@@ -33,22 +33,18 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
         return summary
 
 
-# why a run pretrained on a corpus has no val check (train_summary.json `val_check_skipped`)
-CORPUS_UNCHECKED = (
-    "trained on a pretraining corpus: no one store's train split to fit the baselines on, so "
-    "nothing checked it on the data it answers"
-)
-
-
 def _corpus_unchecked(out: Path, summary: dict) -> dict:
     """Save why a pretraining run has no val check, so `TrajLM.predict` / `trajlm predict` say
     it once (api_knn_note.py): a `make pretrain` run answered a user's own bike-share store
     unchecked at 1.34x kNN's error there, said nowhere (newuser34)."""
+    from trajlm.api_knn_note import CORPUS_KEY, CORPUS_UNCHECKED
+
+    skipped = {"val_check_skipped": CORPUS_UNCHECKED, CORPUS_KEY: True}
     path = out / "train_summary.json"
     if path.exists():
         saved = json.loads(path.read_text())
-        path.write_text(json.dumps({**saved, "val_check_skipped": CORPUS_UNCHECKED}, indent=2))
-    return {**summary, "val_check_skipped": CORPUS_UNCHECKED}
+        path.write_text(json.dumps({**saved, **skipped}, indent=2))
+    return {**summary, **skipped}
 
 
 def _check(trainer: Any, data: Path, out: Path, summary: dict,
