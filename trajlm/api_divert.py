@@ -253,12 +253,12 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
                 delay = max(eta + service + pace * (back - direct), 0.0)
             rows.append((tid, j, float(orders[j, 0]), float(orders[j, 1]), eta, t_last + eta,
                          float(d), eng, None if pace is None else pace * 1000.0, delay))  # fmt: skip
-    _say_unanswered(rows, orders)
     out = pl.DataFrame(rows, orient="row", schema={
         "traj_id": hist.schema["traj_id"], "order": pl.Int64, "order_lat": pl.Float64,
         "order_lon": pl.Float64, "eta_s": pl.Float64, "arrive_time": pl.Float64,
         "straight_m": pl.Float64, "engine": pl.String, "pace_s_per_km": pl.Float64,
         "delay_s": pl.Float64})  # fmt: skip
+    _say_unanswered(out, orders)
     out = out.with_columns(pl.col("eta_s", "arrive_time").fill_nan(None))
     out = out.sort("order", "eta_s", nulls_last=True).with_columns(
         rank=pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("order")
@@ -276,13 +276,15 @@ FAR_ORDER_KM = 300.0  # an urgent order no van of the feed is within a day's dri
 NO_PACE_WAY = "give past trips with memory= (CLI --memory)"
 
 
-def _say_unanswered(rows: list[tuple], orders: np.ndarray) -> None:
+def _say_unanswered(table: pl.DataFrame, orders: np.ndarray) -> None:
     """One warning for the vans given no time (no moving legs to take a pace from: their
     eta_s was empty, unsaid) and one for orders far from every van (lat / lon exchanged gave
-    (-8.59, 41.17) answered as a drive of weeks); badin34b."""
+    (-8.59, 41.17) answered as a drive of weeks); badin34b. ``table``: divert's rows, in the
+    order they were made (van by van, each order in turn)."""
     from trajlm.errors import warn_at_caller
 
-    no_pace = list(dict.fromkeys(str(r[0]) for r in rows if r[8] is None and r[7] != "route"))
+    unpaced = table.filter(pl.col("pace_s_per_km").is_null() & (pl.col("engine") != "route"))
+    no_pace = unpaced["traj_id"].cast(pl.String).unique(maintain_order=True).to_list()
     if no_pace:
         shown = ", ".join(no_pace[:3]) + (
             f" and {len(no_pace) - 3} more" if len(no_pace) > 3 else ""
@@ -290,9 +292,8 @@ def _say_unanswered(rows: list[tuple], orders: np.ndarray) -> None:
         warn_at_caller(f"trajlm.divert: {len(no_pace):,} van(s) ({shown}) have no moving legs, "
                        "nor has the fleet, to take a pace from: their eta_s is empty; "
                        + NO_PACE_WAY)  # fmt: skip
-    nearest: dict[int, float] = {}
-    for r in rows:
-        nearest[r[1]] = min(nearest.get(r[1], math.inf), r[6])
+    by_order = table.group_by("order", maintain_order=True).agg(pl.col("straight_m").min())
+    nearest = dict(by_order.iter_rows())
     far = [j for j, d in nearest.items() if d > FAR_ORDER_KM * 1000.0]
     if far:
         j = far[0]
