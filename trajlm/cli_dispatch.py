@@ -20,7 +20,7 @@ from trajlm import _cli_io as io
 from trajlm._arguments import is_number
 from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option
 from trajlm._safety import UserError
-from trajlm.cli_places import INPUT_HELP, _run
+from trajlm.cli_places import INPUT_HELP, answer_on_file
 
 PARKED_OUT = (".csv / .parquet: one row per mover: id, parked, since, still_s, lat, lon, "
               "spread_m, fixes, max_gap_s, speed_mps, last_fix, age_s, stale.")  # fmt: skip
@@ -71,9 +71,10 @@ def parked(
             io.fail(f"--at {at!r}: give ISO 8601 (2026-12-07T09:30:00Z) or Unix seconds")
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
     try:
-        answer = _run(trajlm.parked, input, out, split, overwrite, cols,
-                      at=float(at) if at is not None and is_number(at) else at,
-                      stop_minutes=stop_minutes, radius_m=radius_m, stale_minutes=stale_minutes)  # fmt: skip
+        answer = answer_on_file(trajlm.parked, input, out, split, overwrite, cols,
+                                at=float(at) if at is not None and is_number(at) else at,
+                                stop_minutes=stop_minutes, radius_m=radius_m,
+                                stale_minutes=stale_minutes)  # fmt: skip
     except UserError as e:  # a time before every fix is --at's fault, not the input's
         if not isinstance(e.__cause__, BeforeEveryFix):
             raise
@@ -117,7 +118,7 @@ def divert(
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.cli_reach import read_targets_file
     from trajlm.cli_route import parse_latlon
-    from trajlm.cli_tasks import _write
+    from trajlm.cli_tasks import write_table
 
     io.choice(split, SPLIT_NAMES, "--split")
     if order is None or not [p for p in order.split(";") if p.strip()]:
@@ -146,7 +147,7 @@ def divert(
         raise
     from trajlm.data.schema import LINE
 
-    _write(answer.drop(LINE, strict=False), out)
+    write_table(answer.drop(LINE, strict=False), out)
     first = answer.filter(answer["rank"] == 1) if hasattr(answer, "filter") else answer
     io.say(f"wrote {len(answer):,} rows to {out}: {len(first):,} order(s), each van ranked by "
            "its time there")  # fmt: skip

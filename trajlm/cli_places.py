@@ -9,7 +9,9 @@ No model: both are read off the fixes (trajlm/data/places.py, trajlm/data/next_p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -21,11 +23,12 @@ RADIUS_HELP = "Stays within this many metres of one another are one place."
 STOP_HELP = "A stay lasts at least this many minutes (a van's deliveries: 2)."
 
 
-def _run(call, input: Path, out: Path, split: str, overwrite: bool, cols: dict, **kw):
+def answer_on_file(call: Callable[..., Any], input: Path, out: Path, split: str, overwrite: bool,
+                   cols: dict, **kw: Any) -> Any:  # fmt: skip
     """Read --input, answer with ``call`` (a TrajlmInputError as one line naming the option),
     write --out; the answer."""
     from trajlm._cli_points import input_errors, read_frame
-    from trajlm.cli_tasks import _write
+    from trajlm.cli_tasks import write_table
 
     io.choice(split, SPLIT_NAMES, "--split")
     io.positive(kw.get("radius_m"), "--radius-m")
@@ -47,7 +50,7 @@ def _run(call, input: Path, out: Path, split: str, overwrite: bool, cols: dict, 
     df = read_frame(input, "--input", split, cols)
     with input_errors(input, "--input"):
         answer = call(df, **kw, **cols)
-    _write(answer, out)
+    write_table(answer, out)
     return answer
 
 
@@ -74,8 +77,8 @@ def places(
     import trajlm
 
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
-    answer = _run(trajlm.places, input, out, split, overwrite, cols, radius_m=radius_m,
-                  stop_minutes=stop_minutes)  # fmt: skip
+    answer = answer_on_file(trajlm.places, input, out, split, overwrite, cols,
+                            radius_m=radius_m, stop_minutes=stop_minutes)  # fmt: skip
     io.say(f"wrote {len(answer):,} places to {out}")
 
 
@@ -114,7 +117,8 @@ def next_place(
     import trajlm
 
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
-    answer = _run(trajlm.next_place, input, out, split, overwrite, cols, k=k, radius_m=radius_m,
-                  pseudo_count=pseudo_count, time_of_day=time_of_day, local_tz=local_tz,
-                  stop_minutes=stop_minutes)  # fmt: skip
+    answer = answer_on_file(trajlm.next_place, input, out, split, overwrite, cols, k=k,
+                            radius_m=radius_m, pseudo_count=pseudo_count,
+                            time_of_day=time_of_day, local_tz=local_tz,
+                            stop_minutes=stop_minutes)  # fmt: skip
     io.say(f"wrote {len(answer):,} rows to {out}")

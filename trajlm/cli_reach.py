@@ -121,7 +121,7 @@ def reach(
     mover's own earlier ones, --memory), the model's rollout elsewhere."""
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.cli_predict_words import said as _said
-    from trajlm.cli_tasks import _model, _write
+    from trajlm.cli_tasks import _model, write_table
 
     io.choice(split, SPLIT_NAMES, "--split")
     if (to is None) == (to_file is None):
@@ -161,7 +161,7 @@ def reach(
         raise UserError(text) from None
     from trajlm.data.schema import LINE
 
-    _write(answer.drop(LINE, strict=False), out)
+    write_table(answer.drop(LINE, strict=False), out)
     n = int(answer["reached"].sum())
     by = answer["engine"].value_counts(sort=True).rows()
     io.say(f"wrote {len(answer):,} rows to {out}: {n:,} reached within {horizon_s:g} s "

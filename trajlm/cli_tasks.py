@@ -82,7 +82,8 @@ def _model(model: Path, task: str, threads: int | None):
     return m
 
 
-def _write(df, out: Path) -> None:
+def write_table(df: Any, out: Path) -> None:
+    """``df`` (Polars or pandas) to ``out``: Parquet by its suffix, else CSV."""
     import polars as pl
 
     df = df if isinstance(df, pl.DataFrame) else pl.from_pandas(df)
@@ -236,7 +237,7 @@ def recover(
 
         where = layout_of(df, **cols)
         filled = csv_positions(filled, (where.lat_col, where.lon_col), where.crs)
-    _write(filled, out)
+    write_table(filled, out)
     n = int(filled["recovered"].sum())
     added = f" ({len(filled) - len(df):,} rows added at --every {every})" if every else ""
     held = getattr(m, "last_held_gaps", 0)  # gaps at a standstill kept still (session 29)
@@ -283,7 +284,7 @@ def travel_time(
     d = df.select(found["d_lat"], found["d_lon"]).to_numpy().astype(np.float64)
     with input_errors(input, "--input"):
         secs = _said(lambda: m.travel_time(o, d, df[found["depart"]]), f"--input {input}")
-    _write(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)
+    write_table(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)
     # which engine answered, as Python's Durations.engine says it (newuser30: gradient boosting
     # answered a vessel's ETA by the run's val verdict, and the CLI said nothing)
     engine = getattr(secs, "engine", "model")
