@@ -170,7 +170,7 @@ def test_classifier_fit_says_the_cut_once(trajlm_small):
 
 
 def test_joined_cut_lines_joins_only_the_same_reading():
-    from trajlm.data.coerce_pieces import joined_cut_lines
+    from trajlm.data.pieces_said import joined_cut_lines
 
     def line(src: str, col: str, n: int) -> str:
         return (f"{src}: {col!r} is read as movers, cut at gaps over 30 min, as `trajlm data "

@@ -17,9 +17,6 @@ on (id, piece); one warning per call names the column, the count of pieces and
 from __future__ import annotations
 
 import re
-import warnings
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -28,6 +25,11 @@ import polars as pl
 
 from trajlm.data.clean_split import DEFAULT_MAX_GAP_S, GAP_INTERVALS
 from trajlm.data.column_names import TRAJ, find_columns, normalised
+from trajlm.data.pieces_said import CUTS
+from trajlm.data.pieces_said import joined_cut_lines as joined_cut_lines  # importable here too
+from trajlm.data.pieces_said import retold as retold
+from trajlm.data.pieces_said import retold_at_caller as retold_at_caller
+from trajlm.data.pieces_said import said_again as said_again
 from trajlm.data.schema import LINE, SOURCE_ID, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -261,7 +263,7 @@ def _say(layout: Any, n_ids: int, n_pieces: int, n_cuts: int, max_gap: float,
         )
         what = f"{n_ids} {col} value(s)"
     made = f"{n_pieces} trajectories ({n_cuts} cut(s))" if n_cuts else "1 trajectory (no cut)"
-    warn_at_caller(f"{source}: {head}, cut at {rule}, {_CUTS}{what} -> {made}; {tail}")
+    warn_at_caller(f"{source}: {head}, cut at {rule}, {CUTS}{what} -> {made}; {tail}")
 
 
 _RANK = "__trajlm_piece_rank"
@@ -317,80 +319,6 @@ def pieces_back(out: pl.DataFrame, layout: Any, ranked: bool = False) -> pl.Data
     joined = joined.with_columns(pl.col("__source").alias("traj_id"), pl.col("__piece").alias(name))
     at = cols.index("traj_id") + 1
     return joined.select(cols[:at] + [name] + cols[at:])
-
-
-_CARRY = re.compile(r"results carry '([^']+)' as given and a 'piece' column .*?: join on "
-                    r"\('[^']+', 'piece'\)\. ")  # fmt: skip
-_CARRY_ONE = re.compile(r"results carry a 'piece' column \(0, 1, \.\.\. in time order\)\. ")
-
-
-def retold(message: str, sentence: Callable[[str | None], str]) -> str:
-    """The cut's line (``_say``) with its "results carry ... join on" sentence replaced by
-    ``sentence(col)`` (``col``: the caller's id column, None for one mover's fixes), for an
-    entry point whose answer is not a frame keyed by (id, piece): arrays in the pieces' order,
-    ``trajlm.ask``'s trips (session 22, pieces22). Other messages come back unchanged."""
-    message = _CARRY.sub(lambda m: sentence(m.group(1)) + " ", message)
-    return _CARRY_ONE.sub(lambda _: sentence(None) + " ", message)
-
-
-_CUTS = "as `trajlm data ingest` cuts files: "
-_LINE = re.compile(rf"^(?P<src>[^:]+): (?P<body>.+?, {re.escape(_CUTS)})(?P<count>[^;]+); (?P<tail>.+)$",
-                   re.S)  # fmt: skip
-
-
-def joined_cut_lines(messages: list[str]) -> list[str]:
-    """``messages`` with the cut's lines (``_say``) of one call's frames (train and val, read by
-    the same column and rule) said as one: ``train and val: ... cuts files: train 2 vehicle_id
-    value(s) -> 15 trajectories (13 cut(s)), val ...; ...`` (session 23, tidy23: ``fit`` said
-    it once per frame). Lines that differ otherwise, and other messages, stay as they are."""
-    out: list[str] = []
-    first: dict[tuple[str, str], int] = {}  # (body, tail) -> index in out of its joined line
-    parts: dict[int, list[tuple[str, str]]] = {}
-    for message in messages:
-        m = _LINE.match(message)
-        if m is None:
-            out.append(message)
-            continue
-        key = (m["body"], m["tail"])
-        if key not in first:
-            first[key] = len(out)
-            out.append(message)
-        parts.setdefault(first[key], []).append((m["src"], m["count"]))
-    for at, said in parts.items():
-        if len(said) > 1:
-            body, tail = next(k for k, i in first.items() if i == at)
-            names = " and ".join(dict.fromkeys(src for src, _ in said))
-            counts = ", ".join(f"{src} {count}" for src, count in said)
-            out[at] = f"{names}: {body}{counts}; {tail}"
-    return out
-
-
-@contextmanager
-def said_again(rewrite: Callable[[list[str]], list[str]]) -> Iterator[None]:
-    """The block's warnings said again at the caller's line, as ``rewrite`` words the list of
-    their messages (also when the block raises). A rewrite that keeps one line per warning
-    keeps each one's category; a line it joins is a UserWarning unless said as it was."""
-    said: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always")
-            try:
-                yield
-            finally:
-                said = list(seen)
-    finally:
-        messages = [str(w.message) for w in said]
-        lines = rewrite(messages)
-        kinds = {m: w.category for m, w in zip(messages, said, strict=True)}
-        for i, line in enumerate(lines):
-            same = len(lines) == len(said)
-            warn_at_caller(line, said[i].category if same else kinds.get(line, UserWarning))
-
-
-def retold_at_caller(sentence: Callable[[str | None], str]) -> AbstractContextManager[None]:
-    """The block's warnings said again at the caller's line, the cut's line ``retold`` with
-    ``sentence`` (also when the block raises)."""
-    return said_again(lambda messages: [retold(m, sentence) for m in messages])
 
 
 def latest_pieces(df: pl.DataFrame, layout: Any) -> pl.DataFrame:

@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from trajlm._arguments import with_gap_rule
-from trajlm.data.coerce_pieces import retold_at_caller
+from trajlm.data.pieces_said import retold_at_caller
 from trajlm.data.store import store_zone as data_zone  # noqa: F401 (moved: newuser28)
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.llm.frames import (

@@ -21,7 +21,8 @@ import numpy as np
 import polars as pl
 
 from trajlm._arguments import with_gap_rule
-from trajlm.data.coerce_pieces import joined_cut_lines, piece_order, retold_at_caller, said_again
+from trajlm.data.coerce_pieces import piece_order
+from trajlm.data.pieces_said import joined_cut_lines, retold_at_caller, said_again
 
 CANONICAL = ("traj_id", "t", "lat", "lon")
 
