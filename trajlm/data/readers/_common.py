@@ -26,6 +26,7 @@ import polars as pl
 from trajlm.data.column_names import mmsi_placeholder
 from trajlm.data.readers._column_map import ELAPSED_FORMATS as ELAPSED_FORMATS  # re-exported
 from trajlm.data.readers._column_map import ColumnMap as ColumnMap
+from trajlm.data.readers._degrees import check_degrees
 from trajlm.data.readers._lon_360 import wrap_0_360
 from trajlm.data.readers._solar_hijri import hijri_hint
 from trajlm.data.readers._times import (  # noqa: F401  (re-exported: the readers import them here)
@@ -232,7 +233,7 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     ctx.report.rows_in += len(df)
     if len(df) == 0:
         return df
-    _check_swapped(df, ctx, fields)
+    check_degrees(df, ctx, fields)
     lat, lon, t = pl.col("lat"), pl.col("lon"), pl.col("t")
     # (0, 0) exactly ("null island") is a device's missing-fix marker, not a place: dropped and
     # counted as `null_island` in both modes, like a preset's no_fix
@@ -328,61 +329,6 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
     for k, n in bad.group_by("_bad").len().iter_rows():
         ctx.report.drop(checks[k][0], n)
     return df.filter(pl.col("_bad").is_null()).drop("_bad")
-
-
-def _mercator(lat: pl.Series, lon: pl.Series) -> bool:
-    """Metres that fit Web Mercator (EPSG:3857): |x| within its 20,037,508 m, |y| likewise."""
-    return bool((lat <= 20_037_509).all() and (lon <= 20_037_509).all())
-
-
-def _uk_grid(ok: pl.DataFrame) -> bool:
-    """Eastings 0-700 km and northings 0-1,300 km: they fit the British National Grid (heldout30:
-    a harvester's export was told only of UTM and web-map codes; a UTM zone can fit it too, so
-    the hint names it beside them)."""
-    return bool(ok["lon"].is_between(0, 700_000).all() and ok["lat"].is_between(0, 1_300_000).all())
-
-
-def _check_swapped(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
-    ok = df.filter(pl.col("lat").is_finite() & pl.col("lon").is_finite())
-    if len(ok) == 0:
-        return
-    lat, lon = ok["lat"].abs(), ok["lon"].abs()
-    file = int(df["_file"][0])
-    if ((lat > 90).mean() > 0.5) and (lon <= 90).all() and (lat <= 180).all():
-        raise TrajlmInputError(
-            f"{int((lat > 90).sum())} of {len(ok)} latitudes are outside [-90, 90] while every "
-            "longitude is inside: the latitude and longitude columns look swapped",
-            path=ctx.paths[file],
-            field=fields["lat"],
-            hint=f"map them the other way: columns=ColumnMap(lat={fields['lon']!r}, "
-            f"lon={fields['lat']!r})"
-            if ctx.columns_mapped
-            else _FIXED_HINT,
-        )
-    if ((lat > 180) | (lon > 360)).mean() > 0.5:
-        raise TrajlmInputError(
-            f"most coordinates are far outside degree ranges (e.g. lat={ok['lat'][0]}, "
-            f"lon={ok['lon'][0]}): they look projected (metres), not WGS84 degrees",
-            path=ctx.paths[file],
-            field=fields["lat"],
-            # the CLI's option first and the user's own column names (newuser29: x / y read
-            # as "lat = northing, lon = easting", the Python spelling before --crs)
-            hint=f"name their CRS (--crs EPSG:NNNN on the CLI, ColumnMap(crs='EPSG:NNNN') in "
-            f"Python; {fields['lat']!r} is then read as the northing, {fields['lon']!r} as the "
-            "easting; a UTM zone is EPSG:326NN / 327NN, ETRS89 / UTM EPSG:258NN"
-            + (", web-map x/y EPSG:3857" if _mercator(lat, lon) else "")
-            + (", in Great Britain the National Grid EPSG:27700" if _uk_grid(ok) else "")
-            + ") or reproject to EPSG:4326 before reading"
-            if ctx.columns_mapped
-            else _FIXED_HINT,
-        )
-
-
-# Formats whose layout fixes which field is the latitude and its unit (session 19, badin18):
-_FIXED_HINT = (
-    "this format fixes which field is the latitude and its unit, so no option can remap it: "
-    "the file is damaged or not of this format (convert it to CSV to map the columns yourself)"
-)
 
 
 def claim_stem(ctx: Ctx, file: int, seen: dict[str, Path]) -> bool:

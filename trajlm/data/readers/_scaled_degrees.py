@@ -3,7 +3,7 @@ under plain `latitude` / `longitude` names, many tracker databases. Such values 
 of any map projection (no projected coordinate exceeds ~2.1e7 m) nor plain degrees, so a chunk
 whose coordinates are all integers, fit degrees once divided by 1e7, and reach beyond 2.1e7 is
 read as degrees x 1e7, said once in a warning. Anything else is left to the projected-metres
-check (`_common._check_swapped`), which names --crs."""
+check (`_degrees.check_degrees`), which names --crs."""
 
 from __future__ import annotations
 
