@@ -69,7 +69,8 @@ def times_like_input(pred: pl.DataFrame, layout: Layout, suffix: str) -> tuple[p
     unit, else Unix seconds (UTC)."""
     import polars as pl
 
-    from trajlm.data.times import epoch_datetimes, times_as_text
+    from trajlm.data.time_text import times_as_text
+    from trajlm.data.times import epoch_datetimes
 
     if layout.time_kind == "string" and layout.time_text:
         t = times_as_text(pred["t"], pred["traj_id"], layout.time_text)

@@ -21,7 +21,8 @@ from trajlm.data.coerce_shapes import pack_point
 from trajlm.data.coerce_subsec import FRAC_NS, T_NS
 from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
 from trajlm.data.schema import SOURCE_ID
-from trajlm.data.times import epoch_datetimes, times_as_text
+from trajlm.data.time_text import times_as_text
+from trajlm.data.times import epoch_datetimes
 from trajlm.errors import warn_at_caller
 
 

@@ -57,7 +57,7 @@ def set_offset(strings: pl.Series | None, ids: Any = None, secs: np.ndarray | No
     trajectory's offset at its time, as the Python API writes them (fix32; they were UTC)."""
     off = None if strings is None else common_offset(strings)
     if off is None and strings is not None and ids is not None and secs is not None:
-        from trajlm.data.times import text_style
+        from trajlm.data.time_text import text_style
 
         zoned = strings.str.strip_chars().str.contains(r"(Z|[+-]\d{2}:?\d{2})$")
         if len(strings) and zoned.all():
@@ -72,7 +72,7 @@ def answer_offsets(traj: pl.Series, t: list[float]) -> list[Any]:
     off = OFFSET.get()
     if not isinstance(off, dict):
         return [off] * len(t)
-    from trajlm.data.times import row_offsets
+    from trajlm.data.time_text import row_offsets
 
     secs = pl.Series(t, dtype=pl.Float64)
     return [o or None for o in row_offsets(secs, traj.cast(pl.Utf8), off).to_list()]
