@@ -105,7 +105,7 @@ def _resplit(df, by: str):
         idx = holdout_index(df.drop("split"), by).select("traj_id", "split")
     except ValueError as e:
         raise UserError(f"--holdout-by {by}: {e}") from None
-    return df.drop("split").join(idx, on="traj_id", how="left")
+    return df.drop("split").join(idx, on="traj_id", how="left", maintain_order="left")
 
 
 def add_seed_rows(

@@ -281,7 +281,7 @@ def match_answers(
                                f"k={r['k']} is answered twice ({len(twice)} rows repeat an ask)")  # fmt: skip
     asked = pl.DataFrame({"query_id": pl.Series(ids, dtype=pl.String), "_n": ks,
                           "_first": np.cumsum(ks) - ks})  # fmt: skip
-    got = answers.join(asked, on="query_id", how="left")
+    got = answers.join(asked, on="query_id", how="left", maintain_order="left")
     foreign = got.filter(pl.col("_n").is_null())
     if len(foreign):
         raise TrajlmInputError(
