@@ -129,6 +129,14 @@ def test_compare_refused_in_one_line(city, spec, said):
     assert r.exit_code == 2 and said in r.output and "Traceback" not in r.output, r.output
 
 
+def test_a_refused_pair_keeps_the_table(city, tmp_path):
+    js = tmp_path / "eval.json"  # minutes of scoring are not lost to a mistyped row name
+    r = invoke_cli(["eval", "--task", "predict", "--data", city, "--compare", "linear-3,nope",
+                    "--out", js])  # fmt: skip
+    assert r.exit_code == 2 and "names no two rows" in r.output
+    assert "| k=5 | linear-3 |" in r.output and js.is_file() and "comparisons" not in _json(js)
+
+
 def test_compare_specs_resolve_commas_and_pairs():
     names = ["a, b", "c", "a", "b, c"]
     assert resolve_pairs(check_pair_specs(["a, b,c"]), names) == [("a, b", "c")]
@@ -137,6 +145,12 @@ def test_compare_specs_resolve_commas_and_pairs():
         resolve_pairs(check_pair_specs(["a, b, c"]), names)  # "a, b" | "c" or "a" | "b, c"
     with pytest.raises(TrajlmInputError, match="give two row names"):
         check_pair_specs([("a",)])
+    # a model row by its run's name, less the kind tag, where no other row is called so
+    tagged = ["trajlm:small (bridge)", "akima spline", "trajlm:x", "route:x"]
+    assert resolve_pairs(["small (bridge),akima spline"], tagged) == [
+        ("trajlm:small (bridge)", "akima spline")]  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="names no two rows"):
+        resolve_pairs(["x,akima spline"], tagged)  # two rows end in "x": no guess
 
 
 @QUIET

@@ -41,7 +41,7 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
-from trajlm.errors import EvalNoteWarning, WorseThanBaselineWarning
+from trajlm.errors import EvalNoteWarning, TrajlmInputError, WorseThanBaselineWarning
 from trajlm.eval.classify_notes import (
     CLASSES,
     class_map_for,
@@ -382,8 +382,12 @@ def run_eval_command(
     result.meta["models"] = [str(p) for p in models or []]
     judged = [p.name for p in predictors] + [a.name for a in answers]  # not --network's
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)
-    if compare:  # any two rows, paired (outside35)
-        result.meta["comparisons"] = compare_rows(result, compare)
+    refused = None  # a --compare name not in the table: said after the table is kept
+    try:  # any two rows, paired (outside35)
+        if compare:
+            result.meta["comparisons"] = compare_rows(result, compare)
+    except TrajlmInputError as e:
+        refused = e
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so
         n = df.filter(df["split"] == "test")["traj_id"].n_unique() if "split" in df.columns else 0
@@ -411,4 +415,6 @@ def run_eval_command(
         else:
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
+    if refused is not None:  # minutes of scoring printed and written, then the one line
+        raise refused
     return result

@@ -59,12 +59,31 @@ def check_pair_specs(specs: Any, option: str = OPTION) -> list[str | tuple[str, 
     return out
 
 
+def _row_names(names: list[str]) -> dict[str, str]:
+    """What a row may be called -> its name: its own name, and its name less a kind tag
+    ("trajlm:trajlm-small (bridge)" as "trajlm-small (bridge)", the run's folder name a user
+    types) where no other row is called so."""
+    known = {n: n for n in names}
+    short: dict[str, list[str]] = {}
+    for n in names:
+        head, sep, rest = n.partition(":")
+        if sep and head and " " not in head and rest.strip():
+            short.setdefault(rest.strip(), []).append(n)
+    for alias, full in short.items():
+        if alias not in known and len(full) == 1:
+            known[alias] = full[0]
+    return known
+
+
 def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
                   option: str = OPTION) -> list[tuple[str, str]]:  # fmt: skip
     """Each spec as a pair of the table's row ``names``: "A,B" split at the one comma that
-    leaves a row name on both sides; one line naming the rows when none (or two) does."""
-    known = list(dict.fromkeys(names))
-    rows = "; ".join(known)
+    leaves a row name on both sides; one line naming the rows when none (or two) does. A
+    model row answers to its name less its kind tag too ("trajlm-small" for
+    "trajlm:trajlm-small")."""
+    names = list(dict.fromkeys(names))
+    known = _row_names(names)
+    rows = "; ".join(names)
     pairs = []
     for spec in specs:
         if isinstance(spec, tuple):
@@ -72,11 +91,11 @@ def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
             if missing:
                 raise TrajlmInputError(f"{option}: no row named {missing[0]!r} in this table "
                                        f"(its rows: {rows})")  # fmt: skip
-            pairs.append(spec)
+            pairs.append((known[spec[0]], known[spec[1]]))
             continue
         cuts = [i for i, c in enumerate(spec) if c == ","]
         found = [(spec[:i].strip(), spec[i + 1 :].strip()) for i in cuts]
-        found = [(a, b) for a, b in found if a in known and b in known]
+        found = [(known[a], known[b]) for a, b in found if a in known and b in known]
         if not found:
             raise TrajlmInputError(f"{option} {spec!r}: names no two rows of this table (its "
                                    f"rows: {rows})", hint="copy the names from the table's "
