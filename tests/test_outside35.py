@@ -237,3 +237,68 @@ def test_python_horizon_keyword_checked(city):
         trajlm.queries(city, horizon_s={"a": 1})
     inputs, asks = trajlm.queries(city, horizon_s=[30, 60])
     assert inputs.query_id.str.startswith("at+30+60s|").all() and set(asks.k) == {1, 2}
+
+
+# ------------------------------------------------------------- the two outside methods
+
+
+@pytest.fixture
+def methods(monkeypatch):
+    """scripts/outside35's RTS smoother and CTRV predictor (they import their shared CLI)."""
+    from helpers import load_script
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parents[1] / "scripts" / "outside35"))
+    return load_script("outside35", "rts_smoother.py"), load_script("outside35", "ctrv.py")
+
+
+def _arc(n: int, radius_m: float = 200.0):
+    """A half circle (in metres) driven at a constant speed, a fix every 10 s."""
+    th = np.linspace(0, np.pi, n)
+    lat = 41 + radius_m * np.sin(th) / 111_195
+    return np.arange(n) * 10.0, lat, -8 + radius_m * np.cos(th) / (111_195 * np.cos(np.radians(41)))
+
+
+def _error_m(lat, lon, want_lat, want_lon):
+    return np.hypot((lat - want_lat) * 111_195, (lon - want_lon) * 111_195 * np.cos(np.radians(41)))
+
+
+def test_rts_smoother_fills_gaps_of_lines_and_arcs(methods):
+    rts, _ = methods
+    t, lat, lon = _arc(21)
+    hidden = np.arange(1, 20, 2)
+    known = np.setdiff1d(np.arange(21), hidden)
+    line_lat, line_lon = 41 + t * 1e-5, -8 + t * 2e-5  # a straight line at a constant speed
+    inputs = pd.concat([
+        pd.DataFrame({"query_id": "arc", "traj_id": "a", "step": known, "t": t[known],
+                      "lat": lat[known], "lon": lon[known]}),
+        pd.DataFrame({"query_id": "line", "traj_id": "b", "step": known, "t": t[known],
+                      "lat": line_lat[known], "lon": line_lon[known]})])  # fmt: skip
+    asks = pd.DataFrame({"query_id": np.repeat(["line", "arc"], len(hidden)), "traj_id": "x",
+                         "k": np.tile(np.arange(1, 11), 2), "step": np.tile(hidden, 2),
+                         "t": np.tile(t[hidden], 2)})  # fmt: skip
+    got = rts.answers(inputs, asks, q=1.0, r=1.0)
+    assert list(got.columns) == ["query_id", "k", "lat", "lon"] and len(got) == len(asks)
+    line, arc = got.iloc[:10], got.iloc[10:]
+    assert _error_m(line.lat, line.lon, line_lat[hidden], line_lon[hidden]).max() < 0.5
+    straight = _error_m(np.interp(t[hidden], t[known], lat[known]),
+                        np.interp(t[hidden], t[known], lon[known]), lat[hidden], lon[hidden])  # fmt: skip
+    smoothed = _error_m(arc.lat.to_numpy(), arc.lon.to_numpy(), lat[hidden], lon[hidden])
+    assert smoothed.mean() < 0.5 * straight.mean()  # the velocity carries the curve
+
+
+def test_ctrv_follows_a_turn_and_is_constant_velocity_unturned(methods):
+    _, ctrv = methods
+    t, lat, lon = _arc(30)
+    inputs = pd.DataFrame({"query_id": "q", "traj_id": "a", "step": np.arange(25), "t": t[:25],
+                           "lat": lat[:25], "lon": lon[:25]})  # fmt: skip
+    asks = pd.DataFrame({"query_id": "q", "traj_id": "a", "k": np.arange(1, 6), "t": t[25:]})
+    want = (lat[25:], lon[25:])
+    for ahead in ("time", "step"):
+        turned = ctrv.answers(inputs, asks, turns=2, shrink=1.0, ahead=ahead)
+        straight = ctrv.answers(inputs, asks, turns=2, shrink=0.0, ahead=ahead)
+        assert _error_m(turned.lat, turned.lon, *want).max() < 1.0  # on the circle
+        # shrink 0: the last move repeated, as constant velocity
+        step = np.arange(1, 6)
+        cv_lat, cv_lon = lat[24] + step * (lat[24] - lat[23]), lon[24] + step * (lon[24] - lon[23])
+        assert _error_m(straight.lat, straight.lon, cv_lat, cv_lon).max() < 1e-3
+        assert _error_m(straight.lat, straight.lon, *want).max() > 20.0
