@@ -6,11 +6,14 @@
 # 95 % CI over trajectories) against the best baseline, the like-for-like baseline and
 # trajlm-small. Recovery: 3 random masks (seeds 0-2, `--seeds 3`); both methods are
 # deterministic. Outputs under $OUTSIDE35_OUT (default /tmp/outside35): test_{rec,pred}_STORE.
+# OUTSIDE35_STORES / OUTSIDE35_TASKS (default "porto geolife" / "rec pred") run a part.
 set -e
 export PYTHONPATH=$PWD OMP_NUM_THREADS=1
 O=${OUTSIDE35_OUT:-/tmp/outside35}; mkdir -p $O
 M=trajlm/checkpoints/trajlm-small
-for s in porto geolife; do
+for s in ${OUTSIDE35_STORES:-porto geolife}; do
+ for task in ${OUTSIDE35_TASKS:-rec pred}; do
+ if [ $task = rec ]; then
   read q r < $O/chosen_rts_$s.txt
   rts="RTS smoother (q=$q, r=$r)"
   nice -n 10 .venv/bin/trajlm data queries /tmp/stores/$s --task recover --seeds 3 \
@@ -22,6 +25,7 @@ for s in porto geolife; do
     --compare "$rts,akima spline" --compare "$rts,linear interp." \
     --compare "$rts,trajlm-small (bridge)" --compare "trajlm-small (bridge),akima spline" \
     --out $O/test_rec_$s.json --overwrite > $O/test_rec_$s.txt 2>&1
+ else
 
   read turns shrink ahead < $O/chosen_ctrv_$s.txt
   ctrv="CTRV (turns=$turns, shrink=$shrink, $ahead)"
@@ -36,5 +40,7 @@ for s in porto geolife; do
     --model $M --predictions $O/${s}_test_ctrv.csv --predictions-name "$ctrv" \
     --compare "$ctrv,$best" --compare "$ctrv,$cv" --compare "$ctrv,trajlm-small" \
     --out $O/test_pred_$s.json --overwrite > $O/test_pred_$s.txt 2>&1
-  echo "$s: done"
+ fi
+ echo "$s $task: done"
+ done
 done
