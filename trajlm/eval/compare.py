@@ -16,6 +16,7 @@ def paired_bootstrap_ci(
     n_boot: int = 2000,
     level: float = 0.95,
     seed: int = 0,
+    *,
     weights: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Mean of a - b (N,) per-item errors and its paired bootstrap interval.
