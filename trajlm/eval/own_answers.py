@@ -316,6 +316,9 @@ class AnswerModel:
     """A ``TaskModel`` whose ``predict_next`` plays back an answer table (checked against the
     windows it is asked: the same ids, every ask answered once)."""
 
+    # the asks give each answer's time (t): --at-report-times scores the file as it stands
+    answers_at_asked_times = True
+
     def __init__(self, answers: pl.DataFrame, name: str, label: str) -> None:
         self.answers, self.name, self.label = answers, name, label
 
