@@ -104,7 +104,11 @@ def history_by_horizon(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> pl.Da
     both = pl.concat([thinned.filter(~pl.col("traj_id").is_in(near.implode())),
                       df.filter(pl.col("traj_id").is_in(near.implode()))],
                      how="vertical_relaxed")  # fmt: skip
-    return both.join(order, on="traj_id").sort("__o", "t", maintain_order=True).drop("__o")
+    return (
+        both.join(order, on="traj_id", maintain_order="left")
+        .sort("__o", "t", maintain_order=True)
+        .drop("__o")
+    )
 
 
 def horizon_split(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> list[np.ndarray] | None:

@@ -41,7 +41,7 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
-from trajlm.errors import EvalNoteWarning, WorseThanBaselineWarning
+from trajlm.errors import EvalNoteWarning, TrajlmInputError, WorseThanBaselineWarning
 from trajlm.eval.classify_notes import (
     CLASSES,
     class_map_for,
@@ -105,7 +105,7 @@ def _resplit(df, by: str):
         idx = holdout_index(df.drop("split"), by).select("traj_id", "split")
     except ValueError as e:
         raise UserError(f"--holdout-by {by}: {e}") from None
-    return df.drop("split").join(idx, on="traj_id", how="left")
+    return df.drop("split").join(idx, on="traj_id", how="left", maintain_order="left")
 
 
 def add_seed_rows(
@@ -178,6 +178,7 @@ def run_eval_command(
     lm_class: type | None = None,
     predictions: list | None = None,
     predictions_name: str | list[str] | None = None,
+    compare: list | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -188,7 +189,8 @@ def run_eval_command(
     TrajLM.evaluate runs this, so importing trajlm.api here would be a cycle), for the models
     answering at asked times (--horizon-s, --at-report-times). ``predictions``: answer files
     (or frames) of your own method to `trajlm data queries`' windows, a row each (named
-    ``predictions_name``; cli_eval_answers.py, session 34)."""
+    ``predictions_name``; cli_eval_answers.py, session 34). ``compare``: pairs of the table's
+    rows ("A,B" or (A, B)), each given its paired difference and CI (eval/row_pairs.py)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
@@ -210,9 +212,11 @@ def run_eval_command(
                          at_report_times=at_report_times)  # fmt: skip
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
+    from trajlm.eval.row_pairs import check_pair_specs, compare_rows
+
+    compare = check_pair_specs(compare)  # the syntax now; the names once the table exists
     check_answer_options(predictions, predictions_name, task,
-                         {"--horizon-s": horizon_s, "--shift": shifts, "--holdout-by": holdout_by,
-                          "--at-report-times": at_report_times})  # fmt: skip
+                         {"--shift": shifts, "--holdout-by": holdout_by})  # fmt: skip
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
     check_horizons(horizon_s)
@@ -292,7 +296,8 @@ def run_eval_command(
         swap = {"val": "test", "test": "val"}
         df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
     answers = (answer_models(predictions, predictions_name, df, n_windows, task,
-                             tuple(range(seeds))) if predictions else [])  # fmt: skip
+                             tuple(range(seeds)), horizons, max_gap_s)
+               if predictions else [])  # fmt: skip
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
@@ -377,6 +382,12 @@ def run_eval_command(
     result.meta["models"] = [str(p) for p in models or []]
     judged = [p.name for p in predictors] + [a.name for a in answers]  # not --network's
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)
+    refused = None  # a --compare name not in the table: said after the table is kept
+    try:  # any two rows, paired (outside35)
+        if compare:
+            result.meta["comparisons"] = compare_rows(result, compare)
+    except TrajlmInputError as e:
+        refused = e
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so
         n = df.filter(df["split"] == "test")["traj_id"].n_unique() if "split" in df.columns else 0
@@ -404,4 +415,6 @@ def run_eval_command(
         else:
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
+    if refused is not None:  # minutes of scoring printed and written, then the one line
+        raise refused
     return result

@@ -264,13 +264,13 @@ def recommend(graph: Any, origin: tuple[float, float], destination: tuple[float,
     traj = check_frame(pl.concat(trajs), mode="car", network=graph)
     checks = traj.group_by("traj_id", maintain_order=True).agg(
         pl.col("valid").all(), pl.col("reason").filter(~pl.col("valid")).first())  # fmt: skip
-    table = pl.DataFrame(rows).join(checks, on="traj_id", how="left")
+    table = pl.DataFrame(rows).join(checks, on="traj_id", how="left", maintain_order="left")
     on_time = pl.lit(True) if arrive_before is None else pl.col("arrive") <= arrive_before
     table = table.with_columns(on_time=on_time, feasible=pl.col("valid") & on_time)
     if model is not None:
         score = _model_score(model, traj)
         table = table.with_columns(model_logp=pl.col("traj_id").replace_strict(score))
-    table = table.sort(["feasible", "arrive"], descending=[True, False]).with_row_index(
+    table = table.sort(["feasible", "arrive"], descending=[True, False], maintain_order=True).with_row_index(
         "rank", offset=1)  # fmt: skip
     expl = [explain(r, arrive_before, poly is not None, table["duration_s"].min())
             for r in table.iter_rows(named=True)]  # fmt: skip
