@@ -20,9 +20,9 @@ def scored_split_task(df: Any, split: str, windows: int) -> Any:
     """The prediction windows `trajlm eval` scores on ``split`` of the store table ``df``
     (run_eval's own split and window code)."""
     from trajlm.eval.own_answers import scored_task
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
-    return scored_task(_split(df)[split], windows=windows)
+    return scored_task(split_tables(df)[split], windows=windows)
 
 
 def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
@@ -35,7 +35,7 @@ def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
     from trajlm.cli_eval_notes import check_windows
     from trajlm.eval.horizon import parse_horizons
     from trajlm.eval.own_answers import prediction_queries, recovery_queries, recovery_variants
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
     io.choice(task, ANSWER_TASKS, "--task")
     io.choice(split, ("test", "val"), "--split")
@@ -49,13 +49,15 @@ def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
     if horizons:  # eval --horizon-s's windows (eval/own_answers_times.py)
         from trajlm.eval.own_answers_times import horizon_queries, horizon_task
 
-        task_h = horizon_task(_split(df)[split], horizons, 60.0)
+        task_h = horizon_task(split_tables(df)[split], horizons, 60.0)
         if len(task_h.t_last) == 0:
             raise UserError(f"{option} {store}: the {split} split has no window of 3+ fixes with "
                             f"a horizon after it (--horizon-s {horizon_s})")  # fmt: skip
         return horizon_queries(task_h)
     if task == "recover":
-        inputs, asks = recovery_queries(*recovery_variants(_split(df)[split], tuple(range(seeds))))
+        inputs, asks = recovery_queries(
+            *recovery_variants(split_tables(df)[split], tuple(range(seeds)))
+        )
         if len(asks) == 0:
             raise UserError(f"{option} {store}: the {split} split has no trajectory of 3+ points, "
                             "so there is no gap to ask")  # fmt: skip
@@ -146,16 +148,16 @@ def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, wi
         recovery_variants,
         window_ids,
     )
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
     recovery, what = None, "window"
     if horizons:
         from trajlm.eval.own_answers_times import HorizonAnswerModel, horizon_ids, horizon_task
 
-        timed = horizon_task(_split(df)["test"], horizons, max_gap_s)
+        timed = horizon_task(split_tables(df)["test"], horizons, max_gap_s)
         ids, k, what = horizon_ids(timed), len(timed.horizons), "horizon window"
     elif task == "recover":
-        recovery = recovery_variants(_split(df)["test"], seeds)
+        recovery = recovery_variants(split_tables(df)["test"], seeds)
         both = [gap_ids(n, t, recovery[0]) for n, t in recovery[1]]
         ids = [q for got, _ in both for q in got]
         k = np.concatenate([n for _, n in both]) if both else np.zeros(0, np.int64)
