@@ -143,11 +143,11 @@ def test_ask_reads_hours_in_the_zone_given_with_tz(tmp_path):
 
 def test_a_ci_within_round_off_of_the_baseline_is_level():
     """tasks21: a fallback answering with the baseline itself read 'worse' by 1e-11."""
-    from trajlm.eval.verdict import _word
+    from trajlm.eval.verdict import ci_word
 
-    assert _word(1 + 1e-12, 1 + 3e-12, True, 1.0) == "level"
-    assert _word(2e-12, 5e-12, True, 0.0) == "level"
-    assert _word(1.01, 1.05, True, 1.0) == "worse" and _word(0.9, 0.99, True, 1.0) == "better"
+    assert ci_word(1 + 1e-12, 1 + 3e-12, True, 1.0) == "level"
+    assert ci_word(2e-12, 5e-12, True, 0.0) == "level"
+    assert ci_word(1.01, 1.05, True, 1.0) == "worse" and ci_word(0.9, 0.99, True, 1.0) == "better"
 
 
 def test_a_cut_vehicle_keeps_its_sub_second_times(trajlm_small):

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from trajlm.eval.stop_head import _params, mean_turn
-from trajlm.eval.walkers import _steps
+from trajlm.eval.stop_head import head_params, mean_turn
+from trajlm.eval.walkers import step_speeds
 
 MODE_CLASSES = ("none", "bike", "bus", "car", "rail")
 _CLASS_OF = {"bike": 1, "bus": 2, "car": 3, "taxi": 3, "train": 4, "subway": 4}
@@ -71,7 +71,7 @@ def motion_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> np.nd
         pad = 3 - xy.shape[1]
         xy = np.concatenate([xy, np.repeat(xy[:, -1:], pad, 1)], 1)
         t = np.concatenate([t, np.repeat(t[:, -1:], pad, 1)], 1)
-    speed, real = _steps(xy, t, lengths)
+    speed, real = step_speeds(xy, t, lengths)
     any_step = real.any(1)
     z = np.where(any_step[:, None], speed, 0.0)
     pct = np.nan_to_num(np.nanpercentile(z, [10, 50, 90, 100], 1))
@@ -98,7 +98,7 @@ def fit_mode_classifier(features: np.ndarray, classes: np.ndarray, seed: int = 0
     keep = np.asarray(classes) >= 0
     if len(np.unique(np.asarray(classes)[keep])) < 2:
         raise ValueError("the mode classifier needs rows of at least two classes")
-    return HistGradientBoostingClassifier(**_params(seed)).fit(features[keep], classes[keep])
+    return HistGradientBoostingClassifier(**head_params(seed)).fit(features[keep], classes[keep])
 
 
 def posterior(classifier, features: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.compare import paired_bootstrap_ci, paired_bootstrap_ratio
-from trajlm.eval.verdict import _word
+from trajlm.eval.verdict import ci_word
 
 OPTION = "--compare"
 
@@ -120,7 +120,7 @@ def _pair(ra: dict, rb: dict, task: str) -> dict | None:
         got = paired_bootstrap_ci(a, b)
         return {"metric": "accuracy_pct", "unit": "pp", "a_value": float(a.mean()),
                 "b_value": float(b.mean()), "diff": got["diff"], "ci95": [got["lo"], got["hi"]],
-                "n": got["n"], "word": _word(got["lo"], got["hi"], False, 0.0)}  # fmt: skip
+                "n": got["n"], "word": ci_word(got["lo"], got["hi"], False, 0.0)}  # fmt: skip
     if "_per_traj" not in ra or "_per_traj" not in rb:
         return None
     a = np.asarray(ra["_per_traj"], np.float64)
@@ -141,7 +141,7 @@ def _pair(ra: dict, rb: dict, task: str) -> dict | None:
             "b_value": float((ww * b[ok]).sum() / ww.sum()), "diff": diff["diff"],
             "ci95": [diff["lo"], diff["hi"]], "ratio": ratio["ratio"],
             "ratio_ci95": [ratio["lo"], ratio["hi"]], "n": diff["n"],
-            "word": _word(*_relative(diff, float((ww * b[ok]).sum() / ww.sum())), True, 0.0)}  # fmt: skip
+            "word": ci_word(*_relative(diff, float((ww * b[ok]).sum() / ww.sum())), True, 0.0)}  # fmt: skip
 
 
 def _relative(diff: dict, base: float) -> tuple[float, float]:

@@ -23,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
 
-from trajlm.eval.stop_head import _params
-from trajlm.eval.walkers import _steps
+from trajlm.eval.stop_head import head_params
+from trajlm.eval.walkers import step_speeds
 
 ANGLE_GRID = np.deg2rad(np.arange(-60.0, 61.0, 5.0))  # a 5-step path rarely bends further
 SCALE_GRID_2D = np.linspace(0.0, 1.5, 31)
@@ -39,7 +39,7 @@ def fit_shrink_head(features: np.ndarray, shrink: np.ndarray, seed: int = 0,
         raise ValueError(f"quantile must lie in (0, 1); got {quantile}")
     loss = {"loss": "absolute_error"} if quantile is None else {"loss": "quantile",
                                                                 "quantile": quantile}  # fmt: skip
-    head = HistGradientBoostingRegressor(**loss, **_params(seed))
+    head = HistGradientBoostingRegressor(**loss, **head_params(seed))
     return head.fit(features, shrink, sample_weight=weight)
 
 
@@ -110,7 +110,7 @@ def signed_turn_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray,
     pairs of moving steps, and kNN's signed heading offset (its 5th point's bearing from the
     last fix minus the last moving step's heading); 0 where undefined."""
     xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
-    _, real = _steps(xy, t, lengths)  # validates the shapes and lengths
+    _, real = step_speeds(xy, t, lengths)  # validates the shapes and lengths
     d = np.diff(xy, axis=1)
     moving = real & (np.linalg.norm(d, axis=-1) > 1.0)  # GPS jitter has no heading
     head = np.arctan2(d[..., 1], d[..., 0])

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 
-from trajlm.eval.walkers import _steps, interval_ratio, recent_velocity
+from trajlm.eval.walkers import interval_ratio, recent_velocity, step_speeds
 
 STOP_RADIUS_M = (
     20.0  # a walker at 15-s fixes covers ~100 m in 5 steps; a stop stays within GPS noise
@@ -54,7 +54,7 @@ def history_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray, asked_t
     xy, t, lengths = np.asarray(xy, np.float64), np.asarray(t, np.float64), np.asarray(lengths)
     if xy.shape[1] < 2:  # badin27: one-point histories only (IndexError): a padded repeat
         xy, t = np.repeat(xy, 2, axis=1), np.repeat(t, 2, axis=1)
-    speed, real = _steps(xy, t, lengths)
+    speed, real = step_speeds(xy, t, lengths)
     rows = np.arange(len(xy))
     any_step = real.any(1)
     pct = np.nan_to_num(np.nanpercentile(np.where(any_step[:, None], speed, 0.0), [10, 50, 90], 1))
@@ -109,7 +109,7 @@ def optimal_shrink(last: np.ndarray, cont: np.ndarray, target: np.ndarray,
     return grid[err.mean(-1).argmin(0)]
 
 
-def _params(seed: int) -> dict:
+def head_params(seed: int) -> dict:
     """Fixed a priori (prereg): small trees, many rows per leaf; max_features seeds the fit."""
     return {"max_iter": 200, "learning_rate": 0.05, "max_leaf_nodes": 15,
             "min_samples_leaf": 40, "l2_regularization": 1.0, "max_features": 0.8,
@@ -120,12 +120,12 @@ def fit_stop_head(features: np.ndarray, stopped: np.ndarray, seed: int = 0):
     """A classifier of P(stopped over the horizon) (``predict_proba(x)[:, 1]``)."""
     if len(np.unique(stopped)) < 2:
         raise ValueError("the stop head needs both stopped and moving rows to fit")
-    return HistGradientBoostingClassifier(**_params(seed)).fit(features, stopped)
+    return HistGradientBoostingClassifier(**head_params(seed)).fit(features, stopped)
 
 
 def fit_scale_head(features: np.ndarray, shrink: np.ndarray, seed: int = 0):
     """A regressor of the MAE-optimal shrink of kNN's continuation (absolute-error loss)."""
-    return HistGradientBoostingRegressor(loss="absolute_error", **_params(seed)).fit(
+    return HistGradientBoostingRegressor(loss="absolute_error", **head_params(seed)).fit(
         features, shrink
     )
 
@@ -143,7 +143,7 @@ def fit_ranker(features: np.ndarray, errors: dict[str, np.ndarray], base: str = 
     the median regret, robust to the heavy tail)."""
     if base not in errors:
         raise ValueError(f"base candidate {base!r} not among {sorted(errors)}")
-    return {n: HistGradientBoostingRegressor(loss="absolute_error", **_params(seed)).fit(
+    return {n: HistGradientBoostingRegressor(loss="absolute_error", **head_params(seed)).fit(
                 features, e - errors[base]) for n, e in errors.items() if n != base}  # fmt: skip
 
 

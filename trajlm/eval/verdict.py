@@ -49,7 +49,9 @@ def _judged(rows: list[dict], models: list[str] | None) -> list[dict]:
     return [r for r in picked if r["method"] not in members]
 
 
-def _word(lo: float, hi: float, lower_is_better: bool, pivot: float) -> str:
+def ci_word(lo: float, hi: float, lower_is_better: bool, pivot: float) -> str:
+    """ "better" / "worse" only when the whole 95 % CI [lo, hi] is on that side of ``pivot``,
+    else "level" (the verdict's word; eval/row_pairs.py says its pairs with it too)."""
     # a CI within round-off of the pivot is level: an answer equal to the baseline's (a
     # fallback to it) read "worse" by a 1e-11 difference (tasks21)
     tol = 1e-9 * max(1.0, abs(pivot))
@@ -92,7 +94,7 @@ def verdicts(result: Any, models: list[str] | None = None) -> list[dict]:
             )
             out.append(entry)
             continue
-        word = _word(lo, hi, lower, pivot)
+        word = ci_word(lo, hi, lower, pivot)
         side = "below" if change < 0 else "above"
         unit_txt = " %" if unit == "%" else " pp"
         text = (f"{who}: {metric} {abs(change):.1f}{unit_txt} {side} {got['baseline']} (95 % CI "

@@ -28,7 +28,9 @@ WALKER_SPEED_MPS = 2.5  # a brisk walk is ~2 m/s; a bike or car in traffic is fa
 DWELL_BINS = (0.1, 0.3)  # dwell-fraction edges: moving / some stops / mostly standing
 
 
-def _steps(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def step_speeds(
+    xy: np.ndarray, t: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-step speed (N, T-1) m/s, NaN for padding or dt <= 0, and a real-step mask."""
     xy, t, lengths = np.asarray(xy, np.float64), np.asarray(t, np.float64), np.asarray(lengths)
     if xy.ndim != 3 or xy.shape[-1] != 2 or t.shape != xy.shape[:2] or len(lengths) != len(xy):
@@ -52,7 +54,7 @@ def _check_lengths(lengths: np.ndarray, width: int) -> None:
 
 def history_speed(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """(N,) median step speed of each history (m/s); 0 where no step has dt > 0."""
-    speed, real = _steps(xy, t, lengths)
+    speed, real = step_speeds(xy, t, lengths)
     med = np.nanmedian(np.where(real.any(1)[:, None], speed, 0.0), axis=1)
     return np.nan_to_num(med)
 
@@ -66,7 +68,7 @@ def is_walker(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray,
 def dwell_fraction(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray,
                    v_stop: float = 0.3) -> np.ndarray:  # fmt: skip
     """(N,) share of the history's real steps slower than ``v_stop`` m/s (0 with no step)."""
-    speed, real = _steps(xy, t, lengths)
+    speed, real = step_speeds(xy, t, lengths)
     slow = (np.nan_to_num(speed, nan=np.inf) < v_stop) & real
     return slow.sum(1) / np.maximum(real.sum(1), 1)
 
