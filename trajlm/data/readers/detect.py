@@ -364,9 +364,10 @@ def _header_zone(path: Path, tcol: str) -> dict[str, object]:
     """{utc_offset_s, ZONE_SAID} for a time column whose header names a zone (`time (PDT)`,
     `Zeit (UTC+2)`), else whose report's title line ends in one (`_preamble_origin.title_zone`);
     {} for none or UTC; an ambiguous one (IST, CST) is refused."""
-    hz, where = header_zone(tcol), f"the time column {tcol!r}"
+    hz, where, from_title = header_zone(tcol), f"the time column {tcol!r}", False
     if hz is None and (title := title_zone(path)) is not None:  # the report's title line
         hz, where = title[1], f"the title line {title[0][:80]!r} above the header"
+        from_title = True
     if hz is None or hz.offset_s == 0:
         return {}
     if hz.offset_s is None:
@@ -378,7 +379,7 @@ def _header_zone(path: Path, tcol: str) -> dict[str, object]:
             "HOURS (Python: ColumnMap(tz=...) / ColumnMap(utc_offset_s=...))",
         )
     said = f"{tcol!r} read as {hz.zone} = {offset_words(hz.offset_s)}"
-    said += "" if where.startswith("the time column") else f" ({where})"
+    said += f" ({where})" if from_title else ""
     said += " (a fixed offset"
     said += "; --tz NAME for a zone that changes at DST, --utc-offset HOURS for another)"
     return {"utc_offset_s": hz.offset_s, ZONE_SAID: said}
