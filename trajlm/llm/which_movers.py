@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from trajlm.llm.phrases import LENGTH_UNITS, TIME_UNITS
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.trip_words import TRIP_NOUN, TRIP_NOUNS
 
@@ -54,11 +55,6 @@ _THRESHOLD = re.compile(
     r"|hours?|h|hrs|minutes?|mins?)\b",
     re.I,
 )
-_UNIT = {"km": ("length_m", 1000.0), "mi": ("length_m", 1609.344), "mile": ("length_m", 1609.344),
-         "nm": ("length_m", 1852.0), "nautical": ("length_m", 1852.0), "m": ("length_m", 1.0),
-         "metre": ("length_m", 1.0), "meter": ("length_m", 1.0), "hour": ("duration_s", 3600.0),
-         "h": ("duration_s", 3600.0), "hrs": ("duration_s", 3600.0), "minute": ("duration_s", 60.0),
-         "min": ("duration_s", 60.0)}  # fmt: skip
 # "which vans were not out on Monday", "had no trips on Sunday", "did not go out": the movers with no trip the rest
 # names (one reading: absent), unlike "did not stop" (a trip's condition, two readings)
 _ABSENT = re.compile(
@@ -127,14 +123,13 @@ def total_threshold(question: str) -> tuple[str, str, float] | None:
     m = _THRESHOLD.search(question)
     if m is None:
         return None
-    unit = m.group(3).lower().split()[0]
-    unit = (
-        unit if unit in _UNIT else re.sub(r"(?:s|etres?|eters?|ometres?|ometers?|utes?)$", "", unit)
-    )
-    unit = {"kil": "km", "kilom": "km", "mil": "mile", "met": "metre", "hr": "hrs"}.get(unit, unit)
-    if unit not in _UNIT:
+    unit = " ".join(m.group(3).lower().split())  # "nautical  miles": one space
+    if unit in LENGTH_UNITS:  # llm/phrases.py's tables, as every other amount is read
+        col, scale = "length_m", LENGTH_UNITS[unit]
+    elif unit in TIME_UNITS:
+        col, scale = "duration_s", TIME_UNITS[unit]
+    else:
         return None
-    col, scale = _UNIT[unit]
     word = m.group(1).lower()
     more = not re.match(r"less|fewer|under|below|shorter|at\s+most", word)
     return col, "more" if more else "less", float(m.group(2)) * scale
