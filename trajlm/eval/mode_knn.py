@@ -16,6 +16,8 @@ seconds, lengths (N,); per-point arrays (n, ...) sorted by (trajectory key, time
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
@@ -32,7 +34,7 @@ MOTION_FEATURES = (
 )  # fmt: skip
 
 
-def mode_class(labels) -> np.ndarray:
+def mode_class(labels: Any) -> np.ndarray:
     """(n,) class index into ``MODE_CLASSES`` of raw labels: None -> 0 (``none``), car and taxi
     one class, train and subway one class; other labels (run, boat, airplane) -> -1 (not fitted)."""
     return np.array([0 if lab is None else _CLASS_OF.get(str(lab).lower(), -1) for lab in labels],
@@ -92,7 +94,7 @@ def motion_features(xy: np.ndarray, t: np.ndarray, lengths: np.ndarray) -> np.nd
                             chord / np.maximum(path, 1e-6), real.sum(1)])  # fmt: skip
 
 
-def fit_mode_classifier(features: np.ndarray, classes: np.ndarray, seed: int = 0):
+def fit_mode_classifier(features: np.ndarray, classes: np.ndarray, seed: int = 0) -> Any:
     """A class posterior over ``MODE_CLASSES`` (geostop26's fixed boosting settings; the seed
     draws the features per split); rows with class -1 are left out."""
     keep = np.asarray(classes) >= 0
@@ -101,7 +103,7 @@ def fit_mode_classifier(features: np.ndarray, classes: np.ndarray, seed: int = 0
     return HistGradientBoostingClassifier(**head_params(seed)).fit(features[keep], classes[keep])
 
 
-def posterior(classifier, features: np.ndarray) -> np.ndarray:
+def posterior(classifier: Any, features: np.ndarray) -> np.ndarray:
     """(N, len(MODE_CLASSES)): the classifier's probabilities, 0 for a class it never saw."""
     out = np.zeros((len(features), len(MODE_CLASSES)))
     out[:, classifier.classes_] = classifier.predict_proba(features)
@@ -139,7 +141,9 @@ def window_ends(keys: np.ndarray, history: int, horizon: int) -> np.ndarray:
     return np.flatnonzero(np.arange(n) + w - 1 <= last_of) + history - 1
 
 
-def neighbour_windows(index, xy: np.ndarray, lengths: np.ndarray, n_neighbors: int) -> np.ndarray:
+def neighbour_windows(
+    index: Any, xy: np.ndarray, lengths: np.ndarray, n_neighbors: int
+) -> np.ndarray:
     """(N, n) library window indices of each query's nearest windows, the same search as
     ``walkers.neighbour_continuations`` (-1 for histories shorter than the index's history)."""
     xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)

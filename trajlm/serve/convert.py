@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -56,7 +57,7 @@ def predict_batch(model: TrajLM):
 
 
 def predict_at_times(
-    model: TrajLM, df: pl.DataFrame, at_times, seconds_ahead, columns: dict | None = None
+    model: TrajLM, df: pl.DataFrame, at_times: Any, seconds_ahead: Any, columns: dict | None = None
 ) -> pl.DataFrame:
     import warnings
 
@@ -69,7 +70,7 @@ def predict_at_times(
     return out
 
 
-def warned(fn, *args) -> tuple[Any, list[str]]:
+def warned(fn: Callable[..., Any], *args: Any) -> tuple[Any, list[str]]:
     """fn(*args) on the model thread, with the warnings it raised (coverage, NaN times, ...)
     as lines for the answer's ``warnings`` (user test ux6 item 8): the Python API's warnings,
     not only the server log's. Every model call runs on the app's one model thread, and a
