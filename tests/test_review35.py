@@ -71,3 +71,16 @@ def test_one_gap_rule_and_one_number_test():
     assert cli_dispatch.is_number is api_targets.is_number is _arguments.is_number
     assert _arguments.is_number("1.5") and not _arguments.is_number("x")
     assert not _arguments.is_number(None)
+
+
+def test_score_names_its_store_keyword_not_evals_option(tmp_path: Path):
+    """trajlm.score said "--data /x: no such file or folder" to a Python caller (review34's
+    byo34 finding; queries() already said "store")."""
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    answers = pd.DataFrame({"query_id": ["a"], "k": [1], "lat": [41.0], "lon": [-8.0]})
+    for store in (tmp_path / "missing", tmp_path):
+        with pytest.raises(TrajlmInputError) as got:
+            trajlm.score(store, answers)
+        assert str(got.value).startswith(f"store {store}: ") and "--data" not in str(got.value)

@@ -29,6 +29,7 @@ _KEYWORDS = (
     ("--compare", "compare"),
     ("--horizon-s", "horizon_s"),
     ("--at-report-times", "at_report_times"),
+    ("--data", "store"),  # "--data /x: not a trajlm store" was said to Python callers (review35)
 )  # the CLI's options in its messages -> these keywords
 PYTHON_FOREIGN_ID_HINT = (
     "answer the queries trajlm.queries(store, task, split=S, windows=W, seeds=N) gave, and "
