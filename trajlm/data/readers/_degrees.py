@@ -4,14 +4,11 @@ naming the CRS a file's range fits (UTM, web map, British National Grid)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import polars as pl
 
 from trajlm.data.schema import TrajlmInputError
-
-if TYPE_CHECKING:
-    from trajlm.data.readers._common import Ctx
 
 
 def _mercator(lat: pl.Series, lon: pl.Series) -> bool:
@@ -26,9 +23,10 @@ def _uk_grid(ok: pl.DataFrame) -> bool:
     return bool(ok["lon"].is_between(0, 700_000).all() and ok["lat"].is_between(0, 1_300_000).all())
 
 
-def check_degrees(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str]) -> None:
+def check_degrees(df: pl.DataFrame, ctx: Any, fields: dict[str, str]) -> None:
     """Refuse a file whose latitude and longitude columns look swapped, or whose coordinates
-    look projected (metres), naming the field and how to map or reproject them."""
+    look projected (metres), naming the field and how to map or reproject them (``ctx``: the
+    read's ``_common.Ctx``, its paths and whether the columns were mapped)."""
     ok = df.filter(pl.col("lat").is_finite() & pl.col("lon").is_finite())
     if len(ok) == 0:
         return
