@@ -79,12 +79,10 @@ def _verb(word: str) -> str:
     return low[:-2] if low.endswith("ed") else low
 
 
-def reading(question: str) -> tuple[Reading, str] | None:
-    """How a "which <movers> ..." question reads its trips, and the rest to plan as a list of trips: "any" (a mover
-    with one matching trip), "every" (a mover all of whose trips match: "never stopped" is every run "did not
-    stop"), "total" (the movers' matching trips added up: "in total"), "none" (a mover with no matching trip: "were
-    not out on Monday"); None where no "which <movers>" question.
-    Raises CannotAnswer where it reads two ways and says neither."""
+def _asked(question: str) -> tuple[re.Match, str] | None:
+    """(the "which <movers>" match, the rest of the question), None where the question is no
+    such filter on trips: no "which <movers>", a superlative, or "which van is VAN-03" /
+    "which vehicles are there"."""
     m = _WHICH.match(question)
     if m is None:
         return None
@@ -93,6 +91,18 @@ def reading(question: str) -> tuple[Reading, str] | None:
         r"(?:is|are|was|were)\s+(?:there|it|they)\b", rest, re.I
     ):
         return None
+    return m, rest
+
+
+def reading(question: str) -> tuple[Reading, str] | None:
+    """How a "which <movers> ..." question reads its trips, and the rest to plan as a list of trips: "any" (a mover
+    with one matching trip), "every" (a mover all of whose trips match: "never stopped" is every run "did not
+    stop"), "total" (the movers' matching trips added up: "in total"), "none" (a mover with no matching trip: "were
+    not out on Monday"); None where no "which <movers>" question.
+    Raises CannotAnswer where it reads two ways and says neither."""
+    if (asked := _asked(question)) is None:
+        return None
+    m, rest = asked
     if n := _ANY_TRIP.match(rest):
         return "any", rest[n.end() :]
     if n := _ABSENT.match(rest):
@@ -137,15 +147,9 @@ def total_threshold(question: str) -> tuple[str, str, float] | None:
 
 def is_which_movers(question: str) -> bool:
     """Whether ``question`` asks which movers have a trip that matches, with no superlative."""
-    m = _WHICH.match(question)
-    if m is None:
+    if (asked := _asked(question)) is None:
         return False
-    rest = question[m.end() :]
-    # "which van is VAN-03", "which vehicles are there": not a filter on trips
-    if _SUPERLATIVE.search(rest) or re.match(
-        r"(?:is|are|was|were)\s+(?:there|it|they)\b", rest, re.I
-    ):
-        return False
+    rest = asked[1]
     # "which vans did not stop" (any run, or never?) and "which ships sailed more than 50 nm" (a voyage, or in
     # total?) read two ways: left to the refusal; a stop's length is one stop's ("anchored for longer than 6 h")
     if _ANY_TRIP.match(rest) or _ABSENT.match(rest) or _NEVER.search(rest):
