@@ -14,6 +14,7 @@ import json
 import numpy as np
 import polars as pl
 import pytest
+from helpers import tiny_model
 from polars.testing import assert_frame_equal
 from rich.console import Console
 
@@ -146,7 +147,7 @@ def _table(result):
 @pytest.mark.parametrize(
     ("split_by", "options"),
     [("time", {}), ("user", {}), ("time", {"at_report_times": True}),
-     ("time", {"holdout_by": "user"}), ("time", {"task": "recover"})],
+     ("time", {"holdout_by": "user"}), ("time", {"task": "recover"}), ("time", {"model": True})],
 )  # fmt: skip
 def test_eval_reads_fewer_columns_and_gives_the_same_table(
     tmp_path, monkeypatch, split_by, options
@@ -156,6 +157,7 @@ def test_eval_reads_fewer_columns_and_gives_the_same_table(
     store = tmp_path / "s"
     write_store(_wide(), store, rows_per_file=150, split_by=split_by)
     task = options.pop("task", "predict")
+    models = [tiny_model(tmp_path / "m")] if options.pop("model", False) else None
     seen = []
     read = read_store
 
@@ -165,9 +167,10 @@ def test_eval_reads_fewer_columns_and_gives_the_same_table(
 
     monkeypatch.setattr("trajlm.data.store.read_store", spy)
     quiet = Console(quiet=True)
-    narrow = run_eval_command(task, store, None, 1, None, quiet, **options)
+    narrow = run_eval_command(task, store, models, 1, None, quiet, **options)
     monkeypatch.setattr(cli_eval_columns, "eval_columns", lambda *a, **k: None)
-    whole = run_eval_command(task, store, None, 1, None, quiet, **options)
+    whole = run_eval_command(task, store, models, 1, None, quiet, **options)
     assert seen[0] is not None and "accuracy_m" not in seen[0] and seen[1] is None
     assert ("vehicle_id" in seen[0]) == ("user" in (split_by, options.get("holdout_by")))
+    assert ("source_traj_id" in seen[0]) == (models is not None)
     assert _table(narrow) == _table(whole)
