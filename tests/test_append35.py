@@ -184,3 +184,19 @@ def test_read_store_keeps_the_order_of_an_appended_store(tmp_path):
         assert in_traj_order(read_store(tmp_path / "s", split=s))
     whole = read_store(tmp_path / "s")
     assert_frame_equal(whole, whole.sort(["traj_id", "t"], maintain_order=True))
+
+
+def test_the_python_twin_appends_as_the_cli_does(tmp_path):
+    """`trajlm.ingest(files, "auto", store, append=True)`: the same store as the CLI's append."""
+    import trajlm
+
+    first, more = _files(tmp_path, range(3)), _files(tmp_path, range(3, 5))
+    assert _ingest(first, tmp_path / "cli").exit_code == 0
+    assert _ingest(more, tmp_path / "cli", "--append").exit_code == 0
+    trajlm.ingest(first, "auto", tmp_path / "py", overwrite=False)
+    m = trajlm.ingest(more, "auto", tmp_path / "py", append=True)
+    assert m["appends"][-1]["n_trajectories"] == 48 and m["splits"]["test"]["n_trajectories"] > 48
+    assert_frame_equal(read_store(tmp_path / "py"), read_store(tmp_path / "cli"), check_exact=True)
+    with pytest.raises(ValueError, match="latest trip start"):
+        trajlm.ingest(first[:1], "auto", tmp_path / "py", append=True)
+    assert not [q for q in tmp_path.iterdir() if q.name.startswith(".py.tmp-")]

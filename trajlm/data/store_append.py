@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from trajlm._safety import staged_dir
+from trajlm._safety import staged_dir, tmp_name
 from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SOURCE_ID, DropReport, TrajlmInputError
 from trajlm.data.store import (
@@ -164,6 +164,20 @@ def append_store(store: str | os.PathLike, new: str | os.PathLike, sources: list
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
         _exchange(tmp, store)  # tmp now holds the old store (links), removed with it
     return manifest
+
+
+def ingest_appended(store: str | os.PathLike, run_ingest, sources: list[str]) -> dict:
+    """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
+    manifest) into a temporary folder beside ``store``, appended to it (append_store); the
+    temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
+    store = _open(store)
+    verify_store(store)
+    staged = store.parent / tmp_name(store.name)
+    try:
+        new = run_ingest(staged / "new")
+        return append_store(store, staged / "new", sources, new.get("clean_config"))
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
 
 
 def _link(src: str, dst: str) -> None:
