@@ -208,15 +208,17 @@ def store(path: Path, option: str = "--data") -> Path:
     return path
 
 
-def read_store_checked(path: Path, option: str, split: str | None = None):
+def read_store_checked(path: Path, option: str, split: str | None = None,
+                       columns: list[str] | None = None):  # fmt: skip
     """A store's points after check_model_input (the `split` column kept). A store's times
     are dates (ingest already applied its own --min-year), so they are read from 1900 like
     any dated input: hurricanes since 1944 and icebergs since 1978 stay readable
-    (cliuser18: `trajlm eval` refused the stores `trajlm data ingest` had written)."""
+    (cliuser18: `trajlm eval` refused the stores `trajlm data ingest` had written).
+    ``columns``: those only (e.g. cli_eval_columns.eval_columns), None: every column."""
     from trajlm.data.schema import MIN_T_DATED, check_model_input
     from trajlm.data.store import read_store
 
-    df = read_store(store(path, option), split=split)
+    df = read_store(store(path, option), split=split, columns=columns)
     return check_model_input(df, source=str(path), min_t=MIN_T_DATED)
 
 

@@ -195,6 +195,7 @@ def run_eval_command(
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
     from trajlm.cli_eval_answers import add_answer_rows, answer_models, check_answer_options
+    from trajlm.cli_eval_columns import eval_columns
     from trajlm.data.store import load_manifest, store_zone
     from trajlm.eval.eval_progress import say
 
@@ -256,7 +257,9 @@ def run_eval_command(
         roads = [ShortestPathRecovery(graph)]
     predictors = build_predictors(task, models, context, graph, fallback=fallback)
     say(f"reading --data {data}")
-    df = io.read_store_checked(data, "--data")
+    rule_asked = holdout_by or load_manifest(data).get("split_by")
+    columns = eval_columns(data, task, models, rule_asked, at_report_times, predictions)
+    df = io.read_store_checked(data, "--data", columns=columns)  # what the run reads (scale35)
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
     if task == "classify" and split_by == "user_time":

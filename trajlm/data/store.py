@@ -39,6 +39,7 @@ from trajlm.data.features import NormStats
 from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
 from trajlm.data.splits import SPLITS, holdout_index, split_hours
+from trajlm.data.table_order import merge_traj_sorted, traj_sorted
 from trajlm.errors import MissingFileError
 
 ROW_GROUP_ROWS = 65_536
@@ -274,11 +275,12 @@ def read_store(
         if not files:
             raise DamagedFileError(store / "points" / f"split={s}", "no part files", _REBUILD)
         part = pl.concat([read_part(f, cols) for f in files])
+        if {"traj_id", "t"} <= set(part.columns):  # appended part files follow the store's
+            part = traj_sorted(part)
         frames.append(part.with_columns(pl.lit(s).alias("split")))
-    df = pl.concat(frames)
-    if split is None and {"traj_id", "t"} <= set(df.columns):
-        df = df.sort(["traj_id", "t"], maintain_order=True)
-    return df
+    if split is None and {"traj_id", "t"} <= set(frames[0].columns):
+        return merge_traj_sorted(frames)  # the splits' sorted parts merged, not re-sorted
+    return pl.concat(frames)
 
 
 def iter_store_batches(
