@@ -30,6 +30,7 @@ import ctypes
 import json
 import os
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -166,7 +167,8 @@ def append_store(store: str | os.PathLike, new: str | os.PathLike, sources: list
     return manifest
 
 
-def ingest_appended(store: str | os.PathLike, run_ingest, sources: list[str]) -> dict:
+def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict],
+                    sources: list[str]) -> dict:  # fmt: skip
     """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
     manifest) into a temporary folder beside ``store``, appended to it (append_store); the
     temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
