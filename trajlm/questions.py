@@ -43,12 +43,13 @@ from trajlm.llm.ask_data import read_as as _read_as  # its name here before sess
 from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.kinds import refuse_other_kind
-from trajlm.llm.plan import CannotAnswer, QueryPlan, validate_plan
+from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
-from trajlm.llm.which_movers import is_which_movers, reading, total_threshold
+from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
+from trajlm.llm.which_movers import is_which_movers
 from trajlm.llm.yes_no import is_yes_no
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -71,7 +72,6 @@ def _night_dates(start: pl.Series) -> tuple:
 
 
 # the fields that name when a trip started (the "no trip that day" note of a yes / no answer)
-_WHEN_FIELDS = ("weekdays", "hour_from", "hour_to", "date_from", "date_to", "night_of")
 
 
 class Asker:
@@ -219,7 +219,7 @@ class Asker:
             and "vehicle" in trips.columns
             and is_which_movers(question)
         ):
-            answer.text, answer.value = self._which_movers(plan, points, trips)  # set 34
+            answer.text, answer.value = which_vehicles(plan, points, trips, question)  # set 34
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
             every = is_every(question, self._labels) and plan.vehicle is None
@@ -230,11 +230,12 @@ class Asker:
                     "(data ingest --vehicle-col, columns={'vehicle_id': ...}) or ask about the trips"
                 )
             if every:
-                answer.every = self._every(plan, trips)  # "were all the vans out" (set 33)
+                # "were all the vans out" (set 33)
+                answer.every = vehicles_without(plan, self.points, trips)
             # "were all the crossings longer than 5 km" (set 33)
             elif is_all_trips(question, self._labels):
-                answer.all_trips = self._all_trips(plan, trips)
-            if answer.n_total == 0 and (gone := self._no_trip_that_day(plan, trips)):
+                answer.all_trips = failing_trips(plan, self.points, trips)
+            if answer.n_total == 0 and (gone := no_trip_then(plan, self.points, trips)):
                 answer.notes.append(gone)
         if (
             plan.vehicle is not None and self._ingest_note
@@ -254,86 +255,6 @@ class Asker:
         answer = self.run(self.plan(question))
         answer.seconds = time.perf_counter() - t0
         return answer
-
-    def _every(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:
-        """The vehicles of the plan's group (its ``vehicle_prefix``, else every vehicle) with no trip the plan
-        matches, and how many the group has ("were all the vans out on Tuesday": VAN-03 had none; set 33)."""
-        from trajlm.llm.query import select_trips
-
-        group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
-        expected = set(select_trips(group, self.points, trips)["vehicle"].drop_nulls().to_list())
-        found = set(select_trips(plan, self.points, trips)["vehicle"].drop_nulls().to_list())
-        return sorted(expected - found), len(expected)
-
-    def _which_movers(
-        self, plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame
-    ) -> tuple[str, list[str]]:
-        """("k of n vehicles: A, B, ...", [A, B, ...]): the vehicles with a trip the plan matches, of the plan's group
-        ("which ships anchored for longer than 6 hours"; which_movers.py, set 34)."""
-        from trajlm.llm.query import select_trips
-
-        group = QueryPlan(action="count", vehicle_prefix=plan.vehicle_prefix)
-        n = select_trips(group, points, trips)["vehicle"].drop_nulls().n_unique()
-        kept = select_trips(plan, points, trips)
-        found = sorted({str(v) for v in kept["vehicle"].drop_nulls().to_list()})
-        asked = getattr(self, "_asked", (None, ""))[1]
-        how = (reading(asked) or ("any", ""))[0]  # set 35: "never", "in total", "were not out"
-        if how == "every":  # "which vans never stopped": every one of their trips matches
-            scope = {k: v for k, v in plan.key().items() if k not in (*BOUNDS, "k")}
-            every = validate_plan(scope | {"action": "count"})
-            every._zone = plan._zone
-            named, ids = select_trips(every, points, trips), set(kept["traj_id"].to_list())
-            failed = {
-                str(v)
-                for v, t in zip(named["vehicle"], named["traj_id"], strict=True)
-                if t not in ids
-            }
-            found = [v for v in found if v not in failed]
-        elif how == "none":  # "which vans were not out on Monday": no trip matches
-            every_id = select_trips(group, points, trips)["vehicle"].drop_nulls().to_list()
-            found = sorted({str(v) for v in every_id} - set(found))
-        elif how == "total" and (said := total_threshold(asked)):  # "more than 320 nm in total"
-            col, side, amount = said
-            sums = kept.group_by("vehicle").agg(pl.col(col).sum())
-            over = sums[col] > amount if side == "more" else sums[col] < amount
-            found = sorted(str(v) for v in sums.filter(over)["vehicle"].drop_nulls().to_list())
-        if not found:
-            why = {"every": "each has a trip that does not match", "none": "each has such a trip"}
-            return f"none of the {n} vehicles" + (
-                f": {why[how]}" if how in why else " has such a trip"
-            ), found
-        return f"{len(found)} of {n} vehicles: {', '.join(found)}", found
-
-    def _all_trips(self, plan: QueryPlan, trips: pl.DataFrame) -> tuple[list[str], int]:
-        """The trips the plan names without its bounds ("the crossings") that fail its bounds ("longer than 5 km"),
-        and how many it names (set 33)."""
-        from trajlm.llm.query import select_trips
-
-        scope = {k: v for k, v in plan.key().items() if k not in (*BOUNDS, "k")} | {
-            "action": "count"
-        }
-        asked = validate_plan(scope)
-        asked._zone = plan._zone
-        named = select_trips(asked, self.points, trips)["traj_id"].to_list()
-        kept = set(select_trips(plan, self.points, trips)["traj_id"].to_list())
-        return [str(t) for t in named if t not in kept], len(named)
-
-    def _no_trip_that_day(self, plan: QueryPlan, trips: pl.DataFrame) -> str | None:
-        """The note under a "no" where the days / hours asked hold no trip of any vehicle at all
-        ("was TRI-3 out on Sunday" on data of Monday to Wednesday): absent from the data, not
-        stayed in (set 32); None where other trips match those days, or no day was asked."""
-        from trajlm.llm.query import select_trips
-
-        keep = {k: getattr(plan, k) for k in _WHEN_FIELDS if getattr(plan, k) is not None}
-        if not keep:
-            return None
-        only = QueryPlan(action="count", **keep)
-        only._zone = plan._zone
-        if len(select_trips(only, self.points, trips)) > 0:
-            return None
-        first, last = trips["start"].min(), trips["start"].max()
-        return (f"no trip of any vehicle matches that time: the data's trips start from "
-                f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")  # fmt: skip
 
     def _started_there(self, plan: QueryPlan) -> str:
         """A place filter matches any point of a trip; a question about where trips started
