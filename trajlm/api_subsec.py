@@ -65,10 +65,11 @@ def one_a_second(df: pl.DataFrame, ids: pl.Series | None = None) -> pl.DataFrame
         if not close[a + 1 : b].any():
             continue
         keep[a:b] = False
-        tt, j = t[a:b], b - a - 1
+        tt, j = t[a:b].astype(np.float64), b - a - 1
+        before = np.searchsorted(tt, tt - MIN_GAP_S, side="right") - 1  # one call (badin35)
         while j >= 0:
             keep[a + j] = True
-            j = int(np.searchsorted(tt, tt[j] - MIN_GAP_S, side="right")) - 1
+            j = int(before[j])
     return df.filter(pl.Series(keep))
 
 

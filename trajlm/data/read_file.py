@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from trajlm._safety import read_marker
 from trajlm.data.coerce_path import UnknownFormat, is_store_path, path_problem, read_kept, read_path
 from trajlm.data.schema import TrajlmInputError
 
@@ -54,6 +55,9 @@ def read_file(
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
+    if not isinstance(exact_times, bool):  # before: 'yes' taken as True, silently (badin35)
+        raise TrajlmInputError(f"exact_times must be True or False, got {exact_times!r}",
+                               field="exact_times")  # fmt: skip
     if isinstance(path, bytes):  # an os.fsencode'd name (os.listdir(b".")): read as its text
         path = os.fsdecode(path)
     if not isinstance(path, str | os.PathLike):
@@ -64,6 +68,12 @@ def read_file(
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
+    kind = (read_marker(path) or read_marker(path.parent)) if path.is_dir() else None
+    if kind and kind["kind"] != "store":  # a store's own points/ folder reads as data
+        # a run / selector folder: before, its config.json was read as MF-JSON (badin35)
+        raise TrajlmInputError(f"{path}: a trajlm {kind['kind']} folder, not trajectory data",
+                               field="path", hint="give a store, a data file or a folder of "
+                               "track files")  # fmt: skip
     columns = None
     given = {k: v for k, v in (("time_origin", time_origin), ("time_format", time_format),
                                ("tz", tz)) if v is not None}  # fmt: skip

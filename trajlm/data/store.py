@@ -239,6 +239,12 @@ def store_hint(path: str | os.PathLike) -> str:
     return "give a store folder from `trajlm data ingest` (it has manifest.json) or a DataFrame"
 
 
+def _present(f: Path) -> Path:  # a store file gone: one line, not FileNotFoundError (badin35)
+    if not f.is_file():
+        raise DamagedFileError(f.parent, f"{f.name} is missing", _REBUILD)
+    return f
+
+
 def _open(path: str | os.PathLike) -> Path:
     path = Path(path)
     if not _is_store(path):
@@ -300,7 +306,7 @@ def iter_store_batches(
 
 
 def load_manifest(path: str | os.PathLike) -> dict:
-    f = _open(path) / "manifest.json"
+    f = _present(_open(path) / "manifest.json")
     with reading(f, _REBUILD):
         manifest = json.loads(f.read_text())
         for key in ("n_points", "n_trajectories", "splits", "bbox", "time_span"):
@@ -309,7 +315,7 @@ def load_manifest(path: str | os.PathLike) -> dict:
 
 
 def load_stats(path: str | os.PathLike) -> NormStats:
-    f = _open(path) / "stats.json"
+    f = _present(_open(path) / "stats.json")
     with reading(f, _REBUILD):
         return NormStats.load(f)
 
@@ -327,7 +333,7 @@ def store_fingerprint(path: str | os.PathLike) -> str:
 
 
 def load_index(path: str | os.PathLike) -> pl.DataFrame:
-    f = _open(path) / "index.parquet"
+    f = _present(_open(path) / "index.parquet")
     with reading(f, _REBUILD):
         return pl.read_parquet(f, glob=False)
 
