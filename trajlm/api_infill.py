@@ -220,7 +220,7 @@ class InfillTasks:
         except TrajlmInputError as e:  # the departures' problem said as theirs (badin35: was
             if e.field != "t":  # "field t ... (first at row 0, traj_id '0')")
                 raise
-            why = str(e).split("); ", 1)[-1]
+            why = e.hint or str(e)  # the check's way on, kept as its hint (was cut out of the text)
             raise TrajlmInputError(f"departure {t.min():g} is no trip's time: {why}",
                                    field="depart") from None  # fmt: skip
         secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
