@@ -31,18 +31,11 @@ RECOVER_MODES = ("inplace", "span", "bridge")
 
 
 def check_network(network: Any) -> None:
-    """``TrajLM.match``'s network: a RoadGraph or a path, else one line."""
-    from pathlib import Path
+    """``TrajLM.match``'s network: a RoadGraph or a path, else one line (roads.network's
+    check; imported here when asked: roads loads SciPy)."""
+    from trajlm.roads.network import check_network as check
 
-    from trajlm.roads import RoadGraph
-
-    if not isinstance(network, RoadGraph | str | Path) and not hasattr(network, "__fspath__"):
-        raise TrajlmInputError(
-            f"got {type(network).__name__}, not a road network",
-            field="network",
-            hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
-            "trajlm.roads.RoadGraph",
-        )
+    check(network)
 
 
 MULTITASK_HINT = (

@@ -234,17 +234,13 @@ def check_validity(
 def _road_network(network: Any) -> Any:
     """``network`` as a RoadGraph: a file's path read as ``TrajLM.match`` reads it (before:
     "'PosixPath' object has no attribute 'projection'", badin35); anything else one line."""
-    import os
-
     from trajlm.roads import RoadGraph, read_network
+    from trajlm.roads.network import check_network
 
     if network is None or isinstance(network, RoadGraph):
         return network
-    if isinstance(network, str | os.PathLike):
-        return read_network(network)
-    raise TrajlmInputError(f"got {type(network).__name__}, not a road network", field="network",
-                           hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
-                           "trajlm.roads.RoadGraph")  # fmt: skip
+    check_network(network)  # a path from here on
+    return read_network(network)
 
 
 def _check_ids(df: pl.DataFrame) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -301,3 +302,16 @@ def read_network(path: str | Path) -> RoadGraph:
             ) from None
         return _from_geodataframe(gdf, str(path))
     raise TrajlmInputError(f"{path}: road network must be .osm.pbf, .geojson or .parquet")
+
+
+def check_network(network: Any) -> None:
+    """A RoadGraph or a network file's path, else one line naming the argument (``TrajLM.match``
+    and ``check_validity`` said this twice, word for word; review35)."""
+    if isinstance(network, RoadGraph | str) or hasattr(network, "__fspath__"):
+        return
+    raise TrajlmInputError(
+        f"got {type(network).__name__}, not a road network",
+        field="network",
+        hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
+        "trajlm.roads.RoadGraph",
+    )
