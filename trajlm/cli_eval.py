@@ -419,5 +419,6 @@ def run_eval_command(
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
     if refused is not None:  # minutes of scoring printed and written, then the one line
+        refused.result = result  # the table, for Python's callers (report_frame.keep_table)
         raise refused
     return result
