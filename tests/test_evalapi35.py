@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 from reliability_helpers import invoke
 
@@ -70,3 +71,38 @@ def test_a_name_not_in_the_table_is_refused_with_the_table_kept(store, trajlm_sm
     assert "--compare" not in str(e.value)
     table = e.value.table  # the scoring is not lost to a typo (the CLI prints and writes it)
     assert "trajlm:trajlm-small" in set(table["method"]) and table.attrs["comparisons"] == []
+
+
+# ------------------------------------------------------ ties ranked the same on every call
+# Each case below gave a different answer from call to call on the same table before its
+# ranking took a second key (40 calls: 40, 36 and 2 distinct answers on main).
+
+CALLS = 40
+
+
+def test_ids_differing_only_in_case_keep_one_spelling_every_call():
+    from trajlm.llm.grounding import DataWords
+
+    spelled = [f"bus{i}" for i in range(50)] + [f"BUS{i}" for i in range(50)]
+    trips = pl.DataFrame({"vehicle": spelled * 3, "traj_id": [str(i) for i in range(300)]})
+    seen = {tuple(sorted(DataWords.of(trips).vehicles.items())) for _ in range(CALLS)}
+    assert len(seen) == 1, f"{len(seen)} different vehicle spellings from one table"
+    assert dict(seen.pop())["bus7"] == "bus7"  # the last in sort order
+
+
+def test_a_movers_trips_ending_on_one_second_keep_the_same_trip_every_call():
+    from trajlm.data.coerce_pieces import latest_trips
+
+    trips = pl.DataFrame({"traj_id": [f"tr{i:03d}" for i in range(200) for _ in range(2)],
+                          "vehicle_id": ["V1"] * 400, "t": [0, 10] * 200})  # fmt: skip
+    seen = {tuple(latest_trips(trips)["traj_id"].unique().to_list()) for _ in range(CALLS)}
+    assert seen == {("tr199",)}  # all end at t=10: the last by trip id
+
+
+def test_a_tie_between_two_start_instants_is_the_earlier_every_call():
+    from trajlm.tasks.classify_split import one_start_instant
+
+    starts = [100 if s % 2 else 200 for s in range(20)]  # half start at 100, half at 200
+    points = pl.DataFrame({"traj_id": [f"s{s}" for s in range(20) for _ in range(3)],
+                           "t": [t0 + k for t0 in starts for k in range(3)]})  # fmt: skip
+    assert {one_start_instant(points) for _ in range(CALLS)} == {100}
