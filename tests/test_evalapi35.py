@@ -106,3 +106,14 @@ def test_a_tie_between_two_start_instants_is_the_earlier_every_call():
     points = pl.DataFrame({"traj_id": [f"s{s}" for s in range(20) for _ in range(3)],
                            "t": [t0 + k for t0 in starts for k in range(3)]})  # fmt: skip
     assert {one_start_instant(points) for _ in range(CALLS)} == {100}
+
+
+def test_score_keeps_its_table_on_a_name_not_in_it(store):
+    import trajlm
+
+    inputs, asks = trajlm.queries(store)
+    last = inputs.sort_values("step").groupby("query_id")[["lat", "lon"]].last()
+    answers = asks[["query_id", "k"]].join(last, on="query_id")  # "stay where you were"
+    with pytest.raises(TrajlmInputError, match="compare 'stay,nope'") as e:
+        trajlm.score(store, answers, name="stay", compare=["stay,nope"])
+    assert "stay" in set(e.value.table["method"])
