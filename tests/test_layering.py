@@ -66,6 +66,7 @@ LAYERS[-1].add("api_horizon")  # eval --horizon-s: models at asked times (sessio
 LAYERS[-1].add("cli_eval_models")  # eval --model paths -> predictors (out of cli_eval, s19)
 LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (out of cli_eval)
 LAYERS[-1].add("cli_eval_columns")  # which store columns `trajlm eval` reads (scale35)
+LAYERS[-1].add("cli_eval_seeds")  # eval: seeds of one recipe -> one mean row (evalapi35)
 LAYERS[-1].add("cli_data_append")  # `trajlm data ingest --append` (scale35)
 LAYERS[-1].add("cli_eval_classify")  # eval --task classify --test-data (clseval21)
 LAYERS[-1].add("cli_evaluate")  # `trajlm eval`'s options (out of cli.py, session 22 split22)

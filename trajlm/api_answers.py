@@ -129,9 +129,7 @@ def score(
                                   predictions_name=names, compare=compare,
                                   horizon_s=_horizon_spec(horizon_s),
                                   at_report_times=_flag(at_report_times))  # fmt: skip
-    frame = result_frame(result)
-    frame.attrs["comparisons"] = frame.attrs["meta"].get("comparisons", [])
-    return frame
+    return result_frame(result)  # attrs["comparisons"]: the compare= pairs
 
 
 def _horizon_spec(horizon_s: Any) -> str | None:
@@ -164,7 +162,9 @@ def _in_keywords() -> Iterator[None]:
         yield
     except TrajlmInputError as e:  # _arguments.as_keywords: quoted values left as given
         from trajlm.eval.own_answers import FOREIGN_ID_HINT
+        from trajlm.eval.report_frame import keep_table
 
+        keep_table(e)  # a compare= name not in the table: the table as e.table
         if e.args:  # the CLI's way on (data queries --split, eval --score-on) in keywords
             e.args = (str(e.args[0]).replace(FOREIGN_ID_HINT, PYTHON_FOREIGN_ID_HINT),)
         raise as_keywords(e, _KEYWORDS) from None

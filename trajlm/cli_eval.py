@@ -1,10 +1,10 @@
 """`trajlm eval`: the PROTOCOL.md harness on a store, optionally with trained models.
 
 Several `--model` runs (e.g. the same config trained with 3 seeds) are evaluated side by side
-and summarised in one extra row, "trajlm (mean ± std over N runs)", for runs whose configs
-match apart from the seed (``recipe_key``); different models (a fine-tune and its base) keep
-one row each. What each --model path is scored as: cli_eval_models.py; what is said beside the
-table: cli_eval_notes.py; the verdict under it: eval/verdict.py.
+and summarised in one extra row each recipe: cli_eval_seeds.py. What each --model path is
+scored as: cli_eval_models.py; what is said beside the table: cli_eval_notes.py; the verdict
+under it: eval/verdict.py; the columns read: cli_eval_columns.py; your own answers:
+cli_eval_answers.py; --compare's pairs: eval/row_pairs.py.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from rich.console import Console
 
 from trajlm.cli_eval_classify import check_classes_seen, check_test_data, whole_trajectory_parts
 from trajlm.cli_eval_models import (
-    ROUTE_PREFIX,
-    SELECTOR_PREFIX,
     build_predictors,
     check_save_verdict,
     knn_settings_notes,
@@ -41,6 +39,8 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
+from trajlm.cli_eval_seeds import add_seed_rows
+from trajlm.cli_eval_seeds import recipe_key as recipe_key  # imported from here by older code
 from trajlm.errors import EvalNoteWarning, TrajlmInputError, WorseThanBaselineWarning
 from trajlm.eval.classify_notes import (
     CLASSES,
@@ -53,47 +53,11 @@ from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.predict_windows import windows_definition
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
-from trajlm.eval.report import EvalResult, aggregate_runs
+from trajlm.eval.report import EvalResult
 from trajlm.eval.task_definitions import TASK_DEFINITIONS
 from trajlm.eval.verdict import verdicts
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
-# train_config.json fields that do not change what is learned (beside the seed itself)
-_NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_every",
-               "save_every", "compile")  # fmt: skip
-
-
-def recipe_key(path: Path) -> str | None:
-    """What a run was trained with, less the seed: its config.json (less the store statistics
-    and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
-    (a named checkpoint): such a model is never averaged with another. A fine-tune's OUT is
-    read through OUT/train, so `finetune --seed 0/1/2` runs average like training seeds.
-    RUN/best is read with RUN's train_config.json."""
-    import json
-
-    path = Path(path)
-    if (path / "finetune_summary.json").exists() and (path / "train").is_dir():
-        path = path / "train"  # a `trajlm finetune --seed N` OUT: its training run (session 14)
-    run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
-    try:
-        mc = json.loads((path / "config.json").read_text())
-        tc = json.loads((run / "train_config.json").read_text())
-    except (OSError, ValueError):
-        return None
-    mc = {k: v for k, v in mc.items() if k not in ("stats", "coverage")}
-    tc = {k: v for k, v in tc.items() if k not in _NOT_RECIPE}
-    return json.dumps([mc, tc], sort_keys=True)
-
-
-def _seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
-    """`names` (one per path) grouped by ``recipe_key``; only groups of 2+ (seeds of one
-    recipe) are returned."""
-    groups: dict[str, list[str]] = {}
-    for path, name in zip(paths, names, strict=True):
-        key = recipe_key(path)
-        if key is not None:
-            groups.setdefault(key, []).append(name)
-    return [g for g in groups.values() if len(g) > 1]
 
 
 def _resplit(df, by: str):
@@ -106,35 +70,6 @@ def _resplit(df, by: str):
     except ValueError as e:
         raise UserError(f"--holdout-by {by}: {e}") from None
     return df.drop("split").join(idx, on="traj_id", how="left", maintain_order="left")
-
-
-def add_seed_rows(
-    result: EvalResult, models: list[Path], predictors: list, console: Console
-) -> None:
-    """Seeds of one kind -> one "mean ± std" row each (in place): transformer runs of one
-    recipe (``recipe_key``), candidate selectors, route-recovery models."""
-    for prefix, label in (
-        ("trajlm:", "trajlm"),
-        (SELECTOR_PREFIX, "candidate selector"),
-        (ROUTE_PREFIX, "route recovery"),
-    ):
-        names = [p.name for p in predictors if p.name.startswith(prefix)]
-        if len(names) < 2:
-            continue
-        if prefix != "trajlm:":
-            aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
-            continue
-        paths = [m for m, p in zip(models, predictors, strict=True) if p.name.startswith(prefix)]
-        groups = _seed_groups(paths, names)
-        for group in groups:  # seeds of one recipe; other models keep their own row
-            tag = f"{label} {group[0].removeprefix(prefix)}…" if len(groups) > 1 else label
-            aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")
-        if sum(map(len, groups)) < len(names):
-            console.print(
-                "note: --model runs whose configs differ apart from the seed (or that have no "
-                "train_config.json) are reported one row each, not averaged",
-                markup=False, highlight=False,
-            )  # fmt: skip
 
 
 WHOLE_DEFINITION = (
@@ -419,5 +354,6 @@ def run_eval_command(
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
     if refused is not None:  # minutes of scoring printed and written, then the one line
+        refused.result = result  # the table, for Python's callers (report_frame.keep_table)
         raise refused
     return result

@@ -36,6 +36,9 @@ def check_pair_specs(specs: Any, option: str = OPTION) -> list[str | tuple[str, 
         return []
     if isinstance(specs, str | tuple):
         specs = [specs]
+    if not isinstance(specs, list):  # Python's compare=5 / {"A": "B"} (evalapi35)
+        raise TrajlmInputError(f"{option}: a list of pairs of row names, e.g. "
+                               f"[('kNN continuation', 'trajlm-small')], got {specs!r}")  # fmt: skip
     out: list[str | tuple[str, str]] = []
     for spec in specs:
         if isinstance(spec, list):

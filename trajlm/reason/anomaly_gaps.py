@@ -159,7 +159,7 @@ def dark_gaps(
         },
         schema=GAP_COLUMNS,
     )  # fmt: skip
-    return out.sort("gap_s", descending=True)
+    return out.sort("gap_s", "traj_id", descending=[True, False])  # ties: by id, every call
 
 
 def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: str | None
