@@ -291,8 +291,8 @@ def recommend(graph: Any, origin: tuple[float, float], destination: tuple[float,
     if model is not None:
         score = _model_score(model, traj)
         table = table.with_columns(model_logp=pl.col("traj_id").replace_strict(score))
-    table = table.sort(["feasible", "arrive"], descending=[True, False], maintain_order=True).with_row_index(
-        "rank", offset=1)  # fmt: skip
+    table = table.sort(["feasible", "arrive"], descending=[True, False], maintain_order=True)
+    table = table.with_row_index("rank", offset=1)
     expl = [explain(r, arrive_before, poly is not None, table["duration_s"].min())
             for r in table.iter_rows(named=True)]  # fmt: skip
     return Routes(table.with_columns(explanation=pl.Series(expl)), traj, expl, origin,
