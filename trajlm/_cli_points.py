@@ -34,6 +34,7 @@ def read_points(
     time_origin: int | None = None,
     time_format: str | None = None,
     time_format_option: bool = False,
+    zone: dict | None = None,
 ):
     """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
     MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
@@ -43,7 +44,9 @@ def read_points(
     line); None when the command has no such option (hints then name `trajlm data ingest`).
     `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names.
     `time_format`: --time-format, the table read as ingest reads it (by_time_format);
-    `time_format_option`: the command has --time-format (its errors name it)."""
+    `time_format_option`: the command has --time-format (its errors name it). `zone`:
+    {"tz": --tz, "utc_offset_s": --utc-offset}, the file read by ingest's readers in that zone
+    (fix35; heldout35: a report whose title names CST was told --tz, which predict lacked)."""
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.schema import LINE
 
@@ -58,12 +61,13 @@ def read_points(
         # --traj-col NAME still reads each NAME as one trajectory (the CLI's way to say so)
         columns["split_gaps"] = True
     raw = not (path.suffix.lower() in (".parquet", ".csv") or (path.is_dir() and _store_like(path)))
-    by_readers = time_format is not None or (time_origin is not None and raw)
+    zone = {k: v for k, v in (zone or {}).items() if v is not None}
+    by_readers = time_format is not None or bool(zone) or (time_origin is not None and raw)
     if by_readers:
         # before the store's own read: refused there, in one line; a raw format's elapsed
         # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the
         # reader refused them "before 1990 ... --time-origin" with --time-origin given)
-        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin)  # fmt: skip
+        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin, zone)  # fmt: skip
         on_error, time_origin = "raise", None  # the readers dropped and counted (skip) already
     elif path.is_dir() and _store_like(path):
         must_exist(path, option)
@@ -170,27 +174,35 @@ def by_time_format(
     on_error: str | None,
     fmt: str | None,
     origin: int | None = None,
+    zone: dict | None = None,
 ) -> tuple[pl.DataFrame, dict]:
     """--time-format on `trajlm predict` (leftover34; heldout33b: a skipper's dd/mm logbook
     needed `trajlm data ingest --time-format dmy` and a store first): the table read by ingest's
     readers with that format, so the option means what ingest's does (dmy / mdy, unix_ms,
     excel, a strptime pattern; naive times said as ingest says them), exact to the millisecond.
-    `origin`: --time-origin (Unix seconds) for a raw format whose times are elapsed seconds.
+    `origin`: --time-origin (Unix seconds) for a raw format whose times are elapsed seconds;
+    `zone`: --tz / --utc-offset ({"tz": ..., "utc_offset_s": ...}), for times without a zone.
     Returns the canonical frame and the column options left for coerce (the names are trajlm's
     now)."""
     from trajlm.data.coerce_path import read_kept
     from trajlm.data.readers._column_map import ColumnMap
 
     must_exist(path, option)
+    zone = zone or {}
+    parts = [p for p, v in ((f"--time-format {fmt}", fmt), ("--time-origin", origin),
+                            (f"--tz {zone.get('tz')}", zone.get("tz")),
+                            ("--utc-offset", zone.get("utc_offset_s"))) if v is not None]  # fmt: skip
+    said = " ".join(parts)  # the options given, each error prefixed by them
     if path.is_dir() and _store_like(path):
-        raise UserError(f"--time-format {fmt}: {option} {path} is a trajlm store, whose times "
-                        "are Unix seconds already: leave out --time-format")  # fmt: skip
+        raise UserError(f"{said}: {option} {path} is a trajlm store, whose times are Unix "
+                        f"seconds already: leave out {' / '.join(p.split()[0] for p in parts)}")  # fmt: skip
     _split_unused(path, option, split)
     names = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
              "crs": "crs"}  # fmt: skip
-    said = f"--time-format {fmt}" if fmt is not None else "--time-origin"
     at = None if origin is None else datetime.fromtimestamp(origin, UTC).isoformat()
-    mapping = ColumnMap(time_format=fmt, time_origin=at,
+    if "tz" in zone and (why := ColumnMap(tz=zone["tz"]).option_error()):  # the option at fault
+        raise UserError(f"--tz {zone['tz']}: {why}")
+    mapping = ColumnMap(time_format=fmt, time_origin=at, **zone,
                         **{names[k]: v for k, v in columns.items() if k in names})  # fmt: skip
     if why := mapping.option_error():
         raise UserError(f"{said}: {why}")

@@ -17,7 +17,14 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.coerce_path import UnknownFormat, is_store_path, path_problem, read_kept, read_path
+from trajlm.data.coerce_path import (
+    UnknownFormat,
+    is_store_path,
+    option_map,
+    path_problem,
+    read_kept,
+    read_path,
+)
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -64,18 +71,9 @@ def read_file(
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
-    columns = None
     given = {k: v for k, v in (("time_origin", time_origin), ("time_format", time_format),
                                ("tz", tz)) if v is not None}  # fmt: skip
-    if given:
-        from trajlm.data.readers._column_map import ColumnMap
-
-        for k, v in given.items():  # the keyword at fault named (field=)
-            if why := ColumnMap(**{k: str(v)}).option_error():
-                raise TrajlmInputError(why, field=k)
-        columns = ColumnMap(**{k: str(v) for k, v in given.items()})
-        if why := columns.option_error():  # two that do not go together
-            raise TrajlmInputError(why, field=", ".join(given))
+    columns = option_map({k: str(v) for k, v in given.items()})
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
