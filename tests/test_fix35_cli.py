@@ -47,3 +47,30 @@ def test_without_a_zone_the_title_asks_for_an_option_predict_has(tmp_path: Path)
     r, _ = _predict(tmp_path)
     assert r.exit_code == 2 and "--tz" in r.output
     assert "--tz is an option of" not in r.output  # predict has it now
+
+
+def _gpx(tmp_path: Path) -> Path:
+    pts = [
+        ("41.150", "00"),
+        ("41.151", "10"),
+        ("41.1515", "10"),
+        ("41.152", "20"),
+        ("41.153", "30"),
+    ]
+    p = tmp_path / "dup.gpx"
+    p.write_text('<?xml version="1.0"?><gpx version="1.1"><trk><trkseg>' + "".join(
+        f'<trkpt lat="{a}" lon="-8.61"><time>2020-01-01T00:00:{s}Z</time></trkpt>'
+        for a, s in pts) + "</trkseg></trk></gpx>\n")  # fmt: skip
+    return p
+
+
+def test_a_repeated_time_in_a_gpx_names_on_error_skip_which_drops_it(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    args = ["predict", "--model", "trajlm-small", "--input", _gpx(tmp_path), "--out", out,
+            "--threads", "1"]  # fmt: skip
+    r = invoke_cli(args)
+    assert r.exit_code == 2 and "--on-error skip keeps the first" in r.output
+    assert "trajlm.clean(df" not in r.output  # was: the Python way, on the command line
+    r = invoke_cli([*args, "--on-error", "skip"])  # was: refused the same, skip given
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "dropped {'duplicate_timestamp': 1} of 5 records" in r.output

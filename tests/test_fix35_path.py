@@ -45,7 +45,9 @@ def small():
 
 
 def test_a_repeated_time_on_a_path_names_on_error(tmp_path: Path) -> None:
-    with pytest.raises(TrajlmInputError, match=r'dup\.csv: 1 repeated time.*on_error="skip"') as e:
+    with pytest.raises(
+        TrajlmInputError, match=r'dup\.csv field t: 1 repeated time.*on_error="skip"'
+    ) as e:
         trajlm.to_canonical(str(_repeated(tmp_path)), split_gaps=True)
     assert "trajlm.clean(df)" not in str(e.value)  # was: the frame's way, for a path
     assert "2026-11-02T13:00:10Z" in str(e.value)

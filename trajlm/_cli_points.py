@@ -69,6 +69,7 @@ def read_points(
         # --traj-col NAME still reads each NAME as one trajectory (the CLI's way to say so)
         columns["split_gaps"] = True
     raw = not (path.suffix.lower() in (".parquet", ".csv") or (path.is_dir() and _store_like(path)))
+    asked = on_error  # (the readers' route below passes "raise" on: they skipped already)
     zone = {k: v for k, v in (zone or {}).items() if v is not None}
     by_readers = time_format is not None or bool(zone) or (time_origin is not None and raw)
     if by_readers:
@@ -81,13 +82,15 @@ def read_points(
         must_exist(path, option)
         df = read_store_checked(path, option, split).drop("split", strict=False)
         return (df, Layout("polars")) if with_layout else df
-    table = path.suffix.lower() in (".parquet", ".csv") and time_format is None
+    table = path.suffix.lower() in (".parquet", ".csv") and not by_readers
     if not by_readers:
         df = read_frame(path, option, split, columns, "raise" if table and on_error else on_error)
     if time_origin is not None:
         df = with_time_origin(df, time_origin, columns.get("time_col"), path)
     if table and on_error == "skip":
         df = skip_bad_rows(df, path, option, columns)
+    elif not table:  # read by the readers, in trajlm's names: a repeated time as ingest has it
+        df = _repeated_times(df, path, option, asked)
     with input_errors(path, option, on_error, table_skip=table, dates=time_format_option):
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
@@ -221,6 +224,30 @@ def by_time_format(
         say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} records"
             f"{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df, {k: v for k, v in columns.items() if k not in names}
+
+
+def _repeated_times(df, path: Path, option: str, on_error: str | None):
+    """A file the readers read (GPX, FIT, a converted log, a table read with --time-format /
+    --tz) whose trajectory repeats a time at another position: refused naming --on-error skip
+    (a command without it: ingest), or with skip its later fixes dropped and counted, as ingest
+    and ``TrajLM.predict(path, on_error="skip")`` drop them (fix35: told the Python
+    ``trajlm.clean(df)`` and refused with --on-error skip given)."""
+    from trajlm.data.repeated_times import drop_repeated_times, refuse_repeated_times
+
+    if not {"traj_id", "t", "lat", "lon"} <= set(df.columns):  # a mover's id: coerce's checks
+        return df
+    if on_error == "skip":
+        df, dropped = drop_repeated_times(df)
+        if dropped:
+            say(f"{option} {path}: dropped {dropped} of {len(df) + sum(dropped.values()):,} "
+                "records (--on-error skip: the first of each repeated time kept, as `trajlm "
+                "data ingest` keeps it)")  # fmt: skip
+        return df
+    skip = ("--on-error skip" if on_error is not None
+            else f"`trajlm data ingest {path} --out STORE` (then {option} STORE)")  # fmt: skip
+    with input_errors(path, option, on_error):
+        refuse_repeated_times(df, str(path), skip)
+    return df
 
 
 def _split_unused(path: Path, option: str, split: str | None) -> None:

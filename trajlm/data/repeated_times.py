@@ -33,8 +33,9 @@ def refuse_repeated_times(df: pl.DataFrame, where: str, skip: str) -> None:
     n = len(twice) - twice.select(pl.struct("traj_id", "t").n_unique()).item()
     at = datetime.fromtimestamp(float(first["t"]), UTC).isoformat().replace("+00:00", "Z")
     raise TrajlmInputError(
-        f"{where}: {n} repeated time(s) at a different position (first: trajectory "
+        f"{n} repeated time(s) at a different position (first: trajectory "
         f"{first['traj_id']!r} at {at}); which fix is right cannot be told",
+        path=where,
         field="t",
         hint=f"{skip} keeps the first of each repeated time and drops and counts the rest, "
         "as `trajlm data ingest` does",
