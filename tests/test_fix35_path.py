@@ -92,3 +92,12 @@ def test_path_keywords_with_a_frame_or_store_are_refused(tmp_path: Path) -> None
         trajlm.to_canonical(frame, time_origin="2026-11-30T00:00:00Z")
     with pytest.raises(TrajlmInputError, match=r"field on_error: on_error must be"):
         trajlm.to_canonical(str(_repeated(tmp_path)), on_error="drop")
+
+
+def test_a_path_takes_format(tmp_path: Path) -> None:
+    p = tmp_path / "track.txt"  # a name that tells no format
+    p.write_text("traj_id,t,lat,lon\n" + "".join(f"a,{1_700_000_000 + 10 * k},41.15,{-8.61 + k * 1e-4}\n"
+                                                   for k in range(4)))  # fmt: skip
+    assert trajlm.to_canonical(str(p), format="csv", split_gaps=True).height == 4
+    with pytest.raises(TrajlmInputError, match="unknown format 'cvs'"):
+        trajlm.to_canonical(str(p), format="cvs")

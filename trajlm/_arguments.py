@@ -19,6 +19,7 @@ COLUMN_KEYWORDS = (
     "time_origin",
     "time_format",
     "on_error",
+    "format",
     "crs",
     "tz",
     "split_gaps",

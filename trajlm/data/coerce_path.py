@@ -71,7 +71,8 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         given["tz"] = cols["tz"]
     # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
     # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
-    table, report = read_kept(path, option_map(given), on_error=on_error, exact_times=True)
+    table, report = read_kept(path, option_map(given), on_error=on_error, exact_times=True,
+                              fmt=cols.get("format"))  # fmt: skip
     dropped = {r: n for r, n in report.dropped.items() if n}
     table, cleaned = ingest_rows(table, path, on_error)
     dropped |= cleaned
@@ -87,24 +88,25 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
 
 def read_options(path: Path, cols: dict[str, Any]) -> str:
     """The path-only keywords of a model call (fix35: ``trajlm.read``'s and ingest's options,
-    which ``TrajLM.predict(path)`` lacked): ``time_origin=`` / ``time_format=`` refused for a
-    store (its times are Unix seconds already) and ``on_error=`` ("raise" / "skip") returned."""
+    which ``TrajLM.predict(path)`` lacked): ``time_origin=`` / ``time_format=`` / ``format=``
+    refused for a store (already trajlm's) and ``on_error=`` ("raise" / "skip") returned."""
     on_error = cols.get("on_error") or "raise"
     if on_error not in ("raise", "skip"):
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
-    timed = [k for k in ("time_origin", "time_format") if cols.get(k) is not None]
+    timed = [k for k in ("time_origin", "time_format", "format") if cols.get(k) is not None]
     if timed and is_store_path(path):
         raise TrajlmInputError(
             f"{', '.join(f'{k}=' for k in timed)}: {str(path)[:200]!r} is a trajlm store, whose "
-            "times are Unix seconds already: leave it out", field=", ".join(timed))  # fmt: skip
+            "times are Unix seconds already and its format trajlm's: leave it out",
+            field=", ".join(timed))  # fmt: skip
     return on_error
 
 
 def path_only(**given: Any) -> None:
     """One line when a keyword that reads a file (``time_origin=``, ``time_format=``,
-    ``on_error=``: ingest's options, fix35) is given with a frame, whose values are read
-    already: it would be ignored silently."""
+    ``on_error=``, ``format=``: ingest's options, fix35) is given with a frame, whose values are
+    read already: it would be ignored silently."""
     named = [k for k, v in given.items() if v is not None]
     if named:
         raise TrajlmInputError(
