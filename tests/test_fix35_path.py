@@ -101,3 +101,13 @@ def test_a_path_takes_format(tmp_path: Path) -> None:
     assert trajlm.to_canonical(str(p), format="csv", split_gaps=True).height == 4
     with pytest.raises(TrajlmInputError, match="unknown format 'cvs'"):
         trajlm.to_canonical(str(p), format="cvs")
+
+
+def test_a_receivers_repeat_within_its_rounding_still_passes(tmp_path: Path) -> None:
+    p = tmp_path / "rep.csv"  # the same report twice, 5e-5 deg apart (two receivers' rounding)
+    p.write_text("vehicle_id,time,lat,lon\n" + "".join(f"{v},{t},{la},-95.37\n" for v, t, la in ROWS[:2])
+                 + "A,2026-11-02T13:00:10Z,29.76105,-95.37\n"
+                 + "".join(f"{v},{t},{la},-95.37\n" for v, t, la in ROWS[3:]))  # fmt: skip
+    small = trajlm.TrajLM.from_pretrained("trajlm-small")
+    with pytest.warns(UserWarning, match=r"1 row\(s\) repeat an earlier row"):
+        assert small.predict(str(p)).height == 5  # dropped as the model calls drop them

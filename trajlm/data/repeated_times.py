@@ -23,10 +23,12 @@ def refuse_repeated_times(df: pl.DataFrame, where: str, skip: str) -> None:
     """One line when a trajectory of the canonical table ``df`` repeats a time at a different
     position (a receiver's two fixes of one second: which is right cannot be told), naming the
     first (id and time) and ``skip``, the caller's option that drops the later ones as ingest
-    does. Exact repeats (same time and place) pass: the model calls drop those themselves."""
-    pos = df.select("traj_id", "t", pl.col("lat").round(6), pl.col("lon").round(6))
-    firsts = pos.unique(["traj_id", "t", "lat", "lon"], keep="first", maintain_order=True)
-    twice = firsts.filter(pl.len().over("traj_id", "t") > 1)
+    does. Receivers' repeats (same time, within coerce_rows.REPEAT_DEG of the first copy) pass:
+    the model calls drop those themselves (``drop_repeats``, the same rule)."""
+    from trajlm.data.coerce_rows import drop_repeats
+
+    kept, _, _ = drop_repeats(df.select("traj_id", "t", "lat", "lon"))
+    twice = kept.filter(pl.len().over("traj_id", "t") > 1)
     if not len(twice):
         return
     first = twice.row(0, named=True)
