@@ -118,7 +118,8 @@ def input_errors(
                 else f"; on the command line: `trajlm data ingest {path} --time-format dmy "
                 f"--out STORE` (mdy: month first), then {option} STORE"
             )
-        raise UserError(text if named else f"{option} {path}: {text}") from None
+        # from e: the caller can still tell the kind of fault (cli_dispatch: --at's, review35)
+        raise UserError(text if named else f"{option} {path}: {text}") from e
 
 
 def count_lines(path: Path, block: int = 8 << 20) -> int:
