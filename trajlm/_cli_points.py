@@ -232,7 +232,7 @@ def _repeated_times(df, path: Path, option: str, on_error: str | None):
     (a command without it: ingest), or with skip its later fixes dropped and counted, as ingest
     and ``TrajLM.predict(path, on_error="skip")`` drop them (fix35: told the Python
     ``trajlm.clean(df)`` and refused with --on-error skip given)."""
-    from trajlm.data.repeated_times import drop_repeated_times, refuse_repeated_times
+    from trajlm.data.repeated_times import KEEP_FIRST, drop_repeated_times, refuse_repeated_times
 
     if not {"traj_id", "t", "lat", "lon"} <= set(df.columns):  # a mover's id: coerce's checks
         return df
@@ -244,7 +244,7 @@ def _repeated_times(df, path: Path, option: str, on_error: str | None):
                 "data ingest` keeps it)")  # fmt: skip
         return df
     skip = ("--on-error skip" if on_error is not None
-            else f"`trajlm data ingest {path} --out STORE` (then {option} STORE)")  # fmt: skip
+            else f"`trajlm data ingest {path} --out STORE` {KEEP_FIRST}; then {option} STORE")  # fmt: skip
     with input_errors(path, option, on_error):
         refuse_repeated_times(df, str(path), skip)
     return df

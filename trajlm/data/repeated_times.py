@@ -17,13 +17,14 @@ import polars as pl
 from trajlm.data.schema import TrajlmInputError
 
 _ROW = "__repeat_row"
+KEEP_FIRST = "keeps the first of each repeated time and drops and counts the rest"
 
 
 def refuse_repeated_times(df: pl.DataFrame, where: str, skip: str) -> None:
     """One line when a trajectory of the canonical table ``df`` repeats a time at a different
     position (a receiver's two fixes of one second: which is right cannot be told), naming the
     first (id and time) and ``skip``, the caller's option that drops the later ones as ingest
-    does. Receivers' repeats (same time, within coerce_rows.REPEAT_DEG of the first copy) pass:
+    does (or, holding KEEP_FIRST's words, the whole way on). Receivers' repeats (same time, within coerce_rows.REPEAT_DEG of the first copy) pass:
     the model calls drop those themselves (``drop_repeats``, the same rule)."""
     from trajlm.data.coerce_rows import drop_repeats
 
@@ -39,8 +40,9 @@ def refuse_repeated_times(df: pl.DataFrame, where: str, skip: str) -> None:
         f"{first['traj_id']!r} at {at}); which fix is right cannot be told",
         path=where,
         field="t",
-        hint=f"{skip} keeps the first of each repeated time and drops and counts the rest, "
-        "as `trajlm data ingest` does",
+        hint=skip
+        if " keeps the first " in skip
+        else f"{skip} {KEEP_FIRST}, as `trajlm data ingest` does",
     )
 
 
