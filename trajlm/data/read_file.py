@@ -18,7 +18,14 @@ from pathlib import Path
 import polars as pl
 
 from trajlm._safety import read_marker
-from trajlm.data.coerce_path import UnknownFormat, is_store_path, path_problem, read_kept, read_path
+from trajlm.data.coerce_path import (
+    UnknownFormat,
+    is_store_path,
+    option_map,
+    path_problem,
+    read_kept,
+    read_path,
+)
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -74,18 +81,9 @@ def read_file(
         raise TrajlmInputError(f"{path}: a trajlm {kind['kind']} folder, not trajectory data",
                                field="path", hint="give a store, a data file or a folder of "
                                "track files")  # fmt: skip
-    columns = None
     given = {k: v for k, v in (("time_origin", time_origin), ("time_format", time_format),
                                ("tz", tz)) if v is not None}  # fmt: skip
-    if given:
-        from trajlm.data.readers._column_map import ColumnMap
-
-        for k, v in given.items():  # the keyword at fault named (field=)
-            if why := ColumnMap(**{k: str(v)}).option_error():
-                raise TrajlmInputError(why, field=k)
-        columns = ColumnMap(**{k: str(v) for k, v in given.items()})
-        if why := columns.option_error():  # two that do not go together
-            raise TrajlmInputError(why, field=", ".join(given))
+    columns = option_map({k: str(v) for k, v in given.items()})
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
