@@ -127,11 +127,16 @@ def test_travel_time_notes_a_zoneless_departure(infill_model, depart, noted) -> 
 def test_at_times_without_a_zone_are_noted_once(infill_model) -> None:
     import datetime as dt
 
-    m, berlin = infill_model, _frame("Europe/Berlin")
-    said = _zone_notes(lambda: m.predict(berlin, at_times=["2025-03-18T08:03:30"]))
+    from trajlm.errors import TrajlmInputError
+
+    m, berlin, utc = infill_model, _frame("Europe/Berlin"), _frame("UTC")
+    said = _zone_notes(lambda: m.predict(utc, at_times=["2025-03-18T08:03:30"]))
     assert len(said) == 1 and "'at_times'" in said[0], said
-    said = _zone_notes(lambda: m.predict(berlin, at_times={"a": ["2025-03-18T08:03:30"]}))
+    said = _zone_notes(lambda: m.predict(utc, at_times={"a": ["2025-03-18T08:03:30"]}))
     assert len(said) == 1 and "'at_times'" in said[0], said  # per trajectory too
+    # leftover35: on a frame in another zone, zone-less text is refused as naive datetimes are
+    with pytest.raises(TrajlmInputError, match="zone-less ISO text"):
+        m.predict(berlin, at_times=["2025-03-18T08:03:30"])
     assert _zone_notes(lambda: m.predict(berlin, at_times=["2025-03-18T09:03:30+01:00"])) == []
     naive = _frame(None)  # the frame's own note says it; the asked times are on its clock
     said = _zone_notes(lambda: m.predict(naive, at_times=[dt.datetime(2025, 3, 18, 8, 3, 30)]))

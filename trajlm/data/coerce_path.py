@@ -69,6 +69,8 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         given["crs"] = str(cols["crs"])
     if cols.get("tz"):
         given["tz"] = cols["tz"]
+    if cols.get("utc_offset") is not None:  # hours, as `--utc-offset` (fractions too)
+        given["utc_offset_s"] = path_offset_s(cols["utc_offset"], cols.get("tz"))
     # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
     # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
     table, report = read_kept(path, ColumnMap(**given) if given else None, exact_times=True)
@@ -81,6 +83,18 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
         )
     return table
+
+
+def path_offset_s(utc_offset: Any, tz: str | None) -> int:
+    """``utc_offset=`` hours as the file readers' ``utc_offset_s`` (checked as for frames)."""
+    from trajlm.data.coerce_tz import offset_zone
+
+    try:
+        offset_zone(utc_offset, tz)
+    except TrajlmInputError as e:
+        if "whole number" not in e.args[0]:  # a file takes a fraction of an hour
+            raise
+    return int(round(float(utc_offset) * 3600))
 
 
 class UnknownFormat(TrajlmInputError):
@@ -156,8 +170,8 @@ def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:
     """Every split of the store at `path`, canonical, without the `split` column."""
     from trajlm.data.store import read_store
 
-    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz")
-             if cols.get(k)]  # fmt: skip
+    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz",
+                               "utc_offset") if cols.get(k)]  # fmt: skip
     if named:
         raise TrajlmInputError(
             f"column keywords ({', '.join(named)}) name a file's columns; "

@@ -1,0 +1,138 @@
+"""Session 35 (leftover35): sessions 33-34's input-path leftovers (docs/data.md "Session 35
+(leftover35)"): asked times on a zoned frame, ``utc_offset=`` beside ``tz=``, converted files'
+id names, by-hour hold-outs said in UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import pytest
+
+from trajlm.data.schema import TrajlmInputError
+
+
+@pytest.fixture(scope="module")
+def model():
+    import torch
+    from helpers import STATS
+
+    import trajlm
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
+                      infill_heads=True)  # fmt: skip
+    return trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+
+
+def _frame(zone: str | None):
+    """12 fixes from 08:00 UTC (09:00 in Berlin): aware in ``zone``, or naive Berlin wall time."""
+    import pandas as pd
+
+    t0 = pd.Timestamp("2025-03-18 08:00", tz="UTC")
+    t = [t0 + pd.Timedelta(seconds=15 * i) for i in range(12)]
+    df = pd.DataFrame({"traj_id": "a", "t": t, "lat": [41.15 + 1e-4 * i for i in range(12)],
+                       "lon": [-8.61 + 1e-4 * i for i in range(12)]})  # fmt: skip
+    berlin = df["t"].dt.tz_convert("Europe/Berlin")
+    df["t"] = berlin.dt.tz_localize(None) if zone is None else df["t"].dt.tz_convert(zone)
+    return df
+
+
+def _first_t(result) -> int:
+    return int(result["t"].iloc[0].timestamp())
+
+
+UTC_0903 = int(dt.datetime(2025, 3, 18, 8, 3, 30, tzinfo=dt.UTC).timestamp())
+
+
+# --- 1. zone-less asked times: refused on an aware frame, read on the clock tz= names ---------
+
+
+@pytest.mark.parametrize("asked", ["2025-03-18T09:03:30", dt.datetime(2025, 3, 18, 9, 3, 30)])
+def test_zoneless_at_times_on_an_aware_frame_are_refused_alike(model, asked) -> None:
+    """Naive datetimes were refused there; the same time as ISO text was read as UTC (an hour
+    off in Berlin, only noted). Both are now refused in one line naming the frame's zone."""
+    with pytest.raises(TrajlmInputError, match=r"are in Europe/Berlin: which clock"):
+        model.predict(_frame("Europe/Berlin"), at_times=[asked])
+
+
+@pytest.mark.parametrize("asked", ["2025-03-18T09:03:30", dt.datetime(2025, 3, 18, 9, 3, 30)])
+def test_zoneless_at_times_read_on_the_clock_tz_names(model, asked) -> None:
+    """A naive frame read with tz='Europe/Berlin': 09:03:30 asked is 09:03:30 in Berlin (naive
+    datetimes were refused, text read as UTC: 10:03:30 Berlin)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing to note: the caller named the clock
+        out = model.predict(_frame(None), at_times=[asked], tz="Europe/Berlin")
+    assert _first_t(out) == UTC_0903
+
+
+def test_aware_at_times_unchanged(model) -> None:
+    out = model.predict(_frame("Europe/Berlin"), at_times=["2025-03-18T09:03:30+01:00"])
+    assert _first_t(out) == UTC_0903
+
+
+# --- 2. utc_offset=: the twin of ingest's --utc-offset wherever tz= is taken ----------------
+
+
+def test_utc_offset_reads_naive_times_like_tz(model) -> None:
+    naive = _frame(None)
+    by_zone = model.predict(naive, tz="Etc/GMT-1")
+    by_offset = model.predict(naive, utc_offset=1, at_times=None)
+    assert list(by_offset["t"]) == list(by_zone["t"])
+    asked = model.predict(naive, utc_offset=1, at_times=["2025-03-18T09:03:30"])
+    assert _first_t(asked) == UTC_0903
+
+
+def test_utc_offset_in_to_canonical_and_clean() -> None:
+    import trajlm
+    from trajlm.data.coerce import to_canonical
+
+    t = to_canonical(_frame(None), utc_offset=1)
+    assert int(t["t"][0]) == UTC_0903 - 210  # 09:00 at +1 is 08:00 UTC
+    cleaned = trajlm.clean(_frame(None), utc_offset=1)
+    assert cleaned is not None
+
+
+@pytest.mark.parametrize(
+    "value, said",
+    [(5.5, r"not a whole number of hours.*Asia/(Calcutta|Colombo|Kolkata)"),
+     ("2", r"not a number of hours"), (float("nan"), "not a number of hours"),
+     (15, "not a number of hours")],
+)  # fmt: skip
+def test_utc_offset_refusals(value, said) -> None:
+    from trajlm.data.coerce import to_canonical
+
+    with pytest.raises(TrajlmInputError, match=said):
+        to_canonical(_frame(None), utc_offset=value)
+
+
+def test_utc_offset_with_tz_refused() -> None:
+    from trajlm.data.coerce import to_canonical
+
+    with pytest.raises(TrajlmInputError, match="not both"):
+        to_canonical(_frame(None), utc_offset=1, tz="Europe/Berlin")
+
+
+def test_utc_offset_on_a_file_takes_fractions(tmp_path) -> None:
+    """A path is read as `trajlm data ingest --utc-offset 5.5` reads it."""
+    from trajlm.data.coerce import to_canonical
+
+    p = tmp_path / "trip.csv"
+    rows = [f"a,2025-03-18 09:{m:02d}:00,41.1{m:02d},-8.61" for m in range(10)]
+    p.write_text("traj_id,time,lat,lon\n" + "\n".join(rows) + "\n")
+    t = to_canonical(str(p), utc_offset=5.5)
+    utc = dt.datetime(2025, 3, 18, 9, 0, tzinfo=dt.UTC).timestamp() - 5.5 * 3600
+    assert int(t["t"].min()) == int(utc)
+
+
+def test_unknown_keyword_names_utc_offset() -> None:
+    from trajlm._arguments import COLUMN_KEYWORDS
+
+    assert "utc_offset" in COLUMN_KEYWORDS
+
+
+def test_zoneless_at_times_on_a_utc_frame_read_as_utc(model) -> None:
+    """A frame in UTC: naive asked times are on its clock (no guess), naive datetimes too."""
+    out = model.predict(_frame("UTC"), at_times=[dt.datetime(2025, 3, 18, 8, 3, 30)])
+    assert _first_t(out) == UTC_0903
