@@ -136,3 +136,96 @@ def test_zoneless_at_times_on_a_utc_frame_read_as_utc(model) -> None:
     """A frame in UTC: naive asked times are on its clock (no guess), naive datetimes too."""
     out = model.predict(_frame("UTC"), at_times=[dt.datetime(2025, 3, 18, 8, 3, 30)])
     assert _first_t(out) == UTC_0903
+
+
+# --- 3. converted tables answer under the file's own id name; --traj-col reaches them --------
+
+
+def _gpkg(tmp_path, id_name: str):
+    """A GeoPackage point layer: 2 boats x 30 min of 60 s fixes, id column ``id_name``, one
+    boat's rows after the other's, so file order goes back in time (an id is needed)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    rows = []
+    for k, boat in enumerate(("HADAG 62", "HADAG 64")):
+        for i in range(30):
+            rows.append({id_name: boat, "time": pd.Timestamp("2026-08-17 04:00", tz="UTC")
+                         + pd.Timedelta(seconds=60 * i), "lat": 53.54 + 0.01 * k + 2e-4 * i,
+                         "lon": 9.90 + 3e-4 * i})  # fmt: skip
+    df = pd.DataFrame(rows)
+    g = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]),
+                         geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")  # fmt: skip
+    path = tmp_path / f"{id_name}.gpkg"
+    g.to_file(path, layer="fixes", driver="GPKG")
+    return path
+
+
+def test_converted_table_answers_under_its_own_id_name(tmp_path) -> None:
+    """`trajlm predict --input fleet.gpkg` answered `traj_id` where the layer says `vehicle`
+    (a CSV's own names were kept: 'named as the input's')."""
+    from helpers import predict_small_csv
+
+    got = predict_small_csv(tmp_path, _gpkg(tmp_path, "vehicle"))
+    assert got.columns[0] == "vehicle" and "traj_id" not in got.columns, got.columns
+    assert set(got["vehicle"]) == {"HADAG 62", "HADAG 64"}
+
+
+def test_traj_col_reaches_a_converted_table(tmp_path) -> None:
+    """MovingPandas' `ferry` is no id name trajlm knows: the refusal names --traj-col 'ferry',
+    which `trajlm predict` then ignored for a GeoPackage (read before the options; the Python
+    call `TrajLM.predict(path, traj_col='ferry')` took it)."""
+    from helpers import invoke_cli
+
+    src, out = _gpkg(tmp_path, "ferry"), tmp_path / "o.csv"
+    args = ["predict", "--model", "trajlm-small", "--input", src, "--out", out, "--threads", "1"]
+    r = invoke_cli(args)
+    assert r.exit_code == 2 and "--traj-col 'ferry'" in r.output, r.output[-800:]
+    r = invoke_cli([*args, "--traj-col", "ferry"])
+    assert r.exit_code == 0, r.output[-1500:]
+    import polars as pl
+
+    got = pl.read_csv(out, infer_schema=False)
+    assert got.columns[0] == "ferry" and got["ferry"].n_unique() == 2, got.head()
+
+
+# --- 4. by-hour hold-outs: UTC hours kept and said; the store's zone kept through resplit ----
+
+
+def _naive_csv(tmp_path):
+    import polars as pl
+
+    rows = []
+    for k in range(40):
+        t0 = 1_760_000_000 + k * 3 * 3600 + 137 * k
+        rows += [(f"v{k}", t0 + 15 * i, 41.15 + 1e-4 * i + 0.01 * (k % 5), -8.61 + 1e-4 * i)
+                 for i in range(30)]  # fmt: skip
+    df = pl.DataFrame(rows, schema=["trip_id", "t", "lat", "lon"], orient="row")
+    df = df.with_columns(time=pl.from_epoch("t", time_unit="s").dt.strftime("%Y-%m-%d %H:%M:%S"))
+    path = tmp_path / "naive.csv"
+    df.drop("t").write_csv(path)
+    return path
+
+
+@pytest.mark.parametrize("offset, zone", [("2", "+02:00"), ("5.5", "Asia/")])
+def test_resplit_keeps_the_store_zone_and_says_local_hours(tmp_path, offset, zone) -> None:
+    """`data resplit` wrote a manifest without ingest's `reading`, so the new store's hours
+    (`ask`, the travel-time clock, eval's local hours) were UTC unsaid; a --utc-offset 5.5
+    store's zone '+05:30' was a Polars traceback in `eval --holdout-by hour` and "unknown time
+    zone" in `ask`. hour=H stays UTC hours (existing splits unchanged); the local hours are said."""
+    from helpers import invoke_cli
+
+    from trajlm.data.store import store_zone
+
+    s, h = tmp_path / "s", tmp_path / "h"
+    r = invoke_cli(["data", "ingest", _naive_csv(tmp_path), "--out", s, "--utc-offset", offset])
+    assert r.exit_code == 0, r.output[-800:]
+    r = invoke_cli(["data", "resplit", s, "--by", "hour", "--out", h])
+    assert r.exit_code == 0, r.output[-800:]
+    assert str(store_zone(h)).startswith(zone), store_zone(h)
+    assert "trips start at hours (UTC)" in r.output
+    assert "the store's zone, they start at" in r.output and "hour=H counts UTC hours" in r.output
+    r = invoke_cli(["eval", "--task", "predict", "--data", s, "--holdout-by", "hour",
+                    "--seeds", "1"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "local start hours" in r.output

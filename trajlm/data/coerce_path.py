@@ -60,6 +60,23 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         )
     if is_store_path(path):
         return _read_store_path(path, cols)
+    # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
+    # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
+    table, report = read_kept(path, path_columns(cols), exact_times=True)
+    dropped = {r: n for r, n in report.dropped.items() if n}
+    if dropped:
+        # the caller's line, however deep the API method that read the path (stacklevel=3
+        # named trajlm/data/coerce.py when TrajLM.predict or to_canonical read it)
+        warn_at_caller(
+            f"{path.name}: read as `trajlm data ingest` reads it: {report.rows_in:,} rows, "
+            + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
+        )
+    return table
+
+
+def path_columns(cols: dict[str, Any]) -> Any:
+    """The ``ColumnMap`` (None: detect) of a call's column keywords (traj_col=, ..., tz=,
+    utc_offset=) for a file's own columns."""
     from trajlm.data.readers._column_map import ColumnMap
 
     named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
@@ -71,18 +88,7 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         given["tz"] = cols["tz"]
     if cols.get("utc_offset") is not None:  # hours, as `--utc-offset` (fractions too)
         given["utc_offset_s"] = path_offset_s(cols["utc_offset"], cols.get("tz"))
-    # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
-    # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
-    table, report = read_kept(path, ColumnMap(**given) if given else None, exact_times=True)
-    dropped = {r: n for r, n in report.dropped.items() if n}
-    if dropped:
-        # the caller's line, however deep the API method that read the path (stacklevel=3
-        # named trajlm/data/coerce.py when TrajLM.predict or to_canonical read it)
-        warn_at_caller(
-            f"{path.name}: read as `trajlm data ingest` reads it: {report.rows_in:,} rows, "
-            + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
-        )
-    return table
+    return ColumnMap(**given) if given else None
 
 
 def path_offset_s(utc_offset: Any, tz: str | None) -> int:
@@ -147,12 +153,26 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
-            return read(paths, fmt, columns=columns, on_error=on_error, exact_times=exact_times)
+            df, report = read(paths, fmt, columns=columns, on_error=on_error,
+                              exact_times=exact_times)  # fmt: skip
+            report.id_names = own_id_names(columns)
+            return df, report
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
         if sheets is not None:
             sheets.cleanup()
+
+
+def own_id_names(columns: Any) -> dict[str, str]:
+    """{trajlm's id column: the file's own name} of a column map (``vehicle`` read as
+    traj_id); a nested pair (``hhid`` / ``persid`` read as ``1000/1``) keeps trajlm's name."""
+    if columns is None or getattr(columns, "traj_parent", None):
+        return {}
+    names = {k: v for k, v in columns.extra.items() if k in ("vehicle_id", "user_id")}
+    if isinstance(columns.traj_id, str) and columns.traj_id != "traj_id":
+        names["traj_id"] = columns.traj_id
+    return {k: v for k, v in names.items() if isinstance(v, str) and v != k}
 
 
 def known_format(fmt: Any) -> str:

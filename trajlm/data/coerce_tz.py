@@ -266,7 +266,7 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
         return "UTC"
     if hours.is_integer():
         return f"Etc/GMT{-int(hours):+d}"  # IANA: Etc/GMT-2 is two hours AHEAD of UTC
-    keep = _zones_at(round(hours * 3600))
+    keep = zones_at(round(hours * 3600))
     raise TrajlmInputError(
         f"utc_offset={hours:g} is not a whole number of hours, which a frame's times cannot be "
         "read in (Polars zones are IANA names)",
@@ -277,8 +277,10 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
     )
 
 
-def _zones_at(offset_s: int) -> list[str]:
-    """Up to three IANA zones at ``offset_s`` in January and July (no DST either way)."""
+def zones_at(offset_s: int) -> list[str]:
+    """Up to three IANA zones at ``offset_s`` in January and July (no DST either way), in name
+    order: the zones a fixed offset of a fraction of an hour is read in (Polars has no
+    ``+05:30``; store.store_zone)."""
     from zoneinfo import ZoneInfo, available_timezones
 
     winter, summer = dt.datetime(2025, 1, 15), dt.datetime(2025, 7, 15)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -29,6 +30,7 @@ def read_file(
     format: str | None = None,
     on_error: str = "raise",
     exact_times: bool = False,
+    own_names: bool = False,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -42,7 +44,9 @@ def read_file(
     name and content do not tell it (as ingest's --format: ``"csv"``, ``"gpx"``, ...).
     ``exact_times=True``: ``t`` as float seconds where the file's fixes have fractions of a
     second (an ADS-B trace's ``4.56``, a GPX's ``.250Z``), which a model call puts back on its
-    answers; by default whole seconds, as ingest stores them."""
+    answers; by default whole seconds, as ingest stores them. ``own_names=True``: the id
+    columns under the file's own names (``vehicle``, not ``traj_id``), so answers are named as
+    the input's (`trajlm predict --input trips.gpkg`; leftover35)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -56,8 +60,23 @@ def read_file(
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
+    return read_columns(path, None, on_error, format, exact_times, own_names)
+
+
+def read_columns(
+    path: Path,
+    columns: Any,
+    on_error: str = "raise",
+    format: str | None = None,
+    exact_times: bool = False,
+    own_names: bool = False,
+) -> pl.DataFrame:
+    """``read_file`` of a checked path with a ``ColumnMap`` (None: detected), as a model call
+    given the path reads it: `trajlm predict --input ferries.gpkg --traj-col ferry` names the
+    layer's id column as ``TrajLM.predict(path, traj_col='ferry')`` does (leftover35: the CLI
+    read raw formats without its column options)."""
     df, report = read_kept(
-        path, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+        path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
@@ -67,6 +86,10 @@ def read_file(
         # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model
         # call cuts its days at the gap rule as ingest cuts them, not as one trajectory
         df = df.drop("traj_id").select(mover, pl.exclude(mover))
+    if own_names:
+        names = {k: v for k, v in (report.id_names or {}).items() if k in df.columns}
+        if len(set(names.values())) == len(names) and not set(names.values()) & set(df.columns):
+            df = df.rename(names)
     return df
 
 
