@@ -60,14 +60,16 @@ def read_file(
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
-    return read_columns(path, None, on_error, format, exact_times, own_names)
+    df, report = read_kept(
+        path, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+    )
+    return _as_read(path, df, report, own_names)
 
 
 def read_columns(
     path: Path,
     columns: Any,
     on_error: str = "raise",
-    format: str | None = None,
     exact_times: bool = False,
     own_names: bool = False,
 ) -> pl.DataFrame:
@@ -76,11 +78,17 @@ def read_columns(
     layer's id column as ``TrajLM.predict(path, traj_col='ferry')`` does (leftover35: the CLI
     read raw formats without its column options)."""
     df, report = read_kept(
-        path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+        path, columns, on_error=on_error, say_naive=True, exact_times=exact_times
     )
+    return _as_read(path, df, report, own_names)
+
+
+def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool) -> pl.DataFrame:
+    """``read_kept``'s table as ``read_file`` gives it (drops said, an owner's id read as a
+    mover, ``own_names``: the id columns under the file's names)."""
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
-                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip
+                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=3)  # fmt: skip
     mover = next((c for c in ("vehicle_id", "user_id") if c in df.columns), None)
     if mover is not None and df["traj_id"].equals(df[mover]):
         # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model
