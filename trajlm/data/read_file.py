@@ -30,7 +30,6 @@ def read_file(
     format: str | None = None,
     on_error: str = "raise",
     exact_times: bool = False,
-    own_names: bool = False,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -44,9 +43,7 @@ def read_file(
     name and content do not tell it (as ingest's --format: ``"csv"``, ``"gpx"``, ...).
     ``exact_times=True``: ``t`` as float seconds where the file's fixes have fractions of a
     second (an ADS-B trace's ``4.56``, a GPX's ``.250Z``), which a model call puts back on its
-    answers; by default whole seconds, as ingest stores them. ``own_names=True``: the id
-    columns under the file's own names (``vehicle``, not ``traj_id``), so answers are named as
-    the input's (`trajlm predict --input trips.gpkg`; leftover35)."""
+    answers; by default whole seconds, as ingest stores them."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -63,7 +60,7 @@ def read_file(
     df, report = read_kept(
         path, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
-    return _as_read(path, df, report, own_names)
+    return _as_read(path, df, report)
 
 
 def read_columns(
@@ -76,14 +73,16 @@ def read_columns(
     """``read_file`` of a checked path with a ``ColumnMap`` (None: detected), as a model call
     given the path reads it: `trajlm predict --input ferries.gpkg --traj-col ferry` names the
     layer's id column as ``TrajLM.predict(path, traj_col='ferry')`` does (leftover35: the CLI
-    read raw formats without its column options)."""
+    read raw formats without its column options). ``own_names=True``: the id columns under the
+    file's own names (``vehicle``, not ``traj_id``), so answers are named as the input's
+    (`trajlm predict --input trips.gpkg`; leftover35)."""
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, exact_times=exact_times
     )
     return _as_read(path, df, report, own_names)
 
 
-def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool) -> pl.DataFrame:
+def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool = False) -> pl.DataFrame:
     """``read_kept``'s table as ``read_file`` gives it (drops said, an owner's id read as a
     mover, ``own_names``: the id columns under the file's names)."""
     if report.total:
