@@ -229,3 +229,11 @@ def test_resplit_keeps_the_store_zone_and_says_local_hours(tmp_path, offset, zon
                     "--seeds", "1"])  # fmt: skip
     assert r.exit_code == 0, r.output[-1500:]
     assert "local start hours" in r.output
+
+
+def test_travel_time_baselines_read_hours_at_utc_offset() -> None:
+    """The travel-time baselines' hour / weekday clock follows utc_offset= as it follows tz=."""
+    from trajlm.eval.tte_baselines import zone_of
+
+    assert zone_of(object(), {"utc_offset": 5.5}) == 5.5 * 3600
+    assert zone_of(object(), {"tz": "Europe/Berlin"}) == "Europe/Berlin"
