@@ -69,16 +69,9 @@ def test_no_lines_on_a_terminal(monkeypatch, capsys) -> None:
 
 @pytest.fixture(scope="module")
 def infill_model():
-    import torch
-    from helpers import STATS
+    from helpers import tiny_infill_trajlm
 
-    import trajlm
-    from trajlm.model import ModelConfig, TrajectoryModel
-
-    torch.manual_seed(0)
-    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
-                      infill_heads=True)  # fmt: skip
-    return trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    return tiny_infill_trajlm()
 
 
 def _zone_notes(call) -> list[str]:

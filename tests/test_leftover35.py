@@ -14,16 +14,9 @@ from trajlm.data.schema import TrajlmInputError
 
 @pytest.fixture(scope="module")
 def model():
-    import torch
-    from helpers import STATS
+    from helpers import tiny_infill_trajlm
 
-    import trajlm
-    from trajlm.model import ModelConfig, TrajectoryModel
-
-    torch.manual_seed(0)
-    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
-                      infill_heads=True)  # fmt: skip
-    return trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    return tiny_infill_trajlm()
 
 
 def _frame(zone: str | None):
