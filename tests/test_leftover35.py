@@ -230,3 +230,16 @@ def test_travel_time_baselines_read_hours_at_utc_offset() -> None:
 
     assert zone_of(object(), {"utc_offset": 5.5}) == 5.5 * 3600
     assert zone_of(object(), {"tz": "Europe/Berlin"}) == "Europe/Berlin"
+
+
+def test_utc_offset_on_unix_times_is_named_as_given() -> None:
+    import polars as pl
+
+    from trajlm.data.coerce import to_canonical
+
+    df = pl.DataFrame({"traj_id": ["a"] * 3, "t": [1742284800, 1742284815, 1742284830],
+                       "lat": [41.1, 41.1001, 41.1002], "lon": [-8.6] * 3})  # fmt: skip
+    with pytest.raises(
+        TrajlmInputError, match=r"utc_offset=2 reads naive datetimes.*drop utc_offset="
+    ):
+        to_canonical(df, utc_offset=2)

@@ -236,9 +236,10 @@ def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind:
     if time_kind == "datetime" and zone is not None:  # aware: the instant is known, tz= adds
         return t, zone  # nothing (a frame trajlm.clean(df, tz=...) gave back, fed on: newuser27)
     if time_kind != "datetime":
+        key, said = _option(tz)
         raise TrajlmInputError(
-            f"tz={tz!r} reads naive datetimes, but the times in {tcol!r} are {time_kind}",
-            field="tz", hint="drop tz=: these times already say their instant",
+            f"{key}={said} reads naive datetimes, but the times in {tcol!r} are {time_kind}",
+            field=key, hint=f"drop {key}=: these times already say their instant",
         )  # fmt: skip
     s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
     return local_seconds(s, df[traj], tz, tcol), tz
@@ -275,6 +276,14 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
         + (f" (e.g. {', '.join(keep)})" if keep else "")
         + ", or give the file's path: files' fractional offsets are read as `--utc-offset` reads them",
     )
+
+
+def _option(tz: str) -> tuple[str, str]:
+    """The keyword and value the caller gave for ``tz``: ``utc_offset=2`` for the fixed zone
+    ``offset_zone`` made of it (``Etc/GMT-2``), else ``tz='...'``."""
+    if tz.startswith("Etc/GMT") and tz[7:].lstrip("+-").isdigit():
+        return "utc_offset", f"{-int(tz[7:]):g}"
+    return "tz", repr(tz)
 
 
 def zones_at(offset_s: int) -> list[str]:
