@@ -243,3 +243,51 @@ def test_utc_offset_on_unix_times_is_named_as_given() -> None:
         TrajlmInputError, match=r"utc_offset=2 reads naive datetimes.*drop utc_offset="
     ):
         to_canonical(df, utc_offset=2)
+
+
+def test_movers_at_the_same_instants_are_told_by_their_column(tmp_path) -> None:
+    """Two ferries every 60 s, rows in time order, id column `ferry` (no name trajlm knows): a
+    CSV was told (its positions jump between movers), but the same rows in a GeoPackage were
+    read as one track named after the file, refused "duplicate timestamp" with trajlm.clean
+    advised, which keeps one boat's fix a second (a zigzag between them). Now the line names
+    --traj-col 'ferry' there too."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from trajlm.data.readers import read
+
+    t0 = pd.Timestamp("2026-08-17 04:00", tz="UTC")
+    rows = [{"ferry": b, "time": t0 + pd.Timedelta(seconds=60 * i), "lat": 53.54 + 0.01 * k
+             + 2e-4 * i, "lon": 9.90 + 3e-4 * i}
+            for i in range(30) for k, b in enumerate(("HADAG 62", "HADAG 64"))]  # fmt: skip
+    df = pd.DataFrame(rows)
+    csv = tmp_path / "ferries.csv"
+    df.to_csv(csv, index=False)
+    with pytest.raises(TrajlmInputError, match="--traj-col 'ferry'"):
+        read(csv, "csv")
+    g = gpd.GeoDataFrame(df.drop(columns=["lat", "lon"]),
+                         geometry=gpd.points_from_xy(df.lon, df.lat), crs="EPSG:4326")  # fmt: skip
+    g.to_file(tmp_path / "ferries.gpkg", layer="fixes", driver="GPKG")
+    from helpers import invoke_cli
+
+    out = tmp_path / "o.csv"
+    args = ["predict", "--model", "trajlm-small", "--input", tmp_path / "ferries.gpkg",
+            "--out", out, "--threads", "1"]  # fmt: skip
+    r = invoke_cli(args)
+    assert r.exit_code == 2 and "--traj-col 'ferry'" in r.output, r.output[-600:]
+    assert invoke_cli([*args, "--traj-col", "ferry"]).exit_code == 0
+
+
+def test_a_logger_with_a_few_repeated_times_is_still_one_track(tmp_path) -> None:
+    """The guard: one track whose logger wrote a few fixes twice (under a quarter of the
+    steps), beside a column of varying values, is read as one track as before."""
+    from trajlm.data.readers import read
+
+    lines = ["time,lat,lon,sats"]
+    for i in range(40):
+        lines.append(f"2026-08-17T04:{i:02d}:00Z,{53.5 + 1e-4 * i},{9.9 + 1e-4 * i},{4 + i % 5}")
+        if i % 8 == 0:
+            lines.append(f"2026-08-17T04:{i:02d}:00Z,{53.5 + 1e-4 * i},{9.9 + 1e-4 * i},{9}")
+    (tmp_path / "log.csv").write_text("\n".join(lines) + "\n")
+    df, _ = read(tmp_path / "log.csv", "csv")
+    assert df["traj_id"].n_unique() == 1
