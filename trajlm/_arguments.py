@@ -22,6 +22,7 @@ COLUMN_KEYWORDS = (
     "format",
     "crs",
     "tz",
+    "utc_offset",
     "split_gaps",
 )  # as to_canonical takes (split_gaps: how a vehicle's fixes are cut, data/coerce_pieces.py)
 MAX_BASELINE_STEPS = 10_000  # a baseline rollout longer than this is a typo, not a forecast

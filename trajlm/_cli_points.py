@@ -169,6 +169,10 @@ def read_frame(
             # capture or CZML named .json was read as GeoJSON by its name): as trajlm.read reads it
             if fmt is None or log_files(path) is not None:
                 return _converted(path, option, on_error)
+            if fmt in ("csv", "parquet") or _names_columns(columns):  # a table's own names
+                df = _converted(path, option, on_error, columns)
+                _options_used(columns, df)
+                return df
             # exact_times: fractions of a second come back on the answers, as a CSV's do
             df, report = read(path, fmt, on_error=on_error or "raise", exact_times=True)
             if report.total:
@@ -274,14 +278,37 @@ def _store_like(path: Path) -> bool:
     return any((path / name).exists() for name in STORE_FILES)
 
 
-def _converted(path: Path, option: str, on_error: str | None):
+def _names_columns(columns: dict | None) -> bool:
+    """True when --traj-col / --time-col / --lat-col / --lon-col / --crs name a file's columns."""
+    return any(
+        (columns or {}).get(k) for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs")
+    )
+
+
+def _options_used(columns: dict | None, df) -> None:
+    """Take out of the caller's ``columns`` (in place: every command hands the same dict to
+    its TrajLM method next) the options the reader used: the frame is in trajlm's names and
+    degrees now (a --crs applied twice would move every point), but for the id column, which
+    keeps the file's name (``_converted``)."""
+    if columns is None:
+        return
+    for key in ("time_col", "lat_col", "lon_col", "crs"):
+        columns.pop(key, None)
+    if columns.get("traj_col") is not None and columns["traj_col"] not in df.columns:
+        columns.pop("traj_col")
+
+
+def _converted(path: Path, option: str, on_error: str | None, columns: dict | None = None):
     """A file only ingest's converters read (DJI .SRT, RTKLIB .pos, XML Spreadsheet 2003,
-    workbooks: leftover32; the model commands refused them), read as ``trajlm.read`` reads it;
-    one line where no reader knows the file."""
-    from trajlm.data.read_file import UnknownFormat, read_file
+    workbooks: leftover32; the model commands refused them), or a table converted on the way
+    (GeoPackage, SQLite: leftover35), read as ``TrajLM.predict(path, **columns)`` reads it,
+    the id columns under the file's own names; one line where no reader knows the file."""
+    from trajlm.data.coerce_path import path_columns
+    from trajlm.data.read_file import UnknownFormat, read_columns
 
     try:
-        return read_file(path, on_error=on_error or "raise", exact_times=True)
+        return read_columns(path, path_columns(columns or {}), on_error or "raise",
+                            exact_times=True, own_names=True)  # fmt: skip
     except UnknownFormat:
         if path.is_dir():
             raise UserError(

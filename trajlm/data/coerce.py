@@ -71,6 +71,7 @@ from trajlm.data.coerce_tz import (
     header_offset,
     local_time_column,
     local_times,
+    offset_zone,
     row_zone_times,
     zoned_text,
 )
@@ -129,6 +130,7 @@ def coerce(
     format: str | None = None,
     tz: str | None = None,
     split_gaps: Any = False,
+    utc_offset: float | None = None,
 ) -> tuple[pl.DataFrame, Layout]:
     """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
     ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
@@ -141,20 +143,25 @@ def coerce(
     ``split_gaps``: True (the API's methods) cuts a vehicle's / user's fixes at ingest's gap
     rule, a number at that gap in seconds, and reads a frame without an id column as one
     mover's; False: one trajectory per id (coerce_pieces.py). A path (str / Path) is read as
-    `trajlm data ingest` reads it, the column names naming the file's (coerce_path.py)."""
+    `trajlm data ingest` reads it, the column names naming the file's (coerce_path.py).
+    ``utc_offset``: naive times are local times that many hours ahead of UTC (``--utc-offset``'s
+    twin; coerce_tz.offset_zone)."""
     if is_path(obj):
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
-                "lon_col": lon_col, "crs": crs, "tz": tz}  # fmt: skip
+                "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
         store = is_store_path(obj)
         # ingest's --time-origin / --time-format / --on-error, as trajlm.read takes them (fix35)
         cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
                  "format": format}  # fmt: skip
         time_origin = time_format = on_error = format = None  # the read takes them
         obj = read_path(obj, cols)
-        traj_col = time_col = lat_col = lon_col = crs = tz = None  # read: canonical now
+        traj_col = time_col = lat_col = lon_col = crs = tz = utc_offset = None  # canonical now
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps
+    if utc_offset is not None:  # a fixed zone, read as tz= reads its zone (leftover35)
+        tz = offset_zone(utc_offset, tz)
+    named_zone = tz  # the caller's clock for naive times, asked ones too (Layout.named_zone)
     kind = kind_of(obj)
     path_only(time_origin=time_origin, time_format=time_format, on_error=on_error, format=format)
     if kind == "movingpandas":
@@ -357,6 +364,7 @@ def coerce(
         layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
     layout.geometry = None if geometry is None else str(geometry)
+    layout.named_zone = named_zone
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
     layout.extra_dtypes = recast or None
     layout.sub_second_rows = sub_rows
@@ -430,6 +438,7 @@ def to_canonical(
     format: str | None = None,
     tz: str | None = None,
     split_gaps: Any = False,
+    utc_offset: float | None = None,
 ) -> pl.DataFrame:
     """Any supported frame -> canonical Polars table (traj_id, t, lat, lon, + other columns).
 
@@ -447,7 +456,7 @@ def to_canonical(
     table = coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
                    crs=crs, validate=validate, tz=tz, split_gaps=split_gaps,
                    time_origin=time_origin, time_format=time_format, on_error=on_error,
-                   format=format)[0]  # fmt: skip
+                   format=format, utc_offset=utc_offset)[0]  # fmt: skip
     return table.drop(CARRIED, strict=False)  # a Point frame's own x / y / z: internal
 
 

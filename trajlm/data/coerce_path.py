@@ -61,17 +61,9 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
     on_error = read_options(path, cols)
     if is_store_path(path):
         return _read_store_path(path, cols)
-    named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
-             "lat": cols.get("lat_col"), "lon": cols.get("lon_col")}  # fmt: skip
-    given = {k: v for k, v in named.items() if v}
-    given |= {k: str(cols[k]) for k in ("time_origin", "time_format") if cols.get(k) is not None}
-    if cols.get("crs"):
-        given["crs"] = str(cols["crs"])
-    if cols.get("tz"):
-        given["tz"] = cols["tz"]
     # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
     # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
-    table, report = read_kept(path, option_map(given), on_error=on_error, exact_times=True,
+    table, report = read_kept(path, path_columns(cols), on_error=on_error, exact_times=True,
                               fmt=cols.get("format"))  # fmt: skip
     dropped = {r: n for r, n in report.dropped.items() if n}
     table, cleaned = ingest_rows(table, path, on_error)
@@ -149,6 +141,34 @@ def ingest_rows(table: pl.DataFrame, path: Path, on_error: str) -> tuple[pl.Data
     return table, {}
 
 
+def path_columns(cols: dict[str, Any]) -> Any:
+    """The ``ColumnMap`` (None: detect) of a call's column keywords (traj_col=, ..., tz=,
+    utc_offset=) for a file's own columns."""
+    named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
+             "lat": cols.get("lat_col"), "lon": cols.get("lon_col")}  # fmt: skip
+    given = {k: v for k, v in named.items() if v}
+    given |= {k: str(cols[k]) for k in ("time_origin", "time_format") if cols.get(k) is not None}
+    if cols.get("crs"):
+        given["crs"] = str(cols["crs"])
+    if cols.get("tz"):
+        given["tz"] = cols["tz"]
+    if cols.get("utc_offset") is not None:  # hours, as `--utc-offset` (fractions too)
+        given["utc_offset_s"] = path_offset_s(cols["utc_offset"], cols.get("tz"))
+    return option_map(given)
+
+
+def path_offset_s(utc_offset: Any, tz: str | None) -> int:
+    """``utc_offset=`` hours as the file readers' ``utc_offset_s`` (checked as for frames)."""
+    from trajlm.data.coerce_tz import offset_zone
+
+    try:
+        offset_zone(utc_offset, tz)
+    except TrajlmInputError as e:
+        if "whole number" not in e.args[0]:  # a file takes a fraction of an hour
+            raise
+    return int(round(float(utc_offset) * 3600))
+
+
 class UnknownFormat(TrajlmInputError):
     """No reader (nor converter) knows the file: the CLI names its own options here."""
 
@@ -199,12 +219,26 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
-            return read(paths, fmt, columns=columns, on_error=on_error, exact_times=exact_times)
+            df, report = read(paths, fmt, columns=columns, on_error=on_error,
+                              exact_times=exact_times)  # fmt: skip
+            report.id_names = own_id_names(columns)
+            return df, report
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
         if sheets is not None:
             sheets.cleanup()
+
+
+def own_id_names(columns: Any) -> dict[str, str]:
+    """{trajlm's id column: the file's own name} of a column map (``vehicle`` read as
+    traj_id); a nested pair (``hhid`` / ``persid`` read as ``1000/1``) keeps trajlm's name."""
+    if columns is None or getattr(columns, "traj_parent", None):
+        return {}
+    names = {k: v for k, v in columns.extra.items() if k in ("vehicle_id", "user_id")}
+    if isinstance(columns.traj_id, str) and columns.traj_id != "traj_id":
+        names["traj_id"] = columns.traj_id
+    return {k: v for k, v in names.items() if isinstance(v, str) and v != k}
 
 
 def known_format(fmt: Any) -> str:
@@ -222,8 +256,8 @@ def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:
     """Every split of the store at `path`, canonical, without the `split` column."""
     from trajlm.data.store import read_store
 
-    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz")
-             if cols.get(k)]  # fmt: skip
+    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz",
+                               "utc_offset") if cols.get(k)]  # fmt: skip
     if named:
         raise TrajlmInputError(
             f"column keywords ({', '.join(named)}) name a file's columns; "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -87,14 +88,43 @@ def read_file(
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
+    return _as_read(path, df, report)
+
+
+def read_columns(
+    path: Path,
+    columns: Any,
+    on_error: str = "raise",
+    exact_times: bool = False,
+    own_names: bool = False,
+) -> pl.DataFrame:
+    """``read_file`` of a checked path with a ``ColumnMap`` (None: detected), as a model call
+    given the path reads it: `trajlm predict --input ferries.gpkg --traj-col ferry` names the
+    layer's id column as ``TrajLM.predict(path, traj_col='ferry')`` does (leftover35: the CLI
+    read raw formats without its column options). ``own_names=True``: the id columns under the
+    file's own names (``vehicle``, not ``traj_id``), so answers are named as the input's
+    (`trajlm predict --input trips.gpkg`; leftover35)."""
+    df, report = read_kept(
+        path, columns, on_error=on_error, say_naive=True, exact_times=exact_times
+    )
+    return _as_read(path, df, report, own_names)
+
+
+def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool = False) -> pl.DataFrame:
+    """``read_kept``'s table as ``read_file`` gives it (drops said, an owner's id read as a
+    mover, ``own_names``: the id columns under the file's names)."""
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
-                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip
+                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=3)  # fmt: skip
     mover = next((c for c in ("vehicle_id", "user_id") if c in df.columns), None)
     if mover is not None and df["traj_id"].equals(df[mover]):
         # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model
         # call cuts its days at the gap rule as ingest cuts them, not as one trajectory
         df = df.drop("traj_id").select(mover, pl.exclude(mover))
+    if own_names:
+        names = {k: v for k, v in (report.id_names or {}).items() if k in df.columns}
+        if len(set(names.values())) == len(names) and not set(names.values()) & set(df.columns):
+            df = df.rename(names)
     return df
 
 
