@@ -23,6 +23,7 @@ from trajlm.data.coerce_path import (
     UnknownFormat,
     is_store_path,
     option_map,
+    path_offset_s,
     path_problem,
     read_kept,
     read_path,
@@ -41,6 +42,7 @@ def read_file(
     time_origin: str | None = None,
     time_format: str | None = None,
     tz: str | None = None,
+    utc_offset: float | None = None,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -59,7 +61,8 @@ def read_file(
     ``fcd.xml``: simulation seconds of an undated day); ``time_format`` (``"mdy"``, ``"dmy"``,
     a strptime pattern, ...) and ``tz`` (an IANA zone for times without one) as ingest's
     --time-format / --tz (heldout35: refusals named these options, which no model-call path
-    took)."""
+    took); ``utc_offset`` (hours, fractions too) as ingest's --utc-offset: times without a zone
+    are local times that many hours ahead of UTC (leftover35: the Python twin)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -84,7 +87,10 @@ def read_file(
                                "track files")  # fmt: skip
     given = {k: v for k, v in (("time_origin", time_origin), ("time_format", time_format),
                                ("tz", tz)) if v is not None}  # fmt: skip
-    columns = option_map({k: str(v) for k, v in given.items()})
+    given = {k: str(v) for k, v in given.items()}
+    if utc_offset is not None:  # checked as the model calls check it (coerce_path)
+        given["utc_offset_s"] = path_offset_s(utc_offset, tz)
+    columns = option_map(given)
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
