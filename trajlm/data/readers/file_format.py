@@ -87,6 +87,8 @@ def file_format(path: Path) -> str | None:
         return "parquet"  # read as Parquet once converted (gis_files.py)
     if suffix in (".xml", ".log") and _converted_csv(path):  # SIRI-VM, ArduPilot text logs
         return "csv"
+    if suffix == ".json" and _mds(path):  # MDS trips pages: written as a CSV (mds.py)
+        return "csv"
     if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
         from trajlm.data.readers.aivdm import looks_like_aivdm
 
@@ -158,6 +160,12 @@ def _converted_csv(path: Path) -> bool:
     from trajlm.data.readers.siri_vm import siri_files
 
     return bool(siri_files(path)) or is_ardupilot_text(path)
+
+
+def _mds(path: Path) -> bool:
+    from trajlm.data.readers.mds import mds_files
+
+    return bool(mds_files(path))
 
 
 _file_format = file_format  # the name corpus_discover imports

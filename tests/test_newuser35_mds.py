@@ -1,0 +1,162 @@
+"""Session 35 (newuser35): a city's micromobility researcher with Mobility Data Specification
+(MDS) `trips` pages from two operators (docs/api.md "Session 35 (newuser35)").
+
+Before: the JSON reader found each trip's `route` (a GeoJSON FeatureCollection of Points with a
+`timestamp` property) but named it `#1`, `#2`, ... by its place in the page: a folder of pages
+merged every page's first trip into one trajectory (1,122 trips -> 130 tracks jumping across
+days), dropped `trip_id`, `device_id` and `vehicle_type`, let route points without a timestamp
+vanish uncounted, and read the `status_changes` feed beside the pages as tracks of events (a
+folder of both operators was refused naming two `status_changes.json`)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import polars as pl
+import pytest
+from helpers import invoke_cli
+
+import trajlm
+from trajlm.data.schema import TrajlmInputError
+from trajlm.data.store import read_store
+
+T0 = 1_790_900_000_000  # 2026-10-02, Unix ms
+
+
+def _trip(k: int, device: str, n: int = 8, t0: int = T0, step_ms: int = 5000) -> dict:
+    feats = [
+        {
+            "type": "Feature",
+            "properties": {"timestamp": t0 + i * step_ms},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [-118.49 + 0.0004 * i + 0.01 * k, 34.01 + 0.0003 * i],
+            },
+        }
+        for i in range(n)
+    ]
+    return {
+        "provider_id": "63f13c48-34ff-49d2-aca7-cf6a5b6171c3",
+        "provider_name": "op",
+        "device_id": device,
+        "vehicle_id": f"V{k}",
+        "vehicle_type": "scooter",
+        "propulsion_type": ["electric"],
+        "trip_id": f"trip-{k}",
+        "trip_duration": (n - 1) * step_ms // 1000,
+        "trip_distance": 300,
+        "route": {"type": "FeatureCollection", "features": feats},
+        "start_time": t0,
+        "end_time": t0 + (n - 1) * step_ms,
+    }
+
+
+def _page(path: Path, trips: list[dict], top: bool = False) -> Path:
+    doc = (
+        {"version": "1.2.0", "trips": trips}
+        if top
+        else {"version": "0.4.1", "data": {"trips": trips}}
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def _status(path: Path, n: int) -> Path:
+    ev = [
+        {"device_id": "dev-a", "vehicle_type": "scooter", "event_type": "available", "event_time": T0 + i,
+         "event_location": {"type": "Feature", "properties": {"timestamp": T0 + i},
+                            "geometry": {"type": "Point", "coordinates": [-118.49, 34.01]}}}
+        for i in range(n)
+    ]  # fmt: skip
+    path.write_text(json.dumps({"version": "0.4.1", "data": {"status_changes": ev}}))
+    return path
+
+
+def _read(path: Path) -> pl.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return trajlm.read(path)
+
+
+def _two_operators(root: Path) -> Path:
+    """Two operators' folders, each with two pages whose first trip is route #1 of its page."""
+    hour = 3_600_000
+    _page(root / "op_a" / "trips_0001.json", [_trip(1, "dev-a", t0=T0), _trip(2, "dev-b", t0=T0)])
+    _page(root / "op_a" / "trips_0002.json", [_trip(3, "dev-a", t0=T0 + 5 * hour)])
+    _page(
+        root / "op_b" / "trips_2026100200.json",
+        [_trip(4, "dev-c", t0=T0, step_ms=30_000)],
+        top=True,
+    )
+    _status(root / "op_a" / "status_changes.json", 6)
+    _status(root / "op_b" / "status_changes.json", 4)
+    return root
+
+
+def test_pages_read_one_trajectory_per_trip_id_with_device_and_type(tmp_path):
+    df = _read(_two_operators(tmp_path / "raw"))
+    assert sorted(df["traj_id"].unique()) == ["trip-1", "trip-2", "trip-3", "trip-4"]
+    per = df.group_by("traj_id").agg(
+        pl.len(), pl.col("vehicle_id").first(), pl.col("label").first()
+    )
+    owners = dict(zip(per["traj_id"], per["vehicle_id"], strict=True))
+    assert owners == {"trip-1": "dev-a", "trip-2": "dev-b", "trip-3": "dev-a", "trip-4": "dev-c"}
+    assert set(per["len"]) == {8} and set(per["label"]) == {"scooter"}
+
+
+def test_status_changes_beside_the_pages_said_and_not_read_as_tracks(tmp_path):
+    root = _two_operators(tmp_path / "raw")
+    with pytest.warns(UserWarning, match=r"10 MDS status_changes event\(s\) not read"):
+        df = trajlm.read(root)
+    assert len(df) == 4 * 8  # no event point among the routes
+
+
+def test_route_listed_newest_first_read_in_time_order(tmp_path):
+    trip = _trip(1, "dev-a")
+    trip["route"]["features"].reverse()
+    df = _read(_page(tmp_path / "trips.json", [trip]))
+    assert df["t"].to_list() == sorted(df["t"].to_list())
+    first = df.row(0, named=True)
+    assert first["t"] == T0 // 1000 and first["lon"] == pytest.approx(-118.48)
+
+
+def test_route_points_without_timestamp_named_then_counted(tmp_path):
+    bad = _trip(2, "dev-b")
+    for f in bad["route"]["features"]:
+        f["properties"] = {}
+    page = _page(tmp_path / "raw" / "trips_0002.json", [_trip(1, "dev-a"), bad])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(TrajlmInputError) as e:
+            trajlm.read(page)
+    assert "trips_0002.json" in str(e.value) and "$.data.trips[1].route.features[0]" in str(e.value)
+    out = tmp_path / "store"
+    r = invoke_cli(["data", "ingest", page, "--out", out, "--on-error", "skip"])
+    assert r.exit_code == 0, r.output[-1500:]
+    store = read_store(out)
+    assert sorted(store["source_traj_id"].unique()) == ["trip-1"]
+    assert (
+        json.loads((out / "manifest.json").read_text())["drop_report"]["dropped"]["malformed_row"]
+        == 8
+    )
+
+
+def test_cli_ingest_keeps_owner_and_label(tmp_path):
+    out = tmp_path / "store"
+    r = invoke_cli(["data", "ingest", _two_operators(tmp_path / "raw"), "--out", out])
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "format: mds" in r.output and "'device_id' kept as the trajectories' vehicle" in r.output
+    assert read_store(out)["source_traj_id"].n_unique() == 4
+
+
+def test_other_json_with_trips_not_taken_for_mds(tmp_path):
+    """A JSON document with a `trips` key but no MDS trip (no route, no trip_id / device_id) is
+    left to the generic JSON reader."""
+    from trajlm.data.readers.mds import mds_files
+
+    p = tmp_path / "plan.json"
+    p.write_text(json.dumps({"trips": [{"name": "a", "stops": [1, 2]}]}))
+    assert mds_files(p) == []
