@@ -160,3 +160,35 @@ def test_other_json_with_trips_not_taken_for_mds(tmp_path):
     p = tmp_path / "plan.json"
     p.write_text(json.dumps({"trips": [{"name": "a", "stops": [1, 2]}]}))
     assert mds_files(p) == []
+
+
+def _day_of_trips(device: str, first: int, ends_at_start: bool = True) -> list[dict]:
+    """Three rides of one scooter on one day; each starts where the last ended (parked 2 h
+    between rides) unless `ends_at_start` is False (an operator's van moved it)."""
+    hour = 3_600_000
+    trips, at = [], (-118.49, 34.01)
+    for k in range(3):
+        trip = _trip(first + k, device, n=6, t0=T0 + k * 2 * hour)
+        feats = trip["route"]["features"]
+        for i, f in enumerate(feats):  # 6 fixes 300 m east of where it stood
+            f["geometry"]["coordinates"] = [at[0] + 0.00065 * i, at[1]]
+        at = (at[0] + 0.00325, at[1]) if ends_at_start else (at[0] + 0.02, at[1] + 0.02)
+        trips.append(trip)
+    return trips
+
+
+def test_places_between_a_scooters_rides(tmp_path):
+    """An MDS device's rides hold no fix while it stands parked: the window rule found no stay
+    in a month of trips ("no stay in the 129,618 fixes"); the time between two of a mover's
+    trips that end and start at one place is a stay there."""
+    df = _read(_page(tmp_path / "trips.json", _day_of_trips("dev-a", 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pl_ = trajlm.places(df)
+    assert pl_.height == 2 and set(pl_["vehicle_id"]) == {"dev-a"}
+    assert pl_["stay_s"].to_list() == [2 * 3600 - 25, 2 * 3600 - 25]
+    moved = _read(_page(tmp_path / "moved.json", _day_of_trips("dev-b", 1, ends_at_start=False)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(TrajlmInputError, match="no stay"):
+            trajlm.places(moved)  # ends and starts far apart: moved, not parked

@@ -140,7 +140,7 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
         raise TrajlmInputError(f"time_of_day must be True or False, got {time_of_day!r}",
                                field="time_of_day")  # fmt: skip
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
-    table, layout = by_mover(table, layout, columns, "trajlm.next_place")
+    table, layout = by_mover(table, layout, columns, "trajlm.next_place", keep_trip=True)
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")
     zone = check_tz(zone)
     found = mover_places(table, radius, min_s)
