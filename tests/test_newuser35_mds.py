@@ -192,3 +192,29 @@ def test_places_between_a_scooters_rides(tmp_path):
         warnings.simplefilter("ignore")
         with pytest.raises(TrajlmInputError, match="no stay"):
             trajlm.places(moved)  # ends and starts far apart: moved, not parked
+
+
+def test_places_from_a_store_has_no_empty_trip_id_column(tmp_path):
+    """A store's `source_traj_id` names trips; places are per mover: the CLI's answer carried an
+    empty `source_traj_id` column on every row."""
+    hour = 3_600_000
+    trips = _day_of_trips("dev-a", 1) + [
+        {**t, "trip_id": f"x{k}"} for k, t in enumerate(_day_of_trips("dev-b", 9))
+    ]
+    for t in trips:  # a fresh day each so ingest's splits all hold trips
+        t["start_time"] += hour
+    store = tmp_path / "store"
+    assert (
+        invoke_cli(
+            ["data", "ingest", _page(tmp_path / "trips.json", trips), "--out", store]
+        ).exit_code
+        == 0
+    )
+    out = tmp_path / "places.csv"
+    for split in ("train", "val", "test"):
+        r = invoke_cli(["places", "--input", store, "--split", split, "--out", out, "--overwrite"])
+        if r.exit_code == 0:
+            break
+    assert r.exit_code == 0, r.output[-800:]
+    got = pl.read_csv(out)
+    assert "source_traj_id" not in got.columns and got["vehicle_id"].null_count() == 0

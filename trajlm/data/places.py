@@ -225,7 +225,9 @@ def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: st
     if keep_trip:  # stays between a mover's trips (between_trips)
         table = table.with_columns(pl.col("traj_id").alias(TRIP_COL))
     table = table.with_columns(pl.col(owner).alias("traj_id")).drop(owner)
-    return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"])
+    # ids=None: a store's `source_traj_id` names trips, not movers (newuser35: an empty
+    # `source_traj_id` column on every places / next-place answer)
+    return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"], ids=None)
 
 
 def no_stays_error(table: pl.DataFrame, said: str, min_s: float = STOP_MIN_S) -> TrajlmInputError:
