@@ -218,3 +218,18 @@ def test_places_from_a_store_has_no_empty_trip_id_column(tmp_path):
     assert r.exit_code == 0, r.output[-800:]
     got = pl.read_csv(out)
     assert "source_traj_id" not in got.columns and got["vehicle_id"].null_count() == 0
+
+
+def test_map_ticks_read_whole_degrees():
+    """`trajlm data plot` of a city west of -118: ticks "-0.09" with "-1.184e2" in a corner."""
+    from trajlm.viz import plot_trajectories
+
+    df = pl.DataFrame({"traj_id": ["a"] * 3, "t": [0, 5, 10], "lat": [34.01, 34.02, 34.03],
+                       "lon": [-118.49, -118.47, -118.45]})  # fmt: skip
+    fig = plot_trajectories(df)
+    ax = fig.axes[0]
+    assert not ax.xaxis.get_major_formatter().get_useOffset()
+    fig.canvas.draw()
+    assert all(
+        t.get_text().startswith(("−118", "-118")) for t in ax.get_xticklabels() if t.get_text()
+    )
