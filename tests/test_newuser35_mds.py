@@ -233,3 +233,17 @@ def test_map_ticks_read_whole_degrees():
     assert all(
         t.get_text().startswith(("−118", "-118")) for t in ax.get_xticklabels() if t.get_text()
     )
+
+
+def test_ask_on_a_read_frame_with_a_repeated_fix(tmp_path):
+    """An operator's route repeating a point's timestamp (same ms, 6 m apart): trajlm.read keeps
+    it (uncleaned, as documented), the model calls drop it, and `trajlm.ask` refused the frame
+    ("duplicate timestamp within trajectory")."""
+    trip = _trip(1, "dev-a")
+    feats = trip["route"]["features"]
+    feats.insert(4, json.loads(json.dumps(feats[3])))
+    feats[4]["geometry"]["coordinates"][1] += 0.00005
+    df = _read(_page(tmp_path / "trips.json", [trip, _trip(2, "dev-b")]))
+    assert df.filter(pl.col("traj_id") == "trip-1").height == 9
+    ans = trajlm.ask("how many trips?", df)
+    assert "2" in str(ans) and any("repeat an earlier row" in n for n in ans.notes)
