@@ -87,7 +87,7 @@ def file_format(path: Path) -> str | None:
         return "parquet"  # read as Parquet once converted (gis_files.py)
     if suffix in (".xml", ".log") and _converted_csv(path):  # SIRI-VM, ArduPilot text logs
         return "csv"
-    if suffix == ".json" and _mds(path):  # MDS trips pages: written as a CSV (mds.py)
+    if suffix == ".json" and is_mds(path):  # MDS trips pages: written as a CSV (mds.py)
         return "csv"
     if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
         from trajlm.data.readers.aivdm import looks_like_aivdm
@@ -162,7 +162,8 @@ def _converted_csv(path: Path) -> bool:
     return bool(siri_files(path)) or is_ardupilot_text(path)
 
 
-def _mds(path: Path) -> bool:
+def is_mds(path: Path) -> bool:
+    """Whether ``path`` is an MDS trips page or a folder of them (read as a CSV: mds.py)."""
     from trajlm.data.readers.mds import mds_files
 
     return bool(mds_files(path))

@@ -23,6 +23,7 @@ from trajlm.data.readers.file_format import (
     _mixed_tracks,
     archives_in,
     file_format,
+    is_mds,
     json_folder,
     no_positions,
 )
@@ -74,17 +75,11 @@ def _not_read(folder: Path, fmt: str) -> None:
         warnings.warn(not_read_line(folder, fmt, other), stacklevel=3)
 
 
-def file_format_mds(path: Path) -> bool:
-    from trajlm.data.readers.mds import mds_files
-
-    return bool(mds_files(path))
-
-
 def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
         return "tracks"
-    if file_format_mds(path):  # MDS trips pages (+ status_changes): one CSV (mds.py)
+    if is_mds(path):  # MDS trips pages (+ status_changes): one CSV (mds.py)
         return "csv"
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
