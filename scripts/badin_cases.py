@@ -12,6 +12,26 @@ from pathlib import Path
 from typing import Any
 
 USER_ERRORS = ("TrajlmInputError", "ValueError")
+# the 5-step tiny run's recipe of scripts/badin34/ and scripts/badin35/ (with infilling heads)
+TINY_TOML = """[model]
+d_model = 16
+n_layers = 1
+n_heads = 2
+n_kv_heads = 1
+max_len = 32
+pos_type = "rope_time"
+head = "gaussian"
+
+[train]
+batch_size = 8
+max_len = 24
+stride = 12
+lr = 2e-3
+warmup_steps = 1
+eval_every = 5
+save_every = 5
+cpu_threads = 1
+"""
 
 
 class Cases:
@@ -54,6 +74,20 @@ def cli_line(app: Any, args: tuple, keep: Callable[[str], bool], limit: int = 50
     exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
            else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")  # fmt: skip
     return f"exit={res.exit_code}{exc} :: " + " / ".join(ln for ln in lines if keep(ln))[:limit]
+
+
+def cli_said(app: Any, args: tuple, words: tuple[str, ...], limit: int = 520) -> str:
+    """One CLI run in-process as a case's summary (scripts/badin34/, scripts/badin35/): its
+    exit status, an exception other than SystemExit, and the lines (rich's box drawing
+    stripped) holding one of ``words``."""
+    from typer.testing import CliRunner
+
+    res = CliRunner().invoke(app, [str(a) for a in args])
+    lines = [ln.strip(" │╭╰─") for ln in res.output.splitlines() if ln.strip(" │╭╰─")]
+    exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
+           else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")  # fmt: skip
+    said = " / ".join(ln for ln in lines if any(w in ln for w in words))
+    return f"exit={res.exit_code}{exc} :: {said[:limit]}"
 
 
 def write_file(root: Path, name: str, data: str | bytes) -> Path:

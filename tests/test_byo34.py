@@ -160,7 +160,7 @@ def test_bad_answer_file_is_exit_2_before_any_fitting(city, exported, tmp_path):
     [
         (["--task", "tte", "--predictions", "A"], "implemented for --task predict and recover"),
         (["--task", "predict", "--predictions-name", "x"], "give --predictions FILE"),
-        (["--task", "predict", "--predictions", "A", "--horizon-s", "60"], "with --horizon-s"),
+        (["--task", "predict", "--predictions", "A", "--shift", "clock=+8h"], "with --shift"),
         (["--task", "predict", "--predictions", "missing.csv"], "no such file"),
         (["--task", "predict", "--predictions", "a.txt"], "expected a .csv or .parquet"),
         (

@@ -50,6 +50,9 @@ LAYERS[-1].add("cli_recovery")  # `trajlm train-recovery` (issue 15, docs/recove
 LAYERS[-1].add("api_recovery")  # TrajLM.from_pretrained(ROUTE_RECOVERY_DIR)
 LAYERS[-1].add("_cli_points")  # the commands' point inputs (split out of _cli_io.py)
 LAYERS[-1].add("_cli_times")  # the commands' time options (split out of _cli_points.py)
+LAYERS[-1].add(
+    "_cli_tables"
+)  # a --input table, its errors in CLI words (out of _cli_points, fix35)
 LAYERS[-1].add("cli_predict")  # `trajlm predict` (split out of cli.py)
 LAYERS[-1].add("cli_predict_output")  # `trajlm predict`: the input's names and times (tidy26)
 LAYERS[-1].add("cli_predict_words")  # `trajlm predict`: its warnings and notes as lines (tidy28)
@@ -65,6 +68,9 @@ LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of 
 LAYERS[-1].add("api_horizon")  # eval --horizon-s: models at asked times (session 16)
 LAYERS[-1].add("cli_eval_models")  # eval --model paths -> predictors (out of cli_eval, s19)
 LAYERS[-1].add("cli_eval_notes")  # what `trajlm eval` prints beside its table (out of cli_eval)
+LAYERS[-1].add("cli_eval_columns")  # which store columns `trajlm eval` reads (scale35)
+LAYERS[-1].add("cli_eval_seeds")  # eval: seeds of one recipe -> one mean row (evalapi35)
+LAYERS[-1].add("cli_data_append")  # `trajlm data ingest --append` (scale35)
 LAYERS[-1].add("cli_eval_classify")  # eval --task classify --test-data (clseval21)
 LAYERS[-1].add("cli_evaluate")  # `trajlm eval`'s options (out of cli.py, session 22 split22)
 LAYERS[-1].add("api_pretrained")  # TrajLM.from_pretrained / save_pretrained (out of api.py)

@@ -149,7 +149,7 @@ def _run(d: Path, seed: int, lr: float = 1e-3, train_config: bool = True) -> Pat
 
 
 def test_only_runs_that_differ_by_the_seed_are_averaged(tmp_path):
-    from trajlm.cli_eval import _seed_groups, recipe_key
+    from trajlm.cli_eval_seeds import _seed_groups, recipe_key
 
     a, b = _run(tmp_path / "a", 0), _run(tmp_path / "b", 1)
     c = _run(tmp_path / "c", 2, lr=5e-4)  # another recipe

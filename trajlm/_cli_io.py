@@ -147,6 +147,8 @@ def toml_section(path: Path | None, section: str, what: str) -> dict:
     if path is None:
         return {}
     must_exist(path, "--config")
+    if path.is_dir():  # before: "PATH: Is a directory" (badin35)
+        raise ConfigError(f"--config {path} is a folder; give a .toml file with [{section}]")
     try:
         doc = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
@@ -168,8 +170,31 @@ def selector_network(sec: dict, max_epochs: int | None, where: str):
         network["max_epochs"] = max_epochs
     try:
         return SelectorConfig(**network)
-    except TypeError as e:
+    except (TypeError, ValueError) as e:
         raise ConfigError(f"{where}.network: {e}") from None
+
+
+def config_numbers(sec: dict, where: str, rules: dict[str, tuple[type, float, bool]]) -> None:
+    """Each ``key`` of ``sec`` that ``rules`` names is a number of its kind (int: a whole
+    number) at least ``low`` (above it where the flag says strict), or one ConfigError naming
+    ``where.key`` (badin35: ``top_k = -2`` was numpy's "negative dimensions", ``radius_m =
+    "far"`` a TypeError, ``max_train_rows = 0`` a ZeroDivisionError); a list's every item."""
+    import math
+
+    from trajlm._safety import ConfigError
+
+    for key, (kind, low, strict) in rules.items():
+        if key not in sec:
+            continue
+        values = sec[key] if isinstance(sec[key], list) else [sec[key]]
+        for v in values:
+            ok = isinstance(v, int | float) and not isinstance(v, bool)
+            ok = ok and (math.isfinite(v) or (v == math.inf and kind is float))
+            ok = ok and (kind is float or float(v).is_integer())
+            ok = ok and (v > low if strict else v >= low)
+            if not ok:
+                need = f"{'a whole number' if kind is int else 'a number'} {'>' if strict else '>='} {low:g}"
+                raise ConfigError(f"{where}.{key}: give {need}, got {v!r}")
 
 
 def configs_from(cfg: dict, source: str = "", overrides: dict | None = None):
@@ -208,15 +233,17 @@ def store(path: Path, option: str = "--data") -> Path:
     return path
 
 
-def read_store_checked(path: Path, option: str, split: str | None = None):
+def read_store_checked(path: Path, option: str, split: str | None = None,
+                       columns: list[str] | None = None):  # fmt: skip
     """A store's points after check_model_input (the `split` column kept). A store's times
     are dates (ingest already applied its own --min-year), so they are read from 1900 like
     any dated input: hurricanes since 1944 and icebergs since 1978 stay readable
-    (cliuser18: `trajlm eval` refused the stores `trajlm data ingest` had written)."""
+    (cliuser18: `trajlm eval` refused the stores `trajlm data ingest` had written).
+    ``columns``: those only (e.g. cli_eval_columns.eval_columns), None: every column."""
     from trajlm.data.schema import MIN_T_DATED, check_model_input
     from trajlm.data.store import read_store
 
-    df = read_store(store(path, option), split=split)
+    df = read_store(store(path, option), split=split, columns=columns)
     return check_model_input(df, source=str(path), min_t=MIN_T_DATED)
 
 

@@ -29,7 +29,7 @@ def predict_asked(lm, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
         return _asked_part(lm, full, last_t, req, valid, layout)
     outs = [_asked_part(lm, full, last_t, req, part, layout) for part in parts]
     order = last_t.select("traj_id", __o=pl.int_range(pl.len()))
-    both = pl.concat(outs, how="vertical_relaxed").join(order, on="traj_id")
+    both = pl.concat(outs, how="vertical_relaxed").join(order, on="traj_id", maintain_order="left")
     both = both.sort("__o", "t", maintain_order=True).drop("__o")
     # step 1.. per trajectory in time order, as one rollout numbers them
     return both.with_columns(step=pl.int_range(1, pl.len() + 1).over("traj_id").cast(

@@ -35,7 +35,8 @@ HOLDOUTS_HINT = "hour, hour=H or user (None: the store's own split)"
 _KEYWORDS = (("--at-report-times", "at_report_times=True"), ("--horizon-s", "horizon_s"),
              ("--holdout-by", "holdout_by"), ("--no-fallback", "fallback=False"),
              ("--score-on val", "split='val'"), ("--task predict", "task='predict'"),
-             ("--shift", "shift"), ("--seeds", "seeds"), ("--task", "task"))  # fmt: skip
+             ("--shift", "shift"), ("--seeds", "seeds"), ("--compare", "compare"),
+             ("--task", "task"))  # fmt: skip
 
 
 def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str | None, list[str]]:
@@ -119,6 +120,7 @@ class Evaluation:
         horizon_s: float | Sequence[float] | str | None = None,
         at_report_times: bool = False,
         shift: str | Sequence[str] | None = None,
+        compare: Sequence[tuple[str, str] | str] | None = None,
         **columns: Any,
     ) -> Any:
         """`trajlm eval --task TASK --data STORE --model THIS`'s table as a pandas DataFrame:
@@ -148,11 +150,21 @@ class Evaluation:
         ``trajlm.eval.few_scored.FewScoredWarning`` (fewer than 10 scored trips),
         ``trajlm.errors.WorseThanBaselineWarning`` (a model worse than constant velocity),
         ``trajlm.errors.EvalNoteWarning`` (the other notes); all but the first two are
-        ``trajlm.errors.NoteWarning``s."""
+        ``trajlm.errors.NoteWarning``s.
+
+        ``compare=[("trajlm-small", "kNN continuation"), ...]`` (``--compare "A,B"``; "A,B" text
+        too): any two rows of the table, paired on the same scored trajectories: the difference
+        A - B of their mean errors and the ratio A / B, each with its bootstrap 95 % CI, and a
+        reading, as ``attrs["comparisons"]`` (a list of dicts, as ``trajlm.score`` gives) and
+        under ``attrs["markdown"]``. This model's rows are named after its folder
+        ("trajlm:mine" or "mine"; a model held only in memory: "in-memory"). A pair that is not
+        two names is refused before any work; a name not in the table after it, with the table
+        kept on the error as ``.table`` (evalapi35)."""
         check_keywords("TrajLM.evaluate", columns, COLUMN_KEYWORDS)
         task = _check_arguments(task, split, seeds, fallback, holdout_by)
         horizons, shifts = _asked_times(horizon_s, at_report_times, shift)
-        asked = {"horizon_s": horizons, "at_report_times": at_report_times, "shifts": shifts}
+        asked = {"horizon_s": horizons, "at_report_times": at_report_times, "shifts": shifts,
+                 "compare": compare}  # fmt: skip
         if task == "tte" and "travel_time" not in getattr(self, "tasks", ["travel_time"]):
             raise TrajlmInputError("task='tte': this checkpoint has no infilling heads, so it "
                                    "cannot estimate travel times",
@@ -173,7 +185,9 @@ class Evaluation:
                 return self._evaluate_store(store, task, split, seeds, holdout_by, fallback, tmp,
                                             asked)  # fmt: skip
             except TrajlmInputError as e:  # the CLI's refusal, in this method's keywords
-                raise _as_keywords(e) from None
+                from trajlm.eval.report_frame import keep_table
+
+                raise _as_keywords(keep_table(e)) from None  # compare=: the table as e.table
 
     def _evaluate_store(self, store: Path, task: str, split: str, seeds: int,
                         holdout_by: str | None, fallback: bool, tmp: str,
@@ -190,7 +204,7 @@ class Evaluation:
                                   threads=getattr(self, "threads", None), holdout_by=holdout_by,
                                   score_on=split, fallback=fallback, lm_class=type(self),
                                   **asked)  # fmt: skip
-        return result_frame(result)
+        return result_frame(result)  # attrs["comparisons"]: report_frame.py
 
     def _model_folder(self, tmp: Path) -> Path:
         """The folder `trajlm eval --model` reads for this model: its own, or (a model held only

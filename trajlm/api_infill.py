@@ -212,8 +212,15 @@ class InfillTasks:
             raise TrajlmInputError(f"{len(o)} trips but {len(t)} departure times", field="depart")
         od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
-        check_model_input(_od_points(od), "travel_time input",
-                          MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
+        try:
+            check_model_input(_od_points(od), "travel_time input",
+                              MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
+        except TrajlmInputError as e:  # the departures' problem said as theirs (badin35: was
+            if e.field != "t":  # "field t ... (first at row 0, traj_id '0')")
+                raise
+            why = str(e).split("); ", 1)[-1]
+            raise TrajlmInputError(f"departure {t.min():g} is no trip's time: {why}",
+                                   field="depart") from None  # fmt: skip
         secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
         self.last_engine = secs.engine
         if where := trip_warnings(self.model, o, d, t):  # as predict warns: one line a call

@@ -312,7 +312,26 @@ def _memories(df: pl.DataFrame, memory: Any, columns: dict) -> list[tuple[RouteM
             except TrajlmInputError as e:  # badin33: "input: no points" named the data
                 raise TrajlmInputError(str(e), field="memory") from None
         memories.append((memory, False))
+        if (line := far_memory_line(own, memory)) is not None:
+            warn_at_caller(line)
     return memories
+
+
+def far_memory_line(own: pl.DataFrame, memory: RouteMemory, far_km: float = 50.0) -> str | None:
+    """A line when ``memory``'s past trips all lie over ``far_km`` beyond the input's own
+    spread (a Porto memory for Turin vans answered by the model alone, unsaid; badin35)."""
+    from trajlm.data.geometry import haversine
+
+    if len(memory.lat) == 0 or own.is_empty():
+        return None
+    lat0, lon0 = float(own["lat"].median()), float(own["lon"].median())
+    spread = float(haversine(lat0, lon0, own["lat"].to_numpy(), own["lon"].to_numpy()).max())
+    near = float(haversine(lat0, lon0, memory.lat, memory.lon).min())
+    if near <= spread + far_km * 1000:
+        return None
+    return (f"memory: its past trips lie {near / 1000:,.0f} km from the trajectories asked "
+            "about (nearest fix): none of them can answer by route; give past trips of this "
+            "area")  # fmt: skip
 
 
 def _reach_table(

@@ -11,9 +11,12 @@ gets a warning, and far from any library trip it returns its spline base.
 
 from __future__ import annotations
 
+import math
+import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from trajlm._arguments import with_gap_rule
@@ -23,6 +26,14 @@ from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges
 from trajlm.errors import TrajlmInputError, UserError
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
+from trajlm.model.coverage import CoverageWarning
+
+
+def library_reach_km(model: RouteRecoveryPredictor) -> float:
+    """How far (km, planar) the farthest point of the model's route library lies from its
+    projection centre: the radius its retrieval covers (``pool_reach_km``'s, for routes)."""
+    xy = getattr(getattr(model, "library_", None), "xy_", None)
+    return 0.0 if xy is None or len(xy) == 0 else float(np.hypot(xy[:, 0], xy[:, 1]).max() / 1e3)
 
 
 class RecoveryTrajLM:
@@ -78,11 +89,30 @@ class RecoveryTrajLM:
         df, layout, known, edge = recovery_input_edges(data, every=every,
                                                        **with_gap_rule(columns))  # fmt: skip
         p = self.model.projection_
-        geo.check_extent(df.filter(pl.Series(known)), p.lat0, p.lon0,
+        kept = df.filter(pl.Series(known))
+        geo.check_extent(kept, p.lat0, p.lon0,
                          what="the input (from the model's training centre)")  # fmt: skip
+        if line := self.place_line(kept):
+            warnings.warn(line, CoverageWarning, stacklevel=2)
         # rows outside a trajectory's known ends stay empty, said once (fix31's rule; it refused)
         out = fill_inside_edges(df, known, edge, self.model.recover_canonical)
         return from_canonical(out, layout=layout, caller_order=True)
+
+    def place_line(self, df: pl.DataFrame) -> str | None:
+        """A line when the known points lie over FAR_KM beyond the route library's reach (a
+        Turin model asked about Porto filled its gaps by the base interpolation, said only as
+        the projection's distortion; badin35), else None."""
+        from trajlm.api_selector import FAR_KM
+
+        p, reach = self.model.projection_, library_reach_km(self.model)
+        far = geo.check_extent(df, p.lat0, p.lon0, limit_km=math.inf)["max_km"]
+        if len(df) == 0 or far <= reach * 1.1 + FAR_KM:  # 10 %: planar vs great-circle
+            return None
+        return (f"input outside the training coverage: positions up to {far:,.0f} km from this "
+                f"route-recovery model's training centre ({p.lat0:.3f}, {p.lon0:.3f}), whose "
+                f"route library reaches {reach:,.0f} km from it: gaps here get no past route "
+                "and are filled by its base interpolation (fit one on this area: trajlm "
+                "train-recovery)")  # fmt: skip
 
     def predict(self, *_: Any, **__: Any) -> Any:
         raise self._only_recovers("predict")

@@ -76,11 +76,14 @@ def thin_history(df: pl.DataFrame, min_dt: float, below: float | None = None) ->
         if not med[a] < below:
             continue
         keep[a:b] = False
-        tt = t[a:b]
+        tt = t[a:b].astype(np.float64)
+        # each point's predecessor in one call: searchsorted of an int array by a float cast
+        # the whole array per call, quadratic (badin35: a 10^6-row trip's reach ran > 180 s)
+        before = np.searchsorted(tt, tt - min_dt, side="right") - 1
         j = b - a - 1
         while j >= 0:
             keep[a + j] = True
-            j = int(np.searchsorted(tt, tt[j] - min_dt, side="right")) - 1
+            j = int(before[j])
         if keep[a:b].sum() < MIN_THINNED:  # too short to thin: kept whole (session 16, movers)
             keep[a:b] = True
     return df.filter(pl.Series(keep))

@@ -65,10 +65,11 @@ def one_a_second(df: pl.DataFrame, ids: pl.Series | None = None) -> pl.DataFrame
         if not close[a + 1 : b].any():
             continue
         keep[a:b] = False
-        tt, j = t[a:b], b - a - 1
+        tt, j = t[a:b].astype(np.float64), b - a - 1
+        before = np.searchsorted(tt, tt - MIN_GAP_S, side="right") - 1  # one call (badin35)
         while j >= 0:
             keep[a + j] = True
-            j = int(np.searchsorted(tt, tt[j] - MIN_GAP_S, side="right")) - 1
+            j = int(before[j])
     return df.filter(pl.Series(keep))
 
 
@@ -104,7 +105,11 @@ def history_by_horizon(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> pl.Da
     both = pl.concat([thinned.filter(~pl.col("traj_id").is_in(near.implode())),
                       df.filter(pl.col("traj_id").is_in(near.implode()))],
                      how="vertical_relaxed")  # fmt: skip
-    return both.join(order, on="traj_id").sort("__o", "t", maintain_order=True).drop("__o")
+    return (
+        both.join(order, on="traj_id", maintain_order="left")
+        .sort("__o", "t", maintain_order=True)
+        .drop("__o")
+    )
 
 
 def horizon_split(lm, df: pl.DataFrame, ahead: np.ndarray, layout) -> list[np.ndarray] | None:

@@ -154,4 +154,4 @@ def _dark_across_splits(table, data: Path):
     every = every.select(*keep, *([SOURCE_ID] if SOURCE_ID in every.columns else []))
     done = with_dark_gaps(todo.drop("dark_gap_s"), every, explain=True, tz=None)
     both = pl.concat([table.filter(pl.col("dark_gap_s").is_not_null()), done.select(table.columns)])
-    return both.sort("score", descending=True, nulls_last=True)
+    return both.sort("score", "traj_id", descending=[True, False], nulls_last=True)  # ties: by id

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import json
 import math
+import sys
 from pathlib import Path
 
 import typer
@@ -16,6 +17,14 @@ from trajlm._cli_io import fail as _fail
 from trajlm._cli_io import say as _say
 from trajlm._safety import UserError
 from trajlm.cli_corpus import register as register_corpus
+from trajlm.cli_data_append import (
+    APPEND_HELP,
+    append_ingested,
+    append_summary,
+    appended_line,
+    check_append,
+    discard_staged,
+)
 from trajlm.cli_data_derived import data_match, data_resplit  # noqa: F401 (importable as before)
 from trajlm.cli_data_derived import register as register_derived
 from trajlm.cli_data_queries import register as register_queries
@@ -131,6 +140,7 @@ def data_ingest(
         "historical records, as the API reads dated times).",
     ),
     overwrite: bool = typer.Option(False, help="Replace an existing store at --out."),
+    append: bool = typer.Option(False, "--append", help=APPEND_HELP),
     keep_copies: bool = typer.Option(
         False,
         "--keep-copies",
@@ -199,7 +209,11 @@ def data_ingest(
 
         if not any(gis_members(p) for p in paths):
             _fail(f"--layer {layer} names a layer of a GeoPackage / GIS file, and no input is one")
-    check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
+    if append:  # the new files go to a temporary store first (cli_data_append.py)
+        target = check_append(out, overwrite)
+    else:
+        check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=_legacy_store)
+        target = out
     overrides = {
         k: v
         for k, v in dict(
@@ -241,7 +255,7 @@ def data_ingest(
         if v is not None
     }
     try:
-        manifest = ingest(paths, format, out, preset=preset, on_error=on_error,
+        manifest = ingest(paths, format, target, preset=preset, on_error=on_error,
                           clean_overrides=overrides, column_map=mapping, column_preset=columns,
                           progress=True, overwrite=overwrite,
                           vehicle_col=vehicle_col, keep_copies=keep_copies)  # fmt: skip
@@ -249,6 +263,10 @@ def data_ingest(
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise
         raise UserError(str(e)) from e
+    finally:
+        if append and sys.exc_info()[0] is not None:  # the ingest failed: its temporary goes
+            discard_staged(target)
+    merged = append_ingested(out, target, paths, manifest.get("clean_config")) if append else None
     reading = manifest.get("reading", {})
     if reading.get("owner_column") and not vehicle_col:
         _say(f"owner: {reading['owner_column']!r} kept as the trajectories' vehicle / user id "
@@ -309,14 +327,18 @@ def data_ingest(
              f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "
              "lat/lon or a bad fix); the points are kept: --max-speed-mps "
              f"{fast['threshold_mps']:g} drops them")  # fmt: skip
-    _say(
-        f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
-        f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}"
-    )
-    if empty := empty_splits(manifest):
+    if merged is not None:
+        _say(appended_line(out, manifest, merged))
+    else:
+        _say(f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
+             f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}")  # fmt: skip
+    if (empty := empty_splits(manifest)) and merged is None:
         _say(empty)
     if json_summary:
-        typer.echo(json.dumps(ingest_summary(out, manifest)))
+        summary = ingest_summary(out, manifest)
+        typer.echo(
+            json.dumps(summary if merged is None else append_summary(summary, manifest, merged))
+        )
 
 
 def _lines_on_stderr() -> None:

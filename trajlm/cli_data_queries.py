@@ -30,6 +30,15 @@ def register(data_app: typer.Typer) -> None:
         split: str = typer.Option("test", "--split",
                                   help="test, or val (what `trajlm eval --score-on val` scores)."),
         windows: str = typer.Option("one", "--windows", help=WINDOWS_HELP),
+        horizon_s: str = typer.Option(None, "--horizon-s",
+                                      help="predict: the windows `trajlm eval --horizon-s S` "
+                                           "scores (10 min history, a cut every longest "
+                                           "horizon), asked at these seconds after each "
+                                           "window's last fix: k = 1..H in ascending order."),
+        at_report_times: bool = typer.Option(False, "--at-report-times",
+                                             help="predict: the windows `trajlm eval "
+                                                  "--at-report-times` scores (the k-step ones: "
+                                                  "the asks' t are the true report times)."),
         overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     ) -> None:  # fmt: skip
         """Write the windows `trajlm eval --task predict` scores (inputs and asks, no truth),
@@ -41,8 +50,16 @@ def register(data_app: typer.Typer) -> None:
         io.suffix(out, (".csv", ".parquet"), "--out")
         asks = asks_path(out)
         io.outputs({"--out": out, "--out (asks beside it)": asks}, [store], overwrite)
-        inputs, wanted = query_tables(store, split, windows, task=task, seeds=seeds)
+        inputs, wanted = query_tables(
+            store,
+            split,
+            windows,
+            task=task,
+            seeds=seeds,
+            horizon_s=horizon_s,
+            at_report_times=at_report_times,
+        )
         write_table(inputs, out)
         write_table(wanted, asks)
         io.say(f"wrote {out} ({inputs['query_id'].n_unique():,} queries, {len(inputs):,} input "
-               f"fixes) and {asks} ({len(wanted):,} asks: query_id, k, t)")  # fmt: skip
+               f"fixes) and {asks} ({len(wanted):,} asks: {', '.join(wanted.columns)})")  # fmt: skip

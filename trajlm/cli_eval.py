@@ -1,10 +1,10 @@
 """`trajlm eval`: the PROTOCOL.md harness on a store, optionally with trained models.
 
 Several `--model` runs (e.g. the same config trained with 3 seeds) are evaluated side by side
-and summarised in one extra row, "trajlm (mean ± std over N runs)", for runs whose configs
-match apart from the seed (``recipe_key``); different models (a fine-tune and its base) keep
-one row each. What each --model path is scored as: cli_eval_models.py; what is said beside the
-table: cli_eval_notes.py; the verdict under it: eval/verdict.py.
+and summarised in one extra row each recipe: cli_eval_seeds.py. What each --model path is
+scored as: cli_eval_models.py; what is said beside the table: cli_eval_notes.py; the verdict
+under it: eval/verdict.py; the columns read: cli_eval_columns.py; your own answers:
+cli_eval_answers.py; --compare's pairs: eval/row_pairs.py.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from rich.console import Console
 
 from trajlm.cli_eval_classify import check_classes_seen, check_test_data, whole_trajectory_parts
 from trajlm.cli_eval_models import (
-    ROUTE_PREFIX,
-    SELECTOR_PREFIX,
     build_predictors,
     check_save_verdict,
     knn_settings_notes,
@@ -41,7 +39,9 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
-from trajlm.errors import EvalNoteWarning, WorseThanBaselineWarning
+from trajlm.cli_eval_seeds import add_seed_rows
+from trajlm.cli_eval_seeds import recipe_key as recipe_key  # imported from here by older code
+from trajlm.errors import EvalNoteWarning, TrajlmInputError, WorseThanBaselineWarning
 from trajlm.eval.classify_notes import (
     CLASSES,
     class_map_for,
@@ -53,47 +53,11 @@ from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.predict_windows import windows_definition
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
-from trajlm.eval.report import EvalResult, aggregate_runs
+from trajlm.eval.report import EvalResult
 from trajlm.eval.task_definitions import TASK_DEFINITIONS
 from trajlm.eval.verdict import verdicts
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
-# train_config.json fields that do not change what is learned (beside the seed itself)
-_NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_every",
-               "save_every", "compile")  # fmt: skip
-
-
-def recipe_key(path: Path) -> str | None:
-    """What a run was trained with, less the seed: its config.json (less the store statistics
-    and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
-    (a named checkpoint): such a model is never averaged with another. A fine-tune's OUT is
-    read through OUT/train, so `finetune --seed 0/1/2` runs average like training seeds.
-    RUN/best is read with RUN's train_config.json."""
-    import json
-
-    path = Path(path)
-    if (path / "finetune_summary.json").exists() and (path / "train").is_dir():
-        path = path / "train"  # a `trajlm finetune --seed N` OUT: its training run (session 14)
-    run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
-    try:
-        mc = json.loads((path / "config.json").read_text())
-        tc = json.loads((run / "train_config.json").read_text())
-    except (OSError, ValueError):
-        return None
-    mc = {k: v for k, v in mc.items() if k not in ("stats", "coverage")}
-    tc = {k: v for k, v in tc.items() if k not in _NOT_RECIPE}
-    return json.dumps([mc, tc], sort_keys=True)
-
-
-def _seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
-    """`names` (one per path) grouped by ``recipe_key``; only groups of 2+ (seeds of one
-    recipe) are returned."""
-    groups: dict[str, list[str]] = {}
-    for path, name in zip(paths, names, strict=True):
-        key = recipe_key(path)
-        if key is not None:
-            groups.setdefault(key, []).append(name)
-    return [g for g in groups.values() if len(g) > 1]
 
 
 def _resplit(df, by: str):
@@ -105,36 +69,7 @@ def _resplit(df, by: str):
         idx = holdout_index(df.drop("split"), by).select("traj_id", "split")
     except ValueError as e:
         raise UserError(f"--holdout-by {by}: {e}") from None
-    return df.drop("split").join(idx, on="traj_id", how="left")
-
-
-def add_seed_rows(
-    result: EvalResult, models: list[Path], predictors: list, console: Console
-) -> None:
-    """Seeds of one kind -> one "mean ± std" row each (in place): transformer runs of one
-    recipe (``recipe_key``), candidate selectors, route-recovery models."""
-    for prefix, label in (
-        ("trajlm:", "trajlm"),
-        (SELECTOR_PREFIX, "candidate selector"),
-        (ROUTE_PREFIX, "route recovery"),
-    ):
-        names = [p.name for p in predictors if p.name.startswith(prefix)]
-        if len(names) < 2:
-            continue
-        if prefix != "trajlm:":
-            aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
-            continue
-        paths = [m for m, p in zip(models, predictors, strict=True) if p.name.startswith(prefix)]
-        groups = _seed_groups(paths, names)
-        for group in groups:  # seeds of one recipe; other models keep their own row
-            tag = f"{label} {group[0].removeprefix(prefix)}…" if len(groups) > 1 else label
-            aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")
-        if sum(map(len, groups)) < len(names):
-            console.print(
-                "note: --model runs whose configs differ apart from the seed (or that have no "
-                "train_config.json) are reported one row each, not averaged",
-                markup=False, highlight=False,
-            )  # fmt: skip
+    return df.drop("split").join(idx, on="traj_id", how="left", maintain_order="left")
 
 
 WHOLE_DEFINITION = (
@@ -178,6 +113,7 @@ def run_eval_command(
     lm_class: type | None = None,
     predictions: list | None = None,
     predictions_name: str | list[str] | None = None,
+    compare: list | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -188,11 +124,13 @@ def run_eval_command(
     TrajLM.evaluate runs this, so importing trajlm.api here would be a cycle), for the models
     answering at asked times (--horizon-s, --at-report-times). ``predictions``: answer files
     (or frames) of your own method to `trajlm data queries`' windows, a row each (named
-    ``predictions_name``; cli_eval_answers.py, session 34)."""
+    ``predictions_name``; cli_eval_answers.py, session 34). ``compare``: pairs of the table's
+    rows ("A,B" or (A, B)), each given its paired difference and CI (eval/row_pairs.py)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
     from trajlm.cli_eval_answers import add_answer_rows, answer_models, check_answer_options
+    from trajlm.cli_eval_columns import eval_columns
     from trajlm.data.store import load_manifest, store_zone
     from trajlm.eval.eval_progress import say
 
@@ -210,9 +148,11 @@ def run_eval_command(
                          at_report_times=at_report_times)  # fmt: skip
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
+    from trajlm.eval.row_pairs import check_pair_specs, compare_rows
+
+    compare = check_pair_specs(compare)  # the syntax now; the names once the table exists
     check_answer_options(predictions, predictions_name, task,
-                         {"--horizon-s": horizon_s, "--shift": shifts, "--holdout-by": holdout_by,
-                          "--at-report-times": at_report_times})  # fmt: skip
+                         {"--shift": shifts, "--holdout-by": holdout_by})  # fmt: skip
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
     check_horizons(horizon_s)
@@ -252,7 +192,9 @@ def run_eval_command(
         roads = [ShortestPathRecovery(graph)]
     predictors = build_predictors(task, models, context, graph, fallback=fallback)
     say(f"reading --data {data}")
-    df = io.read_store_checked(data, "--data")
+    rule_asked = holdout_by or load_manifest(data).get("split_by")
+    columns = eval_columns(data, task, models, rule_asked, at_report_times, predictions)
+    df = io.read_store_checked(data, "--data", columns=columns)  # what the run reads (scale35)
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
     if task == "classify" and split_by == "user_time":
@@ -292,7 +234,8 @@ def run_eval_command(
         swap = {"val": "test", "test": "val"}
         df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
     answers = (answer_models(predictions, predictions_name, df, n_windows, task,
-                             tuple(range(seeds))) if predictions else [])  # fmt: skip
+                             tuple(range(seeds)), horizons, max_gap_s)
+               if predictions else [])  # fmt: skip
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
     manifest = load_manifest(data)
@@ -377,6 +320,12 @@ def run_eval_command(
     result.meta["models"] = [str(p) for p in models or []]
     judged = [p.name for p in predictors] + [a.name for a in answers]  # not --network's
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)
+    refused = None  # a --compare name not in the table: said after the table is kept
+    try:  # any two rows, paired (outside35)
+        if compare:
+            result.meta["comparisons"] = compare_rows(result, compare)
+    except TrajlmInputError as e:
+        refused = e
     console.print(result.to_markdown(), markup=False, highlight=False, soft_wrap=True)  # pasteable
     if task not in ("classify", "similarity"):  # a table from a handful of trips: say so
         n = df.filter(df["split"] == "test")["traj_id"].n_unique() if "split" in df.columns else 0
@@ -404,4 +353,7 @@ def run_eval_command(
         else:
             result.save(out)
         console.print(f"wrote {out}", markup=False, highlight=False)
+    if refused is not None:  # minutes of scoring printed and written, then the one line
+        refused.result = result  # the table, for Python's callers (report_frame.keep_table)
+        raise refused
     return result

@@ -26,21 +26,34 @@ def scored_split_task(df: Any, split: str, windows: int) -> Any:
 
 
 def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
-                 task: str = "predict", seeds: int = 3) -> tuple:  # fmt: skip
+                 task: str = "predict", seeds: int = 3, horizon_s: str | None = None,
+                 at_report_times: bool = False) -> tuple:  # fmt: skip
     """(inputs, asks) Polars frames of what `trajlm eval --task predict|recover [--score-on val]
-    [--windows W] [--seeds N]` scores on ``store``; one line when the split holds nothing."""
+    [--windows W] [--seeds N] [--horizon-s S | --at-report-times]` scores on ``store``; one line
+    when the split holds nothing."""
     from trajlm import _cli_io as io
     from trajlm.cli_eval_notes import check_windows
+    from trajlm.eval.horizon import parse_horizons
     from trajlm.eval.own_answers import prediction_queries, recovery_queries, recovery_variants
     from trajlm.eval.protocol import _split
 
     io.choice(task, ANSWER_TASKS, "--task")
     io.choice(split, ("test", "val"), "--split")
-    n_windows = check_windows(windows, task, None)
+    check_timed_options(task, horizon_s, at_report_times, windows)
+    horizons = parse_horizons(horizon_s, task, (), 60.0)  # the windows do not read --max-gap-s
+    n_windows = check_windows(windows, task, horizon_s)
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds!r}")
     io.store(store, option)
     df = io.read_store_checked(store, option)
+    if horizons:  # eval --horizon-s's windows (eval/own_answers_times.py)
+        from trajlm.eval.own_answers_times import horizon_queries, horizon_task
+
+        task_h = horizon_task(_split(df)[split], horizons, 60.0)
+        if len(task_h.t_last) == 0:
+            raise UserError(f"{option} {store}: the {split} split has no window of 3+ fixes with "
+                            f"a horizon after it (--horizon-s {horizon_s})")  # fmt: skip
+        return horizon_queries(task_h)
     if task == "recover":
         inputs, asks = recovery_queries(*recovery_variants(_split(df)[split], tuple(range(seeds))))
         if len(asks) == 0:
@@ -52,6 +65,21 @@ def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
         raise UserError(f"{option} {store}: the {split} split has no trajectory of 7+ points, so "
                         "there is no window to ask")  # fmt: skip
     return prediction_queries(task)
+
+
+def check_timed_options(task: str, horizon_s: str | None, at_report_times: bool,
+                        windows: str) -> None:  # fmt: skip
+    """--horizon-s / --at-report-times where eval scores them: the k-step --task predict, one
+    of the two, --at-report-times with one window per trajectory (as `trajlm eval`)."""
+    if (horizon_s is not None or at_report_times) and task != "predict":
+        what = "--horizon-s" if horizon_s is not None else "--at-report-times"
+        raise UserError(f"{what} asks prediction windows at times: it goes with --task predict, "
+                        f"not {task!r}")  # fmt: skip
+    if horizon_s is not None and at_report_times:
+        raise UserError("--horizon-s and --at-report-times ask different windows; give one")
+    if at_report_times and windows != "one":
+        raise UserError(f"--windows {windows} with --at-report-times: the report-time table "
+                        "scores one window per trajectory; leave one of them out")  # fmt: skip
 
 
 def row_names(names: str | list[str] | None) -> list[str]:
@@ -75,8 +103,9 @@ def check_answer_options(
     for option, value in asked.items():  # windows these answers were not written for
         if value:
             raise UserError(
-                f"{ANSWERS_OPTION} with {option}: answers are scored on the k-step windows "
-                f"`trajlm data queries` writes (the store's own split); leave {option} out"
+                f"{ANSWERS_OPTION} with {option}: answers are scored on the windows `trajlm "
+                f"data queries` writes (the store's own split, --horizon-s or "
+                f"--at-report-times); leave {option} out"
             )
     if any(not isinstance(n, str) or not n.strip() for n in names):
         raise UserError("--predictions-name: give a name for the rows")
@@ -100,10 +129,11 @@ def check_answer_options(
 
 
 def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, windows: int,
-                  task: str = "predict", seeds: tuple[int, ...] = (0, 1, 2)) -> list:  # fmt: skip
+                  task: str = "predict", seeds: tuple[int, ...] = (0, 1, 2),
+                  horizons: tuple[float, ...] = (), max_gap_s: float = 60.0) -> list:  # fmt: skip
     """One answer model per answer source, each checked whole against the windows (recover:
-    the gaps of every mask) of the scored split (``df``'s "test" rows, val already swapped in
-    for --score-on val)."""
+    the gaps of every mask; ``horizons``: the --horizon-s windows) of the scored split
+    (``df``'s "test" rows, val already swapped in for --score-on val)."""
     import numpy as np
 
     from trajlm.eval.own_answers import (
@@ -118,12 +148,18 @@ def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, wi
     )
     from trajlm.eval.protocol import _split
 
-    recovery = None
-    if task == "recover":
+    recovery, what = None, "window"
+    if horizons:
+        from trajlm.eval.own_answers_times import HorizonAnswerModel, horizon_ids, horizon_task
+
+        timed = horizon_task(_split(df)["test"], horizons, max_gap_s)
+        ids, k, what = horizon_ids(timed), len(timed.horizons), "horizon window"
+    elif task == "recover":
         recovery = recovery_variants(_split(df)["test"], seeds)
         both = [gap_ids(n, t, recovery[0]) for n, t in recovery[1]]
         ids = [q for got, _ in both for q in got]
         k = np.concatenate([n for _, n in both]) if both else np.zeros(0, np.int64)
+        what = "gap query"
     else:
         prediction = scored_split_task(df, "test", windows)
         ids, k = window_ids(prediction), prediction.target_t.shape[1]
@@ -134,10 +170,12 @@ def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, wi
         label = (f"{ANSWERS_OPTION} {source}" if isinstance(source, str | Path)
                  else f"answers[{i}]")  # fmt: skip
         answers = read_answers(source, label)
-        what = "window" if recovery is None else "gap query"
         match_answers(answers, ids, k, label, what)  # refused whole before any fitting
-        models.append(AnswerModel(answers, row, label) if recovery is None
-                      else RecoveryAnswerModel(answers, row, label, recovery))  # fmt: skip
+        if horizons:
+            models.append(HorizonAnswerModel(answers, row, label))
+        else:
+            models.append(AnswerModel(answers, row, label) if recovery is None
+                          else RecoveryAnswerModel(answers, row, label, recovery))  # fmt: skip
     return models
 
 

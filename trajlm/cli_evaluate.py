@@ -102,6 +102,13 @@ def evaluate(
         help="The --predictions rows' name: once (the files are one method's runs: a row each "
         "and their mean ± std) or once per file (different methods; default: answers).",
     ),
+    compare: list[str] = typer.Option(
+        None,
+        "--compare",
+        help='Two rows of the table, "A,B" (method names as printed: baselines, --model '
+        "runs, --predictions rows): their paired difference A - B and ratio A / B with "
+        "bootstrap 95 % CIs over the same trajectories (repeat for more pairs; session 35).",
+    ),
     save_verdict: bool = typer.Option(
         False,
         "--save-verdict",
@@ -132,7 +139,7 @@ def evaluate(
                          max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
                          save_verdict=save_verdict, at_report_times=at_report_times,
                          windows=windows, lm_class=TrajLM, predictions=predictions,
-                         predictions_name=predictions_name)  # fmt: skip
+                         predictions_name=predictions_name, compare=compare)  # fmt: skip
 
 
 __all__ = ["evaluate"]

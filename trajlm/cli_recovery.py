@@ -36,6 +36,14 @@ def recovery_params(path: Path | None, max_epochs: int | None = None) -> dict:
             raise ConfigError(f"{where}{name}: unknown key(s) {sorted(set(got) - keys)}")
     if sec.get("kind", "route_recovery") != "route_recovery":
         raise ConfigError(f'{where}: kind must be "route_recovery", got {sec["kind"]!r}')
+    grid = sec.get("long_gap_grid")  # "inf" (text) in the grid = always Akima, as below
+    numbers = {**sec, "long_gap_grid": [float(v) if v == "inf" else v for v in grid]} if (
+        isinstance(grid, list)) else sec  # fmt: skip
+    io.config_numbers(numbers, where, {
+        "radius_m": (float, 0, True), "max_ratio": (float, 1, False), "slack_s": (float, 0, False),
+        "speed_m_s": (float, 0, True), "max_pieces": (int, 1, False), "max_train_rows": (int, 1, False),
+        "intervals": (float, 0, True), "long_gap_grid": (float, 0, False),
+        "train_mask_seeds": (int, 0, False), "val_mask_seeds": (int, 0, False)})  # fmt: skip
     params = {k: v for k, v in sec.items() if k not in ("kind", "network")}
     for k in TUPLES:
         if k in params:

@@ -54,10 +54,13 @@ def parse_area(text: str | None):
         box = tuple(float(v) for v in text.split(","))
         if len(box) != 4:
             raise ValueError
-        return box
     except ValueError:
         raise UserError(f"--avoid {text!r}: expected min_lat,min_lon,max_lat,max_lon or "
                         "lat,lon;lat,lon;lat,lon (a polygon of >= 3 vertices)") from None  # fmt: skip
+    if not (box[0] < box[2] and box[1] < box[3]):
+        raise UserError(f"--avoid {text!r}: a box is min_lat,min_lon,max_lat,max_lon; each "
+                        "min must be below its max")  # fmt: skip
+    return box
 
 
 def route(
@@ -96,6 +99,8 @@ def route(
     if deadline is not None and deadline <= t0:
         raise UserError(f"--arrive-before {arrive_before} is not after --depart {depart}")
     area = parse_area(avoid)
+    if speeds_mode is not None and speeds is None:  # before: ignored, silently (badin35)
+        raise UserError("--speeds-mode picks the trips of --speeds; give --speeds STORE too")
     if (network is None) == (synthetic_seed is None):
         raise UserError("give one of --network FILE and --synthetic-seed N")
     io.suffix(out, (".csv",), "--out")

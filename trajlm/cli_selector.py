@@ -20,6 +20,9 @@ import typer
 TOP_KEYS = {"kind", "top_k", "local", "max_train_windows", "max_val_windows", "place_grid",
             "network"}  # fmt: skip
 GRID_KEYS = {"w_place", "w_heading", "n_neighbors"}
+GRID_ORDER = ("w_place", "w_heading", "n_neighbors")  # `local = [w_place, w_heading, n]`
+GRID_RULES = {"w_place": (float, 0, False), "w_heading": (float, 0, False),
+              "n_neighbors": (int, 1, False)}  # fmt: skip
 
 
 def selector_params(path: Path | None, max_epochs: int | None = None) -> dict:
@@ -40,6 +43,14 @@ def selector_params(path: Path | None, max_epochs: int | None = None) -> dict:
     local = sec.get("local", [1.0, 300.0, 10])
     if local is not False and (not isinstance(local, list) or len(local) != 3):
         raise ConfigError(f"{where}.local: give [w_place, w_heading, n_neighbors] or false")
+    io.config_numbers(sec, where, {k: (int, 1, False) for k in ("top_k", "max_train_windows",
+                                                                "max_val_windows")})  # fmt: skip
+    if local:
+        io.config_numbers(dict(zip(GRID_ORDER, local, strict=True)), f"{where}.local", GRID_RULES)
+    for k, v in sec.get("place_grid", {}).items():
+        if not isinstance(v, list) or not v:
+            raise ConfigError(f"{where}.place_grid.{k}: give a non-empty list")
+    io.config_numbers(sec.get("place_grid", {}), f"{where}.place_grid", GRID_RULES)
     params = {k: sec[k] for k in ("top_k", "max_train_windows", "max_val_windows") if k in sec}
     selector = io.selector_network(sec, max_epochs, where)
     return {**params, "local": tuple(local) if local else None, "selector": selector,

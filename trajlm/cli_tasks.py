@@ -63,6 +63,43 @@ OD_NAMES = {
 }
 
 
+def _degrees(df, path: Path, lat: str, lon: str):
+    """The (N, 2) float pairs of columns ``lat``, ``lon``; a value that is not a number is one
+    line naming the column and the file line (before: a numpy ValueError, exit 1; badin35)."""
+    import numpy as np
+    import polars as pl
+
+    from trajlm.data.schema import LINE
+
+    for c in (lat, lon):
+        as_float = pl.col(c).cast(pl.Float64, strict=False)
+        bad = df.filter(pl.col(c).is_not_null() & as_float.is_null())
+        if len(bad):
+            at = f" at file line {bad[LINE][0]}" if LINE in bad.columns else ""
+            io.fail(f"--input {path}: field {c}: {bad[c][0]!r}{at} is not a number; "
+                    "coordinates are decimal degrees")  # fmt: skip
+    return df.select(pl.col(lat, lon).cast(pl.Float64, strict=False)).to_numpy().astype(np.float64)
+
+
+def _one_time_kind(df, path: Path, col: str) -> None:
+    """A text column of departures that mixes Unix seconds and ISO times is one line saying so
+    (before: "do not parse as ISO dates (e.g. '1710099497')": it reads as one kind; badin35)."""
+    import polars as pl
+
+    from trajlm.data.schema import LINE
+
+    if df[col].dtype != pl.String:
+        return
+    number = pl.col(col).str.strip_chars().str.contains(r"^[+-]?\d+(\.\d*)?$")
+    nums, texts = df.filter(number), df.filter(~number & pl.col(col).is_not_null())
+    if len(nums) and len(texts):
+        at = lambda f: f" (file line {f[LINE][0]})" if LINE in f.columns else ""  # noqa: E731
+        io.fail(
+            f"--input {path}: field {col} mixes Unix seconds ({nums[col][0]!r}{at(nums)}) "
+            f"and time text ({texts[col][0]!r}{at(texts)}); give every departure one way"
+        )
+
+
 def _model(model: Path, task: str, threads: int | None):
     """TrajLM.from_pretrained with the CLI's errors (the option named; no infilling heads)."""
     from trajlm.api import TrajLM
@@ -256,7 +293,6 @@ def travel_time(
 ) -> None:
     """Predicted trip durations (TrajLM.travel_time) for each row of --input: columns o_lat,
     o_lon, d_lat, d_lon (or origin_lat ... destination_lon) and depart (ISO time or Unix s)."""
-    import numpy as np
     import polars as pl
 
     from trajlm._cli_points import input_errors, read_frame
@@ -271,6 +307,11 @@ def travel_time(
     found = {
         r: next((lower[n] for n in names if n in lower), None) for r, names in OD_NAMES.items()
     }
+    twice = {r: [lower[n] for n in names if n in lower] for r, names in OD_NAMES.items()}
+    twice = {r: c for r, c in twice.items() if len(c) > 1}
+    if twice:  # before: the first name won, silently, the other family unread (badin35)
+        r, cols = next(iter(twice.items()))
+        io.fail(f"--input {input}: columns {', '.join(cols)} all name {r}; keep one of them")
     missing = [r for r, c in found.items() if c is None]
     if missing:
         io.fail(f"--input {input}: no column for {', '.join(missing)} (columns: "
@@ -278,9 +319,9 @@ def travel_time(
                 + "; ".join(f"{r}: {' / '.join(OD_NAMES[r][:3])}" for r in missing))  # fmt: skip
     if len(df) == 0:
         io.fail(f"--input {input}: no trips (the table is empty)")
+    o, d = (_degrees(df, input, found[f"{e}_lat"], found[f"{e}_lon"]) for e in "od")
+    _one_time_kind(df, input, found["depart"])
     m = _model(model, "travel_time", threads)
-    o = df.select(found["o_lat"], found["o_lon"]).to_numpy().astype(np.float64)
-    d = df.select(found["d_lat"], found["d_lon"]).to_numpy().astype(np.float64)
     with input_errors(input, "--input"):
         secs = _said(lambda: m.travel_time(o, d, df[found["depart"]]), f"--input {input}")
     _write(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)

@@ -30,7 +30,7 @@ import polars as pl
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import Cases  # noqa: E402
+from badin_cases import TINY_TOML, Cases, cli_said  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -42,42 +42,17 @@ say = Cases(got=260, warn=170, warn_total=600, flush=True)
 WORDS = ("rror", "arn", "wrote", "refus", "nvalid", "must", "not ", "unknown", "Usage", "ignored")
 
 
-def cli(*args: str):
+def cli(*args: object):
     """A CLI call in process: exit code, any exception that is not SystemExit, the lines that
     say something (errors, warnings, what was written)."""
-    def run() -> str:
-        res = CliRunner().invoke(app, [str(a) for a in args])
-        lines = [ln.strip(" │╭╰─") for ln in res.output.splitlines() if ln.strip(" │╭╰─")]
-        exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
-               else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")
-        said = " / ".join(ln for ln in lines if any(w in ln for w in WORDS))
-        return f"exit={res.exit_code}{exc} :: {said[:520]}"
-    return run
+    return lambda: cli_said(app, args, WORDS, 520)
 
 
 # ---- fixtures: a small synthetic store, a tiny config, a tiny run (5 steps)
 F = OUT / "fix"
 F.mkdir()
 STORE, RUN = F / "store", F / "run"
-TINY = """[model]
-d_model = 16
-n_layers = 1
-n_heads = 2
-n_kv_heads = 1
-max_len = 32
-pos_type = "rope_time"
-head = "gaussian"
-
-[train]
-batch_size = 8
-max_len = 24
-stride = 12
-lr = 2e-3
-warmup_steps = 1
-eval_every = 5
-save_every = 5
-cpu_threads = 1
-"""
+TINY = TINY_TOML
 (F / "tiny.toml").write_text(TINY)
 assert CliRunner().invoke(app, ["data", "synth", "-o", str(STORE), "-n", "60"]).exit_code == 0
 r = CliRunner().invoke(app, ["train", "--data", str(STORE), "--out", str(RUN), "--config", str(F / "tiny.toml"), "--max-steps", "5", "--threads", "1"])

@@ -215,6 +215,11 @@ def clean(df: Any, config: CleanConfig | None = None, *, return_report: bool | N
     if return_report is not None and not isinstance(return_report, bool):
         raise TrajlmInputError(f"return_report must be True or False, got {return_report!r}")
     # split_at_stops=True, stop_minutes=..., any CleanConfig field (session 32, newuser32)
+    if config is not None and not isinstance(config, CleanConfig):  # before: AttributeError
+        raise TrajlmInputError(f"config must be a CleanConfig or None, got "
+                               f"{type(config).__name__}", field="config",
+                               hint="or give the settings as keywords: trajlm.clean(df, "
+                               "max_speed_mps=50)")  # fmt: skip
     config, columns, said = config_from_keywords(config, columns, PRESETS["default"])
     out, report = _clean(df, config, as_pieces=said, **columns)
     if return_report is None:

@@ -40,7 +40,7 @@ from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_numbered import numbered_refusal
-from trajlm.data.coerce_path import is_path, is_store_path, read_path
+from trajlm.data.coerce_path import is_path, is_store_path, path_only, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
@@ -123,6 +123,10 @@ def coerce(
     source: str = "input",
     warn_naive: bool = True,
     repeats: str = "refuse",
+    time_origin: Any = None,
+    time_format: str | None = None,
+    on_error: str | None = None,
+    format: str | None = None,
     tz: str | None = None,
     split_gaps: Any = False,
 ) -> tuple[pl.DataFrame, Layout]:
@@ -142,12 +146,17 @@ def coerce(
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz}  # fmt: skip
         store = is_store_path(obj)
+        # ingest's --time-origin / --time-format / --on-error, as trajlm.read takes them (fix35)
+        cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
+                 "format": format}  # fmt: skip
+        time_origin = time_format = on_error = format = None  # the read takes them
         obj = read_path(obj, cols)
         traj_col = time_col = lat_col = lon_col = crs = tz = None  # read: canonical now
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps
     kind = kind_of(obj)
+    path_only(time_origin=time_origin, time_format=time_format, on_error=on_error, format=format)
     if kind == "movingpandas":
         from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype
 
@@ -415,6 +424,10 @@ def to_canonical(
     lon_col: str | None = None,
     crs: Any = None,
     validate: bool = True,
+    time_origin: Any = None,
+    time_format: str | None = None,
+    on_error: str | None = None,
+    format: str | None = None,
     tz: str | None = None,
     split_gaps: Any = False,
 ) -> pl.DataFrame:
@@ -425,9 +438,16 @@ def to_canonical(
     only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
     ``split_gaps=True``: the trajectories the API's methods read (a vehicle's pieces named
     ``VAN-01_1``; coerce_pieces.py).
+    A path (any file `trajlm data ingest` reads) also takes ``trajlm.read``'s keywords, as every
+    model call given a path does (fix35): ``time_origin=`` / ``time_format=`` / ``tz=`` /
+    ``format=`` as ingest's --time-origin / --time-format / --tz / --format, and
+    ``on_error="skip"`` (records a reader cannot use, and a repeated time's later fixes, dropped
+    and counted, as ingest drops them; by default refused in one line naming it).
     """
     table = coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
-                   crs=crs, validate=validate, tz=tz, split_gaps=split_gaps)[0]  # fmt: skip
+                   crs=crs, validate=validate, tz=tz, split_gaps=split_gaps,
+                   time_origin=time_origin, time_format=time_format, on_error=on_error,
+                   format=format)[0]  # fmt: skip
     return table.drop(CARRIED, strict=False)  # a Point frame's own x / y / z: internal
 
 

@@ -62,10 +62,14 @@ TRAJ = (
      "collar", "collar_no", "collar_nr", "machine", "machine_id", "runner", "runner_id",
      # session 31 (heldout31): ICES / VMStools tacsat's vessel `VE_REF`, a Dutch study's
      # participant `deelnemer`, a Russian fleet portal's `Объект` (Wialon's unit)
-     "ve_ref", "deelnemer", "deelnemer_id", "объект", "объект_мониторинга"),
+     "ve_ref", "deelnemer", "deelnemer_id", "объект", "объект_мониторинга",
+     # session 35 (heldout35): a multi-agent simulator's `agent` (robots, SUMO / MATSim agents)
+     "agent", "agent_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
-                 "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at"),
+                 "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at",
+                 # session 35 (heldout35): Motive's `located_at`; ROS's `header.stamp` / `stamp`
+                 "located_at", "stamp"),
         # Traccar: the GPS fix time, before the tracker's clock; Torque Pro's `GPS Time` before
         # its `Device Time` (the phone's clock, naive; heldout33: read as UTC, an hour off)
         ("fixtime", "fix_time", "gps_time"),

@@ -114,6 +114,8 @@ def load_corpus_spec(path: str | Path, data_root: str | None = None) -> CorpusSp
     from trajlm.errors import ConfigError
 
     path = Path(path)
+    if path.is_dir():  # before: "PATH: Is a directory" (badin35)
+        raise ConfigError(f"{path} is a folder; give the corpus spec's .toml file")
     try:
         raw = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as e:

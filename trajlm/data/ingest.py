@@ -115,14 +115,31 @@ def ingest(
     limits: ReadLimits | None = None,
     vehicle_col: str | None = None,
     keep_copies: bool = False,
+    append: bool = False,
 ) -> dict:
     """Read, clean and store; returns the store manifest (with the merged drop report).
+
+    ``append=True``: `out` is an existing store; the files' trajectories are added to its test
+    split without rewriting its part files (`trajlm data ingest --append`; the rule and what is
+    refused: data/store_append.py); returns the appended store's manifest (its ``appends``
+    lists each append's files, counts and drop report; ``overwrite`` is not used).
 
     `overwrite=False` refuses an existing store at `out` (write_store). chunk_rows (points per
     streamed chunk) changes memory use, never the result; limits are the readers' resource
     limits (ReadLimits; default from the environment); keep_copies=True reads byte copies of a
     file as files of their own (PROTOCOL's GeoLife split; default: read once)."""
     from trajlm.data.readers import check_keep_copies  # a string "no" is truthy (badin23)
+
+    if append:  # the files into a temporary store beside `out`, then appended to it
+        from trajlm.data.store_append import ingest_appended
+
+        again = dict(preset=preset, on_error=on_error, clean_overrides=clean_overrides,
+                     column_map=column_map, column_preset=column_preset, progress=progress,
+                     chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
+                     keep_copies=keep_copies)  # fmt: skip
+        paths = [paths] if isinstance(paths, str | Path) else list(paths)
+        return ingest_appended(out, lambda tmp: ingest(paths, format, tmp, **again),
+                               [str(p) for p in paths])  # fmt: skip
 
     check_keep_copies(keep_copies)
     if isinstance(paths, str | Path):  # one path, not a sequence of characters

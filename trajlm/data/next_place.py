@@ -139,6 +139,12 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
     if not isinstance(time_of_day, bool | np.bool_):
         raise TrajlmInputError(f"time_of_day must be True or False, got {time_of_day!r}",
                                field="time_of_day")  # fmt: skip
+    if local_tz is not None and not time_of_day:  # before: ignored, silently (badin35)
+        check_tz(local_tz)  # a name that is no zone is said as such first
+        raise TrajlmInputError("local_tz (--local-tz) sets the clock of the time-of-day slots, "
+                               "which are off", field="local_tz",
+                               hint="also give time_of_day=True (--time-of-day), or leave "
+                               "local_tz out")  # fmt: skip
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
     table, layout = by_mover(table, layout, columns, "trajlm.next_place", keep_trip=True)
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")

@@ -55,6 +55,10 @@ def _radius(value: Any, a: tuple[float, float], b: tuple[float, float]) -> float
         raise TrajlmInputError(f"radius_m must be a positive number of metres, got {value!r}",
                                field="radius_m")  # fmt: skip
     apart = float(haversine(a[0], a[1], b[0], b[1]))
+    if apart < 1.0:  # before: "give radius_m below 0" (badin35)
+        raise TrajlmInputError(f"a and b are the same place ({apart:.1f} m apart): a passage "
+                               "leaves one place for another", field="b",
+                               hint="give b elsewhere")  # fmt: skip
     if apart <= 2 * value:
         raise TrajlmInputError(f"a and b are {apart:,.0f} m apart: circles of radius_m={value:g} "
                                "around them overlap (a fix could be at both)", field="radius_m",

@@ -17,7 +17,15 @@ from pathlib import Path
 
 import polars as pl
 
-from trajlm.data.coerce_path import UnknownFormat, is_store_path, path_problem, read_kept, read_path
+from trajlm._safety import read_marker
+from trajlm.data.coerce_path import (
+    UnknownFormat,
+    is_store_path,
+    option_map,
+    path_problem,
+    read_kept,
+    read_path,
+)
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -29,6 +37,9 @@ def read_file(
     format: str | None = None,
     on_error: str = "raise",
     exact_times: bool = False,
+    time_origin: str | None = None,
+    time_format: str | None = None,
+    tz: str | None = None,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -42,10 +53,18 @@ def read_file(
     name and content do not tell it (as ingest's --format: ``"csv"``, ``"gpx"``, ...).
     ``exact_times=True``: ``t`` as float seconds where the file's fixes have fractions of a
     second (an ADS-B trace's ``4.56``, a GPX's ``.250Z``), which a model call puts back on its
-    answers; by default whole seconds, as ingest stores them."""
+    answers; by default whole seconds, as ingest stores them. ``time_origin``: the instant
+    (ISO text) a file's elapsed seconds count from, as ingest's --time-origin (SUMO's
+    ``fcd.xml``: simulation seconds of an undated day); ``time_format`` (``"mdy"``, ``"dmy"``,
+    a strptime pattern, ...) and ``tz`` (an IANA zone for times without one) as ingest's
+    --time-format / --tz (heldout35: refusals named these options, which no model-call path
+    took)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
+    if not isinstance(exact_times, bool):  # before: 'yes' taken as True, silently (badin35)
+        raise TrajlmInputError(f"exact_times must be True or False, got {exact_times!r}",
+                               field="exact_times")  # fmt: skip
     if isinstance(path, bytes):  # an os.fsencode'd name (os.listdir(b".")): read as its text
         path = os.fsdecode(path)
     if not isinstance(path, str | os.PathLike):
@@ -56,8 +75,17 @@ def read_file(
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         return read_path(path, {})
+    kind = (read_marker(path) or read_marker(path.parent)) if path.is_dir() else None
+    if kind and kind["kind"] != "store":  # a store's own points/ folder reads as data
+        # a run / selector folder: before, its config.json was read as MF-JSON (badin35)
+        raise TrajlmInputError(f"{path}: a trajlm {kind['kind']} folder, not trajectory data",
+                               field="path", hint="give a store, a data file or a folder of "
+                               "track files")  # fmt: skip
+    given = {k: v for k, v in (("time_origin", time_origin), ("time_format", time_format),
+                               ("tz", tz)) if v is not None}  # fmt: skip
+    columns = option_map({k: str(v) for k, v in given.items()})
     df, report = read_kept(
-        path, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+        path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "

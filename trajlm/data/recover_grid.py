@@ -64,6 +64,11 @@ def with_grid_rows(df: pl.DataFrame, every_s: float) -> tuple[pl.DataFrame, int]
     """(``df`` with an empty-position row at each multiple of ``every_s`` seconds inside its
     gaps, in trajectory and time order; the number of rows added). ``df``: canonical, sorted
     by traj_id then t (whole seconds); other columns are null on the added rows."""
+    if every_s < 1 and df.schema["t"].is_integer():  # before: the floored rows repeated the
+        raise TrajlmInputError(  # known times: "duplicate timestamp" in the input (badin35)
+            f"every={every_s:g} s is under a second, but the times are whole seconds",
+            field="every", hint="give every >= 1 s (or times with fractions of a second, "
+            "trajlm.read(..., exact_times=True))")  # fmt: skip
     t = df["t"].cast(pl.Float64).to_numpy()
     ids = df["traj_id"].to_numpy()
     same = ids[1:] == ids[:-1]

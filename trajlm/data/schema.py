@@ -15,6 +15,7 @@ from typing import Literal
 
 import polars as pl
 
+from trajlm.data.table_order import traj_sorted
 from trajlm.errors import (
     TrajlmInputError,  # noqa: F401  (re-exported: readers raise it)
     warn_at_caller,
@@ -153,7 +154,7 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
         df = df.with_columns(_not_available(c) for c in ("sog_kn", "sog_mps", "cog_deg")
                              if c in df.columns)  # fmt: skip
     rest = [c for c in df.columns if c not in REQUIRED]
-    return df.select([*REQUIRED, *rest]).sort(["traj_id", "t"], maintain_order=True)
+    return traj_sorted(df.select([*REQUIRED, *rest]))  # a table in order is not sorted again
 
 
 def _not_available(column: str) -> pl.Expr:

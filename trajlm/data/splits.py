@@ -47,7 +47,7 @@ def chronological_split(
 ) -> dict[str, pl.DataFrame]:
     """Split a canonical table into {"train", "val", "test"} tables by trip start."""
     idx = assign_splits(trajectory_index(df), fractions).select("traj_id", "split")
-    joined = df.join(idx, on="traj_id", how="left")
+    joined = df.join(idx, on="traj_id", how="left", maintain_order="left")
     return {s: joined.filter(pl.col("split") == s).drop("split") for s in SPLITS}
 
 

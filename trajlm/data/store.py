@@ -39,6 +39,7 @@ from trajlm.data.features import NormStats
 from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError, conform, validate
 from trajlm.data.splits import SPLITS, holdout_index, split_hours
+from trajlm.data.table_order import merge_traj_sorted, traj_sorted
 from trajlm.errors import MissingFileError
 
 ROW_GROUP_ROWS = 65_536
@@ -238,6 +239,12 @@ def store_hint(path: str | os.PathLike) -> str:
     return "give a store folder from `trajlm data ingest` (it has manifest.json) or a DataFrame"
 
 
+def _present(f: Path) -> Path:  # a store file gone: one line, not FileNotFoundError (badin35)
+    if not f.is_file():
+        raise DamagedFileError(f.parent, f"{f.name} is missing", _REBUILD)
+    return f
+
+
 def _open(path: str | os.PathLike) -> Path:
     path = Path(path)
     if not _is_store(path):
@@ -274,11 +281,12 @@ def read_store(
         if not files:
             raise DamagedFileError(store / "points" / f"split={s}", "no part files", _REBUILD)
         part = pl.concat([read_part(f, cols) for f in files])
+        if {"traj_id", "t"} <= set(part.columns):  # appended part files follow the store's
+            part = traj_sorted(part)
         frames.append(part.with_columns(pl.lit(s).alias("split")))
-    df = pl.concat(frames)
-    if split is None and {"traj_id", "t"} <= set(df.columns):
-        df = df.sort(["traj_id", "t"], maintain_order=True)
-    return df
+    if split is None and {"traj_id", "t"} <= set(frames[0].columns):
+        return merge_traj_sorted(frames)  # the splits' sorted parts merged, not re-sorted
+    return pl.concat(frames)
 
 
 def iter_store_batches(
@@ -298,7 +306,7 @@ def iter_store_batches(
 
 
 def load_manifest(path: str | os.PathLike) -> dict:
-    f = _open(path) / "manifest.json"
+    f = _present(_open(path) / "manifest.json")
     with reading(f, _REBUILD):
         manifest = json.loads(f.read_text())
         for key in ("n_points", "n_trajectories", "splits", "bbox", "time_span"):
@@ -307,7 +315,7 @@ def load_manifest(path: str | os.PathLike) -> dict:
 
 
 def load_stats(path: str | os.PathLike) -> NormStats:
-    f = _open(path) / "stats.json"
+    f = _present(_open(path) / "stats.json")
     with reading(f, _REBUILD):
         return NormStats.load(f)
 
@@ -325,7 +333,7 @@ def store_fingerprint(path: str | os.PathLike) -> str:
 
 
 def load_index(path: str | os.PathLike) -> pl.DataFrame:
-    f = _open(path) / "index.parquet"
+    f = _present(_open(path) / "index.parquet")
     with reading(f, _REBUILD):
         return pl.read_parquet(f, glob=False)
 

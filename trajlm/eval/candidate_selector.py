@@ -45,6 +45,23 @@ class SelectorConfig:
     per_step: bool = False
     horizon: int = 5  # future steps of the candidate sets (read by per_step only)
 
+    def __post_init__(self) -> None:
+        """A value the network cannot train with is one ValueError naming the key (max_epochs
+        0 keeps the initial, zero-gated network: the base; badin35:
+        ``lr = nan`` was torch's "Invalid learning rate", ``d_hidden = 0`` trained a
+        zero-width network and wrote it, silently)."""
+        import math
+
+        for key, low in (("d_hidden", 1), ("n_layers", 1), ("batch_size", 1), ("max_epochs", 0),
+                         ("patience", 1), ("horizon", 1), ("lr", None), ("weight_decay", 0)):  # fmt: skip
+            v = getattr(self, key)
+            number = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            if not number or (v <= 0 if low is None else v < low):
+                need = "a finite number > 0" if low is None else f"a number >= {low}"
+                raise ValueError(f"{key} must be {need}, got {v!r}")
+        if not (isinstance(self.dropout, int | float) and 0 <= self.dropout < 1):
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}")
+
 
 class CandidateSelector(nn.Module):
     def __init__(self, config: SelectorConfig, q_dim: int, c_dim: int) -> None:

@@ -281,7 +281,7 @@ def match_answers(
                                f"k={r['k']} is answered twice ({len(twice)} rows repeat an ask)")  # fmt: skip
     asked = pl.DataFrame({"query_id": pl.Series(ids, dtype=pl.String), "_n": ks,
                           "_first": np.cumsum(ks) - ks})  # fmt: skip
-    got = answers.join(asked, on="query_id", how="left")
+    got = answers.join(asked, on="query_id", how="left", maintain_order="left")
     foreign = got.filter(pl.col("_n").is_null())
     if len(foreign):
         raise TrajlmInputError(
@@ -315,6 +315,9 @@ def match_answers(
 class AnswerModel:
     """A ``TaskModel`` whose ``predict_next`` plays back an answer table (checked against the
     windows it is asked: the same ids, every ask answered once)."""
+
+    # the asks give each answer's time (t): --at-report-times scores the file as it stands
+    answers_at_asked_times = True
 
     def __init__(self, answers: pl.DataFrame, name: str, label: str) -> None:
         self.answers, self.name, self.label = answers, name, label

@@ -200,6 +200,10 @@ class EvalResult:
             from trajlm.eval.verdict import verdict_lines
 
             lines += ["", *verdict_lines(self.meta["verdict"])]
+        if self.meta.get("comparisons"):  # --compare's pairs (eval/row_pairs.py, outside35)
+            from trajlm.eval.row_pairs import comparison_lines
+
+            lines += comparison_lines(self.meta["comparisons"])
         return "\n".join([title, "", *lines, *_source_table(self.meta.get("by_source"))])
 
     def save(self, out: str | Path) -> tuple[Path, Path]:

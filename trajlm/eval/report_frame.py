@@ -7,7 +7,8 @@ ratio the table shows as three columns (``ratio_to_best_baseline``, ``..._lo``, 
 paired bootstrap 95 % CI over the scored trajectories) and ``best_baseline`` (the baseline
 it divides by); ``n_trajectories``, ``n_points``, ``fit_s``, ``predict_s``. Empty cells are
 NaN / None, as the table's empty cells. ``frame.attrs``: ``task``, ``verdict`` (the sentences
-under the table), ``markdown`` (the table as `trajlm eval` prints it) and ``meta`` (the JSON
+under the table), ``markdown`` (the table as `trajlm eval` prints it), ``comparisons`` (the
+``compare=`` pairs, eval/row_pairs.py; [] when none was asked) and ``meta`` (the JSON
 document's other fields).
 """
 
@@ -56,5 +57,16 @@ def result_frame(result: EvalResult) -> Any:
     frame = pd.DataFrame.from_records(result_records(result))
     meta = {k: v for k, v in _clean(result.meta).items() if k != "verdict"}
     frame.attrs.update({"task": result.task, "verdict": _clean(result.meta.get("verdict", [])),
-                        "markdown": result.to_markdown(), "meta": meta})  # fmt: skip
+                        "markdown": result.to_markdown(), "meta": meta,
+                        "comparisons": meta.get("comparisons", [])})  # fmt: skip
     return frame
+
+
+def keep_table(error: Exception) -> Exception:
+    """``error`` with the table it was raised after (``run_eval_command`` keeps it on a
+    ``--compare`` refusal as ``.result``: a name not in the table) as ``.table``, a frame, so
+    a long evaluation is not lost to a typo from Python either (evalapi35)."""
+    result = getattr(error, "result", None)
+    if isinstance(result, EvalResult):
+        error.table = result_frame(result)  # type: ignore[attr-defined]
+    return error

@@ -128,7 +128,9 @@ def report_time_methods(models: list, test: pl.DataFrame) -> tuple[list, list, l
             scored.append(m)
             # a val-checked row (eval/predict_verdict.py) answers with its engine: a [time]
             # engine is given the report times already, the model there keeps its steps
-            if hasattr(m, "predict_next") and not hasattr(m, "verdict"):
+            # an answer file (eval/own_answers.py) had the report times in its asks
+            asked = getattr(m, "answers_at_asked_times", False)
+            if hasattr(m, "predict_next") and not hasattr(m, "verdict") and not asked:
                 notes.append(
                     f"{m.name}: no predict_at (answers at times), so its row still guesses "
                     "the report times (trajlm.api_horizon.at_times_models wraps a model)"

@@ -85,7 +85,7 @@ def run_similarity_eval(
     """
     if "split" not in df.columns:
         idx = assign_splits(trajectory_index(df)).select("traj_id", "split")
-        df = df.join(idx, on="traj_id", how="left")
+        df = df.join(idx, on="traj_id", how="left", maintain_order="left")
     parts = {s: df.filter(pl.col("split") == s).drop("split") for s in SPLITS}
     if len(parts["train"]) == 0 or len(parts["test"]) == 0:
         raise ValueError("similarity evaluation needs non-empty train and test splits")

@@ -117,7 +117,7 @@ def boxes_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         first = points.filter(in_box(a)).group_by("traj_id").agg(pl.col("t").min().alias("_ta"))
         last = points.filter(in_box(b)).group_by("traj_id").agg(pl.col("t").max().alias("_tb"))
         ok = first.join(last, on="traj_id").filter(pl.col("_ta") < pl.col("_tb")).select("traj_id")
-        trips = trips.join(ok, on="traj_id", how="semi")
+        trips = trips.join(ok, on="traj_id", how="semi", maintain_order="left")
     if plan.start_box is not None or plan.end_box is not None:
         ends = points.sort("t").group_by("traj_id").agg(
             pl.col("lat").first().alias("a0"), pl.col("lon").first().alias("o0"),
@@ -128,5 +128,7 @@ def boxes_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
             cond &= in_box(plan.start_box, "a0", "o0")
         if plan.end_box is not None:
             cond &= in_box(plan.end_box, "a1", "o1")
-        trips = trips.join(ends.filter(cond).select("traj_id"), on="traj_id", how="semi")
+        trips = trips.join(
+            ends.filter(cond).select("traj_id"), on="traj_id", how="semi", maintain_order="left"
+        )
     return trips

@@ -306,7 +306,7 @@ def _best_day_per_vehicle(
     least = plan.pick == "least"
     each = _totals(plan, chosen.filter(pl.col("vehicle").is_not_null()), ("vehicle",))
     best = (
-        each.sort(["_v", "_p"], descending=[not least, False])
+        each.sort(["_v", "_p", "vehicle"], descending=[not least, False, False])
         .group_by("vehicle", maintain_order=True)
         .first()
     )

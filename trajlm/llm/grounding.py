@@ -94,7 +94,9 @@ class DataWords:
         vehicles: dict[str, str] = {}
         numbers: set[str] = set()
         if "vehicle" in trips.columns:
-            for v in trips["vehicle"].drop_nulls().cast(pl.Utf8).unique().to_list():
+            # sorted: of ids differing only in case the last in sort order is kept, on every
+            # call (unique()'s order changed per call, and so did the kept spelling; evalapi35)
+            for v in trips["vehicle"].drop_nulls().cast(pl.Utf8).unique().sort().to_list():
                 if re.search(r"[A-Za-z]", v) and _TOKEN.fullmatch(v):
                     vehicles[v.lower()] = v
                 elif _SPACED_ID.fullmatch(v):  # a ship's name, "SCHELDE STAR" (set 34): read joined

@@ -114,7 +114,9 @@ def with_inside(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> p
         .alias("_dt")
     )
     per = step.group_by("traj_id").agg(pl.col("_dt").sum().cast(pl.Float64).alias("inside_s"))
-    return trips.join(per, on="traj_id", how="left").with_columns(pl.col("inside_s").fill_null(0.0))
+    return trips.join(per, on="traj_id", how="left", maintain_order="left").with_columns(
+        pl.col("inside_s").fill_null(0.0)
+    )
 
 
 # "how far from the depot at 40.43, -3.53 did truck M-1111 get", "the maximum distance from home at LAT, LON of P02",
@@ -177,7 +179,7 @@ def with_away(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl.
         .group_by("traj_id")
         .agg(far.max().cast(pl.Float64).alias("away_m"))
     )
-    return trips.join(per, on="traj_id", how="left")
+    return trips.join(per, on="traj_id", how="left", maintain_order="left")
 
 
 def _one_place(plan: QueryPlan) -> bool:

@@ -149,7 +149,7 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
         space &= in_box(plan.bbox)
     if circle is not None or plan.bbox is not None:
         hit = points.filter(space).select("traj_id").unique()
-        out = out.join(hit, on="traj_id", how="semi")
+        out = out.join(hit, on="traj_id", how="semi", maintain_order="left")
     return out
 
 
@@ -165,7 +165,9 @@ def ends_within(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> p
     for c, a, o in ((plan.start_at, "a0", "o0"), (plan.end_at, "a1", "o1")):
         if c is not None:
             cond &= haversine_m(pl.col(a), pl.col(o), pl.lit(c[0]), pl.lit(c[1])) <= c[2]
-    return trips.join(ends.filter(cond).select("traj_id"), on="traj_id", how="semi")
+    return trips.join(
+        ends.filter(cond).select("traj_id"), on="traj_id", how="semi", maintain_order="left"
+    )
 
 
 def _peak(plan: QueryPlan, chosen: pl.DataFrame, notes: list[str]) -> Answer:

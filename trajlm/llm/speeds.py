@@ -114,4 +114,6 @@ def with_above(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> pl
     fast = same & (dt > 0) & (metres / dt * 3.6 > plan.above_kmh)
     step = pts.with_columns(pl.when(fast).then(dt).otherwise(0.0).alias("_dt"))
     per = step.group_by("traj_id").agg(pl.col("_dt").sum().cast(pl.Float64).alias("above_s"))
-    return trips.join(per, on="traj_id", how="left").with_columns(pl.col("above_s").fill_null(0.0))
+    return trips.join(per, on="traj_id", how="left", maintain_order="left").with_columns(
+        pl.col("above_s").fill_null(0.0)
+    )

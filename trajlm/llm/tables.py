@@ -181,7 +181,12 @@ def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
             )
         )
     got = chosen.group_by(key).agg(aggs)
-    table = every.join(got.with_columns(pl.col(name).cast(every.schema[name])), on=name, how="left")
+    table = every.join(
+        got.with_columns(pl.col(name).cast(every.schema[name])),
+        on=name,
+        how="left",
+        maintain_order="left",
+    )
     table = table.with_columns(pl.col("trips").fill_null(0))
     if column is not None:
         table = table.with_columns(pl.col(column).round(3))

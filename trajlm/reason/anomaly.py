@@ -330,7 +330,9 @@ class AnomalyDetector:
             kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz)
             out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
         out = with_dark_gaps(out, points, explain, tz)  # "went dark" (anomaly_gaps.py)
-        return out.sort("score", descending=True, nulls_last=True)
+        return out.sort(
+            "score", "traj_id", descending=[True, False], nulls_last=True
+        )  # ties: by id
 
     def _calibration(self) -> dict:
         if self.calibration_ is None:

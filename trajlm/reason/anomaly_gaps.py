@@ -159,7 +159,7 @@ def dark_gaps(
         },
         schema=GAP_COLUMNS,
     )  # fmt: skip
-    return out.sort("gap_s", descending=True)
+    return out.sort("gap_s", "traj_id", descending=[True, False])  # ties: by id, every call
 
 
 def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: str | None
@@ -170,7 +170,7 @@ def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: s
     with the gap's sentence; a flagged one keeps its kind and the sentence is added."""
     gaps = dark_gaps(points, tz=tz).unique("traj_id", keep="first", maintain_order=True)
     out = out.join(gaps.select("traj_id", dark_gap_s="gap_s", _dark="explanation"),
-                   on="traj_id", how="left")  # fmt: skip
+                   on="traj_id", how="left", maintain_order="left")  # fmt: skip
     if explain:
         dark = pl.col("_dark").is_not_null()
         quiet = dark & ~pl.col("is_anomaly")

@@ -64,7 +64,13 @@ class HistoricalSpeeds:
 
         df = read_store(store, split="train")
         if mode is not None and "label" in df.columns:
+            labels = sorted(map(str, df["label"].drop_nulls().unique().to_list()))
             df = df.filter(pl.col("label") == mode)
+            if df.is_empty():  # before: an IndexError from the empty snap (badin35)
+                raise UserError(f"speeds mode {mode!r}: no train trip of {store} has that label",
+                                hint=f"its labels: {', '.join(labels[:12]) or 'none'}")  # fmt: skip
+        if df.is_empty():
+            raise UserError(f"{store}: no train points to learn speeds from")
         df = df.select("traj_id", "t", "lat", "lon")
         return cls.from_points(df, graph, snap_m, min_obs, max_speed_mps)
 
@@ -129,7 +135,8 @@ def area_polygon(avoid: Any, graph: Any):
         if a.shape == (4,):
             (la0, lo0, la1, lo1) = a
             if not (la0 < la1 and lo0 < lo1):
-                raise UserError(f"avoid box {tuple(a)} must be min_lat, min_lon, max_lat, max_lon")
+                raise UserError(f"avoid box {tuple(float(v) for v in a)}: give min_lat, min_lon, "
+                                "max_lat, max_lon (each min below its max)")  # fmt: skip
             lat, lon = np.array([la0, la0, la1, la1]), np.array([lo0, lo1, lo1, lo0])
         elif a.ndim == 2 and a.shape[1] == 2 and len(a) >= 3:
             lat, lon = a[:, 0], a[:, 1]
@@ -146,10 +153,21 @@ def _edges_in(graph: Any, poly) -> np.ndarray:
     return np.unique(seg_edge[tree.query(poly, predicate="intersects")])
 
 
-def _nearest_node(graph: Any, lat: float, lon: float, allowed: np.ndarray) -> int:
+MAX_SNAP_M = 2000.0  # an end this far from every junction is off the network, not on it
+
+
+def _nearest_node(graph: Any, lat: float, lon: float, allowed: np.ndarray,
+                  end: str = "origin") -> int:  # fmt: skip
     x, y = graph.projection.forward(np.array([lat]), np.array([lon]))
     xy = graph.node_xy_m
     d = np.hypot(xy[:, 0] - x[0], xy[:, 1] - y[0])
+    near = float(d.min()) if len(d) else np.inf
+    if near > MAX_SNAP_M:  # before: snapped silently, a route 100 km from the point (badin35)
+        raise UserError(
+            f"{end} ({lat:g}, {lon:g}) lies {near / 1000:,.1f} km from the nearest "
+            "junction of the road network",
+            hint="give a point on the network's area (or a network that covers it)",
+        )
     d[~allowed] = np.inf
     return int(np.argmin(d))
 
@@ -235,8 +253,8 @@ def recommend(graph: Any, origin: tuple[float, float], destination: tuple[float,
     open_edge[blocked] = False
     allowed = np.zeros(graph.n_nodes, bool)
     allowed[graph.u[open_edge]] = allowed[graph.v[open_edge]] = True
-    o = _nearest_node(graph, *origin, allowed)
-    d = _nearest_node(graph, *destination, allowed)
+    o = _nearest_node(graph, *origin, allowed, "origin")
+    d = _nearest_node(graph, *destination, allowed, "destination")
     G = nx.DiGraph()
     for e in np.flatnonzero(open_edge):  # parallel edges: the faster one
         u, v = int(graph.u[e]), int(graph.v[e])
@@ -248,7 +266,10 @@ def recommend(graph: Any, origin: tuple[float, float], destination: tuple[float,
     try:
         paths = _candidate_paths(G, o, d, k, diversity)
     except nx.NetworkXNoPath:
-        raise UserError("no route from origin to destination avoids the given area") from None
+        if poly is not None:
+            raise UserError("no route from origin to destination avoids the given area") from None
+        raise UserError("no route from origin to destination: no road of the network joins "
+                        "them (its parts are not connected)") from None  # fmt: skip
     rows, trajs = [], []
     for i, nodes in enumerate(paths):
         edges = [G[a][b]["e"] for a, b in zip(nodes[:-1], nodes[1:], strict=True)]
@@ -264,13 +285,13 @@ def recommend(graph: Any, origin: tuple[float, float], destination: tuple[float,
     traj = check_frame(pl.concat(trajs), mode="car", network=graph)
     checks = traj.group_by("traj_id", maintain_order=True).agg(
         pl.col("valid").all(), pl.col("reason").filter(~pl.col("valid")).first())  # fmt: skip
-    table = pl.DataFrame(rows).join(checks, on="traj_id", how="left")
+    table = pl.DataFrame(rows).join(checks, on="traj_id", how="left", maintain_order="left")
     on_time = pl.lit(True) if arrive_before is None else pl.col("arrive") <= arrive_before
     table = table.with_columns(on_time=on_time, feasible=pl.col("valid") & on_time)
     if model is not None:
         score = _model_score(model, traj)
         table = table.with_columns(model_logp=pl.col("traj_id").replace_strict(score))
-    table = table.sort(["feasible", "arrive"], descending=[True, False]).with_row_index(
+    table = table.sort(["feasible", "arrive"], descending=[True, False], maintain_order=True).with_row_index(
         "rank", offset=1)  # fmt: skip
     expl = [explain(r, arrive_before, poly is not None, table["duration_s"].min())
             for r in table.iter_rows(named=True)]  # fmt: skip

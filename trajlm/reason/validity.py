@@ -193,6 +193,12 @@ def check_validity(
 
     if per not in ("point", "trajectory"):
         raise UserError(f"per must be 'point' or 'trajectory', got {per!r}")
+    if config is not None and not isinstance(config, ValidityConfig):  # before: AttributeError
+        raise UserError(
+            f"config must be a ValidityConfig, got {type(config).__name__}",
+            hint="limits={'bike': {'max_speed_mps': 10}} changes a mode's limits",
+        )
+    network = _road_network(network)
     cfg = config or ValidityConfig()
     if limits is not None and not isinstance(limits, dict):
         raise UserError(f"limits must be a dict, got {type(limits).__name__}", hint=LIMITS_FORM)
@@ -223,6 +229,22 @@ def check_validity(
     if kind in ("pandas", "geopandas") and len(result) == len(data):  # one row per point, in
         result.index = data.index  # the caller's order: on the caller's index (newuser26)
     return result
+
+
+def _road_network(network: Any) -> Any:
+    """``network`` as a RoadGraph: a file's path read as ``TrajLM.match`` reads it (before:
+    "'PosixPath' object has no attribute 'projection'", badin35); anything else one line."""
+    import os
+
+    from trajlm.roads import RoadGraph, read_network
+
+    if network is None or isinstance(network, RoadGraph):
+        return network
+    if isinstance(network, str | os.PathLike):
+        return read_network(network)
+    raise TrajlmInputError(f"got {type(network).__name__}, not a road network", field="network",
+                           hint="give a road network file (.osm.pbf / .geojson / .parquet) or a "
+                           "trajlm.roads.RoadGraph")  # fmt: skip
 
 
 def _check_ids(df: pl.DataFrame) -> None:

@@ -25,6 +25,7 @@ import polars as pl
 from scipy.sparse.csgraph import dijkstra
 
 from trajlm.data.schema import check_model_input
+from trajlm.errors import TrajlmInputError
 from trajlm.roads.network import RoadGraph
 
 
@@ -39,6 +40,23 @@ class MatchConfig:
     backtrack_m: float = 30.0  # a projection this far behind on the same edge counts as standing
     # one Dijkstra per trajectory while (sources x nodes) fits this, else one per step
     route_table_cells: float = 2e7
+
+    def __post_init__(self) -> None:
+        """One line naming the option for a value the HMM cannot use (badin35: a text
+        ``sigma_m`` was a numpy TypeError, a negative one matched as its square, silently)."""
+        import math
+
+        for name in ("sigma_m", "beta_m", "radius_m", "backtrack_m", "route_table_cells",
+                     "max_candidates"):  # fmt: skip
+            v = getattr(self, name)
+            low = 0.0 if name in ("backtrack_m", "route_table_cells") else None
+            ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+            ok = ok and (v >= low if low is not None else v > 0)
+            ok = ok and (name != "max_candidates" or float(v).is_integer())
+            if not ok:
+                what = "a whole number >= 1" if name == "max_candidates" else (
+                    f"a finite number {'>= 0' if low is not None else '> 0'}")  # fmt: skip
+                raise TrajlmInputError(f"{name} must be {what}, got {v!r}", field=name)
 
 
 class Candidates:
@@ -63,7 +81,8 @@ class Candidates:
             dist[order],
             (seg_off[si] + t * seg_len)[order],
         )
-        first = np.r_[True, (pi[1:] != pi[:-1]) | (edge[1:] != edge[:-1])]
+        # no fix near any edge (a network elsewhere): no candidates, every fix unmatched
+        first = np.r_[True, (pi[1:] != pi[:-1]) | (edge[1:] != edge[:-1])][: len(pi)]
         pi, edge, dist, off = pi[first], edge[first], dist[first], off[first]
         order = np.lexsort((dist, pi))
         pi, edge, dist, off = pi[order], edge[order], dist[order], off[order]
@@ -165,9 +184,10 @@ def match_xy(
     for s, e in zip(bounds[:-1], bounds[1:], strict=True):
         best[s:e], chain[s:e] = _viterbi_trace(network, adj, xy, cands, np.arange(s, e), cfg)
     ok = best >= 0
-    edge = np.where(ok, cands.edge[best], -1)
-    offset = np.where(ok, cands.offset[best], np.nan)
-    dist = np.where(ok, cands.dist[best], np.nan)
+    at = np.where(ok, best, 0)  # no candidate at all: nothing to index, every fix unmatched
+    pick = (lambda v, empty: np.where(ok, v[at], empty)) if len(cands.edge) else (
+        lambda v, empty: np.full(len(xy), empty, np.result_type(v, type(empty))))  # fmt: skip
+    edge, offset, dist = pick(cands.edge, -1), pick(cands.offset, np.nan), pick(cands.dist, np.nan)
     return edge, offset, dist, chain
 
 

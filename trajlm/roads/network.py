@@ -12,6 +12,7 @@ Geometry is stored flat, like a CSR matrix: the vertices of edge `e` are
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,6 +241,10 @@ def _from_geodataframe(gdf, source: str) -> RoadGraph:
     if len(gdf) == 0:
         raise TrajlmInputError(f"{source}: no LineString edges in the road network")
     lines = [np.asarray(g.coords)[:, :2] for g in gdf.geometry]
+    bad = next((i for i, xy in enumerate(lines) if not np.isfinite(xy).all()), None)
+    if bad is not None:  # before: a GEOSException traceback from the candidate index
+        raise TrajlmInputError(f"{source}: edge {bad} (feature {gdf.index[bad]}) has a "
+                               "coordinate that is not a finite number; fix or drop it")  # fmt: skip
     cls = gdf["highway"] if "highway" in gdf else gdf.get("road_class")
     road_class = np.array(["unknown"] * len(gdf) if cls is None else cls.astype(str))
     if "speed_limit_mps" in gdf:
@@ -275,13 +280,24 @@ def read_network(path: str | Path) -> RoadGraph:
     path = Path(path)
     if not path.exists():
         raise TrajlmInputError(f"{path}: road network file not found")
+    if path.is_dir():
+        raise TrajlmInputError(f"{path}: a folder, not a road network file (.osm.pbf, .geojson "
+                               "or .parquet edges)")  # fmt: skip
     name = path.name.lower()
     if name.endswith(".pbf"):
         return read_osm(path)
     import geopandas as gpd
 
-    if name.endswith((".geojson", ".json")):
-        return _from_geodataframe(gpd.read_file(path), str(path))
-    if name.endswith((".parquet", ".geoparquet")):
-        return _from_geodataframe(gpd.read_parquet(path), str(path))
+    kind = "GeoJSON" if name.endswith((".geojson", ".json")) else "GeoParquet"
+    if name.endswith((".geojson", ".json", ".parquet", ".geoparquet")):
+        try:
+            with warnings.catch_warnings():  # a NaN vertex: said below, once, by its edge
+                warnings.simplefilter("ignore", RuntimeWarning)
+                gdf = gpd.read_file(path) if kind == "GeoJSON" else gpd.read_parquet(path)
+        except Exception as e:  # pyogrio's / pyarrow's errors on a damaged or foreign file
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0][:160]
+            raise TrajlmInputError(
+                f"{path}: not a readable {kind} road network ({first})"
+            ) from None
+        return _from_geodataframe(gdf, str(path))
     raise TrajlmInputError(f"{path}: road network must be .osm.pbf, .geojson or .parquet")

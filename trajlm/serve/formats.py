@@ -331,7 +331,9 @@ def parse_trajectories(
             # the API's coerce, whose refusal is Python advice: "pass crs='EPSG:...'")
             rank = pl.int_range(pl.len()).over("traj_id").cast(pl.Int64)
             check_model_input(whole.with_columns(t=rank + whole["t"].min()), field, min_t)
-            check_model_input(whole.unique(["traj_id", "t"], keep="first"), field, min_t)
+            check_model_input(
+                whole.unique(["traj_id", "t"], keep="first", maintain_order=True), field, min_t
+            )
         else:
             df = check_model_input(df, field, min_t)  # raises, naming the column and first row
     if not dates:  # numbers: Unix seconds (float where a time has a part below the second)

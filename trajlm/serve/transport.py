@@ -174,7 +174,8 @@ def not_found(app: Any, method: str, path: str) -> str:
 
 def wrong_method(app: Any, method: str, path: str) -> str:
     """The 405 line: the methods this path takes."""
-    allowed = sorted({m for m, p in endpoints(app) if p == path.rstrip("/")}) or ["POST"]
+    key = path.rstrip("/") or "/"  # before: "/" became "" and read as a POST path (badin35)
+    allowed = sorted({m for m, p in endpoints(app) if p == key}) or ["POST"]
     how = " or ".join(allowed)
     body = " with a JSON body" if allowed == ["POST"] else ""
     return f"{path} takes {how}{body}, not {method}"

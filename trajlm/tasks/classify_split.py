@@ -118,5 +118,8 @@ def one_start_instant(df: pl.DataFrame, share: float = 0.5) -> int | None:
     starts = df.group_by(source_ids(df).alias("_s")).agg(pl.col("t").min())
     if starts.height < 10:
         return None
-    top = starts["t"].value_counts(sort=True).row(0)
+    # a tie in count: the earliest instant, on every call (value_counts' order of equal
+    # counts changed from call to call; evalapi35)
+    counts = starts["t"].value_counts(name="n")
+    top = counts.sort(["n", "t"], descending=[True, False]).row(0)
     return top[0] if top[1] >= share * starts.height else None

@@ -84,7 +84,7 @@ def resolve_local(df: pl.DataFrame, ctx: Any, tz: str | None, field: str) -> pl.
     if df.select(amb.sum()).item() or tail is not None:
         keys = ["_file", "traj_id"] if "_file" in df.columns else ["traj_id"]
         if tail is not None:  # the previous chunk's last row of each trajectory
-            df = df.join(tail, on=keys, how="left")
+            df = df.join(tail, on=keys, how="left", maintain_order="left")
         else:
             df = df.with_columns(_p_amb=pl.lit(None, pl.Boolean), _p_ms=pl.lit(None, pl.Int64),
                                  _p_late=pl.lit(None, pl.Boolean))  # fmt: skip

@@ -1,12 +1,15 @@
 """The converters' small file helpers (review32: binary_logs.py and device_logs.py took them
 from their sibling data_files.py): a file's first bytes, to sniff its kind, one way to write
-what was read as a CSV, and a map of where its lines come from worked out per line."""
+what was read as a CSV, an XML file fed to expat, and a map of where its lines come from
+worked out per line."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
+from xml.parsers.expat import ExpatError
 
 
 def head(path: Path, n: int = 4096) -> bytes:
@@ -16,6 +19,25 @@ def head(path: Path, n: int = 4096) -> bytes:
             return f.read(n)
     except OSError:
         return b""
+
+
+def _no_entities(*_a: object) -> None:
+    raise ValueError("an entity declaration (entity expansion is not read)")
+
+
+def parse_xml(parser: Any, path: Path, kind: str) -> None:
+    """Feed `path` to the expat `parser` in 1 MiB blocks, entity declarations refused (no
+    billion-laughs expansion); a parse error is one line naming `kind` (SIRI-VM, SUMO FCD)."""
+    from trajlm.data.schema import TrajlmInputError
+
+    parser.EntityDeclHandler = _no_entities
+    try:
+        with path.open("rb") as f:
+            while block := f.read(1 << 20):
+                parser.Parse(block, False)
+            parser.Parse(b"", True)
+    except (ExpatError, ValueError) as e:
+        raise TrajlmInputError(f"not readable {kind} XML ({e})", path=path) from None
 
 
 def write_csv(out: Path, header: list[str], rows: Iterable[Sequence[object]]) -> None:

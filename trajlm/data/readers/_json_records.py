@@ -258,6 +258,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
             flat, times = _seen(flat, owner, fields)
         else:
             times = _times([r.get(fields["t"]) for r in flat], fields["t"])
+        if "traj_id" not in fields and (key := _jumping_key(flat, times, fields)) is not None:
+            fields = {**fields, "traj_id": key}
         groups: dict[str | None, tuple[list, list]] = {}
         for r, t in zip(flat, times, strict=True):
             tid = r.get(fields["traj_id"]) if "traj_id" in fields else None
@@ -277,6 +279,47 @@ def record_tracks(doc: Any) -> list[Track] | None:
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def _jumping_key(flat: list[dict], times: list, fields: dict[str, str]) -> str | None:
+    """The key of records with no id key named whose values keep each mover's steps possible
+    while the records' order jumps between movers (`_interleaved.py`: a frame of 20 scooters
+    sorted by time, saved with `to_json`, was one scooter; heldout35), said in a warning."""
+    import warnings
+
+    import polars as pl
+
+    from trajlm.data.readers._interleaved import jumping_id
+
+    n = min(len(flat), 5000)
+    keys = [k for k in dict.fromkeys(k for r in flat[:SAMPLE] for k in r)
+            if k not in fields.values() and all(isinstance(r.get(k), str) for r in flat[:SAMPLE])]  # fmt: skip
+    if not keys:
+        return None
+    if all(isinstance(t, int | float) for t in times[:n] if t is not None):
+        ms = pl.Series([t for t in times[:n]], dtype=pl.Float64, strict=False)
+    else:  # ISO text (`to_json(date_format="iso")`): its instants, for the steps' speeds only
+        text = pl.Series([t if isinstance(t, str) else None for t in times[:n]], dtype=pl.Utf8)
+        try:
+            ms = text.str.to_datetime(strict=False, time_unit="ms").dt.epoch("ms").cast(pl.Float64)
+        except Exception:  # mixed zones / forms: the reader's own checks read them
+            return None
+    df = pl.DataFrame(
+        {"_t": ms,
+         "_lat": [_number(_coordinate(r.get(fields["lat"]))) for r in flat[:n]],
+         "_lon": [_number(_coordinate(r.get(fields["lon"]))) for r in flat[:n]],
+         **{k: [None if r.get(k) is None else str(r.get(k)) for r in flat[:n]] for k in keys}},
+        strict=False,
+    )  # fmt: skip
+    found = jumping_id(df, keys)
+    if found is not None:
+        warnings.warn(
+            f"no key is named as the trajectory id, and the records jump between movers in "
+            f"their order: read one trajectory per {found!r} value (each keeps its steps "
+            "possible)",
+            stacklevel=2,
+        )
+    return found
 
 
 def _seen(flat: list[dict], owner: Any, fields: dict[str, str]) -> tuple[list[dict], list]:

@@ -110,3 +110,24 @@ def _with_zone(t: datetime, tz: str | None, zone: str) -> str:
     sign = -1 if zone[0] == "-" else 1
     off = timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])) * sign
     return t.replace(tzinfo=timezone(off)).isoformat()
+
+
+def title_zone(path: Path) -> tuple[str, object] | None:
+    """(the line, its HeaderZone) of a title line above a CSV's header that ends in a zone in
+    parentheses: a fleet portal's report says its clock once, above the table (Verizon
+    Connect's "Date Range: 11/02/2026 12:00 AM - 11/03/2026 11:59 PM (CST)"; heldout35: its
+    naive times were read as UTC, 6 h off, with only the usual note). None: no such line."""
+    from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
+    from trajlm.data.zone_names import header_zone
+
+    try:
+        with path.open("rb") as f:
+            lines = [f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)]
+    except OSError:
+        return None
+    for line in lines[: comment_lines(lines)]:
+        text = line.decode("utf-8", errors="replace").lstrip("\ufeff").strip().strip(",")
+        hz = header_zone(text.strip('"')) if text.endswith(")") else None
+        if hz is not None:
+            return text, hz
+    return None

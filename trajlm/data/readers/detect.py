@@ -40,7 +40,7 @@ from trajlm.data.readers._headers import _geometry, _header
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._point_text import point_named
-from trajlm.data.readers._preamble_origin import preamble_origin
+from trajlm.data.readers._preamble_origin import preamble_origin, title_zone
 from trajlm.data.readers._row_zones import ZONES_SAID, local_time_beside_zones, zone_column
 from trajlm.data.readers._time_columns import (
     CALENDAR_SAID,
@@ -317,8 +317,9 @@ def resolve_columns(
         tdate = guessed.get("t_date", cm.t_date)
         tfmt = guessed.get("time_format", cm.time_format)
         tfmt = tfmt if isinstance(tfmt, str) else None
+        pos = (guessed.get("lat", cm.lat), guessed.get("lon", cm.lon))
         if ids := several_tracks(
-            first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt
+            first, format, cm.sep, guessed.get("t", cm.t), used, have, tdate, tfmt, pos
         ):
             if nested := nested_id(first, ids, have, guessed.get("t", cm.t), used):
                 p, c = nested  # `persid` 1, 2, 3 in every `hhid`: the mover is the pair
@@ -333,7 +334,8 @@ def resolve_columns(
         if "traj_id" not in guessed and ids:
             raise TrajlmInputError(
                 "no column is recognised as the trajectory id, and the times go back in file "
-                "order: the file holds several trajectories, which would be read as one; "
+                "order (or the positions jump between movers): the file holds several "
+                "trajectories, which would be read as one; "
                 f"the column(s) {ids} keep times in order within each value (or each run of "
                 "rows with one value, or never repeat a time within one)",
                 path=first,
@@ -360,19 +362,24 @@ def resolve_columns(
 
 def _header_zone(path: Path, tcol: str) -> dict[str, object]:
     """{utc_offset_s, ZONE_SAID} for a time column whose header names a zone (`time (PDT)`,
-    `Zeit (UTC+2)`); {} for none or UTC; an ambiguous one (IST, CST) is refused."""
-    hz = header_zone(tcol)
+    `Zeit (UTC+2)`), else whose report's title line ends in one (`_preamble_origin.title_zone`);
+    {} for none or UTC; an ambiguous one (IST, CST) is refused."""
+    hz, where = header_zone(tcol), f"the time column {tcol!r}"
+    if hz is None and (title := title_zone(path)) is not None:  # the report's title line
+        hz, where = title[1], f"the title line {title[0][:80]!r} above the header"
     if hz is None or hz.offset_s == 0:
         return {}
     if hz.offset_s is None:
         raise TrajlmInputError(
-            f"the time column {tcol!r} names the zone {hz.zone!r}, which may be {hz.meanings}",
+            f"{where} names the zone {hz.zone!r}, which may be {hz.meanings}",
             path=path,
             field=tcol,
             hint="give the zone: --tz NAME (an IANA name such as Asia/Kolkata) or --utc-offset "
             "HOURS (Python: ColumnMap(tz=...) / ColumnMap(utc_offset_s=...))",
         )
-    said = f"{tcol!r} read as {hz.zone} = {offset_words(hz.offset_s)} (a fixed offset"
+    said = f"{tcol!r} read as {hz.zone} = {offset_words(hz.offset_s)}"
+    said += "" if where.startswith("the time column") else f" ({where})"
+    said += " (a fixed offset"
     said += "; --tz NAME for a zone that changes at DST, --utc-offset HOURS for another)"
     return {"utc_offset_s": hz.offset_s, ZONE_SAID: said}
 

@@ -158,8 +158,9 @@ def _kml_fields_only(path: Path) -> bool:
 def _converted_csv(path: Path) -> bool:
     from trajlm.data.readers.ardupilot import is_ardupilot_text
     from trajlm.data.readers.siri_vm import siri_files
+    from trajlm.data.readers.sumo_fcd import is_sumo_fcd
 
-    return bool(siri_files(path)) or is_ardupilot_text(path)
+    return bool(siri_files(path)) or is_ardupilot_text(path) or is_sumo_fcd(path)
 
 
 def is_mds(path: Path) -> bool:

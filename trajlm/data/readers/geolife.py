@@ -164,7 +164,9 @@ def _parse_files(
     raw = split_fields(lines_frame(parts, ctx), PLT_FIELDS, ",", ctx, whole_files=True)
     id_map = pl.DataFrame(ids, schema=["_file", "traj_id", "user_id"], orient="row")
     alt = parse_float("altitude_ft")
-    pts = raw.join(id_map.with_columns(pl.col("_file").cast(pl.Int32)), on="_file").select(
+    pts = raw.join(
+        id_map.with_columns(pl.col("_file").cast(pl.Int32)), on="_file", maintain_order="left"
+    ).select(
         "traj_id",
         parse_time(pl.concat_str("date", pl.lit(" "), "time"), "%Y-%m-%d %H:%M:%S").alias("t"),
         parse_float("lat").alias("lat"),

@@ -197,6 +197,7 @@ def several_tracks(
     have: list[str],
     tdate: str | None = None,
     time_format: str | None = None,
+    pos: tuple[str, str] | None = None,
 ) -> list[str]:
     """For a file about to be read as one trajectory (no id column recognised): the columns
     that look like the ids of several (times go back in file order on the sampled rows, and
@@ -205,41 +206,28 @@ def several_tracks(
     fits (then the file is one trajectory, as before). `tdate`: the date column that goes with
     a time of day in `tcol` (Ruptela / Wialon Date + Time: formats21, two vehicles were merged
     because times of day alone did not parse). `time_format`: the one the reader will use (a
-    `--time-format` pattern: session 24's dd-mm-yyyy taxis were merged into one)."""
+    `--time-format` pattern: session 24's dd-mm-yyyy taxis were merged into one). `pos`: the
+    (lat, lon) columns: with times in order, the column whose values keep the steps possible
+    while the file order jumps between movers (`_interleaved.py`; heldout35)."""
     import polars as pl
 
     from trajlm.data.readers._times import date_and_time, parse_time
 
     cols = [c for c in have if c not in used and c.strip() and not c.startswith("Unnamed: ")]
     tcols = [tdate, tcol] if tdate and tdate in have and tdate != tcol else [tcol]
-    try:
-        if format == "parquet":
-            df = pl.scan_parquet(path).select(tcol, *cols).head(ROW_KEY_SAMPLE).collect()
-            df = df.with_columns(pl.col(tcol).cast(pl.Utf8))
-        else:
-            from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
-
-            with path.open("rb") as f:
-                skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
-            # columns by position: a Latin-1 header (`Längengrad`) reads as other names in
-            # utf8-lossy, and one missing name made the sample fail (heldout24: two skiers as one)
-            want = sorted({have.index(c): c for c in [*tcols, *cols]}.items())
-            df = pl.read_csv(
-                path,
-                separator=sep,
-                columns=[i for i, _ in want],
-                n_rows=ROW_KEY_SAMPLE,
-                infer_schema=False,
-                truncate_ragged_lines=True,
-                skip_rows=skip,
-                encoding="utf8-lossy",
-            )
-            df.columns = [c for _, c in want]  # fmt: skip
-    except Exception:  # the reader says what is wrong with the file
+    both = [c for c in pos or () if c in have]
+    df = sample_rows(path, format, sep, have, [*tcols, *cols, *both])
+    if df is None:  # the reader says what is wrong with the file
         return []
     text = date_and_time(tdate, tcol) if len(tcols) == 2 else pl.col(tcol).cast(pl.Utf8)
     df = df.with_columns(_t=parse_time(text, time_format, unit="ms"))
     steps = df["_t"].diff().drop_nulls()
+    if len(steps) and (steps >= 0).all() and len(both) == 2:  # sorted by time: positions tell
+        from trajlm.data.readers._interleaved import jumping_id
+
+        lat, lon = (pl.col(c).cast(pl.Utf8).cast(pl.Float64, strict=False) for c in both)
+        found = jumping_id(df.with_columns(_lat=lat, _lon=lon), cols)
+        return [found] if found else []
     if len(steps) == 0 or (steps >= 0).all():
         return []
     out, blocks = [], []
@@ -253,6 +241,38 @@ def several_tracks(
         elif _changes_where_time_goes_back(df, c) or _separates_repeated_times(df, c):
             blocks.append(c)
     return out or blocks
+
+
+def sample_rows(path: Path, format: str, sep: str, have: list[str], names: list[str]) -> Any:
+    """The first ROW_KEY_SAMPLE rows of `names` as text (a polars DataFrame), or None when the
+    file does not read so (the reader then says what is wrong with it)."""
+    import polars as pl
+
+    try:
+        if format == "parquet":
+            df = pl.scan_parquet(path).select(*dict.fromkeys(names)).head(ROW_KEY_SAMPLE).collect()
+            return df.with_columns(pl.col(names[0]).cast(pl.Utf8))
+        from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
+
+        with path.open("rb") as f:
+            skip = comment_lines([f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)])
+        # columns by position: a Latin-1 header (`Längengrad`) reads as other names in
+        # utf8-lossy, and one missing name made the sample fail (heldout24: two skiers as one)
+        want = sorted({have.index(c): c for c in names}.items())
+        df = pl.read_csv(
+            path,
+            separator=sep,
+            columns=[i for i, _ in want],
+            n_rows=ROW_KEY_SAMPLE,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            skip_rows=skip,
+            encoding="utf8-lossy",
+        )
+        df.columns = [c for _, c in want]  # fmt: skip
+        return df
+    except Exception:
+        return None
 
 
 def _runs(s: Any) -> int:

@@ -138,7 +138,7 @@ def _drop_repeated(
 def _points(raw: pl.DataFrame, stem: str, ctx: Ctx) -> pl.DataFrame:
     ids = raw.select("_n", "_line")
     parsed = split_fields(raw.drop("_n"), FIELDS, " ", ctx)
-    parsed = parsed.join(ids, on="_line", how="left")
+    parsed = parsed.join(ids, on="_line", how="left", maintain_order="left")
     pts = parsed.select(
         pl.concat_str([pl.lit(stem + "/"), pl.col("_n")]).alias("traj_id"),
         pl.col("ts").str.strip_chars().cast(pl.Int64, strict=False).alias("t"),

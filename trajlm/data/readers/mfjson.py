@@ -51,6 +51,13 @@ from trajlm.data.readers._json_empty import (
     streams_without_start,
 )
 from trajlm.data.readers._json_records import record_tracks
+from trajlm.data.readers._json_tables import (
+    fit_without_positions,
+    strava_start,
+    strava_streams,
+    strava_summaries,
+    table_records,
+)
 from trajlm.data.readers._json_tracks import (
     line_times,
     measure_times,
@@ -70,7 +77,8 @@ _WHOLE_FILE = (
     "not a trajectory JSON trajlm reads: MF-JSON, GeoJSON LineStrings with per-vertex times or "
     "Point features with a time property, Google location history (Records.json, Timeline), "
     "Overland, OwnTracks, ADS-B Exchange traces, Arc, Moves, Polar Flow sessions, Garmin Connect "
-    "details, Komoot tours, OGC SensorThings locations; skipping "
+    "details, Komoot tours, OGC SensorThings locations, Strava streams beside activities.json, "
+    "Google Fit location samples, Esri JSON point FeatureSets, pandas DataFrame.to_json; skipping "
     "cannot help (it is the whole document): convert it to CSV / GPX"
 )
 
@@ -288,8 +296,24 @@ def iter_mfjson(
         if (feats := overland_features(doc)) is not None:
             doc = {"type": "FeatureCollection", "features": feats}
         if not (isinstance(doc, dict) and "type" in doc):  # not GeoJSON: an API's answer?
-            try:
-                records = record_tracks(doc)  # (_json_records.py)
+            if strava_summaries(doc) and len(paths) > 1:  # the starts of streams beside it
+                ctx.report.rows_in += 1
+                ctx.report.drop("empty_file", 1)
+                continue
+            if streams_without_start(doc) and (start := strava_start(path, paths)) is not None:
+                if (streams := strava_streams(doc, start)) is not None:
+                    yield from _other(streams, path, file, ctx, unique)
+                    continue
+            if (why := fit_without_positions(doc)) is not None:
+                if len(paths) > 1:  # a Takeout `All Data` folder: its step / heart files
+                    ctx.report.rows_in += 1
+                    ctx.report.drop("empty_file", 1)
+                else:
+                    _empty(ctx, file, why)
+                continue
+            try:  # pandas' to_json orients, Esri JSON, Google Fit points: records (heldout35)
+                table = table_records(doc)
+                records = record_tracks(doc if table is None else table)  # (_json_records.py)
             except TrajlmInputError as e:  # times in two units (badin19)
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
                 raise TrajlmInputError(text, path=path, field=e.field) from None

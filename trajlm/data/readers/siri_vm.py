@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from trajlm.data.readers._file_io import parse_xml
 from trajlm.data.schema import TrajlmInputError
 
 HEADER = ["vehicle_id", "recorded_at_time", "lat", "lon", "line_ref", "bearing"]
@@ -40,10 +41,6 @@ def siri_files(path: Path) -> list[Path]:
         files = sorted(path.rglob("*.xml"))
         return files if files and all(map(_is_siri, files)) else []
     return [path] if path.is_file() and path.suffix.lower() == ".xml" and _is_siri(path) else []
-
-
-def _no_entities(*_a: object) -> None:
-    raise ValueError("an entity declaration (entity expansion is not read)")
 
 
 class _Activities:
@@ -94,14 +91,7 @@ def siri_as_csv(files: list[Path], out: Path) -> list[int | tuple[Path, int] | N
             acts = _Activities(w, lambda p=parser: p.CurrentLineNumber)
             parser.StartElementHandler, parser.EndElementHandler = acts.start, acts.end
             parser.CharacterDataHandler = acts.text.append
-            parser.EntityDeclHandler = _no_entities
-            try:
-                with path.open("rb") as f:
-                    while block := f.read(1 << 20):
-                        parser.Parse(block, False)
-                    parser.Parse(b"", True)
-            except (expat.ExpatError, ValueError) as e:
-                raise TrajlmInputError(f"not readable SIRI-VM XML ({e})", path=path) from None
+            parse_xml(parser, path, "SIRI-VM")
             n += acts.n
             partial += acts.partial
             at += acts.at if len(files) == 1 else [(path, k) for k in acts.at]

@@ -40,6 +40,7 @@ from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
+from trajlm.data.readers.sumo_fcd import is_sumo_fcd, sumo_fcd_as_csv
 from trajlm.data.readers.wide_pairs import is_wide_pairs, wide_pairs_as_csv
 from trajlm.data.readers.wkt_lines import is_wkt_lines, wkt_lines_as_csv
 from trajlm.data.schema import TrajlmInputError
@@ -267,11 +268,12 @@ _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "fitcsvtool": fit_csv_as_csv,  # FitCSVTool (fit_csv.py)
     "ardupilot": ardupilot_as_csv,  # DataFlash text (ardupilot.py)
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
+    "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
 }
 _IS_TEXT = {"mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
-            "ardupilot": is_ardupilot_text, "sbs1": is_sbs1}  # fmt: skip
+            "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd}  # fmt: skip
 
 
 def _text_kind(p: Path, signalk: bool) -> str | None:

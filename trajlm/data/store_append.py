@@ -1,0 +1,260 @@
+"""Append a store's trajectories to another store: `trajlm data ingest NEW --out STORE --append`.
+
+A new day's files used to mean re-ingesting the month. Appending adds the new trajectories
+without rewriting the store's part files:
+
+- the new files are ingested as ever (same readers, same cleaning, drops counted the same
+  way) into a temporary store beside STORE, which this module then appends;
+- split rule: STORE's chronological split (PROTOCOL: by trip start, train the earliest 80 %,
+  val the next 10 %, test the latest 10 %) is kept as it is, and every appended trip goes to
+  **test**, which is honest only where every appended trip starts after the store's latest trip
+  start; otherwise the append is refused (re-ingest all files: the trips would move between
+  splits). A store split by hour or by user is refused too (its cut depends on every trip). Test
+  grows with each append (the manifest's ``appends`` says by how much); `trajlm data resplit
+  --by time` writes a store cut 80/10/10 again;
+- ids: ingest names the pieces of a trip SOURCE_0, SOURCE_1 ... (the gap split), so a van's
+  next day is SOURCE_0 again; where STORE has pieces of that source, the new pieces continue
+  its numbering (`piece_names`). Refused: any other id STORE already has, columns other than
+  STORE's, cleaning settings other than an earlier append's (a store's manifest does not keep
+  the settings of its first ingest: give the same options);
+- atomic: the appended store is put together in a temporary sibling (STORE's part files hard
+  linked, not copied or rewritten; the new rows' part files; a new index and manifest), then swapped
+  with STORE in one step (Linux `renameat2(RENAME_EXCHANGE)`). A kill at any point leaves either
+  the old store or the new one at STORE, never a mix. Where that call is missing (not Linux), two
+  renames, the old store kept aside until the new one is in place.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from trajlm._safety import staged_dir, tmp_name
+from trajlm.data.longitude import table_lons
+from trajlm.data.schema import SOURCE_ID, DropReport, TrajlmInputError
+from trajlm.data.store import (
+    SPLITS,
+    _iso,
+    _open,
+    _write_split,
+    load_index,
+    load_manifest,
+    part_files,
+    read_part,
+    read_store,
+    verify_store,
+)
+
+ROWS_PER_FILE = 1_000_000  # write_store's default: a part file cut at the next trajectory
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def piece_names(store: Path, new: Path) -> pl.DataFrame:
+    """traj_id -> new_id of ``new``'s trajectories. Ingest names the pieces of a trip (the
+    gap split) SOURCE_k, k = 0, 1, ... in time order, so a vehicle's next day is SOURCE_0 again:
+    where both stores keep the source id and the store has pieces of that source, the new
+    pieces continue its numbering (SOURCE_(K+1) ... after its highest K), as one ingest of all
+    the files would number them in time order. Any other id is kept."""
+    ids = load_index(new).select("traj_id")
+    if (
+        SOURCE_ID not in load_manifest(store)["columns"]
+        or SOURCE_ID not in load_manifest(new)["columns"]
+    ):
+        return ids.with_columns(new_id=pl.col("traj_id"))
+    pairs = pl.concat([read_part(f, ["traj_id", SOURCE_ID]).unique() for s in SPLITS
+                       for f in part_files(new, s)]).unique()  # fmt: skip
+    old = (
+        load_index(store)
+        .select(
+            src=pl.col("traj_id").str.replace(r"_\d+$", ""),
+            k=pl.col("traj_id").str.extract(r"_(\d+)$").cast(pl.Int64),
+        )
+        .drop_nulls()
+        .group_by("src")
+        .agg(pl.col("k").max().alias("last"))
+    )
+    pieces = pairs.with_columns(k=pl.col("traj_id").str.extract(r"_(\d+)$").cast(pl.Int64))
+    pieces = pieces.join(old, left_on=SOURCE_ID, right_on="src", how="left")
+    own = pl.col("traj_id") == pl.concat_str(
+        pl.col(SOURCE_ID), pl.lit("_"), pl.col("k").cast(pl.Utf8)
+    )
+    renamed = pl.concat_str(
+        pl.col(SOURCE_ID), pl.lit("_"), (pl.col("k") + pl.col("last") + 1).cast(pl.Utf8)
+    )
+    named = pieces.select("traj_id", new_id=pl.when(own & pl.col("last").is_not_null())
+                          .then(renamed).otherwise(pl.col("traj_id")))  # fmt: skip
+    return ids.join(named, on="traj_id", how="left").with_columns(
+        new_id=pl.col("new_id").fill_null(pl.col("traj_id"))
+    )
+
+
+def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -> None:
+    """Refuse (one line each) what an append cannot keep honest; see the module's rule.
+    ``clean_config``: the cleaning settings the new files were read with (ingest's manifest
+    returns them; manifest.json does not keep them, so only an earlier append's are known)."""
+    old, add = load_manifest(store), load_manifest(new)
+    rule = old.get("split_by", "time")
+    if rule != "time":
+        raise TrajlmInputError(
+            f"--append: the store {store} is split by {rule!r}; appended trips keep only a "
+            "chronological split honest (by user or hour, where a trip goes depends on every trip)",
+            hint="ingest all the files into a new store",
+        )
+    if old["columns"] != add["columns"]:
+        mine, theirs = old["columns"], add["columns"]
+        diff = sorted(set(mine.items()) ^ set(theirs.items()))
+        raise TrajlmInputError(
+            f"--append: the new files' columns differ from the store {store}'s "
+            f"({', '.join(f'{c} {d}' for c, d in diff)}); a store has one set of columns",
+            hint="ingest all the files into a new store",
+        )
+    said = old.get("clean_config") or (old.get("appends") or [{}])[-1].get("clean_config")
+    if said is not None and clean_config is not None and said != clean_config:
+        keys = sorted(
+            k for k in set(said) | set(clean_config) if said.get(k) != clean_config.get(k)
+        )
+        raise TrajlmInputError(
+            f"--append: the new files were cleaned with other settings than the store {store} "
+            f"({'; '.join(f'{k}: {said.get(k)!r} there, {clean_config.get(k)!r} here' for k in keys)})",
+            hint="give the cleaning options the store was ingested with",
+        )
+    have, more = load_index(store), load_index(new).join(piece_names(store, new), on="traj_id")
+    clash = more.join(have, left_on="new_id", right_on="traj_id", how="semi")["new_id"]
+    if len(clash):
+        raise TrajlmInputError(
+            f"--append: {len(clash):,} trajectory id(s) of the new files are in the store {store} "
+            f"already (first: {clash.sort()[0]!r}); an id names one trajectory",
+            hint="give the new trips ids of their own (e.g. --traj-col, or a prefix per delivery) "
+            "or ingest all the files into a new store",
+        )
+    latest, first = int(have["t_start"].max()), int(more["t_start"].min())
+    if first <= latest:
+        n = int((more["t_start"] <= latest).sum())
+        raise TrajlmInputError(
+            f"--append: {n:,} new trip(s) start at or before the store's latest trip start "
+            f"({_iso(first)} <= {_iso(latest)}); the store's split is chronological by trip "
+            "start and appended trips go to test, so these would be test trips older than val "
+            "and train ones",
+            hint="ingest all the files into a new store (split again), or append only later days",
+        )
+
+
+def append_store(store: str | os.PathLike, new: str | os.PathLike, sources: list[str],
+                 clean_config: dict | None = None) -> dict:  # fmt: skip
+    """Append the store ``new`` (ingested from ``sources``) to ``store`` (module doc); returns
+    the new manifest. ``new`` is left as it was."""
+    store, new = _open(store), _open(new)
+    verify_store(store), verify_store(new)
+    check_appendable(store, new, clean_config)
+    with staged_dir(store, what=f"store {store}") as tmp:
+        shutil.copytree(store, tmp, copy_function=_link, dirs_exist_ok=True)
+        for name in ("manifest.json", "index.parquet"):  # rewritten: a link is the old file
+            (tmp / name).unlink()
+        manifest = _add_parts(store, new, tmp, sources)
+        manifest["appends"][-1]["clean_config"] = clean_config
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+        _exchange(tmp, store)  # tmp now holds the old store (links), removed with it
+    return manifest
+
+
+def ingest_appended(store: str | os.PathLike, run_ingest, sources: list[str]) -> dict:
+    """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
+    manifest) into a temporary folder beside ``store``, appended to it (append_store); the
+    temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
+    store = _open(store)
+    verify_store(store)
+    staged = store.parent / tmp_name(store.name)
+    try:
+        new = run_ingest(staged / "new")
+        return append_store(store, staged / "new", sources, new.get("clean_config"))
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+
+
+def _link(src: str, dst: str) -> None:
+    """A hard link (the store's files are never written in place), a copy where none can be."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _add_parts(store: Path, new: Path, tmp: Path, sources: list[str]) -> dict:
+    """Write ``new``'s rows (pieces renamed: piece_names) into tmp's test split after its own
+    part files; write the index; return the updated manifest."""
+    old, add = load_manifest(store), load_manifest(new)
+    names = piece_names(store, new)
+    rows = read_store(new).drop("split").join(names, on="traj_id", how="left")
+    rows = rows.with_columns(traj_id=pl.col("new_id")).drop("new_id").sort(["traj_id", "t"])
+    test = tmp / "points" / "split=test"
+    k = 1 + max((int(f.stem.split("-")[1]) for f in part_files(store, "test")), default=-1)
+    files = list(old["files"]["test"])
+    if old["splits"]["test"]["n_points"] == 0:  # the empty placeholder goes
+        for name in files:
+            (test / name).unlink()
+        files = []
+    scratch = tmp / ".appended"
+    for f in _write_split(rows, scratch, ROWS_PER_FILE):
+        name = f"part-{k:05d}.parquet"
+        os.replace(scratch / f, test / name)
+        files.append(name)
+        k += 1
+    shutil.rmtree(scratch)
+    renamed = load_index(new).join(names, on="traj_id", how="left")
+    renamed = renamed.with_columns(traj_id=pl.col("new_id"), split=pl.lit("test")).drop("new_id")
+    index = pl.concat([load_index(store), renamed.select(load_index(store).columns)])
+    index.write_parquet(tmp / "index.parquet", compression="zstd")
+    splits = {s: dict(old["splits"][s]) for s in SPLITS}
+    splits["test"]["n_trajectories"] += add["n_trajectories"]
+    splits["test"]["n_points"] += add["n_points"]
+    t0 = min(old["time_span"]["start_unix"], add["time_span"]["start_unix"])
+    t1 = max(old["time_span"]["end_unix"], add["time_span"]["end_unix"])
+    a, b = old["bbox"], add["bbox"]
+    lo, hi = table_lons(np.array([a["min_lon"], a["max_lon"], b["min_lon"], b["max_lon"]]))
+    report = DropReport.from_dict(old["drop_report"]) if old.get("drop_report") else DropReport()
+    if add.get("drop_report"):
+        report = report.add(DropReport.from_dict(add["drop_report"]))
+    appended = {"at": _iso(int(datetime.now(tz=UTC).timestamp())), "sources": sources,
+                "n_trajectories": add["n_trajectories"], "n_points": add["n_points"],
+                "split": "test", "drop_report": add.get("drop_report")}  # fmt: skip
+    return {
+        **old,
+        "sources": [*old["sources"], *sources],
+        "n_points": old["n_points"] + add["n_points"],
+        "n_trajectories": old["n_trajectories"] + add["n_trajectories"],
+        "time_span": {"start_unix": t0, "end_unix": t1, "start_iso": _iso(t0), "end_iso": _iso(t1)},
+        "bbox": {
+            "min_lat": min(a["min_lat"], b["min_lat"]),
+            "min_lon": float(lo),
+            "max_lat": max(a["max_lat"], b["max_lat"]),
+            "max_lon": float(hi),
+        },  # fmt: skip
+        "splits": splits,
+        "files": {**old["files"], "test": files},
+        "drop_report": report.to_dict(),
+        "appends": [*old.get("appends", []), appended],
+    }
+
+
+def _exchange(tmp: Path, store: Path) -> None:
+    """Swap the folders ``tmp`` and ``store`` in one step where the system can (Linux);
+    otherwise store -> aside, tmp -> store, aside -> tmp (the old store whole at every step;
+    a kill between the first two renames leaves it at .STORE.append-old-PID)."""
+    fn = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if fn is not None:
+        done = fn(_AT_FDCWD, os.fsencode(tmp), _AT_FDCWD, os.fsencode(store), _RENAME_EXCHANGE)
+        if done == 0:
+            return
+    aside = store.with_name(f".{store.name}.append-old-{os.getpid()}")  # no stale-temp sweep
+    os.replace(store, aside)
+    os.replace(tmp, store)
+    os.replace(aside, tmp)
