@@ -361,9 +361,7 @@ def _ingest(
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
         if report.first_problem and report.bad >= 0.5 * max(report.rows_in, 1):
             reading["first_skipped"] = report.first_problem  # most rows bad: say why (tidy23)
-        manifest = writer.close(report, reading)
-    manifest["clean_config"] = dataclasses.asdict(cfg)
-    return manifest
+        return writer.close(report, reading, dataclasses.asdict(cfg))
 
 
 def one_trip_per_row(
