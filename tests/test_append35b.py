@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
-from helpers import invoke_cli
 from test_append35 import _bytes, _files, _ingest, _table
 
 from trajlm.data.store import (
@@ -66,9 +65,10 @@ def test_the_python_twin_checks_the_first_ingest_too(tmp_path):
 def test_resplit_keeps_the_cleaning_settings(tmp_path):
     assert _ingest(_files(tmp_path, range(4)), tmp_path / "s").exit_code == 0
     resplit_store(tmp_path / "s", tmp_path / "r", "time")
-    assert load_manifest(tmp_path / "r")["clean_config"] == load_manifest(tmp_path / "s")[
-        "clean_config"
-    ]
+    assert (
+        load_manifest(tmp_path / "r")["clean_config"]
+        == load_manifest(tmp_path / "s")["clean_config"]
+    )
 
 
 def test_a_store_without_the_record_is_said_then_checked_on_its_append(tmp_path):
