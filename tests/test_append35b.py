@@ -125,3 +125,16 @@ def test_json_keys_of_an_append_are_documented():
     text = Path(__file__).resolve().parents[1].joinpath("docs", "data.md").read_text()
     said = text[text.index("**`trajlm data ingest ... --json`**") :][:900]
     assert "`appended`" in said and "`store_after`" in said
+
+
+@pytest.mark.parametrize("depart", ["2024-03-10T08:00:00", "2024-03-10T08:00:00Z", "1710057600"])
+def test_route_says_a_zoneless_depart_is_read_as_utc(depart):
+    """badin35's leftover: `trajlm route --depart 2024-03-10T08:00` read the time as UTC unsaid."""
+    from helpers import invoke_cli
+
+    r = invoke_cli(["route", "--synthetic-seed", "0", "--depart", depart,
+                    "--from", "45.062,7.665", "--to", "45.078,7.695"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    noted = "--depart '2024-03-10T08:00:00' has no zone; read as UTC" in r.stderr
+    assert noted == (depart == "2024-03-10T08:00:00")
+    assert "has no zone" not in r.stdout  # stdout holds the routes alone
