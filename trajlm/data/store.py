@@ -221,6 +221,8 @@ def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str)
     manifest["drop_report"] = old.get("drop_report")
     if "reading" in old:  # how ingest read it: its zone (`ask`'s hours, the TTE clock) with it
         manifest["reading"] = old["reading"]  # (leftover35: a resplit store was on UTC unsaid)
+    if "clean_config" in old:  # how it was cleaned: an --append to the copy is checked on it
+        manifest["clean_config"] = old["clean_config"]
     manifest["resplit_from"] = str(src)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
@@ -296,7 +298,10 @@ def iter_store_batches(
     path: str | os.PathLike, split: str, columns: Sequence[str] | None = None
 ) -> Iterator[pl.DataFrame]:
     """Yield one split's rows one Parquet row group at a time (<= 65,536 rows, constant memory),
-    in (traj_id, t) order. A trajectory may continue into the next batch (never the next file)."""
+    file by file, each file in (traj_id, t) order. A trajectory may continue into the next
+    batch (never the next file), so each is one run of rows in time order. An appended test
+    split (store_append) is in order per file, not as a whole: callers that need the whole
+    split in order read it with read_store (tests/test_append35b.py)."""
     store = _open(path)
     cols = list(columns) if columns is not None else None
     for f in part_files(store, split):
