@@ -216,6 +216,18 @@ def tiny_model(path: Path) -> Path:
     return path
 
 
+def tiny_infill_trajlm():
+    """A TrajLM around a one-layer, 16-wide model with infilling heads (seed 0, 1 thread): for
+    calls that read inputs (at_times, zones), not for skill (leftover34b's, leftover35's)."""
+    import trajlm
+    from trajlm.model import ModelConfig, TrajectoryModel
+
+    torch.manual_seed(0)
+    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
+                      infill_heads=True)  # fmt: skip
+    return trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+
+
 def read_error(path: Path) -> Exception:
     """The TrajlmInputError `readers.read(path)` raises (its warnings silenced)."""
     import warnings

@@ -50,6 +50,9 @@ LAYERS[-1].add("cli_recovery")  # `trajlm train-recovery` (issue 15, docs/recove
 LAYERS[-1].add("api_recovery")  # TrajLM.from_pretrained(ROUTE_RECOVERY_DIR)
 LAYERS[-1].add("_cli_points")  # the commands' point inputs (split out of _cli_io.py)
 LAYERS[-1].add("_cli_times")  # the commands' time options (split out of _cli_points.py)
+LAYERS[-1].add(
+    "_cli_tables"
+)  # a --input table, its errors in CLI words (out of _cli_points, fix35)
 LAYERS[-1].add("cli_predict")  # `trajlm predict` (split out of cli.py)
 LAYERS[-1].add("cli_predict_output")  # `trajlm predict`: the input's names and times (tidy26)
 LAYERS[-1].add("cli_predict_words")  # `trajlm predict`: its warnings and notes as lines (tidy28)

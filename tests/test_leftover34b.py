@@ -69,16 +69,9 @@ def test_no_lines_on_a_terminal(monkeypatch, capsys) -> None:
 
 @pytest.fixture(scope="module")
 def infill_model():
-    import torch
-    from helpers import STATS
+    from helpers import tiny_infill_trajlm
 
-    import trajlm
-    from trajlm.model import ModelConfig, TrajectoryModel
-
-    torch.manual_seed(0)
-    cfg = ModelConfig(d_model=16, n_layers=1, n_heads=2, max_len=32, stats=STATS,
-                      infill_heads=True)  # fmt: skip
-    return trajlm.TrajLM(TrajectoryModel(cfg).eval(), threads=1)
+    return tiny_infill_trajlm()
 
 
 def _zone_notes(call) -> list[str]:
@@ -127,11 +120,16 @@ def test_travel_time_notes_a_zoneless_departure(infill_model, depart, noted) -> 
 def test_at_times_without_a_zone_are_noted_once(infill_model) -> None:
     import datetime as dt
 
-    m, berlin = infill_model, _frame("Europe/Berlin")
-    said = _zone_notes(lambda: m.predict(berlin, at_times=["2025-03-18T08:03:30"]))
+    from trajlm.errors import TrajlmInputError
+
+    m, berlin, utc = infill_model, _frame("Europe/Berlin"), _frame("UTC")
+    said = _zone_notes(lambda: m.predict(utc, at_times=["2025-03-18T08:03:30"]))
     assert len(said) == 1 and "'at_times'" in said[0], said
-    said = _zone_notes(lambda: m.predict(berlin, at_times={"a": ["2025-03-18T08:03:30"]}))
+    said = _zone_notes(lambda: m.predict(utc, at_times={"a": ["2025-03-18T08:03:30"]}))
     assert len(said) == 1 and "'at_times'" in said[0], said  # per trajectory too
+    # leftover35: on a frame in another zone, zone-less text is refused as naive datetimes are
+    with pytest.raises(TrajlmInputError, match="zone-less ISO text"):
+        m.predict(berlin, at_times=["2025-03-18T08:03:30"])
     assert _zone_notes(lambda: m.predict(berlin, at_times=["2025-03-18T09:03:30+01:00"])) == []
     naive = _frame(None)  # the frame's own note says it; the asked times are on its clock
     said = _zone_notes(lambda: m.predict(naive, at_times=[dt.datetime(2025, 3, 18, 8, 3, 30)]))

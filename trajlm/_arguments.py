@@ -16,8 +16,13 @@ COLUMN_KEYWORDS = (
     "time_col",
     "lat_col",
     "lon_col",
+    "time_origin",
+    "time_format",
+    "on_error",
+    "format",
     "crs",
     "tz",
+    "utc_offset",
     "split_gaps",
 )  # as to_canonical takes (split_gaps: how a vehicle's fixes are cut, data/coerce_pieces.py)
 MAX_BASELINE_STEPS = 10_000  # a baseline rollout longer than this is a typo, not a forecast

@@ -7,21 +7,29 @@ column names), which ``trajlm predict`` writes its output with (trajlm/cli_predi
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trajlm._cli_io import must_exist, read_store_checked, say
+from trajlm._cli_tables import (  # count_lines, columns_present, input_errors: importable here
+    columns_present,  # noqa: F401
+    coord_names,
+    count_lines,
+    geoparquet,
+    input_errors,
+    log_as_csv,
+    skip_bad_rows,
+    table_text_coords,
+    titled,
+    with_lines,
+)
 from trajlm._cli_times import with_time_origin
 from trajlm._safety import UserError, reading
 from trajlm.errors import TrajlmInputError
 
 if TYPE_CHECKING:  # annotations only: importing the CLI loads no polars
     import polars as pl
-
-_COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
-                 "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
 
 
 def read_points(
@@ -34,6 +42,7 @@ def read_points(
     time_origin: int | None = None,
     time_format: str | None = None,
     time_format_option: bool = False,
+    zone: dict | None = None,
 ):
     """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
     MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
@@ -43,7 +52,9 @@ def read_points(
     line); None when the command has no such option (hints then name `trajlm data ingest`).
     `with_layout`: return (table, Layout), the Layout of a store or raw format in trajlm's names.
     `time_format`: --time-format, the table read as ingest reads it (by_time_format);
-    `time_format_option`: the command has --time-format (its errors name it)."""
+    `time_format_option`: the command has --time-format (its errors name it). `zone`:
+    {"tz": --tz, "utc_offset_s": --utc-offset}, the file read by ingest's readers in that zone
+    (fix35; heldout35: a report whose title names CST was told --tz, which predict lacked)."""
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.schema import LINE
 
@@ -58,24 +69,28 @@ def read_points(
         # --traj-col NAME still reads each NAME as one trajectory (the CLI's way to say so)
         columns["split_gaps"] = True
     raw = not (path.suffix.lower() in (".parquet", ".csv") or (path.is_dir() and _store_like(path)))
-    by_readers = time_format is not None or (time_origin is not None and raw)
+    asked = on_error  # (the readers' route below passes "raise" on: they skipped already)
+    zone = {k: v for k, v in (zone or {}).items() if v is not None}
+    by_readers = time_format is not None or bool(zone) or (time_origin is not None and raw)
     if by_readers:
         # before the store's own read: refused there, in one line; a raw format's elapsed
         # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the
         # reader refused them "before 1990 ... --time-origin" with --time-origin given)
-        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin)  # fmt: skip
+        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin, zone)  # fmt: skip
         on_error, time_origin = "raise", None  # the readers dropped and counted (skip) already
     elif path.is_dir() and _store_like(path):
         must_exist(path, option)
         df = read_store_checked(path, option, split).drop("split", strict=False)
         return (df, Layout("polars")) if with_layout else df
-    table = path.suffix.lower() in (".parquet", ".csv") and time_format is None
+    table = path.suffix.lower() in (".parquet", ".csv") and not by_readers
     if not by_readers:
         df = read_frame(path, option, split, columns, "raise" if table and on_error else on_error)
     if time_origin is not None:
         df = with_time_origin(df, time_origin, columns.get("time_col"), path)
     if table and on_error == "skip":
-        df = _skip_bad_rows(df, path, option, columns)
+        df = skip_bad_rows(df, path, option, columns)
+    elif not table:  # read by the readers, in trajlm's names: a repeated time as ingest has it
+        df = _repeated_times(df, path, option, asked)
     with input_errors(path, option, on_error, table_skip=table, dates=time_format_option):
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
@@ -119,8 +134,8 @@ def read_frame(
             with reading(path, todo):
                 df = pl.read_parquet(path, glob=False)
             if not {"lat", "lon", columns.get("lat_col"), columns.get("lon_col")} & set(df.columns):
-                df = _geoparquet(path, df)
-        elif path.suffix.lower() == ".csv" and not _log_as_csv(path) and not _titled(path):
+                df = geoparquet(path, df)
+        elif path.suffix.lower() == ".csv" and not log_as_csv(path) and not titled(path):
             from trajlm.data.readers import header_names, sniff_sep
             from trajlm.data.readers._encoding import is_binary
 
@@ -135,12 +150,12 @@ def read_frame(
             sep = sniff_sep(head) or ","
             names = header_names(head, sep, path) if head.strip() else []  # a name given twice
             n_lines = count_lines(path)  # before read_csv: a 2 GB line is refused, not loaded
-            _, _, hemi = _coord_names(names, columns)  # NMEA ddmm.mmmm read as its text
+            _, _, hemi = coord_names(names, columns)  # NMEA ddmm.mmmm read as its text
             text = {"traj_id": pl.Utf8} | dict.fromkeys(hemi or {}, pl.Utf8)
             with reading(path, todo):
                 df = pl.read_csv(path, schema_overrides=text, glob=False,
                                  separator=sep, new_columns=names or None)  # fmt: skip
-            df = _with_lines(_text_coords(df, columns), n_lines)
+            df = with_lines(table_text_coords(df, columns), n_lines)
         else:  # a raw format a reader knows: read it whole (errors name file, line, field)
             from trajlm.data.readers import detect_format, read
 
@@ -154,6 +169,10 @@ def read_frame(
             # capture or CZML named .json was read as GeoJSON by its name): as trajlm.read reads it
             if fmt is None or log_files(path) is not None:
                 return _converted(path, option, on_error)
+            if fmt in ("csv", "parquet") or _names_columns(columns):  # a table's own names
+                df = _converted(path, option, on_error, columns)
+                _options_used(columns, df)
+                return df
             # exact_times: fractions of a second come back on the answers, as a CSV's do
             df, report = read(path, fmt, on_error=on_error or "raise", exact_times=True)
             if report.total:
@@ -170,27 +189,35 @@ def by_time_format(
     on_error: str | None,
     fmt: str | None,
     origin: int | None = None,
+    zone: dict | None = None,
 ) -> tuple[pl.DataFrame, dict]:
     """--time-format on `trajlm predict` (leftover34; heldout33b: a skipper's dd/mm logbook
     needed `trajlm data ingest --time-format dmy` and a store first): the table read by ingest's
     readers with that format, so the option means what ingest's does (dmy / mdy, unix_ms,
     excel, a strptime pattern; naive times said as ingest says them), exact to the millisecond.
-    `origin`: --time-origin (Unix seconds) for a raw format whose times are elapsed seconds.
+    `origin`: --time-origin (Unix seconds) for a raw format whose times are elapsed seconds;
+    `zone`: --tz / --utc-offset ({"tz": ..., "utc_offset_s": ...}), for times without a zone.
     Returns the canonical frame and the column options left for coerce (the names are trajlm's
     now)."""
     from trajlm.data.coerce_path import read_kept
     from trajlm.data.readers._column_map import ColumnMap
 
     must_exist(path, option)
+    zone = zone or {}
+    parts = [p for p, v in ((f"--time-format {fmt}", fmt), ("--time-origin", origin),
+                            (f"--tz {zone.get('tz')}", zone.get("tz")),
+                            ("--utc-offset", zone.get("utc_offset_s"))) if v is not None]  # fmt: skip
+    said = " ".join(parts)  # the options given, each error prefixed by them
     if path.is_dir() and _store_like(path):
-        raise UserError(f"--time-format {fmt}: {option} {path} is a trajlm store, whose times "
-                        "are Unix seconds already: leave out --time-format")  # fmt: skip
+        raise UserError(f"{said}: {option} {path} is a trajlm store, whose times are Unix "
+                        f"seconds already: leave out {' / '.join(p.split()[0] for p in parts)}")  # fmt: skip
     _split_unused(path, option, split)
     names = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
              "crs": "crs"}  # fmt: skip
-    said = f"--time-format {fmt}" if fmt is not None else "--time-origin"
     at = None if origin is None else datetime.fromtimestamp(origin, UTC).isoformat()
-    mapping = ColumnMap(time_format=fmt, time_origin=at,
+    if "tz" in zone and (why := ColumnMap(tz=zone["tz"]).option_error()):  # the option at fault
+        raise UserError(f"--tz {zone['tz']}: {why}")
+    mapping = ColumnMap(time_format=fmt, time_origin=at, **zone,
                         **{names[k]: v for k, v in columns.items() if k in names})  # fmt: skip
     if why := mapping.option_error():
         raise UserError(f"{said}: {why}")
@@ -201,6 +228,30 @@ def by_time_format(
         say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} records"
             f"{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip
     return df, {k: v for k, v in columns.items() if k not in names}
+
+
+def _repeated_times(df, path: Path, option: str, on_error: str | None):
+    """A file the readers read (GPX, FIT, a converted log, a table read with --time-format /
+    --tz) whose trajectory repeats a time at another position: refused naming --on-error skip
+    (a command without it: ingest), or with skip its later fixes dropped and counted, as ingest
+    and ``TrajLM.predict(path, on_error="skip")`` drop them (fix35: told the Python
+    ``trajlm.clean(df)`` and refused with --on-error skip given)."""
+    from trajlm.data.repeated_times import KEEP_FIRST, drop_repeated_times, refuse_repeated_times
+
+    if not {"traj_id", "t", "lat", "lon"} <= set(df.columns):  # a mover's id: coerce's checks
+        return df
+    if on_error == "skip":
+        df, dropped = drop_repeated_times(df)
+        if dropped:
+            say(f"{option} {path}: dropped {dropped} of {len(df) + sum(dropped.values()):,} "
+                "records (--on-error skip: the first of each repeated time kept, as `trajlm "
+                "data ingest` keeps it)")  # fmt: skip
+        return df
+    skip = ("--on-error skip" if on_error is not None
+            else f"`trajlm data ingest {path} --out STORE` {KEEP_FIRST}; then {option} STORE")  # fmt: skip
+    with input_errors(path, option, on_error):
+        refuse_repeated_times(df, str(path), skip)
+    return df
 
 
 def _split_unused(path: Path, option: str, split: str | None) -> None:
@@ -227,14 +278,37 @@ def _store_like(path: Path) -> bool:
     return any((path / name).exists() for name in STORE_FILES)
 
 
-def _converted(path: Path, option: str, on_error: str | None):
+def _names_columns(columns: dict | None) -> bool:
+    """True when --traj-col / --time-col / --lat-col / --lon-col / --crs name a file's columns."""
+    return any(
+        (columns or {}).get(k) for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs")
+    )
+
+
+def _options_used(columns: dict | None, df) -> None:
+    """Take out of the caller's ``columns`` (in place: every command hands the same dict to
+    its TrajLM method next) the options the reader used: the frame is in trajlm's names and
+    degrees now (a --crs applied twice would move every point), but for the id column, which
+    keeps the file's name (``_converted``)."""
+    if columns is None:
+        return
+    for key in ("time_col", "lat_col", "lon_col", "crs"):
+        columns.pop(key, None)
+    if columns.get("traj_col") is not None and columns["traj_col"] not in df.columns:
+        columns.pop("traj_col")
+
+
+def _converted(path: Path, option: str, on_error: str | None, columns: dict | None = None):
     """A file only ingest's converters read (DJI .SRT, RTKLIB .pos, XML Spreadsheet 2003,
-    workbooks: leftover32; the model commands refused them), read as ``trajlm.read`` reads it;
-    one line where no reader knows the file."""
-    from trajlm.data.read_file import UnknownFormat, read_file
+    workbooks: leftover32; the model commands refused them), or a table converted on the way
+    (GeoPackage, SQLite: leftover35), read as ``TrajLM.predict(path, **columns)`` reads it,
+    the id columns under the file's own names; one line where no reader knows the file."""
+    from trajlm.data.coerce_path import path_columns
+    from trajlm.data.read_file import UnknownFormat, read_columns
 
     try:
-        return read_file(path, on_error=on_error or "raise", exact_times=True)
+        return read_columns(path, path_columns(columns or {}), on_error or "raise",
+                            exact_times=True, own_names=True)  # fmt: skip
     except UnknownFormat:
         if path.is_dir():
             raise UserError(
@@ -247,215 +321,3 @@ def _converted(path: Path, option: str, on_error: str | None):
             f"{option} {path}: expected a store directory, .csv, .parquet or a file "
             "trajlm reads (.gpx, .plt, .json, .srt, .pos, .xlsx, ...)"
         ) from None
-
-
-def _skip_bad_rows(df, path: Path, option: str, columns: dict):
-    """--on-error skip on a CSV / Parquet table (newuser24: a fleet export's empty, (0, 0) and
-    repeated fixes were refused with a Python-only hint): the rows `trajlm data ingest` drops
-    (missing / invalid coordinates, (0, 0) missing-fix markers, repeated times), counted in one
-    line. The rows kept are the file's own, untouched (times still as written); each
-    trajectory is kept whole here (the gap rule applies after, as without --on-error)."""
-    import polars as pl
-
-    from trajlm.data.clean import clean
-    from trajlm.data.coerce import coerce
-
-    row = "__skip_row"
-    df = df.with_row_index(row)
-    with input_errors(path, option, "skip"):
-        _, layout = coerce(df.head(1), validate=False, **columns)  # the lat / lon columns
-    lat, lon = pl.col(layout.lat_col).cast(pl.Float64, strict=False), pl.col(layout.lon_col)
-    island = ((lat == 0) & (lon.cast(pl.Float64, strict=False) == 0)).fill_null(False)
-    plain = layout.crs is None and {layout.lat_col, layout.lon_col} <= set(df.columns)
-    n_island = int(df.select(island.sum()).item()) if plain else 0  # (a point column: not here)
-    with input_errors(path, option, "skip"):
-        kept, report = clean(df.filter(~island) if n_island else df,
-                             return_report=True, **{**columns, "split_gaps": False})  # fmt: skip
-    dropped = {**({"null_island": n_island} if n_island else {}), **report.dropped}
-    if dropped:
-        say(f"{option} {path}: dropped {dropped} of {len(df):,} rows (--on-error skip: the "
-            "rows `trajlm data ingest` drops)")  # fmt: skip
-    return df.filter(pl.col(row).is_in(kept[row].implode())).drop(row)
-
-
-def _log_as_csv(path: Path) -> bool:
-    """A ``.csv`` that ``data ingest`` converts before reading it (SBS-1 BaseStation lines,
-    a FitCSVTool export, an ArduPilot text log): read by the readers, as ingest reads it (one
-    trajectory per aircraft, a FIT file's ride named after the file). Session 20 (leftovers20):
-    read here as a plain CSV, these were refused ("column names appear more than once",
-    missing columns)."""
-    from trajlm.data.readers.ardupilot import is_ardupilot_text
-    from trajlm.data.readers.fit_csv import is_fit_csv
-    from trajlm.data.readers.long_tables import is_long_table
-    from trajlm.data.readers.mf_csv import is_mf_csv
-    from trajlm.data.readers.sbs1 import is_sbs1
-
-    # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33); an
-    # OGC Moving Features CSV's segments as points (heldout34)
-    return (is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
-            or is_mf_csv(path))  # fmt: skip
-
-
-def _titled(path: Path) -> bool:
-    """A CSV with title lines above its header (a fleet portal's report: its name, account and
-    date range; heldout35): read by the readers, which find the header, as ingest reads it (a
-    plain read took the title for the header: "damaged file (found more fields ...)")."""
-    from trajlm.data.readers._lines import COMMENT_LINES, comment_lines
-
-    with path.open("rb") as f:
-        lines = [f.readline(1 << 16) for _ in range(COMMENT_LINES + 1)]
-    return comment_lines(lines) > 0
-
-
-@contextmanager
-def input_errors(
-    path: Path,
-    option: str,
-    on_error: str | None = None,
-    table_skip: bool = False,
-    dates: bool = False,
-):
-    """A TrajlmInputError about the input -> a UserError in the CLI's words: the column
-    arguments as their options (traj_col= -> --traj-col), the file named, and (a command
-    without --on-error) the skip hint pointing at `trajlm data ingest`. ``table_skip``: the
-    command cleans a table with --on-error skip (read_points), said instead of the Python
-    ``trajlm.clean`` hint. ``dates``: the command has --time-format (a day/month guess names
-    it, not ingest)."""
-    from trajlm.data.readers._common import HINT_SKIP
-    from trajlm.data.schema import HINT_CLEAN
-
-    try:
-        yield
-    except TrajlmInputError as e:
-        text = str(e)
-        if table_skip and on_error == "raise":  # a CLI user: the option, not the Python call
-            text = text.replace(HINT_CLEAN, "--on-error skip drops and counts such rows (the "
-                                "cleaning verbs of `trajlm data ingest`)")  # fmt: skip
-        if on_error is None:  # this command has no --on-error: name the command that has it
-            text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
-                                "STORE` drops and counts such rows")  # fmt: skip
-        if "elapsed seconds or another unit?" in text:  # say how to give them (badin17)
-            text = text.replace("another unit?", "another unit? Elapsed seconds: "
-                                "--time-origin 2020-01-01T00:00Z (their 0).", 1)  # fmt: skip
-        for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
-            text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
-        named = str(path) in text  # before the hint below names it too
-        if "leave the day/month order to a guess" in text:  # the CLI's way, not pandas'
-            # (heldout33b: `predict --input logbook.csv` of dd/mm dates advised pd.to_datetime)
-            text += (
-                "; on the command line: --time-format dmy (mdy: month first)"
-                if dates  # the command reads dates itself (leftover34: predict)
-                else f"; on the command line: `trajlm data ingest {path} --time-format dmy "
-                f"--out STORE` (mdy: month first), then {option} STORE"
-            )
-        # from e: the caller can still tell the kind of fault (cli_dispatch: --at's, review35)
-        raise UserError(text if named else f"{option} {path}: {text}") from e
-
-
-def count_lines(path: Path, block: int = 8 << 20) -> int:
-    """The lines of `path` (a last one without a newline counted), read in blocks: a line
-    longer than the readers' max_line_bytes (16 MiB; TRAJLM_MAX_LINE_BYTES) is refused as
-    `trajlm data ingest` refuses it, before read_csv loads it whole (a 2 GiB line of NULs took
-    the kernel's OOM killer; docs/reliability.md "Session 17 (badin17)")."""
-    import numpy as np
-
-    from trajlm.data.readers import ReadLimits
-    from trajlm.data.readers._lines import line_too_long
-
-    limit = ReadLimits.from_env().max_line_bytes
-    n_nl, cur = 0, 0  # newlines so far; bytes of the unfinished line
-    with open(path, "rb") as f:
-        while chunk := f.read(block):
-            nl = np.flatnonzero(np.frombuffer(chunk, np.uint8) == 10)
-            if not len(nl):
-                cur += len(chunk)
-                if cur > limit:
-                    raise line_too_long(path, n_nl + 1, limit)
-                continue
-            lengths = np.r_[cur + nl[0], np.diff(nl) - 1]  # each completed line, in bytes
-            long = np.flatnonzero(lengths > limit)
-            if len(long):
-                raise line_too_long(path, n_nl + 1 + int(long[0]), limit)
-            n_nl += len(nl)
-            cur = len(chunk) - int(nl[-1]) - 1
-            if cur > limit:
-                raise line_too_long(path, n_nl + 1, limit)
-    return n_nl + (1 if cur or not n_nl else 0)
-
-
-def _coord_names(names: list[str], columns: dict):
-    """(lat column, lon column, {lat: N/S column, lon: E/W column} or None) of a CSV header
-    (--lat-col / --lon-col, else detected as coerce detects them); (None, None, None) when
-    either is not found or the coordinates are projected (--crs)."""
-    from trajlm.data.column_names import LAT, LON, candidates
-    from trajlm.data.readers._coord_text import hemisphere_columns
-
-    lat = columns.get("lat_col") or next(iter(candidates(LAT, names)), None)
-    lon = columns.get("lon_col") or next(iter(candidates(LON, names)), None)
-    if columns.get("crs") or lat not in names or lon not in names or lat == lon:
-        return None, None, None
-    return lat, lon, hemisphere_columns(list(names), lat, lon)
-
-
-def _text_coords(df, columns: dict):
-    """A CSV's latitude / longitude as `trajlm data ingest` reads them (session 18, predict18;
-    data/coerce_coords.py, which the Python API shares); hemisphere columns dropped once read."""
-    from trajlm.data.coerce_coords import text_coords
-
-    lat, lon, hemi = _coord_names(df.columns, columns)
-    if lat is None:
-        return df
-    parsed = text_coords(df, lat, lon, where="line", first=2)
-    return parsed.drop(*hemi.values()) if hemi and parsed is not df else parsed
-
-
-def _with_lines(df, n_lines: int):
-    """`df` (read_csv of a file of `n_lines` lines, one row per line after the header, blank
-    lines included) with each row's 1-based file line in column LINE, so errors name lines;
-    unchanged when the counts differ (a quoted field spanning lines)."""
-    import polars as pl
-
-    from trajlm.data.schema import LINE
-
-    if n_lines - 1 != len(df) or LINE in df.columns:
-        return df
-    return df.with_columns(pl.int_range(2, len(df) + 2, dtype=pl.Int64).alias(LINE))
-
-
-def _geoparquet(path: Path, df):
-    """A GeoParquet file of points (GeoPandas' to_parquet) as a GeoDataFrame, which coerce
-    reprojects from its CRS; `df` unchanged when the file has no point geometry column."""
-    import pyarrow.parquet as pq
-
-    from trajlm.data.readers._geoparquet import geometry_source
-
-    if geometry_source(pq.ParquetFile(path).schema_arrow, path) is None:
-        return df
-    from trajlm.data.geo import require
-
-    return require("geopandas").read_parquet(path)
-
-
-def columns_present(path: Path, columns: dict) -> dict:
-    """The column options (traj_col=..., ...) whose column `path`'s table has: a CSV's header,
-    a Parquet file's schema (crs kept when a lat/lon option is kept); {} for a store or a raw
-    format (their columns are fixed)."""
-    suffix = path.suffix.lower()
-    if path.is_dir() or suffix not in (".csv", ".parquet") or not path.is_file():
-        return {}
-    if suffix == ".csv" and (_log_as_csv(path) or _titled(path)):  # read by the readers
-        return {}
-    if suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        names = set(pq.read_schema(path).names)
-    else:
-        from trajlm.data.readers import header_names, sniff_sep
-
-        with open(path, "rb") as f:
-            head = f.readline(1 << 16).decode("utf-8", errors="replace")
-        names = set(header_names(head, sniff_sep(head) or ",", path)) if head.strip() else set()
-    out = {k: v for k, v in columns.items() if k != "crs" and v is not None and v in names}
-    if columns.get("crs") and ("lat_col" in out or "lon_col" in out):
-        out["crs"] = columns["crs"]
-    return out

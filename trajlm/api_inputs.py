@@ -242,12 +242,12 @@ def _exact_seconds(values: Any, what: str, layout: Any = None) -> np.ndarray:
     """``_seconds`` with the part below the second kept (datetimes, ISO text, Unix seconds).
     ``layout``: naive datetimes asked of a frame whose times carry a zone are refused
     (``naive_against_aware``)."""
-    from trajlm.api_time_checks import missing_time, naive_against_aware
+    from trajlm.api_time_checks import asked_in_zone, missing_time, naive_against_aware
     from trajlm.data.times import sub_seconds
 
     missing_time(values, what)
     naive_against_aware(values, layout, what)
-    t = _seconds(values, what)
+    t = asked_in_zone(values, _seconds(values, what), layout, what)
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]
     if np.asarray(values).dtype.kind == "M":

@@ -78,7 +78,26 @@ def data_resplit(
             "trips start at hours (UTC): "
             + "; ".join(f"{s} {hour_ranges(h)}" for s, h in hours.items())
         )
+        _say_local_hours(out)
     _warn_empty_splits(manifest["splits"], by)
+
+
+def _say_local_hours(out: Path) -> None:
+    """The same splits' start hours in the store's own zone, where it has one (leftover35's
+    decision: hour=H stays UTC hours, so every by-hour split made before reads the same; the
+    local hours are said, as `trajlm eval --holdout-by hour` says them since newuser34)."""
+    import polars as pl
+
+    from trajlm.data.splits import hour_ranges, local_split_hours
+    from trajlm.data.store import store_zone
+
+    if (zone := store_zone(out)) is None:
+        return
+    local = local_split_hours(pl.read_parquet(out / "index.parquet"), zone)
+    if local is not None:
+        _say(f"in {zone}, the store's zone, they start at: "
+             + "; ".join(f"{s} {hour_ranges(h)}" for s, h in local.items())
+             + " (hour=H counts UTC hours)")  # fmt: skip
 
 
 def _warn_empty_splits(splits: dict, by: str) -> None:

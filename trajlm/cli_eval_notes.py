@@ -201,9 +201,14 @@ def split_description(df: Any, rule: str | None, zone: str | None = None) -> str
         if zone:
             from trajlm.data.splits import hour_ranges
 
-            hours = pl.from_epoch(test["t0"], time_unit="s").dt.convert_time_zone(zone).dt.hour()
-            local = (f" (local start hours {hour_ranges(sorted(set(hours.to_list())))} in {zone}, "
-                     "the store's zone: hour=H counts UTC hours)")  # fmt: skip
+            try:
+                start = pl.from_epoch(test["t0"], time_unit="s").dt.convert_time_zone(zone)
+            except pl.exceptions.ComputeError:  # an offset no Polars zone keeps ("+03:30")
+                start = None  # the UTC rule alone, as for a store without a zone
+            if start is not None:
+                hours = sorted(set(start.dt.hour().to_list()))
+                local = (f" (local start hours {hour_ranges(hours)} in {zone}, the store's "
+                         "zone: hour=H counts UTC hours)")  # fmt: skip
         return (
             f"held out by {rule}: test = trips starting {h:02d}:00-23:59 UTC{local}, train and val "
             "the earlier hours"

@@ -11,6 +11,7 @@ WGS84 degrees, or in the input's --crs under its x / y names (session 27, as `tr
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -126,6 +127,19 @@ def predict(
         help="--input table: times are seconds elapsed since this instant (2020-01-01T00:00Z, "
         "as `trajlm data ingest --time-origin`); predicted times are written the same way.",
     ),
+    tz: str = typer.Option(
+        None,
+        "--tz",
+        help="--input file: times without a zone are local in this IANA zone (America/Chicago; "
+        "daylight saving included), as `trajlm data ingest --tz` reads them; predictions come "
+        "back in trajlm's names, t in Unix seconds.",
+    ),
+    utc_offset: float = typer.Option(
+        None,
+        "--utc-offset",
+        help="--input file: times without a zone are local, this many hours ahead of UTC (-6, "
+        "5.5), as `trajlm data ingest --utc-offset` reads them.",
+    ),
     hold_stays: bool = typer.Option(
         True,
         "--hold-stays/--no-hold-stays",
@@ -183,11 +197,14 @@ def predict(
     origin = parse_time_origin(time_origin)
     if origin is not None and input.is_dir():
         io.fail(f"--time-origin: --input {input} is a store (its times are absolute already)")
+    if utc_offset is not None and not math.isfinite(utc_offset):
+        io.fail(f"--utc-offset must be a number of hours ahead of UTC (-6, 5.5), got {utc_offset}")
+    zone = {"tz": tz, "utc_offset_s": None if utc_offset is None else int(round(utc_offset * 3600))}
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True,
                                  time_origin=origin, time_format=time_format,
-                                 time_format_option=True)  # fmt: skip
+                                 time_format_option=True, zone=zone)  # fmt: skip
     for w in said:  # the cut's line names the CLI's option, not the API's keywords
         io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)

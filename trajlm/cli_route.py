@@ -26,7 +26,8 @@ def parse_latlon(text: str, option: str) -> tuple[float, float]:
 
 
 def parse_time(text: str, option: str) -> int:
-    """Unix seconds or ISO 8601 (a time without a zone is UTC) -> Unix seconds."""
+    """Unix seconds or ISO 8601 (a time without a zone is UTC, with a note on stderr: stdout
+    holds the routes) -> Unix seconds."""
     try:
         return int(float(text))
     except ValueError:
@@ -36,7 +37,9 @@ def parse_time(text: str, option: str) -> int:
     except ValueError:
         raise UserError(f"{option} {text!r}: expected an ISO 8601 time "
                         "(2024-03-04T08:30:00Z) or Unix seconds") from None  # fmt: skip
-    if t.tzinfo is None:
+    if t.tzinfo is None:  # said, as ingest, predict and travel-time say theirs (append35)
+        typer.echo(f"note: {option} {text!r} has no zone; read as UTC (give its offset, e.g. "
+                   "2024-03-04T08:30+01:00, or Z if it is UTC)", err=True)  # fmt: skip
         t = t.replace(tzinfo=dt.UTC)
     return int(t.timestamp())
 

@@ -86,6 +86,9 @@ def plot_trajectories(
     if labels:
         ax.legend(loc="best", fontsize=8)
     ax.set_aspect(1.0 / np.cos(np.radians(float(sub["lat"].mean()))))
+    # whole degrees on the ticks: a city 0.05 degrees wide west of -118 read "-0.09" with
+    # "-1.184e2" in the corner (newuser35)
+    ax.ticklabel_format(useOffset=False, style="plain")
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_title(f"{len(ids)} trajectories")

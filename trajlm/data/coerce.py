@@ -40,7 +40,7 @@ from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_numbered import numbered_refusal
-from trajlm.data.coerce_path import is_path, is_store_path, read_path
+from trajlm.data.coerce_path import is_path, is_store_path, path_only, read_path
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
@@ -71,6 +71,7 @@ from trajlm.data.coerce_tz import (
     header_offset,
     local_time_column,
     local_times,
+    offset_zone,
     row_zone_times,
     zoned_text,
 )
@@ -123,8 +124,13 @@ def coerce(
     source: str = "input",
     warn_naive: bool = True,
     repeats: str = "refuse",
+    time_origin: Any = None,
+    time_format: str | None = None,
+    on_error: str | None = None,
+    format: str | None = None,
     tz: str | None = None,
     split_gaps: Any = False,
+    utc_offset: float | None = None,
 ) -> tuple[pl.DataFrame, Layout]:
     """``to_canonical`` that also returns the ``Layout`` ``from_canonical`` maps results with.
     ``warn_naive``: say once (``naive_time_warning``) when the times are datetimes without a
@@ -137,17 +143,27 @@ def coerce(
     ``split_gaps``: True (the API's methods) cuts a vehicle's / user's fixes at ingest's gap
     rule, a number at that gap in seconds, and reads a frame without an id column as one
     mover's; False: one trajectory per id (coerce_pieces.py). A path (str / Path) is read as
-    `trajlm data ingest` reads it, the column names naming the file's (coerce_path.py)."""
+    `trajlm data ingest` reads it, the column names naming the file's (coerce_path.py).
+    ``utc_offset``: naive times are local times that many hours ahead of UTC (``--utc-offset``'s
+    twin; coerce_tz.offset_zone)."""
     if is_path(obj):
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
-                "lon_col": lon_col, "crs": crs, "tz": tz}  # fmt: skip
+                "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
         store = is_store_path(obj)
+        # ingest's --time-origin / --time-format / --on-error, as trajlm.read takes them (fix35)
+        cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
+                 "format": format}  # fmt: skip
+        time_origin = time_format = on_error = format = None  # the read takes them
         obj = read_path(obj, cols)
-        traj_col = time_col = lat_col = lon_col = crs = tz = None  # read: canonical now
+        traj_col = time_col = lat_col = lon_col = crs = tz = utc_offset = None  # canonical now
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps
+    if utc_offset is not None:  # a fixed zone, read as tz= reads its zone (leftover35)
+        tz = offset_zone(utc_offset, tz)
+    named_zone = tz  # the caller's clock for naive times, asked ones too (Layout.named_zone)
     kind = kind_of(obj)
+    path_only(time_origin=time_origin, time_format=time_format, on_error=on_error, format=format)
     if kind == "movingpandas":
         from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype
 
@@ -348,6 +364,7 @@ def coerce(
         layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
     layout.geometry = None if geometry is None else str(geometry)
+    layout.named_zone = named_zone
     recast = {c: df[c].dtype for c in rest if c in OPTIONAL and df[c].dtype != OPTIONAL[c]}
     layout.extra_dtypes = recast or None
     layout.sub_second_rows = sub_rows
@@ -415,8 +432,13 @@ def to_canonical(
     lon_col: str | None = None,
     crs: Any = None,
     validate: bool = True,
+    time_origin: Any = None,
+    time_format: str | None = None,
+    on_error: str | None = None,
+    format: str | None = None,
     tz: str | None = None,
     split_gaps: Any = False,
+    utc_offset: float | None = None,
 ) -> pl.DataFrame:
     """Any supported frame -> canonical Polars table (traj_id, t, lat, lon, + other columns).
 
@@ -425,9 +447,16 @@ def to_canonical(
     only conforms (keeps missing positions, e.g. the points ``recover`` should fill).
     ``split_gaps=True``: the trajectories the API's methods read (a vehicle's pieces named
     ``VAN-01_1``; coerce_pieces.py).
+    A path (any file `trajlm data ingest` reads) also takes ``trajlm.read``'s keywords, as every
+    model call given a path does (fix35): ``time_origin=`` / ``time_format=`` / ``tz=`` /
+    ``format=`` as ingest's --time-origin / --time-format / --tz / --format, and
+    ``on_error="skip"`` (records a reader cannot use, and a repeated time's later fixes, dropped
+    and counted, as ingest drops them; by default refused in one line naming it).
     """
     table = coerce(obj, traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col,
-                   crs=crs, validate=validate, tz=tz, split_gaps=split_gaps)[0]  # fmt: skip
+                   crs=crs, validate=validate, tz=tz, split_gaps=split_gaps,
+                   time_origin=time_origin, time_format=time_format, on_error=on_error,
+                   format=format, utc_offset=utc_offset)[0]  # fmt: skip
     return table.drop(CARRIED, strict=False)  # a Point frame's own x / y / z: internal
 
 

@@ -55,6 +55,9 @@ class Layout:
     pandas_time: Any = None
     epoch_unit: str | None = None
     point: tuple | None = None
+    # The zone the caller named for naive times (tz= / utc_offset=): naive / zone-less times
+    # asked of the frame (at_times) are on that clock too (api_time_checks.asked_in_zone).
+    named_zone: str | None = None
     geometry: str | None = None  # a GeoDataFrame's geometry column (errors name it: errnames18)
     # A mover's fixes cut at gaps (coerce_pieces.py): (traj_id, source_traj_id, piece)
     pieces: pl.DataFrame | None = None

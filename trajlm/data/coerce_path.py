@@ -58,21 +58,16 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             "reads) or a Polars / pandas DataFrame, a GeoDataFrame, or a MovingPandas "
             "Trajectory(Collection)"
         )
+    on_error = read_options(path, cols)
     if is_store_path(path):
         return _read_store_path(path, cols)
-    from trajlm.data.readers._column_map import ColumnMap
-
-    named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
-             "lat": cols.get("lat_col"), "lon": cols.get("lon_col")}  # fmt: skip
-    given = {k: v for k, v in named.items() if v}
-    if cols.get("crs"):
-        given["crs"] = str(cols["crs"])
-    if cols.get("tz"):
-        given["tz"] = cols["tz"]
     # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
     # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
-    table, report = read_kept(path, ColumnMap(**given) if given else None, exact_times=True)
+    table, report = read_kept(path, path_columns(cols), on_error=on_error, exact_times=True,
+                              fmt=cols.get("format"))  # fmt: skip
     dropped = {r: n for r, n in report.dropped.items() if n}
+    table, cleaned = ingest_rows(table, path, on_error)
+    dropped |= cleaned
     if dropped:
         # the caller's line, however deep the API method that read the path (stacklevel=3
         # named trajlm/data/coerce.py when TrajLM.predict or to_canonical read it)
@@ -81,6 +76,97 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
         )
     return table
+
+
+def read_options(path: Path, cols: dict[str, Any]) -> str:
+    """The path-only keywords of a model call (fix35: ``trajlm.read``'s and ingest's options,
+    which ``TrajLM.predict(path)`` lacked): ``time_origin=`` / ``time_format=`` / ``format=``
+    refused for a store (already trajlm's) and ``on_error=`` ("raise" / "skip") returned."""
+    on_error = cols.get("on_error") or "raise"
+    if on_error not in ("raise", "skip"):
+        raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
+                               field="on_error")  # fmt: skip
+    timed = [k for k in ("time_origin", "time_format", "format") if cols.get(k) is not None]
+    if timed and is_store_path(path):
+        raise TrajlmInputError(
+            f"{', '.join(f'{k}=' for k in timed)}: {str(path)[:200]!r} is a trajlm store, whose "
+            "times are Unix seconds already and its format trajlm's: leave it out",
+            field=", ".join(timed))  # fmt: skip
+    return on_error
+
+
+def path_only(**given: Any) -> None:
+    """One line when a keyword that reads a file (``time_origin=``, ``time_format=``,
+    ``on_error=``, ``format=``: ingest's options, fix35) is given with a frame, whose values are
+    read already: it would be ignored silently."""
+    named = [k for k, v in given.items() if v is not None]
+    if named:
+        raise TrajlmInputError(
+            f"{', '.join(f'{k}=' for k in named)} read a file given by its path, as `trajlm "
+            "data ingest` reads it; a frame's times and rows are its own: parse its time "
+            "column first (pd.to_datetime(..., format=...), + pd.to_timedelta(..., unit='s') "
+            "for elapsed seconds) or clean it (trajlm.clean(df)), or give the file's path",
+            field=", ".join(named),
+        )
+
+
+def option_map(given: dict[str, Any]) -> Any:
+    """``ColumnMap(**given)`` (None when nothing is given) for ``trajlm.read`` and a model call
+    given a path: a bad ``time_origin=`` / ``time_format=`` / ``tz=`` one line naming its
+    keyword, two that do not go together one line naming them (heldout35, fix35)."""
+    from trajlm.data.readers._column_map import ColumnMap
+
+    if not given:
+        return None
+    timed = {k: str(v) for k, v in given.items() if k in ("time_origin", "time_format", "tz")}
+    for k, v in timed.items():  # the keyword at fault named (field=)
+        if why := ColumnMap(**{k: v}).option_error():
+            raise TrajlmInputError(why, field=k)
+    columns = ColumnMap(**given)
+    if why := columns.option_error():  # two that do not go together
+        raise TrajlmInputError(why, field=", ".join(timed) or None)
+    return columns
+
+
+def ingest_rows(table: pl.DataFrame, path: Path, on_error: str) -> tuple[pl.DataFrame, dict]:
+    """``on_error="skip"``: a repeated time's later fixes dropped and counted, as ingest and
+    ``trajlm predict --input FILE --on-error skip`` drop them (the records a reader cannot use
+    are the readers' own skip); "raise": a time repeated at a different position refused naming
+    ``on_error="skip"`` (heldout35: told ``trajlm.clean(df)``, a frame's way, for a path)."""
+    from trajlm.data.repeated_times import drop_repeated_times, refuse_repeated_times
+
+    if on_error == "skip":
+        return drop_repeated_times(table)
+    refuse_repeated_times(table, str(path), 'on_error="skip"')
+    return table, {}
+
+
+def path_columns(cols: dict[str, Any]) -> Any:
+    """The ``ColumnMap`` (None: detect) of a call's column keywords (traj_col=, ..., tz=,
+    utc_offset=) for a file's own columns."""
+    named = {"traj_id": cols.get("traj_col"), "t": cols.get("time_col"),
+             "lat": cols.get("lat_col"), "lon": cols.get("lon_col")}  # fmt: skip
+    given = {k: v for k, v in named.items() if v}
+    given |= {k: str(cols[k]) for k in ("time_origin", "time_format") if cols.get(k) is not None}
+    if cols.get("crs"):
+        given["crs"] = str(cols["crs"])
+    if cols.get("tz"):
+        given["tz"] = cols["tz"]
+    if cols.get("utc_offset") is not None:  # hours, as `--utc-offset` (fractions too)
+        given["utc_offset_s"] = path_offset_s(cols["utc_offset"], cols.get("tz"))
+    return option_map(given)
+
+
+def path_offset_s(utc_offset: Any, tz: str | None) -> int:
+    """``utc_offset=`` hours as the file readers' ``utc_offset_s`` (checked as for frames)."""
+    from trajlm.data.coerce_tz import offset_zone
+
+    try:
+        offset_zone(utc_offset, tz)
+    except TrajlmInputError as e:
+        if "whole number" not in e.args[0]:  # a file takes a fraction of an hour
+            raise
+    return int(round(float(utc_offset) * 3600))
 
 
 class UnknownFormat(TrajlmInputError):
@@ -133,12 +219,26 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
-            return read(paths, fmt, columns=columns, on_error=on_error, exact_times=exact_times)
+            df, report = read(paths, fmt, columns=columns, on_error=on_error,
+                              exact_times=exact_times)  # fmt: skip
+            report.id_names = own_id_names(columns)
+            return df, report
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
         if sheets is not None:
             sheets.cleanup()
+
+
+def own_id_names(columns: Any) -> dict[str, str]:
+    """{trajlm's id column: the file's own name} of a column map (``vehicle`` read as
+    traj_id); a nested pair (``hhid`` / ``persid`` read as ``1000/1``) keeps trajlm's name."""
+    if columns is None or getattr(columns, "traj_parent", None):
+        return {}
+    names = {k: v for k, v in columns.extra.items() if k in ("vehicle_id", "user_id")}
+    if isinstance(columns.traj_id, str) and columns.traj_id != "traj_id":
+        names["traj_id"] = columns.traj_id
+    return {k: v for k, v in names.items() if isinstance(v, str) and v != k}
 
 
 def known_format(fmt: Any) -> str:
@@ -156,8 +256,8 @@ def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:
     """Every split of the store at `path`, canonical, without the `split` column."""
     from trajlm.data.store import read_store
 
-    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz")
-             if cols.get(k)]  # fmt: skip
+    named = [f"{k}=" for k in ("traj_col", "time_col", "lat_col", "lon_col", "crs", "tz",
+                               "utc_offset") if cols.get(k)]  # fmt: skip
     if named:
         raise TrajlmInputError(
             f"column keywords ({', '.join(named)}) name a file's columns; "

@@ -236,9 +236,68 @@ def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind:
     if time_kind == "datetime" and zone is not None:  # aware: the instant is known, tz= adds
         return t, zone  # nothing (a frame trajlm.clean(df, tz=...) gave back, fed on: newuser27)
     if time_kind != "datetime":
+        key, said = _option(tz)
         raise TrajlmInputError(
-            f"tz={tz!r} reads naive datetimes, but the times in {tcol!r} are {time_kind}",
-            field="tz", hint="drop tz=: these times already say their instant",
+            f"{key}={said} reads naive datetimes, but the times in {tcol!r} are {time_kind}",
+            field=key, hint=f"drop {key}=: these times already say their instant",
         )  # fmt: skip
     s = df[tcol].cast(pl.Datetime("us")) if df[tcol].dtype == pl.Date else df[tcol]
     return local_seconds(s, df[traj], tz, tcol), tz
+
+
+def offset_zone(utc_offset: object, tz: str | None) -> str:
+    """``utc_offset=`` (hours ahead of UTC, the twin of ``trajlm data ingest --utc-offset``) as
+    the zone ``tz=`` reads a frame's naive times in: whole hours are IANA's fixed ``Etc/GMT-H``
+    zones (sign reversed there; no DST, so the offset holds all year, as the option means).
+    Polars has no zone for a fraction of an hour: refused naming the zones that keep it
+    (leftover35: frames had no ``utc_offset=``; files' fractional offsets are read exactly)."""
+    import math
+    from numbers import Real
+
+    if tz is not None:
+        raise TrajlmInputError("give tz= or utc_offset=, not both", field="utc_offset",
+                               hint="tz='Area/City' follows DST; utc_offset=H is fixed")  # fmt: skip
+    if isinstance(utc_offset, bool) or not isinstance(utc_offset, Real) or not math.isfinite(
+        float(utc_offset)
+    ) or abs(float(utc_offset)) > 14:  # fmt: skip
+        raise TrajlmInputError(f"utc_offset={utc_offset!r} is not a number of hours in [-14, 14]",
+                               field="utc_offset", hint="hours ahead of UTC: 2, -5, 5.5")  # fmt: skip
+    hours = float(utc_offset)
+    if hours == 0:
+        return "UTC"
+    if hours.is_integer():
+        return f"Etc/GMT{-int(hours):+d}"  # IANA: Etc/GMT-2 is two hours AHEAD of UTC
+    keep = zones_at(round(hours * 3600))
+    raise TrajlmInputError(
+        f"utc_offset={hours:g} is not a whole number of hours, which a frame's times cannot be "
+        "read in (Polars zones are IANA names)",
+        field="utc_offset",
+        hint="tz='Area/City' of a zone that keeps it all year"
+        + (f" (e.g. {', '.join(keep)})" if keep else "")
+        + ", or give the file's path: files' fractional offsets are read as `--utc-offset` reads them",
+    )
+
+
+def _option(tz: str) -> tuple[str, str]:
+    """The keyword and value the caller gave for ``tz``: ``utc_offset=2`` for the fixed zone
+    ``offset_zone`` made of it (``Etc/GMT-2``), else ``tz='...'``."""
+    if tz.startswith("Etc/GMT") and tz[7:].lstrip("+-").isdigit():
+        return "utc_offset", f"{-int(tz[7:]):g}"
+    return "tz", repr(tz)
+
+
+def zones_at(offset_s: int) -> list[str]:
+    """Up to three IANA zones at ``offset_s`` in January and July (no DST either way), in name
+    order: the zones a fixed offset of a fraction of an hour is read in (Polars has no
+    ``+05:30``; store.store_zone)."""
+    from zoneinfo import ZoneInfo, available_timezones
+
+    winter, summer = dt.datetime(2025, 1, 15), dt.datetime(2025, 7, 15)
+    found = []
+    for name in sorted(available_timezones()):
+        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/")):
+            continue
+        zone = ZoneInfo(name)
+        if all(zone.utcoffset(d).total_seconds() == offset_s for d in (winter, summer)):
+            found.append(name)
+    return found[:3]

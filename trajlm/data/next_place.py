@@ -146,7 +146,7 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
                                hint="also give time_of_day=True (--time-of-day), or leave "
                                "local_tz out")  # fmt: skip
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
-    table, layout = by_mover(table, layout, columns, "trajlm.next_place")
+    table, layout = by_mover(table, layout, columns, "trajlm.next_place", keep_trip=True)
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")
     zone = check_tz(zone)
     found = mover_places(table, radius, min_s)

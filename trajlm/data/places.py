@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
-from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, stop_rows
+from trajlm.data.clean_split import STOP_MIN_S, STOP_RADIUS_M, fix_error_m, stop_rows
 from trajlm.data.geometry import haversine
 from trajlm.errors import TrajlmInputError
 
@@ -35,6 +35,7 @@ PLACE_RADIUS_M = 250.0  # a home's / an office's stays: indoor fixes 10-80 m off
 PLACE_COLUMNS = ("place", "lat", "lon", "visits", "stay_s", "first_arrival", "last_departure")
 STAY_SCHEMA = {"traj_id": pl.Utf8, "arrive": pl.Int64, "leave": pl.Int64,
                "lat": pl.Float64, "lon": pl.Float64}  # fmt: skip
+TRIP_COL = "_trip"  # a trip's id kept beside its mover's (by_mover(keep_trip=True))
 # places / next_place's stop_minutes default: ingest's stay length, in the keyword's unit
 STOP_MINUTES = STOP_MIN_S / 60
 
@@ -59,6 +60,8 @@ def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
     h = h.sort("traj_id", "t").unique(["traj_id", "t"], keep="first", maintain_order=True)
     schema = {**STAY_SCHEMA, "traj_id": h.schema["traj_id"]}
     lo, hi = stop_rows(h, STOP_RADIUS_M, window_s(h, min_s), drift_mps=None)
+    if TRIP_COL in h.columns:  # a mover's trips (by_mover(keep_trip=True)): parked between
+        lo, hi = _union(lo, hi, *between_trips(h, min_s))
     if len(lo) == 0:
         return pl.DataFrame(schema=schema)
     lat, lon, t = (h[c].to_numpy() for c in ("lat", "lon", "t"))
@@ -70,6 +73,46 @@ def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
         "lon": [float(np.median(lon[a : b + 1])) for a, b in zip(lo, hi, strict=True)],
     }
     return pl.DataFrame(rows, schema=schema).sort("traj_id", "arrive")
+
+
+def between_trips(h: pl.DataFrame, min_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """(last row of a trip, first row of the mover's next trip) where the next trip starts
+    ``min_s`` or more later within ``STOP_RADIUS_M`` (each fix allowed its stated accuracy) of
+    where the last one ended: the mover stood there between them. Trip records (e-scooter MDS
+    trips, bike-share rides, a van's jobs) hold no fix while parked, so the window rule never
+    sees those stays (newuser35: a month of 1,950 scooter trips, "no stay" at all). Inside one
+    trip a gap is lost fixes, not a stay, and stays so."""
+    if h.height < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    same = (h["traj_id"] == h["traj_id"].shift(1)).fill_null(False).to_numpy()
+    other = (h[TRIP_COL] != h[TRIP_COL].shift(1)).fill_null(False).to_numpy()
+    t = h["t"].to_numpy().astype(np.int64)
+    lat, lon = h["lat"].to_numpy(), h["lon"].to_numpy()
+    k = np.flatnonzero(same & other)
+    k = k[t[k] - t[k - 1] >= min_s]
+    acc = np.broadcast_to(np.asarray(fix_error_m(h), np.float64), (h.height,))
+    near = haversine(lat[k - 1], lon[k - 1], lat[k], lon[k]) <= STOP_RADIUS_M + acc[k - 1] + acc[k]
+    k = k[near]
+    return (k - 1).astype(np.int64), k.astype(np.int64)
+
+
+def _union(lo: np.ndarray, hi: np.ndarray, lo2: np.ndarray, hi2: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Row intervals of both sets, those that share a row joined (rows are one mover's in
+    order, so joined intervals never cross movers)."""
+    a, b = np.r_[lo, lo2].astype(np.int64), np.r_[hi, hi2].astype(np.int64)
+    if len(a) == 0:
+        return a, b
+    order = np.lexsort((b, a))
+    a, b = a[order], b[order]
+    out_lo, out_hi = [int(a[0])], [int(b[0])]
+    for x, y in zip(a[1:], b[1:], strict=True):
+        if x <= out_hi[-1]:
+            out_hi[-1] = max(out_hi[-1], int(y))
+        else:
+            out_lo.append(int(x))
+            out_hi.append(int(y))
+    return np.asarray(out_lo, np.int64), np.asarray(out_hi, np.int64)
 
 
 def window_s(table: pl.DataFrame, min_s: float) -> float:
@@ -157,8 +200,8 @@ def mover_places(
     return out
 
 
-def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: str
-             ) -> tuple[pl.DataFrame, Any]:  # fmt: skip
+def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: str,
+             keep_trip: bool = False) -> tuple[pl.DataFrame, Any]:  # fmt: skip
     """``table`` keyed by its mover where its ids are trips of an owner column (a phone
     study's ``trip_id`` beside its ``participant_id``, a van's trips beside its ``vehicle_id``:
     the owner names ingest keeps), said in one warning;
@@ -179,8 +222,12 @@ def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: st
     warn_at_caller(f"{said}: the {n_trips:,} trips of {layout.traj_col!r} are read as the "
                    f"{n_movers:,} movers of {owner!r} (a mover's places span its trips); "
                    f"traj_col={layout.traj_col!r} gives each trip's own")  # fmt: skip
+    if keep_trip:  # stays between a mover's trips (between_trips)
+        table = table.with_columns(pl.col("traj_id").alias(TRIP_COL))
     table = table.with_columns(pl.col(owner).alias("traj_id")).drop(owner)
-    return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"])
+    # ids=None: a store's `source_traj_id` names trips, not movers (newuser35: an empty
+    # `source_traj_id` column on every places / next-place answer)
+    return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"], ids=None)
 
 
 def no_stays_error(table: pl.DataFrame, said: str, min_s: float = STOP_MIN_S) -> TrajlmInputError:
@@ -214,7 +261,9 @@ def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = S
     """Each mover's places (module doc): one row per (mover, place) in the caller's kind, with
     the caller's id column, ``place`` (0 = most time there), ``lat``, ``lon`` (time-weighted
     centre of its stays), ``visits``, ``stay_s`` (total time from each stay's first to last
-    fix: a night without fixes between two stays is not counted), ``first_arrival``,
+    fix: a night without fixes between two stays is not counted; between two of a mover's
+    trips that end and start at one place, the time parked counts: between_trips),
+    ``first_arrival``,
     ``last_departure`` (times as the caller's time column has them).
     ``radius_m``: how near two stays must be to be one place. ``stop_minutes``: how long a
     stay lasts at least (10, as ingest's ``--split-at-stops``; a van's deliveries: 2).
@@ -227,7 +276,7 @@ def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = S
     check_keywords("trajlm.places", columns, COLUMN_KEYWORDS)
     radius, min_s = check_radius(radius_m), check_stop_minutes(stop_minutes)
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
-    table, layout = by_mover(table, layout, columns, "trajlm.places")
+    table, layout = by_mover(table, layout, columns, "trajlm.places", keep_trip=True)
     found = mover_places(table, radius, min_s)
     if not found:
         raise no_stays_error(table, "trajlm.places", min_s)

@@ -14,11 +14,20 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from trajlm._safety import read_marker
-from trajlm.data.coerce_path import UnknownFormat, is_store_path, path_problem, read_kept, read_path
+from trajlm.data.coerce_path import (
+    UnknownFormat,
+    is_store_path,
+    option_map,
+    path_offset_s,
+    path_problem,
+    read_kept,
+    read_path,
+)
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -33,6 +42,7 @@ def read_file(
     time_origin: str | None = None,
     time_format: str | None = None,
     tz: str | None = None,
+    utc_offset: float | None = None,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -51,7 +61,8 @@ def read_file(
     ``fcd.xml``: simulation seconds of an undated day); ``time_format`` (``"mdy"``, ``"dmy"``,
     a strptime pattern, ...) and ``tz`` (an IANA zone for times without one) as ingest's
     --time-format / --tz (heldout35: refusals named these options, which no model-call path
-    took)."""
+    took); ``utc_offset`` (hours, fractions too) as ingest's --utc-offset: times without a zone
+    are local times that many hours ahead of UTC (leftover35: the Python twin)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -74,29 +85,52 @@ def read_file(
         raise TrajlmInputError(f"{path}: a trajlm {kind['kind']} folder, not trajectory data",
                                field="path", hint="give a store, a data file or a folder of "
                                "track files")  # fmt: skip
-    columns = None
     given = {k: v for k, v in (("time_origin", time_origin), ("time_format", time_format),
                                ("tz", tz)) if v is not None}  # fmt: skip
-    if given:
-        from trajlm.data.readers._column_map import ColumnMap
-
-        for k, v in given.items():  # the keyword at fault named (field=)
-            if why := ColumnMap(**{k: str(v)}).option_error():
-                raise TrajlmInputError(why, field=k)
-        columns = ColumnMap(**{k: str(v) for k, v in given.items()})
-        if why := columns.option_error():  # two that do not go together
-            raise TrajlmInputError(why, field=", ".join(given))
+    given = {k: str(v) for k, v in given.items()}
+    if utc_offset is not None:  # checked as the model calls check it (coerce_path)
+        given["utc_offset_s"] = path_offset_s(utc_offset, tz)
+    columns = option_map(given)
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
+    return _as_read(path, df, report)
+
+
+def read_columns(
+    path: Path,
+    columns: Any,
+    on_error: str = "raise",
+    exact_times: bool = False,
+    own_names: bool = False,
+) -> pl.DataFrame:
+    """``read_file`` of a checked path with a ``ColumnMap`` (None: detected), as a model call
+    given the path reads it: `trajlm predict --input ferries.gpkg --traj-col ferry` names the
+    layer's id column as ``TrajLM.predict(path, traj_col='ferry')`` does (leftover35: the CLI
+    read raw formats without its column options). ``own_names=True``: the id columns under the
+    file's own names (``vehicle``, not ``traj_id``), so answers are named as the input's
+    (`trajlm predict --input trips.gpkg`; leftover35)."""
+    df, report = read_kept(
+        path, columns, on_error=on_error, say_naive=True, exact_times=exact_times
+    )
+    return _as_read(path, df, report, own_names)
+
+
+def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool = False) -> pl.DataFrame:
+    """``read_kept``'s table as ``read_file`` gives it (drops said, an owner's id read as a
+    mover, ``own_names``: the id columns under the file's names)."""
     if report.total:
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
-                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=2)  # fmt: skip
+                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=3)  # fmt: skip
     mover = next((c for c in ("vehicle_id", "user_id") if c in df.columns), None)
     if mover is not None and df["traj_id"].equals(df[mover]):
         # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model
         # call cuts its days at the gap rule as ingest cuts them, not as one trajectory
         df = df.drop("traj_id").select(mover, pl.exclude(mover))
+    if own_names:
+        names = {k: v for k, v in (report.id_names or {}).items() if k in df.columns}
+        if len(set(names.values())) == len(names) and not set(names.values()) & set(df.columns):
+            df = df.rename(names)
     return df
 
 

@@ -79,6 +79,9 @@ class DropReport:
     # on_error="skip": the first skipped row's one-line reason (file:line, field, value), said
     # when every (or most) rows fail; not part of to_dict (manifests unchanged).
     first_problem: str | None = None
+    # The file's own names of the id columns read as trajlm's (traj_id / vehicle_id / user_id
+    # -> `vehicle`), for answers named as the input's (coerce_path.read_kept; not in to_dict).
+    id_names: dict | None = None
 
     def drop(self, reason: str, n: int) -> None:
         if n:

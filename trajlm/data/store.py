@@ -209,7 +209,8 @@ _REBUILD = "write the store again (trajlm data ingest/synth ... --overwrite)"
 def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str) -> dict:
     """Copy a store to `out` with its trajectories re-split by `split_by` (e.g. "hour=6",
     "user"), so `trajlm train` and `trajlm eval` see the same hold-out split; the norm
-    statistics are refit on the new train split. Sources and drop report are kept."""
+    statistics are refit on the new train split. Sources, drop report and how ingest read the
+    data (``reading``: its zone) are kept."""
     src, out = _open(src), Path(out)
     if out.resolve() == src.resolve():
         raise TrajlmInputError("resplit writes a new store; give another --out", path=out)
@@ -218,6 +219,10 @@ def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str)
                            fractions=tuple(old.get("fractions", (0.8, 0.1, 0.1))),
                            split_by=split_by, overwrite=False)  # fmt: skip
     manifest["drop_report"] = old.get("drop_report")
+    if "reading" in old:  # how ingest read it: its zone (`ask`'s hours, the TTE clock) with it
+        manifest["reading"] = old["reading"]  # (leftover35: a resplit store was on UTC unsaid)
+    if "clean_config" in old:  # how it was cleaned: an --append to the copy is checked on it
+        manifest["clean_config"] = old["clean_config"]
     manifest["resplit_from"] = str(src)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return manifest
@@ -293,7 +298,10 @@ def iter_store_batches(
     path: str | os.PathLike, split: str, columns: Sequence[str] | None = None
 ) -> Iterator[pl.DataFrame]:
     """Yield one split's rows one Parquet row group at a time (<= 65,536 rows, constant memory),
-    in (traj_id, t) order. A trajectory may continue into the next batch (never the next file)."""
+    file by file, each file in (traj_id, t) order. A trajectory may continue into the next
+    batch (never the next file), so each is one run of rows in time order. An appended test
+    split (store_append) is in order per file, not as a whole: callers that need the whole
+    split in order read it with read_store (tests/test_append35b.py)."""
     store = _open(path)
     cols = list(columns) if columns is not None else None
     for f in part_files(store, split):
@@ -401,5 +409,10 @@ def store_zone(data: Any) -> str | None:
     if local.get("tz"):
         return str(local["tz"])
     if off := int(local.get("utc_offset_s") or 0):
+        if off % 3600:  # Polars reads "+02:00" but no "+05:30": a zone that keeps it all year
+            from trajlm.data.coerce_tz import zones_at  # (leftover35: eval's traceback, ask's
+
+            if keep := zones_at(off):  # "unknown time zone '+05:30'" on --utc-offset 5.5)
+                return keep[0]
         return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
     return None

@@ -15,8 +15,8 @@ without rewriting the store's part files:
 - ids: ingest names the pieces of a trip SOURCE_0, SOURCE_1 ... (the gap split), so a van's
   next day is SOURCE_0 again; where STORE has pieces of that source, the new pieces continue
   its numbering (`piece_names`). Refused: any other id STORE already has, columns other than
-  STORE's, cleaning settings other than an earlier append's (a store's manifest does not keep
-  the settings of its first ingest: give the same options);
+  STORE's, cleaning settings other than STORE's (its manifest's ``clean_config``, kept since
+  append35; a store written before then: an earlier append's, else said and not checked);
 - atomic: the appended store is put together in a temporary sibling (STORE's part files hard
   linked, not copied or rewritten; the new rows' part files; a new index and manifest), then swapped
   with STORE in one step (Linux `renameat2(RENAME_EXCHANGE)`). A kill at any point leaves either
@@ -52,6 +52,7 @@ from trajlm.data.store import (
     read_store,
     verify_store,
 )
+from trajlm.errors import warn_at_caller
 
 ROWS_PER_FILE = 1_000_000  # write_store's default: a part file cut at the next trajectory
 
@@ -100,8 +101,9 @@ def piece_names(store: Path, new: Path) -> pl.DataFrame:
 
 def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -> None:
     """Refuse (one line each) what an append cannot keep honest; see the module's rule.
-    ``clean_config``: the cleaning settings the new files were read with (ingest's manifest
-    returns them; manifest.json does not keep them, so only an earlier append's are known)."""
+    ``clean_config``: the cleaning settings the new files were read with, checked against the
+    store's (its manifest's ``clean_config``, written at ingest since append35; else an earlier
+    append's; a store with neither is said, not refused)."""
     old, add = load_manifest(store), load_manifest(new)
     rule = old.get("split_by", "time")
     if rule != "time":
@@ -119,6 +121,12 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -
             hint="ingest all the files into a new store",
         )
     said = old.get("clean_config") or (old.get("appends") or [{}])[-1].get("clean_config")
+    if said is None and clean_config is not None:  # written before append35 recorded them
+        warn_at_caller(
+            f"--append: the store {store} does not record the cleaning settings it was ingested "
+            "with (a store written before trajlm recorded them): the new files' settings are not "
+            "checked against it; give the options of its ingest (this append's are recorded)"
+        )
     if said is not None and clean_config is not None and said != clean_config:
         keys = sorted(
             k for k in set(said) | set(clean_config) if said.get(k) != clean_config.get(k)

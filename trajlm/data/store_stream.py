@@ -136,11 +136,13 @@ class StoreStreamWriter:
         self.lon_arcs.append((row["min_lon"], row["max_lon"]))  # joined the short way at close
 
     # -- passes 2 and 3 --------------------------------------------------------------------
-    def close(self, report: DropReport | None = None, reading: dict | None = None) -> dict:
+    def close(self, report: DropReport | None = None, reading: dict | None = None,
+              clean_config: dict | None = None) -> dict:  # fmt: skip
         """Split, route, sort and write the store; move it into place; return its manifest
-        (`reading`: how the inputs were read, e.g. the detected format, kept in the manifest)."""
+        (`reading`: how the inputs were read, e.g. the detected format; `clean_config`: the
+        cleaning settings, which a later `--append` must match; both kept in the manifest)."""
         try:
-            manifest = self._finish(report, reading)
+            manifest = self._finish(report, reading, clean_config)
             write_marker(self.tmp, "store")
             shutil.rmtree(self.tmp / ".spill")
             if self.existing:
@@ -188,7 +190,8 @@ class StoreStreamWriter:
         ]
         return df.select(cols)
 
-    def _finish(self, report: DropReport | None, reading: dict | None = None) -> dict:
+    def _finish(self, report: DropReport | None, reading: dict | None = None,
+                clean_config: dict | None = None) -> dict:  # fmt: skip
         index = self._split_index()
         place = self._placement(index)
         spill, buckets = self.tmp / ".spill", self.tmp / ".spill" / "buckets"
@@ -273,5 +276,7 @@ class StoreStreamWriter:
             manifest["split_hours_utc"] = split_hours(index)
         if reading:
             manifest["reading"] = reading
+        if clean_config is not None:  # append35: an append is checked against the first ingest
+            manifest["clean_config"] = clean_config
         (self.tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
         return manifest

@@ -99,8 +99,11 @@ def local_clock(od: pl.DataFrame, tz: str | float | None) -> pl.DataFrame:
 
 def zone_of(estimator: Any, columns: dict[str, Any]) -> str | float | None:
     """The clock an estimator's ``hour`` / ``dow`` read: its ``tz`` parameter, else the ``tz=``
-    its frame was read with (naive local times placed in that zone are on that clock)."""
+    its frame was read with (naive local times placed in that zone are on that clock), or
+    its ``utc_offset=`` hours as seconds (leftover35)."""
     tz = getattr(estimator, "tz", None)
+    if tz is None and columns.get("utc_offset") is not None:
+        return check_clock(float(columns["utc_offset"]) * 3600)
     return check_clock(tz) if tz is not None else columns.get("tz")
 
 

@@ -187,7 +187,13 @@ def points_notes_zone(
     notes: list[str] = []
     try:
         with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
-            df, layout = coerce(data, warn_naive=not tz, **with_gap_rule(given))
+            # a repeated report (same time, same place) dropped as the model calls drop it
+            # (newuser35: trajlm.ask(q, trajlm.read(mds_pages)) refused a repeated fix)
+            df, layout = coerce(data, warn_naive=not tz, repeats="drop", **with_gap_rule(given))
+        if (repeats := getattr(layout, "repeats", None)) and repeats[0]:
+            from trajlm.data.coerce_rows import repeats_line
+
+            notes.append(repeats_line(*repeats))
         df = with_mover(df, layout)
         # a phone app's walk / stay / bus rows (set 33)
         df, added = cut_at_label_changes(df, layout)

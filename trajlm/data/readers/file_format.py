@@ -87,6 +87,8 @@ def file_format(path: Path) -> str | None:
         return "parquet"  # read as Parquet once converted (gis_files.py)
     if suffix in (".xml", ".log") and _converted_csv(path):  # SIRI-VM, ArduPilot text logs
         return "csv"
+    if suffix == ".json" and is_mds(path):  # MDS trips pages: written as a CSV (mds.py)
+        return "csv"
     if inner in _AIS_TEXT and not path.name.endswith("_input.txt"):
         from trajlm.data.readers.aivdm import looks_like_aivdm
 
@@ -159,6 +161,13 @@ def _converted_csv(path: Path) -> bool:
     from trajlm.data.readers.sumo_fcd import is_sumo_fcd
 
     return bool(siri_files(path)) or is_ardupilot_text(path) or is_sumo_fcd(path)
+
+
+def is_mds(path: Path) -> bool:
+    """Whether ``path`` is an MDS trips page or a folder of them (read as a CSV: mds.py)."""
+    from trajlm.data.readers.mds import mds_files
+
+    return bool(mds_files(path))
 
 
 _file_format = file_format  # the name corpus_discover imports

@@ -23,6 +23,7 @@ from trajlm.data.readers.file_format import (
     _mixed_tracks,
     archives_in,
     file_format,
+    is_mds,
     json_folder,
     no_positions,
 )
@@ -78,6 +79,8 @@ def _dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
     if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
         return "tracks"
+    if is_mds(path):  # MDS trips pages (+ status_changes): one CSV (mds.py)
+        return "csv"
     for pattern, fmt in (("*.plt", "geolife"), ("*_input.txt", "porto_mapmatched"),
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
                          ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),

@@ -35,6 +35,7 @@ from trajlm.data.readers.long_tables import (
     is_long_table,
     long_table_as_csv,
 )
+from trajlm.data.readers.mds import mds_as_csv, mds_files
 from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
@@ -207,7 +208,8 @@ def sheets_as_csv(
         logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
         kind = None if gis or logs or not text else _text_kind(p, signalk)
         siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
-        if not (book or table or gis or siri or kind or logs):
+        mds = mds_files(p) if text and not (kind or siri) else []  # MDS trips pages (mds.py)
+        if not (book or table or gis or siri or mds or kind or logs):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -215,7 +217,7 @@ def sheets_as_csv(
         into = Path(tmp.name) / f"{len(out)}" / p.name
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
-        said = logs[0] if logs else kind or ("siri-vm" if siri else None)  # what was read
+        said = logs[0] if logs else kind or ("siri-vm" if siri else "mds" if mds else None)
         said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
         tmp.kinds = {**getattr(tmp, "kinds", {}), str(user): said}  # type: ignore[attr-defined]
         try:
@@ -234,8 +236,9 @@ def sheets_as_csv(
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
-            if kind or siri:
-                converted = _TEXT[kind](p, csv_at) if kind else siri_as_csv(siri, csv_at)
+            if kind or siri or mds:
+                converted = (_TEXT[kind](p, csv_at) if kind
+                             else siri_as_csv(siri, csv_at) if siri else mds_as_csv(mds, csv_at))  # fmt: skip
                 _sources(tmp, p, {csv_at: converted})
             elif book:  # errors name the sheet's row: `book.xlsx row 7`
                 _sources(tmp, p, where := _write_csv(p, csv_at))
