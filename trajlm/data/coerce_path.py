@@ -159,14 +159,9 @@ def path_columns(cols: dict[str, Any]) -> Any:
 
 def path_offset_s(utc_offset: Any, tz: str | None) -> int:
     """``utc_offset=`` hours as the file readers' ``utc_offset_s`` (checked as for frames)."""
-    from trajlm.data.coerce_tz import offset_zone
+    from trajlm.data.coerce_tz import offset_hours
 
-    try:
-        offset_zone(utc_offset, tz)
-    except TrajlmInputError as e:
-        if "whole number" not in e.args[0]:  # a file takes a fraction of an hour
-            raise
-    return int(round(float(utc_offset) * 3600))
+    return int(round(offset_hours(utc_offset, tz) * 3600))  # a file takes a fraction of an hour
 
 
 class UnknownFormat(TrajlmInputError):

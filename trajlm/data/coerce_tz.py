@@ -245,12 +245,9 @@ def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind:
     return local_seconds(s, df[traj], tz, tcol), tz
 
 
-def offset_zone(utc_offset: object, tz: str | None) -> str:
-    """``utc_offset=`` (hours ahead of UTC, the twin of ``trajlm data ingest --utc-offset``) as
-    the zone ``tz=`` reads a frame's naive times in: whole hours are IANA's fixed ``Etc/GMT-H``
-    zones (sign reversed there; no DST, so the offset holds all year, as the option means).
-    Polars has no zone for a fraction of an hour: refused naming the zones that keep it
-    (leftover35: frames had no ``utc_offset=``; files' fractional offsets are read exactly)."""
+def offset_hours(utc_offset: object, tz: str | None) -> float:
+    """``utc_offset=`` as hours ahead of UTC in [-14, 14] (fractions too: a file's offset is
+    read exactly), refused beside ``tz=``; ``offset_zone`` and a path's read check it so."""
     import math
     from numbers import Real
 
@@ -262,7 +259,16 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
     ) or abs(float(utc_offset)) > 14:  # fmt: skip
         raise TrajlmInputError(f"utc_offset={utc_offset!r} is not a number of hours in [-14, 14]",
                                field="utc_offset", hint="hours ahead of UTC: 2, -5, 5.5")  # fmt: skip
-    hours = float(utc_offset)
+    return float(utc_offset)
+
+
+def offset_zone(utc_offset: object, tz: str | None) -> str:
+    """``utc_offset=`` (hours ahead of UTC, the twin of ``trajlm data ingest --utc-offset``) as
+    the zone ``tz=`` reads a frame's naive times in: whole hours are IANA's fixed ``Etc/GMT-H``
+    zones (sign reversed there; no DST, so the offset holds all year, as the option means).
+    Polars has no zone for a fraction of an hour: refused naming the zones that keep it
+    (leftover35: frames had no ``utc_offset=``; files' fractional offsets are read exactly)."""
+    hours = offset_hours(utc_offset, tz)
     if hours == 0:
         return "UTC"
     if hours.is_integer():
