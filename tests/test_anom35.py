@@ -4,8 +4,11 @@ The before / after comparison on a 10^6-row trip is scripts/anom35/same.py."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import polars as pl
+import pytest
 
 from trajlm.data.loader import gather_windows
 from trajlm.reason.anomaly_scores import rollout_scores
@@ -84,3 +87,33 @@ def test_rollout_feeds_the_model_the_rows_of_one_whole_gather(monkeypatch):
     for b, batch in enumerate(seen):
         for key, value in whole.items():
             assert torch.equal(batch[key], torch.from_numpy(value[7 * b : 7 * b + 7])), (b, key)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1_700_000_000, 1_700_000_005],  # seconds
+        [1_700_000_000_000, 1_700_000_005_000],  # milliseconds
+        [1.7e15, float("nan"), 1.7000000005e15, None],  # microseconds, NaN and null skipped
+        [1_700_000_000_000_000_000, 1_700_000_000_000_000_001],  # nanoseconds past 2^53
+        [1_700_000_000, 1_700_000_000_000],  # two units: none
+        [0, 5, 10],  # an elapsed counter: none
+        [7_000_000_000_000_000_000, 8_000_000_000_000_000_000],  # past 2100 in every unit
+    ],
+)
+def test_epoch_unit_by_its_extremes_is_the_unit_by_every_value(values):
+    from trajlm.data.coerce_epochs import _unit_by_size
+    from trajlm.data.readers._epoch_size import unit_by_size
+
+    s = pl.Series("t", values, strict=False)
+    v = s.drop_nulls()
+    v = v.filter(v.is_finite()) if s.dtype.is_float() else v
+    every = unit_by_size(v.to_list())  # the rule over every value, as before anom35
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the "read as Unix milliseconds" notice
+        try:
+            got = _unit_by_size(s, "t")
+        except Exception as e:  # mixed units: refused in one line, as before
+            assert every is None and "unit" in str(e).lower()
+            return
+    assert got == (None if every in (None, "unix") else every.removeprefix("unix_"))
