@@ -109,7 +109,9 @@ def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
     v = s.drop_nulls()
     if s.dtype.is_float():
         v = v.filter(v.is_finite())
-    found = unit_by_size(v.to_list()) if len(v) else None
+    # unit_by_size reads only the smallest and largest number (every value here is one):
+    # those two, not a Python list of every row (anom35: 1.2 s of a 10^6-row trip's read)
+    found = unit_by_size([v.min(), v.max()]) if len(v) else None
     if found is None and len(v):
         _two_units(s, tcol)
     if found in (None, "unix"):
