@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 from pathlib import Path
 
 HEAD_PREFIX = "infill_head."
@@ -25,11 +26,13 @@ def zero_infill_head(init: Path, out: Path) -> list[str]:
     from safetensors.torch import load_file, save_file
 
     if out.exists():
-        raise SystemExit(f"{out} exists: not overwritten")
+        raise ValueError(f"{out} exists: not overwritten")
+    if not (init / "model.safetensors").is_file():
+        raise ValueError(f"{init}/model.safetensors: not found")
     weights = load_file(init / "model.safetensors")
     zeroed = sorted(k for k in weights if k.startswith(HEAD_PREFIX))
     if not zeroed:
-        raise SystemExit(f"{init}/model.safetensors: no {HEAD_PREFIX}* weights (infill_heads off?)")
+        raise ValueError(f"{init}/model.safetensors: no {HEAD_PREFIX}* weights (infill_heads off?)")
     tmp = out.with_name(out.name + ".tmp")
     shutil.copytree(init, tmp)
     save_file({k: v.zero_() if k in zeroed else v for k, v in weights.items()},
@@ -43,7 +46,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("init", type=Path)
     ap.add_argument("out", type=Path)
     args = ap.parse_args(argv)
-    print(f"{args.out}: zeroed {', '.join(zero_infill_head(args.init, args.out))}")
+    try:
+        zeroed = zero_infill_head(args.init, args.out)
+    except ValueError as e:  # one line, exit 2 (bad input), never a traceback
+        print(f"zero_head.py: {e}", file=sys.stderr)
+        raise SystemExit(2) from None
+    print(f"{args.out}: zeroed {', '.join(zeroed)}")
 
 
 if __name__ == "__main__":
