@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     f.add_argument("--eval-every", type=int, default=50)
     f.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (premise35c: x0.3)")
     args = ap.parse_args(argv)
+    if args.cmd == "finetune" and not 0 < args.lr < float("inf"):
+        ap.error(f"--lr must be > 0 and finite, got {args.lr}")
     import torch
 
     torch.set_num_threads(1)
