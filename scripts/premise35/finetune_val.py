@@ -154,7 +154,10 @@ def main(argv: list[str] | None = None) -> None:
     f.add_argument("--refit", default="keep", help="TrainConfig.refit_scales")
     f.add_argument("--steps", type=int, default=600)
     f.add_argument("--eval-every", type=int, default=50)
+    f.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (premise35c: x0.3)")
     args = ap.parse_args(argv)
+    if args.cmd == "finetune" and not 0 < args.lr < float("inf"):
+        ap.error(f"--lr must be > 0 and finite, got {args.lr}")
     import torch
 
     torch.set_num_threads(1)
@@ -164,7 +167,14 @@ def main(argv: list[str] | None = None) -> None:
         add_gate(args.init, args.out, args.seed)
     else:
         finetune(
-            args.store, args.init, args.out, args.seed, args.refit, args.steps, args.eval_every
+            args.store,
+            args.init,
+            args.out,
+            args.seed,
+            args.refit,
+            args.steps,
+            args.eval_every,
+            args.lr,
         )
 
 

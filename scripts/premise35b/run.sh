@@ -7,7 +7,8 @@
 # recipe, the same held-out store and the same random inits.
 #   bash scripts/premise35b/run.sh [PRETRAINING_SEED ...]   # default 1 0 2
 # Order: for each pretraining seed k (in the order given): fine-tune seeds $FT_SEEDS (0 1 2).
-# Outputs under ${PREMISE35B:-/tmp/premise35b}/z; zeroed inits under $O/inits.
+# Outputs under ${PREMISE35B:-/tmp/premise35b}/z (or $ZOUT); zeroed inits under $O/inits.
+# LR (default 5e-4, recipe V's) is the fine-tune's peak learning rate (premise35c: 1.5e-4).
 set -euo pipefail
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONPATH=${PYTHONPATH:-$PWD}
 PY=${PY:-nice -n 10 .venv/bin/python}
@@ -15,6 +16,8 @@ O=${PREMISE35B:-/tmp/premise35b}
 P35=${PREMISE35:-/tmp/premise35}
 P33=${PREMISE33:-/tmp/premise33}
 FT_SEEDS=${FT_SEEDS:-0 1 2}
+ZOUT=${ZOUT:-$O/z}
+LR=${LR:-5e-4}
 seeds=${*:-1 0 2}
 for k in $seeds; do
     [ -f "$P33/pre_akima_seed$k/best/model.safetensors" ] \
@@ -22,15 +25,15 @@ for k in $seeds; do
 done
 [ -f "$P35/porto_ft/manifest.json" ] \
     || { echo "run.sh: $P35/porto_ft missing (bash scripts/premise35/run.sh v)" >&2; exit 2; }
-mkdir -p "$O/z" "$O/inits"
+mkdir -p "$ZOUT" "$O/inits"
 for k in $seeds; do
     init="$O/inits/pre_akima_seed${k}_zero"
     [ -f "$init/model.safetensors" ] || $PY scripts/premise35b/zero_head.py "$P33/pre_akima_seed$k/best" "$init"
     for s in $FT_SEEDS; do
-        out="$O/z/r50_pre_akima_seed${k}_s$s"
+        out="$ZOUT/r50_pre_akima_seed${k}_s$s"
         [ -f "$out/train_summary.json" ] && continue
         $PY scripts/premise35/finetune_val.py finetune "$P35/porto_ft" "$init" "$out" --seed "$s" \
-            --refit adapt --steps 600 --eval-every 50 > "$out.log" 2>&1
+            --refit adapt --steps 600 --eval-every 50 --lr "$LR" > "$out.log" 2>&1
         echo "$out done $(date -u +%H:%M:%S): $(tail -1 "$out.log")"
     done
 done
