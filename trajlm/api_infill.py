@@ -221,6 +221,9 @@ class InfillTasks:
             if e.field != "t":  # "field t ... (first at row 0, traj_id '0')")
                 raise
             why = e.hint or str(e)  # the check's way on, kept as its hint (was cut out of the text)
+            lowest = MIN_T if kind == "epoch" else MIN_T_DATED  # the check's bound, said first
+            if t.min() < lowest:
+                why = f"before {1990 if kind == 'epoch' else 1900}; {why}"
             raise TrajlmInputError(f"departure {t.min():g} is no trip's time: {why}",
                                    field="depart") from None  # fmt: skip
         secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
