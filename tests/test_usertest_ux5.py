@@ -110,14 +110,14 @@ def test_cli_warnings_are_one_line_each_never_raw(tmp_path, runs):
 def test_boundary_routes_any_python_warning_once(tmp_path, runs, monkeypatch):
     import trajlm.cli_tasks as cli_tasks
 
-    write = cli_tasks._write
+    write = cli_tasks.write_table
 
     def noisy(df, out):
         for _ in range(3):
             warnings.warn("something odd", UserWarning, stacklevel=2)
         write(df, out)
 
-    monkeypatch.setattr(cli_tasks, "_write", noisy)
+    monkeypatch.setattr(cli_tasks, "write_table", noisy)
     od = tmp_path / "od.csv"
     od.write_text("o_lat,o_lon,d_lat,d_lon,depart\n41.15,-8.61,41.16,-8.60,1709510400\n")
     r = invoke("travel-time", "--model", runs["infill"], "--input", od, "--out", tmp_path / "t.csv")
