@@ -12,6 +12,7 @@ max_steps. Porto's val split is never read (it is the rule's split). docs/pretra
     python scripts/premise35/finetune_val.py split /tmp/stores/porto /tmp/premise35/porto_ft
     python scripts/premise35/finetune_val.py gate INIT OUT --seed 0      # INIT + recovery_gate
     python scripts/premise35/finetune_val.py finetune STORE INIT OUT --seed 0 --refit adapt|keep
+        [--lr 1.5e-4] [--freeze-body]   # premise35c's step size; premise36's head-only arm F
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ r50 = load_script("premise30_finetune_r50", "premise30/finetune_r50.py")
 
 HELD_OUT_FRACTION = 0.1
 SPLIT_SEED = 35  # which train trips are held out (fixed: the same trips for every arm)
+# The transformer body (premise36's arm F freezes it): point / span embeddings, blocks, final
+# norm. What stays trainable is the output side: the infill head (a hidden point's offset over
+# its anchor), the step head (span steps as bridge residuals) and the end-of-span head.
+BODY_PREFIXES = ("embed.", "pos_emb.", "span_pos.", "blocks.", "ln_f.")
 
 
 def split_store(src: Path, out: Path) -> dict:
@@ -112,10 +117,25 @@ def heldout_metric(store: Path):
     return Metric("heldout_r50_mae_m", mae)
 
 
+def freeze_body(model) -> list[str]:
+    """Set requires_grad False on every ``BODY_PREFIXES`` parameter of ``model``; returns the
+    names left trainable (refuses a model where nothing, or everything, would be frozen)."""
+    frozen, trained = [], []
+    for name, p in model.named_parameters():
+        body = name.startswith(BODY_PREFIXES)
+        p.requires_grad_(not body)
+        (frozen if body else trained).append(name)
+    if not frozen or not trained:
+        raise SystemExit(f"--freeze-body: {len(frozen)} body / {len(trained)} other parameters")
+    return trained
+
+
 def finetune(store: Path, init: Path, out: Path, seed: int, refit: str, steps: int,
-             eval_every: int, lr: float = 5e-4) -> dict:  # fmt: skip
-    """finetune_task's full-mode recipe (trajlm/finetune/masked.py) with the held-out metric."""
+             eval_every: int, lr: float = 5e-4, body_frozen: bool = False) -> dict:  # fmt: skip
+    """finetune_task's full-mode recipe (trajlm/finetune/masked.py) with the held-out metric;
+    ``body_frozen``: only the heads train (the same run otherwise: same RNG draws, same steps)."""
     from trajlm.train.config import TrainConfig
+    from trajlm.train.optim import adamw
     from trajlm.train.trainer import Trainer
 
     base = {}
@@ -130,6 +150,9 @@ def finetune(store: Path, init: Path, out: Path, seed: int, refit: str, steps: i
                 "refit_scales": refit}
     )  # fmt: skip
     trainer = Trainer(store, out, None, cfg, mode="full", metric=heldout_metric(store))
+    if body_frozen:  # after Trainer built the model, so the RNG stream is the full run's
+        print("trained:", " ".join(freeze_body(trainer.model)))
+        trainer.optimizer = adamw(trainer.model, trainer.cfg)  # it sees trainable ones only
     summary = trainer.fit(overwrite=True)
     summary["kept"] = trainer.kept_note()
     print(summary["kept"])
@@ -155,6 +178,8 @@ def main(argv: list[str] | None = None) -> None:
     f.add_argument("--steps", type=int, default=600)
     f.add_argument("--eval-every", type=int, default=50)
     f.add_argument("--lr", type=float, default=5e-4, help="peak learning rate (premise35c: x0.3)")
+    f.add_argument("--freeze-body", action="store_true",
+                   help="train the heads only (premise36's arm F; default: every weight)")  # fmt: skip
     args = ap.parse_args(argv)
     if args.cmd == "finetune" and not 0 < args.lr < float("inf"):
         ap.error(f"--lr must be > 0 and finite, got {args.lr}")
@@ -175,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
             args.steps,
             args.eval_every,
             args.lr,
+            args.freeze_body,
         )
 
 

@@ -8,7 +8,8 @@
 #   bash scripts/premise35b/run.sh [PRETRAINING_SEED ...]   # default 1 0 2
 # Order: for each pretraining seed k (in the order given): fine-tune seeds $FT_SEEDS (0 1 2).
 # Outputs under ${PREMISE35B:-/tmp/premise35b}/z (or $ZOUT); zeroed inits under $O/inits.
-# LR (default 5e-4, recipe V's) is the fine-tune's peak learning rate (premise35c: 1.5e-4).
+# LR (default 5e-4, recipe V's) is the fine-tune's peak learning rate (premise35c: 1.5e-4);
+# FT_ARGS (default none) more finetune_val.py options (premise36's arm F: --freeze-body).
 set -euo pipefail
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 PYTHONPATH=${PYTHONPATH:-$PWD}
 PY=${PY:-nice -n 10 .venv/bin/python}
@@ -18,6 +19,7 @@ P33=${PREMISE33:-/tmp/premise33}
 FT_SEEDS=${FT_SEEDS:-0 1 2}
 ZOUT=${ZOUT:-$O/z}
 LR=${LR:-5e-4}
+read -r -a ft_args <<< "${FT_ARGS:-}"
 seeds=${*:-1 0 2}
 for k in $seeds; do
     [ -f "$P33/pre_akima_seed$k/best/model.safetensors" ] \
@@ -33,7 +35,7 @@ for k in $seeds; do
         out="$ZOUT/r50_pre_akima_seed${k}_s$s"
         [ -f "$out/train_summary.json" ] && continue
         $PY scripts/premise35/finetune_val.py finetune "$P35/porto_ft" "$init" "$out" --seed "$s" \
-            --refit adapt --steps 600 --eval-every 50 --lr "$LR" > "$out.log" 2>&1
+            --refit adapt --steps 600 --eval-every 50 --lr "$LR" ${ft_args[@]+"${ft_args[@]}"} > "$out.log" 2>&1
         echo "$out done $(date -u +%H:%M:%S): $(tail -1 "$out.log")"
     done
 done
