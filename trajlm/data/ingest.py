@@ -245,6 +245,10 @@ def _ingest(
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
+        if format in ("csv", "parquet") and not naive_times(
+            paths, format, dataclasses.replace(columns, tz=None, utc_offset_s=None)
+        ):  # Unix times, `Z` / `+01:00` text: the instants stay; the zone is the clock (leftover36)
+            reading["local_time"]["times_kept"] = True  # said once (the CLI prints it)
     elif off := text_offset_s(
         paths, format, columns
     ):  # "06:30+01:00" in every row: asked on that clock

@@ -141,12 +141,14 @@ def split_hours(index: pl.DataFrame) -> dict[str, list[int]]:
 def local_split_hours(index: pl.DataFrame, zone: str) -> dict[str, list[int]] | None:
     """``split_hours`` on the clock of ``zone`` (the store's own, `--tz` / `--utc-offset`):
     where each split's trips start in local hours (leftover35: `resplit --by hour` said UTC
-    hours only, and hour=H counts UTC hours); None for a zone Polars cannot read."""
-    try:
-        start = pl.from_epoch(index["t_start"], time_unit="s").dt.replace_time_zone("UTC")
-        hours = index.select("split").with_columns(hour=start.dt.convert_time_zone(zone).dt.hour())
-    except pl.exceptions.ComputeError:
+    hours only, and hour=H counts UTC hours); None for a clock ``local_clock`` cannot read (it reads a
+    fixed "+03:30": leftover36)."""
+    from trajlm.data.local_clock import known_clock, wall_clock
+
+    if not known_clock(zone):
         return None
+    start = wall_clock(pl.from_epoch(index["t_start"], time_unit="s"), zone)
+    hours = index.select("split").with_columns(hour=start.dt.hour())
     return {
         s: sorted(int(h) for h in hours.filter(pl.col("split") == s)["hour"].unique())
         for s in SPLITS
