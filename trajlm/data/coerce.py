@@ -40,7 +40,13 @@ from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import point_names, relabel
 from trajlm.data.coerce_numbered import numbered_refusal
-from trajlm.data.coerce_path import is_path, is_store_path, path_only, read_path
+from trajlm.data.coerce_path import (
+    as_own_names,
+    is_path,
+    is_store_path,
+    path_only,
+    read_path_named,
+)
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
@@ -154,8 +160,10 @@ def coerce(
         cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
                  "format": format}  # fmt: skip
         time_origin = time_format = on_error = format = None  # the read takes them
-        obj = read_path(obj, cols)
-        traj_col = time_col = lat_col = lon_col = crs = tz = utc_offset = None  # canonical now
+        obj, own = read_path_named(obj, cols)
+        lat_col = lon_col = crs = tz = utc_offset = None  # canonical now, WGS84 and UTC
+        # answers name the file's own id and time columns, as a frame read from it (leftover36)
+        obj, traj_col, time_col = as_own_names(obj, own)
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps

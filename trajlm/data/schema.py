@@ -82,6 +82,7 @@ class DropReport:
     # The file's own names of the id columns read as trajlm's (traj_id / vehicle_id / user_id
     # -> `vehicle`), for answers named as the input's (coerce_path.read_kept; not in to_dict).
     id_names: dict | None = None
+    time_name: dict | None = None  # ... and of the time column ({"t": "time"}; leftover36)
 
     def drop(self, reason: str, n: int) -> None:
         if n:
