@@ -256,16 +256,14 @@ def as_own_names(df: pl.DataFrame, own: dict[str, str]) -> tuple[pl.DataFrame, s
     """A path's table under the file's own id and time names (leftover36: ``TrajLM.predict
     ("buses.csv")`` answered in trajlm's `traj_id` / `t` where the frame read from the file
     answers in `vehicle` / `time`): (table, its id column, its time column; None where trajlm's
-    name stays). A trip id that is the vehicle's own (`vehicle` read as both) is one column;
+    name stays). An id read as the owner too stays `vehicle_id` beside it (as ingest keeps it);
     times become UTC datetimes (a file's times have no dtype of their own to give back; a
     number under a name like `ts_ms` would be read in the unit its name says)."""
     import polars as pl
 
     names = {k: v for k, v in own.items() if k in df.columns and v not in df.columns}
     if "traj_id" in names and names["traj_id"] == names.get("vehicle_id"):
-        if df["traj_id"].equals(df["vehicle_id"]):
-            df = df.drop("vehicle_id")
-        names.pop("vehicle_id")
+        names.pop("vehicle_id")  # the mover's id read as its owner too: kept as ingest keeps it
     if len(set(names.values())) < len(names):  # two of trajlm's columns from one: as read
         return df, None, None
     if "t" in names:
