@@ -12,7 +12,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 import trajlm

@@ -176,8 +176,8 @@ class TrajLM(
         Needs no checkpoint: ``TrajLM.match(df, net)`` and ``model.match(df, net)`` are the
         same (``trajlm.roads.match`` is the Polars-only form)."""
         from trajlm.roads import MatchConfig, RoadGraph
-        from trajlm.roads.network import read_network_once
         from trajlm.roads import match as match_roads
+        from trajlm.roads.network import read_network_once
 
         check_keywords(
             "TrajLM.match", options, (*MatchConfig.__dataclass_fields__, *COLUMN_KEYWORDS)

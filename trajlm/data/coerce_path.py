@@ -252,7 +252,9 @@ def own_time_name(columns: Any) -> dict[str, str]:
     return {"t": t} if isinstance(t, str) and t != "t" else {}
 
 
-def as_own_names(df: pl.DataFrame, own: dict[str, str]) -> tuple[pl.DataFrame, str | None, str | None]:
+def as_own_names(
+    df: pl.DataFrame, own: dict[str, str]
+) -> tuple[pl.DataFrame, str | None, str | None]:
     """A path's table under the file's own id and time names (leftover36: ``TrajLM.predict
     ("buses.csv")`` answered in trajlm's `traj_id` / `t` where the frame read from the file
     answers in `vehicle` / `time`): (table, its id column, its time column; None where trajlm's
