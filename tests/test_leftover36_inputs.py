@@ -90,3 +90,22 @@ def test_a_motive_record_is_its_truck_not_its_driver(tmp_path) -> None:
     df = trajlm.read(tmp_path)
     assert sorted(df["traj_id"].unique().to_list()) == ["411621", "443561"]
     assert df.height == 40
+
+
+def test_mds_keeps_the_provider_and_the_scooters_sticker(tmp_path) -> None:
+    """newuser35: an MDS trip's `vehicle_id` (the code on the scooter) and `provider_name` were
+    dropped ("columns not kept"); now columns `vehicle_code` and `provider_name`, while
+    `device_id` stays the owner (`vehicle_id`)."""
+    from helpers import invoke_cli
+    from test_newuser35_mds import _page, _trip
+
+    from trajlm.data.store import read_store
+
+    raw = _page(tmp_path / "raw" / "trips.json", [_trip(k, f"dev-{k % 2}") for k in range(4)])
+    out = tmp_path / "s"
+    r = invoke_cli(["data", "ingest", raw, "--out", out])
+    assert r.exit_code == 0 and "columns not kept" not in r.output, r.output[-1500:]
+    pts = read_store(out)
+    assert sorted(pts["vehicle_code"].unique().to_list()) == ["V0", "V1", "V2", "V3"]
+    assert pts["provider_name"].unique().to_list() == ["op"]
+    assert sorted(pts["vehicle_id"].unique().to_list()) == ["dev-0", "dev-1"]

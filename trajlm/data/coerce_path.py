@@ -199,6 +199,7 @@ def read_kept(
     from trajlm.data.readers.ais import keep_motion_columns
     from trajlm.data.readers.archives import member_error, warnings_name_sources
     from trajlm.data.readers.detect import naive_times
+    from trajlm.data.readers.mds import keep_mds_columns
     from trajlm.data.readers.owner_columns import keep_owner_column
     from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 
@@ -215,6 +216,7 @@ def read_kept(
             columns, _ = keep_owner_column(paths, fmt, columns)
             columns, _ = keep_label_column(paths, fmt, columns)
             columns, _ = keep_motion_columns(paths, fmt, columns)
+            columns, _ = keep_mds_columns(paths, fmt, columns)
             for accuracy in (False, True):  # sensors, then the fix's error estimate
                 columns, _ = keep_sensor_columns(paths, fmt, columns, accuracy=accuracy)
             columns, _ = keep_argos_column(paths, fmt, columns)

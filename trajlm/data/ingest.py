@@ -37,6 +37,7 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
+from trajlm.data.readers.mds import keep_mds_columns
 from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
@@ -233,6 +234,7 @@ def _ingest(
         )
         reading["owner_column"] = owner = columns.traj_id
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
+    columns, _ = keep_mds_columns(paths, format, columns)  # provider, sticker (leftover36)
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
     columns, argos = keep_argos_column(paths, format, columns)  # Argos classes (session 29)
