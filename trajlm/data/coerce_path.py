@@ -193,13 +193,12 @@ def read_kept(
     (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it;
     ``fmt``: a reader's name, as ingest's --format (fix33: the hint named a format= nothing took);
     ``exact_times``: `t` as float seconds where fixes have fractions (readers.read)."""
-    from trajlm.data.ingest_columns import keep_label_column, keep_sensor_columns
+    from trajlm.data.ingest_columns import keep_label_column, keep_mds_columns, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
     from trajlm.data.readers.ais import keep_motion_columns
     from trajlm.data.readers.archives import member_error, warnings_name_sources
     from trajlm.data.readers.detect import naive_times
-    from trajlm.data.readers.mds import keep_mds_columns
     from trajlm.data.readers.owner_columns import keep_owner_column
     from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 

@@ -21,7 +21,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
-from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
+from trajlm.data.ingest_columns import (
+    _labelled,
+    keep_label_column,
+    keep_mds_columns,
+    keep_sensor_columns,
+)
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
 from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
@@ -37,7 +42,6 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
-from trajlm.data.readers.mds import keep_mds_columns
 from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store

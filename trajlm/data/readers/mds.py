@@ -10,7 +10,7 @@ no id): every page's trips lost their `trip_id`, the `device_id` behind them and
 written as one CSV (`trip_id`, `device_id`, `provider_name`, `vehicle_type`, `vehicle_code` (the
 trip's `vehicle_id`, the scooter's sticker), `timestamp`, `lat`, `lon`) read as any CSV: one
 trajectory per trip, `device_id` kept as its owner, `vehicle_type` as its label,
-`provider_name` and `vehicle_code` as columns (``keep_mds_columns``). A route point without a `timestamp` is written with an empty time (refused
+`provider_name` and `vehicle_code` as columns (``ingest_columns.keep_mds_columns``). A route point without a `timestamp` is written with an empty time (refused
 by the read naming the page and point, or dropped and counted with --on-error skip); routes
 listed newest first are sorted by the read.
 `status_changes` pages are events, not routes: not read, said in one line."""
@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import json
 import warnings
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -145,25 +144,3 @@ def mds_as_csv(files: list[Path], out: Path) -> list[Any]:
             "MDS trips pages without a route point: nothing to read", path=files[0]
         )
     return at
-
-
-def keep_mds_columns(
-    paths: str | Path | Sequence[str | Path], format: str, columns: Any
-) -> tuple[Any, list[str]]:
-    """The map to read an MDS CSV (``mds_as_csv``'s header) with, keeping `provider_name` and
-    `vehicle_code` as columns of the store (a map that names them already: as given); and the
-    columns kept ([] when the file is no MDS CSV)."""
-    import dataclasses
-
-    from trajlm.data.readers._column_map import ColumnMap
-    from trajlm.data.readers.detect import _header
-
-    cm = columns or ColumnMap()
-    first = Path(paths if isinstance(paths, str | Path) else paths[0])
-    if format != "csv" or not first.is_file():
-        return columns, []
-    have = _header(first, format, cm.sep) or []
-    if have != HEADER:
-        return columns, []
-    kept = [c for c in KEPT if c not in cm.extra and c not in cm.extra.values()]
-    return dataclasses.replace(cm, extra={**cm.extra, **{c: c for c in kept}}), kept
