@@ -65,7 +65,7 @@ def test_check_validity_reads_a_path(tmp_path: Path) -> None:
         per_trip = check_validity(str(p), per="trajectory")
     assert out.height == 80 and {"valid", "reason_code"} <= set(out.columns)
     assert not out.filter(out["accuracy_m"] > 200)["valid"].any()  # 1.5 km jumps: impossible
-    assert sorted(per_trip["traj_id"].unique()) == ["P-1", "P-2"]
+    assert sorted(per_trip["device_id"].unique()) == ["P-1", "P-2"]  # the file's name (leftover36)
 
 
 def _ods(path: Path, sheets: dict[str, list[list[str]]]) -> Path:

@@ -175,8 +175,9 @@ class TrajLM(
         ``radius_m``, ``max_candidates``, ``backtrack_m``, else column names as elsewhere.
         Needs no checkpoint: ``TrajLM.match(df, net)`` and ``model.match(df, net)`` are the
         same (``trajlm.roads.match`` is the Polars-only form)."""
-        from trajlm.roads import MatchConfig, RoadGraph, read_network
+        from trajlm.roads import MatchConfig, RoadGraph
         from trajlm.roads import match as match_roads
+        from trajlm.roads.network import read_network_once
 
         check_keywords(
             "TrajLM.match", options, (*MatchConfig.__dataclass_fields__, *COLUMN_KEYWORDS)
@@ -186,7 +187,7 @@ class TrajLM(
         df, layout = coerce(
             data, **with_gap_rule(options)
         )  # a vehicle's trips, as the other methods
-        graph = network if isinstance(network, RoadGraph) else read_network(network)
+        graph = network if isinstance(network, RoadGraph) else read_network_once(network)
         return from_canonical(match_roads(df, graph, **hmm), layout=layout, caller_order=True)
 
 

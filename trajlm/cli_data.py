@@ -116,7 +116,8 @@ def data_ingest(
         None,
         "--tz",
         help="csv/parquet: times without a zone are local in this IANA zone (Europe/Helsinki; "
-        "daylight saving included).",
+        "daylight saving included); times that say their instant (Unix, `Z`) are not moved, "
+        "the zone is kept as the store's clock for local hours (ask, eval, travel-time).",
     ),
     sep: str = typer.Option(None, help="csv: field separator."),
     zip_members: str = typer.Option(
@@ -297,6 +298,11 @@ def data_ingest(
         _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
              "--label-col NAME keeps a class column as the label; Python: ColumnMap(extra={name: "
              "column}) keeps one)")  # fmt: skip
+    if (local := reading.get("local_time") or {}).get("times_kept"):  # leftover36: MDS in LA
+        given = f"--tz {local['tz']}" if local.get("tz") else "--utc-offset"
+        _say(f"times: they carry their instant (Unix or zoned), so {given} did not move them; "
+             "it is kept as the store's local clock: the hours of `trajlm ask`, eval's local "
+             "start hours and the travel-time baselines' hour / weekday")  # fmt: skip
     if (naive := reading.get("times_naive")) and is_local_time_name(naive):  # newuser28
         _say(
             f"warning: {local_time_note(naive, '--tz NAME (e.g. --tz America/Chicago) or --utc-offset HOURS')}"

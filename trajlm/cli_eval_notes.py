@@ -199,13 +199,11 @@ def split_description(df: Any, rule: str | None, zone: str | None = None) -> str
         h = int(rule.split("=", 1)[1]) if "=" in rule else int(((test["t0"] % 86400) // 3600).min())
         local = ""
         if zone:
+            from trajlm.data.local_clock import known_clock, wall_clock
             from trajlm.data.splits import hour_ranges
 
-            try:
-                start = pl.from_epoch(test["t0"], time_unit="s").dt.convert_time_zone(zone)
-            except pl.exceptions.ComputeError:  # an offset no Polars zone keeps ("+03:30")
-                start = None  # the UTC rule alone, as for a store without a zone
-            if start is not None:
+            if known_clock(zone):  # a zone name or a fixed offset ("+03:30": leftover36)
+                start = wall_clock(pl.from_epoch(test["t0"], time_unit="s"), zone)
                 hours = sorted(set(start.dt.hour().to_list()))
                 local = (f" (local start hours {hour_ranges(hours)} in {zone}, the store's "
                          "zone: hour=H counts UTC hours)")  # fmt: skip

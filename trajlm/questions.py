@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
+from trajlm.data.local_clock import fixed_offset_s
 from trajlm.errors import TrajlmInputError
 from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
     ACTIVITY_FORMATS,
@@ -129,6 +130,11 @@ class Asker:
                     pl.col("start").dt.convert_time_zone(self.zone)
                 )
             except pl.exceptions.ComputeError:
+                if tz is None and fixed_offset_s(self.zone) is not None:  # the store's clock
+                    raise TrajlmInputError(  # (leftover36: not a zone the user never gave)
+                        f"the store's clock is the fixed offset {self.zone} (--utc-offset at "
+                        "ingest), which no IANA zone keeps all year and `ask` does not read "
+                        "hours on yet; give --tz NAME to ask on a zone's clock") from None  # fmt: skip
                 raise TrajlmInputError(f"unknown time zone {self.zone!r}: give an IANA name "
                                        "such as 'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))

@@ -28,19 +28,23 @@ import polars as pl
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
 from trajlm.data.coerce_columns import (
-    coordinate_column,
     fractional,
     pick_column,
     prefixed_names,
-    refuse_same_dates,
 )
 from trajlm.data.coerce_coords import text_coords
-from trajlm.data.coerce_epochs import epoch_unit, time_column
+from trajlm.data.coerce_epochs import time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, kind_of
-from trajlm.data.coerce_names import point_names, relabel
+from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_numbered import numbered_refusal
-from trajlm.data.coerce_path import is_path, is_store_path, path_only, read_path
+from trajlm.data.coerce_path import (
+    as_own_names,
+    is_path,
+    is_store_path,
+    path_only,
+    read_path_named,
+)
 from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
@@ -51,8 +55,6 @@ from trajlm.data.coerce_pieces import (
 )
 from trajlm.data.coerce_rows import (
     drop_repeats,
-    not_available,
-    refuse_not_available,
     warn_placeholders,
 )
 from trajlm.data.coerce_shapes import (
@@ -63,32 +65,23 @@ from trajlm.data.coerce_shapes import (
     pandas_frame,
     split_point,
 )
-from trajlm.data.coerce_subsec import FRAC as _FRAC
-from trajlm.data.coerce_subsec import FRAC_NS, drop_sub_second_fixes, sub_second_ns
+from trajlm.data.coerce_steps import naive_time_warning as naive_time_warning  # re-exported
+from trajlm.data.coerce_steps import other_columns, positions, put_fractions_aside, read_times
+from trajlm.data.coerce_subsec import FRAC as _FRAC  # noqa: F401  (re-exported: coerce_out)
 from trajlm.data.coerce_tz import (
-    frame_zone_column,
-    frame_zone_note,
-    header_offset,
     local_time_column,
-    local_times,
     offset_zone,
-    row_zone_times,
-    zoned_text,
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
-from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._grid_names import named_grid
-from trajlm.data.readers._scaled_degrees import named_scale, whole_if_scaled
 from trajlm.data.readers._time_columns import (
     date_partner,
     frame_local_time,
     join_date_column,
-    local_time_note,
     lone_local_time,
 )
-from trajlm.data.readers._zone_suffix import words_as_offsets
 from trajlm.data.readers.long_tables import reshaped_frame
 from trajlm.data.schema import (
     MIN_T,
@@ -100,14 +93,13 @@ from trajlm.data.schema import (
     check_model_input,
     conform,
 )
+from trajlm.data.times import _time_to_seconds as _time_to_seconds  # re-exported
 from trajlm.data.times import (
-    _time_to_seconds,
-    sub_seconds,
     text_style,
     time_decimals,
     warn_future,
 )
-from trajlm.errors import NoteWarning, warn_at_caller
+from trajlm.errors import warn_at_caller
 
 _pick = pick_column  # the name api_inputs.py imports (before session 24 it lived here)
 
@@ -154,8 +146,10 @@ def coerce(
         cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
                  "format": format}  # fmt: skip
         time_origin = time_format = on_error = format = None  # the read takes them
-        obj = read_path(obj, cols)
-        traj_col = time_col = lat_col = lon_col = crs = tz = utc_offset = None  # canonical now
+        obj, own = read_path_named(obj, cols)
+        lat_col = lon_col = crs = tz = utc_offset = None  # canonical now, WGS84 and UTC
+        # answers name the file's own id and time columns, as a frame read from it (leftover36)
+        obj, traj_col, time_col = as_own_names(obj, own)
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps
@@ -246,111 +240,19 @@ def coerce(
     joined = join_date_column(df, tcol)  # Date + Time columns: one time, as ingest reads them
     date = date_partner(tcol, cols) if joined is not df else None
     df, text = joined, "df[col]" if date is None else f"df[{date!r}] + ' ' + df[{tcol!r}]"
-    if tz is None and (zcol := frame_zone_column(df, tcol)) is not None:  # CST / MST rows
-        df = df.with_columns(row_zone_times(df, traj, tcol, zcol))  # UTC, as ingest reads them
-    elif tz is not None and (note := frame_zone_note(df, tcol, tz)):
-        warn_at_caller(note)  # tz= beside a `Time Zone` column: tz= is used, said (readers27)
-    time_dtype = df[tcol].dtype
-    if time_dtype == pl.Utf8 and (worded := words_as_offsets(df[tcol], tz)) is not None:
-        df, tz = df.with_columns(worded), None  # `... AKST`: its offset, as the file reads it
-    df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
-    t, time_kind, zone = _time_to_seconds(df, tcol, text)
-    if time_dtype == pl.Date:  # badin34: was "duplicate timestamp" with no word of the dates
-        refuse_same_dates(df, traj, tcol, t)
-    t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)
-    if tz is not None or (time_kind == "datetime" and zone is None) or (
-        time_kind == "string" and not zoned and not zoned_text(df[tcol])  # wall-clock text
-    ):  # fmt: skip
-        t, zone = local_times(df, traj, tcol, t, "epoch" if unit else time_kind, zone, tz)
-    wall = not zoned and tz is None and (  # naive datetimes or zoneless text (zone "UTC")
-        (time_kind == "datetime" and zone is None)
-        or (time_kind == "string" and not zoned_text(df[tcol])))  # fmt: skip
-    if warn_naive and local_named and wall:  # `local_time` alone, read as UTC: said (newuser28)
-        warn_at_caller(local_time_note(tcol, "tz='Area/City' (CLI: --tz NAME)"))
-    elif warn_naive and time_kind == "datetime" and zone is None and not zoned:  # `time (MDT)`
-        naive_time_warning(tcol)
-    warn_future(t)  # ingest drops these; a model call is told once
+    df, t, time_kind, zone, unit, time_dtype = read_times(
+        df, traj, tcol, tz, text, warn_naive, local_named
+    )
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
-    with point_names(point):  # a split point column said as the caller's (errnames18)
-        la, lo = coordinate_column(df, lat), coordinate_column(df, lon)
-        # `lat_e7`, `latitude_mdeg`: scaled degrees said by the name, as ingest reads them
-        # (heldout25: a pilot service's records were "not a latitude in degrees" here)
-        whole_if_scaled(la, lo, lat, lon)  # 45.1 under `latitudeE7`: refused (badin26)
-        la, lo = (c / k if (k := named_scale(n)) else c for c, n in ((la, lat), (lo, lon)))
-        if not geo.is_wgs84(crs):
-            if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
-                raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
-            y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
-            check_not_degrees(la.to_numpy(), lo.to_numpy(), y, x, crs, option="crs")
-            la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
-        else:
-            na = not_available(la, lo)  # AIS 91 / 181: no fix, not a projected coordinate
-            # an inf is a damaged row (schema's "NaN or infinite" line), not a projected
-            # coordinate: it reached "pass crs='EPSG:...'" (badin30)
-            finite = la.cast(pl.Float64, strict=False).is_finite().fill_null(False)
-            big = la.filter(~na & finite).abs().max()
-            if big is not None and big > 90:
-                raise TrajlmInputError(
-                    f"{lat!r} reaches {big:,.6g}, which is not a latitude in degrees",
-                    field=lat,
-                    # up to 180 is no projected coordinate (metres reach far past it): a bad
-                    # row or swapped columns (badin30: /validity's lat 91 was told "pass crs=")
-                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)"
-                    if big > 180
-                    else "a latitude over 90 is no place: fix or drop those rows, or swap the "
-                    "columns if latitude and longitude are exchanged",
-                )
-            if validate:
-                refuse_not_available(na, lat, lon)
-    used = {traj, tcol, lat, lon}
-    rest = [c for c in cols if c not in used]
-    clash = [c for c in rest if c in ("traj_id", "t", "lat", "lon")]
-    if "traj_id" in clash and df["traj_id"].n_unique() == df.height:  # badin34: 1-fix trips
-        raise TrajlmInputError(
-            f"'traj_id' holds another value on every row, so it reads as a row number and the "
-            f"trajectories were taken from {traj!r}; if 'traj_id' names trips, each has one fix",
-            field="traj_id",
-            hint="give 2+ fixes per trajectory, or traj_col='traj_id' to read it as the trips",
-        )
-    if clash:
-        raise TrajlmInputError(
-            f"column(s) {clash} would clash with the canonical names (the positions/times come "
-            f"from {[traj, tcol, lat, lon]})",
-            field=clash[0],
-            hint="drop or rename them",
-        )
-    if df[
-        traj
-    ].dtype.is_nested():  # tuples / lists / dicts as ids: was a Polars cast error (badin24)
-        raise TrajlmInputError(
-            f"trajectory ids in {traj!r} are {df[traj].dtype} values, not text or numbers",
-            field=traj,
-            hint="give one id a row, e.g. df[col].map(str) or a column per part",
-        )
+    la, lo = positions(df, lat, lon, crs, validate, point)
+    rest = other_columns(df, traj, tcol, lat, lon, cols)
     ids = df[traj].fill_nan(None) if df[traj].dtype.is_float() else df[traj]  # NaN: no id
     canonical = [ids.cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
     if geo.is_wgs84(crs):
         out = _wrap_0_360(out, lon)
-    sub = sub_seconds(df, tcol)
-    if sub is not None:
-        out = out.with_columns(
-            sub.alias(_FRAC), *[] if (ns := sub_second_ns(df[tcol])) is None else [ns]
-        )
-    out, sub_rows = drop_sub_second_fixes(out, df[tcol], source)
-    frac = None
-    if sub is not None:
-        keep = [c for c in (_FRAC, FRAC_NS) if c in out.columns]
-        # one fraction per (trajectory, second): fixes left in one second after
-        # drop_sub_second_fixes are exact repeats, and a repeated key here gave every result
-        # row at that second back twice (trajlm.clean's kept rows came back, session 26)
-        frac = (
-            out.select("traj_id", "t", *keep)
-            .filter(pl.col("t").is_not_null())
-            .unique(["traj_id", "t"], keep="first", maintain_order=True)
-        )
-        out = out.drop(keep)
+    out, sub, frac, sub_rows = put_fractions_aside(out, df, tcol, source)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
@@ -400,27 +302,6 @@ def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:
             "-180..180 (results give them so)"
         )
     return out
-
-
-def naive_time_warning(col: str, asked: bool = False) -> None:
-    """One note (a NoteWarning) that the datetimes in ``col`` have no zone and are read as UTC,
-    and how to give the zone (aware datetimes); numbers, ISO text and aware datetimes say
-    nothing. ``asked``: ``col`` is a call's argument (``depart``, ``at_times``: datetimes or
-    zone-less ISO text, api_time_checks.zoneless_note; leftover34b), not a frame's column."""
-    if asked:
-        how = ("(a model that reads the hour of day reads local times off by their UTC offset). "
-               "Give the zone to silence this: aware datetimes, e.g. pd.Timestamp("
-               "'2025-03-18 08:00', tz='Europe/Lisbon'), or ISO text with its offset "
-               "('2025-03-18T08:00:00+00:00', or 'Z' if they are UTC)")  # fmt: skip
-    else:
-        how = (
-            "(results come back naive, on the same clock; a model that reads the hour of day "
-            "reads local times off by their UTC offset). Give the zone to silence this: "
-            f"df[{col!r}].dt.tz_localize('Europe/Lisbon') (pandas) or "
-            f"pl.col({col!r}).dt.replace_time_zone('Europe/Lisbon') (Polars); "
-            "tz_localize('UTC') if they are UTC"
-        )
-    warn_at_caller(f"the times in {col!r} have no time zone: read as UTC {how}", NoteWarning)
 
 
 def to_canonical(

@@ -51,6 +51,12 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
     lon_col, crs, tz: the caller's options) name the file's own columns. A store folder is read
     whole (every split: its trips as ingest cut them), as `trajlm predict --input STORE --split
     all` reads it (demo32: `predict("stores/porto")` was refused naming its index.parquet)."""
+    return read_path_named(obj, cols)[0]
+
+
+def read_path_named(obj: str | os.PathLike, cols: dict[str, Any]) -> tuple[pl.DataFrame, dict]:
+    """``read_path`` and the file's own names of its id and time columns ({trajlm's name: the
+    file's}; empty for a store: its names are trajlm's), for answers named as the file's."""
     path = Path(obj).expanduser()
     if problem := path_problem(obj):
         raise TrajlmInputError(
@@ -60,7 +66,7 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
         )
     on_error = read_options(path, cols)
     if is_store_path(path):
-        return _read_store_path(path, cols)
+        return _read_store_path(path, cols), {}
     # exact_times: a fix's fraction of a second comes back on the answers, as a frame's does
     # (leftover34: an ADS-B trace's `4.56` s answered at whole seconds)
     table, report = read_kept(path, path_columns(cols), on_error=on_error, exact_times=True,
@@ -75,7 +81,7 @@ def read_path(obj: str | os.PathLike, cols: dict[str, Any]) -> pl.DataFrame:
             f"{path.name}: read as `trajlm data ingest` reads it: {report.rows_in:,} rows, "
             + ", ".join(f"{n:,} dropped as {r}" for r, n in sorted(dropped.items()))
         )
-    return table
+    return table, {**(report.id_names or {}), **(report.time_name or {})}
 
 
 def read_options(path: Path, cols: dict[str, Any]) -> str:
@@ -187,7 +193,7 @@ def read_kept(
     (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it;
     ``fmt``: a reader's name, as ingest's --format (fix33: the hint named a format= nothing took);
     ``exact_times``: `t` as float seconds where fixes have fractions (readers.read)."""
-    from trajlm.data.ingest_columns import keep_label_column, keep_sensor_columns
+    from trajlm.data.ingest_columns import keep_label_column, keep_mds_columns, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
     from trajlm.data.readers.ais import keep_motion_columns
@@ -209,6 +215,7 @@ def read_kept(
             columns, _ = keep_owner_column(paths, fmt, columns)
             columns, _ = keep_label_column(paths, fmt, columns)
             columns, _ = keep_motion_columns(paths, fmt, columns)
+            columns, _ = keep_mds_columns(paths, fmt, columns)
             for accuracy in (False, True):  # sensors, then the fix's error estimate
                 columns, _ = keep_sensor_columns(paths, fmt, columns, accuracy=accuracy)
             columns, _ = keep_argos_column(paths, fmt, columns)
@@ -217,6 +224,7 @@ def read_kept(
             df, report = read(paths, fmt, columns=columns, on_error=on_error,
                               exact_times=exact_times)  # fmt: skip
             report.id_names = own_id_names(columns)
+            report.time_name = own_time_name(columns)
             return df, report
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
@@ -234,6 +242,37 @@ def own_id_names(columns: Any) -> dict[str, str]:
     if isinstance(columns.traj_id, str) and columns.traj_id != "traj_id":
         names["traj_id"] = columns.traj_id
     return {k: v for k, v in names.items() if isinstance(v, str) and v != k}
+
+
+def own_time_name(columns: Any) -> dict[str, str]:
+    """{"t": the file's time column} when one column holds the time (not a Date + Time pair,
+    date parts, or a reader's own field)."""
+    t = getattr(columns, "t", None)
+    if columns is None or getattr(columns, "t_date", None) or getattr(columns, "t_parts", None):
+        return {}
+    return {"t": t} if isinstance(t, str) and t != "t" else {}
+
+
+def as_own_names(
+    df: pl.DataFrame, own: dict[str, str]
+) -> tuple[pl.DataFrame, str | None, str | None]:
+    """A path's table under the file's own id and time names (leftover36: ``TrajLM.predict
+    ("buses.csv")`` answered in trajlm's `traj_id` / `t` where the frame read from the file
+    answers in `vehicle` / `time`): (table, its id column, its time column; None where trajlm's
+    name stays). An id read as the owner too stays `vehicle_id` beside it (as ingest keeps it);
+    times become UTC datetimes (a file's times have no dtype of their own to give back; a
+    number under a name like `ts_ms` would be read in the unit its name says)."""
+    import polars as pl
+
+    names = {k: v for k, v in own.items() if k in df.columns and v not in df.columns}
+    if "traj_id" in names and names["traj_id"] == names.get("vehicle_id"):
+        names.pop("vehicle_id")  # the mover's id read as its owner too: kept as ingest keeps it
+    if len(set(names.values())) < len(names):  # two of trajlm's columns from one: as read
+        return df, None, None
+    if "t" in names:
+        us = (pl.col("t") * 1_000_000).round().cast(pl.Int64)  # exact (float) times: to the us
+        df = df.with_columns(pl.from_epoch(us, time_unit="us").dt.replace_time_zone("UTC"))
+    return df.rename(names), names.get("traj_id"), names.get("t")
 
 
 def known_format(fmt: Any) -> str:

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 import polars as pl
 
+from trajlm.data.local_clock import OffsetZone, zones_at
 from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
 from trajlm.errors import TrajlmInputError
 
@@ -271,8 +272,8 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
     hours = offset_hours(utc_offset, tz)
     if hours == 0:
         return "UTC"
-    if hours.is_integer():
-        return f"Etc/GMT{-int(hours):+d}"  # IANA: Etc/GMT-2 is two hours AHEAD of UTC
+    if hours.is_integer():  # IANA: Etc/GMT-2 is two hours AHEAD of UTC; the hours kept to say
+        return OffsetZone(f"Etc/GMT{-int(hours):+d}", hours)  # utc_offset=2 back (leftover36)
     keep = zones_at(round(hours * 3600))
     raise TrajlmInputError(
         f"utc_offset={hours:g} is not a whole number of hours, which a frame's times cannot be "
@@ -286,24 +287,8 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
 
 def _option(tz: str) -> tuple[str, str]:
     """The keyword and value the caller gave for ``tz``: ``utc_offset=2`` for the fixed zone
-    ``offset_zone`` made of it (``Etc/GMT-2``), else ``tz='...'``."""
-    if tz.startswith("Etc/GMT") and tz[7:].lstrip("+-").isdigit():
-        return "utc_offset", f"{-int(tz[7:]):g}"
-    return "tz", repr(tz)
-
-
-def zones_at(offset_s: int) -> list[str]:
-    """Up to three IANA zones at ``offset_s`` in January and July (no DST either way), in name
-    order: the zones a fixed offset of a fraction of an hour is read in (Polars has no
-    ``+05:30``; store.store_zone)."""
-    from zoneinfo import ZoneInfo, available_timezones
-
-    winter, summer = dt.datetime(2025, 1, 15), dt.datetime(2025, 7, 15)
-    found = []
-    for name in sorted(available_timezones()):
-        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/")):
-            continue
-        zone = ZoneInfo(name)
-        if all(zone.utcoffset(d).total_seconds() == offset_s for d in (winter, summer)):
-            found.append(name)
-    return found[:3]
+    ``offset_zone`` made of it (``Etc/GMT-2``), else ``tz='...'`` (a caller's own
+    ``tz='Etc/GMT-2'`` too: leftover36)."""
+    if isinstance(tz, OffsetZone):
+        return "utc_offset", f"{tz.hours:g}"
+    return "tz", repr(str(tz))

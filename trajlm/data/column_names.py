@@ -35,13 +35,16 @@ TRAJ = (
      "fahrzeug", "kennzeichen", "vehiculo", "vehicule", "veicolo", "voertuig",
      # trackers, fleets, animal collars, Argos (session 18, formats18's held-out files)
      "asset", "unit_id", "rider", "rider_id", "collar_id", "collarid", "platform_id",
-     "vehicle_reg", "registration", "conductor", "driver_id",
+     "vehicle_reg", "registration", "conductor",
      "objectno", "object_no", "flight_id", "fa_flight_id",  # Webfleet, AeroAPI (session 19)
      "full_name",  # ArcGIS Field Maps / Tracker location tracks: the mobile worker (session 20)
      "vehicle_ref"),  # SIRI-VM's `VehicleRef` (a bus; newuser31)
     # a tier below the MMSI (a ship's IMO number beside it is the same ship), regattas, and
     # Latin-American fleet exports (`movil`, `unidad`: heldout24's Santiago taxis were one track)
     ("imo", "imo_number", "imo_no", "ship_id", "boat", "boat_id", "yacht", "movil", "unidad",
+     # a driver changes trucks: below a vehicle's id (leftover36: Motive records with
+     # `vehicle.id` and `driver.id` read two trucks of one driver as one track)
+     "driver_id",
      # session 25 (heldout25): truck fleets (`Truck No.`), apron vehicles, delivery robots
      "truck", "truck_id", "callsign", "call_sign", "robot", "robot_id",
      # session 26 (heldout26): race bibs (endurance rides), `veh` (refuse trucks), an
@@ -135,10 +138,15 @@ _UNIT = re.compile(r"\s*(\[[^\]]*\]|\((°|deg|degrees|dd|wgs ?84|utc|gmt)\))\s*$
 
 
 def tier_of(tiers: tuple[tuple[str, ...], ...], column: str) -> int | None:
-    """Index of the tier that names `column` (None: no tier does)."""
-    name = normalised(column)
-    last = normalised(column.strip('"').rsplit(".", 1)[-1])
-    return next((k for k, tier in enumerate(tiers) if name in tier or last in tier), None)
+    """Index of the tier that names `column` (None: no tier does): its whole name, else its last
+    two dotted parts (`vehicle.id` as `vehicle_id`, `driver.id` as `driver_id`: leftover36, a
+    Motive record's truck before its driver, both `id` by their last part), else its last."""
+    parts = column.strip('"').rsplit(".", 2)
+    for name in (column, "_".join(parts[-2:]) if len(parts) > 1 else column, parts[-1]):
+        n = normalised(name)
+        if (k := next((k for k, tier in enumerate(tiers) if n in tier), None)) is not None:
+            return k
+    return None
 
 
 def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[str]:

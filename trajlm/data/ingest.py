@@ -21,7 +21,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
-from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
+from trajlm.data.ingest_columns import (
+    _labelled,
+    keep_label_column,
+    keep_mds_columns,
+    keep_sensor_columns,
+)
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
 from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
@@ -233,6 +238,7 @@ def _ingest(
         )
         reading["owner_column"] = owner = columns.traj_id
     columns, _ = keep_motion_columns(paths, format, columns)  # SOG / COG kept (session 16)
+    columns, _ = keep_mds_columns(paths, format, columns)  # provider, sticker (leftover36)
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
     columns, argos = keep_argos_column(paths, format, columns)  # Argos classes (session 29)
@@ -245,6 +251,10 @@ def _ingest(
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
+        if format in ("csv", "parquet") and not naive_times(
+            paths, format, dataclasses.replace(columns, tz=None, utc_offset_s=None)
+        ):  # Unix times, `Z` / `+01:00` text: the instants stay; the zone is the clock (leftover36)
+            reading["local_time"]["times_kept"] = True  # said once (the CLI prints it)
     elif off := text_offset_s(
         paths, format, columns
     ):  # "06:30+01:00" in every row: asked on that clock

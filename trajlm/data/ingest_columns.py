@@ -104,3 +104,23 @@ def _labelled(label: pl.Series) -> int:
     if label.dtype == pl.Utf8:
         return int((label.str.strip_chars().str.len_chars() > 0).sum())
     return int(label.is_not_null().sum())
+
+
+def keep_mds_columns(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> tuple[ColumnMap | None, list[str]]:
+    """The map to read an MDS CSV (``readers.mds.mds_as_csv``'s header) with, keeping
+    `provider_name` and `vehicle_code` as columns of the store (a map that names them already:
+    as given); and the columns kept ([] when the file is no MDS CSV). leftover36."""
+    from trajlm.data.readers.detect import _header
+    from trajlm.data.readers.mds import HEADER, KEPT
+
+    cm = columns or ColumnMap()
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if format != "csv" or not first.is_file():
+        return columns, []
+    have = _header(first, format, cm.sep) or []
+    if have != HEADER:
+        return columns, []
+    kept = [c for c in KEPT if c not in cm.extra and c not in cm.extra.values()]
+    return dataclasses.replace(cm, extra={**cm.extra, **{c: c for c in kept}}), kept

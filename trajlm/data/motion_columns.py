@@ -21,7 +21,16 @@ SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots":
                # not `speed_mps`: trajlm derives that name itself (a derived speed, not SOG: session 17)
                "speed_kmh": 1 / 3.6, "speed_kph": 1 / 3.6, "speed_km_h": 1 / 3.6,
                "speed_mph": 0.44704}  # fmt: skip
-COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground")
+# a device's heading is read as its course (session 36, leftover36: a fleet report's `Heading`
+# holds compass points `SE`, a robot log's `heading_rad` radians): degrees or compass words
+COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground", "heading",
+                "heading_deg")  # fmt: skip
+# ... and in radians: stores keep them as `cog_rad`, which schema.conform turns into `cog_deg`
+COURSE_RAD_NAMES = ("cog_rad", "course_rad", "heading_rad")
+# the 16 compass points, degrees clockwise from north (`north east` / `North-East` read as NE)
+COMPASS_DEG = {p: 22.5 * i for i, p in enumerate(
+    ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW",
+     "NNW"))}  # fmt: skip
 # A speed with its unit in parentheses / brackets (cols23: heldout23's `SOG (kn)`, `speed
 # (km/h)`; `COG (deg)` is `cog` above): unit -> m/s per unit. Stores keep km/h and mph as
 # `sog_kmh` / `sog_mph`, which schema.conform turns into `sog_mps`.
@@ -73,10 +82,36 @@ def motion_columns(
     for c in columns:
         by_name.setdefault(normalised(c), c)
     speeds = _speed_columns(columns)
-    course = next((n for n in COURSE_NAMES if n in by_name), None)
+    course = next((n for n in (*COURSE_NAMES, *COURSE_RAD_NAMES) if n in by_name), None)
     if not speeds or (course is None and not speed_alone):
         return None
     return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
+
+
+def in_radians(course: str) -> bool:
+    """Whether a course column's name says radians (``COURSE_RAD_NAMES``: `heading_rad`)."""
+    return normalised(course) in COURSE_RAD_NAMES
+
+
+def course_degrees(column: str, dtype, radians: bool = False):  # -> pl.Expr
+    """A course column as Float64 degrees in [0, 360): radians turned into degrees (negative
+    ones, -pi..pi, wrapped), text read as a number (`135`, `135°`) or a compass point (`SE`,
+    `south-east`, `North`); anything else null (not available, as AIS's 360)."""
+    import math
+
+    import polars as pl
+
+    c = pl.col(column)
+    if dtype == pl.String:
+        text = c.str.strip_chars().str.strip_suffix("°")
+        word = text.str.to_uppercase().str.replace_all(r"[\s_\-]", "")
+        for long, short in (("NORTH", "N"), ("SOUTH", "S"), ("EAST", "E"), ("WEST", "W")):
+            word = word.str.replace_all(long, short, literal=True)
+        point = word.replace_strict(COMPASS_DEG, default=None, return_dtype=pl.Float64)
+        c = pl.coalesce(text.cast(pl.Float64, strict=False), point)
+    else:
+        c = c.cast(pl.Float64, strict=False)
+    return (c * (180.0 / math.pi)) % 360.0 if radians else c
 
 
 def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | None
@@ -93,7 +128,9 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
         by_name.setdefault(normalised(col), col)
 
     def values(name: str, factor: float | None) -> np.ndarray:
-        x = df[name].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
+        degrees = course_degrees(name, df.schema[name], in_radians(name))
+        x = df.select(degrees if factor is None else pl.col(name).cast(pl.Float64, strict=False))
+        x = x.to_series().to_numpy().astype(np.float64)
         with np.errstate(invalid="ignore"):
             if factor is None:  # a course
                 return np.where((x >= 0) & (x < 360), x, np.nan)
@@ -103,7 +140,7 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
     # several speed (or course) columns: the one with the most values (ties: name order), so a
     # filled `SOG` beside a mostly empty `sog_mps` is read (ships18's finding)
     speeds = [values(c, f) for c, f in _speed_columns(df.columns)]
-    courses = [values(by_name[n], None) for n in COURSE_NAMES if n in by_name]
+    courses = [values(by_name[n], None) for n in (*COURSE_NAMES, *COURSE_RAD_NAMES) if n in by_name]
     v = max(speeds, key=lambda a: int(np.isfinite(a).sum()))
     c = max(courses, key=lambda a: int(np.isfinite(a).sum()))
     return v, c

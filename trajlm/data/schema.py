@@ -82,6 +82,7 @@ class DropReport:
     # The file's own names of the id columns read as trajlm's (traj_id / vehicle_id / user_id
     # -> `vehicle`), for answers named as the input's (coerce_path.read_kept; not in to_dict).
     id_names: dict | None = None
+    time_name: dict | None = None  # ... and of the time column ({"t": "time"}; leftover36)
 
     def drop(self, reason: str, n: int) -> None:
         if n:
@@ -151,6 +152,7 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
         if name in df.columns and "sog_mps" not in df.columns:  # (cols23: `speed (km/h)`)
             speed = pl.col(name).cast(pl.Float64, strict=False) * factor
             df = df.with_columns(speed.alias("sog_mps")).drop(name)
+    df = _course_in_degrees(df)
     casts = [pl.col(c).cast(d) for c, d in {**REQUIRED, **OPTIONAL}.items() if c in df.columns]
     df = df.with_columns(casts)
     if {"sog_kn", "sog_mps", "cog_deg"} & set(df.columns):  # reported motion: codes -> null
@@ -158,6 +160,21 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
                              if c in df.columns)  # fmt: skip
     rest = [c for c in df.columns if c not in REQUIRED]
     return traj_sorted(df.select([*REQUIRED, *rest]))  # a table in order is not sorted again
+
+
+def _course_in_degrees(df: pl.DataFrame) -> pl.DataFrame:
+    """A course kept in radians (`cog_rad`) or as compass words (`cog_compass`, or text in
+    `cog_deg`: a fleet report's `Heading` of `SE`) as `cog_deg` in degrees (session 36,
+    leftover36), as a speed in km/h becomes `sog_mps` above."""
+    from trajlm.data.motion_columns import course_degrees
+
+    for name, radians in (("cog_rad", True), ("cog_compass", False)):
+        if name in df.columns and "cog_deg" not in df.columns:
+            course = course_degrees(name, df.schema[name], radians).alias("cog_deg")
+            df = df.with_columns(course).drop(name)
+    if "cog_deg" in df.columns and df.schema["cog_deg"] == pl.String:
+        df = df.with_columns(course_degrees("cog_deg", pl.String).alias("cog_deg"))
+    return df
 
 
 def _not_available(column: str) -> pl.Expr:

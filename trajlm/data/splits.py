@@ -99,8 +99,9 @@ def holdout_index(
                 cut = int(by.split("=", 1)[1])
             except ValueError:
                 cut = -1
-            if not 0 < cut < 24:
-                raise ValueError(f"split rule {by!r}: H in hour=H must be 1..23")
+            if not 0 < cut < 24:  # "hour=abc" was told only the range (leftover36)
+                raise ValueError(f"split rule {by!r}: H in hour=H must be a whole hour 1..23 "
+                                 f"(UTC), got {by.split('=', 1)[1]!r}")  # fmt: skip
         rest = index.filter(pl.Series(hour < cut))
         if len(rest) == 0:
             raise ValueError(f"split rule {by!r}: no trips start before {cut:02d}:00 UTC")
@@ -141,12 +142,14 @@ def split_hours(index: pl.DataFrame) -> dict[str, list[int]]:
 def local_split_hours(index: pl.DataFrame, zone: str) -> dict[str, list[int]] | None:
     """``split_hours`` on the clock of ``zone`` (the store's own, `--tz` / `--utc-offset`):
     where each split's trips start in local hours (leftover35: `resplit --by hour` said UTC
-    hours only, and hour=H counts UTC hours); None for a zone Polars cannot read."""
-    try:
-        start = pl.from_epoch(index["t_start"], time_unit="s").dt.replace_time_zone("UTC")
-        hours = index.select("split").with_columns(hour=start.dt.convert_time_zone(zone).dt.hour())
-    except pl.exceptions.ComputeError:
+    hours only, and hour=H counts UTC hours); None for a clock ``local_clock`` cannot read (it reads a
+    fixed "+03:30": leftover36)."""
+    from trajlm.data.local_clock import known_clock, wall_clock
+
+    if not known_clock(zone):
         return None
+    start = wall_clock(pl.from_epoch(index["t_start"], time_unit="s"), zone)
+    hours = index.select("split").with_columns(hour=start.dt.hour())
     return {
         s: sorted(int(h) for h in hours.filter(pl.col("split") == s)["hour"].unique())
         for s in SPLITS

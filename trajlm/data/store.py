@@ -400,7 +400,8 @@ def inspect_store(path: str | os.PathLike) -> dict:
 
 def store_zone(data: Any) -> str | None:
     """The zone a store's times were local to at ingest (``--tz`` / ``--utc-offset``, kept in
-    its manifest since session 14), as Polars reads it ("Europe/Paris", "+02:00"); else None:
+    its manifest since session 14): a zone name ("Europe/Paris") or a fixed offset ("+03:30";
+    ``local_clock.wall_clock`` reads both); else None:
     the clock `trajlm ask` answers hours on, and the travel-time baselines read hour / weekday
     on (moved from llm/ask_data.py, newuser28)."""
     if not isinstance(data, str | os.PathLike) or not _is_store(Path(data)):  # frames, corpora
@@ -409,10 +410,9 @@ def store_zone(data: Any) -> str | None:
     if local.get("tz"):
         return str(local["tz"])
     if off := int(local.get("utc_offset_s") or 0):
-        if off % 3600:  # Polars reads "+02:00" but no "+05:30": a zone that keeps it all year
-            from trajlm.data.coerce_tz import zones_at  # (leftover35: eval's traceback, ask's
+        from trajlm.data.local_clock import offset_text, zones_at
 
-            if keep := zones_at(off):  # "unknown time zone '+05:30'" on --utc-offset 5.5)
-                return keep[0]
-        return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
+        if off % 3600 and (keep := zones_at(off)):  # Polars reads "+02:00" but no "+05:30": a
+            return keep[0]  # zone that keeps it all year, canonical first (leftover35, 36)
+        return offset_text(off)  # none keeps it (-03:30): the fixed offset (data/local_clock.py)
     return None

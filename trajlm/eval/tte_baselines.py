@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator
 from trajlm._arguments import with_gap_rule
 from trajlm.data.coerce import coerce
 from trajlm.data.features import median_lon
+from trajlm.data.local_clock import known_clock, wall_clock
 from trajlm.data.longitude import near_lon
 from trajlm.eval.metrics import haversine
 
@@ -85,8 +86,8 @@ def local_clock(od: pl.DataFrame, tz: str | float | None) -> pl.DataFrame:
     if tz is None or "t_start" not in od.columns or not len(od):
         return od
     start = pl.from_epoch(od["t_start"], time_unit="s")
-    if isinstance(tz, str):
-        start = start.dt.replace_time_zone("UTC").dt.convert_time_zone(tz)
+    if isinstance(tz, str):  # a zone name or a store's fixed "+03:30" (data/local_clock.py)
+        start = wall_clock(start, tz)
     else:
         start = start.dt.offset_by(f"{int(tz)}s")  # a fixed offset (--utc-offset)
     return od.with_columns(
@@ -117,11 +118,9 @@ def check_clock(tz: Any) -> str | float:
     from trajlm.errors import TrajlmInputError
 
     if isinstance(tz, str) and tz.strip():
-        try:
-            pl.Series([0], dtype=pl.Datetime("us", "UTC")).dt.convert_time_zone(tz)
-        except Exception:  # noqa: BLE001 - polars' error names no option
+        if not known_clock(tz):
             raise TrajlmInputError(f"tz={tz!r}: not a time zone name (e.g. 'America/Chicago') "
-                                   "nor a UTC offset like '+02:00'", field="tz") from None  # fmt: skip
+                                   "nor a UTC offset like '+02:00'", field="tz")  # fmt: skip
         return tz
     if (isinstance(tz, int | float) and not isinstance(tz, bool) and np.isfinite(tz)
             and abs(tz) <= MAX_OFFSET_S):  # fmt: skip

@@ -234,13 +234,13 @@ def check_validity(
 def _road_network(network: Any) -> Any:
     """``network`` as a RoadGraph: a file's path read as ``TrajLM.match`` reads it (before:
     "'PosixPath' object has no attribute 'projection'", badin35); anything else one line."""
-    from trajlm.roads import RoadGraph, read_network
-    from trajlm.roads.network import check_network
+    from trajlm.roads import RoadGraph
+    from trajlm.roads.network import check_network, read_network_once
 
     if network is None or isinstance(network, RoadGraph):
         return network
     check_network(network)  # a path from here on
-    return read_network(network)
+    return read_network_once(network)  # read once while the file is unchanged (leftover36)
 
 
 def _check_ids(df: pl.DataFrame) -> None:

@@ -276,6 +276,29 @@ def read_osm(path: str | Path, network_type: str = "driving") -> RoadGraph:
     return _from_geodataframe(edges, str(path))
 
 
+_READ: dict[tuple[str, int, int], RoadGraph] = {}  # (resolved path, mtime_ns, size) -> graph
+_READ_KEEP = 4  # a few networks at once (a city and its neighbour), not every file ever read
+
+
+def read_network_once(path: str | Path) -> RoadGraph:
+    """``read_network``, kept while the file is unchanged (same path, modification time and
+    size): a model call given the path again (``check_validity(network=path)`` per batch, as
+    ``TrajLM.match``) reuses the graph instead of reading the file each time (leftover36,
+    badin35's finding). A graph is not changed by its users (only lazy indexes are added)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        return read_network(p)  # its own one line (not found, ...)
+    key = (str(p.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _READ:
+        graph = read_network(p)
+        while len(_READ) >= _READ_KEEP:
+            _READ.pop(next(iter(_READ)))
+        _READ[key] = graph
+    return _READ[key]
+
+
 def read_network(path: str | Path) -> RoadGraph:
     """A road network from `.osm.pbf`, `.geojson`/`.json` or `.parquet` (GeoParquet) edges."""
     path = Path(path)

@@ -42,12 +42,14 @@ def keep_motion_columns(
     keeps one of them). A speed alone named like a sensor's (`speed_m_s`: a sport log) is left
     to ``ingest.keep_sensor_columns``, as before."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.motion_columns import KNOT_MPS, motion_columns
+    from trajlm.data.motion_columns import KNOT_MPS, in_radians, motion_columns
     from trajlm.data.readers._sensors import TABLE_NAMES
     from trajlm.data.readers.detect import _header, rglob_follow
 
     cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or {"sog_kn", "sog_mps", "cog_deg"} & set(cm.extra):
+    if format not in ("csv", "parquet") or {"sog_kn", "sog_mps", "cog_deg", "cog_rad"} & set(
+        cm.extra
+    ):
         return columns, None
     first = Path(paths if isinstance(paths, str | Path) else paths[0])
     if first.is_dir():
@@ -65,5 +67,7 @@ def keep_motion_columns(
     # (km/h and mph: schema.conform turns them into sog_mps; cols23)
     # a speed without a course is kept alone (session 18, motion18): the stop rule's drift and
     # the validity checks read it; dead reckoning needs a course and does not run
-    kept = {name: speed} if course is None else {name: speed, "cog_deg": course}
+    # a heading in radians is kept as `cog_rad` (schema.conform: degrees; leftover36)
+    course_name = "cog_rad" if course is not None and in_radians(course) else "cog_deg"
+    kept = {name: speed} if course is None else {name: speed, course_name: course}
     return dataclasses.replace(cm, extra={**cm.extra, **kept}), (speed, course)

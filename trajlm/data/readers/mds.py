@@ -7,9 +7,10 @@ FeatureCollection of Points with a `timestamp` (Unix ms) in each point's propert
 The generic JSON reader found the routes but named each `#1`, `#2` (their FeatureCollection has
 no id): every page's trips lost their `trip_id`, the `device_id` behind them and the
 `vehicle_type`. Here a file, or a folder of pages (the `status_changes` feed beside them), is
-written as one CSV (`trip_id`, `device_id`, `provider_name`, `vehicle_type`, `timestamp`,
-`lat`, `lon`) read as any CSV: one trajectory per trip, `device_id` kept as its owner,
-`vehicle_type` as its label. A route point without a `timestamp` is written with an empty time (refused
+written as one CSV (`trip_id`, `device_id`, `provider_name`, `vehicle_type`, `vehicle_code` (the
+trip's `vehicle_id`, the scooter's sticker), `timestamp`, `lat`, `lon`) read as any CSV: one
+trajectory per trip, `device_id` kept as its owner, `vehicle_type` as its label,
+`provider_name` and `vehicle_code` as columns (``ingest_columns.keep_mds_columns``). A route point without a `timestamp` is written with an empty time (refused
 by the read naming the page and point, or dropped and counted with --on-error skip); routes
 listed newest first are sorted by the read.
 `status_changes` pages are events, not routes: not read, said in one line."""
@@ -25,7 +26,13 @@ from typing import Any
 from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.schema import TrajlmInputError
 
-HEADER = ["trip_id", "device_id", "provider_name", "vehicle_type", "timestamp", "lat", "lon"]
+# a trip's `vehicle_id` is the code on the scooter (its sticker): written as `vehicle_code`, for
+# `vehicle_id` is trajlm's owner column (here the `device_id`); kept in the store with the
+# provider's name (leftover36: both were dropped, "columns not kept: ['provider_name']")
+HEADER = ["trip_id", "device_id", "provider_name", "vehicle_type", "vehicle_code", "timestamp",
+          "lat", "lon"]  # fmt: skip
+KEPT = ("provider_name", "vehicle_code")
+_TRIP_KEYS = ["trip_id", "device_id", "provider_name", "vehicle_type", "vehicle_id"]
 _HEAD_BYTES = 4096
 
 
@@ -83,7 +90,7 @@ def _rows(trip: Any, where: str) -> tuple[list[list], list[str]]:
         raise TrajlmInputError(
             "an MDS trip's route is not a GeoJSON FeatureCollection", field=f"{where}.route"
         )
-    keep = [str(trip.get(k) if trip.get(k) is not None else "") for k in HEADER[:4]]
+    keep = [str(trip.get(k) if trip.get(k) is not None else "") for k in _TRIP_KEYS]
     rows, at = [], []
     for k, f in enumerate(feats):
         geom = f.get("geometry") if isinstance(f, dict) else None
