@@ -15,7 +15,7 @@ from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
-              ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
+              ".json": "mfjson", ".geojson": "mfjson", ".topojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
               ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".arrows": "parquet", ".sml": "sml",
