@@ -65,8 +65,9 @@ def converts(path: Path) -> bool:
     )
 
 
-def as_parquet(path: Path, out: Path) -> None:
-    """Write the table in `path` (Arrow IPC or JSON Lines) as Parquet at `out`."""
+def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
+    """Write the table in `path` (Arrow IPC, ORC, Avro or JSON Lines) as Parquet at `out`
+    (`user`: the file the user gave, named in warnings, a `.gz` unpacked to `path`)."""
     import polars as pl
 
     if path.suffix.lower() == ".gz":  # JSON Lines, gzipped (session 19): unpacked beside `out`
@@ -78,7 +79,7 @@ def as_parquet(path: Path, out: Path) -> None:
         with open_bytes(path) as src, plain.open("wb") as dst:  # capped: a gzip bomb stops
             shutil.copyfileobj(src, dst, 1 << 20)
         try:
-            return as_parquet(plain, out)
+            return as_parquet(plain, out, path)
         except TrajlmInputError as e:  # named as the .gz the user gave
             from trajlm.errors import _where
 
@@ -90,7 +91,7 @@ def as_parquet(path: Path, out: Path) -> None:
     try:
         frame = _scan_arrow(path, pl) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
         if not arrow:  # `kcat -J` lines: the fix is JSON text in `payload` (heldout36)
-            frame = open_envelopes(frame, frame.head(1000).collect(), path)
+            frame = open_envelopes(frame, frame.head(1000).collect(), user or path)
         split_pairs(frame, frame.head(1000).collect()).sink_parquet(out)  # `pos: [lon, lat]`
     except TrajlmInputError:
         raise
