@@ -41,7 +41,7 @@ def pick_column(
     # taken before (time_column), two of them still ask (test_pyuser18)
     found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
     if len(found) != 1 and (log := trip_log([c for c in cols if isinstance(c, str)])):
-        raise TrajlmInputError(log, field=what)  # starts and ends only (heldout36)
+        raise TrajlmInputError(log)  # starts and ends only: no column to name (heldout36)
     if len(found) > 1:
         raise TrajlmInputError(
             f"several columns could be {what}: {found}; the columns are {cols}"
