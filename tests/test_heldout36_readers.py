@@ -81,10 +81,12 @@ def test_an_avro_container_with_a_nested_position_reads(tmp_path: Path) -> None:
     assert abs(v0["lat"][0] - 53.55) < 1e-9 and abs(v0["lon"][0] - 9.99) < 1e-9
 
 
-def test_a_damaged_avro_file_is_one_line(tmp_path: Path) -> None:
-    p = tmp_path / "telemetry.avro"
-    p.write_bytes(b"Obj\x01 not really avro")
-    with pytest.raises(TrajlmInputError, match="not readable as an Avro object container file"):
+@pytest.mark.parametrize("name, what", [("telemetry.avro", "an Avro object container file"),
+                                        ("positions.orc", "an ORC file")])  # fmt: skip
+def test_a_damaged_lake_file_is_one_line(tmp_path: Path, name: str, what: str) -> None:
+    p = tmp_path / name
+    p.write_bytes(b"Obj\x01 not really a table")
+    with pytest.raises(TrajlmInputError, match=f"not readable as {what}"):
         read(p)
 
 
@@ -231,3 +233,13 @@ def test_record_lists_are_not_reshaped() -> None:
     assert merged(records) is records
     plain = {"points": [{"lat": 1.0, "lon": 2.0, "t": 3}]}
     assert merged(plain) is plain
+
+
+def test_a_damaged_topology_is_one_line(tmp_path: Path) -> None:
+    doc, _ = _topology(quantized=True)
+    doc["transform"] = {"scale": [1e-5, 1e-5]}  # no translate
+    p = tmp_path / "tracks.topojson"
+    p.write_text(json.dumps(doc))
+    with pytest.raises(TrajlmInputError, match="TopoJSON Topology whose arcs or transform") as e:
+        read(p)
+    assert str(e.value).count("field $") == 1

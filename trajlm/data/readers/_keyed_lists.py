@@ -16,7 +16,10 @@ from typing import Any
 def merged(doc: Any) -> Any:
     """`doc` with every list of one-key objects (distinct keys, two or more) made one object,
     and a one-item list around such a list unwrapped; `doc` itself when none is found."""
-    out, changed = _merge(doc)
+    try:
+        out, changed = _merge(doc)
+    except RecursionError:  # nested past Python's stack: left as it is (read or refused so)
+        return doc
     return out if changed else doc
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from trajlm.data.schema import TrajlmInputError
+
 
 def topology_features(doc: Any) -> list[dict] | None:
     """The GeoJSON Features of a TopoJSON Topology, every object's geometries in order (a
@@ -17,17 +19,26 @@ def topology_features(doc: Any) -> list[dict] | None:
     objects, arcs = doc.get("objects"), doc.get("arcs")
     if not isinstance(objects, dict) or not isinstance(arcs, list):
         return None
-    decoded = _decode_arcs(arcs, doc.get("transform"))
-    feats: list[dict] = []
-    for obj in objects.values():
-        members = obj.get("geometries", []) if obj.get("type") == "GeometryCollection" else [obj]
-        for g in members:
-            if isinstance(g, dict) and (geom := _geometry(g, decoded, doc.get("transform"))):
-                feat = {"type": "Feature", "properties": g.get("properties") or {},
-                        "geometry": geom}  # fmt: skip
-                if "id" in g:
-                    feat["id"] = g["id"]
-                feats.append(feat)
+    try:
+        decoded = _decode_arcs(arcs, doc.get("transform"))
+        feats: list[dict] = []
+        for obj in objects.values():
+            members = (obj.get("geometries", []) if obj.get("type") == "GeometryCollection"
+                       else [obj])  # fmt: skip
+            for g in members:
+                if isinstance(g, dict) and (geom := _geometry(g, decoded, doc.get("transform"))):
+                    feat = {"type": "Feature", "properties": g.get("properties") or {},
+                            "geometry": geom}  # fmt: skip
+                    if "id" in g:
+                        feat["id"] = g["id"]
+                    feats.append(feat)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:
+        raise TrajlmInputError(
+            f"a TopoJSON Topology whose arcs or transform cannot be decoded ({type(e).__name__}: "
+            f"{e}); geo2topo writes `arcs` as lists of [x, y] and `transform` as "
+            "{scale: [sx, sy], translate: [tx, ty]}",
+            field="$",
+        ) from None
     return feats
 
 

@@ -295,9 +295,12 @@ def iter_mfjson(
         if other is not None:  # Google location history (_json_tracks.py)
             yield from _other(other, path, file, ctx, unique)
             continue
-        if (feats := overland_features(doc)) is not None or (
-            feats := topology_features(doc)  # TopoJSON's arcs decoded (heldout36)
-        ) is not None:
+        try:
+            topo = topology_features(doc)  # TopoJSON's arcs decoded (heldout36)
+        except TrajlmInputError as e:
+            text = str(e.args[0]).removeprefix(f"field {e.field}: ")
+            raise TrajlmInputError(text, path=path, field=e.field) from None
+        if (feats := overland_features(doc) if topo is None else topo) is not None:
             doc = {"type": "FeatureCollection", "features": feats}
         if not (isinstance(doc, dict) and "type" in doc):  # not GeoJSON: an API's answer?
             if strava_summaries(doc) and len(paths) > 1:  # the starts of streams beside it
