@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -296,10 +296,15 @@ def has_packed(folder: Path) -> bool:
 
 
 def unpack_folder(
-    folder: Path, into: Path, limits: ReadLimits | None = None, unpacked: dict | None = None
+    folder: Path,
+    into: Path,
+    limits: ReadLimits | None = None,
+    unpacked: dict | None = None,
+    convert: Callable[[Path, Path], None] | None = None,
 ) -> Path:
     """`folder` mirrored at `into/<folder name>` (the path returned): each `.bz2` / `.xz` file
-    unpacked (an ORC / Avro part written as Parquet) beside its relatives, every other file linked, so a portal's folder of daily
+    unpacked (an ORC / Avro part written as Parquet by `convert(part, out)`: _arrow_tables's
+    as_parquet, passed in so gz imports no table reader) beside its relatives, every other file linked, so a portal's folder of daily
     `pings-2026-01-19.csv.bz2` reads as a folder of CSVs. `unpacked`: filled with {unpacked
     file: the packed file}, so errors name the user's file."""
     root = into / folder.name
@@ -308,12 +313,10 @@ def unpack_folder(
             continue
         at = root / p.relative_to(folder).parent
         at.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() in UNPACKED + LAKE_FILES:
-            if p.suffix.lower() in LAKE_FILES:
-                from trajlm.data.readers._arrow_tables import as_parquet
-
+        if p.suffix.lower() in UNPACKED or (convert and p.suffix.lower() in LAKE_FILES):
+            if p.suffix.lower() in LAKE_FILES and convert:
                 out = at / f"{p.stem}.parquet"
-                as_parquet(p, out)
+                convert(p, out)
             else:
                 out = unpack(p, at, limits)
             if unpacked is not None:
