@@ -243,3 +243,16 @@ def test_a_damaged_topology_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(TrajlmInputError, match="TopoJSON Topology whose arcs or transform") as e:
         read(p)
     assert str(e.value).count("field $") == 1
+
+
+# -- probe traces -----------------------------------------------------------------------------
+
+
+def test_a_probe_table_keyed_by_traceid_is_read_by_trace(tmp_path: Path) -> None:
+    p = tmp_path / "probes.csv"
+    rows = _fixes()
+    p.write_text("traceid,timestamp,lat,lon,heading,speed\n" + "".join(
+        f"{r['van']}X9,{pd.Timestamp(r['t'], unit='s'):%Y-%m-%d %H:%M:%S},{r['lat']},{r['lon']},"
+        f"90,36\n" for r in rows))  # fmt: skip
+    out, _ = read(p)  # was: "no column is recognised as the trajectory id ... --traj-col"
+    assert sorted(out["traj_id"].unique()) == ["V0X9", "V1X9"] and out.height == 40

@@ -18,6 +18,8 @@ from trajlm.data.zone_names import header_zone, strip_zone
 TRAJ = (
     ("traj_id",),
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj",
+     # session 36 (heldout36): probe / map-matching traces (TomTom-style `traceid`)
+     "trace_id", "traceid",
      # session 31 (newuser31): SIRI-VM / BODS AVL downloads as CSV: a journey is one run of a
      # line (a trip), beside the bus's `VehicleRef` (kept as the owner)
      "dated_vehicle_journey_ref", "vehicle_journey_ref", "journey_ref", "journey_id"),
