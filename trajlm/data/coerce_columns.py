@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.coerce_pieces import NO_ID
-from trajlm.data.column_names import closest, find_columns, trip_log_words
+from trajlm.data.column_names import closest, find_columns, trip_log, trip_log_words
 from trajlm.data.schema import LINE, TrajlmInputError
 
 
@@ -40,6 +40,8 @@ def pick_column(
     # as files are read (column_names.find_columns, leftovers21); a lone datetime column was
     # taken before (time_column), two of them still ask (test_pyuser18)
     found = find_columns(what, [c for c in cols if isinstance(c, str)], row_key)
+    if len(found) != 1 and (log := trip_log([c for c in cols if isinstance(c, str)])):
+        raise TrajlmInputError(log)  # starts and ends only: no column to name (heldout36)
     if len(found) > 1:
         raise TrajlmInputError(
             f"several columns could be {what}: {found}; the columns are {cols}"

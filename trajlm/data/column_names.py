@@ -18,6 +18,8 @@ from trajlm.data.zone_names import header_zone, strip_zone
 TRAJ = (
     ("traj_id",),
     ("trajectory_id", "tid", "track_id", "trip_id", "trajectory", "traj",
+     # session 36 (heldout36): probe / map-matching traces (TomTom-style `traceid`)
+     "trace_id", "traceid",
      # session 31 (newuser31): SIRI-VM / BODS AVL downloads as CSV: a journey is one run of a
      # line (a trip), beside the bus's `VehicleRef` (kept as the owner)
      "dated_vehicle_journey_ref", "vehicle_journey_ref", "journey_ref", "journey_id"),
@@ -387,6 +389,22 @@ def trip_log_words(found: list[str]) -> str:
         " (a trip log: one row per trip, its start and end, no path between: `trajlm "
         "travel-time --input FILE --model M` (Python: model.travel_time(origins, destinations, "
         "depart=...)) times such rows; tracks need one row per fix)"
+    )
+
+
+def trip_log(have: list[str]) -> str | None:
+    """What a header of a trip log is (heldout36: Citi Bike's `start_lat` / `end_lat` /
+    `start_lng` / `end_lng`, one row per ride: its two ends, no path), said instead of asking
+    which latitude to read or which column is the time; None when a plain lat / lon pair is
+    there or the positions are not a start / end pair."""
+    lat, lon = find_columns("lat", have), find_columns("lon", have)
+    if not (trip_log_words(lat) and trip_log_words(lon)):
+        return None
+    return (
+        f"a trip log: one row per trip with only its two ends ({lat[0]!r} / {lon[0]!r} and "
+        f"{lat[1]!r} / {lon[1]!r}), no path between, so not trajectories; `trajlm travel-time "
+        "--input FILE --model M` (Python: model.travel_time(origins, destinations, depart=...)) "
+        "times such rows; a trajectory needs one row per fix (a position and its time)"
     )
 
 

