@@ -81,6 +81,10 @@ def _hours(lo: float, hi: float) -> set[int]:
 
 def read_hours(s: QuestionText, f: dict) -> None:
     """Start-hour filters (``hour_from`` / ``hour_to``, UTC) into ``f``."""
+    # "trips that crossed midnight" (set 36): a start and an end on two dates, not an hour ("12am" was refused)
+    if s.take(r"\b(?:that\s+|which\s+)?(?:crossed|crosses|crossing|cross|went\s+(?:over|past)|ran\s+(?:over|past|through)"
+              r"|running\s+(?:over|past|through)|spanned|spanning|over)\s+midnight\b"):  # fmt: skip
+        f["over_midnight"] = True
     for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
         s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
     # an hour in words before am / pm / o'clock ("five pm", "seven o'clock"): its number (set 12)

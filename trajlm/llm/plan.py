@@ -110,6 +110,8 @@ class QueryPlan(BaseModel):
     start_at: tuple[float, float, float] | None = None
     end_at: tuple[float, float, float] | None = None
     at_end: bool = False
+    # over_midnight: the trip's start and end on two dates of the plan's clock ("crossed midnight"; set 36)
+    over_midnight: bool = False
     # peak: the hour / weekday / date with the most trips (fewest: ascending) (session 16, llm/peaks.py)
     by: Literal["hour", "weekday", "date"] | None = None
     # percentile: which one ("the 90th percentile of duration": 90; linear between trips, as numpy's default)
@@ -297,6 +299,7 @@ class QueryPlan(BaseModel):
             "start_at",
             "end_at",
             "at_end",
+            "over_midnight",
             "by",
             "percentile",
             "per",
@@ -323,6 +326,8 @@ class QueryPlan(BaseModel):
         if self.action == "days":
             parts.append(f"dates of the fixes, {self._zone or 'UTC'}")
         end = "end" if self.at_end else "start"
+        if self.over_midnight:
+            parts.append(f"crossed midnight: its start and end on two dates, {self._zone or 'UTC'}")
         if (
             self.hour_from is not None
             or self.hour_to is not None

@@ -64,6 +64,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
             pl.col("start").alias("_start"),
             pl.col("start") + pl.duration(seconds=pl.col("duration_s")),
         )
+    if plan.over_midnight:  # "crossed midnight" (set 36): the start's date and the end's differ
+        end = pl.col("start") + pl.duration(seconds=pl.col("duration_s"))
+        cond &= pl.col("start").dt.date() != end.dt.date()
     if plan.trip is not None:
         _need_id(trips["traj_id"], plan.trip, "trip")
         cond &= pl.col("traj_id") == plan.trip

@@ -133,6 +133,8 @@ def refuse_not_recorded(low: str) -> None:
     if m := re.search(SPLITS, low):
         raise CannotAnswer(f"splits ({m.group(0)!r}: the time of one km, mile or half within a run) are not "
                            "computed: ask about a whole trip's duration, pace or speed")  # fmt: skip
+    # "how many hired trips did each taxi make": "make" the verb, not a taxi's make (set 36)
+    low = re.sub(r"\b(did\s+(?:each|every|any|the|that|this)\s+\w+)\s+make\b", r"\1 do", low)
     for pattern, what in NOT_RECORDED:
         if m := re.search(pattern, low):
             raise CannotAnswer(f"{what} ({m.group(0)!r}) is not in the data: a store holds the trips' times and "
@@ -259,7 +261,9 @@ def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.st
 # a time per stop ("the average dwell time of buses at stops", session 19): each trip keeps only its longest stop, so
 # the mean of those is not a dwell per stop (it answered 71.8 s, the mean longest stop)
 STOP_EVENTS = re.compile(
-    r"\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
+    # "the average stop length of LV21 KXR" was the mean of its trips' longest stops (30.5 min for 7.3; set 36)
+    r"\b(?:stop|stopping)\s+(?:length|duration|time)s?\b|\b(?:length|duration)\s+of\s+(?:a\s+|each\s+|the\s+|its\s+)?stops\b"
+    r"|\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
     r"(?!\s+(?:longer|shorter|of|over|under|more|less|for\s+(?:more|less|longer|over|under|at|\d))\b)",
     re.I,
 )

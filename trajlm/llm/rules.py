@@ -51,6 +51,7 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span
+from trajlm.llm.out_after import out_after
 from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
@@ -86,6 +87,7 @@ from trajlm.llm.spoken_ids import spoken_vehicle_ids
 from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
+from trajlm.llm.than_named import than_named
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 from trajlm.llm.which_movers import which_movers
 from trajlm.llm.work_words import work_words
@@ -127,6 +129,12 @@ class RulePlanner:
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
+        question = out_after(
+            question
+        )  # "were any buses out after 21:00 on Friday": trips ending then (set 36)
+        compare = than_named(question)  # "which vans made more trips than VAN-02": per van (set 36)
+        if compare != question:  # every van's total, not the first 50 (Asker.run compares them)
+            return replan(self.plan(compare), k=1000)
         # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
         # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
         question = which_movers(who_and_across(used_words(question)))
