@@ -254,6 +254,9 @@ class RulePlanner:
         ):  # "which driver drove the most km?" (vehicles.py)
             return plan_grouped(question, self.plan, self.words.labels)
         self.mended, self.rewritten, self._strict = [], [], set()
+        self._own = (
+            question.lower()
+        )  # the words said, for _said ("midnight", not the "12am" read from it)
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
         question = data_verbs(question, self.words, MODES)  # a bus's runs, "walked" (grounding.py)
@@ -321,6 +324,9 @@ class RulePlanner:
         """Words of the question as the user wrote them ("which delivery van", not the
         "which vehicle" the planner read)."""
         text = text.strip()
+        for clock, word in (("12am", "midnight"), ("12pm", "noon")):  # "ran past midnight" (set 36)
+            if clock not in getattr(self, "_own", clock) and word in getattr(self, "_own", ""):
+                text = re.sub(rf"\b{clock}\b", word, text)
         for old, new in self.rewritten:  # "90" of "90 min" left alone: "1h30"
             for part in (new, new.split()[0]):
                 text, n = re.subn(rf"\b{re.escape(part)}\b", old.lower(), text, count=1)
