@@ -196,3 +196,38 @@ def test_did_each_taxi_make_is_a_verb() -> None:
     assert a("How many trips did each taxi make?").plan.group == "vehicle"
     with pytest.raises(CannotAnswer, match="model or make"):
         a("Which taxi makes are in the data?")
+
+
+def test_which_month() -> None:
+    """ "which month did I cycle the most km (in)" is the month with the largest total (was "answers per group
+    ('which month') are not supported"); "per month" the mean over the months with trips; against pandas."""
+    import numpy as np
+
+    rows, k = [], 0
+    for month, n, act in (
+        (1, 3, "cycling"),
+        (2, 5, "cycling"),
+        (3, 4, "walking"),
+        (3, 2, "cycling"),
+    ):
+        for j in range(n):
+            k += 1
+            t0 = pd.Timestamp(f"2026-{month:02d}-{j + 2:02d} 08:00")
+            rows += _trip(f"s{k}", "me", act, t0, 10 + 3 * (k % 4), -79.4 + 0.01 * k)
+    df = pd.DataFrame(rows, columns=["seg", "who", "activity", "t", "lat", "lon"])
+    la, lo = np.radians(df.lat), np.radians(df.lon)
+    same = df.seg.eq(df.seg.shift(-1))
+    a_ = (
+        np.sin((la.shift(-1) - la) / 2) ** 2
+        + np.cos(la) * np.cos(la.shift(-1)) * np.sin((lo.shift(-1) - lo) / 2) ** 2
+    )
+    df["km"] = np.where(same, 2 * 6371.0088 * np.arcsin(np.sqrt(a_.fillna(0))), 0.0)
+    cyc = df[df.activity == "cycling"]
+    by_month = cyc.groupby(cyc.t.dt.month).km.sum()
+    a = Asker(df.drop(columns="km"), tz="UTC", columns={"traj_id": "seg", "label": "activity"})
+    ans = a("Which month did I cycle the most km in?")
+    name = pd.Timestamp(2026, int(by_month.idxmax()), 1).strftime("%B")
+    assert ans.plan.per == "month" and name in str(ans)
+    assert ans.value == pytest.approx(by_month.max(), rel=1e-6)
+    assert a("How many km did I cycle per month?").value == pytest.approx(by_month.mean(), rel=1e-6)
+    assert "January" in str(a("Which month did I make the fewest trips?"))

@@ -118,7 +118,7 @@ class QueryPlan(BaseModel):
     percentile: float | None = Field(None, gt=0, lt=100)
     # per: a count or total per calendar day / ISO week of the start, averaged over the days (weeks)
     # with trips ("daily distance", "trips per week"; session 17, llm/calendar.py)
-    per: Literal["day", "week", "night"] | None = None
+    per: Literal["day", "week", "night", "month"] | None = None
     # pick: instead of that mean, the day (week) with the largest ("most") / smallest ("least") total, named
     # ("the longest distance V5 drove in a day", "which day did the fleet cover the most km"; llm/daymax.py)
     # "busiest" / "quietest": the total on the day with the most / fewest trips ("the km driven on the busiest day")
