@@ -231,3 +231,23 @@ def test_which_month() -> None:
     assert ans.value == pytest.approx(by_month.max(), rel=1e-6)
     assert a("How many km did I cycle per month?").value == pytest.approx(by_month.mean(), rel=1e-6)
     assert "January" in str(a("Which month did I make the fewest trips?"))
+
+
+def test_a_taxi_regulators_words_and_places_refused() -> None:
+    """On hired / vacant labels "cruise empty", "empty trips" are the vacant ones and "with a passenger" the hired
+    ones (against pandas' counts); on other labels "empty" stays unread. A place by its kind ("the gym", "which
+    places are the busiest parking spots") is refused naming it (was "did not understand 'often gym'")."""
+    df = _fleet()
+    runs = sorted(df.run.unique())
+    state = {r: ("hired" if i % 3 else "vacant") for i, r in enumerate(runs)}
+    df = df.assign(kind=df.run.map(state))
+    a = _asker(df)
+    vacant = sum(v == "vacant" for v in state.values())
+    assert a("How many empty trips were there?").value == vacant
+    assert a("How many trips did the taxis make with a passenger?").value == len(runs) - vacant
+    assert a("How far did the taxis cruise empty, in km?").plan.mode == "vacant"
+    with pytest.raises(CannotAnswer):
+        _asker()("How many empty trips were there?")  # a delivery label: no meter state
+    for q in ("How often did I go to the gym?", "Which places are the busiest parking spots?"):
+        with pytest.raises(CannotAnswer, match="places by what they are"):
+            a(q)

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from trajlm.data.kind_columns import COMMON_NAMES
 from trajlm.llm.bike_words import bike_words
 from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.taxi_words import taxi_words
 from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_at_sea, every_label_is
 
 _W, _E = (
@@ -175,6 +176,7 @@ def label_words(question: str, labels: Sequence[str]) -> str:
     labels = [lab for lab in labels if lab.strip()]
     # "e-bike rides", "classic bikes" on classic / electric (set 34)
     question = bike_words(question, labels)
+    question = taxi_words(question, labels)  # "cruise empty" on hired / vacant (set 36)
     for lab in labels:
         if " " in lab:  # "in-vehicle trips" on Google's in_vehicle (read as "in vehicle"; set 36)
             dashed = "-".join(map(re.escape, lab.split()))

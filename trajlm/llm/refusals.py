@@ -126,6 +126,12 @@ SPLITS = (
 )
 
 
+PLACE_KINDS = (
+    r"\b(?:the\s+)?(?:gym|supermarket|restaurants?|caf[eé]s?|church|cinema|parking\s+(?:spots?|places?|lots?|bays?)"
+    r"|car\s+parks?)\b|\b(?:which|what|busiest|favou?rite|most\s+visited)\s+places\b"
+)
+
+
 def refuse_not_recorded(low: str) -> None:
     """Refuse (one line) a question (its own words, lower-cased: before any rewriting, which reads set 27's "the
     crew haul" as "vehicle make") about what no store column holds (``NOT_RECORDED``), naming it; and one about
@@ -133,6 +139,12 @@ def refuse_not_recorded(low: str) -> None:
     if m := re.search(SPLITS, low):
         raise CannotAnswer(f"splits ({m.group(0)!r}: the time of one km, mile or half within a run) are not "
                            "computed: ask about a whole trip's duration, pace or speed")  # fmt: skip
+    # "how often did I go to the gym", "which places are the busiest parking spots" (set 36): places by their kind
+    # or a person's name for them, which no store holds (was "did not understand 'often gym'")
+    if m := re.search(PLACE_KINDS, low):
+        raise CannotAnswer(f"places by what they are ({m.group(0)!r}) are not in the data: it holds positions, not "
+                           "what is there; give a place by its coordinates (e.g. 'how many trips ended within 200 m "
+                           "of 43.66, -79.44')")  # fmt: skip
     # "how many hired trips did each taxi make": "make" the verb, not a taxi's make (set 36)
     low = re.sub(r"\b(did\s+(?:each|every|any|the|that|this)\s+\w+)\s+make\b", r"\1 do", low)
     for pattern, what in NOT_RECORDED:
