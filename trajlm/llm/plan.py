@@ -151,6 +151,7 @@ class QueryPlan(BaseModel):
             )  # the longest stop's value, in the unit asked (session 17)
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
             allowed = ("km2", "ha") if a == "home_range" else allowed  # set 34
+            allowed = UNITS["stop_s"] if a == "dwell" else allowed  # set 36
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
@@ -268,6 +269,7 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
+            "dwell": "the mean length of a stop (every run of steps slower than 1 m/s)",
             "headway": "the mean headway (minutes between consecutive trip starts on a date)",
             "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
             if self.percentile is None

@@ -23,6 +23,7 @@ from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
+from trajlm.llm.dwells import dwell
 from trajlm.llm.headways import headway
 from trajlm.llm.home_range import home_range
 from trajlm.llm.inside import with_away, with_inside
@@ -313,6 +314,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         plan.action == "when"
     ):  # "what time did V2 leave the depot on 22 October" (llm/departures.py)
         value, text = when(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if plan.action == "dwell":  # "the average stop length of LV21 KXR" (llm/dwells.py, set 36)
+        value, text = dwell(plan, points, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.action == "headway":  # "the average headway on route 14" (llm/headways.py, set 35)
         gap, text = headway(plan, chosen)

@@ -274,7 +274,7 @@ def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.st
 # the mean of those is not a dwell per stop (it answered 71.8 s, the mean longest stop)
 STOP_EVENTS = re.compile(
     # "the average stop length of LV21 KXR" was the mean of its trips' longest stops (30.5 min for 7.3; set 36)
-    r"\b(?:stop|stopping)\s+(?:length|duration|time)s?\b|\b(?:length|duration)\s+of\s+(?:a\s+|each\s+|the\s+|its\s+)?stops\b"
+    r"\b(?:stop|stopping)\s+(?:length|duration)s?\b|\b(?:length|duration)\s+of\s+(?:a\s+|each\s+|the\s+|its\s+)?stops\b"
     r"|\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
     r"(?!\s+(?:longer|shorter|of|over|under|more|less|for\s+(?:more|less|longer|over|under|at|\d))\b)",
     re.I,
@@ -287,5 +287,5 @@ def refuse_stop_events(plan: Any, question: str) -> None:
         return
     if re.search(r"\blongest\b", question, re.I) or not STOP_EVENTS.search(question):
         return
-    raise CannotAnswer("a time per stop (a dwell at each stop) is not in the trip table: each trip keeps only its "
-                       "longest stop; ask e.g. 'the average longest stop of bus trips'")  # fmt: skip
+    raise CannotAnswer("of a time per stop only the average is read ('the average stop length of VAN-02'): the "
+                       "trip table keeps each trip's longest stop; ask e.g. 'the average longest stop of bus trips'")  # fmt: skip

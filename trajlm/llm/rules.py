@@ -29,6 +29,7 @@ from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
+from trajlm.llm.dwells import plan_dwell
 from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
@@ -219,6 +220,8 @@ class RulePlanner:
             return days
         if (area := plan_home_range(question, self.plan)) is not None:
             return area  # "the home range of Kito" (home_range.py, set 34)
+        if (stops := plan_dwell(question, self.plan)) is not None:
+            return stops  # "the average stop length of LV21 KXR" (dwells.py, set 36)
         if (gap := plan_headway(question, self.plan)) is not None:
             return gap  # "the average headway on route 14" (headways.py, set 35)
         if (
