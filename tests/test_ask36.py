@@ -270,3 +270,29 @@ def test_a_taxi_regulators_words_and_places_refused() -> None:
     for q in ("How often did I go to the gym?", "Which places are the busiest parking spots?"):
         with pytest.raises(CannotAnswer, match="places by what they are"):
             a(q)
+
+
+def test_fastest_km_of_a_runner() -> None:
+    """ "Amara's fastest km on 13 September" is the shortest whole km from a run's start (was refused, and before
+    that her whole run); numpy's interpolation over the cumulative haversine length is the truth."""
+    import numpy as np
+
+    rows, lat = [], 48.0
+    t0 = pd.Timestamp("2026-09-13 07:00")
+    for i, mps in enumerate([3.0] * 60 + [4.5] * 60 + [2.5] * 80):  # 10-s fixes north, three paces
+        rows.append(("A1", "Amara", t0 + pd.Timedelta(seconds=10 * i), lat, 11.5))
+        lat += mps * 10 / 111_195.0
+    df = pd.DataFrame(rows, columns=["run", "athlete", "t", "lat", "lon"])
+    la = np.radians(df.lat.to_numpy())
+    d = np.concatenate(
+        [[0.0], np.cumsum(2 * 6371008.8 * np.arcsin(np.abs(np.sin(np.diff(la) / 2))))]
+    )
+    s = (df.t - df.t.iloc[0]).dt.total_seconds().to_numpy()
+    splits = np.diff(np.interp(np.arange(0, d[-1], 1000.0), d, s))
+    a = Asker(df, tz="UTC", columns={"traj_id": "run", "vehicle_id": "athlete"})
+    fast = a("What was Amara's fastest km on 13 September, in minutes?")
+    assert fast.plan.action == "split" and fast.value == pytest.approx(splits.min() / 60, rel=1e-4)
+    assert a("What was Amara's slowest km?").value == pytest.approx(splits.max() / 60, rel=1e-4)
+    for q in ("Which runner had the fastest km?", "Did Amara run a negative split?"):
+        with pytest.raises(CannotAnswer):
+            a(q)

@@ -96,10 +96,20 @@ def test_every_plan_field_is_covered_by_the_evaluation_set():
     actions |= {r["plan"]["action"] for n in later for r in _rows(n) if "plan" in r}
     assert (
         actions
-        | {"peak", "percentile", "vehicles", "days", "when", "home_range", "headway", "dwell"}
+        | {
+            "peak",
+            "percentile",
+            "vehicles",
+            "days",
+            "when",
+            "home_range",
+            "headway",
+            "dwell",
+            "split",
+        }
         == set(Action.__args__)
     )  # those two: tests/test_llm_set14*.py; vehicles: tests/test_ask20_fixes.py; days, when: tests/test_ask24_fixes.py;
-    # home_range: tests/test_ask34.py; headway: tests/test_ask35.py; dwell: tests/test_ask36.py
+    # home_range: tests/test_ask34.py; headway: tests/test_ask35.py; dwell, split: tests/test_ask36.py
 
 
 @pytest.mark.parametrize(

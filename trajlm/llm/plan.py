@@ -151,7 +151,9 @@ class QueryPlan(BaseModel):
             )  # the longest stop's value, in the unit asked (session 17)
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
             allowed = ("km2", "ha") if a == "home_range" else allowed  # set 34
-            allowed = UNITS["stop_s"] if a == "dwell" else allowed  # set 36
+            allowed = (
+                UNITS["stop_s"] if a == "dwell" else ("km", "mi") if a == "split" else allowed
+            )  # set 36
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
@@ -269,13 +271,16 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
+            "split": f"the {'fastest' if self.ascending else 'slowest'} whole {self.unit} from a trip's start",
             "dwell": "the mean length of a stop (every run of steps slower than 1 m/s)",
             "headway": "the mean headway (minutes between consecutive trip starts on a date)",
             "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
             if self.percentile is None
             else f"the home range ({self.percentile:g} % kernel density isopleth of the trips' fixes, h_ref)",
         }[self.action]
-        if self.unit is not None:
+        if (
+            self.unit is not None and self.action != "split"
+        ):  # a split's unit is its length, said above
             what += f" in {self.unit}"
         if self.group == "hour":
             what += " per hour of the trip's start (every hour)"

@@ -37,6 +37,7 @@ from trajlm.llm.midnight import (
 )
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
+from trajlm.llm.splits import split
 from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
 from trajlm.llm.trips import (
@@ -314,6 +315,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         plan.action == "when"
     ):  # "what time did V2 leave the depot on 22 October" (llm/departures.py)
         value, text = when(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if plan.action == "split":  # "Amara's fastest km on 13 September" (llm/splits.py, set 36)
+        value, text = split(plan, points, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.action == "dwell":  # "the average stop length of LV21 KXR" (llm/dwells.py, set 36)
         value, text = dwell(plan, points, chosen)

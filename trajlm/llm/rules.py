@@ -84,6 +84,7 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.space import read_space
 from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend
+from trajlm.llm.splits import plan_split
 from trajlm.llm.spoken_ids import spoken_vehicle_ids
 from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.synonyms import rewrite, trip_nouns
@@ -127,6 +128,8 @@ class RulePlanner:
         """The query plan of ``question`` read by rules against the data's words (CannotAnswer
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
+        if (fastest := plan_split(question, self.plan)) is not None:
+            return fastest  # "Amara's fastest km on 13 September" (splits.py, set 36)
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
