@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 import polars as pl
 
-from trajlm.data.geometry import haversine_m
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
+from trajlm.llm.trips import steps, stop_runs, with_still
 
 DWELL = re.compile(
     r"\b(?:the\s+)?(?:average|mean|typical|avg)\s+(?:(?:stop|stopping)\s+(?:length|duration)s?"
@@ -28,7 +28,6 @@ _UNIT = re.compile(r",?\s*\b(?:in\s+)?(minutes|mins?|seconds|secs?|s|hours|h)\s*
 _UNITS = {"minutes": "min", "min": "min", "mins": "min", "seconds": "s", "secs": "s", "sec": "s", "s": "s",
           "hours": "h", "h": "h"}  # fmt: skip
 _HEAD = re.compile(r"^\s*(?:what|how\s+long)(?:\s+(?:was|is|were|are)|'s|’s)?\s*", re.I)
-STILL_MPS = 1.0  # the trip table's stillness (trips.py, text.STOP_SPEED_MPS)
 
 
 def plan_dwell(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
@@ -60,31 +59,8 @@ def plan_dwell(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPl
 def dwell(plan: QueryPlan, points: pl.DataFrame, chosen: pl.DataFrame) -> tuple[float, str]:
     """(the mean stop length in the plan's unit, the answer's line) over every stop of the chosen trips."""
     ids = chosen["traj_id"].cast(pl.Utf8).to_list()
-    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
-    step = (
-        points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids))
-        .sort(["traj_id", "t"])
-        .with_columns(
-            pl.when(same)
-            .then(
-                haversine_m(
-                    pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
-                )
-            )
-            .otherwise(0.0)
-            .alias("_d"),
-            pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
-        )
-    )
-    still = (pl.col("_dt") > 0) & (pl.col("_d") < STILL_MPS * pl.col("_dt"))
-    step = step.with_columns(still.alias("_still"))
-    run = (pl.col("_still") != pl.col("_still").shift(1)).fill_null(True).cum_sum().over("traj_id")
-    stops = (
-        step.with_columns(run.alias("_run"))
-        .filter(pl.col("_still"))
-        .group_by("traj_id", "_run")
-        .agg(pl.col("_dt").sum().alias("s"))
-    )
+    mine = points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids))
+    stops = stop_runs(with_still(steps(mine))).rename({"_stop": "s"})
     if len(stops) == 0:
         raise CannotAnswer(
             f"the {len(chosen)} trip(s) asked have no stop (no step slower than 1 m/s)"

@@ -16,9 +16,9 @@ from collections.abc import Callable
 import numpy as np
 import polars as pl
 
-from trajlm.data.geometry import haversine_m
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
+from trajlm.llm.trips import steps
 
 SPLIT = re.compile(
     r"\b(?:the\s+)?(?P<w>fastest|quickest|best|slowest|worst)\s+(?:single\s+)?(?P<u>km|kilomet(?:re|er)|mile)\b"
@@ -58,21 +58,7 @@ def split(plan: QueryPlan, points: pl.DataFrame, chosen: pl.DataFrame) -> tuple[
     """(the split's time in minutes, the answer's line): the fastest (slowest) whole km (mile) of the chosen trips."""
     step = _METRES[plan.unit or "km"]
     ids = chosen["traj_id"].cast(pl.Utf8).to_list()
-    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
-    pts = (
-        points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids))
-        .sort(["traj_id", "t"])
-        .with_columns(
-            pl.when(same)
-            .then(
-                haversine_m(
-                    pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
-                )
-            )
-            .otherwise(0.0)
-            .alias("_d")
-        )
-    )
+    pts = steps(points.filter(pl.col("traj_id").cast(pl.Utf8).is_in(ids)))
     best: tuple[float, str, int] | None = None
     for (tid,), g in pts.group_by("traj_id", maintain_order=True):
         d = np.cumsum(g["_d"].to_numpy())
