@@ -270,6 +270,9 @@ def test_a_taxi_regulators_words_and_places_refused() -> None:
     for q in ("How often did I go to the gym?", "Which places are the busiest parking spots?"):
         with pytest.raises(CannotAnswer, match="places by what they are"):
             a(q)
+    # a place given by its coordinates is read as before, whatever it is called
+    near = a("How many trips ended near the gym at 51.06, -1.46?")
+    assert near.plan.end_at is not None and near.plan.end_at[:2] == (51.06, -1.46)
 
 
 def test_fastest_km_of_a_runner() -> None:

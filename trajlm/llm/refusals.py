@@ -141,7 +141,10 @@ def refuse_not_recorded(low: str) -> None:
                            "computed: ask about a whole trip's duration, pace or speed")  # fmt: skip
     # "how often did I go to the gym", "which places are the busiest parking spots" (set 36): places by their kind
     # or a person's name for them, which no store holds (was "did not understand 'often gym'")
-    if m := re.search(PLACE_KINDS, low):
+    # ... unless given by its coordinates ("ended near the gym at 52.35, 4.95": a named spot, endpoints.SPOT)
+    if (m := re.search(PLACE_KINDS, low)) and not re.search(
+        r"-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+", low
+    ):
         raise CannotAnswer(f"places by what they are ({m.group(0)!r}) are not in the data: it holds positions, not "
                            "what is there; give a place by its coordinates (e.g. 'how many trips ended within 200 m "
                            "of 43.66, -79.44')")  # fmt: skip
