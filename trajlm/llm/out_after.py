@@ -18,7 +18,8 @@ OUT_AFTER = re.compile(
     r"(?:after|past|later\s+than)\s+\d.*)$",
     re.I,
 )
-_ANY = re.compile(r"(?:any|some)\s+(?P<noun>[a-z]+?)(?:es|s)?$", re.I)
+_ANY = re.compile(r"(?:any|some)\s+(?P<noun>[a-z]+)$", re.I)
+_ONE = {"buses": "bus", "bus": "bus", "ferries": "ferry", "lorries": "lorry", "taxis": "taxi"}
 
 
 def out_after(question: str) -> str:
@@ -35,6 +36,9 @@ def out_after(question: str) -> str:
     rest = re.sub(r"^(.*?)\b(?:past|later\s+than)\b", r"\1after", rest, count=1, flags=re.I)
     if k := _ANY.fullmatch(who):  # "any buses": bus trips ("vehicles": every trip)
         noun = k.group("noun").lower()
+        noun = _ONE.get(
+            noun, re.sub(r"(?<=[^s])s$", "", noun)
+        )  # "any buses", "any bus", "any vans"
         kind = "" if noun in ("vehicle", "trip") else f"{noun} "
         return f"did any {kind}trips end {rest}"
     return f"did any trips of {who} end {rest}"  # "VAN-07", "bus 8104": its trips

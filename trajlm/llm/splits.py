@@ -39,6 +39,9 @@ def plan_split(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPl
     before, after = question[: m.start()], question[m.end() :]
     who = _WHO.search(before)
     head = _HEAD.sub("", before[: who.start()] if who else before).strip()
+    head = re.sub(
+        r"^(?:my|our)$", "", head, flags=re.I
+    )  # "what was my fastest km": the data's own runner
     if head:  # "which runner had the fastest km": a ranking of movers, not read
         raise CannotAnswer("the fastest km is read of one runner's trips or one trip: ask e.g. \"what was Amara's "
                            "fastest km on 13 September\"")  # fmt: skip
