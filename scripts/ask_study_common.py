@@ -195,6 +195,16 @@ def read_paraphrases(out: Path, askers: dict[str, Callable], items: list) -> Non
     print("\n".join(lines))
 
 
+def read_named_paraphrases(out: Path, askers: dict[str, Callable], para: list, name: str) -> None:
+    """``read_paraphrases`` of (store letter, question, kind, the truth.json key it paraphrases or None) rows, their
+    truths read from OUT/truth.json; OUT/para.txt copied to OUT/para_NAME.txt (sets 35, 36)."""
+    import shutil
+
+    T = json.loads((out / "truth.json").read_text())
+    read_paraphrases(out, askers, [(k, q, kind, T.get(key)) for k, q, kind, key in para])
+    shutil.copy(out / "para.txt", out / f"para_{name}.txt")
+
+
 def write_truth(out: Path, T: dict) -> None:
     """OUT/truth.json from ``truth()``'s dict (NumPy scalars as floats), and each key printed."""
     T = {k: (float(v) if isinstance(v, (np.floating, np.integer)) else v) for k, v in T.items()}

@@ -104,12 +104,16 @@ def test_route_words_elsewhere_unchanged() -> None:
     )
 
 
-@pytest.mark.parametrize("q", ["What was Amara's fastest km on Monday?", "Did 8101 run a negative split?",
-                               "What were the km splits of 8101's run?"])  # fmt: skip
+@pytest.mark.parametrize(
+    "q", ["Did 8101 run a negative split?", "What were the km splits of 8101's run?"]
+)
 def test_splits_refused(q: str) -> None:
-    """A split within a run is refused in one line (the fastest km listed the whole run as "the fastest trip")."""
+    """A split within a run is refused in one line (the fastest km listed the whole run as "the fastest trip");
+    set 36 (tests/test_ask36.py) reads a runner's fastest km: on this bus feed "Amara" is no vehicle."""
     with pytest.raises(CannotAnswer, match="splits"):
         _bus_asker()(q)
+    with pytest.raises(CannotAnswer, match="amara"):
+        _bus_asker()("What was Amara's fastest km on Monday?")
 
 
 def test_fastest_kmh_is_no_split() -> None:

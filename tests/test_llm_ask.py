@@ -81,7 +81,7 @@ def test_every_plan_field_is_covered_by_the_evaluation_set():
     used = {k for r in _rows("ask_eval.jsonl") if "plan" in r for k in r["plan"]}
     later = {"unit", "share_of", "start_at", "end_at", "at_end", "by", "percentile",
              "per", "via", "start_box", "end_box", "group", "modes", "above_kmh", "pick", "night_of",
-             "vehicle_prefix", "call_type", "max_stop_s"}  # max_stop_s: tests/test_ask33.py; call_type: tests/test_ask31b.py; vehicle_prefix: tests/test_ask29.py; added later (the last four but one: tests/test_llm_set15.py; group: tests/test_pervehicle18.py; modes: tests/test_ask20_fixes.py; above_kmh: tests/test_ask24_fixes.py; pick: tests/test_askday24.py; night_of: tests/test_ask26.py)  # fmt: skip
+             "vehicle_prefix", "call_type", "max_stop_s", "over_midnight"}  # over_midnight: tests/test_ask36.py; max_stop_s: tests/test_ask33.py; call_type: tests/test_ask31b.py; vehicle_prefix: tests/test_ask29.py; added later (the last four but one: tests/test_llm_set15.py; group: tests/test_pervehicle18.py; modes: tests/test_ask20_fixes.py; above_kmh: tests/test_ask24_fixes.py; pick: tests/test_askday24.py; night_of: tests/test_ask26.py)  # fmt: skip
     assert set(QueryPlan.model_fields) - used == later
     later = ("ask_heldout2.jsonl", "ask_heldout3.jsonl", "ask_heldout4.jsonl")
     assert "unit" in {k for n in later for r in _rows(n) if "plan" in r for k in r["plan"]}
@@ -95,10 +95,21 @@ def test_every_plan_field_is_covered_by_the_evaluation_set():
     )
     actions |= {r["plan"]["action"] for n in later for r in _rows(n) if "plan" in r}
     assert (
-        actions | {"peak", "percentile", "vehicles", "days", "when", "home_range", "headway"}
+        actions
+        | {
+            "peak",
+            "percentile",
+            "vehicles",
+            "days",
+            "when",
+            "home_range",
+            "headway",
+            "dwell",
+            "split",
+        }
         == set(Action.__args__)
     )  # those two: tests/test_llm_set14*.py; vehicles: tests/test_ask20_fixes.py; days, when: tests/test_ask24_fixes.py;
-    # home_range: tests/test_ask34.py; headway: tests/test_ask35.py
+    # home_range: tests/test_ask34.py; headway: tests/test_ask35.py; dwell, split: tests/test_ask36.py
 
 
 @pytest.mark.parametrize(

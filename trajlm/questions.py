@@ -48,6 +48,7 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
+from trajlm.llm.than_named import compared
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
@@ -226,6 +227,8 @@ class Asker:
             and is_which_movers(question)
         ):
             answer.text, answer.value = which_vehicles(plan, points, trips, question)  # set 34
+        if asked is plan and (than := compared(question, plan, answer.table)) is not None:
+            answer.text, answer.value = than  # "which vans made more trips than VAN-02" (set 36)
         if asked is plan and plan.action == "list" and is_yes_no(question):
             answer.yes_no = True  # "was VAN-07 out on Monday?": yes / no, then the trips (set 32)
             every = is_every(question, self._labels) and plan.vehicle is None

@@ -5,14 +5,12 @@ read: other wordings of set 35's questions (their truths are truth.json's, so th
                                         # para_NAME.txt)
 """
 
-import json
-import shutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ask_study_common import read_paraphrases  # noqa: E402
+from ask_study_common import read_named_paraphrases  # noqa: E402
 from read import OUT, askers  # noqa: E402
 
 PARA = [  # (store, question, kind, the truth.json key it paraphrases; None for a refusal)
@@ -36,9 +34,7 @@ PARA = [  # (store, question, kind, the truth.json key it paraphrases; None for 
 
 
 def main(name: str) -> None:
-    T = json.loads((OUT / "truth.json").read_text())
-    read_paraphrases(OUT, askers(), [(k, q, kind, T.get(key)) for k, q, kind, key in PARA])
-    shutil.copy(OUT / "para.txt", OUT / f"para_{name}.txt")
+    read_named_paraphrases(OUT, askers(), PARA, name)
 
 
 if __name__ == "__main__":

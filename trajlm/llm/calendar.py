@@ -22,7 +22,7 @@ from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 # "daily", "weekly", "per day", "a week" (not "each day": a table per day is asked there, nor
 # "the week of 6-12 April"); "on average" beside them is their mean, read here too
 PER = re.compile(
-    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly|nightly)|(?:per|an?)\s+(day|week|night(?:[\s-]?shift)?)(?!\s+(?:of|when)\b)(?!\s+in\s+(?!km\b|kms\b|kilomet|miles?\b|mi\b|nm\b|nautical|metres?\b|meters?\b|m\b|hours?\b|h\b|minutes?\b|mins?\b)))\b"
+    r"(?:\s+on\s+average)?\s*\b(?:(daily|weekly|nightly|monthly)|(?:per|an?)\s+(day|week|month|night(?:[\s-]?shift)?)(?!\s+(?:of|when)\b)(?!\s+in\s+(?!km\b|kms\b|kilomet|miles?\b|mi\b|nm\b|nautical|metres?\b|meters?\b|m\b|hours?\b|h\b|minutes?\b|mins?\b)))\b"
     r"(?:\s+on\s+average\b)?",
     re.I,
 )
@@ -84,11 +84,12 @@ def read_per(question: str) -> tuple[str, str | None]:
         return question, None
     word = (m.group(1) or m.group(2)).lower()
     per = "day" if word in ("daily", "day") else "night" if word.startswith("night") else "week"
+    per = "month" if word.startswith("month") else per
     if _MOST_IN_A_PERIOD.search(
         question
     ):  # "the longest distance V5 drove in a day" was the mean per day (set 24)
         raise CannotAnswer(f"the most in one {per} is read for trips, distance and time (e.g. 'the most km V5 drove "
-                           f"in one {per}'), not this: ask e.g. 'what is the {dict(day='daily', night='nightly').get(per, 'weekly')} "
+                           f"in one {per}'), not this: ask e.g. 'what is the {dict(day='daily', night='nightly').get(per, per + 'ly')} "
                            "distance of V5' for the mean")  # fmt: skip
     rest = question[: m.start()] + " " + question[m.end() :]
     # "the average number of trips per day" (set 21): the count per day, itself a mean over the days
@@ -147,6 +148,8 @@ def period_key_value(plan: QueryPlan) -> tuple[pl.Expr, pl.Expr]:
     a period sums (trips, or the plan's metric): per-period plans and their maxima (daymax)."""
     day = pl.col("start").dt.date()
     key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+    if plan.per == "month":  # "which month did I cycle the most km" (set 36): its first day
+        key = day.dt.truncate("1mo")
     if (
         plan.per == "night"
     ):  # the night (shift) a trip starts in: from noon to the next noon (set 26)

@@ -29,8 +29,8 @@ _SUP = re.compile(rf"\b(?:the\s+)?({_MOST}|{_LEAST})\b(?:\s+(?:number|amount|cou
 # "in a day", "in one day", "on a single day", "on any one day", "in a single week", "daily", "per day"
 _PERIOD = re.compile(
     r"\b(?:(?:in|on|during|over|within|for)\s+)?(?:a|one|any|any\s+one|a\s+single|one\s+single|single|1)\s+"
-    r"(?:calendar\s+)?(day|week|night)(?:[\s-]?shift)?\b|\b(?:per|each)\s+(day|week|night)(?:[\s-]?shift)?\b"
-    r"|\b(daily|weekly|nightly)\b",
+    r"(?:calendar\s+)?(day|week|month|night)(?:[\s-]?shift)?\b|\b(?:per|each)\s+(day|week|month|night)(?:[\s-]?shift)?\b"
+    r"|\b(daily|weekly|monthly|nightly)\b",
     re.I,
 )
 # "which animal travelled (the) furthest per day" (set 34): "per day" is a rate, each mover's mean over its days (as
@@ -42,12 +42,12 @@ _FURTHEST_PER_DAY = re.compile(
 )
 # "which day did the fleet cover the most km", "on what date did the birds fly the furthest"
 _WHICH = re.compile(
-    r"^\s*(?:(?:on|in|during)\s+)?(?:which|what)\s+(?:calendar\s+)?(day|date|week|night)\b(?:[\s-]?shift)?(?:\s+of\s+the\s+week)?",
+    r"^\s*(?:(?:on|in|during)\s+)?(?:which|what)\s+(?:calendar\s+)?(day|date|week|month|night)\b(?:[\s-]?shift)?(?:\s+of\s+the\s+week)?",
     re.I,
 )
 # "how many trips were made on the busiest day": the most trips in one day
 _ON_BUSIEST = re.compile(
-    r"\b(?:on|in|during)\s+(?:the|its|their|his|her)\s+(busiest|quietest|longest|shortest)\s+(day|week|night)\b",
+    r"\b(?:on|in|during)\s+(?:the|its|their|his|her)\s+(busiest|quietest|longest|shortest)\s+(day|week|month|night)\b",
     re.I,
 )
 _TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|tours?|crossings?|deliver(?:y|ies)|flights?)"
@@ -110,6 +110,7 @@ def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryP
         .replace("daily", "day")
         .replace("weekly", "week")
         .replace("nightly", "night")
+        .replace("monthly", "month")
     )
     per = "day" if per == "date" else per
     pick = _pick(sup.group(1))
@@ -236,6 +237,8 @@ def _shown(plan: QueryPlan, value: float) -> tuple[str, str]:
 def _day(plan: QueryPlan, d) -> str:
     if plan.per == "night":  # set 26: the night that starts on that date (noon to noon)
         return f"the night of {d:%a} {d}"
+    if plan.per == "month":  # set 36: "which month did I cycle the most km"
+        return f"{d:%B %Y}"
     return f"{d:%a} {d}" if plan.per == "day" else f"the week of {d}"
 
 
@@ -269,7 +272,7 @@ def pick_period(
         days = each.join(counts.select("_p", pl.col("_v").alias("_c")), on="_p", how="right")
         days = days.with_columns(pl.col("_v").fill_null(0.0)).sort("_p")
         value = float(days["_v"][0])
-        said = " and ".join(f"{' '.join(x for x in _shown(plan, v) if x)} on {_day(plan, d)}"
+        said = " and ".join(f"{' '.join(x for x in _shown(plan, v) if x)} {'in' if plan.per == 'month' else 'on'} {_day(plan, d)}"
                             for v, d in zip(days["_v"], days["_p"], strict=True))  # fmt: skip
         trips = int(days["_c"][0])
         tie = f"; tied: {len(days)} {plan.per}s, each shown" if len(days) > 1 else ""
@@ -290,7 +293,8 @@ def pick_period(
         if len(ties) == 1 and plan.action != "count"
         else ""
     )
-    text = (f"{shown}{' ' * bool(unit)}{unit} on {days} (the {word} in one {plan.per} of the {n} {periods} with trips"
+    on = "in" if plan.per == "month" else "on"  # "in March 2026"
+    text = (f"{shown}{' ' * bool(unit)}{unit} {on} {days} (the {word} in one {plan.per} of the {n} {periods} with trips"
             f"{'; ' + of if of else ''}{tie}; {how})")  # fmt: skip
     return value, text
 

@@ -29,11 +29,13 @@ WHEN = re.compile(
 )
 
 
-_MOVER = r"vans?|trucks?|lorry|lorries|bus|buses|vehicles?|ships?|vessels?|boats?|bikes?|cars?|taxis?|couriers?|drivers?"
+# one trip's noun: "the last crossing labelled Suomenlinna end" (a ferry's; set 36)
+_ONE = r"(?:trip|crossing|voyage|sailing|journey|tour)"
+_MOVER = r"ferry|ferries|vans?|trucks?|lorry|lorries|bus|buses|vehicles?|ships?|vessels?|boats?|bikes?|cars?|taxis?|couriers?|drivers?"
 # "what time did the first sortie take off on Monday" (set 28): the fleet's first start (last end) on the trips the rest
 # names, with no vehicle: "the first trip" is one trip, unlike "what time did the fleet leave"
 FIRST_OF_ALL = re.compile(
-    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?:(?P<kind>(?!trip\b)[\w\-]+(?:\s+(?!trip\b)[\w\-]+)?)\s+)?trip(?:\s+(?:of|on)\s+(?P<of>[^?]+?))?"
+    rf"^\s*(?:at\s+)?(?:what\s+time|when)\s+did\s+the\s+(?P<nth>first|last|final)\s+(?:(?:(?P<kind>(?!{_ONE}\b)[\w\-]+(?:\s+(?!{_ONE}\b)[\w\-]+)?)\s+)?{_ONE}(?:\s+(?:of|on)\s+(?P<of>[^?]+?)|\s+(?P<lab>labell?ed\s+[^?]+?))?"
     # "what time did the first van leave on Tuesday" (set 35): the fleet's first start, as "the first trip"'s
     rf"|(?P<mover>{_MOVER}))"
     rf"\s+(?:{_LEFT}|{_BACK})\b(?:\s+(?:from|to|at|in)?\s*{_BASE}\b)?(?P<rest>.*)$",
@@ -49,6 +51,7 @@ def _first_of_all(m: re.Match, plan_count: Callable[[str], QueryPlan]) -> QueryP
     on = (
         f"on {m.group('of')} " if m.group("of") else ""
     )  # "the first flight of Monday": its trips on Monday
+    on += f"{m.group('lab')} " if m.group("lab") else ""
     kind = (
         f"{m.group('kind')} " if m.group("kind") else ""
     )  # "the last marathon runner" (set 29): its label's
@@ -57,7 +60,7 @@ def _first_of_all(m: re.Match, plan_count: Callable[[str], QueryPlan]) -> QueryP
     ):  # "the first van" (set 35): a van trip, every trip where every vehicle is one
         kind = (
             re.sub(r"(?:e?s)$", "", mover) + " "
-            if not re.fullmatch(r"bus|vehicles?", mover, re.I)
+            if not re.fullmatch(r"bus|vehicles?|ferry|ferries", mover, re.I)
             else ""
         )
     plan = plan_count(f"how many {kind}trips {on}{m.group('rest').strip().rstrip('?')}?")
@@ -70,6 +73,8 @@ def _first_of_all(m: re.Match, plan_count: Callable[[str], QueryPlan]) -> QueryP
 
 def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a departure / return time, or None when the question does not ask one."""
+    # "what time did my first trip start on 3 March" (a phone's owner; set 36): the first trip's
+    question = re.sub(r"\bdid\s+my\s+(first|last|final)\s+", r"did the \1 ", question, flags=re.I)
     if first_of_all := FIRST_OF_ALL.search(question):
         return _first_of_all(first_of_all, plan_count)
     m = WHEN.search(question)

@@ -81,6 +81,14 @@ def _hours(lo: float, hi: float) -> set[int]:
 
 def read_hours(s: QuestionText, f: dict) -> None:
     """Start-hour filters (``hour_from`` / ``hour_to``, UTC) into ``f``."""
+    # "trips that crossed midnight" (set 36): a start and an end on two dates, not an hour ("12am" was refused)
+    # "went / ran / drove past midnight" too, but "started / ended past midnight" are hours of the start / end
+    over = re.search(r"\b(?:that\s+|which\s+)?(?:crossed|crosses|crossing|cross|spanned|spanning"
+                     r"|(?:(?P<verb>[a-z]+)\s+)?(?:over|past|through|across))\s+midnight\b", s.low)  # fmt: skip
+    ends = r"start\w*|began|begin\w*|left|leav\w*|depart\w*|end\w*|finish\w*|arriv\w*|return\w*|got\s+back"
+    if over and not (over.group("verb") and re.fullmatch(ends, over.group("verb"))):
+        s.take(re.escape(over.group(0)))
+        f["over_midnight"] = True
     for m in reversed(list(re.finditer(r"\b(midnight|noon|midday)\b", s.low))):
         s.rewrite(*m.span(), "12am" if m.group(1) == "midnight" else "12pm")
     # an hour in words before am / pm / o'clock ("five pm", "seven o'clock"): its number (set 12)

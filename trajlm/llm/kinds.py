@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from trajlm.data.kind_columns import COMMON_NAMES
 from trajlm.llm.bike_words import bike_words
 from trajlm.llm.plan import CannotAnswer
+from trajlm.llm.taxi_words import taxi_words
 from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_at_sea, every_label_is
 
 _W, _E = (
@@ -175,9 +176,25 @@ def label_words(question: str, labels: Sequence[str]) -> str:
     labels = [lab for lab in labels if lab.strip()]
     # "e-bike rides", "classic bikes" on classic / electric (set 34)
     question = bike_words(question, labels)
-    for (
-        lab
-    ) in labels:  # "cargo ships", "tanker vessels": the label's trips (AIS ship types, labels22)
+    question = taxi_words(question, labels)  # "cruise empty" on hired / vacant (set 36)
+    for lab in labels:
+        if " " in lab:  # "in-vehicle trips" on Google's in_vehicle (read as "in vehicle"; set 36)
+            dashed = "-".join(map(re.escape, lab.split()))
+            # a label that opens with "in" / "on" (Google's in_vehicle, on_foot) is words of the planner's
+            # own: "in vehicle trips" counted every trip (58 for 42)
+            spaced = (
+                r"\s+".join(map(re.escape, lab.split())) if re.match(r"(?:in|on) ", lab) else None
+            )
+            pattern = rf"\b(?:{dashed}|{spaced})\b" if spaced else rf"\b{dashed}\b"
+            question = re.sub(pattern, f"labelled {lab}", question, flags=re.I)
+        # "on the Vallisaari route", "the Suomenlinna line": a route named by its label (a ferry's; set 36)
+        question = re.sub(
+            rf"\b(?:on|along|for|of)\s+the\s+({re.escape(lab)})\s+(?:route|line|service)\b",
+            r"labelled \1",
+            question,
+            flags=re.I,
+        )
+        # "cargo ships", "tanker vessels": the label's trips (AIS ship types, labels22)
         question = re.sub(
             rf"\b({re.escape(lab)})(?:s|es)?\s+(?:{_VESSEL})\b", r"\1", question, flags=re.I
         )

@@ -41,7 +41,11 @@ __all__ = [
 def splits(plan: QueryPlan) -> bool:
     """Whether the plan adds up a metric per day or week (then trips over midnight are split there)."""
     # a night (set 26) holds its trips whole: it spans midnight
-    return plan.per in ("day", "week") and plan.action != "count" and plan.metric in SPLIT_METRICS
+    return (
+        plan.per in ("day", "week", "month")
+        and plan.action != "count"
+        and plan.metric in SPLIT_METRICS
+    )
 
 
 def crossing(points: pl.DataFrame, trips: pl.DataFrame) -> list[str]:

@@ -110,13 +110,15 @@ class QueryPlan(BaseModel):
     start_at: tuple[float, float, float] | None = None
     end_at: tuple[float, float, float] | None = None
     at_end: bool = False
+    # over_midnight: the trip's start and end on two dates of the plan's clock ("crossed midnight"; set 36)
+    over_midnight: bool = False
     # peak: the hour / weekday / date with the most trips (fewest: ascending) (session 16, llm/peaks.py)
     by: Literal["hour", "weekday", "date"] | None = None
     # percentile: which one ("the 90th percentile of duration": 90; linear between trips, as numpy's default)
     percentile: float | None = Field(None, gt=0, lt=100)
     # per: a count or total per calendar day / ISO week of the start, averaged over the days (weeks)
     # with trips ("daily distance", "trips per week"; session 17, llm/calendar.py)
-    per: Literal["day", "week", "night"] | None = None
+    per: Literal["day", "week", "night", "month"] | None = None
     # pick: instead of that mean, the day (week) with the largest ("most") / smallest ("least") total, named
     # ("the longest distance V5 drove in a day", "which day did the fleet cover the most km"; llm/daymax.py)
     # "busiest" / "quietest": the total on the day with the most / fewest trips ("the km driven on the busiest day")
@@ -149,6 +151,9 @@ class QueryPlan(BaseModel):
             )  # the longest stop's value, in the unit asked (session 17)
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
             allowed = ("km2", "ha") if a == "home_range" else allowed  # set 34
+            allowed = (
+                UNITS["stop_s"] if a == "dwell" else ("km", "mi") if a == "split" else allowed
+            )  # set 36
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "
                                  f"(allowed: {', '.join(allowed) or 'none'})")  # fmt: skip
@@ -266,12 +271,16 @@ class QueryPlan(BaseModel):
             "vehicles": "count the vehicles (distinct ids) of the trips",
             "when": "the first trip's start time" if self.ascending else "the last trip's end time",
             "days": "count the days with data (distinct dates of the trips' fixes)",
+            "split": f"the {'fastest' if self.ascending else 'slowest'} whole {self.unit} from a trip's start",
+            "dwell": "the mean length of a stop (every run of steps slower than 1 m/s)",
             "headway": "the mean headway (minutes between consecutive trip starts on a date)",
             "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
             if self.percentile is None
             else f"the home range ({self.percentile:g} % kernel density isopleth of the trips' fixes, h_ref)",
         }[self.action]
-        if self.unit is not None:
+        if (
+            self.unit is not None and self.action != "split"
+        ):  # a split's unit is its length, said above
             what += f" in {self.unit}"
         if self.group == "hour":
             what += " per hour of the trip's start (every hour)"
@@ -297,6 +306,7 @@ class QueryPlan(BaseModel):
             "start_at",
             "end_at",
             "at_end",
+            "over_midnight",
             "by",
             "percentile",
             "per",
@@ -323,6 +333,8 @@ class QueryPlan(BaseModel):
         if self.action == "days":
             parts.append(f"dates of the fixes, {self._zone or 'UTC'}")
         end = "end" if self.at_end else "start"
+        if self.over_midnight:
+            parts.append(f"crossed midnight: its start and end on two dates, {self._zone or 'UTC'}")
         if (
             self.hour_from is not None
             or self.hour_to is not None

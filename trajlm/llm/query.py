@@ -23,6 +23,7 @@ from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
+from trajlm.llm.dwells import dwell
 from trajlm.llm.headways import headway
 from trajlm.llm.home_range import home_range
 from trajlm.llm.inside import with_away, with_inside
@@ -36,6 +37,7 @@ from trajlm.llm.midnight import (
 )
 from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
+from trajlm.llm.splits import split
 from trajlm.llm.tables import per_key
 from trajlm.llm.text import encode
 from trajlm.llm.trips import (
@@ -64,6 +66,9 @@ def select_trips(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame) -> 
             pl.col("start").alias("_start"),
             pl.col("start") + pl.duration(seconds=pl.col("duration_s")),
         )
+    if plan.over_midnight:  # "crossed midnight" (set 36): the start's date and the end's differ
+        end = pl.col("start") + pl.duration(seconds=pl.col("duration_s"))
+        cond &= pl.col("start").dt.date() != end.dt.date()
     if plan.trip is not None:
         _need_id(trips["traj_id"], plan.trip, "trip")
         cond &= pl.col("traj_id") == plan.trip
@@ -310,6 +315,12 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         plan.action == "when"
     ):  # "what time did V2 leave the depot on 22 October" (llm/departures.py)
         value, text = when(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if plan.action == "split":  # "Amara's fastest km on 13 September" (llm/splits.py, set 36)
+        value, text = split(plan, points, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if plan.action == "dwell":  # "the average stop length of LV21 KXR" (llm/dwells.py, set 36)
+        value, text = dwell(plan, points, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.action == "headway":  # "the average headway on route 14" (llm/headways.py, set 35)
         gap, text = headway(plan, chosen)

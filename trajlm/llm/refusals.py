@@ -126,6 +126,12 @@ SPLITS = (
 )
 
 
+PLACE_KINDS = (
+    r"\b(?:the\s+)?(?:gym|supermarket|restaurants?|caf[eé]s?|church|cinema|parking\s+(?:spots?|places?|lots?|bays?)"
+    r"|car\s+parks?)\b|\b(?:which|what|busiest|favou?rite|most\s+visited)\s+places\b"
+)
+
+
 def refuse_not_recorded(low: str) -> None:
     """Refuse (one line) a question (its own words, lower-cased: before any rewriting, which reads set 27's "the
     crew haul" as "vehicle make") about what no store column holds (``NOT_RECORDED``), naming it; and one about
@@ -133,6 +139,17 @@ def refuse_not_recorded(low: str) -> None:
     if m := re.search(SPLITS, low):
         raise CannotAnswer(f"splits ({m.group(0)!r}: the time of one km, mile or half within a run) are not "
                            "computed: ask about a whole trip's duration, pace or speed")  # fmt: skip
+    # "how often did I go to the gym", "which places are the busiest parking spots" (set 36): places by their kind
+    # or a person's name for them, which no store holds (was "did not understand 'often gym'")
+    # ... unless given by its coordinates ("ended near the gym at 52.35, 4.95": a named spot, endpoints.SPOT)
+    if (m := re.search(PLACE_KINDS, low)) and not re.search(
+        r"-?\d{1,3}\.\d+\s*,\s*-?\d{1,3}\.\d+", low
+    ):
+        raise CannotAnswer(f"places by what they are ({m.group(0)!r}) are not in the data: it holds positions, not "
+                           "what is there; give a place by its coordinates (e.g. 'how many trips ended within 200 m "
+                           "of 43.66, -79.44')")  # fmt: skip
+    # "how many hired trips did each taxi make": "make" the verb, not a taxi's make (set 36)
+    low = re.sub(r"\b(did\s+(?:each|every|any|the|that|this)\s+\w+)\s+make\b", r"\1 do", low)
     for pattern, what in NOT_RECORDED:
         if m := re.search(pattern, low):
             raise CannotAnswer(f"{what} ({m.group(0)!r}) is not in the data: a store holds the trips' times and "
@@ -259,7 +276,9 @@ def refuse_group_total(low: str, plan: dict, said: Callable[[str], str] = str.st
 # a time per stop ("the average dwell time of buses at stops", session 19): each trip keeps only its longest stop, so
 # the mean of those is not a dwell per stop (it answered 71.8 s, the mean longest stop)
 STOP_EVENTS = re.compile(
-    r"\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
+    # "the average stop length of LV21 KXR" was the mean of its trips' longest stops (30.5 min for 7.3; set 36)
+    r"\b(?:stop|stopping)\s+(?:length|duration)s?\b|\b(?:length|duration)\s+of\s+(?:a\s+|each\s+|the\s+|its\s+)?stops\b"
+    r"|\bdwell\w*|\b(?:at|per|for|each|every|all)\s+(?:the\s+|each\s+|every\s+)?(?:bus\s+|tram\s+)?stops?\b"
     r"(?!\s+(?:longer|shorter|of|over|under|more|less|for\s+(?:more|less|longer|over|under|at|\d))\b)",
     re.I,
 )
@@ -271,5 +290,5 @@ def refuse_stop_events(plan: Any, question: str) -> None:
         return
     if re.search(r"\blongest\b", question, re.I) or not STOP_EVENTS.search(question):
         return
-    raise CannotAnswer("a time per stop (a dwell at each stop) is not in the trip table: each trip keeps only its "
-                       "longest stop; ask e.g. 'the average longest stop of bus trips'")  # fmt: skip
+    raise CannotAnswer("of a time per stop only the average is read ('the average stop length of VAN-02'): the "
+                       "trip table keeps each trip's longest stop; ask e.g. 'the average longest stop of bus trips'")  # fmt: skip

@@ -29,6 +29,7 @@ from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
+from trajlm.llm.dwells import plan_dwell
 from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
@@ -51,6 +52,7 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span
+from trajlm.llm.out_after import out_after
 from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.phrases import (
@@ -82,10 +84,12 @@ from trajlm.llm.shares import is_share, plan_share
 from trajlm.llm.space import read_space
 from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend
+from trajlm.llm.splits import plan_split
 from trajlm.llm.spoken_ids import spoken_vehicle_ids
 from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.synonyms import rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
+from trajlm.llm.than_named import than_named
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 from trajlm.llm.which_movers import which_movers
 from trajlm.llm.work_words import work_words
@@ -124,9 +128,17 @@ class RulePlanner:
         """The query plan of ``question`` read by rules against the data's words (CannotAnswer
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
+        if (fastest := plan_split(question, self.plan)) is not None:
+            return fastest  # "Amara's fastest km on 13 September" (splits.py, set 36)
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
+        question = out_after(
+            question
+        )  # "were any buses out after 21:00 on Friday": trips ending then (set 36)
+        compare = than_named(question)  # "which vans made more trips than VAN-02": per van (set 36)
+        if compare != question:  # every van's total, not the first 50 (Asker.run compares them)
+            return replan(self.plan(compare), k=1000)
         # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
         # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
         question = which_movers(who_and_across(used_words(question)))
@@ -211,6 +223,8 @@ class RulePlanner:
             return days
         if (area := plan_home_range(question, self.plan)) is not None:
             return area  # "the home range of Kito" (home_range.py, set 34)
+        if (stops := plan_dwell(question, self.plan)) is not None:
+            return stops  # "the average stop length of LV21 KXR" (dwells.py, set 36)
         if (gap := plan_headway(question, self.plan)) is not None:
             return gap  # "the average headway on route 14" (headways.py, set 35)
         if (
@@ -246,6 +260,9 @@ class RulePlanner:
         ):  # "which driver drove the most km?" (vehicles.py)
             return plan_grouped(question, self.plan, self.words.labels)
         self.mended, self.rewritten, self._strict = [], [], set()
+        self._own = (
+            question.lower()
+        )  # the words said, for _said ("midnight", not the "12am" read from it)
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
         question = data_verbs(question, self.words, MODES)  # a bus's runs, "walked" (grounding.py)
@@ -313,6 +330,9 @@ class RulePlanner:
         """Words of the question as the user wrote them ("which delivery van", not the
         "which vehicle" the planner read)."""
         text = text.strip()
+        for clock, word in (("12am", "midnight"), ("12pm", "noon")):  # "ran past midnight" (set 36)
+            if clock not in getattr(self, "_own", clock) and word in getattr(self, "_own", ""):
+                text = re.sub(rf"\b{clock}\b", word, text)
         for old, new in self.rewritten:  # "90" of "90 min" left alone: "1h30"
             for part in (new, new.split()[0]):
                 text, n = re.subn(rf"\b{re.escape(part)}\b", old.lower(), text, count=1)

@@ -57,15 +57,11 @@ def _copies(points: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def trip_table(points: pl.DataFrame) -> pl.DataFrame:
-    """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
-    stop_s (longest run of fixes slower than 1 m/s), moving_s (the time in steps at 1 m/s or more), stopped_s (the
-    time in steps slower than 1 m/s: every stop added up), n_points, mode / vehicle when the points
-    carry ``label`` / ``vehicle_id`` (or ``user_id``), and copy_of (the trip whose exact points
-    it repeats, else null; ``run_plan`` leaves copies out and says so). Steps faster than the
-    data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length; jump_m is what they skipped."""
+def steps(points: pl.DataFrame) -> pl.DataFrame:
+    """The points sorted by trip and time, each with its step from the fix before: metres ``_d`` and seconds
+    ``_dt`` (0 at a trip's first fix). The steps trip_table, dwells.py and splits.py read."""
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
-    step = points.sort(["traj_id", "t"]).with_columns(
+    return points.sort(["traj_id", "t"]).with_columns(
         pl.when(same)
         .then(
             haversine_m(
@@ -76,6 +72,34 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         .alias("_d"),
         pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
     )
+
+
+def with_still(step: pl.DataFrame) -> pl.DataFrame:
+    """``steps`` with ``_still``: a step slower than STOP_SPEED_MPS (standing still)."""
+    still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
+    return step.with_columns(still.alias("_still"))
+
+
+def stop_runs(step: pl.DataFrame) -> pl.DataFrame:
+    """One row per stop of ``with_still``'s steps: traj_id, _run, _stop (its seconds). A stop is a run of
+    consecutive still steps: the runs are numbered, each run's seconds summed."""
+    run = (pl.col("_still") != pl.col("_still").shift(1)).fill_null(True).cum_sum().over("traj_id")
+    return (
+        step.with_columns(run.alias("_run"))
+        .filter(pl.col("_still"))
+        .group_by("traj_id", "_run")
+        .agg(pl.col("_dt").sum().alias("_stop"))
+    )
+
+
+def trip_table(points: pl.DataFrame) -> pl.DataFrame:
+    """One row per trip: traj_id, start (UTC datetime), duration_s, length_m, speed_kmh (mean),
+    stop_s (longest run of fixes slower than 1 m/s), moving_s (the time in steps at 1 m/s or more), stopped_s (the
+    time in steps slower than 1 m/s: every stop added up), n_points, mode / vehicle when the points
+    carry ``label`` / ``vehicle_id`` (or ``user_id``), and copy_of (the trip whose exact points
+    it repeats, else null; ``run_plan`` leaves copies out and says so). Steps faster than the
+    data's plausible speed (``plausible_speed_mps``: GPS jumps) count no length; jump_m is what they skipped."""
+    step = steps(points)
     # a step faster than the data's plausible speed is a GPS jump, not travel (GeoLife holds
     # 835 km jumps 15 s apart, a Porto taxi 4.7 km in 15 s, out and back): it adds nothing to
     # a trip's length, so its speed and "faster than" stay real
@@ -88,18 +112,8 @@ def trip_table(points: pl.DataFrame) -> pl.DataFrame:
         .alias("_jump"),  # said under a distance (session 19)
         pl.when(jump).then(0.0).otherwise(pl.col("_d")).alias("_d"),
     )
-    still = (pl.col("_dt") > 0) & (pl.col("_d") < STOP_SPEED_MPS * pl.col("_dt"))
-    step = step.with_columns(still.alias("_still"))
-    # a stop is a run of consecutive still steps: number the runs, sum each run's seconds
-    run = (pl.col("_still") != pl.col("_still").shift(1)).fill_null(True).cum_sum().over("traj_id")
-    stops = (
-        step.with_columns(run.alias("_run"))
-        .filter(pl.col("_still"))
-        .group_by("traj_id", "_run")
-        .agg(pl.col("_dt").sum().alias("_stop"))
-        .group_by("traj_id")
-        .agg(pl.col("_stop").max().alias("stop_s"))
-    )
+    step = with_still(step)
+    stops = stop_runs(step).group_by("traj_id").agg(pl.col("_stop").max().alias("stop_s"))
     # the time moving (session 19: "how many hours was truck 12 moving"): every step that is not still, so
     # the duration less all stops, short ones too (stop_s keeps only the longest)
     moving = step.group_by("traj_id").agg(

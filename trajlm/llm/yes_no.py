@@ -13,7 +13,8 @@ import re
 
 # a question that asks yes or no: it opens with an auxiliary verb ("was", "did", "has", ...)
 YES_NO = re.compile(
-    r"^\s*(?:and\s+|so\s+|but\s+)?(?:was|were|did|does|do|is|are|has|have|had)\s+(?!you\b|i\b)",
+    # "did I make any trips" is one (a phone's owner asking; set 36); "do I ..." / "do you ..." ask how
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?:(?:was|were|did|does|is|are|has|have|had)\s+(?!you\b)|do\s+(?!you\b|i\b))",
     re.I,
 )
 
