@@ -20,12 +20,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
+from trajlm.data.geo import is_wgs84
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import _labelled, keep_label_column, keep_sensor_columns
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
 from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
+from trajlm.data.plane_check import refuse_plane_metres
 from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
@@ -297,6 +299,8 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
+    # x / y metres read as degrees: refused on the first chunk (newuser36, plane_check.py)
+    plane_unchecked = columns is not None and is_wgs84(columns.crs)
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -313,6 +317,9 @@ def _ingest(
             if vessels:  # 80 -> "tanker", the code kept as vessel_type_code
                 chunk = name_vessel_types(chunk)
             cleaned, clean_report = clean(chunk, cfg, return_report=True)
+            if plane_unchecked and len(cleaned) > 1:
+                refuse_plane_metres(cleaned, names, path=paths[0] if len(paths) == 1 else None)
+                plane_unchecked = False
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
