@@ -66,3 +66,53 @@ def refuse_plane_metres(
         "Earth takes its code (EPSG:...)",
         path=path,  # type: ignore[arg-type]
     )
+
+
+def refuse_degrees_as_local(df: pl.DataFrame, python: bool = False, path: object = None) -> None:
+    """Raise when a table read with `crs="local"` holds degrees: read as metres its steps
+    crawl (75th percentile under 1 cm/s) while read as degrees they are plausible."""
+    from trajlm.data.geo import from_wgs84
+
+    if len(df) <= MIN_STEPS:
+        return
+    x, y = from_wgs84(df["lat"].to_numpy(), df["lon"].to_numpy(), "local")
+    as_given = df.with_columns(lat=pl.Series(y), lon=pl.Series(x))  # the values the user gave
+    got = plane_speeds(as_given)
+    if got is None:
+        return
+    share, p75, steps = got
+    if share > 0.05 or p75 >= 0.01:
+        return
+    option = "crs='local'" if python else "--crs local"
+    raise TrajlmInputError(
+        f"{option}: the coordinates look like degrees (read as metres on a plane, {steps:,} "
+        f"steps move at {100 * p75:.2g} cm/s (75th percentile); read as degrees they move at "
+        "plausible speeds)",
+        hint=f"leave out {option} for latitude / longitude in degrees",
+        path=path,  # type: ignore[arg-type]
+    )
+
+
+def store_crs(store: object) -> str | None:
+    """ "local" for a store ingested with `--crs local` (its lat / lon are bookkeeping about
+    geo.LOCAL_ANCHOR, never to be shown as places), else None (WGS84 degrees)."""
+    import json
+    from pathlib import Path
+
+    try:
+        manifest = json.loads((Path(str(store)) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    crs = (manifest.get("reading") or {}).get("crs") if isinstance(manifest, dict) else None
+    return crs if isinstance(crs, str) else None
+
+
+def local_bbox(bbox: dict) -> dict:
+    """A store's lat / lon bounding box as x / y metres on its local plane."""
+    from trajlm.data.geo import from_wgs84
+
+    x, y = from_wgs84(
+        [bbox["min_lat"], bbox["max_lat"]], [bbox["min_lon"], bbox["max_lon"]], "local"
+    )
+    return {"min_x_m": round(float(x[0]), 3), "min_y_m": round(float(y[0]), 3),
+            "max_x_m": round(float(x[1]), 3), "max_y_m": round(float(y[1]), 3)}  # fmt: skip
