@@ -77,6 +77,7 @@ from trajlm.data.coerce_tz import (
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
+from trajlm.data.local_plane import refuse_plane_metres
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._grid_names import named_grid
@@ -295,7 +296,8 @@ def coerce(
                     field=lat,
                     # up to 180 is no projected coordinate (metres reach far past it): a bad
                     # row or swapped columns (badin30: /validity's lat 91 was told "pass crs=")
-                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)"
+                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing); "
+                    "for x / y metres on a plane (a pitch, a warehouse) crs='local'"
                     if big > 180
                     else "a latitude over 90 is no place: fix or drop those rows, or swap the "
                     "columns if latitude and longitude are exchanged",
@@ -339,6 +341,9 @@ def coerce(
             sub.alias(_FRAC), *[] if (ns := sub_second_ns(df[tcol])) is None else [ns]
         )
     out, sub_rows = drop_sub_second_fixes(out, df[tcol], source)
+    if validate and geo.is_wgs84(crs):  # pitch / warehouse metres read as degrees (newuser36)
+        head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
+        refuse_plane_metres(head, (lat, lon), python=True)
     frac = None
     if sub is not None:
         keep = [c for c in (_FRAC, FRAC_NS) if c in out.columns]
@@ -384,6 +389,9 @@ def coerce(
     ):
         table = cut_pieces(table, layout, split_gaps, source)
     return table, layout
+
+
+PLANE_SAMPLE_ROWS = 200_000  # the plane check reads the first rows of a frame (a sort: bounded)
 
 
 def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:

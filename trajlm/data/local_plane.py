@@ -116,3 +116,15 @@ def local_bbox(bbox: dict) -> dict:
     )
     return {"min_x_m": round(float(x[0]), 3), "min_y_m": round(float(y[0]), 3),
             "max_x_m": round(float(x[1]), 3), "max_y_m": round(float(y[1]), 3)}  # fmt: skip
+
+
+def as_plane_columns(table: pl.DataFrame) -> pl.DataFrame:
+    """An answer table's ``lat`` / ``lon`` (bookkeeping on a local plane) as ``y`` / ``x``
+    metres, in their places: what a `--crs local` store's places or rows are shown as."""
+    from trajlm.data.geo import from_wgs84
+
+    if not {"lat", "lon"} <= set(table.columns):
+        return table
+    x, y = from_wgs84(table["lat"].to_numpy(), table["lon"].to_numpy(), "local")
+    out = table.with_columns(lat=pl.Series(y).round(3), lon=pl.Series(x).round(3))
+    return out.rename({"lat": "y", "lon": "x"})
