@@ -151,7 +151,8 @@ def data_ingest(
     crs: str = typer.Option(
         None,
         "--crs",
-        help="csv/parquet: CRS of projected coordinates (EPSG:32629; lat = northing).",
+        help="csv/parquet: CRS of projected coordinates (EPSG:32629; lat = northing), or local: "
+        "x / y metres on a plane not on the Earth (a pitch, a warehouse; docs/data.md).",
     ),
     time_origin: str = typer.Option(
         None,

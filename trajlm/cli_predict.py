@@ -88,7 +88,7 @@ def predict(
         None,
         "--crs",
         help="--input table: CRS of projected coordinates (EPSG:32629; "
-        "--lat-col = northing); predictions are written in it too, under the input's names "
+        "--lat-col = northing; local: x / y metres on a plane); predictions are written in it too, under the input's names "
         "(as `trajlm recover --crs`).",
     ),  # fmt: skip
     latest: bool = typer.Option(
