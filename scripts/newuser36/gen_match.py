@@ -8,7 +8,7 @@ A sports scientist's club exports tracking of one match: 22 players and the ball
                        Away_25_x, Away_25_y, Ball_x, Ball_y; x / y in metres with the origin at a
                        corner (0..105, 0..68); a substitute's columns are empty until he comes on,
                        the replaced player's after he goes off; the ball's empty when out of play
-  long_style.csv       Second Spectrum / TRACAB-like long rows at 10 Hz: period, frame,
+  long_style.csv       Second Spectrum / TRACAB-like long rows at 12.5 Hz (every 2nd frame): period, frame,
                        timestamp (wall clock, ISO UTC), team, jersey, player_id, x, y with the
                        origin at the centre spot (-52.5..52.5, -34..34); the ball is player_id
                        "ball"
@@ -139,7 +139,9 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=default)
     ap.add_argument("--minutes", type=float, default=15.0, help="minutes per half")
     ap.add_argument("--seed", type=int, default=36)
+    ap.add_argument("--kickoff", default=KICKOFF.isoformat(), help="ISO time of the first frame")
     args = ap.parse_args()
+    kickoff = datetime.fromisoformat(args.kickoff.replace("Z", "+00:00"))
     rng = np.random.default_rng(args.seed)
     hz = 25.0
     n = int(args.minutes * 60 * hz)
@@ -174,7 +176,7 @@ def main() -> None:
         w.writerow(["period", "frame", "timestamp", "team", "jersey", "player_id", "x", "y"])
         step = int(hz / 10)
         for period, tr in enumerate(halves, start=1):
-            t0 = KICKOFF + (
+            t0 = kickoff + (
                 timedelta(0) if period == 1 else timedelta(seconds=n / hz + SECOND_HALF_GAP_S)
             )
             for i in range(0, n, step):
