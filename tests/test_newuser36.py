@@ -217,3 +217,37 @@ def test_similar_takes_crs_local_for_x_y_found_by_name(tmp_path):
         pytest.skip("trajlm-small's weights are not built here")
     assert r.exit_code == 0, r.output[-1500:]  # was: "look like metres" (--crs dropped)
     assert pl.read_csv(out).height == 8
+
+
+def test_a_player_running_inside_100_m_is_no_stay():
+    from trajlm.api_stays import stays_at_end
+
+    n = 12 * 60  # 12 minutes at 1 Hz, circling 15 m about one spot at ~4 m/s
+    angle = np.arange(n) * 4.0 / 15.0
+    y, x = 15 * np.sin(angle), 15 * np.cos(angle)
+    lat, lon = geo.to_wgs84(x, y, "local")
+    runner = pl.DataFrame(
+        {"traj_id": "H7", "t": np.arange(n) + 1_795_878_000, "lat": lat, "lon": lon}
+    )
+    assert stays_at_end(runner).height == 0  # was held at the circle's centre
+    rng = np.random.default_rng(0)  # a phone at home: a fix a minute, 10-40 m of jitter
+    jit = rng.normal(0, 20, (15, 2))
+    la, lo = geo.to_wgs84(jit[:, 0], jit[:, 1], "local")
+    phone = pl.DataFrame(
+        {"traj_id": "P07", "t": np.arange(15) * 60 + 1_795_878_000, "lat": la, "lon": lo}
+    )
+    assert stays_at_end(phone).height == 1  # still a stay
+
+
+def test_python_predict_on_a_local_path_answers_in_metres(tmp_path):
+    src = _long_csv(tmp_path / "tracking.csv")
+    store = tmp_path / "store"
+    _ingest(src, store, "--crs", "local")
+    model = tiny_infill_trajlm()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_file = model.predict(str(src), steps=1, crs="local")
+        from_store = model.predict(str(store), steps=1)
+    for pred in (from_file, from_store):
+        assert {"x", "y"} <= set(pred.columns) and "lat" not in pred.columns
+        assert pred["x"].abs().max() < 100  # metres about the centre spot, not ~1 degree

@@ -77,7 +77,7 @@ from trajlm.data.coerce_tz import (
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
-from trajlm.data.local_plane import refuse_plane_metres
+from trajlm.data.local_plane import as_plane_columns, refuse_plane_metres, store_crs
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._grid_names import named_grid
@@ -151,12 +151,17 @@ def coerce(
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
         store = is_store_path(obj)
+        cols_path = obj
         # ingest's --time-origin / --time-format / --on-error, as trajlm.read takes them (fix35)
         cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
                  "format": format}  # fmt: skip
         time_origin = time_format = on_error = format = None  # the read takes them
+        local = geo.is_local(crs) or (store and store_crs(cols_path) == "local")
         obj = read_path(obj, cols)
         traj_col = time_col = lat_col = lon_col = crs = tz = utc_offset = None  # canonical now
+        if local:  # a plane's lat / lon are bookkeeping: back to x / y, answered in metres
+            obj = as_plane_columns(obj)  # (newuser36: predict(path, crs="local") gave lat / lon)
+            lat_col, lon_col, crs = "y", "x", "local"
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps

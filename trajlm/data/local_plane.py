@@ -118,7 +118,7 @@ def local_bbox(bbox: dict) -> dict:
             "max_x_m": round(float(x[1]), 3), "max_y_m": round(float(y[1]), 3)}  # fmt: skip
 
 
-def as_plane_columns(table: pl.DataFrame) -> pl.DataFrame:
+def as_plane_columns(table: pl.DataFrame, round_mm: bool = False) -> pl.DataFrame:
     """An answer table's ``lat`` / ``lon`` (bookkeeping on a local plane) as ``y`` / ``x``
     metres, in their places: what a `--crs local` store's places or rows are shown as."""
     from trajlm.data.geo import from_wgs84
@@ -126,5 +126,7 @@ def as_plane_columns(table: pl.DataFrame) -> pl.DataFrame:
     if not {"lat", "lon"} <= set(table.columns):
         return table
     x, y = from_wgs84(table["lat"].to_numpy(), table["lon"].to_numpy(), "local")
-    out = table.with_columns(lat=pl.Series(y).round(3), lon=pl.Series(x).round(3))
+    out = table.with_columns(lat=pl.Series(y), lon=pl.Series(x))
+    if round_mm:  # a file a person reads: mm, not 15 digits
+        out = out.with_columns(pl.col("lat", "lon").round(3))
     return out.rename({"lat": "y", "lon": "x"})
