@@ -251,3 +251,19 @@ def test_python_predict_on_a_local_path_answers_in_metres(tmp_path):
     for pred in (from_file, from_store):
         assert {"x", "y"} <= set(pred.columns) and "lat" not in pred.columns
         assert pred["x"].abs().max() < 100  # metres about the centre spot, not ~1 degree
+
+
+def test_trajlm_read_refuses_metres_and_reads_them_with_crs_local(tmp_path):
+    import trajlm
+
+    src = _long_csv(tmp_path / "tracking.csv")
+    with pytest.raises(TrajlmInputError, match="look like metres on a plane.*crs='local'"):
+        trajlm.read(src)  # was: the metres returned as lat / lon
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = trajlm.read(src, crs="local")
+    assert {"x", "y"} <= set(got.columns) and "lat" not in got.columns
+    raw = pl.read_csv(src)
+    assert got["x"].abs().max() <= raw["x"].abs().max() + 1e-6
+    with pytest.raises(TrajlmInputError, match="crs"):
+        trajlm.read(src, crs="EPSG:99999999")

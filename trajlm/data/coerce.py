@@ -77,7 +77,12 @@ from trajlm.data.coerce_tz import (
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
-from trajlm.data.local_plane import as_plane_columns, refuse_plane_metres, store_crs
+from trajlm.data.local_plane import (
+    PLANE_SAMPLE_ROWS,
+    as_plane_columns,
+    refuse_plane_metres,
+    store_crs,
+)
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._grid_names import named_grid
@@ -394,9 +399,6 @@ def coerce(
     ):
         table = cut_pieces(table, layout, split_gaps, source)
     return table, layout
-
-
-PLANE_SAMPLE_ROWS = 200_000  # the plane check reads the first rows of a frame (a sort: bounded)
 
 
 def _wrap_0_360(out: pl.DataFrame, lon: str) -> pl.DataFrame:

@@ -23,6 +23,7 @@ from trajlm.data.schema import TrajlmInputError
 MOST = 0.5
 PLAUSIBLE_MPS = (0.05, 60.0)
 MIN_STEPS = 20
+PLANE_SAMPLE_ROWS = 200_000  # a frame's check reads its first rows (a sort: bounded)
 
 
 def plane_speeds(df: pl.DataFrame) -> tuple[float, float, int] | None:
