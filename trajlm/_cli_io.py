@@ -34,7 +34,8 @@ CLASSES_HELP = ("classify: auto (modes when a label is a GeoLife mode, else stor
 # `trajlm data ingest` and `trajlm predict` --time-format: one meaning (leftover34)
 TIME_FORMAT_HELP = (
     "csv/parquet: iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since "
-    "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | a strptime pattern "
+    "1899-12-30) | dmy / mdy (dd-mm-yyyy / mm-dd-yyyy, either separator) | frames@25 (frame "
+    "numbers at 25 per second, with --time-origin) | a strptime pattern "
     "such as '%d.%m.%Y %H:%M:%S' (default: ISO-8601 text or Unix seconds)."
 )
 ON_ERROR_HELP = "raise | skip: for GPX / PLT / MF-JSON inputs, drop and count bad records."

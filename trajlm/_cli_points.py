@@ -81,6 +81,10 @@ def read_points(
     elif path.is_dir() and _store_like(path):
         must_exist(path, option)
         df = read_store_checked(path, option, split).drop("split", strict=False)
+        from trajlm.data.local_plane import store_crs
+
+        if with_layout and store_crs(path) == "local":  # answers in x / y metres (newuser36)
+            return df, Layout("polars", lat_col="y", lon_col="x", crs="local")
         return (df, Layout("polars")) if with_layout else df
     table = path.suffix.lower() in (".parquet", ".csv") and not by_readers
     if not by_readers:

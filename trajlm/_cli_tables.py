@@ -226,6 +226,10 @@ def columns_present(path: Path, columns: dict) -> dict:
             head = f.readline(1 << 16).decode("utf-8", errors="replace")
         names = set(header_names(head, sniff_sep(head) or ",", path)) if head.strip() else set()
     out = {k: v for k, v in columns.items() if k != "crs" and v is not None and v in names}
-    if columns.get("crs") and ("lat_col" in out or "lon_col" in out):
-        out["crs"] = columns["crs"]
+    degrees = {n for n in names if n.strip().lower() in _DEGREE_NAMES}
+    if columns.get("crs") and ("lat_col" in out or "lon_col" in out or not degrees):
+        out["crs"] = columns["crs"]  # x / y found by name take it too (newuser36: `--crs local`)
     return out
+
+
+_DEGREE_NAMES = {"lat", "latitude", "lon", "lng", "long", "longitude"}

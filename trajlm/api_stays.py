@@ -44,6 +44,10 @@ STD_SCALE = 1.14
 STAY_MEASURED_S = 25 * 60  # those circles' truth: the next 5 fixes at 5 min (stays32)
 OFF_SWITCH = "TrajLM.predict(hold_stays=False)"  # the way off, as the API's user writes it
 M_PER_DEG = 111_320.0  # metres per degree of latitude (eval/recover_spread.py's)
+# A mover whose median step speed inside the "stay" is at least this keeps moving inside the
+# 100-m circle (newuser36: a footballer runs ~3 m/s for a whole half within 100 m of the centre
+# spot and every player was held still); a staying device's jitter reads well under it
+MOVING_INSIDE_MPS = 2.0
 _RADIUS = re.compile(r"^r(\d+(?:\.\d+)?)_m$")
 
 
@@ -97,7 +101,10 @@ def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     at_end = last[hi]
     rows = []
     lat, lon = h["lat"].to_numpy(), h["lon"].to_numpy()
+    t = h["t"].cast(pl.Float64).to_numpy()
     for a, b in zip(lo[at_end], hi[at_end], strict=True):
+        if _moving_inside(lat[a : b + 1], lon[a : b + 1], t[a : b + 1]):
+            continue
         la, lo_ = float(np.median(lat[a : b + 1])), float(np.median(lon[a : b + 1]))
         dy = (lat[a : b + 1] - la) * M_PER_DEG
         dx = (lon[a : b + 1] - lo_) * M_PER_DEG * math.cos(math.radians(la))
@@ -106,6 +113,19 @@ def stays_at_end(history: pl.DataFrame) -> pl.DataFrame:
     if not rows:
         return empty
     return pl.DataFrame(rows, schema=empty.schema, orient="row")
+
+
+def _moving_inside(lat: np.ndarray, lon: np.ndarray, t: np.ndarray) -> bool:
+    """True when the median step speed over these fixes is MOVING_INSIDE_MPS or more."""
+    if len(t) < 3:
+        return False
+    dy = np.diff(lat) * M_PER_DEG
+    dx = np.diff(lon) * M_PER_DEG * math.cos(math.radians(float(np.median(lat))))
+    dt = np.diff(t)
+    ok = dt > 0
+    if not ok.any():
+        return False
+    return float(np.median(np.hypot(dx, dy)[ok] / dt[ok])) >= MOVING_INSIDE_MPS
 
 
 def held_at_stays(out: pl.DataFrame, history: pl.DataFrame) -> tuple[pl.DataFrame, list]:

@@ -152,7 +152,8 @@ def data_ingest(
     crs: str = typer.Option(
         None,
         "--crs",
-        help="csv/parquet: CRS of projected coordinates (EPSG:32629; lat = northing).",
+        help="csv/parquet: CRS of projected coordinates (EPSG:32629; lat = northing), or local: "
+        "x / y metres on a plane not on the Earth (a pitch, a warehouse; docs/data.md).",
     ),
     time_origin: str = typer.Option(
         None,
@@ -434,7 +435,10 @@ def data_plot(
     io.suffix(out, (".png", ".pdf", ".svg", ".jpg"), "--out")
     io.store(store, "store")
     io.outputs({"--out": out}, [store], overwrite)
-    _say(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n)}")
+    from trajlm.data.local_plane import store_crs
+
+    local = store_crs(store) == "local"  # x / y metres, not the plane's lat / lon (newuser36)
+    _say(f"wrote {plot_trajectories(read_store(store, split=split), out, n=n, local_plane=local)}")
 
 
 register_derived(data_app)  # `trajlm data match | resplit` (trajlm/cli_data_derived.py)

@@ -50,6 +50,10 @@ def answer_on_file(call: Callable[..., Any], input: Path, out: Path, split: str,
     df = read_frame(input, "--input", split, cols)
     with input_errors(input, "--input"):
         answer = call(df, **kw, **cols)
+    from trajlm.data.local_plane import as_plane_columns, store_crs
+
+    if input.is_dir() and store_crs(input) == "local":  # x / y metres, no place (newuser36)
+        answer = as_plane_columns(answer, round_mm=True)
     write_table(answer, out)
     return answer
 

@@ -88,7 +88,7 @@ def predict(
         None,
         "--crs",
         help="--input table: CRS of projected coordinates (EPSG:32629; "
-        "--lat-col = northing); predictions are written in it too, under the input's names "
+        "--lat-col = northing; local: x / y metres on a plane); predictions are written in it too, under the input's names "
         "(as `trajlm recover --crs`).",
     ),  # fmt: skip
     latest: bool = typer.Option(
@@ -276,7 +276,9 @@ def predict(
     t, lat, lon = (named.columns[pred.columns.index(c)] for c in ("t", "lat", "lon"))
     named, point = point_for_file(named, layout, out.suffix.lower())
     write_points(named, out, overwrite=overwrite)
-    crs_said = "WGS84" if geo.is_wgs84(layout.crs) or suffix_geo else f"in {layout.crs}"
+    crs_said = (
+        "WGS84" if geo.is_wgs84(layout.crs) or suffix_geo else f"in {geo.crs_name(layout.crs)}"
+    )
     where = f"{lat}/{lon} {crs_said}" if point is None else point
     io.say(f"wrote {len(pred):,} predicted points to {out}: columns {', '.join(named.columns)} "
            f"(named as the input's; {t} {how}, {where})")  # fmt: skip

@@ -61,13 +61,25 @@ def _save(fig: Figure, out: str | Path | None, **kwargs: Any) -> Path | Figure:
 
 
 def plot_trajectories(
-    df: Any, out: str | Path | None = None, n: int = 100, seed: int = 0, **columns: Any
+    df: Any,
+    out: str | Path | None = None,
+    n: int = 100,
+    seed: int = 0,
+    local_plane: bool = False,
+    **columns: Any,
 ) -> Path | Figure:
     """Plot a random sample of `n` trajectories (lon/lat with an equal-metre aspect); a
     ``label`` column colours them. ``columns``: traj_col=, time_col=, lat_col=, lon_col=,
-    crs= as ``TrajLM.predict`` takes them. Returns the file written, or the Figure when
-    ``out`` is None."""
+    crs= as ``TrajLM.predict`` takes them; ``crs="local"`` (or ``local_plane=True`` for a
+    canonical table of a `--crs local` store) draws x / y metres, never the plane's bookkeeping
+    lat / lon (newuser36). Returns the file written, or the Figure when ``out`` is None."""
+    from trajlm.data.geo import from_wgs84, is_local
+
+    local_plane = local_plane or is_local(columns.get("crs"))
     df = _table(df, columns)
+    if local_plane:  # lat / lon columns hold y / x metres from here on
+        x, y = from_wgs84(df["lat"].to_numpy(), df["lon"].to_numpy(), "local")
+        df = df.with_columns(lat=pl.Series(y), lon=pl.Series(x))
     ids = df["traj_id"].unique(maintain_order=True)
     if len(ids) > n:
         ids = ids.sample(n, seed=seed)
@@ -85,12 +97,12 @@ def plot_trajectories(
         ax.plot([], [], color=cmap(i % 10), label=lab)
     if labels:
         ax.legend(loc="best", fontsize=8)
-    ax.set_aspect(1.0 / np.cos(np.radians(float(sub["lat"].mean()))))
+    ax.set_aspect(1.0 if local_plane else 1.0 / np.cos(np.radians(float(sub["lat"].mean()))))
     # whole degrees on the ticks: a city 0.05 degrees wide west of -118 read "-0.09" with
     # "-1.184e2" in the corner (newuser35)
     ax.ticklabel_format(useOffset=False, style="plain")
-    ax.set_xlabel("longitude")
-    ax.set_ylabel("latitude")
+    ax.set_xlabel("x (m)" if local_plane else "longitude")
+    ax.set_ylabel("y (m)" if local_plane else "latitude")
     ax.set_title(f"{len(ids)} trajectories")
     return _save(fig, out, dpi=120, bbox_inches="tight")
 

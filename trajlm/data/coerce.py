@@ -74,6 +74,12 @@ from trajlm.data.coerce_tz import (
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
+from trajlm.data.local_plane import (
+    PLANE_SAMPLE_ROWS,
+    as_plane_columns,
+    refuse_plane_metres,
+    store_crs,
+)
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._time_columns import (
@@ -142,14 +148,19 @@ def coerce(
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
         store = is_store_path(obj)
+        cols_path = obj
         # ingest's --time-origin / --time-format / --on-error, as trajlm.read takes them (fix35)
         cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
                  "format": format}  # fmt: skip
         time_origin = time_format = on_error = format = None  # the read takes them
+        local = geo.is_local(crs) or (store and store_crs(cols_path) == "local")
         obj, own = read_path_named(obj, cols)
         lat_col = lon_col = crs = tz = utc_offset = None  # canonical now, WGS84 and UTC
         # answers name the file's own id and time columns, as a frame read from it (leftover36)
         obj, traj_col, time_col = as_own_names(obj, own)
+        if local:  # a plane's lat / lon are bookkeeping: back to x / y, answered in metres
+            obj = as_plane_columns(obj)  # (newuser36: predict(path, crs="local") gave lat / lon)
+            lat_col, lon_col, crs = "y", "x", "local"
         # a file's ids are movers or trips, ingest cannot tell: it cuts both at its gap rule;
         # a store's trips are ingest's own cut (maybe at stops or another --max-gap-s): kept
         split_gaps = (not store) if split_gaps == "auto" else split_gaps
@@ -253,6 +264,9 @@ def coerce(
     if geo.is_wgs84(crs):
         out = _wrap_0_360(out, lon)
     out, sub, frac, sub_rows = put_fractions_aside(out, df, tcol, source)
+    if validate and geo.is_wgs84(crs):  # pitch / warehouse metres read as degrees (newuser36)
+        head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
+        refuse_plane_metres(head, (lat, lon), python=True)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip

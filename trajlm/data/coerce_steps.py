@@ -111,7 +111,8 @@ def positions(
                     field=lat,
                     # up to 180 is no projected coordinate (metres reach far past it): a bad
                     # row or swapped columns (badin30: /validity's lat 91 was told "pass crs=")
-                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing)"
+                    hint="for projected coordinates pass crs='EPSG:...' (lat_col = northing); "
+                    "for x / y metres on a plane (a pitch, a warehouse) crs='local'"
                     if big > 180
                     else "a latitude over 90 is no place: fix or drop those rows, or swap the "
                     "columns if latitude and longitude are exchanged",

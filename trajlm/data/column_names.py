@@ -69,7 +69,10 @@ TRAJ = (
      # participant `deelnemer`, a Russian fleet portal's `Объект` (Wialon's unit)
      "ve_ref", "deelnemer", "deelnemer_id", "объект", "объект_мониторинга",
      # session 35 (heldout35): a multi-agent simulator's `agent` (robots, SUMO / MATSim agents)
-     "agent", "agent_id"),
+     "agent", "agent_id",
+     # session 36 (newuser36): GPS-vest exports name the athlete (`Player`, Catapult's
+     # `Athlete`); a sports scientist's 14 vests were read as one jumping track
+     "player", "player_id", "player_name", "athlete", "athlete_id", "athlete_name"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at",
@@ -100,6 +103,7 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         # session 31 (heldout31): ICES tacsat's `SI_TIME` (beside `SI_DATE`), Russian `Время`
         ("si_time", "время", "дата_и_время", "дата/время", "дата_время"))  # fmt: skip
 LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
+       ("y_m", "pos_y", "y_pos", "position_y"),  # metres on a plane (crs="local"; newuser36)
        ("breite", "breitengrad", "latitud", "latitudine", "breedtegraad"),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
        # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
@@ -109,6 +113,7 @@ LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("si_lati", "широта"))  # ICES tacsat; Russian (heldout31)  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
        ("x",),
+       ("x_m", "pos_x", "x_pos", "position_x"),  # metres on a plane (crs="local"; newuser36)
        ("länge", "laenge", "längengrad", "laengengrad", "longitud", "longitudine",
         "lengtegraad"),
        ("easting", "utm_easting"),

@@ -51,10 +51,61 @@ def require(module: str) -> Any:
 # ----------------------------------------------------------------------------------- CRS
 
 
+# ------------------------------------------------------------------------- a local plane
+
+LOCAL_CRS = "local"
+# Where a local plane's origin (x = 0, y = 0) is put on the Earth: open sea in the Gulf of
+# Guinea, off every road network and gazetteer place, near the equator (so the model's
+# equirectangular frame is at its most exact) and away from (0, 0), which is refused as "no
+# fix" everywhere. The lat / lon it gives are bookkeeping, never shown: every output of a
+# local-plane input goes back to x / y metres (docs/data.md "Session 36 (newuser36)").
+LOCAL_ANCHOR = (1.0, 1.0)
+
+
+def is_local(crs: Any) -> bool:
+    """True for ``"local"``: x / y in metres on a plane that is not placed on the Earth (a
+    football pitch, a warehouse's UWB grid, a simulator), read on an azimuthal equidistant
+    sphere about LOCAL_ANCHOR, whose distances equal the plane's (to 1e-9 within 100 km)."""
+    return isinstance(crs, str) and crs.strip().lower() == LOCAL_CRS
+
+
+def _local_to_lat_lon(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical azimuthal equidistant inverse about LOCAL_ANCHOR, radius EARTH_RADIUS_M: the
+    haversine distance between two read points is their distance on the plane."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    p0, l0 = np.radians(LOCAL_ANCHOR[0]), np.radians(LOCAL_ANCHOR[1])
+    rho = np.hypot(x, y)
+    c = rho / EARTH_RADIUS_M
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(rho > 0, y * np.sin(c) / np.where(rho > 0, rho, 1.0), 0.0)
+        lat = np.arcsin(np.cos(c) * np.sin(p0) + ratio * np.cos(p0))
+        lon = l0 + np.arctan2(
+            x * np.sin(c), rho * np.cos(p0) * np.cos(c) - y * np.sin(p0) * np.sin(c)
+        )
+    lon = np.where(rho > 0, lon, l0)
+    return np.degrees(lat), np.degrees(lon)
+
+
+def _lat_lon_to_local(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The forward of ``_local_to_lat_lon``: (lat, lon) -> (x, y) metres on the local plane."""
+    p = np.radians(np.asarray(lat, np.float64))
+    dl = np.radians(np.asarray(lon, np.float64)) - np.radians(LOCAL_ANCHOR[1])
+    p0 = np.radians(LOCAL_ANCHOR[0])
+    h = np.sin((p - p0) / 2) ** 2 + np.cos(p0) * np.cos(p) * np.sin(dl / 2) ** 2
+    c = 2 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))  # stable for the short ranges of a plane
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = np.where(c > 0, c / np.sin(np.where(c > 0, c, 1.0)), 1.0)
+    x = EARTH_RADIUS_M * k * np.cos(p) * np.sin(dl)
+    y = EARTH_RADIUS_M * k * (np.cos(p0) * np.sin(p) - np.sin(p0) * np.cos(p) * np.cos(dl))
+    return x, y
+
+
 def is_wgs84(crs: Any) -> bool:
     """True for None (the canonical default) and every spelling of WGS84 geographic degrees."""
     if crs is None:
         return True
+    if is_local(crs):
+        return False
     if isinstance(crs, int):
         return crs == 4326
     if isinstance(crs, str):
@@ -75,6 +126,8 @@ def is_geographic(crs: Any) -> bool:
     """True for a CRS in degrees (WGS84, ETRS89 EPSG:4258, ...), False for one in metres / feet."""
     if is_wgs84(crs):
         return True
+    if is_local(crs):
+        return False
     return bool(require("pyproj").CRS.from_user_input(parse_crs(crs)).is_geographic)
 
 
@@ -90,7 +143,7 @@ def parse_crs(crs: Any) -> Any:
 
 def crs_refusal(crs: str) -> str | None:
     """Why coordinates in `crs` cannot become WGS84 here (None: they can, maybe reprojected)."""
-    if is_wgs84(crs):
+    if is_wgs84(crs) or is_local(crs):
         return None
     try:
         pyproj = require("pyproj")
@@ -116,6 +169,8 @@ def crs_refusal(crs: str) -> str | None:
 
 def crs_name(crs: Any) -> str:
     """A CRS as a person names it: 'EPSG:32629' when it has a code, else its name."""
+    if is_local(crs):
+        return "local metres"
     pyproj = require("pyproj")
     try:
         c = pyproj.CRS.from_user_input(parse_crs(crs))
@@ -147,6 +202,8 @@ def to_wgs84(x: Any, y: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
     """Projected (x = easting, y = northing) in `crs` -> (lat, lon) WGS84 degrees.
 
     NaN in, NaN out (a missing point stays missing)."""
+    if is_local(crs):
+        return _local_to_lat_lon(x, y)
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     lon, lat = transformer(parse_crs(crs), "EPSG:4326").transform(x, y)
     return np.asarray(lat, np.float64), np.asarray(lon, np.float64)
@@ -154,6 +211,8 @@ def to_wgs84(x: Any, y: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def from_wgs84(lat: Any, lon: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
     """(lat, lon) WGS84 degrees -> (x, y) in `crs` (easting, northing for a projected CRS)."""
+    if is_local(crs):
+        return _lat_lon_to_local(lat, lon)
     tr = transformer("EPSG:4326", parse_crs(crs))
     x, y = tr.transform(np.asarray(lon, np.float64), np.asarray(lat, np.float64))
     return np.asarray(x, np.float64), np.asarray(y, np.float64)

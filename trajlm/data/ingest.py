@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
+from trajlm.data.geo import is_local, is_wgs84
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import (
     _labelled,
@@ -30,6 +31,7 @@ from trajlm.data.ingest_columns import (
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
 from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
+from trajlm.data.local_plane import refuse_degrees_as_local, refuse_plane_metres
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
 from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
@@ -217,6 +219,8 @@ def _ingest(
             columns = dataclasses.replace(columns, crs=crs)
             reading["crs_from_prj"] = crs
             warnings.warn(f"coordinates in {crs}, from the .prj file beside the CSV", stacklevel=2)
+    if columns is not None and is_local(columns.crs):  # outputs go back to x / y (newuser36)
+        reading["crs"] = "local"
     columns, owner = keep_owner_column(paths, format, columns, vehicle_col)
     if owner is not None:
         reading["owner_column"] = owner
@@ -307,6 +311,8 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
+    # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
+    plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
         task = bar.add_task("ingest", total=None, rows="0")
         chunks = iter_read(
@@ -323,6 +329,13 @@ def _ingest(
             if vessels:  # 80 -> "tanker", the code kept as vessel_type_code
                 chunk = name_vessel_types(chunk)
             cleaned, clean_report = clean(chunk, cfg, return_report=True)
+            if plane_unchecked and len(cleaned) > 1:
+                one = paths[0] if len(paths) == 1 else None
+                if is_local(columns.crs):  # degrees given as --crs local
+                    refuse_degrees_as_local(cleaned, path=one)
+                else:
+                    refuse_plane_metres(cleaned, names, path=one)
+                plane_unchecked = False
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)

@@ -28,6 +28,13 @@ from trajlm.data.coerce_path import (
     read_kept,
     read_path,
 )
+from trajlm.data.geo import crs_refusal, is_local, is_wgs84
+from trajlm.data.local_plane import (
+    PLANE_SAMPLE_ROWS,
+    as_plane_columns,
+    refuse_plane_metres,
+    store_crs,
+)
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -43,6 +50,7 @@ def read_file(
     time_format: str | None = None,
     tz: str | None = None,
     utc_offset: float | None = None,
+    crs: str | None = None,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -62,7 +70,11 @@ def read_file(
     a strptime pattern, ...) and ``tz`` (an IANA zone for times without one) as ingest's
     --time-format / --tz (heldout35: refusals named these options, which no model-call path
     took); ``utc_offset`` (hours, fractions too) as ingest's --utc-offset: times without a zone
-    are local times that many hours ahead of UTC (leftover35: the Python twin)."""
+    are local times that many hours ahead of UTC (leftover35: the Python twin). ``crs``: the
+    file's projected CRS (``"EPSG:32631"``: read into lat / lon) or ``"local"``: x / y metres on
+    a plane not on the Earth, returned as ``y`` / ``x`` metres, never as lat / lon (a store
+    ingested with ``--crs local`` too); x / y metres read as degrees are refused naming it
+    (newuser36)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -78,7 +90,8 @@ def read_file(
         raise TrajlmInputError(problem, field="path")
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
-        return read_path(path, {})
+        whole = read_path(path, {})
+        return as_plane_columns(whole) if store_crs(path) == "local" else whole
     kind = (read_marker(path) or read_marker(path.parent)) if path.is_dir() else None
     if kind and kind["kind"] != "store":  # a store's own points/ folder reads as data
         # a run / selector folder: before, its config.json was read as MF-JSON (badin35)
@@ -90,11 +103,22 @@ def read_file(
     given = {k: str(v) for k, v in given.items()}
     if utc_offset is not None:  # checked as the model calls check it (coerce_path)
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
+    if crs is not None:
+        if not isinstance(crs, str) or (why := crs_refusal(crs)):
+            raise TrajlmInputError(why if isinstance(crs, str) else f"crs must be text such as "
+                                   f"'EPSG:32631' or 'local', got {crs!r}", field="crs")  # fmt: skip
+        given["crs"] = crs
     columns = option_map(given)
     df, report = read_kept(
         path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
     )
-    return _as_read(path, df, report)
+    out = _as_read(path, df, report)
+    if is_local(crs):  # the plane's lat / lon are bookkeeping: back to x / y metres
+        return as_plane_columns(out)
+    if is_wgs84(crs) and {"traj_id", "t", "lat", "lon"} <= set(out.columns):
+        head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
+        refuse_plane_metres(head, ("lat", "lon"), python=True, path=path)
+    return out
 
 
 def read_columns(

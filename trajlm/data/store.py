@@ -395,6 +395,11 @@ def inspect_store(path: str | os.PathLike) -> dict:
     }
     if labels is not None:
         info["labels"] = labels
+    if manifest.get("reading", {}).get("crs") == "local":  # x / y metres, no place (newuser36)
+        from trajlm.data.local_plane import local_bbox
+
+        info["bbox"] = local_bbox(manifest["bbox"])
+        info["crs"] = "local (x / y metres on a plane not placed on the Earth)"
     return info
 
 

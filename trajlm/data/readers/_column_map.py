@@ -3,12 +3,25 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from trajlm.data.geo import crs_refusal
-from trajlm.data.readers._times import T_PARTS, TIME_FORMAT_HELP, TIME_FORMATS, origin_seconds
+from trajlm.data.readers._times import (
+    T_PARTS,
+    TIME_FORMAT_HELP,
+    TIME_FORMATS,
+    frame_rate,
+    origin_seconds,
+)
 
 ELAPSED_FORMATS = ("elapsed_s", "elapsed_h")
+_FRAME_NAMES = re.compile(r"(?i)^(frame|frames|frame[ _.-]?(id|no|nr|num|number|idx|index|count))$")
+
+
+def counts_frames(column: str | None) -> bool:
+    """A time column named for frame numbers (`frame`, `Frame`, `frame_id`, `frameIdx`)."""
+    return isinstance(column, str) and bool(_FRAME_NAMES.match(column.strip()))
 
 
 @dataclass
@@ -91,6 +104,18 @@ class ColumnMap:
     def refusal(self) -> str | None:
         """Why rows under this mapping cannot become canonical points (None: they can)."""
         why = []
+        if frame_rate(self.time_format) is not None and self.time_origin is None:
+            why.append(
+                f"times are frame numbers (time_format={self.time_format!r}), but canonical t is "
+                "absolute UTC: declare the instant of frame 0 with time_origin= (--time-origin "
+                "2026-11-28T15:00Z)"
+            )
+        if self.time_origin is not None and self.time_format is None and counts_frames(self.t):
+            why.append(
+                f"time column {self.t!r} counts frames, not seconds: reading frame numbers as "
+                "seconds after the time origin would slow every mover by the frame rate; give "
+                "the rate: time_format='frames@25' (--time-format frames@25)"
+            )
         if self.time_format in ELAPSED_FORMATS and self.time_origin is None:
             unit = "hours" if self.time_format == "elapsed_h" else "seconds"
             why.append(
@@ -109,9 +134,12 @@ class ColumnMap:
         if self.time_origin is not None and self.origin_s() is None:
             return (f"time origin {self.time_origin!r} is not a time: give ISO 8601 with a zone "
                     "(2020-01-01T00:00Z) or Unix seconds")  # fmt: skip
-        if self.time_origin is not None and tf not in (None, *ELAPSED_FORMATS):
+        if (rate := frame_rate(tf)) is not None and not 0 < rate <= 100_000:
+            return f"time format {tf!r}: the frame rate must be above 0 frames per second"
+        if self.time_origin is not None and tf not in (None, *ELAPSED_FORMATS) and rate is None:
             return f"a time origin counts elapsed seconds / hours, not time_format {tf!r}"
-        if tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf:
+        if (tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf
+                and rate is None):  # fmt: skip
             return f"{tf!r} is not a time format: give {TIME_FORMAT_HELP}"
         if self.t_zone is not None and (self.tz is not None or self.utc_offset_s):
             return (f"times are read in each row's zone from {self.t_zone!r}: give no --tz / "

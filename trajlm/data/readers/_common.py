@@ -285,6 +285,9 @@ def _check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None) -> pl
         first = bad.sort(["_file", "_line"]).row(0, named=True)
         reason, fld, _, msg = checks[first["_bad"]]
         value = first.get(fld)
+        if reason == "out_of_range":  # a warehouse's 0..300 m (newuser36)
+            msg += (" (metres on a plane, a pitch or a warehouse? --crs local, crs='local' in "
+                    "Python; a projected grid: --crs EPSG:...)")  # fmt: skip
         if reason == "timestamp_in_future" and value >= MS_LIKE:
             msg += _ms_hint(df, value)
         if reason == "timestamp_before_1990" and value is not None and 0 <= value < 10**8:

@@ -64,6 +64,10 @@ def check_not_degrees(
     if np.abs(n).max() > 90 or np.abs(e).max() > 180:
         return  # not degrees: metres (the usual case, decided on the first value mostly)
     where = None
+    from trajlm.data.geo import is_local
+
+    if is_local(crs):  # a player standing for a second stays within 1 m: the plane's own
+        return  # check (local_plane.refuse_degrees_as_local) reads the steps instead
     if max(np.ptp(n), np.ptp(e)) < 1.0:
         where = "all lie within 1 m of each other, near the CRS's origin"
     elif (area := _area(crs)) is not None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from trajlm.data.readers._common import ELAPSED_FORMATS, ColumnMap
 from trajlm.data.readers._encoding import legacy_cjk
 from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
-from trajlm.data.readers._times import DATE_TIME_DIGITS
+from trajlm.data.readers._times import DATE_TIME_DIGITS, frame_rate
 from trajlm.data.readers._zone_suffix import OFFSETS, SUFFIX
 from trajlm.data.zone_names import named_utc
 
@@ -41,8 +41,10 @@ def naive_times(
     if named_utc(cm.t):  # `Date/Time (UTC)` (cols23), a column named `UTC` (heldout28) says its
         return None  # zone: read as UTC is what it says
     tf = cm.time_format
-    if tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS) or (
-        tf and "z" in tf.replace("%%", "")
+    if (
+        tf in ("unix", "unix_ms", "unix_us", "unix_ns", *ELAPSED_FORMATS)
+        or frame_rate(tf)
+        or (tf and "z" in tf.replace("%%", ""))
     ):
         return None
     if cm.t_parts:

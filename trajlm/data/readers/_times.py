@@ -133,7 +133,8 @@ def _text_times(
     num = s.cast(pl.Float64, strict=False)
     scale = 1000 if unit == "ms" else 1
     if origin_s is not None:  # elapsed seconds (hours) since a declared instant
-        step = 3600 if time_format == "elapsed_h" else 1
+        rate = frame_rate(time_format)
+        step = 3600 if time_format == "elapsed_h" else (1 / rate if rate else 1)
         return ((num * step + origin_s) * scale).floor().cast(pl.Int64, strict=False)
     if time_format == "unix":
         return (num * scale).floor().cast(pl.Int64, strict=False)
@@ -296,12 +297,24 @@ DAY_MONTH = ("dmy", "mdy")
 # fixes) and the raw time text (error messages). check_rows drops both.
 T_MS, T_RAW = "_t_ms", "_t_raw"
 EXACT_MS = "_t_exact_ms"  # the exact milliseconds kept past the row check (read(exact_times=))
+# Frame numbers at a frame rate (`--time-format frames@25`, newuser36): player tracking and
+# simulators count frames, and a frame column read as seconds after `--time-origin` ran 25x slow
+FRAMES = re.compile(r"(?i)^frames?\s*[@:]\s*(\d+(?:\.\d*)?)\s*(?:hz|fps)?$")
+
+
+def frame_rate(time_format: str | None) -> float | None:
+    """Frames per second of a ``frames@25`` time format (None: not one; 0: a rate of 0)."""
+    m = FRAMES.match(time_format.strip()) if isinstance(time_format, str) else None
+    return float(m[1]) if m else None
+
+
 TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel", "dmy", "mdy", "jalali")
 EXCEL_EPOCH_DAY = 25_569  # 1970-01-01 as an Excel serial date (days since 1899-12-30)
 EPOCH_DIVISORS = {"unix_ms": 1000, "unix_us": 1_000_000, "unix_ns": 1_000_000_000}  # per second
 TIME_FORMAT_HELP = (
     "iso | unix | unix_ms | unix_us | unix_ns | excel (serial days since 1899-12-30) | dmy / mdy "
-    "(ISO, or dd/mm/yyyy / mm/dd/yyyy with either separator) | jalali (Solar Hijri yyyy/mm/dd) | a strptime "
+    "(ISO, or dd/mm/yyyy / mm/dd/yyyy with either separator) | jalali (Solar Hijri yyyy/mm/dd) | "
+    "frames@25 (frame numbers at 25 per second, with a time origin) | a strptime "
     "pattern such as '%d.%m.%Y %H:%M:%S' (Python: ColumnMap(time_format=...))"
 )
 

@@ -6,7 +6,14 @@ header holds three or more `lat_<id>` / `lon_<id>` pairs (or `<id>_lat` / `<id>_
 long (`spreadsheet.sheets_as_csv`): one row per mover and tick with `traj_id` the pair's id, the
 other columns (the time) repeated, and cells empty in either coordinate left out (the mover had
 not started, had finished, or missed the tick). Two pairs are not enough (`pickup_lat` /
-`dropoff_lat` of a trip table are two places of one row, not two movers)."""
+`dropoff_lat` of a trip table are two places of one row, not two movers).
+
+Session 36 (newuser36): player tracking comes the same way in metres on a pitch, one row per
+frame and `Home_11_x` / `Home_11_y`, ..., `Ball_x` / `Ball_y` (Metrica's layout); it was refused
+with "closest: lat -> 'Home_1_y'", which read one player as the file. A header with no latitude /
+longitude column and three or more `<id>_x` / `<id>_y` pairs is written long with `x` / `y`
+columns (the ball its own mover), so the plane check and `--crs local` apply as to any x / y
+table; sensor triples (`acc_x`, `gyro_x`, `mag_x`, ...) are not movers."""
 
 from __future__ import annotations
 
@@ -21,6 +28,15 @@ _LAT, _LON = r"lat|latitude", r"lon|lng|long|longitude"
 _AFTER = re.compile(rf"(?i)^({_LAT}|{_LON})[ _.-]+(.+)$")
 _BEFORE = re.compile(rf"(?i)^(.+?)[ _.-]+({_LAT}|{_LON})$")
 MIN_PAIRS = 3
+_X, _Y = r"x", r"y"
+_XY_AFTER = re.compile(rf"(?i)^({_X}|{_Y})[ _.-]+(.+)$")
+_XY_BEFORE = re.compile(rf"(?i)^(.+?)[ _.-]+({_X}|{_Y})$")
+_ANY_DEGREES = re.compile(rf"(?i)(^|[ _.-])({_LAT}|{_LON})([ _.-]|$)")
+# x / y / z of a sensor (IMU, velocity, force): not a mover's position
+_SENSOR = re.compile(
+    r"(?i)^(acc|accel|acceleration|gyro|gyr|mag|magnet|vel|velocity|speed|v|a|force|f|rot|"
+    r"rotation|orientation|angle|euler|quat|q|w|omega|gravity|grav|linacc|lin_acc)$"
+)
 
 
 def _axis(word: str) -> str:
@@ -40,8 +56,28 @@ def _found(header: list[str]) -> dict[str, dict[str, int]]:
 
 
 def wide_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
-    """mover id -> (lat column, lon column) of a wide header; {} when under MIN_PAIRS pairs."""
+    """mover id -> (lat column, lon column) of a wide header; {} when under MIN_PAIRS pairs.
+    Without latitude / longitude pairs, the (y, x) columns of `<id>_x` / `<id>_y` pairs."""
     pairs = {i: (c["lat"], c["lon"]) for i, c in _found(header).items() if len(c) == 2}
+    if len(pairs) >= MIN_PAIRS:
+        return pairs
+    return plane_pairs(header)
+
+
+def plane_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
+    """mover id -> (y column, x column) of a wide header in plane coordinates (`Home_11_x`,
+    `Ball_y`); {} when the header names any latitude / longitude column or has < MIN_PAIRS."""
+    if any(_ANY_DEGREES.search(name.strip()) for name in header):
+        return {}
+    found: dict[str, dict[str, int]] = {}
+    for k, name in enumerate(header):
+        m = _XY_AFTER.match(name.strip())
+        mover, axis = (m[2], m[1]) if m else (None, None)
+        if m is None and (m := _XY_BEFORE.match(name.strip())):
+            mover, axis = m[1], m[2]
+        if mover is not None and not _SENSOR.match(mover):
+            found.setdefault(mover, {})[axis.lower()] = k
+    pairs = {i: (c["y"], c["x"]) for i, c in found.items() if len(c) == 2}
     return pairs if len(pairs) >= MIN_PAIRS else {}
 
 
@@ -77,6 +113,8 @@ def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
     sep, header = _sep(path)  # type: ignore[misc]
     pairs = wide_pairs(header)
     lone = unpaired_columns(header)
+    plane = not _found(header) and bool(pairs)  # `Home_11_x`: written as x / y (metres)
+    lone = [] if plane else lone
     used = {k for ab in pairs.values() for k in ab} | set(lone)
     rest = [k for k in range(len(header)) if k not in used]
     with (
@@ -84,7 +122,9 @@ def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
         out.open("w", newline="", encoding="utf-8") as dst,
     ):
         w = csv.writer(dst, lineterminator="\n")
-        w.writerow(["traj_id", *(header[k] for k in rest), "lat", "lon"])
+        w.writerow(
+            ["traj_id", *(header[k] for k in rest), *(("y", "x") if plane else ("lat", "lon"))]
+        )
         rows = csv.reader(src, delimiter=sep)
         next(rows, None)
         for row in rows:
@@ -97,8 +137,9 @@ def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
                 if la and lo:
                     w.writerow([mover, *keep, la, lo])
                     at.append(rows.line_num)
+    what = "x / y" if plane else "latitude / longitude"
     warnings.warn(
-        f"{path.name}: a wide table: {len(pairs)} latitude / longitude column pairs read as one "
+        f"{path.name}: a wide table: {len(pairs)} {what} column pairs read as one "
         f"mover each ({', '.join(list(pairs)[:3])}, ...), empty cells left out",
         stacklevel=2,
     )

@@ -1,0 +1,133 @@
+"""Metres on a plane read as degrees (newuser36): refused in one line naming `--crs local`.
+
+A football pitch's tracking (x -52.5..52.5, y -34..34 m), a warehouse's UWB tags (0..80 m) or a
+simulator's plane fit the degree ranges, so a file with `x` / `y` columns was read as lat / lon
+and written with only "41,187 steps faster than 340 m/s": every player 6 km from the next
+frame. Such a read is refused when both hold on a chunk's steps:
+
+* read as degrees, most steps (>= MOST) are faster than IMPOSSIBLE_SPEED_MPS, and
+* read as metres, the 75th percentile of the step speeds lies in PLAUSIBLE_MPS: something
+  walking, running or driving (degree data of interleaved movers would read as mm/s).
+
+Data in degrees with a few bad fixes keeps the warning it had (a minority of fast steps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from trajlm.data.clean_common import _FIRST, IMPOSSIBLE_SPEED_MPS, _step_speed_mps
+from trajlm.data.schema import TrajlmInputError
+
+MOST = 0.5
+PLAUSIBLE_MPS = (0.05, 60.0)
+MIN_STEPS = 20
+PLANE_SAMPLE_ROWS = 200_000  # a frame's check reads its first rows (a sort: bounded)
+
+
+def plane_speeds(df: pl.DataFrame) -> tuple[float, float, int] | None:
+    """(share of steps faster than 340 m/s read as degrees, the 75th percentile of step speeds
+    read as metres, steps) of a cleaned table (sorted by traj_id, t); None: too few steps."""
+    if len(df) <= MIN_STEPS or not {"traj_id", "t", "lat", "lon"} <= set(df.columns):
+        return None
+    dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
+    flat = ((pl.col("lat") - pl.col("lat").shift(1)) ** 2
+            + (pl.col("lon") - pl.col("lon").shift(1)) ** 2).sqrt() / dt  # fmt: skip
+    got = df.select(
+        deg=_step_speed_mps(), flat=pl.when(_FIRST.fill_null(True)).then(None).otherwise(flat)
+    ).drop_nulls()
+    got = got.filter(pl.col("flat").is_finite() & pl.col("deg").is_finite())
+    if len(got) < MIN_STEPS:
+        return None
+    share = float((got["deg"] > IMPOSSIBLE_SPEED_MPS).mean())
+    return share, float(np.percentile(got["flat"].to_numpy(), 75)), len(got)
+
+
+def refuse_plane_metres(
+    df: pl.DataFrame, fields: tuple[str, str], python: bool = False, path: object = None
+) -> None:
+    """Raise when `df`'s lat / lon (read from columns `fields`) look like metres on a plane."""
+    got = plane_speeds(df)
+    if got is None:
+        return
+    share, p75, steps = got
+    lo, hi = PLAUSIBLE_MPS
+    if share < MOST or not lo <= p75 <= hi:
+        return
+    lat, lon = fields
+    option = "crs='local'" if python else "--crs local"
+    raise TrajlmInputError(
+        f"columns {lat!r} / {lon!r} look like metres on a plane, not degrees: read as latitude / "
+        f"longitude, {100 * share:.0f} % of {steps:,} steps are faster than "
+        f"{IMPOSSIBLE_SPEED_MPS:.0f} m/s, while read as metres they move at "
+        f"{p75:.1f} m/s (75th percentile)",
+        hint=f"{option} reads x / y metres on a plane that is not placed on the Earth (a pitch, a "
+        "warehouse, a simulator; answers come back in x / y metres); a projected grid on the "
+        "Earth takes its code (EPSG:...)",
+        path=path,  # type: ignore[arg-type]
+    )
+
+
+def refuse_degrees_as_local(df: pl.DataFrame, python: bool = False, path: object = None) -> None:
+    """Raise when a table read with `crs="local"` holds degrees: read as metres its steps
+    crawl (75th percentile under 1 cm/s) while read as degrees they are plausible."""
+    from trajlm.data.geo import from_wgs84
+
+    if len(df) <= MIN_STEPS:
+        return
+    x, y = from_wgs84(df["lat"].to_numpy(), df["lon"].to_numpy(), "local")
+    as_given = df.with_columns(lat=pl.Series(y), lon=pl.Series(x))  # the values the user gave
+    got = plane_speeds(as_given)
+    if got is None:
+        return
+    share, p75, steps = got
+    if share > 0.05 or p75 >= 0.01:
+        return
+    option = "crs='local'" if python else "--crs local"
+    raise TrajlmInputError(
+        f"{option}: the coordinates look like degrees (read as metres on a plane, {steps:,} "
+        f"steps move at {100 * p75:.2g} cm/s (75th percentile); read as degrees they move at "
+        "plausible speeds)",
+        hint=f"leave out {option} for latitude / longitude in degrees",
+        path=path,  # type: ignore[arg-type]
+    )
+
+
+def store_crs(store: object) -> str | None:
+    """ "local" for a store ingested with `--crs local` (its lat / lon are bookkeeping about
+    geo.LOCAL_ANCHOR, never to be shown as places), else None (WGS84 degrees)."""
+    import json
+    from pathlib import Path
+
+    try:
+        manifest = json.loads((Path(str(store)) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    crs = (manifest.get("reading") or {}).get("crs") if isinstance(manifest, dict) else None
+    return crs if isinstance(crs, str) else None
+
+
+def local_bbox(bbox: dict) -> dict:
+    """A store's lat / lon bounding box as x / y metres on its local plane."""
+    from trajlm.data.geo import from_wgs84
+
+    x, y = from_wgs84(
+        [bbox["min_lat"], bbox["max_lat"]], [bbox["min_lon"], bbox["max_lon"]], "local"
+    )
+    return {"min_x_m": round(float(x[0]), 3), "min_y_m": round(float(y[0]), 3),
+            "max_x_m": round(float(x[1]), 3), "max_y_m": round(float(y[1]), 3)}  # fmt: skip
+
+
+def as_plane_columns(table: pl.DataFrame, round_mm: bool = False) -> pl.DataFrame:
+    """An answer table's ``lat`` / ``lon`` (bookkeeping on a local plane) as ``y`` / ``x``
+    metres, in their places: what a `--crs local` store's places or rows are shown as."""
+    from trajlm.data.geo import from_wgs84
+
+    if not {"lat", "lon"} <= set(table.columns):
+        return table
+    x, y = from_wgs84(table["lat"].to_numpy(), table["lon"].to_numpy(), "local")
+    out = table.with_columns(lat=pl.Series(y), lon=pl.Series(x))
+    if round_mm:  # a file a person reads: mm, not 15 digits
+        out = out.with_columns(pl.col("lat", "lon").round(3))
+    return out.rename({"lat": "y", "lon": "x"})
