@@ -19,7 +19,7 @@ from trajlm.data.coerce import LAT, LON, _pick
 from trajlm.data.coerce_epochs import unit_values
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
-from trajlm.data.times import _time_to_seconds
+from trajlm.data.times import time_column_seconds
 
 
 def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
@@ -51,7 +51,7 @@ def _seconds_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
         raise ValueError(f"{what} is empty: give at least one time")
     if s.dtype.is_float() and not s.is_finite().all():
         raise TrajlmInputError("NaN / infinite time(s)", field=what)
-    t, kind, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
+    t, kind, _ = time_column_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
     return t.to_numpy().astype(np.float64), kind

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from trajlm.data.clean_common import FIRST_ROW
 from trajlm.data.geometry import haversine_m
-from trajlm.data.segments import _FIRST
 
 STOP_SPEED_MPS = 1.0  # below this a fix counts as stopped (GPS noise at 15 s is ~0.3 m/s)
 
@@ -24,7 +24,7 @@ _SERIES = ("speed_mps", "accel_mps2", "turn_deg", "turn_rate_dps")
 
 def _point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
     """Per point: step length, dt, speed, signed acceleration, heading change and its rate."""
-    first = _FIRST.fill_null(True)
+    first = FIRST_ROW.fill_null(True)
     prev = pl.col("traj_id") == pl.col("traj_id").shift(1)
     step = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
     dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)

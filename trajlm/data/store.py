@@ -45,11 +45,11 @@ from trajlm.errors import MissingFileError
 ROW_GROUP_ROWS = 65_536
 
 
-def _iso(t: int) -> str:
+def seconds_to_iso(t: int) -> str:
     return datetime.fromtimestamp(t, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
-def _check_table(df: pl.DataFrame) -> pl.DataFrame:
+def checked_table(df: pl.DataFrame) -> pl.DataFrame:
     if len(df) == 0:
         raise TrajlmInputError(
             "cannot write a store from an empty table", hint="check the cleaning report"
@@ -67,7 +67,7 @@ def _check_table(df: pl.DataFrame) -> pl.DataFrame:
     return df
 
 
-def _write_split(df: pl.DataFrame, folder: Path, rows_per_file: int) -> list[str]:
+def write_split_files(df: pl.DataFrame, folder: Path, rows_per_file: int) -> list[str]:
     """Write one split's rows (sorted by traj_id, t) into part files cut at trajectory starts."""
     folder.mkdir(parents=True)
     if len(df) == 0:
@@ -89,16 +89,19 @@ def _write_split(df: pl.DataFrame, folder: Path, rows_per_file: int) -> list[str
     return names
 
 
-def _is_store(path: Path) -> bool:
+def is_store(path: Path) -> bool:
     return (path / "manifest.json").is_file() and (path / "points").is_dir()
+
+
+_is_store = is_store  # the name data/coerce_path.py imports (leftover36 edits that file)
 
 
 # What a store directory holds (anything else in it is the user's and is never touched).
 STORE_FILES = ("points", "index.parquet", "stats.json", MARKER, "manifest.json")
 
 
-def _legacy_store(path: Path) -> str | None:
-    return "store" if _is_store(path) else None
+def legacy_store(path: Path) -> str | None:
+    return "store" if is_store(path) else None
 
 
 def write_store(
@@ -121,13 +124,13 @@ def write_store(
     store is locked (OUT/../.NAME.lock) while it is written, and temporaries of interrupted
     writes (killed processes) next to it are removed first."""
     out = Path(out)
-    existing = check_output_dir(out, "store", overwrite=overwrite, legacy=_legacy_store)
-    df = _check_table(df)
+    existing = check_output_dir(out, "store", overwrite=overwrite, legacy=legacy_store)
+    df = checked_table(df)
     with staged_dir(out, what=f"store {out}") as tmp:
         manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by)
         write_marker(tmp, "store")
         if existing:
-            _swap_files_in(tmp, out)
+            swap_files_in(tmp, out)
         else:
             os.replace(tmp, out)  # onto a missing or empty directory: atomic
     return manifest
@@ -141,7 +144,7 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
     files, sizes = {}, {}
     for s in SPLITS:
         part = df.filter(pl.col("split") == s).drop("split")
-        files[s] = _write_split(part, tmp / "points" / f"split={s}", rows_per_file)
+        files[s] = write_split_files(part, tmp / "points" / f"split={s}", rows_per_file)
         sizes[s] = {"n_trajectories": part["traj_id"].n_unique(), "n_points": len(part)}
         if s == "train":
             if len(part) == 0:
@@ -164,7 +167,7 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "trajlm_version": __version__,
-        "created_at": _iso(int(datetime.now(tz=UTC).timestamp())),
+        "created_at": seconds_to_iso(int(datetime.now(tz=UTC).timestamp())),
         "sources": [str(s) for s in sources],
         "n_points": len(df),
         "n_trajectories": len(index),
@@ -172,8 +175,8 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
         "time_span": {
             "start_unix": ext["t0"],
             "end_unix": ext["t1"],
-            "start_iso": _iso(ext["t0"]),
-            "end_iso": _iso(ext["t1"]),
+            "start_iso": seconds_to_iso(ext["t0"]),
+            "end_iso": seconds_to_iso(ext["t1"]),
         },
         "bbox": {k: ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},
         "fractions": list(fractions),
@@ -188,7 +191,7 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
     return manifest
 
 
-def _swap_files_in(tmp: Path, out: Path) -> None:
+def swap_files_in(tmp: Path, out: Path) -> None:
     """Replace an existing store's own files with tmp's, leaving the user's files in `out`.
 
     manifest.json goes first and comes back last: a kill in between leaves a folder that no
@@ -211,7 +214,7 @@ def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str)
     "user"), so `trajlm train` and `trajlm eval` see the same hold-out split; the norm
     statistics are refit on the new train split. Sources, drop report and how ingest read the
     data (``reading``: its zone) are kept."""
-    src, out = _open(src), Path(out)
+    src, out = open_store(src), Path(out)
     if out.resolve() == src.resolve():
         raise TrajlmInputError("resplit writes a new store; give another --out", path=out)
     old = load_manifest(src)
@@ -231,7 +234,7 @@ def resplit_store(src: str | os.PathLike, out: str | os.PathLike, split_by: str)
 def store_hint(path: str | os.PathLike) -> str:
     """What to give instead of `path`, which is not a store."""
     path = Path(path)
-    up = next((p for p in path.parents if _is_store(p)), None)
+    up = next((p for p in path.parents if is_store(p)), None)
     if up is not None:
         return f"give the store folder {str(up)!r}, not a file inside it"
     if path.is_file():
@@ -250,9 +253,9 @@ def _present(f: Path) -> Path:  # a store file gone: one line, not FileNotFoundE
     return f
 
 
-def _open(path: str | os.PathLike) -> Path:
+def open_store(path: str | os.PathLike) -> Path:
     path = Path(path)
-    if not _is_store(path):
+    if not is_store(path):
         raise MissingFileError(
             f"{path} is not a trajlm store (no manifest.json / points/)",
             hint=store_hint(path),
@@ -278,7 +281,7 @@ def read_store(
 ) -> pl.DataFrame:
     """Read a store (one split or all) as a canonical table plus a `split` column.
     With split=None the rows are re-sorted by (traj_id, t) across splits."""
-    store = _open(path)
+    store = open_store(path)
     cols = list(columns) if columns is not None else None
     frames = []
     for s in SPLITS if split is None else (split,):
@@ -302,7 +305,7 @@ def iter_store_batches(
     batch (never the next file), so each is one run of rows in time order. An appended test
     split (store_append) is in order per file, not as a whole: callers that need the whole
     split in order read it with read_store (tests/test_append35b.py)."""
-    store = _open(path)
+    store = open_store(path)
     cols = list(columns) if columns is not None else None
     for f in part_files(store, split):
         with reading(f, _REBUILD):
@@ -314,7 +317,7 @@ def iter_store_batches(
 
 
 def load_manifest(path: str | os.PathLike) -> dict:
-    f = _present(_open(path) / "manifest.json")
+    f = _present(open_store(path) / "manifest.json")
     with reading(f, _REBUILD):
         manifest = json.loads(f.read_text())
         for key in ("n_points", "n_trajectories", "splits", "bbox", "time_span"):
@@ -323,7 +326,7 @@ def load_manifest(path: str | os.PathLike) -> dict:
 
 
 def load_stats(path: str | os.PathLike) -> NormStats:
-    f = _present(_open(path) / "stats.json")
+    f = _present(open_store(path) / "stats.json")
     with reading(f, _REBUILD):
         return NormStats.load(f)
 
@@ -341,7 +344,7 @@ def store_fingerprint(path: str | os.PathLike) -> str:
 
 
 def load_index(path: str | os.PathLike) -> pl.DataFrame:
-    f = _present(_open(path) / "index.parquet")
+    f = _present(open_store(path) / "index.parquet")
     with reading(f, _REBUILD):
         return pl.read_parquet(f, glob=False)
 
@@ -350,7 +353,7 @@ def verify_store(path: str | os.PathLike) -> dict:
     """Cheap check that a store is whole before a command reads it: the manifest, stats and
     index parse, and every part file has a readable Parquet footer whose row counts add up to
     the manifest's. Raises DamagedFileError naming the first bad file; returns the manifest."""
-    store = _open(path)
+    store = open_store(path)
     manifest = load_manifest(store)
     load_stats(store)
     load_index(store)
@@ -373,7 +376,7 @@ def verify_store(path: str | os.PathLike) -> dict:
 def inspect_store(path: str | os.PathLike) -> dict:
     """Summary for `trajlm data inspect`: counts, sampling interval percentiles (s), points per
     trajectory percentiles, bbox, time span, split sizes, drop report, label histogram (rows)."""
-    store = _open(path)
+    store = open_store(path)
     manifest = load_manifest(store)
     index = load_index(store)
     has_label = "label" in manifest.get("columns", {})
@@ -403,7 +406,7 @@ def store_zone(data: Any) -> str | None:
     its manifest since session 14), as Polars reads it ("Europe/Paris", "+02:00"); else None:
     the clock `trajlm ask` answers hours on, and the travel-time baselines read hour / weekday
     on (moved from llm/ask_data.py, newuser28)."""
-    if not isinstance(data, str | os.PathLike) or not _is_store(Path(data)):  # frames, corpora
+    if not isinstance(data, str | os.PathLike) or not is_store(Path(data)):  # frames, corpora
         return None
     local = load_manifest(data).get("reading", {}).get("local_time") or {}
     if local.get("tz"):

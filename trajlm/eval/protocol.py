@@ -115,7 +115,7 @@ def tune_knn(
     cells: dict[str, dict[str, int]] = {}
     agg = {} if aggregate is None else {"aggregate": aggregate}
     # the train points projected and keyed once for every library (scale34)
-    points = table_points(B._table(train), proj)
+    points = table_points(B.canonical_table(train), proj)
     xy = val_task.xy(proj)
     for h in history:
         knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit_points(*points, proj)

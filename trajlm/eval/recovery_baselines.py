@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.errors import TrajlmInputError
-from trajlm.eval.frames import _RecoversFrames
+from trajlm.eval.frames import RecoversFrames
 from trajlm.objectives.spline import linear_between
 
 SPLINE_KINDS = ("cubic", "pchip", "akima")
@@ -47,7 +47,7 @@ def _known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prev, nxt
 
 
-class RecoveryBaseline(_RecoversFrames, BaseEstimator):
+class RecoveryBaseline(RecoversFrames, BaseEstimator):
     """The shared surface: ``predict`` dispatches a frame to the frame-level path and checks
     arrays; a subclass implements ``_recover`` on checked arrays."""
 

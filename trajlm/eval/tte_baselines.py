@@ -18,7 +18,7 @@ from trajlm.eval.metrics import haversine
 
 
 def _table(df: Any, **columns: Any) -> tuple[pl.DataFrame, np.ndarray | None]:
-    """A canonical Polars table as is, anything else through coerce (as baselines._table), and
+    """A canonical Polars table as is, anything else through coerce (as baselines.canonical_table), and
     the order of its trajectories in an answer given as arrays (task_frames.task_frame_order:
     a vehicle's pieces in time order; None: the ids' text order)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)

@@ -12,13 +12,13 @@ from trajlm.model.embedding import build_features
 from trajlm.objectives.masking import DomainMask, visible_time
 
 
-def _shift_right(x: torch.Tensor, fill=False) -> torch.Tensor:
+def shift_right(x: torch.Tensor, fill=False) -> torch.Tensor:
     out = torch.full_like(x, fill)
     out[:, 1:] = x[:, :-1]
     return out
 
 
-def _shift_left(x: torch.Tensor, fill=False) -> torch.Tensor:
+def shift_left(x: torch.Tensor, fill=False) -> torch.Tensor:
     out = torch.full_like(x, fill)
     out[:, :-1] = x[:, 1:]
     return out
@@ -86,8 +86,8 @@ def anchor_features(feats, pos, t, t0, anchor, mask, dm: DomainMask, hidden, sta
     its anchor. Anchors read only visible positions and times, so nothing hidden leaks."""
     filled = torch.where(dm.space[..., None], anchor, pos)  # (B, T, 2), leak-free
     fill_feats = build_features(filled, t, t0, mask, stats)  # (B, T, 9)
-    touched = (hidden | _shift_right(hidden)) & mask  # own step or the next point's step
-    prev_hidden_both = _shift_right(dm.both)  # step would read a collapsed point: keep as is
+    touched = (hidden | shift_right(hidden)) & mask  # own step or the next point's step
+    prev_hidden_both = shift_right(dm.both)  # step would read a collapsed point: keep as is
     out = feats.clone()
     out[..., 0:2] = torch.where(hidden[..., None], fill_feats[..., 0:2], out[..., 0:2])
     step_ok = (touched & ~prev_hidden_both)[..., None]

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.data.times import time_column_seconds
 from trajlm.serve import echo
 from trajlm.serve.output import (  # noqa: F401  (re-exported)
     EXTRA,
@@ -168,7 +168,7 @@ class _Tracks:
             if not np.isfinite(t).all():
                 raise _bad("a time is not a finite number", self.field)
             t = echo.to_seconds(t, self.field, self._where)  # ms (Date.now()), us, ns: by size
-            # milliseconds and the like: _time_to_seconds says what they look like
+            # milliseconds and the like: time_column_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
             exact = t
         if ordered and self.rows:  # table rows in any order (newuser28)
@@ -216,7 +216,7 @@ class _Tracks:
 
 def _seconds(t: Any) -> np.ndarray:
     s = t if isinstance(t, pl.Series) else pl.Series("t", t)
-    secs, _, _ = _time_to_seconds(s.to_frame(), "t")
+    secs, _, _ = time_column_seconds(s.to_frame(), "t")
     if secs.null_count():
         raise TrajlmInputError("a time does not parse", field="t", hint="use ISO 8601 or Unix s")
     return secs.to_numpy()
