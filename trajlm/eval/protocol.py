@@ -1,4 +1,5 @@
-"""The evaluation protocol (PROTOCOL.md): task construction, model adapter and the harness.
+"""The evaluation protocol (PROTOCOL.md): the harness (task construction: eval_splits.py,
+data/protocol_tasks.py; the tuned kNN: knn_tune.py; model adapters: model/rollout.py).
 
 ``run_eval(df, task)`` takes a canonical table with a ``split`` column, fits every baseline on
 train (tuning knobs on val), evaluates on test and returns an ``EvalResult`` (Markdown + JSON).
@@ -21,16 +22,21 @@ from trajlm.data.protocol_tasks import (  # noqa: F401
     make_prediction_task,
     make_recovery_task,
 )
-from trajlm.data.retrieval import table_points
-from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
-from trajlm.data.table_order import traj_sorted
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
-from trajlm.eval import metrics as M
 from trajlm.eval.eval_models import as_task_models, check_run_args
 from trajlm.eval.eval_progress import say
+
+# what the harness scores on, and the tuned kNN: split out (review36), importable here as before
+from trajlm.eval.eval_splits import (  # noqa: F401
+    MAX_SHIFT_S,
+    make_tte_task,
+    parse_shift,
+    shift_clock,
+    split_tables,
+)
 from trajlm.eval.few_scored import warn_few_scored
-from trajlm.eval.knn_grid import predict_grid
+from trajlm.eval.knn_tune import tune_knn
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
@@ -44,119 +50,11 @@ from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, _Projected: re
     _score_tte,
     _timed,
 )
-from trajlm.eval.tuning_rule import RULE, WORDS, choose, default_key
+from trajlm.eval.tuning_rule import WORDS
 from trajlm.eval.verdict import verdicts
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
 TASKS = ("predict", "recover", "tte")
-
-
-# ------------------------------------------------------------------------------- tasks
-
-
-_UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-MAX_SHIFT_S = 366 * 86400  # a shift moves the trips within the calendar of their data
-
-
-def parse_shift(spec: str) -> tuple[str, int]:
-    """A clock shift: "clock=+8h" (units s, m, h, d) or "weekday=+1" (days) -> (label,
-    seconds). Raises ValueError naming the bad spec."""
-    name, _, value = spec.partition("=")
-    value = value.strip()
-    seconds = None
-    try:
-        if name == "weekday":
-            seconds = int(value) * 86400
-        elif name == "clock" and value and value[-1] in _UNITS_S:
-            seconds = int(float(value[:-1]) * _UNITS_S[value[-1]])
-    except (ValueError, OverflowError):  # OverflowError: clock=+infh (badin29)
-        pass
-    if seconds is None:
-        raise ValueError(
-            f"--shift {spec!r}: expected clock=+4h / clock=-30m / clock=+1d / weekday=+1"
-        )
-    if abs(seconds) > MAX_SHIFT_S:  # badin29: clock=+1e9h scored trips in the year 116,000
-        raise ValueError(f"--shift {spec!r}: at most a year (366 days) either way")
-    return spec, seconds
-
-
-def shift_clock(df: pl.DataFrame, seconds: int) -> pl.DataFrame:
-    """The same points with every timestamp moved by `seconds` (input and truth together)."""
-    return df.with_columns(pl.col("t") + int(seconds))
-
-
-def make_tte_task(df: pl.DataFrame) -> pl.DataFrame:
-    """O-D table of the trips with a positive duration (MAPE is undefined at 0)."""
-    return B.od_table(df).filter(pl.col("duration_s") > 0)
-
-
-def tune_knn(
-    train: pl.DataFrame,
-    val_task: PredictionTask,
-    proj: LocalProjection,
-    n_neighbors: tuple[int, ...] = (5, 10, 20, 40, 80),
-    history: tuple[int, ...] = (3, 5, 8),
-    random_state: int = 0,
-    rule: str = RULE,
-    aggregate: str | None = None,
-) -> tuple[B.KNNContinuation, dict[str, float]]:
-    """Grid search on the val split only; returns the kept fitted model and val ADE per cell.
-
-    ``rule`` (eval/tuning_rule.py, knn30): "argmin" keeps the lowest val ADE (ties: the earlier
-    cell); "guarded" (opt-in, measured not better) keeps the default cell (history 5, 10
-    neighbours) unless the lowest beats it with a paired 95 % CI. What was kept, and how
-    clearly val told it from the default, is in the model's ``tuning_`` (a tuning_rule.Choice).
-    ``aggregate``: the neighbours' vote (KNNContinuation's; None: its default)."""
-    if len(val_task.lengths) == 0:
-        raise ValueError("tune_knn needs at least one val trajectory (make_prediction_task)")
-    k = val_task.target_t.shape[1]
-    scores: dict[str, float] = {}
-    errors: dict[str, np.ndarray] = {}
-    cells: dict[str, dict[str, int]] = {}
-    agg = {} if aggregate is None else {"aggregate": aggregate}
-    # the train points projected and keyed once for every library (scale34)
-    points = table_points(B.canonical_table(train), proj)
-    xy = val_task.xy(proj)
-    for h in history:
-        knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit_points(*points, proj)
-        # one library per history length, one search for all its neighbour counts
-        preds = predict_grid(knn, xy, val_task.lengths, k, n_neighbors)
-        for nb in n_neighbors:
-            pred = np.stack(proj.inverse(preds[nb][..., 0], preds[nb][..., 1]), axis=-1)
-            key = f"history={h},n_neighbors={nb}"
-            errors[key] = M.point_errors(pred, val_task.target_latlon).mean(1)
-            scores[key] = M.ade(pred, val_task.target_latlon)
-            cells[key] = {"history": h, "n_neighbors": nb}
-    d = B.KNNContinuation()
-    default = default_key(cells, {"history": d.history, "n_neighbors": d.n_neighbors})
-    choice = choose(errors, default, rule, scores, val_task.owners()[1])
-    kept = cells[choice.key]
-    knn = B.KNNContinuation(
-        kept["n_neighbors"], kept["history"], k, random_state=random_state, **agg
-    ).fit_points(*points, proj)
-    knn.tuning_ = choice
-    return knn, scores
-
-
-def split_tables(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Train/val/test tables; a table without a ``split`` column is split chronologically."""
-    if "split" not in df.columns:
-        idx = assign_splits(trajectory_index(df)).select("traj_id", "split")
-        df = df.join(idx, on="traj_id", how="left")
-    parts = {  # a store's table is in order: each split's rows are then, no sort (scale35)
-        s: traj_sorted(df.filter(pl.col("split") == s).drop("split")) for s in SPLITS
-    }
-    empty = [s for s in ("train", "test") if len(parts[s]) == 0]
-    if empty:
-        counts = ", ".join(f"{s} {parts[s]['traj_id'].n_unique()}" for s in SPLITS)
-        raise TrajlmInputError(
-            f"the {' and '.join(empty)} split is empty ({counts} trajectories): evaluation "
-            "needs non-empty train and test splits",
-            hint="re-split the store so every split holds trips (`trajlm data resplit` by "
-            "time, hour or user)",
-        )
-    return parts
-
 
 _split = split_tables  # its earlier name: scripts and tests of past sessions import it
 
