@@ -41,9 +41,9 @@ from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
-from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, _Projected: re-exported)
+from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, ProjectedBaseline: re-exported)
+    ProjectedBaseline,
     TaskModel,
-    _Projected,
     _recovery_errors,
     _score_predict,
     _score_recover,
@@ -220,7 +220,7 @@ def run_eval(
             # which settings and which rule chose them (knn30): printed under the table
             extra["knn_settings"] = [f"{e.name}: {e.tuning_.words()}" for e in (knn, place)]
             extra["knn_rule"] = f"kNN settings chosen on val, keeping {WORDS[knn.tuning_.rule]}"
-        methods = [_Projected(e, proj) for e in ests] + report_extra
+        methods = [ProjectedBaseline(e, proj) for e in ests] + report_extra
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]
         n_traj, n_pts = len(test_task.owners()[0]), test_task.target_t.size
@@ -248,14 +248,14 @@ def run_eval(
             ]
         else:  # pick the spline flavour on val (random mask, first seed)
             val_mae = {
-                kind: _score_recover(_Projected(B.CubicSplineInterpolation(kind), proj), vt)[
+                kind: _score_recover(ProjectedBaseline(B.CubicSplineInterpolation(kind), proj), vt)[
                     "mae_m"
                 ]
                 for kind in ("cubic", "pchip", "akima")
             }
             spline = B.CubicSplineInterpolation(min(val_mae, key=val_mae.get))
             params[spline.name] = {"kind": spline.kind, "val_mae_m": val_mae}
-        methods = [_Projected(e.fit(), proj) for e in (B.LinearInterpolation(), spline)]
+        methods = [ProjectedBaseline(e.fit(), proj) for e in (B.LinearInterpolation(), spline)]
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "recover")]
         variants = [[make_recovery_task(test, "random", seed=s) for s in seeds]]
@@ -281,7 +281,7 @@ def run_eval(
             say(f"fitting {e.name} on train ({len(train):,} points)")
             fits[e.name] = _timed(e.fit, train)[1]
         params[ests[0].name] = {"speed_mps": ests[0].speed_mps_}
-        methods = [_Projected(e, proj) for e in ests]
+        methods = [ProjectedBaseline(e, proj) for e in ests]
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "travel_time")]
         rows = _evaluate(methods, _score_tte, [od], "origin-destination", len(od), len(od), fits)

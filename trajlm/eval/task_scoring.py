@@ -1,6 +1,6 @@
 """The evaluation harness's method adapters and per-task scoring (split out of
 trajlm/eval/protocol.py, which re-exports them): ``TaskModel`` (what the harness calls),
-``_Projected`` (a metre-space baseline behind it), and the scores of one method on one task,
+``ProjectedBaseline`` (a metre-space baseline behind it), and the scores of one method on one task,
 each with its per-trajectory errors for the paired ratios (ratios.py)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class TaskModel(Protocol):
     name: str
 
 
-class _Projected:
+class ProjectedBaseline:
     """Exposes a metre-space baseline through the lat/lon ``TaskModel`` interface."""
 
     def __init__(self, est: Any, proj: LocalProjection, k: int = 5) -> None:
