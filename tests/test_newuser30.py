@@ -153,7 +153,7 @@ def test_cli_travel_time_says_which_engine_answered(tmp_path, monkeypatch) -> No
             return Durations(np.full(len(o), 1800.0), self.engine)
 
     run = Run()
-    monkeypatch.setattr(cli_tasks, "_model", lambda *a: run)
+    monkeypatch.setattr(cli_tasks, "load_cli_model", lambda *a: run)
     (tmp_path / "run").mkdir()
     od = tmp_path / "od.csv"
     od.write_text("o_lat,o_lon,d_lat,d_lon,depart\n51.9,3.7,51.955,4.055,2026-06-02T09:00:00Z\n")

@@ -22,7 +22,7 @@ from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.data.times import time_column_seconds
 
 
-def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
+def warn_nan_times(pred: pl.DataFrame) -> pl.DataFrame:
     n = int(pred["lat"].is_nan().sum())
     if n:
         warnings.warn(f"{n} requested time(s) lie before a trajectory's last point: NaN",
