@@ -93,7 +93,7 @@ def test_http_predict_latest_answers_each_vessels_latest_piece_as_python(model) 
 
 def test_mistrusted_reports_count_windows_and_name_their_trajectory() -> None:
     from trajlm.data.motion_columns import reported_motion
-    from trajlm.eval.dead_reckoning_reports import _mistrusted
+    from trajlm.eval.dead_reckoning_reports import mistrusted_headings
 
     KN = 0.514444
     a = _ship(1, 12.0, 10.0, 5.0)
@@ -108,7 +108,7 @@ def test_mistrusted_reports_count_windows_and_name_their_trajectory() -> None:
     df = pl.concat(windows)
     sog = reported_motion(df)[0]
     with pytest.warns(UserWarning) as got:
-        bad = _mistrusted(df, sog)
+        bad = mistrusted_headings(df, sog)
     assert bad.tolist() == [False, False, True, True]
     line = str(got[0].message)
     assert line.startswith("2 of 4 windows (1 of 2 trajectories) report a speed ('SOG')"), line

@@ -294,8 +294,8 @@ from trajlm.eval.tte_baselines import (  # noqa: E402
     DistanceOverMeanSpeed,
     GradientBoostingTTE,
     LinearRegressionTTE,
-    _few_threads,  # noqa: F401  (tte_retrieval.py reads it as B._few_threads)
-    _xy,  # noqa: F401
+    few_threads,  # noqa: F401  (tte_retrieval.py reads it as B.few_threads)
     od_features,
     od_table,
+    tte_matrix,  # noqa: F401
 )

@@ -44,11 +44,11 @@ from trajlm.eval.report import EvalResult, git_commit, split_meta
 from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, ProjectedBaseline: re-exported)
     ProjectedBaseline,
     TaskModel,
-    _recovery_errors,
-    _score_predict,
-    _score_recover,
-    _score_tte,
-    _timed,
+    recovery_errors,
+    score_predict,
+    score_recover,
+    score_tte,
+    timed_call,
 )
 from trajlm.eval.tuning_rule import WORDS
 from trajlm.eval.verdict import verdicts
@@ -73,7 +73,7 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
     rows = []
     for m in methods:
         say(f"scoring {m.name}, {setting}")  # off a terminal, when the CLI asks (scale33)
-        runs, times = zip(*(_timed(score, m, tk) for tk in tasks), strict=True)
+        runs, times = zip(*(timed_call(score, m, tk) for tk in tasks), strict=True)
         per = [r.pop("_per_traj") for r in runs if "_per_traj" in r]
         counts = [r.pop("_traj_n") for r in runs if "_traj_n" in r]
         mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
@@ -184,7 +184,7 @@ def run_eval(
         methods += [m for m in models if hasattr(m, "predict_at")]
         extra["horizon_windows"] = {"n_windows": len(ht.t_last), "max_gap_s": max_gap_s,
                                     "skipped": ht.skipped}  # fmt: skip
-        rows = evaluate_horizons(methods, ht, _timed)
+        rows = evaluate_horizons(methods, ht, timed_call)
     elif task == "predict":
         test_task = make_prediction_task(test, k=k, windows=windows)
         _need_trips(len(test_task.lengths), "test", f"{max(7, k + 2)} points to predict {k} from")
@@ -202,7 +202,9 @@ def run_eval(
         else:
             say(f"tuning the kNN baselines on val ({len(val_task.lengths):,} trajectories; "
                 f"train: {len(train):,} points)")  # fmt: skip
-            (knn, scores), fits[B.KNNContinuation.name] = _timed(tune_knn, train, val_task, proj)
+            (knn, scores), fits[B.KNNContinuation.name] = timed_call(
+                tune_knn, train, val_task, proj
+            )
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
                                 "n_windows": knn.n_windows_, "val_ade_m": scores,
                                 "tuning": knn.tuning_.to_dict()}  # fmt: skip
@@ -210,7 +212,7 @@ def run_eval(
             # the place-aware kNN (docs/candidates.md): where the road at this place decides the
             # next move it can beat plain kNN, so it is a baseline a model must face too
             say("tuning the place-aware kNN on val")
-            (place, pscores), fits[PlaceKNNContinuation.name] = _timed(
+            (place, pscores), fits[PlaceKNNContinuation.name] = timed_call(
                 tune_place_knn, train, val_task, proj, knn.history
             )
             params[place.name] = {"n_neighbors": place.n_neighbors, "w_place": place.w_place,
@@ -228,12 +230,12 @@ def run_eval(
             extra["prediction_windows"] = {"per_trajectory": windows,
                                            "n_windows": int(test_task.target_t.shape[0])}  # fmt: skip
         setting = f"k={k}, at report times" if at_report_times else f"k={k}"
-        rows = _evaluate(methods, _score_predict, [test_task], setting, n_traj, n_pts, fits)
+        rows = _evaluate(methods, score_predict, [test_task], setting, n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
         for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
             moved = make_prediction_task(shift_clock(test, seconds), k=k, windows=windows)
             base = {r["method"]: r["metrics"] for r in rows if r["setting"] == setting}
-            for r in _evaluate(methods, _score_predict, [moved], f"{setting}, {label}", n_traj,
+            for r in _evaluate(methods, score_predict, [moved], f"{setting}, {label}", n_traj,
                                n_pts, fits):  # fmt: skip
                 r["metrics"]["mae_ratio"] = r["metrics"]["mae_m"] / base[r["method"]]["mae_m"]
                 rows.append(r)
@@ -248,7 +250,7 @@ def run_eval(
             ]
         else:  # pick the spline flavour on val (random mask, first seed)
             val_mae = {
-                kind: _score_recover(ProjectedBaseline(B.CubicSplineInterpolation(kind), proj), vt)[
+                kind: score_recover(ProjectedBaseline(B.CubicSplineInterpolation(kind), proj), vt)[
                     "mae_m"
                 ]
                 for kind in ("cubic", "pchip", "akima")
@@ -270,7 +272,7 @@ def run_eval(
                     "the test trips are sampled this sparsely), not scored"
                 )
                 continue
-            rows += _evaluate(methods, _score_recover, tasks, t0.setting, n_traj, n_pts, fits)
+            rows += _evaluate(methods, score_recover, tasks, t0.setting, n_traj, n_pts, fits)
 
     else:  # tte
         od = make_tte_task(test)
@@ -279,12 +281,12 @@ def run_eval(
                 B.GradientBoostingTTE(tz=tz)]  # fmt: skip
         for e in ests:
             say(f"fitting {e.name} on train ({len(train):,} points)")
-            fits[e.name] = _timed(e.fit, train)[1]
+            fits[e.name] = timed_call(e.fit, train)[1]
         params[ests[0].name] = {"speed_mps": ests[0].speed_mps_}
         methods = [ProjectedBaseline(e, proj) for e in ests]
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "travel_time")]
-        rows = _evaluate(methods, _score_tte, [od], "origin-destination", len(od), len(od), fits)
+        rows = _evaluate(methods, score_tte, [od], "origin-destination", len(od), len(od), fits)
 
     for m in models:
         n = sum(p.numel() for p in model_params(getattr(m, "model", m)))

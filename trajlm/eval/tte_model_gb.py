@@ -55,7 +55,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
         if model_s.shape != (len(od),) or not np.isfinite(model_s).all():
             raise UserError(f"{self.name}: the model gave {model_s.shape} durations (non-finite "
                             f"or wrong length) for {len(od)} trips")  # fmt: skip
-        return np.c_[B._xy(od, self.lon0_), np.log(model_s)]
+        return np.c_[B.tte_matrix(od, self.lon0_), np.log(model_s)]
 
     def fit(self, train_df: pl.DataFrame, **columns: Any) -> ModelFeatureGB:
         if self.model is None or not hasattr(self.model, "travel_time"):
@@ -75,7 +75,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
         self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
         y = od["duration_s"].to_numpy().astype(np.float64)
         x = self._x(od)
-        with B._few_threads(len(od)):
+        with B.few_threads(len(od)):
             self.model_ = self._make().fit(x, np.log(y) if self.log_target else y)
         return self
 
@@ -85,6 +85,6 @@ class ModelFeatureGB(B.GradientBoostingTTE):
             raise UserError(f"{self.name}: call fit(train_df) before predict")
         od = _check_od(od, need_duration=False)
         x = self._x(od)
-        with B._few_threads(len(od)):
+        with B.few_threads(len(od)):
             y = self.model_.predict(x)
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)
