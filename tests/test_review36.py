@@ -88,7 +88,7 @@ FIXED = {  # home module -> private names other modules imported (review36)
     "trajlm.train.run_dir": {"_legacy_run"},
     "trajlm.eval.frames": {"_PredictsFrames", "_RecoversFrames"},
     "trajlm.model.generate": {"_next_point", "_to_output"},
-    "trajlm.objectives.anchors": {"_shift_right", "_shift_left"},
+    "trajlm.objectives.anchors": {"_shift_right", "_shift_left", "_anchors", "_stat"},
     "trajlm.cli_finetune_classify": {
         "_classify_parts",
         "_min_points",
@@ -123,8 +123,22 @@ FIXED = {  # home module -> private names other modules imported (review36)
     "trajlm.eval.knn_check": {"_answer"},
     "trajlm.eval.horizon": {"_AtTimes"},
     "trajlm.cli_tasks": {"_model"},
-    "trajlm.api_inputs": {"_warn_nan"},
     "trajlm.serve.errors": {"_need", "_handlers"},
+    "trajlm.api_inputs": {"_warn_nan", "_latlon", "_od_points", "_seconds_kind"},
+    "trajlm.api_predict_verdict": {"_far", "_pv"},
+    "trajlm.api_checks": {"_choose_threads"},
+    "trajlm.api": {"_choose_threads"},
+    "trajlm.data.ingest_columns": {"_labelled"},
+    "trajlm.data.synthetic_kinematics": {"_knots", "_legs"},
+    "trajlm.data.motion_features": {"_point_kinematics"},
+    "trajlm.eval.ratios": {"_ratio"},
+    "trajlm.eval.recovery_baselines": {"_known_neighbours"},
+    "trajlm.eval.report": {"_clean"},
+    "trajlm.eval.tte_residual": {"_check_od"},
+    "trajlm.serve.rows": {"_bad", "_is_num", "_table"},
+    "trajlm.serve.convert": {"_RECORDING"},
+    "trajlm.serve.info": {"_jsonable"},
+    "trajlm._safety": {"_pid_alive"},
 }
 
 

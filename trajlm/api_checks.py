@@ -44,7 +44,7 @@ MULTITASK_HINT = (
 )
 
 
-def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
+def choose_threads(model: torch.nn.Module, threads: int | None) -> int:
     """torch intra-op threads for inference, by the one policy of trajlm._threads (1 for small
     models or <= 2 cores: extra OpenMP threads spin on a busy machine, 7x slower measured)."""
     return apply_threads(threads, sum(p.numel() for p in model.parameters()))

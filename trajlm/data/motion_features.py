@@ -22,7 +22,7 @@ _STATS = ("p10", "p50", "p90", "max", "mean", "std")
 _SERIES = ("speed_mps", "accel_mps2", "turn_deg", "turn_rate_dps")
 
 
-def _point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
+def point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
     """Per point: step length, dt, speed, signed acceleration, heading change and its rate."""
     first = FIRST_ROW.fill_null(True)
     prev = pl.col("traj_id") == pl.col("traj_id").shift(1)
@@ -58,7 +58,7 @@ def segment_features(segments: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
     straightness (end-to-end distance / length) and median sampling interval (s).
     Undefined values (e.g. a std of one value) become 0.
     """
-    f = _point_kinematics(segments.sort(["traj_id", "t"]))
+    f = point_kinematics(segments.sort(["traj_id", "t"]))
     aggs: list[pl.Expr] = []
     for s in _SERIES:
         c = pl.col(s)

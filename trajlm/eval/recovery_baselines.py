@@ -38,7 +38,7 @@ def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
         raise TrajlmInputError("the first and last point of every trajectory must be known")
 
 
-def _known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(P,) index of each point's previous / next known point (itself where known); never
     crosses a trajectory because every trajectory starts and ends with a known point."""
     i = np.arange(len(known))
@@ -86,7 +86,7 @@ class LinearInterpolation(RecoveryBaseline):
     name = "linear interp."
 
     def _recover(self, t, xy, known, groups):
-        prev, nxt = _known_neighbours(known)
+        prev, nxt = known_neighbours(known)
         out = linear_between(xy, t, prev, nxt)
         out[known] = xy[known]
         return out
@@ -161,7 +161,7 @@ class GapSwitchedInterpolation(RecoveryBaseline):
             LinearInterpolation() if k == "linear" else CubicSplineInterpolation(k)
             for k in (self.short, self.long)
         )
-        prev, nxt = _known_neighbours(known)
+        prev, nxt = known_neighbours(known)
         tt = np.asarray(t, np.float64)
         is_short = (tt[nxt] - tt[prev] <= self.gap_s)[:, None]
         return np.where(is_short, short._recover(t, xy, known, groups),

@@ -21,7 +21,7 @@ import polars as pl
 from trajlm.data.features import median_lon
 from trajlm.errors import UserError
 from trajlm.eval import baselines as B
-from trajlm.eval.tte_residual import _check_od
+from trajlm.eval.tte_residual import checked_od
 
 GB_LOSSES = ("absolute_error", "squared_error")
 
@@ -63,7 +63,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
                             hint="e.g. trajlm.tasks.travel_time.ModelTravelTime(model)")  # fmt: skip
         if self.loss not in GB_LOSSES:
             raise UserError(f"loss={self.loss!r}: expected one of {', '.join(GB_LOSSES)}")
-        od = _check_od(train_df, need_duration=True)
+        od = checked_od(train_df, need_duration=True)
         if not od["duration_s"].dtype.is_numeric():  # text was a polars ComputeError (badin28)
             raise UserError(f"{self.name}: duration_s must be seconds (numbers), got "
                             f"{od['duration_s'].dtype}")  # fmt: skip
@@ -83,7 +83,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
         """(N,) seconds."""
         if not hasattr(self, "model_"):
             raise UserError(f"{self.name}: call fit(train_df) before predict")
-        od = _check_od(od, need_duration=False)
+        od = checked_od(od, need_duration=False)
         x = self._x(od)
         with B.few_threads(len(od)):
             y = self.model_.predict(x)

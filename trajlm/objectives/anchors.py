@@ -1,5 +1,5 @@
 """Anchor geometry of infilling: where a hidden point "should" be if the trip were linear in
-time between its visible neighbours (``_anchors``), the bridge step a span point takes towards
+time between its visible neighbours (``visible_anchors``), the bridge step a span point takes towards
 its run's visible end (``span_bridge``), and the anchor inputs of hidden in-place points
 (``anchor_features``). Every function reads visible positions and times only (no leak).
 """
@@ -24,7 +24,7 @@ def shift_left(x: torch.Tensor, fill=False) -> torch.Tensor:
     return out
 
 
-def _anchors(pos, t, mask, dm: DomainMask):
+def visible_anchors(pos, t, mask, dm: DomainMask):
     """Per original point: anchor position (B, T, 2) from space-visible points only, and the
     reference time (B, T) from time-visible points only."""
     B, T = mask.shape
@@ -75,7 +75,7 @@ def span_bridge(pos, t, mask, dm: DomainMask, dxy_scale) -> tuple[torch.Tensor, 
     return torch.where(ok[..., None], bridge, torch.zeros_like(bridge)), ok
 
 
-def _stat(stats, name: str):
+def stat_field(stats, name: str):
     return stats[name] if isinstance(stats, dict) else getattr(stats, name)
 
 

@@ -10,12 +10,12 @@ import torch
 
 from trajlm.model.embedding import DELTA, build_features, road_features
 from trajlm.objectives.anchors import (
-    _anchors,
-    _stat,
     anchor_features,
     shift_left,
     shift_right,
     span_bridge,
+    stat_field,
+    visible_anchors,
 )
 from trajlm.objectives.masking import TOK_GAP, TOK_SPAN_START, DomainMask, mask_features
 from trajlm.objectives.spline import DEFAULT_GAP_S, anchor_spline
@@ -105,11 +105,11 @@ def build_infill(
     if edge_buckets:  # road inputs (B, T, 11), none where the position is hidden
         road = road_features(batch, edge_buckets, mask) * ~dm.space[..., None]
         feats = torch.cat([feats, road], -1)
-    ratio = float(_stat(stats, "xy_scale")) / float(_stat(stats, "dxy_scale"))
+    ratio = float(stat_field(stats, "xy_scale")) / float(stat_field(stats, "dxy_scale"))
     feats_c = mask_features(feats, mask, dm, ratio)  # corrupted part: nothing hidden is read
     feats_s = mask_features(feats, mask, partial, ratio)  # span points: own run teacher forced
     types = dm.token_type(mask)  # in-place types (hidden-both points are not kept in place)
-    anchor, t_ref = _anchors(pos, t, mask, dm)
+    anchor, t_ref = visible_anchors(pos, t, mask, dm)
     if anchor_kind != "linear":  # the spline of the fully visible points (objectives/spline.py)
         nodes = mask & ~dm.any
         spline, ok = anchor_spline(pos, t, nodes, partial.space, anchor_kind, anchor_gap_s)
