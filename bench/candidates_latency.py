@@ -21,7 +21,7 @@ from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.retrieval import RetrievalIndex
 from trajlm.data.store import read_store
 from trajlm.eval.candidates import build_candidates, windows_of
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 from candidate_results import split_xy  # noqa: E402
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     add_out(ap, "candidates_latency.json")
     args = ap.parse_args(argv)
     apply_threads(1, None)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     txy, tk = split_xy(parts["train"], proj)
     shape = RetrievalIndex(5, 5).fit(txy, tk)

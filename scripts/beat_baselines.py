@@ -38,7 +38,7 @@ from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval.compare import paired_bootstrap_ci
 from trajlm.eval.metrics import point_errors
-from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.eval.protocol import ProjectedBaseline, make_prediction_task, split_tables, tune_knn
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor, is_selector_dir
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     apply_threads(1, None)
 
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     train, val = parts["train"], parts["val"]
     proj = LocalProjection.fit(train)
     task = make_prediction_task(parts[args.split])
@@ -103,12 +103,12 @@ def main(argv: list[str] | None = None) -> None:
             B.LinearExtrapolation(3, "fit", True), knn]  # fmt: skip
     rows, per_traj = [], {}
     for e in ests:
-        err = point_errors(_Projected(e, proj).predict_next(task), task.target_latlon)
+        err = point_errors(ProjectedBaseline(e, proj).predict_next(task), task.target_latlon)
         rows.append({"method": e.name, "kind": "baseline", **metrics(err)})
         per_traj[e.name] = err.mean(1)
     best = min((r for r in rows), key=lambda r: r["mae_m"])["method"]
-    knn_pred = _Projected(knn, proj).predict_next(task)
-    knn_val = _Projected(knn, proj).predict_next(val_task) if args.blend else None
+    knn_pred = ProjectedBaseline(knn, proj).predict_next(task)
+    knn_val = ProjectedBaseline(knn, proj).predict_next(val_task) if args.blend else None
 
     for spec in args.arm:
         name, _, runs = spec.partition("=")

@@ -33,7 +33,7 @@ from trajlm.eval import baselines as B
 from trajlm.eval.compare import paired_bootstrap_ratio
 from trajlm.eval.metrics import point_errors
 from trajlm.eval.place_knn import tune_place_knn
-from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.eval.protocol import ProjectedBaseline, make_prediction_task, split_tables, tune_knn
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     apply_threads(1, None)
     name = args.name or args.data.name
 
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     train = parts["train"]
     proj = LocalProjection.fit(train)
     tasks = {
@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     preds: dict[str, dict[str, list[np.ndarray]]] = {s: {} for s in tasks}
     for s, task in tasks.items():
         for m, est in base.items():
-            preds[s][m] = [_Projected(est, proj).predict_next(task)]
+            preds[s][m] = [ProjectedBaseline(est, proj).predict_next(task)]
     sels = [CandidateSelectorPredictor.load(r) for r in runs(args.selector)]
     models = [ModelPredictor(TrajectoryModel.from_pretrained(r)) for r in runs(args.model)]
     for s, task in tasks.items():

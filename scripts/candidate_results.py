@@ -54,7 +54,7 @@ from trajlm.eval.candidates import (
 )
 from trajlm.eval.candidates_scale import fit_scale_column
 from trajlm.eval.candidates_time import add_time
-from trajlm.eval.protocol import _split, tune_knn
+from trajlm.eval.protocol import split_tables, tune_knn
 from trajlm.eval.selector_oof import block_oof
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy, to_latlon, tune_place
 from trajlm.eval.user_pool import UserPools, owners_of, user_markdown, user_oracle
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
         ap.error("--time-cond does not cover --all-windows (its windows carry no asked times)")
     apply_threads(1, None)
     t_start = time.time()
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     val_task = make_prediction_task(parts["val"])
     knn, _ = tune_knn(parts["train"], val_task, proj)

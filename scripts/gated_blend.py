@@ -37,7 +37,7 @@ from trajlm.eval.blend import (
     row_ade,
 )
 from trajlm.eval.compare import paired_bootstrap_ci
-from trajlm.eval.protocol import _split, tune_knn
+from trajlm.eval.protocol import split_tables, tune_knn
 from trajlm.model.rollout import ModelPredictor
 from trajlm.model.transformer import TrajectoryModel
 
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
     apply_threads(1, None)
     from trajlm.eval.metrics import point_errors
 
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     val_task = make_prediction_task(parts["val"])
     knn, _ = tune_knn(parts["train"], val_task, proj)

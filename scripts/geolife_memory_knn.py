@@ -27,7 +27,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.retrieval import RetrievalIndex
 from trajlm.data.store import read_store
 from trajlm.eval.candidates import step_scale
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy
 
 H, K = 5, 5
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path, required=True)
     args = ap.parse_args(argv)
     apply_threads(1, None)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     task = make_prediction_task(parts["val"])
     xy, lengths, tgt = task.xy(proj), task.lengths, task.target_latlon

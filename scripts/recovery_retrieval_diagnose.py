@@ -30,7 +30,7 @@ import numpy as np
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.store import read_store
-from trajlm.eval.recovery_baselines import _known_neighbours
+from trajlm.eval.recovery_baselines import known_neighbours
 from trajlm.eval.recovery_candidates import library_from_frame
 
 _spec = importlib.util.spec_from_file_location(
@@ -48,7 +48,7 @@ def gap_ids(tasks) -> np.ndarray:
     """A pooled gap id per hidden point, in the Setting's order (tasks concatenated)."""
     out, off = [], 0
     for t in tasks:
-        prev, _ = _known_neighbours(t.known)
+        prev, _ = known_neighbours(t.known)
         _, inv = np.unique(prev[~t.known], return_inverse=True)
         out.append(inv + off)
         off += int(inv.max()) + 1 if len(inv) else 0

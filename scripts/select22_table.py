@@ -23,7 +23,7 @@ import numpy as np
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval.compare import paired_bootstrap_ratio
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 from trajlm.eval.selector_verdict import decide, engine_errors
 
@@ -39,7 +39,7 @@ def pairs(values: list[str], what: str) -> dict[str, str]:
 
 
 def score_store(store: Path, runs: list[Path]) -> dict:
-    parts = _split(read_store(store))
+    parts = split_tables(read_store(store))
     val_task, test_task = make_prediction_task(parts["val"]), make_prediction_task(parts["test"])
     seeds = []
     for run in runs:

@@ -22,7 +22,7 @@ import torch  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trajlm.data.store import read_store  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
 
 
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> dict:
         from tte_residual import load_model
 
         model = load_model(args.run)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     od = {s: make_tte_task(parts[s]) for s in ("train", "val", "test")}
     est = ResidualTTE(model=model, hidden=0, loss="mae+log", log_weight=0.0,
                       query_features=True, random_state=args.seed).fit(od["train"])  # fmt: skip

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.compare import paired_bootstrap_ci  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # scripts/_report.py
@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> dict:
     models = [load_model(r) for r in runs]
     if args.cache_model:
         models = [CachedTravelTime(m) for m in models]
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     if args.split == "train-tail":
         od = make_tte_task(parts["train"]).sort("t_start")
         cut = int(0.8 * len(od))

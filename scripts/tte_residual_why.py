@@ -27,7 +27,7 @@ from tte_residual import load_model  # noqa: E402
 
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE, fold_ids, out_of_fold  # noqa: E402
 
 
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--split", choices=("val", "test"), default="val")
     args = ap.parse_args(argv)
     torch.set_num_threads(1)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     train, target = make_tte_task(parts["train"]), make_tte_task(parts[args.split])
     y = target["duration_s"].to_numpy().astype(np.float64)
     model = load_model(args.run)

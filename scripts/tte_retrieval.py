@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.compare import paired_bootstrap_ci  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
 from trajlm.eval.tte_retrieval import NN_COLUMNS, SUB_COLUMNS, GBExtraTTE, RetrievalFeatures  # noqa: E402
 
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> dict:
     if needs_model and not runs:
         ap.error(f"arms {needs_model} need --runs")
     models = [CachedTravelTime(load_model(r)) for r in runs]
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     train, target = make_tte_task(parts["train"]), make_tte_task(parts[args.split])
     tables = {0: (train, target)}
     for k in sorted({(ARMS[a] or {}).get("k", 0) for a in arms} - {0}):

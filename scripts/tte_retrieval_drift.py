@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
 from trajlm.eval.tte_retrieval import GBExtraTTE, RetrievalFeatures  # noqa: E402
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--run", default="", help="an od model run: add the chosen arm (seed 0)")
     args = ap.parse_args(argv)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     rf = RetrievalFeatures(k=args.k).fit(parts["train"])
     od = make_tte_task(parts["train"])
     tables = {"train": rf.transform(od, exclude=od["traj_id"].to_numpy())}

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.compare import paired_bootstrap_ci  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.rolling_origin import choose, relative_to, rolling_origin_splits, score_blocks  # noqa: E402
 from trajlm.eval.tte_mae import GradientBoostingMAE  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> dict:
         ap.error("--split test needs --blocks BLOCKS.json (the arm is the one the blocks chose)")
     if args.arms and "gb" not in args.arms:
         args.arms = ["gb", *args.arms]  # the reference of every block
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     if args.split == "blocks":
         doc = run_blocks(args, parts)
         write_results(args.out, doc, blocks_markdown(doc))

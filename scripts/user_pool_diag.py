@@ -17,7 +17,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.retrieval import traj_keys
 from trajlm.data.store import read_store
 from trajlm.eval.compare import paired_bootstrap_ci
-from trajlm.eval.protocol import _split, tune_knn
+from trajlm.eval.protocol import split_tables, tune_knn
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy
 from trajlm.eval.user_pool import UserPools, owners_of
 
@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", required=True, help="a store with user_id (GeoLife)")
     args = ap.parse_args(argv)
     apply_threads(1, None)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     task = make_prediction_task(parts["val"])
     knn, _ = tune_knn(parts["train"], task, proj)

@@ -31,7 +31,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.retrieval import RetrievalIndex
 from trajlm.data.store import read_store
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy
 from trajlm.eval.walkers import (
     DWELL_BINS,
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         if path is not None and path.exists() and not args.overwrite:
             ap.error(f"{path} exists; pass --overwrite to replace it")
     apply_threads(1, None)
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     train = parts["train"]
     train = time_blocks(train, args.blocks)

@@ -164,7 +164,7 @@ def assert_recover_answers_with(run_dir: Path, val: pl.DataFrame, doc: dict) -> 
     trip hidden answers with ``doc``'s factors (the run's own recover_radii.json), not
     trajlm-small's, NaN on known rows (uncert31's and uncert33's tests)."""
     import trajlm
-    from trajlm.eval.radii_bins import seconds
+    from trajlm.eval.radii_regime import seconds
     from trajlm.eval.recover_spread import gap_features, load_recover_spread, spread_columns
 
     model = trajlm.TrajLM.from_pretrained(run_dir, threads=1)

@@ -359,13 +359,13 @@ def test_import_is_light_and_viz_keeps_the_backend():
 
 
 def test_threads_policy():
-    from trajlm.api import _choose_threads
+    from trajlm.api import choose_threads
 
     tiny = TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2))
     before = torch.get_num_threads()
     try:
-        assert _choose_threads(tiny, 3) == 3 and torch.get_num_threads() == 3
-        n = _choose_threads(tiny, None)
+        assert choose_threads(tiny, 3) == 3 and torch.get_num_threads() == 3
+        n = choose_threads(tiny, None)
         import os
 
         assert n == (1 if len(os.sched_getaffinity(0)) <= 2 else min(4, os.cpu_count()))

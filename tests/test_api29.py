@@ -49,7 +49,7 @@ def test_the_val_checked_knn_row_names_its_settings_and_is_that_knn(unchecked_ru
     from trajlm.data.store import read_store
     from trajlm.eval import baselines as B
     from trajlm.eval import metrics as M
-    from trajlm.eval.protocol import _Projected
+    from trajlm.eval.protocol import ProjectedBaseline
 
     out = tmp_path / "e.json"
     r = invoke("eval", "--task", "predict", "--data", unchecked_run["store"], "--model",
@@ -63,7 +63,7 @@ def test_the_val_checked_knn_row_names_its_settings_and_is_that_knn(unchecked_ru
     train = unchecked_run["train"].sort(["traj_id", "t"])
     proj = LocalProjection.fit(train)
     task = make_prediction_task(test.sort(["traj_id", "t"]), k=5)
-    knn = _Projected(B.KNNContinuation().fit(train, proj), proj).predict_next(task)
+    knn = ProjectedBaseline(B.KNNContinuation().fit(train, proj), proj).predict_next(task)
     mae = float(M.point_errors(knn, task.target_latlon).mean())
     assert _mae(out, name) == pytest.approx(mae, rel=1e-9)
     assert _mae(out, "kNN continuation") != pytest.approx(mae, rel=1e-3)  # tuned: other settings

@@ -18,7 +18,7 @@ from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
 from trajlm.errors import UserError
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 
 pd = pytest.importorskip("pandas")
@@ -30,7 +30,7 @@ def saved(tmp_path_factory):
     """(store, test split, selector, its folder): a 1-epoch selector, gate opened, saved."""
     root = tmp_path_factory.mktemp("apisel")
     synth_store(root / "s", n_trajectories=40, seed=2)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=1))
     sel = _moved(sel.fit(parts["train"], parts["val"], seed=0))  # predictions leave the kNN
     sel.save(root / "sel")

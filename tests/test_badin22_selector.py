@@ -14,7 +14,7 @@ from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 
 pytestmark = pytest.mark.xdist_group("select22")
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.xdist_group("select22")
 def folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("badin22sel")
     synth_store(root / "s", n_trajectories=60, seed=1)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=2))
     sel.fit(parts["train"], parts["val"], seed=0)
     sel.save(root / "sel")

@@ -14,7 +14,7 @@ from trajlm.api_selector import SelectorTrajLM, pool_reach_km
 from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 from trajlm.model.coverage import CoverageWarning
 
@@ -33,7 +33,7 @@ def basin(tmp_path_factory):
     df = df.with_columns(
         lat=lat0 + (pl.col("lat") - lat0) * 60, lon=lon0 + (pl.col("lon") - lon0) * 60
     )
-    parts = _split(df)
+    parts = split_tables(df)
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=1))
     sel.fit(parts["train"], parts["val"], seed=0)
     test = parts["test"].select("traj_id", "t", "lat", "lon")

@@ -15,7 +15,7 @@ import pytest
 from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ def test_the_gate_weight_follows_whichever_predictor_is_right_on_val():
 def test_the_table_scores_saved_selectors_against_knn(tmp_path):
     mod = script()
     synth_store(tmp_path / "s", n_trajectories=60, seed=1)
-    parts = _split(read_store(tmp_path / "s"))
+    parts = split_tables(read_store(tmp_path / "s"))
     for seed in (0, 1):
         sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=2))
         sel.fit(parts["train"], parts["val"], seed=seed).save(tmp_path / f"sel{seed}")

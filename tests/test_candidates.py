@@ -170,10 +170,10 @@ def test_place_knn_baseline_without_weights_is_plain_knn_and_tunes_on_val(tmp_pa
     from trajlm.data.store import read_store
     from trajlm.eval.baselines import KNNContinuation
     from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
     synth_store(tmp_path / "s", n_trajectories=30, seed=3)
-    parts = _split(read_store(tmp_path / "s"))
+    parts = split_tables(read_store(tmp_path / "s"))
     val = make_prediction_task(parts["val"])
     proj = LocalProjection.fit(parts["train"])
     xy = val.xy(proj)

@@ -215,10 +215,10 @@ def test_finetune_val_check_warns_when_the_model_is_below_gb(monkeypatch):
     """`finetune --task classify` saved a classifier below gradient boosting without a word
     (MAT animals: 65.6 % vs GB 90.6 % on test); now the val comparison is said (and silent
     when the model is not below it)."""
-    from trajlm.cli_finetune_classify import _val_check
+    from trajlm.cli_finetune_classify import val_check_against_gb
 
     parts = {"train": _segments(_tracks(30, 7)), "val": _segments(_tracks(15, 8))}
-    (gb, lines), err = _said(lambda: _val_check(_Fixed("model", "slow"), parts, seed=0))
+    (gb, lines), err = _said(lambda: val_check_against_gb(_Fixed("model", "slow"), parts, seed=0))
     assert "is below that baseline" in err and "ValChoice" in err and "(the model: 33.3 %" in err
     assert gb.name == "GB features [CV-tuned]" and "val: GB baseline accuracy_pct" in lines
 
@@ -228,13 +228,15 @@ def test_finetune_val_check_warns_when_the_model_is_below_gb(monkeypatch):
 
             return segment_labels(segments)
 
-    _, err = _said(lambda: _val_check(_Oracle("model", ""), parts, seed=0))  # GB right on all 15
+    _, err = _said(
+        lambda: val_check_against_gb(_Oracle("model", ""), parts, seed=0)
+    )  # GB right on all 15
     assert "not reliably above that baseline" in err
     import trajlm.cli_finetune_classify as fc
 
     monkeypatch.setattr(
-        fc, "_fair_gb", lambda train, seed, val=None: _WrongOn("GB", tuple(range(8)))
+        fc, "fair_gb", lambda train, seed, val=None: _WrongOn("GB", tuple(range(8)))
     )
-    (_, lines), err = _said(lambda: _val_check(_Oracle("model", ""), parts, seed=0))
+    (_, lines), err = _said(lambda: val_check_against_gb(_Oracle("model", ""), parts, seed=0))
     assert "that baseline" not in err  # reliably above: no warning
     assert "(the model: 100.0 %" in lines["val: GB baseline accuracy_pct"]

@@ -86,7 +86,7 @@ def large_val(tmp_path_factory, trajlm_small):
 
 def test_at_10_or_more_val_trips_the_saved_knn_is_evals_knn_row(large_val, trajlm_small):
     from trajlm.data.protocol_tasks import make_prediction_task
-    from trajlm.eval.task_scoring import _Projected
+    from trajlm.eval.task_scoring import ProjectedBaseline
 
     s = large_val
     knn, check = _verdict_knn(trajlm_small.model, s)
@@ -94,7 +94,7 @@ def test_at_10_or_more_val_trips_the_saved_knn_is_evals_knn_row(large_val, trajl
     row, proj = _eval_row_knn(s)
     assert (knn.history, knn.n_neighbors) == (row.history, row.n_neighbors)
     task = make_prediction_task(s["test"])
-    want = _Projected(row, proj).predict_next(task)
+    want = ProjectedBaseline(row, proj).predict_next(task)
     got = _saved_row_answers(s["dir"] / "run", s, knn, check, task)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)  # degrees: well under a millimetre
 
@@ -103,7 +103,7 @@ def test_below_10_val_trips_they_differ_only_as_the_small_val_rule_says(tmp_path
                                                                        trajlm_small):  # fmt: skip
     from trajlm.data.protocol_tasks import make_prediction_task
     from trajlm.eval import baselines as B
-    from trajlm.eval.task_scoring import _Projected
+    from trajlm.eval.task_scoring import ProjectedBaseline
 
     s = _store(tmp_path_factory, 40, 31)
     trajlm_small.save_pretrained(s["dir"] / "run")
@@ -119,7 +119,7 @@ def test_below_10_val_trips_they_differ_only_as_the_small_val_rule_says(tmp_path
         assert (knn.history, knn.n_neighbors) == (d.history, d.n_neighbors)
     task = make_prediction_task(s["test"])
     at_settings = B.KNNContinuation(knn.n_neighbors, knn.history, 5).fit(s["train"], proj)
-    want = _Projected(at_settings, proj).predict_next(task)
+    want = ProjectedBaseline(at_settings, proj).predict_next(task)
     got = _saved_row_answers(s["dir"] / "run", s, knn, check, task)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
 

@@ -93,9 +93,9 @@ def test_finetune_val_check_names_the_gb_chosen_and_the_folder_stores_it(
     from trajlm.eval.classify_gb_choice import ValPickedGB
     from trajlm.tasks.classify_engine import GBEngine, save_gb_engine
 
-    monkeypatch.setattr(fc, "_fair_gb", lambda train, seed, val=None: ValPickedGB(
+    monkeypatch.setattr(fc, "fair_gb", lambda train, seed, val=None: ValPickedGB(
         seed, grid=GRID, **FAST).fit(train, val))  # fmt: skip
-    gb, lines = fc._val_check(_Fixed("slow"), small, seed=0, engine="auto")
+    gb, lines = fc.val_check_against_gb(_Fixed("slow"), small, seed=0, engine="auto")
     assert lines["val: GB choice"] == gb.choice_ and "gb wins" in lines
     assert gb.name == "GB features [CV-tuned]"
     for d, choice in ((tmp_path / "new", gb.choice_), (tmp_path / "old", None)):
@@ -111,12 +111,12 @@ def test_finetune_val_check_names_the_gb_chosen_and_the_folder_stores_it(
 
 
 def test_fair_gb_is_the_val_picked_one():
-    """The CLI's `_fair_gb` is ValPickedGB with the full grid (no monkeypatch): on a train set
+    """The CLI's `fair_gb` is ValPickedGB with the full grid (no monkeypatch): on a train set
     the default already splits, the choice line is there and names a GB."""
-    from trajlm.cli_finetune_classify import _fair_gb
+    from trajlm.cli_finetune_classify import fair_gb
 
     train, val = _segments(_tracks(45, 3)), _segments(_tracks(15, 4))
-    gb = _fair_gb(train, 0, val)
+    gb = fair_gb(train, 0, val)
     assert gb.name in ("GB features", "GB features [CV-tuned]") and gb.choice_.startswith(gb.name)
 
 

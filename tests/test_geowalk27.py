@@ -124,9 +124,9 @@ def test_scale_arms_script_end_to_end(tmp_path):
     out, js = tmp_path / "val.md", tmp_path / "val.json"
     from trajlm.data.protocol_tasks import make_prediction_task
     from trajlm.data.store import read_store
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
-    val = make_prediction_task(_split(read_store(store))["val"])
+    val = make_prediction_task(split_tables(read_store(store))["val"])
     gate = tmp_path / "sel.npz"  # a selector that answers the truth: G shrinks a perfect answer
     np.savez(gate, val_latlon=val.target_latlon, val_traj_ids=np.asarray(val.traj_ids).astype(str))
     mod.main(["--data", str(store), "--out", str(out), "--json", str(js), "--seeds", "0",

@@ -111,16 +111,16 @@ def test_a_frame_of_buddhist_era_times_reads_iso_and_names_the_era_for_slashes()
     import pytest
 
     from trajlm.data.schema import TrajlmInputError
-    from trajlm.data.times import _time_to_seconds
+    from trajlm.data.times import time_column_seconds
 
     iso = pl.DataFrame({"t": ["2569-11-28T10:00:00Z", "2569-11-28T10:00:15Z"]})
-    assert _time_to_seconds(iso, "t")[0].to_list()[0] == _unix(2026, 11, 28, 10, 0, 0)
+    assert time_column_seconds(iso, "t")[0].to_list()[0] == _unix(2026, 11, 28, 10, 0, 0)
     slashed = pl.DataFrame({"t": ["28/11/2569 10:56:15", "30/11/2569 14:31:15"]})
     # a day past 12 tells the order, as ingest reads it (heldout34b: was refused as a guess)
-    assert _time_to_seconds(slashed, "t")[0].to_list()[0] == _unix(2026, 11, 28, 10, 56, 15)
+    assert time_column_seconds(slashed, "t")[0].to_list()[0] == _unix(2026, 11, 28, 10, 56, 15)
     ambiguous = pl.DataFrame({"t": ["08/11/2569 10:56:15", "09/11/2569 14:31:15"]})
     with pytest.raises(TrajlmInputError) as e:  # pandas cannot parse 2569: the hint says why
-        _time_to_seconds(ambiguous, "t")
+        time_column_seconds(ambiguous, "t")
     assert "Buddhist Era" in str(e.value) and "08/11/2569" in str(e.value), e.value
 
 

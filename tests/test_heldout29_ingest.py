@@ -148,11 +148,11 @@ def test_a_frames_zone_words_get_a_pandas_example_that_reads_them() -> None:
 
     import pandas as pd
 
-    from trajlm.data.times import _time_to_seconds
+    from trajlm.data.times import time_column_seconds
 
     df = pd.DataFrame({"Timestamp": ["03/07/2026 23:50 AKST", "03/08/2026 03:10 AKDT"]})
     with pytest.raises(TrajlmInputError, match="day/month order") as e:
-        _time_to_seconds(pl.from_pandas(df), "Timestamp", "df['Timestamp']")
+        time_column_seconds(pl.from_pandas(df), "Timestamp", "df['Timestamp']")
     example = re.search(r"pd\.to_datetime\(.*?utc=True\)", str(e.value))
     assert example is not None, str(e.value)  # was format='%d/%m/%Y %H:%M': fails on 'AKST'
     got = eval(example[0].replace("%d/%m", "%m/%d"))  # the US order, as the file is
@@ -164,17 +164,17 @@ def test_a_frames_14_digit_times_are_named_as_date_times_not_milliseconds() -> N
 
     import pandas as pd
 
-    from trajlm.data.times import _time_to_seconds
+    from trajlm.data.times import time_column_seconds
 
     df = pd.DataFrame({"GPSTIME": [20260912221503, 20260912221518]})
     with pytest.raises(TrajlmInputError, match="yyyymmddHHMMSS") as e:
-        _time_to_seconds(pl.from_pandas(df), "GPSTIME", "df['GPSTIME']")
+        time_column_seconds(pl.from_pandas(df), "GPSTIME", "df['GPSTIME']")
     assert "milliseconds" not in str(e.value)  # was: "look like milliseconds: divide by 1000"
     got = eval(re.search(r"pd\.to_datetime\(.*?'\)", str(e.value))[0])
     assert got.iloc[0] == pd.Timestamp("2026-09-12 22:15:03")
     big = pl.DataFrame({"t": [1_789_251_303_000, 1_789_251_318_000]})  # real ms: as before
     with pytest.raises(TrajlmInputError, match="milliseconds"):
-        _time_to_seconds(big, "t")
+        time_column_seconds(big, "t")
 
 
 def test_a_frames_geojson_point_column_goes_in_and_comes_back_as_geojson() -> None:

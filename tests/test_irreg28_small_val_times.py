@@ -46,7 +46,7 @@ def small_irregular(tmp_path_factory) -> dict:
 def test_the_small_val_rule_reads_the_engines_at_report_times(small_irregular, monkeypatch):
     from trajlm.eval import metrics as M
     from trajlm.eval.few_trips import windows_task
-    from trajlm.eval.knn_check import _answer
+    from trajlm.eval.knn_check import baseline_answer
     from trajlm.eval.report_times import AtReportTimes
     from trajlm.eval.report_verdict import steps_engine_at_times
 
@@ -59,7 +59,7 @@ def test_the_small_val_rule_reads_the_engines_at_report_times(small_irregular, m
     l3 = ests["linear-3"]
     # linear-3 on the windows: asked at their report times, as the API answers (not its steps)
     np.testing.assert_allclose(answer(l3, more), steps_engine_at_times("linear-3", l3, more))
-    assert not np.allclose(answer(l3, more), _answer(l3, l3.projection_, more))
+    assert not np.allclose(answer(l3, more), baseline_answer(l3, l3.projection_, more))
     # kNN past its 5 stored steps: the model's answer at those times, as the API hands it over
     knn = ests["kNN continuation"]
     own = steps_engine_at_times("kNN continuation", knn, more)
@@ -70,7 +70,7 @@ def test_the_small_val_rule_reads_the_engines_at_report_times(small_irregular, m
     np.testing.assert_allclose(answer(knn, more)[~past], own[~past])
     # the [time] engines were given the times already: as before
     cv = ests["constant velocity [time]"]
-    np.testing.assert_array_equal(answer(cv, more), _answer(cv, cv.projection_, more))
+    np.testing.assert_array_equal(answer(cv, more), baseline_answer(cv, cv.projection_, more))
     # smallval25's tuned-or-default kNN reads the first windows at report times too
     task = seen["task"]
     err = M.point_errors(steps_engine_at_times("linear-3", l3, task), task.target_latlon)
@@ -85,7 +85,7 @@ def test_the_small_val_rule_reads_the_engines_at_report_times(small_irregular, m
 
 
 def test_a_small_regular_store_is_scored_in_steps_as_before(tmp_path, monkeypatch):
-    from trajlm.eval.knn_check import _answer
+    from trajlm.eval.knn_check import baseline_answer
 
     s = _store(tmp_path, "regular", _circle_trips(n=30))
     before, _ = _spied(monkeypatch, s, None)
@@ -95,7 +95,9 @@ def test_a_small_regular_store_is_scored_in_steps_as_before(tmp_path, monkeypatc
     assert after == before
     l3 = seen["ests"]["linear-3"]
     task = seen["task"]
-    np.testing.assert_array_equal(seen["answer"](l3, task), _answer(l3, l3.projection_, task))
+    np.testing.assert_array_equal(
+        seen["answer"](l3, task), baseline_answer(l3, l3.projection_, task)
+    )
 
 
 # ----------------------------------------------------------------- trajlm eval's val-checked row

@@ -93,7 +93,7 @@ def test_http_predict_latest_answers_each_vessels_latest_piece_as_python(model) 
 
 def test_mistrusted_reports_count_windows_and_name_their_trajectory() -> None:
     from trajlm.data.motion_columns import reported_motion
-    from trajlm.eval.dead_reckoning_reports import _mistrusted
+    from trajlm.eval.dead_reckoning_reports import mistrusted_headings
 
     KN = 0.514444
     a = _ship(1, 12.0, 10.0, 5.0)
@@ -108,7 +108,7 @@ def test_mistrusted_reports_count_windows_and_name_their_trajectory() -> None:
     df = pl.concat(windows)
     sog = reported_motion(df)[0]
     with pytest.warns(UserWarning) as got:
-        bad = _mistrusted(df, sog)
+        bad = mistrusted_headings(df, sog)
     assert bad.tolist() == [False, False, True, True]
     line = str(got[0].message)
     assert line.startswith("2 of 4 windows (1 of 2 trajectories) report a speed ('SOG')"), line
@@ -153,7 +153,7 @@ def test_cli_travel_time_says_which_engine_answered(tmp_path, monkeypatch) -> No
             return Durations(np.full(len(o), 1800.0), self.engine)
 
     run = Run()
-    monkeypatch.setattr(cli_tasks, "_model", lambda *a: run)
+    monkeypatch.setattr(cli_tasks, "load_cli_model", lambda *a: run)
     (tmp_path / "run").mkdir()
     od = tmp_path / "od.csv"
     od.write_text("o_lat,o_lon,d_lat,d_lon,depart\n51.9,3.7,51.955,4.055,2026-06-02T09:00:00Z\n")

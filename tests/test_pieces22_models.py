@@ -18,7 +18,7 @@ import trajlm
 from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 
@@ -35,7 +35,7 @@ def models(tmp_path_factory):
     tiny route-recovery model and selector fitted on the synthetic city, saved."""
     root = tmp_path_factory.mktemp("pieces22")
     synth_store(root / "s", n_trajectories=60, seed=1)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     rec = RouteRecoveryPredictor(**REC, selector=SelectorConfig(max_epochs=2))
     rec.fit(parts["train"], parts["val"], seed=0).save(root / "rec")
     sel = CandidateSelectorPredictor(**SEL, selector=SelectorConfig(max_epochs=2))

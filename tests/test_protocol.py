@@ -112,7 +112,7 @@ def test_model_predictor_matches_constant_velocity():
     task = P.make_prediction_task(df)
     fake = FakeCVModel()
     got = P.ModelPredictor(fake, PROJ, batch_size=5, name="fake").predict_next(task)
-    want = P._Projected(B.ConstantVelocity(), PROJ).predict_next(task)
+    want = P.ProjectedBaseline(B.ConstantVelocity(), PROJ).predict_next(task)
     assert fake.calls == 3  # 12 rows in batches of 5
     assert M.point_errors(got, want).max() < 0.05  # float32 metres
 

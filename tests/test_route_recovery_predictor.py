@@ -20,7 +20,7 @@ from trajlm.data.ingest import synth_store
 from trajlm.data.protocol_tasks import RecoveryTask, make_recovery_task
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.recovery_baselines import CubicSplineInterpolation
 from trajlm.eval.route_recovery_predictor import RouteRecoveryPredictor, is_route_recovery_dir
 
@@ -45,7 +45,7 @@ def fitted(tmp_path_factory):
     """(store, parts, model): the synthetic city and a 2-epoch route-recovery model on it."""
     root = tmp_path_factory.mktemp("rec")
     synth_store(root / "s", n_trajectories=40, seed=2)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     rec = RouteRecoveryPredictor(**TINY, selector=SelectorConfig(max_epochs=2))
     return root / "s", parts, rec.fit(parts["train"], parts["val"], seed=0)
 

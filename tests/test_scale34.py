@@ -25,8 +25,8 @@ from trajlm.data.synthetic import generate_city
 from trajlm.eval import baselines as B
 from trajlm.eval.knn_grid import nearest_sets, predict_grid
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
-from trajlm.eval.protocol import _split, tune_knn
-from trajlm.eval.task_scoring import _Projected
+from trajlm.eval.protocol import split_tables, tune_knn
+from trajlm.eval.task_scoring import ProjectedBaseline
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def parts() -> dict[str, pl.DataFrame]:
     pts = pl.concat([pts, parked])
     copy = pts.with_columns(pl.col("traj_id").cast(pl.String) + "_copy")
     df = pl.concat([pts.with_columns(pl.col("traj_id").cast(pl.String)), copy])
-    return _split(df.sort("traj_id", "t"))
+    return split_tables(df.sort("traj_id", "t"))
 
 
 CELLWISE = load_script("scale34", "cellwise.py")  # main f3f47f24's loops
@@ -56,8 +56,8 @@ def test_the_kept_knn_and_every_val_score_are_the_old_loops(parts):
     assert scores == CELLWISE.tune_knn_cellwise(train, val_task, proj)
     old = B.KNNContinuation(knn.n_neighbors, knn.history, 5).fit(train, proj)
     test_task = make_prediction_task(test, k=5)
-    new_pred = _Projected(knn, proj).predict_next(test_task)
-    np.testing.assert_array_equal(new_pred, _Projected(old, proj).predict_next(test_task))
+    new_pred = ProjectedBaseline(knn, proj).predict_next(test_task)
+    np.testing.assert_array_equal(new_pred, ProjectedBaseline(old, proj).predict_next(test_task))
 
 
 @pytest.mark.parametrize("history", [3, 8])  # 8 features (KD-tree), 18 (a brute-force search)
@@ -72,7 +72,8 @@ def test_the_kept_place_knn_and_every_val_score_are_the_old_loops(parts, history
     np.testing.assert_array_equal(est.index_.features_, old.index_.features_)
     test_task = make_prediction_task(test, k=5)
     np.testing.assert_array_equal(
-        _Projected(est, proj).predict_next(test_task), _Projected(old, proj).predict_next(test_task)
+        ProjectedBaseline(est, proj).predict_next(test_task),
+        ProjectedBaseline(old, proj).predict_next(test_task),
     )
 
 

@@ -26,7 +26,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.errors import UserError
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor, knn_points
 from trajlm.eval.selector_verdict import ENGINES, decide, engine_errors
 
@@ -72,7 +72,7 @@ def city(tmp_path_factory):
     """(root, parts, selector, folder): a 2-epoch selector on a 60-trip synthetic city, saved."""
     root = tmp_path_factory.mktemp("sel22")
     synth_store(root / "s", n_trajectories=60, seed=1)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=2))
     sel.fit(parts["train"], parts["val"], seed=0)
     sel.save(root / "sel")

@@ -21,7 +21,7 @@ from trajlm.data.ingest import synth_store
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import (
     CandidateSelectorPredictor,
     is_selector_dir,
@@ -55,7 +55,7 @@ def fitted(tmp_path_factory):
     """(store, parts, selector): the synthetic city and a 2-epoch selector on it."""
     root = tmp_path_factory.mktemp("sel")
     synth_store(root / "s", n_trajectories=60, seed=1)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=2))
     return root / "s", parts, sel.fit(parts["train"], parts["val"], seed=0)
 

@@ -153,12 +153,12 @@ def selector(tmp_path_factory) -> tuple[Path, tuple]:
     from trajlm.data.ingest import synth_store
     from trajlm.data.store import read_store
     from trajlm.eval.candidate_selector import SelectorConfig
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
     from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 
     root = tmp_path_factory.mktemp("stays32sel")
     synth_store(root / "s", n_trajectories=40, seed=2)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=1))
     sel.fit(parts["train"], parts["val"], seed=0).save(root / "sel")
     first = parts["test"].row(0, named=True)

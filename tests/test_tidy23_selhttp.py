@@ -18,7 +18,7 @@ import trajlm
 from trajlm.data.ingest import synth_store
 from trajlm.data.store import read_store
 from trajlm.eval.candidate_selector import SelectorConfig
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import CandidateSelectorPredictor
 
 pytest.importorskip("fastapi")
@@ -38,7 +38,7 @@ def city(tmp_path_factory):
     """(val and test trips, saved folder): a 2-epoch selector on a 60-trip synthetic city."""
     root = tmp_path_factory.mktemp("tidy23_selhttp")
     synth_store(root / "s", n_trajectories=60, seed=1)
-    parts = _split(read_store(root / "s"))
+    parts = split_tables(read_store(root / "s"))
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=2))
     sel.fit(parts["train"], parts["val"], seed=0)
     sel.save(root / "sel")

@@ -86,7 +86,7 @@ def test_bad_moe_config(kw, msg):
 def test_patch_rollout_with_patch_1_equals_per_point_decoding():
     """The patch rollout (one pass per patch, prediction at i = point i + p) at p = 1 is plain
     per-point decoding; patch_size=1 builds no patch layers (same weights as before)."""
-    from trajlm.model.generate import _patch_rollout, _to_output
+    from trajlm.model.generate import _patch_rollout, to_output
 
     model = build(patch_size=1).eval()
     assert model.patch_merge is None and set(model.state_dict()) == set(build().state_dict())
@@ -96,7 +96,7 @@ def test_patch_rollout_with_patch_1_equals_per_point_decoding():
         parts = _patch_rollout(model, b["pos"], b["t"], b["t0"], b["mask"], lengths, 7,
                                False, None, 1.0, patch=1)  # fmt: skip
     ref = model.generate(b, steps=7)
-    got = _to_output(model, *parts)
+    got = to_output(model, *parts)
     for k in ("pos", "t", "pos_std"):
         torch.testing.assert_close(got[k], ref[k], atol=1e-5, rtol=1e-6)
 

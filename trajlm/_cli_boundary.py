@@ -15,6 +15,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import sys
 
 import click
 from rich.console import Console
@@ -123,9 +124,17 @@ def out_of_memory(e: BaseException) -> bool:
     """A MemoryError, or torch's allocator refusing (CPU "can't allocate memory", CUDA "out of
     memory"): what was asked for does not fit this machine, not a bug (badin34: a config with
     d_model = 1e9 ended in a RuntimeError traceback)."""
+    if isinstance(e, MemoryError):  # Python's and NumPy's (_ArrayMemoryError) allocations
+        return True
+    torch = sys.modules.get("torch")  # not loaded: the error cannot be torch's (no import here)
+    if torch is not None and isinstance(e, getattr(torch, "OutOfMemoryError", ())):
+        return True  # an accelerator's allocator (CUDA, XPU, MPS): a type of its own
+    # Last fallback, the text: torch's CPU allocator raises a plain RuntimeError ("[enforce
+    # fail at alloc_cpu.cpp] ... DefaultCPUAllocator: can't allocate memory ... Error code 12")
+    # with no type, errno or attribute to test (torch 2.13, review36)
     text = str(e)
-    return isinstance(e, MemoryError) or (
-        isinstance(e, RuntimeError) and ("can't allocate memory" in text or "out of memory" in text)
+    return isinstance(e, RuntimeError) and (
+        "can't allocate memory" in text or "out of memory" in text
     )
 
 

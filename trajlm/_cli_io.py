@@ -222,10 +222,10 @@ def configs_from(cfg: dict, source: str = "", overrides: dict | None = None):
 
 def store(path: Path, option: str = "--data") -> Path:
     """A store directory that is whole (manifest, stats, index, part footers)."""
-    from trajlm.data.store import _is_store, verify_store
+    from trajlm.data.store import is_store, verify_store
 
     must_exist(path, option)
-    if not _is_store(path):
+    if not is_store(path):
         raise UserError(
             f"{option} {path}: not a trajlm store (no manifest.json / points/)",
             hint="create one with `trajlm data ingest` or `trajlm data synth`",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from trajlm._cli_io import say
 from trajlm._safety import UserError
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import DayMonthGuess, EarlyNumericTimes, TrajlmInputError
 
 _COLUMN_FLAGS = {"traj_col": "--traj-col", "time_col": "--time-col", "lat_col": "--lat-col",
                  "lon_col": "--lon-col", "crs": "--crs"}  # fmt: skip
@@ -104,13 +104,13 @@ def input_errors(
         if on_error is None:  # this command has no --on-error: name the command that has it
             text = text.replace(HINT_SKIP, f"`trajlm data ingest {path} --on-error skip --out "
                                 "STORE` drops and counts such rows")  # fmt: skip
-        if "elapsed seconds or another unit?" in text:  # say how to give them (badin17)
+        if isinstance(e, EarlyNumericTimes):  # say how to give them (badin17)
             text = text.replace("another unit?", "another unit? Elapsed seconds: "
                                 "--time-origin 2020-01-01T00:00Z (their 0).", 1)  # fmt: skip
         for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
             text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
         named = str(path) in text  # before the hint below names it too
-        if "leave the day/month order to a guess" in text:  # the CLI's way, not pandas'
+        if isinstance(e, DayMonthGuess):  # the CLI's way, not pandas'
             # (heldout33b: `predict --input logbook.csv` of dd/mm dates advised pd.to_datetime)
             text += (
                 "; on the command line: --time-format dmy (mdy: month first)"

@@ -230,7 +230,7 @@ def check_output_files(
 
 
 # ----------------------------------------------------------------------------- locks
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -293,7 +293,7 @@ class DirLock:
         owner = self._owner() if self.path.exists() else None
         if owner is None or owner.get("pid") == os.getpid():
             return None
-        alive = owner.get("host") != socket.gethostname() or _pid_alive(int(owner["pid"]))
+        alive = owner.get("host") != socket.gethostname() or pid_alive(int(owner["pid"]))
         return owner if alive else None
 
     def _owner(self) -> dict | None:
@@ -330,7 +330,7 @@ def clean_stale_tmp(parent: Path, name: str, note=_note) -> int:
         return 0
     for p in parent.glob(f".{name}.tmp-*"):
         pid = p.name.rsplit(".tmp-", 1)[1].split("-")[0]
-        if pid.isdigit() and _pid_alive(int(pid)):
+        if pid.isdigit() and pid_alive(int(pid)):
             continue
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
         n += 1

@@ -32,8 +32,8 @@ from trajlm.api_checks import MULTITASK_HINT as MULTITASK_HINT  # re-exported (b
 from trajlm.api_checks import RECOVER_MODES as RECOVER_MODES
 from trajlm.api_checks import (
     TaskChecks,
-    _choose_threads,
     check_network,
+    choose_threads,
     single_point_warning,
 )
 from trajlm.api_evaluate import Evaluation  # TrajLM.evaluate: `trajlm eval`'s table (apieval28)
@@ -97,7 +97,7 @@ class TrajLM(
         self.model = model.to(device).eval()
         self.classifier = classifier
         self.device, self.path = device, path
-        self.threads = _choose_threads(self.model, threads) if device == "cpu" else None
+        self.threads = choose_threads(self.model, threads) if device == "cpu" else None
         self.projection = NormStats.from_dict(model.config.stats).projection
         # at_times / seconds_ahead on a query with reported speed and course: weight of dead
         # reckoning mixed into the model's positions (api_rollout.DR_WEIGHT; 0 = positions only)

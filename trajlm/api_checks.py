@@ -13,7 +13,7 @@ import torch
 
 from trajlm._arguments import COLUMN_KEYWORDS, with_gap_rule
 from trajlm._threads import apply_threads
-from trajlm.api_inputs import _warn_nan
+from trajlm.api_inputs import warn_nan_times
 from trajlm.api_labels import drop_labels, index_labels
 from trajlm.api_rollout import interpolate_at
 from trajlm.api_stays import drop_poor_fixes
@@ -44,7 +44,7 @@ MULTITASK_HINT = (
 )
 
 
-def _choose_threads(model: torch.nn.Module, threads: int | None) -> int:
+def choose_threads(model: torch.nn.Module, threads: int | None) -> int:
     """torch intra-op threads for inference, by the one policy of trajlm._threads (1 for small
     models or <= 2 cores: extra OpenMP threads spin on a busy machine, 7x slower measured)."""
     return apply_threads(threads, sum(p.numel() for p in model.parameters()))
@@ -152,7 +152,9 @@ class TaskChecks:
         of per-trajectory lists, dropped)."""
         if getattr(self.config, "time_query", False):  # the model answers at the times asked
             pred = predict_at_table(self.model, df, ahead)
-            return _warn_nan(pred if asked is None else pred.filter(pl.Series(asked.reshape(-1))))
+            return warn_nan_times(
+                pred if asked is None else pred.filter(pl.Series(asked.reshape(-1)))
+            )
         return interpolate_at(self.model, df, last, ahead, k, self.projection, asked)
 
 

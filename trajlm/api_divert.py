@@ -174,7 +174,7 @@ def _read_past(memory: Any, columns: dict) -> pl.DataFrame | None:
         with index_labels(memory) as memory:
             df, _ = coerce(memory, repeats="drop", **with_gap_rule(columns))
     except TrajlmInputError as e:
-        raise TrajlmInputError(_bare(e), field="memory") from None
+        raise e.said_of("memory") from None
     return df
 
 
@@ -212,7 +212,7 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
     try:
         orders = read_targets(target_points(order))
     except TrajlmInputError as e:  # reach's error names its field `to`: here it is the order
-        raise TrajlmInputError(_bare(e), field="order") from None
+        raise e.said_of("order") from None
     with index_labels(data) as data:
         df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))
     hist = drop_labels(latest_pieces(df, layout))
@@ -303,12 +303,6 @@ def _say_unanswered(table: pl.DataFrame, orders: np.ndarray) -> None:
                        + ": is it (latitude, longitude), in the vans' region?")  # fmt: skip
 
 
-def _bare(e: TrajlmInputError) -> str:
-    """``e``'s message without its leading "field NAME: " (said again where it is re-raised)."""
-    text, lead = str(e), f"field {e.field}: "
-    return text[len(lead) :] if e.field and text.startswith(lead) else text
-
-
 def _movers(hist: pl.DataFrame) -> dict[Any, str]:
     """Each canonical trajectory's mover as text (its owner column's value, else its own id
     before a cut into pieces, else itself): the key of its pace and its planned stops."""
@@ -332,7 +326,7 @@ def _next_stops(to: Any, id_col: str, hist: pl.DataFrame, mover_of: dict) -> dic
     try:
         points = read_targets(to)
     except TrajlmInputError as e:
-        raise TrajlmInputError(_bare(e), field="to") from None
+        raise e.said_of("to") from None
     keys = target_keys(to, id_col, hist)
     if keys is None:
         raise TrajlmInputError(

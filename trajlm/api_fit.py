@@ -58,13 +58,13 @@ def _check_new(path: Path, name: str, kind: str, overwrite: bool, again: str) ->
     and then only if it holds trajlm's own ``kind`` (a folder trajlm did not write is refused
     whatever the flag). Only checks: nothing is written before every argument passed."""
     from trajlm._safety import LOCK, MARKER, check_output_dir
-    from trajlm.data.store import _legacy_store
-    from trajlm.train.run_dir import _legacy_run
+    from trajlm.data.store import legacy_store
+    from trajlm.train.run_dir import legacy_run
 
     if path.exists() and not path.is_dir():
         raise OutputExistsError(f"{name} {path} is a file, not a directory")
     if overwrite:
-        legacy = _legacy_run if kind == "run" else _legacy_store
+        legacy = legacy_run if kind == "run" else legacy_store
         check_output_dir(path, kind, overwrite=True, option=name, legacy=legacy)
     elif path.is_dir() and any(p.name not in (LOCK, MARKER) for p in path.iterdir()):
         raise OutputExistsError(f"{name} {path} is not empty (nothing in it was changed)",

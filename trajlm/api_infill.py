@@ -19,15 +19,15 @@ import torch
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
 from trajlm.api_checks import RECOVER_MODES
 from trajlm.api_inputs import (
-    _latlon,
-    _od_points,
-    _seconds_kind,
     coverage_view,
     drop_labels,
     index_labels,
+    latlon_array,
     long_trip_warning,
     naive_time_note,
+    od_points,
     same_place_warning,
+    seconds_and_kind,
 )
 from trajlm.api_time_checks import missing_time, zoneless_note
 from trajlm.api_verdict import (
@@ -203,11 +203,11 @@ class InfillTasks:
         """
         check_flags(fallback=fallback)
         self._require_infill("travel_time")
-        o, d = _latlon(origins, "origins"), _latlon(destinations, "destinations")
+        o, d = latlon_array(origins, "origins"), latlon_array(destinations, "destinations")
         if len(o) != len(d):
             raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
         missing_time(depart, "depart")  # badin34: NaT was "times of mixed kinds"
-        t, kind = _seconds_kind(depart, "depart")  # dates from 1900, numbers from 1990 (ux7)
+        t, kind = seconds_and_kind(depart, "depart")  # dates from 1900, numbers from 1990 (ux7)
         zoneless_note(depart, "depart")  # read as UTC: said, as predict's frames (leftover34b)
         t = np.broadcast_to(t, len(o)) if t.size == 1 else t
         if len(t) != len(o):
@@ -215,7 +215,7 @@ class InfillTasks:
         od = pl.DataFrame({"o_lat": o[:, 0], "o_lon": o[:, 1], "d_lat": d[:, 0],
                            "d_lon": d[:, 1], "t_start": t.astype(np.int64)})  # fmt: skip
         try:
-            check_model_input(_od_points(od), "travel_time input",
+            check_model_input(od_points(od), "travel_time input",
                               MIN_T if kind == "epoch" else MIN_T_DATED)  # fmt: skip
         except TrajlmInputError as e:  # the departures' problem said as theirs (badin35: was
             if e.field != "t":  # "field t ... (first at row 0, traj_id '0')")

@@ -19,10 +19,10 @@ from trajlm.data.coerce import LAT, LON, _pick
 from trajlm.data.coerce_epochs import unit_values
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
-from trajlm.data.times import _time_to_seconds
+from trajlm.data.times import time_column_seconds
 
 
-def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
+def warn_nan_times(pred: pl.DataFrame) -> pl.DataFrame:
     n = int(pred["lat"].is_nan().sum())
     if n:
         warnings.warn(f"{n} requested time(s) lie before a trajectory's last point: NaN",
@@ -32,10 +32,10 @@ def _warn_nan(pred: pl.DataFrame) -> pl.DataFrame:
 
 def _seconds(values: Any, what: str) -> np.ndarray:
     """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
-    return _seconds_kind(values, what)[0]
+    return seconds_and_kind(values, what)[0]
 
 
-def _seconds_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
+def seconds_and_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
     """``_seconds`` and the times' kind ("epoch" for numbers; dates are read from 1900)."""
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]  # one time for every row
@@ -51,13 +51,13 @@ def _seconds_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
         raise ValueError(f"{what} is empty: give at least one time")
     if s.dtype.is_float() and not s.is_finite().all():
         raise TrajlmInputError("NaN / infinite time(s)", field=what)
-    t, kind, _ = _time_to_seconds(s.to_frame(), what)  # errors name the argument (field=what)
+    t, kind, _ = time_column_seconds(s.to_frame(), what)  # errors name the argument (field=what)
     if t.null_count():
         raise TrajlmInputError(f"{what}: missing time(s)", field=what)
     return t.to_numpy().astype(np.float64), kind
 
 
-def _latlon(obj: Any, what: str) -> np.ndarray:
+def latlon_array(obj: Any, what: str) -> np.ndarray:
     """(N, 2) lat/lon degrees from an array-like or a frame (lat/lon columns or Points)."""
     if hasattr(obj, "geometry") and hasattr(obj, "crs"):  # GeoDataFrame / GeoSeries
         g = obj.geometry
@@ -99,7 +99,7 @@ def _degrees(a: np.ndarray, what: str) -> np.ndarray:
     )
 
 
-def _od_points(od: pl.DataFrame) -> pl.DataFrame:
+def od_points(od: pl.DataFrame) -> pl.DataFrame:
     """Origins and destinations as two-point tables, for check_model_input's range checks."""
     n = len(od)
     ids = [str(i) for i in range(n)]

@@ -32,7 +32,7 @@ from trajlm.eval.frames import predict_canonical
 KM_PER_DEG = 111.2
 
 
-def _pv() -> Any:
+def predict_verdict_module() -> Any:
     """trajlm/eval/predict_verdict.py, imported where a verdict is used: it pulls in the
     baselines (scikit-learn), which a plain `from_pretrained` need not load (newuser24)."""
     from trajlm.eval import predict_verdict
@@ -46,7 +46,7 @@ def predict_verdict(api: Any, fallback: bool) -> dict | None:
         return None
     v = (verdict_of(api) or {}).get("predict")
     if v is not None and v.get("unchecked"):  # val too small to check the model (folds25)
-        say_once(api, _pv().verdict_line(v))
+        say_once(api, predict_verdict_module().verdict_line(v))
     return v
 
 
@@ -62,7 +62,7 @@ def say_once(api: Any, line: str) -> None:
 def dr_route(api: Any, v: dict | None, df: pl.DataFrame) -> dict | None:
     """A dead-reckoning verdict (eval/dr_verdict.py) as it answers ``df``: as saved where the
     query reports speed and course, else its fallback engine, said once."""
-    if v is None or v["engine"] != _pv().DR:
+    if v is None or v["engine"] != predict_verdict_module().DR:
         return v
     from trajlm.eval.dead_reckoning_reports import has_motion
     from trajlm.eval.dr_verdict import fallback_verdict, no_motion_line
@@ -164,12 +164,12 @@ def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.Data
     return out
 
 
-def _far(v: dict, df: pl.DataFrame) -> pl.Series:
+def far_trajectories(v: dict, df: pl.DataFrame) -> pl.Series:
     """traj_ids whose last point lies beyond the train box grown by FAR_KM."""
     lat0, lon0, lat1, lon1 = v["train_box"]
     last = df.group_by("traj_id", maintain_order=True).agg(pl.col("lat").last(),
                                                              pl.col("lon").last())  # fmt: skip
-    dlat = _pv().FAR_KM / KM_PER_DEG
+    dlat = predict_verdict_module().FAR_KM / KM_PER_DEG
     dlon = dlat / max(np.cos(np.radians((lat0 + lat1) / 2)), 0.05)
     out = ~(pl.col("lat").is_between(lat0 - dlat, lat1 + dlat)
             & pl.col("lon").is_between(lon0 - dlon, lon1 + dlon))  # fmt: skip
@@ -179,29 +179,35 @@ def _far(v: dict, df: pl.DataFrame) -> pl.Series:
 def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
                   k: int) -> tuple[pl.DataFrame | None, pl.DataFrame]:  # fmt: skip
     """(the baseline's canonical answer or None, the rows left for the model)."""
-    far = _far(v, df)
+    far = far_trajectories(v, df)
     if len(far):
-        say_once(api, f"{len(far)} trajectories end over {_pv().FAR_KM:.0f} km from the train split's "
+        say_once(api, f"{len(far)} trajectories end over {predict_verdict_module().FAR_KM:.0f} km from the train split's "
                       f"area (e.g. {far[0]!r}): the model answers them, not the val verdict's "
                       f"{v['engine']}")  # fmt: skip
     mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
     if mine.height == 0:
         return None, df
-    if v["engine"] == _pv().DR:  # reported speed / course at the median interval (drverdict25)
+    if (
+        v["engine"] == predict_verdict_module().DR
+    ):  # reported speed / course at the median interval (drverdict25)
         from trajlm.eval.dr_verdict import dr_rows, median_ahead
 
         out = dr_rows(mine, median_ahead(mine, k)).with_columns(engine=pl.lit(v["engine"]))
         return out, df.filter(pl.col("traj_id").is_in(far.implode()))
-    if v["engine"] in _pv().KNN_FAMILY:
+    if v["engine"] in predict_verdict_module().KNN_FAMILY:
         if getattr(api, "_verdict_knn", None) is None:
-            api._verdict_knn = _pv().load_index(Path(api.path), v)
+            api._verdict_knn = predict_verdict_module().load_index(Path(api.path), v)
         index, proj = api._verdict_knn
     else:
         index, proj = None, LocalProjection.fit(mine)
-    est = _pv().VerdictBaseline(v["engine"], index)
+    est = predict_verdict_module().VerdictBaseline(v["engine"], index)
     # a time-aware engine's steps fall at the history's median interval (module doc of
     # eval/predict_verdict.py); the others keep the frame path's last interval
-    interval = "median" if v["engine"] in (*_pv().TIME_AWARE, _pv().SCALED) else "last"
+    interval = (
+        "median"
+        if v["engine"] in (*predict_verdict_module().TIME_AWARE, predict_verdict_module().SCALED)
+        else "last"
+    )
     from trajlm.eval.verdict_reach import past_reach, reach_engine
 
     h = int(v["knn"]["horizon"]) if past_reach(v, k) else k  # kNN's 5, then (leftover30) ...
@@ -209,7 +215,7 @@ def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
     out = out.with_columns(engine=pl.lit(v["engine"]))
     if h < k:  # ... the reaching engine of lowest val error, at the same step times
         alt = reach_engine(v)
-        more = predict_canonical(_pv().VerdictBaseline(alt), mine, LocalProjection.fit(mine), k,
+        more = predict_canonical(predict_verdict_module().VerdictBaseline(alt), mine, LocalProjection.fit(mine), k,
                                  keys=True, interval=interval)  # fmt: skip
         more = more.filter(pl.col("step") > h).with_columns(engine=pl.lit(alt))
         out = pl.concat([out, more], how="diagonal_relaxed").sort("traj_id", "step")
@@ -223,12 +229,14 @@ def time_aware_asked(v: dict, full: pl.DataFrame, last_t: pl.DataFrame, req: np.
     model's asked-times path takes them; every trajectory answers (the engine reads no train
     windows, so no place is too far)."""
     full = full.filter(pl.col("traj_id").is_in(last_t["traj_id"].implode()))
-    if v["engine"] == _pv().DR:  # from the reports, at the asked seconds (drverdict25)
+    if (
+        v["engine"] == predict_verdict_module().DR
+    ):  # from the reports, at the asked seconds (drverdict25)
         from trajlm.eval.dr_verdict import dr_rows
 
         out = dr_rows(full, np.asarray(req, np.float64))
     else:
-        est = _pv().VerdictBaseline(v["engine"])
+        est = predict_verdict_module().VerdictBaseline(v["engine"])
         out = predict_canonical(est, full, LocalProjection.fit(full), req.shape[1], ahead=req)
     return asked_rows(_nan_before(out, last_t, req, valid), full, last_t, req, valid, v["engine"])
 

@@ -25,7 +25,13 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.api_predict_verdict import _far, _pv, asked_rows, say_once, time_aware_asked
+from trajlm.api_predict_verdict import (
+    asked_rows,
+    far_trajectories,
+    predict_verdict_module,
+    say_once,
+    time_aware_asked,
+)
 from trajlm.api_rollout import nan_message
 from trajlm.data.features import LocalProjection
 from trajlm.eval.frames import predict_canonical
@@ -35,9 +41,9 @@ def _engine_asked(api: Any, v: dict, full: pl.DataFrame, last_t: pl.DataFrame, r
                   valid: np.ndarray | None) -> tuple[pl.DataFrame, np.ndarray]:  # fmt: skip
     """(the steps engine's rows for every trajectory of ``last_t``, per trajectory: True where
     an asked time lies past the engine's reach)."""
-    if v["engine"] in _pv().KNN_FAMILY:
+    if v["engine"] in predict_verdict_module().KNN_FAMILY:
         if getattr(api, "_verdict_knn", None) is None:
-            api._verdict_knn = _pv().load_index(Path(api.path), v)
+            api._verdict_knn = predict_verdict_module().load_index(Path(api.path), v)
         index, proj = api._verdict_knn
         horizon = int(index.horizon)
     else:  # linear-3: no train windows, its own plane
@@ -70,14 +76,14 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
     if v is None or v["engine"] == "model" or (wants_radii and not has_spread(v)):
         return None, (full, last_t, req, valid)
     if v["engine"] in (
-        *_pv().TIME_AWARE,
-        _pv().DR,
+        *predict_verdict_module().TIME_AWARE,
+        predict_verdict_module().DR,
     ):  # given the target times: every trajectory (pvbase24)
         return time_aware_asked(v, full, last_t, req, valid), None
     ids = last_t["traj_id"]
-    far = ids.is_in(_far(v, full).implode()).to_numpy()
+    far = ids.is_in(far_trajectories(v, full).implode()).to_numpy()
     if far.any():
-        say_once(api, f"{int(far.sum())} trajectories end over {_pv().FAR_KM:.0f} km from the "
+        say_once(api, f"{int(far.sum())} trajectories end over {predict_verdict_module().FAR_KM:.0f} km from the "
                       f"train split's area (e.g. {said(ids.filter(pl.Series(far))[0])}): the model "
                       f"answers them, not the val verdict's {v['engine']}")  # fmt: skip
     mine = ~far
@@ -85,7 +91,9 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
     if mine.any():
         sub = _share(full, last_t, req, valid, mine)
         base, past = _engine_asked(api, v, *sub)
-        if past.any() and v["engine"] not in _pv().KNN_FAMILY:  # linear-3 past its 256 steps
+        if (
+            past.any() and v["engine"] not in predict_verdict_module().KNN_FAMILY
+        ):  # linear-3 past its 256 steps
             first = sub[1]["traj_id"].filter(pl.Series(past))[0]
             from trajlm.eval.report_verdict import MAX_LINEAR_STEPS
 
@@ -106,7 +114,7 @@ def verdict_asked(api: Any, v: dict | None, full: pl.DataFrame, last_t: pl.DataF
                 mine[np.flatnonzero(mine)[past]] = False
             else:
                 later = _share(*sub, past)
-                more = (time_aware_asked(alt, *later) if alt["engine"] in _pv().TIME_AWARE
+                more = (time_aware_asked(alt, *later) if alt["engine"] in predict_verdict_module().TIME_AWARE
                         else _engine_asked(api, alt, *later)[0])  # fmt: skip
                 base = past_rows(base, more)
     rest = ~mine

@@ -1,6 +1,6 @@
 """`trajlm eval --task classify --test-data STORE` / `--split-by source` (session 21,
 clseval21): a fitted classifier scored on whole labelled trajectories, split as `trajlm finetune
---task classify` splits them (classify21's ``_classify_parts``: --data's source trajectories
+--task classify` splits them (classify21's ``classify_parts``: --data's source trajectories
 80/20 with the other store as test, or 80/10/10 by source trajectory), beside the majority class
 and gradient boosting fitted on the same train split."""
 
@@ -41,8 +41,8 @@ def whole_trajectory_parts(
     df: pl.DataFrame, data: Path, split_by: str, class_map, test_data: Path | None
 ) -> dict[str, pl.DataFrame]:
     """train / val / test segments of whole source trajectories (ingest's gap pieces joined
-    back, 3+ points), split by classify21's ``_classify_parts`` as `finetune` splits them."""
-    from trajlm.cli_finetune_classify import _classify_parts, _min_points
+    back, 3+ points), split by classify21's ``classify_parts`` as `finetune` splits them."""
+    from trajlm.cli_finetune_classify import classify_parts, min_unit_points
     from trajlm.eval.classify import make_mode_segments
     from trajlm.tasks.classify_split import join_pieces
 
@@ -50,11 +50,11 @@ def whole_trajectory_parts(
     if joined:
         io.warn(f"--data {data}: {joined} gap-split pieces joined back into their source "
                 "trajectories (each is classified whole, as labelled)")  # fmt: skip
-    segments, _ = make_mode_segments(df, class_map, min_points=_min_points(True))
+    segments, _ = make_mode_segments(df, class_map, min_points=min_unit_points(True))
     opts: dict = {}
     if test_data is not None:
         opts = {"test_df": io.read_store_checked(test_data, "--test-data"), "test_data": test_data}
-    return _classify_parts(df, segments, "source", data, opts, class_map)
+    return classify_parts(df, segments, "source", data, opts, class_map)
 
 
 def check_classes_seen(predictors: list, models: list[Path], scored: pl.DataFrame, where: str):

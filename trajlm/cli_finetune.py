@@ -233,12 +233,12 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
                                    train_config=TrainConfig(seed=seed))  # fmt: skip
     if task == "classify":
         from trajlm.cli_finetune_classify import (
-            _classify_parts,
-            _classify_summary,
-            _min_points,
-            _save_engine,
-            _score_test,
-            _val_check,
+            classify_parts,
+            classify_summary,
+            min_unit_points,
+            save_engine,
+            score_test_split,
+            val_check_against_gb,
         )
         from trajlm.eval.classify import make_mode_segments
         from trajlm.eval.classify_notes import (
@@ -271,7 +271,7 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
                 io.warn(f"--data {data}: {joined} gap-split pieces joined back into their source "
                         "trajectories (each is classified whole, as labelled; ingest drops pieces "
                         "under --min-points: --max-gap-s 1e9 there keeps every point)")  # fmt: skip
-        segments, report = make_mode_segments(df, class_map, min_points=_min_points(whole))
+        segments, report = make_mode_segments(df, class_map, min_points=min_unit_points(whole))
         if n_unlabelled := report.dropped.get("unlabelled", 0):  # said, as eval says it
             n_traj = df.filter(pl.col("label").is_null())["traj_id"].n_unique()
             io.warn(f"--data {data}: {n_unlabelled:,} points of {n_traj} trajectories have no "
@@ -280,23 +280,25 @@ def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last,
             _fail(problem)  # one class is no task (it "trained" to 100 % before)
         if line := dropped_line(dropped_classes(df, segments, class_map)):
             io.warn(line)
-        parts = _classify_parts(df, segments, split_by, data, opts, class_map)
+        parts = classify_parts(df, segments, split_by, data, opts, class_map)
         extra = {k: opts[k] for k in ("lr", "head", "class_weight", "batch_size")
                  if opts.get(k) is not None}  # fmt: skip
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
                               n_points=n_points, seed=seed, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])  # warns when it trained < 100 steps (modesuser 9)
-        gb, checked = _val_check(clf, parts, seed, opts.get("engine", "auto"))  # classify22
+        gb, checked = val_check_against_gb(
+            clf, parts, seed, opts.get("engine", "auto")
+        )  # classify22
         gb_wins = checked.pop("gb wins", None)  # GB answers from OUT (classify23)
-        scored = _score_test(clf, parts, seed, out, gb) if opts.get("score_test") else {}
+        scored = score_test_split(clf, parts, seed, out, gb) if opts.get("score_test") else {}
         summary = {
             "adapter_bytes": clf.save(out, overwrite=True),  # --out checked above
             "mode": mode,
-            **_classify_summary(clf, parts, out, split_by, data, classes, opts),
+            **classify_summary(clf, parts, out, split_by, data, classes, opts),
             **checked,
             **scored,
         }
-        return {**summary, **_save_engine(clf, gb, parts, out, gb_wins)}
+        return {**summary, **save_engine(clf, gb, parts, out, gb_wins)}
     from trajlm.tasks.contrastive import ContrastiveConfig, fit_contrastive
     from trajlm.train.modes import apply_mode, merge_adapter
 

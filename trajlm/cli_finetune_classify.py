@@ -12,7 +12,7 @@ from trajlm import _cli_io as io
 from trajlm._cli_io import fail as _fail
 
 
-def _classify_summary(
+def classify_summary(
     clf, parts: dict, out: Path, split_by: str, data: Path, classes: str = "modes",
     opts: dict | None = None,
 ) -> dict:  # fmt: skip
@@ -49,13 +49,13 @@ LEAK_SHARE = 0.05  # more source trajectories than this share across splits: sai
 MIN_WHOLE_POINTS = 3  # a whole labelled trajectory is kept from 3 points (segments: 10)
 
 
-def _min_points(whole: bool) -> int:
+def min_unit_points(whole: bool) -> int:
     """Fewest points of a classified unit: 10 for PROTOCOL's mode segments (as `trajlm eval`),
     3 for whole labelled trajectories (a 7-fix storm is one storm, not noise)."""
     return MIN_WHOLE_POINTS if whole else 10
 
 
-def _classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_map) -> dict:
+def classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_map) -> dict:
     """train / val / test segments: with --test-data, --data's source trajectories 80/20
     (stratified) and the other store as test; --split-by source: 80/10/10 by source
     trajectory; else PROTOCOL's split, refused when every trajectory starts at one instant (a
@@ -101,7 +101,7 @@ def _classify_parts(df, segments, split_by: str, data: Path, opts: dict, class_m
     return parts
 
 
-def _fair_gb(train, seed: int, val=None):
+def fair_gb(train, seed: int, val=None):
     """The gradient-boosting baseline a classifier is held against (classify22: the default
     min_samples_leaf=20 cannot split a class of ~20 trajectories, so up to TUNE_MAX_SEGMENTS
     train segments a CV-tuned candidate is fitted too). Which one: the default unless the
@@ -112,7 +112,9 @@ def _fair_gb(train, seed: int, val=None):
     return ValPickedGB(random_state=seed).fit(train, val)
 
 
-def _val_check(clf, parts: dict, seed: int, engine: str = "model") -> tuple[object | None, dict]:
+def val_check_against_gb(
+    clf, parts: dict, seed: int, engine: str = "model"
+) -> tuple[object | None, dict]:
     """The model's val accuracy beside the fair GB's (fitted on the same train split). Unless
     the model is reliably above it (paired bootstrap 95 % CI over val trajectories above 0, as
     ValChoice's default rule), the folder answers with GB (``engine="auto"``, classify23; the
@@ -128,7 +130,7 @@ def _val_check(clf, parts: dict, seed: int, engine: str = "model") -> tuple[obje
     val = parts.get("val")
     if val is None or not len(val) or not len(parts["train"]):
         return None, {}
-    gb = _fair_gb(parts["train"], seed, val)
+    gb = fair_gb(parts["train"], seed, val)
     y = segment_labels(val)
     hits = {n: (np.asarray(m.classify(val)).astype(str) == y) * 100.0
             for n, m in (("gb", gb), ("model", clf))}  # fmt: skip
@@ -151,7 +153,7 @@ def _val_check(clf, parts: dict, seed: int, engine: str = "model") -> tuple[obje
     return gb, lines
 
 
-def _save_engine(clf, gb, parts: dict, out: Path, why: str | None) -> dict:
+def save_engine(clf, gb, parts: dict, out: Path, why: str | None) -> dict:
     """The summary's `engine` row; where the val check found GB ahead ("gb wins"), the folder
     is made to answer with that GB (trajlm.tasks.classify_engine: its train features and
     parameters, refitted on load; the fine-tuned model stays beside it). Said in one line."""
@@ -169,7 +171,7 @@ def _save_engine(clf, gb, parts: dict, out: Path, why: str | None) -> dict:
     return {"engine": f"gradient boosting ({gb.name})"}
 
 
-def _score_test(clf, parts: dict, seed: int, out: Path, gb=None) -> dict:
+def score_test_split(clf, parts: dict, seed: int, out: Path, gb=None) -> dict:
     """Read the test split once: the classifier beside the majority class and gradient
     boosting on the 30 segment features (plain and class-balanced, fitted on the same train
     segments), accuracy / macro-F1 and the paired bootstrap 95 % CI (over test trajectories)

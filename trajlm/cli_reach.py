@@ -121,7 +121,7 @@ def reach(
     mover's own earlier ones, --memory), the model's rollout elsewhere."""
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.cli_predict_words import said as _said
-    from trajlm.cli_tasks import _model, write_table
+    from trajlm.cli_tasks import load_cli_model, write_table
 
     io.choice(split, SPLIT_NAMES, "--split")
     if (to is None) == (to_file is None):
@@ -143,7 +143,7 @@ def reach(
         frame = read_frame(memory, "--memory", None, cols)
         with input_errors(memory, "--memory"):
             past = RouteMemory.read(frame, **cols)
-    m = _model(model, "predict", threads)
+    m = load_cli_model(model, "predict", threads)
     source = f"--to-file {to_file}" if to_file is not None else "--to"
     try:
         with input_errors(input, "--input"):

@@ -100,7 +100,7 @@ def _one_time_kind(df, path: Path, col: str) -> None:
         )
 
 
-def _model(model: Path, task: str, threads: int | None):
+def load_cli_model(model: Path, task: str, threads: int | None):
     """TrajLM.from_pretrained with the CLI's errors (the option named; no infilling heads)."""
     from trajlm.api import TrajLM
     from trajlm.model.weights import CONFIG_NAME, SHIPPED_DIR
@@ -254,7 +254,7 @@ def recover(
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols, on_error)
-    m = _model(model, "recover", threads)
+    m = load_cli_model(model, "recover", threads)
     if mode == "span" and getattr(m.model, "infill_head", None) is None:
         io.fail(
             f"--mode span decodes with infilling heads, which --model {model} has not; "
@@ -322,7 +322,7 @@ def travel_time(
         io.fail(f"--input {input}: no trips (the table is empty)")
     o, d = (_degrees(df, input, found[f"{e}_lat"], found[f"{e}_lon"]) for e in "od")
     _one_time_kind(df, input, found["depart"])
-    m = _model(model, "travel_time", threads)
+    m = load_cli_model(model, "travel_time", threads)
     with input_errors(input, "--input"):
         secs = _said(lambda: m.travel_time(o, d, df[found["depart"]]), f"--input {input}")
     write_table(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)

@@ -48,7 +48,7 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
     from trajlm._safety import check_output_dir
     from trajlm._threads import apply_threads
     from trajlm.train.defaults import default_recipe
-    from trajlm.train.run_dir import _legacy_run
+    from trajlm.train.run_dir import legacy_run
     from trajlm.train.trainer import Trainer
 
     io.choice(device, ("auto", "cpu", "cuda"), "--device")
@@ -58,7 +58,7 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
     if out.resolve() == data.resolve() or data.resolve() in out.resolve().parents:
         _fail(f"--out {out} is inside the store --data {data}; choose another --out")
     check_output_dir(out, "run", overwrite=overwrite, resume=resume, option="--out",
-                     legacy=_legacy_run)  # fmt: skip
+                     legacy=legacy_run)  # fmt: skip
     # no --config: the new user's recipe (a residual on constant velocity kept no worse than
     # it on val, with trajlm-small's gates; session 20, heldout20), not the bare ModelConfig()
     cfg = io.load_config(config) if config else default_recipe()

@@ -50,6 +50,16 @@ class TrajlmInputError(ValueError):
                     text = text.replace(said, f"{col} {shown}", 1)
         self.field, self.args = field, (text,)
 
+    def said_of(self, field: str) -> TrajlmInputError:
+        """This error said of the caller's argument ``field`` (``trajlm.divert``'s ``order``,
+        where the reader it called names it ``to``): its "field NAME: " lead, which `_where`
+        wrote from ``self.field``, becomes ``field``'s; a file's lead (path) is kept whole."""
+        text = str(self.args[0]) if self.args else ""
+        lead = _where(None, None, self.field) if self.path is None else ""
+        if lead and text.startswith(lead):
+            text = text[len(lead) :]
+        return TrajlmInputError(text, field=field)
+
 
 def _where(path: str | os.PathLike | None, line: int | None, field: str | None) -> str:
     """The "file line 3 field lat: " that leads a TrajlmInputError's message."""
@@ -67,6 +77,16 @@ def _where(path: str | os.PathLike | None, line: int | None, field: str | None) 
     elif field is not None:
         where = f"field {field}: "
     return where
+
+
+class EarlyNumericTimes(TrajlmInputError):
+    """Times that, read as Unix seconds, fall before 1990 (elapsed seconds, or another unit?):
+    a type, so that the CLI can add its own way (--time-origin) without reading the text."""
+
+
+class DayMonthGuess(TrajlmInputError):
+    """Dates like 02/12/2026 whose day/month order only a guess would settle: a type, so that
+    the CLI can name its --time-format instead of pandas' way without reading the text."""
 
 
 class UserError(TrajlmInputError):

@@ -29,7 +29,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.protocol import _Projected
+from trajlm.eval.protocol import ProjectedBaseline
 from trajlm.model.weights import resolve_weights
 
 
@@ -80,7 +80,9 @@ def main() -> None:
             train, proj
         )
         mae = float(
-            M.point_errors(_Projected(est, proj).predict_next(task), task.target_latlon).mean()
+            M.point_errors(
+                ProjectedBaseline(est, proj).predict_next(task), task.target_latlon
+            ).mean()
         )
         print(f"kNN continuation at the verdict's settings, refitted on train: MAE {mae:.3f} m")
     for w in notes:

@@ -22,7 +22,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import metrics as M
 from trajlm.eval.dr_verdict import DR, dr_val_errors
-from trajlm.eval.knn_check import _answer
+from trajlm.eval.knn_check import baseline_answer
 from trajlm.eval.small_val import acts, shrink_to_defaults
 
 OUT = Path(os.environ.get("ENGINE31", "/tmp/engine31"))
@@ -32,7 +32,7 @@ READS = {"val": ("val", 1), "val5": ("val", 5), "val10": ("val", 10), "valall": 
 
 
 def per_window(est, task) -> np.ndarray:
-    return M.point_errors(_answer(est, est.projection_, task), task.target_latlon).mean(1)
+    return M.point_errors(baseline_answer(est, est.projection_, task), task.target_latlon).mean(1)
 
 
 def store_errors(store: Path) -> dict:

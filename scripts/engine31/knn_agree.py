@@ -23,7 +23,7 @@ from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.predict_verdict import KNN_FAMILY, ValCheckedPredictor, load_index
 from trajlm.eval.protocol import tune_knn
-from trajlm.eval.task_scoring import _Projected
+from trajlm.eval.task_scoring import ProjectedBaseline
 from trajlm.model.weights import resolve_weights
 
 
@@ -72,8 +72,8 @@ def main() -> None:
         )
         tuned, _ = tune_knn(parts["train"], make_prediction_task(parts["val"]), proj)
         answers = {"val-checked (saved index)": checked,
-                   f"kNN at saved settings ({at_saved.n_neighbors}, {at_saved.history})": _Projected(at_saved, proj).predict_next(test),
-                   f"eval's kNN row, tuned ({tuned.n_neighbors}, {tuned.history})": _Projected(tuned, proj).predict_next(test)}  # fmt: skip
+                   f"kNN at saved settings ({at_saved.n_neighbors}, {at_saved.history})": ProjectedBaseline(at_saved, proj).predict_next(test),
+                   f"eval's kNN row, tuned ({tuned.n_neighbors}, {tuned.history})": ProjectedBaseline(tuned, proj).predict_next(test)}  # fmt: skip
         try:
             answers["TrajLM.predict"] = api_answers(run, test)
         except Exception as e:  # said, not hidden

@@ -26,7 +26,7 @@ from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.dr_verdict import DR, dr_val_errors
-from trajlm.eval.knn_check import _answer, candidates
+from trajlm.eval.knn_check import baseline_answer, candidates
 from trajlm.eval.place_knn import PlaceKNNContinuation
 from trajlm.eval.small_val import acts, shrink_to_defaults
 
@@ -41,7 +41,7 @@ FOLD_NAMES = {"linear-3": "linear-3", "constant velocity [time]": "constant velo
 
 
 def per_trip(est, task) -> np.ndarray:
-    return M.point_errors(_answer(est, est.projection_, task), task.target_latlon).mean(1)
+    return M.point_errors(baseline_answer(est, est.projection_, task), task.target_latlon).mean(1)
 
 
 def engines_of(train, val_task) -> tuple[dict, object, dict]:

@@ -27,7 +27,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.knn_check import _answer
+from trajlm.eval.knn_check import baseline_answer
 from trajlm.eval.place_knn import PlaceKNNContinuation
 from trajlm.eval.rolling_origin import rolling_origin_splits
 
@@ -69,7 +69,7 @@ def fold_errors(train: pl.DataFrame, ids: np.ndarray, starts: np.ndarray, n_bloc
                     continue
             else:
                 est.fit(fit)
-            e = M.point_errors(_answer(est, proj, task), task.target_latlon).mean(1)
+            e = M.point_errors(baseline_answer(est, proj, task), task.target_latlon).mean(1)
             errs[name].append(e)
     return {n: np.concatenate(v) if v else np.zeros(0) for n, v in errs.items()}
 

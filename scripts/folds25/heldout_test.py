@@ -10,7 +10,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.knn_check import _answer
+from trajlm.eval.knn_check import baseline_answer
 from trajlm.model.rollout import ModelPredictor
 
 for name in sys.argv[1:]:
@@ -22,7 +22,7 @@ for name in sys.argv[1:]:
     em = M.point_errors(ModelPredictor(model).predict_next(task), truth).mean(1)
     proj = LocalProjection.fit(train)
     knn = B.KNNContinuation().fit(train, proj)
-    ek = M.point_errors(_answer(knn, proj, task), truth).mean(1)
+    ek = M.point_errors(baseline_answer(knn, proj, task), truth).mean(1)
     print(
         name,
         "trips",

@@ -43,7 +43,7 @@ from trajlm.eval.map_arms import (  # noqa: E402
     map_turn,
     neighbour_scores,
 )
-from trajlm.eval.protocol import _split  # noqa: E402
+from trajlm.eval.protocol import split_tables  # noqa: E402
 from trajlm.eval.selector_predictor import per_trip  # noqa: E402
 from trajlm.eval.stop_head import fit_scale_head, optimal_shrink  # noqa: E402
 from trajlm.eval.walkers import time_blocks  # noqa: E402
@@ -184,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
             ap.error(f"{p} not found (geogate28's cached rows, the T-Drive CSV, the store)")
     apply_threads(1, None)
     folds, ev, proj = pickle.loads(rows_path.read_bytes())
-    train = _split(read_store(args.data))["train"]
+    train = split_tables(read_store(args.data))["train"]
     tdrive = tdrive_tracks(args.tdrive, proj)
     sources = {"store": lambda: tracks_of(train, proj, "traj_id", "t"), "raw": lambda: raw_tracks(args.raw, train, proj)}  # fmt: skip
     picks = ("store", "raw") if args.map_source == "folds" else (args.map_source,)
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     s_opt = optimal_shrink(tr["last"], tr["knn"] - tr["last"][:, None], tr["tgt"])
     shrink = fit_scale_head(tr["feats"], s_opt, 0).predict(ev["feats"])
     pts = {KNN: ev["knn"], E: shrink_answer(ev["last"], ev["knn"], shrink)}
-    frame = tuple(stage_frame(_split(read_store(args.data))[args.stage], proj, 1).T)
+    frame = tuple(stage_frame(split_tables(read_store(args.data))[args.stage], proj, 1).T)
     kmap = map_knn(neighbour_scores(full, ev["last"], ev["conts"]), ev["last"], ev["conts"],
                    chosen["tau"], frame)  # fmt: skip
     same = np.abs(map_knn(np.zeros(ev["conts"].shape[:2]), ev["last"], ev["conts"], 0.0, frame)

@@ -47,7 +47,7 @@ from trajlm.eval.mode_knn import (  # noqa: E402
     posterior,
     window_ends,
 )
-from trajlm.eval.protocol import _split  # noqa: E402
+from trajlm.eval.protocol import split_tables  # noqa: E402
 from trajlm.eval.selector_predictor import per_trip, split_xy  # noqa: E402
 from trajlm.eval.stop_head import fit_scale_head, optimal_shrink  # noqa: E402
 from trajlm.eval.walkers import neighbour_continuations, time_blocks  # noqa: E402
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     apply_threads(1, None)
     folds, ev, proj = build(argparse.Namespace(data=args.data, stage=args.stage, blocks=BLOCKS,
                                                cache=args.cache))  # fmt: skip
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     tp = train_pieces(parts["train"], folds, proj)
     train, cls, block_pts, f_pts, fold_q = (tp[k] for k in ("train", "cls", "block", "feats", "fold_q"))  # fmt: skip
     st = parts[args.stage]

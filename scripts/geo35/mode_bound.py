@@ -29,7 +29,7 @@ from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval.heading_head import shrink_answer  # noqa: E402
 from trajlm.eval.map_arms import map_knn  # noqa: E402
 from trajlm.eval.mode_knn import MODE_CLASSES, affinity, crossfit_posteriors  # noqa: E402
-from trajlm.eval.protocol import _split  # noqa: E402
+from trajlm.eval.protocol import split_tables  # noqa: E402
 from trajlm.eval.stop_head import fit_scale_head, optimal_shrink  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     apply_threads(1, None)
     folds, _, proj = build(argparse.Namespace(data=args.data, stage="val", blocks=BLOCKS,
                                               cache=args.cache))  # fmt: skip
-    tp = train_pieces(_split(read_store(args.data))["train"], folds, proj)
+    tp = train_pieces(split_tables(read_store(args.data))["train"], folds, proj)
     cls, fold_q = tp["cls"], tp["fold_q"]
     hot = one_hot(cls)
     q_cls = np.concatenate([cls[fq["at"]] for fq in fold_q])

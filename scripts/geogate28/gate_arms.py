@@ -45,7 +45,7 @@ from trajlm.eval.heading_head import (  # noqa: E402
     rotate_answer,
     shrink_answer,
 )
-from trajlm.eval.protocol import _split  # noqa: E402
+from trajlm.eval.protocol import split_tables  # noqa: E402
 from trajlm.eval.scale_head_arms import signed_turn_features  # noqa: E402
 from trajlm.eval.selector_predictor import per_trip  # noqa: E402
 from trajlm.eval.stop_head import fit_scale_head, optimal_shrink  # noqa: E402
@@ -80,7 +80,7 @@ def cross_heading(last, answer, target, inputs, groups) -> np.ndarray:
 def stage_task(args, oof: dict, sel_path: Path | None) -> tuple[dict, np.ndarray]:
     """The stage's protocol task arrays and the per-seed selector answers (S, N, k, 2), the
     trips checked one by one against the task's own order."""
-    task = make_prediction_task(_split(read_store(args.data))[args.stage])
+    task = make_prediction_task(split_tables(read_store(args.data))[args.stage])
     src = dict(np.load(sel_path)) if sel_path is not None else oof
     key = f"{args.stage}_sel_xy"
     if key not in src:
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     folds, ev, proj = build(args, make_rows=rows27)
     ev["task"], sel_ev = stage_task(args, oof, args.selector)
-    proj_xy = make_prediction_task(_split(read_store(args.data))[args.stage]).xy(proj)
+    proj_xy = make_prediction_task(split_tables(read_store(args.data))[args.stage]).xy(proj)
 
     def want(name: str) -> bool:
         return args.arms is None or name in args.arms or any(BASE.get(a) == name for a in args.arms)

@@ -31,7 +31,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.retrieval import RetrievalIndex
 from trajlm.data.store import read_store
-from trajlm.eval.protocol import _split
+from trajlm.eval.protocol import split_tables
 from trajlm.eval.selector_predictor import knn_points, per_trip, split_xy
 from trajlm.eval.stop_head import (
     FEATURES,
@@ -191,7 +191,7 @@ def build(args: argparse.Namespace, make_rows=rows) -> tuple[list[dict], dict, L
     cache = args.cache / f"rows_{args.data.name}_{args.stage}.pkl" if args.cache else None
     if cache is not None and cache.exists():
         return pickle.loads(cache.read_bytes())
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     proj = LocalProjection.fit(parts["train"])
     train = parts["train"]
     train = time_blocks(train, args.blocks)

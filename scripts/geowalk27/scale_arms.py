@@ -47,7 +47,7 @@ from trajlm.data.features import LocalProjection  # noqa: E402
 from trajlm.data.protocol_tasks import make_prediction_task  # noqa: E402
 from trajlm.data.retrieval import RetrievalIndex, traj_keys  # noqa: E402
 from trajlm.data.store import read_store  # noqa: E402
-from trajlm.eval.protocol import _split  # noqa: E402
+from trajlm.eval.protocol import split_tables  # noqa: E402
 from trajlm.eval.scale_head_arms import (  # noqa: E402
     fit_regime_heads,
     fit_shrink_head,
@@ -88,7 +88,7 @@ def all_train_rows(args: argparse.Namespace, proj: LocalProjection) -> dict:
     cache = args.cache / f"all_train_{args.data.name}.pkl" if args.cache else None
     if cache is not None and cache.exists():
         return pickle.loads(cache.read_bytes())
-    train = time_blocks(_split(read_store(args.data))["train"], args.blocks)
+    train = time_blocks(split_tables(read_store(args.data))["train"], args.blocks)
     df = train.drop("_b")
     index = RetrievalIndex(5, 5, max_windows=10**7).fit(*split_xy(df, proj))
     task = make_prediction_task(df, windows=WINDOWS)
@@ -123,7 +123,7 @@ def selector_points(path: Path, args: argparse.Namespace, proj: LocalProjection)
         raise SystemExit(
             f"{path}: no {args.stage} answers (run candidate_results.py --stage {args.stage})"
         )
-    ids = make_prediction_task(_split(read_store(args.data))[args.stage]).traj_ids
+    ids = make_prediction_task(split_tables(read_store(args.data))[args.stage]).traj_ids
     if [str(i) for i in ids] != got[f"{args.stage}_traj_ids"].tolist():
         raise SystemExit(f"{path}: its {args.stage} trips differ from {args.data}'s")
     ll = got[f"{args.stage}_latlon"]

@@ -22,7 +22,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.horizon import _AtTimes
+from trajlm.eval.horizon import BaselineAtTimes
 from trajlm.eval.report_times import AtReportTimes, prediction_history, seconds_ahead
 from trajlm.tasks.adapter import task_model
 
@@ -53,7 +53,7 @@ for name, est in (
     ("cv [time]", B.ConstantVelocity(use_time=True)),
     ("linear-3 [time, fit]", B.LinearExtrapolation(3, "fit", True)),
 ):
-    rows[name] = AtReportTimes(_AtTimes(est, proj), part).predict_next(task)
+    rows[name] = AtReportTimes(BaselineAtTimes(est, proj), part).predict_next(task)
 for name, pred in rows.items():
     e = M.point_errors(pred, task.target_latlon)
     print(

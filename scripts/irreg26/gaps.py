@@ -21,7 +21,7 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.horizon import _AtTimes
+from trajlm.eval.horizon import BaselineAtTimes
 from trajlm.eval.report_times import AtReportTimes, seconds_ahead
 from trajlm.tasks.adapter import task_model
 
@@ -37,7 +37,7 @@ proj = LocalProjection.fit(part)
 errs = {}
 for name, est in (("linear-3 [time, fit]", B.LinearExtrapolation(3, "fit", True)),
                   ("constant velocity [time]", B.ConstantVelocity(use_time=True))):  # fmt: skip
-    errs[name] = M.point_errors(AtReportTimes(_AtTimes(est, proj), part).predict_next(task),
+    errs[name] = M.point_errors(AtReportTimes(BaselineAtTimes(est, proj), part).predict_next(task),
                                 task.target_latlon)  # fmt: skip
 step = None
 for run in rest:

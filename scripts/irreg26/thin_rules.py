@@ -25,7 +25,7 @@ from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
-from trajlm.eval.horizon import _AtTimes
+from trajlm.eval.horizon import BaselineAtTimes
 from trajlm.eval.report_times import AtReportTimes
 from trajlm.tasks.adapter import task_model
 
@@ -61,7 +61,7 @@ def with_rule(rule: str):
 save = {}
 for name, est in (("linear-3 [time, fit]", B.LinearExtrapolation(3, "fit", True)),
                   ("constant velocity [time]", B.ConstantVelocity(use_time=True))):  # fmt: skip
-    save[name] = per_traj(AtReportTimes(_AtTimes(est, proj), part).predict_next(task))
+    save[name] = per_traj(AtReportTimes(BaselineAtTimes(est, proj), part).predict_next(task))
 rules = ("p50", "ratio", "p5", "never")
 original = TrajLM._history
 for run in runs:

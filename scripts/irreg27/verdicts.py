@@ -39,7 +39,7 @@ from trajlm.eval import metrics as M
 from trajlm.eval import report_verdict
 from trajlm.eval.dead_reckoning import has_motion
 from trajlm.eval.horizon import DeadReckoningAt
-from trajlm.eval.knn_check import _answer, knn_check, val_task_of
+from trajlm.eval.knn_check import baseline_answer, knn_check, val_task_of
 from trajlm.eval.report_times import AtReportTimes, interval_spread
 
 OUT = Path(os.environ.get("IRREG27", "/tmp/irreg27")) / "evals"
@@ -131,7 +131,7 @@ for run in runs:
             pred[past] = m_at[past]  # the API hands these trajectories to the model
             saved[f"{ename}|{key}"] = err(pred)
         elif run == runs[0]:  # the [time] baselines: given the times, the same for every run
-            saved[ename] = err(_answer(est, est.projection_, task_t))
+            saved[ename] = err(baseline_answer(est, est.projection_, task_t))
     if has_motion(test) and run == runs[0]:
         saved["dead reckoning [time]"] = err(
             AtReportTimes(DeadReckoningAt(), test).predict_next(task_t)

@@ -35,8 +35,8 @@ from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.horizon import _AtTimes
-from trajlm.eval.knn_check import _answer, knn_check
+from trajlm.eval.horizon import BaselineAtTimes
+from trajlm.eval.knn_check import baseline_answer, knn_check
 from trajlm.eval.predict_verdict import decide
 from trajlm.eval.report_times import AtReportTimes, interval_spread
 from trajlm.eval.report_verdict import STEP_ENGINES, steps_engine_at_times
@@ -58,7 +58,7 @@ class StandIn:
         est = B.ConstantVelocity(use_time=True)
         if STANDIN == "l3fit":
             est = B.LinearExtrapolation(3, "fit", True)
-        return _AtTimes(est, LocalProjection.fit(hist)).predict_at(hist, ahead)
+        return BaselineAtTimes(est, LocalProjection.fit(hist)).predict_at(hist, ahead)
 
 
 def untrained(train):
@@ -85,7 +85,7 @@ def test_errors(ests: dict, test, windows: int) -> dict:
             past = np.isnan(pred).any(axis=(1, 2))
             pred[past] = model[past]
         else:
-            pred = _answer(est, est.projection_, task)
+            pred = baseline_answer(est, est.projection_, task)
         out[name] = M.point_errors(pred, truth).mean(1)
     ok = np.all([np.isfinite(e) for e in out.values()], axis=0)
     return {n: float(e[ok].mean()) for n, e in out.items()} | {"n_windows": int(ok.sum())}

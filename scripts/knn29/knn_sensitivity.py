@@ -24,11 +24,11 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.store import read_store
 from trajlm.eval import metrics as M
 from trajlm.eval.place_knn import tune_place_knn
-from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.eval.protocol import ProjectedBaseline, make_prediction_task, split_tables, tune_knn
 
 
 def tasks(df: pl.DataFrame):
-    parts = _split(df)
+    parts = split_tables(df)
     proj = LocalProjection.fit(parts["train"])
     return parts["train"], make_prediction_task(parts["val"], k=5), \
         make_prediction_task(parts["test"], k=5), proj  # fmt: skip
@@ -39,7 +39,7 @@ def scored(df: pl.DataFrame, label: str, place: bool = True) -> dict:
     knn, grid = tune_knn(train, val, proj)
     ranked = sorted(grid.items(), key=lambda kv: kv[1])
     out = {"knn": knn, "proj": proj, "val": val, "test": test, "train": train,
-           "test_ade": M.ade(_Projected(knn, proj).predict_next(test), test.target_latlon)}  # fmt: skip
+           "test_ade": M.ade(ProjectedBaseline(knn, proj).predict_next(test), test.target_latlon)}  # fmt: skip
     print(
         f"{label}: picks history={knn.history}, n_neighbors={knn.n_neighbors}; val best 3 "
         + ", ".join(f"{k} {v:.2f}" for k, v in ranked[:3])
@@ -74,7 +74,8 @@ def compare(a: dict, b: dict) -> None:
     print(f"  its heading turns {turn:.2f} deg; its continuation ends {np.hypot(*end_a):.0f} m "
           f"away and that end moves {np.hypot(*(end_a - end_b)):.1f} m")  # fmt: skip
     preds = [
-        _Projected(f, r["proj"]).predict_next(r["val"]) for f, r in zip(fits, (a, b), strict=True)
+        ProjectedBaseline(f, r["proj"]).predict_next(r["val"])
+        for f, r in zip(fits, (a, b), strict=True)
     ]
     for r, p in zip((a, b), preds, strict=True):
         print(f"  val ADE at that cell {M.ade(p, r['val'].target_latlon):.2f} m")
@@ -111,7 +112,7 @@ def top_two_ci(r: dict) -> None:
         per = []
         for h, nb in cells:
             f = B.KNNContinuation(nb, h, 5).fit(r["train"], r["proj"])
-            per.append(M.point_errors(_Projected(f, r["proj"]).predict_next(task),
+            per.append(M.point_errors(ProjectedBaseline(f, r["proj"]).predict_next(task),
                                       task.target_latlon).mean(1))  # fmt: skip
         ci = paired_bootstrap_ci(per[0], per[1])
         print(

@@ -25,18 +25,18 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.store import read_store
 from trajlm.eval import metrics as M
 from trajlm.eval.place_knn import tune_place_knn
-from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.eval.protocol import ProjectedBaseline, make_prediction_task, split_tables, tune_knn
 
 RULES = ("argmin", "guarded")
 
 
 def test_ade(est, proj: LocalProjection, task) -> float:
-    return float(M.ade(_Projected(est, proj).predict_next(task), task.target_latlon))
+    return float(M.ade(ProjectedBaseline(est, proj).predict_next(task), task.target_latlon))
 
 
 def tuned(df: pl.DataFrame, val_windows: int = 1) -> dict:
     """Per rule: the two kNNs' chosen cells, their val choice record and test ADEs."""
-    parts = _split(df)
+    parts = split_tables(df)
     train, proj = parts["train"], LocalProjection.fit(parts["train"])
     val = make_prediction_task(parts["val"], k=5, windows=val_windows)
     tests = {"test": make_prediction_task(parts["test"], k=5),

@@ -18,7 +18,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.ingest import synth_store
 from trajlm.data.protocol_tasks import make_prediction_task
 from trajlm.data.store import read_store
-from trajlm.eval.protocol import _split, tune_knn
+from trajlm.eval.protocol import split_tables, tune_knn
 
 
 def main() -> None:
@@ -26,7 +26,7 @@ def main() -> None:
     for seed in (3, 4):
         store = Path(tempfile.mkdtemp(prefix="review30_")) / "s"
         synth_store(store, n_trajectories=30, seed=seed)
-        parts = _split(read_store(store))
+        parts = split_tables(read_store(store))
         val = make_prediction_task(parts["val"])
         proj = LocalProjection.fit(parts["train"])
         for rule in ("argmin", "guarded"):

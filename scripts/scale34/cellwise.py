@@ -12,7 +12,7 @@ import numpy as np
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
 from trajlm.eval.place_knn import GRID, PlaceKNNContinuation
-from trajlm.eval.task_scoring import _Projected
+from trajlm.eval.task_scoring import ProjectedBaseline
 
 
 def tune_knn_cellwise(
@@ -25,7 +25,7 @@ def tune_knn_cellwise(
         knn = B.KNNContinuation(1, h, k).fit(train, proj)
         for nb in n_neighbors:
             knn.n_neighbors = nb
-            pred = _Projected(knn, proj).predict_next(val_task)
+            pred = ProjectedBaseline(knn, proj).predict_next(val_task)
             scores[f"history={h},n_neighbors={nb}"] = M.ade(pred, val_task.target_latlon)
     return scores
 

@@ -33,7 +33,7 @@ def main() -> None:
     import trajlm.eval.protocol  # noqa: F401  (eval's imports, counted before the read)
     from trajlm.data.schema import MIN_T_DATED, check_model_input
     from trajlm.data.store import read_store
-    from trajlm.eval.protocol import _split
+    from trajlm.eval.protocol import split_tables
 
     step("imports")
     cols = None if a.columns == "all" else ["traj_id", "t", "lat", "lon"]
@@ -41,7 +41,7 @@ def main() -> None:
     step(f"read_store ({df.height:,} rows, {df.width} columns)")
     df = check_model_input(df, source=str(a.store), min_t=MIN_T_DATED)
     step("check_model_input")
-    parts = _split(df)
+    parts = split_tables(df)
     step(f"train / val / test ({', '.join(f'{k} {len(v):,}' for k, v in parts.items())})")
 
 

@@ -10,7 +10,7 @@ from trajlm.data.store import read_store
 from trajlm.eval import metrics as M
 from trajlm.eval.compare import paired_bootstrap_ratio
 from trajlm.eval.dr_verdict import dr_val_errors
-from trajlm.eval.knn_check import _answer, candidates, knn_check, val_task_of
+from trajlm.eval.knn_check import baseline_answer, candidates, knn_check, val_task_of
 from trajlm.eval.predict_verdict import decide
 
 store, runs = sys.argv[1], sys.argv[2:]
@@ -44,10 +44,12 @@ ests = candidates(train, task)
 prev = min(
     ("linear-3", "constant velocity [time]", "linear-3 [time, fit]"),
     key=lambda e: M.point_errors(
-        _answer(ests[e], ests[e].projection_, task), task.target_latlon
+        baseline_answer(ests[e], ests[e].projection_, task), task.target_latlon
     ).mean(),
 )
-pe = M.point_errors(_answer(ests[prev], ests[prev].projection_, ttask), ttask.target_latlon).mean(1)
+pe = M.point_errors(
+    baseline_answer(ests[prev], ests[prev].projection_, ttask), ttask.target_latlon
+).mean(1)
 r = paired_bootstrap_ratio(dr, pe)
 print("verdict engines:", engines)
 print(

@@ -15,7 +15,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.knn_check import _answer, val_task_of
+from trajlm.eval.knn_check import baseline_answer, val_task_of
 from trajlm.eval.place_knn import GRID, PlaceKNNContinuation
 from trajlm.model.rollout import ModelPredictor
 
@@ -39,12 +39,12 @@ for est in (
     B.ConstantVelocity(use_time=True),
     B.LinearExtrapolation(3, "fit", True),
 ):
-    errs[est.name] = M.point_errors(_answer(est.fit(train), proj, task), truth).mean(1)
+    errs[est.name] = M.point_errors(baseline_answer(est.fit(train), proj, task), truth).mean(1)
 for h in (3, 5, 8):
     knn = B.KNNContinuation(1, h, k).fit(train, proj)
     for nb in (5, 10, 20, 40, 80):
         knn.n_neighbors = nb
-        errs[f"knn|h={h},nb={nb}"] = M.point_errors(_answer(knn, proj, task), truth).mean(1)
+        errs[f"knn|h={h},nb={nb}"] = M.point_errors(baseline_answer(knn, proj, task), truth).mean(1)
 print("knn", time.time() - t0, flush=True)
 for h in (3, 5, 8):
     for wp in GRID["w_place"]:
@@ -53,7 +53,7 @@ for h in (3, 5, 8):
             for nb in GRID["n_neighbors"]:
                 est.n_neighbors = nb
                 errs[f"place|h={h},wp={wp},wh={wh},nb={nb}"] = M.point_errors(
-                    _answer(est, proj, task), truth
+                    baseline_answer(est, proj, task), truth
                 ).mean(1)
     print("place h", h, time.time() - t0, flush=True)
 names = list(errs)

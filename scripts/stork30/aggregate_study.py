@@ -24,19 +24,19 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
 from trajlm.eval import metrics as M
-from trajlm.eval.protocol import _Projected, _split, make_prediction_task, tune_knn
+from trajlm.eval.protocol import ProjectedBaseline, make_prediction_task, split_tables, tune_knn
 
 AGGS = ("median", "geomedian")
 
 
 def window_errors(est, proj: LocalProjection, task) -> list[float]:
-    pred = _Projected(est, proj).predict_next(task)
+    pred = ProjectedBaseline(est, proj).predict_next(task)
     return M.point_errors(pred, task.target_latlon).mean(1).tolist()
 
 
 def study(store: str, with_test: bool) -> dict:
     df = read_store(store).sort(["traj_id", "t"])
-    parts = _split(df)
+    parts = split_tables(df)
     train, proj = parts["train"], LocalProjection.fit(parts["train"])
     tasks = {"val": make_prediction_task(parts["val"], k=5)}
     if with_test:

@@ -16,12 +16,12 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.retrieval import aggregate_continuations, rotate
 from trajlm.data.store import read_store
 from trajlm.eval import baselines as B
-from trajlm.eval.protocol import _split, make_prediction_task
+from trajlm.eval.protocol import make_prediction_task, split_tables
 
 
 def main() -> None:
     store = sys.argv[1] if len(sys.argv) > 1 else "/tmp/heldout27/stores/stork_ornitela"
-    parts = _split(read_store(store).sort(["traj_id", "t"]))
+    parts = split_tables(read_store(store).sort(["traj_id", "t"]))
     proj = LocalProjection.fit(parts["train"])
     task = make_prediction_task(parts["test"], k=5)
     xy = task.xy(proj)

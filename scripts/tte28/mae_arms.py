@@ -45,7 +45,7 @@ from tte_residual import CachedTravelTime, load_model, per_trip  # noqa: E402
 from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval import baselines as B  # noqa: E402
 from trajlm.eval.compare import paired_bootstrap_ci  # noqa: E402
-from trajlm.eval.protocol import _split, make_tte_task  # noqa: E402
+from trajlm.eval.protocol import make_tte_task, split_tables  # noqa: E402
 from trajlm.eval.tte_mae import GradientBoostingMAE  # noqa: E402
 from trajlm.eval.tte_model_gb import ModelFeatureGB  # noqa: E402
 from trajlm.eval.tte_residual import ResidualTTE  # noqa: E402
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> dict:
             ap.error("--split test: the decision JSON names no arm (test is not read)")
         arms = [*REFERENCES, chosen]
     models = [CachedTravelTime(load_model(r)) for r in runs]  # arms ask it about the same trips
-    parts = _split(read_store(args.data))
+    parts = split_tables(read_store(args.data))
     train, target = make_tte_task(parts["train"]), make_tte_task(parts[args.split])
     y = target["duration_s"].to_numpy().astype(np.float64)
     preds, fit_s = predict_arms(arms, args.seeds, models, train, target)

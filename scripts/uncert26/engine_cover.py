@@ -32,7 +32,7 @@ from trajlm.data.store import read_store
 from trajlm.eval import metrics as M
 from trajlm.eval.dr_verdict import DR, dr_val_errors
 from trajlm.eval.engine_spread import LEVELS, conformal, fit_spread, task_scale
-from trajlm.eval.knn_check import _answer, candidates
+from trajlm.eval.knn_check import baseline_answer, candidates
 
 OUT = Path(os.environ.get("UNCERT26_OUT", "/tmp/uncert26/cover"))
 # windows per trip (eval --windows): 1 = PROTOCOL's one window at each trip's start; the
@@ -48,7 +48,7 @@ def engine_errors(store: str) -> dict:
     tasks = {s: make_prediction_task(t, windows=WINDOWS) for s, t in tables.items()}
     out = {}
     for s, task in tasks.items():
-        errs = {n: M.point_errors(_answer(e, e.projection_, task), task.target_latlon)
+        errs = {n: M.point_errors(baseline_answer(e, e.projection_, task), task.target_latlon)
                 for n, e in ests.items()}  # fmt: skip
         if (dr := dr_val_errors(train, tables[s], task, per_step=True)) is not None:
             errs[DR] = dr

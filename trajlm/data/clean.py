@@ -27,12 +27,12 @@ import polars as pl
 
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_common import (  # noqa: F401  (re-exported: one import for users)
-    _FIRST,
+    FIRST_ROW,
     IMPOSSIBLE_SPEED_MPS,
-    _check_sorted,
-    _report,
-    _step_speed_mps,
+    check_sorted,
+    empty_report,
     fast_points,
+    step_speed_mps,
 )
 from trajlm.data.clean_keywords import as_pieces as keyed_pieces
 from trajlm.data.clean_keywords import config_from_keywords
@@ -62,7 +62,7 @@ class DropInvalidCoords:
     min_t: int = MIN_T
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
+        report = empty_report(df)
         lat, lon, t = pl.col("lat"), pl.col("lon"), pl.col("t")
         reason = (
             pl.when(pl.col("traj_id").is_null())
@@ -107,9 +107,9 @@ class SortByTime:
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
         if self.mode not in ("sort", "drop"):
             raise ValueError(f"SortByTime mode must be 'sort' or 'drop', got {self.mode!r}")
-        report = _report(df)
+        report = empty_report(df)
         df = df.sort("traj_id", maintain_order=True)
-        behind = ~_FIRST.fill_null(True) & (pl.col("t") < pl.col("t").shift(1))
+        behind = ~FIRST_ROW.fill_null(True) & (pl.col("t") < pl.col("t").shift(1))
         if self.mode == "sort":
             report.repair("sorted_by_time", int(df.select(behind.sum()).item()))
             return df.sort(["traj_id", "t"], maintain_order=True), report
@@ -125,7 +125,7 @@ class DropDuplicateTimestamps:
     """Keep the first row of each repeated (traj_id, t); drop the rest ("duplicate_timestamp")."""
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
+        report = empty_report(df)
         out = df.filter(pl.struct("traj_id", "t").is_first_distinct())
         report.drop("duplicate_timestamp", len(df) - len(out))
         return out, report
@@ -139,7 +139,7 @@ class MinLength:
     min_points: int = 2
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
+        report = empty_report(df)
         n = pl.len().over("traj_id")
         short = df.filter(n < self.min_points)
         report.drop("short_trajectory", len(short))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from trajlm.data.clean_common import _report
+from trajlm.data.clean_common import empty_report
 from trajlm.data.schema import DropReport
 
 DEFAULT_MAX_ACCURACY_M = 200.0
@@ -83,7 +83,7 @@ class DropInaccurate:
     max_hdop: float | None = None
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
+        report = empty_report(df)
         if "argos_lc" in df.columns:  # Argos class Z: an invalid location (readers._argos)
             z = pl.col("argos_lc").cast(pl.Utf8).str.strip_chars().str.to_uppercase() == "Z"
             if n := int(df.select(z.fill_null(False).sum()).item()):

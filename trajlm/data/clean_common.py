@@ -8,14 +8,16 @@ import polars as pl
 from trajlm.data.geometry import haversine_m
 from trajlm.data.schema import DropReport
 
-_FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)  # first row of each trajectory (or null)
+FIRST_ROW = pl.col("traj_id") != pl.col("traj_id").shift(
+    1
+)  # first row of each trajectory (or null)
 
 
-def _step_speed_mps() -> pl.Expr:
+def step_speed_mps() -> pl.Expr:
     """Speed from the previous row of the same trajectory (null at the first row)."""
     dist = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
     dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
-    return pl.when(_FIRST.fill_null(True)).then(None).otherwise(dist / dt)
+    return pl.when(FIRST_ROW.fill_null(True)).then(None).otherwise(dist / dt)
 
 
 # Faster than a jet airliner's cruise (~250 m/s) and the speed of sound: a point reached at more
@@ -33,15 +35,17 @@ def fast_points(df: pl.DataFrame, max_mps: float = IMPOSSIBLE_SPEED_MPS) -> tupl
     mid-trip makes two such steps (in and out)."""
     if len(df) < 2:
         return 0, 0.0
-    v = df.select(_step_speed_mps().alias("v")).filter(pl.col("v") > max_mps)["v"]
+    v = df.select(step_speed_mps().alias("v")).filter(pl.col("v") > max_mps)["v"]
     return len(v), float(v.max()) if len(v) else 0.0
 
 
-def _report(df: pl.DataFrame) -> DropReport:
+def empty_report(df: pl.DataFrame) -> DropReport:
     return DropReport(rows_in=len(df))
 
 
-def _check_sorted(df: pl.DataFrame, verb: str) -> None:
-    bad = df.select((~_FIRST.fill_null(True) & (pl.col("t") < pl.col("t").shift(1))).any()).item()
+def check_sorted(df: pl.DataFrame, verb: str) -> None:
+    bad = df.select(
+        (~FIRST_ROW.fill_null(True) & (pl.col("t") < pl.col("t").shift(1))).any()
+    ).item()
     if bad:
         raise ValueError(f"{verb} needs rows sorted by (traj_id, t); run SortByTime first")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import _FIRST, _check_sorted, _report, _step_speed_mps
+from trajlm.data.clean_common import FIRST_ROW, check_sorted, empty_report, step_speed_mps
 from trajlm.data.schema import DropReport
 
 
@@ -27,10 +27,10 @@ class Thinner:
     min_interval_s: float = 15.0
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
+        report = empty_report(df)
         if len(df) == 0:
             return df, report
-        _check_sorted(df, "Thinner")
+        check_sorted(df, "Thinner")
         keep = thin_mask(df["traj_id"], df["t"].to_numpy(), self.min_interval_s)
         out = df.filter(pl.Series(keep))
         report.drop("thinned", len(df) - len(out))
@@ -76,12 +76,12 @@ class Resampler:
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
         if not self.interval_s > 0:
             raise ValueError(f"interval_s must be > 0, got {self.interval_s}")
-        report = _report(df)
+        report = empty_report(df)
         report.repair("resampled_from", len(df))
         if len(df) == 0:
             return df, report
-        _check_sorted(df, "Resampler")
-        first = _FIRST.fill_null(True)
+        check_sorted(df, "Resampler")
+        first = FIRST_ROW.fill_null(True)
         dlon = ((pl.col("lon") - pl.col("lon").shift(1) + 180.0) % 360.0) - 180.0
         lon_u = pl.when(first).then(pl.col("lon")).otherwise(dlon).cum_sum().over("traj_id")
         traj = df.select(
@@ -127,10 +127,10 @@ class AddSpeed:
     one-point trajectory); a zero or negative dt gives null. Drops nothing."""
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        speed = _step_speed_mps()
+        speed = step_speed_mps()
         speed = pl.when(pl.col("t") > pl.col("t").shift(1)).then(speed).otherwise(None)
-        first = _FIRST.fill_null(True)
+        first = FIRST_ROW.fill_null(True)
         nxt = speed.shift(-1)
         last = pl.col("traj_id") != pl.col("traj_id").shift(-1)
         fill = pl.when(first & ~last.fill_null(True)).then(nxt).otherwise(speed)
-        return df.with_columns(fill.alias("speed_mps")), _report(df)
+        return df.with_columns(fill.alias("speed_mps")), empty_report(df)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import _report
+from trajlm.data.clean_common import empty_report
 from trajlm.data.geometry import haversine
 from trajlm.data.schema import DropReport
 
@@ -36,7 +36,7 @@ class SpeedFilter:
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
         if not self.max_speed_mps > 0:
             raise ValueError(f"max_speed_mps must be > 0, got {self.max_speed_mps}")
-        report = _report(df)
+        report = empty_report(df)
         if len(df) == 0:
             return df, report
         first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()

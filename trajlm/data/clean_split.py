@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import _FIRST, _check_sorted, _report
+from trajlm.data.clean_common import FIRST_ROW, check_sorted, empty_report
 from trajlm.data.column_names import normalised
 from trajlm.data.motion_columns import SOG_NOT_AVAILABLE_KN, SPEED_NAMES
 from trajlm.data.schema import SOURCE_ID, DropReport
@@ -199,10 +199,10 @@ class StopSplitter:
                 f"stop radius_m and min_duration_s must be > 0 and drift_mps >= 0, got "
                 f"{self.radius_m}, {self.min_duration_s}, {self.drift_mps}"
             )
-        report = _report(df)
+        report = empty_report(df)
         if len(df) == 0:
             return df.with_columns(pl.lit(False).alias(CUT)), report
-        _check_sorted(df, "StopSplitter")
+        check_sorted(df, "StopSplitter")
         lo, hi = stop_rows(df, self.radius_m, self.min_duration_s, self.drift_mps)
         n = len(df)
         first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
@@ -249,13 +249,13 @@ class GapSplitter:
     per_interval: float | None = None
 
     def apply(self, df: pl.DataFrame) -> tuple[pl.DataFrame, DropReport]:
-        report = _report(df)
-        step = pl.when(~_FIRST.fill_null(True)).then(pl.col("t") - pl.col("t").shift(1))
+        report = empty_report(df)
+        step = pl.when(~FIRST_ROW.fill_null(True)).then(pl.col("t") - pl.col("t").shift(1))
         limit: pl.Expr | float = self.max_gap_s
         if self.per_interval is not None and math.isfinite(self.max_gap_s):
             median = step.median().over("traj_id").fill_null(0)
             limit = pl.max_horizontal(self.per_interval * median, pl.lit(float(self.max_gap_s)))
-        gap = ~_FIRST.fill_null(True) & (step > limit)
+        gap = ~FIRST_ROW.fill_null(True) & (step > limit)
         cut = gap | pl.col(CUT) if CUT in df.columns else gap  # StopSplitter.mark's cuts too
         k = cut.cast(pl.Int64).cum_sum().over("traj_id")
         if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before

@@ -198,7 +198,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
     files and new data sets under the root are taken too (corpus_discover.py, each printed).
     Returns the corpus record."""
     from trajlm.data.corpus_discover import resolve_sources, source_notes, source_time_note
-    from trajlm.data.store import _write_split, load_stats, read_store
+    from trajlm.data.store import load_stats, read_store, write_split_files
 
     out = Path(out)
     existing = check_output_dir(out, "store", overwrite=overwrite)
@@ -252,7 +252,7 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                         pl.col("traj_id").is_in(ids.head(spec.val_trips_per_source).implode())
                     )
                 folder = tmp / "sources" / src.name / f".merge-{s}"
-                names = _write_split(part, folder, 1_000_000)
+                names = write_split_files(part, folder, 1_000_000)
                 files[s] = []
                 for k, name in enumerate(names):
                     dest = tmp / "points" / f"split={s}" / f"part-{i:03d}{k:02d}.parquet"

@@ -23,10 +23,10 @@ from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.geo import is_local, is_wgs84
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import (
-    _labelled,
     keep_label_column,
     keep_mds_columns,
     keep_sensor_columns,
+    labelled_rows,
 )
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
 from trajlm.data.ingest_progress import PlainProgress
@@ -342,7 +342,7 @@ def _ingest(
             seen.update(chunk.columns)
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
-                n_labelled += _labelled(cleaned["label"])
+                n_labelled += labelled_rows(cleaned["label"])
             if cfg.stop_min_s is None:  # a ship's berth inside a trip (leftover31)
                 held, trips, most = trips_with_long_stays(cleaned)
                 stays = (stays[0] + held, stays[1] + trips, max(stays[2], most))

@@ -99,7 +99,7 @@ def keep_label_column(
     return dataclasses.replace(cm, extra={**cm.extra, "label": col}), col
 
 
-def _labelled(label: pl.Series) -> int:
+def labelled_rows(label: pl.Series) -> int:
     """How many rows of a label column hold a class (not null, not blank text)."""
     if label.dtype == pl.Utf8:
         return int((label.str.strip_chars().str.len_chars() > 0).sum())

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import _FIRST, IMPOSSIBLE_SPEED_MPS, _step_speed_mps
+from trajlm.data.clean_common import FIRST_ROW, IMPOSSIBLE_SPEED_MPS, step_speed_mps
 from trajlm.data.schema import TrajlmInputError
 
 MOST = 0.5
@@ -35,7 +35,7 @@ def plane_speeds(df: pl.DataFrame) -> tuple[float, float, int] | None:
     flat = ((pl.col("lat") - pl.col("lat").shift(1)) ** 2
             + (pl.col("lon") - pl.col("lon").shift(1)) ** 2).sqrt() / dt  # fmt: skip
     got = df.select(
-        deg=_step_speed_mps(), flat=pl.when(_FIRST.fill_null(True)).then(None).otherwise(flat)
+        deg=step_speed_mps(), flat=pl.when(FIRST_ROW.fill_null(True)).then(None).otherwise(flat)
     ).drop_nulls()
     got = got.filter(pl.col("flat").is_finite() & pl.col("deg").is_finite())
     if len(got) < MIN_STEPS:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from trajlm.data.clean_common import FIRST_ROW
 from trajlm.data.geometry import haversine_m
-from trajlm.data.segments import _FIRST
 
 STOP_SPEED_MPS = 1.0  # below this a fix counts as stopped (GPS noise at 15 s is ~0.3 m/s)
 
@@ -22,9 +22,9 @@ _STATS = ("p10", "p50", "p90", "max", "mean", "std")
 _SERIES = ("speed_mps", "accel_mps2", "turn_deg", "turn_rate_dps")
 
 
-def _point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
+def point_kinematics(df: pl.DataFrame) -> pl.DataFrame:
     """Per point: step length, dt, speed, signed acceleration, heading change and its rate."""
-    first = _FIRST.fill_null(True)
+    first = FIRST_ROW.fill_null(True)
     prev = pl.col("traj_id") == pl.col("traj_id").shift(1)
     step = haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon"))
     dt = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
@@ -58,7 +58,7 @@ def segment_features(segments: pl.DataFrame) -> tuple[np.ndarray, list[str]]:
     straightness (end-to-end distance / length) and median sampling interval (s).
     Undefined values (e.g. a std of one value) become 0.
     """
-    f = _point_kinematics(segments.sort(["traj_id", "t"]))
+    f = point_kinematics(segments.sort(["traj_id", "t"]))
     aggs: list[pl.Expr] = []
     for s in _SERIES:
         c = pl.col(s)

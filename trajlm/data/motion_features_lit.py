@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from trajlm.data.motion_features import _point_kinematics
+from trajlm.data.motion_features import point_kinematics
 
 # Zheng et al. 2008's thresholds: heading change H_c = 19 deg, velocity change V_r = 0.26,
 # stop V_s = 3.4 m/s; the extra turn thresholds bracket theirs (the brief: 15-30 deg).
@@ -116,7 +116,7 @@ def lit_features(
     if bad := [g for g in groups if g not in LIT_GROUPS]:
         raise ValueError(f"unknown feature group {bad[0]!r} (choose from {sorted(LIT_GROUPS)})")
     names = [n for g in LIT_GROUPS if g in groups for n in LIT_GROUPS[g]]
-    k = _point_kinematics(segments.select("traj_id", "t", "lat", "lon").sort(["traj_id", "t"]))
+    k = point_kinematics(segments.select("traj_id", "t", "lat", "lon").sort(["traj_id", "t"]))
     ids = k["traj_id"].to_numpy()
     bounds = np.flatnonzero(ids[1:] != ids[:-1]) + 1
     cols = [k[c].cast(pl.Float64).fill_null(np.nan).to_numpy()

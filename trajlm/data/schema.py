@@ -17,6 +17,7 @@ import polars as pl
 
 from trajlm.data.table_order import traj_sorted
 from trajlm.errors import (
+    EarlyNumericTimes,
     TrajlmInputError,  # noqa: F401  (re-exported: readers raise it)
     warn_at_caller,
 )
@@ -278,7 +279,8 @@ def check_model_input(df: pl.DataFrame, source: str = "input", min_t: int = MIN_
             if row is None
             else f" (first at {at}" + (")" if tid is None else f", traj_id {tid!r})")
         )  # a missing id is not "None"
-        error = TrajlmInputError(
+        kind = EarlyNumericTimes if p.issue == "before 1990" else TrajlmInputError
+        error = kind(
             f"{p.issue} in {p.n_rows} row(s){where}",
             path=source,
             field=p.column,

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
+from trajlm.data.clean_common import FIRST_ROW
 from trajlm.data.schema import DropReport
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
 
@@ -27,8 +28,6 @@ CLASS_MAP: dict[str, str] = {
     "subway": "rail",
     "train": "rail",
 }
-
-_FIRST = pl.col("traj_id") != pl.col("traj_id").shift(1)
 
 
 def make_mode_segments(
@@ -53,7 +52,7 @@ def make_mode_segments(
         report.drop("unlabelled" if raw is None else f"label_{raw}", n)
     # New run at each trajectory start and at each class change (null = its own "class").
     key = pl.col("_cls").fill_null("\x00")
-    new_run = _FIRST.fill_null(True) | (key != key.shift(1))
+    new_run = FIRST_ROW.fill_null(True) | (key != key.shift(1))
     df = df.with_columns(new_run.cast(pl.Int64).cum_sum().over("traj_id").alias("_k"))
     df = df.filter(pl.col("_cls").is_not_null())
     seg_id = pl.concat_str(pl.col("traj_id"), pl.lit("#"), pl.col("_k").cast(pl.Utf8))

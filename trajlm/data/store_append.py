@@ -42,15 +42,15 @@ from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SOURCE_ID, DropReport, TrajlmInputError
 from trajlm.data.store import (
     SPLITS,
-    _iso,
-    _open,
-    _write_split,
     load_index,
     load_manifest,
+    open_store,
     part_files,
     read_part,
     read_store,
+    seconds_to_iso,
     verify_store,
+    write_split_files,
 )
 from trajlm.errors import warn_at_caller
 
@@ -150,7 +150,7 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -
         n = int((more["t_start"] <= latest).sum())
         raise TrajlmInputError(
             f"--append: {n:,} new trip(s) start at or before the store's latest trip start "
-            f"({_iso(first)} <= {_iso(latest)}); the store's split is chronological by trip "
+            f"({seconds_to_iso(first)} <= {seconds_to_iso(latest)}); the store's split is chronological by trip "
             "start and appended trips go to test, so these would be test trips older than val "
             "and train ones",
             hint="ingest all the files into a new store (split again), or append only later days",
@@ -161,7 +161,7 @@ def append_store(store: str | os.PathLike, new: str | os.PathLike, sources: list
                  clean_config: dict | None = None) -> dict:  # fmt: skip
     """Append the store ``new`` (ingested from ``sources``) to ``store`` (module doc); returns
     the new manifest. ``new`` is left as it was."""
-    store, new = _open(store), _open(new)
+    store, new = open_store(store), open_store(new)
     verify_store(store), verify_store(new)
     check_appendable(store, new, clean_config)
     with staged_dir(store, what=f"store {store}") as tmp:
@@ -180,7 +180,7 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
     """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
     manifest) into a temporary folder beside ``store``, appended to it (append_store); the
     temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
-    store = _open(store)
+    store = open_store(store)
     verify_store(store)
     staged = store.parent / tmp_name(store.name)
     try:
@@ -213,7 +213,7 @@ def _add_parts(store: Path, new: Path, tmp: Path, sources: list[str]) -> dict:
             (test / name).unlink()
         files = []
     scratch = tmp / ".appended"
-    for f in _write_split(rows, scratch, ROWS_PER_FILE):
+    for f in write_split_files(rows, scratch, ROWS_PER_FILE):
         name = f"part-{k:05d}.parquet"
         os.replace(scratch / f, test / name)
         files.append(name)
@@ -233,7 +233,7 @@ def _add_parts(store: Path, new: Path, tmp: Path, sources: list[str]) -> dict:
     report = DropReport.from_dict(old["drop_report"]) if old.get("drop_report") else DropReport()
     if add.get("drop_report"):
         report = report.add(DropReport.from_dict(add["drop_report"]))
-    appended = {"at": _iso(int(datetime.now(tz=UTC).timestamp())), "sources": sources,
+    appended = {"at": seconds_to_iso(int(datetime.now(tz=UTC).timestamp())), "sources": sources,
                 "n_trajectories": add["n_trajectories"], "n_points": add["n_points"],
                 "split": "test", "drop_report": add.get("drop_report")}  # fmt: skip
     return {
@@ -241,7 +241,12 @@ def _add_parts(store: Path, new: Path, tmp: Path, sources: list[str]) -> dict:
         "sources": [*old["sources"], *sources],
         "n_points": old["n_points"] + add["n_points"],
         "n_trajectories": old["n_trajectories"] + add["n_trajectories"],
-        "time_span": {"start_unix": t0, "end_unix": t1, "start_iso": _iso(t0), "end_iso": _iso(t1)},
+        "time_span": {
+            "start_unix": t0,
+            "end_unix": t1,
+            "start_iso": seconds_to_iso(t0),
+            "end_iso": seconds_to_iso(t1),
+        },
         "bbox": {
             "min_lat": min(a["min_lat"], b["min_lat"]),
             "min_lon": float(lo),

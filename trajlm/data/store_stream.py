@@ -47,10 +47,10 @@ from trajlm.data.schema import SCHEMA_VERSION, DropReport, TrajlmInputError
 from trajlm.data.splits import SPLITS, holdout_index, split_hours, trajectory_index
 from trajlm.data.store import (
     ROW_GROUP_ROWS,
-    _check_table,
-    _iso,
-    _legacy_store,
-    _swap_files_in,
+    checked_table,
+    legacy_store,
+    seconds_to_iso,
+    swap_files_in,
 )
 
 STATS_MAX_POINTS = 1_000_000  # train points NormStats is fit on (all of them below this)
@@ -75,7 +75,7 @@ class StoreStreamWriter:
         self.fractions, self.rows_per_file, self.split_by = fractions, rows_per_file, split_by
         self.stats_max_points = stats_max_points
         self.existing = check_output_dir(
-            self.out, "store", overwrite=overwrite, legacy=_legacy_store
+            self.out, "store", overwrite=overwrite, legacy=legacy_store
         )
         self.out.parent.mkdir(parents=True, exist_ok=True)
         self.lock = DirLock(self.out.parent / f".{self.out.name}.lock", what=f"store {self.out}")
@@ -112,7 +112,7 @@ class StoreStreamWriter:
         """Spill one cleaned chunk. Its trajectories must not appear in any other chunk."""
         if len(df) == 0:
             return
-        df = _check_table(df)
+        df = checked_table(df)
         for c, d in df.schema.items():
             self.schema.setdefault(c, d)
         df.write_parquet(self.tmp / ".spill" / f"chunk-{self.n_chunks:06d}.parquet")
@@ -146,7 +146,7 @@ class StoreStreamWriter:
             write_marker(self.tmp, "store")
             shutil.rmtree(self.tmp / ".spill")
             if self.existing:
-                _swap_files_in(self.tmp, self.out)
+                swap_files_in(self.tmp, self.out)
             else:
                 os.replace(self.tmp, self.out)
         finally:
@@ -170,7 +170,7 @@ class StoreStreamWriter:
         return index.sort(["t_start", "traj_id"])
 
     def _placement(self, index: pl.DataFrame) -> pl.DataFrame:
-        """traj_id -> (split, file number), cut like store._write_split."""
+        """traj_id -> (split, file number), cut like store.write_split_files."""
         parts = []
         for s in SPLITS:
             rows = index.filter(pl.col("split") == s).sort("traj_id")
@@ -245,7 +245,7 @@ class StoreStreamWriter:
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "trajlm_version": __version__,
-            "created_at": _iso(int(datetime.now(tz=UTC).timestamp())),
+            "created_at": seconds_to_iso(int(datetime.now(tz=UTC).timestamp())),
             "sources": self.sources,
             "n_points": int(index["n_points"].sum()),
             "n_trajectories": len(index),
@@ -253,8 +253,8 @@ class StoreStreamWriter:
             "time_span": {
                 "start_unix": self.ext["t0"],
                 "end_unix": self.ext["t1"],
-                "start_iso": _iso(self.ext["t0"]),
-                "end_iso": _iso(self.ext["t1"]),
+                "start_iso": seconds_to_iso(self.ext["t0"]),
+                "end_iso": seconds_to_iso(self.ext["t1"]),
             },
             "bbox": {
                 **{k: self.ext[k] for k in ("min_lat", "min_lon", "max_lat", "max_lon")},

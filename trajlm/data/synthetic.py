@@ -30,7 +30,7 @@ from scipy.sparse.csgraph import shortest_path
 from trajlm.data.features import LocalProjection
 from trajlm.data.roads import RoadNetwork, make_grid_network
 from trajlm.data.schema import conform
-from trajlm.data.synthetic_kinematics import CRUISE_RANGE, MAX_FACTOR, _knots, _legs
+from trajlm.data.synthetic_kinematics import CRUISE_RANGE, MAX_FACTOR, leg_knots, trip_legs
 
 MODES = ("car", "bus", "bike", "walk")
 
@@ -86,8 +86,8 @@ def generate_city(config: CityConfig | None = None, **overrides) -> SyntheticCit
         cfg.node_jitter_m, cfg.removed_edge_frac,
     )  # fmt: skip
     trips = _plan_trips(cfg, roads, rng)
-    legs = _legs(roads, trips, rng)
-    knots = _knots(legs)
+    legs = trip_legs(roads, trips, rng)
+    knots = leg_knots(legs)
     pts = _sample(cfg, trips, knots, rng)
     table = _to_table(cfg, roads, trips, legs, knots, pts, rng)
     proj = LocalProjection(cfg.center_lat, cfg.center_lon)

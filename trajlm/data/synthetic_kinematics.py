@@ -34,7 +34,7 @@ def _rush(hour: np.ndarray) -> np.ndarray:
 # Legs (one edge traversal each) and their speed profile
 
 
-def _legs(roads: RoadNetwork, trips: dict, rng: np.random.Generator) -> dict:
+def trip_legs(roads: RoadNetwork, trips: dict, rng: np.random.Generator) -> dict:
     nodes = trips["nodes"]
     n_legs = np.array([len(p) - 1 for p in nodes])
     traj = np.repeat(np.arange(len(nodes)), n_legs)
@@ -80,7 +80,7 @@ def _legs(roads: RoadNetwork, trips: dict, rng: np.random.Generator) -> dict:
     }  # fmt: skip
 
 
-def _knots(legs: dict) -> dict:
+def leg_knots(legs: dict) -> dict:
     """Piecewise constant-acceleration profile: 5 knots (s, v) per leg, times from kinematics.
 
     Knots per leg: start, end of acceleration, start of braking, end, end after dwell. Between

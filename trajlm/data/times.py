@@ -19,7 +19,7 @@ from trajlm.data.schema import LINE, TrajlmInputError
 from trajlm.data.time_text import row_offsets as row_offsets  # importable here, as before
 from trajlm.data.time_text import text_style as text_style
 from trajlm.data.time_text import times_as_text as times_as_text
-from trajlm.errors import warn_at_caller
+from trajlm.errors import DayMonthGuess, warn_at_caller
 
 
 def _unparsed(df: pl.DataFrame, s: pl.Series) -> str:
@@ -62,7 +62,7 @@ def _refuse_zone_mix(s: pl.Series, col: str) -> None:
     )
 
 
-def _time_to_seconds(
+def time_column_seconds(
     df: pl.DataFrame, col: str, text: str = "df[col]"
 ) -> tuple[pl.Series, str, str | None]:
     """The time column as Int64 UTC seconds, with its kind and zone (to map results back).
@@ -89,7 +89,7 @@ def _time_to_seconds(
                    "f'/{int(m[1]) - 543}', regex=True); then ")  # fmt: skip
     if dt == pl.Utf8 and s.str.contains(r"^\s*[+-]?\d+(\.\d*)?\s*$").all():
         # Unix seconds as text (a CSV read with dtype=str): the numbers' path, ms check included
-        return _time_to_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
+        return time_column_seconds(pl.DataFrame({col: s.str.strip_chars().cast(pl.Float64)}), col)
     # 02/12/2026, 02.12.2026, and 02-12-2026 (badin24: polars read dashes day-first, so a frame's
     # 09-10-2026 was 9 October with no word, where ingest refuses the guess)
     slash = r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
@@ -145,7 +145,7 @@ def _time_to_seconds(
             # written as offsets, %z reads each row's own (AKST, then AKDT)
             repl = ", ".join(f"r' {z}$': ' {o}'" for z, o in zones.items())
             text, zoned = f"{text}.replace({{{repl}}}, regex=True)", " %z"
-        raise TrajlmInputError(  # polars would guess day-first: 02/12 would silently be 2 Dec
+        raise DayMonthGuess(  # polars would guess day-first: 02/12 would silently be 2 Dec
             f"times like {sample} leave the day/month order to a guess",
             field=col,
             hint=f"{era}parse them first, e.g. pd.to_datetime({text}, format='{_day_first(plain)}"
@@ -193,8 +193,11 @@ def _time_to_seconds(
     )
 
 
+_time_to_seconds = time_column_seconds  # the name data/coerce.py imports (leftover36 edits it)
+
+
 def sub_seconds(df: pl.DataFrame, col: str) -> pl.Series | None:
-    """Each row's time below the whole second (Float64 in [0, 1): the part ``_time_to_seconds``
+    """Each row's time below the whole second (Float64 in [0, 1): the part ``time_column_seconds``
     floors away), or None when every time is a whole second (the model reads whole seconds;
     results put this part back, data/coerce.py, so 1-10 Hz fixes keep their exact times)."""
     s, dt = df[col], df[col].dtype

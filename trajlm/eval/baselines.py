@@ -34,7 +34,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.retrieval import RetrievalIndex, TrainWindows, last_point, table_points
 from trajlm.errors import ArgumentError, NotFittedError, TrajlmInputError
 from trajlm.eval.dead_reckoning import DeadReckoning  # noqa: F401  (session 16)
-from trajlm.eval.frames import _PredictsFrames
+from trajlm.eval.frames import PredictsFrames
 from trajlm.eval.recovery_baselines import (
     CubicSplineInterpolation,
     GapSwitchedInterpolation,
@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 
-def _table(df: Any, **columns: Any) -> pl.DataFrame:
+def canonical_table(df: Any, **columns: Any) -> pl.DataFrame:
     """A canonical Polars table as is (the harness's path), anything else through coerce;
     ``columns``: traj_col=, time_col=, lat_col=, lon_col=, crs= as ``predict`` takes them."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
@@ -75,7 +75,7 @@ def _table(df: Any, **columns: Any) -> pl.DataFrame:
 _last = last_point  # point `back` steps before the last real one of each row: (N, 2)
 
 
-class PredictionBaseline(_PredictsFrames, BaseEstimator):
+class PredictionBaseline(PredictsFrames, BaseEstimator):
     """The shared surface: ``predict`` dispatches a frame to the frame-level path; a subclass
     implements ``_extrapolate`` on arrays (module doc)."""
 
@@ -240,7 +240,7 @@ class KNNContinuation(PredictionBaseline):
     ) -> KNNContinuation:
         """Index the train windows; ``columns`` name the frame's columns as for ``predict``
         (traj_col=, time_col=, lat_col=, lon_col=, crs=)."""
-        train_df = _table(train_df, **columns)
+        train_df = canonical_table(train_df, **columns)
         projection = projection or LocalProjection.fit(train_df)
         return self.fit_points(*table_points(train_df, projection), projection)
 
@@ -294,8 +294,8 @@ from trajlm.eval.tte_baselines import (  # noqa: E402
     DistanceOverMeanSpeed,
     GradientBoostingTTE,
     LinearRegressionTTE,
-    _few_threads,  # noqa: F401  (tte_retrieval.py reads it as B._few_threads)
-    _xy,  # noqa: F401
+    few_threads,  # noqa: F401  (tte_retrieval.py reads it as B.few_threads)
     od_features,
     od_table,
+    tte_matrix,  # noqa: F401
 )

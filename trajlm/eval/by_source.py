@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from trajlm.eval.ratios import CV, _ratio
+from trajlm.eval.ratios import CV, ratio_row
 
 
 def source_of(traj_id: str) -> str:
@@ -54,9 +54,9 @@ def add_source_rows(result: Any) -> list[dict]:
                        "mae_m": mae[r["method"]], "n_trajectories": n,
                        "n_points": int(w.sum()) * k}  # fmt: skip
                 if CV in by:
-                    row["ratio_to_cv"] = _ratio(by[r["method"]], by[CV], CV, w)
+                    row["ratio_to_cv"] = ratio_row(by[r["method"]], by[CV], CV, w)
                 if best is not None:
-                    row["ratio_to_best_baseline"] = _ratio(by[r["method"]], by[best], best, w)
+                    row["ratio_to_best_baseline"] = ratio_row(by[r["method"]], by[best], best, w)
                 out.append(row)
     if out:
         result.meta["by_source"] = out

@@ -112,7 +112,7 @@ def _log(x: np.ndarray, unit: float) -> np.ndarray:
 
 
 @dataclass
-class _Block:
+class CandidateBlock:
     """m candidates of one pool for N queries: continuations (N, m, k, 2) world frame; kind
     (m,); mean retrieval distance, distance of the source windows from the query's last point,
     cos of their heading difference, log of the neighbours pooled, rank (N, m); source (N, m)."""
@@ -128,13 +128,15 @@ class _Block:
     warp: np.ndarray | None = None  # (N, m) log speed ratio of a speed-matched block, else 0
 
 
-def _pool(index, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, kinds, speed_match=False):
+def candidate_pool(
+    index, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, kinds, speed_match=False
+):
     """One retrieval pool: its tuned aggregate (exactly ``index.query``, constant velocity
     where the history is too short), medians over the first n neighbours for each n in
     ``sizes``, and the top_k individual continuations. kinds: (aggregate, other n, single).
     ``speed_match``: also the medians over n_agg and each n of the neighbours' continuations
     time-warped to the query's speed (each scaled by query step / neighbour step, clipped to
-    RATIO_CLIP), tagged with the log of the mean ratio in ``_Block.warp``.
+    RATIO_CLIP), tagged with the log of the mean ratio in ``CandidateBlock.warp``.
     Also returns the own-frame continuations of the first n_agg neighbours and ok (N,)."""
     got = index.query(xy, lengths, k, exclude=exclude, n_neighbors=n_agg)
     ok, n = got.found, len(xy)
@@ -170,22 +172,22 @@ def _pool(index, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, kinds, speed_
     agg = np.where(ok[:, None, None], got.continuation, cv)[:, None]  # (N, 1, k, 2)
     d1, p1, h1 = summary(n_agg)
     none = np.full((n, 1), -1, np.int64)
-    blocks.append(_Block(agg, [kinds[0]], got.distance[:, None], p1, h1,
+    blocks.append(CandidateBlock(agg, [kinds[0]], got.distance[:, None], p1, h1,
                          np.full((n, 1), np.log(n_agg)), np.zeros((n, 1)), none))  # fmt: skip
     for j in sizes:
         dj, pj, hj = summary(j)
         med = world(np.median(own[:, :j], 1)[:, None])
-        blocks.append(_Block(med, [kinds[1]], dj, pj, hj, np.full((n, 1), np.log(j)),
+        blocks.append(CandidateBlock(med, [kinds[1]], dj, pj, hj, np.full((n, 1), np.log(j)),
                              np.zeros((n, 1)), none))  # fmt: skip
     warped = []  # speed-matched medians ("speed-matched kNN"), appended after the singles
     for j in (n_agg, *sizes) if speed_match else ():
         dj, pj, hj = summary(j)
         r = ratio[:, :j]
         med = world(np.median(own[:, :j] * r[..., None, None], 1)[:, None])
-        warped.append(_Block(med, [kinds[1]], dj, pj, hj, np.full((n, 1), np.log(j)),
+        warped.append(CandidateBlock(med, [kinds[1]], dj, pj, hj, np.full((n, 1), np.log(j)),
                              np.zeros((n, 1)), none, np.log(r).mean(1, keepdims=True)))  # fmt: skip
     rank = np.tile(np.arange(top_k) / top_k, (n, 1))
-    blocks.append(_Block(world(own[:, :top_k]), [kinds[2]] * top_k, dist[:, :top_k],
+    blocks.append(CandidateBlock(world(own[:, :top_k]), [kinds[2]] * top_k, dist[:, :top_k],
                          place[:, :top_k], head[:, :top_k], np.zeros((n, top_k)), rank,
                          source[:, :top_k]))  # fmt: skip
     return blocks, got, own[:, :n_agg], ok, (c, s), warped
@@ -221,7 +223,7 @@ def build_candidates(
     index with a large place weight: what vehicles did at this very spot), appended last.
 
     ``speed_match``: each pool also offers its medians time-warped to the query's speed
-    (``_pool``), appended after everything else, with one more candidate feature (the log
+    (``candidate_pool``), appended after everything else, with one more candidate feature (the log
     speed ratio). ``scale_free``: every length the network reads (continuations, history,
     retrieval and place distances, spreads, agreement) is in units of the query's own step
     length (``step_scale``) instead of fixed metres, and absolute speed and place are dropped,
@@ -238,10 +240,10 @@ def build_candidates(
     step = last - last_point(xy, lengths, 1)  # (N, 2) last displacement
     cv = step[:, None] * np.arange(1, k + 1)[None, :, None]  # (N, k, 2)
     sm = speed_match
-    s_blocks, s_got, s_own, s_ok, (c, s), s_warp = _pool(
+    s_blocks, s_got, s_own, s_ok, (c, s), s_warp = candidate_pool(
         shape_index, xy, lengths, cv, k, n_shape, sizes, top_k, exclude, (0, 5, 3), sm
     )
-    p_blocks, p_got, p_own, p_ok, _, p_warp = _pool(
+    p_blocks, p_got, p_own, p_ok, _, p_warp = candidate_pool(
         place_index, xy, lengths, cv, k, n_place, sizes, top_k, exclude, (1, 6, 4), sm)  # fmt: skip
     # both pools' tuned neighbours in one vote (both are in the query's own frame)
     both_ok = s_ok & p_ok
@@ -249,9 +251,9 @@ def build_candidates(
     both = np.where(both_ok[:, None, None], both, cv)[:, None]
     zeros, none = np.zeros((n, 1)), np.full((n, 1), -1, np.int64)
     blocks = [s_blocks[0], p_blocks[0],
-              _Block(cv[:, None], [2], zeros, zeros, np.ones((n, 1)), zeros, zeros, none),
+              CandidateBlock(cv[:, None], [2], zeros, zeros, np.ones((n, 1)), zeros, zeros, none),
               s_blocks[-1], p_blocks[-1], *s_blocks[1:-1], *p_blocks[1:-1],
-              _Block(both, [7], np.c_[s_got.distance, p_got.distance].mean(1, keepdims=True),
+              CandidateBlock(both, [7], np.c_[s_got.distance, p_got.distance].mean(1, keepdims=True),
                      zeros, np.ones((n, 1)), np.full((n, 1), np.log(n_shape + n_place)), zeros,
                      none)]  # fmt: skip
     extra_q, scale = [], step_scale(xy, lengths)
@@ -259,7 +261,7 @@ def build_candidates(
     unit = scale[:, None] / 10.0 if scale_free else 1.0  # so that log1p(x / (10 unit)) keeps
     lens = scale[:, None] * k if scale_free else SCALE_M  # its published meaning when off
     if local_index is not None:
-        l_blocks, l_got, _, _, _, l_warp = _pool(
+        l_blocks, l_got, _, _, _, l_warp = candidate_pool(
             local_index, xy, lengths, cv, k, n_local, sizes, top_k, exclude, (8, 10, 9), sm
         )
         blocks += [l_blocks[0], l_blocks[-1], *l_blocks[1:-1]]  # fmt: skip

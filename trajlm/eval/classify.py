@@ -28,23 +28,19 @@ import polars as pl
 
 # moved to trajlm/data/motion_features.py (the hybrid classifier head needs them); re-exported
 from trajlm.data.motion_features import (  # noqa: F401
-    _SERIES,
-    _STATS,
     STOP_SPEED_MPS,
-    _point_kinematics,
     segment_features,
 )
 
 # moved to trajlm/data/segments.py (the classifier needs them too); re-exported for old callers
 from trajlm.data.segments import (  # noqa: F401
-    _FIRST,
     CLASS_MAP,
     make_mode_segments,
     segment_labels,
     split_segments,
 )
 from trajlm.eval.classify_ensembles import MeanEnsemble, ProbabilityEnsemble  # noqa: F401
-from trajlm.eval.classify_gb import FeatureGBClassifier, _users  # noqa: F401
+from trajlm.eval.classify_gb import FeatureGBClassifier  # noqa: F401
 from trajlm.eval.classify_notes import dropped_classes
 from trajlm.eval.report import METRIC_COLUMNS, EvalResult, add_differences, git_commit
 

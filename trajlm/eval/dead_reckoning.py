@@ -34,13 +34,13 @@ from trajlm.eval.dead_reckoning_reports import (  # noqa: F401  (re-exported)
     GLITCH_M,
     R_EARTH,
     UNIT_RATIO_MAX,
-    _mistrusted,
-    _origins,
     destination,
     glitched_last_fix,
     glitched_last_report,
     has_motion,
+    mistrusted_headings,
     no_motion_message,
+    report_origins,
     report_ratio,
     still_course,
     track_arrays,
@@ -56,8 +56,8 @@ def dead_reckon(df: pl.DataFrame, ahead: np.ndarray) -> tuple[np.ndarray, np.nda
     before it (a glitch) is skipped for that one. Returns lat (B, m), lon (B, m)
     and a (B,) mask of the trajectories whose reports were used. Raises TrajlmInputError
     without the columns."""
-    sog, cog, start, end, last, src, lat, lon, t = _origins(df)
-    has = (last >= start) & ~_mistrusted(df, sog)
+    sog, cog, start, end, last, src, lat, lon, t = report_origins(df)
+    has = (last >= start) & ~mistrusted_headings(df, sog)
     ahead = np.asarray(ahead, np.float64)
     out_lat = np.empty(ahead.shape)
     out_lon = np.empty(ahead.shape)

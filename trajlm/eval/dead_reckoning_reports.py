@@ -93,7 +93,7 @@ def report_ratio(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
     return out
 
 
-def _mistrusted(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
+def mistrusted_headings(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
     """Per trajectory: whether its reports disagree with its positions (``report_ratio``
     outside [1/UNIT_RATIO_MAX, UNIT_RATIO_MAX]; every one where the course column reads like
     radians, ``course_in_radians``); warns once with the count and the ratio."""
@@ -210,7 +210,7 @@ def still_course(sog: np.ndarray, cog: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return np.where(still, 0.0, sog), np.where(still, 0.0, cog)
 
 
-def _origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon, t
+def report_origins(df: pl.DataFrame):  # -> sog, cog, start, end, last, src, lat, lon, t
     """Per trajectory (rows ``start`` .. ``end``) its latest row with a speed and a course
     (``last``; below ``start``: none) and the origin dead reckoning starts from (``src``: the
     report before ``last`` where ``last`` is a glitch), with the rows' reports and fixes."""
@@ -233,7 +233,7 @@ def glitched_last_report(df: pl.DataFrame) -> np.ndarray:
     dead reckoning skips as a glitch (``_before_a_glitch``: it starts from the report before).
     Session 18 (motion18): ``TrajLM.predict`` then gives the model, whose rollout starts from
     that fix, no share of the mix. Raises TrajlmInputError without a speed and course."""
-    _, _, start, end, last, src, *_ = _origins(df)
+    _, _, start, end, last, src, *_ = report_origins(df)
     return (last == end) & (src != last)
 
 

@@ -106,7 +106,7 @@ class DRValChecked:
             return np.stack([lat, lon], -1)
         from trajlm.data.features import LocalProjection
         from trajlm.eval import baselines as B
-        from trajlm.eval.horizon import _AtTimes
+        from trajlm.eval.horizon import BaselineAtTimes
 
         engine = self.inner.verdict["engine"]
         if engine == "model" and hasattr(self.inner.model, "predict_at"):
@@ -114,7 +114,7 @@ class DRValChecked:
         engine = engine if engine != "model" else fallback_engine(self.verdict, with_model=False)
         est = {"linear-3": B.LinearExtrapolation(3), POSITION_ONLY[1]: B.ConstantVelocity(use_time=True),
                POSITION_ONLY[2]: B.LinearExtrapolation(3, "fit", True)}[engine]  # fmt: skip
-        return _AtTimes(est, LocalProjection.fit(hist)).predict_at(hist, ahead)
+        return BaselineAtTimes(est, LocalProjection.fit(hist)).predict_at(hist, ahead)
 
 
 def median_ahead(df: pl.DataFrame, k: int) -> np.ndarray:

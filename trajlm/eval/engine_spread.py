@@ -112,7 +112,7 @@ def with_engine_spread(rows: pl.DataFrame, history: pl.DataFrame, spread: dict[s
     std = np.full(n, np.nan)
     radii = {lv: np.full(n, np.nan) for lv in levels or []}
     if spread is not None and n:
-        from trajlm.eval.radii_bins import seconds
+        from trajlm.eval.radii_regime import seconds
 
         ids = rows["traj_id"].cast(pl.String)
         hist = history.with_columns(pl.col("traj_id").cast(pl.String)).filter(

@@ -38,7 +38,7 @@ def held_line(n: pl.DataFrame, who: str) -> str | None:
             "points per trajectory for a velocity")  # fmt: skip
 
 
-class _PredictsFrames:
+class PredictsFrames:
     """``predict(df, steps=k)`` for the prediction baselines: the frame-level path."""
 
     def _predict_frame(self, data: Any, steps: int, columns: dict) -> Any:
@@ -89,7 +89,7 @@ def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: 
     return points_frame(n["traj_id"].to_list(), t_future, lat, lon)
 
 
-class _RecoversFrames:
+class RecoversFrames:
     """``predict(df)`` for the recovery baselines: rows with missing lat/lon are filled."""
 
     def _recover_frame(self, data: Any, columns: dict) -> Any:

@@ -105,7 +105,7 @@ def make_horizon_task(
                        skipped)  # fmt: skip
 
 
-class _AtTimes:
+class BaselineAtTimes:
     """A [time] baseline through ``predict_at``: arrays in a local plane at the asked times."""
 
     def __init__(self, est: B.PredictionBaseline, proj: LocalProjection) -> None:
@@ -137,7 +137,7 @@ def horizon_methods(train: pl.DataFrame, test: pl.DataFrame, proj: LocalProjecti
     """The baselines that answer at a time, and notes on those that cannot."""
     ests = [B.ConstantVelocity(use_time=True), B.LinearExtrapolation(3, "last", True),
             B.LinearExtrapolation(3, "fit", True)]  # fmt: skip
-    methods: list = [_AtTimes(e, proj) for e in ests]
+    methods: list = [BaselineAtTimes(e, proj) for e in ests]
     notes = ["kNN baselines: they continue in steps of the sampling, not at asked times"]
     if has_motion(test):
         methods.append(DeadReckoningAt())

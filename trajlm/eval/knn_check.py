@@ -52,10 +52,10 @@ def _projected(est: Any, train: pl.DataFrame, task: PredictionTask) -> np.ndarra
     proj = LocalProjection.fit(train)
     est.projection_ = proj  # the plane it answered in (the prediction verdict saves it)
     est.fit(train, proj) if isinstance(est, B.KNNContinuation) else est.fit(train)
-    return _answer(est, proj, task)
+    return baseline_answer(est, proj, task)
 
 
-def _answer(est: Any, proj: LocalProjection, task: PredictionTask) -> np.ndarray:
+def baseline_answer(est: Any, proj: LocalProjection, task: PredictionTask) -> np.ndarray:
     """A fitted baseline's (N, k, 2) lat/lon on ``task`` (the [time] ones read target_t)."""
     k, t0 = task.target_t.shape[1], task.hist_t[:, :1]
     xy = est.predict(task.xy(proj), task.lengths, k, task.hist_t - t0, task.target_t - t0)
@@ -131,7 +131,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
         rule's reads too, so they agree with the first windows' at report times)."""
         if asked is not None and est.name in STEP_ENGINES:
             return asked.engine(est.name, est, t)[0]
-        return _answer(est, est.projection_, t)
+        return baseline_answer(est, est.projection_, t)
 
     def per_trip(est: Any) -> np.ndarray:
         return M.point_errors(answer(est, task), truth).mean(1)
@@ -140,7 +140,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     if acts(n):  # a few val trips: tuned kNN settings must show themselves (smallval25)
         small = rule_line(n, shrink_to_defaults(ests, train, ests["linear-3"].projection_,
                                                 per_trip))  # fmt: skip
-    steps = {name: M.point_errors(_answer(est, est.projection_, task), truth)
+    steps = {name: M.point_errors(baseline_answer(est, est.projection_, task), truth)
              for name, est in ests.items()}  # fmt: skip
     if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:
         steps[DR] = dr
@@ -163,7 +163,7 @@ def knn_check(model: Any, train: pl.DataFrame, task: PredictionTask,
     r = paired_bootstrap_ratio(err_m[ok], err_k[ok])
     verdict = "worse" if r["lo"] > 1 else "better" if r["hi"] < 1 else "level"
     # scaleengine27: kNN shrunk by a scale head fitted on train, the challenger of the choice
-    scaled = scaled_candidate(train, task, ests, steps, lambda est: _answer(est, est.projection_, task),
+    scaled = scaled_candidate(train, task, ests, steps, lambda est: baseline_answer(est, est.projection_, task),
                               err_m if verdict == "better" else err_k, ok,
                               "model" if verdict == "better" else best)  # fmt: skip
     if fitted is not None:
@@ -201,7 +201,7 @@ def _spreads(task: PredictionTask, steps: dict[str, np.ndarray], ests: dict, tra
         def answer(name: str, est: Any) -> np.ndarray:
             if at_times and name in STEP_ENGINES:  # NaN past its reach: the model answers there
                 return steps_engine_at_times(name, est, task)
-            return _answer(est, est.projection_, task)
+            return baseline_answer(est, est.projection_, task)
 
         steps = {name: M.point_errors(answer(name, est), truth) for name, est in ests.items()}
         if (dr := dr_val_errors(train, val, task, per_step=True)) is not None:

@@ -18,7 +18,7 @@ from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask
 from trajlm.data.retrieval import table_points
-from trajlm.eval.baselines import KNNContinuation, _table
+from trajlm.eval.baselines import KNNContinuation, canonical_table
 from trajlm.eval.knn_grid import predict_grid
 from trajlm.eval.tuning_rule import RULE, choose, default_key
 
@@ -49,7 +49,7 @@ class PlaceKNNContinuation(KNNContinuation):
         self.w_heading = w_heading
 
     def fit(self, train_df: Any, projection: LocalProjection | None = None) -> PlaceKNNContinuation:
-        return super().fit(_table(train_df), projection)
+        return super().fit(canonical_table(train_df), projection)
 
     def _new_index(self) -> PlaceRetrievalIndex:
         return PlaceRetrievalIndex(
@@ -80,7 +80,7 @@ def tune_place_knn(
     xy = val_task.xy(proj)
     # the train points projected and their windows cut once: a weight pair only reweighs the
     # windows' features (scale34); the same library as a fit of each cell's own
-    points = table_points(_table(train), proj)
+    points = table_points(canonical_table(train), proj)
     windows = PlaceKNNContinuation(1, history, k)._new_index().train_windows(*points)
     for wp in grid["w_place"]:
         for wh in grid["w_heading"]:

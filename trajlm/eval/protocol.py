@@ -1,4 +1,5 @@
-"""The evaluation protocol (PROTOCOL.md): task construction, model adapter and the harness.
+"""The evaluation protocol (PROTOCOL.md): the harness (task construction: eval_splits.py,
+data/protocol_tasks.py; the tuned kNN: knn_tune.py; model adapters: model/rollout.py).
 
 ``run_eval(df, task)`` takes a canonical table with a ``split`` column, fits every baseline on
 train (tuning knobs on val), evaluates on test and returns an ``EvalResult`` (Markdown + JSON).
@@ -21,142 +22,39 @@ from trajlm.data.protocol_tasks import (  # noqa: F401
     make_prediction_task,
     make_recovery_task,
 )
-from trajlm.data.retrieval import table_points
-from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
-from trajlm.data.table_order import traj_sorted
 from trajlm.errors import TrajlmInputError
 from trajlm.eval import baselines as B
-from trajlm.eval import metrics as M
 from trajlm.eval.eval_models import as_task_models, check_run_args
 from trajlm.eval.eval_progress import say
+
+# what the harness scores on, and the tuned kNN: split out (review36), importable here as before
+from trajlm.eval.eval_splits import (  # noqa: F401
+    MAX_SHIFT_S,
+    make_tte_task,
+    parse_shift,
+    shift_clock,
+    split_tables,
+)
 from trajlm.eval.few_scored import warn_few_scored
-from trajlm.eval.knn_grid import predict_grid
+from trajlm.eval.knn_tune import tune_knn
 from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
-from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, _Projected: re-exported)
+from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, ProjectedBaseline: re-exported)
+    ProjectedBaseline,
     TaskModel,
-    _Projected,
-    _recovery_errors,
-    _score_predict,
-    _score_recover,
-    _score_tte,
-    _timed,
+    recovery_errors,
+    score_predict,
+    score_recover,
+    score_tte,
+    timed_call,
 )
-from trajlm.eval.tuning_rule import RULE, WORDS, choose, default_key
+from trajlm.eval.tuning_rule import WORDS
 from trajlm.eval.verdict import verdicts
 from trajlm.model.rollout import ModelPredictor, model_params  # noqa: F401
 
 TASKS = ("predict", "recover", "tte")
-
-
-# ------------------------------------------------------------------------------- tasks
-
-
-_UNITS_S = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-MAX_SHIFT_S = 366 * 86400  # a shift moves the trips within the calendar of their data
-
-
-def parse_shift(spec: str) -> tuple[str, int]:
-    """A clock shift: "clock=+8h" (units s, m, h, d) or "weekday=+1" (days) -> (label,
-    seconds). Raises ValueError naming the bad spec."""
-    name, _, value = spec.partition("=")
-    value = value.strip()
-    seconds = None
-    try:
-        if name == "weekday":
-            seconds = int(value) * 86400
-        elif name == "clock" and value and value[-1] in _UNITS_S:
-            seconds = int(float(value[:-1]) * _UNITS_S[value[-1]])
-    except (ValueError, OverflowError):  # OverflowError: clock=+infh (badin29)
-        pass
-    if seconds is None:
-        raise ValueError(
-            f"--shift {spec!r}: expected clock=+4h / clock=-30m / clock=+1d / weekday=+1"
-        )
-    if abs(seconds) > MAX_SHIFT_S:  # badin29: clock=+1e9h scored trips in the year 116,000
-        raise ValueError(f"--shift {spec!r}: at most a year (366 days) either way")
-    return spec, seconds
-
-
-def shift_clock(df: pl.DataFrame, seconds: int) -> pl.DataFrame:
-    """The same points with every timestamp moved by `seconds` (input and truth together)."""
-    return df.with_columns(pl.col("t") + int(seconds))
-
-
-def make_tte_task(df: pl.DataFrame) -> pl.DataFrame:
-    """O-D table of the trips with a positive duration (MAPE is undefined at 0)."""
-    return B.od_table(df).filter(pl.col("duration_s") > 0)
-
-
-def tune_knn(
-    train: pl.DataFrame,
-    val_task: PredictionTask,
-    proj: LocalProjection,
-    n_neighbors: tuple[int, ...] = (5, 10, 20, 40, 80),
-    history: tuple[int, ...] = (3, 5, 8),
-    random_state: int = 0,
-    rule: str = RULE,
-    aggregate: str | None = None,
-) -> tuple[B.KNNContinuation, dict[str, float]]:
-    """Grid search on the val split only; returns the kept fitted model and val ADE per cell.
-
-    ``rule`` (eval/tuning_rule.py, knn30): "argmin" keeps the lowest val ADE (ties: the earlier
-    cell); "guarded" (opt-in, measured not better) keeps the default cell (history 5, 10
-    neighbours) unless the lowest beats it with a paired 95 % CI. What was kept, and how
-    clearly val told it from the default, is in the model's ``tuning_`` (a tuning_rule.Choice).
-    ``aggregate``: the neighbours' vote (KNNContinuation's; None: its default)."""
-    if len(val_task.lengths) == 0:
-        raise ValueError("tune_knn needs at least one val trajectory (make_prediction_task)")
-    k = val_task.target_t.shape[1]
-    scores: dict[str, float] = {}
-    errors: dict[str, np.ndarray] = {}
-    cells: dict[str, dict[str, int]] = {}
-    agg = {} if aggregate is None else {"aggregate": aggregate}
-    # the train points projected and keyed once for every library (scale34)
-    points = table_points(B._table(train), proj)
-    xy = val_task.xy(proj)
-    for h in history:
-        knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit_points(*points, proj)
-        # one library per history length, one search for all its neighbour counts
-        preds = predict_grid(knn, xy, val_task.lengths, k, n_neighbors)
-        for nb in n_neighbors:
-            pred = np.stack(proj.inverse(preds[nb][..., 0], preds[nb][..., 1]), axis=-1)
-            key = f"history={h},n_neighbors={nb}"
-            errors[key] = M.point_errors(pred, val_task.target_latlon).mean(1)
-            scores[key] = M.ade(pred, val_task.target_latlon)
-            cells[key] = {"history": h, "n_neighbors": nb}
-    d = B.KNNContinuation()
-    default = default_key(cells, {"history": d.history, "n_neighbors": d.n_neighbors})
-    choice = choose(errors, default, rule, scores, val_task.owners()[1])
-    kept = cells[choice.key]
-    knn = B.KNNContinuation(
-        kept["n_neighbors"], kept["history"], k, random_state=random_state, **agg
-    ).fit_points(*points, proj)
-    knn.tuning_ = choice
-    return knn, scores
-
-
-def split_tables(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Train/val/test tables; a table without a ``split`` column is split chronologically."""
-    if "split" not in df.columns:
-        idx = assign_splits(trajectory_index(df)).select("traj_id", "split")
-        df = df.join(idx, on="traj_id", how="left")
-    parts = {  # a store's table is in order: each split's rows are then, no sort (scale35)
-        s: traj_sorted(df.filter(pl.col("split") == s).drop("split")) for s in SPLITS
-    }
-    empty = [s for s in ("train", "test") if len(parts[s]) == 0]
-    if empty:
-        counts = ", ".join(f"{s} {parts[s]['traj_id'].n_unique()}" for s in SPLITS)
-        raise TrajlmInputError(
-            f"the {' and '.join(empty)} split is empty ({counts} trajectories): evaluation "
-            "needs non-empty train and test splits",
-            hint="re-split the store so every split holds trips (`trajlm data resplit` by "
-            "time, hour or user)",
-        )
-    return parts
-
 
 _split = split_tables  # its earlier name: scripts and tests of past sessions import it
 
@@ -175,7 +73,7 @@ def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: 
     rows = []
     for m in methods:
         say(f"scoring {m.name}, {setting}")  # off a terminal, when the CLI asks (scale33)
-        runs, times = zip(*(_timed(score, m, tk) for tk in tasks), strict=True)
+        runs, times = zip(*(timed_call(score, m, tk) for tk in tasks), strict=True)
         per = [r.pop("_per_traj") for r in runs if "_per_traj" in r]
         counts = [r.pop("_traj_n") for r in runs if "_traj_n" in r]
         mean = {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
@@ -286,7 +184,7 @@ def run_eval(
         methods += [m for m in models if hasattr(m, "predict_at")]
         extra["horizon_windows"] = {"n_windows": len(ht.t_last), "max_gap_s": max_gap_s,
                                     "skipped": ht.skipped}  # fmt: skip
-        rows = evaluate_horizons(methods, ht, _timed)
+        rows = evaluate_horizons(methods, ht, timed_call)
     elif task == "predict":
         test_task = make_prediction_task(test, k=k, windows=windows)
         _need_trips(len(test_task.lengths), "test", f"{max(7, k + 2)} points to predict {k} from")
@@ -304,7 +202,9 @@ def run_eval(
         else:
             say(f"tuning the kNN baselines on val ({len(val_task.lengths):,} trajectories; "
                 f"train: {len(train):,} points)")  # fmt: skip
-            (knn, scores), fits[B.KNNContinuation.name] = _timed(tune_knn, train, val_task, proj)
+            (knn, scores), fits[B.KNNContinuation.name] = timed_call(
+                tune_knn, train, val_task, proj
+            )
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
                                 "n_windows": knn.n_windows_, "val_ade_m": scores,
                                 "tuning": knn.tuning_.to_dict()}  # fmt: skip
@@ -312,7 +212,7 @@ def run_eval(
             # the place-aware kNN (docs/candidates.md): where the road at this place decides the
             # next move it can beat plain kNN, so it is a baseline a model must face too
             say("tuning the place-aware kNN on val")
-            (place, pscores), fits[PlaceKNNContinuation.name] = _timed(
+            (place, pscores), fits[PlaceKNNContinuation.name] = timed_call(
                 tune_place_knn, train, val_task, proj, knn.history
             )
             params[place.name] = {"n_neighbors": place.n_neighbors, "w_place": place.w_place,
@@ -322,7 +222,7 @@ def run_eval(
             # which settings and which rule chose them (knn30): printed under the table
             extra["knn_settings"] = [f"{e.name}: {e.tuning_.words()}" for e in (knn, place)]
             extra["knn_rule"] = f"kNN settings chosen on val, keeping {WORDS[knn.tuning_.rule]}"
-        methods = [_Projected(e, proj) for e in ests] + report_extra
+        methods = [ProjectedBaseline(e, proj) for e in ests] + report_extra
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "predict_next")]
         n_traj, n_pts = len(test_task.owners()[0]), test_task.target_t.size
@@ -330,12 +230,12 @@ def run_eval(
             extra["prediction_windows"] = {"per_trajectory": windows,
                                            "n_windows": int(test_task.target_t.shape[0])}  # fmt: skip
         setting = f"k={k}, at report times" if at_report_times else f"k={k}"
-        rows = _evaluate(methods, _score_predict, [test_task], setting, n_traj, n_pts, fits)
+        rows = _evaluate(methods, score_predict, [test_task], setting, n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
         for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
             moved = make_prediction_task(shift_clock(test, seconds), k=k, windows=windows)
             base = {r["method"]: r["metrics"] for r in rows if r["setting"] == setting}
-            for r in _evaluate(methods, _score_predict, [moved], f"{setting}, {label}", n_traj,
+            for r in _evaluate(methods, score_predict, [moved], f"{setting}, {label}", n_traj,
                                n_pts, fits):  # fmt: skip
                 r["metrics"]["mae_ratio"] = r["metrics"]["mae_m"] / base[r["method"]]["mae_m"]
                 rows.append(r)
@@ -350,14 +250,14 @@ def run_eval(
             ]
         else:  # pick the spline flavour on val (random mask, first seed)
             val_mae = {
-                kind: _score_recover(_Projected(B.CubicSplineInterpolation(kind), proj), vt)[
+                kind: score_recover(ProjectedBaseline(B.CubicSplineInterpolation(kind), proj), vt)[
                     "mae_m"
                 ]
                 for kind in ("cubic", "pchip", "akima")
             }
             spline = B.CubicSplineInterpolation(min(val_mae, key=val_mae.get))
             params[spline.name] = {"kind": spline.kind, "val_mae_m": val_mae}
-        methods = [_Projected(e.fit(), proj) for e in (B.LinearInterpolation(), spline)]
+        methods = [ProjectedBaseline(e.fit(), proj) for e in (B.LinearInterpolation(), spline)]
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "recover")]
         variants = [[make_recovery_task(test, "random", seed=s) for s in seeds]]
@@ -372,7 +272,7 @@ def run_eval(
                     "the test trips are sampled this sparsely), not scored"
                 )
                 continue
-            rows += _evaluate(methods, _score_recover, tasks, t0.setting, n_traj, n_pts, fits)
+            rows += _evaluate(methods, score_recover, tasks, t0.setting, n_traj, n_pts, fits)
 
     else:  # tte
         od = make_tte_task(test)
@@ -381,12 +281,12 @@ def run_eval(
                 B.GradientBoostingTTE(tz=tz)]  # fmt: skip
         for e in ests:
             say(f"fitting {e.name} on train ({len(train):,} points)")
-            fits[e.name] = _timed(e.fit, train)[1]
+            fits[e.name] = timed_call(e.fit, train)[1]
         params[ests[0].name] = {"speed_mps": ests[0].speed_mps_}
-        methods = [_Projected(e, proj) for e in ests]
+        methods = [ProjectedBaseline(e, proj) for e in ests]
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "travel_time")]
-        rows = _evaluate(methods, _score_tte, [od], "origin-destination", len(od), len(od), fits)
+        rows = _evaluate(methods, score_tte, [od], "origin-destination", len(od), len(od), fits)
 
     for m in models:
         n = sum(p.numel() for p in model_params(getattr(m, "model", m)))

@@ -24,7 +24,7 @@ def backtest(predictor: Any, history: pl.DataFrame, fixes: int = 6) -> pl.DataFr
     on its last ``fixes`` fixes from the rest, and ``bt_lag``, the seconds from the rest's last
     fix to the last one. Trajectories too short for it are left out."""
     from trajlm.eval.dead_reckoning_spread import M_PER_DEG
-    from trajlm.eval.radii_bins import seconds
+    from trajlm.eval.radii_regime import seconds
 
     key = history.schema["traj_id"]
     empty = pl.DataFrame(schema={"traj_id": key, **SCHEMA})

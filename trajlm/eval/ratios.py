@@ -23,7 +23,7 @@ from trajlm.eval.compare import paired_bootstrap_ratio
 CV = "constant velocity"
 
 
-def _ratio(a: Any, b: Any, name: str, weights: Any = None) -> dict:
+def ratio_row(a: Any, b: Any, name: str, weights: Any = None) -> dict:
     a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
     ok = np.isfinite(a) & np.isfinite(b)  # recovery: trajectories with a hidden point
     w = None if weights is None else np.asarray(weights, np.float64)[ok]
@@ -48,9 +48,9 @@ def add_ratios(result: Any) -> None:
         for r in rows:
             w = r.get("_traj_n")  # predict: windows per trajectory (all ones by default)
             if cv is not None:
-                r["ratio_to_cv"] = _ratio(r["_per_traj"], cv["_per_traj"], CV, w)
+                r["ratio_to_cv"] = ratio_row(r["_per_traj"], cv["_per_traj"], CV, w)
             if best is not None:
-                r["ratio_to_best_baseline"] = _ratio(
+                r["ratio_to_best_baseline"] = ratio_row(
                     r["_per_traj"], best["_per_traj"], best["method"], w
                 )
 

@@ -244,7 +244,7 @@ def with_recover_spread(out: Any, known: Any, spread: dict, levels: list[int]) -
     import polars as pl
 
     from trajlm.data.coerce_tasks import trajectory_numbers
-    from trajlm.eval.radii_bins import seconds
+    from trajlm.eval.radii_regime import seconds
 
     f = gap_features(seconds(out["t"]).to_numpy(), out.select("lat", "lon").to_numpy(),
                      known, trajectory_numbers(out), step_limit_s(spread))  # fmt: skip

@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator
 
 from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
 from trajlm.errors import TrajlmInputError
-from trajlm.eval.frames import _RecoversFrames
+from trajlm.eval.frames import RecoversFrames
 from trajlm.objectives.spline import linear_between
 
 SPLINE_KINDS = ("cubic", "pchip", "akima")
@@ -38,7 +38,7 @@ def _check_known(known: np.ndarray, groups: np.ndarray) -> None:
         raise TrajlmInputError("the first and last point of every trajectory must be known")
 
 
-def _known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(P,) index of each point's previous / next known point (itself where known); never
     crosses a trajectory because every trajectory starts and ends with a known point."""
     i = np.arange(len(known))
@@ -47,7 +47,7 @@ def _known_neighbours(known: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prev, nxt
 
 
-class RecoveryBaseline(_RecoversFrames, BaseEstimator):
+class RecoveryBaseline(RecoversFrames, BaseEstimator):
     """The shared surface: ``predict`` dispatches a frame to the frame-level path and checks
     arrays; a subclass implements ``_recover`` on checked arrays."""
 
@@ -86,7 +86,7 @@ class LinearInterpolation(RecoveryBaseline):
     name = "linear interp."
 
     def _recover(self, t, xy, known, groups):
-        prev, nxt = _known_neighbours(known)
+        prev, nxt = known_neighbours(known)
         out = linear_between(xy, t, prev, nxt)
         out[known] = xy[known]
         return out
@@ -161,7 +161,7 @@ class GapSwitchedInterpolation(RecoveryBaseline):
             LinearInterpolation() if k == "linear" else CubicSplineInterpolation(k)
             for k in (self.short, self.long)
         )
-        prev, nxt = _known_neighbours(known)
+        prev, nxt = known_neighbours(known)
         tt = np.asarray(t, np.float64)
         is_short = (tt[nxt] - tt[prev] <= self.gap_s)[:, None]
         return np.where(is_short, short._recover(t, xy, known, groups),

@@ -27,7 +27,7 @@ from trajlm.eval.candidates import CandidateSet
 from trajlm.eval.recovery_baselines import (
     CubicSplineInterpolation,
     LinearInterpolation,
-    _known_neighbours,
+    known_neighbours,
 )
 
 KINDS = ("base", "linear", "akima", "pchip", "route median", "route median (arc)", "route mean",
@@ -103,7 +103,7 @@ def build_recovery_candidates(
     }
     if base not in base_cols or base_long not in (None, *base_cols):
         raise ValueError(f"base must be linear, akima or pchip, got {base!r} / {base_long!r}")
-    prev, nxt = _known_neighbours(known)
+    prev, nxt = known_neighbours(known)
     ph, nh = prev[hidden], nxt[hidden]
     gap_prev, gap = np.unique(ph, return_inverse=True)  # one gap per previous known point
     gap_next = nxt[gap_prev + 1]  # the known point after the gap's first hidden point

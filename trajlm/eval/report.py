@@ -140,7 +140,7 @@ class EvalResult:
         return {"task": self.task, **self.meta, "results": rows}  # "_per_traj": not for JSON
 
     def to_json(self) -> str:
-        return json.dumps(_clean(self.to_dict()), indent=2)
+        return json.dumps(json_safe(self.to_dict()), indent=2)
 
     def to_markdown(self) -> str:
         keys = [k for k in METRIC_COLUMNS if any(k in r["metrics"] for r in self.rows)]
@@ -243,14 +243,14 @@ def _source_table(rows: list[dict] | None) -> list[str]:
     return lines
 
 
-def _clean(o):
+def json_safe(o):
     """JSON-safe copy: NumPy scalars/arrays to Python, NaN/inf to null (strict JSON)."""
     if isinstance(o, dict):
-        return {str(k): _clean(v) for k, v in o.items()}
+        return {str(k): json_safe(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
+        return [json_safe(v) for v in o]
     if hasattr(o, "tolist"):
-        return _clean(o.tolist())
+        return json_safe(o.tolist())
     if isinstance(o, float) and not math.isfinite(o):
         return None
     if isinstance(o, (int, float, str, bool)) or o is None:

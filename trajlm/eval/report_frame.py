@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trajlm.eval.report import DIFF_COLUMNS, METRIC_COLUMNS, RATIO_COLUMNS, EvalResult, _clean
+from trajlm.eval.report import DIFF_COLUMNS, METRIC_COLUMNS, RATIO_COLUMNS, EvalResult, json_safe
 
 
 def _metric_keys(rows: list[dict]) -> list[str]:
@@ -55,8 +55,8 @@ def result_frame(result: EvalResult) -> Any:
     import pandas as pd
 
     frame = pd.DataFrame.from_records(result_records(result))
-    meta = {k: v for k, v in _clean(result.meta).items() if k != "verdict"}
-    frame.attrs.update({"task": result.task, "verdict": _clean(result.meta.get("verdict", [])),
+    meta = {k: v for k, v in json_safe(result.meta).items() if k != "verdict"}
+    frame.attrs.update({"task": result.task, "verdict": json_safe(result.meta.get("verdict", [])),
                         "markdown": result.to_markdown(), "meta": meta,
                         "comparisons": meta.get("comparisons", [])})  # fmt: skip
     return frame

@@ -41,7 +41,7 @@ from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges, tr
 from trajlm.data.features import LocalProjection
 from trajlm.data.protocol_tasks import RecoveryTask, make_recovery_task
 from trajlm.data.route_retrieval import RouteLibrary
-from trajlm.eval.baselines import _table
+from trajlm.eval.baselines import canonical_table
 from trajlm.eval.candidate_selector import (
     SelectorConfig,
     fit_selector,
@@ -116,7 +116,7 @@ class RouteRecoveryPredictor(BaseEstimator):
         self, train_df: Any, val_df: Any, seed: int = 0, projection: LocalProjection | None = None
     ) -> RouteRecoveryPredictor:
         t0 = time.time()
-        train, val = _table(train_df), _table(val_df)
+        train, val = canonical_table(train_df), canonical_table(val_df)
         proj = self.projection_ = projection or LocalProjection.fit(train)
         self.library_ = library_from_frame(train, proj, **{k: getattr(self, k) for k in LIB_KEYS})
         val_tasks = protocol_tasks(val, tuple(self.val_mask_seeds), tuple(self.intervals))

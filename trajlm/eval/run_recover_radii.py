@@ -48,7 +48,7 @@ import polars as pl
 
 from trajlm.data.protocol_tasks import make_recovery_task
 from trajlm.eval.metrics import haversine
-from trajlm.eval.radii_bins import seconds
+from trajlm.eval.radii_regime import seconds
 from trajlm.eval.recover_spread import (
     GAP_FEATURES,
     MIN_GROUPS,

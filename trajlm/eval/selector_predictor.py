@@ -44,10 +44,10 @@ from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask, make_prediction_task
 from trajlm.data.retrieval import RetrievalIndex, traj_keys
 from trajlm.errors import warn_at_caller
-from trajlm.eval.baselines import _table
+from trajlm.eval.baselines import canonical_table
 from trajlm.eval.candidate_selector import SelectorConfig, fit_selector, predict_selector
 from trajlm.eval.candidates import build_candidates, windows_of
-from trajlm.eval.frames import _PredictsFrames, predict_canonical
+from trajlm.eval.frames import PredictsFrames, predict_canonical
 from trajlm.eval.metrics import point_errors
 from trajlm.eval.place_knn import DEFAULT as PLACE_DEFAULT
 from trajlm.eval.saved_kind import SELECTOR_KIND, is_selector_dir  # noqa: F401 (is_selector_dir: re-exported)
@@ -139,7 +139,7 @@ def trips_fingerprint(df: pl.DataFrame) -> str:
 
 
 # ----------------------------------------------------------------------------- the predictor
-class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
+class CandidateSelectorPredictor(PredictsFrames, BaseEstimator):
     """Learned selector over retrieved futures, fitted on a store's train split (val tunes and
     early-stops). Hyper-parameters are those of the published recipe (docs/candidates.md)."""
 
@@ -182,7 +182,7 @@ class CandidateSelectorPredictor(_PredictsFrames, BaseEstimator):
         say = progress or (lambda _line: None)
 
         t0, k = time.time(), self.horizon
-        train, val = _table(train_df), _table(val_df)
+        train, val = canonical_table(train_df), canonical_table(val_df)
         proj = self.projection_ = projection or LocalProjection.fit(train)
         val_task = make_prediction_task(val, k=k)
         if len(val_task.lengths) == 0:

@@ -92,7 +92,7 @@ def per_regime(
     the table has no traj_id / t."""
     from trajlm.eval.motion_state import motion_state
     from trajlm.eval.radii_backtest import multipliers
-    from trajlm.eval.radii_bins import regime, seconds
+    from trajlm.eval.radii_regime import regime, seconds
 
     if not {"traj_id", "t"} <= set(pred.columns) or not {"traj_id", "t"} <= set(history.columns):
         return {}

@@ -1,6 +1,6 @@
 """The evaluation harness's method adapters and per-task scoring (split out of
 trajlm/eval/protocol.py, which re-exports them): ``TaskModel`` (what the harness calls),
-``_Projected`` (a metre-space baseline behind it), and the scores of one method on one task,
+``ProjectedBaseline`` (a metre-space baseline behind it), and the scores of one method on one task,
 each with its per-trajectory errors for the paired ratios (ratios.py)."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class TaskModel(Protocol):
     name: str
 
 
-class _Projected:
+class ProjectedBaseline:
     """Exposes a metre-space baseline through the lat/lon ``TaskModel`` interface."""
 
     def __init__(self, est: Any, proj: LocalProjection, k: int = 5) -> None:
@@ -53,18 +53,18 @@ class _Projected:
 # ----------------------------------------------------------------------------- scoring
 
 
-def _timed(fn, *args):
+def timed_call(fn, *args):
     t0 = time.perf_counter()
     out = fn(*args)
     return out, time.perf_counter() - t0
 
 
-def _recovery_errors(pred_latlon: np.ndarray, task: RecoveryTask) -> np.ndarray:
+def recovery_errors(pred_latlon: np.ndarray, task: RecoveryTask) -> np.ndarray:
     hidden = ~task.known
     return M.point_errors(pred_latlon[hidden], task.latlon[hidden])
 
 
-def _score_predict(m: Any, task: PredictionTask) -> dict[str, float]:
+def score_predict(m: Any, task: PredictionTask) -> dict[str, float]:
     err = M.point_errors(m.predict_next(task), task.target_latlon)
     # per trajectory (the mean of its windows' k steps) and its window count: the paired
     # ratios to the baselines resample trajectories, never windows of one trip (ratios.py)
@@ -75,8 +75,8 @@ def _score_predict(m: Any, task: PredictionTask) -> dict[str, float]:
             "_traj_n": n}  # fmt: skip
 
 
-def _score_recover(m: Any, task: RecoveryTask) -> dict[str, float]:
-    err = _recovery_errors(m.recover(task), task)
+def score_recover(m: Any, task: RecoveryTask) -> dict[str, float]:
+    err = recovery_errors(m.recover(task), task)
     # per trajectory (its hidden points' mean; NaN without one): the paired ratios (ratios.py)
     g, n = task.groups[~task.known], int(task.groups.max()) + 1 if len(task.groups) else 0
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -84,7 +84,7 @@ def _score_recover(m: Any, task: RecoveryTask) -> dict[str, float]:
     return {**M.distance_metrics(err), "_per_traj": per}
 
 
-def _score_tte(m: Any, od: pl.DataFrame) -> dict[str, float]:
+def score_tte(m: Any, od: pl.DataFrame) -> dict[str, float]:
     pred, true = m.travel_time(od), od["duration_s"].to_numpy()
     per = np.abs(np.asarray(pred, np.float64) - true)  # seconds per trip: the paired ratios
     return {**M.regression_metrics(pred, true), "_per_traj": per}

@@ -19,7 +19,7 @@ from trajlm.eval.metrics import haversine
 
 
 def _table(df: Any, **columns: Any) -> tuple[pl.DataFrame, np.ndarray | None]:
-    """A canonical Polars table as is, anything else through coerce (as baselines._table), and
+    """A canonical Polars table as is, anything else through coerce (as baselines.canonical_table), and
     the order of its trajectories in an answer given as arrays (task_frames.task_frame_order:
     a vehicle's pieces in time order; None: the ids' text order)."""
     canonical = isinstance(df, pl.DataFrame) and {"traj_id", "t", "lat", "lon"} <= set(df.columns)
@@ -138,7 +138,9 @@ def _od(df: Any, **columns: Any) -> pl.DataFrame:
     return od if order is None else od[order]  # a vehicle's pieces in time order (tidy23)
 
 
-def _xy(od: pl.DataFrame, lon0: float | None = None, tz: str | float | None = None) -> np.ndarray:
+def tte_matrix(
+    od: pl.DataFrame, lon0: float | None = None, tz: str | float | None = None
+) -> np.ndarray:
     x = local_clock(od, tz).select(TTE_FEATURES).to_numpy().astype(np.float64)
     if lon0 is not None:  # o_lon, d_lon about the train centre: 179.9 E and 179.9 W are near
         x[:, [2, 4]] = near_lon(x[:, [2, 4]], lon0)  # (ships24), bit for bit elsewhere
@@ -183,8 +185,8 @@ class _Regressor(BaseEstimator):
         od = _od(train_df, **columns).filter(pl.col("duration_s") > 0)
         y = od["duration_s"].to_numpy().astype(np.float64)
         self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
-        x = _xy(od, self.lon0_, self.tz_)
-        with _few_threads(len(od)):
+        x = tte_matrix(od, self.lon0_, self.tz_)
+        with few_threads(len(od)):
             self.model_ = self._make().fit(x, np.log(y) if self.log_target else y)
         return self
 
@@ -193,14 +195,14 @@ class _Regressor(BaseEstimator):
         by ``columns`` (default: those ``fit`` was given)."""
         _fitted(self, "model_")
         od = _od(od, **_columns(self, columns))
-        with _few_threads(len(od)):
+        with few_threads(len(od)):
             y = self.model_.predict(
-                _xy(od, getattr(self, "lon0_", None), getattr(self, "tz_", None))
+                tte_matrix(od, getattr(self, "lon0_", None), getattr(self, "tz_", None))
             )
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)  # durations are positive
 
 
-def _few_threads(n_rows: int):
+def few_threads(n_rows: int):
     """One OpenMP thread below 20k rows: HistGradientBoosting's per-iteration thread barriers
     cost more than they save on small tables, and on a busy machine they stall (25 s vs 0.8 s
     measured for 800 rows on 2 loaded cores)."""

@@ -21,7 +21,7 @@ import polars as pl
 from trajlm.data.features import median_lon
 from trajlm.errors import UserError
 from trajlm.eval import baselines as B
-from trajlm.eval.tte_residual import _check_od
+from trajlm.eval.tte_residual import checked_od
 
 GB_LOSSES = ("absolute_error", "squared_error")
 
@@ -55,7 +55,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
         if model_s.shape != (len(od),) or not np.isfinite(model_s).all():
             raise UserError(f"{self.name}: the model gave {model_s.shape} durations (non-finite "
                             f"or wrong length) for {len(od)} trips")  # fmt: skip
-        return np.c_[B._xy(od, self.lon0_), np.log(model_s)]
+        return np.c_[B.tte_matrix(od, self.lon0_), np.log(model_s)]
 
     def fit(self, train_df: pl.DataFrame, **columns: Any) -> ModelFeatureGB:
         if self.model is None or not hasattr(self.model, "travel_time"):
@@ -63,7 +63,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
                             hint="e.g. trajlm.tasks.travel_time.ModelTravelTime(model)")  # fmt: skip
         if self.loss not in GB_LOSSES:
             raise UserError(f"loss={self.loss!r}: expected one of {', '.join(GB_LOSSES)}")
-        od = _check_od(train_df, need_duration=True)
+        od = checked_od(train_df, need_duration=True)
         if not od["duration_s"].dtype.is_numeric():  # text was a polars ComputeError (badin28)
             raise UserError(f"{self.name}: duration_s must be seconds (numbers), got "
                             f"{od['duration_s'].dtype}")  # fmt: skip
@@ -75,7 +75,7 @@ class ModelFeatureGB(B.GradientBoostingTTE):
         self.lon0_ = median_lon(np.r_[od["o_lon"].to_numpy(), od["d_lon"].to_numpy()])
         y = od["duration_s"].to_numpy().astype(np.float64)
         x = self._x(od)
-        with B._few_threads(len(od)):
+        with B.few_threads(len(od)):
             self.model_ = self._make().fit(x, np.log(y) if self.log_target else y)
         return self
 
@@ -83,8 +83,8 @@ class ModelFeatureGB(B.GradientBoostingTTE):
         """(N,) seconds."""
         if not hasattr(self, "model_"):
             raise UserError(f"{self.name}: call fit(train_df) before predict")
-        od = _check_od(od, need_duration=False)
+        od = checked_od(od, need_duration=False)
         x = self._x(od)
-        with B._few_threads(len(od)):
+        with B.few_threads(len(od)):
             y = self.model_.predict(x)
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)

@@ -63,7 +63,7 @@ def out_of_fold(base: Any, od: pl.DataFrame, folds: np.ndarray) -> np.ndarray:
     return pred
 
 
-def _check_od(od: Any, need_duration: bool) -> pl.DataFrame:
+def checked_od(od: Any, need_duration: bool) -> pl.DataFrame:
     """An O-D table (make_tte_task / od_table) or a point table, checked; one clear error."""
     if not isinstance(od, pl.DataFrame):
         raise UserError(f"travel time input: expected a polars DataFrame, got {type(od).__name__}")
@@ -219,7 +219,7 @@ class ResidualTTE(BaseEstimator):
             raise UserError(f"steps={self.steps}, hidden={self.hidden}, n_bags={self.n_bags}, "
                             f"log_weight={self.log_weight}: steps, hidden and log_weight must "
                             "be >= 0, n_bags >= 1")  # fmt: skip
-        od = _check_od(train_df, need_duration=True).filter(pl.col("duration_s") > 0)
+        od = checked_od(train_df, need_duration=True).filter(pl.col("duration_s") > 0)
         base = self.base if self.base is not None else B.GradientBoostingTTE()
         if self.n_neighbors:
             if self.n_neighbors >= len(od) * (self.n_folds - 1) // self.n_folds:
@@ -281,7 +281,7 @@ class ResidualTTE(BaseEstimator):
         """(base seconds (N,), log correction (N,)): the prediction is base * exp(correction)."""
         if not hasattr(self, "head_"):
             raise UserError("ResidualTTE: call fit(train_df) before predict")
-        od = _check_od(od, need_duration=False)
+        od = checked_od(od, need_duration=False)
         base_s = self.base_.predict(od)
         x = self._features(od, base_s)
         cs = []

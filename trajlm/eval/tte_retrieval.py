@@ -169,16 +169,16 @@ class GBExtraTTE(B.GradientBoostingTTE):
         if missing:
             raise UserError(f"{self.name}: the O-D table lacks {', '.join(missing)}",
                             hint="add them with RetrievalFeatures.transform")  # fmt: skip
-        return np.c_[B._xy(od), od.select(self.extra).to_numpy().astype(np.float64)]
+        return np.c_[B.tte_matrix(od), od.select(self.extra).to_numpy().astype(np.float64)]
 
     def fit(self, train_df: pl.DataFrame) -> GBExtraTTE:
         od = train_df.filter(pl.col("duration_s") > 0)
         y = od["duration_s"].to_numpy().astype(np.float64)
-        with B._few_threads(len(od)):
+        with B.few_threads(len(od)):
             self.model_ = self._make().fit(self._x(od), np.log(y) if self.log_target else y)
         return self
 
     def predict(self, od: pl.DataFrame) -> np.ndarray:
-        with B._few_threads(len(od)):
+        with B.few_threads(len(od)):
             y = self.model_.predict(self._x(od))
         return np.exp(y) if self.log_target else np.maximum(y, 1.0)

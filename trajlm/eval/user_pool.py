@@ -5,7 +5,7 @@ what everybody did. ``UserPools`` holds one place-aware index (``PlaceRetrievalI
 user over that user's TRAIN windows only; ``user_block`` answers each query from its own
 user's index: the aggregate over ``n_agg`` neighbours, medians over ``sizes`` neighbours and
 the ``top_k`` individual continuations, with the same per-candidate features as the other
-pools (``trajlm.eval.candidates._pool``), plus two query features (the user pool's distance
+pools (``trajlm.eval.candidates.candidate_pool``), plus two query features (the user pool's distance
 and spread; NaN -> 0 where the user has no pool).
 
 Leak guard: the library is train only (val / test trips are never in it), and a TRAIN query
@@ -21,7 +21,7 @@ import numpy as np
 
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.retrieval import traj_keys
-from trajlm.eval.candidates import KINDS, _Block, _pool
+from trajlm.eval.candidates import KINDS, CandidateBlock, candidate_pool
 
 
 def owners_of(ids, users) -> dict[int, str]:
@@ -95,7 +95,7 @@ class UserPools:
 
 
 def user_block(pools, users, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, kinds):
-    """The user pool's candidates for N queries as one ``_Block`` (aggregate, medians over
+    """The user pool's candidates for N queries as one ``CandidateBlock`` (aggregate, medians over
     ``sizes``, top_k singles) and (N, 2) query features (distance, spread; NaN: no pool)."""
     n, n_cols = len(xy), 1 + len(sizes) + top_k
     cont = np.repeat(cv[:, None], n_cols, 1)  # (N, m, k, 2): constant velocity where no pool
@@ -111,14 +111,14 @@ def user_block(pools, users, xy, lengths, cv, k, n_agg, sizes, top_k, exclude, k
         if not len(rows):
             continue
         ex = None if exclude is None else np.asarray(exclude)[rows]
-        blocks, got, *_ = _pool(idx, xy[rows], lengths[rows], cv[rows], k, n_agg, sizes, top_k,
+        blocks, got, *_ = candidate_pool(idx, xy[rows], lengths[rows], cv[rows], k, n_agg, sizes, top_k,
                                 ex, kinds)  # fmt: skip
         for name, arr in (("cont", cont), ("dist", dist), ("place", place), ("head", head),
                           ("source", source)):  # fmt: skip
             arr[rows] = np.concatenate([getattr(b, name) for b in blocks], 1)
         q[rows] = np.stack([got.distance, got.spread], 1)
     kind = [kinds[0]] + [kinds[1]] * len(sizes) + [kinds[2]] * top_k
-    return _Block(cont, kind, dist, place, head, pooled, rank, source), q
+    return CandidateBlock(cont, kind, dist, place, head, pooled, rank, source), q
 
 
 def user_oracle(cs, cand_err: np.ndarray, base_err: np.ndarray, answered: np.ndarray) -> dict:

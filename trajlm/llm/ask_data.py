@@ -163,7 +163,8 @@ def points_notes_zone(
     as ingest counts them (``dropped_rows``). ``columns``: the frame's own names
     (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``)."""
     if isinstance(data, str | os.PathLike):
-        from trajlm.data.store import _open, load_manifest, read_store
+        from trajlm.data.store import load_manifest, read_store
+        from trajlm.data.store import open_store as _open
 
         _open(data)  # one line when it is not a store (a missing path, a CSV, a file inside one)
         part = next(Path(data).glob("points/split=*/part-*.parquet"), None)

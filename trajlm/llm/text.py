@@ -38,7 +38,7 @@ from trajlm._arguments import COLUMN_KEYWORDS, check_keywords, with_gap_rule
 from trajlm.data.coerce_pieces import pieces_back
 from trajlm.data.features import LocalProjection
 from trajlm.data.geometry import trajectory_offsets
-from trajlm.data.times import _time_to_seconds
+from trajlm.data.times import time_column_seconds as _time_to_seconds
 from trajlm.errors import TrajlmInputError, warn_at_caller
 
 ENCODINGS = ("fixed", "delta", "semantic")

@@ -10,8 +10,6 @@ record drives the model's automatic motion-only fallback (embedding.PointEmbeddi
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,23 +17,24 @@ import polars as pl
 
 from trajlm.data.features import EARTH_RADIUS_M, LocalProjection, NormStats
 from trajlm.data.longitude import arc_width
-from trajlm.model.coverage_gate import clearly_more, gate_table, gate_warnings, glitch_speed
-from trajlm.model.coverage_lanes import lane_margin_m
-from trajlm.model.coverage_record import (  # noqa: F401  (re-exported)
-    _hour_weekday,
-    compute_coverage,
-    merge_coverage,
+from trajlm.model.coverage_card import load_coverage, model_card, position_unread
+from trajlm.model.coverage_clock import (  # noqa: F401  (split out, review36: importable here)
+    MIN_BIN_SHARE,
+    WEEKDAYS,
+    clock_warnings,
+    sampled_seen,
+    seen_bins,
 )
+from trajlm.model.coverage_gate import gate_table, gate_warnings, glitch_speed
+from trajlm.model.coverage_lanes import lane_margin_m
+from trajlm.model.coverage_record import compute_coverage, merge_coverage  # noqa: F401
 from trajlm.model.coverage_regions import region_distance_m, regions_of
 
-# An hour / weekday bin counts as seen when it holds at least this share of the train points.
-MIN_BIN_SHARE = 0.002
 # Positions up to this far outside the training bounding box count as inside it.
 MARGIN_M = 5_000.0
 # "lat and lon swapped?" is suggested only for a training area smaller than this (degrees):
 # a multi-city box (trajlm-small's spans 87 degrees of longitude) holds many swapped points
 SWAP_HINT_DEG = 5.0
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class CoverageWarning(UserWarning):
@@ -43,88 +42,17 @@ class CoverageWarning(UserWarning):
     ``warnings.filterwarnings("ignore", category=CoverageWarning)`` silences only these)."""
 
 
-def _seen(hist: list[int]) -> np.ndarray:
-    h = np.asarray(hist, dtype=np.float64)
-    return h >= max(1.0, MIN_BIN_SHARE * h.sum())
-
-
-def sampled_seen(hist: list[int], bin_s: float, coverage: dict) -> np.ndarray:
-    """Seen bins of a cyclic histogram (hour: ``bin_s`` 3600; weekday: 86400), plus each run
-    of unseen bins that the training trajectories step over between two fixes: a run of L
-    bins with (L + 1) x ``bin_s`` <= the median training time step (coverage ``dt_s`` p50).
-    6-hourly tracks (always 00/06/12/18 UTC) have seen the hours between them, as every
-    hurricane passes through 03 UTC on its way from 00 to 06 (session 20, cov20: an eval
-    on them warned "hour of day 01-05 never seen" on every call); a 15 s feed recorded in
-    daytime only has not seen the night."""
-    seen = _seen(hist)
-    dt = float(((coverage.get("dt_s") or {}).get("p50")) or 0.0)
-    if seen.all() or not seen.any() or dt < 2 * bin_s:
-        return seen
-    out, n = seen.copy(), len(seen)
-    start = int(np.flatnonzero(seen)[0])
-    run: list[int] = []
-    for j in range(1, n + 1):  # once round the cycle from a seen bin back to it
-        i = (start + j) % n
-        if not seen[i]:
-            run.append(i)
-            continue
-        if run and (len(run) + 1) * bin_s <= dt:
-            out[run] = True
-        run = []
-    return out
-
-
 def coverage_masks(coverage: dict, stats: NormStats) -> tuple[list, list, list]:
     """(hour_ok (24,), weekday_ok (7,), xy box (4,) in normalized position units, widened by
     MARGIN_M) for the model's automatic fallback. Clock-shift training has seen every hour."""
     shifted = coverage.get("clock_shift_prob", 0.0) > 0
-    hours = [True] * 24 if shifted else _seen(coverage["hour_hist"]).tolist()
-    days = [True] * 7 if shifted else _seen(coverage["weekday_hist"]).tolist()
+    hours = [True] * 24 if shifted else seen_bins(coverage["hour_hist"]).tolist()
+    days = [True] * 7 if shifted else seen_bins(coverage["weekday_hist"]).tolist()
     x0, y0, x1, y1 = coverage["xy_box_m"]
     (mx, my), s = stats.xy_mean, stats.xy_scale
     box = [(x0 - MARGIN_M - mx) / s, (y0 - MARGIN_M - my) / s]
     box += [(x1 + MARGIN_M - mx) / s, (y1 + MARGIN_M - my) / s]
     return hours, days, box
-
-
-def _more_than_training(bad: np.ndarray, bins: np.ndarray, ids, hist: list[int]) -> bool:
-    """Whether more trajectories (``ids``; None: the input is one) have points in unseen bins
-    (``bad``; ``bins``: each point's) than the training points' share there (clearly_more)."""
-    if not bad.any():
-        return False
-    h = np.asarray(hist, dtype=np.float64)
-    hit = np.unique(bins[bad])  # a bin under MIN_BIN_SHARE may hold up to that share
-    share = max(float(h[hit].sum() / max(h.sum(), 1.0)), MIN_BIN_SHARE * len(hit))
-    if ids is None:
-        return clearly_more(1, 1, share)
-    return clearly_more(len(np.unique(ids[bad])), len(np.unique(ids)), share)
-
-
-def _ranges(ok: np.ndarray, names=None) -> str:
-    """Indices where ok is True as compact ranges: [T,T,F,T] -> '0-1, 3'."""
-    idx = np.flatnonzero(ok)
-    if len(idx) == 0:
-        return "none"
-    runs, start = [], idx[0]
-    for a, b in zip(idx, [*idx[1:], None], strict=True):
-        if b is None or b != a + 1:
-            runs.append((start, a))
-            start = b
-    fmt = (lambda i: names[i]) if names else (lambda i: f"{i:02d}")
-    return ", ".join(fmt(a) if a == b else f"{fmt(a)}-{fmt(b)}" for a, b in runs)
-
-
-def load_coverage(model_or_card: Any) -> dict | None:
-    """The coverage record of a TrajectoryModel, ModelConfig, run directory, config.json
-    path or coverage dict (None when the model predates coverage recording)."""
-    if isinstance(model_or_card, dict):
-        return model_or_card.get("coverage", model_or_card)
-    if isinstance(model_or_card, str | Path):
-        p = Path(model_or_card)
-        p = p / "config.json" if p.is_dir() else p
-        return json.loads(p.read_text()).get("coverage")
-    config = getattr(model_or_card, "config", model_or_card)
-    return getattr(config, "coverage", None)
 
 
 def coverage_warnings(
@@ -154,40 +82,6 @@ def coverage_warnings(
     return out
 
 
-def clock_warnings(
-    model_or_card: Any, t: np.ndarray, ids: np.ndarray | None = None, unit: str = "points"
-) -> list[str]:
-    """The hour-of-day and weekday lines of ``coverage_warnings`` for times ``t`` (Unix s; ``ids``:
-    each one's trajectory, None for one; ``unit``: what a share counts): [] for a model that never reads an unseen clock
-    (context = "motion", or "auto" with the fallback learned by context dropout; clock-shift
-    training) or hours a fixed-rate feed steps over (``sampled_seen``; cov20)."""
-    cov = load_coverage(model_or_card)
-    if not cov or len(t) == 0:
-        return []
-    if cov.get("clock_shift_prob", 0.0) > 0 or not _reads_clock(model_or_card):
-        return []
-    if "hour_hist" not in cov or "weekday_hist" not in cov:  # a partial record (tests, old cards)
-        return []
-    out = []
-    hour, day = _hour_weekday(np.asarray(t))
-    seen_h = sampled_seen(cov["hour_hist"], 3600.0, cov)
-    seen_d = sampled_seen(cov["weekday_hist"], 86400.0, cov)
-    bad = ~seen_h[hour]
-    if _more_than_training(bad, hour, ids, cov["hour_hist"]):
-        out.append(
-            f"hour of day {_ranges(np.bincount(hour[bad], minlength=24) > 0)} UTC never "
-            f"seen in training (trained on {_ranges(seen_h)}): {bad.mean():.0%} of {unit}"
-        )
-    bad = ~seen_d[day]
-    if _more_than_training(bad, day, ids, cov["weekday_hist"]):
-        names = list(WEEKDAYS)
-        out.append(
-            f"weekday {_ranges(np.bincount(day[bad], minlength=7) > 0, names)} never seen "
-            f"in training (trained on {_ranges(seen_d, names)}): {bad.mean():.0%} of {unit}"
-        )
-    return out
-
-
 def trip_warnings(
     model_or_card: Any, origins: np.ndarray, destinations: np.ndarray, depart: np.ndarray
 ) -> list[str]:
@@ -205,7 +99,7 @@ def trip_warnings(
 def _gate_setup(model_or_card: Any, df: pl.DataFrame) -> tuple[str | None, float | None, Any]:
     """(coverage_gate or None when unknown, max_step_norm in metres or None, the plane the
     gate measures ``df``'s steps in)."""
-    card = _card(model_or_card)
+    card = model_card(model_or_card)
     gate = card.get("coverage_gate") if card else None
     stats = (card or {}).get("stats")
     step_limit = None
@@ -270,7 +164,7 @@ def position_warning(
     small = bool((size < SWAP_HINT_DEG).all())
     if small and (region_distance_m(cov, lon[far], lat[far]) <= MARGIN_M).all():
         line += " (with lat and lon swapped they would be inside: (lon, lat) given as (lat, lon)?)"
-    elif _position_unread(model_or_card):  # nothing to act on: no line (ux7, noise on every
+    elif position_unread(model_or_card):  # nothing to act on: no line (ux7, noise on every
         return None  # call buried the warnings that ask something; motion is gated elsewhere)
     else:  # what a user can do about it (session 21: the line said only where)
         line += ("; the model reads absolute positions and extrapolates there: compare it with "
@@ -299,65 +193,6 @@ def _margin_words(cov: dict, margin: float) -> str:
     if margin == lane_margin_m(cov):
         return " (twice the spacing of the training trajectories' lanes)"
     return " (2 median training steps)"
-
-
-def _card(model_or_card: Any) -> dict | None:
-    """The model's config as a dict (coverage_gate, max_step_norm, stats, position_frame), or
-    None when only a coverage record was given."""
-    if isinstance(model_or_card, dict):
-        return model_or_card if "coverage" in model_or_card else None
-    if isinstance(model_or_card, str | Path):
-        p = Path(model_or_card)
-        return json.loads((p / "config.json" if p.is_dir() else p).read_text())
-    config = getattr(model_or_card, "config", model_or_card)
-    keys = ("coverage_gate", "max_step_norm", "stats", "position_frame")
-    return {k: getattr(config, k) for k in keys if hasattr(config, k)} or None
-
-
-def _setting(model_or_card: Any, name: str) -> Any:
-    """A config field of a model / ModelConfig / config dict / run path (None when unknown:
-    a bare coverage record)."""
-    if isinstance(model_or_card, str | Path):
-        model_or_card = _card(model_or_card)
-    if isinstance(model_or_card, dict):
-        return model_or_card.get(name) if "coverage" in model_or_card else None
-    config = getattr(model_or_card, "config", model_or_card)
-    return getattr(config, name, None)
-
-
-def _context(model_or_card: Any) -> str | None:
-    """The context mode the model runs with now: a loaded model's embedding may have been
-    switched after loading (model.embed.context = ...); else the config's."""
-    embed = getattr(model_or_card, "embed", None)
-    return getattr(embed, "context", None) or _setting(model_or_card, "context")
-
-
-def _reads_clock(model_or_card: Any) -> bool:
-    """False when the model never reads an hour / weekday outside its coverage: context =
-    "motion" hides the clock always; "auto" with context_dropout > 0 hides it on every
-    trajectory with a point at an unseen hour or weekday (embedding.PointEmbedding.hide: the
-    motion-only fallback it learned), so there is nothing to warn about (session 20, cov20)."""
-    context = _context(model_or_card)
-    if context == "motion":
-        return False
-    return not (context == "auto" and (_setting(model_or_card, "context_dropout") or 0) > 0)
-
-
-def _position_unread(model_or_card: Any) -> str | None:
-    """Why the model reads no absolute position (None when it may): position_frame
-    "trajectory", or context "motion" hiding context_features "time+position". A model whose
-    region tokens, retrieval base or road anchor place it on the map reads it."""
-    if (_setting(model_or_card, "region_cell_m") or 0) > 0 or _setting(
-        model_or_card, "residual_base"
-    ) == "retrieval" or _setting(model_or_card, "road_anchor"):  # fmt: skip
-        return None
-    if _setting(model_or_card, "position_frame") == "trajectory":
-        return 'position_frame = "trajectory", every trajectory in its own frame'
-    if _context(model_or_card) == "motion" and (
-        _setting(model_or_card, "context_features") == "time+position"
-    ):
-        return 'context = "motion" hides it'
-    return None
 
 
 def _fmt_bbox(b: dict) -> str:

@@ -19,7 +19,7 @@ PERCENTILES = (1, 5, 50, 95, 99)
 _MAX_SAMPLES = 1_000_000  # dt / speed values kept for the percentiles
 
 
-def _hour_weekday(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def hour_weekday(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Unix seconds -> (hour of day 0-23, weekday 0-6 with Monday = 0), UTC."""
     t = np.asarray(t, dtype=np.int64)
     return (t % 86400) // 3600, (t // 86400 + 3) % 7  # Unix day 0 was a Thursday
@@ -103,7 +103,7 @@ def compute_coverage(
         if len(batch) == 0:
             continue
         t, lat, lon = batch["t"].to_numpy(), batch["lat"].to_numpy(), batch["lon"].to_numpy()
-        h, d = _hour_weekday(t)
+        h, d = hour_weekday(t)
         hours += np.bincount(h, minlength=24)
         days += np.bincount(d, minlength=7)
         lo = np.minimum(lo, [lat.min(), lon.min()])

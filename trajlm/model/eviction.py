@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 from trajlm.model.cache import KVCache
 from trajlm.model.embedding import build_features
-from trajlm.model.generate import _next_point, _to_output
+from trajlm.model.generate import next_point, to_output
 
 POLICIES = ("recency", "similarity_recency")
 
@@ -81,7 +81,7 @@ def generate_bounded(
         out_pos, out_t, out_lv = [], [], []
         for s in range(steps):
             mean, log_var = model.predict_step(h)
-            new_pos, new_t = _next_point(model, mean, log_var, cur_pos, cur_t, False, None, 1.0)
+            new_pos, new_t = next_point(model, mean, log_var, cur_pos, cur_t, False, None, 1.0)
             out_pos.append(new_pos)
             out_t.append(new_t)
             out_lv.append(log_var)
@@ -102,7 +102,7 @@ def generate_bounded(
             cur_pos, cur_t, newest = new_pos, new_t, slot.float()
     finally:
         model.train(was)
-    out = _to_output(model, out_pos, out_t, out_lv)
+    out = to_output(model, out_pos, out_t, out_lv)
     out["cache_bytes"] = sum(c.k.numel() + c.v.numel() for c in caches) * caches[0].k.element_size()
     return out
 

@@ -95,14 +95,14 @@ def generate(
             step_fn = _patch_rollout
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
         if step_fn is _patch_rollout:
-            return _to_output(model, *step_fn(model, *args))
+            return to_output(model, *step_fn(model, *args))
         extra = rollout_backtest_gate(model, step_fn, pos, t, t0, mask, lengths)  # (B,) | None
         # the per-call choice between the rollout and constant velocity (session 23): a mean
         # rollout only (a sampled one is a draw from the model's own distribution)
         w = None if sample else choice_weight(model, step_fn, pos, t, t0, mask, lengths)
         out_pos, out_t, out_lv = step_fn(model, *args, target_t, extra_gate=extra)
         out_pos, out_t = blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w)
-        return _to_output(model, out_pos, out_t, out_lv)
+        return to_output(model, out_pos, out_t, out_lv)
     finally:
         model.train(was_training)
 
@@ -135,7 +135,7 @@ def _query(model, h, last_step, cur_t, target_t, s, scale=None, gate=None, cur_p
     return model.predict_step(h, last_step, dt_next, scale, gate, cur_pos)
 
 
-def _next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at=None):
+def next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at=None):
     """(B, 3) normalized step -> new absolute (B, 2) position and (B,) time (`at` when the
     time was asked)."""
     s = model.embed.stats
@@ -204,7 +204,7 @@ def _cached_rollout(
         mean, log_var = _query(model, h, query_step, cur_t, target_t, s, scale, gate, cur_pos)
         mean = physics_step(mean, last_step, fast)
         at = None if target_t is None else target_t[:, s]
-        new_pos, new_t = _next_point(
+        new_pos, new_t = next_point(
             model, mean, log_var, cur_pos, cur_t, sample, generator, temperature, at
         )
         out_pos.append(new_pos)
@@ -277,7 +277,7 @@ def _recompute_rollout(
             mean, log_var = _query(model, h, last_step, Tt[rows, last], target_t, s, scale, gate)
             mean = physics_step(mean, own_step, fast)
         at = None if target_t is None else target_t[:, s]
-        new_pos, new_t = _next_point(
+        new_pos, new_t = next_point(
             model,
             mean,
             log_var,
@@ -338,7 +338,7 @@ def _patch_rollout(
         for j in range(q):
             i = tok * q + j  # (B,) the output whose prediction is point last + 1 + j
             log_var = out.log_var[rows, i] if out.log_var is not None else None
-            cur_pos, cur_t = _next_point(
+            cur_pos, cur_t = next_point(
                 model, out.pred[rows, i], log_var, cur_pos, cur_t, sample, generator, temperature
             )
             P[rows, last + 1 + j], Tt[rows, last + 1 + j], M[rows, last + 1 + j] = (
@@ -352,7 +352,7 @@ def _patch_rollout(
     return out_pos[:steps], out_t[:steps], out_lv[:steps]
 
 
-def _to_output(model, new_pos, new_t, log_vars) -> dict[str, torch.Tensor]:
+def to_output(model, new_pos, new_t, log_vars) -> dict[str, torch.Tensor]:
     """Per-step lists -> the generate() dict (B, k, ...)."""
     out = {"pos": torch.stack(new_pos, 1), "t": torch.stack(new_t, 1)}  # (B, k, 2), (B, k)
     if log_vars[0] is None:

@@ -26,7 +26,7 @@ import torch
 
 from trajlm.model.cache import KVCache
 from trajlm.model.embedding import DELTA, build_features
-from trajlm.model.generate import _next_point, _to_output
+from trajlm.model.generate import next_point, to_output
 
 
 @torch.inference_mode()
@@ -91,7 +91,7 @@ def speculative_generate(
             for j in range(k):
                 mean, log_var = draft.predict_step(h)
                 prev = n - 1 + j
-                new_pos, new_t = _next_point(draft, mean, log_var, P[rows, prev], Tt[rows, prev],
+                new_pos, new_t = next_point(draft, mean, log_var, P[rows, prev], Tt[rows, prev],
                                              False, None, 1.0)  # fmt: skip
                 P[rows, prev + 1], Tt[rows, prev + 1] = new_pos, new_t
                 if j < k - 1:
@@ -105,7 +105,7 @@ def speculative_generate(
             a = ok.int().cumprod(1).sum(1)  # (B,) leading accepted drafts
             # The main model's point after the last accepted one replaces the first rejected.
             base = n - 1 + a
-            new_pos, new_t = _next_point(model, mean[rows, a], log_var[rows, a], P[rows, base],
+            new_pos, new_t = next_point(model, mean[rows, a], log_var[rows, a], P[rows, base],
                                          Tt[rows, base], False, None, 1.0)  # fmt: skip
             P[rows, base + 1], Tt[rows, base + 1] = new_pos, new_t
             slots = n[:, None] + torch.arange(k + 1, device=dev)  # (B, k+1) slots n..n+k
@@ -118,7 +118,7 @@ def speculative_generate(
         draft.train(was[1])
     idx = lengths[:, None] + torch.arange(steps, device=dev)  # (B, steps) the new points' slots
     r = rows[:, None]
-    out = _to_output(model, list(P[r, idx].unbind(1)), list(Tt[r, idx].unbind(1)),
+    out = to_output(model, list(P[r, idx].unbind(1)), list(Tt[r, idx].unbind(1)),
                      list(LV[r, idx].unbind(1)))  # fmt: skip
     return out | {"accepted": accepted, "rounds": rounds}
 

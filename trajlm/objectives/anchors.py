@@ -1,5 +1,5 @@
 """Anchor geometry of infilling: where a hidden point "should" be if the trip were linear in
-time between its visible neighbours (``_anchors``), the bridge step a span point takes towards
+time between its visible neighbours (``visible_anchors``), the bridge step a span point takes towards
 its run's visible end (``span_bridge``), and the anchor inputs of hidden in-place points
 (``anchor_features``). Every function reads visible positions and times only (no leak).
 """
@@ -12,19 +12,19 @@ from trajlm.model.embedding import build_features
 from trajlm.objectives.masking import DomainMask, visible_time
 
 
-def _shift_right(x: torch.Tensor, fill=False) -> torch.Tensor:
+def shift_right(x: torch.Tensor, fill=False) -> torch.Tensor:
     out = torch.full_like(x, fill)
     out[:, 1:] = x[:, :-1]
     return out
 
 
-def _shift_left(x: torch.Tensor, fill=False) -> torch.Tensor:
+def shift_left(x: torch.Tensor, fill=False) -> torch.Tensor:
     out = torch.full_like(x, fill)
     out[:, :-1] = x[:, 1:]
     return out
 
 
-def _anchors(pos, t, mask, dm: DomainMask):
+def visible_anchors(pos, t, mask, dm: DomainMask):
     """Per original point: anchor position (B, T, 2) from space-visible points only, and the
     reference time (B, T) from time-visible points only."""
     B, T = mask.shape
@@ -75,7 +75,7 @@ def span_bridge(pos, t, mask, dm: DomainMask, dxy_scale) -> tuple[torch.Tensor, 
     return torch.where(ok[..., None], bridge, torch.zeros_like(bridge)), ok
 
 
-def _stat(stats, name: str):
+def stat_field(stats, name: str):
     return stats[name] if isinstance(stats, dict) else getattr(stats, name)
 
 
@@ -86,8 +86,8 @@ def anchor_features(feats, pos, t, t0, anchor, mask, dm: DomainMask, hidden, sta
     its anchor. Anchors read only visible positions and times, so nothing hidden leaks."""
     filled = torch.where(dm.space[..., None], anchor, pos)  # (B, T, 2), leak-free
     fill_feats = build_features(filled, t, t0, mask, stats)  # (B, T, 9)
-    touched = (hidden | _shift_right(hidden)) & mask  # own step or the next point's step
-    prev_hidden_both = _shift_right(dm.both)  # step would read a collapsed point: keep as is
+    touched = (hidden | shift_right(hidden)) & mask  # own step or the next point's step
+    prev_hidden_both = shift_right(dm.both)  # step would read a collapsed point: keep as is
     out = feats.clone()
     out[..., 0:2] = torch.where(hidden[..., None], fill_feats[..., 0:2], out[..., 0:2])
     step_ok = (touched & ~prev_hidden_both)[..., None]

@@ -15,11 +15,11 @@ import torch
 
 from trajlm.model.cache import KVCache
 from trajlm.objectives.anchors import (
-    _shift_right,
     anchor_gap_of,
     anchor_inputs_of,
     anchor_kind_of,
     road_inputs_of,
+    shift_right,
     span_bridge,
 )
 from trajlm.objectives.loss import (
@@ -166,7 +166,7 @@ def generate_spans(
         both = dm.both
         B, T = mask.shape
         idx = torch.arange(T, device=mask.device).expand(B, T)
-        gap_start = both & ~_shift_right(both)
+        gap_start = both & ~shift_right(both)
         run_start = torch.where(gap_start, idx, -1).cummax(1).values.clamp_min(0)
         j_in_run = torch.where(both, idx - run_start, -1)
         alive = both.clone()  # (B, T) points still to generate (stop_on_end may end a run)

@@ -10,12 +10,12 @@ import torch
 
 from trajlm.model.embedding import DELTA, build_features, road_features
 from trajlm.objectives.anchors import (
-    _anchors,
-    _shift_left,
-    _shift_right,
-    _stat,
     anchor_features,
+    shift_left,
+    shift_right,
     span_bridge,
+    stat_field,
+    visible_anchors,
 )
 from trajlm.objectives.masking import TOK_GAP, TOK_SPAN_START, DomainMask, mask_features
 from trajlm.objectives.spline import DEFAULT_GAP_S, anchor_spline
@@ -105,11 +105,11 @@ def build_infill(
     if edge_buckets:  # road inputs (B, T, 11), none where the position is hidden
         road = road_features(batch, edge_buckets, mask) * ~dm.space[..., None]
         feats = torch.cat([feats, road], -1)
-    ratio = float(_stat(stats, "xy_scale")) / float(_stat(stats, "dxy_scale"))
+    ratio = float(stat_field(stats, "xy_scale")) / float(stat_field(stats, "dxy_scale"))
     feats_c = mask_features(feats, mask, dm, ratio)  # corrupted part: nothing hidden is read
     feats_s = mask_features(feats, mask, partial, ratio)  # span points: own run teacher forced
     types = dm.token_type(mask)  # in-place types (hidden-both points are not kept in place)
-    anchor, t_ref = _anchors(pos, t, mask, dm)
+    anchor, t_ref = visible_anchors(pos, t, mask, dm)
     if anchor_kind != "linear":  # the spline of the fully visible points (objectives/spline.py)
         nodes = mask & ~dm.any
         spline, ok = anchor_spline(pos, t, nodes, partial.space, anchor_kind, anchor_gap_s)
@@ -129,7 +129,7 @@ def build_infill(
     idx = torch.arange(T, device=dev).expand(B, T)
 
     keep = mask & ~both
-    gap_start = both & ~_shift_right(both)
+    gap_start = both & ~shift_right(both)
     c = keep.long() + gap_start.long()
     cslot = c.cumsum(1) - 1  # (B, T) slot of the token emitted at i ([m] or the point)
     n_c = c.sum(1)  # (B,)
@@ -184,15 +184,15 @@ def build_infill(
     src_slot = torch.full_like(slot, -1)
     if spans:
         seg = 1 + run_id
-        last_in_run = both & ~_shift_left(both)
-        prev_any = _shift_right(dm.any & mask)  # the point before a run start is partly hidden
-        nxt_step = _shift_left(feats_s[..., DELTA], 0.0)  # step of point i + 1
+        last_in_run = both & ~shift_left(both)
+        prev_any = shift_right(dm.any & mask)  # the point before a run start is partly hidden
+        nxt_step = shift_left(feats_s[..., DELTA], 0.0)  # step of point i + 1
         put(both, span_slot, feats=feats_s, token_type=0, index=gap_cslot,
             span_index=(idx - run_start + 2), t_rope=t, segment=seg,
             step_y=nxt_step, step_valid=~last_in_run, end_y=last_in_run.float(),
             end_valid=True)  # fmt: skip
         # [s]: the visible point before the run (position, cyclic time; steps zeroed)
-        prev_feats = _shift_right(feats_c, 0.0)  # (B, T, 9) features of point i - 1
+        prev_feats = shift_right(feats_c, 0.0)  # (B, T, 9) features of point i - 1
         prev_feats[..., DELTA] = 0.0
         put(gap_start, span_slot - 1, feats=prev_feats, token_type=TOK_SPAN_START,
             index=gap_cslot, span_index=1, t_rope=t_ref, segment=seg,

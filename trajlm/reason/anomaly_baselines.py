@@ -20,7 +20,7 @@ import polars as pl
 
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.eval.classify import segment_features
-from trajlm.reason.explain import MOVING_M, TURN_AROUND_DEG, _steps, _still_speed, _stop_runs
+from trajlm.reason.explain import MOVING_M, TURN_AROUND_DEG, step_kinematics, still_speed, stop_runs
 
 
 def kinematics(df: pl.DataFrame) -> pl.DataFrame:
@@ -29,9 +29,9 @@ def kinematics(df: pl.DataFrame) -> pl.DataFrame:
     df = df.sort(["traj_id", "t"])
     start, length = trajectory_offsets(df)
     t, lat, lon = df["t"].to_numpy().astype(np.int64), df["lat"].to_numpy(), df["lon"].to_numpy()
-    d, dt, v, head = _steps(t, lat, lon, start)
+    d, dt, v, head = step_kinematics(t, lat, lon, start)
     traj = np.repeat(np.arange(len(start)), length)
-    s_lo, _, secs = _stop_runs(_still_speed(t, lat, lon, start, length), dt, start, length)
+    s_lo, _, secs = stop_runs(still_speed(t, lat, lon, start, length), dt, start, length)
     stop = np.zeros(len(start))
     np.maximum.at(stop, traj[s_lo], secs) if len(s_lo) else None
     mv = np.flatnonzero(d > MOVING_M)

@@ -60,12 +60,12 @@ def _speed(kmh_mps: float) -> str:
 
 def _sentence(gap_s: float, dist: float, v_gap: float, v_before: float, when: str,
               nxt: str, own: str) -> str:  # fmt: skip
-    from trajlm.reason.explain import _distance, _duration
+    from trajlm.reason.explain import distance_text, duration_text
 
     as_ = f" as {nxt!r}" if nxt != own else ""
     return (
-        f"went dark {_duration(gap_s)} from {when} while under way at {_speed(v_before)}: "
-        f"reappeared {_distance(dist)} away{as_}, {_speed(v_gap)} implied over the gap"
+        f"went dark {duration_text(gap_s)} from {when} while under way at {_speed(v_before)}: "
+        f"reappeared {distance_text(dist)} away{as_}, {_speed(v_gap)} implied over the gap"
     )
 
 
@@ -100,7 +100,7 @@ def dark_gaps(
     at least ``min_gap_s`` long, and the silences of at least ``inner_gap_s`` inside one
     trajectory (session 18: a CSV is scored unsplit); columns GAP_COLUMNS, longest gap first. ``points``: canonical
     table (traj_id, t, lat, lon[, source_traj_id]); clock times in ``tz`` (UTC when None)."""
-    from trajlm.reason.explain import _when_where
+    from trajlm.reason.explain import when_where
 
     src = source_ids(points)
     if len(points) == 0:
@@ -143,7 +143,7 @@ def dark_gaps(
             dist[i],
             v_gap[i],
             v_before[i],
-            _when_where(tz, int(g["t1"][i]), float(g["lat1"][i]), float(g["lon1"][i])),
+            when_where(tz, int(g["t1"][i]), float(g["lat1"][i]), float(g["lon1"][i])),
             str(g["next_traj_id"][i]),
             str(g["traj_id"][i]),
         )  # fmt: skip

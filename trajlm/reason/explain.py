@@ -75,7 +75,7 @@ def vessel_trajectories(points: pl.DataFrame, start: np.ndarray) -> np.ndarray:
     return np.logical_or.reduceat(rows, start) if len(start) else out
 
 
-def _steps(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, start: np.ndarray):
+def step_kinematics(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, start: np.ndarray):
     """Per row: distance (m), dt (s), speed (m/s) and heading (deg, clockwise from north) of the
     step into it; NaN at first points."""
     first = np.zeros(len(t), bool)
@@ -91,7 +91,7 @@ def _steps(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, start: np.ndarray):
     return d, dt, d / np.maximum(dt, 1.0), head
 
 
-def _still_speed(t, lat, lon, start: np.ndarray, length: np.ndarray, k: int = 3) -> np.ndarray:
+def still_speed(t, lat, lon, start: np.ndarray, length: np.ndarray, k: int = 3) -> np.ndarray:
     """Per row: mean speed (m/s) over the last `k` steps (fewer at a trajectory's start; NaN
     at first points). Over k steps GPS jitter of a few metres averages out, where one step
     of it can read as > 1 m/s and cut a stop in pieces."""
@@ -104,7 +104,7 @@ def _still_speed(t, lat, lon, start: np.ndarray, length: np.ndarray, k: int = 3)
     return v
 
 
-def _stop_runs(speed: np.ndarray, dt: np.ndarray, start: np.ndarray, length: np.ndarray):
+def stop_runs(speed: np.ndarray, dt: np.ndarray, start: np.ndarray, length: np.ndarray):
     """Runs of consecutive stationary steps: (first row, last row, seconds) arrays."""
     traj = np.repeat(np.arange(len(start)), length)
     still = speed < STOP_SPEED_MPS  # NaN (first points) is not still
@@ -132,9 +132,9 @@ def usual_stats(points: pl.DataFrame) -> dict:
     start, length = trajectory_offsets(points)
     t, lat, lon = (points[c].to_numpy() for c in ("t", "lat", "lon"))
     t = t.astype(np.int64)
-    d, dt, v, _ = _steps(t, lat, lon, start)
+    d, dt, v, _ = step_kinematics(t, lat, lon, start)
     ok = np.isfinite(v)
-    _, _, stops = _stop_runs(_still_speed(t, lat, lon, start, length), dt, start, length)
+    _, _, stops = stop_runs(still_speed(t, lat, lon, start, length), dt, start, length)
 
     def q(a: np.ndarray, p: float, default: float) -> float:
         return float(np.quantile(a, p)) if len(a) else default
@@ -150,7 +150,7 @@ def usual_stats(points: pl.DataFrame) -> dict:
     }
 
 
-def _when_where(tz: str | None, t: int, lat: float, lon: float) -> str:
+def when_where(tz: str | None, t: int, lat: float, lon: float) -> str:
     """ "08:50 AEDT near (lat, lon)": the clock time in the caller's zone ``tz`` (UTC when
     None: Unix seconds or naive times in)."""
     if tz is None or tz == "UTC":
@@ -161,11 +161,11 @@ def _when_where(tz: str | None, t: int, lat: float, lon: float) -> str:
     return f"{local.strftime('%H:%M')} {local.tzname() or tz} near ({lat:.5f}, {lon:.5f})"
 
 
-def _duration(s: float) -> str:
+def duration_text(s: float) -> str:
     return f"{s / 60:.0f} min" if s >= 600 else f"{s / 60:.1f} min" if s >= 60 else f"{s:.0f} s"
 
 
-def _distance(m: float) -> str:
+def distance_text(m: float) -> str:
     return f"{m / 1000:.1f} km" if m >= 1000 else f"{m:.0f} m"
 
 
@@ -223,8 +223,8 @@ def _frozen(t, lat, lon, d, dt, reported, A: int, B: int, tz, knots: bool) -> st
     secs = float(t[rows[-1]] - t[i])
     v = float(np.nanmedian(reported[rows]))
     return (
-        f"position frozen {_duration(secs)} from {_when_where(tz, t[i], lat[i], lon[i])} while "
-        f"reporting {_kmh(v, knots)}: the reports moved it {_distance(best_m)} (a stuck "
+        f"position frozen {duration_text(secs)} from {when_where(tz, t[i], lat[i], lon[i])} while "
+        f"reporting {_kmh(v, knots)}: the reports moved it {distance_text(best_m)} (a stuck "
         "transponder or GPS)"
     )
 
@@ -246,7 +246,7 @@ def explain_one(
     ``reported``: the reported speed (m/s, NaN where none) per point, e.g. AIS SOG."""
     n = len(t)
     t = np.asarray(t, np.int64)
-    d, dt, v, head = _steps(t, lat, lon, np.array([0]))
+    d, dt, v, head = step_kinematics(t, lat, lon, np.array([0]))
     A, B = max(lo - pad, 0), min(hi + pad, n - 1)
     r = np.arange(max(A, 1), B + 1)  # steps into these rows
     if len(r) == 0:
@@ -261,8 +261,8 @@ def explain_one(
     j = r[np.nanargmax(d[r])]
     if d[j] > max(3 * usual["step_p99_m"], 500.0) and v[j] > 2 * usual["speed_p999_mps"]:
         return "jump", (
-            f"jumped {_distance(d[j])} in {dt[j]:.0f} s ({_kmh(v[j], knots)}) at "
-            f"{_when_where(tz, t[j], lat[j], lon[j])}"
+            f"jumped {distance_text(d[j])} in {dt[j]:.0f} s ({_kmh(v[j], knots)}) at "
+            f"{when_where(tz, t[j], lat[j], lon[j])}"
         )
     fast = r[v[r] > 1.5 * v_top]
     if len(fast):
@@ -274,11 +274,11 @@ def explain_one(
                 said = f" while reporting {_kmh(float(rep), knots)} (a position glitch)"
         return "speed", (
             f"moved at {_kmh(v[k], knots)} for {dt[fast].sum():.0f} s from "
-            f"{_when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
+            f"{when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
             f"usual top speed ({_kmh(v_top, knots)}){said}"
         )
     one, whole = np.array([0]), np.array([n])
-    s_lo, s_hi, secs = _stop_runs(_still_speed(t, lat, lon, one, whole), dt, one, whole)
+    s_lo, s_hi, secs = stop_runs(still_speed(t, lat, lon, one, whole), dt, one, whole)
     touch = (s_hi >= A) & (s_lo <= B)
     if touch.any():
         k = np.flatnonzero(touch)[np.argmax(secs[touch])]
@@ -286,17 +286,17 @@ def explain_one(
         if secs[k] > max(2 * p95, 120.0):
             i = max(int(s_lo[k]) - 1, 0)  # where the vehicle stood (the step's start point)
             return "stop", (
-                f"stopped {_duration(secs[k])} at {_when_where(tz, t[i], lat[i], lon[i])}, "
+                f"stopped {duration_text(secs[k])} at {when_where(tz, t[i], lat[i], lon[i])}, "
                 f"{secs[k] / p95:.1f}x longer than usual here (95 % of stops end within "
-                f"{_duration(p95)})"
+                f"{duration_text(p95)})"
             )
     cum = np.r_[0.0, np.nancumsum(d[1:])]  # distance travelled to each row
     loop = _loop(lat, lon, cum, max(A - 3 * pad, 0), min(B + 3 * pad, n - 1))
     if loop is not None and _roundness(lat, lon, *loop) >= 0.2:  # not a there-and-back
         i, k = loop
         return "detour", (
-            f"left its route at {_when_where(tz, t[i], lat[i], lon[i])} for a "
-            f"{_distance(cum[k] - cum[i])} loop ({_duration(float(t[k] - t[i]))}) that came "
+            f"left its route at {when_where(tz, t[i], lat[i], lon[i])} for a "
+            f"{distance_text(cum[k] - cum[i])} loop ({duration_text(float(t[k] - t[i]))}) that came "
             "back to where it left"
         )
     moving = np.flatnonzero(d > MOVING_M)
@@ -317,14 +317,14 @@ def explain_one(
         sector = SECTORS[int(np.rint(head[mv[around[0] + 1]] / 45.0)) % 8]  # after the turn
         again = ", then turned again" if len(nxt) else ""
         return "wrong_way", (
-            f"turned around at {_when_where(tz, t[i], lat[i], lon[i])} and drove "
-            f"{_distance(back)} back {sector} against its direction of travel{again}"
+            f"turned around at {when_where(tz, t[i], lat[i], lon[i])} and drove "
+            f"{distance_text(back)} back {sector} against its direction of travel{again}"
         )
     legs = encode(t[A : B + 1], lat[A : B + 1], lon[A : B + 1], "semantic").split("; ")[1:-1]
     seg = "; ".join(legs[:4]) + ("; ..." if len(legs) > 4 else "")
     if knots:  # "at 31 km/h" -> "at 31 km/h (16.7 kn)"
         seg = re.sub(r"(\d+) km/h", lambda m: f"{m[1]} km/h ({float(m[1]) / 1.852:.1f} kn)", seg)
-    return "unusual", f"moved unlike usual from {_when_where(tz, t[A], lat[A], lon[A])}: {seg}"
+    return "unusual", f"moved unlike usual from {when_where(tz, t[A], lat[A], lon[A])}: {seg}"
 
 
 def explain_segments(

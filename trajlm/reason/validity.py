@@ -52,7 +52,7 @@ from trajlm.reason.validity_limits import (  # noqa: F401  (re-exported)
     LIMITS_FORM,
     ModeLimits,
     ValidityConfig,
-    _limit_name,
+    limit_mode,
 )
 from trajlm.reason.validity_sog import reported_speed
 from trajlm.reason.validity_text import (  # noqa: F401  (re-exported)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trajlm.reason.validity_limits import ValidityConfig, _over_baseline
+from trajlm.reason.validity_limits import ValidityConfig, speeds_over_baseline
 from trajlm.reason.validity_sog import frozen_steps, lone_glitch, sog_checks, step_from
 from trajlm.reason.validity_text import (
     ACCEL,
@@ -130,13 +130,13 @@ def check_arrays(
     # over the baseline (the value said is the smaller); with no point a baseline back it is
     # within GPS noise and not judged on speed / acceleration
     b_speed, b_accel = cfg.baselines(np.asarray(max_speed, float), np.asarray(max_accel, float))
-    speed_b = _over_baseline(traj, t, x, y, missing, b_speed)[0]
+    speed_b = speeds_over_baseline(traj, t, x, y, missing, b_speed)[0]
     long_s = ~(dt < b_speed)  # NaN dt (first points) counts as long: nothing to re-measure
     speed_chk = np.where(long_s, speed, np.where(np.isfinite(speed_b),
                                                  np.fmin(speed, speed_b), np.nan))  # fmt: skip
     speed_fail = (speed_chk > max_speed) & ~agree
     fails = teleport | speed_fail | sog | frozen
-    v_a, a_row, dt_a = _over_baseline(traj, t, x, y, missing, b_accel)
+    v_a, a_row, dt_a = speeds_over_baseline(traj, t, x, y, missing, b_accel)
     ar = np.maximum(a_row, 0)
     aa = np.where(a_row >= 0, a_row[ar], -1)
     ok_b = (a_row >= 0) & (aa >= 0) & ~fails & ~fails[ar] & ~fails[np.maximum(aa, 0)]

@@ -48,7 +48,7 @@ LIMITS_FORM = ("limits maps a mode to ModeLimits(max_speed_mps, max_accel_mps2) 
                + " (or a new one)")  # fmt: skip
 
 
-def _limit_name(name: Any) -> str:
+def limit_mode(name: Any) -> str:
     """A ``limits`` key as the mode it overrides (aliases: taxi -> car); a name that is not a
     mode but close to one ("bikes", "speed") is refused rather than added as a new mode."""
     import difflib
@@ -112,7 +112,7 @@ class ValidityConfig:
     def table(self) -> dict[str, ModeLimits]:
         out = dict(DEFAULT_LIMITS)
         for name, lim in self.limits.items():
-            key = _limit_name(name)
+            key = limit_mode(name)
             if isinstance(lim, dict):
                 unknown = set(lim) - {"max_speed_mps", "max_accel_mps2"}
                 if unknown:
@@ -154,7 +154,9 @@ class ValidityConfig:
         return "any"
 
 
-def _over_baseline(traj, t, x, y, missing, base_s) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def speeds_over_baseline(
+    traj, t, x, y, missing, base_s
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per point: speed (m/s) measured back to its anchor (the last point with a position in
     its trajectory at least ``base_s`` seconds earlier; NaN where none), the anchor's row
     (-1: none) and the seconds to it. (P,) each; times going backwards are read

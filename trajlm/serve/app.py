@@ -26,7 +26,7 @@ from trajlm.serve.ask_routes import ask_routes
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import SEP, predict_batch
 from trajlm.serve.dispatch_routes import dispatch_routes
-from trajlm.serve.errors import CatchBugs, NotAvailable, _handlers
+from trajlm.serve.errors import CatchBugs, NotAvailable, add_handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
 from trajlm.serve.reach_routes import reach_routes
@@ -93,7 +93,7 @@ def create_app(
                            allow_headers=["content-type", "content-encoding"],
                            expose_headers=["Retry-After"], max_age=600)  # fmt: skip
     app.state.model, app.state.batcher, app.state.index = model, batcher, index
-    _handlers(app)
+    add_handlers(app)
     if selector:  # /predict by steps, the other tasks one line each (selector_routes.py)
         app.include_router(selector_routes(model, cfg, worker, batcher))
         app.include_router(validity_routes(cfg))

@@ -27,7 +27,7 @@ TAG = re.compile(r"\d{6}(\x1f|\\x1f)")  # that prefix, as is or as repr() quotes
 # warnings.catch_warnings swaps the process-global filters and showwarning: two threads inside
 # it at once (two apps' model threads in one process, e.g. a call abandoned at its timeout
 # still running) restore each other's state and lose lines. One recording at a time.
-_RECORDING = threading.RLock()
+RECORDING_LOCK = threading.RLock()
 
 
 def predict_batch(model: TrajLM):
@@ -77,7 +77,7 @@ def warned(fn: Callable[..., Any], *args: Any) -> tuple[Any, list[str]]:
     process-wide lock keeps other apps' model threads (tests, embedding apps) out meanwhile."""
     import warnings
 
-    with _RECORDING, warnings.catch_warnings(record=True) as caught:
+    with RECORDING_LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = fn(*args)
     # each line keeps its warning's class (a held stay's: serve/stays.py tells them so)

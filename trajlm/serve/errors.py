@@ -49,7 +49,7 @@ class NotAvailable(Exception):
     """The loaded checkpoint cannot do this (404 naming why)."""
 
 
-def _need(model: TrajLM, task: str) -> None:
+def require_task(model: TrajLM, task: str) -> None:
     if task in model.tasks:
         return
     if task == "classify":
@@ -87,7 +87,7 @@ class CatchBugs:
             await resp(scope, receive, send)
 
 
-def _handlers(app: FastAPI) -> None:
+def add_handlers(app: FastAPI) -> None:
     @app.exception_handler(TrajlmInputError)
     async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
         return _error(422, http_message(e), e.field)

@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.coerce import _time_to_seconds
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
+from trajlm.data.times import time_column_seconds
 from trajlm.serve import echo
 from trajlm.serve.output import (  # noqa: F401  (re-exported)
     EXTRA,
@@ -42,11 +42,11 @@ from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line r
     ID_KEY,
     IGNORED,
     REPEATS,
-    _bad,
-    _is_num,
-    _table,
+    bad_field,
     ignored_line,
+    is_number,
     js,
+    rows_into_tracks,
 )
 
 NUMBER = r"^\s*[+-]?\d+(\.\d*)?\s*$"  # Unix seconds as text (data.times reads them as numbers)
@@ -83,35 +83,37 @@ class _Tracks:
     def add(self, tid: Any, coords: Any, times: Any, where: str, ms: bool = False,
             extra: list[str | None] | None = None) -> None:  # fmt: skip
         if not isinstance(coords, list) or not isinstance(times, list):
-            raise _bad("coordinates and times must be lists", where)
+            raise bad_field("coordinates and times must be lists", where)
         if len(coords) != len(times):
-            raise _bad(f"{len(coords)} coordinates but {len(times)} times", where)
+            raise bad_field(f"{len(coords)} coordinates but {len(times)} times", where)
         if len(coords) == 0:
-            raise _bad("empty trajectory (no points)", where, "give its points (2+ for a velocity)")
+            raise bad_field(
+                "empty trajectory (no points)", where, "give its points (2+ for a velocity)"
+            )
         lim = self.limits
         if len(coords) > lim.max_points_per_trajectory:
-            raise _bad(f"{len(coords)} points; the limit is {lim.max_points_per_trajectory} "
+            raise bad_field(f"{len(coords)} points; the limit is {lim.max_points_per_trajectory} "
                        "per trajectory", where, "send the last points only")  # fmt: skip
         if len(self.lengths) >= lim.max_trajectories_per_request:
-            raise _bad(f"more than {lim.max_trajectories_per_request} trajectories in one "
+            raise bad_field(f"more than {lim.max_trajectories_per_request} trajectories in one "
                        "request", self.field, "split the request")  # fmt: skip
         if len(self.lat) + len(coords) > lim.max_points_per_request:
             raise self._too_many_points()
         for i, c in enumerate(coords):
             ok = isinstance(c, list) and len(c) >= 2
-            if not (ok and all(_is_num(v) or v is None for v in c[:2])):
-                raise _bad(
+            if not (ok and all(is_number(v) or v is None for v in c[:2])):
+                raise bad_field(
                     f"{js(c)} is not a [lon, lat] pair of numbers", f"{where}.coordinates[{i}]"
                 )
             self.lon.append(math.nan if c[0] is None else float(c[0]))  # null: a missing point
             self.lat.append(math.nan if c[1] is None else float(c[1]))
         for i, v in enumerate(times):
-            if not (_is_num(v) or isinstance(v, str)):
-                raise _bad(f"{js(v)} is not a time (ISO 8601 string or Unix seconds)",
+            if not (is_number(v) or isinstance(v, str)):
+                raise bad_field(f"{js(v)} is not a time (ISO 8601 string or Unix seconds)",
                            f"{where}.times[{i}]")  # fmt: skip
-            self.t.append(v / 1000 if ms and _is_num(v) else v)
+            self.t.append(v / 1000 if ms and is_number(v) else v)
         if len(str(tid)) > lim.max_id_chars:
-            raise _bad(f"traj_id is {len(str(tid)):,} characters; the limit is "
+            raise bad_field(f"traj_id is {len(str(tid)):,} characters; the limit is "
                        f"{lim.max_id_chars}", where, "give a short id (a key into your data)")  # fmt: skip
         self.ids.append(str(tid))
         is_int = isinstance(tid, int) and not isinstance(tid, bool)
@@ -132,7 +134,7 @@ class _Tracks:
         lim, (n, k) = self.limits, self.sent
         each = lim.max_points_per_request // max(k, 1)
         what = f"{n:,} points in {k:,} trajectories" if n else "more points"
-        return _bad(f"{what}; the limit is {lim.max_points_per_request:,} points per request",
+        return bad_field(f"{what}; the limit is {lim.max_points_per_request:,} points per request",
                     self.field, f"split the request, or send each trajectory's last {each:,} "
                     "points (predict reads only a model's last max_len - steps, GET /model)")  # fmt: skip
 
@@ -140,12 +142,14 @@ class _Tracks:
         """The canonical table (unsorted; numpy and one DataFrame: this runs per request);
         `ordered`: refuse times that do not increase (False for /validity, which reports them)."""
         if not self.lengths:
-            raise _bad("no trajectories", self.field, "give at least one trajectory")
+            raise bad_field("no trajectories", self.field, "give at least one trajectory")
         if len(set(self.ids)) < len(self.ids):
-            raise _bad("two trajectories share an id", self.field, "give each a unique traj_id")
+            raise bad_field(
+                "two trajectories share an id", self.field, "give each a unique traj_id"
+            )
         kinds = {isinstance(v, str) for v in self.t}
         if len(kinds) > 1:
-            raise _bad("times mix strings and numbers", self.field, "use one kind")
+            raise bad_field("times mix strings and numbers", self.field, "use one kind")
         # ISO strings: dates, read from 1900 as the API reads them (numbers as text: numbers)
         strings = pl.Series("t", self.t, dtype=pl.Utf8) if kinds == {True} else None
         self.dated = strings is not None and not strings.str.contains(NUMBER).all()
@@ -166,9 +170,9 @@ class _Tracks:
         else:
             t = np.array(self.t, dtype=np.float64)
             if not np.isfinite(t).all():
-                raise _bad("a time is not a finite number", self.field)
+                raise bad_field("a time is not a finite number", self.field)
             t = echo.to_seconds(t, self.field, self._where)  # ms (Date.now()), us, ns: by size
-            # milliseconds and the like: _time_to_seconds says what they look like
+            # milliseconds and the like: time_column_seconds says what they look like
             secs = np.floor(t).astype(np.int64) if np.abs(t).max() <= 1e11 else _seconds(t)
             exact = t
         if ordered and self.rows:  # table rows in any order (newuser28)
@@ -216,7 +220,7 @@ class _Tracks:
 
 def _seconds(t: Any) -> np.ndarray:
     s = t if isinstance(t, pl.Series) else pl.Series("t", t)
-    secs, _, _ = _time_to_seconds(s.to_frame(), "t")
+    secs, _, _ = time_column_seconds(s.to_frame(), "t")
     if secs.null_count():
         raise TrajlmInputError("a time does not parse", field="t", hint="use ISO 8601 or Unix s")
     return secs.to_numpy()
@@ -231,7 +235,7 @@ def _check_order(t: np.ndarray, lengths: list[int], wheres: list[str]) -> None:
         if bad.size:
             i = int(bad[0]) + 1
             what = "repeats" if d[bad[0]] == 0 else "is before"
-            raise _bad(f"time {i} {what} the time of point {i - 1}", f"{where}.times[{i}]",
+            raise bad_field(f"time {i} {what} the time of point {i - 1}", f"{where}.times[{i}]",
                        "send each trajectory's points in time order, one per timestamp")  # fmt: skip
         start += n
 
@@ -239,24 +243,24 @@ def _check_order(t: np.ndarray, lengths: list[int], wheres: list[str]) -> None:
 def _feature_track(feat: Any, where: str) -> tuple[list, list, bool, bool]:
     """(coordinates, times, times_in_ms, is_mfjson) of one Feature."""
     if not isinstance(feat, dict):
-        raise _bad("not a GeoJSON Feature object", where)
+        raise bad_field("not a GeoJSON Feature object", where)
     tg = feat.get("temporalGeometry")
     if isinstance(tg, dict):
         if tg.get("type") != "MovingPoint":
-            raise _bad(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)",
+            raise bad_field(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)",
                        f"{where}.temporalGeometry.type")  # fmt: skip
         return tg.get("coordinates"), tg.get("datetimes"), True, True
     geom = feat.get("geometry")
     if not isinstance(geom, dict) or geom.get("type") not in ("LineString", "MultiPoint"):
         kind = geom.get("type") if isinstance(geom, dict) else type(geom).__name__
-        raise _bad(f"geometry is {kind!r}; expected a LineString with properties.times",
+        raise bad_field(f"geometry is {kind!r}; expected a LineString with properties.times",
                    f"{where}.geometry")  # fmt: skip
     props = feat.get("properties") or {}
     if not isinstance(props, dict):
-        raise _bad("properties must be an object", f"{where}.properties")
+        raise bad_field("properties must be an object", f"{where}.properties")
     key = next((k for k in ("times", "datetimes", "timestamps") if k in props), None)
     if key is None:
-        raise _bad("no times: give one time per vertex", f"{where}.properties.times",
+        raise bad_field("no times: give one time per vertex", f"{where}.properties.times",
                    "ISO 8601 strings or Unix seconds")  # fmt: skip
     return geom.get("coordinates"), props[key], key == "datetimes", key == "datetimes"
 
@@ -295,21 +299,21 @@ def parse_trajectories(
     ID_KEY.set(None)
     echo.reset()
     if isinstance(doc, list):
-        _table(doc, tracks, field)
+        rows_into_tracks(doc, tracks, field)
         fmt = TABLE
     elif isinstance(doc, dict):
         kind = doc.get("type")
         if kind == "FeatureCollection":
             feats = doc.get("features")
             if not isinstance(feats, list):
-                raise _bad("a FeatureCollection needs a 'features' list", f"{field}.features")
+                raise bad_field("a FeatureCollection needs a 'features' list", f"{field}.features")
             items = [(f, f"{field}.features[{k}]", k) for k, f in enumerate(feats)]
         elif kind == "Feature":
             items = [(doc, field, 0)]
         elif kind == "MovingPoint":
             items = [({"type": "Feature", "temporalGeometry": doc}, field, 0)]
         else:
-            raise _bad(f"type {kind!r}: expected a GeoJSON FeatureCollection or Feature, a "
+            raise bad_field(f"type {kind!r}: expected a GeoJSON FeatureCollection or Feature, a "
                        "MovingPoint, or a list of {traj_id, t, lat, lon} rows", f"{field}.type")  # fmt: skip
         fmt = GEOJSON
         tracks.sent = (sum(len(_coords(f)) for f, _, _ in items), len(items))
@@ -320,7 +324,9 @@ def parse_trajectories(
             tracks.add(tid, coords, times, where, ms=ms)
             fmt = MFJSON if mf else fmt
     else:
-        raise _bad(f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field)
+        raise bad_field(
+            f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field
+        )
     df = tracks.frame(ordered)
     echo.INT_IDS.set(bool(tracks.int_ids))
     min_t = MIN_T_DATED if tracks.dated else MIN_T
@@ -377,8 +383,8 @@ def _check_times(values: Any, field: str) -> None:
         return
     vals = values if isinstance(values, list) else [values]
     if len({isinstance(v, str) for v in vals}) > 1:
-        raise _bad("mixes strings and numbers", field, "use one kind")
+        raise bad_field("mixes strings and numbers", field, "use one kind")
     try:
         _seconds(vals if isinstance(vals[0], str) else np.array(vals, dtype=np.float64))
     except TrajlmInputError as e:
-        raise _bad(str(e).removeprefix("field t: "), field) from None
+        raise bad_field(str(e).removeprefix("field t: "), field) from None

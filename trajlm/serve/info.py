@@ -112,19 +112,19 @@ def _card(model: TrajLM, cfg: ServeSettings, index: SimilarIndex | None) -> dict
                     continue
     n = sum(p.numel() for p in model.model.parameters())
     return {"path": str(model.path), "tasks": model.tasks, "params": n,
-            "config": _jsonable(conf), "coverage": _jsonable(coverage),
-            "metrics": _jsonable(metrics), "max_steps": model.config.max_len - 2,
+            "config": jsonable(conf), "coverage": jsonable(coverage),
+            "metrics": jsonable(metrics), "max_steps": model.config.max_len - 2,
             "limits": asdict(cfg) | {"limits": asdict(cfg.limits)},
             "index": None if index is None else {"store": index.store, "trajectories": len(index)},
             "classes": None if model.classifier is None else
             [str(c) for c in model.classifier.classes_]}  # fmt: skip
 
 
-def _jsonable(x: Any) -> Any:
+def jsonable(x: Any) -> Any:
     if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
+        return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if isinstance(x, float) and not math.isfinite(x):
         return None
     if isinstance(x, str | int | float | bool) or x is None:

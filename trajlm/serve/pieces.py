@@ -123,14 +123,14 @@ def cut_rows(df: pl.DataFrame, options: dict) -> tuple[pl.DataFrame, Any, list[s
     answer back, the API's lines). So a vehicle's /predict shares the micro-batched pass with
     other requests (session 22, pieces22; it was one model call per request). Run it on the
     model thread (``worker.call``): recording warnings swaps process-wide state, so it holds
-    the lock the model thread's recordings hold (convert._RECORDING); run beside one, in the
+    the lock the model thread's recordings hold (convert.RECORDING_LOCK); run beside one, in the
     event loop, it lost its lines now and then (session 23, tidy23)."""
     import warnings
 
     from trajlm.data.coerce import coerce
-    from trajlm.serve.convert import _RECORDING
+    from trajlm.serve.convert import RECORDING_LOCK
 
-    with _RECORDING, warnings.catch_warnings(record=True) as seen:
+    with RECORDING_LOCK, warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         table, layout = coerce(df, source="input", **options)
     return table.select("traj_id", "t", "lat", "lon"), layout, [str(w.message) for w in seen]

@@ -32,7 +32,7 @@ from trajlm.serve.convert import (
     with_warnings,
 )
 from trajlm.serve.echo import id_out, unit_line
-from trajlm.serve.errors import NotAvailable, _need
+from trajlm.serve.errors import NotAvailable, require_task
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, sub_second
 from trajlm.serve.index import SimilarIndex
@@ -210,7 +210,7 @@ def task_routes(
     @router.post("/recover", response_model=s.PointsResponse, responses=errors)
     async def recover(req: RecoverBody) -> JSONResponse:
         """Fill points whose position is null (times given), between known points."""
-        _need(model, "recover")
+        require_task(model, "recover")
         if req.mode == "span" and getattr(model.model, "infill_head", None) is None:
             raise TrajlmInputError("mode 'span' decodes with infilling heads, which this "
                                    "checkpoint has not; 'inplace' (the default) or 'bridge' "
@@ -236,7 +236,7 @@ def task_routes(
     @router.post("/travel-time", response_model=s.TravelTimeResponse, responses=errors)
     async def travel_time(req: TravelBody) -> JSONResponse:
         """Trip durations in seconds from origins to destinations departing at `depart`."""
-        _need(model, "travel_time")
+        require_task(model, "travel_time")
         if len(req.origins) != len(req.destinations):
             raise TrajlmInputError(f"{len(req.origins)} origins but {len(req.destinations)} "
                                    "destinations", field="destinations")  # fmt: skip
@@ -267,7 +267,7 @@ def task_routes(
     @router.post("/classify", response_model=s.ClassifyResponse, responses=errors)
     async def classify(req: ClassifyBody) -> JSONResponse:
         """The class of each trajectory, with probabilities (a classifier checkpoint only)."""
-        _need(model, "classify")
+        require_task(model, "classify")
         df, _ = parse(req)
         mdf, cut = for_model(df, req.split_gaps)
         out, lines = await worker.call(warned, lambda: model.classify(mdf, **cut))

@@ -13,11 +13,11 @@ from trajlm.data.column_names import TIERS, by_ending, candidates, one_trip
 from trajlm.errors import TrajlmInputError
 
 
-def _is_num(v: Any) -> bool:
+def is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
-def _bad(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
+def bad_field(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
     return TrajlmInputError(message, field=field, hint=hint)
 
 
@@ -41,7 +41,7 @@ def _canonical_row(r: dict, where: str) -> tuple[dict, dict[str, str]]:
             every = [n for tier in tiers for n in tier]
             names = ", ".join(every[:6]) + (", ..." if len(every) > 6 else "")
             what = f"ambiguous ({found})" if found else "missing"
-            raise _bad(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
+            raise bad_field(what, f"{where}.{key}", f"name it {key} (or one of: {names})")
         out[key] = r[found[0]]
         read[key] = found[0]
     return out, read
@@ -118,7 +118,7 @@ def _one_mover(rows: list, field: str) -> bool:
     for key in sorted(keys - named - set(TIERS)):
         values = {r[key] for r in rows if isinstance(r.get(key), str)}
         if 2 <= len(values) <= max(2, len(rows) // 10):
-            raise _bad(
+            raise bad_field(
                 f"no key names the trajectory, and {key!r} holds {len(values)} values "
                 f"(e.g. {js(sorted(values)[:2])})",
                 f"{field}[0].traj_id",
@@ -141,7 +141,7 @@ def ignored_line() -> list[str]:
             "names for them)"]  # fmt: skip
 
 
-def _table(rows: list, tracks: Any, field: str) -> None:
+def rows_into_tracks(rows: list, tracks: Any, field: str) -> None:
     """Rows {traj_id, t, lat, lon} -> tracks (formats._Tracks; rows of one trajectory need not
     be adjacent). Split from formats.py in session 16."""
     groups: dict[Any, tuple[list, list, list]] = {}
@@ -154,7 +154,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     one = _one_mover(rows, field)
     for i, r in enumerate(rows):
         if not isinstance(r, dict):
-            raise _bad("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
+            raise bad_field("a row must be an object {traj_id, t, lat, lon}", f"{field}[{i}]")
         if one:
             r = r | {"traj_id": NO_ID}
         if gap and not any(k in r for k in gap) and not _names_position(r):
@@ -169,15 +169,19 @@ def _table(rows: list, tracks: Any, field: str) -> None:
         if not tracks.keep_extra:
             ignored |= {str(k) for k in other}
         for key in ("lat", "lon"):
-            if not _is_num(r[key]) and r[key] is not None:
-                raise _bad(f"{js(r[key])} is not a number", f"{field}[{i}].{key}")
+            if not is_number(r[key]) and r[key] is not None:
+                raise bad_field(f"{js(r[key])} is not a number", f"{field}[{i}].{key}")
         if not isinstance(r["traj_id"], str | int) or isinstance(r["traj_id"], bool):
-            raise _bad(f"{js(r['traj_id'])} is not a string or integer", f"{field}[{i}].traj_id")
-        if not (_is_num(r["t"]) or isinstance(r["t"], str)):
-            raise _bad(f"{js(r['t'])} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t")
+            raise bad_field(
+                f"{js(r['traj_id'])} is not a string or integer", f"{field}[{i}].traj_id"
+            )
+        if not (is_number(r["t"]) or isinstance(r["t"], str)):
+            raise bad_field(
+                f"{js(r['t'])} is not a time (ISO 8601 or Unix seconds)", f"{field}[{i}].t"
+            )
         kinds.setdefault(type(r["traj_id"]).__name__, i)
         if len(kinds) > 1:  # 1 and "1" would silently be one trajectory (the Python API refuses)
-            raise _bad(
+            raise bad_field(
                 f"traj_id mixes value types ({', '.join(sorted(kinds))}; first "
                 f"{field}[{min(kinds.values())}] and {field}[{i}])",
                 f"{field}[{i}].traj_id",
@@ -206,7 +210,7 @@ def _table(rows: list, tracks: Any, field: str) -> None:
     REPEATS.set((repeats, first_repeat))
     ID_KEY.set(NO_ID if one else next(iter(id_keys)) if len(id_keys) == 1 else None)
     if not groups:
-        raise _bad(
+        raise bad_field(
             "empty table (no rows)", field, "give each trajectory's points (2+ for a velocity)"
         )
     tracks.sent = (len(rows), len(groups))

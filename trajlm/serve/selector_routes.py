@@ -211,6 +211,6 @@ def folder_sha256(path: str | Path | None) -> str | None:
 
 
 def _plain(x: Any) -> Any:
-    from trajlm.serve.info import _jsonable
+    from trajlm.serve.info import jsonable
 
-    return _jsonable(x)
+    return jsonable(x)

@@ -30,11 +30,11 @@ from trajlm.model import ModelConfig, TrajectoryModel
 from trajlm.tasks.classify_head import FeatureHead, TrajectoryClassifier
 from trajlm.tasks.classify_labels import (
     MIN_CLASS_TRAJECTORIES,
-    _refuse_one_class,
-    _warn_small_classes,
     caller_has_label,
     drop_unlabelled,
     labelled,
+    refuse_one_class,
+    warn_small_classes,
 )
 from trajlm.tasks.classify_steps import fit_batch_size, warn_few_steps
 from trajlm.tasks.classify_windows import RecutClassification, WindowPrep, window_dataset
@@ -152,8 +152,8 @@ class ModelClassifier(WindowPrep):
         labels = segment_labels(train)
         self.classes_ = sorted(np.unique(labels).tolist())
         self.class_counts_ = {c: int((labels == c).sum()) for c in self.classes_}
-        _refuse_one_class(self.class_counts_, label_col)
-        _warn_small_classes(self.class_counts_)
+        refuse_one_class(self.class_counts_, label_col)
+        warn_small_classes(self.class_counts_)
         backbone = apply_mode(self._backbone(train), self.mode, n_last=self.n_last,
                               lora_r=self.lora_r, seed=self.seed)  # fmt: skip
         torch.manual_seed(self.seed)

@@ -93,7 +93,7 @@ def drop_unlabelled(df: pl.DataFrame | None, what: str, label_col: str) -> pl.Da
     return kept
 
 
-def _refuse_one_class(counts: dict[str, int], label_col: str) -> None:
+def refuse_one_class(counts: dict[str, int], label_col: str) -> None:
     """One line when ``fit`` is given a single class (it used to fit a 'classifier' that can
     only answer that class, silently; the CLI already refused)."""
     if len(counts) >= 2:
@@ -107,7 +107,7 @@ def _refuse_one_class(counts: dict[str, int], label_col: str) -> None:
     )
 
 
-def _warn_small_classes(counts: dict[str, int]) -> None:
+def warn_small_classes(counts: dict[str, int]) -> None:
     """One line naming the classes ``fit`` trains and those with too few train trajectories
     to learn (GeoLife's raw labels: airplane and boat have one each); the CLI trains the
     mapped classes (trajlm.data.segments.CLASS_MAP via make_mode_segments)."""

@@ -207,12 +207,12 @@ def clean_stale_tmp(run: str | Path) -> int:
     """Remove what a killed run left half-written: RUN/.tmp-<pid> checkpoint folders of dead
     pids, and save_pretrained's `.NAME.*.tmp` files in RUN and RUN/best (the caller holds the
     run's lock, so no live writer owns them). Returns how many."""
-    from trajlm._safety import _pid_alive
+    from trajlm._safety import pid_alive
 
     n = 0
     for p in Path(run).glob(".tmp-*"):
         pid = p.name.removeprefix(".tmp-")
-        if p.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if p.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
             shutil.rmtree(p, ignore_errors=True)
             n += 1
     for folder in (Path(run), Path(run) / "best"):

@@ -41,7 +41,7 @@ _FREE_FIELDS = ("max_steps", "progress", "cpu_threads", "device", "num_workers",
 _OPTIMIZER_FIELDS = ("weight_decay", "beta1", "beta2", "optimizer", "guided_strength")
 
 
-def _legacy_run(d: Path) -> str | None:
+def legacy_run(d: Path) -> str | None:
     """A run written before directories carried a marker."""
     return "run" if (d / "train_config.json").exists() or (d / STATE_DIR).exists() else None
 
@@ -249,5 +249,5 @@ class RunDirectory:
         """check_output_dir for a run (legacy runs without a marker are recognised by their
         files); returns whether the run exists."""
         return check_output_dir(
-            self.run, "run", overwrite=overwrite or check_only, resume=resume, legacy=_legacy_run
+            self.run, "run", overwrite=overwrite or check_only, resume=resume, legacy=legacy_run
         )
