@@ -163,7 +163,9 @@ def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]
     if len(chosen) == 0:
         return "no trips match", "no trips match"
     key, what = period_key_value(plan)
-    each = chosen.group_by(key).agg(what.alias("_v"))
+    # the periods in date order: a group_by gives its groups in a new order on each call, and the mean of the same
+    # floats added in another order moved set 34 C8's last digit between two runs (ask36b)
+    each = chosen.group_by(key).agg(what.alias("_v")).sort("_p")
     n = len(each)
     value = float(each["_v"].mean())
     unit = ""
