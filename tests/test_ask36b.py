@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import polars as pl
 import pytest
 
 from trajlm.llm.calendar import per_period
 from trajlm.llm.plan import validate_plan
 from trajlm.llm.vehicle_totals import per_vehicle
+from trajlm.questions import Asker
 
 pytestmark = pytest.mark.filterwarnings("ignore")
 
@@ -52,3 +54,52 @@ def test_a_per_vehicle_per_day_mean_is_the_same_on_every_call() -> None:
     chosen = pl.concat([_days(_VALUES, "V1"), _days(_VALUES[::-1], "V2")])
     got = {tuple(map(tuple, per_vehicle(plan, chosen)[0].rows())) for _ in range(30)}
     assert len(got) == 1
+
+
+def _phone() -> pd.DataFrame:
+    """A commuter's January-February: in January 3 short trips a week (10 min), in February 1 long one a week
+    (60 min); so the weeks' totals (30 / 60 min) and the trips' own means (10 / 60 min) disagree."""
+    rows = []
+    for week in range(8):
+        monday = pd.Timestamp("2026-01-05") + pd.Timedelta(weeks=week)
+        n, minutes = (3, 10) if week < 4 else (1, 60)
+        for j in range(n):
+            t0 = monday + pd.Timedelta(days=j, hours=8)
+            for i in range(minutes + 1):
+                rows.append(
+                    (
+                        f"T{week}{j}",
+                        t0 + pd.Timedelta(minutes=i),
+                        45.0 + 0.003 * i,
+                        -75.0 + 0.01 * j + 0.001 * week,
+                    )
+                )
+    return pd.DataFrame(rows, columns=["trip", "t", "lat", "lon"])
+
+
+def test_average_trip_duration_per_week_is_each_weeks_mean_of_trips() -> None:
+    """ "average trip duration per week" was 45 min (the mean of the weekly totals, 30 and 60): each week's trips'
+    own mean is 10 min in January's weeks and 60 in February's, answered per week and said so."""
+    df = _phone()
+    g = df.groupby("trip").t.agg(["min", "max"])
+    g["week"] = g["min"].dt.to_period("W-SUN").dt.start_time
+    truth = ((g["max"] - g["min"]).dt.total_seconds() / 60).groupby(g["week"]).mean()
+    a = Asker(df, tz="UTC", columns={"traj_id": "trip"})
+    for q in ("What was my average trip duration per week, in minutes?",
+              "What was the average duration of my trips per week in minutes?"):  # fmt: skip
+        ans = a(q)
+        assert ans.plan.group == "week" and ans.plan.per is None, q
+        got = dict(ans.table.select("week", pl.col("mean duration_s (min)")).rows())
+        assert {str(k): v for k, v in got.items()} == {str(k.date()): v for k, v in truth.items()}
+        assert "each week's own mean" in str(ans)
+    assert sorted(set(truth)) == [10.0, 60.0]
+
+
+def test_average_daily_distance_stays_the_days_totals_and_says_so() -> None:
+    """ "average weekly travel time" is the weeks' totals averaged (45 min: 30 and 60), as before, and now says it."""
+    ans = Asker(_phone(), tz="UTC", columns={"traj_id": "trip"})(
+        "What was my average weekly travel time in minutes?"
+    )
+    assert ans.plan.per == "week" and ans.plan.group is None
+    assert ans.value == pytest.approx(45.0)
+    assert "each week's total" in str(ans) and "each week's total" in ans.plan.describe()

@@ -35,6 +35,12 @@ from trajlm.llm.plan_words import (  # noqa: F401 (the plan's words, importable 
     Weekday,
 )
 
+PERIODS = (
+    "day",
+    "week",
+    "month",
+)  # a plan's group by the period of the trip's start (tables.per_key)
+
 
 class CannotAnswer(UserError):
     """A question that no plan can express, or a plan that does not validate."""
@@ -127,7 +133,9 @@ class QueryPlan(BaseModel):
     # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
     # "hour": per hour of the trip's start, every hour shown; "mode": per label of ``modes``, two labels compared
     # ("were tanker voyages faster than cargo voyages"; session 22, llm/tables.py)
-    group: Literal["vehicle", "hour", "mode"] | None = None
+    # "day" / "week" / "month": one row per period of the trip's start with the trips' own mean there ("average trip
+    # duration per week", ask36b), where ``per`` averages the periods' totals ("average daily distance")
+    group: Literal["vehicle", "hour", "mode", "day", "week", "month"] | None = None
     # boxes (lat_min, lon_min, lat_max, lon_max): via = a point in the first, then a later point in the second;
     # start_box / end_box = the trip's first / last point inside (session 17, llm/boxes.py)
     via: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] | None = None
@@ -176,6 +184,9 @@ class QueryPlan(BaseModel):
             raise ValueError("above_s (the time above a speed) and above_kmh go together")
         if self.metric == "away_m" and self.center() is None:
             raise ValueError("away_m is the distance from a place: give a place or lat/lon")
+        if self.group in PERIODS and self.per is not None:
+            raise ValueError(f"group {self.group!r} is each {self.group}'s own mean of trips, per {self.per!r} the "
+                             "mean of the periods' totals: give one")  # fmt: skip
         if self.group == "mode" and not self.modes:
             raise ValueError("group 'mode' compares the labels named in modes")
         # a home range's percentile: the isopleth of a kernel density ("95% kernel home range"; set 35)

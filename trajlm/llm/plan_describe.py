@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trajlm.llm.plan import QueryPlan, dated_total
+from trajlm.llm.plan import PERIODS, QueryPlan, dated_total
 
 
 def describe(plan: QueryPlan) -> str:
@@ -33,7 +33,9 @@ def describe(plan: QueryPlan) -> str:
     }[plan.action]
     if plan.unit is not None and plan.action != "split":  # a split's unit is its length, said above
         what += f" in {plan.unit}"
-    if plan.group == "hour":
+    if plan.group in PERIODS:  # "average trip duration per week" (ask36b)
+        what += f" per {plan.group} of the trip's start (each {plan.group}'s own, one row per {plan.group} with trips)"
+    elif plan.group == "hour":
         what += " per hour of the trip's start (every hour)"
     elif plan.group == "mode":
         what += " per label, compared"
@@ -50,7 +52,8 @@ def describe(plan: QueryPlan) -> str:
         what += f" per {plan.per}, the {plan.per} with the " + {"most": "largest", "least": "smallest",
                                                                 "busiest": "most trips", "quietest": "fewest trips"}[plan.pick]  # fmt: skip
     elif plan.per is not None:
-        what += f" per {plan.per} (mean over the {plan.per}s with trips)"
+        total = "" if plan.action == "count" else f"each {plan.per}'s total, "
+        what += f" per {plan.per} ({total}mean over the {plan.per}s with trips)"
     parts = [what]
     skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of", "group"}
     skip |= {

@@ -35,7 +35,7 @@ from trajlm.llm.midnight import (
     splits,
     whole_days_said,
 )
-from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.plan import AGGREGATES, PERIODS, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
 from trajlm.llm.splits import split
 from trajlm.llm.tables import per_key
@@ -284,6 +284,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.group in (
         "hour",
         "mode",
+        *PERIODS,
     ):  # "trips in each hour of the day", "tankers faster than cargo?" (tables.py)
         table, text = per_key(plan, chosen)
         return Answer(plan, value=text, table=table, text=text, n_total=len(chosen), notes=notes)
