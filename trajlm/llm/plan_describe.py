@@ -82,6 +82,13 @@ def describe(plan: QueryPlan) -> str:
         if (c := getattr(plan, name)) is not None:
             parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
     parts += describe_boxes(plan)
+    if plan.metric == "stop_s" and plan.action in (
+        "mean",
+        "median",
+        "sum",
+        "percentile",
+    ):  # not every stop (ask36b)
+        parts.append("stop_s: each trip's longest stop")
     if plan.night_of is not None or plan.per == "night":
         parts.append("night: starts from noon that day to noon the next")
     if plan.action == "days":
