@@ -22,10 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from trajlm.data.longitude import arc_width
 from trajlm.errors import UserError
+from trajlm.llm.plan_describe import dated_total, describe  # noqa: F401 (dated_total: importable from here)
 from trajlm.llm.plan_words import (  # noqa: F401 (the plan's words, importable from here as before)
     AGGREGATES,
     DEFAULT_RADIUS_M,
     EARTH_HALF_M,
+    PERIODS,
     PLACE_RADIUS_M,
     PLACES,
     UNITS,
@@ -34,12 +36,6 @@ from trajlm.llm.plan_words import (  # noqa: F401 (the plan's words, importable 
     Metric,
     Weekday,
 )
-
-PERIODS = (
-    "day",
-    "week",
-    "month",
-)  # a plan's group by the period of the trip's start (tables.per_key)
 
 
 class CannotAnswer(UserError):
@@ -265,25 +261,7 @@ class QueryPlan(BaseModel):
 
     def describe(self) -> str:
         """One line a person can check before the plan runs (llm/plan_describe.py)."""
-        from trajlm.llm.plan_describe import describe
-
         return describe(self)
-
-
-def dated_total(plan: QueryPlan) -> bool:
-    """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
-    those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
-    # "nm ATLANTIC DAWN sailed on Monday" too (set 34): a weekday's parts, as a date's
-    dated = plan.date_from is not None or plan.date_to is not None or bool(plan.weekdays)
-    plain = (
-        plan.group in (None, "vehicle")
-        and plan.per is None
-        and plan.pick is None
-        and not plan.at_end
-    )
-    no_hours = plan.hour_from is None and plan.hour_to is None
-    split = ("length_m", "duration_s", "moving_s", "stopped_s")
-    return dated and plain and no_hours and plan.action == "sum" and plan.metric in split
 
 
 def validate_plan(data: dict | str) -> QueryPlan:

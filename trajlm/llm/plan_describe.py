@@ -1,11 +1,14 @@
-"""The one line a person can check before a plan runs (``QueryPlan.describe``; split from plan.py in session 36)."""
+"""The one line a person can check before a plan runs (``QueryPlan.describe``; split from plan.py in session 36).
+A plan is passed in (``plan: Any``, a ``QueryPlan``): plan.py imports this module, not the other way round."""
 
 from __future__ import annotations
 
-from trajlm.llm.plan import PERIODS, QueryPlan, dated_total
+from typing import Any
+
+from trajlm.llm.plan_words import PERIODS
 
 
-def describe(plan: QueryPlan) -> str:
+def describe(plan: Any) -> str:
     """One line a person can check before the plan runs."""
     what = {
         "count": "count trips",
@@ -117,7 +120,7 @@ def describe(plan: QueryPlan) -> str:
     return " | ".join(parts)
 
 
-def describe_boxes(plan: QueryPlan) -> list[str]:
+def describe_boxes(plan: Any) -> list[str]:
     def show(b) -> str:
         across = " across the antimeridian" if b[1] > b[3] else ""
         return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}{across}"
@@ -132,3 +135,19 @@ def describe_boxes(plan: QueryPlan) -> list[str]:
     if plan.end_box is not None:
         out.append(f"last point in box {show(plan.end_box)}")
     return out
+
+
+def dated_total(plan: Any) -> bool:
+    """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
+    those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
+    # "nm ATLANTIC DAWN sailed on Monday" too (set 34): a weekday's parts, as a date's
+    dated = plan.date_from is not None or plan.date_to is not None or bool(plan.weekdays)
+    plain = (
+        plan.group in (None, "vehicle")
+        and plan.per is None
+        and plan.pick is None
+        and not plan.at_end
+    )
+    no_hours = plan.hour_from is None and plan.hour_to is None
+    split = ("length_m", "duration_s", "moving_s", "stopped_s")
+    return dated and plain and no_hours and plan.action == "sum" and plan.metric in split
