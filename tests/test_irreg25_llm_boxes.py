@@ -56,7 +56,8 @@ def test_boxes_across_the_line_count_as_the_shifted_fleet(shift):
 
 def test_a_plan_box_across_the_line_is_valid_and_a_swapped_one_is_not():
     from trajlm.llm.boxes import box_from
-    from trajlm.llm.plan import QueryPlan, describe_boxes
+    from trajlm.llm.plan import QueryPlan
+    from trajlm.llm.plan_describe import describe_boxes
 
     plan = QueryPlan(action="count", bbox=(30, 175, 40, -175), start_box=(30, 170, 50, -170))
     assert plan.bbox[1] > plan.bbox[3]

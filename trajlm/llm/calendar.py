@@ -113,6 +113,31 @@ def read_per(question: str) -> tuple[str, str | None]:
     return rest, per
 
 
+_TRIPS = r"(?:trip|journey|ride|run|crossing|voyage|flight|walk|tour|shift)s?"
+# a trip's own average said with a period ("average trip duration per week", "the mean length of my trips per
+# month", "the average duration per trip each week"): not the period's total ("average daily distance")
+_TRIP_OWN = re.compile(
+    rf"\b(?:average|mean|avg|typical|median)\s+(?:[a-z-]+\s+)?{_TRIPS}(?:'s)?\s+(?:duration|length|distance|time)\b"
+    rf"|\b(?:duration|length|distance|time)\s+of\s+(?:a|an|each|the|my|his|her|their|its|our)?\s*(?:[a-z-]+\s+)?{_TRIPS}\b"
+    r"|\bper\s+(?:trip|journey|ride|crossing|voyage)\b",
+    re.I,
+)
+
+
+def trip_own_period(fields: dict, asked: str) -> None:
+    """ "average trip duration per week" is each week's mean of its trips: the plan's ``group`` is the period (one
+    row per period, llm/tables.py), not ``per`` (the mean of the weeks' totals, which it silently was; ask36b).
+    Only a mean or median of a trip's duration or length with the trip said beside it."""
+    per = fields.get("per")
+    if per not in ("day", "week", "month") or fields.get("action") not in ("mean", "median"):
+        return
+    if fields.get("metric") not in ("duration_s", "length_m", "moving_s", "stopped_s", "stop_s"):
+        return
+    if "group" in fields or "pick" in fields or not _TRIP_OWN.search(asked):
+        return
+    fields["group"] = fields.pop("per")
+
+
 def check_per(plan: QueryPlan) -> None:
     if plan.per is None:
         return
@@ -143,17 +168,21 @@ def clock(hours: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def period_of(per: str) -> pl.Expr:
+    """The period a trip's start falls in, as its first date: the day, the Monday of its ISO week, the first of its
+    month, or the night (from noon to the next noon: the date of that noon; set 26)."""
+    day = pl.col("start").dt.date()
+    if per == "month":  # "which month did I cycle the most km" (set 36)
+        return day.dt.truncate("1mo")
+    if per == "night":
+        return (pl.col("start") - pl.duration(hours=12)).dt.date()
+    return day if per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+
+
 def period_key_value(plan: QueryPlan) -> tuple[pl.Expr, pl.Expr]:
     """The period a trip counts in (its start day, or the Monday of its week: ``_p``) and what
     a period sums (trips, or the plan's metric): per-period plans and their maxima (daymax)."""
-    day = pl.col("start").dt.date()
-    key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
-    if plan.per == "month":  # "which month did I cycle the most km" (set 36): its first day
-        key = day.dt.truncate("1mo")
-    if (
-        plan.per == "night"
-    ):  # the night (shift) a trip starts in: from noon to the next noon (set 26)
-        key = (pl.col("start") - pl.duration(hours=12)).dt.date()
+    key = period_of(plan.per)
     what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
     return key.alias("_p"), what
 
@@ -163,7 +192,9 @@ def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]
     if len(chosen) == 0:
         return "no trips match", "no trips match"
     key, what = period_key_value(plan)
-    each = chosen.group_by(key).agg(what.alias("_v"))
+    # the periods in date order: a group_by gives its groups in a new order on each call, and the mean of the same
+    # floats added in another order moved set 34 C8's last digit between two runs (ask36b)
+    each = chosen.group_by(key).agg(what.alias("_v")).sort("_p")
     n = len(each)
     value = float(each["_v"].mean())
     unit = ""
@@ -181,7 +212,9 @@ def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]
             }[plan.metric]
         )
     periods = f"{plan.per}{'s' * (n != 1)}"
+    # "average trip duration per week" read this way was the weeks' totals with no word (ask36b): say it
+    total = "" if plan.action == "count" else f"each {plan.per}'s total, "
     shown = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
     text = (f"{shown} {unit}/{plan.per}".replace(" /", "/") +
-            f" (mean over the {n} {periods} with trips; {len(chosen):,} trips)")  # fmt: skip
+            f" ({total}mean over the {n} {periods} with trips; {len(chosen):,} trips)")  # fmt: skip
     return value, text

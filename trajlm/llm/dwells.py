@@ -18,6 +18,23 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 from trajlm.llm.trips import steps, stop_runs, with_still
 
+
+def longest_stop_said(plan: QueryPlan) -> str | None:
+    """The words under an average (median, total) of ``stop_s``: which stops it reads. "The average stop time of the
+    vans" is the mean of each trip's longest stop (evaluation set 2's reading), "the average stop length" the mean of
+    every stop (``dwell``): near-identical words, two numbers, so the answer names its own (ask36b)."""
+    if plan.metric != "stop_s" or plan.action not in ("mean", "median", "sum", "percentile"):
+        return None
+    how = {
+        "mean": "averaged",
+        "median": "their median",
+        "sum": "added up",
+        "percentile": "their percentile",
+    }
+    return (f"stop time here is each trip's longest stop (a run of steps slower than 1 m/s), {how[plan.action]} "
+            "over the trips; the mean of every stop: ask 'the average stop length'")  # fmt: skip
+
+
 DWELL = re.compile(
     r"\b(?:the\s+)?(?:average|mean|typical|avg)\s+(?:(?:stop|stopping)\s+(?:length|duration)s?"
     r"|(?:length|duration|time)\s+of\s+(?:a\s+|each\s+|the\s+|its\s+|their\s+)?(?:single\s+)?stops?"

@@ -22,10 +22,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from trajlm.data.longitude import arc_width
 from trajlm.errors import UserError
+from trajlm.llm.plan_describe import dated_total, describe  # noqa: F401 (dated_total: importable from here)
 from trajlm.llm.plan_words import (  # noqa: F401 (the plan's words, importable from here as before)
     AGGREGATES,
     DEFAULT_RADIUS_M,
     EARTH_HALF_M,
+    PERIODS,
     PLACE_RADIUS_M,
     PLACES,
     UNITS,
@@ -127,7 +129,9 @@ class QueryPlan(BaseModel):
     # ("which driver drove the most km", "total hours per vessel"; session 18, llm/vehicles.py)
     # "hour": per hour of the trip's start, every hour shown; "mode": per label of ``modes``, two labels compared
     # ("were tanker voyages faster than cargo voyages"; session 22, llm/tables.py)
-    group: Literal["vehicle", "hour", "mode"] | None = None
+    # "day" / "week" / "month": one row per period of the trip's start with the trips' own mean there ("average trip
+    # duration per week", ask36b), where ``per`` averages the periods' totals ("average daily distance")
+    group: Literal["vehicle", "hour", "mode", "day", "week", "month"] | None = None
     # boxes (lat_min, lon_min, lat_max, lon_max): via = a point in the first, then a later point in the second;
     # start_box / end_box = the trip's first / last point inside (session 17, llm/boxes.py)
     via: tuple[tuple[float, float, float, float], tuple[float, float, float, float]] | None = None
@@ -176,6 +180,9 @@ class QueryPlan(BaseModel):
             raise ValueError("above_s (the time above a speed) and above_kmh go together")
         if self.metric == "away_m" and self.center() is None:
             raise ValueError("away_m is the distance from a place: give a place or lat/lon")
+        if self.group in PERIODS and self.per is not None:
+            raise ValueError(f"group {self.group!r} is each {self.group}'s own mean of trips, per {self.per!r} the "
+                             "mean of the periods' totals: give one")  # fmt: skip
         if self.group == "mode" and not self.modes:
             raise ValueError("group 'mode' compares the labels named in modes")
         # a home range's percentile: the isopleth of a kernel density ("95% kernel home range"; set 35)
@@ -253,123 +260,8 @@ class QueryPlan(BaseModel):
         return self.model_dump(mode="json", exclude_defaults=True)
 
     def describe(self) -> str:
-        """One line a person can check before the plan runs."""
-        what = {
-            "count": "count trips",
-            "list": f"list trips (at most {self.k or 20})",
-            "mean": f"mean {self.metric} of trips",
-            "median": f"median {self.metric} of trips",
-            "sum": f"total {self.metric} of trips",
-            "top": f"top {self.k or 5} trips by {self.metric} ({'smallest' if self.ascending else 'largest'} first)",
-            "predict": f"predict the next {self.minutes:g} min of trip {self.trip}"
-            if self.minutes
-            else "",
-            "describe": f"describe trip {self.trip} in words",
-            "share": f"share of trips (%) | of those with {', '.join(self.share_of or []) or 'no filter'}",
-            "percentile": f"{self.percentile or 0:g}th percentile of {self.metric} of trips",
-            "peak": f"the {self.by} with the {'fewest' if self.ascending else 'most'} trips",
-            "vehicles": "count the vehicles (distinct ids) of the trips",
-            "when": "the first trip's start time" if self.ascending else "the last trip's end time",
-            "days": "count the days with data (distinct dates of the trips' fixes)",
-            "split": f"the {'fastest' if self.ascending else 'slowest'} whole {self.unit} from a trip's start",
-            "dwell": "the mean length of a stop (every run of steps slower than 1 m/s)",
-            "headway": "the mean headway (minutes between consecutive trip starts on a date)",
-            "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
-            if self.percentile is None
-            else f"the home range ({self.percentile:g} % kernel density isopleth of the trips' fixes, h_ref)",
-        }[self.action]
-        if (
-            self.unit is not None and self.action != "split"
-        ):  # a split's unit is its length, said above
-            what += f" in {self.unit}"
-        if self.group == "hour":
-            what += " per hour of the trip's start (every hour)"
-        elif self.group == "mode":
-            what += " per label, compared"
-        elif self.group is not None and self.pick is not None:
-            what += f" per {self.group} and {self.per}, each {self.group}'s {'smallest' if self.pick == 'least' else 'largest'}, ranked"
-        elif self.group is not None:
-            what += f" per {self.group}" + (
-                f" and {self.per} (mean over its {self.per}s with trips)" if self.per else ""
-            )
-            what += f", {'smallest' if self.ascending else 'largest'} first" + (
-                f" (top {self.k})" if self.k else ""
-            )
-        elif self.pick is not None:
-            what += f" per {self.per}, the {self.per} with the " + {"most": "largest", "least": "smallest",
-                                                                    "busiest": "most trips", "quietest": "fewest trips"}[self.pick]  # fmt: skip
-        elif self.per is not None:
-            what += f" per {self.per} (mean over the {self.per}s with trips)"
-        parts = [what]
-        skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of", "group"}
-        skip |= {
-            "start_at",
-            "end_at",
-            "at_end",
-            "over_midnight",
-            "by",
-            "percentile",
-            "per",
-            "pick",
-            "via",
-            "start_box",
-            "end_box",
-        }
-        if self.action in ("predict", "describe"):
-            skip.add("trip")
-        for name, value in self.key().items():
-            if name not in skip:  # (a strict bound, _strict, is not shown: README's line)
-                parts.append(f"{name}={value}")
-        if (c := self.center()) is not None and self.metric == "away_m":  # not a filter (set 23)
-            parts.append(f"distance from {c[0]:.4f},{c[1]:.4f}, every trip")
-        elif c is not None:
-            parts.append(f"within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
-        for name, which in (("start_at", "first"), ("end_at", "last")):
-            if (c := getattr(self, name)) is not None:
-                parts.append(f"{which} point within {c[2]:g} m of {c[0]:.4f},{c[1]:.4f}")
-        parts += describe_boxes(self)
-        if self.night_of is not None or self.per == "night":
-            parts.append("night: starts from noon that day to noon the next")
-        if self.action == "days":
-            parts.append(f"dates of the fixes, {self._zone or 'UTC'}")
-        end = "end" if self.at_end else "start"
-        if self.over_midnight:
-            parts.append(f"crossed midnight: its start and end on two dates, {self._zone or 'UTC'}")
-        if (
-            self.hour_from is not None
-            or self.hour_to is not None
-            or self.by == "hour"
-            or self.group == "hour"
-            or (self.metric in ("start_hour", "start_time"))
-        ):
-            parts.append(f"hours of the trip's {end}, {self._zone or 'UTC'}")
-        elif dated_total(
-            self
-        ):  # "km on 4 December": a trip over midnight split there (midnight.py, set 26)
-            parts.append(
-                f"dates of the steps (a trip over midnight split there), {self._zone or 'UTC'}"
-            )
-        elif (self._zone or self.at_end or self.by) and (
-            self.weekdays or self.date_from or self.date_to or self.by or self.night_of
-        ):
-            parts.append(f"days of the trip's {end}, {self._zone or 'UTC'}")
-        return " | ".join(parts)
-
-
-def dated_total(plan: QueryPlan) -> bool:
-    """A total of distance or time on dates, hours not named ("km on 4 December"): the parts of the trips on
-    those dates are added up (llm/midnight.py ``dated_pieces``; set 26)."""
-    # "nm ATLANTIC DAWN sailed on Monday" too (set 34): a weekday's parts, as a date's
-    dated = plan.date_from is not None or plan.date_to is not None or bool(plan.weekdays)
-    plain = (
-        plan.group in (None, "vehicle")
-        and plan.per is None
-        and plan.pick is None
-        and not plan.at_end
-    )
-    no_hours = plan.hour_from is None and plan.hour_to is None
-    split = ("length_m", "duration_s", "moving_s", "stopped_s")
-    return dated and plain and no_hours and plan.action == "sum" and plan.metric in split
+        """One line a person can check before the plan runs (llm/plan_describe.py)."""
+        return describe(self)
 
 
 def validate_plan(data: dict | str) -> QueryPlan:
@@ -383,20 +275,3 @@ def validate_plan(data: dict | str) -> QueryPlan:
         where = ".".join(str(p) for p in err.get("loc", ())) or "plan"
         msg = err.get("msg", "invalid").removeprefix("Value error, ")
         raise CannotAnswer(f"invalid plan: {where}: {msg}") from None
-
-
-def describe_boxes(plan: QueryPlan) -> list[str]:
-    def show(b) -> str:
-        across = " across the antimeridian" if b[1] > b[3] else ""
-        return f"lat {b[0]:g} to {b[2]:g}, lon {b[1]:g} to {b[3]:g}{across}"
-
-    out = []
-    if plan.via is not None:
-        out.append(
-            f"a point in box {show(plan.via[0])}, then a later one in box {show(plan.via[1])}"
-        )
-    if plan.start_box is not None:
-        out.append(f"first point in box {show(plan.start_box)}")
-    if plan.end_box is not None:
-        out.append(f"last point in box {show(plan.end_box)}")
-    return out

@@ -97,3 +97,9 @@ PLACES: dict[str, tuple[float, float]] = {
 # "near" a place without a radius: DEFAULT_RADIUS_M, but an airport spreads over kilometres
 # (terminals, car parks, cargo): "trips near the airport" should reach its terminals
 PLACE_RADIUS_M: dict[str, float] = {"porto airport": 1500.0, "beijing airport": 2500.0}
+
+PERIODS = (
+    "day",
+    "week",
+    "month",
+)  # a plan's group by the period of the trip's start (tables.per_key; ask36b)

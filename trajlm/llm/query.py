@@ -23,7 +23,7 @@ from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
-from trajlm.llm.dwells import dwell
+from trajlm.llm.dwells import dwell, longest_stop_said
 from trajlm.llm.headways import headway
 from trajlm.llm.home_range import home_range
 from trajlm.llm.inside import with_away, with_inside
@@ -35,7 +35,7 @@ from trajlm.llm.midnight import (
     splits,
     whole_days_said,
 )
-from trajlm.llm.plan import AGGREGATES, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.plan import AGGREGATES, PERIODS, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
 from trajlm.llm.speeds import with_above
 from trajlm.llm.splits import split
 from trajlm.llm.tables import per_key
@@ -268,6 +268,8 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
             notes.append(_copies_note(copies))
     if (jumps := _jumps_note(plan, chosen)) is not None:
         notes.append(jumps)
+    if (longest := longest_stop_said(plan)) is not None:  # not every stop's mean (dwells.py)
+        notes.append(longest)
     if (
         plan.pick is not None
     ):  # "the most km V5 drove in one day", "... per vehicle" (llm/daymax.py)
@@ -284,6 +286,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.group in (
         "hour",
         "mode",
+        *PERIODS,
     ):  # "trips in each hour of the day", "tankers faster than cargo?" (tables.py)
         table, text = per_key(plan, chosen)
         return Answer(plan, value=text, table=table, text=text, n_total=len(chosen), notes=notes)

@@ -22,7 +22,7 @@ from trajlm.llm.actions import (
     read_action,
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
-from trajlm.llm.calendar import check_per, read_per, week_of
+from trajlm.llm.calendar import check_per, read_per, trip_own_period, week_of
 from trajlm.llm.call_types import call_type_words
 from trajlm.llm.club_words import club_words
 from trajlm.llm.datewords import local_dates
@@ -321,6 +321,7 @@ class RulePlanner:
         ):  # "van trips by bike" beside a list: one line, not the plan's words
             raise CannotAnswer(f"two modes ({' or '.join(f['modes'])!r}, {f['mode']!r}): ask about one at a "
                                "time, or name them in one list ('truck, van or bike trips')")  # fmt: skip
+        trip_own_period(f, asked)  # "average trip duration per week": each week's mean (ask36b)
         plan = validate_plan(f)
         check_per(plan)
         plan._strict = frozenset(self._strict)

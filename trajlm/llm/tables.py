@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 
 import polars as pl
 
+from trajlm.llm.calendar import period_of
 from trajlm.llm.inside import is_inside, plan_inside, plan_reach
-from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
+from trajlm.llm.plan import PERIODS, UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.replan import replan
 
 # "in each hour (of the day)", "by hour of day", "per hour of the day", "hour by hour", "by start hour"; never "km per
@@ -159,7 +160,12 @@ def plan_tabled(
 
 def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     """(table, one line) of a plan grouped by hour of the start or by label."""
-    if plan.group == "hour":
+    if (
+        plan.group in PERIODS
+    ):  # "average trip duration per week": each week's trips' own mean (ask36b)
+        key = period_of(plan.group).alias(plan.group)
+        every = chosen.select(key).unique().sort(plan.group)
+    elif plan.group == "hour":
         key = pl.col("start").dt.hour().alias("hour")
         lo, hi = int(plan.hour_from or 0), int(plan.hour_to or 24)
         hours = list(range(lo, hi)) if lo < hi else [*range(lo, 24), *range(hi)]
@@ -229,7 +235,31 @@ def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
         more = f"{100 * (va - vb) / vb:+.1f} %" if vb else "the other has none"
         text = f"{a}: {_fmt(va)} vs {b}: {_fmt(vb)} ({what}; {a} {more})"
         return table, text if va != vb else f"{a} and {b} are equal ({what} {_fmt(va)})"
+    if plan.group in PERIODS:
+        return table, _per_period_text(plan, valued, what, len(chosen))
     top = valued.sort([what, name], descending=[True, False]).row(0, named=True)
     most = "most trips" if column is None else f"highest {what}"
     text = f"per hour of the trip's start ({len(chosen):,} trips): {most} {_fmt(top[what])} at {top[name]}"
     return table, text
+
+
+def _per_period_text(plan: QueryPlan, valued: pl.DataFrame, what: str, n_trips: int) -> str:
+    """ "per week of the trip's start (360 trips, 24 weeks; each week's own mean, not the week's total): mean
+    duration_s (s) from 900 (week of 2026-03-02) to 2,400 (week of 2026-01-05)" (the table holds every period)."""
+    name = plan.group
+    word = "week of " if name == "week" else ""
+    shown = valued.with_columns(
+        pl.col(name).cast(pl.Utf8).str.slice(0, 7 if name == "month" else 10)
+    )
+    lo = shown.sort([what, name]).row(0, named=True)
+    hi = shown.sort([what, name], descending=[True, False]).row(0, named=True)
+    own = (
+        "the count"
+        if plan.action == "count"
+        else f"each {name}'s own {plan.action}, not the {name}'s total"
+    )
+    head = f"per {name} of the trip's start ({n_trips:,} trips, {len(valued)} {name}{'s' * (len(valued) != 1)}; {own})"
+    if len(valued) == 1:
+        return f"{head}: {what} {_fmt(lo[what])} ({word}{lo[name]})"
+    return (f"{head}: {what} from {_fmt(lo[what])} ({word}{lo[name]}) to {_fmt(hi[what])} "
+            f"({word}{hi[name]})")  # fmt: skip

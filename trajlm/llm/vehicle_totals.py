@@ -33,7 +33,9 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
         each = chosen.group_by("vehicle", key.alias("_p")).agg(
             what.cast(pl.Float64).alias("_v"), pl.len().alias("_n")
         )
-        table = each.group_by("vehicle").agg(
+        # each vehicle's days in date order, so its mean adds the same floats in the same order on every call
+        each = each.sort("vehicle", "_p")
+        table = each.group_by("vehicle", maintain_order=True).agg(
             pl.col("_v").mean().alias("value"),
             pl.col("_n").sum().alias("trips"),
             pl.len().alias("_days"),
