@@ -60,7 +60,7 @@ class Cases:
                 tb = traceback.format_exc().strip().splitlines()
                 kind = "user-error" if type(e).__name__ in USER_ERRORS else "EXC"
                 print(f"{self.n:03d} {name} | {kind} {type(e).__name__} | "
-                      f"{str(e).splitlines()[0][: self.error]} @ {tb[-3][: self.where]}",
+                      f"{(str(e).splitlines() or [repr(e)])[0][: self.error]} @ {tb[-3][: self.where]}",
                       flush=self.flush)  # fmt: skip
 
 
