@@ -78,6 +78,13 @@ def read_file(
         raise TrajlmInputError(problem, field="path")
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
+        unused = [f"{k}=" for k, v in (("format", format), ("time_origin", time_origin),
+                                       ("time_format", time_format), ("tz", tz),
+                                       ("utc_offset", utc_offset)) if v is not None]  # fmt: skip
+        if unused:  # before: dropped without a word (badin36), as a model call refuses them
+            raise TrajlmInputError(f"{path} is a trajlm store, whose times are Unix seconds "
+                                   f"already and its format trajlm's: leave out "
+                                   f"{', '.join(unused)}", field=unused[0][:-1])  # fmt: skip
         return read_path(path, {})
     kind = (read_marker(path) or read_marker(path.parent)) if path.is_dir() else None
     if kind and kind["kind"] != "store":  # a store's own points/ folder reads as data

@@ -100,7 +100,9 @@ def holdout_index(
             except ValueError:
                 cut = -1
             if not 0 < cut < 24:
-                raise ValueError(f"split rule {by!r}: H in hour=H must be 1..23")
+                raise ValueError(f"split rule {by!r}: H in hour=H must be a whole hour 1..23 "
+                                 f"(test: trips starting at H:00 or later), got "
+                                 f"{by.split('=', 1)[1]!r}")  # fmt: skip
         rest = index.filter(pl.Series(hour < cut))
         if len(rest) == 0:
             raise ValueError(f"split rule {by!r}: no trips start before {cut:02d}:00 UTC")

@@ -179,3 +179,41 @@ def text_offset_s(
     m = re.fullmatch(_OFFSET, seen.pop())
     off = (1 if m.group(1) == "+" else -1) * (int(m.group(2)) * 3600 + int(m.group(3)) * 60)
     return off or None
+
+
+def zone_not_used(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """Why a csv / parquet input's ``tz`` / ``utc_offset_s`` changes nothing: its sampled times
+    are Unix numbers or carry their own zone (badin36: `--tz America/New_York` on times ending
+    in +01:00, or on Unix seconds, was dropped without a word). None where it is used, or where
+    the sample cannot tell (the option then stands, as before)."""
+    cm = columns or ColumnMap()
+    if format not in ("csv", "parquet") or not (cm.tz or cm.utc_offset_s):
+        return None
+    if cm.time_origin is not None or cm.t_parts or cm.t_offset or cm.t_zone:
+        return None  # elapsed seconds from an origin, split columns: read with the zone
+    tf = cm.time_format
+    if tf in ("unix", "unix_ms", "unix_us", "unix_ns"):
+        return "Unix times (instants already)"
+    for path in _sampled_files(paths, format):
+        values = _time_sample(path, format, cm)
+        if values is False:
+            return "a zoned datetime column (instants already)"
+        if values is None or values is True:
+            return None
+        values = [v.strip() for v in values if v and v.strip()]
+        if not values:
+            continue
+        if tf is None and all(_is_number(v) for v in values):
+            return "Unix numbers (instants already)"
+        if all(_ZONE.search(v) or _zone_word(v) or _java_js(v) for v in values):
+            return "text carrying its own zone or offset"
+        return None
+    return None
+
+
+def zone_unused_line(columns: ColumnMap, why: str) -> str:
+    """The one warning for zone_not_used."""
+    given = f"tz {columns.tz}" if columns.tz else f"utc_offset {columns.utc_offset_s / 3600:g} h"
+    return f"{given} not used: the times in {columns.t!r} are {why}"
