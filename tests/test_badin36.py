@@ -300,3 +300,12 @@ def test_travel_time_positions_lazy_and_twice_named(tmp_path):
     assert _latlon(pl.from_pandas(frame).lazy(), "origins").shape == (2, 2)  # was a TypeError
     with pytest.raises(TrajlmInputError, match="two columns are named 'lat'"):
         _latlon(pd.concat([frame, frame[["lat"]]], axis=1), "origins")
+
+
+def test_read_hints_name_what_read_takes(tmp_path):
+    sec = tmp_path / "sec.csv"
+    sec.write_text("id,sec,lat,lon\na,0,52.0,5.0\na,10,52.001,5.0\n")
+    with pytest.raises(TrajlmInputError, match="trajlm.read takes no column names"):
+        trajlm.read(sec)  # before: told columns=ColumnMap(...), a keyword read() has not
+    with pytest.raises(TrajlmInputError, match="leave time_origin out"):
+        trajlm.read(_day_csv(tmp_path / "n.csv", 1), time_origin="2026-11-01T00:00Z")

@@ -222,6 +222,14 @@ def read_kept(
             report.id_names = own_id_names(columns)
             return df, report
     except TrajlmInputError as e:
+        if (
+            getattr(columns, "time_origin", None)
+            and e.args
+            and "nor Unix seconds" in str(e.args[0])
+        ):
+            # badin36: "not ISO-8601 nor Unix seconds" said of ISO dates, time_origin= the cause
+            e.args = (f"{e.args[0]}; time_origin= counts elapsed seconds from an instant, and "
+                      "these times are not numbers: leave time_origin out",)  # fmt: skip
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
         if sheets is not None:

@@ -98,10 +98,23 @@ def read_file(
     if utc_offset is not None:  # checked as the model calls check it (coerce_path)
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
     columns = option_map(given)
-    df, report = read_kept(
-        path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
-    )
+    try:
+        df, report = read_kept(
+            path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+        )
+    except TrajlmInputError as e:  # the readers' hint names a keyword read() has not (badin36)
+        if e.args and _COLUMNS_HINT in str(e.args[0]):
+            e.args = (str(e.args[0]).replace(_COLUMNS_HINT, _READ_COLUMNS_HINT),)
+        raise
     return _as_read(path, df, report)
+
+
+_COLUMNS_HINT = "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))"
+_READ_COLUMNS_HINT = (
+    "(Python: trajlm.read takes no column names; trajlm.ingest(path, 'csv', out, "
+    "column_map=ColumnMap(t=...)) reads the file with them, a model call given the path takes "
+    "traj_col= / time_col= / lat_col= / lon_col=)"
+)
 
 
 def read_columns(

@@ -136,8 +136,8 @@ def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
         if same := [n for n in pair if n in twice]:
             raise TrajlmInputError(f"{option}: two rows of this table are named {same[0]!r} (a "
                                    "baseline's name given to other rows?); which one is meant "
-                                   "cannot be told", hint="name your rows otherwise "
-                                   "(--predictions-name / name=)")  # fmt: skip
+                                   "cannot be told", hint="give your rows a name no other row "
+                                   "has")  # fmt: skip
     return list(dict.fromkeys(pairs))  # a pair asked twice is compared once (badin36)
 
 
