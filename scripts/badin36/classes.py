@@ -50,7 +50,19 @@ SILENT = (21, 23, 24, 45, 54, 55, 99, 127, 169, 170, 171, 188, 189, 190, 191, 19
           242, 252, 259)  # fmt: skip
 TRACEBACK = (58, 315)
 CLEAR = tuple(i for i in range(1, 330) if i not in RIGHT + UNCLEAR + SILENT + TRACEBACK)
-AFTER: dict[int, str] = {}  # case -> its class on the branch, where it changed
+AFTER = {  # case -> its class on the branch, where it changed
+    58: "C",
+    315: "R",  # tracebacks: `ingest([])` one line; a LazyFrame of origins answered
+    **dict.fromkeys((21, 23, 24, 54, 55, 99, 127, 190, 191, 192, 193, 241, 242), "C"),  # refused
+    **dict.fromkeys(
+        (45, 169, 170, 171, 189, 252, 259), "R"
+    ),  # answered right / the unused option said
+    **dict.fromkeys((9, 20, 56, 198, 200, 237, 243, 247, 248, 263, 269, 314, 328), "C"),  # reworded
+    **dict.fromkeys((71, 327), "R"),  # a pair asked twice compared once; indexed answers read
+    **dict.fromkeys(
+        (85, 86, 87, 88, 95, 101, 117, 326), "R"
+    ),  # the row named as given; lazy answers
+}
 PROBE = _cls({"R": RIGHT, "C": CLEAR, "U": UNCLEAR, "S": SILENT, "T": TRACEBACK}, AFTER)
 
 if __name__ == "__main__":

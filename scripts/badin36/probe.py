@@ -33,14 +33,12 @@ import polars as pl
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import TINY_TOML, Cases, cli_said  # noqa: E402
+from badin_cases import TINY_TOML, Cases, cli_said, probe_out, write_file  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/badin36/probe")
-shutil.rmtree(OUT, ignore_errors=True)
-OUT.mkdir(parents=True)
+OUT = probe_out("/tmp/badin36/probe")
 say = Cases(got=1000, warn=170, warn_total=460, flush=True)
 WORDS = ("rror", "arn", "wrote", "refus", "nvalid", "must", "not ", "unknown", "Usage", "ignored",
          "no ", "exist", "append", "Append", "| k=", "| h=", "reading", "level", "better", "zone")
@@ -67,10 +65,8 @@ F.mkdir()
 
 
 def put(name: str, data: str | bytes) -> Path:
-    p = F / name
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_bytes(data if isinstance(data, bytes) else data.encode())
-    return p
+    """``data`` written at fix/NAME (a case's input file)."""
+    return write_file(OUT, name, data, folder="fix")
 
 
 def table(name: str, df: pl.DataFrame) -> Path:
