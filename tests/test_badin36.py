@@ -309,3 +309,16 @@ def test_read_hints_name_what_read_takes(tmp_path):
         trajlm.read(sec)  # before: told columns=ColumnMap(...), a keyword read() has not
     with pytest.raises(TrajlmInputError, match="leave time_origin out"):
         trajlm.read(_day_csv(tmp_path / "n.csv", 1), time_origin="2026-11-01T00:00Z")
+
+
+def test_a_zone_option_on_a_utc_gpx_is_said(tmp_path):
+    pts = "".join(f'<trkpt lat="52.0{i}" lon="5.0"><time>2026-11-01T10:00:{i}0{{z}}</time></trkpt>'
+                  for i in range(3))  # fmt: skip
+    doc = '<?xml version="1.0"?><gpx version="1.1" creator="t"><trk><trkseg>{}</trkseg></trk></gpx>'
+    for z, said in (("Z", True), ("", False)):
+        gpx = tmp_path / f"t{z}.gpx"
+        gpx.write_text(doc.format(pts.format(z=z)))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            trajlm.read(gpx, tz="Europe/Rome")
+        assert any("not used" in str(w.message) for w in caught) is said  # before: never said

@@ -55,7 +55,7 @@ AFTER = {  # case -> its class on the branch, where it changed
     315: "R",  # tracebacks: `ingest([])` one line; a LazyFrame of origins answered
     **dict.fromkeys((21, 23, 24, 54, 55, 99, 127, 190, 191, 192, 193, 241, 242), "C"),  # refused
     **dict.fromkeys(
-        (45, 169, 170, 171, 189, 252, 259), "R"
+        (45, 169, 170, 171, 188, 189, 252, 259), "R"
     ),  # answered right / the unused option said
     **dict.fromkeys((9, 20, 56, 198, 200, 237, 243, 247, 248, 263, 269, 314, 328), "C"),  # reworded
     **dict.fromkeys((71, 327), "R"),  # a pair asked twice compared once; indexed answers read

@@ -189,7 +189,11 @@ def zone_not_used(
     in +01:00, or on Unix seconds, was dropped without a word). None where it is used, or where
     the sample cannot tell (the option then stands, as before)."""
     cm = columns or ColumnMap()
-    if format not in ("csv", "parquet") or not (cm.tz or cm.utc_offset_s):
+    if not (cm.tz or cm.utc_offset_s):
+        return None
+    if format == "gpx":  # GPX times are ISO text, nearly always in UTC (`...Z`)
+        return _gpx_zoned(paths)
+    if format not in ("csv", "parquet"):
         return None
     if cm.time_origin is not None or cm.t_parts or cm.t_offset or cm.t_zone:
         return None  # elapsed seconds from an origin, split columns: read with the zone
@@ -217,3 +221,16 @@ def zone_unused_line(columns: ColumnMap, why: str) -> str:
     """The one warning for zone_not_used."""
     given = f"tz {columns.tz}" if columns.tz else f"utc_offset {columns.utc_offset_s / 3600:g} h"
     return f"{given} not used: the times in {columns.t!r} are {why}"
+
+
+def _gpx_zoned(paths: str | Path | Sequence[str | Path]) -> str | None:
+    """zone_not_used's reason for a GPX file whose first <time> values all carry a zone."""
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if not first.is_file():
+        return None
+    with open(first, "rb") as f:
+        head = f.read(1 << 16).decode("utf-8", errors="replace")
+    values = re.findall(r"<time>\s*([^<]+?)\s*</time>", head)[:20]
+    if values and all(_ZONE.search(v) for v in values):
+        return "GPX <time> text carrying its own zone"
+    return None
