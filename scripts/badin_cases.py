@@ -60,7 +60,7 @@ class Cases:
                 tb = traceback.format_exc().strip().splitlines()
                 kind = "user-error" if type(e).__name__ in USER_ERRORS else "EXC"
                 print(f"{self.n:03d} {name} | {kind} {type(e).__name__} | "
-                      f"{str(e).splitlines()[0][: self.error]} @ {tb[-3][: self.where]}",
+                      f"{(str(e).splitlines() or [repr(e)])[0][: self.error]} @ {tb[-3][: self.where]}",
                       flush=self.flush)  # fmt: skip
 
 
@@ -90,9 +90,20 @@ def cli_said(app: Any, args: tuple, words: tuple[str, ...], limit: int = 520) ->
     return f"exit={res.exit_code}{exc} :: {said[:limit]}"
 
 
-def write_file(root: Path, name: str, data: str | bytes) -> Path:
-    """``data`` written at ``root/files/name`` (a case's input file)."""
-    p = root / "files" / name
+def probe_out(default: str) -> Path:
+    """A probe's output folder: its first argument, else ``default``; emptied first."""
+    import shutil
+    import sys
+
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else default)
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    return out
+
+
+def write_file(root: Path, name: str, data: str | bytes, folder: str = "files") -> Path:
+    """``data`` written at ``root/folder/name`` (a case's input file)."""
+    p = root / folder / name
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(data if isinstance(data, bytes) else data.encode())
     return p

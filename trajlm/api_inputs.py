@@ -63,7 +63,14 @@ def latlon_array(obj: Any, what: str) -> np.ndarray:
         g = obj.geometry
         g = g if obj.crs is None or geo.is_wgs84(obj.crs) else g.to_crs(4326)
         return np.stack([g.y.to_numpy(), g.x.to_numpy()], axis=1)
+    if isinstance(obj, pl.LazyFrame):  # as the trajectory calls take one (badin36: TypeError)
+        obj = obj.collect()
     if hasattr(obj, "columns"):
+        if not isinstance(obj, pl.DataFrame) and len(set(obj.columns)) < len(obj.columns):
+            twice = next(c for c in obj.columns if list(obj.columns).count(c) > 1)
+            raise TrajlmInputError(f"two columns are named {twice!r}; rename or drop one "
+                                   "(df.loc[:, ~df.columns.duplicated()] keeps the first)",
+                                   field=what)  # fmt: skip
         df = obj if isinstance(obj, pl.DataFrame) else pl.from_pandas(obj)
         lat = _pick("lat", None, df.columns, LAT, f"{what} lat")
         lon = _pick("lon", None, df.columns, LON, f"{what} lon")

@@ -196,6 +196,7 @@ def read_kept(
     from trajlm.data.ingest_columns import keep_label_column, keep_mds_columns, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
+    from trajlm.data.readers._naive_times import zone_not_used, zone_unused_line
     from trajlm.data.readers.ais import keep_motion_columns
     from trajlm.data.readers.archives import member_error, warnings_name_sources
     from trajlm.data.readers.detect import naive_times
@@ -221,12 +222,22 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
+            if why := zone_not_used(paths, fmt, columns):
+                warn_at_caller(zone_unused_line(columns, why))
             df, report = read(paths, fmt, columns=columns, on_error=on_error,
                               exact_times=exact_times)  # fmt: skip
             report.id_names = own_id_names(columns)
             report.time_name = own_time_name(columns)
             return df, report
     except TrajlmInputError as e:
+        if (
+            getattr(columns, "time_origin", None)
+            and e.args
+            and "nor Unix seconds" in str(e.args[0])
+        ):
+            # badin36: "not ISO-8601 nor Unix seconds" said of ISO dates, time_origin= the cause
+            e.args = (f"{e.args[0]}; time_origin= counts elapsed seconds from an instant, and "
+                      "these times are not numbers: leave time_origin out",)  # fmt: skip
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
         if sheets is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +40,7 @@ from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
-from trajlm.data.readers._naive_times import text_offset_s
+from trajlm.data.readers._naive_times import text_offset_s, zone_not_used, zone_unused_line
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
@@ -138,6 +139,13 @@ def ingest(
     file as files of their own (PROTOCOL's GeoLife split; default: read once)."""
     from trajlm.data.readers import check_keep_copies  # a string "no" is truthy (badin23)
 
+    if (
+        not isinstance(append, bool) and type(append).__name__ != "bool_"
+    ):  # numpy's True too  # append="yes" appended, append="no" too (badin36)
+        raise TrajlmInputError(f"append must be True or False, got {append!r}", field="append")
+    if not isinstance(paths, str | os.PathLike) and not list(paths):  # a StopIteration before
+        raise TrajlmInputError("no input files: give one or more files or folders to read",
+                               field="paths")  # fmt: skip
     if append:  # the files into a temporary store beside `out`, then appended to it
         from trajlm.data.store_append import ingest_appended
 
@@ -253,7 +261,9 @@ def _ingest(
         reading["columns_guessed"] = {**reading.get("columns_guessed", {}), **sensors}
     if label is not None:
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
-    if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
+    if columns is not None and (unused := zone_not_used(paths, format, columns)):
+        warn_at_caller(zone_unused_line(columns, unused))  # and no clock recorded (badin36)
+    elif columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
         if format in ("csv", "parquet") and not naive_times(
             paths, format, dataclasses.replace(columns, tz=None, utc_offset_s=None)

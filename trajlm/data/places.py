@@ -215,10 +215,18 @@ def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: st
     if columns.get("traj_col"):
         return table, layout
     owner = mover_column(table.columns)  # the names ingest keeps as the owner
-    if owner is None or table[owner].null_count() or \
-            table[owner].n_unique() >= table["traj_id"].n_unique():  # fmt: skip
+    if owner is None:
         return table, layout
-    n_trips, n_movers = table["traj_id"].n_unique(), table[owner].n_unique()
+    # a trip id two movers use (a provider's counter) is two trips (badin36: read as one, its
+    # stays lost)
+    n_trips, n_movers = table.select("traj_id", owner).unique().height, table[owner].n_unique()
+    if n_movers >= n_trips:
+        return table, layout
+    if n_null := table[owner].null_count():  # before: read per trip without a word (badin36)
+        warn_at_caller(f"{said}: {n_null:,} fix(es) have no {owner!r}: each trip of "
+                       f"{layout.traj_col!r} is read as a mover of its own; fill {owner!r} to "
+                       "read a mover's places across its trips")  # fmt: skip
+        return table, layout
     warn_at_caller(f"{said}: the {n_trips:,} trips of {layout.traj_col!r} are read as the "
                    f"{n_movers:,} movers of {owner!r} (a mover's places span its trips); "
                    f"traj_col={layout.traj_col!r} gives each trip's own")  # fmt: skip

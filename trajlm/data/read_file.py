@@ -90,6 +90,13 @@ def read_file(
         raise TrajlmInputError(problem, field="path")
     path = Path(path).expanduser()
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
+        unused = [f"{k}=" for k, v in (("format", format), ("time_origin", time_origin),
+                                       ("time_format", time_format), ("tz", tz),
+                                       ("utc_offset", utc_offset)) if v is not None]  # fmt: skip
+        if unused:  # before: dropped without a word (badin36), as a model call refuses them
+            raise TrajlmInputError(f"{path} is a trajlm store, whose times are Unix seconds "
+                                   f"already and its format trajlm's: leave out "
+                                   f"{', '.join(unused)}", field=unused[0][:-1])  # fmt: skip
         whole = read_path(path, {})
         return as_plane_columns(whole) if store_crs(path) == "local" else whole
     kind = (read_marker(path) or read_marker(path.parent)) if path.is_dir() else None
@@ -109,9 +116,14 @@ def read_file(
                                    f"'EPSG:32631' or 'local', got {crs!r}", field="crs")  # fmt: skip
         given["crs"] = crs
     columns = option_map(given)
-    df, report = read_kept(
-        path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
-    )
+    try:
+        df, report = read_kept(
+            path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
+        )
+    except TrajlmInputError as e:  # the readers' hint names a keyword read() has not (badin36)
+        if e.args and _COLUMNS_HINT in str(e.args[0]):
+            e.args = (str(e.args[0]).replace(_COLUMNS_HINT, _READ_COLUMNS_HINT),)
+        raise
     out = _as_read(path, df, report)
     if is_local(crs):  # the plane's lat / lon are bookkeeping: back to x / y metres
         return as_plane_columns(out)
@@ -119,6 +131,14 @@ def read_file(
         head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
         refuse_plane_metres(head, ("lat", "lon"), python=True, path=path)
     return out
+
+
+_COLUMNS_HINT = "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))"
+_READ_COLUMNS_HINT = (
+    "(Python: trajlm.read takes no column names; trajlm.ingest(path, 'csv', out, "
+    "column_map=ColumnMap(t=...)) reads the file with them, a model call given the path takes "
+    "traj_col= / time_col= / lat_col= / lon_col=)"
+)
 
 
 def read_columns(

@@ -101,7 +101,8 @@ def holdout_index(
                 cut = -1
             if not 0 < cut < 24:  # "hour=abc" was told only the range (leftover36)
                 raise ValueError(f"split rule {by!r}: H in hour=H must be a whole hour 1..23 "
-                                 f"(UTC), got {by.split('=', 1)[1]!r}")  # fmt: skip
+                                 f"(UTC; test: trips starting at H:00 or later), got "
+                                 f"{by.split('=', 1)[1]!r}")  # fmt: skip
         rest = index.filter(pl.Series(hour < cut))
         if len(rest) == 0:
             raise ValueError(f"split rule {by!r}: no trips start before {cut:02d}:00 UTC")

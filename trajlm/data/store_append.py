@@ -99,7 +99,8 @@ def piece_names(store: Path, new: Path) -> pl.DataFrame:
     )
 
 
-def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -> None:
+def check_appendable(store: Path, new: Path, clean_config: dict | None = None,
+                     quiet: bool = False) -> None:  # fmt: skip
     """Refuse (one line each) what an append cannot keep honest; see the module's rule.
     ``clean_config``: the cleaning settings the new files were read with, checked against the
     store's (its manifest's ``clean_config``, written at ingest since append35; else an earlier
@@ -121,7 +122,7 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -
             hint="ingest all the files into a new store",
         )
     said = old.get("clean_config") or (old.get("appends") or [{}])[-1].get("clean_config")
-    if said is None and clean_config is not None:  # written before append35 recorded them
+    if said is None and clean_config is not None and not quiet:  # before append35 recorded them
         warn_at_caller(
             f"--append: the store {store} does not record the cleaning settings it was ingested "
             "with (a store written before trajlm recorded them): the new files' settings are not "
@@ -133,9 +134,10 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -
         )
         raise TrajlmInputError(
             f"--append: the new files were cleaned with other settings than the store {store} "
-            f"({'; '.join(f'{k}: {said.get(k)!r} there, {clean_config.get(k)!r} here' for k in keys)})",
+            f"({'; '.join(f'{k}: {said.get(k)!r} there, {clean_config.get(k)!r} here{_setting(k)}' for k in keys)})",
             hint="give the cleaning options the store was ingested with",
         )
+    check_same_clock(store, old, add)
     have, more = load_index(store), load_index(new).join(piece_names(store, new), on="traj_id")
     clash = more.join(have, left_on="new_id", right_on="traj_id", how="semi")["new_id"]
     if len(clash):
@@ -157,14 +159,67 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None) -
         )
 
 
+# the cleaning settings as `trajlm data ingest` sets them (badin36: "gap_intervals: 3.0 there,
+# None here" named no option a user knows)
+_SETTINGS = {"max_speed_mps": "--max-speed-mps", "max_gap_s": "--max-gap-s",
+             "min_points": "--min-points", "min_interval_s": "--min-interval",
+             "stop_min_s": "--split-at-stops / --stop-minutes (seconds)",
+             "stop_radius_m": "--stop-radius-m", "stop_drift_mps": "--stop-drift-kn (m/s)",
+             "max_accuracy_m": "--max-accuracy-m", "max_hdop": "--max-hdop",
+             "min_t": "--min-year (Unix s)", "gap_intervals": "the gap rule 'or N times a "
+             "track's median interval' (on where --max-gap-s is left out)"}  # fmt: skip
+
+
+def _setting(key: str) -> str:
+    return f" ({_SETTINGS[key]})" if key in _SETTINGS else ""
+
+
+def _clock(manifest: dict) -> str | None:
+    """The clock a store's times without a zone were read on ("Europe/Rome", "UTC+01:00",
+    "UTC" for naive times read as UTC), or None where its times carried their own zone."""
+    reading = manifest.get("reading") or {}
+    local = reading.get("local_time")
+    if local and not local.get("from_text"):  # --tz / --utc-offset
+        if local.get("tz"):
+            return str(local["tz"])
+        off = int(local.get("utc_offset_s") or 0)
+        return f"UTC{'+' if off >= 0 else '-'}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
+    return "UTC" if reading.get("times_naive") else None
+
+
+def _clock_option(clock: str) -> str:
+    if clock == "UTC":
+        return "no --tz / --utc-offset"
+    if clock.startswith("UTC"):
+        hours = int(clock[3:6]) + (1 if clock[3] == "+" else -1) * int(clock[7:9]) / 60
+        return f"--utc-offset {hours:g}"
+    return f"--tz {clock}"
+
+
+def check_same_clock(store: Path, old: dict, add: dict) -> None:
+    """One line where the new files' times without a zone were read on another clock than the
+    store's (badin36: day 2 read as UTC appended to a store read in Europe/Rome, an hour off
+    every trip, without a word)."""
+    mine, theirs = _clock(old), _clock(add)
+    if mine is None or theirs is None or mine == theirs:
+        return
+    raise TrajlmInputError(
+        f"--append: the store {store}'s times without a zone were read on {mine} "
+        f"({_clock_option(mine)}), the new files' on {theirs}; one store keeps one clock",
+        hint=f"give the new files {_clock_option(mine)}, as the store was ingested",
+    )
+
+
 def append_store(store: str | os.PathLike, new: str | os.PathLike, sources: list[str],
                  clean_config: dict | None = None) -> dict:  # fmt: skip
     """Append the store ``new`` (ingested from ``sources``) to ``store`` (module doc); returns
     the new manifest. ``new`` is left as it was."""
-    store, new = open_store(store), open_store(new)
+    store, new = open_store(_real(store)), open_store(new)
     verify_store(store), verify_store(new)
     check_appendable(store, new, clean_config)
     with staged_dir(store, what=f"store {store}") as tmp:
+        # again under the lock: an append that finished meanwhile moved the latest start
+        check_appendable(store, new, clean_config, quiet=True)
         shutil.copytree(store, tmp, copy_function=_link, dirs_exist_ok=True)
         for name in ("manifest.json", "index.parquet"):  # rewritten: a link is the old file
             (tmp / name).unlink()
@@ -180,7 +235,7 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
     """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
     manifest) into a temporary folder beside ``store``, appended to it (append_store); the
     temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
-    store = open_store(store)
+    store = open_store(_real(store))
     verify_store(store)
     staged = store.parent / tmp_name(store.name)
     try:
@@ -188,6 +243,14 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
         return append_store(store, staged / "new", sources, new.get("clean_config"))
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def _real(store: str | os.PathLike) -> Path:
+    """The store's own folder where ``store`` is a symlink to it: the swap then happens there
+    and the link stays a link (badin36: the link was swapped for a folder, the store it named
+    left unappended and the old link left beside as a temporary)."""
+    path = Path(store)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _link(src: str, dst: str) -> None:

@@ -190,6 +190,9 @@ def horizon_seconds(spec: str) -> tuple[float, ...]:
         out = ()
     if not out or not all(0 < v < float("inf") for v in out):
         raise UserError(f"--horizon-s {spec!r}: expected seconds > 0 like 60,300,600")
+    if len(set(out)) < len(out):  # before: each window asked and scored twice (badin36)
+        twice = next(v for v in out if out.count(v) > 1)
+        raise UserError(f"--horizon-s {spec!r}: {twice:g} s is given twice; give each horizon once")
     return out
 
 

@@ -241,10 +241,19 @@ def read_answers(source: Any, label: str) -> pl.DataFrame:
 
 def _frame(source: Any, label: str) -> pl.DataFrame:
     """A pandas or Polars frame as Polars; anything else refused naming ``label``."""
+    if isinstance(source, pl.LazyFrame):  # as the model calls take one (badin36)
+        source = source.collect()
     if isinstance(source, pl.DataFrame):
         return source
     if type(source).__module__.split(".")[0] in ("pandas", "geopandas"):
-        return pl.from_pandas(source.reset_index(drop=True))
+        twice = source.columns[source.columns.duplicated()]
+        if len(twice):  # before: polars' "non-unique ... column names" (badin36)
+            raise TrajlmInputError(f"{label}: two columns are named {twice[0]!r}; rename or "
+                                   "drop one (df.loc[:, ~df.columns.duplicated()] keeps the "
+                                   "first)", field=str(twice[0]))  # fmt: skip
+        named = [n for n in source.index.names if n is not None and n not in source.columns]
+        # query_id / k in the index (df.set_index(["query_id", "k"])) were dropped (badin36)
+        return pl.from_pandas(source.reset_index(drop=not named))
     raise TrajlmInputError(
         f"{label}: expected a .csv / .parquet path or a pandas / Polars frame of query_id, k, "
         f"lat, lon, got {type(source).__name__}"

@@ -75,15 +75,35 @@ def _row_names(names: list[str]) -> dict[str, str]:
     for alias, full in short.items():
         if alias not in known and len(full) == 1:
             known[alias] = full[0]
+    # badin36: the name a user gave is the row they mean: "mine" for its seeds' mean row
+    # "mine (mean ± std over 2 files)", "answers" for the one file's row "answers: ans"
+    given: dict[str, list[str]] = {}
+    for n in names:
+        head, sep, rest = n.partition(" (mean ± std over ")
+        if sep and rest.endswith(")"):
+            given.setdefault(head, []).append(n)
+    for n in names:
+        head, sep, rest = n.partition(": ")
+        if (
+            sep
+            and head
+            and rest.strip()
+            and not any(x.startswith(head + " (mean ± std") for x in names)
+        ):
+            given.setdefault(head, []).append(n)
+    for alias, full in given.items():
+        if alias not in known and len(full) == 1:
+            known[alias] = full[0]
     return known
 
 
 def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
-                  option: str = OPTION) -> list[tuple[str, str]]:  # fmt: skip
+                  option: str = OPTION, twice: set[str] | None = None) -> list[tuple[str, str]]:  # fmt: skip
     """Each spec as a pair of the table's row ``names``: "A,B" split at the one comma that
     leaves a row name on both sides; one line naming the rows when none (or two) does. A
     model row answers to its name less its kind tag too ("trajlm-small" for
     "trajlm:trajlm-small")."""
+    twice = twice or set()  # names two rows of one setting carry (--predictions-name "linear-3")
     names = list(dict.fromkeys(names))
     known = _row_names(names)
     rows = "; ".join(names)
@@ -94,6 +114,8 @@ def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
             if missing:
                 raise TrajlmInputError(f"{option}: no row named {missing[0]!r} in this table "
                                        f"(its rows: {rows})")  # fmt: skip
+            if known[spec[0]] == known[spec[1]]:  # two names of one row
+                raise TrajlmInputError(f"{option} {spec!r}: a row compared with itself")
             pairs.append((known[spec[0]], known[spec[1]]))
             continue
         cuts = [i for i, c in enumerate(spec) if c == ","]
@@ -110,7 +132,13 @@ def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
         if found[0][0] == found[0][1]:
             raise TrajlmInputError(f"{option} {spec!r}: a row compared with itself")
         pairs.append(found[0])
-    return pairs
+    for pair in pairs:  # before: the first row of the name compared, unsaid (badin36)
+        if same := [n for n in pair if n in twice]:
+            raise TrajlmInputError(f"{option}: two rows of this table are named {same[0]!r} (a "
+                                   "baseline's name given to other rows?); which one is meant "
+                                   "cannot be told", hint="give your rows a name no other row "
+                                   "has")  # fmt: skip
+    return list(dict.fromkeys(pairs))  # a pair asked twice is compared once (badin36)
 
 
 def _pair(ra: dict, rb: dict, task: str) -> dict | None:
@@ -159,7 +187,14 @@ def compare_rows(result: Any, specs: list[str | tuple[str, str]]) -> list[dict]:
     per-trajectory (per-item) errors: {setting, a, b, metric, unit, a_value, b_value, diff,
     ci95, ratio, ratio_ci95 (errors only), n, verdict}. A pair with no setting in common
     is refused in one line (e.g. a model row of another task)."""
-    pairs = resolve_pairs(specs, [r["method"] for r in result.rows])
+    seen: set[tuple[str, str]] = set()
+    twice = set()
+    for r in result.rows:
+        key = (r["setting"], r["method"])
+        if key in seen:
+            twice.add(r["method"])
+        seen.add(key)
+    pairs = resolve_pairs(specs, [r["method"] for r in result.rows], twice=twice)
     out = []
     for a, b in pairs:
         found = []

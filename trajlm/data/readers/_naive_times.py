@@ -181,3 +181,58 @@ def text_offset_s(
     m = re.fullmatch(_OFFSET, seen.pop())
     off = (1 if m.group(1) == "+" else -1) * (int(m.group(2)) * 3600 + int(m.group(3)) * 60)
     return off or None
+
+
+def zone_not_used(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """Why a csv / parquet input's ``tz`` / ``utc_offset_s`` changes nothing: its sampled times
+    are Unix numbers or carry their own zone (badin36: `--tz America/New_York` on times ending
+    in +01:00, or on Unix seconds, was dropped without a word). None where it is used, or where
+    the sample cannot tell (the option then stands, as before)."""
+    cm = columns or ColumnMap()
+    if not (cm.tz or cm.utc_offset_s):
+        return None
+    if format == "gpx":  # GPX times are ISO text, nearly always in UTC (`...Z`)
+        return _gpx_zoned(paths)
+    if format not in ("csv", "parquet"):
+        return None
+    if cm.time_origin is not None or cm.t_parts or cm.t_offset or cm.t_zone:
+        return None  # elapsed seconds from an origin, split columns: read with the zone
+    tf = cm.time_format
+    if tf in ("unix", "unix_ms", "unix_us", "unix_ns"):
+        return "Unix times (instants already)"
+    for path in _sampled_files(paths, format):
+        values = _time_sample(path, format, cm)
+        if values is False:
+            return "a zoned datetime column (instants already)"
+        if values is None or values is True:
+            return None
+        values = [v.strip() for v in values if v and v.strip()]
+        if not values:
+            continue
+        if tf is None and all(_is_number(v) for v in values):
+            return "Unix numbers (instants already)"
+        if all(_ZONE.search(v) or _zone_word(v) or _java_js(v) for v in values):
+            return "text carrying its own zone or offset"
+        return None
+    return None
+
+
+def zone_unused_line(columns: ColumnMap, why: str) -> str:
+    """The one warning for zone_not_used."""
+    given = f"tz {columns.tz}" if columns.tz else f"utc_offset {columns.utc_offset_s / 3600:g} h"
+    return f"{given} not used: the times in {columns.t!r} are {why}"
+
+
+def _gpx_zoned(paths: str | Path | Sequence[str | Path]) -> str | None:
+    """zone_not_used's reason for a GPX file whose first <time> values all carry a zone."""
+    first = Path(paths if isinstance(paths, str | Path) else paths[0])
+    if not first.is_file():
+        return None
+    with open(first, "rb") as f:
+        head = f.read(1 << 16).decode("utf-8", errors="replace")
+    values = re.findall(r"<time>\s*([^<]+?)\s*</time>", head)[:20]
+    if values and all(_ZONE.search(v) for v in values):
+        return "GPX <time> text carrying its own zone"
+    return None

@@ -61,8 +61,15 @@ def mds_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(f for f in rglob_follow(path, "*.json") if not f.name.startswith("."))
         kinds = [_kind(f) for f in files]
-        return files if files and None not in kinds and "trips" in kinds else []
-    return [path] if _kind(path) == "trips" else []
+    else:
+        files, kinds = [path], [_kind(path)]
+    if files and set(kinds) == {"status_changes"}:  # before: "not a trajectory JSON" (badin36)
+        raise TrajlmInputError(
+            "an MDS status_changes feed: events (a vehicle available, reserved, ...), not routes",
+            path=path,
+            hint="give the operator's trips pages (their routes are the tracks)",
+        )
+    return files if files and None not in kinds and "trips" in kinds else []
 
 
 def _trips(doc: Any) -> list | None:
@@ -95,6 +102,11 @@ def _rows(trip: Any, where: str) -> tuple[list[list], list[str]]:
     for k, f in enumerate(feats):
         geom = f.get("geometry") if isinstance(f, dict) else None
         coords = geom.get("coordinates") if isinstance(geom, dict) else None
+        if isinstance(geom, dict) and geom.get("type") not in (None, "Point"):  # badin36
+            raise TrajlmInputError(
+                f"a route point is a {geom.get('type')}, not a Point (MDS routes are Points, "
+                "each with its timestamp)", field=f"{where}.route.features[{k}].geometry",
+            )  # fmt: skip
         if not (isinstance(coords, list) and len(coords) >= 2):
             raise TrajlmInputError(
                 "a route point without [lon, lat] coordinates",
@@ -107,11 +119,34 @@ def _rows(trip: Any, where: str) -> tuple[list[list], list[str]]:
     return rows, at
 
 
+def _repeated(seen: dict, rows: list[list], path: Path, where: str) -> bool:
+    """True where this trip's id was read before with the same route (a page window overlap);
+    one line where it was read with another route (badin36: two trips under one trip_id were
+    read as one track jumping back a day, without a word)."""
+    key = str(rows[0][0]) if rows else None
+    if key is None:
+        return False
+    if key not in seen:
+        seen[key] = (rows, path, where)
+        return False
+    first, first_path, first_where = seen[key]
+    if first == rows:
+        return True
+    raise TrajlmInputError(
+        f"trip_id {key!r} names two different routes: here and at {first_path.name} "
+        f"{first_where}; an MDS trip_id names one trip",
+        path=path,
+        field=f"{where}.trip_id",
+        hint="keep one page of each operator's trips window, or give the trips ids of their own",
+    )
+
+
 def mds_as_csv(files: list[Path], out: Path) -> list[Any]:
     """Write the trips of the MDS `files` as one CSV at `out`; where each CSV line comes from
     ((file, JSON path); None: the header), for errors naming the page and the trip's point."""
     at: list[Any] = [None]
-    n = events = 0
+    n = events = repeats = 0
+    seen: dict[str, tuple[list[list], Path, str]] = {}
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(HEADER)
@@ -129,10 +164,17 @@ def mds_as_csv(files: list[Path], out: Path) -> list[Any]:
                 try:
                     rows, where = _rows(trip, f"{root}[{i}]")
                 except TrajlmInputError as e:
-                    raise TrajlmInputError(str(e), path=path, field=e.field) from None
+                    said = str(e).removeprefix(f"field {e.field}: ")  # not said twice
+                    raise TrajlmInputError(said, path=path, field=e.field) from None
+                if _repeated(seen, rows, path, f"{root}[{i}]"):
+                    repeats += 1
+                    continue
                 w.writerows(rows)
                 at += [(path, x) for x in where]
                 n += len(rows)
+    if repeats:  # overlapping query windows give a trip on two pages
+        warnings.warn(f"{repeats} MDS trip(s) repeated on another page, each the same route: "
+                      "read once", stacklevel=2)  # fmt: skip
     if events:
         warnings.warn(
             f"{events} MDS status_changes event(s) not read: events, not routes "
