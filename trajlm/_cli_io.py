@@ -288,7 +288,7 @@ def fit_splits(data: Path, what: str) -> dict:
     empty val split is one clear line."""
     from trajlm.eval.protocol import split_tables
 
-    parts = split_tables(read_store_checked(data, "--data"))
+    parts = split_tables(read_splits_checked(data, "--data"))  # held once (scale36)
     if len(parts["val"]) == 0:
         raise UserError(f"--data {data}: the val split is empty; {what} tunes on val")
     return parts
