@@ -12,19 +12,22 @@ includes eval's imports). Run each way in its own process:
 from __future__ import annotations
 
 import argparse
-import resource
-import time
+import importlib.util
 from pathlib import Path
 
-T0 = time.process_time()
 CORE = ["traj_id", "t", "lat", "lon"]
 
 
-def step(what: str) -> None:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    with open("/proc/self/statm") as f:
-        now = int(f.read().split()[1]) * 4096 / 2**20
-    print(f"{what}: peak {peak:,.0f} MB, now {now:,.0f} MB, CPU {time.process_time() - T0:.1f} s")
+def _scale35_step():
+    """scale35's read_peak.step (peak and current RSS, CPU since it was loaded)."""
+    path = Path(__file__).resolve().parents[1] / "scale35" / "read_peak.py"
+    spec = importlib.util.spec_from_file_location("scale35_read_peak", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.step
+
+
+step = _scale35_step()
 
 
 def main() -> None:
