@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -251,3 +252,34 @@ def wide_table(path: Path, bad_row: int) -> Path:
     rows[bad_row] = "not a time" + rows[bad_row][19:]
     path.write_text(head + "\n" + "\n".join(rows) + "\n")
     return path
+
+
+def wide_fleet(n_traj: int = 120, n: int = 24, seed: int = 0) -> pl.DataFrame:
+    """A fleet-like table (scale35, scale36): trips whose id order is not their time order (so
+    the splits interleave by id), with the columns nothing in a plain predict eval reads."""
+    rng = np.random.default_rng(seed)
+    starts = rng.permutation(n_traj)
+    rows = []
+    for i in range(n_traj):
+        heading = rng.uniform(0, 2 * np.pi)
+        for j in range(n):
+            rows.append({"traj_id": f"V{i % 20:02d}_{i:03d}_0", "t": 1_700_000_000 + 3_600 * int(starts[i]) + 30 * j,
+                         "lat": 52.0 + 1e-3 * i + 2e-4 * j * np.cos(heading),
+                         "lon": 5.0 + 2e-4 * j * np.sin(heading) + 1e-5 * rng.normal(),
+                         "vehicle_id": f"V{i % 20:02d}", "sog_mps": 8.0 + j % 3,
+                         "cog_deg": float(np.degrees(heading) % 360), "accuracy_m": 5.0,
+                         "source_traj_id": f"V{i % 20:02d}_{i:03d}"})  # fmt: skip
+    return pl.DataFrame(rows)
+
+
+def table_without_seconds(result) -> dict:
+    """The result's JSON less what differs between two runs of one table (seconds, commit)."""
+
+    def strip(x):
+        if isinstance(x, dict):
+            return {
+                k: strip(v) for k, v in x.items() if k not in ("fit_s", "predict_s", "git_commit")
+            }
+        return [strip(v) for v in x] if isinstance(x, list) else x
+
+    return strip(json.loads(result.to_json()))

@@ -1,7 +1,8 @@
 """Session 35 (scale35): `trajlm data ingest NEW --out STORE --append`.
 
 A new day's files are appended without rewriting the store's part files; every new trip goes
-to test and must start after the store's latest trip (the chronological split stays honest);
+to test and must start after the store's latest train or val trip (the chronological split
+stays honest; scale36: a late day among test's days is taken);
 a van's next-day pieces continue its numbering; anything else refused in one line (exit 2),
 the store untouched; a kill at any point leaves the old store whole (trajlm/data/store_append.py).
 """
@@ -184,6 +185,35 @@ def test_read_store_keeps_the_order_of_an_appended_store(tmp_path):
         assert in_traj_order(read_store(tmp_path / "s", split=s))
     whole = read_store(tmp_path / "s")
     assert_frame_equal(whole, whole.sort(["traj_id", "t"], maintain_order=True))
+
+
+def test_a_late_day_among_tests_days_is_appended_to_test(tmp_path):
+    """scale36: a day arriving after a later one was appended (newuser33's day 20 after days 21
+    and 22) goes to test where it starts after every train and val trip; before, it was refused
+    for starting before the latest (appended) test trip. Earlier than val: refused as before."""
+    store = tmp_path / "s"
+    assert _ingest(_files(tmp_path, range(10)), store).exit_code == 0  # test: day 9
+    index = load_index(store)
+    held = index.filter(pl.col("split") != "test")["t_start"].max()
+    assert held < T0 + 9 * DAY  # val ends before day 9 (the days 0-8 hold train and val)
+    assert _ingest(_files(tmp_path, range(11, 12)), store, "--append").exit_code == 0
+    before = load_index(store)
+    r = _ingest(_files(tmp_path, range(10, 11)), store, "--append")  # the late day
+    assert r.exit_code == 0, r.output
+    index = load_index(store)
+    late = index.join(before, on="traj_id", how="anti")
+    assert late.height == 24 and set(late["split"]) == {"test"}
+    assert late["t_start"].min() >= T0 + 10 * DAY and late["t_start"].max() < T0 + 11 * DAY
+    assert (
+        index.filter(pl.col("split") != "test")["t_start"].max() == held
+    )  # train, val as they were
+    test = read_store(store, split="test")
+    assert test.height == verify_store(store)["splits"]["test"]["n_points"]
+    assert test["traj_id"].is_in(late["traj_id"].implode()).sum() == 24 * 20
+    kept = _bytes(store)
+    r = _ingest(_files(tmp_path, range(7, 8), shift_h=1.0), store, "--append")  # before val's end
+    assert r.exit_code == 2 and "latest trip start in train or val" in r.output
+    assert _bytes(store) == kept
 
 
 def test_the_python_twin_appends_as_the_cli_does(tmp_path):

@@ -248,6 +248,31 @@ def read_store_checked(path: Path, option: str, split: str | None = None,
     return check_model_input(df, source=str(path), min_t=MIN_T_DATED)
 
 
+def read_splits_checked(path: Path, option: str, columns: list[str] | None = None,
+                        splits: tuple[str, ...] = ("train", "val", "test")):  # fmt: skip
+    """``splits`` of a store, each read from its own part files and checked as
+    read_store_checked checks them, one after another (train, val, test), each in (traj_id,
+    t) order, with the `split` column. They are joined without a copy (a table of several
+    chunks), so protocol.split_tables gives each split back as a slice of it: the store is
+    held once, where reading it whole (merged into (traj_id, t) order) and cutting the splits
+    from it held it twice (scale36). Within each split the rows are those of
+    read_store_checked's table, in the same order."""
+    import polars as pl
+
+    from trajlm.data.schema import MIN_T_DATED, check_model_input, conform
+    from trajlm.data.store import read_store
+
+    path = store(path, option)
+    parts = []
+    for s in splits:
+        part = read_store(path, split=s, columns=columns)
+        if len(part):  # check_model_input refuses an empty table; an empty split is none
+            parts.append(check_model_input(part, source=str(path), min_t=MIN_T_DATED))
+        else:  # its dtypes as the others' (the concatenation needs one schema)
+            parts.append(conform(part))
+    return pl.concat(parts, how="vertical", rechunk=False)
+
+
 def fit_output(data: Path, out: Path, kind: str, overwrite: bool) -> None:
     """Checks before fitting a store-bound model (selector, route recovery) into `out`: the
     store is whole, `out` is not inside it, and `out` holds nothing but our own `kind`."""
@@ -264,7 +289,7 @@ def fit_splits(data: Path, what: str) -> dict:
     empty val split is one clear line."""
     from trajlm.eval.protocol import split_tables
 
-    parts = split_tables(read_store_checked(data, "--data"))
+    parts = split_tables(read_splits_checked(data, "--data"))  # held once (scale36)
     if len(parts["val"]) == 0:
         raise UserError(f"--data {data}: the val split is empty; {what} tunes on val")
     return parts

@@ -13,8 +13,8 @@ from pathlib import Path
 APPEND_HELP = (
     "Add the files' trajectories to the existing store --out without rewriting its part files. "
     "Its chronological split is kept and every new trip goes to test, so each must start after "
-    "the store's latest trip; ids the store has, other columns or other cleaning settings are "
-    "refused (docs/data.md)."
+    "the store's latest train or val trip (a late day among test's is taken); ids the store "
+    "has, other columns or other cleaning settings are refused (docs/data.md)."
 )
 
 

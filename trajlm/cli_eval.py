@@ -194,7 +194,10 @@ def run_eval_command(
     say(f"reading --data {data}")
     rule_asked = holdout_by or load_manifest(data).get("split_by")
     columns = eval_columns(data, task, models, rule_asked, at_report_times, predictions)
-    df = io.read_store_checked(data, "--data", columns=columns)  # what the run reads (scale35)
+    if task in ("classify", "similarity") or holdout_by:  # the whole table, re-cut or grouped
+        df = io.read_store_checked(data, "--data", columns=columns)  # the columns: scale35
+    else:  # split by split, held once: split_tables slices it (scale36)
+        df = io.read_splits_checked(data, "--data", columns=columns)
     if task == "classify" and "label" not in df.columns:
         raise UserError(f"--data {data}: no `label` column; classify needs e.g. a GeoLife store")
     if task == "classify" and split_by == "user_time":
@@ -345,7 +348,8 @@ def run_eval_command(
         for line in worse_than_cv(result):  # "the model loses here"
             io.warn(line, category=WorseThanBaselineWarning)
     if save_verdict:  # on the store's own train / val (test is never read for it)
-        save_verdicts(task, models or [], io.read_store_checked(data, "--data"), data, console)
+        kept = io.read_splits_checked(data, "--data", columns, ("train", "val"))  # scale36
+        save_verdicts(task, models or [], kept, data, console)
     if out is not None:
         if out.suffix == ".json":
             out.write_text(result.to_json() + "\n")

@@ -45,7 +45,7 @@ def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds!r}")
     io.store(store, option)
-    df = io.read_store_checked(store, option)
+    df = io.read_splits_checked(store, option)  # held once, the splits sliced (scale36)
     if horizons:  # eval --horizon-s's windows (eval/own_answers_times.py)
         from trajlm.eval.own_answers_times import horizon_queries, horizon_task
 

@@ -263,10 +263,9 @@ def knn_settings_notes(rows: list, result: Any) -> list[str]:
 def save_verdicts(task: str, models: list[Path], df, data: Path, console: Console) -> None:
     """--save-verdict: the val verdict of each --model for `task` (tte or recover), saved
     beside the weights TrajLM.from_pretrained loads (trajlm/eval/val_verdict.py)."""
-    import polars as pl
-
     from trajlm import _cli_io as io
     from trajlm.data.store import store_zone
+    from trajlm.eval.eval_splits import split_blocks, split_rows
     from trajlm.eval.val_verdict import (
         recover_verdict,
         save_verdict,
@@ -276,7 +275,8 @@ def save_verdicts(task: str, models: list[Path], df, data: Path, console: Consol
     from trajlm.model.weights import resolve_weights
     from trajlm.tasks.adapter import task_model
 
-    parts = {s: df.filter(pl.col("split") == s).drop("split") for s in ("train", "val")}
+    blocks = split_blocks(df)  # read split by split: slices, not copies (scale36)
+    parts = {s: split_rows(df, s, blocks) for s in ("train", "val")}
     for path in models:
         model = io.load_model(path)
         wdir = resolve_weights(path, log=False)

@@ -92,6 +92,7 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
     from trajlm.data.corpus import is_corpus
     from trajlm.data.store import store_zone
     from trajlm.errors import TrajlmInputError
+    from trajlm.eval.eval_splits import split_blocks, split_rows
     from trajlm.eval.val_verdict import recover_verdict, save_verdict, tte_verdict, verdict_line
     from trajlm.model.weights import resolve_weights
     from trajlm.tasks.adapter import task_model
@@ -104,10 +105,12 @@ def _val_check_run(run: Path, data: Path, say: Any, df: Any = None) -> dict:
     start = time.perf_counter()
     model = io.load_model(run)
     wdir = resolve_weights(run, log=False)
-    df = io.read_store_checked(data, "--data") if df is None else df
+    if df is None:  # train and val only, held once (scale36)
+        df = io.read_splits_checked(data, "--data", splits=("train", "val"))
     if "split" not in df.columns:
         df = df.with_columns(split=pl.lit("train"))
-    parts = {s: df.filter(pl.col("split") == s).drop("split") for s in ("train", "val")}
+    blocks = split_blocks(df)
+    parts = {s: split_rows(df, s, blocks) for s in ("train", "val")}
     out: dict = {}
     if not len(parts["val"]):
         say(f"val check: {named(data, '--data')} has no val split: no verdict saved (the "

@@ -7,9 +7,12 @@ without rewriting the store's part files:
   way) into a temporary store beside STORE, which this module then appends;
 - split rule: STORE's chronological split (PROTOCOL: by trip start, train the earliest 80 %,
   val the next 10 %, test the latest 10 %) is kept as it is, and every appended trip goes to
-  **test**, which is honest only where every appended trip starts after the store's latest trip
-  start; otherwise the append is refused (re-ingest all files: the trips would move between
-  splits). A store split by hour or by user is refused too (its cut depends on every trip). Test
+  **test**, which is honest only where every appended trip starts after the store's latest
+  train or val trip start; otherwise the append is refused (re-ingest all files: the trips
+  would move between splits). A late day (south's day 20 arriving after days 21 and 22 were
+  appended) is such a test day too (scale36: it was refused where it started before the
+  latest test trip); its pieces are numbered after the van's pieces already there, not in time
+  order as one ingest of every file numbers them. A store split by hour or by user is refused too (its cut depends on every trip). Test
   grows with each append (the manifest's ``appends`` says by how much); `trajlm data resplit
   --by time` writes a store cut 80/10/10 again;
 - ids: ingest names the pieces of a trip SOURCE_0, SOURCE_1 ... (the gap split), so a van's
@@ -147,14 +150,16 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None,
             hint="give the new trips ids of their own (e.g. --traj-col, or a prefix per delivery) "
             "or ingest all the files into a new store",
         )
-    latest, first = int(have["t_start"].max()), int(more["t_start"].min())
+    # test comes after train and val; a late day among test's days stays honest (scale36)
+    held = have.filter(pl.col("split") != "test")["t_start"]
+    latest, first = int(held.max()), int(more["t_start"].min())
     if first <= latest:
         n = int((more["t_start"] <= latest).sum())
         raise TrajlmInputError(
-            f"--append: {n:,} new trip(s) start at or before the store's latest trip start "
-            f"({seconds_to_iso(first)} <= {seconds_to_iso(latest)}); the store's split is chronological by trip "
-            "start and appended trips go to test, so these would be test trips older than val "
-            "and train ones",
+            f"--append: {n:,} new trip(s) start at or before the store's latest trip start in "
+            f"train or val ({seconds_to_iso(first)} <= {seconds_to_iso(latest)}); the store's split is "
+            "chronological by trip start and appended trips go to test, so these would be test "
+            "trips older than val and train ones",
             hint="ingest all the files into a new store (split again), or append only later days",
         )
 

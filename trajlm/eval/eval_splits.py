@@ -5,6 +5,7 @@ re-exports every name here."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from trajlm.data.splits import SPLITS, assign_splits, trajectory_index
@@ -55,9 +56,9 @@ def split_tables(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
     if "split" not in df.columns:
         idx = assign_splits(trajectory_index(df)).select("traj_id", "split")
         df = df.join(idx, on="traj_id", how="left")
-    parts = {  # a store's table is in order: each split's rows are then, no sort (scale35)
-        s: traj_sorted(df.filter(pl.col("split") == s).drop("split")) for s in SPLITS
-    }
+    blocks = split_blocks(df)
+    # a store's table is in order: each split's rows are then, no sort (scale35)
+    parts = {s: traj_sorted(split_rows(df, s, blocks)) for s in SPLITS}
     empty = [s for s in ("train", "test") if len(parts[s]) == 0]
     if empty:
         counts = ", ".join(f"{s} {parts[s]['traj_id'].n_unique()}" for s in SPLITS)
@@ -68,3 +69,25 @@ def split_tables(df: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "time, hour or user)",
         )
     return parts
+
+
+def split_blocks(df: pl.DataFrame) -> dict[str, tuple[int, int]] | None:
+    """Where each split's rows are one run of ``df`` (a store read split by split,
+    _cli_io.read_splits_checked): split -> (first row, rows), for slicing it out without a
+    copy (a filter copies); None where a split's rows are not together (a table in (traj_id,
+    t) order across the splits)."""
+    runs = df.select(pl.col("split").rle()).unnest("split")
+    values = runs["value"].to_list()
+    if len(set(values)) < len(values):
+        return None
+    lens = runs["len"].to_list()
+    firsts = np.cumsum([0, *lens[:-1]]).tolist()
+    return {v: (int(o), int(n)) for v, o, n in zip(values, firsts, lens, strict=True)}
+
+
+def split_rows(df: pl.DataFrame, split: str, blocks: dict | None) -> pl.DataFrame:
+    """``split``'s rows of ``df`` without the `split` column: a slice (no copy) where
+    ``blocks`` (split_blocks) says where they lie, else a filter; the same rows either way."""
+    if blocks is not None:
+        return df.slice(*blocks.get(split, (0, 0))).drop("split")
+    return df.filter(pl.col("split") == split).drop("split")
