@@ -7,12 +7,12 @@
 # results.md table). The 3 seeds' files under one name give "NAME (mean ± std over 3 files)";
 # `--compare` pairs it (paired bootstrap 95 % CI over trajectories) with kNN continuation, the
 # place-aware kNN, constant velocity and trajlm-small. Outputs under $OUTSIDE36_OUT (default
-# /tmp/outside36): test/, test_pred_STORE_{all,one}.json/.txt.
+# /tmp/outside36): test/, test_pred_STORE_{all,one}.json/.txt; OUTSIDE36_STORES runs a part.
 set -e
 export PYTHONPATH=$PWD OMP_NUM_THREADS=1
 O=${OUTSIDE36_OUT:-/tmp/outside36}; mkdir -p $O/test
 M=trajlm/checkpoints/trajlm-small
-for s in porto geolife; do
+for s in ${OUTSIDE36_STORES:-porto geolife}; do
   read h e < $O/chosen_$s.txt
   name="LSTM enc-dec h$h e$e"; mean="$name (mean ± std over 3 files)"
   for w in all one; do
