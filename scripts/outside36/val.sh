@@ -1,6 +1,6 @@
 #!/bin/sh
 # outside36, step 1 (val only; no test file is read): every checkpoint train_all.sh saved
-# (hidden 64 / 128 x 2 / 5 epochs, Porto h64 also 10, x seeds 0-2) answers the VAL split's windows
+# (hidden 64 / 128 x 2 / 5 epochs, GeoLife h128 2 only, x seeds 0-2) answers the VAL split's windows
 # (`trajlm data queries --split val --windows all`), all scored in one `trajlm eval --score-on
 # val --windows all` per store, and choose.py's rule (the lowest val MAE, mean over the 3 seeds)
 # picks one (hidden, epochs) per store. Outputs under $OUTSIDE36_OUT (default /tmp/outside36):
@@ -14,7 +14,7 @@ for s in ${OUTSIDE36_STORES:-porto geolife}; do
     --out $O/val/${s}_q.csv --overwrite
   files=""
   for h in 64 128; do
-  if [ $s$h = porto64 ]; then epochs="2 5 10"; else epochs="2 5"; fi
+  if [ $s$h = geolife128 ]; then epochs=2; else epochs="2 5"; fi
   for e in $epochs; do for seed in 0 1 2; do
     name=lstm_h${h}_e${e}_seed$seed; f=$O/val/${s}_$name.csv
     nice -n 10 .venv/bin/python scripts/outside36/lstm.py answer \
