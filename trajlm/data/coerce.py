@@ -75,6 +75,7 @@ from trajlm.data.coerce_tz import (
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.readers._dated_column import dated_frame_column
+from trajlm.data.readers._envelopes import open_frame_envelopes
 from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._time_columns import (
     date_partner,
@@ -178,6 +179,7 @@ def coerce(
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
+    df = open_frame_envelopes(df, lat_col, lon_col)  # `kcat -J` lines, as a path's (fix36)
     df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
     df = one_item_points(df, lat_col, lon_col)  # SensorThings' `Locations` (fix34b)
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
