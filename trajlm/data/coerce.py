@@ -72,7 +72,8 @@ from trajlm.data.coerce_tz import (
     local_time_column,
     offset_zone,
 )
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns
+from trajlm.data.column_notes import fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.readers._dated_column import dated_frame_column
 from trajlm.data.readers._envelopes import open_frame_envelopes

@@ -26,14 +26,11 @@ from trajlm.data.column_names import (
     by_ending,
     candidates,
     find_columns,
-    fraction_note,
-    fractional_numbers,
     normalised,
-    trip_log,
-    trip_log_words,
 )
 from trajlm.data.column_names import fix_times as fix_times  # re-exported
 from trajlm.data.column_names import last_resort as last_resort  # re-exported
+from trajlm.data.column_notes import fraction_note, fractional_numbers, trip_log, trip_log_words
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._dated_column import dated_time_column
 from trajlm.data.readers._headers import _binary_file as _binary_file  # re-exported
