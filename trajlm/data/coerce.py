@@ -133,7 +133,9 @@ def coerce(
     ``layout.repeats`` = (number, first dropped row); "refuse" leaves them to the checks.
     ``tz``: naive datetimes are local times of that zone (DST-aware, a repeated hour read so
     each track's times keep increasing; results come back in that zone); without it, naive
-    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py).
+    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py); on Unix
+    numbers or zoned text it moves nothing and is kept, said, as the frame's clock for asked
+    times (ingest --tz keeps the store's so; fix36).
     ``split_gaps``: True (the API's methods) cuts a vehicle's / user's fixes at ingest's gap
     rule, a number at that gap in seconds, and reads a frame without an id column as one
     mover's; False: one trajectory per id (coerce_pieces.py). A path (str / Path) is read as
