@@ -239,10 +239,8 @@ def test_utc_offset_on_unix_times_is_named_as_given() -> None:
 
     df = pl.DataFrame({"traj_id": ["a"] * 3, "t": [1742284800, 1742284815, 1742284830],
                        "lat": [41.1, 41.1001, 41.1002], "lon": [-8.6] * 3})  # fmt: skip
-    with pytest.raises(
-        TrajlmInputError, match=r"utc_offset=2 reads naive datetimes.*drop utc_offset="
-    ):
-        to_canonical(df, utc_offset=2)
+    with pytest.warns(UserWarning, match=r"so utc_offset=2 did not move them"):  # fix36: kept
+        assert to_canonical(df, utc_offset=2)["t"].to_list() == df["t"].to_list()
 
 
 def test_movers_at_the_same_instants_are_told_by_their_column(tmp_path) -> None:

@@ -95,6 +95,8 @@ def test_a_refusal_names_the_zone_as_the_caller_gave_it(kw, said) -> None:
 
     df = pl.DataFrame({"traj_id": ["a"] * 3, "t": [1742284800, 1742284815, 1742284830],
                        "lat": [41.1, 41.1001, 41.1002], "lon": [-8.6] * 3})  # fmt: skip
-    with pytest.raises(TrajlmInputError, match=rf"{said} reads naive datetimes") as e:
+    # Unix times with a zone: kept as the frame's clock, said (fix36; was a refusal)
+    with pytest.warns(UserWarning, match=rf"so {said} did not move them") as w:
         to_canonical(df, **kw)
-    assert ("utc_offset" in str(e.value)) == ("utc_offset" in kw)
+    said_back = " ".join(str(x.message) for x in w)
+    assert ("utc_offset" in said_back) == ("utc_offset" in kw)

@@ -206,8 +206,9 @@ def test_tz_reads_naive_local_text_and_a_repeated_hour_is_refused_without_it() -
     again = trajlm.to_canonical(clean, tz="America/Chicago", **cols)  # ... fed on, same tz=
     assert again["t"].to_list() == table["t"].to_list()
     zoned = df.assign(local_time=df["local_time"] + "Z")
-    with pytest.raises(TrajlmInputError, match="tz='America/Chicago' reads naive datetimes"):
-        trajlm.to_canonical(zoned, tz="America/Chicago", **cols)  # text that says its zone
+    with pytest.warns(UserWarning, match="tz='America/Chicago' did not move them"):  # fix36
+        moved = trajlm.to_canonical(zoned, tz="America/Chicago", **cols)  # text with its zone
+    assert set(moved["t"]) == {int(pd.Timestamp(s).timestamp()) for s in zoned["local_time"]}
 
 
 def test_travel_time_baselines_predict_frames_read_as_fit_read_them() -> None:

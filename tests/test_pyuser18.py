@@ -256,8 +256,9 @@ def test_two_candidate_time_columns_are_named_not_guessed():
         trajlm.to_canonical(frame)
     one = frame.drop(columns="time_ms").assign(recv_ms=frame.ts_ms)  # recv: not a time's name
     assert trajlm.to_canonical(one).height == len(g)
-    with pytest.raises(TrajlmInputError, match="are epoch"):  # tz= reads naive datetimes only
-        trajlm.to_canonical(one, tz="Europe/Paris")
+    with pytest.warns(UserWarning, match="did not move them"):  # Unix times: tz= is the clock
+        kept = trajlm.to_canonical(one, tz="Europe/Paris")  # (was refused until fix36)
+    assert kept["t"].to_list() == trajlm.to_canonical(one)["t"].to_list()
 
 
 def test_list_columns_of_ms_times_and_easting_northing_with_crs():

@@ -72,7 +72,8 @@ from trajlm.data.coerce_tz import (
     local_time_column,
     offset_zone,
 )
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns, fraction_note
+from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns
+from trajlm.data.column_notes import fraction_note
 from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.local_plane import (
     PLANE_SAMPLE_ROWS,
@@ -81,6 +82,7 @@ from trajlm.data.local_plane import (
     store_crs,
 )
 from trajlm.data.readers._dated_column import dated_frame_column
+from trajlm.data.readers._envelopes import open_frame_envelopes
 from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._time_columns import (
     date_partner,
@@ -137,7 +139,9 @@ def coerce(
     ``layout.repeats`` = (number, first dropped row); "refuse" leaves them to the checks.
     ``tz``: naive datetimes are local times of that zone (DST-aware, a repeated hour read so
     each track's times keep increasing; results come back in that zone); without it, naive
-    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py).
+    times that step back like a DST fall-back are refused (trajlm/data/coerce_tz.py); on Unix
+    numbers or zoned text it moves nothing and is kept, said, as the frame's clock for asked
+    times (ingest --tz keeps the store's so; fix36).
     ``split_gaps``: True (the API's methods) cuts a vehicle's / user's fixes at ingest's gap
     rule, a number at that gap in seconds, and reads a frame without an id column as one
     mover's; False: one trajectory per id (coerce_pieces.py). A path (str / Path) is read as
@@ -189,6 +193,7 @@ def coerce(
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
+    df = open_frame_envelopes(df, lat_col, lon_col)  # `kcat -J` lines, as a path's (fix36)
     df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
     df = one_item_points(df, lat_col, lon_col)  # SensorThings' `Locations` (fix34b)
     df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT

@@ -13,7 +13,8 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.coerce_pieces import NO_ID
-from trajlm.data.column_names import closest, find_columns, trip_log, trip_log_words
+from trajlm.data.column_names import find_columns
+from trajlm.data.column_notes import closest, trip_log, trip_log_words
 from trajlm.data.schema import LINE, TrajlmInputError
 
 
@@ -103,7 +104,7 @@ def coordinate_column(df: pl.DataFrame, col: str) -> pl.Series:
 
 def fractional(df: pl.DataFrame, column: str) -> bool:
     """Whether a column holds numbers with a fraction (a course in degrees: gpsd's `track`),
-    no mover's id, as files are read (column_names.fractional_numbers; heldout33)."""
+    no mover's id, as files are read (column_notes.fractional_numbers; heldout33)."""
     if column not in df.columns:
         return False
     s = df[column]
@@ -111,7 +112,7 @@ def fractional(df: pl.DataFrame, column: str) -> bool:
         s = s.drop_nulls().drop_nans()
         return len(s) > 0 and bool((s != s.floor()).any())
     if s.dtype == pl.Utf8:
-        from trajlm.data.column_names import fractional_numbers
+        from trajlm.data.column_notes import fractional_numbers
 
         values = [v.strip() for v in s.drop_nulls().head(10_000).to_list() if v.strip()]
         return bool(values) and fractional_numbers(values)

@@ -17,7 +17,8 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.coerce_shapes import from_pandas
-from trajlm.data.column_names import TIME, candidates, trip_log_words
+from trajlm.data.column_names import TIME, candidates
+from trajlm.data.column_notes import trip_log_words
 from trajlm.data.schema import TrajlmInputError
 
 

@@ -25,7 +25,7 @@ import polars as pl
 
 from trajlm.data.local_clock import OffsetZone, zones_at
 from trajlm.data.readers._java_dates import JAVA_DATE, JS_DATE
-from trajlm.errors import TrajlmInputError
+from trajlm.errors import TrajlmInputError, warn_at_caller
 
 BACK_MAX_S = 3 * 3600  # a step back of up to this (DST shifts are 30 min to 2 h) looks like one
 # ... and of at least this: a row or two a few seconds out of order (an AIS feed in receive
@@ -236,6 +236,15 @@ def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind:
         return local_seconds(wall, df[traj], tz, tcol), tz
     if time_kind == "datetime" and zone is not None:  # aware: the instant is known, tz= adds
         return t, zone  # nothing (a frame trajlm.clean(df, tz=...) gave back, fed on: newuser27)
+    if time_kind in ("epoch", "string"):  # Unix numbers, zoned text: their instant is known.
+        key, said = _option(tz)  # tz= names the frame's clock, as `ingest --tz` keeps the
+        how = "Unix numbers" if time_kind == "epoch" else "text with a zone"  # store's (fix36;
+        warn_at_caller(  # frames were refused: leftover36)
+            f"times: those in {tcol!r} carry their instant ({how}), so "
+            f"{key}={said} did not move them; it is kept as the frame's local clock: zone-less "
+            "times asked of it (at_times=, depart=) are read on it"
+        )
+        return t, zone
     if time_kind != "datetime":
         key, said = _option(tz)
         raise TrajlmInputError(

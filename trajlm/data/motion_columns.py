@@ -22,11 +22,15 @@ SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots":
                "speed_kmh": 1 / 3.6, "speed_kph": 1 / 3.6, "speed_km_h": 1 / 3.6,
                "speed_mph": 0.44704}  # fmt: skip
 # a device's heading is read as its course (session 36, leftover36: a fleet report's `Heading`
-# holds compass points `SE`, a robot log's `heading_rad` radians): degrees or compass words
+# holds compass points `SE`, a robot log's `heading_rad` radians): degrees or compass words.
+# `bearing` too (fix36): Android's Location.getBearing and GPSLogger's column, SIRI-VM's
+# `Bearing` and GTFS-Realtime's `position.bearing` are all degrees clockwise from north the
+# vehicle heads. Not `direction`: transit feeds' direction is a route's way (GTFS `direction_id`
+# 0 / 1, SIRI `DirectionRef` inbound / outbound), which read as degrees would point north.
 COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground", "heading",
-                "heading_deg")  # fmt: skip
+                "heading_deg", "bearing", "bearing_deg")  # fmt: skip
 # ... and in radians: stores keep them as `cog_rad`, which schema.conform turns into `cog_deg`
-COURSE_RAD_NAMES = ("cog_rad", "course_rad", "heading_rad")
+COURSE_RAD_NAMES = ("cog_rad", "course_rad", "heading_rad", "bearing_rad")
 # the 16 compass points, degrees clockwise from north (`north east` / `North-East` read as NE)
 COMPASS_DEG = {p: 22.5 * i for i, p in enumerate(
     ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW",

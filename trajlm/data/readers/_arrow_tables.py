@@ -19,6 +19,7 @@ import json
 from pathlib import Path
 
 from trajlm.data.readers._envelopes import open_envelopes
+from trajlm.data.readers._lake_batches import write_lake_parquet
 from trajlm.data.readers._pair_columns import split_pairs
 from trajlm.data.schema import TrajlmInputError
 
@@ -89,6 +90,8 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
     if not arrow:
         _check_json_lines(path)
     try:
+        if path.suffix.lower() in LAKE:  # a batch at a time, not read whole (fix36)
+            return write_lake_parquet(path, out, split_pairs)
         frame = _scan_arrow(path, pl) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
         if not arrow:  # `kcat -J` lines: the fix is JSON text in `payload` (heldout36)
             frame = open_envelopes(frame, frame.head(1000).collect(), user or path)
@@ -116,13 +119,7 @@ _WHAT = dict.fromkeys(ARROW, "an Arrow IPC (Feather) file") | {
 def _scan_arrow(path: Path, pl):  # noqa: ANN001, ANN202 (polars is imported lazily)
     """An Arrow IPC file, or an IPC stream (`.arrows`, or a stream saved as `.arrow`: no
     `ARROW1` magic; heldout33b: "cannot tell the format from the name" / Polars' "not an IPC
-    file"); a stream is read whole (Polars scans files only). ORC / Avro: read whole."""
-    if path.suffix.lower() == ".orc":
-        import pyarrow.orc
-
-        return pl.from_arrow(pyarrow.orc.read_table(str(path))).lazy()
-    if path.suffix.lower() == ".avro":
-        return pl.read_avro(path).lazy()
+    file"); a stream is read whole (Polars scans files only). ORC / Avro: _lake_batches.py."""
     with path.open("rb") as f:
         magic = f.read(len(IPC_FILE_MAGIC))
     if magic == IPC_FILE_MAGIC:

@@ -49,6 +49,14 @@ def message_column(sample: Any) -> tuple[str, Any] | None:
     return None
 
 
+def _said(where: str, name: str, aside: list[str]) -> str:
+    return (
+        f"{where}: each line is a message envelope: the fixes are read from the JSON text "
+        f"in {name!r}; the envelope's fields {aside} are set aside (an envelope's time is when "
+        "the message was sent, not the fix's)"
+    )
+
+
 def open_envelopes(frame: Any, sample: Any, path: Path) -> Any:
     """`frame` (a Polars LazyFrame) as the messages inside its envelopes (message_column), with
     one warning naming the field read and the envelope's fields set aside; `frame` unchanged
@@ -60,10 +68,24 @@ def open_envelopes(frame: Any, sample: Any, path: Path) -> Any:
         return frame
     name, dtype = found
     aside = [c for c in sample.columns if c != name]
-    warnings.warn(
-        f"{path.name}: each line is a message envelope: the fixes are read from the JSON text "
-        f"in {name!r}; the envelope's fields {aside} are set aside (an envelope's time is when "
-        "the message was sent, not the fix's)",
-        stacklevel=2,
-    )
+    warnings.warn(_said(path.name, name, aside), stacklevel=2)
     return frame.select(pl.col(name).str.json_decode(dtype)).unnest(name)
+
+
+def open_frame_envelopes(df: Any, lat_col: str | None, lon_col: str | None) -> Any:
+    """A frame's rows (a Polars DataFrame: `pd.read_json(dump, lines=True)` of a `kcat -J`
+    dump) as the messages inside them, by the rule a file read by path follows (fix36), said
+    once at the caller's line; `df` unchanged when it holds no envelopes or the caller named a
+    latitude / longitude column the frame has."""
+    import polars as pl
+
+    from trajlm.errors import warn_at_caller
+
+    if lat_col in df.columns or lon_col in df.columns:
+        return df
+    found = message_column(df.head(1000))
+    if found is None:
+        return df
+    name, dtype = found
+    warn_at_caller(_said("the frame", name, [c for c in df.columns if c != name]))
+    return df.select(pl.col(name).str.json_decode(dtype)).unnest(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trajlm.data.column_names import closest
+from trajlm.data.column_notes import closest
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers.file_format import not_point_table
 from trajlm.data.schema import TrajlmInputError

@@ -9,7 +9,7 @@ import re
 import zlib
 from pathlib import Path
 
-from trajlm.data.column_names import trip_log
+from trajlm.data.column_notes import trip_log
 from trajlm.data.readers._encoding import CJK_SNIFF_BYTES, legacy_cjk
 from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
 from trajlm.data.readers.archives import track_archive

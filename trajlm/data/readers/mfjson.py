@@ -32,7 +32,6 @@ import polars as pl
 
 from trajlm.data.readers._arrow_tables import GEOJSON_LINES, JSON_LINES, json_lines
 from trajlm.data.readers._common import (
-    WGS84,
     ColumnMap,
     Ctx,
     check_rows,
@@ -59,22 +58,26 @@ from trajlm.data.readers._json_tables import (
     table_records,
 )
 from trajlm.data.readers._json_tracks import (
-    line_times,
-    measure_times,
     overland_features,
     rec_lines,
     split_multilines,
     tracks,
 )
 from trajlm.data.readers._keyed_lists import merged
+from trajlm.data.readers._mf_features import (
+    _Bad,
+    _crs_error,
+    _crs_ok,
+    _features,
+    _MapMarker,
+    _NotWgs84,
+    _PointFeature,
+    _track,
+)
 from trajlm.data.readers._topojson import topology_features
 from trajlm.data.readers.gz import read_packed_or_plain
 from trajlm.data.schema import TrajlmInputError, conform
 
-_NOT_READ = (
-    "no MovingPoint temporalGeometry nor LineString + per-vertex times (properties.datetimes, "
-    "coordTimes or coordinateProperties.times)"
-)
 _WHOLE_FILE = (
     "not a trajectory JSON trajlm reads: MF-JSON, GeoJSON LineStrings with per-vertex times or "
     "Point features with a time property, Google location history (Records.json, Timeline), "
@@ -83,96 +86,6 @@ _WHOLE_FILE = (
     "Google Fit location samples, Esri JSON point FeatureSets, pandas DataFrame.to_json; skipping "
     "cannot help (it is the whole document): convert it to CSV / GPX"
 )
-
-
-class _Bad(Exception):
-    """A Feature that cannot give points: (message, JSON field path)."""
-
-
-class _PointFeature(_Bad):
-    """A GeoJSON Point feature in a collection that also holds moving features."""
-
-
-class _MapMarker(_Bad):
-    """A Point feature with no time among moving features: a map marker (CalTopo / SARTopo's
-    clue and waypoint markers beside the tracks; heldout28), counted as `map_marker`."""
-
-
-# property names that give a Point feature a time of its own (without one it is no fix)
-_POINT_TIMES = {"time", "times", "timestamp", "datetime", "datetimes", "date", "when", "t",
-                "coordtimes", "recorded_at", "ts"}  # fmt: skip
-
-
-class _NotWgs84(Exception):
-    """A `crs` other than WGS84: (message, JSON field path); raised in both on_error modes."""
-
-
-def _crs_ok(obj: dict, where: str) -> None:
-    crs = obj.get("crs")
-    if not isinstance(crs, dict):
-        return
-    name = str((crs.get("properties") or {}).get("name") or crs.get("href") or "")
-    if name and not any(w.lower() in name.lower() for w in WGS84):
-        raise _NotWgs84(f"crs {name!r} is not WGS84 lon/lat", f"{where}.crs")
-
-
-def _features(doc: Any) -> list[tuple[str | None, dict, str]]:
-    """(id or None, feature, JSON path) of every Feature-like object in the document."""
-    if not isinstance(doc, dict):
-        raise _Bad("top level is not a JSON object", "$")
-    kind = doc.get("type")
-    if kind == "FeatureCollection":
-        feats = doc.get("features")
-        if not isinstance(feats, list):
-            raise _Bad("FeatureCollection without a 'features' list", "features")
-        out = []
-        for k, f in enumerate(feats):
-            fid = f.get("id") if isinstance(f, dict) else None
-            out.append((str(fid if fid is not None else k), f, f"features[{k}]"))
-        return out
-    if kind == "MovingPoint":
-        return [(None, {"type": "Feature", "temporalGeometry": doc}, "$")]
-    fid = doc.get("id")
-    return [(None if fid is None else str(fid), doc, "$")]
-
-
-def _track(feat: Any, where: str) -> tuple[list, list]:
-    """(coordinates, datetimes) of one Feature; raises _Bad."""
-    if not isinstance(feat, dict):
-        raise _Bad("not a JSON object", where)
-    _crs_ok(feat, where)
-    tg = feat.get("temporalGeometry")
-    if isinstance(tg, dict):
-        if tg.get("type") != "MovingPoint":
-            raise _Bad(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)", where)
-        coords, times, at = tg.get("coordinates"), tg.get("datetimes"), "temporalGeometry"
-    else:
-        geom = feat.get("geometry")
-        geom = geom if isinstance(geom, dict) else {}  # a string / number: not a geometry
-        props = feat.get("properties") or {}
-        if geom.get("type") == "Point":  # among moving features (all Points: a point table)
-            if isinstance(props, dict) and not {str(k).lower() for k in props} & _POINT_TIMES:
-                raise _MapMarker("a Point feature with no time (a map marker)", where)
-            raise _PointFeature(
-                "a GeoJSON Point feature (one fix) among moving features; a file of Point "
-                "features only is read as a point table (--traj-col / --time-col)",
-                where,
-            )
-        times = line_times(props) if isinstance(props, dict) else None
-        if times is None and geom.get("type") == "LineString":  # [lon, lat, ele, time] (CalTopo)
-            times = measure_times(geom.get("coordinates"))
-        if geom.get("type") not in ("LineString", "MultiPoint") or times is None:
-            raise _Bad(_NOT_READ, where)
-        coords, at = geom.get("coordinates"), "properties"
-    if not isinstance(coords, list) or not isinstance(times, list):
-        raise _Bad("coordinates and datetimes must be lists", f"{where}.{at}")
-    if len(coords) != len(times):
-        raise _Bad(
-            f"{len(coords)} coordinates but {len(times)} datetimes", f"{where}.{at}.datetimes"
-        )
-    if not all(isinstance(c, list) and len(c) >= 2 for c in coords):
-        raise _Bad("coordinates must be [lon, lat] positions", f"{where}.{at}.coordinates")
-    return coords, times
 
 
 def _num(v: Any) -> float | None:
@@ -206,34 +119,6 @@ def _frame(tid: str, coords: list, times: list, file: int) -> pl.DataFrame:
         "lon",
         _file=pl.lit(file, dtype=pl.Int32),
         _line=pl.lit(None, dtype=pl.Int64),
-    )
-
-
-def _crs_error(e: _NotWgs84, path: Path) -> TrajlmInputError:
-    import re
-
-    name = re.search(r"crs '([^']*)'", e.args[0])
-    try:  # an unknown name (EPSG::999999) is not "reproject first" (badin20)
-        import pyproj
-
-        if name is not None:
-            pyproj.CRS.from_user_input(name.group(1))
-    except ImportError:
-        pass
-    except Exception:
-        return TrajlmInputError(
-            f"crs {name.group(1)!r} is no CRS pyproj knows, so its coordinates cannot be read",
-            path=path,
-            field=e.args[1],
-            hint="name the CRS as EPSG:NNNN or urn:ogc:def:crs:EPSG::NNNN, or reproject to "
-            "EPSG:4326",
-        )
-    return TrajlmInputError(
-        f"{e.args[0]}; canonical lat/lon are WGS84 degrees (every point would be wrong)",
-        path=path,
-        field=e.args[1],
-        hint="reproject to CRS84/EPSG:4326 first (GeoJSON Points in a projected CRS are "
-        "reprojected on reading; LineStrings are not)",
     )
 
 

@@ -26,6 +26,7 @@ from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._speed_text import say_unread_speeds
 from trajlm.data.readers._table_columns import dropped_extras, renamed_columns
+from trajlm.data.readers._tabular_times import _local_times, _time_expr, _time_hint, _zone_reader
 from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.tabular import (
     _check_columns,
@@ -33,12 +34,8 @@ from trajlm.data.readers.tabular import (
     _coords,
     _empty,
     _fields,
-    _local_times,
     _needed,
-    _time_expr,
-    _time_hint,
     _to_points,
-    _zone_reader,
     check_mapping,
 )
 from trajlm.data.schema import TrajlmInputError, conform

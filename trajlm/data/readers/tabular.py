@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -49,11 +48,9 @@ from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._cf_units import cf_units_row, say_units
-from trajlm.data.readers._clock_change import local_time_columns, resolve_local
+from trajlm.data.readers._clock_change import resolve_local
 from trajlm.data.readers._common import (
-    NO_DATE,
     T_RAW,
-    TIME_FORMAT_HELP,
     ColumnMap,
     Ctx,
     check_rows,
@@ -61,8 +58,6 @@ from trajlm.data.readers._common import (
     exact_time,
     finalize,
     hold_back,
-    parse_time,
-    parse_time_parts,
 )
 from trajlm.data.readers._coord_text import RAW, hemisphere_columns, parse_coords
 from trajlm.data.readers._crs_check import check_not_degrees
@@ -77,7 +72,6 @@ from trajlm.data.readers._lines import (
     lines_frame,
     split_fields,
 )
-from trajlm.data.readers._parquet_time import parquet_time
 from trajlm.data.readers._point_text import hex_points_as_wkt, one_column, point_exprs
 from trajlm.data.readers._reused_ids import split_reused_ids
 from trajlm.data.readers._row_zones import zoned_times
@@ -101,6 +95,7 @@ from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table i
     dropped_extras,
     renamed_columns,
 )
+from trajlm.data.readers._tabular_times import _local_times, _time_expr, _time_hint, _zone_reader
 from trajlm.data.readers._times import date_and_time, with_offset
 from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
@@ -223,50 +218,6 @@ def _fields(cm: ColumnMap) -> dict[str, str]:
         lat = "|".join(a for a, _ in cm.coord_sources.values())
         lon = "|".join(b for _, b in cm.coord_sources.values())
     return {"traj_id": cm.traj_id or "<file stem>", "t": cm.time_field(), "lat": lat, "lon": lon}
-
-
-def _time_expr(cm: ColumnMap) -> pl.Expr:
-    """Time in milliseconds (the reader floors it to `t` and keeps the exact value, _common)."""
-    if cm.t_parts:
-        return parse_time_parts(cm.t_parts, cm.utc_offset_s, tz=cm.tz) * 1000
-    return parse_time(
-        cm.t, cm.time_format, cm.utc_offset_s, unit="ms", tz=cm.tz, origin_s=cm.origin_s()
-    )
-
-
-def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
-    """With a DST zone (cm.tz): the later reading of repeated-hour times and the wall clock of
-    nonexistent ones, for `resolve_local` (_clock_change.py); none otherwise."""
-    if not cm.tz:
-        return []
-
-    def read(zone: str, ambiguous: str) -> pl.Expr:
-        zcm = dataclasses.replace(cm, tz=zone)
-        if cm.t_parts:
-            return parse_time_parts(cm.t_parts, tz=zone, ambiguous=ambiguous) * 1000
-        if col is not None:
-            return parquet_time(col, zcm, ambiguous)
-        return parse_time(cm.t, cm.time_format, unit="ms", tz=zone, ambiguous=ambiguous)
-
-    return local_time_columns(read, cm.tz)
-
-
-def _zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
-    """`read(zone, offset_s, ambiguous)`: cm's time column parsed in one zone, in ms."""
-
-    def read(zone: str | None, offset_s: int, ambiguous: str) -> pl.Expr:
-        return parse_time(cm.t, cm.time_format, offset_s, unit="ms", tz=zone, ambiguous=ambiguous)
-
-    return read
-
-
-def _time_hint(cm: ColumnMap) -> str:
-    """What to try when a time does not parse under this mapping (after the value)."""
-    if cm.time_format in (None, "iso", "dmy", "mdy"):
-        return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"
-    if "%" in cm.time_format and not re.search(r"%[YyjdbBmcxsGVU]", cm.time_format):
-        return f"time format {cm.time_format!r} {NO_DATE}"  # heldout23: read as year 1900
-    return f"does not match time format {cm.time_format!r}; give {TIME_FORMAT_HELP}"
 
 
 def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFrame]:
