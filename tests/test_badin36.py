@@ -142,8 +142,9 @@ def test_a_zone_option_on_instants_is_said(tmp_path):
     r = invoke_cli(
         ["data", "ingest", str(zoned), "--out", str(tmp_path / "s"), "--tz", "Asia/Tokyo"]
     )
-    assert r.exit_code == 0 and "not used" in r.output
-    assert "local_time" not in load_manifest(tmp_path / "s")["reading"]  # no clock recorded
+    # ingest keeps the zone as the store's clock and says the times were not moved (leftover36)
+    assert r.exit_code == 0 and "did not move them" in r.output
+    assert load_manifest(tmp_path / "s")["reading"]["local_time"]["times_kept"] is True
 
 
 # ---- MDS

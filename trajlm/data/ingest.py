@@ -40,7 +40,7 @@ from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
-from trajlm.data.readers._naive_times import text_offset_s, zone_not_used, zone_unused_line
+from trajlm.data.readers._naive_times import text_offset_s, zone_not_used
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
@@ -261,14 +261,18 @@ def _ingest(
         reading["columns_guessed"] = {**reading.get("columns_guessed", {}), **sensors}
     if label is not None:
         reading["label_column"] = label  # said once (the CLI prints which column was taken)
-    if columns is not None and (unused := zone_not_used(paths, format, columns)):
-        warn_at_caller(zone_unused_line(columns, unused))  # and no clock recorded (badin36)
-    elif columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
+    if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
-        if format in ("csv", "parquet") and not naive_times(
-            paths, format, dataclasses.replace(columns, tz=None, utc_offset_s=None)
-        ):  # Unix times, `Z` / `+01:00` text: the instants stay; the zone is the clock (leftover36)
-            reading["local_time"]["times_kept"] = True  # said once (the CLI prints it)
+        # Unix times, `Z` / `+01:00` text, a UTC GPX: the instants stay and the zone is the
+        # store's clock (leftover36: MDS trips in Los Angeles), said once by the CLI; badin36
+        # found the option dropped unsaid on such times, now it is said either way
+        if zone_not_used(paths, format, columns) or (
+            format in ("csv", "parquet")
+            and not naive_times(
+                paths, format, dataclasses.replace(columns, tz=None, utc_offset_s=None)
+            )
+        ):
+            reading["local_time"]["times_kept"] = True
     elif off := text_offset_s(
         paths, format, columns
     ):  # "06:30+01:00" in every row: asked on that clock
