@@ -1,0 +1,57 @@
+"""local36: every command on a `--crs local` store (pitch / warehouse metres) answers in x / y
+metres or refuses in one line; none shows the stand-in 1 N 1 E bookkeeping as a place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from helpers import invoke_cli, tiny_model
+
+from trajlm.data import geo
+
+
+def _forklifts_csv(path: Path, n: int = 90) -> Path:
+    """Ten tags driving rectangles in a 0..80 m hall at ~2 m/s, one fix a second."""
+    rng = np.random.default_rng(3)
+    rows = ["tag_id,timestamp,x_m,y_m"]
+    for tag in range(10):
+        x0, y0 = rng.uniform(10, 60, 2)
+        s = np.arange(n) * 2.0 % 80.0  # metres along a 30 x 10 m loop
+        x = x0 + np.clip(s, 0, 30) - np.clip(s - 40, 0, 30)
+        y = y0 + np.clip(s - 30, 0, 10) - np.clip(s - 70, 0, 10)
+        for i in range(n):
+            rows.append(f"T{tag},{1_796_191_200 + i},{x[i]:.2f},{y[i]:.2f}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory) -> dict:
+    d = tmp_path_factory.mktemp("hall")
+    src = _forklifts_csv(d / "uwb.csv")
+    r = invoke_cli(["data", "ingest", str(src), "--out", str(d / "s"), "--crs", "local"])
+    assert r.exit_code == 0, r.output[-1500:]
+    assert json.loads((d / "s" / "manifest.json").read_text())["reading"]["crs"] == "local"
+    return {"dir": d, "store": d / "s", "src": src, "model": tiny_model(d / "m")}
+
+
+def _no_anchor(text: str) -> None:
+    """The stand-in anchor (1 N 1 E) written as if it were a place: 1.000xx."""
+    lat, lon = geo.LOCAL_ANCHOR
+    assert f"{lat:.3f}" not in text and f"({lat:.0f}." not in text, text[-800:]
+
+
+def test_anomalies_on_a_local_store_name_places_in_metres(hall):
+    out = hall["dir"] / "anom.csv"
+    r = invoke_cli(["anomalies", "--model", str(hall["model"]), "--data", str(hall["store"]),
+                    "--split", "train", "--calibrate-on", "val", "--out", str(out), "--top", "3"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    table = pl.read_csv(out)
+    assert {"seg_x", "seg_y"} <= set(table.columns) and "seg_lat" not in table.columns
+    assert table["seg_x"].is_between(0, 100).all() and table["seg_y"].is_between(0, 100).all()
+    assert table["explanation"].str.contains(r"near x -?\d").all()
+    _no_anchor(" ".join(table["explanation"].to_list()) + r.output)
