@@ -55,3 +55,15 @@ def test_anomalies_on_a_local_store_name_places_in_metres(hall):
     assert table["seg_x"].is_between(0, 100).all() and table["seg_y"].is_between(0, 100).all()
     assert table["explanation"].str.contains(r"near x -?\d").all()
     _no_anchor(" ".join(table["explanation"].to_list()) + r.output)
+
+
+def test_recover_on_a_local_store_writes_metres(hall):
+    out = hall["dir"] / "rec.csv"
+    r = invoke_cli(["recover", "--model", str(hall["model"]), "--input", str(hall["store"]),
+                    "--split", "train", "--out", str(out)])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    got = pl.read_csv(out)
+    assert {"x", "y"} <= set(got.columns) and "lat" not in got.columns
+    raw = pl.read_csv(hall["src"])
+    assert got["x"].is_between(raw["x_m"].min() - 5, raw["x_m"].max() + 5).all()
+    assert got["y"].is_between(raw["y_m"].min() - 5, raw["y_m"].max() + 5).all()
