@@ -67,3 +67,16 @@ def test_recover_on_a_local_store_writes_metres(hall):
     raw = pl.read_csv(hall["src"])
     assert got["x"].is_between(raw["x_m"].min() - 5, raw["x_m"].max() + 5).all()
     assert got["y"].is_between(raw["y_m"].min() - 5, raw["y_m"].max() + 5).all()
+
+
+def test_ask_on_a_local_store_describes_in_metres_and_refuses_degrees(hall):
+    import trajlm
+
+    said = trajlm.ask("describe trip T0_0", str(hall["store"])).value
+    assert said.startswith("starts at x "), said[:120]
+    _no_anchor(said)
+    first = pl.read_csv(hall["src"]).filter(pl.col("tag_id") == "T0").row(0, named=True)
+    assert f"x {first['x_m']:.1f} m, y {first['y_m']:.1f} m" in said
+    r = invoke_cli(["ask", "how many trips came within 50 m of 1.0003,1.0006",
+                    "--data", str(hall["store"])])  # fmt: skip
+    assert "x / y metres on a plane (--crs local)" in r.output, r.output[-600:]

@@ -131,3 +131,11 @@ def as_plane_columns(table: pl.DataFrame, round_mm: bool = False) -> pl.DataFram
     if round_mm:  # a file a person reads: mm, not 15 digits
         out = out.with_columns(pl.col("lat", "lon").round(3))
     return out.rename({"lat": "y", "lon": "x"})
+
+
+def plane_place(lat: float, lon: float) -> str:
+    """ "x 12.3 m, y -4.0 m": a `--crs local` plane's point from its lat / lon bookkeeping."""
+    from trajlm.data.geo import from_wgs84
+
+    x, y = from_wgs84([lat], [lon], "local")
+    return f"x {float(x[0]):.1f} m, y {float(y[0]):.1f} m"

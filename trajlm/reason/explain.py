@@ -154,6 +154,8 @@ def when_where(tz: str | None, t: int, lat: float, lon: float, local: bool = Fal
     """ "08:50 AEDT near (lat, lon)": the clock time in the caller's zone ``tz`` (UTC when
     None: Unix seconds or naive times in); ``local``: lat / lon are a `--crs local` plane's
     bookkeeping, said as "near x 12 m, y 30 m" (local36: the stand-in 1 N 1 E was shown)."""
+    from trajlm.data.local_plane import plane_place
+
     where = plane_place(lat, lon) if local else f"({lat:.5f}, {lon:.5f})"
     if tz is None or tz == "UTC":
         return f"{datetime.fromtimestamp(int(t), UTC).strftime('%H:%M')} UTC near {where}"
@@ -161,14 +163,6 @@ def when_where(tz: str | None, t: int, lat: float, lon: float, local: bool = Fal
 
     clock = datetime.fromtimestamp(int(t), ZoneInfo(tz))
     return f"{clock.strftime('%H:%M')} {clock.tzname() or tz} near {where}"
-
-
-def plane_place(lat: float, lon: float) -> str:
-    """ "x 12.3 m, y -4.0 m": a `--crs local` plane's point from its lat / lon bookkeeping."""
-    from trajlm.data.geo import from_wgs84
-
-    x, y = from_wgs84([lat], [lon], "local")
-    return f"x {float(x[0]):.1f} m, y {float(y[0]):.1f} m"
 
 
 def duration_text(s: float) -> str:
