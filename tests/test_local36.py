@@ -80,3 +80,13 @@ def test_ask_on_a_local_store_describes_in_metres_and_refuses_degrees(hall):
     r = invoke_cli(["ask", "how many trips came within 50 m of 1.0003,1.0006",
                     "--data", str(hall["store"])])  # fmt: skip
     assert "x / y metres on a plane (--crs local)" in r.output, r.output[-600:]
+
+
+def test_ask_predict_on_a_local_store_answers_in_metres(hall):
+    import trajlm
+
+    got = trajlm.ask(
+        "where will trip T0_0 be in 2 minutes", str(hall["store"]), model=hall["model"]
+    )
+    assert {"x", "y"} <= set(got.table.columns) and "lat" not in got.table.columns
+    assert got.table["x"].abs().max() < 1_000  # metres in the hall, not ~1 (degrees)

@@ -313,9 +313,12 @@ class Asker:
         minutes = int(round(plan.minutes or 5))
         ahead = [60.0 * (i + 1) for i in range(max(minutes, 1))]
         pred = self._model.predict(history, seconds_ahead=ahead)
-        return Answer(
-            plan, table=pl.DataFrame(pred) if not isinstance(pred, pl.DataFrame) else pred
-        )
+        pred = pl.DataFrame(pred) if not isinstance(pred, pl.DataFrame) else pred
+        if self._plane:  # x / y metres, not the stand-in 1 N 1 E (local36)
+            from trajlm.data.local_plane import as_plane_columns
+
+            pred = as_plane_columns(pred, round_mm=True)
+        return Answer(plan, table=pred)
 
 
 def _own_trips(trips: pl.DataFrame) -> set[str]:
