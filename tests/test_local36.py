@@ -90,3 +90,18 @@ def test_ask_predict_on_a_local_store_answers_in_metres(hall):
     )
     assert {"x", "y"} <= set(got.table.columns) and "lat" not in got.table.columns
     assert got.table["x"].abs().max() < 1_000  # metres in the hall, not ~1 (degrees)
+
+
+def test_reach_on_a_local_plane_is_refused_in_one_line(hall):
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    out = hall["dir"] / "reach.csv"
+    r = invoke_cli(["reach", "--model", str(hall["model"]), "--input", str(hall["store"]),
+                    "--to", "1.0001,1.0001", "--out", str(out)])  # fmt: skip
+    assert r.exit_code == 2 and "mean nothing on a store read by" in r.output, r.output[-800:]
+    assert "Traceback" not in r.output and not out.exists()
+    raw = pl.read_csv(hall["src"]).rename({"tag_id": "traj_id", "timestamp": "t"})
+    lm = trajlm.TrajLM.from_pretrained(hall["model"])
+    with pytest.raises(TrajlmInputError, match="crs='local'"):
+        lm.reach(raw, to=(1.0001, 1.0001), crs="local", lat_col="y_m", lon_col="x_m")
