@@ -105,3 +105,9 @@ def test_reach_on_a_local_plane_is_refused_in_one_line(hall):
     lm = trajlm.TrajLM.from_pretrained(hall["model"])
     with pytest.raises(TrajlmInputError, match="crs='local'"):
         lm.reach(raw, to=(1.0001, 1.0001), crs="local", lat_col="y_m", lon_col="x_m")
+
+
+def test_route_with_speeds_of_a_local_store_is_refused_in_one_line(hall):
+    r = invoke_cli(["route", "--from", "45.07,7.69", "--to", "45.075,7.695", "--depart",
+                    "2026-12-01T08:00Z", "--synthetic-seed", "0", "--speeds", str(hall["store"])])  # fmt: skip
+    assert r.exit_code == 2 and "--speeds" in r.output and "mean nothing" in r.output, r.output
