@@ -111,3 +111,9 @@ def test_route_with_speeds_of_a_local_store_is_refused_in_one_line(hall):
     r = invoke_cli(["route", "--from", "45.07,7.69", "--to", "45.075,7.695", "--depart",
                     "2026-12-01T08:00Z", "--synthetic-seed", "0", "--speeds", str(hall["store"])])  # fmt: skip
     assert r.exit_code == 2 and "--speeds" in r.output and "mean nothing" in r.output, r.output
+
+
+def test_serve_index_of_a_local_store_is_refused_in_one_line(hall):
+    r = invoke_cli(["serve", "--model", str(hall["model"]), "--index", str(hall["store"]),
+                    "--port", "0"])  # fmt: skip
+    assert r.exit_code == 2 and "--index" in r.output and "mean nothing" in r.output, r.output
