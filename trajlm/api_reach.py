@@ -35,6 +35,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
 from trajlm.data.coerce_subsec import T_NS
+from trajlm.data.local_plane import degree_places_line, is_local_input
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.errors import warn_at_caller
 
@@ -127,6 +128,8 @@ class ReachSearch:
         column (``van_id``: each van's next stops; session 33) asks each target of that
         trajectory / mover only (trajlm/api_reach_keys.py); an empty id: of every one."""
         check_keywords("TrajLM.reach", columns, COLUMN_KEYWORDS)
+        if is_local_input(data, columns.get("crs")):  # targets in degrees (local36)
+            raise TrajlmInputError(degree_places_line("TrajLM.reach: to=", python=True))
         check_flags(route=route)  # badin33: route="no" was truthy, the route engine stayed on
         radius = _number(radius_m, "radius_m")
         horizon = _number(horizon_s, "horizon_s")

@@ -85,7 +85,10 @@ def anomalies(
         det = AnomalyDetector(m, alpha=alpha, score=score).fit(normal)
     if save_calibration is not None:
         det.save(save_calibration)
-    table = det.score(df)
+    from trajlm.data.local_plane import store_crs
+
+    # a --crs local store: the segment and the sentences in x / y metres (local36)
+    table = det.score(df, local=data.is_dir() and store_crs(data) == "local")
     if data.is_dir():  # a vessel's pieces may sit in different splits: find its gaps in all
         table = _dark_across_splits(table, data)
     if out.suffix.lower() == ".csv":

@@ -135,6 +135,10 @@ def reach(
     targets = parse_targets(to) if to is not None else read_targets_file(to_file)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
     cols = {k: v for k, v in cols.items() if v is not None}
+    from trajlm.data.local_plane import degree_places_line, is_local_input
+
+    if is_local_input(input):  # the targets were matched against the stand-in 1 N 1 E
+        io.fail(f"--input {input}: {degree_places_line('reach --to / --to-file')}")
     df = read_frame(input, "--input", split, cols)
     past = None
     if memory is not None and route:  # read here: its faults are --memory's, not --input's

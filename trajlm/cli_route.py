@@ -106,6 +106,11 @@ def route(
         raise UserError("--speeds-mode picks the trips of --speeds; give --speeds STORE too")
     if (network is None) == (synthetic_seed is None):
         raise UserError("give one of --network FILE and --synthetic-seed N")
+    if speeds is not None:  # its stand-in 1 N 1 E fixes met no road: "4,927 km" (local36)
+        from trajlm.data.local_plane import degree_places_line, is_local_input
+
+        if is_local_input(speeds):
+            raise UserError(f"--speeds {speeds}: {degree_places_line('route (a road network)')}")
     io.suffix(out, (".csv",), "--out")
     io.suffix(plot, (".png",), "--plot")
     inputs = [p for p in (network, speeds, model) if p is not None]

@@ -189,6 +189,16 @@ def _radii_option(radii: str | None) -> list[int] | None:
     return levels
 
 
+def _plane_store(input: Path, df, cols: dict):
+    """A `--crs local` store's points as the x / y metres they were given, read back with
+    crs="local", so answers come in x / y (local36: the stand-in 1 N 1 E was written)."""
+    from trajlm.data.local_plane import as_plane_columns, store_crs
+
+    if not (input.is_dir() and store_crs(input) == "local"):
+        return df, cols
+    return as_plane_columns(df), cols | {"crs": "local", "lat_col": "y", "lon_col": "x"}
+
+
 def recover(
     model: Path = typer.Option(..., "--model", help=MODEL_HELP),
     input: Path = typer.Option(
@@ -254,6 +264,7 @@ def recover(
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols, on_error)
+    df, cols = _plane_store(input, df, cols)
     m = load_cli_model(model, "recover", threads)
     if mode == "span" and getattr(m.model, "infill_head", None) is None:
         io.fail(

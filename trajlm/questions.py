@@ -45,6 +45,7 @@ from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metres
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
@@ -168,6 +169,7 @@ class Asker:
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
+        self._plane = is_plane_store(data)  # x / y metres: no place in degrees (local36)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -213,9 +215,16 @@ class Asker:
     def run(self, plan: QueryPlan) -> Answer:
         if plan.action == "predict":
             return self._predict(plan)
+        if self._plane:
+            refuse_place(plan)
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
         points, trips, cut = read_tracks(plan, self.points, trips, self._long)  # days of tracks
         answer = run_plan(plan, points, trips)
+        if self._plane and plan.action == "describe" and isinstance(answer.value, str):
+            one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
+            answer.value = start_in_metres(
+                answer.value, one["lat"].to_numpy(), one["lon"].to_numpy()
+            )
         answer.notes += [cut] if cut else []
         asked, question = getattr(self, "_asked", (None, ""))
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
@@ -304,9 +313,12 @@ class Asker:
         minutes = int(round(plan.minutes or 5))
         ahead = [60.0 * (i + 1) for i in range(max(minutes, 1))]
         pred = self._model.predict(history, seconds_ahead=ahead)
-        return Answer(
-            plan, table=pl.DataFrame(pred) if not isinstance(pred, pl.DataFrame) else pred
-        )
+        pred = pl.DataFrame(pred) if not isinstance(pred, pl.DataFrame) else pred
+        if self._plane:  # x / y metres, not the stand-in 1 N 1 E (local36)
+            from trajlm.data.local_plane import as_plane_columns
+
+            pred = as_plane_columns(pred, round_mm=True)
+        return Answer(plan, table=pred)
 
 
 def _own_trips(trips: pl.DataFrame) -> set[str]:

@@ -131,3 +131,33 @@ def as_plane_columns(table: pl.DataFrame, round_mm: bool = False) -> pl.DataFram
     if round_mm:  # a file a person reads: mm, not 15 digits
         out = out.with_columns(pl.col("lat", "lon").round(3))
     return out.rename({"lat": "y", "lon": "x"})
+
+
+def plane_place(lat: float, lon: float) -> str:
+    """ "x 12.3 m, y -4.0 m": a `--crs local` plane's point from its lat / lon bookkeeping."""
+    from trajlm.data.geo import from_wgs84
+
+    x, y = from_wgs84([lat], [lon], "local")
+    return f"x {float(x[0]):.1f} m, y {float(y[0]):.1f} m"
+
+
+def is_local_input(data: object, crs: object = None) -> bool:
+    """True when `data` is read on a `--crs local` plane: ``crs="local"`` given, or a store
+    path ingested with it."""
+    import os
+
+    from trajlm.data.geo import is_local
+
+    if is_local(crs):
+        return True
+    return isinstance(data, str | os.PathLike) and store_crs(data) == "local"
+
+
+def degree_places_line(what: str, python: bool = False) -> str:
+    """The one line for a call whose places are given in latitude / longitude on a local
+    plane, where they mean nothing (local36: they were matched against the stand-in 1 N 1 E)."""
+    option = "crs='local'" if python else "a store read by `trajlm data ingest --crs local`"
+    return (
+        f"{what} takes places in latitude / longitude, which mean nothing on {option} (x / y "
+        "metres on a plane); not supported on a local plane"
+    )

@@ -40,7 +40,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm.data import geo
 from trajlm.data.coerce import coerce
+from trajlm.data.coerce_layout import Layout
 from trajlm.data.coerce_out import from_canonical
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.reason.anomaly_gaps import with_dark_gaps
@@ -285,24 +287,28 @@ class AnomalyDetector:
         smoothing: a p-value is never below 1 / (n + 1))."""
         return p_at_least(np.asarray(self._calibration()["scores"]), scores)
 
-    def score(self, data: Any, explain: bool = True, **columns: Any) -> Any:
+    def score(self, data: Any, explain: bool = True, local: bool = False, **columns: Any) -> Any:
         """One row per trajectory, highest score first: traj_id, score, p_value, is_anomaly,
         the worst segment (seg_start_t, seg_end_t, seg_lat, seg_lon, seg_score) and, with
         ``explain``, ``kind`` and ``explanation`` (a sentence). The caller's frame kind, with
         the segment times as the input had them (datetimes in its zone, which the sentences
-        use too) and, for projected input, the segment's point in its CRS (anomaly_out.py)."""
+        use too) and, for projected input, the segment's point in its CRS (anomaly_out.py).
+        ``local``: a canonical frame's lat / lon are a `--crs local` plane's (a store's): the
+        segment as ``seg_y`` / ``seg_x`` and sentences in metres (``crs="local"`` says so too)."""
         df, layout = self._canonical(data, columns)
         tz = layout.time_zone if layout is not None and layout.time_kind == "datetime" else None
-        out = self.table(point_scores(self.model, df, self.config), explain, tz=tz)
-        if layout is None:
-            return out
+        local = local or (layout is not None and geo.is_local(layout.crs))
+        out = self.table(point_scores(self.model, df, self.config), explain, tz=tz, local=local)
+        if layout is None:  # local36: a local store's segment was shown at 1 N 1 E
+            plane = Layout("polars", lat_col="y", lon_col="x", crs="local")
+            return segments_in_caller_crs(out, plane) if local else out
         out = from_canonical(out, layout=layout, times=("seg_start_t", "seg_end_t"), ranked=True)
         return segments_in_caller_crs(out, layout)  # projected input: the segment in its CRS
 
-    def table(self, points: pl.DataFrame, explain: bool = True, tz: str | None = None
-              ) -> pl.DataFrame:  # fmt: skip
+    def table(self, points: pl.DataFrame, explain: bool = True, tz: str | None = None,
+              local: bool = False) -> pl.DataFrame:  # fmt: skip
         """``score``'s table from ``score_points`` output (Polars); sentences' clock times in
-        zone ``tz`` (UTC when None)."""
+        zone ``tz`` (UTC when None); ``local``: sentences place points in x / y metres."""
         cal = self._calibration()
         traj = self.trajectory_table(points)
         start, _ = trajectory_offsets(points)
@@ -327,7 +333,7 @@ class AnomalyDetector:
         if explain:
             from trajlm.reason.explain import explain_segments
 
-            kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz)
+            kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz, local=local)
             out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
         out = with_dark_gaps(out, points, explain, tz)  # "went dark" (anomaly_gaps.py)
         return out.sort(

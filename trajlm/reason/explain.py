@@ -150,15 +150,19 @@ def usual_stats(points: pl.DataFrame) -> dict:
     }
 
 
-def when_where(tz: str | None, t: int, lat: float, lon: float) -> str:
+def when_where(tz: str | None, t: int, lat: float, lon: float, local: bool = False) -> str:
     """ "08:50 AEDT near (lat, lon)": the clock time in the caller's zone ``tz`` (UTC when
-    None: Unix seconds or naive times in)."""
+    None: Unix seconds or naive times in); ``local``: lat / lon are a `--crs local` plane's
+    bookkeeping, said as "near x 12 m, y 30 m" (local36: the stand-in 1 N 1 E was shown)."""
+    from trajlm.data.local_plane import plane_place
+
+    where = plane_place(lat, lon) if local else f"({lat:.5f}, {lon:.5f})"
     if tz is None or tz == "UTC":
-        return f"{datetime.fromtimestamp(int(t), UTC).strftime('%H:%M')} UTC near ({lat:.5f}, {lon:.5f})"
+        return f"{datetime.fromtimestamp(int(t), UTC).strftime('%H:%M')} UTC near {where}"
     from zoneinfo import ZoneInfo
 
-    local = datetime.fromtimestamp(int(t), ZoneInfo(tz))
-    return f"{local.strftime('%H:%M')} {local.tzname() or tz} near ({lat:.5f}, {lon:.5f})"
+    clock = datetime.fromtimestamp(int(t), ZoneInfo(tz))
+    return f"{clock.strftime('%H:%M')} {clock.tzname() or tz} near {where}"
 
 
 def duration_text(s: float) -> str:
@@ -194,7 +198,8 @@ def _roundness(lat, lon, i: int, j: int) -> float:
     return float(4 * np.pi * area / max(per, 1e-9) ** 2)
 
 
-def _frozen(t, lat, lon, d, dt, reported, A: int, B: int, tz, knots: bool) -> str | None:
+def _frozen(t, lat, lon, d, dt, reported, A: int, B: int, tz, knots: bool, local: bool = False
+            ) -> str | None:  # fmt: skip
     """The sentence for the longest frozen stretch (validity_sog.frozen_steps: the position
     stood still while the reports said under way) touching rows [A, B], when the reports
     moved the ship at least FROZEN_MIN_M over it; None otherwise."""
@@ -223,7 +228,7 @@ def _frozen(t, lat, lon, d, dt, reported, A: int, B: int, tz, knots: bool) -> st
     secs = float(t[rows[-1]] - t[i])
     v = float(np.nanmedian(reported[rows]))
     return (
-        f"position frozen {duration_text(secs)} from {when_where(tz, t[i], lat[i], lon[i])} while "
+        f"position frozen {duration_text(secs)} from {when_where(tz, t[i], lat[i], lon[i], local)} while "
         f"reporting {_kmh(v, knots)}: the reports moved it {distance_text(best_m)} (a stuck "
         "transponder or GPS)"
     )
@@ -240,10 +245,12 @@ def explain_one(
     tz: str | None = None,
     knots: bool = False,
     reported: np.ndarray | None = None,
+    local: bool = False,
 ) -> tuple[str, str]:
     """(kind, sentence) for rows [lo, hi] of ONE trajectory (arrays of its points); clock
     times in zone ``tz`` (the caller's; UTC when None); ``knots``: speeds in knots too;
-    ``reported``: the reported speed (m/s, NaN where none) per point, e.g. AIS SOG."""
+    ``reported``: the reported speed (m/s, NaN where none) per point, e.g. AIS SOG; ``local``:
+    places said as x / y metres of a `--crs local` plane."""
     n = len(t)
     t = np.asarray(t, np.int64)
     d, dt, v, head = step_kinematics(t, lat, lon, np.array([0]))
@@ -253,7 +260,7 @@ def explain_one(
         return "unusual", f"too short to explain ({n} point{'s' * (n != 1)})"
     if reported is not None:  # a frozen position, before the jump that ends it
         reported = np.asarray(reported, np.float64)
-        said = _frozen(t, lat, lon, d, dt, reported, A, B, tz, knots)
+        said = _frozen(t, lat, lon, d, dt, reported, A, B, tz, knots, local)
         if said:
             return "frozen", said
     v_top = usual["speed_p99_mps"]
@@ -262,7 +269,7 @@ def explain_one(
     if d[j] > max(3 * usual["step_p99_m"], 500.0) and v[j] > 2 * usual["speed_p999_mps"]:
         return "jump", (
             f"jumped {distance_text(d[j])} in {dt[j]:.0f} s ({_kmh(v[j], knots)}) at "
-            f"{when_where(tz, t[j], lat[j], lon[j])}"
+            f"{when_where(tz, t[j], lat[j], lon[j], local)}"
         )
     fast = r[v[r] > 1.5 * v_top]
     if len(fast):
@@ -274,7 +281,7 @@ def explain_one(
                 said = f" while reporting {_kmh(float(rep), knots)} (a position glitch)"
         return "speed", (
             f"moved at {_kmh(v[k], knots)} for {dt[fast].sum():.0f} s from "
-            f"{when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]])}, {v[k] / v_top:.1f}x the "
+            f"{when_where(tz, t[fast[0]], lat[fast[0]], lon[fast[0]], local)}, {v[k] / v_top:.1f}x the "
             f"usual top speed ({_kmh(v_top, knots)}){said}"
         )
     one, whole = np.array([0]), np.array([n])
@@ -286,7 +293,7 @@ def explain_one(
         if secs[k] > max(2 * p95, 120.0):
             i = max(int(s_lo[k]) - 1, 0)  # where the vehicle stood (the step's start point)
             return "stop", (
-                f"stopped {duration_text(secs[k])} at {when_where(tz, t[i], lat[i], lon[i])}, "
+                f"stopped {duration_text(secs[k])} at {when_where(tz, t[i], lat[i], lon[i], local)}, "
                 f"{secs[k] / p95:.1f}x longer than usual here (95 % of stops end within "
                 f"{duration_text(p95)})"
             )
@@ -295,7 +302,7 @@ def explain_one(
     if loop is not None and _roundness(lat, lon, *loop) >= 0.2:  # not a there-and-back
         i, k = loop
         return "detour", (
-            f"left its route at {when_where(tz, t[i], lat[i], lon[i])} for a "
+            f"left its route at {when_where(tz, t[i], lat[i], lon[i], local)} for a "
             f"{distance_text(cum[k] - cum[i])} loop ({duration_text(float(t[k] - t[i]))}) that came "
             "back to where it left"
         )
@@ -317,14 +324,17 @@ def explain_one(
         sector = SECTORS[int(np.rint(head[mv[around[0] + 1]] / 45.0)) % 8]  # after the turn
         again = ", then turned again" if len(nxt) else ""
         return "wrong_way", (
-            f"turned around at {when_where(tz, t[i], lat[i], lon[i])} and drove "
+            f"turned around at {when_where(tz, t[i], lat[i], lon[i], local)} and drove "
             f"{distance_text(back)} back {sector} against its direction of travel{again}"
         )
     legs = encode(t[A : B + 1], lat[A : B + 1], lon[A : B + 1], "semantic").split("; ")[1:-1]
     seg = "; ".join(legs[:4]) + ("; ..." if len(legs) > 4 else "")
     if knots:  # "at 31 km/h" -> "at 31 km/h (16.7 kn)"
         seg = re.sub(r"(\d+) km/h", lambda m: f"{m[1]} km/h ({float(m[1]) / 1.852:.1f} kn)", seg)
-    return "unusual", f"moved unlike usual from {when_where(tz, t[A], lat[A], lon[A])}: {seg}"
+    return (
+        "unusual",
+        f"moved unlike usual from {when_where(tz, t[A], lat[A], lon[A], local)}: {seg}",
+    )
 
 
 def explain_segments(
@@ -334,6 +344,7 @@ def explain_segments(
     hi: np.ndarray,
     usual: dict,
     tz: str | None = None,
+    local: bool = False,
 ) -> tuple[list[str], list[str]]:
     """(kinds, sentences) for each trajectory's segment [lo, hi] (global rows of `points`,
     sorted by traj_id, t). A loop over trajectories; the work inside is vectorized."""
@@ -348,7 +359,7 @@ def explain_segments(
     for s, e, a, b, kn in zip(start, ends, lo, hi, vessel, strict=True):
         k, sentence = explain_one(t[s:e], lat[s:e], lon[s:e], int(a - s), int(b - s), usual,
                                   tz=tz, knots=bool(kn),
-                                  reported=None if rep is None else rep[s:e])  # fmt: skip
+                                  reported=None if rep is None else rep[s:e], local=local)  # fmt: skip
         kinds.append(k)
         text.append(sentence)
     return kinds, text

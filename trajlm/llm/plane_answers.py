@@ -1,0 +1,42 @@
+"""`ask` on a `--crs local` store (local36): its lat / lon are bookkeeping about the stand-in
+point 1 N 1 E (data/local_plane.py), never a place. A trip described starts at x / y metres,
+and a question that names a place in latitude / longitude (a circle, a box, a gazetteer name)
+is refused in one line instead of being matched against the stand-in degrees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from trajlm.llm.plan import CannotAnswer
+
+BOX_FIELDS = ("bbox", "start_at", "end_at", "via", "start_box", "end_box")
+
+
+def is_plane_store(data: Any) -> bool:
+    """True for a store path ingested with `--crs local`."""
+    import os
+
+    from trajlm.data.local_plane import store_crs
+
+    return isinstance(data, str | os.PathLike) and store_crs(data) == "local"
+
+
+def refuse_place(plan: Any) -> None:
+    """Raise when ``plan`` filters or measures by a place given in degrees."""
+    if plan.center() is None and all(getattr(plan, f, None) is None for f in BOX_FIELDS):
+        return
+    raise CannotAnswer(
+        "this store is x / y metres on a plane (--crs local): a place given as latitude / "
+        "longitude or by name means nothing on it; ask about times, lengths, speeds and stops, "
+        "or 'describe trip X'"
+    )
+
+
+def start_in_metres(text: str, lat: np.ndarray, lon: np.ndarray) -> str:
+    """A described trip's "starts LAT,LON" (llm/text.py's semantic encoding) as x / y metres."""
+    from trajlm.data.local_plane import plane_place
+
+    said = f"starts {lat[0]:.5f},{lon[0]:.5f} "
+    return text.replace(said, f"starts at {plane_place(float(lat[0]), float(lon[0]))}, ", 1)
