@@ -205,6 +205,7 @@ def read_kept(
         kept_clock_line,
         zone_given,
         zone_not_used,
+        zone_refusal,
     )
     from trajlm.data.readers.ais import keep_motion_columns
     from trajlm.data.readers.archives import member_error, warnings_name_sources
@@ -231,6 +232,8 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
+            if why := zone_refusal(paths, fmt, columns):  # as ingest refuses it (zones36: a
+                raise TrajlmInputError(why, field="tz")  # naive GPX's tz= went unsaid)
             if kind := zone_not_used(paths, fmt, columns):  # not moved; the zone is the clock
                 given = zone_given(columns.tz, columns.utc_offset_s, cli=cli)
                 warn_at_caller(kept_clock_line(given, columns.t, kind, clock or FRAME_CLOCK))

@@ -46,6 +46,7 @@ from trajlm.data.readers._naive_times import (
     text_offset_s,
     zone_given,
     zone_not_used,
+    zone_refusal,
 )
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
@@ -61,8 +62,6 @@ from trajlm.errors import warn_at_caller
 # Known layouts whose times are the device's local time without a zone (said like any naive
 # time column: --tz to place them).
 LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
-# Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz apply).
-_ZONED = ("csv", "parquet", "ais", "tdrive")
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
 # With preset "auto", changes to "default" for sparse sources (by format or column mapping
@@ -220,16 +219,8 @@ def _ingest(
         columns = dataclasses.replace(base, **(column_map or {}))
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
-    if (
-        columns is not None
-        and (columns.utc_offset_s or columns.tz)
-        and format not in _ZONED
-        and not zone_not_used(paths, format, columns)  # a UTC GPX: the zone is the clock
-    ):
-        raise ValueError(
-            f"--utc-offset / --tz (utc_offset_s / tz) apply to times in csv / parquet columns; "
-            f"{format} times are read as the format defines them"
-        )
+    if columns is not None and (why := zone_refusal(paths, format, columns)):
+        raise ValueError(why)  # a UTC GPX is taken: the zone is its clock (zones36)
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed

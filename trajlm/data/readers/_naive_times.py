@@ -220,6 +220,27 @@ def zone_not_used(
     return None
 
 
+# Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz read them).
+ZONE_READ_FORMATS = ("csv", "parquet", "ais", "tdrive")
+
+
+def zone_refusal(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """Why a zone option cannot be taken: the format reads its times as it defines them and they
+    do not carry their instant (a GPX of naive <time> text): ingest refused it, ``trajlm.read``
+    and a model call given the path dropped it unsaid (zones36). None where it can."""
+    cm = columns or ColumnMap()
+    if not (cm.tz or cm.utc_offset_s) or format in ZONE_READ_FORMATS:
+        return None
+    if zone_not_used(paths, format, cm):  # a UTC GPX: not moved, the zone is the clock
+        return None
+    return (
+        "--utc-offset / --tz (utc_offset_s / tz) apply to times in csv / parquet columns; "
+        f"{format} times are read as the format defines them"
+    )
+
+
 # What the zone option is, said after "did not move them; " (zones36: one rule on every route:
 # instants are never moved, the zone is the clock of local hours where the route keeps one).
 STORE_CLOCK = (
