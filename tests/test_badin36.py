@@ -127,18 +127,19 @@ def test_a_zone_option_on_instants_is_said(tmp_path):
     unix = tmp_path / "u.csv"
     pl.DataFrame({"id": ["a"] * 3, "t": [T0, T0 + 60, T0 + 120], "lat": [52.0, 52.001, 52.002],
                   "lon": [5.0, 5.0, 5.0]}).write_csv(unix)  # fmt: skip
-    for path, kw, said in ((zoned, {"tz": "America/New_York"}, "own zone"),
+    for path, kw, said in ((zoned, {"tz": "America/New_York"}, "text with a zone"),
                            (unix, {"utc_offset": 3}, "Unix numbers")):  # fmt: skip
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             plain = trajlm.read(path, **kw)
         lines = [str(w.message) for w in caught]
-        assert any("not used" in x and said in x for x in lines), lines
+        # zones36: said in the words every route says it (was "tz X not used: ...")
+        assert any("did not move them" in x and said in x for x in lines), lines
         assert plain["t"].to_list() == trajlm.read(path)["t"].to_list()  # what it did before
     with warnings.catch_warnings(record=True) as caught:  # naive times: used, nothing said
         warnings.simplefilter("always")
         trajlm.read(_day_csv(tmp_path / "n.csv", 1), tz="Europe/Rome")
-    assert not [w for w in caught if "not used" in str(w.message)]
+    assert not [w for w in caught if "did not move" in str(w.message)]
     r = invoke_cli(
         ["data", "ingest", str(zoned), "--out", str(tmp_path / "s"), "--tz", "Asia/Tokyo"]
     )
@@ -316,10 +317,13 @@ def test_a_zone_option_on_a_utc_gpx_is_said(tmp_path):
     pts = "".join(f'<trkpt lat="52.0{i}" lon="5.0"><time>2026-11-01T10:00:{i}0{{z}}</time></trkpt>'
                   for i in range(3))  # fmt: skip
     doc = '<?xml version="1.0"?><gpx version="1.1" creator="t"><trk><trkseg>{}</trkseg></trk></gpx>'
-    for z, said in (("Z", True), ("", False)):
-        gpx = tmp_path / f"t{z}.gpx"
-        gpx.write_text(doc.format(pts.format(z=z)))
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            trajlm.read(gpx, tz="Europe/Rome")
-        assert any("not used" in str(w.message) for w in caught) is said  # before: never said
+    gpx = tmp_path / "tZ.gpx"
+    gpx.write_text(doc.format(pts.format(z="Z")))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trajlm.read(gpx, tz="Europe/Rome")
+    assert any("did not move them" in str(w.message) for w in caught)  # before: never said
+    naive = tmp_path / "t.gpx"  # zones36: refused as ingest refuses it (was dropped unsaid)
+    naive.write_text(doc.format(pts.format(z="")))
+    with pytest.raises(TrajlmInputError, match="read as the format defines them"):
+        trajlm.read(naive, tz="Europe/Rome")

@@ -205,6 +205,7 @@ def by_time_format(
     now)."""
     from trajlm.data.coerce_path import read_kept
     from trajlm.data.readers._column_map import ColumnMap
+    from trajlm.data.readers._naive_times import PREDICT_CLOCK
 
     must_exist(path, option)
     zone = zone or {}
@@ -227,7 +228,7 @@ def by_time_format(
         raise UserError(f"{said}: {why}")
     with input_errors(path, option, on_error):
         df, report = read_kept(path, mapping, on_error=on_error or "raise", say_naive=True,
-                               exact_times=True)  # fmt: skip
+                               exact_times=True, clock=PREDICT_CLOCK, cli=True)  # fmt: skip
     if report.total:
         say(f"{option} {path}: dropped {dict(report.dropped)} of {report.rows_in:,} records"
             f"{' (--on-error skip)' if on_error == 'skip' else ''}")  # fmt: skip

@@ -8,6 +8,7 @@ import calendar
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 
 import typer
@@ -249,10 +250,12 @@ def data_ingest(
         if v is not None
     }
     try:
-        manifest = ingest(paths, format, target, preset=preset, on_error=on_error,
-                          clean_overrides=overrides, column_map=mapping, column_preset=columns,
-                          progress=True, overwrite=overwrite,
-                          vehicle_col=vehicle_col, keep_copies=keep_copies)  # fmt: skip
+        with warnings.catch_warnings():  # said below with the CLI's options (zones36)
+            warnings.filterwarnings("ignore", message=r"times: .* carry their instant")
+            manifest = ingest(paths, format, target, preset=preset, on_error=on_error,
+                              clean_overrides=overrides, column_map=mapping,
+                              column_preset=columns, progress=True, overwrite=overwrite,
+                              vehicle_col=vehicle_col, keep_copies=keep_copies)  # fmt: skip
     except ValueError as e:  # readers' option errors (e.g. a column mapping that does not fit)
         if isinstance(e, UserError) or type(e) is not ValueError:
             raise
@@ -292,10 +295,11 @@ def data_ingest(
              "--label-col NAME keeps a class column as the label; Python: ColumnMap(extra={name: "
              "column}) keeps one)")  # fmt: skip
     if (local := reading.get("local_time") or {}).get("times_kept"):  # leftover36: MDS in LA
-        given = f"--tz {local['tz']}" if local.get("tz") else "--utc-offset"
-        _say(f"times: they carry their instant (Unix or zoned), so {given} did not move them; "
-             "it is kept as the store's local clock: the hours of `trajlm ask`, eval's local "
-             "start hours and the travel-time baselines' hour / weekday")  # fmt: skip
+        from trajlm.data.readers._naive_times import STORE_CLOCK, kept_clock_line, zone_given
+
+        given = zone_given(local.get("tz"), local.get("utc_offset_s"), cli=True)
+        kind = local.get("times_kind", "Unix or zoned")
+        _say(kept_clock_line(given, local.get("time_column"), kind, STORE_CLOCK))
     if (naive := reading.get("times_naive")) and is_local_time_name(naive):  # newuser28
         _say(
             f"warning: {local_time_note(naive, '--tz NAME (e.g. --tz America/Chicago) or --utc-offset HOURS')}"

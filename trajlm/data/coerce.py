@@ -71,6 +71,7 @@ from trajlm.data.coerce_subsec import FRAC as _FRAC  # noqa: F401  (re-exported:
 from trajlm.data.coerce_tz import (
     local_time_column,
     offset_zone,
+    whole_offset_zone,
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns
 from trajlm.data.column_notes import fraction_note
@@ -148,6 +149,7 @@ def coerce(
     `trajlm data ingest` reads it, the column names naming the file's (coerce_path.py).
     ``utc_offset``: naive times are local times that many hours ahead of UTC (``--utc-offset``'s
     twin; coerce_tz.offset_zone)."""
+    path_zone = None
     if is_path(obj):
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
@@ -159,6 +161,10 @@ def coerce(
         time_origin = time_format = on_error = format = None  # the read takes them
         local = geo.is_local(crs) or (store and store_crs(cols_path) == "local")
         obj, own = read_path_named(obj, cols)
+        # the zone the file was read with stays the clock of times asked of it, as a frame's
+        # tz= does (zones36: a path's was dropped, so at_times= went as UTC); a fraction of an
+        # hour has no Polars zone: the times were read with it, asked ones go as UTC
+        path_zone = tz if utc_offset is None else whole_offset_zone(utc_offset, tz)
         lat_col = lon_col = crs = tz = utc_offset = None  # canonical now, WGS84 and UTC
         # answers name the file's own id and time columns, as a frame read from it (leftover36)
         obj, traj_col, time_col = as_own_names(obj, own)
@@ -170,7 +176,9 @@ def coerce(
         split_gaps = (not store) if split_gaps == "auto" else split_gaps
     if utc_offset is not None:  # a fixed zone, read as tz= reads its zone (leftover35)
         tz = offset_zone(utc_offset, tz)
-    named_zone = tz  # the caller's clock for naive times, asked ones too (Layout.named_zone)
+    named_zone = (
+        tz or path_zone
+    )  # the caller's clock: naive times', asked ones' (Layout.named_zone)
     kind = kind_of(obj)
     path_only(time_origin=time_origin, time_format=time_format, on_error=on_error, format=format)
     if kind == "movingpandas":

@@ -182,6 +182,8 @@ def read_kept(
     say_naive: bool = False,
     fmt: str | None = None,
     exact_times: bool = False,
+    clock: str | None = None,
+    cli: bool = False,
 ) -> tuple[Any, Any]:  # -> (pl.DataFrame, DropReport)
     """`readers.read` of `path` keeping the columns ingest keeps beside the position: the fix's
     accuracy / HDOP, a reported speed and course, the owner (vehicle / user), sensors, an
@@ -192,11 +194,19 @@ def read_kept(
     One read for both routes into a frame: a path given to a model call and `trajlm.read`
     (read_file.py); ``say_naive``: times without a zone said in one warning, as ingest says it;
     ``fmt``: a reader's name, as ingest's --format (fix33: the hint named a format= nothing took);
-    ``exact_times``: `t` as float seconds where fixes have fractions (readers.read)."""
+    ``exact_times``: `t` as float seconds where fixes have fractions (readers.read);
+    ``clock``: what a zone option on times carrying their instant is on this route (None: the
+    frame's clock, as a model call keeps it), said in ``--tz`` words where ``cli`` (zones36)."""
     from trajlm.data.ingest_columns import keep_label_column, keep_mds_columns, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
-    from trajlm.data.readers._naive_times import zone_not_used, zone_unused_line
+    from trajlm.data.readers._naive_times import (
+        FRAME_CLOCK,
+        kept_clock_line,
+        zone_given,
+        zone_not_used,
+        zone_refusal,
+    )
     from trajlm.data.readers.ais import keep_motion_columns
     from trajlm.data.readers.archives import member_error, warnings_name_sources
     from trajlm.data.readers.detect import naive_times
@@ -222,8 +232,11 @@ def read_kept(
             columns, _ = keep_argos_column(paths, fmt, columns)
             if say_naive and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
-            if why := zone_not_used(paths, fmt, columns):
-                warn_at_caller(zone_unused_line(columns, why))
+            if why := zone_refusal(paths, fmt, columns):  # as ingest refuses it (zones36: a
+                raise TrajlmInputError(why, field="tz")  # naive GPX's tz= went unsaid)
+            if kind := zone_not_used(paths, fmt, columns):  # not moved; the zone is the clock
+                given = zone_given(columns.tz, columns.utc_offset_s, cli=cli)
+                warn_at_caller(kept_clock_line(given, columns.t, kind, clock or FRAME_CLOCK))
             df, report = read(paths, fmt, columns=columns, on_error=on_error,
                               exact_times=exact_times)  # fmt: skip
             report.id_names = own_id_names(columns)

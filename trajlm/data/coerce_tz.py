@@ -234,16 +234,18 @@ def local_times(df: pl.DataFrame, traj: str, tcol: str, t: pl.Series, time_kind:
     if time_kind == "string" and not zoned_text(df[tcol]):  # "2026-11-01 01:30:00": a wall
         wall = pl.from_epoch(t, time_unit="s")  # clock read as UTC; in ``tz`` now (newuser27)
         return local_seconds(wall, df[traj], tz, tcol), tz
-    if time_kind == "datetime" and zone is not None:  # aware: the instant is known, tz= adds
-        return t, zone  # nothing (a frame trajlm.clean(df, tz=...) gave back, fed on: newuser27)
-    if time_kind in ("epoch", "string"):  # Unix numbers, zoned text: their instant is known.
-        key, said = _option(tz)  # tz= names the frame's clock, as `ingest --tz` keeps the
-        how = "Unix numbers" if time_kind == "epoch" else "text with a zone"  # store's (fix36;
-        warn_at_caller(  # frames were refused: leftover36)
-            f"times: those in {tcol!r} carry their instant ({how}), so "
-            f"{key}={said} did not move them; it is kept as the frame's local clock: zone-less "
-            "times asked of it (at_times=, depart=) are read on it"
+    if (time_kind == "datetime" and zone is not None) or time_kind in ("epoch", "string"):
+        # aware datetimes (a frame trajlm.clean(df, tz=...) gave back: newuser27), Unix numbers,
+        # zoned text: their instant is known; tz= names the frame's clock, as `ingest --tz`
+        # keeps the store's (fix36; frames were refused: leftover36), said in the words every
+        # route says it (zones36: aware datetimes' tz= went unsaid)
+        from trajlm.data.readers._naive_times import FRAME_CLOCK, kept_clock_line
+
+        key, said = _option(tz)
+        how = {"epoch": "Unix numbers", "string": "text with a zone"}.get(
+            time_kind, "a zoned datetime column"
         )
+        warn_at_caller(kept_clock_line(f"{key}={said}", tcol, how, FRAME_CLOCK))
         return t, zone
     if time_kind != "datetime":
         key, said = _option(tz)
@@ -292,6 +294,13 @@ def offset_zone(utc_offset: object, tz: str | None) -> str:
         + (f" (e.g. {', '.join(keep)})" if keep else "")
         + ", or give the file's path: files' fractional offsets are read as `--utc-offset` reads them",
     )
+
+
+def whole_offset_zone(utc_offset: object, tz: str | None) -> str | None:
+    """``offset_zone`` where ``utc_offset=`` is whole hours (or 0); None for a fraction, which
+    no Polars zone keeps (a file read with it: its times were read exactly, zones36)."""
+    hours = offset_hours(utc_offset, tz)
+    return offset_zone(hours, None) if hours.is_integer() else None
 
 
 def _option(tz: str) -> tuple[str, str]:

@@ -40,7 +40,14 @@ from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
-from trajlm.data.readers._naive_times import text_offset_s, zone_not_used
+from trajlm.data.readers._naive_times import (
+    STORE_CLOCK,
+    kept_clock_line,
+    text_offset_s,
+    zone_given,
+    zone_not_used,
+    zone_refusal,
+)
 from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
@@ -55,8 +62,6 @@ from trajlm.errors import warn_at_caller
 # Known layouts whose times are the device's local time without a zone (said like any naive
 # time column: --tz to place them).
 LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
-# Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz apply).
-_ZONED = ("csv", "parquet", "ais", "tdrive")
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
 # With preset "auto", changes to "default" for sparse sources (by format or column mapping
@@ -214,11 +219,8 @@ def _ingest(
         columns = dataclasses.replace(base, **(column_map or {}))
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
-    if columns is not None and (columns.utc_offset_s or columns.tz) and format not in _ZONED:
-        raise ValueError(
-            f"--utc-offset / --tz (utc_offset_s / tz) apply to times in csv / parquet columns; "
-            f"{format} times are read as the format defines them"
-        )
+    if columns is not None and (why := zone_refusal(paths, format, columns)):
+        raise ValueError(why)  # a UTC GPX is taken: the zone is its clock (zones36)
     columns, guessed = resolve_columns(paths, format, columns)
     if guessed:
         reading["columns_guessed"] = guessed
@@ -264,15 +266,20 @@ def _ingest(
     if columns is not None and (columns.tz or columns.utc_offset_s):  # hours for `trajlm ask`
         reading["local_time"] = {"tz": columns.tz, "utc_offset_s": columns.utc_offset_s}
         # Unix times, `Z` / `+01:00` text, a UTC GPX: the instants stay and the zone is the
-        # store's clock (leftover36: MDS trips in Los Angeles), said once by the CLI; badin36
-        # found the option dropped unsaid on such times, now it is said either way
-        if zone_not_used(paths, format, columns) or (
+        # store's clock (leftover36: MDS trips in Los Angeles), said once (zones36: in the words
+        # every route says it; the CLI says it with its options); badin36 found it unsaid
+        kind = zone_not_used(paths, format, columns)
+        if kind or (
             format in ("csv", "parquet")
             and not naive_times(
                 paths, format, dataclasses.replace(columns, tz=None, utc_offset_s=None)
             )
         ):
-            reading["local_time"]["times_kept"] = True
+            kind = kind or "Unix or zoned"
+            reading["local_time"] |= {"times_kept": True, "times_kind": kind,
+                                      "time_column": columns.t}  # fmt: skip
+            given = zone_given(columns.tz, columns.utc_offset_s)
+            warn_at_caller(kept_clock_line(given, columns.t, kind, STORE_CLOCK))
     elif off := text_offset_s(
         paths, format, columns
     ):  # "06:30+01:00" in every row: asked on that clock

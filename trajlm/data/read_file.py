@@ -35,6 +35,7 @@ from trajlm.data.local_plane import (
     refuse_plane_metres,
     store_crs,
 )
+from trajlm.data.readers._naive_times import TABLE_CLOCK
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -117,9 +118,8 @@ def read_file(
         given["crs"] = crs
     columns = option_map(given)
     try:
-        df, report = read_kept(
-            path, columns, on_error=on_error, say_naive=True, fmt=format, exact_times=exact_times
-        )
+        df, report = read_kept(path, columns, on_error=on_error, say_naive=True, fmt=format,
+                               exact_times=exact_times, clock=TABLE_CLOCK)  # fmt: skip
     except TrajlmInputError as e:  # the readers' hint names a keyword read() has not (badin36)
         if e.args and _COLUMNS_HINT in str(e.args[0]):
             e.args = (str(e.args[0]).replace(_COLUMNS_HINT, _READ_COLUMNS_HINT),)

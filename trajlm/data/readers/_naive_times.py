@@ -186,10 +186,11 @@ def text_offset_s(
 def zone_not_used(
     paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
 ) -> str | None:
-    """Why a csv / parquet input's ``tz`` / ``utc_offset_s`` changes nothing: its sampled times
-    are Unix numbers or carry their own zone (badin36: `--tz America/New_York` on times ending
-    in +01:00, or on Unix seconds, was dropped without a word). None where it is used, or where
-    the sample cannot tell (the option then stands, as before)."""
+    """What a csv / parquet / GPX input's times are when ``tz`` / ``utc_offset_s`` cannot move
+    them: Unix numbers or times carrying their own zone (badin36: `--tz America/New_York` on
+    times ending in +01:00, or on Unix seconds, was dropped without a word); the words go into
+    ``kept_clock_line``. None where the zone reads the times, or where the sample cannot tell
+    (the option then stands, as before)."""
     cm = columns or ColumnMap()
     if not (cm.tz or cm.utc_offset_s):
         return None
@@ -201,28 +202,76 @@ def zone_not_used(
         return None  # elapsed seconds from an origin, split columns: read with the zone
     tf = cm.time_format
     if tf in ("unix", "unix_ms", "unix_us", "unix_ns"):
-        return "Unix times (instants already)"
+        return "Unix numbers"
     for path in _sampled_files(paths, format):
         values = _time_sample(path, format, cm)
         if values is False:
-            return "a zoned datetime column (instants already)"
+            return "a zoned datetime column"
         if values is None or values is True:
             return None
         values = [v.strip() for v in values if v and v.strip()]
         if not values:
             continue
         if tf is None and all(_is_number(v) for v in values):
-            return "Unix numbers (instants already)"
+            return "Unix numbers"
         if all(_ZONE.search(v) or _zone_word(v) or _java_js(v) for v in values):
-            return "text carrying its own zone or offset"
+            return "text with a zone"
         return None
     return None
 
 
-def zone_unused_line(columns: ColumnMap, why: str) -> str:
-    """The one warning for zone_not_used."""
-    given = f"tz {columns.tz}" if columns.tz else f"utc_offset {columns.utc_offset_s / 3600:g} h"
-    return f"{given} not used: the times in {columns.t!r} are {why}"
+# Formats whose times come from a column mapping (ColumnMap.utc_offset_s / tz read them).
+ZONE_READ_FORMATS = ("csv", "parquet", "ais", "tdrive")
+
+
+def zone_refusal(
+    paths: str | Path | Sequence[str | Path], format: str, columns: ColumnMap | None
+) -> str | None:
+    """Why a zone option cannot be taken: the format reads its times as it defines them and they
+    do not carry their instant (a GPX of naive <time> text): ingest refused it, ``trajlm.read``
+    and a model call given the path dropped it unsaid (zones36). None where it can."""
+    cm = columns or ColumnMap()
+    if not (cm.tz or cm.utc_offset_s) or format in ZONE_READ_FORMATS:
+        return None
+    if zone_not_used(paths, format, cm):  # a UTC GPX: not moved, the zone is the clock
+        return None
+    return (
+        "--utc-offset / --tz (utc_offset_s / tz) apply to times in csv / parquet columns; "
+        f"{format} times are read as the format defines them"
+    )
+
+
+# What the zone option is, said after "did not move them; " (zones36: one rule on every route:
+# instants are never moved, the zone is the clock of local hours where the route keeps one).
+STORE_CLOCK = (
+    "it is kept as the store's local clock: the hours of `trajlm ask`, eval's local start "
+    "hours and the travel-time baselines' hour / weekday"
+)
+FRAME_CLOCK = (
+    "it is kept as the frame's local clock: zone-less times asked of it (at_times=, depart=) "
+    "are read on it"
+)
+TABLE_CLOCK = (
+    "the table read keeps no clock (t in Unix seconds): give the zone again to the model call "
+    "or trajlm.ingest that takes it"
+)
+PREDICT_CLOCK = "predictions come back in Unix seconds, UTC, as always"
+
+
+def zone_given(tz: str | None, utc_offset_s: float | None, cli: bool = False) -> str:
+    """The zone option as the caller gave it: ``tz='X'`` / ``utc_offset=2`` (Python) or
+    ``--tz X`` / ``--utc-offset 2`` (``cli``)."""
+    if tz:
+        return f"--tz {tz}" if cli else f"tz={str(tz)!r}"
+    hours = f"{(utc_offset_s or 0) / 3600:g}"
+    return f"--utc-offset {hours}" if cli else f"utc_offset={hours}"
+
+
+def kept_clock_line(given: str, column: str | None, kind: str, clock: str) -> str:
+    """The one line every route says when a zone option meets times that carry their instant
+    (``kind``: zone_not_used's words): the times are not moved, and what the zone is."""
+    where = f"those in {column!r}" if column else "they"
+    return f"times: {where} carry their instant ({kind}), so {given} did not move them; {clock}"
 
 
 def _gpx_zoned(paths: str | Path | Sequence[str | Path]) -> str | None:
@@ -234,5 +283,5 @@ def _gpx_zoned(paths: str | Path | Sequence[str | Path]) -> str | None:
         head = f.read(1 << 16).decode("utf-8", errors="replace")
     values = re.findall(r"<time>\s*([^<]+?)\s*</time>", head)[:20]
     if values and all(_ZONE.search(v) for v in values):
-        return "GPX <time> text carrying its own zone"
+        return "GPX <time> text with a zone"
     return None
