@@ -91,7 +91,7 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
         _check_json_lines(path)
     try:
         if path.suffix.lower() in LAKE:  # a batch at a time, not read whole (fix36)
-            return write_lake_parquet(path, out, split_pairs)
+            return write_lake_parquet(path, out, lambda f, s: _messages(f, s, user or path))
         frame = _scan_arrow(path, pl) if arrow else pl.scan_ndjson(path, infer_schema_length=1000)
         if not arrow:  # `kcat -J` lines: the fix is JSON text in `payload` (heldout36)
             frame = open_envelopes(frame, frame.head(1000).collect(), user or path)
@@ -110,6 +110,13 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
         raise TrajlmInputError(
             f"not readable as {what} ({first})", path=path, line=line and line[0]
         ) from None
+
+
+def _messages(frame, sample, path: Path):  # noqa: ANN001, ANN202 (Polars frames)
+    """A lake table's rows as the messages in their envelopes (an Event Hubs Capture file's
+    `Body`: heldout37), then point columns split (`split_pairs`)."""
+    opened = open_envelopes(frame, sample, path)
+    return split_pairs(opened, sample if opened is frame else opened.head(1000).collect())
 
 
 _WHAT = dict.fromkeys(ARROW, "an Arrow IPC (Feather) file") | {

@@ -8,7 +8,9 @@ the time would have read every fix late.
 
 Rule: a text column whose values are JSON objects holding a latitude and a longitude, in a table
 with neither of its own, is the message: the table becomes the message's fields (the
-envelope's set aside, said in one line)."""
+envelope's set aside, said in one line). A bytes column of UTF-8 JSON is such text (heldout37:
+an Azure Event Hubs / IoT Hub Capture file's `Body`; its `EnqueuedTimeUtc` is the hub's receipt
+time)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,11 @@ def message_column(sample: Any) -> tuple[str, Any] | None:
         return None
     for name in names:
         col = sample[name]
+        if col.dtype == pl.Binary:  # Event Hubs Capture's `Body`: JSON as bytes (heldout37)
+            try:
+                col = col.cast(pl.Utf8)
+            except Exception:  # not UTF-8 text (a Polars compute error): not a message
+                continue
         if col.dtype != pl.Utf8:
             continue
         text = col.drop_nulls().head(SAMPLE)
@@ -51,7 +58,7 @@ def message_column(sample: Any) -> tuple[str, Any] | None:
 
 def _said(where: str, name: str, aside: list[str]) -> str:
     return (
-        f"{where}: each line is a message envelope: the fixes are read from the JSON text "
+        f"{where}: each row is a message envelope: the fixes are read from the JSON text "
         f"in {name!r}; the envelope's fields {aside} are set aside (an envelope's time is when "
         "the message was sent, not the fix's)"
     )
@@ -69,7 +76,7 @@ def open_envelopes(frame: Any, sample: Any, path: Path) -> Any:
     name, dtype = found
     aside = [c for c in sample.columns if c != name]
     warnings.warn(_said(path.name, name, aside), stacklevel=2)
-    return frame.select(pl.col(name).str.json_decode(dtype)).unnest(name)
+    return frame.select(pl.col(name).cast(pl.Utf8).str.json_decode(dtype)).unnest(name)
 
 
 def open_frame_envelopes(df: Any, lat_col: str | None, lon_col: str | None) -> Any:
@@ -88,4 +95,4 @@ def open_frame_envelopes(df: Any, lat_col: str | None, lon_col: str | None) -> A
         return df
     name, dtype = found
     warn_at_caller(_said("the frame", name, [c for c in df.columns if c != name]))
-    return df.select(pl.col(name).str.json_decode(dtype)).unnest(name)
+    return df.select(pl.col(name).cast(pl.Utf8).str.json_decode(dtype)).unnest(name)

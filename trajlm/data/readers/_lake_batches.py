@@ -108,12 +108,15 @@ def _avro_header(f: Any) -> bytes:
 
 
 def _avro_batches(path: Path) -> Iterator[Any]:
-    """Polars frames of up to about BATCH_ROWS rows of an Avro object container file."""
-    import polars as pl
+    """Polars frames of up to about BATCH_ROWS rows of an Avro object container file (a schema
+    with maps, which Polars cannot read, decoded in Python: _avro_records.py)."""
+    from trajlm.data.readers._avro_records import header_schema, needs_python
 
     with path.open("rb") as f:
         header = _avro_header(f)
         sync = header[-SYNC_BYTES:]
+        schema, codec = header_schema(header)
+        read = _python_reader(schema, codec, sync) if needs_python(schema) else _polars_avro
         run, rows, done, any_block = bytearray(), 0, 0, False
         while True:
             first = f.read(1)
@@ -130,7 +133,20 @@ def _avro_batches(path: Path) -> Iterator[Any]:
             run += block + sync
             rows, done = rows + count, done + count
             if rows >= BATCH_ROWS:
-                yield pl.read_avro(io.BytesIO(header + bytes(run)))
+                yield read(header, bytes(run))
                 run, rows, any_block = bytearray(), 0, True
         if run or not any_block:  # the last run; a file of no blocks: its columns, no rows
-            yield pl.read_avro(io.BytesIO(header + bytes(run)))
+            yield read(header, bytes(run))
+
+
+def _polars_avro(header: bytes, run: bytes) -> Any:
+    import polars as pl
+
+    return pl.read_avro(io.BytesIO(header + run))
+
+
+def _python_reader(schema: Any, codec: str, sync: bytes) -> Any:
+    """A batch reader decoding blocks in Python (an Event Hubs Capture file's maps)."""
+    from trajlm.data.readers._avro_records import python_frame, split_blocks
+
+    return lambda _header, run: python_frame(schema, codec, list(split_blocks(run, sync)))
