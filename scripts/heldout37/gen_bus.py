@@ -53,10 +53,19 @@ def firehose(rng, out: Path) -> None:
     t0 = pd.Timestamp("2026-11-03 08:00", tz="UTC")
     rows = _fleet(rng, 51.92, 4.48, 0.05, t0, 14, (150, 320), 10.0, lambda: rng.uniform(5, 16),
                   lambda k: f"truck-{k + 3:02d}")  # fmt: skip
-    recs = [json.dumps({"deviceId": d, "eventTime": t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
-                        "lat": la, "lng": lo, "speedKmh": round(v * 3.6, 1),
-                        "ignition": v > 0})  # fmt: skip
-            for d, t, la, lo, v in rows]
+    recs = [
+        json.dumps(
+            {
+                "deviceId": d,
+                "eventTime": t.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+                "lat": la,
+                "lng": lo,
+                "speedKmh": round(v * 3.6, 1),
+                "ignition": v > 0,
+            }
+        )  # fmt: skip
+        for d, t, la, lo, v in rows
+    ]
     with gzip.GzipFile(out / FILES["firehose"], "wb", mtime=0) as f:
         f.write("".join(recs).encode())
 
@@ -106,7 +115,9 @@ def eventhubs(rng, out: Path) -> None:
                            "longitude": lo, "battery": int(rng.integers(20, 100))}).encode()  # fmt: skip
         enq = t + pd.Timedelta(seconds=float(rng.uniform(1, 30)))
         hour = enq.hour % 12 or 12
-        enq_text = f"{enq.month}/{enq.day}/{enq.year} {hour}:{enq:%M:%S} {'AM' if enq.hour < 12 else 'PM'}"
+        enq_text = (
+            f"{enq.month}/{enq.day}/{enq.year} {hour}:{enq:%M:%S} {'AM' if enq.hour < 12 else 'PM'}"
+        )
         buf.write(_long(4200 + seq) + _bytes(str(1048576 + seq * 320).encode()) + _bytes(enq_text.encode())
                   + _str_map({"iothub-connection-device-id": d}, 2)
                   + _str_map({"iothub-message-schema": "position-v2"}, 2)
@@ -114,7 +125,11 @@ def eventhubs(rng, out: Path) -> None:
     records = buf.getvalue()
     sync = bytes(rng.integers(0, 256, 16, dtype=np.uint8))
     meta = {"avro.schema": json.dumps(CAPTURE_SCHEMA).encode(), "avro.codec": b"deflate"}
-    head = b"Obj\x01" + _long(len(meta)) + b"".join(_bytes(k.encode()) + _bytes(v) for k, v in meta.items())
+    head = (
+        b"Obj\x01"
+        + _long(len(meta))
+        + b"".join(_bytes(k.encode()) + _bytes(v) for k, v in meta.items())
+    )
     head += _long(0) + sync
     comp = zlib.compressobj(6, zlib.DEFLATED, -15)
     data = comp.compress(records) + comp.flush()

@@ -53,6 +53,11 @@ def trip_log_words(found: list[str]) -> str:
     )
 
 
+# a column counting trips between a row's two places: the rows are flows, an OD matrix's cells
+FLOW_COUNTS = {"trips", "trip_count", "n_trips", "num_trips", "number_of_trips", "count",
+               "flow", "flows", "volume", "demand", "journeys", "n", "viajes", "fahrten"}  # fmt: skip
+
+
 def trip_log(have: list[str]) -> str | None:
     """What a header of a trip log is (heldout36: Citi Bike's `start_lat` / `end_lat` /
     `start_lng` / `end_lng`, one row per ride: its two ends, no path), said instead of asking
@@ -61,6 +66,12 @@ def trip_log(have: list[str]) -> str | None:
     lat, lon = find_columns("lat", have), find_columns("lon", have)
     if not (trip_log_words(lat) and trip_log_words(lon)):
         return None
+    if counts := [c for c in have if normalised(c) in FLOW_COUNTS]:
+        return (  # heldout37: an OD matrix was told "one row per trip"
+            f"an origin-destination matrix: flows between places ({lat[0]!r} / {lon[0]!r} and "
+            f"{lat[1]!r} / {lon[1]!r}) counted in {counts[0]!r}, no mover's path, so not "
+            "trajectories; a trajectory needs one row per fix (a position and its time)"
+        )
     return (
         f"a trip log: one row per trip with only its two ends ({lat[0]!r} / {lon[0]!r} and "
         f"{lat[1]!r} / {lon[1]!r}), no path between, so not trajectories; `trajlm travel-time "

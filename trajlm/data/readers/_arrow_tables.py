@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from trajlm.data.readers._envelopes import open_envelopes
 from trajlm.data.readers._lake_batches import write_lake_parquet
+from trajlm.data.readers._numpy_tables import NUMPY, numpy_frame
 from trajlm.data.readers._pair_columns import split_pairs
 from trajlm.data.schema import TrajlmInputError
 
@@ -62,7 +64,7 @@ def converts(path: Path) -> bool:
     if path.suffix.lower() == ".gz" and suffix not in JSON_LINES:  # gzipped JSON Lines only
         return False
     return path.is_file() and (
-        suffix in ARROW + LAKE or (suffix in JSON_LINES and not feature_lines(path))
+        suffix in ARROW + LAKE + NUMPY or (suffix in JSON_LINES and not feature_lines(path))
     )
 
 
@@ -86,6 +88,9 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
 
             said = str(e)[len(_where(e.path, e.line, e.field)) :]
             raise TrajlmInputError(said, path=path, line=e.line, field=e.field) from None
+    if path.suffix.lower() in NUMPY:  # a researcher's `np.savez` columns (heldout37)
+        table = numpy_frame(path)
+        return split_pairs(table.lazy(), table.head(1000)).sink_parquet(out)
     arrow = path.suffix.lower() in ARROW + LAKE
     if not arrow:
         _check_json_lines(path)
@@ -272,3 +277,30 @@ def json_lines(text: str) -> list:
             err.lineno = n  # type: ignore[attr-defined]
             raise err from None
     return out
+
+
+def json_values(raw: bytes) -> Any:
+    """The JSON document in `raw`; several objects written back to back with no separator or
+    one a line (an AWS Kinesis Data Firehose S3 object: `{...}{...}`, heldout37; was "not
+    valid JSON (Extra data)") as the list of them. A document that is not JSON raises
+    `json.loads`' own error."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as e:
+        if not e.msg.startswith("Extra data"):
+            raise
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
+        first = json.JSONDecoder().raw_decode(text.lstrip())[0]
+        if not isinstance(first, dict):  # `[1][2]`, `1 2`: no records back to back
+            raise
+        out, i, dec = [], 0, json.JSONDecoder()
+        while (i := _skip_space(text, i)) < len(text):
+            value, i = dec.raw_decode(text, i)  # a broken record: its own error and position
+            out.append(value)
+        return out
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i

@@ -30,6 +30,17 @@ def holds_date_times(values: list) -> bool:
     return bool(texts) and all(_CLOCK.search(v) and _DATE.search(v) for v in texts)
 
 
+def holds_epochs(values: list) -> bool:
+    """Whether every non-empty value given is a whole Unix time in seconds (10 digits) or
+    milliseconds (13 digits), 2001-2100: an instant, which a day column never holds (heldout37:
+    OsmAnd's `track.date` in Unix ms was "missing column t; closest: t -> 'date'")."""
+    texts = [str(v).strip() for v in values if v not in (None, "") and str(v).strip()]
+    whole = re.compile(r"\d{10}|\d{13}")
+    return bool(texts) and all(
+        whole.fullmatch(v) and 1e9 <= int(v) / (1000 if len(v) == 13 else 1) < 4.1e9 for v in texts
+    )
+
+
 def _one_date_named(have: list[str]) -> str | None:
     """The one column of `have` named as a date (`Date`, `GPS_Date`, `Datum`, `Fecha`); None
     where there is none or more than one."""
@@ -43,13 +54,15 @@ def dated_time_column(path: Path, format: str, sep: str, have: list[str]) -> str
     if (date := _one_date_named(have)) is None:
         return None
     values = (_id_sample(path, format, sep, date) or [])[:SAMPLE]
-    return date if holds_date_times(values) else None
+    return date if holds_date_times(values) or holds_epochs(values) else None
 
 
 def dated_frame_column(df: pl.DataFrame, have: list[str]) -> str | None:
     """`dated_time_column` for a Python frame (Polars): the one text column named as a date whose
     first values are date-times."""
-    if (date := _one_date_named(have)) is None or df.schema[date] != pl.Utf8:
+    if (date := _one_date_named(have)) is None:
         return None
     values = df[date].drop_nulls().head(SAMPLE).to_list()
-    return date if holds_date_times(values) else None
+    if df.schema[date].is_integer():  # OsmAnd's `date` in Unix ms (heldout37)
+        return date if holds_epochs(values) else None
+    return date if df.schema[date] == pl.Utf8 and holds_date_times(values) else None

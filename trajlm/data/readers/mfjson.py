@@ -22,7 +22,6 @@ out-of-range coordinates) are handled as in every reader.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 import polars as pl
 
-from trajlm.data.readers._arrow_tables import GEOJSON_LINES, JSON_LINES, json_lines
+from trajlm.data.readers._arrow_tables import GEOJSON_LINES, JSON_LINES, json_lines, json_values
 from trajlm.data.readers._common import (
     ColumnMap,
     Ctx,
@@ -160,7 +159,7 @@ def iter_mfjson(
             elif path.suffix.lower() == ".rec":
                 doc = rec_lines(raw.decode())
             else:
-                doc = json.loads(raw)
+                doc = json_values(raw)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
             # 5000-digit number (int max str digits), arrays nested 100k deep
             if isinstance(e, RecursionError):
