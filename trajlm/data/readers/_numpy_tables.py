@@ -22,8 +22,8 @@ def numpy_frame(path: Path) -> Any:
     import polars as pl
 
     try:
-        loaded = np.load(path, allow_pickle=False)
-    except ValueError as e:  # an object array: only pickle reads it
+        arrays = _arrays(np.load(path, allow_pickle=False), path)
+    except ValueError as e:  # an object array: only pickle reads it (np.load's own words)
         raise TrajlmInputError(
             f"a NumPy file holding Python objects ({e}); trajlm does not unpickle files "
             "(loading a pickle runs code from it)",
@@ -32,18 +32,6 @@ def numpy_frame(path: Path) -> Any:
         ) from None
     except (OSError, EOFError) as e:
         raise TrajlmInputError(f"not a readable NumPy file ({e})", path=path) from None
-    if isinstance(loaded, np.ndarray):  # .npy: a record array's fields, else no names
-        if loaded.dtype.names is None or loaded.ndim != 1:
-            raise TrajlmInputError(
-                f"a NumPy array of shape {loaded.shape} with no field names: which column is "
-                "the time, the latitude, the longitude cannot be told",
-                path=path,
-                hint=_SAVE_AS + ", or a structured array with named fields",
-            )
-        arrays = {n: loaded[n] for n in loaded.dtype.names}
-    else:
-        with loaded:
-            arrays = {n: loaded[n] for n in loaded.files}
     shapes = {n: a.shape for n, a in arrays.items()}
     if not arrays or any(len(s) != 1 for s in shapes.values()) or len(set(shapes.values())) > 1:
         raise TrajlmInputError(
@@ -53,3 +41,20 @@ def numpy_frame(path: Path) -> Any:
             hint=_SAVE_AS,
         )
     return pl.DataFrame({n: a for n, a in arrays.items()})
+
+
+def _arrays(loaded: Any, path: Path) -> dict[str, Any]:
+    """{name: array} of an `np.load` result (an `.npz` reads its arrays lazily: here)."""
+    import numpy as np
+
+    if isinstance(loaded, np.ndarray):  # .npy: a record array's fields, else no names
+        if loaded.dtype.names is None or loaded.ndim != 1:
+            raise TrajlmInputError(
+                f"a NumPy array of shape {loaded.shape} with no field names: which column is "
+                "the time, the latitude, the longitude cannot be told",
+                path=path,
+                hint=_SAVE_AS + ", or a structured array with named fields",
+            )
+        return {n: loaded[n] for n in loaded.dtype.names}
+    with loaded:
+        return {n: loaded[n] for n in loaded.files}
