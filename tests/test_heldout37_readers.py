@@ -196,3 +196,22 @@ def test_a_frame_with_an_epoch_date_column_reads(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         out = trajlm.TrajLM.from_pretrained("trajlm-small", threads=1).predict(df.tail(300))
     assert len(out) > 0  # was: "no t column ... closest: 'date'"
+
+
+def test_an_eth_ucy_file_with_a_header_reads_on_the_plane_without_a_radians_note(
+    tmp_path: Path,
+) -> None:
+    raw = _gen("gen_files", "ethucy", tmp_path)
+    p = tmp_path / "biwi_header.txt"
+    p.write_text("frame\tped\tx\ty\n" + raw.read_text())
+    from helpers import invoke_cli
+
+    r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s"])
+    assert r.exit_code == 2 and "closest: t -> 'frame'" in r.output  # `ped` read as the id
+    r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s", "--time-col", "frame",
+                    "--time-format", "frames@25", "--time-origin", "2026-01-01T00:00Z",
+                    "--crs", "local"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "traj_id <- 'ped'" in r.output and "radians" not in r.output  # metres, not radians
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert sum(s["n_trajectories"] for s in manifest["splits"].values()) == 40

@@ -15,7 +15,7 @@ from trajlm.data.column_names import find_columns, normalised
 HINTS = {
     "traj_id": ("id", "traj", "trip", "track", "user", "driver", "courier", "vehicle", "vessel",
                 "taxi", "ship", "car", "bus", "device", "animal", "person", "voyage", "route"),
-    "t": ("t", "time", "ts", "date", "timestamp", "datetime", "epoch", "utc", "when"),
+    "t": ("t", "time", "ts", "date", "timestamp", "datetime", "epoch", "utc", "when", "frame"),
     "lat": ("lat", "latitude", "y", "northing"),
     "lon": ("lon", "lng", "long", "longitude", "x", "easting"),
 }  # fmt: skip

