@@ -16,6 +16,7 @@ import importlib.util
 import json
 import pickle
 import sqlite3
+import struct
 import warnings
 from pathlib import Path
 
@@ -142,9 +143,28 @@ def test_a_pickle_is_told_and_never_unpickled(tmp_path: Path) -> None:
     assert not (tmp_path / "ran.txt").exists()
 
 
-def test_a_messagepack_stream_names_what_reads_it(tmp_path: Path) -> None:
+def test_a_messagepack_stream_reads_every_map(tmp_path: Path) -> None:
     p = _gen("gen_bus", "msgpack", tmp_path)
-    with pytest.raises(TrajlmInputError, match="MessagePack.*pip install msgpack"):
+    out, _ = _read(p)  # was: "cannot tell the format from the name"
+    from trajlm.data.readers._msgpack_stream import msgpack_records
+
+    recs = msgpack_records(p)
+    assert out.height == len(recs) and out["traj_id"].n_unique() == 12  # `vid`: an id name
+    first = recs[0]
+    assert int(first["ts"]) in set(out.filter(out["traj_id"] == first["vid"])["t"].to_list())
+
+
+def test_messagepack_timestamps_and_damage(tmp_path: Path) -> None:
+    from trajlm.data.readers._msgpack_stream import msgpack_records
+
+    # {"id": "a", "t": timestamp ext 32-bit 1793692800, "lat": 1.5} then a cut-off float
+    one = (b"\x83\xa2id\xa1a\xa1t\xd6\xff" + (1793692800).to_bytes(4, "big")
+           + b"\xa3lat\xcb" + struct.pack(">d", 1.5))  # fmt: skip
+    p = tmp_path / "a.msgpack"
+    p.write_bytes(one)
+    assert msgpack_records(p) == [{"id": "a", "t": 1793692800.0, "lat": 1.5}]
+    p.write_bytes(one + b"\x81\xa1x\xcb\x00")
+    with pytest.raises(TrajlmInputError, match="a.msgpack.*ends inside a value"):
         read(p)
 
 

@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from heldout_common import small_vs_best_table  # noqa: E402
 
 H = os.environ.get("HELDOUT37", "/tmp/heldout37")
-SETS = ["firehose", "eventhubs", "npz", "osmand"]
+SETS = ["firehose", "eventhubs", "msgpack", "npz", "osmand"]
 
 if __name__ == "__main__":
     small_vs_best_table(H, SETS)

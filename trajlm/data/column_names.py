@@ -73,8 +73,9 @@ TRAJ = (
      # session 36 (newuser36): GPS-vest exports name the athlete (`Player`, Catapult's
      # `Athlete`); a sports scientist's 14 vests were read as one jumping track
      "player", "player_id", "player_name", "athlete", "athlete_id", "athlete_name",
-     # session 37 (heldout37): pedestrian benchmarks (ETH / UCY `frame ped x y`, crowd counts)
-     "ped", "ped_id", "pedestrian", "pedestrian_id"),
+     # session 37 (heldout37): pedestrian benchmarks (ETH / UCY `frame ped x y`, crowd counts);
+     # `vid`, the vehicle in bus-tracker APIs (CTA Bus Tracker) and bus subscribers' messages
+     "ped", "ped_id", "pedestrian", "pedestrian_id", "vid"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at",

@@ -21,6 +21,7 @@ from typing import Any
 
 from trajlm.data.readers._envelopes import open_envelopes
 from trajlm.data.readers._lake_batches import write_lake_parquet
+from trajlm.data.readers._msgpack_stream import MSGPACK, msgpack_records
 from trajlm.data.readers._numpy_tables import NUMPY, numpy_frame
 from trajlm.data.readers._pair_columns import split_pairs
 from trajlm.data.schema import TrajlmInputError
@@ -64,7 +65,8 @@ def converts(path: Path) -> bool:
     if path.suffix.lower() == ".gz" and suffix not in JSON_LINES:  # gzipped JSON Lines only
         return False
     return path.is_file() and (
-        suffix in ARROW + LAKE + NUMPY or (suffix in JSON_LINES and not feature_lines(path))
+        suffix in ARROW + LAKE + NUMPY + MSGPACK
+        or (suffix in JSON_LINES and not feature_lines(path))
     )
 
 
@@ -91,6 +93,9 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
     if path.suffix.lower() in NUMPY:  # a researcher's `np.savez` columns (heldout37)
         table = numpy_frame(path)
         return split_pairs(table.lazy(), table.head(1000)).sink_parquet(out)
+    if path.suffix.lower() in MSGPACK:  # a message bus subscriber's dump (heldout37)
+        table = pl.DataFrame(msgpack_records(path), infer_schema_length=None, strict=False)
+        return _messages(table.lazy(), table.head(1000), path).sink_parquet(out)
     arrow = path.suffix.lower() in ARROW + LAKE
     if not arrow:
         _check_json_lines(path)

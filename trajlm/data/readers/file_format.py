@@ -19,7 +19,8 @@ _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "p
               ".tcx": "tcx", ".nmea": "nmea", ".nma": "nmea", ".fit": "fit", ".igc": "igc",
               ".pb": "gtfs_rt", ".geojsonl": "mfjson", ".geojsons": "mfjson", ".geojsonseq": "mfjson",
               ".feather": "parquet", ".arrow": "parquet", ".ipc": "parquet", ".arrows": "parquet", ".sml": "sml",
-              ".orc": "parquet", ".avro": "parquet", ".npz": "parquet", ".npy": "parquet"}  # fmt: skip
+              ".orc": "parquet", ".avro": "parquet", ".npz": "parquet", ".npy": "parquet",
+              ".msgpack": "parquet", ".mpk": "parquet", ".msgpk": "parquet"}  # fmt: skip
 # (Arrow IPC tables, and JSON Lines other than GeoJSON Features, are converted to Parquet before
 # they are read: _arrow_tables.py, spreadsheet.sheets_as_csv)
 _TABULAR = (".csv", ".tsv", ".txt", ".zip")
@@ -282,19 +283,12 @@ def no_positions(path: Path) -> str | None:
 
 
 def not_opened(name: str) -> str | None:
-    """What a file trajlm does not open is, by its name (heldout37: both were "cannot tell the
-    format from the name" with a list of formats none of which reads them): a Python pickle
-    (unpickling runs code from the file, so it is never read) and a MessagePack stream (no
-    MessagePack decoder among trajlm's dependencies)."""
+    """What a file trajlm does not open is, by its name (heldout37: "cannot tell the format
+    from the name" with a list of formats none of which reads it): a Python pickle (unpickling
+    runs code from the file, so it is never read)."""
     if name.endswith((".pkl", ".pickle", ".pkl.gz", ".pickle.gz")):
         return ("a Python pickle: loading one runs code from the file, so trajlm never opens "
                 "it; if you wrote it yourself, load it in Python (df = pd.read_pickle(path)) "
                 "and give the frame (TrajLM.predict(df), trajlm.clean(df)) or save it as "
                 "Parquet (df.to_parquet('points.parquet')) to ingest")  # fmt: skip
-    if name.endswith((".msgpack", ".mpk", ".msgpk")):
-        return ("a MessagePack stream: trajlm has no MessagePack decoder (none among its "
-                "dependencies); `pip install msgpack`, then write it as JSON Lines: python -c "
-                "\"import json, sys, msgpack; [print(json.dumps(m)) for m in "
-                "msgpack.Unpacker(open(sys.argv[1], 'rb'))]\" FILE > points.jsonl, and ingest "
-                "points.jsonl")  # fmt: skip
     return None
