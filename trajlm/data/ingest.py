@@ -52,6 +52,7 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
+from trajlm.data.readers.pedestrian_files import on_plane
 from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
@@ -174,6 +175,7 @@ def ingest(
     # a store given as input: its points (a night's store into the month's; newuser33)
     paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
     paths, sheets = sheets_as_csv(paths, format, layer_of(column_map))  # .xlsx
+    column_map = on_plane(column_map, getattr(sheets, "kinds", {}))  # ETH / UCY, TrajNet++
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             return _ingest(paths, format, out, preset=preset, on_error=on_error,

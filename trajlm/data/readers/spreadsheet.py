@@ -37,6 +37,14 @@ from trajlm.data.readers.long_tables import (
 )
 from trajlm.data.readers.mds import mds_as_csv, mds_files
 from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
+from trajlm.data.readers.pedestrian_files import (
+    eth_ucy_as_csv,
+    is_eth_ucy,
+    is_sdd,
+    is_trajnetpp,
+    sdd_as_csv,
+    trajnetpp_as_csv,
+)
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -208,6 +216,7 @@ def sheets_as_csv(
         text = format in ("auto", "csv")
         logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
         kind = None if gis or logs or not text else _text_kind(p, signalk)
+        table = table and not kind  # a TrajNet++ .ndjson: its own converter (pedestrian_files)
         siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
         mds = mds_files(p) if text and not (kind or siri) else []  # MDS trips pages (mds.py)
         if not (book or table or gis or siri or mds or kind or logs):
@@ -258,6 +267,9 @@ def sheets_as_csv(
 # Text files written as a CSV before the read, in the order they are told apart; each converter
 # returns where each CSV line comes from in the file (archives.member_error names it).
 _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
+    "eth-ucy": eth_ucy_as_csv,  # ETH / UCY `frame ped x y` (pedestrian_files.py)
+    "trajnetpp": trajnetpp_as_csv,  # TrajNet++ scene / track JSON Lines (pedestrian_files.py)
+    "sdd": sdd_as_csv,  # Stanford Drone Dataset annotations: told (pedestrian_files.py)
     "mf-csv": mf_csv_as_csv,  # OGC Moving Features CSV (mf_csv.py)
     "html-table": html_table_as_csv,  # a portal's HTML `.xls` (html_table.py)
     "aligned-text": aligned_table_as_csv,  # space-aligned columns (aligned_text.py)
@@ -271,7 +283,7 @@ _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
     "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
 }
-_IS_TEXT = {"mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
+_IS_TEXT = {"eth-ucy": is_eth_ucy, "trajnetpp": is_trajnetpp, "sdd": is_sdd, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd}  # fmt: skip
