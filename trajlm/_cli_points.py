@@ -56,9 +56,13 @@ def read_points(
     {"tz": --tz, "utc_offset_s": --utc-offset}, the file read by ingest's readers in that zone
     (fix35; heldout35: a report whose title names CST was told --tz, which predict lacked)."""
     from trajlm.data.coerce import Layout, coerce
+    from trajlm.data.geo import is_local
     from trajlm.data.schema import LINE
 
-    if time_format is not None and time_origin is not None:
+    from trajlm.data.readers._times import frame_rate
+
+    frames = frame_rate(time_format) is not None  # frame numbers count from an origin (newuser37)
+    if time_format is not None and time_origin is not None and not frames:
         raise UserError("--time-origin and --time-format: give one (a time origin counts "
                         "elapsed seconds; --time-format reads dates)")  # fmt: skip
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
@@ -76,6 +80,7 @@ def read_points(
         # before the store's own read: refused there, in one line; a raw format's elapsed
         # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the
         # reader refused them "before 1990 ... --time-origin" with --time-origin given)
+        plane = is_local((columns or {}).get("crs"))  # the readers place x / y on the plane
         df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin, zone)  # fmt: skip
         on_error, time_origin = "raise", None  # the readers dropped and counted (skip) already
     elif path.is_dir() and _store_like(path):
@@ -99,6 +104,8 @@ def read_points(
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
         df, layout = coerce(df, source=str(path), repeats="drop", **columns)
+    if by_readers and plane:  # answers in the file's x / y metres, as a local store's (newuser37:
+        layout.lat_col, layout.lon_col, layout.crs = "y", "x", "local"  # were stand-in degrees)
     n_rep, first = layout.repeats
     if n_rep:  # every AIS feed has them (session 15: 4 %); the server drops them too
         from trajlm.data.coerce_rows import repeats_line

@@ -16,7 +16,7 @@ implied and every command answers in x / y metres:
   occluded generated "label"`): pixels of a drone video with no scale to metres in the file
   (it differs by scene): one line naming what the file is and how to make metres of it.
 
-The CSV holds `ped, frame, time, x, y`: `time` counts seconds from the first frame (read as
+The CSV holds `ped, frame, time, x, y`: `time` counts seconds from frame 0 (read as
 elapsed seconds, so the read asks for `--time-origin`, as for SUMO's or Metrica's clocks). A
 store's times are whole seconds: the 0.4-s fixes are kept at one a second (`sub_second_fix`),
 said in the read's line, with the 8-in / 12-out benchmark's seconds at 1 s steps."""
@@ -118,16 +118,16 @@ def _step(frames_by_ped: dict[str, list[float]]) -> float:
 
 
 def _write(out: Path, rows: list[tuple[str, float, float, float]], step_s: float, step: float,
-           at: list[int | None]) -> tuple[float, int]:  # fmt: skip
-    """Write `rows` (ped, frame, x, y) with `time` = (frame - first) / step x step_s."""
-    first = min(r[1] for r in rows)
+           at: list[int | None]) -> int:  # fmt: skip
+    """Write `rows` (ped, frame, x, y) with `time` = frame / step x step_s (frame 0 at 0 s,
+    as `--time-format frames@RATE` reads frame numbers)."""
     with out.open("w", newline="", encoding="utf-8") as dst:
         w = csv.writer(dst, lineterminator="\n")
         w.writerow(HEADER)
         for ped, frame, x, y in rows:
-            t = round((frame - first) / step * step_s, 6)
+            t = round(frame / step * step_s, 6)
             w.writerow([ped, f"{frame:g}", f"{t:g}", f"{x:g}", f"{y:g}"])
-    return first, len({r[0] for r in rows})
+    return len({r[0] for r in rows})
 
 
 def _said(kind: str, path: Path, n: int, step: float, step_s: float, how: str) -> None:
@@ -143,9 +143,9 @@ def _said(kind: str, path: Path, n: int, step: float, step_s: float, how: str) -
         else ""
     )
     warnings.warn(
-        f"{path.name}: {kind}: {n} pedestrians, x / y read as metres on a plane (--crs local "
-        f"implied), frame numbers every {step:g} read as {step_s:g}-s steps ({hz:g} Hz, {how}); "
-        f"`time` counts seconds from the first frame (--time-origin dates it){rate}",
+        f"{path.name}: {kind}: {n} pedestrians, x / y read as metres on a plane (--crs local; "
+        f"implied at ingest), frame numbers every {step:g} read as {step_s:g}-s steps ({hz:g} Hz, {how}); "
+        f"`time` counts seconds from frame 0 (--time-origin dates it){rate}",
         stacklevel=2,
     )
 
@@ -171,7 +171,7 @@ def eth_ucy_as_csv(path: Path, out: Path) -> list[int | None]:
             frames.setdefault(ped, []).append(float(tokens[0]))
             at.append(i)
     step = _step(frames)
-    _, n = _write(out, rows, ANNOTATION_STEP_S, step, at)
+    n = _write(out, rows, ANNOTATION_STEP_S, step, at)
     _said("ETH / UCY pedestrians (frame ped x y)", path, n, step, ANNOTATION_STEP_S,
           "the ETH / UCY annotation rate")  # fmt: skip
     return at
@@ -232,7 +232,7 @@ def trajnetpp_as_csv(path: Path, out: Path) -> list[int | None]:
             stacklevel=2,
         )
     step = _step(frames)
-    _, n = _write(out, rows, 1.0 / rate, step, at)
+    n = _write(out, rows, 1.0 / rate, step, at)
     _said("TrajNet++ tracks", path, n, step, 1.0 / rate,
           how if how else "no scene fps: the published sets' 2.5")  # fmt: skip
     return at
