@@ -57,9 +57,8 @@ def read_points(
     (fix35; heldout35: a report whose title names CST was told --tz, which predict lacked)."""
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.geo import is_local
-    from trajlm.data.schema import LINE
-
     from trajlm.data.readers._times import frame_rate
+    from trajlm.data.schema import LINE
 
     frames = frame_rate(time_format) is not None  # frame numbers count from an origin (newuser37)
     if time_format is not None and time_origin is not None and not frames:
