@@ -93,17 +93,20 @@ def evaluate(
         None,
         "-k",
         "--steps",
+        "--pred-len",
         min=1,
-        help="predict: points out after each cut (default 5, PROTOCOL's k); the pedestrian "
-        "benchmarks' 12 at 0.4 s are about 5 at a store's 1-s steps.",
+        help="predict: points out after each cut (default 5, PROTOCOL's k; --pred-len, the "
+        "pedestrian benchmarks' name); their 12 at 0.4 s are about 5 at a store's 1-s steps.",
     ),
     history: int = typer.Option(
         None,
         "--history",
+        "--obs-len",
         min=1,
         help="predict: exactly this many points in before each cut, trips shorter than "
-        "history + steps skipped (default: PROTOCOL's first 20, or all but the last k); the "
-        "pedestrian benchmarks' 8 in at 0.4 s are about 3 at 1-s steps.",
+        "history + steps skipped (default: PROTOCOL's first 20, or all but the last k; "
+        "--obs-len, the pedestrian benchmarks' name); their 8 in at 0.4 s are about 3 at 1-s "
+        "steps.",
     ),
     predictions: list[Path] = typer.Option(
         None,
