@@ -8,7 +8,10 @@ pipeline works, not how people really walk. Never copied from a data set."""
 
 from __future__ import annotations
 
+import argparse
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -85,3 +88,16 @@ def simulate(seed: int, n_peds: int = 40, steps: int = 900) -> list[Walker]:
             if dist < 0.8 or not (-1 < pos[i][0] < WIDTH + 1 and -1 < pos[i][1] < HEIGHT + 1):
                 done[i] = True
     return [Walker(i + 1, first[i], np.array(tr)) for i, tr in enumerate(tracks) if len(tr) >= 20]
+
+
+def parse_args(doc: str, seed: int, count: str = "--peds", n: int = 40) -> argparse.Namespace:
+    """The generators' options: --out (default $NEWUSER37/raw), --seed, and how many movers;
+    --out is made."""
+    ap = argparse.ArgumentParser(description=doc)
+    default = Path(os.environ.get("NEWUSER37", "/tmp/newuser37")) / "raw"
+    ap.add_argument("--out", type=Path, default=default)
+    ap.add_argument("--seed", type=int, default=seed)
+    ap.add_argument(count, type=int, default=n)
+    a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    return a

@@ -7,13 +7,11 @@ writes OUT/biwi_plaza.txt (and OUT/biwi_plaza_header.txt: the same rows under a 
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _walkers import simulate  # noqa: E402
+from _walkers import parse_args, simulate  # noqa: E402
 
 
 def rows(seed: int, n_peds: int) -> list[tuple[int, int, float, float]]:
@@ -25,13 +23,7 @@ def rows(seed: int, n_peds: int) -> list[tuple[int, int, float, float]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    default = Path(os.environ.get("NEWUSER37", "/tmp/newuser37")) / "raw"
-    ap.add_argument("--out", type=Path, default=default)
-    ap.add_argument("--seed", type=int, default=37)
-    ap.add_argument("--peds", type=int, default=40)
-    a = ap.parse_args()
-    a.out.mkdir(parents=True, exist_ok=True)
+    a = parse_args(__doc__, 37)
     body = "".join(f"{f:.1f}\t{p:.1f}\t{x:.2f}\t{y:.2f}\n" for f, p, x, y in rows(a.seed, a.peds))
     (a.out / "biwi_plaza.txt").write_text(body)
     (a.out / "biwi_plaza_header.txt").write_text("frame\tped\tx\ty\n" + body)

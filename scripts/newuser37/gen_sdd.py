@@ -9,27 +9,20 @@ where the annotator stopped following; a few `generated` (interpolated) rows.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _walkers import DT, simulate  # noqa: E402
+from _walkers import DT, parse_args, simulate  # noqa: E402
 
 PX_PER_M = 25.0
 FPS = 30
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    default = Path(os.environ.get("NEWUSER37", "/tmp/newuser37")) / "raw"
-    ap.add_argument("--out", type=Path, default=default)
-    ap.add_argument("--seed", type=int, default=39)
-    ap.add_argument("--agents", type=int, default=30)
-    a = ap.parse_args()
+    a = parse_args(__doc__, 39, "--agents", 30)
     rng = np.random.default_rng(a.seed)
     rows = []
     for w in simulate(a.seed, a.agents, steps=600):
@@ -48,7 +41,6 @@ def main() -> None:
             rows.append((f0 + k, w.ped - 1, cx, cy, half, 0, occl, gen, label))
         rows.append((f0 + len(fine), w.ped - 1, cx, cy, half, 1, 0, 0, label))
     rows.sort(key=lambda r: (r[1], r[0]))
-    a.out.mkdir(parents=True, exist_ok=True)
     path = a.out / "annotations.txt"
     with open(path, "w") as f:
         for frame, tid, cx, cy, half, lost, occl, gen, label in rows:

@@ -6,24 +6,16 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _walkers import simulate  # noqa: E402
+from _walkers import parse_args, simulate  # noqa: E402
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    default = Path(os.environ.get("NEWUSER37", "/tmp/newuser37")) / "raw"
-    ap.add_argument("--out", type=Path, default=default)
-    ap.add_argument("--seed", type=int, default=38)
-    ap.add_argument("--peds", type=int, default=40)
-    a = ap.parse_args()
-    a.out.mkdir(parents=True, exist_ok=True)
+    a = parse_args(__doc__, 38)
     walkers = simulate(a.seed, a.peds)
     tracks = []
     for w in walkers:
