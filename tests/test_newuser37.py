@@ -171,3 +171,19 @@ def test_other_headerless_tables_are_left_to_the_header_rule(tmp_path: Path, nam
     assert not is_eth_ucy(p)
     p.write_text("0.5\t1\t2.0\t3.0\n1.5\t1\t2.0\t3.0\n")  # a fractional first column: no frames
     assert not is_eth_ucy(p)
+
+
+def test_trajlm_evaluate_takes_steps_and_history(tmp_path: Path, judged: dict) -> None:  # noqa: F811
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    lm = trajlm.TrajLM.from_pretrained(judged["run"], threads=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = lm.evaluate(judged["store"], steps=3, history=6, fallback=False)
+    assert set(table["setting"]) == {"k=3"}
+    assert "first 6 points in" in table.attrs["markdown"]
+    with pytest.raises(TrajlmInputError, match="history must be an integer"):
+        lm.evaluate(judged["store"], history=0)
+    with pytest.raises(TrajlmInputError, match="history size the k-step table; horizon_s"):
+        lm.evaluate(judged["store"], history=6, horizon_s=[60])
