@@ -144,14 +144,16 @@ def _said(kind: str, path: Path, n: int, step: float, step_s: float, how: str) -
     )
     warnings.warn(
         f"{path.name}: {kind}: {n} pedestrians, x / y read as metres on a plane (--crs local; "
-        f"implied at ingest), frame numbers every {step:g} read as {step_s:g}-s steps ({hz:g} Hz, {how}); "
+        f"implied at ingest), ids qualified by the file's name ({path.stem}/ID: a scene's ped "
+        f"ids are its own, so files read together never merge two people), frame numbers every {step:g} read as {step_s:g}-s steps ({hz:g} Hz, {how}); "
         f"`time` counts seconds from frame 0 (--time-origin dates it){rate}",
         stacklevel=2,
     )
 
 
-def eth_ucy_as_csv(path: Path, out: Path) -> list[int | None]:
-    """Write the ETH / UCY file `path` as a CSV at `out`; each CSV line's line in `path`."""
+def eth_ucy_as_csv(path: Path, out: Path, scene: str | None = None) -> list[int | None]:
+    """Write the ETH / UCY file `path` as a CSV at `out`; each CSV line's line in `path`.
+    `scene`: what qualifies its ped ids (default the file's stem: `biwi_hotel/7`)."""
     rows, at = [], [None]
     frames: dict[str, list[float]] = {}
     with path.open(encoding="utf-8-sig", errors="replace") as f:
@@ -166,7 +168,7 @@ def eth_ucy_as_csv(path: Path, out: Path) -> list[int | None]:
                     path=path,
                     line=i,
                 )
-            ped = f"{float(tokens[1]):g}"
+            ped = f"{scene or path.stem}/{float(tokens[1]):g}"
             rows.append((ped, float(tokens[0]), float(tokens[2]), float(tokens[3])))
             frames.setdefault(ped, []).append(float(tokens[0]))
             at.append(i)
@@ -177,8 +179,9 @@ def eth_ucy_as_csv(path: Path, out: Path) -> list[int | None]:
     return at
 
 
-def trajnetpp_as_csv(path: Path, out: Path) -> list[int | None]:
-    """Write the TrajNet++ `.ndjson` file `path`'s tracks as a CSV at `out`."""
+def trajnetpp_as_csv(path: Path, out: Path, scene: str | None = None) -> list[int | None]:
+    """Write the TrajNet++ `.ndjson` file `path`'s tracks as a CSV at `out` (ped ids
+    qualified by `scene`, default the file's stem, as ETH / UCY's)."""
     rows, at, fps, answers = [], [None], set(), 0
     frames: dict[str, list[float]] = {}
     with path.open(encoding="utf-8-sig", errors="replace") as f:
@@ -205,7 +208,7 @@ def trajnetpp_as_csv(path: Path, out: Path) -> list[int | None]:
                 answers += 1
                 continue
             try:
-                ped, fr = f"{track['p']}", float(track["f"])
+                ped, fr = f"{scene or path.stem}/{track['p']}", float(track["f"])
                 rows.append((ped, fr, float(track["x"]), float(track["y"])))
             except (TypeError, ValueError):
                 raise TrajlmInputError(
@@ -253,6 +256,42 @@ def sdd_as_csv(path: Path, out: Path) -> list[int | None]:
         "--time-col frame --time-format frames@30 --time-origin DATE --label-col label (the "
         "label kept as each track's class: Pedestrian / Biker / ...)",
     )
+
+
+def pedestrian_folder(folder: Path, limit: int = 10_000) -> list[tuple[str, Path]]:
+    """(kind, file) of the ETH / UCY and TrajNet++ files under `folder` (a Social-GAN style
+    `datasets/eth/train/`), sorted by path; [] for a file or a folder holding none."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for i, f in enumerate(sorted(folder.rglob("*"))):
+        if i >= limit:
+            break
+        if f.is_file() and not f.name.startswith("."):
+            kind = "eth-ucy" if is_eth_ucy(f) else "trajnetpp" if is_trajnetpp(f) else None
+            if kind:
+                found.append((kind, f))
+    return found
+
+
+def folder_as_csvs(folder: Path, files: list[tuple[str, Path]], into: Path) -> dict:
+    """Each pedestrian file under `folder` as `into/<its path>.csv`, its ids qualified by its
+    path in the folder (`train/biwi_hotel/7`); {csv: where each line comes from}. The folder's
+    other files are not read (said, with how many)."""
+    where = {}
+    for kind, f in files:
+        rel = f.relative_to(folder).with_suffix("")
+        csv_at = into / f"{rel.as_posix().replace('/', '__')}.csv"
+        convert = eth_ucy_as_csv if kind == "eth-ucy" else trajnetpp_as_csv
+        where[csv_at] = convert(f, csv_at, rel.as_posix())
+    others = sum(1 for f in folder.rglob("*") if f.is_file() and not f.name.startswith("."))
+    if others > len(files):
+        warnings.warn(
+            f"{folder.name}: {len(files)} pedestrian file(s) read; the folder's other "
+            f"{others - len(files)} file(s) are not (give them on their own)",
+            stacklevel=2,
+        )
+    return where
 
 
 def on_plane(column_map: dict | None, kinds: dict[str, str]) -> dict | None:

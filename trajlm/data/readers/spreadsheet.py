@@ -39,9 +39,11 @@ from trajlm.data.readers.mds import mds_as_csv, mds_files
 from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
 from trajlm.data.readers.pedestrian_files import (
     eth_ucy_as_csv,
+    folder_as_csvs,
     is_eth_ucy,
     is_sdd,
     is_trajnetpp,
+    pedestrian_folder,
     sdd_as_csv,
     trajnetpp_as_csv,
 )
@@ -217,9 +219,10 @@ def sheets_as_csv(
         logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
         kind = None if gis or logs or not text else _text_kind(p, signalk)
         table = table and not kind  # a TrajNet++ .ndjson: its own converter (pedestrian_files)
+        peds = pedestrian_folder(p) if text and not (gis or logs) else []  # a scene per file
         siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
         mds = mds_files(p) if text and not (kind or siri) else []  # MDS trips pages (mds.py)
-        if not (book or table or gis or siri or mds or kind or logs):
+        if not (book or table or gis or siri or mds or kind or logs or peds):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -228,6 +231,7 @@ def sheets_as_csv(
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
         said = logs[0] if logs else kind or ("siri-vm" if siri else "mds" if mds else None)
+        said = said or (peds[0][0] if peds else None)
         said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
         tmp.kinds = {**getattr(tmp, "kinds", {}), str(user): said}  # type: ignore[attr-defined]
         try:
@@ -244,6 +248,12 @@ def sheets_as_csv(
                     _sources(tmp, f, as_csv(logs[0], f, into / f"{f.stem}.csv"))
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
+                continue
+            if peds:  # ETH / UCY or TrajNet++ scenes (pedestrian_files.py): a folder of CSVs
+                where = folder_as_csvs(p, peds, into)
+                for csv_at, lines in where.items():
+                    _sources(tmp, peds[list(where).index(csv_at)][1], {csv_at: lines})
+                out.append(into)
                 continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
             if kind or siri or mds:
