@@ -122,6 +122,12 @@ def data_ingest(
         help="GeoPackage / multi-layer GIS file: the point layer to read (default: the one "
         "point layer with times).",
     ),
+    pitch_size: str = typer.Option(
+        None,
+        "--pitch-size",
+        help="Metrica / TRACAB tracking feeds: the pitch's length x width in metres (default "
+        "105x68): Metrica's 0-1 coordinates become metres by it.",
+    ),
     columns: str = typer.Option(
         None,
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
@@ -240,6 +246,7 @@ def data_ingest(
             sep=sep,
             zip_members=zip_members,
             layer=layer,
+            pitch=pitch_size,
             crs=crs,
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,

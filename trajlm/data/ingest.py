@@ -52,7 +52,9 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
-from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+from trajlm.data.periods import keep_period_column
+from trajlm.data.readers.pitch_feeds import on_pitch
+from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -173,7 +175,8 @@ def ingest(
 
     # a store given as input: its points (a night's store into the month's; newuser33)
     paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
-    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map))  # .xlsx
+    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map), pitch_of(column_map))
+    column_map = on_pitch(column_map, getattr(sheets, "kinds", {}))  # Metrica / TRACAB
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             return _ingest(paths, format, out, preset=preset, on_error=on_error,
@@ -256,6 +259,9 @@ def _ingest(
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
     columns, argos = keep_argos_column(paths, format, columns)  # Argos classes (session 29)
+    columns, period = keep_period_column(paths, format, columns)  # a match's halves (sports37)
+    if period is not None:
+        reading["period_column"] = period
     if argos:
         warn_at_caller(ARGOS_SAID.format(col=argos))
     sensors = {**sensors, **accuracy}  # accuracy_m <- 'accuracy' (clean_accuracy.py)
