@@ -49,6 +49,7 @@ from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metr
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
+from trajlm.llm.sports_answers import SportsPlan, ball_ids, players_only, run_sports, sports_plan
 from trajlm.llm.than_named import compared
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
@@ -171,8 +172,13 @@ class Asker:
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
         self._plane = is_plane_store(data)  # x / y metres: no place in degrees (local36)
         self._kind = one_kind
+        # player tracking (sports37): sprints, top speed, halves; the ball is no player
+        self._sports = self._plane or "period" in self.points.columns or bool(ball_ids(self.points))
 
     def plan(self, question: str) -> QueryPlan:
+        if self._sports and (sports := sports_plan(question)) is not None:
+            self._asked = (sports, question)
+            return sports
         plan = self.planner.plan(question)
         # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
         refuse_stop_events(plan, question)
@@ -217,8 +223,16 @@ class Asker:
             return self._predict(plan)
         if self._plane:
             refuse_place(plan)
+        asked, question = getattr(self, "_asked", (None, ""))
+        if isinstance(plan, SportsPlan):  # sprints, top speed, halves (sports37)
+            answer = run_sports(plan, self.points)
+            answer.notes += [self._subsecond_note] if self._subsecond_note else []
+            return answer
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
-        points, trips, cut = read_tracks(plan, self.points, trips, self._long)  # days of tracks
+        points, ball = self.points, None
+        if self._sports and asked is plan:  # the ball is no player (sports37)
+            points, trips, ball = players_only(question, points, trips)
+        points, trips, cut = read_tracks(plan, points, trips, self._long)  # days of tracks
         answer = run_plan(plan, points, trips)
         if self._plane and plan.action == "describe" and isinstance(answer.value, str):
             one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
@@ -226,7 +240,7 @@ class Asker:
                 answer.value, one["lat"].to_numpy(), one["lon"].to_numpy()
             )
         answer.notes += [cut] if cut else []
-        asked, question = getattr(self, "_asked", (None, ""))
+        answer.notes += [ball] if ball else []
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
         if (

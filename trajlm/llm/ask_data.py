@@ -30,7 +30,7 @@ from trajlm.llm.frames import (
 )
 
 POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id",
-                 "call_type"]  # fmt: skip
+                 "call_type", "period"]  # fmt: skip
 
 
 def read_as(data: Any) -> str | None:

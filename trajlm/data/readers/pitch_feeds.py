@@ -195,7 +195,8 @@ def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = Non
 
 def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
     """The column map to read converted files with: a Metrica / TRACAB feed among them is x / y
-    metres on a pitch, so `crs` is `local` unless given; a pitch size with no such feed is
+    metres on a pitch, so `crs` is `local` unless given, and each mover's id is kept as its
+    vehicle id (a player over both halves; `ask` per player); a pitch size with no such feed is
     refused (it would be dropped without a word). `kinds`: converted path -> kind."""
     from trajlm.data.readers.spreadsheet import PITCH_KINDS
     from trajlm.data.schema import TrajlmInputError
@@ -208,6 +209,10 @@ def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
                 "pitch, and no input is one; drop it"
             )
         return column_map
-    if (column_map or {}).get("crs") is None:
-        return {**(column_map or {}), "crs": "local"}
-    return column_map
+    out = dict(column_map or {})
+    if out.get("crs") is None:
+        out["crs"] = "local"
+    extra = dict(out.get("extra") or {})
+    if "vehicle_id" not in extra:  # the player over both halves, as --vehicle-col keeps one
+        out["extra"] = {**extra, "vehicle_id": "traj_id"}
+    return out
