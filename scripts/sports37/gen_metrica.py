@@ -48,7 +48,9 @@ def _team_file(path: Path, team: str, numbers: list[int], cols: slice, tracks, s
                 movers = np.vstack([movers, tr[i, 22:23]])
                 nx, ny = movers[:, 0] / PITCH_X, 1.0 - movers[:, 1] / PITCH_Y
                 cells = [
-                    "NaN" if np.isnan(v) else f"{v:.5f}" for xy in zip(nx, ny, strict=True) for v in xy
+                    "NaN" if np.isnan(v) else f"{v:.5f}"
+                    for xy in zip(nx, ny, strict=True)
+                    for v in xy
                 ]
                 w.writerow([period, frame, f"{frame / HZ:.2f}", *cells])
 

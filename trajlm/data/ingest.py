@@ -34,6 +34,7 @@ from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.local_plane import refuse_degrees_as_local, refuse_plane_metres
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
+from trajlm.data.periods import keep_period_column
 from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
@@ -52,7 +53,6 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
-from trajlm.data.periods import keep_period_column
 from trajlm.data.readers.pitch_feeds import on_pitch
 from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError

@@ -37,9 +37,15 @@ _TOP = re.compile(
     r"(?i)\b(?:top|max|maximum|peak|highest|fastest)\s+(?:running\s+)?(?:speed|velocity|pace)\b"
 )
 _HALF = re.compile(r"(?i)\b(first|1st|second|2nd)\s+half\b")
-_DISTANCE = re.compile(r"(?i)\b(?:km|kms|kilomet(?:er|re)s?|distance|far|ran|run|covered|cover|metres|meters|m)\b")
-_PLAYERS = re.compile(r"(?i)\b(?:players?|athletes?|who|whom|whose|footballers?|squad|team\s*mates?)\b")
-_PER = re.compile(r"(?i)\b(?:per|each|every|by|all)\s+(?:the\s+)?(?:players?|athletes?)\b|\bfor\s+each\b")
+_DISTANCE = re.compile(
+    r"(?i)\b(?:km|kms|kilomet(?:er|re)s?|distance|far|ran|run|covered|cover|metres|meters|m)\b"
+)
+_PLAYERS = re.compile(
+    r"(?i)\b(?:players?|athletes?|who|whom|whose|footballers?|squad|team\s*mates?)\b"
+)
+_PER = re.compile(
+    r"(?i)\b(?:per|each|every|by|all)\s+(?:the\s+)?(?:players?|athletes?)\b|\bfor\s+each\b"
+)
 _WHICH = re.compile(r"(?i)\b(?:which|who|whose)\b")
 _ASKS_BALL = re.compile(r"(?i)\b(?:the\s+)?ball\b")
 
@@ -57,7 +63,11 @@ def _mover(points: pl.DataFrame) -> str:
 def ball_ids(points: pl.DataFrame) -> list[str]:
     """The trip ids of the ball (by trip, vehicle or source id); [] when none is."""
     named = pl.any_horizontal(
-        [is_ball(pl.col(c)) for c in ("traj_id", "vehicle_id", "source_traj_id") if c in points.columns]
+        [
+            is_ball(pl.col(c))
+            for c in ("traj_id", "vehicle_id", "source_traj_id")
+            if c in points.columns
+        ]
     )
     return sorted(points.filter(named)["traj_id"].cast(pl.Utf8).unique().to_list())
 
@@ -142,13 +152,16 @@ def player_table(points: pl.DataFrame) -> pl.DataFrame:
     mover = _mover(points)
     steps = points.sort("traj_id", "t").with_columns(
         dt=pl.col("t").cast(pl.Float64).diff().over("traj_id"),
-        d=haversine_m(pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"),
-                      pl.col("lon")).over("traj_id"),  # fmt: skip
+        d=haversine_m(
+            pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
+        ).over("traj_id"),  # fmt: skip
     )
     ok = (pl.col("dt") > 0) & (pl.col("dt") <= MAX_STEP_S)
     steps = steps.with_columns(v=pl.when(ok).then(pl.col("d") / pl.col("dt")))
     fast = (pl.col("v") >= SPRINT_MPS).fill_null(False)
-    steps = steps.with_columns(fast=fast, run=(fast != fast.shift(1)).fill_null(True).cum_sum().over("traj_id"))
+    steps = steps.with_columns(
+        fast=fast, run=(fast != fast.shift(1)).fill_null(True).cum_sum().over("traj_id")
+    )
     runs = (
         steps.filter(pl.col("fast"))
         .group_by(mover, "traj_id", "run")
@@ -160,14 +173,18 @@ def player_table(points: pl.DataFrame) -> pl.DataFrame:
         pl.col("d").fill_null(0).sum().alias("distance_m"), pl.col("v").max().alias("top_speed_mps")
     )
     out = out.join(runs, on=mover, how="left").with_columns(pl.col("sprints").fill_null(0))
-    return out.rename({mover: "player"}).with_columns(
-        pl.col("player").cast(pl.Utf8),
-        (pl.col("distance_m") / 1000).round(3).alias("km"),
-        pl.col("distance_m").round(1),
-        pl.col("top_speed_mps").round(2),
-        (pl.col("top_speed_mps") * 3.6).round(1).alias("top_speed_kmh"),
-        pl.col("sprints").cast(pl.Int64),
-    ).select("player", "distance_m", "km", "top_speed_mps", "top_speed_kmh", "sprints")
+    return (
+        out.rename({mover: "player"})
+        .with_columns(
+            pl.col("player").cast(pl.Utf8),
+            (pl.col("distance_m") / 1000).round(3).alias("km"),
+            pl.col("distance_m").round(1),
+            pl.col("top_speed_mps").round(2),
+            (pl.col("top_speed_mps") * 3.6).round(1).alias("top_speed_kmh"),
+            pl.col("sprints").cast(pl.Int64),
+        )
+        .select("player", "distance_m", "km", "top_speed_mps", "top_speed_kmh", "sprints")
+    )
 
 
 _KEY = {"sprints": "sprints", "top_speed": "top_speed_mps", "distance": "distance_m"}
@@ -224,7 +241,9 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     top = table.row(0, named=True)
     if _WHICH.search(q) and not _PER.search(q):
         answer.value = top["player"]
-        answer.text = f"{top['player']}{half}: {_said(what, top)} (of {table.height} players)\n{shown}"
+        answer.text = (
+            f"{top['player']}{half}: {_said(what, top)} (of {table.height} players)\n{shown}"
+        )
     elif what == "sprints" and not _PER.search(q):
         answer.value = int(table["sprints"].sum())
         answer.text = f"{answer.value} sprint(s){half} by {table.height} players\n{shown}"

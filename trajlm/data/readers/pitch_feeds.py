@@ -181,7 +181,11 @@ def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = Non
                 w.writerow(["ball", "", "", period, frame, secs,
                             f"{bx + size[0] / 2:.2f}", f"{by + size[1] / 2:.2f}"])  # fmt: skip
                 at.append(line_no)
-    left = f"; targets of team {', '.join(sorted(others))} (referees, unknown) left out" if others else ""
+    left = (
+        f"; targets of team {', '.join(sorted(others))} (referees, unknown) left out"
+        if others
+        else ""
+    )
     warnings.warn(
         f"{path.name}: TRACAB frames: {len(players)} players and the ball, centimetres from "
         f"the centre spot read as metres from the corner of {_pitch_said(size, pitch is not None)}"
