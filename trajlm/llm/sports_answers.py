@@ -24,9 +24,10 @@ import re
 import polars as pl
 from pydantic import PrivateAttr
 
-from trajlm.data.geometry import haversine_m
+from trajlm.data.full_rate import PEAK_MPS
 from trajlm.llm.answer import Answer
 from trajlm.llm.plan import CannotAnswer, QueryPlan
+from trajlm.llm.trips import steps as trip_steps
 
 SPRINT_MPS = 7.0
 SPRINT_MIN_S = 1.0
@@ -148,29 +149,25 @@ def _in_half(points: pl.DataFrame, half: int | None) -> pl.DataFrame:
 
 
 def player_table(points: pl.DataFrame) -> pl.DataFrame:
-    """Per mover: distance (m), top speed (m/s) and sprints, from each trip's steps."""
+    """Per mover: distance (m), top speed (m/s) and sprints, from each trip's steps (a sub-second
+    source's own path and fastest step where the store kept them: data/full_rate.py)."""
     mover = _mover(points)
-    steps = points.sort("traj_id", "t").with_columns(
-        dt=pl.col("t").cast(pl.Float64).diff().over("traj_id"),
-        d=haversine_m(
-            pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
-        ).over("traj_id"),  # fmt: skip
-    )
-    ok = (pl.col("dt") > 0) & (pl.col("dt") <= MAX_STEP_S)
-    steps = steps.with_columns(v=pl.when(ok).then(pl.col("d") / pl.col("dt")))
+    steps = trip_steps(points)
+    ok = (pl.col("_dt") > 0) & (pl.col("_dt") <= MAX_STEP_S)
+    steps = steps.with_columns(v=pl.when(ok).then(pl.col("_d") / pl.col("_dt")))
     fast = (pl.col("v") >= SPRINT_MPS).fill_null(False)
-    steps = steps.with_columns(
-        fast=fast, run=(fast != fast.shift(1)).fill_null(True).cum_sum().over("traj_id")
-    )
+    run = (fast != fast.shift(1)).fill_null(True).cum_sum().over("traj_id")
+    steps = steps.with_columns(fast=fast, run=run)
     runs = (
         steps.filter(pl.col("fast"))
         .group_by(mover, "traj_id", "run")
-        .agg(pl.col("dt").sum().alias("held_s"))
+        .agg(pl.col("_dt").sum().alias("held_s"))
         .group_by(mover)
         .agg((pl.col("held_s") >= SPRINT_MIN_S).sum().alias("sprints"))
     )
+    top = pl.max_horizontal("v", PEAK_MPS) if PEAK_MPS in steps.columns else pl.col("v")
     out = steps.group_by(mover).agg(
-        pl.col("d").fill_null(0).sum().alias("distance_m"), pl.col("v").max().alias("top_speed_mps")
+        pl.col("_d").sum().alias("distance_m"), top.max().alias("top_speed_mps")
     )
     out = out.join(runs, on=mover, how="left").with_columns(pl.col("sprints").fill_null(0))
     return (
@@ -225,7 +222,8 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
         notes.append(f"a sprint: {SPRINT_MPS:g} m/s ({SPRINT_MPS * 3.6:.1f} km/h) or faster, "
                      f"held {SPRINT_MIN_S:g} s or more")  # fmt: skip
     if what == "top_speed":
-        notes.append("top speed: the fastest step between consecutive fixes")
+        rate = "the source's own fixes" if PEAK_MPS in points.columns else "consecutive fixes"
+        notes.append(f"top speed: the fastest step between {rate}")
     table = table.sort([key, "player"], descending=[True, False])
     answer = Answer(plan, notes=notes)
     half = "" if plan._half is None else f" in the {('first', 'second')[plan._half]} half"
