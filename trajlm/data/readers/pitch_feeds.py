@@ -221,3 +221,17 @@ def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
     if "vehicle_id" not in extra:  # the player over both halves, as --vehicle-col keeps one
         out["extra"] = {**extra, "vehicle_id": "traj_id"}
     return out
+
+
+def feed_files(folder: Path) -> list[tuple[str, Path]]:
+    """(kind, file) of a folder whose data files (`.csv`, `.dat`, `.txt`, not in subfolders)
+    are all Metrica / TRACAB feeds (a match's home and away CSVs); [] otherwise."""
+    if not folder.is_dir():
+        return []
+    files = sorted(
+        f for f in folder.iterdir() if f.is_file() and f.suffix.lower() in (".csv", ".dat", ".txt")
+    )
+    kinds = [("metrica" if is_metrica(f) else "tracab" if is_tracab(f) else None, f) for f in files]
+    if not kinds or any(k is None for k, _ in kinds):
+        return []
+    return kinds  # type: ignore[return-value]

@@ -37,7 +37,13 @@ from trajlm.data.readers.long_tables import (
 )
 from trajlm.data.readers.mds import mds_as_csv, mds_files
 from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
-from trajlm.data.readers.pitch_feeds import is_metrica, is_tracab, metrica_as_csv, tracab_as_csv
+from trajlm.data.readers.pitch_feeds import (
+    feed_files,
+    is_metrica,
+    is_tracab,
+    metrica_as_csv,
+    tracab_as_csv,
+)
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -222,9 +228,10 @@ def sheets_as_csv(
         text = format in ("auto", "csv")
         logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
         kind = None if gis or logs or not text else _text_kind(p, signalk)
+        feeds = feed_files(p) if text and not (gis or logs) else []  # a match's team files
         siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
         mds = mds_files(p) if text and not (kind or siri) else []  # MDS trips pages (mds.py)
-        if not (book or table or gis or siri or mds or kind or logs):
+        if not (book or table or gis or siri or mds or kind or logs or feeds):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -233,6 +240,7 @@ def sheets_as_csv(
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
         said = logs[0] if logs else kind or ("siri-vm" if siri else "mds" if mds else None)
+        said = said or (feeds[0][0] if feeds else None)
         said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
         tmp.kinds = {**getattr(tmp, "kinds", {}), str(user): said}  # type: ignore[attr-defined]
         try:
@@ -249,6 +257,13 @@ def sheets_as_csv(
                     _sources(tmp, f, as_csv(logs[0], f, into / f"{f.stem}.csv"))
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
+                continue
+            if feeds:  # Metrica's home and away files (pitch_feeds.py): a folder of CSVs
+                for k, f in feeds:
+                    _sources(
+                        tmp, f, {into / f"{f.stem}.csv": _TEXT[k](f, into / f"{f.stem}.csv", pitch)}
+                    )
+                out.append(into)
                 continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
             if kind or siri or mds:
