@@ -102,10 +102,16 @@ class Asker:
         tz: str | None = None,
         columns: dict | None = None,
         time_format: str | None = None,
+        crs: str | None = None,
         **column_keywords: str | None,
     ):
         columns = keyword_columns(columns, column_keywords)  # traj_col=... as TrajLM takes it
-        self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
+        if crs is not None and isinstance(data, str | os.PathLike):  # a store keeps its own
+            raise TrajlmInputError("crs= reads a frame's coordinates; a store recorded its own at "
+                                   "ingest (data ingest --crs): leave crs out", field="crs")  # fmt: skip
+        self.points, self.notes, own_zone = points_notes_zone(
+            data, split, tz, columns, time_format, crs
+        )
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         if (
@@ -170,7 +176,10 @@ class Asker:
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
-        self._plane = is_plane_store(data)  # x / y metres: no place in degrees (local36)
+        # x / y metres: no place in degrees (local36); a frame read with crs='local' (sports37)
+        self._plane = is_plane_store(data) or (
+            isinstance(crs, str) and crs.strip().lower() == "local"
+        )
         self._kind = one_kind
         # player tracking (sports37): sprints, top speed, halves; the ball is no player
         self._sports = self._plane or "period" in self.points.columns or bool(ball_ids(self.points))
@@ -354,13 +363,15 @@ def ask(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    crs: str | None = None,
     **column_keywords: str | None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
     column names, or as keywords the way ``TrajLM`` takes them: ``traj_col=``, ``time_col=``,
-    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``). For many questions build an
-    ``Asker`` once."""
+    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``; ``crs``: a frame's
+    coordinates' CRS, ``"local"`` for x / y metres on a plane, as ``TrajLM.predict`` takes it).
+    For many questions build an ``Asker`` once."""
     return Asker(
         data,
         planner=planner,
@@ -369,6 +380,7 @@ def ask(
         tz=tz,
         columns=columns,
         time_format=time_format,
+        crs=crs,
         **column_keywords,
     )(question)
 

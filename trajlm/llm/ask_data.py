@@ -150,6 +150,7 @@ def points_notes_zone(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    crs: str | None = None,
 ) -> tuple[pl.DataFrame, list[str], str | None]:
     """(points, notes, zone). ``zone``: a frame's own time zone when its times are zoned
     datetimes other than UTC (pandas ``tz="America/Sao_Paulo"``), so hours and dates are read
@@ -190,7 +191,10 @@ def points_notes_zone(
         with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
             # a repeated report (same time, same place) dropped as the model calls drop it
             # (newuser35: trajlm.ask(q, trajlm.read(mds_pages)) refused a repeated fix)
-            df, layout = coerce(data, warn_naive=not tz, repeats="drop", **with_gap_rule(given))
+            kw = {"crs": crs} if crs is not None else {}  # x / y metres: crs='local' (sports37)
+            df, layout = coerce(
+                data, warn_naive=not tz, repeats="drop", **with_gap_rule(given), **kw
+            )
         if (repeats := getattr(layout, "repeats", None)) and repeats[0]:
             from trajlm.data.coerce_rows import repeats_line
 
