@@ -12,7 +12,7 @@ halves, and the ball, which is no player.
   is not a player: left out of answers about players ("which player ran the most km", "who was
   fastest"), said in a note; a question that names the ball asks about it.
 
-Questions with "sprint", a top-speed phrase or a half are answered here (``sports_plan`` /
+Questions with "sprint", a top-speed phrase, a half or a distance per player are answered here (``sports_plan`` /
 ``run_sports``: per player, one player named, which / who, or in all); every other question
 goes to the planner as before, with ``players_only`` taking the ball out where it asks about
 players. Data without a ball, a period column or these words: nothing changes."""
@@ -113,7 +113,8 @@ class SportsPlan(QueryPlan):
 def sports_plan(question: str) -> SportsPlan | None:
     """The plan of a sprint / top-speed / half question; None for any other question."""
     sprint, top, half = _SPRINT.search(question), _TOP.search(question), _HALF.search(question)
-    if not (sprint or top or half):
+    per_player = _PER.search(question) and _DISTANCE.search(question)  # "distance per player"
+    if not (sprint or top or half or per_player):
         return None
     if sprint:
         what = "sprints"
