@@ -30,6 +30,7 @@ import warnings
 from pathlib import Path
 
 DEFAULT_PITCH = (105.0, 68.0)
+PITCH_KINDS = ("metrica", "tracab")  # read on a pitch: its size given, --crs local implied
 TRACAB_HZ = 25.0
 PERIOD_BREAK_S = 60.0  # frames missing for longer than this: half-time, a new period
 HEADER = ["traj_id", "team", "jersey", "Period", "Frame", "Time [s]", "x", "y"]
@@ -202,7 +203,6 @@ def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
     metres on a pitch, so `crs` is `local` unless given, and each mover's id is kept as its
     vehicle id (a player over both halves; `ask` per player); a pitch size with no such feed is
     refused (it would be dropped without a word). `kinds`: converted path -> kind."""
-    from trajlm.data.readers.spreadsheet import PITCH_KINDS
     from trajlm.data.schema import TrajlmInputError
 
     feeds = [k for k in kinds.values() if k in PITCH_KINDS]

@@ -38,6 +38,7 @@ from trajlm.data.readers.long_tables import (
 from trajlm.data.readers.mds import mds_as_csv, mds_files
 from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
 from trajlm.data.readers.pitch_feeds import (
+    PITCH_KINDS,
     feed_files,
     is_metrica,
     is_tracab,
@@ -303,7 +304,6 @@ _TEXT: dict[str, Callable[..., Sequence[object]]] = {
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
     "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
 }
-PITCH_KINDS = ("metrica", "tracab")  # read on a pitch: its size given, --crs local implied
 _IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
