@@ -7,10 +7,12 @@ for Metrica / TRACAB feeds), the read keeps two columns on each kept fix:
 
 - `path_m`: the path the source's own fixes trace from this fix to the first fix of the next
   second (steps of 1 s or less; a gap's step is left to the chord);
-- `peak_mps`: the fastest of those steps.
+- `peak_mps`: the fastest of those steps;
+- `sprints`: how many sprints (7 m/s or faster held 1 s or more, at the source's rate) start
+  in this second.
 
 `llm/trips.steps` then reads a step of 1 s from `path_m` (distances, mean speeds, stops in
-`ask`), and `llm/sports_answers` top speeds from `peak_mps`. Stores ingested without it, and
+`ask`), and `llm/sports_answers` top speeds from `peak_mps` and sprints from `sprints`. Stores ingested without it, and
 1 Hz sources, are unchanged. Within a reader's chunk: a second split across two chunks loses its
 last step to the chord."""
 
@@ -20,14 +22,20 @@ import polars as pl
 
 from trajlm.data.geometry import haversine_m
 
-PATH_M, PEAK_MPS = "path_m", "peak_mps"
+PATH_M, PEAK_MPS, SPRINTS = "path_m", "peak_mps", "sprints"
 MAX_SUB_STEP_S = 1.0
+# a sprint (football tracking providers' usual band): 7 m/s (25.2 km/h) or faster, held 1 s
+SPRINT_MPS, SPRINT_MIN_S = 7.0, 1.0
+_FASTEST_MPS = 340.0  # clean.IMPOSSIBLE_SPEED_MPS: a faster step is a jump, not a path
 
 
 def with_full_rate(df: pl.DataFrame, t_ms: str) -> pl.DataFrame:
-    """``df`` (traj_id, t whole seconds, exact milliseconds ``t_ms``, lat, lon) with PATH_M and
-    PEAK_MPS for every row: the path and fastest step from its second's fixes to the next
-    second's first fix. The caller keeps each second's first fix; row order is kept."""
+    """``df`` (traj_id, t whole seconds, exact milliseconds ``t_ms``, lat, lon[, period]) with
+    PATH_M, PEAK_MPS and SPRINTS for every row: the path and fastest step from its second's fixes
+    to the next second's first fix, and how many sprints (SPRINT_MPS held SPRINT_MIN_S, at the
+    source's rate) start in its second. A step across a period change (Metrica's frames run on
+    through half-time) or faster than 340 m/s is no path. The caller keeps each second's first
+    fix; row order is kept."""
     order = "_full_rate_row"
     nxt = [pl.col(c).shift(-1).over("traj_id") for c in ("lat", "lon", t_ms)]
     out = df.with_row_index(order).sort("traj_id", t_ms)
@@ -35,8 +43,26 @@ def with_full_rate(df: pl.DataFrame, t_ms: str) -> pl.DataFrame:
     d = haversine_m(pl.col("lat"), pl.col("lon"), nxt[0], nxt[1])
     out = out.with_columns(_dt=dt, _d=d)
     ok = (pl.col("_dt") > 0) & (pl.col("_dt") <= MAX_SUB_STEP_S)
-    out = out.with_columns(
-        pl.when(ok).then(pl.col("_d")).otherwise(0.0).sum().over("traj_id", "t").alias(PATH_M),
-        pl.when(ok).then(pl.col("_d") / pl.col("_dt")).max().over("traj_id", "t").alias(PEAK_MPS),
+    ok = ok & (pl.col("_d") <= _FASTEST_MPS * pl.col("_dt"))
+    if "period" in out.columns:  # each window below is its own column: windows do not nest
+        p = pl.col("period").cast(pl.Utf8)
+        out = out.with_columns(_same=(p == p.shift(-1)).over("traj_id").fill_null(False))
+        ok = ok & pl.col("_same")
+    out = out.with_columns(_ok=ok).with_columns(
+        _v=pl.when("_ok").then(pl.col("_d") / pl.col("_dt"))
     )
-    return out.sort(order).drop(order, "_dt", "_d")
+    fast = (pl.col("_v") >= SPRINT_MPS).fill_null(False)
+    out = out.with_columns(_fast=fast)
+    run = (pl.col("_fast") != pl.col("_fast").shift(1)).fill_null(True).cum_sum()
+    out = out.with_columns(_run=run.over("traj_id"))
+    held = pl.col("_dt").filter(pl.col("_fast")).sum()
+    first = (pl.col("_run") != pl.col("_run").shift(1)).fill_null(True)
+    out = out.with_columns(_held=held.over("traj_id", "_run"), _first=first.over("traj_id"))
+    starts = pl.col("_fast") & pl.col("_first") & (pl.col("_held") >= SPRINT_MIN_S - 1e-6)
+    out = out.with_columns(
+        pl.when("_ok").then(pl.col("_d")).otherwise(0.0).sum().over("traj_id", "t").alias(PATH_M),
+        pl.col("_v").max().over("traj_id", "t").alias(PEAK_MPS),
+        starts.cast(pl.Int64).sum().over("traj_id", "t").alias(SPRINTS),
+    )
+    helpers = [c for c in out.columns if c.startswith("_") and c not in df.columns]
+    return out.sort(order).drop(helpers)

@@ -29,7 +29,7 @@ from trajlm.llm.frames import (
     with_mover,
 )
 
-POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id", "path_m", "peak_mps",
+POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id", "path_m", "peak_mps", "sprints",
                  "call_type", "period"]  # fmt: skip
 
 

@@ -24,13 +24,11 @@ import re
 import polars as pl
 from pydantic import PrivateAttr
 
-from trajlm.data.full_rate import PEAK_MPS
+from trajlm.data.full_rate import PEAK_MPS, SPRINT_MIN_S, SPRINT_MPS, SPRINTS
 from trajlm.llm.answer import Answer
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.trips import steps as trip_steps
 
-SPRINT_MPS = 7.0
-SPRINT_MIN_S = 1.0
 MAX_STEP_S = 5.0  # a step over a longer silence is no speed (a sprint across a dropout)
 _BALL = re.compile(r"(?i)^ball(?:[ _.-]?\d+)?$")
 _SPRINT = re.compile(r"(?i)\bsprint(?:s|ed|ing|ers?)?\b")
@@ -166,6 +164,8 @@ def player_table(points: pl.DataFrame) -> pl.DataFrame:
         .group_by(mover)
         .agg((pl.col("held_s") >= SPRINT_MIN_S).sum().alias("sprints"))
     )
+    if SPRINTS in steps.columns:  # counted at the source's own rate (data/full_rate.py)
+        runs = steps.group_by(mover).agg(pl.col(SPRINTS).sum().alias("sprints"))
     top = pl.max_horizontal("v", PEAK_MPS) if PEAK_MPS in steps.columns else pl.col("v")
     out = steps.group_by(mover).agg(
         pl.col("_d").sum().alias("distance_m"), top.max().alias("top_speed_mps")
@@ -220,8 +220,9 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     if mover == "traj_id" and table.height:
         notes.append("no player id beyond each trip's: one row per trip (ingest --vehicle-col)")
     if what == "sprints":
+        rate = " at the source's own rate" if SPRINTS in points.columns else " in 1-s steps"
         notes.append(f"a sprint: {SPRINT_MPS:g} m/s ({SPRINT_MPS * 3.6:.1f} km/h) or faster, "
-                     f"held {SPRINT_MIN_S:g} s or more")  # fmt: skip
+                     f"held {SPRINT_MIN_S:g} s or more{rate}")  # fmt: skip
     if what == "top_speed":
         rate = "the source's own fixes" if PEAK_MPS in points.columns else "consecutive fixes"
         notes.append(f"top speed: the fastest step between {rate}")
