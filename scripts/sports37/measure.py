@@ -50,7 +50,7 @@ def main() -> None:
     out = Path(os.environ.get("SPORTS37", "/tmp/sports37/measure"))
     out.mkdir(parents=True, exist_ok=True)
     py, trajlm = sys.executable, Path(sys.executable).with_name("trajlm")
-    results = []
+    results, pairs = [], []
     for seed in args.seeds:
         raw = out / f"raw{seed}"
         for gen in ("gen_metrica.py", "gen_tracab.py"):
@@ -69,6 +69,8 @@ def main() -> None:
                      "--time-origin", "2026-11-28T15:00Z", mode)  # fmt: skip
                 got = _table(store).join(truth, on=["half", "player"], how="inner")
                 got = got.filter(~pl.col("player").is_in(SUBBED))
+                pairs.append(got.select("half", "player", "distance_m", "distance_m_right").with_columns(
+                    pl.lit(seed).alias("seed"), pl.lit(feed).alias("feed"), pl.lit(mode.lstrip("-")).alias("mode")))  # fmt: skip
                 dist = (got["distance_m"] / got["distance_m_right"] - 1) * 100
                 results.append({
                     "seed": seed, "feed": feed, "mode": mode.lstrip("-"), "n": got.height,
@@ -93,7 +95,24 @@ def main() -> None:
     )
     with pl.Config(tbl_cols=20, tbl_width_chars=200, tbl_hide_column_data_types=True):
         print(summary)
-    print(f"wrote {out / 'results.json'} ({np.round(len(results), 0)} runs)")
+    print(_paired_ci(pl.concat(pairs)))
+    print(f"wrote {out / 'results.json'} ({len(results)} runs)")
+
+
+def _paired_ci(pairs: pl.DataFrame, draws: int = 2000) -> str:
+    """Per feed: the mean |distance error| (% of truth) at 1 Hz and with --full-rate over the
+    same (seed, player, half) pairs, and a paired bootstrap 95 % CI of their difference."""
+    err = pairs.with_columns(e=(pl.col("distance_m") / pl.col("distance_m_right") - 1).abs() * 100)
+    wide = err.pivot("mode", index=["feed", "seed", "half", "player"], values="e")
+    rng, lines = np.random.default_rng(0), []
+    for (feed,), g in wide.group_by("feed", maintain_order=True):
+        d = (g["full-rate"] - g["no-full-rate"]).to_numpy()
+        boots = [d[rng.integers(0, len(d), len(d))].mean() for _ in range(draws)]
+        lo, hi = np.percentile(boots, [2.5, 97.5])
+        lines.append(f"{feed}: mean |distance error| 1 Hz {g['no-full-rate'].mean():.2f} %, full rate "
+                     f"{g['full-rate'].mean():.2f} %, difference {d.mean():+.2f} pp (95 % CI {lo:+.2f} "
+                     f"to {hi:+.2f}; {len(d)} pairs)")  # fmt: skip
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
