@@ -90,6 +90,16 @@ def _ingest(src: Path, store: Path, *options: str) -> tuple[dict, str]:
     return json.loads((store / "manifest.json").read_text()), " ".join(r.output.split())
 
 
+def _local_store(tmp_path: Path, rows: list[str]) -> Path:
+    """`rows` (a header and lines) as t.csv, ingested with --crs local into tmp_path / s."""
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    r = invoke_cli(
+        ["data", "ingest", tmp_path / "t.csv", "--out", tmp_path / "s", "--crs", "local"]
+    )
+    assert r.exit_code == 0, r.output[-1500:]
+    return tmp_path / "s"
+
+
 @pytest.fixture(scope="module")
 def tracab_store(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tracab")
@@ -160,11 +170,7 @@ def test_a_period_column_cuts_a_generic_table_under_the_gap_rule(tmp_path):
             t = 1_764_342_000 + start + i
             rows.append(f"{period},{t},P1,{10 + i * 0.5:.2f},{20 + (i % 7):.2f}")
             rows.append(f"{period},{t},P2,{40 - i * 0.4:.2f},{30 + (i % 5):.2f}")
-    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
-    r = invoke_cli(
-        ["data", "ingest", tmp_path / "t.csv", "--out", tmp_path / "s", "--crs", "local"]
-    )
-    assert r.exit_code == 0, r.output[-1500:]
+    _local_store(tmp_path, rows)
     assert _points(tmp_path / "s")["traj_id"].n_unique() == 4
 
 
@@ -211,11 +217,7 @@ def test_halves_refused_without_a_period(tmp_path):
         rows.append(f"{1_764_342_000 + i},ball,{10 + i * 0.6:.2f},{20 + (i % 7):.2f}")
         rows.append(f"{1_764_342_000 + i},P2,{40 - i * 0.4:.2f},{30 + (i % 5):.2f}")
         rows.append(f"{1_764_342_000 + i},P3,{60 - i * 0.3:.2f},{30 + (i % 3):.2f}")
-    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
-    r = invoke_cli(
-        ["data", "ingest", tmp_path / "t.csv", "--out", tmp_path / "s", "--crs", "local"]
-    )
-    assert r.exit_code == 0, r.output[-1500:]
+    _local_store(tmp_path, rows)
     r = invoke_cli(["ask", "distance per player in the second half", "--data", tmp_path / "s"])
     assert r.exit_code == 2 and "no period / half column" in r.output
 

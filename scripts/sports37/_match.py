@@ -5,6 +5,7 @@ speed) computed at 25 Hz, which `ask` should answer."""
 
 from __future__ import annotations
 
+import argparse
 import csv
 import importlib.util
 from pathlib import Path
@@ -39,3 +40,15 @@ def write_truth(out: Path, tracks: list[np.ndarray]) -> None:
         for half, tr in enumerate(tracks, start=1):
             for name, (dist, sprints, top) in zip(names, gen36._truth(tr, HZ), strict=True):
                 w.writerow([half, name, f"{dist:.1f}", sprints, f"{top:.2f}"])
+
+
+def parsed(doc: str) -> tuple[argparse.Namespace, list[np.ndarray]]:
+    """A generator's options (--out, --minutes per half, --seed) and its match's two halves;
+    --out created."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--minutes", type=float, default=10.0, help="minutes per half")
+    ap.add_argument("--seed", type=int, default=37)
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    return args, halves(args.seed, args.minutes)

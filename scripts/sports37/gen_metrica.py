@@ -15,12 +15,11 @@ the halves apart. A substitute's pair is NaN until he comes on. truth/players.cs
 
 from __future__ import annotations
 
-import argparse
 import csv
 from pathlib import Path
 
 import numpy as np
-from _match import AWAY, HOME, HZ, PITCH_X, PITCH_Y, halves, write_truth
+from _match import AWAY, HOME, HZ, PITCH_X, PITCH_Y, parsed, write_truth
 
 SUB = (9, 14)  # home 9 off, 14 on, 40 % into the second half
 
@@ -56,13 +55,7 @@ def _team_file(path: Path, team: str, numbers: list[int], cols: slice, tracks, s
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--minutes", type=float, default=10.0, help="minutes per half")
-    ap.add_argument("--seed", type=int, default=37)
-    args = ap.parse_args()
-    tracks = halves(args.seed, args.minutes)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args, tracks = parsed(__doc__)
     stem = "Sample_Game_RawTrackingData"
     _team_file(args.out / f"{stem}_Home_Team.csv", "Home", HOME, slice(0, 11), tracks, sub=True)
     _team_file(args.out / f"{stem}_Away_Team.csv", "Away", AWAY, slice(11, 22), tracks, sub=False)

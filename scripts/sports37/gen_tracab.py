@@ -11,24 +11,15 @@ this layout does not include. truth/players.csv as _match.py.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
-from _match import AWAY, HOME, HZ, PITCH_X, PITCH_Y, halves, write_truth
+from _match import AWAY, HOME, HZ, PITCH_X, PITCH_Y, parsed, write_truth
 
 FIRST_FRAME = 10_000
 BREAK_S = 15 * 60
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--minutes", type=float, default=10.0, help="minutes per half")
-    ap.add_argument("--seed", type=int, default=37)
-    args = ap.parse_args()
-    tracks = halves(args.seed, args.minutes)
-    args.out.mkdir(parents=True, exist_ok=True)
+    args, tracks = parsed(__doc__)
     frame = FIRST_FRAME
     ids = [(1, k + 1, j) for k, j in enumerate(HOME)] + [(0, 12 + k, j) for k, j in enumerate(AWAY)]
     with (args.out / "match_tracab.dat").open("w") as f:
