@@ -241,3 +241,32 @@ def test_ask_takes_crs_local_on_a_frame(tracab_store):
     a = trajlm.ask("which player ran the most km", xy, crs="local")
     assert a.value is not None and math.isfinite(float(a.value))
     assert any("not a player" in n for n in a.notes)
+
+
+def _ten_hz_rows(noise_m: float) -> list[str]:
+    """Two players at 10 Hz on a straight 4 m/s line, each fix `noise_m` off (seeded)."""
+    rng = np.random.default_rng(3)
+    rows = ["timestamp,player_id,x,y"]
+    for k in range(600):
+        t = 1_764_342_000 + k / 10
+        for p, y0 in (("P1", 20.0), ("P2", 40.0)):
+            x, y = 10 + 0.4 * k + rng.normal(0, noise_m), y0 + rng.normal(0, noise_m)
+            rows.append(f"{t:.1f},{p},{x:.3f},{y:.3f}")
+    return rows
+
+
+def test_full_rate_is_asked_for_and_noise_is_not_read_as_path(tmp_path):
+    rows = _ten_hz_rows(0.0)
+    plain = _local_store(tmp_path, rows)
+    assert "path_m" not in read_store(plain).columns  # without the option: as every store was
+    (tmp_path / "n.csv").write_text("\n".join(_ten_hz_rows(0.4)) + "\n")
+    r = invoke_cli(["data", "ingest", tmp_path / "n.csv", "--out", tmp_path / "noisy",
+                    "--crs", "local", "--full-rate"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    said = " ".join(r.output.split())
+    assert "--full-rate: the source's own path is" in said and "carry noise" in said
+    rate = json.loads((tmp_path / "noisy" / "manifest.json").read_text())["reading"]["full_rate"]
+    assert rate["noisy"] and rate["path_over_chords"] > 1.5
+    a = trajlm.ask("distance per player", str(tmp_path / "noisy"))
+    assert a.value["P1"] < 300  # 4 m/s for 60 s: read from 1-s steps, not the noise's path
+    assert any("sub-second path is" in n for n in a.notes)

@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
+from trajlm.data.full_rate import PEAK_MPS
 from trajlm.data.local_clock import fixed_offset_s
 from trajlm.errors import TrajlmInputError
 from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
@@ -49,7 +50,14 @@ from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metr
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
-from trajlm.llm.sports_answers import SportsPlan, ball_ids, players_only, run_sports, sports_plan
+from trajlm.llm.sports_answers import (
+    SportsPlan,
+    ball_ids,
+    players_only,
+    run_sports,
+    sports_plan,
+    without_noisy_full_rate,
+)
 from trajlm.llm.than_named import compared
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
@@ -114,6 +122,8 @@ class Asker:
         )
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
+        self.points, noisy = without_noisy_full_rate(data, self.points)  # sports37
+        self.notes += [noisy] if noisy else []
         if (
             self.points.schema.get("label") == pl.Utf8
         ):  # "classic_bike" is asked as "classic bike" (set 22)
@@ -182,7 +192,12 @@ class Asker:
         )
         self._kind = one_kind
         # player tracking (sports37): sprints, top speed, halves; the ball is no player
-        self._sports = self._plane or "period" in self.points.columns or bool(ball_ids(self.points))
+        self._sports = (
+            self._plane
+            or bool({"period", PEAK_MPS} & set(self.points.columns))  # halves; --full-rate
+            or bool(ball_ids(self.points))
+            or noisy is not None  # --full-rate asked for: sports data, read in 1-s steps
+        )
 
     def plan(self, question: str) -> QueryPlan:
         if self._sports and (sports := sports_plan(question)) is not None:
@@ -236,6 +251,7 @@ class Asker:
         if isinstance(plan, SportsPlan):  # sprints, top speed, halves (sports37)
             answer = run_sports(plan, self.points)
             answer.notes += [self._subsecond_note] if self._subsecond_note else []
+            answer.notes.extend(self.notes)
             return answer
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
         points, ball = self.points, None

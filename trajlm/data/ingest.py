@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
+from trajlm.data.full_rate import FullRateCheck
 from trajlm.data.geo import is_local, is_wgs84
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import (
@@ -338,6 +339,7 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
+    full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
     plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
@@ -366,6 +368,7 @@ def _ingest(
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
+            full_rate.add(cleaned)
             seen.update(chunk.columns)
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
@@ -407,6 +410,10 @@ def _ingest(
         if line := radians.line():
             reading["radians_suspected"] = True
             warn_at_caller(line)
+        if (rate := full_rate.record()) is not None:
+            reading["full_rate"] = rate
+            if line := full_rate.line():
+                warn_at_caller(line)
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

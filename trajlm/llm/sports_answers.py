@@ -24,7 +24,7 @@ import re
 import polars as pl
 from pydantic import PrivateAttr
 
-from trajlm.data.full_rate import PEAK_MPS, SPRINT_MIN_S, SPRINT_MPS, SPRINTS
+from trajlm.data.full_rate import PATH_M, PEAK_MPS, SPRINT_MIN_S, SPRINT_MPS, SPRINTS
 from trajlm.llm.answer import Answer
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.trips import steps as trip_steps
@@ -47,6 +47,25 @@ _PER = re.compile(
 )
 _WHICH = re.compile(r"(?i)\b(?:which|who|whose)\b")
 _ASKS_BALL = re.compile(r"(?i)\b(?:the\s+)?ball\b")
+
+
+def without_noisy_full_rate(data: object, points: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
+    """``points`` without the full-rate columns where the store's ingest found its sub-second
+    path to be noise (``reading.full_rate.noisy``: a GPS vest at 10 Hz), and the note saying so."""
+    import os
+
+    if not isinstance(data, str | os.PathLike) or PATH_M not in points.columns:
+        return points, None
+    from trajlm.data.store import load_manifest
+
+    rate = (load_manifest(data).get("reading") or {}).get("full_rate") or {}
+    if not rate.get("noisy"):
+        return points, None
+    return points.drop(PATH_M, PEAK_MPS, SPRINTS, strict=False), (
+        f"this store's sub-second path is {rate['path_over_chords']:.2f}x its 1-s chords (noise "
+        "in the source's fixes, found at ingest): distances, speeds and sprints are read from "
+        "1-s steps, not path_m / peak_mps"
+    )
 
 
 def is_ball(ids: pl.Expr) -> pl.Expr:
