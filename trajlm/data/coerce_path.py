@@ -212,9 +212,9 @@ def read_kept(
     from trajlm.data.readers.detect import naive_times
     from trajlm.data.readers.file_format import no_positions
     from trajlm.data.readers.owner_columns import keep_owner_column
-    from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+    from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 
-    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns))
+    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns), pitch_of(columns))
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: ...`, not the sheet's CSV
             try:

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
+from trajlm.data.full_rate import FullRateCheck
 from trajlm.data.geo import is_local, is_wgs84
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import (
@@ -34,6 +35,7 @@ from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.local_plane import refuse_degrees_as_local, refuse_plane_metres
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
+from trajlm.data.periods import keep_period_column
 from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
@@ -52,7 +54,8 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
-from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+from trajlm.data.readers.pitch_feeds import on_pitch
+from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -173,7 +176,8 @@ def ingest(
 
     # a store given as input: its points (a night's store into the month's; newuser33)
     paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
-    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map))  # .xlsx
+    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map), pitch_of(column_map))
+    column_map = on_pitch(column_map, getattr(sheets, "kinds", {}))  # Metrica / TRACAB
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             return _ingest(paths, format, out, preset=preset, on_error=on_error,
@@ -256,6 +260,9 @@ def _ingest(
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
     columns, argos = keep_argos_column(paths, format, columns)  # Argos classes (session 29)
+    columns, period = keep_period_column(paths, format, columns)  # a match's halves (sports37)
+    if period is not None:
+        reading["period_column"] = period
     if argos:
         warn_at_caller(ARGOS_SAID.format(col=argos))
     sensors = {**sensors, **accuracy}  # accuracy_m <- 'accuracy' (clean_accuracy.py)
@@ -332,6 +339,7 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
+    full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
     plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
@@ -360,6 +368,7 @@ def _ingest(
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
+            full_rate.add(cleaned)
             seen.update(chunk.columns)
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
@@ -402,6 +411,10 @@ def _ingest(
         if not local and (line := radians.line()):
             reading["radians_suspected"] = True
             warn_at_caller(line)
+        if (rate := full_rate.record()) is not None:
+            reading["full_rate"] = rate
+            if line := full_rate.line():
+                warn_at_caller(line)
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

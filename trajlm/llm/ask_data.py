@@ -29,8 +29,8 @@ from trajlm.llm.frames import (
     with_mover,
 )
 
-POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id",
-                 "call_type"]  # fmt: skip
+POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id", "path_m", "peak_mps", "sprints",
+                 "call_type", "period"]  # fmt: skip
 
 
 def read_as(data: Any) -> str | None:
@@ -150,6 +150,7 @@ def points_notes_zone(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    crs: str | None = None,
 ) -> tuple[pl.DataFrame, list[str], str | None]:
     """(points, notes, zone). ``zone``: a frame's own time zone when its times are zoned
     datetimes other than UTC (pandas ``tz="America/Sao_Paulo"``), so hours and dates are read
@@ -190,7 +191,10 @@ def points_notes_zone(
         with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
             # a repeated report (same time, same place) dropped as the model calls drop it
             # (newuser35: trajlm.ask(q, trajlm.read(mds_pages)) refused a repeated fix)
-            df, layout = coerce(data, warn_naive=not tz, repeats="drop", **with_gap_rule(given))
+            kw = {"crs": crs} if crs is not None else {}  # x / y metres: crs='local' (sports37)
+            df, layout = coerce(
+                data, warn_naive=not tz, repeats="drop", **with_gap_rule(given), **kw
+            )
         if (repeats := getattr(layout, "repeats", None)) and repeats[0]:
             from trajlm.data.coerce_rows import repeats_line
 

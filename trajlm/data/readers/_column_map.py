@@ -96,6 +96,12 @@ class ColumnMap:
     # A column the id is numbered again inside (heldout34: a survey's `persid` 1, 2, 3 in every
     # `hhid`): the trajectory id is "<traj_parent>/<traj_id>". Set by detection (CSV), said.
     traj_parent: str | None = None
+    # A football pitch's "length x width" in metres (sports37: Metrica's 0-1 coordinates, the
+    # origin of TRACAB's centimetres; readers/pitch_feeds.py, default 105x68). CLI --pitch-size.
+    pitch: str | None = None
+    # A sub-second source's path and fastest step kept on each second's kept fix as `path_m` /
+    # `peak_mps` (sports37, data/full_rate.py). CLI --full-rate; on for Metrica / TRACAB feeds.
+    full_rate: bool = False
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""
