@@ -17,14 +17,16 @@ trip's start, every week of the data's span listed (a week with no trips is 0: C
 each week's own mean of its trips' average speeds (distance / duration); "on weekends" = trips starting on Saturday
 or Sunday, hours = their durations; "the cars" / "car" = the policies' vehicles; "which ferry" = the vessels (set
 36's A11; every vessel of that store is a ferry); R's words as set 35's (a run is an activity; a negative split =
-the second half of the distance faster than the first)."""
+the second half of the distance faster than the first).
+A4 was changed after the truths were computed and before any answer was read: its first wording (the most km)
+had three buses within 0.5 % of each other."""
 
 Q = [
     # A: a school-bus operator: six buses, three routes, two runs a day; pupils, lateness against a timetable refused
     ("A1", "How many trips did SB-102 make on Wednesday?", "num"),
     ("A2", "What was the average time on board on the North route, in minutes?", "num"),
     ("A3", "What was the average trip duration per route, in minutes?", "pergroup"),
-    ("A4", "Which bus drove the most km?", "id"),
+    ("A4", "Which bus drove the fewest km?", "id"),
     ("A5", "How long was SB-103 stopped on Tuesday, in minutes?", "num"),
     ("A6", "What time did the first bus leave on Monday?", "time"),
     ("A7", "How many afternoon trips were there on Thursday?", "num"),
