@@ -117,8 +117,8 @@ _TRIPS = r"(?:trip|journey|ride|run|crossing|voyage|flight|walk|tour|shift)s?"
 # a trip's own average said with a period ("average trip duration per week", "the mean length of my trips per
 # month", "the average duration per trip each week"): not the period's total ("average daily distance")
 _TRIP_OWN = re.compile(
-    rf"\b(?:average|mean|avg|typical|median)\s+(?:[a-z-]+\s+)?{_TRIPS}(?:'s)?\s+(?:duration|length|distance|time)\b"
-    rf"|\b(?:duration|length|distance|time)\s+of\s+(?:a|an|each|the|my|his|her|their|its|our)?\s*(?:[a-z-]+\s+)?{_TRIPS}\b"
+    rf"\b(?:average|mean|avg|typical|median)\s+(?:[a-z-]+\s+)?{_TRIPS}(?:'s)?\s+(?:duration|length|distance|time|speed)\b"
+    rf"|\b(?:duration|length|distance|time|speed)\s+of\s+(?:a|an|each|the|my|his|her|their|its|our)?\s*(?:[a-z-]+\s+)?{_TRIPS}\b"
     r"|\bper\s+(?:trip|journey|ride|crossing|voyage)\b",
     re.I,
 )
@@ -131,7 +131,15 @@ def trip_own_period(fields: dict, asked: str) -> None:
     per = fields.get("per")
     if per not in ("day", "week", "month") or fields.get("action") not in ("mean", "median"):
         return
-    if fields.get("metric") not in ("duration_s", "length_m", "moving_s", "stopped_s", "stop_s"):
+    # "average trip speed per week" (set 37): each week's mean of its trips' speeds, as their durations
+    if fields.get("metric") not in (
+        "duration_s",
+        "length_m",
+        "moving_s",
+        "stopped_s",
+        "stop_s",
+        "speed_kmh",
+    ):
         return
     if "group" in fields or "pick" in fields or not _TRIP_OWN.search(asked):
         return

@@ -50,8 +50,20 @@ def _stems(label: str) -> list[str]:
     return sorted((x for x in out if len(x) >= 3), key=len, reverse=True)
 
 
+# pasts not made with -ed: "which sweeper swept the most km" on a label "sweeping" (set 37)
+_IRREGULAR = {
+    "sweep": "swept",
+    "dig": "dug",
+    "feed": "fed",
+    "lay": "laid",
+    "sow": "sown",
+    "spread": "spread",
+}
+
+
 def _verb_forms(stem: str) -> str:
-    return rf"{re.escape(stem)}(?:s|es|ed|d|n)?"
+    past = f"|{_IRREGULAR[stem]}" if stem in _IRREGULAR else ""
+    return rf"(?:{re.escape(stem)}(?:s|es|ed|d|n)?{past})"
 
 
 def label_verbs(question: str, labels: Collection[str], known: Collection[str] = ()) -> str:
@@ -77,6 +89,12 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
                 question,
                 flags=re.I,
             )  # "did T1 mow": its mowing trips
+            question = re.sub(
+                rf"\b(which|what)\s+([\w\-]+)\s+{form}\b(?![\w\-])(?=\s+(?:the\s+)?(?:most|fewest|least|furthest|longest))",
+                rf"\1 \2 travelled on {label} trips",
+                question,
+                flags=re.I,
+            )  # "which vehicle swept the most km": its sweeping trips' km (set 37)
     return question
 
 

@@ -1,0 +1,73 @@
+"""A fleet's own noun for its vehicles where nothing in the data names their kind (ask37): "which sweeper swept the
+most km" on SW-01 ... SW-05, "the buses" on school buses SB-101 ... labelled by route, "which ferry was stopped the
+longest" on ferries by name (set 36's A11), "the cars" on an insurer's policies P-20417 .... The noun is read as
+"vehicle(s)" only where
+
+- the data has vehicles, all named (letters only: SUOKKI, TOR) or all ids of one kind of letters and a number
+  (SW-01); ids that are numbers alone (a bike share's 4017, Porto's taxis) are not read so;
+- no label is a transport mode (GeoLife's bus / car / walk: "the buses" there are bus trips) nor the noun itself, and
+  no one-kind layout (Porto's taxis) or activity file says what the movers are;
+- the ids' letters name no other vehicle ("the buses" on VAN-01 ... stays refused: refusals.py / id_kinds.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from trajlm.llm.fleet_words import id_kinds
+from trajlm.llm.grounding import DataWords
+from trajlm.llm.modes import MODES
+
+# a fleet's nouns for its vehicles (singular: plural)
+_NOUNS = {"bus": "buses", "coach": "coaches", "car": "cars", "ferry": "ferries", "sweeper": "sweepers",
+          "plough": "ploughs", "plow": "plows", "snowplough": "snowploughs", "snowplow": "snowplows",
+          "gritter": "gritters", "grader": "graders", "tractor": "tractors", "tram": "trams", "taxi": "taxis",
+          "cab": "cabs", "ambulance": "ambulances", "truck": "trucks", "lorry": "lorries", "van": "vans"}  # fmt: skip
+_PLURAL = {p: s for s, p in _NOUNS.items()}
+_OTHER_IDS = set(_NOUNS) | {"bike", "ebike", "eb", "boat", "ship", "amb", "trk"}
+_MODE = re.compile(
+    "|".join(MODES.values()) + r"|in_vehicle|on_foot|still|running|walking|cycling", re.I
+)
+_SAID = re.compile(
+    r"\b(the|which|each|every|any|all(?:\s+the)?|per|our|what|first|last)\s+"
+    r"(?:(?:street|school|road)\s+)?("
+    + "|".join(sorted([*_NOUNS, *_PLURAL], key=len, reverse=True))
+    + r")\b(?![\w\-'])",
+    re.I,
+)
+
+
+def _one_fleet(words: DataWords) -> str | None:
+    """The ids' one kind of letters ("" for named vehicles) where the vehicles may be called by a fleet's noun."""
+    if not words.vehicles or words.kind or words.activities or words.numbers:
+        return None
+    if any(_MODE.fullmatch(lab) for lab in words.labels):
+        return None
+    if all(re.fullmatch(r"[a-z][a-z .'\-]*", v) for v in words.vehicles):
+        return ""
+    kinds = id_kinds(words.vehicles)
+    if len(kinds) != 1 or sum(map(len, kinds.values())) != len(words.vehicles):
+        return None
+    return next(iter(kinds))
+
+
+def fleet_noun(question: str, words: DataWords) -> str:
+    """The question with a fleet's noun for its vehicles ("the sweepers", "which ferry") written "vehicle(s)" where
+    the data allows it (the module's doc); else the question unchanged."""
+    letters = _one_fleet(words)
+    if letters is None:
+        return question
+
+    def one(m: re.Match) -> str:
+        said = m.group(2).lower()
+        noun = _PLURAL.get(said, said)
+        labelled = any(noun in lab.split() or _NOUNS[noun] in lab.split() for lab in words.labels)
+        other = letters in _OTHER_IDS and letters != noun
+        if labelled or other:
+            return m.group(0)
+        return f"{m.group(1)} {'vehicles' if said in _PLURAL else 'vehicle'}"
+
+    return _SAID.sub(one, question)
+
+
+__all__ = ["fleet_noun"]
