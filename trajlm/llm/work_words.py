@@ -61,6 +61,12 @@ _IRREGULAR = {
 }
 
 
+# "which driver groomed the most km" asks who drove (set 29: refused), not which vehicle
+_PEOPLE = (
+    r"(?:drivers?|operators?|pilots?|crews?|persons?|people|workers?|staff|employees?|members?)"
+)
+
+
 def _verb_forms(stem: str) -> str:
     past = f"|{_IRREGULAR[stem]}" if stem in _IRREGULAR else ""
     return rf"(?:{re.escape(stem)}(?:s|es|ed|d|n)?{past})"
@@ -90,7 +96,8 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
                 flags=re.I,
             )  # "did T1 mow": its mowing trips
             question = re.sub(
-                rf"\b(which|what)\s+([\w\-]+)\s+{form}\b(?![\w\-])(?=\s+(?:the\s+)?(?:most|fewest|least|furthest|longest))",
+                rf"\b(which|what)\s+(?!{_PEOPLE}\b)([\w\-]+)\s+{form}\b(?![\w\-])"
+                r"(?=\s+(?:the\s+)?(?:most|fewest|least|furthest|longest))",
                 rf"\1 \2 travelled on {label} trips",
                 question,
                 flags=re.I,
