@@ -180,3 +180,26 @@ def test_trip_speed_per_week_and_empty_weeks() -> None:
     p2 = a("What was the average trip duration per week for P-2, in minutes?")
     rows = dict(p2.table.select("week", "trips").rows())
     assert len(rows) == 3 and rows[(MON + pd.Timedelta(days=7)).date()] == 0
+
+
+def test_paraphrase_words() -> None:
+    """Set 37's paraphrases (tuned on them): "each of the sweepers" is per vehicle (was every trip as one number:
+    a silent wrong), "how many times did ... stop for longer than", "P-2's car", "for each week" of a trip's mean."""
+    df = _frame({"SW-01": ["sweeping", "sweeping"], "SW-02": ["sweeping"], "SW-03": ["transit"]}, days=4,
+                stills=[(5, 4), (12, 1)])  # fmt: skip
+    tb = _trips(df)
+    a = _asker(df)
+    each = a("How many sweeping jobs did each of the sweepers do?")
+    assert each.plan.group == "vehicle"
+    assert (
+        dict(each.table.select("vehicle", "n_trips").rows())
+        == tb[tb.label == "sweeping"].groupby("veh").size().to_dict()
+    )
+    assert a("How many trips did each of the vehicles make?").plan.group == "vehicle"
+    assert a("How many times did the sweepers stop for longer than 3 minutes?").value == len(tb)
+    assert a("How many km did SW-02's vehicle drive?").value == pytest.approx(
+        tb[tb.veh == "SW-02"].km.sum(), rel=0.01
+    )
+    assert str(a("Was SW-03's vehicle used in the week of 2 March?")).startswith("yes")
+    weekly = a("What was the mean trip speed for each week, in km/h?")
+    assert weekly.plan.group == "week"

@@ -124,6 +124,16 @@ _TRIP_OWN = re.compile(
 )
 
 
+def each_period(question: str) -> str:
+    """ "The mean trip speed for each week" -> "... per week" where a trip's own mean is asked (``_TRIP_OWN``), which
+    trip_own_period then makes a table, one row a week (set 37's paraphrase: was "did not understand 'week'")."""
+    if not _TRIP_OWN.search(question):
+        return question
+    return re.sub(
+        r"\b(?:for\s+)?(?:each|every)\s+(day|week|month)\b", r"per \1", question, flags=re.I
+    )
+
+
 def trip_own_period(fields: dict, asked: str) -> None:
     """ "average trip duration per week" is each week's mean of its trips: the plan's ``group`` is the period (one
     row per period, llm/tables.py), not ``per`` (the mean of the weeks' totals, which it silently was; ask36b).

@@ -180,7 +180,8 @@ def local_dates(question: str, dates: Sequence[date], night_dates: Sequence[date
             return m.group(0)
         # "the week starting Wednesday 11 March" is those seven days; "the week of 11 March" its Monday's
         monday = day - timedelta(days=day.weekday()) if m.group(2).lower() == "of" else day
-        return f"{m.group(1)}from {_say(monday)} to {_say(monday + timedelta(days=6))}"
+        # "between" two ISO dates: "was P-20455 out between ..." reads them (not "out from 16 March 2026 to ...")
+        return f"{m.group(1)}between {monday.isoformat()} and {(monday + timedelta(days=6)).isoformat()}"
 
     def one_weekend(m: re.Match) -> str:
         ends = sorted({_weekend_of(d)[0] for d in dates if d.weekday() >= 5})

@@ -80,6 +80,17 @@ _HOW_MANY_STOPS = re.compile(
 )
 
 
+def stop_times(question: str) -> str:
+    """ "How many times did the buses stop for longer than 3 minutes" -> "how many stops longer than 3 minutes did the
+    buses make" (set 37's paraphrase: was "did not understand 'times'")."""
+    return re.sub(
+        r"^\s*how\s+many\s+times\s+did\s+(.+?)\s+stop\s+(?:for\s+)?(?:longer|more)\s+than\s+([^?]+?)\s*(\?|$)",
+        r"how many stops longer than \2 did \1 make\3",
+        question,
+        flags=re.I,
+    )
+
+
 def plan_stop_count(question: str, plan: QueryPlan) -> QueryPlan:
     """A count of trips with a stop longer than X asked as "how many stops longer than X" -> the stops' count."""
     if (
@@ -116,4 +127,4 @@ def dwell(plan: QueryPlan, points: pl.DataFrame, chosen: pl.DataFrame) -> tuple[
                    f"than 1 m/s, in {n_trips:,} of {len(chosen):,} trips)")  # fmt: skip
 
 
-__all__ = ["DWELL", "dwell", "plan_dwell", "plan_stop_count"]
+__all__ = ["DWELL", "dwell", "plan_dwell", "plan_stop_count", "stop_times"]

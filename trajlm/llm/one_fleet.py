@@ -51,6 +51,38 @@ def _one_fleet(words: DataWords) -> str | None:
     return next(iter(kinds))
 
 
+def _one(plural: str) -> str:
+    low = plural.lower()
+    if low in _PLURAL:
+        return _PLURAL[low]
+    if low.endswith("ies"):
+        return plural[:-3] + "y"
+    if re.search(r"(?:ss|x|ch|sh)es$", low):
+        return plural[:-2]
+    return plural[:-1]
+
+
+def own_vehicle(question: str, words: DataWords) -> str:
+    """ "Was P-20455's car used" -> "was P-20455 used": a vehicle's id with its noun is the vehicle, on any data (set
+    37's paraphrase: was "did not understand 'car out'")."""
+    for said in words.vehicles.values():
+        question = re.sub(rf"(?<![\w\-])({re.escape(str(said))})'s\s+(?:own\s+)?(?:{'|'.join(_NOUNS)}|vehicle)\b(?![\w\-])",
+                          r"\1", question, flags=re.I)  # fmt: skip
+    return question
+
+
+def each_of_the(question: str) -> str:
+    """ "How many jobs did each of the sweepers do" -> "... did each sweeper do" (set 37's paraphrase: "each of the"
+    was dropped, so every trip was counted as one number: 56 for a table per sweeper, silent; "each of the vans" too).
+    """
+    return re.sub(
+        r"\b(each|every\s+one)\s+of\s+(?:the|our|my|their|your)\s+([a-z][\w\-]*?s)\b(?![\w\-'])",
+        lambda m: f"each {_one(m.group(2))}",
+        question,
+        flags=re.I,
+    )
+
+
 def fleet_noun(question: str, words: DataWords) -> str:
     """The question with a fleet's noun for its vehicles ("the sweepers", "which ferry") written "vehicle(s)" where
     the data allows it (the module's doc); else the question unchanged."""
@@ -70,4 +102,4 @@ def fleet_noun(question: str, words: DataWords) -> str:
     return _SAID.sub(one, question)
 
 
-__all__ = ["fleet_noun"]
+__all__ = ["each_of_the", "fleet_noun", "own_vehicle"]

@@ -22,14 +22,14 @@ from trajlm.llm.actions import (
     read_action,
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
-from trajlm.llm.calendar import check_per, read_per, trip_own_period, week_of
+from trajlm.llm.calendar import check_per, each_period, read_per, trip_own_period, week_of
 from trajlm.llm.call_types import call_type_words
 from trajlm.llm.club_words import club_words
 from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
-from trajlm.llm.dwells import plan_dwell, plan_stop_count
+from trajlm.llm.dwells import plan_dwell, plan_stop_count, stop_times
 from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
@@ -53,7 +53,7 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span
-from trajlm.llm.one_fleet import fleet_noun
+from trajlm.llm.one_fleet import each_of_the, fleet_noun, own_vehicle
 from trajlm.llm.out_after import out_after
 from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
 from trajlm.llm.peaks import is_peak, plan_peak
@@ -147,7 +147,7 @@ class RulePlanner:
             return replan(self.plan(compare), k=1000)
         # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
         # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
-        question = which_movers(who_and_across(used_words(question)))
+        question = which_movers(who_and_across(used_words(own_vehicle(question, self.words))))
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
@@ -159,9 +159,8 @@ class RulePlanner:
         question = club_words(
             question, self.words
         )  # "which rider", "grocery rounds" (club_words.py, set 32)
-        question = fleet_noun(
-            question, self.words
-        )  # "which sweeper" on SW-01 ... only (one_fleet.py, set 37)
+        # "which sweeper" on SW-01 ... only, "each of the sweepers" (one_fleet.py, set 37)
+        question = fleet_noun(each_of_the(stop_times(each_period(question))), self.words)
         if (each := plan_per_label(question, self.plan, self.words.labels)) is not None:
             return each  # "the average trip duration per route": one row a label (per_label.py, set 37)
         question, prefix = kind_in_two_words(question, self.words)

@@ -90,7 +90,7 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
                 rf"\b{form}\s+(?={_TRIP}\b)", f"{label} ", question, flags=re.I
             )  # "spray jobs"
             question = re.sub(
-                rf"\b(did|does|do)\s+((?:the\s+)?[\w\-]+)\s+{form}\b(?![\w\-])",
+                rf"\b(did|does|do)\s+((?:the\s+)?(?:street\s+|road\s+)?[\w\-]+)\s+{form}\b(?![\w\-])",
                 rf"\1 \2 travel on {label} trips",
                 question,
                 flags=re.I,
@@ -210,7 +210,8 @@ def work_words(question: str, words: DataWords, known: Collection[str] = ()) -> 
     # "was bike 4017 out" (set 34: a word and a number)
     question = re.sub(
         r"\b(?:was|were)\s+((?:any|the)\s+)?([\w\-]+(?:\s+\d[\w\-]*)?)\s+out(?:\s+working|\s+on\s+the\s+road)?\b(?=\s*[?.,!]|\s*$|\s+(?:on\s+"
-        r"(?!the\s+(?:water|river|lake|sea)\b)|in\s+total|during|over|for|between|last|that|altogether|overall)\b)",
+        r"(?!the\s+(?:water|river|lake|sea)\b)|in\s+total|during|over|for|between|last|that|altogether|overall"
+        r"|in\s+the\s+week\s+(?:of|starting|beginning|commencing))\b)",  # "in the week of 16 March" (set 37)
         r"did \1\2 work",
         question,
         flags=re.I,
