@@ -13,6 +13,7 @@ longest" on ferries by name (set 36's A11), "the cars" on an insurer's policies 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from trajlm.llm.fleet_words import id_kinds
 from trajlm.llm.grounding import DataWords
@@ -37,11 +38,16 @@ _SAID = re.compile(
 )
 
 
+def labels_are_modes(labels: Sequence[str]) -> bool:
+    """Whether a label of the data is a transport mode or a person's activity (GeoLife's bus, Google's in_vehicle)."""
+    return any(_MODE.fullmatch(lab) for lab in labels)
+
+
 def _one_fleet(words: DataWords) -> str | None:
     """The ids' one kind of letters ("" for named vehicles) where the vehicles may be called by a fleet's noun."""
     if not words.vehicles or words.kind or words.activities or words.numbers:
         return None
-    if any(_MODE.fullmatch(lab) for lab in words.labels):
+    if labels_are_modes(words.labels):
         return None
     if all(re.fullmatch(r"[a-z][a-z .'\-]*", v) for v in words.vehicles):
         return ""
@@ -102,4 +108,4 @@ def fleet_noun(question: str, words: DataWords) -> str:
     return _SAID.sub(one, question)
 
 
-__all__ = ["each_of_the", "fleet_noun", "own_vehicle"]
+__all__ = ["each_of_the", "fleet_noun", "labels_are_modes", "own_vehicle"]

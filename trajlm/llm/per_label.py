@@ -13,16 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from trajlm.llm.modes import MODES
+from trajlm.llm.one_fleet import labels_are_modes
 from trajlm.llm.plan import QueryPlan
 from trajlm.llm.replan import replan
 
 _EACH = r"(?:per|for\s+each|for\s+every|by|on\s+each|of\s+each|in\s+each)"
 _ANY_DATA = r"(?:transport\s+)?(?:modes?|labels?|types?|kinds?|categor(?:y|ies)|status(?:es)?)"
 _ROUTES = r"(?:routes?|lines?|services?)"
-_MODE = re.compile(
-    "|".join(MODES.values()) + r"|in_vehicle|on_foot|still|running|walking|cycling", re.I
-)
 
 
 def plan_per_label(
@@ -31,9 +28,7 @@ def plan_per_label(
     """The plan of a count / total / mean / median "per route" (per label), or None when not asked so."""
     if len(labels) < 2:
         return None
-    nouns = (
-        _ANY_DATA if any(_MODE.fullmatch(lab) for lab in labels) else f"(?:{_ANY_DATA}|{_ROUTES})"
-    )
+    nouns = _ANY_DATA if labels_are_modes(labels) else f"(?:{_ANY_DATA}|{_ROUTES})"
     m = re.search(rf",?\s*\b{_EACH}\s+(?:the\s+)?{nouns}\b(?![\w\-])", question, re.I)
     if m is None:
         return None
