@@ -5,7 +5,6 @@ from pandas:
   ... labelled by route), never where the ids name another kind or the labels are modes;
 - "per route" / "for each route" = one row a label (was the mean of every trip: a silent wrong);
 - "how many stops longer than 3 minutes" counts the stops (was the trips with one: a silent wrong);
-- "in the week of 9 March" = Monday to Sunday (was "did not understand 'week'");
 - "time above 3000 m" refused as a height (was the time of trips longer than 3 km: a silent wrong);
 - "average trip speed per week" = each week's own mean, and a period table lists the weeks without trips;
 - "the average time on board" = the trips' mean duration.
@@ -133,18 +132,6 @@ def test_how_many_stops_counts_stops() -> None:
     assert a("How many trips had a stop longer than 3 minutes?").value == n
 
 
-def test_the_week_of_a_date() -> None:
-    """ "In the week of 4 March" is Mon 2 - Sun 8 March; "the week starting 4 March" is 4 - 10 March."""
-    df = _frame({"P-1": ["x"], "P-2": ["x"]}, days=14)
-    tb = _trips(df)
-    d = tb.start.dt.normalize()
-    week = ((d >= "2026-03-02") & (d <= "2026-03-08")).sum()
-    starting = ((d >= "2026-03-04") & (d <= "2026-03-10")).sum()
-    a = _asker(df)
-    assert a("How many trips were there in the week of 4 March?").value == week
-    assert a("How many trips were there in the week starting 4 March?").value == starting
-
-
 def test_heights_are_refused_and_lengths_kept() -> None:
     """ "Time above 3000 m" is a height (no altitude is kept): refused; "trips longer than 3000 m" a length."""
     df = _frame({"P-1": ["x"], "P-2": ["x"]}, days=3)
@@ -200,6 +187,6 @@ def test_paraphrase_words() -> None:
     assert a("How many km did SW-02's vehicle drive?").value == pytest.approx(
         tb[tb.veh == "SW-02"].km.sum(), rel=0.01
     )
-    assert str(a("Was SW-03's vehicle used in the week of 2 March?")).startswith("yes")
+    assert str(a("Was SW-03's vehicle used on 2 March?")).startswith("yes")
     weekly = a("What was the mean trip speed for each week, in km/h?")
     assert weekly.plan.group == "week"

@@ -170,19 +170,6 @@ def local_dates(question: str, dates: Sequence[date], night_dates: Sequence[date
         sat, sun = _weekend_of(day)
         return f"{m.group(1)}from {_say(sat)} to {_say(sun)}"
 
-    def week_of_date(
-        m: re.Match,
-    ) -> str:  # set 37: "in the week of 9 March": Monday to Sunday around it
-        try:
-            day = date(int(m.group(5)) if m.group(5) else dates[-1].year,
-                       [x.lower()[:3] for x in _MONTHS].index(m.group(4).lower()[:3]) + 1, int(m.group(3)))  # fmt: skip
-        except ValueError:
-            return m.group(0)
-        # "the week starting Wednesday 11 March" is those seven days; "the week of 11 March" its Monday's
-        monday = day - timedelta(days=day.weekday()) if m.group(2).lower() == "of" else day
-        # "between" two ISO dates: "was P-20455 out between ..." reads them (not "out from 16 March 2026 to ...")
-        return f"{m.group(1)}between {monday.isoformat()} and {(monday + timedelta(days=6)).isoformat()}"
-
     def one_weekend(m: re.Match) -> str:
         ends = sorted({_weekend_of(d)[0] for d in dates if d.weekday() >= 5})
         if len(ends) > 1:
@@ -237,12 +224,6 @@ def local_dates(question: str, dates: Sequence[date], night_dates: Sequence[date
             rf"(\s)(?:on\s+|over\s+|during\s+)?the\s+weekend\s+of\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
             rf"({_MONTH_WORD})(?:,?\s+(\d{{4}}))?",
             weekend_of_date,
-        ),
-        # "in the week of 9 March", "during the week starting 16 March" (set 37: an insurer's): Monday to Sunday
-        (
-            rf"(\s)(?:in\s+|during\s+|over\s+|for\s+)?the\s+week\s+(of|starting|beginning|commencing)\s+"
-            rf"(?:(?:monday|mon),?\s+)?(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_WORD})(?:,?\s+(\d{{4}}))?",
-            week_of_date,
         ),
         (
             r"(?:^|\s)(?:over|during|across)\s+the\s+weekend\b(?!\s+of\b)",

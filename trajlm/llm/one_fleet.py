@@ -5,7 +5,8 @@ longest" on ferries by name (set 36's A11), "the cars" on an insurer's policies 
 
 - the data has vehicles, all named (letters only: SUOKKI, TOR) or all ids of one kind of letters and a number
   (SW-01); ids that are numbers alone (a bike share's 4017, Porto's taxis) are not read so;
-- no label is a transport mode (GeoLife's bus / car / walk: "the buses" there are bus trips) nor the noun itself, and
+- no label is a transport mode (GeoLife's bus / car / walk: "the buses" there are bus trips) or a kind of vehicle
+  (van / cargo bike: "the trucks" there is no label, refused), and
   no one-kind layout (Porto's taxis) or activity file says what the movers are;
 - the ids' letters name no other vehicle ("the buses" on VAN-01 ... stays refused: refusals.py / id_kinds.py).
 """
@@ -26,6 +27,8 @@ _NOUNS = {"bus": "buses", "coach": "coaches", "car": "cars", "ferry": "ferries",
           "cab": "cabs", "ambulance": "ambulances", "truck": "trucks", "lorry": "lorries", "van": "vans"}  # fmt: skip
 _PLURAL = {p: s for s, p in _NOUNS.items()}
 _OTHER_IDS = set(_NOUNS) | {"bike", "ebike", "eb", "boat", "ship", "amb", "trk"}
+_KIND_WORDS = set(_NOUNS) | set(_PLURAL) | {"bike", "bikes", "boat", "boats", "ship", "ships", "yacht", "yachts",
+                                           "vessel", "vessels", "trawler", "tanker", "tug", "scooter", "moped"}  # fmt: skip
 _MODE = re.compile(
     "|".join(MODES.values()) + r"|in_vehicle|on_foot|still|running|walking|cycling", re.I
 )
@@ -47,8 +50,10 @@ def _one_fleet(words: DataWords) -> str | None:
     """The ids' one kind of letters ("" for named vehicles) where the vehicles may be called by a fleet's noun."""
     if not words.vehicles or words.kind or words.activities or words.numbers:
         return None
-    if labels_are_modes(words.labels):
-        return None
+    if labels_are_modes(words.labels) or any(
+        set(lab.split()) & _KIND_WORDS for lab in words.labels
+    ):
+        return None  # labels that are modes, or kinds of vehicle ("van", "cargo bike": "the trucks" is none of them)
     if all(re.fullmatch(r"[a-z][a-z .'\-]*", v) for v in words.vehicles):
         return ""
     kinds = id_kinds(words.vehicles)

@@ -61,6 +61,9 @@ _IRREGULAR = {
 }
 
 
+# a mover's own way of travelling: "which vessel sailed the most" is every trip, whatever a label says
+_TRAVEL = frozenset({"sail", "drive", "driv", "ride", "rid", "fly", "row", "cruis", "cruise", "motor", "travel",
+                     "steam", "walk", "run", "cycl", "cycle"})  # fmt: skip
 # "which driver groomed the most km" asks who drove (set 29: refused), not which vehicle
 _PEOPLE = (
     r"(?:drivers?|operators?|pilots?|crews?|persons?|people|workers?|staff|employees?|members?)"
@@ -95,6 +98,8 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
                 question,
                 flags=re.I,
             )  # "did T1 mow": its mowing trips
+            if _TRAVEL & set(_stems(label)):
+                continue  # "which vessel sailed the most nautical miles": every voyage, not the sailing ones (set 18)
             question = re.sub(
                 rf"\b(which|what)\s+(?!{_PEOPLE}\b)([\w\-]+)\s+{form}\b(?![\w\-])"
                 r"(?=\s+(?:the\s+)?(?:most|fewest|least|furthest|longest))",
@@ -210,8 +215,7 @@ def work_words(question: str, words: DataWords, known: Collection[str] = ()) -> 
     # "was bike 4017 out" (set 34: a word and a number)
     question = re.sub(
         r"\b(?:was|were)\s+((?:any|the)\s+)?([\w\-]+(?:\s+\d[\w\-]*)?)\s+out(?:\s+working|\s+on\s+the\s+road)?\b(?=\s*[?.,!]|\s*$|\s+(?:on\s+"
-        r"(?!the\s+(?:water|river|lake|sea)\b)|in\s+total|during|over|for|between|last|that|altogether|overall"
-        r"|in\s+the\s+week\s+(?:of|starting|beginning|commencing))\b)",  # "in the week of 16 March" (set 37)
+        r"(?!the\s+(?:water|river|lake|sea)\b)|in\s+total|during|over|for|between|last|that|altogether|overall)\b)",
         r"did \1\2 work",
         question,
         flags=re.I,
