@@ -190,3 +190,21 @@ def test_paraphrase_words() -> None:
     assert str(a("Was SW-03's vehicle used on 2 March?")).startswith("yes")
     weekly = a("What was the mean trip speed for each week, in km/h?")
     assert weekly.plan.group == "week"
+
+
+def test_the_week_of_a_day_is_asked_naming_how() -> None:
+    """ "The week of 4 March" alone stays refused (which seven days? set 12's decision), now naming how to say it
+    (was "did not understand 'week'"); "the week starting 4 March" and "the week of 2-8 March" are read."""
+    df = _frame({"P-1": ["x"], "P-2": ["x"]}, days=14)
+    d = _trips(df).start.dt.normalize()
+    a = _asker(df)
+    with pytest.raises(CannotAnswer, match="which seven days"):
+        a("How many trips were there in the week of 4 March?")
+    assert (
+        a("How many trips were there in the week starting 4 March?").value
+        == ((d >= "2026-03-04") & (d <= "2026-03-10")).sum()
+    )
+    assert (
+        a("How many trips were there in the week of 2-8 March?").value
+        == ((d >= "2026-03-02") & (d <= "2026-03-08")).sum()
+    )

@@ -77,6 +77,21 @@ def week_of(question: str, years: list[int]) -> str:
     return _WEEK_OF.sub(one, question)
 
 
+_WEEK_OF_A_DAY = re.compile(
+    rf"\bthe\s+week\s+of\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{_MON})\.?|(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    r"(?:,?\s+\d{4})?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
+    re.I,
+)
+
+
+def refuse_week_of_a_day(question: str) -> None:
+    """ "the week of 9 March" alone stays asked (which seven days? test_llm_set12_fixes pins it), now naming how to
+    say them (set 37: was "did not understand 'week'")."""
+    if m := _WEEK_OF_A_DAY.search(question):
+        raise CannotAnswer(f"'{m.group(0)}': which seven days? ask 'the week starting ...' (those seven days) or "
+                           "name both ends ('between 9 and 15 March')")  # fmt: skip
+
+
 def read_per(question: str) -> tuple[str, str | None]:
     """The question without its "daily" / "per week" words, and the period ("day", "week") they name."""
     m = PER.search(question)

@@ -22,7 +22,14 @@ from trajlm.llm.actions import (
     read_action,
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
-from trajlm.llm.calendar import check_per, each_period, read_per, trip_own_period, week_of
+from trajlm.llm.calendar import (
+    check_per,
+    each_period,
+    read_per,
+    refuse_week_of_a_day,
+    trip_own_period,
+    week_of,
+)
 from trajlm.llm.call_types import call_type_words
 from trajlm.llm.club_words import club_words
 from trajlm.llm.datewords import local_dates
@@ -292,6 +299,9 @@ class RulePlanner:
         question = week_of(
             question, self.years
         )  # "in the week of 6 April": its seven days (set 21)
+        refuse_week_of_a_day(
+            question
+        )  # "the week of 9 March" alone: which seven days? (calendar.py, set 37)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         question, per = read_per(question)  # "daily distance", "trips per week" (set 15)
         if per is not None:
