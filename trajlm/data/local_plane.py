@@ -153,11 +153,26 @@ def is_local_input(data: object, crs: object = None) -> bool:
     return isinstance(data, str | os.PathLike) and store_crs(data) == "local"
 
 
-def degree_places_line(what: str, python: bool = False) -> str:
+def degree_places_line(what: str, python: bool = False, file: bool = False) -> str:
     """The one line for a call whose places are given in latitude / longitude on a local
-    plane, where they mean nothing (local36: they were matched against the stand-in 1 N 1 E)."""
-    option = "crs='local'" if python else "a store read by `trajlm data ingest --crs local`"
+    plane, where they mean nothing (local36: they were matched against the stand-in 1 N 1 E).
+    ``file``: a file read with the command's own ``--crs local`` (local37), not a store."""
+    option = ("crs='local'" if python else "a file read with --crs local" if file
+              else "a store read by `trajlm data ingest --crs local`")  # fmt: skip
     return (
         f"{what} takes places in latitude / longitude, which mean nothing on {option} (x / y "
         "metres on a plane); not supported on a local plane"
     )
+
+
+def refuse_plane_layout(table: pl.DataFrame, layout: object) -> None:
+    """`refuse_plane_metres` for a reader that coerces with ``validate=False`` (trajlm.parked,
+    trajlm.next_place): x / y metres read as degrees were answered silently (local37: a
+    forklift "not parked" at 14 km/s), where a checked read refuses them naming ``crs='local'``."""
+    from trajlm.data.geo import is_wgs84
+
+    if not is_wgs84(getattr(layout, "crs", None)):
+        return
+    head = table.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
+    names = (getattr(layout, "lat_col", "lat"), getattr(layout, "lon_col", "lon"))
+    refuse_plane_metres(head, names, python=True)
