@@ -307,7 +307,10 @@ def _reach_memory(path: Path | None) -> Any:  # a RouteMemory (its import is hea
         return None
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.api_reach_route import RouteMemory
+    from trajlm.data.local_plane import degree_places_line, is_local_input
 
+    if is_local_input(path):  # /reach's and /divert's places are degrees: never met (local37)
+        _fail(f"--reach-memory {path}: {degree_places_line('serve (/reach, /divert)')}")
     with input_errors(path, "--reach-memory"):
         memory = RouteMemory.read(read_frame(path, "--reach-memory"))
     _say(

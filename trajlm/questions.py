@@ -26,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
+from trajlm.data.geo import is_local
 from trajlm.data.local_clock import fixed_offset_s
 from trajlm.errors import TrajlmInputError
 from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
@@ -101,10 +102,12 @@ class Asker:
         tz: str | None = None,
         columns: dict | None = None,
         time_format: str | None = None,
+        crs: str | None = None,
         **column_keywords: str | None,
     ):
         columns = keyword_columns(columns, column_keywords)  # traj_col=... as TrajLM takes it
-        self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
+        self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format,
+                                                              crs)  # fmt: skip
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
         if (
@@ -169,7 +172,8 @@ class Asker:
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
-        self._plane = is_plane_store(data)  # x / y metres: no place in degrees (local36)
+        # x / y metres: no place in degrees (local36); a frame read with crs="local" (local37)
+        self._plane = is_plane_store(data) or is_local(crs)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -340,13 +344,15 @@ def ask(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    crs: str | None = None,
     **column_keywords: str | None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
     column names, or as keywords the way ``TrajLM`` takes them: ``traj_col=``, ``time_col=``,
-    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``). For many questions build an
-    ``Asker`` once."""
+    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``); ``crs``: a frame's projected
+    CRS, or "local" (x / y metres on a plane: answers in metres, places in degrees refused).
+    For many questions build an ``Asker`` once."""
     return Asker(
         data,
         planner=planner,
@@ -355,6 +361,7 @@ def ask(
         tz=tz,
         columns=columns,
         time_format=time_format,
+        crs=crs,
         **column_keywords,
     )(question)
 
