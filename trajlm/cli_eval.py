@@ -236,8 +236,11 @@ def run_eval_command(
 
         swap = {"val": "test", "test": "val"}
         df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
+    from trajlm.data.local_plane import store_crs
+
     answers = (answer_models(predictions, predictions_name, df, n_windows, task,
-                             tuple(range(seeds)), horizons, max_gap_s)
+                             tuple(range(seeds)), horizons, max_gap_s,
+                             local=store_crs(data) == "local")
                if predictions else [])  # fmt: skip
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
