@@ -167,12 +167,18 @@ def degree_places_line(what: str, python: bool = False, file: bool = False) -> s
 
 def refuse_plane_layout(table: pl.DataFrame, layout: object) -> None:
     """`refuse_plane_metres` for a reader that coerces with ``validate=False`` (trajlm.parked,
-    trajlm.next_place): x / y metres read as degrees were answered silently (local37: a
-    forklift "not parked" at 14 km/s), where a checked read refuses them naming ``crs='local'``."""
+    trajlm.next_place, recover, check_validity): x / y metres read as degrees were answered
+    silently (local37: a forklift "not parked" at 14 km/s), where a checked read refuses them
+    naming ``crs='local'``. ``table``: canonical; its rows without a position are left out."""
+    names = (getattr(layout, "lat_col", "lat"), getattr(layout, "lon_col", "lon"))
+    refuse_plane_read(table, getattr(layout, "crs", None), names)
+
+
+def refuse_plane_read(table: pl.DataFrame, crs: object, names: tuple = ("lat", "lon")) -> None:
+    """`refuse_plane_layout` for a canonical ``table`` read in ``crs`` (None: degrees)."""
     from trajlm.data.geo import is_wgs84
 
-    if not is_wgs84(getattr(layout, "crs", None)):
+    if not is_wgs84(crs) or not {"traj_id", "t", "lat", "lon"} <= set(table.columns):
         return
-    head = table.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
-    names = (getattr(layout, "lat_col", "lat"), getattr(layout, "lon_col", "lon"))
-    refuse_plane_metres(head, names, python=True)
+    head = table.head(PLANE_SAMPLE_ROWS).drop_nulls(["lat", "lon"])
+    refuse_plane_metres(head.sort(["traj_id", "t"], maintain_order=True), names, python=True)
