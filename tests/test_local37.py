@@ -11,8 +11,8 @@ import json
 import numpy as np
 import polars as pl
 import pytest
-from helpers import invoke_cli, tiny_infill_trajlm, tiny_model
-from test_local36 import _forklifts_csv
+from helpers import invoke_cli, tiny_infill_trajlm
+from test_local36 import _forklifts_csv, hall_store
 
 from trajlm.data import geo
 from trajlm.errors import TrajlmInputError
@@ -23,12 +23,8 @@ KW = dict(traj_col="tag_id", time_col="timestamp", lat_col="y_m", lon_col="x_m")
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory) -> dict:
-    d = tmp_path_factory.mktemp("hall37")
-    src = _forklifts_csv(d / "uwb.csv")
-    r = invoke_cli(["data", "ingest", str(src), "--out", str(d / "s"), "--crs", "local"])
-    assert r.exit_code == 0, r.output[-1500:]
-    raw = pl.read_csv(src)
-    return {"dir": d, "store": d / "s", "src": src, "raw": raw, "model": tiny_model(d / "m")}
+    got = hall_store(tmp_path_factory.mktemp("hall37"))
+    return got | {"raw": pl.read_csv(got["src"])}
 
 
 def _in_hall(values: pl.Series) -> bool:
