@@ -304,3 +304,20 @@ def test_http_ask_rows_on_a_local_plane(client, hall):
     r = client.post("/ask", json={"question": "describe trip T1", "rows": rows, "crs": "local"})
     assert r.status_code == 200, r.json()
     assert "starts at x " in json.dumps(r.json()), r.json()
+
+
+def test_python_ingest_of_metres_names_its_own_way(hall, tmp_path):
+    """trajlm.ingest's refusal named only the CLI's --crs local; Python says column_map."""
+    import trajlm
+
+    with pytest.raises(TrajlmInputError, match=r"column_map=\{'crs': 'local'\}"):
+        trajlm.ingest(hall["src"], "csv", tmp_path / "s")
+    trajlm.ingest(hall["src"], "csv", tmp_path / "s", column_map={"crs": "local"})
+    assert json.loads((tmp_path / "s" / "manifest.json").read_text())["reading"]["crs"] == "local"
+
+
+def test_ingest_crs_local_says_nothing_of_radians(hall, tmp_path):
+    """The plane's stand-in lies near 1 N 1 E, inside the radian box: every `--crs local`
+    ingest warned "if 'y_m' / 'x_m' hold radians, convert them"."""
+    r = invoke_cli(["data", "ingest", hall["src"], "--out", tmp_path / "s", "--crs", "local"])
+    assert r.exit_code == 0 and "radians" not in r.output, r.output[-800:]

@@ -64,6 +64,8 @@ from trajlm.errors import warn_at_caller
 LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
+# the plane check's way to say x / y metres, for `trajlm data ingest` and `trajlm.ingest` (local37)
+INGEST_LOCAL = "--crs local (trajlm.ingest: column_map={'crs': 'local'})"
 # With preset "auto", changes to "default" for sparse sources (by format or column mapping
 # name): its 30-min gap split would cut their 6-hourly / daily tracks into single points.
 SOURCE_OVERRIDES: dict[str, dict] = {
@@ -332,6 +334,8 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
+    if columns is not None and is_local(columns.crs):  # the plane's stand-in is near 1 N 1 E:
+        radians.in_box = False  # "radians?" was said on every --crs local ingest (local37)
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
     plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
@@ -355,7 +359,8 @@ def _ingest(
                 if is_local(columns.crs):  # degrees given as --crs local
                     refuse_degrees_as_local(cleaned, path=one)
                 else:
-                    refuse_plane_metres(cleaned, names, path=one)
+                    # trajlm.ingest's own way too (local37: the hint named only the CLI's)
+                    refuse_plane_metres(cleaned, names, path=one, option=INGEST_LOCAL)
                 plane_unchecked = False
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))

@@ -45,9 +45,14 @@ def plane_speeds(df: pl.DataFrame) -> tuple[float, float, int] | None:
 
 
 def refuse_plane_metres(
-    df: pl.DataFrame, fields: tuple[str, str], python: bool = False, path: object = None
+    df: pl.DataFrame,
+    fields: tuple[str, str],
+    python: bool = False,
+    path: object = None,
+    option: str | None = None,
 ) -> None:
-    """Raise when `df`'s lat / lon (read from columns `fields`) look like metres on a plane."""
+    """Raise when `df`'s lat / lon (read from columns `fields`) look like metres on a plane.
+    ``option``: how the caller says crs local, when neither the CLI's nor a frame's keyword."""
     got = plane_speeds(df)
     if got is None:
         return
@@ -56,7 +61,7 @@ def refuse_plane_metres(
     if share < MOST or not lo <= p75 <= hi:
         return
     lat, lon = fields
-    option = "crs='local'" if python else "--crs local"
+    option = option or ("crs='local'" if python else "--crs local")
     raise TrajlmInputError(
         f"columns {lat!r} / {lon!r} look like metres on a plane, not degrees: read as latitude / "
         f"longitude, {100 * share:.0f} % of {steps:,} steps are faster than "
