@@ -217,6 +217,9 @@ def test_queries_and_answers_of_a_local_store_are_metres(hall):
     rows = {ln.split("|")[2].strip(): ln.split("|")[3].strip() for ln in r.output.splitlines()
             if ln.startswith("| k=")}  # fmt: skip
     assert rows["xy"] == rows["deg"] and float(rows["xy"]) < 100, rows
+    meta = json.loads(out.read_text())  # the plane's centre in metres beside its stand-in
+    meta = meta.get("meta", meta)
+    assert meta["crs"] == "local" and 0 < meta["projection"]["x_m"] < 100, meta["projection"]
 
 
 def test_the_verdict_of_a_local_store_keeps_its_box_in_metres(hall):

@@ -310,6 +310,14 @@ def run_eval_command(
 
         add_source_rows(result)
     result.meta["store"] = str(data)
+    if store_crs(data) == "local" and "projection" in result.meta:  # the stand-in's degrees
+        from trajlm.data.local_plane import local_bbox  # beside x / y metres (local37)
+
+        c = result.meta["projection"]
+        box = local_bbox({"min_lat": c["lat0"], "max_lat": c["lat0"], "min_lon": c["lon0"],
+                          "max_lon": c["lon0"]})  # fmt: skip
+        result.meta["crs"] = "local"
+        c |= {"x_m": box["min_x_m"], "y_m": box["min_y_m"]}
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on
