@@ -79,9 +79,13 @@ def test_anomalies_on_a_metres_file_with_crs_local_answer_in_metres(hall):
 
 
 def test_crs_on_a_store_of_another_crs_is_refused(hall):
-    r = invoke_cli(["parked", "--input", hall["store"], "--crs", "EPSG:32629", "--out",
-                    hall["dir"] / "pk.csv"])  # fmt: skip
-    assert r.exit_code == 2 and "leave --crs out" in r.output, r.output[-600:]
+    """--crs on a store was ignored (predict, recover) or had no option: a store keeps the CRS
+    it was ingested with."""
+    out = hall["dir"] / "out.csv"
+    for cmd in (["parked"], ["predict", "--model", hall["model"]],
+                ["recover", "--model", hall["model"]]):  # fmt: skip
+        r = invoke_cli([*cmd, "--input", hall["store"], "--crs", "EPSG:32629", "--out", out])
+        assert r.exit_code == 2 and "leave --crs out" in r.output, (cmd, r.output[-600:])
 
 
 def test_parked_on_a_metres_file_refused_without_crs_metres_with_it(hall):

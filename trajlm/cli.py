@@ -153,6 +153,8 @@ def similar_cmd(
     io.outputs({"--out": out}, [model, query, database], overwrite)
     io.choice(on_error, ("raise", "skip"), "--on-error")
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    io.on_plane(query, crs, "--query")  # --crs on a store: refused, not ignored (local37)
+    io.on_plane(database, db_crs, "--database")  # --db-crs likewise
     db_cols = dict(traj_col=db_traj_col, time_col=db_time_col, lat_col=db_lat_col,
                    lon_col=db_lon_col, crs=db_crs)  # fmt: skip
     q_cols = columns_present(query, cols)  # each option where that table has the column

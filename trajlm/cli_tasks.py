@@ -287,6 +287,7 @@ def recover(
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    io.on_plane(input, crs, "--input")  # --crs on a store: refused, not ignored (local37)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols, on_error)
     df, cols = _plane_store(input, df, cols)
