@@ -328,3 +328,15 @@ def test_ingest_crs_local_says_nothing_of_radians(hall, tmp_path):
     ingest warned "if 'y_m' / 'x_m' hold radians, convert them"."""
     r = invoke_cli(["data", "ingest", hall["src"], "--out", tmp_path / "s", "--crs", "local"])
     assert r.exit_code == 0 and "radians" not in r.output, r.output[-800:]
+
+
+def test_data_match_on_a_local_store_is_refused(hall):
+    """A road network's places are degrees: matched at the stand-in 1 N 1 E, the store's
+    stand-in lat / lon were written (a network drawn there matched every point)."""
+    net = hall["dir"] / "net.geojson"
+    line = {"type": "LineString", "coordinates": [[1.0, 1.0], [1.001, 1.0]]}
+    net.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"u": 1, "v": 2}, "geometry": line}]}))  # fmt: skip
+    out = hall["dir"] / "m.csv"
+    r = invoke_cli(["data", "match", hall["store"], "--network", net, "--out", out])
+    assert r.exit_code == 2 and "mean nothing" in r.output and not out.exists(), r.output[-600:]
