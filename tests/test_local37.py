@@ -323,13 +323,6 @@ def test_python_ingest_of_metres_names_its_own_way(hall, tmp_path):
     assert json.loads((tmp_path / "s" / "manifest.json").read_text())["reading"]["crs"] == "local"
 
 
-def test_ingest_crs_local_says_nothing_of_radians(hall, tmp_path):
-    """The plane's stand-in lies near 1 N 1 E, inside the radian box: every `--crs local`
-    ingest warned "if 'y_m' / 'x_m' hold radians, convert them"."""
-    r = invoke_cli(["data", "ingest", hall["src"], "--out", tmp_path / "s", "--crs", "local"])
-    assert r.exit_code == 0 and "radians" not in r.output, r.output[-800:]
-
-
 def test_data_match_on_a_local_store_is_refused(hall):
     """A road network's places are degrees: matched at the stand-in 1 N 1 E, the store's
     stand-in lat / lon were written (a network drawn there matched every point)."""

@@ -334,8 +334,6 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
-    if columns is not None and is_local(columns.crs):  # the plane's stand-in is near 1 N 1 E:
-        radians.in_box = False  # "radians?" was said on every --crs local ingest (local37)
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
     plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
