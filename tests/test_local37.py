@@ -189,7 +189,9 @@ def test_ask_takes_a_frame_on_a_local_plane():
     said = trajlm.ask("describe trip T0", frame, crs="local", **KW).value
     first = frame.filter(pl.col("tag_id") == "T0").row(0, named=True)
     assert said.startswith(f"starts at x {first['x_m']:.1f} m, y {first['y_m']:.1f} m"), said[:90]
-    with pytest.raises(CannotAnswer, match="x / y metres on a plane"):
+    with pytest.raises(
+        CannotAnswer, match=r"these points are x / y metres on a plane \(crs=.local.\)"
+    ):
         trajlm.ask("how many trips came within 50 m of 1.0003,1.0006", frame, crs="local", **KW)
 
 

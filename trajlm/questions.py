@@ -173,7 +173,8 @@ class Asker:
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
         # x / y metres: no place in degrees (local36); a frame read with crs="local" (local37)
-        self._plane = is_plane_store(data) or is_local(crs)
+        self._plane_store = is_plane_store(data)  # the refusal names the store or crs=
+        self._plane = self._plane_store or is_local(crs)
         self._kind = one_kind
 
     def plan(self, question: str) -> QueryPlan:
@@ -220,7 +221,7 @@ class Asker:
         if plan.action == "predict":
             return self._predict(plan)
         if self._plane:
-            refuse_place(plan)
+            refuse_place(plan, store=self._plane_store)
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
         points, trips, cut = read_tracks(plan, self.points, trips, self._long)  # days of tracks
         answer = run_plan(plan, points, trips)
