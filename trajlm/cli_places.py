@@ -16,7 +16,7 @@ from typing import Any
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option
+from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option, crs_option
 
 INPUT_HELP = "Each mover's fixes: store dir, CSV, Parquet, GPX, PLT or MF-JSON."
 RADIUS_HELP = (
@@ -52,6 +52,7 @@ def answer_on_file(call: Callable[..., Any], input: Path, out: Path, split: str,
             )
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input], overwrite)
+    io.on_plane(input, cols.get("crs"), "--input")  # --crs on a store: refused, not ignored
     cols = {k: v for k, v in cols.items() if v is not None}
     kw = on_plane(input, kw)
     df = read_frame(input, "--input", split, cols)
@@ -145,12 +146,13 @@ def next_place(
     time_col: str = column_option("time_col"),
     lat_col: str = column_option("lat_col"),
     lon_col: str = column_option("lon_col"),
+    crs: str = crs_option(),
 ) -> None:
     """Where each mover goes next after its last stay: its places ranked by a per-mover Markov
     chain backed off to its place frequencies (trajlm.next_place)."""
     import trajlm
 
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     answer = answer_on_file(trajlm.next_place, input, out, split, overwrite, cols, k=k,
                             radius_m=radius_m, pseudo_count=pseudo_count,
                             time_of_day=time_of_day, local_tz=local_tz,

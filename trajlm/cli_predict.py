@@ -192,6 +192,7 @@ def predict(
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    io.on_plane(input, crs, "--input")  # --crs on a store: refused, not ignored (local37)
     cols = with_gap_rule(cols)  # a vehicle's days cut into trips, as TrajLM.predict (vehicles21)
     split = None if split == "all" else split  # every trajectory of the store
     origin = parse_time_origin(time_origin)

@@ -27,6 +27,7 @@ import polars as pl
 
 from trajlm.data.features import median_lon
 from trajlm.data.full_rate import PEAK_MPS
+from trajlm.data.geo import is_local
 from trajlm.data.local_clock import fixed_offset_s
 from trajlm.errors import TrajlmInputError
 from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
@@ -186,10 +187,9 @@ class Asker:
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
-        # x / y metres: no place in degrees (local36); a frame read with crs='local' (sports37)
-        self._plane = is_plane_store(data) or (
-            isinstance(crs, str) and crs.strip().lower() == "local"
-        )
+        # x / y metres: no place in degrees (local36); a frame read with crs="local" (local37)
+        self._plane_store = is_plane_store(data)  # the refusal names the store or crs=
+        self._plane = self._plane_store or is_local(crs)
         self._kind = one_kind
         # player tracking (sports37): sprints, top speed, halves; the ball is no player
         self._sports = (
@@ -246,7 +246,7 @@ class Asker:
         if plan.action == "predict":
             return self._predict(plan)
         if self._plane:
-            refuse_place(plan)
+            refuse_place(plan, store=self._plane_store)
         asked, question = getattr(self, "_asked", (None, ""))
         if isinstance(plan, SportsPlan):  # sprints, top speed, halves (sports37)
             answer = run_sports(plan, self.points)
@@ -386,7 +386,8 @@ def ask(
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
     column names, or as keywords the way ``TrajLM`` takes them: ``traj_col=``, ``time_col=``,
     ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``; ``crs``: a frame's
-    coordinates' CRS, ``"local"`` for x / y metres on a plane, as ``TrajLM.predict`` takes it).
+    coordinates' CRS, ``"local"`` for x / y metres on a plane (answers in metres, places in
+    degrees refused), as ``TrajLM.predict`` takes it).
     For many questions build an ``Asker`` once."""
     return Asker(
         data,

@@ -67,6 +67,8 @@ from trajlm.errors import warn_at_caller
 LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
+# the plane check's way to say x / y metres, for `trajlm data ingest` and `trajlm.ingest` (local37)
+INGEST_LOCAL = "--crs local (trajlm.ingest: column_map={'crs': 'local'})"
 # With preset "auto", changes to "default" for sparse sources (by format or column mapping
 # name): its 30-min gap split would cut their 6-hourly / daily tracks into single points.
 SOURCE_OVERRIDES: dict[str, dict] = {
@@ -363,7 +365,8 @@ def _ingest(
                 if is_local(columns.crs):  # degrees given as --crs local
                     refuse_degrees_as_local(cleaned, path=one)
                 else:
-                    refuse_plane_metres(cleaned, names, path=one)
+                    # trajlm.ingest's own way too (local37: the hint named only the CLI's)
+                    refuse_plane_metres(cleaned, names, path=one, option=INGEST_LOCAL)
                 plane_unchecked = False
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))

@@ -130,6 +130,7 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
     from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
     from trajlm.data.coerce import coerce
     from trajlm.data.coerce_out import from_canonical
+    from trajlm.data.local_plane import refuse_plane_layout
     from trajlm.errors import warn_at_caller
 
     check_keywords("trajlm.next_place", columns, COLUMN_KEYWORDS)
@@ -148,6 +149,7 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
                                hint="also give time_of_day=True (--time-of-day), or leave "
                                "local_tz out")  # fmt: skip
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
+    refuse_plane_layout(table, layout)  # metres read as degrees: refused (local37)
     table, layout = by_mover(table, layout, columns, "trajlm.next_place", keep_trip=True)
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")
     zone = check_tz(zone)

@@ -162,8 +162,15 @@ def points_notes_zone(
     reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
     offset, silently); times that do not exist there (spring forward) are dropped and counted
     as ingest counts them (``dropped_rows``). ``columns``: the frame's own names
-    (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``)."""
+    (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``);
+    ``crs``: a frame's CRS (projected, or "local": x / y metres on a plane; local37)."""
     if isinstance(data, str | os.PathLike):
+        from trajlm.data.geo import is_local
+        from trajlm.data.local_plane import store_crs
+
+        if crs is not None and not (is_local(crs) and store_crs(data) == "local"):
+            raise TrajlmInputError(f"crs={crs!r}: {data} is a store, read in the CRS it was "
+                                   "ingested with; leave crs out", field="crs")  # fmt: skip
         from trajlm.data.store import load_manifest, read_store
         from trajlm.data.store import open_store as _open
 
