@@ -154,7 +154,7 @@ def predict(
 
     from trajlm._arguments import with_gap_rule
     from trajlm._cli_points import read_points
-    from trajlm._cli_times import parse_at_times, parse_time_origin
+    from trajlm._cli_times import at_times_clock, clock_note, parse_at_times, parse_time_origin
     from trajlm.data import geo
     from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
     from trajlm.tasks.predict import write_points
@@ -174,7 +174,13 @@ def predict(
     if at_times is not None:  # vessel30: Python and HTTP had at_times, the CLI had not
         if ahead is not None or steps != 5:
             io.fail("--at-times with --seconds-ahead or --steps: give one")
-        ahead = {"at_times": parse_at_times(at_times)}
+        offset_s = (
+            None if utc_offset is None or not math.isfinite(utc_offset) else utc_offset * 3600
+        )
+        clock = at_times_clock(tz, None if offset_s is None else int(round(offset_s)))
+        ahead = {"at_times": parse_at_times(at_times, clock)}
+        if clock is not None and (note := clock_note(at_times, clock)):  # leftover37
+            io.say(f"note: {note}")
     levels = None
     if radii is not None:
         try:
