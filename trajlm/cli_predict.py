@@ -58,7 +58,8 @@ def predict(
     at_times: str = typer.Option(
         None,
         "--at-times",
-        help="Positions at these instants (ISO 8601 with a zone or Unix seconds), "
+        help="Positions at these instants (ISO 8601 with a zone, without one on the --tz / "
+        "--utc-offset clock, or Unix seconds), "
         "comma-separated or a file with one a line, instead of --steps: as "
         "TrajLM.predict(at_times=) and HTTP /predict's at_times.",
     ),  # fmt: skip
