@@ -35,7 +35,7 @@ from trajlm.data.coerce_columns import (
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
-from trajlm.data.coerce_layout import Layout, kind_of
+from trajlm.data.coerce_layout import Layout, float64_extensions, kind_of
 from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_numbered import numbered_refusal
 from trajlm.data.coerce_path import (
@@ -289,6 +289,7 @@ def coerce(
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
     if tcol in pandas_cols:
         layout.pandas_time = given[tcol].dtype
+    layout.pandas_positions = float64_extensions(given, (lat, lon) if len(pandas_cols) else ())
     if sub is not None:  # results' times carry the input's decimals, not float noise
         layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
