@@ -12,7 +12,6 @@ import polars as pl
 import pytest
 
 import trajlm
-from trajlm.data.motion_columns import degrees_direction
 from trajlm.data.store import read_store
 
 
@@ -61,6 +60,8 @@ def test_a_path_to_the_api_reads_it_as_ingest_does(tmp_path: Path) -> None:
 
 
 def test_the_values_rule() -> None:
+    from trajlm.data.motion_columns import degrees_direction  # (new in leftover37)
+
     assert degrees_direction([str(12 * i % 360) for i in range(30)])
     assert not degrees_direction(["0", "1"] * 20)
     assert not degrees_direction(["inbound", "outbound"])

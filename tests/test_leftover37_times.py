@@ -12,13 +12,14 @@ import pytest
 from helpers import tiny_model
 from reliability_helpers import invoke
 
-from trajlm._cli_times import at_times_clock, parse_at_times
 from trajlm._safety import UserError
 
 ZURICH_1035 = 1780475700  # 2026-06-03T10:35:00+02:00
 
 
 def test_zoneless_items_are_read_on_the_named_clock() -> None:
+    from trajlm._cli_times import at_times_clock, parse_at_times  # (the clock: new here)
+
     clock = at_times_clock("Europe/Zurich", None)
     assert parse_at_times("2026-06-03T10:35:00", clock) == [ZURICH_1035]
     # times with their zone and Unix numbers are not moved
@@ -31,6 +32,8 @@ def test_zoneless_items_are_read_on_the_named_clock() -> None:
 
 
 def test_without_a_clock_or_on_a_skipped_hour_refused_in_one_line() -> None:
+    from trajlm._cli_times import at_times_clock, parse_at_times
+
     with pytest.raises(UserError, match="has no zone.*--tz ZONE / --utc-offset H"):
         parse_at_times("2026-06-03T10:35:00")
     with pytest.raises(UserError, match="does not exist on the --tz Europe/Zurich clock"):
