@@ -79,3 +79,28 @@ def test_predict_without_tz_still_refuses_a_naive_time(setup, tmp_path: Path) ->
     assert r.exit_code == 2
     assert "has no zone" in r.output and "--tz ZONE" in r.output
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_store_input_reads_them_on_its_own_clock(setup, tmp_path: Path) -> None:
+    """--tz on --input STORE is refused (its times are Unix seconds already), so a zone-less
+    --at-times was a dead end there: read on the clock the store keeps (--tz at ingest), as
+    TrajLM.predict(STORE, at_times=) now reads it too; a store without one: refused, said."""
+    from trajlm.api import TrajLM
+
+    csv = setup["dir"] / "naive.csv"
+    for name, extra in (("zurich", ("--tz", "Europe/Zurich")), ("utc", ())):
+        r = invoke("data", "ingest", csv, "--out", tmp_path / name, *extra)
+        assert r.exit_code == 0, r.output
+    out = tmp_path / "z.csv"
+    r = invoke("predict", "--model", setup["model"], "--input", tmp_path / "zurich", "--split",
+               "all", "--at-times", "2026-06-03T10:35:00", "--out", out)  # fmt: skip
+    assert r.exit_code == 0, r.output  # was: "is not a time", and --tz refused for a store
+    assert "read on the store's Europe/Zurich clock" in r.output
+    assert set(pl.read_csv(out)["t"]) == {ZURICH_1035}
+    r = invoke("predict", "--model", setup["model"], "--input", tmp_path / "utc", "--split",
+               "all", "--at-times", "2026-06-03T10:35:00", "--out", tmp_path / "u.csv")  # fmt: skip
+    assert r.exit_code == 2 and "the store keeps no local clock" in r.output
+    assert "--tz ZONE" not in r.output  # (a store refuses --tz)
+    lm = TrajLM.from_pretrained(setup["model"])
+    api = lm.predict(str(tmp_path / "zurich"), at_times=["2026-06-03T10:35:00"])
+    assert set(api["t"].to_list()) == {ZURICH_1035}  # was 10:35 UTC

@@ -51,12 +51,39 @@ def at_times_clock(tz: str | None, utc_offset_s: int | None) -> tuple[str, Any] 
     return f"--tz {tz}", ZoneInfo(tz)
 
 
-def parse_at_times(text: str, clock: tuple[str, Any] | None = None) -> list[int]:
+def store_clock(path: Path) -> tuple[str, Any] | None:
+    """The clock a store keeps (``--tz`` / ``--utc-offset`` at ingest: ``store_zone``) as
+    ``at_times_clock`` gives one, for zone-less --at-times asked of ``--input STORE`` (which
+    refuses --tz: its times are Unix seconds already); None for a path that is no store or a
+    store that keeps no clock."""
+    from datetime import timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from trajlm.data.local_clock import fixed_offset_s
+    from trajlm.data.store_read import store_zone
+
+    zone = store_zone(path)
+    if zone is None:
+        return None
+    offset = fixed_offset_s(zone)
+    return f"store's {zone}", ZoneInfo(zone) if offset is None else timezone(
+        timedelta(seconds=offset)
+    )
+
+
+NO_CLOCK = ", or --tz ZONE / --utc-offset H to read zone-less times on that clock"
+STORE_NO_CLOCK = " (the store keeps no local clock to read them on: ingested without --tz)"
+
+
+def parse_at_times(
+    text: str, clock: tuple[str, Any] | None = None, no_clock: str = NO_CLOCK
+) -> list[int]:
     """``trajlm predict --at-times``: Unix seconds of times given comma-separated or in a file
     (one a line), each ISO 8601 with a zone or Unix seconds (as --time-origin reads one); an
     empty comma-separated item is refused (a file's blank lines are not items). ``clock``
     (``at_times_clock``: --tz / --utc-offset given): zone-less ISO times are read on it, as
-    ``TrajLM.predict(at_times=, tz=)`` reads them (leftover37: they were refused)."""
+    ``TrajLM.predict(at_times=, tz=)`` reads them (leftover37: they were refused); without one,
+    refused with ``no_clock`` said."""
     path = Path(text)
     if path.suffix.lower() in _TIME_FILES and not path.is_file():  # badin31: was "not a time"
         raise UserError(f"--at-times {text!r}: no such file; give the times comma-separated or "
@@ -72,7 +99,7 @@ def parse_at_times(text: str, clock: tuple[str, Any] | None = None) -> list[int]
     out = []
     for i, item in enumerate(items, 1):
         if item.strip():
-            out.append(_at_time(item.strip(), "--at-times" + where.format(i), clock))
+            out.append(_at_time(item.strip(), "--at-times" + where.format(i), clock, no_clock))
     if not out:
         raise UserError(f"--at-times {text!r}: name the times, e.g. --at-times "
                         "2026-06-03T11:30Z,2026-06-03T12:00Z or a file with one a line")  # fmt: skip
@@ -110,7 +137,9 @@ def _naive(item: str) -> Any:
     return d if d.tzinfo is None else None
 
 
-def _at_time(item: str, option: str, clock: tuple[str, Any] | None) -> int:
+def _at_time(
+    item: str, option: str, clock: tuple[str, Any] | None, no_clock: str = NO_CLOCK
+) -> int:
     """One --at-times item as Unix seconds: with a zone or a number as --time-origin reads it;
     zone-less ISO text on ``clock`` (the repeated hour of a fall-back: its first instant, as
     the API reads it; an hour the clock skips refused), or refused naming --tz without one."""
@@ -123,8 +152,7 @@ def _at_time(item: str, option: str, clock: tuple[str, Any] | None) -> int:
         return parse_time_origin(item, option)  # type: ignore[return-value]
     if clock is None:
         raise UserError(f"{option} {item!r} has no zone: give ISO 8601 with one "
-                        "(2026-06-03T11:30Z, +02:00) or Unix seconds, or --tz ZONE / "
-                        "--utc-offset H to read zone-less times on that clock")  # fmt: skip
+                        f"(2026-06-03T11:30Z, +02:00) or Unix seconds{no_clock}")  # fmt: skip
     words, zone = clock
     local = naive.replace(tzinfo=zone, fold=0)
     if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
