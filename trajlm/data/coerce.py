@@ -35,11 +35,12 @@ from trajlm.data.coerce_columns import (
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
-from trajlm.data.coerce_layout import Layout, kind_of
+from trajlm.data.coerce_layout import Layout, float64_extensions, kind_of
 from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_numbered import numbered_refusal
 from trajlm.data.coerce_path import (
     as_own_names,
+    asked_clock_of_store,
     is_path,
     is_store_path,
     path_only,
@@ -165,6 +166,8 @@ def coerce(
         # tz= does (zones36: a path's was dropped, so at_times= went as UTC); a fraction of an
         # hour has no Polars zone: the times were read with it, asked ones go as UTC
         path_zone = tz if utc_offset is None else whole_offset_zone(utc_offset, tz)
+        if store and path_zone is None:  # a store's own clock (--tz at ingest), as the CLI's
+            path_zone = asked_clock_of_store(cols_path)  # --at-times reads it (leftover37)
         lat_col = lon_col = crs = tz = utc_offset = None  # canonical now, WGS84 and UTC
         # answers name the file's own id and time columns, as a frame read from it (leftover36)
         obj, traj_col, time_col = as_own_names(obj, own)
@@ -289,6 +292,7 @@ def coerce(
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
     if tcol in pandas_cols:
         layout.pandas_time = given[tcol].dtype
+    layout.pandas_positions = float64_extensions(given, (lat, lon) if len(pandas_cols) else ())
     if sub is not None:  # results' times carry the input's decimals, not float noise
         layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point

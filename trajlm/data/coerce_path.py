@@ -324,3 +324,20 @@ def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:
             "already canonical (traj_id, t, lat, lon): drop them, or give the original file"
         )
     return read_store(path).drop("split")
+
+
+def asked_clock_of_store(store: object) -> str | None:
+    """The zone a store keeps (``store_zone``: --tz / --utc-offset at ingest) as the clock of
+    zone-less times asked of it by path (``Layout.named_zone``: at_times=, depart=), as
+    `trajlm predict --input STORE --at-times` reads them (leftover37: they went as UTC); a
+    fixed offset of whole hours as its ``Etc/GMT`` zone; None for no clock or a fraction of an
+    hour (no Polars zone keeps -03:30: asked times go as UTC, said)."""
+    from trajlm.data.coerce_tz import whole_offset_zone
+    from trajlm.data.local_clock import fixed_offset_s
+    from trajlm.data.store_read import store_zone
+
+    zone = store_zone(store)
+    offset = fixed_offset_s(zone)
+    if zone is None or offset is None:
+        return zone
+    return whole_offset_zone(offset / 3600, None)

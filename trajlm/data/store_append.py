@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from trajlm._safety import staged_dir, tmp_name
+from trajlm._safety import clean_stale_tmp, staged_dir, tmp_name
 from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SOURCE_ID, DropReport, TrajlmInputError
 from trajlm.data.store import (
@@ -240,6 +240,7 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
     """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
     manifest) into a temporary folder beside ``store``, appended to it (append_store); the
     temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
+    sweep_before_append(store)
     store = open_store(_real(store))
     verify_store(store)
     staged = store.parent / tmp_name(store.name)
@@ -248,6 +249,17 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
         return append_store(store, staged / "new", sources, new.get("clean_config"))
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def sweep_before_append(store: str | os.PathLike) -> int:
+    """Remove what killed writers left beside ``store`` (``.STORE.tmp-PID-*`` of a dead PID;
+    a live writer's never), said in one note, before an append reads anything: a `kill -9`
+    mid-append left its temporary (hard links of the whole store) until the next append had
+    ingested its new files (badin36; leftover37). Beside the link and its store where
+    ``store`` is a symlink. Returns how many were removed."""
+    path = Path(store)
+    places = {(path.parent, path.name), (_real(path).parent, _real(path).name)}
+    return sum(clean_stale_tmp(parent, name) for parent, name in places)
 
 
 def _real(store: str | os.PathLike) -> Path:
