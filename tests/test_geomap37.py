@@ -81,3 +81,19 @@ def test_the_script_refuses_before_any_work(tmp_path):
         with pytest.raises(SystemExit) as e:
             script.main(argv)
         assert e.value.code == 2
+
+
+def test_two_candidate_caches_compare_array_for_array(tmp_path):
+    script = load_script("geomap37", "compare_cands.py")
+    for name in ("a", "b"):
+        (tmp_path / name / "tag").mkdir(parents=True)
+        np.savez(tmp_path / name / "tag" / "train.npz", cands=np.arange(6.0), kind=np.array([1]))
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert script.compare(a, b) == []
+    np.savez(b / "tag" / "train.npz", cands=np.arange(6.0) + 1e-12, kind=np.array([1]))
+    assert script.compare(a, b) == ["tag/train.npz: cands differs"]
+    (b / "tag" / "train.npz").rename(b / "tag" / "val.npz")
+    assert "different files" in script.compare(a, b)[0]
+    with pytest.raises(SystemExit) as e:
+        script.main([str(a), str(tmp_path / "missing")])
+    assert e.value.code == 2
