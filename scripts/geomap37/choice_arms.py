@@ -90,6 +90,20 @@ def map_signals(mm, last, e_pts, g_pts) -> tuple[np.ndarray, np.ndarray, np.ndar
     return lg, mm.path_score(last, e_pts), mm.coverage(last)
 
 
+def check_stage(path: Path, err: dict) -> bool:
+    """Are kNN's, E's and G28's per-trip errors gate_arms.py's own (its --json, where it exists)?
+    SystemExit when they differ: the choice must read G28 exactly as geogate28 made it."""
+    if not path.exists():
+        return False
+    got = json.loads(path.read_text())
+    stage = next(k for k in got if k not in ("walker", "per_seed"))
+    names = {KNN: "kNN", E: "E shipped engine (B seed 0)", G28: G28}
+    for mine, theirs in names.items():
+        if not np.allclose(err[mine], got[stage][theirs], rtol=0, atol=1e-6):
+            raise SystemExit(f"{path}: {theirs}'s per-trip errors differ from this script's")
+    return True
+
+
 def errors(pts: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.linalg.norm(pts - target, axis=-1).mean(-1)
 
@@ -185,9 +199,11 @@ def main(argv: list[str] | None = None) -> None:
     e_err, g_err = trip_err(e_ev), np.stack([trip_err(g) for g in g_ev])
     err = {KNN: trip_err(ev["knn"]), E: e_err, G28: g_err.mean(0),
            CMAP: np.where(use, g_err, e_err).mean(0)}  # fmt: skip
+    same = check_stage(args.gate_dir / f"{args.stage}.json", err)
     w = ev["walker"]
     ref = {k: err[k] for k in (KNN, E, G28)}
-    lines += ["", f"J2 geolife {args.stage}: {len(w)} trips, {w.sum()} walkers, {son.mean():.1%} on the map; "
+    lines += ["", f"kNN, E and G28 per trip equal gate_arms.py's {args.stage}.json: {same}",
+              "", f"J2 geolife {args.stage}: {len(w)} trips, {w.sum()} walkers, {son.mean():.1%} on the map; "
               f"G28 answers {use.mean():.0%} of (trip, seed) pairs ({use[:, son].mean():.0%} on the map, "
               f"{use[:, ~son].mean():.0%} off it); per-trip 5-step MAE (m), 3 seeds' mean",
               "", "| arm | walkers | others | all | Δ vs kNN | Δ vs E | Δ vs G28 |", "|---|---|---|---|---|---|---|"]  # fmt: skip
