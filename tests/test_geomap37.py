@@ -97,3 +97,23 @@ def test_two_candidate_caches_compare_array_for_array(tmp_path):
     with pytest.raises(SystemExit) as e:
         script.main([str(a), str(tmp_path / "missing")])
     assert e.value.code == 2
+
+
+def test_the_train_grid_bands_the_map_gap_and_refuses_missing_inputs(tmp_path):
+    script = load_script("geomap37", "train_grid.py")
+    gap = np.array([-2.0, -0.5, 0.0, 0.1, 0.3, 5.0])
+    err_g = np.array([9.0, 1.0, 3.0, 1.0, 1.0, 1.0])
+    err_e = np.full(6, 2.0)
+    rows = script.gap_bands(gap, err_g, err_e)
+    # (-inf, -1]: 1 pair lost by 7; (-1, -0.25]: 1 won; (-0.25, 0]: 0.0 belongs here, lost
+    assert rows[:3] == ["| (-inf, -1.0] | 1 | 0.0% | +7.0 |", "| (-1.0, -0.25] | 1 | 100.0% | -1.0 |",
+                        "| (-0.25, 0.0] | 1 | 0.0% | +1.0 |"]  # fmt: skip
+    assert len(rows) == 6
+    with pytest.raises(SystemExit) as e:
+        script.main(["--gate-dir", str(tmp_path), "--out-dir", str(tmp_path / "o")])
+    assert e.value.code == 2
+    # the train answers are read back from their cache, never recomputed
+    cache = tmp_path / "train_answers.npz"
+    np.savez(cache, last=np.zeros((2, 2)))
+    got = load_script("geomap37", "choice_arms.py").cached_train_answers({}, cache)
+    assert got["last"].shape == (2, 2)

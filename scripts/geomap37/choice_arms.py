@@ -71,6 +71,16 @@ def train_answers(oof: dict) -> dict[str, np.ndarray]:
     return {"last": last, "tgt": tgt, "E": e, "G28": g, "block": oof["block"], "keys": oof["keys"]}
 
 
+def cached_train_answers(oof: dict, cache: Path) -> dict[str, np.ndarray]:
+    """``train_answers`` read from ``cache`` where it exists, else computed and saved there."""
+    if cache.exists():
+        return dict(np.load(cache))
+    tr = train_answers(oof)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(cache, **tr)
+    return tr
+
+
 def check_blocks(oof: dict, blocked, stage_ids) -> dict:
     """{traj_id: block} of the train trips; ValueError for windows whose block or trip disagrees
     with the store's time blocks, or any window of a val / test trip."""
@@ -88,6 +98,18 @@ def map_signals(mm, last, e_pts, g_pts) -> tuple[np.ndarray, np.ndarray, np.ndar
     """(L_G (S, N), L_E (N,), on (N,)): the map scores of both answers' paths and coverage."""
     lg = np.stack([mm.path_score(last, g) for g in g_pts])
     return lg, mm.path_score(last, e_pts), mm.coverage(last)
+
+
+def block_signals(tr: dict, geo: dict, tdrive: list, block_of: dict) -> tuple[np.ndarray, ...]:
+    """``map_signals`` of the train windows, each block scored by a map of T-Drive + the train
+    trips outside that block (never its own trip or anything of its block)."""
+    lg, le, on = np.zeros(tr["G28"].shape[:2]), np.zeros(len(tr["last"])), np.zeros(len(tr["last"]), bool)  # fmt: skip
+    for b in np.unique(tr["block"]):
+        mm = build_map([x for tid, x in geo.items() if block_of[tid] != b], tdrive)
+        m = tr["block"] == b
+        lg[:, m], le[m], on[m] = map_signals(mm, tr["last"][m], tr["E"][m], tr["G28"][:, m])
+        print(f"block {b}: {m.sum()} windows, map {len(mm.keys_)} cells, on it {on[m].mean():.1%}", flush=True)  # fmt: skip
+    return lg, le, on
 
 
 def check_stage(path: Path, err: dict) -> bool:
@@ -149,22 +171,11 @@ def main(argv: list[str] | None = None) -> None:
         block_of = check_blocks(oof, blocked, stage_ids)
     except ValueError as err:
         ap.error(f"{args.gate_dir / 'oof_val.npz'}: {err}")
-    cache = args.out_dir / "train_answers.npz"
-    if cache.exists():
-        tr = dict(np.load(cache))
-    else:
-        tr = train_answers(oof)
-        args.out_dir.mkdir(parents=True, exist_ok=True)
-        np.savez(cache, **tr)
+    tr = cached_train_answers(oof, args.out_dir / "train_answers.npz")
     opts = argparse.Namespace(data=args.data, stage=args.stage, blocks=5, cache=args.gate_dir / "cache", oof=args.gate_dir / "oof_val.npz")  # fmt: skip
     folds, ev, proj = build(opts, make_rows=rows27)
     geo, tdrive = tracks_of(parts["train"], proj, "traj_id", "t"), tdrive_tracks(args.tdrive, proj)
-    lg, le, on = np.zeros(tr["G28"].shape[:2]), np.zeros(len(tr["last"])), np.zeros(len(tr["last"]), bool)  # fmt: skip
-    for b in np.unique(tr["block"]):  # each block scored by a map without its own trips
-        mm = build_map([x for tid, x in geo.items() if block_of[tid] != b], tdrive)
-        m = tr["block"] == b
-        lg[:, m], le[m], on[m] = map_signals(mm, tr["last"][m], tr["E"][m], tr["G28"][:, m])
-        print(f"block {b}: {m.sum()} windows, map {len(mm.keys_)} cells, on it {on[m].mean():.1%}", flush=True)  # fmt: skip
+    lg, le, on = block_signals(tr, geo, tdrive, block_of)
     err_e, err_g = errors(tr["E"], tr["tgt"]), errors(tr["G28"], tr["tgt"])
     use_fw, fw = forward_choice(tr["block"], err_g, err_e, lg, le, on)
     judged = tr["block"] > 0
