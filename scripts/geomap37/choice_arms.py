@@ -94,6 +94,26 @@ def check_blocks(oof: dict, blocked, stage_ids) -> dict:
     return block_of
 
 
+def train_inputs(ap: argparse.ArgumentParser, args: argparse.Namespace,
+                 *more: Path | None) -> tuple[dict, dict, dict, dict]:  # fmt: skip
+    """(oof, the store's splits, {train trip: block}, the train answers) from ``args``' gate_dir
+    / data / tdrive / out_dir; a missing input (also any of ``more``) or a window of the wrong
+    block or of a val / test trip is one ``ap.error`` line, before any work."""
+    for p in (args.gate_dir / "oof_val.npz", args.tdrive, args.data, *more):
+        if p is not None and not p.exists():
+            ap.error(f"{p} not found (geogate28's rebuilt outputs, the T-Drive CSV, the store)")
+    apply_threads(1, None)
+    oof = dict(np.load(args.gate_dir / "oof_val.npz"))
+    parts = split_tables(read_store(args.data))
+    stage_ids = np.concatenate([parts[s]["traj_id"].unique().to_numpy() for s in ("val", "test")])
+    blocked = time_blocks(parts["train"], int(oof["block"].max()) + 1)
+    try:
+        block_of = check_blocks(oof, blocked, stage_ids)
+    except ValueError as err:
+        ap.error(f"{args.gate_dir / 'oof_val.npz'}: {err}")
+    return oof, parts, block_of, cached_train_answers(oof, args.out_dir / "train_answers.npz")
+
+
 def map_signals(mm, last, e_pts, g_pts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(L_G (S, N), L_E (N,), on (N,)): the map scores of both answers' paths and coverage."""
     lg = np.stack([mm.path_score(last, g) for g in g_pts])
@@ -159,19 +179,7 @@ def main(argv: list[str] | None = None) -> None:
             ap.error(f"{p} exists; pass --overwrite to replace it")
     if args.stage == "test" and args.selector is None:
         ap.error("--stage test reads test once after val passed: give --selector")
-    for p in (args.gate_dir / "oof_val.npz", args.tdrive, args.data, args.selector):
-        if p is not None and not p.exists():
-            ap.error(f"{p} not found (geogate28's rebuilt outputs, the T-Drive CSV, the store)")
-    apply_threads(1, None)
-    oof = dict(np.load(args.gate_dir / "oof_val.npz"))
-    parts = split_tables(read_store(args.data))
-    stage_ids = np.concatenate([parts[s]["traj_id"].unique().to_numpy() for s in ("val", "test")])
-    blocked = time_blocks(parts["train"], int(oof["block"].max()) + 1)
-    try:
-        block_of = check_blocks(oof, blocked, stage_ids)
-    except ValueError as err:
-        ap.error(f"{args.gate_dir / 'oof_val.npz'}: {err}")
-    tr = cached_train_answers(oof, args.out_dir / "train_answers.npz")
+    oof, parts, block_of, tr = train_inputs(ap, args, args.selector)
     opts = argparse.Namespace(data=args.data, stage=args.stage, blocks=5, cache=args.gate_dir / "cache", oof=args.gate_dir / "oof_val.npz")  # fmt: skip
     folds, ev, proj = build(opts, make_rows=rows27)
     geo, tdrive = tracks_of(parts["train"], proj, "traj_id", "t"), tdrive_tracks(args.tdrive, proj)

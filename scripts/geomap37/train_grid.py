@@ -21,19 +21,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from choice_arms import (  # noqa: E402
     block_signals,
-    cached_train_answers,
-    check_blocks,
     errors,
     tdrive_tracks,
     tracks_of,
+    train_inputs,
 )
 
-from trajlm._threads import apply_threads  # noqa: E402
 from trajlm.data.features import LocalProjection  # noqa: E402
-from trajlm.data.store import read_store  # noqa: E402
 from trajlm.eval.map_choice import fit_choice  # noqa: E402
-from trajlm.eval.protocol import split_tables  # noqa: E402
-from trajlm.eval.walkers import time_blocks  # noqa: E402
 
 OUT = Path(os.environ.get("GEOMAP37", "/tmp/geomap37"))
 BANDS = (-np.inf, -1.0, -0.25, 0.0, 0.25, 1.0, np.inf)
@@ -59,19 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--gate-dir", type=Path, default=OUT / "gg28")
     ap.add_argument("--out-dir", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    for p in (args.gate_dir / "oof_val.npz", args.tdrive, args.data):
-        if not p.exists():
-            ap.error(f"{p} not found (geogate28's rebuilt outputs, the T-Drive CSV, the store)")
-    apply_threads(1, None)
-    oof = dict(np.load(args.gate_dir / "oof_val.npz"))
-    parts = split_tables(read_store(args.data))
-    stage_ids = np.concatenate([parts[s]["traj_id"].unique().to_numpy() for s in ("val", "test")])
-    blocked = time_blocks(parts["train"], int(oof["block"].max()) + 1)
-    try:
-        block_of = check_blocks(oof, blocked, stage_ids)
-    except ValueError as err:
-        ap.error(f"{args.gate_dir / 'oof_val.npz'}: {err}")
-    tr = cached_train_answers(oof, args.out_dir / "train_answers.npz")
+    oof, parts, block_of, tr = train_inputs(ap, args)
     proj = LocalProjection.fit(parts["train"])
     geo, tdrive = tracks_of(parts["train"], proj, "traj_id", "t"), tdrive_tracks(args.tdrive, proj)
     lg, le, on = block_signals(tr, geo, tdrive, block_of)
