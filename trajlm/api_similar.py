@@ -44,9 +44,15 @@ class SimilarSearch:
         `trajlm similar --exclude-self` does. Column keywords apply to both frames."""
         if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
             raise TrajlmInputError(f"k must be an integer >= 1, got {k!r}", field="k")
-        query = self.embed(data, n_points=n_points, **columns)  # type: ignore[attr-defined]
         same = database is None
+        query = self.embed(data, n_points=n_points, **columns)  # type: ignore[attr-defined]
         base = query if same else self.embed(database, n_points=n_points, **columns)  # type: ignore[attr-defined]
+        if not same:  # each read as given (its own refusals first), then on one plane (badin37)
+            from trajlm.data.local_plane import is_local_input, refuse_mixed_planes
+
+            crs = columns.get("crs")
+            refuse_mixed_planes(is_local_input(data, crs), is_local_input(database, crs),
+                                "data", "database")  # fmt: skip
         q_ids, keys, q = _split(query)
         d_ids, d_keys, d = _split(base)
         answer = {"rank", "match", "distance", *(f"match_{k}" for k in d_keys[1:])}
