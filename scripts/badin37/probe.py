@@ -30,6 +30,7 @@ from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from badin_cases import TINY_TOML, Cases, cli_said, probe_out, write_file  # noqa: E402
+from badin_cases import files_digest as digest  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -72,15 +73,6 @@ def csv_of(name: str, df: pl.DataFrame | pd.DataFrame) -> Path:
         df.write_csv(p)
     MADE[p] = hashlib.sha256(p.read_bytes()).hexdigest()
     return p
-
-
-def digest(path: Path) -> str:
-    h = hashlib.sha256()
-    for p in sorted([path] if path.is_file() else path.rglob("*")):
-        if p.is_file():
-            h.update(str(p.name).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:10]
 
 
 def stored(store: Path) -> str:
