@@ -43,7 +43,8 @@ def check_zone_name(tz: str) -> None:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
-        raise TrajlmInputError(unknown_zone_line(tz), field="tz") from None
+        why = unknown_zone_line(tz).split(": ", 1)[1]
+        raise TrajlmInputError(f"tz={tz!r} is not a time zone name: {why}", field="tz") from None
 
 
 def local_seconds(s: pl.Series, traj: pl.Series, tz: str, col: str) -> pl.Series:

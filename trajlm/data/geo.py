@@ -175,8 +175,9 @@ def crs_refusal(crs: str) -> str | None:
     except Exception:
         return (
             f"coordinates are in {crs!r}, not WGS84 degrees, and pyproj does not know that CRS: "
-            "give an EPSG code (EPSG:32631), or `local` for x / y metres on a plane not placed "
-            "on the Earth (a pitch, a warehouse)"  # badin37: 'EPSG:local' was told "reproject"
+            "they must be reprojected to EPSG:4326 first, or named by an EPSG code "
+            "(EPSG:32631); x / y metres on a plane not placed on the Earth (a pitch, a "
+            "warehouse) are `local`"  # badin37: 'EPSG:local' was told only "reproject"
         )
     try:  # an engineering / local grid (LOCAL_CS) has no way to the Earth: pyproj's ProjError
         transformer(parse_crs(crs), "EPSG:4326")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE = 200  # rows whose text is decoded to decide
+ENVELOPE_FIELDS = {"topic", "partition", "offset"}  # kcat -J / a Kafka consumer's envelope
 
 
 def message_column(sample: Any) -> tuple[str, Any] | None:
@@ -32,10 +33,14 @@ def message_column(sample: Any) -> tuple[str, Any] | None:
         return None
     for name in names:
         col = sample[name]
-        if isinstance(col.dtype, pl.Struct):  # the message as a JSON object, not text (badin37:
-            inner = [f.name for f in col.dtype.fields]  # its fields were read beside the
-            if find_columns("lat", inner) and find_columns("lon", inner):  # envelope's `ts`,
-                return name, None  # which became the time: every fix read late)
+        if isinstance(col.dtype, pl.Struct):  # a kcat envelope's message as a JSON object,
+            inner = [f.name for f in col.dtype.fields]  # not text (badin37: its fields were
+            if (
+                ENVELOPE_FIELDS <= set(names)  # read beside the envelope's `ts`, which became
+                and find_columns("lat", inner)
+                and find_columns("lon", inner)
+            ):  # the time)
+                return name, None  # (a `pose: {lat, lng}` object elsewhere is a point column)
             continue
         if col.dtype != pl.Utf8:
             continue
@@ -77,9 +82,6 @@ def open_envelopes(frame: Any, sample: Any, path: Path) -> Any:
     warnings.warn(_said(path.name, name, aside), stacklevel=2)
     message = pl.col(name) if dtype is None else pl.col(name).str.json_decode(dtype)
     return frame.select(message).unnest(name)
-
-
-ENVELOPE_FIELDS = {"topic", "partition", "offset"}  # kcat -J / a Kafka consumer's envelope
 
 
 def refuse_unread_envelope(sample: Any, path: Path) -> None:
