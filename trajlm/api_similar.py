@@ -74,6 +74,12 @@ class SimilarSearch:
         same = database is None
         base = query if same else embed(database, n_points=n_points,
                                         **side_columns(database, data, columns))  # fmt: skip
+        if not same:  # each read as given (its own refusals first), then on one plane (badin37)
+            from trajlm.data.local_plane import is_local_input, refuse_mixed_planes
+
+            crs = columns.get("crs")
+            refuse_mixed_planes(is_local_input(data, crs), is_local_input(database, crs),
+                                "data", "database")  # fmt: skip
         q_ids, keys, q = _split(query)
         d_ids, d_keys, d = _split(base)
         answer = {"rank", "match", "distance", *(f"match_{k}" for k in d_keys[1:])}

@@ -163,8 +163,14 @@ def similar_cmd(
     for key, name in cols.items():  # a column of neither: the query's error names it
         if name is not None and key != "crs" and key not in q_cols and key not in db_cols:
             q_cols[key] = name
+    from trajlm.data.local_plane import is_local_input, refuse_mixed_planes
+
     q = read_points(query, "--query", None, q_cols, on_error)
     db = read_points(database, "--database", None, db_cols, on_error)
+    # a plane's queries against a library of degrees, or back (badin37)
+    refuse_mixed_planes(is_local_input(query, q_cols.get("crs")),
+                        is_local_input(database, db_cols.get("crs")),
+                        f"--query {query}", f"--database {database}")  # fmt: skip
     n_db = db["traj_id"].n_unique()
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")

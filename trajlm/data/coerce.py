@@ -70,6 +70,7 @@ from trajlm.data.coerce_steps import naive_time_warning as naive_time_warning  #
 from trajlm.data.coerce_steps import other_columns, positions, put_fractions_aside, read_times
 from trajlm.data.coerce_subsec import FRAC as _FRAC  # noqa: F401  (re-exported: coerce_out)
 from trajlm.data.coerce_tz import (
+    check_zone_name,
     local_time_column,
     offset_zone,
     whole_offset_zone,
@@ -80,6 +81,7 @@ from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.local_plane import (
     PLANE_SAMPLE_ROWS,
     as_plane_columns,
+    refuse_degrees_as_local,
     refuse_plane_metres,
     store_crs,
 )
@@ -151,6 +153,8 @@ def coerce(
     ``utc_offset``: naive times are local times that many hours ahead of UTC (``--utc-offset``'s
     twin; coerce_tz.offset_zone)."""
     path_zone = None
+    if isinstance(tz, str) and not is_path(obj):  # badin37: a Polars traceback / its hint
+        check_zone_name(tz)  # ("did you mean 'CET'") for tz='+25:00' / '+05:45' on a frame
     if is_path(obj):
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
@@ -280,9 +284,14 @@ def coerce(
     if geo.is_wgs84(crs):
         out = _wrap_0_360(out, lon)
     out, sub, frac, sub_rows = put_fractions_aside(out, df, tcol, source)
-    if validate and geo.is_wgs84(crs):  # pitch / warehouse metres read as degrees (newuser36)
+    # every route, checked or not (badin37: `places` / `next-place` / `clean` read a pitch's
+    # metres as degrees and answered "no stay" where the plane check refused them elsewhere)
+    if geo.is_wgs84(crs) or geo.is_local(crs):
         head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
-        refuse_plane_metres(head, (lat, lon), python=True)
+        if geo.is_local(crs):  # degrees given as crs="local" (badin37), as ingest refuses them
+            refuse_degrees_as_local(head, python=True)
+        else:  # pitch / warehouse metres read as degrees (newuser36)
+            refuse_plane_metres(head, (lat, lon), python=True)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip

@@ -40,6 +40,7 @@ from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
+from trajlm.data.readers._column_map import option_refusal
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers._naive_times import (
@@ -225,6 +226,8 @@ def _ingest(
         columns = dataclasses.replace(base, **(column_map or {}))
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
+    if columns is not None and (why := option_refusal(format, columns)):  # every format (badin37:
+        raise ValueError(why)  # a UTC GPX kept --tz +05:45 / --utc-offset 25 as its clock)
     if columns is not None and (why := zone_refusal(paths, format, columns)):
         raise ValueError(why)  # a UTC GPX is taken: the zone is its clock (zones36)
     columns, guessed = resolve_columns(paths, format, columns)
@@ -342,6 +345,8 @@ def _ingest(
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
     full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
+    if columns is not None and not is_wgs84(columns.crs):  # reprojected, or a plane's lat / lon
+        radians.in_box = False  # about 1 N 1 E: no radians (badin37: every pitch was "radians?")
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
     plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:

@@ -187,3 +187,18 @@ def refuse_plane_read(table: pl.DataFrame, crs: object, names: tuple = ("lat", "
         return
     head = table.head(PLANE_SAMPLE_ROWS).drop_nulls(["lat", "lon"])
     refuse_plane_metres(head.sort(["traj_id", "t"], maintain_order=True), names, python=True)
+
+
+def refuse_mixed_planes(query_local: bool, base_local: bool, query: str, base: str) -> None:
+    """One line where a search's queries and library are on different planes (badin37:
+    `similar` matched pitch metres against a store of degrees, and degrees against a local
+    store, answering nearest trajectories 4,500 km apart as if they were neighbours)."""
+    if query_local == base_local:
+        return
+    kind = {True: "x / y metres on a local plane", False: "latitude / longitude degrees"}
+    raise TrajlmInputError(
+        f"{query} holds {kind[query_local]} and {base} {kind[base_local]}: trajectories on a "
+        "plane and on the Earth have no distance between them",
+        hint="search a library read as the queries were (both with --crs local / crs='local', "
+        "or neither)",
+    )

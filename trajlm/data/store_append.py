@@ -141,6 +141,7 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None,
             hint="give the cleaning options the store was ingested with",
         )
     check_same_clock(store, old, add)
+    check_same_plane(store, old, add)
     have, more = load_index(store), load_index(new).join(piece_names(store, new), on="traj_id")
     clash = more.join(have, left_on="new_id", right_on="traj_id", how="semi")["new_id"]
     if len(clash):
@@ -212,6 +213,23 @@ def check_same_clock(store: Path, old: dict, add: dict) -> None:
         f"--append: the store {store}'s times without a zone were read on {mine} "
         f"({_clock_option(mine)}), the new files' on {theirs}; one store keeps one clock",
         hint=f"give the new files {_clock_option(mine)}, as the store was ingested",
+    )
+
+
+def check_same_plane(store: Path, old: dict, add: dict) -> None:
+    """One line where the store and the new files are read on different planes (badin37: a
+    degree file appended to a `--crs local` store, or pitch metres read with `--crs local` to a
+    degree store, were written beside its trips, 4,500 km from them, without a word)."""
+    mine, theirs = ((m.get("reading") or {}).get("crs") for m in (old, add))
+    if (mine == "local") == (theirs == "local"):
+        return
+    said = {True: "x / y metres on a plane (--crs local)", False: "latitude / longitude degrees"}
+    raise TrajlmInputError(
+        f"--append: the store {store} holds {said[mine == 'local']}, the new files were read as "
+        f"{said[theirs == 'local']}; one store keeps one kind of position",
+        hint="give the new files --crs local, as the store was ingested"
+        if mine == "local"
+        else "leave out --crs local: the store holds degrees; a plane's metres go to a store of their own",
     )
 
 
