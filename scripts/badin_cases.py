@@ -109,6 +109,18 @@ def write_file(root: Path, name: str, data: str | bytes, folder: str = "files") 
     return p
 
 
+def files_digest(path: Path) -> str:
+    """A short digest of a file, or of a folder's files' names and bytes (did a run change it?)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for p in sorted([path] if path.is_file() else path.rglob("*")):
+        if p.is_file():
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:10]
+
+
 def store_summary(store: Path) -> str:
     """A written store's points, trajectories and first ids (what an ingest case kept)."""
     import trajlm

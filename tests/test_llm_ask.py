@@ -106,10 +106,11 @@ def test_every_plan_field_is_covered_by_the_evaluation_set():
             "headway",
             "dwell",
             "split",
+            "stops",
         }
         == set(Action.__args__)
     )  # those two: tests/test_llm_set14*.py; vehicles: tests/test_ask20_fixes.py; days, when: tests/test_ask24_fixes.py;
-    # home_range: tests/test_ask34.py; headway: tests/test_ask35.py; dwell, split: tests/test_ask36.py
+    # home_range: tests/test_ask34.py; headway: tests/test_ask35.py; dwell, split: tests/test_ask36.py; stops: tests/test_ask37.py
 
 
 @pytest.mark.parametrize(

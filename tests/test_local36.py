@@ -31,7 +31,12 @@ def _forklifts_csv(path: Path, n: int = 90) -> Path:
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory) -> dict:
-    d = tmp_path_factory.mktemp("hall")
+    return hall_store(tmp_path_factory.mktemp("hall"))
+
+
+def hall_store(d: Path) -> dict:
+    """The forklifts' CSV, its `--crs local` store and a tiny model under ``d`` (test_local37's
+    too)."""
     src = _forklifts_csv(d / "uwb.csv")
     r = invoke_cli(["data", "ingest", str(src), "--out", str(d / "s"), "--crs", "local"])
     assert r.exit_code == 0, r.output[-1500:]

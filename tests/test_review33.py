@@ -3,6 +3,8 @@ user reads it, with uncert33's floor as the code has it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from trajlm.cli_verdict import TRAIN_VAL_CHECK_HELP
 from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS
 
@@ -29,4 +31,7 @@ def test_stop_minutes_defaults_are_ingests_stay_length_everywhere():
         assert inspect.signature(call).parameters["stop_minutes"].default * 60 == STOP_MIN_S
     for command in (cli_places.places, cli_places.next_place):
         option = inspect.signature(command).parameters["stop_minutes"].default
-        assert option.default * 60 == STOP_MIN_S
+        # sports37: None, so a --crs local store can ask for it; filled from data/places.py
+        assert option.default is None
+    filled = cli_places.on_plane(Path("no-such-store"), {"stop_minutes": None, "radius_m": None})
+    assert filled["stop_minutes"] * 60 == STOP_MIN_S and filled["radius_m"] == 250.0

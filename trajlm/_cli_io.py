@@ -60,6 +60,38 @@ def column_option(field: str, inputs: str = "--input table") -> Any:
     return typer.Option(None, flag, help=f"{inputs}: {COLUMN_WHAT[field]} column.")
 
 
+def crs_option(inputs: str = "--input table", answers: str = "answers come back in it") -> Any:
+    """The typer option --crs of a table input: a projected CRS's code, or ``local`` (x / y
+    metres on a plane, newuser36), one wording for every command that reads a file (local37:
+    anomalies / reach / travel-time / parked / divert lacked it, while the plane check's hint
+    named it)."""
+    import typer
+
+    return typer.Option(
+        None,
+        "--crs",
+        help=f"{inputs}: CRS of projected coordinates (EPSG:32629; --lat-col = northing), or "
+        f"local: x / y metres on a plane not on the Earth (a pitch, a warehouse); {answers}.",
+    )
+
+
+def on_plane(path: Path, crs: str | None, option: str) -> bool:
+    """True when ``path``'s answers are x / y metres on a local plane: a store ingested with
+    ``--crs local``, or a file read with ``--crs local``. --crs on a store is refused unless it
+    says the store's own (a store keeps the CRS it was ingested with; it was ignored)."""
+    from trajlm.data.geo import is_local
+    from trajlm.data.local_plane import store_crs
+
+    if not (path.is_dir() and (path / "manifest.json").is_file()):
+        return is_local(crs)
+    own = store_crs(path)
+    if crs is not None and not (is_local(crs) and own == "local"):
+        said = "--crs local" if own == "local" else "degrees (WGS84)"
+        raise UserError(f"--crs {crs}: {option} {path} is a store, read in the CRS it was "
+                        f"ingested with ({said}); leave --crs out")  # fmt: skip
+    return own == "local"
+
+
 # ----------------------------------------------------------------------------- option checks
 def choice(value: str | None, choices, option: str) -> str | None:
     """`value` when it is one of `choices` (None passes), else a UserError naming the option."""

@@ -60,8 +60,7 @@ def read_points(
     from trajlm.data.readers._times import frame_rate
     from trajlm.data.schema import LINE
 
-    frames = frame_rate(time_format) is not None  # frame numbers count from an origin (newuser37)
-    if time_format is not None and time_origin is not None and not frames:
+    if time_format is not None and time_origin is not None and frame_rate(time_format) is None:
         raise UserError("--time-origin and --time-format: give one (a time origin counts "
                         "elapsed seconds; --time-format reads dates)")  # fmt: skip
     columns = {k: v for k, v in (columns or {}).items() if v is not None}
@@ -79,13 +78,24 @@ def read_points(
         # before the store's own read: refused there, in one line; a raw format's elapsed
         # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the
         # reader refused them "before 1990 ... --time-origin" with --time-origin given)
-        plane = is_local((columns or {}).get("crs"))  # the readers place x / y on the plane
+        local = is_local(columns.get("crs"))
         df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin, zone)  # fmt: skip
         on_error, time_origin = "raise", None  # the readers dropped and counted (skip) already
+        if local:  # the plane's lat / lon back to x / y, read as a plane again: answers in
+            from trajlm.data.local_plane import as_plane_columns  # metres (badin37: they came
+
+            df = as_plane_columns(df)  # back as the stand-in's "WGS84" lat / lon)
+            columns |= {"lat_col": "y", "lon_col": "x", "crs": "local"}
     elif path.is_dir() and _store_like(path):
         must_exist(path, option)
-        df = read_store_checked(path, option, split).drop("split", strict=False)
         from trajlm.data.local_plane import store_crs
+
+        if columns.get("crs") is not None:  # before: dropped without a word (badin37)
+            held = ("x / y metres on a plane (--crs local at ingest)"
+                    if store_crs(path) == "local" else "WGS84 degrees")  # fmt: skip
+            raise UserError(f"--crs {columns['crs']}: {option} {path} is a trajlm store, whose "
+                            f"positions are {held} as it was ingested: leave out --crs")  # fmt: skip
+        df = read_store_checked(path, option, split).drop("split", strict=False)
 
         if with_layout and store_crs(path) == "local":  # answers in x / y metres (newuser36)
             return df, Layout("polars", lat_col="y", lon_col="x", crs="local")
@@ -103,8 +113,6 @@ def read_points(
         # The API's column detection: traj_id/trip_id/track_id, t/timestamp/time (unix seconds,
         # ISO text or datetimes), lat/latitude, lon/lng/longitude; then check_model_input.
         df, layout = coerce(df, source=str(path), repeats="drop", **columns)
-    if by_readers and plane:  # answers in the file's x / y metres, as a local store's (newuser37:
-        layout.lat_col, layout.lon_col, layout.crs = "y", "x", "local"  # were stand-in degrees)
     n_rep, first = layout.repeats
     if n_rep:  # every AIS feed has them (session 15: 4 %); the server drops them too
         from trajlm.data.coerce_rows import repeats_line

@@ -203,9 +203,12 @@ def divert(data: Any, order: Any, *, to: Any = None, memory: Any = None,
     from trajlm.data.coerce_pieces import PIECE, latest_pieces, mover_owners, with_owners
     from trajlm.data.coerce_subsec import T_NS
     from trajlm.data.geometry import haversine
+    from trajlm.data.local_plane import degree_places_line, is_local_input
     from trajlm.data.schema import SOURCE_ID
 
     check_keywords("trajlm.divert", columns, COLUMN_KEYWORDS)
+    if is_local_input(data, columns.get("crs")):  # orders in degrees met 1 N 1 E (local37)
+        raise TrajlmInputError(degree_places_line("trajlm.divert: order= / to=", python=True))
     service = _number(service_s, "service_s")
     radius = _number(radius_m, "radius_m", positive=True)
     horizon = _number(horizon_s, "horizon_s", positive=True)

@@ -36,10 +36,14 @@ def frame_store(data: Any, store: Path, columns: dict, *, temporary: bool = Fals
     from trajlm.data.clean import clean
     from trajlm.data.coerce import to_canonical
     from trajlm.data.ingest import clean_config
+    from trajlm.data.local_plane import refuse_plane_read
     from trajlm.data.store import write_store
     from trajlm.data.store_label import mark_temporary
 
     table = to_canonical(data, validate=False, **columns)  # cleaning drops what it can repair
+    # x / y metres read as degrees: refused, not trained / scored on (local37: 695 km MAE)
+    refuse_plane_read(table, columns.get("crs"), (columns.get("lat_col") or "lat",
+                                                  columns.get("lon_col") or "lon"))  # fmt: skip
     cleaned, report = clean(table, clean_config("parquet"), return_report=True)
     if cleaned.height == 0:
         raise TrajlmInputError(

@@ -15,6 +15,29 @@ import numpy as np
 
 from trajlm.data.schema import TrajlmInputError
 
+# the keywords that read a file given by its path (ingest's options): not a store's (known by
+# its manifest) nor a frame's (read already)
+FILE_KEYWORDS = ("format", "time_origin", "time_format", "on_error")
+
+
+def _reads_a_file(obj: Any) -> bool:
+    """Whether ``obj`` is a path to a file or folder of fixes (not a trajlm store)."""
+    from trajlm.data.coerce_path import is_path, is_store_path
+
+    return is_path(obj) and not is_store_path(obj)
+
+
+def side_columns(obj: Any, other: Any, columns: dict[str, Any]) -> dict[str, Any]:
+    """The keywords one side of a search (``obj``; ``other``: the other side) is read with.
+    Column names apply to both; ``format=`` / ``time_origin=`` / ``time_format=`` /
+    ``on_error=`` to each side given as a file's path, never to a store or a frame (badin36:
+    ``similar("q.txt", STORE, format="csv")`` was refused for the store, so a query file could
+    not be given its format). Where neither side is a file, ``obj`` keeps them: its read
+    refuses them in one line."""
+    if _reads_a_file(obj) or not (other is not None and _reads_a_file(other)):
+        return columns
+    return {k: v for k, v in columns.items() if k not in FILE_KEYWORDS}
+
 
 def _split(emb: Any) -> tuple[Any, list[str], np.ndarray]:
     """(the id columns of an embed answer as a frame of its kind, their names, the vectors)."""
@@ -41,12 +64,22 @@ class SimilarSearch:
         query's id column(s), ``rank`` (1..k), ``match`` (the database trajectory's id;
         ``match_piece`` too where pieces were cut) and ``distance``, in ``data``'s kind.
         ``database=None`` searches ``data`` itself and skips each query's own row, as
-        `trajlm similar --exclude-self` does. Column keywords apply to both frames."""
+        `trajlm similar --exclude-self` does. Column keywords apply to both; ``format=``,
+        ``time_origin=``, ``time_format=`` and ``on_error=`` to each side given as a file's
+        path (a store is known by its manifest, a frame is read already)."""
         if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
             raise TrajlmInputError(f"k must be an integer >= 1, got {k!r}", field="k")
-        query = self.embed(data, n_points=n_points, **columns)  # type: ignore[attr-defined]
+        embed = self.embed  # type: ignore[attr-defined]
+        query = embed(data, n_points=n_points, **side_columns(data, database, columns))
         same = database is None
-        base = query if same else self.embed(database, n_points=n_points, **columns)  # type: ignore[attr-defined]
+        base = query if same else embed(database, n_points=n_points,
+                                        **side_columns(database, data, columns))  # fmt: skip
+        if not same:  # each read as given (its own refusals first), then on one plane (badin37)
+            from trajlm.data.local_plane import is_local_input, refuse_mixed_planes
+
+            crs = columns.get("crs")
+            refuse_mixed_planes(is_local_input(data, crs), is_local_input(database, crs),
+                                "data", "database")  # fmt: skip
         q_ids, keys, q = _split(query)
         d_ids, d_keys, d = _split(base)
         answer = {"rank", "match", "distance", *(f"match_{k}" for k in d_keys[1:])}

@@ -153,6 +153,8 @@ def similar_cmd(
     io.outputs({"--out": out}, [model, query, database], overwrite)
     io.choice(on_error, ("raise", "skip"), "--on-error")
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    io.on_plane(query, crs, "--query")  # --crs on a store: refused, not ignored (local37)
+    io.on_plane(database, db_crs, "--database")  # --db-crs likewise
     db_cols = dict(traj_col=db_traj_col, time_col=db_time_col, lat_col=db_lat_col,
                    lon_col=db_lon_col, crs=db_crs)  # fmt: skip
     q_cols = columns_present(query, cols)  # each option where that table has the column
@@ -161,8 +163,14 @@ def similar_cmd(
     for key, name in cols.items():  # a column of neither: the query's error names it
         if name is not None and key != "crs" and key not in q_cols and key not in db_cols:
             q_cols[key] = name
+    from trajlm.data.local_plane import is_local_input, refuse_mixed_planes
+
     q = read_points(query, "--query", None, q_cols, on_error)
     db = read_points(database, "--database", None, db_cols, on_error)
+    # a plane's queries against a library of degrees, or back (badin37)
+    refuse_mixed_planes(is_local_input(query, q_cols.get("crs")),
+                        is_local_input(database, db_cols.get("crs")),
+                        f"--query {query}", f"--database {database}")  # fmt: skip
     n_db = db["traj_id"].n_unique()
     if k > n_db:
         _fail(f"--k {k} is more than the {n_db} trajectories of --database {database}")
@@ -307,7 +315,10 @@ def _reach_memory(path: Path | None) -> Any:  # a RouteMemory (its import is hea
         return None
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.api_reach_route import RouteMemory
+    from trajlm.data.local_plane import degree_places_line, is_local_input
 
+    if is_local_input(path):  # /reach's and /divert's places are degrees: never met (local37)
+        _fail(f"--reach-memory {path}: {degree_places_line('serve (/reach, /divert)')}")
     with input_errors(path, "--reach-memory"):
         memory = RouteMemory.read(read_frame(path, "--reach-memory"))
     _say(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from trajlm._cli_io import column_option
+from trajlm._cli_io import column_option, crs_option
 
 SPLITS = ("train", "val", "test")
 
@@ -46,6 +46,7 @@ def anomalies(
     time_col: str = column_option("time_col", "CSV / Parquet"),
     lat_col: str = column_option("lat_col", "CSV / Parquet"),
     lon_col: str = column_option("lon_col", "CSV / Parquet"),
+    crs: str = crs_option("CSV / Parquet", "segments and sentences come back in its x / y"),
 ) -> None:
     """Anomaly scores (the model's own likelihood, calibrated on normal data) with explanations."""
     import polars as pl
@@ -71,7 +72,8 @@ def anomalies(
                         f"'gaussian'); this model has head = {m.config.head!r}")  # fmt: skip
     apply_threads(threads, m.num_params())
     # the same column names for --data and a --calibrate-on file (session 14: none could be named)
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    local = io.on_plane(data, crs, "--data")  # x / y metres: segments, sentences (local36/37)
     df = points.read_points(data, "--data", split, cols)
     if limit:
         df = df.filter(pl.col("traj_id").is_in(df["traj_id"].unique(maintain_order=True)
@@ -85,12 +87,9 @@ def anomalies(
         det = AnomalyDetector(m, alpha=alpha, score=score).fit(normal)
     if save_calibration is not None:
         det.save(save_calibration)
-    from trajlm.data.local_plane import store_crs
-
-    # a --crs local store: the segment and the sentences in x / y metres (local36)
-    table = det.score(df, local=data.is_dir() and store_crs(data) == "local")
+    table = det.score(df, local=local)
     if data.is_dir():  # a vessel's pieces may sit in different splits: find its gaps in all
-        table = _dark_across_splits(table, data)
+        table = _dark_across_splits(table, data, local)
     if out.suffix.lower() == ".csv":
         table.write_csv(out)
     else:
@@ -140,7 +139,7 @@ def _normal(data: Path, calibrate_on: str, split: str, cols: dict | None = None)
     return points.read_points(path, "--calibrate-on", "val", cols)
 
 
-def _dark_across_splits(table, data: Path):
+def _dark_across_splits(table, data: Path, local: bool = False):
     """``table`` with the "went dark" gaps (anomaly_gaps.with_dark_gaps) found among all of
     the store's points, for the rows whose next piece is in another split."""
     import polars as pl
@@ -155,6 +154,6 @@ def _dark_across_splits(table, data: Path):
     keep = ["traj_id", "t", "lat", "lon"]
     every = read_store(data)
     every = every.select(*keep, *([SOURCE_ID] if SOURCE_ID in every.columns else []))
-    done = with_dark_gaps(todo.drop("dark_gap_s"), every, explain=True, tz=None)
+    done = with_dark_gaps(todo.drop("dark_gap_s"), every, explain=True, tz=None, local=local)
     both = pl.concat([table.filter(pl.col("dark_gap_s").is_not_null()), done.select(table.columns)])
     return both.sort("score", "traj_id", descending=[True, False], nulls_last=True)  # ties: by id

@@ -23,10 +23,12 @@ def check_append(out: Path, overwrite: bool) -> Path:
     --overwrite too. Returns the temporary store path the new files are ingested into."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError, tmp_name
+    from trajlm.data.store_append import sweep_before_append
 
     if overwrite:
         raise UserError("--append adds to the store --out; --overwrite replaces it: give one")
     io.store(out, "--out")
+    sweep_before_append(out)
     return out.parent / tmp_name(out.name) / "new"
 
 

@@ -41,6 +41,10 @@ def data_match(
     io.positive(radius_m, "--radius-m")
     io.must_exist(network, "--network")
     io.outputs({"--out": out}, [data, network], overwrite)
+    if io.on_plane(data, None, "DATA"):  # matched to a degree network at 1 N 1 E (local37)
+        from trajlm.data.local_plane import degree_places_line
+
+        _fail(f"DATA {data}: {degree_places_line('data match (a road network)')}")
     df = read_points(data, "DATA")
     matched = match(df, read_network(network), sigma_m=sigma_m, radius_m=radius_m)
     if out.suffix.lower() == ".csv":  # 1e-7 degree, as predict / recover's CSVs (leftover30)

@@ -122,6 +122,19 @@ def data_ingest(
         help="GeoPackage / multi-layer GIS file: the point layer to read (default: the one "
         "point layer with times).",
     ),
+    pitch_size: str = typer.Option(
+        None,
+        "--pitch-size",
+        help="Metrica / TRACAB tracking feeds: the pitch's length x width in metres (default "
+        "105x68): Metrica's 0-1 coordinates become metres by it.",
+    ),
+    full_rate: bool = typer.Option(
+        None,
+        "--full-rate/--no-full-rate",
+        help="Sources faster than 1 Hz (tracking, vests): keep the path and fastest step of "
+        "each second's dropped fixes on its kept fix (path_m, peak_mps; ask reads distances and "
+        "top speeds from them). Default: off, on for Metrica / TRACAB feeds.",
+    ),
     columns: str = typer.Option(
         None,
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
@@ -240,6 +253,8 @@ def data_ingest(
             sep=sep,
             zip_members=zip_members,
             layer=layer,
+            pitch=pitch_size,
+            full_rate=full_rate,
             crs=crs,
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,

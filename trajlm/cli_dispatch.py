@@ -18,7 +18,7 @@ import typer
 
 from trajlm import _cli_io as io
 from trajlm._arguments import is_number
-from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option
+from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, column_option, crs_option
 from trajlm._safety import UserError
 from trajlm.cli_places import INPUT_HELP, answer_on_file
 
@@ -56,6 +56,7 @@ def parked(
     time_col: str = column_option("time_col"),
     lat_col: str = column_option("lat_col"),
     lon_col: str = column_option("lon_col"),
+    crs: str = crs_option(),
 ) -> None:
     """Is each mover parked at its last fix (still for --stop-minutes within --radius-m), since
     when, where, and how old is that fix (trajlm.parked)?"""
@@ -69,7 +70,7 @@ def parked(
             at_seconds(float(at) if is_number(at) else at)
         except TrajlmInputError:
             io.fail(f"--at {at!r}: give ISO 8601 (2026-12-07T09:30:00Z) or Unix seconds")
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     try:
         answer = answer_on_file(trajlm.parked, input, out, split, overwrite, cols,
                                 at=float(at) if at is not None and is_number(at) else at,
@@ -112,6 +113,7 @@ def divert(
     time_col: str = column_option("time_col"),
     lat_col: str = column_option("lat_col"),
     lon_col: str = column_option("lon_col"),
+    crs: str = crs_option(answers="the orders stay in degrees"),
 ) -> None:
     """How long would each van take from its last fix to the urgent --order, ranked, and what
     would it add to its next planned stop (trajlm.divert)?"""
@@ -129,8 +131,14 @@ def divert(
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input] + [p for p in (to_file, memory) if p is not None],
                overwrite)  # fmt: skip
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     cols = {k: v for k, v in cols.items() if v is not None}
+    if io.on_plane(input, crs, "--input"):  # the orders were matched against 1 N 1 E (local37)
+        from trajlm.data.local_plane import degree_places_line
+
+        io.fail(
+            f"--input {input}: {degree_places_line('divert --order / --to-file', file=not input.is_dir())}"
+        )
     df = read_frame(input, "--input", split, cols)
     stops = read_targets_file(to_file) if to_file is not None else None
     past = read_frame(memory, "--memory", None, cols) if memory is not None else None

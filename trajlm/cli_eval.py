@@ -259,8 +259,11 @@ def run_eval_command(
 
         swap = {"val": "test", "test": "val"}
         df = df.with_columns(pl.col("split").replace_strict(swap, default=pl.col("split")))
+    from trajlm.data.local_plane import store_crs
+
     answers = (answer_models(predictions, predictions_name, df, n_windows, task,
-                             tuple(range(seeds)), horizons, max_gap_s)
+                             tuple(range(seeds)), horizons, max_gap_s,
+                             local=store_crs(data) == "local")
                if predictions else [])  # fmt: skip
     n_params = max((p.model.num_params() for p in predictors if hasattr(p, "model")), default=0)
     apply_threads(threads, n_params or None)
@@ -331,6 +334,14 @@ def run_eval_command(
 
         add_source_rows(result)
     result.meta["store"] = str(data)
+    if store_crs(data) == "local" and "projection" in result.meta:  # the stand-in's degrees
+        from trajlm.data.local_plane import local_bbox  # beside x / y metres (local37)
+
+        c = result.meta["projection"]
+        box = local_bbox({"min_lat": c["lat0"], "max_lat": c["lat0"], "min_lon": c["lon0"],
+                          "max_lon": c["lon0"]})  # fmt: skip
+        result.meta["crs"] = "local"
+        c |= {"x_m": box["min_x_m"], "y_m": box["min_y_m"]}
     if task != "classify":  # classify: the segment split it used (--split-by), set above
         result.meta["split_by"] = holdout_by or manifest.get("split_by", "time")
     result.meta["scored_split"] = score_on

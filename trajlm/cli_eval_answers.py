@@ -30,7 +30,19 @@ def query_tables(store: Path, split: str, windows: str, option: str = "STORE",
                  at_report_times: bool = False) -> tuple:  # fmt: skip
     """(inputs, asks) Polars frames of what `trajlm eval --task predict|recover [--score-on val]
     [--windows W] [--seeds N] [--horizon-s S | --at-report-times]` scores on ``store``; one line
-    when the split holds nothing."""
+    when the split holds nothing. A `--crs local` store's inputs are y / x metres (local37:
+    the stand-in lat / lon 1.0003 were written), as its answers are read (read_answers)."""
+    from trajlm.data.local_plane import as_plane_columns, store_crs
+
+    inputs, asks = _query_tables(store, split, windows, option, task, seeds, horizon_s,
+                                 at_report_times)  # fmt: skip
+    if store_crs(store) == "local":
+        inputs = as_plane_columns(inputs, round_mm=True)
+    return inputs, asks
+
+
+def _query_tables(store: Path, split: str, windows: str, option: str, task: str, seeds: int,
+                  horizon_s: str | None, at_report_times: bool) -> tuple:  # fmt: skip
     from trajlm import _cli_io as io
     from trajlm.cli_eval_notes import check_windows
     from trajlm.eval.horizon import parse_horizons
@@ -132,10 +144,12 @@ def check_answer_options(
 
 def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, windows: int,
                   task: str = "predict", seeds: tuple[int, ...] = (0, 1, 2),
-                  horizons: tuple[float, ...] = (), max_gap_s: float = 60.0) -> list:  # fmt: skip
+                  horizons: tuple[float, ...] = (), max_gap_s: float = 60.0,
+                  local: bool = False) -> list:  # fmt: skip
     """One answer model per answer source, each checked whole against the windows (recover:
     the gaps of every mask; ``horizons``: the --horizon-s windows) of the scored split
-    (``df``'s "test" rows, val already swapped in for --score-on val)."""
+    (``df``'s "test" rows, val already swapped in for --score-on val). ``local``: a `--crs
+    local` store, whose answers are x / y metres (read_answers)."""
     import numpy as np
 
     from trajlm.eval.own_answers import (
@@ -171,7 +185,7 @@ def answer_models(sources: list[Any], names: str | list[str] | None, df: Any, wi
     ):
         label = (f"{ANSWERS_OPTION} {source}" if isinstance(source, str | Path)
                  else f"answers[{i}]")  # fmt: skip
-        answers = read_answers(source, label)
+        answers = read_answers(source, label, local)
         match_answers(answers, ids, k, label, what)  # refused whole before any fitting
         if horizons:
             models.append(HorizonAnswerModel(answers, row, label))

@@ -58,7 +58,8 @@ def predict(
     at_times: str = typer.Option(
         None,
         "--at-times",
-        help="Positions at these instants (ISO 8601 with a zone or Unix seconds), "
+        help="Positions at these instants (ISO 8601 with a zone, without one on the --tz / "
+        "--utc-offset clock, or Unix seconds), "
         "comma-separated or a file with one a line, instead of --steps: as "
         "TrajLM.predict(at_times=) and HTTP /predict's at_times.",
     ),  # fmt: skip
@@ -154,8 +155,17 @@ def predict(
 
     from trajlm._arguments import with_gap_rule
     from trajlm._cli_points import read_points
-    from trajlm._cli_times import parse_at_times, parse_time_origin
+    from trajlm._cli_times import (
+        NO_CLOCK,
+        STORE_NO_CLOCK,
+        at_times_clock,
+        clock_note,
+        parse_at_times,
+        parse_time_origin,
+        store_clock,
+    )
     from trajlm.data import geo
+    from trajlm.data.coerce_path import is_store_path
     from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
     from trajlm.tasks.predict import write_points
 
@@ -174,7 +184,17 @@ def predict(
     if at_times is not None:  # vessel30: Python and HTTP had at_times, the CLI had not
         if ahead is not None or steps != 5:
             io.fail("--at-times with --seconds-ahead or --steps: give one")
-        ahead = {"at_times": parse_at_times(at_times)}
+        offset_s = (
+            None if utc_offset is None or not math.isfinite(utc_offset) else utc_offset * 3600
+        )
+        clock = at_times_clock(tz, None if offset_s is None else int(round(offset_s)))
+        on_store = is_store_path(input)  # (--tz on a store: refused)
+        if clock is None and on_store:
+            clock = store_clock(input)  # the store's own (--tz at ingest), as TrajLM.predict
+        no_clock = STORE_NO_CLOCK if on_store else NO_CLOCK
+        ahead = {"at_times": parse_at_times(at_times, clock, no_clock)}
+        if clock is not None and (note := clock_note(at_times, clock)):  # leftover37
+            io.say(f"note: {note}")
     levels = None
     if radii is not None:
         try:
@@ -192,6 +212,7 @@ def predict(
     io.suffix(plot, (".png", ".pdf", ".svg", ".jpg"), "--plot")
     io.outputs({"--out": out, "--plot": plot}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    io.on_plane(input, crs, "--input")  # --crs on a store: refused, not ignored (local37)
     cols = with_gap_rule(cols)  # a vehicle's days cut into trips, as TrajLM.predict (vehicles21)
     split = None if split == "all" else split  # every trajectory of the store
     origin = parse_time_origin(time_origin)

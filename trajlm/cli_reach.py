@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, column_option
+from trajlm._cli_io import OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, column_option, crs_option
 from trajlm._safety import UserError
 
 if TYPE_CHECKING:  # `import trajlm.cli` loads no polars (tests/test_lazy_imports.py)
@@ -115,6 +115,7 @@ def reach(
     time_col: str = column_option("time_col"),
     lat_col: str = column_option("lat_col"),
     lon_col: str = column_option("lon_col"),
+    crs: str = crs_option(answers="the targets stay in degrees"),
 ) -> None:
     """When will each input trajectory come within --radius-m of each target (TrajLM.reach)?
     Past paths that went the same way answer where they can (the input's other trips, the
@@ -133,12 +134,14 @@ def reach(
     inputs = [input, model] + [p for p in (to_file, memory) if p is not None]
     io.outputs({"--out": out}, inputs, overwrite)
     targets = parse_targets(to) if to is not None else read_targets_file(to_file)
-    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col)
+    cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
     cols = {k: v for k, v in cols.items() if v is not None}
-    from trajlm.data.local_plane import degree_places_line, is_local_input
+    from trajlm.data.local_plane import degree_places_line
 
-    if is_local_input(input):  # the targets were matched against the stand-in 1 N 1 E
-        io.fail(f"--input {input}: {degree_places_line('reach --to / --to-file')}")
+    if io.on_plane(input, crs, "--input"):  # targets matched against the stand-in 1 N 1 E
+        io.fail(
+            f"--input {input}: {degree_places_line('reach --to / --to-file', file=not input.is_dir())}"
+        )
     df = read_frame(input, "--input", split, cols)
     past = None
     if memory is not None and route:  # read here: its faults are --memory's, not --input's

@@ -19,7 +19,14 @@ from typing import Any
 import typer
 
 from trajlm import _cli_io as io
-from trajlm._cli_io import ON_ERROR_HELP, OVERWRITE_HELP, SPLIT_NAMES, THREADS_HELP, column_option
+from trajlm._cli_io import (
+    ON_ERROR_HELP,
+    OVERWRITE_HELP,
+    SPLIT_NAMES,
+    THREADS_HELP,
+    column_option,
+    crs_option,
+)
 from trajlm.errors import TrajlmInputError
 
 MODEL_HELP = (
@@ -61,6 +68,11 @@ OD_NAMES = {
         "t",
     ),
 }
+# with --crs (projected or a local plane): the ends as x / y too (local37)
+OD_PLANE_NAMES = {"o_lat": ("o_y", "origin_y", "start_y", "from_y"),
+                  "o_lon": ("o_x", "origin_x", "start_x", "from_x"),
+                  "d_lat": ("d_y", "dest_y", "destination_y", "end_y", "to_y"),
+                  "d_lon": ("d_x", "dest_x", "destination_x", "end_x", "to_x")}  # fmt: skip
 
 
 def _degrees(df, path: Path, lat: str, lon: str):
@@ -79,6 +91,19 @@ def _degrees(df, path: Path, lat: str, lon: str):
             io.fail(f"--input {path}: field {c}: {bad[c][0]!r}{at} is not a number; "
                     "coordinates are decimal degrees")  # fmt: skip
     return df.select(pl.col(lat, lon).cast(pl.Float64, strict=False)).to_numpy().astype(np.float64)
+
+
+def _to_degrees(pairs, crs: str):
+    """(N, 2) (y, x) pairs in ``crs`` (northing / easting, or a local plane's metres) as
+    (lat, lon) degrees; a CRS that is none is one line naming --crs."""
+    import numpy as np
+
+    from trajlm.data import geo
+
+    if why := geo.crs_refusal(crs):
+        io.fail(f"--crs {crs}: {why}")
+    lat, lon = geo.to_wgs84(pairs[:, 1], pairs[:, 0], crs)
+    return np.column_stack([lat, lon])
 
 
 def _one_time_kind(df, path: Path, col: str) -> None:
@@ -262,6 +287,7 @@ def recover(
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input, model], overwrite)
     cols = dict(traj_col=traj_col, time_col=time_col, lat_col=lat_col, lon_col=lon_col, crs=crs)
+    io.on_plane(input, crs, "--input")  # --crs on a store: refused, not ignored (local37)
     cols = {k: v for k, v in cols.items() if v is not None}
     df = read_frame(input, "--input", split, cols, on_error)
     df, cols = _plane_store(input, df, cols)
@@ -302,9 +328,11 @@ def travel_time(
     out: Path = typer.Option(Path("travel_times.csv"), "--out", help="Input + travel_time_s."),
     overwrite: bool = typer.Option(False, help=OVERWRITE_HELP),
     threads: int = typer.Option(None, min=1, help=THREADS_HELP),
+    crs: str = crs_option(answers="o_x / o_y / d_x / d_y name the ends too"),
 ) -> None:
     """Predicted trip durations (TrajLM.travel_time) for each row of --input: columns o_lat,
-    o_lon, d_lat, d_lon (or origin_lat ... destination_lon) and depart (ISO time or Unix s)."""
+    o_lon, d_lat, d_lon (or origin_lat ... destination_lon; with --crs o_y, o_x, d_y, d_x) and
+    depart (ISO time or Unix s)."""
     import polars as pl
 
     from trajlm._cli_points import input_errors, read_frame
@@ -316,22 +344,28 @@ def travel_time(
     io.outputs({"--out": out}, [input, model], overwrite)
     df = read_frame(input, "--input")
     lower = {c.lower(): c for c in df.columns}
+    od_names = {r: n + OD_PLANE_NAMES.get(r, ()) if crs else n for r, n in OD_NAMES.items()}
     found = {
-        r: next((lower[n] for n in names if n in lower), None) for r, names in OD_NAMES.items()
+        r: next((lower[n] for n in names if n in lower), None) for r, names in od_names.items()
     }
-    twice = {r: [lower[n] for n in names if n in lower] for r, names in OD_NAMES.items()}
+    twice = {r: [lower[n] for n in names if n in lower] for r, names in od_names.items()}
     twice = {r: c for r, c in twice.items() if len(c) > 1}
     if twice:  # before: the first name won, silently, the other family unread (badin35)
         r, cols = next(iter(twice.items()))
         io.fail(f"--input {input}: columns {', '.join(cols)} all name {r}; keep one of them")
     missing = [r for r, c in found.items() if c is None]
     if missing:
+        plane = not crs and any(n in lower for r in missing for n in OD_PLANE_NAMES.get(r, ()))
         io.fail(f"--input {input}: no column for {', '.join(missing)} (columns: "
                 f"{', '.join(c for c in df.columns if c != LINE)}); name them "
-                + "; ".join(f"{r}: {' / '.join(OD_NAMES[r][:3])}" for r in missing))  # fmt: skip
+                + "; ".join(f"{r}: {' / '.join(od_names[r][:3])}" for r in missing)
+                + ("; x / y columns are read with --crs (local: metres on a plane)"
+                   if plane else ""))  # fmt: skip
     if len(df) == 0:
         io.fail(f"--input {input}: no trips (the table is empty)")
     o, d = (_degrees(df, input, found[f"{e}_lat"], found[f"{e}_lon"]) for e in "od")
+    if crs is not None:  # x / y in the --crs: the model's degrees (a local plane's stand-in)
+        o, d = _to_degrees(o, crs), _to_degrees(d, crs)
     _one_time_kind(df, input, found["depart"])
     m = load_cli_model(model, "travel_time", threads)
     with input_errors(input, "--input"):

@@ -183,6 +183,7 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
     v = decide(check, train)
     if v is None:
         return
+    v = with_plane_box(v, data)
     knn = scale = None
     if v["engine"] in KNN_FAMILY:  # its windows answer: saved beside the weights
         est = fitted[KNN if v["engine"] == SCALED else v["engine"]]
@@ -196,6 +197,19 @@ def save_predict_verdict(out: Path, data: Path, check: dict, fitted: dict, train
     save_verdict(resolve_weights(out, log=False), {"predict": v}, None, str(data), knn=knn,
                  scale=scale)  # fmt: skip
     io.tell(verdict_line(v), VerdictNoteWarning)  # the engine chosen (fit: a Python warning)
+
+
+def with_plane_box(v: dict, data: Path) -> dict:
+    """A `--crs local` store's verdict with its train box in x / y metres too
+    (``train_box_local_m``) and ``crs`` "local": ``train_box`` stays in the plane's stand-in
+    degrees, which the far guard reads (local37: a reader saw only 1.0000-1.0007 "degrees")."""
+    from trajlm.data.local_plane import local_bbox, store_crs
+
+    if store_crs(data) != "local":
+        return v
+    lat0, lon0, lat1, lon1 = v["train_box"]
+    box = local_bbox({"min_lat": lat0, "min_lon": lon0, "max_lat": lat1, "max_lon": lon1})
+    return v | {"crs": "local", "train_box_local_m": box}
 
 
 def finetune_predict_verdict(out: Path, data: Path, df: Any, lm_class: type | None = None) -> None:

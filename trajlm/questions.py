@@ -26,6 +26,8 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.features import median_lon
+from trajlm.data.full_rate import PEAK_MPS
+from trajlm.data.geo import is_local
 from trajlm.data.local_clock import fixed_offset_s
 from trajlm.errors import TrajlmInputError
 from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
@@ -49,6 +51,14 @@ from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metr
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
+from trajlm.llm.sports_answers import (
+    SportsPlan,
+    ball_ids,
+    players_only,
+    run_sports,
+    sports_plan,
+    without_noisy_full_rate,
+)
 from trajlm.llm.than_named import compared
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
@@ -101,12 +111,20 @@ class Asker:
         tz: str | None = None,
         columns: dict | None = None,
         time_format: str | None = None,
+        crs: str | None = None,
         **column_keywords: str | None,
     ):
         columns = keyword_columns(columns, column_keywords)  # traj_col=... as TrajLM takes it
-        self.points, self.notes, own_zone = points_notes_zone(data, split, tz, columns, time_format)
+        if crs is not None and isinstance(data, str | os.PathLike):  # a store keeps its own
+            raise TrajlmInputError("crs= reads a frame's coordinates; a store recorded its own at "
+                                   "ingest (data ingest --crs): leave crs out", field="crs")  # fmt: skip
+        self.points, self.notes, own_zone = points_notes_zone(
+            data, split, tz, columns, time_format, crs
+        )
         if len(self.points) == 0:
             raise CannotAnswer("the data has no points")
+        self.points, noisy = without_noisy_full_rate(data, self.points)  # sports37
+        self.notes += [noisy] if noisy else []
         if (
             self.points.schema.get("label") == pl.Utf8
         ):  # "classic_bike" is asked as "classic bike" (set 22)
@@ -169,10 +187,22 @@ class Asker:
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
         self._jitter_note = jitter_note(data)  # a still phone's km (newuser32)
-        self._plane = is_plane_store(data)  # x / y metres: no place in degrees (local36)
+        # x / y metres: no place in degrees (local36); a frame read with crs="local" (local37)
+        self._plane_store = is_plane_store(data)  # the refusal names the store or crs=
+        self._plane = self._plane_store or is_local(crs)
         self._kind = one_kind
+        # player tracking (sports37): sprints, top speed, halves; the ball is no player
+        self._sports = (
+            self._plane
+            or bool({"period", PEAK_MPS} & set(self.points.columns))  # halves; --full-rate
+            or bool(ball_ids(self.points))
+            or noisy is not None  # --full-rate asked for: sports data, read in 1-s steps
+        )
 
     def plan(self, question: str) -> QueryPlan:
+        if self._sports and (sports := sports_plan(question)) is not None:
+            self._asked = (sports, question)
+            return sports
         plan = self.planner.plan(question)
         # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
         refuse_stop_events(plan, question)
@@ -216,9 +246,18 @@ class Asker:
         if plan.action == "predict":
             return self._predict(plan)
         if self._plane:
-            refuse_place(plan)
+            refuse_place(plan, store=self._plane_store)
+        asked, question = getattr(self, "_asked", (None, ""))
+        if isinstance(plan, SportsPlan):  # sprints, top speed, halves (sports37)
+            answer = run_sports(plan, self.points)
+            answer.notes += [self._subsecond_note] if self._subsecond_note else []
+            answer.notes.extend(self.notes)
+            return answer
         trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
-        points, trips, cut = read_tracks(plan, self.points, trips, self._long)  # days of tracks
+        points, ball = self.points, None
+        if self._sports and asked is plan:  # the ball is no player (sports37)
+            points, trips, ball = players_only(question, points, trips)
+        points, trips, cut = read_tracks(plan, points, trips, self._long)  # days of tracks
         answer = run_plan(plan, points, trips)
         if self._plane and plan.action == "describe" and isinstance(answer.value, str):
             one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
@@ -226,7 +265,7 @@ class Asker:
                 answer.value, one["lat"].to_numpy(), one["lon"].to_numpy()
             )
         answer.notes += [cut] if cut else []
-        asked, question = getattr(self, "_asked", (None, ""))
+        answer.notes += [ball] if ball else []
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(self._started_there(plan))
         if (
@@ -340,13 +379,16 @@ def ask(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    crs: str | None = None,
     **column_keywords: str | None,
 ) -> Answer:
     """Answer one question about ``data`` (a store path or a trajectory frame); see the module
     docstring and ``Asker`` (``tz``: the zone of hours and dates; ``columns``: a frame's own
     column names, or as keywords the way ``TrajLM`` takes them: ``traj_col=``, ``time_col=``,
-    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``). For many questions build an
-    ``Asker`` once."""
+    ``lat_col=``, ``lon_col=``, ``label_col=``, ``vehicle_col=``; ``crs``: a frame's
+    coordinates' CRS, ``"local"`` for x / y metres on a plane (answers in metres, places in
+    degrees refused), as ``TrajLM.predict`` takes it).
+    For many questions build an ``Asker`` once."""
     return Asker(
         data,
         planner=planner,
@@ -355,6 +397,7 @@ def ask(
         tz=tz,
         columns=columns,
         time_format=time_format,
+        crs=crs,
         **column_keywords,
     )(question)
 

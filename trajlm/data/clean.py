@@ -251,6 +251,7 @@ def _clean(df: Any, config: CleanConfig | None = None, *, as_pieces: bool = Fals
         from trajlm.data.coerce import coerce
         from trajlm.data.coerce_out import from_canonical
         from trajlm.data.coerce_rows import placeholder_rows
+        from trajlm.data.local_plane import refuse_plane_layout
         from trajlm.data.outlier_flags import MARKED_OUTLIER, marked_rows
         from trajlm.data.schema import MIN_T_DATED, SOURCE_ID
 
@@ -261,6 +262,7 @@ def _clean(df: Any, config: CleanConfig | None = None, *, as_pieces: bool = Fals
             columns = with_gap_rule(columns)
         df, caller_index = tag_positions(df)  # the result on the caller's index (newuser26)
         table, layout = coerce(df, validate=False, **columns)
+        refuse_plane_layout(table, layout)  # metres read as degrees: refused (local37)
         config = config or CleanConfig()
         if layout.time_kind != "epoch" and config.min_t == MIN_T:  # dates: read from 1900
             config = replace(config, min_t=MIN_T_DATED)

@@ -32,6 +32,7 @@ import polars as pl
 from trajlm.data.clean_common import FIRST_ROW, check_sorted, empty_report
 from trajlm.data.column_names import normalised
 from trajlm.data.motion_columns import SOG_NOT_AVAILABLE_KN, SPEED_NAMES
+from trajlm.data.periods import PERIOD, period_changes
 from trajlm.data.schema import SOURCE_ID, DropReport
 
 # the default preset's gap rule (clean.PRESETS["default"]; the Python API's vehicle cuts,
@@ -257,6 +258,10 @@ class GapSplitter:
             limit = pl.max_horizontal(self.per_interval * median, pl.lit(float(self.max_gap_s)))
         gap = ~FIRST_ROW.fill_null(True) & (step > limit)
         cut = gap | pl.col(CUT) if CUT in df.columns else gap  # StopSplitter.mark's cuts too
+        if PERIOD in df.columns:  # a match's halves (sports37): cut where the period changes
+            changed = period_changes(FIRST_ROW) & ~gap
+            report.repair("period_splits", int(df.select(changed.sum()).item()))
+            cut = cut | changed
         k = cut.cast(pl.Int64).cum_sum().over("traj_id")
         if SOURCE_ID not in df.columns:  # additive: ids, order and sampling as before
             df = df.with_columns(pl.col("traj_id").alias(SOURCE_ID))

@@ -35,11 +35,12 @@ from trajlm.data.coerce_columns import (
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import time_column
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
-from trajlm.data.coerce_layout import Layout, kind_of
+from trajlm.data.coerce_layout import Layout, float64_extensions, kind_of
 from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_numbered import numbered_refusal
 from trajlm.data.coerce_path import (
     as_own_names,
+    asked_clock_of_store,
     is_path,
     is_store_path,
     path_only,
@@ -69,6 +70,7 @@ from trajlm.data.coerce_steps import naive_time_warning as naive_time_warning  #
 from trajlm.data.coerce_steps import other_columns, positions, put_fractions_aside, read_times
 from trajlm.data.coerce_subsec import FRAC as _FRAC  # noqa: F401  (re-exported: coerce_out)
 from trajlm.data.coerce_tz import (
+    check_zone_name,
     local_time_column,
     offset_zone,
     whole_offset_zone,
@@ -79,6 +81,7 @@ from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.local_plane import (
     PLANE_SAMPLE_ROWS,
     as_plane_columns,
+    refuse_degrees_as_local,
     refuse_plane_metres,
     store_crs,
 )
@@ -150,6 +153,8 @@ def coerce(
     ``utc_offset``: naive times are local times that many hours ahead of UTC (``--utc-offset``'s
     twin; coerce_tz.offset_zone)."""
     path_zone = None
+    if isinstance(tz, str) and not is_path(obj):  # badin37: a Polars traceback / its hint
+        check_zone_name(tz)  # ("did you mean 'CET'") for tz='+25:00' / '+05:45' on a frame
     if is_path(obj):
         cols = {"traj_col": traj_col, "time_col": time_col, "lat_col": lat_col,
                 "lon_col": lon_col, "crs": crs, "tz": tz, "utc_offset": utc_offset}  # fmt: skip
@@ -165,6 +170,8 @@ def coerce(
         # tz= does (zones36: a path's was dropped, so at_times= went as UTC); a fraction of an
         # hour has no Polars zone: the times were read with it, asked ones go as UTC
         path_zone = tz if utc_offset is None else whole_offset_zone(utc_offset, tz)
+        if store and path_zone is None:  # a store's own clock (--tz at ingest), as the CLI's
+            path_zone = asked_clock_of_store(cols_path)  # --at-times reads it (leftover37)
         lat_col = lon_col = crs = tz = utc_offset = None  # canonical now, WGS84 and UTC
         # answers name the file's own id and time columns, as a frame read from it (leftover36)
         obj, traj_col, time_col = as_own_names(obj, own)
@@ -277,9 +284,14 @@ def coerce(
     if geo.is_wgs84(crs):
         out = _wrap_0_360(out, lon)
     out, sub, frac, sub_rows = put_fractions_aside(out, df, tcol, source)
-    if validate and geo.is_wgs84(crs):  # pitch / warehouse metres read as degrees (newuser36)
+    # every route, checked or not (badin37: `places` / `next-place` / `clean` read a pitch's
+    # metres as degrees and answered "no stay" where the plane check refused them elsewhere)
+    if geo.is_wgs84(crs) or geo.is_local(crs):
         head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
-        refuse_plane_metres(head, (lat, lon), python=True)
+        if geo.is_local(crs):  # degrees given as crs="local" (badin37), as ingest refuses them
+            refuse_degrees_as_local(head, python=True)
+        else:  # pitch / warehouse metres read as degrees (newuser36)
+            refuse_plane_metres(head, (lat, lon), python=True)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
@@ -289,6 +301,7 @@ def coerce(
         layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
     if tcol in pandas_cols:
         layout.pandas_time = given[tcol].dtype
+    layout.pandas_positions = float64_extensions(given, (lat, lon) if len(pandas_cols) else ())
     if sub is not None:  # results' times carry the input's decimals, not float noise
         layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point

@@ -41,6 +41,9 @@ class Layout:
     # pandas: the id column's own extension dtype (nullable Int64, string[python]), which
     # Polars' Int64 / String would bring back as numpy int64 / object; restored on the way out.
     pandas_ids: Any = None
+    # pandas: the position columns' own extension dtypes ({column: Float64 / double[pyarrow]})
+    # where float64 answers fit them exactly (leftover37); numpy float32 etc. stay float64.
+    pandas_positions: dict | None = None
     # The caller's columns that conform recasts (schema.OPTIONAL: label -> text, ...), with
     # their own dtypes, cast back on results that carry them (a float "label" stays float).
     extra_dtypes: dict | None = None
@@ -89,3 +92,19 @@ def kind_of(obj: Any) -> str:
                                f"a file or folder: trajlm.read({str(obj)!r}) reads any file "
                                "`trajlm data ingest` reads into a frame")  # fmt: skip
     raise TrajlmInputError(f"cannot read a {type(obj).__name__} as trajectories; give {KINDS}")
+
+
+def float64_extensions(given: Any, columns: tuple[str, ...]) -> dict | None:
+    """{column: dtype} of ``given``'s (a pandas frame) ``columns`` whose dtype is a pandas
+    extension holding float64 (nullable ``Float64``, ``double[pyarrow]``), which answers'
+    float64 positions fit exactly (leftover37: they came back as numpy float64; numpy float32
+    and ``float[pyarrow]`` would round the answers: left float64). None when there is none."""
+    import numpy as np
+
+    kept = {}
+    for name in columns:
+        dtype = given[name].dtype if name in given.columns else None
+        if (type(dtype).__module__.startswith("pandas")
+                and getattr(dtype, "numpy_dtype", None) == np.float64):  # fmt: skip
+            kept[name] = dtype
+    return kept or None

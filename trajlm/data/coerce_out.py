@@ -170,7 +170,7 @@ def from_canonical(df: pl.DataFrame, like: Any = None, *, layout: Layout | None 
         out = pack_point(out, layout.point, layout.lat_col, layout.lon_col)
     if layout.kind == "polars":
         return out.lazy() if layout.lazy else out
-    return _pandas_time(_pandas_ids(_to_pandas(out), layout), layout)
+    return _pandas_positions(_pandas_time(_pandas_ids(_to_pandas(out), layout), layout), layout)
 
 
 def _times_back(out: pl.DataFrame, layout: Layout, times: tuple[str, ...]) -> pl.DataFrame:
@@ -237,6 +237,14 @@ def _pandas_time(pdf: Any, layout: Layout) -> Any:
             pdf[name] = pdf[name].astype(dtype)
         except (TypeError, ValueError):
             pass
+    return pdf
+
+
+def _pandas_positions(pdf: Any, layout: Layout) -> Any:
+    """The caller's pandas position dtypes (``float64_extensions``) back on their columns."""
+    for name, dtype in (layout.pandas_positions or {}).items():
+        if name in pdf.columns and pdf[name].dtype != dtype:
+            pdf[name] = pdf[name].astype(dtype)
     return pdf
 
 

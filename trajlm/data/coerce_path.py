@@ -200,6 +200,7 @@ def read_kept(
     from trajlm.data.ingest_columns import keep_label_column, keep_mds_columns, keep_sensor_columns
     from trajlm.data.readers import detect_format, read, resolve_columns
     from trajlm.data.readers._argos import keep_argos_column
+    from trajlm.data.readers._crs_check import crs_not_used
     from trajlm.data.readers._naive_times import (
         FRAME_CLOCK,
         kept_clock_line,
@@ -212,9 +213,9 @@ def read_kept(
     from trajlm.data.readers.detect import naive_times
     from trajlm.data.readers.file_format import no_positions
     from trajlm.data.readers.owner_columns import keep_owner_column
-    from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+    from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 
-    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns))
+    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns), pitch_of(columns))
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: ...`, not the sheet's CSV
             try:
@@ -235,11 +236,14 @@ def read_kept(
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
             if why := zone_refusal(paths, fmt, columns):  # as ingest refuses it (zones36: a
                 raise TrajlmInputError(why, field="tz")  # naive GPX's tz= went unsaid)
+            if why := crs_not_used(fmt, getattr(columns, "crs", None), cli=cli):  # badin37
+                raise TrajlmInputError(why, field="crs")
             if kind := zone_not_used(paths, fmt, columns):  # not moved; the zone is the clock
                 given = zone_given(columns.tz, columns.utc_offset_s, cli=cli)
                 warn_at_caller(kept_clock_line(given, columns.t, kind, clock or FRAME_CLOCK))
             df, report = read(paths, fmt, columns=columns, on_error=on_error,
                               exact_times=exact_times)  # fmt: skip
+            refuse_local_degrees(df, columns, cli, path)
             report.id_names = own_id_names(columns)
             report.time_name = own_time_name(columns)
             return df, report
@@ -256,6 +260,20 @@ def read_kept(
     finally:
         if sheets is not None:
             sheets.cleanup()
+
+
+def refuse_local_degrees(df: Any, columns: Any, cli: bool, path: Path) -> None:
+    """Degrees read with ``crs="local"`` refused on the path route as ingest refuses them
+    (badin37: `trajlm.read("porto.csv", crs="local")` gave back lat / lon as "metres" and
+    `predict --input porto.csv --crs local` answered)."""
+    from trajlm.data.geo import is_local
+    from trajlm.data.local_plane import PLANE_SAMPLE_ROWS, refuse_degrees_as_local
+
+    if is_local(getattr(columns, "crs", None)) and {"traj_id", "t", "lat", "lon"} <= set(
+        df.columns
+    ):
+        head = df.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
+        refuse_degrees_as_local(head, python=not cli, path=path)
 
 
 def own_id_names(columns: Any) -> dict[str, str]:
@@ -324,3 +342,20 @@ def _read_store_path(path: Path, cols: dict[str, Any]) -> pl.DataFrame:
             "already canonical (traj_id, t, lat, lon): drop them, or give the original file"
         )
     return read_store(path).drop("split")
+
+
+def asked_clock_of_store(store: object) -> str | None:
+    """The zone a store keeps (``store_zone``: --tz / --utc-offset at ingest) as the clock of
+    zone-less times asked of it by path (``Layout.named_zone``: at_times=, depart=), as
+    `trajlm predict --input STORE --at-times` reads them (leftover37: they went as UTC); a
+    fixed offset of whole hours as its ``Etc/GMT`` zone; None for no clock or a fraction of an
+    hour (no Polars zone keeps -03:30: asked times go as UTC, said)."""
+    from trajlm.data.coerce_tz import whole_offset_zone
+    from trajlm.data.local_clock import fixed_offset_s
+    from trajlm.data.store_read import store_zone
+
+    zone = store_zone(store)
+    offset = fixed_offset_s(zone)
+    if zone is None or offset is None:
+        return zone
+    return whole_offset_zone(offset / 3600, None)

@@ -13,6 +13,7 @@ from trajlm.data.coerce import coerce
 from trajlm.data.coerce_names import relabel
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.coerce_subsec import FRAC
+from trajlm.data.local_plane import refuse_plane_layout
 from trajlm.data.outlier_flags import flag_columns, marked_rows
 from trajlm.data.recover_grid import every_seconds, with_grid_rows
 from trajlm.data.schema import MIN_T, MIN_T_DATED, check_model_input
@@ -39,6 +40,7 @@ def recovery_input_edges(data: Any, source: str = "recover input", every: Any = 
     time, same position) are dropped and counted in one warning, as ``predict`` drops them
     (newuser28: a fleet export that ``predict`` read was refused here for them)."""
     df, layout = coerce(data, validate=False, repeats="drop", **cols)
+    refuse_plane_layout(df, layout)  # metres read as degrees: refused, not filled (local37)
     say_repeats(layout)
     df = _poor_fixes_as_gaps(_outliers_as_gaps(df, source), source)
     if every is not None:

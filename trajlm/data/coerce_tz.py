@@ -33,6 +33,20 @@ BACK_MAX_S = 3 * 3600  # a step back of up to this (DST shifts are 30 min to 2 h
 BACK_MIN_S = 25 * 60
 
 
+def check_zone_name(tz: str) -> None:
+    """Refuse a ``tz=`` no zone database knows, in one line (a fixed offset written as a zone
+    pointed to ``utc_offset=``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from trajlm.data.readers._column_map import unknown_zone_line
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        why = unknown_zone_line(tz).split(": ", 1)[1]
+        raise TrajlmInputError(f"tz={tz!r} is not a time zone name: {why}", field="tz") from None
+
+
 def local_seconds(s: pl.Series, traj: pl.Series, tz: str, col: str) -> pl.Series:
     """Naive datetimes ``s`` read as local times in zone ``tz``: Int64 UTC seconds."""
     from trajlm.data.readers._clock_change import T_GAP, T_LATE, dst_change, resolve_local

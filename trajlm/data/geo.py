@@ -69,12 +69,33 @@ def is_local(crs: Any) -> bool:
     return isinstance(crs, str) and crs.strip().lower() == LOCAL_CRS
 
 
+# How far from its origin a local plane's points may lie (badin37): the sphere keeps distances
+# across the direction from the origin only to c / sin(c), 0.1 % at 500 km, 9 % at 4,500 km
+# (UTM northings given as `--crs local`), and past 20,015 km the plane wraps round the Earth.
+# A pitch, a warehouse or a site is a few km; a grid on the Earth takes its EPSG code.
+LOCAL_MAX_M = 500_000.0
+
+
 def _local_to_lat_lon(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     """Spherical azimuthal equidistant inverse about LOCAL_ANCHOR, radius EARTH_RADIUS_M: the
     haversine distance between two read points is their distance on the plane."""
     x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
     p0, l0 = np.radians(LOCAL_ANCHOR[0]), np.radians(LOCAL_ANCHOR[1])
     rho = np.hypot(x, y)
+    far = rho[np.isfinite(rho)]
+    if far.size and float(far.max()) > LOCAL_MAX_M:
+        from trajlm.errors import TrajlmInputError
+
+        raise TrajlmInputError(
+            f"local plane: points lie up to {float(far.max()) / 1000:,.0f} km from its "
+            f"origin (x = 0, y = 0); a local plane is a site (a pitch, a warehouse, a "
+            f"simulator) within {LOCAL_MAX_M / 1000:,.0f} km of its origin, beyond which its "
+            "distances are not kept",
+            field="crs",
+            hint="coordinates of a grid on the Earth (UTM eastings / northings) take its code "
+            "(--crs EPSG:326NN, crs='EPSG:326NN'); a large plane: subtract a point near its "
+            "middle from every x / y first",
+        )
     c = rho / EARTH_RADIUS_M
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(rho > 0, y * np.sin(c) / np.where(rho > 0, rho, 1.0), 0.0)
@@ -154,7 +175,9 @@ def crs_refusal(crs: str) -> str | None:
     except Exception:
         return (
             f"coordinates are in {crs!r}, not WGS84 degrees, and pyproj does not know that CRS: "
-            "they must be reprojected to EPSG:4326 first"
+            "they must be reprojected to EPSG:4326 first, or named by an EPSG code "
+            "(EPSG:32631); x / y metres on a plane not placed on the Earth (a pitch, a "
+            "warehouse) are `local`"  # badin37: 'EPSG:local' was told only "reproject"
         )
     try:  # an engineering / local grid (LOCAL_CS) has no way to the Earth: pyproj's ProjError
         transformer(parse_crs(crs), "EPSG:4326")

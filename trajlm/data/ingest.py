@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, CleanConfig, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
+from trajlm.data.full_rate import FullRateCheck
 from trajlm.data.geo import is_local, is_wgs84
 from trajlm.data.ingest_columns import LABEL_NAMES as LABEL_NAMES  # re-exported (llm/frames)
 from trajlm.data.ingest_columns import (
@@ -34,10 +35,12 @@ from trajlm.data.ingest_progress import PlainProgress
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.local_plane import refuse_degrees_as_local, refuse_plane_metres
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
+from trajlm.data.periods import keep_period_column
 from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
+from trajlm.data.readers._column_map import option_refusal
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers._naive_times import (
@@ -53,7 +56,8 @@ from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
 from trajlm.data.readers.pedestrian_files import on_plane
-from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+from trajlm.data.readers.pitch_feeds import on_pitch
+from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
@@ -65,6 +69,8 @@ from trajlm.errors import warn_at_caller
 LOCAL_TIME_LAYOUTS = ("dji_flightrecord",)
 # The PROTOCOL.md preprocessing of each format; other formats get "default".
 FORMAT_PRESET = {"porto": "porto", "geolife": "geolife"}
+# the plane check's way to say x / y metres, for `trajlm data ingest` and `trajlm.ingest` (local37)
+INGEST_LOCAL = "--crs local (trajlm.ingest: column_map={'crs': 'local'})"
 # With preset "auto", changes to "default" for sparse sources (by format or column mapping
 # name): its 30-min gap split would cut their 6-hourly / daily tracks into single points.
 SOURCE_OVERRIDES: dict[str, dict] = {
@@ -174,7 +180,8 @@ def ingest(
 
     # a store given as input: its points (a night's store into the month's; newuser33)
     paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
-    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map))  # .xlsx
+    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map), pitch_of(column_map))
+    column_map = on_pitch(column_map, getattr(sheets, "kinds", {}))  # Metrica / TRACAB
     column_map = on_plane(column_map, getattr(sheets, "kinds", {}))  # ETH / UCY, TrajNet++
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
@@ -221,6 +228,8 @@ def _ingest(
         columns = dataclasses.replace(base, **(column_map or {}))
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
+    if columns is not None and (why := option_refusal(format, columns)):  # every format (badin37:
+        raise ValueError(why)  # a UTC GPX kept --tz +05:45 / --utc-offset 25 as its clock)
     if columns is not None and (why := zone_refusal(paths, format, columns)):
         raise ValueError(why)  # a UTC GPX is taken: the zone is its clock (zones36)
     columns, guessed = resolve_columns(paths, format, columns)
@@ -258,6 +267,9 @@ def _ingest(
     columns, sensors = keep_sensor_columns(paths, format, columns)  # hr, cadence, ... (17)
     columns, accuracy = keep_sensor_columns(paths, format, columns, accuracy=True)
     columns, argos = keep_argos_column(paths, format, columns)  # Argos classes (session 29)
+    columns, period = keep_period_column(paths, format, columns)  # a match's halves (sports37)
+    if period is not None:
+        reading["period_column"] = period
     if argos:
         warn_at_caller(ARGOS_SAID.format(col=argos))
     sensors = {**sensors, **accuracy}  # accuracy_m <- 'accuracy' (clean_accuracy.py)
@@ -334,6 +346,9 @@ def _ingest(
     stays = (0, 0, 0.0)  # trips holding a stay of an hour or more, trips, the longest (s)
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
+    full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
+    if columns is not None and not is_wgs84(columns.crs):  # reprojected, or a plane's lat / lon
+        radians.in_box = False  # about 1 N 1 E: no radians (badin37: every pitch was "radians?")
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
     plane_unchecked = columns is not None and (is_wgs84(columns.crs) or is_local(columns.crs))
     with bar, StoreStreamWriter(out, sources=sources, overwrite=overwrite) as writer:
@@ -357,11 +372,13 @@ def _ingest(
                 if is_local(columns.crs):  # degrees given as --crs local
                     refuse_degrees_as_local(cleaned, path=one)
                 else:
-                    refuse_plane_metres(cleaned, names, path=one)
+                    # trajlm.ingest's own way too (local37: the hint named only the CLI's)
+                    refuse_plane_metres(cleaned, names, path=one, option=INGEST_LOCAL)
                 plane_unchecked = False
             # The reader's rows_in is the raw count; cleaning's drops add to it.
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
+            full_rate.add(cleaned)
             seen.update(chunk.columns)
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
@@ -404,6 +421,10 @@ def _ingest(
         if not local and (line := radians.line()):
             reading["radians_suspected"] = True
             warn_at_caller(line)
+        if (rate := full_rate.record()) is not None:
+            reading["full_rate"] = rate
+            if line := full_rate.line():
+                warn_at_caller(line)
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

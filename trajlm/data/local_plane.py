@@ -45,9 +45,14 @@ def plane_speeds(df: pl.DataFrame) -> tuple[float, float, int] | None:
 
 
 def refuse_plane_metres(
-    df: pl.DataFrame, fields: tuple[str, str], python: bool = False, path: object = None
+    df: pl.DataFrame,
+    fields: tuple[str, str],
+    python: bool = False,
+    path: object = None,
+    option: str | None = None,
 ) -> None:
-    """Raise when `df`'s lat / lon (read from columns `fields`) look like metres on a plane."""
+    """Raise when `df`'s lat / lon (read from columns `fields`) look like metres on a plane.
+    ``option``: how the caller says crs local, when neither the CLI's nor a frame's keyword."""
     got = plane_speeds(df)
     if got is None:
         return
@@ -56,7 +61,7 @@ def refuse_plane_metres(
     if share < MOST or not lo <= p75 <= hi:
         return
     lat, lon = fields
-    option = "crs='local'" if python else "--crs local"
+    option = option or ("crs='local'" if python else "--crs local")
     raise TrajlmInputError(
         f"columns {lat!r} / {lon!r} look like metres on a plane, not degrees: read as latitude / "
         f"longitude, {100 * share:.0f} % of {steps:,} steps are faster than "
@@ -153,11 +158,47 @@ def is_local_input(data: object, crs: object = None) -> bool:
     return isinstance(data, str | os.PathLike) and store_crs(data) == "local"
 
 
-def degree_places_line(what: str, python: bool = False) -> str:
+def degree_places_line(what: str, python: bool = False, file: bool = False) -> str:
     """The one line for a call whose places are given in latitude / longitude on a local
-    plane, where they mean nothing (local36: they were matched against the stand-in 1 N 1 E)."""
-    option = "crs='local'" if python else "a store read by `trajlm data ingest --crs local`"
+    plane, where they mean nothing (local36: they were matched against the stand-in 1 N 1 E).
+    ``file``: a file read with the command's own ``--crs local`` (local37), not a store."""
+    option = ("crs='local'" if python else "a file read with --crs local" if file
+              else "a store read by `trajlm data ingest --crs local`")  # fmt: skip
     return (
         f"{what} takes places in latitude / longitude, which mean nothing on {option} (x / y "
         "metres on a plane); not supported on a local plane"
+    )
+
+
+def refuse_plane_layout(table: pl.DataFrame, layout: object) -> None:
+    """`refuse_plane_metres` for a reader that coerces with ``validate=False`` (trajlm.parked,
+    trajlm.next_place, recover, check_validity): x / y metres read as degrees were answered
+    silently (local37: a forklift "not parked" at 14 km/s), where a checked read refuses them
+    naming ``crs='local'``. ``table``: canonical; its rows without a position are left out."""
+    names = (getattr(layout, "lat_col", "lat"), getattr(layout, "lon_col", "lon"))
+    refuse_plane_read(table, getattr(layout, "crs", None), names)
+
+
+def refuse_plane_read(table: pl.DataFrame, crs: object, names: tuple = ("lat", "lon")) -> None:
+    """`refuse_plane_layout` for a canonical ``table`` read in ``crs`` (None: degrees)."""
+    from trajlm.data.geo import is_wgs84
+
+    if not is_wgs84(crs) or not {"traj_id", "t", "lat", "lon"} <= set(table.columns):
+        return
+    head = table.head(PLANE_SAMPLE_ROWS).drop_nulls(["lat", "lon"])
+    refuse_plane_metres(head.sort(["traj_id", "t"], maintain_order=True), names, python=True)
+
+
+def refuse_mixed_planes(query_local: bool, base_local: bool, query: str, base: str) -> None:
+    """One line where a search's queries and library are on different planes (badin37:
+    `similar` matched pitch metres against a store of degrees, and degrees against a local
+    store, answering nearest trajectories 4,500 km apart as if they were neighbours)."""
+    if query_local == base_local:
+        return
+    kind = {True: "x / y metres on a local plane", False: "latitude / longitude degrees"}
+    raise TrajlmInputError(
+        f"{query} holds {kind[query_local]} and {base} {kind[base_local]}: trajectories on a "
+        "plane and on the Earth have no distance between them",
+        hint="search a library read as the queries were (both with --crs local / crs='local', "
+        "or neither)",
     )

@@ -29,6 +29,12 @@ SPEED_NAMES = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog": KNOT_MPS, "sog_knots":
 # 0 / 1, SIRI `DirectionRef` inbound / outbound), which read as degrees would point north.
 COURSE_NAMES = ("cog_deg", "cog", "course", "course_deg", "course_over_ground", "heading",
                 "heading_deg", "bearing", "bearing_deg")  # fmt: skip
+# `direction` (and `direction_deg`) only where the file's own values are degrees (leftover37):
+# numbers in 0..360, at least MIN_DIRECTION_VALUES of them different and spread over
+# MIN_DIRECTION_SPREAD_DEG or more (a vehicle turning); a 0 / 1 way or `inbound` never is.
+DIRECTION_NAMES = ("direction", "direction_deg")
+MIN_DIRECTION_VALUES = 8
+MIN_DIRECTION_SPREAD_DEG = 90.0
 # ... and in radians: stores keep them as `cog_rad`, which schema.conform turns into `cog_deg`
 COURSE_RAD_NAMES = ("cog_rad", "course_rad", "heading_rad", "bearing_rad")
 # the 16 compass points, degrees clockwise from north (`north east` / `North-East` read as NE)
@@ -90,6 +96,33 @@ def motion_columns(
     if not speeds or (course is None and not speed_alone):
         return None
     return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
+
+
+def direction_column(columns: list[str]) -> str | None:
+    """The column named `direction` / `direction_deg` (DIRECTION_NAMES), else None; read as a
+    course only where ``degrees_direction`` says its values are degrees."""
+    return next((c for n in DIRECTION_NAMES for c in columns if normalised(c) == n), None)
+
+
+def degrees_direction(values: list) -> bool:
+    """Whether sampled values of a `direction` column are a course in degrees: every one given
+    is a number in [0, 360], MIN_DIRECTION_VALUES or more of them different and spread over
+    MIN_DIRECTION_SPREAD_DEG or more. A transit feed's way (GTFS `direction_id`-like 0 / 1,
+    SIRI's `inbound` / `outbound`) and a few codes are not: read as degrees they would point a
+    bus north (fix36 left `direction` out of COURSE_NAMES for that)."""
+    numbers = []
+    for v in values:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return False  # a word: a way, not a course
+        if not 0.0 <= x <= 360.0:  # (NaN too)
+            return False
+        numbers.append(x)
+    return (len(set(numbers)) >= MIN_DIRECTION_VALUES
+            and max(numbers) - min(numbers) >= MIN_DIRECTION_SPREAD_DEG)  # fmt: skip
 
 
 def in_radians(course: str) -> bool:

@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import polars as pl
 
+from trajlm.data.clean_split import STOP_RADIUS_M
 from trajlm.data.places import (
     PLACE_RADIUS_M,
     STOP_MINUTES,
@@ -117,24 +118,26 @@ def check_tz(value: Any) -> str:
 def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
                local_tz: str | None = None, pseudo_count: float = PSEUDO_COUNT,
                time_of_day: bool = False, stop_minutes: float = STOP_MINUTES,
-               **columns: Any) -> Any:  # fmt: skip
+               stay_radius_m: float | None = None, **columns: Any) -> Any:  # fmt: skip
     """The ``k`` most probable next places of each mover of ``df`` after its last visit (module
     doc): one row per (mover, rank), in the caller's kind, with the caller's id column, ``rank``
     (1..k), ``place`` (``trajlm.places``' number), ``lat``, ``lon``, ``probability``,
     ``from_place`` (the last visit's place) and ``left_at`` (its last fix there, as the caller's
     time column has times). ``pseudo_count``: B (module doc); ``time_of_day``: add the slot
     level; ``local_tz``: the zone whose clock the slots read (default: the zone of the caller's
-    datetimes, else UTC). A mover with fewer than two places or no move
+    datetimes, else UTC); ``stay_radius_m``: as ``trajlm.places``'. A mover with fewer than two places or no move
     between them is left out, said in one warning; no mover with a stay: one line."""
     from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
     from trajlm.data.coerce import coerce
     from trajlm.data.coerce_out import from_canonical
+    from trajlm.data.local_plane import refuse_plane_layout
     from trajlm.errors import warn_at_caller
 
     check_keywords("trajlm.next_place", columns, COLUMN_KEYWORDS)
     if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
         raise TrajlmInputError(f"k must be an integer >= 1, got {k!r}", field="k")
     radius, min_s = check_radius(radius_m), check_stop_minutes(stop_minutes)
+    stay = STOP_RADIUS_M if stay_radius_m is None else check_radius(stay_radius_m, "stay_radius_m")
     b = check_radius(pseudo_count, "pseudo_count")  # a positive finite number, as a radius is
     if not isinstance(time_of_day, bool | np.bool_):
         raise TrajlmInputError(f"time_of_day must be True or False, got {time_of_day!r}",
@@ -146,12 +149,13 @@ def next_place(df: Any, *, k: int = 3, radius_m: float = PLACE_RADIUS_M,
                                hint="also give time_of_day=True (--time-of-day), or leave "
                                "local_tz out")  # fmt: skip
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
+    refuse_plane_layout(table, layout)  # metres read as degrees: refused (local37)
     table, layout = by_mover(table, layout, columns, "trajlm.next_place", keep_trip=True)
     zone = local_tz if local_tz is not None else (layout.time_zone or "UTC")
     zone = check_tz(zone)
-    found = mover_places(table, radius, min_s)
+    found = mover_places(table, radius, min_s, stay)
     if not found:
-        raise no_stays_error(table, "trajlm.next_place", min_s)
+        raise no_stays_error(table, "trajlm.next_place", min_s, stay)
     rows = []
     # a mover with no stay at all is left out as one with a single place is (badin33: silently)
     skipped = [m for m in table["traj_id"].unique(maintain_order=True).to_list() if m not in found]

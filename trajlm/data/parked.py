@@ -187,6 +187,7 @@ def parked(df: Any, *, at: Any = None, stop_minutes: float = PARKED_MINUTES,
     from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
     from trajlm.data.coerce import coerce
     from trajlm.data.coerce_out import from_canonical
+    from trajlm.data.local_plane import refuse_plane_layout
 
     check_keywords("trajlm.parked", columns, COLUMN_KEYWORDS)
     stop_s = check_stop_minutes(stop_minutes)
@@ -194,6 +195,7 @@ def parked(df: Any, *, at: Any = None, stop_minutes: float = PARKED_MINUTES,
     stale_s = _positive_minutes(stale_minutes, "stale_minutes")
     at_s = at_seconds(at)
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
+    refuse_plane_layout(table, layout)  # metres read as degrees: refused (local37)
     table, layout = by_mover(table, layout, columns, "trajlm.parked")
     out = parked_table(table, at_s, stop_s, radius, stale_s)
     if out.height == 0 and at_s is not None and table.height:

@@ -50,18 +50,21 @@ def check_radius(value: Any, name: str = "radius_m") -> float:
     return float(value)
 
 
-def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
+def stays(
+    table: pl.DataFrame, min_s: float = STOP_MIN_S, stay_radius_m: float = STOP_RADIUS_M
+) -> pl.DataFrame:
     """Each stay of a canonical table (traj_id, t, lat, lon[, accuracy_m]): traj_id, arrive and
     leave (its first and last fix, Unix s), lat, lon (its fixes' median), in (traj_id, arrive)
     order. A stay at the start or end of a mover's fixes counts (a mover at home now is).
-    ``min_s``: how long a stay lasts at least (a van's 2-8 min deliveries: 120; dispatch33)."""
+    ``min_s``: how long a stay lasts at least (a van's 2-8 min deliveries: 120; dispatch33).
+    ``stay_radius_m``: how near its fixes stay (100 m; smaller on a pitch / warehouse plane)."""
     h = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0]
     h = h.filter(pl.col("lat").is_not_null() & pl.col("lon").is_not_null())
     h = h.sort("traj_id", "t").unique(["traj_id", "t"], keep="first", maintain_order=True)
     schema = {**STAY_SCHEMA, "traj_id": h.schema["traj_id"]}
-    lo, hi = stop_rows(h, STOP_RADIUS_M, window_s(h, min_s), drift_mps=None)
+    lo, hi = stop_rows(h, stay_radius_m, window_s(h, min_s), drift_mps=None)
     if TRIP_COL in h.columns:  # a mover's trips (by_mover(keep_trip=True)): parked between
-        lo, hi = _union(lo, hi, *between_trips(h, min_s))
+        lo, hi = _union(lo, hi, *between_trips(h, min_s, stay_radius_m))
     if len(lo) == 0:
         return pl.DataFrame(schema=schema)
     lat, lon, t = (h[c].to_numpy() for c in ("lat", "lon", "t"))
@@ -75,7 +78,9 @@ def stays(table: pl.DataFrame, min_s: float = STOP_MIN_S) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema).sort("traj_id", "arrive")
 
 
-def between_trips(h: pl.DataFrame, min_s: float) -> tuple[np.ndarray, np.ndarray]:
+def between_trips(
+    h: pl.DataFrame, min_s: float, stay_radius_m: float = STOP_RADIUS_M
+) -> tuple[np.ndarray, np.ndarray]:
     """(last row of a trip, first row of the mover's next trip) where the next trip starts
     ``min_s`` or more later within ``STOP_RADIUS_M`` (each fix allowed its stated accuracy) of
     where the last one ended: the mover stood there between them. Trip records (e-scooter MDS
@@ -91,7 +96,7 @@ def between_trips(h: pl.DataFrame, min_s: float) -> tuple[np.ndarray, np.ndarray
     k = np.flatnonzero(same & other)
     k = k[t[k] - t[k - 1] >= min_s]
     acc = np.broadcast_to(np.asarray(fix_error_m(h), np.float64), (h.height,))
-    near = haversine(lat[k - 1], lon[k - 1], lat[k], lon[k]) <= STOP_RADIUS_M + acc[k - 1] + acc[k]
+    near = haversine(lat[k - 1], lon[k - 1], lat[k], lon[k]) <= stay_radius_m + acc[k - 1] + acc[k]
     k = k[near]
     return (k - 1).astype(np.int64), k.astype(np.int64)
 
@@ -188,11 +193,12 @@ def visits(stay_rows: pl.DataFrame, place: np.ndarray) -> pl.DataFrame:
 
 
 def mover_places(
-    table: pl.DataFrame, radius_m: float, min_s: float = STOP_MIN_S
-) -> dict[Any, tuple[pl.DataFrame, pl.DataFrame]]:
+    table: pl.DataFrame, radius_m: float, min_s: float = STOP_MIN_S,
+    stay_radius_m: float = STOP_RADIUS_M,
+) -> dict[Any, tuple[pl.DataFrame, pl.DataFrame]]:  # fmt: skip
     """{mover: (its places, its visits)} for each mover of a canonical table with a stay (of
     ``min_s`` seconds or more)."""
-    found = stays(table, min_s)
+    found = stays(table, min_s, stay_radius_m)
     out = {}
     for (mover,), rows in found.group_by("traj_id", maintain_order=True):
         places = cluster(rows, radius_m)
@@ -238,7 +244,9 @@ def by_mover(table: pl.DataFrame, layout: Any, columns: dict[str, Any], said: st
     return table, replace(layout, traj_col=owner, traj_dtype=table.schema["traj_id"], ids=None)
 
 
-def no_stays_error(table: pl.DataFrame, said: str, min_s: float = STOP_MIN_S) -> TrajlmInputError:
+def no_stays_error(
+    table: pl.DataFrame, said: str, min_s: float = STOP_MIN_S, stay_radius_m: float = STOP_RADIUS_M
+) -> TrajlmInputError:
     """The one line for fixes holding no stay (and how many fixes the accuracy rule left out
     first: badin33, "no stay in the 1,275 fixes" of a table whose every fix it dropped)."""
     left = DropInaccurate(DEFAULT_MAX_ACCURACY_M).apply(table)[0].height
@@ -246,7 +254,7 @@ def no_stays_error(table: pl.DataFrame, said: str, min_s: float = STOP_MIN_S) ->
            f"{DEFAULT_MAX_ACCURACY_M:.0f} m or below 0)" if left < table.height else "")  # fmt: skip
     return TrajlmInputError(
         f"{said}: no stay in the {table.height:,} fixes{out} of {table['traj_id'].n_unique():,} "
-        f"mover(s) (a stay: {min_s / 60:g}+ min within {STOP_RADIUS_M:.0f} m, each fix "
+        f"mover(s) (a stay: {min_s / 60:g}+ min within {stay_radius_m:g} m, each fix "
         "allowed its stated accuracy, as `trajlm data ingest --split-at-stops` finds them)",
         field="data",
         hint="give each mover's whole track (traj_col= names the mover, not a trip), fixes at "
@@ -265,7 +273,7 @@ def check_stop_minutes(value: Any) -> float:
 
 
 def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = STOP_MINUTES,
-           **columns: Any) -> Any:  # fmt: skip
+           stay_radius_m: float | None = None, **columns: Any) -> Any:  # fmt: skip
     """Each mover's places (module doc): one row per (mover, place) in the caller's kind, with
     the caller's id column, ``place`` (0 = most time there), ``lat``, ``lon`` (time-weighted
     centre of its stays), ``visits``, ``stay_s`` (total time from each stay's first to last
@@ -275,6 +283,8 @@ def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = S
     ``last_departure`` (times as the caller's time column has them).
     ``radius_m``: how near two stays must be to be one place. ``stop_minutes``: how long a
     stay lasts at least (10, as ingest's ``--split-at-stops``; a van's deliveries: 2).
+    ``stay_radius_m``: how near a stay's fixes keep (default 100 m; a pitch / warehouse plane
+    takes less: ``trajlm places`` on a ``--crs local`` store uses min(100, radius_m); sports37).
     ``columns``: the column keywords ``trajlm.clean`` takes. No stay at all: one line
     (``TrajlmInputError``)."""
     from trajlm._arguments import COLUMN_KEYWORDS, check_keywords
@@ -283,11 +293,12 @@ def places(df: Any, *, radius_m: float = PLACE_RADIUS_M, stop_minutes: float = S
 
     check_keywords("trajlm.places", columns, COLUMN_KEYWORDS)
     radius, min_s = check_radius(radius_m), check_stop_minutes(stop_minutes)
+    stay = STOP_RADIUS_M if stay_radius_m is None else check_radius(stay_radius_m, "stay_radius_m")
     table, layout = coerce(df, validate=False, **{"split_gaps": False, **columns})
     table, layout = by_mover(table, layout, columns, "trajlm.places", keep_trip=True)
-    found = mover_places(table, radius, min_s)
+    found = mover_places(table, radius, min_s, stay)
     if not found:
-        raise no_stays_error(table, "trajlm.places", min_s)
+        raise no_stays_error(table, "trajlm.places", min_s, stay)
     parts = []
     for mover, (pl_, vis) in found.items():
         per = vis.group_by("place").agg(

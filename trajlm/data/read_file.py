@@ -93,10 +93,12 @@ def read_file(
     if is_store_path(path):  # a store folder whole, as a model call given its path reads it
         unused = [f"{k}=" for k, v in (("format", format), ("time_origin", time_origin),
                                        ("time_format", time_format), ("tz", tz),
-                                       ("utc_offset", utc_offset)) if v is not None]  # fmt: skip
+                                       ("utc_offset", utc_offset), ("crs", crs))
+                  if v is not None]  # fmt: skip
         if unused:  # before: dropped without a word (badin36), as a model call refuses them
             raise TrajlmInputError(f"{path} is a trajlm store, whose times are Unix seconds "
-                                   f"already and its format trajlm's: leave out "
+                                   f"already, its format trajlm's and its positions as it was "
+                                   f"ingested: leave out "
                                    f"{', '.join(unused)}", field=unused[0][:-1])  # fmt: skip
         whole = read_path(path, {})
         return as_plane_columns(whole) if store_crs(path) == "local" else whole

@@ -7,6 +7,7 @@ row it removed and why. Nothing is dropped silently: `rows_in == rows_kept + rep
 
 from __future__ import annotations
 
+import math
 import os
 from collections import Counter
 from dataclasses import dataclass, field
@@ -171,10 +172,35 @@ def _course_in_degrees(df: pl.DataFrame) -> pl.DataFrame:
 
     for name, radians in (("cog_rad", True), ("cog_compass", False)):
         if name in df.columns and "cog_deg" not in df.columns:
+            if radians:  # badin37: degrees named as radians (359 -> 349 deg) were kept unsaid
+                value = pl.col(name).cast(pl.Float64, strict=False).abs()
+                turn, far = (value > 2 * math.pi + 0.01), (value > 4 * math.pi + 0.01)
+                n_turn, n_far = df.select(turn.sum().alias("a"), far.sum().alias("b")).row(0)
+                if n_far:  # beyond two turns: not radians
+                    warn_at_caller(
+                        f"course: {n_far:,} value(s) in {name.replace('cog_rad', 'a column of radians')} "
+                        "lie beyond 4 pi (degrees in a column named as radians?): read as no "
+                        "course there; name a column of degrees `heading` or `heading_deg`"
+                    )
+                    df = df.with_columns(
+                        pl.when(far).then(None).otherwise(pl.col(name)).alias(name)
+                    )
+                elif n_turn:  # a turn and a bit: wrapped (leftover36), said
+                    warn_at_caller(f"course: {n_turn:,} value(s) in radians lie beyond 2 pi: "
+                                   "read modulo a full turn")  # fmt: skip
             course = course_degrees(name, df.schema[name], radians).alias("cog_deg")
             df = df.with_columns(course).drop(name)
     if "cog_deg" in df.columns and df.schema["cog_deg"] == pl.String:
         df = df.with_columns(course_degrees("cog_deg", pl.String).alias("cog_deg"))
+    if "cog_deg" in df.columns and df.schema["cog_deg"].is_numeric():
+        value = pl.col("cog_deg").cast(pl.Float64)
+        over = ((value > 360) & ~value.is_in([511.0])).sum()  # AIS: 360 / 511 "not available"
+        n_over, n = df.select(over.alias("over"), value.is_not_null().sum().alias("n")).row(0)
+        if n and n_over >= n / 10:  # badin37: mils / tenths of a degree dropped unsaid
+            warn_at_caller(
+                f"course: {n_over:,} of {n:,} values lie over 360 degrees (another unit: mils, "
+                "tenths of a degree?): read as no course there; convert the column to degrees"
+            )
     return df
 
 
@@ -182,6 +208,8 @@ def _not_available(column: str) -> pl.Expr:
     """AIS "not available": SOG 102.3 kn (limit 102.25), COG 360 deg; negatives everywhere."""
     hi = {"sog_kn": 102.25, "sog_mps": 102.25 * 1852 / 3600, "cog_deg": 360.0}[column]
     c = pl.col(column)
+    if column == "cog_deg":  # a heading of -180..180 (yaw, many IMUs): wrapped, not dropped
+        c = pl.when((c < 0) & (c >= -360)).then(c + 360.0).otherwise(c)  # (badin37)
     return pl.when((c >= 0) & (c < hi)).then(c).otherwise(None).alias(column)
 
 

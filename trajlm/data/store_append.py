@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from trajlm._safety import staged_dir, tmp_name
+from trajlm._safety import clean_stale_tmp, staged_dir, tmp_name
 from trajlm.data.longitude import table_lons
 from trajlm.data.schema import SOURCE_ID, DropReport, TrajlmInputError
 from trajlm.data.store import (
@@ -141,6 +141,7 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None,
             hint="give the cleaning options the store was ingested with",
         )
     check_same_clock(store, old, add)
+    check_same_plane(store, old, add)
     have, more = load_index(store), load_index(new).join(piece_names(store, new), on="traj_id")
     clash = more.join(have, left_on="new_id", right_on="traj_id", how="semi")["new_id"]
     if len(clash):
@@ -215,6 +216,23 @@ def check_same_clock(store: Path, old: dict, add: dict) -> None:
     )
 
 
+def check_same_plane(store: Path, old: dict, add: dict) -> None:
+    """One line where the store and the new files are read on different planes (badin37: a
+    degree file appended to a `--crs local` store, or pitch metres read with `--crs local` to a
+    degree store, were written beside its trips, 4,500 km from them, without a word)."""
+    mine, theirs = ((m.get("reading") or {}).get("crs") for m in (old, add))
+    if (mine == "local") == (theirs == "local"):
+        return
+    said = {True: "x / y metres on a plane (--crs local)", False: "latitude / longitude degrees"}
+    raise TrajlmInputError(
+        f"--append: the store {store} holds {said[mine == 'local']}, the new files were read as "
+        f"{said[theirs == 'local']}; one store keeps one kind of position",
+        hint="give the new files --crs local, as the store was ingested"
+        if mine == "local"
+        else "leave out --crs local: the store holds degrees; a plane's metres go to a store of their own",
+    )
+
+
 def append_store(store: str | os.PathLike, new: str | os.PathLike, sources: list[str],
                  clean_config: dict | None = None) -> dict:  # fmt: skip
     """Append the store ``new`` (ingested from ``sources``) to ``store`` (module doc); returns
@@ -240,6 +258,7 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
     """``run_ingest(path)`` (ingest of the new files into a new store at ``path``, returning its
     manifest) into a temporary folder beside ``store``, appended to it (append_store); the
     temporary goes whatever happens (`trajlm.ingest(..., append=True)`)."""
+    sweep_before_append(store)
     store = open_store(_real(store))
     verify_store(store)
     staged = store.parent / tmp_name(store.name)
@@ -248,6 +267,17 @@ def ingest_appended(store: str | os.PathLike, run_ingest: Callable[[Path], dict]
         return append_store(store, staged / "new", sources, new.get("clean_config"))
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def sweep_before_append(store: str | os.PathLike) -> int:
+    """Remove what killed writers left beside ``store`` (``.STORE.tmp-PID-*`` of a dead PID;
+    a live writer's never), said in one note, before an append reads anything: a `kill -9`
+    mid-append left its temporary (hard links of the whole store) until the next append had
+    ingested its new files (badin36; leftover37). Beside the link and its store where
+    ``store`` is a symlink. Returns how many were removed."""
+    path = Path(store)
+    places = {(path.parent, path.name), (_real(path).parent, _real(path).name)}
+    return sum(clean_stale_tmp(parent, name) for parent, name in places)
 
 
 def _real(store: str | os.PathLike) -> Path:

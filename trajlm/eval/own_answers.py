@@ -171,10 +171,12 @@ def _where(path: str, i: int, parquet: bool) -> str:
     return f"{path} row {i + 1}" if parquet else f"{path} line {i + 2}"
 
 
-def read_answers(source: Any, label: str) -> pl.DataFrame:
+def read_answers(source: Any, label: str, local: bool = False) -> pl.DataFrame:
     """An answer table (a CSV / Parquet path, or a pandas / Polars frame) with query_id (text),
     k (integer), lat, lon (float) and ``_row`` (its row number); one line naming ``label``
-    and the column when a column is missing or not of its kind."""
+    and the column when a column is missing or not of its kind. ``local``: a `--crs local`
+    store's answers, x / y metres (columns x, y, as `data queries` writes its inputs; local37),
+    read onto the plane's stand-in lat / lon (lat / lon columns: read as those, as before)."""
     parquet = False
     if isinstance(source, str | Path):
         path = Path(source)
@@ -196,6 +198,9 @@ def read_answers(source: Any, label: str) -> pl.DataFrame:
                                    f"{str(e).splitlines()[0] if str(e) else ''})") from None  # fmt: skip
     else:
         frame, parquet = _frame(source, label), True
+    plane = local and {"x", "y"} <= set(frame.columns) and not {"lat", "lon"} & set(frame.columns)
+    if plane:  # checked as numbers below, under the names given (x / y)
+        frame = frame.rename({"y": "lat", "x": "lon"})
     missing = [c for c in ANSWER_COLUMNS if c not in frame.columns]
     if missing:
         raise TrajlmInputError(
@@ -219,6 +224,7 @@ def read_answers(source: Any, label: str) -> pl.DataFrame:
         number("lat", pl.Float64),
         number("lon", pl.Float64),
     )
+    shown = {"lat": "y", "lon": "x"} if plane else {}  # the user's names in the lines
     for column in ("query_id", "k", "lat", "lon"):
         bad = pl.col(column).is_null()
         if column in ("lat", "lon"):
@@ -229,13 +235,19 @@ def read_answers(source: Any, label: str) -> pl.DataFrame:
             raw = frame[column][i]
             what = {"query_id": "an id", "k": "an integer"}.get(column, "a finite number")
             raise TrajlmInputError(
-                f"{_where(label, i, parquet)} field {column}: {raw!r} is not {what} "
+                f"{_where(label, i, parquet)} field {shown.get(column, column)}: {raw!r} is "
+                f"not {what} "
                 f"({len(bad)} such row{'s' if len(bad) > 1 else ''})",
                 hint=None
                 if column in ("query_id", "k")
                 else "every ask needs a finite answer; a method that cannot answer a window "
                 "must say where it would be (e.g. its last fix), never leave it blank",
             )
+    if plane:
+        from trajlm.data.geo import to_wgs84
+
+        lat, lon = to_wgs84(out["lon"].to_numpy(), out["lat"].to_numpy(), "local")
+        out = out.with_columns(lat=pl.Series(lat), lon=pl.Series(lon))
     return out.with_columns(pl.lit(parquet).alias("_parquet"))
 
 

@@ -29,8 +29,8 @@ from trajlm.llm.frames import (
     with_mover,
 )
 
-POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id",
-                 "call_type"]  # fmt: skip
+POINT_COLUMNS = ["traj_id", "t", "lat", "lon", "label", "vehicle_id", "user_id", "source_traj_id", "path_m", "peak_mps", "sprints",
+                 "call_type", "period"]  # fmt: skip
 
 
 def read_as(data: Any) -> str | None:
@@ -150,6 +150,7 @@ def points_notes_zone(
     tz: str | None = None,
     columns: dict | None = None,
     time_format: str | None = None,
+    crs: str | None = None,
 ) -> tuple[pl.DataFrame, list[str], str | None]:
     """(points, notes, zone). ``zone``: a frame's own time zone when its times are zoned
     datetimes other than UTC (pandas ``tz="America/Sao_Paulo"``), so hours and dates are read
@@ -161,8 +162,15 @@ def points_notes_zone(
     reads them (session 15; they were read as UTC and then shown in ``tz``: hours off by the
     offset, silently); times that do not exist there (spring forward) are dropped and counted
     as ingest counts them (``dropped_rows``). ``columns``: the frame's own names
-    (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``)."""
+    (``frame_columns.py``); ``time_format``: how a frame's time text is written (``frames.py``);
+    ``crs``: a frame's CRS (projected, or "local": x / y metres on a plane; local37)."""
     if isinstance(data, str | os.PathLike):
+        from trajlm.data.geo import is_local
+        from trajlm.data.local_plane import store_crs
+
+        if crs is not None and not (is_local(crs) and store_crs(data) == "local"):
+            raise TrajlmInputError(f"crs={crs!r}: {data} is a store, read in the CRS it was "
+                                   "ingested with; leave crs out", field="crs")  # fmt: skip
         from trajlm.data.store import load_manifest, read_store
         from trajlm.data.store import open_store as _open
 
@@ -190,7 +198,10 @@ def points_notes_zone(
         with retold_at_caller(trips_words):  # a vehicle's days: its trips (pieces22)
             # a repeated report (same time, same place) dropped as the model calls drop it
             # (newuser35: trajlm.ask(q, trajlm.read(mds_pages)) refused a repeated fix)
-            df, layout = coerce(data, warn_naive=not tz, repeats="drop", **with_gap_rule(given))
+            kw = {"crs": crs} if crs is not None else {}  # x / y metres: crs='local' (sports37)
+            df, layout = coerce(
+                data, warn_naive=not tz, repeats="drop", **with_gap_rule(given), **kw
+            )
         if (repeats := getattr(layout, "repeats", None)) and repeats[0]:
             from trajlm.data.coerce_rows import repeats_line
 

@@ -77,6 +77,21 @@ def week_of(question: str, years: list[int]) -> str:
     return _WEEK_OF.sub(one, question)
 
 
+_WEEK_OF_A_DAY = re.compile(
+    rf"\bthe\s+week\s+of\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{_MON})\.?|(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+    r"(?:,?\s+\d{4})?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
+    re.I,
+)
+
+
+def refuse_week_of_a_day(question: str) -> None:
+    """ "the week of 9 March" alone stays asked (which seven days? test_llm_set12_fixes pins it), now naming how to
+    say them (set 37: was "did not understand 'week'")."""
+    if m := _WEEK_OF_A_DAY.search(question):
+        raise CannotAnswer(f"'{m.group(0)}': which seven days? ask 'the week starting ...' (those seven days) or "
+                           "name both ends ('between 9 and 15 March')")  # fmt: skip
+
+
 def read_per(question: str) -> tuple[str, str | None]:
     """The question without its "daily" / "per week" words, and the period ("day", "week") they name."""
     m = PER.search(question)
@@ -117,11 +132,21 @@ _TRIPS = r"(?:trip|journey|ride|run|crossing|voyage|flight|walk|tour|shift)s?"
 # a trip's own average said with a period ("average trip duration per week", "the mean length of my trips per
 # month", "the average duration per trip each week"): not the period's total ("average daily distance")
 _TRIP_OWN = re.compile(
-    rf"\b(?:average|mean|avg|typical|median)\s+(?:[a-z-]+\s+)?{_TRIPS}(?:'s)?\s+(?:duration|length|distance|time)\b"
-    rf"|\b(?:duration|length|distance|time)\s+of\s+(?:a|an|each|the|my|his|her|their|its|our)?\s*(?:[a-z-]+\s+)?{_TRIPS}\b"
+    rf"\b(?:average|mean|avg|typical|median)\s+(?:[a-z-]+\s+)?{_TRIPS}(?:'s)?\s+(?:duration|length|distance|time|speed)\b"
+    rf"|\b(?:duration|length|distance|time|speed)\s+of\s+(?:a|an|each|the|my|his|her|their|its|our)?\s*(?:[a-z-]+\s+)?{_TRIPS}\b"
     r"|\bper\s+(?:trip|journey|ride|crossing|voyage)\b",
     re.I,
 )
+
+
+def each_period(question: str) -> str:
+    """ "The mean trip speed for each week" -> "... per week" where a trip's own mean is asked (``_TRIP_OWN``), which
+    trip_own_period then makes a table, one row a week (set 37's paraphrase: was "did not understand 'week'")."""
+    if not _TRIP_OWN.search(question):
+        return question
+    return re.sub(
+        r"\b(?:for\s+)?(?:each|every)\s+(day|week|month)\b", r"per \1", question, flags=re.I
+    )
 
 
 def trip_own_period(fields: dict, asked: str) -> None:
@@ -131,7 +156,15 @@ def trip_own_period(fields: dict, asked: str) -> None:
     per = fields.get("per")
     if per not in ("day", "week", "month") or fields.get("action") not in ("mean", "median"):
         return
-    if fields.get("metric") not in ("duration_s", "length_m", "moving_s", "stopped_s", "stop_s"):
+    # "average trip speed per week" (set 37): each week's mean of its trips' speeds, as their durations
+    if fields.get("metric") not in (
+        "duration_s",
+        "length_m",
+        "moving_s",
+        "stopped_s",
+        "stop_s",
+        "speed_kmh",
+    ):
         return
     if "group" in fields or "pick" in fields or not _TRIP_OWN.search(asked):
         return

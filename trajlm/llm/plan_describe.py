@@ -29,6 +29,7 @@ def describe(plan: Any) -> str:
         "days": "count the days with data (distinct dates of the trips' fixes)",
         "split": f"the {'fastest' if plan.ascending else 'slowest'} whole {plan.unit} from a trip's start",
         "dwell": "the mean length of a stop (every run of steps slower than 1 m/s)",
+        "stops": f"count the stops (runs of steps slower than 1 m/s) longer than {plan.min_stop_s or 0:g} s",
         "headway": "the mean headway (minutes between consecutive trip starts on a date)",
         "home_range": "the home range (100 % minimum convex polygon of the trips' fixes)"
         if plan.percentile is None
@@ -37,7 +38,7 @@ def describe(plan: Any) -> str:
     if plan.unit is not None and plan.action != "split":  # a split's unit is its length, said above
         what += f" in {plan.unit}"
     if plan.group in PERIODS:  # "average trip duration per week" (ask36b)
-        what += f" per {plan.group} of the trip's start (each {plan.group}'s own, one row per {plan.group} with trips)"
+        what += f" per {plan.group} of the trip's start (each {plan.group}'s own, one row per {plan.group} from the first with trips to the last)"
     elif plan.group == "hour":
         what += " per hour of the trip's start (every hour)"
     elif plan.group == "mode":

@@ -26,6 +26,7 @@ Action = Literal[
     "home_range",  # the minimum convex polygon of the chosen trips' fixes (set 34, llm/home_range.py)
     "split",  # the fastest (slowest) whole km or mile of the chosen trips (set 36, llm/splits.py)
     "dwell",  # the mean length of every stop of the chosen trips (set 36, llm/dwells.py)
+    "stops",  # how many stops longer than min_stop_s the chosen trips made (set 37, llm/dwells.py)
     "headway",  # the mean gap between consecutive starts of the chosen trips on a date (set 35, llm/headways.py)
 ]
 AGGREGATES = ("mean", "median", "sum", "percentile")  # one number over the chosen trips' metric

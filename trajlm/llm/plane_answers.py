@@ -23,12 +23,15 @@ def is_plane_store(data: Any) -> bool:
     return isinstance(data, str | os.PathLike) and store_crs(data) == "local"
 
 
-def refuse_place(plan: Any) -> None:
-    """Raise when ``plan`` filters or measures by a place given in degrees."""
+def refuse_place(plan: Any, store: bool = True) -> None:
+    """Raise when ``plan`` filters or measures by a place given in degrees (``store``: the
+    data is a `--crs local` store, else a frame read with ``crs="local"``)."""
     if plan.center() is None and all(getattr(plan, f, None) is None for f in BOX_FIELDS):
         return
+    said = "this store is" if store else "these points are"
+    how = "--crs local" if store else "crs='local'"
     raise CannotAnswer(
-        "this store is x / y metres on a plane (--crs local): a place given as latitude / "
+        f"{said} x / y metres on a plane ({how}): a place given as latitude / "
         "longitude or by name means nothing on it; ask about times, lengths, speeds and stops, "
         "or 'describe trip X'"
     )

@@ -322,7 +322,10 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     if plan.action == "split":  # "Amara's fastest km on 13 September" (llm/splits.py, set 36)
         value, text = split(plan, points, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
-    if plan.action == "dwell":  # "the average stop length of LV21 KXR" (llm/dwells.py, set 36)
+    if plan.action in (
+        "dwell",
+        "stops",
+    ):  # "the average stop length of LV21 KXR" (llm/dwells.py, set 36)
         value, text = dwell(plan, points, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.action == "headway":  # "the average headway on route 14" (llm/headways.py, set 35)

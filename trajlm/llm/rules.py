@@ -22,14 +22,21 @@ from trajlm.llm.actions import (
     read_action,
 )
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
-from trajlm.llm.calendar import check_per, read_per, trip_own_period, week_of
+from trajlm.llm.calendar import (
+    check_per,
+    each_period,
+    read_per,
+    refuse_week_of_a_day,
+    trip_own_period,
+    week_of,
+)
 from trajlm.llm.call_types import call_type_words
 from trajlm.llm.club_words import club_words
 from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
-from trajlm.llm.dwells import plan_dwell
+from trajlm.llm.dwells import plan_dwell, plan_stop_count, stop_times
 from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
@@ -38,6 +45,7 @@ from trajlm.llm.every_vehicle import as_any
 from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
 from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
 from trajlm.llm.headways import plan_headway
+from trajlm.llm.heights import refuse_height
 from trajlm.llm.home_range import plan_home_range
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
@@ -52,9 +60,11 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span
+from trajlm.llm.one_fleet import each_of_the, fleet_noun, own_vehicle
 from trajlm.llm.out_after import out_after
 from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
 from trajlm.llm.peaks import is_peak, plan_peak
+from trajlm.llm.per_label import plan_per_label
 from trajlm.llm.phrases import (
     QuestionText,
     and_how_many,
@@ -131,6 +141,9 @@ class RulePlanner:
         if (fastest := plan_split(question, self.plan)) is not None:
             return fastest  # "Amara's fastest km on 13 September" (splits.py, set 36)
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)
+        refuse_height(
+            question
+        )  # "time above 3000 m", "vertical metres": no altitude (heights.py, set 37)
         # "were all the vans out": their trips, checked per van (every_vehicle.py)
         question = as_any(question, self.words.labels)
         question = out_after(
@@ -141,7 +154,7 @@ class RulePlanner:
             return replan(self.plan(compare), k=1000)
         # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
         # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
-        question = which_movers(who_and_across(used_words(question)))
+        question = which_movers(who_and_across(used_words(own_vehicle(question, self.words))))
         question = spoken_vehicle_ids(
             question, self.words
         )  # "van 7": VAN-07 (spoken_ids.py, set 32)
@@ -153,6 +166,10 @@ class RulePlanner:
         question = club_words(
             question, self.words
         )  # "which rider", "grocery rounds" (club_words.py, set 32)
+        # "which sweeper" on SW-01 ... only, "each of the sweepers" (one_fleet.py, set 37)
+        question = fleet_noun(each_of_the(stop_times(each_period(question))), self.words)
+        if (each := plan_per_label(question, self.plan, self.words.labels)) is not None:
+            return each  # "the average trip duration per route": one row a label (per_label.py, set 37)
         question, prefix = kind_in_two_words(question, self.words)
         refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
         refuse_unknown_vehicle_id(question, self.words)  # "did T3 mow" on T1 / T2 (leftover31)
@@ -184,6 +201,9 @@ class RulePlanner:
         extra |= {"call_type": call} if call is not None else {}
         plan = replan(plan, **extra) if extra else plan
         # a study's trips are its moves (stay_words.py, set 33)
+        plan = plan_stop_count(
+            question, plan
+        )  # "how many stops longer than 3 min": stops (dwells.py, set 37)
         return stay_plan(question, plan, self.words.labels)
 
     def _plan(self, question: str) -> QueryPlan:
@@ -279,6 +299,9 @@ class RulePlanner:
         question = week_of(
             question, self.years
         )  # "in the week of 6 April": its seven days (set 21)
+        refuse_week_of_a_day(
+            question
+        )  # "the week of 9 March" alone: which seven days? (calendar.py, set 37)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         question, per = read_per(question)  # "daily distance", "trips per week" (set 15)
         if per is not None:

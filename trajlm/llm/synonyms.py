@@ -57,6 +57,8 @@ SYNONYMS: list[tuple[str, str]] = [
         r"crossings(?!\s+of\b)",
         "trips",
     ),  # "ferry crossings" (set 16); "crossings of the river" is a place
+    # a school-bus operator's "time on board" (set 37): a trip's duration (first to last fix)
+    (r"(?:(?<=average )|(?<=mean ))time\s+(?:spent\s+)?on\s+board", "trip duration"),
     (r"activities", "trips"),  # a sports watch's (Strava's) word for its recordings (set 21)
     (
         r"(?<=an )activity|(?<=the )activity|(?<=each )activity|(?<=which )activity|(?<=one )activity",

@@ -164,7 +164,7 @@ def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
         plan.group in PERIODS
     ):  # "average trip duration per week": each week's trips' own mean (ask36b)
         key = period_of(plan.group).alias(plan.group)
-        every = chosen.select(key).unique().sort(plan.group)
+        every = every_period(chosen.select(key), plan.group)
     elif plan.group == "hour":
         key = pl.col("start").dt.hour().alias("hour")
         lo, hi = int(plan.hour_from or 0), int(plan.hour_to or 24)
@@ -236,14 +236,26 @@ def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
         text = f"{a}: {_fmt(va)} vs {b}: {_fmt(vb)} ({what}; {a} {more})"
         return table, text if va != vb else f"{a} and {b} are equal ({what} {_fmt(va)})"
     if plan.group in PERIODS:
-        return table, _per_period_text(plan, valued, what, len(chosen))
+        return table, _per_period_text(plan, valued, what, len(chosen), len(table) - len(valued))
     top = valued.sort([what, name], descending=[True, False]).row(0, named=True)
     most = "most trips" if column is None else f"highest {what}"
     text = f"per hour of the trip's start ({len(chosen):,} trips): {most} {_fmt(top[what])} at {top[name]}"
     return table, text
 
 
-def _per_period_text(plan: QueryPlan, valued: pl.DataFrame, what: str, n_trips: int) -> str:
+def every_period(periods: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Every period from the first with trips to the last, those without trips too (set 37: a car off the road for a
+    week was left out of "trips per week": the week is there, 0 trips, no mean)."""
+    if len(periods) == 0:
+        return periods.unique()
+    lo, hi = periods[name].min(), periods[name].max()
+    step = {"day": "1d", "week": "1w", "month": "1mo"}[name]
+    return pl.DataFrame({name: pl.date_range(lo, hi, interval=step, eager=True)})
+
+
+def _per_period_text(
+    plan: QueryPlan, valued: pl.DataFrame, what: str, n_trips: int, empty: int = 0
+) -> str:
     """ "per week of the trip's start (360 trips, 24 weeks; each week's own mean, not the week's total): mean
     duration_s (s) from 900 (week of 2026-03-02) to 2,400 (week of 2026-01-05)" (the table holds every period)."""
     name = plan.group
@@ -258,7 +270,8 @@ def _per_period_text(plan: QueryPlan, valued: pl.DataFrame, what: str, n_trips: 
         if plan.action == "count"
         else f"each {name}'s own {plan.action}, not the {name}'s total"
     )
-    head = f"per {name} of the trip's start ({n_trips:,} trips, {len(valued)} {name}{'s' * (len(valued) != 1)}; {own})"
+    none = f", {empty} more without trips in between (in the table)" if empty else ""
+    head = f"per {name} of the trip's start ({n_trips:,} trips, {len(valued)} {name}{'s' * (len(valued) != 1)}{none}; {own})"
     if len(valued) == 1:
         return f"{head}: {what} {_fmt(lo[what])} ({word}{lo[name]})"
     return (f"{head}: {what} from {_fmt(lo[what])} ({word}{lo[name]}) to {_fmt(hi[what])} "

@@ -7,6 +7,7 @@ import polars as pl
 
 from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS
 from trajlm.data.clean_common import GLITCH_SPEED_FACTOR
+from trajlm.data.full_rate import PATH_M
 from trajlm.data.geometry import haversine_m
 from trajlm.llm.text import STOP_SPEED_MPS
 
@@ -61,15 +62,15 @@ def steps(points: pl.DataFrame) -> pl.DataFrame:
     """The points sorted by trip and time, each with its step from the fix before: metres ``_d`` and seconds
     ``_dt`` (0 at a trip's first fix). The steps trip_table, dwells.py and splits.py read."""
     same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    chord = haversine_m(
+        pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
+    )
+    if PATH_M in points.columns:  # a 1-s step of a sub-second source: its own path (sports37)
+        path = pl.col(PATH_M).shift(1)
+        one_s = (pl.col("t") - pl.col("t").shift(1) <= 1) & path.is_not_null()
+        chord = pl.when(one_s).then(pl.max_horizontal(path, chord)).otherwise(chord)
     return points.sort(["traj_id", "t"]).with_columns(
-        pl.when(same)
-        .then(
-            haversine_m(
-                pl.col("lat").shift(1), pl.col("lon").shift(1), pl.col("lat"), pl.col("lon")
-            )
-        )
-        .otherwise(0.0)
-        .alias("_d"),
+        pl.when(same).then(chord).otherwise(0.0).alias("_d"),
         pl.when(same).then(pl.col("t") - pl.col("t").shift(1)).otherwise(0).alias("_dt"),
     )
 

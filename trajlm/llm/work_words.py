@@ -50,8 +50,29 @@ def _stems(label: str) -> list[str]:
     return sorted((x for x in out if len(x) >= 3), key=len, reverse=True)
 
 
+# pasts not made with -ed: "which sweeper swept the most km" on a label "sweeping" (set 37)
+_IRREGULAR = {
+    "sweep": "swept",
+    "dig": "dug",
+    "feed": "fed",
+    "lay": "laid",
+    "sow": "sown",
+    "spread": "spread",
+}
+
+
+# a mover's own way of travelling: "which vessel sailed the most" is every trip, whatever a label says
+_TRAVEL = frozenset({"sail", "drive", "driv", "ride", "rid", "fly", "row", "cruis", "cruise", "motor", "travel",
+                     "steam", "walk", "run", "cycl", "cycle"})  # fmt: skip
+# "which driver groomed the most km" asks who drove (set 29: refused), not which vehicle
+_PEOPLE = (
+    r"(?:drivers?|operators?|pilots?|crews?|persons?|people|workers?|staff|employees?|members?)"
+)
+
+
 def _verb_forms(stem: str) -> str:
-    return rf"{re.escape(stem)}(?:s|es|ed|d|n)?"
+    past = f"|{_IRREGULAR[stem]}" if stem in _IRREGULAR else ""
+    return rf"(?:{re.escape(stem)}(?:s|es|ed|d|n)?{past})"
 
 
 def label_verbs(question: str, labels: Collection[str], known: Collection[str] = ()) -> str:
@@ -72,11 +93,20 @@ def label_verbs(question: str, labels: Collection[str], known: Collection[str] =
                 rf"\b{form}\s+(?={_TRIP}\b)", f"{label} ", question, flags=re.I
             )  # "spray jobs"
             question = re.sub(
-                rf"\b(did|does|do)\s+((?:the\s+)?[\w\-]+)\s+{form}\b(?![\w\-])",
+                rf"\b(did|does|do)\s+((?:the\s+)?(?:street\s+|road\s+)?[\w\-]+)\s+{form}\b(?![\w\-])",
                 rf"\1 \2 travel on {label} trips",
                 question,
                 flags=re.I,
             )  # "did T1 mow": its mowing trips
+            if _TRAVEL & set(_stems(label)):
+                continue  # "which vessel sailed the most nautical miles": every voyage, not the sailing ones (set 18)
+            question = re.sub(
+                rf"\b(which|what)\s+(?!{_PEOPLE}\b)([\w\-]+)\s+{form}\b(?![\w\-])"
+                r"(?=\s+(?:the\s+)?(?:most|fewest|least|furthest|longest))",
+                rf"\1 \2 travelled on {label} trips",
+                question,
+                flags=re.I,
+            )  # "which vehicle swept the most km": its sweeping trips' km (set 37)
     return question
 
 

@@ -335,7 +335,7 @@ class AnomalyDetector:
 
             kinds, text = explain_segments(points, start, lo, hi, cal["usual"], tz=tz, local=local)
             out = out.with_columns(kind=pl.Series(kinds), explanation=pl.Series(text))
-        out = with_dark_gaps(out, points, explain, tz)  # "went dark" (anomaly_gaps.py)
+        out = with_dark_gaps(out, points, explain, tz, local)  # "went dark" (anomaly_gaps.py)
         return out.sort(
             "score", "traj_id", descending=[True, False], nulls_last=True
         )  # ties: by id

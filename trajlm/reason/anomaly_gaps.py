@@ -94,12 +94,14 @@ def dark_gaps(
     min_gap_s: float = 0.0,
     tz: str | None = None,
     inner_gap_s: float = INNER_GAP_S,
+    local: bool = False,
 ) -> pl.DataFrame:
     """The reporting gaps between consecutive pieces of one source trajectory while under way
     (``moving_mps`` just before the gap, over its last 3 steps, or over the gap itself),
     at least ``min_gap_s`` long, and the silences of at least ``inner_gap_s`` inside one
     trajectory (session 18: a CSV is scored unsplit); columns GAP_COLUMNS, longest gap first. ``points``: canonical
-    table (traj_id, t, lat, lon[, source_traj_id]); clock times in ``tz`` (UTC when None)."""
+    table (traj_id, t, lat, lon[, source_traj_id]); clock times in ``tz`` (UTC when None);
+    ``local``: lat / lon are a `--crs local` plane's, the sentences say x / y metres (local37)."""
     from trajlm.reason.explain import when_where
 
     src = source_ids(points)
@@ -143,7 +145,7 @@ def dark_gaps(
             dist[i],
             v_gap[i],
             v_before[i],
-            when_where(tz, int(g["t1"][i]), float(g["lat1"][i]), float(g["lon1"][i])),
+            when_where(tz, int(g["t1"][i]), float(g["lat1"][i]), float(g["lon1"][i]), local),
             str(g["next_traj_id"][i]),
             str(g["traj_id"][i]),
         )  # fmt: skip
@@ -162,13 +164,16 @@ def dark_gaps(
     return out.sort("gap_s", "traj_id", descending=[True, False])  # ties: by id, every call
 
 
-def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: str | None
-                    ) -> pl.DataFrame:  # fmt: skip
+def with_dark_gaps(out: pl.DataFrame, points: pl.DataFrame, explain: bool, tz: str | None,
+                   local: bool = False) -> pl.DataFrame:  # fmt: skip
     """``out`` plus ``dark_gap_s`` (the reporting gap while under way after the trajectory,
     before the next piece of the same source: anomaly_gaps.dark_gaps; null: none). With
     ``explain`` a trajectory the model does not flag that went dark is of kind "went_dark"
-    with the gap's sentence; a flagged one keeps its kind and the sentence is added."""
-    gaps = dark_gaps(points, tz=tz).unique("traj_id", keep="first", maintain_order=True)
+    with the gap's sentence; a flagged one keeps its kind and the sentence is added. ``local``:
+    places said in x / y metres (a `--crs local` plane)."""
+    gaps = dark_gaps(points, tz=tz, local=local).unique(
+        "traj_id", keep="first", maintain_order=True
+    )
     out = out.join(gaps.select("traj_id", dark_gap_s="gap_s", _dark="explanation"),
                    on="traj_id", how="left", maintain_order="left")  # fmt: skip
     if explain:

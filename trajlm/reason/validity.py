@@ -190,6 +190,7 @@ def check_validity(
     from trajlm.data.coerce_names import relabel
     from trajlm.data.coerce_out import from_canonical
     from trajlm.data.coerce_path import is_path
+    from trajlm.data.local_plane import refuse_plane_layout
 
     if per not in ("point", "trajectory"):
         raise UserError(f"per must be 'point' or 'trajectory', got {per!r}")
@@ -214,6 +215,7 @@ def check_validity(
         tagged = data.copy(deep=False)
         tagged[ROW] = np.arange(len(data))
     df, layout = coerce(tagged, validate=False, source="validity input", **with_gap_rule(cols))
+    refuse_plane_layout(df, layout)  # every step a "teleport": metres read as degrees (local37)
     if len(df) == 0:
         raise UserError("validity input: no points")
     with relabel(layout):  # in the caller's column names (errnames18)

@@ -21,7 +21,7 @@ import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body
 from fastapi.concurrency import run_in_threadpool
@@ -31,6 +31,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 from trajlm.errors import TrajlmInputError
 from trajlm.serve.examples import ANSWER_EXAMPLE, EXAMPLES
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.plane import CRS_HELP
 
 KEEP_ASKERS = 4  # stores whose trip tables stay loaded between questions
 
@@ -53,6 +54,7 @@ class AskRequest(BaseModel):
         None, description="Read hours, weekdays and dates in this zone (IANA or +02:00)."
     )
     split: str | None = Field(None, description="Only this split of a store (train, val, test).")
+    crs: Literal["local"] | None = Field(None, description="rows: " + CRS_HELP)  # local37
 
     @model_validator(mode="before")
     @classmethod
@@ -165,7 +167,7 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
                                        "or send only that split's rows)", field="split")  # fmt: skip
             return _asker(frame, req, "rows")
         path = _store(cfg.ask_root, req.data)
-        key = (str(path), _stamp(path), req.tz, req.split)
+        key = (str(path), _stamp(path), req.tz, req.split, req.crs)
         with lock:  # concurrent requests: one dict, changed by one thread at a time
             if key in askers:
                 askers.move_to_end(key)
@@ -181,7 +183,7 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
         """``Asker(data)``, its reading errors one line naming the request's field (a time zone
         is ``tz``'s; badin24: a damaged store was a 500, a bad zone had no field)."""
         try:
-            return Asker(data, tz=req.tz, split=req.split)
+            return Asker(data, tz=req.tz, split=req.split, crs=req.crs)
         except TrajlmInputError as e:
             raise _as_http(e, "tz" if "time zone" in str(e) else field) from None
         except CannotAnswer:

@@ -20,6 +20,7 @@ from trajlm.serve.echo import id_out
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.plane import answer_plane, plane_keys, refuse_on_plane
 from trajlm.serve.reach_routes import iso_utc
 from trajlm.serve.routes import check_pairs
 from trajlm.serve.stays import reworded
@@ -49,16 +50,18 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
         within a `radius_m` box; trajlm.parked): since when, where, how sure, how old."""
         from trajlm.data.parked import parked as parked_now
 
-        df, _ = parse_trajectories(req.trajectories, cfg.limits)
+        df, _ = parse_trajectories(req.trajectories, cfg.limits, crs=req.crs)
+        ykey, xkey = plane_keys()  # "crs": "local": the position in x / y metres (local37)
         opt = dict(at=req.at, stop_minutes=float(req.stop_minutes), radius_m=float(req.radius_m),
                    stale_minutes=float(req.stale_minutes))  # fmt: skip
         out, lines = await worker.call(warned, lambda: parked_now(df, traj_col="traj_id", **opt))
+        out = answer_plane(out)
         results = []
         for r in out.iter_rows(named=True):
             results.append(
                 {"traj_id": id_out(r["traj_id"]), "parked": bool(r["parked"]),
                  "since": None if r["since"] is None else iso_utc(r["since"]),
-                 "still_s": r["still_s"], "lat": r["lat"], "lon": r["lon"],
+                 "still_s": r["still_s"], ykey: r["lat"], xkey: r["lon"],
                  "spread_m": _number(r["spread_m"]), "fixes": int(r["fixes"]),
                  "max_gap_s": _number(r["max_gap_s"]), "speed_mps": _number(r["speed_mps"]),
                  "last_fix": iso_utc(r["last_fix"]), "age_s": r["age_s"], "stale": bool(r["stale"])}
@@ -75,6 +78,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
         from trajlm.api_divert import NO_PACE_WAY
         from trajlm.api_divert import divert as divert_to
 
+        refuse_on_plane(req.crs, "/divert (order, to)")
         df, _ = parse_trajectories(req.trajectories, cfg.limits)
         orders = np.asarray(req.order, dtype=np.float64)
         check_pairs(orders, "order")

@@ -42,6 +42,8 @@ def http_message(e: TrajlmInputError) -> str:
     # "trajlm.clean(df" : also "trajlm.clean(df, return_report=True)" (leftover29, after api29)
     if e.hint and "trajlm.clean(df" in e.hint and text.endswith(e.hint):
         text = text[: -len(e.hint)] + HTTP_HINT
+    # the plane check's Python keyword as the request's field (local37: a dead end before)
+    text = text.replace("crs='local'", '"crs": "local"')
     return _PANDAS.sub("", text)
 
 

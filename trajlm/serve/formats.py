@@ -38,6 +38,7 @@ from trajlm.serve.output import (  # noqa: F401  (re-exported)
     render_points,
     set_offset,
 )
+from trajlm.serve.plane import read_plane
 from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line re-exported)
     ID_KEY,
     IGNORED,
@@ -282,6 +283,7 @@ def parse_trajectories(
     ordered: bool = True,
     dates: bool = False,
     keep_extra: bool = False,
+    crs: str | None = None,
 ) -> tuple[pl.DataFrame, str]:
     """A request document -> (canonical table, format of the document). The table is checked by
     ``check_model_input`` unless ``validate=False`` (recover: missing positions are the point):
@@ -291,7 +293,8 @@ def parse_trajectories(
     Times as the Python API reads them (docs/data.md, "Session 12 (ux7)"): numbers (Unix
     seconds, MF-JSON milliseconds) from 1990, ISO strings (dates) from 1900. ``dates``: the
     ``t`` of ISO input comes back as UTC datetimes, so a model method reads them as dates
-    too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds."""
+    too (``as_seconds`` turns its answer back); otherwise ``t`` is Unix seconds. ``crs``:
+    "local", x / y metres read onto the stand-in plane (serve/plane.py)."""
     tracks = _Tracks(limits, field)
     tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
@@ -327,10 +330,11 @@ def parse_trajectories(
         raise bad_field(
             f"expected GeoJSON, MF-JSON or a list of rows, got {type(doc).__name__}", field
         )
-    df = tracks.frame(ordered)
+    df = read_plane(tracks.frame(ordered), crs)  # x / y metres: the stand-in plane (local37)
     echo.INT_IDS.set(bool(tracks.int_ids))
     min_t = MIN_T_DATED if tracks.dated else MIN_T
-    if validate and not (tracks.plausible() and df["t"].min() >= min_t):
+    plausible = crs is None and tracks.plausible()  # the sent values are metres on a plane
+    if validate and not (plausible and df["t"].min() >= min_t):
         if df["t"].dtype.is_float():  # sub-second fixes: checked as the API will read them
             whole = df.with_columns(pl.col("t").floor().cast(pl.Int64))
             # every row's position first (session 18: a bad one later in its second reached

@@ -25,6 +25,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.serve.echo import id_out, ids_out, t_out
+from trajlm.serve.plane import answer_plane, plane_keys
 
 TABLE, GEOJSON, MFJSON = "table", "geojson", "mfjson"
 # a table row's other keys (JSON), carried through /recover and /validity to the answer's rows
@@ -129,14 +130,16 @@ def render_points(df: pl.DataFrame, fmt: str, extra: tuple[str, ...] = ()) -> An
     lists) or MF-JSON (a MovingPoint per trajectory)."""
     whole, exact, ms = whole_and_ms(df["t"])
     whole = t_out(whole, exact)  # Unix seconds, or the request's unit (ms: echo)
+    df = answer_plane(df)  # "crs": "local": x / y metres back (local37)
     if fmt == TABLE:
+        ykey, xkey = plane_keys()
         cols = {c: df[c].to_list() for c in ("traj_id", *extra)}
         cols["traj_id"] = ids_out(cols["traj_id"])  # integers sent: integers back
         lat, lon = floats(df["lat"]), floats(df["lon"])
         fl = {c: floats(df[c]) for c in extra if df[c].dtype.is_float()}
         offs = answer_offsets(df["traj_id"], exact)
         rows = [{"traj_id": cols["traj_id"][i], "t": whole[i], "time": iso(exact[i], ms, offs[i]),
-                 "lat": lat[i], "lon": lon[i],
+                 ykey: lat[i], xkey: lon[i],
                  **{c: (fl[c][i] if c in fl else cols[c][i]) for c in extra}}
                 for i in range(len(df))]  # fmt: skip
         if EXTRA in df.columns:  # the caller's own keys, after the answer's (never over them)

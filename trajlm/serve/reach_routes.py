@@ -21,6 +21,7 @@ from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of
+from trajlm.serve.plane import refuse_on_plane
 from trajlm.serve.routes import check_pairs
 
 ReachBody = Annotated[s.ReachRequest, Body(openapi_examples=EXAMPLES["/reach"])]
@@ -41,6 +42,7 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
         """When each trajectory first comes within `radius_m` of each point of `to` within
         `horizon_s` (TrajLM.reach): past paths of the trajectories sent that went this way
         answer where 2 or more did (engine `route`), the model's rollout elsewhere."""
+        refuse_on_plane(req.crs, "/reach (to)")  # targets in degrees (local36's rule)
         df, _ = parse_trajectories(req.trajectories, cfg.limits)
         mdf, cut = for_model(df, req.split_gaps)
         given = [t for t in req.to if isinstance(t, s.ReachTarget)]

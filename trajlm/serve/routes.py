@@ -56,6 +56,7 @@ from trajlm.serve.pieces import (
     pieces_answer,
     row_id,
 )
+from trajlm.serve.plane import plane_pairs, refuse_on_plane
 from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
 from trajlm.serve.stays import said_stays
 
@@ -90,7 +91,8 @@ def task_routes(
         """ISO times reach the model as datetimes (dates, from 1900, as the Python API reads
         them); numbers as Unix seconds (from 1990)."""
         return parse_trajectories(req.trajectories, cfg.limits, validate=validate,
-                                  ordered=ordered, dates=dates, keep_extra=keep_extra)  # fmt: skip
+                                  ordered=ordered, dates=dates, keep_extra=keep_extra,
+                                  crs=req.crs)  # fmt: skip
 
     @router.post("/predict", response_model=s.PointsResponse, responses=errors)
     async def predict(req: PredictBody) -> JSONResponse:
@@ -242,6 +244,7 @@ def task_routes(
                                    "destinations", field="destinations")  # fmt: skip
         depart, unit = check_times(req.depart, "depart")  # ms by size too (echo)
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
+        o, d = plane_pairs(o, req.crs, "origins"), plane_pairs(d, req.crs, "destinations")
         check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
         check_pairs(d, "destinations")
         opt = {} if req.fallback else {"fallback": False}
@@ -291,6 +294,7 @@ def task_routes(
         """The k trajectories of the index (`--index STORE`) nearest to each query."""
         if index is None:
             raise NotAvailable("no similarity index: start the server with --index STORE")
+        refuse_on_plane(req.crs, "/similar (its --index store's places)")
         df, _ = parse(req)
         mdf, cut = for_model(df, req.split_gaps)
         emb, lines = await worker.call(
@@ -339,7 +343,7 @@ def validity_routes(cfg: ServeSettings) -> APIRouter:
                 raise TrajlmInputError(str(e).split(";")[0], field="mode",
                                        hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
         df, fmt = parse_trajectories(req.trajectories, cfg.limits, validate=False, ordered=False,
-                                     dates=False, keep_extra=True)  # fmt: skip
+                                     dates=False, keep_extra=True, crs=req.crs)  # fmt: skip
         # no model call: answered here while the model thread is busy (its warning about
         # fixes under a second apart goes to the log; the answer says it with_unchecked)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from trajlm.serve.plane import CRS_HELP
+
 Format = Literal["table", "geojson", "mfjson"]
 Time = str | float
 MAX_AHEAD_S = 7 * 86_400.0  # far beyond any rollout; keeps times in range
@@ -40,9 +42,14 @@ AheadList = Annotated[
 Count = StrictInt
 
 
+# local37: x / y metres on a plane (a pitch, a warehouse), as Python's crs="local"
+CRS = Field(None, description=CRS_HELP)
+
+
 class TrajectoriesRequest(Strict):
     trajectories: Any = TRAJECTORIES
     output: Format | None = OUTPUT
+    crs: Literal["local"] | None = CRS
     # session 21 (httppieces21): as the Python API's split_gaps= (data/coerce_pieces.py)
     split_gaps: StrictBool | Annotated[float, Field(gt=0, strict=True)] | None = Field(
         None,
@@ -145,13 +152,15 @@ LatLon = tuple[float, float]
 
 class TravelTimeRequest(Strict):
     origins: list[LatLon] = Field(..., min_length=1, max_length=10_000,
-                                  description="[lat, lon] pairs, degrees.")  # fmt: skip
+                                  description="[lat, lon] pairs, degrees (\"crs\": \"local\": "
+                                  "[x, y] metres).")  # fmt: skip
     destinations: list[LatLon] = Field(..., min_length=1, max_length=10_000)
     depart: Time | list[Time] = Field(
         ..., description="One time for all, or one per trip (ISO, Unix s or ms by size)."
     )
     fallback: bool = Field(True, description="false: the model's answer, never the baseline "
                            "that beat it on the run's saved val verdict")  # fmt: skip
+    crs: Literal["local"] | None = CRS
 
 
 class ReachTarget(Strict):
@@ -227,8 +236,12 @@ class Parked(BaseModel):
     since: str | None = Field(description="ISO 8601 (UTC): the still stretch's first fix; null: "
                               "not parked.")  # fmt: skip
     still_s: float
-    lat: float = Field(description="Parked: the still fixes' median; else the last fix.")
-    lon: float
+    lat: float | None = Field(None, description="Parked: the still fixes' median; else the "
+                              "last fix.")  # fmt: skip
+    lon: float | None = None
+    x: float | None = Field(None, description='"crs": "local": the position in x / y metres '
+                            "(instead of lat / lon).")  # fmt: skip
+    y: float | None = None
     spread_m: float | None
     fixes: int
     max_gap_s: float | None

@@ -95,7 +95,7 @@ def selector_routes(
         if req.steps is not None and req.steps > k_max:
             raise TrajlmInputError(f"{req.steps} is more than this candidate selector's "
                                    f"horizon: ask for steps <= {k_max}", field="steps")  # fmt: skip
-        df, fmt = parse_trajectories(req.trajectories, cfg.limits, keep_extra=True)
+        df, fmt = parse_trajectories(req.trajectories, cfg.limits, keep_extra=True, crs=req.crs)
         df, owners = with_mover(df)  # a bus's VehicleRef beside its journey (leftover32)
         df = without_extras(df)
         mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them

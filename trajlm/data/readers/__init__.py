@@ -62,7 +62,7 @@ from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.parquet_table import iter_parquet
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.queclink import iter_queclink
-from trajlm.data.readers.spreadsheet import layer_of, sheets_as_csv
+from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
@@ -123,6 +123,7 @@ def _open(
         store_points([Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]),
         format,
         layer_of(columns),
+        pitch_of(columns),
     )
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
@@ -162,6 +163,7 @@ def _open_read(
         raise ValueError(f"chunk_rows must be >= 1, got {chunk_rows}")
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env(), keep_copies=keep_copies)
     ctx.columns_mapped = format in ("csv", "parquet", "tdrive", "ais")
+    ctx.full_rate = bool(getattr(columns, "full_rate", False))  # sports37 (full_rate.py)
     tmp = None
     if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
         given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]

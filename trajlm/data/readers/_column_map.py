@@ -96,6 +96,12 @@ class ColumnMap:
     # A column the id is numbered again inside (heldout34: a survey's `persid` 1, 2, 3 in every
     # `hhid`): the trajectory id is "<traj_parent>/<traj_id>". Set by detection (CSV), said.
     traj_parent: str | None = None
+    # A football pitch's "length x width" in metres (sports37: Metrica's 0-1 coordinates, the
+    # origin of TRACAB's centimetres; readers/pitch_feeds.py, default 105x68). CLI --pitch-size.
+    pitch: str | None = None
+    # A sub-second source's path and fastest step kept on each second's kept fix as `path_m` /
+    # `peak_mps` (sports37, data/full_rate.py). CLI --full-rate; on for Metrica / TRACAB feeds.
+    full_rate: bool = False
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""
@@ -132,10 +138,20 @@ class ColumnMap:
         """What is wrong with time_format / tz / utc_offset_s as given (None: nothing)."""
         tf = self.time_format
         if self.time_origin is not None and self.origin_s() is None:
+            if naive_iso(self.time_origin):  # badin37: a time, said "not a time"
+                return (f"time origin {self.time_origin!r} has no zone: give its zone "
+                        f"({str(self.time_origin).strip()}Z for UTC, or +01:00 ...), so frame 0 "
+                        "is one instant")  # fmt: skip
             return (f"time origin {self.time_origin!r} is not a time: give ISO 8601 with a zone "
                     "(2020-01-01T00:00Z) or Unix seconds")  # fmt: skip
         if (rate := frame_rate(tf)) is not None and not 0 < rate <= 100_000:
-            return f"time format {tf!r}: the frame rate must be above 0 frames per second"
+            return (f"time format {tf!r}: the frame rate must be above 0 and at most 100,000 "
+                    "frames per second")  # fmt: skip
+        if rate is None and isinstance(tf, str) and re.match(r"(?i)\s*frames?\b", tf):
+            return (
+                f"time format {tf!r}: give the frame rate as a number of frames per second "
+                "above 0: frames@25, frames@12.5"
+            )  # badin37: was "a time origin counts ..."
         if self.time_origin is not None and tf not in (None, *ELAPSED_FORMATS) and rate is None:
             return f"a time origin counts elapsed seconds / hours, not time_format {tf!r}"
         if (tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf
@@ -152,7 +168,7 @@ class ColumnMap:
             try:
                 ZoneInfo(self.tz)
             except (ZoneInfoNotFoundError, ValueError):
-                return f"unknown time zone {self.tz!r}: give an IANA name such as Europe/Helsinki"
+                return unknown_zone_line(self.tz)
         if abs(self.utc_offset_s) > 14 * 3600:
             return f"UTC offset {self.utc_offset_s / 3600:g} h is outside [-14, 14] h"
         return None
@@ -170,3 +186,51 @@ class ColumnMap:
     def time_field(self) -> str:
         """The input field(s) of time, for error messages."""
         return "/".join(self.time_columns())
+
+
+def naive_iso(text: object) -> bool:
+    """True for ISO 8601 date-time text without a zone (``2026-11-03T15:00:00``)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(text).strip()).tzinfo is None
+    except ValueError:
+        return False
+
+
+_OFFSET = re.compile(r"(?i)^\s*(?:utc|gmt)?\s*([+-]?)\s*(\d{1,2})(?::?(\d{2}))?\s*$")
+
+
+def unknown_zone_line(tz: str) -> str:
+    """The line for a zone option no zone database knows; a fixed offset written as a zone
+    (``+05:45``, ``UTC+14``, ``GMT-3:30``) is pointed to the option that takes it (badin37:
+    "give an IANA name" named no way to read Nepal's +05:45 clock)."""
+    m = _OFFSET.match(str(tz))
+    if m is None:
+        return f"unknown time zone {tz!r}: give an IANA name such as Europe/Helsinki"
+    hours = (-1 if m[1] == "-" else 1) * (int(m[2]) + int(m[3] or 0) / 60)
+    if abs(hours) > 14:
+        return (f"unknown time zone {tz!r}: a UTC offset of {hours:+g} h is not a clock on the "
+                "Earth (offsets lie within -12 .. +14 h)")  # fmt: skip
+    return (f"unknown time zone {tz!r}: a fixed offset is not a zone name; give it as "
+            f"--utc-offset {hours:g} (Python utc_offset={hours:g}), or the zone's IANA name "
+            "(Asia/Kathmandu) where its clock changes")  # fmt: skip
+
+
+def option_refusal(format: str, cm: ColumnMap) -> str | None:
+    """What ingest cannot take of a map's zone / CRS options for files of ``format``, on every
+    format, before its readers (badin37: a UTC GPX kept `--tz +05:45` and `--utc-offset 25`
+    as its clock, which the CSV route refused; `--crs local` on a GPX was dropped unsaid)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from trajlm.data.readers._crs_check import crs_not_used
+
+    if abs(cm.utc_offset_s or 0) > 14 * 3600:
+        hours = cm.utc_offset_s / 3600
+        return f"--utc-offset {hours:g}: UTC offset {hours:g} h is outside [-14, 14] h"
+    if cm.tz is not None:
+        try:
+            ZoneInfo(str(cm.tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"--tz {cm.tz}: {unknown_zone_line(str(cm.tz))}"
+    return crs_not_used(format, cm.crs)

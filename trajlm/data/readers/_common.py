@@ -143,6 +143,9 @@ class Ctx:
     # Keep each fix's exact milliseconds beside whole-second `t` (read(exact_times=True): a model
     # call given a path puts the fractions back on its answers, as it does for a frame; leftover34)
     exact_times: bool = False
+    # Keep a sub-second source's path and fastest step on each kept fix (ColumnMap.full_rate,
+    # sports37: full_rate.py)
+    full_rate: bool = False
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -224,7 +227,7 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
     exactly (0, 0) are dropped and counted as `null_island` in both modes (a missing-fix marker).
     """
     out = _check_rows(df, ctx, fields)
-    out = drop_sub_second(out, ctx.report, keep_exact=ctx.exact_times)
+    out = drop_sub_second(out, ctx.report, keep_exact=ctx.exact_times, full_rate=ctx.full_rate)
     return out.drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
 
 

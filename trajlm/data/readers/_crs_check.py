@@ -86,3 +86,23 @@ def check_not_degrees(
         hint=f"leave out {option} for coordinates in degrees (WGS84); give it only for "
         "projected eastings / northings",
     )
+
+
+# Formats whose positions are latitude / longitude degrees by their own definition: a --crs
+# (a projected code or `local`) cannot apply to them (badin37: `--crs local` on a GPX was
+# dropped without a word, the track read as degrees and the store not marked as a plane).
+DEGREE_FORMATS = ("gpx", "kml", "tcx", "nmea", "fit", "igc", "aivdm", "gtfs_rt", "ozi", "sml",
+                  "geolife")  # fmt: skip
+
+
+def crs_not_used(format: str, crs: Any, cli: bool = True) -> str | None:
+    """Why ``crs`` cannot be taken for files of ``format`` (None where it can)."""
+    from trajlm.data.geo import is_wgs84
+
+    if is_wgs84(crs) or format not in DEGREE_FORMATS:
+        return None
+    option = f"--crs {crs}" if cli else f"crs={crs!r}"
+    return (
+        f"{option}: {format} files hold latitude / longitude degrees by the format's own "
+        f"definition, so a CRS does not apply to them; leave out {option.split(' ')[0].rstrip('=')}"
+    )

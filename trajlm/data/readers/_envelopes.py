@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 SAMPLE = 200  # rows whose text is decoded to decide
+ENVELOPE_FIELDS = {"topic", "partition", "offset"}  # kcat -J / a Kafka consumer's envelope
 
 
 def message_column(sample: Any) -> tuple[str, Any] | None:
@@ -39,6 +40,15 @@ def message_column(sample: Any) -> tuple[str, Any] | None:
                 col = col.cast(pl.Utf8)
             except Exception:  # not UTF-8 text (a Polars compute error): not a message
                 continue
+        if isinstance(col.dtype, pl.Struct):  # a kcat envelope's message as a JSON object,
+            inner = [f.name for f in col.dtype.fields]  # not text (badin37: its fields were
+            if (
+                ENVELOPE_FIELDS <= set(names)  # read beside the envelope's `ts`, which became
+                and find_columns("lat", inner)
+                and find_columns("lon", inner)
+            ):  # the time)
+                return name, None  # (a `pose: {lat, lng}` object elsewhere is a point column)
+            continue
         if col.dtype != pl.Utf8:
             continue
         text = col.drop_nulls().head(SAMPLE)
@@ -72,11 +82,64 @@ def open_envelopes(frame: Any, sample: Any, path: Path) -> Any:
 
     found = message_column(sample)
     if found is None:
+        refuse_unread_envelope(sample, path)
         return frame
     name, dtype = found
     aside = [c for c in sample.columns if c != name]
     warnings.warn(_said(path.name, name, aside), stacklevel=2)
-    return frame.select(pl.col(name).cast(pl.Utf8).str.json_decode(dtype)).unnest(name)
+    message = pl.col(name) if dtype is None else pl.col(name).cast(pl.Utf8).str.json_decode(dtype)
+    return frame.select(message).unnest(name)
+
+
+def refuse_unread_envelope(sample: Any, path: Path) -> None:
+    """One line for a message envelope whose message is not a JSON object with a position
+    (badin37: a payload of base64, of `key=value` text, tombstones or some bad lines were told
+    "missing column(s) ['traj_id', 'lat', 'lon']" naming the envelope's fields)."""
+    import json
+    import re
+
+    import polars as pl
+
+    from trajlm.data.column_names import find_columns
+    from trajlm.errors import TrajlmInputError
+
+    names = [str(c) for c in sample.columns]
+    if (
+        not ENVELOPE_FIELDS <= set(names)
+        or find_columns("lat", names)
+        or find_columns("lon", names)
+    ):
+        return
+    texts = [c for c in names if c not in ENVELOPE_FIELDS and sample[c].dtype == pl.String]
+    for name in (c for c in ("payload", "value", "message", *texts) if c in texts):
+        values = [v for v in sample[name].to_list() if v is not None]
+        bad = []
+        for i, v in enumerate(values):
+            try:
+                ok = isinstance(json.loads(v), dict)
+            except ValueError:
+                ok = False
+            if not ok:
+                bad.append((i, v))
+        if not values:
+            continue
+        first = bad[0][1] if bad else values[0]
+        kind = (
+            "base64 text (bytes the consumer did not decode)"
+            if bad and re.fullmatch(r"[A-Za-z0-9+/]{8,}={0,2}", str(first).strip())
+            else "not a JSON object"
+            if bad
+            else "JSON objects without both a latitude and a longitude field"
+        )
+        where = f"{len(bad):,} of the first {len(values):,} values" if bad else "its values"
+        raise TrajlmInputError(
+            f"each line is a message envelope ({', '.join(sorted(ENVELOPE_FIELDS))}), but "
+            f"{name!r} holds no readable fix: {where} are {kind} (first: {str(first)[:60]!r})",
+            path=path,
+            field=name,
+            hint="decode the messages to one JSON object a line holding the fix's latitude, "
+            "longitude and time (kcat -J ... | jq -c '.payload | fromjson'), then read that",
+        )
 
 
 def open_frame_envelopes(df: Any, lat_col: str | None, lon_col: str | None) -> Any:
@@ -95,4 +158,5 @@ def open_frame_envelopes(df: Any, lat_col: str | None, lon_col: str | None) -> A
         return df
     name, dtype = found
     warn_at_caller(_said("the frame", name, [c for c in df.columns if c != name]))
-    return df.select(pl.col(name).cast(pl.Utf8).str.json_decode(dtype)).unnest(name)
+    message = pl.col(name) if dtype is None else pl.col(name).cast(pl.Utf8).str.json_decode(dtype)
+    return df.select(message).unnest(name)

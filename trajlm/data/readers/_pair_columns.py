@@ -14,6 +14,7 @@ feeds; heldout25's delivery robots were refused with "missing lat, lon") is unne
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 LON_FIRST_NAMES = ("lnglat", "lonlat", "lng_lat", "lon_lat")  # besides POINT_NAMES (_point_text)
@@ -46,6 +47,14 @@ def split_pairs(frame: Any, sample: Any) -> Any:
         first, second = (sample[name].list.get(i, null_on_oob=True).abs().max() for i in (0, 1))
         lat_first = normalised(name) in LAT_FIRST or ((second or 0) > 90 and not (first or 0) > 90)
         lat_i, lon_i = (0, 1) if lat_first else (1, 0)
+        named = normalised(name) in LAT_FIRST + LON_FIRST_NAMES + ("coordinates",)
+        if not named and not (first or 0) > 90 and not (second or 0) > 90:
+            warnings.warn(  # badin37: [lat, lon] pairs were read swapped without a word
+                f"{name!r}: each value is a pair of numbers, read as [longitude, latitude] "
+                "(GeoJSON's order; neither its name nor its values say which comes first); "
+                f"if it holds [latitude, longitude], name the column `latlon`",
+                stacklevel=2,
+            )
         frame = frame.with_columns(
             pl.col(name).list.get(lon_i, null_on_oob=True).alias(f"{name}_lon"),
             pl.col(name).list.get(lat_i, null_on_oob=True).alias(f"{name}_lat"),

@@ -324,15 +324,22 @@ def exact_time(t_ms: pl.Expr) -> list[pl.Expr]:
     return [(t_ms // 1000).alias("t"), t_ms.alias(T_MS)]
 
 
-def drop_sub_second(df: pl.DataFrame, report: DropReport, keep_exact: bool = False) -> pl.DataFrame:
+def drop_sub_second(
+    df: pl.DataFrame, report: DropReport, keep_exact: bool = False, full_rate: bool = False
+) -> pl.DataFrame:
     """Canonical t is whole seconds: of the fixes of one trajectory that fall in one second but
     differ below it (1-10 Hz loggers, epoch milliseconds), keep the earliest and drop the others
     as `sub_second_fix` (both modes; a repair of the resolution, not an error). Exact repeats of
     the kept fix stay for cleaning's `duplicate_timestamp`. Works within a chunk: a second split
     across two chunks of one trajectory leaves its later fixes to `duplicate_timestamp`.
-    keep_exact: the kept fixes' exact milliseconds stay, as column EXACT_MS (exact_seconds)."""
+    keep_exact: the kept fixes' exact milliseconds stay, as column EXACT_MS (exact_seconds).
+    full_rate: the dropped fixes' path and fastest step kept on each kept fix (full_rate.py)."""
     if T_MS not in df.columns:
         return df
+    if full_rate:
+        from trajlm.data.full_rate import with_full_rate
+
+        df = with_full_rate(df, T_MS)
     later = (pl.col(T_MS) != pl.col(T_MS).min().over("traj_id", "t")).fill_null(False)
     n = int(df.select(later.sum()).item())
     if n:

@@ -47,6 +47,8 @@ def _decode_arcs(arcs: list, transform: Any) -> list[list[list[float]]]:
     if not isinstance(transform, dict):
         return [[list(p) for p in arc] for arc in arcs]
     (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
+    if not (sx and sy):  # badin37: every arc decoded to its one start point, written unsaid
+        raise ValueError(f"transform scale {[sx, sy]} puts every point of an arc on one place")
     out = []
     for arc in arcs:
         x = y = 0

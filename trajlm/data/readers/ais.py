@@ -42,7 +42,14 @@ def keep_motion_columns(
     keeps one of them). A speed alone named like a sensor's (`speed_m_s`: a sport log) is left
     to ``ingest.keep_sensor_columns``, as before."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.motion_columns import KNOT_MPS, in_radians, motion_columns
+    from trajlm.data.motion_columns import (
+        KNOT_MPS,
+        degrees_direction,
+        direction_column,
+        in_radians,
+        motion_columns,
+    )
+    from trajlm.data.readers._headers import _id_sample
     from trajlm.data.readers._sensors import TABLE_NAMES
     from trajlm.data.readers.detect import _header, rglob_follow
 
@@ -61,6 +68,9 @@ def keep_motion_columns(
     if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
         return columns, None
     speed, factor, course = found
+    if course is None and (way := direction_column(_header(first, format, cm.sep) or [])):
+        # a `direction` column is a course only where its values are degrees (leftover37)
+        course = way if degrees_direction(_id_sample(first, format, cm.sep, way) or []) else None
     if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
         return columns, None
     name = {KNOT_MPS: "sog_kn", 1.0: "sog_mps", 1 / 3.6: "sog_kmh"}.get(factor, "sog_mph")

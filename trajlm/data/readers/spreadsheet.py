@@ -47,6 +47,14 @@ from trajlm.data.readers.pedestrian_files import (
     sdd_as_csv,
     trajnetpp_as_csv,
 )
+from trajlm.data.readers.pitch_feeds import (
+    PITCH_KINDS,
+    feed_files,
+    is_metrica,
+    is_tracab,
+    metrica_as_csv,
+    tracab_as_csv,
+)
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
@@ -159,6 +167,15 @@ def layer_of(columns: object) -> str | None:
     return columns.get("layer") if isinstance(columns, dict) else getattr(columns, "layer", None)
 
 
+def pitch_of(columns: object) -> tuple[float, float] | None:
+    """The pitch size (length, width in metres) asked for in a ColumnMap or a dict of its
+    fields (None: not asked; pitch_feeds' default); a bad size: ValueError naming the option."""
+    from trajlm.data.readers.pitch_feeds import parse_pitch
+
+    text = columns.get("pitch") if isinstance(columns, dict) else getattr(columns, "pitch", None)
+    return parse_pitch(text)
+
+
 def _unpacked(p: Path, folder: bool, tmp: tempfile.TemporaryDirectory, n: int) -> Path:
     """A `.bz2` / `.xz` file (or a folder holding them: mirrored) unpacked into `tmp` (gz.py);
     errors then name the user's packed file (`days/day1.csv.bz2 line 7`; fix33: they named
@@ -191,7 +208,10 @@ def _untarred(p: Path, tmp: tempfile.TemporaryDirectory, n: int) -> Path:
 
 
 def sheets_as_csv(
-    paths: list[Path], format: str = "auto", layer: str | None = None
+    paths: list[Path],
+    format: str = "auto",
+    layer: str | None = None,
+    pitch: tuple[float, float] | None = None,
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
     """`paths` with every workbook replaced by a CSV of its first sheet (named `<stem>.csv`,
     so a sheet without an id column is one trajectory named after the workbook; Arrow IPC and
@@ -200,7 +220,8 @@ def sheets_as_csv(
     maps each CSV's folder to its workbook, and its `sources` a converted log's CSV to (the
     log, where each CSV line comes from in it), for error messages; its `kinds` each converted
     path to the kind of file read (`sqlite`, `ubx`, `xlsx`, `sbs1`, ...: ingest says it).
-    `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer)."""
+    `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer); `pitch`: a
+    football pitch's length and width in metres for tracking feeds (pitch_feeds.py)."""
     tmp, out = None, []
     for p in map(Path, paths):
         user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
@@ -219,10 +240,11 @@ def sheets_as_csv(
         logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
         kind = None if gis or logs or not text else _text_kind(p, signalk)
         table = table and not kind  # a TrajNet++ .ndjson: its own converter (pedestrian_files)
+        feeds = feed_files(p) if text and not (gis or logs) else []  # a match's team files
         peds = pedestrian_folder(p) if text and not (gis or logs) else []  # a scene per file
         siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
         mds = mds_files(p) if text and not (kind or siri) else []  # MDS trips pages (mds.py)
-        if not (book or table or gis or siri or mds or kind or logs or peds):
+        if not (book or table or gis or siri or mds or kind or logs or feeds or peds):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -231,6 +253,7 @@ def sheets_as_csv(
         into.mkdir(parents=True)
         tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
         said = logs[0] if logs else kind or ("siri-vm" if siri else "mds" if mds else None)
+        said = said or (feeds[0][0] if feeds else None)
         said = said or (peds[0][0] if peds else None)
         said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
         tmp.kinds = {**getattr(tmp, "kinds", {}), str(user): said}  # type: ignore[attr-defined]
@@ -255,9 +278,17 @@ def sheets_as_csv(
                     _sources(tmp, peds[list(where).index(csv_at)][1], {csv_at: lines})
                 out.append(into)
                 continue
+            if feeds:  # Metrica's home and away files (pitch_feeds.py): a folder of CSVs
+                for k, f in feeds:
+                    _sources(
+                        tmp, f, {into / f"{f.stem}.csv": _TEXT[k](f, into / f"{f.stem}.csv", pitch)}
+                    )
+                out.append(into)
+                continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
             if kind or siri or mds:
-                converted = (_TEXT[kind](p, csv_at) if kind
+                sized = (pitch,) if kind in PITCH_KINDS else ()  # Metrica / TRACAB (sports37)
+                converted = (_TEXT[kind](p, csv_at, *sized) if kind
                              else siri_as_csv(siri, csv_at) if siri else mds_as_csv(mds, csv_at))  # fmt: skip
                 _sources(tmp, p, {csv_at: converted})
             elif book:  # errors name the sheet's row: `book.xlsx row 7`
@@ -276,7 +307,9 @@ def sheets_as_csv(
 
 # Text files written as a CSV before the read, in the order they are told apart; each converter
 # returns where each CSV line comes from in the file (archives.member_error names it).
-_TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
+_TEXT: dict[str, Callable[..., Sequence[object]]] = {
+    "metrica": metrica_as_csv,  # Metrica Sports' tracking CSV (pitch_feeds.py)
+    "tracab": tracab_as_csv,  # TRACAB .dat frames (pitch_feeds.py)
     "eth-ucy": eth_ucy_as_csv,  # ETH / UCY `frame ped x y` (pedestrian_files.py)
     "trajnetpp": trajnetpp_as_csv,  # TrajNet++ scene / track JSON Lines (pedestrian_files.py)
     "sdd": sdd_as_csv,  # Stanford Drone Dataset annotations: told (pedestrian_files.py)
@@ -293,7 +326,8 @@ _TEXT: dict[str, Callable[[Path, Path], Sequence[object]]] = {
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
     "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
 }
-_IS_TEXT = {"eth-ucy": is_eth_ucy, "trajnetpp": is_trajnetpp, "sdd": is_sdd, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
+_IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "eth-ucy": is_eth_ucy,
+            "trajnetpp": is_trajnetpp, "sdd": is_sdd, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd}  # fmt: skip

@@ -33,10 +33,13 @@ _XY_AFTER = re.compile(rf"(?i)^({_X}|{_Y})[ _.-]+(.+)$")
 _XY_BEFORE = re.compile(rf"(?i)^(.+?)[ _.-]+({_X}|{_Y})$")
 _ANY_DEGREES = re.compile(rf"(?i)(^|[ _.-])({_LAT}|{_LON})([ _.-]|$)")
 # x / y / z of a sensor (IMU, velocity, force): not a mover's position
+# (badin37: single letters were sensors too, so a player or tag named "A", "F", "Q", "V" or "W"
+# was left out of the movers unsaid, and with it a 3-mover table was not read at all)
 _SENSOR = re.compile(
-    r"(?i)^(acc|accel|acceleration|gyro|gyr|mag|magnet|vel|velocity|speed|v|a|force|f|rot|"
-    r"rotation|orientation|angle|euler|quat|q|w|omega|gravity|grav|linacc|lin_acc)$"
+    r"(?i)^(acc|accel|acceleration|gyro|gyr|mag|magnet|vel|velocity|speed|force|rot|"
+    r"rotation|orientation|angle|euler|quat|omega|gravity|grav|linacc|lin_acc)$"
 )
+_NO_VALUE = ("", "nan", "null", "none", "na", "n/a")  # an empty cell as pandas / R write one
 
 
 def _axis(word: str) -> str:
@@ -67,8 +70,17 @@ def wide_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
 def plane_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
     """mover id -> (y column, x column) of a wide header in plane coordinates (`Home_11_x`,
     `Ball_y`); {} when the header names any latitude / longitude column or has < MIN_PAIRS."""
+    found = _plane_found(header)
+    pairs = {i: (c["y"], c["x"]) for i, c in found.items() if len(c) == 2}
+    return pairs if len(pairs) >= MIN_PAIRS else {}
+
+
+def _plane_found(header: list[str]) -> dict[str, dict[str, int]]:
+    """mover id -> {"x" / "y": column} of every `<id>_x` / `<id>_y`-looking column."""
     if any(_ANY_DEGREES.search(name.strip()) for name in header):
         return {}
+    if {"x", "y"} & {name.strip().lower() for name in header}:  # a table's own x / y: its
+        return {}  # position, `v_x` ... beside it are no movers (badin37)
     found: dict[str, dict[str, int]] = {}
     for k, name in enumerate(header):
         m = _XY_AFTER.match(name.strip())
@@ -77,8 +89,7 @@ def plane_pairs(header: list[str]) -> dict[str, tuple[int, int]]:
             mover, axis = m[1], m[2]
         if mover is not None and not _SENSOR.match(mover):
             found.setdefault(mover, {})[axis.lower()] = k
-    pairs = {i: (c["y"], c["x"]) for i, c in found.items() if len(c) == 2}
-    return pairs if len(pairs) >= MIN_PAIRS else {}
+    return found
 
 
 def unpaired_columns(header: list[str]) -> list[int]:
@@ -102,7 +113,9 @@ def is_wide_pairs(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in (".csv", ".txt", ".tsv"):
         return False
     got = _sep(path)
-    return got is not None and bool(wide_pairs(got[1]))
+    if got is None or len({c.strip() for c in got[1]}) < len(got[1]):  # a name twice: the
+        return False  # table's own refusal names it (badin37: one `A_x` of two was read)
+    return bool(wide_pairs(got[1]))
 
 
 def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
@@ -114,7 +127,8 @@ def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
     pairs = wide_pairs(header)
     lone = unpaired_columns(header)
     plane = not _found(header) and bool(pairs)  # `Home_11_x`: written as x / y (metres)
-    lone = [] if plane else lone
+    if plane:  # an `_x` without its `_y` (badin37: left out unsaid)
+        lone = [k for c in _plane_found(header).values() if len(c) == 1 for k in c.values()]
     used = {k for ab in pairs.values() for k in ab} | set(lone)
     rest = [k for k in range(len(header)) if k not in used]
     with (
@@ -134,7 +148,7 @@ def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
                     (row[a].strip() if a < len(row) else ""),
                     (row[b].strip() if b < len(row) else ""),
                 )
-                if la and lo:
+                if la.lower() not in _NO_VALUE and lo.lower() not in _NO_VALUE:
                     w.writerow([mover, *keep, la, lo])
                     at.append(rows.line_num)
     what = "x / y" if plane else "latitude / longitude"
@@ -146,8 +160,8 @@ def wide_pairs_as_csv(path: Path, out: Path) -> list[int | None]:
     if lone:
         warnings.warn(
             f"{path.name}: a wide table: column(s) {', '.join(header[k] for k in lone)} have no "
-            "latitude / longitude partner (no mover read from them); rename them into a pair "
-            "(lat_<id> / lon_<id>) to read that mover",
+            f"{what} partner (no mover read from them); rename them into a pair "
+            f"({'<id>_x / <id>_y' if plane else 'lat_<id> / lon_<id>'}) to read that mover",
             stacklevel=2,
         )
     return at
