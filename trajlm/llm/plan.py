@@ -143,6 +143,9 @@ class QueryPlan(BaseModel):
     # min_* / max_* bounds a question excluded ("longer than 20 min" is > 1200 s, "at least"
     # is >=): set by the rule planner (session 14); a plan from a dict or a model includes them
     _strict: frozenset[str] = PrivateAttr(default=frozenset())
+    # "which ferry was stopped the longest" (ask37b): ranked by stopped time added up, the single longest stop
+    # said in a note (llm/dwells.py); set by llm/vehicles.py
+    _one_stop_too: bool = PrivateAttr(default=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> QueryPlan:
