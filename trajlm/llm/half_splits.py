@@ -47,20 +47,24 @@ def plan_half_split(question: str, plan_count: Callable[[str], QueryPlan]) -> Qu
     if pick is not None:
         rest = rest[: pick.start()] + " " + rest[pick.end() :]
     who = _WHO.search(rest)
+    bare = re.sub(r"^\s*(?:did|does|do|has|have|had|was|were|is)\b", "", rest, flags=re.I)
+    asks = [f"how many trips {bare}"]  # "was A013 an even split": a trip named
     if who is not None and who.group("who").lower() not in ("i", "we", "you", "my", "the", "trip"):
-        asked = f"how many trips did {who.group('who')} make {rest[who.end() :]}"
-    else:
-        asked = "how many trips " + re.sub(
-            r"^\s*(?:did|does|do|has|have|had|was|were|is)\b", "", rest, flags=re.I
-        )
-    try:
-        plan = plan_count(" ".join(asked.split()) + "?")
-    except (
-        CannotAnswer
-    ) as e:  # "did 8101 run a negative split" on a bus feed: the split named in the refusal
-        why = str(e).removeprefix("can't answer that: ")
-        raise CannotAnswer(f"half splits ({m.group(0).strip()!r}) are read of the trips a runner, a trip or days "
-                           f"name, and here: {why}") from None  # fmt: skip
+        asks.insert(
+            0, f"how many trips did {who.group('who')} make {rest[who.end() :]}"
+        )  # a runner named
+    for k, asked in enumerate(asks):
+        try:
+            plan = plan_count(" ".join(asked.split()) + "?")
+            break
+        except (
+            CannotAnswer
+        ) as e:  # "did 8101 run a negative split" on a bus feed: the split named in the refusal
+            if k + 1 < len(asks):
+                continue
+            why = str(e).removeprefix("can't answer that: ")
+            raise CannotAnswer(f"half splits ({m.group(0).strip()!r}) are read of the trips a runner, a trip or "
+                               f"days name, and here: {why}") from None  # fmt: skip
     if not is_plain_count(plan):
         raise CannotAnswer("a negative split is read of the trips a runner, a trip or days name: ask e.g. 'did Jonas "
                            "run a negative split on his longest run'")  # fmt: skip

@@ -24,7 +24,10 @@ from trajlm.llm.modes import MODES
 _NOUNS = {"bus": "buses", "coach": "coaches", "car": "cars", "ferry": "ferries", "sweeper": "sweepers",
           "plough": "ploughs", "plow": "plows", "snowplough": "snowploughs", "snowplow": "snowplows",
           "gritter": "gritters", "grader": "graders", "tractor": "tractors", "tram": "trams", "taxi": "taxis",
-          "cab": "cabs", "ambulance": "ambulances", "truck": "trucks", "lorry": "lorries", "van": "vans"}  # fmt: skip
+          "cab": "cabs", "ambulance": "ambulances", "truck": "trucks", "lorry": "lorries", "van": "vans",
+          # the people whose vehicles the data follows (ask37b: a journalist's "the drivers", an insurer's
+          # "which policyholder"), read as their vehicles on the same terms
+          "driver": "drivers", "policyholder": "policyholders", "motorist": "motorists"}  # fmt: skip
 _PLURAL = {p: s for s, p in _NOUNS.items()}
 _OTHER_IDS = set(_NOUNS) | {"bike", "ebike", "eb", "boat", "ship", "amb", "trk"}
 _KIND_WORDS = set(_NOUNS) | set(_PLURAL) | {"bike", "bikes", "boat", "boats", "ship", "ships", "yacht", "yachts",
