@@ -54,6 +54,8 @@ def test_a_side_of_a_match_and_its_events() -> None:
     )
     got = ask("How many sprints did the home side make in the second half?")
     assert got.value == 1  # home_2's; the ball's speed is no player's
+    assert ask("Which home player ran the most km?").value == "home_2"
+    assert set(ask("How many sprints did each away player make?").value) == {"away_1", "away_2"}
     with pytest.raises(CannotAnswer, match="match event"):
         ask("How many passes did home_1 complete?")
     line = str(ask("How much ground did home_1 cover in the first half, in metres?")).splitlines()[
@@ -65,6 +67,8 @@ def test_a_side_of_a_match_and_its_events() -> None:
 def test_the_week_of_a_monday_is_its_seven_days() -> None:
     p = _plan("How many km were driven in the week of 9 March?")
     assert (str(p.date_from), str(p.date_to)) == ("2026-03-09", "2026-03-15")
+    p = _plan("how many trips in the week of Monday 16 March?")
+    assert (str(p.date_from), str(p.date_to)) == ("2026-03-16", "2026-03-22")
     p = _plan("trips in the week of March 16th, 2026")
     assert (str(p.date_from), str(p.date_to)) == ("2026-03-16", "2026-03-22")
     with pytest.raises(

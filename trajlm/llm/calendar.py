@@ -90,7 +90,7 @@ def week_of(question: str, years: list[int]) -> str:
 
 
 _WEEK_OF_A_DAY = re.compile(
-    rf"\bthe\s+week\s+of\s+(?:the\s+)?(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MON})\.?|({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)"
+    rf"\bthe\s+week\s+of\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:the\s+)?(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MON})\.?|({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)"
     r"(?:,?\s+(\d{4}))?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
     re.I,
 )

@@ -43,7 +43,7 @@ _PLAYERS = re.compile(
     r"(?i)\b(?:players?|athletes?|who|whom|whose|footballers?|squad|team\s*mates?)\b"
 )
 _PER = re.compile(
-    r"(?i)\b(?:per|each|every|by|all)\s+(?:the\s+)?(?:players?|athletes?)\b|\bfor\s+each\b"
+    r"(?i)\b(?:per|each|every|by|all)\s+(?:the\s+)?(?:(?:home|away)\s+)?(?:players?|athletes?)\b|\bfor\s+each\b"
 )
 _WHICH = re.compile(r"(?i)\b(?:which|who|whose)\b")
 _ASKS_BALL = re.compile(r"(?i)\b(?:the\s+)?ball\b")
@@ -56,7 +56,7 @@ _EVENTS = re.compile(
 _IN_METRES = re.compile(r"(?i)\bin\s+(?:metres|meters|m)\b")
 # "the home side", "the away team" (ask37b): the players whose ids begin home / away (TRACAB's
 # home_7, Metrica's Home_11)
-_TEAM = re.compile(r"(?i)\b(home|away)\s+(?:side|team|players|squad|eleven|xi)\b")
+_TEAM = re.compile(r"(?i)\b(home|away)\s+(?:side|team|players?|squad|eleven|xi)\b")
 
 
 def without_noisy_full_rate(data: object, points: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
