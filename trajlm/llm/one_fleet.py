@@ -106,6 +106,10 @@ def fleet_noun(question: str, words: DataWords) -> str:
 
     def one(m: re.Match) -> str:
         said = m.group(2).lower()
+        if (
+            said == "driver"
+        ):  # "which driver" is any vehicle's already (vehicles.py), and said so in a refusal
+            return m.group(0)
         noun = _PLURAL.get(said, said)
         labelled = any(noun in lab.split() or _NOUNS[noun] in lab.split() for lab in words.labels)
         other = letters in _OTHER_IDS and letters != noun
