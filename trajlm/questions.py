@@ -44,7 +44,7 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
 )
 from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
 from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
-from trajlm.llm.grounding import DataWords
+from trajlm.llm.grounding import DataWords, run_paced
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metres
@@ -177,7 +177,8 @@ class Asker:
                           activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
                           nights=(start - timedelta(hours=12)).dt.date().n_unique(),
                           dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()),
-                          night_dates=_night_dates(start), call_types=words.call_types)  # fmt: skip
+                          night_dates=_night_dates(start), call_types=words.call_types,
+                          run_paced=run_paced(self.trips))  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
