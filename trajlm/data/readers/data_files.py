@@ -33,6 +33,7 @@ from trajlm.data.column_names import find_columns
 from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length
 from trajlm.data.readers.netcdf_file import netcdf_as_csv
+from trajlm.data.readers.sql_dump import is_sql_dump, sql_dump_as_csv
 from trajlm.data.readers.stata import is_stata, stata_as_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
@@ -42,7 +43,7 @@ NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
 
 
 def data_file_kind(path: Path) -> str | None:
-    """ "sqlite" | "netcdf" | "ods" | "stata" when `path` is such a file, else None."""
+    """ "sqlite" | "netcdf" | "ods" | "stata" | "sqldump" when `path` is such a file, else None."""
     if not path.is_file() or path.suffix.lower() == ".gpkg":
         return None
     start, suffix = head(path, 16), path.suffix.lower()
@@ -56,6 +57,8 @@ def data_file_kind(path: Path) -> str | None:
         return "ods"
     if is_stata(path):
         return "stata"
+    if is_sql_dump(path):
+        return "sqldump"
     return None
 
 
@@ -264,5 +267,5 @@ def data_file_as_csv(kind: str, path: Path, out: Path) -> list[str] | dict[Path,
     """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`; where its lines
     come from (an .ods: for each sheet's CSV)."""
     convert = {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv,
-               "stata": stata_as_csv}  # fmt: skip
+               "stata": stata_as_csv, "sqldump": sql_dump_as_csv}  # fmt: skip
     return convert[kind](path, out)
