@@ -75,7 +75,10 @@ TRAJ = (
      "player", "player_id", "player_name", "athlete", "athlete_id", "athlete_name",
      # session 37 (heldout37): pedestrian benchmarks (ETH / UCY `frame ped x y`, crowd counts);
      # `vid`, the vehicle in bus-tracker APIs (CTA Bus Tracker) and bus subscribers' messages
-     "ped", "ped_id", "pedestrian", "pedestrian_id", "vid"),
+     "ped", "ped_id", "pedestrian", "pedestrian_id", "vid",
+     # session 37 (heldout37b): Home Assistant's `entity_id` (`device_tracker.anna_phone`; a
+     # `json_normalize` frame of its history read the empty `context.user_id` as the id)
+     "entity_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at",
@@ -193,8 +196,9 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
     return []
 
 
-# GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory
-ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid")
+# GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory; nor the
+# `_id` of MongoDB documents and Android SQLite tables (heldout37b: a frame read a row a mover)
+ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid", "_id")
 # Last resort for file headers (session 20; the CSV / Parquet / GIS readers) and, since
 # leftovers20, the Python API's frames (coerce._pick; a lone datetime column is picked by its
 # dtype before, two datetime columns still ask): a name that ENDS like the field
