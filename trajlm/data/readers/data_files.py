@@ -18,7 +18,9 @@
 - **OpenDocument spreadsheets** (`.ods`, LibreOffice Calc): the largest sheet and every other
   with its header (a sheet per vehicle, as `.xlsx`), typed dates as
   ISO text, repeated rows / cells (`number-rows-repeated`) written out except the empty ones
-  LibreOffice pads to the sheet's end with."""
+  LibreOffice pads to the sheet's end with.
+- **SQL dumps** (sql_dump.py; `.sql`, or a file opening as a MySQL / PostgreSQL dump; heldout37b):
+  their tables loaded into an SQLite database beside the CSV, then read as a database."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from trajlm.data.column_names import find_columns
 from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length
 from trajlm.data.readers.netcdf_file import netcdf_as_csv
-from trajlm.data.readers.sql_dump import is_sql_dump, sql_dump_as_csv
+from trajlm.data.readers.sql_dump import dump_as_sqlite, is_sql_dump
 from trajlm.data.readers.stata import is_stata, stata_as_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
@@ -261,6 +263,17 @@ def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]], list[int]]]:
             hint="save the sheet again in LibreOffice, or as CSV (File > Save As > Text CSV)",
         ) from None
     return sheets
+
+
+def sql_dump_as_csv(path: Path, out: Path) -> list[str]:
+    """The position table of an SQL dump (sql_dump.py) as a CSV at `out`, through an SQLite
+    database beside it; each CSV line's row of the table."""
+    db_path = out.with_suffix(".sqlite")
+    dump_as_sqlite(path, db_path)
+    try:
+        return sqlite_as_csv(db_path, out)
+    finally:
+        db_path.unlink(missing_ok=True)
 
 
 def data_file_as_csv(kind: str, path: Path, out: Path) -> list[str] | dict[Path, list[str]]:

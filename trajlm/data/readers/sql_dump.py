@@ -152,16 +152,3 @@ def dump_as_sqlite(path: Path, db_path: Path) -> None:
             "an SQL file with no CREATE TABLE / INSERT INTO / COPY rows (not a data dump)",
             path=path,
         )
-
-
-def sql_dump_as_csv(path: Path, out: Path) -> list[str]:
-    """The position table of an SQL dump as a CSV at `out` (through an SQLite database beside
-    it); each CSV line's row of the table."""
-    from trajlm.data.readers.data_files import sqlite_as_csv
-
-    db_path = out.with_suffix(".sqlite")
-    dump_as_sqlite(path, db_path)
-    try:
-        return sqlite_as_csv(db_path, out)
-    finally:
-        db_path.unlink(missing_ok=True)
