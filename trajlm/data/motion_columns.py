@@ -98,6 +98,40 @@ def motion_columns(
     return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
 
 
+# A course named without a unit (`heading`, `course`, `cog`, `bearing`) whose values are radians
+# (badin37: 0..6.28 read as 0..6 degrees, unsaid): every one of MIN_RADIAN_ROWS or more numbers
+# within 2 pi, spread over half a turn or more and MIN_RADIAN_VALUES different. A heading in
+# degrees held within 6 degrees of north never spreads over pi (3.14) without a 359.
+MIN_RADIAN_ROWS = 50
+MIN_RADIAN_VALUES = 20
+
+
+def radian_values(values: list) -> bool:
+    """Whether sampled values of a course named without a unit are radians (MIN_RADIAN_ROWS
+    numbers or more, all within +-2 pi, spread over pi or more, MIN_RADIAN_VALUES distinct)."""
+    import math
+
+    numbers = []
+    for v in values:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return False  # compass words: degrees by definition
+        if not abs(x) <= 2 * math.pi + 0.01:  # (NaN too)
+            return False
+        numbers.append(x)
+    return (len(numbers) >= MIN_RADIAN_ROWS and len(set(numbers)) >= MIN_RADIAN_VALUES
+            and max(numbers) - min(numbers) >= math.pi)  # fmt: skip
+
+
+def unitless_course(course: str) -> bool:
+    """Whether a course column's name gives no unit (`heading`, not `heading_deg` / `_rad`)."""
+    n = normalised(course)
+    return n not in COURSE_RAD_NAMES and not n.endswith("_deg") and n != "cog_deg"
+
+
 def direction_column(columns: list[str]) -> str | None:
     """The column named `direction` / `direction_deg` (DIRECTION_NAMES), else None; read as a
     course only where ``degrees_direction`` says its values are degrees."""

@@ -24,6 +24,7 @@ import polars as pl
 
 from trajlm.data.readers._common import ColumnMap, Ctx
 from trajlm.data.readers.tabular import PRESETS, iter_csv
+from trajlm.errors import warn_at_caller
 
 
 def iter_ais(
@@ -48,6 +49,8 @@ def keep_motion_columns(
         direction_column,
         in_radians,
         motion_columns,
+        radian_values,
+        unitless_course,
     )
     from trajlm.data.readers._headers import _id_sample
     from trajlm.data.readers._sensors import TABLE_NAMES
@@ -79,5 +82,13 @@ def keep_motion_columns(
     # the validity checks read it; dead reckoning needs a course and does not run
     # a heading in radians is kept as `cog_rad` (schema.conform: degrees; leftover36)
     course_name = "cog_rad" if course is not None and in_radians(course) else "cog_deg"
+    if course_name == "cog_deg" and course is not None and unitless_course(course):
+        sample = _id_sample(first, format, cm.sep, course) or []
+        if radian_values(sample):  # badfix37: radians under `heading` were read as degrees
+            warn_at_caller(
+                f"course: {course!r} holds radians by its values (all within 2 pi, spread "
+                "over half a turn): read as radians; name it heading_deg to keep degrees"
+            )
+            course_name = "cog_rad"
     kept = {name: speed} if course is None else {name: speed, course_name: course}
     return dataclasses.replace(cm, extra={**cm.extra, **kept}), (speed, course)
