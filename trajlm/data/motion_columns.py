@@ -6,8 +6,11 @@ reads a column's name alike here."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from trajlm.data.column_names import normalised
+
+ROW_SAMPLE = 10_000  # a frame's rows whose values say what a `direction` column holds
 
 # Reported motion (session 16, sogcog): speed over ground and course as the device reported
 # them (AIS SOG in knots / COG in degrees; a GPS log's speed in m/s), not speeds derived from
@@ -82,7 +85,7 @@ SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 
 
 
 def motion_columns(
-    columns: list[str], speed_alone: bool = False
+    columns: list[str], speed_alone: bool = False, sample: Any = None
 ) -> tuple[str, float, str | None] | None:
     """(speed column, its factor to m/s, course column) of a table that has both a reported
     speed and a course (SPEED_NAMES / COURSE_NAMES, first match in that order), else None.
@@ -93,9 +96,19 @@ def motion_columns(
         by_name.setdefault(normalised(c), c)
     speeds = _speed_columns(columns)
     course = next((n for n in (*COURSE_NAMES, *COURSE_RAD_NAMES) if n in by_name), None)
-    if not speeds or (course is None and not speed_alone):
+    found = None if course is None else by_name[course]
+    if found is None and sample is not None and speeds and (way := direction_column(columns)):
+        # a `direction` whose values are degrees, for files and frames alike (leftover37's
+        # rule; badfix37: frames never read it)
+        found = way if degrees_direction(sample(way) or []) else None
+    if not speeds or (found is None and not speed_alone):
         return None
-    return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
+    return speeds[0][0], speeds[0][1], found
+
+
+def frame_sample(df: Any) -> Any:
+    """``motion_columns``' ``sample`` for a Polars frame: a column's first ROW_SAMPLE values."""
+    return lambda column: df[column].head(ROW_SAMPLE).to_list()
 
 
 # A course named without a unit (`heading`, `course`, `cog`, `bearing`) whose values are radians
@@ -192,7 +205,8 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
     import numpy as np
     import polars as pl
 
-    if motion_columns(df.columns) is None:
+    found = motion_columns(df.columns, sample=frame_sample(df))
+    if found is None:
         return None
     by_name: dict[str, str] = {}
     for col in df.columns:
@@ -212,6 +226,7 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
     # filled `SOG` beside a mostly empty `sog_mps` is read (ships18's finding)
     speeds = [values(c, f) for c, f in _speed_columns(df.columns)]
     courses = [values(by_name[n], None) for n in (*COURSE_NAMES, *COURSE_RAD_NAMES) if n in by_name]
+    courses = courses or [values(found[2], None)]  # a `direction` of degrees
     v = max(speeds, key=lambda a: int(np.isfinite(a).sum()))
     c = max(courses, key=lambda a: int(np.isfinite(a).sum()))
     return v, c

@@ -45,8 +45,6 @@ def keep_motion_columns(
     from trajlm.data.column_names import normalised
     from trajlm.data.motion_columns import (
         KNOT_MPS,
-        degrees_direction,
-        direction_column,
         in_radians,
         motion_columns,
         radian_values,
@@ -67,13 +65,13 @@ def keep_motion_columns(
         first = next(iter(rglob_follow(first, pattern)), first)
     if not first.is_file() or first.suffix.lower() == ".zip":
         return columns, None
-    found = motion_columns(_header(first, format, cm.sep) or [], speed_alone=True)
+    # a `direction` column is a course only where its values are degrees (leftover37; the
+    # frame route's rule too: motion_columns' sample)
+    found = motion_columns(_header(first, format, cm.sep) or [], speed_alone=True,
+                           sample=lambda c: _id_sample(first, format, cm.sep, c))  # fmt: skip
     if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
         return columns, None
     speed, factor, course = found
-    if course is None and (way := direction_column(_header(first, format, cm.sep) or [])):
-        # a `direction` column is a course only where its values are degrees (leftover37)
-        course = way if degrees_direction(_id_sample(first, format, cm.sep, way) or []) else None
     if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
         return columns, None
     name = {KNOT_MPS: "sog_kn", 1.0: "sog_mps", 1 / 3.6: "sog_kmh"}.get(factor, "sog_mph")
