@@ -119,11 +119,9 @@ MIN_RADIAN_ROWS = 50
 MIN_RADIAN_VALUES = 20
 
 
-def radian_values(values: list) -> bool:
-    """Whether sampled values of a course named without a unit are radians (MIN_RADIAN_ROWS
-    numbers or more, all within +-2 pi, spread over pi or more, MIN_RADIAN_VALUES distinct)."""
-    import math
-
+def _numbers_within(values: list, lo: float, hi: float) -> list[float] | None:
+    """The sampled values as numbers (empty ones skipped); None where one is a word (a way,
+    compass points) or lies outside [lo, hi] (NaN too)."""
     numbers = []
     for v in values:
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -131,11 +129,20 @@ def radian_values(values: list) -> bool:
         try:
             x = float(v)
         except (TypeError, ValueError):
-            return False  # compass words: degrees by definition
-        if not abs(x) <= 2 * math.pi + 0.01:  # (NaN too)
-            return False
+            return None
+        if not lo <= x <= hi:
+            return None
         numbers.append(x)
-    return (len(numbers) >= MIN_RADIAN_ROWS and len(set(numbers)) >= MIN_RADIAN_VALUES
+    return numbers
+
+
+def radian_values(values: list) -> bool:
+    """Whether sampled values of a course named without a unit are radians (MIN_RADIAN_ROWS
+    numbers or more, all within +-2 pi, spread over pi or more, MIN_RADIAN_VALUES distinct)."""
+    import math
+
+    numbers = _numbers_within(values, -2 * math.pi - 0.01, 2 * math.pi + 0.01)
+    return numbers is not None and (len(numbers) >= MIN_RADIAN_ROWS and len(set(numbers)) >= MIN_RADIAN_VALUES
             and max(numbers) - min(numbers) >= math.pi)  # fmt: skip
 
 
@@ -157,17 +164,9 @@ def degrees_direction(values: list) -> bool:
     MIN_DIRECTION_SPREAD_DEG or more. A transit feed's way (GTFS `direction_id`-like 0 / 1,
     SIRI's `inbound` / `outbound`) and a few codes are not: read as degrees they would point a
     bus north (fix36 left `direction` out of COURSE_NAMES for that)."""
-    numbers = []
-    for v in values:
-        if v is None or (isinstance(v, str) and not v.strip()):
-            continue
-        try:
-            x = float(v)
-        except (TypeError, ValueError):
-            return False  # a word: a way, not a course
-        if not 0.0 <= x <= 360.0:  # (NaN too)
-            return False
-        numbers.append(x)
+    numbers = _numbers_within(values, 0.0, 360.0)
+    if numbers is None:
+        return False
     return (len(set(numbers)) >= MIN_DIRECTION_VALUES
             and max(numbers) - min(numbers) >= MIN_DIRECTION_SPREAD_DEG)  # fmt: skip
 

@@ -61,7 +61,15 @@ def check_not_degrees(
     if not ok.any():
         return
     n, e = north[ok], east[ok]
+    _not_degrees(n, e, np.asarray(lat, float)[ok], np.asarray(lon, float)[ok], crs, option)
+    # then metres near the CRS's origin, outside its area of use (badfix37)
     check_not_local_plane(n, e, np.asarray(lat, float)[ok], np.asarray(lon, float)[ok], crs, option)
+
+
+def _not_degrees(
+    n: np.ndarray, e: np.ndarray, lat: np.ndarray, lon: np.ndarray, crs: Any, option: str
+) -> None:
+    """``check_not_degrees`` on the finite points."""
     if np.abs(n).max() > 90 or np.abs(e).max() > 180:
         return  # not degrees: metres (the usual case, decided on the first value mostly)
     where = None
@@ -73,7 +81,7 @@ def check_not_degrees(
         where = "all lie within 1 m of each other, near the CRS's origin"
     elif (area := _area(crs)) is not None:
         name, box = area
-        la, lo = np.asarray(lat, float)[ok], np.asarray(lon, float)[ok]
+        la, lo = lat, lon
         fin = np.isfinite(la) & np.isfinite(lo)
         as_deg_inside = _inside(n, e, box, 0.0).all()
         if as_deg_inside and not _inside(la[fin], lo[fin], box, MARGIN_DEG).any():
