@@ -47,7 +47,7 @@ from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
 from trajlm.llm.grounding import DataWords, run_paced
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
-from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metres
+from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, start_in_metres
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
@@ -204,7 +204,10 @@ class Asker:
         if self._sports and (sports := sports_plan(question)) is not None:
             self._asked = (sports, question)
             return sports
-        plan = self.planner.plan(question)
+        try:
+            plan = self.planner.plan(question)
+        except CannotAnswer as e:  # a hint naming LAT,LON, on a plane: x / y (badfix37)
+            raise (plane_hint(e, self._plane_store) if self._plane else e) from None
         # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
         refuse_stop_events(plan, question)
         refuse_other_kind(question, self._kind)

@@ -220,10 +220,13 @@ def iter_mfjson(
                 ctx.report.rows_in += 1
                 ctx.report.drop("empty_file", 1)
                 continue
-            if (why := empty_records(doc)) is not None:  # `[]`, {"data": []} (badin19)
+            keyed = merged(doc)  # Endomondo's one-key objects: said as their records (badfix37:
+            # points without a longitude, or none, were "top level is not a JSON object")
+            if (why := empty_records(doc) or empty_records(keyed)) is not None:  # `[]` (badin19)
                 _empty(ctx, file, why)
                 continue
-            if (why := streams_without_start(doc) or near_records(doc)) is not None:
+            near = near_records(doc) or (near_records(keyed) if keyed is not doc else None)
+            if (why := streams_without_start(doc) or near) is not None:
                 _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
         try:

@@ -50,6 +50,7 @@ from trajlm.data.readers.pedestrian_files import (
 from trajlm.data.readers.pitch_feeds import (
     PITCH_KINDS,
     feed_files,
+    has_ball,
     is_metrica,
     is_tracab,
     metrica_as_csv,
@@ -223,6 +224,7 @@ def sheets_as_csv(
     `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer); `pitch`: a
     football pitch's length and width in metres for tracking feeds (pitch_feeds.py)."""
     tmp, out = None, []
+    balls: list[Path] = []  # the Metrica team file whose ball is kept (the others' left out)
     for p in map(Path, paths):
         user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
         if is_tar(p):  # a tar archive: the folder it unpacks to (gz.untar); errors `a.tgz!member`
@@ -280,15 +282,15 @@ def sheets_as_csv(
                 continue
             if feeds:  # Metrica's home and away files (pitch_feeds.py): a folder of CSVs
                 for k, f in feeds:
-                    _sources(
-                        tmp, f, {into / f"{f.stem}.csv": _TEXT[k](f, into / f"{f.stem}.csv", pitch)}
-                    )
+                    at = _feed_as_csv(k, f, into / f"{f.stem}.csv", pitch, balls)
+                    _sources(tmp, f, {into / f"{f.stem}.csv": at})
                 out.append(into)
                 continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
             if kind or siri or mds:
                 sized = (pitch,) if kind in PITCH_KINDS else ()  # Metrica / TRACAB (sports37)
-                converted = (_TEXT[kind](p, csv_at, *sized) if kind
+                converted = (_feed_as_csv(kind, p, csv_at, pitch, balls) if sized
+                             else _TEXT[kind](p, csv_at) if kind
                              else siri_as_csv(siri, csv_at) if siri else mds_as_csv(mds, csv_at))  # fmt: skip
                 _sources(tmp, p, {csv_at: converted})
             elif book:  # errors name the sheet's row: `book.xlsx row 7`
@@ -331,6 +333,19 @@ _IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "eth-ucy": is_eth_ucy,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd}  # fmt: skip
+
+
+def _feed_as_csv(
+    kind: str, f: Path, out: Path, pitch: tuple[float, float] | None, balls: list[Path]
+) -> Sequence[object]:
+    """A Metrica / TRACAB feed converted; of Metrica's team files read together, only the first
+    keeps the ball (each carries the same ball), ``balls`` holding that file."""
+    if kind != "metrica":
+        return _TEXT[kind](f, out, pitch)
+    at = metrica_as_csv(f, out, pitch, ball_from=balls[0] if balls else None)
+    if not balls and has_ball(f):
+        balls.append(f)
+    return at
 
 
 def _text_kind(p: Path, signalk: bool) -> str | None:
