@@ -116,3 +116,43 @@ def test_the_bootstraps_peak_does_not_grow_with_n_boot_times_n():
     finally:
         tracemalloc.stop()
     assert peak < 80e6, f"{peak / 1e6:.0f} MB"
+
+
+def old_window_starts(keys, w, max_windows, random_state):
+    """``RetrievalIndex.train_windows``' starts before session 37 (a per-point index), verbatim."""
+    n = len(keys)
+    new = np.r_[True, keys[1:] != keys[:-1]] if n else np.zeros(0, bool)
+    start = np.flatnonzero(new)
+    end = np.append(start[1:], n) - 1
+    last_of = np.repeat(end, np.diff(np.append(start, n)))
+    starts = np.flatnonzero(np.arange(n) + w - 1 <= last_of)
+    if len(starts) > max_windows:
+        rng = np.random.default_rng(random_state)
+        starts = np.sort(rng.choice(starts, max_windows, replace=False))
+    return starts
+
+
+@pytest.mark.parametrize("max_windows", [1, 50, 3000, 300_000])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_window_starts_are_the_old_ones(max_windows, seed):
+    from trajlm.data.retrieval import RetrievalIndex
+
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 40, 400)  # many trajectories too short for a window
+    lengths[:3] = [9, 10, 11]  # at, and just around, the window's length
+    keys = np.repeat(rng.permutation(10_000)[:400], lengths).astype(np.int64)
+    for history, horizon in [(5, 5), (2, 1), (3, 7)]:
+        index = RetrievalIndex(history, horizon, max_windows=max_windows, random_state=seed)
+        w = history + horizon
+        got = index._window_starts(keys, w)
+        assert np.array_equal(got, old_window_starts(keys, w, max_windows, seed))
+        assert got.dtype == np.int64
+
+
+def test_no_window_is_the_old_clear_error():
+    from trajlm.data.retrieval import RetrievalIndex
+    from trajlm.errors import TrajlmInputError
+
+    for keys in (np.zeros(0, np.int64), np.repeat(np.arange(5), 3)):
+        with pytest.raises(TrajlmInputError, match="no train trajectory has 10 points"):
+            RetrievalIndex().train_windows(np.zeros((len(keys), 2)), keys)
