@@ -22,9 +22,17 @@ text or Unix milliseconds; None when no list of position records is found.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-from trajlm.data.column_names import TIERS, by_ending, candidates, last_resort, tier_of
+from trajlm.data.column_names import (
+    SERVER_WORDS,
+    TIERS,
+    by_ending,
+    candidates,
+    last_resort,
+    tier_of,
+)
 from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
 from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
@@ -75,6 +83,21 @@ def _geojson_point(v: Any) -> bool:
     return isinstance(c, list) and len(c) >= 2 and all(type(x) in (int, float) for x in c[:2])
 
 
+def _ended(name: str, keys: list[str]) -> list[str]:
+    """`by_ending`, less a time a server wrote when the record arrived (Kobo's
+    `_submission_time`, hours after the form's `start`; an `upload_time`): the fix's time is
+    read from the record's own names below (session 37: heldout37's endings took the upload)."""
+    got = by_ending(name, keys)
+    if name != "t":
+        return got
+    return [
+        k
+        for k in got
+        if k.lower() not in _FORM_META
+        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", k.lower()))
+    ]
+
+
 def _fields(records: list) -> dict[str, str] | None:
     """{"lat", "lon", "t"[, "traj_id"]: flattened key} of a list of position records."""
     sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
@@ -83,7 +106,7 @@ def _fields(records: list) -> dict[str, str] | None:
     keys = list(dict.fromkeys(k for r in sample for k in r))
     found: dict[str, str] = {}
     for name in ("lat", "lon", "t"):
-        got = candidates(TIERS[name], keys) or by_ending(name, keys)  # `eventTime` (heldout37)
+        got = candidates(TIERS[name], keys) or _ended(name, keys)  # `eventTime` (heldout37)
         got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
