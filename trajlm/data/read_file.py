@@ -128,6 +128,7 @@ def read_file(
     except TrajlmInputError as e:  # the readers' hint names a keyword read() has not (badin36)
         if e.args and _COLUMNS_HINT in str(e.args[0]):
             e.args = (str(e.args[0]).replace(_COLUMNS_HINT, _READ_COLUMNS_HINT),)
+        in_python(e)
         raise
     out = _as_read(path, df, report)
     if is_local(crs):  # the plane's lat / lon are bookkeeping: back to x / y metres
@@ -136,6 +137,24 @@ def read_file(
         head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
         refuse_plane_metres(head, ("lat", "lon"), python=True, path=path)
     return out
+
+
+# the readers' CLI words for crs (fix37c: `trajlm.read(path, crs='EPSG:32631')` on pitch metres
+# was told "give --crs local"; a Python caller writes crs='local')
+_CRS_WORDS = (
+    ("--crs local", "crs='local'"),
+    ("--crs=", "crs="),
+    ("leave out --crs", "leave out crs="),
+)
+
+
+def in_python(e: TrajlmInputError) -> None:
+    """``e``'s message and hint in a Python caller's words for crs (in place)."""
+    for cli, python in _CRS_WORDS:
+        if e.args:
+            e.args = (str(e.args[0]).replace(cli, python), *e.args[1:])
+        if e.hint:
+            e.hint = e.hint.replace(cli, python)
 
 
 _COLUMNS_HINT = "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))"
