@@ -147,3 +147,70 @@ def test_background_of_a_local_index_says_its_plane_and_the_page_draws_x_y(hall)
     assert (xy > -20).all() and (xy < 120).all()  # metres in the hall
     js = (Path(trajlm.__file__).parent / "serve" / "static" / "app.js").read_text()
     assert 'bg.crs === "local"' in js and "L.CRS.Simple" in js and "not a map" in js
+
+
+# -- 5. a fine-tune never crosses planes -----------------------------------------------------
+
+
+def test_finetune_across_planes_is_refused_in_one_line(hall, tmp_path: Path) -> None:
+    from helpers import invoke_cli, tiny_fit_run
+    from reliability_helpers import TINY
+
+    from trajlm.finetune.trainer import finetune_next_point
+
+    deg = tiny_fit_run(tmp_path / "deg", 6, seed=0)  # a degrees store and a model on it
+    (tmp_path / "tiny.toml").write_text(TINY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trajlm.TrajLM.fit(hall["store"], tmp_path / "plane", config=tmp_path / "tiny.toml",
+                          max_steps=2, seed=0, threads=1)  # fmt: skip
+    for model, data in (
+        (tmp_path / "plane", deg["dir"] / "s"),
+        (deg["dir"] / "run", hall["store"]),
+    ):
+        out = tmp_path / f"ft_{model.name}"
+        r = invoke_cli(["finetune", "--model", model, "--data", data, "--out", out, "--steps", 1])
+        said = r.output.strip()
+        assert r.exit_code == 2 and "cannot cross planes" in said, said  # was: fine-tuned
+        assert "Traceback" not in said and not out.exists()
+        with pytest.raises(TrajlmInputError, match="cannot cross planes"):
+            finetune_next_point(model, data, tmp_path / "py_ft", max_steps=1)
+
+
+# -- 6. one rule for every layout that knows it is a plane ------------------------------------
+
+
+def _plane_files(tmp_path: Path) -> dict[str, Path]:
+    """An ETH / UCY file and a TrajNet++ file of newuser37's walkers (x / y metres)."""
+    import json
+
+    from test_newuser37 import _eth, _walkers
+
+    tpp = tmp_path / "plaza.ndjson"
+    tpp.write_text("\n".join([json.dumps({"scene": {"id": 0, "p": 1, "s": 30, "e": 500,
+                                                    "fps": 2.5}})]
+                             + [json.dumps({"track": {"f": f, "p": p, "x": x, "y": y}})
+                                for f, p, x, y in _walkers()]) + "\n")  # fmt: skip
+    return {"eth": _eth(tmp_path / "biwi_plaza.txt"), "trajnetpp": tpp}
+
+
+ORIGIN = "2026-12-07T12:00Z"
+
+
+@pytest.mark.parametrize("kind", ["eth", "trajnetpp"])
+def test_pedestrian_files_by_path_are_read_on_a_plane(tmp_path: Path, kind: str) -> None:
+    from helpers import invoke_cli, tiny_infill_trajlm, tiny_model
+
+    src = _plane_files(tmp_path)[kind]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = trajlm.read(src, time_origin=ORIGIN)  # was: refused, naming crs="local"
+        assert {"x", "y"} <= set(got.columns) and got["x"].is_between(-50, 100).all()
+        out = tiny_infill_trajlm().predict(src, time_origin=ORIGIN, steps=1)
+    assert {"x", "y"} <= set(out.columns) and "lat" not in out.columns
+    csv = tmp_path / "p.csv"
+    r = invoke_cli(["predict", "--model", tiny_model(tmp_path / "m"), "--input", src,
+                    "--time-origin", ORIGIN, "--steps", "1", "--out", csv, "--limit", "2",
+                    "--no-fallback", "--threads", "1"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    assert {"x", "y"} <= set(pd.read_csv(csv).columns)

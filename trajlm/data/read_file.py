@@ -36,7 +36,7 @@ from trajlm.data.local_plane import (
     store_crs,
 )
 from trajlm.data.readers._naive_times import TABLE_CLOCK
-from trajlm.data.readers.pitch_feeds import is_pitch_feed
+from trajlm.data.readers.plane_kinds import is_plane_file
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -114,7 +114,7 @@ def read_file(
     given = {k: str(v) for k, v in given.items()}
     if utc_offset is not None:  # checked as the model calls check it (coerce_path)
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
-    if crs is None and is_pitch_feed(path):  # Metrica / TRACAB: a pitch, as ingest reads it
+    if crs is None and is_plane_file(path):  # a pitch feed, ETH / UCY: a plane, as ingest reads
         crs = "local"
     if crs is not None:
         if not isinstance(crs, str) or (why := crs_refusal(crs)):
