@@ -175,6 +175,13 @@ def finetune(
     exists = check_output_dir(out, kind, overwrite=overwrite, resume=resume if resumable else None,
                               option="--out")  # fmt: skip
     net = io.load_model(model)
+    from trajlm.errors import TrajlmInputError
+    from trajlm.model.coverage import refuse_across_planes
+
+    try:  # a plane model on degrees, or the other way (fix37c)
+        refuse_across_planes(net.config.coverage, data)
+    except TrajlmInputError as e:
+        _fail(str(e))
     df = io.read_store_checked(data, "--data")
     if test_data is not None:  # read (and checked) before training; scored only if asked
         opts["test_df"] = io.read_store_checked(test_data, "--test-data")

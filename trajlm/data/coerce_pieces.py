@@ -116,6 +116,7 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
     if PIECE in names:  # one mover's pieces as trajlm.clean / a result gave them back: the id
         return df, PIECE  # (heldout26: cut again, `recover` failed "column 'piece' is duplicate")
     found = [c for c in names if _id_like(df, c)]
+    found = [c for c in found if not _seen_at_one_fix(df, c)]  # WiGLE's `SSID` (fix37c)
     found.sort(key=lambda c: not _ID_NAME.search(c))  # `Unit #`, `Truck No.` first (heldout25)
     if found and (pair := _nested_pair(df, found)):
         return _pair_column(df, *pair)
@@ -129,6 +130,26 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
             hint=f"if it names trips or vehicles: traj_col={c!r}{also}",
         )
     return df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
+
+
+def _seen_at_one_fix(df: pl.DataFrame, c: str) -> bool:
+    """Whether ``c`` names things observed rather than the observer: the rows that repeat one
+    fix (position and time) hold several values of ``c`` at most fixes, and such rows are a
+    quarter of the frame or more (fix37c: a WiGLE log in pandas was refused offering the
+    networks' `SSID` / `MAC` as the mover; one phone's fix has a row per network seen, as
+    readers/layouts._one_fix_per_time reads the file)."""
+    lat, lon = find_columns("lat", df.columns), find_columns("lon", df.columns)
+    if not lat or not lon:
+        return False
+    times = find_columns("t", df.columns) + [
+        k for k, d in df.schema.items() if isinstance(d, pl.Datetime)
+    ]
+    fix = list(dict.fromkeys([lat[0], lon[0], *times]))
+    groups = df.group_by(fix).agg(pl.len().alias("n"), pl.col(c).n_unique().alias("k"))
+    shared = groups.filter(pl.col("n") > 1)
+    if shared.height == 0 or shared["n"].sum() < len(df) / 4:
+        return False
+    return shared.filter(pl.col("k") > 1).height >= shared.height / 2
 
 
 def _pair_column(df: pl.DataFrame, p: str, c: str) -> tuple[pl.DataFrame, str]:

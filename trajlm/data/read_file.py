@@ -36,7 +36,7 @@ from trajlm.data.local_plane import (
     store_crs,
 )
 from trajlm.data.readers._naive_times import TABLE_CLOCK
-from trajlm.data.readers.pitch_feeds import is_pitch_feed
+from trajlm.data.readers.plane_kinds import is_plane_file
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -114,7 +114,7 @@ def read_file(
     given = {k: str(v) for k, v in given.items()}
     if utc_offset is not None:  # checked as the model calls check it (coerce_path)
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
-    if crs is None and is_pitch_feed(path):  # Metrica / TRACAB: a pitch, as ingest reads it
+    if crs is None and is_plane_file(path):  # a pitch feed, ETH / UCY: a plane, as ingest reads
         crs = "local"
     if crs is not None:
         if not isinstance(crs, str) or (why := crs_refusal(crs)):
@@ -128,6 +128,7 @@ def read_file(
     except TrajlmInputError as e:  # the readers' hint names a keyword read() has not (badin36)
         if e.args and _COLUMNS_HINT in str(e.args[0]):
             e.args = (str(e.args[0]).replace(_COLUMNS_HINT, _READ_COLUMNS_HINT),)
+        in_python(e)
         raise
     out = _as_read(path, df, report)
     if is_local(crs):  # the plane's lat / lon are bookkeeping: back to x / y metres
@@ -136,6 +137,24 @@ def read_file(
         head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
         refuse_plane_metres(head, ("lat", "lon"), python=True, path=path)
     return out
+
+
+# the readers' CLI words for crs (fix37c: `trajlm.read(path, crs='EPSG:32631')` on pitch metres
+# was told "give --crs local"; a Python caller writes crs='local')
+_CRS_WORDS = (
+    ("--crs local", "crs='local'"),
+    ("--crs=", "crs="),
+    ("leave out --crs", "leave out crs="),
+)
+
+
+def in_python(e: TrajlmInputError) -> None:
+    """``e``'s message and hint in a Python caller's words for crs (in place)."""
+    for cli, python in _CRS_WORDS:
+        if e.args:
+            e.args = (str(e.args[0]).replace(cli, python), *e.args[1:])
+        if e.hint:
+            e.hint = e.hint.replace(cli, python)
 
 
 _COLUMNS_HINT = "(Python: columns=ColumnMap(traj_id=..., t=..., lat=..., lon=...))"

@@ -40,6 +40,11 @@ def finetune_task(
     heads the pretrained model lacks are created fresh and always trained.
     """
     pre = Path(pretrained)
+    if (pre / "config.json").exists():  # a plane model on degrees, or the other way (fix37c)
+        from trajlm.model.coverage import refuse_across_planes
+
+        refuse_across_planes(json.loads((pre / "config.json").read_text()).get("coverage"), data,
+                             "data")  # fmt: skip
     base = {}
     if (pre / "train_config.json").exists():
         keep = ("batch_size", "max_len", "stride", "cpu_threads", "device")

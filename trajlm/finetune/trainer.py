@@ -30,6 +30,7 @@ from trajlm.data.schema import TrajlmInputError
 from trajlm.data.store import load_stats
 from trajlm.errors import OutputExistsError
 from trajlm.model import ModelConfig, TrajectoryModel
+from trajlm.model.coverage import refuse_across_planes
 from trajlm.train.modes import apply_mode, count_trainable, merge_adapter, save_adapter
 from trajlm.train.objectives import NextPoint
 from trajlm.train.pretrained import load_pretrained
@@ -144,6 +145,7 @@ def finetune_next_point(
     out.mkdir(parents=True, exist_ok=True)
     if isinstance(model, (str, Path)):
         base = load_for_store(model, data, cfg.refit_scales)
+        refuse_across_planes(base.config.coverage, data, "data")  # fix37c
     elif model is None:
         mc = ModelConfig(**(model_config or ModelConfig()).to_dict())
         mc.stats = load_stats(data).to_dict()
@@ -152,6 +154,7 @@ def finetune_next_point(
         base = TrajectoryModel(mc)
     else:
         base = model
+        refuse_across_planes(base.config.coverage, data, "data")
     run_cfg = replace(cfg, max_steps=max(1, max_steps), device=device, select_on=select_on)
     if 0 < max_steps < run_cfg.eval_every:  # (the engine also validates the final step)
         run_cfg = replace(run_cfg, eval_every=max_steps)

@@ -83,6 +83,27 @@ def coverage_warnings(
     return out
 
 
+def refuse_across_planes(cov: dict | None, store: Any, option: str = "--data") -> None:
+    """One line when a model's training plane (``cov["crs"]``: "local" for x / y metres, none
+    for degrees) is not ``store``'s: a fine-tune across planes kept only the new store's record
+    (fix37c: a pitch model fine-tuned on Porto degrees went unchecked on either)."""
+    from trajlm.data.local_plane import store_crs
+    from trajlm.errors import TrajlmInputError
+
+    if not cov:  # a model from before coverage was recorded: its plane is unknown
+        return
+    plane = {"local": "x / y metres on a plane (--crs local)", None: "latitude / longitude degrees"}
+    was, now = cov.get("crs"), store_crs(store)
+    if (was == "local") != (now == "local"):
+        raise TrajlmInputError(
+            f"{option} {store} holds {plane[now if now == 'local' else None]}, and this model was "
+            f"trained on {plane[was if was == 'local' else None]}: a fine-tune cannot cross planes",
+            field=option.lstrip("-"),
+            hint=f"train a model on it instead (trajlm train --data {store}), or fine-tune a "
+            "model trained on the same plane",
+        )
+
+
 def refuse_degrees_on_plane_model(cov: dict, lat: np.ndarray, lon: np.ndarray) -> None:
     """One line when a model trained on a `--crs local` store (``cov["crs"]``) is given
     latitude / longitude: points farther from the stand-in plane's anchor than a plane reaches

@@ -53,7 +53,8 @@ def info_routes(
     @router.head("/background", include_in_schema=False)  # monitors and caches that send HEAD
     @router.get("/background")
     async def background(limit: int = 300) -> dict:
-        """Indexed tracks (thinned) as GeoJSON, for the map's background."""
+        """Indexed tracks (thinned) as GeoJSON, for the map's background; a local index's
+        in x / y metres, said by `crs` (fix37c: the page drew them as lon / lat)."""
         feats = []
         if index is not None:
             for tid in index.ids[: max(0, min(limit, 2_000))]:
@@ -61,7 +62,10 @@ def info_routes(
                 feats.append({"type": "Feature", "properties": {"traj_id": tid},
                               "geometry": {"type": "LineString", "coordinates":
                                            [[a, b] for a, b in zip(g["lon"], g["lat"], strict=True)]}})  # fmt: skip
-        return {"type": "FeatureCollection", "features": feats}
+        out = {"type": "FeatureCollection", "features": feats}
+        if getattr(index, "local", False):  # x / y metres on a plane: the page draws no map
+            out |= {"crs": "local", "note": "x / y metres on a plane (--crs local), not a map"}
+        return out
 
     @router.head("/", include_in_schema=False)
     @router.get("/", include_in_schema=False)

@@ -31,7 +31,7 @@ import zipfile
 from pathlib import Path
 from xml.etree.ElementTree import iterparse
 
-from trajlm.data.column_names import find_columns
+from trajlm.data.column_names import find_columns, normalised
 from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length
 from trajlm.data.readers.netcdf_file import netcdf_as_csv
@@ -105,6 +105,39 @@ def _rowid_alias(info: list[tuple]) -> int | None:
     return None
 
 
+TRACK_KEY = "track_id"  # the name a track key of another table is read under
+
+
+def _track_key(
+    db: sqlite3.Connection, name: str, cols: list[str], keys: dict[str, int | None]
+) -> tuple[str, str] | None:
+    """(column, table) when table `name` names no trajectory but a column of it keys the rows
+    of another table without positions (the tracks): declared as a foreign key, or named
+    `parent_id` / `<table>_id`, every value a key of that table. fix37c: a phone app's
+    `points.parent_id` -> `tracks._id` was passed over (`parent` is no trip word), so two
+    recordings under 30 min apart were read as one track."""
+    if find_columns("traj_id", [c for k, c in enumerate(cols) if k != keys[name]]):
+        return None
+    declared = {r[3]: r[2] for r in db.execute(f"PRAGMA foreign_key_list({_quoted(name)})")}
+    for c in cols:
+        for other, key in keys.items():
+            if other == name or key is None or (declared.get(c) or other) != other:
+                continue
+            if c not in declared and normalised(c) not in ("parent_id", "parentid", "parent"):
+                continue
+            ocols = [r[1] for r in db.execute(f"PRAGMA table_info({_quoted(other)})")]
+            if find_columns("lat", ocols) and find_columns("lon", ocols):
+                continue  # a table of positions is no table of tracks
+            pk = _quoted(ocols[key])
+            stray = db.execute(
+                f"SELECT COUNT(*) FROM {_quoted(name)} WHERE {_quoted(c)} IS NULL OR "
+                f"{_quoted(c)} NOT IN (SELECT {pk} FROM {_quoted(other)})"
+            ).fetchone()[0]
+            if stray == 0:
+                return c, other
+    return None
+
+
 def sqlite_as_csv(path: Path, out: Path) -> list[str]:
     """The position table of an SQLite database as a CSV at `out`; each CSV line's row of the
     table (`table 'fixes' row 7`, for errors: device_logs.Where)."""
@@ -146,6 +179,10 @@ def sqlite_as_csv(path: Path, out: Path) -> list[str]:
                 f"{path.name}: table '{name}' read without the prefix its columns share "
                 f"('{said[name]}': {', '.join(cols[:6])})"
             )
+        if (track := _track_key(db, name, cols, keys)) is not None:
+            cols = [TRACK_KEY if c == track[0] else c for c in cols]
+            warn_at_caller(f"{path.name}: table {name!r} read by {track[0]!r} as the track (a "
+                           f"key of table {track[1]!r}: one recording a track)")  # fmt: skip
         rows = db.execute(f"SELECT * FROM {_quoted(name)}")
         if (key := keys[name]) is not None:  # the rowid alias: a row key, never a trip id
             cols = cols[:key] + cols[key + 1 :]

@@ -5,10 +5,13 @@ const $ = (id) => document.getElementById(id);
 const map = L.map("map", { zoomControl: true, preferCanvas: false });
 L.control.scale({ imperial: false, position: "bottomleft" }).addTo(map);
 const tiles = new URLSearchParams(location.search).get("tiles");
-if (tiles) L.tileLayer(tiles, { maxZoom: 19, attribution: "tiles: " + new URL(tiles).host }).addTo(map);
+const tileLayer = tiles ? L.tileLayer(tiles, { maxZoom: 19, attribution: "tiles: " + new URL(tiles).host }).addTo(map) : null;
 const layers = { drawn: L.layerGroup().addTo(map), result: L.layerGroup().addTo(map),
                  background: L.layerGroup().addTo(map) };
 let card = null, points = [];
+// a --crs local index (fix37c): x / y metres on a plane, drawn on a plain canvas (no Earth
+// beneath, no tiles); requests then say "crs": "local"
+let plane = false;
 
 function status(text, isError) {
   $("status").textContent = text;
@@ -16,6 +19,7 @@ function status(text, isError) {
 }
 
 async function api(path, body) {
+  if (plane && body !== undefined) body = { ...body, crs: "local" };
   const r = await fetch(path, body === undefined ? {} : {
     method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const data = await r.json();
@@ -148,12 +152,19 @@ async function start() {
   try {
     card = await api("/model");
     const c = card.coverage.centre || {};
-    map.setView([c.lat || 0, c.lon || 0], 14);
-    $("model-info").textContent = `model: ${card.path} · ${card.params.toLocaleString()} parameters · tasks: ${card.tasks.join(", ")}` +
-      (card.index ? ` · index: ${card.index.trajectories} trips` : "");
     const bg = await api("/background");
-    bg.features.forEach((f) => L.polyline(f.geometry.coordinates.map((x) => [x[1], x[0]]),
+    plane = bg.crs === "local";
+    if (plane) {  // before the first view: Leaflet projects with the CRS it holds then
+      map.options.crs = L.CRS.Simple;
+      if (tileLayer) map.removeLayer(tileLayer);
+    }
+    $("model-info").textContent = `model: ${card.path} · ${card.params.toLocaleString()} parameters · tasks: ${card.tasks.join(", ")}` +
+      (card.index ? ` · index: ${card.index.trajectories} trips` : "") +
+      (plane ? " · x / y metres on a plane: the background is not a map" : "");
+    const lines = bg.features.map((f) => L.polyline(f.geometry.coordinates.map((x) => [x[1], x[0]]),
       { color: "#999", weight: 1, opacity: 0.5, interactive: false, className: "bg-track" }).addTo(layers.background));
+    if (plane && lines.length) map.fitBounds(L.featureGroup(lines).getBounds().pad(0.1));
+    else map.setView([c.lat || 0, c.lon || 0], 14);
     drawInput();
     status("ready: click the map to draw a trajectory");
   } catch (err) { status(err.message, true); }
