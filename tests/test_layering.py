@@ -102,6 +102,8 @@ LAYERS[-1].add(
 )  # the points reach / divert are asked about (out of api_reach, review35)
 LAYERS[-1].add("api_labels")  # a pandas index carried into errors (out of api_inputs, review35)
 LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
+LAYERS[-1].add("question_extras")  # ask: the started-there note, predict plans (review37)
+LAYERS[-1].add("ask_keywords")  # trajlm.ask's traj_col= ... keywords (review37)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 
