@@ -16,13 +16,13 @@ from trajlm.data.schema import SOURCE_ID, TrajlmInputError
 from trajlm.data.times import time_column_seconds
 
 
-def _seconds(values: Any, what: str) -> np.ndarray:
+def utc_seconds(values: Any, what: str) -> np.ndarray:
     """Datetimes / ISO strings / Unix seconds (scalar or sequence) -> (N,) float64 UTC seconds."""
     return seconds_and_kind(values, what)[0]
 
 
 def seconds_and_kind(values: Any, what: str) -> tuple[np.ndarray, str]:
-    """``_seconds`` and the times' kind ("epoch" for numbers; dates are read from 1900)."""
+    """``utc_seconds`` and the times' kind ("epoch" for numbers; dates are read from 1900)."""
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]  # one time for every row
     if np.asarray(values).dtype.kind == "M":  # numpy datetime64 of any unit (polars takes ms..ns)
@@ -76,14 +76,14 @@ def _asked_ahead(
     per = _per_trajectory(values, last["traj_id"].to_list(), traj_col, what, layout)
     if per is None:
         if at_times is not None:
-            return _seconds(at_times, what)[None, :] - last["t"].to_numpy()[:, None], None, None
-        ahead = _ahead(seconds_ahead)
+            return utc_seconds(at_times, what)[None, :] - last["t"].to_numpy()[:, None], None, None
+        ahead = checked_seconds_ahead(seconds_ahead)
         if layout is not None:
             _record_exact_ahead(layout, last, last["traj_id"].to_list(), [ahead] * len(last))
         return np.broadcast_to(ahead[None, :], (len(last), len(ahead))), None, None
     t_last = dict(zip(last["traj_id"].to_list(), last["t"].to_numpy(), strict=True))
     ids = [i for i in last["traj_id"].to_list() if i in per]
-    rows = [_seconds(per[i], what) - t_last[i] if at_times is not None else _ahead(per[i])
+    rows = [utc_seconds(per[i], what) - t_last[i] if at_times is not None else checked_seconds_ahead(per[i])
             for i in ids]  # fmt: skip
     if layout is not None and at_times is None:
         _record_exact_ahead(layout, last, ids, rows)
@@ -109,7 +109,7 @@ def _record_exact_ahead(layout: Any, last: pl.DataFrame, ids: list, rows: list) 
 
 
 def _exact_seconds(values: Any, what: str, layout: Any = None) -> np.ndarray:
-    """``_seconds`` with the part below the second kept (datetimes, ISO text, Unix seconds).
+    """``utc_seconds`` with the part below the second kept (datetimes, ISO text, Unix seconds).
     ``layout``: naive datetimes asked of a frame whose times carry a zone are refused
     (``naive_against_aware``)."""
     from trajlm.api_time_checks import asked_in_zone, missing_time, naive_against_aware
@@ -117,7 +117,7 @@ def _exact_seconds(values: Any, what: str, layout: Any = None) -> np.ndarray:
 
     missing_time(values, what)
     naive_against_aware(values, layout, what)
-    t = asked_in_zone(values, _seconds(values, what), layout, what)
+    t = asked_in_zone(values, utc_seconds(values, what), layout, what)
     if isinstance(values, str) or not hasattr(values, "__len__"):
         values = [values]
     if np.asarray(values).dtype.kind == "M":
@@ -171,7 +171,7 @@ def _asked_exact(at_times: Any, last: pl.DataFrame, traj_col: str, layout: Any):
 MAX_AHEAD_S = 365 * 86_400.0  # far beyond any rollout (NaN + a warning past its reach)
 
 
-def _ahead(seconds_ahead: Any) -> np.ndarray:
+def checked_seconds_ahead(seconds_ahead: Any) -> np.ndarray:
     items = np.asarray(seconds_ahead, dtype=object).reshape(-1).tolist()
     try:  # badin25: [True] was read as 1 s; ["x"] / [timedelta]: numpy's lines, no field named
         if any(isinstance(v, (bool, np.bool_)) for v in items):
@@ -200,7 +200,7 @@ def _per_trajectory(
     into pieces (``layout.pieces``, coerce_pieces.py) is asked by its own id: its last piece."""
     if isinstance(values, dict):
         have = set(ids)
-        per = {_key_text(k, have): v for k, v in values.items()}
+        per = {id_key_text(k, have): v for k, v in values.items()}
     elif hasattr(values, "columns") and not hasattr(values, "geometry"):
         df = values if isinstance(values, pl.DataFrame) else pl.from_pandas(values)
         key = next((c for c in (traj_col, "traj_id") if c in df.columns), None)
@@ -248,7 +248,7 @@ def _latest_pieces(
     return out
 
 
-def _key_text(key: Any, ids: set[str]) -> str:
+def id_key_text(key: Any, ids: set[str]) -> str:
     """A per-trajectory dict's key as trajlm's text id: True -> "true" (as Polars writes a
     boolean id), and a number matched by value (1 for the float id "1.0", 2.0 for "2")."""
     if isinstance(key, bool | np.bool_):

@@ -14,11 +14,11 @@ import polars as pl
 
 from trajlm.api_asked_times import (  # noqa: F401  (importable from here, as before)
     MAX_AHEAD_S,
-    _ahead,
-    _key_text,
-    _seconds,
     asked_ahead,
+    checked_seconds_ahead,
+    id_key_text,
     seconds_and_kind,
+    utc_seconds,
 )
 from trajlm.api_labels import drop_labels, index_labels  # noqa: F401 (importable here, as before)
 from trajlm.data import geo
