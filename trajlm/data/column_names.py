@@ -196,7 +196,7 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
 # GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory
 ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid")
 # Last resort for file headers (session 20; the CSV / Parquet / GIS readers) and, since
-# leftovers20, the Python API's frames (coerce._pick; a lone datetime column is picked by its
+# leftovers20, the Python API's frames (coerce_columns.pick_column; a lone datetime column is picked by its
 # dtype before, two datetime columns still ask): a name that ENDS like the field
 # (`cab_id`, `PROBE_ID`; `pickup_time`, `frame_time_utc`, `pubMillis`; `detect_lat` /
 # `detect_lon`), when no name of the tiers matched; two such columns are ambiguous (the error
