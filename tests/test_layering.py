@@ -40,6 +40,7 @@ LAYERS[-1].add("_early_signals")  # `trajlm train`: a signal during the imports 
 LAYERS[-1].add("cli_data")  # `trajlm data ...` (split out of cli.py)
 LAYERS[-1].add("cli_data_derived")  # `trajlm data match | resplit` (tidy26)
 LAYERS[-1].add("cli_data_ingest")  # `trajlm data ingest` (out of cli_data.py, review36)
+LAYERS[-1].add("cli_data_ingest_words")  # its --json object, format line (review37)
 LAYERS[-1].add("cli_data_splits")  # `trajlm data ingest`: its lines on val / test splits (tidy28)
 LAYERS[-1].add("cli_eval_answers")  # `trajlm eval --predictions`, `trajlm data queries` (byo34)
 LAYERS[-1].add("cli_data_queries")  # `trajlm data queries` (byo34)

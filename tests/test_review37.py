@@ -39,6 +39,7 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
             "write_table",
         ],
     ),  # fmt: skip
+    "trajlm.cli_data_ingest_words": ("trajlm.cli_data_ingest", ["ingest_summary", "format_line"]),
     "trajlm.data.coerce_points": (
         "trajlm.data.coerce_shapes",
         ["split_point", "pack_point", "point_for_file", "one_item_points"],
