@@ -91,6 +91,8 @@ def score(kind: str, truth, refused: bool, value, text: str, tight: bool = False
         )
     if kind == "time":
         return "right" if truth in text else "WRONG?"
+    if kind == "says":  # ask37b: the number written on the first line (whatever the value's unit)
+        return "right" if _says((text.splitlines() or [""])[0], truth) else "WRONG?"
     if kind == "yesno":  # set 32: the first line says yes / no; a bare list of trips is partial
         first = text.splitlines()[0].strip().lower() if text else ""
         said = m.group(1) if (m := re.match(r"(yes|no)\b", first)) else None
@@ -141,11 +143,12 @@ def read_set(
     askers: dict[str, Callable],
     questions: list,
     tight: frozenset = frozenset(),
+    truth_file: str = "truth.json",
 ) -> None:
     """Ask every (id, question, kind) of ``questions`` of the store its id's letter names, score it
     against OUT/truth.json and write OUT/NAME.txt (one block a question, the tally last) and
-    OUT/NAME.json."""
-    T = json.loads((out / "truth.json").read_text())
+    OUT/NAME.json (the truths from OUT/``truth_file``)."""
+    T = json.loads((out / truth_file).read_text())
     rows, tally, lines = [], {}, []
     for qid, q, kind in questions:
         try:

@@ -188,9 +188,13 @@ def test_a_trip_table_without_counts_is_still_a_trip_log(tmp_path: Path) -> None
 
 
 def test_a_headerless_numeric_file_is_told_it_has_no_header(tmp_path: Path) -> None:
-    p = _gen("gen_files", "ethucy", tmp_path)
+    p = tmp_path / "readings.txt"  # newuser37: ETH / UCY's `frame ped x y` is read as such;
+    p.write_text("120.5\t13\t1.46\t10.95\t7\n130.5\t13\t1.52\t10.90\t7\n")  # others: told
     with pytest.raises(TrajlmInputError, match="no header line.*--crs local"):
-        read(p)  # was: "missing column(s) ... the file has ['120.0', '13.0', ...]"
+        read(p)  # was: "missing column(s) ... the file has ['120.5', '13', ...]"
+    eth = _gen("gen_files", "ethucy", tmp_path)
+    with pytest.raises(TrajlmInputError, match="--time-origin"):
+        read(eth)  # newuser37: read as ETH / UCY, its frame steps counted from frame 0
 
 
 def test_osmand_tracks_database_reads_its_unix_ms_date(tmp_path: Path) -> None:
@@ -227,7 +231,8 @@ def test_an_eth_ucy_file_with_a_header_reads_on_the_plane_without_a_radians_note
     from helpers import invoke_cli
 
     r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s"])
-    assert r.exit_code == 2 and "closest: t -> 'frame'" in r.output  # `ped` read as the id
+    # newuser37: the header `frame ped x y` is ETH / UCY's: read as such, its steps 0.4 s
+    assert r.exit_code == 2 and "ETH / UCY" in r.output and "--time-origin" in r.output
     r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s", "--time-col", "frame",
                     "--time-format", "frames@25", "--time-origin", "2026-01-01T00:00Z",
                     "--crs", "local"])  # fmt: skip

@@ -67,8 +67,10 @@ def test_the_week_of_a_range_is_the_range():
     assert (str(p["date_from"]), str(p["date_to"])) == ("2024-03-08", "2024-03-14")
     p = plan("how many trips during the week of 13 to 19 april")
     assert (str(p["date_from"]), str(p["date_to"])) == ("2026-04-13", "2026-04-19")
-    with pytest.raises(CannotAnswer):  # one day after "week of": which week? not guessed
-        plan("how many trips in the week of 6 April")
+    with pytest.raises(CannotAnswer):  # a Wednesday after "week of": which week? not guessed
+        plan("how many trips in the week of 8 April")
+    p = plan("how many trips in the week of 6 April")  # a Monday: its seven days (ask37b)
+    assert (str(p["date_from"]), str(p["date_to"])) == ("2026-04-06", "2026-04-12")
 
 
 def test_did_x_walk_is_the_verb_when_the_data_has_no_walks():

@@ -118,7 +118,5 @@ def test_route_with_speeds_of_a_local_store_is_refused_in_one_line(hall):
     assert r.exit_code == 2 and "--speeds" in r.output and "mean nothing" in r.output, r.output
 
 
-def test_serve_index_of_a_local_store_is_refused_in_one_line(hall):
-    r = invoke_cli(["serve", "--model", str(hall["model"]), "--index", str(hall["store"]),
-                    "--port", "0"])  # fmt: skip
-    assert r.exit_code == 2 and "--index" in r.output and "mean nothing" in r.output, r.output
+# `serve --index` of a local store: served to "crs": "local" requests since badfix37
+# (test_badfix37.test_serve_index_of_a_local_store_answers_crs_local_requests)

@@ -58,6 +58,7 @@ def read_points(
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.geo import is_local
     from trajlm.data.readers._times import frame_rate
+    from trajlm.data.readers.pitch_feeds import is_pitch_feed
     from trajlm.data.schema import LINE
 
     if time_format is not None and time_origin is not None and frame_rate(time_format) is None:
@@ -74,6 +75,8 @@ def read_points(
     asked = on_error  # (the readers' route below passes "raise" on: they skipped already)
     zone = {k: v for k, v in (zone or {}).items() if v is not None}
     by_readers = time_format is not None or bool(zone) or (time_origin is not None and raw)
+    if "crs" not in columns and not path.is_dir() and is_pitch_feed(path):  # Metrica / TRACAB:
+        columns["crs"], by_readers = "local", True  # a pitch, read as ingest reads it (badfix37)
     if by_readers:
         # before the store's own read: refused there, in one line; a raw format's elapsed
         # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the

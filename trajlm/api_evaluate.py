@@ -36,7 +36,7 @@ _KEYWORDS = (("--at-report-times", "at_report_times=True"), ("--horizon-s", "hor
              ("--holdout-by", "holdout_by"), ("--no-fallback", "fallback=False"),
              ("--score-on val", "split='val'"), ("--task predict", "task='predict'"),
              ("--shift", "shift"), ("--seeds", "seeds"), ("--compare", "compare"),
-             ("--task", "task"))  # fmt: skip
+             ("--task", "task"), ("--steps", "steps"), ("--history", "history"))  # fmt: skip
 
 
 def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str | None, list[str]]:
@@ -121,6 +121,8 @@ class Evaluation:
         at_report_times: bool = False,
         shift: str | Sequence[str] | None = None,
         compare: Sequence[tuple[str, str] | str] | None = None,
+        steps: int | None = None,
+        history: int | None = None,
         **columns: Any,
     ) -> Any:
         """`trajlm eval --task TASK --data STORE --model THIS`'s table as a pandas DataFrame:
@@ -144,6 +146,8 @@ class Evaluation:
         window's last fix; ``at_report_times=True`` (``--at-report-times``): the k-step table
         asked at the true times of the next reports (irregular sampling); ``shift="clock=+4h"``
         or a list (``--shift``): the same trips again with their clocks moved, a row each.
+        ``steps=12, history=8`` (``--steps`` / ``--history``, newuser37): k points out after
+        exactly N in, trips shorter than N + k skipped (the pedestrian benchmarks' 8 / 12).
 
         What the CLI prints beside the table comes as Python warnings (api29), by category:
         ``trajlm.model.coverage.CoverageWarning`` (outside the model's training coverage),
@@ -163,8 +167,11 @@ class Evaluation:
         check_keywords("TrajLM.evaluate", columns, COLUMN_KEYWORDS)
         task = _check_arguments(task, split, seeds, fallback, holdout_by)
         horizons, shifts = _asked_times(horizon_s, at_report_times, shift)
+        for name, n in (("steps", steps), ("history", history)):
+            if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+                raise TrajlmInputError(f"{name} must be an integer >= 1, got {n!r}")
         asked = {"horizon_s": horizons, "at_report_times": at_report_times, "shifts": shifts,
-                 "compare": compare}  # fmt: skip
+                 "compare": compare, "steps": steps, "history": history}  # fmt: skip
         if task == "tte" and "travel_time" not in getattr(self, "tasks", ["travel_time"]):
             raise TrajlmInputError("task='tte': this checkpoint has no infilling heads, so it "
                                    "cannot estimate travel times",

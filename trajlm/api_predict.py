@@ -170,7 +170,7 @@ class Prediction:
             self, verdict, int(steps or 5), asked, radii, draft
         ):
             asked_of = df
-            base, df = baseline_rows(self, verdict, df, int(steps or 5))
+            base, df = baseline_rows(self, verdict, df, int(steps or 5), layout)
             base = engine_spread(self, verdict, base, asked_of, radii)
             if df.height == 0:
                 return answer(with_engine(self, base, None, order))

@@ -164,6 +164,21 @@ def engine_spread(api: Any, v: dict, base: pl.DataFrame | None, history: pl.Data
     return out
 
 
+def fast_trajectories(df: pl.DataFrame, layout: Any) -> pl.Series:
+    """traj_ids of ``df`` sampled faster than once a second by the call's exact times
+    (api_subsec.cadence over the fixes coerce kept and the ones it dropped for sharing a
+    second; only trajectories with such dropped fixes: a file the readers thinned already
+    keeps first fixes 0.8 / 1.2 s apart, no cadence of its own)."""
+    rows = getattr(layout, "sub_second_rows", None)
+    if rows is None or not len(rows):
+        return df["traj_id"].head(0)
+    from trajlm.api_subsec import all_fixes, cadence
+
+    dropped = set(rows["traj_id"].to_list())
+    ids = [i for i in cadence(all_fixes(df, layout)) if i in dropped]
+    return pl.Series("traj_id", ids, dtype=df["traj_id"].dtype) if ids else df["traj_id"].head(0)
+
+
 def far_trajectories(v: dict, df: pl.DataFrame) -> pl.Series:
     """traj_ids whose last point lies beyond the train box grown by FAR_KM."""
     lat0, lon0, lat1, lon1 = v["train_box"]
@@ -176,14 +191,22 @@ def far_trajectories(v: dict, df: pl.DataFrame) -> pl.Series:
     return last.filter(out)["traj_id"]
 
 
-def baseline_rows(api: Any, v: dict, df: pl.DataFrame,
-                  k: int) -> tuple[pl.DataFrame | None, pl.DataFrame]:  # fmt: skip
-    """(the baseline's canonical answer or None, the rows left for the model)."""
+def baseline_rows(api: Any, v: dict, df: pl.DataFrame, k: int,
+                  layout: Any = None) -> tuple[pl.DataFrame | None, pl.DataFrame]:  # fmt: skip
+    """(the baseline's canonical answer or None, the rows left for the model). ``layout``:
+    the call's coerce Layout; trajectories it holds sampled faster than once a second are
+    left to the model, which steps at their cadence (newuser37)."""
     far = far_trajectories(v, df)
     if len(far):
         say_once(api, f"{len(far)} trajectories end over {predict_verdict_module().FAR_KM:.0f} km from the train split's "
                       f"area (e.g. {far[0]!r}): the model answers them, not the val verdict's "
                       f"{v['engine']}")  # fmt: skip
+    fast = fast_trajectories(df, layout)
+    if len(fast):  # the engines step a second at a time: steps=12 at 0.4 s came 12 s ahead
+        say_once(api, f"{len(fast)} trajectories sampled faster than once a second (e.g. "
+                      f"{fast[0]!r}): the model answers them, its steps at their own cadence, "
+                      f"not the val verdict's {v['engine']} (it steps a second at a time)")  # fmt: skip
+        far = pl.concat([far, fast.cast(far.dtype)]).unique(maintain_order=True)
     mine = df.filter(~pl.col("traj_id").is_in(far.implode()))
     if mine.height == 0:
         return None, df

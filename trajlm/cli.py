@@ -286,12 +286,11 @@ def serve(
               "serve it without --index (or a trajlm training run with --index)")  # fmt: skip
     if index is not None:
         io.must_exist(index, "--index")
-        from trajlm.data.local_plane import degree_places_line, is_local_input
-
-        if is_local_input(index):  # queries in degrees met the stand-in 1 N 1 E (local36)
-            _fail(f"--index {index}: {degree_places_line('serve (JSON points)')}")
         idx = SimilarIndex(m, index, limit=index_limit)
-        _say(f"indexed {len(idx):,} trajectories of {index}")
+        # a --crs local store: /similar takes "crs": "local" requests only (badfix37; local36
+        # refused it at start, as queries in degrees met the stand-in 1 N 1 E)
+        plane = ' (x / y metres on a plane: /similar takes "crs": "local")' if idx.local else ""
+        _say(f"indexed {len(idx):,} trajectories of {index}{plane}")
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
                         timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None,
                         ask_root=str(ask_root) if ask_root is not None else None,

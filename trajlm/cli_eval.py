@@ -54,7 +54,7 @@ from trajlm.eval.horizon import parse_horizons
 from trajlm.eval.predict_windows import windows_definition
 from trajlm.eval.protocol import TASKS, parse_shift, run_eval
 from trajlm.eval.report import EvalResult
-from trajlm.eval.task_definitions import TASK_DEFINITIONS
+from trajlm.eval.task_definitions import TASK_DEFINITIONS, predict_definition
 from trajlm.eval.verdict import verdicts
 
 ALL_TASKS = (*TASKS, "classify", "similarity")
@@ -78,6 +78,25 @@ WHOLE_DEFINITION = (
     "--test-data as test, else 80/10/10 (--split-by source); the classes of --classes"
 )
 MIN_SCORED = 10  # fewer scored trajectories than this: the table gets a caution
+
+
+def check_window_sizes(
+    task: str, steps: int | None, history: int | None, horizon_s: str | None, predictions: object
+) -> None:
+    """--steps / --history: the k-step predict table's own options (one line otherwise)."""
+    from trajlm._safety import UserError
+
+    given = [n for n, v in (("--steps", steps), ("--history", history)) if v is not None]
+    if not given:
+        return
+    if task != "predict":
+        raise UserError(f"{' / '.join(given)} size the --task predict windows, not {task!r}")
+    if horizon_s:
+        raise UserError(f"{' / '.join(given)} size the k-step table; --horizon-s scores seconds "
+                        "after 10 min of history instead: leave one of them out")  # fmt: skip
+    if predictions:
+        raise UserError(f"{' / '.join(given)} with --predictions: the answers are to `trajlm "
+                        "data queries`' windows (5 steps after 20 points); leave them out")  # fmt: skip
 
 
 def _n_sources(data: Path) -> int:
@@ -114,6 +133,8 @@ def run_eval_command(
     predictions: list | None = None,
     predictions_name: str | list[str] | None = None,
     compare: list | None = None,
+    steps: int | None = None,
+    history: int | None = None,
 ) -> EvalResult:
     """`trajlm eval`: every input is checked (task, store, models, outputs) before any work.
 
@@ -125,7 +146,8 @@ def run_eval_command(
     answering at asked times (--horizon-s, --at-report-times). ``predictions``: answer files
     (or frames) of your own method to `trajlm data queries`' windows, a row each (named
     ``predictions_name``; cli_eval_answers.py, session 34). ``compare``: pairs of the table's
-    rows ("A,B" or (A, B)), each given its paired difference and CI (eval/row_pairs.py)."""
+    rows ("A,B" or (A, B)), each given its paired difference and CI (eval/row_pairs.py).
+    ``steps`` / ``history`` (predict): k points out, exactly N in (newuser37)."""
     from trajlm import _cli_io as io
     from trajlm._safety import UserError
     from trajlm._threads import apply_threads
@@ -156,6 +178,7 @@ def run_eval_command(
     if shifts and task != "predict":
         raise UserError(f"--shift is implemented for --task predict, not {task!r}")
     check_horizons(horizon_s)
+    check_window_sizes(task, steps, history, horizon_s=horizon_s, predictions=predictions)
     n_windows = check_windows(windows, task, horizon_s)  # eval/predict_windows.py
     if at_report_times and n_windows > 1:  # report_times.py asks one window's report times
         raise UserError(
@@ -295,7 +318,8 @@ def run_eval_command(
             result = run_eval(df, task, models=(*scored, *answers, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
                               max_gap_s=max_gap_s, at_report_times=at_report_times,
-                              windows=n_windows, tz=store_zone(data))  # fmt: skip
+                              windows=n_windows, tz=store_zone(data), k=steps or 5,
+                              history=history)  # fmt: skip
         print_run_notes(result, console)
         for line in knn_settings_notes(scored, result):  # one engine, two settings (api29)
             io.tell(line, EvalNoteWarning, console)
@@ -327,10 +351,12 @@ def run_eval_command(
     if task == "predict" and at_report_times:
         definition = "predict_report_times"
     result.meta["task_definition"] = TASK_DEFINITIONS[definition]
+    if definition == "predict" and (steps or history):  # --steps / --history (newuser37)
+        result.meta["task_definition"] = predict_definition(steps or 5, history)
     if whole:  # classify21's unit: the labelled source trajectory, split as finetune splits
         result.meta["task_definition"] = WHOLE_DEFINITION
     if n_windows > 1:  # --windows: every window of a trip, not PROTOCOL's one
-        result.meta["task_definition"] = windows_definition(n_windows, 5)
+        result.meta["task_definition"] = windows_definition(n_windows, steps or 5, history)
     result.meta["models"] = [str(p) for p in models or []]
     judged = [p.name for p in predictors] + [a.name for a in answers]  # not --network's
     result.meta["verdict"] = verdicts(result, judged)  # the sentence under the table (+ JSON)

@@ -89,6 +89,25 @@ def evaluate(
         "its val winner's row (session 24). --no-fallback: the models alone.",
     ),
     windows: str = typer.Option("one", "--windows", help=WINDOWS_HELP),
+    steps: int = typer.Option(
+        None,
+        "-k",
+        "--steps",
+        "--pred-len",
+        min=1,
+        help="predict: points out after each cut (default 5, PROTOCOL's k; --pred-len, the "
+        "pedestrian benchmarks' name); their 12 at 0.4 s are about 5 at a store's 1-s steps.",
+    ),
+    history: int = typer.Option(
+        None,
+        "--history",
+        "--obs-len",
+        min=1,
+        help="predict: exactly this many points in before each cut, trips shorter than "
+        "history + steps skipped (default: PROTOCOL's first 20, or all but the last k; "
+        "--obs-len, the pedestrian benchmarks' name); their 8 in at 0.4 s are about 3 at 1-s "
+        "steps.",
+    ),
     predictions: list[Path] = typer.Option(
         None,
         "--predictions",
@@ -139,7 +158,8 @@ def evaluate(
                          max_gap_s=max_gap_s, test_data=test_data, fallback=fallback,
                          save_verdict=save_verdict, at_report_times=at_report_times,
                          windows=windows, lm_class=TrajLM, predictions=predictions,
-                         predictions_name=predictions_name, compare=compare)  # fmt: skip
+                         predictions_name=predictions_name, compare=compare, steps=steps,
+                         history=history)  # fmt: skip
 
 
 __all__ = ["evaluate"]

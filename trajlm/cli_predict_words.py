@@ -21,9 +21,9 @@ T = TypeVar("T")
 def motion_note(df: pl.DataFrame) -> None:
     """The line saying reported speed / course are read (session 16, sogcog)."""
     from trajlm.api_rollout import DR_WEIGHT
-    from trajlm.data.motion_columns import motion_columns
+    from trajlm.data.motion_columns import frame_sample, motion_columns
 
-    if DR_WEIGHT and (found := motion_columns(df.columns)):
+    if DR_WEIGHT and (found := motion_columns(df.columns, sample=frame_sample(df))):
         io.say(f"reported speed {found[0]!r} and course {found[2]!r} read: positions are "
                f"{mix_said(df, DR_WEIGHT)} (docs/data.md)")  # fmt: skip
 

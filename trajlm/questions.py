@@ -45,10 +45,10 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
 )
 from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
 from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
-from trajlm.llm.grounding import DataWords
+from trajlm.llm.grounding import DataWords, run_paced
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
-from trajlm.llm.plane_answers import is_plane_store, refuse_place, start_in_metres
+from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, start_in_metres
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
@@ -179,7 +179,8 @@ class Asker:
                           activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
                           nights=(start - timedelta(hours=12)).dt.date().n_unique(),
                           dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()),
-                          night_dates=_night_dates(start), call_types=words.call_types)  # fmt: skip
+                          night_dates=_night_dates(start), call_types=words.call_types,
+                          run_paced=run_paced(self.trips))  # fmt: skip
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
@@ -205,7 +206,10 @@ class Asker:
         if self._sports and (sports := sports_plan(question)) is not None:
             self._asked = (sports, question)
             return sports
-        plan = self.planner.plan(question)
+        try:
+            plan = self.planner.plan(question)
+        except CannotAnswer as e:  # a hint naming LAT,LON, on a plane: x / y (badfix37)
+            raise (plane_hint(e, self._plane_store) if self._plane else e) from None
         # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
         refuse_stop_events(plan, question)
         refuse_other_kind(question, self._kind)

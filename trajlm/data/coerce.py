@@ -95,6 +95,7 @@ from trajlm.data.readers._time_columns import (
     lone_local_time,
 )
 from trajlm.data.readers.long_tables import reshaped_frame
+from trajlm.data.readers.pitch_feeds import is_pitch_feed
 from trajlm.data.schema import (
     MIN_T,
     MIN_T_DATED,
@@ -161,6 +162,8 @@ def coerce(
         cols |= {"time_origin": time_origin, "time_format": time_format, "on_error": on_error,
                  "format": format}  # fmt: skip
         time_origin = time_format = on_error = format = None  # the read takes them
+        if crs is None and not store and is_pitch_feed(obj):  # a pitch, as ingest reads it
+            cols["crs"] = crs = "local"
         local = geo.is_local(crs) or (store and store_crs(cols_path) == "local")
         obj, own = read_path_named(obj, cols)
         # the zone the file was read with stays the clock of times asked of it, as a frame's

@@ -96,7 +96,7 @@ def positions(
         if not geo.is_wgs84(crs):
             if geo.crs_refusal(crs):  # an unknown CRS: one line, not pyproj's CRSError
                 raise TrajlmInputError(geo.crs_refusal(crs), field="crs")
-            y, x = geo.to_wgs84(lo.to_numpy(), la.to_numpy(), crs)
+            y, x = geo.to_wgs84_each(lo.to_numpy(), la.to_numpy(), crs)
             check_not_degrees(la.to_numpy(), lo.to_numpy(), y, x, crs, option="crs")
             la, lo = pl.Series(y).fill_nan(None), pl.Series(x).fill_nan(None)
         else:

@@ -75,7 +75,10 @@ TRAJ = (
      "player", "player_id", "player_name", "athlete", "athlete_id", "athlete_name",
      # session 37 (heldout37): pedestrian benchmarks (ETH / UCY `frame ped x y`, crowd counts);
      # `vid`, the vehicle in bus-tracker APIs (CTA Bus Tracker) and bus subscribers' messages
-     "ped", "ped_id", "pedestrian", "pedestrian_id", "vid"),
+     "ped", "ped_id", "pedestrian", "pedestrian_id", "vid",
+     # session 37 (heldout37b): Home Assistant's `entity_id` (`device_tracker.anna_phone`; a
+     # `json_normalize` frame of its history read the empty `context.user_id` as the id)
+     "entity_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at",
@@ -193,8 +196,9 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
     return []
 
 
-# GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory
-ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid")
+# GIS row keys (ESRI's OBJECTID / FID / GlobalID, OGR's ogc_fid): never a trajectory; nor the
+# `_id` of MongoDB documents and Android SQLite tables (heldout37b: a frame read a row a mover)
+ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid", "_id")
 # Last resort for file headers (session 20; the CSV / Parquet / GIS readers) and, since
 # leftovers20, the Python API's frames (coerce_columns.pick_column; a lone datetime column is picked by its
 # dtype before, two datetime columns still ask): a name that ENDS like the field
@@ -272,6 +276,20 @@ def fix_times(have: list[str]) -> list[str]:
     ]
 
 
+# when a record was last written (Home Assistant's state `last_updated` / `last_reported`, GBFS'
+# `last_reported`, `updated_at`): the fix's time where no name says so (heldout37b); never
+# `last_changed`, Home Assistant's time the zone state (home / away) last changed
+_WRITTEN = (("updated", "update"), ("reported",), ("seen",))
+
+
+def _updated(have: list[str]) -> list[str]:
+    for words in _WRITTEN:
+        got = [c for c in have if len(w := _words(c)) == 2 and "last" in w and set(words) & set(w)]
+        if got := got or [c for c in have if _words(c) == [words[0], "at"]]:
+            return got
+    return []
+
+
 _TIMES = ("time", "timestamp", "epoch", "unix", "ts")  # `ts_ms` (heldout25's pilot boats)
 _UNITS = ("s", "sec", "secs", "ms", "us", "ns")  # `time_s`: the unit after the name
 _XY_OWNERS = ("location", "position", "pos", "loc", "point", "coord", "coords", "geom")
@@ -288,6 +306,7 @@ def last_resort(field: str, have: list[str]) -> list[str]:
     if field == "t":
         return (
             [c for c in have if _words(c)[-2:] == ["scene", "start"]]
+            or _updated(have)
             or [c for c in have if normalised(c) == "clock"]  # FlightAware Firehose (Unix s)
             or [c for c in have if len(w := _words(c)) == 2 and w[1] in _UNITS and w[0] in _TIMES]
         )

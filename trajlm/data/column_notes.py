@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 
-from trajlm.data.column_names import find_columns, normalised
+from trajlm.data.column_names import _words, find_columns, normalised
 
 # Words that hint at a field inside a longer column name ("ts_ms", "ping_time", "Courier ID"):
 # used only to suggest columns in errors, never to guess one silently.
 HINTS = {
     "traj_id": ("id", "traj", "trip", "track", "user", "driver", "courier", "vehicle", "vessel",
                 "taxi", "ship", "car", "bus", "device", "animal", "person", "voyage", "route"),
-    "t": ("t", "time", "ts", "date", "timestamp", "datetime", "epoch", "utc", "when", "frame"),
+    "t": ("t", "time", "ts", "date", "timestamp", "datetime", "epoch", "utc", "when", "frame",
+          "seen"),  # WiGLE's `FirstSeen` (heldout37b)
     "lat": ("lat", "latitude", "y", "northing"),
     "lon": ("lon", "lng", "long", "longitude", "x", "easting"),
 }  # fmt: skip
@@ -30,7 +31,7 @@ def closest(name: str, field: str | None, columns: list[str], n: int = 2) -> lis
     out = [by_norm[m] for m in difflib.get_close_matches(normalised(name), list(by_norm), n, 0.6)]
     words = set(HINTS.get(field or "", ()))
     for c in columns:
-        if c not in out and words & set(re.split(r"_+", normalised(c))):
+        if c not in out and words & {*re.split(r"_+", normalised(c)), *_words(c)}:
             out.append(c)
     return out[:n]
 

@@ -248,8 +248,22 @@ def reproject_columns(df: pl.DataFrame, crs: Any, lat: str = "lat", lon: str = "
     if is_wgs84(crs):
         return df
     x, y = df[lon].cast(pl.Float64).to_numpy(), df[lat].cast(pl.Float64).to_numpy()
-    la, lo = to_wgs84(x, y, crs)
+    la, lo = to_wgs84_each(x, y, crs)
     return df.with_columns(pl.Series(lat, la).fill_nan(None), pl.Series(lon, lo).fill_nan(None))
+
+
+def to_wgs84_each(x: Any, y: Any, crs: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``to_wgs84`` where a missing x leaves only the longitude missing and a missing y only
+    the latitude (the other a placeholder 0), so a row's error names the coordinate at fault
+    (badfix37: a NaN x on a plane was told "field y: latitude is missing")."""
+    x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+    bad_x, bad_y = ~np.isfinite(x), ~np.isfinite(y)
+    if not (bad_x ^ bad_y).any():
+        return to_wgs84(x, y, crs)
+    la, lo = to_wgs84(np.where(bad_x, 0.0, x), np.where(bad_y, 0.0, y), crs)
+    la = np.where(bad_y, np.nan, np.where(bad_x, 0.0, la))
+    lo = np.where(bad_x, np.nan, np.where(bad_y, 0.0, lo))
+    return la, lo
 
 
 # ---------------------------------------------------------------------------- metric planes

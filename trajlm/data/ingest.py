@@ -60,6 +60,7 @@ from trajlm.data.readers.ais import keep_motion_columns
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import keep_owner_column, naive_times, unused_columns
 from trajlm.data.readers.gis_files import prj_crs
+from trajlm.data.readers.pedestrian_files import on_plane
 from trajlm.data.readers.pitch_feeds import on_pitch
 from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
@@ -137,6 +138,7 @@ def ingest(
     paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
     paths, sheets = sheets_as_csv(paths, format, layer_of(column_map), pitch_of(column_map))
     column_map = on_pitch(column_map, getattr(sheets, "kinds", {}))  # Metrica / TRACAB
+    column_map = on_plane(column_map, getattr(sheets, "kinds", {}))  # ETH / UCY, TrajNet++
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             return _ingest(paths, format, out, preset=preset, on_error=on_error,

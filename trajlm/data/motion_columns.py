@@ -6,8 +6,11 @@ reads a column's name alike here."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from trajlm.data.column_names import normalised
+
+ROW_SAMPLE = 10_000  # a frame's rows whose values say what a `direction` column holds
 
 # Reported motion (session 16, sogcog): speed over ground and course as the device reported
 # them (AIS SOG in knots / COG in degrees; a GPS log's speed in m/s), not speeds derived from
@@ -82,7 +85,7 @@ SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 
 
 
 def motion_columns(
-    columns: list[str], speed_alone: bool = False
+    columns: list[str], speed_alone: bool = False, sample: Any = None
 ) -> tuple[str, float, str | None] | None:
     """(speed column, its factor to m/s, course column) of a table that has both a reported
     speed and a course (SPEED_NAMES / COURSE_NAMES, first match in that order), else None.
@@ -93,9 +96,60 @@ def motion_columns(
         by_name.setdefault(normalised(c), c)
     speeds = _speed_columns(columns)
     course = next((n for n in (*COURSE_NAMES, *COURSE_RAD_NAMES) if n in by_name), None)
-    if not speeds or (course is None and not speed_alone):
+    found = None if course is None else by_name[course]
+    if found is None and sample is not None and speeds and (way := direction_column(columns)):
+        # a `direction` whose values are degrees, for files and frames alike (leftover37's
+        # rule; badfix37: frames never read it)
+        found = way if degrees_direction(sample(way) or []) else None
+    if not speeds or (found is None and not speed_alone):
         return None
-    return speeds[0][0], speeds[0][1], None if course is None else by_name[course]
+    return speeds[0][0], speeds[0][1], found
+
+
+def frame_sample(df: Any) -> Any:
+    """``motion_columns``' ``sample`` for a Polars frame: a column's first ROW_SAMPLE values."""
+    return lambda column: df[column].head(ROW_SAMPLE).to_list()
+
+
+# A course named without a unit (`heading`, `course`, `cog`, `bearing`) whose values are radians
+# (badin37: 0..6.28 read as 0..6 degrees, unsaid): every one of MIN_RADIAN_ROWS or more numbers
+# within 2 pi, spread over half a turn or more and MIN_RADIAN_VALUES different. A heading in
+# degrees held within 6 degrees of north never spreads over pi (3.14) without a 359.
+MIN_RADIAN_ROWS = 50
+MIN_RADIAN_VALUES = 20
+
+
+def _numbers_within(values: list, lo: float, hi: float) -> list[float] | None:
+    """The sampled values as numbers (empty ones skipped); None where one is a word (a way,
+    compass points) or lies outside [lo, hi] (NaN too)."""
+    numbers = []
+    for v in values:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return None
+        if not lo <= x <= hi:
+            return None
+        numbers.append(x)
+    return numbers
+
+
+def radian_values(values: list) -> bool:
+    """Whether sampled values of a course named without a unit are radians (MIN_RADIAN_ROWS
+    numbers or more, all within +-2 pi, spread over pi or more, MIN_RADIAN_VALUES distinct)."""
+    import math
+
+    numbers = _numbers_within(values, -2 * math.pi - 0.01, 2 * math.pi + 0.01)
+    return numbers is not None and (len(numbers) >= MIN_RADIAN_ROWS and len(set(numbers)) >= MIN_RADIAN_VALUES
+            and max(numbers) - min(numbers) >= math.pi)  # fmt: skip
+
+
+def unitless_course(course: str) -> bool:
+    """Whether a course column's name gives no unit (`heading`, not `heading_deg` / `_rad`)."""
+    n = normalised(course)
+    return n not in COURSE_RAD_NAMES and not n.endswith("_deg") and n != "cog_deg"
 
 
 def direction_column(columns: list[str]) -> str | None:
@@ -110,17 +164,9 @@ def degrees_direction(values: list) -> bool:
     MIN_DIRECTION_SPREAD_DEG or more. A transit feed's way (GTFS `direction_id`-like 0 / 1,
     SIRI's `inbound` / `outbound`) and a few codes are not: read as degrees they would point a
     bus north (fix36 left `direction` out of COURSE_NAMES for that)."""
-    numbers = []
-    for v in values:
-        if v is None or (isinstance(v, str) and not v.strip()):
-            continue
-        try:
-            x = float(v)
-        except (TypeError, ValueError):
-            return False  # a word: a way, not a course
-        if not 0.0 <= x <= 360.0:  # (NaN too)
-            return False
-        numbers.append(x)
+    numbers = _numbers_within(values, 0.0, 360.0)
+    if numbers is None:
+        return False
     return (len(set(numbers)) >= MIN_DIRECTION_VALUES
             and max(numbers) - min(numbers) >= MIN_DIRECTION_SPREAD_DEG)  # fmt: skip
 
@@ -158,7 +204,8 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
     import numpy as np
     import polars as pl
 
-    if motion_columns(df.columns) is None:
+    found = motion_columns(df.columns, sample=frame_sample(df))
+    if found is None:
         return None
     by_name: dict[str, str] = {}
     for col in df.columns:
@@ -178,6 +225,7 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
     # filled `SOG` beside a mostly empty `sog_mps` is read (ships18's finding)
     speeds = [values(c, f) for c, f in _speed_columns(df.columns)]
     courses = [values(by_name[n], None) for n in (*COURSE_NAMES, *COURSE_RAD_NAMES) if n in by_name]
+    courses = courses or [values(found[2], None)]  # a `direction` of degrees
     v = max(speeds, key=lambda a: int(np.isfinite(a).sum()))
     c = max(courses, key=lambda a: int(np.isfinite(a).sum()))
     return v, c

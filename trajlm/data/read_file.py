@@ -36,6 +36,7 @@ from trajlm.data.local_plane import (
     store_crs,
 )
 from trajlm.data.readers._naive_times import TABLE_CLOCK
+from trajlm.data.readers.pitch_feeds import is_pitch_feed
 from trajlm.data.schema import TrajlmInputError
 
 __all__ = ["UnknownFormat", "read", "read_file"]
@@ -113,6 +114,8 @@ def read_file(
     given = {k: str(v) for k, v in given.items()}
     if utc_offset is not None:  # checked as the model calls check it (coerce_path)
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
+    if crs is None and is_pitch_feed(path):  # Metrica / TRACAB: a pitch, as ingest reads it
+        crs = "local"
     if crs is not None:
         if not isinstance(crs, str) or (why := crs_refusal(crs)):
             raise TrajlmInputError(why if isinstance(crs, str) else f"crs must be text such as "

@@ -101,6 +101,23 @@ def aggregate_continuations(conts: np.ndarray, aggregate: str) -> np.ndarray:
     return conts.mean(1)
 
 
+# gathered neighbour values held at once by ``median_of_neighbours`` (~16 MB of float64)
+GATHER_ITEMS = 1 << 21
+
+
+def median_of_neighbours(continuations: np.ndarray, nb: np.ndarray, k: int) -> np.ndarray:
+    """``aggregate_continuations(continuations[nb, :k], "median")`` ((Q, k, 2) from a library's
+    (M, horizon, 2) continuations and (Q, n_nb) neighbour indices), gathered a block of rows at
+    a time: each median value is its own row's, so the same numbers (tests/test_scale37.py),
+    without the whole (Q, n_nb, k, 2) gather and its sorted copy (scale37: at 80 neighbours
+    of 14,519 val trips, the place-aware tuning's, eval's peak at 6.1 M fixes)."""
+    step = max(1, GATHER_ITEMS // max(1, nb.shape[1] * k * 2))
+    if len(nb) <= step:
+        return aggregate_continuations(continuations[nb, :k], "median")
+    return np.concatenate([np.median(continuations[nb[i : i + step], :k], 1)
+                           for i in range(0, len(nb), step)])  # fmt: skip
+
+
 @dataclass
 class Retrieved:
     """One answer per query row. continuation (N, k, 2): the aggregated next k points minus
@@ -198,25 +215,38 @@ class RetrievalIndex:
     def _window_params(self) -> tuple[int, int, int, int]:
         return self.history, self.horizon, self.max_windows, self.random_state
 
-    def train_windows(self, xy: np.ndarray, keys: np.ndarray) -> TrainWindows:
-        """The library's windows of per-point xy and keys (``fit``'s arguments), cut and
-        normalised: everything ``fit`` needs but the feature weights and the search tree."""
-        keys = np.asarray(keys, np.int64)
-        n, w = len(keys), self.history + self.horizon
-        # a window may start at i when its trajectory's last point index is >= i + w - 1
-        new = np.r_[True, keys[1:] != keys[:-1]] if n else np.zeros(0, bool)
-        start = np.flatnonzero(new)
-        end = np.append(start[1:], n) - 1
-        last_of = np.repeat(end, np.diff(np.append(start, n)))
-        starts = np.flatnonzero(np.arange(n) + w - 1 <= last_of)
-        if len(starts) == 0:
+    def _window_starts(self, keys: np.ndarray, w: int) -> np.ndarray:
+        """Sorted indices of the points a window of ``w`` points may start at (its trajectory
+        has ``w - 1`` points after it), ``max_windows`` of them drawn when there are more.
+        Never holds a per-point index: a trajectory's starts are a run, so a drawn position
+        among all starts maps to its point through the runs (scale37: this cut was eval's
+        peak at 6.1 M fixes). The draw is the one ``rng.choice(starts, ...)`` made (choice
+        of an array takes its elements at the positions drawn; starts are increasing), so
+        the same windows (tests/test_scale37.py)."""
+        n = len(keys)
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if n else np.zeros(0, np.int64)
+        count = np.maximum(np.diff(np.append(first, n)) - w + 1, 0)  # starts per trajectory
+        total = int(count.sum())
+        if total == 0:
             raise TrajlmInputError(
                 f"no train trajectory has {w} points for a retrieval window (history + horizon)",
                 hint="give longer train trajectories or a smaller history / horizon",
             )
-        if len(starts) > self.max_windows:
+        if total > self.max_windows:
             rng = np.random.default_rng(self.random_state)
-            starts = np.sort(rng.choice(starts, self.max_windows, replace=False))
+            pos = np.sort(rng.choice(total, self.max_windows, replace=False))
+        else:
+            pos = np.arange(total)
+        before = np.cumsum(count) - count  # starts of the trajectories before each one
+        run = np.searchsorted(before, pos, side="right") - 1  # the trajectory holding pos
+        return first[run] + (pos - before[run])
+
+    def train_windows(self, xy: np.ndarray, keys: np.ndarray) -> TrainWindows:
+        """The library's windows of per-point xy and keys (``fit``'s arguments), cut and
+        normalised: everything ``fit`` needs but the feature weights and the search tree."""
+        keys = np.asarray(keys, np.int64)
+        w = self.history + self.horizon
+        starts = self._window_starts(keys, w)
         win = np.asarray(xy, np.float64)[starts[:, None] + np.arange(w)]  # (M, w, 2)
         # the weight-free shape features, shared by a grid's indexes (scale34); a subclass
         # that overrides only ``features`` (scripts/geolife_memory_knn.py's speed key) gets its

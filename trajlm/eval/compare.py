@@ -7,7 +7,25 @@ replacement, the same draw for both methods, so what the two share cancels out).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
+
+# Resampled items held at once (one block of rows of the (n_boot, N) index, and the errors it
+# gathers): ~16 MB per array, so eval's peak no longer grows with n_boot x N (scale37).
+BLOCK_ITEMS = 1 << 21
+
+
+def resample_blocks(n_items: int, n_boot: int, seed: int) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, (rows, n_items) int64 block) over the rows of the bootstrap's resample index,
+    ``default_rng(seed).integers(0, n_items, size=(n_boot, n_items))``, drawn from the one
+    Generator block after block: NumPy's stream gives the same numbers chunked by rows as drawn
+    whole (tests/test_scale37.py fails if that changes), so each resample, a row, is the same
+    and is reduced as before: the intervals are the same to the bit."""
+    rng = np.random.default_rng(seed)
+    rows = max(1, BLOCK_ITEMS // max(n_items, 1))
+    for start in range(0, n_boot, rows):
+        yield start, rng.integers(0, n_items, size=(min(rows, n_boot - start), n_items))
 
 
 def paired_bootstrap_ci(
@@ -34,13 +52,18 @@ def paired_bootstrap_ci(
     if w.shape != a.shape:
         raise ValueError(f"weights {w.shape} do not match the items {a.shape}")
     d = a - b
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(d), size=(n_boot, len(d)))  # (n_boot, N) resampled items
-    if weights is None:  # the unweighted mean as before (bit for bit)
-        means, diff, base = d[idx].mean(1), d.mean(), b.mean()
+    means = np.empty(n_boot)  # each resample's mean: a row of resampled items, block by block
+    wd = w * d
+    for start, idx in resample_blocks(len(d), n_boot, seed):
+        rows = slice(start, start + len(idx))
+        if weights is None:  # the unweighted mean as before (bit for bit)
+            means[rows] = d[idx].mean(1)
+        else:
+            means[rows] = wd[idx].sum(1) / w[idx].sum(1)
+    if weights is None:
+        diff, base = d.mean(), b.mean()
     else:
-        means = (w * d)[idx].sum(1) / w[idx].sum(1)
-        diff, base = (w * d).sum() / w.sum(), (w * b).sum() / w.sum()
+        diff, base = wd.sum() / w.sum(), (w * b).sum() / w.sum()
     tail = 100 * (1 - level) / 2
     lo, hi = np.percentile(means, [tail, 100 - tail])
     return {"diff": float(diff), "lo": float(lo), "hi": float(hi),
@@ -68,10 +91,10 @@ def paired_bootstrap_ratio(
         if w.shape != a.shape:
             raise ValueError(f"weights {w.shape} do not match the items {a.shape}")
         a, b = a * w, b * w  # sums over windows: their means below divide alike
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(a), size=(n_boot, len(a)))
+    r = np.empty(n_boot)  # each resample's ratio: a row of resampled items, block by block
     with np.errstate(invalid="ignore", divide="ignore"):  # a zero baseline: inf / NaN, kept
-        r = a[idx].mean(1) / b[idx].mean(1)
+        for start, idx in resample_blocks(len(a), n_boot, seed):
+            r[start : start + len(idx)] = a[idx].mean(1) / b[idx].mean(1)
         ratio = a.mean() / b.mean()
     tail = 100 * (1 - level) / 2
     lo, hi = np.nanpercentile(r, [tail, 100 - tail]) if np.isfinite(r).any() else (np.nan,) * 2

@@ -13,7 +13,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.geometry import haversine
-from trajlm.data.motion_columns import motion_columns, reported_motion
+from trajlm.data.motion_columns import frame_sample, motion_columns, reported_motion
 from trajlm.errors import TrajlmInputError, warn_at_caller
 from trajlm.eval.dead_reckoning_course import course_in_radians
 
@@ -50,7 +50,7 @@ def no_motion_message(columns: list[str]) -> str:
 
 def has_motion(df: pl.DataFrame) -> bool:
     """Whether the table has a reported speed and course column pair."""
-    return motion_columns(df.columns) is not None
+    return motion_columns(df.columns, sample=frame_sample(df)) is not None
 
 
 # Session 18 (ships18): reports that disagree with the positions are not dead-reckoned. A speed
@@ -102,7 +102,7 @@ def mistrusted_headings(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
         bad = (ratio > UNIT_RATIO_MAX) | (ratio < 1.0 / UNIT_RATIO_MAX)
     got = reported_motion(df)
     if got is not None and (off := course_in_radians(df, got[1])) is not None:
-        name = (motion_columns(df.columns) or ("", 0.0, "the course"))[2]
+        name = (motion_columns(df.columns, sample=frame_sample(df)) or ("", 0.0, "the course"))[2]
         warn_at_caller(
             f"the course column {name!r} reads like radians, not degrees (every value within "
             f"0-6.283; the bearings between the fixes are {off[1]:.0f} degrees off it read as "
@@ -112,7 +112,7 @@ def mistrusted_headings(df: pl.DataFrame, sog: np.ndarray) -> np.ndarray:
         return np.ones_like(bad, dtype=bool)
     if bad.any():
         ids = df["traj_id"].unique(maintain_order=True).to_list()
-        name = (motion_columns(df.columns) or ("the speed",))[0]
+        name = (motion_columns(df.columns, sample=frame_sample(df)) or ("the speed",))[0]
         said = "; ".join(f"{_trip_of(ids[k])!r} {_unit_hint(float(ratio[k]))}"
                          for k in np.flatnonzero(bad)[:3])  # fmt: skip
         warn_at_caller(

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from trajlm.data.retrieval import aggregate_continuations, last_point, rotate
+from trajlm.data.retrieval import last_point, median_of_neighbours, rotate
 from trajlm.eval.baselines import ConstantVelocity, KNNContinuation
 
 
@@ -72,7 +72,7 @@ def predict_grid(
     last = last_point(xy[ok], lengths[ok])[:, None]
     answers = {}
     for n, nb in nearest_sets(index.nn_, feats, sorted(set(counts))).items():
-        agg = aggregate_continuations(index.continuations_[nb, :k], index.aggregate)
+        agg = median_of_neighbours(index.continuations_, nb, k)  # shared: the median vote
         answers[n] = base.copy()
         answers[n][ok] = last + rotate(agg, c, s)
     return answers

@@ -42,12 +42,16 @@ def parse_windows(spec: int | str) -> int:
     return spec
 
 
-def windows_definition(windows: int, k: int) -> str:
-    """The task line under the table when more than one window per trajectory is scored."""
+def windows_definition(windows: int, k: int, history: int | None = None) -> str:
+    """The task line under the table when more than one window per trajectory is scored
+    (``history``: --history, exactly that many points in; newuser37)."""
+    n = 20 if history is None else history
+    short = f"all but the last {k} when shorter; " if history is None else ""
+    skip = max(7, k + 2) if history is None else history + k
     return (
         f"task (--windows {'all' if windows == WINDOWS_CAP else windows}): windows of each scored "
-        f"trajectory: the first 20 points in (all but the last {k} when shorter; trajectories "
-        f"under 7 points skipped), the next {k} out, then the cut moved on by {k} fixes at a time "
+        f"trajectory: the first {n} points in ({short}trajectories under {skip} points skipped), "
+        f"the next {k} out, then the cut moved on by {k} fixes at a time "
         f"(at most {windows} windows per trajectory, evenly spaced); MAE over windows, CIs over "
         "trajectories"
     )

@@ -41,6 +41,7 @@ from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
 from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
+from trajlm.eval.task_definitions import window_sizes
 from trajlm.eval.task_scoring import (  # noqa: F401  (TaskModel, ProjectedBaseline: re-exported)
     ProjectedBaseline,
     TaskModel,
@@ -107,6 +108,7 @@ def run_eval(
     at_report_times: bool = False,
     windows: int | str = 1,
     tz: str | float | None = None,
+    history: int | None = None,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -117,7 +119,10 @@ def run_eval(
     (eval/report_times.py); the setting reads "k=5, at report times". ``windows``
     (predict): windows scored per test trajectory, 1 / "one" (PROTOCOL), "all" or N
     (eval/predict_windows.py); the CIs resample trajectories either way. ``tz`` (tte): the
-    clock the regressors read hour / weekday on (the store's zone; None: UTC). Writes
+    clock the regressors read hour / weekday on (the store's zone; None: UTC). ``history``
+    (predict, newuser37): exactly this many fixes in before each cut (trips shorter than
+    history + k skipped), the pedestrian benchmarks' 8 in / 12 out; None: PROTOCOL's 20 (or
+    all but the last k when shorter). Writes
     ``<out>/eval_<task>.json`` and ``.md`` when ``out`` is given.
     """
     if task not in TASKS:
@@ -133,6 +138,8 @@ def run_eval(
         df = to_canonical(df)
     shift_s = [parse_shift(spec) for spec in shifts]
     check_run_args(task, k, seeds, out)
+    if history is not None and (task != "predict" or horizons_s):
+        raise ValueError("history is implemented for the k-step --task predict")
     if at_report_times and (task != "predict" or horizons_s):
         raise ValueError("at_report_times is implemented for the k-step --task predict")
     if at_report_times and windows > 1:  # report_times.py asks one window's report times
@@ -186,16 +193,18 @@ def run_eval(
                                     "skipped": ht.skipped}  # fmt: skip
         rows = evaluate_horizons(methods, ht, timed_call)
     elif task == "predict":
-        test_task = make_prediction_task(test, k=k, windows=windows)
-        _need_trips(len(test_task.lengths), "test", f"{max(7, k + 2)} points to predict {k} from")
+        cut = window_sizes(k, history)  # n_input, min_points
+        test_task = make_prediction_task(test, k=k, windows=windows, **cut)
+        _need_trips(len(test_task.lengths), "test",
+                    f"{cut['min_points']} points to predict {k} from")  # fmt: skip
         ests = [B.ConstantVelocity(), B.LinearExtrapolation(3)]
         # PROTOCOL.md's reference definitions (use the targets' true timestamps)
         ests += [B.ConstantVelocity(use_time=True), B.LinearExtrapolation(3, "fit", True)]
-        val_task = make_prediction_task(val, k=k)
+        val_task = make_prediction_task(val, k=k, **cut)
         if len(val_task.lengths) == 0:  # nothing to tune kNN on: skipped, and said so
             extra.setdefault("skipped", []).extend(
                 [
-                    f"kNN baselines: the val split has no trajectory of {max(7, k + 2)}+ points "
+                    f"kNN baselines: the val split has no trajectory of {cut['min_points']}+ points "
                     "to tune them on"
                 ]
             )
@@ -233,7 +242,7 @@ def run_eval(
         rows = _evaluate(methods, score_predict, [test_task], setting, n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
         for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
-            moved = make_prediction_task(shift_clock(test, seconds), k=k, windows=windows)
+            moved = make_prediction_task(shift_clock(test, seconds), k=k, windows=windows, **cut)
             base = {r["method"]: r["metrics"] for r in rows if r["setting"] == setting}
             for r in _evaluate(methods, score_predict, [moved], f"{setting}, {label}", n_traj,
                                n_pts, fits):  # fmt: skip

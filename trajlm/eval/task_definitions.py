@@ -42,3 +42,24 @@ TASK_DEFINITIONS: dict[str, str] = {
         "of every test trajectory the database; the right match is its own other half"
     ),
 }
+
+
+def window_sizes(k: int, history: int | None) -> dict[str, int]:
+    """make_prediction_task's ``n_input`` / ``min_points`` for ``k`` steps out and ``history``
+    fixes in (None: PROTOCOL's first 20, or all but the last k; trips under max(7, k + 2)
+    skipped; a history given: exactly that many in, trips under history + k skipped)."""
+    if history is None:
+        return {"n_input": 20, "min_points": max(7, k + 2)}
+    return {"n_input": history, "min_points": history + k}
+
+
+def predict_definition(k: int, history: int | None) -> str:
+    """The k-step predict task's line for ``--steps k --history N`` (newuser37)."""
+    n = "first 20 points" if history is None else f"first {history} points"
+    short = f"all but the last {k} when shorter; " if history is None else ""
+    skip = window_sizes(k, history)["min_points"]
+    return (
+        f"task: each scored trajectory's {n} in ({short}trajectories under {skip} points "
+        f"skipped), the next {k} points out, k = {k}; ADE = the MAE column (mean error over "
+        f"the {k} steps), FDE = the error at step {k}"
+    )

@@ -23,7 +23,7 @@ UNIT_WORDS = (
     r"|mins|min|hours|hrs|seconds|secs|nautical miles|nautical mile|knots|knot|kts|kt|kn|nmi|nm"
 )
 ANSWER_UNIT = (  # "average length in km", "mean trip length near X, km": the last words
-    rf"(?<![\d.])\s(?:in|as)\s+({UNIT_WORDS})(?=[\s,])|,\s*({UNIT_WORDS})\s*$"
+    rf"(?<![\d.])\s(?:in|as)\s+({UNIT_WORDS})(?=[\s,]|[.!]\s*$)|,\s*({UNIT_WORDS})\s*$"  # "..., in km." (ask37b)
 )
 # "how many hours ...", "total km cycled": a unit standing for the measure it is in
 UNIT_ALONE = rf"\b(?:how many\s+)?({UNIT_WORDS})\b"

@@ -122,6 +122,13 @@ def subsecond_note(data: Any) -> str | None:
     n = int((report.get("dropped") or {}).get("sub_second_fix", 0))
     if not n:
         return None
+    rate = ((_manifest(data) or {}).get("reading") or {}).get("full_rate") or {}
+    if rate and not rate.get(
+        "noisy"
+    ):  # --full-rate (sports37): the source's path kept beside each 1-s fix (ask37b)
+        return (f"at ingest this store kept one fix a second ({n:,} sub-second fixes folded in) with the source's own "
+                "path, fastest step and sprints between them (--full-rate): distances, top speeds and sprints are "
+                "at the source's rate; stops and time above a speed are read from 1-s steps")  # fmt: skip
     return (f"at ingest this store kept the first fix of each second ({n:,} sub-second fixes dropped): distances, "
             "speeds, time above a speed and stops are read from 1-s steps, not the source's own rate")  # fmt: skip
 

@@ -47,7 +47,7 @@ _OTHER_GROUP = re.compile(
 
 _MON = "|".join([*MONTHS, *(m[:3] for m in MONTHS if m != "may"), "sept"])
 _WEEK_OF = re.compile(
-    # "the week of 6 April" alone stays asked (which week? test_llm_set12_fixes pins it): a start must be said
+    # "the week of 6 April" alone: read only for a Monday (week_of, ask37b), else asked
     r"\b(?:(?:in|during|over)\s+)?(?:the\s+)?week\s+(?:starting(?:\s+on)?|beginning(?:\s+on)?|commencing|from)\s+"
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:the\s+)?"
     rf"(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MON})\.?|({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)(?:,?\s+(\d{{4}}))?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
@@ -55,38 +55,50 @@ _WEEK_OF = re.compile(
 )
 
 
+def _seven_days(a: dt.date) -> str:
+    b = a + dt.timedelta(days=6)
+    return f"from {a.day} {MONTHS[a.month - 1]} {a.year} to {b.day} {MONTHS[b.month - 1]} {b.year}"
+
+
+def _date_of(day: str, mon: str, year: str | None, years: list[int]) -> dt.date | None:
+    """The date a "6 April (2026)" names; without a year the data's one year; None when none."""
+    month = next(k for k, name in enumerate(MONTHS, 1) if name.startswith(mon.lower()[:3]))
+    y = int(year) if year else (years[0] if len(years) == 1 else None)
+    try:
+        return None if y is None else dt.date(y, month, int(day))
+    except ValueError:
+        return None
+
+
 def week_of(question: str, years: list[int]) -> str:
     """ "the week starting 6 April 2026" (set 21) as the seven days it names: "from 6 April 2026 to 12 April 2026";
-    without a year, the data's one year (else left for the date reader to ask)."""
+    without a year, the data's one year (else left for the date reader to ask). "The week of 9 March" where 9 March
+    is a Monday (ask37b): the seven days from it, the one week both readings (the week beginning that day, the
+    Monday-to-Sunday week holding it) agree on; another day stays asked (``refuse_week_of_a_day``)."""
 
     def one(m: re.Match) -> str:
         day, mon = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        month = next(k for k, name in enumerate(MONTHS, 1) if name.startswith(mon.lower()[:3]))
-        year = int(m.group(5)) if m.group(5) else (years[0] if len(years) == 1 else None)
-        if year is None:
-            return m.group(0)
-        try:
-            a = dt.date(year, month, int(day))
-        except ValueError:
-            return m.group(0)
-        b = a + dt.timedelta(days=6)
-        return (
-            f"from {a.day} {MONTHS[a.month - 1]} {a.year} to {b.day} {MONTHS[b.month - 1]} {b.year}"
-        )
+        a = _date_of(day, mon, m.group(5), years)
+        return m.group(0) if a is None else _seven_days(a)
 
-    return _WEEK_OF.sub(one, question)
+    def monday(m: re.Match) -> str:
+        day, mon = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        a = _date_of(day, mon, m.group(5), years)
+        return m.group(0) if a is None or a.weekday() != 0 else _seven_days(a)
+
+    return _WEEK_OF_A_DAY.sub(monday, _WEEK_OF.sub(one, question))
 
 
 _WEEK_OF_A_DAY = re.compile(
-    rf"\bthe\s+week\s+of\s+(?:the\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{_MON})\.?|(?:{_MON})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)"
-    r"(?:,?\s+\d{4})?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
+    rf"\bthe\s+week\s+of\s+(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(?:the\s+)?(?:(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+({_MON})\.?|({_MON})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?)"
+    r"(?:,?\s+(\d{4}))?\b(?!\s*(?:[-–]|to\b|until\b|till\b|through\b|and\b))",
     re.I,
 )
 
 
 def refuse_week_of_a_day(question: str) -> None:
-    """ "the week of 9 March" alone stays asked (which seven days? test_llm_set12_fixes pins it), now naming how to
-    say them (set 37: was "did not understand 'week'")."""
+    """ "the week of 4 March" (a Wednesday) alone stays asked (which seven days? test_llm_set12_fixes pins it), now
+    naming how to say them (set 37: was "did not understand 'week'"); a Monday's week is read by ``week_of``."""
     if m := _WEEK_OF_A_DAY.search(question):
         raise CannotAnswer(f"'{m.group(0)}': which seven days? ask 'the week starting ...' (those seven days) or "
                            "name both ends ('between 9 and 15 March')")  # fmt: skip

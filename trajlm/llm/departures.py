@@ -75,6 +75,9 @@ def plan_when(question: str, plan_count: Callable[[str], QueryPlan]) -> QueryPla
     """The plan of a departure / return time, or None when the question does not ask one."""
     # "what time did my first trip start on 3 March" (a phone's owner; set 36): the first trip's
     question = re.sub(r"\bdid\s+my\s+(first|last|final)\s+", r"did the \1 ", question, flags=re.I)
+    # "On Tuesday, when did the last bus get back?" (ask37b): the day said first, read as said last
+    question = re.sub(r"^\s*((?:on|in|during)\s+[^,?]{1,40}),\s*((?:what\s+time|when)\b[^?]*)\??\s*$", r"\2 \1?",
+                      question, flags=re.I)  # fmt: skip
     if first_of_all := FIRST_OF_ALL.search(question):
         return _first_of_all(first_of_all, plan_count)
     m = WHEN.search(question)

@@ -35,6 +35,19 @@ def longest_stop_said(plan: QueryPlan) -> str | None:
             "over the trips; the mean of every stop: ask 'the average stop length'")  # fmt: skip
 
 
+def one_stop_said(plan: QueryPlan, chosen: pl.DataFrame) -> str | None:
+    """Beside "which ferry was stopped the longest" (ranked by its stops added up): the single longest stop of the
+    trips read, its trip and vehicle (ask37b: sets 10 and 36 read the words each way, so both are said)."""
+    if not plan._one_stop_too or "stop_s" not in chosen.columns or chosen.height == 0:
+        return None
+    top = chosen.sort("stop_s", descending=True, nulls_last=True).row(0, named=True)
+    if not top["stop_s"]:
+        return None
+    who = f" of vehicle {top['vehicle']}" if top.get("vehicle") is not None else ""
+    return (f"'stopped the longest' read as its stops added up; the single longest stop: {top['stop_s'] / 60:.1f} "
+            f"min (trip {top['traj_id']}{who}; ask 'which trip had the longest stop')")  # fmt: skip
+
+
 DWELL = re.compile(
     r"\b(?:the\s+)?(?:average|mean|typical|avg)\s+(?:(?:stop|stopping)\s+(?:length|duration)s?"
     r"|(?:length|duration|time)\s+of\s+(?:a\s+|each\s+|the\s+|its\s+|their\s+)?(?:single\s+)?stops?"

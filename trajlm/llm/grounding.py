@@ -84,6 +84,8 @@ class DataWords:
     night_dates: tuple[date, ...] = ()
     # the call types its trips carry (Porto's A / B / C: llm/call_types.py; set 31), empty where there is no column
     call_types: frozenset[str] = frozenset()
+    # no labels and every trip at a runner's mean speed (``run_paced``; ask37b): "runs" are every trip
+    run_paced: bool = False
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:
@@ -300,6 +302,20 @@ _SERVICE = re.compile(r"\b(?:bus|buses|trams?|trolley\s*bus(?:es)?|coach(?:es)?|
                       re.I)  # fmt: skip
 
 
+# a runner's mean speed over a whole run, km/h: a 9:14 min/km jog to a 3:20 min/km race (a ride's 20-30 km/h and a
+# walk's 4-6 km/h fall outside, so a watch's mix of runs, rides and walks is not all "runs": set 21)
+RUN_KMH = (6.5, 18.0)
+
+
+def run_paced(trips: pl.DataFrame) -> bool:
+    """True where the trip table has no labels and every trip (at least one) moved at a runner's mean speed
+    (``RUN_KMH``): set 35's runners' GPX exports, where "how many runs did Keiko do" asks for her trips."""
+    if "mode" in trips.columns or trips.height == 0 or "speed_kmh" not in trips.columns:
+        return False
+    kmh = trips["speed_kmh"]
+    return kmh.null_count() == 0 and bool(kmh.is_between(*RUN_KMH).all())
+
+
 def runs_as_trips(question: str, words: DataWords, people: str) -> str:
     """The question with a service's "runs" / "run" read as trips, when the data is known and none of
     its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
@@ -310,13 +326,14 @@ def runs_as_trips(question: str, words: DataWords, people: str) -> str:
         # "the distance I rode" every activity's; a bus's runs ("bus runs", "runs had a layover") stay trips, and so
         # do the nouns "rides" (a taxi's, a ride-hailing app's)
         rode = (
-            _RIDES if words.activities else _RODE
-        )  # a watch's "rides": bike rides or every activity?
+            _RIDES if words.activities or words.run_paced else _RODE
+        )  # a watch's "rides": bike rides or every activity? (runners' trips: no ride, ask37b)
         if (m := rode.search(question)) and not re.search(NOT_IN_TABLE, question.lower()):
             raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
                                "(bike rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
         if (
             (m := _RUNS.search(question) or _RUN.search(question))
+            and not words.run_paced  # every trip at a runner's speed: its runs (ask37b)
             and not _SERVICE.search(question)
             and not re.search(NOT_IN_TABLE, question.lower())
         ):

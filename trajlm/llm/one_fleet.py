@@ -24,7 +24,10 @@ from trajlm.llm.modes import MODES
 _NOUNS = {"bus": "buses", "coach": "coaches", "car": "cars", "ferry": "ferries", "sweeper": "sweepers",
           "plough": "ploughs", "plow": "plows", "snowplough": "snowploughs", "snowplow": "snowplows",
           "gritter": "gritters", "grader": "graders", "tractor": "tractors", "tram": "trams", "taxi": "taxis",
-          "cab": "cabs", "ambulance": "ambulances", "truck": "trucks", "lorry": "lorries", "van": "vans"}  # fmt: skip
+          "cab": "cabs", "ambulance": "ambulances", "truck": "trucks", "lorry": "lorries", "van": "vans",
+          # the people whose vehicles the data follows (ask37b: a journalist's "the drivers", an insurer's
+          # "which policyholder"), read as their vehicles on the same terms
+          "driver": "drivers", "policyholder": "policyholders", "motorist": "motorists"}  # fmt: skip
 _PLURAL = {p: s for s, p in _NOUNS.items()}
 _OTHER_IDS = set(_NOUNS) | {"bike", "ebike", "eb", "boat", "ship", "amb", "trk"}
 _KIND_WORDS = set(_NOUNS) | set(_PLURAL) | {"bike", "bikes", "boat", "boats", "ship", "ships", "yacht", "yachts",
@@ -103,6 +106,10 @@ def fleet_noun(question: str, words: DataWords) -> str:
 
     def one(m: re.Match) -> str:
         said = m.group(2).lower()
+        if (
+            said == "driver"
+        ):  # "which driver" is any vehicle's already (vehicles.py), and said so in a refusal
+            return m.group(0)
         noun = _PLURAL.get(said, said)
         labelled = any(noun in lab.split() or _NOUNS[noun] in lab.split() for lab in words.labels)
         other = letters in _OTHER_IDS and letters != noun

@@ -143,6 +143,12 @@ class QueryPlan(BaseModel):
     # min_* / max_* bounds a question excluded ("longer than 20 min" is > 1200 s, "at least"
     # is >=): set by the rule planner (session 14); a plan from a dict or a model includes them
     _strict: frozenset[str] = PrivateAttr(default=frozenset())
+    # "which ferry was stopped the longest" (ask37b): ranked by stopped time added up, the single longest stop
+    # said in a note (llm/dwells.py); set by llm/vehicles.py
+    _one_stop_too: bool = PrivateAttr(default=False)
+    # a run's halves (unit "half", llm/half_splits.py; ask37b): negative / positive / even, and one trip picked
+    _half_kind: str | None = PrivateAttr(default=None)
+    _pick: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _consistent(self) -> QueryPlan:
@@ -156,7 +162,11 @@ class QueryPlan(BaseModel):
             allowed = UNITS.get(self.metric or "", {}) if a in AGGREGATES or one else {}
             allowed = ("km2", "ha") if a == "home_range" else allowed  # set 34
             allowed = (
-                UNITS["stop_s"] if a == "dwell" else ("km", "mi") if a == "split" else allowed
+                UNITS["stop_s"]
+                if a == "dwell"
+                else ("km", "mi", "half")
+                if a == "split"
+                else allowed
             )  # set 36
             if self.unit not in allowed:
                 raise ValueError(f"unit {self.unit!r} does not fit {a} of {self.metric} "

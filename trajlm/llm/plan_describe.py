@@ -27,7 +27,12 @@ def describe(plan: Any) -> str:
         "vehicles": "count the vehicles (distinct ids) of the trips",
         "when": "the first trip's start time" if plan.ascending else "the last trip's end time",
         "days": "count the days with data (distinct dates of the trips' fixes)",
-        "split": f"the {'fastest' if plan.ascending else 'slowest'} whole {plan.unit} from a trip's start",
+        "split": (
+            f"{'an' if plan._half_kind == 'even' else 'a'} {plan._half_kind} split? the halves of the distance timed"
+            + (f", the {plan._pick} trip" if plan._pick else "")
+            if plan.unit == "half"
+            else f"the {'fastest' if plan.ascending else 'slowest'} whole {plan.unit} from a trip's start"
+        ),
         "dwell": "the mean length of a stop (every run of steps slower than 1 m/s)",
         "stops": f"count the stops (runs of steps slower than 1 m/s) longer than {plan.min_stop_s or 0:g} s",
         "headway": "the mean headway (minutes between consecutive trip starts on a date)",

@@ -37,6 +37,22 @@ def refuse_place(plan: Any, store: bool = True) -> None:
     )
 
 
+def plane_hint(error: CannotAnswer, store: bool = True) -> CannotAnswer:
+    """A refusal whose hint asks for a place as LAT,LON, worded for a plane (badfix37: "where
+    does trip X start" on a `--crs local` store suggested 'within 500 m of LAT,LON', which the
+    plane then refuses): the LAT,LON example left out, x / y metres named."""
+    import re
+
+    text = getattr(error, "reason", "")
+    if "LAT,LON" not in text:
+        return error
+    text = re.sub(r"(?:,?\s+or\s+)?'[^']*LAT,LON'", "", text)
+    text = re.sub(r"(?:;|,)?\s*ask how many trips came within [^;]*LAT,LON", "", text)
+    how = "--crs local" if store else "crs='local'"
+    return CannotAnswer(f"{text.rstrip(' ;,')} (it starts and ends at x / y metres: places on "
+                        f"this plane ({how}) are not latitude / longitude)")  # fmt: skip
+
+
 def start_in_metres(text: str, lat: np.ndarray, lon: np.ndarray) -> str:
     """A described trip's "starts LAT,LON" (llm/text.py's semantic encoding) as x / y metres."""
     from trajlm.data.local_plane import plane_place

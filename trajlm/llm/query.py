@@ -23,7 +23,8 @@ from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.daymax import pick_period
 from trajlm.llm.days import count_days
 from trajlm.llm.departures import when
-from trajlm.llm.dwells import dwell, longest_stop_said
+from trajlm.llm.dwells import dwell, longest_stop_said, one_stop_said
+from trajlm.llm.half_splits import half_split
 from trajlm.llm.headways import headway
 from trajlm.llm.home_range import home_range
 from trajlm.llm.inside import with_away, with_inside
@@ -294,6 +295,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         plan.group is not None
     ):  # "which driver drove the most km", "total hours per vessel" (llm/vehicles.py)
         table, value, text = per_vehicle(plan, chosen)
+        notes += [one] if (one := one_stop_said(plan, chosen)) else []
         return Answer(plan, value=value if value is not None else text, table=table if len(table) else None,
                       text=text, n_total=len(chosen), notes=notes)  # fmt: skip
     if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
@@ -318,6 +320,11 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         plan.action == "when"
     ):  # "what time did V2 leave the depot on 22 October" (llm/departures.py)
         value, text = when(plan, chosen)
+        return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
+    if (
+        plan.action == "split" and plan.unit == "half"
+    ):  # "did Jonas run a negative split" (llm/half_splits.py)
+        value, text = half_split(plan, points, chosen)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.action == "split":  # "Amara's fastest km on 13 September" (llm/splits.py, set 36)
         value, text = split(plan, points, chosen)

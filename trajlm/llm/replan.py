@@ -21,4 +21,7 @@ def replan(plan: QueryPlan, **update: Any) -> QueryPlan:
     which of its bounds are strict."""
     out = validate_plan({**plan.key(), **update})
     out._strict = plan._strict
+    out._one_stop_too = (
+        plan._one_stop_too
+    )  # "was stopped the longest": the one stop said too (ask37b)
     return out

@@ -44,6 +44,7 @@ from trajlm.llm.endpoints import (
 from trajlm.llm.every_vehicle import as_any
 from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
 from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
+from trajlm.llm.half_splits import plan_half_split
 from trajlm.llm.headways import plan_headway
 from trajlm.llm.heights import refuse_height
 from trajlm.llm.home_range import plan_home_range
@@ -138,6 +139,8 @@ class RulePlanner:
         """The query plan of ``question`` read by rules against the data's words (CannotAnswer
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
+        if (halves := plan_half_split(question, self.plan)) is not None:
+            return halves  # "did Jonas run a negative split on his longest run" (half_splits.py, ask37b)
         if (fastest := plan_split(question, self.plan)) is not None:
             return fastest  # "Amara's fastest km on 13 September" (splits.py, set 36)
         refuse_not_recorded(question.lower())  # "members wait", "car models" (refusals.py, set 31)

@@ -43,10 +43,20 @@ _PLAYERS = re.compile(
     r"(?i)\b(?:players?|athletes?|who|whom|whose|footballers?|squad|team\s*mates?)\b"
 )
 _PER = re.compile(
-    r"(?i)\b(?:per|each|every|by|all)\s+(?:the\s+)?(?:players?|athletes?)\b|\bfor\s+each\b"
+    r"(?i)\b(?:per|each|every|by|all)\s+(?:the\s+)?(?:(?:home|away)\s+)?(?:players?|athletes?)\b|\bfor\s+each\b"
 )
 _WHICH = re.compile(r"(?i)\b(?:which|who|whose)\b")
 _ASKS_BALL = re.compile(r"(?i)\b(?:the\s+)?ball\b")
+# a match's events (ask37b): tracking holds where each mover was, not what he did with the ball
+_EVENTS = re.compile(
+    r"(?i)\b(?:passes|a\s+pass|shots?|goals?|tackles?|assists?|fouls?|touches|headers|dribbles?"
+    r"|interceptions?|possession|penalt(?:y|ies)|(?:yellow|red)\s+cards?|free\s+kicks?|corner\s+kicks?"
+    r"|offsides?|saves)\b"
+)
+_IN_METRES = re.compile(r"(?i)\bin\s+(?:metres|meters|m)\b")
+# "the home side", "the away team" (ask37b): the players whose ids begin home / away (TRACAB's
+# home_7, Metrica's Home_11)
+_TEAM = re.compile(r"(?i)\b(home|away)\s+(?:side|team|players?|squad|eleven|xi)\b")
 
 
 def without_noisy_full_rate(data: object, points: pl.DataFrame) -> tuple[pl.DataFrame, str | None]:
@@ -124,14 +134,23 @@ class SportsPlan(QueryPlan):
             "distance": "distance covered",
         }[self._what]
         half = "" if self._half is None else f" in the {('first', 'second')[self._half]} half"
-        return f"{what} of each player{half} (player tracking: llm/sports_answers.py)"
+        side = _TEAM.search(self._question)
+        who = f"the {side[1].lower()} side's players" if side else "each player"
+        return f"{what} of {who}{half} (player tracking: llm/sports_answers.py)"
 
 
 def sports_plan(question: str) -> SportsPlan | None:
     """The plan of a sprint / top-speed / half question; None for any other question."""
+    if event := _EVENTS.search(question):
+        raise CannotAnswer(
+            f"'{event[0]}' is a match event: tracking data holds where each player and the ball "
+            "were, not passes, shots, goals or tackles (an event feed has them); ask for distance, "
+            "sprints or top speed"
+        )
     sprint, top, half = _SPRINT.search(question), _TOP.search(question), _HALF.search(question)
+    team = _TEAM.search(question) and _DISTANCE.search(question)  # "km the away team ran"
     per_player = _PER.search(question) and _DISTANCE.search(question)  # "distance per player"
-    if not (sprint or top or half or per_player):
+    if not (sprint or top or half or per_player or team):
         return None
     if sprint:
         what = "sprints"
@@ -207,12 +226,12 @@ def player_table(points: pl.DataFrame) -> pl.DataFrame:
 _KEY = {"sprints": "sprints", "top_speed": "top_speed_mps", "distance": "distance_m"}
 
 
-def _said(what: str, row: dict) -> str:
+def _said(what: str, row: dict, metres: bool = False) -> str:
     if what == "sprints":
         return f"{row['sprints']} sprint(s)"
     if what == "top_speed":
         return f"{row['top_speed_mps']:.2f} m/s ({row['top_speed_kmh']:.1f} km/h)"
-    return f"{row['km']:.2f} km"
+    return f"{row['distance_m']:.0f} m" if metres else f"{row['km']:.2f} km"
 
 
 def _named(question: str, players: list[str]) -> str | None:
@@ -236,6 +255,9 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     if named is None and not _ASKS_BALL.search(q) and balls:
         table = table.filter(~is_ball(pl.col("player")))
         notes.append(_ball_note(balls))
+    team = _TEAM.search(q) if named is None else None
+    if team is not None:
+        table = _side(table, team[1].lower())
     if mover == "traj_id" and table.height:
         notes.append("no player id beyond each trip's: one row per trip (ingest --vehicle-col)")
     if what == "sprints":
@@ -251,13 +273,15 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     if named is not None:
         row = table.filter(pl.col("player") == named).row(0, named=True)
         answer.value = row[key]
-        answer.text = f"{named}{half}: {_said(what, row)}"
+        answer.text = f"{named}{half}: {_said(what, row, bool(_IN_METRES.search(q)))}"
         return answer
     if table.height == 0:
         raise CannotAnswer("no player has fixes" + (half or " in this data"))
     with pl.Config(tbl_rows=40, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         shown = str(table)
     top = table.row(0, named=True)
+    if team is not None and not _WHICH.search(q) and not _PER.search(q):
+        return _team_total(answer, table, what, f"the {team[1].lower()} side{half}", shown)
     if _WHICH.search(q) and not _PER.search(q):
         answer.value = top["player"]
         answer.text = (
@@ -269,4 +293,30 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     else:
         answer.value = dict(zip(table["player"].to_list(), table[key].to_list(), strict=True))
         answer.text = f"{what.replace('_', ' ')} per player{half} ({table.height} players)\n{shown}"
+    return answer
+
+
+def _side(table: pl.DataFrame, side: str) -> pl.DataFrame:
+    """The rows of the players whose ids begin ``side`` (home / away); refused when none do."""
+    mine = table.filter(pl.col("player").str.to_lowercase().str.contains(rf"^{side}[\s_-]?\d"))
+    if mine.height == 0:
+        shown = ", ".join(table["player"].head(4).to_list())
+        raise CannotAnswer(f"no player id here says {side} (ids look like {shown}): the sides cannot "
+                           "be told apart; ask per player")  # fmt: skip
+    return mine
+
+
+def _team_total(answer: Answer, table: pl.DataFrame, what: str, side: str, shown: str) -> Answer:
+    """One side's sum (distance, sprints) or its fastest player (top speed), with its table."""
+    n = f"{table.height} players"
+    if what == "top_speed":
+        top = table.row(0, named=True)
+        answer.value = top["top_speed_mps"]
+        answer.text = f"{side}: {_said(what, top)} ({top['player']}, the fastest of {n})\n{shown}"
+    elif what == "sprints":
+        answer.value = int(table["sprints"].sum())
+        answer.text = f"{side}: {answer.value} sprint(s) by {n}\n{shown}"
+    else:
+        answer.value = round(float(table["distance_m"].sum()) / 1000, 3)
+        answer.text = f"{side}: {answer.value:.2f} km in all ({n})\n{shown}"
     return answer

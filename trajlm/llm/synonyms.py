@@ -59,6 +59,10 @@ SYNONYMS: list[tuple[str, str]] = [
     ),  # "ferry crossings" (set 16); "crossings of the river" is a place
     # a school-bus operator's "time on board" (set 37): a trip's duration (first to last fix)
     (r"(?:(?<=average )|(?<=mean ))time\s+(?:spent\s+)?on\s+board", "trip duration"),
+    # an analyst's "how many jobs were run on Thursday" (the jobs are trips by now), a dispatcher's "total mileage"
+    # (ask37b): made, the distance
+    (r"(?<=trips were )run|(?<=trip was )run", "made"),
+    (r"mileage", "distance"),
     (r"activities", "trips"),  # a sports watch's (Strava's) word for its recordings (set 21)
     (
         r"(?<=an )activity|(?<=the )activity|(?<=each )activity|(?<=which )activity|(?<=one )activity",

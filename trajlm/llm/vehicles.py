@@ -44,6 +44,10 @@ _EXTREME = re.compile(r"\b(?:the\s+)?(longest|shortest|fastest|slowest|furthest|
 _OVER = re.compile(r"\b(?:average|mean|avg|median|in\s+total|altogether|combined|in\s+all)\b", re.I)
 _TOTAL = re.compile(r"\b(?:in\s+total|altogether|combined|in\s+all)\b", re.I)
 _STOPPED_LONGEST = re.compile(r"\b(?:stopped|stationary|standing\s+still|stood\s+still)\s*$", re.I)
+# "which ferry was stopped the longest" (a state: ask37b reads it); "which van stopped the longest" (the act of one stop,
+# set 10) stays asked
+_WAS_STOPPED = re.compile(r"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:stopped|stationary|standing\s+still)\s*$"
+                          r"|\bstood\s+still\s*$", re.I)  # fmt: skip
 _DOING = re.compile(r"\b(?:driving|travell?ing|riding|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
                     r"|distance\b)", re.I)  # fmt: skip
 
@@ -55,7 +59,11 @@ def _most(text: str, at: int) -> re.Match | None:
     # "which van drove the furthest?" (session 19; refused before: one trip or all?): how far a vehicle went is all
     # its trips, said in the answer ("total over its 31 trips"); "the furthest trip" stays one trip (refused)
     far = m is not None and m.group(1).lower() in ("furthest", "farthest")
-    return m if m is not None and (far or _OVER.search(text)) else None
+    # "which ferry was stopped the longest" (ask37b): its stops added up, the single longest stop said beside
+    stopped = (
+        m is not None and m.group(1).lower() == "longest" and _WAS_STOPPED.search(text[: m.start()])
+    )
+    return m if m is not None and (far or stopped or _OVER.search(text)) else None
 
 
 # a verb of travel before "the most / least" with no measure after it: the distance (session 20)
@@ -183,7 +191,7 @@ def plan_grouped(
         m = each.search(question)
     rest = question[: m.start()] + " " + question[m.end() :]
     rest = _DOING.sub("", rest)  # "total driving hours per driver": the hours
-    k, ascending = None, False
+    k, ascending, one_stop_too = None, False, False
     if ranked:
         sup = _most(rest, m.start())
         word = sup.group(1).lower()
@@ -201,13 +209,17 @@ def plan_grouped(
         lead = re.match(rf"\s*((?:[\w-]+\s+){{0,2}}?){_TRIPS}\b", after, re.I)
         counted = lead is not None and not re.search(rf"\b(?:{_MEASURES})\b", lead.group(1), re.I)
         averaged = re.search(r"\b(?:average|mean|avg|median|typical)\b", rest, re.I) is not None
-        if (
-            word in ("longest", "shortest")
-            and _STOPPED_LONGEST.search(rest[: sup.start()])
-            and _TOTAL.search(rest)
-        ):
+        stopped = word in ("longest", "shortest") and _STOPPED_LONGEST.search(rest[: sup.start()])
+        one_stop_too = (
+            word == "longest"
+            and _WAS_STOPPED.search(rest[: sup.start()])
+            and not _TOTAL.search(rest)
+        )
+        if stopped and (_TOTAL.search(rest) or one_stop_too):
             # "which van was stopped the longest in total" / "at the scene the longest" (set 31): its stopped time
-            # added up, as "which vehicle spent the most time stopped"; without "in total" one stop or all is asked
+            # added up, as "which vehicle spent the most time stopped"; without "in total" (ask37b) the same, and the
+            # single longest stop said in a note (one stop or all: sets 10 and 36 read it each way); "stopped the
+            # shortest" without "in total" stays asked
             word, said_time = ("most" if word == "longest" else "least"), True
         else:
             said_time = False
@@ -270,7 +282,9 @@ def plan_grouped(
     elif len(wanted) > 1 and plan.mode is None:  # their trips together
         update["modes"] = wanted
         update["mode"] = None
-    return replan(plan, **update)
+    out = replan(plan, **update)
+    out._one_stop_too = ranked and one_stop_too  # the single longest stop said beside (query.py)
+    return out
 
 
 # "how many participants came within 100 m of X", "how many animals are collared": distinct vehicles (session 20)

@@ -71,6 +71,7 @@ def coverage_warnings(
     cov = load_coverage(model_or_card)
     if not cov or len(df) == 0:
         return []
+    refuse_degrees_on_plane_model(cov, df["lat"].to_numpy(), df["lon"].to_numpy())
     ids = df["traj_id"].to_numpy() if "traj_id" in df.columns else None
     out = clock_warnings(model_or_card, df["t"].to_numpy(), ids)
     line = position_warning(model_or_card, df["lat"].to_numpy(), df["lon"].to_numpy())
@@ -80,6 +81,32 @@ def coverage_warnings(
         gate, step_limit, proj = _gate_setup(model_or_card, df)
         out += gate_warnings(cov, df, proj, gate, step_limit, history, predicts)
     return out
+
+
+def refuse_degrees_on_plane_model(cov: dict, lat: np.ndarray, lon: np.ndarray) -> None:
+    """One line when a model trained on a `--crs local` store (``cov["crs"]``) is given
+    latitude / longitude: points farther from the stand-in plane's anchor than a plane reaches
+    (geo.LOCAL_MAX_M) are degrees, which mean nothing to it (badfix37)."""
+    if cov.get("crs") != "local":
+        return
+    from trajlm.data import geo
+    from trajlm.data.geometry import haversine
+    from trajlm.errors import TrajlmInputError
+
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    if not ok.any():
+        return
+    a_lat, a_lon = (np.full(int(ok.sum()), v) for v in geo.LOCAL_ANCHOR)
+    far = haversine(lat[ok], lon[ok], a_lat, a_lon) > geo.LOCAL_MAX_M
+    if far.any():
+        raise TrajlmInputError(
+            f"this model was trained on x / y metres on a plane (the --crs local store "
+            f"{cov.get('store', '')!s}), and these points are latitude / longitude degrees "
+            "(or another plane's), which mean nothing to it",
+            field="crs",
+            hint="give x / y metres with crs='local' (--crs local on the command line, "
+            '"crs": "local" over HTTP)',
+        )
 
 
 def trip_warnings(

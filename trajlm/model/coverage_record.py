@@ -87,6 +87,7 @@ def compute_coverage(
     Positions are also boxed in metres in the plane of ``stats`` (the model's), so the model
     can test its own inputs against the box without projecting.
     """
+    from trajlm.data.local_plane import store_crs
     from trajlm.data.store import iter_store_batches, load_manifest, load_stats
     from trajlm.data.store_label import store_label
 
@@ -155,6 +156,10 @@ def compute_coverage(
         # how far apart the trajectories' own lanes lie: the position margin of a fleet whose
         # movers keep lanes tens of km apart (coverage_lanes.py, irreg25)
         "lane_spread_m": _lane_spread(lanes),
+        # a `--crs local` store: x / y metres on a plane, its lat / lon the stand-in's; inputs
+        # in degrees are refused against it (badfix37: they got a coverage note naming the
+        # stand-in's "lat 1.000..1.001"). Absent for degrees (trajlm-small's config unchanged)
+        **({"crs": "local"} if store_crs(store) == "local" else {}),
     }
 
 

@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from trajlm.data.geo import from_wgs84
+from trajlm.data.local_plane import store_crs
 from trajlm.data.store import read_store
 from trajlm.similarity import EmbeddingSearch
 
@@ -46,6 +48,12 @@ class SimilarIndex:
         )
         step = pl.len().over("traj_id") // DRAW_POINTS + 1
         thin = df.filter(pl.int_range(pl.len()).over("traj_id") % step == 0)
+        # a `--crs local` store (badfix37): queries must send "crs": "local"; tracks drawn in
+        # x / y metres ([x, y] as a request's GeoJSON), not the stand-in plane's 1 N 1 E
+        self.local = store_crs(store) == "local"
+        if self.local:
+            x, y = from_wgs84(thin["lat"].to_numpy(), thin["lon"].to_numpy(), "local")
+            thin = thin.with_columns(lat=pl.Series(np.round(y, 3)), lon=pl.Series(np.round(x, 3)))
         self.tracks = {k[0]: g for k, g in thin.group_by("traj_id")}
 
     def __len__(self) -> int:

@@ -40,7 +40,7 @@ def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
         return df
     rows = [json.loads(x) if x else {} for x in df[EXTRA].to_list()]
     keys = list(dict.fromkeys(k for r in rows for k in r))
-    found = motion_columns(keys)
+    found = motion_columns(keys, sample=lambda k: [r.get(k) for r in rows[:10_000]])
     read = {found[0], found[2]} if found is not None else set()
     cols = [pl.Series(k, [_number(r.get(k)) for r in rows], dtype=pl.Float64)
             for k in keys if k in read and k not in df.columns]  # fmt: skip

@@ -294,7 +294,14 @@ def task_routes(
         """The k trajectories of the index (`--index STORE`) nearest to each query."""
         if index is None:
             raise NotAvailable("no similarity index: start the server with --index STORE")
-        refuse_on_plane(req.crs, "/similar (its --index store's places)")
+        if not getattr(index, "local", False):  # (an index built by hand: degrees)
+            refuse_on_plane(req.crs, "/similar (its --index store's places)")
+        elif req.crs is None:  # a plane's library: degrees would meet the stand-in 1 N 1 E
+            raise TrajlmInputError(
+                f"/similar: the --index store {index.store} holds x / y metres on a "
+                'plane (--crs local at ingest); send "crs": "local" with x / y points',
+                field="crs",
+            )
         df, _ = parse(req)
         mdf, cut = for_model(df, req.split_gaps)
         emb, lines = await worker.call(

@@ -61,6 +61,15 @@ def check_not_degrees(
     if not ok.any():
         return
     n, e = north[ok], east[ok]
+    _not_degrees(n, e, np.asarray(lat, float)[ok], np.asarray(lon, float)[ok], crs, option)
+    # then metres near the CRS's origin, outside its area of use (badfix37)
+    check_not_local_plane(n, e, np.asarray(lat, float)[ok], np.asarray(lon, float)[ok], crs, option)
+
+
+def _not_degrees(
+    n: np.ndarray, e: np.ndarray, lat: np.ndarray, lon: np.ndarray, crs: Any, option: str
+) -> None:
+    """``check_not_degrees`` on the finite points."""
     if np.abs(n).max() > 90 or np.abs(e).max() > 180:
         return  # not degrees: metres (the usual case, decided on the first value mostly)
     where = None
@@ -72,7 +81,7 @@ def check_not_degrees(
         where = "all lie within 1 m of each other, near the CRS's origin"
     elif (area := _area(crs)) is not None:
         name, box = area
-        la, lo = np.asarray(lat, float)[ok], np.asarray(lon, float)[ok]
+        la, lo = lat, lon
         fin = np.isfinite(la) & np.isfinite(lo)
         as_deg_inside = _inside(n, e, box, 0.0).all()
         if as_deg_inside and not _inside(la[fin], lo[fin], box, MARGIN_DEG).any():
@@ -85,6 +94,45 @@ def check_not_degrees(
         f"metres in that CRS they {where}",
         hint=f"leave out {option} for coordinates in degrees (WGS84); give it only for "
         "projected eastings / northings",
+    )
+
+
+# Metres within this of a projected CRS's origin (0, 0) are a local plane's (a pitch, a hall),
+# not eastings / northings, when the origin lies outside the CRS's area of use: UTM's is 500 km
+# west of its zone (badfix37: a pitch given EPSG:32629 was read 1.5 degrees west of the zone).
+NEAR_ORIGIN_M = 100_000.0
+
+
+def check_not_local_plane(
+    north: np.ndarray, east: np.ndarray, lat: np.ndarray, lon: np.ndarray, crs: Any,
+    option: str = "--crs",
+) -> None:  # fmt: skip
+    """Raise when finite ``north`` / ``east`` all lie near the CRS's origin and, reprojected
+    (``lat`` / ``lon``), all land outside its area of use (1 degree of margin): metres on a
+    local plane given a national grid. Eastings / northings of a place inside the area, or
+    far from the origin (Norway's whole coast in UTM 33), are kept."""
+    from trajlm.data.geo import is_local
+
+    if (
+        is_local(crs)
+        or not len(north)
+        or max(np.abs(north).max(), np.abs(east).max()) > NEAR_ORIGIN_M
+    ):
+        return
+    fin = np.isfinite(lat) & np.isfinite(lon)
+    if not fin.any() or (area := _area(crs)) is None:
+        return
+    name, box = area
+    if _inside(lat[fin], lon[fin], box, MARGIN_DEG).any():
+        return
+    local = "--crs local" if option.startswith("--") else "crs='local'"
+    raise TrajlmInputError(
+        f"{option}={crs}: x {east.min():.6g}..{east.max():.6g}, y {north.min():.6g}..{north.max():.6g} "
+        f"lie within {NEAR_ORIGIN_M / 1000:.0f} km of that CRS's origin, and read in it every point "
+        f"lands outside its area of use ({name}; near {np.median(lat[fin]):.3f}, "
+        f"{np.median(lon[fin]):.3f})",
+        hint=f"metres on a local plane (a pitch, a hall, a lab)? give {local}; for eastings / "
+        "northings check the CRS code",
     )
 
 

@@ -22,9 +22,17 @@ text or Unix milliseconds; None when no list of position records is found.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
-from trajlm.data.column_names import TIERS, by_ending, candidates, last_resort, tier_of
+from trajlm.data.column_names import (
+    SERVER_WORDS,
+    TIERS,
+    by_ending,
+    candidates,
+    last_resort,
+    tier_of,
+)
 from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
 from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
@@ -75,6 +83,21 @@ def _geojson_point(v: Any) -> bool:
     return isinstance(c, list) and len(c) >= 2 and all(type(x) in (int, float) for x in c[:2])
 
 
+def _ended(name: str, keys: list[str]) -> list[str]:
+    """`by_ending`, less a time a server wrote when the record arrived (Kobo's
+    `_submission_time`, hours after the form's `start`; an `upload_time`): the fix's time is
+    read from the record's own names below (session 37: heldout37's endings took the upload)."""
+    got = by_ending(name, keys)
+    if name != "t":
+        return got
+    return [
+        k
+        for k in got
+        if k.lower() not in _FORM_META
+        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", k.lower()))
+    ]
+
+
 def _fields(records: list) -> dict[str, str] | None:
     """{"lat", "lon", "t"[, "traj_id"]: flattened key} of a list of position records."""
     sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
@@ -83,7 +106,7 @@ def _fields(records: list) -> dict[str, str] | None:
     keys = list(dict.fromkeys(k for r in sample for k in r))
     found: dict[str, str] = {}
     for name in ("lat", "lon", "t"):
-        got = candidates(TIERS[name], keys) or by_ending(name, keys)  # `eventTime` (heldout37)
+        got = candidates(TIERS[name], keys) or _ended(name, keys)  # `eventTime` (heldout37)
         got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
@@ -248,6 +271,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
                 TIERS["traj_id"], [k for k, v in owner.items() if not isinstance(v, list | dict)]
             )
             parent = str(owner[own[0]]) if len(own) == 1 else None
+        if len(found) > 1 and parent is None:
+            parent = _list_id(flat, fields)  # Home Assistant's `entity_id` (heldout37b)
         if len(found) > 1 and (parent is None or parent in used):
             # badin27: two race teams keyed by `name` only (no id) were one trajectory, half
             # its fixes dropped as repeated times: each list is its own mover, by its name
@@ -280,6 +305,18 @@ def record_tracks(doc: Any) -> list[Track] | None:
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def _list_id(flat: list[dict], fields: dict[str, str]) -> str | None:
+    """The one value of the one key named like an id (by its ending) that every record of a
+    list holds: the list's mover (Home Assistant's history, a list per `entity_id`)."""
+    keys = (
+        [k for k in by_ending("traj_id", list(flat[0])) if k not in fields.values()] if flat else []
+    )
+    one = [
+        k for k in keys if len({str(r.get(k)) for r in flat}) == 1 and isinstance(flat[0][k], str)
+    ]
+    return str(flat[0][one[0]]) if len(one) == 1 else None
 
 
 def _jumping_key(flat: list[dict], times: list, fields: dict[str, str]) -> str | None:

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from trajlm.data.readers._json_services import service_tracks
+from trajlm.data.readers._path_lists import path_tracks
 
 _POINT = re.compile(
     r"^\s*(?:geo:)?\s*([-+]?\d+(?:\.\d+)?)\s*°?\s*,\s*([-+]?\d+(?:\.\d+)?)\s*°?\s*$"
@@ -156,7 +157,8 @@ def tracks(doc: Any) -> list[Track] | None:
     if isinstance(doc, list) and doc and all(isinstance(s, dict) for s in doc[:10]):
         if any("timelinePath" in s or "activitySegment" in s for s in doc[:50]):
             return [_timeline(doc)]
-    return service_tracks(doc)  # ADS-B Exchange, Arc, Moves, Polar (_json_services.py)
+    found = service_tracks(doc)  # ADS-B Exchange, Arc, Moves, Polar (_json_services.py)
+    return found if found is not None else path_tracks(doc)  # deck.gl trips (heldout37b)
 
 
 def overland_features(doc: Any) -> list | None:

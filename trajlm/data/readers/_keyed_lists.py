@@ -5,7 +5,8 @@ point as `[{"location": [[{"latitude": 59.3}, {"longitude": 18.0}]]}, {"altitude
 2 records at $[8].points[0][0].location[0] look like positions but their keys name no time".
 
 Rule: a list of two or more one-key objects whose keys all differ is one object; a list holding
-only one list that becomes an object is that object. Applied only to a document
+only one list that becomes an object is that object, and so is a list holding only a list of
+one one-key object (`[[{"latitude": 59.3}]]`: its longitude lost, said by the records' rule). Applied only to a document
 no other JSON rule reads, so record tables are never reshaped."""
 
 from __future__ import annotations
@@ -50,4 +51,7 @@ def _merge(x: Any) -> tuple[Any, bool]:
     changed = any(c for _, c in parts)
     if len(x) == 1 and isinstance(x[0], list) and isinstance(out[0], dict):
         return out[0], True  # `[[{"latitude"}, {"longitude"}]]`: the one merged object
+    if (len(x) == 1 and isinstance(x[0], list) and len(x[0]) == 1
+            and isinstance(x[0][0], dict) and len(x[0][0]) == 1):  # fmt: skip
+        return out[0][0], True  # `[[{"latitude"}]]`, a longitude lost: said as such (badfix37)
     return out, changed

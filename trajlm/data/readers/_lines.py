@@ -137,6 +137,9 @@ def preamble_lines(lines: Sequence[bytes]) -> int:
     two non-blank lines after it do, with every line above it splitting into at most half as
     many; else 0. (heldout27: a MoTeC export's key / value preamble, its units row and a blank
     line under the header.)"""
+    settings = next((k for k, line in enumerate(lines) if not _settings_line(line)), 0)
+    if settings and lines[settings].strip():
+        return settings  # `WigleWifi-1.4,appRelease=2.68,model=Pixel 7,...` (heldout37b)
     if not lines or _n_fields(lines[0], _sep_of(lines[0])) >= 3:
         return 0  # the first line is a header by its own separator (`Object;Date;...;24,1`)
     for k in range(1, min(PREAMBLE_LINES, len(lines) - 3) + 1):
@@ -149,6 +152,21 @@ def preamble_lines(lines: Sequence[bytes]) -> int:
         most = max(n // 2, min(3, n - 2))
         return k if all(_kv_fields(lines[i], sep) <= most for i in range(k)) else 0
     return 0
+
+
+_SETTING = re.compile(r"\s*[A-Za-z][\w .-]{0,40}=")
+
+
+def _settings_line(line: bytes) -> bool:
+    """A line of `name=value` fields, most of them so (an app's or device's settings written
+    above the header, in as many fields as the header has: WiGLE's `appRelease=2.68,model=...`),
+    never a header nor a data row."""
+    text = line.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    try:
+        fields = next(csv.reader([text], delimiter=_sep_of(line)))
+    except (csv.Error, StopIteration):
+        return False
+    return len(fields) >= 2 and sum(bool(_SETTING.match(f)) for f in fields) * 2 > len(fields)
 
 
 def _kv_fields(line: bytes, sep: str) -> int:
@@ -179,7 +197,7 @@ def maybe_title(line: bytes) -> bool:
     """Whether a first line may be a title above the header (`#` comment, or < 3 fields): only
     then are the next lines read to find the header (comment_lines)."""
     return line.lstrip(b"\xef\xbb\xbf").startswith(b"#") or (
-        bool(line.strip()) and _n_fields(line, _sep_of(line)) < 3
+        bool(line.strip()) and (_n_fields(line, _sep_of(line)) < 3 or _settings_line(line))
     )
 
 

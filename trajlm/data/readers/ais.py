@@ -24,6 +24,7 @@ import polars as pl
 
 from trajlm.data.readers._common import ColumnMap, Ctx
 from trajlm.data.readers.tabular import PRESETS, iter_csv
+from trajlm.errors import warn_at_caller
 
 
 def iter_ais(
@@ -44,10 +45,10 @@ def keep_motion_columns(
     from trajlm.data.column_names import normalised
     from trajlm.data.motion_columns import (
         KNOT_MPS,
-        degrees_direction,
-        direction_column,
         in_radians,
         motion_columns,
+        radian_values,
+        unitless_course,
     )
     from trajlm.data.readers._headers import _id_sample
     from trajlm.data.readers._sensors import TABLE_NAMES
@@ -64,13 +65,13 @@ def keep_motion_columns(
         first = next(iter(rglob_follow(first, pattern)), first)
     if not first.is_file() or first.suffix.lower() == ".zip":
         return columns, None
-    found = motion_columns(_header(first, format, cm.sep) or [], speed_alone=True)
+    # a `direction` column is a course only where its values are degrees (leftover37; the
+    # frame route's rule too: motion_columns' sample)
+    found = motion_columns(_header(first, format, cm.sep) or [], speed_alone=True,
+                           sample=lambda c: _id_sample(first, format, cm.sep, c))  # fmt: skip
     if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
         return columns, None
     speed, factor, course = found
-    if course is None and (way := direction_column(_header(first, format, cm.sep) or [])):
-        # a `direction` column is a course only where its values are degrees (leftover37)
-        course = way if degrees_direction(_id_sample(first, format, cm.sep, way) or []) else None
     if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
         return columns, None
     name = {KNOT_MPS: "sog_kn", 1.0: "sog_mps", 1 / 3.6: "sog_kmh"}.get(factor, "sog_mph")
@@ -79,5 +80,13 @@ def keep_motion_columns(
     # the validity checks read it; dead reckoning needs a course and does not run
     # a heading in radians is kept as `cog_rad` (schema.conform: degrees; leftover36)
     course_name = "cog_rad" if course is not None and in_radians(course) else "cog_deg"
+    if course_name == "cog_deg" and course is not None and unitless_course(course):
+        sample = _id_sample(first, format, cm.sep, course) or []
+        if radian_values(sample):  # badfix37: radians under `heading` were read as degrees
+            warn_at_caller(
+                f"course: {course!r} holds radians by its values (all within 2 pi, spread "
+                "over half a turn): read as radians; name it heading_deg to keep degrees"
+            )
+            course_name = "cog_rad"
     kept = {name: speed} if course is None else {name: speed, course_name: course}
     return dataclasses.replace(cm, extra={**cm.extra, **kept}), (speed, course)

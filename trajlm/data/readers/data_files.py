@@ -18,7 +18,9 @@
 - **OpenDocument spreadsheets** (`.ods`, LibreOffice Calc): the largest sheet and every other
   with its header (a sheet per vehicle, as `.xlsx`), typed dates as
   ISO text, repeated rows / cells (`number-rows-repeated`) written out except the empty ones
-  LibreOffice pads to the sheet's end with."""
+  LibreOffice pads to the sheet's end with.
+- **SQL dumps** (sql_dump.py; `.sql`, or a file opening as a MySQL / PostgreSQL dump; heldout37b):
+  their tables loaded into an SQLite database beside the CSV, then read as a database."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from trajlm.data.column_names import find_columns
 from trajlm.data.readers._file_io import head, write_csv
 from trajlm.data.readers.data_file_checks import check_sqlite_length
 from trajlm.data.readers.netcdf_file import netcdf_as_csv
+from trajlm.data.readers.sql_dump import dump_as_sqlite, is_sql_dump
 from trajlm.data.readers.stata import is_stata, stata_as_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.errors import warn_at_caller
@@ -42,7 +45,7 @@ NETCDF_SUFFIXES = (".nc", ".cdf", ".nc3", ".netcdf")
 
 
 def data_file_kind(path: Path) -> str | None:
-    """ "sqlite" | "netcdf" | "ods" | "stata" when `path` is such a file, else None."""
+    """ "sqlite" | "netcdf" | "ods" | "stata" | "sqldump" when `path` is such a file, else None."""
     if not path.is_file() or path.suffix.lower() == ".gpkg":
         return None
     start, suffix = head(path, 16), path.suffix.lower()
@@ -56,6 +59,8 @@ def data_file_kind(path: Path) -> str | None:
         return "ods"
     if is_stata(path):
         return "stata"
+    if is_sql_dump(path):
+        return "sqldump"
     return None
 
 
@@ -260,9 +265,20 @@ def _ods_sheets(path: Path) -> list[tuple[str, list[list[str]], list[int]]]:
     return sheets
 
 
+def sql_dump_as_csv(path: Path, out: Path) -> list[str]:
+    """The position table of an SQL dump (sql_dump.py) as a CSV at `out`, through an SQLite
+    database beside it; each CSV line's row of the table."""
+    db_path = out.with_suffix(".sqlite")
+    dump_as_sqlite(path, db_path)
+    try:
+        return sqlite_as_csv(db_path, out)
+    finally:
+        db_path.unlink(missing_ok=True)
+
+
 def data_file_as_csv(kind: str, path: Path, out: Path) -> list[str] | dict[Path, list[str]]:
     """Write `path` (a file of `kind`, see `data_file_kind`) as a CSV at `out`; where its lines
     come from (an .ods: for each sheet's CSV)."""
     convert = {"sqlite": sqlite_as_csv, "netcdf": netcdf_as_csv, "ods": ods_as_csv,
-               "stata": stata_as_csv}  # fmt: skip
+               "stata": stata_as_csv, "sqldump": sql_dump_as_csv}  # fmt: skip
     return convert[kind](path, out)

@@ -82,9 +82,19 @@ def _pitch_said(pitch: tuple[float, float], given: bool) -> str:
     return f"a {pitch[0]:g} x {pitch[1]:g} m pitch ({how})"
 
 
-def metrica_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = None) -> list:
+def has_ball(path: Path) -> bool:
+    """Whether Metrica's team file ``path`` carries the ball's x / y columns."""
+    head = _lines(path, 3)
+    return len(head) == 3 and any(c.strip().lower() == "ball" for c in head[2].split(","))
+
+
+def metrica_as_csv(
+    path: Path, out: Path, pitch: tuple[float, float] | None = None, ball_from: Path | None = None
+) -> list:
     """Write Metrica's team file `path` long at `out` (HEADER); the line of `path` each CSV
-    line comes from (None: the header), for errors."""
+    line comes from (None: the header), for errors. ``ball_from``: the team file read first,
+    whose ball is the same ball: this file's copy is left out by name, said (badfix37: it was
+    dropped as ~1 duplicate time a second)."""
     size = pitch or DEFAULT_PITCH
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as src:
         rows = csv.reader(src)
@@ -93,7 +103,8 @@ def metrica_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = No
         for k, name in enumerate(names[3:], start=3):
             name = name.strip()
             if name.lower() == "ball":
-                movers.append(("ball", "", "", k))
+                if ball_from is None:
+                    movers.append(("ball", "", "", k))
             elif name:
                 team = (teams[k] if k < len(teams) else "").strip() or "team"
                 jersey = (jerseys[k] if k < len(jerseys) else "").strip()
@@ -119,9 +130,11 @@ def metrica_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = No
         f"{' and the ball' if any(m[0] == 'ball' for m in movers) else ''}, x / y normalised 0-1 "
         f"read as metres on {_pitch_said(size, pitch is not None)}, from the corner at the "
         "top-left of the feed's picture with y up; `Period` cuts each mover's track at "
-        "half-time",
+        "half-time"
+        + (f"; its copy of the ball left out ({ball_from.name} holds the same ball)"
+           if ball_from is not None and has_ball(path) else ""),
         stacklevel=2,
-    )
+    )  # fmt: skip
     return at
 
 
@@ -221,6 +234,14 @@ def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
     if "vehicle_id" not in extra:  # the player over both halves, as --vehicle-col keeps one
         out["extra"] = {**extra, "vehicle_id": "traj_id"}
     return out
+
+
+def is_pitch_feed(path: object) -> bool:
+    """Whether ``path`` is a Metrica / TRACAB feed (or a folder of only such): x / y metres on a
+    pitch, read with `crs="local"` unless a CRS is given, as ingest's ``on_pitch`` reads them
+    (badfix37: ``trajlm.read`` / ``TrajLM.predict`` of one refused, naming crs="local")."""
+    p = Path(str(path)).expanduser()
+    return is_metrica(p) or is_tracab(p) or bool(feed_files(p))
 
 
 def feed_files(folder: Path) -> list[tuple[str, Path]]:

@@ -37,9 +37,20 @@ from trajlm.data.readers.long_tables import (
 )
 from trajlm.data.readers.mds import mds_as_csv, mds_files
 from trajlm.data.readers.mf_csv import is_mf_csv, mf_csv_as_csv
+from trajlm.data.readers.pedestrian_files import (
+    eth_ucy_as_csv,
+    folder_as_csvs,
+    is_eth_ucy,
+    is_sdd,
+    is_trajnetpp,
+    pedestrian_folder,
+    sdd_as_csv,
+    trajnetpp_as_csv,
+)
 from trajlm.data.readers.pitch_feeds import (
     PITCH_KINDS,
     feed_files,
+    has_ball,
     is_metrica,
     is_tracab,
     metrica_as_csv,
@@ -213,6 +224,7 @@ def sheets_as_csv(
     `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer); `pitch`: a
     football pitch's length and width in metres for tracking feeds (pitch_feeds.py)."""
     tmp, out = None, []
+    balls: list[Path] = []  # the Metrica team file whose ball is kept (the others' left out)
     for p in map(Path, paths):
         user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
         if is_tar(p):  # a tar archive: the folder it unpacks to (gz.untar); errors `a.tgz!member`
@@ -229,10 +241,12 @@ def sheets_as_csv(
         text = format in ("auto", "csv")
         logs = log_files(p) if text else None  # .srt / .pos / XML 2003 / .db / .nc / .ods ...
         kind = None if gis or logs or not text else _text_kind(p, signalk)
+        table = table and not kind  # a TrajNet++ .ndjson: its own converter (pedestrian_files)
         feeds = feed_files(p) if text and not (gis or logs) else []  # a match's team files
+        peds = pedestrian_folder(p) if text and not (gis or logs) else []  # a scene per file
         siri = siri_files(p) if text and not kind else []  # SIRI-VM XML (siri_vm.py)
         mds = mds_files(p) if text and not (kind or siri) else []  # MDS trips pages (mds.py)
-        if not (book or table or gis or siri or mds or kind or logs or feeds):
+        if not (book or table or gis or siri or mds or kind or logs or feeds or peds):
             out.append(p)
             continue
         tmp = tmp or tempfile.TemporaryDirectory(prefix="trajlm-xlsx-")
@@ -242,6 +256,7 @@ def sheets_as_csv(
         tmp.archives = {**getattr(tmp, "archives", {}), into: user}  # type: ignore[attr-defined]
         said = logs[0] if logs else kind or ("siri-vm" if siri else "mds" if mds else None)
         said = said or (feeds[0][0] if feeds else None)
+        said = said or (peds[0][0] if peds else None)
         said = said or (gis[0].suffix if gis else p.suffix).lower().lstrip(".")  # xlsx, gpkg
         tmp.kinds = {**getattr(tmp, "kinds", {}), str(user): said}  # type: ignore[attr-defined]
         try:
@@ -259,17 +274,23 @@ def sheets_as_csv(
                 several = len(list(into.glob("*.csv"))) > 1  # an .ods's sheet per vehicle
                 out.append(into if p.is_dir() or several else into / f"{p.stem}.csv")
                 continue
+            if peds:  # ETH / UCY or TrajNet++ scenes (pedestrian_files.py): a folder of CSVs
+                where = folder_as_csvs(p, peds, into)
+                for csv_at, lines in where.items():
+                    _sources(tmp, peds[list(where).index(csv_at)][1], {csv_at: lines})
+                out.append(into)
+                continue
             if feeds:  # Metrica's home and away files (pitch_feeds.py): a folder of CSVs
                 for k, f in feeds:
-                    _sources(
-                        tmp, f, {into / f"{f.stem}.csv": _TEXT[k](f, into / f"{f.stem}.csv", pitch)}
-                    )
+                    at = _feed_as_csv(k, f, into / f"{f.stem}.csv", pitch, balls)
+                    _sources(tmp, f, {into / f"{f.stem}.csv": at})
                 out.append(into)
                 continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
             if kind or siri or mds:
                 sized = (pitch,) if kind in PITCH_KINDS else ()  # Metrica / TRACAB (sports37)
-                converted = (_TEXT[kind](p, csv_at, *sized) if kind
+                converted = (_feed_as_csv(kind, p, csv_at, pitch, balls) if sized
+                             else _TEXT[kind](p, csv_at) if kind
                              else siri_as_csv(siri, csv_at) if siri else mds_as_csv(mds, csv_at))  # fmt: skip
                 _sources(tmp, p, {csv_at: converted})
             elif book:  # errors name the sheet's row: `book.xlsx row 7`
@@ -291,6 +312,9 @@ def sheets_as_csv(
 _TEXT: dict[str, Callable[..., Sequence[object]]] = {
     "metrica": metrica_as_csv,  # Metrica Sports' tracking CSV (pitch_feeds.py)
     "tracab": tracab_as_csv,  # TRACAB .dat frames (pitch_feeds.py)
+    "eth-ucy": eth_ucy_as_csv,  # ETH / UCY `frame ped x y` (pedestrian_files.py)
+    "trajnetpp": trajnetpp_as_csv,  # TrajNet++ scene / track JSON Lines (pedestrian_files.py)
+    "sdd": sdd_as_csv,  # Stanford Drone Dataset annotations: told (pedestrian_files.py)
     "mf-csv": mf_csv_as_csv,  # OGC Moving Features CSV (mf_csv.py)
     "html-table": html_table_as_csv,  # a portal's HTML `.xls` (html_table.py)
     "aligned-text": aligned_table_as_csv,  # space-aligned columns (aligned_text.py)
@@ -304,10 +328,24 @@ _TEXT: dict[str, Callable[..., Sequence[object]]] = {
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
     "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
 }
-_IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
+_IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "eth-ucy": is_eth_ucy,
+            "trajnetpp": is_trajnetpp, "sdd": is_sdd, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd}  # fmt: skip
+
+
+def _feed_as_csv(
+    kind: str, f: Path, out: Path, pitch: tuple[float, float] | None, balls: list[Path]
+) -> Sequence[object]:
+    """A Metrica / TRACAB feed converted; of Metrica's team files read together, only the first
+    keeps the ball (each carries the same ball), ``balls`` holding that file."""
+    if kind != "metrica":
+        return _TEXT[kind](f, out, pitch)
+    at = metrica_as_csv(f, out, pitch, ball_from=balls[0] if balls else None)
+    if not balls and has_ball(f):
+        balls.append(f)
+    return at
 
 
 def _text_kind(p: Path, signalk: bool) -> str | None:

@@ -1,0 +1,60 @@
+"""Tracks written as two parallel lists (heldout37b): a list of positions `[lon, lat]` and, beside
+it, a list of times of the same length: deck.gl's TripsLayer data (`[{"vendor": 0, "path":
+[[-74.0, 40.7], ...], "timestamps": [1191.0, ...]}, ...]`, one object a trip) and Mapbox Map
+Matching request bodies (`{"coordinates": [...], "timestamps": [...]}`). Was: "top level is not
+a JSON object" (a list) or "keys name no time".
+
+Rule: an object holding one list of 2-4 number positions (GeoJSON's order, lon first) and one
+list of times named as times (`timestamps`, `times`, `datetimes`, ...) of the same length is one
+track; its id is its id-named scalar (`id`, `trip_id`, ...) when it has one, else its place in
+the list. Times are as written: Unix seconds / ms or ISO text; seconds from an animation's start
+(deck.gl's examples) read as seconds after 1970, which the time check refuses naming
+--time-origin (the times say no date)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trajlm.data.column_names import TIERS, tier_of
+
+Track = tuple[str | None, list[list[float]], list[Any]]
+_TIME_LISTS = ("timestamps", "times", "datetimes", "time", "timestamp", "ts")
+_PATHS = ("path", "coordinates", "coords", "positions", "points", "waypoints", "geometry")
+
+
+def _positions(v: Any) -> bool:
+    return (
+        isinstance(v, list)
+        and len(v) > 0
+        and all(
+            isinstance(p, list)
+            and 2 <= len(p) <= 4
+            and all(isinstance(x, int | float) and not isinstance(x, bool) for x in p[:2])
+            for p in v[:50]
+        )
+    )
+
+
+def _track(obj: dict, n: int) -> Track | None:
+    paths = [k for k in _PATHS if _positions(obj.get(k))]
+    times = [k for k in _TIME_LISTS if isinstance(obj.get(k), list)]
+    if len(paths) != 1 or len(times) != 1 or len(obj[paths[0]]) != len(obj[times[0]]):
+        return None
+    ids = sorted(
+        (t, k)
+        for k, v in obj.items()
+        if isinstance(v, str | int) and (t := tier_of(TIERS["traj_id"], k)) is not None
+    )
+    tid = str(obj[ids[0][1]]) if ids else str(n)
+    coords = [[float(p[0]), float(p[1])] for p in obj[paths[0]]]
+    stamps = [t * 1000.0 if isinstance(t, int | float) and t < 4.2e9 else t for t in obj[times[0]]]
+    return tid, coords, stamps
+
+
+def path_tracks(doc: Any) -> list[Track] | None:
+    """The tracks of a document of parallel position / time lists (see above), or None."""
+    objs = doc if isinstance(doc, list) else [doc]
+    if not objs or not all(isinstance(o, dict) for o in objs):
+        return None
+    out = [_track(o, n) for n, o in enumerate(objs)]
+    return None if any(t is None for t in out) else [t for t in out if t is not None]
