@@ -78,6 +78,7 @@ FIXED = {  # home module -> private names other modules imported before review37
     "trajlm.data.coerce": {"_pick", "_time_to_seconds"},
     "trajlm.data.store": {"_is_store"},
     "trajlm.llm.vehicles": {"_is_kind", "_SEA_LABELS"},
+    "trajlm.data.column_names": {"_words"},
     "trajlm.api_inputs": {"_ahead", "_seconds", "_key_text"},
 }
 

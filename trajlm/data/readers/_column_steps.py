@@ -13,8 +13,8 @@ from pathlib import Path
 from trajlm.data.column_names import (
     SERVER_WORDS,
     TIERS,
-    _words,
     candidates,
+    column_words,
     find_columns,
     normalised,
 )
@@ -148,7 +148,7 @@ def core_columns(first: Path, format: str, cm: ColumnMap, have: list[str], guess
             warnings.warn(fraction_note(first.name, angles, "--traj-col"), stacklevel=3)
         if name == "t" and not found and (dated := dated_time_column(first, format, cm.sep, have)):
             found = [dated]  # `Date` holding `00:28:07 23-Sep-2026` (Argos; session 29)
-        if name == "t" and len(found) == 1 and SERVER_WORDS & set(_words(found[0])):
+        if name == "t" and len(found) == 1 and SERVER_WORDS & set(column_words(found[0])):
             warnings.warn(
                 f"{first.name}: times from {found[0]!r}, which is named like the time a server "
                 "received or stored the row, not the time of the fix; if another column holds "
