@@ -17,19 +17,21 @@ from test_pverdict24 import _hist, judged  # noqa: F401  (the module's fixture)
 
 @pytest.mark.parametrize("bad", [[True], ["x"], [dt.timedelta(seconds=30)], [30, False]])
 def test_seconds_ahead_items_that_are_not_seconds_are_one_line(bad: list) -> None:
-    from trajlm.api_inputs import _ahead
+    from trajlm.api_inputs import checked_seconds_ahead
 
     # [True] was read as 1 s; ["x"] / [timedelta] were numpy's lines naming no field
     with pytest.raises(ValueError, match=r"^seconds_ahead must be numbers of seconds"):
-        _ahead(bad)
+        checked_seconds_ahead(bad)
 
 
 def test_seconds_ahead_numbers_and_numeric_text_still_read() -> None:
-    from trajlm.api_inputs import _ahead
+    from trajlm.api_inputs import checked_seconds_ahead
 
-    np.testing.assert_array_equal(_ahead(["30", 60, np.float32(90)]), [30.0, 60.0, 90.0])
+    np.testing.assert_array_equal(
+        checked_seconds_ahead(["30", 60, np.float32(90)]), [30.0, 60.0, 90.0]
+    )
     with pytest.raises(ValueError, match="finite numbers > 0"):  # None: a NaN, as before
-        _ahead([None, 30])
+        checked_seconds_ahead([None, 30])
 
 
 def test_single_point_line_names_the_verdicts_engine_not_a_class(judged: dict) -> None:  # noqa: F811

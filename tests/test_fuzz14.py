@@ -273,14 +273,16 @@ def test_python_asked_times_refuse_nan_mixed_kinds_and_overflowing_seconds():
     tracebacks. Each is now one error naming the argument."""
     import pandas as pd
 
-    from trajlm.api_inputs import _ahead, _seconds
+    from trajlm.api_inputs import checked_seconds_ahead, utc_seconds
 
     with pytest.raises(ValueError, match="at most"):
-        _ahead([30.0, 1e300])
-    assert _ahead([30.0, 60.0]).tolist() == [30.0, 60.0]
+        checked_seconds_ahead([30.0, 1e300])
+    assert checked_seconds_ahead([30.0, 60.0]).tolist() == [30.0, 60.0]
     with pytest.raises(TrajlmInputError, match="NaN"):
-        _seconds([float("nan")], "at_times")
+        utc_seconds([float("nan")], "at_times")
     with pytest.raises(TrajlmInputError, match="mixed kinds"):
-        _seconds(["2023-11-14T22:14:00Z", 1700000200], "at_times")
-    assert _seconds([1700000100.0], "at_times").tolist() == [1700000100.0]
-    assert _seconds(pd.to_datetime(["2023-11-14T22:15:00Z"]), "at_times").tolist() == [1700000100.0]
+        utc_seconds(["2023-11-14T22:14:00Z", 1700000200], "at_times")
+    assert utc_seconds([1700000100.0], "at_times").tolist() == [1700000100.0]
+    assert utc_seconds(pd.to_datetime(["2023-11-14T22:15:00Z"]), "at_times").tolist() == [
+        1700000100.0
+    ]

@@ -122,12 +122,12 @@ def test_pandas_nullable_ids_keep_their_dtype():
 
 
 def test_per_trajectory_keys_match_boolean_and_float_ids():
-    from trajlm.api_inputs import _key_text
+    from trajlm.api_inputs import id_key_text
 
     ids = {"true", "false", "1.0", "2"}
-    assert [_key_text(k, ids) for k in (True, np.False_, 1, 2.0, "x")] == [
+    assert [id_key_text(k, ids) for k in (True, np.False_, 1, 2.0, "x")] == [
         "true", "false", "1.0", "2", "x"]  # fmt: skip
-    assert _key_text(3, ids) == "3"  # not there: named as given by the refusal
+    assert id_key_text(3, ids) == "3"  # not there: named as given by the refusal
 
 
 def test_optional_columns_keep_the_callers_dtype():

@@ -40,6 +40,7 @@ LAYERS[-1].add("_early_signals")  # `trajlm train`: a signal during the imports 
 LAYERS[-1].add("cli_data")  # `trajlm data ...` (split out of cli.py)
 LAYERS[-1].add("cli_data_derived")  # `trajlm data match | resplit` (tidy26)
 LAYERS[-1].add("cli_data_ingest")  # `trajlm data ingest` (out of cli_data.py, review36)
+LAYERS[-1].add("cli_data_ingest_words")  # its --json object, format line (review37)
 LAYERS[-1].add("cli_data_splits")  # `trajlm data ingest`: its lines on val / test splits (tidy28)
 LAYERS[-1].add("cli_eval_answers")  # `trajlm eval --predictions`, `trajlm data queries` (byo34)
 LAYERS[-1].add("cli_data_queries")  # `trajlm data queries` (byo34)
@@ -102,6 +103,10 @@ LAYERS[-1].add(
 )  # the points reach / divert are asked about (out of api_reach, review35)
 LAYERS[-1].add("api_labels")  # a pandas index carried into errors (out of api_inputs, review35)
 LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
+LAYERS[-1].add("question_extras")  # ask: the started-there note, predict plans (review37)
+LAYERS[-1].add("ask_keywords")  # trajlm.ask's traj_col= ... keywords (review37)
+LAYERS[-1].add("_cli_config")  # a command's --config files (out of _cli_io, review37)
+LAYERS[-1].add("api_asked_times")  # the times predict is asked for (out of api_inputs, review37)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 

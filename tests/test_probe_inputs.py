@@ -216,10 +216,10 @@ def test_iso_strings_still_parse():
 
 
 def test_empty_at_times_is_named():
-    from trajlm.api_inputs import _seconds
+    from trajlm.api_inputs import utc_seconds
 
     with pytest.raises(ValueError, match="at_times is empty"):
-        _seconds([], "at_times")
+        utc_seconds([], "at_times")
 
 
 SMALL = "trajlm/checkpoints/trajlm-small/model.safetensors"
@@ -296,10 +296,12 @@ def test_data_all_around_the_globe_keep_the_plain_median():
 def test_at_times_as_numpy_datetime64_of_any_unit():
     import numpy as np
 
-    from trajlm.api_inputs import _seconds
+    from trajlm.api_inputs import utc_seconds
 
     for unit in ("s", "ms", "ns", "m"):
-        got = _seconds(np.array([np.datetime64(T0 + 40, "s")]).astype(f"datetime64[{unit}]"), "x")
+        got = utc_seconds(
+            np.array([np.datetime64(T0 + 40, "s")]).astype(f"datetime64[{unit}]"), "x"
+        )
         assert got.tolist() == [float(T0 + 40)]  # a whole minute
 
 

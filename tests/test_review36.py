@@ -188,4 +188,3 @@ def test_split_modules_keep_their_old_import_paths():
         for name in names:
             assert getattr(old, name) is getattr(home, name), (old.__name__, name)
     assert protocol._split is protocol.split_tables  # past sessions' scripts import _split
-    assert store._is_store is store.is_store  # data/coerce_path.py's name (leftover36's file)

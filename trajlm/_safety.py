@@ -179,6 +179,16 @@ def broken_link(path: Path) -> str | None:
     return f"a symlink to {os.readlink(path)!r}, which does not exist"
 
 
+def must_exist(path: Path, option: str) -> Path:
+    """``path`` when it exists; else one UserError naming ``option`` (a dangling link or a loop
+    said as such). The commands' reading check (out of _cli_io.py, review37)."""
+    if not path.exists():
+        if link := broken_link(path):  # badin33: a loop or a dangling link was "no such file"
+            raise UserError(f"{option} {path}: {link}")
+        raise UserError(f"{option} {path}: no such file or folder")
+    return path
+
+
 def _resolved(p: Path) -> Path:
     """``p.resolve()``, or its absolute name where it is a symlink loop (pathlib raises
     RuntimeError: badin33, `trajlm reach --input LOOP` was a traceback, not the input's line)."""

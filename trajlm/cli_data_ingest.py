@@ -26,6 +26,7 @@ from trajlm.cli_data_append import (
     check_append,
     discard_staged,
 )
+from trajlm.cli_data_ingest_words import format_line, ingest_summary
 from trajlm.cli_data_splits import empty_splits
 
 STOP_DRIFT_MAX_KN = 2.0  # --stop-drift-kn: a ship reporting more is under way, not drifting
@@ -364,39 +365,3 @@ def _lines_on_stderr() -> None:
     goes to stderr, so stdout holds the one JSON object (BoundaryGroup.invoke puts the console
     back on stdout when the command ends)."""
     console.stderr = True
-
-
-def ingest_summary(out: Path, manifest: dict) -> dict:
-    """`trajlm data ingest --json`'s object, from the store's manifest (the same numbers as the
-    lines and the drop table): keys documented in docs/cli.md."""
-    drops = manifest.get("drop_report", {})
-    dropped = {k: int(v) for k, v in sorted(drops.get("dropped", {}).items()) if v}
-    return {
-        "store": str(out.resolve()),
-        "manifest": str((out / "manifest.json").resolve()),
-        "sources": manifest.get("sources", []),
-        "format": manifest.get("reading", {}).get("format"),
-        "rows_read": drops.get("rows_in", 0),
-        "rows_kept": drops.get("rows_kept", 0),
-        "rows_dropped": sum(dropped.values()),
-        "dropped": dropped,
-        "repaired": {k: int(v) for k, v in sorted(drops.get("repaired", {}).items()) if v},
-        "trips": manifest.get("n_trajectories", 0),
-        "points": manifest.get("n_points", 0),
-        "splits": manifest.get("splits", {}),
-        "time_span": {k: manifest.get("time_span", {}).get(k) for k in ("start_iso", "end_iso")},
-        "reading": manifest.get("reading", {}),
-    }
-
-
-def format_line(reading: dict) -> str:
-    """`format: ...` for a detected format: the kind of file read where it was converted first
-    (`sqlite (converted to CSV)`; review32: `app.db` was said as "csv")."""
-    kinds, fmt = reading.get("converted_from") or [], reading["format"]
-    if not kinds:
-        return f"format: {fmt} (detected; --format to choose another)"
-    into = "CSV" if fmt == "csv" else fmt.capitalize()  # Parquet: Arrow / JSON Lines / GIS
-    if reading.get("converted_all"):
-        return f"format: {', '.join(kinds)} (converted to {into}; detected)"
-    first = f"{', '.join(kinds)} converted to {into} first"
-    return f"format: {fmt} (detected; --format to choose another; {first})"

@@ -25,6 +25,7 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.ask_keywords import COLUMN_KEYS, keyword_columns  # noqa: F401  (importable here)
 from trajlm.data.features import median_lon
 from trajlm.data.full_rate import PEAK_MPS
 from trajlm.data.geo import is_local
@@ -64,6 +65,7 @@ from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
 from trajlm.llm.yes_no import is_yes_no
+from trajlm.question_extras import predicted_answer, ready_model, started_there, trip_history
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
 SAYS_UTC = re.compile(r"\b(?:utc|gmt)\b", re.I)
@@ -271,7 +273,7 @@ class Asker:
         answer.notes += [cut] if cut else []
         answer.notes += [ball] if ball else []
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
-            answer.notes.append(self._started_there(plan))
+            answer.notes.append(started_there(plan, self.points, self.trips_utc, self.trips))
         if (
             asked is plan
             and plan.action == "list"
@@ -317,51 +319,10 @@ class Asker:
         answer.seconds = time.perf_counter() - t0
         return answer
 
-    def _started_there(self, plan: QueryPlan) -> str:
-        """A place filter matches any point of a trip; a question about where trips started
-        or ended gets how many of the matched trips did (session 15, set 13: "how many trips
-        started within 300 m of X" counted 76 trips passing by, none starting there)."""
-        from trajlm.data.geometry import haversine_m
-        from trajlm.llm.query import select_trips
-
-        trips = self.trips_utc if plan._zone in (None, "UTC") else self.trips
-        chosen = select_trips(plan, self.points, trips).select("traj_id")
-        lat, lon, radius = plan.center()
-        ends = self.points.sort("t").group_by("traj_id").agg(
-            pl.col("lat").first().alias("a0"), pl.col("lon").first().alias("o0"),
-            pl.col("lat").last().alias("a1"), pl.col("lon").last().alias("o1"),
-        ).join(chosen, on="traj_id", how="semi")  # fmt: skip
-        near = [int(ends.select((haversine_m(pl.col(a), pl.col(o), pl.lit(lat), pl.lit(lon)) <= radius).sum()).item())
-                for a, o in (("a0", "o0"), ("a1", "o1"))]  # fmt: skip
-        return (f"a place matches trips with any point within {radius:g} m of it: of these {len(ends)}, "
-                f"{near[0]} started and {near[1]} ended there (ask 'started within {radius:g} m of "
-                f"{lat:.4f},{lon:.4f}' for where trips start, 'ended ...' for where they end)")  # fmt: skip
-
     def _predict(self, plan: QueryPlan) -> Answer:
-        history = self.points.filter(pl.col("traj_id") == plan.trip).select(
-            "traj_id", "t", "lat", "lon"
-        )
-        if len(history) == 0:
-            raise CannotAnswer(f"no trip {plan.trip!r} in this data")
-        if self._model is None:
-            raise CannotAnswer("predicting needs a trained model (--model RUN, or model=)")
-        if isinstance(self._model, str | os.PathLike):
-            from trajlm.api import TrajLM
-
-            self._model = TrajLM.from_pretrained(self._model)
-        elif not hasattr(self._model, "predict") and hasattr(self._model, "generate"):
-            from trajlm.api import TrajLM  # a bare TrajectoryModel: the API wraps it
-
-            self._model = TrajLM(self._model)
-        minutes = int(round(plan.minutes or 5))
-        ahead = [60.0 * (i + 1) for i in range(max(minutes, 1))]
-        pred = self._model.predict(history, seconds_ahead=ahead)
-        pred = pl.DataFrame(pred) if not isinstance(pred, pl.DataFrame) else pred
-        if self._plane:  # x / y metres, not the stand-in 1 N 1 E (local36)
-            from trajlm.data.local_plane import as_plane_columns
-
-            pred = as_plane_columns(pred, round_mm=True)
-        return Answer(plan, table=pred)
+        history = trip_history(plan, self.points, self._model)
+        self._model = ready_model(self._model)  # loaded once, kept for the next question
+        return predicted_answer(plan, history, self._model, self._plane)
 
 
 def _own_trips(trips: pl.DataFrame) -> set[str]:
@@ -404,30 +365,3 @@ def ask(
         crs=crs,
         **column_keywords,
     )(question)
-
-
-# TrajLM's (and ingest's --traj-col ...) column keywords -> ``columns``' keys (session 32:
-# ``trajlm.ask(q, trips, traj_col="trip")`` was "TypeError: ask() got an unexpected keyword")
-COLUMN_KEYS = {"traj_col": "traj_id", "time_col": "t", "lat_col": "lat", "lon_col": "lon",
-               "label_col": "label", "vehicle_col": "vehicle_id"}  # fmt: skip
-
-
-def keyword_columns(columns: dict | None, keywords: dict[str, Any]) -> dict | None:
-    """``columns`` with the column keywords added (each a column name), one line for a
-    keyword that is none of them or a key given both ways."""
-    if not keywords:
-        return columns
-    from trajlm._arguments import check_keywords
-
-    check_keywords("trajlm.ask", keywords, COLUMN_KEYS)
-    out = dict(columns or {})
-    for k, v in keywords.items():
-        if v is None:
-            continue
-        if not isinstance(v, str):
-            raise TrajlmInputError(f"{k} must be a column name, got {v!r}", field=k)
-        if COLUMN_KEYS[k] in out and out[COLUMN_KEYS[k]] != v:
-            raise TrajlmInputError(f"{k}={v!r} and columns['{COLUMN_KEYS[k]}']="
-                                   f"{out[COLUMN_KEYS[k]]!r}: give one", field=k)  # fmt: skip
-        out[COLUMN_KEYS[k]] = v
-    return out

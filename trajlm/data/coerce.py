@@ -106,15 +106,12 @@ from trajlm.data.schema import (
     check_model_input,
     conform,
 )
-from trajlm.data.times import _time_to_seconds as _time_to_seconds  # re-exported
 from trajlm.data.times import (
     text_style,
     time_decimals,
     warn_future,
 )
 from trajlm.errors import warn_at_caller
-
-_pick = pick_column  # the name api_inputs.py imports (before session 24 it lived here)
 
 
 def coerce(

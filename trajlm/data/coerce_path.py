@@ -28,9 +28,9 @@ def is_path(obj: Any) -> bool:
 
 def is_store_path(obj: Any) -> bool:
     """Whether `obj` names a store folder written by `trajlm data ingest`."""
-    from trajlm.data.store import _is_store
+    from trajlm.data.store import is_store
 
-    return is_path(obj) and _is_store(Path(obj).expanduser())
+    return is_path(obj) and is_store(Path(obj).expanduser())
 
 
 def path_problem(obj: str | os.PathLike) -> str | None:

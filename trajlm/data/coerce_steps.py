@@ -40,8 +40,8 @@ from trajlm.data.schema import (
     TrajlmInputError,
 )
 from trajlm.data.times import (
-    _time_to_seconds,
     sub_seconds,
+    time_column_seconds,
     warn_future,
 )
 from trajlm.errors import NoteWarning, warn_at_caller
@@ -62,7 +62,7 @@ def read_times(
     if time_dtype == pl.Utf8 and (worded := words_as_offsets(df[tcol], tz)) is not None:
         df, tz = df.with_columns(worded), None  # `... AKST`: its offset, as the file reads it
     df, unit = epoch_unit(df, tcol)  # ts_ms, timestamp_ns: Unix numbers in the named unit
-    t, time_kind, zone = _time_to_seconds(df, tcol, text)
+    t, time_kind, zone = time_column_seconds(df, tcol, text)
     if time_dtype == pl.Date:  # badin34: was "duplicate timestamp" with no word of the dates
         refuse_same_dates(df, traj, tcol, t)
     t, zoned = header_offset(df, tcol, t, time_kind, zone) if tz is None else (t, False)

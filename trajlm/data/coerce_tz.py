@@ -146,10 +146,10 @@ def frame_zone_column(df: pl.DataFrame, tcol: str) -> str | None:
     two values; None otherwise (one value: frame_local_time / tz= read it whole)."""
     from trajlm.data.column_names import normalised
     from trajlm.data.readers._row_zones import _OFFSET_IN_TEXT
-    from trajlm.data.readers._time_columns import _OFFSET_NAMES, ZONE_COLUMNS
+    from trajlm.data.readers._time_columns import OFFSET_NAMES, ZONE_COLUMNS
 
     zcols = [c for c in df.columns if c != tcol and normalised(str(c)) in ZONE_COLUMNS
-             and normalised(str(c)) not in _OFFSET_NAMES]  # fmt: skip
+             and normalised(str(c)) not in OFFSET_NAMES]  # fmt: skip
     if len(zcols) != 1 or df[zcols[0]].drop_nulls().cast(pl.Utf8).n_unique() < 2:
         return None
     dtype = df.schema[tcol]
@@ -164,10 +164,10 @@ def frame_zone_note(df: pl.DataFrame, tcol: str, tz: str) -> str | None:
     values (readers27, as ingest says it: _row_zones.given_zone_note); None otherwise."""
     from trajlm.data.column_names import normalised
     from trajlm.data.readers._row_zones import given_zone_note
-    from trajlm.data.readers._time_columns import _OFFSET_NAMES, ZONE_COLUMNS
+    from trajlm.data.readers._time_columns import OFFSET_NAMES, ZONE_COLUMNS
 
     zcols = [c for c in df.columns if c != tcol and normalised(str(c)) in ZONE_COLUMNS
-             and normalised(str(c)) not in _OFFSET_NAMES]  # fmt: skip
+             and normalised(str(c)) not in OFFSET_NAMES]  # fmt: skip
     if len(zcols) != 1:
         return None
     values = df[zcols[0]].drop_nulls().cast(pl.Utf8).unique().head(20).to_list()

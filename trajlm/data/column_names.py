@@ -200,7 +200,7 @@ def candidates(tiers: tuple[tuple[str, ...], ...], columns: list[str]) -> list[s
 # `_id` of MongoDB documents and Android SQLite tables (heldout37b: a frame read a row a mover)
 ROW_KEYS = ("objectid", "fid", "oid", "globalid", "global_id", "ogc_fid", "ogr_fid", "_id")
 # Last resort for file headers (session 20; the CSV / Parquet / GIS readers) and, since
-# leftovers20, the Python API's frames (coerce._pick; a lone datetime column is picked by its
+# leftovers20, the Python API's frames (coerce_columns.pick_column; a lone datetime column is picked by its
 # dtype before, two datetime columns still ask): a name that ENDS like the field
 # (`cab_id`, `PROBE_ID`; `pickup_time`, `frame_time_utc`, `pubMillis`; `detect_lat` /
 # `detect_lon`), when no name of the tiers matched; two such columns are ambiguous (the error
@@ -220,7 +220,7 @@ _NOT_TRIPS = {"global", "row", "point", "record", "fix", "detect", "detection", 
 _CJK = "\u3000-\u9fff\uac00-\ud7af\uff00-\uffef"  # kana, CJK ideographs, Hangul, full-width
 
 
-def _words(column: str) -> list[str]:
+def column_words(column: str) -> list[str]:
     """The words of a column name, camelCase split (`pubMillis` -> pub, millis), and split where
     an East Asian script meets Latin letters (`配達員ID` -> 配達員, id: heldout27; `Länge` stays one)."""
     column = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", column.strip())
@@ -246,7 +246,7 @@ def by_ending(field: str, columns: list[str]) -> list[str]:
         found = [
             c
             for c in columns
-            if len(w := _words(c)) >= 2
+            if len(w := column_words(c)) >= 2
             and w[-1] in ends
             and normalised(c) not in ROW_KEYS
             and not (field == "traj_id" and w[-2] in _NOT_TRIPS)
@@ -270,7 +270,7 @@ def fix_times(have: list[str]) -> list[str]:
     return [
         c
         for c in have
-        if {"fix", "gps_fix"} & set(w := _words(c))
+        if {"fix", "gps_fix"} & set(w := column_words(c))
         and {"time", "timestamp", "datetime", "date"} & set(w)
         and not {"type", "status", "quality", "age", "mode"} & set(w)
     ]
@@ -284,8 +284,12 @@ _WRITTEN = (("updated", "update"), ("reported",), ("seen",))
 
 def _updated(have: list[str]) -> list[str]:
     for words in _WRITTEN:
-        got = [c for c in have if len(w := _words(c)) == 2 and "last" in w and set(words) & set(w)]
-        if got := got or [c for c in have if _words(c) == [words[0], "at"]]:
+        got = [
+            c
+            for c in have
+            if len(w := column_words(c)) == 2 and "last" in w and set(words) & set(w)
+        ]
+        if got := got or [c for c in have if column_words(c) == [words[0], "at"]]:
             return got
     return []
 
@@ -305,17 +309,23 @@ def last_resort(field: str, have: list[str]) -> list[str]:
     beside `lon_e7` since leftovers21.)"""
     if field == "t":
         return (
-            [c for c in have if _words(c)[-2:] == ["scene", "start"]]
+            [c for c in have if column_words(c)[-2:] == ["scene", "start"]]
             or _updated(have)
             or [c for c in have if normalised(c) == "clock"]  # FlightAware Firehose (Unix s)
-            or [c for c in have if len(w := _words(c)) == 2 and w[1] in _UNITS and w[0] in _TIMES]
+            or [
+                c
+                for c in have
+                if len(w := column_words(c)) == 2 and w[1] in _UNITS and w[0] in _TIMES
+            ]
         )
     if field == "traj_id":
-        return [c for c in have if _words(c)[-1:] == ["uuid"]] or [
+        return [c for c in have if column_words(c)[-1:] == ["uuid"]] or [
             c for c in have if normalised(c) in ("object", "object_name")
         ]  # Ruptela exports' `Object` (a bare `unit` stays to the times-go-back line)
     axis = {"lat": "y", "lon": "x"}.get(field)
-    pairs = [c for c in have if len(w := _words(c)) == 2 and w[0] in _XY_OWNERS and w[1] == axis]
+    pairs = [
+        c for c in have if len(w := column_words(c)) == 2 and w[0] in _XY_OWNERS and w[1] == axis
+    ]
     return pairs if axis else []
 
 
@@ -350,7 +360,7 @@ def one_trip(found: list[str]) -> list[str]:
     is and none of the others is: a trip id beside its vehicle's / driver's id. Else `found`."""
     if len(found) < 2:
         return found
-    trips = [c for c in found if TRIP_WORDS & set(_words(c)[:-1])]
+    trips = [c for c in found if TRIP_WORDS & set(column_words(c)[:-1])]
     return trips if len(trips) == 1 else found
 
 

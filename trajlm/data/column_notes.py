@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from trajlm.data.column_names import _words, find_columns, normalised
+from trajlm.data.column_names import column_words, find_columns, normalised
 
 # Words that hint at a field inside a longer column name ("ts_ms", "ping_time", "Courier ID"):
 # used only to suggest columns in errors, never to guess one silently.
@@ -31,7 +31,7 @@ def closest(name: str, field: str | None, columns: list[str], n: int = 2) -> lis
     out = [by_norm[m] for m in difflib.get_close_matches(normalised(name), list(by_norm), n, 0.6)]
     words = set(HINTS.get(field or "", ()))
     for c in columns:
-        if c not in out and words & {*re.split(r"_+", normalised(c)), *_words(c)}:
+        if c not in out and words & {*re.split(r"_+", normalised(c)), *column_words(c)}:
             out.append(c)
     return out[:n]
 

@@ -56,7 +56,6 @@ from trajlm.data.store_read import (  # noqa: F401
 )
 
 ROW_GROUP_ROWS = 65_536
-_is_store = is_store  # the name data/coerce_path.py imports (leftover36 edits that file)
 
 
 def seconds_to_iso(t: int) -> str:

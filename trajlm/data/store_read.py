@@ -223,14 +223,3 @@ def store_zone(data: Any) -> str | None:
             return keep[0]  # zone that keeps it all year, canonical first (leftover35, 36)
         return offset_text(off)  # none keeps it (-03:30): the fixed offset (data/local_clock.py)
     return None
-    local = load_manifest(data).get("reading", {}).get("local_time") or {}
-    if local.get("tz"):
-        return str(local["tz"])
-    if off := int(local.get("utc_offset_s") or 0):
-        if off % 3600:  # Polars reads "+02:00" but no "+05:30": a zone that keeps it all year
-            from trajlm.data.coerce_tz import zones_at  # (leftover35: eval's traceback, ask's
-
-            if keep := zones_at(off):  # "unknown time zone '+05:30'" on --utc-offset 5.5)
-                return keep[0]
-        return f"{'+-'[off < 0]}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
-    return None

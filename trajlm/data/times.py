@@ -96,9 +96,11 @@ def time_column_seconds(
     # slashes too (heldout34b: a Field Maps frame's `3/14/2024 3:11:13 PM` was refused as a guess
     # that its 14 decides, where ingest reads the same file): a value past 12 tells the order
     if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}(/\d{1,2}/|-\d{1,2}-)\d{4}([ T]|$)").all():
-        from trajlm.data.readers._times import _slashed  # as ingest reads them: by the values
+        from trajlm.data.readers._times import slashed_times  # as ingest reads them: by the values
 
-        read = pl.DataFrame({col: s.str.strip_chars()}).select(_slashed(pl.col(col))).to_series()
+        read = (
+            pl.DataFrame({col: s.str.strip_chars()}).select(slashed_times(pl.col(col))).to_series()
+        )
         if read.null_count() == s.null_count():  # a day (or month) past 12 told the order
             return read.dt.replace_time_zone("UTC").dt.epoch("s"), "string", "UTC"
     if dt == pl.Utf8 and s.str.contains(r"^\s*\d{1,2}\.\d{1,2}\.\d{4}([ T]|$)").all():
@@ -191,9 +193,6 @@ def time_column_seconds(
     raise TrajlmInputError(
         f"times have type {dt}", field=col, hint="give datetimes, Unix seconds or ISO strings"
     )
-
-
-_time_to_seconds = time_column_seconds  # the name data/coerce.py imports (leftover36 edits it)
 
 
 def sub_seconds(df: pl.DataFrame, col: str) -> pl.Series | None:
@@ -320,10 +319,10 @@ def _day_first_by_name(s: pl.Series, col: str, text: str, sample: str) -> pl.Ser
     import warnings
 
     from trajlm.data.column_names import normalised
-    from trajlm.data.readers._time_columns import _DAY_FIRST_WORDS
+    from trajlm.data.readers._time_columns import DAY_FIRST_WORDS
 
     names = [col, *re.findall(r"df\['([^']+)'\]", text)]
-    word = next((n for n in names if normalised(n) in _DAY_FIRST_WORDS), None)
+    word = next((n for n in names if normalised(n) in DAY_FIRST_WORDS), None)
     if word is None:
         return None
     read = s.str.strip_chars().str.to_datetime(_day_first(sample.strip()), strict=False)

@@ -36,11 +36,11 @@ def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
     """CannotAnswer where ``question`` names a kind of vehicle (a word the planner would read as
     every vehicle) that none of the ids' letters name, on data whose ids name two kinds or more."""
     from trajlm.llm.fleet_words import _kind_of
-    from trajlm.llm.vehicles import _is_kind, every_label_at_sea
+    from trajlm.llm.vehicles import every_label_at_sea, is_kind
 
     kinds = _every_id_kind(words)
     labels = words.labels
-    if len(kinds) < 2 or any(_is_kind(lab) for lab in labels) or every_label_at_sea(labels):
+    if len(kinds) < 2 or any(is_kind(lab) for lab in labels) or every_label_at_sea(labels):
         return  # labels that are kinds answer kind words (kinds.py: "van trips" among bus / taxi)
     for m in _KIND.finditer(question):
         word = m.group(1).lower()

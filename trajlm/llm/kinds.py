@@ -24,7 +24,7 @@ from trajlm.data.kind_columns import COMMON_NAMES
 from trajlm.llm.bike_words import bike_words
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.taxi_words import taxi_words
-from trajlm.llm.vehicles import _SEA_LABELS, _is_kind, every_label_at_sea, every_label_is
+from trajlm.llm.vehicles import SEA_LABELS, every_label_at_sea, every_label_is, is_kind
 
 _W, _E = (
     r"(?<![\w\-/.'#])",
@@ -114,7 +114,7 @@ def kind_count(question: str, labels: Sequence[str]) -> str:
         # "taxis" / "cars" are also the planner's words for any vehicle: "how many taxis are there?" stays refused
         # (test_ask19_fixes pins it)
         if (
-            not (_is_kind(lab) or lab.lower() in COMMON_NAMES)
+            not (is_kind(lab) or lab.lower() in COMMON_NAMES)
             or re.fullmatch(r"walk\w*|run\w*|rides?|hik\w*|tours?|trips?|taxis?|cars?", lab)
             or _TRIP_KIND.search(lab)
         ):
@@ -229,7 +229,7 @@ def label_words(question: str, labels: Sequence[str]) -> str:
     sea = [
         lab
         for lab in labels
-        if re.fullmatch(rf"(?:{_SEA_LABELS})", lab) or re.search(rf"\b(?:{_VESSEL})$", lab)
+        if re.fullmatch(rf"(?:{SEA_LABELS})", lab) or re.search(rf"\b(?:{_VESSEL})$", lab)
     ]
     if "sailing" in have and not have & {"yacht", "yachts", "sailboat"}:
         question = _swap(question, _YACHT, "sailing")
@@ -247,7 +247,7 @@ def label_words(question: str, labels: Sequence[str]) -> str:
             question,
             flags=re.I,
         )
-    if not any(_is_kind(lab) for lab in labels):
+    if not any(is_kind(lab) for lab in labels):
         return question  # services ("express", "night owl"), purposes: a van word is any vehicle
     # the data's own labels are read as they are, two-word ones too ("container ship voyages": set 15)
     own = "|".join(

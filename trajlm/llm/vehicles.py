@@ -133,7 +133,7 @@ def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
 # any vehicle of the data, whatever its labels (session 20: the people or animals a track follows)
 _ANY = r"vehicles?|drivers?|users?|units?|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?"
 _SEA = r"ships?|vessels?|boats?"  # any vessel, where every label is one
-_SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
+SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
 # AIS ship-type names that are vessels only beside the ones above ("passenger" among cargo / tanker / tug: ask23)
 _AIS_TYPES = (
     r"passenger|pleasure(?:\s+craft)?|military|hsc|high\s+speed\s+craft|dredg\w*|diving|sar|law\s+enforcement"
@@ -144,14 +144,14 @@ _AIS_TYPES = (
 def every_label_at_sea(labels: Sequence[str]) -> bool:
     """Whether every label is a kind of vessel: the sea labels, and AIS's other type names beside at least one."""
     # "carriers": AIS's "bulk carrier" (set 34)
-    sea = [lab for lab in labels if re.fullmatch(rf"(?:{_SEA_LABELS})", lab, re.I) or
+    sea = [lab for lab in labels if re.fullmatch(rf"(?:{SEA_LABELS})", lab, re.I) or
            re.search(r"\b(?:boats?|ships?|vessels?|carriers?)$", lab, re.I)]  # fmt: skip
     return bool(sea) and all(
         lab in sea or re.fullmatch(rf"(?:{_AIS_TYPES})", lab, re.I) for lab in labels
     )
 
 
-def _is_kind(label: str) -> bool:
+def is_kind(label: str) -> bool:
     return re.search(rf"\b(?:{GENERIC}|{_MODES})\b", label) is not None
 
 
@@ -169,7 +169,7 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
     low = kind.lower()
     named = [lab for lab in labels if low in (lab, lab + "s", lab + "es")]
     others = [lab for lab in labels if lab not in named[:1]]
-    kinds = any(_is_kind(lab) for lab in others)
+    kinds = any(is_kind(lab) for lab in others)
     if named:
         generic = re.fullmatch(GENERIC, low) is not None
         return named[0] if (not generic or kinds) else None

@@ -13,8 +13,8 @@ from pathlib import Path
 from trajlm.data.column_names import (
     SERVER_WORDS,
     TIERS,
-    _words,
     candidates,
+    column_words,
     find_columns,
     normalised,
 )
@@ -29,7 +29,7 @@ from trajlm.data.readers._column_values import (
 )
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._dated_column import dated_time_column
-from trajlm.data.readers._headers import _geometry
+from trajlm.data.readers._headers import geometry_columns
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
 from trajlm.data.readers._point_text import point_named
 from trajlm.data.readers._preamble_origin import preamble_origin
@@ -40,7 +40,7 @@ from trajlm.data.readers._time_columns import (
     day_first_by_language,
 )
 from trajlm.data.readers._utm_zones import utm_zone_problem
-from trajlm.data.readers.file_format import _first_line
+from trajlm.data.readers.file_format import first_line
 from trajlm.data.readers.layouts import (
     _id_sample,
     date_column_for,
@@ -82,7 +82,7 @@ def sniffed_separator(first: Path, format: str, cm: ColumnMap, guessed: dict) ->
     (said like a guessed column)."""
     default = ColumnMap()
     if format == "csv" and cm.sep == default.sep and first.suffix.lower() != ".zip":
-        sep = sniff_sep(_first_line(first))
+        sep = sniff_sep(first_line(first))
         if sep is not None:  # `;` / tab separated: said like a guessed column
             guessed["sep"] = sep
             cm = dataclasses.replace(cm, sep=sep)
@@ -148,7 +148,7 @@ def core_columns(first: Path, format: str, cm: ColumnMap, have: list[str], guess
             warnings.warn(fraction_note(first.name, angles, "--traj-col"), stacklevel=3)
         if name == "t" and not found and (dated := dated_time_column(first, format, cm.sep, have)):
             found = [dated]  # `Date` holding `00:28:07 23-Sep-2026` (Argos; session 29)
-        if name == "t" and len(found) == 1 and SERVER_WORDS & set(_words(found[0])):
+        if name == "t" and len(found) == 1 and SERVER_WORDS & set(column_words(found[0])):
             warnings.warn(
                 f"{first.name}: times from {found[0]!r}, which is named like the time a server "
                 "received or stored the row, not the time of the fix; if another column holds "
@@ -181,7 +181,7 @@ def position_columns(
     """Positions no lat / lon name finds: one column holding the point, projected columns an
     `epsg` column declares (reprojected); a UTM zone that cannot be read refused."""
     default = ColumnMap()
-    geo_meta = format == "parquet" and _geometry(first) is not None
+    geo_meta = format == "parquet" and geometry_columns(first) is not None
     if not geo_meta and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
         point = [c for c in have if point_named(c)]  # one column holds the point
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:

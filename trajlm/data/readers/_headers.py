@@ -8,7 +8,7 @@ from pathlib import Path
 from trajlm.data.readers._encoding import SNIFF_BYTES, is_binary
 from trajlm.data.readers._geoparquet import geometry_source
 from trajlm.data.readers._lines import header_line, header_names
-from trajlm.data.readers.file_format import _first_line
+from trajlm.data.readers.file_format import first_line
 from trajlm.data.schema import TrajlmInputError
 
 
@@ -22,21 +22,21 @@ def _header(path: Path, format: str, sep: str) -> list[str] | None:
             return None
     if path.suffix.lower() == ".zip":
         return None  # members may differ; the reader checks each
-    line = _first_line(path)
+    line = first_line(path)
     try:
         return header_names(line, sep, path, header_line(path)) if line.strip() else None
     except TrajlmInputError:
-        if path.suffix.lower() != ".gz" and _binary_file(path):
+        if path.suffix.lower() != ".gz" and is_binary_file(path):
             return None  # random bytes named .csv: the reader says "binary", naming the file
         raise
 
 
-def _binary_file(path: Path) -> bool:
+def is_binary_file(path: Path) -> bool:
     with open(path, "rb") as f:
         return is_binary(f.read(SNIFF_BYTES))
 
 
-def _geometry(path: Path) -> tuple[str, str] | None:
+def geometry_columns(path: Path) -> tuple[str, str] | None:
     import pyarrow.parquet as pq
 
     try:

@@ -1,5 +1,5 @@
 """Java's and JavaScript's Date text (heldout33), read with its offset wherever times are read:
-files (`_times.parse_time`), frames (`times._time_to_seconds`), the naive-time note
+files (`_times.parse_time`), frames (`times.time_column_seconds`), the naive-time note
 (`_naive_times`) and the style answers are written back in (`time_text.text_style`)."""
 
 from __future__ import annotations

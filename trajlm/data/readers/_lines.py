@@ -21,7 +21,7 @@ from trajlm.data.readers._common import Ctx
 from trajlm.data.readers._fields import header_names as header_names  # re-exported
 from trajlm.data.readers._fields import sniff_sep as sniff_sep
 from trajlm.data.readers._fields import split_fields as split_fields
-from trajlm.data.readers._sources import _check_member as _check_member  # re-exported
+from trajlm.data.readers._sources import check_member as check_member  # re-exported
 from trajlm.data.readers._sources import expand_paths as expand_paths
 from trajlm.data.readers._sources import iter_sources as iter_sources
 from trajlm.data.readers._sources import rglob_follow as rglob_follow

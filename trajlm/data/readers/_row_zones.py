@@ -129,10 +129,10 @@ def zone_beside_given(path: Path, format: str, sep: str, have: list[str], tcol: 
                       tz: str | None, offset_s: int) -> str | None:  # fmt: skip
     """given_zone_note for a file's one zone column beside its time column `tcol`."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.readers._time_columns import _OFFSET_NAMES, ZONE_COLUMNS
+    from trajlm.data.readers._time_columns import OFFSET_NAMES, ZONE_COLUMNS
 
     zcols = [c for c in have if c != tcol and normalised(c) in ZONE_COLUMNS
-             and normalised(c) not in _OFFSET_NAMES]  # fmt: skip
+             and normalised(c) not in OFFSET_NAMES]  # fmt: skip
     if len(zcols) != 1:
         return None
     return given_zone_note(zone_values(path, format, sep, zcols[0]), zcols[0], tz, offset_s)
@@ -169,10 +169,10 @@ def local_time_beside_zones(have: list[str]) -> str | None:
     read in each row's zone when the zone column holds several (zone_per_row); when it holds
     one, study_local_time reads it first."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.readers._time_columns import _LOCAL_TIMES, _ZONE_NAMES
+    from trajlm.data.readers._time_columns import LOCAL_TIME_NAMES, ZONE_NAMES
 
-    local = [c for c in have if normalised(c) in _LOCAL_TIMES]
-    named = [c for c in have if normalised(c) in _ZONE_NAMES]
+    local = [c for c in have if normalised(c) in LOCAL_TIME_NAMES]
+    named = [c for c in have if normalised(c) in ZONE_NAMES]
     return local[0] if len(local) == 1 and len(named) == 1 else None
 
 
@@ -202,7 +202,7 @@ def zoned_times(
 ) -> tuple[pl.DataFrame, pl.Expr, list[pl.Expr]]:
     """(raw with the time text of unreadable-zone rows saying why, the time in ms, [T_LATE,
     T_GAP, ZONE_OF_ROW]) for naive times in `tcol` read in each row's zone from `zcol`.
-    `read(zone, offset_s, ambiguous)` parses `tcol` in one zone (tabular._time_expr's parse)."""
+    `read(zone, offset_s, ambiguous)` parses `tcol` in one zone (_tabular_times.time_expr's parse)."""
     zone = pl.col(zcol).cast(pl.Utf8)
     values = [v for v in raw[zcol].cast(pl.Utf8).unique().to_list() if v is not None]
     reading = read_zones(values)

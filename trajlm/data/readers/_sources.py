@@ -96,11 +96,11 @@ def iter_sources(
                 hint="choose members with ColumnMap(zip_members=...) (--zip-members on the CLI)",
             )
         for name in names:
-            _check_member(zf.getinfo(name), path / name, limits)
+            check_member(zf.getinfo(name), path / name, limits)
             yield path / name, functools.partial(zf.open, name)
 
 
-def _check_member(info: zipfile.ZipInfo, shown: Path, limits: ReadLimits) -> None:
+def check_member(info: zipfile.ZipInfo, shown: Path, limits: ReadLimits) -> None:
     hint = "if the member is genuine, raise the limit: ReadLimits({}=...) or {}"
     if info.file_size > limits.max_zip_member_bytes:
         raise TrajlmInputError(

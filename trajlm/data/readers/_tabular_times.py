@@ -23,7 +23,7 @@ from trajlm.data.readers._common import (
 from trajlm.data.readers._parquet_time import parquet_time
 
 
-def _time_expr(cm: ColumnMap) -> pl.Expr:
+def time_expr(cm: ColumnMap) -> pl.Expr:
     """Time in milliseconds (the reader floors it to `t` and keeps the exact value, _common)."""
     if cm.t_parts:
         return parse_time_parts(cm.t_parts, cm.utc_offset_s, tz=cm.tz) * 1000
@@ -32,7 +32,7 @@ def _time_expr(cm: ColumnMap) -> pl.Expr:
     )
 
 
-def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
+def local_time_exprs(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
     """With a DST zone (cm.tz): the later reading of repeated-hour times and the wall clock of
     nonexistent ones, for `resolve_local` (_clock_change.py); none otherwise."""
     if not cm.tz:
@@ -49,7 +49,7 @@ def _local_times(cm: ColumnMap, col: pl.Series | None = None) -> list[pl.Expr]:
     return local_time_columns(read, cm.tz)
 
 
-def _zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
+def zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
     """`read(zone, offset_s, ambiguous)`: cm's time column parsed in one zone, in ms."""
 
     def read(zone: str | None, offset_s: int, ambiguous: str) -> pl.Expr:
@@ -58,7 +58,7 @@ def _zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
     return read
 
 
-def _time_hint(cm: ColumnMap) -> str:
+def column_time_hint(cm: ColumnMap) -> str:
     """What to try when a time does not parse under this mapping (after the value)."""
     if cm.time_format in (None, "iso", "dmy", "mdy"):
         return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"

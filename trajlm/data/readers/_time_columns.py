@@ -83,7 +83,7 @@ def join_date_column(df: Any, tcol: str) -> Any:
     return df.with_columns(date_and_time(date, tcol).alias(tcol))
 
 
-_OFFSET_NAMES = ("utc_offset", "tz_offset", "timezone_offset", "gmt_offset", "utcoffset",
+OFFSET_NAMES = ("utc_offset", "tz_offset", "timezone_offset", "gmt_offset", "utcoffset",
                  "offset_utc", "time_zone_offset", "utc_offset_hours", "zone_offset")  # fmt: skip
 _OFFSET = re.compile(r"^(?:UTC|GMT)?[+-]\d{1,2}(?::?\d\d)?$", re.IGNORECASE)
 
@@ -94,7 +94,7 @@ def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[s
     whose offset is not one are named: _times.with_offset); else None."""
     from trajlm.data.column_names import normalised
 
-    cols = [c for c in have if c != tcol and normalised(c) in _OFFSET_NAMES]
+    cols = [c for c in have if c != tcol and normalised(c) in OFFSET_NAMES]
     if len(cols) != 1:
         return None
     values = [
@@ -227,9 +227,9 @@ def unknown_zone(column: str) -> str | None:
 
 # naive local times beside a column naming their zone (session 25, newuser25: a phone study's
 # `local_time` + `tz` export was refused, "closest: t -> 'tz'")
-_LOCAL_TIMES = ("study_local_timestamp", "local_time", "local_timestamp", "time_local",
+LOCAL_TIME_NAMES = ("study_local_timestamp", "local_time", "local_timestamp", "time_local",
                 "local_datetime", "datetime_local", "localtime", "local_date_time")  # fmt: skip
-_ZONE_NAMES = ("study_timezone", "tz", "timezone", "time_zone", "tz_name", "timezone_name",
+ZONE_NAMES = ("study_timezone", "tz", "timezone", "time_zone", "tz_name", "timezone_name",
                "tzid", "tz_id", "zone_name", "iana_timezone", "local_timezone")  # fmt: skip
 
 
@@ -242,9 +242,9 @@ def lone_local_time(have: list[str]) -> str | None:
     from trajlm.data.column_names import TIME, normalised
 
     names = [normalised(c) for c in have]
-    if any(n in tier for tier in TIME for n in names) or any(n in _ZONE_NAMES for n in names):
+    if any(n in tier for tier in TIME for n in names) or any(n in ZONE_NAMES for n in names):
         return None
-    local = [c for c, n in zip(have, names, strict=True) if n in _LOCAL_TIMES]
+    local = [c for c, n in zip(have, names, strict=True) if n in LOCAL_TIME_NAMES]
     return local[0] if len(local) == 1 else None
 
 
@@ -252,7 +252,7 @@ def is_local_time_name(column: str) -> bool:
     """True when ``column`` is named as a local clock time (`local_time`, `Time Local`)."""
     from trajlm.data.column_names import normalised
 
-    return normalised(str(column)) in _LOCAL_TIMES
+    return normalised(str(column)) in LOCAL_TIME_NAMES
 
 
 def local_time_note(column: str, give: str) -> str:
@@ -276,8 +276,8 @@ def study_local_time(path: Path, format: str, sep: str, have: list[str]) -> tupl
 
     from trajlm.data.column_names import normalised
 
-    local = [c for c in have if normalised(c) in _LOCAL_TIMES]
-    named = [c for c in have if normalised(c) in _ZONE_NAMES]
+    local = [c for c in have if normalised(c) in LOCAL_TIME_NAMES]
+    named = [c for c in have if normalised(c) in ZONE_NAMES]
     if len(local) != 1 or len(named) != 1:
         return None
     zones = {str(v).strip() for v in _zone_values(path, format, sep, named[0]) or []}
@@ -302,8 +302,8 @@ def frame_local_time(df: Any, names: tuple) -> tuple[str, str] | None:
     have = [str(c) for c in df.columns]
     if any(normalised(c) in tier for tier in names for c in have):
         return None
-    local = [c for c in have if normalised(c) in _LOCAL_TIMES]
-    named = [c for c in have if normalised(c) in _ZONE_NAMES]
+    local = [c for c in have if normalised(c) in LOCAL_TIME_NAMES]
+    named = [c for c in have if normalised(c) in ZONE_NAMES]
     if len(local) != 1 or len(named) != 1:
         return None
     zones = df[named[0]].drop_nulls().cast(str).str.strip_chars().unique().to_list()
@@ -370,7 +370,7 @@ def date_beside_dated_time(
 
 # Names of date / time columns in languages whose dates are written day first (Dutch, German,
 # Spanish, French, Nordic): the evidence that settles `01-03-2026` where no day is over 12
-_DAY_FIRST_WORDS = {"datum", "tijd", "tijdstip", "zeit", "uhrzeit", "zeitstempel", "fecha", "hora",
+DAY_FIRST_WORDS = {"datum", "tijd", "tijdstip", "zeit", "uhrzeit", "zeitstempel", "fecha", "hora",
                     "fecha_hora", "heure", "horodatage", "tid", "tidspunkt", "aika", "paivamaara",
                     "si_date", "дата", "время",  # ICES tacsat's dd/mm/yyyy; Russian (heldout31)
                     "zeitpunkt", "messzeitpunkt", "datum_zeit", "marca_temporal",
@@ -387,7 +387,7 @@ def day_first_by_language(
     Dutch barges' `Datum` 01-03-2026 was refused as "not ISO-8601")."""
     from trajlm.data.column_names import normalised
 
-    words = [c for c in columns if normalised(c) in _DAY_FIRST_WORDS]
+    words = [c for c in columns if normalised(c) in DAY_FIRST_WORDS]
     if not words:
         return None
     values = [v for c in columns for v in (_id_sample(path, format, sep, c) or [])]

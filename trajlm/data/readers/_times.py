@@ -57,7 +57,7 @@ def parse_time(
     read, "earliest" or "latest").
 
     The column is read in stages (`read` below, on all its values at once, as one expression
-    would: `_slashed` tells day from month by the whole column). Written as one expression, each
+    would: `slashed_times` tells day from month by the whole column). Written as one expression, each
     of the ~20 formats repeated the cleaning of the text before it (a 645,000-character tree) and
     polars took ~0.5 CPU s to plan it for every read, even of a 3-row file (session 32).
     """
@@ -187,7 +187,7 @@ def _text_times(
             _local(date, unit, utc_offset_s, tz, ambiguous),
             _local(dotted, unit, utc_offset_s, tz, ambiguous),
             _local(compact, unit, utc_offset_s, tz, ambiguous),
-            _local(_slashed(s, time_format), unit, utc_offset_s, tz, ambiguous),
+            _local(slashed_times(s, time_format), unit, utc_offset_s, tz, ambiguous),
             _local(clock_first, unit, utc_offset_s, tz, ambiguous),
             _local(day_first, unit, utc_offset_s, tz, ambiguous),
         )
@@ -233,7 +233,7 @@ def date_and_time(date_col: str, time_col: str) -> pl.Expr:
     return pl.concat_str(day, pl.lit(" "), pl.col(time_col).cast(pl.Utf8).str.strip_chars())
 
 
-def _slashed(s: pl.Expr, order: str | None = None) -> pl.Expr:
+def slashed_times(s: pl.Expr, order: str | None = None) -> pl.Expr:
     """`24/11/2026 08:00(:00)` or `11/24/2026 ...` (or with dashes, `24-11-2026`): day or month first, told by the values of the
     whole column (chunk): a first number over 12 somewhere makes it day-first, a second one over
     12 month-first; with neither or both the order cannot be told and the times stay unparsed
@@ -273,7 +273,7 @@ def _slashed(s: pl.Expr, order: str | None = None) -> pl.Expr:
 
 
 def day_month_hint(value: str) -> str | None:
-    """Why a `dd/mm/yyyy` or `dd-mm-yyyy` time was not read (`_slashed`: no number over 12 in
+    """Why a `dd/mm/yyyy` or `dd-mm-yyyy` time was not read (`slashed_times`: no number over 12 in
     the first place, or in the second, decides the order for the column), with the two formats
     in the file's own separator; None for any other text (heldout27: dashes were said to be "not
     ISO-8601")."""

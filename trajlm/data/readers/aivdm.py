@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import points_frame
 from trajlm.data.readers.gz import iter_text_lines, missing_library, open_bytes
 from trajlm.data.schema import TrajlmInputError, conform
 
@@ -152,7 +152,7 @@ def iter_aivdm(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
                 hint="log with NMEA 4.10 tag blocks (\\c:UNIX_SECONDS*hh\\!AIVDM...) or a time as "
                 "each line's first field (1700000000,!AIVDM...)",
             )
-        out = _frame(cols, file, ctx, no_time_msg="an AIS sentence has no receiver time")
+        out = points_frame(cols, file, ctx, no_time_msg="an AIS sentence has no receiver time")
         if len(out):
             yield conform(out)
 

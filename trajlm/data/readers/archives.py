@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from trajlm.data.readers._common import ReadLimits
-from trajlm.data.readers._lines import _check_member
+from trajlm.data.readers._lines import check_member
 from trajlm.errors import TrajlmInputError
 
 TRACK_SUFFIXES = (".gpx", ".tcx", ".kml", ".kmz", ".fit", ".igc", ".nmea", ".nma", ".plt")
@@ -71,7 +71,7 @@ def _extract(z: zipfile.ZipFile, shown: Path, into: Path, limits: ReadLimits, de
         nested = low.endswith(".zip") and depth + 1 < MAX_DEPTH
         if not (keep or nested):
             continue
-        _check_member(info, shown / name, limits)
+        check_member(info, shown / name, limits)
         if nested:
             with zipfile.ZipFile(io.BytesIO(z.read(info))) as inner:
                 _extract(inner, shown / name, into / name, limits, depth + 1)

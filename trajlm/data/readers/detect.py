@@ -31,8 +31,8 @@ from trajlm.data.readers._column_steps import (
     time_reading,
 )
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._headers import _binary_file as _binary_file  # re-exported
-from trajlm.data.readers._headers import _geometry, _header
+from trajlm.data.readers._headers import _header, geometry_columns
+from trajlm.data.readers._headers import is_binary_file as is_binary_file  # re-exported
 from trajlm.data.readers._lines import rglob_follow as rglob_follow  # ais, ingest_columns
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._row_zones import ZONES_SAID
@@ -48,21 +48,19 @@ from trajlm.data.readers.file_format import (
     TRACK_FORMATS as TRACK_FORMATS,
 )
 from trajlm.data.readers.file_format import (
-    _csv_format as _csv_format,
-)
-from trajlm.data.readers.file_format import _file_format as _file_format  # corpus_discover's name
-from trajlm.data.readers.file_format import (
-    _mixed_tracks as _mixed_tracks,
-)
-from trajlm.data.readers.file_format import (
     archives_in as archives_in,
+)
+from trajlm.data.readers.file_format import (
+    csv_format as csv_format,
 )
 from trajlm.data.readers.file_format import (
     file_format as file_format,
 )
+from trajlm.data.readers.file_format import (
+    mixed_tracks as mixed_tracks,
+)
 from trajlm.data.readers.file_format import track_files as track_files
 from trajlm.data.readers.format_detect import _DIR_PATTERNS as _DIR_PATTERNS  # re-exported
-from trajlm.data.readers.format_detect import _dir_format as _dir_format  # corpus_discover's
 from trajlm.data.readers.format_detect import _not_read as _not_read  # re-exported
 from trajlm.data.readers.format_detect import detect_format as detect_format  # re-exported
 from trajlm.data.readers.layouts import (
@@ -115,7 +113,7 @@ def resolve_columns(
     time_reading(first, format, cm, have, guessed)
     id_from_values(first, format, cm, have, guessed)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
-        geom = _geometry(first)
+        geom = geometry_columns(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)
             guessed["lat/lon"] = f"{geom[0]} points in {geom[1]}"
     if not guessed:

@@ -36,7 +36,7 @@ FOLDER_TRACK_FORMATS = (*TRACK_FORMATS, "mfjson")
 SEP_LINE = re.compile(rb"sep=(.)\r?\n?")  # Excel's separator declaration before the header
 
 
-def _first_line(path: Path) -> str:
+def first_line(path: Path) -> str:
     try:
         with (gzip.open if path.suffix.lower() == ".gz" else open)(path, "rb") as f:
             head = f.readline(1 << 16)
@@ -59,11 +59,11 @@ def _first_line(path: Path) -> str:
         return ""
 
 
-def _csv_format(path: Path) -> str:
+def csv_format(path: Path) -> str:
     """porto / ais / tdrive by their documented headers, else the generic csv."""
     if path.suffix.lower() == ".zip":  # an export of track files (Strava, Garmin) or CSVs
         return "tracks" if track_archive(path) else "csv"
-    names = {n.strip().strip('"').lstrip("\ufeff") for n in _first_line(path).split(",")}
+    names = {n.strip().strip('"').lstrip("\ufeff") for n in first_line(path).split(",")}
     if {"TRIP_ID", "POLYLINE"} <= names:
         return "porto"
     if "ais_pos_timestamp" in names:
@@ -110,7 +110,7 @@ def file_format(path: Path) -> str | None:
         return "mfjson" if feature_lines(path) else "parquet"
     if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
         if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
-            fmt = _csv_format(path)
+            fmt = csv_format(path)
             return fmt if fmt in ("csv", "ais", "tdrive") else None
         fmt = _BY_SUFFIX.get(inner)
         if fmt is None and not inner and json_by_content(path):  # a Firehose S3 object (heldout37)
@@ -125,7 +125,7 @@ def file_format(path: Path) -> str | None:
 
         return "mfjson" if feature_lines(path) else "parquet"
     if suffix in _TABULAR:
-        return _csv_format(path)
+        return csv_format(path)
     head = _head(path, 16)
     if head[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
         return "fit"
@@ -175,9 +175,6 @@ def is_mds(path: Path) -> bool:
     return bool(mds_files(path))
 
 
-_file_format = file_format  # the name corpus_discover imports
-
-
 def track_files(folder: Path) -> dict[Path, str]:
     """Track files under `folder` (GPX, TCX, KML, FIT, IGC, NMEA, also gzipped; GeoJSON) -> format."""
     out: dict[Path, str] = {}
@@ -193,7 +190,7 @@ def track_files(folder: Path) -> dict[Path, str]:
     return out
 
 
-def _mixed_tracks(folder: Path) -> bool:
+def mixed_tracks(folder: Path) -> bool:
     """A folder whose track files need more than one reader or include gzipped ones (a Strava
     export's activities/: .gpx, .gpx.gz, .tcx.gz, .fit.gz): read file by file (`tracks`)."""
     files = track_files(folder)

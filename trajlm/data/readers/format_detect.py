@@ -19,12 +19,12 @@ from trajlm.data.readers.file_format import (
     SPREADSHEET,
     SPREADSHEET_HINT,
     TRACK_FORMATS,
-    _csv_format,
-    _mixed_tracks,
     archives_in,
+    csv_format,
     file_format,
     is_mds,
     json_folder,
+    mixed_tracks,
     no_positions,
 )
 from trajlm.data.schema import TrajlmInputError
@@ -75,9 +75,9 @@ def _not_read(folder: Path, fmt: str) -> None:
         warnings.warn(not_read_line(folder, fmt, other), stacklevel=3)
 
 
-def _dir_format(path: Path) -> str | None:
+def dir_format(path: Path) -> str | None:
     """A folder: the format of the files it holds (GeoLife's Data/<user>/Trajectory/*.plt, ...)."""
-    if _mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
+    if mixed_tracks(path) or archives_in(path):  # an export's zips of tracks: archives.py
         return "tracks"
     if is_mds(path):  # MDS trips pages (+ status_changes): one CSV (mds.py)
         return "csv"
@@ -97,7 +97,7 @@ def _dir_format(path: Path) -> str | None:
     first = next(iter(rglob_follow(path, "*.csv")), None)
     if first is None and json_folder(path):  # JSON files under other names (formats21)
         return "mfjson"
-    return _csv_format(first) if first is not None else None
+    return csv_format(first) if first is not None else None
 
 
 def _binary_named(p: Path) -> str | None:
@@ -122,7 +122,7 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError("no such file or folder", path=p)
         if (why := no_positions(p)) is not None:  # (a folder: a Zarr store, heldout37)
             raise TrajlmInputError(why, path=p)
-        fmt = _dir_format(p) if p.is_dir() else file_format(p)
+        fmt = dir_format(p) if p.is_dir() else file_format(p)
         if fmt is None and p.suffix.lower() in SPREADSHEET:
             raise TrajlmInputError(
                 "a spreadsheet workbook, not CSV text", path=p, hint=SPREADSHEET_HINT

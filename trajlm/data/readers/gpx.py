@@ -112,7 +112,7 @@ class _Collector:
         return out
 
 
-def _frame(
+def points_frame(
     cols: dict[str, list],
     file: int,
     ctx: Ctx,
@@ -171,10 +171,10 @@ def timed_log(wpts: list[dict]) -> bool:
 def file_points(
     cols: dict[str, list], file: int, ctx: Ctx, no_time_msg: str, unique: bool = True
 ) -> Iterator[pl.DataFrame]:
-    """One file's collected points as (at most) one canonical chunk: ``_frame`` of them; a file
+    """One file's collected points as (at most) one canonical chunk: ``points_frame`` of them; a file
     whose stem another file already claimed (``unique`` False) is dropped as
     ``duplicate_traj_id`` instead, and an empty one yields nothing."""
-    out = _frame(cols, file, ctx, no_time_msg=no_time_msg)
+    out = points_frame(cols, file, ctx, no_time_msg=no_time_msg)
     if not unique:
         ctx.report.drop("duplicate_traj_id", len(out))
     elif len(out):
@@ -215,7 +215,7 @@ def iter_gpx(paths: list[Path], ctx: Ctx, chunk_rows: int) -> Iterator[pl.DataFr
                     block = b""
                 if col.done >= chunk_rows or (not block and col.done):
                     whole = ctx.report.rows_in == rows_before
-                    out = _frame(col.take(col.done), file, ctx, whole=whole)
+                    out = points_frame(col.take(col.done), file, ctx, whole=whole)
                     if not unique:
                         ctx.report.drop("duplicate_traj_id", len(out))
                     elif len(out):

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx
-from trajlm.data.readers.gpx import _frame
+from trajlm.data.readers.gpx import points_frame
 from trajlm.data.readers.gz import missing_library, read_bytes
 from trajlm.data.schema import TrajlmInputError, conform
 
@@ -72,7 +72,7 @@ def iter_gtfs_rt(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
             ctx.report.rows_in += 1
             ctx.report.drop("empty_file", 1)
             continue
-        out = _frame(
+        out = points_frame(
             cols, file, ctx, no_time_msg="a vehicle position has no time (nor the feed header)"
         )
         if len(out):

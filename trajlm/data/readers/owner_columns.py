@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._headers import _geometry, _header
+from trajlm.data.readers._headers import _header, geometry_columns
 from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.readers._partitions import is_store_part
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
@@ -102,7 +102,7 @@ def unused_columns(
     have = _header(first, format, cm.sep) or []
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
     used |= {c for pair in cm.coord_sources.values() for c in pair}
-    if format == "parquet" and cm.lat not in have and (geom := _geometry(first)) is not None:
+    if format == "parquet" and cm.lat not in have and (geom := geometry_columns(first)) is not None:
         used.add(geom[0])
     if cm.traj_id == SOURCE_ID and is_store_part(first):  # a store read as its trips (newuser33):
         used.add("traj_id")  # its pieces' ids are cut again here, not a column lost (fix33b)

@@ -26,7 +26,12 @@ from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._speed_text import say_unread_speeds
 from trajlm.data.readers._table_columns import dropped_extras, renamed_columns
-from trajlm.data.readers._tabular_times import _local_times, _time_expr, _time_hint, _zone_reader
+from trajlm.data.readers._tabular_times import (
+    column_time_hint,
+    local_time_exprs,
+    time_expr,
+    zone_reader,
+)
 from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.tabular import (
     _check_columns,
@@ -52,7 +57,7 @@ def iter_parquet(
     check_mapping(cm, paths)
     if cm.min_t is not None:
         ctx.min_t = cm.min_t
-    ctx.time_hint, ctx.zone_column = _time_hint(cm), cm.t_zone
+    ctx.time_hint, ctx.zone_column = column_time_hint(cm), cm.t_zone
     for path in paths:
         file = ctx.add_path(path)
         try:
@@ -98,11 +103,11 @@ def iter_parquet(
             raw = _coords(raw, fcm, ctx)
             if cm.t_zone:  # each row's own zone, read as the CSV reader reads it (readers27)
                 raw = raw.with_columns(naive_text(raw[cm.t]))
-                raw, t_expr, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
+                raw, t_expr, local = zoned_times(raw, cm.t, cm.t_zone, zone_reader(cm))
             else:
                 refuse_zone_mix(raw, cm, path)  # `10:00 AKST` beside zone-less text (leftover30)
-                t_expr = _time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
-                local = _local_times(cm, None if cm.t_parts else raw[cm.t])
+                t_expr = time_expr(cm) if cm.t_parts else parquet_time(raw[cm.t], cm)
+                local = local_time_exprs(cm, None if cm.t_parts else raw[cm.t])
             say_unread_estimates(raw, fcm.extra, ctx)
             say_unread_speeds(raw, fcm.extra, ctx)  # "fast" in a speed column (session 29)
             pts = _to_points(raw, fcm, path.stem, t_expr, local)

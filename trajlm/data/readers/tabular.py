@@ -95,7 +95,12 @@ from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table i
     dropped_extras,
     renamed_columns,
 )
-from trajlm.data.readers._tabular_times import _local_times, _time_expr, _time_hint, _zone_reader
+from trajlm.data.readers._tabular_times import (
+    column_time_hint,
+    local_time_exprs,
+    time_expr,
+    zone_reader,
+)
 from trajlm.data.readers._times import date_and_time, with_offset
 from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.file_format import SEP_LINE, SPREADSHEET_HINT, binary_kind
@@ -228,7 +233,7 @@ def iter_csv(paths: list[Path], cm: ColumnMap, ctx: Ctx, chunk_rows: int) -> Ite
     check_mapping(cm, paths)
     if cm.min_t is not None:
         ctx.min_t = cm.min_t
-    ctx.time_hint, ctx.zone_column = _time_hint(cm), cm.t_zone
+    ctx.time_hint, ctx.zone_column = column_time_hint(cm), cm.t_zone
     buf: list[pl.DataFrame] = []  # small files (zip members) are merged up to chunk_rows
     n_buf = 0
     for archive in paths:
@@ -362,9 +367,9 @@ def _csv_file(
         if cm.t_offset:  # each row's UTC offset in a column of its own
             raw = raw.with_columns(with_offset(cm.t, cm.t_offset).alias(cm.t))
         refuse_zone_mix(raw, cm, path)  # `10:00 AKST` rows beside zone-less ones (leftover30)
-        t_ms, local = _time_expr(cm), _local_times(cm)
+        t_ms, local = time_expr(cm), local_time_exprs(cm)
         if cm.t_zone:  # each row's own zone (`Time Zone`: CST / MST; _row_zones.py)
-            raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, _zone_reader(cm))
+            raw, t_ms, local = zoned_times(raw, cm.t, cm.t_zone, zone_reader(cm))
         if point:  # PostGIS' hex EWKB points as WKT text (_point_text.py)
             raw = hex_points_as_wkt(raw, point_col, cm.crs, path)
         if point and named_cm is not None:  # which of lat / lon the pairs write first

@@ -31,7 +31,7 @@ from xml.etree import ElementTree as ET
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
-from trajlm.data.readers._lines import _check_member
+from trajlm.data.readers._lines import check_member
 from trajlm.data.readers._sensors import XML_NAMES, empty_columns
 from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import read_bytes, stem
@@ -59,7 +59,7 @@ def _load(path: Path, ctx: Ctx) -> ET.Element:
                     raise TrajlmInputError("KMZ archive without a .kml member", path=path)
                 kml.sort(key=lambda i: i.filename.lower() != "doc.kml")  # the KMZ's main file
                 # a zip bomb: declared size and compression ratio, as for zipped CSVs
-                _check_member(kml[0], path / kml[0].filename, ctx.limits)
+                check_member(kml[0], path / kml[0].filename, ctx.limits)
                 return ET.fromstring(z.read(kml[0]))
         # blank lines / spaces before <?xml: every Strava TCX starts with ten spaces
         return ET.fromstring(read_bytes(path, ctx.limits).lstrip(b" \t\r\n"))
