@@ -44,6 +44,22 @@ def plane_speeds(df: pl.DataFrame) -> tuple[float, float, int] | None:
     return share, float(np.percentile(got["flat"].to_numpy(), 75)), len(got)
 
 
+def taking_turns(df: pl.DataFrame) -> bool:
+    """Whether the jumps are two movers reporting in turns (a cloned MMSI: A, B, A, B ...): read
+    as degrees each step is impossible but each fix lies near the one two rows back, which
+    metres read as degrees never do (their two-step moves are impossible too). Such a table is
+    the validity check's to flag as teleports, not a plane (session 37: local37's plane check
+    refused `check_validity` on two ships 30 km apart). ``df``: sorted by traj_id, t."""
+    same = pl.col("traj_id") == pl.col("traj_id").shift(2)
+    dt2 = (pl.col("t") - pl.col("t").shift(2)).cast(pl.Float64)
+    dlat = pl.col("lat") - pl.col("lat").shift(2)
+    dlon = (pl.col("lon") - pl.col("lon").shift(2)) * pl.col("lat").radians().cos()
+    speed = (dlat**2 + dlon**2).sqrt() * 111_195.0 / dt2  # m/s, equirectangular: enough here
+    got = df.select(v=pl.when(same & (dt2 > 0)).then(speed)).drop_nulls()
+    got = got.filter(pl.col("v").is_finite())
+    return len(got) >= MIN_STEPS and float((got["v"] > IMPOSSIBLE_SPEED_MPS).mean()) < MOST
+
+
 def refuse_plane_metres(
     df: pl.DataFrame,
     fields: tuple[str, str],
@@ -58,7 +74,7 @@ def refuse_plane_metres(
         return
     share, p75, steps = got
     lo, hi = PLAUSIBLE_MPS
-    if share < MOST or not lo <= p75 <= hi:
+    if share < MOST or not lo <= p75 <= hi or taking_turns(df):
         return
     lat, lon = fields
     option = option or ("crs='local'" if python else "--crs local")

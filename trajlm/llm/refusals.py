@@ -115,6 +115,11 @@ NOT_RECORDED = (
      "how long people waited"),
     (r"\b(?:car|vehicle|van|truck|bike|cab|taxi)\s+(?:models?|makes?|brands?)\b|\bmakes?\s+(?:and|or)\s+models?\b",
      "what model or make a vehicle is"),
+    # punctuality against a timetable (set 11's "was BUS12 on time in the week of March 16" was refused by its week
+    # until session 37 read a Monday's week, then listed BUS12's trips as if that answered it): no schedule is kept
+    (r"\bon[\s-]time\b|\bpunctual(?:ity|ly)?\b|\b(?:behind|ahead\s+of)\s+schedule\b|\btimetabled?\b"
+     r"|\b(?:arrived?|ran|run|running|served|delivered|was|were)\s+(?:\w+\s+)?late\b(?!\s+(?:shift|at\s+night|in\s+the))",
+     "a timetable to be on time or late against"),
 )  # fmt: skip
 
 

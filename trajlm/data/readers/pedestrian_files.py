@@ -95,8 +95,8 @@ def is_trajnetpp(path: Path) -> bool:
     lines = _first_lines(path, 1)
     try:
         doc = json.loads(lines[0]) if lines else None
-    except ValueError:
-        return False
+    except (ValueError, RecursionError):  # a line nested too deep is no record: the JSON
+        return False  # reader refuses it ("not valid JSON")
     return isinstance(doc, dict) and len(doc) == 1 and next(iter(doc)) in ("scene", "track")
 
 
