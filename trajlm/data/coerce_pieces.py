@@ -89,13 +89,16 @@ def past_row_key(df: pl.DataFrame, traj: str | None) -> str | None:
     read (readers/layouts.row_key_fallback). heldout30: a `tc_positions` frame was read by `id`,
     2,157 movers of one point each, with warnings only; leftover31: any length, not 100+ rows
     only (a lower id that repeats is a mover with several fixes, however short the frame)."""
-    from trajlm.data.column_names import TRAJ, candidates, tier_of
+    from trajlm.data.column_names import TRAJ, by_ending, candidates, one_trip, tier_of
 
     if traj is None or len(df) < 2 or not is_row_key(df, traj):
         return traj
     tier = tier_of(TRAJ, traj)
     others = [c for c in df.columns if isinstance(c, str) and c != traj]
     lower = candidates(TRAJ[tier + 1 :], others) if tier is not None else []
+    if not lower:  # heldout38: TeslaMate's `id` beside `car_id` / `drive_id`, as files are read
+        ended = one_trip(by_ending("traj_id", others))
+        lower = ended if len(ended) == 1 else []
     return lower[0] if lower and not is_row_key(df, lower[0]) else traj
 
 

@@ -50,6 +50,11 @@ def _point_column(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) ->
             field=c,
             hint="one row per fix with [lon, lat] lists, or lat / lon columns (lat_col=, lon_col=)",
         )
+    if not named:  # heldout38: BigQuery's `ST_GEOGPOINT(...) AS geog`, WKT whatever its name
+        from trajlm.data.readers._point_text import wkt_points
+
+        named = [c for c, d in df.schema.items() if d == pl.Utf8
+                 and wkt_points(df[c].head(100).to_list())]  # fmt: skip
     return named[0] if len(named) == 1 else None
 
 

@@ -134,12 +134,14 @@ TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
 def normalised(name: str) -> str:
     """`name` as matched against the tiers: lower case, spaces / dashes / dots as underscores,
     a leading `#` dropped (Danish AIS writes `# Timestamp`; `rostopic echo -p` writes `%time`:
-    heldout26), a trailing unit in brackets dropped (`Latitude [°]`, `Time (UTC)`; session 18)."""
-    name = name.strip().strip('"').lstrip("\ufeff").lstrip("#%").strip()
+    heldout26; Elasticsearch / Logstash's `@timestamp`: heldout38), a trailing unit in brackets
+    dropped (`Latitude [°]`, `Time (UTC)`; session 18)."""
+    name = name.strip().strip('"').lstrip("\ufeff").lstrip("#%@").strip()
     name = _UNIT.sub("", name) or name
     name = strip_zone(name)  # `Acq. Time (MDT)`: the zone is read apart (zone_names; cols23)
     name = _NUMBER_SIGN.sub("", name) or name  # `Unit #`, `Truck No.`: the unit (heldout25)
-    return re.sub(r"[\s.\-]+", "_", name.lower())
+    name = _QUALIFIER.sub(r" \1", name).strip()  # `GPS (Lat.)`: GoPro's GPS5 (heldout38)
+    return re.sub(r"[\s.\-]+@?|@", "_", name.lower())  # `_source.@timestamp` (Elastic)
 
 
 # a trailing "number" word after a name: `Unit #`, `Vehicle No.`, `Truck Nr`
@@ -148,6 +150,11 @@ _NUMBER_SIGN = re.compile(r"(?<=\w)\s*(#|\b(no|nr|num)\.?)\s*$", re.IGNORECASE)
 
 # a unit after the name: anything in square brackets, or a degree / time-zone word in parentheses
 _UNIT = re.compile(r"\s*(\[[^\]]*\]|\((°|deg|degrees|dd|wgs ?84|utc|gmt)\))\s*$", re.IGNORECASE)
+
+
+# one word in parentheses after a name, read as the name's next word: GoPro Telemetry Extractor's
+# `GPS (Lat.) [deg]` is `gps_lat` (its unit in brackets dropped first); an abbreviation's dot too
+_QUALIFIER = re.compile(r"\s+\(\s*([^\W\d_]\w*)\.?\s*\)")  # one word (`(Lat, Long)`: an order)
 
 
 def tier_of(tiers: tuple[tuple[str, ...], ...], column: str) -> int | None:
@@ -352,7 +359,8 @@ def find_columns(field: str, have: list[str], row_key: Any = None) -> list[str]:
 # Words that name one trip of a vehicle / person (heldout23: `ride_id` beside `scooter_id`,
 # `trip_uuid` beside `driver_uuid` asked the user to choose; the trip is the trajectory)
 TRIP_WORDS = {"trip", "ride", "rental", "journey", "voyage", "flight", "run", "tour", "hike",
-              "trajectory", "traj", "track", "session", "leg", "booking", "sortie", "mission"}  # fmt: skip
+              "trajectory", "traj", "track", "session", "leg", "booking", "sortie", "mission",
+              "drive"}  # TeslaMate's `drive_id` beside `car_id` (heldout38)  # fmt: skip
 
 
 def one_trip(found: list[str]) -> list[str]:

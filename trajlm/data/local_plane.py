@@ -60,6 +60,41 @@ def taking_turns(df: pl.DataFrame) -> bool:
     return len(got) >= MIN_STEPS and float((got["v"] > IMPOSSIBLE_SPEED_MPS).mean()) < MOST
 
 
+# degrees of one place: a spread this many times smaller than the distance from 0 (Madrid's
+# 40.4 / -3.7 +- 0.1); a plane's metres spread from near its origin (a pitch, a lab, a warehouse)
+PLACE_RATIO = 20.0
+
+
+def interleaved_movers(df: pl.DataFrame) -> bool:
+    """Whether a table read as ONE mover is degrees of several taking turns (heldout38: a Splunk
+    export's ten trucks, no id-named column): one id, and its positions a small spread far from
+    (0, 0), as no plane's metres are; such jumps were refused as metres on a plane."""
+    if df["traj_id"].n_unique() != 1:
+        return False
+    spread = max(float(df["lat"].max() - df["lat"].min()), float(df["lon"].max() - df["lon"].min()))
+    centre = max(abs(float(df["lat"].mean())), abs(float(df["lon"].mean())))
+    return spread > 0 and centre > PLACE_RATIO * spread
+
+
+def refuse_interleaved(
+    df: pl.DataFrame, python: bool = False, path: object = None, got: tuple | None = None
+) -> None:
+    """Raise when a table read as one mover jumps as several movers taking turns do
+    (`interleaved_movers`, most steps impossible), naming the id option. ``df``: sorted by
+    traj_id, t; ``got``: its `plane_speeds` when the caller has them."""
+    got = got or plane_speeds(df)
+    if got is None or got[0] < MOST or not interleaved_movers(df):
+        return
+    raise TrajlmInputError(
+        f"read as one mover (no column names the trajectory), {100 * got[0]:.0f} % of "
+        f"{got[2]:,} steps are faster than {IMPOSSIBLE_SPEED_MPS:.0f} m/s: the rows of several "
+        "movers taking turns",
+        hint=("traj_col=" if python else "--traj-col ")
+        + "NAME: the column whose values name the vehicles / people",
+        path=path,  # type: ignore[arg-type]
+    )
+
+
 def refuse_plane_metres(
     df: pl.DataFrame,
     fields: tuple[str, str],
@@ -74,9 +109,10 @@ def refuse_plane_metres(
         return
     share, p75, steps = got
     lo, hi = PLAUSIBLE_MPS
+    lat, lon = fields
+    refuse_interleaved(df, python, path, got)
     if share < MOST or not lo <= p75 <= hi or taking_turns(df):
         return
-    lat, lon = fields
     option = option or ("crs='local'" if python else "--crs local")
     raise TrajlmInputError(
         f"columns {lat!r} / {lon!r} look like metres on a plane, not degrees: read as latitude / "

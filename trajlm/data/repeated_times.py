@@ -32,6 +32,10 @@ def refuse_repeated_times(df: pl.DataFrame, where: str, skip: str) -> None:
     twice = kept.filter(pl.len().over("traj_id", "t") > 1)
     if not len(twice):
         return
+    from trajlm.data.local_plane import refuse_interleaved
+
+    # heldout38: ten trucks read as one mover (no id column) repeat times; the id is the cause
+    refuse_interleaved(kept.sort("traj_id", "t"), "=" in skip, where)
     first = twice.row(0, named=True)
     n = len(twice) - twice.select(pl.struct("traj_id", "t").n_unique()).item()
     at = datetime.fromtimestamp(float(first["t"]), UTC).isoformat().replace("+00:00", "Z")

@@ -21,6 +21,7 @@ from typing import Any
 
 from trajlm.data.readers._envelopes import open_envelopes
 from trajlm.data.readers._lake_batches import write_lake_parquet
+from trajlm.data.readers._message_lines import message_kind, message_records
 from trajlm.data.readers._msgpack_stream import MSGPACK, msgpack_records
 from trajlm.data.readers._numpy_tables import NUMPY, numpy_frame
 from trajlm.data.readers._pair_columns import split_pairs
@@ -67,6 +68,7 @@ def converts(path: Path) -> bool:
     return path.is_file() and (
         suffix in ARROW + LAKE + NUMPY + MSGPACK
         or (suffix in JSON_LINES and not feature_lines(path))
+        or message_kind(path) is not None  # MQTT logs, InfluxDB line protocol (heldout38)
     )
 
 
@@ -95,6 +97,9 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
         return split_pairs(table.lazy(), table.head(1000)).sink_parquet(out)
     if path.suffix.lower() in MSGPACK:  # a message bus subscriber's dump (heldout37)
         table = pl.DataFrame(msgpack_records(path), infer_schema_length=None, strict=False)
+        return _messages(table.lazy(), table.head(1000), path).sink_parquet(out)
+    if message_kind(path):  # an MQTT log, InfluxDB line protocol (heldout38)
+        table = pl.DataFrame(message_records(path), infer_schema_length=None, strict=False)
         return _messages(table.lazy(), table.head(1000), path).sink_parquet(out)
     arrow = path.suffix.lower() in ARROW + LAKE
     if not arrow:

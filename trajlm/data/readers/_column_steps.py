@@ -31,7 +31,7 @@ from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._dated_column import dated_time_column
 from trajlm.data.readers._headers import geometry_columns
 from trajlm.data.readers._lines import header_line, rglob_follow, sniff_sep
-from trajlm.data.readers._point_text import point_named
+from trajlm.data.readers._point_text import point_named, wkt_points
 from trajlm.data.readers._preamble_origin import preamble_origin
 from trajlm.data.readers._row_zones import local_time_beside_zones, zone_column
 from trajlm.data.readers._time_columns import (
@@ -184,6 +184,8 @@ def position_columns(
     geo_meta = format == "parquet" and geometry_columns(first) is not None
     if not geo_meta and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
         point = [c for c in have if point_named(c)]  # one column holds the point
+        if not point and format == "csv":  # heldout38: BigQuery's `ST_GEOGPOINT(...) AS geog`
+            point = [c for c in have if wkt_points(_id_sample(first, format, cm.sep, c))]
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]
     if (

@@ -70,9 +70,30 @@ def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
             out.update(_flat(v[0], key + ".", depth + 1))  # SensorThings' `Locations: [{...}]`
         elif k == "_geolocation" and isinstance(v, list) and len(v) == 2:  # Kobo: [lat, lon]
             out[key + ".lat"], out[key + ".lon"] = v
+        elif (order := pair_order(k, v)) is not None:  # Elasticsearch's geo_point [lon, lat]
+            out[key + f".{order[0]}"], out[key + f".{order[1]}"] = v[:2]
         elif not isinstance(v, list | dict):
             out[key] = v
     return out
+
+
+def pair_order(key: str, v: Any) -> tuple[str, str] | None:
+    """("lon", "lat") / ("lat", "lon") for a list of 2-3 numbers under a key named as a point
+    (`location`, `pin.location`, `coordinates`, `latlng`), as the JSON Lines tables split them
+    (`_pair_columns`): latitude first where the name says so, else GeoJSON's, Elasticsearch's
+    and MongoDB's [lon, lat] unless its values say otherwise (heldout38: a search response's
+    `geo_point` arrays were not read). None for anything else."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._pair_columns import LAT_FIRST, LON_FIRST_NAMES
+    from trajlm.data.readers._point_text import POINT_NAMES
+
+    name = normalised(key)
+    if name not in POINT_NAMES + LON_FIRST_NAMES + LAT_FIRST or not isinstance(v, list):
+        return None
+    if not 2 <= len(v) <= 3 or not all(type(x) in (int, float) for x in v):
+        return None
+    lat_first = name in LAT_FIRST or (abs(v[1]) > 90 and not abs(v[0]) > 90)
+    return ("lat", "lon") if lat_first else ("lon", "lat")
 
 
 def _geojson_point(v: Any) -> bool:

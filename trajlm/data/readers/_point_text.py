@@ -42,6 +42,13 @@ def point_named(column: str) -> bool:
     return normalised(column) in POINT_NAMES or _ORDER.search(column) is not None
 
 
+def wkt_points(values: list | None) -> bool:
+    """Whether sampled text values are all WKT / EWKT `POINT (lon lat)` (a column of points
+    whatever its name: BigQuery's `ST_GEOGPOINT(lon, lat) AS geog`, a PostGIS `pt`; heldout38);
+    False for no sample or any empty value."""
+    return bool(values) and all(isinstance(v, str) and re.match(_WKT, v) for v in values)
+
+
 def _lon_first(column: str) -> bool:
     m = _ORDER.search(column)
     return m is not None and m["lat_first"] is None

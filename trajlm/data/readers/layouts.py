@@ -22,7 +22,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trajlm.data.column_names import TRAJ, UTM_ZONE_NAMES, candidates, tier_of
+from trajlm.data.column_names import (
+    TRAJ,
+    UTM_ZONE_NAMES,
+    by_ending,
+    candidates,
+    one_trip,
+    tier_of,
+)
 from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._headers import ROW_KEY_SAMPLE, _id_sample
@@ -168,10 +175,15 @@ def row_key_fallback(
             return {}
     if lower:
         return {"traj_id": lower[0], ROW_KEY: column}
+    # heldout38: TeslaMate's `id` beside `car_id` / `drive_id`: the one `*_id` named as a trip
+    lower = one_trip(by_ending("traj_id", [c for c in have if c != column]))
+    if len(lower) == 1:
+        return {"traj_id": lower[0], ROW_KEY: column}
+    named = f" ({' / '.join(map(repr, lower))} may name the mover)" if lower else ""
     raise TrajlmInputError(
         f"column {column!r} (guessed as the trajectory id) differs on every one of the first "
-        f"{len(values):,} rows: a row key, not a trip id (every point its own trajectory); name "
-        "the trajectory column with --traj-col (Python: columns=ColumnMap(traj_id=...))",
+        f"{len(values):,} rows: a row key, not a trip id (every point its own trajectory){named}; "
+        "name the trajectory column with --traj-col (Python: columns=ColumnMap(traj_id=...))",
         path=path,
         field=column,
     )
