@@ -51,5 +51,7 @@ def test_ingest_tells_the_id_of_interleaved_movers_not_crs_local(tmp_path: Path)
     assert r.exit_code == 2, r.output[-1500:]
     assert "several movers" in r.output and "--traj-col" in r.output, r.output[-1500:]
     assert "--crs local" not in r.output  # was: "look like metres on a plane"
+    r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s1", "--traj-col", "host"])
+    assert r.exit_code == 2 and "under one id" in r.output, r.output[-1500:]  # a gateway
     r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s2", "--traj-col", "unit"])
     assert r.exit_code == 0, r.output[-1500:]

@@ -66,10 +66,12 @@ PLACE_RATIO = 20.0
 
 
 def interleaved_movers(df: pl.DataFrame) -> bool:
-    """Whether a table read as ONE mover is degrees of several taking turns (heldout38: a Splunk
-    export's ten trucks, no id-named column): one id, and its positions a small spread far from
-    (0, 0), as no plane's metres are; such jumps were refused as metres on a plane."""
-    if df["traj_id"].n_unique() != 1:
+    """Whether a table's jumps are degrees of several movers taking turns under one id
+    (heldout38: a Splunk export's ten trucks with no id-named column, or read by the gateway's
+    `host`): its positions a small spread far from (0, 0), as no plane's metres are; such jumps
+    were refused as metres on a plane. Two movers in turns (a cloned MMSI) are left to the
+    validity check's teleports (`taking_turns`)."""
+    if taking_turns(df):
         return False
     spread = max(float(df["lat"].max() - df["lat"].min()), float(df["lon"].max() - df["lon"].min()))
     centre = max(abs(float(df["lat"].mean())), abs(float(df["lon"].mean())))
@@ -85,10 +87,16 @@ def refuse_interleaved(
     got = got or plane_speeds(df)
     if got is None or got[0] < MOST or not interleaved_movers(df):
         return
+    one = df["traj_id"].n_unique() == 1
     raise TrajlmInputError(
-        f"read as one mover (no column names the trajectory), {100 * got[0]:.0f} % of "
-        f"{got[2]:,} steps are faster than {IMPOSSIBLE_SPEED_MPS:.0f} m/s: the rows of several "
-        "movers taking turns",
+        (
+            "read as one mover (no column names the trajectory)"
+            if one
+            else "read by the trajectory column given or guessed"
+        )
+        + f", {100 * got[0]:.0f} % of {got[2]:,} steps are faster than "
+        f"{IMPOSSIBLE_SPEED_MPS:.0f} m/s: the rows of several movers taking turns"
+        + ("" if one else " under one id (a gateway's, a fleet's?)"),
         hint=("traj_col=" if python else "--traj-col ")
         + "NAME: the column whose values name the vehicles / people",
         path=path,  # type: ignore[arg-type]
