@@ -207,3 +207,13 @@ def test_samsung_health_export_folder(tmp_path: Path) -> None:
     p = _gen("samsung", tmp_path)
     df, _ = _read(p)
     assert _movers(df) == 6
+
+
+def test_a_bare_power_is_watts_only_beside_a_rider_s_sensors() -> None:
+    from trajlm.data.readers._sensors import table_sensors
+
+    car = ["id", "date", "latitude", "longitude", "speed", "power", "car_id", "drive_id"]
+    assert "power_w" not in table_sensors(car, set())  # TeslaMate's kW (was kept as watts)
+    ride = ["time", "lat", "lon", "hr", "cadence", "power"]
+    assert table_sensors(ride, set())["power_w"] == "power"
+    assert table_sensors(["time", "lat", "lon", "watts"], set())["power_w"] == "watts"

