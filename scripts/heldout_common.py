@@ -55,6 +55,22 @@ def legs(rng, lat, lon, t, n, dt, speed, turn_sd, stop_p=0.0, stop_n=(3, 12)):
         yield t, lat, lon, v, head
 
 
+def fleet(rng, lat0, lon0, spread, t0, movers, n, dt, speed, name) -> list[tuple]:
+    """Fixes of `movers` vehicles as (id, t, lat, lon, speed m/s), in time order across them:
+    each starts within `spread` degrees of (lat0, lon0) in the 10 minutes after t0, and walks
+    `legs` for n = rng.integers(*n) fixes every ~dt s (heldout37's and heldout38's buses)."""
+    rows = []
+    for k in range(movers):
+        lat = lat0 + rng.uniform(-spread, spread)
+        lon = lon0 + rng.uniform(-spread, spread)
+        t = t0 + pd.Timedelta(seconds=float(rng.uniform(0, 600)))
+        for t, lat, lon, v, _hd in legs(rng, lat, lon, t, int(rng.integers(*n)), dt, speed, 0.08,  # noqa: B020
+                                        stop_p=0.01):  # fmt: skip
+            la, lo = noisy(rng, lat, lon, 4)
+            rows.append((name(k), t, round(la, 6), round(lo, 6), round(v, 2)))
+    return sorted(rows, key=lambda r: r[1])
+
+
 def write_sets(
     sets: list[Callable], env: str, seed0: int, files: dict[str, str] | None = None
 ) -> None:

@@ -1,4 +1,3 @@
-# ruff: noqa: B020  (each mover's walk goes on from where its last leg ended)
 """Seeded held-out sets for heldout37, message-bus and data-science files: four kinds no earlier
 session read (docs/data.md "Session 37 (heldout37)").
 
@@ -25,25 +24,11 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from heldout_common import legs as _legs  # noqa: E402
-from heldout_common import noisy, write_sets  # noqa: E402
+from heldout_common import fleet as _fleet  # noqa: E402
+from heldout_common import write_sets  # noqa: E402
 
 FILES = {"firehose": "fleet-positions-1-2026-11-03-08-00-07-5d1e.gz", "eventhubs": "12.avro",
          "msgpack": "positions.msgpack", "npz": "trajectories.npz"}  # fmt: skip
-
-
-def _fleet(rng, lat0, lon0, spread, t0, movers, n, dt, speed, name):
-    """Fixes of `movers` vehicles as (id, t, lat, lon, speed m/s), in time order across them."""
-    rows = []
-    for k in range(movers):
-        lat = lat0 + rng.uniform(-spread, spread)
-        lon = lon0 + rng.uniform(-spread, spread)
-        t = t0 + pd.Timedelta(seconds=float(rng.uniform(0, 600)))
-        for t, lat, lon, v, _hd in _legs(rng, lat, lon, t, int(rng.integers(*n)), dt, speed, 0.08,
-                                         stop_p=0.01):  # fmt: skip
-            la, lo = noisy(rng, lat, lon, 4)
-            rows.append((name(k), t, round(la, 6), round(lo, 6), round(v, 2)))
-    return sorted(rows, key=lambda r: r[1])
 
 
 def firehose(rng, out: Path) -> None:

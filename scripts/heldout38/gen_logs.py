@@ -1,4 +1,3 @@
-# ruff: noqa: B020  (each mover's walk goes on from where its last leg ended)
 """Seeded held-out sets for heldout38, logs and warehouses: five kinds no earlier session read
 (docs/data.md "Session 38 (heldout38)").
 
@@ -22,25 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from heldout_common import legs as _legs  # noqa: E402
-from heldout_common import noisy, write_sets  # noqa: E402
+from heldout_common import fleet as _fleet  # noqa: E402
+from heldout_common import write_sets  # noqa: E402
 
 FILES = {"elastic": "fleet-search.json", "bigquery": "bq-results-20261103-081512.csv",
          "splunk": "splunk_export.csv", "mqtt": "gps.log", "influx": "telemetry.lp"}  # fmt: skip
-
-
-def _fleet(rng, lat0, lon0, spread, t0, movers, n, dt, speed, name):
-    """Fixes of `movers` vehicles as (id, t, lat, lon, speed m/s), in time order across them."""
-    rows = []
-    for k in range(movers):
-        lat = lat0 + rng.uniform(-spread, spread)
-        lon = lon0 + rng.uniform(-spread, spread)
-        t = t0 + pd.Timedelta(seconds=float(rng.uniform(0, 600)))
-        for t, lat, lon, v, _hd in _legs(rng, lat, lon, t, int(rng.integers(*n)), dt, speed, 0.08,
-                                         stop_p=0.01):  # fmt: skip
-            la, lo = noisy(rng, lat, lon, 4)
-            rows.append((name(k), t, round(la, 6), round(lo, 6), round(v, 2)))
-    return sorted(rows, key=lambda r: r[1])
 
 
 def _iso_ms(t: pd.Timestamp) -> str:
