@@ -125,6 +125,10 @@ def test_a_plane_of_metres_is_still_told_crs_local() -> None:
                           "lat": [-30.0, 12.0, 33.0, -5.0], "lon": [-50.0, 40.0, 2.0, 51.0]})  # fmt: skip
     city = pitch.with_columns(lat=40.4 + pl.col("lat") / 1e3, lon=-3.7 + pl.col("lon") / 1e3)
     assert not interleaved_movers(pitch) and interleaved_movers(city)
+    k = pl.int_range(0, 60, eager=True).cast(pl.Float64)  # one car, its times 60x too short
+    smooth = pl.DataFrame({"traj_id": ["a"] * 60, "t": k, "lat": 40.4 + k * 3e-4,
+                           "lon": -3.7 + (k * 0.3).sin() * 1e-4})  # fmt: skip
+    assert not interleaved_movers(smooth)  # fast, but no jumps across the area
 
 
 # -- MQTT subscriber log: the mover in the topic ------------------------------------------------

@@ -63,6 +63,9 @@ def taking_turns(df: pl.DataFrame) -> bool:
 # degrees of one place: a spread this many times smaller than the distance from 0 (Madrid's
 # 40.4 / -3.7 +- 0.1); a plane's metres spread from near its origin (a pitch, a lab, a warehouse)
 PLACE_RATIO = 20.0
+# movers taking turns jump across their area: the median step a sizeable share of the spread
+# (a smooth track's steps are a small share of it, however fast its times make it)
+JUMP_SHARE = 0.05
 
 
 def interleaved_movers(df: pl.DataFrame) -> bool:
@@ -70,12 +73,20 @@ def interleaved_movers(df: pl.DataFrame) -> bool:
     (heldout38: a Splunk export's ten trucks with no id-named column, or read by the gateway's
     `host`): its positions a small spread far from (0, 0), as no plane's metres are; such jumps
     were refused as metres on a plane. Two movers in turns (a cloned MMSI) are left to the
-    validity check's teleports (`taking_turns`)."""
+    validity check's teleports (`taking_turns`); one mover whose steps are short against the
+    spread (a smooth track too fast: its times in the wrong unit) is no several movers."""
     if taking_turns(df):
         return False
     spread = max(float(df["lat"].max() - df["lat"].min()), float(df["lon"].max() - df["lon"].min()))
     centre = max(abs(float(df["lat"].mean())), abs(float(df["lon"].mean())))
-    return spread > 0 and centre > PLACE_RATIO * spread
+    if not (spread > 0 and centre > PLACE_RATIO * spread):
+        return False
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    step = (pl.col("lat") - pl.col("lat").shift(1)).abs() + (
+        pl.col("lon") - pl.col("lon").shift(1)
+    ).abs()
+    steps = df.select(d=pl.when(same).then(step)).drop_nulls()["d"]
+    return len(steps) > 0 and float(steps.median()) > JUMP_SHARE * spread  # type: ignore[arg-type]
 
 
 def refuse_interleaved(
