@@ -56,3 +56,57 @@ def test_movers_in_turns_over_http_are_still_told_their_key(client) -> None:
              "hull": f"b{b}"} for k in range(40) for b in (1, 2)]  # fmt: skip
     r = client.post("/validity", json={"trajectories": rows})
     assert r.status_code == 422 and "'hull' holds 2 values" in r.json()["error"], r.text
+
+
+# -- 2. training from a run's weights never crosses planes ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def planes(tmp_path_factory) -> dict:
+    """A `--crs local` store with a tiny run on it, and a degrees store with a tiny run."""
+    import warnings
+
+    from helpers import tiny_fit_run
+    from reliability_helpers import TINY
+    from test_local36 import hall_store
+
+    import trajlm
+
+    d = tmp_path_factory.mktemp("planes38")
+    (d / "hall").mkdir()
+    (d / "deg").mkdir()
+    hall = hall_store(d / "hall")
+    deg = tiny_fit_run(d / "deg", 6, seed=0)
+    (d / "tiny.toml").write_text(TINY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trajlm.TrajLM.fit(hall["store"], d / "plane_run", config=d / "tiny.toml", max_steps=2,
+                          seed=0, threads=1)  # fmt: skip
+    return {"dir": d, "plane": (hall["store"], d / "plane_run"),
+            "deg": (deg["dir"] / "s", deg["dir"] / "run")}  # fmt: skip
+
+
+def test_train_init_from_across_planes_is_refused_in_one_line(planes) -> None:
+    from helpers import invoke_cli
+
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    d = planes["dir"]
+    for data, run in (
+        (planes["plane"][0], planes["deg"][1]),
+        (planes["deg"][0], planes["plane"][1]),
+    ):
+        cfg = d / f"init_{run.name}.toml"
+        cfg.write_text(
+            (d / "tiny.toml").read_text().replace("[train]", f'[train]\ninit_from = "{run}"')
+        )
+        out = d / f"out_{run.name}"
+        r = invoke_cli(["train", "--data", data, "--out", out, "--config", cfg, "--max-steps", 1])
+        said = r.output.strip()
+        assert r.exit_code == 2 and "cannot cross planes" in said, said  # was: trained
+        assert "Traceback" not in said and "init_from" in said and not out.exists()
+        with pytest.raises(TrajlmInputError, match="cannot cross planes"):
+            trajlm.TrajLM.fit(data, d / "py_out", config=d / "tiny.toml", max_steps=1, threads=1,
+                              init_from=run)  # fmt: skip
+        assert not (d / "py_out").exists()
