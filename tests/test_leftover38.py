@@ -110,3 +110,58 @@ def test_train_init_from_across_planes_is_refused_in_one_line(planes) -> None:
             trajlm.TrajLM.fit(data, d / "py_out", config=d / "tiny.toml", max_steps=1, threads=1,
                               init_from=run)  # fmt: skip
         assert not (d / "py_out").exists()
+
+
+# -- 3. every HTTP body of trajectory rows reads "crs" (or refuses it in one line) ------------
+
+
+def _forklift_rows() -> list[dict]:
+    return [{"traj_id": f"f{b}", "t": 1793692800 + 2 * k, "x": 5.0 + 1.2 * k,
+             "y": 10.0 + 20 * b + 0.3 * k} for k in range(30) for b in (0, 1)]  # fmt: skip
+
+
+def test_every_body_of_rows_declares_crs(client) -> None:
+    spec = client.app.openapi()
+    schemas = spec["components"]["schemas"]
+    with_rows = []
+    for path, ops in spec["paths"].items():
+        body = ops.get("post", {}).get("requestBody", {}).get("content", {})
+        ref = body.get("application/json", {}).get("schema", {}).get("$ref", "")
+        props = schemas.get(ref.split("/")[-1], {}).get("properties", {})
+        if {"trajectories", "rows"} & set(props):
+            with_rows.append(path)
+            assert "crs" in props, path
+    assert len(with_rows) >= 10, with_rows  # predict ... validity, ask
+
+
+@pytest.mark.parametrize(
+    "path, extra, applies",
+    [("/predict", {"steps": 2}, True), ("/recover", {}, True), ("/embed", {}, True),
+     ("/validity", {}, True), ("/parked", {}, True), ("/reach", {"to": [[50, 20]]}, False),
+     ("/divert", {"order": [[5, 5]]}, False)],
+)  # fmt: skip
+def test_each_endpoint_reads_or_refuses_crs_local(client, path, extra, applies) -> None:
+    rows = _forklift_rows()
+    plain = client.post(path, json={"trajectories": rows, **extra})
+    assert plain.status_code == 422 and '"crs": "local"' in plain.json()["error"]  # metres seen
+    r = client.post(path, json={"trajectories": rows, "crs": "local", **extra})
+    if not applies:  # targets in degrees: one line naming crs (as the CLI and Python refuse)
+        assert r.status_code == 422 and r.json()["field"] == "crs", r.text
+        return
+    assert r.status_code == 200, r.text
+    got = r.json()
+    for p in got.get("points") or got.get("results") or []:
+        assert "lat" not in p and -20 < p.get("x", 50) < 120 and -20 < p.get("y", 50) < 120, p
+
+
+def test_embed_on_a_plane_is_the_embedding_of_the_stand_in_plane(client) -> None:
+    from trajlm.data.geo import to_wgs84
+
+    rows = _forklift_rows()
+    lat, lon = to_wgs84(np.array([r["x"] for r in rows]), np.array([r["y"] for r in rows]), "local")
+    deg = [{"traj_id": r["traj_id"], "t": r["t"], "lat": float(a), "lon": float(o)}
+           for r, a, o in zip(rows, lat, lon, strict=True)]  # fmt: skip
+    on_plane = client.post("/embed", json={"trajectories": rows, "crs": "local"}).json()
+    as_degrees = client.post("/embed", json={"trajectories": deg}).json()
+    for a, b in zip(on_plane["embeddings"], as_degrees["embeddings"], strict=True):
+        np.testing.assert_allclose(a["embedding"], b["embedding"], atol=1e-5)
