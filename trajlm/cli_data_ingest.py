@@ -300,6 +300,7 @@ def data_ingest(
         _say(f"times: {zones}")
     if era := guessed.pop("calendar", None):  # _time_columns.CALENDAR_SAID (heldout28)
         _say(f"times: {era}")
+    guessed.pop("lat/lon swapped", None)  # _swapped_axes.SWAP_SAID: its warning said why
     if guessed:
         said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
         _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")

@@ -136,23 +136,18 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
 
 
 def _seen_at_one_fix(df: pl.DataFrame, c: str) -> bool:
-    """Whether ``c`` names things observed rather than the observer: the rows that repeat one
-    fix (position and time) hold several values of ``c`` at most fixes, and such rows are a
-    quarter of the frame or more (fix37c: a WiGLE log in pandas was refused offering the
-    networks' `SSID` / `MAC` as the mover; one phone's fix has a row per network seen, as
-    readers/layouts._one_fix_per_time reads the file)."""
+    """Whether ``c`` names things observed rather than the observer, by the frame's position
+    and time columns (fix37c: a WiGLE log in pandas was refused offering the networks' `SSID`
+    / `MAC` as the mover; data/observed_columns holds the rule HTTP rows share)."""
+    from trajlm.data.observed_columns import seen_at_one_fix
+
     lat, lon = find_columns("lat", df.columns), find_columns("lon", df.columns)
     if not lat or not lon:
         return False
     times = find_columns("t", df.columns) + [
         k for k, d in df.schema.items() if isinstance(d, pl.Datetime)
     ]
-    fix = list(dict.fromkeys([lat[0], lon[0], *times]))
-    groups = df.group_by(fix).agg(pl.len().alias("n"), pl.col(c).n_unique().alias("k"))
-    shared = groups.filter(pl.col("n") > 1)
-    if shared.height == 0 or shared["n"].sum() < len(df) / 4:
-        return False
-    return shared.filter(pl.col("k") > 1).height >= shared.height / 2
+    return seen_at_one_fix(df, c, list(dict.fromkeys([lat[0], lon[0], *times])))
 
 
 def _pair_column(df: pl.DataFrame, p: str, c: str) -> tuple[pl.DataFrame, str]:

@@ -83,10 +83,14 @@ def coverage_warnings(
     return out
 
 
-def refuse_across_planes(cov: dict | None, store: Any, option: str = "--data") -> None:
+def refuse_across_planes(
+    cov: dict | None, store: Any, option: str = "--data", init_from: Any = None
+) -> None:
     """One line when a model's training plane (``cov["crs"]``: "local" for x / y metres, none
     for degrees) is not ``store``'s: a fine-tune across planes kept only the new store's record
-    (fix37c: a pitch model fine-tuned on Porto degrees went unchecked on either)."""
+    (fix37c: a pitch model fine-tuned on Porto degrees went unchecked on either). ``init_from``:
+    the run a training starts from (`[train] init_from`, ``TrajLM.fit(init_from=)``; leftover38:
+    its record joined a pitch's stand-in box at 1 N 1 E with Turin's into one gate box)."""
     from trajlm.data.local_plane import store_crs
     from trajlm.errors import TrajlmInputError
 
@@ -94,14 +98,25 @@ def refuse_across_planes(cov: dict | None, store: Any, option: str = "--data") -
         return
     plane = {"local": "x / y metres on a plane (--crs local)", None: "latitude / longitude degrees"}
     was, now = cov.get("crs"), store_crs(store)
-    if (was == "local") != (now == "local"):
+    if (was == "local") == (now == "local"):
+        return
+    holds, trained = plane[now if now == "local" else None], plane[was if was == "local" else None]
+    if init_from is not None:
         raise TrajlmInputError(
-            f"{option} {store} holds {plane[now if now == 'local' else None]}, and this model was "
-            f"trained on {plane[was if was == 'local' else None]}: a fine-tune cannot cross planes",
-            field=option.lstrip("-"),
-            hint=f"train a model on it instead (trajlm train --data {store}), or fine-tune a "
-            "model trained on the same plane",
+            f"the training store {store} holds {holds}, and init_from {init_from} was trained "
+            f"on {trained}: training from its weights cannot cross planes (one coverage record "
+            "cannot hold both)",
+            field="init_from",
+            hint="leave out init_from (fresh weights), or start from a run trained on the same "
+            "plane",
         )
+    raise TrajlmInputError(
+        f"{option} {store} holds {holds}, and this model was trained on {trained}: a fine-tune "
+        "cannot cross planes",
+        field=option.lstrip("-"),
+        hint=f"train a model on it instead (trajlm train --data {store}), or fine-tune a "
+        "model trained on the same plane",
+    )
 
 
 def refuse_degrees_on_plane_model(cov: dict, lat: np.ndarray, lon: np.ndarray) -> None:

@@ -115,9 +115,10 @@ def _one_mover(rows: list, field: str) -> bool:
     if "traj_id" in keys or _found("traj_id", sorted(keys)):
         return False
     named = {c for tiers in TIERS.values() for c in candidates(tiers, sorted(keys))}
+    fix = _fix_keys(keys)
     for key in sorted(keys - named - set(TIERS)):
         values = {r[key] for r in rows if isinstance(r.get(key), str)}
-        if 2 <= len(values) <= max(2, len(rows) // 10):
+        if 2 <= len(values) <= max(2, len(rows) // 10) and not _observed(rows, key, fix):
             raise bad_field(
                 f"no key names the trajectory, and {key!r} holds {len(values)} values "
                 f"(e.g. {js(sorted(values)[:2])})",
@@ -125,6 +126,39 @@ def _one_mover(rows: list, field: str) -> bool:
                 "if it names trips or vehicles, send it as traj_id (or vehicle_id: cut at gaps)",
             )
     return True
+
+
+def _fix_keys(keys: set[str]) -> list[str]:
+    """The rows' keys of one fix: position (both needed) and time (when named); [] without a
+    position."""
+    out = []
+    for key in ("lat", "lon", "t"):
+        found = [key] if key in keys else candidates(TIERS[key], sorted(keys))
+        if found:
+            out.append(found[0])
+        elif key != "t":
+            return []
+    return out
+
+
+def _observed(rows: list[dict], key: str, fix: list[str]) -> bool:
+    """Whether ``key`` names things observed at one fix (a WiGLE body's `SSID` / `MAC`: a row
+    per network each fix saw), by the rule frames are read by (data/observed_columns; fix37c):
+    such a key is never offered as the mover (leftover38: HTTP rows had their own rule)."""
+    if not fix:
+        return False
+    import polars as pl
+
+    from trajlm.data.observed_columns import seen_at_one_fix
+
+    def text(v: Any) -> str | None:
+        return None if v is None else str(v)
+
+    names = [*fix, key]
+    frame = pl.DataFrame(
+        {c: [text(r.get(c)) for r in rows] for c in names}, schema=dict.fromkeys(names, pl.Utf8)
+    )
+    return seen_at_one_fix(frame, key, fix)
 
 
 def ignored_line() -> list[str]:

@@ -84,6 +84,10 @@ def build_model(
         from trajlm.train.pretrained import load_weights, pretrained_config
 
         mc, weights_dir = pretrained_config(cfg.init_from, data, cfg.refit_scales)
+        if data is not None:  # a plane's run on degrees, or the other way (leftover38)
+            from trajlm.model.coverage import refuse_across_planes
+
+            refuse_across_planes(mc.coverage, data, init_from=cfg.init_from)
     else:
         mc, weights_dir = model_config or ModelConfig(), None
         mc.stats = load_stats(data).to_dict()

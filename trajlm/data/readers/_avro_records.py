@@ -4,9 +4,10 @@ map with a Rust panic (`not yet implemented: Avro maps are mapped to MapArrays`)
 that `except Exception` does not catch. Such a file's blocks are decoded here in Python (the
 standard library's zlib for the `deflate` codec, `null` too): maps and nested records, arrays and
 unions are written as JSON text, `bytes` stay bytes (Capture's `Body`: the device's JSON, opened
-as a message by _envelopes.py), `timestamp-millis` / `-micros` longs become UTC times. Other
-codecs (snappy, zstandard, bzip2, xz) are one line naming the codec. Slower than Polars (pure
-Python, ~100k rows / s): used only for schemas Polars cannot read."""
+as a message by _envelopes.py), `timestamp-millis` / `-micros` longs become UTC times. Every
+codec the Avro spec names is read: null, deflate, bzip2, xz (the standard library), snappy and
+zstandard (pyarrow's codecs; leftover38, they were one line naming the codec). Slower than Polars
+(pure Python, ~100k rows / s): used only for schemas Polars cannot read."""
 
 from __future__ import annotations
 
@@ -131,23 +132,67 @@ def _cell(v: Any) -> Any:
     return v
 
 
+# Avro's codecs, each read with the standard library or pyarrow's codecs (leftover38: snappy
+# and zstandard were told, not read; every codec the Avro spec names is read now)
+CODECS = ("null", "deflate", "snappy", "zstandard", "bzip2", "xz")
+
+
+def inflate(codec: str, data: bytes) -> bytes:
+    """One block's bytes as written before its ``codec`` compressed them. snappy: a raw snappy
+    block (its length a varint at its start) then the CRC-32 of the uncompressed bytes, big-
+    endian, checked; zstandard: a zstd frame (read as a stream: its size need not be known)."""
+    if codec == "null":
+        return data
+    if codec == "deflate":
+        return zlib.decompress(data, -15)
+    if codec == "bzip2":
+        import bz2
+
+        return bz2.decompress(data)
+    if codec == "xz":
+        import lzma
+
+        return lzma.decompress(data)
+    import pyarrow as pa
+
+    if codec == "zstandard":
+        return pa.CompressedInputStream(pa.BufferReader(data), "zstd").read()
+    size = _long_unsigned(io.BytesIO(data))  # snappy's preamble: the uncompressed length
+    raw = pa.decompress(data[:-4], decompressed_size=size, codec="snappy").to_pybytes()
+    if zlib.crc32(raw) != struct.unpack(">I", data[-4:])[0]:
+        raise ValueError("a snappy block whose checksum does not match its bytes")
+    return raw
+
+
+def _long_unsigned(f: io.BytesIO) -> int:
+    """A plain (not zig-zag) varint, as snappy writes a block's length."""
+    shift = value = 0
+    while True:
+        b = f.read(1)
+        if not b or shift > 63:
+            raise ValueError("a snappy block without its length")
+        value |= (b[0] & 0x7F) << shift
+        if not b[0] & 0x80:
+            return value
+        shift += 7
+
+
 def python_frame(schema: Any, codec: str, blocks: list[tuple[int, bytes]]) -> Any:
     """A Polars DataFrame of the records in `blocks` ((count, the block's bytes) each)."""
     import polars as pl
 
     if not (isinstance(schema, dict) and schema.get("type") == "record"):
         raise TrajlmInputError("an Avro file whose rows are not records: no columns to read")
-    if codec not in ("null", "deflate"):
+    if codec not in CODECS:
         raise TrajlmInputError(
             f"an Avro file with map fields and the {codec!r} codec: trajlm reads such files "
-            "with the null or deflate codec only",
+            f"with the {', '.join(CODECS)} codecs",
             hint="rewrite it with the deflate codec, or as Parquet (Spark / fastavro)",
         )
     dec = _Decoder(schema)
     rows: list[dict] = []
     for count, data in blocks:
-        raw = zlib.decompress(data, -15) if codec == "deflate" else data
-        f = io.BytesIO(raw)
+        f = io.BytesIO(inflate(codec, data))
         rows.extend(dec.read(schema, f) for _ in range(count))
     names = [x["name"] for x in schema["fields"]]
     cols = {n: [_cell(r[n]) for r in rows] for n in names}

@@ -36,6 +36,7 @@ from trajlm.data.readers._headers import is_binary_file as is_binary_file  # re-
 from trajlm.data.readers._lines import rglob_follow as rglob_follow  # ais, ingest_columns
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._row_zones import ZONES_SAID
+from trajlm.data.readers._swapped_axes import SWAP_SAID, swapped_axes
 from trajlm.data.readers._time_columns import CALENDAR_SAID
 from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
@@ -112,6 +113,8 @@ def resolve_columns(
     position_columns(first, format, cm, have, guessed)
     time_reading(first, format, cm, have, guessed)
     id_from_values(first, format, cm, have, guessed)
+    if columns is None or zone_only:  # names the user gave are their word (leftover38)
+        swapped_axes(first, format, cm, have, guessed)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = geometry_columns(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)
@@ -122,6 +125,6 @@ def resolve_columns(
         k: None if v == NO_ID_COLUMN else v
         for k, v in guessed.items()
         if not (k == "t" and cm.t_parts)
-        and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID, ZONES_SAID, CALENDAR_SAID)
+        and k not in ("lat/lon", ROW_KEY, BY_SIZE, ZONE_SAID, ZONES_SAID, CALENDAR_SAID, SWAP_SAID)
     }
     return dataclasses.replace(cm, **fields), guessed
