@@ -66,7 +66,7 @@ from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
-from trajlm.data.subsec_store import SubSecondSteps
+from trajlm.data.subsec_store import SubSecondSteps, thinned_line
 from trajlm.data.whole_labelled import mover_line, one_label_per_trajectory, per_mover_label
 from trajlm.errors import warn_at_caller
 
@@ -387,6 +387,8 @@ def _ingest(
         if (step := steps.record()) is not None:
             reading.update(step)
             warn_at_caller(steps.line())
+        elif line := thinned_line(report.dropped.get("sub_second_fix", 0)):
+            warn_at_caller(line)  # one fix a second kept: the option that keeps them, named
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

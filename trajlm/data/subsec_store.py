@@ -55,9 +55,14 @@ def resolution_note(step_s: float) -> str:
 
 
 def resolution_line(step_s: float | None, n_fixes: int) -> str:
-    """What ``data ingest --sub-second`` / ``data inspect`` say about a sub-second store."""
-    if step_s is None:
-        return f"times kept exact to the millisecond ({n_fixes:,} fixes; no step between fixes)"
+    """What ``data ingest --sub-second`` says about the store it wrote."""
+    if step_s is None or step_s >= 1:
+        step = "no step between fixes" if step_s is None else f"a median step of {step_s:g} s"
+        return (
+            f"--sub-second: times kept as float seconds, but no two fixes of a trajectory are "
+            f"under a second apart ({n_fixes:,} fixes, {step}); without --sub-second the "
+            "store keeps whole seconds"
+        )
     return (
         f"times kept exact to the millisecond: every fix kept, a median step of {step_s:g} s "
         f"({1 / step_s:g} Hz; --sub-second): eval's --obs-len / --pred-len count these steps"
@@ -98,3 +103,28 @@ class SubSecondSteps:
 
     def line(self) -> str:
         return resolution_line(self.step_s(), self.n_fixes)
+
+
+def thinned_line(n_dropped: int) -> str | None:
+    """What a whole-second ingest that dropped ``sub_second_fix`` fixes says (None: none)."""
+    if not n_dropped:
+        return None
+    return (
+        f"{n_dropped:,} fix(es) under a second after another of their trajectory dropped "
+        "(sub_second_fix: a store keeps the earliest fix of each second); --sub-second "
+        "(Python: column_map={'sub_second': True}) keeps every fix at its exact time"
+    )
+
+
+def min_step_s(stats: Any) -> Any:
+    """The shortest time step a rollout takes (generate / choice / the rollout objective):
+    1 s, as ever, for a model of whole-second data (its mean training step is at least 1 s:
+    bit for bit as before); a quarter of the mean step for one trained on a sub-second store
+    (0.1 s at 0.4 s), whose 0.4-s steps the 1-s floor stretched to a second each.
+    ``stats``: a NormStats or the model's mapping of its fields (tensors: a tensor comes
+    back, with no host sync inside a rollout)."""
+    dt = stats["dt_mean"] if isinstance(stats, dict) else stats.dt_mean
+    if isinstance(dt, int | float):
+        return 0.25 * dt if 0 < dt < 1 else 1.0
+    sub = ((dt > 0) & (dt < 1)).to(dt.dtype)  # a tensor: 1 where the mean step is sub-second
+    return 1.0 - sub * (1.0 - 0.25 * dt)
