@@ -138,3 +138,27 @@ def test_eval_scores_8_in_12_out_steps_of_0_4_s(plaza: Path, tmp_path: Path) -> 
     # walkers on straight lines at 0.4-s steps: constant velocity is near exact (2-cm rounding
     # of the file), where at 1-s steps of whole seconds the 0.4-s phase would not be
     assert cv["metrics"]["mae_m"] < 0.1 and "kNN continuation" in rows
+
+
+def test_a_run_of_a_sub_second_store_predicts_at_its_cadence(plaza: Path, tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    r = invoke_cli(["train", "--data", plaza, "--out", run, "--max-steps", "2", "--seed", "0",
+                    "--no-val-check"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    out = tmp_path / "p.csv"
+    r = invoke_cli(["predict", "--model", run, "--input", plaza, "--steps", "4", "--out", out])
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "time resolution is 1 s" not in r.output  # no fix thinned away
+    p = pl.read_csv(out).sort("traj_id", "step")
+    dt = p.select(pl.col("t").diff().over("traj_id"))["t"].drop_nulls().to_numpy()
+    assert len(dt) and np.all((dt > 0.1) & (dt < 0.9))  # was a second apart (the 1-s floor)
+    # the API given a frame of 0.4-s fixes: coerce thins it to one a second, and a sub-second
+    # run reads every fix back (said in one line, not "dropped ... 1 s")
+    from trajlm.api import TrajLM
+    from trajlm.data.local_plane import as_plane_columns
+
+    frame = as_plane_columns(read_store(plaza, split="test").drop("split", "source_traj_id"))
+    with pytest.warns(UserWarning, match="reads every fix at its exact time"):
+        a = TrajLM.from_pretrained(run).predict(frame, steps=4, crs="local", fallback=False)
+    dt = a.sort("traj_id", "step").select(pl.col("t").diff().over("traj_id"))["t"].drop_nulls()
+    assert len(dt) and bool(((dt > 0.1) & (dt < 0.9)).all())
