@@ -36,7 +36,13 @@ from trajlm.api_predict_verdict import (
 from trajlm.api_rollout import exact_times, history_interval, predict_chunked, thin_history
 from trajlm.api_stays import drop_poor_fixes
 from trajlm.api_stays import hold_stays as stays_held  # a stay's mover held there (newuser32)
-from trajlm.api_subsec import exact_history, steps_at_times
+from trajlm.api_subsec import (
+    SUB_SECOND_DROPPED,
+    all_fixes,
+    exact_history,
+    steps_at_times,
+    sub_second_read_line,
+)
 from trajlm.api_verdict import check_flags
 from trajlm.api_verdict_asked import verdict_asked
 from trajlm.data.coerce import coerce
@@ -144,8 +150,13 @@ class Prediction:
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
                                   or steps < 1):  # fmt: skip
             raise TrajlmInputError(f"steps must be an integer >= 1, got {steps!r}", field="steps")
-        with index_labels(data) as data:  # pandas: errors name index labels
+        model_step = history_interval(self.model)  # under a second: a sub-second store's run
+        with index_labels(data) as data, warnings.catch_warnings():  # pandas: errors name labels
+            if 0 < model_step < 1:  # every fix read (subsec38): said below, not "dropped"
+                warnings.filterwarnings("ignore", message=SUB_SECOND_DROPPED)
             df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))
+        if 0 < model_step < 1 and (line := sub_second_read_line(layout, model_step)):
+            warnings.warn(line, stacklevel=3)
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)
         df = drop_labels(latest_pieces(df, layout) if latest else df)
         df = drop_poor_fixes(df)  # cell-tower fixes, as ingest drops them (api_stays.py)
@@ -176,6 +187,9 @@ class Prediction:
                 return answer(with_engine(self, base, None, order))
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
+            sub = 0 < model_step < 1 and layout.sub_second_rows is not None
+            if sub:  # a run trained on a sub-second store reads every fix at its exact time
+                df = all_fixes(df, layout)  # and steps at the cadence it learned (subsec38)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
             core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
             if core is not None and not isinstance(core, TrajectoryModel):  # badin21: was an
@@ -189,8 +203,9 @@ class Prediction:
             # step as for asked times: 0.01-0.6 m against 0.1-3.6 m at 0.1-2.5 s ahead)
             # and a trajectory whose last fix is a glitch by its reports (predict18): the next k
             # at its median interval from that fix, on the rollout from the fix before it
-            out = steps_at_times(self, df, layout, k)
-            df = exact_times(df, layout.frac)  # sub-second intervals read as they are (session 17)
+            out = None if sub else steps_at_times(self, df, layout, k)
+            if not sub:  # sub-second intervals read as they are (session 17)
+                df = exact_times(df, layout.frac)
             if out is None:
                 out = predict_chunked(self.model, df, k, draft=core)
             else:
@@ -212,7 +227,7 @@ class Prediction:
             last_t = last_t.filter(pl.col("traj_id").is_in(ids))
         # every fix at its exact time, about one a second back from the exact last one, which
         # the times asked count from (sessions 17, 18); reported speed / course read from it
-        full = exact_history(df, layout)
+        full = exact_history(df, layout, model_step)  # every fix for a sub-second run
         last_t = full.group_by("traj_id", maintain_order=True).agg(pl.col("t").last())
         # the verdict's engine answers asked times where it can (pvbase24: the [time] ones;
         # smallval25: kNN / linear-3 interpolated); the model the rest (api_verdict_asked.py)

@@ -28,6 +28,23 @@ from trajlm.data.coerce_subsec import FRAC, FRAC_NS
 MIN_GAP_S = 1.0 - 1e-6
 
 
+# the start of coerce's line about the fixes it set aside for sharing a second (coerce_subsec)
+SUB_SECOND_DROPPED = r".*less than a second after another of the same trajectory dropped"
+
+
+def sub_second_read_line(layout, model_step_s: float) -> str | None:
+    """What ``TrajLM.predict`` says instead of coerce's "dropped" line when its model was
+    trained on a sub-second store (subsec38): every fix is read at its exact time."""
+    rows = layout.sub_second_rows
+    if rows is None or not len(rows):
+        return None
+    return (
+        f"{len(rows):,} fix(es) under a second after another of their trajectory: this model "
+        f"was trained at {model_step_s:g}-s steps and reads every fix at its exact time (a "
+        "val verdict's baseline engine, where it answers, reads one fix a second)"
+    )
+
+
 def all_fixes(df: pl.DataFrame, layout) -> pl.DataFrame:
     """``df`` (canonical: kept fixes, whole seconds) with the input's sub-second part on ``t``
     (Float64) and the fixes ``coerce`` dropped for sharing a second put back (their own
@@ -73,12 +90,14 @@ def one_a_second(df: pl.DataFrame, ids: pl.Series | None = None) -> pl.DataFrame
     return df.filter(pl.Series(keep))
 
 
-def exact_history(df: pl.DataFrame, layout) -> pl.DataFrame:
+def exact_history(df: pl.DataFrame, layout, model_step_s: float = 0.0) -> pl.DataFrame:
     """What the model reads for positions at asked times: every fix at its exact time,
     thinned to about one a second counted back from the exact last fix (``one_a_second``) where
-    ``coerce`` dropped fixes for sharing a second (other trajectories as ``exact_times``)."""
+    ``coerce`` dropped fixes for sharing a second (other trajectories as ``exact_times``).
+    ``model_step_s``: the model's training step (``history_interval``); under a second (a run
+    trained on a sub-second store, subsec38) every fix is kept, as it was trained."""
     rows = layout.sub_second_rows
-    if rows is None or not len(rows):
+    if rows is None or not len(rows) or 0 < model_step_s < MIN_GAP_S:
         return all_fixes(df, layout)
     return one_a_second(all_fixes(df, layout), rows["traj_id"].unique())
 

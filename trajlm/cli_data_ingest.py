@@ -136,6 +136,14 @@ def data_ingest(
         "each second's dropped fixes on its kept fix (path_m, peak_mps; ask reads distances and "
         "top speeds from them). Default: off, on for Metrica / TRACAB feeds.",
     ),
+    sub_second: bool = typer.Option(
+        None,
+        "--sub-second/--whole-seconds",
+        help="Sources faster than 1 Hz (pedestrians at 0.4 s, 10-25 Hz tracking, drones): keep "
+        "every fix at its exact time (the store's t in float seconds; eval's --obs-len / "
+        "--pred-len then count these steps). Default: whole seconds, the earliest fix of each "
+        "second kept (sub_second_fix).",
+    ),
     columns: str = typer.Option(
         None,
         help="csv/parquet: a named column mapping (liverpool_bus, hurricanes, icebergs, ...).",
@@ -256,6 +264,7 @@ def data_ingest(
             layer=layer,
             pitch=pitch_size,
             full_rate=full_rate,
+            sub_second=sub_second,
             crs=crs,
             utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
             tz=tz,

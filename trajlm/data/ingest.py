@@ -66,6 +66,7 @@ from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
+from trajlm.data.subsec_store import SubSecondSteps, thinned_line
 from trajlm.data.whole_labelled import mover_line, one_label_per_trajectory, per_mover_label
 from trajlm.errors import warn_at_caller
 
@@ -303,6 +304,7 @@ def _ingest(
     names = (columns.lat, columns.lon) if columns is not None else ("lat", "lon")
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
     full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
+    steps = SubSecondSteps()  # a sub-second store's step, recorded and said (subsec38)
     if columns is not None and not is_wgs84(columns.crs):  # reprojected, or a plane's lat / lon
         radians.in_box = False  # about 1 N 1 E: no radians (badin37: every pitch was "radians?")
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
@@ -335,6 +337,7 @@ def _ingest(
             report = report.add(read_report.merge(clean_report))
             writer.add(cleaned)
             full_rate.add(cleaned)
+            steps.add(cleaned)
             seen.update(chunk.columns)
             n_kept += len(cleaned)
             if label is not None and "label" in cleaned.columns:
@@ -381,6 +384,11 @@ def _ingest(
             reading["full_rate"] = rate
             if line := full_rate.line():
                 warn_at_caller(line)
+        if (step := steps.record()) is not None:
+            reading.update(step)
+            warn_at_caller(steps.line())
+        elif line := thinned_line(report.dropped.get("sub_second_fix", 0)):
+            warn_at_caller(line)  # one fix a second kept: the option that keeps them, named
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip

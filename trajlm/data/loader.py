@@ -116,14 +116,16 @@ def window_spans(
 def gather_windows(
     xy_m: np.ndarray, t_s: np.ndarray, win_start: np.ndarray, win_len: np.ndarray, max_len: int
 ) -> dict[str, np.ndarray]:
-    """Padded window arrays from per-row xy (n, 2) float64 metres and t (n,) int64 seconds."""
+    """Padded window arrays from per-row xy (n, 2) float64 metres and t (n,) seconds: int64,
+    or float64 exact times (a sub-second store: ``t`` from the window's first fix exactly,
+    ``t0`` its whole second, which the calendar features read; subsec38)."""
     ar = np.arange(max_len, dtype=np.int64)
     mask = ar[None, :] < win_len[:, None]  # (N, T)
     idx = np.where(mask, win_start[:, None] + ar[None, :], 0)  # (N, T) row index, 0 for padding
-    t0 = t_s[win_start]  # (N,)
+    first = t_s[win_start]  # (N,)
     pos = np.where(mask[..., None], xy_m[idx], 0.0).astype(np.float32)  # (N, T, 2)
-    t_rel = np.where(mask, t_s[idx] - t0[:, None], 0).astype(np.float32)  # (N, T)
-    return {"pos": pos, "t": t_rel, "t0": t0.astype(np.int64), "mask": mask}
+    t_rel = np.where(mask, t_s[idx] - first[:, None], 0).astype(np.float32)  # (N, T)
+    return {"pos": pos, "t": t_rel, "t0": np.floor(first).astype(np.int64), "mask": mask}
 
 
 def road_windows(
@@ -158,7 +160,8 @@ def windows_from_table(
     lens = np.diff(np.append(starts, n))
     ws, wl, _ = window_spans(starts, lens, config)
     xy = _xy(projection, df["lat"].to_numpy(), df["lon"].to_numpy()) if n else np.zeros((0, 2))
-    t = df["t"].to_numpy().astype(np.int64)
+    t = df["t"].to_numpy()
+    t = t if t.dtype.kind == "f" else t.astype(np.int64)  # exact times stay (subsec38)
     w = gather_windows(xy, t, ws, wl, config.max_len)
     return {k: torch.from_numpy(v) for k, v in w.items()}
 

@@ -155,8 +155,10 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
             speed = pl.col(name).cast(pl.Float64, strict=False) * factor
             df = df.with_columns(speed.alias("sog_mps")).drop(name)
     df = _course_in_degrees(df)
-    casts = [pl.col(c).cast(d) for c, d in {**REQUIRED, **OPTIONAL}.items() if c in df.columns]
-    df = df.with_columns(casts)
+    casts = {**REQUIRED, **OPTIONAL}
+    if df.schema["t"] == pl.Float64:  # exact times: a sub-second store's (data/subsec_store.py)
+        casts = {c: d for c, d in casts.items() if c != "t"}
+    df = df.with_columns(pl.col(c).cast(d) for c, d in casts.items() if c in df.columns)
     if {"sog_kn", "sog_mps", "cog_deg"} & set(df.columns):  # reported motion: codes -> null
         df = df.with_columns(_not_available(c) for c in ("sog_kn", "sog_mps", "cog_deg")
                              if c in df.columns)  # fmt: skip
@@ -232,7 +234,7 @@ def validate(df: pl.DataFrame, min_t: int = MIN_T) -> list[Problem]:
     for c, dtype in REQUIRED.items():
         if c not in df.columns:
             problems.append(Problem(c, "missing column", len(df), None))
-        elif df.schema[c] != dtype:
+        elif df.schema[c] != dtype and not (c == "t" and df.schema[c] == pl.Float64):
             problems.append(Problem(c, f"dtype {df.schema[c]} != {dtype}", len(df), None))
     if problems:
         return problems

@@ -122,7 +122,10 @@ def check_appendable(store: Path, new: Path, clean_config: dict | None = None,
         raise TrajlmInputError(
             f"--append: the new files' columns differ from the store {store}'s "
             f"({', '.join(f'{c} {d}' for c, d in diff)}); a store has one set of columns",
-            hint="ingest all the files into a new store",
+            hint="ingest all the files into a new store"
+            if mine.get("t") == theirs.get("t")  # exact times against whole seconds (subsec38)
+            else "give --sub-second with --append to a sub-second store (t Float64), and leave "
+            "it out for a whole-second one (t Int64)",
         )
     said = old.get("clean_config") or (old.get("appends") or [{}])[-1].get("clean_config")
     if said is None and clean_config is not None and not quiet:  # before append35 recorded them

@@ -197,6 +197,12 @@ def inspect_store(path: str | os.PathLike) -> dict:
     }
     if labels is not None:
         info["labels"] = labels
+    from trajlm.data.subsec_store import resolution_note, time_resolution_s
+
+    if (step := time_resolution_s(manifest)) is not None:  # float seconds (subsec38)
+        ms = {k: None if v is None else round(v, 3) for k, v in info["sampling_interval_s"].items()}
+        info["sampling_interval_s"] = ms  # exact to the ms: float64 Unix seconds hold ~0.2 us
+        info["time_resolution"] = resolution_note(step)
     if manifest.get("reading", {}).get("crs") == "local":  # x / y metres, no place (newuser36)
         from trajlm.data.local_plane import local_bbox
 

@@ -133,10 +133,11 @@ def steady_histories(
     return (n >= 2) & (mean_turn <= STEADY_MEAN_TURN_DEG) & (spread <= STEADY_SPEED_SPREAD)
 
 
-def blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w):
+def blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w, min_dt=MIN_DT_S):
     """The rollout's per-step lists of positions (B, 2) and times (B,) moved to w (B,) x
     themselves + (1 - w) x constant velocity from each row's last step (pos (B, T, 2) metres,
-    t (B, T) seconds; its time step at least MIN_DT_S, so times still move forward); rows with
+    t (B, T) seconds; its time step at least ``min_dt``, MIN_DT_S but for a model of a
+    sub-second store, so times still move forward); rows with
     w = 1 unchanged bit for bit."""
     if w is None:
         return out_pos, out_t
@@ -144,7 +145,7 @@ def blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w):
     last = lengths - 1
     prev = (lengths - 2).clamp_min(0)
     p0, step = pos[rows, last], pos[rows, last] - pos[rows, prev]
-    t0_, dt = t[rows, last], (t[rows, last] - t[rows, prev]).clamp_min(MIN_DT_S)
+    t0_, dt = t[rows, last], (t[rows, last] - t[rows, prev]).clamp_min(min_dt)
     new_pos, new_t = [], []
     for s, (p, tt) in enumerate(zip(out_pos, out_t, strict=True)):
         cv_p = p0 + (s + 1) * step

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.data.subsec_store import min_step_s
 from trajlm.errors import TrajlmInputError
 from trajlm.model.backtest import (
     backtest_gate,
@@ -42,7 +43,8 @@ from trajlm.model.retrieval import RolloutBase
 from trajlm.model.scale import RunningScale, history_gate
 from trajlm.model.step_head import RecentSteps
 
-MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward)
+MIN_DT_S = 1.0  # a predicted time step is never shorter than this (time must move forward;
+# a model of a sub-second store: a quarter of its mean step, subsec_store.min_step_s)
 
 
 @torch.inference_mode()
@@ -101,7 +103,8 @@ def generate(
         # rollout only (a sampled one is a draw from the model's own distribution)
         w = None if sample else choice_weight(model, step_fn, pos, t, t0, mask, lengths)
         out_pos, out_t, out_lv = step_fn(model, *args, target_t, extra_gate=extra)
-        out_pos, out_t = blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w)
+        out_pos, out_t = blend_constant_velocity(pos, t, mask, lengths, out_pos, out_t, w,
+                                                 min_step_s(model.embed.stats))  # fmt: skip
         return to_output(model, out_pos, out_t, out_lv)
     finally:
         model.train(was_training)
@@ -144,7 +147,7 @@ def next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperat
         noise = torch.randn(mean.shape, generator=generator, device=mean.device, dtype=mean.dtype)
         delta = mean + temperature * torch.exp(0.5 * log_var) * noise
     dxy = delta[:, :2] * s["dxy_scale"]  # (B, 2) metres
-    dt = (delta[:, 2] * s["dt_scale"] + s["dt_mean"]).clamp_min(MIN_DT_S)  # (B,) seconds
+    dt = (delta[:, 2] * s["dt_scale"] + s["dt_mean"]).clamp_min(min_step_s(s))  # (B,) seconds
     return cur_pos + dxy, (cur_t + dt) if at is None else at
 
 

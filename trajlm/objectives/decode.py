@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch
 
+from trajlm.data.subsec_store import min_step_s
 from trajlm.model.cache import KVCache
 from trajlm.objectives.anchors import (
     anchor_gap_of,
@@ -213,7 +214,7 @@ def generate_spans(
             prev = (idx - 1).clamp_min(0)
             prev_pos = torch.gather(pos, 1, prev[..., None].expand(B, T, 2))
             prev_t = torch.gather(t, 1, prev)
-            new_t = prev_t + (step[..., 2] * s["dt_scale"] + s["dt_mean"]).clamp_min(1.0)
+            new_t = prev_t + (step[..., 2] * s["dt_scale"] + s["dt_mean"]).clamp_min(min_step_s(s))
             if not known_time:
                 t = torch.where(here, new_t, t)
             dxy = step[..., :2]

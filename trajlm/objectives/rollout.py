@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from trajlm.data.subsec_store import min_step_s
+
 MIN_DT_S = 1.0  # as generate.py: a rolled-out time step is never shorter
 
 
@@ -78,7 +80,7 @@ def rollout_points(model, pos, t, t0, mask, cut, steps: int) -> torch.Tensor:
         scale = model.step_scale(feats)[rows, last] if model.config.scale_invariant else None
         mean, _ = model.predict_step(h, last_step, None, scale, None, P[rows, last])
         new_pos = P[rows, last] + mean[:, :2] * st["dxy_scale"]  # (B, 2)
-        dt = (mean[:, 2].detach() * st["dt_scale"] + st["dt_mean"]).clamp_min(MIN_DT_S)
+        dt = (mean[:, 2].detach() * st["dt_scale"] + st["dt_mean"]).clamp_min(min_step_s(st))
         out_pos.append(new_pos)
         if s + 1 < steps:  # out of place: the graph keeps the earlier tensors
             P = P.index_put((rows, last + 1), new_pos)

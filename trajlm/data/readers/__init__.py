@@ -164,6 +164,7 @@ def _open_read(
     ctx = Ctx(on_error, limits=limits or ReadLimits.from_env(), keep_copies=keep_copies)
     ctx.columns_mapped = format in ("csv", "parquet", "tdrive", "ais")
     ctx.full_rate = bool(getattr(columns, "full_rate", False))  # sports37 (full_rate.py)
+    ctx.sub_second = bool(getattr(columns, "sub_second", False))  # subsec38 (subsec_store.py)
     tmp = None
     if format == "tracks":  # an export .zip: its track members, extracted (archives.py)
         given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]

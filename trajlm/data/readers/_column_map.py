@@ -102,6 +102,9 @@ class ColumnMap:
     # A sub-second source's path and fastest step kept on each second's kept fix as `path_m` /
     # `peak_mps` (sports37, data/full_rate.py). CLI --full-rate; on for Metrica / TRACAB feeds.
     full_rate: bool = False
+    # Keep every fix of a source faster than 1 Hz at its exact time (subsec38: `t` Float64
+    # seconds in the store, data/subsec_store.py). CLI --sub-second; off: one fix a second.
+    sub_second: bool = False
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""

@@ -146,6 +146,7 @@ class Ctx:
     # Keep a sub-second source's path and fastest step on each kept fix (ColumnMap.full_rate,
     # sports37: full_rate.py)
     full_rate: bool = False
+    sub_second: bool = False  # every fix kept, `t` Float64 exact seconds (subsec38)
 
     def __post_init__(self) -> None:
         if self.on_error not in ("raise", "skip"):
@@ -227,7 +228,8 @@ def check_rows(df: pl.DataFrame, ctx: Ctx, fields: dict[str, str] | None = None)
     exactly (0, 0) are dropped and counted as `null_island` in both modes (a missing-fix marker).
     """
     out = _check_rows(df, ctx, fields)
-    out = drop_sub_second(out, ctx.report, keep_exact=ctx.exact_times, full_rate=ctx.full_rate)
+    out = drop_sub_second(out, ctx.report, keep_exact=ctx.exact_times, full_rate=ctx.full_rate,
+                          keep_all=ctx.sub_second)  # fmt: skip
     return out.drop(T_RAW, "_raw_lat", "_raw_lon", strict=False)
 
 

@@ -325,7 +325,11 @@ def exact_time(t_ms: pl.Expr) -> list[pl.Expr]:
 
 
 def drop_sub_second(
-    df: pl.DataFrame, report: DropReport, keep_exact: bool = False, full_rate: bool = False
+    df: pl.DataFrame,
+    report: DropReport,
+    keep_exact: bool = False,
+    full_rate: bool = False,
+    keep_all: bool = False,
 ) -> pl.DataFrame:
     """Canonical t is whole seconds: of the fixes of one trajectory that fall in one second but
     differ below it (1-10 Hz loggers, epoch milliseconds), keep the earliest and drop the others
@@ -333,7 +337,12 @@ def drop_sub_second(
     the kept fix stay for cleaning's `duplicate_timestamp`. Works within a chunk: a second split
     across two chunks of one trajectory leaves its later fixes to `duplicate_timestamp`.
     keep_exact: the kept fixes' exact milliseconds stay, as column EXACT_MS (exact_seconds).
-    full_rate: the dropped fixes' path and fastest step kept on each kept fix (full_rate.py)."""
+    full_rate: the dropped fixes' path and fastest step kept on each kept fix (full_rate.py).
+    keep_all: no fix dropped, `t` Float64 exact seconds (a sub-second store, subsec_store.py)."""
+    if keep_all:
+        from trajlm.data.subsec_store import exact_float_seconds
+
+        return exact_float_seconds(df, T_MS)
     if T_MS not in df.columns:
         return df
     if full_rate:

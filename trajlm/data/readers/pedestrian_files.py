@@ -18,8 +18,9 @@ implied and every command answers in x / y metres:
 
 The CSV holds `ped, frame, time, x, y`: `time` counts seconds from frame 0 (read as
 elapsed seconds, so the read asks for `--time-origin`, as for SUMO's or Metrica's clocks). A
-store's times are whole seconds: the 0.4-s fixes are kept at one a second (`sub_second_fix`),
-said in the read's line, with the 8-in / 12-out benchmark's seconds at 1 s steps."""
+store's times are whole seconds unless ingest is given `--sub-second` (subsec38): the 0.4-s
+fixes are kept at one a second (`sub_second_fix`), said in the read's line, with the 8-in /
+12-out benchmark's seconds at 1 s steps, or every fix at 0.4 s with `--sub-second`."""
 
 from __future__ import annotations
 
@@ -134,10 +135,12 @@ def _said(kind: str, path: Path, n: int, step: float, step_s: float, how: str) -
     hz = 1.0 / step_s
     below = step_s < 1.0
     rate = (
-        f"; a store keeps whole-second times, so these {step_s:g}-s fixes are kept at one a "
-        f"second (dropped ones counted as sub_second_fix): the 8-in / 12-out benchmark "
-        f"({8 * step_s:g} s / {12 * step_s:g} s) is about `trajlm eval --task predict "
-        f"--history {max(2, round(8 * step_s))} --steps {max(1, round(12 * step_s))}` at 1-s "
+        f"; with --sub-second (ColumnMap(sub_second=True)) a store keeps every fix at its "
+        f"exact time and the 8-in / 12-out benchmark is `trajlm eval --task predict --obs-len 8 "
+        f"--pred-len 12` at {step_s:g}-s steps; without it a store keeps whole-second times, "
+        f"so these {step_s:g}-s fixes are kept at one a second (dropped ones counted as "
+        f"sub_second_fix) and the benchmark ({8 * step_s:g} s / {12 * step_s:g} s) is about "
+        f"`--history {max(2, round(8 * step_s))} --steps {max(1, round(12 * step_s))}` at 1-s "
         "steps (ADE = the MAE column, FDE)"
         if below
         else ""
