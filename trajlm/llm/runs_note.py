@@ -10,7 +10,12 @@ import polars as pl
 
 from trajlm.llm.grounding import RUN_KMH
 
-_RUN_WORDS = re.compile(r"\b(?:runs?|ran|running|jog(?:s|ged|ging)?)\b", re.I)
+# the noun ("how many runs", "his longest run"), not the verb ("who ran the furthest" asks nothing of what a run is)
+_RUN_WORDS = re.compile(
+    r"\bruns\b|\b(?:his|her|their|its|my|the|a|one|each|every|per|which|longest|shortest|fastest|slowest|first|last)"
+    r"\s+(run)\b",
+    re.I,
+)
 
 
 def runs_inferred_note(question: str, run_paced: bool, trips: pl.DataFrame) -> str | None:
@@ -23,6 +28,6 @@ def runs_inferred_note(question: str, run_paced: bool, trips: pl.DataFrame) -> s
         return None
     kmh = trips["speed_kmh"]
     lo, hi = RUN_KMH
-    return (f"{m.group(0)!r} read as every trip: no label says which trips are runs, and every trip here moved at a "
+    return (f"{m.group(1) or m.group(0)!r} read as every trip: no label says which trips are runs, and every trip here moved at a "
             f"runner's mean speed ({float(kmh.min()):.1f}-{float(kmh.max()):.1f} km/h; {lo:g}-{hi:g} km/h is "
             "read as running)")  # fmt: skip

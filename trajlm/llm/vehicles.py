@@ -197,7 +197,8 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
     others = [lab for lab in labels if lab not in named[:1]]
     kinds = any(is_kind(lab) for lab in others)
     if named:
-        generic = re.fullmatch(GENERIC, low) is not None
+        # a species the data labels ("which elephant" among elephant / giraffe, set 34) is its label
+        generic = re.fullmatch(GENERIC, low) is not None and re.fullmatch(SPECIES, low) is None
         return named[0] if (not generic or kinds) else None
     if (
         not kinds
