@@ -138,8 +138,7 @@ def is_grouped(question: str, labels: Sequence[str] = ()) -> bool:
 
 
 # any vehicle of the data, whatever its labels (session 20: the people or animals a track follows)
-_ANY = (r"vehicles?|drivers?|users?|units?|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?|"
-        + SPECIES)  # fmt: skip
+_ANY = r"vehicles?|drivers?|users?|units?|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?"
 _SEA = r"ships?|vessels?|boats?"  # any vessel, where every label is one
 SEA_LABELS = r"ferry|ferries|tugs?|trawlers?|yachts?|sailing|fishing|tankers?|cargo|boats?|ships?|vessels?|pilot"
 # AIS ship-type names that are vessels only beside the ones above ("passenger" among cargo / tanker / tug: ask23)
