@@ -103,7 +103,7 @@ def test_set10_phrasings(question, plan):
         ("how many trips stopped", "for how long?"),
         ("walks with a pause", "for how long?"),
         ("how many trips were idle on monday", "'idle' for how long?"),
-        ("which van stopped the longest", "'which van'.*which trip"),
+        # "which van stopped the longest": answered since ask38, both readings said (tests/test_ask38.py)
         ("which ship made the furthest voyage", "of one trip or of them all"),  # "sailed furthest": its total (ask19)
         ("trips in the morning (8-10pm)", "'morning' and the hours 20-22 do not overlap"),
         ("trips between 2 km and 10 min", "mixes two measures"),

@@ -52,6 +52,7 @@ from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, s
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
+from trajlm.llm.runs_note import runs_inferred_note
 from trajlm.llm.sports_answers import (
     SportsPlan,
     ball_ids,
@@ -186,6 +187,7 @@ class Asker:
         )
         # "were all the charters ...": trips, not vehicles (every_vehicle.py)
         self._labels = words.labels
+        self._run_paced = words.run_paced
         self._model = model
         self._ingest_note = ingest_note(data)
         self._subsecond_note = subsecond_note(data)  # a 10 Hz source kept at 1 Hz (set 27)
@@ -272,6 +274,8 @@ class Asker:
             )
         answer.notes += [cut] if cut else []
         answer.notes += [ball] if ball else []
+        if (ran := runs_inferred_note(question, self._run_paced, trips)) is not None:
+            answer.notes.append(ran)  # runs read from the pace, said (ask38)
         if asked is plan and STARTED_AT.search(question) and plan.center() is not None:
             answer.notes.append(started_there(plan, self.points, self.trips_utc, self.trips))
         if (

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets 26-37 read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
+# Sets 26-38 read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
 # under $ASK31B_OUT/sNN (default /tmp/ask31b) with its own gen.py / ingest.sh / truth.py, then read by its read.py.
 #   bash scripts/ask31b/regress.sh NAME [CODE]   # CODE: the checkout whose trajlm reads (default: this one)
 #   python scripts/ask31b/compare.py before after  # every answer of two reads, side by side
@@ -10,7 +10,7 @@ CODE=$(cd "${2:-$HERE}" && pwd)
 OUT=${ASK31B_OUT:-/tmp/ask31b}
 export OMP_NUM_THREADS=1 PYTHONPATH=$CODE PATH=$HERE/.venv/bin:$PATH
 cd "$HERE"
-for n in 26 27 28 29 30 31 32 33 34 35 36 37; do
+for n in 26 27 28 29 30 31 32 33 34 35 36 37 38; do
   export ASK${n}_OUT=$OUT/s$n
   mkdir -p "$OUT/s$n"
   if [ ! -f "$OUT/s$n/truth.json" ]; then

@@ -74,19 +74,46 @@ def week_of(question: str, years: list[int]) -> str:
     """ "the week starting 6 April 2026" (set 21) as the seven days it names: "from 6 April 2026 to 12 April 2026";
     without a year, the data's one year (else left for the date reader to ask). "The week of 9 March" where 9 March
     is a Monday (ask37b): the seven days from it, the one week both readings (the week beginning that day, the
-    Monday-to-Sunday week holding it) agree on; another day stays asked (``refuse_week_of_a_day``)."""
+    Monday-to-Sunday week holding it) agree on; another day stays asked (``refuse_week_of_a_day``). A US week (ask38):
+    a Sunday written month first ("the week of Sunday March 15") begins one; "US week" / "Sunday to Saturday" said
+    reads any day's Sunday-to-Saturday week."""
 
     def one(m: re.Match) -> str:
         day, mon = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         a = _date_of(day, mon, m.group(5), years)
         return m.group(0) if a is None else _seven_days(a)
 
+    us = _US_WEEK.search(question) is not None and re.search(r"\bweek", question, re.I) is not None
+    if us:  # the words that said so are read, not left to be read as weekdays; "the US week of" keeps "the week of"
+        question = _US_WEEK.sub(lambda m: " " if m.group(1) is None else m.group(1), question)
+        if not _WEEK_OF_A_DAY.search(question):
+            raise CannotAnswer("a Sunday-to-Saturday week is read in 'the week of <a day>' ('the week of Sunday "
+                               "March 15'); 'per week' and weekly tables run Monday to Sunday: name the days "
+                               "('between March 8 and March 14')")  # fmt: skip
+
     def monday(m: re.Match) -> str:
         day, mon = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         a = _date_of(day, mon, m.group(5), years)
-        return m.group(0) if a is None or a.weekday() != 0 else _seven_days(a)
+        if a is None:
+            return m.group(0)
+        if us:  # said outright: the Sunday-to-Saturday week holding the day
+            return _seven_days(a - dt.timedelta(days=(a.weekday() + 1) % 7))
+        # a Sunday written month first ("the week of Sunday March 15"): the US week that Sunday begins (ask38); the
+        # same Sunday written day first ("Sunday 15 March") ends a Monday-to-Sunday week as well: stays asked
+        us_sunday = a.weekday() == 6 and m.group(3) is not None
+        return _seven_days(a) if a.weekday() == 0 or us_sunday else m.group(0)
 
     return _WEEK_OF_A_DAY.sub(monday, _WEEK_OF.sub(one, question))
+
+
+# a US reader's week said outright (ask38): "(US week)", "Sunday to Saturday", "weeks starting on Sunday"
+_US_WEEK = re.compile(
+    r"\b(?:US|U\.S\.|American)\s+(?:calendar\s+)?(week\s+of)\b"
+    r"|\(?\s*\b(?:(?:in\s+)?(?:the\s+)?(?:US|U\.S\.|American)\s+(?:calendar\s+)?weeks?(?!\s+of\b)"
+    r"|(?:from\s+)?sun(?:day)?\s*(?:-|–|to|through|thru)\s*sat(?:urday)?"
+    r"|(?:with\s+)?weeks?\s+(?:that\s+)?(?:start|begin)(?:s|ning)?\s+(?:on\s+)?(?:a\s+)?sundays?)\b\s*\)?,?",
+    re.I,
+)
 
 
 _WEEK_OF_A_DAY = re.compile(
@@ -232,8 +259,11 @@ def period_key_value(plan: QueryPlan) -> tuple[pl.Expr, pl.Expr]:
     return key.alias("_p"), what
 
 
-def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]:
-    """(value, printed text) of a per-day / per-week plan over the chosen trips."""
+def per_period(
+    plan: QueryPlan, chosen: pl.DataFrame, every: pl.DataFrame | None = None
+) -> tuple[float | str, str]:
+    """(value, printed text) of a per-day / per-week plan over the chosen trips; per week or month, each period of
+    the data's span (``every``: the whole trip table) listed below, one with none of the chosen trips as 0."""
     if len(chosen) == 0:
         return "no trips match", "no trips match"
     key, what = period_key_value(plan)
@@ -262,4 +292,36 @@ def per_period(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[float | str, str]
     shown = f"{value:,.1f}" if abs(value) >= 10 else f"{value:,.3g}"
     text = (f"{shown} {unit}/{plan.per}".replace(" /", "/") +
             f" ({total}mean over the {n} {periods} with trips; {len(chosen):,} trips)")  # fmt: skip
+    if plan.per in ("week", "month") and every is not None:
+        text += _each_period(plan, each, every, value * n, unit)
     return value, text
+
+
+def _each_period(
+    plan: QueryPlan, each: pl.DataFrame, every: pl.DataFrame, total: float, unit: str
+) -> str:
+    """Each week (month) of the data's span, one line each, a period with none of the chosen trips as 0, and where
+    there are such the mean over every period of the span: "how many trips did P-20455 make per week" was 14.7 over
+    the 3 weeks it drove, silent on the week its car stood (set 37 C8; the mean over the weeks with trips is kept
+    first: set 15's reading)."""
+    if len(every) == 0:
+        return ""
+    span = every.select(period_of(plan.per).alias("_p"))["_p"]
+    first, last = span.min(), span.max()
+    step = "1mo" if plan.per == "month" else "1w"
+    periods = pl.date_range(first, last, step, eager=True)
+    if (
+        not 1 < len(periods) <= 26
+    ):  # one is the answer itself; a longer table is asked for ("for each week")
+        return ""
+    got = dict(zip(each["_p"].to_list(), each["_v"].to_list(), strict=True))
+    scale = UNITS[plan.metric][plan.unit] if plan.action != "count" and plan.unit else 1.0
+    name = (lambda p: p.strftime("%B %Y")) if plan.per == "month" else (lambda p: f"week of {p}")  # noqa: E731
+    lines = [f"\n{name(p)}: {got.get(p, 0) / scale:,.4g}" for p in periods]
+    empty = len(periods) - len(got)
+    if empty:
+        mean = total / len(periods)
+        shown = f"{mean:,.1f}" if abs(mean) >= 10 else f"{mean:,.3g}"
+        lines.insert(0, f"\nover every {plan.per} of the data ({len(periods)}, {empty} with none): "
+                        f"{shown} {unit}/{plan.per}".replace(" /", "/"))  # fmt: skip
+    return "".join(lines)

@@ -30,7 +30,10 @@ WHEN = re.compile(
 
 
 # one trip's noun: "the last crossing labelled Suomenlinna end" (a ferry's; set 36)
-_ONE = r"(?:trip|crossing|voyage|sailing|journey|tour)"
+# a fleet's own word for one (ask38: "when did the first delivery on Saturday start" was not read)
+_ONE = (
+    r"(?:trip|crossing|voyage|sailing|journey|tour|delivery|ride|run|job|task|drop|flight|patrol)"
+)
 _MOVER = r"ferry|ferries|vans?|trucks?|lorry|lorries|bus|buses|vehicles?|ships?|vessels?|boats?|bikes?|cars?|taxis?|couriers?|drivers?"
 # "what time did the first sortie take off on Monday" (set 28): the fleet's first start (last end) on the trips the rest
 # names, with no vehicle: "the first trip" is one trip, unlike "what time did the fleet leave"

@@ -182,7 +182,8 @@ def read_data_words(
     ]  # fmt: skip
     spans: list[tuple[int, int]] = []
     for lab in sorted(own, key=len, reverse=True):
-        word = re.escape(lab).replace(r"\ ", r"\s+") + "(?:s|es)?"
+        # "e-bikes" on the label "ebike" (ask38): a hyphen the label does not write is read as absent
+        word = "-?".join(re.escape(c) for c in lab).replace(r"-?\ -?", r"\s+") + "(?:s|es)?"
         if lab in TRIP_NOUN_LABELS:  # "the crossings" on crossing / charter labels (set 33)
             word = TRIP_NOUN_LABELS[lab]
         elif re.search(r"[^aeiou]y$", lab):  # "ferries" (set 13)
@@ -190,7 +191,8 @@ def read_data_words(
         # "specimen runs", "a meal delivery" on labels specimens, meals (set 29)
         elif re.fullmatch(r"[a-z]{3,}[^s]s", lab):
             word = f"(?:{word}|{re.escape(lab[:-1])}(?=\\s+(?:runs?|jobs?|trips?|tasks?|deliver(?:y|ies)|rounds?)\\b))"
-        word += r"(?:\s+(?:services?|lines?))?"  # "the night owl service" (set 16): the label
+        # "the night owl service" (set 16), "the cargo bikes" (ask38: a vehicle noun after the label): the label
+        word += rf"(?:\s+(?:services?|lines?|{_VEHICLE_NOUNS}))?"
         rx = rf"(?<![\w\-/.'])(?:(?:by|on|using|via|while|when)\s+(?:an?\s+|the\s+)?)?{word}(?![\w\-/])(?!\s*[-_#]?\d)"
         for m in re.finditer(rx, low):
             if (
@@ -206,6 +208,12 @@ def read_data_words(
             spans.append(m.span())
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
     return question
+
+
+# a vehicle noun after a label ("the cargo bikes", "the fuel trucks"): read with it (ask38)
+_VEHICLE_NOUNS = (
+    r"bikes?|bicycles?|vans?|trucks?|lorr(?:y|ies)|cars?|bus|buses|vehicles?|units?|boats?|vessels?"
+)
 
 
 def _forms(lab: str, modes: list[str]) -> str:

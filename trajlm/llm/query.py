@@ -299,7 +299,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
         return Answer(plan, value=value if value is not None else text, table=table if len(table) else None,
                       text=text, n_total=len(chosen), notes=notes)  # fmt: skip
     if plan.per is not None:  # "trips per week", "daily distance" (llm/calendar.py)
-        value, text = per_period(plan, chosen)
+        value, text = per_period(plan, chosen, trips)
         return Answer(plan, value=value, text=text, n_total=len(chosen), notes=notes)
     if plan.metric in ("start_hour", "start_time"):
         chosen = with_start_hour(chosen)

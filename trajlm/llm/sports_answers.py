@@ -280,7 +280,10 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     with pl.Config(tbl_rows=40, tbl_hide_dataframe_shape=True, tbl_hide_column_data_types=True):
         shown = str(table)
     top = table.row(0, named=True)
-    if team is not None and not _WHICH.search(q) and not _PER.search(q):
+    # "how far did all the home players run": the side's total, its players' table beneath (ask38: it was the
+    # table alone); "each / every / per home player" stays the table
+    each = _PER.search(q) is not None and not re.match(r"(?i)all\b", _PER.search(q).group(0))
+    if team is not None and not _WHICH.search(q) and not each:
         return _team_total(answer, table, what, f"the {team[1].lower()} side{half}", shown)
     if _WHICH.search(q) and not _PER.search(q):
         answer.value = top["player"]

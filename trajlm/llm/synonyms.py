@@ -62,6 +62,15 @@ SYNONYMS: list[tuple[str, str]] = [
     # an analyst's "how many jobs were run on Thursday" (the jobs are trips by now), a dispatcher's "total mileage"
     # (ask37b): made, the distance
     (r"(?<=trips were )run|(?<=trip was )run", "made"),
+    # a bike-share analyst's "how many rides were taken" (ask38): made, as "run" above
+    (
+        r"(?:"
+        + "|".join(
+            f"(?<={n}s were )|(?<={n} was )" for n in ("trip", "ride", "journey", "task", "job")
+        )
+        + r")(?:taken|done|completed)",
+        "made",
+    ),
     (r"mileage", "distance"),
     (r"activities", "trips"),  # a sports watch's (Strava's) word for its recordings (set 21)
     (

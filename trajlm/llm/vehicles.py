@@ -22,12 +22,15 @@ from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.replan import is_plain_count, replan
 from trajlm.llm.vehicle_totals import per_vehicle  # noqa: F401 (importable from here, as before)
 
+# tracked animals an ecologist names by kind ("which elk moved the most", ask38): any mover of a collar study
+SPECIES = (r"elk|deer|moose|caribou|reindeer|bison|wol(?:f|ves)|cattle|cows?|sheep|goats?|horses?|zebras?|lions?"
+           r"|elephants?|storks?|geese|whales?|sharks?|turtles?")  # fmt: skip
 # words that name a vehicle in general; a data label among them is read as a label only where all labels are kinds
 GENERIC = (
     r"vehicles?|drivers?|taxis?|cabs?|users?|bus|buses|vans?|trucks?|lorry|lorries|cars?|bikes?"
     r"|bicycles?|couriers?|ships?|vessels?|boats?|ferry|ferries|tugs?|units?"
     r"|participants?|volunteers?|persons?|people|individuals?|subjects?|animals?|birds?|tags?"
-    r"|riders?|bodas?|crews?|respondents?"
+    r"|riders?|bodas?|crews?|respondents?|" + SPECIES
 )  # fmt: skip  (set 26: a boda fleet's riders, an ambulance's crews)
 # other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
 _MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
@@ -45,9 +48,7 @@ _OVER = re.compile(r"\b(?:average|mean|avg|median|in\s+total|altogether|combined
 _TOTAL = re.compile(r"\b(?:in\s+total|altogether|combined|in\s+all)\b", re.I)
 _STOPPED_LONGEST = re.compile(r"\b(?:stopped|stationary|standing\s+still|stood\s+still)\s*$", re.I)
 # "which ferry was stopped the longest" (a state: ask37b reads it); "which van stopped the longest" (the act of one stop,
-# set 10) stays asked
-_WAS_STOPPED = re.compile(r"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:stopped|stationary|standing\s+still)\s*$"
-                          r"|\bstood\s+still\s*$", re.I)  # fmt: skip
+# set 10) is read the same since ask38: the stops added up first, the single longest stop and its vehicle in a note
 _DOING = re.compile(r"\b(?:driving|travell?ing|riding|working)\s+(?=hours?\b|time\b|km\b|kilomet|miles?\b"
                     r"|distance\b)", re.I)  # fmt: skip
 
@@ -60,8 +61,11 @@ def _most(text: str, at: int) -> re.Match | None:
     # its trips, said in the answer ("total over its 31 trips"); "the furthest trip" stays one trip (refused)
     far = m is not None and m.group(1).lower() in ("furthest", "farthest")
     # "which ferry was stopped the longest" (ask37b): its stops added up, the single longest stop said beside
+    # "which van stopped the longest" (the act, set 10; ask38): the same, both readings said
     stopped = (
-        m is not None and m.group(1).lower() == "longest" and _WAS_STOPPED.search(text[: m.start()])
+        m is not None
+        and m.group(1).lower() == "longest"
+        and _STOPPED_LONGEST.search(text[: m.start()])
     )
     return m if m is not None and (far or stopped or _OVER.search(text)) else None
 
@@ -97,7 +101,10 @@ def _kinds(labels: Sequence[str]) -> str:
 def _heads(labels: Sequence[str]) -> tuple[re.Pattern, re.Pattern]:
     kind = _kinds(labels)
     # "which truck or van": two kinds, their labels' trips together (session 20)
-    two = rf"(?P<kind>{kind})(?:\s*(?:\bor\b|\band\b|/)\s*(?P<kind2>{kind}))?"
+    # "which courier bike": a vehicle word before the vehicle word is read with it (ask38)
+    two = (
+        rf"(?:(?:{GENERIC})[\s-]+)?(?P<kind>{kind})(?:\s*(?:\bor\b|\band\b|/)\s*(?P<kind2>{kind}))?"
+    )
     which = re.compile(rf"\b(?:which|what)\s+(?:(?:one\s+)?of\s+(?:the|our|my)\s+)?{two}\b{_NOT_AFTER}",
                        re.I)  # fmt: skip
     each = re.compile(
@@ -163,6 +170,24 @@ def every_label_is(word: str, labels: Sequence[str]) -> bool:
     )
 
 
+def _names_fleet(word: str, labels: Sequence[str]) -> bool:
+    """Whether ``word`` is the head of a label ("bike" of "ebike" / "e-bike") while no label is another vehicle of
+    its own ("cargo" beside "ebike" is a cargo bike; "van" beside "ebike" is not a bike): "which bike" among cargo /
+    ebike is any of them (ask38: it was refused as a label the data lacks)."""
+    forms = {
+        f
+        for f in (word, word.removesuffix("s"), word.removesuffix("es"), re.sub(r"ies$", "y", word))
+        if f
+    }
+    headed = [
+        lab for lab in labels if any(re.search(rf"\w-?{re.escape(f)}$", lab, re.I) for f in forms)
+    ]
+    return bool(headed) and not any(
+        re.fullmatch(GENERIC, lab, re.I) or re.search(rf"\s(?:{GENERIC})$", lab, re.I)
+        for lab in labels
+    )
+
+
 def _label(kind: str, labels: Sequence[str]) -> str | None:
     """The data label a vehicle word names, if it is read as one (module docstring); a kind the labels do not
     have, where they are kinds of vehicle ("each courier" among bike, car, van, walk), is refused: unsure."""
@@ -171,9 +196,15 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
     others = [lab for lab in labels if lab not in named[:1]]
     kinds = any(is_kind(lab) for lab in others)
     if named:
-        generic = re.fullmatch(GENERIC, low) is not None
+        # a species the data labels ("which elephant" among elephant / giraffe, set 34) is its label
+        generic = re.fullmatch(GENERIC, low) is not None and re.fullmatch(SPECIES, low) is None
         return named[0] if (not generic or kinds) else None
-    if not kinds or re.fullmatch(_ANY, low) or every_label_is(low, labels):
+    if (
+        not kinds
+        or re.fullmatch(_ANY, low)
+        or every_label_is(low, labels)
+        or _names_fleet(low, labels)
+    ):
         return None
     if re.fullmatch(_SEA, low) and every_label_at_sea(labels):
         return None
@@ -206,15 +237,13 @@ def plan_grouped(
             "less",
         )
         after = rest[sup.end() :]
+        # "which bike was ridden the most times / most often": its trips counted (ask38)
+        after = re.sub(r"^\s*(?:times|often)\b", " trips", after, flags=re.I)
         lead = re.match(rf"\s*((?:[\w-]+\s+){{0,2}}?){_TRIPS}\b", after, re.I)
         counted = lead is not None and not re.search(rf"\b(?:{_MEASURES})\b", lead.group(1), re.I)
         averaged = re.search(r"\b(?:average|mean|avg|median|typical)\b", rest, re.I) is not None
         stopped = word in ("longest", "shortest") and _STOPPED_LONGEST.search(rest[: sup.start()])
-        one_stop_too = (
-            word == "longest"
-            and _WAS_STOPPED.search(rest[: sup.start()])
-            and not _TOTAL.search(rest)
-        )
+        one_stop_too = word == "longest" and stopped and not _TOTAL.search(rest)
         if stopped and (_TOTAL.search(rest) or one_stop_too):
             # "which van was stopped the longest in total" / "at the scene the longest" (set 31): its stopped time
             # added up, as "which vehicle spent the most time stopped"; without "in total" (ask37b) the same, and the
