@@ -9,6 +9,7 @@ No model: both are read off the fixes (trajlm/data/places.py, trajlm/data/next_p
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,8 @@ def answer_on_file(call: Callable[..., Any], input: Path, out: Path, split: str,
     io.on_plane(input, cols.get("crs"), "--input")  # --crs on a store: refused, not ignored
     cols = {k: v for k, v in cols.items() if v is not None}
     kw = on_plane(input, kw)
+    if "stay_radius_m" in kw and "stay_radius_m" not in inspect.signature(call).parameters:
+        del kw["stay_radius_m"]  # parked keeps its own box (badin38: every local store refused)
     df = read_frame(input, "--input", split, cols)
     with input_errors(input, "--input"):
         answer = call(df, **kw, **cols)

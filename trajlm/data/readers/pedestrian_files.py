@@ -88,6 +88,32 @@ def is_eth_ucy(path: Path) -> bool:
     return frames == sorted(frames) or len({r[1] for r in rows}) == 1
 
 
+def eth_near_miss(path: Path) -> str | None:
+    """Why a headerless file of four numbers a line is not read as ETH / UCY `frame ped x y`
+    (the first line that breaks the layout, or frames out of order), or None where its lines
+    are not shaped so (badin38: "no header line" alone sent the user to write one)."""
+    lines = [ln for ln in _first_lines(path) if ln.strip()]
+    if lines and _header_named(_tokens(lines[0])):
+        lines = lines[1:]
+    rows = [_tokens(line) for line in lines]
+    if not rows or sum(len(r) == 4 for r in rows) < max(1, len(rows) // 2):
+        return None
+    where = "an ETH / UCY `frame ped x y` file"
+    for i, r in enumerate(rows, start=1):
+        if len(r) != 4:
+            return f"read as {where}, line {i} has {len(r)} fields"
+        if bad := next((t for t in r if not _NUMBER.match(t)), None):
+            return f"read as {where}, line {i}'s {bad!r} is not a number"
+        frame, ped = float(r[0]), float(r[1])
+        if not (frame >= 0 and frame.is_integer()):
+            return f"read as {where}, line {i}'s frame {r[0]} is not a whole frame number >= 0"
+        if not ped.is_integer():
+            return f"read as {where}, line {i}'s ped {r[1]} is not a whole id"
+    if len(rows) < 2:
+        return f"read as {where}, it holds one row"
+    return f"read as {where}, its frames are not in rising order (sort the rows by frame)"
+
+
 def is_trajnetpp(path: Path) -> bool:
     """A JSON Lines file whose first record is a TrajNet++ `scene` or `track`."""
     if path.suffix.lower() not in (".ndjson", ".jsonl", ".json"):
@@ -193,8 +219,12 @@ def trajnetpp_as_csv(path: Path, out: Path, scene: str | None = None) -> list[in
             except ValueError as e:
                 raise TrajlmInputError(f"not a JSON object ({e})", path=path, line=i) from None
             if isinstance(doc, dict) and isinstance(doc.get("scene"), dict):
-                if doc["scene"].get("fps") is not None:
-                    fps.add(float(doc["scene"]["fps"]))
+                if (rate := doc["scene"].get("fps")) is not None:
+                    if isinstance(rate, bool) or not isinstance(rate, int | float):
+                        raise TrajlmInputError(  # badin38: float('abc')'s words, no file
+                            f"scene fps {rate!r} is not a number (frames a second)",
+                            path=path, line=i)  # fmt: skip
+                    fps.add(float(rate))
                 continue
             track = doc.get("track") if isinstance(doc, dict) else None
             if not isinstance(track, dict) or not {"f", "p", "x", "y"} <= track.keys():
@@ -224,8 +254,8 @@ def trajnetpp_as_csv(path: Path, out: Path, scene: str | None = None) -> list[in
             "rate's scenes from a file of their own",
             path=path,
         )
+    how = "the scenes' fps" if fps else "no scene fps: the published sets' 2.5"
     rate = fps.pop() if fps else 1.0 / ANNOTATION_STEP_S
-    how = "the scenes' fps" if rate else ""
     if not rate > 0:
         raise TrajlmInputError(f"TrajNet++ scene fps {rate:g}: must be above 0", path=path)
     if answers:
@@ -236,8 +266,7 @@ def trajnetpp_as_csv(path: Path, out: Path, scene: str | None = None) -> list[in
         )
     step = _step(frames)
     n = _write(out, rows, 1.0 / rate, step, at)
-    _said("TrajNet++ tracks", path, n, step, 1.0 / rate,
-          how if how else "no scene fps: the published sets' 2.5")  # fmt: skip
+    _said("TrajNet++ tracks", path, n, step, 1.0 / rate, how)
     return at
 
 
