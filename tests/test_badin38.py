@@ -156,6 +156,12 @@ def test_near_misses_say_what_is_wrong(tmp_path):
         "eth.txt": (b"500\t7\t10.1\t0.2\n510\t7\tnan\t0.7\n520\t7\t10.4\t1.2\n", "'nan' is not"),
         "tn.ndjson": (b'{"scene": {"id": 0, "p": 1, "s": 0, "e": 10, "fps": "abc"}}\n'
                       b'{"track": {"f": 0, "p": 1, "x": 1.0, "y": 2.0}}\n', "fps 'abc' is not"),
+        "fast.ndjson": (b'{"scene": {"id": 0, "p": 1, "s": 0, "e": 10, "fps": 1e9}}\n'
+                        b'{"track": {"f": 0, "p": 1, "x": 1.0, "y": 2.0}}\n', "at most 1,000"),
+        "one.json": (b'{"lat": 52.1, "lng": 4.3, "eventTime": "2026-11-03T08:00:00Z"}',
+                     "one position record"),
+        "robots.txt": ("".join(f'{i // 3} {i} 5 {i + 9} 15 {i} 0 0 0 "Robot"\n'
+                               for i in range(8)).encode(), "Stanford Drone"),
         "deck.json": (json.dumps([{"path": [[-74.0, 40.7], [-74.1, 40.8]],
                                    "timestamps": [1.0]}]).encode(), "2 positions and"),
     }  # fmt: skip
@@ -163,6 +169,15 @@ def test_near_misses_say_what_is_wrong(tmp_path):
         (tmp_path / name).write_bytes(data)
         with pytest.raises(TrajlmInputError, match=said):
             trajlm.read(tmp_path / name, **({"time_origin": ORIGIN} if "deck" in name else {}))
+
+
+def test_time_origin_on_a_file_of_dates_says_so(tmp_path):
+    _walkers().with_columns(pl.from_epoch("t").dt.strftime("%Y-%m-%dT%H:%M:%S"), lat=pl.col(
+        "y") / 1e5 + 41, lon=pl.col("x") / 1e5 - 8).drop("x", "y").write_csv(tmp_path / "d.csv")  # fmt: skip
+    r = invoke_cli(["data", "ingest", tmp_path / "d.csv", "--out", tmp_path / "s",
+                    "--time-origin", ORIGIN])  # fmt: skip
+    assert r.exit_code == 2 and "not ISO-8601" not in r.output, r.output
+    assert "not seconds elapsed, which --time-origin" in r.output
 
 
 def test_read_takes_pitch_and_deck_time_origin_is_checked(tmp_path):

@@ -89,3 +89,19 @@ def path_near_miss(doc: Any) -> str | None:
             return (f"{where}: `{lists[0]}` holds {len(path)} positions and `{times[0]}` "
                     f"{len(obj[times[0]])} times; they must pair one to one")  # fmt: skip
     return None
+
+
+_LAT_KEYS, _LON_KEYS = {"lat", "latitude"}, {"lon", "lng", "long", "longitude"}
+
+
+def one_fix(doc: Any) -> str | None:
+    """The line for a document that is one position record (`{"lat": .., "lng": .., "time":
+    ..}`), not a list of them (badin38: a one-record Firehose object was "no MovingPoint
+    temporalGeometry ..."), or None."""
+    if not isinstance(doc, dict) or "type" in doc:
+        return None
+    keys = {str(k).lower() for k, v in doc.items() if not isinstance(v, dict | list)}
+    if not (keys & _LAT_KEYS and keys & _LON_KEYS):
+        return None
+    return ("one position record (a single fix), where a trajectory is two or more: a list of "
+            "such records, or one a line (JSON Lines)")  # fmt: skip

@@ -73,7 +73,7 @@ from trajlm.data.readers._mf_features import (
     _PointFeature,
     _track,
 )
-from trajlm.data.readers._path_lists import path_near_miss
+from trajlm.data.readers._path_lists import one_fix, path_near_miss
 from trajlm.data.readers._topojson import topology_features
 from trajlm.data.readers.gz import read_packed_or_plain
 from trajlm.data.schema import TrajlmInputError, conform
@@ -227,7 +227,7 @@ def iter_mfjson(
                 _empty(ctx, file, why)
                 continue
             near = near_records(doc) or (near_records(keyed) if keyed is not doc else None)
-            near = near or path_near_miss(doc)  # deck.gl paths that break the rule (badin38)
+            near = near or path_near_miss(doc) or one_fix(doc)  # (badin38)
             if (why := streams_without_start(doc) or near) is not None:
                 _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
