@@ -68,10 +68,12 @@ def test_parked_on_a_local_store(tmp_path):
     r = invoke_cli(["data", "ingest", tmp_path / "pitch.csv", "--out", tmp_path / "s", "--crs",
                     "local"])  # fmt: skip
     assert r.exit_code == 0, r.output[-800:]
-    r = invoke_cli(["parked", "--input", tmp_path / "s", "--out", tmp_path / "p.csv"])
-    assert r.exit_code == 0, r.output
-    got = pl.read_csv(tmp_path / "p.csv")
-    assert {"x", "y"} <= set(got.columns) and got.height >= 1
+    for given in ([], ["--crs", "local"]):  # the store's own CRS again: read as without it
+        r = invoke_cli(["parked", "--input", tmp_path / "s", "--out", tmp_path / "p.csv",
+                        "--overwrite", *given])  # fmt: skip
+        assert r.exit_code == 0, r.output
+        got = pl.read_csv(tmp_path / "p.csv")
+        assert {"x", "y"} <= set(got.columns) and got.height >= 1
 
 
 def test_ask_player_table_on_a_frame_of_trips():
@@ -177,7 +179,7 @@ def test_time_origin_on_a_file_of_dates_says_so(tmp_path):
     r = invoke_cli(["data", "ingest", tmp_path / "d.csv", "--out", tmp_path / "s",
                     "--time-origin", ORIGIN])  # fmt: skip
     assert r.exit_code == 2 and "not ISO-8601" not in r.output, r.output
-    assert "not seconds elapsed, which --time-origin" in r.output
+    assert "not a number of seconds elapsed, which --time-origin" in r.output
 
 
 def test_read_takes_pitch_and_deck_time_origin_is_checked(tmp_path):
