@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import math
 import shutil
 import sqlite3
 import subprocess
@@ -33,7 +32,7 @@ import polars as pl
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import TINY_TOML, Cases, probe_out, write_file  # noqa: E402
+from badin_cases import TINY_TOML, Cases, as_degrees, pitch_walkers, probe_out, write_file  # noqa: E402  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -148,27 +147,8 @@ T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 RNG = np.random.default_rng(38)
 
 
-def walkers(n_movers: int = 6, n: int = 150, dt: float = 1.0, speed: float = 3.0, box=(105.0, 68.0),
-            ids: str = "P") -> pl.DataFrame:
-    rows = []
-    for k in range(n_movers):
-        x, y = RNG.uniform(0.1, 0.9) * box[0], RNG.uniform(0.1, 0.9) * box[1]
-        ang = RNG.uniform(0, 2 * math.pi)
-        for i in range(n):
-            ang += RNG.normal(0, 0.15)
-            nx, ny = x + speed * dt * math.cos(ang), y + speed * dt * math.sin(ang)
-            if not (0 <= nx <= box[0] and 0 <= ny <= box[1]):
-                ang += math.pi
-                nx, ny = x + speed * dt * math.cos(ang), y + speed * dt * math.sin(ang)
-            x, y = nx, ny
-            rows.append((f"{ids}{k}", T0.timestamp() + i * dt, x, y))
-    df = pl.DataFrame(rows, schema=["id", "t", "x", "y"], orient="row")
-    return df.with_columns(time=pl.from_epoch("t").dt.strftime("%Y-%m-%dT%H:%M:%S")).select("id", "time", "x", "y")
-
-
-def as_degrees(df: pl.DataFrame, lat0: float = 41.15, lon0: float = -8.61) -> pl.DataFrame:
-    return df.select("id", "time", lat=lat0 + pl.col("y") / 111_320.0,
-                     lon=lon0 + pl.col("x") / (111_320.0 * math.cos(math.radians(lat0))))
+def walkers(**kw) -> pl.DataFrame:
+    return pitch_walkers(RNG, T0, **kw)
 
 
 PITCH = walkers()
