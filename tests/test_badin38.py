@@ -233,3 +233,10 @@ def test_empty_lake_file_and_tiny_pitch_are_said(tmp_path):
         trajlm.read(tmp_path / "e.avro")
     with pytest.raises(TrajlmInputError, match="pitch="):
         trajlm.read(_metrica(tmp_path / "m" / "Home.csv"), time_origin=ORIGIN, pitch="0.001x0.001")
+
+
+def test_sprints_on_data_that_is_no_tracking_say_why():
+    df = _walkers(2).with_columns(pl.from_epoch("t").dt.replace_time_zone("UTC"),
+                                  lat=41 + pl.col("y") / 1e4, lon=-8 + pl.col("x") / 1e4)  # fmt: skip
+    with pytest.raises(CannotAnswer, match="sprints are counted on player tracking"):
+        trajlm.ask("how many sprints did each vehicle make", df.drop("x", "y"))

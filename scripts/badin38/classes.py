@@ -79,6 +79,7 @@ AFTER = {  # case -> its class on the branch, where it changed
     # --time-origin on a file of dates said as the cause, a one-record JSON object; HTTP
     # errors on a plane name x / y (were lat / lon and degree ranges)
     **dict.fromkeys((89, 104, 106, 222, 185, 186, 192, 193, 195), "C"),
+    349: "C",  # sprints asked of data that is no player tracking: said as such
     # TrajLM.travel_time(crs=) taken: the probe's model has no infilling heads, said in a line
     177: "C",
     # answered: HTTP /ask's player table, parked on a local store (with its own --crs too),

@@ -182,6 +182,13 @@ _WHEN = re.compile(
 )
 
 
+def sprint_word(question: str) -> str | None:
+    """The sprint word of ``question`` ("sprints", "sprinted"), or None: where the data is no
+    player tracking, the planner's "did not understand 'sprints'" is said as why (badin38)."""
+    found = _SPRINT.search(question)
+    return found[0] if found else None
+
+
 def refuse_unread_words(question: str) -> None:
     """CannotAnswer where ``question`` says a half, a speed or a time window the sports plan
     cannot read (it answered the whole match at 7 m/s, silently)."""
