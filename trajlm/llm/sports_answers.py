@@ -298,7 +298,7 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     balls = table.filter(is_ball(pl.col("player")))["player"].to_list()
     named = _named(q, table["player"].to_list())
     if named is None and (asked := _PLAYER_ID.search(q)):
-        shown = ", ".join(table["player"].head(6).to_list())
+        shown = ", ".join(table["player"].sort().head(6).to_list())
         raise CannotAnswer(f"no player '{asked[1] or asked[0]}' here (players: {shown}, ...)")
     if named is None and not _ASKS_BALL.search(q) and balls:
         table = table.filter(~is_ball(pl.col("player")))
