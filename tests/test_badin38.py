@@ -240,3 +240,13 @@ def test_sprints_on_data_that_is_no_tracking_say_why():
                                   lat=41 + pl.col("y") / 1e4, lon=-8 + pl.col("x") / 1e4)  # fmt: skip
     with pytest.raises(CannotAnswer, match="sprints are counted on player tracking"):
         trajlm.ask("how many sprints did each vehicle make", df.drop("x", "y"))
+
+
+def test_a_feed_of_one_frame_is_said(tmp_path):
+    with pytest.raises(TrajlmInputError, match="Metrica file of one frame"):
+        trajlm.read(_metrica(tmp_path / "m" / "Home.csv", rows=1), time_origin=ORIGIN)
+    (tmp_path / "t.dat").write_text(
+        "10000:1,1,1,-4570,-92,0.00;0,12,25,4715,188,0.00;:1,2,0,0.00,H,Alive;:\n"
+    )
+    with pytest.raises(TrajlmInputError, match="TRACAB file of one frame"):
+        trajlm.read(tmp_path / "t.dat", time_origin=ORIGIN)

@@ -35,7 +35,7 @@ RIGHT = (1, 2, 3, 4, 5, 13, 14, 15, 19, 30, 31, 32, 36, 37, 39, 40, 41, 45, 49, 
          254, 257, 259, 260, 263, 270, 274, 282, 283, 284, 285, 286, 288, 292, 295, 296, 304,
          313, 314, 320, 321, 322, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 336,
          339, 340, 341, 342, 344, 346, 352, 355)  # fmt: skip
-UNCLEAR = (18, 24, 26, 46, 48, 51, 69, 71, 72, 73, 74, 83, 88, 89, 96, 104, 106, 139, 144, 185,
+UNCLEAR = (18, 24, 26, 43, 46, 48, 51, 69, 71, 72, 73, 74, 83, 88, 89, 96, 104, 106, 139, 144, 185,
            186, 192, 193, 195, 216, 222, 226, 227, 248, 293, 294, 297, 299, 300, 349, 353,
            354)  # fmt: skip
 SILENT = (23, 28, 29, 42, 118, 122, 275, 277, 301, 335, 337, 338, 345, 348)
@@ -80,6 +80,7 @@ AFTER = {  # case -> its class on the branch, where it changed
     # errors on a plane name x / y (were lat / lon and degree ranges)
     **dict.fromkeys((89, 104, 106, 222, 185, 186, 192, 193, 195), "C"),
     349: "C",  # sprints asked of data that is no player tracking: said as such
+    **dict.fromkeys((26, 43), "C"),  # a feed of one frame said as such (was "a row key")
     # TrajLM.travel_time(crs=) taken: the probe's model has no infilling heads, said in a line
     177: "C",
     # answered: HTTP /ask's player table, parked on a local store (with its own --crs too),

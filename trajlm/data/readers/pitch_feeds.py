@@ -126,7 +126,7 @@ def metrica_as_csv(
                 jersey = jersey or re.sub(r"(?i)^player\s*", "", name)
                 movers.append((f"{team}_{jersey}", team, jersey, k))
         at: list[int | None] = [None]
-        share = _Fractions(path)
+        share, frames = _Fractions(path), 0
         with out.open("w", newline="", encoding="utf-8") as dst:
             w = csv.writer(dst, lineterminator="\n")
             w.writerow(HEADER)
@@ -138,6 +138,7 @@ def metrica_as_csv(
                         f"a Metrica row of {len(row)} fields where the header has {len(names)}: "
                         "the file ends mid-row (cut short?)", path=path, line=rows.line_num,
                         hint="copy the file again whole, or delete that line")  # fmt: skip
+                frames += 1
                 for mover, team, jersey, k in movers:
                     x, y = _cell(row, k), _cell(row, k + 1)
                     if x is None or y is None:
@@ -147,6 +148,7 @@ def metrica_as_csv(
                                 f"{x * size[0]:.3f}", f"{(1.0 - y) * size[1]:.3f}"])  # fmt: skip
                     at.append(rows.line_num)
     share.check()
+    _one_frame(path, frames, "Metrica")
     players = sum(m[0] != "ball" for m in movers)
     warnings.warn(
         f"{path.name}: Metrica Sports tracking: {players} players"
@@ -159,6 +161,13 @@ def metrica_as_csv(
         stacklevel=2,
     )  # fmt: skip
     return at
+
+
+def _one_frame(path: Path, frames: int, kind: str) -> None:
+    """One frame is no track (badin38: told "traj_id differs on every row: a row key")."""
+    if frames == 1:
+        raise TrajlmInputError(f"a {kind} file of one frame: a player's track needs two or more "
+                               "frames", path=path)  # fmt: skip
 
 
 class _Fractions:
@@ -253,6 +262,7 @@ def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = Non
                 w.writerow(["ball", "", "", period, frame, secs,
                             f"{bx + size[0] / 2:.2f}", f"{by + size[1] / 2:.2f}"])  # fmt: skip
                 at.append(line_no)
+    _one_frame(path, len({a for a in at if a is not None}), "TRACAB")
     left = (
         f"; targets of team {', '.join(sorted(others))} (referees, unknown) left out"
         if others
