@@ -181,3 +181,40 @@ def print_section_table(sections: dict[str, range], cls: dict[int, str]) -> None
     sizes = {name: len(cases) for name, cases in sections.items()}
     parts = {name: {i - cases.start + 1: cls[i] for i in cases} for name, cases in sections.items()}
     print_class_table(parts, sizes)
+
+
+def pitch_walkers(rng, t0, n_movers: int = 6, n: int = 150, dt: float = 1.0, speed: float = 3.0,
+                  box=(105.0, 68.0), start=(None, None), ids: str = "P"):  # fmt: skip
+    """Movers walking at ~speed m/s inside a box (metres), one fix every dt s from t0 (a UTC
+    datetime), turned back at its walls (scripts/badin37/, scripts/badin38/): a polars frame
+    id, time (ISO, no zone), x, y."""
+    import math
+
+    import polars as pl
+
+    rows = []
+    for k in range(n_movers):
+        x = start[0] if start[0] is not None else rng.uniform(0.1, 0.9) * box[0]
+        y = start[1] if start[1] is not None else rng.uniform(0.1, 0.9) * box[1]
+        ang = rng.uniform(0, 2 * math.pi)
+        for i in range(n):
+            ang += rng.normal(0, 0.15)
+            nx, ny = x + speed * dt * math.cos(ang), y + speed * dt * math.sin(ang)
+            if not (0 <= nx <= box[0] and 0 <= ny <= box[1]):
+                ang += math.pi
+                nx, ny = x + speed * dt * math.cos(ang), y + speed * dt * math.sin(ang)
+            x, y = nx, ny
+            rows.append((f"{ids}{k}", t0.timestamp() + i * dt, x, y))
+    df = pl.DataFrame(rows, schema=["id", "t", "x", "y"], orient="row")
+    time = pl.from_epoch("t").dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return df.with_columns(time=time).select("id", "time", "x", "y")
+
+
+def as_degrees(df, lat0: float = 41.15, lon0: float = -8.61):
+    """A pitch_walkers frame's x / y metres as lat / lon degrees about (lat0, lon0)."""
+    import math
+
+    import polars as pl
+
+    return df.select("id", "time", lat=lat0 + pl.col("y") / 111_320.0,
+                     lon=lon0 + pl.col("x") / (111_320.0 * math.cos(math.radians(lat0))))  # fmt: skip

@@ -36,6 +36,7 @@ LAYERS: list[set[str]] = [
 ]
 LAYERS[-1].add("_cli_boundary")  # errors, warnings, lines, tables (out of _cli_io, s19)
 LAYERS[-1].add("_cli_hints")  # the CLI boundary's audit of hints (user test ux2)
+LAYERS[-1].add("_cli_repeats")  # an option given twice with two values refused (badin38)
 LAYERS[-1].add("_early_signals")  # `trajlm train`: a signal during the imports (leftovers15)
 LAYERS[-1].add("cli_data")  # `trajlm data ...` (split out of cli.py)
 LAYERS[-1].add("cli_data_derived")  # `trajlm data match | resplit` (tidy26)

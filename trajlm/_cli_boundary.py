@@ -170,6 +170,10 @@ class BoundaryGroup(TyperGroup):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         ctx.meta.setdefault("trajlm_args", list(args))  # the command line, for own_flags
         _typed[:] = ctx.meta["trajlm_args"]
+        from trajlm._cli_repeats import repeated_option
+
+        if twice := repeated_option(self, ctx, list(args)):  # click keeps the last, silently
+            raise UserError(twice)
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context):

@@ -167,9 +167,12 @@ class Evaluation:
         check_keywords("TrajLM.evaluate", columns, COLUMN_KEYWORDS)
         task = _check_arguments(task, split, seeds, fallback, holdout_by)
         horizons, shifts = _asked_times(horizon_s, at_report_times, shift)
-        for name, n in (("steps", steps), ("history", history)):
-            if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
-                raise TrajlmInputError(f"{name} must be an integer >= 1, got {n!r}")
+        for name, n in (("steps", steps), ("history", history)):  # numpy's ints too (badin38)
+            if n is not None and (
+                isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1
+            ):
+                raise TrajlmInputError(f"{name} must be an integer >= 1, got {n!r}", field=name)
+        steps, history = (None if n is None else int(n) for n in (steps, history))
         asked = {"horizon_s": horizons, "at_report_times": at_report_times, "shifts": shifts,
                  "compare": compare, "steps": steps, "history": history}  # fmt: skip
         if task == "tte" and "travel_time" not in getattr(self, "tasks", ["travel_time"]):

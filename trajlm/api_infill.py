@@ -188,13 +188,21 @@ class InfillTasks:
     # ------------------------------------------------------------------------ travel time
     @torch.inference_mode()
     def travel_time(
-        self, origins: Any, destinations: Any, depart: Any, *, fallback: bool = True
+        self,
+        origins: Any,
+        destinations: Any,
+        depart: Any,
+        *,
+        fallback: bool = True,
+        crs: str | None = None,
     ) -> np.ndarray:
         """Predicted trip durations in seconds, (N,) float.
 
         origins, destinations: (N, 2) arrays of (lat, lon) degrees, or frames with lat/lon
         columns (names detected as for ``to_canonical``) or Point geometries (any CRS).
         depart: the departure times, (N,) or one for all: datetimes, ISO strings or Unix s.
+        crs: the pairs' CRS where they are not degrees: ``"local"`` for ``[x, y]`` metres on a
+        plane (as HTTP's ``"crs": "local"``), or a projected CRS's ``[easting, northing]``.
 
         A run whose val verdict is saved (``trajlm eval --task tte --save-verdict``) answers
         with the engine of lowest val MAE: the model, or the baseline that beat it there
@@ -203,7 +211,11 @@ class InfillTasks:
         """
         check_flags(fallback=fallback)
         self._require_infill("travel_time")
-        o, d = latlon_array(origins, "origins"), latlon_array(destinations, "destinations")
+        if crs is not None:  # badin38: HTTP took "crs": "local", Python had no way
+            o = projected_pairs(origins, crs, "origins")
+            d = projected_pairs(destinations, crs, "destinations")
+        else:
+            o, d = latlon_array(origins, "origins"), latlon_array(destinations, "destinations")
         if len(o) != len(d):
             raise TrajlmInputError(f"{len(o)} origins but {len(d)} destinations")
         missing_time(depart, "depart")  # badin34: NaT was "times of mixed kinds"
@@ -244,3 +256,28 @@ class InfillTasks:
 
 
 __all__ = ["InfillTasks"]
+
+
+def projected_pairs(given: Any, crs: Any, field: str) -> np.ndarray:
+    """``given`` (N, 2) ``[x, y]`` pairs in ``crs`` (``"local"``: metres on a plane) as
+    ``[lat, lon]``; a CRS that is none, or pairs that are not numbers, one line naming it."""
+    from trajlm.data.geo import crs_refusal, to_wgs84
+
+    if not isinstance(crs, str) or (why := crs_refusal(crs)):
+        raise TrajlmInputError(why if isinstance(crs, str) else f"crs must be text such as "
+                               f"'local' or 'EPSG:32631', got {crs!r}", field="crs")  # fmt: skip
+    try:
+        pairs = np.asarray(given, dtype=np.float64)
+    except (TypeError, ValueError):
+        pairs = np.empty((0, 3))
+    pairs = pairs[None] if pairs.shape == (2,) else pairs
+    if pairs.ndim != 2 or pairs.shape[1] != 2 or not len(pairs):
+        raise TrajlmInputError(f"{field}: give (N, 2) [x, y] numbers in {crs} (with crs=)",
+                               field=field)  # fmt: skip
+    bad = ~np.isfinite(pairs).all(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise TrajlmInputError(f"{pairs[i].tolist()} is not an [x, y] pair in {crs}",
+                               field=f"{field}[{i}]")  # fmt: skip
+    lat, lon = to_wgs84(pairs[:, 0], pairs[:, 1], crs)
+    return np.column_stack([lat, lon])

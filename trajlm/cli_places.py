@@ -9,6 +9,7 @@ No model: both are read off the fixes (trajlm/data/places.py, trajlm/data/next_p
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,12 @@ def answer_on_file(call: Callable[..., Any], input: Path, out: Path, split: str,
     io.suffix(out, (".csv", ".parquet"), "--out")
     io.outputs({"--out": out}, [input], overwrite)
     io.on_plane(input, cols.get("crs"), "--input")  # --crs on a store: refused, not ignored
-    cols = {k: v for k, v in cols.items() if v is not None}
+    # a store's own CRS given again (allowed above) reads as without it: the store's frame is
+    # already its plane (badin38: its stand-in lat / lon were read as metres, refused)
+    cols = {k: v for k, v in cols.items() if v is not None and not (k == "crs" and input.is_dir())}
     kw = on_plane(input, kw)
+    if "stay_radius_m" in kw and "stay_radius_m" not in inspect.signature(call).parameters:
+        del kw["stay_radius_m"]  # parked keeps its own box (badin38: every local store refused)
     df = read_frame(input, "--input", split, cols)
     with input_errors(input, "--input"):
         answer = call(df, **kw, **cols)

@@ -59,6 +59,7 @@ from trajlm.llm.sports_answers import (
     players_only,
     run_sports,
     sports_plan,
+    sprint_word,
     without_noisy_full_rate,
 )
 from trajlm.llm.than_named import compared
@@ -211,6 +212,12 @@ class Asker:
         try:
             plan = self.planner.plan(question)
         except CannotAnswer as e:  # a hint naming LAT,LON, on a plane: x / y (badfix37)
+            if not self._sports and (word := sprint_word(question)):  # badin38
+                raise CannotAnswer(
+                    f"'{word}': sprints are counted on player tracking (a Metrica / TRACAB feed, a "
+                    "--crs local pitch), which this data is not: ask about speeds ('trips "
+                    "faster than 30 km/h on average')"
+                ) from None
             raise (plane_hint(e, self._plane_store) if self._plane else e) from None
         # "the average dwell time at stops" (not each trip's longest stop); "van trips" on Porto's taxis (session 19)
         refuse_stop_events(plan, question)

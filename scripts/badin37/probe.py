@@ -16,7 +16,6 @@ import base64
 import gzip
 import hashlib
 import json
-import math
 import shutil
 import subprocess
 import sys
@@ -29,7 +28,7 @@ import polars as pl
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import TINY_TOML, Cases, cli_said, probe_out, write_file  # noqa: E402
+from badin_cases import TINY_TOML, Cases, as_degrees, cli_said, pitch_walkers, probe_out, write_file  # noqa: E402  # noqa: E402
 from badin_cases import files_digest as digest  # noqa: E402
 
 import trajlm  # noqa: E402
@@ -110,29 +109,9 @@ T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
 RNG = np.random.default_rng(37)
 
 
-def walkers(n_movers: int = 6, n: int = 150, dt: float = 1.0, speed: float = 3.0, box=(105.0, 68.0),
-            start=(None, None), ids: str = "P") -> pl.DataFrame:
+def walkers(**kw) -> pl.DataFrame:
     """Movers walking at ~speed m/s inside a box (metres), one fix every dt s."""
-    rows = []
-    for k in range(n_movers):
-        x = start[0] if start[0] is not None else RNG.uniform(0.1, 0.9) * box[0]
-        y = start[1] if start[1] is not None else RNG.uniform(0.1, 0.9) * box[1]
-        ang = RNG.uniform(0, 2 * math.pi)
-        for i in range(n):
-            ang += RNG.normal(0, 0.15)
-            nx, ny = x + speed * dt * math.cos(ang), y + speed * dt * math.sin(ang)
-            if not (0 <= nx <= box[0] and 0 <= ny <= box[1]):
-                ang += math.pi
-                nx, ny = x + speed * dt * math.cos(ang), y + speed * dt * math.sin(ang)
-            x, y = nx, ny
-            rows.append((f"{ids}{k}", T0.timestamp() + i * dt, x, y))
-    df = pl.DataFrame(rows, schema=["id", "t", "x", "y"], orient="row")
-    return df.with_columns(time=pl.from_epoch("t").dt.strftime("%Y-%m-%dT%H:%M:%S")).select("id", "time", "x", "y")
-
-
-def as_degrees(df: pl.DataFrame, lat0: float = 41.15, lon0: float = -8.61) -> pl.DataFrame:
-    return df.select("id", "time", lat=lat0 + pl.col("y") / 111_320.0,
-                     lon=lon0 + pl.col("x") / (111_320.0 * math.cos(math.radians(lat0))))
+    return pitch_walkers(RNG, T0, **kw)
 
 
 PITCH = walkers()

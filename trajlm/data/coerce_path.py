@@ -248,6 +248,11 @@ def read_kept(
             report.time_name = own_time_name(columns)
             return df, report
     except TrajlmInputError as e:
+        cli_words = "not a number of seconds elapsed, which --time-origin (time_origin= in"
+        if e.args and cli_words in str(e.args[0]):  # the reader's CLI words (badin38)
+            e.args = (str(e.args[0]).split(cli_words)[0] + "not a number of seconds elapsed, "
+                      "which time_origin= counts from its instant; times that are dates: leave "
+                      "time_origin out",)  # fmt: skip
         if (
             getattr(columns, "time_origin", None)
             and e.args

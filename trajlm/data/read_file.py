@@ -53,6 +53,7 @@ def read_file(
     tz: str | None = None,
     utc_offset: float | None = None,
     crs: str | None = None,
+    pitch: str | None = None,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -76,7 +77,8 @@ def read_file(
     file's projected CRS (``"EPSG:32631"``: read into lat / lon) or ``"local"``: x / y metres on
     a plane not on the Earth, returned as ``y`` / ``x`` metres, never as lat / lon (a store
     ingested with ``--crs local`` too); x / y metres read as degrees are refused naming it
-    (newuser36)."""
+    (newuser36). ``pitch``: a Metrica / TRACAB feed's pitch, length x width in metres
+    (``"105x68"``, the default), as ingest's --pitch-size."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -114,6 +116,8 @@ def read_file(
     given = {k: str(v) for k, v in given.items()}
     if utc_offset is not None:  # checked as the model calls check it (coerce_path)
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
+    if pitch is not None:  # badin38: a TypeError naming read_file(), no way to give it
+        given["pitch"] = checked_pitch(pitch, path)
     if crs is None and is_plane_file(path):  # a pitch feed, ETH / UCY: a plane, as ingest reads
         crs = "local"
     if crs is not None:
@@ -203,3 +207,19 @@ def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool = False)
 
 
 read = read_file  # trajlm.read (trajlm/__init__.py)
+
+
+def checked_pitch(pitch: Any, path: Path) -> str:
+    """``pitch`` as ColumnMap takes it; one line naming ``pitch=`` where it is no size or
+    ``path`` no tracking feed (as ingest refuses --pitch-size there)."""
+    from trajlm.data.readers.pitch_feeds import is_pitch_feed, parse_pitch
+
+    try:
+        parse_pitch(pitch)
+    except ValueError:
+        raise TrajlmInputError(f"pitch={pitch!r}: give length x width in metres, e.g. "
+                               "pitch='105x68'", field="pitch") from None  # fmt: skip
+    if not is_pitch_feed(path):
+        raise TrajlmInputError(f"pitch={pitch!r} sizes a Metrica / TRACAB tracking feed's "
+                               f"pitch, and {path.name} is none: leave it out", field="pitch")  # fmt: skip
+    return str(pitch)

@@ -169,6 +169,45 @@ def sports_plan(question: str) -> SportsPlan | None:
     return plan
 
 
+# words a sports question may hold that its plan has no place for (badin38: each was dropped and
+# the whole match answered): another half, a speed of the user's own, a date or week
+_OTHER_HALF = re.compile(
+    r"(?i)\b(third|fourth|fifth|zeroth|0th|[3-9]th|\d{2,}(?:st|nd|rd|th))\s+half\b"
+)
+_SPEED_GIVEN = re.compile(r"(?i)-?\d+(?:\.\d+)?\s*(?:m/s|mps|km/h|kmh|kph|mph)\b")
+_WHEN = re.compile(
+    r"(?i)\b(?:week|weekend|month|year|today|yesterday|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|january|february|march|april|may|june|july|august|september|october"
+    r"|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|\b\d{4}-\d{2}-\d{2}\b"
+)
+
+
+def sprint_word(question: str) -> str | None:
+    """The sprint word of ``question`` ("sprints", "sprinted"), or None: where the data is no
+    player tracking, the planner's "did not understand 'sprints'" is said as why (badin38)."""
+    found = _SPRINT.search(question)
+    return found[0] if found else None
+
+
+def refuse_unread_words(question: str) -> None:
+    """CannotAnswer where ``question`` says a half, a speed or a time window the sports plan
+    cannot read (it answered the whole match at 7 m/s, silently)."""
+    if other := _OTHER_HALF.search(question):
+        raise CannotAnswer(f"'{other[0]}': a match here has a first and a second half; ask about "
+                           "'the first half' or 'the second half', or the whole match")  # fmt: skip
+    if _SPRINT.search(question) and (speed := _SPEED_GIVEN.search(question)):
+        raise CannotAnswer(
+            f"'{speed[0]}': a sprint here is fixed ({SPRINT_MPS:g} m/s, {SPRINT_MPS * 3.6:.1f} "
+            f"km/h, held {SPRINT_MIN_S:g} s or more); a speed of your own is not read: ask "
+            "'how many sprints', or 'top speed of each player' to compare speeds"
+        )
+    if when := _WHEN.search(question):
+        raise CannotAnswer(
+            f"'{when[0]}': sprints, top speeds and distances per player are read over the whole "
+            "match (or one half); a date or week is not: leave it out"
+        )
+
+
 def _in_half(points: pl.DataFrame, half: int | None) -> pl.DataFrame:
     if half is None:
         return points
@@ -197,7 +236,7 @@ def player_table(points: pl.DataFrame) -> pl.DataFrame:
     steps = steps.with_columns(fast=fast, run=run)
     runs = (
         steps.filter(pl.col("fast"))
-        .group_by(mover, "traj_id", "run")
+        .group_by(*dict.fromkeys((mover, "traj_id", "run")))  # a frame's mover is its trip
         .agg(pl.col("_dt").sum().alias("held_s"))
         .group_by(mover)
         .agg((pl.col("held_s") >= SPRINT_MIN_S).sum().alias("sprints"))
@@ -234,6 +273,11 @@ def _said(what: str, row: dict, metres: bool = False) -> str:
     return f"{row['distance_m']:.0f} m" if metres else f"{row['km']:.2f} km"
 
 
+# a player named by an id the data does not hold ("home_99", "player 23"): badin38, the question
+# was answered for every player
+_PLAYER_ID = re.compile(r"(?i)\b(?:home|away)[ _-]?\d+\b|\bplayer\s+([\w-]*\d[\w-]*)")
+
+
 def _named(question: str, players: list[str]) -> str | None:
     low = question.lower()
     for p in sorted(players, key=len, reverse=True):
@@ -247,11 +291,15 @@ def run_sports(plan: SportsPlan, points: pl.DataFrame) -> Answer:
     """Answer a ``sports_plan``: per player (a table), one named player, which / who (the top
     one and the table) or, for sprints, how many in all."""
     q, what, key = plan._question, plan._what, _KEY[plan._what]
+    refuse_unread_words(q)
     notes: list[str] = []
     mover = _mover(points)
     table = player_table(_in_half(points, plan._half))
     balls = table.filter(is_ball(pl.col("player")))["player"].to_list()
     named = _named(q, table["player"].to_list())
+    if named is None and (asked := _PLAYER_ID.search(q)):
+        shown = ", ".join(table["player"].sort().head(6).to_list())
+        raise CannotAnswer(f"no player '{asked[1] or asked[0]}' here (players: {shown}, ...)")
     if named is None and not _ASKS_BALL.search(q) and balls:
         table = table.filter(~is_ball(pl.col("player")))
         notes.append(_ball_note(balls))

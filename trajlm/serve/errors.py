@@ -92,7 +92,9 @@ class CatchBugs:
 def add_handlers(app: FastAPI) -> None:
     @app.exception_handler(TrajlmInputError)
     async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
-        return _error(422, http_message(e), e.field)
+        from trajlm.serve.plane import plane_words
+
+        return _error(422, *plane_words(http_message(e), e.field))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:

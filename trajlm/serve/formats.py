@@ -38,7 +38,7 @@ from trajlm.serve.output import (  # noqa: F401  (re-exported)
     render_points,
     set_offset,
 )
-from trajlm.serve.plane import read_plane
+from trajlm.serve.plane import PLANE, read_plane
 from trajlm.serve.rows import (  # noqa: F401  (IGNORED, REPEATS, ignored_line re-exported)
     ID_KEY,
     IGNORED,
@@ -299,6 +299,7 @@ def parse_trajectories(
     tracks.keep_extra = keep_extra  # table rows' other keys ride along (column EXTRA)
     IGNORED.set(())
     REPEATS.set((0, ""))
+    PLANE.set(crs is not None)  # a parse error on a plane says x / y too (badin38)
     ID_KEY.set(None)
     echo.reset()
     if isinstance(doc, list):

@@ -13,6 +13,7 @@ echo keeps the request's time unit) from the parse to the answer's rendering.
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 
 import numpy as np
@@ -85,3 +86,28 @@ def refuse_on_plane(crs: str | None, what: str, field: str = "crs") -> None:
 
     raise TrajlmInputError(degree_places_line(what, python=True).replace("crs='local'",
                            '"crs": "local"'), field=field)  # fmt: skip
+
+
+_DEGREE_RANGES = re.compile(r"finite lat in \[-90, 90\] and lon in \[-180, 180\]")
+_AXIS = re.compile(r"(?<![\w/])(field |every |^)(lat|lon)\b")
+
+
+def plane_words(text: str, field: str | None) -> tuple[str, str | None]:
+    """An error's line and field in a plane request's words: the rows sent ``x`` / ``y``, which
+    the parse reads as lon / lat (badin38: "field lat ... finite lat in [-90, 90]" for a null
+    x); as they are when the request was not on a plane."""
+    if not PLANE.get():
+        return text, field
+    text = _DEGREE_RANGES.sub("finite x / y metres", text).replace("lat / lon", "x / y")
+    text = _KEY.sub(lambda m: "." + _SENT[m[1]], text)  # a parse error: the row's own key
+    # a row's x and y are read onto the stand-in plane together: a bad one spoils both
+    text = _AXIS.sub(lambda m: m[1] + "x / y", text)
+    if field in ("lat", "lon"):
+        field = "x / y"
+    elif field is not None:
+        field = _KEY.sub(lambda m: "." + _SENT[m[1]], field)
+    return text, field
+
+
+_KEY = re.compile(r"\.(lat|lon)\b")
+_SENT = {"lat": "y", "lon": "x"}

@@ -102,6 +102,9 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
         table = pl.DataFrame(message_records(path), infer_schema_length=None, strict=False)
         return _messages(table.lazy(), table.head(1000), path).sink_parquet(out)
     arrow = path.suffix.lower() in ARROW + LAKE
+    if arrow and path.stat().st_size == 0:  # badin38: "the file ends inside a block"
+        raise TrajlmInputError("the file is empty (0 bytes)", path=path,
+                               hint="was it copied or downloaded whole?")  # fmt: skip
     if not arrow:
         _check_json_lines(path)
     try:

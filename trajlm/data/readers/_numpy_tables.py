@@ -21,6 +21,12 @@ def numpy_frame(path: Path) -> Any:
     import numpy as np
     import polars as pl
 
+    with path.open("rb") as f:  # np.load calls any other bytes "pickled data" (badin38)
+        start = f.read(8)
+    if not start.startswith((b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY")):
+        raise TrajlmInputError(
+            f"not a NumPy file: an .npz is a zip archive (np.savez) and an .npy starts "
+            f"\\x93NUMPY, and this one starts {start!r}", path=path, hint=_SAVE_AS)  # fmt: skip
     try:
         arrays = _arrays(np.load(path, allow_pickle=False), path)
     except ValueError as e:  # an object array: only pickle reads it (np.load's own words)

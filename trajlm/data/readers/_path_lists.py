@@ -58,3 +58,50 @@ def path_tracks(doc: Any) -> list[Track] | None:
         return None
     out = [_track(o, n) for n, o in enumerate(objs)]
     return None if any(t is None for t in out) else [t for t in out if t is not None]
+
+
+def path_near_miss(doc: Any) -> str | None:
+    """Why a document of objects holding a position list (`path`, `coordinates`, ...) is not
+    read as parallel position / time lists: the first object that breaks the rule (no time
+    list, lists of different lengths, an empty path, positions that are not numbers), or None
+    where no object holds such a list (badin38: "top level is not a JSON object")."""
+    objs = doc if isinstance(doc, list) else [doc]
+    if not objs or not all(isinstance(o, dict) for o in objs):
+        return None
+    if not any(isinstance(o.get(k), list) for o in objs for k in _PATHS):
+        return None
+    for n, obj in enumerate(objs):
+        lists = [k for k in _PATHS if isinstance(obj.get(k), list)]
+        times = [k for k in _TIME_LISTS if isinstance(obj.get(k), list)]
+        where = f"object {n} ($[{n}])" if isinstance(doc, list) else "the object"
+        if not lists:
+            return f"{where} has no position list ({' / '.join(_PATHS[:3])}) as the others do"
+        path = obj[lists[0]]
+        if not path:
+            return f"{where}: its `{lists[0]}` is empty (leave the object out)"
+        if not _positions(path):
+            return (f"{where}: its `{lists[0]}` holds {str(path[0])[:40]} where a [lon, lat] "
+                    "pair of numbers was expected")  # fmt: skip
+        if not times:
+            return (f"{where}: a `{lists[0]}` of positions with no list of times beside it "
+                    f"({' / '.join(_TIME_LISTS[:3])}): when was each position?")  # fmt: skip
+        if len(path) != len(obj[times[0]]):
+            return (f"{where}: `{lists[0]}` holds {len(path)} positions and `{times[0]}` "
+                    f"{len(obj[times[0]])} times; they must pair one to one")  # fmt: skip
+    return None
+
+
+_LAT_KEYS, _LON_KEYS = {"lat", "latitude"}, {"lon", "lng", "long", "longitude"}
+
+
+def one_fix(doc: Any) -> str | None:
+    """The line for a document that is one position record (`{"lat": .., "lng": .., "time":
+    ..}`), not a list of them (badin38: a one-record Firehose object was "no MovingPoint
+    temporalGeometry ..."), or None."""
+    if not isinstance(doc, dict) or "type" in doc:
+        return None
+    keys = {str(k).lower() for k, v in doc.items() if not isinstance(v, dict | list)}
+    if not (keys & _LAT_KEYS and keys & _LON_KEYS):
+        return None
+    return ("one position record (a single fix), where a trajectory is two or more: a list of "
+            "such records, or one a line (JSON Lines)")  # fmt: skip

@@ -47,9 +47,12 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None 
     if missing and (what := not_point_table(have)):
         raise TrajlmInputError(what, path=path, line=line)
     if missing and len(have) >= 2 and all(_NUMBER.fullmatch(c.strip()) for c in have):
+        from trajlm.data.readers.pedestrian_files import eth_near_miss
+
+        near = eth_near_miss(path) if path.is_file() else None  # badin38: why it is not one
         raise TrajlmInputError(  # heldout37: ETH / UCY's `biwi_hotel.txt`, `frame ped x y`
             f"the first line holds only numbers ({have[:6]}): the file has no header line, so "
-            "no column can be told apart by its name",
+            "no column can be told apart by its name" + (f"; {near}" if near else ""),
             path=path,
             line=line,
             hint="add a header line naming each column (e.g. `frame,ped,x,y` or `t,id,lat,lon`), "

@@ -60,6 +60,11 @@ def zone_reader(cm: ColumnMap) -> Callable[[str | None, int, str], pl.Expr]:
 
 def column_time_hint(cm: ColumnMap) -> str:
     """What to try when a time does not parse under this mapping (after the value)."""
+    if cm.time_origin is not None and cm.time_format in (None, "iso"):  # badin38: an ISO
+        # date was called "not ISO-8601" where --time-origin (for another file) was the cause
+        return ("not a number of seconds elapsed, which --time-origin (time_origin= in Python) "
+                "counts from its instant; a file whose times are dates: leave --time-origin out, "
+                "or ingest that file on its own")  # fmt: skip
     if cm.time_format in (None, "iso", "dmy", "mdy"):
         return f"not ISO-8601 nor Unix seconds; give its format: --time-format {TIME_FORMAT_HELP}"
     if "%" in cm.time_format and not re.search(r"%[YyjdbBmcxsGVU]", cm.time_format):

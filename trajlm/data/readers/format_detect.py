@@ -112,6 +112,29 @@ def _binary_named(p: Path) -> str | None:
             else "a Stata (.dta)" if suffix == ".dta" else None)  # fmt: skip  # badin34b
 
 
+def near_miss(p: Path) -> str | None:
+    """What ``p`` nearly is, where its name or first line says a kind its bytes are not (a
+    `.gz` that is no gzip, or holds nothing; a TRACAB-like frame line that is not one), or
+    None: said in place of "cannot tell the format from the name" (badin38)."""
+    import gzip
+
+    from trajlm.data.readers._file_io import head
+    from trajlm.data.readers.pitch_feeds import tracab_near_miss
+
+    if p.suffix.lower() == ".gz":
+        start = head(p, 16)
+        if not start.startswith(b"\x1f\x8b"):
+            return (f"named .gz but not gzip-compressed (it starts {start!r}); rename it "
+                    "without .gz (or pass --format)")  # fmt: skip
+        try:
+            with gzip.open(p) as f:
+                if not f.read(1):
+                    return "a gzip file that holds nothing (0 bytes inside)"
+        except (OSError, EOFError) as e:
+            return f"a gzip file that does not open ({e}): copy it again whole"
+    return tracab_near_miss(p)
+
+
 def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
     """The reader format of `paths` (files or folders), from names and CSV headers."""
     if isinstance(paths, str | Path):
@@ -136,6 +159,8 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
             raise TrajlmInputError(f"named as {kind} file but it is not one (it starts "
                                    f"{head(p, 24)!r})", path=p,
                                    hint="if it is text, rename it (.csv) or pass --format csv")  # fmt: skip
+        if fmt is None and p.is_file() and (why := near_miss(p)):  # badin38: "from the name"
+            raise TrajlmInputError(why, path=p)
         if fmt is None:
             what = ("no file trajlm reads under the folder (.plt, .gpx, .parquet, .json, .csv, "
                     ".kml, .kmz, .tcx, .nmea, .fit, .igc, .pb, their .gz, *_input.txt)" if p.is_dir()

@@ -73,6 +73,7 @@ from trajlm.data.readers._mf_features import (
     _PointFeature,
     _track,
 )
+from trajlm.data.readers._path_lists import one_fix, path_near_miss
 from trajlm.data.readers._topojson import topology_features
 from trajlm.data.readers.gz import read_packed_or_plain
 from trajlm.data.schema import TrajlmInputError, conform
@@ -226,6 +227,7 @@ def iter_mfjson(
                 _empty(ctx, file, why)
                 continue
             near = near_records(doc) or (near_records(keyed) if keyed is not doc else None)
+            near = near or path_near_miss(doc) or one_fix(doc)  # (badin38)
             if (why := streams_without_start(doc) or near) is not None:
                 _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
@@ -309,6 +311,11 @@ def _from_origin(tracks: list, columns: ColumnMap | None) -> list:
     animation's start, read as ms after 1970) moved to `--time-origin` (heldout37b: refused
     naming it, which the JSON route then ignored)."""
     origin = columns.origin_s() if columns is not None else None
+    if origin is None and columns is not None and columns.time_origin is not None:
+        raise TrajlmInputError(
+            columns.option_error() or f"time origin {columns.time_origin!r} is not a time",
+            field="time_origin",
+        )  # badin38: was dropped
     if origin is None:
         return tracks
     before_1990 = 6.3e11  # ms

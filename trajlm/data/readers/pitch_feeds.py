@@ -29,6 +29,8 @@ import re
 import warnings
 from pathlib import Path
 
+from trajlm.data.schema import TrajlmInputError
+
 DEFAULT_PITCH = (105.0, 68.0)
 PITCH_KINDS = ("metrica", "tracab")  # read on a pitch: its size given, --crs local implied
 TRACAB_HZ = 25.0
@@ -44,7 +46,7 @@ def parse_pitch(text: str | None) -> tuple[float, float] | None:
     if text is None:
         return None
     m = _PITCH.match(str(text))
-    if not m or not (0 < float(m[1]) <= 500 and 0 < float(m[2]) <= 500):
+    if not m or not (1 <= float(m[1]) <= 500 and 1 <= float(m[2]) <= 500):  # 1 m .. 500 m
         raise ValueError(
             f"pitch size {text!r}: give length x width in metres, e.g. 105x68 (--pitch-size; "
             "Python ColumnMap(pitch='105x68'))"
@@ -75,6 +77,19 @@ def is_tracab(path: Path) -> bool:
         return False
     head = _lines(path, 1)
     return bool(head) and bool(_TRACAB_LINE.match(head[0]))
+
+
+def tracab_near_miss(path: Path) -> str | None:
+    """The line saying why a `.dat` / `.txt` whose first line is shaped as TRACAB's
+    (`frame:...;...:...`) is not read as TRACAB, or None (badin38: "cannot tell the format")."""
+    if path.suffix.lower() not in (".dat", ".txt") or is_tracab(path):
+        return None
+    head = (_lines(path, 1) or [""])[0]
+    if not re.match(r"^-?\d+:.*[,;].*:\s*$", head):
+        return None
+    return ("line 1 looks like a TRACAB frame line but is not one: TRACAB's is `frame:` (a "
+            "frame number >= 0), then its targets `team,id,jersey,x,y,speed;` in whole "
+            "centimetres, then `:ball...:`; fix the line or export the feed again")  # fmt: skip
 
 
 def _pitch_said(pitch: tuple[float, float], given: bool) -> str:
@@ -111,19 +126,29 @@ def metrica_as_csv(
                 jersey = jersey or re.sub(r"(?i)^player\s*", "", name)
                 movers.append((f"{team}_{jersey}", team, jersey, k))
         at: list[int | None] = [None]
+        share, frames = _Fractions(path), 0
         with out.open("w", newline="", encoding="utf-8") as dst:
             w = csv.writer(dst, lineterminator="\n")
             w.writerow(HEADER)
             for row in rows:
                 if len(row) < 3:
                     continue
+                if len(row) < len(names):  # badin38: a cut row's players were dropped silently
+                    raise TrajlmInputError(
+                        f"a Metrica row of {len(row)} fields where the header has {len(names)}: "
+                        "the file ends mid-row (cut short?)", path=path, line=rows.line_num,
+                        hint="copy the file again whole, or delete that line")  # fmt: skip
+                frames += 1
                 for mover, team, jersey, k in movers:
                     x, y = _cell(row, k), _cell(row, k + 1)
                     if x is None or y is None:
                         continue
+                    share.add(x, y, rows.line_num)
                     w.writerow([mover, team, jersey, row[0], row[1], row[2],
                                 f"{x * size[0]:.3f}", f"{(1.0 - y) * size[1]:.3f}"])  # fmt: skip
                     at.append(rows.line_num)
+    share.check()
+    _one_frame(path, frames, "Metrica")
     players = sum(m[0] != "ball" for m in movers)
     warnings.warn(
         f"{path.name}: Metrica Sports tracking: {players} players"
@@ -136,6 +161,43 @@ def metrica_as_csv(
         stacklevel=2,
     )  # fmt: skip
     return at
+
+
+def _one_frame(path: Path, frames: int, kind: str) -> None:
+    """One frame is no track (badin38: told "traj_id differs on every row: a row key")."""
+    if frames == 1:
+        raise TrajlmInputError(f"a {kind} file of one frame: a player's track needs two or more "
+                               "frames", path=path)  # fmt: skip
+
+
+class _Fractions:
+    """Metrica's x / y are fractions of the pitch (0-1, a player off it a little beyond): a
+    file whose values are mostly outside holds metres or centred coordinates, which x pitch
+    size would put kilometres away (badin38: a 64 in x was stored 6.7 km out, silently)."""
+
+    OFF = 0.1  # beyond -0.1 .. 1.1: not a fraction of the pitch
+    SHARE = 0.01  # more than 1 % of the values beyond: not a 0-1 file
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.n, self.out, self.first = path, 0, 0, None
+        self.low, self.high = math.inf, -math.inf
+
+    def add(self, x: float, y: float, line: int) -> None:
+        self.n += 2
+        for v in (x, y):
+            if not -self.OFF <= v <= 1 + self.OFF:
+                self.out += 1
+                self.first = self.first or line
+                self.low, self.high = min(self.low, v), max(self.high, v)
+
+    def check(self) -> None:
+        if self.n and self.out > self.SHARE * self.n:
+            raise TrajlmInputError(
+                f"Metrica x / y are fractions of the pitch (0-1), and {self.out:,} of "
+                f"{self.n:,} values lie outside -0.1..1.1 ({self.low:g} .. {self.high:g}): "
+                "metres, or coordinates from the centre spot?", path=self.path, line=self.first,
+                hint="for metres write a long CSV (id, time, x, y) and ingest it with --crs "
+                "local; for -0.5..0.5 add 0.5 first")  # fmt: skip
 
 
 def _cell(row: list[str], k: int) -> float | None:
@@ -164,6 +226,11 @@ def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = Non
             parts = line.strip().split(":")
             if len(parts) < 2 or not parts[0].strip().lstrip("-").isdigit():
                 continue
+            if not line.rstrip().endswith(":"):  # badin38: a cut frame was read in part, unsaid
+                raise TrajlmInputError(
+                    "a TRACAB frame line that does not end in `:` (the file ends mid-frame: cut "
+                    "short?)", path=path, line=line_no,
+                    hint="copy the file again whole, or delete that line")  # fmt: skip
             frame = int(parts[0])
             if last is not None and frame - last > PERIOD_BREAK_S * TRACAB_HZ:
                 period += 1
@@ -195,6 +262,7 @@ def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = Non
                 w.writerow(["ball", "", "", period, frame, secs,
                             f"{bx + size[0] / 2:.2f}", f"{by + size[1] / 2:.2f}"])  # fmt: skip
                 at.append(line_no)
+    _one_frame(path, len({a for a in at if a is not None}), "TRACAB")
     left = (
         f"; targets of team {', '.join(sorted(others))} (referees, unknown) left out"
         if others
@@ -216,7 +284,6 @@ def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
     metres on a pitch, so `crs` is `local` unless given, and each mover's id is kept as its
     vehicle id (a player over both halves; `ask` per player); a pitch size with no such feed is
     refused (it would be dropped without a word). `kinds`: converted path -> kind."""
-    from trajlm.data.schema import TrajlmInputError
 
     feeds = [k for k in kinds.values() if k in PITCH_KINDS]
     if not feeds:

@@ -44,26 +44,48 @@ def is_sql_dump(path: Path) -> bool:
 
 
 def _statements(path: Path) -> Iterator[tuple[str, list[str] | None]]:
-    """(statement, the data lines of a COPY block or None), comments and blank lines left out."""
+    """(statement, the data lines of a COPY block or None), comments and blank lines left out.
+    A dump that ends inside a statement or a COPY block was cut short: one line saying where
+    (badin38: its last rows were dropped without a word)."""
     buf: list[str] = []
+    at = [0, 0]  # the line read last, the line the statement being read began on
     with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
+        lines = _counted(f, at)
+        for line in lines:
             if not buf and (not line.strip() or line.startswith("--")):
                 continue
+            if not buf:
+                at[1] = at[0]
             buf.append(line)
             text = "".join(buf)
             if not sqlite3.complete_statement(text) and not text.rstrip().endswith(";"):
                 continue
             buf = []
             if _COPY.match(text.strip()):
-                data = []
-                for row in f:
+                data, ended = [], False
+                for row in lines:
                     if row.rstrip("\r\n") == "\\.":
+                        ended = True
                         break
                     data.append(row.rstrip("\r\n"))
+                if not ended:
+                    raise _cut_short(path, at[1], "its COPY block has no end line `\\.`")
                 yield text.strip(), data
             else:
                 yield text.strip(), None
+    if "".join(buf).strip():
+        raise _cut_short(path, at[1], "it ends inside the statement begun there (no `;`)")
+
+
+def _counted(f: Iterator[str], at: list[int]) -> Iterator[str]:
+    for line in f:
+        at[0] += 1
+        yield line
+
+
+def _cut_short(path: Path, line: int, why: str) -> TrajlmInputError:
+    return TrajlmInputError(f"an SQL dump cut short: {why}", path=path, line=line,
+                            hint="dump or copy the database again whole")  # fmt: skip
 
 
 def _columns(body: str) -> list[str]:
