@@ -230,7 +230,8 @@ def cases() -> list[tuple[str, list[str]]]:
 
 
 def store_digest(store: Path) -> dict:
-    """The store as data: manifest without created_at, each Parquet file's rows hashed."""
+    """The store as data: manifest without created_at (nor an append's `at`), each Parquet
+    file's rows hashed."""
     import polars as pl
 
     if not store.is_dir():
@@ -240,6 +241,8 @@ def store_digest(store: Path) -> dict:
     if man.exists():
         m = json.loads(man.read_text())
         m.pop("created_at", None)
+        for step in m.get("appends", []):  # when each --append ran, like created_at
+            step.pop("at", None)
         d["manifest"] = m
     for p in sorted(store.rglob("*.parquet")):
         df = pl.read_parquet(p)
