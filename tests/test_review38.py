@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from test_review37 import importers_of
 
 from trajlm._safety import UserError
 from trajlm.cli_data_ingest_options import check_options, clean_overrides, column_mapping
@@ -112,14 +113,7 @@ FIXED = {  # home module -> private names other modules (or tests) imported befo
 
 
 def test_nobody_imports_the_names_made_public():
-    found = []
-    for folder in ("trajlm", "tests", "scripts", "bench"):
-        for f in (ROOT / folder).rglob("*.py"):
-            for node in ast.walk(ast.parse(f.read_text())):
-                if isinstance(node, ast.ImportFrom) and node.module in FIXED:
-                    found += [f"{f.relative_to(ROOT)}:{node.lineno} {a.name}" for a in node.names
-                              if a.name in FIXED[node.module]]  # fmt: skip
-    assert found == []
+    assert importers_of(FIXED) == []
 
 
 def test_data_ingest_is_a_list_of_named_steps():

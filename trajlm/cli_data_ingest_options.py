@@ -78,22 +78,18 @@ def clean_overrides(
     from trajlm.data.clean import STOP_MIN_S
     from trajlm.data.motion_columns import KNOT_MPS
 
-    overrides = {
-        k: v
-        for k, v in dict(
-            max_speed_mps=max_speed_mps,
-            max_gap_s=max_gap_s,
-            max_hdop=max_hdop,
-            min_points=min_points,
-            min_interval_s=min_interval,
-            stop_min_s=(STOP_MIN_S if stop_minutes is None else stop_minutes * 60.0)
-            if split_at_stops
-            else None,
-            stop_radius_m=stop_radius_m,
-            stop_drift_mps=None if stop_drift_kn is None else stop_drift_kn * KNOT_MPS,
-        ).items()
-        if v is not None
-    }
+    overrides = given(
+        max_speed_mps=max_speed_mps,
+        max_gap_s=max_gap_s,
+        max_hdop=max_hdop,
+        min_points=min_points,
+        min_interval_s=min_interval,
+        stop_min_s=(STOP_MIN_S if stop_minutes is None else stop_minutes * 60.0)
+        if split_at_stops
+        else None,
+        stop_radius_m=stop_radius_m,
+        stop_drift_mps=None if stop_drift_kn is None else stop_drift_kn * KNOT_MPS,
+    )
     if max_accuracy_m is not None:  # 0: every fix kept, whatever its accuracy column says
         overrides["max_accuracy_m"] = max_accuracy_m or None
     if stop_drift_kn == 0:  # no drift joins: the box alone, as without a reported speed
@@ -122,25 +118,26 @@ def column_mapping(
 ) -> dict:
     """The reading options given, as `ingest(column_map=)` takes them (offsets in seconds, the
     earliest year as a Unix time)."""
-    return {
-        k: v
-        for k, v in dict(
-            traj_id=traj_col,
-            t=time_col,
-            lat=lat_col,
-            lon=lon_col,
-            time_format=time_format,
-            sep=sep,
-            zip_members=zip_members,
-            layer=layer,
-            pitch=pitch_size,
-            full_rate=full_rate,
-            crs=crs,
-            utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
-            tz=tz,
-            time_origin=time_origin,
-            min_t=None if min_year is None else calendar.timegm((min_year, 1, 1, 0, 0, 0)),
-            extra=None if label_col is None else {"label": label_col},
-        ).items()
-        if v is not None
-    }
+    return given(
+        traj_id=traj_col,
+        t=time_col,
+        lat=lat_col,
+        lon=lon_col,
+        time_format=time_format,
+        sep=sep,
+        zip_members=zip_members,
+        layer=layer,
+        pitch=pitch_size,
+        full_rate=full_rate,
+        crs=crs,
+        utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
+        tz=tz,
+        time_origin=time_origin,
+        min_t=None if min_year is None else calendar.timegm((min_year, 1, 1, 0, 0, 0)),
+        extra=None if label_col is None else {"label": label_col},
+    )
+
+
+def given(**options: object) -> dict:
+    """The options given (those not None), by name."""
+    return {k: v for k, v in options.items() if v is not None}
