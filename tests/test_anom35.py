@@ -103,7 +103,7 @@ def test_rollout_feeds_the_model_the_rows_of_one_whole_gather(monkeypatch):
     ],
 )
 def test_epoch_unit_by_its_extremes_is_the_unit_by_every_value(values):
-    from trajlm.data.coerce_epochs import _unit_by_size
+    from trajlm.data.coerce_epochs import series_unit_by_size
     from trajlm.data.readers._epoch_size import unit_by_size
 
     s = pl.Series("t", values, strict=False)
@@ -113,7 +113,7 @@ def test_epoch_unit_by_its_extremes_is_the_unit_by_every_value(values):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the "read as Unix milliseconds" notice
         try:
-            got = _unit_by_size(s, "t")
+            got = series_unit_by_size(s, "t")
         except Exception as e:  # mixed units: refused in one line, as before
             assert every is None and "unit" in str(e).lower()
             return

@@ -11,10 +11,11 @@ import numpy as np
 import polars as pl
 import pytest
 
+from trajlm.llm.ask_data import read_as
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.rules import RulePlanner
-from trajlm.questions import Asker, _read_as
+from trajlm.questions import Asker
 
 T0 = 1_775_000_000  # 2026-03-31 23:33 UTC, a Tuesday
 M_LAT = 111_320.0
@@ -249,12 +250,12 @@ def test_a_store_read_in_a_bus_layout_has_bus_trips(tmp_path):
     """Liverpool's buses ingested with the layout recognised from the header: "bus trips" are every trip."""
     (tmp_path / "manifest.json").write_text(json.dumps({"reading": {"format": "csv", "format_detected": True,
                                                                     "columns_guessed": {"columns": "liverpool_bus"}}}))  # fmt: skip
-    assert _read_as(tmp_path) == "liverpool_bus"  # was "csv"
+    assert read_as(tmp_path) == "liverpool_bus"  # was "csv"
     (tmp_path / "manifest.json").write_text(
         json.dumps({"reading": {"format": "csv", "columns": "liverpool_bus"}})
     )
     assert (
-        _read_as(tmp_path) == "liverpool_bus"
+        read_as(tmp_path) == "liverpool_bus"
     )  # what `--columns liverpool_bus` should record (for the lead)
     (tmp_path / "manifest.json").write_text(json.dumps({"reading": {"format": "porto"}}))
-    assert _read_as(tmp_path) == "porto"  # unchanged
+    assert read_as(tmp_path) == "porto"  # unchanged

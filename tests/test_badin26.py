@@ -137,9 +137,9 @@ def test_the_single_point_line_names_the_verdict_engine_not_a_class() -> None:
 @pytest.mark.parametrize(("value", "want"), [("12", 12.0), (12, 12.0), ("x", None), (True, None),
                                              ([12], None), (None, None)])  # fmt: skip
 def test_http_rows_read_numeric_text_speed_as_the_api_does(value, want) -> None:
-    from trajlm.serve.motion import _number
+    from trajlm.serve.motion import number_or_none
 
-    assert _number(value) == want
+    assert number_or_none(value) == want
 
 
 def test_an_accuracy_written_with_its_unit_is_said_not_silently_kept() -> None:

@@ -199,18 +199,18 @@ def test_evaluate_takes_numpys_numbers_and_says_a_quoted_value_as_written():
     1,000,001 s was asked as 1e+06 (':g'); horizon_s='--task' was quoted back as 'task'."""
     import numpy as np
 
-    from trajlm.api_evaluate import _as_keywords, _asked_times
+    from trajlm.api_evaluate import asked_times, with_evaluate_keywords
     from trajlm.errors import TrajlmInputError
 
-    assert _asked_times(np.array([60, 300]), np.True_, None) == ("60,300", [])
-    assert _asked_times([np.int64(60), np.float32(90.5)], False, None)[0] == "60,90.5"
-    assert _asked_times(1000001, False, None)[0] == "1000001"
-    e = _as_keywords(TrajlmInputError("--horizon-s '--task': expected seconds > 0"))
+    assert asked_times(np.array([60, 300]), np.True_, None) == ("60,300", [])
+    assert asked_times([np.int64(60), np.float32(90.5)], False, None)[0] == "60,90.5"
+    assert asked_times(1000001, False, None)[0] == "1000001"
+    e = with_evaluate_keywords(TrajlmInputError("--horizon-s '--task': expected seconds > 0"))
     assert str(e) == "horizon_s '--task': expected seconds > 0"
     import pytest
 
     with pytest.raises(TrajlmInputError, match="horizon_s must be seconds ahead"):
-        _asked_times(np.array([[60, 300]]), False, None)
+        asked_times(np.array([[60, 300]]), False, None)
     frame = pd.DataFrame({"traj_id": ["a"] * 3, "t": [0, 10, 20], "lat": [41.15, 41.151, 41.152],
                           "lon": [-8.61, -8.61, -8.61]})  # fmt: skip
     out = trajlm.clean(frame, return_report=np.False_)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trajlm.tasks.recover_bridge import _gaps
+from trajlm.tasks.recover_bridge import hidden_gaps
 
 
 def _by_dict(hidden: np.ndarray, prev: np.ndarray, nxt: np.ndarray) -> dict:
@@ -23,7 +23,7 @@ def test_gaps_are_the_row_by_row_grouping() -> None:
         prev, nxt = rng.integers(-1, 6, n), rng.integers(-1, 6, n)  # (-1, -1): shared keys too
         hidden = np.flatnonzero(rng.random(n) < 0.6)
         want = _by_dict(hidden, prev, nxt)
-        got = _gaps(hidden, prev, nxt)
+        got = hidden_gaps(hidden, prev, nxt)
         assert [k for k, _ in got] == list(want)
         assert all(r.tolist() == want[k] for k, r in got)
-    assert _gaps(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)) == []
+    assert hidden_gaps(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)) == []

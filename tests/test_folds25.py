@@ -38,7 +38,7 @@ def plain(tmp_path_factory) -> dict:
 
 def _checked_with(plain: dict, run: Path, n_val: int) -> dict:
     """Run the end of `trajlm train` on a run whose val holds ``n_val`` trips."""
-    from trajlm.cli_train_check import _check
+    from trajlm.cli_train_check import check_against_baselines
     from trajlm.data.protocol_tasks import make_prediction_task
 
     shutil.copytree(plain["plain"], run)
@@ -48,7 +48,7 @@ def _checked_with(plain: dict, run: Path, n_val: int) -> dict:
     task = make_prediction_task(val.filter(pl.col("traj_id").is_in(keep.implode())))
     trainer = SimpleNamespace(_val_task=task, cfg=SimpleNamespace(select_max_traj=None,
                                                                   cpu_threads=1))  # fmt: skip
-    return _check(trainer, plain["store"], run, {"best_val_ade_m": 1.0})
+    return check_against_baselines(trainer, plain["store"], run, {"best_val_ade_m": 1.0})
 
 
 def test_two_val_trips_kNN_at_defaults_answers_named_and_said(plain: dict, tmp_path: Path) -> None:

@@ -124,10 +124,10 @@ def test_a_run_whose_val_check_was_skipped_says_so_in_train_and_predict(tmp_path
     from types import SimpleNamespace
 
     from trajlm.api_knn_note import knn_note
-    from trajlm.cli_train_check import _unchecked, skipped_reason
+    from trajlm.cli_train_check import skipped_reason, unchecked_summary
 
     (tmp_path / "train_summary.json").write_text(json.dumps({"steps": 150}))
-    got = _unchecked(tmp_path, Path("store"), 2, {"steps": 150})
+    got = unchecked_summary(tmp_path, Path("store"), 2, {"steps": 150})
     assert got["val_check_skipped"] == skipped_reason(2) and "2 trip(s)" in skipped_reason(2)
     saved = json.loads((tmp_path / "train_summary.json").read_text())
     assert saved["val_check_skipped"] == skipped_reason(2) and saved["steps"] == 150

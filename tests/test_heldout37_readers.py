@@ -55,9 +55,9 @@ def test_an_event_hubs_capture_file_reads_the_body_at_the_fix_time(tmp_path: Pat
     out, said = _read(p)  # was: pyo3_runtime.PanicException (Avro maps), a traceback
     assert out["traj_id"].n_unique() == 10 and out.height > 1000
     assert "'Body'" in said and "EnqueuedTimeUtc" in said  # the envelope's receipt time aside
-    from trajlm.data.readers._lake_batches import _avro_batches
+    from trajlm.data.readers._lake_batches import avro_batches
 
-    rows = pd.concat(b.to_pandas() for b in _avro_batches(p))
+    rows = pd.concat(b.to_pandas() for b in avro_batches(p))
     first = json.loads(rows["Body"].iloc[0])  # the device's own time, not the hub's
     mine = out.filter(out["traj_id"] == first["scooterId"])
     assert first["gpsTime"] // 1000 in set(mine["t"].to_list())

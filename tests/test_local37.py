@@ -240,11 +240,11 @@ def test_the_verdict_of_a_local_store_keeps_its_box_in_metres(hall):
 
 
 def test_serve_reach_memory_of_a_local_store_is_refused(hall):
-    from trajlm.cli import _reach_memory
+    from trajlm.cli import load_reach_memory
     from trajlm.errors import UserError
 
     with pytest.raises(UserError, match="--reach-memory .* mean nothing"):
-        _reach_memory(hall["store"])
+        load_reach_memory(hall["store"])
 
 
 # ------------------------------------------------------------------------------------ HTTP

@@ -96,11 +96,11 @@ def test_movingpandas_sub_second_fixes_dropped_like_pandas():
     assert got.height == ref.height
     a = got.sort("traj_id", "t").select("traj_id", "t").rows()
     assert a == ref.sort("traj_id", "t").select("traj_id", "t").rows()
-    from trajlm.data.adapters import _first_of_each_second
+    from trajlm.data.adapters import first_of_each_second
 
     t_s = np.array([5, 5, 5, 6, 7, 7])
     exact = np.array([5_300, 5_100, 5_100, 6_000, 7_900, 7_200])  # two exact repeats at 5.1 s
-    assert _first_of_each_second(t_s, exact).tolist() == [False, True, True, True, False, True]
+    assert first_of_each_second(t_s, exact).tolist() == [False, True, True, True, False, True]
 
 
 def _lines(cell_of):

@@ -10,7 +10,7 @@ import trajlm.tasks.contrastive as contrastive
 from trajlm.tasks.contrastive import (
     ContrastiveConfig,
     ContrastivePairs,
-    _embed_batch,
+    embed_batch,
     fit_contrastive,
     info_nce,
     projection_head,
@@ -43,8 +43,8 @@ def test_default_has_no_head_and_the_loss_is_the_old_formula():
     assert obj.head is None
     batch = next(obj.batches(0))
     old = info_nce(  # the loss before the head existed
-        _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")}),
-        _embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")}),
+        embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("a.")}),
+        embed_batch(model, {k[2:]: v for k, v in batch.items() if k.startswith("b.")}),
         cfg.temperature,
     )
     assert torch.equal(obj.loss(model, batch, 0)[0], old)

@@ -105,10 +105,10 @@ def test_a_small_train_skips_the_head_and_the_verdict_line_says_why(tmp_path: Pa
 
 
 def test_short_asks_are_carried_to_the_heads_horizon() -> None:
-    from trajlm.eval.scaled_knn_engine import _to_horizon
+    from trajlm.eval.scaled_knn_engine import to_horizon
 
     t = np.array([[0.0, 10, 20, 20], [0, 5, 10, 15]])
-    got = _to_horizon(t, np.array([3, 4]), np.array([[30.0, 40], [25, 35]]), 5)
+    got = to_horizon(t, np.array([3, 4]), np.array([[30.0, 40], [25, 35]]), 5)
     np.testing.assert_array_equal(got, [[30, 40, 50, 60, 70], [25, 35, 45, 55, 65]])
 
 

@@ -88,16 +88,16 @@ def test_it_acts_on_steady_rows_only(small, monkeypatch):
     (w = 1/4), the zigzag and stop-and-go rows keep the rollout (w = 1); session 23's choice
     moves them all."""
     import trajlm.model.choice as choice
-    from trajlm.model.generate import _cached_rollout
+    from trajlm.model.generate import cached_rollout
 
     kinds = ["straight", "zigzag", "stop_go", "straight"]
     lost = (torch.full((4,), 20.0), torch.full((4,), 10.0))
     monkeypatch.setattr(choice, "backtest_errors", lambda *a, **k: lost)
     cfg = small.model.config
-    w = choice.choice_weight(small.model, _cached_rollout, *_batch(kinds))
+    w = choice.choice_weight(small.model, cached_rollout, *_batch(kinds))
     assert w.tolist() == [0.25, 1.0, 1.0, 0.25]
     monkeypatch.setattr(cfg, "backtest_choice_steady_only", False)
-    w23 = choice.choice_weight(small.model, _cached_rollout, *_batch(kinds))
+    w23 = choice.choice_weight(small.model, cached_rollout, *_batch(kinds))
     assert w23.tolist() == [0.25] * 4
 
 

@@ -88,7 +88,7 @@ def test_the_choice_acts_on_the_tram_with_stops_skipped(small, monkeypatch):
     """Backtests stubbed so the rollout lost by 2x: with the share the tram moves (w = 1/4);
     without it, it keeps the rollout (w = 1)."""
     import trajlm.model.choice as choice
-    from trajlm.model.generate import _cached_rollout
+    from trajlm.model.generate import cached_rollout
 
     pos, t = _tram()
     mask = torch.ones(1, pos.shape[1], dtype=torch.bool)
@@ -98,7 +98,7 @@ def test_the_choice_acts_on_the_tram_with_stops_skipped(small, monkeypatch):
     cfg = small.model.config
     monkeypatch.setattr(cfg, "backtest_choice_steady_only", True)
     monkeypatch.setattr(cfg, "backtest_choice_stop_share", 0.0)
-    assert choice.choice_weight(small.model, _cached_rollout, pos, t, t0, mask, mask.sum(1)) is None
+    assert choice.choice_weight(small.model, cached_rollout, pos, t, t0, mask, mask.sum(1)) is None
     monkeypatch.setattr(cfg, "backtest_choice_stop_share", SHARE)
-    w = choice.choice_weight(small.model, _cached_rollout, pos, t, t0, mask, mask.sum(1))
+    w = choice.choice_weight(small.model, cached_rollout, pos, t, t0, mask, mask.sum(1))
     assert w.tolist() == [0.25]

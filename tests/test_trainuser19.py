@@ -76,7 +76,7 @@ def test_next_point_finetune_summary_is_in_metres_beside_constant_velocity(tmp_p
     from trajlm.data.ingest import synth_store
     from trajlm.data.protocol_tasks import make_prediction_task
     from trajlm.data.store import read_store
-    from trajlm.finetune.trainer import _metres_summary, finetune_next_point
+    from trajlm.finetune.trainer import finetune_next_point, metres_summary
     from trajlm.train.trainer import TrainConfig
 
     store = tmp_path / "synth"
@@ -92,13 +92,13 @@ def test_next_point_finetune_summary_is_in_metres_beside_constant_velocity(tmp_p
     # the warning names what the kept weights lose to
     task = make_prediction_task(read_store(store, split="val"))
     fake = SimpleNamespace(_val_task=task, val_ade=lambda: 500.0)
-    cv = _metres_summary(SimpleNamespace(_val_task=task, val_ade=lambda: 1.0), 1.0)
-    got = _metres_summary(fake, 400.0)
+    cv = metres_summary(SimpleNamespace(_val_task=task, val_ade=lambda: 1.0), 1.0)
+    got = metres_summary(fake, 400.0)
     assert got["val_ade_m_kept"] == 500.0 and got["val_ade_m_before"] == 400.0
     assert got["val_ade_m_constant_velocity"] == cv["val_ade_m_constant_velocity"]
     assert "than the start (400.0 m)" in got["warning"]
     assert ("constant velocity" in got["warning"]) == (cv["val_ade_m_constant_velocity"] < 495)
-    assert "than the start" not in _metres_summary(fake, 500.0 * 1.005).get("warning", "")
+    assert "than the start" not in metres_summary(fake, 500.0 * 1.005).get("warning", "")
 
 
 @pytest.mark.parametrize(

@@ -149,19 +149,19 @@ def _run(d: Path, seed: int, lr: float = 1e-3, train_config: bool = True) -> Pat
 
 
 def test_only_runs_that_differ_by_the_seed_are_averaged(tmp_path):
-    from trajlm.cli_eval_seeds import _seed_groups, recipe_key
+    from trajlm.cli_eval_seeds import recipe_key, seed_groups
 
     a, b = _run(tmp_path / "a", 0), _run(tmp_path / "b", 1)
     c = _run(tmp_path / "c", 2, lr=5e-4)  # another recipe
     d = _run(tmp_path / "d", 0, train_config=False)  # e.g. a merged fine-tune: no recipe
     assert recipe_key(a) == recipe_key(b) != recipe_key(c) and recipe_key(d) is None
     names = ["trajlm:a", "trajlm:b", "trajlm:c", "trajlm:d"]
-    assert _seed_groups([a, b, c, d], names) == [["trajlm:a", "trajlm:b"]]
-    assert _seed_groups([c, d], names[2:]) == []  # before: averaged as 2 seeds
+    assert seed_groups([a, b, c, d], names) == [["trajlm:a", "trajlm:b"]]
+    assert seed_groups([c, d], names[2:]) == []  # before: averaged as 2 seeds
     for run in (a, b):  # RUN/best (what scripts/results.sh evaluates) reads RUN's recipe
         (run / "best").mkdir()
         (run / "best" / "config.json").write_text((run / "config.json").read_text())
-    assert _seed_groups([a / "best", b / "best"], names[:2]) == [names[:2]]
+    assert seed_groups([a / "best", b / "best"], names[:2]) == [names[:2]]
 
 
 def test_eval_of_a_model_and_another_reports_one_row_each(base, tmp_path):

@@ -205,7 +205,7 @@ def test_similarity_finetune_says_when_no_epoch_beat_the_start(tmp_path, monkeyp
     import torch
 
     import trajlm.tasks.contrastive as contrastive
-    from trajlm.cli_finetune import _finetune_into
+    from trajlm.cli_finetune import finetune_into
     from trajlm.model import ModelConfig, TrajectoryModel
 
     monkeypatch.setattr(contrastive, "fit_contrastive", lambda *a, **k: {"best_epoch": -1})
@@ -214,6 +214,6 @@ def test_similarity_finetune_says_when_no_epoch_beat_the_start(tmp_path, monkeyp
     df = pl.DataFrame({"traj_id": ["a"], "split": ["train"]})
     out = tmp_path / "ft"
     out.mkdir()
-    summary = _finetune_into(net, None, df, None, out, "similarity", "full", 0, 1, 1, 2, 1.0,
+    summary = finetune_into(net, None, df, None, out, "similarity", "full", 0, 1, 1, 2, 1.0,
                              8, "time")  # fmt: skip
     assert "saved model is the starting one" in summary["note"]

@@ -86,14 +86,14 @@ def test_bad_moe_config(kw, msg):
 def test_patch_rollout_with_patch_1_equals_per_point_decoding():
     """The patch rollout (one pass per patch, prediction at i = point i + p) at p = 1 is plain
     per-point decoding; patch_size=1 builds no patch layers (same weights as before)."""
-    from trajlm.model.generate import _patch_rollout, to_output
+    from trajlm.model.generate import patch_rollout, to_output
 
     model = build(patch_size=1).eval()
     assert model.patch_merge is None and set(model.state_dict()) == set(build().state_dict())
     b = make_batch()
     lengths = b["mask"].sum(1)
     with torch.inference_mode():
-        parts = _patch_rollout(model, b["pos"], b["t"], b["t0"], b["mask"], lengths, 7,
+        parts = patch_rollout(model, b["pos"], b["t"], b["t0"], b["mask"], lengths, 7,
                                False, None, 1.0, patch=1)  # fmt: skip
     ref = model.generate(b, steps=7)
     got = to_output(model, *parts)

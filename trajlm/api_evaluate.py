@@ -39,7 +39,7 @@ _KEYWORDS = (("--at-report-times", "at_report_times=True"), ("--horizon-s", "hor
              ("--task", "task"), ("--steps", "steps"), ("--history", "history"))  # fmt: skip
 
 
-def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str | None, list[str]]:
+def asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str | None, list[str]]:
     """``horizon_s`` / ``shift`` as `trajlm eval`'s --horizon-s text and --shift list (their
     values are then checked by the CLI's own code); a wrong type refused in one line."""
 
@@ -69,7 +69,7 @@ def _asked_times(horizon_s: Any, at_report_times: Any, shift: Any) -> tuple[str 
     return spec, shifts
 
 
-def _as_keywords(e: TrajlmInputError) -> TrajlmInputError:
+def with_evaluate_keywords(e: TrajlmInputError) -> TrajlmInputError:
     """The CLI's refusal said with this method's keywords: "--horizon-s '0': ..." ->
     "horizon_s '0': ..." (as_keywords)."""
     return as_keywords(e, _KEYWORDS)
@@ -166,7 +166,7 @@ class Evaluation:
         kept on the error as ``.table`` (evalapi35)."""
         check_keywords("TrajLM.evaluate", columns, COLUMN_KEYWORDS)
         task = _check_arguments(task, split, seeds, fallback, holdout_by)
-        horizons, shifts = _asked_times(horizon_s, at_report_times, shift)
+        horizons, shifts = asked_times(horizon_s, at_report_times, shift)
         for name, n in (("steps", steps), ("history", history)):  # numpy's ints too (badin38)
             if n is not None and (
                 isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1
@@ -197,7 +197,9 @@ class Evaluation:
             except TrajlmInputError as e:  # the CLI's refusal, in this method's keywords
                 from trajlm.eval.report_frame import keep_table
 
-                raise _as_keywords(keep_table(e)) from None  # compare=: the table as e.table
+                raise with_evaluate_keywords(
+                    keep_table(e)
+                ) from None  # compare=: the table as e.table
 
     def _evaluate_store(self, store: Path, task: str, split: str, seeds: int,
                         holdout_by: str | None, fallback: bool, tmp: str,

@@ -165,7 +165,7 @@ class ReachSearch:
         past = _memories(df, memory, columns) if route else None
         pred = self.predict(hist, seconds_ahead=grid.tolist(), split_gaps=False)  # type: ignore[attr-defined]
         asked = asked_targets(keys, ids) if keys else None  # each van's own stops only
-        table = _reach_table(hist, pred, targets, grid, radius, self, asked)
+        table = reach_table(hist, pred, targets, grid, radius, self, asked)
         if past is not None:
             answers = route_answers(past, hist, targets, radius, horizon, asked)
             last_t = dict(
@@ -256,7 +256,7 @@ def far_memory_line(own: pl.DataFrame, memory: RouteMemory, far_km: float = 50.0
             "area")  # fmt: skip
 
 
-def _reach_table(
+def reach_table(
     hist: pl.DataFrame, pred: pl.DataFrame, targets: np.ndarray, grid: np.ndarray,
     radius: float, model: Any, asked: dict[Any, np.ndarray] | None = None,
 ) -> pl.DataFrame:  # fmt: skip

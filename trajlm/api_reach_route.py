@@ -312,7 +312,7 @@ def _spread(values: np.ndarray, cols: np.ndarray, n: int, empty: float | bool) -
 
 def with_route(table: pl.DataFrame, answers: dict[object, dict[str, np.ndarray]],
                last_t: dict[object, float]) -> pl.DataFrame:  # fmt: skip
-    """``table`` (api_reach._reach_table's rows: one per (trajectory, target) asked) with the
+    """``table`` (api_reach.reach_table's rows: one per (trajectory, target) asked) with the
     rows of the trajectories ``answers`` holds answered by their past paths (engine "route")
     and a ``paths`` column (how many past paths answered; 0 where the rollout did)."""
     n = len(table)

@@ -294,7 +294,7 @@ def serve(
     cfg = ServeSettings(max_batch=max_batch, max_delay_ms=max_delay_ms, max_queue=max_queue,
                         timeout_s=timeout, cors_origins=tuple(cors_origin) if cors_origin else None,
                         ask_root=str(ask_root) if ask_root is not None else None,
-                        reach_memory=_reach_memory(reach_memory))  # fmt: skip
+                        reach_memory=load_reach_memory(reach_memory))  # fmt: skip
     if ask_root is not None:
         io.must_exist(ask_root, "--ask-root")
         _say(f"POST /ask: stores under {ask_root}")
@@ -307,7 +307,7 @@ def serve(
                 log_level="info" if access_log else "warning")  # fmt: skip
 
 
-def _reach_memory(path: Path | None) -> Any:  # a RouteMemory (its import is heavy)
+def load_reach_memory(path: Path | None) -> Any:  # a RouteMemory (its import is heavy)
     """``--reach-memory``'s trips read once as a RouteMemory (dispatch33: a dispatch tool's
     /reach had to post last week's tracks with every call to get route-aware answers)."""
     if path is None:

@@ -1,12 +1,11 @@
 """`trajlm data ingest`: files or folders read, cleaned and written as a store (or appended to
 one), with the lines and the --json object that say what was read and dropped. Registered on
-the `data` sub-app by trajlm/cli_data.py (split out of it, review36)."""
+the `data` sub-app by trajlm/cli_data.py (split out of it, review36). `data_ingest` runs named
+steps (review38): the options checked and translated (cli_data_ingest_options.py), the sources
+and the target checked, the read, the append, the lines said (cli_data_ingest_words.py)."""
 
 from __future__ import annotations
 
-import calendar
-import json
-import math
 import sys
 import warnings
 from pathlib import Path
@@ -16,20 +15,21 @@ import typer
 from trajlm import _cli_io as io
 from trajlm._cli_io import console
 from trajlm._cli_io import fail as _fail
-from trajlm._cli_io import say as _say
 from trajlm._safety import UserError
-from trajlm.cli_data_append import (
-    APPEND_HELP,
-    append_ingested,
-    append_summary,
-    appended_line,
-    check_append,
-    discard_staged,
+from trajlm.cli_data_append import APPEND_HELP, append_ingested, check_append, discard_staged
+from trajlm.cli_data_ingest_options import (  # noqa: F401 (STOP_DRIFT_MAX_KN: as before)
+    STOP_DRIFT_MAX_KN,
+    check_options,
+    clean_overrides,
+    column_mapping,
 )
-from trajlm.cli_data_ingest_words import format_line, ingest_summary
-from trajlm.cli_data_splits import empty_splits
-
-STOP_DRIFT_MAX_KN = 2.0  # --stop-drift-kn: a ship reporting more is under way, not drifting
+from trajlm.cli_data_ingest_words import (  # noqa: F401 (format_line, ingest_summary: as before)
+    format_line,
+    ingest_summary,
+    say_cleaning,
+    say_reading,
+    say_written,
+)
 
 FORMAT_HELP = "porto|geolife|ais|gpx|tdrive|csv|parquet|porto_mapmatched|mfjson|kml|tcx|nmea|fit|igc|ozi|aivdm|gtfs_rt|queclink|sml|tracks"
 
@@ -183,40 +183,40 @@ def data_ingest(
     ),
 ) -> None:
     """Read raw files, clean them (drop report printed), write a partitioned Parquet store."""
-    from trajlm._safety import check_output_dir
-    from trajlm.data.clean import PRESETS, STOP_MIN_S
-    from trajlm.data.ingest import ingest
-    from trajlm.data.motion_columns import KNOT_MPS
-    from trajlm.data.readers import FORMATS
-    from trajlm.data.readers import PRESETS as COLUMN_PRESETS
-    from trajlm.data.readers._time_columns import is_local_time_name, local_time_note
-    from trajlm.data.store import legacy_store
-
     if json_summary:
         _lines_on_stderr()
-    io.choice(format, ("auto", *FORMATS), "--format")
-    io.choice(preset, ("auto", *PRESETS), "--preset")
-    io.choice(on_error, ("raise", "skip"), "--on-error")
-    io.choice(columns, COLUMN_PRESETS, "--columns")
-    io.positive(max_speed_mps, "--max-speed-mps")
-    io.positive(max_gap_s, "--max-gap-s")
-    io.positive(max_hdop, "--max-hdop")
-    if max_accuracy_m is not None and not (math.isfinite(max_accuracy_m) and max_accuracy_m >= 0):
-        _fail(f"--max-accuracy-m must be a number of metres >= 0 (0 keeps every fix), "
-              f"got {max_accuracy_m}")  # fmt: skip
-    io.positive(stop_radius_m, "--stop-radius-m")
-    io.positive(stop_minutes, "--stop-minutes")
-    io.positive(min_interval, "--min-interval")
-    if stop_drift_kn is not None and not (0 <= stop_drift_kn <= STOP_DRIFT_MAX_KN):
-        _fail(f"--stop-drift-kn must be a number of knots from 0 to {STOP_DRIFT_MAX_KN:g} (a ship "
-              f"reporting more is under way, not drifting), got {stop_drift_kn}")  # fmt: skip
-    stops = (stop_radius_m, stop_minutes, stop_drift_kn)
-    if any(v is not None for v in stops) and not split_at_stops:
-        _fail("--stop-radius-m / --stop-minutes / --stop-drift-kn need --split-at-stops")
-    if sep is not None and len(sep) != 1:
-        _fail(f"--sep must be one character, got {sep!r}")
-    if utc_offset is not None and not math.isfinite(utc_offset):  # NaN: int(round()) raised
-        _fail(f"--utc-offset must be a number of hours ahead of UTC (2, -5, 5.5), got {utc_offset}")
+    check_options(format=format, preset=preset, on_error=on_error, columns=columns,
+                  max_speed_mps=max_speed_mps, max_gap_s=max_gap_s, max_hdop=max_hdop,
+                  max_accuracy_m=max_accuracy_m, stop_radius_m=stop_radius_m,
+                  stop_minutes=stop_minutes, min_interval=min_interval,
+                  stop_drift_kn=stop_drift_kn, split_at_stops=split_at_stops, sep=sep,
+                  utc_offset=utc_offset)  # fmt: skip
+    check_sources(paths, out, layer)
+    target = store_target(out, append=append, overwrite=overwrite)
+    overrides = clean_overrides(max_speed_mps=max_speed_mps, max_gap_s=max_gap_s,
+                                max_hdop=max_hdop, max_accuracy_m=max_accuracy_m,
+                                min_points=min_points, min_interval=min_interval,
+                                split_at_stops=split_at_stops, stop_minutes=stop_minutes,
+                                stop_radius_m=stop_radius_m, stop_drift_kn=stop_drift_kn)  # fmt: skip
+    mapping = column_mapping(traj_col=traj_col, time_col=time_col, lat_col=lat_col,
+                             lon_col=lon_col, time_format=time_format, sep=sep,
+                             zip_members=zip_members, layer=layer, pitch_size=pitch_size,
+                             full_rate=full_rate, sub_second=sub_second, crs=crs,
+                             utc_offset=utc_offset, tz=tz,
+                             time_origin=time_origin, min_year=min_year,
+                             label_col=label_col)  # fmt: skip
+    manifest = read_sources(paths, format, target, preset=preset, on_error=on_error,
+                            overrides=overrides, mapping=mapping, columns=columns,
+                            overwrite=overwrite, vehicle_col=vehicle_col,
+                            keep_copies=keep_copies, append=append)  # fmt: skip
+    merged = append_ingested(out, target, paths, manifest.get("clean_config")) if append else None
+    say_reading(manifest, vehicle_col=vehicle_col, label_col=label_col)
+    say_cleaning(manifest)
+    say_written(out, manifest, merged, json_summary=json_summary)
+
+
+def check_sources(paths: list[Path], out: Path, layer: str | None) -> None:
+    """Each input exists and is not under --out's store; --layer names a layer of one of them."""
     for p in paths:
         io.must_exist(p, "input")
         if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents:
@@ -226,54 +226,40 @@ def data_ingest(
 
         if not any(gis_members(p) for p in paths):
             _fail(f"--layer {layer} names a layer of a GeoPackage / GIS file, and no input is one")
+
+
+def store_target(out: Path, *, append: bool, overwrite: bool) -> Path:
+    """Where the ingest writes: --out itself (checked: a store replaced only with --overwrite),
+    or with --append a temporary store beside it, merged in after the read."""
+    from trajlm._safety import check_output_dir
+    from trajlm.data.store import legacy_store
+
     if append:  # the new files go to a temporary store first (cli_data_append.py)
-        target = check_append(out, overwrite)
-    else:
-        check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=legacy_store)
-        target = out
-    overrides = {
-        k: v
-        for k, v in dict(
-            max_speed_mps=max_speed_mps,
-            max_gap_s=max_gap_s,
-            max_hdop=max_hdop,
-            min_points=min_points,
-            min_interval_s=min_interval,
-            stop_min_s=(STOP_MIN_S if stop_minutes is None else stop_minutes * 60.0)
-            if split_at_stops
-            else None,
-            stop_radius_m=stop_radius_m,
-            stop_drift_mps=None if stop_drift_kn is None else stop_drift_kn * KNOT_MPS,
-        ).items()
-        if v is not None
-    }
-    if max_accuracy_m is not None:  # 0: every fix kept, whatever its accuracy column says
-        overrides["max_accuracy_m"] = max_accuracy_m or None
-    if stop_drift_kn == 0:  # no drift joins: the box alone, as without a reported speed
-        overrides["stop_drift_mps"] = None
-    mapping = {
-        k: v
-        for k, v in dict(
-            traj_id=traj_col,
-            t=time_col,
-            lat=lat_col,
-            lon=lon_col,
-            time_format=time_format,
-            sep=sep,
-            zip_members=zip_members,
-            layer=layer,
-            pitch=pitch_size,
-            full_rate=full_rate,
-            sub_second=sub_second,
-            crs=crs,
-            utc_offset_s=None if utc_offset is None else int(round(utc_offset * 3600)),
-            tz=tz,
-            time_origin=time_origin,
-            min_t=None if min_year is None else calendar.timegm((min_year, 1, 1, 0, 0, 0)),
-            extra=None if label_col is None else {"label": label_col},
-        ).items()
-        if v is not None
-    }
+        return check_append(out, overwrite)
+    check_output_dir(out, "store", overwrite=overwrite, option="--out", legacy=legacy_store)
+    return out
+
+
+def read_sources(
+    paths: list[Path],
+    format: str,
+    target: Path,
+    *,
+    preset: str,
+    on_error: str,
+    overrides: dict,
+    mapping: dict,
+    columns: str | None,
+    overwrite: bool,
+    vehicle_col: str | None,
+    keep_copies: bool,
+    append: bool,
+) -> dict:
+    """Read, clean and write the store at `target`; its manifest. A reader's plain ValueError
+    (an option that does not fit the file) becomes a UserError; with --append a failed read's
+    temporary store is removed."""
+    from trajlm.data.ingest import ingest
+
     try:
         with warnings.catch_warnings():  # said below with the CLI's options (zones36)
             warnings.filterwarnings("ignore", message=r"times: .* carry their instant")
@@ -288,86 +274,7 @@ def data_ingest(
     finally:
         if append and sys.exc_info()[0] is not None:  # the ingest failed: its temporary goes
             discard_staged(target)
-    merged = append_ingested(out, target, paths, manifest.get("clean_config")) if append else None
-    reading = manifest.get("reading", {})
-    if reading.get("owner_column") and not vehicle_col:
-        _say(f"owner: {reading['owner_column']!r} kept as the trajectories' vehicle / user id "
-             "(resplit --by user holds owners out)")  # fmt: skip
-    if reading.get("label_column") and not label_col:
-        _say(f"label: {reading['label_column']!r} kept as the store's label (the classes "
-             "`trajlm finetune --task classify` learns; --label-col NAME to take another)")  # fmt: skip
-    if reading.get("format_detected"):
-        _say(format_line(reading))
-    guessed = dict(reading.get("columns_guessed") or {})
-    if layout := guessed.pop("columns", None):  # the header is a known data set's
-        _say(f"columns: laid out like {layout!r}, read as with --columns {layout}")
-    by_size = guessed.pop("time unit", None)  # readers.layouts.BY_SIZE: why, said apart
-    if zone := guessed.pop("time zone", None):  # zone_names.ZONE_SAID: a zone in the header
-        guessed.pop("utc_offset_s", None)
-        _say(f"times: {zone}")
-    if zones := guessed.pop("zones", None):  # _row_zones.ZONES_SAID: a zone column per row
-        _say(f"times: {zones}")
-    if era := guessed.pop("calendar", None):  # _time_columns.CALENDAR_SAID (heldout28)
-        _say(f"times: {era}")
-    guessed.pop("lat/lon swapped", None)  # _swapped_axes.SWAP_SAID: its warning said why
-    if guessed:
-        said = ", ".join(f"{k} <- {v!r}" for k, v in guessed.items())
-        _say(f"columns: {said} (guessed from the header; --traj-col/--time-col/... to choose)")
-    if by_size:
-        _say(f"times: {by_size}, read as --time-format {guessed.get('time_format')} (1990-2100 "
-             "as seconds, ms, us and ns do not overlap; --time-format to choose)")  # fmt: skip
-    if unused := reading.get("columns_not_kept"):
-        _say(f"columns not kept in the store: {unused} (a store keeps traj_id, t, lat, lon; "
-             "--label-col NAME keeps a class column as the label; Python: ColumnMap(extra={name: "
-             "column}) keeps one)")  # fmt: skip
-    if (local := reading.get("local_time") or {}).get("times_kept"):  # leftover36: MDS in LA
-        from trajlm.data.readers._naive_times import STORE_CLOCK, kept_clock_line, zone_given
-
-        given = zone_given(local.get("tz"), local.get("utc_offset_s"), cli=True)
-        kind = local.get("times_kind", "Unix or zoned")
-        _say(kept_clock_line(given, local.get("time_column"), kind, STORE_CLOCK))
-    if (naive := reading.get("times_naive")) and is_local_time_name(naive):  # newuser28
-        _say(
-            f"warning: {local_time_note(naive, '--tz NAME (e.g. --tz America/Chicago) or --utc-offset HOURS')}"
-        )
-    elif naive:
-        _say(f"times in {naive!r} have no zone; read as UTC (--utc-offset HOURS or --tz NAME "
-             "to change)")  # fmt: skip
-    if naive:
-        if back := manifest["drop_report"]["repaired"].get("sorted_by_time"):  # newuser27
-            _say(f"warning: {back:,} row(s) of {naive!r} go back in time within their "
-                 "trajectory and were re-sorted; local times without a zone go back an hour "
-                 "where daylight time ends (01:59 -> 01:00): if these are local times, --tz NAME "
-                 "reads that hour in order")  # fmt: skip
-    console.print(io.report_table(manifest["drop_report"]))
-    if poor := manifest["drop_report"]["dropped"].get("low_accuracy"):  # clean_accuracy.py
-        limit = manifest.get("clean_config", {}).get("max_accuracy_m")
-        _say(f"accuracy: {poor:,} fix(es) whose accuracy column says over {limit:g} m dropped "
-             "('low_accuracy': cell-tower fixes; --max-accuracy-m M to change, 0 keeps them)")  # fmt: skip
-    if first := reading.get("first_skipped"):  # rows bad, not the preset's (tidy23)
-        _say(f"warning: most rows were skipped; the first: {first}")
-    drops = manifest["drop_report"]
-    if (thinned := drops["dropped"].get("thinned", 0)) >= 0.5 * max(drops["rows_in"], 1):
-        gap = manifest.get("clean_config", {}).get("min_interval_s") or 0
-        _say(f"thinned: {thinned:,} of {drops['rows_in']:,} rows came under {gap:g} s after the "
-             "last kept fix (the preset's spacing; --min-interval S to change it)")  # fmt: skip
-    if fast := reading.get("impossible_speed"):
-        _say(f"warning: {fast['steps']:,} step(s) between consecutive points are faster than "
-             f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "
-             "lat/lon or a bad fix); the points are kept: --max-speed-mps "
-             f"{fast['threshold_mps']:g} drops them")  # fmt: skip
-    if merged is not None:
-        _say(appended_line(out, manifest, merged))
-    else:
-        _say(f"wrote {out}: {manifest['n_trajectories']:,} trajectories, "
-             f"{manifest['n_points']:,} points; splits {json.dumps(manifest.get('splits', {}))}")  # fmt: skip
-    if (empty := empty_splits(manifest)) and merged is None:
-        _say(empty)
-    if json_summary:
-        summary = ingest_summary(out, manifest)
-        typer.echo(
-            json.dumps(summary if merged is None else append_summary(summary, manifest, merged))
-        )
+    return manifest
 
 
 def _lines_on_stderr() -> None:

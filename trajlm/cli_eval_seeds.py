@@ -43,7 +43,7 @@ def recipe_key(path: Path) -> str | None:
     return json.dumps([mc, tc], sort_keys=True)
 
 
-def _seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
+def seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
     """`names` (one per path) grouped by ``recipe_key``; only groups of 2+ (seeds of one
     recipe) are returned."""
     groups: dict[str, list[str]] = {}
@@ -71,7 +71,7 @@ def add_seed_rows(
             aggregate_runs(result, names, f"{label} (mean ± std over {len(names)} runs)")
             continue
         paths = [m for m, p in zip(models, predictors, strict=True) if p.name.startswith(prefix)]
-        groups = _seed_groups(paths, names)
+        groups = seed_groups(paths, names)
         for group in groups:  # seeds of one recipe; other models keep their own row
             tag = f"{label} {group[0].removeprefix(prefix)}…" if len(groups) > 1 else label
             aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")

@@ -201,7 +201,7 @@ def finetune(
             with DirLock(out / LOCK, what=f"--out {out}"):
                 write_marker(out, kind)
                 started = True
-                summary = _finetune_into(net, model, df, data, out, task, mode, steps, epochs,
+                summary = finetune_into(net, model, df, data, out, task, mode, steps, epochs,
                                          n_last, lora_r, fraction, n_points, split_by,
                                          resume, score_test, opts)  # fmt: skip
         except BaseException:  # failed before any output: no marker of one that is not there
@@ -223,7 +223,7 @@ def finetune(
         io.warn(f"--no-val-check: --task {task} has no val verdict to skip (predict, recover, tte)")
 
 
-def _finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
+def finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, lora_r,
                    fraction, n_points, split_by, resume=False, score_test=False,
                    opts=None) -> dict:  # fmt: skip
     """The predict / classify / similarity fine-tunes (inputs already checked)."""

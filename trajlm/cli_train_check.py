@@ -27,7 +27,7 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
     if is_corpus(data):  # a pretraining corpus: no one city's train split to fit kNN on
         return _corpus_unchecked(out, summary)
     try:
-        return _check(trainer, data, out, summary, lm_class)
+        return check_against_baselines(trainer, data, out, summary, lm_class)
     except Exception as e:  # the run is trained and saved: a failed check is said, not raised
         io.warn(f"the val check against the prediction baselines was skipped: {e}")
         return summary
@@ -47,7 +47,7 @@ def _corpus_unchecked(out: Path, summary: dict) -> dict:
     return {**summary, **skipped}
 
 
-def _check(trainer: Any, data: Path, out: Path, summary: dict,
+def check_against_baselines(trainer: Any, data: Path, out: Path, summary: dict,
            lm_class: type | None = None) -> dict:  # fmt: skip
     from trajlm.data.store import read_store
     from trajlm.data.store_sample import train_for_check
@@ -67,7 +67,7 @@ def _check(trainer: Any, data: Path, out: Path, summary: dict,
     check = knn_check(model, train, task, fitted, val_table(data, train), spread_from,
                       at_times_of(lm_class, model))  # fmt: skip
     if not check:  # too few val trips (or no kNN window): said, not silent (heldout25)
-        return _unchecked(out, data, len(task.lengths), summary, train)
+        return unchecked_summary(out, data, len(task.lengths), summary, train)
     save_predict_verdict(out, data, check, fitted, train)
     summary = {**summary, **check}
     path = out / "train_summary.json"
@@ -111,7 +111,9 @@ def skipped_reason(n_trips: int) -> str:
     return "the baselines could not answer the val windows (no train window for kNN)"
 
 
-def _unchecked(out: Path, data: Path, n_trips: int, summary: dict, train: Any = None) -> dict:
+def unchecked_summary(
+    out: Path, data: Path, n_trips: int, summary: dict, train: Any = None
+) -> dict:
     """Say (one line) and save that the kept model was not checked against the baselines
     (heldout25: runs with 2 val trips said nothing, and were 1.1-2.3x kNN on test); with too few
     val trips kNN continuation at its default settings answers TrajLM.predict instead (folds25:

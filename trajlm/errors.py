@@ -23,7 +23,7 @@ class TrajlmInputError(ValueError):
         field: str | None = None,
         hint: str | None = None,
     ) -> None:
-        text = _where(path, line, field) + message
+        text = where_text(path, line, field) + message
         if hint:
             text += f"; {hint}"
         super().__init__(text)
@@ -39,7 +39,10 @@ class TrajlmInputError(ValueError):
         column and value (``id_text``: '7' -> 7 for an integer id column). In place, one line."""
         text = str(self.args[0]) if self.args else ""
         field = names.get(self.field, self.field) if self.field is not None else None
-        old, new = _where(self.path, self.line, self.field), _where(self.path, self.line, field)
+        old, new = (
+            where_text(self.path, self.line, self.field),
+            where_text(self.path, self.line, field),
+        )
         if old and text.startswith(old):
             text = new + text[len(old) :]
         col = names.get("traj_id", "traj_id")
@@ -52,16 +55,16 @@ class TrajlmInputError(ValueError):
 
     def said_of(self, field: str) -> TrajlmInputError:
         """This error said of the caller's argument ``field`` (``trajlm.divert``'s ``order``,
-        where the reader it called names it ``to``): its "field NAME: " lead, which `_where`
+        where the reader it called names it ``to``): its "field NAME: " lead, which `where_text`
         wrote from ``self.field``, becomes ``field``'s; a file's lead (path) is kept whole."""
         text = str(self.args[0]) if self.args else ""
-        lead = _where(None, None, self.field) if self.path is None else ""
+        lead = where_text(None, None, self.field) if self.path is None else ""
         if lead and text.startswith(lead):
             text = text[len(lead) :]
         return TrajlmInputError(text, field=field)
 
 
-def _where(path: str | os.PathLike | None, line: int | None, field: str | None) -> str:
+def where_text(path: str | os.PathLike | None, line: int | None, field: str | None) -> str:
     """The "file line 3 field lat: " that leads a TrajlmInputError's message."""
     where = ""
     if path is not None:

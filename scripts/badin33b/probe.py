@@ -146,9 +146,9 @@ write("mem_zero.csv", "")
 
 
 def serve_memory(path) -> str:
-    from trajlm.cli import _reach_memory
+    from trajlm.cli import load_reach_memory
 
-    m = _reach_memory(Path(path))
+    m = load_reach_memory(Path(path))
     c = TestClient(create_app(lm, ServeSettings(reach_memory=m)), raise_server_exceptions=False)
     r = c.post("/reach", json={"trajectories": hrows, "to": [[41.15, -8.592]]})
     return f"HTTP {r.status_code} {r.text[:200]}"

@@ -4,7 +4,7 @@ with 3 stops each, the rollout's 129-point grid (1,800 s at 15 s), no model (ran
 stand in for its positions: the table's cost does not depend on them).
 
 Command: OMP_NUM_THREADS=1 PYTHONPATH=. python scripts/dispatch34/keyed_cost.py [VANS ...]
-(default 30 100 300). Prints seconds and the peak traced memory of `_reach_table` both ways.
+(default 30 100 300). Prints seconds and the peak traced memory of `reach_table` both ways.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import tracemalloc
 import numpy as np
 import polars as pl
 
-from trajlm.api_reach import _reach_table
+from trajlm.api_reach import reach_table
 
 
 def fleet(n: int, grid: np.ndarray, rng: np.random.Generator):
@@ -37,10 +37,10 @@ def fleet(n: int, grid: np.ndarray, rng: np.random.Generator):
 
 
 def measure(*args) -> tuple[float, float, int]:
-    """_reach_table(*args): (seconds, peak traced MiB, rows)."""
+    """reach_table(*args): (seconds, peak traced MiB, rows)."""
     tracemalloc.start()
     t0 = time.perf_counter()
-    out = _reach_table(*args)
+    out = reach_table(*args)
     secs = time.perf_counter() - t0
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()

@@ -139,7 +139,7 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
             idx = idx.tz_convert("UTC").tz_localize(None)
         exact = idx.values.astype("datetime64[ns]").astype(np.int64)
         t_s = idx.values.astype("datetime64[s]").astype(np.int64)
-        keep = _first_of_each_second(t_s, exact)
+        keep = first_of_each_second(t_s, exact)
         n_sub += int((~keep).sum())
         rest = gdf.drop(columns=[gdf.geometry.name]).reset_index(drop=True)
         rest = rest.drop(columns=[c for c in ("traj_id", "t", "lat", "lon") if c in rest.columns])
@@ -165,7 +165,7 @@ def from_movingpandas(tc: Any) -> tuple[pl.DataFrame, DropReport]:
     return conform(pl.concat(parts, how="diagonal_relaxed")), DropReport(rows_in=n_in)
 
 
-def _first_of_each_second(t_s: np.ndarray, exact: np.ndarray) -> np.ndarray:
+def first_of_each_second(t_s: np.ndarray, exact: np.ndarray) -> np.ndarray:
     """Mask keeping, of the fixes that share a whole second but differ below it, the earliest;
     exact repeats (same time to the nanosecond) are all kept."""
     if len(t_s) < 2:

@@ -68,7 +68,6 @@ from trajlm.data.coerce_shapes import (
 )
 from trajlm.data.coerce_steps import naive_time_warning as naive_time_warning  # re-exported
 from trajlm.data.coerce_steps import other_columns, positions, put_fractions_aside, read_times
-from trajlm.data.coerce_subsec import FRAC as _FRAC  # noqa: F401  (re-exported: coerce_out)
 from trajlm.data.coerce_tz import (
     check_zone_name,
     local_time_column,

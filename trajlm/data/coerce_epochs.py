@@ -63,7 +63,7 @@ def epoch_unit(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, str | None]:
     if found is not None and s.dtype == pl.Utf8 and s.str.contains(r"^\s*\d+\s*$").all():
         s = s.str.strip_chars().cast(pl.Int64)  # a CSV read as text: ms digits
     if found is None and s.dtype.is_numeric():
-        unit = _unit_by_size(s, str(tcol))
+        unit = series_unit_by_size(s, str(tcol))
     elif found is None or not s.dtype.is_numeric():
         return df, None
     else:
@@ -100,7 +100,7 @@ def _finite(df: pl.DataFrame, tcol: str) -> tuple[pl.DataFrame, pl.Series]:
     return df, s
 
 
-def _unit_by_size(s: pl.Series, tcol: str) -> str | None:
+def series_unit_by_size(s: pl.Series, tcol: str) -> str | None:
     """ "ms" / "us" / "ns" when every value of the unnamed column ``s`` is a 1990-2100 date in
     that unit only (readers/_epoch_size.unit_by_size, as ingest reads files), said in one
     warning; None for seconds, elapsed counters and mixed sizes (the time checks say those)."""

@@ -13,12 +13,12 @@ from typing import Any
 import polars as pl
 
 from trajlm.data import geo
-from trajlm.data.coerce import _FRAC, Layout, layout_of
+from trajlm.data.coerce import Layout, layout_of
 from trajlm.data.coerce_epochs import epoch_back
 from trajlm.data.coerce_names import cast_back
 from trajlm.data.coerce_pieces import pieces_back
 from trajlm.data.coerce_shapes import pack_point
-from trajlm.data.coerce_subsec import FRAC_NS, T_NS
+from trajlm.data.coerce_subsec import FRAC, FRAC_NS, T_NS
 from trajlm.data.geoframes import ATTR, X_COL, Y_COL, Z_COL, restore_points
 from trajlm.data.schema import SOURCE_ID
 from trajlm.data.time_text import times_as_text
@@ -48,7 +48,7 @@ def exact_times(df: pl.DataFrame, layout: Layout, ns: bool = False) -> pl.DataFr
     if "t" not in df.columns or "traj_id" not in df.columns:
         return df
     if layout.frac is not None and len(layout.frac) and df.schema["t"].is_integer():
-        frac = layout.frac.rename({_FRAC: "__own"})
+        frac = layout.frac.rename({FRAC: "__own"})
         with_ns = ns and FRAC_NS in frac.columns
         if not with_ns:
             frac = frac.drop(FRAC_NS, strict=False)
@@ -320,9 +320,9 @@ def sub_second_rows_back(out: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
     known = pl.col("lat").is_not_null() & pl.col("lon").is_not_null()
     back = (
         rows.with_columns(
-            __sec=pl.col("t"), t=pl.col("t") + pl.col(_FRAC).cast(pl.Float64), recovered=~known
+            __sec=pl.col("t"), t=pl.col("t") + pl.col(FRAC).cast(pl.Float64), recovered=~known
         )  # fmt: skip
-        .drop(_FRAC)
+        .drop(FRAC)
         .join(kept, on=["traj_id", "__sec"], how="left", maintain_order="left")
         .with_columns(  # before or after its second's kept fix, by time (badin19)
             __at=pl.col("__at").cast(pl.Float64)

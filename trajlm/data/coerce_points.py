@@ -153,11 +153,11 @@ def _pair_by_values(df: pl.DataFrame, out: pl.DataFrame, col: str) -> pl.DataFra
     written the other way round than the column's name gives (readers._point_text.pair_order,
     as ingest reads them: session 28), said."""
     from trajlm.data.readers._geoparquet import GEO_X, GEO_Y
-    from trajlm.data.readers._point_text import _lon_first, pair_order
+    from trajlm.data.readers._point_text import lon_first, pair_order
     from trajlm.errors import warn_at_caller
 
     first, note = pair_order(df, col)
-    if note is None or first == ("lon" if _lon_first(col) else "lat"):
+    if note is None or first == ("lon" if lon_first(col) else "lat"):
         return out
     warn_at_caller(note)
     if first == "row":  # rows in both orders, each told by its values (_point_mix; session 29)

@@ -145,7 +145,7 @@ def frame_zone_column(df: pl.DataFrame, tcol: str) -> str | None:
     beside naive times in ``tcol`` (text without an offset, or naive datetimes), with at least
     two values; None otherwise (one value: frame_local_time / tz= read it whole)."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.readers._row_zones import _OFFSET_IN_TEXT
+    from trajlm.data.readers._row_zones import OFFSET_IN_TEXT
     from trajlm.data.readers._time_columns import OFFSET_NAMES, ZONE_COLUMNS
 
     zcols = [c for c in df.columns if c != tcol and normalised(str(c)) in ZONE_COLUMNS
@@ -155,7 +155,7 @@ def frame_zone_column(df: pl.DataFrame, tcol: str) -> str | None:
     dtype = df.schema[tcol]
     if dtype == pl.Utf8:
         sample = df[tcol].drop_nulls().head(50).to_list()
-        return None if any(_OFFSET_IN_TEXT.fullmatch(v) for v in sample) else zcols[0]
+        return None if any(OFFSET_IN_TEXT.fullmatch(v) for v in sample) else zcols[0]
     return zcols[0] if isinstance(dtype, pl.Datetime) and dtype.time_zone is None else None
 
 

@@ -32,7 +32,7 @@ def keep_sensor_columns(
     (readers._sensors.TABLE_NAMES) under the names GPX / TCX / FIT sensors get, unless the map
     already keeps that name. Returns the map to read with and {sensor: column} taken."""
     from trajlm.data.readers._sensors import table_accuracy, table_sensors
-    from trajlm.data.readers.detect import _header, rglob_follow
+    from trajlm.data.readers.detect import read_header, rglob_follow
 
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet"):
@@ -44,7 +44,7 @@ def keep_sensor_columns(
         return columns, {}
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
     pick = table_accuracy if accuracy else table_sensors  # accuracy: the fix's error estimate
-    found = pick(_header(first, format, cm.sep) or [], used)
+    found = pick(read_header(first, format, cm.sep) or [], used)
     found = {k: v for k, v in found.items() if k not in cm.extra}
     later = _later_columns(paths, format, cm, first, pick, used, {*cm.extra, *found})
     if not found and not later:
@@ -58,7 +58,7 @@ def _later_columns(paths: str | Path | Sequence[str | Path], format: str, cm: Co
     """{name: column} that files after the first have and the first lacks (fix33b: a vendor
     added `accuracy` on day 16; it was dropped without a word, its 500 m fixes kept). Each
     later file's header is read (a line each); the first file to name a column wins."""
-    from trajlm.data.readers.detect import _header, rglob_follow
+    from trajlm.data.readers.detect import read_header, rglob_follow
 
     given = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     files = [f for p in given for f in (rglob_follow(p, f"*.{format}") if p.is_dir() else [p])]
@@ -66,7 +66,7 @@ def _later_columns(paths: str | Path | Sequence[str | Path], format: str, cm: Co
     for f in files:
         if f == first or not f.is_file() or f.suffix.lower() == ".zip":
             continue
-        for k, v in pick(_header(f, format, cm.sep) or [], used).items():
+        for k, v in pick(read_header(f, format, cm.sep) or [], used).items():
             if k not in kept and k not in out:
                 out[k] = v
     return out
@@ -80,7 +80,7 @@ def keep_label_column(
     ``ColumnMap(extra={"label": ...})`` wins). Returns the map to read with and the column
     taken (None: none)."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.readers.detect import _header, rglob_follow
+    from trajlm.data.readers.detect import read_header, rglob_follow
 
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet") or "label" in cm.extra:
@@ -88,7 +88,7 @@ def keep_label_column(
     first = Path(paths if isinstance(paths, str | Path) else paths[0])
     if first.is_dir():
         first = next(iter(rglob_follow(first, f"*.{format}")), first)
-    have = _header(first, format, cm.sep) if first.is_file() else None
+    have = read_header(first, format, cm.sep) if first.is_file() else None
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
     by_name = {normalised(c): c for c in reversed(have or []) if c not in used}
     col = next((by_name[n] for n in LABEL_NAMES if n in by_name), None)
@@ -112,14 +112,14 @@ def keep_mds_columns(
     """The map to read an MDS CSV (``readers.mds.mds_as_csv``'s header) with, keeping
     `provider_name` and `vehicle_code` as columns of the store (a map that names them already:
     as given); and the columns kept ([] when the file is no MDS CSV). leftover36."""
-    from trajlm.data.readers.detect import _header
+    from trajlm.data.readers.detect import read_header
     from trajlm.data.readers.mds import HEADER, KEPT
 
     cm = columns or ColumnMap()
     first = Path(paths if isinstance(paths, str | Path) else paths[0])
     if format != "csv" or not first.is_file():
         return columns, []
-    have = _header(first, format, cm.sep) or []
+    have = read_header(first, format, cm.sep) or []
     if have != HEADER:
         return columns, []
     kept = [c for c in KEPT if c not in cm.extra and c not in cm.extra.values()]

@@ -25,7 +25,7 @@ def keep_period_column(
     map keeps one already. Returns the map to read with and the column taken (None: none)."""
     from trajlm.data.column_names import normalised
     from trajlm.data.readers import ColumnMap
-    from trajlm.data.readers.detect import _header, rglob_follow
+    from trajlm.data.readers.detect import read_header, rglob_follow
 
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet") or PERIOD in cm.extra:  # type: ignore[attr-defined]
@@ -33,7 +33,7 @@ def keep_period_column(
     first = Path(paths if isinstance(paths, str | Path) else paths[0])
     if first.is_dir():
         first = next(iter(rglob_follow(first, f"*.{format}")), first)
-    have = _header(first, format, cm.sep) if first.is_file() else None  # type: ignore[attr-defined]
+    have = read_header(first, format, cm.sep) if first.is_file() else None  # type: ignore[attr-defined]
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}  # type: ignore[attr-defined]
     by_name = {normalised(c): c for c in reversed(have or []) if c not in used}
     col = next((by_name[n] for n in PERIOD_NAMES if n in by_name), None)

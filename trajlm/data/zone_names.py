@@ -36,7 +36,7 @@ AMBIGUOUS: dict[str, str] = {
 
 _OFFSET = r"(?:UTC|GMT)?\s*[+\-\u2212]\s*\d{1,2}(?::?\d{2})?"
 _IN_NAME = re.compile(rf"(?P<name>.*?)\s*[(\[]\s*(?P<zone>[A-Za-z]{{1,5}}|{_OFFSET})\s*[)\]]\s*")
-_OFFSET_PARTS = re.compile(
+OFFSET_PARTS = re.compile(
     r"(?:UTC|GMT)?\s*(?P<sign>[+\-\u2212])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?"
 )
 
@@ -63,7 +63,7 @@ def header_zone(column: str) -> HeaderZone | None:
         return HeaderZone(m["name"], zone, int(round(ZONE_HOURS[key] * 3600)))
     if key in AMBIGUOUS:
         return HeaderZone(m["name"], zone, None, AMBIGUOUS[key])
-    p = _OFFSET_PARTS.fullmatch(key)
+    p = OFFSET_PARTS.fullmatch(key)
     if p is None or int(p["h"]) > 14 or int(p["m"] or 0) >= 60:
         return None
     sign = -1 if p["sign"] in "-\u2212" else 1

@@ -141,7 +141,7 @@ def forest_ok(table: pl.DataFrame) -> bool:
 
 
 # ------------------------------------------------------------------------------ answering
-def _to_horizon(
+def to_horizon(
     t: np.ndarray, lengths: np.ndarray, t_future: np.ndarray, horizon: int
 ) -> np.ndarray:
     """Asked times (N, k) carried on to ``horizon`` steps at the asked steps' own pace: the
@@ -178,7 +178,7 @@ class ScaledKNN:
     def predict(self, xy: np.ndarray, lengths: np.ndarray, k: int, t: np.ndarray,
                 t_future: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
         xy, lengths = np.asarray(xy, np.float64), np.asarray(lengths)
-        ask = _to_horizon(t, lengths, np.asarray(t_future, np.float64), self.horizon)
+        ask = to_horizon(t, lengths, np.asarray(t_future, np.float64), self.horizon)
         extra = {} if keys is None else {"keys": keys}
         pts = np.asarray(self.knn.predict(xy, lengths, self.horizon, t, ask, **extra))
         last = xy[np.arange(len(xy)), lengths - 1]

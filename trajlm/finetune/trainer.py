@@ -202,7 +202,7 @@ def finetune_next_point(
                 for r in log],
     }  # fmt: skip
     if ade_before is not None:
-        summary.update(_metres_summary(trainer, ade_before))
+        summary.update(metres_summary(trainer, ade_before))
     if max_steps and trainer.best_step == 0:  # said, not only implied by best_step 0
         summary["note"] = (
             f"the start weights were kept (best_step 0): no validation after step 0 scored "
@@ -228,7 +228,7 @@ def _val_ade(trainer: Trainer) -> float | None:
 _CHOSEN_ON = {"val_loss": "val loss", "val_ade_m": "val ADE"}
 
 
-def _metres_summary(trainer: Trainer, ade_before: float) -> dict:
+def metres_summary(trainer: Trainer, ade_before: float) -> dict:
     """The fine-tune in metres on the val split (5-step ADE, PROTOCOL task 1): the start, the
     kept weights and constant velocity, with a warning when the kept weights are worse than the
     start or than constant velocity. A fine-tune keeps the step with the best val *loss*

@@ -106,7 +106,7 @@ class Answer:
                     head = yes_no_head(n) + (f" (first {len(t)} shown)" if n > len(t) else "")
                 return f"{head}\n{t}" if "start" in t.columns else str(t)
         if isinstance(self.value, float) and self.plan.action == "share":
-            return f"{_three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
+            return f"{three_digits(self.value)} % ({self.n_match:,} of {self.n_total:,} trips)"
         if isinstance(self.value, float) and self.plan.metric in ("start_hour", "start_time"):
             return (
                 f"{self.value:.2f} h ({clock(self.value)})"  # "13.18 h (13:11)", "13.00 h (13:00)"
@@ -114,13 +114,13 @@ class Answer:
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
-            return (f"{self.value:,.0f}" if whole else _three_digits(self.value)) + (
+            return (f"{self.value:,.0f}" if whole else three_digits(self.value)) + (
                 f" {unit}" if unit else ""
             )  # a count of points is whole
         return str(self.value)
 
 
-def _three_digits(v: float) -> str:
+def three_digits(v: float) -> str:
     """At least three significant digits, one decimal at least: "0.592 h", not "0.6 h" (1.4 %
     off; set 12), "6.57 mi"; 10 and above as before ("22.0", "1,234.5")."""
     if v == 0 or abs(v) >= 10 or not math.isfinite(v):

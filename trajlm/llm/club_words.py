@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from trajlm.llm.grounding import DataWords
-from trajlm.llm.patrol_words import _modes_labelled
+from trajlm.llm.patrol_words import modes_labelled
 from trajlm.llm.yes_no import is_yes_no
 
 # a trip's nouns after a label ("grocery rounds", "parcel runs"); the planner reads them as trips
@@ -40,7 +40,7 @@ def _singular(label: str) -> str | None:
 
 def rider_words(question: str, words: DataWords) -> str:
     """Riders and cyclists as the vehicles (see the module's doc)."""
-    if not words.vehicles or not words.labels or _modes_labelled(words.labels):
+    if not words.vehicles or not words.labels or modes_labelled(words.labels):
         return question
     if any(re.fullmatch(r"riders?|cyclists?", lab) for lab in words.labels):
         return question

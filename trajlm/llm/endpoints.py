@@ -86,7 +86,7 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def _name(place: str) -> str:
+def place_pattern(place: str) -> str:
     """A place name's pattern; its later words may be shortened to 4+ letters ("tsinghua
     univ", "porto airp.")."""
     first, *rest = place.split()
@@ -128,6 +128,6 @@ def place_key(text: str, area: tuple[float, float] | None) -> str | None:
     for name, key in sorted(
         {**{p: p for p in PLACES}, **PLACE_ALIASES}.items(), key=lambda x: -len(x[0])
     ):
-        if re.fullmatch(_name(name), text):
+        if re.fullmatch(place_pattern(name), text):
             return key
     return nearest_of_kind(text, area) if text in PLACE_KINDS else None

@@ -174,7 +174,7 @@ def vehicle_group(
         # "did any van drive": a van of the VAN ids (set 32: was every vehicle's trips)
         if one == noun and not re.match(r"which|each|every|per|any", m.group(1), re.I):
             continue  # a singular after "the" is a word of another noun ("the fuel uplift"): "which porter" is one
-        hits = _kind_of(one, kinds)
+        hits = kind_of(one, kinds)
         if len(hits) == 1:
             said = "vehicles" if one != noun else "vehicle"
             return question[: m.start(2)] + said + question[m.end(2) :], hits[0].upper()
@@ -190,7 +190,7 @@ def vehicle_group(
             # a label's head noun stays the label's ("tug tasks" on pushback tug: set 27, since the merged list)
             and not any(lab.endswith(f" {one}") for lab in words.labels)
         ):
-            if len(hits := _kind_of(one, kinds)) == 1:
+            if len(hits := kind_of(one, kinds)) == 1:
                 return question[: m.start(1)] + "vehicle" + question[m.end(1) :], hits[0].upper()
     return question, None
 
@@ -206,7 +206,7 @@ def _abbreviates(letters: str, noun: str) -> bool:
     return all(c in rest for c in letters[1:])
 
 
-def _kind_of(one: str, kinds: dict[str, list[str]]) -> list[str]:
+def kind_of(one: str, kinds: dict[str, list[str]]) -> list[str]:
     """The id letters a noun names, the surest reading first: the letters themselves ("van": VAN-07), the
     noun starting with three letters or more ("porter": POR-14), "robots" for AGV / AMR ids, letters that
     abbreviate it ("gritter": GRT-11; set 30), one letter that starts it ("tractor": T1; set 30); the first

@@ -35,7 +35,7 @@ def _every_id_kind(words: DataWords) -> dict[str, list[str]]:
 def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
     """CannotAnswer where ``question`` names a kind of vehicle (a word the planner would read as
     every vehicle) that none of the ids' letters name, on data whose ids name two kinds or more."""
-    from trajlm.llm.fleet_words import _kind_of
+    from trajlm.llm.fleet_words import kind_of
     from trajlm.llm.vehicles import every_label_at_sea, is_kind
 
     kinds = _every_id_kind(words)
@@ -48,7 +48,7 @@ def refuse_kind_not_in_ids(question: str, words: DataWords) -> None:
         if {one, word} & set(words.labels) or any(v in question.lower() for v in words.vehicles):
             continue  # a label of the data ("truck trips"), or one vehicle named
         # the ids' letters that name it, one-letter ids left out ("truck" is no T1 tractor)
-        if _kind_of(one, {p: ids for p, ids in kinds.items() if len(p) >= 2}):
+        if kind_of(one, {p: ids for p, ids in kinds.items() if len(p) >= 2}):
             continue
         names = ", ".join(sorted(p.upper() for p in kinds))
         raise CannotAnswer(

@@ -45,7 +45,7 @@ _NOUN_BEFORE = (
 )
 
 
-def _modes_labelled(labels: tuple[str, ...]) -> bool:
+def modes_labelled(labels: tuple[str, ...]) -> bool:
     """A label the planner reads as a transport mode (bus, bike, walk, ...)."""
     return any(lab in MODES or any(re.fullmatch(p, lab) for p in MODES.values()) for lab in labels)
 
@@ -56,7 +56,7 @@ def _sub(pattern: str, repl: str, text: str) -> str:
 
 def walk_words(question: str, words: DataWords) -> str:
     """Walks as the trips (see the module's doc) where the data has vehicles and labels that are no modes."""
-    if not words.vehicles or not words.labels or _modes_labelled(words.labels):
+    if not words.vehicles or not words.labels or modes_labelled(words.labels):
         return question
     question = _sub(r"\bdogs?[\s\-]+(?=walk)", "", question)  # "dog walks", "which dog walker"
     question = _sub(r"\bwalking\s+(speed|pace|distance|time)\b", r"\1", question)

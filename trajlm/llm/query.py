@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from trajlm.data.geometry import haversine_m
-from trajlm.llm.answer import METRIC_UNITS, Answer, _three_digits
+from trajlm.llm.answer import METRIC_UNITS, Answer, three_digits
 from trajlm.llm.boxes import boxes_within, in_box
 from trajlm.llm.calendar import per_period, with_start_hour
 from trajlm.llm.daymax import pick_period
@@ -388,7 +388,7 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
             notes.append(tie)
         if plan.unit is not None and len(ranked):  # "the longest stop, in minutes": its value
             top.value = float(ranked[plan.metric][0]) / UNITS[plan.metric][plan.unit]
-            top.text = f"{_three_digits(top.value)} {plan.unit} (trip {ranked['traj_id'][0]} of {len(ranked):,})"
+            top.text = f"{three_digits(top.value)} {plan.unit} (trip {ranked['traj_id'][0]} of {len(ranked):,})"
         return top
     if plan.action == "describe":
         one = points.filter(pl.col("traj_id") == plan.trip).sort("t")

@@ -25,16 +25,16 @@ RELATIVE = re.compile(
 )
 # questions whose answer is one row per group ("average speed per mode", "which user made the
 # most trips"): no plan has a group-by, so they are refused rather than answered for all trips
-_GROUP = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
+GROUP_WORDS = (r"(?:transport\s+)?(?:modes?|users?|vehicles?|drivers?|taxis?|days?|weekdays?|hours?"
           r"|(?:start|starting|departure|pickup)\s+(?:hours?|times?)"  # "median length by start hour" (set 21)
           r"|months?|dates?|day of (?:the )?week|hour of (?:the )?day)")  # fmt: skip
 _KINDS = (r"(?:bikes?|bicycles?|cars?|bus|buses|ships?|vessels?|boats?|vans?|trucks?|lorry|lorries"
           r"|couriers?|ferry|ferries|tugs?)")  # fmt: skip
 GROUPED = (
     rf"(?<!km )(?<!miles )\b(?:per|for each|for every|each|broken down by|grouped by|group by|across)"
-    rf"\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)"
-    rf"|\bby\s+(?:the\s+)?{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
-    rf"|\b(?:which|what)\s+{_GROUP}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+    rf"\s+(?:the\s+)?{GROUP_WORDS}\b(?!\s*[-_]?\d)"
+    rf"|\bby\s+(?:the\s+)?{GROUP_WORDS}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
+    rf"|\b(?:which|what)\s+{GROUP_WORDS}\b(?!\s*[-_]?\d)(?!\s+(?:trips|journeys|rides))"
     # "how many trips per bike / each bike made": per vehicle of a kind, not "by bike" (session 15)
     rf"|\b(?:per|for each|for every|each)\s+(?:the\s+)?{_KINDS}\b(?!\s*[-_]?\d)"
     r"(?!\s+(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?))"

@@ -9,7 +9,7 @@ from trajlm.llm.hours import DAY_PARTS, LABELS
 from trajlm.llm.modes import MODES, RUN_WORDS
 from trajlm.llm.phrases import MONTHS, NUM, UNIT
 from trajlm.llm.plan import PLACES
-from trajlm.llm.refusals import _GROUP, FORBIDDEN, MOMENT_SPEED, RELATIVE
+from trajlm.llm.refusals import FORBIDDEN, GROUP_WORDS, MOMENT_SPEED, RELATIVE
 from trajlm.llm.spelling import vocabulary
 from trajlm.llm.synonyms import WORDS as SYNONYM_WORDS
 
@@ -75,7 +75,7 @@ VOCAB = vocabulary(
     [*KNOWN, *READ_WORDS, *MONTHS, *(m[:3] for m in MONTHS), "sept", *DAY_PARTS, *EXTREMES,
      *(w for p in PLACES for w in p.split()), *SYNONYM_WORDS],
     [MORE, LESS, *MODES.values(), RUN_WORDS, UNIT_WORDS, UNIT, NUM, METRIC_WORDS, LABELS, LABELLED,
-     *SUPERLATIVES, _GROUP, MOMENT_SPEED, RELATIVE.pattern, FORBIDDEN.pattern],
+     *SUPERLATIVES, GROUP_WORDS, MOMENT_SPEED, RELATIVE.pattern, FORBIDDEN.pattern],
 )  # fmt: skip
 # words the planner rewrites ("van": a vehicle) that a data set may use as its own labels
 OWN_LABELS = frozenset(SYNONYM_WORDS)

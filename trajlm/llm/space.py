@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from trajlm.llm.boxes import box_from
-from trajlm.llm.endpoints import PLACE_ALIASES, PLACE_KINDS, _name, nearest_of_kind
+from trajlm.llm.endpoints import PLACE_ALIASES, PLACE_KINDS, nearest_of_kind, place_pattern
 from trajlm.llm.phrases import LENGTH_UNITS, NUM, QuestionText, num
 from trajlm.llm.plan import EARTH_HALF_M, PLACES, CannotAnswer
 
@@ -55,7 +55,9 @@ def read_space(s: QuestionText, f: dict, area: tuple[float, float] | None = None
         return
     names = {**{p: p for p in PLACES}, **PLACE_ALIASES}
     for name in sorted(names, key=len, reverse=True):
-        if s.take(rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{_name(name)}"):
+        if s.take(
+            rf"\b(?:near|around|close to|at|by|next to|of)?\s*(?:the\s+)?{place_pattern(name)}"
+        ):
             f["place"] = names[name]
             return
     m = s.take(

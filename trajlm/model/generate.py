@@ -92,11 +92,11 @@ def generate(
     was_training = model.training
     model.eval()
     try:
-        step_fn = _cached_rollout if use_cache else _recompute_rollout
+        step_fn = cached_rollout if use_cache else _recompute_rollout
         if model.config.points_out > 1:  # one forward pass per output patch of new points
-            step_fn = _patch_rollout
+            step_fn = patch_rollout
         args = (pos, t, t0, mask, lengths, steps, sample, generator, temperature)
-        if step_fn is _patch_rollout:
+        if step_fn is patch_rollout:
             return to_output(model, *step_fn(model, *args))
         extra = rollout_backtest_gate(model, step_fn, pos, t, t0, mask, lengths)  # (B,) | None
         # the per-call choice between the rollout and constant velocity (session 23): a mean
@@ -151,7 +151,7 @@ def next_point(model, mean, log_var, cur_pos, cur_t, sample, generator, temperat
     return cur_pos + dxy, (cur_t + dt) if at is None else at
 
 
-def _cached_rollout(
+def cached_rollout(
     model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, target_t=None,
     extra_gate=None, backtest=True,
 ):  # fmt: skip
@@ -300,7 +300,7 @@ def _recompute_rollout(
     return out_pos, out_t, out_lv
 
 
-def _patch_rollout(
+def patch_rollout(
     model, pos, t, t0, mask, lengths, steps, sample, generator, temperature, patch=None
 ):
     """Rollout of a patched model: each forward pass yields the next q = points_out points

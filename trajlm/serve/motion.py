@@ -42,7 +42,7 @@ def with_reported_motion(df: pl.DataFrame) -> pl.DataFrame:
     keys = list(dict.fromkeys(k for r in rows for k in r))
     found = motion_columns(keys, sample=lambda k: [r.get(k) for r in rows[:10_000]])
     read = {found[0], found[2]} if found is not None else set()
-    cols = [pl.Series(k, [_number(r.get(k)) for r in rows], dtype=pl.Float64)
+    cols = [pl.Series(k, [number_or_none(r.get(k)) for r in rows], dtype=pl.Float64)
             for k in keys if k in read and k not in df.columns]  # fmt: skip
     IGNORED.set(tuple(sorted(str(k) for k in keys if k not in read)))
     return df.drop(EXTRA).with_columns(cols)
@@ -78,7 +78,7 @@ def with_reported_accuracy(df: pl.DataFrame, keep_extra: bool) -> pl.DataFrame:
             # "good" said as unread (badin33: over HTTP such values were dropped without a word)
             col = pl.Series(str(key), [None if v is None else str(v) for v in vals], pl.Utf8)
         else:
-            col = pl.Series(str(key), [_number(v) for v in vals], dtype=pl.Float64)
+            col = pl.Series(str(key), [number_or_none(v) for v in vals], dtype=pl.Float64)
         df = df.with_columns(col)
         rows = [{k: v for k, v in r.items() if k != key} for r in rows]
     if keep_extra:
@@ -89,7 +89,7 @@ def with_reported_accuracy(df: pl.DataFrame, keep_extra: bool) -> pl.DataFrame:
     return df.drop(EXTRA)
 
 
-def _number(v: Any) -> float | None:
+def number_or_none(v: Any) -> float | None:
     """A row's speed / course value as the Python API casts a column: numbers and numeric text
     ("12", as a CSV export sends them; badin26: HTTP fell back where Python answered), else None
     (said: dead reckoning's no-usable-report line)."""

@@ -91,7 +91,7 @@ def _shift_clock(df: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     return df.with_columns(pl.Series("t", t, dtype=df.schema["t"]))
 
 
-def _embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
+def embed_batch(model: Any, batch: dict, layer: int | str | None = None) -> torch.Tensor:
     """(B, C) unit-norm mean-pooled hidden states of a batch of one-window trips."""
     s, c = pooled_hidden(model, batch, layer)
     return F.normalize(s / c.clamp(min=1)[:, None], dim=-1)
@@ -154,7 +154,7 @@ class ContrastivePairs:
 
     def _z(self, model: Any, view: dict) -> torch.Tensor:
         if self.head is None:
-            return _embed_batch(model, view, self.cfg.layer)
+            return embed_batch(model, view, self.cfg.layer)
         s, c = pooled_hidden(model, view, self.cfg.layer)
         return F.normalize(self.head(s / c.clamp(min=1)[:, None]), dim=-1)
 

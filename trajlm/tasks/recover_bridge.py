@@ -120,7 +120,7 @@ GAP_RULE = "backtest"
 # dense calls only, the wide Akima a third candidate of the guard's pick where its backtest
 # beats the others by 10 %; val sea -13 / -28 / -39 m at 5 / 10 / 20 min, held-out ships
 # -3 to -105 m, transits, buses / cars and raw 1-s GeoLife level (docs/recovery.md)
-def _gaps(
+def hidden_gaps(
     hidden: np.ndarray, prev: np.ndarray, nxt: np.ndarray
 ) -> list[tuple[tuple[int, int], np.ndarray]]:
     """((p, n), rows) of each gap: the hidden rows sharing their previous / next known row, the
@@ -159,7 +159,7 @@ def bridge_xy(
     src = akima_xy(xy, t, known, groups) if history == "akima" else xy
     prev, nxt = neighbours(known, groups)
     hidden = np.flatnonzero(~known)
-    gaps = _gaps(hidden, prev, nxt)  # rows grouped by gap (p, n), in order of first row
+    gaps = hidden_gaps(hidden, prev, nxt)  # rows grouped by gap (p, n), in order of first row
     H = model.config.max_len - 2
     # a side rolls out from 2+ known points (a patched model: a whole patch), else it is linear
     least = max(2, getattr(model.config, "patch_size", 1))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from trajlm.data.column_names import normalised
 from trajlm.data.readers._column_map import ColumnMap
-from trajlm.data.readers._headers import _header, _id_sample
+from trajlm.data.readers._headers import id_sample, read_header
 from trajlm.data.readers._lines import rglob_follow
 
 ARGOS_COLUMN = "argos_lc"
@@ -58,11 +58,11 @@ def keep_argos_column(
     if not first.is_file() or first.suffix.lower() == ".zip":
         return columns, None
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
-    for c in _header(first, format, cm.sep) or []:
+    for c in read_header(first, format, cm.sep) or []:
         name = normalised(c)
         if c in used or name not in (*_ARGOS_NAMES, *_GENERIC_NAMES):
             continue
-        values = _id_sample(first, format, cm.sep, c) or []
+        values = id_sample(first, format, cm.sep, c) or []
         if argos_classes(values, generic=name in _GENERIC_NAMES):
             return dataclasses.replace(cm, extra={**cm.extra, ARGOS_COLUMN: c}), c
     return columns, None

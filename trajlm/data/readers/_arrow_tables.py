@@ -88,9 +88,9 @@ def as_parquet(path: Path, out: Path, user: Path | None = None) -> None:
         try:
             return as_parquet(plain, out, path)
         except TrajlmInputError as e:  # named as the .gz the user gave
-            from trajlm.errors import _where
+            from trajlm.errors import where_text
 
-            said = str(e)[len(_where(e.path, e.line, e.field)) :]
+            said = str(e)[len(where_text(e.path, e.line, e.field)) :]
             raise TrajlmInputError(said, path=path, line=e.line, field=e.field) from None
     if path.suffix.lower() in NUMPY:  # a researcher's `np.savez` columns (heldout37)
         table = numpy_frame(path)

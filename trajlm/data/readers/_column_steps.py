@@ -21,11 +21,11 @@ from trajlm.data.column_names import (
 from trajlm.data.column_notes import fraction_note, trip_log, trip_log_words
 from trajlm.data.readers._column_values import (
     COLUMBUS,
-    _fractional,
-    _header_zone,
-    _other_ids,
-    _row_key,
     columbus,
+    is_fractional,
+    is_row_key,
+    say_other_ids,
+    zone_in_header,
 )
 from trajlm.data.readers._common import ColumnMap
 from trajlm.data.readers._dated_column import dated_time_column
@@ -42,12 +42,12 @@ from trajlm.data.readers._time_columns import (
 from trajlm.data.readers._utm_zones import utm_zone_problem
 from trajlm.data.readers.file_format import first_line
 from trajlm.data.readers.layouts import (
-    _id_sample,
     date_column_for,
     date_part_columns,
     declared_crs,
     epoch_by_size,
     epoch_unit_column,
+    id_sample,
     lone_local_time,
     nested_id,
     offset_column_for,
@@ -138,13 +138,13 @@ def core_columns(first: Path, format: str, cm: ColumnMap, have: list[str], guess
         given = getattr(cm, name)
         if given != getattr(default, name) or given in have or (name == "t" and cm.t_parts):
             continue
-        found = find_columns(name, have, lambda c: _row_key(first, format, cm.sep, c))
+        found = find_columns(name, have, lambda c: is_row_key(first, format, cm.sep, c))
         if name == "traj_id" and (
-            angles := [c for c in found if _fractional(first, format, cm.sep, c)]
+            angles := [c for c in found if is_fractional(first, format, cm.sep, c)]
         ):
             # a course / bearing under an id name (gpsd's `track`: 12.5, 13.25 degrees; heldout33)
             found = find_columns(name, [c for c in have if c not in angles],
-                                 lambda c: _row_key(first, format, cm.sep, c))  # fmt: skip
+                                 lambda c: is_row_key(first, format, cm.sep, c))  # fmt: skip
             warnings.warn(fraction_note(first.name, angles, "--traj-col"), stacklevel=3)
         if name == "t" and not found and (dated := dated_time_column(first, format, cm.sep, have)):
             found = [dated]  # `Date` holding `00:28:07 23-Sep-2026` (Argos; session 29)
@@ -172,7 +172,7 @@ def core_columns(first: Path, format: str, cm: ColumnMap, have: list[str], guess
         if found:
             guessed[name] = found[0]
         if name == "traj_id" and found and normalised(found[0]) in OWNER_NAMES:
-            _other_ids(first, found[0], have)
+            say_other_ids(first, found[0], have)
 
 
 def position_columns(
@@ -222,7 +222,7 @@ def time_reading(first: Path, format: str, cm: ColumnMap, have: list[str], guess
     ):  # --tz beside a `Time Zone` column: which one is used, said (readers27)
         warnings.warn(f"{first.name}: {note}", stacklevel=3)
     if tcol in have and cm.tz is None and not cm.utc_offset_s and "tz" not in guessed:
-        guessed.update(_header_zone(first, tcol))  # `Acq. Time (MDT)`: UTC-6 h (cols23)
+        guessed.update(zone_in_header(first, tcol))  # `Acq. Time (MDT)`: UTC-6 h (cols23)
     if (
         format == "csv"
         and not cm.t_parts
@@ -231,7 +231,7 @@ def time_reading(first: Path, format: str, cm: ColumnMap, have: list[str], guess
         and tcol in have
         and (
             found := preamble_origin(
-                first, lambda: _id_sample(first, format, cm.sep, tcol), cm.tz, cm.utc_offset_s
+                first, lambda: id_sample(first, format, cm.sep, tcol), cm.tz, cm.utc_offset_s
             )
         )
     ):  # a logger's `Time` from 0 under its preamble's Log Date / Log Time (MoTeC; session 28)

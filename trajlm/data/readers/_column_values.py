@@ -11,7 +11,7 @@ from pathlib import Path
 from trajlm.data.column_names import by_ending, normalised
 from trajlm.data.column_notes import fractional_numbers
 from trajlm.data.readers._preamble_origin import title_zone
-from trajlm.data.readers.layouts import _id_sample
+from trajlm.data.readers.layouts import id_sample
 from trajlm.data.readers.owner_columns import OWNER_NAMES, VEHICLE_IDS
 from trajlm.data.schema import TrajlmInputError
 from trajlm.data.zone_names import ZONE_SAID, header_zone, offset_words
@@ -27,7 +27,7 @@ def columbus(have: list[str]) -> bool:
     return {"INDEX", "TAG", "DATE", "TIME", "LATITUDE N/S", "LONGITUDE E/W"} <= names
 
 
-def _header_zone(path: Path, tcol: str) -> dict[str, object]:
+def zone_in_header(path: Path, tcol: str) -> dict[str, object]:
     """{utc_offset_s, ZONE_SAID} for a time column whose header names a zone (`time (PDT)`,
     `Zeit (UTC+2)`), else whose report's title line ends in one (`_preamble_origin.title_zone`);
     {} for none or UTC; an ambiguous one (IST, CST) is refused."""
@@ -52,22 +52,22 @@ def _header_zone(path: Path, tcol: str) -> dict[str, object]:
     return {"utc_offset_s": hz.offset_s, ZONE_SAID: said}
 
 
-def _row_key(path: Path, format: str, sep: str, column: str) -> bool:
+def is_row_key(path: Path, format: str, sep: str, column: str) -> bool:
     """Whether a last-resort id column (`uuid`) holds a different value on every sampled row:
     a row key, no trajectory (column_names.find_columns)."""
-    values = _id_sample(path, format, sep, column) or []
+    values = id_sample(path, format, sep, column) or []
     return len(set(values)) == len(values)
 
 
-def _fractional(path: Path, format: str, sep: str, column: str) -> bool:
+def is_fractional(path: Path, format: str, sep: str, column: str) -> bool:
     """Whether an id-named column holds numbers with a fraction on the sampled rows (a
     course in degrees, a measurement): no mover's id, which is text or a whole number."""
-    values = [str(v).strip() for v in _id_sample(path, format, sep, column) or [] if v is not None]
+    values = [str(v).strip() for v in id_sample(path, format, sep, column) or [] if v is not None]
     values = [v for v in values if v]
     return bool(values) and fractional_numbers(values)
 
 
-def _other_ids(path: Path, chosen: str, have: list[str]) -> None:
+def say_other_ids(path: Path, chosen: str, have: list[str]) -> None:
     """Say it when the id is read from an owner's column (`driver_id`) while another column
     ends like an id (`cab_id`): the trajectories may be the cabs (badin20: two cabs driven by
     one driver were read as one trajectory without a word)."""

@@ -15,7 +15,7 @@ PATTERN = (
 # degree sign, with a hemisphere letter: `41 08.123` alone stays unread (no letter says it is
 # a coordinate written so)
 UNMARKED_SEP = r"^\D*\d+(?:\s+|\s*[°º˚]\s*)\d"
-_AXIS = {"lat": ("N", "S"), "lon": ("E", "W")}
+AXIS_LETTERS = {"lat": ("N", "S"), "lon": ("E", "W")}
 
 
 def why_not(text: str, axis: str) -> str:
@@ -23,7 +23,7 @@ def why_not(text: str, axis: str) -> str:
     itself is shown beside it): `12°61'00"S` -> "minutes 61 are 60 or more"."""
     import re
 
-    pos, neg = _AXIS[axis]
+    pos, neg = AXIS_LETTERS[axis]
     t = text.strip()
     if not t:
         return "empty"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from trajlm.data.readers._common import parse_float
-from trajlm.data.readers._coord_forms import _AXIS, PATTERN, UNMARKED_SEP  # noqa: F401
+from trajlm.data.readers._coord_forms import AXIS_LETTERS, PATTERN, UNMARKED_SEP  # noqa: F401
 from trajlm.data.readers._coord_forms import why_not as why_not  # re-exported
 
 _EASTERN_DIGITS = list("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩")
@@ -25,7 +25,7 @@ _EASTERN = "[۰-۹٠-٩]"
 
 def coord_from_text(col: str, axis: str) -> pl.Expr:
     """Degrees (float, null when the text is none of the forms) from a text column."""
-    pos, neg = _AXIS[axis]
+    pos, neg = AXIS_LETTERS[axis]
     g = pl.col(col).str.strip_chars().str.extract_groups(PATTERN)
     h1, h2 = g.struct.field("h1").str.to_uppercase(), g.struct.field("h2").str.to_uppercase()
     hemi = pl.coalesce(h1, h2)

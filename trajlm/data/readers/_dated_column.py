@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.column_names import normalised
-from trajlm.data.readers._headers import _id_sample
+from trajlm.data.readers._headers import id_sample
 
 _DATE_NAME = re.compile(r"(.*_)?(date|datum|fecha|data)(_.*)?")
 _CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d\d(?::\d\d(?:[.,]\d+)?)?(?!\d)")
@@ -53,7 +53,7 @@ def dated_time_column(path: Path, format: str, sep: str, have: list[str]) -> str
     column named as a time; None otherwise."""
     if (date := _one_date_named(have)) is None:
         return None
-    values = (_id_sample(path, format, sep, date) or [])[:SAMPLE]
+    values = (id_sample(path, format, sep, date) or [])[:SAMPLE]
     return date if holds_date_times(values) or holds_epochs(values) else None
 
 

@@ -67,12 +67,12 @@ def gis_members(path: Path) -> list[Path]:
         return [path]
     if suffix in _GEOJSON and _projected_geojson(path):
         return [path]
-    if suffix == ".kml" and _kml_fields_only(path):
+    if suffix == ".kml" and kml_fields_only(path):
         return [path]
     return []
 
 
-def _kml_fields_only(path: Path) -> bool:
+def kml_fields_only(path: Path) -> bool:
     """A KML of Point placemarks whose times are ExtendedData fields (ogr2ogr / GeoPandas
     `to_file(driver="KML")`, QGIS), with no <when> / <TimeStamp> the KML reader reads."""
     try:

@@ -28,7 +28,7 @@ def lake_parts(path: Path, parts: Path) -> list[Path]:
     """The ORC / Avro table `path` written into `parts` (a new folder) as Parquet files of a
     batch each, in row order; an empty table is one empty part (its columns kept)."""
     parts.mkdir()
-    batches = _orc_batches(path) if path.suffix.lower() == ".orc" else _avro_batches(path)
+    batches = _orc_batches(path) if path.suffix.lower() == ".orc" else avro_batches(path)
     written = []
     for i, batch in enumerate(batches):  # one batch in memory at a time
         written.append(parts / f"part-{i:05d}.parquet")
@@ -107,7 +107,7 @@ def _avro_header(f: Any) -> bytes:
     return bytes(head + _take(f, SYNC_BYTES))
 
 
-def _avro_batches(path: Path) -> Iterator[Any]:
+def avro_batches(path: Path) -> Iterator[Any]:
     """Polars frames of up to about BATCH_ROWS rows of an Avro object container file (a schema
     with maps, which Polars cannot read, decoded in Python: _avro_records.py)."""
     from trajlm.data.readers._avro_records import header_schema, needs_python

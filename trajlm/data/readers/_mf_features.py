@@ -20,15 +20,15 @@ _NOT_READ = (
 )
 
 
-class _Bad(Exception):
+class BadFeature(Exception):
     """A Feature that cannot give points: (message, JSON field path)."""
 
 
-class _PointFeature(_Bad):
+class PointFeature(BadFeature):
     """A GeoJSON Point feature in a collection that also holds moving features."""
 
 
-class _MapMarker(_Bad):
+class MapMarker(BadFeature):
     """A Point feature with no time among moving features: a map marker (CalTopo / SARTopo's
     clue and waypoint markers beside the tracks; heldout28), counted as `map_marker`."""
 
@@ -38,28 +38,28 @@ _POINT_TIMES = {"time", "times", "timestamp", "datetime", "datetimes", "date", "
                 "coordtimes", "recorded_at", "ts"}  # fmt: skip
 
 
-class _NotWgs84(Exception):
+class NotWgs84(Exception):
     """A `crs` other than WGS84: (message, JSON field path); raised in both on_error modes."""
 
 
-def _crs_ok(obj: dict, where: str) -> None:
+def check_crs(obj: dict, where: str) -> None:
     crs = obj.get("crs")
     if not isinstance(crs, dict):
         return
     name = str((crs.get("properties") or {}).get("name") or crs.get("href") or "")
     if name and not any(w.lower() in name.lower() for w in WGS84):
-        raise _NotWgs84(f"crs {name!r} is not WGS84 lon/lat", f"{where}.crs")
+        raise NotWgs84(f"crs {name!r} is not WGS84 lon/lat", f"{where}.crs")
 
 
-def _features(doc: Any) -> list[tuple[str | None, dict, str]]:
+def mf_features(doc: Any) -> list[tuple[str | None, dict, str]]:
     """(id or None, feature, JSON path) of every Feature-like object in the document."""
     if not isinstance(doc, dict):
-        raise _Bad("top level is not a JSON object", "$")
+        raise BadFeature("top level is not a JSON object", "$")
     kind = doc.get("type")
     if kind == "FeatureCollection":
         feats = doc.get("features")
         if not isinstance(feats, list):
-            raise _Bad("FeatureCollection without a 'features' list", "features")
+            raise BadFeature("FeatureCollection without a 'features' list", "features")
         out = []
         for k, f in enumerate(feats):
             fid = f.get("id") if isinstance(f, dict) else None
@@ -71,15 +71,15 @@ def _features(doc: Any) -> list[tuple[str | None, dict, str]]:
     return [(None if fid is None else str(fid), doc, "$")]
 
 
-def _track(feat: Any, where: str) -> tuple[list, list]:
-    """(coordinates, datetimes) of one Feature; raises _Bad."""
+def feature_track(feat: Any, where: str) -> tuple[list, list]:
+    """(coordinates, datetimes) of one Feature; raises BadFeature."""
     if not isinstance(feat, dict):
-        raise _Bad("not a JSON object", where)
-    _crs_ok(feat, where)
+        raise BadFeature("not a JSON object", where)
+    check_crs(feat, where)
     tg = feat.get("temporalGeometry")
     if isinstance(tg, dict):
         if tg.get("type") != "MovingPoint":
-            raise _Bad(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)", where)
+            raise BadFeature(f"temporalGeometry type {tg.get('type')!r} (only MovingPoint)", where)
         coords, times, at = tg.get("coordinates"), tg.get("datetimes"), "temporalGeometry"
     else:
         geom = feat.get("geometry")
@@ -87,8 +87,8 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
         props = feat.get("properties") or {}
         if geom.get("type") == "Point":  # among moving features (all Points: a point table)
             if isinstance(props, dict) and not {str(k).lower() for k in props} & _POINT_TIMES:
-                raise _MapMarker("a Point feature with no time (a map marker)", where)
-            raise _PointFeature(
+                raise MapMarker("a Point feature with no time (a map marker)", where)
+            raise PointFeature(
                 "a GeoJSON Point feature (one fix) among moving features; a file of Point "
                 "features only is read as a point table (--traj-col / --time-col)",
                 where,
@@ -97,20 +97,20 @@ def _track(feat: Any, where: str) -> tuple[list, list]:
         if times is None and geom.get("type") == "LineString":  # [lon, lat, ele, time] (CalTopo)
             times = measure_times(geom.get("coordinates"))
         if geom.get("type") not in ("LineString", "MultiPoint") or times is None:
-            raise _Bad(_NOT_READ, where)
+            raise BadFeature(_NOT_READ, where)
         coords, at = geom.get("coordinates"), "properties"
     if not isinstance(coords, list) or not isinstance(times, list):
-        raise _Bad("coordinates and datetimes must be lists", f"{where}.{at}")
+        raise BadFeature("coordinates and datetimes must be lists", f"{where}.{at}")
     if len(coords) != len(times):
-        raise _Bad(
+        raise BadFeature(
             f"{len(coords)} coordinates but {len(times)} datetimes", f"{where}.{at}.datetimes"
         )
     if not all(isinstance(c, list) and len(c) >= 2 for c in coords):
-        raise _Bad("coordinates must be [lon, lat] positions", f"{where}.{at}.coordinates")
+        raise BadFeature("coordinates must be [lon, lat] positions", f"{where}.{at}.coordinates")
     return coords, times
 
 
-def _crs_error(e: _NotWgs84, path: Path) -> TrajlmInputError:
+def crs_error(e: NotWgs84, path: Path) -> TrajlmInputError:
     import re
 
     name = re.search(r"crs '([^']*)'", e.args[0])

@@ -49,7 +49,7 @@ def wkt_points(values: list | None) -> bool:
     return bool(values) and all(isinstance(v, str) and re.match(_WKT, v) for v in values)
 
 
-def _lon_first(column: str) -> bool:
+def lon_first(column: str) -> bool:
     m = _ORDER.search(column)
     return m is not None and m["lat_first"] is None
 
@@ -62,7 +62,7 @@ def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list
         return cm, []
     text = pl.col(cm.lat).cast(pl.Utf8).str.strip_chars()
     wkt, pair = text.str.extract_groups(_WKT), text.str.extract_groups(_PAIR)
-    first = first or ("lon" if _lon_first(cm.lat) else "lat")  # `(Long, Lat)`
+    first = first or ("lon" if lon_first(cm.lat) else "lat")  # `(Long, Lat)`
     second = "lat" if first == "lon" else "lon"
     lat, lon = pair.struct.field(first), pair.struct.field(second)
     if first == "row":  # each row in its own order (_point_mix: the orders differ by row)
@@ -98,7 +98,7 @@ def pair_order(raw: pl.DataFrame, column: str, path: Path | None = None) -> tupl
     refused: both readings are degrees, the line names the column, a value and both readings.
     Rows written in different orders (`_point_mix`): "row" (each row in its own order) where
     every row's values tell it, said; else refused in one line naming the rows."""
-    named = "lon" if _lon_first(column) else "lat"
+    named = "lon" if lon_first(column) else "lat"
     pair = pl.col(column).cast(pl.Utf8).str.strip_chars().str.extract_groups(_PAIR)
     where = (pl.lit("line ") + pl.col("_line").cast(pl.Utf8) if "_line" in raw.columns
              else pl.lit("row ") + pl.int_range(pl.len()).cast(pl.Utf8))  # fmt: skip

@@ -24,13 +24,13 @@ from typing import NamedTuple
 import polars as pl
 
 from trajlm.data.readers._clock_change import T_GAP, T_LATE, ZONE_OF_ROW
-from trajlm.data.zone_names import _OFFSET_PARTS, AMBIGUOUS, ZONE_HOURS
+from trajlm.data.zone_names import AMBIGUOUS, OFFSET_PARTS, ZONE_HOURS
 
 # the North American abbreviations: beside one of them, CST is US Central (UTC-6)
 _NORTH_AMERICA = {"EST", "EDT", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST"}
 _REGIONAL = {"CST": -6 * 3600}
 ZONES_SAID = "zones"  # said in the guessed columns (cli_data prints it), not a ColumnMap field
-_OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d)\s*$")
+OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d)\s*$")
 
 
 class RowZone(NamedTuple):
@@ -59,7 +59,7 @@ def read_zones(values: list[str]) -> dict[str, RowZone]:
         if key in AMBIGUOUS:
             out[v] = RowZone(why=f"{text} may be {AMBIGUOUS[key]}")
             continue
-        p = _OFFSET_PARTS.fullmatch(key)
+        p = OFFSET_PARTS.fullmatch(key)
         if p is not None and int(p["h"]) <= 14 and int(p["m"] or 0) < 60:
             sign = -1 if p["sign"] in "-\u2212" else 1
             out[v] = RowZone(offset_s=sign * (int(p["h"]) * 3600 + int(p["m"] or 0) * 60))
@@ -88,20 +88,18 @@ def zone_column(path: Path, format: str, sep: str, have: list[str], tcol: str) -
     values (one value: study_local_time / --tz read it whole); None otherwise (a column of UTC
     offsets is applied row by row by _times.with_offset: formats18)."""
     from trajlm.data.column_names import normalised
-    from trajlm.data.readers._headers import _id_sample
+    from trajlm.data.readers._headers import id_sample
     from trajlm.data.readers._time_columns import ZONE_COLUMNS, offset_column_for
 
     zcols = [c for c in have if normalised(c) in ZONE_COLUMNS and c != tcol]
     if len(zcols) != 1 or tcol not in have or offset_column_for(path, format, sep, tcol, have):
         return None
     zones = set(zone_values(path, format, sep, zcols[0]))
-    zones |= {str(v).strip() for v in _id_sample(path, format, sep, zcols[0]) or []}
+    zones |= {str(v).strip() for v in id_sample(path, format, sep, zcols[0]) or []}
     zones.discard("")
     zones.discard("None")
-    times = [
-        str(v) for v in (_id_sample(path, format, sep, tcol) or [])[:50] if v not in (None, "")
-    ]
-    if not zones or not times or any(_OFFSET_IN_TEXT.fullmatch(t) for t in times):
+    times = [str(v) for v in (id_sample(path, format, sep, tcol) or [])[:50] if v not in (None, "")]
+    if not zones or not times or any(OFFSET_IN_TEXT.fullmatch(t) for t in times):
         return None
     if len(zones) == 1 and _iana(next(iter(zones))):  # study_local_time / --tz read it whole
         return None  # badin26: one '+05:00' / 'MST' / unknown zone was "missing column t"

@@ -16,33 +16,33 @@ from trajlm.data.readers.file_format import not_point_table
 from trajlm.data.schema import TrajlmInputError
 
 
-def _coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
+def coord_cols(cm: ColumnMap, have: list[str]) -> list[str]:
     """The coordinate columns to read (with coord_sources: the pairs present in `have`)."""
-    return list(_coord_axes(cm, have))
+    return list(coord_axes(cm, have))
 
 
-def _coord_axes(cm: ColumnMap, have: list[str]) -> dict[str, str]:
+def coord_axes(cm: ColumnMap, have: list[str]) -> dict[str, str]:
     """The coordinate columns to read -> "lat" / "lon" (which hemisphere letters they take)."""
-    pairs = _present_sources(cm, have).values() if cm.coord_sources else [(cm.lat, cm.lon)]
+    pairs = present_sources(cm, have).values() if cm.coord_sources else [(cm.lat, cm.lon)]
     return {c: axis for pair in pairs for c, axis in zip(pair, ("lat", "lon"), strict=True)}
 
 
-def _needed(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
+def needed_columns(cm: ColumnMap, have: list[str] | None = None) -> list[str]:
     """Input columns to read."""
-    cols = [*cm.time_columns(), *_coord_cols(cm, have or []), *cm.extra.values()]
+    cols = [*cm.time_columns(), *coord_cols(cm, have or []), *cm.extra.values()]
     return list(dict.fromkeys(([cm.traj_id] if cm.traj_id else []) + cols))
 
 
-def _present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str]]:
+def present_sources(cm: ColumnMap, have: list[str]) -> dict[str, tuple[str, str]]:
     return {k: p for k, p in cm.coord_sources.items() if p[0] in have and p[1] in have}
 
 
-def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None = None) -> None:
+def check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None = None) -> None:
     """Refuse (one line naming the header's line: `line`, else found) a header without the
     columns the map reads."""
     line = line or _header_line(path)
-    missing = [c for c in _needed(cm, have) if c not in have]
-    if cm.coord_sources and not _present_sources(cm, have):
+    missing = [c for c in needed_columns(cm, have) if c not in have]
+    if cm.coord_sources and not present_sources(cm, have):
         missing.append(f"one of the (lat, lon) pairs {list(cm.coord_sources.values())}")
     if missing and (what := not_point_table(have)):
         raise TrajlmInputError(what, path=path, line=line)
@@ -62,7 +62,7 @@ def _check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None 
         )
     if missing:
         raise TrajlmInputError(
-            f"missing column(s) {missing}; the file has {have}{_suggest(cm, missing, have)}"
+            f"missing column(s) {missing}; the file has {have}{suggest_columns(cm, missing, have)}"
             + (_TITLE if len(have) <= 2 and len(missing) >= 3 else ""),
             path=path,
             line=line,
@@ -78,9 +78,9 @@ _TITLE = ("; is that line a title or key / value line above the header? trajlm l
           "header in the first 60 lines (delete the lines above it)")  # fmt: skip
 
 
-def _suggest(cm: ColumnMap, missing: list[str], have: list[str]) -> str:
+def suggest_columns(cm: ColumnMap, missing: list[str], have: list[str]) -> str:
     """ "; closest: t -> 'ts_ms', ..." for the missing columns, from the unused header names."""
-    used = set(_needed(cm, have)) & set(have)
+    used = set(needed_columns(cm, have)) & set(have)
     free = [c for c in have if c not in used]
     field = {cm.traj_id: "traj_id", cm.t: "t", cm.lat: "lat", cm.lon: "lon"}
     said = []
@@ -124,7 +124,7 @@ def renamed_columns(
         mapped = getattr(cm, field)
         if not mapped or mapped in have or find_columns(field, [mapped]) != [mapped]:
             continue
-        free = [c for c in out if c not in _needed(cm, out)]
+        free = [c for c in out if c not in needed_columns(cm, out)]
         found = find_columns(field, free)
         if len(found) == 1:
             out[out.index(found[0])] = mapped

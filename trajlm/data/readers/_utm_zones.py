@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trajlm.data.readers.layouts import _NORTH, _UTM_ZONE, utm_zones
+from trajlm.data.column_names import UTM_ZONE_NAMES
+from trajlm.data.readers.layouts import NORTH_NAMES, utm_zones
 
 
 def utm_zone_problem(
@@ -18,8 +19,8 @@ def utm_zone_problem(
     from trajlm.data.column_names import normalised
 
     by = {normalised(c): c for c in have}
-    zone = next((by[n] for n in _UTM_ZONE if n in by), None)
-    if zone is None or normalised(lat) not in _NORTH:
+    zone = next((by[n] for n in UTM_ZONE_NAMES if n in by), None)
+    if zone is None or normalised(lat) not in NORTH_NAMES:
         return None
     zones = sorted(utm_zones(path, format, sep, zone))
     if len(zones) > 1:

@@ -50,9 +50,9 @@ def keep_motion_columns(
         radian_values,
         unitless_course,
     )
-    from trajlm.data.readers._headers import _id_sample
+    from trajlm.data.readers._headers import id_sample
     from trajlm.data.readers._sensors import TABLE_NAMES
-    from trajlm.data.readers.detect import _header, rglob_follow
+    from trajlm.data.readers.detect import read_header, rglob_follow
 
     cm = columns or ColumnMap()
     if format not in ("csv", "parquet") or {"sog_kn", "sog_mps", "cog_deg", "cog_rad"} & set(
@@ -67,8 +67,8 @@ def keep_motion_columns(
         return columns, None
     # a `direction` column is a course only where its values are degrees (leftover37; the
     # frame route's rule too: motion_columns' sample)
-    found = motion_columns(_header(first, format, cm.sep) or [], speed_alone=True,
-                           sample=lambda c: _id_sample(first, format, cm.sep, c))  # fmt: skip
+    found = motion_columns(read_header(first, format, cm.sep) or [], speed_alone=True,
+                           sample=lambda c: id_sample(first, format, cm.sep, c))  # fmt: skip
     if found is None or found[0] in cm.extra.values() or found[2] in cm.extra.values():
         return columns, None
     speed, factor, course = found
@@ -81,7 +81,7 @@ def keep_motion_columns(
     # a heading in radians is kept as `cog_rad` (schema.conform: degrees; leftover36)
     course_name = "cog_rad" if course is not None and in_radians(course) else "cog_deg"
     if course_name == "cog_deg" and course is not None and unitless_course(course):
-        sample = _id_sample(first, format, cm.sep, course) or []
+        sample = id_sample(first, format, cm.sep, course) or []
         if radian_values(sample):  # badfix37: radians under `heading` were read as degrees
             warn_at_caller(
                 f"course: {course!r} holds radians by its values (all within 2 pi, spread "

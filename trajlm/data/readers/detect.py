@@ -31,20 +31,20 @@ from trajlm.data.readers._column_steps import (
     time_reading,
 )
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._headers import _header, geometry_columns
+from trajlm.data.readers._headers import geometry_columns, read_header
 from trajlm.data.readers._headers import is_binary_file as is_binary_file  # re-exported
 from trajlm.data.readers._lines import rglob_follow as rglob_follow  # ais, ingest_columns
 from trajlm.data.readers._naive_times import naive_times as naive_times  # re-exported
 from trajlm.data.readers._row_zones import ZONES_SAID
 from trajlm.data.readers._swapped_axes import SWAP_SAID, swapped_axes
 from trajlm.data.readers._time_columns import CALENDAR_SAID
-from trajlm.data.readers.file_format import _TABULAR as _TABULAR  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (  # noqa: F401 (re-exported: detect's names before the split)
     SPREADSHEET as SPREADSHEET,
 )
 from trajlm.data.readers.file_format import (
     SPREADSHEET_HINT as SPREADSHEET_HINT,
 )
+from trajlm.data.readers.file_format import TABULAR_SUFFIXES as TABULAR_SUFFIXES  # noqa: F401 (re-exported)
 from trajlm.data.readers.file_format import (
     TRACK_FORMATS as TRACK_FORMATS,
 )
@@ -61,9 +61,9 @@ from trajlm.data.readers.file_format import (
     mixed_tracks as mixed_tracks,
 )
 from trajlm.data.readers.file_format import track_files as track_files
-from trajlm.data.readers.format_detect import _DIR_PATTERNS as _DIR_PATTERNS  # re-exported
-from trajlm.data.readers.format_detect import _not_read as _not_read  # re-exported
+from trajlm.data.readers.format_detect import DIR_PATTERNS as DIR_PATTERNS  # re-exported
 from trajlm.data.readers.format_detect import detect_format as detect_format  # re-exported
+from trajlm.data.readers.format_detect import warn_not_read as warn_not_read  # re-exported
 from trajlm.data.readers.layouts import (
     BY_SIZE,
     ROW_KEY,
@@ -95,7 +95,7 @@ def resolve_columns(
         return columns, {}
     guessed: dict[str, str] = {}
     cm = sniffed_separator(first, format, cm, guessed)
-    have = _header(first, format, cm.sep)
+    have = read_header(first, format, cm.sep)
     if not have:
         return (columns, {}) if not guessed else (cm, guessed)
     zone_only = dataclasses.replace(cm, tz=None, utc_offset_s=0, sep=",") == ColumnMap()

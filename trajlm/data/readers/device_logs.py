@@ -94,7 +94,7 @@ _LOG_SUFFIXES = frozenset((".txt", ".srt", ".pos", ".ubx", ".wln", ".zip"))
 def say_unread_beside_logs(folder: Path, kind: str, read: list[Path]) -> None:
     """One warning naming the track files of ``folder`` a folder of ``kind`` logs leaves unread
     (badin33: a folder of .ubx logs beside CSV / .wln exports read the .ubx only, silently), in
-    the words `format_detect._not_read` uses for other folders."""
+    the words `format_detect.warn_not_read` uses for other folders."""
     from trajlm.data.readers.format_detect import NAMED_SUFFIXES, not_read_line
 
     named = NAMED_SUFFIXES | _LOG_SUFFIXES

@@ -24,7 +24,7 @@ _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "p
               ".msgpack": "parquet", ".mpk": "parquet", ".msgpk": "parquet"}  # fmt: skip
 # (Arrow IPC tables, and JSON Lines other than GeoJSON Features, are converted to Parquet before
 # they are read: _arrow_tables.py, spreadsheet.sheets_as_csv)
-_TABULAR = (".csv", ".tsv", ".txt", ".zip")
+TABULAR_SUFFIXES = (".csv", ".tsv", ".txt", ".zip")
 # Text suffixes whose content may be raw AIS (!AIVDM), sniffed before the name decides.
 _AIS_TEXT = (".nmea", ".nma", ".txt", ".ais", ".log")
 # Track files read one by one with their own reader when a folder mixes them (a Strava export).
@@ -112,7 +112,7 @@ def file_format(path: Path) -> str | None:
 
         return "mfjson" if feature_lines(path) else "parquet"
     if suffix == ".gz":  # a gzip-compressed file: the format of the name without .gz
-        if inner in _TABULAR and inner != ".zip":  # CSV: by its header, streamed
+        if inner in TABULAR_SUFFIXES and inner != ".zip":  # CSV: by its header, streamed
             fmt = csv_format(path)
             return fmt if fmt in ("csv", "ais", "tdrive") else None
         fmt = _BY_SUFFIX.get(inner)
@@ -127,7 +127,7 @@ def file_format(path: Path) -> str | None:
         from trajlm.data.readers._arrow_tables import feature_lines
 
         return "mfjson" if feature_lines(path) else "parquet"
-    if suffix in _TABULAR:
+    if suffix in TABULAR_SUFFIXES:
         return csv_format(path)
     head = _head(path, 16)
     if head[8:12] == b".FIT":  # a FIT file named without .fit (header signature)
@@ -158,7 +158,7 @@ def json_folder(folder: Path) -> list[Path]:
 
 
 def _kml_fields_only(path: Path) -> bool:
-    from trajlm.data.readers.gis_files import _kml_fields_only as fields_only
+    from trajlm.data.readers.gis_files import kml_fields_only as fields_only
 
     return fields_only(path)
 

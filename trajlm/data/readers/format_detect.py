@@ -29,7 +29,7 @@ from trajlm.data.readers.file_format import (
 )
 from trajlm.data.schema import TrajlmInputError
 
-_DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
+DIR_PATTERNS = (("*.plt", "geolife"), ("*.gpx", "gpx"), ("*.parquet", "parquet"),
                  ("*.json", "mfjson"), ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"),
                  ("*.tcx", "tcx"), ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"),
                  ("*.pb", "gtfs_rt"), ("*.gz", "gz"), ("*.csv", "csv"))  # fmt: skip
@@ -46,7 +46,7 @@ _NEVER_IN_FOLDERS = ("*.tsv", "*.jsonl", "*.geojsonl", "*.ods", "*.xlsx", "*.xls
 
 # Every suffix a folder's files are read by (above): device_logs adds its logs' own to say the
 # files a folder of logs leaves unread (one list since tidy33, session 33).
-NAMED_SUFFIXES = frozenset(p[1:] for p, _ in _DIR_PATTERNS) | {p[1:] for p in _NEVER_IN_FOLDERS}
+NAMED_SUFFIXES = frozenset(p[1:] for p, _ in DIR_PATTERNS) | {p[1:] for p in _NEVER_IN_FOLDERS}
 
 
 def not_read_line(folder: Path, kind: str, other: dict[str, int]) -> str:
@@ -56,12 +56,12 @@ def not_read_line(folder: Path, kind: str, other: dict[str, int]) -> str:
             "not read (ingest each format on its own: --format, or a subfolder)")  # fmt: skip
 
 
-def _not_read(folder: Path, fmt: str) -> None:
+def warn_not_read(folder: Path, fmt: str) -> None:
     """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
     Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
-    csv_like = fmt not in {f for _, f in _DIR_PATTERNS if f != "csv"}  # csv, ais, presets
+    csv_like = fmt not in {f for _, f in DIR_PATTERNS if f != "csv"}  # csv, ais, presets
     other: dict[str, int] = {}
-    for pattern, f in _DIR_PATTERNS:
+    for pattern, f in DIR_PATTERNS:
         if f == fmt or (f == "csv" and csv_like) or f in _READ_TOO.get(fmt, ()):
             continue
         if fmt == "tracks" and pattern == "*.geojson":  # read file by file (track_files)
@@ -176,7 +176,7 @@ def detect_format(paths: str | Path | Sequence[str | Path]) -> str:
                 "convert to CSV or GPX first (gpsbabel)",
             )
         if p.is_dir():
-            _not_read(p, fmt)
+            warn_not_read(p, fmt)
         found.setdefault(fmt, p)
     if len(found) > 1:
         mix = ", ".join(f"{p} ({fmt})" for fmt, p in found.items())

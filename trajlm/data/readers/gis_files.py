@@ -35,8 +35,8 @@ from typing import Any
 
 from trajlm.data.readers._gis_detect import (  # noqa: F401  (re-exported)
     SUFFIXES,
-    _kml_fields_only,
     gis_members,
+    kml_fields_only,
     prj_crs,
 )
 from trajlm.data.schema import TrajlmInputError

@@ -32,7 +32,7 @@ from trajlm.data.column_names import (
 )
 from trajlm.data.readers._common import T_PARTS, ColumnMap
 from trajlm.data.readers._grid_names import named_grid
-from trajlm.data.readers._headers import ROW_KEY_SAMPLE, _id_sample
+from trajlm.data.readers._headers import ROW_KEY_SAMPLE, id_sample
 from trajlm.data.readers._row_zones import (  # noqa: F401 (re-exported: detect)
     zone_beside_given,
     zone_per_row,
@@ -99,8 +99,7 @@ def date_part_columns(have: list[str]) -> dict[str, str] | None:
 
 _CRS_NAMES = ("epsg", "epsg_code", "srid", "crs", "srs", "coordinate_system")
 _EAST = ("east", "easting", "e", "x", "rechtswert", "x_coord", "utm_e", "utm_easting")
-_NORTH = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
-_UTM_ZONE = UTM_ZONE_NAMES  # the names live in column_names (leftovers21); _utm_zones.py
+NORTH_NAMES = ("north", "northing", "n", "y", "hochwert", "y_coord", "utm_n", "utm_northing")
 
 
 def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str, str] | None:
@@ -114,7 +113,7 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
     if not col and (grid := named_grid(have)):  # `x_rd` / `y_rd` (heldout31, _grid_names)
         return grid
     values = {str(v).strip().upper().removeprefix("EPSG:") for v in
-              (_id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
+              (id_sample(path, format, sep, col) or [])[:1000] if v not in (None, "")} if col else set()  # fmt: skip
     if not col and (zone := next((by[n] for n in UTM_ZONE_NAMES if n in by), None)):
         # Movebank's `utm-zone` ("32N"; formats21): WGS 84 / UTM, north 326xx, south 327xx
         zones = utm_zones(path, format, sep, zone)
@@ -128,7 +127,7 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
         return None
     out = {"crs": f"EPSG:{code}"}
     east = next((by[n] for n in _EAST if n in by), None)
-    north = next((by[n] for n in _NORTH if n in by), None)
+    north = next((by[n] for n in NORTH_NAMES if n in by), None)
     if east and north:
         out |= {"lat": north, "lon": east}
     return out
@@ -137,7 +136,7 @@ def declared_crs(path: Path, format: str, sep: str, have: list[str]) -> dict[str
 def utm_zones(path: Path, format: str, sep: str, zone: str) -> set[str]:
     """The values of a `utm-zone` column in the sampled rows ("32N", ...)."""
     return {str(v).strip().upper().replace(" ", "") for v in
-            (_id_sample(path, format, sep, zone) or [])[:1000] if v not in (None, "")}  # fmt: skip
+            (id_sample(path, format, sep, zone) or [])[:1000] if v not in (None, "")}  # fmt: skip
 
 
 def with_date_parts(cm: ColumnMap, parts: dict[str, str]) -> ColumnMap:
@@ -160,7 +159,7 @@ def row_key_fallback(
     ROW_KEY_MIN_ROWS): {"traj_id": the first id name of a lower tier in the header, ROW_KEY:
     column}, or a TrajlmInputError naming the column and --traj-col when the
     header has none. {} when the column repeats (a trip id) or cannot be sampled."""
-    values = _id_sample(path, format, sep, column)
+    values = id_sample(path, format, sep, column)
     if values is None or len(values) < 2 or len(set(values)) < len(values):
         return {}
     tier = tier_of(TRAJ, column)
@@ -170,7 +169,7 @@ def row_key_fallback(
     if len(values) < ROW_KEY_MIN_ROWS:  # a short file: only a lower id that repeats (a mover
         # with several fixes) outweighs the name; leftover31: a 40-row Traccar export was read
         # by `id`, every fix its own trip, and the refusal advised --max-gap-s
-        mover = _id_sample(path, format, sep, lower[0]) if lower else None
+        mover = id_sample(path, format, sep, lower[0]) if lower else None
         if not mover or len(set(mover)) == len(mover):
             return {}
     if lower:
@@ -196,7 +195,7 @@ def row_key_read_as_id(paths: list[Path], format: str, columns: Any) -> str | No
     col = getattr(columns, "traj_id", None)
     if not paths or not isinstance(col, str) or format not in ("csv", "parquet"):
         return None
-    values = _id_sample(Path(paths[0]), format, getattr(columns, "sep", ","), col)
+    values = id_sample(Path(paths[0]), format, getattr(columns, "sep", ","), col)
     return col if values and len(values) >= 2 and len(set(values)) == len(values) else None
 
 

@@ -64,14 +64,14 @@ from trajlm.data.readers._json_tracks import (
 )
 from trajlm.data.readers._keyed_lists import merged
 from trajlm.data.readers._mf_features import (
-    _Bad,
-    _crs_error,
-    _crs_ok,
-    _features,
-    _MapMarker,
-    _NotWgs84,
-    _PointFeature,
-    _track,
+    BadFeature,
+    MapMarker,
+    NotWgs84,
+    PointFeature,
+    check_crs,
+    crs_error,
+    feature_track,
+    mf_features,
 )
 from trajlm.data.readers._path_lists import one_fix, path_near_miss
 from trajlm.data.readers._topojson import topology_features
@@ -233,11 +233,11 @@ def iter_mfjson(
                 continue
         try:
             if isinstance(doc, dict):
-                _crs_ok(doc, "$")
-            feats = _features(doc)
-        except _NotWgs84 as e:
-            raise _crs_error(e, path) from None
-        except _Bad as e:
+                check_crs(doc, "$")
+            feats = mf_features(doc)
+        except NotWgs84 as e:
+            raise crs_error(e, path) from None
+        except BadFeature as e:
             _skip_or_raise(ctx, file, "invalid_mfjson", e.args[0], e.args[1])
             continue
         if not feats:
@@ -252,16 +252,16 @@ def iter_mfjson(
         parts = []
         for fid, feat, where in feats:
             try:
-                coords, times = _track(feat, where)
-            except _NotWgs84 as e:
-                raise _crs_error(e, path) from None
-            except _MapMarker:  # no fix: counted, never an error (a track map's markers)
+                coords, times = feature_track(feat, where)
+            except NotWgs84 as e:
+                raise crs_error(e, path) from None
+            except MapMarker:  # no fix: counted, never an error (a track map's markers)
                 ctx.report.rows_in += 1
                 ctx.report.drop("map_marker", 1)
                 continue
-            except _Bad as e:
+            except BadFeature as e:
                 reason = (
-                    "geojson_point_feature" if isinstance(e, _PointFeature) else "invalid_mfjson"
+                    "geojson_point_feature" if isinstance(e, PointFeature) else "invalid_mfjson"
                 )
                 _skip_or_raise(ctx, file, reason, e.args[0], e.args[1])
                 continue

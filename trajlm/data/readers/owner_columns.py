@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trajlm.data.readers._common import ColumnMap
-from trajlm.data.readers._headers import _header, geometry_columns
+from trajlm.data.readers._headers import geometry_columns, read_header
 from trajlm.data.readers._lines import rglob_follow
 from trajlm.data.readers._partitions import is_store_part
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
@@ -70,7 +70,7 @@ def keep_owner_column(
     if first.is_dir():
         pattern = "*.parquet" if format == "parquet" else "*.csv"
         first = next(iter(rglob_follow(first, pattern)), first)
-    have = _header(first, format, cm.sep) if first.is_file() else None
+    have = read_header(first, format, cm.sep) if first.is_file() else None
     if given is not None:
         if have is not None and given not in have:
             raise TrajlmInputError(f"--vehicle-col {given!r} is not a column; the file has {have}",
@@ -99,7 +99,7 @@ def unused_columns(
     if not first.is_file() or first.suffix.lower() == ".zip":
         return []
     cm = columns or ColumnMap()
-    have = _header(first, format, cm.sep) or []
+    have = read_header(first, format, cm.sep) or []
     used = {cm.traj_id, *cm.time_columns(), cm.lat, cm.lon, *cm.extra.values()}
     used |= {c for pair in cm.coord_sources.values() for c in pair}
     if format == "parquet" and cm.lat not in have and (geom := geometry_columns(first)) is not None:

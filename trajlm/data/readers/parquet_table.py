@@ -34,14 +34,14 @@ from trajlm.data.readers._tabular_times import (
 )
 from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.tabular import (
-    _check_columns,
-    _coord_cols,
-    _coords,
-    _empty,
-    _fields,
-    _needed,
-    _to_points,
+    check_columns,
     check_mapping,
+    column_fields,
+    coord_cols,
+    file_without_rows,
+    needed_columns,
+    table_coords,
+    to_points,
 )
 from trajlm.data.schema import TrajlmInputError, conform
 
@@ -78,12 +78,12 @@ def iter_parquet(
                 if fcm.refusal():
                     check_mapping(fcm, [path])
         empty = dropped_extras(fcm, have, path, file, ctx.said)  # gone in a later file
-        _check_columns(fcm, [*have, *empty, GEO_X, GEO_Y] if geom else [*have, *empty], path)
+        check_columns(fcm, [*have, *empty, GEO_X, GEO_Y] if geom else [*have, *empty], path)
         if pf.metadata.num_rows == 0:
-            _empty(ctx, file, "Parquet file has no rows")
+            file_without_rows(ctx, file, "Parquet file has no rows")
             continue
         carry, row0 = None, 1
-        cols = [c for c in _needed(fcm, have) if c not in (GEO_X, GEO_Y, *empty)]
+        cols = [c for c in needed_columns(fcm, have) if c not in (GEO_X, GEO_Y, *empty)]
         cols += [geom] if geom else []
         cols += [c for c in flag_columns(have).values() if c not in cols]  # Movebank's flags
         for batch in pf.iter_batches(batch_size=chunk_rows, columns=[back.get(c, c) for c in cols]):
@@ -95,12 +95,12 @@ def iter_parquet(
                 raw = point_xy(raw, geom)
             n = len(raw)
             raw = raw.with_columns(
-                *[pl.col(c).cast(pl.Float64, strict=False) for c in _coord_cols(fcm, raw.columns)],
+                *[pl.col(c).cast(pl.Float64, strict=False) for c in coord_cols(fcm, raw.columns)],
                 _file=pl.lit(file, dtype=pl.Int32),
                 _line=pl.int_range(row0, row0 + n, dtype=pl.Int64),
             )
             row0 += n
-            raw = _coords(raw, fcm, ctx)
+            raw = table_coords(raw, fcm, ctx)
             if cm.t_zone:  # each row's own zone, read as the CSV reader reads it (readers27)
                 raw = raw.with_columns(naive_text(raw[cm.t]))
                 raw, t_expr, local = zoned_times(raw, cm.t, cm.t_zone, zone_reader(cm))
@@ -110,8 +110,10 @@ def iter_parquet(
                 local = local_time_exprs(cm, None if cm.t_parts else raw[cm.t])
             say_unread_estimates(raw, fcm.extra, ctx)
             say_unread_speeds(raw, fcm.extra, ctx)  # "fast" in a speed column (session 29)
-            pts = _to_points(raw, fcm, path.stem, t_expr, local)
-            fields = _fields(fcm) | ({"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {})
+            pts = to_points(raw, fcm, path.stem, t_expr, local)
+            fields = column_fields(fcm) | (
+                {"lat": f"{geom} (y)", "lon": f"{geom} (x)"} if geom else {}
+            )
             pts = check_rows(resolve_local(pts, ctx, cm.tz, fields["t"]), ctx, fields)
             count_resorted(pts, ctx, across_chunks=True)
             done, carry = hold_back(finalize(pts), carry)

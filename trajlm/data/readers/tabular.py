@@ -85,15 +85,15 @@ from trajlm.data.readers._sensors import (
 )
 from trajlm.data.readers._speed_text import STORE_UNITS, say_unread_speeds, speed_value
 from trajlm.data.readers._table_columns import (  # noqa: F401  (parquet_table imports them here)
-    _check_columns,
-    _coord_axes,
-    _coord_cols,
-    _needed,
-    _present_sources,
-    _suggest,
+    check_columns,
     check_mapping,
+    coord_axes,
+    coord_cols,
     dropped_extras,
+    needed_columns,
+    present_sources,
     renamed_columns,
+    suggest_columns,
 )
 from trajlm.data.readers._tabular_times import (
     column_time_hint,
@@ -109,7 +109,7 @@ from trajlm.data.readers.presets import PRESETS as PRESETS
 from trajlm.data.schema import TrajlmInputError, conform
 
 
-def _empty(ctx: Ctx, file: int, what: str) -> None:
+def file_without_rows(ctx: Ctx, file: int, what: str) -> None:
     """A file with no data rows: an error, or one counted `empty_file` unit."""
     if ctx.on_error == "raise":
         raise ctx.error(what, file, None, None)
@@ -117,7 +117,7 @@ def _empty(ctx: Ctx, file: int, what: str) -> None:
     ctx.report.drop("empty_file", 1)
 
 
-def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
+def table_coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
     """Float `lat`/`lon` columns (named cm.lat/cm.lon or from coord_sources) -> `_lat`, `_lon`
     (+ `coord_source`); rows without a fix (no_fix) and rows the portal marked as outliers
     (Movebank's `visible` false, `*-marked-outlier` true: marked_outlier) are dropped and
@@ -133,7 +133,7 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
     if cm.coord_sources:
-        srcs = _present_sources(cm, df.columns)
+        srcs = present_sources(cm, df.columns)
         if cm.no_fix is None:
             has = {
                 k: pl.col(a).is_not_null() & pl.col(b).is_not_null() for k, (a, b) in srcs.items()
@@ -176,7 +176,7 @@ def _coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
     return df
 
 
-def _to_points(
+def to_points(
     df: pl.DataFrame, cm: ColumnMap, stem: str, t_expr: pl.Expr, local: list[pl.Expr]
 ) -> pl.DataFrame:
     if cm.traj_id and cm.traj_id_per_file:
@@ -217,7 +217,7 @@ def _extra(df: pl.DataFrame, name: str, column: str) -> pl.Expr:
     return sensor_value(column) if name in (*SENSOR_COLUMNS, *ACCURACY_COLUMNS) else pl.col(column)
 
 
-def _fields(cm: ColumnMap) -> dict[str, str]:
+def column_fields(cm: ColumnMap) -> dict[str, str]:
     lat, lon = cm.lat, cm.lon
     if cm.coord_sources:
         lat = "|".join(a for a, _ in cm.coord_sources.values())
@@ -287,7 +287,7 @@ def _csv_file(
         first, skip = after_comments(opener, first, ctx.limits.max_line_bytes)
     if not first.strip():
         _refuse_binary(path, opener)
-        _empty(ctx, file, "file is empty (expected a header line)")
+        file_without_rows(ctx, file, "file is empty (expected a header line)")
         return
     try:
         if b"\x00" in first:  # UTF-16 without a byte-order mark (with one: _encoding.py)
@@ -340,7 +340,7 @@ def _csv_file(
     names = renamed_columns(cm, names, path, ctx.said)  # `unit_id` for `vehicle_id` (newuser33)
     empty = dropped_extras(cm, names, path, file, ctx.said)  # a kept column gone in a later file
     try:
-        _check_columns(cm, names + empty, path, line=skip)
+        check_columns(cm, names + empty, path, line=skip)
     except TrajlmInputError:  # a header of random bytes that happens to parse
         _refuse_binary(path, opener)
         raise
@@ -350,7 +350,7 @@ def _csv_file(
         say_units(path, units, {"lat": cm.lat, "lon": cm.lon})
     point_col, named_cm = cm.lat, cm
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
-    axes = _coord_axes(cm, names)
+    axes = coord_axes(cm, names)
     hemi = None if cm.coord_sources else hemisphere_columns(names, cm.lat, cm.lon)
     carry, rows_before = None, ctx.report.rows_in
     blocks = iter_line_blocks(
@@ -374,13 +374,13 @@ def _csv_file(
             raw = hex_points_as_wkt(raw, point_col, cm.crs, path)
         if point and named_cm is not None:  # which of lat / lon the pairs write first
             point, named_cm = point_exprs(raw, point_col, named_cm, path), None
-        raw = _coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
+        raw = table_coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
         if units:  # degrees west / south: as degrees north / east
             raw = raw.with_columns(pl.col(f"_{k}") * f for k, (_, f) in units.items())
         say_unread_estimates(raw, cm.extra, ctx)  # accuracy / HDOP text left unread
         say_unread_speeds(raw, cm.extra, ctx)  # a speed cell that is no speed ("fast")
-        pts = _to_points(raw, cm, path.stem, t_ms, local)
-        pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, _fields(cm))
+        pts = to_points(raw, cm, path.stem, t_ms, local)
+        pts = check_rows(resolve_local(pts, ctx, cm.tz, cm.time_field()), ctx, column_fields(cm))
         pts = split_reused_ids(pts, ctx, path.name)  # one id, two movers at the same times
         count_resorted(pts, ctx, across_chunks=True)
         done, carry = hold_back(finalize(pts), carry)
@@ -389,4 +389,4 @@ def _csv_file(
     if carry is not None and len(carry):
         yield conform(carry)
     if ctx.report.rows_in == rows_before:
-        _empty(ctx, file, "file has a header but no data rows")
+        file_without_rows(ctx, file, "file has a header but no data rows")
