@@ -135,12 +135,20 @@ class Retrieved:
 def table_points(df: pl.DataFrame, projection: LocalProjection) -> tuple[np.ndarray, np.ndarray]:
     """A canonical table's points as ``RetrievalIndex.fit`` reads them: xy (n, 2) metres in
     ``projection`` and trajectory keys (n,), rows sorted by (trajectory, time). A grid search
-    computes them once for all its indexes (scale34)."""
-    from trajlm.data.features import add_local_xy
+    computes them once for all its indexes (scale34).
 
-    f = add_local_xy(df.sort(["traj_id", "t"]), projection)
-    xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
-    return xy, run_keys(f["traj_id"])
+    A table already in that order with no (traj_id, t) twice (eval's train split, as read from
+    a store) is not sorted again: any sort leaves such a table as it is, so the same points
+    without the sort's copy of the table and its row keys; nor is the table copied to hold
+    x / y columns (scale38: both were eval's peak at 6.1 M fixes)."""
+    from trajlm.data.table_order import ORDER, in_traj_order
+
+    if not in_traj_order(df, strict=True):
+        df = df.sort(ORDER)
+    x, y = projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
+    xy = np.empty((len(x), 2))
+    xy[:, 0], xy[:, 1] = x, y  # np.stack's array, without its two float64 copies beside it
+    return xy, run_keys(df["traj_id"])
 
 
 def run_keys(ids: pl.Series) -> np.ndarray:
@@ -195,12 +203,15 @@ class RetrievalIndex:
     # -- building ------------------------------------------------------------------------------
 
     def fit(
-        self, xy: np.ndarray, keys: np.ndarray, windows: TrainWindows | None = None
+        self, xy: np.ndarray | None, keys: np.ndarray | None, windows: TrainWindows | None = None
     ) -> RetrievalIndex:
         """Library from per-point xy (n, 2) metres and trajectory keys (n,), rows sorted by
         (trajectory, time). ``windows``: the same points' ``train_windows`` already cut (a grid
-        search over feature weights cuts them once: scale34); None cuts them here."""
+        search over feature weights cuts them once: scale34); None cuts them here. With
+        ``windows`` the points are not read (None: a caller that let them go, scale38)."""
         if windows is None:
+            if xy is None or keys is None:
+                raise ValueError("fit needs the points (xy, keys) or their windows")
             windows = self.train_windows(xy, keys)
         elif windows.params != self._window_params():
             raise ValueError(
