@@ -16,7 +16,13 @@ import pytest
 
 from trajlm.data.features import LocalProjection, add_local_xy
 from trajlm.data.protocol_tasks import make_prediction_task
-from trajlm.data.retrieval import RetrievalIndex, run_keys, table_points
+from trajlm.data.retrieval import (
+    RetrievalIndex,
+    aggregate_continuations,
+    rotate,
+    run_keys,
+    table_points,
+)
 from trajlm.data.synthetic import generate_city
 from trajlm.eval.knn_check import candidates
 from trajlm.eval.knn_tune import tune_knn, tune_knn_baselines
@@ -114,3 +120,116 @@ def test_the_train_verdict_s_candidates_are_the_same_tunings(parts):
 def test_an_index_without_points_needs_their_windows():
     with pytest.raises(ValueError, match="points .* or their windows"):
         RetrievalIndex().fit(None, None)
+
+
+def old_query_answers(index: RetrievalIndex, xy: np.ndarray, lengths: np.ndarray, k: int):
+    """RetrievalIndex.query's vote and spread at main d90d52f5, verbatim: the whole
+    (Q, n_nb, k, 2) gather of the neighbours' continuations."""
+    feats, _, _ = index.features(xy, lengths)
+    _, nb = index.neighbours(feats, index.n_neighbors)
+    conts = index.continuations_[nb, :k]  # (Q, n_nb, k, 2)
+    agg = aggregate_continuations(conts, index.aggregate)
+    return agg, np.linalg.norm(conts[:, :, -1] - agg[:, None, -1], axis=-1).mean(1)
+
+
+@pytest.mark.parametrize("aggregate", ["median", "mean"])
+@pytest.mark.parametrize("k", [3, 5])
+def test_a_query_votes_by_blocks_of_rows_the_same_numbers(aggregate, k, monkeypatch):
+    """At 80 neighbours of 14,520 test trips the whole gather and the median's sorted copy
+    were ~190 MB, eval's scoring peak at 6.1 M fixes; now blocks of rows (4 rows a block
+    here: 3,000 queries are 750 blocks)."""
+    import trajlm.data.retrieval as retrieval
+
+    rng = np.random.default_rng(38)
+    steps = rng.normal(0, 10, (400, 30, 2)).cumsum(1)  # 400 trips of 30 points
+    xy, keys = steps.reshape(-1, 2), np.repeat(np.arange(400), 30)
+    index = RetrievalIndex(history=5, horizon=5, n_neighbors=80, aggregate=aggregate).fit(xy, keys)
+    queries = rng.normal(0, 10, (3000, 8, 2)).cumsum(1)
+    lengths = rng.integers(5, 9, 3000)
+    agg, spread = old_query_answers(index, queries, lengths, k)
+    monkeypatch.setattr(retrieval, "GATHER_ITEMS", 4 * 80 * k * 2)
+    got = index.query(queries, lengths, k)
+    assert got.found.all()
+    _, c, s = index.features(queries, lengths)
+    np.testing.assert_array_equal(got.continuation, rotate(agg, c, s))
+    np.testing.assert_array_equal(got.spread, spread)
+
+
+def test_a_query_never_holds_the_whole_gather(monkeypatch):
+    """3,000 queries x 80 neighbours x 5 steps: the whole gather is 19.2 MB and the median's
+    sorted copy as much again; by blocks the query holds the search's own arrays and the
+    neighbours' k-th points beside one block (traced: the old query 43 MB, now 20 MB)."""
+    import tracemalloc
+
+    import trajlm.data.retrieval as retrieval
+
+    rng = np.random.default_rng(7)
+    steps = rng.normal(0, 10, (400, 30, 2)).cumsum(1)
+    index = RetrievalIndex(history=5, horizon=5, n_neighbors=80).fit(
+        steps.reshape(-1, 2), np.repeat(np.arange(400), 30)
+    )
+    queries = rng.normal(0, 10, (3000, 8, 2)).cumsum(1)
+    monkeypatch.setattr(retrieval, "GATHER_ITEMS", 1 << 16)
+    tracemalloc.start()
+    try:
+        index.query(queries, np.full(3000, 8), 5)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 30e6, f"{peak / 1e6:.1f} MB"  # the old query: 43 MB, by blocks: 20 MB
+
+
+def group_by_counts(df: pl.DataFrame) -> dict[str, int]:
+    """check_scored_split's counts at main d90d52f5, verbatim."""
+    starts = df.group_by("traj_id").agg(pl.col("t").min(), pl.col("split").first())
+    return {s: int((starts["split"] == s).sum()) for s in ("train", "val", "test")}
+
+
+def test_trips_per_split_are_the_group_by_s_counts(parts):
+    from trajlm.eval.eval_splits import trips_per_split
+
+    store_like = pl.concat([parts[s].with_columns(split=pl.lit(s)) for s in parts], rechunk=False)
+    assert trips_per_split(store_like) == group_by_counts(store_like)
+    assert trips_per_split(store_like) == {s: parts[s]["traj_id"].n_unique() for s in parts}
+    # a trajectory in two runs, in two splits: its first row's split counts (the fallback)
+    mixed = pl.DataFrame({"traj_id": ["a", "a", "b", "a", "c", "c"], "t": [0, 1, 0, 2, 0, 1],
+                          "split": ["val", "val", "test", "train", "train", "train"]})  # fmt: skip
+    assert trips_per_split(mixed) == group_by_counts(mixed) == {"train": 1, "val": 1, "test": 1}
+    with_null = mixed.with_columns(pl.when(pl.col("traj_id") == "b").then(None)
+                                   .otherwise(pl.col("traj_id")).alias("traj_id"))  # fmt: skip
+    assert trips_per_split(with_null) == group_by_counts(with_null)
+    assert trips_per_split(mixed.head(0)) == {"train": 0, "val": 0, "test": 0}
+
+
+def test_the_bootstraps_blocks_hold_a_quarter_of_scale37_s():
+    """2,000 resamples of 14,520 items (eval's test trips at 6.1 M fixes): blocks of 2^21
+    items held 34 MB traced, 2^19 9 MB; the same numbers (tests/test_scale37.py checks
+    blocks of 1 to 2^21 items against the whole draw)."""
+    import tracemalloc
+
+    from trajlm.eval import compare
+
+    rng = np.random.default_rng(1)
+    a, b, w = rng.gamma(2.0, 300.0, 14_520), rng.gamma(2.0, 300.0, 14_520), np.ones(14_520)
+    tracemalloc.start()
+    try:
+        compare.paired_bootstrap_ratio(a, b, weights=w)
+        compare.paired_bootstrap_ci(a, b, weights=w)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20e6, f"{peak / 1e6:.1f} MB"
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [["a", "a", "b", "c", "c"], ["a", "b", "a"], [None, None, "b"], ["b", None, "b", None], [],
+     [3, 3, 1, 2, 2]],
+)  # fmt: skip
+def test_trajectories_counted_from_runs_are_n_unique(ids):
+    from trajlm.data.table_order import count_trajectories
+
+    df = pl.DataFrame(
+        {"traj_id": ids}, schema={"traj_id": pl.Int64 if ids[:1] == [3] else pl.String}
+    )
+    assert count_trajectories(df) == df["traj_id"].n_unique()

@@ -346,11 +346,14 @@ class RetrievalIndex:
             feats, c, s = self.features(xy[ok], lengths[ok])
             ex = None if exclude is None else np.asarray(exclude)[ok]
             dist, nb = self.neighbours(feats, n_neighbors or self.n_neighbors, ex)
-            conts = self.continuations_[nb, :k]  # (Q, n_nb, k, 2)
-            agg = aggregate_continuations(conts, self.aggregate)
+            if self.aggregate == "median":  # by blocks of rows: the same medians (scale38)
+                agg = median_of_neighbours(self.continuations_, nb, k)
+            else:
+                agg = aggregate_continuations(self.continuations_[nb, :k], self.aggregate)
             out.continuation[ok] = rotate(agg, c, s)
             out.distance[ok] = dist.mean(1)
-            out.spread[ok] = np.linalg.norm(conts[:, :, -1] - agg[:, None, -1], axis=-1).mean(1)
+            last = self.continuations_[nb, k - 1]  # (Q, n_nb, 2): the neighbours' k-th points
+            out.spread[ok] = np.linalg.norm(last - agg[:, None, -1], axis=-1).mean(1)
         return out
 
     # -- the train split's own answers, once ----------------------------------------------------
