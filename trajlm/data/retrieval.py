@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# rotate: at home beside the window cut (scale38); importable from here as before
+from trajlm.data.window_cut import cut_windows, rotate
 from trajlm.errors import TrajlmInputError
 
 if TYPE_CHECKING:  # annotations only (polars and the features are imported where used)
@@ -79,12 +81,6 @@ def heading(xy: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray
     c = np.where(moving, d[:, 0] / np.where(moving, norm, 1.0), 1.0)
     s = np.where(moving, d[:, 1] / np.where(moving, norm, 1.0), 0.0)
     return c, s
-
-
-def rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Rotate (N, m, 2) points by the angle with cos c, sin s (N,)."""
-    c, s = c[:, None], s[:, None]
-    return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
 
 
 def _pair(keys: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -258,7 +254,6 @@ class RetrievalIndex:
         keys = np.asarray(keys, np.int64)
         w = self.history + self.horizon
         starts = self._window_starts(keys, w)
-        win = np.asarray(xy, np.float64)[starts[:, None] + np.arange(w)]  # (M, w, 2)
         # the weight-free shape features, shared by a grid's indexes (scale34); a subclass
         # that overrides only ``features`` (scripts/geolife_memory_knn.py's speed key) gets its
         # own features here, as ``fit`` gave it before: its queries read them too
@@ -266,10 +261,9 @@ class RetrievalIndex:
             type(self)._window_features is RetrievalIndex._window_features
         )
         featurize = self.features if own else partial(RetrievalIndex.features, self)
-        shape, c, s = featurize(win[:, : self.history], np.full(len(win), self.history))
-        origin = win[:, self.history - 1 : self.history]
-        conts = rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
-        return TrainWindows(self._window_params(), shape, c, s, origin[:, 0], conts, keys[starts])
+        # a block of windows at a time (scale38): the same numbers without the whole gather
+        cut = cut_windows(xy, starts, self.history, self.horizon, featurize)
+        return TrainWindows(self._window_params(), *cut, keys[starts])
 
     def _window_features(self, windows: TrainWindows) -> np.ndarray:
         """``features`` of the windows' histories, from their cut (a subclass adds its own)."""

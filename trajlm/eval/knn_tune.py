@@ -52,6 +52,7 @@ def tune_knn(
         points = table_points(B.canonical_table(train), proj)
     xy = val_task.xy(proj)
     for h in history:
+        knn = None  # the last history's library goes before this one is built (scale38)
         knn = B.KNNContinuation(1, h, k, random_state=random_state, **agg).fit_points(*points, proj)
         # one library per history length, one search for all its neighbour counts
         preds = predict_grid(knn, xy, val_task.lengths, k, n_neighbors)
@@ -65,6 +66,7 @@ def tune_knn(
     default = default_key(cells, {"history": d.history, "n_neighbors": d.n_neighbors})
     choice = choose(errors, default, rule, scores, val_task.owners()[1])
     kept = cells[choice.key]
+    knn = None
     knn = B.KNNContinuation(
         kept["n_neighbors"], kept["history"], k, random_state=random_state, **agg
     ).fit_points(*points, proj)
