@@ -4,7 +4,8 @@
 
 STEP: ``read`` (the four columns read raw, then a `split` column of one literal beside them),
 ``counts`` (trajectories per split: check_scored_split's group-by, then from traj_id's runs),
-``points`` (retrieval.table_points of the train split: peak and held). A thread samples
+``points`` (retrieval.table_points of the train split: peak and held), ``columns`` (the
+table eval reads, split column included: each column's dtype and estimated size). A thread samples
 VmRSS every 5 ms; each line: the step, RSS before it, its peak over that and what it left.
 ``boot [ITEMS]``: the ratios' bootstrap at 14,520 items (BLOCK_ITEMS = ITEMS, default: the
 code's), one block size per process (NumPy's heap keeps what a first run freed).
@@ -74,6 +75,9 @@ def main() -> None:
         )
         return
     df = io.read_splits_checked(store, "--data", columns=COLUMNS)
+    if step == "columns":  # as eval reads them: each column's dtype and estimated MB
+        print({c: (str(df[c].dtype), round(df[c].estimated_size() / 2**20, 1)) for c in df.columns})
+        return
     time.sleep(3)
     pl.DataFrame({"a": [1]}).sum()  # the allocator's decay runs on its next call
     if step == "counts":
