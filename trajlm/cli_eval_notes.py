@@ -74,12 +74,14 @@ def warn_coverage(predictors, df, split_by: str, console: Console) -> None:
 
     from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 
-    test = df.filter(pl.col("split") == "test")
+    test = None  # cut once a model has a coverage card to check it against
     for p in predictors:
         model = getattr(p, "model", None)
         cov = load_coverage(model) if model is not None else None
         if not cov:
             continue
+        if test is None:
+            test = df.filter(pl.col("split") == "test")
         trained_on = cov.get("split_by", "time")
         if trained_on == "per-source":  # a corpus keeps each source's own chronological split
             trained_on = "time"
@@ -298,9 +300,9 @@ def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any
     import polars as pl
 
     from trajlm._safety import UserError
+    from trajlm.eval.eval_splits import trips_per_split
 
-    starts = df.group_by("traj_id").agg(pl.col("t").min(), pl.col("split").first())
-    n = {s: int((starts["split"] == s).sum()) for s in ("train", "val", "test")}
+    n = trips_per_split(df)  # from the trajectories' runs: no group-by of every row (scale38)
     sizes = f"train {n['train']}, val {n['val']}, test {n['test']} trajectories"
     if holdout_by and n["test"] == 0:
         if holdout_by.startswith(("user", "vehicle")):  # hours are no help here (heldout20)
@@ -309,6 +311,7 @@ def check_scored_split(df: Any, holdout_by: str | None, score_on: str, data: Any
                 "too few users / vehicles to hold whole ones out at 80 / 10 / 10 % of the "
                 "trips; use --holdout-by hour or the store's own split"
             )
+        starts = df.group_by("traj_id").agg(pl.col("t").min())
         hours = sorted(set(((starts["t"] % 86400) // 3600).cast(pl.Int64).to_list()))
         if len(hours) == 1:  # daily records: no hour splits them
             raise UserError(

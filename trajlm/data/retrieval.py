@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+# rotate: at home beside the window cut (scale38); importable from here as before
+from trajlm.data.window_cut import cut_windows, rotate
 from trajlm.errors import TrajlmInputError
 
 if TYPE_CHECKING:  # annotations only (polars and the features are imported where used)
@@ -81,12 +83,6 @@ def heading(xy: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return c, s
 
 
-def rotate(p: np.ndarray, c: np.ndarray, s: np.ndarray) -> np.ndarray:
-    """Rotate (N, m, 2) points by the angle with cos c, sin s (N,)."""
-    c, s = c[:, None], s[:, None]
-    return np.stack([c * p[..., 0] - s * p[..., 1], s * p[..., 0] + c * p[..., 1]], axis=-1)
-
-
 def _pair(keys: np.ndarray, t: np.ndarray) -> np.ndarray:
     """(trajectory key < 2^32, Unix seconds < 2^32) -> one sortable uint64."""
     return (keys.astype(np.uint64) << np.uint64(32)) | (t.astype(np.uint64) & np.uint64(0xFFFFFFFF))
@@ -135,12 +131,20 @@ class Retrieved:
 def table_points(df: pl.DataFrame, projection: LocalProjection) -> tuple[np.ndarray, np.ndarray]:
     """A canonical table's points as ``RetrievalIndex.fit`` reads them: xy (n, 2) metres in
     ``projection`` and trajectory keys (n,), rows sorted by (trajectory, time). A grid search
-    computes them once for all its indexes (scale34)."""
-    from trajlm.data.features import add_local_xy
+    computes them once for all its indexes (scale34).
 
-    f = add_local_xy(df.sort(["traj_id", "t"]), projection)
-    xy = np.stack([f["x_m"].to_numpy(), f["y_m"].to_numpy()], axis=1)
-    return xy, run_keys(f["traj_id"])
+    A table already in that order with no (traj_id, t) twice (eval's train split, as read from
+    a store) is not sorted again: any sort leaves such a table as it is, so the same points
+    without the sort's copy of the table and its row keys; nor is the table copied to hold
+    x / y columns (scale38: both were eval's peak at 6.1 M fixes)."""
+    from trajlm.data.table_order import ORDER, in_traj_order
+
+    if not in_traj_order(df, strict=True):
+        df = df.sort(ORDER)
+    x, y = projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
+    xy = np.empty((len(x), 2))
+    xy[:, 0], xy[:, 1] = x, y  # np.stack's array, without its two float64 copies beside it
+    return xy, run_keys(df["traj_id"])
 
 
 def run_keys(ids: pl.Series) -> np.ndarray:
@@ -195,12 +199,15 @@ class RetrievalIndex:
     # -- building ------------------------------------------------------------------------------
 
     def fit(
-        self, xy: np.ndarray, keys: np.ndarray, windows: TrainWindows | None = None
+        self, xy: np.ndarray | None, keys: np.ndarray | None, windows: TrainWindows | None = None
     ) -> RetrievalIndex:
         """Library from per-point xy (n, 2) metres and trajectory keys (n,), rows sorted by
         (trajectory, time). ``windows``: the same points' ``train_windows`` already cut (a grid
-        search over feature weights cuts them once: scale34); None cuts them here."""
+        search over feature weights cuts them once: scale34); None cuts them here. With
+        ``windows`` the points are not read (None: a caller that let them go, scale38)."""
         if windows is None:
+            if xy is None or keys is None:
+                raise ValueError("fit needs the points (xy, keys) or their windows")
             windows = self.train_windows(xy, keys)
         elif windows.params != self._window_params():
             raise ValueError(
@@ -247,7 +254,6 @@ class RetrievalIndex:
         keys = np.asarray(keys, np.int64)
         w = self.history + self.horizon
         starts = self._window_starts(keys, w)
-        win = np.asarray(xy, np.float64)[starts[:, None] + np.arange(w)]  # (M, w, 2)
         # the weight-free shape features, shared by a grid's indexes (scale34); a subclass
         # that overrides only ``features`` (scripts/geolife_memory_knn.py's speed key) gets its
         # own features here, as ``fit`` gave it before: its queries read them too
@@ -255,10 +261,9 @@ class RetrievalIndex:
             type(self)._window_features is RetrievalIndex._window_features
         )
         featurize = self.features if own else partial(RetrievalIndex.features, self)
-        shape, c, s = featurize(win[:, : self.history], np.full(len(win), self.history))
-        origin = win[:, self.history - 1 : self.history]
-        conts = rotate(win[:, self.history :] - origin, c, -s)  # (M, horizon, 2)
-        return TrainWindows(self._window_params(), shape, c, s, origin[:, 0], conts, keys[starts])
+        # a block of windows at a time (scale38): the same numbers without the whole gather
+        cut = cut_windows(xy, starts, self.history, self.horizon, featurize)
+        return TrainWindows(self._window_params(), *cut, keys[starts])
 
     def _window_features(self, windows: TrainWindows) -> np.ndarray:
         """``features`` of the windows' histories, from their cut (a subclass adds its own)."""
@@ -335,11 +340,14 @@ class RetrievalIndex:
             feats, c, s = self.features(xy[ok], lengths[ok])
             ex = None if exclude is None else np.asarray(exclude)[ok]
             dist, nb = self.neighbours(feats, n_neighbors or self.n_neighbors, ex)
-            conts = self.continuations_[nb, :k]  # (Q, n_nb, k, 2)
-            agg = aggregate_continuations(conts, self.aggregate)
+            if self.aggregate == "median":  # by blocks of rows: the same medians (scale38)
+                agg = median_of_neighbours(self.continuations_, nb, k)
+            else:
+                agg = aggregate_continuations(self.continuations_[nb, :k], self.aggregate)
             out.continuation[ok] = rotate(agg, c, s)
             out.distance[ok] = dist.mean(1)
-            out.spread[ok] = np.linalg.norm(conts[:, :, -1] - agg[:, None, -1], axis=-1).mean(1)
+            last = self.continuations_[nb, k - 1]  # (Q, n_nb, 2): the neighbours' k-th points
+            out.spread[ok] = np.linalg.norm(last - agg[:, None, -1], axis=-1).mean(1)
         return out
 
     # -- the train split's own answers, once ----------------------------------------------------

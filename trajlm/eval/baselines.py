@@ -246,14 +246,15 @@ class KNNContinuation(PredictionBaseline):
 
     def fit_points(
         self,
-        xy: np.ndarray,
-        keys: np.ndarray,
+        xy: np.ndarray | None,
+        keys: np.ndarray | None,
         projection: LocalProjection,
         windows: TrainWindows | None = None,
     ) -> KNNContinuation:
         """``fit`` from the train points already projected (``retrieval.table_points``) and,
         optionally, their windows already cut (``train_windows``): a grid search on val
-        prepares them once for all its cells (scale34); the index is the same."""
+        prepares them once for all its cells (scale34); the index is the same. With
+        ``windows`` the points are not read (xy, keys None: scale38)."""
         self.projection_ = projection
         self.index_ = self._new_index().fit(xy, keys, windows)
         self.n_windows_ = self.index_.n_windows_

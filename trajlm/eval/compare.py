@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import numpy as np
 
 # Resampled items held at once (one block of rows of the (n_boot, N) index, and the errors it
-# gathers): ~16 MB per array, so eval's peak no longer grows with n_boot x N (scale37).
-BLOCK_ITEMS = 1 << 21
+# gathers): ~4 MB per array, so eval's peak no longer grows with n_boot x N (scale37; 2^21
+# items held ~50 MB at 14,520 trips, 2^19 ~13 MB and no slower: scale38).
+BLOCK_ITEMS = 1 << 19
 
 
 def resample_blocks(n_items: int, n_boot: int, seed: int) -> Iterator[tuple[int, np.ndarray]]:

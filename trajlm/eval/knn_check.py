@@ -69,23 +69,17 @@ def candidates(train: pl.DataFrame, task: PredictionTask, timings: dict | None =
     (protocol.tune_knn) and the place-aware kNN tuned there too (place_knn.tune_place_knn;
     heldout24: the strongest test baseline on skiers and a regatta). ``timings`` receives
     each one's fit + tuning seconds."""
-    import time
-
-    from trajlm.eval.place_knn import tune_place_knn
-    from trajlm.eval.protocol import tune_knn
+    from trajlm.eval.knn_tune import tune_knn_baselines
 
     proj = LocalProjection.fit(train)
     ests: dict[str, Any] = {}
     for est in (B.LinearExtrapolation(3), B.ConstantVelocity(use_time=True),
                 B.LinearExtrapolation(3, "fit", True)):  # fmt: skip
         ests[est.name] = est.fit(train)
-    for name, tune in (("kNN continuation", lambda: tune_knn(train, task, proj)[0]),
-                       ("kNN continuation (place-aware)",
-                        lambda: tune_place_knn(train, task, proj, ests["kNN continuation"].history)[0])):  # fmt: skip
-        start = time.perf_counter()
-        ests[name] = tune()
+    for tuned in tune_knn_baselines(train, task, proj):  # one projection of train (scale38)
+        ests[tuned.estimator.name] = tuned.estimator
         if timings is not None:
-            timings[name] = round(time.perf_counter() - start, 2)
+            timings[tuned.estimator.name] = round(tuned.seconds, 2)
     for est in ests.values():
         est.projection_ = proj  # the plane it answered in (the prediction verdict saves it)
     return ests

@@ -17,7 +17,7 @@ import polars as pl
 from trajlm.data.features import LocalProjection
 from trajlm.data.place_retrieval import PlaceRetrievalIndex
 from trajlm.data.protocol_tasks import PredictionTask
-from trajlm.data.retrieval import table_points
+from trajlm.data.retrieval import TrainWindows, table_points
 from trajlm.eval.baselines import KNNContinuation, canonical_table
 from trajlm.eval.knn_grid import predict_grid
 from trajlm.eval.tuning_rule import RULE, choose, default_key
@@ -59,6 +59,16 @@ class PlaceKNNContinuation(KNNContinuation):
         )  # fmt: skip
 
 
+def place_windows(
+    points: tuple[np.ndarray, np.ndarray], history: int, horizon: int
+) -> TrainWindows:
+    """The train points' (``retrieval.table_points``) windows as every library of
+    ``tune_place_knn`` with this history and horizon (val's k) reads them: a weight pair only
+    reweighs their features (scale34). Cut by the caller that holds the points, the points
+    can go before the grid's libraries are built (scale38)."""
+    return PlaceKNNContinuation(1, history, horizon)._new_index().train_windows(*points)
+
+
 def tune_place_knn(
     train: pl.DataFrame,
     val_task: PredictionTask,
@@ -66,26 +76,28 @@ def tune_place_knn(
     history: int = 5,
     grid: dict | None = None,
     rule: str = RULE,
+    windows: TrainWindows | None = None,
 ) -> tuple[PlaceKNNContinuation, dict[str, float]]:
     """Grid search on the val task only (history: the plain kNN's tuned one); returns the
     kept fitted estimator and val ADE (haversine metres) per cell. ``rule``: as
     protocol.tune_knn's (eval/tuning_rule.py; "guarded": the defaults, 20 neighbours, place
     weight 0.1, heading weight 100, unless val shows a cell reliably better); what was kept
-    and why: the estimator's ``tuning_``."""
+    and why: the estimator's ``tuning_``. ``windows``: ``place_windows`` of ``train``'s
+    points for this history and val's k, already cut (knn_tune.tune_knn_baselines); None:
+    cut here."""
     from trajlm.eval import metrics as M
 
     grid = {**GRID, **(grid or {})}
     k = val_task.target_t.shape[1]
     scores, errors, cells = {}, {}, {}
     xy = val_task.xy(proj)
-    # the train points projected and their windows cut once: a weight pair only reweighs the
-    # windows' features (scale34); the same library as a fit of each cell's own
-    points = table_points(canonical_table(train), proj)
-    windows = PlaceKNNContinuation(1, history, k)._new_index().train_windows(*points)
+    # the train windows cut once: the same library as a fit of each cell's own
+    if windows is None:
+        windows = place_windows(table_points(canonical_table(train), proj), history, k)
     for wp in grid["w_place"]:
         for wh in grid["w_heading"]:
             est = PlaceKNNContinuation(1, history, k, w_place=wp, w_heading=wh)
-            est.fit_points(*points, proj, windows)
+            est.fit_points(None, None, proj, windows)
             # one library per weight pair, one search for all its neighbour counts
             preds = predict_grid(est, xy, val_task.lengths, k, grid["n_neighbors"])
             for nb in grid["n_neighbors"]:
@@ -97,6 +109,6 @@ def tune_place_knn(
                 cells[key] = dict(n_neighbors=nb, w_place=wp, w_heading=wh)
     choice = choose(errors, default_key(cells, DEFAULT), rule, scores, val_task.owners()[1])
     est = PlaceKNNContinuation(history=history, horizon=k, **cells[choice.key])
-    est.fit_points(*points, proj, windows)
+    est.fit_points(None, None, proj, windows)
     est.tuning_ = choice
     return est, scores

@@ -36,8 +36,8 @@ from trajlm.eval.eval_splits import (  # noqa: F401
     split_tables,
 )
 from trajlm.eval.few_scored import warn_few_scored
-from trajlm.eval.knn_tune import tune_knn
-from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn
+from trajlm.eval.knn_tune import tune_knn, tune_knn_baselines  # noqa: F401 (tune_knn: re-exported)
+from trajlm.eval.place_knn import PlaceKNNContinuation, tune_place_knn  # noqa: F401 (re-exported)
 from trajlm.eval.predict_windows import parse_windows
 from trajlm.eval.ratios import add_ratios
 from trajlm.eval.report import EvalResult, git_commit, split_meta
@@ -211,19 +211,18 @@ def run_eval(
         else:
             say(f"tuning the kNN baselines on val ({len(val_task.lengths):,} trajectories; "
                 f"train: {len(train):,} points)")  # fmt: skip
-            (knn, scores), fits[B.KNNContinuation.name] = timed_call(
-                tune_knn, train, val_task, proj
-            )
+            # the plain kNN, then the place-aware one (docs/candidates.md): where the road at
+            # this place decides the next move it can beat plain kNN, so it is a baseline a
+            # model must face too; from one projection of the train points (scale38)
+            plain, placed = tune_knn_baselines(train, val_task, proj, say)
+            knn, scores = plain.estimator, plain.scores
+            fits[knn.name] = plain.seconds
             params[knn.name] = {"n_neighbors": knn.n_neighbors, "history": knn.history,
                                 "n_windows": knn.n_windows_, "val_ade_m": scores,
                                 "tuning": knn.tuning_.to_dict()}  # fmt: skip
             ests.append(knn)
-            # the place-aware kNN (docs/candidates.md): where the road at this place decides the
-            # next move it can beat plain kNN, so it is a baseline a model must face too
-            say("tuning the place-aware kNN on val")
-            (place, pscores), fits[PlaceKNNContinuation.name] = timed_call(
-                tune_place_knn, train, val_task, proj, knn.history
-            )
+            place, pscores = placed.estimator, placed.scores
+            fits[place.name] = placed.seconds
             params[place.name] = {"n_neighbors": place.n_neighbors, "w_place": place.w_place,
                                   "w_heading": place.w_heading, "history": place.history,
                                   "val_ade_m": pscores, "tuning": place.tuning_.to_dict()}  # fmt: skip

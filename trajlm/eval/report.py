@@ -66,13 +66,17 @@ def diff_cell(row: dict, key: str) -> str:
 
 
 def split_meta(parts: dict) -> dict:
-    """Counts of trajectories and points overall and per split (for the JSON metadata)."""
+    """Counts of trajectories and points overall and per split (for the JSON metadata); a
+    split's trajectories counted from its runs (split_tables' parts are in (traj_id, t) order:
+    no hash of every id, scale38), the same counts as ``n_unique``."""
+    from trajlm.data.table_order import count_trajectories
+
+    n_traj = {s: count_trajectories(p) for s, p in parts.items()}
     return {
-        "n_trajectories": int(sum(p["traj_id"].n_unique() for p in parts.values())),
+        "n_trajectories": int(sum(n_traj.values())),
         "n_points": int(sum(len(p) for p in parts.values())),
         "split_sizes": {
-            s: {"n_trajectories": p["traj_id"].n_unique(), "n_points": len(p)}
-            for s, p in parts.items()
+            s: {"n_trajectories": n_traj[s], "n_points": len(p)} for s, p in parts.items()
         },
     }
 
