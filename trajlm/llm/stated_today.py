@@ -2,7 +2,7 @@
 deliveries were there yesterday?", "Today is Monday March 16. How many rides were there last Tuesday?".
 
 trajlm does not know today's date, so "yesterday" and "last week" alone stay refused (refusals.RELATIVE). Where the
-question itself says which day today is ("today is ...", "it is ...", "as of ..."), that statement is taken out and
+question itself says which day today is ("today is ...", "it is ...", "it's ..."), that statement is taken out and
 each relative word is written as the calendar date it names, in the form the date reader reads ("20 March 2026"),
 so the plan line shows the date taken:
 
@@ -30,8 +30,9 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _WD = r"(?:(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)[a-z]*\.?,?\s+(?:the\s+)?)?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
-# "today is Saturday 21 March", "it's Monday, March 16, 2026", "as of 2026-03-16" (numbers alone: which order?)
-_LEAD = r"(?:today\s+is|today's\s+date\s+is|it\s+is|it's|as\s+of)\s+"
+# "today is Saturday 21 March", "it's Monday, March 16, 2026", "it's 2026-03-16" (numbers alone: which order?)
+# ("as of 3 March" is not one: it may mean "up to 3 March")
+_LEAD = r"(?:today\s+is|today's\s+date\s+is|it\s+is|it's)\s+"
 _STATED = (
     rf"\b{_LEAD}{_WD}(?:"
     rf"{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+(\d{{4}}))?"  # 21 March (2026)
