@@ -9,23 +9,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from ask_study_common import read_set  # noqa: E402
-from questions import Q  # noqa: E402
+from ask_study_common import load_script, read_set  # noqa: E402
+from questions import Q  # noqa: E402  (before ask38's read.py puts its own questions.py on the path)
 
-from trajlm.questions import Asker  # noqa: E402
-
+# set 38's stores, opened as scripts/ask38/read.py opens them (its OUT from the same $ASK38_OUT)
+askers = load_script("ask38_read", "ask38/read.py").askers
 OUT = Path(os.environ.get("ASK38_OUT", "/tmp/ask38"))
-
-
-def askers() -> dict:
-    """The stores' askers, by the questions' letters (set 38's, scripts/ask38/read.py)."""
-    return {
-        "K": Asker(OUT / "couriers_store", tz="Europe/Amsterdam"),
-        "G": Asker(OUT / "apron_store", tz="Europe/Berlin"),
-        "W": Asker(OUT / "collars_store", tz="America/Denver"),
-        "S": Asker(OUT / "rides_store", tz="America/Chicago"),
-    }
-
 
 if __name__ == "__main__":
     read_set(OUT, sys.argv[1], askers(), Q, truth_file="truth38b.json")
