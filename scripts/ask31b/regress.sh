@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets 26-38 read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
+# Sets 26-38 (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
 # under $ASK31B_OUT/sNN (default /tmp/ask31b) with its own gen.py / ingest.sh / truth.py, then read by its read.py.
 #   bash scripts/ask31b/regress.sh NAME [CODE]   # CODE: the checkout whose trajlm reads (default: this one)
 #   python scripts/ask31b/compare.py before after  # every answer of two reads, side by side
@@ -20,3 +20,8 @@ for n in 26 27 28 29 30 31 32 33 34 35 36 37 38; do
   python scripts/ask$n/read.py "$NAME" > /dev/null 2>&1
   echo "set $n $NAME: $(tail -1 "$OUT/s$n/$NAME.txt")"
 done
+export ASK38_OUT=$OUT/s38b  # ask38b's questions on set 38's stores, made again from seed 38
+mkdir -p "$OUT/s38b"
+[ -f "$OUT/s38b/truth38b.json" ] || bash scripts/ask38b/make.sh > /dev/null
+python scripts/ask38b/read.py "$NAME" > /dev/null 2>&1
+echo "set 38b $NAME: $(tail -1 "$OUT/s38b/$NAME.txt")"

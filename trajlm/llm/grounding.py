@@ -33,7 +33,7 @@ ROLE = (
     r"(?:participants?|volunteers?|subjects?|persons?|patients?|riders?|cyclists?|athletes?|drivers?|users?"
     r"|vehicles?|vans?|trucks?|lorr(?:y|ies)|bus(?:es)?|coach(?:es)?|tail(?:\s+number)?"
     r"|aircraft|planes?|animals?|collars?|tags?|individuals?|units?|devices?|cars?|taxis?"
-    r"|ships?|vessels?|boats?)"
+    r"|ships?|vessels?|boats?|bikes?|bicycles?|scooters?)"  # "bike B1007" (ask38b)
 )
 # before a label, words that ask one answer per group ("which van", "each van"): not a mode
 _GROUP_BEFORE = re.compile(

@@ -11,7 +11,8 @@ to 4 December") is refused in one line.
 
 "Over the four nights", "during the three days", "during the survey week" name the whole data (``whole_span``):
 read as no filter when the number said is the data's (its trips start on that many local dates / nights), else
-refused in one line ("the data has 3 days").
+refused in one line ("the data has 3 days"). "Over the whole month / week / year" (ask38b, ``whole_unit``) names
+the data too where all its trips start in one calendar month / Monday-to-Sunday week / year; else refused.
 """
 
 from __future__ import annotations
@@ -73,4 +74,29 @@ def whole_span(question: str, days: int, nights: int) -> str:
         if said != have:
             raise CannotAnswer(f"{m.group(0).strip()!r}: the data's trips start on {have} {kind} "
                                f"(noon to noon for nights), not {said}: name the dates")  # fmt: skip
+    return question[: m.start()] + " " + question[m.end() :]
+
+
+_UNIT_SPAN = re.compile(
+    r"\b(?:over|during|across|throughout|in|for)\s+the\s+(?:whole|entire|full)\s+(month|week|year)\b",
+    re.I,
+)
+
+
+def whole_unit(question: str, dates: list[date]) -> str:
+    """The question without "over the whole month" where the data's trips all start in one calendar month (week:
+    Monday to Sunday; year), or CannotAnswer naming how many the data span (which one is meant?)."""
+    m = _UNIT_SPAN.search(question)
+    if m is None or not dates:
+        return question
+    unit = m.group(1).lower()
+    key = {
+        "month": lambda d: (d.year, d.month),
+        "week": lambda d: d.isocalendar()[:2],
+        "year": lambda d: d.year,
+    }[unit]
+    held = {key(d) for d in dates}
+    if len(held) != 1:
+        raise CannotAnswer(f"{m.group(0).strip()!r}: the data's trips start in {len(held)} calendar {unit}s "
+                           f"({min(dates)} to {max(dates)}): name the {unit}")  # fmt: skip
     return question[: m.start()] + " " + question[m.end() :]

@@ -40,11 +40,21 @@ THERE_MOST = re.compile(
 )
 
 
+# "on which day of the week were the most rides taken?" (ask38b: refused as "which day" per group)
+WERE_MOST = re.compile(
+    rf"^\s*(?:(?:in|at|during|on)\s+)?(?:which|what)\s+{_UNIT}\s+(?:were|was)\s+(?:the\s+)?(most|fewest|least)\s+"
+    r"(.+?)\s+(?:taken|made|done|completed|started|begun|run)\b(.*)$",
+    re.I,
+)
+
+
 def _asked_as_do(question: str) -> str:
     if m := DO_MOST.match(question):
         return f"which {m.group(1)} had the {m.group(2)} {m.group(3)}{m.group(4)}"
     if m := THERE_MOST.match(question):
         return f"which {m.group(1)} had the {m.group(2)} {m.group(3)}"
+    if m := WERE_MOST.match(question):
+        return f"which {m.group(1)} had the {m.group(2)} {m.group(3)}{m.group(4)}"
     return question
 
 

@@ -60,7 +60,7 @@ from trajlm.llm.kinds import label_words
 from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
-from trajlm.llm.nights import night_of, take_night, whole_span
+from trajlm.llm.nights import night_of, take_night, whole_span, whole_unit
 from trajlm.llm.one_fleet import each_of_the, fleet_noun, own_vehicle
 from trajlm.llm.out_after import out_after
 from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
@@ -97,8 +97,9 @@ from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend
 from trajlm.llm.splits import plan_split
 from trajlm.llm.spoken_ids import spoken_vehicle_ids
+from trajlm.llm.stated_today import stated_today
 from trajlm.llm.stay_words import stay_plan
-from trajlm.llm.synonyms import rewrite, trip_nouns
+from trajlm.llm.synonyms import plain_words, rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.than_named import than_named
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
@@ -210,6 +211,11 @@ class RulePlanner:
         return stay_plan(question, plan, self.words.labels)
 
     def _plan(self, question: str) -> QueryPlan:
+        # "Today is Saturday 21 March. ... yesterday": the relative words as dates (stated_today.py, ask38b)
+        question = stated_today(question, self.years)
+        question = plain_words(
+            question
+        )  # "how much deliverys CB-15 is doing" (synonyms.py, ask38b)
         guard(question)
         # "SCHELDE STAR" read as one id (grounding.py, set 34)
         question = join_spaced_ids(question, self.words)
@@ -225,6 +231,9 @@ class RulePlanner:
         question = whole_span(
             question, self.words.days, self.words.nights
         )  # "over the four nights" (nights.py)
+        question = whole_unit(
+            question, list(self.words.dates)
+        )  # "over the whole month" (nights.py, ask38b)
         question = label_words(
             question, self.words.labels
         )  # "yacht trips" on sailing labels (kinds.py)

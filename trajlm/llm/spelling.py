@@ -3,7 +3,9 @@
 A word the planner does not know is replaced by the one known word it is a typo of, for the
 typos that seldom spell another English word (``mend_word``): a missing apostrophe ("whats"),
 a doubled consonant ("tripps"), two neighbouring letters swapped ("hwo"), a dropped vowel
-("avrage"; beside another vowel only in a word of 6+ letters: "lunch" is no "launch"). Two candidates: left as it
+("avrage"; beside another vowel only in a word of 6+ letters: "lunch" is no "launch"); and (ask38b) a plural
+"-ys" after a consonant ("deliverys"), a question word's "wh" written "w" ("wich"); a vowel for another
+("avarage") is a wrong letter, not guessed ("setting" is no "sitting"). Two candidates: left as it
 is (the planner then refuses it as unknown). A real English word is never mended into another: the audit's
 (``REAL_WORDS``: "form" is no "from") and a known word with an ending ("plans"). A wrong
 letter is never guessed: "short" is not "sort", "waking" not "walking" (``difflib`` at a
@@ -57,7 +59,8 @@ def vocabulary(words: Iterable[str], patterns: Iterable[str]) -> frozenset[str]:
 
 # real English words one slip away from a planner's word, found by ``typo_audit`` over the docs (session 33,
 # ask33b): "exits" is no "exist", "form" no "from"; each is refused as not understood, named as the asker wrote it
-REAL_WORDS = frozenset("exits files form plans summaries".split())
+# ("were" is no "where", "wile" no "while": ask38b's "wh" written "w")
+REAL_WORDS = frozenset("exits files form plans summaries were wile".split())
 
 
 def _inflected(word: str, vocab: frozenset[str]) -> bool:
@@ -97,9 +100,14 @@ def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozense
          if len(word) >= 6 or (word[i - 1] not in "aeiou" and word[i] not in "aeiou")}
         if len(word) >= 5 or (len(word) == 4 and not set(word) & set("aeiouy"))
         else set(),  # "trps": 4 letters without a vowel are no English word ("plan" is)
+        # ask38b: the "h" of a question word's "wh" left out ("wich": which)
+        {"wh" + word[1:]} if word.startswith("w") and not word.startswith("wh") and len(word) >= 4 else set(),
     ]  # fmt: skip
     # a short word with one vowel of a pair dropped is mostly a word itself ("lunch" / launch, "trans" / trains,
     # "plan" / plain): a vowel beside a vowel is guessed in a word of 6+ letters only ("duraton", "betwen")
+    # ask38b: a plural "-ys" after a consonant ("deliverys": deliveries), before "delivery + s" reads as a real word
+    if re.fullmatch(r"[a-z]{3,}[^aeiou]ys", word) and (plural := word[:-2] + "ies") in vocab:
+        return plural
     if not fixes[0] & vocab and (word in REAL_WORDS or _inflected(word, vocab)):
         return None  # "plans" (plan + s) is no slip of planes; "whats" is still what's
     for options in fixes:

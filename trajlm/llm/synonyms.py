@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import re
 
+from trajlm.llm.spelling import mend_word
+
 _W = r"(?<![\w\-/.'])"  # a whole word: not inside an id or a longer word
 _E = r"(?![\w\-/])"
 SYNONYMS: list[tuple[str, str]] = [
@@ -145,6 +147,11 @@ SYNONYMS: list[tuple[str, str]] = [
     ),
     (r"left(?=\s+(?:from|the|at|before|after|between|on|in)\b)", "departed"),
     (r"took\s+off|taking\s+off|takes\s+off", "departed"),
+    # a hiking app's elk "roam" / "wander" (ask38b): they travel; "position / location fixes" are GPS fixes
+    (r"roamed|wandered|roved", "travelled"),
+    (r"roaming|wandering", "travelling"),
+    (r"roams|roam|wanders|wander", "travel"),
+    (r"(?:position|location)\s+fixes", "GPS fixes"),
 ]
 # set 26: an ambulance service's jobs / call-outs are its trips, read before every other reader (the most in one
 # night, the rankings, the counts all look for a trip's noun)
@@ -172,9 +179,10 @@ TRIP_NOUNS: list[tuple[str, str]] = [
     (r"airframes|(?:refuse\s+|bin\s+|dust\s*)?lorries|refuse\s+trucks", "vehicles"),
     (r"airframe|(?:refuse\s+|bin\s+|dust\s*)?lorry|refuse\s+truck", "vehicle"),
     # "how many hours of flight time did EVO-2 log": its trips' time; "did X log" alone is its trips' time or length
+    # ("did bike B1007 log", a kind before the id: ask38b)
     (r"(hours|minutes)\s+of\s+(?:air|on[\s-]water)\s+time", r"\1"),
     (
-        r"(?<=did )(\S+\s+)log(?=\s*[?,.]|\s*$|\s+(?:in|on|over|during|last|from|before|after|between|altogether|overall)\b)",
+        r"(?<=did )((?:(?:bike|van|truck|car|bus|boat|vehicle|drone|collar)\s+)?\S+\s+)log(?=\s*[?,.]|\s*$|\s+(?:in|on|over|during|last|from|before|after|between|altogether|overall)\b)",
         r"\1travel",
     ),
     (r"(?<=the )club", "fleet"),
@@ -193,8 +201,43 @@ TRIP_NOUNS: list[tuple[str, str]] = [
     (r"ground\s+speed", "speed"),
     (r"take\s+off", "depart"),
 ]
+# ask38b, English as a second language, read before the readers that look for "how many" / "which ... the most":
+# "how much trips" (how many), "how many trips CB-15 is doing on friday" (made), "which bike made the less
+# kilometers" (the least; "less than" stays a comparison), "all cargo bikes together" (altogether, not "together
+# with"); a safety auditor's "tasks ran past 10 minutes" (longer than: "past 10 pm" is a clock time)
+PLAIN_WORDS: list[tuple[str, str]] = [
+    (r"how\s+much(?=\s+(?:\w+\s+)?(?:trips|deliver(?:ies|ys)|rides|journeys|tasks|jobs|runs|stops|fixes|vehicles)\b)",
+     "how many"),
+    (
+        r"(?:is|are|was|were)\s+(?:doing|making)(?=\s+(?:on|in|at|during|over|from|between|before|after)\b|\s*[?,.]|\s*$)",
+        "made",
+    ),
+    (r"(?<=the )less(?!\s+than\b)", "least"),
+    (r"(?<=the )more(?!.*\bthan\b)", "most"),
+    (r"together(?!\s+with\b)", "altogether"),
+    (r"past(?=\s+\d+(?:\.\d+)?\s*(?:minutes?|mins?|hours?|hrs?|h)\b)", "longer than"),
+]  # fmt: skip
+
 _SYNONYMS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in SYNONYMS]
 _TRIP_NOUNS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in TRIP_NOUNS]
+_PLAIN_WORDS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to) for p, to in PLAIN_WORDS]
+
+
+def plain_words(question: str) -> str:
+    """ "how much trips CB-15 is doing" -> "how many trips CB-15 made" (``PLAIN_WORDS``, ask38b); a question word
+    mended first where a letter of it is left out or swapped ("wich bike": spelling.mend_word)."""
+
+    def question_word(m: re.Match) -> str:
+        got = mend_word(m.group(0).lower(), QUESTION_WORDS)
+        return got if got is not None else m.group(0)
+
+    question = re.sub(r"(?<![\w\-])[A-Za-z]{4,6}(?![\w\-])", question_word, question)
+    for rx, to in _PLAIN_WORDS:
+        question = rx.sub(to, question)
+    return question
+
+
+QUESTION_WORDS = frozenset({"which", "what", "when", "where", "whose"})
 
 
 def trip_nouns(question: str) -> str:
@@ -207,7 +250,9 @@ def trip_nouns(question: str) -> str:
 
 # words the typo mending must know (so that "voyages" is not mended into another word)
 # ("off" of "took off" is not one: read only after "took", never a mending target)
-WORDS = sorted({w for p, _ in SYNONYMS + TRIP_NOUNS for w in re.findall(r"[a-z]+", p)} - {"off"})
+WORDS = sorted(
+    {w for p, _ in SYNONYMS + TRIP_NOUNS + PLAIN_WORDS for w in re.findall(r"[a-z]+", p)} - {"off"}
+)
 
 # "1 hour 30 minutes", "2 h and 15 min", "1h 5min": hours and minutes, each with its unit
 _HOURS_MINUTES = re.compile(
