@@ -6,8 +6,10 @@ levers is worse than CV there, so the pair of cities is hard and the check has t
 
 The real check is scripts/xcity38/run.sh (Porto <-> GeoLife, 3 seeds, ~70 min); this one is
 the cheap guard a change to training, the residual or the eval path would trip first. Seed
-0 here; seeds 1 and 2 gave 0.959 / 0.979 (recipe) and 2.04 / 1.65 (without the levers) when
-it was written. The margin is thin and rests on the draw: the same test with the cars' city
+0 here (0.971x CV; without the levers 1.27x); seeds 1 and 2 gave 0.959 / 0.979 (recipe) and
+2.04 / 1.65 (without the levers) when it was written. Either lever alone is above CV at seed 0
+(speed augmentation only 1.144x, the scale-invariant residual only 1.025x), so losing either
+one trips it. The margin is thin and rests on the draw: the same test with the cars' city
 drawn without multipath outliers gave 1.026 at seed 0 (session 38), so a failure here says
 "look", and the real table (scripts/xcity38/run.sh) says whether the claim moved.
 """

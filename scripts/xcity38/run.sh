@@ -4,6 +4,12 @@
 # on every row, runs and scores under $X (default /tmp/xcity38), never in the repo.
 #   X=/tmp/xcity38 PART=train|score|compare|small bash scripts/xcity38/run.sh
 #   PART=train   : RECIPES (default robust_aug_scale) x 3 seeds x the 5 training stores
+#   PART=cross   : the same trainings in the claim's order of importance when the machine is
+#                  too loaded for all 15 (session 38: 4-11 min each at load ~15): seeds 1-2 of the
+#                  cross-city stores first, then seeds 1-2 of the hold-outs; flags as
+#                  robust_results.sh's train() plus --no-val-check (the end-of-run val checks
+#                  took 2-5 min of each run there and write files beside best/'s weights, not
+#                  the weights: pretrain_eval.py scores the weights); skips a run with a best/
 #   PART=score   : their test scores into $X/out/scores_test.json (plain and gated, as committed)
 #   PART=plain   : the same rows, plain only (session 7's table is the plain rows; half the
 #                  time of PART=score on the shared machine) into $X/out/scores_plain.json
@@ -18,6 +24,20 @@ export OMP_NUM_THREADS=1
 case "$PART" in
 train | score)
     STAGE=$PART RECIPES="$RECIPES" HOUR_RECIPES="$RECIPES" nice -n 10 bash scripts/robust_results.sh ;;
+cross)
+    T() {  # T STORE RUN SEED: robust_results.sh's train(), one recipe at its 600 steps
+        [ -f "$2/best/model.safetensors" ] && return 0
+        /usr/bin/time -f "$2: %e s wall, %U s user" nice -n 10 $PY -m trajlm.cli train --data "$1" \
+            --out "$2" --config "configs/$RECIPES.toml" --max-steps 600 --seed "$3" --threads 1 \
+            --overwrite --no-val-check > "$2.log" 2>&1
+        tail -1 "$2.log"
+    }
+    for s in 1 2; do for p in porto geolife; do T /tmp/stores/$p "$R/${p}_${RECIPES}_s$s" $s; done; done
+    for s in 1 2; do
+        T "$R/porto_hour6" "$R/hour6_${RECIPES}_s$s" $s
+        T "$R/porto_user" "$R/portouser_${RECIPES}_s$s" $s
+        T "$R/geolife_user" "$R/geolifeuser_${RECIPES}_s$s" $s
+    done ;;
 plain)
     f=$O/scores_plain.json; rm -f "$f"
     E="nice -n 10 $PY scripts/pretrain_eval.py --split test --out $f"
@@ -45,5 +65,5 @@ small)
     $E --data "$R/geolife_user" --label "GeoLife, by user" --split test --out "$f" --model "trajlm-small=$CK"
     $E --data "$R/porto_hour6" --label "Porto, by hour (06-09)" --split test --out "$f" --model "trajlm-small=$CK"
     $PY scripts/pretrain_table.py "$f" ;;
-*) echo "PART must be train, score, plain, compare or small, not '$PART'" >&2; exit 2 ;;
+*) echo "PART must be train, cross, score, plain, compare or small, not '$PART'" >&2; exit 2 ;;
 esac
