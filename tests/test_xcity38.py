@@ -6,7 +6,7 @@ levers is worse than CV there, so the pair of cities is hard and the check has t
 
 The real check is scripts/xcity38/run.sh (Porto <-> GeoLife, 3 seeds, ~70 min); this one is
 the cheap guard a change to training, the residual or the eval path would trip first. Seed
-0 here (0.971x CV; without the levers 1.27x); seeds 1 and 2 gave 0.959 / 0.979 (recipe) and
+0 here (0.971x CV; without the levers about 1.27x); seeds 1 and 2 gave 0.959 / 0.979 (recipe) and
 2.04 / 1.65 (without the levers) when it was written. Either lever alone is above CV at seed 0
 (speed augmentation only 1.144x, the scale-invariant residual only 1.025x), so losing either
 one trips it. The margin is thin and rests on the draw: the same test with the cars' city
