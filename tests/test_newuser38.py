@@ -1,0 +1,97 @@
+"""newuser38: an ML researcher's notebook on a city trajlm-small never saw (Ushuaia scooters and
+cars, their own column names): LoRA from a frame, the model's row by its plain name in
+``compare`` (docs/api.md "Session 38 (newuser38)")."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from reliability_helpers import TINY
+
+import trajlm
+from trajlm.data.ingest import synth_store
+from trajlm.data.store import read_store
+from trajlm.errors import TrajlmInputError, VerdictNoteWarning
+from trajlm.eval.row_pairs import resolve_pairs
+
+COLS = {"traj_col": "ride", "time_col": "recorded_at", "lat_col": "lat_deg", "lon_col": "lon_deg"}
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory) -> dict:
+    """A frame under a user's own column names and a tiny pretrained run to adapt."""
+    d = tmp_path_factory.mktemp("nu38")
+    synth_store(d / "s", n_trajectories=30, seed=3, overwrite=False)
+    (d / "tiny.toml").write_text(TINY)
+    df = read_store(d / "s").drop("split").to_pandas()
+    df = df.rename(
+        columns={"traj_id": "ride", "t": "recorded_at", "lat": "lat_deg", "lon": "lon_deg"}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        trajlm.TrajLM.fit(
+            df, d / "pre", config=d / "tiny.toml", max_steps=3, seed=0, threads=1, **COLS
+        )
+    return {"dir": d, "df": df}
+
+
+def test_fit_lora_from_a_frame_adapts_the_pretrained_run(city):
+    """`TrajLM.fit(df, out, init_from=..., mode="lora")` was an unknown keyword: LoRA was only
+    reachable through a store path and finetune_next_point. Now it adapts, folds the adapter in,
+    says that no val verdict was made, and the folder holds no pickle."""
+    d, df = city["dir"], city["df"]
+    with pytest.warns(VerdictNoteWarning, match=r"mode='lora'\): no val check"):
+        ft = trajlm.TrajLM.fit(df, d / "lora", init_from=d / "pre", mode="lora", lora_r=2,
+                               max_steps=3, seed=0, threads=1, **COLS)  # fmt: skip
+    assert (d / "lora" / "merged" / "model.safetensors").exists()
+    assert (d / "lora" / "adapter").is_dir()
+    assert not [
+        p for p in (d / "lora").rglob("*") if p.suffix in (".pt", ".pkl", ".pickle", ".bin")
+    ]
+    pred = ft.predict(df, steps=2, **COLS)
+    assert {"ride", "step", "lat_deg", "lon_deg"} <= set(pred.columns) and len(
+        pred
+    ) == 2 * df.ride.nunique()
+    back = trajlm.TrajLM.from_pretrained(d / "lora")
+    assert back.predict(df, steps=2, **COLS).equals(pred)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (
+            {"mode": "qlora", "init_from": "PRE"},
+            r"mode must be one of 'full', 'lora', 'selective', got 'qlora'",
+        ),
+        (
+            {"mode": "lora"},
+            r"mode='lora' adapts a pretrained model and none was given.*init_from='trajlm-small'",
+        ),
+        ({"lora_r": 4, "init_from": "PRE"}, r"lora_r is used by mode='lora', not 'full'"),
+        (
+            {"mode": "lora", "lora_r": 0, "init_from": "PRE"},
+            r"lora_r must be an integer >= 1, got 0",
+        ),
+    ],
+)
+def test_fit_mode_refusals_are_one_line_and_write_nothing(city, tmp_path, kwargs, match):
+    kwargs = {k: (city["dir"] / "pre" if v == "PRE" else v) for k, v in kwargs.items()}
+    with pytest.raises(TrajlmInputError, match=match):
+        trajlm.TrajLM.fit(city["df"], tmp_path / "run", max_steps=1, **kwargs, **COLS)
+    assert not (tmp_path / "run").exists()
+
+
+def test_compare_takes_the_model_row_by_its_kind_tag():
+    """`model.evaluate(df, compare=[("trajlm", "constant velocity")])` was refused: the row is
+    "trajlm:trajlm-small" and a notebook cannot know the name before the table exists."""
+    names = ["constant velocity", "kNN continuation", "trajlm:trajlm-small"]
+    assert resolve_pairs([("trajlm", "constant velocity")], names) == [
+        ("trajlm:trajlm-small", "constant velocity")
+    ]
+    assert resolve_pairs(["trajlm,kNN continuation"], names) == [
+        ("trajlm:trajlm-small", "kNN continuation")
+    ]
+    two = [*names, "trajlm:mine"]  # two model rows: the tag names neither, the rows are listed
+    with pytest.raises(TrajlmInputError, match=r"no row named 'trajlm'.*trajlm:mine"):
+        resolve_pairs([("trajlm", "constant velocity")], two)
