@@ -23,7 +23,10 @@ def city(tmp_path_factory) -> dict:
     """A frame under a user's own column names and a tiny pretrained run to adapt."""
     d = tmp_path_factory.mktemp("nu38")
     synth_store(d / "s", n_trajectories=30, seed=3, overwrite=False)
-    (d / "tiny.toml").write_text(TINY)
+    # a residual on constant velocity, as trajlm-small: its step 0 is scored on val too
+    (d / "tiny.toml").write_text(
+        TINY.replace("n_heads = 2", 'n_heads = 2\nresidual_base = "constant_velocity"')
+    )
     df = read_store(d / "s").drop("split").to_pandas()
     df = df.rename(
         columns={"traj_id": "ride", "t": "recorded_at", "lat": "lat_deg", "lon": "lon_deg"}
@@ -95,3 +98,37 @@ def test_compare_takes_the_model_row_by_its_kind_tag():
     two = [*names, "trajlm:mine"]  # two model rows: the tag names neither, the rows are listed
     with pytest.raises(TrajlmInputError, match=r"no row named 'trajlm'.*trajlm:mine"):
         resolve_pairs([("trajlm", "constant velocity")], two)
+
+
+def test_a_fine_tune_that_kept_step_0_is_said():
+    """2 of 3 seeds of a 300-step fine-tune of trajlm-small on the Ushuaia store kept step 0
+    (the pretrained weights): `fit` returned them as "fine-tuned" without a word."""
+    from trajlm.api_fit import kept_start_note
+
+    kept = {
+        "steps": 300,
+        "best_step": 0,
+        "best_weights": "step 0: the lowest val_ade_m (270.0) of 3",
+    }
+    line = kept_start_note(kept, "trajlm-small")
+    assert (
+        line and "kept its starting weights, 'trajlm-small' unchanged (step 0: the lowest" in line
+    )
+    assert "mode='lora'" in line and "\n" not in line
+    assert kept_start_note({**kept, "best_step": 300}, "trajlm-small") is None
+    assert kept_start_note(kept, None) is None  # from scratch: step 0 is no pretrained model
+
+
+def test_fit_from_init_says_when_it_kept_step_0(city, tmp_path):
+    """The line reaches the caller of `fit`: a fine-tune whose later steps are thrown far off
+    by a huge learning rate keeps step 0 and says so."""
+    d = city["dir"]
+    (tmp_path / "lr3.toml").write_text(
+        (d / "tiny.toml").read_text().replace("eval_every = 0", "eval_every = 1\nlr = 3.0")
+    )
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        trajlm.TrajLM.fit(city["df"], tmp_path / "ft", config=tmp_path / "lr3.toml", init_from=d / "pre",
+                          max_steps=2, seed=0, threads=1, **COLS)  # fmt: skip
+    lines = [str(w.message) for w in said if "kept its starting weights" in str(w.message)]
+    assert len(lines) == 1, [str(w.message)[:120] for w in said]

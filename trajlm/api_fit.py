@@ -169,10 +169,15 @@ class Fitting:
                 return _fit_adapter(cls, base, data_dir, out, mode, lora_r, max_steps, seed,
                                     threads, device, overwrite)  # fmt: skip
             try:
-                run_train(data_dir, out, config, max_steps, False, overwrite, seed, False,
-                          device, threads, val_check, lm_class=cls, init_from=base)  # fmt: skip
+                summary = run_train(data_dir, out, config, max_steps, False, overwrite, seed,
+                                    False, device, threads, val_check, lm_class=cls,
+                                    init_from=base)  # fmt: skip
             except TrajlmInputError as e:  # badin34: "--config X: ...", "--device: ..."
                 raise as_keywords(e, _FIT_KEYWORDS) from None
+        if note := kept_start_note(summary, base):
+            import warnings
+
+            warnings.warn(note, UserWarning, stacklevel=2)
         return cls.from_pretrained(out, threads=threads)
 
 
@@ -192,6 +197,19 @@ def _check_init_from(init_from: Any) -> str | None:
                                hint="give a run folder (RUN or RUN/best) or a checkpoint name "
                                "such as 'trajlm-small'") from None  # fmt: skip
     return str(init_from)
+
+
+def kept_start_note(summary: dict, init_from: str | None) -> str | None:
+    """One line where a fine-tune kept its starting weights: no later validation beat step 0
+    on val, so the returned model is ``init_from``'s, unchanged (newuser38: 2 of 3 seeds of a
+    300-step fine-tune of trajlm-small on Ushuaia kept step 0, and nothing said so)."""
+    if init_from is None or summary.get("best_step") != 0 or not summary.get("steps"):
+        return None
+    kept = summary.get("best_weights") or "step 0"
+    return (f"the fine-tune kept its starting weights, {init_from!r} unchanged ({kept}): no "
+            "later step beat them on val, so this model predicts as the pretrained one (on "
+            "your store's scale); try more max_steps past the config's warmup or mode='lora', "
+            "and see the val verdict's engine, which answers predict")  # fmt: skip
 
 
 FIT_MODES = ("full", "lora", "selective")
