@@ -26,4 +26,18 @@ ZS="trajlm:trajlm-small"
 $TRAJLM eval --task predict --data "$M/store" --model trajlm-small --out "$M/eval_zeroshot.json" --overwrite \
   --compare "$ZS,constant velocity" --compare "$ZS,kNN continuation" 2>&1 | tee "$M/eval_zeroshot.txt"
 $TRAJLM eval --task predict --data "$M/store" --model "$M/ft_s0" --model "$M/ft_s1" --model "$M/ft_s2" \
-  --out "$M/eval_finetuned.json" --overwrite ${FT_COMPARE:-} 2>&1 | tee "$M/eval_finetuned.txt"
+  --out "$M/eval_finetuned.json" --overwrite --compare "trajlm,kNN continuation" \
+  --compare "trajlm,constant velocity" 2>&1 | tee "$M/eval_finetuned.txt"
+# LoRA (rank 8) through TrajLM.fit(mode="lora") (session 38), 3 seeds, the same steps
+for s in 0 1 2; do
+  [ -f "$M/lora_s$s/merged/config.json" ] || $PY - "$M" "$s" "$STEPS" <<'PYEOF'
+import sys
+import trajlm
+m, s, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+trajlm.TrajLM.fit(f"{m}/store", f"{m}/lora_s{s}", init_from="trajlm-small", mode="lora",
+                  max_steps=steps, seed=s, overwrite=True)
+PYEOF
+done
+$TRAJLM eval --task predict --data "$M/store" --model "$M/lora_s0" --model "$M/lora_s1" --model "$M/lora_s2" \
+  --out "$M/eval_lora.json" --overwrite --compare "trajlm,kNN continuation" \
+  --compare "trajlm,constant velocity" 2>&1 | tee "$M/eval_lora.txt"

@@ -96,34 +96,21 @@ def main() -> None:
             "verdict": t.attrs.get("verdict"),
         }
 
+    def fit_run(name: str, **extra):  # noqa: ANN003, ANN202
+        kwargs = {
+            "init_from": "trajlm-small",
+            "max_steps": args.steps,
+            "seed": 0,
+            "overwrite": True,
+        }
+        return trajlm.TrajLM.fit(state["df"], out / name, **kwargs, **extra, **COLS)
+
     def fit_full():
-        run = out / "ft_full"
-        m = trajlm.TrajLM.fit(
-            state["df"],
-            run,
-            init_from="trajlm-small",
-            max_steps=args.steps,
-            seed=0,
-            overwrite=True,
-            store=out / "store",
-            **COLS,
-        )
-        state["ft"] = m
-        return repr(m)
+        state["ft"] = fit_run("ft_full", store=out / "store")
+        return repr(state["ft"])
 
     def fit_lora():
-        run = out / "ft_lora"
-        m = trajlm.TrajLM.fit(
-            state["df"],
-            run,
-            init_from="trajlm-small",
-            max_steps=args.steps,
-            seed=0,
-            overwrite=True,
-            mode="lora",
-            **COLS,
-        )
-        return repr(m)
+        return repr(fit_run("ft_lora", mode="lora"))
 
     def save_reload():
         d = out / "saved"
