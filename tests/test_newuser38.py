@@ -132,3 +132,28 @@ def test_fit_from_init_says_when_it_kept_step_0(city, tmp_path):
                           max_steps=2, seed=0, threads=1, **COLS)  # fmt: skip
     lines = [str(w.message) for w in said if "kept its starting weights" in str(w.message)]
     assert len(lines) == 1, [str(w.message)[:120] for w in said]
+
+
+def _lora_out(root, seed: int):  # noqa: ANN001, ANN202
+    """A `finetune_next_point(mode="lora")` OUT as written: OUT/train holds no config.json."""
+    import json
+
+    (root / "train").mkdir(parents=True)
+    (root / "merged").mkdir()
+    (root / "finetune_summary.json").write_text("{}")
+    (root / "train" / "train_config.json").write_text(json.dumps({"seed": seed, "lr": 1e-3}))
+    (root / "merged" / "config.json").write_text(json.dumps({"d_model": 64, "stats": {"s": seed}}))
+    return root
+
+
+def test_lora_seeds_average_as_one_recipe(tmp_path):
+    """3 LoRA fine-tunes of one recipe got no "trajlm (mean ± std over 3 runs)" row in
+    `trajlm eval` (OUT/train has no config.json), so `--compare "trajlm,kNN continuation"`
+    named no row."""
+    from trajlm.cli_eval_seeds import recipe_key
+
+    keys = [recipe_key(_lora_out(tmp_path / f"s{s}", s)) for s in range(3)]
+    assert keys[0] is not None and keys[0] == keys[1] == keys[2]
+    other = _lora_out(tmp_path / "r4", 0)
+    (other / "merged" / "config.json").write_text('{"d_model": 32}')
+    assert recipe_key(other) != keys[0]
