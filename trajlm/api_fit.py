@@ -112,6 +112,8 @@ class Fitting:
         val_check: bool = True,
         store: str | Path | None = None,
         init_from: str | Path | None = None,
+        mode: str = "full",
+        lora_r: int = 8,
         **columns: Any,
     ) -> Any:
         """Train a model on ``data`` into the run directory ``out`` and return it loaded (its
@@ -132,7 +134,13 @@ class Fitting:
         (your own pretraining run, e.g. ``make pretrain``'s ``runs/pretrain/run``) or a named
         checkpoint (``"trajlm-small"``) whose weights and model config this run starts from
         (a fine-tune, as a config's ``[train] init_from``; ``trajlm finetune --task predict``
-        on the CLI), with the same val check and verdict as a run from scratch."""
+        on the CLI), with the same val check and verdict as a run from scratch. ``mode``:
+        "full" (every weight, the default), "lora" (rank ``lora_r`` adapters, folded into the
+        saved weights) or "selective" (the last block and the heads) fine-tune ``init_from`` as
+        ``trajlm finetune --task predict --mode MODE`` does (trajlm.finetune.finetune_next_point:
+        early stopping on val loss; ``out`` holds train/, adapter/, merged/ and loads merged/);
+        that path runs no val check beside kNN, so the network answers ``predict``, said in one
+        warning (``model.evaluate(...)`` scores it beside the baselines)."""
         from trajlm.cli_train import run_train
 
         check_keywords("TrajLM.fit", columns, COLUMN_KEYWORDS)
@@ -151,16 +159,25 @@ class Fitting:
             raise TrajlmInputError("column keywords apply to a frame, not to a store path",
                                    hint="name the columns when the store is ingested")  # fmt: skip
         base = _check_init_from(init_from)
+        _check_mode(mode, lora_r, base)
         kept = _check_store(store, out, is_path, overwrite)
         with tempfile.TemporaryDirectory(prefix="trajlm-fit-") as tmp:
             data_dir = Path(data) if is_path else kept or Path(tmp) / "store"
             if not is_path:
                 frame_store(data, data_dir, columns, temporary=kept is None, overwrite=overwrite)
+            if mode != "full":
+                return _fit_adapter(cls, base, data_dir, out, mode, lora_r, max_steps, seed,
+                                    threads, device, overwrite)  # fmt: skip
             try:
-                run_train(data_dir, out, config, max_steps, False, overwrite, seed, False,
-                          device, threads, val_check, lm_class=cls, init_from=base)  # fmt: skip
+                summary = run_train(data_dir, out, config, max_steps, False, overwrite, seed,
+                                    False, device, threads, val_check, lm_class=cls,
+                                    init_from=base)  # fmt: skip
             except TrajlmInputError as e:  # badin34: "--config X: ...", "--device: ..."
                 raise as_keywords(e, _FIT_KEYWORDS) from None
+        if note := kept_start_note(summary, base):
+            import warnings
+
+            warnings.warn(note, UserWarning, stacklevel=2)
         return cls.from_pretrained(out, threads=threads)
 
 
@@ -180,3 +197,59 @@ def _check_init_from(init_from: Any) -> str | None:
                                hint="give a run folder (RUN or RUN/best) or a checkpoint name "
                                "such as 'trajlm-small'") from None  # fmt: skip
     return str(init_from)
+
+
+def kept_start_note(summary: dict, init_from: str | None) -> str | None:
+    """One line where a fine-tune kept its starting weights: no later validation beat step 0
+    on val, so the returned model is ``init_from``'s, unchanged (newuser38: 2 of 3 seeds of a
+    300-step fine-tune of trajlm-small on Ushuaia kept step 0, and nothing said so)."""
+    if init_from is None or summary.get("best_step") != 0 or not summary.get("steps"):
+        return None
+    kept = summary.get("best_weights") or "step 0"
+    return (f"the fine-tune kept its starting weights, {init_from!r} unchanged ({kept}): no "
+            "later step beat them on val, so this model predicts as the pretrained one (on "
+            "your store's scale); try more max_steps past the config's warmup or mode='lora', "
+            "and see the val verdict's engine, which answers predict")  # fmt: skip
+
+
+FIT_MODES = ("full", "lora", "selective")
+
+
+def _check_mode(mode: Any, lora_r: Any, base: str | None) -> None:
+    """One line for a mode fit does not know, a rank that is not one, or an adapter with
+    nothing to adapt (newuser38: ``mode="lora"`` was an unknown keyword, LoRA only through a
+    store path and ``finetune_next_point``)."""
+    if mode not in FIT_MODES:
+        raise TrajlmInputError(f"mode must be one of {', '.join(map(repr, FIT_MODES))}, got "
+                               f"{mode!r}", field="mode")  # fmt: skip
+    if isinstance(lora_r, bool) or not isinstance(lora_r, int) or lora_r < 1:
+        raise TrajlmInputError(f"lora_r must be an integer >= 1, got {lora_r!r}", field="lora_r")
+    if lora_r != 8 and mode != "lora":
+        raise TrajlmInputError(f"lora_r is used by mode='lora', not {mode!r}", field="lora_r")
+    if mode != "full" and base is None:
+        raise TrajlmInputError(f"mode={mode!r} adapts a pretrained model and none was given",
+                               hint="add init_from='trajlm-small' (or your own run folder)",
+                               field="mode")  # fmt: skip
+
+
+def _fit_adapter(cls: type, base: str, data_dir: Path, out: Path, mode: str, lora_r: int,
+                 max_steps: int | None, seed: int | None, threads: int | None,
+                 device: str | None, overwrite: bool) -> Any:  # fmt: skip
+    """``fit(mode="lora" | "selective")``: `trajlm finetune --task predict`'s engine on the
+    store, loaded from ``out/merged``, with one warning that no val verdict was made."""
+    import warnings
+
+    from trajlm._threads import apply_threads
+    from trajlm.errors import VerdictNoteWarning
+    from trajlm.finetune.trainer import finetune_next_point
+    from trajlm.train.trainer import TrainConfig
+
+    apply_threads(threads)
+    cfg = TrainConfig(seed=seed) if seed is not None else TrainConfig()
+    finetune_next_point(base, data_dir, out, mode=mode, max_steps=max_steps or 500,
+                        lora_r=lora_r, train_config=cfg, device=device or "cpu",
+                        overwrite=overwrite)  # fmt: skip
+    warnings.warn(f"TrajLM.fit(mode={mode!r}): no val check beside kNN and the other baselines "
+                  "was made, so the fine-tuned network answers predict; model.evaluate(data, "
+                  "task='predict') scores it beside them", VerdictNoteWarning, stacklevel=3)  # fmt: skip
+    return cls.from_pretrained(out, threads=threads)

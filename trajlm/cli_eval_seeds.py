@@ -30,11 +30,15 @@ def recipe_key(path: Path) -> str | None:
     import json
 
     path = Path(path)
+    model_dir = path
     if (path / "finetune_summary.json").exists() and (path / "train").is_dir():
         path = path / "train"  # a `trajlm finetune --seed N` OUT: its training run (session 14)
+        # a LoRA / selective OUT/train keeps only the trainable tensors: the model's config is
+        # OUT/merged's (newuser38: 3 LoRA seeds got no mean row)
+        model_dir = path if (path / "config.json").exists() else model_dir / "merged"
     run = path.parent if path.name == "best" and not (path / "train_config.json").exists() else path
     try:
-        mc = json.loads((path / "config.json").read_text())
+        mc = json.loads((model_dir / "config.json").read_text())
         tc = json.loads((run / "train_config.json").read_text())
     except (OSError, ValueError):
         return None

@@ -65,7 +65,8 @@ def check_pair_specs(specs: Any, option: str = OPTION) -> list[str | tuple[str, 
 def _row_names(names: list[str]) -> dict[str, str]:
     """What a row may be called -> its name: its own name, and its name less a kind tag
     ("trajlm:trajlm-small (bridge)" as "trajlm-small (bridge)", the run's folder name a user
-    types) where no other row is called so."""
+    types) and the tag alone ("trajlm") where one row carries it, each where no other row is
+    called so."""
     known = {n: n for n in names}
     short: dict[str, list[str]] = {}
     for n in names:
@@ -73,6 +74,16 @@ def _row_names(names: list[str]) -> dict[str, str]:
         if sep and head and " " not in head and rest.strip():
             short.setdefault(rest.strip(), []).append(n)
     for alias, full in short.items():
+        if alias not in known and len(full) == 1:
+            known[alias] = full[0]
+    # newuser38: the kind tag alone ("trajlm") is the one model row of a table that has one;
+    # `model.evaluate(df, compare=[("trajlm", ...)])` cannot know its row's folder name first
+    tagged: dict[str, list[str]] = {}
+    for n in names:
+        head, sep, rest = n.partition(":")
+        if sep and head and " " not in head and rest.strip():
+            tagged.setdefault(head, []).append(n)
+    for alias, full in tagged.items():
         if alias not in known and len(full) == 1:
             known[alias] = full[0]
     # badin36: the name a user gave is the row they mean: "mine" for its seeds' mean row
