@@ -185,7 +185,7 @@ def position_columns(
     if not geo_meta and not any(getattr(cm, k) in have or k in guessed for k in ("lat", "lon")):
         point = [c for c in have if point_named(c)]  # one column holds the point
         if not point and format == "csv":  # heldout38: BigQuery's `ST_GEOGPOINT(...) AS geog`
-            point = [c for c in have if wkt_points(_id_sample(first, format, cm.sep, c))]
+            point = [c for c in have if wkt_points(id_sample(first, format, cm.sep, c))]
         if len(point) == 1 and cm.lat == default.lat and cm.lon == default.lon:
             guessed["lat"] = guessed["lon"] = point[0]
     if (
