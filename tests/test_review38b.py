@@ -27,12 +27,28 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
         ],
     ),  # fmt: skip
     R + "_json_fields": (R + "_json_records", ["MAX_DEPTH", "SAMPLE", "pair_order"]),
+    R + "_row_checks": (
+        R + "_common",
+        [
+            "TIME_OF_DAY",
+            "NO_DATE",
+            "FUTURE_TOLERANCE_S",
+            "MS_LIKE",
+            "EXCEL_DAYS",
+            "parse_float",
+            "check_rows",
+        ],
+    ),  # fmt: skip
+    R + "_read_context": (R + "_common", ["HINT_SKIP", "ReadLimits", "Ctx"]),
 }
 
-SPLIT = [R + "_times", R + "_sub_second_times", R + "_json_records", R + "_json_fields"]
+SPLIT = [R + "_times", R + "_sub_second_times", R + "_json_records", R + "_json_fields",
+         R + "_common", R + "_row_checks", R + "_read_context"]  # fmt: skip
 
 FIXED = {  # home module -> private names other modules (or tests) imported before review38b
     R + "_json_records": {"_flat"},
+    R + "_times": {"_local"},
+    R + "_common": {"_local"},
 }
 
 

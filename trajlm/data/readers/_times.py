@@ -36,7 +36,7 @@ T_PARTS = {"year": (4, None), "month": (2, None), "day": (2, None), "hour": (2, 
            "minute": (2, "0"), "second": (2, "0")}  # fmt: skip
 
 
-def _local(
+def local_epoch(
     naive: pl.Expr, unit: str, utc_offset_s: int, tz: str | None, ambiguous: str = "earliest"
 ) -> pl.Expr:
     """A naive datetime read as local time: in zone `tz` (DST-aware; a time that does not exist
@@ -190,16 +190,16 @@ def _text_times(
         )
         out = pl.coalesce(
             aware.dt.epoch(unit),
-            _local(naive, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
             named.dt.epoch(unit),
-            _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
-            _local(date, unit, utc_offset_s, tz, ambiguous),
-            _local(dotted, unit, utc_offset_s, tz, ambiguous),
-            _local(compact, unit, utc_offset_s, tz, ambiguous),
-            _local(slashed_times(s, time_format), unit, utc_offset_s, tz, ambiguous),
-            _local(clock_first, unit, utc_offset_s, tz, ambiguous),
-            _local(day_first, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(naive_hm, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(date, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(dotted, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(compact, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(slashed_times(s, time_format), unit, utc_offset_s, tz, ambiguous),
+            local_epoch(clock_first, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(day_first, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds (but for 14-digit date-times)
             secs = (num * scale).floor().cast(pl.Int64, strict=False)
@@ -208,7 +208,7 @@ def _text_times(
     parsed = s.str.to_datetime(time_format, strict=False)
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
         return parsed.dt.epoch(unit)
-    return _local(parsed, unit, utc_offset_s, tz, ambiguous)
+    return local_epoch(parsed, unit, utc_offset_s, tz, ambiguous)
 
 
 def with_offset(time_col: str, offset_col: str) -> pl.Expr:
@@ -341,7 +341,7 @@ def parse_time_parts(
     text = pl.concat_str([y, pl.lit("-"), mo, pl.lit("-"), d, pl.lit(" "), h, pl.lit(":"), mi,
                           pl.lit(":"), sec])  # fmt: skip
     text = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
-    return _local(text, "s", utc_offset_s, tz, ambiguous)
+    return local_epoch(text, "s", utc_offset_s, tz, ambiguous)
 
 
 def origin_seconds(text: str | None) -> int | None:
