@@ -114,11 +114,11 @@ def no_id_frame(df: pl.DataFrame, split_gaps: Any) -> tuple[pl.DataFrame, str | 
     if NO_ID in df.columns or find_columns("traj_id", ids, lambda c: is_row_key(df, c)):
         return df, None  # an id column by its name: files' rule (leftovers21)
     if split_gaps is False or split_gaps is None:  # the refusal, unless the id is a pair
-        pair = _nested_pair(df, [c for c in names if _id_like(df, c)])
+        pair = _nested_pair(df, [c for c in names if id_like(df, c)])
         return _pair_column(df, *pair) if pair else (df, None)
     if PIECE in names:  # one mover's pieces as trajlm.clean / a result gave them back: the id
         return df, PIECE  # (heldout26: cut again, `recover` failed "column 'piece' is duplicate")
-    found = [c for c in names if _id_like(df, c)]
+    found = [c for c in names if id_like(df, c)]
     found = [c for c in found if not _seen_at_one_fix(df, c)]  # WiGLE's `SSID` (fix37c)
     found.sort(key=lambda c: not _ID_NAME.search(c))  # `Unit #`, `Truck No.` first (heldout25)
     if found and (pair := _nested_pair(df, found)):
@@ -184,7 +184,7 @@ def _nested_pair(df: pl.DataFrame, found: list[str]) -> tuple[str, str] | None:
 _ID_NAME = re.compile(r"(#|\bno\.?|\bnr\.?|id)\s*$", re.IGNORECASE)
 
 
-def _id_like(df: pl.DataFrame, c: str) -> bool:
+def id_like(df: pl.DataFrame, c: str) -> bool:
     """A column that may hold movers: text with 2+ values, each on many rows; or whole numbers
     so, under a name ending like an id (heldout25: a plough's numeric `Unit #` was passed over
     and its `Blade` DOWN / UP named instead)."""

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trajlm.data.readers._headers import _id_sample
+from trajlm.data.readers._headers import id_sample
 from trajlm.data.schema import TrajlmInputError
 
 _EPOCH_NAME = re.compile(  # one word may come first: `event_time_ms`, `gps_ts_ms` (heldout23)
@@ -61,7 +61,7 @@ def date_column_for(path: Path, format: str, sep: str, tcol: str, have: list[str
     """The date column that goes with a time-of-day column `tcol` (Date + Time in two columns):
     `date_partner`, when the first values of `tcol` are bare times of day; else None."""
     date = date_partner(tcol, have)
-    if date is None or not times_of_day((_id_sample(path, format, sep, tcol) or [])[:20]):
+    if date is None or not times_of_day((id_sample(path, format, sep, tcol) or [])[:20]):
         return None
     return date
 
@@ -98,7 +98,7 @@ def offset_column_for(path: Path, format: str, sep: str, tcol: str, have: list[s
     if len(cols) != 1:
         return None
     values = [
-        v for v in (_id_sample(path, format, sep, cols[0]) or [])[:1000] if v not in (None, "")
+        v for v in (id_sample(path, format, sep, cols[0]) or [])[:1000] if v not in (None, "")
     ]
     good = sum(bool(_OFFSET.fullmatch(str(v).strip())) for v in values)
     if not values or good < 0.5 * len(values):  # one bad value no longer drops the column
@@ -114,7 +114,7 @@ def buddhist_era(path: Path, format: str, sep: str, tcol: str) -> dict[str, str]
     (`28/11/2569`: Thai exports; _times.common_era reads them as 2026), else {}."""
     from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR
 
-    values = [str(v) for v in (_id_sample(path, format, sep, tcol) or [])[:200] if v]
+    values = [str(v) for v in (id_sample(path, format, sep, tcol) or [])[:200] if v]
     years = [int(m[2]) for v in values if (m := re.search(BUDDHIST_YEAR, v.strip()))]
     if not values or len(years) < 0.5 * len(values):
         return {}
@@ -139,7 +139,7 @@ def epoch_by_size(
 
     from trajlm.data.readers._epoch_size import MIN_S, SCALES, WORDS, unit_by_size
 
-    values = [v for v in (_id_sample(path, format, sep, tcol) or []) if v not in (None, "")]
+    values = [v for v in (id_sample(path, format, sep, tcol) or []) if v not in (None, "")]
     if not values:
         return {}
     unit = unit_by_size(values)
@@ -172,7 +172,7 @@ def epoch_by_size(
     if unit is None and numbers and 0 <= min(map(_number, values)) < MIN_S:  # type: ignore[type-var]
         # numbers before 1990 (a counter): a unit-named column of dates beside it is the time
         other = epoch_unit_column([c for c in have if c != tcol])
-        if other and unit_by_size(_id_sample(path, format, sep, other[0]) or []) == other[1]:
+        if other and unit_by_size(id_sample(path, format, sep, other[0]) or []) == other[1]:
             return {"t": other[0], "time_format": other[1],
                     BY_SIZE: f"{tcol!r} counts from no date; {other[0]!r} holds Unix "
                     f"{WORDS[other[1]]}"}  # fmt: skip
@@ -355,7 +355,7 @@ def date_beside_dated_time(
     date = date_partner(tcol, have)
     if date is None:
         return None
-    days, times = _id_sample(path, format, sep, date), _id_sample(path, format, sep, tcol)
+    days, times = id_sample(path, format, sep, date), id_sample(path, format, sep, tcol)
     bare = re.compile(r"\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\s*")
     if not days or not all(bare.fullmatch(str(d)) for d in days if d not in (None, "")):
         return None  # a date-time of its own (HERE's SYSTEM_DATE, when stored): no partner
@@ -390,7 +390,7 @@ def day_first_by_language(
     words = [c for c in columns if normalised(c) in DAY_FIRST_WORDS]
     if not words:
         return None
-    values = [v for c in columns for v in (_id_sample(path, format, sep, c) or [])]
+    values = [v for c in columns for v in (id_sample(path, format, sep, c) or [])]
     pairs = [(int(m[1]), int(m[2])) for v in values if (m := _DMY.match(str(v or "")))]
     if not pairs or max(max(a, b) for a, b in pairs) > 12:
         return None  # no such date, or one that decides the order (read as before)
