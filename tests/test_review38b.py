@@ -40,10 +40,24 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
         ],
     ),  # fmt: skip
     R + "_read_context": (R + "_common", ["HINT_SKIP", "ReadLimits", "Ctx"]),
+    "trajlm.data.coerce_ids": (
+        "trajlm.data.coerce_pieces",
+        [
+            "PIECE",
+            "NO_ID",
+            "TRIP_NAMES",
+            "is_mover",
+            "is_row_key",
+            "past_row_key",
+            "no_id_frame",
+            "id_like",
+        ],
+    ),  # fmt: skip
 }
 
 SPLIT = [R + "_times", R + "_sub_second_times", R + "_json_records", R + "_json_fields",
-         R + "_common", R + "_row_checks", R + "_read_context"]  # fmt: skip
+         R + "_common", R + "_row_checks", R + "_read_context",
+         "trajlm.data.coerce_pieces", "trajlm.data.coerce_ids"]  # fmt: skip
 
 FIXED = {  # home module -> private names other modules (or tests) imported before review38b
     R + "_json_records": {"_flat"},
