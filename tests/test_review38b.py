@@ -40,6 +40,21 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
         ],
     ),  # fmt: skip
     R + "_read_context": (R + "_common", ["HINT_SKIP", "ReadLimits", "Ctx"]),
+    R + "_zone_columns": (
+        R + "_time_columns",
+        [
+            "LOCAL_TIME_NAMES",
+            "ZONE_COLUMNS",
+            "ZONE_NAMES",
+            "frame_local_time",
+            "is_local_time_name",
+            "local_time_note",
+            "lone_local_time",
+            "study_local_time",
+            "unknown_zone",
+            "zoned_time_column",
+        ],
+    ),  # fmt: skip
     "trajlm.data.coerce_ids": (
         "trajlm.data.coerce_pieces",
         [
@@ -57,7 +72,8 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
 
 SPLIT = [R + "_times", R + "_sub_second_times", R + "_json_records", R + "_json_fields",
          R + "_common", R + "_row_checks", R + "_read_context",
-         "trajlm.data.coerce_pieces", "trajlm.data.coerce_ids"]  # fmt: skip
+         "trajlm.data.coerce_pieces", "trajlm.data.coerce_ids",
+         R + "_time_columns", R + "_zone_columns"]  # fmt: skip
 
 FIXED = {  # home module -> private names other modules (or tests) imported before review38b
     R + "_json_records": {"_flat"},
