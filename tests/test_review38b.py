@@ -55,6 +55,7 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
             "zoned_time_column",
         ],
     ),  # fmt: skip
+    "trajlm.data.synth_store": ("trajlm.data.ingest", ["synth_store"]),
     "trajlm.data.coerce_ids": (
         "trajlm.data.coerce_pieces",
         [
@@ -73,7 +74,8 @@ MOVED = {  # new home -> (old module, names still importable there as the same o
 SPLIT = [R + "_times", R + "_sub_second_times", R + "_json_records", R + "_json_fields",
          R + "_common", R + "_row_checks", R + "_read_context",
          "trajlm.data.coerce_pieces", "trajlm.data.coerce_ids",
-         R + "_time_columns", R + "_zone_columns"]  # fmt: skip
+         R + "_time_columns", R + "_zone_columns", "trajlm.data.ingest",
+         "trajlm.data.synth_store"]  # fmt: skip
 
 FIXED = {  # home module -> private names other modules (or tests) imported before review38b
     R + "_json_records": {"_flat"},
