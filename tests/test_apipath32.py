@@ -118,7 +118,7 @@ def test_a_headerless_wialon_frame_is_not_offered_its_parameters_as_the_id() -> 
     assert "'7' holds" not in str(e.value) and "time_col" in str(e.value)
     assert "header=None" in str(e.value) and "path" in e.value.hint  # leftover33: the message
     params = pd.DataFrame({"io": ["io239:1,io240:0", "io239:0,io240:0"] * 30, "unit": ["A"] * 60})
-    from trajlm.data.coerce_pieces import _id_like
+    from trajlm.data.coerce_pieces import id_like
 
-    assert not _id_like(pl.from_pandas(params), "io")  # Teltonika's IO list: no mover either
-    assert _id_like(pl.from_pandas(params.assign(unit=["A", "B"] * 30)), "unit")
+    assert not id_like(pl.from_pandas(params), "io")  # Teltonika's IO list: no mover either
+    assert id_like(pl.from_pandas(params.assign(unit=["A", "B"] * 30)), "unit")

@@ -299,10 +299,10 @@ def _recoded(src, out, codec: str, damage: bool = False):
     import pyarrow as pa
 
     from trajlm.data.readers._avro_records import header_schema, split_blocks
-    from trajlm.data.readers._lake_batches import SYNC_BYTES, _avro_header
+    from trajlm.data.readers._lake_batches import SYNC_BYTES, avro_header
 
     with src.open("rb") as f:
-        header = _avro_header(f)
+        header = avro_header(f)
         rest = f.read()
     sync = header[-SYNC_BYTES:]
     schema, was = header_schema(header)

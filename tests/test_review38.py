@@ -154,8 +154,8 @@ def test_ingest_options_become_what_ingest_takes():
     drift = clean_overrides(**(none | {"split_at_stops": True, "stop_drift_kn": 0.0}))
     assert drift["stop_drift_mps"] is None  # 0 kn: the box alone
     cols = dict.fromkeys(["traj_col", "time_col", "lat_col", "lon_col", "time_format", "sep",
-                          "zip_members", "layer", "pitch_size", "full_rate", "sub_second", "crs", "utc_offset",
-                          "tz", "time_origin", "min_year", "label_col"])  # fmt: skip
+                          "zip_members", "layer", "pitch_size", "full_rate", "sub_second", "crs",
+                          "utc_offset", "tz", "time_origin", "min_year", "label_col"])  # fmt: skip
     assert column_mapping(**cols) == {}
     assert column_mapping(**(cols | {"sub_second": True})) == {"sub_second": True}  # subsec38
     got = column_mapping(**(cols | {"utc_offset": 5.5, "min_year": 2001, "label_col": "mode"}))

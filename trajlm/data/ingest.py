@@ -18,7 +18,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, PRESETS, clean, fast_points
+from trajlm.data.clean import IMPOSSIBLE_SPEED_MPS, clean, fast_points
 from trajlm.data.clean_accuracy import unused_filters
 from trajlm.data.full_rate import FullRateCheck
 from trajlm.data.geo import is_local, is_wgs84
@@ -64,9 +64,9 @@ from trajlm.data.readers.pedestrian_files import on_plane
 from trajlm.data.readers.pitch_feeds import on_pitch
 from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
-from trajlm.data.store import write_store
 from trajlm.data.store_stream import StoreStreamWriter
 from trajlm.data.subsec_store import SubSecondSteps, thinned_line
+from trajlm.data.synth_store import synth_store as synth_store  # re-exported (review38b split)
 from trajlm.data.whole_labelled import mover_line, one_label_per_trajectory, per_mover_label
 from trajlm.errors import warn_at_caller
 
@@ -395,15 +395,3 @@ def _ingest(
         if report.first_problem and report.bad >= 0.5 * max(report.rows_in, 1):
             reading["first_skipped"] = report.first_problem  # most rows bad: say why (tidy23)
         return writer.close(report, reading, dataclasses.asdict(cfg))
-
-
-def synth_store(
-    out: str | Path, n_trajectories: int = 1000, seed: int = 0, overwrite: bool = True
-) -> dict:
-    """Generate the synthetic city and write it as a store (cleaned with the default preset)."""
-    from trajlm.data.synthetic import generate_city
-
-    city = generate_city(n_trajectories=n_trajectories, seed=seed)
-    df, report = clean(city.points, PRESETS["default"], return_report=True)
-    sources = [f"synthetic:seed={seed},n={n_trajectories}"]
-    return write_store(df, out, report=report, sources=sources, overwrite=overwrite)

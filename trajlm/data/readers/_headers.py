@@ -70,7 +70,7 @@ def id_sample(path: Path, format: str, sep: str, column: str) -> list | None:
     return df[column].to_list()
 
 
-# The old private names (made public, review38): _time_columns.py imports `_id_sample` (another
-# helper was editing it), and branches written before the rename may import either.
+# The old private names (made public, review38; _time_columns.py off `_id_sample` since review38b):
+# branches written before the rename may import either.
 _header = read_header
 _id_sample = id_sample

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from trajlm.data.column_names import TIERS, candidates, last_resort, tier_of
-from trajlm.data.readers._json_records import MAX_DEPTH, SAMPLE, _flat
+from trajlm.data.readers._json_fields import MAX_DEPTH, SAMPLE, flat_record
 
 _LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
 
@@ -74,7 +74,7 @@ def near_records(doc: Any) -> str | None:
     first list whose keys name at least two of the three, or a time and an id."""
     words = {"lat": "latitude", "lon": "longitude", "t": "time"}
     for where, records in _dict_lists(doc):
-        sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
+        sample = [flat_record(r) for r in records[:SAMPLE] if isinstance(r, dict)]
         keys = list(dict.fromkeys(k for r in sample for k in r))
         got = {name: candidates(TIERS[name], keys) or last_resort(name, keys) for name in words}
         ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)

@@ -10,6 +10,7 @@ layouts it knows by name (`_json_tracks.py`, `_json_services.py`):
     {"id"}, "position": {"latitude", "longitude"}, "timestamp": "1772611200"}}]};
   * any list of objects whose (nested, dotted) keys name a latitude, a longitude and a time
     the way a CSV header would (`column_names`: one candidate each, else not read here).
+    (Finding the record lists and their fields: _json_fields.py, split out by review38b.)
 
 Each record's keys are flattened (`vehicle.position.latitude`) and matched with the CSV
 column names. The trajectory is the record's id field (GTFS-rt: `vehicle.vehicle.id`), else
@@ -22,171 +23,26 @@ text or Unix milliseconds; None when no list of position records is found.
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from trajlm.data.column_names import (
-    SERVER_WORDS,
     TIERS,
     by_ending,
     candidates,
-    last_resort,
-    tier_of,
 )
 from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
+from trajlm.data.readers._json_fields import (  # noqa: F401  (MAX_DEPTH, pair_order: read here before)
+    MAX_DEPTH,
+    SAMPLE,
+    flat_record,
+    pair_order,
+    record_fields,
+    record_lists,
+)
 from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
 
 Track = tuple[str | None, list[list[float]], list[Any]]
-MAX_DEPTH = 6  # how deep record lists are looked for
-SAMPLE = 20  # records whose keys are compared
-
-
-_TIME_KEYS = ("timeiso8601",)  # (`at`, race trackers' moments: a TIME name since heldout27)
-# KoboToolbox / ODK submissions (heldout27: a household survey's API JSON was refused): the
-# geopoint as `_geolocation: [lat, lon]`, the time the form was opened on the phone as `start`
-# (`_submission_time` is the server's, hours later at upload)
-_FORM_META = ("_submission_time", "_uuid", "meta/instanceid", "__system", "_xform_id_string")
-# ids of a device by their top-level key when no id name matched (formats21: Find My's
-# `Items.data`, two AirTags in one snapshot were read as one trajectory)
-_SERIALS = (
-    "serialnumber",
-    "serial_number",
-    "serial",
-    "identifier",
-    "uuid",
-)  # time keys no column tier names: `Samples[].TimeISO8601`
-
-
-def _flat(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if _geojson_point(v):  # an IoT platform's `location` (OGC SensorThings, heldout34b)
-            out[key + ".lon"], out[key + ".lat"] = v["coordinates"][:2]
-        elif isinstance(v, dict) and depth < 3:
-            out.update(_flat(v, key + ".", depth + 1))
-        elif isinstance(v, list) and len(v) == 1 and isinstance(v[0], dict) and depth < 3:
-            out.update(_flat(v[0], key + ".", depth + 1))  # SensorThings' `Locations: [{...}]`
-        elif k == "_geolocation" and isinstance(v, list) and len(v) == 2:  # Kobo: [lat, lon]
-            out[key + ".lat"], out[key + ".lon"] = v
-        elif (order := pair_order(k, v)) is not None:  # Elasticsearch's geo_point [lon, lat]
-            out[key + f".{order[0]}"], out[key + f".{order[1]}"] = v[:2]
-        elif not isinstance(v, list | dict):
-            out[key] = v
-    return out
-
-
-def pair_order(key: str, v: Any) -> tuple[str, str] | None:
-    """("lon", "lat") / ("lat", "lon") for a list of 2-3 numbers under a key named as a point
-    (`location`, `pin.location`, `coordinates`, `latlng`), as the JSON Lines tables split them
-    (`_pair_columns`): latitude first where the name says so, else GeoJSON's, Elasticsearch's
-    and MongoDB's [lon, lat] unless its values say otherwise (heldout38: a search response's
-    `geo_point` arrays were not read). None for anything else."""
-    from trajlm.data.column_names import normalised
-    from trajlm.data.readers._pair_columns import LAT_FIRST, LON_FIRST_NAMES
-    from trajlm.data.readers._point_text import POINT_NAMES
-
-    name = normalised(key)
-    if name not in POINT_NAMES + LON_FIRST_NAMES + LAT_FIRST or not isinstance(v, list):
-        return None
-    if not 2 <= len(v) <= 3 or not all(type(x) in (int, float) for x in v):
-        return None
-    lat_first = name in LAT_FIRST or (abs(v[1]) > 90 and not abs(v[0]) > 90)
-    return ("lat", "lon") if lat_first else ("lon", "lat")
-
-
-def _geojson_point(v: Any) -> bool:
-    """`{"type": "Point", "coordinates": [lon, lat, ...]}` (GeoJSON's axis order)."""
-    if not isinstance(v, dict) or v.get("type") != "Point":
-        return False
-    c = v.get("coordinates")
-    return isinstance(c, list) and len(c) >= 2 and all(type(x) in (int, float) for x in c[:2])
-
-
-def _ended(name: str, keys: list[str]) -> list[str]:
-    """`by_ending`, less a time a server wrote when the record arrived (Kobo's
-    `_submission_time`, hours after the form's `start`; an `upload_time`): the fix's time is
-    read from the record's own names below (session 37: heldout37's endings took the upload)."""
-    got = by_ending(name, keys)
-    if name != "t":
-        return got
-    return [
-        k
-        for k in got
-        if k.lower() not in _FORM_META
-        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", k.lower()))
-    ]
-
-
-def _fields(records: list) -> dict[str, str] | None:
-    """{"lat", "lon", "t"[, "traj_id"]: flattened key} of a list of position records."""
-    sample = [_flat(r) for r in records[:SAMPLE] if isinstance(r, dict)]
-    if not sample:
-        return None
-    keys = list(dict.fromkeys(k for r in sample for k in r))
-    found: dict[str, str] = {}
-    for name in ("lat", "lon", "t"):
-        got = candidates(TIERS[name], keys) or _ended(name, keys)  # `eventTime` (heldout37)
-        got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
-        if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
-            got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
-        if (
-            name == "t"
-            and not got
-            and "start" in keys
-            and any(k.lower() in _FORM_META for k in keys)
-        ):
-            got = ["start"]  # a Kobo / ODK form's start (its device clock, with the offset)
-        if name == "t" and not got and "seen_pos" in keys:  # readsb / tar1090 aircraft.json
-            got = ["seen_pos"]  # seconds before the poll's `now` (record_tracks)
-        if len(got) != 1:
-            return None
-        found[name] = got[0]
-    if "vehicle.vehicle.id" in keys:  # GTFS-rt: the vehicle, not the entity (often per snapshot)
-        found["traj_id"] = "vehicle.vehicle.id"
-    elif found["t"] == "seen_pos" and "hex" in keys:  # the aircraft's ICAO address
-        found["traj_id"] = "hex"
-    elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
-        found["traj_id"] = tid
-    elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k)]:  # fmt: skip
-        found["traj_id"] = serial[0]  # Find My's items (a uuid per fix is a row key: not read)
-    return found
-
-
-def _repeats(sample: list[dict], k: str) -> bool:
-    """`k` has values in the sample that repeat (or the sample is too small to tell)."""
-    values = [str(r[k]) for r in sample if r.get(k) is not None]
-    return bool(values) and (len(sample) < 5 or len(set(values)) < len(values))
-
-
-def _id_key(sample: list[dict], keys: list[str]) -> str | None:
-    """The id key of the records: the first named like an id (by tier; the whole name or its
-    last dotted part: Geotab's `device.id`) whose values repeat, so not a row key (Geotab's
-    own `id`)."""
-    ranked = sorted((t, k) for k in keys if (t := tier_of(TIERS["traj_id"], k)) is not None)
-    return next((k for _, k in ranked if _repeats(sample, k)), None)
-
-
-def _lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterator)
-    """(list of dicts, the object holding it) anywhere in `doc`, down to MAX_DEPTH."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(doc, list):
-        if doc and all(isinstance(r, dict) for r in doc[:SAMPLE]):
-            if _fields(doc) is not None:  # position records (their own lists not searched)
-                yield doc, owner
-                return
-            for r in doc:
-                yield from _lists(r, r, depth + 1)
-        elif any(isinstance(r, list) for r in doc[:SAMPLE]):  # AISHub: [header, records]
-            for r in doc[:SAMPLE]:
-                yield from _lists(r, r if isinstance(r, dict) else owner, depth + 1)
-        return
-    if isinstance(doc, dict):
-        for v in doc.values():
-            if isinstance(v, list | dict):
-                yield from _lists(v, doc, depth + 1)
 
 
 def _number(v: Any) -> float | None:
@@ -275,8 +131,8 @@ def _degrees(coords: list[list[Any]], fields: dict[str, str]) -> list[list[Any]]
 def record_tracks(doc: Any) -> list[Track] | None:
     """The trajectories of a JSON document holding lists of position records, or None."""
     found = []
-    for records, owner in _lists(doc):
-        fields = _fields(records)
+    for records, owner in record_lists(doc):
+        fields = record_fields(records)
         if fields is not None:
             found.append((records, owner, fields))
     if not found:
@@ -285,7 +141,7 @@ def record_tracks(doc: Any) -> list[Track] | None:
     owner_ids = len(found) > 1 or found[0][1] is not doc
     used: set[str] = set()
     for n, (records, owner, fields) in enumerate(found, 1):
-        flat = [_flat(r) for r in records if isinstance(r, dict)]
+        flat = [flat_record(r) for r in records if isinstance(r, dict)]
         parent = None
         if owner_ids and isinstance(owner, dict):
             own = candidates(

@@ -88,7 +88,7 @@ def _take(f: Any, n: int) -> bytes:
     return data
 
 
-def _avro_header(f: Any) -> bytes:
+def avro_header(f: Any) -> bytes:
     """The header of an Avro object container (magic, metadata map, sync marker), as bytes."""
     head = bytearray(_take(f, 4))
     if head != AVRO_MAGIC:
@@ -113,7 +113,7 @@ def avro_batches(path: Path) -> Iterator[Any]:
     from trajlm.data.readers._avro_records import header_schema, needs_python
 
     with path.open("rb") as f:
-        header = _avro_header(f)
+        header = avro_header(f)
         sync = header[-SYNC_BYTES:]
         schema, codec = header_schema(header)
         read = _python_reader(schema, codec, sync) if needs_python(schema) else _polars_avro

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from trajlm.data.readers._common import ColumnMap, _local, parse_time
+from trajlm.data.readers._common import ColumnMap, local_epoch, parse_time
 from trajlm.data.readers._times import EPOCH_DIVISORS
 
 
@@ -15,7 +15,7 @@ def parquet_time(col: pl.Series, cm: ColumnMap, ambiguous: str = "earliest") -> 
     name = col.name
     if col.dtype == pl.Datetime or isinstance(col.dtype, pl.Datetime):
         if col.dtype.time_zone is None:  # type: ignore[union-attr]
-            return _local(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
+            return local_epoch(pl.col(name), "ms", cm.utc_offset_s, cm.tz, ambiguous)
         return pl.col(name).dt.epoch("ms")
     if col.dtype.is_numeric() and cm.time_origin is not None:
         return parse_time(

@@ -1,8 +1,9 @@
 """Time parsing of the readers: text / numbers / date parts -> Unix seconds or milliseconds
-(UTC), naive times read in a zone or at a fixed offset, and the sub-second repair.
+(UTC), naive times read in a zone or at a fixed offset.
 
 Split from _common.py (which re-exports the readers' names here). The repeated and missing hours
-of a DST zone are resolved in _clock_change.py (split out by review29)."""
+of a DST zone are resolved in _clock_change.py (split out by review29); the sub-second repair and
+frame rates live in _sub_second_times.py (split out by review38b; its names re-exported here)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,17 @@ from trajlm.data.readers._buddhist_era import BUDDHIST_OFFSET, BUDDHIST_YEAR, co
 from trajlm.data.readers._java_dates import java_js_dates, with_resolved_words
 from trajlm.data.readers._month_names import english_months
 from trajlm.data.readers._solar_hijri import JALALI, gregorian_dates
+from trajlm.data.readers._sub_second_times import (  # noqa: F401  (re-exported: read here before)
+    EXACT_MS,
+    FRAMES,
+    T_MS,
+    T_RAW,
+    drop_sub_second,
+    exact_seconds,
+    exact_time,
+    frame_rate,
+)
 from trajlm.data.readers._zone_suffix import resolved_words, suffix_offset, without_suffix
-from trajlm.data.schema import DropReport
 
 # An AVL / SCADA date-time written as 14 digits, yyyymmddHHMMSS (`20260912221503`; heldout29's
 # police export): no Unix time in seconds, though it reads as a number (_naive_times, data/times.py)
@@ -26,7 +36,7 @@ T_PARTS = {"year": (4, None), "month": (2, None), "day": (2, None), "hour": (2, 
            "minute": (2, "0"), "second": (2, "0")}  # fmt: skip
 
 
-def _local(
+def local_epoch(
     naive: pl.Expr, unit: str, utc_offset_s: int, tz: str | None, ambiguous: str = "earliest"
 ) -> pl.Expr:
     """A naive datetime read as local time: in zone `tz` (DST-aware; a time that does not exist
@@ -180,16 +190,16 @@ def _text_times(
         )
         out = pl.coalesce(
             aware.dt.epoch(unit),
-            _local(naive, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(naive, unit, utc_offset_s, tz, ambiguous),
             aware_hm.dt.epoch(unit),
             named.dt.epoch(unit),
-            _local(naive_hm, unit, utc_offset_s, tz, ambiguous),
-            _local(date, unit, utc_offset_s, tz, ambiguous),
-            _local(dotted, unit, utc_offset_s, tz, ambiguous),
-            _local(compact, unit, utc_offset_s, tz, ambiguous),
-            _local(slashed_times(s, time_format), unit, utc_offset_s, tz, ambiguous),
-            _local(clock_first, unit, utc_offset_s, tz, ambiguous),
-            _local(day_first, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(naive_hm, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(date, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(dotted, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(compact, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(slashed_times(s, time_format), unit, utc_offset_s, tz, ambiguous),
+            local_epoch(clock_first, unit, utc_offset_s, tz, ambiguous),
+            local_epoch(day_first, unit, utc_offset_s, tz, ambiguous),
         )
         if time_format is None:  # auto: numbers are Unix seconds (but for 14-digit date-times)
             secs = (num * scale).floor().cast(pl.Int64, strict=False)
@@ -198,7 +208,7 @@ def _text_times(
     parsed = s.str.to_datetime(time_format, strict=False)
     if "%z" in time_format or "%#z" in time_format or "%:z" in time_format:
         return parsed.dt.epoch(unit)
-    return _local(parsed, unit, utc_offset_s, tz, ambiguous)
+    return local_epoch(parsed, unit, utc_offset_s, tz, ambiguous)
 
 
 def with_offset(time_col: str, offset_col: str) -> pl.Expr:
@@ -293,20 +303,6 @@ def day_month_hint(value: str) -> str | None:
 # ISO or day / month dates in the order given (`--time-format dmy`: 01-03-2026 is 1 March)
 DAY_MONTH = ("dmy", "mdy")
 
-# Bookkeeping columns a reader may add for check_rows: the exact time in milliseconds (sub-second
-# fixes) and the raw time text (error messages). check_rows drops both.
-T_MS, T_RAW = "_t_ms", "_t_raw"
-EXACT_MS = "_t_exact_ms"  # the exact milliseconds kept past the row check (read(exact_times=))
-# Frame numbers at a frame rate (`--time-format frames@25`, newuser36): player tracking and
-# simulators count frames, and a frame column read as seconds after `--time-origin` ran 25x slow
-FRAMES = re.compile(r"(?i)^frames?\s*[@:]\s*(\d+(?:\.\d*)?)\s*(?:hz|fps)?$")
-
-
-def frame_rate(time_format: str | None) -> float | None:
-    """Frames per second of a ``frames@25`` time format (None: not one; 0: a rate of 0)."""
-    m = FRAMES.match(time_format.strip()) if isinstance(time_format, str) else None
-    return float(m[1]) if m else None
-
 
 TIME_FORMATS = ("iso", "unix", "unix_ms", "unix_us", "unix_ns", "excel", "dmy", "mdy", "jalali")
 EXCEL_EPOCH_DAY = 25_569  # 1970-01-01 as an Excel serial date (days since 1899-12-30)
@@ -317,58 +313,6 @@ TIME_FORMAT_HELP = (
     "frames@25 (frame numbers at 25 per second, with a time origin) | a strptime "
     "pattern such as '%d.%m.%Y %H:%M:%S' (Python: ColumnMap(time_format=...))"
 )
-
-
-def exact_time(t_ms: pl.Expr) -> list[pl.Expr]:
-    """Whole seconds `t` (floored) plus the exact milliseconds, from a time in milliseconds."""
-    return [(t_ms // 1000).alias("t"), t_ms.alias(T_MS)]
-
-
-def drop_sub_second(
-    df: pl.DataFrame,
-    report: DropReport,
-    keep_exact: bool = False,
-    full_rate: bool = False,
-    keep_all: bool = False,
-) -> pl.DataFrame:
-    """Canonical t is whole seconds: of the fixes of one trajectory that fall in one second but
-    differ below it (1-10 Hz loggers, epoch milliseconds), keep the earliest and drop the others
-    as `sub_second_fix` (both modes; a repair of the resolution, not an error). Exact repeats of
-    the kept fix stay for cleaning's `duplicate_timestamp`. Works within a chunk: a second split
-    across two chunks of one trajectory leaves its later fixes to `duplicate_timestamp`.
-    keep_exact: the kept fixes' exact milliseconds stay, as column EXACT_MS (exact_seconds).
-    full_rate: the dropped fixes' path and fastest step kept on each kept fix (full_rate.py).
-    keep_all: no fix dropped, `t` Float64 exact seconds (a sub-second store, subsec_store.py)."""
-    if keep_all:
-        from trajlm.data.subsec_store import exact_float_seconds
-
-        return exact_float_seconds(df, T_MS)
-    if T_MS not in df.columns:
-        return df
-    if full_rate:
-        from trajlm.data.full_rate import with_full_rate
-
-        df = with_full_rate(df, T_MS)
-    later = (pl.col(T_MS) != pl.col(T_MS).min().over("traj_id", "t")).fill_null(False)
-    n = int(df.select(later.sum()).item())
-    if n:
-        report.drop("sub_second_fix", n)
-        df = df.filter(~later)
-    return df.rename({T_MS: EXACT_MS}) if keep_exact else df.drop(T_MS)
-
-
-def exact_seconds(df: pl.DataFrame) -> pl.DataFrame:
-    """`df` with `t` as float Unix seconds from its EXACT_MS column where any fix has a fraction
-    of a second (the frame route's form: coerce records the fractions and the answers carry
-    them); whole-second times stay Int64, bit for bit. EXACT_MS is dropped either way."""
-    if EXACT_MS not in df.columns:
-        return df
-    ms = pl.col(EXACT_MS)
-    if not df.select(((ms % 1000) != 0).fill_null(False).any()).item():
-        return df.drop(EXACT_MS)
-    return df.with_columns(pl.coalesce(ms / 1000, pl.col("t").cast(pl.Float64)).alias("t")).drop(
-        EXACT_MS
-    )
 
 
 def parse_time_parts(
@@ -397,7 +341,7 @@ def parse_time_parts(
     text = pl.concat_str([y, pl.lit("-"), mo, pl.lit("-"), d, pl.lit(" "), h, pl.lit(":"), mi,
                           pl.lit(":"), sec])  # fmt: skip
     text = text.str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False)
-    return _local(text, "s", utc_offset_s, tz, ambiguous)
+    return local_epoch(text, "s", utc_offset_s, tz, ambiguous)
 
 
 def origin_seconds(text: str | None) -> int | None:
