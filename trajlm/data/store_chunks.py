@@ -36,7 +36,8 @@ def point_files(store: str | Path, split: str) -> list[Path]:
 def iter_trajectory_chunks(
     files: list[Path], read_rows: int = 65_536
 ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """Stream complete trajectories: yields (t (n,) int64, lat (n,), lon (n,) float64,
+    """Stream complete trajectories: yields (t (n,) int64 (float64 exact seconds for a
+    sub-second store), lat (n,), lon (n,) float64,
     traj_start (m,), traj_len (m,)) covering whole trajectories only.
 
     The last trajectory of each read batch may continue in the next one, so it is carried over
@@ -49,8 +50,13 @@ def iter_trajectory_chunks(
 def _column(batch, name: str) -> np.ndarray:
     if name == TRAJ_KEY:  # not stored: a stable integer key of traj_id
         return traj_keys(batch.column("traj_id").to_numpy(zero_copy_only=False))
-    if name == "t":
-        return np.asarray(batch.column("t").to_numpy(), dtype=np.int64)
+    if name == "t":  # Int64 whole seconds; a sub-second store's Float64 exact seconds stay
+        # float (subsec38b: cast to int64, every 0.4-s training window read 0, 0, 1, 1, 2, 2, 2 s:
+        # steps of 0 and 1 s, while val and eval read the exact times)
+        t = batch.column("t")
+        return np.asarray(
+            t.to_numpy(), dtype=np.float64 if pa_types.is_floating(t.type) else np.int64
+        )
     col = batch.column(name)
     if pa_types.is_integer(col.type):  # edge ids: null (unmatched) -> -1
         return np.asarray(pc.fill_null(col, -1).to_numpy(), dtype=np.int64)

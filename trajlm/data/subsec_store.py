@@ -128,3 +128,34 @@ def min_step_s(stats: Any) -> Any:
         return 0.25 * dt if 0 < dt < 1 else 1.0
     sub = ((dt > 0) & (dt < 1)).to(dt.dtype)  # a tensor: 1 where the mean step is sub-second
     return 1.0 - sub * (1.0 - 0.25 * dt)
+
+
+STEP_QUANTUM_S = 1e-3  # a sub-second store's times are exact to the reader's millisecond
+
+
+def exact_steps(dt: Any, dt_mean: Any) -> Any:
+    """A window's time steps ``dt`` (a float tensor, seconds) as the store has them: rounded to
+    the millisecond for a model of a sub-second store (mean step under 1 s), unchanged bit for
+    bit for a whole-second one. Why (subsec38b): a window's times reach the model as float32
+    seconds from Float64 Unix seconds, so a steady 0.4-s step came out as 0.4 +- 2e-6 s; the
+    normalized dt target was that round-off, Adam's per-weight step sizes fitted it (a drift no
+    whole-second store has: its dt is exact, its gradient exactly 0), the dt variance could not
+    shrink and its gradient spikes, clipped with the rest, starved the (dx, dy) head: trained
+    weights came out worse than their constant-velocity start. ``dt_mean``: a float or the
+    model's buffer (a tensor: no host sync)."""
+    import torch
+
+    if isinstance(dt_mean, int | float):
+        if not 0 < dt_mean < 1:
+            return dt
+        return torch.round(dt / STEP_QUANTUM_S) * STEP_QUANTUM_S
+    sub = (dt_mean > 0) & (dt_mean < 1)
+    return torch.where(sub, torch.round(dt / STEP_QUANTUM_S) * STEP_QUANTUM_S, dt)
+
+
+def regular_step_s(dt_p99: float) -> float:
+    """The longest regular time step a checkpoint's coverage records (``dt_s`` p99), as the
+    glitch-speed rules read it: at least 1 s, as ever, for a whole-second store (whose steps
+    are never shorter: unchanged), a sub-second store's own step (0.4 s, not 1 s: the 1-s floor
+    called 2.5x slower motion a GPS glitch there); 1 s when unknown (0)."""
+    return dt_p99 if 0 < dt_p99 < 1 else max(dt_p99, 1.0)

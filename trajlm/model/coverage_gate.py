@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from trajlm.data.subsec_store import regular_step_s
+
 # coverage key -> (low, high) percentile: inside [low, high] the gate leaves the model as it is
 GATE_RANGES: dict[str, tuple[str, str]] = {
     # each training trajectory's median step speed; the high end the windows' where the
@@ -153,7 +155,7 @@ def glitch_speed(coverage: dict | None, step_limit_m: float | None) -> float:
     if step_limit_m is None or not dt:
         return float("inf")
     fast = float(((coverage or {}).get("traj_speed_mps") or {}).get("p99", 0.0))
-    return max(step_limit_m / max(dt, 1.0), 4.0 * fast)
+    return max(step_limit_m / regular_step_s(dt), 4.0 * fast)
 
 
 def _nth(p: str) -> str:

@@ -25,6 +25,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from trajlm.data.features import NormStats
+from trajlm.data.subsec_store import exact_steps
 
 N_FEATURES = 9
 POSITION = slice(0, 2)  # normalized absolute position
@@ -101,6 +102,7 @@ def build_features(
     prev_ok[:, 1:] = mask[:, 1:] & mask[:, :-1]  # (B, T)
     dxy = F.pad(pos[:, 1:] - pos[:, :-1], (0, 0, 1, 0)) / _stat(stats, "dxy_scale")  # (B, T, 2)
     dt = F.pad(t[:, 1:] - t[:, :-1], (1, 0))  # (B, T)
+    dt = exact_steps(dt, _stat(stats, "dt_mean"))  # a sub-second store's: to the ms (subsec38b)
     dt = (dt - _stat(stats, "dt_mean")) / _stat(stats, "dt_scale")
     delta = torch.cat([dxy, dt[..., None]], dim=-1) * prev_ok[..., None]  # (B, T, 3)
 

@@ -44,6 +44,7 @@ from __future__ import annotations
 import torch
 
 from trajlm.data.clean_common import GLITCH_SPEED_FACTOR  # a glitch: 4x the fastest trips
+from trajlm.data.subsec_store import regular_step_s
 from trajlm.model.coverage_gate import GATE_EPS, gate_ranges
 from trajlm.model.embedding import DELTA
 
@@ -161,7 +162,7 @@ def coverage_base(last_step: torch.Tensor, stats: dict, coverage: dict | None,
     """Constant velocity for rows off coverage: each point's own last step (..., 3) in
     normalized units, repeated as it is, unless its speed is a glitch's (module docstring);
     dt is not clamped, so the rollout keeps the input's sampling interval."""
-    dt_hi = max(float(((coverage or {}).get("dt_s") or {}).get("p99", 0.0)), 1.0)
+    dt_hi = regular_step_s(float(((coverage or {}).get("dt_s") or {}).get("p99", 0.0)))
     v_glitch = max_step_norm * float(stats["dxy_scale"]) / dt_hi  # m/s
     # ... but never below GLITCH_SPEED_FACTOR x the fastest training trajectories' speed: with
     # 10-20 min steps in coverage (a corpus with AIS) the rule above called everything over

@@ -20,6 +20,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from trajlm.data.subsec_store import min_step_s
 from trajlm.model.config import ModelConfig
 from trajlm.model.embedding import DELTA
 from trajlm.model.heads import RegressionHead, TimeQuery
@@ -138,7 +139,9 @@ def time_step_ratio(
     [0, max_ratio]: how far the base step reaches at the asked time (constant velocity [time])."""
     sec_next = dt_next * stats["dt_scale"] + stats["dt_mean"]
     sec_last = dt_last * stats["dt_scale"] + stats["dt_mean"]
-    return (sec_next / sec_last.clamp_min(1.0)).clamp(0.0, max_ratio)
+    # the shortest step a rollout takes: 1 s for a whole-second model, as ever; a sub-second
+    # one's 0.4-s steps were read as 1 s, so its base reached 0.4x as far (subsec38b)
+    return (sec_next / sec_last.clamp_min(min_step_s(stats))).clamp(0.0, max_ratio)
 
 
 class StepHead:
