@@ -162,3 +162,18 @@ def test_a_run_of_a_sub_second_store_predicts_at_its_cadence(plaza: Path, tmp_pa
         a = TrajLM.from_pretrained(run).predict(frame, steps=4, crs="local", fallback=False)
     dt = a.sort("traj_id", "step").select(pl.col("t").diff().over("traj_id"))["t"].drop_nulls()
     assert len(dt) and bool(((dt > 0.1) & (dt < 0.9)).all())
+
+
+def test_whole_valued_float_times_make_a_whole_second_store(tmp_path: Path) -> None:
+    """A Python caller's float times with no fractions (pandas often reads times as float) give
+    the Int64 store of before subsec38, not a sub-second one; fractions keep Float64 (lead: a
+    whole-valued float store had broken the val check's report-time windows, irreg27 / 28)."""
+    from trajlm.data.store import write_store
+
+    t = 1_700_000_000.0 + np.arange(20) * 10.0
+    base = {"traj_id": ["a"] * 20, "lat": 41.15 + np.arange(20) * 1e-4, "lon": [-8.61] * 20}
+    write_store(pl.DataFrame(base | {"t": t}), tmp_path / "whole", fractions=(1.0, 0.0, 0.0))
+    assert read_store(tmp_path / "whole", split="train")["t"].dtype == pl.Int64
+    write_store(pl.DataFrame(base | {"t": t + 0.4}), tmp_path / "exact", fractions=(1.0, 0.0, 0.0))
+    got = read_store(tmp_path / "exact", split="train")["t"]
+    assert got.dtype == pl.Float64 and got[0] == pytest.approx(1_700_000_000.4)

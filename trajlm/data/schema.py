@@ -145,6 +145,13 @@ def empty_table() -> pl.DataFrame:
     return pl.DataFrame(schema=REQUIRED)
 
 
+def _has_fractions(t: pl.Series) -> bool:
+    """Whether float times hold parts of a second. Whole-valued floats (a frame's times read
+    as float, `write_store` from Python) are cast to Int64 seconds as before subsec38: only
+    times with fractions make a sub-second store's Float64 ``t``."""
+    return bool(((t - t.floor()).abs() > 0).any())
+
+
 def conform(df: pl.DataFrame) -> pl.DataFrame:
     """Cast required/optional columns to canonical dtypes, required columns first, sorted."""
     missing = [c for c in REQUIRED if c not in df.columns]
@@ -156,8 +163,8 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
             df = df.with_columns(speed.alias("sog_mps")).drop(name)
     df = _course_in_degrees(df)
     casts = {**REQUIRED, **OPTIONAL}
-    if df.schema["t"] == pl.Float64:  # exact times: a sub-second store's (data/subsec_store.py)
-        casts = {c: d for c, d in casts.items() if c != "t"}
+    if df.schema["t"] == pl.Float64 and _has_fractions(df["t"]):  # exact times: a sub-second
+        casts = {c: d for c, d in casts.items() if c != "t"}  # store's (data/subsec_store.py)
     df = df.with_columns(pl.col(c).cast(d) for c, d in casts.items() if c in df.columns)
     if {"sog_kn", "sog_mps", "cog_deg"} & set(df.columns):  # reported motion: codes -> null
         df = df.with_columns(_not_available(c) for c in ("sog_kn", "sog_mps", "cog_deg")

@@ -68,14 +68,15 @@ def prediction_history(table: pl.DataFrame, task: PredictionTask) -> pl.DataFram
     offsets = np.zeros(len(task.lengths), np.int64)
     names = list(task.traj_ids)
     if len(set(names)) < len(names):  # windows: each one's first row found by its time
-        t_all = df["t"].cast(pl.Int64).to_numpy() if df["t"].dtype.is_integer() else \
-            df["t"].dt.epoch("s").to_numpy()  # fmt: skip
+        t_all = (
+            df["t"].to_numpy() if df["t"].dtype.is_numeric() else df["t"].dt.epoch("s").to_numpy()
+        )  # numeric: whole or (a sub-second store's) float seconds
         n_of = dict(zip(ids, length.tolist(), strict=True))
         seen: dict[str, int] = {}
         for i, tid in enumerate(task.traj_ids):
             own = t_all[first[tid] : first[tid] + n_of[tid]]
             j = seen.setdefault(tid, i)  # the trajectory's first window starts at its first row
-            shift = int(task.hist_t[j, 0]) - int(own[0])  # a clock-shifted task
+            shift = task.hist_t[j, 0] - own[0]  # a clock-shifted task
             offsets[i] = int(np.searchsorted(own + shift, task.hist_t[i, 0]))
             names[i] = f"{tid}@{i - j}"
     rows = np.concatenate(
