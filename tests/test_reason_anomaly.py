@@ -320,8 +320,11 @@ def test_cli_scores_explains_and_refuses_bad_input(tiny_run, tmp_path):
     bad.write_text("traj_id,t,lat,lon\na,1700000000,95.0,7.69\na,1700000015,45.071,7.69\n")
     r = runner.invoke(app, [*base, "--data", str(bad), "--calibration", str(cal)])
     assert r.exit_code == 2 and "bad.csv" in r.output and "lat" in r.output
-    r = runner.invoke(app, [*base, "--data", str(store), "--out", str(tmp_path / "x.txt")])
+    txt = ["anomalies", "--model", str(run), "--out", str(tmp_path / "x.txt"), "--overwrite"]
+    r = runner.invoke(app, [*txt, "--data", str(store)])
     assert r.exit_code == 2 and ".csv or .parquet" in r.output
+    r = runner.invoke(app, [*base, "--data", str(store), "--out", str(tmp_path / "x.txt")])
+    assert r.exit_code == 2 and "--out given 2 times" in r.output  # badin38: not the last one
 
 
 @pytest.mark.slow
