@@ -62,6 +62,8 @@ def slow_rule(d: pd.DataFrame, thr: float, brake: float, keep: float, max_h: int
 
 def rules() -> dict[str, Rule]:
     out: dict[str, Rule] = {"shipped": lambda d: np.ones(len(d))}
+    # steady39's pre-registered rule (docs/generalization.md "Session 39 (steady39)")
+    out["R39"] = lambda d: np.where(steady(d, 0.4, 20.0, 10) & (d.h >= 3), 0.25, 1.0)
     for thr in (0.5, 0.7, 0.8, 0.9):
         for brake in (0.0, 0.6, 0.8, 1.0):
             for keep in (0.0, 0.5):
@@ -78,7 +80,10 @@ def rules() -> dict[str, Rule]:
                 for keep in (0.0, 0.25):
                     out[f"straight>={st} spread<={sp} net_ratio>={nr} h<=10 keep {keep}"] = (
                         lambda d, st=st, sp=sp, nr=nr, keep=keep: np.where(
-                            (d.straight >= st) & (d.spread <= sp) & (d.net_ratio >= nr) & (d.h <= 10),
+                            (d.straight >= st)
+                            & (d.spread <= sp)
+                            & (d.net_ratio >= nr)
+                            & (d.h <= 10),
                             keep,
                             1.0,
                         )

@@ -47,7 +47,9 @@ def main() -> None:
                 cells.append(f"{rows[h]['ratio']:.3f} -> {cell(b[name][h])}")
             last = b[name][h] if b is not None and name in b else rows[h]
             if last["ratio"] > 1 and last["lo"] > 1 and h <= 10:
-                worse.append(f"{name} h={h} {last['ratio']:.3f} ({last['lo']:.3f}-{last['hi']:.3f})")
+                worse.append(
+                    f"{name} h={h} {last['ratio']:.3f} ({last['lo']:.3f}-{last['hi']:.3f})"
+                )
         print(f"| {name} | {rows['info']['n']} | " + " | ".join(cells) + " |")
     print(f"\ncells at 2-10 fixes worse than CV with the CI above 1: {len(worse)}")
     for w in worse:
