@@ -47,6 +47,18 @@ def boot(m: np.ndarray, c: np.ndarray, n: int = 2000) -> tuple[float, float, flo
     return float(m.sum() / c.sum()), float(np.percentile(r, 2.5)), float(np.percentile(r, 97.5))
 
 
+def read_trips(path: str, max_trips: int) -> tuple[pd.DataFrame, pd.Index]:
+    """A set's trips with at least HIST_END + 6 fixes (the first max_trips), sorted, each fix
+    numbered k within its trip; and those trips' ids."""
+    df = pd.read_csv(path)
+    df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601")
+    df = df.sort_values(["trip_id", "timestamp"])
+    df["k"] = df.groupby("trip_id").cumcount()
+    size = df.groupby("trip_id").size()
+    keep = size[size >= HIST_END + 6].index[:max_trips]
+    return df[df.trip_id.isin(keep)], keep
+
+
 def call(fn, *a, **k):
     with warnings.catch_warnings(record=True) as w:
         warnings.simplefilter("always")
@@ -66,13 +78,7 @@ def main() -> None:
     ap.add_argument("--max-trips", type=int, default=150)
     a = ap.parse_args()
     name = a.name or os.path.basename(a.data).removesuffix(".csv")
-    df = pd.read_csv(a.data)
-    df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601")
-    df = df.sort_values(["trip_id", "timestamp"])
-    df["k"] = df.groupby("trip_id").cumcount()
-    keep = df.groupby("trip_id").size()
-    keep = keep[keep >= HIST_END + 6].index[: a.max_trips]
-    df = df[df.trip_id.isin(keep)]
+    df, keep = read_trips(a.data, a.max_trips)
     fut = df[(df.k > HIST_END) & (df.k <= HIST_END + 5)].copy()
     fut["step"] = fut.k - HIST_END
     full = df[df.k <= HIST_END]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import warnings
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -24,7 +25,9 @@ torch.set_num_threads(1)
 import trajlm  # noqa: E402
 from trajlm.baselines import ConstantVelocity  # noqa: E402
 
-HIST_END = 19
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from probe_movers_score import HIST_END, read_trips  # noqa: E402
+
 M_PER_DEG = 111_320.0
 
 
@@ -64,13 +67,7 @@ def main() -> None:
     rows = []
     for path in a.sets:
         name = os.path.basename(path).removesuffix(".csv")
-        df = pd.read_csv(path)
-        df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True, format="ISO8601")
-        df = df.sort_values(["trip_id", "timestamp"])
-        df["k"] = df.groupby("trip_id").cumcount()
-        size = df.groupby("trip_id").size()
-        keep = size[size >= HIST_END + 6].index[: a.max_trips]
-        df = df[df.trip_id.isin(keep)]
+        df, _ = read_trips(path, a.max_trips)
         # each trip's own plane (sets span cities): x = lon x cos(its first latitude)
         kx = np.cos(np.deg2rad(df.groupby("trip_id").latitude.first())) * M_PER_DEG
         df["x"], df["y"] = df.longitude * df.trip_id.map(kx), df.latitude * M_PER_DEG
