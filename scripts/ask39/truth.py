@@ -30,10 +30,11 @@ def pick(s: pd.Series, lowest: bool = False) -> str:
 
 
 def between(st: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
-    """Steps whose both fixes fall on local dates first..last (the step's own time is its end fix)."""
+    """Steps whose both fixes fall on local dates first..last (a step's ``t`` is its first fix, ``s`` its seconds;
+    corrected after the fresh read: the first version took ``t`` as the last fix, see docs/llm.md)."""
     d0, d1 = pd.Timestamp(first).date(), pd.Timestamp(last).date()
-    end = st.t.dt.date
-    start = (st.t - pd.to_timedelta(st.s, unit="s")).dt.date
+    start = st.t.dt.date
+    end = (st.t + pd.to_timedelta(st.s, unit="s")).dt.date
     return st[(start >= d0) & (end <= d1)]
 
 

@@ -105,6 +105,7 @@ from trajlm.llm.than_named import than_named
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 from trajlm.llm.which_movers import which_movers
 from trajlm.llm.work_words import work_words
+from trajlm.llm.world_words import refuse_company, world_words
 from trajlm.llm.yes_no import is_yes_no
 
 # "driven by the (whole) fleet", "of the entire fleet": every trip, as if unsaid (set 23: "answers per group ('by the
@@ -140,6 +141,11 @@ class RulePlanner:
         """The query plan of ``question`` read by rules against the data's words (CannotAnswer
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
+        refuse_company(
+            question
+        )  # "who was i with on friday": no company in a trip table (world_words.py, set 39)
+        # "kindly tell the total kms", "clock up over the fortnight", "... lol" (world_words.py, set 39)
+        question = world_words(question, list(self.words.dates))
         if (halves := plan_half_split(question, self.plan)) is not None:
             return halves  # "did Jonas run a negative split on his longest run" (half_splits.py, ask37b)
         if (fastest := plan_split(question, self.plan)) is not None:
