@@ -95,3 +95,48 @@ def test_two_periods_two_vehicles_and_two_units_compared() -> None:
     got = ask("What distance did DR-2 cover in km and in miles?")
     km = got.value
     assert any(n == f"in mi: {km / 1.609344:,.1f} mi" for n in got.notes)
+
+
+def _bikes() -> pd.DataFrame:
+    """Two cargo bikes and an e-bike, one trip each on Tue 3 March 2026 (UTC); CB-2's trip stands still 6 min."""
+    rows = []
+    for n, (vid, lab, still) in enumerate(
+        (("CB-1", "cargo", 0), ("CB-2", "cargo", 6), ("EB-1", "ebike", 2))
+    ):
+        t0 = pd.Timestamp("2026-03-03 08:00", tz="UTC") + pd.Timedelta(hours=n)
+        lat = 52.0
+        for k in range(30 + still):
+            lat += 0.0 if 10 <= k < 10 + still else 0.002
+            rows.append((f"T{n}", t0 + pd.Timedelta(minutes=k), lat, 4.9 + 0.01 * n, vid, lab))
+    return pd.DataFrame(rows, columns=["traj_id", "t", "lat", "lon", "vehicle_id", "mode"])
+
+
+def test_status_leftovers_stop_owner_setting_words_sunday_weeks_vowels() -> None:
+    from trajlm.llm.rule_words import KNOWN, MEND_INTO
+    from trajlm.llm.spelling import mend_word
+
+    got = Asker(_bikes())(
+        "which bike had the longest stop"
+    )  # "bike" heads cargo / ebike: the whole fleet
+    assert str(got).startswith("CB-2: 6.0 min stopped in one stop (trip T1)")
+    vans = DataWords(labels=("van", "car"), vehicles={"v-1": "V-1"})
+    p = _plan(
+        "how many trips did the depot vans make on Monday?", vans
+    )  # where the fleet works, no kind
+    assert (p.action, p.mode, p.weekdays) == ("count", "van", ["mon"])
+    with pytest.raises(CannotAnswer, match="'red'"):  # a colour stays unread
+        _plan("how many trips did the red vans make on Monday?", vans)
+    got = Asker(_fleet())("how many trips per week, Sunday to Saturday?")
+    text = str(got)
+    assert (
+        "week of 2026-03-01: 18" in text
+        and "week of 2026-03-08: 27" in text
+        and "week of 2026-03-15: 4" in text
+    )
+    assert "weeks from Sunday" in got.plan.describe()
+    assert "week of 2026-03-02: 21" in str(
+        Asker(_fleet())("how many trips per week?")
+    )  # Monday weeks as before
+    assert mend_word("avarage", MEND_INTO, frozenset(KNOWN)) == "average"
+    assert mend_word("distence", MEND_INTO, frozenset(KNOWN)) == "distance"
+    assert mend_word("setting", MEND_INTO, frozenset(KNOWN)) is None  # a real word stays itself

@@ -63,9 +63,10 @@ from trajlm.llm.sports_answers import (
     sprint_word,
     without_noisy_full_rate,
 )
+from trajlm.llm.stop_owner import asks_stop_owner, stop_owner_text
 from trajlm.llm.than_named import compared
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
-from trajlm.llm.two_asks import base_unit, periods_answer, two_named, two_periods
+from trajlm.llm.two_asks import compare_pair, two_named, two_periods
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
 from trajlm.llm.world_words import second_unit, second_unit_note
@@ -349,34 +350,12 @@ class Asker:
         if self._jitter_note and plan.metric == "length_m":
             answer.notes.append(self._jitter_note)
         answer.notes.extend(self.notes)
+        if asked is plan and asks_stop_owner(question) and (owner := stop_owner_text(answer.table)):
+            answer.text = (
+                owner  # "which bike had the longest stop": its vehicle first (stop_owner.py, ask39)
+            )
         if asked is plan and getattr(self, "_pair", None) is not None:
-            answer = self._compare_pair(plan, answer)
-        return answer
-
-    def _compare_pair(self, plan: QueryPlan, answer: Answer) -> Answer:
-        """The two things ``plan()`` read one at a time, compared (two_asks.py, set 39)."""
-        kind, other, a, b = self._pair
-        if kind == "periods":
-            second = self.run(other)
-            if not isinstance(answer.value, (int, float)) or not isinstance(
-                second.value, (int, float)
-            ):
-                raise CannotAnswer(f"{a} and {b}: ask about one at a time")
-            unit = plan.unit or ("trips" if plan.action == "count" else base_unit(plan.metric))
-            answer.text = periods_answer(float(answer.value), float(second.value), a, b, unit)
-            answer.value, answer.yes_no = answer.value > second.value, False
-            answer.notes = [*answer.notes, *(n for n in second.notes if n not in answer.notes)]
-            return answer
-        table = answer.table if answer.table is not None else pl.DataFrame()
-        if "vehicle" not in table.columns:
-            raise CannotAnswer(f"{a} or {b}: ask about one at a time")
-        rows = table.filter(pl.col("vehicle").cast(pl.Utf8).is_in([a, b]))
-        if len(rows) == 0:
-            raise CannotAnswer(f"neither {a} nor {b} has a trip that matches")
-        top = rows.row(0, named=True)
-        answer.table = rows
-        answer.value = top["vehicle"]
-        answer.text = f"{top['vehicle']} (of {a} and {b}; each one's value in the table)"
+            answer = compare_pair(self._pair, plan, answer, self.run)
         return answer
 
     def __call__(self, question: str) -> Answer:

@@ -10,7 +10,12 @@ Anything else is left to the one-plan readers (None).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import polars as pl
+
+from trajlm.llm.answer import Answer
+from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.plan_words import UNITS
 
 _PERIOD = r"(?:the\s+week\s+of\s+[\w\s]+?|(?:the\s+)?(?:[a-z]+day,?\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+[a-z]+|[a-z]+\s+\d{1,2}(?:st|nd|rd|th)?)|(?:[a-z]+day))"
@@ -85,3 +90,47 @@ def two_named(question: str, vehicles: dict[str, str]) -> tuple[str, str, str] |
 def base_unit(metric: str | None) -> str:
     """The unit a metric's values are in where none is asked ("m" of length_m, "km/h" of speed_kmh)."""
     return next((u for u, size in UNITS.get(metric or "", {}).items() if size == 1.0), "")
+
+
+def compare_pair(
+    pair: tuple, plan: QueryPlan, answer: Answer, run: Callable[[QueryPlan], Answer]
+) -> Answer:
+    """The two things ``Asker.plan`` read one at a time, compared: ("periods", the second period's plan, its words
+    A, B) runs the second plan and says yes / no with both numbers; ("named", None, X, Y) keeps X's and Y's rows of
+    the vehicles' ranking and names the one it puts first (a tie said; one without a matching trip has 0 of a count
+    or a total, and no mean)."""
+    kind, other, a, b = pair
+    if kind == "periods":
+        second = run(other)
+        if not isinstance(answer.value, (int, float)) or not isinstance(second.value, (int, float)):
+            raise CannotAnswer(f"{a} and {b}: ask about one at a time")
+        unit = plan.unit or ("trips" if plan.action == "count" else base_unit(plan.metric))
+        answer.text = periods_answer(float(answer.value), float(second.value), a, b, unit)
+        answer.value, answer.yes_no = answer.value > second.value, False
+        answer.notes = [*answer.notes, *(n for n in second.notes if n not in answer.notes)]
+        return answer
+    table = answer.table if answer.table is not None else pl.DataFrame()
+    if "vehicle" not in table.columns or len(table.columns) < 2:
+        raise CannotAnswer(f"{a} or {b}: ask about one at a time")
+    rows = table.filter(pl.col("vehicle").cast(pl.Utf8).is_in([a, b]))
+    value = table.columns[1]  # the ranked value (n_trips, m, ...), after the vehicle
+    answer.table = rows
+    if len(rows) == 2 and rows[value][0] == rows[value][1]:
+        answer.value, answer.text = None, f"a tie: {a} and {b} have the same {value} (in the table)"
+        return answer
+    if len(rows) == 2 or (len(rows) == 1 and not plan.ascending):
+        top = str(rows.row(0, named=True)["vehicle"])
+        none = "" if len(rows) == 2 else f"; {b if top == a else a} has no matching trip"
+    elif len(rows) == 1 and plan.action in (
+        "count",
+        "sum",
+    ):  # the fewest / least: the one with none, 0
+        there = str(rows.row(0, named=True)["vehicle"])
+        top, none = (b if there == a else a), "; it has no matching trip (0)"
+    else:
+        raise CannotAnswer(
+            f"{a} or {b}: {'neither has' if len(rows) == 0 else 'only one has'} a matching trip"
+        )
+    answer.value = top
+    answer.text = f"{top} (of {a} and {b}; each one's value in the table{none})"
+    return answer

@@ -17,6 +17,7 @@ from datetime import date
 from trajlm.llm.actions import ANSWER_UNITS, UNIT_WORDS
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.plan_words import UNITS
+from trajlm.llm.vehicles import GENERIC
 
 _W, _E = r"(?<![\w\-])", r"(?![\w\-])"
 _TRIPS = r"trips|orders|deliver(?:ies|ys)|rides|journeys|jobs|tasks|runs"
@@ -96,11 +97,32 @@ _FORTNIGHT = re.compile(
 )
 
 
-def world_words(question: str, dates: Sequence[date] = ()) -> str:
-    """``question`` with ``WORLD_WORDS`` read into the words the rules know; "over the fortnight" is the whole data
-    where its trips all start within 14 days (else CannotAnswer naming the span: which fortnight?)."""
+# where a fleet works, said before its vehicles ("the apron buses", "the depot vans", "the farm tractors"): the
+# setting of the whole data, not a kind of vehicle (a colour or a make, "the red buses", stays unread: refused)
+_SETTING = (r"apron|airside|ramp|yard|depot|site|port|harbou?r|dock|campus|farm|warehouse|terminal|hospital|mine"
+            r"|quarry|council|company|firm|school|park")  # fmt: skip
+
+
+def setting_words(question: str, labels: Sequence[str]) -> str:
+    """``question`` without a setting word before one of the data's labels or a vehicle noun ("the apron buses" on
+    tug / fuel / bus labels: the buses); a setting word that is itself a label stays (status.md open item 5)."""
+    kinds = "|".join(re.escape(lab) for lab in sorted(labels, key=len, reverse=True) if lab)
+    after = rf"(?:{kinds})(?:e?s)?|{GENERIC}" if kinds else GENERIC
+    rx = re.compile(rf"(?<![\w\-])(?:the\s+)?({_SETTING})\s+(?=(?:{after})(?![\w\-]))", re.I)
+
+    def drop(m: re.Match) -> str:
+        return m.group(0) if m.group(1).lower() in labels else m.group(0)[: m.start(1) - m.start(0)]
+
+    return rx.sub(drop, question)
+
+
+def world_words(question: str, dates: Sequence[date] = (), labels: Sequence[str] = ()) -> str:
+    """``question`` with ``WORLD_WORDS`` read into the words the rules know and a fleet's setting before its
+    vehicles dropped (``setting_words``); "over the fortnight" is the whole data where its trips all start within 14
+    days (else CannotAnswer naming the span: which fortnight?)."""
     for rx, to in _WORLD_WORDS:
         question = rx.sub(to, question)
+    question = setting_words(question, labels)
     if (m := _FORTNIGHT.search(question)) is not None and dates:
         span = (max(dates) - min(dates)).days + 1
         if span > 14:
