@@ -18,15 +18,7 @@ OUT = Path(os.environ.get("ASK39_OUT", "/tmp/ask39"))
 os.environ.setdefault("ASK38_OUT", str(OUT))
 t38 = _load("ask38_truth", "ask38/truth.py")
 trips, steps, on, local, t26, MI = t38.trips, t38.steps, t38.on, t38.local, t38.t26, t38.MI
-
-
-def pick(s: pd.Series, lowest: bool = False) -> str:
-    """The index of the largest (or smallest) value, refusing a near tie (a question with two answers is a bad
-    question)."""
-    s = s.sort_values(ascending=lowest)
-    a, b = s.iloc[0], s.iloc[1]
-    assert abs(a - b) > 0.02 * max(abs(a), abs(b)), f"near tie: {s.head(3).to_dict()}"
-    return str(s.index[0])
+pick = _load("ask38b_truth", "ask38b/truth.py").pick  # the largest / smallest, refusing a near tie
 
 
 def between(st: pd.DataFrame, first: str, last: str) -> pd.DataFrame:
