@@ -44,10 +44,12 @@ def test_us_sunday_weeks_when_asked() -> None:
         CannotAnswer, match="which seven days"
     ):  # day first: it ends a Monday week too
         _plan("how many trips in the week of Sunday 15 March?")
-    with pytest.raises(
-        CannotAnswer, match="Sunday-to-Saturday"
-    ):  # weekly tables stay Monday to Sunday
-        _plan("how many trips per week, Sunday to Saturday?")
+    # ask39: weekly tables said on Sunday weeks are read so (they were refused here); weeks said with none asked stay
+    # refused
+    p = _plan("how many trips per week, Sunday to Saturday?")
+    assert (p.per, p._sunday_weeks) == ("week", True)
+    with pytest.raises(CannotAnswer, match="Sunday-to-Saturday"):
+        _plan("how many trips in US weeks?")
 
 
 def test_which_van_stopped_the_longest_is_answered_with_both_readings() -> None:

@@ -52,6 +52,7 @@ from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, s
 from trajlm.llm.planner import make_planner
 from trajlm.llm.query import Answer, run_plan, trip_table
 from trajlm.llm.refusals import refuse_stop_events
+from trajlm.llm.replan import replan
 from trajlm.llm.runs_note import runs_inferred_note
 from trajlm.llm.sports_answers import (
     SportsPlan,
@@ -62,10 +63,13 @@ from trajlm.llm.sports_answers import (
     sprint_word,
     without_noisy_full_rate,
 )
+from trajlm.llm.stop_owner import asks_stop_owner, stop_owner_text
 from trajlm.llm.than_named import compared
 from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
+from trajlm.llm.two_asks import compare_pair, two_named, two_periods
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
+from trajlm.llm.world_words import second_unit, second_unit_note
 from trajlm.llm.yes_no import is_yes_no
 from trajlm.question_extras import predicted_answer, ready_model, started_there, trip_history
 
@@ -188,6 +192,7 @@ class Asker:
         )
         # "were all the charters ...": trips, not vehicles (every_vehicle.py)
         self._labels = words.labels
+        self._vehicles = words.vehicles  # "FUEL-1 or FUEL-2" (two_asks.py, set 39)
         self._run_paced = words.run_paced
         self._model = model
         self._ingest_note = ingest_note(data)
@@ -206,6 +211,25 @@ class Asker:
         )
 
     def plan(self, question: str) -> QueryPlan:
+        self._pair = (
+            None  # two periods, or two named vehicles, compared in run() (two_asks.py, set 39)
+        )
+        if (periods := two_periods(question)) is not None:
+            other = self.plan(periods[1])
+            plan = self.plan(periods[0])
+            self._pair = ("periods", other, periods[2], periods[3])
+            return plan
+        if (named := two_named(question, getattr(self, "_vehicles", {}))) is not None:
+            plan = self.plan(named[0])
+            if plan.group != "vehicle":
+                raise CannotAnswer(f"{named[1]} or {named[2]}: ask about one at a time")
+            plan = replan(plan, k=1000)  # every vehicle's row, then the two compared
+            self._asked, self._pair = (plan, question), ("named", None, named[1], named[2])
+            return plan
+        question, second = second_unit(
+            question
+        )  # "in km and in miles": km, miles in a note (set 39)
+        self._second_unit = second
         if self._sports and (sports := sports_plan(question)) is not None:
             self._asked = (sports, question)
             return sports
@@ -274,6 +298,10 @@ class Asker:
             points, trips, ball = players_only(question, points, trips)
         points, trips, cut = read_tracks(plan, points, trips, self._long)  # days of tracks
         answer = run_plan(plan, points, trips)
+        if asked is plan and getattr(self, "_second_unit", None):  # "in km and in miles" (set 39)
+            answer.notes.append(
+                second_unit_note(plan.metric, plan.unit, self._second_unit, answer.value)
+            )
         if self._plane and plan.action == "describe" and isinstance(answer.value, str):
             one = points.filter(pl.col("traj_id") == plan.trip).sort("t")
             answer.value = start_in_metres(
@@ -322,6 +350,12 @@ class Asker:
         if self._jitter_note and plan.metric == "length_m":
             answer.notes.append(self._jitter_note)
         answer.notes.extend(self.notes)
+        if asked is plan and asks_stop_owner(question) and (owner := stop_owner_text(answer.table)):
+            answer.text = (
+                owner  # "which bike had the longest stop": its vehicle first (stop_owner.py, ask39)
+            )
+        if asked is plan and getattr(self, "_pair", None) is not None:
+            answer = compare_pair(self._pair, plan, answer, self.run)
         return answer
 
     def __call__(self, question: str) -> Answer:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets 26-38 (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
+# Sets 26-38, 39 (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
 # under $ASK31B_OUT/sNN (default /tmp/ask31b) with its own gen.py / ingest.sh / truth.py, then read by its read.py.
 #   bash scripts/ask31b/regress.sh NAME [CODE]   # CODE: the checkout whose trajlm reads (default: this one)
 #   python scripts/ask31b/compare.py before after  # every answer of two reads, side by side
@@ -25,3 +25,11 @@ mkdir -p "$OUT/s38b"
 [ -f "$OUT/s38b/truth38b.json" ] || bash scripts/ask38b/make.sh > /dev/null
 python scripts/ask38b/read.py "$NAME" > /dev/null 2>&1
 echo "set 38b $NAME: $(tail -1 "$OUT/s38b/$NAME.txt")"
+export ASK39_OUT=$OUT/s39  # ask39's fresh set (seed 39), its own data, stores and truths
+mkdir -p "$OUT/s39"
+if [ ! -f "$OUT/s39/truth.json" ]; then
+  python scripts/ask39/gen.py > /dev/null && bash scripts/ask39/ingest.sh > /dev/null 2>&1
+  python scripts/ask39/truth.py > /dev/null
+fi
+python scripts/ask39/read.py "$NAME" > /dev/null 2>&1
+echo "set 39 $NAME: $(tail -1 "$OUT/s39/$NAME.txt")"

@@ -123,6 +123,23 @@ _WEEK_OF_A_DAY = re.compile(
 )
 
 
+# "per week", "weekly", "each / every week", "by week", "a week": a table or mean of weeks, not one week
+_PER_WEEK = re.compile(r"\b(?:per|each|every|by|a)\s+week\b|\bweekly\b|\bweek\s+by\s+week\b", re.I)
+
+
+def sunday_weeks(question: str) -> tuple[str, bool]:
+    """ "trips per week, Sunday to Saturday", "weekly km (US weeks)": the question without the words that said so,
+    and True (the plan's weeks then begin on Sunday: ``QueryPlan._sunday_weeks``, ask39); a US week said with "the
+    week of <a day>" is ``week_of``'s, and any other question is returned as it is, with False."""
+    if (
+        not _US_WEEK.search(question)
+        or not _PER_WEEK.search(question)
+        or _WEEK_OF_A_DAY.search(question)
+    ):
+        return question, False
+    return _US_WEEK.sub(lambda m: " " if m.group(1) is None else m.group(1), question), True
+
+
 def refuse_week_of_a_day(question: str) -> None:
     """ "the week of 4 March" (a Wednesday) alone stays asked (which seven days? test_llm_set12_fixes pins it), now
     naming how to say them (set 37: was "did not understand 'week'"); a Monday's week is read by ``week_of``."""
@@ -240,21 +257,25 @@ def clock(hours: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def period_of(per: str) -> pl.Expr:
-    """The period a trip's start falls in, as its first date: the day, the Monday of its ISO week, the first of its
-    month, or the night (from noon to the next noon: the date of that noon; set 26)."""
+def period_of(per: str, sunday: bool = False) -> pl.Expr:
+    """The period a trip's start falls in, as its first date: the day, the Monday of its ISO week (the Sunday of its
+    Sunday-to-Saturday week where ``sunday``: ask39), the first of its month, or the night (from noon to the next
+    noon: the date of that noon; set 26)."""
     day = pl.col("start").dt.date()
     if per == "month":  # "which month did I cycle the most km" (set 36)
         return day.dt.truncate("1mo")
     if per == "night":
         return (pl.col("start") - pl.duration(hours=12)).dt.date()
-    return day if per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+    if per == "day":
+        return day
+    back = pl.col("start").dt.weekday() % 7 if sunday else pl.col("start").dt.weekday() - 1
+    return day - pl.duration(days=back)
 
 
 def period_key_value(plan: QueryPlan) -> tuple[pl.Expr, pl.Expr]:
     """The period a trip counts in (its start day, or the Monday of its week: ``_p``) and what
     a period sums (trips, or the plan's metric): per-period plans and their maxima (daymax)."""
-    key = period_of(plan.per)
+    key = period_of(plan.per, plan._sunday_weeks)
     what = pl.len() if plan.action == "count" else pl.col(plan.metric).sum()
     return key.alias("_p"), what
 
@@ -306,7 +327,7 @@ def _each_period(
     first: set 15's reading)."""
     if len(every) == 0:
         return ""
-    span = every.select(period_of(plan.per).alias("_p"))["_p"]
+    span = every.select(period_of(plan.per, plan._sunday_weeks).alias("_p"))["_p"]
     first, last = span.min(), span.max()
     step = "1mo" if plan.per == "month" else "1w"
     periods = pl.date_range(first, last, step, eager=True)

@@ -176,7 +176,7 @@ def read_data_words(
             question, low = _blank(question, *m.span()), _blank(low, *m.span())
     own = [
         lab for lab in words.labels
-        if re.fullmatch(r"(?:[a-z][a-z\-]{2,}|\d+[a-z]{1,2})(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15), "10k" (set 29)
+        if re.fullmatch(r"(?:[a-z][a-z\-]{1,}|\d+[a-z]{1,2})(?: [a-z][a-z\-]+)?", lab)  # "container ship" (set 15), "10k" (set 29), "ev" (set 39)
         and (lab not in vocab or lab == "ride" or lab in TRIP_NOUN_LABELS)  # Strava's "Ride" (set 21): its rides
         and not any(re.fullmatch(rf"(?:{p})", lab) for p in modes)
     ]  # fmt: skip

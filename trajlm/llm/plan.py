@@ -148,6 +148,8 @@ class QueryPlan(BaseModel):
     _one_stop_too: bool = PrivateAttr(default=False)
     # a run's halves (unit "half", llm/half_splits.py; ask37b): negative / positive / even, and one trip picked
     _half_kind: str | None = PrivateAttr(default=None)
+    # "trips per week, Sunday to Saturday" (ask39): the plan's weeks (per / group "week") begin on Sunday
+    _sunday_weeks: bool = PrivateAttr(default=False)
     _pick: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")

@@ -63,6 +63,8 @@ def describe(plan: Any) -> str:
     elif plan.per is not None:
         total = "" if plan.action == "count" else f"each {plan.per}'s total, "
         what += f" per {plan.per} ({total}mean over the {plan.per}s with trips)"
+    if plan._sunday_weeks:  # "trips per week, Sunday to Saturday" (ask39)
+        what += " (weeks from Sunday to Saturday)"
     parts = [what]
     skip = {"action", "metric", "k", "ascending", "minutes", "unit", "share_of", "group"}
     skip |= {

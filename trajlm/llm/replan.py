@@ -24,4 +24,5 @@ def replan(plan: QueryPlan, **update: Any) -> QueryPlan:
     out._one_stop_too = (
         plan._one_stop_too
     )  # "was stopped the longest": the one stop said too (ask37b)
+    out._sunday_weeks = plan._sunday_weeks  # weeks from Sunday (ask39)
     return out

@@ -27,6 +27,7 @@ from trajlm.llm.calendar import (
     each_period,
     read_per,
     refuse_week_of_a_day,
+    sunday_weeks,
     trip_own_period,
     week_of,
 )
@@ -99,12 +100,14 @@ from trajlm.llm.splits import plan_split
 from trajlm.llm.spoken_ids import spoken_vehicle_ids
 from trajlm.llm.stated_today import stated_today
 from trajlm.llm.stay_words import stay_plan
+from trajlm.llm.stop_owner import stop_owner
 from trajlm.llm.synonyms import plain_words, rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.than_named import than_named
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
 from trajlm.llm.which_movers import which_movers
 from trajlm.llm.work_words import work_words
+from trajlm.llm.world_words import refuse_company, world_words
 from trajlm.llm.yes_no import is_yes_no
 
 # "driven by the (whole) fleet", "of the entire fleet": every trip, as if unsaid (set 23: "answers per group ('by the
@@ -140,6 +143,14 @@ class RulePlanner:
         """The query plan of ``question`` read by rules against the data's words (CannotAnswer
         in one line where it cannot be read); a kind of vehicle named by its ids' letters
         becomes the plan's ``vehicle_prefix``."""
+        refuse_company(
+            question
+        )  # "who was i with on friday": no company in a trip table (world_words.py, set 39)
+        # "kindly tell the total kms", "clock up over the fortnight", "... lol" (world_words.py, set 39)
+        question = world_words(question, list(self.words.dates), self.words.labels)
+        question = stop_owner(
+            question, self.words.labels
+        )  # "which bike had the longest stop" (stop_owner.py)
         if (halves := plan_half_split(question, self.plan)) is not None:
             return halves  # "did Jonas run a negative split on his longest run" (half_splits.py, ask37b)
         if (fastest := plan_split(question, self.plan)) is not None:
@@ -308,6 +319,9 @@ class RulePlanner:
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
         question = name_boxes(question)  # "the anchorage (lat 51.99-52.03, lon 3.88-3.96)" (set 15)
         question = name_points(question)  # "within 300 m of Zurich HB at 47.37, 8.54" (set 21)
+        question, sunday = sunday_weeks(
+            question
+        )  # "trips per week, Sunday to Saturday" (calendar.py, ask39)
         question = week_of(
             question, self.years
         )  # "in the week of 6 April": its seven days (set 21)
@@ -358,6 +372,13 @@ class RulePlanner:
                                "time, or name them in one list ('truck, van or bike trips')")  # fmt: skip
         trip_own_period(f, asked)  # "average trip duration per week": each week's mean (ask36b)
         plan = validate_plan(f)
+        if sunday and "week" not in (
+            plan.per,
+            plan.group,
+        ):  # the words said weeks, the plan has none
+            raise CannotAnswer("a Sunday-to-Saturday week was said, but the question asks for no weeks: ask 'trips "
+                               "per week, Sunday to Saturday' or 'the week of Sunday March 15'")  # fmt: skip
+        plan._sunday_weeks = sunday
         check_per(plan)
         plan._strict = frozenset(self._strict)
         return plan

@@ -114,7 +114,23 @@ def mend_word(word: str, vocab: frozenset[str], short: frozenset[str] = frozense
         options = {w for w in options & vocab if len(w) > 3 or w in short}
         if (got := _one(options)) is not None:
             return got
-    return None
+    # ask39 (status.md open item 5): a vowel for another ("avarage", "distence") only into the measure words, in a
+    # word of 6+ letters: a vowel slip into any known word turned real words into others ("setting" / sitting)
+    wrong_vowel = {
+        word[:i] + v + word[i + 1 :]
+        for i in range(1, len(word))
+        if word[i] in "aeiou"
+        for v in "aeiou"
+    }
+    return _one(wrong_vowel & VOWEL_SLIP_TARGETS & vocab) if len(word) >= 6 else None
+
+
+# the words a wrong vowel is mended into (ask39): what a question measures, long enough that one vowel away is no
+# other English word
+VOWEL_SLIP_TARGETS = frozenset(
+    "average distance duration kilometres kilometers maximum minimum median length longest shortest fastest "
+    "slowest deliveries".split()
+)
 
 
 def mend(

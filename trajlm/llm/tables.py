@@ -163,7 +163,7 @@ def per_key(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, str]:
     if (
         plan.group in PERIODS
     ):  # "average trip duration per week": each week's trips' own mean (ask36b)
-        key = period_of(plan.group).alias(plan.group)
+        key = period_of(plan.group, plan._sunday_weeks).alias(plan.group)
         every = every_period(chosen.select(key), plan.group)
     elif plan.group == "hour":
         key = pl.col("start").dt.hour().alias("hour")

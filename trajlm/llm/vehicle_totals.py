@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from trajlm.llm.calendar import period_of
 from trajlm.llm.midnight import TRIP_OF
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.ranks import ranked_line
@@ -27,8 +28,8 @@ def per_vehicle(plan: QueryPlan, chosen: pl.DataFrame) -> tuple[pl.DataFrame, fl
     if (
         plan.per is not None
     ):  # per vehicle and calendar day (week) of the start, then the mean over its days
-        day = pl.col("start").dt.date()
-        key = day if plan.per == "day" else day - pl.duration(days=pl.col("start").dt.weekday() - 1)
+        # a day, else a week from Monday (from Sunday where asked: ask39), as before period_of was used here
+        key = period_of("day" if plan.per == "day" else "week", plan._sunday_weeks)
         what = pl.len() if plan.action == "count" else col.sum()
         each = chosen.group_by("vehicle", key.alias("_p")).agg(
             what.cast(pl.Float64).alias("_v"), pl.len().alias("_n")

@@ -170,7 +170,7 @@ def every_label_is(word: str, labels: Sequence[str]) -> bool:
     )
 
 
-def _names_fleet(word: str, labels: Sequence[str]) -> bool:
+def names_fleet(word: str, labels: Sequence[str]) -> bool:
     """Whether ``word`` is the head of a label ("bike" of "ebike" / "e-bike") while no label is another vehicle of
     its own ("cargo" beside "ebike" is a cargo bike; "van" beside "ebike" is not a bike): "which bike" among cargo /
     ebike is any of them (ask38: it was refused as a label the data lacks)."""
@@ -203,7 +203,7 @@ def _label(kind: str, labels: Sequence[str]) -> str | None:
         not kinds
         or re.fullmatch(_ANY, low)
         or every_label_is(low, labels)
-        or _names_fleet(low, labels)
+        or names_fleet(low, labels)
     ):
         return None
     if re.fullmatch(_SEA, low) and every_label_at_sea(labels):
