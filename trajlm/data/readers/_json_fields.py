@@ -18,6 +18,7 @@ from trajlm.data.column_names import (
     last_resort,
     tier_of,
 )
+from trajlm.data.derived_points import measured, snake
 
 MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
@@ -40,7 +41,7 @@ _SERIALS = (
 # heldout39: a street-photo capture's `sequence` (Mapillary, KartaView): the images of one drive,
 # finer than its `creator.id` (one photographer's drives on other days); a number counting rows
 # is no text, so not read
-_SEQUENCES = (
+SEQUENCES = (
     "sequence",
     "sequence_key",
     "sequence_id",
@@ -106,21 +107,9 @@ def _ended(name: str, keys: list[str]) -> list[str]:
         k
         for k in got
         if k.lower() not in _FORM_META
-        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", _snake(k)))
+        # camelCase apart: heldout39's Amazon Location `SampleTime` beside its `ReceivedTime`
+        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", snake(k)))
     ]
-
-
-def _snake(key: str) -> str:
-    """`ReceivedTime` -> `received_time` (camelCase words apart: heldout39's Amazon Location
-    `SampleTime` beside the service's `ReceivedTime` named two times), lower-cased."""
-    return re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", key).lower()
-
-
-# heldout39: a service's second copy of the position beside the device's own (Mapillary's
-# `computed_geometry`, corrected from the photos, beside the camera's GPS `geometry`): the
-# device's fix is the trajectory's, so a key whose parent says it was worked out is passed over
-_DERIVED = {"computed", "corrected", "snapped", "matched", "smoothed", "filtered", "estimated",
-            "interpolated", "predicted", "projected", "adjusted", "refined"}  # fmt: skip
 
 
 def _beside(times: list[str], lat: str) -> list[str]:
@@ -129,12 +118,6 @@ def _beside(times: list[str], lat: str) -> list[str]:
     parent = lat.rpartition(".")[0]
     one = [k for k in times if k.rpartition(".")[0] == parent]
     return one if len(one) == 1 else times
-
-
-def _measured(keys: list[str]) -> list[str]:
-    """`keys` less those under a parent named as derived, where that leaves exactly one."""
-    plain = [k for k in keys if not _DERIVED & set(re.split(r"[^a-z0-9]+", _snake(k))[:-1])]
-    return plain if len(plain) == 1 else keys
 
 
 def record_fields(records: list) -> dict[str, str] | None:
@@ -148,7 +131,7 @@ def record_fields(records: list) -> dict[str, str] | None:
         got = candidates(TIERS[name], keys) or _ended(name, keys)  # `eventTime` (heldout37)
         got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
         if len(got) > 1:
-            got = _beside(got, found["lat"]) if name == "t" else _measured(got)
+            got = _beside(got, found["lat"]) if name == "t" else measured(got)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
         if (
@@ -167,7 +150,7 @@ def record_fields(records: list) -> dict[str, str] | None:
         found["traj_id"] = "vehicle.vehicle.id"
     elif found["t"] == "seen_pos" and "hex" in keys:  # the aircraft's ICAO address
         found["traj_id"] = "hex"
-    elif seq := [k for k in keys if k.lower() in _SEQUENCES and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
+    elif seq := [k for k in keys if k.lower() in SEQUENCES and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
         found["traj_id"] = seq[0]
     elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
         found["traj_id"] = tid
