@@ -44,7 +44,6 @@ def past_row_key(df: pl.DataFrame, traj: str | None) -> str | None:
     2,157 movers of one point each, with warnings only; leftover31: any length, not 100+ rows
     only (a lower id that repeats is a mover with several fixes, however short the frame)."""
     from trajlm.data.column_names import TRAJ, by_ending, candidates, one_trip, tier_of
-
     from trajlm.data.readers._json_fields import SEQUENCES
 
     if traj is None or len(df) < 2 or not is_row_key(df, traj):
