@@ -33,9 +33,9 @@ _RENAMED = {"velocity": "speed_kmh", "heading": "heading_deg", "height": "altitu
 
 
 def is_vbo(path: Path) -> bool:
-    """A VBOX file: named `.vbo`, or a text file whose first lines hold `[column names]` and
-    `[data]` with `lat` and `long` named."""
-    if not path.is_file():
+    """A VBOX file: `.vbo` (or `.txt` / no suffix, as copied or renamed) whose first lines
+    hold `[column names]` naming `lat` and `long`."""
+    if not path.is_file() or path.suffix.lower() not in (".vbo", ".txt", ""):
         return False
     try:
         with path.open("rb") as f:
