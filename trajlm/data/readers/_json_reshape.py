@@ -84,8 +84,8 @@ def _untyped(doc: Any) -> Any:
 
 
 def _series_records(doc: Any) -> Any:
-    """ThingsBoard's `{key: [{"ts", "value"}, ...]}`: one record per `ts` (values that read as
-    numbers as numbers). Only where every value of `doc` is such a list."""
+    """ThingsBoard's `{key: [{"ts", "value"}, ...]}`: one record per `ts`. Only where every
+    value of `doc` is such a list."""
     if not isinstance(doc, dict) or len(doc) < 2:
         return doc
     if not all(
@@ -97,21 +97,14 @@ def _series_records(doc: Any) -> Any:
     for key, values in doc.items():
         for p in values:
             if _point_value(p):
-                rows.setdefault(p["ts"], {"ts": p["ts"]})[key] = _number(p["value"])
+                # values stay as written: numeric text is read as a number where it is a
+                # coordinate (_json_records), as any API's quoted coordinates are
+                rows.setdefault(p["ts"], {"ts": p["ts"]})[key] = p["value"]
     return list(rows.values())
 
 
 def _point_value(p: Any) -> bool:
     return isinstance(p, dict) and set(p) == {"ts", "value"}
-
-
-def _number(v: Any) -> Any:
-    if isinstance(v, str):
-        try:
-            return float(v)
-        except ValueError:
-            return v
-    return v
 
 
 def _records_by_key(v: Any, least: int = 2) -> bool:
