@@ -97,17 +97,27 @@ def test_vbox_without_its_created_line_is_told_the_day(tmp_path: Path) -> None:
         read(p)
 
 
-# -- RaceChrono CSV v3: it read before (kept) --------------------------------------------------
+# -- RaceChrono CSV v3: its units and sources rows part of the header ---------------------------
 
 
-def test_racechrono_csv_reads_its_unix_timestamps(tmp_path: Path) -> None:
+def test_racechrono_csv_skips_its_units_and_sources_rows(tmp_path: Path) -> None:
     p = _gen("racechrono", tmp_path)
-    df, _, _ = _read(p)
+    df, report, said = _read(p)
     lines = p.read_text().splitlines()
     first = lines[12].split(",")
     row = df.sort("t").row(0, named=True)
     assert row["t"] == int(float(first[0]))
     assert (row["lat"], row["lon"]) == (float(first[10]), float(first[11]))
+    assert "no_fix" not in report.dropped  # was: the 2 rows under the header, as no_fix
+    assert "'Accuracy'" not in said  # was: "'m'" read as an accuracy value
+
+
+def test_a_row_with_its_position_missing_or_in_dms_is_data(tmp_path: Path) -> None:
+    p = tmp_path / "t.csv"
+    p.write_text("id,time,lat,lon\na,start,,\n"
+                 + "".join(f"a,2026-01-01T00:00:{k:02d}Z,52.{k},4.{k}\n" for k in range(1, 9)))  # fmt: skip
+    _, report, _ = _read(p)
+    assert report.dropped.get("no_fix") == 1  # counted, not skipped as a label row
 
 
 # -- Mapillary: the camera's geometry, captured_at, a sequence a mover -------------------------

@@ -48,6 +48,7 @@ from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._cf_units import cf_units_row, say_units
+from trajlm.data.readers._label_rows import label_rows
 from trajlm.data.readers._clock_change import resolve_local
 from trajlm.data.readers._common import (
     T_RAW,
@@ -348,6 +349,8 @@ def _csv_file(
     if units:
         skip += 1
         say_units(path, units, {"lat": cm.lat, "lon": cm.lon})
+    else:  # a lap timer's units / sources rows (RaceChrono; _label_rows.py, heldout39)
+        skip += label_rows(opener, skip, names, cm.sep, cm.lat, cm.lon)
     point_col, named_cm = cm.lat, cm
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     axes = coord_axes(cm, names)
