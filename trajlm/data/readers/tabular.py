@@ -48,7 +48,6 @@ from trajlm.data.geo import is_wgs84, reproject_columns
 from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._cf_units import cf_units_row, say_units
-from trajlm.data.readers._label_rows import label_rows
 from trajlm.data.readers._clock_change import resolve_local
 from trajlm.data.readers._common import (
     T_RAW,
@@ -64,6 +63,7 @@ from trajlm.data.readers._coord_text import RAW, hemisphere_columns, parse_coord
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, header_text, is_binary
 from trajlm.data.readers._estimate_units import hdop_number
+from trajlm.data.readers._label_rows import label_rows
 from trajlm.data.readers._lines import (
     after_comments,
     first_line,
