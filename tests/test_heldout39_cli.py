@@ -9,30 +9,20 @@ counter `req_id`, warnings only). docs/data.md "Session 39 (heldout39)"."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import polars as pl
 from helpers import invoke_cli
+from test_heldout39_readers import gen39
 
 from trajlm.data.coerce import to_canonical
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scripts" / "heldout39"
-
 
 def _gen(kind: str, out: Path) -> Path:
-    for script in ("gen_track.py", "gen_cloud.py"):
-        spec = importlib.util.spec_from_file_location("heldout39_gen", SCRIPTS / script)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)  # type: ignore[union-attr]
-        if kind in mod.FILES:
-            getattr(mod, kind)(np.random.default_rng(7), out)
-            return out / mod.FILES[kind]
-    raise KeyError(kind)
+    return gen39(kind, out, seed=7)
 
 
 def test_ingest_reads_a_vbox_file(tmp_path: Path) -> None:

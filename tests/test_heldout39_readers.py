@@ -13,7 +13,6 @@ docs/data.md "Session 39 (heldout39)"."""
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import warnings
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import load_script
 
 from trajlm.data.readers import read
 from trajlm.data.readers._event_stream import event_records, is_event_stream
@@ -29,15 +29,11 @@ from trajlm.data.readers._json_reshape import reshaped
 from trajlm.data.readers.vbo import is_vbo
 from trajlm.errors import TrajlmInputError
 
-SCRIPTS = Path(__file__).resolve().parents[1] / "scripts" / "heldout39"
 
-
-def _gen(kind: str, out: Path, seed: int = 5) -> Path:
+def gen39(kind: str, out: Path, seed: int = 5) -> Path:
     """One set of the study's generators written into `out`; the path of its file / folder."""
     for script in ("gen_track.py", "gen_cloud.py"):
-        spec = importlib.util.spec_from_file_location("heldout39_gen", SCRIPTS / script)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)  # type: ignore[union-attr]
+        mod = load_script("heldout39", script)
         if kind in mod.FILES:
             getattr(mod, kind)(np.random.default_rng(seed), out)
             return out / mod.FILES[kind]
@@ -59,7 +55,7 @@ def _unix(text: str) -> int:
 
 
 def test_vbox_file_reads_minutes_west_positive_on_the_header_day(tmp_path: Path) -> None:
-    p = _gen("vbox", tmp_path)
+    p = gen39("vbox", tmp_path)
     assert is_vbo(p)
     lines = p.read_text().splitlines()
     first = lines[lines.index("[data]") + 1].split()
@@ -101,7 +97,7 @@ def test_vbox_without_its_created_line_is_told_the_day(tmp_path: Path) -> None:
 
 
 def test_racechrono_csv_skips_its_units_and_sources_rows(tmp_path: Path) -> None:
-    p = _gen("racechrono", tmp_path)
+    p = gen39("racechrono", tmp_path)
     df, report, said = _read(p)
     lines = p.read_text().splitlines()
     first = lines[12].split(",")
@@ -124,7 +120,7 @@ def test_a_row_with_its_position_missing_or_in_dms_is_data(tmp_path: Path) -> No
 
 
 def test_mapillary_images_read_by_sequence_at_the_camera_fix(tmp_path: Path) -> None:
-    p = _gen("mapillary", tmp_path)
+    p = gen39("mapillary", tmp_path)
     data = json.loads(p.read_text())["data"]
     df, _, _ = _read(p)
     assert df["traj_id"].n_unique() == len({d["sequence"] for d in data}) == 5  # not creators
@@ -144,7 +140,7 @@ def test_two_measured_positions_are_still_refused() -> None:
 
 
 def test_firebase_export_reads_each_uid_as_a_mover(tmp_path: Path) -> None:
-    p = _gen("firebase", tmp_path)
+    p = gen39("firebase", tmp_path)
     locs = json.loads(p.read_text())["locations"]
     df, _, _ = _read(p)
     assert sorted(df["traj_id"].unique()) == sorted(locs)  # the `users` branch not read
@@ -160,7 +156,7 @@ def test_objects_of_different_shapes_are_not_made_records() -> None:
 
 
 def test_amazon_location_history_reads_the_sample_time(tmp_path: Path) -> None:
-    d = _gen("aws", tmp_path)
+    d = gen39("aws", tmp_path)
     df, _, _ = _read(d)
     assert df["traj_id"].n_unique() == 4
     pos = json.loads((d / "truck-11.json").read_text())["DevicePositions"]
@@ -173,7 +169,7 @@ def test_amazon_location_history_reads_the_sample_time(tmp_path: Path) -> None:
 
 
 def test_dynamodb_export_folder_reads_its_data_not_its_manifests(tmp_path: Path) -> None:
-    d = _gen("dynamodb", tmp_path)
+    d = gen39("dynamodb", tmp_path)
     df, _, said = _read(d)
     items = [json.loads(x)["Item"] for f in d.rglob("data/*.json.gz")
              for x in gzip.open(f, "rt")]  # fmt: skip
@@ -194,7 +190,7 @@ def test_dynamodb_json_scan_output_is_untyped() -> None:
 
 
 def test_particle_event_stream_reads_each_device_at_its_fix_time(tmp_path: Path) -> None:
-    p = _gen("particle", tmp_path)
+    p = gen39("particle", tmp_path)
     assert is_event_stream(p)
     events = [json.loads(x[6:]) for x in p.read_text().splitlines() if x.startswith("data: ")]
     df, _, _ = _read(p)
@@ -219,7 +215,7 @@ def test_a_csv_is_no_event_stream(tmp_path: Path) -> None:
 
 
 def test_thingsboard_timeseries_answer_reads_one_record_per_ts(tmp_path: Path) -> None:
-    p = _gen("thingsboard", tmp_path)
+    p = gen39("thingsboard", tmp_path)
     doc = json.loads(p.read_text())
     df, _, _ = _read(p)
     assert len(df) == len(doc["latitude"])
