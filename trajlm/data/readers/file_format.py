@@ -11,9 +11,11 @@ from pathlib import Path
 
 from trajlm.data.column_notes import trip_log
 from trajlm.data.readers._encoding import CJK_SNIFF_BYTES, legacy_cjk
+from trajlm.data.readers._event_stream import is_event_stream
 from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
 from trajlm.data.readers._message_lines import message_kind
 from trajlm.data.readers.archives import track_archive
+from trajlm.data.readers.vbo import is_vbo
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
               ".json": "mfjson", ".geojson": "mfjson", ".topojson": "mfjson", ".mfjson": "mfjson", ".rec": "mfjson", ".kml": "kml", ".kmz": "kml",
@@ -105,6 +107,10 @@ def file_format(path: Path) -> str | None:
             return "queclink"
     if suffix != ".gz" and message_kind(path):  # MQTT logs, line protocol (heldout38)
         return "parquet"
+    if suffix != ".gz" and is_event_stream(path):  # `curl -N` of an event stream (heldout39)
+        return "mfjson"
+    if suffix != ".gz" and is_vbo(path):  # Racelogic VBOX: written as a CSV (vbo.py, heldout39)
+        return "csv"
     if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):
         return "ozi"
     if suffix == ".gz" and inner in (".jsonl", ".ndjson"):  # gzipped JSON Lines (session 19)

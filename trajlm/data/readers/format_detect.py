@@ -59,6 +59,10 @@ def not_read_line(folder: Path, kind: str, other: dict[str, int]) -> str:
 def warn_not_read(folder: Path, fmt: str) -> None:
     """Warn about trajectory files under `folder` that format `fmt` will not read (a folder of
     Records.json + .kml + .nmea + .csv read only the JSON, silently; fuzz14)."""
+    from trajlm.data.readers._export_folders import export_data_files
+
+    if fmt == "mfjson" and export_data_files(folder):  # a DynamoDB export: its data read
+        return
     csv_like = fmt not in {f for _, f in DIR_PATTERNS if f != "csv"}  # csv, ais, presets
     other: dict[str, int] = {}
     for pattern, f in DIR_PATTERNS:

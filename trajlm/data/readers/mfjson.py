@@ -40,6 +40,7 @@ from trajlm.data.readers._common import (
     finalize,
     parse_time,
 )
+from trajlm.data.readers._event_stream import event_records, is_event_stream
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
 from trajlm.data.readers._json_empty import (
     empty_records,
@@ -49,6 +50,7 @@ from trajlm.data.readers._json_empty import (
     streams_without_start,
 )
 from trajlm.data.readers._json_records import record_tracks
+from trajlm.data.readers._json_reshape import reshaped
 from trajlm.data.readers._json_tables import (
     fit_without_positions,
     strava_start,
@@ -159,6 +161,10 @@ def iter_mfjson(
                 doc = {"type": "FeatureCollection", "features": json_lines(raw.decode())}
             elif path.suffix.lower() == ".rec":
                 doc = rec_lines(raw.decode())
+            elif is_event_stream(path):  # Server-Sent Events saved by curl (heldout39)
+                doc, n_bad = event_records(raw.decode("utf-8", errors="replace"))
+                ctx.report.rows_in += n_bad
+                ctx.report.drop("no_fix", n_bad)
             else:
                 doc = json_values(raw)
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
@@ -207,6 +213,8 @@ def iter_mfjson(
                 records = _records(doc)  # (_json_records.py)
                 if records is None and (keyed := merged(doc)) is not doc:
                     records = _records(keyed)  # Endomondo's one-key objects (heldout36)
+                if records is None and (shaped := reshaped(doc)) is not doc:
+                    records = _records(shaped)  # DynamoDB, ThingsBoard, Firebase (heldout39)
             except TrajlmInputError as e:  # times in two units (badin19)
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
                 raise TrajlmInputError(text, path=path, field=e.field) from None

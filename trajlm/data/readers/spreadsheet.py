@@ -60,6 +60,7 @@ from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
 from trajlm.data.readers.sumo_fcd import is_sumo_fcd, sumo_fcd_as_csv
+from trajlm.data.readers.vbo import is_vbo, vbo_as_csv
 from trajlm.data.readers.wide_pairs import is_wide_pairs, wide_pairs_as_csv
 from trajlm.data.readers.wkt_lines import is_wkt_lines, wkt_lines_as_csv
 from trajlm.data.schema import TrajlmInputError
@@ -327,12 +328,14 @@ _TEXT: dict[str, Callable[..., Sequence[object]]] = {
     "ardupilot": ardupilot_as_csv,  # DataFlash text (ardupilot.py)
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
     "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
+    "vbo": vbo_as_csv,  # Racelogic VBOX (vbo.py)
 }
 _IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "eth-ucy": is_eth_ucy,
             "trajnetpp": is_trajnetpp, "sdd": is_sdd, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
-            "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd}  # fmt: skip
+            "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd,
+            "vbo": is_vbo}  # fmt: skip
 
 
 def _feed_as_csv(

@@ -63,6 +63,7 @@ from trajlm.data.readers._coord_text import RAW, hemisphere_columns, parse_coord
 from trajlm.data.readers._crs_check import check_not_degrees
 from trajlm.data.readers._encoding import SNIFF_BYTES, header_text, is_binary
 from trajlm.data.readers._estimate_units import hdop_number
+from trajlm.data.readers._label_rows import label_rows
 from trajlm.data.readers._lines import (
     after_comments,
     first_line,
@@ -348,6 +349,8 @@ def _csv_file(
     if units:
         skip += 1
         say_units(path, units, {"lat": cm.lat, "lon": cm.lon})
+    else:  # a lap timer's units / sources rows (RaceChrono; _label_rows.py, heldout39)
+        skip += label_rows(opener, skip, names, cm.sep, cm.lat, cm.lon)
     point_col, named_cm = cm.lat, cm
     cm, point = one_column(cm)  # WKT POINT / "lat,lon" in one column (_point_text.py)
     axes = coord_axes(cm, names)
