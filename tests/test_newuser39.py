@@ -119,3 +119,74 @@ def test_jump_steps_threshold_follows_the_sources_own_speeds():
     assert n == 0 and limit == MIN_JUMP_MPS
     n, limit, _ = jump_steps(table(15.0))
     assert n == 0 and math.isclose(limit, 60.0, rel_tol=0.01)
+
+
+def test_sources_card_lists_each_source_with_its_sampling_and_area(tmp_path):
+    """A `make pretrain` run had no card: whether the user's city and sampling were in it was
+    read from corpus.json and each source's manifest. The card lists both, and what was said."""
+    from trajlm.data.corpus_card import sources_card
+
+    _avl_csv(tmp_path / "avl.csv")
+    spec = _spec(tmp_path, 'licence = "own data"\nweight = 3.0\n')
+    spec.write_text(spec.read_text() + '\n[[source]]\nname = "synth"\nformat = "synthetic"\n'
+                    "city = { n_trajectories = 20, seed = 0 }\nweight = 1.0\n")  # fmt: skip
+    build_corpus(load_corpus_spec(spec, data_root=str(tmp_path)), tmp_path / "corpus",
+                 log=lambda _m: None)  # fmt: skip
+    card = sources_card(tmp_path / "corpus")
+    row = next(line for line in card.splitlines() if line.startswith("| avl |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "75.0 %" and cells[2] == "40" and cells[3] == "1,200"
+    assert cells[4] == "15"  # the feed's median interval, not the mix's
+    assert cells[5].startswith("lat 63.43..") and cells[6] == "own data" and cells[7] == "no"
+    assert cells[8] == "format's preset" and cells[9].startswith("4 steps over")
+    assert any(line.startswith("| synth | 25.0 % | 20 |") for line in card.splitlines())
+
+
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory):
+    """A tiny run pretrained on a corpus of the bus feed (as `make pretrain` trains one), and
+    the warnings its training raised."""
+    import warnings
+
+    from reliability_helpers import TINY
+
+    import trajlm
+
+    d = tmp_path_factory.mktemp("corpus_run")
+    _avl_csv(d / "avl.csv")
+    build_corpus(load_corpus_spec(_spec(d, "clean = { max_speed_mps = 30 }\n"), data_root=str(d)),
+                 d / "corpus", log=lambda _m: None)  # fmt: skip
+    (d / "tiny.toml").write_text(TINY.replace("eval_every = 0", "eval_every = 2\neval_batches = 1"))
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        trajlm.TrajLM.fit(d / "corpus", d / "run", config=d / "tiny.toml", seed=0, threads=1)
+    return {"dir": d, "said": [str(w.message) for w in said]}
+
+
+def test_training_on_a_corpus_writes_the_card_beside_the_run(corpus_run):
+    d = corpus_run["dir"]
+    card = (d / "run" / "CORPUS.md").read_text()
+    assert "| avl | 100.0 % | 40 | 1,198 | 15 |" in card and "max_speed_mps=30" in card
+    assert any("source by source" in m and "CORPUS.md" in m for m in corpus_run["said"])
+
+
+def test_a_refused_call_does_not_spend_the_unchecked_runs_note(corpus_run):
+    """The note that nothing checked a pretraining run against the baselines is said once per
+    loaded run: it was spent by a first call refused for its input ((0, 0) fixes in the
+    operator's export), so the answer that followed came without it."""
+    import pandas as pd
+
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    d = corpus_run["dir"]
+    frame = pd.read_csv(d / "avl.csv", sep=";").head(60)
+    frame["tidspunkt"] = pd.to_datetime(frame["tidspunkt"])
+    cols = dict(traj_col="tur_id", time_col="tidspunkt", lat_col="breddegrad", lon_col="lengdegrad")
+    bad = frame.copy()
+    bad.loc[3, ["breddegrad", "lengdegrad"]] = 0.0
+    lm = trajlm.TrajLM.from_pretrained(d / "run")
+    with pytest.raises(TrajlmInputError, match="null island"):
+        lm.predict(bad, steps=2, **cols)
+    with pytest.warns(UserWarning, match="not checked against the prediction baselines"):
+        lm.predict(frame, steps=2, **cols)
