@@ -190,3 +190,25 @@ def test_a_refused_call_does_not_spend_the_unchecked_runs_note(corpus_run):
         lm.predict(bad, steps=2, **cols)
     with pytest.warns(UserWarning, match="not checked against the prediction baselines"):
         lm.predict(frame, steps=2, **cols)
+
+
+def _run_dir(path: Path, seed: int, n_points: int, store: str) -> Path:
+    path.mkdir(parents=True)
+    cov = {"n_points": n_points, "n_trajectories": 40, "store": store, "sources": [store],
+           "time_span_unix": [0, 100], "bbox": [63.4, 10.3, 63.5, 10.5]}  # fmt: skip
+    (path / "config.json").write_text(json.dumps({"d_model": 16, "coverage": cov, "stats": {}}))
+    (path / "train_config.json").write_text(json.dumps({"seed": seed, "max_steps": 10}))
+    return path
+
+
+def test_runs_of_one_recipe_on_other_data_are_not_averaged_as_seeds(tmp_path):
+    """`trajlm eval` averaged a run pretrained on the corpus with the bus feed's bad fixes and
+    three seeds on the cleaned corpus into one "mean ± std over 4 runs" row: the recipe key read
+    the configs less the seed, not what each run was trained on."""
+    from trajlm.cli_eval_seeds import recipe_key, seed_groups
+
+    a = _run_dir(tmp_path / "s0", 0, 273_923, "/x/clean")
+    b = _run_dir(tmp_path / "s1", 1, 273_923, "/y/clean")  # another path, the same data: a seed
+    c = _run_dir(tmp_path / "before", 0, 274_482, "/x/raw")
+    assert recipe_key(a) == recipe_key(b) != recipe_key(c)
+    assert seed_groups([a, b, c], ["s0", "s1", "before"]) == [["s0", "s1"]]
