@@ -10,6 +10,7 @@ import json
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import pandas as pd
 
@@ -50,7 +51,7 @@ def main() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = model.evaluate(store, task="predict",
-                               compare=[("run", "kNN continuation (place-aware)")])  # fmt: skip
+                               compare=[(Path(run).name, "kNN continuation (place-aware)")])  # fmt: skip
     said["evaluate_methods"] = list(table["method"])
     said["evaluate_comparisons"] = table.attrs.get("comparisons")
     said["evaluate_warnings"] = [f"{w.category.__name__}: {w.message}"[:300] for w in caught]
