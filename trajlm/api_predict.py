@@ -144,7 +144,6 @@ class Prediction:
         verdict = predict_verdict(self, fallback)
         if verdict is None:
             self.last_engine = "model"  # (was left from an earlier call, or never set)
-            warn_knn_once(self)  # `trajlm train` found kNN not worse on val (heldout23)
         if sum(x is not None for x in (steps, at_times, seconds_ahead)) > 1:
             raise ValueError("give one of steps=, at_times= or seconds_ahead=")
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, Integral)
@@ -155,6 +154,8 @@ class Prediction:
             if 0 < model_step < 1:  # every fix read (subsec38): said below, not "dropped"
                 warnings.filterwarnings("ignore", message=SUB_SECOND_DROPPED)
             df, layout = coerce(data, repeats="drop", **with_gap_rule(columns))
+        if verdict is None:  # after the input's checks: a refused call spent it (newuser39)
+            warn_knn_once(self)  # `trajlm train` found kNN not worse on val (heldout23)
         if 0 < model_step < 1 and (line := sub_second_read_line(layout, model_step)):
             warnings.warn(line, stacklevel=3)
         say_repeats(layout)  # as `trajlm predict` drops them (newuser27)

@@ -19,11 +19,14 @@ from trajlm.eval.report import EvalResult, aggregate_runs
 # train_config.json fields that do not change what is learned (beside the seed itself)
 _NOT_RECIPE = ("seed", "device", "cpu_threads", "num_workers", "progress", "log_every",
                "save_every", "compile")  # fmt: skip
+# the trained-on data's fingerprint in config.json's coverage (counts, time span, box)
+_DATA_KEYS = ("n_points", "n_trajectories", "time_span_unix", "bbox")
 
 
 def recipe_key(path: Path) -> str | None:
     """What a run was trained with, less the seed: its config.json (less the store statistics
-    and coverage) and train_config.json (less ``_NOT_RECIPE``); None when either is missing
+    and coverage), train_config.json (less ``_NOT_RECIPE``) and the data it was trained on
+    (coverage's ``_DATA_KEYS``); None when either file is missing
     (a named checkpoint): such a model is never averaged with another. A fine-tune's OUT is
     read through OUT/train, so `finetune --seed 0/1/2` runs average like training seeds.
     RUN/best is read with RUN's train_config.json."""
@@ -42,9 +45,13 @@ def recipe_key(path: Path) -> str | None:
         tc = json.loads((run / "train_config.json").read_text())
     except (OSError, ValueError):
         return None
+    cov = mc.get("coverage") if isinstance(mc.get("coverage"), dict) else {}
+    # what it was trained on, without the path (a frame's seeds each get a temporary store):
+    # two `make pretrain` runs of one recipe on two corpora were averaged as seeds (newuser39)
+    data = {k: cov.get(k) for k in _DATA_KEYS}
     mc = {k: v for k, v in mc.items() if k not in ("stats", "coverage")}
     tc = {k: v for k, v in tc.items() if k not in _NOT_RECIPE}
-    return json.dumps([mc, tc], sort_keys=True)
+    return json.dumps([mc, tc, data], sort_keys=True)
 
 
 def seed_groups(paths: list[Path], names: list[str]) -> list[list[str]]:
@@ -81,7 +88,7 @@ def add_seed_rows(
             aggregate_runs(result, group, f"{tag} (mean ± std over {len(group)} runs)")
         if sum(map(len, groups)) < len(names):
             console.print(
-                "note: --model runs whose configs differ apart from the seed (or that have no "
-                "train_config.json) are reported one row each, not averaged",
+                "note: --model runs whose configs or training data differ apart from the seed (or "
+                "that have no train_config.json) are reported one row each, not averaged",
                 markup=False, highlight=False,
             )  # fmt: skip

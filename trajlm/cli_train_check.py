@@ -10,7 +10,7 @@ from typing import Any
 
 from trajlm import _cli_io as io
 from trajlm.data.store_label import eval_command
-from trajlm.errors import VerdictNoteWarning, WorseThanBaselineWarning
+from trajlm.errors import NoteWarning, VerdictNoteWarning, WorseThanBaselineWarning
 
 
 def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
@@ -25,7 +25,7 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
     from trajlm.data.corpus import is_corpus
 
     if is_corpus(data):  # a pretraining corpus: no one city's train split to fit kNN on
-        return _corpus_unchecked(out, summary)
+        return _corpus_unchecked(out, summary, data)
     try:
         return check_against_baselines(trainer, data, out, summary, lm_class)
     except Exception as e:  # the run is trained and saved: a failed check is said, not raised
@@ -33,11 +33,16 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
         return summary
 
 
-def _corpus_unchecked(out: Path, summary: dict) -> dict:
+def _corpus_unchecked(out: Path, summary: dict, corpus: Path) -> dict:
     """Save why a pretraining run has no val check, so `TrajLM.predict` / `trajlm predict` say
     it once (api_knn_note.py): a `make pretrain` run answered a user's own bike-share store
-    unchecked at 1.34x kNN's error there, said nowhere (newuser34)."""
+    unchecked at 1.34x kNN's error there, said nowhere (newuser34). Write the run's
+    CORPUS.md: what it saw, source by source (newuser39)."""
     from trajlm.api_knn_note import CORPUS_KEY, CORPUS_UNCHECKED
+    from trajlm.data.corpus_card import write_sources_card
+
+    if (card := write_sources_card(corpus, out)) is not None:
+        io.tell(f"note: what it was pretrained on, source by source: {card}", NoteWarning)
 
     skipped = {"val_check_skipped": CORPUS_UNCHECKED, CORPUS_KEY: True}
     path = out / "train_summary.json"

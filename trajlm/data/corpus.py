@@ -37,6 +37,7 @@ import numpy as np
 import polars as pl
 
 from trajlm._safety import check_output_dir, staged_dir, write_marker
+from trajlm.data.corpus_clean import check_source_clean, jump_note
 from trajlm.data.corpus_discover import COLUMN_KEYS, COLUMNS_HINT, SYNTHETIC_FORMATS
 from trajlm.data.features import NormStats
 from trajlm.data.longitude import box_lons
@@ -62,6 +63,9 @@ class CorpusSource:
     redistributable: bool = False  # may weights trained on it be shipped?
     # the generator's overrides: format "synthetic" CityConfig, "synthetic_open" OpenMotionConfig
     city: dict = field(default_factory=dict)
+    # its cleaning, as `trajlm data ingest`'s options: {max_speed_mps = 30, max_gap_s = 600, ...}
+    # (CleanConfig field names, over the format's preset; corpus_clean.py)
+    clean: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.name or not all(c.islower() or c.isdigit() or c == "_" for c in self.name):
@@ -87,6 +91,7 @@ class CorpusSource:
                    for v in self.columns.values()):  # fmt: skip
                 raise ValueError(f"columns values must be column names (strings), got "
                                  f"{self.columns}")  # fmt: skip
+        check_source_clean(self.clean)
 
 
 @dataclass
@@ -155,7 +160,8 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
     from trajlm.data.ingest import ingest
 
     if src.format in SYNTHETIC_FORMATS:
-        from trajlm.data.clean import PRESETS, clean
+        from trajlm.data.clean import clean
+        from trajlm.data.ingest_cleaning import clean_config
         from trajlm.data.store import write_store
         from trajlm.data.synthetic import generate_city
         from trajlm.data.synthetic_open import generate_open_motion
@@ -164,15 +170,18 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
             points = generate_city(**src.city).points
         else:
             points = generate_open_motion(**src.city)
-        df, report = clean(points, PRESETS["default"], return_report=True)
+        df, report = clean(points, clean_config(src.format, "default", src.clean),
+                           return_report=True)  # fmt: skip
         return write_store(df, out, report=report, sources=[f"{src.format}:{src.city}"])
     paths = [root / p for p in src.path]
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(missing[0])
     if isinstance(src.columns, dict):  # the file's own column names
-        return ingest(paths, src.format, out, on_error="skip", column_map=src.columns)
-    return ingest(paths, src.format, out, on_error="skip", column_preset=src.columns)
+        return ingest(paths, src.format, out, on_error="skip", column_map=src.columns,
+                      clean_overrides=src.clean)  # fmt: skip
+    return ingest(paths, src.format, out, on_error="skip", column_preset=src.columns,
+                  clean_overrides=src.clean)  # fmt: skip
 
 
 def corpus_stats(stats: list[NormStats], weights: list[float]) -> NormStats:
@@ -240,6 +249,9 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
         for i, ((src, manifest), st) in enumerate(zip(kept, stats, strict=True)):
             store = tmp / "sources" / src.name
             df = read_store(store, columns=KEEP)
+            jump_line, jumps = jump_note(src.name, df.sort("traj_id", "t"), src.clean)
+            if jump_line:
+                log(jump_line)
             df = df.with_columns(
                 (pl.lit(f"{src.name}/") + pl.col("traj_id").cast(pl.Utf8)).alias("traj_id")
             )
@@ -275,6 +287,10 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
                 "n_trajectories": manifest["n_trajectories"], "n_points": manifest["n_points"],
                 "splits": manifest["splits"], "stats": st.to_dict(),
             }  # fmt: skip
+            if src.clean:
+                entry["clean"] = src.clean
+            if jumps:
+                entry["jumps"] = jumps  # steps far above the source's own speeds (said)
             if naive := (manifest.get("reading") or {}).get("times_naive"):
                 entry["times_read_as_utc"] = naive  # said as it was built (source_time_note)
             record["sources"].append(entry)

@@ -1,0 +1,94 @@
+"""A corpus source's own cleaning (`clean = {...}` in its [[source]] table) and the line a corpus
+build says where a source holds jumps its cleaning kept (session 39, newuser39).
+
+Before, a [[source]] could name its columns and zone but no cleaning setting: a researcher whose
+own store was ingested with `--max-speed-mps 30` (a bus feed's 1-4 km bad fixes dropped) put the
+same file into `make pretrain` with every bad fix kept, and the build said nothing (the
+standalone ingest at least warned about the steps over 340 m/s). Now
+
+    [[source]]
+    name = "trondheim_avl"
+    ...
+    clean = { max_speed_mps = 30, max_gap_s = 600 }
+
+reads the file as `trajlm data ingest --max-speed-mps 30 --max-gap-s 600` does (the keys are
+Python's `ingest(clean_overrides=)` names, the CleanConfig fields), and each source whose steps
+jump far above its own speeds gets one line naming the key that drops them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+
+from trajlm.data.clean_common import GLITCH_SPEED_FACTOR, step_speed_mps
+
+# below this, a step is never called a jump (a walker's GPS noise at 1 s can read 10 m/s)
+MIN_JUMP_MPS = 20.0
+
+
+def clean_keys() -> list[str]:
+    """The keys a source's `clean` table takes: every CleanConfig field."""
+    from trajlm.data.clean import CleanConfig
+
+    return sorted(f.name for f in dataclasses.fields(CleanConfig))
+
+
+def check_source_clean(clean: object) -> None:
+    """A [[source]]'s `clean` table: known keys with values of the right kind, else a ValueError
+    whose message starts with "clean" (the spec loader prefixes the file and source)."""
+    from trajlm._config import did_you_mean
+    from trajlm.data.ingest_cleaning import check_overrides
+
+    if not isinstance(clean, dict):
+        raise ValueError(
+            f"clean must be a table of cleaning settings, e.g. clean = {{ max_speed_mps = 30 }}, "
+            f"got {clean!r}"
+        )
+    keys = clean_keys()
+    for key in clean:
+        if key not in keys:
+            flag = key.replace("-", "_").lstrip("_")
+            hint = did_you_mean(flag if flag in keys else key, keys)
+            raise ValueError(f"clean has no key {key!r}{hint} (the names of Python's "
+                             "ingest(clean_overrides=); CLI flags: docs/pretraining.md)")  # fmt: skip
+    try:
+        check_overrides(clean)
+    except ValueError as e:
+        raise ValueError(str(e).replace("clean_overrides[", "clean[")) from None
+
+
+def jump_steps(df: pl.DataFrame) -> tuple[int, float, float]:
+    """(steps faster than GLITCH_SPEED_FACTOR x the table's 99th-percentile step speed (at least
+    MIN_JUMP_MPS), that threshold in m/s, the fastest such step) of a cleaned source table
+    sorted by (traj_id, t); (0, threshold, 0.0) when none."""
+    if len(df) < 3:
+        return 0, MIN_JUMP_MPS, 0.0
+    v = df.select(step_speed_mps().alias("v"))["v"].drop_nulls().drop_nans()
+    v = v.filter(v.is_finite())
+    if v.is_empty():
+        return 0, MIN_JUMP_MPS, 0.0
+    limit = max(GLITCH_SPEED_FACTOR * float(v.quantile(0.99) or 0.0), MIN_JUMP_MPS)
+    fast = v.filter(v > limit)
+    return len(fast), limit, float(fast.max()) if len(fast) else 0.0
+
+
+def jump_note(name: str, df: pl.DataFrame, clean: dict) -> tuple[str | None, dict | None]:
+    """The line a corpus build says where source `name` keeps jumps (steps far above its own
+    speeds: bad fixes), naming the `clean` key that drops them, and the record kept in
+    corpus.json; (None, None) where it holds none. A source already cleaned with a speed limit
+    gets no line (its limit is the user's choice)."""
+    n, limit, fastest = jump_steps(df)
+    if n == 0:
+        return None, None
+    record = {"steps": n, "threshold_mps": round(limit, 1), "max_mps": round(fastest, 1)}
+    if clean.get("max_speed_mps") is not None:
+        return None, record
+    line = (
+        f"corpus: {name}: {n:,} step(s) faster than {limit:.0f} m/s ({GLITCH_SPEED_FACTOR:g}x "
+        f"its 99th-percentile step speed; fastest {fastest:,.0f} m/s): bad fixes or jumps, kept "
+        f"and pretrained on; clean = {{ max_speed_mps = {limit:.0f} }} in its [[source]] "
+        "drops them (as `trajlm data ingest --max-speed-mps` does)"
+    )
+    return line, record
