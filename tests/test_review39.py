@@ -1,7 +1,7 @@
 """review39's splits keep every old import path: the same objects from the old module as from
 the new one (as test_review37 / 38 / 38b check theirs). Behaviour before / after was checked
-on fixed inputs by scripts/review38/ingest_cases.py, scripts/review39/ingest_api_cases.py and
-scripts/review39/same_outputs.py (docs/testing.md "Session 39 (review39)")."""
+on fixed inputs by scripts/review38/ingest_cases.py, scripts/review39/ingest_api_cases.py,
+scripts/review39/eval_cases.py and scripts/review39/same_outputs.py (docs/testing.md "Session 39 (review39)")."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ MOVED = [
         "trajlm.data.retrieval_points",
         ["traj_keys", "run_keys", "table_points", "last_point", "heading"],
     ),
+    ("trajlm.cli_eval", "trajlm.cli_eval_checks", ["ALL_TASKS", "check_window_sizes"]),
+    ("trajlm.cli_eval", "trajlm.cli_eval_result", ["MIN_SCORED", "WHOLE_DEFINITION"]),
 ]
 
 
@@ -65,3 +67,31 @@ def test_ingest_steps_run_in_order_on_a_small_file(tmp_path):
     said = [str(w.message) for w in seen]
     assert len(said) == 1 and said[0].startswith("every labelled trajectory carries one class")
     assert seen[0].filename == __file__  # said at the caller's line, through the steps
+
+
+def test_eval_refuses_an_option_before_reading_the_store(tmp_path):
+    """check_eval_options runs first: a bad option is one line even when --data is no store
+    (nothing read), as when the checks were inline in run_eval_command."""
+    from rich.console import Console
+
+    from trajlm._safety import UserError
+    from trajlm.cli_eval import run_eval_command
+
+    with pytest.raises(UserError, match="--seeds must be >= 1, got 0"):
+        run_eval_command("predict", tmp_path / "nowhere", None, 0, None, Console())
+    with pytest.raises(UserError, match="--shift is implemented for --task predict, not 'tte'"):
+        run_eval_command("tte", tmp_path / "nowhere", None, 1, None, Console(),
+                         shifts=["clock=+8h"])  # fmt: skip
+
+
+def test_run_eval_rows_come_from_the_task_rows_module():
+    """run_eval's per-task rows live in eval/task_rows.py; protocol.py keeps run_eval and
+    its re-exports (TASKS, the tasks' makers, tune_knn, ProjectedBaseline, ...)."""
+    import trajlm.eval.protocol as protocol
+    import trajlm.eval.task_rows as task_rows
+
+    assert protocol.predict_rows is task_rows.predict_rows
+    assert protocol.TASKS == ("predict", "recover", "tte")
+    for name in ("make_prediction_task", "make_recovery_task", "tune_knn", "ProjectedBaseline",
+                 "split_tables", "_split", "ModelPredictor", "parse_shift"):  # fmt: skip
+        assert hasattr(protocol, name), name
