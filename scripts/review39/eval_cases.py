@@ -83,6 +83,9 @@ def masked(text: str) -> str:
     """Run times and the commit: the only parts that differ between two runs of one code."""
     text = re.sub(r"\| [0-9.]+ \| [0-9.]+ \|$", "| T | T |", text, flags=re.M)
     text = re.sub(r"^(eval: .*) \([0-9]+ s\)$", r"\1 (T s)", text, flags=re.M)  # progress
+    # similarity's "ms / query" column (its 6th cell) is a time too
+    text = re.sub(r"^(\| odd/even halves(?: \| [^|]*){4}) \| [0-9.]+ \|", r"\1 | T |", text,
+                  flags=re.M)  # fmt: skip
     for work in {str(WORK), "/tmp/review39/eval_work"}:  # two runs side by side: two folders
         text = text.replace(work, "WORK")
     return re.sub(r"[0-9a-f]{40}", "COMMIT", text)
