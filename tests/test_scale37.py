@@ -160,17 +160,17 @@ def test_no_window_is_the_old_clear_error():
 
 @pytest.mark.parametrize("gather_items", [1, 500, 1 << 21])
 def test_the_median_of_neighbours_by_blocks_is_the_whole_gathers(gather_items):
-    from trajlm.data import retrieval
+    from trajlm.data import retrieval_vote as vote  # where GATHER_ITEMS is read (review39)
 
     rng = np.random.default_rng(gather_items)
     conts = np.round(rng.normal(0, 300, (5000, 5, 2)), 1)  # rounded: ties in the votes
     conts[rng.random(5000) < 0.01] = np.nan  # a NaN vote: NaN, as np.median gives it
-    old, retrieval.GATHER_ITEMS = retrieval.GATHER_ITEMS, gather_items
+    old, vote.GATHER_ITEMS = vote.GATHER_ITEMS, gather_items
     try:
         for q, n_nb, k in [(1, 1, 1), (7, 80, 5), (1001, 20, 3), (3000, 40, 5), (999, 5, 2)]:
             nb = rng.integers(0, len(conts), (q, n_nb))
-            whole = retrieval.aggregate_continuations(conts[nb, :k], "median")
-            got = retrieval.median_of_neighbours(conts, nb, k)
+            whole = vote.aggregate_continuations(conts[nb, :k], "median")
+            got = vote.median_of_neighbours(conts, nb, k)
             assert got.shape == whole.shape and got.tobytes() == whole.tobytes()
     finally:
-        retrieval.GATHER_ITEMS = old
+        vote.GATHER_ITEMS = old

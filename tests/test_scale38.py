@@ -138,7 +138,7 @@ def test_a_query_votes_by_blocks_of_rows_the_same_numbers(aggregate, k, monkeypa
     """At 80 neighbours of 14,520 test trips the whole gather and the median's sorted copy
     were ~190 MB, eval's scoring peak at 6.1 M fixes; now blocks of rows (4 rows a block
     here: 3,000 queries are 750 blocks)."""
-    import trajlm.data.retrieval as retrieval
+    import trajlm.data.retrieval_vote as vote  # where GATHER_ITEMS is read (review39)
 
     rng = np.random.default_rng(38)
     steps = rng.normal(0, 10, (400, 30, 2)).cumsum(1)  # 400 trips of 30 points
@@ -147,7 +147,7 @@ def test_a_query_votes_by_blocks_of_rows_the_same_numbers(aggregate, k, monkeypa
     queries = rng.normal(0, 10, (3000, 8, 2)).cumsum(1)
     lengths = rng.integers(5, 9, 3000)
     agg, spread = old_query_answers(index, queries, lengths, k)
-    monkeypatch.setattr(retrieval, "GATHER_ITEMS", 4 * 80 * k * 2)
+    monkeypatch.setattr(vote, "GATHER_ITEMS", 4 * 80 * k * 2)
     got = index.query(queries, lengths, k)
     assert got.found.all()
     _, c, s = index.features(queries, lengths)
@@ -161,7 +161,7 @@ def test_a_query_never_holds_the_whole_gather(monkeypatch):
     neighbours' k-th points beside one block (traced: the old query 43 MB, now 20 MB)."""
     import tracemalloc
 
-    import trajlm.data.retrieval as retrieval
+    import trajlm.data.retrieval_vote as vote  # where GATHER_ITEMS is read (review39)
 
     rng = np.random.default_rng(7)
     steps = rng.normal(0, 10, (400, 30, 2)).cumsum(1)
@@ -169,7 +169,7 @@ def test_a_query_never_holds_the_whole_gather(monkeypatch):
         steps.reshape(-1, 2), np.repeat(np.arange(400), 30)
     )
     queries = rng.normal(0, 10, (3000, 8, 2)).cumsum(1)
-    monkeypatch.setattr(retrieval, "GATHER_ITEMS", 1 << 16)
+    monkeypatch.setattr(vote, "GATHER_ITEMS", 1 << 16)
     tracemalloc.start()
     try:
         index.query(queries, np.full(3000, 8), 5)

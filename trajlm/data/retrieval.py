@@ -21,97 +21,31 @@ rotation invariant): xy (N, T, 2) right-padded, lengths (N,) real points per row
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
+
+from trajlm.data.retrieval_points import heading, table_points
+from trajlm.data.retrieval_points import last_point as last_point
+from trajlm.data.retrieval_points import run_keys as run_keys
+from trajlm.data.retrieval_points import traj_keys as traj_keys
+from trajlm.data.retrieval_vote import AGGREGATES, aggregate_continuations, median_of_neighbours
+from trajlm.data.retrieval_vote import spatial_median as spatial_median
 
 # rotate: at home beside the window cut (scale38); importable from here as before
 from trajlm.data.window_cut import cut_windows, rotate
 from trajlm.errors import TrajlmInputError
 
-if TYPE_CHECKING:  # annotations only (polars and the features are imported where used)
-    import polars as pl
-
-    from trajlm.data.features import LocalProjection
-
-AGGREGATES = ("median", "mean", "geomedian")  # appended only: saved indexes store the position
-
-
-def spatial_median(points: np.ndarray, iters: int = 1000, tol_m: float = 1e-3) -> np.ndarray:
-    """Geometric (spatial) median of (..., n, 2) points -> (..., 2), by Weiszfeld's iteration
-    from the coordinate-wise median. It minimises the mean Euclidean distance to the points, the
-    ADE's own loss, and turns with the frame; the coordinate-wise median minimises a Manhattan
-    loss that depends on the frame's axes (stork30: with half the neighbours staying and half
-    flying off, it answered half-way, km from both)."""
-    z = np.median(points, -2)
-    for _ in range(iters):
-        d = np.linalg.norm(points - z[..., None, :], axis=-1)
-        w = 1.0 / np.maximum(d, 1e-6)  # a point on the estimate: weight capped, no division by 0
-        new = (w[..., None] * points).sum(-2) / w.sum(-1)[..., None]
-        done = np.abs(new - z).max() < tol_m if new.size else True
-        z = new
-        if done:
-            break
-    return z
-
-
-def traj_keys(ids) -> np.ndarray:
-    """Stable int64 key per trajectory id (CRC-32 of its text): the same id gives the same key
-    in every process and on every machine (Python's hash() is salted per process)."""
-    ids = np.asarray(ids)
-    uniq, inv = np.unique(ids, return_inverse=True)
-    keys = np.array([zlib.crc32(str(u).encode()) for u in uniq], dtype=np.int64)
-    return keys[inv.reshape(-1)].reshape(ids.shape)
-
-
-def last_point(xy: np.ndarray, lengths: np.ndarray, back: int = 0) -> np.ndarray:
-    """Point `back` steps before the last real one of each row: (N, 2)."""
-    return xy[np.arange(len(xy)), np.asarray(lengths) - 1 - back]
-
-
-def heading(xy: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """cos/sin of the heading of the last displacement (1, 0 when the object stands still)."""
-    d = last_point(xy, lengths) - last_point(xy, lengths, 1)
-    norm = np.hypot(d[:, 0], d[:, 1])
-    moving = norm > 1e-9
-    c = np.where(moving, d[:, 0] / np.where(moving, norm, 1.0), 1.0)
-    s = np.where(moving, d[:, 1] / np.where(moving, norm, 1.0), 0.0)
-    return c, s
+# The neighbours' vote (retrieval_vote.py) and the library's points and frames
+# (retrieval_points.py) were split out by idea (review39); every name is importable from here
+# as before, the same objects (tests/test_review39.py).
 
 
 def _pair(keys: np.ndarray, t: np.ndarray) -> np.ndarray:
     """(trajectory key < 2^32, Unix seconds < 2^32) -> one sortable uint64."""
     return (keys.astype(np.uint64) << np.uint64(32)) | (t.astype(np.uint64) & np.uint64(0xFFFFFFFF))
-
-
-def aggregate_continuations(conts: np.ndarray, aggregate: str) -> np.ndarray:
-    """(Q, n_nb, k, 2) neighbour continuations -> (Q, k, 2), per step, by ``aggregate``."""
-    if aggregate == "median":
-        return np.median(conts, 1)
-    if aggregate == "geomedian":
-        return spatial_median(np.moveaxis(conts, 1, -2))
-    return conts.mean(1)
-
-
-# gathered neighbour values held at once by ``median_of_neighbours`` (~16 MB of float64)
-GATHER_ITEMS = 1 << 21
-
-
-def median_of_neighbours(continuations: np.ndarray, nb: np.ndarray, k: int) -> np.ndarray:
-    """``aggregate_continuations(continuations[nb, :k], "median")`` ((Q, k, 2) from a library's
-    (M, horizon, 2) continuations and (Q, n_nb) neighbour indices), gathered a block of rows at
-    a time: each median value is its own row's, so the same numbers (tests/test_scale37.py),
-    without the whole (Q, n_nb, k, 2) gather and its sorted copy (scale37: at 80 neighbours
-    of 14,519 val trips, the place-aware tuning's, eval's peak at 6.1 M fixes)."""
-    step = max(1, GATHER_ITEMS // max(1, nb.shape[1] * k * 2))
-    if len(nb) <= step:
-        return aggregate_continuations(continuations[nb, :k], "median")
-    return np.concatenate([np.median(continuations[nb[i : i + step], :k], 1)
-                           for i in range(0, len(nb), step)])  # fmt: skip
 
 
 @dataclass
@@ -126,36 +60,6 @@ class Retrieved:
     distance: np.ndarray
     spread: np.ndarray
     found: np.ndarray
-
-
-def table_points(df: pl.DataFrame, projection: LocalProjection) -> tuple[np.ndarray, np.ndarray]:
-    """A canonical table's points as ``RetrievalIndex.fit`` reads them: xy (n, 2) metres in
-    ``projection`` and trajectory keys (n,), rows sorted by (trajectory, time). A grid search
-    computes them once for all its indexes (scale34).
-
-    A table already in that order with no (traj_id, t) twice (eval's train split, as read from
-    a store) is not sorted again: any sort leaves such a table as it is, so the same points
-    without the sort's copy of the table and its row keys; nor is the table copied to hold
-    x / y columns (scale38: both were eval's peak at 6.1 M fixes)."""
-    from trajlm.data.table_order import ORDER, in_traj_order
-
-    if not in_traj_order(df, strict=True):
-        df = df.sort(ORDER)
-    x, y = projection.forward(df["lat"].to_numpy(), df["lon"].to_numpy())
-    xy = np.empty((len(x), 2))
-    xy[:, 0], xy[:, 1] = x, y  # np.stack's array, without its two float64 copies beside it
-    return xy, run_keys(df["traj_id"])
-
-
-def run_keys(ids: pl.Series) -> np.ndarray:
-    """``traj_keys`` of ids whose equal values are contiguous (a table sorted by trajectory),
-    from one CRC per run: at 4.9 M train points traj_keys' ``np.unique`` over Python strings
-    was the peak of `trajlm eval` (scale35). The key is the id's CRC, so the same keys."""
-    import polars as pl
-
-    runs = ids.to_frame("id").select(pl.col("id").rle().struct.unnest())
-    crc = [zlib.crc32(str(v).encode()) for v in runs["value"].to_list()]
-    return np.repeat(np.array(crc, dtype=np.int64), runs["len"].to_numpy())
 
 
 @dataclass
