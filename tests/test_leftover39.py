@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import warnings
 
-import pytest
 from reliability_helpers import TINY, invoke, said
 from test_newuser38 import COLS, city  # noqa: F401  (the fixture: a frame and a tiny run)
 
@@ -51,7 +50,7 @@ def test_cli_train_from_init_says_it_kept_step_0(city, tmp_path):  # noqa: F811
 
     d = city["dir"]
     frame_store(city["df"], tmp_path / "s", COLS)
-    cfg = TINY.replace("eval_every = 0", f"eval_every = 1\nlr = 3.0\ninit_from = \"{d / 'pre'}\"")
+    cfg = TINY.replace("eval_every = 0", f'eval_every = 1\nlr = 3.0\ninit_from = "{d / "pre"}"')
     (tmp_path / "lr3.toml").write_text(cfg)
     r = invoke("train", "--data", tmp_path / "s", "--out", tmp_path / "run", "--config",
                tmp_path / "lr3.toml", "--max-steps", 2, "--threads", 1)  # fmt: skip

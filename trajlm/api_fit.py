@@ -172,7 +172,7 @@ class Fitting:
                 return _fit_adapter(cls, base, data_dir, out, mode, lora_r, max_steps, seed,
                                     threads, device, overwrite, val_check)  # fmt: skip
             try:
-                summary = run_train(data_dir, out, config, max_steps, False, overwrite, seed,
+                run_train(data_dir, out, config, max_steps, False, overwrite, seed,
                                     False, device, threads, val_check, lm_class=cls,
                                     init_from=base)  # fmt: skip
             except TrajlmInputError as e:  # badin34: "--config X: ...", "--device: ..."
