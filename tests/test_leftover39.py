@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import warnings
 
+import pytest
 from reliability_helpers import TINY, invoke, said
 from test_newuser38 import COLS, city  # noqa: F401  (the fixture: a frame and a tiny run)
 
@@ -78,3 +79,37 @@ def test_cli_finetune_says_it_kept_step_0(city, tmp_path, monkeypatch):  # noqa:
     r = invoke("finetune", "--model", city["dir"] / "pre", "--data", tmp_path / "s", "--out",
                tmp_path / "ft2", "--mode", "lora", "--steps", 5, "--no-val-check")  # fmt: skip
     assert "kept its starting weights" not in said(r)
+
+
+# -- 3. trajlm.clean: steps faster than 340 m/s counted and said, as ingest says them --------
+
+
+def _rides_with_a_jump():  # noqa: ANN202
+    import pandas as pd
+
+    rows = []
+    for ride in ("r1", "r2"):
+        for i in range(12):
+            lat = -54.80 + i * 1e-4 + (0.018 if (ride == "r1" and i == 6) else 0.0)  # 2 km off
+            rows.append({"ride": ride, "recorded_at": 1_790_000_000 + 5 * i, "lat_deg": lat,
+                         "lon_deg": -68.30 + i * 1e-4})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_clean_says_the_2_km_jumps_it_keeps():
+    """On main `trajlm.clean` kept a 2-km jump (400 m/s in and out) without a word, where
+    `trajlm data ingest` says "N steps faster than 340 m/s ... --max-speed-mps"."""
+    df = _rides_with_a_jump()
+    with pytest.warns(UserWarning, match=r"^2 step\(s\) .* faster than 340 m/s .*kept.*"
+                      r"max_speed_mps=340\) drops them"):  # fmt: skip
+        out, report = trajlm.clean(df, return_report=True, **COLS)
+    assert len(out) == len(df)  # kept, as ingest keeps them
+    assert report.impossible_speed["steps"] == 2 and report.impossible_speed["max_mps"] > 340
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the rule that drops them: nothing to say
+        out, report = trajlm.clean(df, return_report=True, max_speed_mps=340, **COLS)
+    assert len(out) == len(df) - 1 and report.impossible_speed is None
+    smooth = df[df.ride == "r2"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        trajlm.clean(smooth, return_report=True, **COLS)

@@ -164,7 +164,7 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
             points = generate_city(**src.city).points
         else:
             points = generate_open_motion(**src.city)
-        df, report = clean(points, PRESETS["default"], return_report=True)
+        df, report = clean(points, PRESETS["default"], return_report=True, say_fast=False)
         return write_store(df, out, report=report, sources=[f"{src.format}:{src.city}"])
     paths = [root / p for p in src.path]
     missing = [p for p in paths if not p.exists()]
