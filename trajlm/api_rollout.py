@@ -23,6 +23,11 @@ from trajlm.tasks.predict import predict_table
 from trajlm.tasks.predict import rollout_until as extend_rollout
 
 MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks of k steps)
+# a trajectory whose steps left, each this many times its longest predicted step so far, end
+# before the time asked is not rolled out further (leftover39: 751 of 780 asks hours past a
+# ride's end took 36 s of 256-step rollouts to give NaN)
+GIVE_UP_PACE: float | None = 2.0
+GIVE_UP_PACE_DEFAULT = GIVE_UP_PACE  # (a study turns it off to compare: None)
 # Trajectories per model pass in predict(steps=k). One pass over every trajectory held the
 # whole fleet's attention and KV cache at once: 1 M rows / 10 k trajectories peaked at +2.25 GB
 # RSS (session 14, notebook item 9); in passes of 1,024 the peak is bounded by the pass.
@@ -176,19 +181,20 @@ def with_calibrated_std(pred: pl.DataFrame, df: pl.DataFrame, ahead: np.ndarray 
     return pred.with_columns(std_m=pl.Series(calibrated_std_of(pred, df, ahead, asked)))
 
 
-def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
+def rollout_until(model, df: pl.DataFrame, need: dict, k: int,
+                  asked: dict | None = None) -> pl.DataFrame:  # fmt: skip
     """tasks.predict.rollout_until up to MAX_STEPS (read at call time), in passes of CHUNK
     trajectories (sorted ids) as ``predict_chunked``: 1 M rows asked ``seconds_ahead`` peaked at
     +1.56 GB RSS in one pass (session 14)."""
     ids = df["traj_id"].unique().sort()
     if len(ids) <= CHUNK:
-        return extend_rollout(model, df, need, k, MAX_STEPS)
+        return extend_rollout(model, df, need, k, MAX_STEPS, GIVE_UP_PACE, asked)
     parts = []
     for i in range(0, len(ids), CHUNK):
         part_ids = ids[i : i + CHUNK]
         part = df.filter(pl.col("traj_id").is_in(part_ids.implode()))
         wanted = {j: need[j] for j in part_ids.to_list() if j in need}
-        parts.append(extend_rollout(model, part, wanted, k, MAX_STEPS))
+        parts.append(extend_rollout(model, part, wanted, k, MAX_STEPS, GIVE_UP_PACE, asked))
     return pl.concat(parts)
 
 
@@ -202,19 +208,50 @@ def interpolate_at(
     returned and counted in the NaN warning."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     need = {i: float(t + np.nanmax(a)) for i, t, a in zip(ids, t_last, ahead, strict=True)}
-    pred = rollout_until(model, df, need, k)
+    use = np.ones(ahead.shape, bool) if asked is None else asked
+    times = {
+        i: t + a[u & np.isfinite(a)] for i, t, a, u in zip(ids, t_last, ahead, use, strict=True)
+    }
     cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
-    return interpolate_tracks(pred, df, last, ahead, projection, asked, cap)
+    out_of_reach = _out_of_reach(df, times, cap)
+    rolled = df.filter(~pl.col("traj_id").is_in(list(out_of_reach))) if out_of_reach else df
+    pred = rollout_until(model, rolled, need, k, times) if rolled.height else None
+    if pred is None:  # nothing rolled out: an empty track table of the rollout's columns
+        pred = pl.DataFrame(schema={"traj_id": df.schema["traj_id"], "step": pl.Int64,
+                                    "t": pl.Float64, "lat": pl.Float64, "lon": pl.Float64,
+                                    "std_m": pl.Float64})  # fmt: skip
+    return interpolate_tracks(pred, df, last, ahead, projection, asked, cap, out_of_reach)
+
+
+def _out_of_reach(df: pl.DataFrame, times: dict, cap: int) -> dict:
+    """Trajectories (2+ fixes) whose every asked time lies beyond ``cap`` steps of
+    GIVE_UP_PACE x their history's longest interval: not rolled out at all (their answers
+    are NaN, as the full rollout's; leftover39: rides that ended hours before the time asked):
+    {traj_id: the farthest such a rollout could reach, s after the last fix}."""
+    if GIVE_UP_PACE is None:
+        return {}
+    hist = df.group_by("traj_id", maintain_order=True).agg(
+        pl.col("t").last().alias("end"), pl.col("t").diff().max().alias("dt"))  # fmt: skip
+    far = {}
+    for i, end, dt in hist.iter_rows():
+        asked = times.get(i)
+        if dt is None or asked is None or not len(asked):  # one fix: held at any time
+            continue
+        bound = GIVE_UP_PACE * cap * max(float(dt), 1e-3)
+        if asked.min() > end + bound:
+            far[i] = bound
+    return far
 
 
 def interpolate_tracks(
     pred: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
-    projection: LocalProjection, asked: np.ndarray | None, cap: int,
+    projection: LocalProjection, asked: np.ndarray | None, cap: int, bounds: dict | None = None,
 ) -> pl.DataFrame:  # fmt: skip
     """Each trajectory's predicted track (``pred``: traj_id, t, lat, lon, std_m, from its last
     point in ``df``) interpolated linearly, in metres, at ``ahead`` (B, m) s after that point
     (``last``: traj_id, t); NaN with one warning where a time lies before the last point or
-    beyond the track (``cap``: the longest rollout, named in the warning). Shared by the
+    beyond the track (``cap``: the longest rollout, named in the warning; ``bounds``: the
+    trajectories not rolled out, with how far they could have reached). Shared by the
     model's rollout and ``trajlm.baselines.predict_at``."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
@@ -227,7 +264,10 @@ def interpolate_tracks(
     reach = np.zeros(B)
     n_steps = np.zeros(B, np.int64)
     for b, i in enumerate(ids):  # a loop over trajectories (np.interp per track)
-        g = tracks[i]
+        g = tracks.get(i)
+        if g is None:  # not rolled out (_out_of_reach): every time asked of it is NaN
+            reach[b] = (bounds or {}).get(i, 0.0)
+            continue
         px, py = projection.forward(g["lat"].to_numpy(), g["lon"].to_numpy())
         tt = np.r_[0.0, g["t"].to_numpy() - t_from[b]]
         reach[b], n_steps[b] = tt.max(), len(g)
@@ -270,11 +310,17 @@ def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.nda
         )
     if beyond.any():
         b, more = _first_and_more(beyond)
+        if n_steps[b]:
+            reached = (f"whose rollout of {n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
+                       f"{reach[b] / n_steps[b]:.2g} s on average"
+                       f"{'; not rolled further: the steps left would not reach it' * bool(n_steps[b] < cap)})")  # fmt: skip
+        else:  # _out_of_reach: not rolled out at all
+            reached = (f"whose {cap} steps reached at most {reach[b]:+.0f} s (each "
+                       f"{GIVE_UP_PACE:g}x its longest interval between fixes): not rolled "
+                       "out")  # fmt: skip
         parts.append(
             f"{int(beyond.sum())} asked time(s) lie beyond the rollout, e.g. "
-            f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, whose rollout of "
-            f"{n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
-            f"{reach[b] / max(n_steps[b], 1):.2g} s on average){more}"
+            f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, {reached}{more}"
             f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
             "the whole track with predict(steps=N) (--steps N)"
         )
