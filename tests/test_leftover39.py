@@ -113,3 +113,109 @@ def test_clean_says_the_2_km_jumps_it_keeps():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         trajlm.clean(smooth, return_report=True, **COLS)
+
+
+# -- 4. at_times: rides that cannot reach the asked time are not rolled out 256 steps ------
+
+
+def _fleet_day():  # noqa: ANN202
+    """Six rides of 20 fixes 10 s apart, ending 0 s to 5 h before the last fix of the day."""
+    import pandas as pd
+
+    rows = []
+    for r, ends_before in enumerate((0, 60, 600, 3600, 3 * 3600, 5 * 3600)):
+        t0 = 1_790_000_000 + 5 * 3600 - ends_before - 190
+        for i in range(20):
+            rows.append({"ride": f"r{r}", "recorded_at": pd.Timestamp(t0 + 10 * i, unit="s", tz="UTC"),
+                         "lat_deg": -54.80 + r * 1e-3 + i * 8e-5, "lon_deg": -68.30 + i * 5e-5})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_at_times_past_reach_answered_without_the_full_rollout(tmp_path, monkeypatch):
+    """On main a ride that ended hours before the time asked rolled out 256 steps before its
+    answer was NaN (newuser38: 36 s for 780 asks). The answers are identical with and without
+    giving up on them (NaN beyond reach, the same positions within), in fewer model steps."""
+    import pandas as pd
+    from helpers import tiny_model
+
+    import trajlm.api_rollout as rollout
+    import trajlm.tasks.predict as tasks_predict
+
+    model = trajlm.TrajLM.from_pretrained(tiny_model(tmp_path / "m"), threads=1)
+    df = _fleet_day()
+    now = df["recorded_at"].max()
+    asks = [{"at_times": [now + pd.Timedelta("30s"), now + pd.Timedelta("2min")]},
+            {"seconds_ahead": [10, 60, 600, 4 * 3600]}]  # fmt: skip
+    steps = {"n": 0}
+    table = tasks_predict.predict_table
+
+    def counted(net, hist, k, **kw):  # noqa: ANN001, ANN202
+        steps["n"] += hist["traj_id"].n_unique() * k
+        return table(net, hist, k, **kw)
+
+    monkeypatch.setattr(tasks_predict, "predict_table", counted)
+    for ask in asks:
+        got = {}
+        for pace in (None, rollout.GIVE_UP_PACE_DEFAULT):
+            monkeypatch.setattr(rollout, "GIVE_UP_PACE", pace)
+            steps["n"] = 0
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always")
+                out = model.predict(df, **ask, **COLS)
+            got[pace] = (out, steps["n"], [str(w.message) for w in said if "NaN" in str(w.message)])
+        (before, n_before, _), (after, n_after, lines) = got.values()
+        assert after.equals(before), ask
+        assert before["lat_deg"].isna().any() and before["lat_deg"].notna().any()
+        assert n_after < n_before / 2, (n_before, n_after)
+        assert len(lines) == 1 and "lie beyond the rollout" in lines[0]
+
+
+# -- 5. the glitch line's time on the caller's clock ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"),
+    [(None, "2026-11-21T09:49:10.000, no zone"), ("America/Argentina/Ushuaia", "2026-11-21T09:49:10.000-03:00"),
+     ("UTC", "2026-11-21T09:49:10.000Z")],
+)  # fmt: skip
+def test_glitch_line_names_the_fix_on_the_callers_clock(tmp_path, zone, shown):
+    """MovingPandas drops a frame's zone: the naive local 09:49 was printed "09:49:10.000Z"
+    (UTC was 12:49). Naive times are said as written with no zone, zoned ones in their zone."""
+    import pandas as pd
+    from helpers import tiny_model
+
+    t = pd.date_range("2026-11-21 09:46:00", periods=20, freq="10s")
+    t = t.tz_localize(zone) if zone else t
+    lat = [-54.80 + i * 9e-5 for i in range(20)]
+    lat[-1] += 0.02  # the last fix 2 km off: a glitch by the ride's own earlier speeds
+    df = pd.DataFrame({"ride": "S1", "recorded_at": t, "lat_deg": lat,
+                       "lon_deg": [-68.3 + i * 1e-5 for i in range(20)]})  # fmt: skip
+    model = trajlm.TrajLM.from_pretrained(tiny_model(tmp_path / "m"), threads=1)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        model.predict(df, seconds_ahead=[30], **COLS)
+    lines = [str(w.message) for w in said if "position glitch" in str(w.message)]
+    assert len(lines) == 1 and f"its last fix ({shown})" in lines[0], lines
+
+
+# -- 6. readers: --out inside an input folder ------------------------------------------------
+
+
+def test_ingest_refuses_a_store_inside_its_input_folder(tmp_path):
+    """review38: `trajlm data ingest DIR --out DIR/store` was accepted; the next ingest of DIR
+    read the store's part files as input. Refused in one line, nothing written."""
+    from reliability_helpers import GOOD_CSV, fails
+
+    from trajlm.errors import TrajlmInputError
+
+    d = tmp_path / "raw"
+    d.mkdir()
+    (d / "a.csv").write_text(GOOD_CSV)
+    fails("data", "ingest", d, "--out", d / "store", names=("inside the input folder", "--out"),
+          protect=(d,))  # fmt: skip
+    assert not (d / "store").exists()
+    with pytest.raises(TrajlmInputError, match=r"out .*store is inside the input folder"):
+        trajlm.ingest(d, "csv", d / "store")
+    assert not (d / "store").exists()
+    r = invoke("data", "ingest", d / "a.csv", "--out", d / "store")  # a file: a store beside it
+    assert r.exit_code == 0, r.output

@@ -115,6 +115,11 @@ def ingest(
     if not isinstance(paths, str | os.PathLike) and not list(paths):  # a StopIteration before
         raise TrajlmInputError("no input files: give one or more files or folders to read",
                                field="paths")  # fmt: skip
+    from trajlm.data.out_in_inputs import out_in_input_folder  # (leftover39)
+
+    given = [paths] if isinstance(paths, str | os.PathLike) else paths  # (an iterator: unread)
+    if isinstance(given, list | tuple) and (line := out_in_input_folder(given, out)):
+        raise TrajlmInputError(f"out {line}", field="out")
     if append:  # the files into a temporary store beside `out`, then appended to it
         from trajlm.data.store_append import ingest_appended
 
