@@ -219,3 +219,51 @@ def test_ingest_refuses_a_store_inside_its_input_folder(tmp_path):
     assert not (d / "store").exists()
     r = invoke("data", "ingest", d / "a.csv", "--out", d / "store")  # a file: a store beside it
     assert r.exit_code == 0, r.output
+
+
+# -- 7. readers: columns literally named lat / lon / t pass the swapped-name check by naming ---
+
+
+def test_literal_lat_lon_t_named_are_read_as_named(tmp_path):
+    """leftover38: naming any column skips the swapped-name check, but options equal to the
+    defaults (`--lat-col lat --lon-col lon --time-col t`) were no names at all, so a file of
+    those columns refused by the check could not pass. Now named is named."""
+    from reliability_helpers import fails
+    from test_leftover38 import _van_csv
+
+    import trajlm.data.store as store
+
+    path = _van_csv(tmp_path / "c.csv", swap=True, speed=False)
+    path.write_text(path.read_text().replace("vehicle_id,time,", "vehicle_id,t,", 1))
+    fails("data", "ingest", path, "--out", tmp_path / "refused", names=("cannot tell whether",))
+    r = invoke("data", "ingest", path, "--out", tmp_path / "s", "--lat-col", "lat", "--lon-col",
+               "lon", "--time-col", "t")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert store.read_store(tmp_path / "s")["lat"].is_between(-10, -9).all()  # as named
+    trajlm.ingest(path, "csv", tmp_path / "py", column_map={"lat": "lat", "lon": "lon", "t": "t"})
+    assert store.read_store(tmp_path / "py")["lat"].is_between(-10, -9).all()
+
+
+# -- 8. readers: deck.gl pairs written lat-first -------------------------------------------
+
+
+def _deck(path, pairs):  # noqa: ANN001, ANN202
+    times = [1_793_692_800 + 10 * i for i in range(len(pairs))]
+    path.write_text(json.dumps([{"vendor": 0, "path": pairs, "timestamps": times}]))
+    return path
+
+
+def test_deck_gl_pairs_lat_first_told_by_the_values_or_warned(tmp_path):
+    """badin38: `[40.7, -74.0]` pairs (lat first) were read as lon 40.7, lat -74.0 without a
+    word. A second number past 90 says lat-first (read so); both within 90 cannot tell: read in
+    deck.gl's order with one warning naming the reading."""
+    tokyo = [[35.68 + i * 1e-4, 139.76 + i * 1e-4] for i in range(12)]  # lat first, lon > 90
+    df = trajlm.read(_deck(tmp_path / "tokyo.json", tokyo))
+    assert df["lat"].is_between(35, 36).all() and df["lon"].is_between(139, 140).all()
+    lon_first = [[139.76 + i * 1e-4, 35.68 + i * 1e-4] for i in range(12)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # told by the values: nothing to say
+        assert trajlm.read(_deck(tmp_path / "t2.json", lon_first))["lat"].is_between(35, 36).all()
+    nyc = [[40.7 + i * 1e-4, -74.0 + i * 1e-4] for i in range(12)]
+    with pytest.warns(UserWarning, match=r"read as \[lon, lat\].*lat -74, lon 40.7.*cannot tell"):
+        trajlm.read(_deck(tmp_path / "nyc.json", nyc))

@@ -45,7 +45,7 @@ from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap, ReadLimits, detect_format, iter_read, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
-from trajlm.data.readers._column_map import option_refusal
+from trajlm.data.readers._column_map import named_fields, option_refusal
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers._naive_times import (
@@ -188,6 +188,7 @@ def _ingest(
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
         columns = dataclasses.replace(base, **(column_map or {}))
+        columns = named_fields(columns, column_map)  # lat / lon / t given: read as given
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
     if columns is not None and (why := option_refusal(format, columns)):  # every format (badin37:

@@ -113,8 +113,8 @@ def resolve_columns(
     position_columns(first, format, cm, have, guessed)
     time_reading(first, format, cm, have, guessed)
     id_from_values(first, format, cm, have, guessed)
-    if columns is None or zone_only:  # names the user gave are their word (leftover38)
-        swapped_axes(first, format, cm, have, guessed)
+    if (columns is None or zone_only) and not cm.named:  # names given are their word
+        swapped_axes(first, format, cm, have, guessed)  # (leftover38; even lat / lon: leftover39)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = geometry_columns(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)
