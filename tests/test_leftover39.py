@@ -267,3 +267,59 @@ def test_deck_gl_pairs_lat_first_told_by_the_values_or_warned(tmp_path):
     nyc = [[40.7 + i * 1e-4, -74.0 + i * 1e-4] for i in range(12)]
     with pytest.warns(UserWarning, match=r"read as \[lon, lat\].*lat -74, lon 40.7.*cannot tell"):
         trajlm.read(_deck(tmp_path / "nyc.json", nyc))
+
+
+# -- 9. readers: a text position or a geohash inside JSON records ------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [("position", "{lat:.5f},{lon:.5f}"), ("location", "POINT ({lon:.5f} {lat:.5f})"),
+     ("lnglat", "{lon:.5f}, {lat:.5f}")],
+)  # fmt: skip
+def test_json_records_with_a_text_position_are_read(tmp_path, key, text):
+    """Session 38: `"position": "40.7,-74.0"` in JSON records was "their keys name no latitude
+    and no longitude", where a CSV column of that text is read."""
+    recs = [{"device": "a", "ts": 1_793_692_800 + 10 * i,
+             key: text.format(lat=40.7 + i * 1e-4, lon=-74.0 + i * 1e-4)} for i in range(12)]  # fmt: skip
+    (tmp_path / "r.json").write_text(json.dumps(recs))
+    df = trajlm.read(tmp_path / "r.json")
+    assert df["lat"].is_between(40.69, 40.71).all() and df["lon"].is_between(-74.01, -73.99).all()
+
+
+def test_json_records_with_a_geohash_are_read_as_cell_centres(tmp_path):
+    codes = ["dr5regw3p", "dr5regw3r", "dr5regw3x", "dr5regw6b", "dr5regw6c", "dr5regw6f"]
+    recs = [
+        {"unit": "u1", "time": 1_793_692_800 + 10 * i, "geohash": c} for i, c in enumerate(codes)
+    ]
+    (tmp_path / "g.json").write_text(json.dumps(recs))
+    with pytest.warns(
+        UserWarning, match=r"centres of the 'geohash' geohash cells \(9\+ characters"
+    ):
+        df = trajlm.read(tmp_path / "g.json")
+    assert df["lat"].is_between(40.71, 40.72).all() and df["lon"].is_between(-74.01, -74.0).all()
+
+
+# -- 10. readers: MQTT payloads that are not JSON ----------------------------------------
+
+
+def test_mqtt_key_value_and_number_payloads_are_read(tmp_path):
+    """heldout38's MQTT reader passed every payload that was no JSON object over: a tracker's
+    `lat=..;lon=..;ts=..` text and a CSV of bare numbers gave "nothing to read"."""
+    kv = [f"fleet/{d}/gps lat={40.7 + i * 1e-4 + 0.01 * k:.5f};lon={-74.0 + i * 1e-4:.5f};"
+          f"ts={1_793_692_800 + 10 * i}" for i in range(15) for k, d in enumerate(("cb016", "cb017"))]  # fmt: skip
+    (tmp_path / "kv.log").write_text("\n".join([*kv, "fleet/cb016/status online"]) + "\n")
+    with pytest.warns(UserWarning, match=r"30 payload\(s\) of key=value text.*1 line\(s\) whose "
+                      r"payload is no JSON object"):  # fmt: skip
+        df = trajlm.read(tmp_path / "kv.log")
+    assert (
+        df["traj_id"].n_unique() == 2
+        and df.height == 30
+        and df["lat"].is_between(40.69, 40.72).all()
+    )
+    nums = [f"fleet/{d}/gps {1_793_692_800 + 10 * i},{40.7 + i * 1e-4 + 0.01 * k:.5f},"
+            f"{-74.0 + i * 1e-4:.5f},12.5" for i in range(15) for k, d in enumerate("ab")]  # fmt: skip
+    (tmp_path / "n.log").write_text("\n".join(nums) + "\n")
+    with pytest.warns(UserWarning, match=r"bare numbers read as Unix time, latitude, longitude"):
+        df = trajlm.read(tmp_path / "n.log")
+    assert df.height == 30 and df["lon"].is_between(-74.01, -73.99).all()
