@@ -323,3 +323,65 @@ def test_mqtt_key_value_and_number_payloads_are_read(tmp_path):
     with pytest.warns(UserWarning, match=r"bare numbers read as Unix time, latitude, longitude"):
         df = trajlm.read(tmp_path / "n.log")
     assert df.height == 30 and df["lon"].is_between(-74.01, -73.99).all()
+
+
+# -- 11. readers: a Splunk-like export's `unit` read as the id --------------------------------
+
+
+def _splunk(path, unit_col: str = "unit"):  # noqa: ANN001, ANN202
+    """Three trucks interleaved, newest first (Splunk's order), a gateway `host` that jumps
+    between them too, no column named as an id."""
+    rows = []
+    for i in range(40):
+        for k in range(3):
+            rows.append((1_793_692_800 + 10 * i + k, f"gw-{(i + k) % 2}", f"M-{k}",
+                         40.1 + 0.05 * k + i * 2e-4, -3.6 - 0.04 * k + i * 1e-4))  # fmt: skip
+    rows.sort(reverse=True)
+    lines = [f"_time,host,{unit_col},lat,lon"] + [
+        f"{t},{h},{u},{a:.6f},{b:.6f}" for t, h, u, a, b in rows
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_splunk_like_unit_is_read_as_the_id(tmp_path):
+    """heldout38: a Splunk export needed `--traj-col unit` (its `unit` is no id name). The one
+    mover-named column whose values keep the steps possible is now read, said; a column of
+    another name is still told, not read."""
+    from reliability_helpers import fails
+
+    with pytest.warns(UserWarning, match="'unit' read as the trajectory id"):
+        df = trajlm.read(_splunk(tmp_path / "s.csv"))
+    assert df["traj_id"].n_unique() == 3 and df.height == 120
+    r = invoke("data", "ingest", tmp_path / "s.csv", "--out", tmp_path / "st")
+    assert r.exit_code == 0 and "'unit' read as the trajectory id" in said(r), r.output
+    fails("data", "ingest", _splunk(tmp_path / "o.csv", "truck_label"), "--out", tmp_path / "o",
+          names=("--traj-col",))  # fmt: skip
+
+
+# -- 12. readers: the swapped-name check reads more files than the first ------------------
+
+
+def test_swapped_names_in_a_later_file_are_found(tmp_path):
+    """leftover38's check sampled the first file only: a folder whose first file is named
+    right and a later one swapped was read with that one in the Indian Ocean. Files that
+    disagree are now refused in one line naming both; all swapped alike are read swapped."""
+    from reliability_helpers import fails
+    from test_leftover38 import _van_csv
+
+    d = tmp_path / "mixed"
+    d.mkdir()
+    _van_csv(d / "a_right.csv", swap=False, course=False)
+    _van_csv(d / "b_swapped.csv", swap=True, course=False)
+    text = fails("data", "ingest", d, "--out", tmp_path / "s",
+                 names=("files disagree", "a_right.csv", "b_swapped.csv"))  # fmt: skip
+    assert "\n" not in text.split("error: ")[-1].strip()
+    d2 = tmp_path / "all"
+    d2.mkdir()
+    _van_csv(d2 / "a.csv", swap=True, course=False)
+    _van_csv(d2 / "b.csv", swap=True, course=False)
+    r = invoke("data", "ingest", d2, "--out", tmp_path / "s2")
+    assert r.exit_code == 0, r.output
+    from trajlm.data.store import read_store
+
+    assert read_store(tmp_path / "s2")["lat"].is_between(38, 39).all()
