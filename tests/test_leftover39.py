@@ -385,3 +385,28 @@ def test_swapped_names_in_a_later_file_are_found(tmp_path):
     from trajlm.data.store import read_store
 
     assert read_store(tmp_path / "s2")["lat"].is_between(38, 39).all()
+
+
+# -- 13. frames and HTTP rows: the swapped-name check ------------------------------------
+
+
+def test_a_frame_with_swapped_names_is_read_the_right_way(tmp_path):
+    """Frames were not checked: a pandas frame of Lisbon vans whose `lat` holds -9.15 was
+    cleaned / predicted in the Indian Ocean. Its reported speed now says so, as a file's does;
+    names given with lat_col= / lon_col= are read as given."""
+    import pandas as pd
+    from test_leftover38 import _van_csv
+
+    df = pd.read_csv(_van_csv(tmp_path / "v.csv", swap=True))
+    with pytest.warns(UserWarning, match="'lat' holds the longitude and 'lon' the latitude"):
+        out = trajlm.to_canonical(df)
+    assert out["lat"].is_between(38, 39).all() and out["lon"].is_between(-10, -9).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kept = trajlm.to_canonical(df, lat_col="lat", lon_col="lon")
+    assert kept["lat"].is_between(-10, -9).all()  # their word
+    right = pd.read_csv(_van_csv(tmp_path / "r.csv", swap=False))
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        trajlm.to_canonical(right)
+    assert not [w for w in got if "holds the longitude" in str(w.message)]
