@@ -16,6 +16,8 @@ import warnings
 import numpy as np
 import polars as pl
 
+from trajlm.api_nan_message import nan_message as nan_message  # (re-exported)
+from trajlm.api_reach_bound import asked_times, empty_tracks, out_of_reach_at
 from trajlm.data.features import LocalProjection
 from trajlm.data.points_frame import points_frame
 from trajlm.errors import warn_at_caller
@@ -23,9 +25,8 @@ from trajlm.tasks.predict import predict_table
 from trajlm.tasks.predict import rollout_until as extend_rollout
 
 MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks of k steps)
-# a trajectory whose steps left, each this many times its longest predicted step so far, end
-# before the time asked is not rolled out further (leftover39: 751 of 780 asks hours past a
-# ride's end took 36 s of 256-step rollouts to give NaN)
+# a trajectory whose steps left, each this many times its longest step so far, end before the
+# time asked is not rolled out further (api_reach_bound.py; leftover39)
 GIVE_UP_PACE: float | None = 2.0
 GIVE_UP_PACE_DEFAULT = GIVE_UP_PACE  # (a study turns it off to compare: None)
 # Trajectories per model pass in predict(steps=k). One pass over every trajectory held the
@@ -208,39 +209,12 @@ def interpolate_at(
     returned and counted in the NaN warning."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     need = {i: float(t + np.nanmax(a)) for i, t, a in zip(ids, t_last, ahead, strict=True)}
-    use = np.ones(ahead.shape, bool) if asked is None else asked
-    times = {
-        i: t + a[u & np.isfinite(a)] for i, t, a, u in zip(ids, t_last, ahead, use, strict=True)
-    }
+    times = asked_times(ids, t_last, ahead, asked)
     cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
-    out_of_reach = _out_of_reach(df, times, cap)
+    out_of_reach = out_of_reach_at(df, times, cap, GIVE_UP_PACE)  # not rolled out (leftover39)
     rolled = df.filter(~pl.col("traj_id").is_in(list(out_of_reach))) if out_of_reach else df
-    pred = rollout_until(model, rolled, need, k, times) if rolled.height else None
-    if pred is None:  # nothing rolled out: an empty track table of the rollout's columns
-        pred = pl.DataFrame(schema={"traj_id": df.schema["traj_id"], "step": pl.Int64,
-                                    "t": pl.Float64, "lat": pl.Float64, "lon": pl.Float64,
-                                    "std_m": pl.Float64})  # fmt: skip
+    pred = rollout_until(model, rolled, need, k, times) if rolled.height else empty_tracks(df)
     return interpolate_tracks(pred, df, last, ahead, projection, asked, cap, out_of_reach)
-
-
-def _out_of_reach(df: pl.DataFrame, times: dict, cap: int) -> dict:
-    """Trajectories (2+ fixes) whose every asked time lies beyond ``cap`` steps of
-    GIVE_UP_PACE x their history's longest interval: not rolled out at all (their answers
-    are NaN, as the full rollout's; leftover39: rides that ended hours before the time asked):
-    {traj_id: the farthest such a rollout could reach, s after the last fix}."""
-    if GIVE_UP_PACE is None:
-        return {}
-    hist = df.group_by("traj_id", maintain_order=True).agg(
-        pl.col("t").last().alias("end"), pl.col("t").diff().max().alias("dt"))  # fmt: skip
-    far = {}
-    for i, end, dt in hist.iter_rows():
-        asked = times.get(i)
-        if dt is None or asked is None or not len(asked):  # one fix: held at any time
-            continue
-        bound = GIVE_UP_PACE * cap * max(float(dt), 1e-3)
-        if asked.min() > end + bound:
-            far[i] = bound
-    return far
 
 
 def interpolate_tracks(
@@ -265,7 +239,7 @@ def interpolate_tracks(
     n_steps = np.zeros(B, np.int64)
     for b, i in enumerate(ids):  # a loop over trajectories (np.interp per track)
         g = tracks.get(i)
-        if g is None:  # not rolled out (_out_of_reach): every time asked of it is NaN
+        if g is None:  # not rolled out (out_of_reach_at): every time asked of it is NaN
             reach[b] = (bounds or {}).get(i, 0.0)
             continue
         px, py = projection.forward(g["lat"].to_numpy(), g["lon"].to_numpy())
@@ -281,50 +255,10 @@ def interpolate_tracks(
         nan = np.isnan(x) & asked
         # at the caller's line whatever the depth (newuser29: at_times showed
         # trajlm/api_at_times.py:59, a fixed stacklevel counted for another path)
-        warn_at_caller(nan_message(ids, ahead, reach, n_steps, nan, cap))
+        warn_at_caller(nan_message(ids, ahead, reach, n_steps, nan, cap, GIVE_UP_PACE))
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
     return points_frame(ids, t, lat, lon, s).filter(pl.Series(asked.reshape(-1)))
-
-
-def _first_and_more(hit: np.ndarray) -> tuple[int, str]:
-    """(first trajectory with a hit, " (and N more trajectories)" or "") of a (B, k) mask."""
-    rows = np.flatnonzero(hit.any(1))
-    more = len(rows) - 1
-    return int(rows[0]), f" (and {more} more trajectories)" if more else ""
-
-
-def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.ndarray,
-                nan: np.ndarray, cap: int = MAX_STEPS) -> str:  # fmt: skip
-    """One line: how many asked positions are NaN, and for the first trajectory of each cause
-    its id, the time asked and (beyond the rollout) how far its rollout of N steps reached."""
-    parts = []
-    before = nan & (ahead < 0)
-    beyond = nan & ~before
-    if before.any():
-        b, more = _first_and_more(before)
-        parts.append(
-            f"{int(before.sum())} asked time(s) lie before a trajectory's last point, e.g. "
-            f"{ahead[b][before[b]][0]:+.0f} s for trajectory {ids[b]!r}{more}"
-            " (ask for times after each trajectory's last point)"
-        )
-    if beyond.any():
-        b, more = _first_and_more(beyond)
-        if n_steps[b]:
-            reached = (f"whose rollout of {n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
-                       f"{reach[b] / n_steps[b]:.2g} s on average"
-                       f"{'; not rolled further: the steps left would not reach it' * bool(n_steps[b] < cap)})")  # fmt: skip
-        else:  # _out_of_reach: not rolled out at all
-            reached = (f"whose {cap} steps reached at most {reach[b]:+.0f} s (each "
-                       f"{GIVE_UP_PACE:g}x its longest interval between fixes): not rolled "
-                       "out")  # fmt: skip
-        parts.append(
-            f"{int(beyond.sum())} asked time(s) lie beyond the rollout, e.g. "
-            f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, {reached}{more}"
-            f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
-            "the whole track with predict(steps=N) (--steps N)"
-        )
-    return f"NaN where no position can be given: {'; '.join(parts)}"
 
 
 # ------------------------------------------------------------- reported speed and course

@@ -115,11 +115,9 @@ def ingest(
     if not isinstance(paths, str | os.PathLike) and not list(paths):  # a StopIteration before
         raise TrajlmInputError("no input files: give one or more files or folders to read",
                                field="paths")  # fmt: skip
-    from trajlm.data.out_in_inputs import out_in_input_folder  # (leftover39)
+    from trajlm.data.out_in_inputs import refuse_out_in_inputs
 
-    given = [paths] if isinstance(paths, str | os.PathLike) else paths  # (an iterator: unread)
-    if isinstance(given, list | tuple) and (line := out_in_input_folder(given, out)):
-        raise TrajlmInputError(f"out {line}", field="out")
+    refuse_out_in_inputs(paths, out)  # a store inside a folder it reads (leftover39)
     if append:  # the files into a temporary store beside `out`, then appended to it
         from trajlm.data.store_append import ingest_appended
 
@@ -187,8 +185,7 @@ def _ingest(
                 f"unknown column mapping {column_preset!r}; choose from {sorted(COLUMN_PRESETS)}"
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
-        columns = dataclasses.replace(base, **(column_map or {}))
-        columns = named_fields(columns, column_map)  # lat / lon / t given: read as given
+        columns = named_fields(dataclasses.replace(base, **(column_map or {})), column_map)
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
     if columns is not None and (why := option_refusal(format, columns)):  # every format (badin37:

@@ -19,3 +19,15 @@ def out_in_input_folder(paths: Sequence[str | Path], out: str | Path) -> str | N
             return (f"{out} is inside the input folder {p}: the store's own files would be read "
                     f"as input the next time {p} is read; choose an out outside {p}")  # fmt: skip
     return None
+
+
+def refuse_out_in_inputs(paths: object, out: str | Path) -> None:
+    """``trajlm.ingest``'s check: one TrajlmInputError naming ``out`` (an iterator of paths
+    is left unread: it is read once, by the ingest)."""
+    import os
+
+    from trajlm.errors import TrajlmInputError
+
+    given = [paths] if isinstance(paths, str | os.PathLike) else paths
+    if isinstance(given, list | tuple) and (line := out_in_input_folder(given, out)):
+        raise TrajlmInputError(f"out {line}", field="out")
