@@ -305,17 +305,22 @@ def test_unsigned_coordinates_with_hemisphere_columns_are_signed(tmp_path):
 def test_two_vehicles_without_a_recognised_id_column_are_not_one_trajectory(tmp_path):
     """`unit,timestamp,latitude,longitude` (an id name trajlm does not know; `asset` is known
     since the lead's session-18 names) with two trucks:
-    read as ONE trajectory jumping between them (only a speed warning); now one line naming
-    the column that separates them and --traj-col."""
+    read as ONE trajectory jumping between them (only a speed warning); then one line naming
+    the column that separates them and --traj-col; since leftover39 a column so named (the
+    only one that separates them) is read as the id, said. Another name is still told."""
     a, b = _pts(6), _pts(6, lat=40.4093, lon=49.8671)
     rows = ["unit,timestamp,latitude,longitude"]
     rows += [
         f"{k},{_iso(t)},{la},{lo}" for k, pts in (("truck0", a), ("truck1", b)) for t, la, lo in pts
     ]
+    with pytest.warns(UserWarning, match=r"'unit' read as the trajectory id"):
+        df, _ = read(_write(tmp_path, "fleet.csv", "\n".join(rows) + "\n"))
+    assert df["traj_id"].n_unique() == 2
+    rows[0] = rows[0].replace("unit,", "truck_code,")
     with pytest.raises(
-        TrajlmInputError, match=r"several trajectories.*\['unit'\].*--traj-col 'unit'"
+        TrajlmInputError, match=r"several trajectories.*\['truck_code'\].*--traj-col 'truck_code'"
     ):
-        read(_write(tmp_path, "fleet.csv", "\n".join(rows) + "\n"))
+        read(_write(tmp_path, "fleet2.csv", "\n".join(rows) + "\n"))
 
 
 def test_one_track_without_an_id_column_is_still_one_trajectory(tmp_path):

@@ -106,14 +106,16 @@ def test_a_text_column_not_all_wkt_is_not_a_position(tmp_path: Path) -> None:
 # -- Splunk: one mover's jumps are several movers, not metres on a plane ---------------------------
 
 
-def test_splunk_export_without_id_is_told_traj_col_on_the_path_route(tmp_path: Path) -> None:
+def test_splunk_export_without_id_is_read_by_its_unit_on_the_path_route(tmp_path: Path) -> None:
+    """Was: "1 repeated time(s) at a different position ... on_error="skip""; then (session
+    38) told `traj_col=NAME`; since leftover39 its `unit`, the one mover-named column whose
+    values keep the steps possible (the file newest first), is read as the id, said."""
     import trajlm
 
     p = _gen("splunk", tmp_path)
-    with pytest.raises(TrajlmInputError) as e:
-        trajlm.read(p)  # was: "1 repeated time(s) at a different position ... on_error="skip""
-    msg = str(e.value)
-    assert "several movers" in msg and "traj_col=" in msg and "on_error" not in msg
+    with pytest.warns(UserWarning, match="'unit' read as the trajectory id"):
+        df = trajlm.read(p)
+    assert df["traj_id"].n_unique() == 10
 
 
 def test_a_plane_of_metres_is_still_told_crs_local() -> None:

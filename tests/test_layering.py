@@ -68,6 +68,8 @@ LAYERS[-1].add("cli_tasks")  # `trajlm recover`, `trajlm travel-time` on a user'
 LAYERS[-1].add("cli_reach")  # `trajlm reach` on a user's file (reach32)
 LAYERS[-1].add("api_rollout")  # positions at asked times from a rollout (out of api.py)
 LAYERS[-1].add("api_glitch")  # a glitched last fix judged and dropped (out of api_rollout.py)
+LAYERS[-1].add("api_nan_message")  # the NaN line of asked times (out of api_rollout.py, leftover39)
+LAYERS[-1].add("api_reach_bound")  # asked times past a rollout's reach, not rolled out (leftover39)
 LAYERS[-1].add("api_checks")  # TrajLM's input checks and task dispatch (out of api.py)
 LAYERS[-1].add("api_horizon")  # eval --horizon-s: models at asked times (session 16)
 LAYERS[-1].add("cli_eval_models")  # eval --model paths -> predictors (out of cli_eval, s19)

@@ -42,9 +42,10 @@ def city(tmp_path_factory) -> dict:
 def test_fit_lora_from_a_frame_adapts_the_pretrained_run(city):
     """`TrajLM.fit(df, out, init_from=..., mode="lora")` was an unknown keyword: LoRA was only
     reachable through a store path and finetune_next_point. Now it adapts, folds the adapter in,
-    says that no val verdict was made, and the folder holds no pickle."""
+    makes the val verdict (leftover39; a warning that none was made before), and the folder
+    holds no pickle."""
     d, df = city["dir"], city["df"]
-    with pytest.warns(VerdictNoteWarning, match=r"mode='lora'\): no val check"):
+    with pytest.warns(VerdictNoteWarning, match=r"predict: "):
         ft = trajlm.TrajLM.fit(df, d / "lora", init_from=d / "pre", mode="lora", lora_r=2,
                                max_steps=3, seed=0, threads=1, **COLS)  # fmt: skip
     assert (d / "lora" / "merged" / "model.safetensors").exists()

@@ -288,9 +288,9 @@ def test_predict_at_times_runs_large_fleets_in_passes(monkeypatch):
     calls = []
     real = api_rollout.extend_rollout
 
-    def counting(m, part, need, k, max_steps):
+    def counting(m, part, need, k, max_steps, *reach):  # reach: give_up, asked (leftover39)
         calls.append(part["traj_id"].n_unique())
-        return real(m, part, need, k, max_steps)
+        return real(m, part, need, k, max_steps, *reach)
 
     monkeypatch.setattr(api_rollout, "extend_rollout", counting)
     with warnings.catch_warnings():

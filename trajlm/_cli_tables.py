@@ -40,7 +40,8 @@ def skip_bad_rows(df, path: Path, option: str, columns: dict):
     n_island = int(df.select(island.sum()).item()) if plain else 0  # (a point column: not here)
     with input_errors(path, option, "skip"):
         kept, report = clean(df.filter(~island) if n_island else df,
-                             return_report=True, **{**columns, "split_gaps": False})  # fmt: skip
+                             return_report=True, say_fast=False,
+                             **{**columns, "split_gaps": False})  # fmt: skip
     dropped = {**({"null_island": n_island} if n_island else {}), **report.dropped}
     if dropped:
         say(f"{option} {path}: dropped {dropped} of {len(df):,} rows (--on-error skip: the "

@@ -43,7 +43,7 @@ def _asked_part(lm, full: pl.DataFrame, last_t: pl.DataFrame, req: np.ndarray,
     training step; session 19, movers19), from the fix before a glitched last one (session 18,
     predict18), the rows' times as asked from the last fix given."""
     asked_s = req if valid is None else np.where(valid, req, np.nan)
-    df = history_by_horizon(lm, without_glitched_last(full), asked_s, layout)
+    df = history_by_horizon(lm, without_glitched_last(full, layout=layout), asked_s, layout)
     shift = (last_t["t"] - df.group_by("traj_id", maintain_order=True).agg(
         pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
     k = lm._rollout_steps(df, req + shift)

@@ -19,6 +19,7 @@ from typing import Any
 
 from trajlm._arguments import COLUMN_KEYWORDS, as_keywords, check_keywords
 from trajlm.errors import OutputExistsError, TrajlmInputError
+from trajlm.train.kept_start import kept_start_note
 
 # the CLI's option names in run_train's messages -> TrajLM.fit's keywords, longest first
 _FIT_KEYWORDS = (("--max-steps", "max_steps"), ("--overwrite", "overwrite=True"),
@@ -139,8 +140,10 @@ class Fitting:
         saved weights) or "selective" (the last block and the heads) fine-tune ``init_from`` as
         ``trajlm finetune --task predict --mode MODE`` does (trajlm.finetune.finetune_next_point:
         early stopping on val loss; ``out`` holds train/, adapter/, merged/ and loads merged/);
-        that path runs no val check beside kNN, so the network answers ``predict``, said in one
-        warning (``model.evaluate(...)`` scores it beside the baselines)."""
+        its val check is `trajlm finetune`'s (the prediction verdict beside kNN and the other
+        baselines, the recover / travel-time verdict; ``val_check=False`` skips it). A
+        fine-tune whose kept weights are ``init_from``'s own (no step beat step 0 on val) is
+        said in one ``UserWarning``."""
         from trajlm.cli_train import run_train
 
         check_keywords("TrajLM.fit", columns, COLUMN_KEYWORDS)
@@ -167,17 +170,13 @@ class Fitting:
                 frame_store(data, data_dir, columns, temporary=kept is None, overwrite=overwrite)
             if mode != "full":
                 return _fit_adapter(cls, base, data_dir, out, mode, lora_r, max_steps, seed,
-                                    threads, device, overwrite)  # fmt: skip
+                                    threads, device, overwrite, val_check)  # fmt: skip
             try:
-                summary = run_train(data_dir, out, config, max_steps, False, overwrite, seed,
+                run_train(data_dir, out, config, max_steps, False, overwrite, seed,
                                     False, device, threads, val_check, lm_class=cls,
                                     init_from=base)  # fmt: skip
             except TrajlmInputError as e:  # badin34: "--config X: ...", "--device: ..."
                 raise as_keywords(e, _FIT_KEYWORDS) from None
-        if note := kept_start_note(summary, base):
-            import warnings
-
-            warnings.warn(note, UserWarning, stacklevel=2)
         return cls.from_pretrained(out, threads=threads)
 
 
@@ -197,19 +196,6 @@ def _check_init_from(init_from: Any) -> str | None:
                                hint="give a run folder (RUN or RUN/best) or a checkpoint name "
                                "such as 'trajlm-small'") from None  # fmt: skip
     return str(init_from)
-
-
-def kept_start_note(summary: dict, init_from: str | None) -> str | None:
-    """One line where a fine-tune kept its starting weights: no later validation beat step 0
-    on val, so the returned model is ``init_from``'s, unchanged (newuser38: 2 of 3 seeds of a
-    300-step fine-tune of trajlm-small on Ushuaia kept step 0, and nothing said so)."""
-    if init_from is None or summary.get("best_step") != 0 or not summary.get("steps"):
-        return None
-    kept = summary.get("best_weights") or "step 0"
-    return (f"the fine-tune kept its starting weights, {init_from!r} unchanged ({kept}): no "
-            "later step beat them on val, so this model predicts as the pretrained one (on "
-            "your store's scale); try more max_steps past the config's warmup or mode='lora', "
-            "and see the val verdict's engine, which answers predict")  # fmt: skip
 
 
 FIT_MODES = ("full", "lora", "selective")
@@ -234,22 +220,38 @@ def _check_mode(mode: Any, lora_r: Any, base: str | None) -> None:
 
 def _fit_adapter(cls: type, base: str, data_dir: Path, out: Path, mode: str, lora_r: int,
                  max_steps: int | None, seed: int | None, threads: int | None,
-                 device: str | None, overwrite: bool) -> Any:  # fmt: skip
+                 device: str | None, overwrite: bool, val_check: bool = True) -> Any:  # fmt: skip
     """``fit(mode="lora" | "selective")``: `trajlm finetune --task predict`'s engine on the
-    store, loaded from ``out/merged``, with one warning that no val verdict was made."""
-    import warnings
-
+    store, loaded from ``out/merged``, then the val check `trajlm finetune --task predict` runs
+    (the prediction verdict beside kNN and the other baselines, the recover / travel-time
+    verdict): leftover39, newuser38 had a warning that none was made."""
     from trajlm._threads import apply_threads
-    from trajlm.errors import VerdictNoteWarning
     from trajlm.finetune.trainer import finetune_next_point
     from trajlm.train.trainer import TrainConfig
 
     apply_threads(threads)
     cfg = TrainConfig(seed=seed) if seed is not None else TrainConfig()
-    finetune_next_point(base, data_dir, out, mode=mode, max_steps=max_steps or 500,
-                        lora_r=lora_r, train_config=cfg, device=device or "cpu",
-                        overwrite=overwrite)  # fmt: skip
-    warnings.warn(f"TrajLM.fit(mode={mode!r}): no val check beside kNN and the other baselines "
-                  "was made, so the fine-tuned network answers predict; model.evaluate(data, "
-                  "task='predict') scores it beside them", VerdictNoteWarning, stacklevel=3)  # fmt: skip
+    summary = finetune_next_point(base, data_dir, out, mode=mode, max_steps=max_steps or 500,
+                                  lora_r=lora_r, train_config=cfg, device=device or "cpu",
+                                  overwrite=overwrite)  # fmt: skip
+    if note := kept_start_note(summary, base):
+        from trajlm.errors import warn_at_caller
+
+        warn_at_caller(note, UserWarning)
+    if val_check:
+        adapter_val_check(cls, out, data_dir)
     return cls.from_pretrained(out, threads=threads)
+
+
+def adapter_val_check(lm_class: type, out: Path, data: Path) -> None:
+    """The checks `trajlm finetune --task predict` runs after the weights are saved, on the
+    store's train and val splits: the prediction verdict (which engine answers predict, a
+    ``WorseThanBaselineWarning`` when the network loses to a baseline) and the saved
+    recover / travel-time verdict; each line a Python warning under the API."""
+    from trajlm import _cli_io as io
+    from trajlm.cli_train_check import finetune_predict_verdict
+    from trajlm.cli_verdict import say_plain, val_check_run
+
+    df = io.read_splits_checked(data, "data", splits=("train", "val"))
+    finetune_predict_verdict(out, data, df, lm_class)
+    val_check_run(out, data, say_plain, df)

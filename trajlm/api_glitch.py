@@ -8,6 +8,7 @@ warning. Shared by ``TrajLM.predict``, ``api_subsec`` and ``trajlm predict``."""
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -68,7 +69,31 @@ def glitched_last(df: pl.DataFrame) -> np.ndarray:
     return implied_glitched_last(df)
 
 
-def without_glitched_last(df: pl.DataFrame, stacklevel: int = 4) -> pl.DataFrame:
+def fix_time_text(t: float, layout: Any = None) -> str:
+    """A fix's time (Unix s) as the caller's frame reads it: on the caller's zone's clock with
+    its offset for zoned datetimes, as written with "(no zone)" for naive ones (their clock is
+    the caller's, not UTC), else UTC with "Z" (leftover39: MovingPandas drops the zone and the
+    local 09:49 was printed as "09:49:10.000Z")."""
+    utc = np.datetime64(int(round(t * 1000)), "ms").astype(str)
+    if layout is None or getattr(layout, "time_kind", "epoch") != "datetime":
+        return utc + "Z"
+    zone = getattr(layout, "time_zone", "UTC")
+    if zone is None:
+        return f"{utc}, no zone"
+    if zone == "UTC":
+        return utc + "Z"
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    try:
+        local = datetime.fromtimestamp(t, UTC).astimezone(ZoneInfo(zone))
+    except (KeyError, ValueError, OSError):  # a fixed offset or an unknown name: UTC
+        return utc + "Z"
+    return local.isoformat(timespec="milliseconds")
+
+
+def without_glitched_last(df: pl.DataFrame, stacklevel: int = 4,
+                          layout: Any = None) -> pl.DataFrame:  # fmt: skip
     """``df`` (canonical, every fix) without the last fix of each trajectory whose own reports
     call it a position glitch, or its own earlier speeds on a position-only table
     (``glitched_last``; session 19): the model's rollout
@@ -88,7 +113,7 @@ def without_glitched_last(df: pl.DataFrame, stacklevel: int = 4) -> pl.DataFrame
         return df
     hit = last.filter(pl.Series(bad))
     tid, t = hit["traj_id"][0], float(hit["t"][0])
-    when = np.datetime64(int(round(t * 1000)), "ms").astype(str) + "Z"
+    when = fix_time_text(t, layout)  # the caller's clock (layout: their frame's)
     more = f" (and {len(hit) - 1} more trajectories)" if len(hit) > 1 else ""
     if reported_speed(df) is None:  # position-only (session 19, movers19)
         why = "own earlier speeds (farther from the fix before than they reach)"

@@ -16,6 +16,8 @@ import warnings
 import numpy as np
 import polars as pl
 
+from trajlm.api_nan_message import nan_message as nan_message  # (re-exported)
+from trajlm.api_reach_bound import asked_times, empty_tracks, out_of_reach_at
 from trajlm.data.features import LocalProjection
 from trajlm.data.points_frame import points_frame
 from trajlm.errors import warn_at_caller
@@ -23,6 +25,10 @@ from trajlm.tasks.predict import predict_table
 from trajlm.tasks.predict import rollout_until as extend_rollout
 
 MAX_STEPS = 256  # the longest rollout asked-time prediction extends to (chunks of k steps)
+# a trajectory whose steps left, each this many times its longest step so far, end before the
+# time asked is not rolled out further (api_reach_bound.py; leftover39)
+GIVE_UP_PACE: float | None = 2.0
+GIVE_UP_PACE_DEFAULT = GIVE_UP_PACE  # (a study turns it off to compare: None)
 # Trajectories per model pass in predict(steps=k). One pass over every trajectory held the
 # whole fleet's attention and KV cache at once: 1 M rows / 10 k trajectories peaked at +2.25 GB
 # RSS (session 14, notebook item 9); in passes of 1,024 the peak is bounded by the pass.
@@ -176,19 +182,20 @@ def with_calibrated_std(pred: pl.DataFrame, df: pl.DataFrame, ahead: np.ndarray 
     return pred.with_columns(std_m=pl.Series(calibrated_std_of(pred, df, ahead, asked)))
 
 
-def rollout_until(model, df: pl.DataFrame, need: dict, k: int) -> pl.DataFrame:
+def rollout_until(model, df: pl.DataFrame, need: dict, k: int,
+                  asked: dict | None = None) -> pl.DataFrame:  # fmt: skip
     """tasks.predict.rollout_until up to MAX_STEPS (read at call time), in passes of CHUNK
     trajectories (sorted ids) as ``predict_chunked``: 1 M rows asked ``seconds_ahead`` peaked at
     +1.56 GB RSS in one pass (session 14)."""
     ids = df["traj_id"].unique().sort()
     if len(ids) <= CHUNK:
-        return extend_rollout(model, df, need, k, MAX_STEPS)
+        return extend_rollout(model, df, need, k, MAX_STEPS, GIVE_UP_PACE, asked)
     parts = []
     for i in range(0, len(ids), CHUNK):
         part_ids = ids[i : i + CHUNK]
         part = df.filter(pl.col("traj_id").is_in(part_ids.implode()))
         wanted = {j: need[j] for j in part_ids.to_list() if j in need}
-        parts.append(extend_rollout(model, part, wanted, k, MAX_STEPS))
+        parts.append(extend_rollout(model, part, wanted, k, MAX_STEPS, GIVE_UP_PACE, asked))
     return pl.concat(parts)
 
 
@@ -202,19 +209,23 @@ def interpolate_at(
     returned and counted in the NaN warning."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     need = {i: float(t + np.nanmax(a)) for i, t, a in zip(ids, t_last, ahead, strict=True)}
-    pred = rollout_until(model, df, need, k)
+    times = asked_times(ids, t_last, ahead, asked)
     cap = max(k, MAX_STEPS // k * k)  # rollout_until's longest rollout
-    return interpolate_tracks(pred, df, last, ahead, projection, asked, cap)
+    out_of_reach = out_of_reach_at(df, times, cap, GIVE_UP_PACE)  # not rolled out (leftover39)
+    rolled = df.filter(~pl.col("traj_id").is_in(list(out_of_reach))) if out_of_reach else df
+    pred = rollout_until(model, rolled, need, k, times) if rolled.height else empty_tracks(df)
+    return interpolate_tracks(pred, df, last, ahead, projection, asked, cap, out_of_reach)
 
 
 def interpolate_tracks(
     pred: pl.DataFrame, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray,
-    projection: LocalProjection, asked: np.ndarray | None, cap: int,
+    projection: LocalProjection, asked: np.ndarray | None, cap: int, bounds: dict | None = None,
 ) -> pl.DataFrame:  # fmt: skip
     """Each trajectory's predicted track (``pred``: traj_id, t, lat, lon, std_m, from its last
     point in ``df``) interpolated linearly, in metres, at ``ahead`` (B, m) s after that point
     (``last``: traj_id, t); NaN with one warning where a time lies before the last point or
-    beyond the track (``cap``: the longest rollout, named in the warning). Shared by the
+    beyond the track (``cap``: the longest rollout, named in the warning; ``bounds``: the
+    trajectories not rolled out, with how far they could have reached). Shared by the
     model's rollout and ``trajlm.baselines.predict_at``."""
     ids, t_last = last["traj_id"].to_list(), last["t"].to_numpy()
     tracks = {key[0]: g for key, g in pred.group_by("traj_id", maintain_order=True)}
@@ -227,7 +238,10 @@ def interpolate_tracks(
     reach = np.zeros(B)
     n_steps = np.zeros(B, np.int64)
     for b, i in enumerate(ids):  # a loop over trajectories (np.interp per track)
-        g = tracks[i]
+        g = tracks.get(i)
+        if g is None:  # not rolled out (out_of_reach_at): every time asked of it is NaN
+            reach[b] = (bounds or {}).get(i, 0.0)
+            continue
         px, py = projection.forward(g["lat"].to_numpy(), g["lon"].to_numpy())
         tt = np.r_[0.0, g["t"].to_numpy() - t_from[b]]
         reach[b], n_steps[b] = tt.max(), len(g)
@@ -241,44 +255,10 @@ def interpolate_tracks(
         nan = np.isnan(x) & asked
         # at the caller's line whatever the depth (newuser29: at_times showed
         # trajlm/api_at_times.py:59, a fixed stacklevel counted for another path)
-        warn_at_caller(nan_message(ids, ahead, reach, n_steps, nan, cap))
+        warn_at_caller(nan_message(ids, ahead, reach, n_steps, nan, cap, GIVE_UP_PACE))
     lat, lon = projection.inverse(x, y)
     t = t_last[:, None] + np.rint(ahead).astype(np.int64)
     return points_frame(ids, t, lat, lon, s).filter(pl.Series(asked.reshape(-1)))
-
-
-def _first_and_more(hit: np.ndarray) -> tuple[int, str]:
-    """(first trajectory with a hit, " (and N more trajectories)" or "") of a (B, k) mask."""
-    rows = np.flatnonzero(hit.any(1))
-    more = len(rows) - 1
-    return int(rows[0]), f" (and {more} more trajectories)" if more else ""
-
-
-def nan_message(ids: list, ahead: np.ndarray, reach: np.ndarray, n_steps: np.ndarray,
-                nan: np.ndarray, cap: int = MAX_STEPS) -> str:  # fmt: skip
-    """One line: how many asked positions are NaN, and for the first trajectory of each cause
-    its id, the time asked and (beyond the rollout) how far its rollout of N steps reached."""
-    parts = []
-    before = nan & (ahead < 0)
-    beyond = nan & ~before
-    if before.any():
-        b, more = _first_and_more(before)
-        parts.append(
-            f"{int(before.sum())} asked time(s) lie before a trajectory's last point, e.g. "
-            f"{ahead[b][before[b]][0]:+.0f} s for trajectory {ids[b]!r}{more}"
-            " (ask for times after each trajectory's last point)"
-        )
-    if beyond.any():
-        b, more = _first_and_more(beyond)
-        parts.append(
-            f"{int(beyond.sum())} asked time(s) lie beyond the rollout, e.g. "
-            f"{ahead[b][beyond[b]].max():+.0f} s for trajectory {ids[b]!r}, whose rollout of "
-            f"{n_steps[b]} steps reached {reach[b]:+.0f} s (steps of "
-            f"{reach[b] / max(n_steps[b], 1):.2g} s on average){more}"
-            f"; rollouts go to at most {cap} steps: ask for fewer seconds ahead, or see "
-            "the whole track with predict(steps=N) (--steps N)"
-        )
-    return f"NaN where no position can be given: {'; '.join(parts)}"
 
 
 # ------------------------------------------------------------- reported speed and course

@@ -218,7 +218,7 @@ def steps_at_times(lm, df: pl.DataFrame, layout, k: int) -> pl.DataFrame | None:
         for i, d in last.select("traj_id", "dt").iter_rows()
     ]
     ahead = np.asarray(dt)[:, None] * np.arange(1, k + 1)
-    model_hist = without_glitched_last(full, stacklevel=5)
+    model_hist = without_glitched_last(full, stacklevel=5, layout=layout)
     shift = (last["t"] - model_hist.group_by("traj_id", maintain_order=True).agg(
         pl.col("t").last())["t"]).to_numpy()[:, None]  # fmt: skip
     origin = last.select("traj_id", t=pl.col("t") - pl.Series(shift[:, 0]))

@@ -221,6 +221,10 @@ def check_sources(paths: list[Path], out: Path, layer: str | None) -> None:
         io.must_exist(p, "input")
         if out.resolve() == p.resolve() or out.resolve() in p.resolve().parents:
             _fail(f"--out {out} would write over the input {p}; choose another --out")
+    from trajlm.data.out_in_inputs import out_in_input_folder
+
+    if line := out_in_input_folder(paths, out):  # read as input next time (review38)
+        _fail(f"--out {line.replace('choose an out', 'choose an --out')}")
     if layer is not None:
         from trajlm.data.readers.gis_files import gis_members
 

@@ -209,6 +209,11 @@ def finetune(
                 drop_failed_marker(out, created)
             raise
     console.print(io.dict_table({k: v for k, v in summary.items() if k != "history"}, str(out)))
+    if task == "predict":  # the table's note, as one line too (leftover39)
+        from trajlm.train.kept_start import FINETUNE_KNOBS, kept_start_note
+
+        if note := kept_start_note(summary, str(model), FINETUNE_KNOBS):
+            io.warn(note)
     from trajlm.eval.eval_progress import plain_lines
 
     with plain_lines("val check"):  # off a terminal: a line as each check starts (leftover34b)

@@ -86,7 +86,19 @@ def run_train(data: Path, out: Path, config: Path | None, max_steps: int | None,
 
         with plain_lines("val check"):  # off a terminal: a line as each check starts (leftover34b)
             summary = _checks(trainer, data, out, summary, val_check, say, lm_class)
+        _say_kept_start(summary, train_cfg.init_from)
     return summary
+
+
+def _say_kept_start(summary: dict, init_from: str | None) -> None:
+    """One warning where a fine-tune (``[train] init_from``, ``TrajLM.fit(init_from=)``) kept
+    its starting weights, in the caller's words (leftover39: only TrajLM.fit said it)."""
+    from trajlm._cli_boundary import in_command
+    from trajlm.train.kept_start import PYTHON_KNOBS, TRAIN_KNOBS, kept_start_note
+
+    knobs = TRAIN_KNOBS if in_command() else PYTHON_KNOBS
+    if note := kept_start_note(summary, init_from, knobs):
+        io.warn(note, category=UserWarning)
 
 
 def _checks(trainer, data: Path, out: Path, summary: dict, val_check: bool,

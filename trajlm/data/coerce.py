@@ -76,6 +76,7 @@ from trajlm.data.coerce_tz import (
 )
 from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns
 from trajlm.data.column_notes import fraction_note
+from trajlm.data.frame_axes import check_found_axes
 from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.local_plane import (
     PLANE_SAMPLE_ROWS,
@@ -276,6 +277,8 @@ def coerce(
         df, traj, tcol, tz, text, warn_naive, local_named
     )
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
+    lat, lon = check_found_axes(df, traj, t, lat, lon, lat_col is not None or lon_col is not None
+                                or point is not None, geo.is_wgs84(crs))  # fmt: skip
     la, lo = positions(df, lat, lon, crs, validate, point)
     rest = other_columns(df, traj, tcol, lat, lon, cols)
     ids = df[traj].fill_nan(None) if df[traj].dtype.is_float() else df[traj]  # NaN: no id

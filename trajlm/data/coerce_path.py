@@ -128,7 +128,9 @@ def option_map(given: dict[str, Any]) -> Any:
     for k, v in timed.items():  # the keyword at fault named (field=)
         if why := ColumnMap(**{k: v}).option_error():
             raise TrajlmInputError(why, field=k)
-    columns = ColumnMap(**given)
+    from trajlm.data.readers._column_map import named_fields
+
+    columns = named_fields(ColumnMap(**given), given)  # lat / lon / t named: read as given
     if why := columns.option_error():  # two that do not go together
         raise TrajlmInputError(why, field=", ".join(timed) or None)
     return columns

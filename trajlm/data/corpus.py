@@ -171,7 +171,7 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
         else:
             points = generate_open_motion(**src.city)
         df, report = clean(points, clean_config(src.format, "default", src.clean),
-                           return_report=True)  # fmt: skip
+                           return_report=True, say_fast=False)  # fmt: skip
         return write_store(df, out, report=report, sources=[f"{src.format}:{src.city}"])
     paths = [root / p for p in src.path]
     missing = [p for p in paths if not p.exists()]

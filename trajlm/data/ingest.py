@@ -87,6 +87,9 @@ def ingest(
     if not isinstance(paths, str | os.PathLike) and not list(paths):  # a StopIteration before
         raise TrajlmInputError("no input files: give one or more files or folders to read",
                                field="paths")  # fmt: skip
+    from trajlm.data.out_in_inputs import refuse_out_in_inputs
+
+    refuse_out_in_inputs(paths, out)  # a store inside a folder it reads (leftover39)
     if append:  # the files into a temporary store beside `out`, then appended to it
         from trajlm.data.store_append import ingest_appended
 

@@ -66,7 +66,7 @@ class ChunkSteps:
         self.radians.add(chunk)  # a reported speed that says radians: refused before writing
         if self.vessels:  # 80 -> "tanker", the code kept as vessel_type_code
             chunk = name_vessel_types(chunk)
-        cleaned, clean_report = clean(chunk, cfg, return_report=True)
+        cleaned, clean_report = clean(chunk, cfg, return_report=True, say_fast=False)
         if self.plane_unchecked and len(cleaned) > 1:
             one = paths[0] if len(paths) == 1 else None
             if is_local(columns.crs):  # degrees given as --crs local

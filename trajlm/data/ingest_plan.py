@@ -20,7 +20,7 @@ from trajlm.data.periods import keep_period_column
 from trajlm.data.readers import ColumnMap, detect_format, resolve_columns
 from trajlm.data.readers._argos import SAID as ARGOS_SAID
 from trajlm.data.readers._argos import keep_argos_column
-from trajlm.data.readers._column_map import option_refusal
+from trajlm.data.readers._column_map import named_fields, option_refusal
 from trajlm.data.readers._encoding import text_encodings
 from trajlm.data.readers._geojson_points import point_columns
 from trajlm.data.readers._naive_times import (
@@ -74,7 +74,7 @@ def chosen_columns(
                 f"unknown column mapping {column_preset!r}; choose from {sorted(COLUMN_PRESETS)}"
             )
         base = COLUMN_PRESETS[column_preset] if column_preset else ColumnMap()
-        columns = dataclasses.replace(base, **(column_map or {}))
+        columns = named_fields(dataclasses.replace(base, **(column_map or {})), column_map)
         if column_preset:  # the layout named (`--columns liverpool_bus`): `trajlm ask` reads it
             reading["columns"] = column_preset
     if columns is not None and (why := option_refusal(format, columns)):  # every format (badin37:

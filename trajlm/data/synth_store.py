@@ -18,6 +18,6 @@ def synth_store(
     from trajlm.data.synthetic import generate_city
 
     city = generate_city(n_trajectories=n_trajectories, seed=seed)
-    df, report = clean(city.points, PRESETS["default"], return_report=True)
+    df, report = clean(city.points, PRESETS["default"], return_report=True, say_fast=False)
     sources = [f"synthetic:seed={seed},n={n_trajectories}"]
     return write_store(df, out, report=report, sources=sources, overwrite=overwrite)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
@@ -105,6 +106,10 @@ class ColumnMap:
     # Keep every fix of a source faster than 1 Hz at its exact time (subsec38: `t` Float64
     # seconds in the store, data/subsec_store.py). CLI --sub-second; off: one fix a second.
     sub_second: bool = False
+    # The position / time fields the caller named (ingest's column_map, read's keywords), even
+    # at their default names: `--lat-col lat --lon-col lon --time-col t` is the user's word,
+    # not a guess to check for swapped names (leftover39: such a file could not pass a refusal).
+    named: tuple[str, ...] = ()
 
     def origin_s(self) -> int | None:
         """time_origin as Unix seconds (None when not given or not readable)."""
@@ -237,3 +242,10 @@ def option_refusal(format: str, cm: ColumnMap) -> str | None:
         except (ZoneInfoNotFoundError, ValueError):
             return f"--tz {cm.tz}: {unknown_zone_line(str(cm.tz))}"
     return crs_not_used(format, cm.crs)
+
+
+def named_fields(columns: ColumnMap, given: dict | None) -> ColumnMap:
+    """``columns`` with ``named`` set to the lat / lon / t fields ``given`` names (a caller's
+    column_map or keywords), so a name equal to the default still counts as given."""
+    named = tuple(k for k in ("lat", "lon", "t") if (given or {}).get(k))
+    return dataclasses.replace(columns, named=named) if named else columns

@@ -77,6 +77,19 @@ def first_file(paths: str | Path | Sequence[str | Path], format: str) -> Path:
     return first
 
 
+def files_of(paths: str | Path | Sequence[str | Path], format: str, most: int = 2000) -> list[Path]:
+    """The csv / parquet files the paths name (a folder's, sorted; at most ``most``), for the
+    checks that sample more than the first file (leftover39: the swapped-name check)."""
+    pattern = "*.parquet" if format == "parquet" else "*.csv"
+    out: list[Path] = []
+    for p in [paths] if isinstance(paths, str | Path) else paths:
+        p = Path(p)
+        out += rglob_follow(p, pattern)[:most] if p.is_dir() else [p]
+        if len(out) >= most:
+            break
+    return [p for p in out[:most] if p.is_file() and p.suffix.lower() != ".zip"]
+
+
 def sniffed_separator(first: Path, format: str, cm: ColumnMap, guessed: dict) -> ColumnMap:
     """``cm`` with a `;` / tab separator sniffed from a csv's first line where none was given
     (said like a guessed column)."""
@@ -300,6 +313,14 @@ def id_from_values(first: Path, format: str, cm: ColumnMap, have: list[str], gue
                 stacklevel=3,
             )
             guessed["traj_id"], guessed["traj_parent"] = c, p
+    if "traj_id" not in guessed and (mover := mover_named(ids)):
+        warnings.warn(  # leftover39: a Splunk export's `unit` was told, not read
+            f"{first.name}: {mover!r} read as the trajectory id (no column is named as one; "
+            f"within each {mover!r} value the times keep in order and the steps stay possible, "
+            "while the file order jumps between movers)",
+            stacklevel=3,
+        )
+        guessed["traj_id"] = mover
     if "traj_id" not in guessed and ids:
         raise TrajlmInputError(
             "no column is recognised as the trajectory id, and the times go back in file "
@@ -314,3 +335,25 @@ def id_from_values(first: Path, format: str, cm: ColumnMap, have: list[str], gue
         )
     if "traj_id" not in guessed:
         guessed["traj_id"] = NO_ID_COLUMN  # one track per file (GPSLogger, DJI Airdata)
+
+
+# a column so named, the only one whose values keep each mover's times in order and steps
+# possible, names the movers (a bare `unit` is no id name: a measurement's unit; leftover39)
+MOVER_WORDS = (
+    "unit",
+    "unit_name",
+    "device",
+    "device_name",
+    "tracker",
+    "asset",
+    "imei",
+    "host_unit",
+)
+
+
+def mover_named(ids: list[str]) -> str | None:
+    """The one column of ``ids`` (several_tracks' candidates) named as a mover, else None."""
+    from trajlm.data.column_names import normalised
+
+    named = [c for c in ids if normalised(c) in MOVER_WORDS]
+    return named[0] if len(ids) == 1 and len(named) == 1 else None

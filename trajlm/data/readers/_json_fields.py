@@ -19,6 +19,7 @@ from trajlm.data.column_names import (
     tier_of,
 )
 from trajlm.data.derived_points import measured, snake
+from trajlm.data.readers._json_point_text import text_point
 
 MAX_DEPTH = 6  # how deep record lists are looked for
 SAMPLE = 20  # records whose keys are compared
@@ -64,6 +65,8 @@ def flat_record(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
             out[key + ".lat"], out[key + ".lon"] = v
         elif (order := pair_order(k, v)) is not None:  # Elasticsearch's geo_point [lon, lat]
             out[key + f".{order[0]}"], out[key + f".{order[1]}"] = v[:2]
+        elif (point := text_point(key, v)) is not None:  # "lat,lon", WKT, a geohash (leftover39)
+            out[key + ".lat"], out[key + ".lon"] = point
         elif not isinstance(v, list | dict):
             out[key] = v
     return out

@@ -39,6 +39,7 @@ from trajlm.data.readers._json_fields import (  # noqa: F401  (MAX_DEPTH, pair_o
     record_fields,
     record_lists,
 )
+from trajlm.data.readers._json_point_text import geohash_note
 from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
 
@@ -135,6 +136,7 @@ def record_tracks(doc: Any) -> list[Track] | None:
         fields = record_fields(records)
         if fields is not None:
             found.append((records, owner, fields))
+            geohash_note(records, fields["lat"])
     if not found:
         return None
     out: list[Track] = []

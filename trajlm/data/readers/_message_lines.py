@@ -17,18 +17,18 @@ lines must have the shape, so a CSV or a log of other lines is left to its reade
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from trajlm.data.readers._mqtt_payloads import payload_record
 from trajlm.data.schema import TrajlmInputError
 
 TEXT_SUFFIXES = (".log", ".txt", ".lp", ".out", ".line", "")
 SNIFF_LINES = 50
 MOST = 0.8
-_TOPIC_LINE = re.compile(r"^(?P<topic>[^\s{\[\"]*/[^\s]*)\s+(?P<payload>\{.*\})\s*$")
+_TOPIC_LINE = re.compile(r"^(?P<topic>[^\s{\[\"]*/[^\s]*)\s+(?P<payload>\S.*?)\s*$")
 # measurement[,tag=v]* field=v[,field=v]* [ts] (escaped / quoted text left to the parser)
 _TOKEN = r"(?:\\.|[^\s,=\\])+"  # a name or tag value, backslash escapes allowed
 _LP_LINE = re.compile(
@@ -56,7 +56,10 @@ def message_kind(path: Path) -> str | None:
     if len(lines) < 2:
         return None
     for kind, shape in (("mqtt", _TOPIC_LINE), ("line_protocol", _LP_LINE)):
-        if sum(bool(shape.match(x)) for x in lines) >= MOST * len(lines):
+        shaped = [m for x in lines if (m := shape.match(x))]
+        if kind == "mqtt":  # a payload read as a record (JSON, key=value, numbers: leftover39)
+            shaped = [m for m in shaped if payload_record(m["payload"])[0] is not None]
+        if len(shaped) >= MOST * len(lines):
             return kind
     return None
 
@@ -72,25 +75,32 @@ def message_records(path: Path) -> list[dict]:
 
 
 def _mqtt_records(path: Path) -> list[dict]:
-    records, topics, skipped = [], [], 0
+    records, topics, skipped, kinds = [], [], 0, {}
     with path.open(encoding="utf-8", errors="replace") as f:
         for line in f:
             m = _TOPIC_LINE.match(line.strip())
-            try:
-                payload = json.loads(m["payload"]) if m else None
-            except ValueError:
-                payload = None
-            if not isinstance(payload, dict):
+            payload, kind = payload_record(m["payload"]) if m else (None, "")
+            if payload is None:
                 skipped += 1 if line.strip() else 0
                 continue
+            kinds[kind] = kinds.get(kind, 0) + 1
             records.append(payload)
             topics.append(m["topic"])  # type: ignore[index]
     if not records:
-        raise TrajlmInputError("no line holds `TOPIC {JSON}`: nothing to read", path=path)
+        raise TrajlmInputError("no line holds `TOPIC PAYLOAD` with a readable payload (JSON, "
+                               "key=value, numbers): nothing to read", path=path)  # fmt: skip
     named = {k for r in records[:200] for k in r if _id_like(k)}
     said = f"{path.name}: an MQTT subscriber's log (`TOPIC PAYLOAD` a line)"
+    if kinds.get("kv"):
+        said += f"; {kinds['kv']:,} payload(s) of key=value text read as records"
+    if kinds.get("csv"):
+        said += (f"; {kinds['csv']:,} payload(s) of bare numbers read as Unix time, latitude, "
+                 "longitude (told by their values; lat first as written unless past 90)")  # fmt: skip
     if skipped:
-        said += f"; {skipped:,} line(s) whose payload is no JSON object passed over"
+        said += (
+            f"; {skipped:,} line(s) whose payload is no JSON object (nor key=value text "
+            "or numbers) passed over"
+        )
     if not named:
         devices, level = _topic_movers(topics)
         for r, d in zip(records, devices, strict=True):

@@ -57,7 +57,33 @@ def path_tracks(doc: Any) -> list[Track] | None:
     if not objs or not all(isinstance(o, dict) for o in objs):
         return None
     out = [_track(o, n) for n, o in enumerate(objs)]
-    return None if any(t is None for t in out) else [t for t in out if t is not None]
+    if any(t is None for t in out):
+        return None
+    return pairs_in_order([t for t in out if t is not None])
+
+
+def pairs_in_order(tracks: list[Track]) -> list[Track]:
+    """The tracks' pairs as [lon, lat], told by the values where they can tell (badin38: pairs
+    written lat-first, [40.7, -74.0], were read as lon 40.7, lat -74.0 without a word): a
+    second number past 90 where no first one is makes them lat-first, read so; a first number
+    past 90 makes them lon-first (deck.gl's order); every number within 90 cannot tell the
+    order, so they are read in deck.gl's [lon, lat] with one warning saying so."""
+    import warnings
+
+    firsts = [abs(p[0]) for _, coords, _ in tracks for p in coords]
+    seconds = [abs(p[1]) for _, coords, _ in tracks for p in coords]
+    if not firsts or max(firsts) > 90:
+        return tracks
+    if max(seconds) > 90:  # the second number is the longitude: written lat-first
+        return [(tid, [[p[1], p[0]] for p in coords], times) for tid, coords, times in tracks]
+    lon, lat = tracks[0][1][0]
+    warnings.warn(
+        f"path pairs read as [lon, lat] (deck.gl's and GeoJSON's order): the first at lat {lat:g}, "
+        f"lon {lon:g}; every number lies within +-90, so the values cannot tell the order: "
+        "pairs written [lat, lon] must be written [lon, lat]",
+        stacklevel=2,
+    )
+    return tracks
 
 
 def path_near_miss(doc: Any) -> str | None:

@@ -165,19 +165,19 @@ def _seconds(values: Any, cm: Any, guessed: dict) -> np.ndarray:
     return ms.cast(pl.Float64).to_numpy() / 1000.0
 
 
-def swapped_axes(first: Path, format: str, cm: Any, have: list[str], guessed: dict) -> None:
+def swapped_axes(first: Path, format: str, cm: Any, have: list[str], guessed: dict,
+                 others: list[Path] | None = None) -> None:  # fmt: skip
     """``guessed`` given lat / lon the other way round (and SWAP_SAID, warned) where the first
     file's reported motion says its position columns are named the wrong way round; one
-    TrajlmInputError where the speed and course disagree about it (module docstring)."""
+    TrajlmInputError where the speed and course disagree about it (module docstring).
+    ``others``: more files of the read, each sampled too (up to MORE_FILES spread over them;
+    leftover39: only the first file's first rows were read and decided for every file); files
+    that disagree (one as named, another swapped) are refused in one line."""
     import warnings
 
-    import polars as pl
-
     from trajlm.data.column_names import normalised
-    from trajlm.data.motion_columns import COURSE_NAMES, course_degrees, in_radians, motion_columns
-    from trajlm.data.readers._column_steps import NO_ID_COLUMN
+    from trajlm.data.motion_columns import COURSE_NAMES, motion_columns
     from trajlm.data.readers._common import ColumnMap
-    from trajlm.data.readers.layouts import sample_rows
 
     lat_c, lon_c = guessed.get("lat", cm.lat), guessed.get("lon", cm.lon)
     if lat_c == lon_c or lat_c not in have or lon_c not in have or cm.crs != ColumnMap().crs:
@@ -190,9 +190,71 @@ def swapped_axes(first: Path, format: str, cm: Any, have: list[str], guessed: di
     if (speed is None and course is None) or t_c not in have:
         return
     names = [c for c in dict.fromkeys([t_c, lat_c, lon_c, speed, course, id_c]) if c in have]
-    df = sample_rows(first, format, cm.sep, have, names)
+    cols = (lat_c, lon_c, t_c, id_c, speed, factor, course)
+    verdict, why = _file_verdict(first, format, cm, have, guessed, names, cols)
+    said = {first: (verdict, why)}
+    for path in _spread(others or [], first):
+        said[path] = _file_verdict(path, format, cm, have, guessed, names, cols)
+    told = {p: v for p, (v, _) in said.items() if v in ("named", "swapped")}
+    if len(set(told.values())) > 1:
+        one = next(p for p, v in told.items() if v == "named")
+        two = next(p for p, v in told.items() if v == "swapped")
+        raise TrajlmInputError(
+            f"the files disagree about {lat_c!r} / {lon_c!r}: by the reported motion {one.name} "
+            f"holds latitude / longitude as named, {two.name} the other way round ({said[two][1]})",
+            path=two,
+            field=lat_c,
+            hint="read the files of each layout apart, naming the columns (--lat-col / "
+            "--lon-col / --time-col; Python ColumnMap(lat=, lon=, t=))",
+        )
+    unsure = next((p for p, (v, _) in said.items() if v == "unsure"), None)
+    if unsure is not None:
+        raise TrajlmInputError(
+            f"the reported motion cannot tell whether {lat_c!r} / {lon_c!r} hold latitude / "
+            f"longitude or the other way round ({said[unsure][1]})",
+            path=unsure,
+            field=lat_c,
+            hint="name them yourself, with the time column (--lat-col / --lon-col / "
+            "--time-col; Python ColumnMap(lat=, lon=, t=)): names given are read as given",
+        )
+    if "swapped" in told.values():
+        where = next(p for p, v in told.items() if v == "swapped")
+        guessed.update({"lat": lon_c, "lon": lat_c, SWAP_SAID: said[where][1]})
+        warnings.warn(
+            f"{where.name}: {lat_c!r} holds the longitude and {lon_c!r} the latitude, read so: "
+            f"{said[where][1]} (name them yourself if this is wrong: --lat-col / --lon-col / "
+            "--time-col, Python ColumnMap(lat=, lon=, t=))",
+            stacklevel=3,
+        )
+
+
+MORE_FILES = 8  # files besides the first whose rows are sampled for the swapped-name check
+
+
+def _spread(others: list[Path], first: Path) -> list[Path]:
+    """Up to MORE_FILES of ``others`` (not ``first``), spread evenly over the list."""
+    rest = [p for p in others if p != first]
+    if len(rest) <= MORE_FILES:
+        return rest
+    return [rest[round(i * (len(rest) - 1) / (MORE_FILES - 1))] for i in range(MORE_FILES)]
+
+
+def _file_verdict(path: Path, format: str, cm: Any, have: list[str], guessed: dict,
+                  names: list[str], cols: tuple) -> tuple[str | None, str]:  # fmt: skip
+    """motion_verdict on the first rows of one file (None where it does not read so)."""
+    import polars as pl
+
+    from trajlm.data.motion_columns import course_degrees, in_radians
+    from trajlm.data.readers._column_steps import NO_ID_COLUMN
+    from trajlm.data.readers.layouts import sample_rows
+
+    lat_c, lon_c, t_c, id_c, speed, factor, course = cols
+    try:
+        df = sample_rows(path, format, cm.sep, have, names)
+    except Exception:  # another file's layout: its own reading says what is wrong
+        return None, ""
     if df is None or df.height < MIN_STEPS:
-        return
+        return None, ""
     df = df.with_columns(pl.col(c).cast(pl.Utf8) for c in names)
 
     def number(c: str) -> np.ndarray:
@@ -206,22 +268,5 @@ def swapped_axes(first: Path, format: str, cm: Any, have: list[str], guessed: di
         degrees = course_degrees(course, pl.String, in_radians(course))
         cog = df.select(degrees).to_series().to_numpy()
         cog = np.where((cog >= 0) & (cog < 360), cog, np.nan)
-    verdict, why = motion_verdict(number(lat_c), number(lon_c), _seconds(df[t_c], cm, guessed),
-                                  ids.astype(str), sog, cog)  # fmt: skip
-    if verdict == "unsure":
-        raise TrajlmInputError(
-            f"the reported motion cannot tell whether {lat_c!r} / {lon_c!r} hold latitude / "
-            f"longitude or the other way round ({why})",
-            path=first,
-            field=lat_c,
-            hint="name them yourself, with the time column (--lat-col / --lon-col / "
-            "--time-col; Python ColumnMap(lat=, lon=, t=)): names given are read as given",
-        )
-    if verdict == "swapped":
-        guessed.update({"lat": lon_c, "lon": lat_c, SWAP_SAID: why})
-        warnings.warn(
-            f"{first.name}: {lat_c!r} holds the longitude and {lon_c!r} the latitude, read so: "
-            f"{why} (name them yourself if this is wrong: --lat-col / --lon-col / --time-col, "
-            "Python ColumnMap(lat=, lon=, t=))",
-            stacklevel=3,
-        )
+    return motion_verdict(number(lat_c), number(lon_c), _seconds(df[t_c], cm, guessed),
+                          ids.astype(str), sog, cog)  # fmt: skip

@@ -23,6 +23,7 @@ from trajlm.data.column_names import last_resort as last_resort  # re-exported
 from trajlm.data.readers._column_steps import NO_ID_COLUMN as NO_ID_COLUMN  # re-exported
 from trajlm.data.readers._column_steps import (
     core_columns,
+    files_of,
     first_file,
     id_from_values,
     position_columns,
@@ -113,8 +114,8 @@ def resolve_columns(
     position_columns(first, format, cm, have, guessed)
     time_reading(first, format, cm, have, guessed)
     id_from_values(first, format, cm, have, guessed)
-    if columns is None or zone_only:  # names the user gave are their word (leftover38)
-        swapped_axes(first, format, cm, have, guessed)
+    if (columns is None or zone_only) and not cm.named:  # names given are their word
+        swapped_axes(first, format, cm, have, guessed, files_of(paths, format))  # (leftover38)
     if format == "parquet" and cm.lat not in have and cm.lon not in have:
         geom = geometry_columns(first)
         if geom is not None:  # GeoParquet points (the tabular reader decodes them)

@@ -233,6 +233,8 @@ def several_tracks(
     text = date_and_time(tdate, tcol) if len(tcols) == 2 else pl.col(tcol).cast(pl.Utf8)
     df = df.with_columns(_t=parse_time(text, time_format, unit="ms"))
     steps = df["_t"].diff().drop_nulls()
+    if len(steps) and (steps <= 0).all() and (steps < 0).any():  # newest first (Splunk): read
+        df, steps = df.reverse(), df.reverse()["_t"].diff().drop_nulls()  # oldest first
     in_order = len(steps) > 0 and bool((steps >= 0).all())
     if in_order and len(both) == 2:  # sorted by time: positions tell (heldout35)
         from trajlm.data.readers._interleaved import jumping_id

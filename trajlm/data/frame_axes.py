@@ -1,0 +1,72 @@
+"""Latitude / longitude named the wrong way round in a frame (`TrajLM.predict(df)`,
+`trajlm.clean(df)`, HTTP rows): the files' rule (readers/_swapped_axes.py, leftover38) on the
+frame's own reported speed / course (leftover39: frames and HTTP rows were not checked, so a
+pandas frame of Lisbon vans with `lat` holding -9.15 was read in the Indian Ocean). Only
+columns trajlm found (never ``lat_col=`` / ``lon_col=``) are checked; the speed says swapped:
+read swapped with a warning; only a course says so, or the two disagree: one TrajlmInputError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from trajlm.errors import TrajlmInputError, warn_at_caller
+
+SAMPLE_ROWS = 10_000  # the rows read, as the files' check reads a file's first rows
+
+
+def frame_axes(df: pl.DataFrame, traj: str, t: pl.Series, lat: str, lon: str) -> tuple[str, str]:
+    """(the latitude column, the longitude column) of ``df`` whose ``lat`` / ``lon`` were
+    found by name: swapped where its reported motion says so (said), as found otherwise."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.motion_columns import COURSE_NAMES, course_degrees, in_radians, motion_columns
+    from trajlm.data.readers._swapped_axes import MIN_STEPS, motion_verdict
+
+    names = [c for c in df.columns if isinstance(c, str)]
+    motion = motion_columns(names, speed_alone=True)
+    course = motion[2] if motion else next((c for c in names if normalised(c) in COURSE_NAMES),
+                                           None)  # fmt: skip
+    speed, factor = (motion[0], motion[1]) if motion else (None, 1.0)
+    if (speed is None and course is None) or lat == lon or df.height < MIN_STEPS:
+        return lat, lon
+    n = min(df.height, SAMPLE_ROWS)
+
+    def number(c: str) -> np.ndarray:
+        col = df[c].head(n)
+        col = col.cast(pl.Utf8).str.strip_chars() if col.dtype == pl.Utf8 else col
+        return col.cast(pl.Float64, strict=False).to_numpy()
+
+    seconds = t.head(n).cast(pl.Float64, strict=False).to_numpy()
+    cog = None
+    if course is not None:
+        degrees = course_degrees(course, df.schema[course], in_radians(course))
+        cog = df.head(n).select(degrees).to_series().cast(pl.Float64).to_numpy()
+        cog = np.where((cog >= 0) & (cog < 360), cog, np.nan)
+    sog = None if speed is None else number(speed) * factor
+    ids = df[traj].head(n).cast(pl.Utf8).fill_null("").to_numpy().astype(str)
+    order = np.lexsort((seconds, ids))  # each mover's rows in time order
+    verdict, why = motion_verdict(number(lat)[order], number(lon)[order], seconds[order],
+                                  ids[order], None if sog is None else sog[order],
+                                  None if cog is None else cog[order])  # fmt: skip
+    if verdict == "unsure":
+        raise TrajlmInputError(
+            f"the reported motion cannot tell whether {lat!r} / {lon!r} hold latitude / "
+            f"longitude or the other way round ({why})",
+            field=lat,
+            hint="name them yourself: lat_col= / lon_col= (names given are read as given)",
+        )
+    if verdict != "swapped":
+        return lat, lon
+    warn_at_caller(f"{lat!r} holds the longitude and {lon!r} the latitude, read so: {why} "
+                   "(name them yourself if this is wrong: lat_col= / lon_col=)")  # fmt: skip
+    return lon, lat
+
+
+def check_found_axes(df: Any, traj: str, t: Any, lat: str, lon: str, given: bool,
+                     wgs84: bool) -> tuple[str, str]:  # fmt: skip
+    """``frame_axes`` where the columns were found (not ``given``) and read as degrees."""
+    if given or not wgs84 or not isinstance(df, pl.DataFrame):
+        return lat, lon
+    return frame_axes(df, traj, t, lat, lon)
