@@ -386,7 +386,7 @@ def _ingest(
                 warn_at_caller(line)
         if (step := steps.record()) is not None:
             reading.update(step)
-            warn_at_caller(steps.line())
+            warn_at_caller(steps.line(report.dropped.get("duplicate_timestamp", 0)))
         elif line := thinned_line(report.dropped.get("sub_second_fix", 0)):
             warn_at_caller(line)  # one fix a second kept: the option that keeps them, named
         if n_fast:

@@ -1,0 +1,155 @@
+"""badin39: hostile inputs on session 38's surfaces (docs/reliability.md "Session 39 (badin39)").
+
+Each test covers one class of fix; each fails at a28c0e89: a sub-second store's empty split
+(eval was a polars SchemaError traceback), `--min-interval` under a second on a sub-second store
+(floored to whole seconds: one fix a second kept), fixes under a millisecond apart stored as one
+under "every fix kept", `--sub-second --full-rate` (the second dropped without a word), a LoRA
+rank past the model's width (a 64 GB allocation's traceback, after the run folder was made),
+BigQuery / PostGIS point columns with a `POINT EMPTY` row ("missing lat / lon")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from helpers import invoke_cli
+
+from trajlm.errors import TrajlmInputError
+
+T0 = 1_793_692_800.0
+
+
+def _walk_csv(path: Path, dt: float, n: int = 120, movers: int = 3) -> Path:
+    """Movers in degrees (Porto), a fix every ``dt`` s, float Unix seconds in `t`."""
+    rows = [(f"w{k}", T0 + i * dt, 41.15 + k * 1e-3 + i * 2e-6, -8.61 + i * 2e-6)
+            for k in range(movers) for i in range(n)]  # fmt: skip
+    pl.DataFrame(rows, schema=["id", "t", "lat", "lon"], orient="row").write_csv(path)
+    return path
+
+
+def _ingest(tmp_path: Path, src: Path, *opts: str, name: str = "st"):
+    return invoke_cli(["data", "ingest", src, "--out", tmp_path / name, *opts])
+
+
+def test_an_empty_split_of_a_sub_second_store_reads_with_the_others(tmp_path):
+    """Three 10-Hz walkers leave val empty; its empty part was conformed to whole-second Int64
+    `t` and eval failed joining it to Float64 train / test (SchemaError traceback)."""
+    from trajlm._cli_io import read_splits_checked
+
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "w.csv", 0.1), "--sub-second")
+    assert r.exit_code == 0, r.output
+    df = read_splits_checked(tmp_path / "st", "--data")
+    assert df.schema["t"] == pl.Float64
+    assert set(df["split"].unique()) == {"train", "test"}
+    r = invoke_cli(["eval", "--task", "predict", "--data", tmp_path / "st", "--seeds", "1",
+                    "--obs-len", "8", "--pred-len", "12", "--out", tmp_path / "e.json"])  # fmt: skip
+    assert r.exception is None or isinstance(r.exception, SystemExit), repr(r.exception)
+    assert "Traceback" not in r.output
+
+
+@pytest.mark.parametrize(("gap", "kept"), [(0.05, 360), (0.25, 3 * 40), (1.0, 3 * 12)])
+def test_min_interval_thins_a_sub_second_store_on_its_exact_times(tmp_path, gap, kept):
+    """`--min-interval 0.05` on a 10-Hz store kept one fix a second (times floored to seconds
+    in the thinning); now a gap of S keeps a fix every ceil(S / 0.1) steps."""
+    from trajlm.data.store import read_store
+
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "w.csv", 0.1), "--sub-second",
+                "--min-interval", str(gap))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert read_store(tmp_path / "st").height == kept
+
+
+def test_thin_mask_is_unchanged_on_whole_seconds():
+    from trajlm.data.clean_sampling import thin_mask
+
+    ids = pl.Series(["a"] * 6 + ["b"] * 3)
+    t = np.array([0, 5, 10, 14, 30, 31, 0, 20, 40], dtype=np.int64)
+    assert thin_mask(ids, t, 15).tolist() == [1, 0, 0, 0, 1, 0, 1, 1, 1]
+    assert thin_mask(ids, t.astype(float) + 0.5, 15).tolist() == [1, 0, 0, 0, 1, 0, 1, 1, 1]
+
+
+def test_fixes_under_a_millisecond_apart_are_said_not_every_fix_kept(tmp_path):
+    """A 1-MHz source: 6,000 fixes stored as 6 under "every fix kept" (a store's times are
+    exact to the millisecond); now the line counts the fixes merged and why."""
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "us.csv", 1e-6, n=2000), "--sub-second")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "every fix kept" not in text
+    assert "at the millisecond of an earlier fix" in text and "1 ms apart" in text
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "d.csv", 0.1), "--sub-second", name="ok")
+    assert "every fix kept" in " ".join(r.output.split())
+
+
+def test_nothing_left_for_shared_times_names_the_causes(tmp_path):
+    """Fixes 1e-9 s apart: "no points left ... duplicate_timestamp" with no hint at all."""
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "ns.csv", 1e-9), "--sub-second")
+    assert r.exit_code == 2
+    text = " ".join(r.output.split())
+    assert "duplicate_timestamp" in text and "1 ms with --sub-second" in text
+    assert "--traj-col" in text
+
+
+def test_full_rate_with_sub_second_is_refused_in_one_line(tmp_path):
+    """`--sub-second --full-rate`: the second summarises fixes the first keeps, and was
+    dropped without a word; ColumnMap says the same in Python."""
+    from trajlm.data.readers import ColumnMap
+
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "w.csv", 0.1), "--sub-second", "--full-rate")
+    assert r.exit_code == 2 and "give one" in r.output and "--full-rate" in r.output
+    assert not (tmp_path / "st").exists()
+    assert "give one" in ColumnMap(full_rate=True, sub_second=True).option_error()
+    assert ColumnMap(full_rate=False, sub_second=True).option_error() is None
+
+
+def _tiny_net():
+    from trajlm.model.config import ModelConfig
+    from trajlm.model.transformer import TrajectoryModel
+
+    return TrajectoryModel(ModelConfig(d_model=16, n_layers=1, n_heads=2, n_kv_heads=1, max_len=16))
+
+
+@pytest.mark.parametrize("rank", [10**9, 64])
+def test_a_lora_rank_past_the_model_width_is_one_line(rank):
+    """`lora_r=10**9` allocated 64 GB (a RuntimeError traceback); any rank past the widest
+    adapted layer adds memory, not capacity."""
+    pytest.importorskip("peft")
+    from trajlm.train.modes import apply_mode
+
+    with pytest.raises(TrajlmInputError, match=r"lora_r \(--lora-r\) .* give 1 to 1[67]"):
+        apply_mode(_tiny_net(), "lora", lora_r=rank)
+    assert apply_mode(_tiny_net(), "lora", lora_r=4) is not None
+
+
+def test_a_refused_fine_tune_leaves_no_folder(tmp_path):
+    """finetune_next_point made `out` before its refusals (a rank, planes, nothing to train)."""
+    pytest.importorskip("peft")
+    from trajlm.data.ingest import synth_store
+    from trajlm.finetune.trainer import finetune_next_point
+    from trajlm.train.trainer import TrainConfig
+
+    synth_store(tmp_path / "s", n_trajectories=12, seed=1, overwrite=False)
+    with pytest.raises(TrajlmInputError, match="lora_r"):
+        finetune_next_point(_tiny_net(), tmp_path / "s", tmp_path / "ft", mode="lora",
+                            lora_r=10**6, max_steps=1, train_config=TrainConfig())  # fmt: skip
+    assert not (tmp_path / "ft").exists()
+
+
+def test_a_point_column_with_empty_points_is_read_by_its_rows(tmp_path):
+    """BigQuery's geography column with one `POINT EMPTY` (or NaN) row was no point column:
+    "missing column(s) ['lat', 'lon']" for a file whose every other row had its point. Now
+    the column is read and such rows are dropped and counted as fixes with no position."""
+    lines = ["vehicle_id,ts,geog"]
+    for i in range(60):
+        pt = "POINT EMPTY" if i == 7 else ("POINT(NaN NaN)" if i == 9 else
+                                           f"POINT(-6.2{i:02d} 53.3{i:02d})")  # fmt: skip
+        lines.append(f"V1,2026-11-03 08:{i // 60:02d}:{i % 60:02d}.000000 UTC,{pt}")
+    src = tmp_path / "bq-results.csv"
+    src.write_text("\n".join(lines) + "\n")
+    r = _ingest(tmp_path, src)
+    assert r.exit_code == 0, r.output
+    assert "no_fix" in r.output and "missing column" not in r.output
+    man = json.loads((tmp_path / "st" / "manifest.json").read_text())
+    assert man["n_points"] == 58
