@@ -153,3 +153,123 @@ def test_a_point_column_with_empty_points_is_read_by_its_rows(tmp_path):
     assert "no_fix" in r.output and "missing column" not in r.output
     man = json.loads((tmp_path / "st" / "manifest.json").read_text())
     assert man["n_points"] == 58
+
+
+def test_a_plane_frame_fitted_is_a_plane_run_and_init_from_cannot_cross(tmp_path):
+    """`TrajLM.fit(frame, crs="local")` stored the frame as degrees (its stand-in lat / lon
+    about 1 N 1 E): a degree run's weights trained on it without a word, and the run's
+    coverage said degrees. Now its store records the plane, as ingest's does."""
+    import warnings
+
+    from helpers import tiny_fit_run
+    from reliability_helpers import TINY
+
+    import trajlm
+    from trajlm.api_fit import frame_store
+    from trajlm.data.local_plane import store_crs
+
+    rows = [(f"P{k}", T0 + i, 10.0 + 1.5 * i, 5.0 + 3.0 * k + 0.2 * i)
+            for k in range(12) for i in range(40)]  # fmt: skip
+    frame = pl.DataFrame(rows, schema=["traj_id", "t", "x", "y"], orient="row")
+    frame_store(frame, tmp_path / "fs", {"crs": "local"})
+    assert store_crs(tmp_path / "fs") == "local"
+    deg = tiny_fit_run(tmp_path / "deg", 6, seed=0)
+    (tmp_path / "tiny.toml").write_text(TINY)
+    with pytest.raises(TrajlmInputError, match="cannot cross planes"):
+        trajlm.TrajLM.fit(frame, tmp_path / "out", config=tmp_path / "tiny.toml", max_steps=1,
+                          threads=1, init_from=deg["dir"] / "run", crs="local")  # fmt: skip
+    assert not (tmp_path / "out").exists()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lm = trajlm.TrajLM.fit(frame, tmp_path / "plane", config=tmp_path / "tiny.toml",
+                               max_steps=1, threads=1, crs="local")  # fmt: skip
+    assert lm.config.coverage.get("crs") == "local"
+
+
+def test_swapped_names_are_told_by_a_speed_named_without_its_unit(tmp_path):
+    """A bare `speed` column was no reported speed to the swap check (its unit unknown), so
+    Porto's longitude under `lat` was stored as a point in the Indian Ocean; the check reads
+    the slope of implied / reported speed, the same in any unit."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for k in range(4):
+        lat, lon, ang = 41.15 + 0.01 * k, -8.61, rng.uniform(0, 6.28)
+        for i in range(60):
+            ang += rng.normal(0, 0.3)
+            lat += 8.0 * np.sin(ang) / 111_320
+            lon += 8.0 * np.cos(ang) / (111_320 * np.cos(np.radians(41.15)))
+            rows.append((f"v{k}", T0 + i, lon, lat, 8.0 * 3.6))  # km/h, named `speed`
+    src = tmp_path / "swap.csv"
+    pl.DataFrame(rows, schema=["id", "t", "lat", "lon", "speed"], orient="row").write_csv(src)
+    r = _ingest(tmp_path, src)
+    assert r.exit_code == 0, r.output
+    assert "'lat' holds the longitude" in " ".join(r.output.split())
+    from trajlm.data.store import read_store
+
+    df = read_store(tmp_path / "st")
+    assert 41.1 < df["lat"].min() and df["lon"].max() < -8.5
+
+
+def test_sub_second_on_whole_second_times_is_said(tmp_path):
+    """`--sub-second` on a file of whole seconds changed nothing and said nothing."""
+    r = _ingest(tmp_path, _walk_csv(tmp_path / "w.csv", 1.0, n=30), "--sub-second")
+    assert r.exit_code == 0, r.output
+    assert "every time read is a whole second" in " ".join(r.output.split())
+
+
+@pytest.mark.parametrize(
+    ("question", "want"),
+    [
+        # "last month" was read as "last Mon[day]": 2 November, not October
+        ("Today is 4 November 2026. How many trips last month?",
+         "How many trips from 1 October 2026 to 31 October 2026?"),
+        ("Today is 4 November 2026. How many trips last Tues?", "How many trips on 3 November 2026?"),
+        ("Today is 4 November 2026. Trips last thursday?", "Trips on 29 October 2026?"),
+        # a minus sign was dropped: "-2 days ago" answered as 2 days ago
+        ("Today is 4 November 2026. How many trips -2 days ago?", "How many trips -2 days ago?"),
+        ("Today is 4 November 2026. How many trips 400 days ago?",
+         "How many trips on 30 September 2025?"),
+    ],
+)  # fmt: skip
+def test_relative_dates_against_a_stated_today_read_whole_words(question, want):
+    from trajlm.llm.stated_today import stated_today
+
+    assert stated_today(question, [2026]) == want
+
+
+@pytest.mark.parametrize(
+    ("question", "match"),
+    [
+        ("Today is 4 November 2026. Today is 5 November 2026. Trips yesterday?", "states today 2"),
+        ("Today is 4 November 2026. How many trips 1000000 days ago?", "before any calendar date"),
+    ],
+)
+def test_a_stated_today_said_twice_or_days_past_the_calendar_are_one_line(question, match):
+    from trajlm.llm.plan import CannotAnswer
+    from trajlm.llm.stated_today import stated_today
+
+    with pytest.raises(CannotAnswer, match=match):
+        stated_today(question, [2026])
+
+
+def test_fit_takes_numpy_integers(tmp_path):
+    """`lora_r=np.int64(2)` (a notebook's grid) was refused "must be an integer"."""
+    pytest.importorskip("peft")
+    import warnings
+
+    from helpers import tiny_fit_run
+
+    import trajlm
+    from trajlm.data.store import read_store
+
+    run = tiny_fit_run(tmp_path / "pre", 8, seed=0)
+    frame = read_store(tmp_path / "pre" / "s").drop("split")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        lm = trajlm.TrajLM.fit(frame, tmp_path / "lora", init_from=run["dir"] / "run",
+                               mode="lora", lora_r=np.int64(2), max_steps=np.int64(1),
+                               seed=np.int64(0), threads=1)  # fmt: skip
+    assert (tmp_path / "lora" / "merged").is_dir() and lm is not None
+    with pytest.raises(TrajlmInputError, match="lora_r must be an integer"):
+        trajlm.TrajLM.fit(frame, tmp_path / "bad", init_from=run["dir"] / "run", mode="lora",
+                          lora_r=np.float64(2.0), max_steps=1)  # fmt: skip

@@ -65,7 +65,7 @@ from trajlm.data.readers.pitch_feeds import on_pitch
 from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store_stream import StoreStreamWriter
-from trajlm.data.subsec_store import SubSecondSteps, thinned_line
+from trajlm.data.subsec_store import SubSecondSteps, thinned_line, whole_seconds_line
 from trajlm.data.synth_store import synth_store as synth_store  # re-exported (review38b split)
 from trajlm.data.whole_labelled import mover_line, one_label_per_trajectory, per_mover_label
 from trajlm.errors import warn_at_caller
@@ -387,6 +387,8 @@ def _ingest(
         if (step := steps.record()) is not None:
             reading.update(step)
             warn_at_caller(steps.line(report.dropped.get("duplicate_timestamp", 0)))
+        elif columns is not None and columns.sub_second:  # whole times: said (badin39)
+            warn_at_caller(whole_seconds_line(n_kept))
         elif line := thinned_line(report.dropped.get("sub_second_fix", 0)):
             warn_at_caller(line)  # one fix a second kept: the option that keeps them, named
         if n_fast:

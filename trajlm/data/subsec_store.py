@@ -113,6 +113,15 @@ class SubSecondSteps:
         return resolution_line(self.step_s(), self.n_fixes, n_same_ms)
 
 
+def whole_seconds_line(n_fixes: int) -> str:
+    """What ``data ingest --sub-second`` says when every time it read was a whole second (the
+    option changed nothing; badin39: it was taken without a word)."""
+    return (
+        f"--sub-second: every time read is a whole second ({n_fixes:,} fixes), so the store "
+        "keeps whole seconds, as without it"
+    )
+
+
 def thinned_line(n_dropped: int) -> str | None:
     """What a whole-second ingest that dropped ``sub_second_fix`` fixes says (None: none)."""
     if not n_dropped:
