@@ -273,3 +273,75 @@ def test_fit_takes_numpy_integers(tmp_path):
     with pytest.raises(TrajlmInputError, match="lora_r must be an integer"):
         trajlm.TrajLM.fit(frame, tmp_path / "bad", init_from=run["dir"] / "run", mode="lora",
                           lora_r=np.float64(2.0), max_steps=1)  # fmt: skip
+
+
+def _search(hits: list[dict]) -> dict:
+    return {"took": 3, "timed_out": False, "hits": {"total": {"value": len(hits)}, "hits": hits}}
+
+
+def _es_hits(location) -> list[dict]:
+    """Elasticsearch hits of two vans, a fix every 10 s, `location` (lat, lon) -> its form."""
+    return [{"_index": "fleet", "_id": f"{v}{i}", "_score": None,
+             "_source": {"@timestamp": f"2026-11-03T07:{i // 6:02d}:{i % 6 * 10:02d}Z",
+                         "vehicle": {"id": f"V{v}"},
+                         "location": location(51.2 + 0.001 * i + 0.01 * v, 4.4 + 0.001 * i)}}
+            for v in range(2) for i in range(30)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "form",
+    [lambda la, lo: f"{la},{lo}", lambda la, lo: f"POINT ({lo} {la})", lambda la, lo: [lo, la]],
+)
+def test_a_geo_point_written_as_text_is_read(tmp_path, form):
+    """Elasticsearch's geo_point as "lat,lon" text or WKT was "keys name no latitude and no
+    longitude" (only its [lon, lat] array and {lat, lon} object were read)."""
+    from trajlm.data.store import read_store
+
+    src = tmp_path / "search.json"
+    src.write_text(json.dumps(_search(_es_hits(form))))
+    r = _ingest(tmp_path, src)
+    assert r.exit_code == 0, r.output
+    df = read_store(tmp_path / "st")
+    assert df.height == 60 and 51.1 < df["lat"].min() < df["lat"].max() < 51.3
+    assert 4.3 < df["lon"].min()
+
+
+@pytest.mark.parametrize(
+    ("doc", "said"),
+    [
+        ({"error": {"type": "index_not_found_exception", "reason": "no such index [fleet]"},
+          "status": 404}, "an Elasticsearch error response (index_not_found_exception"),
+        (_search([{"_index": "fleet", "_id": str(i), "_score": 1.0} for i in range(5)]),
+         "hits carry no documents"),
+    ],
+)  # fmt: skip
+def test_a_search_answer_without_documents_says_so(tmp_path, doc, said):
+    """Both were "no MovingPoint temporalGeometry nor LineString + per-vertex times ..."."""
+    src = tmp_path / "search.json"
+    src.write_text(json.dumps(doc))
+    r = _ingest(tmp_path, src)
+    assert r.exit_code == 2 and said in " ".join(r.output.split())
+    assert "MovingPoint" not in r.output
+
+
+def test_a_header_without_rows_is_said_as_such(tmp_path):
+    """A header-only export whose columns are found by their values (BigQuery's `geog`) or
+    named otherwise (GoPro) was "missing column(s) ['lat', 'lon']"."""
+    src = tmp_path / "bq-results.csv"
+    src.write_text("vehicle_id,ts,geog,speed_mps\n\n")
+    r = _ingest(tmp_path, src)
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2 and "a header but no data rows" in text and "missing column" not in text
+
+
+def test_records_without_a_latitude_are_named_by_their_keys(tmp_path):
+    """A Samsung Health location file without `latitude`: "top level is not a JSON object"
+    (its `start_time` was no time to the near-miss rule)."""
+    rows = [{"start_time": 1792878933329 + 1000 * i, "longitude": 126.96 + 1e-5 * i,
+             "altitude": 17.0, "accuracy": 8.0} for i in range(30)]  # fmt: skip
+    src = tmp_path / "x.com.samsung.health.exercise.location_data.json"
+    src.write_text(json.dumps(rows))
+    r = _ingest(tmp_path, src)
+    text = " ".join(r.output.split())
+    assert r.exit_code == 2 and "their keys name no latitude" in text
+    assert "top level is not a JSON object" not in text

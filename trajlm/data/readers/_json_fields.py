@@ -55,6 +55,8 @@ def flat_record(d: dict, prefix: str = "", depth: int = 0) -> dict[str, Any]:
             out[key + ".lat"], out[key + ".lon"] = v
         elif (order := pair_order(k, v)) is not None:  # Elasticsearch's geo_point [lon, lat]
             out[key + f".{order[0]}"], out[key + f".{order[1]}"] = v[:2]
+        elif (point := point_text(k, v)) is not None:  # its "lat,lon" / WKT text (badin39)
+            out[key + ".lat"], out[key + ".lon"] = point
         elif not isinstance(v, list | dict):
             out[key] = v
     return out
@@ -79,6 +81,20 @@ def pair_order(key: str, v: Any) -> tuple[str, str] | None:
     return ("lat", "lon") if lat_first else ("lon", "lat")
 
 
+def point_text(key: str, v: Any) -> tuple[float, float] | None:
+    """(lat, lon) of a point written as text under a key named as a point: WKT `POINT (lon
+    lat)` or `"lat,lon"`, Elasticsearch's two text forms of a geo_point (badin39: a search
+    response's `"location": "51.2,4.4"` was "keys name no latitude and no longitude"). None
+    for anything else (a place's name, a geohash)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers._pair_columns import LAT_FIRST, LON_FIRST_NAMES
+    from trajlm.data.readers._point_text import POINT_NAMES, point_parts
+
+    if not isinstance(v, str) or normalised(key) not in POINT_NAMES + LON_FIRST_NAMES + LAT_FIRST:
+        return None
+    return point_parts(v)
+
+
 def _geojson_point(v: Any) -> bool:
     """`{"type": "Point", "coordinates": [lon, lat, ...]}` (GeoJSON's axis order)."""
     if not isinstance(v, dict) or v.get("type") != "Point":
@@ -100,6 +116,12 @@ def _ended(name: str, keys: list[str]) -> list[str]:
         if k.lower() not in _FORM_META
         and not SERVER_WORDS & set(re.split(r"[^a-z0-9]+", k.lower()))
     ]
+
+
+def field_keys(name: str, keys: list[str]) -> list[str]:
+    """The flattened keys that may hold ``name`` ("lat", "lon", "t"), found as record_fields
+    first finds them (by name, by ending: `start_time`, `eventTime`, then the last resort)."""
+    return candidates(TIERS[name], keys) or _ended(name, keys) or last_resort(name, keys)
 
 
 def record_fields(records: list) -> dict[str, str] | None:

@@ -53,6 +53,13 @@ def wkt_points(values: list | None) -> bool:
     return bool(real) and all(isinstance(v, str) and re.match(_WKT, v) for v in real)
 
 
+def point_parts(text: str) -> tuple[float, float] | None:
+    """(lat, lon) of one WKT `POINT (lon lat)` or `"lat,lon"` text (None: neither), as
+    one_column splits a column of them."""
+    m = re.match(_WKT, text.strip()) or re.match(_PAIR, text.strip())
+    return None if m is None else (float(m["lat"]), float(m["lon"]))
+
+
 def _no_position(value: object) -> bool:
     """An empty cell or a WKT point without a position (`POINT EMPTY`, `POINT(NaN NaN)`)."""
     return (
