@@ -225,8 +225,6 @@ def test_sub_second_on_whole_second_times_is_said(tmp_path):
          "How many trips from 1 October 2026 to 31 October 2026?"),
         ("Today is 4 November 2026. How many trips last Tues?", "How many trips on 3 November 2026?"),
         ("Today is 4 November 2026. Trips last thursday?", "Trips on 29 October 2026?"),
-        # a minus sign was dropped: "-2 days ago" answered as 2 days ago
-        ("Today is 4 November 2026. How many trips -2 days ago?", "How many trips -2 days ago?"),
         ("Today is 4 November 2026. How many trips 400 days ago?",
          "How many trips on 30 September 2025?"),
     ],
@@ -242,6 +240,8 @@ def test_relative_dates_against_a_stated_today_read_whole_words(question, want):
     [
         ("Today is 4 November 2026. Today is 5 November 2026. Trips yesterday?", "states today 2"),
         ("Today is 4 November 2026. How many trips 1000000 days ago?", "before any calendar date"),
+        # a minus sign was dropped: "-2 days ago" answered as 2 days ago
+        ("Today is 4 November 2026. How many trips -2 days ago?", "a whole number of 0 or more"),
     ],
 )
 def test_a_stated_today_said_twice_or_days_past_the_calendar_are_one_line(question, match):

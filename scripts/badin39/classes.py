@@ -65,8 +65,7 @@ AFTER = {  # case -> its class on the branch, where it changed
     **dict.fromkeys((232, 236, 238), "R"),
     # a stated today: "last month", "N days ago" past 99, "-2 days ago", today said twice
     **dict.fromkeys((323, 310), "R"),
-    312: "C",
-    311: "U",  # "-2 days ago" refused now, but as "did not understand '2 days ago'"
+    **dict.fromkeys((311, 312), "C"),
 }
 PROBE = _cls({"R": RIGHT, "C": CLEAR, "U": UNCLEAR, "S": SILENT, "T": TRACEBACK}, AFTER)
 

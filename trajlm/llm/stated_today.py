@@ -109,6 +109,11 @@ def stated_today(question: str, years: Sequence[int]) -> str:
         except (OverflowError, ValueError):  # before the year 1: no calendar date
             raise CannotAnswer(f"'{x.group(0).strip()}' is before any calendar date") from None
 
+    if neg := re.search(r"-\s*\d+\s+days?\s+ago\b", q, flags=re.I):
+        raise CannotAnswer(
+            f"'{neg.group(0)}': days ago count back from today, a whole number of 0 or more"
+        )
+
     monday = today - timedelta(days=today.weekday())
     first = today.replace(day=1)
     prev_month_end = first - timedelta(days=1)
