@@ -345,3 +345,21 @@ def test_records_without_a_latitude_are_named_by_their_keys(tmp_path):
     text = " ".join(r.output.split())
     assert r.exit_code == 2 and "their keys name no latitude" in text
     assert "top level is not a JSON object" not in text
+
+
+def test_travel_time_of_a_plane_model_refuses_degrees_and_other_crs():
+    """A `--crs local` model asked `travel_time(..., crs="EPSG:32629")` (or degrees) answered
+    with a coverage warning of 4,537 km; predict refuses such points in one line."""
+    import warnings
+
+    from helpers import tiny_infill_trajlm
+
+    lm = tiny_infill_trajlm()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(lm.travel_time([[41.15, -8.61]], [[41.16, -8.6]], T0)) == 1  # degrees model
+    lm.model.config.coverage = {"crs": "local", "store": "hall"}
+    for o, d, crs in (([[530000, 4555000]], [[531000, 4556000]], "EPSG:32629"),
+                      ([[41.15, -8.61]], [[41.16, -8.6]], None)):  # fmt: skip
+        with pytest.raises(TrajlmInputError, match="trained on x / y metres on a plane"):
+            lm.travel_time(o, d, T0, crs=crs)

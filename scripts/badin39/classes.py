@@ -66,6 +66,7 @@ AFTER = {  # case -> its class on the branch, where it changed
     # a stated today: "last month", "N days ago" past 99, "-2 days ago", today said twice
     **dict.fromkeys((323, 310), "R"),
     **dict.fromkeys((311, 312), "C"),
+    300: "C",  # travel_time(crs="EPSG:32629") of a plane model: refused as predict refuses it
 }
 PROBE = _cls({"R": RIGHT, "C": CLEAR, "U": UNCLEAR, "S": SILENT, "T": TRACEBACK}, AFTER)
 
