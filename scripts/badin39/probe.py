@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import warnings
 from datetime import UTC, datetime
@@ -29,7 +28,17 @@ import polars as pl
 from typer.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import TINY_TOML, Cases, as_degrees, pitch_walkers, probe_out  # noqa: E402
+from badin_cases import (  # noqa: E402
+    TINY_TOML,
+    Cases,
+    as_degrees,
+    cli_error_first,
+    csv_made,
+    pitch_walkers,
+    probe_out,
+    read_summary,
+    run_script,
+)
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -48,9 +57,7 @@ F.mkdir()
 MADE: dict[Path, str] = {}
 
 
-def gen(script: str, *args: str) -> None:
-    subprocess.run([sys.executable, str(ROOT / "scripts" / script), *args], check=True,
-                   capture_output=True)
+gen = run_script
 
 
 gen("heldout38/gen_logs.py", str(G / "h38"))
@@ -64,17 +71,7 @@ for p in G.rglob("*"):
 
 
 def cli(*args: object, limit: int = 520):
-    """The exit status, an exception other than SystemExit, the `error:` line first, then the
-    output lines holding one of WORDS."""
-    def run() -> str:
-        res = CliRunner().invoke(app, [str(a) for a in args])
-        lines = [ln.strip(" │╭╰─") for ln in res.output.splitlines() if ln.strip(" │╭╰─")]
-        first = [ln for ln in lines if ln.startswith(("error:", "can't answer", "Error:"))]
-        exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
-               else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")
-        rest = " / ".join(ln for ln in lines if ln not in first and any(w in ln for w in WORDS))
-        return f"exit={res.exit_code}{exc} :: " + " / ".join(first)[:400] + " // " + rest[:limit]
-    return run
+    return lambda: cli_error_first(app, args, WORDS, limit)
 
 
 def run_cli(*args: object):
@@ -90,10 +87,7 @@ def put(name: str, data: str | bytes) -> Path:
 
 
 def csv_of(name: str, df: pl.DataFrame) -> Path:
-    p = F / name
-    df.write_csv(p)
-    MADE[p] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return p
+    return csv_made(F, name, df, MADE)
 
 
 def stored(store: Path) -> str:
@@ -121,13 +115,7 @@ def ingest_case(name: str, inputs: list, *opts: object, out: Path | None = None)
 
 
 def read_case(name: str, path: object, **kw) -> None:
-    def run() -> str:
-        df = trajlm.read(path, **kw)
-        cols = [c for c in ("x", "y", "lat", "lon") if c in df.columns]
-        rng = " ".join(f"{c}={df[c].min():.4f}..{df[c].max():.4f}" for c in cols)
-        return f"rows={df.height} trajs={df['traj_id'].n_unique() if 'traj_id' in df.columns else '?'} t:{df['t'].dtype if 't' in df.columns else '?'} {rng}"
-
-    say(name, run)
+    say(name, lambda: read_summary(path, **kw))
 
 
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC).timestamp()
