@@ -90,6 +90,55 @@ def cli_said(app: Any, args: tuple, words: tuple[str, ...], limit: int = 520) ->
     return f"exit={res.exit_code}{exc} :: {said[:limit]}"
 
 
+def cli_error_first(app: Any, args: tuple, words: tuple[str, ...], limit: int = 520) -> str:
+    """One CLI run in process as a case's summary (scripts/badin38/'s, scripts/badin39/'s): its
+    exit status, an exception other than SystemExit, the `error:` / `can't answer` line first
+    (a long reading warning cut it off), then the lines (rich's box drawing stripped) holding
+    one of ``words``."""
+    from typer.testing import CliRunner
+
+    res = CliRunner().invoke(app, [str(a) for a in args])
+    lines = [ln.strip(" │╭╰─") for ln in res.output.splitlines() if ln.strip(" │╭╰─")]
+    first = [ln for ln in lines if ln.startswith(("error:", "can't answer", "Error:"))]
+    exc = ("" if res.exception is None or isinstance(res.exception, SystemExit)
+           else f" EXC {type(res.exception).__name__}: {str(res.exception)[:160]}")  # fmt: skip
+    rest = " / ".join(ln for ln in lines if ln not in first and any(w in ln for w in words))
+    return f"exit={res.exit_code}{exc} :: " + " / ".join(first)[:400] + " // " + rest[:limit]
+
+
+def read_summary(path: object, **kw: Any) -> str:
+    """``trajlm.read(path, **kw)`` as a case's summary: rows, trajectories, the time's type and
+    the coordinates' ranges."""
+    import trajlm
+
+    df = trajlm.read(path, **kw)
+    cols = [c for c in ("x", "y", "lat", "lon") if c in df.columns]
+    rng = " ".join(f"{c}={df[c].min():.4f}..{df[c].max():.4f}" for c in cols)
+    trajs = df["traj_id"].n_unique() if "traj_id" in df.columns else "?"
+    return f"rows={df.height} trajs={trajs} t:{df['t'].dtype if 't' in df.columns else '?'} {rng}"
+
+
+def run_script(script: str, *args: str) -> None:
+    """Run ``scripts/SCRIPT`` with ``args`` (a study's seeded generator), quietly; a failure
+    stops the probe."""
+    import subprocess
+    import sys
+
+    here = Path(__file__).resolve().parent
+    subprocess.run([sys.executable, str(here / script), *args], check=True, capture_output=True)
+
+
+def csv_made(folder: Path, name: str, df: Any, made: dict) -> Path:
+    """A polars frame written as CSV at ``folder/name``, its digest kept in ``made`` (the last
+    case checks that no input file changed)."""
+    import hashlib
+
+    p = folder / name
+    df.write_csv(p)
+    made[p] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return p
+
+
 def probe_out(default: str) -> Path:
     """A probe's output folder: its first argument, else ``default``; emptied first."""
     import shutil

@@ -185,6 +185,11 @@ def read_splits_checked(path: Path, option: str, columns: list[str] | None = Non
             parts.append(check_model_input(part, source=str(path), min_t=MIN_T_DATED))
         else:  # its dtypes as the others' (the concatenation needs one schema)
             parts.append(conform(part))
+    # an empty split of a sub-second store: conform gives it whole-second Int64 `t`, the
+    # others carry Float64 (badin39: eval of a 10 Hz store with no val trip was a SchemaError)
+    full = next((p for p in parts if len(p)), None)
+    if full is not None:
+        parts = [p if len(p) else full.clear() for p in parts]
     return pl.concat(parts, how="vertical", rechunk=False)
 
 

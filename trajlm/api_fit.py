@@ -14,6 +14,7 @@ a path that will be gone (trajlm/data/store_label.py; session 27, fitstore27).
 from __future__ import annotations
 
 import tempfile
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,14 @@ def frame_store(data: Any, store: Path, columns: dict, *, temporary: bool = Fals
             f"(dropped: {dict(report.dropped.most_common(3))})",
             hint="check the frame with trajlm.clean(df, return_report=True) (it returns the drop report)",
         )
-    manifest = write_store(cleaned, store, report=report, sources=["<frame>"], overwrite=overwrite)
+    from trajlm.data.geo import is_local
+
+    # x / y metres on a plane recorded as ingest records them: the run's coverage is then the
+    # plane's, and init_from / predict across planes are refused (badin39: a plane frame was
+    # stored as degrees about 1 N 1 E, so a degree run's weights trained on it without a word)
+    reading = {"crs": "local"} if is_local(columns.get("crs")) else None
+    manifest = write_store(cleaned, store, report=report, sources=["<frame>"], overwrite=overwrite,
+                           reading=reading)  # fmt: skip
     if temporary:
         mark_temporary(store)
     return manifest
@@ -149,9 +157,13 @@ class Fitting:
         check_keywords("TrajLM.fit", columns, COLUMN_KEYWORDS)
         for name, value in (("max_steps", max_steps), ("seed", seed), ("threads", threads)):
             low = 0 if name == "seed" else 1
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, Integral)
                                       or value < low):  # fmt: skip
                 raise TrajlmInputError(f"{name} must be an integer >= {low}, got {value!r}")
+        # NumPy integers are integers (badin39: lora_r=np.int64(4) was "must be an integer")
+        max_steps, seed, threads = (
+            None if v is None else int(v) for v in (max_steps, seed, threads)
+        )
         if isinstance(overwrite, bool) is False:
             raise TrajlmInputError(f"overwrite must be True or False, got {overwrite!r}")
         out = Path(out)
@@ -163,6 +175,7 @@ class Fitting:
                                    hint="name the columns when the store is ingested")  # fmt: skip
         base = _check_init_from(init_from)
         _check_mode(mode, lora_r, base)
+        lora_r = int(lora_r)
         kept = _check_store(store, out, is_path, overwrite)
         with tempfile.TemporaryDirectory(prefix="trajlm-fit-") as tmp:
             data_dir = Path(data) if is_path else kept or Path(tmp) / "store"
@@ -208,7 +221,7 @@ def _check_mode(mode: Any, lora_r: Any, base: str | None) -> None:
     if mode not in FIT_MODES:
         raise TrajlmInputError(f"mode must be one of {', '.join(map(repr, FIT_MODES))}, got "
                                f"{mode!r}", field="mode")  # fmt: skip
-    if isinstance(lora_r, bool) or not isinstance(lora_r, int) or lora_r < 1:
+    if isinstance(lora_r, bool) or not isinstance(lora_r, Integral) or lora_r < 1:
         raise TrajlmInputError(f"lora_r must be an integer >= 1, got {lora_r!r}", field="lora_r")
     if lora_r != 8 and mode != "lora":
         raise TrajlmInputError(f"lora_r is used by mode='lora', not {mode!r}", field="lora_r")

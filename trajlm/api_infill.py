@@ -45,7 +45,13 @@ from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model
 from trajlm.eval.recover_spread import RECOVER_RADII_FILE, with_recover_spread
 from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS
 from trajlm.eval.spread_radii import radii_levels
-from trajlm.model.coverage import CoverageWarning, travel_time_warning, trip_warnings
+from trajlm.model.coverage import (
+    CoverageWarning,
+    refuse_degrees_on_plane_model,
+    travel_time_warning,
+    trip_warnings,
+)
+from trajlm.model.coverage_card import load_coverage
 from trajlm.tasks.recover import ModelRecoverer
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT, BridgeRecoverer
 from trajlm.tasks.recover_subsec import anchor_on_dropped
@@ -238,6 +244,10 @@ class InfillTasks:
                 why = f"before {1990 if kind == 'epoch' else 1900}; {why}"
             raise TrajlmInputError(f"departure {t.min():g} is no trip's time: {why}",
                                    field="depart") from None  # fmt: skip
+        # a plane model given degrees or another CRS's points: one line, as predict refuses them
+        # (badin39: crs="EPSG:32629" was answered with a coverage warning of 4,537 km)
+        refuse_degrees_on_plane_model(load_coverage(self.model) or {}, np.r_[o[:, 0], d[:, 0]],
+                                      np.r_[o[:, 1], d[:, 1]])  # fmt: skip
         secs = travel_time_answer(self, ModelTravelTime(self.model), od, fallback)
         self.last_engine = secs.engine
         if where := trip_warnings(self.model, o, d, t):  # as predict warns: one line a call

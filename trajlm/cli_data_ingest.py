@@ -190,7 +190,7 @@ def data_ingest(
                   max_accuracy_m=max_accuracy_m, stop_radius_m=stop_radius_m,
                   stop_minutes=stop_minutes, min_interval=min_interval,
                   stop_drift_kn=stop_drift_kn, split_at_stops=split_at_stops, sep=sep,
-                  utc_offset=utc_offset)  # fmt: skip
+                  utc_offset=utc_offset, full_rate=full_rate, sub_second=sub_second)  # fmt: skip
     check_sources(paths, out, layer)
     target = store_target(out, append=append, overwrite=overwrite)
     overrides = clean_overrides(max_speed_mps=max_speed_mps, max_gap_s=max_gap_s,

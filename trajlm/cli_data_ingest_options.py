@@ -29,6 +29,8 @@ def check_options(
     split_at_stops: bool,
     sep: str | None,
     utc_offset: float | None,
+    full_rate: bool | None = None,
+    sub_second: bool | None = None,
 ) -> None:
     """The option values on their own, before any file is looked at: one line naming the option
     that is wrong (the order of the checks is the order of the lines a user sees first)."""
@@ -59,6 +61,10 @@ def check_options(
         _fail(f"--sep must be one character, got {sep!r}")
     if utc_offset is not None and not math.isfinite(utc_offset):  # NaN: int(round()) raised
         _fail(f"--utc-offset must be a number of hours ahead of UTC (2, -5, 5.5), got {utc_offset}")
+    if full_rate and sub_second:  # badin39: --full-rate was dropped without a word
+        from trajlm.data.readers._column_map import FULL_RATE_AND_SUB_SECOND
+
+        _fail(FULL_RATE_AND_SUB_SECOND)
 
 
 def clean_overrides(

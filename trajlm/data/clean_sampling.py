@@ -40,7 +40,14 @@ class Thinner:
 def thin_mask(traj_id: pl.Series, t: np.ndarray, min_interval_s: float) -> np.ndarray:
     """Boolean keep-mask of the Thinner rule for rows sorted by (traj_id, t). (N,) -> (N,)."""
     n = len(t)
-    t = np.asarray(t, dtype=np.int64)
+    t = np.asarray(t)
+    # a sub-second store's exact Float64 seconds are thinned on whole microseconds: floored to
+    # seconds, --min-interval 0.05 kept one fix a second of a 10-Hz store (badin39)
+    if t.dtype.kind == "f":
+        t = np.round(t * 1e6).astype(np.int64)
+        min_interval_s = min_interval_s * 1e6
+    else:
+        t = t.astype(np.int64)
     first = (traj_id != traj_id.shift(1)).fill_null(True).to_numpy()
     traj_no = np.cumsum(first) - 1  # (N,) 0-based trajectory number
     t_rel = t - t[np.flatnonzero(first)][traj_no]  # seconds since the trajectory's start, >= 0

@@ -24,7 +24,7 @@ from trajlm.data.radians_check import RadiansCheck
 from trajlm.data.readers import ColumnMap
 from trajlm.data.schema import DropReport, TrajlmInputError
 from trajlm.data.store_stream import StoreStreamWriter
-from trajlm.data.subsec_store import SubSecondSteps, thinned_line
+from trajlm.data.subsec_store import SubSecondSteps, thinned_line, whole_seconds_line
 from trajlm.errors import warn_at_caller
 
 # the plane check's way to say x / y metres, for `trajlm data ingest` and `trajlm.ingest` (local37)
@@ -137,7 +137,9 @@ class ChunkSteps:
                 warn_at_caller(line)
         if (step := steps.record()) is not None:
             reading.update(step)
-            warn_at_caller(steps.line())
+            warn_at_caller(steps.line(report.dropped.get("duplicate_timestamp", 0)))
+        elif columns is not None and columns.sub_second:  # whole times: said (badin39)
+            warn_at_caller(whole_seconds_line(self.n_kept))
         elif line := thinned_line(report.dropped.get("sub_second_fix", 0)):
             warn_at_caller(line)  # one fix a second kept: the option that keeps them, named
         if n_fast:

@@ -52,6 +52,12 @@ def nothing_left_hint(
             "elapsed times, which need an absolute start: convert them, or name the real time "
             "column with --time-col; real dates before 1990 (historical records): --min-year 1900"
         )
+    if top == "duplicate_timestamp":  # badin39: fixes 1e-9 s apart, read to the millisecond
+        return (
+            "the fixes of each trajectory share their times: copies of one fix, several "
+            "movers under one id (name the mover's column with --traj-col), or fixes closer "
+            "than a store's finest step (1 s; 1 ms with --sub-second), which it cannot tell apart"
+        )
     if top == "timestamp_in_future":
         return "times far in the future are often milliseconds: pass --time-format unix_ms"
     return None

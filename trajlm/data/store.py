@@ -119,8 +119,11 @@ def write_store(
     rows_per_file: int = 1_000_000,
     overwrite: bool = False,
     split_by: str = "time",
+    reading: dict | None = None,
 ) -> dict:
-    """Write a canonical table as a store at `out` and return its manifest. Splits are
+    """Write a canonical table as a store at `out` and return its manifest (``reading``: the
+    manifest's record of how the rows were read, e.g. ``{"crs": "local"}`` for x / y metres
+    on a plane, as `trajlm data ingest` records it). Splits are
     chronological by trip start (`splits.assign_splits`), or by another
     `splits.holdout_index` rule (hour of day, user) when `split_by` says so.
 
@@ -133,7 +136,8 @@ def write_store(
     existing = check_output_dir(out, "store", overwrite=overwrite, legacy=legacy_store)
     df = checked_table(df)
     with staged_dir(out, what=f"store {out}") as tmp:
-        manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by)
+        manifest = _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by,
+                               reading)  # fmt: skip
         write_marker(tmp, "store")
         if existing:
             swap_files_in(tmp, out)
@@ -142,7 +146,8 @@ def write_store(
     return manifest
 
 
-def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="time") -> dict:
+def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="time",
+                reading=None) -> dict:  # fmt: skip
     index = holdout_index(df, split_by, fractions)
     df = df.join(index.select("traj_id", "split"), on="traj_id", how="left").sort(
         ["traj_id", "t"], maintain_order=True
@@ -191,6 +196,8 @@ def _write_tree(df, tmp, report, sources, fractions, rows_per_file, split_by="ti
         "files": files,
         "drop_report": report.to_dict() if report is not None else None,
     }
+    if reading:
+        manifest["reading"] = dict(reading)
     if split_by.startswith("hour"):  # which hours of day (UTC) went to which split
         manifest["split_hours_utc"] = split_hours(index)
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))

@@ -54,8 +54,10 @@ def resolution_note(step_s: float) -> str:
     )
 
 
-def resolution_line(step_s: float | None, n_fixes: int) -> str:
-    """What ``data ingest --sub-second`` says about the store it wrote."""
+def resolution_line(step_s: float | None, n_fixes: int, n_same_ms: int = 0) -> str:
+    """What ``data ingest --sub-second`` says about the store it wrote; ``n_same_ms``: fixes
+    cleaning dropped as ``duplicate_timestamp`` (badin39: a 1-MHz source kept 6 of 6,000
+    fixes under "every fix kept")."""
     if step_s is None or step_s >= 1:
         step = "no step between fixes" if step_s is None else f"a median step of {step_s:g} s"
         return (
@@ -63,8 +65,14 @@ def resolution_line(step_s: float | None, n_fixes: int) -> str:
             f"under a second apart ({n_fixes:,} fixes, {step}); without --sub-second the "
             "store keeps whole seconds"
         )
+    kept = (
+        "every fix kept"
+        if not n_same_ms
+        else f"{n_same_ms:,} fix(es) at the millisecond of an earlier fix of their trajectory "
+        "dropped (duplicate_timestamp: copies, or fixes under 1 ms apart, a store's finest step)"
+    )
     return (
-        f"times kept exact to the millisecond: every fix kept, a median step of {step_s:g} s "
+        f"times kept exact to the millisecond: {kept}, a median step of {step_s:g} s "
         f"({1 / step_s:g} Hz; --sub-second): eval's --obs-len / --pred-len count these steps"
     )
 
@@ -101,8 +109,17 @@ class SubSecondSteps:
         """``{"time_resolution_s": step}`` for a sub-second store (None: whole seconds)."""
         return {TIME_RESOLUTION: self.step_s() or 0.0} if self.exact else None
 
-    def line(self) -> str:
-        return resolution_line(self.step_s(), self.n_fixes)
+    def line(self, n_same_ms: int = 0) -> str:
+        return resolution_line(self.step_s(), self.n_fixes, n_same_ms)
+
+
+def whole_seconds_line(n_fixes: int) -> str:
+    """What ``data ingest --sub-second`` says when every time it read was a whole second (the
+    option changed nothing; badin39: it was taken without a word)."""
+    return (
+        f"--sub-second: every time read is a whole second ({n_fixes:,} fixes), so the store "
+        "keeps whole seconds, as without it"
+    )
 
 
 def thinned_line(n_dropped: int) -> str | None:

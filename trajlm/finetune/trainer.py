@@ -142,7 +142,6 @@ def finetune_next_point(
             f"{out} holds an earlier fine-tune ({', '.join(earlier)})",
             hint="pass overwrite=True to replace it, resume=True to continue it, or another out",
         )
-    out.mkdir(parents=True, exist_ok=True)
     if isinstance(model, (str, Path)):
         base = load_for_store(model, data, cfg.refit_scales)
         refuse_across_planes(base.config.coverage, data, "data")  # fix37c
@@ -163,6 +162,7 @@ def finetune_next_point(
                      seed=cfg.seed)  # fmt: skip
     if max_steps and not any(p.requires_grad for p in net.parameters()):
         raise ValueError(f"mode {mode!r} leaves nothing to train; use max_steps=0")
+    out.mkdir(parents=True, exist_ok=True)  # after every refusal above: none leaves a folder
     trainer = Trainer(data, out / "train", train_config=run_cfg, model=net, objective=objective,
                       select_from_start=True, restore_best=True)  # fmt: skip
     ade_before = _val_ade(trainer) if max_steps and isinstance(data, (str, Path)) else None

@@ -30,6 +30,8 @@ _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augu
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _WD = r"(?:(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)[a-z]*\.?,?\s+(?:the\s+)?)?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_WEEKDAY_NAMES = (r"mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?"
+                  r"|sat(?:urday)?|sun(?:day)?")  # fmt: skip
 # "today is Saturday 21 March", "it's Monday, March 16, 2026", "it's 2026-03-16" (numbers alone: which order?)
 # ("as of 3 March" is not one: it may mean "up to 3 March")
 _LEAD = r"(?:today\s+is|today's\s+date\s+is|it\s+is|it's)\s+"
@@ -82,6 +84,11 @@ def stated_today(question: str, years: Sequence[int]) -> str:
     m = re.search(_STATED, question, flags=re.I)
     if m is None:
         return question
+    said = [x.group(0).strip() for x in re.finditer(_STATED, question, flags=re.I)]
+    if len(said) > 1:  # badin39: the second was read as words, "did not understand '5 november'"
+        raise CannotAnswer(
+            f"the question states today {len(said)} times ({'; '.join(said)}): state it once"
+        )
     today = _today(m, years)
     q = question[: m.start()] + " " + question[m.end() :]
 
@@ -96,6 +103,17 @@ def stated_today(question: str, years: Sequence[int]) -> str:
         back = (today.weekday() - wd) % 7 or 7
         return on(today - timedelta(days=back))
 
+    def days_ago(x: re.Match) -> str:
+        try:
+            return on(today - timedelta(days=int(x.group(1))))
+        except (OverflowError, ValueError):  # before the year 1: no calendar date
+            raise CannotAnswer(f"'{x.group(0).strip()}' is before any calendar date") from None
+
+    if neg := re.search(r"-\s*\d+\s+days?\s+ago\b", q, flags=re.I):
+        raise CannotAnswer(
+            f"'{neg.group(0)}': days ago count back from today, a whole number of 0 or more"
+        )
+
     monday = today - timedelta(days=today.weekday())
     first = today.replace(day=1)
     prev_month_end = first - timedelta(days=1)
@@ -106,14 +124,10 @@ def stated_today(question: str, years: Sequence[int]) -> str:
         ),
         (r"(?:\bon\s+)?\byesterday\b", lambda x: on(today - timedelta(days=1))),
         (r"(?:\bon\s+)?\btoday\b", lambda x: on(today)),
-        (
-            r"(?:\bon\s+)?\b(\d{1,2})\s+days?\s+ago\b",
-            lambda x: on(today - timedelta(days=int(x.group(1)))),
-        ),
-        (
-            r"(?:\bon\s+)?\b(?:last|this\s+past)\s+(mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)[a-z]*\b\.?",
-            last_weekday,
-        ),
+        # a number after a minus sign is none of these: "-2 days ago" was read as 2 (badin39)
+        (r"(?:\bon\s+)?(?<![-\d.])\b(\d+)\s+days?\s+ago\b", days_ago),
+        # a weekday's name whole: "last month" was read as "last Mon" (badin39: last Monday)
+        (rf"(?:\bon\s+)?\b(?:last|this\s+past)\s+({_WEEKDAY_NAMES})\b\.?", last_weekday),
         (
             r"(?:\b(?:in|during|over)\s+)?\blast\s+week\b",
             lambda x: span(monday - timedelta(days=7), monday - timedelta(days=1)),

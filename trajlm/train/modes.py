@@ -65,6 +65,7 @@ def apply_mode(
         return model
     if mode == "selective":
         return _selective(model, n_last, train_modules)
+    _check_rank(model, lora_r, target_modules)
     from peft import LoraConfig, get_peft_model
 
     config = LoraConfig(
@@ -78,6 +79,27 @@ def apply_mode(
     with torch.random.fork_rng(devices=[]):  # why: PEFT draws from the global generator
         torch.manual_seed(seed)
         return get_peft_model(model, config)
+
+
+def _check_rank(model: nn.Module, lora_r: Any, target_modules: Sequence[str]) -> None:
+    """One line for a LoRA rank past the widest adapted layer's: a rank-r update of an m x n
+    weight has rank at most min(m, n), so a larger r adds only memory (badin39: lora_r=10**9
+    was a 64 GB allocation's RuntimeError traceback)."""
+    from trajlm.errors import TrajlmInputError
+
+    widest = max((min(m.in_features, m.out_features) for name, m in model.named_modules()
+                  if isinstance(m, nn.Linear) and name.rsplit(".", 1)[-1] in target_modules),
+                 default=None)  # fmt: skip
+    if isinstance(lora_r, bool) or not isinstance(lora_r, int) or lora_r < 1:
+        raise TrajlmInputError(f"lora_r (--lora-r) must be an integer >= 1, got {lora_r!r}",
+                               field="lora_r")  # fmt: skip
+    if widest is not None and lora_r > widest:
+        raise TrajlmInputError(
+            f"lora_r (--lora-r) {lora_r} is past the rank of every adapted layer (at most "
+            f"{widest}: the model's width): a larger rank adds memory, not capacity; give "
+            f"1 to {widest}",
+            field="lora_r",
+        )
 
 
 def _selective(model: nn.Module, n_last: int, train_modules: Sequence[str] | None) -> nn.Module:

@@ -165,6 +165,8 @@ class ColumnMap:
         if (tf is not None and tf not in (*TIME_FORMATS, *ELAPSED_FORMATS) and "%" not in tf
                 and rate is None):  # fmt: skip
             return f"{tf!r} is not a time format: give {TIME_FORMAT_HELP}"
+        if self.full_rate and self.sub_second:
+            return FULL_RATE_AND_SUB_SECOND
         if self.t_zone is not None and (self.tz is not None or self.utc_offset_s):
             return (f"times are read in each row's zone from {self.t_zone!r}: give no --tz / "
                     "--utc-offset beside it")  # fmt: skip
@@ -194,6 +196,12 @@ class ColumnMap:
     def time_field(self) -> str:
         """The input field(s) of time, for error messages."""
         return "/".join(self.time_columns())
+
+
+FULL_RATE_AND_SUB_SECOND = (
+    "--full-rate (full_rate=True) keeps the path of the fixes a whole-second store drops, "
+    "--sub-second (sub_second=True) keeps every fix itself: give one"
+)
 
 
 def naive_iso(text: object) -> bool:

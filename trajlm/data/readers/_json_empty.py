@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from trajlm.data.column_names import TIERS, candidates, last_resort, tier_of
-from trajlm.data.readers._json_fields import MAX_DEPTH, SAMPLE, flat_record
+from trajlm.data.column_names import TIERS, tier_of
+from trajlm.data.readers._json_fields import MAX_DEPTH, SAMPLE, field_keys, flat_record
 
 _LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
 
@@ -56,6 +56,8 @@ def empty_records(doc: Any) -> str | None:
     """Why an API answer holds no position records: every list in it is empty (Geotab's `[]`,
     Samsara's {"data": []}); None when any list holds something (badin19: was "top level is
     not a JSON object" / "no MovingPoint temporalGeometry")."""
+    if why := _search_failed(doc):
+        return why
     head = doc[0] if isinstance(doc, list) and doc and isinstance(doc[0], dict) else {}
     if "ERROR" in head and head.get("ERROR"):
         return f"an AISHub error answer ({str(head.get('ERROR_MESSAGE', 'no message'))[:120]})"
@@ -68,6 +70,31 @@ def empty_records(doc: Any) -> str | None:
     return f"no position records in it: {where} {'is an empty list' if len(lists) == 1 else 'are empty lists'}"
 
 
+def _search_failed(doc: Any) -> str | None:
+    """An Elasticsearch / OpenSearch answer that holds no documents: an error response, or hits
+    without their `_source` (badin39: both were "no MovingPoint temporalGeometry ...")."""
+    if not isinstance(doc, dict):
+        return None
+    err = doc.get("error")
+    if isinstance(err, dict) and ("status" in doc or "type" in err):
+        return (f"an Elasticsearch error response ({err.get('type', 'no type')}: "
+                f"{str(err.get('reason', 'no reason'))[:120]}): the search failed; save the "
+                "response of a search that ran")  # fmt: skip
+    hits = doc.get("hits").get("hits") if isinstance(doc.get("hits"), dict) else None
+    if (
+        isinstance(hits, list)
+        and hits
+        and all(
+            isinstance(h, dict) and "_id" in h and not ({"_source", "fields"} & set(h))
+            for h in hits
+        )
+    ):
+        return (f"an Elasticsearch response whose {len(hits)} hits carry no documents (no "
+                "_source: a search with \"_source\": false or stored_fields only); search again "
+                "with the documents' fields")  # fmt: skip
+    return None
+
+
 def near_records(doc: Any) -> str | None:
     """Why a list of objects that looks like position records is not read: the keys that
     name no latitude, longitude or time, or more than one (`lat` beside `latitude`), for the
@@ -76,7 +103,7 @@ def near_records(doc: Any) -> str | None:
     for where, records in _dict_lists(doc):
         sample = [flat_record(r) for r in records[:SAMPLE] if isinstance(r, dict)]
         keys = list(dict.fromkeys(k for r in sample for k in r))
-        got = {name: candidates(TIERS[name], keys) or last_resort(name, keys) for name in words}
+        got = {name: field_keys(name, keys) for name in words}  # Samsung's `start_time` (badin39)
         ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
         if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) < 2:
             continue  # (an id and a time: GTFS-rt vehicles without a position)

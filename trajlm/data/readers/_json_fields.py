@@ -123,6 +123,12 @@ def _beside(times: list[str], lat: str) -> list[str]:
     return one if len(one) == 1 else times
 
 
+def field_keys(name: str, keys: list[str]) -> list[str]:
+    """The flattened keys that may hold ``name`` ("lat", "lon", "t"), found as record_fields
+    first finds them (by name, by ending: `start_time`, `eventTime`, then the last resort)."""
+    return candidates(TIERS[name], keys) or _ended(name, keys) or last_resort(name, keys)
+
+
 def record_fields(records: list) -> dict[str, str] | None:
     """{"lat", "lon", "t"[, "traj_id"]: flattened key} of a list of position records."""
     sample = [flat_record(r) for r in records[:SAMPLE] if isinstance(r, dict)]

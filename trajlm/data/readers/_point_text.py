@@ -23,6 +23,7 @@ POINT_NAMES = ("geom", "geometry", "wkt", "the_geom", "point", "location", "posi
                "pos", "loc", "coord")  # regatta / tracker feeds (heldout24)  # fmt: skip
 _NUM = r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
 _WKT = rf"(?i)^(?:SRID=\d+;)?\s*POINT\s*(?:ZM|Z|M)?\s*\(\s*(?P<lon>{_NUM})\s+(?P<lat>{_NUM})"
+_NO_POINT = r"(?i)^\s*(?:SRID=\d+;)?\s*POINT\s*(?:ZM|Z|M)?\s*(?:EMPTY|\(\s*nan\s+nan[^)]*\))\s*$"
 _PAIR = rf"^[\(\[]?\s*(?P<lat>{_NUM})\s*[,; ]\s*(?P<lon>{_NUM})\s*[\)\]]?$"
 
 
@@ -43,10 +44,29 @@ def point_named(column: str) -> bool:
 
 
 def wkt_points(values: list | None) -> bool:
-    """Whether sampled text values are all WKT / EWKT `POINT (lon lat)` (a column of points
-    whatever its name: BigQuery's `ST_GEOGPOINT(lon, lat) AS geog`, a PostGIS `pt`; heldout38);
-    False for no sample or any empty value."""
-    return bool(values) and all(isinstance(v, str) and re.match(_WKT, v) for v in values)
+    """Whether sampled text values are WKT / EWKT `POINT (lon lat)` (a column of points
+    whatever its name: BigQuery's `ST_GEOGPOINT(lon, lat) AS geog`, a PostGIS `pt`; heldout38):
+    at least one with a position, the others too or points with none (empty, `POINT EMPTY`,
+    `POINT(NaN NaN)`: rows the row check then names, where one such row made the column no
+    point column and the file "missing lat / lon"; badin39)."""
+    real = [v for v in values or [] if not _no_position(v)]
+    return bool(real) and all(isinstance(v, str) and re.match(_WKT, v) for v in real)
+
+
+def point_parts(text: str) -> tuple[float, float] | None:
+    """(lat, lon) of one WKT `POINT (lon lat)` or `"lat,lon"` text (None: neither), as
+    one_column splits a column of them."""
+    m = re.match(_WKT, text.strip()) or re.match(_PAIR, text.strip())
+    return None if m is None else (float(m["lat"]), float(m["lon"]))
+
+
+def _no_position(value: object) -> bool:
+    """An empty cell or a WKT point without a position (`POINT EMPTY`, `POINT(NaN NaN)`)."""
+    return (
+        value is None
+        or value == ""
+        or (isinstance(value, str) and bool(re.match(_NO_POINT, value)))
+    )
 
 
 def lon_first(column: str) -> bool:

@@ -37,6 +37,10 @@ MAX_DT_S = 600.0  # a step across a longer gap is no straight line
 COURSE_FITS_DEG = 25.0  # median bearing error of a reading that fits the reported course
 MIN_SPREAD = 0.05  # std of log(step as named / step swapped) below this: speeds cannot tell
 SLOPE_SAYS = 0.7  # the speed's slope (0: as named, 1: swapped) beyond this, 2 errors off 0.5
+# speeds named without a unit (motion_columns takes none of them, not knowing m/s from km/h):
+# the slope of implied / reported speed is the same in any unit (badin39: a CSV's `speed` beside
+# swapped names left Porto in the Indian Ocean without a word)
+UNITLESS_SPEEDS = ("speed", "speed_mps", "velocity", "gps_speed")
 SWAP_SAID = "lat/lon swapped"  # said in the guessed columns (not a ColumnMap field)
 
 
@@ -186,6 +190,8 @@ def swapped_axes(first: Path, format: str, cm: Any, have: list[str], guessed: di
     course = motion[2] if motion else next((c for c in have if normalised(c) in COURSE_NAMES),
                                            None)  # fmt: skip
     speed, factor = (motion[0], motion[1]) if motion else (None, 1.0)
+    if speed is None:  # a speed named without its unit: the slope read below needs none
+        speed = next((c for c in have if normalised(c) in UNITLESS_SPEEDS), None)
     t_c, id_c = guessed.get("t", cm.t), guessed.get("traj_id", cm.traj_id)
     if (speed is None and course is None) or t_c not in have:
         return

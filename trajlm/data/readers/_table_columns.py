@@ -60,6 +60,14 @@ def check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None =
             "--crs local; frame numbers: --time-format frames@RATE); in Python: "
             "pd.read_csv(path, header=None, names=[...])",
         )
+    if missing and not _rows_after(path, line):  # badin39: said as "missing lat / lon"
+        raise TrajlmInputError(
+            f"the file has a header but no data rows (its header: {have[:12]}), so no "
+            "column can be read from its values",
+            path=path,
+            line=line,
+            hint="export the rows again (a query or a recording that returned none?)",
+        )
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}{suggest_columns(cm, missing, have)}"
@@ -101,6 +109,17 @@ def check_mapping(cm: ColumnMap, paths: list[Path]) -> None:
             path=paths[0] if paths else None,
             hint="this holds for every row, so on_error='skip' does not help",
         )
+
+
+def _rows_after(path: Path | None, line: int | None) -> bool:
+    """Whether a non-blank line follows the header line ``line`` (True when unknown: a path
+    that is no file, or past the first 64 KiB)."""
+    if path is None or not path.is_file():
+        return True
+    with path.open("rb") as f:
+        head = f.read(1 << 16)
+    rest = head.splitlines()[(line or 1) :]
+    return len(head) == 1 << 16 or any(r.strip() for r in rest)
 
 
 def _header_line(path: Path | None) -> int:

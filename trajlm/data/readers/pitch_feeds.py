@@ -296,7 +296,8 @@ def on_pitch(column_map: dict | None, kinds: dict[str, str]) -> dict | None:
     out = dict(column_map or {})
     if out.get("crs") is None:
         out["crs"] = "local"
-    out.setdefault("full_rate", True)  # 25 Hz: distances and top speeds at the feed's rate
+    if not out.get("sub_second"):  # every fix kept: no path of dropped ones to keep
+        out.setdefault("full_rate", True)  # 25 Hz: distances and top speeds at the feed's rate
     extra = dict(out.get("extra") or {})
     if "vehicle_id" not in extra:  # the player over both halves, as --vehicle-col keeps one
         out["extra"] = {**extra, "vehicle_id": "traj_id"}
