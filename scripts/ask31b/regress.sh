@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets 26-38, 39 (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
+# Sets 26-38, 39, 39b (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
 # under $ASK31B_OUT/sNN (default /tmp/ask31b) with its own gen.py / ingest.sh / truth.py, then read by its read.py.
 #   bash scripts/ask31b/regress.sh NAME [CODE]   # CODE: the checkout whose trajlm reads (default: this one)
 #   python scripts/ask31b/compare.py before after  # every answer of two reads, side by side
@@ -33,3 +33,11 @@ if [ ! -f "$OUT/s39/truth.json" ]; then
 fi
 python scripts/ask39/read.py "$NAME" > /dev/null 2>&1
 echo "set 39 $NAME: $(tail -1 "$OUT/s39/$NAME.txt")"
+export ASK39B_OUT=$OUT/s39b  # ask39b's fresh set (seed 3902), its own data, stores and truths
+mkdir -p "$OUT/s39b"
+if [ ! -f "$OUT/s39b/truth.json" ]; then
+  python scripts/ask39b/gen.py > /dev/null && bash scripts/ask39b/ingest.sh > /dev/null 2>&1
+  python scripts/ask39b/truth.py > /dev/null
+fi
+python scripts/ask39b/read.py "$NAME" > /dev/null 2>&1
+echo "set 39b $NAME: $(tail -1 "$OUT/s39b/$NAME.txt")"

@@ -58,6 +58,13 @@ TRADE_WORDS: list[tuple[str, str, tuple[str, ...]]] = [
         ("pilot", "trial", "evaluation", "study", "campaign", "cruise", "deployment"),
     ),
 ]
+# "which driver groomed the most km" asks who drove, which no trip table holds (set 29 AR4: refused): the verb
+# after a person stays unread
+_PERSON_BEFORE = re.compile(
+    r"\b(?:which|what)\s+(?:drivers?|operators?|pilots?|crews?|persons?|people|workers?|staff|employees?|members?)"
+    r"\s+$",
+    re.I,
+)
 _TRADE_WORDS = [(re.compile(rf"{_W}(?:{p}){_E}", re.I), to, keep) for p, to, keep in TRADE_WORDS]
 
 # "the shortest drops on average, time-wise", "the longest average trip duration": the mean of the measure named
@@ -119,10 +126,11 @@ def trade_words(question: str, labels: Sequence[str] = ()) -> str:
     """``question`` with ``TRADE_WORDS`` read (a word the data has as a label stays), an average's extreme with its
     measure ("the shortest drops on average, time-wise": the lowest mean trip duration), a 24-hour clock's
     "0600" and one label before another's noun read."""
-    low = {lab.lower() for lab in labels}
     for rx, to, keep in _TRADE_WORDS:
-        if not low.intersection(keep):
-            question = rx.sub(to, question)
+        if any(re.search(rf"(?<![a-z]){k}", lab.lower()) for lab in labels for k in keep):
+            continue  # "groomed" where a label is "grooming" / "winch grooming": work_words reads the label's verb
+        question = rx.sub(lambda m, to=to: m.group(0) if _PERSON_BEFORE.search(m.string[: m.start()]) else m.expand(to),
+                          question)  # fmt: skip
 
     def extreme(m: re.Match) -> str:
         word = "lowest" if (m.group("x") or m.group("x2")).lower() == "shortest" else "highest"
