@@ -99,3 +99,12 @@ def test_most_in_one_week_per_vehicle_on_sunday_weeks() -> None:
     assert (
         "SC-2" in first and "week of 2026-03-01" in first
     )  # Mon 2 - Fri 6 March: the week of Sunday 1 March
+
+
+def test_a_distance_without_a_unit_says_its_km() -> None:
+    # ask39's leftover (set 39 T1 "how far did i go on my scooter": 4,047.7 m): the km beside, the value in metres
+    said = Asker(_fleet({"SC-1": "groomer"}))("how far did SC-1 travel on 2 March")
+    assert str(said).endswith(" km") and " m = " in str(said) and said.value > 1000
+    assert " km" not in str(
+        Asker(_fleet({"SC-1": "groomer"}))("how far did SC-1 travel on 2 March in metres")
+    )
