@@ -11,7 +11,7 @@ from test_ask37b import _plan
 
 from trajlm.llm.grounding import DataWords
 from trajlm.llm.plan import CannotAnswer
-from trajlm.llm.trade_words import clock_hhmm
+from trajlm.llm.trade_words import clock_hhmm, trade_words
 from trajlm.questions import Asker
 
 WORDS = DataWords(labels=("tiller", "winch"), vehicles={"sc-1": "SC-1", "sc-2": "SC-2"})
@@ -107,4 +107,20 @@ def test_a_distance_without_a_unit_says_its_km() -> None:
     assert str(said).endswith(" km") and " m = " in str(said) and said.value > 1000
     assert " km" not in str(
         Asker(_fleet({"SC-1": "groomer"}))("how far did SC-1 travel on 2 March in metres")
+    )
+
+
+def test_a_trade_verb_stays_where_a_label_or_a_person_holds_it() -> None:
+    assert (
+        trade_words("How many km did PB-3 groom?", ("groomer", "winch"))
+        == "How many km did PB-3 travel?"
+    )
+    grooming = (
+        "grooming",
+        "winch grooming",
+        "transfer",
+    )  # work_words reads the label's verb (set 29)
+    assert trade_words("How many km did PB-3 groom?", grooming) == "How many km did PB-3 groom?"
+    assert (
+        trade_words("Which driver groomed the most km?", ()) == "Which driver groomed the most km?"
     )

@@ -22,11 +22,11 @@ TRADE_WORDS: list[tuple[str, str, tuple[str, ...]]] = [
     # a snowcat grooms its runs, a ship steams: travel ("grooming machines", "steam engine" stay)
     (r"grooms", "travels", ("groom",)),
     (r"groomed", "travelled", ("groom",)),
-    (r"grooming(?!\s+machines?\b)", "travelling", ("grooming",)),
+    (r"grooming(?!\s+machines?\b)", "travelling", ("groom",)),
     (r"groom", "travel", ("groom",)),
     (r"steams", "travels", ("steam",)),
     (r"steamed", "travelled", ("steam",)),
-    (r"steaming", "travelling", ("steaming",)),
+    (r"steaming", "travelling", ("steam",)),
     (r"steam(?!\s+(?:engines?|trains?|locomotives?|ships?|boats?)\b)", "travel", ("steam",)),
     # a voyage's legs, a courier's drops are its trips ("legs of the voyage", "drop-offs", "drops in speed", "drop
     # the table" stay: the verb is no trip)
@@ -127,7 +127,11 @@ def trade_words(question: str, labels: Sequence[str] = ()) -> str:
     measure ("the shortest drops on average, time-wise": the lowest mean trip duration), a 24-hour clock's
     "0600" and one label before another's noun read."""
     for rx, to, keep in _TRADE_WORDS:
-        if any(re.search(rf"(?<![a-z]){k}", lab.lower()) for lab in labels for k in keep):
+        if any(
+            re.search(rf"(?<![a-z]){k}(?:s|ed|ing)?(?![a-z])", lab.lower())
+            for lab in labels
+            for k in keep
+        ):
             continue  # "groomed" where a label is "grooming" / "winch grooming": work_words reads the label's verb
         question = rx.sub(lambda m, to=to: m.group(0) if _PERSON_BEFORE.search(m.string[: m.start()]) else m.expand(to),
                           question)  # fmt: skip
