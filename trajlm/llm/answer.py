@@ -114,8 +114,13 @@ class Answer:
         if isinstance(self.value, float):
             unit = self.plan.unit or METRIC_UNITS.get(self.plan.metric or "", "")
             whole = self.plan.action == "sum" and self.plan.metric == "n_points"
-            return (f"{self.value:,.0f}" if whole else three_digits(self.value)) + (
-                f" {unit}" if unit else ""
+            # a distance asked without a unit, of a kilometre or more: its km beside ("4,047.7 m = 4.05 km"; the
+            # value stays in metres, the metric's unit; ask39's leftover, set 39 T1)
+            km = unit == "m" and self.plan.unit is None and abs(self.value) >= 1000
+            return (
+                (f"{self.value:,.0f}" if whole else three_digits(self.value))
+                + (f" {unit}" if unit else "")
+                + (f" = {three_digits(self.value / 1000)} km" if km else "")
             )  # a count of points is whole
         return str(self.value)
 

@@ -127,13 +127,15 @@ _WEEK_OF_A_DAY = re.compile(
 _PER_WEEK = re.compile(r"\b(?:per|each|every|by|a)\s+week\b|\bweekly\b|\bweek\s+by\s+week\b", re.I)
 
 
-def sunday_weeks(question: str) -> tuple[str, bool]:
+def sunday_weeks(question: str, any_week: bool = False) -> tuple[str, bool]:
     """ "trips per week, Sunday to Saturday", "weekly km (US weeks)": the question without the words that said so,
     and True (the plan's weeks then begin on Sunday: ``QueryPlan._sunday_weeks``, ask39); a US week said with "the
-    week of <a day>" is ``week_of``'s, and any other question is returned as it is, with False."""
+    week of <a day>" is ``week_of``'s, and any other question is returned as it is, with False. ``any_week``: any
+    week said will do ("the most km in one week, Sunday to Saturday": daymax.py, ask39b)."""
+    weeks = re.compile(r"\bweek", re.I) if any_week else _PER_WEEK
     if (
         not _US_WEEK.search(question)
-        or not _PER_WEEK.search(question)
+        or not weeks.search(question)
         or _WEEK_OF_A_DAY.search(question)
     ):
         return question, False

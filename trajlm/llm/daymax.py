@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from trajlm.llm.calendar import period_key_value
+from trajlm.llm.calendar import period_key_value, sunday_weeks
 from trajlm.llm.midnight import SPLIT_METRICS, n_trips, split_at_midnight, split_said, splits
 from trajlm.llm.plan import UNITS, CannotAnswer, QueryPlan
 from trajlm.llm.replan import replan
@@ -82,6 +82,15 @@ def _pick(word: str) -> str:
 
 def plan_day_most(question: str, plan_one: Callable[[str], QueryPlan]) -> QueryPlan | None:
     """The plan of a most-in-one-day question, or None when the question does not ask one."""
+    said, sunday = sunday_weeks(question, any_week=True)
+    if sunday:  # "which bike rode the most km per week (US weeks)": its weeks from Sunday (ask39b)
+        plan = plan_day_most(said, plan_one)
+        if plan is not None and plan.per != "week":
+            raise CannotAnswer("a Sunday-to-Saturday week was said, but the question asks for no weeks: ask 'the "
+                               "most km in one week, Sunday to Saturday'")  # fmt: skip
+        if plan is not None:
+            plan._sunday_weeks = True
+        return plan
     q = question.strip().rstrip("?").strip()
     # "which animal travelled furthest per day" (set 34): a daily mean
     if rate := _FURTHEST_PER_DAY.match(q):

@@ -33,6 +33,15 @@ _MACHINES = (
 )
 
 
+def _machine(said: str, labels: Sequence[str]) -> str:
+    """ "groomers" -> "vehicles", unless the word is one of the data's labels ("which groomer" among groomer / winch
+    is the groomers: ask39b found it read as any vehicle, a silent wrong answer)."""
+    low = said.lower()
+    if any(low in (lab, lab + "s") for lab in labels):
+        return said
+    return "vehicles" if low.endswith("s") else "vehicle"
+
+
 def _label_forms(labels: Sequence[str]) -> str:
     return "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
 
@@ -126,8 +135,9 @@ def race_words(question: str, words: DataWords) -> str:
         question = re.sub(r"\b(trips?|trip\s+\S+?)\s+ran\b", r"\1 travelled", question, flags=re.I)
         question = re.sub(r"\b(did\s+trip\s+\S+\s+)run\b", r"\1travel", question, flags=re.I)
     if words.vehicles:
-        question = re.sub(rf"\b{_MACHINES}\b", lambda m: "vehicles" if m.group(0).lower().endswith("s") else "vehicle",
-                          question, flags=re.I)  # fmt: skip
+        question = re.sub(
+            rf"\b{_MACHINES}\b", lambda m: _machine(m.group(0), words.labels), question, flags=re.I
+        )
         if (
             words.dates
             and (max(words.dates) - min(words.dates)).days <= 7

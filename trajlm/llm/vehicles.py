@@ -33,8 +33,11 @@ GENERIC = (
     r"|riders?|bodas?|crews?|respondents?|" + SPECIES
 )  # fmt: skip  (set 26: a boda fleet's riders, an ambulance's crews)
 # other labels that make the labels kinds of vehicle or travel ("van" beside "cargo bike", "bicycle", "plane")
-_MODES = (r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
-          r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?")  # fmt: skip
+_MODES = (
+    r"walk\w*|run|running|hik\w*|planes?|airplanes?|trains?|subway|metro|trams?|scooters?|motor\w*|foot"
+    r"|cycl\w*|trawlers?|yachts?|sailing|fishing|tankers?|cargo|tankers?"
+    r"|utes?|pick-?ups?|mopeds?"
+)  # fmt: skip  (ask39b: "which van" among ute / van is the vans)
 _TRIPS = r"(?:trips?|journeys?|rides?|voyages?|tracks?|runs?|crossings?|sailings?|rounds?|deliver(?:y|ies))"
 _NOT_AFTER = rf"(?!\s*[-_#]?\d)(?!\s+{_TRIPS}\b)(?!\s+(?:id|ids)\b)"
 # "which sidewalk plow covered more distance" (of two: the comparative is the most; set 25); "more than 5" is a filter

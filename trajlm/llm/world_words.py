@@ -17,6 +17,7 @@ from datetime import date
 from trajlm.llm.actions import ANSWER_UNITS, UNIT_WORDS
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.plan_words import UNITS
+from trajlm.llm.trade_words import trade_words
 from trajlm.llm.vehicles import GENERIC
 
 _W, _E = r"(?<![\w\-])", r"(?![\w\-])"
@@ -119,7 +120,9 @@ def setting_words(question: str, labels: Sequence[str]) -> str:
 def world_words(question: str, dates: Sequence[date] = (), labels: Sequence[str] = ()) -> str:
     """``question`` with ``WORLD_WORDS`` read into the words the rules know and a fleet's setting before its
     vehicles dropped (``setting_words``); "over the fortnight" is the whole data where its trips all start within 14
-    days (else CannotAnswer naming the span: which fortnight?)."""
+    days (else CannotAnswer naming the span: which fortnight?). A trade's words ("groom", "legs", "arvo") first
+    (trade_words.py, ask39b)."""
+    question = trade_words(question, labels)
     for rx, to in _WORLD_WORDS:
         question = rx.sub(to, question)
     question = setting_words(question, labels)
