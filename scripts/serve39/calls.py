@@ -74,11 +74,15 @@ def main() -> None:
         ]
         r = c.post("/recover", json={"trajectories": gap})
         n = sum(p.get("recovered", False) for p in r.json().get("points", []))
-        note(
-            "recover 2 nulls",
-            "works" if n == 2 else "silent wrong",
-            f"{r.status_code}, {n} recovered",
+        pr = model.recover(
+            pl.DataFrame(gap, schema_overrides={"latitude": pl.Float64, "longitude": pl.Float64})
         )
+        same = (
+            r.status_code == 200
+            and [p["lat"] for p in r.json()["points"]] == pr["latitude"].to_list()
+        )
+        note("recover 2 nulls", "works" if n == 2 and same else "silent wrong",
+             f"{r.status_code}, {n} recovered, equal to Python: {same}")  # fmt: skip
         for path, body in (("/travel-time", {"origins": [[65.01, 25.46]], "destinations": [[65.03, 25.5]],
                                             "depart": "2026-03-29T04:30:00+03:00"}),
                            ("/classify", {"trajectories": two_num}), ("/similar", {"trajectories": two_num})):  # fmt: skip
@@ -89,7 +93,16 @@ def main() -> None:
                 r.json().get("error", "")[:150],
             )
         r = c.post("/validity", json={"trajectories": two})
-        note("validity", "works" if r.status_code == 200 else "told", f"{r.status_code}")
+        if r.status_code == 200:
+            cv = trajlm.check_validity(pl.DataFrame(two_num))
+            same = [p["valid"] for p in r.json()["points"]] == cv["valid"].to_list()
+            note(
+                "validity",
+                "works" if same else "silent wrong",
+                f"200, equal to check_validity: {same}",
+            )
+        else:
+            note("validity", "told", r.json()["error"])
         r = c.post("/ask", json={"question": "how far did each vehicle drive?", "rows": rows})
         msg = r.json().get("error", "")
         note(

@@ -48,11 +48,13 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     import trajlm
-    from trajlm.serve import create_app
+    from trajlm.serve import ServeSettings, create_app
 
     model = trajlm.TrajLM.from_pretrained(a.model)
     out: dict = {"model": a.model, "cut": CUT, "ahead": AHEAD, "seeds": {}}
-    with TestClient(create_app(model)) as client:
+    # a 40-vehicle at_times request ran past the default 10 s --timeout on the loaded 2-core
+    # machine (a 503 "too slow"): this study measures answers, not latency
+    with TestClient(create_app(model, ServeSettings(timeout_s=300))) as client:
         for seed in map(int, a.seeds.split(",")):
             rows = make_fleet(seed, a.units)
             by_unit: dict[str, list[dict]] = {}
@@ -72,7 +74,7 @@ def main() -> None:
             gap_deg = float(
                 np.nanmax(np.abs(np.array([p["lat"] for p in pts]) - py["latitude"].to_numpy()))
             )
-            err_m, err_cv = [], []
+            err_m, err_cv, gapped = [], [], []
             for u, tr in truth.items():
                 mine = [p for p in pts if p["traj_id"] == u]
                 h = by_unit[u][:CUT]
@@ -80,6 +82,7 @@ def main() -> None:
                 la1, lo1 = float(h[-1]["latitude"]), float(h[-1]["longitude"])
                 la0, lo0 = float(h[-2]["latitude"]), float(h[-2]["longitude"])
                 tt = np.array([unix(r["ts"]) for r in tr])
+                gapped.append(bool(np.diff(np.r_[t1, tt]).max() > 90))  # a signal gap ahead
                 cv_lat = la1 + (la1 - la0) / (t1 - t0) * (tt - t1)
                 cv_lon = lo1 + (lo1 - lo0) / (t1 - t0) * (tt - t1)
                 lat_t = np.array([float(r["latitude"]) for r in tr])
@@ -90,22 +93,32 @@ def main() -> None:
                     ).mean()
                 )
                 err_cv.append(haversine_m(lat_t, lon_t, cv_lat, cv_lon).mean())
-            em, ec = np.array(err_m), np.array(err_cv)
+            em, ec, gp = np.array(err_m), np.array(err_cv), np.array(gapped)
             rng = np.random.default_rng(seed)
-            idx = rng.integers(0, len(em), (2000, len(em)))
-            diff = em[idx].mean(1) - ec[idx].mean(1)
-            out["seeds"][seed] = {"vehicles": len(em), "model_mae_m": float(em.mean()),
-                                  "cv_mae_m": float(ec.mean()),
-                                  "model_minus_cv_m": float(em.mean() - ec.mean()),
-                                  "ci95": [float(np.percentile(diff, 2.5)), float(np.percentile(diff, 97.5))],
-                                  "model_wins": int((em < ec).sum()),
-                                  "http_vs_python_max_deg": gap_deg,
-                                  "warnings": resp.json().get("warnings", [])}  # fmt: skip
-            s = out["seeds"][seed]
-            print(f"seed {seed}: model {s['model_mae_m']:.1f} m, CV {s['cv_mae_m']:.1f} m, "
-                  f"model-CV {s['model_minus_cv_m']:+.1f} m CI [{s['ci95'][0]:+.1f}, "
-                  f"{s['ci95'][1]:+.1f}], model better on {s['model_wins']}/{len(em)}, "
-                  f"HTTP vs Python max {gap_deg:.1e} deg")  # fmt: skip
+
+            def ci(mask: np.ndarray, em=em, ec=ec, rng=rng) -> dict:  # this seed's
+                m, c = em[mask], ec[mask]
+                idx = rng.integers(0, len(m), (2000, len(m)))
+                diff = m[idx].mean(1) - c[idx].mean(1)
+                return {"vehicles": int(len(m)), "model_mae_m": float(m.mean()),
+                        "cv_mae_m": float(c.mean()), "model_minus_cv_m": float(m.mean() - c.mean()),
+                        "ci95": [float(np.percentile(diff, 2.5)), float(np.percentile(diff, 97.5))],
+                        "model_median_m": float(np.median(m)), "cv_median_m": float(np.median(c)),
+                        "model_wins": int((m < c).sum())}  # fmt: skip
+
+            out["seeds"][seed] = ci(np.ones(len(em), bool)) | {
+                "no_gap_ahead": ci(~gp), "gap_ahead": ci(gp) if gp.any() else None,
+                "http_vs_python_max_deg": gap_deg, "warnings": resp.json().get("warnings", [])}  # fmt: skip
+            for name, part in (
+                ("all", out["seeds"][seed]),
+                ("no gap ahead", out["seeds"][seed]["no_gap_ahead"]),
+            ):
+                print(f"seed {seed} {name}: {part['vehicles']} vehicles, model {part['model_mae_m']:.1f} m "
+                      f"(median {part['model_median_m']:.1f}), CV {part['cv_mae_m']:.1f} m (median "
+                      f"{part['cv_median_m']:.1f}), model-CV {part['model_minus_cv_m']:+.1f} m CI "
+                      f"[{part['ci95'][0]:+.1f}, {part['ci95'][1]:+.1f}], model better on "
+                      f"{part['model_wins']}/{part['vehicles']}")  # fmt: skip
+            print(f"seed {seed}: HTTP vs Python max {gap_deg:.1e} deg")
     a.out.parent.mkdir(parents=True, exist_ok=True)
     a.out.write_text(json.dumps(out, indent=1))
 
