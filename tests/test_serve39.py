@@ -164,3 +164,21 @@ def test_docs_page_has_an_offline_reference_when_swagger_ui_cannot_load(client, 
                 assert f"example {name}:" in html, (path, name)
     assert html.count('<button data-path="/predict">') >= 2
     assert "<script" not in html.split("</h1>", 1)[1]  # example text is escaped, never run
+
+
+def test_ask_columns_with_a_store_is_one_line_naming_columns(small, tmp_path):
+    """`columns` names the keys of rows; a store keeps its own (and a kept Asker would have
+    ignored it)."""
+    from trajlm.serve import ServeSettings, create_app
+
+    (tmp_path / "vans").mkdir()
+    (tmp_path / "vans" / "manifest.json").write_text("{}")
+    body = {
+        "question": "how many trips were there?",
+        "data": "vans",
+        "columns": {"vehicle_id": "unit"},
+    }
+    with TestClient(create_app(small, ServeSettings(ask_root=str(tmp_path)))) as c:
+        r = c.post("/ask", json=body)
+    assert r.status_code == 422 and r.json()["field"] == "columns", r.text
+    assert "leave columns out" in r.json()["error"]

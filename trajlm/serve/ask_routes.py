@@ -176,6 +176,9 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
                 raise TrajlmInputError("split reads a store's split; rows have none (leave it out "
                                        "or send only that split's rows)", field="split")  # fmt: skip
             return _asker(frame, req, "rows")
+        if req.columns is not None:  # before the kept Askers: one would ignore it
+            raise TrajlmInputError("columns names the keys of rows; a store recorded its "
+                                   "columns at ingest: leave columns out", field="columns")  # fmt: skip
         path = _store(cfg.ask_root, req.data)
         key = (str(path), _stamp(path), req.tz, req.split, req.crs)
         with lock:  # concurrent requests: one dict, changed by one thread at a time
@@ -193,9 +196,6 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
         """``Asker(data)``, its reading errors one line naming the request's field (a time zone
         is ``tz``'s; badin24: a damaged store was a 500, a bad zone had no field)."""
         try:
-            if req.columns is not None and field == "data":
-                raise TrajlmInputError("columns names the keys of rows; a store recorded its "
-                                       "columns at ingest: leave columns out", field="columns")  # fmt: skip
             return Asker(data, tz=req.tz, split=req.split, crs=req.crs, columns=req.columns)
         except TrajlmInputError as e:
             raise _as_http(e, "tz" if "time zone" in str(e) else field) from None
