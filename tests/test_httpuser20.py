@@ -217,9 +217,9 @@ def test_refusals_quote_json_not_python(client):
     r = client.post("/predict", json={"trajectories": rows})
     assert r.json()["error"].startswith("field trajectories[0].traj_id: null is not"), r.text
     rows = taxi("s")
-    rows[2]["lat"] = "41.15"
+    rows[2]["lat"] = "41,15"  # a decimal comma (decimal text is read since serve39)
     assert (
-        '"41.15" is not a number'
+        '"41,15" is not a number'
         in client.post("/predict", json={"trajectories": rows}).json()["error"]
     )
     bare = [{k: v for k, v in p.items() if k != "traj_id"} for p in taxi("n")]

@@ -78,7 +78,7 @@ def create_app(
         await batcher.stop()
         worker.close()
 
-    app = FastAPI(title="trajlm", version="1", lifespan=lifespan,
+    app = FastAPI(title="trajlm", version="1", lifespan=lifespan, docs_url=None,
                   description="Trajectory model API: predict, recover, travel time, classify, "
                   "embed, similar. Errors: `{error, field}` with 4xx; 503 + Retry-After when "
                   "overloaded.")  # fmt: skip
@@ -108,7 +108,21 @@ def create_app(
         ask_routes(cfg)
     )  # questions about a store or rows (session 24; no model call)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_route("/docs", docs_page, include_in_schema=False)  # GET and HEAD, as FastAPI's
     return app
+
+
+async def docs_page(request: Any) -> Any:
+    """FastAPI's Swagger UI page, which loads its script from a CDN, plus a local fallback
+    (static/offline_docs.js) that renders /openapi.json as plain HTML with example buttons
+    when that script did not load: without internet /docs was blank (serve39)."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    page = get_swagger_ui_html(openapi_url="/openapi.json", title="trajlm - Swagger UI")
+    html = bytes(page.body).decode()
+    fallback = '<script src="/static/offline_docs.js"></script>\n'
+    return HTMLResponse(html.replace("</body>", fallback + "</body>"))
 
 
 def cors_middleware() -> type:

@@ -33,6 +33,8 @@ from trajlm.serve.examples import ANSWER_EXAMPLE, EXAMPLES
 from trajlm.serve.limits import ServeSettings
 from trajlm.serve.plane import CRS_HELP
 
+PYTHON_COLUMNS = "(ingest with --vehicle-col, or pass columns={'vehicle_id': ...})"
+HTTP_COLUMNS = '(name the rows\' vehicle key in the body: "columns": {"vehicle_id": "unitId"})'
 KEEP_ASKERS = 4  # stores whose trip tables stay loaded between questions
 
 
@@ -55,6 +57,14 @@ class AskRequest(BaseModel):
     )
     split: str | None = Field(None, description="Only this split of a store (train, val, test).")
     crs: Literal["local"] | None = Field(None, description="rows: " + CRS_HELP)  # local37
+    # serve39: a fleet's rows keyed `unitId` had no way to say "this is the vehicle" over HTTP
+    # (the refusal said `pass columns={'vehicle_id': ...}`, a Python keyword)
+    columns: dict[str, str] | None = Field(
+        None,
+        description="rows: your keys for the API's names, as Python's columns=: "
+        '{"vehicle_id": "unitId", "t": "ts", "label": "service"} (traj_id, t, lat, lon, '
+        "vehicle_id, label).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -166,6 +176,9 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
                 raise TrajlmInputError("split reads a store's split; rows have none (leave it out "
                                        "or send only that split's rows)", field="split")  # fmt: skip
             return _asker(frame, req, "rows")
+        if req.columns is not None:  # before the kept Askers: one would ignore it
+            raise TrajlmInputError("columns names the keys of rows; a store recorded its "
+                                   "columns at ingest: leave columns out", field="columns")  # fmt: skip
         path = _store(cfg.ask_root, req.data)
         key = (str(path), _stamp(path), req.tz, req.split, req.crs)
         with lock:  # concurrent requests: one dict, changed by one thread at a time
@@ -183,7 +196,7 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
         """``Asker(data)``, its reading errors one line naming the request's field (a time zone
         is ``tz``'s; badin24: a damaged store was a 500, a bad zone had no field)."""
         try:
-            return Asker(data, tz=req.tz, split=req.split, crs=req.crs)
+            return Asker(data, tz=req.tz, split=req.split, crs=req.crs, columns=req.columns)
         except TrajlmInputError as e:
             raise _as_http(e, "tz" if "time zone" in str(e) else field) from None
         except CannotAnswer:
@@ -217,7 +230,15 @@ def ask_routes(cfg: ServeSettings) -> APIRouter:
         the plan, then the value or table; a question no plan expresses is a 422 line."""
         got = await run_in_threadpool(answer, req)
         if isinstance(got, CannotAnswer):
-            return JSONResponse({"error": " ".join(str(got).split()), "field": "question"}, 422)
+            line = " ".join(str(got).split())
+            if PYTHON_COLUMNS in line:  # the Python keyword as the HTTP body's field (serve39)
+                line = line.replace(
+                    PYTHON_COLUMNS,
+                    HTTP_COLUMNS
+                    if req.rows is not None
+                    else "(ingest the store with --vehicle-col)",
+                )
+            return JSONResponse({"error": line, "field": "question"}, 422)
         return JSONResponse(got)
 
     return router

@@ -20,8 +20,8 @@ from trajlm.serve.echo import id_out
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.output import iso_on_clock
 from trajlm.serve.plane import answer_plane, plane_keys, refuse_on_plane
-from trajlm.serve.reach_routes import iso_utc
 from trajlm.serve.routes import check_pairs
 from trajlm.serve.stays import reworded
 
@@ -60,11 +60,11 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
         for r in out.iter_rows(named=True):
             results.append(
                 {"traj_id": id_out(r["traj_id"]), "parked": bool(r["parked"]),
-                 "since": None if r["since"] is None else iso_utc(r["since"]),
+                 "since": iso_on_clock(r["since"], r["traj_id"]),
                  "still_s": r["still_s"], ykey: r["lat"], xkey: r["lon"],
                  "spread_m": _number(r["spread_m"]), "fixes": int(r["fixes"]),
                  "max_gap_s": _number(r["max_gap_s"]), "speed_mps": _number(r["speed_mps"]),
-                 "last_fix": iso_utc(r["last_fix"]), "age_s": r["age_s"], "stale": bool(r["stale"])}
+                 "last_fix": iso_on_clock(r["last_fix"], r["traj_id"]), "age_s": r["age_s"], "stale": bool(r["stale"])}
             )  # fmt: skip
         return JSONResponse(with_warnings({"results": results}, lines))
 
@@ -100,7 +100,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
             results.append(
                 {"traj_id": id_out(r["traj_id"]), "order": r["order"],
                  "order_lat": r["order_lat"], "order_lon": r["order_lon"],
-                 "eta_s": _number(r["eta_s"]), "arrive_time": None if when is None else iso_utc(when),
+                 "eta_s": _number(r["eta_s"]), "arrive_time": iso_on_clock(when, r["traj_id"]),
                  "straight_m": r["straight_m"], "engine": r["engine"],
                  "pace_s_per_km": _number(r["pace_s_per_km"]), "rank": int(r["rank"]),
                  "next_id": r.get("next_id"), "delay_s": _number(r.get("delay_s"))}

@@ -97,6 +97,20 @@ def iso(t: float, ms: bool = False, off: Any = "request") -> str | None:
         return None
 
 
+def iso_on_clock(when: Any, traj_id: Any) -> str | None:
+    """An answer's instant (datetime, or Unix seconds) as ISO 8601 with milliseconds on the
+    request's clock for trajectory ``traj_id`` (its offset; ``Z`` where the request has none):
+    /reach, /parked and /divert answered UTC while /predict answered the same request on its
+    own offset (serve39: a Helsinki fleet read `last_fix` 3 h off its own `ts`)."""
+    if when is None:
+        return None
+    if isinstance(when, datetime):
+        when = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    secs = float(when)
+    off = answer_offsets(pl.Series([str(traj_id)]), [secs])[0]
+    return iso(secs, ms=True, off=off)
+
+
 def exact_seconds(t: pl.Series) -> np.ndarray:
     """A result's times as float Unix seconds, to the microsecond: datetimes (a model answers
     dated input with them), float seconds (sub-second input) or whole seconds."""

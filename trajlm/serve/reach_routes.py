@@ -20,6 +20,7 @@ from trajlm.serve.echo import id_out
 from trajlm.serve.examples import EXAMPLES
 from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.output import iso_on_clock
 from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of
 from trajlm.serve.plane import refuse_on_plane
 from trajlm.serve.routes import check_pairs
@@ -67,7 +68,7 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
                 | {"target": r["target"], "target_id": None if ids is None else ids[r["target"]],
                    "target_lat": r["target_lat"], "target_lon": r["target_lon"],
                    "reached": bool(r["reached"]), "eta_s": _number(r["eta_s"]),
-                   "reach_time": None if when is None else iso_utc(when),
+                   "reach_time": iso_on_clock(when, r["traj_id"]),
                    "closest_m": _number(r["closest_m"]), "engine": r["engine"],
                    "paths": int(r["paths"])}
             )  # fmt: skip
@@ -88,14 +89,3 @@ def _keyed(pairs: np.ndarray, given: list, key: str) -> Any:
     return pl.DataFrame(
         {"lat": pairs[:, 0], "lon": pairs[:, 1], key: pl.Series(ids, dtype=pl.String)}
     )
-
-
-def iso_utc(when: Any) -> str:
-    """A reach time (datetime, or Unix seconds) as ISO 8601 UTC with milliseconds."""
-    import datetime as dt
-
-    if not isinstance(when, dt.datetime):
-        when = dt.datetime.fromtimestamp(float(when), tz=dt.UTC)
-    elif when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

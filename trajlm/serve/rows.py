@@ -17,6 +17,20 @@ def is_number(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 
+def decimal_text(v: str) -> float | None:
+    """The finite number a position's text spells ("65.013684", " -8.61 "), else None: a PHP or
+    spreadsheet export sends numbers as text, and the Python API reads such a column (serve39);
+    "41,15", "NaN", "inf" and "" stay refused."""
+    text = v.strip()
+    if not text or any(c not in "0123456789.+-eE" for c in text):
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
 def bad_field(message: str, field: str, hint: str | None = None) -> TrajlmInputError:
     return TrajlmInputError(message, field=field, hint=hint)
 
@@ -203,8 +217,13 @@ def rows_into_tracks(rows: list, tracks: Any, field: str) -> None:
         if not tracks.keep_extra:
             ignored |= {str(k) for k in other}
         for key in ("lat", "lon"):
+            if isinstance(r[key], str) and (value := decimal_text(r[key])) is not None:
+                r = r | {key: value}  # "65.013684": as the Python API reads a text column
             if not is_number(r[key]) and r[key] is not None:
-                raise bad_field(f"{js(r[key])} is not a number", f"{field}[{i}].{key}")
+                own = named.get(key, key)  # the request's own key (`latitude`), not ours
+                raise bad_field(f"{js(r[key])} is not a number", f"{field}[{i}].{own}",
+                                "send a JSON number or its decimal text (65.0137 or "
+                                '"65.0137": a point, no comma)')  # fmt: skip
         if not isinstance(r["traj_id"], str | int) or isinstance(r["traj_id"], bool):
             raise bad_field(
                 f"{js(r['traj_id'])} is not a string or integer", f"{field}[{i}].traj_id"
