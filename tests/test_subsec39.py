@@ -104,3 +104,20 @@ def test_recovery_rolls_a_sub_second_side_out_at_its_exact_times(monkeypatch) ->
         ].dtype
         == pl.Int64
     )
+
+
+@pytest.mark.parametrize("step_s", [0.4, 1.0, 15.0])
+def test_a_baseline_engine_steps_at_a_sub_second_history_s_own_step(step_s: float) -> None:
+    """The val verdict's engine answering a sub-second run's call reads every fix (api_predict)
+    and its answer's times fall at the history's step; `np.maximum(dt, 1)` labelled a 0.4-s
+    walker's kNN continuation a second apart. Whole seconds (int64 times): as before."""
+    from trajlm.data.features import LocalProjection
+    from trajlm.eval.baselines import ConstantVelocity
+    from trajlm.eval.frames import predict_canonical
+
+    h = _history(step_s)
+    out = predict_canonical(ConstantVelocity(), h, LocalProjection.fit(h), 5)
+    dt = np.diff(np.r_[h["t"][-1], out["t"].to_numpy()])
+    assert np.allclose(dt, max(step_s, 1.0) if h["t"].dtype == pl.Int64 else step_s)
+    y = out["lat"].to_numpy() - 45  # constant velocity: 1e-5 degrees a fix, whatever the step
+    assert np.allclose(np.diff(np.r_[h["lat"][-1] - 45, y]), 1e-5)
