@@ -121,3 +121,38 @@ def test_a_baseline_engine_steps_at_a_sub_second_history_s_own_step(step_s: floa
     assert np.allclose(dt, max(step_s, 1.0) if h["t"].dtype == pl.Int64 else step_s)
     y = out["lat"].to_numpy() - 45  # constant velocity: 1e-5 degrees a fix, whatever the step
     assert np.allclose(np.diff(np.r_[h["lat"][-1] - 45, y]), 1e-5)
+
+
+def test_json_float_epoch_seconds_keep_their_milliseconds(tmp_path) -> None:
+    """JSON records with Unix times as float seconds (1767261600.6): the reader divided by
+    0.001 and floored, 0.6 s came out 0.599 s under --sub-second."""
+    import json
+
+    from helpers import invoke_cli
+
+    from trajlm.data.store import read_store
+
+    rows = [{"id": "a", "t": round(1767261600 + 0.2 * i, 1), "lat": 45 + 1e-5 * i, "lon": 7.0}
+            for i in range(10)]  # fmt: skip
+    src = tmp_path / "epoch.json"
+    src.write_text(json.dumps(rows))
+    r = invoke_cli(["data", "ingest", src, "--out", tmp_path / "s", "--sub-second"])
+    assert r.exit_code == 0, r.output[-1500:]
+    t = read_store(tmp_path / "s")["t"].sort().to_numpy()
+    assert np.array_equal(np.round((t - t[0]) * 1000).astype(int), np.arange(10) * 200)
+    assert np.array_equal(np.round(t * 1000) % 1000, (np.arange(10) * 200) % 1000)
+
+
+def test_ask_reads_a_sub_second_store_s_durations(tmp_path) -> None:
+    """`trajlm ask` on a 0.4-s store (unchecked in subsec38): 30 fixes a walker are 11.6 s,
+    not a whole-second figure; a count reads as on any store."""
+    from helpers import invoke_cli
+    from test_subsec38 import _eth, _ingest
+
+    store = tmp_path / "eth"
+    _ingest(_eth(tmp_path / "biwi_plaza.txt"), store, "--sub-second")
+    r = invoke_cli(["ask", "average duration of trips", "--data", store])
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "11.6 s" in r.output
+    r = invoke_cli(["ask", "how many trajectories are there", "--data", store])
+    assert r.exit_code == 0 and r.output.strip().splitlines()[-1] == "40", r.output[-500:]
