@@ -17,8 +17,9 @@ if [ ! -d "$STORE" ]; then
   trajlm data ingest "$STORE.raw/biwi_plaza.txt" --out "$STORE" --time-origin 2026-12-07T12:00Z --sub-second
 fi
 for s in 0 1 2; do
-  [ -d "$OUT/run$s" ] || trajlm train --data "$STORE" --config "scripts/subsec39/$ARM.toml" \
-      --out "$OUT/run$s" --max-steps 300 --seed "$s" --no-val-check
+  # a run without its summary was cut short (300 steps save no trainer state): started again
+  [ -f "$OUT/run$s/train_summary.json" ] || trajlm train --data "$STORE" --overwrite \
+      --config "scripts/subsec39/$ARM.toml" --out "$OUT/run$s" --max-steps 300 --seed "$s" --no-val-check
 done
 trajlm eval --task predict --data "$STORE" --model "$OUT/run0" --model "$OUT/run1" \
     --model "$OUT/run2" --obs-len 8 --pred-len 12 --windows all --no-fallback --score-on "$SPLIT" \
