@@ -4,7 +4,6 @@ Mixed into ``trajlm.api.TrajLM``."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from trajlm.data.coerce_names import id_text
 from trajlm.data.coerce_pieces import PIECE
 from trajlm.data.coerce_rows import say_repeats
 from trajlm.data.schema import SOURCE_ID, TrajlmInputError
+from trajlm.data.subsec_store import steps_to_reach
 from trajlm.errors import UserError, warn_at_caller
 from trajlm.model.coverage import CoverageWarning, coverage_warnings, load_coverage
 from trajlm.tasks.predict import predict_at_table
@@ -141,7 +141,7 @@ class TaskChecks:
             return max(1, max(len(np.unique(a[a > 0])) for a in np.asarray(ahead, np.float64)))
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
         room = max(1, self.config.max_len // 2)
-        return int(min(room, max(1, math.ceil(1.5 * np.nanmax(ahead) / max(dt, 1.0)) + 2)))
+        return steps_to_reach(float(np.nanmax(ahead)), dt, self.model.stats, room)
 
     def _predict_at(self, df: pl.DataFrame, last: pl.DataFrame, ahead: np.ndarray, k: int,
                     asked: np.ndarray | None = None):  # fmt: skip

@@ -178,19 +178,20 @@ class Prediction:
         asked = at_times is not None or seconds_ahead is not None
         verdict = steps_reach(self, verdict, int(steps or 5), asked)  # past kNN's 5 steps
         base = None  # the verdict's baseline answer, where it answers (api_predict_verdict.py)
+        sub = not asked and 0 < model_step < 1 and layout.sub_second_rows is not None
+        if sub:  # a run trained on a sub-second store reads every fix at its exact time and
+            df = all_fixes(df, layout)  # steps at the cadence it learned (subsec38), and so
+            # does its val verdict's engine, whose kNN index holds that cadence (subsec39)
         if verdict is not None and not model_keeps_call(
             self, verdict, int(steps or 5), asked, radii, draft
         ):
             asked_of = df
-            base, df = baseline_rows(self, verdict, df, int(steps or 5), layout)
+            base, df = baseline_rows(self, verdict, df, int(steps or 5), None if sub else layout)
             base = engine_spread(self, verdict, base, asked_of, radii)
             if df.height == 0:
                 return answer(with_engine(self, base, None, order))
         if at_times is None and seconds_ahead is None:
             k = int(steps or 5)
-            sub = 0 < model_step < 1 and layout.sub_second_rows is not None
-            if sub:  # a run trained on a sub-second store reads every fix at its exact time
-                df = all_fixes(df, layout)  # and steps at the cadence it learned (subsec38)
             self._check_coverage(df, history=max_len - k)  # the points the rollout reads
             core = getattr(draft, "model", draft)  # a TrajLM or a TrajectoryModel
             if core is not None and not isinstance(core, TrajectoryModel):  # badin21: was an

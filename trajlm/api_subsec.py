@@ -40,8 +40,8 @@ def sub_second_read_line(layout, model_step_s: float) -> str | None:
         return None
     return (
         f"{len(rows):,} fix(es) under a second after another of their trajectory: this model "
-        f"was trained at {model_step_s:g}-s steps and reads every fix at its exact time (a "
-        "val verdict's baseline engine, where it answers, reads one fix a second)"
+        f"was trained at {model_step_s:g}-s steps and reads every fix at its exact time (as "
+        "does its val verdict's engine, where it answers)"
     )
 
 

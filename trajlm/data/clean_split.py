@@ -98,7 +98,12 @@ def stop_rows(
     first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()
     lat = df["lat"].to_numpy().astype(np.float64)
     lon = df["lon"].to_numpy().astype(np.float64)
-    t = df["t"].to_numpy().astype(np.int64)
+    # times in whole units of 1 / per_s s: seconds as ever, milliseconds where a sub-second
+    # store's Float64 times have fractions (int seconds cut a 0.4-s walker's stay up to 1 s off)
+    t_s = df["t"].to_numpy()
+    per_s = 1000 if t_s.dtype.kind == "f" and bool(np.any(t_s != np.floor(t_s))) else 1
+    t = np.round(t_s * per_s).astype(np.int64) if per_s > 1 else t_s.astype(np.int64)
+    min_units = min_duration_s * per_s
     traj_no = np.cumsum(first) - 1
     start = np.flatnonzero(first)
     # local metres per trajectory, longitude unwrapped across the antimeridian
@@ -112,7 +117,7 @@ def stop_rows(
     # each fix may sit up to its own stated error off (a phone's `accuracy_m`): a window is
     # settled when its fixes, each moved by at most that much, fit the box (session 32)
     acc = fix_error_m(df)
-    w = f"{max(int(math.ceil(min_duration_s)), 1)}i"
+    w = f"{max(int(math.ceil(min_units)), 1)}i"
     frame = pl.DataFrame({"g": traj_no, "t": t, "xlo": x - acc, "xhi": x + acc,
                           "ylo": y - acc, "yhi": y + acc})  # fmt: skip
     roll = frame.select(
@@ -130,9 +135,9 @@ def stop_rows(
     )
     # the window of row i: rows f(i)..i, the points in [t_i - D, t_i] of its trajectory
     t_rel = t - t[start][traj_no]
-    span = int(t_rel.max()) + int(math.ceil(min_duration_s)) + 1
+    span = int(t_rel.max()) + int(math.ceil(min_units)) + 1
     key = t_rel + traj_no * span  # globally non-decreasing
-    f = np.searchsorted(key, key - math.ceil(min_duration_s), side="left")
+    f = np.searchsorted(key, key - math.ceil(min_units), side="left")
     f = np.maximum(f, start[traj_no])
     settled = extent <= radius_m
     # settled window f..i covers the steps f+1..i (step k joins rows k-1 and k)
@@ -147,8 +152,9 @@ def stop_rows(
     lo, hi = on - 1, off  # rows
     sog = reported_speed(df) if drift_mps is not None else None
     if sog is not None and len(lo) > 1:
-        lo, hi = _join_drift(lo, hi, t, x, y, traj_no, sog, radius_m, drift_mps)
-    long = (t[hi] - t[lo]) >= min_duration_s
+        t_join = t if per_s == 1 else t / per_s  # seconds, as drift_mps reads them
+        lo, hi = _join_drift(lo, hi, t_join, x, y, traj_no, sog, radius_m, drift_mps)
+    long = (t[hi] - t[lo]) >= min_units
     return lo[long].astype(np.int64), hi[long].astype(np.int64)
 
 

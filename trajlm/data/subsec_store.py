@@ -12,8 +12,10 @@ a whole-second store has no such key and stays byte-identical to before.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 TIME_RESOLUTION = "time_resolution_s"  # manifest key of a sub-second store (absent otherwise)
@@ -176,3 +178,25 @@ def regular_step_s(dt_p99: float) -> float:
     are never shorter: unchanged), a sub-second store's own step (0.4 s, not 1 s: the 1-s floor
     called 2.5x slower motion a GPS glitch there); 1 s when unknown (0)."""
     return dt_p99 if 0 < dt_p99 < 1 else max(dt_p99, 1.0)
+
+
+def steps_to_reach(span_s: float, dt_s: float, stats: Any, room: int) -> int:
+    """How many rollout steps first reach ``span_s`` seconds ahead of a history stepping every
+    ``dt_s`` s (1.5x the steps, + 2: rolled-out steps vary), at most ``room``; a longer horizon is
+    reached by extending the rollout (api_rollout.rollout_until). The interval is read at least
+    at the model's shortest step (``min_step_s``): 1 s for a whole-second model, as ever; a
+    sub-second model's own step, where the 1-s floor asked a 0.4-s walker's rollout for 2.5x too
+    few steps (subsec39). ``stats``: the model's NormStats or a mapping of its fields."""
+    dt_mean = stats["dt_mean"] if isinstance(stats, dict) else stats.dt_mean
+    floor = min_step_s({"dt_mean": float(dt_mean)})
+    return int(min(room, max(1, math.ceil(1.5 * span_s / max(dt_s, floor)) + 2)))
+
+
+def whole_or_exact_seconds(t: Any) -> np.ndarray:
+    """Times as int64 seconds where every one is whole (bit for bit what the callers cast
+    before), else float64 exact seconds: a sub-second store's 0.4-s fixes, which an int64 cast
+    read as 0, 0, 1, 1, 2 s (steps of 0 and 1 s; subsec39, as store_chunks in subsec38b)."""
+    a = np.asarray(t)
+    if a.dtype.kind == "f" and bool(np.any(np.isfinite(a) & (a != np.floor(a)))):
+        return a.astype(np.float64)
+    return a.astype(np.int64)

@@ -79,7 +79,10 @@ def predict_canonical(est: Any, df: pl.DataFrame, proj: LocalProjection, steps: 
         real = np.arange(T - 1)[None] < np.maximum(lengths - 1, 1)[:, None]  # 1 point: a 0
         med = np.nanmedian(np.where(real, gaps, np.nan), axis=1) if T > 1 else np.ones(B)
         dt = np.where(lengths > 1, np.nan_to_num(med, nan=1.0), 1)
-    t_future = last[:, None] + np.maximum(dt, 1)[:, None] * np.arange(1, steps + 1)
+    step = np.maximum(dt, 1)  # whole seconds: a step is at least 1 s, as ever
+    if t.dtype.kind == "f":  # exact times (a sub-second run's history, subsec39): its own step
+        step = np.where((dt > 0) & (dt < 1), dt, step)
+    t_future = last[:, None] + step[:, None] * np.arange(1, steps + 1)
     if ahead is not None:
         t_future = last[:, None] + np.asarray(ahead, np.float64)
     t0 = t[:, :1]  # relative seconds, as the harness passes them

@@ -51,6 +51,7 @@ import numpy as np
 
 from trajlm.data.features import LocalProjection
 from trajlm.data.longitude import mean_lon
+from trajlm.data.subsec_store import whole_or_exact_seconds
 from trajlm.tasks.fallback_gap import PICKS, fallback_answer, table_ok
 from trajlm.tasks.fallback_length import length_answer
 from trajlm.tasks.fallback_recover import (
@@ -164,7 +165,7 @@ def bridge_xy(
     # a side rolls out from 2+ known points (a patched model: a whole patch), else it is linear
     least = max(2, getattr(model.config, "patch_size", 1))
     lat, lon = projection.inverse(src[:, 0], src[:, 1])
-    tt = np.asarray(t, np.int64)
+    tt = whole_or_exact_seconds(t)  # a sub-second store's exact times (subsec39)
     known_idx = np.flatnonzero(known) if history == "known" else np.arange(len(known))
     tk, gk = tt[known_idx], groups[known_idx]  # runs of one trajectory: [start, end)
     first = np.r_[True, gk[1:] != gk[:-1]] if len(gk) else np.zeros(0, bool)

@@ -5,13 +5,13 @@ seconds its gap asks, longitudes unwrapped so that a track across +-180 is not r
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from trajlm.data.longitude import unwrap_lon, wrap_lon
+from trajlm.data.subsec_store import steps_to_reach, whole_or_exact_seconds
 from trajlm.tasks.predict import rollout_until
 
 CHUNK = 512  # pseudo-trajectories per rollout call (memory)
@@ -24,7 +24,7 @@ def frames_table(frames: list[tuple]) -> pl.DataFrame:
     n = [len(f[1]) for f in frames]
     return pl.DataFrame({
         "traj_id": np.repeat(np.array([f[0] for f in frames], np.int64), n),
-        "t": np.concatenate([f[1] for f in frames]).astype(np.int64),
+        "t": whole_or_exact_seconds(np.concatenate([f[1] for f in frames])),
         "lat": np.concatenate([f[2] for f in frames]).astype(np.float64),
         "lon": np.concatenate([f[3] for f in frames]).astype(np.float64),
     })  # fmt: skip
@@ -41,7 +41,7 @@ def rollouts_at(model: Any, frames: list[tuple], need: dict, asked: dict) -> dic
         dt = df.select(pl.col("t").diff().over("traj_id").median()).item() or 1.0
         span = np.median([asked[i].max() for i in last["traj_id"].to_list()])
         room = max(1, model.config.max_len // 2)
-        k = int(min(room, max(1, math.ceil(1.5 * span / max(dt, 1.0)) + 2)))
+        k = steps_to_reach(float(span), dt, model.stats, room)
         pred = rollout_until(model, df, {i: need[i] for i in last["traj_id"].to_list()}, k,
                              MAX_STEPS)  # fmt: skip
         # each id's rows in the rollout's order, by one stable sort (cols23: a DataFrame per

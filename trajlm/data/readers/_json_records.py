@@ -85,8 +85,15 @@ def _times(values: list, key: str) -> list:
     per = SCALES[unit] / 1000
     out = list(values)
     for i, x in nums.items():
-        out[i] = x / per if math.isfinite(x) else None
+        out[i] = _ms(x / per) if math.isfinite(x) else None
     return out
+
+
+def _ms(v: float) -> float:
+    """Milliseconds from a division: a float epoch in seconds (1767261600.6) came out
+    ...599.9998 and was floored to 599 ms (subsec39); within 1e-3 ms of a whole ms: that ms."""
+    r = round(v)
+    return float(r) if abs(v - r) < 1e-3 else v
 
 
 def _coordinate(v: Any) -> Any:
