@@ -37,6 +37,7 @@ from trajlm.data.ingest_columns import (
 )
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
 from trajlm.data.ingest_progress import PlainProgress
+from trajlm.data.jump_steps import JUMPS, JumpSteps
 from trajlm.data.kind_columns import is_taxon, is_vessel_type, name_vessel_types
 from trajlm.data.local_plane import refuse_degrees_as_local, refuse_plane_metres
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
@@ -305,6 +306,7 @@ def _ingest(
     radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
     full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
     steps = SubSecondSteps()  # a sub-second store's step, recorded and said (subsec38)
+    jumps = JumpSteps()  # steps far above the input's own speeds (fix39): said, not dropped
     if columns is not None and not is_wgs84(columns.crs):  # reprojected, or a plane's lat / lon
         radians.in_box = False  # about 1 N 1 E: no radians (badin37: every pitch was "radians?")
     # x / y metres read as degrees: refused on the first chunk (newuser36, local_plane.py)
@@ -347,6 +349,7 @@ def _ingest(
                 stays = (stays[0] + held, stays[1] + trips, max(stays[2], most))
             n, v = fast_points(cleaned)  # kept, but said: a swapped lat/lon row, a bad fix
             n_fast, v_fast = n_fast + n, max(v_fast, v)
+            jumps.add(cleaned)
             bar.update(task, rows=f"{report.rows_in:,}")
             plain.update(report.rows_in, n_kept)  # a log file: a line every 30 s (newuser33)
         if n_kept == 0:
@@ -392,6 +395,8 @@ def _ingest(
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
+        if (jumped := jumps.record()) is not None and jumped["steps"] > n_fast:
+            reading[JUMPS] = jumped  # more than the impossible ones: said instead of them
         if report.first_problem and report.bad >= 0.5 * max(report.rows_in, 1):
             reading["first_skipped"] = report.first_problem  # most rows bad: say why (tidy23)
         return writer.close(report, reading, dataclasses.asdict(cfg))
