@@ -60,3 +60,46 @@ def test_ingest_of_a_clean_feed_says_no_jumps(tmp_path):
 
     m = ingest(_bus_feed(tmp_path / "ok.csv", jumps=0), "csv", tmp_path / "s")
     assert "jump_steps" not in m["reading"] and "impossible_speed" not in m["reading"]
+
+
+# ------------------------------------------------------------------ 2: --compare checked early
+
+
+def _city(tmp_path: Path) -> Path:
+    from trajlm.data.store import write_store
+    from trajlm.data.synthetic import generate_city
+
+    d = tmp_path / "city"
+    write_store(generate_city(n_trajectories=40, seed=3).points.drop("label"), d)
+    return d
+
+
+def test_compare_name_of_no_row_is_refused_before_scoring(tmp_path):
+    city = _city(tmp_path)
+    r = invoke("eval", "--task", "predict", "--data", city, "--compare", "linear-3,nope")
+    text = " ".join(said(r).split())
+    assert (
+        r.exit_code == 2 and "names no two rows of this table (its rows: constant velocity" in text
+    )
+    assert "checked before scoring)" in text
+    assert "| k=5 | linear-3 |" not in r.output and "Traceback" not in r.output  # nothing scored
+    r = invoke(
+        "eval", "--task", "predict", "--data", city, "--compare", "constant velocity,linear-3"
+    )
+    assert r.exit_code == 0 and "Paired comparisons (--compare)" in r.output, r.output
+
+
+def test_names_of_rows_made_after_scoring_pass_the_early_check():
+    import pytest
+
+    from trajlm.errors import TrajlmInputError
+    from trajlm.eval.row_pairs import check_names_before_scoring
+
+    names = ["constant velocity", "knn", "trajlm:run_a", "trajlm:run_b"]
+    check_names_before_scoring(["trajlm (mean ± std over 2 runs),knn"], names, ("trajlm",))
+    check_names_before_scoring(["trajlm,knn", ("run_a", "knn")], names, ("trajlm",))
+    check_names_before_scoring(["trajlm:run_a (val-checked: knn),knn"], names)
+    with pytest.raises(TrajlmInputError, match="no row named 'knnn'"):
+        check_names_before_scoring([("knnn", "knn")], names)
+    with pytest.raises(TrajlmInputError, match="names no two rows"):
+        check_names_before_scoring(["trajlm,knn"], names)  # no seeds' row without the head

@@ -39,7 +39,7 @@ from trajlm.cli_eval_notes import (
     warn_coverage,
     worse_than_cv,
 )
-from trajlm.cli_eval_seeds import add_seed_rows
+from trajlm.cli_eval_seeds import add_seed_rows, later_row_heads
 from trajlm.cli_eval_seeds import recipe_key as recipe_key  # imported from here by older code
 from trajlm.errors import EvalNoteWarning, TrajlmInputError, WorseThanBaselineWarning
 from trajlm.eval.classify_notes import (
@@ -170,7 +170,7 @@ def run_eval_command(
                          at_report_times=at_report_times)  # fmt: skip
     if seeds < 1:
         raise UserError(f"--seeds must be >= 1, got {seeds}")
-    from trajlm.eval.row_pairs import check_pair_specs, compare_rows
+    from trajlm.eval.row_pairs import check_names_before_scoring, check_pair_specs, compare_rows
 
     compare = check_pair_specs(compare)  # the syntax now; the names once the table exists
     check_answer_options(predictions, predictions_name, task,
@@ -313,13 +313,17 @@ def run_eval_command(
             scored = [*scored, *val_checked_predict_rows(predictors, models, one,
                                                          bool(horizons or at_report_times),
                                                          lm_class)]  # fmt: skip
+        heads = later_row_heads(scored, answers, predictions_name)  # rows made after scoring
+        early = (
+            (lambda names: check_names_before_scoring(compare, names, heads)) if compare else None
+        )
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *answers, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
                               max_gap_s=max_gap_s, at_report_times=at_report_times,
                               windows=n_windows, tz=store_zone(data), k=steps or 5,
-                              history=history)  # fmt: skip
+                              history=history, names_check=early)  # fmt: skip
         print_run_notes(result, console)
         for line in knn_settings_notes(scored, result):  # one engine, two settings (api29)
             io.tell(line, EvalNoteWarning, console)

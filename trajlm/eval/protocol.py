@@ -10,6 +10,8 @@ Models plug in as ``TaskModel`` objects; ``ModelPredictor`` wraps a ``Trajectory
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -69,6 +71,13 @@ def _need_trips(n: int, split: str, what: str) -> None:
         )
 
 
+def _check_names(names_check: Callable[[list[str]], None] | None, methods: list) -> None:
+    """The table's rows named before any is scored (fix39: `--compare`'s names checked then,
+    not after minutes of scoring)."""
+    if names_check is not None:
+        names_check([m.name for m in methods])
+
+
 def _evaluate(methods, score, tasks: list, setting: str, n_traj: int, n_points: int, fits):
     """Score every method on every task variant (one per seed); rows of mean and std."""
     rows = []
@@ -109,6 +118,7 @@ def run_eval(
     windows: int | str = 1,
     tz: str | float | None = None,
     history: int | None = None,
+    names_check: Callable[[list[str]], None] | None = None,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -191,6 +201,7 @@ def run_eval(
         methods += [m for m in models if hasattr(m, "predict_at")]
         extra["horizon_windows"] = {"n_windows": len(ht.t_last), "max_gap_s": max_gap_s,
                                     "skipped": ht.skipped}  # fmt: skip
+        _check_names(names_check, methods)
         rows = evaluate_horizons(methods, ht, timed_call)
     elif task == "predict":
         cut = window_sizes(k, history)  # n_input, min_points
@@ -238,6 +249,7 @@ def run_eval(
             extra["prediction_windows"] = {"per_trajectory": windows,
                                            "n_windows": int(test_task.target_t.shape[0])}  # fmt: skip
         setting = f"k={k}, at report times" if at_report_times else f"k={k}"
+        _check_names(names_check, methods)
         rows = _evaluate(methods, score_predict, [test_task], setting, n_traj, n_pts, fits)
         extra["n_skipped_short"] = test_task.n_skipped
         for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
@@ -271,6 +283,7 @@ def run_eval(
         variants = [[make_recovery_task(test, "random", seed=s) for s in seeds]]
         _need_trips(len(variants[0][0].t), "test", "3 points (a gap needs both ends)")
         variants += [[make_recovery_task(test, "downsample", interval_s=i)] for i in intervals_s]
+        _check_names(names_check, methods)
         for tasks in variants:
             t0 = tasks[0]
             n_traj, n_pts = t0.groups.max() + 1, (~t0.known).sum()
@@ -294,6 +307,7 @@ def run_eval(
         methods = [ProjectedBaseline(e, proj) for e in ests]
         extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
         methods += [m for m in models if hasattr(m, "travel_time")]
+        _check_names(names_check, methods)
         rows = _evaluate(methods, score_tte, [od], "origin-destination", len(od), len(od), fits)
 
     for m in models:
