@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 from reliability_helpers import invoke, said
 
 T0 = 1_790_000_000
@@ -103,3 +104,46 @@ def test_names_of_rows_made_after_scoring_pass_the_early_check():
         check_names_before_scoring([("knnn", "knn")], names)
     with pytest.raises(TrajlmInputError, match="names no two rows"):
         check_names_before_scoring(["trajlm,knn"], names)  # no seeds' row without the head
+
+
+# ------------------------------------------------------------------ 3: AIS's speed code
+
+
+def _speed_log(path: Path, speed_col: str, speeds: list[str]) -> Path:
+    rows = [f"{T0 + i},{48.0 + 2e-3 * i:.6f},{11.0:.6f},{s},90" for i, s in enumerate(speeds)]
+    path.write_text(f"t,lat,lon,{speed_col},heading\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def _kept_speeds(src: Path, out: Path) -> tuple[list, str]:
+    import warnings
+
+    from trajlm.data.ingest import ingest
+    from trajlm.data.store import read_store
+
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        ingest(src, "csv", out)
+    df = read_store(out)
+    col = "sog_kn" if "sog_kn" in df.columns else "sog_mps"
+    return df[col].to_list(), " ".join(str(w.message) for w in got)
+
+
+def test_a_race_cars_speed_over_189_kmh_is_read(tmp_path):
+    speeds = [str(v) for v in (150, 200, 230, 250) * 5]
+    got, said_ = _kept_speeds(
+        _speed_log(tmp_path / "car.csv", "Speed (km/h)", speeds), tmp_path / "a"
+    )
+    assert None not in got and max(got) == 250 / 3.6 and "102.25 kn" not in said_
+    text = [f"{v} km/h" for v in (150, 200, 230, 250) * 5]  # units in the cells
+    got, said_ = _kept_speeds(_speed_log(tmp_path / "t.csv", "speed_kmh", text), tmp_path / "b")
+    assert None not in got and max(got) == 250 / 3.6 and "not available" not in said_
+
+
+def test_an_aircrafts_knots_are_read_and_ais_sog_keeps_its_code(tmp_path):
+    air = _speed_log(tmp_path / "air.csv", "groundspeed (kt)", ["450"] * 20)
+    got, _ = _kept_speeds(air, tmp_path / "a")
+    assert got == pytest.approx([450 * 1852 / 3600] * 20)  # m/s: no "not available" code
+    ship = _speed_log(tmp_path / "ship.csv", "SOG", ["12.5"] * 19 + ["102.3"])
+    got, _ = _kept_speeds(ship, tmp_path / "s")
+    assert got[:19] == [12.5] * 19 and got[19] is None  # AIS: 102.3 kn = not available
