@@ -147,3 +147,41 @@ def test_an_aircrafts_knots_are_read_and_ais_sog_keeps_its_code(tmp_path):
     ship = _speed_log(tmp_path / "ship.csv", "SOG", ["12.5"] * 19 + ["102.3"])
     got, _ = _kept_speeds(ship, tmp_path / "s")
     assert got[:19] == [12.5] * 19 and got[19] is None  # AIS: 102.3 kn = not available
+
+
+# ------------------------------------------------------------------ 4: `_id` on every row
+
+
+def _requests(n: int = 40, scattered: bool = False):
+    import polars as pl
+
+    rng = np.random.default_rng(1)
+    lat = 41.15 + (rng.uniform(0, 0.5, n) if scattered else 1e-4 * np.arange(n))
+    return pl.DataFrame({"req_id": [f"r{i}" for i in range(n)], "lat": lat,
+                         "lon": -8.61 + (rng.uniform(0, 0.5, n) if scattered else 1e-4 * np.arange(n)),
+                         "time": [T0 + 10 * i for i in range(n)]})  # fmt: skip
+
+
+def test_a_row_key_by_its_ending_on_one_track_is_refused_with_the_way_on():
+    import trajlm
+    from trajlm.errors import TrajlmInputError
+
+    df = _requests()
+    with pytest.raises(TrajlmInputError, match="'req_id' differs on every row .40 rows., yet") as e:
+        trajlm.clean(df, return_report=False)  # was: 0 rows kept, no word
+    assert "traj_col=NAME" in str(e.value) and "df.drop(columns=['req_id'])" in str(e.value)
+    with pytest.warns(UserWarning, match="read as one mover's fixes"):
+        assert len(trajlm.clean(df.drop("req_id"), return_report=False)) == 40  # the way on
+    named = trajlm.to_canonical(df, traj_col="req_id")  # named: a mover per row, as asked
+    assert named["traj_id"].n_unique() == 40
+
+
+def test_one_row_per_mover_frames_are_read_as_before():
+    import polars as pl
+
+    import trajlm
+
+    scattered = trajlm.to_canonical(_requests(scattered=True))  # movers' last positions
+    assert scattered["traj_id"].n_unique() == 40
+    same_time = _requests().with_columns(time=pl.lit(T0))  # a fleet's snapshot at one time
+    assert trajlm.to_canonical(same_time)["traj_id"].n_unique() == 40
