@@ -85,7 +85,7 @@ def test_a_speed_with_its_unit_that_the_store_keeps_as_not_available_is_said(tmp
         code, out = _ingest(tmp_path / "s.csv", tmp_path / cell.replace(" ", "_").replace("/", ""))
         flat = " ".join(out.split())
         assert code == 0, out
-        assert ("'speed_kmh': 12 value(s) are negative, not finite or over 102.25 kn" in flat
+        assert ("'speed_kmh': 12 value(s) are negative, not finite or over 340 m/s" in flat
                 and f"(e.g. '{cell}', s.csv line 2)" in flat) is said, flat  # fmt: skip
 
 

@@ -126,7 +126,12 @@ def say_cleaning(manifest: dict) -> None:
         gap = manifest.get("clean_config", {}).get("min_interval_s") or 0
         _say(f"thinned: {thinned:,} of {drops['rows_in']:,} rows came under {gap:g} s after the "
              "last kept fix (the preset's spacing; --min-interval S to change it)")  # fmt: skip
-    if fast := reading.get("impossible_speed"):
+    from trajlm.data.jump_steps import JUMPS, jump_line
+
+    fast = reading.get("impossible_speed")
+    if jumps := reading.get(JUMPS):  # fix39: far above the input's own speeds (one line)
+        _say(jump_line(jumps, fast["steps"] if fast else 0))
+    elif fast:
         _say(f"warning: {fast['steps']:,} step(s) between consecutive points are faster than "
              f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped "
              "lat/lon or a bad fix); the points are kept: --max-speed-mps "

@@ -34,12 +34,14 @@ from trajlm.cli_eval_notes import (
 from trajlm.cli_eval_result import MIN_SCORED as MIN_SCORED  # importable from here as before
 from trajlm.cli_eval_result import WHOLE_DEFINITION as WHOLE_DEFINITION
 from trajlm.cli_eval_result import describe_result, warn_few_scored, write_eval_out
+from trajlm.cli_eval_seeds import later_row_heads
 from trajlm.cli_eval_seeds import recipe_key as recipe_key  # imported from here by older code
 from trajlm.cli_eval_table import read_eval_table
 from trajlm.errors import EvalNoteWarning, TrajlmInputError
 from trajlm.eval.few_scored import FewScoredWarning
 from trajlm.eval.protocol import run_eval
 from trajlm.eval.report import EvalResult
+from trajlm.eval.row_pairs import check_names_before_scoring
 
 
 def run_eval_command(
@@ -133,7 +135,8 @@ def run_eval_command(
         score_on=score_on, whole=whole, test_data=test_data, split_by=split_by,
         horizons=horizons, at_report_times=at_report_times, lm_class=lm_class,
         fallback=fallback, n_windows=n_windows, answers=answers, roads=roads, shifts=shifts,
-        max_gap_s=max_gap_s, steps=steps, history=history, console=console,
+        max_gap_s=max_gap_s, steps=steps, history=history, compare=compare,
+        predictions_name=predictions_name, console=console,
     )  # fmt: skip
     if task not in ("classify", "similarity"):
         warn_selector_library(predictors, df, console)
@@ -167,7 +170,8 @@ def score_table(
     class_map, parts, score_on: str, whole: bool, test_data: Path | None, split_by: str,
     horizons: list | None, at_report_times: bool, lm_class: type | None, fallback: bool,
     n_windows: int, answers: list, roads: list, shifts: list[str] | None, max_gap_s: float,
-    steps: int | None, history: int | None, console: Console,
+    steps: int | None, history: int | None, console: Console, compare: list | None = None,
+    predictions_name: str | None = None,
 ) -> EvalResult:  # fmt: skip
     """The task's table: classify, similarity, or the predict family's (run_eval) with the
     models' val-checked rows, and the notes said beside it."""
@@ -212,13 +216,17 @@ def score_table(
             scored = [*scored, *val_checked_predict_rows(predictors, models, one,
                                                          bool(horizons or at_report_times),
                                                          lm_class)]  # fmt: skip
+        heads = later_row_heads(scored, answers, predictions_name)  # rows made after scoring
+        early = (
+            (lambda names: check_names_before_scoring(compare, names, heads)) if compare else None
+        )
         with warnings.catch_warnings():  # run_eval's few-trips line: said below, naming --data
             warnings.simplefilter("ignore", FewScoredWarning)
             result = run_eval(df, task, models=(*scored, *answers, *roads), seeds=tuple(range(seeds)),
                               verbose=False, shifts=tuple(shifts or ()), horizons_s=horizons,
                               max_gap_s=max_gap_s, at_report_times=at_report_times,
                               windows=n_windows, tz=store_zone(data), k=steps or 5,
-                              history=history)  # fmt: skip
+                              history=history, names_check=early)  # fmt: skip
         print_run_notes(result, console)
         for line in knn_settings_notes(scored, result):  # one engine, two settings (api29)
             io.tell(line, EvalNoteWarning, console)

@@ -92,3 +92,18 @@ def add_seed_rows(
                 "that have no train_config.json) are reported one row each, not averaged",
                 markup=False, highlight=False,
             )  # fmt: skip
+
+
+def later_row_heads(
+    scored: list, answers: list, answer_names: str | list[str] | None
+) -> tuple[str, ...]:
+    """The names rows made after scoring start with (``add_seed_rows``' "trajlm (mean ± std
+    ...)", cli_eval_answers' "NAME (mean ± std over N files)"): --compare may name them before
+    the table exists (fix39's early check leaves them to the table's)."""
+    heads = [label for prefix, label in (("trajlm:", "trajlm"), (SELECTOR_PREFIX, "candidate selector"),
+                                         (ROUTE_PREFIX, "route recovery"))
+             if sum(m.name.startswith(prefix) for m in scored) > 1]  # fmt: skip
+    if len(answers) > 1:
+        given = [answer_names] if isinstance(answer_names, str) else list(answer_names or [])
+        heads += given or ["answers"]
+    return tuple(heads)

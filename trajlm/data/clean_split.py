@@ -31,7 +31,13 @@ import polars as pl
 
 from trajlm.data.clean_common import FIRST_ROW, check_sorted, empty_report
 from trajlm.data.column_names import normalised
-from trajlm.data.motion_columns import SOG_NOT_AVAILABLE_KN, SPEED_NAMES
+from trajlm.data.motion_columns import (
+    FASTEST_REPORTED_MPS,
+    KNOT_MPS,
+    SOG_NOT_AVAILABLE_KN,
+    SPEED_NAMES,
+    is_ais_speed,
+)
 from trajlm.data.periods import PERIOD, period_changes
 from trajlm.data.schema import SOURCE_ID, DropReport
 
@@ -61,7 +67,8 @@ def reported_speed(df: pl.DataFrame) -> np.ndarray | None:
         return None
     factor = SPEED_NAMES[name]
     v = df[by_name[name]].cast(pl.Float64, strict=False).to_numpy().astype(np.float64)
-    limit = SOG_NOT_AVAILABLE_KN if factor != 1.0 else np.inf
+    ais = factor != 1.0 and is_ais_speed(by_name[name])  # AIS's code only (fix39)
+    limit = (SOG_NOT_AVAILABLE_KN * KNOT_MPS if ais else FASTEST_REPORTED_MPS) / factor
     with np.errstate(invalid="ignore"):
         return np.where((v >= 0) & (v < limit), v * factor, np.nan)
 

@@ -34,6 +34,7 @@ from trajlm.data.coerce_columns import (
 )
 from trajlm.data.coerce_coords import text_coords
 from trajlm.data.coerce_epochs import time_column
+from trajlm.data.coerce_ids import refuse_row_keys_on_one_track
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
 from trajlm.data.coerce_layout import Layout, float64_extensions, kind_of
 from trajlm.data.coerce_names import relabel
@@ -285,6 +286,8 @@ def coerce(
     canonical = [ids.cast(pl.Utf8).alias("traj_id"), t.alias("t"), la.alias("lat"),
                  lo.alias("lon")]  # fmt: skip
     out = pl.DataFrame(canonical).hstack(df.select(rest).get_columns())
+    if traj_col is None:  # `req_id` on every row of one track: no mover per fix (fix39)
+        refuse_row_keys_on_one_track(out, traj, [c for c in cols if isinstance(c, str)])
     if geo.is_wgs84(crs):
         out = _wrap_0_360(out, lon)
     out, sub, frac, sub_rows = put_fractions_aside(out, df, tcol, source)

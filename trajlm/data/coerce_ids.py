@@ -168,3 +168,40 @@ def _is_parameters(values: pl.Series) -> bool:
     '7', `in1:0,,SATS:12,gsm:4`, as the trajectory)."""
     text = values.cast(pl.Utf8).drop_nulls()
     return text.len() > 0 and bool(text.str.contains(_PARAMETERS.pattern).all())
+
+
+def refuse_row_keys_on_one_track(out: pl.DataFrame, traj: str, cols: list[str]) -> None:
+    """Refuse a frame read by an id found only by its `_id` ending (`req_id`) that differs on
+    every row, when the rows are one time-ordered track (times rising row by row, consecutive
+    fixes within 340 m/s of each other): each fix would be its own mover and no trajectory
+    would be left (fix39, heldout39's leftover: a Particle frame became 486 one-point movers
+    with warnings only; a `trajlm.clean` of such a frame kept 0 rows, unsaid). A frame of
+    movers' last positions (scattered, or times not rising) is read as before."""
+    import numpy as np
+
+    from trajlm.data.column_names import by_ending, candidates
+
+    n = len(out)
+    if n < 3 or traj not in by_ending("traj_id", cols) or candidates(TRAJ, [traj]):
+        return
+    if out["traj_id"].n_unique() < n:
+        return
+    t = out["t"]
+    t = t.dt.epoch("ms") / 1000 if t.dtype.is_temporal() else t.cast(pl.Float64, strict=False)
+    dt = np.diff(t.to_numpy().astype(np.float64))
+    if not (np.isfinite(dt).all() and (dt > 0).all()):
+        return
+    lat, lon = (np.radians(out[c].cast(pl.Float64).to_numpy()) for c in ("lat", "lon"))
+    a = (np.sin(np.diff(lat) / 2) ** 2
+         + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2)  # fmt: skip
+    step_mps = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.clip(a, 0, 1))) / dt
+    if not np.median(step_mps) < 340.0:  # clean_common.IMPOSSIBLE_SPEED_MPS: scattered movers
+        return
+    raise TrajlmInputError(
+        f"{traj!r} differs on every row ({n:,} rows), yet the rows are one track in time order: "
+        "read by it, each fix would be a mover of its own and no trajectory would be left",
+        field="traj_col",
+        hint=f"traj_col=NAME names the column of the mover (trajectory); without one, drop "
+        f"{traj!r} (df.drop(columns=[{traj!r}])) to read the rows as one mover's fixes; "
+        f"traj_col={traj!r} keeps a mover per row",
+    )

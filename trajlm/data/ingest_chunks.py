@@ -17,6 +17,7 @@ from trajlm.data.full_rate import FullRateCheck
 from trajlm.data.geo import is_local, is_wgs84
 from trajlm.data.ingest_columns import labelled_rows
 from trajlm.data.ingest_hints import nothing_left_hint, one_trip_per_row
+from trajlm.data.jump_steps import JUMPS, JumpSteps
 from trajlm.data.kind_columns import name_vessel_types
 from trajlm.data.local_plane import refuse_degrees_as_local, refuse_plane_metres
 from trajlm.data.long_stays import long_stays_line, trips_with_long_stays
@@ -51,6 +52,9 @@ class ChunkSteps:
         self.radians = RadiansCheck(names, paths[0] if len(paths) == 1 else None)  # badin32
         self.full_rate = FullRateCheck()  # a sub-second path that is noise, said (sports37)
         self.steps = SubSecondSteps()  # a sub-second store's step, recorded and said (subsec38)
+        self.jumps = (
+            JumpSteps()
+        )  # steps far above the input's own speeds (fix39): said, not dropped
         if columns is not None and not is_wgs84(columns.crs):  # reprojected, or a plane's lat / lon
             self.radians.in_box = (
                 False  # about 1 N 1 E: no radians (badin37: every pitch was "radians?")
@@ -90,6 +94,7 @@ class ChunkSteps:
             self.stays = (stays[0] + held, stays[1] + trips, max(stays[2], most))
         n, v = fast_points(cleaned)  # kept, but said: a swapped lat/lon row, a bad fix
         self.n_fast, self.v_fast = self.n_fast + n, max(self.v_fast, v)
+        self.jumps.add(cleaned)
 
     def check_not_empty(self, format: str) -> None:
         """Refuse a read that kept no point, saying what dropped the rows."""
@@ -145,5 +150,7 @@ class ChunkSteps:
         if n_fast:
             reading["impossible_speed"] = {"steps": n_fast, "max_mps": round(v_fast, 1),
                                            "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
+        if (jumped := self.jumps.record()) is not None and jumped["steps"] > n_fast:
+            reading[JUMPS] = jumped  # more than the impossible ones: said instead of them
         if report.first_problem and report.bad >= 0.5 * max(report.rows_in, 1):
             reading["first_skipped"] = report.first_problem  # most rows bad: say why (tidy23)

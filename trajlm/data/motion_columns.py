@@ -82,6 +82,26 @@ def _speed_columns(columns: list[str]) -> list[tuple[str, float]]:
 
 
 SOG_NOT_AVAILABLE_KN = 102.25  # AIS: 102.3 kn = "not available" (102.2 = 102.2 kn or more)
+# The names AIS gives its speed over ground, in knots (fix39): only these carry the 102.3 kn
+# "not available" code. A race car's `Speed (km/h)` or an aircraft's `groundspeed (kt)` over 189
+# km/h was left unread with a warning, as if it were that code (heldout39's leftover).
+FASTEST_REPORTED_MPS = 340.0  # clean_common.IMPOSSIBLE_SPEED_MPS: another speed over it is none
+AIS_SPEED_NAMES = ("sog", "sog_kn", "sog_knots", "speed_over_ground", "speed_over_ground_kn")
+
+
+def is_ais_speed(column: str) -> bool:
+    """Whether ``column`` is named as AIS names its speed over ground in knots (`SOG`,
+    `sog_kn`, `Speed over ground`, `SOG (kn)`): the one kind of speed whose 102.3 kn means
+    "not available"."""
+    if normalised(column) in AIS_SPEED_NAMES:
+        return True
+    m = _SPEED_UNIT.fullmatch(column.strip().strip('"'))
+    if m is None or SPEED_UNITS.get(m["unit"].lower()) != KNOT_MPS:
+        return False
+    return re.sub(r"[\s.\-]+", "_", m["name"].strip().lower()).strip("_") in (
+        "sog",
+        "speed_over_ground",
+    )
 
 
 def motion_columns(
@@ -218,7 +238,8 @@ def reported_motion(df):  # (pl.DataFrame) -> tuple[np.ndarray, np.ndarray] | No
         with np.errstate(invalid="ignore"):
             if factor is None:  # a course
                 return np.where((x >= 0) & (x < 360), x, np.nan)
-            limit = SOG_NOT_AVAILABLE_KN * KNOT_MPS / factor if factor != 1.0 else np.inf
+            ais = factor != 1.0 and is_ais_speed(name)  # AIS's code only (fix39)
+            limit = (SOG_NOT_AVAILABLE_KN * KNOT_MPS if ais else FASTEST_REPORTED_MPS) / factor
             return np.where((x >= 0) & (x < limit), x * factor, np.nan)
 
     # several speed (or course) columns: the one with the most values (ties: name order), so a

@@ -160,7 +160,8 @@ def conform(df: pl.DataFrame) -> pl.DataFrame:
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise TrajlmInputError(f"missing required columns {missing}; have {df.columns}")
-    for name, factor in (("sog_kmh", 1 / 3.6), ("sog_mph", 0.44704)):  # a speed (km/h): m/s
+    units = (("sog_kmh", 1 / 3.6), ("sog_mph", 0.44704), ("sog_kt", 1852 / 3600))  # fix39: kt
+    for name, factor in units:  # a speed in km/h, mph, knots not named as AIS's: m/s
         if name in df.columns and "sog_mps" not in df.columns:  # (cols23: `speed (km/h)`)
             speed = pl.col(name).cast(pl.Float64, strict=False) * factor
             df = df.with_columns(speed.alias("sog_mps")).drop(name)
@@ -217,8 +218,11 @@ def _course_in_degrees(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def _not_available(column: str) -> pl.Expr:
-    """AIS "not available": SOG 102.3 kn (limit 102.25), COG 360 deg; negatives everywhere."""
-    hi = {"sog_kn": 102.25, "sog_mps": 102.25 * 1852 / 3600, "cog_deg": 360.0}[column]
+    """AIS "not available": SOG 102.3 kn (limit 102.25), COG 360 deg; negatives everywhere.
+    `sog_kn` is kept for AIS-named speeds only (readers/ais.py; fix39): a race car's or an
+    aircraft's speed, kept as `sog_mps`, has no such code: over 340 m/s
+    (clean_common.IMPOSSIBLE_SPEED_MPS, faster than sound) it is no vehicle's."""
+    hi = {"sog_kn": 102.25, "sog_mps": 340.0, "cog_deg": 360.0}[column]
     c = pl.col(column)
     if column == "cog_deg":  # a heading of -180..180 (yaw, many IMUs): wrapped, not dropped
         c = pl.when((c < 0) & (c >= -360)).then(c + 360.0).otherwise(c)  # (badin37)

@@ -10,6 +10,8 @@ Models plug in as ``TaskModel`` objects; ``ModelPredictor`` wraps a ``Trajectory
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from trajlm.data.features import LocalProjection
@@ -75,6 +77,7 @@ def run_eval(
     windows: int | str = 1,
     tz: str | float | None = None,
     history: int | None = None,
+    names_check: Callable[[list[str]], None] | None = None,
 ) -> EvalResult:
     """Fit the baselines on train (tune on val), evaluate them and ``models`` on test.
 
@@ -88,7 +91,8 @@ def run_eval(
     clock the regressors read hour / weekday on (the store's zone; None: UTC). ``history``
     (predict, newuser37): exactly this many fixes in before each cut (trips shorter than
     history + k skipped), the pedestrian benchmarks' 8 in / 12 out; None: PROTOCOL's 20 (or
-    all but the last k when shorter). Writes
+    all but the last k when shorter). ``names_check`` (the CLI's `--compare`, fix39) is called
+    with the table's row names before any row is scored. Writes
     ``<out>/eval_<task>.json`` and ``.md`` when ``out`` is given.
     """
     if task not in TASKS:
@@ -132,17 +136,20 @@ def run_eval(
     if horizons_s and (task != "predict" or shifts):
         raise ValueError("horizons_s is implemented for --task predict without --shift")
     if horizons_s:
-        rows = horizon_rows(train, test, proj, models, horizons_s, max_gap_s, extra)
+        rows = horizon_rows(train, test, proj, models, horizons_s, max_gap_s, extra,
+                            names_check=names_check)  # fmt: skip
     elif task == "predict":
         rows = predict_rows(
             train, val, test, proj, models, k=k, history=history, windows=windows,
             at_report_times=at_report_times, report_extra=report_extra, shift_s=shift_s,
-            extra=extra, fits=fits, params=params,
+            extra=extra, fits=fits, params=params, names_check=names_check,
         )  # fmt: skip
     elif task == "recover":
-        rows = recover_rows(val, test, proj, models, seeds, intervals_s, extra, fits, params)
+        rows = recover_rows(val, test, proj, models, seeds, intervals_s, extra, fits, params,
+                            names_check=names_check)  # fmt: skip
     else:  # tte
-        rows = tte_rows(train, test, proj, models, tz, extra, fits, params)
+        rows = tte_rows(train, test, proj, models, tz, extra, fits, params,
+                        names_check=names_check)  # fmt: skip
 
     for m in models:
         n = sum(p.numel() for p in model_params(getattr(m, "model", m)))

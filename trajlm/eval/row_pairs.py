@@ -152,6 +152,32 @@ def resolve_pairs(specs: list[str | tuple[str, str]], names: list[str],
     return list(dict.fromkeys(pairs))  # a pair asked twice is compared once (badin36)
 
 
+def check_names_before_scoring(specs: list[str | tuple[str, str]], names: list[str],
+                               later: tuple[str, ...] = ()) -> None:  # fmt: skip
+    """Refuse, before any scoring, a pair naming no row the table can have (fix39: a misspelt
+    name was told only after the whole eval had run). ``names``: the rows known up front (the
+    baselines', models' and answer files' names); ``later``: the heads of rows made after
+    scoring ("trajlm" for its seeds' "trajlm (mean ± std over 3 runs)"). A name holding " ("
+    may be such a row in full ("X (val-checked: knn)"), and is left to the table's check."""
+    known = _row_names(list(dict.fromkeys(names)))
+
+    def possible(name: str) -> bool:
+        return name in known or " (" in name or any(name.startswith(h) for h in later)
+
+    rows = "; ".join(dict.fromkeys(names))
+    for spec in specs:
+        sides = ([spec] if isinstance(spec, tuple) else
+                 [(spec[:i].strip(), spec[i + 1 :].strip()) for i, c in enumerate(spec) if c == ","])  # fmt: skip
+        if not any(possible(a) and possible(b) for a, b in sides):
+            bad = next((n for n in (spec if isinstance(spec, tuple) else ()) if not possible(n)),
+                       None)  # fmt: skip
+            what = (f"{OPTION}: no row named {bad!r} in this table" if bad
+                    else f"{OPTION} {spec!r}: names no two rows of this table")  # fmt: skip
+            raise TrajlmInputError(f"{what} (its rows: {rows}; checked before scoring)",
+                                   hint="copy the names from the table's method column; join "
+                                   "them with a comma")  # fmt: skip
+
+
 def _pair(ra: dict, rb: dict, task: str) -> dict | None:
     """One setting's comparison of rows ``ra`` (A) and ``rb`` (B), or None without errors."""
     if "_per_item" in ra and "_per_item" in rb:  # classify / similarity: hits, higher better

@@ -7,6 +7,8 @@ table, k-step predict, recover, travel time). Moved from protocol.py's `run_eval
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 
@@ -37,6 +39,13 @@ def need_trips(n: int, split: str, what: str) -> None:
         )
 
 
+def check_names(names_check: Callable[[list[str]], None] | None, methods: list) -> None:
+    """The table's rows named before any is scored (fix39: `--compare`'s names checked then,
+    not after minutes of scoring)."""
+    if names_check is not None:
+        names_check([m.name for m in methods])
+
+
 def evaluate_methods(methods, score, tasks: list, setting: str, n_traj: int, n_points: int, fits):
     """Score every method on every task variant (one per seed); rows of mean and std."""
     rows = []
@@ -64,6 +73,7 @@ def evaluate_methods(methods, score, tasks: list, setting: str, n_traj: int, n_p
 def horizon_rows(
     train: pl.DataFrame, test: pl.DataFrame, proj: LocalProjection, models: list,
     horizons_s: tuple[float, ...], max_gap_s: float, extra: dict,
+    names_check: Callable[[list[str]], None] | None = None,
 ) -> list[dict]:  # fmt: skip
     """--horizon-s: every method asked at seconds after 10 min of history."""
     from trajlm.eval.horizon import (
@@ -90,6 +100,7 @@ def horizon_rows(
     methods += [m for m in models if hasattr(m, "predict_at")]
     extra["horizon_windows"] = {"n_windows": len(ht.t_last), "max_gap_s": max_gap_s,
                                 "skipped": ht.skipped}  # fmt: skip
+    check_names(names_check, methods)
     rows = evaluate_horizons(methods, ht, timed_call)
     return rows
 
@@ -98,6 +109,7 @@ def predict_rows(
     train: pl.DataFrame, val: pl.DataFrame, test: pl.DataFrame, proj: LocalProjection,
     models: list, *, k: int, history: int | None, windows: int, at_report_times: bool,
     report_extra: list, shift_s: list, extra: dict, fits: dict, params: dict,
+    names_check: Callable[[list[str]], None] | None = None,
 ) -> list[dict]:  # fmt: skip
     """The k-step table: constant velocity, linear, the kNN pair tuned on val, the models; and
     the same trips with clocks moved (--shift)."""
@@ -146,6 +158,7 @@ def predict_rows(
         extra["prediction_windows"] = {"per_trajectory": windows,
                                        "n_windows": int(test_task.target_t.shape[0])}  # fmt: skip
     setting = f"k={k}, at report times" if at_report_times else f"k={k}"
+    check_names(names_check, methods)
     rows = evaluate_methods(methods, score_predict, [test_task], setting, n_traj, n_pts, fits)
     extra["n_skipped_short"] = test_task.n_skipped
     for label, seconds in shift_s:  # same trips, clocks moved: a ratio to the row above
@@ -161,7 +174,7 @@ def predict_rows(
 def recover_rows(
     val: pl.DataFrame, test: pl.DataFrame, proj: LocalProjection, models: list,
     seeds: tuple[int, ...], intervals_s: tuple[float, ...], extra: dict, fits: dict,
-    params: dict,
+    params: dict, names_check: Callable[[list[str]], None] | None = None,
 ) -> list[dict]:  # fmt: skip
     """Gaps filled: random masks (one per seed) and downsampling to each interval; the spline
     flavour tuned on val."""
@@ -187,6 +200,7 @@ def recover_rows(
     variants = [[make_recovery_task(test, "random", seed=s) for s in seeds]]
     need_trips(len(variants[0][0].t), "test", "3 points (a gap needs both ends)")
     variants += [[make_recovery_task(test, "downsample", interval_s=i)] for i in intervals_s]
+    check_names(names_check, methods)
     for tasks in variants:
         t0 = tasks[0]
         n_traj, n_pts = t0.groups.max() + 1, (~t0.known).sum()
@@ -203,6 +217,7 @@ def recover_rows(
 def tte_rows(
     train: pl.DataFrame, test: pl.DataFrame, proj: LocalProjection, models: list,
     tz: str | float | None, extra: dict, fits: dict, params: dict,
+    names_check: Callable[[list[str]], None] | None = None,
 ) -> list[dict]:  # fmt: skip
     """Travel time origin -> destination: the regressors fitted on train, the models."""
     od = make_tte_task(test)
@@ -216,5 +231,6 @@ def tte_rows(
     methods = [ProjectedBaseline(e, proj) for e in ests]
     extra["baselines"] = [m.name for m in methods]  # the ratios' reference rows
     methods += [m for m in models if hasattr(m, "travel_time")]
+    check_names(names_check, methods)
     rows = evaluate_methods(methods, score_tte, [od], "origin-destination", len(od), len(od), fits)
     return rows

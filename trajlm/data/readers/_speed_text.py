@@ -11,11 +11,13 @@ from typing import Any
 
 import polars as pl
 
+from trajlm.data.clean_common import IMPOSSIBLE_SPEED_MPS
 from trajlm.data.motion_columns import KNOT_MPS, SPEED_UNITS
 
 # a kept speed's name -> metres per second per unit of its store column (schema.conform turns
 # sog_kmh / sog_mph into sog_mps)
-STORE_UNITS = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog_kmh": 1 / 3.6, "sog_mph": 0.44704}
+STORE_UNITS = {"sog_kn": KNOT_MPS, "sog_mps": 1.0, "sog_kmh": 1 / 3.6, "sog_mph": 0.44704,
+               "sog_kt": KNOT_MPS}  # fmt: skip
 _WITH_UNIT = r"^([-+]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)\s*([a-z/]*)\.?$"
 _NOT_AVAILABLE_MPS = 102.25 * KNOT_MPS  # schema._not_available's limit
 _NO_VALUE = ("", "nan", "na", "n/a", "null", "none", "-", "--", "?")
@@ -51,7 +53,9 @@ def say_unread_speeds(raw: pl.DataFrame, extra: dict[str, str], ctx: Any) -> Non
         bad = raw.filter(value.is_null() & written)
         # read, but a speed the store keeps as "not available" (schema._not_available: AIS's
         # codes), which made "-12 km/h" or "99999 km/h" null with no word (badin29)
-        odd = raw.filter(written & ((value < 0) | (value >= _NOT_AVAILABLE_MPS) | value.is_nan()))
+        # (AIS's code for AIS-named speeds only, kept as `sog_kn`: fix39)
+        top = _NOT_AVAILABLE_MPS if name == "sog_kn" else IMPOSSIBLE_SPEED_MPS
+        odd = raw.filter(written & ((value < 0) | (value >= top) | value.is_nan()))
         if not (bad.height or odd.height):
             continue
         ctx.said.add(column)
@@ -60,8 +64,9 @@ def say_unread_speeds(raw: pl.DataFrame, extra: dict[str, str], ctx: Any) -> Non
                  if "_line" in raw.columns else "")  # fmt: skip
         units = ", ".join(sorted(SPEED_UNITS))
         what = (f"{bad.height:,} value(s) are not a speed" if bad.height else
-                f"{odd.height:,} value(s) are negative, not finite or over 102.25 kn (AIS's "
-                "'not available')")  # fmt: skip
+                f"{odd.height:,} value(s) are negative, not finite or over " + (
+                "102.25 kn (AIS's 'not available')" if name == "sog_kn" else
+                f"{IMPOSSIBLE_SPEED_MPS:g} m/s (faster than sound)"))  # fmt: skip
         warnings.warn(
             f"{column!r}: {what} (e.g. {first[column]!r}{where}): those fixes are kept, their "
             f"speed unread (write the number alone, or with one of the units {units})",

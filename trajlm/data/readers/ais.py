@@ -46,6 +46,7 @@ def keep_motion_columns(
     from trajlm.data.motion_columns import (
         KNOT_MPS,
         in_radians,
+        is_ais_speed,
         motion_columns,
         radian_values,
         unitless_course,
@@ -75,6 +76,8 @@ def keep_motion_columns(
     if course is None and normalised(speed) in TABLE_NAMES:  # a sport log's speed: a sensor
         return columns, None
     name = {KNOT_MPS: "sog_kn", 1.0: "sog_mps", 1 / 3.6: "sog_kmh"}.get(factor, "sog_mph")
+    if name == "sog_kn" and not is_ais_speed(speed):  # an aircraft's `groundspeed (kt)`: m/s,
+        name = "sog_kt"  # no AIS "not available" code at 102.3 kn (fix39; schema.conform)
     # (km/h and mph: schema.conform turns them into sog_mps; cols23)
     # a speed without a course is kept alone (session 18, motion18): the stop rule's drift and
     # the validity checks read it; dead reckoning needs a course and does not run
