@@ -1,0 +1,90 @@
+"""Session 39 (scale39): what each step of `_cli_io.read_splits_checked` holds (RSS, MB).
+
+    PYTHONPATH=$PWD OMP_NUM_THREADS=1 python scripts/scale39/probes.py STEP STORE
+
+STEP: ``steps`` (the train split as read_store and check_model_input read it, one step at a
+time: each part file, the concatenation, the order check, the split column, then
+check_model_input's row index, conform, clock_jumps, validate and null_island), ``whole``
+(read_splits_checked of the four columns eval reads: RSS before, peak, left). A thread samples
+VmRSS every 5 ms; each line: the step, RSS before it, its peak over that and what it left.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+COLUMNS = ["traj_id", "t", "lat", "lon"]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+PEAK = [0.0]
+STACK: list[str] = []  # the main thread's innermost frames at the last new peak
+
+
+def watch() -> None:
+    import traceback
+
+    main_id = threading.main_thread().ident
+    while True:
+        rss = rss_mb()
+        if rss > PEAK[0] + 2:
+            frame = sys._current_frames().get(main_id)
+            stack = traceback.extract_stack(frame) if frame else []
+            STACK[:] = [f"{s.filename.split('/')[-1]}:{s.lineno} {s.name}" for s in stack][-5:]
+        PEAK[0] = max(PEAK[0], rss)
+        time.sleep(0.005)
+
+
+def measure(name: str, step) -> object:
+    time.sleep(0.3)
+    before = PEAK[0] = rss_mb()
+    got = step()
+    time.sleep(0.3)
+    print(f"{name}: RSS {before:.0f}, peak +{PEAK[0] - before:.0f}, left +{rss_mb() - before:.0f}"
+          f" -> {getattr(got, 'shape', got)}", flush=True)  # fmt: skip
+    return got
+
+
+def main() -> None:
+    threading.Thread(target=watch, daemon=True).start()
+    step, store = sys.argv[1], Path(sys.argv[2])
+    import polars as pl
+
+    from trajlm import _cli_io as io
+
+    pl.DataFrame({"a": [1]}).sum()
+    if step == "whole":
+        df = measure(
+            "read_splits_checked", lambda: io.read_splits_checked(store, "--data", COLUMNS)
+        )
+        print("at the peak:", *STACK, sep="\n  ")
+        print({c: round(df[c].estimated_size() / 2**20, 1) for c in df.columns})
+        return
+    from trajlm.data import schema
+    from trajlm.data.store_read import part_files, read_part
+    from trajlm.data.table_order import in_traj_order
+
+    files = part_files(store, "train")
+    parts = [measure(f"read {f.name}", lambda f=f: read_part(f, COLUMNS)) for f in files]
+    df = measure("concat", lambda: pl.concat(parts))
+    measure("in_traj_order", lambda: in_traj_order(df))
+    df = measure("split column", lambda: df.with_columns(pl.lit("train").alias("split")))
+    df = measure("row index + conform", lambda: schema.conform(df.with_row_index(schema._ROW)))
+    measure("clock_jumps", lambda: schema.clock_jumps(df))
+    measure("validate", lambda: schema.validate(df, schema.MIN_T_DATED))
+    measure("null_island", lambda: schema.null_island(df))
+    measure("drop row index", lambda: df.drop(schema._ROW))
+
+
+if __name__ == "__main__":
+    main()
