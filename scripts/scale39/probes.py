@@ -5,7 +5,10 @@
 STEP: ``steps`` (the train split as read_store and check_model_input read it, one step at a
 time: each part file, the concatenation, the order check, the split column, then
 check_model_input's row index, conform, clock_jumps, validate and null_island), ``whole``
-(read_splits_checked of the four columns eval reads: RSS before, peak, left). A thread samples
+(read_splits_checked of the four columns eval reads: RSS before, peak, left, and the stack at
+the peak), ``split`` (the RSS the `split` column gives back when dropped, beside Polars'
+estimate). For RSS that follows what is held, not jemalloc's 10-s decay, run with
+``_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0`` (Polars' own jemalloc). A thread samples
 VmRSS every 5 ms; each line: the step, RSS before it, its peak over that and what it left.
 """
 
@@ -69,6 +72,20 @@ def main() -> None:
         )
         print("at the peak:", *STACK, sep="\n  ")
         print({c: round(df[c].estimated_size() / 2**20, 1) for c in df.columns})
+        return
+    if step == "split":  # what the `split` column really holds (run with decay 0, see above)
+        import gc
+
+        df = io.read_splits_checked(store, "--data", COLUMNS)
+        time.sleep(0.5)
+        held = rss_mb()
+        df = df.drop("split")
+        gc.collect()
+        time.sleep(0.5)
+        print(
+            f"dropping `split` returned {held - rss_mb():.0f} MB (estimated_size said "
+            f"{io.read_splits_checked(store, '--data', COLUMNS)['split'].estimated_size() / 2**20:.1f})"
+        )
         return
     from trajlm.data import schema
     from trajlm.data.store_read import part_files, read_part
