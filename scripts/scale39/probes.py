@@ -22,19 +22,25 @@ from pathlib import Path
 COLUMNS = ["traj_id", "t", "lat", "lon"]
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+def _scale38_probes():
+    """scripts/scale38/probes.py (its rss_mb, PEAK and measure), loaded by path: one copy."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "scale38_probes", Path(__file__).resolve().parents[1] / "scale38" / "probes.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-PEAK = [0.0]
+_P38 = _scale38_probes()
+rss_mb, PEAK, measure = _P38.rss_mb, _P38.PEAK, _P38.measure
 STACK: list[str] = []  # the main thread's innermost frames at the last new peak
 
 
 def watch() -> None:
+    """scale38's watch (PEAK every 5 ms), keeping the stack at each new peak."""
     import traceback
 
     main_id = threading.main_thread().ident
@@ -46,16 +52,6 @@ def watch() -> None:
             STACK[:] = [f"{s.filename.split('/')[-1]}:{s.lineno} {s.name}" for s in stack][-5:]
         PEAK[0] = max(PEAK[0], rss)
         time.sleep(0.005)
-
-
-def measure(name: str, step) -> object:
-    time.sleep(0.3)
-    before = PEAK[0] = rss_mb()
-    got = step()
-    time.sleep(0.3)
-    print(f"{name}: RSS {before:.0f}, peak +{PEAK[0] - before:.0f}, left +{rss_mb() - before:.0f}"
-          f" -> {getattr(got, 'shape', got)}", flush=True)  # fmt: skip
-    return got
 
 
 def main() -> None:
