@@ -65,13 +65,17 @@ def old_validate(df: pl.DataFrame, min_t: int) -> list[Problem]:  # the checks, 
     return problems
 
 
+# ids of several lengths and scripts: the ids' is_sorted must order them as `<` does (bytes)
+IDS = np.array(["", "a", "ab", "abc", "b", "B", "10", "9", "é", "z", "éa", "v0001_12345678901"])
+
+
 def random_tables(seed: int, n_tables: int):
     """Small tables of few ids and times (ties, steps back, unsorted ids, a null), in order or
     not, some in two or three chunks (an empty one among them), t of several integer types."""
     rng = np.random.default_rng(seed)
     for _ in range(n_tables):
         n = int(rng.integers(2, 40))
-        df = pl.DataFrame({"traj_id": np.sort(rng.integers(0, 5, n)).astype(str),
+        df = pl.DataFrame({"traj_id": np.sort(rng.choice(IDS, n)),
                            "t": np.sort(rng.integers(0, 6, n)) + 1_700_000_000,
                            "lat": rng.uniform(-1, 1, n), "lon": rng.uniform(-1, 1, n)})  # fmt: skip
         if rng.random() < 0.5:
