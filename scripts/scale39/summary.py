@@ -3,10 +3,11 @@
     python scripts/scale39/summary.py DIR [DIR ...]
 
 Per DIR (peak.sh's OUT): the peak (rss_where) and where, the maximum RSS (/usr/bin/time), and the
-read window's highest RSS: the timeline from the first 5-s sample inside the store read
-(`read_store` / `read_splits_checked` / `check_model_input`) up to the first one after it (a
-sample every ~5 s bounds the window, so it is approximate), with the RSS just before it (the
-imports). Then the median of each over the DIRs.
+read window's highest RSS: the timeline from the last 5-s sample still importing (`<module>`)
+up to the first one neither importing nor inside the store read (`read_store` /
+`read_splits_checked` / `check_model_input`) (samples every ~5 s bound the window, so it is
+approximate and may hold the last imports and the first seconds after the read), with the
+highest RSS before it (the imports). Then the median of each over the DIRs.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ READ = ("read_store", "read_splits_checked", "check_model_input", "read_part")
 def one(out: Path) -> dict:
     where = json.loads((out / "where.json").read_text())
     samples = where["where"]
-    inside = [
-        i for i, (_, _, stack) in enumerate(samples) if any(r in " ".join(stack) for r in READ)
-    ]
-    start, end = samples[inside[0] - 1][0], samples[inside[-1] + 1][0]
+    text = [" ".join(stack) for _, _, stack in samples]
+    reading = [any(r in x for r in READ) for x in text]
+    importing = [not x or "<module>" in x for x in text]
+    run = next(i for i in range(len(text)) if not (reading[i] or importing[i]))  # after the read
+    start = max(i for i in range(run) if importing[i])  # the last sample still importing
+    start, end = samples[start][0], samples[run][0]
     tl = where["timeline"]
     before = max(r for t, r in tl if t <= start)
     read_peak = max(r for t, r in tl if start <= t <= end)

@@ -54,7 +54,8 @@ def _in_order_by_runs(df: pl.DataFrame, strict: bool) -> bool:
                 lens = df.select(pl.col("traj_id").rle().struct.field("len"))["len"].to_numpy()
                 starts = np.cumsum(lens)[:-1]
             at = back + first_row + (0 if previous is not None else 1)
-            if not np.isin(at, starts).all():
+            found = np.searchsorted(starts, at)  # starts is sorted (np.isin sorted it each time)
+            if not (found < len(starts)).all() or not (starts[found] == at).all():
                 return False
         first_row += len(chunk)
         previous = values[-1:]
