@@ -6,7 +6,7 @@ STEP: ``steps`` (the train split as read_store and check_model_input read it, on
 time: each part file, the concatenation, the order check, the split column, then
 check_model_input's row index, conform, clock_jumps, validate and null_island), ``whole``
 (read_splits_checked of the four columns eval reads: RSS before, peak, left, and the stack at
-the peak), ``split`` (the RSS the `split` column gives back when dropped, beside Polars'
+the peak), ``held`` (what the read leaves held, garbage collected), ``split`` (the RSS the `split` column gives back when dropped, beside Polars'
 estimate). For RSS that follows what is held, not jemalloc's 10-s decay, run with
 ``_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0`` (Polars' own jemalloc). A thread samples
 VmRSS every 5 ms; each line: the step, RSS before it, its peak over that and what it left.
@@ -68,6 +68,18 @@ def main() -> None:
         )
         print("at the peak:", *STACK, sep="\n  ")
         print({c: round(df[c].estimated_size() / 2**20, 1) for c in df.columns})
+        return
+    if step == "held":  # what the read leaves held once its garbage is collected
+        import gc
+
+        import trajlm.data.schema  # noqa: F401  (the read's own imports, not counted as held)
+        import trajlm.data.store_read  # noqa: F401
+
+        start = rss_mb()
+        df = io.read_splits_checked(store, "--data", COLUMNS)
+        gc.collect()
+        time.sleep(0.5)
+        print(f"held after read_splits_checked: +{rss_mb() - start:.0f} MB, {df.shape}")
         return
     if step == "split":  # what the `split` column really holds (run with decay 0, see above)
         import gc
