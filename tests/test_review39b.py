@@ -18,6 +18,12 @@ MOVED = [
     ),
     # questions.py kept no name of its own that moved: asker_words.py holds Asker's data words
     ("trajlm.questions", "trajlm.llm.ask_data", ["ONE_KIND", "ACTIVITY_FORMATS"]),
+    (
+        "trajlm.data.readers.layouts",
+        "trajlm.data.readers._track_ids",
+        ["ROW_KEY_MIN_ROWS", "ROW_KEY", "row_key_fallback", "row_key_read_as_id"]
+        + ["several_tracks", "sample_rows", "nested_id", "nested_parent", "MIN_BLOCK_ROWS"],
+    ),
 ]
 
 
