@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import time
-from datetime import timedelta
 from typing import Any
 
 import polars as pl
@@ -43,9 +42,9 @@ from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from h
     points_notes_zone,
     subsecond_note,
 )
-from trajlm.llm.ask_data import read_as as _read_as  # its name here before session 24
+from trajlm.llm.ask_data import read_as as _read_as  # noqa: F401  (its name here before session 24)
+from trajlm.llm.asker_words import asker_words
 from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
-from trajlm.llm.grounding import DataWords, run_paced
 from trajlm.llm.kinds import refuse_other_kind
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, start_in_metres
@@ -83,13 +82,6 @@ STARTED_AT = re.compile(
     r"|around|close to|in)\b|\b(?:start(?:ed|ing)?|began|end(?:ed|ing)?)\s+-?\d{1,3}\.\d+\s*,",
     re.I,
 )
-
-
-def _night_dates(start: pl.Series) -> tuple:
-    """The local dates whose night (noon to the next noon) holds a trip starting between 18:00 and 06:00: "Sunday
-    night" is a night shift only on data that work at night (set 29; a day shift's "Monday night" stays hours)."""
-    night = start.filter((start.dt.hour() >= 18) | (start.dt.hour() < 6))
-    return tuple((night - timedelta(hours=12)).dt.date().drop_nulls().unique().sort().to_list())
 
 
 # the fields that name when a trip started (the "no trip that day" note of a yes / no answer)
@@ -167,26 +159,7 @@ class Asker:
                                        "such as 'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
-        words = DataWords.of(self.trips)  # its labels and vehicle ids ("VAN-02", "lion")
-        # a track's id is its mover's ("W01"), read as the vehicle (tracks.py); so is a mover's
-        # one trip ("P07": a participant's rows with no gap to cut, fix32: "did not understand")
-        if own := {i.lower() for i in self._long} | _own_trips(self.trips):
-            words = DataWords(
-                words.labels,
-                words.vehicles,
-                words.trips - own,
-                words.numbers,
-                call_types=words.call_types,
-            )
-        read_as = _read_as(data) or ""
-        one_kind = ONE_KIND.get(read_as) if "mode" not in self.trips.columns else None
-        start = self.trips["start"]
-        words = DataWords(words.labels, words.vehicles, words.trips, words.numbers, one_kind,
-                          activities=read_as in ACTIVITY_FORMATS, days=start.dt.date().n_unique(),
-                          nights=(start - timedelta(hours=12)).dt.date().n_unique(),
-                          dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()),
-                          night_dates=_night_dates(start), call_types=words.call_types,
-                          run_paced=run_paced(self.trips))  # fmt: skip
+        words, one_kind = asker_words(data, self.trips, self._long)
         self.planner = (
             make_planner(planner, area, years, words) if isinstance(planner, str) else planner
         )
@@ -368,15 +341,6 @@ class Asker:
         history = trip_history(plan, self.points, self._model)
         self._model = ready_model(self._model)  # loaded once, kept for the next question
         return predicted_answer(plan, history, self._model, self._plane)
-
-
-def _own_trips(trips: pl.DataFrame) -> set[str]:
-    """The trip ids (lower-case) that are their own mover's id: a mover column with no gap to
-    cut keeps each mover as one trip of its id (llm/frames.with_mover)."""
-    if "vehicle" not in trips.columns:
-        return set()
-    own = trips.filter(pl.col("traj_id").cast(pl.Utf8) == pl.col("vehicle").cast(pl.Utf8))
-    return {str(i).lower() for i in own["traj_id"].to_list()}
 
 
 def ask(

@@ -12,7 +12,7 @@ def seen_at_one_fix(df: pl.DataFrame, column: str, fix: list[str]) -> bool:
     one fix (the ``fix`` columns: position, and time where one is known) hold several values of
     ``column`` at half those fixes or more, and such rows are a quarter of the frame or more.
     A WiGLE log has a row per network seen at each of one phone's fixes: its `SSID` / `MAC`
-    were offered as the mover (as readers/layouts._one_fix_per_time reads the file)."""
+    were offered as the mover (as readers/_track_ids._one_fix_per_time reads the file)."""
     groups = df.group_by(fix).agg(pl.len().alias("n"), pl.col(column).n_unique().alias("k"))
     shared = groups.filter(pl.col("n") > 1)
     if shared.height == 0 or shared["n"].sum() < len(df) / 4:

@@ -20,13 +20,15 @@ Without data (``DataWords()``) nothing changes: the evaluation sets plan exactly
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date
 
-import polars as pl
-
+# DataWords (data_words.py) and the data's verbs (data_verbs.py) were split out by idea (review39b);
+# every name is importable from here as before
+from trajlm.llm.data_verbs import RUN_KMH as RUN_KMH
+from trajlm.llm.data_verbs import data_verbs as data_verbs
+from trajlm.llm.data_verbs import run_paced as run_paced
+from trajlm.llm.data_verbs import runs_as_trips as runs_as_trips
+from trajlm.llm.data_words import TOKEN, DataWords
 from trajlm.llm.plan import CannotAnswer
-from trajlm.llm.refusals import NOT_IN_TABLE
 
 # the word a person puts before an id ("participant P03", "tail N455DL"): read with the id
 ROLE = (
@@ -56,68 +58,6 @@ JOURNEY_LABELS = re.compile(
 # a verb; "crossings of the river" a place)
 TRIP_NOUN_LABELS = {"crossing": r"crossings(?!\s+of\b)", "voyage": "voyages", "activity": "activities",
                     "delivery": "deliveries"}  # fmt: skip
-# an id of two or three words of letters and digits (a ship's name: "SCHELDE STAR", "CMA CGM 2")
-_SPACED_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*(?: [A-Za-z0-9]+){1,2}")
-_TOKEN = re.compile(r"(?<![\w\-/.'])([A-Za-z0-9][\w\-/.]*[A-Za-z0-9]|[A-Za-z0-9])")
-
-
-@dataclass(frozen=True)
-class DataWords:
-    """The data's labels (lower-case) and vehicle ids (lower-case -> as stored)."""
-
-    labels: tuple[str, ...] = ()
-    vehicles: dict[str, str] = field(default_factory=dict)
-    trips: frozenset[str] = frozenset()
-    numbers: frozenset[str] = (
-        frozenset()
-    )  # vehicle ids that are numbers (MMSI 227100002; session 18)
-    # every trip's kind on a known one-kind layout without labels (llm/ask_data.ONE_KIND)
-    kind: str | None = None
-    # read from activity files (GPX, FIT, a Strava export; llm/ask_data.ACTIVITY_FORMATS)
-    activities: bool = False
-    # how many local dates, nights (noon to noon) the trips start on ("over the four nights": all of them; set 26)
-    days: int = 0
-    nights: int = 0
-    # the local dates the trips start on ("last Tuesday", "the 3rd": llm/datewords.py; set 27)
-    dates: tuple[date, ...] = ()
-    # the local dates its nights (noon to noon) start on ("Sunday night": set 29)
-    night_dates: tuple[date, ...] = ()
-    # the call types its trips carry (Porto's A / B / C: llm/call_types.py; set 31), empty where there is no column
-    call_types: frozenset[str] = frozenset()
-    # no labels and every trip at a runner's mean speed (``run_paced``; ask37b): "runs" are every trip
-    run_paced: bool = False
-
-    @classmethod
-    def of(cls, trips: pl.DataFrame) -> DataWords:
-        """From a trip table (trajlm/llm/query.py ``trip_table``)."""
-        labels: tuple[str, ...] = ()
-        if "mode" in trips.columns:
-            labels = tuple(sorted({str(x).lower() for x in trips["mode"].drop_nulls()}))
-        vehicles: dict[str, str] = {}
-        numbers: set[str] = set()
-        if "vehicle" in trips.columns:
-            # sorted: of ids differing only in case the last in sort order is kept, on every
-            # call (unique()'s order changed per call, and so did the kept spelling; evalapi35)
-            for v in trips["vehicle"].drop_nulls().cast(pl.Utf8).unique().sort().to_list():
-                if re.search(r"[A-Za-z]", v) and _TOKEN.fullmatch(v):
-                    vehicles[v.lower()] = v
-                elif _SPACED_ID.fullmatch(v):  # a ship's name, "SCHELDE STAR" (set 34): read joined
-                    vehicles[re.sub(r"\s+", "_", v.lower())] = v
-                elif v.isdigit():
-                    numbers.add(v)
-                elif re.fullmatch(r"\d+[-/]\d+", v):
-                    vehicles[v.lower()] = v  # a lifeboat's "17-21" (set 27): an id, read where said
-        ids = frozenset(str(x).lower() for x in trips["traj_id"].to_list())
-        calls = frozenset(trips["call_type"].drop_nulls().cast(pl.Utf8).unique().to_list()) if "call_type" in trips.columns else frozenset()  # fmt: skip
-        return cls(labels, vehicles, ids, frozenset(numbers), call_types=calls)
-
-    def spelling(self, mode: str, words: str) -> str:
-        """The data's label for one of the planner's modes (``words``: its pattern): the mode
-        itself when the data has it (or has no labels), else the one label its words name."""
-        if not self.labels or mode in self.labels:
-            return mode
-        named = [lab for lab in self.labels if re.fullmatch(rf"(?:{words})", lab)]
-        return named[0] if len(named) == 1 else mode
 
 
 def join_spaced_ids(question: str, words: DataWords) -> str:
@@ -147,7 +87,7 @@ def read_data_words(
     question = _numbered(question, words, f, vocab, modes)
     question = label_list(question, words, f, modes)
     low = question.lower()
-    for m in list(_TOKEN.finditer(low))[::-1]:
+    for m in list(TOKEN.finditer(low))[::-1]:
         tok = m.group(1)
         a, b = m.start(1), m.end(1)
         r = re.search(rf"\b{ROLE}\s+(?:id\s+)?$", low[:a])
@@ -282,74 +222,6 @@ def _either(
     f["modes"] = sorted({*f.get("modes", []), *([f.pop("mode")] if "mode" in f else []), lab})
 
 
-# "runs" of buses or shuttles (set 16: "how many runs left after 11pm", "median run duration"): the
-# trips, on data whose labels are no person's modes (no walks, rides or runs: buses, a night service)
-_RUNS = re.compile(
-    r"(?<![\w\-/.'])runs(?![\w\-/])(?!\s+(?:from|to|through|along|between|past|via|across|into)\b)",
-    re.I,
-)
-_RUN = re.compile(
-    r"(?<![\w\-/.'])run(?=\s+(?:durations?|lengths?|distances?|times?|speeds?|took|lasted|had|was)\b)"
-    r"|(?:(?<=which )|(?<=each )|(?<=every )|(?<=per )|(?<=the )|(?<=one )|(?<=longest )|(?<=shortest )"
-    r"|(?<=fastest )|(?<=slowest ))run(?![\w\-/])"
-    r"(?!\s+(?:by|from|to|through|along|between|past|via|across|into)\b)",
-    re.I,
-)
-
-
-_RIDES = re.compile(
-    r"(?<![\w\-/.'])(?:rides|ride|rode|riding|ridden)(?![\w\-/])(?!\s+(?:id\b|\S*\d))", re.I
-)
-_RODE = re.compile(
-    r"(?<![\w\-/.'])(?:rode|ridden|riding)(?![\w\-/])|\bdid\s+(?:i|we|you|he|she|they)\s+ride\b",
-    re.I,
-)
-# a service's words beside "runs": they are a vehicle's trips (set 16's buses), not a runner's
-_SERVICE = re.compile(r"\b(?:bus|buses|trams?|trolley\s*bus(?:es)?|coach(?:es)?|shuttles?|trains?|services?|routes?|lines?"
-                      r"|layovers?|dwells?|depots?|drivers?|vehicles?|ambulances?|express|night\s+owl|[A-Z]{2,}-?\d+)\b",
-                      re.I)  # fmt: skip
-
-
-# a runner's mean speed over a whole run, km/h: a 9:14 min/km jog to a 3:20 min/km race (a ride's 20-30 km/h and a
-# walk's 4-6 km/h fall outside, so a watch's mix of runs, rides and walks is not all "runs": set 21)
-RUN_KMH = (6.5, 18.0)
-
-
-def run_paced(trips: pl.DataFrame) -> bool:
-    """True where the trip table has no labels and every trip (at least one) moved at a runner's mean speed
-    (``RUN_KMH``): set 35's runners' GPX exports, where "how many runs did Keiko do" asks for her trips."""
-    if "mode" in trips.columns or trips.height == 0 or "speed_kmh" not in trips.columns:
-        return False
-    kmh = trips["speed_kmh"]
-    return kmh.null_count() == 0 and bool(kmh.is_between(*RUN_KMH).all())
-
-
-def runs_as_trips(question: str, words: DataWords, people: str) -> str:
-    """The question with a service's "runs" / "run" read as trips, when the data is known and none of
-    its labels is a person's mode (``people``: their pattern; GeoLife's runs and walks stay modes)."""
-    if not words.trips or any(re.fullmatch(people, lab) for lab in words.labels):
-        return question
-    if not words.labels and words.kind is None:
-        # no labels (set 21): a runner's or a cyclist's? "how many runs did I do" counted 48 activities (31 runs) and
-        # "the distance I rode" every activity's; a bus's runs ("bus runs", "runs had a layover") stay trips, and so
-        # do the nouns "rides" (a taxi's, a ride-hailing app's)
-        rode = (
-            _RIDES if words.activities or words.run_paced else _RODE
-        )  # a watch's "rides": bike rides or every activity? (runners' trips: no ride, ask37b)
-        if (m := rode.search(question)) and not re.search(NOT_IN_TABLE, question.lower()):
-            raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
-                               "(bike rides or any trip?): say 'trips' to ask about every trip")  # fmt: skip
-        if (
-            (m := _RUNS.search(question) or _RUN.search(question))
-            and not words.run_paced  # every trip at a runner's speed: its runs (ask37b)
-            and not _SERVICE.search(question)
-            and not re.search(NOT_IN_TABLE, question.lower())
-        ):
-            raise CannotAnswer(f"this data has no labels, so {m.group(0)!r} cannot be told apart from other trips "
-                               "(a runner's runs or a bus's?): say 'trips' to ask about every trip")  # fmt: skip
-    return _RUN.sub("trip", _RUNS.sub("trips", question))
-
-
 def _numbered(
     question: str, words: DataWords, f: dict, vocab: frozenset[str], modes: list[str]
 ) -> str:
@@ -389,37 +261,4 @@ def _numbered(
             2 if low.startswith("'s", m.end(1)) else 0
         )  # "316001002's voyages" (set 24)
         question, low = _blank(question, a, b), _blank(low, a, b)
-    return question
-
-
-def data_verbs(question: str, words: DataWords, modes: dict[str, str]) -> str:
-    """Words whose meaning depends on the data's labels (``modes``: the planner's mode patterns): a
-    service's "runs" are trips (set 16); "walked" / "did X walk" are moving on data with no walks (set 12);
-    "which round had the longest idle time" is its longest stop (set 16), and "LOG-3's longest idle time" the longest
-    stop of its trips (session 18; set 14 had it refused)."""
-    people = "|".join((modes["walk"], modes["bike"], modes["run"], r"runs?|running|hik\w*|jog\w*"))
-    question = runs_as_trips(question, words, people)
-    if re.search(r"\bwhich\b", question, re.I):
-        question = re.sub(r"\bidle\s+time\b", "stop", question, flags=re.I)
-    # "LOG-3's longest idle time": the longest stop of its trips (session 18, pervehicle18; a total idle time is not
-    # the sum of each trip's longest stop, so only after longest / shortest)
-    question = re.sub(
-        r"\b(longest|shortest|maximum|max|biggest)\s+idle\s+time\b",
-        r"\1 stop",
-        question,
-        flags=re.I,
-    )
-    # not on data labelled with people's modes (GeoLife: bus, bike, car, ...; session 19): "which user walked the
-    # most km" there asks for walks, which it has none of, never every trip
-    travel = [
-        k for k, p in modes.items() if k != "walk" and any(re.fullmatch(p, x) for x in words.labels)
-    ]
-    if (
-        words.labels
-        and not any(re.fullmatch(modes["walk"], x) for x in words.labels)
-        and len(travel) < 2
-    ):
-        question = re.sub(r"(?<![\w\-])walked(?![\w\-])", "moved", question, flags=re.I)
-        # "how far did hiker_ben walk": the verb (set 12), not the mode
-        question = re.sub(r"\b(did\s+(?:\S+\s+)?)walk(?![\w\-])", r"\1move", question, flags=re.I)
     return question

@@ -24,26 +24,24 @@ from trajlm.llm.actions import (
 from trajlm.llm.boxes import name_boxes, name_points, read_boxes
 from trajlm.llm.calendar import (
     check_per,
-    each_period,
     read_per,
     refuse_week_of_a_day,
     sunday_weeks,
     trip_own_period,
     week_of,
 )
-from trajlm.llm.call_types import call_type_words
-from trajlm.llm.club_words import club_words
 from trajlm.llm.datewords import local_dates
 from trajlm.llm.daymax import plan_day_most
 from trajlm.llm.days import plan_days
 from trajlm.llm.departures import plan_when
-from trajlm.llm.dwells import plan_dwell, plan_stop_count, stop_times
+from trajlm.llm.dwells import plan_dwell, plan_stop_count
 from trajlm.llm.endpoints import (
     place_key,
     read_endpoints,
 )
 from trajlm.llm.every_vehicle import as_any
-from trajlm.llm.fleet_words import fleet_words, used_words, vehicle_group, who_and_across
+from trajlm.llm.fleet_reading import fleet_questions, vehicle_kind
+from trajlm.llm.fleet_words import fleet_words
 from trajlm.llm.grounding import DataWords, data_verbs, join_spaced_ids, read_data_words
 from trajlm.llm.half_splits import plan_half_split
 from trajlm.llm.headways import plan_headway
@@ -51,8 +49,6 @@ from trajlm.llm.heights import refuse_height
 from trajlm.llm.home_range import plan_home_range
 from trajlm.llm.hours import read_hours
 from trajlm.llm.id_kinds import (
-    refuse_kind_not_in_ids,
-    refuse_unknown_vehicle_id,
     unknown_mover_name,
     unknown_mover_noun,
 )
@@ -62,9 +58,8 @@ from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span, whole_unit
-from trajlm.llm.one_fleet import each_of_the, fleet_noun, own_vehicle
 from trajlm.llm.out_after import out_after
-from trajlm.llm.patrol_words import kind_in_two_words, patrol_words, together
+from trajlm.llm.patrol_words import together
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.per_label import plan_per_label
 from trajlm.llm.phrases import (
@@ -97,7 +92,6 @@ from trajlm.llm.space import read_space
 from trajlm.llm.speeds import plan_above
 from trajlm.llm.spelling import mend
 from trajlm.llm.splits import plan_split
-from trajlm.llm.spoken_ids import spoken_vehicle_ids
 from trajlm.llm.stated_today import stated_today
 from trajlm.llm.stay_words import stay_plan
 from trajlm.llm.stop_owner import stop_owner
@@ -105,8 +99,6 @@ from trajlm.llm.synonyms import plain_words, rewrite, trip_nouns
 from trajlm.llm.tables import plan_tabled
 from trajlm.llm.than_named import than_named
 from trajlm.llm.vehicles import is_grouped, is_movers, named_total, plan_grouped, plan_movers
-from trajlm.llm.which_movers import which_movers
-from trajlm.llm.work_words import work_words
 from trajlm.llm.world_words import refuse_company, world_words
 from trajlm.llm.yes_no import is_yes_no
 
@@ -167,32 +159,10 @@ class RulePlanner:
         compare = than_named(question)  # "which vans made more trips than VAN-02": per van (set 36)
         if compare != question:  # every van's total, not the first 50 (Asker.run compares them)
             return replan(self.plan(compare), k=1000)
-        # set 34: "was bike 4017 used on Sunday" (was it out), "who walked the furthest", "across the vans"
-        # (fleet_words.py); "which ships anchored for longer than 6 h": the vehicles of those trips (which_movers.py)
-        question = which_movers(who_and_across(used_words(own_vehicle(question, self.words))))
-        question = spoken_vehicle_ids(
-            question, self.words
-        )  # "van 7": VAN-07 (spoken_ids.py, set 32)
-        # "the porters": POR-* (race_words.py, set 29)
-        # "spray jobs", "the ATV", "parked", "who was driving X" (work_words.py, set 30)
-        question = work_words(question, self.words, VOCAB)
-        # "patrols", walks as the trips, "at the scene", "the tow trucks" (patrol_words.py, set 31)
-        question = patrol_words(question, self.words)
-        question = club_words(
-            question, self.words
-        )  # "which rider", "grocery rounds" (club_words.py, set 32)
-        # "which sweeper" on SW-01 ... only, "each of the sweepers" (one_fleet.py, set 37)
-        question = fleet_noun(each_of_the(stop_times(each_period(question))), self.words)
+        question = fleet_questions(question, self.words)  # fleet_reading.py
         if (each := plan_per_label(question, self.plan, self.words.labels)) is not None:
             return each  # "the average trip duration per route": one row a label (per_label.py, set 37)
-        question, prefix = kind_in_two_words(question, self.words)
-        refuse_kind_not_in_ids(question, self.words)  # "the trucks" on VAN / ATV / T ids (badin30)
-        refuse_unknown_vehicle_id(question, self.words)  # "did T3 mow" on T1 / T2 (leftover31)
-        if prefix is None:
-            question, prefix = vehicle_group(question, self.words, VOCAB)
-        question, call = call_type_words(
-            question, self.words
-        )  # "street hails" on Porto (call_types.py, set 31)
+        question, prefix, call = vehicle_kind(question, self.words)  # fleet_reading.py
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters

@@ -1,7 +1,7 @@
 """Movers interleaved in time order with no id column named (session 35, heldout35): a
 notebook's frame of 20 scooters sorted by time, saved as CSV or `to_json`, was read as one
 scooter jumping across Lisbon (3,102 steps over 340 m/s, warned as "a swapped lat/lon or a bad
-fix"). `layouts.several_tracks` finds such a file only when its times go back in file order;
+fix"). `layouts.several_tracks` (_track_ids.py) finds such a file only when its times go back in file order;
 rows sorted by time never do, so the positions tell: when many steps in file order are
 impossible for any mover and, grouped by one column, almost none are, that column is the id.
 """
