@@ -1,7 +1,9 @@
 """Session 39 (fix39b): badin39's silent leftovers. docs/reliability.md "Session 39 (fix39b)".
 
 Before (c9556d9a): GoPro GPS5 rows with `fix` 0 (no GPS lock) were read as fixes (the camera
-writes its last or a zero position with them)."""
+writes its last or a zero position with them); `trajlm predict --input eth.txt` with a run
+trained on a 0.4-s store read the file at one fix a second ("dropped {'sub_second_fix': N}",
+then "median sampling interval 0.8 s ... outside the training range 0.4-0.4 s")."""
 
 from __future__ import annotations
 
@@ -9,8 +11,21 @@ import warnings
 from pathlib import Path
 
 import pytest
+from helpers import invoke_cli
 
 from trajlm.data.readers import read
+
+ORIGIN = "2026-12-07T12:00Z"
+TINY = """[model]
+d_model = 16
+n_layers = 1
+n_heads = 2
+n_kv_heads = 1
+max_len = 32
+
+[train]
+batch_size = 8
+"""
 
 
 def _read(path: Path, **kw):  # noqa: ANN202
@@ -50,3 +65,33 @@ def test_a_fix_column_of_other_numbers_is_no_lock_column(tmp_path: Path) -> None
     values = [k % 12 for k in range(100)]  # a count (of satellites, say), not GoPro's 0 / 2 / 3
     df, report, _ = _read(_fix_csv(tmp_path, "fix", values))
     assert len(df) == 100 and not report.dropped.get("no_fix")
+
+
+def _eth(path: Path, n: int = 12, steps: int = 30) -> Path:
+    """An ETH / UCY file (frame ped x y, a row every 10 frames = 0.4 s): walkers on lines."""
+    rows = []
+    for p in range(1, n + 1):
+        for k in range(steps):
+            x, y = 2.0 + 0.3 * p + 0.5 * k, 3.0 + 0.2 * p + 0.1 * k
+            rows.append((10 * (2 * p) + 10 * k, p, round(x, 2), round(y, 2)))
+    path.write_text("".join(f"{f:.1f}\t{p:.1f}\t{x:.2f}\t{y:.2f}\n" for f, p, x, y in sorted(rows)))
+    return path
+
+
+def test_predict_with_a_sub_second_run_reads_the_file_at_its_steps(tmp_path: Path) -> None:
+    src = _eth(tmp_path / "biwi_plaza.txt")
+    store, run, cfg = tmp_path / "st", tmp_path / "run", tmp_path / "tiny.toml"
+    cfg.write_text(TINY)
+    r = invoke_cli(["data", "ingest", src, "--out", store, "--time-origin", ORIGIN, "--sub-second"])
+    assert r.exit_code == 0, r.output[-1500:]
+    r = invoke_cli(["train", "--data", store, "--out", run, "--config", cfg, "--max-steps", "2",
+                    "--threads", "1", "--no-val-check"])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    out = tmp_path / "p.csv"
+    r = invoke_cli(["predict", "--model", run, "--input", src, "--time-origin", ORIGIN,
+                    "--limit", "2", "--out", out])  # fmt: skip
+    assert r.exit_code == 0, r.output[-1500:]
+    said = " ".join(r.output.split())
+    assert "{'sub_second_fix'" not in said and "time resolution is 1 s" not in said  # none thinned
+    assert "median sampling interval" not in said  # was 0.8 s: outside the training range
+    assert "reads every fix at its exact time" in said
