@@ -95,3 +95,46 @@ def test_predict_with_a_sub_second_run_reads_the_file_at_its_steps(tmp_path: Pat
     assert "{'sub_second_fix'" not in said and "time resolution is 1 s" not in said  # none thinned
     assert "median sampling interval" not in said  # was 0.8 s: outside the training range
     assert "reads every fix at its exact time" in said
+
+
+def _search_response(path: Path, lat_first: bool, speed_key: str | None = "speed_kmh") -> Path:
+    """An Elasticsearch `_search` response: vans in Lisbon, `location` a geo_point array, the
+    reported speed (km/h) of each fix beside it; headings that wander (the speed check reads
+    how the step lengths change with the heading)."""
+    import json
+    import math
+
+    import numpy as np
+
+    rng = np.random.default_rng(39)
+    hits = []
+    for v in range(3):
+        lat, lon, heading = 38.72 + 0.01 * v, -9.14 - 0.01 * v, rng.uniform(0, 360)
+        for k in range(80):
+            heading += rng.normal(0, 25)
+            speed = rng.uniform(6, 14)  # m/s over the next 10 s
+            src = {"vehicle": {"id": f"van{v}"},
+                   "@timestamp": f"2026-11-03T08:{k * 10 // 60:02d}:{k * 10 % 60:02d}Z",
+                   "location": [round(lat, 6), round(lon, 6)] if lat_first else [round(lon, 6), round(lat, 6)]}  # fmt: skip
+            if speed_key:
+                src[speed_key] = round(speed * 3.6, 1)
+            hits.append({"_index": "fleet", "_id": f"{v}-{k}", "_source": src})
+            d = speed * 10
+            lat += d * math.cos(math.radians(heading)) / 111_320
+            lon += d * math.sin(math.radians(heading)) / (111_320 * math.cos(math.radians(lat)))
+    path.write_text(json.dumps({"took": 3, "hits": {"total": {"value": len(hits)}, "hits": hits}}))
+    return path
+
+
+def test_a_lat_first_geo_point_beside_a_speed_is_read_swapped_and_said(tmp_path: Path) -> None:
+    df, _, said = _read(_search_response(tmp_path / "fleet.json", lat_first=True))
+    assert df["lat"].is_between(38.5, 39.0).all() and df["lon"].is_between(-9.5, -9.0).all()
+    assert "holds the longitude" in said  # was: read at -9.1 N 38.7 E without a word
+
+
+def test_a_lon_first_geo_point_is_read_as_before(tmp_path: Path) -> None:
+    df, _, said = _read(_search_response(tmp_path / "fleet.json", lat_first=False))
+    assert df["lat"].is_between(38.5, 39.0).all() and "holds the longitude" not in said
+    # no speed: nothing tells, GeoJSON's [lon, lat] as before (said as a limit in the docs)
+    df, _, _ = _read(_search_response(tmp_path / "bare.json", lat_first=True, speed_key=None))
+    assert df["lat"].is_between(-9.5, -9.0).all()
