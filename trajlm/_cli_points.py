@@ -43,6 +43,7 @@ def read_points(
     time_format: str | None = None,
     time_format_option: bool = False,
     zone: dict | None = None,
+    sub_second: bool = False,
 ):
     """Model input from a store directory, CSV, Parquet or any file a reader knows (GPX, PLT,
     MF-JSON, ...: format detected), validated by check_model_input (NaN, latitude 200, times
@@ -54,7 +55,9 @@ def read_points(
     `time_format`: --time-format, the table read as ingest reads it (by_time_format);
     `time_format_option`: the command has --time-format (its errors name it). `zone`:
     {"tz": --tz, "utc_offset_s": --utc-offset}, the file read by ingest's readers in that zone
-    (fix35; heldout35: a report whose title names CST was told --tz, which predict lacked)."""
+    (fix35; heldout35: a report whose title names CST was told --tz, which predict lacked).
+    `sub_second`: a file read by ingest's readers keeps every fix at its exact time, as
+    `data ingest --sub-second` does (a model trained on 0.4-s steps; fix39b)."""
     from trajlm.data.coerce import Layout, coerce
     from trajlm.data.geo import is_local
     from trajlm.data.readers._times import frame_rate
@@ -82,7 +85,7 @@ def read_points(
         # seconds (SUMO's fcd.xml) read with the origin, as ingest reads them (heldout35: the
         # reader refused them "before 1990 ... --time-origin" with --time-origin given)
         local = is_local(columns.get("crs"))
-        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin, zone)  # fmt: skip
+        df, columns = by_time_format(path, option, split, columns, on_error, time_format, time_origin, zone, sub_second)  # fmt: skip
         on_error, time_origin = "raise", None  # the readers dropped and counted (skip) already
         if local:  # the plane's lat / lon back to x / y, read as a plane again: answers in
             from trajlm.data.local_plane import as_plane_columns  # metres (badin37: they came
@@ -211,6 +214,7 @@ def by_time_format(
     fmt: str | None,
     origin: int | None = None,
     zone: dict | None = None,
+    sub_second: bool = False,
 ) -> tuple[pl.DataFrame, dict]:
     """--time-format on `trajlm predict` (leftover34; heldout33b: a skipper's dd/mm logbook
     needed `trajlm data ingest --time-format dmy` and a store first): the table read by ingest's
@@ -239,7 +243,7 @@ def by_time_format(
     at = None if origin is None else datetime.fromtimestamp(origin, UTC).isoformat()
     if "tz" in zone and (why := ColumnMap(tz=zone["tz"]).option_error()):  # the option at fault
         raise UserError(f"--tz {zone['tz']}: {why}")
-    mapping = ColumnMap(time_format=fmt, time_origin=at, **zone,
+    mapping = ColumnMap(time_format=fmt, time_origin=at, **zone, sub_second=sub_second,
                         **{names[k]: v for k, v in columns.items() if k in names})  # fmt: skip
     if why := mapping.option_error():
         raise UserError(f"{said}: {why}")

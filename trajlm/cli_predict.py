@@ -25,7 +25,12 @@ from trajlm._cli_io import (
     THREADS_HELP,
     column_option,
 )
-from trajlm.cli_predict_answer import answer_points, engine_radii, every_fix  # the answers by path
+from trajlm.cli_predict_answer import (  # the answers by path
+    answer_points,
+    engine_radii,
+    every_fix,
+    trained_sub_second,
+)
 from trajlm.cli_predict_output import output_names, times_like_input
 from trajlm.cli_predict_words import cli_words, mix_said, motion_note  # noqa: F401 (importable here)
 from trajlm.cli_predict_words import said as _said
@@ -167,6 +172,7 @@ def predict(
     from trajlm.data import geo
     from trajlm.data.coerce_path import is_store_path
     from trajlm.data.coerce_pieces import latest_pieces, mover_owners, with_owners
+    from trajlm.data.coerce_subsec import THINNED
     from trajlm.tasks.predict import write_points
 
     io.choice(split, (*SPLIT_NAMES, "all"), "--split")
@@ -221,13 +227,16 @@ def predict(
     if utc_offset is not None and not math.isfinite(utc_offset):
         io.fail(f"--utc-offset must be a number of hours ahead of UTC (-6, 5.5), got {utc_offset}")
     zone = {"tz": tz, "utc_offset_s": None if utc_offset is None else int(round(utc_offset * 3600))}
+    sub_second = trained_sub_second(model)  # a 0.4-s run reads its input's every fix (fix39b)
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         df, layout = read_points(input, "--input", split, cols, on_error, with_layout=True,
                                  time_origin=origin, time_format=time_format,
-                                 time_format_option=True, zone=zone)  # fmt: skip
+                                 time_format_option=True, zone=zone,
+                                 sub_second=sub_second)  # fmt: skip
     for w in said:  # the cut's line names the CLI's option, not the API's keywords
-        io.warn(cli_words(str(w.message)))
+        if not (sub_second and THINNED in str(w.message)):  # every_fix puts them back below
+            io.warn(cli_words(str(w.message)))
     if latest:  # one answer per vehicle: its latest piece (newuser27)
         df = latest_pieces(df, layout)
     owners = mover_owners(df)  # each answer names its bus (fix31; every call: leftover32)

@@ -20,6 +20,16 @@ if TYPE_CHECKING:  # type hints only: `import trajlm.cli` loads no polars
     from trajlm.data.coerce import Layout
 
 
+def trained_sub_second(model: Path) -> bool:
+    """True when the run was trained on fixes under a second apart (its coverage's median
+    training step, `dt_s` p50, below 1 s: a `data ingest --sub-second` store at 0.4 s). Its
+    input is then read with every fix kept (badin39: an ETH / UCY file was thinned to one fix a
+    second, 627 of 1,068 dropped, for a model that only read 0.4-s steps)."""
+    cov = io.model_dict(model / "config.json").get("coverage") if model.is_dir() else None
+    step = ((cov or {}).get("dt_s") or {}).get("p50") if isinstance(cov, dict) else None
+    return isinstance(step, int | float) and 0 < step < 1
+
+
 def every_fix(df: pl.DataFrame, layout: Layout) -> pl.DataFrame | None:
     """``df`` (canonical, after --limit / --holdout) with the fixes ``coerce`` dropped for
     sharing a second with an earlier one put back at their exact times (api_subsec.all_fixes;

@@ -26,6 +26,9 @@ def sub_second_ns(s: pl.Series) -> pl.Series | None:
     return (ns - (ns // 1_000_000_000) * 1_000_000_000).fill_null(0).alias(FRAC_NS)
 
 
+THINNED = "trajlm's time resolution is 1 s"  # the thinning line's words (cli_predict reads them)
+
+
 def drop_sub_second_fixes(
     out: pl.DataFrame, exact: pl.Series, source: str
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
@@ -54,7 +57,7 @@ def drop_sub_second_fixes(
     if n:
         warn_at_caller(
             f"{source}: {n} fix(es) less than a second after another of the same trajectory "
-            "dropped (trajlm's time resolution is 1 s; the earliest fix of each second is kept)"
+            f"dropped ({THINNED}; the earliest fix of each second is kept)"
         )
         return out.filter(~drop), out.filter(drop)
     return out, None

@@ -87,5 +87,28 @@ def invalid_fix_mask(names: Iterable[str]) -> pl.Expr | None:
     return pl.when(_boolean_column(cols[0])).then(_is(cols[0], _FALSE)).otherwise(False)
 
 
-__all__ = ["FIX_VALID", "MARKED_OUTLIER", "flag_columns", "invalid_fix_mask", "marked_rows",
-           "outlier_mask"]  # fmt: skip
+# a receiver's own lock state (GoPro GPS5's `fix`: 0 / 2 / 3 for none / 2D / 3D; a logger's
+# `GPS Fix` / `lock` of "no fix" / "3D"): its no-lock rows hold the last or a zero position, not
+# a fix (badin39: read as fixes without a word). Decided by the values, as FIX_VALID: a column of
+# other numbers (a satellite count named `fix`) is no lock column.
+FIX_LOCK = ("fix", "gps_fix", "lock", "gps_lock", "fix_type", "gps_fix_type", "fix_status")
+_NO_LOCK = ("0", "no fix", "no_fix", "nofix", "none", "no lock", "no_lock", "nolock", "invalid")
+_LOCKED = ("2", "3", "2d", "3d", "2d fix", "3d fix", "2d_fix", "3d_fix", "fix", "lock", "locked",
+           "dgps", "gps")  # fmt: skip
+
+
+def no_lock_mask(names: Iterable[str]) -> pl.Expr | None:
+    """An expression true on rows whose lock column (FIX_LOCK) says no fix, over a column whose
+    every value reads as a lock state (0 / 2 / 3, "no fix" / "2D" / "3D", empty); None when
+    there is no such column. A 1 is no lock state GoPro writes: a column holding one is left."""
+    cols = [n for n in names if isinstance(n, str) and normalised(n) in FIX_LOCK]
+    if len(cols) != 1:
+        return None
+    text = pl.col(cols[0]).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
+    text = text.str.replace(r"\.0+$", "")  # 3.0 from a float column
+    states = (text.is_in([*_NO_LOCK, *_LOCKED]) | text.is_null() | (text == "")).all()
+    return pl.when(states).then(text.is_in(list(_NO_LOCK)).fill_null(False)).otherwise(False)
+
+
+__all__ = ["FIX_LOCK", "FIX_VALID", "MARKED_OUTLIER", "flag_columns", "invalid_fix_mask",
+           "marked_rows", "no_lock_mask", "outlier_mask"]  # fmt: skip

@@ -31,6 +31,7 @@ from trajlm.data.column_names import (
     candidates,
 )
 from trajlm.data.readers._epoch_size import SCALES, WORDS, unit_by_size
+from trajlm.data.readers._json_axes import record_axes
 from trajlm.data.readers._json_fields import (  # noqa: F401  (MAX_DEPTH, pair_order: read here before)
     MAX_DEPTH,
     SAMPLE,
@@ -172,6 +173,7 @@ def record_tracks(doc: Any) -> list[Track] | None:
             times = _times([r.get(fields["t"]) for r in flat], fields["t"])
         if "traj_id" not in fields and (key := _jumping_key(flat, times, fields)) is not None:
             fields = {**fields, "traj_id": key}
+        fields = record_axes(flat, times, fields)  # a `[lat, lon]` point read [lon, lat] (fix39b)
         groups: dict[str | None, tuple[list, list]] = {}
         for r, t in zip(flat, times, strict=True):
             tid = r.get(fields["traj_id"]) if "traj_id" in fields else None

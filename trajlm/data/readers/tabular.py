@@ -45,7 +45,7 @@ from typing import IO
 import polars as pl
 
 from trajlm.data.geo import is_wgs84, reproject_columns
-from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, outlier_mask
+from trajlm.data.outlier_flags import MARKED_OUTLIER, invalid_fix_mask, no_lock_mask, outlier_mask
 from trajlm.data.readers._argos import ARGOS_COLUMN
 from trajlm.data.readers._cf_units import cf_units_row, say_units
 from trajlm.data.readers._clock_change import resolve_local
@@ -131,6 +131,11 @@ def table_coords(df: pl.DataFrame, cm: ColumnMap, ctx: Ctx) -> pl.DataFrame:
     if (invalid := invalid_fix_mask(df.columns)) is not None:  # Traccar's `valid` 0 (heldout30)
         n = len(df)
         df = df.filter(~invalid)
+        ctx.report.rows_in += n - len(df)
+        ctx.report.drop("no_fix", n - len(df))
+    if (no_lock := no_lock_mask(df.columns)) is not None:  # GoPro's `fix` 0 (fix39b)
+        n = len(df)
+        df = df.filter(~no_lock)
         ctx.report.rows_in += n - len(df)
         ctx.report.drop("no_fix", n - len(df))
     if cm.coord_sources:
