@@ -28,17 +28,22 @@ import polars as pl
 from trajlm.data import geo
 from trajlm.data.clean_accuracy import estimates_as_numbers
 from trajlm.data.coerce_columns import (
-    fractional,
     pick_column,
-    prefixed_names,
 )
 from trajlm.data.coerce_coords import text_coords
-from trajlm.data.coerce_epochs import time_column
+from trajlm.data.coerce_frame_steps import (  # its steps on a frame, in order (review39c)
+    flat_frame,
+    id_and_time_columns,
+    keep_pandas_dtypes,
+    local_clock,
+    movingpandas_input,
+    refuse_wrong_plane,
+    unprefixed,
+)
 from trajlm.data.coerce_ids import refuse_row_keys_on_one_track
 from trajlm.data.coerce_layout import KINDS as KINDS  # re-exported
-from trajlm.data.coerce_layout import Layout, float64_extensions, kind_of
+from trajlm.data.coerce_layout import Layout, kind_of
 from trajlm.data.coerce_names import relabel
-from trajlm.data.coerce_numbered import numbered_refusal
 from trajlm.data.coerce_path import (
     as_own_names,
     asked_clock_of_store,
@@ -51,51 +56,37 @@ from trajlm.data.coerce_pieces import (
     NO_ID,
     cut_pieces,
     is_mover,
-    is_row_key,
     no_id_frame,
-    past_row_key,
 )
 from trajlm.data.coerce_rows import (
     drop_repeats,
     warn_placeholders,
 )
 from trajlm.data.coerce_shapes import (
-    explode_lists,
     index_levels,
     komoot_start,
-    one_item_points,
     pandas_frame,
-    split_point,
 )
 from trajlm.data.coerce_steps import naive_time_warning as naive_time_warning  # re-exported
 from trajlm.data.coerce_steps import other_columns, positions, put_fractions_aside, read_times
 from trajlm.data.coerce_tz import (
     check_zone_name,
-    local_time_column,
     offset_zone,
     whole_offset_zone,
 )
-from trajlm.data.column_names import LAT, LON, TIME, TRAJ, find_columns
-from trajlm.data.column_notes import fraction_note
+from trajlm.data.column_names import LAT, LON
 from trajlm.data.frame_axes import check_found_axes
 from trajlm.data.geoframes import CARRIED, from_geodataframe
 from trajlm.data.local_plane import (
-    PLANE_SAMPLE_ROWS,
     as_plane_columns,
-    refuse_degrees_as_local,
-    refuse_plane_metres,
     store_crs,
 )
-from trajlm.data.readers._dated_column import dated_frame_column
-from trajlm.data.readers._envelopes import open_frame_envelopes
 from trajlm.data.readers._grid_names import named_grid
 from trajlm.data.readers._time_columns import (
     date_partner,
-    frame_local_time,
     join_date_column,
     lone_local_time,
 )
-from trajlm.data.readers.long_tables import reshaped_frame
 from trajlm.data.readers.plane_kinds import is_plane_file
 from trajlm.data.schema import (
     MIN_T,
@@ -103,16 +94,13 @@ from trajlm.data.schema import (
     OPTIONAL,
     SOURCE_ID,
     DropReport,
-    TrajlmInputError,
     check_model_input,
     conform,
 )
 from trajlm.data.times import (
     text_style,
     time_decimals,
-    warn_future,
 )
-from trajlm.data.typed_frames import untyped_frame
 from trajlm.errors import warn_at_caller
 
 
@@ -191,13 +179,7 @@ def coerce(
     kind = kind_of(obj)
     path_only(time_origin=time_origin, time_format=time_format, on_error=on_error, format=format)
     if kind == "movingpandas":
-        from trajlm.data.adapters import collection_crs, from_movingpandas, id_dtype
-
-        own_crs = collection_crs(obj)  # one CRS, placed on the Earth, or one line
-        df, _ = from_movingpandas(obj)
-        layout = Layout(kind, crs=own_crs, traj_dtype=id_dtype(obj))
-        warn_future(df["t"])
-        return (check_model_input(df, source, MIN_T_DATED) if validate else conform(df)), layout
+        return movingpandas_input(obj, kind, source, validate)
     lazy = isinstance(obj, pl.LazyFrame)
     if lazy:
         obj = obj.collect()
@@ -209,59 +191,17 @@ def coerce(
     given = obj  # pandas: its own id / time dtypes are given back (Layout)
     if kind in ("pandas", "geopandas"):  # NaN -> null: pandas' missing value is a missing point
         obj = pandas_frame(obj, time_col)  # a DatetimeIndex is the time column
-    df = explode_lists(obj, time_col)  # one row per trajectory, lists -> one row per fix
-    df = untyped_frame(df)  # `Item.lat.N`: a DynamoDB export normalised (heldout39)
-    df = open_frame_envelopes(df, lat_col, lon_col)  # `kcat -J` lines, as a path's (fix36)
-    df = reshaped_frame(df, lat_col, lon_col)  # geohashes, field / value rows (heldout33)
-    df = one_item_points(df, lat_col, lon_col)  # SensorThings' `Locations` (fix34b)
-    df, lat_col, lon_col, point = split_point(df, lat_col, lon_col)  # {lat, lon}, [x, y], WKT
-    if (numbered := numbered_refusal(df, time_col, lat_col, lon_col)) is not None:
-        raise numbered  # header=None: what the numbered columns hold, said (leftover33)
-    if glued := prefixed_names(df, {"traj_col": traj_col, "time_col": time_col,
-                                    "lat_col": lat_col, "lon_col": lon_col}):  # fmt: skip
-        time_col, lat_col, lon_col = glued["time_col"], glued["lat_col"], glued["lon_col"]
-        if (traj_col := glued.get("traj_col")) is None:  # `_id`: the rows' key, no mover
-            if not split_gaps:
-                raise TrajlmInputError("no column names the trajectory (the columns share a "
-                                       "prefix; `_id` and the like number rows)", field="traj_col",
-                                       hint="traj_col=NAME, or split_gaps=True to read the rows "
-                                       "as one mover's fixes cut at gaps")  # fmt: skip
-            df, traj_col = df.with_columns(pl.lit("0").alias(NO_ID)), NO_ID
-        warn_at_caller(f"columns read without the prefix they share: {time_col!r} as the time, "
-                       f"{lat_col!r} / {lon_col!r} as latitude / longitude (as `trajlm data "
-                       "ingest` reads such a table)")  # fmt: skip
+    df, lat_col, lon_col, point = flat_frame(obj, time_col, lat_col, lon_col)
+    df, traj_col, time_col, lat_col, lon_col = unprefixed(df, traj_col, time_col, lat_col,
+                                                          lon_col, split_gaps)  # fmt: skip
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
     if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
         df, traj_col = no_id_frame(df, split_gaps)
         cols = df.columns
-    if time_col is None and tz is None and (local := frame_local_time(df, TIME)):
-        time_col, tz = local  # `local_time` beside a one-zone `tz` column, as ingest reads it
-        if df.schema[time_col] == pl.Utf8:  # naive text: naive datetimes, read in that zone
-            naive = df[time_col].str.to_datetime(strict=False)
-            if naive.null_count() == df[time_col].null_count() and naive.dtype.time_zone is None:
-                df = df.with_columns(naive)
-    elif time_col is None and tz is None:  # `local_time` beside `tz` of several zones
-        time_col = local_time_column(df, TIME)
+    df, time_col, tz = local_clock(df, time_col, tz)
     local_named = time_col is None and (time_col := lone_local_time(df.columns)) is not None
-    try:
-        id_cols = cols
-        if traj_col is None and (angles := [c for c in find_columns("traj_id", [c for c in cols if isinstance(c, str)]) if fractional(df, c)]):  # fmt: skip
-            id_cols = [c for c in cols if c not in angles]  # gpsd's `track` course (heldout33)
-            warn_at_caller(fraction_note(source, angles, "traj_col="))
-        traj = pick_column(
-            "traj_id", traj_col, id_cols, TRAJ, "traj_col", lambda c: is_row_key(df, c)
-        )
-        traj = traj if traj_col is not None else past_row_key(df, traj)  # Traccar's `id`
-        tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col",
-                           fallback=lambda have: dated_frame_column(df, have))  # fmt: skip
-    except TrajlmInputError as e:
-        if not levels:
-            raise
-        raise TrajlmInputError(
-            f"{e.args[0]}; the index holds {levels}: call df.reset_index() first so they are "
-            "columns"
-        ) from e
+    traj, tcol = id_and_time_columns(df, cols, traj_col, time_col, levels, source)
     if lat_col is None and lon_col is None and crs is None and (grid := named_grid(cols)):
         lat_col, lon_col, crs = grid["lat"], grid["lon"], grid["crs"]  # `x_rd` / `y_rd`
         layout_crs = crs  # answers back in the frame's grid, as for crs= (heldout31)
@@ -291,24 +231,11 @@ def coerce(
     if geo.is_wgs84(crs):
         out = _wrap_0_360(out, lon)
     out, sub, frac, sub_rows = put_fractions_aside(out, df, tcol, source)
-    # every route, checked or not (badin37: `places` / `next-place` / `clean` read a pitch's
-    # metres as degrees and answered "no stay" where the plane check refused them elsewhere)
-    if geo.is_wgs84(crs) or geo.is_local(crs):
-        head = out.head(PLANE_SAMPLE_ROWS).sort(["traj_id", "t"], maintain_order=True)
-        if geo.is_local(crs):  # degrees given as crs="local" (badin37), as ingest refuses them
-            refuse_degrees_as_local(head, python=True)
-        else:  # pitch / warehouse metres read as degrees (newuser36)
-            refuse_plane_metres(head, (lat, lon), python=True)
+    refuse_wrong_plane(out, crs, lat, lon)
     style = text_style(df[tcol], df[traj], t) if time_kind == "string" else None
     layout = Layout(kind, traj, tcol, lat, lon, time_kind, zone, layout_crs, df[traj].dtype,
                     tuple(cols), lazy, style, frac)  # fmt: skip
-    pandas_cols = given.columns if kind in ("pandas", "geopandas") else ()
-    if traj in pandas_cols:
-        dtype = given[traj].dtype
-        layout.pandas_ids = dtype if type(dtype).__module__.startswith("pandas") else None
-    if tcol in pandas_cols:
-        layout.pandas_time = given[tcol].dtype
-    layout.pandas_positions = float64_extensions(given, (lat, lon) if len(pandas_cols) else ())
+    keep_pandas_dtypes(layout, given, kind, traj, tcol, lat, lon)
     if sub is not None:  # results' times carry the input's decimals, not float noise
         layout.time_decimals = time_decimals(sub)
     layout.time_dtype, layout.epoch_unit, layout.point = time_dtype, unit, point
