@@ -219,9 +219,13 @@ def test_http_errors_on_a_plane_name_x_and_y():
         said = r.json()
         assert r.status_code == 422 and said["field"] == "x / y", said
         assert "[-90, 90]" not in said["error"] and "x / y metres" in said["error"]
-        text = [{**p, "x": str(p["x"])} for p in rows]
+        text = [{**p, "x": str(p["x"])} for p in rows]  # decimal text: read (serve39)
         r = c.post("/predict", json={"trajectories": text, "steps": 2, "crs": "local"})
-        assert r.json()["field"] == "trajectories[0].x", r.json()
+        same = c.post("/predict", json={"trajectories": rows, "steps": 2, "crs": "local"})
+        assert r.status_code == 200 and r.json() == same.json(), r.json()
+        comma = [{**p, "x": "10,5"} for p in rows]  # not a number: still the field named
+        r = c.post("/predict", json={"trajectories": comma, "steps": 2, "crs": "local"})
+        assert r.status_code == 422 and r.json()["field"] == "trajectories[0].x", r.json()
         r = c.post("/ask", json={"question": "what was the top speed of each player",
                                  "rows": rows, "crs": "local"})  # fmt: skip
         assert r.status_code == 200, r.json()  # was a 500 (DuplicateError)

@@ -48,8 +48,10 @@ def test_predict_reads_influx_line_protocol(tmp_path: Path) -> None:
 def test_ingest_tells_the_id_of_interleaved_movers_not_crs_local(tmp_path: Path) -> None:
     p = _gen("splunk", tmp_path)
     r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "store"])
-    assert r.exit_code == 2, r.output[-1500:]
-    assert "several movers" in r.output and "--traj-col" in r.output, r.output[-1500:]
+    # told "several movers ... --traj-col" in session 38; read by `unit` with a line since
+    # leftover39 (the one column that tells the movers apart)
+    assert r.exit_code == 0, r.output[-1500:]
+    assert "'unit' read as the trajectory id" in r.output, r.output[-1500:]
     assert "--crs local" not in r.output  # was: "look like metres on a plane"
     r = invoke_cli(["data", "ingest", p, "--out", tmp_path / "s1", "--traj-col", "host"])
     assert r.exit_code == 2 and "under one id" in r.output, r.output[-1500:]  # a gateway
