@@ -75,13 +75,22 @@ def marked_rows(df: pl.DataFrame) -> pl.Series | None:
 # a tracker server's own "this fix is valid" column (Traccar's `valid`: 0 when the device sent
 # its last fix again without a GPS lock; heldout30's campervans: 3 % of rows, each a fake stop
 # at the last place with a new time, read without a word)
-FIX_VALID = ("valid", "gps_valid", "fix_valid", "valid_fix", "position_valid", "is_valid")
+# A lock bit by another name is one too (badin40: a Particle tracker's `loc.lck` 0, no GPS
+# lock, was read as fixes); a nested record's key is matched by its last part (`loc.lck`).
+FIX_VALID = ("valid", "gps_valid", "fix_valid", "valid_fix", "position_valid", "is_valid", "lck",
+             "gps_lck", "has_fix", "gps_locked")  # fmt: skip
+
+
+def _own_name(name: str) -> str:
+    """A column's normalised name, of its last part where a nested record's key was flattened
+    (`loc.lck` -> `lck`)."""
+    return normalised(name.rsplit(".", 1)[-1])
 
 
 def invalid_fix_mask(names: Iterable[str]) -> pl.Expr | None:
     """An expression true on rows whose fix-valid column (FIX_VALID) reads false, over a column
     of true / false (1 / 0) values only; None when there is no such column."""
-    cols = [n for n in names if isinstance(n, str) and normalised(n) in FIX_VALID]
+    cols = [n for n in names if isinstance(n, str) and _own_name(n) in FIX_VALID]
     if len(cols) != 1:
         return None
     return pl.when(_boolean_column(cols[0])).then(_is(cols[0], _FALSE)).otherwise(False)
@@ -92,21 +101,25 @@ def invalid_fix_mask(names: Iterable[str]) -> pl.Expr | None:
 # a fix (badin39: read as fixes without a word). Decided by the values, as FIX_VALID: a column of
 # other numbers (a satellite count named `fix`) is no lock column.
 FIX_LOCK = ("fix", "gps_fix", "lock", "gps_lock", "fix_type", "gps_fix_type", "fix_status")
-_NO_LOCK = ("0", "no fix", "no_fix", "nofix", "none", "no lock", "no_lock", "nolock", "invalid")
+_NO_LOCK = ("0", "no fix", "no_fix", "nofix", "none", "no lock", "no_lock", "nolock", "invalid",
+            "false")  # fmt: skip
 _LOCKED = ("2", "3", "2d", "3d", "2d fix", "3d fix", "2d_fix", "3d_fix", "fix", "lock", "locked",
-           "dgps", "gps")  # fmt: skip
+           "dgps", "gps", "true")  # fmt: skip
+# a float column's empty cell written out as text (badin40: a column of 'no fix' / '3D' with
+# some 'nan' cells was no lock column, so its 'no fix' rows were read as fixes)
+_EMPTY = ("", "nan", "null", "na", "n/a")
 
 
 def no_lock_mask(names: Iterable[str]) -> pl.Expr | None:
     """An expression true on rows whose lock column (FIX_LOCK) says no fix, over a column whose
     every value reads as a lock state (0 / 2 / 3, "no fix" / "2D" / "3D", empty); None when
     there is no such column. A 1 is no lock state GoPro writes: a column holding one is left."""
-    cols = [n for n in names if isinstance(n, str) and normalised(n) in FIX_LOCK]
+    cols = [n for n in names if isinstance(n, str) and _own_name(n) in FIX_LOCK]
     if len(cols) != 1:
         return None
     text = pl.col(cols[0]).cast(pl.Utf8).str.strip_chars().str.to_lowercase()
     text = text.str.replace(r"\.0+$", "")  # 3.0 from a float column
-    states = (text.is_in([*_NO_LOCK, *_LOCKED]) | text.is_null() | (text == "")).all()
+    states = (text.is_in([*_NO_LOCK, *_LOCKED, *_EMPTY]) | text.is_null()).all()
     return pl.when(states).then(text.is_in(list(_NO_LOCK)).fill_null(False)).otherwise(False)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from trajlm.data.column_names import TIERS, tier_of
 from trajlm.data.readers._json_fields import MAX_DEPTH, SAMPLE, field_keys, flat_record
+from trajlm.data.readers._json_point_text import unread_text_position
 
 _LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
 
@@ -105,12 +106,15 @@ def near_records(doc: Any) -> str | None:
         keys = list(dict.fromkeys(k for r in sample for k in r))
         got = {name: field_keys(name, keys) for name in words}  # Samsung's `start_time` (badin39)
         ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
-        if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) < 2:
+        text = unread_text_position(sample) if not (got["lat"] or got["lon"]) else None
+        if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) + bool(text) < 2:  # fmt: skip
             continue  # (an id and a time: GTFS-rt vehicles without a position)
         why = [f"no {words[n]}" if not v else f"several {words[n]}s {v}"
                for n, v in got.items() if len(v) != 1]  # fmt: skip
         if not why:
             continue
+        if text:  # a position written as text that none of the rules reads (badin40)
+            return f"the {len(records)} records at {where} hold no position trajlm reads: {text}"
         return (
             f"the {len(records)} records at {where} look like positions but their keys name "
             f"{' and '.join(why)} (keys: {keys[:12]}); convert them to a CSV and name the "

@@ -44,6 +44,58 @@ def text_point(key: str, value: Any) -> tuple[float, float] | None:
     return (lat, lon) if abs(lat) <= 90 and abs(lon) <= 180 else None
 
 
+def mixed_point_kinds(records: list) -> str | None:
+    """A point-named key that holds `[a, b]` lists in some records and text in others, or
+    None: the two are read in different orders (a list as GeoJSON's [lon, lat], text as
+    "lat,lon"), so such a key's fixes would land on both sides of the world (badin40: read
+    without a word, latitudes from -74 to 40.7)."""
+    kinds: dict[str, set[str]] = {}
+    for r in records[:2000]:
+        for key, v in _point_items(r):
+            kinds.setdefault(key, set()).add("list" if isinstance(v, list) else "text")
+    return next((k for k, got in kinds.items() if len(got) > 1), None)
+
+
+def _point_items(record: Any, prefix: str = "", depth: int = 0):  # noqa: ANN202 (iterator)
+    """(flattened key, value) of a record's point-named keys holding a list or text."""
+    if not isinstance(record, dict) or depth > 2:
+        return
+    for k, v in record.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            yield from _point_items(v, key + ".", depth + 1)
+        elif (
+            isinstance(v, list | str)
+            and normalised(str(k)) in POINT_NAMES + LON_FIRST_NAMES + LAT_FIRST
+        ):
+            yield key, v
+
+
+def unread_text_position(records: list) -> str | None:
+    """Why a key that holds a position as text (a point-named key, a geohash) gave none: its
+    first unread value and what is read, for the refusal of records with no latitude
+    (badin40: `"40.7,-74.0,12.5"`, `"POINT EMPTY"`, a geohash with an `a` were "keys name no
+    latitude and no longitude", or "top level is not a JSON object"); None where no such key."""
+    for r in records:
+        if not isinstance(r, dict):
+            continue
+        for key, v in r.items():
+            name = normalised(str(key).rsplit(".", 1)[-1])
+            geohash = "geohash" in name.replace("_", "")
+            if not geohash and name not in POINT_NAMES + LON_FIRST_NAMES + LAT_FIRST:
+                continue
+            if not isinstance(v, str | int | float) or isinstance(v, bool):
+                continue
+            if isinstance(v, str) and text_point(str(key), v) is not None:
+                continue
+            if geohash:
+                return (f"'{key}' holds {v!r}, no geohash (5-12 of the base-32 characters "
+                        "0-9 and b-z without i, l, o: a cell's centre is read)")  # fmt: skip
+            return (f"'{key}' holds {v!r}, text that reads as no position: write \"lat,lon\" "
+                    "(two numbers in degree ranges) or \"POINT (lon lat)\" (WKT, one point)")  # fmt: skip
+    return None
+
+
 def geohash_note(records: list, lat_key: str) -> None:
     """One warning where the records' positions are geohash cells' centres (``lat_key`` the
     flattened `<key>.lat` of a geohash key), with how far off a centre can be, as the geohash

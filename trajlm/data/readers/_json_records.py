@@ -40,7 +40,7 @@ from trajlm.data.readers._json_fields import (  # noqa: F401  (MAX_DEPTH, pair_o
     record_fields,
     record_lists,
 )
-from trajlm.data.readers._json_point_text import geohash_note
+from trajlm.data.readers._json_point_text import geohash_note, mixed_point_kinds
 from trajlm.data.readers._scaled_degrees import named_scale
 from trajlm.errors import TrajlmInputError
 
@@ -143,6 +143,12 @@ def record_tracks(doc: Any) -> list[Track] | None:
     for records, owner in record_lists(doc):
         fields = record_fields(records)
         if fields is not None:
+            if (key := mixed_point_kinds(records)) is not None:
+                raise TrajlmInputError(
+                    f"'{key}' holds [a, b] lists in some records and text in others: a list "
+                    "reads as [lon, lat] (GeoJSON's order), text as \"lat,lon\", so which "
+                    "number is the latitude differs between them; write every position one way",
+                    field=key)  # fmt: skip
             found.append((records, owner, fields))
             geohash_note(records, fields["lat"])
     if not found:
@@ -175,11 +181,15 @@ def record_tracks(doc: Any) -> list[Track] | None:
             fields = {**fields, "traj_id": key}
         fields = record_axes(flat, times, fields)  # a `[lat, lon]` point read [lon, lat] (fix39b)
         groups: dict[str | None, tuple[list, list]] = {}
-        for r, t in zip(flat, times, strict=True):
+        unlocked = no_lock_records(flat)
+        for i, (r, t) in enumerate(zip(flat, times, strict=True)):
             tid = r.get(fields["traj_id"]) if "traj_id" in fields else None
             key = str(tid) if tid is not None else parent
             coords, ts = groups.setdefault(key, ([], []))
-            coords.append([_coordinate(r.get(fields["lon"])), _coordinate(r.get(fields["lat"]))])
+            if unlocked is not None and unlocked[i]:  # no GPS lock: no fix (dropped, counted)
+                coords.append([None, None])
+            else:
+                coords.append([_coordinate(r.get(fields["lon"])), _coordinate(r.get(fields["lat"]))])  # fmt: skip
             ts.append(t)
         if (scale := _aishub_scale(doc)) is not None:  # AIS encoding: 1/10000 minute
             groups = {k: ([[_over(v, scale) for v in p] for p in c], t) for k, (c, t) in groups.items()}  # fmt: skip
@@ -193,6 +203,24 @@ def record_tracks(doc: Any) -> list[Track] | None:
             groups = {k: (_degrees(c, fields), t) for k, (c, t) in groups.items()}
         out.extend((k, c, t) for k, (c, t) in groups.items())
     return out
+
+
+def no_lock_records(flat: list[dict]) -> list[bool] | None:
+    """Per record, True where its lock / fix-valid key says no GPS fix (a Particle tracker's
+    `loc.lck` 0, a `fix` of "no fix"), by the tables' rules (outlier_flags); None without such
+    a key. badin40: the JSON route read those records as fixes (the CSV route drops them)."""
+    import polars as pl
+
+    from trajlm.data.outlier_flags import invalid_fix_mask, no_lock_mask
+
+    keys = sorted({k for r in flat for k in r})
+    masks = [m for m in (invalid_fix_mask(keys), no_lock_mask(keys)) if m is not None]
+    if not masks:
+        return None
+    used = sorted(set().union(*(m.meta.root_names() for m in masks)))
+    table = pl.DataFrame({k: [None if r.get(k) is None else str(r.get(k)) for r in flat]
+                          for k in used}, schema=dict.fromkeys(used, pl.Utf8))  # fmt: skip
+    return table.select(pl.any_horizontal(masks).alias("m"))["m"].to_list()
 
 
 def _list_id(flat: list[dict], fields: dict[str, str]) -> str | None:
