@@ -20,6 +20,10 @@ SOURCE_OVERRIDES: dict[str, dict] = {
 }
 
 
+# settings that count or are whole seconds (CleanConfig's int fields): 2.5 was taken unsaid
+WHOLE_COUNTS = ("min_points", "min_t")
+
+
 def check_overrides(overrides: dict) -> None:
     """Each of a caller's clean_overrides a CleanConfig field of the right kind, else one
     line naming it (badin22: {"max_gap_s": "big"} was a Polars ComputeError deep in cleaning,
@@ -38,6 +42,8 @@ def check_overrides(overrides: dict) -> None:
         else:
             num = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
             ok = num and (key == "min_t" or v > 0 or (key == "stop_drift_mps" and v == 0))
+            if ok and key in WHOLE_COUNTS and float(v) != int(v):  # 2.5 points (badin40)
+                raise TrajlmInputError(f"{where}: got {v!r}; expected a whole number")
         if not ok:
             raise TrajlmInputError(f"{where}: got {v!r}; expected a finite number > 0 (None: "
                                    "the step off)" if key not in ("nonmonotonic", "add_speed")

@@ -22,7 +22,7 @@ import warnings
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from trajlm.data.readers._mqtt_payloads import payload_record
+from trajlm.data.readers._mqtt_payloads import CONFLICT, payload_record
 from trajlm.data.schema import TrajlmInputError
 
 TEXT_SUFFIXES = (".log", ".txt", ".lp", ".out", ".line", "")
@@ -58,7 +58,9 @@ def message_kind(path: Path) -> str | None:
     for kind, shape in (("mqtt", _TOPIC_LINE), ("line_protocol", _LP_LINE)):
         shaped = [m for x in lines if (m := shape.match(x))]
         if kind == "mqtt":  # a payload read as a record (JSON, key=value, numbers: leftover39)
-            shaped = [m for m in shaped if payload_record(m["payload"])[0] is not None]
+            said = [payload_record(m["payload"]) for m in shaped]
+            shaped = [m for m, (r, k) in zip(shaped, said, strict=True)
+                      if r is not None or k.startswith(CONFLICT)]  # fmt: skip
         if len(shaped) >= MOST * len(lines):
             return kind
     return None
@@ -77,9 +79,13 @@ def message_records(path: Path) -> list[dict]:
 def _mqtt_records(path: Path) -> list[dict]:
     records, topics, skipped, kinds = [], [], 0, {}
     with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
+        for n, line in enumerate(f, 1):
             m = _TOPIC_LINE.match(line.strip())
             payload, kind = payload_record(m["payload"]) if m else (None, "")
+            if kind.startswith(CONFLICT):
+                raise TrajlmInputError(
+                    f"the key=value payload gives a key two values ({kind[len(CONFLICT):]}): "
+                    "which one is the fix cannot be told; write each key once", path=path, line=n)  # fmt: skip
             if payload is None:
                 skipped += 1 if line.strip() else 0
                 continue

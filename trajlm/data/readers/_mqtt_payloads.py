@@ -4,7 +4,9 @@ spaces) becomes a record of those keys, read as a JSON payload's; a CSV payload 
 (`1793692800,40.7128,-74.0060,12.5`) is read when its values tell the fields apart: one Unix
 time (10 or 13 digits) and, of the other numbers, the first two in degree ranges as latitude,
 longitude (lat first, as such text is written, unless the first lies past 90), said in one
-warning by the MQTT reader. Anything else is no record (passed over and counted)."""
+warning by the MQTT reader. Anything else is no record (passed over and counted); key=value
+text giving one key two values is refused by the reader, naming its line (badin40: the last
+value was read without a word)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ _KV = re.compile(r"^\s*([A-Za-z_][\w.\-]*)\s*[=:]\s*(\S*?)\s*$")
 _SEPARATORS = re.compile(r"[;&,\s]+")
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 CSV_FIELDS = ("time", "lat", "lon")  # the keys a bare-numbers payload gets
+CONFLICT = "conflict:"  # payload_record's kind for a key=value payload giving a key twice
 
 
 def payload_record(text: str) -> tuple[dict | None, str]:
-    """(the payload as a record, its kind: "json" / "kv" / "csv"), or (None, "")."""
+    """(the payload as a record, its kind: "json" / "kv" / "csv"), or (None, ""); (None,
+    CONFLICT + "lat=1 and lat=2") for key=value text giving one key two values."""
     text = text.strip()
     if text.startswith("{"):
         try:
@@ -27,7 +31,12 @@ def payload_record(text: str) -> tuple[dict | None, str]:
             return None, ""
         return (doc, "json") if isinstance(doc, dict) else (None, "")
     if "=" in text:
-        return _key_values(text), "kv"
+        record = _key_values(text)
+        return (
+            (None, f"{CONFLICT}{record[CONFLICT]}")
+            if record and CONFLICT in record
+            else (record, "kv")
+        )
     return _bare_numbers(text), "csv"
 
 
@@ -40,7 +49,12 @@ def _key_values(text: str) -> dict | None:
     pairs = [_KV.match(part) for part in _SEPARATORS.split(text) if part]
     if not pairs or not all(pairs):
         return None
-    return {m[1]: _value(m[2]) for m in pairs if m is not None}
+    record: dict = {}
+    for m in pairs:
+        if m is not None and record.setdefault(m[1], _value(m[2])) != _value(m[2]):
+            # `lat=40.7;...;lat=10.0`: which is the fix? (badin40: the last was read unsaid)
+            return {CONFLICT: f"{m[1]}={record[m[1]]} and {m[1]}={m[2]}"}
+    return record
 
 
 def _bare_numbers(text: str) -> dict | None:
