@@ -90,6 +90,11 @@ _WHOLE_FILE = (
 )
 
 
+class _NoEventData(Exception):
+    """An event stream none of whose events' data is a JSON object (raised in the JSON read's
+    try block, told outside it)."""
+
+
 def _num(v: Any) -> float | None:
     return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
 
@@ -165,8 +170,14 @@ def iter_mfjson(
                 doc, n_bad = event_records(raw.decode("utf-8", errors="replace"))
                 ctx.report.rows_in += n_bad
                 ctx.report.drop("no_fix", n_bad)
+                if not doc and n_bad and ctx.on_error == "raise":  # badin40: "$ is an empty list"
+                    raise _NoEventData(n_bad)
             else:
                 doc = json_values(raw)
+        except _NoEventData as e:
+            raise ctx.error(f"a saved event stream whose {e.args[0]} event(s) carry data that "
+                            "is no JSON object: nothing to read (each event's `data:` line "
+                            "holds one JSON object)", file, None, None) from None  # fmt: skip
         except (ValueError, RecursionError) as e:  # JSONDecodeError, UnicodeDecodeError, a
             # 5000-digit number (int max str digits), arrays nested 100k deep
             if isinstance(e, RecursionError):

@@ -34,7 +34,9 @@ _RENAMED = {"velocity": "speed_kmh", "heading": "heading_deg", "height": "altitu
 
 def is_vbo(path: Path) -> bool:
     """A VBOX file: `.vbo` (or `.txt` / no suffix, as copied or renamed) whose first lines
-    hold `[column names]` naming `lat` and `long`."""
+    hold `[column names]` naming `lat` and `long`; a `.vbo` with VBOX's `File created on` line
+    or `[header]` / `[data]` sections too, so that one whose column names are lost or renamed
+    is told so by vbo_as_csv (badin40: was "cannot tell the format from the name")."""
     if not path.is_file() or path.suffix.lower() not in (".vbo", ".txt", ""):
         return False
     try:
@@ -42,6 +44,10 @@ def is_vbo(path: Path) -> bool:
             head = f.read(1 << 15).decode("latin-1").lower()
     except OSError:
         return False
+    if path.suffix.lower() == ".vbo" and (
+        "file created on" in head or ("[header]" in head and "[data]" in head)
+    ):
+        return True
     if "[column names]" not in head:
         return False
     names = head.split("[column names]", 1)[1].strip().splitlines()
@@ -69,7 +75,14 @@ def vbo_as_csv(path: Path, out: Path) -> list[int | None]:
             hint="put the line back at the top (`File created on 05/12/2026 @ 14:03:22`)",
         )
     d, mo, y, hh, mm = (int(g) for g in created.groups())
-    start = datetime(y, mo, d, hh, mm, tzinfo=UTC)
+    try:
+        start = datetime(y, mo, d, hh, mm, tzinfo=UTC)
+    except ValueError as e:  # `32/13/2026` (badin40: "month must be in 1..12", no file named)
+        at_line = next(k for k, x in enumerate(lines[:20], 1) if _CREATED.search(x))
+        raise TrajlmInputError(
+            f"its `File created on` line holds no date ({created[0].strip()!r}: {e})",
+            path=path, line=at_line, hint="write it as DD/MM/YYYY @ HH:MM:SS, the day the file "
+            "was logged") from None  # fmt: skip
     section, names, at = "", [], [None]
     day = datetime(y, mo, d, tzinfo=UTC)
     last = None
@@ -112,5 +125,7 @@ def vbo_as_csv(path: Path, out: Path) -> list[int | None]:
                         *(row.get(n, "") for n in rest)])  # fmt: skip
             at.append(k)
     if not names:
-        raise TrajlmInputError("a VBOX file with no [column names] section", path=path)
+        raise TrajlmInputError("a VBOX file with no [column names] section (the line of "
+                               "short channel names, `sats time lat long ...`, above [data])",
+                               path=path)  # fmt: skip
     return at
