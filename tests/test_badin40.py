@@ -199,3 +199,16 @@ def test_event_stream_whose_data_is_no_json_is_one_line(tmp_path):
         warnings.simplefilter("ignore")
         with pytest.raises(TrajlmInputError, match=r"a saved event stream whose 5 event\(s\) carry data that is no JSON object"):  # fmt: skip
             trajlm.read(tmp_path / "s.txt")
+
+
+def test_dynamodb_export_without_its_data_or_a_manifest_alone_is_one_line(tmp_path):
+    """Was "top level is not a JSON object" (the manifests read as data)."""
+    base = tmp_path / "AWSDynamoDB" / "01764050400000-7c1e9a2f"
+    base.mkdir(parents=True)
+    entry = {"itemCount": 3, "dataFileS3Key": "AWSDynamoDB/01764050400000-7c1e9a2f/data/ab.json.gz"}
+    (base / "manifest-files.json").write_text(json.dumps(entry) + "\n")
+    (base / "manifest-summary.json").write_text(json.dumps({"itemCount": 3}))
+    with pytest.raises(TrajlmInputError, match=r"names 1 data file\(s\) \(e.g. ab.json.gz\), none of them"):  # fmt: skip
+        trajlm.read(tmp_path / "AWSDynamoDB")
+    with pytest.raises(TrajlmInputError, match=r"a DynamoDB export's manifest \(it names"):
+        trajlm.read(base / "manifest-files.json")

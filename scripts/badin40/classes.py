@@ -64,6 +64,8 @@ AFTER = {  # case -> its class on the branch, where it changed
     # VBOX: an impossible `File created on` date, [column names] lost or renamed
     **dict.fromkeys((243, 245, 246), "C"),
     295: "C",  # an event stream whose data is no JSON: said as such
+    # a DynamoDB export without its data/ files, or a manifest read alone: said as such
+    **dict.fromkeys((279, 284), "C"),
 }
 PROBE = _cls({"R": RIGHT, "C": CLEAR, "U": UNCLEAR, "S": SILENT, "T": TRACEBACK}, AFTER)
 

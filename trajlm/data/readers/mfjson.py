@@ -41,6 +41,7 @@ from trajlm.data.readers._common import (
     parse_time,
 )
 from trajlm.data.readers._event_stream import event_records, is_event_stream
+from trajlm.data.readers._export_folders import export_manifest_note
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
 from trajlm.data.readers._json_empty import (
     empty_records,
@@ -157,6 +158,8 @@ def iter_mfjson(
     for path in paths:
         file = ctx.add_path(path)
         unique = claim_stem(ctx, file, stems)
+        if (note := export_manifest_note(path)) is not None and ctx.on_error == "raise":
+            raise ctx.error(note, file, None, None)  # badin40: "top level is not a JSON object"
         raw = read_packed_or_plain(path)  # `trace_full_*.json` gzipped by readsb, `.json.gz`
         if not raw.strip():
             _empty(ctx, file, "file is empty (no JSON document in it)")
