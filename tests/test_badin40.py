@@ -212,3 +212,15 @@ def test_dynamodb_export_without_its_data_or_a_manifest_alone_is_one_line(tmp_pa
         trajlm.read(tmp_path / "AWSDynamoDB")
     with pytest.raises(TrajlmInputError, match=r"a DynamoDB export's manifest \(it names"):
         trajlm.read(base / "manifest-files.json")
+
+
+def test_thingsboard_series_whose_times_never_meet_is_one_line(tmp_path):
+    """A latitude and a longitude logged 1 ms apart: was "no MovingPoint temporalGeometry"."""
+    lat = [{"ts": T0 * 1000 + 20_000 * i, "value": f"{45.6 + i * 1e-4:.6f}"} for i in range(10)]
+    lon = [{"ts": p["ts"] + 1, "value": "4.85"} for p in lat]
+    (tmp_path / "tb.json").write_text(json.dumps({"latitude": lat, "longitude": lon}))
+    with pytest.raises(TrajlmInputError, match=r"'latitude' and 'longitude' values never share a time"):  # fmt: skip
+        trajlm.read(tmp_path / "tb.json")
+    lon = [{"ts": p["ts"], "value": "4.85"} for p in lat]
+    (tmp_path / "ok.json").write_text(json.dumps({"latitude": lat, "longitude": lon}))
+    assert trajlm.read(tmp_path / "ok.json").height == 10

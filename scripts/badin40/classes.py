@@ -66,6 +66,8 @@ AFTER = {  # case -> its class on the branch, where it changed
     295: "C",  # an event stream whose data is no JSON: said as such
     # a DynamoDB export without its data/ files, or a manifest read alone: said as such
     **dict.fromkeys((279, 284), "C"),
+    302: "C",  # ThingsBoard series whose latitude and longitude never share a ts: said
+
 }
 PROBE = _cls({"R": RIGHT, "C": CLEAR, "U": UNCLEAR, "S": SILENT, "T": TRACEBACK}, AFTER)
 

@@ -123,6 +123,20 @@ def near_records(doc: Any) -> str | None:
     return None
 
 
+def values_apart(records: Any) -> str | None:
+    """Why records made from series of one value each (ThingsBoard's `{key: [{ts, value}]}`,
+    _json_reshape) give no fix: their latitude and longitude never share a `ts` (badin40: was
+    "no MovingPoint temporalGeometry ..."); else None."""
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        return None
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    lat, lon = field_keys("lat", keys), field_keys("lon", keys)
+    if len(lat) != 1 or len(lon) != 1 or any(lat[0] in r and lon[0] in r for r in records):
+        return None
+    return (f"the series' '{lat[0]}' and '{lon[0]}' values never share a time (no record holds both: "
+            "logged at different times?); a fix needs both at one time")  # fmt: skip
+
+
 def streams_without_start(doc: Any) -> str | None:
     """Why Strava activity streams (`latlng` + `time`, keyed by type or as a list of
     {"type": ...}) cannot be read: their times count from a start the file does not hold."""

@@ -49,6 +49,7 @@ from trajlm.data.readers._json_empty import (
     no_vehicles,
     null_locations,
     streams_without_start,
+    values_apart,
 )
 from trajlm.data.readers._json_records import record_tracks
 from trajlm.data.readers._json_reshape import reshaped
@@ -228,6 +229,8 @@ def iter_mfjson(
                 if records is None and (keyed := merged(doc)) is not doc:
                     records = _records(keyed)  # Endomondo's one-key objects (heldout36)
                 if records is None and (shaped := reshaped(doc)) is not doc:
+                    if (apart := values_apart(shaped)) is not None:  # badin40
+                        raise TrajlmInputError(apart, field="$")
                     records = _records(shaped)  # DynamoDB, ThingsBoard, Firebase (heldout39)
             except TrajlmInputError as e:  # times in two units (badin19)
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
