@@ -180,15 +180,15 @@ def store_summary(store: Path) -> str:
 
 
 def ingest_case(say: Cases, cli: Callable[..., Callable[[], str]], root: Path, name: str,
-                inputs: list, *opts: str) -> None:  # fmt: skip
-    """A `trajlm data ingest INPUTS --out root/stNNN OPTS` case; what it stored when it wrote."""
+                inputs: list, *opts: str, summary: Callable[[Path], str] | None = None) -> None:  # fmt: skip
+    """A `trajlm data ingest INPUTS --out root/stNNN OPTS` case; what it stored when it wrote
+    (``summary`` of the store: store_summary unless given)."""
     out = root / f"st{say.n + 1:03d}"
+    summary = summary or store_summary
 
     def run() -> str:
         got = cli("data", "ingest", *inputs, "--out", out, *opts)()
-        return got + (
-            " || " + store_summary(out) if got.startswith("exit=0") and out.exists() else ""
-        )
+        return got + (" || " + summary(out) if got.startswith("exit=0") and out.exists() else "")
 
     say(name, run)
 

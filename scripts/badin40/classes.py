@@ -67,7 +67,6 @@ AFTER = {  # case -> its class on the branch, where it changed
     # a DynamoDB export without its data/ files, or a manifest read alone: said as such
     **dict.fromkeys((279, 284), "C"),
     302: "C",  # ThingsBoard series whose latitude and longitude never share a ts: said
-
 }
 PROBE = _cls({"R": RIGHT, "C": CLEAR, "U": UNCLEAR, "S": SILENT, "T": TRACEBACK}, AFTER)
 

@@ -25,7 +25,8 @@ from pathlib import Path
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from badin_cases import Cases, cli_error_first, probe_out, read_summary, run_script  # noqa: E402
+from badin_cases import Cases, cli_error_first, probe_out, read_summary, run_script, write_file  # noqa: E402
+from badin_cases import ingest_case as shared_ingest_case  # noqa: E402
 
 import trajlm  # noqa: E402
 from trajlm.cli import app  # noqa: E402
@@ -51,9 +52,7 @@ def cli(*args: object, limit: int = 420):
 
 
 def put(name: str, data: str | bytes) -> Path:
-    p = F / name
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_bytes(data if isinstance(data, bytes) else data.encode())
+    p = write_file(OUT, name, data, folder="fix")
     MADE[p] = hashlib.sha256(p.read_bytes()).hexdigest()
     return p
 
@@ -70,14 +69,8 @@ def stored(store: Path) -> str:
         return f"UNREADABLE {type(e).__name__}: {str(e)[:120]}"
 
 
-def ingest_case(name: str, inputs: list, *opts: object, out: Path | None = None) -> None:
-    out = out or OUT / "st" / f"s{say.n + 1:03d}"
-
-    def run() -> str:
-        got = cli("data", "ingest", *inputs, "--out", out, *opts)()
-        return (stored(out) + " || " if got.startswith("exit=0") and out.exists() else "") + got
-
-    say(name, run)
+def ingest_case(name: str, inputs: list, *opts: object) -> None:
+    shared_ingest_case(say, cli, OUT / "st", name, inputs, *opts, summary=stored)
 
 
 def read_case(name: str, path: object, **kw) -> None:
