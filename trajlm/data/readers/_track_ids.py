@@ -32,7 +32,9 @@ def row_key_fallback(
     column}, or a TrajlmInputError naming the column and --traj-col when the
     header has none. {} when the column repeats (a trip id) or cannot be sampled."""
     values = id_sample(path, format, sep, column)
-    if values is None or len(values) < 2 or len(set(values)) < len(values):
+    if values is None or len(values) < 2:
+        return {}
+    if len(set(values)) < len(values) and not row_key_per_owner(path, format, sep, values, have):
         return {}
     tier = tier_of(TRAJ, column)
     lower = (
@@ -58,6 +60,25 @@ def row_key_fallback(
         path=path,
         field=column,
     )
+
+
+def row_key_per_owner(path: Path, format: str, sep: str, values: list, have: list[str]) -> bool:
+    """True when `values` (a guessed id's sampled values, some repeated) differ on every row of
+    each vehicle / user of an owner column (`car_id`): two exports joined, each numbering its
+    rows from 1 (fix40: two TeslaMate cars' `id` read as 1,156 two-point trips, each jumping
+    between the cars). An id whose repeats stay within one owner is a trip id, as before."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers.owner_columns import OWNER_NAMES
+
+    by_name = {normalised(c): c for c in have}
+    for name in OWNER_NAMES:
+        owners = id_sample(path, format, sep, by_name[name]) if name in by_name else None
+        if owners is None or len(owners) != len(values) or len(set(owners)) < 2:
+            continue
+        pairs = list(zip(owners, values, strict=True))
+        if len(set(pairs)) == len(pairs):
+            return True
+    return False
 
 
 def row_key_read_as_id(paths: list[Path], format: str, columns: Any) -> str | None:
