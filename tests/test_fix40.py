@@ -231,6 +231,16 @@ def test_a_feed_cut_short_is_counted_and_said_under_skip(tmp_path, kind):
     assert df.height > 0 and any("cut_short_line" in str(w.message) for w in got)
 
 
+def test_a_metrica_header_cut_short_is_said_as_such(tmp_path):
+    lines = _metrica(tmp_path)
+    (tmp_path / "Home.csv").write_text(lines[0] + "\n" + lines[1][:6])
+    code, said = _ingest(
+        tmp_path / "Home.csv", tmp_path / "s", "--time-origin", "2026-11-03T15:00Z"
+    )
+    assert code != 0 and "a Metrica header cut short: 2 of its 3 lines" in said
+    assert "appear more than once" not in said
+
+
 # ---- (h) a stated today in numbers ---------------------------------------------------------
 
 

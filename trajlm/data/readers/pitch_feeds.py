@@ -39,6 +39,8 @@ HEADER = ["traj_id", "team", "jersey", "Period", "Frame", "Time [s]", "x", "y"]
 _PITCH = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*[x×,*]\s*(\d+(?:\.\d*)?)\s*(?:m)?\s*$", re.I)
 _TRACAB_LINE = re.compile(r"^\d+:(?:-?\d+,-?\d+,-?\d+,-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?,[-\d.]+;)+:")
 _METRICA_HEAD = re.compile(r"(?i)^\s*period\s*,\s*frame\s*,\s*time \[s\]\s*,")
+# Metrica's first line: three empty cells, then the team's name over each player's x column
+_METRICA_TEAMS = re.compile(r"^,,,([^,]+),,\1(?:,,\1)*,*\s*$")
 
 
 def parse_pitch(text: str | None) -> tuple[float, float] | None:
@@ -68,6 +70,12 @@ def is_metrica(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in (".csv", ".txt"):
         return False
     head = _lines(path, 3)
+    real = [h for h in head if h.strip()]
+    if len(real) < 3 and real and _METRICA_TEAMS.match(real[0]):  # fix40 (badin39 273: "column
+        raise TrajlmInputError(  # name(s) ['Home'] appear more than once")
+            f"a Metrica header cut short: {len(real)} of its 3 lines (teams, jersey numbers, "
+            "`Period,Frame,Time [s],...`) and no data", path=path, line=len(real),
+            hint="copy the file again whole")  # fmt: skip
     return len(head) == 3 and bool(_METRICA_HEAD.match(head[2])) and head[0].startswith(",,,")
 
 
