@@ -154,6 +154,7 @@ ingest("g Metrica a short row in the middle, --on-error skip", [put("g3/Home.csv
 ingest("g TRACAB a short frame in the middle, --on-error skip", [put("g4.dat", "".join(tr[:150]) + tr[150][:30] + "\n" + "".join(tr[151:300]))], *TO, "--on-error", "skip")
 ingest("g Metrica cut mid-row without --on-error (guard: refused)", [F / "g1" / "Home.csv"], *TO)
 say("g trajlm.read(TRACAB cut, on_error='skip')", lambda: read_summary(F / "g2.dat", time_origin="2026-11-03T15:00:00Z", on_error="skip"))
+ingest("g Metrica cut inside its header (badin39 273)", [put("g5/Home.csv", home[0] + home[1][:30])], *TO)
 
 # ============ (h) a stated today in numbers
 AST = OUT / "st" / "ask"
