@@ -196,6 +196,18 @@ def test_two_teslamate_exports_joined_are_read_by_drive_not_by_row_key(tmp_path)
     assert st.group_by("traj_id").agg(pl.col("vehicle_id").n_unique())["vehicle_id"].max() == 1
 
 
+def test_an_export_saved_twice_is_read_by_its_trip_id_with_the_copies_counted(tmp_path):
+    df = _vans(n_vans=2, n=60).with_columns(
+        drive_id=pl.col("vehicle_id").str.slice(3).cast(pl.Int64) + 1
+    )
+    one = df.select(id=pl.int_range(1, df.height + 1), date=pl.from_epoch("t").dt.strftime(
+        "%Y-%m-%d %H:%M:%S"), latitude="lat", longitude="lon", car_id=pl.lit(1), drive_id="drive_id")  # fmt: skip
+    pl.concat([one, one]).write_csv(tmp_path / "positions.csv")
+    code, said = _ingest(tmp_path / "positions.csv", tmp_path / "s")
+    assert code == 0 and "traj_id <- 'drive_id'" in said, said
+    assert "duplicate_timestamp" in said and read_store(tmp_path / "s")["traj_id"].n_unique() == 2
+
+
 # ---- (g) Metrica / TRACAB cut short under --on-error skip ---------------------------------
 
 

@@ -142,8 +142,9 @@ shift = one.with_columns(latitude=pl.col("latitude") + 0.05, date=(pl.col("date"
 ingest("f two TeslaMate exports joined: ids from 1 in each, same drive ids", [put("f1/positions.csv", pl.concat([one, shift.with_columns(car_id=pl.lit(2, one["car_id"].dtype))]).write_csv())])
 ingest("f the same, the second car a day later", [put("f2/positions.csv", pl.concat([one, shift.with_columns(car_id=pl.lit(2, one["car_id"].dtype), date=(pl.col("date").str.to_datetime("%Y-%m-%d %H:%M:%S%.f") + pl.duration(days=1)).dt.strftime("%Y-%m-%d %H:%M:%S%.3f"))]).write_csv())])
 tmt = (H / "positions.csv").read_text().splitlines(keepends=True)
-ingest("f badin39 213: car 1's rows again as car 2 (exact copies)", [put("f3/positions.csv", "".join(tmt) + "".join(ln.replace(",1,", ",2,", 1) for ln in tmt[1:]))])
+ingest("f badin39 213: the rows again, car_id 1 -> 2 by a text replace (other fields hit too)", [put("f3/positions.csv", "".join(tmt) + "".join(ln.replace(",1,", ",2,", 1) for ln in tmt[1:]))])
 ingest("f TeslaMate positions (guard)", [H / "positions.csv"])
+ingest("f the TeslaMate export saved twice into one file (every row an exact copy)", [put("f4/positions.csv", "".join(tmt) + "".join(tmt[1:]))])
 
 # ============ (g) Metrica / TRACAB cut short under --on-error skip
 home = next((G / "metrica").glob("*Home*.csv")).read_text().splitlines(keepends=True)

@@ -19,25 +19,25 @@ SECTIONS = {  # cases.py's case numbers by leftover (docs/status.md "Session 39"
     "(c) ISO comma decimal seconds": range(12, 16),
     "(d) trajlm.read keeping sub-second fixes": range(16, 20),
     "(e) MQTT logs without a topic": range(20, 26),
-    "(f) TeslaMate cars sharing drive ids": range(26, 30),
-    "(g) Metrica / TRACAB cut short, --on-error skip": range(30, 37),
-    "(h) ask: a stated today in numbers": range(37, 43),
-    "(i) JSON [lat, lon] swap hint": range(43, 44),
+    "(f) TeslaMate cars sharing drive ids": range(26, 31),
+    "(g) Metrica / TRACAB cut short, --on-error skip": range(31, 38),
+    "(h) ask: a stated today in numbers": range(38, 44),
+    "(i) JSON [lat, lon] swap hint": range(44, 45),
 }
 FIRST = {
     "R": (4, 11, 24, 25, 29),
-    "C": (34,),
-    "U": (12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 28, 30, 31, 32, 33, 35, 36, 37, 38,
-          39, 40, 41, 42, 43),
+    "C": (35,),
+    "U": (30, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 28, 31, 32, 33, 34, 36, 37, 38, 39,
+          40, 41, 42, 43, 44),
     "S": (1, 2, 3, 5, 6, 7, 8, 9, 10, 26, 27),
 }  # fmt: skip
-AFTER = {1: "R", 3: "R", 5: "C", 6: "C", 7: "C", 8: "R", 9: "R", 10: "C", 12: "R", 13: "R",
+AFTER = {30: "R", 1: "R", 3: "R", 5: "C", 6: "C", 7: "C", 8: "R", 9: "R", 10: "C", 12: "R", 13: "R",
          14: "R", 15: "R", 16: "C", 17: "R", 18: "R", 19: "C", 20: "C", 21: "C", 23: "C", 26: "R",
-         27: "R", 30: "R", 31: "R", 32: "R", 33: "R", 35: "R", 36: "C", 37: "C", 38: "R",
-         39: "R", 40: "C", 41: "R", 42: "C", 43: "R"}  # fmt: skip
+         27: "R", 31: "R", 32: "R", 33: "R", 34: "R", 36: "R", 37: "C", 38: "C", 39: "R",
+         40: "R", 41: "C", 42: "R", 43: "C", 44: "R"}  # fmt: skip
 # left: 2 (S: WKT lat first with no speed, nothing tells), 22 (U: key=value payloads without a
-# topic: "cannot tell the format"), 28 (U: badin39 213, car 1's rows copied as car 2 at the same
-# times: "no points left ... copies of one fix")
+# topic: "cannot tell the format"), 28 (U: badin39 213, car 1's rows again as car 2 by a text
+# replace that also changed other fields of some rows: "no points left ... copies of one fix")
 
 if __name__ == "__main__":
     print_section_table(SECTIONS, _cls(FIRST, AFTER))

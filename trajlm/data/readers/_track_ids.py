@@ -34,7 +34,7 @@ def row_key_fallback(
     values = id_sample(path, format, sep, column)
     if values is None or len(values) < 2:
         return {}
-    if len(set(values)) < len(values) and not row_key_per_owner(path, format, sep, values, have):
+    if len(set(values)) < len(values) and not row_key_per_owner(path, format, sep, column, have):
         return {}
     tier = tier_of(TRAJ, column)
     lower = (
@@ -62,21 +62,28 @@ def row_key_fallback(
     )
 
 
-def row_key_per_owner(path: Path, format: str, sep: str, values: list, have: list[str]) -> bool:
-    """True when `values` (a guessed id's sampled values, some repeated) differ on every row of
-    each vehicle / user of an owner column (`car_id`): two exports joined, each numbering its
-    rows from 1 (fix40: two TeslaMate cars' `id` read as 1,156 two-point trips, each jumping
-    between the cars). An id whose repeats stay within one owner is a trip id, as before."""
+def row_key_per_owner(path: Path, format: str, sep: str, column: str, have: list[str]) -> bool:
+    """True when the guessed id `column`, some of whose sampled values repeat, differs on every
+    row of each vehicle / user of an owner column (`car_id`) once exact copies of rows are set
+    aside: two exports joined, each numbering its rows from 1, or one export's rows copied (fix40:
+    two TeslaMate cars' `id` read as 1,156 two-point trips, each jumping between the cars; badin39
+    213: a car's rows copied under another `car_id` ended "no points left"). An id whose repeats
+    are distinct rows of one owner is a trip id, as before."""
+    import polars as pl
+
     from trajlm.data.column_names import normalised
     from trajlm.data.readers.owner_columns import OWNER_NAMES
 
+    rows = sample_rows(path, format, sep, have, have)
+    if rows is None or column not in rows.columns:
+        return False
+    rows = rows.unique(maintain_order=True)  # a row and its exact copy: one row
+    if not rows[column].is_duplicated().any():
+        return True
     by_name = {normalised(c): c for c in have}
-    for name in OWNER_NAMES:
-        owners = id_sample(path, format, sep, by_name[name]) if name in by_name else None
-        if owners is None or len(owners) != len(values) or len(set(owners)) < 2:
-            continue
-        pairs = list(zip(owners, values, strict=True))
-        if len(set(pairs)) == len(pairs):
+    for owner in (by_name[n] for n in OWNER_NAMES if n in by_name and by_name[n] != column):
+        pairs = rows.select(pl.col(owner), pl.col(column))
+        if pairs[owner].n_unique() >= 2 and not pairs.is_duplicated().any():
             return True
     return False
 
