@@ -99,6 +99,13 @@ def test_swapped_names_beside_a_speed_that_says_nothing_are_said(tmp_path, speed
     assert "-6.2" in said  # where the fixes lie as named (the user sees the Irish Sea's east)
 
 
+def test_a_frame_with_swapped_names_beside_a_zero_speed_is_said():
+    df = _vans().drop("speed_mps").rename({"lat": "lon", "lon": "lat"})
+    df = df.with_columns(speed=pl.lit(0.0), t=pl.from_epoch("t").dt.replace_time_zone("UTC"))
+    with pytest.warns(UserWarning, match="not checked.*lat_col='lon', lon_col='lat'"):
+        trajlm.clean(df, return_report=False)
+
+
 def test_a_signed_speed_is_read_by_its_size(tmp_path):
     df = _vans().with_columns(speed=-pl.col("speed_mps")).drop("speed_mps")
     df.rename({"lat": "lon", "lon": "lat"}).write_csv(tmp_path / "v.csv")

@@ -65,9 +65,8 @@ def frame_axes(
         degrees = course_degrees(course, df.schema[course], in_radians(course))
         cog = df.head(n).select(degrees).to_series().cast(pl.Float64).to_numpy()
         cog = np.where((cog >= 0) & (cog < 360), cog, np.nan)
-    sog = (
-        None if speed is None else np.abs(number(speed)) * factor
-    )  # a signed speed: its size (fix40)
+    # a signed speed (a velocity): its size (fix40)
+    sog = None if speed is None else np.abs(number(speed)) * factor
     ids = df[traj].head(n).cast(pl.Utf8).fill_null("").to_numpy().astype(str)
     order = np.lexsort((seconds, ids))  # each mover's rows in time order
     verdict, why = motion_verdict(number(lat)[order], number(lon)[order], seconds[order],
@@ -81,6 +80,9 @@ def frame_axes(
             field=point or lat,
             hint=remedy if point else FRAME_REMEDY,
         )
+    if verdict is None and cog is None and sog is not None and not point:
+        _say_idle_speed(speed, df[speed].head(n).to_list(), sog[order], number(lat)[order],
+                        number(lon)[order], seconds[order], ids[order], (lat, lon))  # fmt: skip
     if verdict != "swapped":
         return lat, lon
     if point:  # fix40: a file's JSON point was told a frame's lat_col= / lon_col= (fix39b)
@@ -90,6 +92,19 @@ def frame_axes(
     warn_at_caller(f"{lat!r} holds the longitude and {lon!r} the latitude, read so: {why} "
                    "(name them yourself if this is wrong: lat_col= / lon_col=)")  # fmt: skip
     return lon, lat
+
+
+def _say_idle_speed(speed: str, text: list, mps: np.ndarray, la: np.ndarray, lo: np.ndarray,
+                    t_s: np.ndarray, ids: np.ndarray, names: tuple[str, str]) -> None:  # fmt: skip
+    """A frame's speed column that says nothing while its fixes move: said, as files say it
+    (`readers/_idle_speed.py`, fix40)."""
+    from trajlm.data.readers._idle_speed import idle_speed_note
+    from trajlm.data.readers._motion_verdict import MIN_STEPS, axis_steps
+
+    note = idle_speed_note(speed, text, mps, la, lo, axis_steps(la, lo, t_s, ids), MIN_STEPS)
+    if note:
+        warn_at_caller(f"{note}; if they are not there: lat_col={names[1]!r}, "
+                       f"lon_col={names[0]!r}")  # fmt: skip
 
 
 def check_found_axes(df: Any, traj: str, t: Any, lat: str, lon: str, given: bool,

@@ -84,9 +84,12 @@ def parse_time(
     src = pl.col(col) if isinstance(col, str) else col
     numeric = origin_s is not None or time_format in ("unix", "excel", *EPOCH_DIVISORS)
     scale = 1000 if unit == "ms" else 1
+    commas = not (time_format and "%" in time_format)  # a pattern given reads its own commas
 
     def read(values: pl.Series) -> pl.Series:  # each stage's text is a column the next names
-        frame = values.to_frame("_s").select(decimal_comma(pl.col("_s").str.strip_chars()))
+        frame = values.to_frame("_s").select(pl.col("_s").str.strip_chars())
+        if commas and frame["_s"].str.contains(",", literal=True).any():  # fix40 (ISO's comma)
+            frame = frame.select(decimal_comma(pl.col("_s")))
         if numeric or (time_format and "%" in time_format and "z" in time_format.lower()):
             out = _parse_text(frame, "_s", time_format, utc_offset_s, unit=unit, tz=tz,
                               ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip
