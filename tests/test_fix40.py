@@ -182,6 +182,16 @@ def test_mqtt_lines_whose_topic_names_the_device_are_read(tmp_path):
     assert read_store(tmp_path / "s")["source_traj_id"].n_unique() == 3
 
 
+def test_one_fast_mover_without_an_id_is_no_mix_of_movers(tmp_path):
+    """A satellite's positions (7.7 km/s, wheretheiss.at's records): fast, but it never comes
+    back near a fix just before, so it is one mover (read, not refused)."""
+    recs = [{"timestamp": T0 + 10 * i, "latitude": 51.6 * math.sin(2 * math.pi * i * 10 / 5560),
+             "longitude": ((i * 10 / 5560 * 360) + 180) % 360 - 180} for i in range(200)]  # fmt: skip
+    (tmp_path / "iss.json").write_text(json.dumps(recs))
+    code, said = _ingest(tmp_path / "iss.json", tmp_path / "s")
+    assert "several movers mixed" not in said and code == 0, said
+
+
 # ---- (f) TeslaMate exports joined --------------------------------------------------------
 
 

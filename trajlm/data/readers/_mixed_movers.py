@@ -17,14 +17,9 @@ MIN_SAME = 5  # at least this many same-second pairs apart (and 5 % of the recor
 SAME_SHARE = 0.05
 MIN_FAST = 10  # ... or this many steps faster than sound (and 20 % of the steps)
 FAST_SHARE = 0.2
+BACK = 6  # fixes before a fast step that its end may come back near (movers interleaved)
 MIXED_HINT = ("give each record a key naming its mover (a device / vehicle id); an MQTT log "
               "needs each line's topic naming the device: capture it with `mosquitto_sub -v`")  # fmt: skip
-
-
-def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    from trajlm.data.geometry import haversine
-
-    return float(haversine(a[0], a[1], b[0], b[1]))
 
 
 def seconds_of(values: list) -> list[float | None]:
@@ -45,26 +40,39 @@ def seconds_of(values: list) -> list[float | None]:
 
 def mixed_movers(times: list[float | None], lat: list, lon: list) -> str | None:
     """Why the records (their times in seconds, latitudes, longitudes) are several movers
-    mixed, or None where they may be one."""
+    mixed, or None where they may be one. A fast step counts only where it lands back near one
+    of the few fixes before it (a zig-zag between movers): one fast mover (a satellite, a jet)
+    does not come back."""
+    import numpy as np
+
+    from trajlm.data.geometry import haversine
+
     rows = [(t, float(a), float(b)) for t, a, b in zip(times[:SAMPLE], lat[:SAMPLE], lon[:SAMPLE], strict=False)
             if t is not None and isinstance(a, int | float) and isinstance(b, int | float)
             and math.isfinite(t) and abs(a) <= 90 and abs(b) <= 180]  # fmt: skip
     if len(rows) < MIN_FAST:
         return None
     rows.sort(key=lambda r: r[0])  # stable: file order within a second
-    same = fast = steps = 0
-    for (t0, a0, b0), (t1, a1, b1) in zip(rows, rows[1:], strict=False):
-        d = _metres((a0, b0), (a1, b1))
-        if math.floor(t0) == math.floor(t1):
-            same += d >= APART_M
-        else:
-            steps += 1
-            fast += d / (t1 - t0) > FAST_MPS
+    t, la, lo = (np.array(c, dtype=float) for c in zip(*rows, strict=True))
+    d = haversine(la[:-1], lo[:-1], la[1:], lo[1:])
+    one_second = np.floor(t[:-1]) == np.floor(t[1:])
+    same = int((one_second & (d >= APART_M)).sum())
+    dt = np.where(one_second, np.nan, t[1:] - t[:-1])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fast = np.flatnonzero(d / dt > FAST_MPS)
+    back = 0
+    for i in fast:  # step i: row i -> i + 1; back near one of rows i - BACK .. i - 1?
+        lo_i = max(0, i - BACK)
+        if i > lo_i:
+            near = haversine(la[lo_i:i], lo[lo_i:i], la[i + 1], lo[i + 1])
+            back += bool((near < np.maximum(APART_M * 10, d[i] / 4)).any())
+    steps = int((~one_second).sum())
     said = []
     if same >= max(MIN_SAME, SAME_SHARE * len(rows)):
         said.append(f"{same:,} pair(s) of fixes in one second {APART_M:g} m or more apart")
-    if fast >= max(MIN_FAST, FAST_SHARE * steps):
-        said.append(f"{fast:,} of {steps:,} steps in time order faster than {FAST_MPS:g} m/s")
+    if back >= max(MIN_FAST, FAST_SHARE * steps):
+        said.append(f"{back:,} of {steps:,} steps in time order faster than {FAST_MPS:g} m/s "
+                    "and back near a fix just before")  # fmt: skip
     if not said:
         return None
     return (f"the {len(rows):,} records carry no key naming their mover, and they read as "
