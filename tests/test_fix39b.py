@@ -129,12 +129,12 @@ def _search_response(path: Path, lat_first: bool, speed_key: str | None = "speed
 def test_a_lat_first_geo_point_beside_a_speed_is_read_swapped_and_said(tmp_path: Path) -> None:
     df, _, said = _read(_search_response(tmp_path / "fleet.json", lat_first=True))
     assert df["lat"].is_between(38.5, 39.0).all() and df["lon"].is_between(-9.5, -9.0).all()
-    assert "holds the longitude" in said  # was: read at -9.1 N 38.7 E without a word
+    assert "written latitude first" in said  # was: read at -9.1 N 38.7 E without a word
 
 
 def test_a_lon_first_geo_point_is_read_as_before(tmp_path: Path) -> None:
     df, _, said = _read(_search_response(tmp_path / "fleet.json", lat_first=False))
-    assert df["lat"].is_between(38.5, 39.0).all() and "holds the longitude" not in said
+    assert df["lat"].is_between(38.5, 39.0).all() and "written latitude first" not in said
     # no speed: nothing tells, GeoJSON's [lon, lat] as before (said as a limit in the docs)
     df, _, _ = _read(_search_response(tmp_path / "bare.json", lat_first=True, speed_key=None))
     assert df["lat"].is_between(-9.5, -9.0).all()

@@ -217,7 +217,7 @@ def read_kept(
     from trajlm.data.readers.owner_columns import keep_owner_column
     from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
 
-    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns), pitch_of(columns))
+    paths, sheets = sheets_as_csv([path], "auto", layer_of(columns), pitch_of(columns), on_error)
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: ...`, not the sheet's CSV
             try:

@@ -42,8 +42,8 @@ from trajlm.data.readers import ReadLimits, iter_read
 from trajlm.data.readers.archives import member_error, warnings_name_sources
 from trajlm.data.readers.detect import unused_columns
 from trajlm.data.readers.pedestrian_files import on_plane
-from trajlm.data.readers.pitch_feeds import on_pitch
-from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
+from trajlm.data.readers.pitch_feeds import CUT_SHORT, on_pitch
+from trajlm.data.readers.spreadsheet import cut_lines, layer_of, pitch_of, sheets_as_csv
 from trajlm.data.schema import TrajlmInputError
 from trajlm.data.store_stream import StoreStreamWriter
 from trajlm.data.synth_store import synth_store as synth_store  # re-exported (review38b split)
@@ -112,7 +112,8 @@ def ingest(
 
     # a store given as input: its points (a night's store into the month's; newuser33)
     paths, column_map = stores_column_map(list(map(Path, paths)), column_map)
-    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map), pitch_of(column_map))
+    paths, sheets = sheets_as_csv(paths, format, layer_of(column_map), pitch_of(column_map),
+                                  on_error)  # fmt: skip
     column_map = on_pitch(column_map, getattr(sheets, "kinds", {}))  # Metrica / TRACAB
     column_map = on_plane(column_map, getattr(sheets, "kinds", {}))  # ETH / UCY, TrajNet++
     try:
@@ -122,7 +123,8 @@ def ingest(
                            column_preset=column_preset, progress=progress, overwrite=overwrite,
                            chunk_rows=chunk_rows, limits=limits, vehicle_col=vehicle_col,
                            sources=sources, keep_copies=keep_copies,
-                           converted=getattr(sheets, "kinds", {}))  # fmt: skip
+                           converted=getattr(sheets, "kinds", {}),
+                           cut=cut_lines(sheets))  # fmt: skip
     except TrajlmInputError as e:
         raise member_error(e, sheets) from None  # `book.xlsx!book.csv line 5`, no temp path
     finally:
@@ -135,7 +137,7 @@ def _ingest(
     clean_overrides: dict | None, column_map: dict | None, column_preset: str | None,
     progress: bool, overwrite: bool, chunk_rows: int, limits: ReadLimits | None,
     vehicle_col: str | None, sources: list[str], keep_copies: bool = False,
-    converted: dict[str, str] | None = None,
+    converted: dict[str, str] | None = None, cut: int = 0,
 ) -> dict:  # fmt: skip
     """`ingest`'s work in named steps, in the order each is said: the plan before the first
     chunk (data/ingest_plan.py), then the chunks streamed into the store (ingest_chunks.py)."""
@@ -178,6 +180,8 @@ def _ingest(
             bar.update(task, rows=f"{read.report.rows_in:,}")
             # a log file: a line every 30 s (newuser33)
             plain.update(read.report.rows_in, read.n_kept)
+        read.report.rows_in += cut  # a feed's lines cut short, left out (fix40): counted in
+        read.report.drop(CUT_SHORT, cut)  # and out, so that rows in - dropped = kept
         read.check_not_empty(format)
         read.say_after_read(reading, clean_overrides)
         return writer.close(read.report, reading, dataclasses.asdict(cfg))

@@ -54,6 +54,7 @@ def read_file(
     utc_offset: float | None = None,
     crs: str | None = None,
     pitch: str | None = None,
+    sub_second: bool = False,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -78,13 +79,19 @@ def read_file(
     a plane not on the Earth, returned as ``y`` / ``x`` metres, never as lat / lon (a store
     ingested with ``--crs local`` too); x / y metres read as degrees are refused naming it
     (newuser36). ``pitch``: a Metrica / TRACAB feed's pitch, length x width in metres
-    (``"105x68"``, the default), as ingest's --pitch-size."""
+    (``"105x68"``, the default), as ingest's --pitch-size. ``sub_second=True``: every fix kept
+    at its exact time, ``t`` float seconds, as ingest's --sub-second keeps them (fix40: by
+    default, and with ``exact_times=True``, the fixes after the first of each second are
+    dropped as ``sub_second_fix``, as a whole-second store keeps one a second)."""
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
     if not isinstance(exact_times, bool):  # before: 'yes' taken as True, silently (badin35)
         raise TrajlmInputError(f"exact_times must be True or False, got {exact_times!r}",
                                field="exact_times")  # fmt: skip
+    if not isinstance(sub_second, bool):
+        raise TrajlmInputError(f"sub_second must be True or False, got {sub_second!r}",
+                               field="sub_second")  # fmt: skip
     if isinstance(path, bytes):  # an os.fsencode'd name (os.listdir(b".")): read as its text
         path = os.fsdecode(path)
     if not isinstance(path, str | os.PathLike):
@@ -118,6 +125,8 @@ def read_file(
         given["utc_offset_s"] = path_offset_s(utc_offset, tz)
     if pitch is not None:  # badin38: a TypeError naming read_file(), no way to give it
         given["pitch"] = checked_pitch(pitch, path)
+    if sub_second:  # every fix at its exact time, as ingest's --sub-second (fix40)
+        given["sub_second"] = True
     if crs is None and is_plane_file(path):  # a pitch feed, ETH / UCY: a plane, as ingest reads
         crs = "local"
     if crs is not None:
@@ -192,8 +201,11 @@ def _as_read(path: Path, df: pl.DataFrame, report: Any, own_names: bool = False)
     """``read_kept``'s table as ``read_file`` gives it (drops said, an owner's id read as a
     mover, ``own_names``: the id columns under the file's names)."""
     if report.total:
+        keep = ("; sub_second=True keeps every fix at its exact time (ingest's --sub-second)"
+                if report.dropped.get("sub_second_fix") else "")  # fmt: skip
         warnings.warn(f"{path}: dropped {dict(report.dropped)} of {report.rows_in:,} records, "
-                      "as `trajlm data ingest` drops them", UserWarning, stacklevel=3)  # fmt: skip
+                      f"as `trajlm data ingest` drops them{keep}", UserWarning,
+                      stacklevel=3)  # fmt: skip
     mover = next((c for c in ("vehicle_id", "user_id") if c in df.columns), None)
     if mover is not None and df["traj_id"].equals(df[mover]):
         # the id is the vehicle's (a fleet export keyed by plate): read as a mover, so a model

@@ -78,9 +78,34 @@ def _today(m: re.Match, years: Sequence[int]) -> date:
     return today
 
 
+# "it's 04/11/2026", "today is 13.11.2026": a stated today in numbers, day and month in either order (fix40)
+_NUMERIC = rf"\b(?P<lead>{_LEAD}{_WD})(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})\b"
+
+
+def numeric_today(question: str) -> str:
+    """The question with a stated today written in numbers ("it's 13/11/2026") written with its month's name
+    ("it's 13 November 2026"), by one rule: a number over 12 is the day, so the other is the month (13/11 and
+    11/13 are both 13 November); where both are 12 or under and differ (04/11: 4 November in Europe, 11 April
+    in the US) one line refuses to guess (badin39: "relative dates are not supported"). Unchanged without one."""
+    m = re.search(_NUMERIC, question, flags=re.I)
+    if m is None:
+        return question
+    a, b, year, said = int(m["a"]), int(m["b"]), m["y"], m.group(0).strip()
+    if a > 12 or b > 12 or a == b:
+        day, month = (a, b) if a > 12 or a == b else (b, a)
+    else:
+        raise CannotAnswer(f"'{said}': {a} {_MONTHS[b - 1].capitalize()} or {b} {_MONTHS[a - 1].capitalize()}? "
+                           f"the numbers do not say which is the day; write the month's name ('today is {a} "
+                           f"{_MONTHS[b - 1].capitalize()} {year}') or {year}-{b:02d}-{a:02d}")  # fmt: skip
+    if not 1 <= month <= 12:
+        raise CannotAnswer(f"'{said}' is no date")
+    return f"{question[: m.start()]}{m['lead']}{day} {_MONTHS[month - 1].capitalize()} {year}{question[m.end() :]}"
+
+
 def stated_today(question: str, years: Sequence[int]) -> str:
     """The question with its stated today taken out and its relative dates written as calendar dates (see the
     module's doc); unchanged where it states no today."""
+    question = numeric_today(question)
     m = re.search(_STATED, question, flags=re.I)
     if m is None:
         return question

@@ -61,9 +61,10 @@ from trajlm.data.readers.mfjson import iter_mfjson
 from trajlm.data.readers.nmea import iter_nmea
 from trajlm.data.readers.ozi import iter_ozi
 from trajlm.data.readers.parquet_table import iter_parquet
+from trajlm.data.readers.pitch_feeds import CUT_SHORT
 from trajlm.data.readers.porto import iter_porto
 from trajlm.data.readers.queclink import iter_queclink
-from trajlm.data.readers.spreadsheet import layer_of, pitch_of, sheets_as_csv
+from trajlm.data.readers.spreadsheet import cut_lines, layer_of, pitch_of, sheets_as_csv
 from trajlm.data.readers.tabular import PRESETS, iter_csv
 from trajlm.data.readers.xml_tracks import iter_xml_tracks
 from trajlm.data.schema import DropReport, OnError, TrajlmInputError, conform, empty_table
@@ -125,12 +126,15 @@ def _open(
         format,
         layer_of(columns),
         pitch_of(columns),
+        on_error,
     )
     try:
         with warnings_name_sources(sheets):  # `s.xlsx: units row ...`, not the sheet's CSV
             ctx, chunks = _open_read(
                 paths, format, on_error, columns, chunk_rows, limits, keep_copies
             )
+        ctx.report.rows_in += cut_lines(sheets)  # a feed's lines cut short (fix40): in and
+        ctx.report.drop(CUT_SHORT, cut_lines(sheets))  # out, so that rows in - dropped = kept
     except TrajlmInputError as e:
         if sheets is not None:
             sheets.cleanup()

@@ -69,5 +69,5 @@ def record_axes(flat: list[dict], times: list, fields: dict[str, str]) -> dict[s
         df = pl.DataFrame(cols, strict=False, infer_schema_length=None)
     except (TypeError, ValueError, pl.exceptions.PolarsError):  # a key of mixed kinds:
         return fields  # no motion column to read (the reader's own checks read the rest)
-    got = frame_axes(df, MOVER, seconds, lat, lon)
+    got = frame_axes(df, MOVER, seconds, lat, lon, point=lat[:-4])
     return fields if got == (lat, lon) else {**fields, "lat": lon, "lon": lat}

@@ -179,6 +179,8 @@ def record_tracks(doc: Any) -> list[Track] | None:
             times = _times([r.get(fields["t"]) for r in flat], fields["t"])
         if "traj_id" not in fields and (key := _jumping_key(flat, times, fields)) is not None:
             fields = {**fields, "traj_id": key}
+        elif "traj_id" not in fields and not parent:  # several movers, nothing to tell (fix40)
+            refuse_mixed_movers(flat, times, fields)
         fields = record_axes(flat, times, fields)  # a `[lat, lon]` point read [lon, lat] (fix39b)
         groups: dict[str | None, tuple[list, list]] = {}
         unlocked = no_lock_records(flat)
@@ -233,6 +235,18 @@ def _list_id(flat: list[dict], fields: dict[str, str]) -> str | None:
         k for k in keys if len({str(r.get(k)) for r in flat}) == 1 and isinstance(flat[0][k], str)
     ]
     return str(flat[0][one[0]]) if len(one) == 1 else None
+
+
+def refuse_mixed_movers(flat: list[dict], times: list, fields: dict[str, str]) -> None:
+    """One line where records with no mover key read as several movers mixed (`_mixed_movers`:
+    an MQTT log captured without `mosquitto_sub -v`, badin39)."""
+    from trajlm.data.readers._mixed_movers import MIXED_HINT, mixed_movers, seconds_of
+
+    n = min(len(flat), 5000)
+    lat = [_number(_coordinate(r.get(fields["lat"]))) for r in flat[:n]]
+    lon = [_number(_coordinate(r.get(fields["lon"]))) for r in flat[:n]]
+    if why := mixed_movers(seconds_of(list(times[:n])), lat, lon):
+        raise TrajlmInputError(why, hint=MIXED_HINT)
 
 
 def _jumping_key(flat: list[dict], times: list, fields: dict[str, str]) -> str | None:

@@ -29,6 +29,8 @@ TEXT_SUFFIXES = (".log", ".txt", ".lp", ".out", ".line", "")
 SNIFF_LINES = 50
 MOST = 0.8
 _TOPIC_LINE = re.compile(r"^(?P<topic>[^\s{\[\"]*/[^\s]*)\s+(?P<payload>\S.*?)\s*$")
+# a one-level topic (`gps {...}`; badin39: "cannot tell the format"): a JSON object's payload only
+_ONE_LEVEL = re.compile(r"^(?P<topic>[A-Za-z0-9_$.+#-]+)\s+(?P<payload>\{.*\})\s*$")
 # measurement[,tag=v]* field=v[,field=v]* [ts] (escaped / quoted text left to the parser)
 _TOKEN = r"(?:\\.|[^\s,=\\])+"  # a name or tag value, backslash escapes allowed
 _LP_LINE = re.compile(
@@ -56,7 +58,7 @@ def message_kind(path: Path) -> str | None:
     if len(lines) < 2:
         return None
     for kind, shape in (("mqtt", _TOPIC_LINE), ("line_protocol", _LP_LINE)):
-        shaped = [m for x in lines if (m := shape.match(x))]
+        shaped = [m for x in lines if (m := _topic_line(x) if kind == "mqtt" else shape.match(x))]
         if kind == "mqtt":  # a payload read as a record (JSON, key=value, numbers: leftover39)
             said = [payload_record(m["payload"]) for m in shaped]
             shaped = [m for m, (r, k) in zip(shaped, said, strict=True)
@@ -80,7 +82,7 @@ def _mqtt_records(path: Path) -> list[dict]:
     records, topics, skipped, kinds = [], [], 0, {}
     with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, 1):
-            m = _TOPIC_LINE.match(line.strip())
+            m = _topic_line(line.strip())
             payload, kind = payload_record(m["payload"]) if m else (None, "")
             if kind.startswith(CONFLICT):
                 raise TrajlmInputError(
@@ -107,6 +109,8 @@ def _mqtt_records(path: Path) -> list[dict]:
             f"; {skipped:,} line(s) whose payload is no JSON object (nor key=value text "
             "or numbers) passed over"
         )
+    if not named and len(set(topics)) == 1:  # one topic names no device (fix40)
+        _refuse_mixed(records, topics[0], path)
     if not named:
         devices, level = _topic_movers(topics)
         for r, d in zip(records, devices, strict=True):
@@ -119,6 +123,28 @@ def _mqtt_records(path: Path) -> list[dict]:
         )
     warnings.warn(said, stacklevel=2)
     return records
+
+
+def _topic_line(line: str) -> re.Match | None:
+    """`TOPIC PAYLOAD`: a topic of levels (`fleet/cb016/gps`), or of one before a JSON object."""
+    return _TOPIC_LINE.match(line) or _ONE_LEVEL.match(line)
+
+
+def _refuse_mixed(records: list[dict], topic: str, path: Path) -> None:
+    """One line where the records of one topic, with no id key, read as several movers mixed
+    (`_mixed_movers`): the topic that named each device was not captured."""
+    from trajlm.data.column_names import find_columns
+    from trajlm.data.readers._mixed_movers import MIXED_HINT, mixed_movers, seconds_of
+
+    keys = list(dict.fromkeys(k for r in records[:200] for k in r))
+    t, lat, lon = (find_columns(f, keys) for f in ("t", "lat", "lon"))
+    if len(t) != 1 or len(lat) != 1 or len(lon) != 1:
+        return  # the table reader names what it cannot find
+    sample = records[:5000]
+    if why := mixed_movers(seconds_of([r.get(t[0]) for r in sample]),
+                           [r.get(lat[0]) for r in sample], [r.get(lon[0]) for r in sample]):  # fmt: skip
+        raise TrajlmInputError(f"{why}, and every line's topic is {topic!r}, which names no "
+                               "device", path=path, hint=MIXED_HINT)  # fmt: skip
 
 
 def _id_like(key: str) -> bool:

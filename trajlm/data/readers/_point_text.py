@@ -74,10 +74,13 @@ def lon_first(column: str) -> bool:
     return m is not None and m["lat_first"] is None
 
 
-def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list[pl.Expr]]:
+def one_column(
+    cm: ColumnMap, first: str | None = None, wkt_lat_first: bool = False
+) -> tuple[ColumnMap, list[pl.Expr]]:
     """(the map reading the split parts, the expressions that split cm.lat); unchanged when
     latitude and longitude are two columns. `first`: which of "lat" / "lon" a "a, b" pair
-    writes first (`pair_order`); default: as the name says (`(Long, Lat)`), else lat."""
+    writes first (`pair_order`); default: as the name says (`(Long, Lat)`), else lat.
+    `wkt_lat_first`: WKT points written `POINT(lat lon)` (its reported motion says so, fix40)."""
     if cm.lat != cm.lon or cm.coord_sources:
         return cm, []
     text = pl.col(cm.lat).cast(pl.Utf8).str.strip_chars()
@@ -91,9 +94,10 @@ def one_column(cm: ColumnMap, first: str | None = None) -> tuple[ColumnMap, list
     # the column and the value (badin29: "field _point_lat: ... value None")
     unread = pl.when(wkt.struct.field("lat").is_null() & lat.is_null() & (text != "")).then(text)
     names = point_names(cm.lat)
+    wkt_lat, wkt_lon = ("lon", "lat") if wkt_lat_first else ("lat", "lon")
     exprs = [
-        pl.coalesce(wkt.struct.field("lat"), lat, unread).alias(names[0]),
-        pl.coalesce(wkt.struct.field("lon"), lon).alias(names[1]),
+        pl.coalesce(wkt.struct.field(wkt_lat), lat, unread).alias(names[0]),
+        pl.coalesce(wkt.struct.field(wkt_lon), lon).alias(names[1]),
     ]
     return dataclasses.replace(cm, lat=names[0], lon=names[1]), exprs
 
@@ -210,10 +214,16 @@ def hex_points_as_wkt(raw: pl.DataFrame, column: str, crs: str, path: Path) -> p
     return raw.with_columns(full.alias(column))
 
 
-def point_exprs(raw: pl.DataFrame, column: str, cm: ColumnMap, path: Path) -> list[pl.Expr]:
+def point_exprs(
+    raw: pl.DataFrame, column: str, cm: ColumnMap, path: Path, t_ms: pl.Expr | None = None
+) -> list[pl.Expr]:
     """The expressions splitting a point column, in the order its first chunk's values read
-    (`pair_order`); the other order than its name's is said once (session 28)."""
+    (`pair_order`); the other order than its name's is said once (session 28). ``t_ms``: the
+    rows' times, for WKT points' check by the reported motion (`_wkt_axes`, fix40)."""
+    from trajlm.data.readers._wkt_axes import wkt_latitude_first
+
     first, note = pair_order(raw, column, path)
     if note:
         warnings.warn(f"{path.name}: {note}", stacklevel=2)
-    return one_column(cm, first)[1]
+    flip = t_ms is not None and wkt_latitude_first(raw, column, _WKT, cm, t_ms, path)
+    return one_column(cm, first, wkt_lat_first=flip)[1]

@@ -48,6 +48,16 @@ def local_epoch(
     return naive.dt.epoch(unit) - utc_offset_s * (1000 if unit == "ms" else 1)
 
 
+# ISO 8601's comma decimal (`2026-03-01T10:00:00,500`, European loggers; badin39: refused as
+# "not ISO-8601"): a comma right after a time's seconds and before a digit is its decimal mark
+_SECONDS_COMMA = r"(\d{1,2}:\d{2}:\d{2}),(\d)"
+
+
+def decimal_comma(text: pl.Expr) -> pl.Expr:
+    """Time text with a comma after its seconds (`10:00:00,5`) written with a point."""
+    return text.str.replace(_SECONDS_COMMA, "${1}.${2}")
+
+
 def parse_time(
     col: str | pl.Expr,
     time_format: str | None,
@@ -74,9 +84,12 @@ def parse_time(
     src = pl.col(col) if isinstance(col, str) else col
     numeric = origin_s is not None or time_format in ("unix", "excel", *EPOCH_DIVISORS)
     scale = 1000 if unit == "ms" else 1
+    commas = not (time_format and "%" in time_format)  # a pattern given reads its own commas
 
     def read(values: pl.Series) -> pl.Series:  # each stage's text is a column the next names
         frame = values.to_frame("_s").select(pl.col("_s").str.strip_chars())
+        if commas and frame["_s"].str.contains(",", literal=True).any():  # fix40 (ISO's comma)
+            frame = frame.select(decimal_comma(pl.col("_s")))
         if numeric or (time_format and "%" in time_format and "z" in time_format.lower()):
             out = _parse_text(frame, "_s", time_format, utc_offset_s, unit=unit, tz=tz,
                               ambiguous=ambiguous, origin_s=origin_s)  # fmt: skip

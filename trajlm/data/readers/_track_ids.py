@@ -32,7 +32,9 @@ def row_key_fallback(
     column}, or a TrajlmInputError naming the column and --traj-col when the
     header has none. {} when the column repeats (a trip id) or cannot be sampled."""
     values = id_sample(path, format, sep, column)
-    if values is None or len(values) < 2 or len(set(values)) < len(values):
+    if values is None or len(values) < 2:
+        return {}
+    if len(set(values)) < len(values) and not row_key_per_owner(path, format, sep, column, have):
         return {}
     tier = tier_of(TRAJ, column)
     lower = (
@@ -58,6 +60,32 @@ def row_key_fallback(
         path=path,
         field=column,
     )
+
+
+def row_key_per_owner(path: Path, format: str, sep: str, column: str, have: list[str]) -> bool:
+    """True when the guessed id `column`, some of whose sampled values repeat, differs on every
+    row of each vehicle / user of an owner column (`car_id`) once exact copies of rows are set
+    aside: two exports joined, each numbering its rows from 1, or one export's rows copied (fix40:
+    two TeslaMate cars' `id` read as 1,156 two-point trips, each jumping between the cars; badin39
+    213: a car's rows copied under another `car_id` ended "no points left"). An id whose repeats
+    are distinct rows of one owner is a trip id, as before."""
+    import polars as pl
+
+    from trajlm.data.column_names import normalised
+    from trajlm.data.readers.owner_columns import OWNER_NAMES
+
+    rows = sample_rows(path, format, sep, have, have)
+    if rows is None or column not in rows.columns:
+        return False
+    rows = rows.unique(maintain_order=True)  # a row and its exact copy: one row
+    if not rows[column].is_duplicated().any():
+        return True
+    by_name = {normalised(c): c for c in have}
+    for owner in (by_name[n] for n in OWNER_NAMES if n in by_name and by_name[n] != column):
+        pairs = rows.select(pl.col(owner), pl.col(column))
+        if pairs[owner].n_unique() >= 2 and not pairs.is_duplicated().any():
+            return True
+    return False
 
 
 def row_key_read_as_id(paths: list[Path], format: str, columns: Any) -> str | None:

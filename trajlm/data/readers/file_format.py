@@ -133,6 +133,8 @@ def file_format(path: Path) -> str | None:
         from trajlm.data.readers._arrow_tables import feature_lines
 
         return "mfjson" if feature_lines(path) else "parquet"
+    if suffix == ".txt" and json_by_content(path):  # JSON Lines saved as .txt (an MQTT log
+        return "mfjson"  # captured without -v; fix40: read as a CSV of `{"ts": ...` columns)
     if suffix in TABULAR_SUFFIXES:
         return csv_format(path)
     head = _head(path, 16)

@@ -39,6 +39,8 @@ HEADER = ["traj_id", "team", "jersey", "Period", "Frame", "Time [s]", "x", "y"]
 _PITCH = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*[x×,*]\s*(\d+(?:\.\d*)?)\s*(?:m)?\s*$", re.I)
 _TRACAB_LINE = re.compile(r"^\d+:(?:-?\d+,-?\d+,-?\d+,-?\d+(?:\.\d+)?,-?\d+(?:\.\d+)?,[-\d.]+;)+:")
 _METRICA_HEAD = re.compile(r"(?i)^\s*period\s*,\s*frame\s*,\s*time \[s\]\s*,")
+# Metrica's first line: three empty cells, then the team's name over each player's x column
+_METRICA_TEAMS = re.compile(r"^,,,([^,]+),,\1(?:,,\1)*,*\s*$")
 
 
 def parse_pitch(text: str | None) -> tuple[float, float] | None:
@@ -68,6 +70,12 @@ def is_metrica(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in (".csv", ".txt"):
         return False
     head = _lines(path, 3)
+    real = [h for h in head if h.strip()]
+    if len(real) < 3 and real and _METRICA_TEAMS.match(real[0]):  # fix40 (badin39 273: "column
+        raise TrajlmInputError(  # name(s) ['Home'] appear more than once")
+            f"a Metrica header cut short: {len(real)} of its 3 lines (teams, jersey numbers, "
+            "`Period,Frame,Time [s],...`) and no data", path=path, line=len(real),
+            hint="copy the file again whole")  # fmt: skip
     return len(head) == 3 and bool(_METRICA_HEAD.match(head[2])) and head[0].startswith(",,,")
 
 
@@ -104,12 +112,17 @@ def has_ball(path: Path) -> bool:
 
 
 def metrica_as_csv(
-    path: Path, out: Path, pitch: tuple[float, float] | None = None, ball_from: Path | None = None
+    path: Path,
+    out: Path,
+    pitch: tuple[float, float] | None = None,
+    ball_from: Path | None = None,
+    cut: list[int] | None = None,
 ) -> list:
     """Write Metrica's team file `path` long at `out` (HEADER); the line of `path` each CSV
     line comes from (None: the header), for errors. ``ball_from``: the team file read first,
     whose ball is the same ball: this file's copy is left out by name, said (badfix37: it was
-    dropped as ~1 duplicate time a second)."""
+    dropped as ~1 duplicate time a second). ``cut``: under `--on-error skip`, a row cut short
+    is left out, its line appended here and said (`skip_cut`); None: refused."""
     size = pitch or DEFAULT_PITCH
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as src:
         rows = csv.reader(src)
@@ -134,10 +147,10 @@ def metrica_as_csv(
                 if len(row) < 3:
                     continue
                 if len(row) < len(names):  # badin38: a cut row's players were dropped silently
-                    raise TrajlmInputError(
-                        f"a Metrica row of {len(row)} fields where the header has {len(names)}: "
-                        "the file ends mid-row (cut short?)", path=path, line=rows.line_num,
-                        hint="copy the file again whole, or delete that line")  # fmt: skip
+                    why = (f"a Metrica row of {len(row)} fields where the header has "
+                           f"{len(names)}: the file ends mid-row (cut short?)")  # fmt: skip
+                    skip_cut(path, rows.line_num, why, cut)
+                    continue
                 frames += 1
                 for mover, team, jersey, k in movers:
                     x, y = _cell(row, k), _cell(row, k + 1)
@@ -161,6 +174,22 @@ def metrica_as_csv(
         stacklevel=2,
     )  # fmt: skip
     return at
+
+
+CUT_SHORT = "cut_short_line"  # the drop report's reason: a feed's line left out whole (fix40)
+
+
+def skip_cut(path: Path, line: int, why: str, cut: list[int] | None) -> None:
+    """A feed's line cut short: refused in one line (``cut`` None: `--on-error raise`), else
+    left out whole (a cut number would be read as another position) and said, its line kept in
+    ``cut`` for the drop report (fix40; badin39: `--on-error skip` was refused as if not given)."""
+    if cut is None:
+        raise TrajlmInputError(why, path=path, line=line,
+                               hint="copy the file again whole, or delete that line (or "
+                               "--on-error skip: it is left out and counted)")  # fmt: skip
+    cut.append(line)
+    warnings.warn(f"{path.name} line {line}: {why}: left out (--on-error skip), counted as "
+                  f"{CUT_SHORT}", stacklevel=3)  # fmt: skip
 
 
 def _one_frame(path: Path, frames: int, kind: str) -> None:
@@ -210,9 +239,11 @@ def _cell(row: list[str], k: int) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = None) -> list:
+def tracab_as_csv(
+    path: Path, out: Path, pitch: tuple[float, float] | None = None, cut: list[int] | None = None
+) -> list:
     """Write TRACAB's frame file `path` long at `out` (HEADER); the line each CSV line comes
-    from, for errors."""
+    from, for errors. ``cut``: as `metrica_as_csv`'s (a frame line cut short)."""
     size = pitch or DEFAULT_PITCH
     at: list[int | None] = [None]
     period, last, others, players = 1, None, set(), set()
@@ -227,10 +258,9 @@ def tracab_as_csv(path: Path, out: Path, pitch: tuple[float, float] | None = Non
             if len(parts) < 2 or not parts[0].strip().lstrip("-").isdigit():
                 continue
             if not line.rstrip().endswith(":"):  # badin38: a cut frame was read in part, unsaid
-                raise TrajlmInputError(
-                    "a TRACAB frame line that does not end in `:` (the file ends mid-frame: cut "
-                    "short?)", path=path, line=line_no,
-                    hint="copy the file again whole, or delete that line")  # fmt: skip
+                skip_cut(path, line_no, "a TRACAB frame line that does not end in `:` (the file "
+                         "ends mid-frame: cut short?)", cut)  # fmt: skip
+                continue
             frame = int(parts[0])
             if last is not None and frame - last > PERIOD_BREAK_S * TRACAB_HZ:
                 period += 1

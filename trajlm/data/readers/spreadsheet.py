@@ -214,6 +214,7 @@ def sheets_as_csv(
     format: str = "auto",
     layer: str | None = None,
     pitch: tuple[float, float] | None = None,
+    on_error: str = "raise",
 ) -> tuple[list[Path], tempfile.TemporaryDirectory | None]:
     """`paths` with every workbook replaced by a CSV of its first sheet (named `<stem>.csv`,
     so a sheet without an id column is one trajectory named after the workbook; Arrow IPC and
@@ -223,8 +224,11 @@ def sheets_as_csv(
     log, where each CSV line comes from in it), for error messages; its `kinds` each converted
     path to the kind of file read (`sqlite`, `ubx`, `xlsx`, `sbs1`, ...: ingest says it).
     `layer`: the layer of a multi-layer GIS file to read (ColumnMap.layer); `pitch`: a
-    football pitch's length and width in metres for tracking feeds (pitch_feeds.py)."""
+    football pitch's length and width in metres for tracking feeds (pitch_feeds.py).
+    `on_error`: "skip" leaves a feed's line cut short out, counted in the folder's `cut_lines`
+    (`cut_lines`; "raise": refused)."""
     tmp, out = None, []
+    cut: list[int] | None = [] if on_error == "skip" else None  # Metrica / TRACAB (fix40)
     balls: list[Path] = []  # the Metrica team file whose ball is kept (the others' left out)
     for p in map(Path, paths):
         user = p  # the file errors name (a .bz2 / .xz: unpacked first, then read as its inner name)
@@ -283,14 +287,14 @@ def sheets_as_csv(
                 continue
             if feeds:  # Metrica's home and away files (pitch_feeds.py): a folder of CSVs
                 for k, f in feeds:
-                    at = _feed_as_csv(k, f, into / f"{f.stem}.csv", pitch, balls)
+                    at = _feed_as_csv(k, f, into / f"{f.stem}.csv", pitch, balls, cut)
                     _sources(tmp, f, {into / f"{f.stem}.csv": at})
                 out.append(into)
                 continue
             csv_at = into / f"{p.stem}.csv"  # errors name the source's own line (archives.py)
             if kind or siri or mds:
                 sized = (pitch,) if kind in PITCH_KINDS else ()  # Metrica / TRACAB (sports37)
-                converted = (_feed_as_csv(kind, p, csv_at, pitch, balls) if sized
+                converted = (_feed_as_csv(kind, p, csv_at, pitch, balls, cut) if sized
                              else _TEXT[kind](p, csv_at) if kind
                              else siri_as_csv(siri, csv_at) if siri else mds_as_csv(mds, csv_at))  # fmt: skip
                 _sources(tmp, p, {csv_at: converted})
@@ -305,7 +309,14 @@ def sheets_as_csv(
             tmp.cleanup()
             raise
         out.append(into / f"{p.stem}.{'parquet' if table or gis else 'csv'}")
+    if tmp is not None:
+        tmp.cut_lines = len(cut or [])  # type: ignore[attr-defined]
     return out, tmp
+
+
+def cut_lines(sheets: tempfile.TemporaryDirectory | None) -> int:
+    """The feeds' lines cut short and left out by `sheets_as_csv(on_error="skip")`."""
+    return int(getattr(sheets, "cut_lines", 0))
 
 
 # Text files written as a CSV before the read, in the order they are told apart; each converter
@@ -339,13 +350,19 @@ _IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "eth-ucy": is_eth_ucy,
 
 
 def _feed_as_csv(
-    kind: str, f: Path, out: Path, pitch: tuple[float, float] | None, balls: list[Path]
+    kind: str,
+    f: Path,
+    out: Path,
+    pitch: tuple[float, float] | None,
+    balls: list[Path],
+    cut: list[int] | None = None,
 ) -> Sequence[object]:
     """A Metrica / TRACAB feed converted; of Metrica's team files read together, only the first
-    keeps the ball (each carries the same ball), ``balls`` holding that file."""
+    keeps the ball (each carries the same ball), ``balls`` holding that file. ``cut``: the
+    lines cut short left out (None: refused)."""
     if kind != "metrica":
-        return _TEXT[kind](f, out, pitch)
-    at = metrica_as_csv(f, out, pitch, ball_from=balls[0] if balls else None)
+        return _TEXT[kind](f, out, pitch, cut=cut)
+    at = metrica_as_csv(f, out, pitch, ball_from=balls[0] if balls else None, cut=cut)
     if not balls and has_ball(f):
         balls.append(f)
     return at

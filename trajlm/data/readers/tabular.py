@@ -381,7 +381,7 @@ def _csv_file(
         if point:  # PostGIS' hex EWKB points as WKT text (_point_text.py)
             raw = hex_points_as_wkt(raw, point_col, cm.crs, path)
         if point and named_cm is not None:  # which of lat / lon the pairs write first
-            point, named_cm = point_exprs(raw, point_col, named_cm, path), None
+            point, named_cm = point_exprs(raw, point_col, named_cm, path, t_ms), None
         raw = table_coords(parse_coords(raw.with_columns(point), axes, hemi), cm, ctx)
         if units:  # degrees west / south: as degrees north / east
             raw = raw.with_columns(pl.col(f"_{k}") * f for k, (_, f) in units.items())
