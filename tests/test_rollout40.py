@@ -7,12 +7,12 @@ import torch
 
 from trajlm.train.config import TrainConfig
 from trajlm.train.feed import BatchFeed
-from trajlm.train.steady_movers import replace_with_steady_movers, steady_mover_rows
+from trajlm.train.steady_movers import SteadyMovers, replace_with_steady_movers, steady_mover_rows
 
 
 def _rows(seed: int = 0, **kw):
-    args = {"dt_range": (1.0, 300.0), "speed_range": (1.0, 40.0), "turn_deg": 0.0, "noise": 0.0}
-    return steady_mover_rows(64, 12, torch.Generator().manual_seed(seed), **(args | kw))
+    kind = SteadyMovers(**({"turn_deg": 0.0, "noise": 0.0} | kw))
+    return steady_mover_rows(64, 12, torch.Generator().manual_seed(seed), kind)
 
 
 def test_clean_rows_keep_heading_and_interval_within_the_ranges():
@@ -52,8 +52,8 @@ def _batch() -> dict:
 
 def test_replacement_keeps_mask_padding_first_point_and_t0():
     b = _batch()
-    out = replace_with_steady_movers(b, 1.0, torch.Generator().manual_seed(0), (60.0, 60.0),
-                                     (8.0, 8.0), 0.0, 0.0)  # fmt: skip
+    line = SteadyMovers((60.0, 60.0), (8.0, 8.0), turn_deg=0.0, noise=0.0)
+    out = replace_with_steady_movers(b, 1.0, torch.Generator().manual_seed(0), line)
     assert torch.equal(out["mask"], b["mask"]) and torch.equal(out["t0"], b["t0"])
     assert torch.equal(out["pos"][:, 0], b["pos"][:, 0])
     pad = ~b["mask"]
@@ -62,8 +62,7 @@ def test_replacement_keeps_mask_padding_first_point_and_t0():
     assert torch.allclose(out["t"][:, 1:][real], (torch.arange(1, 10) * 60.0).expand(8, 9)[real])
     step = out["pos"].diff(dim=1).norm(dim=-1)[real]
     assert float((step / 480.0 - 1).abs().max()) < 0.2  # 8 m/s x 60 s, drifting 2 % a step
-    none = replace_with_steady_movers(b, 0.0, torch.Generator().manual_seed(0), (1.0, 300.0),
-                                      (1.0, 40.0), 2.0, 0.1)  # fmt: skip
+    none = replace_with_steady_movers(b, 0.0, torch.Generator().manual_seed(0), SteadyMovers())
     assert torch.equal(none["pos"], b["pos"]) and torch.equal(none["t"], b["t"])
 
 

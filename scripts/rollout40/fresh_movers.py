@@ -11,13 +11,11 @@ not the one arm S trains on (trajlm/train/steady_movers.py: plain lines, no stop
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import os
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-import probe_movers_gen as gen  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "steady39"))
+from fresh_movers import cli  # noqa: E402
 
 SEED_BASE = 4000
 NOISE_SCALE = 0.8
@@ -26,23 +24,7 @@ STRAIGHT_SCALE = 2.0
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--n", type=int, default=80)
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    for i, k in enumerate(gen.KINDS):
-        k = dataclasses.replace(
-            k,
-            name=f"r40_{k.name}",
-            noise=tuple(x * NOISE_SCALE for x in k.noise),
-            cruise=k.cruise * CRUISE_SCALE,
-            straight_m=k.straight_m * STRAIGHT_SCALE,
-        )
-        df, tr = gen.make(k, a.n, SEED_BASE + i)
-        df.to_csv(os.path.join(a.out, f"{k.name}.csv"), index=False)
-        tr.to_csv(os.path.join(a.out, f"{k.name}_truth.csv"), index=False)
-        print(f"{k.name}: {df.trip_id.nunique()} trips", flush=True)
+    cli(SEED_BASE, "r40", NOISE_SCALE, CRUISE_SCALE, STRAIGHT_SCALE, default_n=80)
 
 
 if __name__ == "__main__":

@@ -72,15 +72,18 @@ class BatchFeed:
         p = self.cfg.steady_mover_prob
         if p <= 0 or "pos" not in batch:
             return batch
-        from trajlm.train.steady_movers import replace_with_steady_movers
+        from trajlm.train.steady_movers import SteadyMovers, replace_with_steady_movers
 
         c = self.cfg
-        return replace_with_steady_movers(
-            batch, p, step_generator(c.seed + 40_009, self.step),
+        kind = SteadyMovers(
             tuple(c.steady_mover_dt_range or (1.0, 300.0)),
             tuple(c.steady_mover_speed_range or (1.0, 40.0)),
-            c.steady_mover_turn_deg, c.steady_mover_noise,
-        )  # fmt: skip
+            c.steady_mover_turn_deg,
+            c.steady_mover_noise,
+        )
+        return replace_with_steady_movers(
+            batch, p, step_generator(c.seed + 40_009, self.step), kind
+        )
 
     def _window_config(self) -> WindowConfig:
         return WindowConfig(

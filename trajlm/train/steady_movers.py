@@ -20,18 +20,23 @@ steps and times change, so every objective reads it as any other window.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 
 
+@dataclass(frozen=True)
+class SteadyMovers:
+    """What the generated movers look like (TrainConfig.steady_mover_*; module doc)."""
+
+    dt_range: tuple[float, float] = (1.0, 300.0)  # s, log-uniform
+    speed_range: tuple[float, float] = (1.0, 40.0)  # m/s, log-uniform
+    turn_deg: float = 2.0  # the largest constant turn a step
+    noise: float = 0.1  # the largest GPS noise sd, as a share of the step
+
+
 def steady_mover_rows(
-    n: int,
-    length: int,
-    generator: torch.Generator,
-    dt_range: tuple[float, float],
-    speed_range: tuple[float, float],
-    turn_deg: float,
-    noise: float,
+    n: int, length: int, generator: torch.Generator, kind: SteadyMovers
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """``n`` generated steady movers of ``length`` fixes: (pos (n, length, 2) metres from the
     origin, t (n, length) seconds from 0), float32."""
@@ -40,40 +45,32 @@ def steady_mover_rows(
         u = torch.rand(n, generator=generator, dtype=torch.float64)
         return torch.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
 
-    dt = log_uniform(*dt_range)  # (n,)
-    speed = log_uniform(*speed_range)
+    dt = log_uniform(*kind.dt_range)  # (n,)
+    speed = log_uniform(*kind.speed_range)
     drift = torch.exp(0.02 * torch.randn(n, length - 1, generator=generator, dtype=torch.float64))
     v = speed[:, None] * torch.cumprod(drift, 1)  # (n, L-1)
     head0 = 2 * math.pi * torch.rand(n, generator=generator, dtype=torch.float64)
-    rate = torch.deg2rad(
-        (2 * torch.rand(n, generator=generator, dtype=torch.float64) - 1) * turn_deg
-    )
+    u = torch.rand(n, generator=generator, dtype=torch.float64)
+    rate = torch.deg2rad((2 * u - 1) * kind.turn_deg)
     head = head0[:, None] + rate[:, None] * torch.arange(length - 1, dtype=torch.float64)[None]
     step = (v * dt[:, None])[..., None] * torch.stack([head.cos(), head.sin()], -1)  # (n, L-1, 2)
     pos = torch.cat([torch.zeros(n, 1, 2, dtype=torch.float64), step.cumsum(1)], 1)
-    sd = noise * torch.rand(n, generator=generator, dtype=torch.float64) * speed * dt  # (n,)
-    pos = pos + sd[:, None, None] * torch.randn(
-        n, length, 2, generator=generator, dtype=torch.float64
-    )
+    sd = kind.noise * torch.rand(n, generator=generator, dtype=torch.float64) * speed * dt  # (n,)
+    noise = torch.randn(n, length, 2, generator=generator, dtype=torch.float64)
+    pos = pos + sd[:, None, None] * noise
     t = dt[:, None] * torch.arange(length, dtype=torch.float64)[None]
     return pos.float(), t.float()
 
 
 def replace_with_steady_movers(
-    batch: dict,
-    prob: float,
-    generator: torch.Generator,
-    dt_range: tuple[float, float],
-    speed_range: tuple[float, float],
-    turn_deg: float,
-    noise: float,
+    batch: dict, prob: float, generator: torch.Generator, kind: SteadyMovers
 ) -> dict:
     """``batch`` with each row, with probability ``prob``, replaced by a generated steady
     mover (module doc): its steps and times change; mask, first position and t0 stay."""
     pos, t = batch["pos"], batch["t"]
     n, length = t.shape
     hit = torch.rand(n, generator=generator) < prob
-    new_pos, new_t = steady_mover_rows(n, length, generator, dt_range, speed_range, turn_deg, noise)
+    new_pos, new_t = steady_mover_rows(n, length, generator, kind)
     mask = batch["mask"].bool()
     keep = hit[:, None] & mask  # padding stays as it was
     moved = pos[:, :1] + new_pos.to(pos)
@@ -84,4 +81,4 @@ def replace_with_steady_movers(
     }
 
 
-__all__ = ["replace_with_steady_movers", "steady_mover_rows"]
+__all__ = ["SteadyMovers", "replace_with_steady_movers", "steady_mover_rows"]
