@@ -23,24 +23,50 @@ CRUISE_SCALE = 0.85
 STRAIGHT_SCALE = 1.5
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--n", type=int, default=100)
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
+def write_kinds(
+    out: str,
+    n: int,
+    seed_base: int,
+    prefix: str,
+    noise_scale: float,
+    cruise_scale: float,
+    straight_scale: float,
+) -> None:
+    """Session 12's kinds on seeds ``seed_base`` + i with scaled generator parameters, one
+    PREFIX_KIND.csv and its _truth.csv each under ``out`` (rollout40 reuses it)."""
+    os.makedirs(out, exist_ok=True)
     for i, k in enumerate(gen.KINDS):
         k = dataclasses.replace(
             k,
-            name=f"fresh_{k.name}",
-            noise=tuple(x * NOISE_SCALE for x in k.noise),
-            cruise=k.cruise * CRUISE_SCALE,
-            straight_m=k.straight_m * STRAIGHT_SCALE,
+            name=f"{prefix}_{k.name}",
+            noise=tuple(x * noise_scale for x in k.noise),
+            cruise=k.cruise * cruise_scale,
+            straight_m=k.straight_m * straight_scale,
         )
-        df, tr = gen.make(k, a.n, SEED_BASE + i)
-        df.to_csv(os.path.join(a.out, f"{k.name}.csv"), index=False)
-        tr.to_csv(os.path.join(a.out, f"{k.name}_truth.csv"), index=False)
+        df, tr = gen.make(k, n, seed_base + i)
+        df.to_csv(os.path.join(out, f"{k.name}.csv"), index=False)
+        tr.to_csv(os.path.join(out, f"{k.name}_truth.csv"), index=False)
         print(f"{k.name}: {df.trip_id.nunique()} trips", flush=True)
+
+
+def cli(
+    seed_base: int,
+    prefix: str,
+    noise_scale: float,
+    cruise_scale: float,
+    straight_scale: float,
+    default_n: int,
+) -> None:
+    """``--out DIR [--n N]`` from the command line, then ``write_kinds``."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--n", type=int, default=default_n)
+    a = ap.parse_args()
+    write_kinds(a.out, a.n, seed_base, prefix, noise_scale, cruise_scale, straight_scale)
+
+
+def main() -> None:
+    cli(SEED_BASE, "fresh", NOISE_SCALE, CRUISE_SCALE, STRAIGHT_SCALE, default_n=100)
 
 
 if __name__ == "__main__":

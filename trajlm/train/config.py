@@ -86,6 +86,16 @@ class TrainConfig:
     # sees what a small per-step bias costs over k steps. Next-point residual-base models only.
     rollout_weight: float = 0.0
     rollout_steps: int = 5
+    # --- issue 14, session 40: steady-mover augmentation (trajlm/train/steady_movers.py) ---
+    # With this probability per window, replace it by a generated mover that keeps its speed
+    # and heading, sampled every steady_mover_dt_range s (log-uniform), at steady_mover_speed_range
+    # m/s, turning at most steady_mover_turn_deg a step, GPS noise up to steady_mover_noise x
+    # its step. 0 (the default) keeps every run bit for bit.
+    steady_mover_prob: float = 0.0
+    steady_mover_dt_range: list[float] | None = None  # [low, high] s; None = [1, 300]
+    steady_mover_speed_range: list[float] | None = None  # [low, high] m/s; None = [1, 40]
+    steady_mover_turn_deg: float = 2.0
+    steady_mover_noise: float = 0.1
     # --- issue 14 premise (session 19, premise19): contrastive pretraining from the start ---
     # > 0: the next-point NLL plus this weight x a trip-level InfoNCE on two augmented views of
     # every window (objectives/trip_contrast.py), so pretrained states carry a trip identity
@@ -140,6 +150,15 @@ class TrainConfig:
         lo, hi = self.speed_scales
         need(0 < lo <= hi, f"speed_scale_range must be [low, high] with 0 < low <= high, got "
              f"{self.speed_scale_range}")  # fmt: skip
+        need(0.0 <= self.steady_mover_prob <= 1.0,
+             f"steady_mover_prob must be in [0, 1], got {self.steady_mover_prob}")  # fmt: skip
+        for name in ("steady_mover_dt_range", "steady_mover_speed_range"):
+            r = getattr(self, name)
+            need(r is None or (len(r) == 2 and 0 < r[0] <= r[1]),
+                 f"{name} must be [low, high] with 0 < low <= high, got {r}")  # fmt: skip
+        need(self.steady_mover_turn_deg >= 0 and self.steady_mover_noise >= 0,
+             "steady_mover_turn_deg and steady_mover_noise must be >= 0, got "
+             f"{self.steady_mover_turn_deg}, {self.steady_mover_noise}")  # fmt: skip
         need(self.rollout_weight >= 0, f"rollout_weight must be >= 0, got {self.rollout_weight}")
         need(self.rollout_steps >= 1, f"rollout_steps must be >= 1, got {self.rollout_steps}")
         need(self.trip_contrast_weight >= 0,

@@ -66,6 +66,25 @@ class BatchFeed:
         first = batch["pos"][:, :1]
         return {**batch, "pos": first + (batch["pos"] - first) * f}
 
+    def _steady_movers(self, batch: dict) -> dict:
+        """Steady-mover augmentation (TrainConfig.steady_mover_prob, train/steady_movers.py);
+        drawn from (seed, step)."""
+        p = self.cfg.steady_mover_prob
+        if p <= 0 or "pos" not in batch:
+            return batch
+        from trajlm.train.steady_movers import SteadyMovers, replace_with_steady_movers
+
+        c = self.cfg
+        kind = SteadyMovers(
+            tuple(c.steady_mover_dt_range or (1.0, 300.0)),
+            tuple(c.steady_mover_speed_range or (1.0, 40.0)),
+            c.steady_mover_turn_deg,
+            c.steady_mover_noise,
+        )
+        return replace_with_steady_movers(
+            batch, p, step_generator(c.seed + 40_009, self.step), kind
+        )
+
     def _window_config(self) -> WindowConfig:
         return WindowConfig(
             max_len=self.cfg.max_len,

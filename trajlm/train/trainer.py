@@ -325,7 +325,7 @@ class Trainer(BatchFeed, RunDirectory, ValidationScores, RunSummary):
                 for micro in range(n_acc):
                     batch = self._to_device(next(batches))
                     if not hasattr(self.objective, "batches"):
-                        batch = self._scale_speeds(self._shift_clocks(batch))
+                        batch = self._scale_speeds(self._steady_movers(self._shift_clocks(batch)))
                     # DDP all-reduces on the last micro-batch's backward only.
                     sync = micro == n_acc - 1 or not hasattr(model, "no_sync")
                     with contextlib.nullcontext() if sync else model.no_sync():
