@@ -1,8 +1,8 @@
 """Read set 40 with the current code (ask40) and score it against $ASK40_OUT/truth.json:
 python scripts/ask40/read.py NAME  -> $ASK40_OUT/NAME.txt / NAME.json.
-Every store through `Asker`, the path `trajlm ask` takes (tz as the CLI's --tz): S the snowcats
-(America/Vancouver), C the e-bikes (Europe/Amsterdam), V the research vessel (UTC), A the Sydney courier
-(Australia/Sydney). Verdicts as scripts/ask37/read.py."""
+Every store through `Asker`, the path `trajlm ask` takes (tz as the CLI's --tz): F the tractors
+(Europe/London), N the Lagos school buses (Africa/Lagos), D the drones (Australia/Perth), C the insurer's vans
+(Europe/London). Verdicts as scripts/ask37/read.py."""
 
 import os
 import sys
@@ -21,10 +21,10 @@ OUT = Path(os.environ.get("ASK40_OUT", "/tmp/ask40"))
 def askers() -> dict:
     """The stores' askers, by the questions' letters."""
     return {
-        "S": Asker(OUT / "snowcats_store", tz="America/Vancouver"),
-        "C": Asker(OUT / "ebikes_store", tz="Europe/Amsterdam"),
-        "V": Asker(OUT / "vessel_store", tz="UTC"),
-        "A": Asker(OUT / "drops_store", tz="Australia/Sydney"),
+        "F": Asker(OUT / "tractors_store", tz="Europe/London"),
+        "N": Asker(OUT / "buses_store", tz="Africa/Lagos"),
+        "D": Asker(OUT / "flights_store", tz="Australia/Perth"),
+        "C": Asker(OUT / "vans_store", tz="Europe/London"),
     }
 
 
