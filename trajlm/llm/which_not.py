@@ -1,0 +1,38 @@
+"""A negation over movers (ask40; docs/llm.md "Session 40 (ask40)"): "which buses did not go out at all on Friday
+18th September", "which of the tractors never went out on the road", "which vans were never driven after 8 pm" ask
+for the movers without a trip that meets the rest of the question. They are read as "were all the buses out on
+Friday 18th September" (every_vehicle.py: each mover checked), and answered with the movers that have none, named
+first. Before, set 40 N5, F4 and C1 were refused. Only going out / being driven / travelling is negated: "which
+vans never stopped" asks of the trips' stops, not of the movers' trips, and is left to the other readers.
+"""
+
+from __future__ import annotations
+
+import re
+
+_OUT = (
+    r"(?:did\s+not|didn't|never|have\s+not|haven't|has\s+not|hasn't)\s+(?:go|gone|went|been|come|came)\s+out"
+    r"|(?:were|was)\s+(?:never|not)\s+(?:out|driven|used|flown|run|operated|taken\s+out)"
+    r"|(?:weren't|wasn't)\s+(?:out|driven|used|flown|run|operated|taken\s+out)"
+    r"|(?:did\s+not|didn't)\s+(?:drive|run|fly|work|travel|operate|move)"
+    r"|never\s+(?:drove|ran|flew|worked|travell?ed|traveled|operated|moved)"
+)
+_WHICH_NOT = re.compile(
+    rf"^\s*which\s+(?:of\s+(?:the|our|my)\s+)?(?P<who>[a-z][\w-]*)\s+(?:{_OUT})(?:\s+at\s+all)?(?P<rest>\s.*|[?.!]*)$",
+    re.I,
+)
+
+
+def which_not(question: str) -> str | None:
+    """ "which buses did not go out on Friday" -> "were all the buses out on Friday"; None for other questions."""
+    m = _WHICH_NOT.match(question)
+    if m is None:
+        return None
+    return f"were all the {m.group('who')} out{m.group('rest')}"
+
+
+def which_not_text(missing: list[str], expected: int, n_trips: int) -> str:
+    """The first line of the answer: the movers without such a trip, named first (none where every one had)."""
+    if not missing:
+        return f"none: all {expected} vehicles have such trips ({n_trips} trip{'s' if n_trips != 1 else ''})"
+    return f"{', '.join(missing)} ({len(missing)} of {expected} vehicles {'has' if len(missing) == 1 else 'have'} no such trip)"
