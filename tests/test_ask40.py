@@ -18,6 +18,7 @@ from trajlm.llm.ordinals import ranked_plan
 from trajlm.llm.owner_noun import owner_noun, owner_words
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.spent_words import bare_hours
+from trajlm.llm.which_not import which_not
 from trajlm.questions import Asker
 
 
@@ -90,6 +91,13 @@ def test_set_40s_words() -> None:
     assert bare_hours("between 3 and 9 September") == "between 3 and 9 September"  # dates
     assert bare_hours("between 2 and 4 trips") == "between 2 and 4 trips"  # counts
     assert bare_hours("from 1 to 5 in the afternoon") == "from 13:00 to 17:00 in the afternoon"
+    assert (
+        bare_hours("trips were between 5 and 10 on Monday")
+        == "trips were between 5 and 10 on Monday"
+    )  # km?
+    assert (
+        which_not("Which vans were never driven faster than 50 km/h?") is None
+    )  # mean or fastest moment?
     words = DataWords(labels=("business", "personal"), vehicles={"v-1": "V-1"})
     assert _plan("How many personal-use trips were there?", words).mode == "personal"
     p = _plan("Aye, and how many trips started between 7 and 9 in the morning?", words)
@@ -102,6 +110,10 @@ def test_status_item_4_refusals_and_which_trip() -> None:
         CannotAnswer, match=r"no trip is labelled 'e-bikes'.*labels: pedelec, speed"
     ):
         ask("How many km did the e-bikes travel in total?")
+    with pytest.raises(
+        CannotAnswer, match="'battery' is not in the trip table"
+    ):  # the rules' own reason kept
+        ask("How many e-bikes had a flat battery?")
     with pytest.raises(CannotAnswer, match="idiom"):
         ask("Who was riding shotgun in EB-1 on Monday?")
     first = str(ask("Which trip was the longest?")).splitlines()[0]

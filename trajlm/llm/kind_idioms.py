@@ -48,8 +48,13 @@ def _labelled(noun: str, words: DataWords) -> bool:
     return any("electric" in f or f.startswith(("e" + stem, "ev", "bev")) for f in flat)
 
 
-def unlabelled_kind(question: str, words: DataWords) -> str | None:
-    """The one line for a powered kind of mover the data does not say (None where it does, or none is named)."""
+def unlabelled_kind(
+    question: str, words: DataWords, reason: str = "did not understand"
+) -> str | None:
+    """The one line for a powered kind of mover the data does not say (None where it does, or none is named);
+    ``reason``: the rules' own refusal, kept where it names something else ("'battery' is not in the trip table")."""
+    if not reason.startswith(("did not understand", "of which measure", "no '")):
+        return None
     m = _POWERED.search(question)
     if m is None or _labelled(m.group(1), words):
         return None

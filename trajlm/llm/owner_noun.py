@@ -4,7 +4,9 @@ most hours", "which drone flew the fewest minutes" ask about every vehicle of th
 Before, a noun the planner did not know was refused ("no 'tractor' in this data"; set 40 F2, F4, D4), however
 plainly the data's header said it. The noun is the column's last word without an id suffix ("bus_no" -> bus);
 one that names an identifier rather than a mover ("registration", "policy", "vin") is not read, nor is one that is
-one of the data's labels (the label reads it) or one of its vehicle ids.
+one of the data's labels (the label reads it), one of its vehicle ids, or a noun the rules already know ("van",
+"rider": set 32's "van 7" is VAN-07 and "which van" the VAN-* ids beside EB-*; the first regression read turned
+them into "vehicle" and broke both), nor a noun before a number ("tractor 3").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from trajlm.llm.data_words import DataWords
+from trajlm.llm.vehicles import GENERIC
 
 # a column word that names an identifier or a record, not a mover
 _NOT_MOVERS = frozenset(
@@ -56,12 +59,20 @@ def owner_words(question: str, words: DataWords) -> str:
     """The question with the data's own mover noun ("tractor", "tractors") read as "vehicle(s)", where it is no
     label and no vehicle id of the data."""
     noun = words.owner_noun
-    if noun is None or noun in words.labels or noun in words.vehicles:
-        return question
+    if (
+        noun is None
+        or noun in words.labels
+        or noun in words.vehicles
+        or re.fullmatch(GENERIC, noun)
+    ):
+        return question  # a noun the rules know ("van": a kind by its ids' letters, "van 7" an id) stays theirs
     plural = noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         plural = noun[:-1] + "ies"
     if plural in words.labels:
         return question
-    question = re.sub(rf"(?<![\w-]){re.escape(plural)}(?![\w-])", "vehicles", question, flags=re.I)
-    return re.sub(rf"(?<![\w-]){re.escape(noun)}(?![\w-])", "vehicle", question, flags=re.I)
+    alone = (
+        r"(?![\w-])(?!\s*[-#_]?\d)"  # "tractor 3", "drone #2": a spoken id, left to spoken_ids.py
+    )
+    question = re.sub(rf"(?<![\w-]){re.escape(plural)}{alone}", "vehicles", question, flags=re.I)
+    return re.sub(rf"(?<![\w-]){re.escape(noun)}{alone}", "vehicle", question, flags=re.I)

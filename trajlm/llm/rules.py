@@ -174,7 +174,7 @@ class RulePlanner:
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
-            if (no_kind := unlabelled_kind(question, self.words)) is not None:
+            if (no_kind := unlabelled_kind(question, self.words, e.reason)) is not None:
                 raise CannotAnswer(
                     no_kind
                 ) from None  # "the e-bikes" no label says (kind_idioms.py, ask40)

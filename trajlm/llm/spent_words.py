@@ -47,7 +47,8 @@ _SPENT = [(re.compile(p if p.startswith(("^", _W, "(?<=", "all", "out")) else rf
 
 # two bare hours of a day: "between 9 and 12", "from 7 to 9 in the morning" (no unit, no month, no count after)
 _BARE_HOURS = re.compile(
-    r"\b(between|from)\s+(\d{1,2})\s+(and|to|-)\s+(\d{1,2})"
+    r"(?<!were\s)(?<!was\s)(?<!are\s)(?<!is\s)(?<!be\s)(?<!lasted\s)(?<!last\s)(?<!took\s)(?<!of\s)"
+    r"(?<!measured\s)\b(between|from)\s+(\d{1,2})\s+(and|to|-)\s+(\d{1,2})"
     r"(?=\s*(?:[?.!,]|$)|\s+(?:on|in\s+the\s+(?:morning|afternoon|evening)|o'?clock|local|last|this|yesterday|"
     r"today|during|over|across|all)\b)",
     re.I,
@@ -56,7 +57,8 @@ _BARE_HOURS = re.compile(
 
 def bare_hours(question: str) -> str:
     """ "between 9 and 12 on Tuesday" -> "between 09:00 and 12:00 on Tuesday": two whole hours with nothing after
-    them that makes them days, amounts or counts; "in the morning" after them keeps its am ("between 7 and 9 in the
+    them that makes them days, amounts or counts, and no "were" / "lasted" / "took" before them ("trips were between
+    5 and 10 on Monday" may be km: left); "in the morning" after them keeps its am ("between 7 and 9 in the
     morning"); "in the afternoon / evening" makes them pm (below 12)."""
 
     def hours(m: re.Match) -> str:

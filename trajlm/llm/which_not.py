@@ -3,7 +3,9 @@
 for the movers without a trip that meets the rest of the question. They are read as "were all the buses out on
 Friday 18th September" (every_vehicle.py: each mover checked), and answered with the movers that have none, named
 first. Before, set 40 N5, F4 and C1 were refused. Only going out / being driven / travelling is negated: "which
-vans never stopped" asks of the trips' stops, not of the movers' trips, and is left to the other readers.
+vans never stopped" asks of the trips' stops, not of the movers' trips, and is left to the other readers, as is a
+measure's bound after the negation ("never driven faster than 50 km/h": the trip's mean speed or its fastest
+moment?).
 """
 
 from __future__ import annotations
@@ -23,10 +25,18 @@ _WHICH_NOT = re.compile(
 )
 
 
+# a measure's bound after the negation ("never driven faster than 50 km/h": the trip's mean or its fastest moment?)
+_MEASURE = re.compile(
+    r"\b(?:faster|slower|quicker|longer|shorter|further|farther|more|less|fewer|over|above|below|under|at\s+least|"
+    r"at\s+most)\b|\d\s*(?:km|mi|m|nm|h|hrs?|min|mins|minutes|hours|mph|kn|knots)\b",
+    re.I,
+)
+
+
 def which_not(question: str) -> str | None:
     """ "which buses did not go out on Friday" -> "were all the buses out on Friday"; None for other questions."""
     m = _WHICH_NOT.match(question)
-    if m is None:
+    if m is None or _MEASURE.search(m.group("rest")):
         return None
     return f"were all the {m.group('who')} out{m.group('rest')}"
 
