@@ -23,9 +23,9 @@ from trajlm.questions import Asker
 
 
 def _fleet(
-    labels: dict[str, str], days: int = 5, absent: tuple[str, str] | None = None
+    labels: dict[str, str], days: int = 5, absent: tuple[str, str] | None = None, hour: int = 9
 ) -> pd.DataFrame:
-    """One trip a day from Mon 2 March 2026 per vehicle, 20 one-minute steps north at 09:00 UTC: the vehicle
+    """One trip a day from Mon 2 March 2026 per vehicle, 20 one-minute steps north at ``hour`` UTC: the vehicle
     numbered n steps n * 200 m a minute (the highest number goes furthest and fastest); ``absent``: (vehicle, day)
     with no trip."""
     rows = []
@@ -33,7 +33,7 @@ def _fleet(
         for day in pd.date_range("2026-03-02", periods=days, tz="UTC"):
             if absent == (vid, f"{day:%Y-%m-%d}"):
                 continue
-            t0 = day + pd.Timedelta(hours=9)
+            t0 = day + pd.Timedelta(hours=hour)
             for k in range(21):
                 rows.append((f"{vid}-{day.day}", t0 + pd.Timedelta(minutes=k), 51.0 + 0.0018 * n * k,
                              0.01 * day.day + 0.05 * n, vid, lab))  # fmt: skip
@@ -48,6 +48,11 @@ def test_an_ordinal_names_the_nth_of_a_ranking() -> None:
     a = one_day("How long, in km, was the third longest trip?")
     assert a.value == pytest.approx(2 * 20 * 0.0018 * 111.2, rel=0.02)  # T-2's trip: 8 km
     assert "(trip T-2-2 (T-2), the third longest of 4 trips)" in str(a).splitlines()[0]
+    # replanned after the Asker set its clock: the data's zone kept (02:00 UTC on 2 March is 1 March in Los Angeles;
+    # read in UTC there was no trip on 1 March)
+    west = Asker(_fleet({"T-1": "field", "T-2": "field"}, days=2, hour=2), tz="America/Los_Angeles")
+    first = str(west("Which vehicle covered the second most km on Sunday 1 March?")).splitlines()[0]
+    assert first.startswith("T-1 (second most") and "2 of 2 vehicles" in first
     with pytest.raises(CannotAnswer, match="ordinal"):  # a count ranks nothing
         ranked_plan(QueryPlan(action="count"))
 
