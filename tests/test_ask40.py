@@ -105,6 +105,12 @@ def test_set_40s_words() -> None:
     )  # mean or fastest moment?
     words = DataWords(labels=("business", "personal"), vehicles={"v-1": "V-1"})
     assert _plan("How many personal-use trips were there?", words).mode == "personal"
+    runs = DataWords(labels=("afternoon", "morning"), vehicles={"bus-1": "BUS-1"})
+    p = _plan(
+        "What is the average speed of the morning runs in mph?", runs
+    )  # was 06:00-12:00 (set 40 N4)
+    assert (p.action, p.mode, p.hour_from) == ("mean", "morning", None)
+    assert _plan("How many trips in the morning?", runs).hour_from == 6  # the hours, as before
     p = _plan("Aye, and how many trips started between 7 and 9 in the morning?", words)
     assert (p.action, p.hour_from, p.hour_to) == ("count", 7, 9)
 

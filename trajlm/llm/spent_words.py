@@ -2,7 +2,7 @@
 spent said as a farmer's or a pilot's ("put in the most hours at the baling", "clocked the fewest minutes in the
 air"), a label said with "-use" ("personal-use trips"), "all told" (in total), a Scottish or a Nigerian opener
 ("Aye, and how many ...", "Please how many ..."), "out on the road" (on the road: the "out" hid a road label), and
-two bare hours ("between 9 and 12": 09:00-12:00).
+two bare hours ("between 9 and 12": 09:00-12:00), "the morning runs" where "morning" is a label.
 
 Each rule is a kind of wording, not one question's words; docs/llm.md "Session 40 (ask40)" names the question each
 was tuned on. A word that is one of the data's labels stays the label.
@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from trajlm.llm.trip_words import TRIP_NOUN, TRIP_NOUNS
 
 _W, _E = r"(?<![\w\-])", r"(?![\w\-])"
 _TIME = r"(?:hours?|hrs?|minutes?|mins?|time)"
@@ -73,14 +75,34 @@ def bare_hours(question: str) -> str:
     return _BARE_HOURS.sub(hours, question)
 
 
+_DAY_PARTS = (
+    "morning",
+    "afternoon",
+    "evening",
+    "night",
+    "day",
+    "overnight",
+    "daytime",
+    "late",
+    "early",
+)
+
+
 def spent_words(question: str, labels: Sequence[str] = ()) -> str:
     """``question`` with ``SPENT_WORDS`` and two bare hours read; "at the <label>" after a time ("hours at the
-    baling") and "<label>-use" ("personal-use trips") read as the label where it is one of the data's labels."""
+    baling"), "<label>-use" ("personal-use trips") and a part of the day before a trip's noun ("the morning runs":
+    set 40 N4 was read as 06:00-12:00, right only because every morning run started then) read as the label where
+    it is one of the data's labels."""
     for rx, to in _SPENT:
         question = rx.sub(to, question)
     for lab in labels:
         if not re.fullmatch(r"[a-z][a-z\-]+", lab):
             continue
+        if (
+            lab in _DAY_PARTS
+        ):  # "the morning runs" on morning / afternoon labels: the label, not 06:00-12:00
+            question = re.sub(rf"{_W}{lab}(?=\s+(?:{TRIP_NOUNS}|{TRIP_NOUN}){_E})", f"labelled {lab}", question,
+                              flags=re.I)  # fmt: skip
         question = re.sub(
             rf"(?<=[a-z])\s+at\s+the\s+{re.escape(lab)}{_E}", f" {lab}", question, flags=re.I
         )
