@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from trajlm.llm.hours import DAY_PARTS
 from trajlm.llm.trip_words import TRIP_NOUN, TRIP_NOUNS
 
 _W, _E = r"(?<![\w\-])", r"(?![\w\-])"
@@ -75,17 +76,9 @@ def bare_hours(question: str) -> str:
     return _BARE_HOURS.sub(hours, question)
 
 
-_DAY_PARTS = (
-    "morning",
-    "afternoon",
-    "evening",
-    "night",
-    "day",
-    "overnight",
-    "daytime",
-    "late",
-    "early",
-)
+_DAY_PARTS = tuple(
+    DAY_PARTS
+)  # the parts of a day hours.py reads as hours ("late shift runs": set 33's label)
 
 
 def spent_words(question: str, labels: Sequence[str] = ()) -> str:
@@ -101,8 +94,8 @@ def spent_words(question: str, labels: Sequence[str] = ()) -> str:
         if (
             lab in _DAY_PARTS
         ):  # "the morning runs" on morning / afternoon labels: the label, not 06:00-12:00
-            question = re.sub(rf"{_W}{lab}(?=\s+(?:{TRIP_NOUNS}|{TRIP_NOUN}){_E})", f"labelled {lab}", question,
-                              flags=re.I)  # fmt: skip
+            trip = rf"(?!\s+shifts?{_E})(?=\s+(?:{TRIP_NOUNS}|{TRIP_NOUN}){_E})"  # "night shift": night_of's
+            question = re.sub(rf"{_W}{lab}{trip}", f"labelled {lab}", question, flags=re.I)
         question = re.sub(
             rf"(?<=[a-z])\s+at\s+the\s+{re.escape(lab)}{_E}", f" {lab}", question, flags=re.I
         )
