@@ -69,7 +69,7 @@ from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner
 from trajlm.llm.two_asks import compare_pair, two_named, two_periods
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
-from trajlm.llm.which_not import which_not, which_not_text
+from trajlm.llm.which_not import name_missing, which_not
 from trajlm.llm.world_words import second_unit, second_unit_note
 from trajlm.llm.yes_no import is_yes_no
 from trajlm.question_extras import predicted_answer, ready_model, started_there, trip_history
@@ -327,10 +327,10 @@ class Asker:
             # "were all the crossings longer than 5 km" (set 33)
             elif is_all_trips(question, self._labels):
                 answer.all_trips = failing_trips(plan, self.points, trips)
-            if (
-                every and self._which_not
-            ):  # the movers without such a trip first (which_not.py, ask40)
-                answer.text = which_not_text(*answer.every, answer.n_total or 0)
+            if every and self._which_not:
+                name_missing(
+                    answer
+                )  # "which buses did not go out": those first (which_not.py, ask40)
             if answer.n_total == 0 and (gone := no_trip_then(plan, self.points, trips)):
                 answer.notes.append(gone)
         if (

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from trajlm.llm.answer import Answer
+
 _OUT = (
     r"(?:did\s+not|didn't|never|have\s+not|haven't|has\s+not|hasn't)\s+(?:go|gone|went|been|come|came)\s+out"
     r"|(?:were|was)\s+(?:never|not)\s+(?:out|driven|used|flown|run|operated|taken\s+out)"
@@ -41,8 +43,18 @@ def which_not(question: str) -> str | None:
     return f"were all the {m.group('who')} out{m.group('rest')}"
 
 
-def which_not_text(missing: list[str], expected: int, n_trips: int) -> str:
-    """The first line of the answer: the movers without such a trip, named first (none where every one had)."""
+def name_missing(answer: Answer) -> None:
+    """The answer's first line and value: the movers without such a trip (``answer.every``), named first; "none:
+    ..." where every one had one. The value is their ids, as which_movers.py's "which vans were not out" gives."""
+    missing, expected = answer.every
+    n = answer.n_total or 0
+    answer.value = missing
     if not missing:
-        return f"none: all {expected} vehicles have such trips ({n_trips} trip{'s' if n_trips != 1 else ''})"
-    return f"{', '.join(missing)} ({len(missing)} of {expected} vehicles {'has' if len(missing) == 1 else 'have'} no such trip)"
+        answer.text = (
+            f"none: all {expected} vehicles have such trips ({n} trip{'s' if n != 1 else ''})"
+        )
+    else:
+        has = "has" if len(missing) == 1 else "have"
+        answer.text = (
+            f"{', '.join(missing)} ({len(missing)} of {expected} vehicles {has} no such trip)"
+        )
