@@ -46,6 +46,7 @@ from trajlm.llm.ask_data import read_as as _read_as  # noqa: F401  (its name her
 from trajlm.llm.asker_words import asker_words
 from trajlm.llm.every_vehicle import BOUNDS, is_all_trips, is_every
 from trajlm.llm.kinds import refuse_other_kind
+from trajlm.llm.ordinals import ordinal, ranked_plan, run_nth
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, start_in_metres
 from trajlm.llm.planner import make_planner
@@ -68,6 +69,7 @@ from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner
 from trajlm.llm.two_asks import compare_pair, two_named, two_periods
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
+from trajlm.llm.which_not import name_missing, which_not
 from trajlm.llm.world_words import second_unit, second_unit_note
 from trajlm.llm.yes_no import is_yes_no
 from trajlm.question_extras import predicted_answer, ready_model, started_there, trip_history
@@ -187,6 +189,16 @@ class Asker:
         self._pair = (
             None  # two periods, or two named vehicles, compared in run() (two_asks.py, set 39)
         )
+        self._nth = self._which_not = (
+            None  # the rank, the movers without (ordinals.py, which_not.py; ask40)
+        )
+        if (every := which_not(question)) is not None:  # "which buses did not go out on Friday"
+            plan, self._which_not = self.plan(every), True
+            return plan
+        if (rank := ordinal(question)) is not None:
+            plan = ranked_plan(self.plan(rank[0]))
+            self._asked, self._nth = (plan, question), rank[1:]
+            return plan
         if (periods := two_periods(question)) is not None:
             other = self.plan(periods[1])
             plan = self.plan(periods[0])
@@ -270,7 +282,12 @@ class Asker:
         if self._sports and asked is plan:  # the ball is no player (sports37)
             points, trips, ball = players_only(question, points, trips)
         points, trips, cut = read_tracks(plan, points, trips, self._long)  # days of tracks
-        answer = run_plan(plan, points, trips)
+        if asked is plan and getattr(
+            self, "_nth", None
+        ):  # "the third longest flight" (ordinals.py, ask40)
+            answer = run_nth(plan, self._nth, trips, lambda p, t: run_plan(p, points, t))
+        else:
+            answer = run_plan(plan, points, trips)
         if asked is plan and getattr(self, "_second_unit", None):  # "in km and in miles" (set 39)
             answer.notes.append(
                 second_unit_note(plan.metric, plan.unit, self._second_unit, answer.value)
@@ -310,6 +327,10 @@ class Asker:
             # "were all the crossings longer than 5 km" (set 33)
             elif is_all_trips(question, self._labels):
                 answer.all_trips = failing_trips(plan, self.points, trips)
+            if every and self._which_not:
+                name_missing(
+                    answer
+                )  # "which buses did not go out": those first (which_not.py, ask40)
             if answer.n_total == 0 and (gone := no_trip_then(plan, self.points, trips)):
                 answer.notes.append(gone)
         if (

@@ -92,8 +92,10 @@ class Answer:
                            tbl_hide_column_data_types=True, fmt_str_lengths=40):  # fmt: skip
                 n = self.n_total if self.n_total is not None else len(t)
                 head = f"{n} trips" + (f" (first {len(t)} shown)" if n > len(t) else "")
-                if self.plan.action == "top":
-                    head = f"top {len(t)} of {n} trips"
+                if (
+                    self.plan.action == "top"
+                ):  # "which trip ...": the trip named first (status.md item 4, ask40)
+                    head = f"top {len(t)} of {n} trips: {_named(t)}"
                 elif self.yes_no and self.all_trips is not None:
                     that_do = f"; the {n} that do:" if self.all_trips[0] and n else ""
                     head = all_trips_head(*self.all_trips) + that_do
@@ -123,6 +125,18 @@ class Answer:
                 + (f" = {three_digits(self.value / 1000)} km" if km else "")
             )  # a count of points is whole
         return str(self.value)
+
+
+def _named(t: pl.DataFrame) -> str:
+    """A ranking's trips named on its first line, each with its mover where the table has one ("LEG20",
+    "D00012 (UTE-3)"; five at most, then "..."): a "which trip" answer names the trip, not only the table."""
+    ids = [
+        f"{i} ({v})" if v is not None else str(i)
+        for i, v in zip(
+            t["traj_id"], t["vehicle"] if "vehicle" in t.columns else [None] * len(t), strict=True
+        )
+    ]
+    return ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
 
 
 def three_digits(v: float) -> str:

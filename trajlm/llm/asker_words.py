@@ -12,6 +12,7 @@ import polars as pl
 from trajlm.llm.ask_data import ACTIVITY_FORMATS, ONE_KIND
 from trajlm.llm.ask_data import read_as as _read_as
 from trajlm.llm.grounding import DataWords, run_paced
+from trajlm.llm.owner_noun import owner_noun
 
 
 def asker_words(data: Any, trips: pl.DataFrame, long: list[str]) -> tuple[DataWords, str | None]:
@@ -37,7 +38,7 @@ def asker_words(data: Any, trips: pl.DataFrame, long: list[str]) -> tuple[DataWo
                       nights=(start - timedelta(hours=12)).dt.date().n_unique(),
                       dates=tuple(start.dt.date().drop_nulls().unique().sort().to_list()),
                       night_dates=_night_dates(start), call_types=words.call_types,
-                      run_paced=run_paced(trips))  # fmt: skip
+                      run_paced=run_paced(trips), owner_noun=owner_noun(data))  # fmt: skip
     return words, one_kind
 
 

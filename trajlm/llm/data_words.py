@@ -40,6 +40,8 @@ class DataWords:
     call_types: frozenset[str] = frozenset()
     # no labels and every trip at a runner's mean speed (``run_paced``; ask37b): "runs" are every trip
     run_paced: bool = False
+    # the data's own noun for its movers, from its mover column's name ("tractor", "bus_no": bus; owner_noun.py)
+    owner_noun: str | None = None
 
     @classmethod
     def of(cls, trips: pl.DataFrame) -> DataWords:

@@ -25,4 +25,7 @@ def replan(plan: QueryPlan, **update: Any) -> QueryPlan:
         plan._one_stop_too
     )  # "was stopped the longest": the one stop said too (ask37b)
     out._sunday_weeks = plan._sunday_weeks  # weeks from Sunday (ask39)
+    # the clock the Asker read the plan in (ask40: "which bus covered more km on Tuesday, BUS-01 or BUS-03" and "the
+    # second most km on Tuesday" were replanned after it was set, and read Tuesday in UTC on a Lagos store)
+    out._zone = plan._zone
     return out

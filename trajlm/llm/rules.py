@@ -53,12 +53,14 @@ from trajlm.llm.id_kinds import (
     unknown_mover_noun,
 )
 from trajlm.llm.inside import plan_far
+from trajlm.llm.kind_idioms import refuse_ride_idiom, unlabelled_kind
 from trajlm.llm.kinds import label_words
 from trajlm.llm.label_rank import plan_label_rank
 from trajlm.llm.modes import MODES
 from trajlm.llm.movers import plan_movers_near, plan_top_movers
 from trajlm.llm.nights import night_of, take_night, whole_span, whole_unit
 from trajlm.llm.out_after import out_after
+from trajlm.llm.owner_noun import owner_words
 from trajlm.llm.patrol_words import together
 from trajlm.llm.peaks import is_peak, plan_peak
 from trajlm.llm.per_label import plan_per_label
@@ -138,6 +140,12 @@ class RulePlanner:
         refuse_company(
             question
         )  # "who was i with on friday": no company in a trip table (world_words.py, set 39)
+        refuse_ride_idiom(
+            question
+        )  # "who was riding shotgun": an idiom, said so (kind_idioms.py, ask40)
+        question = owner_words(
+            question, self.words
+        )  # "which tractor" on a "tractor" column (owner_noun.py)
         # "kindly tell the total kms", "clock up over the fortnight", "... lol" (world_words.py, set 39)
         question = world_words(question, list(self.words.dates), self.words.labels)
         question = stop_owner(
@@ -166,6 +174,10 @@ class RulePlanner:
         try:
             plan = self._plan(question if prefix is None else together(question))
         except CannotAnswer as e:  # "which gritter drove ..." on data without gritters
+            if (no_kind := unlabelled_kind(question, self.words, e.reason)) is not None:
+                raise CannotAnswer(
+                    no_kind
+                ) from None  # "the e-bikes" no label says (kind_idioms.py, ask40)
             # "were all the vans out?" where every vehicle is a van (no prefix to filter by; set 34): every trip
             anyone = prefix or re.match(
                 r"\s*(?:did|do|does|were|was|has|have)\s+any\s+[a-z]+\b", question, re.I

@@ -17,6 +17,7 @@ from datetime import date
 from trajlm.llm.actions import ANSWER_UNITS, UNIT_WORDS
 from trajlm.llm.plan import CannotAnswer
 from trajlm.llm.plan_words import UNITS
+from trajlm.llm.spent_words import spent_words
 from trajlm.llm.trade_words import trade_words
 from trajlm.llm.vehicles import GENERIC
 
@@ -93,9 +94,10 @@ _WORLD_WORDS = [(re.compile(p if p.startswith(("^", r"\s*", "(?<=[a-z]s)'")) els
                 for p, to in WORLD_WORDS]  # fmt: skip
 
 _FORTNIGHT = re.compile(
-    r"\b(?:over|during|across|throughout|in|for)\s+the\s+(?:whole\s+|entire\s+|full\s+)?fortnight\b",
+    r"\b(?:(?:over|during|across|throughout|in|for)\s+the\s+(?:whole\s+|entire\s+|full\s+)?"
+    r"(?:fortnight|two\s+weeks|2\s+weeks)|all\s+(?P<week>week)(?:\s+long)?|all\s+fortnight(?:\s+long)?)\b",
     re.I,
-)
+)  # ask40: "over the two weeks" as the fortnight; "all week" the whole data where it is one week
 
 
 # where a fleet works, said before its vehicles ("the apron buses", "the depot vans", "the farm tractors"): the
@@ -122,15 +124,17 @@ def world_words(question: str, dates: Sequence[date] = (), labels: Sequence[str]
     vehicles dropped (``setting_words``); "over the fortnight" is the whole data where its trips all start within 14
     days (else CannotAnswer naming the span: which fortnight?). A trade's words ("groom", "legs", "arvo") first
     (trade_words.py, ask39b)."""
-    question = trade_words(question, labels)
+    question = spent_words(
+        trade_words(question, labels), labels
+    )  # set 40's words (spent_words.py, ask40)
     for rx, to in _WORLD_WORDS:
         question = rx.sub(to, question)
     question = setting_words(question, labels)
     if (m := _FORTNIGHT.search(question)) is not None and dates:
-        span = (max(dates) - min(dates)).days + 1
-        if span > 14:
+        span, most = (max(dates) - min(dates)).days + 1, 7 if m.group("week") else 14
+        if span > most:
             raise CannotAnswer(f"{m.group(0).strip()!r}: the data's trips start over {span} days ({min(dates)} to "
-                               f"{max(dates)}): name the two weeks")  # fmt: skip
+                               f"{max(dates)}): name the {'week' if most == 7 else 'two weeks'}")  # fmt: skip
         question = question[: m.start()] + " " + question[m.end() :]
     return question
 
