@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
+from trajlm.serve.names import KEYS_HELP, want
 from trajlm.serve.plane import CRS_HELP
 
 Format = Literal["table", "geojson", "mfjson"]
@@ -58,6 +59,14 @@ class TrajectoriesRequest(Strict):
         "at gaps over 30 min (or 3x their median interval) and answers add a piece field; "
         "false: one trajectory per id; true: traj_id rows too; seconds: cut at that gap.",
     )
+    # serve40: the answer's rows in the request's own keys, on request (names.py)
+    keys: Literal["trajlm", "request"] = Field("trajlm", validate_default=True,
+                                                description=KEYS_HELP)  # fmt: skip
+
+    @field_validator("keys")
+    @classmethod
+    def _asked(cls, value: str) -> str:  # per request (a context variable, as echo's)
+        return want(value)
 
 
 class PredictRequest(TrajectoriesRequest):
