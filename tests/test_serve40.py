@@ -148,3 +148,43 @@ def test_the_timeout_counts_the_reading_of_the_request(small, monkeypatch):
         assert "too slow" in line and "reading" in line and "--timeout" in line, line
         assert "retry-after" not in got.headers
     assert ran == []
+
+
+@pytest.fixture(scope="module")
+def multitask(tmp_path_factory):
+    """A tiny multi-task run (infilling heads: /travel-time answers)."""
+    from serve_helpers import tiny_run
+
+    import trajlm
+
+    return trajlm.TrajLM.from_pretrained(tiny_run(tmp_path_factory.mktemp("mt")) / "run")
+
+
+def test_points_as_lat_lon_objects_are_read_as_pairs(multitask, client):
+    """/reach took `{lat, lon}` objects while /travel-time and /divert refused the same object
+    with "Input should be a valid tuple"; Leaflet's `{lat, lng}` is read too, and an object
+    that is no point is one line saying what to send."""
+    from trajlm.serve import create_app
+
+    pairs = {"origins": [[41.15, -8.61], [41.16, -8.6]], "destinations": [[41.155, -8.6]] * 2,
+             "depart": "2024-03-18T08:30:00Z"}  # fmt: skip
+    objects = pairs | {"origins": [{"lat": 41.15, "lon": -8.61}, {"lat": 41.16, "lng": -8.6}],
+                       "destinations": [{"lat": 41.155, "lon": -8.6}] * 2}  # fmt: skip
+    with warnings.catch_warnings(), TestClient(create_app(multitask)) as c:
+        warnings.simplefilter("ignore")
+        want = _ok(c.post("/travel-time", json=pairs))
+        got = _ok(c.post("/travel-time", json=objects))
+        assert got["seconds"] == want["seconds"] and got["engine"] == want["engine"]
+        bad = c.post("/travel-time", json=pairs | {"origins": [{"latitude": 41.15, "lon": -8.61}]})
+        # a request after one keyed `latitude` is told in its own words (pairs: [lat, lon])
+        _ok(c.post("/predict", json={"trajectories": numbers(fleet()), "steps": 1}))
+        out = c.post("/travel-time", json=pairs | {"origins": [[123, 8], [41.16, -8.6]]})
+        assert "[123, 8] is not a [lat, lon] pair" in out.json()["error"], out.text
+    assert bad.status_code == 422 and bad.json()["field"] == "origins.0", bad.text
+    assert "latitude" in bad.json()["error"] and '{"lat"' in bad.json()["error"]
+    assert "Value error" not in bad.json()["error"]
+    body = {"trajectories": numbers(fleet())}
+    want = _ok(client.post("/divert", json=body | {"order": [[65.02, 25.47]]}))
+    assert (
+        _ok(client.post("/divert", json=body | {"order": [{"lat": 65.02, "lon": 25.47}]})) == want
+    )

@@ -17,6 +17,7 @@ read by; the request model records whether the caller asked (``want``).
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from typing import Any
 
@@ -53,7 +54,15 @@ def record(sources: dict[str, set[str]], text_times: set[bool], no_id: bool) -> 
 
 
 def reset() -> None:
+    """Forget the last parse's keys (each parse records them again)."""
     SENT.set(None)
+
+
+def forget() -> None:
+    """Forget everything about the last request (a new one arrived: an in-process client such
+    as FastAPI's TestClient may run requests in one context)."""
+    SENT.set(None)
+    WANT.set(False)
 
 
 def in_request_keys(body: dict) -> dict:
@@ -108,3 +117,18 @@ def _no_clash(first: dict, rest: dict) -> None:
             field="keys",
             hint=f"rename {clash[0]!r} in the rows, or leave keys out",
         )
+
+
+def own_words(text: str, field: str | None) -> tuple[str, str | None]:
+    """A refusal's line and field in the request's own keys once its rows were read: a feed
+    sending `latitude` / `unitId` was told "field lat: missing value ... (first at row 3,
+    traj_id 'V1') ... finite lat in [-90, 90]" (serve40); `t` stays (too short a word)."""
+    sent = SENT.get()
+    if sent is None:
+        return text, field
+    swap = {k: sent[k] for k in ("traj_id", "lat", "lon") if sent.get(k) and sent[k] != k}
+    if not swap:
+        return text, field
+    word = re.compile(r"(?<![\w.\-])(" + "|".join(swap) + r")(?![\w\-])")
+    text = word.sub(lambda m: swap[m[1]], text)
+    return text, None if field is None else word.sub(lambda m: swap[m[1]], field)

@@ -24,6 +24,7 @@ import zlib
 from typing import Any
 
 from trajlm.serve.deadline import begin
+from trajlm.serve.names import forget
 
 ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
@@ -194,6 +195,7 @@ class Transport:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         begin()  # --timeout counts from here: the body is in (serve40, deadline.py)
+        forget()  # the last request's row keys (names.py)
         scope = with_accept(strip_slash(scope))
         enc = dict(scope["headers"]).get(b"content-encoding", b"").decode("latin-1")
         if enc.strip().lower() in ("", "identity"):
