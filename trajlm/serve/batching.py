@@ -21,21 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from trajlm.serve.deadline import Overloaded, TooSlow, note_wait, out_of_time, seconds_left
+
+__all__ = ["MicroBatcher", "ModelWorker", "Overloaded", "TooSlow"]
+
 log = logging.getLogger("trajlm.serve")
-
-
-class Overloaded(Exception):
-    """The server cannot take or finish this request in time; retry after `retry_after` s."""
-
-    def __init__(self, message: str, retry_after: int = 1) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class TooSlow(Overloaded):
-    """This request's own model call ran past the timeout: retrying the same request cannot
-    help (session 14: a 500-trajectory rollout was answered "overloaded, retry later" on an
-    idle server, every time)."""
 
 
 @dataclass
@@ -44,6 +34,7 @@ class _Item:
     payload: Any
     future: asyncio.Future
     queued_at: float = field(default_factory=time.perf_counter)
+    started: float | None = None  # when its pass began (the wait behind others ends)
 
 
 class ModelWorker:
@@ -59,26 +50,30 @@ class ModelWorker:
         """Run fn(*args) on the model thread; Overloaded when too many wait or it is too slow."""
         if self.pending >= self.max_pending:
             raise Overloaded(f"{self.pending} model calls are waiting (the limit)")
+        left = seconds_left(self.timeout_s)  # the request's budget, reading it included
+        if left <= 0:
+            raise out_of_time(self.timeout_s)
         self.pending += 1
-        started: list[float] = []
+        queued, started = time.perf_counter(), []
 
         def run() -> Any:
             started.append(time.perf_counter())
             return fn(*args)
 
+        def waited() -> None:  # behind other requests' calls: not this request's own time
+            note_wait((started[0] if started else time.perf_counter()) - queued)
+
         try:
             fut = asyncio.get_running_loop().run_in_executor(self.executor, run)
-            return await asyncio.wait_for(fut, self.timeout_s)
+            out = await asyncio.wait_for(fut, left)
         except TimeoutError:
-            if started and time.perf_counter() - started[0] >= 0.5 * self.timeout_s:
-                raise TooSlow(f"not answered within {self.timeout_s:g} s: this request's own "
-                              "model call ran that long; send fewer trajectories, points or "
-                              "times ahead per request, or start the server with a longer "
-                              "--timeout") from None  # fmt: skip
-            raise Overloaded(f"not answered within {self.timeout_s:g} s (the model was busy "
-                             "with other requests)") from None  # fmt: skip
+            waited()
+            ran = time.perf_counter() - started[0] if started else None
+            raise out_of_time(self.timeout_s, ran) from None
         finally:
             self.pending -= 1
+        waited()
+        return out
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -121,16 +116,23 @@ class MicroBatcher:
         """The result for `payload`, computed in a batch with others of the same key."""
         if self.queue is None:
             raise RuntimeError("MicroBatcher.start() was not called")
+        left = seconds_left(self.timeout_s)  # the request's budget, reading it included
+        if left <= 0:
+            raise out_of_time(self.timeout_s)
         item = _Item(key, payload, asyncio.get_running_loop().create_future())
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
             raise Overloaded(f"the request queue is full ({self.max_queue} waiting)") from None
         try:
-            return await asyncio.wait_for(asyncio.shield(item.future), self.timeout_s)
+            out = await asyncio.wait_for(asyncio.shield(item.future), left)
         except TimeoutError:
             item.future.cancel()  # skipped if still queued
-            raise Overloaded(f"not answered within {self.timeout_s:g} s") from None
+            note_wait((item.started or time.perf_counter()) - item.queued_at)
+            ran = None if item.started is None else time.perf_counter() - item.started
+            raise out_of_time(self.timeout_s, ran) from None
+        note_wait((item.started or time.perf_counter()) - item.queued_at)
+        return out
 
     async def _collect(self) -> None:
         assert self.queue is not None
@@ -155,7 +157,13 @@ class MicroBatcher:
             groups.setdefault(it.key, []).append(it)
         for key, group in groups.items():
             payloads = [it.payload for it in group]
-            fn = self.run_batch
+
+            def fn(key: Hashable, payloads: list, group: list[_Item] = group) -> list:
+                now = time.perf_counter()  # on the model thread: its wait behind others ends
+                for it in group:
+                    it.started = it.started or now
+                return self.run_batch(key, payloads)
+
             try:
                 fut = asyncio.get_running_loop().run_in_executor(
                     self.worker.executor, fn, key, payloads

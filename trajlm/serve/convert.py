@@ -17,6 +17,7 @@ from trajlm.api import TrajLM
 from trajlm.model.coverage import coverage_warnings
 from trajlm.serve.echo import notes
 from trajlm.serve.formats import ignored_line
+from trajlm.serve.names import in_request_keys
 from trajlm.serve.output import render_points
 from trajlm.serve.stays import SaidLine
 
@@ -102,7 +103,7 @@ def with_warnings(body: dict, lines: list[str]) -> dict:
     lines = [*notes(), *ignored_line(), *lines]  # notes: how numeric times were read (echo)
     if lines:
         body["warnings"] = list(dict.fromkeys(lines))
-    return body
+    return in_request_keys(body)  # "keys": "request": the rows' own keys (serve40)
 
 
 def points_body(df: pl.DataFrame, fmt: str, extra: tuple[str, ...]) -> dict:

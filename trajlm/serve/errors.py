@@ -92,9 +92,10 @@ class CatchBugs:
 def add_handlers(app: FastAPI) -> None:
     @app.exception_handler(TrajlmInputError)
     async def bad_input(request: Request, e: TrajlmInputError) -> JSONResponse:
+        from trajlm.serve.names import own_words
         from trajlm.serve.plane import plane_words
 
-        return _error(422, *plane_words(http_message(e), e.field))
+        return _error(422, *own_words(*plane_words(http_message(e), e.field)))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, e: RequestValidationError) -> JSONResponse:
@@ -129,6 +130,8 @@ def add_handlers(app: FastAPI) -> None:
             return _error(422, text, named[1] if named else "body")
         if loc == "body":
             return _error(422, 'body must be a JSON object, e.g. {"trajectories": [...]}', "body")
+        if first.get("type") == "value_error":  # a field's own check: its line alone
+            msg = str(msg).removeprefix("Value error, ")
         return _error(422, f"field {loc}: {msg}", loc)
 
     @app.exception_handler(StarletteHTTPException)  # a body the parser gave up on, 404, 405

@@ -27,7 +27,7 @@ import polars as pl
 
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.data.times import time_column_seconds
-from trajlm.serve import echo
+from trajlm.serve import echo, names
 from trajlm.serve.output import (  # noqa: F401  (re-exported)
     EXTRA,
     GEOJSON,
@@ -302,6 +302,7 @@ def parse_trajectories(
     PLANE.set(crs is not None)  # a parse error on a plane says x / y too (badin38)
     ID_KEY.set(None)
     echo.reset()
+    names.reset()  # the rows' own keys, for "keys": "request" (serve40)
     if isinstance(doc, list):
         rows_into_tracks(doc, tracks, field)
         fmt = TABLE

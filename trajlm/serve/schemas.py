@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
+from trajlm.serve.names import KEYS_HELP, want
 from trajlm.serve.plane import CRS_HELP
 
 Format = Literal["table", "geojson", "mfjson"]
@@ -58,6 +67,14 @@ class TrajectoriesRequest(Strict):
         "at gaps over 30 min (or 3x their median interval) and answers add a piece field; "
         "false: one trajectory per id; true: traj_id rows too; seconds: cut at that gap.",
     )
+    # serve40: the answer's rows in the request's own keys, on request (names.py)
+    keys: Literal["trajlm", "request"] = Field("trajlm", validate_default=True,
+                                                description=KEYS_HELP)  # fmt: skip
+
+    @field_validator("keys")
+    @classmethod
+    def _asked(cls, value: str) -> str:  # per request (a context variable, as echo's)
+        return want(value)
 
 
 class PredictRequest(TrajectoriesRequest):
@@ -150,11 +167,29 @@ class ValidityResponse(BaseModel):
 LatLon = tuple[float, float]
 
 
+def _point_object(v: Any) -> Any:
+    """``{"lat": .., "lon": ..}`` (or Leaflet's ``{lat, lng}``) as the pair ``[lat, lon]``:
+    /reach's `to` took objects while /travel-time and /divert said "Input should be a valid
+    tuple" to the same object (serve40)."""
+    if not isinstance(v, dict):
+        return v
+    lon = next((k for k in ("lon", "lng") if k in v), None)
+    if "lat" in v and lon is not None and set(v) <= {"lat", lon}:
+        return (v["lat"], v[lon])
+    keys = ", ".join(map(str, v)) or "no keys"
+    raise ValueError(f"an object with {keys} is no point; send [lat, lon] or "
+                     '{"lat": .., "lon": ..}')  # fmt: skip
+
+
+# a point as a [lat, lon] pair or a {lat, lon} object (serve40)
+Point = Annotated[LatLon, BeforeValidator(_point_object)]
+
+
 class TravelTimeRequest(Strict):
-    origins: list[LatLon] = Field(..., min_length=1, max_length=10_000,
-                                  description="[lat, lon] pairs, degrees (\"crs\": \"local\": "
-                                  "[x, y] metres).")  # fmt: skip
-    destinations: list[LatLon] = Field(..., min_length=1, max_length=10_000)
+    origins: list[Point] = Field(..., min_length=1, max_length=10_000,
+                                 description="[lat, lon] pairs (or {lat, lon}), degrees "
+                                 "(\"crs\": \"local\": [x, y] metres).")  # fmt: skip
+    destinations: list[Point] = Field(..., min_length=1, max_length=10_000)
     depart: Time | list[Time] = Field(
         ..., description="One time for all, or one per trip (ISO, Unix s or ms by size)."
     )
@@ -265,8 +300,8 @@ class DivertStop(Strict):
 
 class DivertRequest(TrajectoriesRequest):
     # session 34 (dispatch34): trajlm.divert over HTTP
-    order: Annotated[list[LatLon], Field(min_length=1, max_length=100)] = Field(
-        ..., description="The urgent order(s): [lat, lon] pairs."
+    order: Annotated[list[Point], Field(min_length=1, max_length=100)] = Field(
+        ..., description="The urgent order(s): [lat, lon] pairs (or {lat, lon})."
     )
     to: Annotated[list[DivertStop], Field(max_length=10_000)] | None = Field(
         None, description="Each van's next planned stop ({lat, lon, traj_id}): the delay a "

@@ -23,6 +23,9 @@ import difflib
 import zlib
 from typing import Any
 
+from trajlm.serve.deadline import begin
+from trajlm.serve.names import forget
+
 ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
@@ -191,6 +194,8 @@ class Transport:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        begin()  # --timeout counts from here: the body is in (serve40, deadline.py)
+        forget()  # the last request's row keys (names.py)
         scope = with_accept(strip_slash(scope))
         enc = dict(scope["headers"]).get(b"content-encoding", b"").decode("latin-1")
         if enc.strip().lower() in ("", "identity"):
