@@ -14,6 +14,7 @@ from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 
 from trajlm.serve import schemas as s
+from trajlm.serve import schemas_dispatch as d
 from trajlm.serve.batching import ModelWorker
 from trajlm.serve.convert import warned, with_warnings
 from trajlm.serve.echo import id_out
@@ -25,8 +26,8 @@ from trajlm.serve.plane import answer_plane, plane_keys, refuse_on_plane
 from trajlm.serve.routes import check_pairs
 from trajlm.serve.stays import reworded
 
-ParkedBody = Annotated[s.ParkedRequest, Body(openapi_examples=EXAMPLES["/parked"])]
-DivertBody = Annotated[s.DivertRequest, Body(openapi_examples=EXAMPLES["/divert"])]
+ParkedBody = Annotated[d.ParkedRequest, Body(openapi_examples=EXAMPLES["/parked"])]
+DivertBody = Annotated[d.DivertRequest, Body(openapi_examples=EXAMPLES["/divert"])]
 # the no-pace warning's way on over HTTP: the server's past trips (not the API's memory=)
 HTTP_NO_PACE_WAY = (
     "past trips are the server's: `trajlm serve --reach-memory PAST.csv` (no "
@@ -44,7 +45,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
     """The /parked and /divert routes (their calls on the app's worker thread)."""
     router = APIRouter()
 
-    @router.post("/parked", response_model=s.ParkedResponse, responses=ERRORS)
+    @router.post("/parked", response_model=d.ParkedResponse, responses=ERRORS)
     async def parked(req: ParkedBody) -> JSONResponse:
         """Whether each trajectory is parked at its last point (still for `stop_minutes`
         within a `radius_m` box; trajlm.parked): since when, where, how sure, how old."""
@@ -68,7 +69,7 @@ def dispatch_routes(cfg: ServeSettings, worker: ModelWorker) -> APIRouter:
             )  # fmt: skip
         return JSONResponse(with_warnings({"results": results}, lines))
 
-    @router.post("/divert", response_model=s.DivertResponse, responses=ERRORS)
+    @router.post("/divert", response_model=d.DivertResponse, responses=ERRORS)
     async def divert(req: DivertBody) -> JSONResponse:
         """Each trajectory's time from its last point to each urgent `order`, ranked soonest
         first, and (with `to`: each van's next planned stop) the delay that adds to it

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from trajlm.api import TrajLM
 from trajlm.serve import schemas as s
+from trajlm.serve import schemas_dispatch as d
 from trajlm.serve.batching import ModelWorker
 from trajlm.serve.convert import warned, with_warnings
 from trajlm.serve.echo import id_out
@@ -25,7 +26,7 @@ from trajlm.serve.pieces import as_sent, for_model, http_words, piece_of
 from trajlm.serve.plane import refuse_on_plane
 from trajlm.serve.routes import check_pairs
 
-ReachBody = Annotated[s.ReachRequest, Body(openapi_examples=EXAMPLES["/reach"])]
+ReachBody = Annotated[d.ReachRequest, Body(openapi_examples=EXAMPLES["/reach"])]
 ERRORS = {code: {"model": s.ErrorResponse} for code in (400, 413, 422, 503)}
 
 
@@ -38,7 +39,7 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
     """The /reach route of the app serving ``model`` (its calls through ``worker``)."""
     router = APIRouter()
 
-    @router.post("/reach", response_model=s.ReachResponse, responses=ERRORS)
+    @router.post("/reach", response_model=d.ReachResponse, responses=ERRORS)
     async def reach(req: ReachBody) -> JSONResponse:
         """When each trajectory first comes within `radius_m` of each point of `to` within
         `horizon_s` (TrajLM.reach): past paths of the trajectories sent that went this way
@@ -46,8 +47,8 @@ def reach_routes(model: TrajLM, cfg: ServeSettings, worker: ModelWorker) -> APIR
         refuse_on_plane(req.crs, "/reach (to)")  # targets in degrees (local36's rule)
         df, _ = parse_trajectories(req.trajectories, cfg.limits)
         mdf, cut = for_model(df, req.split_gaps)
-        given = [t for t in req.to if isinstance(t, s.ReachTarget)]
-        pairs = np.asarray([(t.lat, t.lon) if isinstance(t, s.ReachTarget) else t for t in req.to],
+        given = [t for t in req.to if isinstance(t, d.ReachTarget)]
+        pairs = np.asarray([(t.lat, t.lon) if isinstance(t, d.ReachTarget) else t for t in req.to],
                            dtype=np.float64)  # fmt: skip
         ids = [t.id for t in given] if given else None
         check_pairs(pairs, "to")  # [95, 0]: a 422 naming to[0], before any model call
