@@ -23,9 +23,7 @@ import dataclasses
 import polars as pl
 
 from trajlm.data.clean_common import GLITCH_SPEED_FACTOR, step_speed_mps
-
-# below this, a step is never called a jump (a walker's GPS noise at 1 s can read 10 m/s)
-MIN_JUMP_MPS = 20.0
+from trajlm.data.clean_common import MIN_JUMP_MPS as MIN_JUMP_MPS  # re-exported (newuser39)
 
 
 def clean_keys() -> list[str]:

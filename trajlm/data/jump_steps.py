@@ -18,8 +18,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import GLITCH_SPEED_FACTOR, IMPOSSIBLE_SPEED_MPS, step_speed_mps
-from trajlm.data.corpus_clean import MIN_JUMP_MPS
+from trajlm.data.clean_common import (
+    GLITCH_SPEED_FACTOR,
+    IMPOSSIBLE_SPEED_MPS,
+    MIN_JUMP_MPS,
+    step_speed_mps,
+)
 
 BIN_MPS = 0.25  # the step-speed histogram's bin width
 TOP_MPS = 2_000.0  # faster steps share the last bin (never under the threshold: it is <= 340)
