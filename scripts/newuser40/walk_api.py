@@ -15,8 +15,7 @@ import json
 import os
 import re
 import shutil
-import time
-import traceback
+import sys
 import warnings
 from pathlib import Path
 
@@ -24,6 +23,9 @@ import numpy as np
 import pandas as pd
 
 import trajlm
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from newuser_walk import recorded_step  # noqa: E402
 
 UTM = {
     "traj_col": "barge_no",
@@ -49,28 +51,8 @@ def main() -> None:
     state: dict = {}
 
     def step(name: str, fn) -> None:  # noqa: ANN001
-        if args.only and name not in args.only.split(","):
-            return
-        t0 = time.time()
-        with warnings.catch_warnings(record=True) as said:
-            warnings.simplefilter("always")
-            try:
-                result = fn()
-                entry = {"ok": True, "result": result}
-            except Exception as e:  # noqa: BLE001 - the walk records what a user would see
-                tb = traceback.extract_tb(e.__traceback__)
-                entry = {
-                    "ok": False,
-                    "error": f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}",
-                    "user_error": isinstance(e, trajlm.errors.UserError),
-                    "where": f"{tb[-1].filename}:{tb[-1].lineno}",
-                }
-        entry["warnings"] = sorted(
-            {f"{w.category.__name__}: {str(w.message).splitlines()[0][:400]}" for w in said}
-        )
-        entry["s"] = round(time.time() - t0, 1)
-        log[name] = entry
-        print(name, json.dumps(entry, default=str)[:1800], flush=True)
+        if not args.only or name in args.only.split(","):
+            recorded_step(log, name, fn)
 
     def load():
         state["m"] = trajlm.TrajLM.from_pretrained("trajlm-small")
@@ -148,7 +130,7 @@ def main() -> None:
         now = last.max()
         asked = [now + pd.Timedelta("15min"), now + pd.Timedelta("1h")]
         p = state["m"].predict(g, at_times=[str(a) for a in asked], **COLS)
-        return {"n": len(p), "nan": int(p.geometry.is_empty.sum() + p.geometry.isna().sum()),
+        return {"n": len(p), "nan": int(p.geometry.x.isna().sum()),
                 "cols": list(p.columns), "head": p.head(2).drop(columns="geometry").to_dict("records")}  # fmt: skip
 
     def seconds_ahead():
