@@ -103,3 +103,27 @@ def serve_and_post(run: str, port: int, log_path: Path, requests: list[tuple[str
     finally:
         srv.terminate()
         srv.wait()
+
+
+def recorded_step(log: dict, name: str, fn: Any, width: int = 1800) -> None:
+    """Run one cell and record it in ``log[name]``: ok and its result, or the exception's first
+    line and where it was raised, every distinct warning's first line, and the seconds (the
+    walk.json a before / after table is read from: newuser38, newuser40)."""
+    import traceback
+
+    t0 = time.time()
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            entry = {"ok": True, "result": fn()}
+        except Exception as e:  # noqa: BLE001 - the walk records what a user would see
+            tb = traceback.extract_tb(e.__traceback__)
+            first = str(e).splitlines()[0] if str(e) else ""
+            entry = {"ok": False, "error": f"{type(e).__name__}: {first}",
+                     "where": f"{tb[-1].filename}:{tb[-1].lineno}"}  # fmt: skip
+    entry["warnings"] = sorted(
+        {f"{w.category.__name__}: {str(w.message).splitlines()[0][:400]}" for w in said}
+    )
+    entry["s"] = round(time.time() - t0, 1)
+    log[name] = entry
+    print(name, json.dumps(entry, default=str)[:width], flush=True)

@@ -28,6 +28,7 @@ import polars as pl
 from trajlm.data.clean_accuracy import DEFAULT_MAX_ACCURACY_M, DropInaccurate
 from trajlm.data.clean_common import (  # noqa: F401  (re-exported: one import for users)
     FIRST_ROW,
+    GLITCH_SPEED_FACTOR,
     IMPOSSIBLE_SPEED_MPS,
     check_sorted,
     empty_report,
@@ -209,10 +210,12 @@ def clean(df: Any, config: CleanConfig | None = None, *, return_report: bool | N
     ``True`` returns ``(frame, report)``. Not given: ``(frame, report)`` as before, with a
     FutureWarning (once) that the default becomes the frame alone in a later release.
 
-    Steps faster than 340 m/s (a swapped lat/lon or a bad fix) are kept unless ``max_speed_mps``
-    is set, as `trajlm data ingest` keeps them, and said as ingest says them: counted in
-    ``report.impossible_speed`` and one ``UserWarning`` (``say_fast=False``: counted only;
-    ingest says its own total; leftover39: newuser38's 2-km jumps passed without a word)."""
+    Steps far faster than the table's own (ingest's jump rule: over 4x its 99th-percentile
+    step speed, at least 20 m/s, at most 340 m/s: a bad fix or a swapped lat/lon) are kept
+    unless ``max_speed_mps`` is set, as `trajlm data ingest` keeps them, and said as ingest says
+    them: counted in ``report.impossible_speed`` (its ``threshold_mps``, ``p99_mps``) and one
+    ``UserWarning`` naming the ``max_speed_mps`` that drops them (``say_fast=False``: counted
+    only; ingest says its own total; leftover39, newuser40)."""
     import numpy as np
 
     if isinstance(return_report, np.bool_):  # numpy's (a comparison's answer; badin29)
@@ -342,16 +345,38 @@ def _clean(df: Any, config: CleanConfig | None = None, *, as_pieces: bool = Fals
     for verb in verbs:
         df, r = verb(df) if callable(verb) else verb.apply(df)
         report = report.merge(r)
-    if config.max_speed_mps is None and (n_fast := fast_points(df))[0]:  # kept: counted
-        report.impossible_speed = {"steps": n_fast[0], "max_mps": round(n_fast[1], 1),
-                                   "threshold_mps": IMPOSSIBLE_SPEED_MPS}  # fmt: skip
+    if config.max_speed_mps is None:  # kept: counted, by ingest's rule (newuser40)
+        report.impossible_speed = kept_jumps(df)
     return df, report
+
+
+def kept_jumps(df: pl.DataFrame) -> dict | None:
+    """{steps, max_mps, threshold_mps, p90_mps, p99_mps} of the steps a cleaned table keeps
+    that are faster than ingest's jump rule (jump_steps: 4x the table's usual step speed, at
+    least 20 m/s, at most 340 m/s), or None. Was 340 m/s alone (leftover39), so a barge's
+    20-60 km bad fixes (50-160 m/s among 3 m/s steps) passed `trajlm.clean` unsaid where ingest
+    said "17 steps faster than 21 m/s" of the same file (newuser40)."""
+    from trajlm.data.jump_steps import JumpSteps
+
+    jumps = JumpSteps()
+    jumps.add(df)
+    record = jumps.record()
+    if record is None:
+        return None
+    return {k: record[k] for k in ("steps", "max_mps", "threshold_mps", "p90_mps", "p99_mps")}
 
 
 def fast_line(fast: dict) -> str:
     """The line for ``report.impossible_speed``, in the Python keyword's words (ingest's says
     ``--max-speed-mps``)."""
+    rule = ""
+    if fast.get("p99_mps"):  # ingest's rule: 4x the usual step speed (badin40's p90 guard)
+        from trajlm.data.corpus_clean import reference_speed
+
+        usual = reference_speed(fast.get("p90_mps", fast["p99_mps"]), fast["p99_mps"])
+        which = "99th-percentile" if usual == fast["p99_mps"] else "usual (3x its 90th percentile)"
+        rule = f"{GLITCH_SPEED_FACTOR:g}x this input's {which} step speed, {usual:g} m/s; "
     return (f"{fast['steps']:,} step(s) between consecutive points are faster than "
-            f"{fast['threshold_mps']:g} m/s (fastest {fast['max_mps']:,.0f} m/s: a swapped lat/lon "
-            "or a bad fix); the points are kept (report.impossible_speed): trajlm.clean(df, "
-            f"max_speed_mps={fast['threshold_mps']:g}) drops them")  # fmt: skip
+            f"{fast['threshold_mps']:g} m/s ({rule}fastest {fast['max_mps']:,.0f} m/s: a bad fix "
+            "or a swapped lat/lon); the points are kept (report.impossible_speed): "
+            f"trajlm.clean(df, max_speed_mps={fast['threshold_mps']:g}) drops them")  # fmt: skip

@@ -27,6 +27,9 @@ IMPOSSIBLE_SPEED_MPS = 340.0
 # coverage_base, llm/trips.py); defined here, not in model/, so that `trajlm ask` reads it
 # without importing torch (tidy30)
 GLITCH_SPEED_FACTOR = 4.0
+# below this, a step is never called a jump (a walker's GPS noise at 1 s can read 10 m/s); here,
+# not in corpus_clean, so that trajlm.clean reads the jump rule without an import cycle
+MIN_JUMP_MPS = 20.0
 
 
 def fast_points(df: pl.DataFrame, max_mps: float = IMPOSSIBLE_SPEED_MPS) -> tuple[int, float]:

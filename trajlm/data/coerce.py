@@ -74,6 +74,7 @@ from trajlm.data.coerce_tz import (
     offset_zone,
     whole_offset_zone,
 )
+from trajlm.data.coerce_utm_zone import utm_zone_crs
 from trajlm.data.column_names import LAT, LON
 from trajlm.data.frame_axes import check_found_axes
 from trajlm.data.geoframes import CARRIED, from_geodataframe
@@ -220,6 +221,8 @@ def coerce(
     min_t = MIN_T if time_kind == "epoch" or unit else MIN_T_DATED  # dates: from 1900
     lat, lon = check_found_axes(df, traj, t, lat, lon, lat_col is not None or lon_col is not None
                                 or point is not None, geo.is_wgs84(crs))  # fmt: skip
+    if (zone_crs := utm_zone_crs(df, lat, lon, crs)) is not crs:  # `utm_zone` (newuser40)
+        crs = layout_crs = zone_crs  # answers back in that zone, as for crs=
     la, lo = positions(df, lat, lon, crs, validate, point)
     rest = other_columns(df, traj, tcol, lat, lon, cols)
     ids = df[traj].fill_nan(None) if df[traj].dtype.is_float() else df[traj]  # NaN: no id

@@ -179,7 +179,7 @@ def _times_back(out: pl.DataFrame, layout: Layout, times: tuple[str, ...]) -> pl
         for name in (n for n in ("t", *times) if n in out.columns):
             out = out.with_columns(times_as_text(out[name], text, layout.time_text).alias(name))
     elif layout.time_kind in ("datetime", "string"):
-        zone = layout.time_zone if layout.time_kind == "datetime" else "UTC"
+        zone = layout.time_zone if layout.time_kind == "datetime" else _text_clock(layout)
         for name in ("t", *times):
             if name not in out.columns:
                 continue
@@ -194,6 +194,16 @@ def _times_back(out: pl.DataFrame, layout: Layout, times: tuple[str, ...]) -> pl
             if name in out.columns and layout.time_dtype.is_float():
                 out = out.with_columns(pl.col(name).cast(layout.time_dtype))
     return out
+
+
+def _text_clock(layout: Layout) -> str:
+    """The zone results of text times come back in: the caller's named clock (tz= /
+    utc_offset=) for zone-less text it placed (`2026-03-21 10:58:29` in Europe/Budapest),
+    as naive datetimes read with tz= come back; UTC otherwise (`Z` text, or no zone named).
+    newuser40: the barges' local text came back as UTC datetimes, an hour off its pings'
+    clock when put beside them (left since newuser25 #19 / newuser27 #20)."""
+    style = layout.time_text or {}
+    return layout.named_zone if layout.named_zone and style.get("zone") == "none" else "UTC"
 
 
 def _offset_text(out: pl.DataFrame, layout: Layout) -> pl.Series | None:

@@ -23,9 +23,8 @@ import dataclasses
 import polars as pl
 
 from trajlm.data.clean_common import GLITCH_SPEED_FACTOR, IMPOSSIBLE_SPEED_MPS, step_speed_mps
+from trajlm.data.clean_common import MIN_JUMP_MPS as MIN_JUMP_MPS  # re-exported (newuser39)
 
-# below this, a step is never called a jump (a walker's GPS noise at 1 s can read 10 m/s)
-MIN_JUMP_MPS = 20.0
 # a 99th percentile more than this many times the 90th is a tail of bad fixes, not travel
 # (badin40: a feed whose jumps were over 1 % of its steps had a jump as its p99, so 4x it
 # called none of them a jump); a clean feed's p99 sits well under it (a bus: p99 / p90 ~ 1.3)

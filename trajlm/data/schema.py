@@ -85,8 +85,9 @@ class DropReport:
     # -> `vehicle`), for answers named as the input's (coerce_path.read_kept; not in to_dict).
     id_names: dict | None = None
     time_name: dict | None = None  # ... and of the time column ({"t": "time"}; leftover36)
-    # steps faster than 340 m/s kept (no max_speed_mps): {"steps", "max_mps", "threshold_mps"},
-    # as ingest's manifest `reading.impossible_speed` (trajlm.clean; leftover39, not in to_dict)
+    # steps over ingest's jump rule kept (no max_speed_mps): {"steps", "max_mps",
+    # "threshold_mps", "p99_mps"}, as ingest's `reading.jump_steps` (trajlm.clean; leftover39,
+    # newuser40; not in to_dict)
     impossible_speed: dict | None = None
 
     def drop(self, reason: str, n: int) -> None:

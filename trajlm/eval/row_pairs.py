@@ -83,9 +83,12 @@ def _row_names(names: list[str]) -> dict[str, str]:
         head, sep, rest = n.partition(":")
         if sep and head and " " not in head and rest.strip():
             tagged.setdefault(head, []).append(n)
+    # newuser40: a fitted run's table holds its model row and the verdict's "(val-checked:
+    # ENGINE)" row beside it; "trajlm" is the model row there (the checked one keeps its name)
     for alias, full in tagged.items():
-        if alias not in known and len(full) == 1:
-            known[alias] = full[0]
+        plain = [n for n in full if " (val-checked: " not in n]
+        if alias not in known and (len(full) == 1 or len(plain) == 1):
+            known[alias] = full[0] if len(full) == 1 else plain[0]
     # badin36: the name a user gave is the row they mean: "mine" for its seeds' mean row
     # "mine (mean ± std over 2 files)", "answers" for the one file's row "answers: ans"
     given: dict[str, list[str]] = {}
