@@ -214,3 +214,21 @@ def test_a_sources_constant_velocity_cell_is_that_sources_val_trips(two_source_r
         want = float(point_errors(ll, task.target_latlon).mean())
         assert abs(row["mae_m"]["constant velocity"] - want) < 0.05 * want + 0.5
         assert row["windows"] == len(task.lengths)
+
+
+def test_a_source_where_knn_is_reliably_ahead_gets_a_line_naming_what_to_run():
+    from trajlm.eval.source_val import knn_ahead_lines, source_val_markdown
+
+    def row(name: str, lo: float, hi: float) -> dict:
+        knn = "kNN continuation (place-aware)"
+        return {"source": name, "trips": 50, "windows": 150,
+                "mae_m": {"model": 180.0, "constant velocity": 220.0, "kNN continuation": 140.0,
+                          knn: 130.0},
+                "vs_cv": {"ratio": 0.8, "ci95": [0.7, 0.9], "baseline": "constant velocity"},
+                "vs_knn": {"ratio": (lo + hi) / 2, "ci95": [lo, hi], "baseline": knn}}  # fmt: skip
+
+    rows = [row("trondheim_avl", 1.28, 1.54), row("porto", 0.94, 1.26)]
+    lines = knn_ahead_lines(rows)
+    assert len(lines) == 1 and "on trondheim_avl" in lines[0] and "train-selector" in lines[0]
+    assert "CI 1.28-1.54" in lines[0] and "\n" not in lines[0]
+    assert "on trondheim_avl" in source_val_markdown(rows)

@@ -61,7 +61,7 @@ def _val_by_source(out: Path, corpus: Path, card: Path | None, threads: int | No
     (eval/source_val.py), printed, added to CORPUS.md; [] where it could not be read (said)."""
     from trajlm._cli_boundary import in_command
     from trajlm.eval.eval_progress import say
-    from trajlm.eval.source_val import source_val_markdown, source_val_rows
+    from trajlm.eval.source_val import knn_ahead_lines, source_val_markdown, source_val_rows
 
     say("the kept model on each source's val trips beside constant velocity and kNN there")
     try:
@@ -70,8 +70,11 @@ def _val_by_source(out: Path, corpus: Path, card: Path | None, threads: int | No
         io.warn(f"the val error by source was skipped: {e}")
         return []
     table = source_val_markdown(rows)
-    if in_command():
+    if in_command():  # the table holds the knn_ahead lines
         io.say(f"val error by source (5 steps ahead, MAE in m):\n{table}")
+    else:
+        for line in knn_ahead_lines(rows):
+            io.tell(line, NoteWarning)
     if card is not None:
         try:
             with card.open("a") as f:

@@ -133,6 +133,23 @@ def _short(row: dict) -> str:
     )
 
 
+def knn_ahead_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """One line per source where a kNN baseline is reliably better than the run on val (the
+    ratio's interval above 1), naming what a user with a store of that source can run."""
+    out = []
+    for r in rows:
+        got = r.get("vs_knn")
+        if got and np.isfinite(got["ci95"][0]) and got["ci95"][0] > 1:
+            out.append(
+                f"note: on {r['source']} {got['baseline']} fitted on that source is "
+                f"{got['ratio']:.2f}x better than this run on val (CI {got['ci95'][0]:.2f}-"
+                f"{got['ci95'][1]:.2f}): for a store of it, `trajlm eval --data STORE --model RUN` "
+                "reads both on test and `trajlm train-selector --data STORE` fits the candidate "
+                "selector over kNN's retrieved futures (docs/candidates.md)"
+            )
+    return out
+
+
 def _ratio(r: dict | None) -> str:
     if not r or not np.isfinite(r["ratio"]):
         return "-"
@@ -158,5 +175,6 @@ def source_val_markdown(rows: list[dict[str, Any]]) -> str:
             f"{_ratio(r.get('vs_knn'))} |"
         )
     notes = [f"{r['source']}: {r['note']}" for r in rows if "note" in r]
+    ahead = "".join(f"\n{line.removeprefix('note: ')}\n" for line in knn_ahead_lines(rows))
     said = f"\nNot scored: {'; '.join(notes)}.\n" if notes else ""
-    return "\n".join(lines) + f"\n{said}\nBounds: {BOUNDS}\n"
+    return "\n".join(lines) + f"\n{said}{ahead}\nBounds: {BOUNDS}\n"
