@@ -232,3 +232,13 @@ def test_a_source_where_knn_is_reliably_ahead_gets_a_line_naming_what_to_run():
     assert len(lines) == 1 and "on trondheim_avl" in lines[0] and "train-selector" in lines[0]
     assert "CI 1.28-1.54" in lines[0] and "\n" not in lines[0]
     assert "on trondheim_avl" in source_val_markdown(rows)
+
+
+def test_trajlm_train_on_a_corpus_prints_the_table(two_source_run):
+    """What `make pretrain` (scripts/pretrain.sh) shows at its end."""
+    d = two_source_run["dir"]
+    r = runner.invoke(app, ["train", "--data", str(d / "corpus"), "--out", str(d / "run_cli"),
+                            "--config", str(d / "tiny.toml"), "--threads", "1"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "val error by source" in r.output and "| bus | 4 / " in r.output
+    assert "| synth | " in r.output and "Bounds:" in r.output
