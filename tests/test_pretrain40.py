@@ -242,3 +242,34 @@ def test_trajlm_train_on_a_corpus_prints_the_table(two_source_run):
     assert r.exit_code == 0, r.output
     assert "val error by source" in r.output and "| bus | 4 / " in r.output
     assert "| synth | " in r.output and "Bounds:" in r.output
+
+
+# ------------------------------------------------------------------ (c) the selector on an own store
+
+
+def test_a_selector_fitted_on_an_own_store_is_evaluated_from_python(tmp_path):
+    """`trajlm train-selector --data STORE` then `trajlm eval --model DIR` worked; from Python a
+    loaded selector had predict only (no evaluate: AttributeError). Now ``evaluate`` gives the
+    CLI's table with the selector's row, paired against a baseline with ``compare``."""
+    from test_selector_predictor import TINY
+
+    import trajlm
+    from trajlm.data.ingest import synth_store
+    from trajlm.data.store import read_store
+    from trajlm.eval.candidate_selector import SelectorConfig
+    from trajlm.eval.protocol import split_tables
+    from trajlm.eval.selector_predictor import CandidateSelectorPredictor
+
+    synth_store(tmp_path / "s", n_trajectories=40, seed=2)
+    parts = split_tables(read_store(tmp_path / "s"))
+    sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=1))
+    sel.fit(parts["train"], parts["val"], seed=0).save(tmp_path / "mine")
+    model = trajlm.TrajLM.from_pretrained(tmp_path / "mine")
+    table = model.evaluate(tmp_path / "s", split="val",
+                           compare=[("candidate selector:mine", "kNN continuation")])  # fmt: skip
+    rows = table.reset_index() if "method" not in table.columns else table
+    assert "candidate selector:mine" in set(rows["method"])
+    (pair,) = table.attrs["comparisons"]
+    assert pair["a"] == "candidate selector:mine" and pair["b"] == "kNN continuation"
+    with pytest.raises(Exception, match="a candidate selector serves task='predict'"):
+        model.evaluate(tmp_path / "s", task="recover")
