@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from trajlm.cli import app
 from trajlm.data.corpus import build_corpus, load_corpus_spec
 from trajlm.data.corpus_clean import OLD_KEYS, clean_settings
-from trajlm.errors import ConfigError
+from trajlm.errors import ConfigError, EvalNoteWarning
 
 runner = CliRunner()
 
@@ -247,7 +247,7 @@ def test_trajlm_train_on_a_corpus_prints_the_table(two_source_run):
 # ------------------------------------------------------------------ (c) the selector on an own store
 
 
-def test_a_selector_fitted_on_an_own_store_is_evaluated_from_python(tmp_path):
+def test_a_selector_fitted_on_an_own_store_is_evaluated_from_python(tmp_path, capsys):
     """`trajlm train-selector --data STORE` then `trajlm eval --model DIR` worked; from Python a
     loaded selector had predict only (no evaluate: AttributeError). Now ``evaluate`` gives the
     CLI's table with the selector's row, paired against a baseline with ``compare``."""
@@ -265,8 +265,10 @@ def test_a_selector_fitted_on_an_own_store_is_evaluated_from_python(tmp_path):
     sel = CandidateSelectorPredictor(**TINY, selector=SelectorConfig(max_epochs=1))
     sel.fit(parts["train"], parts["val"], seed=0).save(tmp_path / "mine")
     model = trajlm.TrajLM.from_pretrained(tmp_path / "mine")
-    table = model.evaluate(tmp_path / "s", split="val",
-                           compare=[("candidate selector:mine", "kNN continuation")])  # fmt: skip
+    with pytest.warns(EvalNoteWarning, match="candidate selector:mine \\(val check\\)"):
+        table = model.evaluate(tmp_path / "s", split="val",
+                               compare=[("candidate selector:mine", "kNN continuation")])  # fmt: skip
+    assert "(val check)" not in capsys.readouterr().out  # a warning under the API, not a print
     rows = table.reset_index() if "method" not in table.columns else table
     assert "candidate selector:mine" in set(rows["method"])
     (pair,) = table.attrs["comparisons"]
