@@ -2,6 +2,7 @@
 
     model = trajlm.TrajLM.from_pretrained("runs/sel-s0")  # config.json kind "candidate_selector"
     pred = model.predict(df, steps=5)                     # traj_id, step, t, lat, lon, std_m
+    table = model.evaluate("my_store", split="val")      # `trajlm eval --model DIR`'s rows
 
 The selector (trajlm/eval/selector_predictor.py, docs/candidates.md) only predicts the next
 k <= horizon points; it has no time query, no infilling heads and no embedding, so every other
@@ -27,6 +28,7 @@ import polars as pl
 from trajlm._arguments import with_gap_rule
 from trajlm._threads import apply_threads
 from trajlm.api_checks import id_said
+from trajlm.api_evaluate import Evaluation
 from trajlm.api_stays import drop_poor_fixes
 from trajlm.api_stays import hold_stays as held
 from trajlm.api_verdict import check_flags
@@ -45,8 +47,11 @@ from trajlm.model.coverage import CoverageWarning
 FAR_KM = 50.0  # inputs farther than this (+10 %) beyond the pools' farthest window: outside
 
 
-class SelectorTrajLM:
-    """A fitted ``CandidateSelectorPredictor`` with ``TrajLM``'s ``predict`` (steps only).
+class SelectorTrajLM(Evaluation):
+    """A fitted ``CandidateSelectorPredictor`` with ``TrajLM``'s ``predict`` (steps only) and
+    ``evaluate(store, task="predict")`` (pretrain40: `trajlm eval --model DIR`'s table, as
+    ``TrajLM.evaluate`` gives it; before, a selector fitted on an own store could be scored
+    only from the CLI).
 
     ``std_m`` (and ``radii``) come from the answering engine's error spread on val, saved at the
     fit (session 27, eval/selector_spread.py); a folder fitted before it answers ``std_m`` NaN,
@@ -89,6 +94,10 @@ class SelectorTrajLM:
     def __repr__(self) -> str:
         return (f"SelectorTrajLM({str(self.path or '<in memory>')!r}, horizon={self.horizon}, "
                 f"engine={self.engine!r}, tasks={self.tasks})")  # fmt: skip
+
+    def save_pretrained(self, path: str | Path) -> None:
+        """Save the selector to a new folder (what `trajlm train-selector --out` writes)."""
+        self.selector.save(Path(path))
 
     def _only_predicts(self, what: str) -> UserError:
         return UserError(

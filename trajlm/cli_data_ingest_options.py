@@ -8,8 +8,7 @@ import math
 
 from trajlm import _cli_io as io
 from trajlm._cli_io import fail as _fail
-
-STOP_DRIFT_MAX_KN = 2.0  # --stop-drift-kn: a ship reporting more is under way, not drifting
+from trajlm.data.corpus_clean import STOP_DRIFT_MAX_KN  # --stop-drift-kn's upper end
 
 
 def check_options(
@@ -80,27 +79,16 @@ def clean_overrides(
     stop_radius_m: float | None,
     stop_drift_kn: float | None,
 ) -> dict:
-    """The cleaning options given, as `ingest(clean_overrides=)` takes them (units: m/s, s)."""
-    from trajlm.data.clean import STOP_MIN_S
-    from trajlm.data.motion_columns import KNOT_MPS
+    """The cleaning options given, as `ingest(clean_overrides=)` takes them (units: m/s, s):
+    the one conversion a corpus source's clean table reads too (data/corpus_clean.py)."""
+    from trajlm.data.corpus_clean import clean_settings
 
-    overrides = given(
-        max_speed_mps=max_speed_mps,
-        max_gap_s=max_gap_s,
-        max_hdop=max_hdop,
-        min_points=min_points,
-        min_interval_s=min_interval,
-        stop_min_s=(STOP_MIN_S if stop_minutes is None else stop_minutes * 60.0)
-        if split_at_stops
-        else None,
-        stop_radius_m=stop_radius_m,
-        stop_drift_mps=None if stop_drift_kn is None else stop_drift_kn * KNOT_MPS,
-    )
-    if max_accuracy_m is not None:  # 0: every fix kept, whatever its accuracy column says
-        overrides["max_accuracy_m"] = max_accuracy_m or None
-    if stop_drift_kn == 0:  # no drift joins: the box alone, as without a reported speed
-        overrides["stop_drift_mps"] = None
-    return overrides
+    return clean_settings(given(
+        max_speed_mps=max_speed_mps, max_gap_s=max_gap_s, max_hdop=max_hdop,
+        max_accuracy_m=max_accuracy_m, min_points=min_points, min_interval=min_interval,
+        split_at_stops=split_at_stops or None, stop_minutes=stop_minutes,
+        stop_radius_m=stop_radius_m, stop_drift_kn=stop_drift_kn,
+    ))  # fmt: skip
 
 
 def column_mapping(

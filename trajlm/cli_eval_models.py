@@ -68,7 +68,9 @@ def _selector(task: str, path: Path, name: str):
     sel = CandidateSelectorPredictor.load(path)
     sel.name = f"{SELECTOR_PREFIX}{name}"
     if sel.verdict_:  # who answers (session 22); a folder from before: load's warning line
-        io.say(f"{sel.name} (val check): {verdict_line(sel.verdict_)}")
+        from trajlm.errors import EvalNoteWarning  # TrajLM.evaluate: a warning, not a print
+
+        io.tell(f"{sel.name} (val check): {verdict_line(sel.verdict_)}", EvalNoteWarning)
     return sel
 
 

@@ -110,7 +110,7 @@ def _checks(trainer, data: Path, out: Path, summary: dict, val_check: bool,
     if val_check:  # beside kNN on val (heldout23)
         summary = knn_summary(trainer, data, out, summary, lm_class)
         summary = radii_summary(out, data, summary, lm_class, threads)
-    shown = {k: v for k, v in summary.items() if k != "val_spread"}  # 40 lines of JSON in
+    shown = {k: v for k, v in summary.items() if k not in ("val_spread", "val_by_source")}
     console.print(io.dict_table(shown, f"run {out}"))  # the table (newuser27): summary.json
     if val_check:  # the val verdict saved with the weights (verdict23)
         val_check_run(out, data, say)

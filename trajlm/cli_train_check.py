@@ -25,7 +25,7 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
     from trajlm.data.corpus import is_corpus
 
     if is_corpus(data):  # a pretraining corpus: no one city's train split to fit kNN on
-        return _corpus_unchecked(out, summary, data)
+        return _corpus_unchecked(out, summary, data, trainer.cfg.cpu_threads)
     try:
         return check_against_baselines(trainer, data, out, summary, lm_class)
     except Exception as e:  # the run is trained and saved: a failed check is said, not raised
@@ -33,23 +33,55 @@ def knn_summary(trainer: Any, data: Path, out: Path, summary: dict,
         return summary
 
 
-def _corpus_unchecked(out: Path, summary: dict, corpus: Path) -> dict:
+def _corpus_unchecked(out: Path, summary: dict, corpus: Path, threads: int | None = None) -> dict:
     """Save why a pretraining run has no val check, so `TrajLM.predict` / `trajlm predict` say
     it once (api_knn_note.py): a `make pretrain` run answered a user's own bike-share store
     unchecked at 1.34x kNN's error there, said nowhere (newuser34). Write the run's
-    CORPUS.md: what it saw, source by source (newuser39)."""
+    CORPUS.md: what it saw, source by source (newuser39), and its val error on each source
+    beside constant velocity and kNN there (pretrain40: bounded, eval/source_val.py)."""
     from trajlm.api_knn_note import CORPUS_KEY, CORPUS_UNCHECKED
     from trajlm.data.corpus_card import write_sources_card
 
-    if (card := write_sources_card(corpus, out)) is not None:
-        io.tell(f"note: what it was pretrained on, source by source: {card}", NoteWarning)
-
+    card = write_sources_card(corpus, out)
     skipped = {"val_check_skipped": CORPUS_UNCHECKED, CORPUS_KEY: True}
+    if rows := _val_by_source(out, corpus, card, threads):
+        skipped["val_by_source"] = rows
+    if card is not None:
+        io.tell(f"note: what it was pretrained on and its val error, source by source: {card}",
+                NoteWarning)  # fmt: skip
     path = out / "train_summary.json"
     if path.exists():
         saved = json.loads(path.read_text())
         path.write_text(json.dumps({**saved, **skipped}, indent=2))
     return {**summary, **skipped}
+
+
+def _val_by_source(out: Path, corpus: Path, card: Path | None, threads: int | None) -> list:
+    """The kept model's val error per source beside constant velocity and kNN on that source
+    (eval/source_val.py), printed, added to CORPUS.md; [] where it could not be read (said)."""
+    from trajlm._cli_boundary import in_command
+    from trajlm.eval.eval_progress import say
+    from trajlm.eval.source_val import knn_ahead_lines, source_val_markdown, source_val_rows
+
+    say("the kept model on each source's val trips beside constant velocity and kNN there")
+    try:
+        rows = source_val_rows(kept_model(out, threads), corpus)
+    except Exception as e:  # the run is trained and saved: a failed table is said, not raised
+        io.warn(f"the val error by source was skipped: {e}")
+        return []
+    table = source_val_markdown(rows)
+    if in_command():  # the table holds the knn_ahead lines
+        io.say(f"val error by source (5 steps ahead, MAE in m):\n{table}")
+    else:
+        for line in knn_ahead_lines(rows):
+            io.tell(line, NoteWarning)
+    if card is not None:
+        try:
+            with card.open("a") as f:
+                f.write(f"\n## Val error by source (5 steps ahead, MAE in m)\n\n{table}")
+        except OSError:
+            pass
+    return rows
 
 
 def check_against_baselines(trainer: Any, data: Path, out: Path, summary: dict,

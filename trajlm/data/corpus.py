@@ -37,7 +37,7 @@ import numpy as np
 import polars as pl
 
 from trajlm._safety import check_output_dir, staged_dir, write_marker
-from trajlm.data.corpus_clean import check_source_clean, jump_note
+from trajlm.data.corpus_clean import check_source_clean, clean_settings, jump_note
 from trajlm.data.corpus_discover import COLUMN_KEYS, COLUMNS_HINT, SYNTHETIC_FORMATS
 from trajlm.data.features import NormStats
 from trajlm.data.longitude import box_lons
@@ -63,8 +63,8 @@ class CorpusSource:
     redistributable: bool = False  # may weights trained on it be shipped?
     # the generator's overrides: format "synthetic" CityConfig, "synthetic_open" OpenMotionConfig
     city: dict = field(default_factory=dict)
-    # its cleaning, as `trajlm data ingest`'s options: {max_speed_mps = 30, max_gap_s = 600, ...}
-    # (CleanConfig field names, over the format's preset; corpus_clean.py)
+    # its cleaning, keyed as `trajlm data ingest`'s options (- as _): {max_speed_mps = 30,
+    # max_gap_s = 600, min_interval = 15, ...}, over the format's preset (corpus_clean.py)
     clean: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,7 +91,7 @@ class CorpusSource:
                    for v in self.columns.values()):  # fmt: skip
                 raise ValueError(f"columns values must be column names (strings), got "
                                  f"{self.columns}")  # fmt: skip
-        check_source_clean(self.clean)
+        self.clean_notes = check_source_clean(self.clean)  # old spellings read (said at build)
 
 
 @dataclass
@@ -170,7 +170,7 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
             points = generate_city(**src.city).points
         else:
             points = generate_open_motion(**src.city)
-        df, report = clean(points, clean_config(src.format, "default", src.clean),
+        df, report = clean(points, clean_config(src.format, "default", clean_settings(src.clean)),
                            return_report=True, say_fast=False)  # fmt: skip
         return write_store(df, out, report=report, sources=[f"{src.format}:{src.city}"])
     paths = [root / p for p in src.path]
@@ -179,9 +179,9 @@ def _ingest_source(src: CorpusSource, root: Path, out: Path) -> dict:
         raise FileNotFoundError(missing[0])
     if isinstance(src.columns, dict):  # the file's own column names
         return ingest(paths, src.format, out, on_error="skip", column_map=src.columns,
-                      clean_overrides=src.clean)  # fmt: skip
+                      clean_overrides=clean_settings(src.clean))  # fmt: skip
     return ingest(paths, src.format, out, on_error="skip", column_preset=src.columns,
-                  clean_overrides=src.clean)  # fmt: skip
+                  clean_overrides=clean_settings(src.clean))  # fmt: skip
 
 
 def corpus_stats(stats: list[NormStats], weights: list[float]) -> NormStats:
@@ -224,6 +224,8 @@ def build_corpus(spec: CorpusSpec, out: str | Path, overwrite: bool = False, log
             record["found"] = found
         kept, stats = [], []
         for src in sorted(sources, key=lambda s: s.name):
+            for note in getattr(src, "clean_notes", None) or []:
+                log(f"corpus: {src.name}: {note}")
             try:
                 manifest = _ingest_source(src, root, tmp / "sources" / src.name)
             except (FileNotFoundError, TrajlmInputError) as e:
