@@ -127,7 +127,7 @@ def test_min_points_of_two_and_a_half_is_refused(tmp_path):
     from trajlm.data.corpus import load_corpus_spec
     from trajlm.errors import ConfigError
 
-    with pytest.raises(ConfigError, match=r"clean\['min_points'\]: got 2.5; expected a whole"):
+    with pytest.raises(ConfigError, match=r"min_points must be a whole number >= 1 .*got 2\.5"):
         load_corpus_spec(_spec(tmp_path, "clean = { min_points = 2.5 }\n"), str(tmp_path))
     load_corpus_spec(_spec(tmp_path, "clean = { min_points = 3.0 }\n"), str(tmp_path))
 

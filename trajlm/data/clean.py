@@ -371,7 +371,7 @@ def fast_line(fast: dict) -> str:
     ``--max-speed-mps``)."""
     rule = ""
     if fast.get("p99_mps"):  # ingest's rule: 4x the usual step speed (badin40's p90 guard)
-        from trajlm.data.corpus_clean import reference_speed
+        from trajlm.data.clean_common import reference_speed
 
         usual = reference_speed(fast.get("p90_mps", fast["p99_mps"]), fast["p99_mps"])
         which = "99th-percentile" if usual == fast["p99_mps"] else "usual (3x its 90th percentile)"

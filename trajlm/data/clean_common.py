@@ -30,6 +30,23 @@ GLITCH_SPEED_FACTOR = 4.0
 # below this, a step is never called a jump (a walker's GPS noise at 1 s can read 10 m/s); here,
 # not in corpus_clean, so that trajlm.clean reads the jump rule without an import cycle
 MIN_JUMP_MPS = 20.0
+# a 99th percentile more than this many times the 90th is a tail of bad fixes, not travel
+# (badin40: a feed whose jumps were over 1 % of its steps had a jump as its p99, so 4x it
+# called none of them a jump); a clean feed's p99 sits well under it (a bus: p99 / p90 ~ 1.3)
+TAIL_OVER_P90 = 3.0
+
+
+def reference_speed(p90: float, p99: float) -> float:
+    """The speed a step is a jump against (times GLITCH_SPEED_FACTOR): the 99th percentile
+    step speed, or TAIL_OVER_P90 x the 90th where the 99th is itself a jump's."""
+    return min(p99, TAIL_OVER_P90 * p90)
+
+
+def jump_limit(p90: float, p99: float) -> float:
+    """The jump threshold in m/s: GLITCH_SPEED_FACTOR x reference_speed, at least MIN_JUMP_MPS,
+    at most IMPOSSIBLE_SPEED_MPS (a step past it is always a jump)."""
+    rule = max(GLITCH_SPEED_FACTOR * reference_speed(p90, p99), MIN_JUMP_MPS)
+    return min(rule, IMPOSSIBLE_SPEED_MPS)
 
 
 def fast_points(df: pl.DataFrame, max_mps: float = IMPOSSIBLE_SPEED_MPS) -> tuple[int, float]:

@@ -32,27 +32,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # polars only where a table is read: the CLI imports this module's names
     import polars as pl
 
-# a 99th percentile more than this many times the 90th is a tail of bad fixes, not travel
-# (badin40: a feed whose jumps were over 1 % of its steps had a jump as its p99, so 4x it
-# called none of them a jump); a clean feed's p99 sits well under it (a bus: p99 / p90 ~ 1.3)
-TAIL_OVER_P90 = 3.0
-
-
-def reference_speed(p90: float, p99: float) -> float:
-    """The speed a step is a jump against (times GLITCH_SPEED_FACTOR): the 99th percentile
-    step speed, or TAIL_OVER_P90 x the 90th where the 99th is itself a jump's."""
-    return min(p99, TAIL_OVER_P90 * p90)
-
-
-def jump_limit(p90: float, p99: float) -> float:
-    """The jump threshold in m/s: GLITCH_SPEED_FACTOR x reference_speed, at least MIN_JUMP_MPS,
-    at most IMPOSSIBLE_SPEED_MPS (a step past it is always a jump)."""
-    from trajlm.data.clean_common import GLITCH_SPEED_FACTOR, IMPOSSIBLE_SPEED_MPS, MIN_JUMP_MPS
-
-    rule = max(GLITCH_SPEED_FACTOR * reference_speed(p90, p99), MIN_JUMP_MPS)
-    return min(rule, IMPOSSIBLE_SPEED_MPS)
-
-
 # `trajlm data ingest`'s cleaning options, `-` as `_`: the keys of a [[source]]'s clean table
 OPTION_KEYS = ("max_speed_mps", "max_gap_s", "max_hdop", "max_accuracy_m", "min_points",
                "min_interval", "split_at_stops", "stop_minutes", "stop_radius_m", "stop_drift_kn")  # fmt: skip
@@ -169,7 +148,7 @@ def jump_steps(df: pl.DataFrame) -> tuple[int, float, float]:
     usual step speed, within MIN_JUMP_MPS..IMPOSSIBLE_SPEED_MPS), that threshold in m/s, the
     fastest such step) of a cleaned source table sorted by (traj_id, t); (0, threshold, 0.0)
     when none."""
-    from trajlm.data.clean_common import MIN_JUMP_MPS, step_speed_mps
+    from trajlm.data.clean_common import MIN_JUMP_MPS, jump_limit, step_speed_mps
 
     if len(df) < 3:
         return 0, MIN_JUMP_MPS, 0.0

@@ -19,8 +19,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from trajlm.data.clean_common import GLITCH_SPEED_FACTOR, IMPOSSIBLE_SPEED_MPS, step_speed_mps
-from trajlm.data.corpus_clean import TAIL_OVER_P90, jump_limit, reference_speed
+from trajlm.data.clean_common import (
+    GLITCH_SPEED_FACTOR,
+    IMPOSSIBLE_SPEED_MPS,
+    TAIL_OVER_P90,
+    jump_limit,
+    reference_speed,
+    step_speed_mps,
+)
 
 BIN_MPS = 0.25  # the step-speed histogram's bin width
 TOP_MPS = 2_000.0  # faster steps share the last bin (never under the threshold: it is <= 340)
@@ -29,7 +35,7 @@ JUMPS = "jump_steps"  # the manifest's reading key
 
 class JumpSteps:
     """Step speeds of ingest's cleaned chunks (sorted by traj_id, t), binned; ``record`` the
-    steps over corpus_clean.jump_limit of their 90th / 99th percentiles."""
+    steps over clean_common.jump_limit of their 90th / 99th percentiles."""
 
     def __init__(self) -> None:
         self.counts = np.zeros(int(TOP_MPS / BIN_MPS) + 1, dtype=np.int64)
