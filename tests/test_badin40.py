@@ -52,7 +52,8 @@ def test_ingest_says_jumps_that_are_more_than_one_percent_of_the_steps(tmp_path)
 
 
 def test_jump_limit_keeps_a_clean_feeds_p99_and_caps_at_340():
-    from trajlm.data.corpus_clean import jump_limit, jump_steps
+    from trajlm.data.clean_common import jump_limit
+    from trajlm.data.corpus_clean import jump_steps
 
     assert jump_limit(10.0, 12.0) == 48.0  # p99 / p90 = 1.2: the p99 as before
     assert jump_limit(1.5, 222.0) == 20.0  # the p99 a jump's: 3x p90, the 20 m/s floor
