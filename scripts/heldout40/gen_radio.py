@@ -164,15 +164,19 @@ def argo(rng, out: Path) -> None:
                                      ("aoml", "AO"), ("coriolis", "IF"), ("meds", "ME")]):  # fmt: skip
         wmo = 4902000 + int(rng.integers(100, 999)) if dac == "aoml" else 6903000 + int(rng.integers(100, 999))  # fmt: skip
         lat, lon = 30 + rng.uniform(0, 25), -50 + rng.uniform(-10, 15)
-        t = pd.Timestamp("2023-01-01", tz="UTC") + pd.Timedelta(days=float(rng.uniform(0, 300)))
+        t = pd.Timestamp("2022-01-01", tz="UTC") + pd.Timedelta(days=float(rng.uniform(0, 200)))
         for cyc in range(1, int(rng.integers(110, 150))):
             t += pd.Timedelta(days=10, minutes=float(rng.normal(0, 40)))
             lat += rng.normal(0, 0.08)
             lon += rng.normal(0.03, 0.1)
             mode = "D" if cyc < 80 else "R"
             f = f"{dac}/{wmo}/profiles/{mode}{wmo}_{cyc:03d}.nc"
-            up = (t + pd.Timedelta(days=float(rng.uniform(1, 400)))).strftime("%Y%m%d%H%M%S")
-            pos = ",," if rng.random() < 0.03 else f",{lat:.3f},{lon:.3f},"
+            up = min(
+                t + pd.Timedelta(days=float(rng.uniform(1, 400))),
+                pd.Timestamp("2026-12-05", tz="UTC"),
+            )
+            up = up.strftime("%Y%m%d%H%M%S")
+            pos = ",,," if rng.random() < 0.03 else f",{lat:.3f},{lon:.3f},"
             rows.append(
                 (t, f"{f},{t.strftime('%Y%m%d%H%M%S')}{pos}A,{846 + 8 * (k % 2)},{inst},{up}")
             )
