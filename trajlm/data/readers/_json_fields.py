@@ -205,7 +205,7 @@ def _id_key(sample: list[dict], keys: list[str], tkey: str | None = None) -> str
     """The id key of the records: the first named like an id (by tier; the whole name or its
     last dotted part: Geotab's `device.id`) whose values repeat, so not a row key (Geotab's
     own `id`)."""
-    keys = [k for k in keys if not _of_place(k)]
+    keys = [k for k in keys if not of_place(k)]
     ranked = sorted((t, k) for k in keys if (t := tier_of(TIERS["traj_id"], k)) is not None)
     found = next((k for _, k in ranked if _repeats(sample, k, tkey)), None)
     if found is None:  # `scooterId`, `Item.deviceId` (heldout39: a DynamoDB table's hash key)
@@ -219,7 +219,8 @@ def _id_key(sample: list[dict], keys: list[str], tkey: str | None = None) -> str
 _PLACES = {"venue", "place", "poi", "stop", "station", "location", "address", "geofence", "zone"}
 
 
-def _of_place(key: str) -> bool:
+def of_place(key: str) -> bool:
+    """`key` is an id inside an object that names a place (`venue.id`), not a mover's."""
     owner = key.rpartition(".")[0].rpartition(".")[2]
     return snake(owner) in _PLACES
 
