@@ -78,3 +78,16 @@ def test_an_inaturalist_frame_is_read_at_the_observed_time(tmp_path: Path) -> No
     timed = frame.dropna(subset=["time_observed_at"])
     first = pd.Timestamp(timed["time_observed_at"].min().replace(" UTC", "Z"))
     assert got["t"].min() == int(first.timestamp())  # was: `updated_at`, hours later
+
+
+def test_a_meshtastic_frame_is_read_by_node_at_the_fix_time(tmp_path: Path) -> None:
+    import trajlm
+
+    p = gen40("meshtastic", tmp_path)
+    recs = [json.loads(x) for x in p.read_text().splitlines()]
+    cleaned = trajlm.clean(pd.json_normalize(recs), return_report=False)
+    got, _ = _canonical(cleaned)
+    pos = {(d["from"], d["payload"]["time"]) for d in recs if d["type"] == "position"}
+    assert got["traj_id"].n_unique() == 5  # `from`, not the packet's `id` (159 before)
+    assert got.unique(["traj_id", "t"]).height == len(pos)  # at `payload.time`
+    assert 46.5 < got["lat"].min() and got["lat"].max() < 48  # latitude_i / 1e7

@@ -78,7 +78,7 @@ def _argo() -> pd.DataFrame:
 def _inaturalist() -> pd.DataFrame:
     df = pd.read_csv(RAW / "observations-512345.csv").dropna(subset=["time_observed_at"])
     t = pd.to_datetime(df["time_observed_at"].str.replace(" UTC", ""), utc=True)
-    return pd.DataFrame({"id": df["user_login"], "t": (t - pd.Timestamp(0, tz="UTC")).dt.total_seconds(),
+    return pd.DataFrame({"id": df["user_id"].astype(str), "t": (t - pd.Timestamp(0, tz="UTC")).dt.total_seconds(),
                          "lat": df["latitude"], "lon": df["longitude"]})  # fmt: skip
 
 

@@ -47,7 +47,7 @@ _SERIALS = (
 _MADE = ("created_at", "created", "creation_time", "created_time")
 # the node a radio message came from, where no id name says the mover (Meshtastic's MQTT JSON:
 # `from` the node's number, `sender` the gateway that heard it)
-_SENDERS = ("from", "from_id", "fromid")
+SENDERS = ("from", "from_id", "fromid")
 SEQUENCES = (
     "sequence",
     "sequence_key",
@@ -129,7 +129,7 @@ def _beside(times: list[str], lat: str) -> list[str]:
     return one if len(one) == 1 else times
 
 
-def _own_time(keys: list[str], lat: str) -> str | None:
+def own_time(keys: list[str], lat: str) -> str | None:
     """The one key named as a time inside the object holding the latitude, where a whole-name
     time outside it won (Meshtastic's `payload.time`, the fix's, beside the gateway's
     `timestamp`: read 1-30 s late, and a packet heard twice read twice); None otherwise."""
@@ -159,7 +159,7 @@ def record_fields(records: list) -> dict[str, str] | None:
         got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
         if len(got) > 1:
             got = _beside(got, found["lat"]) if name == "t" else measured(got)
-        elif name == "t" and (own := _own_time(keys, found["lat"])) is not None:
+        elif name == "t" and (own := own_time(keys, found["lat"])) is not None:
             got = [own]  # the fix's own time in the position's object (heldout40)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
@@ -185,7 +185,7 @@ def record_fields(records: list) -> dict[str, str] | None:
         found["traj_id"] = seq[0]
     elif (tid := _id_key(sample, [k for k in keys if k not in found.values()], found["t"])) is not None:  # fmt: skip
         found["traj_id"] = tid
-    elif sender := [k for k in keys if k.lower() in _SENDERS and _repeats(sample, k, found["t"])]:
+    elif sender := [k for k in keys if k.lower() in SENDERS and _repeats(sample, k, found["t"])]:
         found["traj_id"] = sender[0]  # a mesh radio's node (Meshtastic's `from`; heldout40)
     elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
         found["traj_id"] = serial[0]  # Find My's items (a uuid per fix is a row key: not read)
