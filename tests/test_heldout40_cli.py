@@ -91,3 +91,17 @@ def test_a_meshtastic_frame_is_read_by_node_at_the_fix_time(tmp_path: Path) -> N
     assert got["traj_id"].n_unique() == 5  # `from`, not the packet's `id` (159 before)
     assert got.unique(["traj_id", "t"]).height == len(pos)  # at `payload.time`
     assert 46.5 < got["lat"].min() and got["lat"].max() < 48  # latitude_i / 1e7
+
+
+def test_an_argo_index_frame_is_read_by_float(tmp_path: Path) -> None:
+    import trajlm
+
+    p = gen40("argo", tmp_path)
+    frame = pd.read_csv(p, comment="#")
+    cleaned = trajlm.clean(frame, return_report=False)  # profiles without a position dropped
+    got, _ = _canonical(cleaned)
+    assert got["traj_id"].n_unique() == frame["file"].str.split("/").str[1].nunique() == 6
+    first = frame.dropna(subset=["latitude"]).iloc[0]
+    stamp = pd.Timestamp(str(first["date"]), tz="UTC")
+    row = got.filter(pl.col("traj_id") == first["file"].split("/")[1]).sort("t").row(0, named=True)
+    assert row["t"] == int(stamp.timestamp())  # `date`, not `date_update`

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 _HEADER = ("file", "date", "latitude", "longitude", "ocean", "profiler_type", "institution")
 # `<dac>/<wmo>/profiles/<mode><wmo>_<cycle>[D].nc` (B- and S- files: `BR`, `SD` before the wmo)
@@ -77,3 +78,19 @@ def argo_index_as_csv(path: Path, out: Path) -> list[int | None]:
                         m["mode"] if m else "", *(x.strip() for x in rest[:3]), f.strip()])  # fmt: skip
             at.append(k)
     return at
+
+
+def argo_frame(df: Any) -> tuple[Any, str] | None:
+    """A Polars frame of an Argo index (`pd.read_csv(..., comment="#")` of it) with a
+    `device_id` column of each profile's float, read from its `file` path, and a `time` of its
+    `date` (YYYYMMDDHHMMSS, UTC; not `date_update`), and the id's name; None
+    for any other frame (no id column told otherwise: the index's `institution` was offered)."""
+    import polars as pl
+
+    if tuple(df.columns[: len(_HEADER)]) != _HEADER or {"device_id", "time"} & set(df.columns):
+        return None
+    wmo = df["file"].cast(pl.Utf8).str.extract(_PROFILE.pattern, 1)
+    if wmo.null_count() == len(wmo):
+        return None
+    when = df["date"].cast(pl.Utf8).str.strptime(pl.Datetime("us", "UTC"), "%Y%m%d%H%M%S", strict=False)  # fmt: skip
+    return df.with_columns(wmo.alias("device_id"), when.alias("time")), "device_id"
