@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from trajlm.data.readers._file_io import head_lines
+
 # a sentence: `$` + talker (2 letters) + type (3), fields, an optional `*hh` checksum
 _SENTENCE = re.compile(r"\$[A-Z]{2}[A-Z]{3},[^$]*$")
 # what may come before it on a line: a bracketed / plain clock or counter, a port's name
@@ -29,12 +31,7 @@ def is_prefixed_nmea(path: Path) -> bool:
     before each, RMC among them (a plain `.nmea` log is read by its name)."""
     if path.suffix.lower() not in SUFFIXES or not path.is_file():
         return False
-    try:
-        with open(path, "rb") as f:
-            head = f.read(HEAD_BYTES).decode("ascii", errors="replace")
-    except OSError:
-        return False
-    lines = [x.strip() for x in head.splitlines()[:-1] if x.strip()][:40]
+    lines = head_lines(path, HEAD_BYTES, 40)
     said = [sentence(x) for x in lines]
     nmea = [s for s in said if _SENTENCE.match(s)]
     return (

@@ -21,6 +21,8 @@ import csv
 import re
 from pathlib import Path
 
+from trajlm.data.readers._file_io import head_lines
+
 # `2026-12-05 12:01:05 UTC: ` / `2026-12-05T12:01:05Z ` then `CALL>DEST[,PATH...]:INFO`
 _LINE = re.compile(
     r"^(?P<time>\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?:\s?(?:UTC|GMT|Z|[+-]\d\d:?\d\d))?)"
@@ -63,12 +65,7 @@ def is_aprs_log(path: Path) -> bool:
     """A text file whose first non-empty lines are timed APRS packets (most of them)."""
     if not path.is_file() or path.suffix.lower() not in (".txt", ".log", ".aprs", ""):
         return False
-    try:
-        with open(path, "rb") as f:
-            head = f.read(HEAD_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    lines = [x.strip() for x in head.splitlines()[:-1] if x.strip()][:30]
+    lines = head_lines(path, HEAD_BYTES, 30)
     hits = sum(bool(_LINE.match(x)) for x in lines)
     return len(lines) >= 2 and hits >= 0.8 * len(lines)
 

@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from trajlm.data.readers._file_io import head_lines
+
 _HEADER = ("file", "date", "latitude", "longitude", "ocean", "profiler_type", "institution")
 # `<dac>/<wmo>/profiles/<mode><wmo>_<cycle>[D].nc` (B- and S- files: `BR`, `SD` before the wmo)
 _PROFILE = re.compile(r"(?:^|/)(?P<wmo>\d{5,8})/profiles/(?P<mode>[A-Z]{1,2})\d+_(?P<cycle>\d+D?)\.nc$")  # fmt: skip
@@ -36,12 +38,7 @@ def is_argo_index(path: Path) -> bool:
     """An Argo profile index: `#` lines, then a header that starts `file,date,latitude,...`."""
     if not path.is_file() or path.suffix.lower() not in (".txt", ".csv", ""):
         return False
-    try:
-        with open(path, "rb") as f:
-            head = f.read(HEAD_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    return _header_at(head.splitlines()[:40]) is not None
+    return _header_at(head_lines(path, HEAD_BYTES, 40)) is not None
 
 
 def _iso(date: str) -> str:
