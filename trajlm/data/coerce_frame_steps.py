@@ -13,6 +13,7 @@ from trajlm.data import geo
 from trajlm.data.coerce_columns import fractional, pick_column, prefixed_names
 from trajlm.data.coerce_epochs import time_column
 from trajlm.data.coerce_layout import Layout, float64_extensions
+from trajlm.data.coerce_messages import own_frame_time, past_message_id
 from trajlm.data.coerce_numbered import numbered_refusal
 from trajlm.data.coerce_pieces import NO_ID, is_row_key, past_row_key
 from trajlm.data.coerce_shapes import explode_lists, one_item_points, split_point
@@ -105,6 +106,8 @@ def id_and_time_columns(df: pl.DataFrame, cols: list, traj_col: str | None,
         traj = traj if traj_col is not None else past_row_key(df, traj)  # Traccar's `id`
         tcol = pick_column("t", time_column(df, time_col), cols, TIME, "time_col",
                            fallback=lambda have: dated_frame_column(df, have))  # fmt: skip
+        tcol = tcol if time_col is not None else own_frame_time(cols, tcol)  # heldout40
+        traj = traj if traj_col is not None else past_message_id(df, traj, tcol)
     except TrajlmInputError as e:
         if not levels:
             raise

@@ -44,12 +44,12 @@ def past_row_key(df: pl.DataFrame, traj: str | None) -> str | None:
     2,157 movers of one point each, with warnings only; leftover31: any length, not 100+ rows
     only (a lower id that repeats is a mover with several fixes, however short the frame)."""
     from trajlm.data.column_names import TRAJ, by_ending, candidates, one_trip, tier_of
-    from trajlm.data.readers._json_fields import SEQUENCES
+    from trajlm.data.readers._json_fields import SEQUENCES, of_place
 
     if traj is None or len(df) < 2 or not is_row_key(df, traj):
         return traj
-    tier = tier_of(TRAJ, traj)
-    others = [c for c in df.columns if isinstance(c, str) and c != traj]
+    tier = tier_of(TRAJ, traj)  # a place's id is no mover's (heldout40: Swarm's `venue.id`)
+    others = [c for c in df.columns if isinstance(c, str) and c != traj and not of_place(c)]
     # heldout39: Mapillary's images by `pd.json_normalize`: past the image `id`, the capture
     # `sequence` (text), finer than the photographer's `creator.id`, as the JSON is read
     seq = [c for c in others if c.lower() in SEQUENCES and df.schema[c] == pl.Utf8

@@ -234,7 +234,9 @@ def read_kept(
             for accuracy in (False, True):  # sensors, then the fix's error estimate
                 columns, _ = keep_sensor_columns(paths, fmt, columns, accuracy=accuracy)
             columns, _ = keep_argos_column(paths, fmt, columns)
-            if say_naive and (naive := naive_times(paths, fmt, columns)):
+            # an API's JSON records: their naive text said on every route (heldout40: Navixy's
+            # `get_time` in the account's zone was read as UTC by a model call without a word)
+            if (say_naive or fmt == "mfjson") and (naive := naive_times(paths, fmt, columns)):
                 warn_at_caller(f"times in {naive!r} have no zone; read as UTC")
             if why := zone_refusal(paths, fmt, columns):  # as ingest refuses it (zones36: a
                 raise TrajlmInputError(why, field="tz")  # naive GPX's tz= went unsaid)

@@ -119,7 +119,7 @@ LAT = (("lat", "latitude", "location_lat", "gps_latitude"), ("y",),
        ("northing", "utm_northing"),  # projected (crs=; without it, refused)
        # a unit in the name (session 19): PX4's degrees; Webfleet's micro-degrees (divided)
        ("latitude_deg", "lat_deg", "latitude_mdeg", "lat_mdeg", "latitude_e6", "lat_e6",
-        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns"),
+        "latitude_e7", "lat_e7", "latitude_n/s", "latitude_ns", "latitude_i"),
        ("position_lat", "lat_semicircles"),
        ("si_lati", "широта"))  # ICES tacsat; Russian (heldout31)  # Garmin FIT records (semicircles, divided; session 20)  # fmt: skip
 LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps_longitude"),
@@ -130,7 +130,7 @@ LON = (("lon", "lng", "longitude", "long", "location_long", "location_lon", "gps
        ("easting", "utm_easting"),
        ("longitude_deg", "lon_deg", "longitude_mdeg", "lon_mdeg", "longitude_e6", "lon_e6",
         "longitude_e7", "lon_e7", "lng_mdeg", "lng_e6", "lng_e7", "long_e6", "long_e7",
-        "longitude_e/w", "longitude_ew"),
+        "longitude_e/w", "longitude_ew", "longitude_i"),  # Meshtastic's `_i`: x 1e7
        ("position_long", "lon_semicircles", "long_semicircles"),
        ("si_long", "долгота"))  # ICES tacsat; Russian (heldout31)  # fmt: skip
 TIERS = {"traj_id": TRAJ, "t": TIME, "lat": LAT, "lon": LON}
@@ -277,12 +277,12 @@ SERVER_WORDS = {"update", "updated", "received", "receive", "server", "insert", 
 
 def fix_times(have: list[str]) -> list[str]:
     """Columns named as the time of the GPS fix (`Time of Fix`, `fix_timestamp`, `GPS Fix
-    Time`): taken over a column that only ends like a time (CalAmp's `Update Time`, when the
-    server got the report; formats21: read 37 s late without a word)."""
+    Time`, `time_observed_at`): taken over one that only ends like a time (CalAmp's `Update
+    Time`, when the server got the report; formats21: read 37 s late without a word)."""
     return [
         c
         for c in have
-        if {"fix", "gps_fix"} & set(w := column_words(c))
+        if {"fix", "gps_fix", "observed"} & set(w := column_words(c))  # iNaturalist's
         and {"time", "timestamp", "datetime", "date"} & set(w)
         and not {"type", "status", "quality", "age", "mode"} & set(w)
     ]
@@ -291,7 +291,7 @@ def fix_times(have: list[str]) -> list[str]:
 # when a record was last written (Home Assistant's state `last_updated` / `last_reported`, GBFS'
 # `last_reported`, `updated_at`): the fix's time where no name says so (heldout37b); never
 # `last_changed`, Home Assistant's time the zone state (home / away) last changed
-_WRITTEN = (("updated", "update"), ("reported",), ("seen",))
+_WRITTEN = (("updated", "update"), ("reported",), ("seen",), ("created",))  # Swarm: heldout40
 
 
 def _updated(have: list[str]) -> list[str]:

@@ -193,7 +193,8 @@ def say_text_reading(
         for note in cut:
             warn_at_caller(note)
     local = source in LOCAL_TIME_LAYOUTS  # a known layout of naive local times: said too
-    if (source is None or local) and (naive := naive_times(paths, format, columns)):
+    records = format == "mfjson"  # an API's records: their own naive text (heldout40)
+    if (source is None or local or records) and (naive := naive_times(paths, format, columns)):
         reading["times_naive"] = naive  # read as UTC: said once (the CLI prints it)
 
 

@@ -28,6 +28,7 @@ import polars as pl
 from trajlm.data.readers._common import ColumnMap, Ctx, ReadLimits
 from trajlm.data.readers._export_folders import export_data_files
 from trajlm.data.readers._lines import expand_paths, header_names, rglob_follow, sniff_sep
+from trajlm.data.readers._nmea_lines import nmea_files
 from trajlm.data.readers._partitions import read_by_partition, store_points
 from trajlm.data.readers._regroup import check_points_per_traj, regroup
 from trajlm.data.readers._sources import byte_copies
@@ -191,6 +192,9 @@ def _open_read(
                 )
             )
         ]
+    elif format == "nmea":  # a dashcam's folder of `.gps` NMEA clips (heldout40)
+        given = [Path(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+        files = [f for q in given for f in nmea_files(q) or expand_paths(q, "*.nm*")]
     else:
         files = expand_paths(paths, _PATTERNS.get(format, "*.csv"))
     copies: list[Path] = []

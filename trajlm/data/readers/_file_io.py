@@ -21,6 +21,13 @@ def head(path: Path, n: int = 4096) -> bytes:
         return b""
 
 
+def head_lines(path: Path, n: int, most: int) -> list[str]:
+    """The first ``most`` non-empty whole lines (stripped) of the file's first ``n`` bytes, as
+    UTF-8 text with bad bytes replaced; [] when it cannot be read (heldout40's sniffers)."""
+    text = head(path, n).decode("utf-8", errors="replace")
+    return [x.strip() for x in text.splitlines()[:-1] if x.strip()][:most]
+
+
 def _no_entities(*_a: object) -> None:
     raise ValueError("an entity declaration (entity expansion is not read)")
 

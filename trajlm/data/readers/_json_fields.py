@@ -42,6 +42,12 @@ _SERIALS = (
 # heldout39: a street-photo capture's `sequence` (Mapillary, KartaView): the images of one drive,
 # finer than its `creator.id` (one photographer's drives on other days); a number counting rows
 # is no text, so not read
+# the time a record was made, read where no key names another (heldout40: Swarm's check-ins,
+# `createdAt` UTC text, were refused for "no time"); a top-level key only, not `venue.createdAt`
+_MADE = ("created_at", "created", "creation_time", "created_time")
+# the node a radio message came from, where no id name says the mover (Meshtastic's MQTT JSON:
+# `from` the node's number, `sender` the gateway that heard it)
+SENDERS = ("from", "from_id", "fromid")
 SEQUENCES = (
     "sequence",
     "sequence_key",
@@ -123,6 +129,18 @@ def _beside(times: list[str], lat: str) -> list[str]:
     return one if len(one) == 1 else times
 
 
+def own_time(keys: list[str], lat: str) -> str | None:
+    """The one key named as a time inside the object holding the latitude, where a whole-name
+    time outside it won (Meshtastic's `payload.time`, the fix's, beside the gateway's
+    `timestamp`: read 1-30 s late, and a packet heard twice read twice); None otherwise."""
+    parent = lat.rpartition(".")[0]
+    if not parent:
+        return None
+    inner = [k for k in keys if k.rpartition(".")[0] == parent]
+    own = candidates(TIERS["t"], [k.rpartition(".")[2] for k in inner])
+    return f"{parent}.{own[0]}" if len(own) == 1 else None
+
+
 def field_keys(name: str, keys: list[str]) -> list[str]:
     """The flattened keys that may hold ``name`` ("lat", "lon", "t"), found as record_fields
     first finds them (by name, by ending: `start_time`, `eventTime`, then the last resort)."""
@@ -141,6 +159,8 @@ def record_fields(records: list) -> dict[str, str] | None:
         got = got or last_resort(name, keys)  # `ts_ms` (heldout25)
         if len(got) > 1:
             got = _beside(got, found["lat"]) if name == "t" else measured(got)
+        elif name == "t" and (own := own_time(keys, found["lat"])) is not None:
+            got = [own]  # the fix's own time in the position's object (heldout40)
         if name == "t" and not got:  # the Suunto app's sample time (session 20, badin20)
             got = [k for k in keys if k.rsplit(".", 1)[-1].lower() in _TIME_KEYS]
         if (
@@ -150,6 +170,8 @@ def record_fields(records: list) -> dict[str, str] | None:
             and any(k.lower() in _FORM_META for k in keys)
         ):
             got = ["start"]  # a Kobo / ODK form's start (its device clock, with the offset)
+        if name == "t" and not got:  # a check-in's / a post's `createdAt`, when no other key
+            got = [k for k in keys if snake(k) in _MADE]  # is a time: made when it happened
         if name == "t" and not got and "seen_pos" in keys:  # readsb / tar1090 aircraft.json
             got = ["seen_pos"]  # seconds before the poll's `now` (record_tracks)
         if len(got) != 1:
@@ -161,29 +183,46 @@ def record_fields(records: list) -> dict[str, str] | None:
         found["traj_id"] = "hex"
     elif seq := [k for k in keys if k.lower() in SEQUENCES and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
         found["traj_id"] = seq[0]
-    elif (tid := _id_key(sample, [k for k in keys if k not in found.values()])) is not None:
+    elif (tid := _id_key(sample, [k for k in keys if k not in found.values()], found["t"])) is not None:  # fmt: skip
         found["traj_id"] = tid
+    elif sender := [k for k in keys if k.lower() in SENDERS and _repeats(sample, k, found["t"])]:
+        found["traj_id"] = sender[0]  # a mesh radio's node (Meshtastic's `from`; heldout40)
     elif serial := [k for name in _SERIALS for k in keys if k.lower() == name and _repeats(sample, k) and _text(sample, k)]:  # fmt: skip
         found["traj_id"] = serial[0]  # Find My's items (a uuid per fix is a row key: not read)
     return found
 
 
-def _repeats(sample: list[dict], k: str) -> bool:
-    """`k` has values in the sample that repeat (or the sample is too small to tell)."""
-    values = [str(r[k]) for r in sample if r.get(k) is not None]
+def _repeats(sample: list[dict], k: str, t: str | None = None) -> bool:
+    """`k` has values in the sample that repeat (or the sample is too small to tell); with the
+    time key `t`, at different times: a message's id heard by two gateways repeats at one time
+    (heldout40: Meshtastic's packet `id`, read as 159 movers of 5 radios)."""
+    pairs = {(str(r[k]), str(r.get(t)) if t else i) for i, r in enumerate(sample) if r.get(k) is not None}  # fmt: skip
+    values = [v for v, _ in pairs]
     return bool(values) and (len(sample) < 5 or len(set(values)) < len(values))
 
 
-def _id_key(sample: list[dict], keys: list[str]) -> str | None:
+def _id_key(sample: list[dict], keys: list[str], tkey: str | None = None) -> str | None:
     """The id key of the records: the first named like an id (by tier; the whole name or its
     last dotted part: Geotab's `device.id`) whose values repeat, so not a row key (Geotab's
     own `id`)."""
+    keys = [k for k in keys if not of_place(k)]
     ranked = sorted((t, k) for k in keys if (t := tier_of(TIERS["traj_id"], k)) is not None)
-    found = next((k for _, k in ranked if _repeats(sample, k)), None)
+    found = next((k for _, k in ranked if _repeats(sample, k, tkey)), None)
     if found is None:  # `scooterId`, `Item.deviceId` (heldout39: a DynamoDB table's hash key)
-        ended = [k for k in by_ending("traj_id", keys) if _repeats(sample, k)]
+        ended = [k for k in by_ending("traj_id", keys) if _repeats(sample, k, tkey)]
         found = ended[0] if len(ended) == 1 and _text(sample, ended[0]) else None
     return found
+
+
+# objects that name where a record is, not who moved: Swarm's `venue.id` repeats on every
+# check-in at a café and was read as 10 movers of one user (heldout40)
+_PLACES = {"venue", "place", "poi", "stop", "station", "location", "address", "geofence", "zone"}
+
+
+def of_place(key: str) -> bool:
+    """`key` is an id inside an object that names a place (`venue.id`), not a mover's."""
+    owner = key.rpartition(".")[0].rpartition(".")[2]
+    return snake(owner) in _PLACES
 
 
 def _text(sample: list[dict], k: str) -> bool:

@@ -203,7 +203,9 @@ def _komoot_items(doc: dict) -> list | None:
     if not isinstance(items, list) or not items:
         return None
     first = items[0] if isinstance(items[0], dict) else {}
-    return items if {"lat", "lng"} <= set(first) else None
+    # a coordinate holds lat / lng / alt / t only: Swarm's check-ins (`items` with `lat` /
+    # `lng` beside `id`, `createdAt`, `venue`) were called a planned tour (heldout40)
+    return items if {"lat", "lng"} <= set(first) <= {"lat", "lng", "alt", "t"} else None
 
 
 def _komoot(doc: dict, items: list) -> list[Track]:

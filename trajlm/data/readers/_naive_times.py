@@ -36,6 +36,10 @@ def naive_times(
     are read as UTC, which the caller says once. None otherwise (Unix numbers, zoned text,
     other formats, a file it cannot sample)."""
     cm = columns or ColumnMap()
+    if format == "mfjson" and not (cm.utc_offset_s or cm.tz):  # an API's records (heldout40)
+        from trajlm.data.readers._json_zone import naive_json_key
+
+        return naive_json_key(paths)
     if format not in ("csv", "parquet") or cm.utc_offset_s or cm.tz or cm.t_offset or cm.t_zone:
         return None
     if named_utc(cm.t):  # `Date/Time (UTC)` (cols23), a column named `UTC` (heldout28) says its
@@ -233,6 +237,11 @@ def zone_refusal(
     cm = columns or ColumnMap()
     if not (cm.tz or cm.utc_offset_s) or format in ZONE_READ_FORMATS:
         return None
+    if format == "mfjson":  # records' naive text is read on the zone's clock (heldout40)
+        from trajlm.data.readers._json_zone import naive_json_key
+
+        if naive_json_key(paths):
+            return None
     if zone_not_used(paths, format, cm):  # a UTC GPX: not moved, the zone is the clock
         return None
     return (

@@ -30,7 +30,8 @@ from trajlm.data.zone_names import AMBIGUOUS, OFFSET_PARTS, ZONE_HOURS
 _NORTH_AMERICA = {"EST", "EDT", "CDT", "MST", "MDT", "PST", "PDT", "AKST", "AKDT", "HST"}
 _REGIONAL = {"CST": -6 * 3600}
 ZONES_SAID = "zones"  # said in the guessed columns (cli_data prints it), not a ColumnMap field
-OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d)\s*$")
+# a time that says its own zone (`...Z`, `+02:00`, iNaturalist's `2026-05-16 13:28:20 UTC`)
+OFFSET_IN_TEXT = re.compile(r".*(Z|[+-]\d\d:?\d\d|\d\s(UTC|GMT))\s*$")
 
 
 class RowZone(NamedTuple):

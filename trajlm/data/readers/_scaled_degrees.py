@@ -23,8 +23,8 @@ _NOT_METRES = 2.1e7  # beyond every projected CRS's range in metres (Web Mercato
 # Takeout frame in the Python API was refused "not a latitude in degrees": heldout26)
 _NAMED = re.compile(
     r".*(?:_|\b|(?<=lat)|(?<=lon)|(?<=lng)|(?<=tude))"
-    r"(?:(?P<micro>mdeg|udeg|microdeg|microdegrees|e6)|(?P<e7>e7))$"
-)
+    r"(?:(?P<micro>mdeg|udeg|microdeg|microdegrees|e6)|(?P<e7>e7|(?<=itude_)i))$"
+)  # Meshtastic's `latitude_i` / `longitude_i`: integers of 1e-7 degrees (heldout40)
 # Garmin FIT's semicircles (2^31 = 180 degrees) under FIT's own field names, as fitparse /
 # fit2csv / FitCSVTool write them, or a name that says so (session 20: `position_lat` of
 # 606,664,131 was read as degrees x 1e7, 60.67 N for 50.85 N, 1,100 km off)

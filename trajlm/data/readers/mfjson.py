@@ -66,6 +66,7 @@ from trajlm.data.readers._json_tracks import (
     split_multilines,
     tracks,
 )
+from trajlm.data.readers._json_zone import in_zone
 from trajlm.data.readers._keyed_lists import merged
 from trajlm.data.readers._mf_features import (
     BadFeature,
@@ -199,7 +200,9 @@ def iter_mfjson(
                 raise
             raise TrajlmInputError(str(e), path=path) from None
         if other is not None:  # Google location history (_json_tracks.py)
-            yield from _other(_from_origin(other, columns), path, file, ctx, unique)
+            yield from _other(
+                in_zone(_from_origin(other, columns), columns), path, file, ctx, unique
+            )
             continue
         try:
             topo = topology_features(doc)  # TopoJSON's arcs decoded (heldout36)
@@ -236,6 +239,7 @@ def iter_mfjson(
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
                 raise TrajlmInputError(text, path=path, field=e.field) from None
             if records is not None:
+                records = in_zone(records, columns)  # naive text on --tz's clock (heldout40)
                 yield from _other(records, path, file, ctx, unique, own_ids=True)
                 continue
             if n_null := null_locations(doc):  # Find My items without a fix (badin21)

@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from trajlm.data.readers._common import Ctx, claim_stem
+from trajlm.data.readers._nmea_lines import sentence
 from trajlm.data.readers.gpx import file_points
 from trajlm.data.readers.gz import open_bytes, stem
 from trajlm.data.schema import TrajlmInputError
@@ -189,7 +190,7 @@ def iter_nmea(paths: list[Path], ctx: Ctx) -> Iterator[pl.DataFrame]:
             open_bytes(path, ctx.limits), encoding="ascii", errors="replace"
         ) as f:
             for lineno, raw in enumerate(f, 1):
-                line = raw.strip()
+                line = sentence(raw.strip())  # `[Unix ms]$GPRMC...`: BlackVue (heldout40)
                 n_ais += line.startswith(("!AIVDM", "!AIVDO"))
                 if line.startswith("$") and line[3:6] == "GGA" and _checksum_ok(line):
                     if (g := _gga_fix(line)) is not None:

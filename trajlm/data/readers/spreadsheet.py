@@ -23,7 +23,9 @@ from trajlm.data.readers._arrow_tables import as_parquet, converts
 from trajlm.data.readers._file_io import LineMap
 from trajlm.data.readers._units_row import fold_units_row
 from trajlm.data.readers.aligned_text import aligned_table_as_csv, is_aligned_table
+from trajlm.data.readers.aprs import aprs_as_csv, is_aprs_log
 from trajlm.data.readers.ardupilot import ardupilot_as_csv, is_ardupilot_text
+from trajlm.data.readers.argo_index import argo_index_as_csv, is_argo_index
 from trajlm.data.readers.device_logs import as_csv, log_files, say_unread_beside_logs
 from trajlm.data.readers.fit_csv import fit_csv_as_csv, is_fit_csv
 from trajlm.data.readers.gis_files import gis_as_parquet, gis_members
@@ -59,6 +61,7 @@ from trajlm.data.readers.pitch_feeds import (
 from trajlm.data.readers.sbs1 import is_sbs1, sbs1_as_csv
 from trajlm.data.readers.signalk import is_signalk, signalk_as_csv
 from trajlm.data.readers.siri_vm import siri_as_csv, siri_files
+from trajlm.data.readers.stacked_csv import is_stacked_csv, stacked_as_csv
 from trajlm.data.readers.sumo_fcd import is_sumo_fcd, sumo_fcd_as_csv
 from trajlm.data.readers.vbo import is_vbo, vbo_as_csv
 from trajlm.data.readers.wide_pairs import is_wide_pairs, wide_pairs_as_csv
@@ -340,13 +343,17 @@ _TEXT: dict[str, Callable[..., Sequence[object]]] = {
     "sbs1": sbs1_as_csv,  # dump1090 port 30003 (sbs1.py)
     "sumo-fcd": sumo_fcd_as_csv,  # SUMO floating-car data XML (sumo_fcd.py)
     "vbo": vbo_as_csv,  # Racelogic VBOX (vbo.py)
+    "aprs": aprs_as_csv,  # APRS packets heard, timed (aprs.py, heldout40)
+    "argo-index": argo_index_as_csv,  # the Argo GDAC's profile index (argo_index.py)
+    "stacked-csv": stacked_as_csv,  # ForeFlight's summary above the fixes (stacked_csv.py)
 }
 _IS_TEXT = {"metrica": is_metrica, "tracab": is_tracab, "eth-ucy": is_eth_ucy,
             "trajnetpp": is_trajnetpp, "sdd": is_sdd, "mf-csv": is_mf_csv, "html-table": is_html_table, "aligned-text": is_aligned_table,
             "geohash": is_geohash_table, "wide-pairs": is_wide_pairs, "long-table": is_long_table,
             "wkt-lines": is_wkt_lines, "fitcsvtool": is_fit_csv,
             "ardupilot": is_ardupilot_text, "sbs1": is_sbs1, "sumo-fcd": is_sumo_fcd,
-            "vbo": is_vbo}  # fmt: skip
+            "vbo": is_vbo, "aprs": is_aprs_log, "argo-index": is_argo_index,
+            "stacked-csv": is_stacked_csv}  # fmt: skip
 
 
 def _feed_as_csv(
