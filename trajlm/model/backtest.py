@@ -90,7 +90,7 @@ def backtest_gate(
     mean, _ = model.step_head(hidden, model.velocity_steps(feats, mask), None, scale)  # (B, T, 3)
     target, w = _scored_targets(model, feats, mask, last)
     e_model = ((mean[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)  # (B,) summed distances
-    e_fallback, _ = _fallbacks(model, feats, mask, target, w)
+    e_fallback, _ = _fallbacks(model, feats, mask, target, w, last)
     n = (w > 0).sum(1)  # (B,) scored steps: the evidence
     power = cfg.backtest_gate * (n.to(mean.dtype) / MIN_STEPS).clamp(max=1.0)
     g = (e_fallback / e_model.clamp_min(1e-12)).pow(power).clamp(max=1.0)
@@ -160,12 +160,26 @@ def _scored_targets(model, feats, mask, last):
     return target, scored.to(feats.dtype)
 
 
-def _fallbacks(model, feats, mask, target, w):
+def long_last_step(model, feats: torch.Tensor, last: torch.Tensor) -> torch.Tensor:
+    """(B,) bool: each row's last step (into point ``last``) lasts at least
+    backtest_fallback_last_after_s seconds (all False when that is 0: off)."""
+    after = float(model.config.backtest_fallback_last_after_s)
+    if after <= 0:
+        return torch.zeros_like(last, dtype=torch.bool)
+    st = model.embed.stats
+    rows = torch.arange(feats.shape[0], device=feats.device)
+    sec = feats[rows, last][:, DELTA][:, 2] * float(st["dt_scale"]) + float(st["dt_mean"])
+    return (last >= 1) & (sec >= after)
+
+
+def _fallbacks(model, feats, mask, target, w, last):
     """Each row's fallback on its own past: its summed error (B,) over the model's scored
     steps, and whether it is the window velocity (B,): backtest_fallback_window > 1 and the
     window predicted the past better than the last step did. That choice is physics against
     physics, so it scores every real step but speed glitches, also those too long for the
-    model (a ship fixed every 10 min)."""
+    model (a ship fixed every 10 min). A last step of backtest_fallback_last_after_s or more
+    is never the window's (session 40: at minutes between fixes the window is lag, not
+    smoothing)."""
     cfg, st = model.config, model.embed.stats
     own = feats[..., DELTA]
     cv = coverage_base(own, st, cfg.coverage, cfg.max_step_norm)  # (B, T, 3)
@@ -176,6 +190,7 @@ def _fallbacks(model, feats, mask, target, w):
     e_win = ((win[:, :-1, :2] - target).norm(dim=-1) * w).sum(1)
     p_cv, p_win = _physics_errors(own, cv, win, mask, glitch, FALLBACK_HORIZON)
     use_window = p_win < p_cv * (1.0 - WINDOW_MARGIN)  # a tie: constant velocity
+    use_window = use_window & ~long_last_step(model, feats, last)
     return torch.where(use_window, e_win, e_cv), use_window
 
 
@@ -223,7 +238,7 @@ def fallback_step(model, feats, mask, last) -> torch.Tensor | None:
     if cfg.backtest_fallback_window <= 1 or not uses_one_step_backtest(cfg):
         return None
     target, w = _scored_targets(model, feats, mask, last)
-    _, use_window = _fallbacks(model, feats, mask, target, w)
+    _, use_window = _fallbacks(model, feats, mask, target, w, last)
     rows = torch.arange(feats.shape[0], device=feats.device)
     own = feats[rows, last][:, DELTA]
     win = _window_steps(model, feats, mask)[0][rows, last]
@@ -282,7 +297,7 @@ def physics_spread(model, feats, mask, last) -> torch.Tensor | None:
     pred = cv
     if cfg.backtest_fallback_window > 1 and uses_one_step_backtest(cfg):
         tg, w = _scored_targets(model, feats, mask, last)
-        _, use_window = _fallbacks(model, feats, mask, tg, w)
+        _, use_window = _fallbacks(model, feats, mask, tg, w, last)
         pred = torch.where(use_window[:, None, None], win[:, :-1, :2], cv)
     n = wp.sum(1)
     sq = ((pred - target).norm(dim=-1) ** 2 * wp).sum(1)

@@ -235,6 +235,11 @@ class ModelConfig:
     # the model on noisy or coarse tracks: AIS, 1 s runners). The gate compares the model with
     # the chosen one.
     backtest_fallback_window: int = 1
+    # Session 40 (fallback40): where a history's last step lasts at least this many seconds,
+    # the fallback is that last step, not the window (0 = off, bit for bit as before). Minutes
+    # between fixes make GPS noise tiny against the step, so the window only adds lag on
+    # curves (the 300-s highway car 1.14x the last step on fresh movers).
+    backtest_fallback_last_after_s: float = 0.0
     # Short steady histories (session 22, steady22; model/backtest.py ``steady_cap``): the most
     # of the model's correction a history with n = 1, 2, ... scored steps keeps where its last
     # two steps held their speed (ratio in backtest.STEADY_SPEED) and heading (within

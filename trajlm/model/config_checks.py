@@ -144,6 +144,11 @@ def check_model_config(c: Any) -> None:
         f"base_window 1 (got {c.backtest_fallback_window})",
     )
     need(
+        0 <= float(c.backtest_fallback_last_after_s) < float("inf"),
+        "backtest_fallback_last_after_s must be a number of seconds >= 0, got "
+        f"{c.backtest_fallback_last_after_s}",
+    )
+    need(
         0 <= c.backtest_prior <= 1,
         f"backtest_prior must be in [0, 1], got {c.backtest_prior}",
     )
