@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 from reliability_helpers import fails, invoke, said
 
+import trajlm
 from trajlm.data.clean_split import StopSplitter, sampling_interval_s
 from trajlm.errors import TrajlmInputError
 
@@ -53,3 +54,47 @@ def test_ingest_refuses_stop_minutes_under_the_interval_and_writes_nothing(tmp_p
     r = invoke("data", "ingest", src, "--out", tmp_path / "ok", "--sub-second",
                "--split-at-stops", "--stop-minutes", "1")  # fmt: skip
     assert r.exit_code == 0, said(r)
+
+
+def _log(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    p = tmp_path / name
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("lines", "words"),
+    [
+        ([f"fleet/{d}/gps 40.7{i:02d},-74.0{i:02d}" for i in range(15) for d in "ab"],
+         ("line 1", "'40.700,-74.000'", "2 numbers and no Unix time")),
+        ([f"fleet/{d}/gps {T0 + 10 * i},nan,nan" for i in range(15) for d in "ab"],
+         ("line 1", "no rule reads its payload '1793692800,nan,nan'")),
+        (["fleet/cb016/status online"] * 5, ("line 1", "'online'", "JSON objects, key=value")),
+        (["", "fleet/cb016/gps"] * 5, ("line 2", "topic with no payload", "mosquitto_sub -v")),
+        ([f"fleet/cb0/gps lat=40.7;lon=-74.0;ts={T0}"], ("one MQTT log line", "one fix")),
+    ],
+)  # fmt: skip
+def test_mqtt_logs_no_rule_reads_say_what_they_lack(tmp_path: Path, lines, words) -> None:
+    """badin40 141-147: each was "cannot tell the format from the name; pass --format"."""
+    src = _log(tmp_path, "gps.log", lines)
+    with pytest.raises(TrajlmInputError) as e:
+        trajlm.read(src)
+    text = str(e.value)
+    assert "gps.log" in text and "cannot tell the format" not in text
+    for word in words:
+        assert word in text, text
+
+
+def test_key_value_payloads_without_their_topic_are_read_as_one_mover(tmp_path: Path) -> None:
+    """fix40's leftover: `mosquitto_sub` without -v writes the payloads alone."""
+    one = [
+        f"lat={40.7 + 1e-4 * i:.5f};lon={-74.0 + 1e-4 * i:.5f};ts={T0 + 10 * i}" for i in range(30)
+    ]
+    with pytest.warns(UserWarning, match="without their topics.*read as one mover"):
+        df = trajlm.read(_log(tmp_path, "one.log", one))
+    assert df.height == 30 and df["traj_id"].n_unique() == 1
+    assert df["lat"].min() == pytest.approx(40.7)
+    two = [f"lat={40.7 + 1e-4 * i + 0.05 * k:.5f};lon=-74.0;ts={T0 + 10 * i}"
+           for i in range(30) for k in range(2)]  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="several movers mixed.*no line names its topic"):
+        trajlm.read(_log(tmp_path, "two.log", two))
