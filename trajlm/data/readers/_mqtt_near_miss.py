@@ -14,8 +14,8 @@ from trajlm.data.readers._message_lines import (
     MOST,
     SNIFF_LINES,
     TEXT_SUFFIXES,
-    topic_line,
     bare_key_values,
+    topic_line,
 )
 from trajlm.data.readers._mqtt_payloads import payload_record
 
