@@ -5,6 +5,7 @@ payloads saved without their topic read. Synthetic data only."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -98,3 +99,50 @@ def test_key_value_payloads_without_their_topic_are_read_as_one_mover(tmp_path: 
            for i in range(30) for k in range(2)]  # fmt: skip
     with pytest.raises(TrajlmInputError, match="several movers mixed.*no line names its topic"):
         trajlm.read(_log(tmp_path, "two.log", two))
+
+
+def _json(tmp_path: Path, name: str, doc: object) -> Path:
+    p = tmp_path / name
+    p.write_text(json.dumps(doc))
+    return p
+
+
+_PUSH = {"latitude": 52.24, "longitude": 21.04, "timestamp": 1_794_240_122_000}
+
+
+@pytest.mark.parametrize(
+    ("doc", "words"),
+    [
+        ({"locations": {}}, ("$.locations is {}", "no position records")),
+        ({"locations": None}, ("$.locations is null",)),
+        ({"locations": {"uid1": {"-push1": _PUSH}}}, ("one position record", "$.locations.uid1.-push1")),
+        ({"latitude": [{"ts": T0 * 1000 + i, "value": "45.6"} for i in range(5)]},
+         ("one series ('latitude'", "no longitude series")),
+    ],
+)  # fmt: skip
+def test_emptied_or_cut_exports_say_what_is_missing(tmp_path: Path, doc, words) -> None:
+    """badin40 270-272, 301: Firebase / ThingsBoard documents emptied or cut were "no
+    MovingPoint temporalGeometry ..."."""
+    with pytest.raises(TrajlmInputError) as e:
+        trajlm.read(_json(tmp_path, "export.json", doc))
+    text = str(e.value)
+    assert "export.json" in text and "MovingPoint" not in text
+    for word in words:
+        assert word in text, text
+
+
+def test_event_streams_without_data_or_with_cut_payloads_say_so(tmp_path: Path) -> None:
+    """badin40 293, 294, 296: a Particle stream of `:ok` only was "missing column(s) [':ok']",
+    one whose JSON text payloads were cut "top level is not a JSON object"."""
+    waiting = tmp_path / "waiting.txt"
+    waiting.write_text(":ok\n\nevent: loc\n\n")
+    with pytest.raises(TrajlmInputError, match="waiting.txt.*event stream.*no `data:` line"):
+        trajlm.read(waiting)
+    inner = '{\\"cmd\\":\\"loc\\",\\"loc\\":{\\"lat\\":30.26,\\"lo:-97.7}}'
+    cut = tmp_path / "cut.txt"
+    cut.write_text(":ok\n\n" + "".join(
+        f'event: loc\ndata: {{"data":"{inner}","coreid":"e00f"}}\n\n' for _ in range(3)))  # fmt: skip
+    with pytest.raises(
+        TrajlmInputError, match="cut.txt.*JSON text in 'data', which does not parse"
+    ):
+        trajlm.read(cut)

@@ -44,7 +44,10 @@ from trajlm.data.readers._event_stream import event_records, is_event_stream
 from trajlm.data.readers._export_folders import export_manifest_note
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
 from trajlm.data.readers._json_empty import (
+    broken_json_text,
     empty_records,
+    hollow_export,
+    lone_branch,
     near_records,
     no_vehicles,
     null_locations,
@@ -174,11 +177,15 @@ def iter_mfjson(
                 doc, n_bad = event_records(raw.decode("utf-8", errors="replace"))
                 ctx.report.rows_in += n_bad
                 ctx.report.drop("no_fix", n_bad)
-                if not doc and n_bad and ctx.on_error == "raise":  # badin40: "$ is an empty list"
+                if not doc and ctx.on_error == "raise":  # badin40: "$ is an empty list"
                     raise _NoEventData(n_bad)
             else:
                 doc = json_values(raw)
         except _NoEventData as e:
+            if not e.args[0]:  # `:ok` / `event:` lines only (fix40b; was "missing column(s)")
+                raise ctx.error("a saved event stream (Server-Sent Events) with no `data:` line: "
+                                "no event to read; was it saved before any event came (`curl "
+                                "-N` stopped too soon)?", file, None, None) from None  # fmt: skip
             raise ctx.error(f"a saved event stream whose {e.args[0]} event(s) carry data that "
                             "is no JSON object: nothing to read (each event's `data:` line "
                             "holds one JSON object)", file, None, None) from None  # fmt: skip
@@ -248,11 +255,15 @@ def iter_mfjson(
                 continue
             keyed = merged(doc)  # Endomondo's one-key objects: said as their records (badfix37:
             # points without a longitude, or none, were "top level is not a JSON object")
-            if (why := empty_records(doc) or empty_records(keyed)) is not None:  # `[]` (badin19)
+            why = empty_records(doc) or empty_records(keyed) or hollow_export(doc)  # (fix40b)
+            if why is not None:  # `[]` (badin19)
                 _empty(ctx, file, why)
                 continue
             near = near_records(doc) or (near_records(keyed) if keyed is not doc else None)
-            near = near or path_near_miss(doc) or one_fix(doc)  # (badin38)
+            near = near or path_near_miss(doc) or one_fix(doc) or lone_branch(doc)  # (badin38)
+            if near is None and (shaped := reshaped(doc)) is not doc:  # DynamoDB (fix40b)
+                near = near_records(shaped)
+            near = near or broken_json_text(doc)  # (fix40b)
             if (why := streams_without_start(doc) or near) is not None:
                 _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
