@@ -146,3 +146,12 @@ def test_event_streams_without_data_or_with_cut_payloads_say_so(tmp_path: Path) 
         TrajlmInputError, match="cut.txt.*JSON text in 'data', which does not parse"
     ):
         trajlm.read(cut)
+
+
+def test_a_bad_time_in_json_records_names_the_records_own_key(tmp_path: Path) -> None:
+    """badin40 265, 290: a Mapillary `captured_at` / Amazon Location `SampleTime` that is no
+    time was said of `timestamp`, a name the file does not hold."""
+    doc = {"DevicePositions": [{"DeviceId": "truck-11", "Position": [-122.28 + 1e-4 * i, 47.59],
+                                "SampleTime": "soon"} for i in range(5)]}  # fmt: skip
+    with pytest.raises(TrajlmInputError, match="field SampleTime: time is missing"):
+        trajlm.read(_json(tmp_path, "positions.json", doc))

@@ -54,6 +54,7 @@ from trajlm.data.readers._json_empty import (
     streams_without_start,
     values_apart,
 )
+from trajlm.data.readers._json_fields import records_time_key
 from trajlm.data.readers._json_records import record_tracks
 from trajlm.data.readers._json_reshape import reshaped
 from trajlm.data.readers._json_tables import (
@@ -232,18 +233,22 @@ def iter_mfjson(
                     _empty(ctx, file, why)
                 continue
             try:  # pandas' to_json orients, Esri JSON, Google Fit points: records (heldout35)
-                records = _records(doc)  # (_json_records.py)
+                records, read_from = _records(doc), doc  # (_json_records.py)
                 if records is None and (keyed := merged(doc)) is not doc:
-                    records = _records(keyed)  # Endomondo's one-key objects (heldout36)
+                    records, read_from = _records(keyed), keyed  # Endomondo's (heldout36)
                 if records is None and (shaped := reshaped(doc)) is not doc:
                     if (apart := values_apart(shaped)) is not None:  # badin40
                         raise TrajlmInputError(apart, field="$")
-                    records = _records(shaped)  # DynamoDB, ThingsBoard, Firebase (heldout39)
+                    records, read_from = _records(shaped), shaped  # DynamoDB, ThingsBoard,
+                    # Firebase (heldout39)
             except TrajlmInputError as e:  # times in two units (badin19)
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
                 raise TrajlmInputError(text, path=path, field=e.field) from None
-            if records is not None:
-                yield from _other(records, path, file, ctx, unique, own_ids=True)
+            if records is not None:  # a bad time names the records' own key (fix40b)
+                table = table_records(read_from)
+                time_key = records_time_key(read_from if table is None else table)
+                yield from _other(records, path, file, ctx, unique, own_ids=True,
+                                  time_key=time_key)  # fmt: skip
                 continue
             if n_null := null_locations(doc):  # Find My items without a fix (badin21)
                 ctx.report.rows_in += n_null
@@ -319,8 +324,9 @@ def _records(doc: Any) -> list | None:
 
 
 def _other(
-    tracks: list, path: Path, file: int, ctx: Ctx, unique: bool, own_ids: bool = False
-) -> Iterator[pl.DataFrame]:
+    tracks: list, path: Path, file: int, ctx: Ctx, unique: bool, own_ids: bool = False,
+    time_key: str | None = None,
+) -> Iterator[pl.DataFrame]:  # fmt: skip
     """A file's trajectories read by `_json_tracks` / `_json_services` / `_json_records`
     (`own_ids`: a record's id names its trajectory across files, like a CSV's id column: a
     folder of GTFS-rt snapshots holds each vehicle once; the stem only when it has none)."""
@@ -337,7 +343,7 @@ def _other(
     if not parts:
         _skip_or_raise(ctx, file, "invalid_mfjson", "no timed points", "$")
         return
-    fields = {"traj_id": "<file stem>", "t": "timestamp", "lat": "latitude",
+    fields = {"traj_id": "<file stem>", "t": time_key or "timestamp", "lat": "latitude",
               "lon": "longitude"}  # fmt: skip
     yield from _finish(pl.concat(parts), fields, ctx, unique)
 
