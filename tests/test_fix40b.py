@@ -155,3 +155,24 @@ def test_a_bad_time_in_json_records_names_the_records_own_key(tmp_path: Path) ->
                                 "SampleTime": "soon"} for i in range(5)]}  # fmt: skip
     with pytest.raises(TrajlmInputError, match="field SampleTime: time is missing"):
         trajlm.read(_json(tmp_path, "positions.json", doc))
+
+
+_RC = ["This file is created using RaceChrono v9.0.6 ( http://racechrono.com/ ).", "Format,3",
+       'Session title,"Silverstone 5 Dec"', "Session type,Lap timing", "Created,05/12/2026,15:33",
+       "Note,", ""]  # fmt: skip
+
+
+def test_a_lap_timer_export_of_its_preamble_alone_says_there_is_no_table(tmp_path: Path) -> None:
+    """badin40 254, 259: was "missing column(s) ... the file has ['This file is created ...']"."""
+    head = tmp_path / "head.csv"
+    head.write_text("\n".join([*_RC, "Timestamp,Fragment ID,Latitude,Longitude,Speed"]) + "\n")
+    with pytest.raises(TrajlmInputError, match="head.csv: the file ends after its header .line 8"):
+        trajlm.read(head)
+    title = tmp_path / "title.csv"
+    title.write_text("\n".join(_RC) + "\n")
+    with pytest.raises(TrajlmInputError, match="title.csv: 7 line.s. of text and no table"):
+        trajlm.read(title)
+    other = tmp_path / "other.csv"  # a table of names no rule reads: the old line
+    other.write_text("a,b\n1,2\n3,4\n")
+    with pytest.raises(TrajlmInputError, match="missing column"):
+        trajlm.read(other)
