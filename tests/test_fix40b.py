@@ -176,3 +176,14 @@ def test_a_lap_timer_export_of_its_preamble_alone_says_there_is_no_table(tmp_pat
     other.write_text("a,b\n1,2\n3,4\n")
     with pytest.raises(TrajlmInputError, match="missing column"):
         trajlm.read(other)
+
+
+def test_read_refuses_a_column_keyword_naming_read_and_the_way_on(tmp_path: Path) -> None:
+    """badin40 70: `trajlm.read(path, traj_col=)` was Python's TypeError naming `read_file`."""
+    src = tmp_path / "a.csv"
+    _stay(20).write_csv(src)
+    with pytest.raises(TypeError, match=r"trajlm.read\(\) takes no column names \(traj_col='_id'\)"
+                       r"; trajlm.ingest.*model call given the path takes traj_col="):  # fmt: skip
+        trajlm.read(src, traj_col="_id")
+    with pytest.raises(TypeError, match="did you mean format="):
+        trajlm.read(src, fromat="csv")
