@@ -187,3 +187,29 @@ def test_read_refuses_a_column_keyword_naming_read_and_the_way_on(tmp_path: Path
         trajlm.read(src, traj_col="_id")
     with pytest.raises(TypeError, match="did you mean format="):
         trajlm.read(src, fromat="csv")
+
+
+def _wkt_csv(tmp_path: Path, name: str, first: float, second: float) -> Path:
+    p = tmp_path / name
+    rows = [f'a,{T0 + 10 * i},"POINT({first + 1e-4 * i:.5f} {second + 1e-4 * i:.5f})"'
+            for i in range(30)]  # fmt: skip
+    p.write_text("device,ts,geog\n" + "\n".join(rows) + "\n")
+    return p
+
+
+def test_wkt_points_with_no_speed_landing_in_a_polar_circle_are_said_not_swapped(
+    tmp_path: Path,
+) -> None:
+    """fix40's leftover: New York written POINT(lat lon) with no speed was read near
+    Antarctica unsaid. Nothing tells the order, so it is read as WKT writes it, and said."""
+    with pytest.warns(UserWarning, match="inside a polar circle.*no speed or course.*40.7000 N"):
+        df = trajlm.read(_wkt_csv(tmp_path, "ny.csv", 40.7, -74.0))
+    assert df["lat"].min() == pytest.approx(-74.0)  # read as written, not guessed
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # WKT order off the poles: nothing said
+        trajlm.read(_wkt_csv(tmp_path, "ok.csv", -74.0, 40.7))
+    with warnings.catch_warnings():  # a polar track both ways round (Svalbard): nothing said
+        warnings.simplefilter("error")
+        trajlm.read(_wkt_csv(tmp_path, "svalbard.csv", 78.2, 78.2))
