@@ -213,3 +213,13 @@ def test_wkt_points_with_no_speed_landing_in_a_polar_circle_are_said_not_swapped
     with warnings.catch_warnings():  # a polar track both ways round (Svalbard): nothing said
         warnings.simplefilter("error")
         trajlm.read(_wkt_csv(tmp_path, "svalbard.csv", 78.2, 78.2))
+
+
+def test_a_point_of_two_number_texts_in_a_list_is_named(tmp_path: Path) -> None:
+    """badin40 85: an Elasticsearch geo_point saved as ["-9.14", "38.7"] was "keys name no
+    latitude and no longitude", its key not among those listed."""
+    hits = [{"_id": f"v-{i}", "_source": {"vehicle": "v1", "@timestamp": T0 + 10 * i,
+             "location": [f"{-9.14 + 1e-4 * i:.4f}", "38.7"]}} for i in range(10)]  # fmt: skip
+    with pytest.raises(TrajlmInputError, match=r"'_source.location' holds \['-9.1400', '38.7'\]: "
+                       "two numbers written as text"):  # fmt: skip
+        trajlm.read(_json(tmp_path, "hits.json", {"hits": {"hits": hits}}))

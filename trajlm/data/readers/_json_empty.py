@@ -10,7 +10,7 @@ from typing import Any
 
 from trajlm.data.column_names import TIERS, tier_of
 from trajlm.data.readers._json_fields import MAX_DEPTH, SAMPLE, field_keys, flat_record
-from trajlm.data.readers._json_point_text import unread_text_position
+from trajlm.data.readers._json_point_text import text_number_pair, unread_text_position
 
 _LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
 
@@ -107,7 +107,8 @@ def near_records(doc: Any) -> str | None:
         keys = list(dict.fromkeys(k for r in sample for k in r))
         got = {name: field_keys(name, keys) for name in words}  # Samsung's `start_time` (badin39)
         ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
-        text = unread_text_position(sample) if not (got["lat"] or got["lon"]) else None
+        text = None if got["lat"] or got["lon"] else (
+            unread_text_position(sample) or text_number_pair(records[:SAMPLE]))  # fmt: skip
         if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) + bool(text) < 2:  # fmt: skip
             continue  # (an id and a time: GTFS-rt vehicles without a position)
         why = [f"no {words[n]}" if not v else f"several {words[n]}s {v}"
