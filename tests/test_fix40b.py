@@ -223,3 +223,12 @@ def test_a_point_of_two_number_texts_in_a_list_is_named(tmp_path: Path) -> None:
     with pytest.raises(TrajlmInputError, match=r"'_source.location' holds \['-9.1400', '38.7'\]: "
                        "two numbers written as text"):  # fmt: skip
         trajlm.read(_json(tmp_path, "hits.json", {"hits": {"hits": hits}}))
+
+
+def test_times_on_an_hours_only_offset_are_answered_on_it() -> None:
+    """badin40 202: times written `...+03` (ISO 8601's hours-only offset) were answered in Z."""
+    rows = [{"traj_id": d, "ts": f"2026-11-03T08:{i // 2:02d}:{30 * (i % 2):02d}+03",
+             "lat": 40.703 + 0.01 * k, "lon": -73.997 + 1e-4 * i}
+            for k, d in enumerate("ab") for i in range(16)]  # fmt: skip
+    got = trajlm.parked(pl.DataFrame(rows))
+    assert got["last_fix"].to_list() == ["2026-11-03T08:07:30+03:00"] * 2
