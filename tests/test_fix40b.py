@@ -232,3 +232,21 @@ def test_times_on_an_hours_only_offset_are_answered_on_it() -> None:
             for k, d in enumerate("ab") for i in range(16)]  # fmt: skip
     got = trajlm.parked(pl.DataFrame(rows))
     assert got["last_fix"].to_list() == ["2026-11-03T08:07:30+03:00"] * 2
+
+
+def test_http_answers_on_an_hours_only_offset() -> None:
+    """badin40 202: /parked on times ending `+03` answered `...Z` (the HTTP route's own offset
+    reading)."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("httpx")
+    from fastapi.testclient import TestClient
+    from helpers import tiny_infill_trajlm
+
+    from trajlm.serve import create_app
+
+    rows = [{"traj_id": "a", "ts": f"2026-11-03T08:{i // 2:02d}:{30 * (i % 2):02d}+03",
+             "lat": 40.703, "lon": -73.997 + 1e-4 * i} for i in range(16)]  # fmt: skip
+    with TestClient(create_app(tiny_infill_trajlm())) as client:
+        r = client.post("/parked", json={"trajectories": rows})
+    assert r.status_code == 200, r.text
+    assert r.json()["results"][0]["last_fix"].endswith("+03:00"), r.text
