@@ -13,7 +13,7 @@ import pytest
 from reliability_helpers import fails, invoke, said
 
 import trajlm
-from trajlm.data.clean_split import StopSplitter, sampling_interval_s
+from trajlm.data.clean_split import StopSplitter
 from trajlm.errors import TrajlmInputError
 
 T0 = 1_793_692_800
@@ -35,6 +35,8 @@ def test_stop_shorter_than_the_sampling_interval_is_refused_naming_both() -> Non
 
 
 def test_a_stop_as_long_as_the_interval_or_longer_still_splits() -> None:
+    from trajlm.data.clean_split import sampling_interval_s
+
     assert sampling_interval_s(_stay()) == pytest.approx(0.4)
     out, report = StopSplitter(min_duration_s=600).apply(_stay())
     assert report.to_dict()["repaired"]["stop_splits"] == 1
