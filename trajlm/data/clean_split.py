@@ -39,7 +39,7 @@ from trajlm.data.motion_columns import (
     is_ais_speed,
 )
 from trajlm.data.periods import PERIOD, period_changes
-from trajlm.data.schema import SOURCE_ID, DropReport
+from trajlm.data.schema import SOURCE_ID, DropReport, TrajlmInputError
 
 # the default preset's gap rule (clean.PRESETS["default"]; the Python API's vehicle cuts,
 # coerce_pieces): split at silences over 30 min, or over 3x a track's median interval
@@ -189,6 +189,42 @@ def _join_drift(lo, hi, t, x, y, traj_no, sog, radius_m: float, drift_mps: float
     return lo[np.r_[True, ~join]], hi[np.r_[~join, True]]
 
 
+def sampling_interval_s(df: pl.DataFrame) -> float | None:
+    """The median time (s) between a trajectory's consecutive fixes over a table sorted by
+    (traj_id, t); None where no trajectory has two fixes."""
+    step = (pl.col("t") - pl.col("t").shift(1)).cast(pl.Float64)
+    same = pl.col("traj_id") == pl.col("traj_id").shift(1)
+    steps = df.select(pl.when(same).then(step).alias("dt"))["dt"].drop_nulls()
+    steps = steps.filter(steps > 0)
+    return float(steps.median()) if len(steps) else None  # type: ignore[arg-type]
+
+
+def _minutes_up(seconds: float) -> str:
+    """``seconds`` as minutes rounded up at 3 significant digits (never under ``seconds``)."""
+    m = seconds / 60.0
+    e = math.floor(math.log10(m)) - 2
+    return f"{math.ceil(m / 10**e - 1e-9) * 10**e:.{max(-e, 0)}f}"
+
+
+def check_stop_duration(df: pl.DataFrame, min_duration_s: float) -> None:
+    """One line where a stop is shorter than the data's own sampling interval (badin40 319:
+    `--stop-minutes 0.001` on 0.4-s fixes found no stop and said nothing). A stop window of
+    `min_duration_s` then holds one fix, so no stop is ever found; stretching a lone window back
+    to the fix before would instead turn sparse reports across long gaps into stops."""
+    interval = sampling_interval_s(df)
+    if interval is None or min_duration_s >= interval - 1e-3:  # times are read to the ms
+        return
+    said = f"{min_duration_s:.3g} s" if min_duration_s < 60 else f"{min_duration_s / 60:.3g} min"
+    every = f"{interval:.3g} s" if interval < 60 else f"{interval / 60:.3g} min"
+    raise TrajlmInputError(
+        f"--split-at-stops / --stop-minutes (stop_minutes=): a stop of {said} is shorter than "
+        f"the data's sampling interval ({every} between fixes, the median), so a stop window "
+        f"holds one fix and no stop can be found",
+        hint=f"give a stop of at least {_minutes_up(interval)} min; a stop should span several "
+        "fixes",
+    )
+
+
 @dataclass
 class StopSplitter:
     """Cut trajectories at stops (see the module docstring): within `radius_m` metres for
@@ -217,6 +253,7 @@ class StopSplitter:
         if len(df) == 0:
             return df.with_columns(pl.lit(False).alias(CUT)), report
         check_sorted(df, "StopSplitter")
+        check_stop_duration(df, self.min_duration_s)
         lo, hi = stop_rows(df, self.radius_m, self.min_duration_s, self.drift_mps)
         n = len(df)
         first = (df["traj_id"] != df["traj_id"].shift(1)).fill_null(True).to_numpy()

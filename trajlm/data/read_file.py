@@ -55,6 +55,7 @@ def read_file(
     crs: str | None = None,
     pitch: str | None = None,
     sub_second: bool = False,
+    **unknown: Any,
 ) -> pl.DataFrame:
     """The points of ``path`` (a file or folder `trajlm data ingest` reads, format detected) as a
     Polars frame in trajlm's names: ``traj_id`` (the file's id column, else each file's name),
@@ -83,6 +84,8 @@ def read_file(
     at its exact time, ``t`` float seconds, as ingest's --sub-second keeps them (fix40: by
     default, and with ``exact_times=True``, the fixes after the first of each second are
     dropped as ``sub_second_fix``, as a whole-second store keeps one a second)."""
+    if unknown:  # badin40 70: Python's "read_file() got an unexpected keyword" (fix40b)
+        _refuse_keywords(unknown)
     if on_error not in ("raise", "skip"):  # a TrajlmInputError is a ValueError: callers' catch
         raise TrajlmInputError(f"on_error must be 'raise' or 'skip', got {on_error!r}",
                                field="on_error")  # fmt: skip
@@ -176,6 +179,26 @@ _READ_COLUMNS_HINT = (
     "column_map=ColumnMap(t=...)) reads the file with them, a model call given the path takes "
     "traj_col= / time_col= / lat_col= / lon_col=)"
 )
+
+
+_COLUMN_WORDS = ("traj_col", "time_col", "lat_col", "lon_col")
+
+
+def _refuse_keywords(unknown: dict[str, Any]) -> None:
+    """One line for a keyword ``trajlm.read`` does not take: a column name (``traj_col=``, which
+    a model call takes) says where column names are given; any other, the valid keywords (an
+    ArgumentError, still a TypeError)."""
+    import inspect
+
+    from trajlm._arguments import check_keywords
+    from trajlm.errors import ArgumentError
+
+    if cols := [k for k in unknown if k in _COLUMN_WORDS]:
+        raise ArgumentError(f"trajlm.read() takes no column names ({cols[0]}={unknown[cols[0]]!r})",
+                            hint=_READ_COLUMNS_HINT.strip("()").split("; ", 1)[1])  # fmt: skip
+    valid = [n for n, p in inspect.signature(read_file).parameters.items()
+             if p.kind is p.KEYWORD_ONLY]  # fmt: skip
+    check_keywords("trajlm.read", unknown, ["path", *valid])
 
 
 def read_columns(

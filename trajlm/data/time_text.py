@@ -10,7 +10,8 @@ import polars as pl
 from trajlm.data.readers._java_dates import java_js_as_offsets
 
 # an ISO time's zone suffix, right after its clock (`23-Sep-2026` ends in no offset: session 29)
-_ZONE = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(Z|[+-]\d{2}:?\d{2})$"
+# (`+03`, ISO 8601's hours alone: badin40 202, answered in Z, fix40b)
+_ZONE = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?(Z|[+-]\d{2}(?::?\d{2})?)$"
 
 
 def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
@@ -30,7 +31,8 @@ def text_style(s: pl.Series, traj: pl.Series, t: pl.Series) -> dict:
     off = pl.DataFrame({"traj": traj.cast(pl.Utf8), "t": t, "suf": suf, "d": digits}).select(
         "traj", "t", off=pl.when(pl.col("suf").is_null() | (pl.col("suf") == "Z")).then(0)
         .otherwise(sign * (pl.col("d").str.slice(0, 2).cast(pl.Int64, strict=False) * 3600
-                           + pl.col("d").str.slice(2, 2).cast(pl.Int64, strict=False) * 60))
+                           + pl.col("d").str.slice(2, 2).cast(pl.Int64, strict=False)
+                           .fill_null(0) * 60))
         .fill_null(0))  # fmt: skip
     last = off.sort("t").group_by("traj").agg(pl.col("off").last())
     style = {"sep": sep, "zone": kind, "offsets": dict(zip(last["traj"], last["off"], strict=True))}

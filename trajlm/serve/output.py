@@ -33,7 +33,9 @@ EXTRA = "__extra"
 
 # the offset (seconds east of UTC) of this request's times, or None: UTC (one per request task)
 OFFSET: ContextVar[int | None] = ContextVar("answer_utc_offset", default=None)
-_TAIL = r"([+-])(\d{2}):?(\d{2})$"  # an ISO 8601 offset at the end of the string
+# an ISO 8601 offset at the end of the string, after its clock: `+03:00`, `+0300` and `+03`,
+# the hours alone (badin40 202: answered in Z; fix40b); a date's `-03` is no offset
+_TAIL = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s?([+-])(\d{2})(?::?(\d{2}))?$"
 
 
 def common_offset(strings: pl.Series) -> int | None:
@@ -46,7 +48,7 @@ def common_offset(strings: pl.Series) -> int | None:
     if len(uniq) != 1:
         return None
     sign, hh, mm = uniq.to_list()[0].values()
-    secs = (int(hh) * 3600 + int(mm) * 60) * (1 if sign == "+" else -1)
+    secs = (int(hh) * 3600 + int(mm or 0) * 60) * (1 if sign == "+" else -1)
     return secs or None
 
 
@@ -60,7 +62,9 @@ def set_offset(strings: pl.Series | None, ids: Any = None, secs: np.ndarray | No
     if off is None and strings is not None and ids is not None and secs is not None:
         from trajlm.data.time_text import text_style
 
-        zoned = strings.str.strip_chars().str.contains(r"(Z|[+-]\d{2}:?\d{2})$")
+        zoned = strings.str.strip_chars().str.contains(
+            r"(Z|\d:\d\d[.,\d:]*\s?[+-]\d{2}(:?\d{2})?)$"
+        )
         if len(strings) and zoned.all():
             style = text_style(strings, pl.Series(ids, dtype=pl.Utf8), pl.Series(secs))
             off = style if any(style["offsets"].values()) or "runs" in style else None

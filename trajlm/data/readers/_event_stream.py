@@ -4,7 +4,7 @@ stream (the Particle Cloud's `/v1/devices/events/loc`, any `text/event-stream` e
 (`:ok`, keep-alives) between. Was: read as a CSV, "missing column(s) ... the file has [':ok']".
 
 Rule: a text file (`.txt`, `.log`, `.out`, `.sse`, none) whose non-empty lines all start with
-an SSE field (`event:`, `data:`, `id:`, `retry:`) or `:`, with two or more `data:` lines, is
+an SSE field (`event:`, `data:`, `id:`, `retry:`) or `:`, with two or more `data:` lines (or none, but `:ok` / `event:` lines: said empty), is
 read as a JSON document: the list of its events' data (the `data:` lines of one event joined),
 each object with its event's name as `event`. Data that is no JSON object is passed over and
 counted (`no_fix`, by the caller). The records are then read as an API's position records
@@ -35,7 +35,10 @@ def is_event_stream(path: Path) -> bool:
         return False
     lines = [x for x in lines if x]
     data = sum(x.startswith("data:") for x in lines)
-    return data >= 2 and all(x.startswith(_FIELDS) for x in lines)
+    # a stream saved before its events came (`:ok`, `event:` lines alone; fix40b: was read as
+    # a CSV, "missing column(s) ... [':ok']"): the reader says so
+    waiting = data == 0 and any(x.startswith((":ok", "event:")) for x in lines)
+    return (data >= 2 or waiting) and all(x.startswith(_FIELDS) for x in lines)
 
 
 def event_records(text: str) -> tuple[list[dict], int]:

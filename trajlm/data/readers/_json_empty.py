@@ -5,11 +5,12 @@ their start. `mfjson` asks these after `record_tracks` finds nothing."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from trajlm.data.column_names import TIERS, tier_of
 from trajlm.data.readers._json_fields import MAX_DEPTH, SAMPLE, field_keys, flat_record
-from trajlm.data.readers._json_point_text import unread_text_position
+from trajlm.data.readers._json_point_text import text_number_pair, unread_text_position
 
 _LOCATION_KEYS = ("location", "position", "lastlocation", "last_location", "coordinates")
 
@@ -106,7 +107,8 @@ def near_records(doc: Any) -> str | None:
         keys = list(dict.fromkeys(k for r in sample for k in r))
         got = {name: field_keys(name, keys) for name in words}  # Samsung's `start_time` (badin39)
         ided = any(tier_of(TIERS["traj_id"], k) is not None for k in keys)
-        text = unread_text_position(sample) if not (got["lat"] or got["lon"]) else None
+        text = None if got["lat"] or got["lon"] else (
+            unread_text_position(sample) or text_number_pair(records[:SAMPLE]))  # fmt: skip
         if not sample or sum(bool(v) for v in got.values()) + (ided and bool(got["t"])) + bool(text) < 2:  # fmt: skip
             continue  # (an id and a time: GTFS-rt vehicles without a position)
         why = [f"no {words[n]}" if not v else f"several {words[n]}s {v}"
@@ -154,3 +156,69 @@ def streams_without_start(doc: Any) -> str | None:
         "read the folder, export the activity as GPX / FIT, or add start_date to the times "
         "and write a CSV"
     )
+
+
+def _hollow(v: Any) -> bool:
+    return (
+        v is None or v == {} or v == [] or (isinstance(v, dict) and all(map(_hollow, v.values())))
+    )
+
+
+def hollow_export(doc: Any) -> str | None:
+    """Why an export whose every branch is empty or null holds nothing (a Firebase Realtime
+    Database export `{"locations": {}}` / `{"locations": null}`; badin40 270, 271: "no
+    MovingPoint temporalGeometry ..."), naming the first such branch; else None."""
+    if not isinstance(doc, dict) or not doc or "type" in doc or not _hollow(doc):
+        return None
+    where, v = "$", doc
+    while isinstance(v, dict) and v:
+        k = next(iter(v))
+        where, v = f"{where}.{k}", v[k]
+    return f"no position records in it: {where} is {json.dumps(v)} (an empty export?)"
+
+
+def lone_branch(doc: Any) -> str | None:
+    """Why an export holds no trajectory: one record under keys one deep each (a Firebase
+    export of one user's one push: `locations/<uid>/<push id>`), or one series of
+    ThingsBoard's `{key: [{ts, value}]}` with no other (a latitude without its longitude;
+    badin40 272, 301: "no MovingPoint temporalGeometry ..."); else None."""
+    if not isinstance(doc, dict) or "type" in doc:
+        return None
+    if len(doc) == 1 and isinstance(v := next(iter(doc.values())), list) and v and all(
+            isinstance(p, dict) and set(p) == {"ts", "value"} for p in v[:SAMPLE]):  # fmt: skip
+        key = next(iter(doc))
+        other = "longitude" if field_keys("lat", [key]) else "latitude"
+        return (
+            f"one series ({key!r}: {len(v)} {{ts, value}} pairs, ThingsBoard's telemetry) "
+            f"and no {other} series: a fix needs both at one time; ask for both keys"
+        )
+    where, v = "$", doc
+    while isinstance(v, dict) and len(v) == 1 and isinstance(next(iter(v.values())), dict):
+        k = next(iter(v))
+        where, v = f"{where}.{k}", v[k]
+    if where == "$" or not isinstance(v, dict):
+        return None
+    keys = [k for k, x in v.items() if not isinstance(x, dict | list)]
+    if not (field_keys("lat", keys) and field_keys("lon", keys)):
+        return None
+    return (
+        f"one position record (at {where}), where a trajectory is two or more fixes: was "
+        "the export cut, or taken before the second fix?"
+    )
+
+
+def broken_json_text(doc: Any) -> str | None:
+    """Why records whose payload is JSON text (a Particle event's `data`, parsed in place by
+    _json_reshape) give nothing: the text does not parse (badin40 296: a stream whose inner
+    data was cut, "top level is not a JSON object"); names the key and the parser's words."""
+    for where, records in _dict_lists(doc):
+        for r in records[:SAMPLE]:
+            for k, v in r.items() if isinstance(r, dict) else ():
+                if isinstance(v, str) and v.lstrip().startswith("{"):
+                    try:
+                        json.loads(v)
+                    except ValueError as e:
+                        return (f"the {len(records)} records at {where} hold their payload as "
+                                f"JSON text in {k!r}, which does not parse ({e}: {v[:60]!r}...); "
+                                "was the text cut or its quotes lost?")  # fmt: skip
+    return None

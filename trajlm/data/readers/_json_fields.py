@@ -248,3 +248,14 @@ def record_lists(doc: Any, owner: Any = None, depth: int = 0):  # noqa: ANN202 (
         for v in doc.values():
             if isinstance(v, list | dict):
                 yield from record_lists(v, doc, depth + 1)
+
+
+def records_time_key(doc: Any) -> str | None:
+    """The one key the position records of ``doc`` take their time from (`captured_at`,
+    `SampleTime`), so a bad time names it (badin40 265, 290: the check named the reader's own
+    `timestamp`); None where lists take it from different keys or none is found."""
+    try:
+        keys = {f["t"] for records, _ in record_lists(doc) if (f := record_fields(records))}
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return keys.pop() if len(keys) == 1 else None

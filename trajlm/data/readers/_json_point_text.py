@@ -127,3 +127,25 @@ def _value(record: Any, key: str) -> Any:
             return None
         record = record.get(part)
     return record
+
+
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
+
+
+def text_number_pair(records: list, depth: int = 0, prefix: str = "") -> str | None:
+    """Why a point-named key (`location`) of nested records gave no position: it holds a pair
+    of numbers written as text (`["-9.14", "38.7"]`, badin40 85: "keys name no latitude and no
+    longitude", the key not even listed); None where no such key."""
+    for r in records:
+        if not isinstance(r, dict) or depth > 3:
+            continue
+        for key, v in r.items():
+            name = normalised(str(key))
+            if isinstance(v, dict) and (why := text_number_pair([v], depth + 1, f"{prefix}{key}.")):
+                return why
+            if name in POINT_NAMES + LON_FIRST_NAMES + LAT_FIRST and isinstance(v, list) \
+                    and len(v) == 2 and all(isinstance(x, str) and _NUMBER_TEXT.match(x) for x in v):  # fmt: skip
+                return (f"'{prefix}{key}' holds {v!r}: two numbers written as text in a list, "
+                        "which is not read as a position; write them as JSON numbers, [lon, lat] "
+                        "as GeoJSON and Elasticsearch do, or as \"lat,lon\" text")  # fmt: skip
+    return None

@@ -5,7 +5,9 @@
   line, the payload a JSON object. The mover is often named only by the topic
   (`fleet/cb016/gps`): where no payload key is an id name, the topic level that differs between
   lines (else the whole topic) becomes the `device` column, said in one warning. Lines whose
-  payload is no JSON object (`fleet/cb016/status online`) are passed over and counted.
+  payload is no JSON object (`fleet/cb016/status online`) are passed over and counted. Payloads
+  saved without their topic (`mosquitto_sub` without `-v`) are read where they are key=value
+  text (fix40b; JSON objects are JSON Lines): one mover, unless they read as several mixed.
 * InfluxDB line protocol (`influx_inspect export`, `influxd inspect export-lp`, Telegraf's
   file output): `measurement,tag=v,... field=v,... TIMESTAMP`, its `#` / DDL preamble passed
   over. Tags and fields become columns (`measurement` too); the timestamp, an integer in ns
@@ -58,11 +60,12 @@ def message_kind(path: Path) -> str | None:
     if len(lines) < 2:
         return None
     for kind, shape in (("mqtt", _TOPIC_LINE), ("line_protocol", _LP_LINE)):
-        shaped = [m for x in lines if (m := _topic_line(x) if kind == "mqtt" else shape.match(x))]
+        shaped = [m for x in lines if (m := topic_line(x) if kind == "mqtt" else shape.match(x))]
         if kind == "mqtt":  # a payload read as a record (JSON, key=value, numbers: leftover39)
             said = [payload_record(m["payload"]) for m in shaped]
             shaped = [m for m, (r, k) in zip(shaped, said, strict=True)
                       if r is not None or k.startswith(CONFLICT)]  # fmt: skip
+            shaped += [x for x in lines if not topic_line(x) and bare_key_values(x)]
         if len(shaped) >= MOST * len(lines):
             return kind
     return None
@@ -82,8 +85,9 @@ def _mqtt_records(path: Path) -> list[dict]:
     records, topics, skipped, kinds = [], [], 0, {}
     with path.open(encoding="utf-8", errors="replace") as f:
         for n, line in enumerate(f, 1):
-            m = _topic_line(line.strip())
-            payload, kind = payload_record(m["payload"]) if m else (None, "")
+            m = topic_line(line.strip())
+            bare = m is None and bare_key_values(line.strip())
+            payload, kind = payload_record(m["payload"] if m else line) if m or bare else (None, "")
             if kind.startswith(CONFLICT):
                 raise TrajlmInputError(
                     f"the key=value payload gives a key two values ({kind[len(CONFLICT):]}): "
@@ -93,12 +97,13 @@ def _mqtt_records(path: Path) -> list[dict]:
                 continue
             kinds[kind] = kinds.get(kind, 0) + 1
             records.append(payload)
-            topics.append(m["topic"])  # type: ignore[index]
+            topics.append(m["topic"] if m else "")
     if not records:
         raise TrajlmInputError("no line holds `TOPIC PAYLOAD` with a readable payload (JSON, "
                                "key=value, numbers): nothing to read", path=path)  # fmt: skip
     named = {k for r in records[:200] for k in r if _id_like(k)}
-    said = f"{path.name}: an MQTT subscriber's log (`TOPIC PAYLOAD` a line)"
+    said = f"{path.name}: an MQTT subscriber's log (`TOPIC PAYLOAD` a line)" if any(topics) \
+        else f"{path.name}: MQTT payloads a line, without their topics"  # fmt: skip
     if kinds.get("kv"):
         said += f"; {kinds['kv']:,} payload(s) of key=value text read as records"
     if kinds.get("csv"):
@@ -111,7 +116,10 @@ def _mqtt_records(path: Path) -> list[dict]:
         )
     if not named and len(set(topics)) == 1:  # one topic names no device (fix40)
         _refuse_mixed(records, topics[0], path)
-    if not named:
+    if not named and set(topics) == {""}:  # payloads saved without their topic (fix40b)
+        said += "; no line names its topic (`mosquitto_sub` without -v): read as one mover"
+        said += " (give each payload an id key, or capture with -v, where there are several)"
+    elif not named:
         devices, level = _topic_movers(topics)
         for r, d in zip(records, devices, strict=True):
             r["device"] = d
@@ -125,7 +133,14 @@ def _mqtt_records(path: Path) -> list[dict]:
     return records
 
 
-def _topic_line(line: str) -> re.Match | None:
+def bare_key_values(line: str) -> bool:
+    """A line that is key=value text alone, of 2 keys or more (`lat=40.7;lon=-74.0;ts=...`: a
+    payload saved without its topic; fix40: "cannot tell the format")."""
+    record, kind = payload_record(line) if "=" in line else (None, "")
+    return (kind == "kv" and record is not None and len(record) >= 2) or kind.startswith(CONFLICT)
+
+
+def topic_line(line: str) -> re.Match | None:
     """`TOPIC PAYLOAD`: a topic of levels (`fleet/cb016/gps`), or of one before a JSON object."""
     return _TOPIC_LINE.match(line) or _ONE_LEVEL.match(line)
 
@@ -143,8 +158,9 @@ def _refuse_mixed(records: list[dict], topic: str, path: Path) -> None:
     sample = records[:5000]
     if why := mixed_movers(seconds_of([r.get(t[0]) for r in sample]),
                            [r.get(lat[0]) for r in sample], [r.get(lon[0]) for r in sample]):  # fmt: skip
-        raise TrajlmInputError(f"{why}, and every line's topic is {topic!r}, which names no "
-                               "device", path=path, hint=MIXED_HINT)  # fmt: skip
+        where = (f"every line's topic is {topic!r}, which names no device" if topic
+                 else "no line names its topic (saved without mosquitto_sub -v)")  # fmt: skip
+        raise TrajlmInputError(f"{why}, and {where}", path=path, hint=MIXED_HINT)
 
 
 def _id_like(key: str) -> bool:

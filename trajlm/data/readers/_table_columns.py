@@ -68,6 +68,8 @@ def check_columns(cm: ColumnMap, have: list[str], path: Path, line: int | None =
             line=line,
             hint="export the rows again (a query or a recording that returned none?)",
         )
+    if missing and len(have) == 1 and (why := table_never_starts(path)):  # (fix40b)
+        raise TrajlmInputError(why, path=path, hint="export the recording again, with its rows")
     if missing:
         raise TrajlmInputError(
             f"missing column(s) {missing}; the file has {have}{suggest_columns(cm, missing, have)}"
@@ -195,3 +197,31 @@ def dropped_extras(
             stacklevel=4,
         )
     return gone
+
+
+def table_never_starts(path: Path, most: int = 60) -> str | None:
+    """Why a short file of text lines has no table under its title lines (badin40 254, 259: a
+    lap timer's export of its preamble alone, or of its preamble and header, was "missing
+    column(s) ... the file has ['This file is created using ...']"): it ends after a header
+    naming a latitude and a longitude, or holds no such header at all; None otherwise."""
+    from trajlm.data.column_names import find_columns
+
+    try:
+        with path.open(encoding="utf-8", errors="replace") as f:
+            lines = [x.strip() for _, x in zip(range(most + 1), f, strict=False)]
+    except OSError:
+        return None
+    if len(lines) > most or not lines:
+        return None
+    for n, x in enumerate(lines, 1):
+        names = [c.strip().strip('"') for c in re.split(r"[,;\t]", x)]
+        if find_columns("lat", names) and find_columns("lon", names):
+            rows = [y for y in lines[n:] if y and any(ch.isdigit() for ch in y)]
+            if len(rows) <= 2:  # a units / sources row or two (RaceChrono), no fix
+                return (f"the file ends after its header (line {n}: {x[:60]!r}...) with no data "
+                        f"rows: {len(lines)} lines in all, no fix")  # fmt: skip
+            return None
+    if any(len(re.split(r"[,;\t]", x)) >= 4 for x in lines):  # a table of other names
+        return None
+    return (f"{len(lines)} line(s) of text and no table under them (no line names a latitude and "
+            f"a longitude; line 1: {lines[0][:70]!r})")  # fmt: skip

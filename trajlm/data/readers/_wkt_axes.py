@@ -55,4 +55,40 @@ def wkt_latitude_first(
         text = str(e).removeprefix(where_text(None, None, e.field))
         text = text.removesuffix(f"; {e.hint}") if e.hint else text
         raise TrajlmInputError(text, path=path, field=column, hint=e.hint) from None
-    return got != (_PART + "lat", _PART + "lon")
+    swapped = got != (_PART + "lat", _PART + "lon")
+    if not swapped and not _motion_named(raw.columns):
+        _say_polar(df[_PART + "lat"], df[_PART + "lon"], column, path)
+    return swapped
+
+
+POLAR_LAT = 66.56  # the polar circles
+
+
+def _motion_named(columns: list[str]) -> bool:
+    """Whether a column reports speed or course (then the motion rule above has checked)."""
+    from trajlm.data.column_names import normalised
+    from trajlm.data.motion_columns import SPEED_NAMES
+
+    names = [normalised(c) for c in columns]
+    return any(n in SPEED_NAMES or n in ("course", "heading", "bearing", "cog") for n in names)
+
+
+def _say_polar(lat: pl.Series, lon: pl.Series, column: str, path: Path) -> None:
+    """One warning where WKT points with no speed or course to check their order land inside
+    a polar circle, every one, while read the other way round none would (fix40 left it: a
+    `POINT(40.7 -74.0)` of New York written latitude first read near Antarctica, unsaid).
+    Said, not swapped: a polar track is real data too."""
+    la = lat.cast(pl.Float64, strict=False).drop_nulls()
+    lo = lon.cast(pl.Float64, strict=False).drop_nulls()
+    if not len(la) or not len(lo) or la.abs().min() <= POLAR_LAT or lo.abs().max() > POLAR_LAT:  # type: ignore[operator]
+        return
+    import warnings
+
+    warnings.warn(
+        f"{path.name}: the points of '{column}' read in WKT's order, POINT(lon lat), lie inside "
+        f"a polar circle (latitudes {la.min():.3f} to {la.max():.3f}), and no speed or course "
+        f"column checks that order; if they are written latitude first, they lie near "
+        f"{lo[0]:.4f} N {la[0]:.4f} E: then {WKT_REMEDY}",
+        UserWarning,
+        stacklevel=2,
+    )

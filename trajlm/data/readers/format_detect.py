@@ -138,7 +138,9 @@ def near_miss(p: Path) -> str | None:
                     return "a gzip file that holds nothing (0 bytes inside)"
         except (OSError, EOFError) as e:
             return f"a gzip file that does not open ({e}): copy it again whole"
-    return tracab_near_miss(p)
+    from trajlm.data.readers._mqtt_near_miss import mqtt_near_miss
+
+    return tracab_near_miss(p) or mqtt_near_miss(p)
 
 
 def detect_format(paths: str | Path | Sequence[str | Path]) -> str:

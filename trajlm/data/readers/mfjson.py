@@ -44,13 +44,17 @@ from trajlm.data.readers._event_stream import event_records, is_event_stream
 from trajlm.data.readers._export_folders import export_manifest_note
 from trajlm.data.readers._geojson_points import is_point_collection, point_table
 from trajlm.data.readers._json_empty import (
+    broken_json_text,
     empty_records,
+    hollow_export,
+    lone_branch,
     near_records,
     no_vehicles,
     null_locations,
     streams_without_start,
     values_apart,
 )
+from trajlm.data.readers._json_fields import records_time_key
 from trajlm.data.readers._json_records import record_tracks
 from trajlm.data.readers._json_reshape import reshaped
 from trajlm.data.readers._json_tables import (
@@ -175,11 +179,15 @@ def iter_mfjson(
                 doc, n_bad = event_records(raw.decode("utf-8", errors="replace"))
                 ctx.report.rows_in += n_bad
                 ctx.report.drop("no_fix", n_bad)
-                if not doc and n_bad and ctx.on_error == "raise":  # badin40: "$ is an empty list"
+                if not doc and ctx.on_error == "raise":  # badin40: "$ is an empty list"
                     raise _NoEventData(n_bad)
             else:
                 doc = json_values(raw)
         except _NoEventData as e:
+            if not e.args[0]:  # `:ok` / `event:` lines only (fix40b; was "missing column(s)")
+                raise ctx.error("a saved event stream (Server-Sent Events) with no `data:` line: "
+                                "no event to read; was it saved before any event came (`curl "
+                                "-N` stopped too soon)?", file, None, None) from None  # fmt: skip
             raise ctx.error(f"a saved event stream whose {e.args[0]} event(s) carry data that "
                             "is no JSON object: nothing to read (each event's `data:` line "
                             "holds one JSON object)", file, None, None) from None  # fmt: skip
@@ -228,19 +236,23 @@ def iter_mfjson(
                     _empty(ctx, file, why)
                 continue
             try:  # pandas' to_json orients, Esri JSON, Google Fit points: records (heldout35)
-                records = _records(doc)  # (_json_records.py)
+                records, read_from = _records(doc), doc  # (_json_records.py)
                 if records is None and (keyed := merged(doc)) is not doc:
-                    records = _records(keyed)  # Endomondo's one-key objects (heldout36)
+                    records, read_from = _records(keyed), keyed  # Endomondo's (heldout36)
                 if records is None and (shaped := reshaped(doc)) is not doc:
                     if (apart := values_apart(shaped)) is not None:  # badin40
                         raise TrajlmInputError(apart, field="$")
-                    records = _records(shaped)  # DynamoDB, ThingsBoard, Firebase (heldout39)
+                    records, read_from = _records(shaped), shaped  # DynamoDB, ThingsBoard,
+                    # Firebase (heldout39)
             except TrajlmInputError as e:  # times in two units (badin19)
                 text = str(e.args[0]).removeprefix(f"field {e.field}: ")
                 raise TrajlmInputError(text, path=path, field=e.field) from None
-            if records is not None:
+            if records is not None:  # a bad time names the records' own key (fix40b)
                 records = in_zone(records, columns)  # naive text on --tz's clock (heldout40)
-                yield from _other(records, path, file, ctx, unique, own_ids=True)
+                table = table_records(read_from)
+                time_key = records_time_key(read_from if table is None else table)
+                yield from _other(records, path, file, ctx, unique, own_ids=True,
+                                  time_key=time_key)  # fmt: skip
                 continue
             if n_null := null_locations(doc):  # Find My items without a fix (badin21)
                 ctx.report.rows_in += n_null
@@ -252,11 +264,15 @@ def iter_mfjson(
                 continue
             keyed = merged(doc)  # Endomondo's one-key objects: said as their records (badfix37:
             # points without a longitude, or none, were "top level is not a JSON object")
-            if (why := empty_records(doc) or empty_records(keyed)) is not None:  # `[]` (badin19)
+            why = empty_records(doc) or empty_records(keyed) or hollow_export(doc)  # (fix40b)
+            if why is not None:  # `[]` (badin19)
                 _empty(ctx, file, why)
                 continue
             near = near_records(doc) or (near_records(keyed) if keyed is not doc else None)
-            near = near or path_near_miss(doc) or one_fix(doc)  # (badin38)
+            near = near or path_near_miss(doc) or one_fix(doc) or lone_branch(doc)  # (badin38)
+            if near is None and (shaped := reshaped(doc)) is not doc:  # DynamoDB (fix40b)
+                near = near_records(shaped)
+            near = near or broken_json_text(doc)  # (fix40b)
             if (why := streams_without_start(doc) or near) is not None:
                 _skip_or_raise(ctx, file, "invalid_mfjson", why, "$")  # near: no / two latitudes
                 continue
@@ -312,8 +328,9 @@ def _records(doc: Any) -> list | None:
 
 
 def _other(
-    tracks: list, path: Path, file: int, ctx: Ctx, unique: bool, own_ids: bool = False
-) -> Iterator[pl.DataFrame]:
+    tracks: list, path: Path, file: int, ctx: Ctx, unique: bool, own_ids: bool = False,
+    time_key: str | None = None,
+) -> Iterator[pl.DataFrame]:  # fmt: skip
     """A file's trajectories read by `_json_tracks` / `_json_services` / `_json_records`
     (`own_ids`: a record's id names its trajectory across files, like a CSV's id column: a
     folder of GTFS-rt snapshots holds each vehicle once; the stem only when it has none)."""
@@ -330,7 +347,7 @@ def _other(
     if not parts:
         _skip_or_raise(ctx, file, "invalid_mfjson", "no timed points", "$")
         return
-    fields = {"traj_id": "<file stem>", "t": "timestamp", "lat": "latitude",
+    fields = {"traj_id": "<file stem>", "t": time_key or "timestamp", "lat": "latitude",
               "lon": "longitude"}  # fmt: skip
     yield from _finish(pl.concat(parts), fields, ctx, unique)
 
