@@ -5,7 +5,9 @@
 Reads the store as eval does (`_cli_io.read_splits_checked`, its four columns), then measures
 STEP: ``spread`` (cli_eval_notes.report_times_note: the test split's interval spread, the
 table's note), ``split`` (protocol.split_tables, then ``interval_spread`` of each split's
-slice). Run from each checkout (PYTHONPATH) to compare; each line: the step, RSS before it, its
+slice), ``level`` (what the kNN tunings' level is made of: split_tables, the projection, the
+train points (retrieval.table_points), one plain-kNN library at history 8 (its fit_points), its
+search of val (predict_grid), then the library dropped). Run from each checkout (PYTHONPATH) to compare; each line: the step, RSS before it, its
 peak over that and what it left (scale38's ``measure``, a thread sampling VmRSS every 5 ms).
 For RSS that follows what is held, not jemalloc's 10-s decay, run with
 ``_RJEM_MALLOC_CONF=dirty_decay_ms:0,muzzy_decay_ms:0`` (Polars' own jemalloc).
@@ -34,6 +36,13 @@ def _scale39_probes():
 _P39 = _scale39_probes()
 
 
+def step_held(name: str, step):
+    """scale38's ``measure`` of ``step``, its line kept short (a table or task is not printed)."""
+    box: list = []
+    _P39.measure(name, lambda: box.append(step()))
+    return box[0]
+
+
 def main() -> None:
     threading.Thread(target=_P39.watch, daemon=True).start()
     step, store = sys.argv[1], Path(sys.argv[2])
@@ -46,17 +55,37 @@ def main() -> None:
     from trajlm.eval.eval_splits import split_tables
     from trajlm.eval.report_times import interval_spread
 
-    df = _P39.measure("read", lambda: io.read_splits_checked(store, "--data", _P39.COLUMNS))
+    df = step_held("read", lambda: io.read_splits_checked(store, "--data", _P39.COLUMNS))
     gc.collect()
     if step == "spread":
         result = SimpleNamespace(meta={})
-        _P39.measure("report_times_note",
+        step_held("report_times_note",
                      lambda: report_times_note(result, df, False, Console(stderr=True)))  # fmt: skip
         print("interval_spread", result.meta["interval_spread"])
     elif step == "split":
-        parts = _P39.measure("split_tables", lambda: split_tables(df))
+        parts = step_held("split_tables", lambda: split_tables(df))
         for name, part in parts.items():
-            _P39.measure(f"interval_spread({name})", lambda p=part: interval_spread(p))
+            step_held(f"interval_spread({name})", lambda p=part: interval_spread(p))
+    elif step == "level":
+        from trajlm.data.features import LocalProjection
+        from trajlm.data.protocol_tasks import make_prediction_task
+        from trajlm.data.retrieval import table_points
+        from trajlm.eval import baselines as B
+        from trajlm.eval.knn_grid import predict_grid
+        from trajlm.eval.task_definitions import window_sizes
+
+        parts = step_held("split_tables", lambda: split_tables(df))
+        train = parts["train"]
+        proj = step_held("LocalProjection.fit", lambda: LocalProjection.fit(train))
+        val = step_held("val task", lambda: make_prediction_task(parts["val"], k=5,
+                                                                    **window_sizes(5, None)))  # fmt: skip
+        points = step_held("table_points(train)", lambda: table_points(train, proj))
+        knn = step_held("library h=8", lambda: B.KNNContinuation(1, 8, 5).fit_points(*points, proj))
+        step_held("predict_grid", lambda: predict_grid(knn, val.xy(proj), val.lengths, 5,
+                                                          (5, 10, 20, 40, 80)))  # fmt: skip
+        step_held("library dropped", lambda: knn.__dict__.clear() or gc.collect())
+        del points
+        step_held("points dropped", gc.collect)
     print("stack at the last new peak:", *_P39.STACK, sep="\n  ")
 
 
