@@ -62,8 +62,8 @@ def ordered_intervals(df: pl.DataFrame) -> np.ndarray:
     """The intervals between consecutive fixes of each trajectory of a table in (traj_id, t)
     order with numeric ``t`` (a store's split), as float64: the same values as the sort and
     ``diff().over("traj_id")`` give (their order aside, which a percentile does not read),
-    without the sort's copy of the table and the group-by over every row (scale40: eval's
-    peak at 6.1 M fixes was reached here)."""
+    without the sort's copy of the table and the group-by over every row (scale40: +297 ->
+    +114 MB on a 4.9 M-row train split, +24 -> +5 on eval's test split at 6.1 M fixes)."""
     t = df["t"].to_numpy()
     dt = np.diff(t.astype(np.int64) if t.dtype.kind in "iu" else t)  # no Int32 / UInt wrap
     lens = df.select(pl.col("traj_id").rle().struct.field("len"))["len"].to_numpy()
