@@ -37,11 +37,11 @@ def report_times_note(result, df, at_report_times: bool, console: Console) -> No
     """Which question the k-step table asked where the test split's reports are irregular
     (eval/report_times.py): with ``--at-report-times`` said on every run; without it, only
     where the spread of intervals says the table mostly scores a guess of when reports come."""
-    import polars as pl
-
+    from trajlm.eval.eval_splits import split_blocks, split_rows
     from trajlm.eval.report_times import IRREGULAR_SPREAD, interval_spread
 
-    spread = interval_spread(df.filter(pl.col("split") == "test"))
+    # the test split as a slice where it is one run (a store's), not a filter's copy (scale40)
+    spread = interval_spread(split_rows(df, "test", split_blocks(df)))
     result.meta["interval_spread"] = None if spread != spread else round(spread, 2)
     said = f"p90 / p10 of the test split's sampling intervals: {spread:.1f}"
     if at_report_times:

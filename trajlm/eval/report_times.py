@@ -23,6 +23,7 @@ import polars as pl
 
 from trajlm.data.geometry import trajectory_offsets
 from trajlm.data.protocol_tasks import PredictionTask
+from trajlm.data.table_order import in_traj_order
 from trajlm.eval.dead_reckoning import has_motion
 from trajlm.eval.horizon import DeadReckoningAt
 
@@ -40,18 +41,34 @@ def interval_spread(df: pl.DataFrame) -> float:
     for a regular feed; NaN with fewer than 10 intervals)."""
     if df.height == 0:
         return float("nan")
-    dt = (
-        df.sort("traj_id", "t")
-        .select(pl.col("t").diff().over("traj_id").alias("dt"))["dt"]
-        .drop_nulls()
-        .to_numpy()
-        .astype(np.float64)
-    )
+    if df.schema["t"].is_numeric() and in_traj_order(df):
+        dt = ordered_intervals(df)
+    else:
+        dt = (
+            df.sort("traj_id", "t")
+            .select(pl.col("t").diff().over("traj_id").alias("dt"))["dt"]
+            .drop_nulls()
+            .to_numpy()
+            .astype(np.float64)
+        )
     dt = dt[dt > 0]
     if len(dt) < 10:
         return float("nan")
     p10, p90 = np.percentile(dt, [10, 90])
     return float(p90 / p10)
+
+
+def ordered_intervals(df: pl.DataFrame) -> np.ndarray:
+    """The intervals between consecutive fixes of each trajectory of a table in (traj_id, t)
+    order with numeric ``t`` (a store's split), as float64: the same values as the sort and
+    ``diff().over("traj_id")`` give (their order aside, which a percentile does not read),
+    without the sort's copy of the table and the group-by over every row (scale40: +297 ->
+    +114 MB on a 4.9 M-row train split, +24 -> +5 on eval's test split at 6.1 M fixes)."""
+    t = df["t"].to_numpy()
+    dt = np.diff(t.astype(np.int64) if t.dtype.kind in "iu" else t)  # no Int32 / UInt wrap
+    lens = df.select(pl.col("traj_id").rle().struct.field("len"))["len"].to_numpy()
+    firsts = np.cumsum(lens)[:-1]  # rows where a new trajectory starts: no interval into them
+    return np.delete(dt, firsts - 1).astype(np.float64)
 
 
 def prediction_history(table: pl.DataFrame, task: PredictionTask) -> pl.DataFrame:
