@@ -113,6 +113,7 @@ LAYERS[-1].add("api_labels")  # a pandas index carried into errors (out of api_i
 LAYERS[-1].add("api_predict")  # TrajLM.predict's routing (out of api.py, split32)
 LAYERS[-1].add("question_extras")  # ask: the started-there note, predict plans (review37)
 LAYERS[-1].add("ask_keywords")  # trajlm.ask's traj_col= ... keywords (review37)
+LAYERS[-1].add("question_data")  # ask: the data a question reads, from Asker.__init__ (review40)
 LAYERS[-1].add("_cli_config")  # a command's --config files (out of _cli_io, review37)
 LAYERS[-1].add("api_asked_times")  # the times predict is asked for (out of api_inputs, review37)
 LAYER_OF = {name: rank for rank, names in enumerate(LAYERS) for name in names}

@@ -28,7 +28,6 @@ from trajlm.ask_keywords import COLUMN_KEYS, keyword_columns  # noqa: F401  (imp
 from trajlm.data.features import median_lon
 from trajlm.data.full_rate import PEAK_MPS
 from trajlm.data.geo import is_local
-from trajlm.data.local_clock import fixed_offset_s
 from trajlm.errors import TrajlmInputError
 from trajlm.llm.ask_data import (  # noqa: F401  (re-exported: importable from here as before)
     ACTIVITY_FORMATS,
@@ -50,7 +49,7 @@ from trajlm.llm.ordinals import ordinal, ranked_plan, run_nth
 from trajlm.llm.plan import CannotAnswer, QueryPlan
 from trajlm.llm.plane_answers import is_plane_store, plane_hint, refuse_place, start_in_metres
 from trajlm.llm.planner import make_planner
-from trajlm.llm.query import Answer, run_plan, trip_table
+from trajlm.llm.query import Answer, run_plan
 from trajlm.llm.refusals import refuse_stop_events
 from trajlm.llm.replan import replan
 from trajlm.llm.runs_note import runs_inferred_note
@@ -61,17 +60,17 @@ from trajlm.llm.sports_answers import (
     run_sports,
     sports_plan,
     sprint_word,
-    without_noisy_full_rate,
 )
 from trajlm.llm.stop_owner import asks_stop_owner, stop_owner_text
 from trajlm.llm.than_named import compared
-from trajlm.llm.tracks import long_ids, read_tracks, with_file_owner, with_owner, with_source_owner
+from trajlm.llm.tracks import read_tracks
 from trajlm.llm.two_asks import compare_pair, two_named, two_periods
 from trajlm.llm.vehicle_answers import failing_trips, no_trip_then, vehicles_without, which_vehicles
 from trajlm.llm.which_movers import is_which_movers
 from trajlm.llm.which_not import name_missing, which_not
 from trajlm.llm.world_words import second_unit, second_unit_note
 from trajlm.llm.yes_no import is_yes_no
+from trajlm.question_data import asked_data
 from trajlm.question_extras import predicted_answer, ready_model, started_there, trip_history
 
 # a question that names the zone of its hours: UTC ("between 7 and 9 UTC"), or the data's own
@@ -120,45 +119,9 @@ class Asker:
         if crs is not None and isinstance(data, str | os.PathLike):  # a store keeps its own
             raise TrajlmInputError("crs= reads a frame's coordinates; a store recorded its own at "
                                    "ingest (data ingest --crs): leave crs out", field="crs")  # fmt: skip
-        self.points, self.notes, own_zone = points_notes_zone(
-            data, split, tz, columns, time_format, crs
-        )
-        if len(self.points) == 0:
-            raise CannotAnswer("the data has no points")
-        self.points, noisy = without_noisy_full_rate(data, self.points)  # sports37
-        self.notes += [noisy] if noisy else []
-        if (
-            self.points.schema.get("label") == pl.Utf8
-        ):  # "classic_bike" is asked as "classic bike" (set 22)
-            self.points = self.points.with_columns(pl.col("label").str.replace_all("_", " "))
-        self.trips_utc = trip_table(self.points)
-        self._long = long_ids(self.trips_utc)
-        if self._long:  # tracks of days: their ids name the mover (session 20)
-            self.points = with_owner(self.points, self._long)
-            self.trips_utc = trip_table(self.points)
-        if (
-            "vehicle_id" not in self.points.columns
-        ):  # a GPX file per tagged bird: its stem is the mover (set 24)
-            owned = with_file_owner(self.points)
-            if owned is self.points:  # a phone study's participant_id cut at gaps: "P03" (set 26)
-                owned = with_source_owner(self.points)
-            if owned is not self.points:
-                self.points, self.trips_utc = owned, trip_table(owned)
-        self.zone = tz or data_zone(data) or own_zone
-        self.trips = self.trips_utc
-        if self.zone:  # the start in the data's own clock: hours, days and dates read there
-            try:
-                self.trips = self.trips.with_columns(
-                    pl.col("start").dt.convert_time_zone(self.zone)
-                )
-            except pl.exceptions.ComputeError:
-                if tz is None and fixed_offset_s(self.zone) is not None:  # the store's clock
-                    raise TrajlmInputError(  # (leftover36: not a zone the user never gave)
-                        f"the store's clock is the fixed offset {self.zone} (--utc-offset at "
-                        "ingest), which no IANA zone keeps all year and `ask` does not read "
-                        "hours on yet; give --tz NAME to ask on a zone's clock") from None  # fmt: skip
-                raise TrajlmInputError(f"unknown time zone {self.zone!r}: give an IANA name "
-                                       "such as 'Europe/Paris' or an offset such as '+02:00'") from None  # fmt: skip
+        got = asked_data(data, split, tz, columns, time_format, crs)  # question_data.py
+        self.points, self.notes, self.zone, noisy = got.points, got.notes, got.zone, got.noisy
+        self.trips_utc, self.trips, self._long = got.trips_utc, got.trips, got.long_tracks
         area = (float(self.points["lat"].median()), median_lon(self.points["lon"]))
         years = self.trips["start"].dt.year().unique().sort().to_list()  # dates without a year
         words, one_kind = asker_words(data, self.trips, self._long)

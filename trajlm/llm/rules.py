@@ -204,11 +204,26 @@ class RulePlanner:
         return stay_plan(question, plan, self.words.labels)
 
     def _plan(self, question: str) -> QueryPlan:
+        """The plan of a question ``plan`` did not answer by itself, read in named steps."""
+        question = self._plain(question)
+        if (own := self._own_plan(question)) is not None:
+            return own
+        # "how far did D-ana drive": her total distance (vehicles.py)
+        question = named_total(question)
+        # "the distance driven by the fleet": every trip's (set 23)
+        question = _FLEET.sub(" ", question)
+        if (movers := self._movers_plan(question)) is not None:
+            return movers
+        f, s, asked, sunday = self._filters(question)
+        return self._checked(f, s, asked, sunday)
+
+    def _plain(self, question: str) -> str:
+        """The question in the planner's words: dates said relative to today, typos of plain
+        words, ids spelt with spaces, units said twice, fleets' and races' own words, labels."""
         # "Today is Saturday 21 March. ... yesterday": the relative words as dates (stated_today.py, ask38b)
         question = stated_today(question, self.years)
-        question = plain_words(
-            question
-        )  # "how much deliverys CB-15 is doing" (synonyms.py, ask38b)
+        # "how much deliverys CB-15 is doing" (synonyms.py, ask38b)
+        question = plain_words(question)
         guard(question)
         # "SCHELDE STAR" read as one id (grounding.py, set 34)
         question = join_spaced_ids(question, self.words)
@@ -221,30 +236,29 @@ class RulePlanner:
         question = race_words(question, self.words)
         question = local_dates(question, self.words.dates, self.words.night_dates)
         question = fleet_words(question, self.words.labels, self.words.vehicles)
-        question = whole_span(
-            question, self.words.days, self.words.nights
-        )  # "over the four nights" (nights.py)
-        question = whole_unit(
-            question, list(self.words.dates)
-        )  # "over the whole month" (nights.py, ask38b)
-        question = label_words(
-            question, self.words.labels
-        )  # "yacht trips" on sailing labels (kinds.py)
+        # "over the four nights" (nights.py)
+        question = whole_span(question, self.words.days, self.words.nights)
+        # "over the whole month" (nights.py, ask38b)
+        question = whole_unit(question, list(self.words.dates))
+        # "yacht trips" on sailing labels (kinds.py)
+        question = label_words(question, self.words.labels)
+        return question
+
+    def _own_plan(self, question: str) -> QueryPlan | None:
+        """The plan of a question a module reads whole (a share, a peak, a day's most, a
+        departure, days, a home range, stops, headways, time above a speed, how far); None else."""
         if is_share(question):  # "what share of bike trips were shorter than 2 km?" (shares.py)
             return plan_share(question, self.plan)
         if is_peak(question):  # "which hour of the day had the most trips?" (peaks.py)
             return plan_peak(question, self.plan)
-        if (
-            most := plan_day_most(question, self.plan)
-        ) is not None:  # "the longest distance V5 drove in a day" (daymax.py)
+        # "the longest distance V5 drove in a day" (daymax.py)
+        if (most := plan_day_most(question, self.plan)) is not None:
             return most
-        if (
-            left := plan_when(question, self.plan)
-        ) is not None:  # "what time did V2 leave the depot" (departures.py)
+        # "what time did V2 leave the depot" (departures.py)
+        if (left := plan_when(question, self.plan)) is not None:
             return left
-        if (
-            days := plan_days(question, self.plan)
-        ) is not None:  # "how many days of data for WS-03" (days.py)
+        # "how many days of data for WS-03" (days.py)
+        if (days := plan_days(question, self.plan)) is not None:
             return days
         if (area := plan_home_range(question, self.plan)) is not None:
             return area  # "the home range of Kito" (home_range.py, set 34)
@@ -252,48 +266,46 @@ class RulePlanner:
             return stops  # "the average stop length of LV21 KXR" (dwells.py, set 36)
         if (gap := plan_headway(question, self.plan)) is not None:
             return gap  # "the average headway on route 14" (headways.py, set 35)
-        if (
-            above := plan_above(question, self.plan)
-        ) is not None:  # "how long was V3 above 50 km/h" (speeds.py)
+        # "how long was V3 above 50 km/h" (speeds.py)
+        if (above := plan_above(question, self.plan)) is not None:
             return above
-        if (
-            far := plan_far(question, self.plan)
-        ) is not None:  # "how far did X get from LAT, LON" (inside.py)
+        # "how far did X get from LAT, LON" (inside.py)
+        if (far := plan_far(question, self.plan)) is not None:
             return far
-        question = named_total(
-            question
-        )  # "how far did D-ana drive": her total distance (vehicles.py)
-        question = _FLEET.sub(
-            " ", question
-        )  # "the distance driven by the fleet": every trip's (set 23)
+        return None
+
+    def _movers_plan(self, question: str) -> QueryPlan | None:
+        """The plan of a question about the movers (near a place, the top ones, how many, per
+        label, tables, per vehicle); None for a question about trips."""
         if (near := plan_movers_near(question, self.plan, self.words.labels)) is not None:
             return near  # "how many birds came within 1 km of X" (movers.py)
         if (top := plan_top_movers(question, self.plan, self.words.labels)) is not None:
             return top  # "top 3 vans by distance" (movers.py)
-        if is_movers(
-            question, self.words.labels
-        ):  # "how many participants came within 100 m of X" (vehicles.py)
+        # "how many participants came within 100 m of X" (vehicles.py)
+        if is_movers(question, self.words.labels):
             return plan_movers(question, self.plan, self.words.labels)
         if (ranked := plan_label_rank(question, self.plan, self.words.labels)) is not None:
             return ranked  # "which mode has the longest average trip duration" (label_rank.py)
-        if (
-            tabled := plan_tabled(question, self.words.labels, self.plan)
-        ) is not None:  # time inside, per hour, X vs Y
+        # time inside, per hour, X vs Y
+        if (tabled := plan_tabled(question, self.words.labels, self.plan)) is not None:
             return tabled
-        if is_grouped(
-            question, self.words.labels
-        ):  # "which driver drove the most km?" (vehicles.py)
+        # "which driver drove the most km?" (vehicles.py)
+        if is_grouped(question, self.words.labels):
             return plan_grouped(question, self.plan, self.words.labels)
+        return None
+
+    def _filters(self, question: str) -> tuple[dict, QuestionText, str, bool]:
+        """The plan's fields read from the question's words (its ids, stops, places, dates,
+        hours, days, quantities, mode, action), the text left over, the question as asked and
+        whether a week was said to start on Sunday."""
         self.mended, self.rewritten, self._strict = [], [], set()
-        self._own = (
-            question.lower()
-        )  # the words said, for _said ("midnight", not the "12am" read from it)
+        # the words said, for _said ("midnight", not the "12am" read from it)
+        self._own = question.lower()
         f: dict = {}  # the data's own ids and labels first ("VAN-02", "lion tracks")
         question = read_data_words(question, self.words, f, VOCAB - OWN_LABELS, [*MODES.values()])
         question = data_verbs(question, self.words, MODES)  # a bus's runs, "walked" (grounding.py)
-        question, self.mended = mend(
-            question, VOCAB, MEND_INTO, frozenset(KNOWN)
-        )  # "hwo many tripps" -> "how many trips"
+        # "hwo many tripps" -> "how many trips"
+        question, self.mended = mend(question, VOCAB, MEND_INTO, frozenset(KNOWN))
         question, self.rewritten = rewrite(question)  # "voyages" -> "trips", "1h30" -> "90 min"
         guard(question)
         # brackets are read as if absent ("walks (mon-fri)"), a unit in them as the answer's
@@ -301,15 +313,12 @@ class RulePlanner:
         question = re.sub(rf"\(\s*({UNIT_WORDS})\s*\)", r" in \1 ", question, flags=re.I)
         question = name_boxes(question)  # "the anchorage (lat 51.99-52.03, lon 3.88-3.96)" (set 15)
         question = name_points(question)  # "within 300 m of Zurich HB at 47.37, 8.54" (set 21)
-        question, sunday = sunday_weeks(
-            question
-        )  # "trips per week, Sunday to Saturday" (calendar.py, ask39)
-        question = week_of(
-            question, self.years
-        )  # "in the week of 6 April": its seven days (set 21)
-        refuse_week_of_a_day(
-            question
-        )  # "the week of 9 March" alone: which seven days? (calendar.py, set 37)
+        # "trips per week, Sunday to Saturday" (calendar.py, ask39)
+        question, sunday = sunday_weeks(question)
+        # "in the week of 6 April": its seven days (set 21)
+        question = week_of(question, self.years)
+        # "the week of 9 March" alone: which seven days? (calendar.py, set 37)
+        refuse_week_of_a_day(question)
         question = re.sub(r"(?<=\w)[()](?=\w)", "", question)  # a slip inside a word
         question, per = read_per(question)  # "daily distance", "trips per week" (set 15)
         if per is not None:
@@ -334,6 +343,11 @@ class RulePlanner:
         read_mode(s, f, self.words)
         f.update(read_action(s, f, KNOWN))
         refuse_group_total(asked, f, self._said)
+        return f, s, asked, sunday
+
+    def _checked(self, f: dict, s: QuestionText, asked: str, sunday: bool) -> QueryPlan:
+        """The fields as a validated plan; words left unread, a stop without a length, two modes
+        and Sunday weeks without weeks refused."""
         unknown = s.leftover_said(KNOWN)
         if unknown:
             said = self._said(" ".join(unknown))
@@ -341,23 +355,19 @@ class RulePlanner:
                                "(see docs/llm.md for what can be asked)")  # fmt: skip
         if "min_stop_s" not in f and f.get("metric") not in ("stop_s", "stopped_s") and (m := s.take(STOPPED)):  # fmt: skip
             if f.get("action") in ("sum", "mean", "median") and f.get("metric") == "duration_s":
-                f["metric"] = (
-                    "stopped_s"  # "how long was T-03 stopped in total": all its stops (set 22)
-                )
+                # "how long was T-03 stopped in total": all its stops (set 22)
+                f["metric"] = "stopped_s"
             else:
                 raise CannotAnswer(f"'{self._said(m.group(0))}' for how long? ask 'stopped longer than "
                                "5 min' (the trip's longest stop)")  # fmt: skip
-        if (
-            "mode" in f and "modes" in f
-        ):  # "van trips by bike" beside a list: one line, not the plan's words
+        # "van trips by bike" beside a list: one line, not the plan's words
+        if "mode" in f and "modes" in f:
             raise CannotAnswer(f"two modes ({' or '.join(f['modes'])!r}, {f['mode']!r}): ask about one at a "
                                "time, or name them in one list ('truck, van or bike trips')")  # fmt: skip
         trip_own_period(f, asked)  # "average trip duration per week": each week's mean (ask36b)
         plan = validate_plan(f)
-        if sunday and "week" not in (
-            plan.per,
-            plan.group,
-        ):  # the words said weeks, the plan has none
+        # the words said weeks, the plan has none
+        if sunday and "week" not in (plan.per, plan.group):
             raise CannotAnswer("a Sunday-to-Saturday week was said, but the question asks for no weeks: ask 'trips "
                                "per week, Sunday to Saturday' or 'the week of Sunday March 15'")  # fmt: skip
         plan._sunday_weeks = sunday

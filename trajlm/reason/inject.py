@@ -32,7 +32,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -138,6 +138,8 @@ def inject_anomalies(df: Any, config: InjectConfig | None = None, **overrides: A
 
 
 def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The anomalies drawn (_drawn_anomalies), their points made (_inserted) and put among the
+    original ones (_assembled); the warning stays here, its stacklevel counts from this frame."""
     df = df.select("traj_id", "t", "lat", "lon").sort(["traj_id", "t"])
     if len(df) == 0:
         raise ValueError("no points to inject anomalies into")
@@ -164,6 +166,65 @@ def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataF
     u = rng.random((n_traj, 6))  # every parameter drawn for every trajectory: reproducible
     a = 2 + np.floor(u[:, 0] * np.maximum(length - 4, 1)).astype(np.int64)  # anchor, local
     g = start + a  # anchor, global row
+    drawn = _drawn_anomalies(cfg, x, y, t, start, length, kind, u, a, g)
+    ti, j, ins_x, ins_y, ins_t = _inserted(rng, cfg, x, y, t, drawn)
+    out_x, out_y, out_t, out_traj, flag = _assembled(
+        cfg, x, y, t, length, u, drawn, ti, j, ins_x, ins_y, ins_t
+    )
+
+    names = np.array([*KINDS, NORMAL], dtype=object)  # kind -1 -> "normal"
+    ids = df["traj_id"].unique(maintain_order=True)
+    lat, lon = proj.inverse(out_x, out_y)
+    points = pl.DataFrame({
+        "traj_id": ids.gather(out_traj), "t": out_t, "lat": lat, "lon": lon, "anomaly": flag,
+        "anomaly_type": pl.Series(np.where(flag, names[kind[out_traj]], None).tolist(),
+                                  dtype=pl.Utf8),
+    })  # fmt: skip
+    n_flag = np.bincount(out_traj, weights=flag, minlength=n_traj).astype(np.int64)
+    labels = pl.DataFrame(
+        {"traj_id": ids, "anomaly_type": names[kind].astype(str), "n_points": n_flag}
+    )
+    return points, labels
+
+
+class _Drawn(NamedTuple):
+    """Each trajectory's anomaly as drawn: its kind (-1: normal; ``is_`` by name), anchor (``a``
+    local, ``g`` global row), first / last row, sampling step, direction of travel (hx, hy),
+    the detour's side (vx, vy) and legs, the wrong way's points back, the points inserted."""
+
+    kind: np.ndarray
+    is_: dict[str, np.ndarray]
+    a: np.ndarray
+    g: np.ndarray
+    start: np.ndarray
+    last: np.ndarray
+    dt_int: np.ndarray
+    hx: np.ndarray
+    hy: np.ndarray
+    vx: np.ndarray
+    vy: np.ndarray
+    along: np.ndarray
+    side_m: np.ndarray
+    along_m: np.ndarray
+    perimeter: np.ndarray
+    n_back: np.ndarray
+    n_ins: np.ndarray
+
+
+def _drawn_anomalies(
+    cfg: InjectConfig,
+    x: np.ndarray,
+    y: np.ndarray,
+    t: np.ndarray,
+    start: np.ndarray,
+    length: np.ndarray,
+    kind: np.ndarray,
+    u: np.ndarray,
+    a: np.ndarray,
+    g: np.ndarray,
+) -> _Drawn:
+    """Where each trajectory's anomaly goes and how big it is (its block of inserted points)."""
+    n_traj = len(start)
     speed, dt_int = _local_motion(x, y, t, start, length)
     step_m = speed * dt_int
 
@@ -196,7 +257,47 @@ def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataF
     n_ins[is_["wrong_way"]] = 2 * n_back[is_["wrong_way"]]
     n_ins = np.clip(n_ins, 0, cfg.max_inserted)
     n_ins[is_["detour"]] = np.maximum(n_ins[is_["detour"]], 4)
+    return _Drawn(
+        kind,
+        is_,
+        a,
+        g,
+        start,
+        last,
+        dt_int,
+        hx,
+        hy,
+        vx,
+        vy,
+        along,
+        side_m,
+        along_m,
+        perimeter,
+        n_back,
+        n_ins,
+    )
 
+
+def _inserted(
+    rng: np.random.Generator,
+    cfg: InjectConfig,
+    x: np.ndarray,
+    y: np.ndarray,
+    t: np.ndarray,
+    drawn: _Drawn,
+) -> tuple[np.ndarray, ...]:
+    """The inserted points: their trajectory ti, number j = 1..n in its block, x, y and time."""
+    kind, g, start, last, dt_int, n_ins = (
+        drawn.kind,
+        drawn.g,
+        drawn.start,
+        drawn.last,
+        drawn.dt_int,
+        drawn.n_ins,
+    )
+    hx, hy, vx, vy, along = drawn.hx, drawn.hy, drawn.vx, drawn.vy, drawn.along
+    side_m, along_m, perimeter, n_back = drawn.side_m, drawn.along_m, drawn.perimeter, drawn.n_back
+    n_traj = len(start)
     # Inserted points: trajectory, number j = 1..n in its block, position, time.
     ti = np.repeat(np.arange(n_traj), n_ins)
     j = np.arange(len(ti)) - np.repeat(np.cumsum(n_ins) - n_ins, n_ins) + 1
@@ -218,7 +319,26 @@ def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataF
     ins_x = ins_x + rng.normal(0.0, cfg.noise_m, len(ti))
     ins_y = ins_y + rng.normal(0.0, cfg.noise_m, len(ti))
     ins_t = t[g[ti]] + dt_int[ti] * j
+    return ti, j, ins_x, ins_y, ins_t
 
+
+def _assembled(
+    cfg: InjectConfig,
+    x: np.ndarray,
+    y: np.ndarray,
+    t: np.ndarray,
+    length: np.ndarray,
+    u: np.ndarray,
+    drawn: _Drawn,
+    ti: np.ndarray,
+    j: np.ndarray,
+    ins_x: np.ndarray,
+    ins_y: np.ndarray,
+    ins_t: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The original and inserted points in one table (x, y, t, trajectory, anomalous flag)."""
+    start, a, dt_int, n_ins, is_ = drawn.start, drawn.a, drawn.dt_int, drawn.n_ins, drawn.is_
+    n_traj = len(start)
     # Assemble: original rows after the anchor move down by the block they make room for.
     traj = np.repeat(np.arange(n_traj), length)
     local = np.arange(len(t)) - np.repeat(start, length)
@@ -257,17 +377,4 @@ def _inject(df: pl.DataFrame, cfg: InjectConfig) -> tuple[pl.DataFrame, pl.DataF
     out_x[ins_pos], out_y[ins_pos], out_t[ins_pos] = ins_x, ins_y, ins_t
     out_traj[ins_pos] = ti
     flag[ins_pos] = True
-
-    names = np.array([*KINDS, NORMAL], dtype=object)  # kind -1 -> "normal"
-    ids = df["traj_id"].unique(maintain_order=True)
-    lat, lon = proj.inverse(out_x, out_y)
-    points = pl.DataFrame({
-        "traj_id": ids.gather(out_traj), "t": out_t, "lat": lat, "lon": lon, "anomaly": flag,
-        "anomaly_type": pl.Series(np.where(flag, names[kind[out_traj]], None).tolist(),
-                                  dtype=pl.Utf8),
-    })  # fmt: skip
-    n_flag = np.bincount(out_traj, weights=flag, minlength=n_traj).astype(np.int64)
-    labels = pl.DataFrame(
-        {"traj_id": ids, "anomaly_type": names[kind].astype(str), "n_points": n_flag}
-    )
-    return points, labels
+    return out_x, out_y, out_t, out_traj, flag

@@ -44,6 +44,58 @@ def check_arrays(
     traj = np.asarray(traj)
     t, x, y = (np.asarray(a, np.float64) for a in (t, x, y))
     P = len(t)
+    missing, first, start, has_prev, p, dt, dist, speed = _steps_into(traj, t, x, y)
+    frozen, frozen_m = np.zeros(P, bool), np.full(P, np.nan)
+    if reported_mps is not None:  # a frozen stretch: the point after it is measured from its start
+        frozen, frozen_m, fp = frozen_steps(dist, dt, p, has_prev, reported_mps, start, cfg)
+        moved = fp != p
+        p = fp
+        dt = np.where(moved, t - t[p], dt)
+        dist = np.where(moved, np.hypot(x - x[p], y - y[p]), dist)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            speed = np.where(moved, np.where(dt > 0, dist / dt, np.nan), speed)
+    teleport, second, p, dt, dist, speed = _glitch_pairs(
+        t, x, y, max_speed, cfg, has_prev, p, dt, dist, speed
+    )
+    agree = np.zeros(P, bool)
+    sog = np.zeros(P, bool)
+    sog_thr = np.full(P, np.nan)
+    sog_val = speed  # the speed a reported_speed failure names (a blamed glitch's: its step out)
+    if reported_mps is not None:
+        rep = np.asarray(reported_mps, np.float64)
+        agree, sog, sog_thr, sog_val, teleport, p, dt, dist, speed = _reported_steps(
+            t, x, y, max_speed, rep, cfg, first, has_prev, second, teleport, p, dt, dist, speed
+        )
+    speed_chk, speed_fail, accel = _speed_and_accel(
+        traj, t, x, y, missing, max_speed, max_accel, cfg, has_prev, p, dt, speed, teleport, agree,
+        sog, frozen,
+    )  # fmt: skip
+    road = road_dist_m if road_dist_m is not None else np.full(P, np.nan)
+    checks = [  # (code, failed, value, limit), in priority order
+        (MISSING, missing, np.full(P, np.nan), np.full(P, np.nan)),
+        (BACKWARDS, dt < 0, dt, np.zeros(P)),
+        (DUPLICATE, dt == 0, dt, np.zeros(P)),
+        (FROZEN, frozen, dist, frozen_m),
+        (TELEPORT, teleport, dist, np.full(P, cfg.teleport_min_m)),
+        (SPEED, speed_fail, speed_chk, max_speed),
+        (SOG, sog, sog_val, sog_thr),
+        (ACCEL, accel > max_accel, accel, max_accel),
+        (OFF_ROAD, road > cfg.off_road_m, road, np.full(P, cfg.off_road_m)),
+    ]
+    out = _verdict(checks, cfg, speed, dist, frozen_m, max_speed)
+    if reported_mps is not None:  # the reports each sentence names (validity_sog.sog_reason)
+        out["reported"] = np.asarray(reported_mps, np.float64)
+        out["reported_before"] = np.where(has_prev, out["reported"][p], np.nan)
+    return out
+
+
+def _steps_into(
+    traj: np.ndarray, t: np.ndarray, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Each point's step from its previous point with a position in the same trajectory:
+    missing, first (of its trajectory), start (its trajectory's first row), has_prev, p (the
+    previous row), dt, dist and speed (NaN where there is no step)."""
+    P = len(t)
     missing = ~(np.isfinite(x) & np.isfinite(y))
     # Each point's previous point with a position, within the same trajectory.
     idx = np.where(missing, -1, np.arange(P))
@@ -56,15 +108,24 @@ def check_arrays(
     dist = np.where(has_prev, np.hypot(x - x[p], y - y[p]), np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         speed = np.where(dt > 0, dist / dt, np.nan)
-    frozen, frozen_m = np.zeros(P, bool), np.full(P, np.nan)
-    if reported_mps is not None:  # a frozen stretch: the point after it is measured from its start
-        frozen, frozen_m, fp = frozen_steps(dist, dt, p, has_prev, reported_mps, start, cfg)
-        moved = fp != p
-        p = fp
-        dt = np.where(moved, t - t[p], dt)
-        dist = np.where(moved, np.hypot(x - x[p], y - y[p]), dist)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            speed = np.where(moved, np.where(dt > 0, dist / dt, np.nan), speed)
+    return missing, first, start, has_prev, p, dt, dist, speed
+
+
+def _glitch_pairs(
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    max_speed: np.ndarray,
+    cfg: ValidityConfig,
+    has_prev: np.ndarray,
+    p: np.ndarray,
+    dt: np.ndarray,
+    dist: np.ndarray,
+    speed: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """Teleports, with one outlier's jump out and back judged as a pair: teleport, second (two
+    positions taking turns) and the steps (p, dt, dist, speed) with the point after a blamed
+    outlier measured from the point before it."""
     teleport = (dist >= cfg.teleport_min_m) & (speed > cfg.teleport_factor * max_speed)
     # One outlier (a GPS glitch) makes two teleports, the jump out and the jump back. Judge
     # the pair: when the step over it (from the point before it) is no teleport, the outlier
@@ -88,36 +149,75 @@ def check_arrays(
     p, dt = np.where(over, b, p), np.where(over, dt_b, dt)
     dist, speed = np.where(over, dist_b, dist), np.where(over, speed_b, speed)
     teleport = teleport & ~over
-    agree = np.zeros(P, bool)
-    sog = np.zeros(P, bool)
-    sog_thr = np.full(P, np.nan)
-    sog_val = speed  # the speed a reported_speed failure names (a blamed glitch's: its step out)
-    if reported_mps is not None:
-        rep = np.asarray(reported_mps, np.float64)
-        agree, sog, sog_thr = sog_checks(speed, dt, p, has_prev, rep, cfg)
-        # one bad fix makes two bad steps (out and back): the point after it is measured from
-        # the point before it when that step agrees with the reports (or is within the mode)
-        bad = sog | (~agree & (speed > max_speed))
-        after = has_prev & bad & has_prev[p] & bad[p]
-        q = np.where(after, p[p], 0)
-        dt_q, dist_q, sp_q = step_from(q, t, x, y, where=after)
-        agree_q, sog_q, _ = sog_checks(sp_q, dt_q, q, after & (dt_q > 0), rep, cfg)
-        clear = after & (dt_q > 0) & ~sog_q & (agree_q | (sp_q <= max_speed)) & ~second
-        p, dt = np.where(clear, q, p), np.where(clear, dt_q, dt)
-        dist, speed = np.where(clear, dist_q, dist), np.where(clear, sp_q, speed)
-        agree = np.where(clear, agree_q, agree)
-        sog, sog_thr = sog & ~clear, np.where(clear, np.nan, sog_thr)
-        # a glitch whose step out fails but whose step in passed: blame it, not the point after
-        calm_next = np.r_[~bad[1:] & ~first[1:], False]  # the step out of the point passed
-        blame = lone_glitch(t, x, y, p, has_prev, sog, bad, second | ~calm_next, rep, cfg)
-        sog_val = speed.copy()
-        if blame.any():
-            j, g = np.flatnonzero(blame), p[blame]
-            sog_val[g], sog_thr[g], sog[g], sog[j] = speed[j], sog_thr[j], True, False
-            p[j] = p[g]
-            dt[j], dist[j] = t[j] - t[p[j]], np.hypot(x[j] - x[p[j]], y[j] - y[p[j]])
-            speed[j], agree[j], sog_thr[j] = dist[j] / dt[j], True, np.nan
-        teleport = teleport & ~agree
+    return teleport, second, p, dt, dist, speed
+
+
+def _reported_steps(
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    max_speed: np.ndarray,
+    rep: np.ndarray,
+    cfg: ValidityConfig,
+    first: np.ndarray,
+    has_prev: np.ndarray,
+    second: np.ndarray,
+    teleport: np.ndarray,
+    p: np.ndarray,
+    dt: np.ndarray,
+    dist: np.ndarray,
+    speed: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The steps judged against the reported speed (validity_sog.py): agree, sog (failed),
+    sog_thr, sog_val (the speed a failure names), teleport (less those the reports agree with)
+    and the steps re-measured around one bad fix."""
+    agree, sog, sog_thr = sog_checks(speed, dt, p, has_prev, rep, cfg)
+    # one bad fix makes two bad steps (out and back): the point after it is measured from
+    # the point before it when that step agrees with the reports (or is within the mode)
+    bad = sog | (~agree & (speed > max_speed))
+    after = has_prev & bad & has_prev[p] & bad[p]
+    q = np.where(after, p[p], 0)
+    dt_q, dist_q, sp_q = step_from(q, t, x, y, where=after)
+    agree_q, sog_q, _ = sog_checks(sp_q, dt_q, q, after & (dt_q > 0), rep, cfg)
+    clear = after & (dt_q > 0) & ~sog_q & (agree_q | (sp_q <= max_speed)) & ~second
+    p, dt = np.where(clear, q, p), np.where(clear, dt_q, dt)
+    dist, speed = np.where(clear, dist_q, dist), np.where(clear, sp_q, speed)
+    agree = np.where(clear, agree_q, agree)
+    sog, sog_thr = sog & ~clear, np.where(clear, np.nan, sog_thr)
+    # a glitch whose step out fails but whose step in passed: blame it, not the point after
+    calm_next = np.r_[~bad[1:] & ~first[1:], False]  # the step out of the point passed
+    blame = lone_glitch(t, x, y, p, has_prev, sog, bad, second | ~calm_next, rep, cfg)
+    sog_val = speed.copy()
+    if blame.any():
+        j, g = np.flatnonzero(blame), p[blame]
+        sog_val[g], sog_thr[g], sog[g], sog[j] = speed[j], sog_thr[j], True, False
+        p[j] = p[g]
+        dt[j], dist[j] = t[j] - t[p[j]], np.hypot(x[j] - x[p[j]], y[j] - y[p[j]])
+        speed[j], agree[j], sog_thr[j] = dist[j] / dt[j], True, np.nan
+    teleport = teleport & ~agree
+    return agree, sog, sog_thr, sog_val, teleport, p, dt, dist, speed
+
+
+def _speed_and_accel(
+    traj: np.ndarray,
+    t: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    missing: np.ndarray,
+    max_speed: np.ndarray,
+    max_accel: np.ndarray,
+    cfg: ValidityConfig,
+    has_prev: np.ndarray,
+    p: np.ndarray,
+    dt: np.ndarray,
+    speed: np.ndarray,
+    teleport: np.ndarray,
+    agree: np.ndarray,
+    sog: np.ndarray,
+    frozen: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The speed checked (over a baseline where a step is shorter), whether it fails, and the
+    acceleration into each point (NaN: not judged)."""
     # acceleration at a point: the change between the step into it and the step out of the
     # previous point's step (two clean consecutive steps), over the time between their middles
     clean = has_prev & (dt > 0) & ~teleport
@@ -144,23 +244,24 @@ def check_arrays(
         accel_b = np.where(ok_b, np.abs(v_a - v_a[ar]) / (0.5 * (dt_a + dt_a[ar])), np.nan)
     short_a = (dt < b_accel) | (dt[pq] < b_accel)
     accel = np.where(short_a, np.minimum(accel, accel_b), accel)  # NaN: not judged
+    return speed_chk, speed_fail, accel
 
+
+def _verdict(
+    checks: list,
+    cfg: ValidityConfig,
+    speed: np.ndarray,
+    dist: np.ndarray,
+    frozen_m: np.ndarray,
+    max_speed: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """code, value and limit of each point's highest-priority failed check, its score (1 /
+    the worst value-over-limit ratio) and speed_mps."""
+    P = len(speed)
     code = np.zeros(P, np.int8)
     value = np.full(P, np.nan)
     limit = np.full(P, np.nan)
     ratio = np.ones(P)  # value / limit of the worst failed check (inf for time errors)
-    road = road_dist_m if road_dist_m is not None else np.full(P, np.nan)
-    checks = [  # (code, failed, value, limit), in priority order
-        (MISSING, missing, np.full(P, np.nan), np.full(P, np.nan)),
-        (BACKWARDS, dt < 0, dt, np.zeros(P)),
-        (DUPLICATE, dt == 0, dt, np.zeros(P)),
-        (FROZEN, frozen, dist, frozen_m),
-        (TELEPORT, teleport, dist, np.full(P, cfg.teleport_min_m)),
-        (SPEED, speed_fail, speed_chk, max_speed),
-        (SOG, sog, sog_val, sog_thr),
-        (ACCEL, accel > max_accel, accel, max_accel),
-        (OFF_ROAD, road > cfg.off_road_m, road, np.full(P, cfg.off_road_m)),
-    ]
     for c, failed, val, lim in reversed(checks):  # the highest priority is written last
         code = np.where(failed, c, code)
         value = np.where(failed, val, value)
@@ -175,7 +276,4 @@ def check_arrays(
         ratio = np.where(failed, np.maximum(ratio, r), ratio)
     out = {"code": code, "value": value, "limit": limit, "score": 1.0 / ratio,
            "speed_mps": speed}  # fmt: skip
-    if reported_mps is not None:  # the reports each sentence names (validity_sog.sog_reason)
-        out["reported"] = np.asarray(reported_mps, np.float64)
-        out["reported_before"] = np.where(has_prev, out["reported"][p], np.nan)
     return out
