@@ -208,6 +208,7 @@ def test_cli_classify_flags_user_split_eval_json(tmp_path: Path):
     assert meta["split_by"] == "user_time"
     assert meta["seeds"]["trajlm:clf"] == [0] and meta["seeds"]["GB features"] == [0]
     assert "dropped classes: walk" in " ".join(r.output.split())
+    assert "never learned walk" in " ".join(r.output.split())  # fix40c: the model's own line
     from trajlm.tasks.classify import ModelClassifier  # item 13: a classifier folder, said
 
     with pytest.raises(ValueError, match=r"saved classifier.*ModelClassifier.load"):
