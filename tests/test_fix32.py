@@ -53,7 +53,8 @@ def test_classes_auto_keeps_protocols_classes_for_geolife_and_unsaid_stores(
     tmp_path: Path,
 ) -> None:
     """A store read from GeoLife's own files keeps PROTOCOL's 4 classes; a store that does not
-    say what it was read from (Python's write_store) is decided by the labels, as before."""
+    say what it was read from (Python's write_store) is decided by the labels (fix40c: every
+    label kept where the map would drop one)."""
     from trajlm.eval.classify_notes import resolved_classes, source_format
 
     store = tmp_path / "g"
@@ -63,7 +64,9 @@ def test_classes_auto_keeps_protocols_classes_for_geolife_and_unsaid_stores(
     assert source_format(store) == "geolife"
     assert resolved_classes("auto", labels, source_format(store)) == ("modes", None)
     assert source_format(tmp_path / "nothing") is None
-    assert resolved_classes("auto", labels, None) == ("modes", None)
+    # fix40c: an unsaid store keeps every label where PROTOCOL's map would drop one (walk)
+    classes, said = resolved_classes("auto", labels, None)
+    assert classes == "store" and "drops walk" in (said or ""), said
     assert resolved_classes("store", labels, "geolife") == ("store", None)  # given: kept
 
 

@@ -188,7 +188,7 @@ def test_cli_classify_flags_user_split_eval_json(tmp_path: Path):
         r = invoke("finetune", "--task", "classify", "--model", run, "--data", tmp_path / "store",
                    "--out", tmp_path / "clf", "--mode", "full", "--epochs", "1", "--lr", "3e-3",
                    "--n-points", "16", "--head", "linear", "--class-weight", "balanced",
-                   "--split-by", "user_time")  # fmt: skip
+                   "--split-by", "user_time", "--classes", "modes")  # fmt: skip
     finally:
         trainer.train_classifier = real
     assert r.exit_code == 0, r.output
@@ -197,15 +197,18 @@ def test_cli_classify_flags_user_split_eval_json(tmp_path: Path):
     spec = json.loads((tmp_path / "clf" / "classifier.json").read_text())
     assert (spec["head"], spec["n_points"], spec["class_weight"]) == ("linear", 16, "balanced")
     assert "dropped classes: walk (" in text and "optimizer steps" in text
+    assert "walk" in spec["not_learned"]  # fix40c: said again at each classify
     assert "trajlm eval --task classify --data" in text  # the follow-up command runs
     out = tmp_path / "ev.json"
     r = invoke("eval", "--task", "classify", "--data", tmp_path / "store", "--model",
-               tmp_path / "clf", "--split-by", "user_time", "--seeds", "1", "--out", out)  # fmt: skip
+               tmp_path / "clf", "--split-by", "user_time", "--seeds", "1", "--out", out,
+               "--classes", "modes")  # fmt: skip
     assert r.exit_code == 0, r.output
     meta = json.loads(out.read_text())
     assert meta["split_by"] == "user_time"
     assert meta["seeds"]["trajlm:clf"] == [0] and meta["seeds"]["GB features"] == [0]
     assert "dropped classes: walk" in " ".join(r.output.split())
+    assert "never learned walk" in " ".join(r.output.split())  # fix40c: the model's own line
     from trajlm.tasks.classify import ModelClassifier  # item 13: a classifier folder, said
 
     with pytest.raises(ValueError, match=r"saved classifier.*ModelClassifier.load"):

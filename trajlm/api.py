@@ -20,6 +20,7 @@ the details.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ from trajlm.model import TrajectoryModel
 from trajlm.model.coverage import CoverageWarning
 from trajlm.tasks.classify import ModelClassifier
 from trajlm.tasks.classify_engine import engine_of
+from trajlm.tasks.classify_labels import not_learned_line
 from trajlm.tasks.embed import embed as embed_array
 from trajlm.tasks.recover import ModelRecoverer as ModelRecoverer  # re-exported (api_infill)
 from trajlm.tasks.recover_bridge import BRIDGE_DEFAULT as BRIDGE_DEFAULT
@@ -157,6 +159,8 @@ class TrajLM(
         single_point_warning(df, "label", layout)  # as embed warns (serve18 item 7)
         proba = self.classifier.predict_proba(df)
         classes = list(self.classifier.classes_)
+        if line := not_learned_line(getattr(self.classifier, "not_learned_", {}), classes):
+            warnings.warn(line, stacklevel=2)  # walk labelled bike, unsaid before (fix40c)
         out = pl.DataFrame({
             "traj_id": df["traj_id"].unique(maintain_order=True),
             "label": np.asarray(classes)[proba.argmax(1)].astype(str),

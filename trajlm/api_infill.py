@@ -41,6 +41,7 @@ from trajlm.api_verdict import (
 from trajlm.data.caller_index import index_back, tag_positions
 from trajlm.data.coerce_out import from_canonical, replaced_column_warning
 from trajlm.data.coerce_tasks import fill_inside_edges, recovery_input_edges, trajectory_numbers
+from trajlm.data.geo import is_local
 from trajlm.data.schema import MIN_T, MIN_T_DATED, TrajlmInputError, check_model_input
 from trajlm.eval.recover_spread import RECOVER_RADII_FILE, with_recover_spread
 from trajlm.eval.run_recover_radii import MIN_VAL_TRIPS
@@ -48,6 +49,7 @@ from trajlm.eval.spread_radii import radii_levels
 from trajlm.model.coverage import (
     CoverageWarning,
     refuse_degrees_on_plane_model,
+    refuse_plane_on_degree_model,
     travel_time_warning,
     trip_warnings,
 )
@@ -220,6 +222,9 @@ class InfillTasks:
         if crs is not None:  # badin38: HTTP took "crs": "local", Python had no way
             o = projected_pairs(origins, crs, "origins")
             d = projected_pairs(destinations, crs, "destinations")
+            if is_local(crs):  # a degree model given plane metres (fix40c: 1.3e-126 s answered)
+                refuse_plane_on_degree_model(load_coverage(self.model) or {}, np.r_[o[:, 0], d[:, 0]],
+                                             np.r_[o[:, 1], d[:, 1]], "crs='local'")  # fmt: skip
         else:
             o, d = latlon_array(origins, "origins"), latlon_array(destinations, "destinations")
         if len(o) != len(d):

@@ -27,6 +27,12 @@ class _FittedClassifier:
             io.warn(f"--model {path}: answers with {self.clf.engine_name} (trajlm finetune kept "
                     "it: the model was not reliably above it on val); its row "
                     f"{self.name!r} is that engine's")  # fmt: skip
+        from trajlm.tasks.classify_labels import not_learned_line
+
+        if line := not_learned_line(self.clf.not_learned_, list(self.clf.classes_)):
+            from trajlm import _cli_io as io  # fix40c: scored on a class it cannot answer
+
+            io.warn(f"--model {path}: {line}")
         self.seed = self.clf.seed  # the one it was fitted with (eval JSON "seeds")
 
     def classify(self, segments):

@@ -290,7 +290,8 @@ def finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, 
                     "label: left out (not trained, not scored)")  # fmt: skip
         if problem := too_few_classes(df, segments, classes, f"--data {data}"):
             _fail(problem)  # one class is no task (it "trained" to 100 % before)
-        if line := dropped_line(dropped_classes(df, segments, class_map)):
+        drops = dropped_classes(df, segments, class_map)
+        if line := dropped_line(drops):
             io.warn(line)
         parts = classify_parts(df, segments, split_by, data, opts, class_map)
         extra = {k: opts[k] for k in ("lr", "head", "class_weight", "batch_size")
@@ -298,6 +299,7 @@ def finetune_into(net, model, df, data, out, task, mode, steps, epochs, n_last, 
         clf = ModelClassifier(model, mode=mode, n_last=n_last, lora_r=lora_r, epochs=epochs,
                               n_points=n_points, seed=seed, **extra)  # fmt: skip
         clf.fit(parts["train"], parts["val"])  # warns when it trained < 100 steps (modesuser 9)
+        clf.not_learned_ = drops  # saved: classify says them at each call (fix40c)
         gb, checked = val_check_against_gb(
             clf, parts, seed, opts.get("engine", "auto")
         )  # classify22

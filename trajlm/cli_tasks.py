@@ -333,11 +333,15 @@ def travel_time(
     """Predicted trip durations (TrajLM.travel_time) for each row of --input: columns o_lat,
     o_lon, d_lat, d_lon (or origin_lat ... destination_lon; with --crs o_y, o_x, d_y, d_x) and
     depart (ISO time or Unix s)."""
+    import numpy as np
     import polars as pl
 
     from trajlm._cli_points import input_errors, read_frame
     from trajlm.cli_predict_words import said as _said
+    from trajlm.data.geo import is_local as geo_is_local
     from trajlm.data.schema import LINE
+    from trajlm.model.coverage import refuse_plane_on_degree_model
+    from trajlm.model.coverage_card import load_coverage
 
     io.suffix(input, (".csv", ".parquet"), "--input")
     io.suffix(out, (".csv", ".parquet"), "--out")
@@ -368,6 +372,10 @@ def travel_time(
         o, d = _to_degrees(o, crs), _to_degrees(d, crs)
     _one_time_kind(df, input, found["depart"])
     m = load_cli_model(model, "travel_time", threads)
+    if crs is not None and geo_is_local(crs):  # fix40c: degrees as --crs local got 1.3e-126 s
+        with input_errors(input, "--input"):
+            refuse_plane_on_degree_model(load_coverage(getattr(m, "model", m)) or {}, np.r_[o[:, 0], d[:, 0]],
+                                         np.r_[o[:, 1], d[:, 1]], "--crs local")  # fmt: skip
     with input_errors(input, "--input"):
         secs = _said(lambda: m.travel_time(o, d, df[found["depart"]]), f"--input {input}")
     write_table(df.drop(LINE, strict=False).with_columns(travel_time_s=pl.Series(secs)), out)

@@ -72,8 +72,9 @@ def resolved_classes(
     else "store" with the line to say: a travel diary's walk / bike / bus / car / train, read
     from a CSV, keeps walk (fix32: GeoLife's mode names alone dropped it). Where the store does
     not say what it was read from (``source`` None), GeoLife's mode names among the labels
-    decide, as before: a fleet's own labels (van / cargo_bike) were refused as "0 classes"
-    under the old "modes" default. Other values are returned as given; labels written more
+    decide: "modes" where the map keeps every label, else "store" (fix40c: a synthetic city's
+    walk was dropped, and its walking trips labelled bike); a fleet's own labels (van /
+    cargo_bike) were refused as "0 classes" under the old "modes" default. Other values are returned as given; labels written more
     than one way (case, spaces) or blank are said with "store" (`variants_line`)."""
     chosen, said = _resolved(classes, df, source)
     if chosen == "store" and (variants := variants_line(df)):
@@ -95,6 +96,13 @@ def _resolved(classes: str, df: pl.DataFrame, source: str | None) -> tuple[str, 
                          f"so each of its labels {shown} is its own class (--classes store; "
                          "--classes modes keeps PROTOCOL's bike / bus / car / rail only)")  # fmt: skip
     if any(label_key(x) in CLASS_MAP for x in labels):
+        # fix40c: a store that does not say it is GeoLife's keeps every label; PROTOCOL's map
+        # dropped walk there, and the classifier then labelled walking trips bike
+        if dropped := [x for x in labels if label_key(x) and label_key(x) not in CLASS_MAP]:
+            return "store", (f"--classes auto: the store does not say it was read from GeoLife's "
+                             f"files, so each of its labels {shown} is its own class (--classes "
+                             "store); --classes modes keeps PROTOCOL's bike / bus / car / rail "
+                             f"and drops {', '.join(dropped[:4])}")  # fmt: skip
         return "modes", None
     return "store", (f"--classes auto: the labels {shown}"
                      " are not GeoLife's transport modes, so each is its own class (--classes "

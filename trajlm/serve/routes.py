@@ -19,7 +19,8 @@ from trajlm.api_inputs import single_point_line
 from trajlm.api_predict_verdict import predict_verdict
 from trajlm.errors import TrajlmInputError
 from trajlm.eval.spread_radii import with_radii
-from trajlm.model.coverage import travel_time_warning
+from trajlm.model.coverage import refuse_plane_on_degree_model, travel_time_warning
+from trajlm.model.coverage_card import load_coverage
 from trajlm.serve import schemas as s
 from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import (
@@ -245,6 +246,10 @@ def task_routes(
         depart, unit = check_times(req.depart, "depart")  # ms by size too (echo)
         o, d = np.asarray(req.origins, np.float64), np.asarray(req.destinations, np.float64)
         o, d = plane_pairs(o, req.crs, "origins"), plane_pairs(d, req.crs, "destinations")
+        if req.crs is not None:  # fix40c: degrees sent as local metres were answered 1.3e-126 s
+            refuse_plane_on_degree_model(load_coverage(getattr(model, "model", model)) or {},
+                                         np.r_[o[:, 0], d[:, 0]], np.r_[o[:, 1], d[:, 1]],
+                                         '"crs": "local"')  # fmt: skip
         check_pairs(o, "origins")  # before: "travel_time input field lat ... traj_id '0' ..."
         check_pairs(d, "destinations")
         opt = {} if req.fallback else {"fallback": False}

@@ -278,6 +278,8 @@ class ModelClassifier(WindowPrep):
                 "features": self.features, "class_weight": self.class_weight,
                 "name": self.name, "info": {k: v for k, v in self.info_.items() if k != "history"},
                 "seed": self.seed, "lr": self.lr, "epochs": self.epochs}  # fmt: skip
+        if not_learned := getattr(self, "not_learned_", None):  # said at each classify (fix40c)
+            meta["not_learned"] = dict(not_learned)
         if (src := getattr(self, "gb_source_", None)) is not None:  # loaded with a GB engine
             from trajlm.tasks.classify_engine import GB_FILE
 
@@ -350,6 +352,7 @@ class ModelClassifier(WindowPrep):
         )
         self.seed = meta.get("seed")  # None: saved before session 13 (not recorded)
         self.classes_, self.info_ = meta["classes"], meta.get("info", {})
+        self.not_learned_ = meta.get("not_learned", {})  # the data's classes the head never saw
         if (d / BACKBONE_JSON).exists():
             backbone = load_backbone(d)
         else:  # format 1: a merged full backbone

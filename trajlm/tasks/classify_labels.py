@@ -123,3 +123,18 @@ def warn_small_classes(counts: dict[str, int]) -> None:
         "classes: taxi -> car, subway and train -> rail, others dropped; docs/finetune.md)",
         stacklevel=3,
     )
+
+
+def not_learned_line(not_learned: dict[str, str], classes: list[str]) -> str | None:
+    """One line naming the classes of the training data that the classifier never learned
+    (`trajlm finetune --task classify` records them: not in the class map, e.g. GeoLife's walk
+    under PROTOCOL's bike / bus / car / rail, or every segment too short), or None. fix40c:
+    walking trips came back labelled bike, with no word after the finetune's warning."""
+    if not not_learned:
+        return None
+    gone = ", ".join(f"{c} ({why})" for c, why in not_learned.items())
+    return (
+        f"this classifier never learned {gone}: it answers one of {' / '.join(classes)}, so a "
+        f"trip of {' or '.join(not_learned)} comes back labelled as the nearest of those "
+        "(trajlm finetune --task classify --classes store learns every label of the store)"
+    )
