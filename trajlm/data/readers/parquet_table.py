@@ -26,6 +26,7 @@ from trajlm.data.readers._row_zones import naive_text, zoned_times
 from trajlm.data.readers._sensors import say_unread_estimates
 from trajlm.data.readers._speed_text import say_unread_speeds
 from trajlm.data.readers._table_columns import dropped_extras, renamed_columns
+from trajlm.data.readers._table_points import column_fields, table_coords, to_points
 from trajlm.data.readers._tabular_times import (
     column_time_hint,
     local_time_exprs,
@@ -36,12 +37,9 @@ from trajlm.data.readers._zone_mix import refuse_zone_mix
 from trajlm.data.readers.tabular import (
     check_columns,
     check_mapping,
-    column_fields,
     coord_cols,
     file_without_rows,
     needed_columns,
-    table_coords,
-    to_points,
 )
 from trajlm.data.schema import TrajlmInputError, conform
 
