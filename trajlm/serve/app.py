@@ -30,9 +30,10 @@ from trajlm.serve.errors import CatchBugs, NotAvailable, add_handlers
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.limits import BodySizeLimit, ServeSettings
 from trajlm.serve.reach_routes import reach_routes
-from trajlm.serve.routes import STATIC, info_routes, task_routes, validity_routes
+from trajlm.serve.routes import STATIC, info_routes, task_routes
 from trajlm.serve.selector_routes import selector_info_routes, selector_routes
 from trajlm.serve.transport import Transport
+from trajlm.serve.validity_route import validity_routes
 
 GZIP_MIN_BYTES = 65_536  # smaller answers go uncompressed (not worth a client's CPU or ours)
 

@@ -1,12 +1,11 @@
 """The endpoints, as APIRouter groups over one model: the tasks (POST /predict, /recover,
-/travel-time, /embed, /classify, /similar), /validity (its own group: no model call) and the
-page and its information (GET /, /health, /model, /background: trajlm/serve/info.py).
+/travel-time, /embed, /classify, /similar) and the page and its information (GET /, /health,
+/model, /background: trajlm/serve/info.py); /validity, no model call, is validity_route.py.
 trajlm/serve/app.py builds the app around them; a candidate selector's endpoints are in
 selector_routes.py."""
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 import numpy as np
@@ -58,7 +57,6 @@ from trajlm.serve.pieces import (
     row_id,
 )
 from trajlm.serve.plane import plane_pairs, refuse_on_plane
-from trajlm.serve.rows import ROW, with_reported_speed, with_unchecked
 from trajlm.serve.stays import said_stays
 
 # the request bodies with their /docs examples (trajlm/serve/examples.py)
@@ -68,7 +66,6 @@ TravelBody = Annotated[s.TravelTimeRequest, Body(openapi_examples=EXAMPLES["/tra
 EmbedBody = Annotated[s.TrajectoriesRequest, Body(openapi_examples=EXAMPLES["/embed"])]
 ClassifyBody = Annotated[s.TrajectoriesRequest, Body(openapi_examples=EXAMPLES["/classify"])]
 SimilarBody = Annotated[s.SimilarRequest, Body(openapi_examples=EXAMPLES["/similar"])]
-ValidityBody = Annotated[s.ValidityRequest, Body(openapi_examples=EXAMPLES["/validity"])]
 
 
 def task_routes(
@@ -329,58 +326,6 @@ def task_routes(
                                 "track": track})  # fmt: skip
             results.append(row_id(q, id_out) | {"matches": matches})
         return JSONResponse(with_warnings({"results": results}, lines))
-
-    return router
-
-
-def validity_routes(cfg: ServeSettings) -> APIRouter:
-    """POST /validity: no model call, so the same for every model a server holds (a trajlm
-    run or a candidate selector, session 22)."""
-    router = APIRouter()
-    errors = {400: {"model": s.ErrorResponse}, 413: {"model": s.ErrorResponse},
-              422: {"model": s.ErrorResponse}}  # fmt: skip
-
-    @router.post("/validity", response_model=s.ValidityResponse, responses=errors)
-    async def validity(req: ValidityBody) -> JSONResponse:
-        """Physical validity of every point (speed, acceleration, teleports, time order) with
-        a reason code and sentence, and a summary per trajectory (docs/reasoning.md)."""
-        from trajlm.errors import UserError
-        from trajlm.reason.validity import ValidityConfig, check_validity, summarize
-
-        if req.mode is not None:
-            try:
-                ValidityConfig().canonical_mode(req.mode)
-            except UserError as e:  # the HTTP hint: the modes there are (no Python advice)
-                modes = sorted(ValidityConfig().table())
-                raise TrajlmInputError(str(e).split(";")[0], field="mode",
-                                       hint=f"one of {modes}, or leave mode out") from None  # fmt: skip
-        df, fmt = parse_trajectories(req.trajectories, cfg.limits, validate=False, ordered=False,
-                                     dates=False, keep_extra=True, crs=req.crs)  # fmt: skip
-        # no model call: answered here while the model thread is busy (its warning about
-        # fixes under a second apart goes to the log; the answer says it with_unchecked)
-        mdf, cut = for_model(df, req.split_gaps)  # a vehicle's rows: cut as the API cuts them
-        said: list[str] = []
-        if cut:  # the API's lines about the cut go to the answer
-            checked, said = warned(lambda: check_validity(
-                with_reported_speed(mdf).with_row_index(ROW), mode=req.mode, **cut))  # fmt: skip
-            checked, said = as_sent(checked, cut), http_words(said)
-        else:
-            checked = check_validity(with_reported_speed(df).with_row_index(ROW), mode=req.mode)
-        pts, lines = with_unchecked(df, checked)  # fixes the check left out (under 1 s apart)
-        lines = [*said, *lines]
-        if piece_of(checked):  # one summary per piece, as check_validity(per="trajectory")
-            per, _ = warned(lambda: check_validity(  # its lines: said above
-                with_reported_speed(mdf), mode=req.mode, per="trajectory", **cut))  # fmt: skip
-            per = as_sent(per, cut).with_columns(pl.col("traj_id").cast(pl.Utf8))
-        else:
-            per = summarize(checked.drop(ROW)).with_columns(pl.col("traj_id").cast(pl.Utf8))
-        extra = (*piece_of(pts), "valid", "reason_code", "reason", "score")
-        body = points_body(pts, req.output or fmt, extra)
-        body["n_invalid_points"] = int((~pts["valid"]).sum())
-        body["trajectories"] = [{k: (v if not isinstance(v, float) or math.isfinite(v) else None)
-                                 for k, v in r.items()} | {"traj_id": id_out(r["traj_id"])}
-                                for r in per.iter_rows(named=True)]  # fmt: skip
-        return JSONResponse(with_warnings(body, lines))
 
     return router
 

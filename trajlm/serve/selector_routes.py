@@ -5,7 +5,7 @@ POST /predict answers as ``SelectorTrajLM.predict`` does (steps only, ``std_m`` 
 ``radii`` from the answering engine's val spread since session 27, null for a folder fitted
 before it, every point and the answer naming its ``engine``: selector, knn or place_knn, the val
 check's winner); a request for times (``at_times`` / ``seconds_ahead``), or for ``radii`` from a
-folder without a spread, is one 422 line saying what to send. /validity needs no model and answers as for any model (routes.validity_routes). The other
+folder without a spread, is one 422 line saying what to send. /validity needs no model and answers as for any model (validity_route.validity_routes). The other
 tasks (/recover, /travel-time, /embed, /classify, /similar) are one 404 line each naming what to
 use instead. GET /health, /model and /background name the engine; the map page loads as ever.
 Every model call runs on the app's one model thread. Since session 23 (tidy23) /predict joins
