@@ -356,24 +356,6 @@ def parse_trajectories(
     return df, fmt
 
 
-def sub_second(df: pl.DataFrame) -> bool:
-    """Whether ``t`` carries fixes under a second apart (kept exact for the model call)."""
-    t = df["t"]
-    if t.dtype.is_float():
-        return bool((t != t.floor()).any())
-    return t.dtype.is_temporal() and bool((t.dt.epoch("us") % 1_000_000 != 0).any())
-
-
-def as_seconds(df: pl.DataFrame) -> pl.DataFrame:
-    """``t`` as Unix seconds (Int64) where a model answered with the datetimes (or the
-    sub-second float times) it was given."""
-    if df["t"].dtype.is_temporal():
-        return df.with_columns(pl.col("t").dt.epoch("s"))
-    if df["t"].dtype.is_float():
-        return df.with_columns(pl.col("t").floor().cast(pl.Int64))
-    return df
-
-
 def check_times(values: Any, field: str) -> tuple[Any, str | None]:
     """Times given outside a trajectory (at_times, depart) parse, or an error naming `field`:
     (the values with numbers in Unix seconds, the epoch unit their size said: echo)."""

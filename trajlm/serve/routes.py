@@ -34,10 +34,11 @@ from trajlm.serve.convert import (
 from trajlm.serve.echo import id_out, unit_line
 from trajlm.serve.errors import NotAvailable, require_task
 from trajlm.serve.examples import EXAMPLES
-from trajlm.serve.formats import as_seconds, check_times, parse_trajectories, sub_second
+from trajlm.serve.formats import check_times, parse_trajectories
 from trajlm.serve.index import SimilarIndex
 from trajlm.serve.info import STATIC, identity, info_routes  # re-exported (out of routes.py)
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.model_times import as_seconds, sub_second
 from trajlm.serve.motion import (
     dr_verdict,
     no_motion_lines,

@@ -31,8 +31,9 @@ from trajlm.serve.batching import MicroBatcher, ModelWorker
 from trajlm.serve.convert import points_body, warned, with_warnings
 from trajlm.serve.errors import NotAvailable
 from trajlm.serve.examples import EXAMPLES
-from trajlm.serve.formats import parse_trajectories, sub_second
+from trajlm.serve.formats import parse_trajectories
 from trajlm.serve.limits import ServeSettings
+from trajlm.serve.model_times import sub_second
 from trajlm.serve.owners import latest_frame, owner_of, with_mover, without_extras
 from trajlm.serve.pieces import as_sent, cut_rows, for_model, http_words, piece_of, pieces_answer
 from trajlm.serve.stays import said_stays
