@@ -30,7 +30,7 @@ def _movers(m_per_min: float, mode: str, pause_min: int = 0) -> pd.DataFrame:
 def test_slow_movers_moving_time_is_refused_not_guessed() -> None:
     herd = Asker(_movers(50.0, "grazing"))  # 3 km/h: under twice the 3.6 km/h stop speed
     for q in ["How many hours was M-1 moving?", "How long did M-2 stop in total?"]:
-        with pytest.raises(CannotAnswer, match="too slow to tell walking from standing"):
+        with pytest.raises(CannotAnswer, match="slow travel, not standing"):
             herd(q)
     lasted = herd("What was the total duration of grazing trips, in hours?")
     assert lasted.value == pytest.approx(
@@ -42,3 +42,11 @@ def test_a_vans_moving_time_is_still_read() -> None:
     vans = Asker(_movers(500.0, "delivery", pause_min=10))  # 30 km/h, 10 still minutes a trip
     moving = vans("How many minutes was M-1 moving?")
     assert moving.value == pytest.approx(3 * 20.0, abs=0.5)
+
+
+def test_a_walkers_real_stops_are_still_read() -> None:
+    walkers = Asker(
+        _movers(90.0, "patrol", pause_min=10)
+    )  # 5.4 km/h with 10 still minutes a trip: a real stay
+    stopped = walkers("How many minutes was M-1 stopped?")
+    assert stopped.value == pytest.approx(3 * 10.0, abs=0.5)

@@ -127,7 +127,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     trips = trip_table(points) if trips is None else trips
     chosen = select_trips(plan, points, trips)
     chosen, notes = _counted_once(plan, chosen)
-    refuse_slow_split(plan, chosen)  # walking elephants are not standing still (slow_movers.py)
+    refuse_slow_split(
+        plan, points, chosen
+    )  # walking elephants are not standing still (slow_movers.py)
     if (
         plan.pick is not None
     ):  # "the most km V5 drove in one day", "... per vehicle" (llm/daymax.py)
