@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets 26-38, 39, 39b, 40 (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
+# Sets 26-38, 39, 39b, 40, 40b (and 38b: set 38's stores under $ASK31B_OUT/s38b, its own truths) read with one checkout's code (ask31b's regression): each set's data, stores and truths are made once
 # under $ASK31B_OUT/sNN (default /tmp/ask31b) with its own gen.py / ingest.sh / truth.py, then read by its read.py.
 #   bash scripts/ask31b/regress.sh NAME [CODE]   # CODE: the checkout whose trajlm reads (default: this one)
 #   python scripts/ask31b/compare.py before after  # every answer of two reads, side by side
@@ -30,3 +30,4 @@ echo "set 38b $NAME: $(tail -1 "$OUT/s38b/$NAME.txt")"
 own_set 39   # ask39's fresh set (seed 39)
 own_set 39b  # ask39b's fresh set (seed 3902)
 own_set 40   # ask40's fresh set (seed 40)
+own_set 40b  # ask40b's fresh set (seed 4002)

@@ -34,6 +34,7 @@ from trajlm.llm.midnight import (
     whole_days_said,
 )
 from trajlm.llm.plan import AGGREGATES, PERIODS, UNITS, WEEKDAYS, CannotAnswer, QueryPlan
+from trajlm.llm.slow_movers import refuse_slow_split
 from trajlm.llm.speeds import with_above
 from trajlm.llm.splits import split
 from trajlm.llm.tables import per_key
@@ -126,6 +127,9 @@ def run_plan(plan: QueryPlan, points: pl.DataFrame, trips: pl.DataFrame | None =
     trips = trip_table(points) if trips is None else trips
     chosen = select_trips(plan, points, trips)
     chosen, notes = _counted_once(plan, chosen)
+    refuse_slow_split(
+        plan, points, chosen
+    )  # walking elephants are not standing still (slow_movers.py)
     if (
         plan.pick is not None
     ):  # "the most km V5 drove in one day", "... per vehicle" (llm/daymax.py)
