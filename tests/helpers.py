@@ -93,6 +93,38 @@ def load_script(*parts: str):
     return mod
 
 
+def study_file(study: str, scripts: tuple[str, ...], kind: str, out: Path, seed: int) -> Path:
+    """The file / folder of generator `kind` from one of a held-out study's scripts
+    (scripts/STUDY/SCRIPT: each has FILES and one function per kind), written into `out`."""
+    import numpy as np
+
+    for script in scripts:
+        mod = load_script(study, script)
+        if kind in mod.FILES:
+            getattr(mod, kind)(np.random.default_rng(seed), out)
+            return out / mod.FILES[kind]
+    raise KeyError(kind)
+
+
+def read_warned(path: Path, **kw):  # noqa: ANN201
+    """`trajlm.data.readers.read(path, **kw)` as (points, report, every warning's text joined)."""
+    import warnings
+
+    from trajlm.data.readers import read
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        out, report = read(path, **kw)
+    return out, report, " ".join(str(x.message) for x in w)
+
+
+def unix_of(text: str) -> int:
+    """Unix seconds of a time as pandas reads it (an offset in the text kept; none: UTC)."""
+    import pandas as pd
+
+    return int(pd.Timestamp(text).timestamp())
+
+
 def need(*parts: str) -> Path:
     """A path under the shared real-data folder, or skip the test with the reason."""
     path = ROOT.joinpath(*parts)

@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import warnings
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
-from helpers import load_script
+from helpers import read_warned, study_file, unix_of
 
 from trajlm.data.readers import read
 from trajlm.data.readers._event_stream import event_records, is_event_stream
@@ -32,23 +29,11 @@ from trajlm.errors import TrajlmInputError
 
 def gen39(kind: str, out: Path, seed: int = 5) -> Path:
     """One set of the study's generators written into `out`; the path of its file / folder."""
-    for script in ("gen_track.py", "gen_cloud.py"):
-        mod = load_script("heldout39", script)
-        if kind in mod.FILES:
-            getattr(mod, kind)(np.random.default_rng(seed), out)
-            return out / mod.FILES[kind]
-    raise KeyError(kind)
+    return study_file("heldout39", ("gen_track.py", "gen_cloud.py"), kind, out, seed)
 
 
-def _read(path: Path, **kw):  # noqa: ANN202
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out, report = read(path, **kw)
-    return out, report, " ".join(str(x.message) for x in w)
-
-
-def _unix(text: str) -> int:
-    return int(pd.Timestamp(text).timestamp())
+_read = read_warned
+_unix = unix_of
 
 
 # -- Racelogic VBOX: minutes, west positive, HHMMSS.SS of the header's day ---------------------

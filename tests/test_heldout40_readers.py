@@ -12,15 +12,12 @@ docs/data.md "Session 40 (heldout40)"."""
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from helpers import load_script
+from helpers import read_warned, study_file, unix_of
 
-from trajlm.data.readers import read
 from trajlm.data.readers._json_fields import record_fields
 from trajlm.data.readers._json_zone import naive_json_key
 from trajlm.data.readers._nmea_lines import is_prefixed_nmea, sentence
@@ -33,23 +30,11 @@ from trajlm.errors import TrajlmInputError
 
 def gen40(kind: str, out: Path, seed: int = 7) -> Path:
     """One set of the study's generators written into `out`; the path of its file / folder."""
-    for script in ("gen_radio.py", "gen_export.py"):
-        mod = load_script("heldout40", script)
-        if kind in mod.FILES:
-            getattr(mod, kind)(np.random.default_rng(seed), out)
-            return out / mod.FILES[kind]
-    raise KeyError(kind)
+    return study_file("heldout40", ("gen_radio.py", "gen_export.py"), kind, out, seed)
 
 
-def _read(path: Path, **kw):  # noqa: ANN202
-    with warnings.catch_warnings(record=True) as w:
-        warnings.simplefilter("always")
-        out, report = read(path, **kw)
-    return out, report, " ".join(str(x.message) for x in w)
-
-
-def _unix(text: str) -> int:
-    return int(pd.Timestamp(text).timestamp())
+_read = read_warned
+_unix = unix_of
 
 
 # -- APRS: packets heard, decoded positions, the callsign the mover ----------------------------
