@@ -76,9 +76,8 @@ def bare_hours(question: str) -> str:
     return _BARE_HOURS.sub(hours, question)
 
 
-_DAY_PARTS = tuple(
-    DAY_PARTS
-)  # the parts of a day hours.py reads as hours ("late shift runs": set 33's label)
+# the parts of a day hours.py reads as hours ("late shift runs": set 33's label)
+_DAY_PARTS = tuple(DAY_PARTS)
 
 
 def spent_words(question: str, labels: Sequence[str] = ()) -> str:
@@ -91,9 +90,8 @@ def spent_words(question: str, labels: Sequence[str] = ()) -> str:
     for lab in labels:
         if not re.fullmatch(r"[a-z][a-z\-]+", lab):
             continue
-        if (
-            lab in _DAY_PARTS
-        ):  # "the morning runs" on morning / afternoon labels: the label, not 06:00-12:00
+        # "the morning runs" on morning / afternoon labels: the label, not 06:00-12:00
+        if lab in _DAY_PARTS:
             trip = rf"(?!\s+shifts?{_E})(?=\s+(?:{TRIP_NOUNS}|{TRIP_NOUN}){_E})"  # "night shift": night_of's
             question = re.sub(rf"{_W}{lab}{trip}", f"labelled {lab}", question, flags=re.I)
         question = re.sub(
